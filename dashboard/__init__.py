@@ -1,0 +1,1 @@
+"""Pledgemap's interface: the Dash app, its pages and the ``pledgemap`` command."""

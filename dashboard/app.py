@@ -1,0 +1,39 @@
+"""The Dash application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import Dash, html
+
+from geodata.settings import Settings
+
+PACKAGE = Path(__file__).resolve().parent
+PAGES = PACKAGE / "pages"
+# assets/ sits at the top of the repository, beside dashboard/ (the design card's layout).
+ASSETS = PACKAGE.parent / "assets"
+SETTINGS_KEY = "PLEDGEMAP_SETTINGS"
+
+
+def create_app(settings: Settings) -> Dash:
+    """A Dash app serving ``settings.data``; every script and style is served by the app itself."""
+    if not ASSETS.is_dir():
+        raise RuntimeError(f"the assets folder {ASSETS} is missing; install Pledgemap from its repository "
+                           "(pip install -e .) so the app can serve its own CSS and scripts")
+    app = Dash(
+        # The package name (not this module's) makes Dash import pages as
+        # dashboard.pages.<name>, so pages can import their siblings.
+        "dashboard",
+        use_pages=True,
+        pages_folder=str(PAGES),
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        title="Pledgemap",
+        update_title=None,
+    )
+    # Swedish is the page's language; English pages mark their own main element.
+    app.index_string = app.index_string.replace("<html>", '<html lang="sv">', 1)
+    app.server.config[SETTINGS_KEY] = settings
+    app.layout = html.Div(dash.page_container, id="app-root")
+    return app

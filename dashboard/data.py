@@ -1,0 +1,30 @@
+"""Access to the store from a request: opened per request, closed after it.
+
+Opening the GeoPackage is cheap, and a store per request keeps no state in
+one worker's memory, so several workers can serve the same file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import flask
+
+from geodata.settings import Settings
+from geodata.store import Store, open_store
+
+from .app import SETTINGS_KEY
+
+
+def settings() -> Settings:
+    return flask.current_app.config[SETTINGS_KEY]
+
+
+@contextlib.contextmanager
+def request_store() -> Iterator[Store]:
+    store = open_store(settings().data)
+    try:
+        yield store
+    finally:
+        store.close()

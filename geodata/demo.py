@@ -1,0 +1,260 @@
+"""Demo data: the shipped pledges with generated, plausible layers.
+
+Everything generated here is invented, deterministic for a given seed, and
+marked ``demo=True`` so that every view can say it is demo data. Places fall
+inside the real municipality boundaries, concentrated around the town
+centres; operations are dated inside their pledge's period and linked to the
+promises they deliver, some promises only partly delivered so that progress
+shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from . import vocab
+from .boundaries import municipality
+from .layers import STORAGE_CRS
+from .model import Pledge
+from .pledges import shipped_pledges
+from .store import GeoPackageStore
+
+DEFAULT_SEED = 20180201
+
+
+@dataclass(frozen=True)
+class Centre:
+    """A town centre demo places cluster around: WGS84 position, share of places, spread in metres."""
+
+    name: str
+    lon: float
+    lat: float
+    weight: float
+    spread_m: float
+
+
+CENTRES: dict[str, tuple[Centre, ...]] = {
+    "1481": (  # Mölndal
+        Centre("Mölndals centrum", 12.0138, 57.6554, 0.45, 650),
+        Centre("Kållered", 12.0500, 57.6100, 0.20, 500),
+        Centre("Lindome", 12.0750, 57.5750, 0.20, 600),
+        Centre("Toltorp", 12.0000, 57.6450, 0.15, 400),
+    ),
+    "1463": (  # Mark
+        Centre("Kinna", 12.6940, 57.5080, 0.35, 600),
+        Centre("Skene", 12.6450, 57.4850, 0.30, 600),
+        Centre("Fritsla", 12.7870, 57.5550, 0.13, 400),
+        Centre("Örby", 12.6670, 57.4650, 0.12, 400),
+        Centre("Horred", 12.4700, 57.3550, 0.10, 350),
+    ),
+}
+
+PLACE_WORDS = ("busshållplatsen", "torget", "gångtunneln", "parkeringen", "lekplatsen", "idrottsplatsen",
+               "stationen", "skolgården", "parken", "gång- och cykelvägen")
+DESCRIPTIONS = {
+    "drug_dealing": "Upplevd narkotikaförsäljning vid {place}",
+    "drug_use": "Personer som använder narkotika vid {place}",
+    "poor_lighting": "Dålig belysning vid {place}",
+    "blocked_sightlines": "Buskage skymmer sikten vid {place}",
+    "loitering": "Grupper som samlas vid {place} sena kvällar",
+    "vandalism": "Skadegörelse och klotter vid {place}",
+    "harassment": "Trakasserier och tillrop vid {place}",
+    "traffic": "Vårdslös mopedkörning vid {place}",
+    "other": "Känns otryggt vid {place}",
+}
+STREETS = ("Storgatan", "Skolgatan", "Kyrkogatan", "Parkvägen", "Björkvägen", "Ängsvägen", "Bergsgatan",
+           "Torggatan", "Lindvägen", "Åvägen")
+MEASURES = {
+    "lighting": "Byta och komplettera belysning",
+    "access": "Byta lås och passersystem",
+    "sightlines": "Beskära buskage för fri sikt",
+    "litter": "Städa och sanera klotter",
+    "hangout": "Tömma utrymmet och låsa det",
+}
+
+
+class _Generator:
+    """Draws demo records for one pledge; one instance per pledge, seeded from the pledge id."""
+
+    def __init__(self, pledge: Pledge, seed: int):
+        self.pledge = pledge
+        self.rng = np.random.default_rng([seed, *pledge.id.encode()])
+        self.area = municipality(pledge.municipality.code).geometry
+        shapely.prepare(self.area)
+        to_sweref = Transformer.from_crs(4326, STORAGE_CRS, always_xy=True)
+        self.centres = [(c, *to_sweref.transform(c.lon, c.lat)) for c in CENTRES[pledge.municipality.code]]
+        self.weights = np.array([c.weight for c, _, _ in self.centres])
+        self.weights = self.weights / self.weights.sum()
+
+    def point(self, spread_factor: float = 1.0) -> tuple[shapely.Point, Centre]:
+        """A point near a randomly chosen centre, inside the municipality."""
+        while True:
+            centre, x, y = self.centres[self.rng.choice(len(self.centres), p=self.weights)]
+            px, py = self.rng.normal((x, y), centre.spread_m * spread_factor)
+            candidate = shapely.Point(px, py)
+            if self.area.contains(candidate):
+                return candidate, centre
+
+    def day(self, start: dt.date, end: dt.date) -> dt.date:
+        return start + dt.timedelta(days=int(self.rng.integers(0, (end - start).days + 1)))
+
+    def moment(self, start: dt.date, end: dt.date, hours: tuple[int, int]) -> dt.datetime:
+        day = self.day(start, end)
+        return dt.datetime.combine(day, dt.time(int(self.rng.integers(*hours)), int(self.rng.choice([0, 15, 30, 45]))))
+
+    def pick(self, options, weights=None):
+        p = None if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
+        return options[self.rng.choice(len(options), p=p)]
+
+    def unsafe_places(self, count: int) -> gpd.GeoDataFrame:
+        period = self.pledge.period
+        records, geoms = [], []
+        category_weights = [22, 14, 12, 9, 14, 9, 6, 8, 6]  # drugs dominate, as in both pledges' problem picture
+        for n in range(count):
+            geom, centre = self.point()
+            source = self.pick(vocab.REPORT_SOURCES, [35, 20, 20, 15, 10])
+            if source == "safety_walk" and self.rng.random() < 0.5:  # safety walks mark areas, not spots
+                geom = geom.buffer(float(self.rng.uniform(30, 80)), quad_segs=4)
+                if not self.area.contains(geom):
+                    geom = geom.centroid
+            category = self.pick(vocab.UNSAFE_CATEGORIES, category_weights)
+            records.append({
+                "source_id": f"demo:{self.pledge.id}:unsafe:{n}",
+                "demo": True,
+                "reported_on": self.day(period.start - dt.timedelta(days=120), period.end),
+                "source": source,
+                "category": category,
+                "time_of_day": self.pick(vocab.TIMES_OF_DAY, [5, 15, 40, 30, 10]),
+                "description": DESCRIPTIONS[category].format(place=self.pick(PLACE_WORDS)) + f" ({centre.name})",
+                "report_count": int(1 + self.rng.poisson(1.5)),
+                "pledge_id": self.pledge.id,
+            })
+            geoms.append(geom)
+        return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
+
+    def sites(self, promise_id: str, owner: str, types: tuple[str, ...], count: int,
+              status_weights: list[float]) -> gpd.GeoDataFrame:
+        period = self.pledge.period
+        records, geoms = [], []
+        for n in range(count):
+            geom, centre = self.point(spread_factor=0.8)
+            status = self.pick(vocab.SITE_STATUSES, status_weights)
+            inspected = None if status == "flagged" else self.day(period.start, period.end - dt.timedelta(days=60))
+            findings = {f"check_{item}": None for item in vocab.CHECKLIST}
+            measure = due = None
+            if inspected:
+                findings = {f"check_{item}": self.pick(vocab.FINDINGS, [60, 28, 12]) for item in vocab.CHECKLIST}
+                worst = [item for item in vocab.CHECKLIST if findings[f"check_{item}"] != "ok"]
+                if worst:
+                    measure = "; ".join(MEASURES[item] for item in worst[:2])
+                if status != "inspected":
+                    due = inspected + dt.timedelta(days=int(self.rng.integers(30, 120)))
+            records.append({
+                "source_id": f"demo:{self.pledge.id}:site:{owner}:{n}",
+                "demo": True,
+                "site_type": self.pick(types),
+                "owner": owner,
+                "address": f"{self.pick(STREETS)} {int(self.rng.integers(1, 60))}, {centre.name}",
+                "property_designation": f"{centre.name} {int(self.rng.integers(1, 40))}:{int(self.rng.integers(1, 200))}",
+                "inspected_on": inspected,
+                **findings,
+                "measure": measure,
+                "status": status,
+                "due_on": due,
+                "promise_id": promise_id,
+            })
+            geoms.append(geom)
+        return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
+
+    def operations(self, promise_id: str, kind: str, count: int, visibility: str,
+                   title: str, hours: tuple[int, int], focus: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+        period = self.pledge.promise_period(self.pledge.promise(promise_id))
+        records, geoms = [], []
+        # Spread the operations over the period, each somewhere in its own slice, so the timeline shows a rhythm.
+        bounds = np.linspace(0, (period.end - period.start).days, count + 1).astype(int)
+        for n in range(count):
+            start = self.moment(period.start + dt.timedelta(days=int(bounds[n])),
+                                period.start + dt.timedelta(days=int(max(bounds[n], bounds[n + 1] - 1))), hours)
+            geom, centre = self.point(spread_factor=0.6)
+            if kind == "presence_patrol":
+                geom = geom.buffer(150, quad_segs=4)
+                if not self.area.contains(geom):
+                    geom = geom.centroid
+            checked = kind == "targeted_drug_operation"
+            records.append({
+                "source_id": f"demo:{self.pledge.id}:op:{kind}:{n}",
+                "demo": True,
+                "title": f"{title}, {centre.name}",
+                "starts_at": start,
+                "ends_at": start + dt.timedelta(hours=int(self.rng.integers(2, 6))),
+                "kind": kind,
+                "focus": self.pick(focus) if focus else None,
+                "persons_checked": int(self.rng.integers(4, 30)) if checked else None,
+                "seizures": int(self.rng.integers(0, 8)) if checked else None,
+                "reports_filed": int(self.rng.integers(0, 10)) if checked else None,
+                "visibility": visibility,
+                "promise_id": promise_id,
+            })
+            geoms.append(geom)
+        return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
+
+
+def demo_layers(pledge: Pledge, seed: int = DEFAULT_SEED) -> dict[str, list[gpd.GeoDataFrame]]:
+    """Generated layers for one of the shipped pledges, keyed by layer name."""
+    g = _Generator(pledge, seed)
+    if pledge.id == "molndal-2018":
+        return {
+            "unsafe_places": [g.unsafe_places(240)],
+            "inventoried_sites": [
+                g.sites("molndal-2018-inventering-platser", "Mölndals stad",
+                        ("public_place", "park", "underpass", "parking"), 30, [15, 25, 25, 20, 15]),
+            ],
+            "operations": [
+                g.operations("molndal-2018-riktade-insatser", "targeted_drug_operation", 9, "internal",
+                             "Riktad insats mot narkotika", (16, 21), ("youth_at_risk", "established_users", "sale")),
+                g.operations("molndal-2018-information-foraldrar", "parent_information", 5, "public",
+                             "Informationsmöte för föräldrar", (18, 19)),
+            ],
+        }
+    if pledge.id == "mark-2021":
+        return {
+            "unsafe_places": [g.unsafe_places(160)],
+            "inventoried_sites": [
+                g.sites("mark-2021-kallare-vindar", "Marks Bostads AB",
+                        ("basement", "attic", "stairwell", "bike_storage"), 70, [10, 15, 20, 30, 25]),
+            ],
+            "operations": [
+                g.operations("mark-2021-narvaro", "presence_patrol", 24, "public",
+                             "Förstärkt närvaro", (15, 23)),
+                # Three of the four promised operations, so progress shows as incomplete.
+                g.operations("mark-2021-riktade-insatser", "targeted_drug_operation", 3, "internal",
+                             "Riktad insats mot narkotika", (16, 21), ("sale", "youth_at_risk")),
+                g.operations("mark-2021-skolmiljoer", "school_visit", 8, "public", "Skolbesök", (9, 14)),
+                g.operations("mark-2021-information-vardnadshavare", "parent_information", 4, "public",
+                             "Information till vårdnadshavare (Öckerömetoden)", (18, 19)),
+            ],
+        }
+    raise ValueError(f"no demo layers are defined for pledge {pledge.id!r}")
+
+
+def write_demo_store(path: str | Path, seed: int = DEFAULT_SEED) -> GeoPackageStore:
+    """Create a new store at ``path`` holding the shipped pledges and their generated layers."""
+    store = GeoPackageStore.create(path)
+    try:
+        for pledge in shipped_pledges():
+            store.save_pledge(pledge)
+            for layer, frames in demo_layers(pledge, seed).items():
+                for frame in frames:
+                    store.write_batch(layer, frame)
+    except BaseException:
+        store.close()
+        Path(path).unlink(missing_ok=True)
+        raise
+    return store

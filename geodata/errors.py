@@ -1,0 +1,66 @@
+"""Exceptions raised by the domain.
+
+Every message names what a planner needs to act on: which record, which
+field, and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PledgemapError(Exception):
+    """Base class for every error the domain raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field of one record."""
+
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record}, field '{self.field}': {self.message}"
+
+
+class ValidationError(PledgemapError, ValueError):
+    """Input that does not satisfy the model; carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        shown = "\n".join(f"- {p}" for p in self.problems[:20])
+        more = len(self.problems) - 20
+        if more > 0:
+            shown += f"\n- … and {more} more"
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} found; nothing was written:\n{shown}")
+
+
+class NotFoundError(PledgemapError, LookupError):
+    """A pledge, promise or record that does not exist."""
+
+
+class VersionConflictError(PledgemapError):
+    """Someone else saved the record after the edit started."""
+
+    def __init__(self, layer: str, record_id: str, expected: int, current: int | None):
+        self.layer = layer
+        self.record_id = record_id
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            f"{layer} record {record_id}: the edit started from version {expected}, "
+            f"but the stored record is at version {current}; reload it and apply the change again"
+        )
+
+
+class StoreError(PledgemapError):
+    """The store cannot be opened, read or written."""
+
+
+class SchemaError(StoreError):
+    """The store's schema version is not one this code can use as it is."""

@@ -1,0 +1,427 @@
+"""The pledge (medborgarlöfte) and its promises.
+
+A pledge is a small document; it is built from plain dictionaries (YAML or
+JSON) by :func:`pledge_from_dict`, which checks every field and reports every
+problem at once, and turned back into one by :meth:`Pledge.to_dict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from . import vocab
+from .errors import Problem, ValidationError
+from .layers import LAYERS
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KOMMUN_CODE = re.compile(r"^\d{4}$")
+
+# What a promise's evidence records are counted from, when the promise does
+# not say: the kind of promise decides the layer and which kinds of records count.
+DEFAULT_EVIDENCE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "targeted_operation": ("operations", ("targeted_drug_operation",)),
+    "presence_patrol": ("operations", ("presence_patrol",)),
+    "parent_information": ("operations", ("parent_information",)),
+    "school_prevention": ("operations", ("school_visit",)),
+    "place_inventory": ("inventoried_sites", ()),
+    "property_inspection": ("inventoried_sites", ()),
+    "citizen_dialogue": ("operations", ("citizen_dialogue", "safety_walk")),
+    "other": ("operations", ()),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Area:
+    """A municipality or police area: a name and, where known, an official code."""
+
+    name: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: str
+    kind: str
+    short_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    text: str
+    indicator: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str
+    label: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    hours: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Which records count towards a promise: linked records of ``layer`` of these ``kinds``."""
+
+    layer: str
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Promise:
+    id: str
+    pledge_id: str
+    text: str
+    parties: tuple[str, ...]
+    kind: str
+    evidence: Evidence
+    target: int | None = None
+    target_unit: str | None = None
+    period: Period | None = None
+
+
+@dataclass(frozen=True)
+class Pledge:
+    id: str
+    title: str
+    municipality: Area
+    police_area: Area
+    partners: tuple[Partner, ...]
+    period: Period
+    focus: str
+    problem_picture: dict[str, str]
+    promises: tuple[Promise, ...]
+    goals: tuple[Goal, ...]
+    follow_up: tuple[FollowUp, ...]
+    signed_on: dt.date | None = None
+    signatories: tuple[Signatory, ...] = ()
+    contact: Contact | None = None
+    summary: str | None = None
+    source: str | None = None
+    demo: bool = False
+
+    def promise(self, promise_id: str) -> Promise:
+        for promise in self.promises:
+            if promise.id == promise_id:
+                return promise
+        raise KeyError(promise_id)
+
+    def partner(self, partner_id: str) -> Partner:
+        for partner in self.partners:
+            if partner.id == partner_id:
+                return partner
+        raise KeyError(partner_id)
+
+    def promise_period(self, promise: Promise) -> Period:
+        """A promise runs for its own period if it has one, else for the pledge's."""
+        return promise.period or self.period
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (dates as ISO strings) that :func:`pledge_from_dict` reads back."""
+        data = asdict(self)
+        for promise in data["promises"]:
+            promise.pop("pledge_id")
+        return _isoformat(_drop_none(data))
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None and v != ()}
+    if isinstance(value, (list, tuple)):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _isoformat(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _isoformat(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_isoformat(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _Reader:
+    """Reads fields out of nested dictionaries, collecting problems instead of stopping."""
+
+    def __init__(self, record: str):
+        self.record = record
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.record, path, message))
+
+    def text(self, data: dict, key: str, path: str, required: bool = True) -> str | None:
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(path, "is missing; expected text")
+            return None
+        if not isinstance(value, str):
+            self.fail(path, f"expected text, got {type(value).__name__} {value!r}")
+            return None
+        return value.strip()
+
+    def choice(self, data: dict, key: str, path: str, choices: tuple[str, ...], required: bool = True) -> str | None:
+        value = self.text(data, key, path, required)
+        if value is not None and value not in choices:
+            self.fail(path, f"{value!r} is not allowed; expected one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def date(self, data: dict, key: str, path: str, required: bool = True) -> dt.date | None:
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None:
+            if required:
+                self.fail(path, "is missing; expected a date (YYYY-MM-DD)")
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(path, f"expected a date (YYYY-MM-DD), got {value!r}")
+            return None
+
+    def items(self, data: dict, key: str, path: str, required: bool = True) -> list:
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None:
+            if required:
+                self.fail(path, "is missing; expected a list")
+            return []
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, got {type(value).__name__}")
+            return []
+        return value
+
+    def period(self, data: dict, path: str, required: bool = True) -> Period | None:
+        if data is None and not required:
+            return None
+        if not isinstance(data, dict):
+            self.fail(path, "expected a period with 'start' and 'end' dates")
+            return None
+        start = self.date(data, "start", f"{path}.start")
+        end = self.date(data, "end", f"{path}.end")
+        if start and end and end < start:
+            self.fail(f"{path}.end", f"ends {end} before it starts {start}; expected an end on or after the start")
+            return None
+        if start and end:
+            return Period(start, end)
+        return None
+
+
+def pledge_from_dict(data: dict[str, Any]) -> Pledge:
+    """Build a :class:`Pledge` from plain data, raising :class:`ValidationError` listing every problem.
+
+    >>> p = pledge_from_dict({"id": "x-2020", "title": "T", "municipality": {"name": "Mark", "code": "1463"},
+    ...     "police_area": {"name": "LPO Borås"}, "period": {"start": "2020-01-01", "end": "2020-12-31"},
+    ...     "focus": "F", "partners": [{"id": "polisen", "name": "Polisen", "kind": "police"}],
+    ...     "promises": [{"id": "x-2020-1", "text": "Minst fyra insatser", "parties": ["polisen"],
+    ...                   "kind": "targeted_operation", "target": 4}],
+    ...     "goals": [{"id": "g1", "text": "Mindre narkotika"}], "follow_up": []})
+    >>> p.promises[0].target, p.promises[0].evidence.layer
+    (4, 'operations')
+    """
+    if not isinstance(data, dict):
+        raise ValidationError(Problem("pledge", "(document)", "expected a mapping of pledge fields"))
+    pledge_id = data.get("id")
+    r = _Reader(f"pledge {pledge_id}" if isinstance(pledge_id, str) else "pledge (without id)")
+    pid = r.text(data, "id", "id")
+    if pid and not SLUG.match(pid):
+        r.fail("id", f"{pid!r} is not a slug; expected lower-case letters, digits and hyphens such as 'molndal-2018'")
+    title = r.text(data, "title", "title")
+    municipality = _area(r, data.get("municipality"), "municipality", code_pattern=KOMMUN_CODE)
+    police_area = _area(r, data.get("police_area"), "police_area", code_pattern=None)
+    period = r.period(data.get("period"), "period")
+    focus = r.text(data, "focus", "focus")
+
+    partners = []
+    for i, item in enumerate(r.items(data, "partners", "partners")):
+        path = f"partners[{i}]"
+        partner_id = r.text(item, "id", f"{path}.id")
+        name = r.text(item, "name", f"{path}.name")
+        kind = r.choice(item, "kind", f"{path}.kind", vocab.PARTNER_KINDS)
+        short = r.text(item, "short_name", f"{path}.short_name", required=False)
+        if partner_id and name and kind:
+            partners.append(Partner(partner_id, name, kind, short))
+    partner_ids = [p.id for p in partners]
+    for dup in sorted({x for x in partner_ids if partner_ids.count(x) > 1}):
+        r.fail("partners", f"partner id {dup!r} is used twice; expected unique ids")
+    if not partners:
+        r.fail("partners", "no partners; expected at least the police and the municipality")
+
+    problem_picture = data.get("problem_picture") or {}
+    if not isinstance(problem_picture, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in problem_picture.items()
+    ):
+        r.fail("problem_picture", "expected a mapping from party (citizens, police, municipality, …) to text")
+        problem_picture = {}
+
+    promises = []
+    for i, item in enumerate(r.items(data, "promises", "promises")):
+        promise = _promise(r, item, f"promises[{i}]", pid or "", set(partner_ids), period)
+        if promise:
+            promises.append(promise)
+    promise_ids = [p.id for p in promises]
+    for dup in sorted({x for x in promise_ids if promise_ids.count(x) > 1}):
+        r.fail("promises", f"promise id {dup!r} is used twice; expected unique ids")
+
+    goals = []
+    for i, item in enumerate(r.items(data, "goals", "goals")):
+        goal_id = r.text(item, "id", f"goals[{i}].id")
+        text = r.text(item, "text", f"goals[{i}].text")
+        indicator = r.text(item, "indicator", f"goals[{i}].indicator", required=False)
+        if goal_id and text:
+            goals.append(Goal(goal_id, text, indicator))
+
+    follow_up = []
+    for i, item in enumerate(r.items(data, "follow_up", "follow_up", required=False)):
+        kind = r.choice(item, "kind", f"follow_up[{i}].kind", vocab.FOLLOW_UP_KINDS)
+        label = r.text(item, "label", f"follow_up[{i}].label")
+        url = r.text(item, "url", f"follow_up[{i}].url", required=False)
+        if kind and label:
+            follow_up.append(FollowUp(kind, label, url))
+
+    signatories = []
+    for i, item in enumerate(r.items(data, "signatories", "signatories", required=False)):
+        values = [r.text(item, k, f"signatories[{i}].{k}") for k in ("name", "title", "organisation")]
+        if all(values):
+            signatories.append(Signatory(*values))
+
+    contact = None
+    if data.get("contact") is not None:
+        c = data["contact"]
+        name = r.text(c, "name", "contact.name")
+        if name:
+            contact = Contact(
+                name=name,
+                **{k: r.text(c, k, f"contact.{k}", required=False) for k in ("title", "organisation", "email", "phone", "hours")},
+            )
+
+    signed_on = r.date(data, "signed_on", "signed_on", required=False)
+    if r.problems:
+        raise ValidationError(r.problems)
+    return Pledge(
+        id=pid,
+        title=title,
+        municipality=municipality,
+        police_area=police_area,
+        partners=tuple(partners),
+        period=period,
+        focus=focus,
+        problem_picture=dict(problem_picture),
+        promises=tuple(promises),
+        goals=tuple(goals),
+        follow_up=tuple(follow_up),
+        signed_on=signed_on,
+        signatories=tuple(signatories),
+        contact=contact,
+        summary=r.text(data, "summary", "summary", required=False),
+        source=r.text(data, "source", "source", required=False),
+        demo=bool(data.get("demo", False)),
+    )
+
+
+def _area(r: _Reader, data: Any, path: str, code_pattern: re.Pattern | None) -> Area | None:
+    if not isinstance(data, dict):
+        r.fail(path, "is missing; expected a name and a code")
+        return None
+    name = r.text(data, "name", f"{path}.name")
+    code = data.get("code")
+    if code is not None:
+        code = str(code)
+        if code_pattern and not code_pattern.match(code):
+            r.fail(f"{path}.code", f"{code!r} is not a 4-digit kommun code such as '1481'")
+    elif code_pattern:
+        r.fail(f"{path}.code", "is missing; expected a 4-digit kommun code such as '1481'")
+    return Area(name, code) if name else None
+
+
+def _promise(r: _Reader, data: Any, path: str, pledge_id: str, partners: set[str], pledge_period: Period | None):
+    if not isinstance(data, dict):
+        r.fail(path, "expected a mapping of promise fields")
+        return None
+    promise_id = r.text(data, "id", f"{path}.id")
+    if promise_id and not SLUG.match(promise_id):
+        r.fail(f"{path}.id", f"{promise_id!r} is not a slug; expected lower-case letters, digits and hyphens")
+    text = r.text(data, "text", f"{path}.text")
+    kind = r.choice(data, "kind", f"{path}.kind", vocab.PROMISE_KINDS)
+    parties = r.items(data, "parties", f"{path}.parties")
+    if not parties:
+        r.fail(f"{path}.parties", "is empty; expected the ids of the responsible partners")
+    for party in parties:
+        if party not in partners:
+            r.fail(f"{path}.parties", f"{party!r} is not one of the pledge's partners ({', '.join(sorted(partners))})")
+
+    target = data.get("target")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int) or target < 1):
+        r.fail(f"{path}.target", f"expected a whole number of at least 1, got {target!r}")
+        target = None
+    target_unit = r.text(data, "target_unit", f"{path}.target_unit", required=False)
+
+    period = r.period(data.get("period"), f"{path}.period", required=False)
+    if period and pledge_period and not (pledge_period.contains(period.start) and pledge_period.contains(period.end)):
+        r.fail(f"{path}.period", f"{period.start}–{period.end} lies outside the pledge's period "
+                                 f"{pledge_period.start}–{pledge_period.end}")
+
+    evidence = _evidence(r, data.get("evidence"), f"{path}.evidence", kind)
+    if not (promise_id and text and kind and evidence) or len(r.problems) and any(
+        p.field.startswith(path) for p in r.problems
+    ):
+        return None
+    return Promise(promise_id, pledge_id, text, tuple(parties), kind, evidence, target, target_unit, period)
+
+
+def _evidence(r: _Reader, data: Any, path: str, promise_kind: str | None) -> Evidence | None:
+    if data is None:
+        if promise_kind is None:
+            return None
+        layer, kinds = DEFAULT_EVIDENCE[promise_kind]
+        return Evidence(layer, kinds)
+    layer_name = r.choice(data, "layer", f"{path}.layer", tuple(LAYERS))
+    if layer_name is None:
+        return None
+    layer = LAYERS[layer_name]
+    allowed = layer.field(layer.kind_field).choices
+    kinds = r.items(data, "kinds", f"{path}.kinds", required=False)
+    for k in kinds:
+        if k not in allowed:
+            r.fail(f"{path}.kinds", f"{k!r} is not a kind of {layer_name}; expected one of: {', '.join(allowed)}")
+    return Evidence(layer_name, tuple(kinds))

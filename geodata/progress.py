@@ -1,0 +1,71 @@
+"""Progress of a pledge's promises, counted from the records linked to them.
+
+A promise's evidence is the records of its evidence layer that link to it
+(and, if the promise names kinds, are of one of those kinds). With a target,
+progress is judged against the share of the promise's period that has passed:
+at 40 % of the year, 2 of 4 operations is on track and 1 of 4 is behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from .layers import get_layer
+from .model import Pledge, Promise
+from .store.base import LayerQuery, Store
+
+# done: target reached; on_track / behind: judged against time passed;
+# not_met: period over, target not reached; no_target: nothing to judge against.
+STATUSES = ("done", "on_track", "behind", "not_met", "no_target")
+
+
+@dataclass(frozen=True)
+class PromiseProgress:
+    promise: Promise
+    delivered: int
+    target: int | None
+    expected_by_now: float | None
+    elapsed_share: float
+    status: str
+
+
+def elapsed_share(start: dt.date, end: dt.date, today: dt.date) -> float:
+    """Share of the inclusive period ``start``–``end`` that has passed by the end of ``today`` (0 to 1)."""
+    total = (end - start).days + 1
+    passed = (today - start).days + 1
+    return min(1.0, max(0.0, passed / total))
+
+
+def judge(delivered: int, target: int | None, share: float) -> tuple[str, float | None]:
+    """Status and the count expected by now for ``delivered`` of ``target`` at ``share`` of the period."""
+    if target is None:
+        return "no_target", None
+    expected = target * share
+    if delivered >= target:
+        return "done", expected
+    if share >= 1.0:
+        return "not_met", expected
+    # Whole operations: at 40 % of a target of 4 (1.6 expected), one done is still on track.
+    return ("on_track" if delivered >= math.floor(expected) else "behind"), expected
+
+
+def evidence_count(store: Store, promise: Promise) -> int:
+    layer = get_layer(promise.evidence.layer)
+    records = store.read_layer(layer.name, LayerQuery(promise_id=promise.id))
+    if promise.evidence.kinds:
+        records = records[records[layer.kind_field].isin(promise.evidence.kinds)]
+    return len(records)
+
+
+def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:
+    """Progress of every promise of ``pledge`` as of ``today``."""
+    result = []
+    for promise in pledge.promises:
+        period = pledge.promise_period(promise)
+        share = elapsed_share(period.start, period.end, today)
+        delivered = evidence_count(store, promise)
+        status, expected = judge(delivered, promise.target, share)
+        result.append(PromiseProgress(promise, delivered, promise.target, expected, share, status))
+    return result

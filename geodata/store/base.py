@@ -1,0 +1,83 @@
+"""The backend-neutral store interface.
+
+The dashboard, the CLI and the tests talk to a :class:`Store`; the GeoPackage
+file is the embedded default, and a PostGIS backend fits behind the same
+methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+
+from ..model import Pledge
+
+
+@dataclass(frozen=True)
+class LayerQuery:
+    """Which records of a layer to read. Every condition given must hold.
+
+    ``start``/``end`` are inclusive dates on the layer's time field (for
+    operations: the operation overlaps the range); ``bbox`` is
+    ``(minx, miny, maxx, maxy)`` in EPSG:3006.
+    """
+
+    pledge_id: str | None = None
+    promise_id: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    ids: tuple[str, ...] | None = None
+
+
+class Store(ABC):
+    """Pledges, promises and the three layers, read and written as whole, validated units."""
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The schema version of the stored data."""
+
+    @abstractmethod
+    def list_pledges(self) -> list[Pledge]:
+        """Every pledge, ordered by start of period and id."""
+
+    @abstractmethod
+    def get_pledge(self, pledge_id: str) -> Pledge:
+        """The pledge with ``pledge_id``; raises :class:`~geodata.errors.NotFoundError`."""
+
+    @abstractmethod
+    def save_pledge(self, pledge: Pledge) -> None:
+        """Insert or replace a pledge with its promises, in one transaction."""
+
+    @abstractmethod
+    def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
+        """Records of ``layer`` matching ``query`` as a GeoDataFrame in EPSG:3006."""
+
+    @abstractmethod
+    def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
+        """Validate and insert ``records``; all land or none do. Returns the new ids."""
+
+    @abstractmethod
+    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int) -> dict[str, Any]:
+        """Apply ``changes`` to one record if it is still at ``expected_version``.
+
+        Raises :class:`~geodata.errors.VersionConflictError` if someone saved in
+        between. Returns the stored record after the change.
+        """
+
+    @abstractmethod
+    def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
+        """Number of records per layer, for one pledge or all; with ``demo_only``, only generated demo records."""
+
+    def close(self) -> None:
+        """Release what the store holds open."""
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

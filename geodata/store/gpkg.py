@@ -1,0 +1,396 @@
+"""The embedded store: one GeoPackage file.
+
+The file opens in QGIS and GDAL: the three layers are feature tables in
+EPSG:3006 with R-tree indexes, and pledges and promises are attribute tables
+in the same file. Every write is one SQLite transaction taken with
+``BEGIN IMMEDIATE``, so a batch lands whole or not at all and concurrent
+writers wait for each other instead of corrupting the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterator
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..boundaries import municipality
+from ..errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
+from ..layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
+from ..model import Pledge, pledge_from_dict
+from ..validate import LOCAL_TZ, validate_records
+from . import gpkg_format
+from .base import LayerQuery, Store
+from .gpkg_schema import META_TABLE, MIGRATIONS, latest_version
+
+BUSY_TIMEOUT_S = 30
+
+
+def _utc_text(value: dt.datetime) -> str:
+    """GeoPackage DATETIME text: UTC with milliseconds and a Z."""
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _now() -> str:
+    return _utc_text(dt.datetime.now(dt.timezone.utc))
+
+
+def _to_sql(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "date":
+        return value.isoformat()
+    if kind == "datetime":
+        return _utc_text(value)
+    if kind == "bool":
+        return 1 if value else 0
+    return value
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    gpkg_format.register_functions(conn)
+    return conn
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: committed if the block finishes, rolled back if it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _stored_version(conn: sqlite3.Connection) -> int:
+    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (META_TABLE,)).fetchone()
+    if not has_meta:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables:
+            raise SchemaError("the file is an SQLite/GeoPackage file but not a Pledgemap store "
+                              f"(it has no {META_TABLE} table)")
+        return 0
+    row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(path: str | Path) -> tuple[int, int]:
+    """Create ``path`` or bring it to the latest schema, in one transaction. Returns (from, to) versions."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from exc
+    try:
+        with _transaction(conn):
+            before = _stored_version(conn)
+            if before > latest_version():
+                raise SchemaError(f"{path} has schema version {before}, newer than this Pledgemap "
+                                  f"(version {latest_version()}); upgrade Pledgemap to open it")
+            for migration in MIGRATIONS:
+                if migration.version > before:
+                    migration.apply(conn)
+                    conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('schema_version', ?)",
+                                 (str(migration.version),))
+        return before, latest_version()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot migrate {path}: {exc}") from exc
+    finally:
+        conn.close()
+
+
+class GeoPackageStore(Store):
+    """A Pledgemap store in one GeoPackage file.
+
+    Use :meth:`create` for a new file and :meth:`open` for an existing one.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self._conn = conn
+
+    @classmethod
+    def create(cls, path: str | Path) -> "GeoPackageStore":
+        """Create a new, empty store at ``path`` (which must not exist yet)."""
+        path = Path(path)
+        if path.exists():
+            raise StoreError(f"{path} already exists; open it, or choose another file name")
+        migrate(path)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | Path) -> "GeoPackageStore":
+        """Open an existing store; it must be at this code's schema version."""
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"{path} does not exist; create it with 'pledgemap demo --data {path}'")
+        try:
+            conn = _connect(path)
+            version = _stored_version(conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a GeoPackage/SQLite file: {exc}") from exc
+        if version != latest_version():
+            conn.close()
+            if version < latest_version():
+                raise SchemaError(f"{path} has schema version {version}; this Pledgemap uses version "
+                                  f"{latest_version()}. Run 'pledgemap migrate --data {path}' to upgrade it")
+            raise SchemaError(f"{path} has schema version {version}, newer than this Pledgemap "
+                              f"(version {latest_version()}); upgrade Pledgemap to open it")
+        return cls(path, conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def schema_version(self) -> int:
+        return _stored_version(self._conn)
+
+    # -- pledges -----------------------------------------------------------
+
+    def list_pledges(self) -> list[Pledge]:
+        ids = [r[0] for r in self._conn.execute("SELECT id FROM pledges ORDER BY period_start, id")]
+        return [self.get_pledge(pledge_id) for pledge_id in ids]
+
+    def get_pledge(self, pledge_id: str) -> Pledge:
+        row = self._conn.execute("SELECT document FROM pledges WHERE id = ?", (pledge_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no pledge has id {pledge_id!r}")
+        document = json.loads(row[0])
+        document["promises"] = [
+            {
+                "id": r[0], "text": r[1], "kind": r[2], "parties": json.loads(r[3]), "target": r[4],
+                "target_unit": r[5],
+                "period": {"start": r[6], "end": r[7]} if r[6] else None,
+                "evidence": {"layer": r[8], "kinds": json.loads(r[9])},
+            }
+            for r in self._conn.execute(
+                "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
+                "evidence_kinds FROM promises WHERE pledge_id = ? ORDER BY position", (pledge_id,))
+        ]
+        return pledge_from_dict(document)
+
+    def save_pledge(self, pledge: Pledge) -> None:
+        try:
+            municipality(pledge.municipality.code)
+        except NotFoundError as exc:
+            raise ValidationError(Problem(f"pledge {pledge.id}", "municipality.code", str(exc))) from None
+        document = pledge.to_dict()
+        document.pop("promises")
+        now = _now()
+        with _transaction(self._conn) as conn:
+            kept = {p.id for p in pledge.promises}
+            orphaned = [
+                Problem(f"pledge {pledge.id}", "promises",
+                        f"promise {promise_id!r} would be removed, but {layer} records link to it; "
+                        "expected the promise to stay or its records to be relinked first")
+                for (promise_id,) in conn.execute("SELECT id FROM promises WHERE pledge_id = ?", (pledge.id,))
+                if promise_id not in kept
+                for layer in LAYERS if layer != "unsafe_places"
+                and conn.execute(f'SELECT 1 FROM "{layer}" WHERE promise_id = ? LIMIT 1', (promise_id,)).fetchone()
+            ]
+            if orphaned:
+                raise ValidationError(orphaned)
+            clash = conn.execute(
+                "SELECT id, pledge_id FROM promises WHERE pledge_id != ? AND id IN (%s)" % ",".join("?" * len(kept)),
+                (pledge.id, *kept)).fetchone() if kept else None
+            if clash:
+                raise ValidationError(Problem(f"pledge {pledge.id}", "promises",
+                                              f"promise id {clash[0]!r} already belongs to pledge {clash[1]!r}; "
+                                              "expected ids unique across pledges"))
+            existing = conn.execute("SELECT version, created_at FROM pledges WHERE id = ?", (pledge.id,)).fetchone()
+            version, created = (existing[0] + 1, existing[1]) if existing else (1, now)
+            if existing:
+                conn.execute("DELETE FROM pledges WHERE id = ?", (pledge.id,))
+            conn.execute(
+                "INSERT INTO pledges (id, version, created_at, updated_at, demo, title, municipality_code, "
+                "municipality_name, period_start, period_end, document) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (pledge.id, version, created, now, int(pledge.demo), pledge.title, pledge.municipality.code,
+                 pledge.municipality.name, pledge.period.start.isoformat(), pledge.period.end.isoformat(),
+                 json.dumps(document, ensure_ascii=False)),
+            )
+            old_promises = {r[0]: (r[1], r[2]) for r in conn.execute(
+                "SELECT id, version, created_at FROM promises WHERE pledge_id = ?", (pledge.id,))}
+            conn.execute("DELETE FROM promises WHERE pledge_id = ?", (pledge.id,))
+            for position, promise in enumerate(pledge.promises):
+                p_version, p_created = old_promises.get(promise.id, (0, now))
+                conn.execute(
+                    "INSERT INTO promises (id, version, created_at, updated_at, demo, pledge_id, position, text, kind, "
+                    "parties, target, target_unit, period_start, period_end, evidence_layer, evidence_kinds) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (promise.id, p_version + 1, p_created, now, int(pledge.demo), pledge.id, position, promise.text,
+                     promise.kind, json.dumps(list(promise.parties)), promise.target, promise.target_unit,
+                     promise.period.start.isoformat() if promise.period else None,
+                     promise.period.end.isoformat() if promise.period else None,
+                     promise.evidence.layer, json.dumps(list(promise.evidence.kinds))),
+                )
+            conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN ('pledges', 'promises')", (now,))
+
+    # -- layers ------------------------------------------------------------
+
+    def _link_ids(self, layer: Layer) -> list[str]:
+        table = "pledges" if layer.link_field == "pledge_id" else "promises"
+        return [r[0] for r in self._conn.execute(f"SELECT id FROM {table}")]
+
+    def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
+        spec = get_layer(layer)
+        with _transaction(self._conn) as conn:
+            batch = validate_records(spec, records, self._link_ids(spec))
+            if not batch.rows:
+                return []
+            taken = self._existing_ids(spec, [r["id"] for r in batch.rows])
+            if taken:
+                raise ValidationError([Problem(f"{layer} record with id {i}", "id", "is already stored; "
+                                               "expected a new id (use update_record to change a stored record)")
+                                       for i in sorted(taken)])
+            now = dt.datetime.now(dt.timezone.utc)
+            fields = (*SYSTEM_FIELDS, *spec.fields)
+            names = ", ".join(f'"{f.name}"' for f in fields)
+            marks = ", ".join("?" * (len(fields) + 1))
+            blobs = gpkg_format.encode(batch.geometries, STORAGE_CRS)
+            conn.executemany(f'INSERT INTO "{layer}" (geom, {names}) VALUES ({marks})',
+                             (_insert_values(fields, row, blob, now) for blob, row in zip(blobs, batch.rows)))
+            self._touch(conn, layer, _utc_text(now))
+        return [r["id"] for r in batch.rows]
+
+    def _existing_ids(self, spec: Layer, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update(r[0] for r in self._conn.execute(
+                f'SELECT id FROM "{spec.name}" WHERE id IN ({",".join("?" * len(chunk))})', chunk))
+        return found
+
+    def _touch(self, conn: sqlite3.Connection, layer: str, now: str) -> None:
+        """Keep the layer's extent and change time in gpkg_contents current, as GeoPackage readers expect."""
+        conn.execute(
+            f'UPDATE gpkg_contents SET last_change = ?, (min_x, max_x, min_y, max_y) = '
+            f'(SELECT min(minx), max(maxx), min(miny), max(maxy) FROM "rtree_{layer}_geom") WHERE table_name = ?',
+            (now, layer))
+
+    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int) -> dict[str, Any]:
+        spec = get_layer(layer)
+        locked = {"id", "version", "created_at", "updated_at"} & set(changes)
+        if locked:
+            raise ValidationError([Problem(f"{layer} record {record_id}", name, "is set by the store; "
+                                           "expected it to be left out of the changes") for name in sorted(locked)])
+        with _transaction(self._conn) as conn:
+            current = self.read_layer(layer, LayerQuery(ids=(record_id,)))
+            if current.empty:
+                raise NotFoundError(f"no {layer} record has id {record_id!r}")
+            stored_version = int(current["version"].iloc[0])
+            if stored_version != expected_version:
+                raise VersionConflictError(layer, record_id, expected_version, stored_version)
+            candidate = current.drop(columns=["version", "created_at", "updated_at"])
+            for name, value in changes.items():
+                if name == "geometry":
+                    value = gpd.GeoSeries([value], crs=changes.get("crs", STORAGE_CRS)).to_crs(STORAGE_CRS).iloc[0]
+                elif name == "crs":
+                    continue
+                if name not in candidate.columns:
+                    candidate[name] = None
+                candidate[name] = pd.Series([value], index=candidate.index, dtype=object)
+            batch = validate_records(spec, candidate, self._link_ids(spec))
+            row, geom = batch.rows[0], batch.geometries[0]
+            now = _now()
+            assignments = ", ".join(f'"{f.name}" = ?' for f in spec.fields)
+            cursor = conn.execute(
+                f'UPDATE "{layer}" SET geom = ?, {assignments}, demo = ?, source_id = ?, version = version + 1, '
+                f'updated_at = ? WHERE id = ? AND version = ?',
+                (gpkg_format.encode(np.array([geom], dtype=object), STORAGE_CRS)[0],
+                 *(_to_sql(f.kind, row[f.name]) for f in spec.fields), int(row["demo"]), row["source_id"],
+                 now, record_id, expected_version),
+            )
+            if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a guard
+                raise VersionConflictError(layer, record_id, expected_version, None)
+            self._touch(conn, layer, now)
+        return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
+
+    def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
+        spec = get_layer(layer)
+        query = query or LayerQuery()
+        where, params = self._where(spec, query)
+        fields = (*SYSTEM_FIELDS, *spec.fields)
+        names = ", ".join(f'"{f.name}"' for f in fields)
+        rows = self._conn.execute(f'SELECT geom, {names} FROM "{layer}" {where} ORDER BY fid', params).fetchall()
+        columns = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
+        data = {f.name: _column_from_sql(f.kind, columns[i + 1]) for i, f in enumerate(fields)}
+        geometry = gpkg_format.decode(list(columns[0]))
+        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
+
+    def _where(self, spec: Layer, query: LayerQuery) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.pledge_id is not None:
+            if spec.link_field == "pledge_id":
+                clauses.append("pledge_id = ?")
+            else:
+                clauses.append("promise_id IN (SELECT id FROM promises WHERE pledge_id = ?)")
+            params.append(query.pledge_id)
+        if query.promise_id is not None:
+            if spec.link_field != "promise_id":
+                raise ValueError(f"{spec.name} records link to pledges, not promises")
+            clauses.append("promise_id = ?")
+            params.append(query.promise_id)
+        start_field, end_field = spec.time_field, spec.end_field or spec.time_field
+        kind = spec.field(spec.time_field).kind
+        if query.start is not None:
+            clauses.append(f'"{end_field}" >= ?')
+            params.append(_day_bound(kind, query.start, end_of_day=False))
+        if query.end is not None:
+            clauses.append(f'"{start_field}" <= ?')
+            params.append(_day_bound(kind, query.end, end_of_day=True))
+        if query.bbox is not None:
+            minx, miny, maxx, maxy = query.bbox
+            clauses.append(f'fid IN (SELECT id FROM "rtree_{spec.name}_geom" WHERE maxx >= ? AND minx <= ? '
+                           f'AND maxy >= ? AND miny <= ?)')
+            params.extend([minx, maxx, miny, maxy])
+        if query.ids is not None:
+            clauses.append(f"id IN ({','.join('?' * len(query.ids))})")
+            params.extend(query.ids)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
+        result = {}
+        for name, spec in LAYERS.items():
+            where, params = self._where(spec, LayerQuery(pledge_id=pledge_id))
+            if demo_only:
+                where = f"{where} AND demo = 1" if where else "WHERE demo = 1"
+            result[name] = self._conn.execute(f'SELECT count(*) FROM "{name}" {where}', params).fetchone()[0]
+        return result
+
+
+def _insert_values(fields, row: dict[str, Any], blob: bytes, now: dt.datetime) -> tuple:
+    # version and the timestamps are the store's to set, whatever the input said.
+    managed = {"version": 1, "created_at": now, "updated_at": now}
+    return (blob, *(_to_sql(f.kind, managed.get(f.name, row.get(f.name))) for f in fields))
+
+
+def _day_bound(kind: str, day: dt.date, end_of_day: bool) -> str:
+    """The text a date or datetime column is compared with for an inclusive day range in Swedish time."""
+    if kind == "date":
+        return day.isoformat()
+    moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min, tzinfo=LOCAL_TZ)
+    return _utc_text(moment)
+
+
+def _column_from_sql(kind: str, values) -> pd.Series:
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d").astype("datetime64[ms]")
+    if kind == "datetime":
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True).astype("datetime64[ms, UTC]")
+    if kind == "int":
+        return pd.Series(values, dtype="Int64")
+    if kind == "bool":
+        return pd.Series([bool(v) for v in values], dtype=bool)
+    return pd.Series(values, dtype=object)

@@ -1,0 +1,134 @@
+"""Schema of the GeoPackage store and the migrations that build it.
+
+Each migration takes the file from one schema version to the next inside the
+caller's transaction, so a failed migration leaves the file as it was. A new
+file is built by running every migration from version 0.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable
+
+from pyproj import CRS
+
+from ..layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
+from .gpkg_format import GPKG_APPLICATION_ID, GPKG_USER_VERSION, rtree_sql
+
+META_TABLE = "pledgemap_meta"
+
+SQL_TYPES = {
+    "text": "TEXT",
+    "choice": "TEXT",
+    "int": "INTEGER",
+    "date": "DATE",
+    "datetime": "DATETIME",
+    "bool": "BOOLEAN",
+}
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _column(field: Field) -> str:
+    not_null = " NOT NULL" if field.required else ""
+    return f'"{field.name}" {SQL_TYPES[field.kind]}{not_null}'
+
+
+def _gpkg_core(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+    for statement in (
+        """CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
+           organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
+           description TEXT)""",
+        """CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+           identifier TEXT UNIQUE, description TEXT DEFAULT '',
+           last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+           min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+           CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+        """CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+           geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+           CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+           CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+           CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+           CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+        """CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+           definition TEXT NOT NULL, scope TEXT NOT NULL,
+           CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
+    ):
+        conn.execute(statement)
+    sweref = CRS.from_epsg(STORAGE_CRS)
+    wgs84 = CRS.from_epsg(4326)
+    conn.executemany(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+            ("WGS 84 geodetic", 4326, "EPSG", 4326, wgs84.to_wkt("WKT1_GDAL"), "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+            ("SWEREF99 TM", STORAGE_CRS, "EPSG", STORAGE_CRS, sweref.to_wkt("WKT1_GDAL"), "SWEREF 99 TM, the Swedish national grid"),
+        ],
+    )
+    conn.execute(f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _feature_table(conn: sqlite3.Connection, layer: Layer, description: str) -> None:
+    columns = ", ".join(_column(f) for f in (*SYSTEM_FIELDS, *layer.fields))
+    conn.execute(f'CREATE TABLE "{layer.name}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+                 f'"geom" GEOMETRY NOT NULL, {columns})')
+    conn.execute(f'CREATE UNIQUE INDEX "{layer.name}_id" ON "{layer.name}" (id)')
+    conn.execute(f'CREATE INDEX "{layer.name}_{layer.link_field}" ON "{layer.name}" ("{layer.link_field}")')
+    conn.execute(f'CREATE INDEX "{layer.name}_{layer.time_field}" ON "{layer.name}" ("{layer.time_field}")')
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+                 "VALUES (?, 'features', ?, ?, ?)", (layer.name, layer.name, description, STORAGE_CRS))
+    conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)", (layer.name, STORAGE_CRS))
+    for statement in rtree_sql(layer.name):
+        conn.execute(statement)
+    conn.execute("INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', "
+                 "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", (layer.name,))
+
+
+def _attribute_table(conn: sqlite3.Connection, name: str, columns: str, description: str) -> None:
+    conn.execute(f'CREATE TABLE "{name}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {columns})')
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                 "VALUES (?, 'attributes', ?, ?)", (name, name, description))
+
+
+LAYER_DESCRIPTIONS = {
+    "unsafe_places": "Places residents reported as unsafe (surveys, dialogues, safety walks, tips)",
+    "inventoried_sites": "Public places, basements, attics and stairwells inspected for preventive measures",
+    "operations": "Police operations, presence patrols, school visits and information meetings",
+}
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    _gpkg_core(conn)
+    record = ("id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, created_at DATETIME NOT NULL, "
+              "updated_at DATETIME NOT NULL, demo BOOLEAN NOT NULL")
+    _attribute_table(conn, "pledges",
+                     f"{record}, title TEXT NOT NULL, municipality_code TEXT NOT NULL, municipality_name TEXT NOT NULL, "
+                     "period_start DATE NOT NULL, period_end DATE NOT NULL, document TEXT NOT NULL",
+                     "Medborgarlöften: the pledge document as JSON, with searchable columns")
+    _attribute_table(conn, "promises",
+                     f"{record}, pledge_id TEXT NOT NULL REFERENCES pledges(id), position INTEGER NOT NULL, "
+                     "text TEXT NOT NULL, kind TEXT NOT NULL, parties TEXT NOT NULL, target INTEGER, "
+                     "target_unit TEXT, period_start DATE, period_end DATE, evidence_layer TEXT NOT NULL, "
+                     "evidence_kinds TEXT NOT NULL",
+                     "The promises of each pledge, with responsible parties and targets")
+    conn.execute("CREATE INDEX promises_pledge_id ON promises (pledge_id)")
+    for layer in LAYERS.values():
+        _feature_table(conn, layer, LAYER_DESCRIPTIONS[layer.name])
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
+]
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version

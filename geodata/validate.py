@@ -1,0 +1,278 @@
+"""Validation of layer records before anything is written.
+
+:func:`validate_records` checks a whole batch and either returns it cleaned
+(values coerced to their field's type, geometry in SWEREF 99 TM) or raises one
+:class:`~geodata.errors.ValidationError` that lists every problem, each naming
+the record, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from .boundaries import sweden_outline
+from .errors import Problem, ValidationError
+from .layers import STORAGE_CRS, Field, Layer
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+ACCEPTED_INPUT = ("id", "demo", "source_id")
+
+
+@dataclass
+class CleanBatch:
+    """A validated batch: one dict of typed values per record, and its geometries in EPSG:3006."""
+
+    layer: Layer
+    rows: list[dict[str, Any]]
+    geometries: np.ndarray
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return False
+
+
+def coerce(field: Field, value: Any) -> Any:
+    """Convert ``value`` to the field's type, or raise ``ValueError`` saying what was expected."""
+    if field.kind in ("text", "choice"):
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, got {type(value).__name__} {value!r}")
+        value = value.strip()
+        if field.choices and value not in field.choices:
+            raise ValueError(f"{value!r} is not allowed; expected one of: {', '.join(field.choices)}")
+        if field.max_length and len(value) > field.max_length:
+            raise ValueError(f"is {len(value)} characters long; expected at most {field.max_length}")
+        return value
+    if field.kind == "int":
+        if isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a whole number, got {value!r}") from None
+        if not number.is_integer():
+            raise ValueError(f"expected a whole number, got {value!r}")
+        if field.minimum is not None and number < field.minimum:
+            raise ValueError(f"is {int(number)}; expected at least {field.minimum}")
+        return int(number)
+    if field.kind == "bool":
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if value in (0, 1) or str(value).lower() in ("true", "false", "0", "1"):
+            return str(value).lower() in ("1", "true")
+        raise ValueError(f"expected true or false, got {value!r}")
+    if field.kind == "date":
+        if isinstance(value, (dt.datetime, pd.Timestamp)):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, np.datetime64):
+            return pd.Timestamp(value).date()
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+    if field.kind == "datetime":
+        if isinstance(value, np.datetime64):
+            value = pd.Timestamp(value)
+        if isinstance(value, pd.Timestamp):
+            value = value.to_pydatetime()
+        if not isinstance(value, dt.datetime):
+            if isinstance(value, dt.date):
+                value = dt.datetime.combine(value, dt.time())
+            else:
+                try:
+                    value = dt.datetime.fromisoformat(str(value).strip())
+                except ValueError:
+                    raise ValueError(f"expected a date and time (YYYY-MM-DD HH:MM), got {value!r}") from None
+        if value.tzinfo is None:  # times without a zone are Swedish local time
+            value = value.replace(tzinfo=LOCAL_TZ)
+        return value.astimezone(dt.timezone.utc)
+    raise AssertionError(f"unknown field kind {field.kind}")
+
+
+def record_label(layer: Layer, position: int, row: dict[str, Any]) -> str:
+    """How a problem names its record: the layer, the 1-based row and any id it has."""
+    label = f"{layer.name} record {position}"
+    for key in ("id", "source_id"):
+        value = row.get(key)
+        if not is_missing(value):
+            return f"{label} ({key} {value})"
+    return label
+
+
+def validate_records(
+    layer: Layer,
+    records: gpd.GeoDataFrame,
+    known_links: Iterable[str] = (),
+) -> CleanBatch:
+    """Check every record of ``records`` against ``layer``; return them cleaned or raise.
+
+    ``records`` must carry a CRS; geometries are transformed to EPSG:3006.
+    ``known_links`` are the pledge ids (for ``unsafe_places``) or promise ids
+    (for the other layers) that a record may link to.
+    """
+    if not isinstance(records, gpd.GeoDataFrame):
+        raise TypeError("records must be a GeoDataFrame")
+    problems: list[Problem] = []
+    if records.crs is None:
+        raise ValidationError(Problem(f"{layer.name} batch", "geometry",
+                                      "has no coordinate reference system; expected e.g. EPSG:4326 or EPSG:3006"))
+    known_links = set(known_links)
+    allowed = set(layer.field_names) | set(ACCEPTED_INPUT) | {records.geometry.name}
+    for column in records.columns:
+        if column not in allowed:
+            problems.append(Problem(f"{layer.name} batch", column,
+                                    f"is not a field of {layer.name}; expected one of: {', '.join(layer.field_names)}"))
+
+    labels: list[str] = []
+    rows: list[dict[str, Any]] = []
+    plain = pd.DataFrame(records.drop(columns=records.geometry.name))
+    for position, raw in enumerate(plain.to_dict("records"), start=1):
+        label = record_label(layer, position, raw)
+        labels.append(label)
+        row: dict[str, Any] = {}
+        for field in layer.fields:
+            value = raw.get(field.name)
+            if is_missing(value):
+                if field.required:
+                    problems.append(Problem(label, field.name, "is missing; " + _expectation(field)))
+                row[field.name] = None
+                continue
+            try:
+                row[field.name] = coerce(field, value)
+            except ValueError as exc:
+                problems.append(Problem(label, field.name, str(exc)))
+                row[field.name] = None
+        row.update(_system_values(label, raw, problems))
+        problems.extend(_cross_field_problems(layer, label, row, known_links))
+        rows.append(row)
+
+    geometries = _check_geometries(layer, records.geometry, labels, problems)
+    if problems:
+        order = {label: i for i, label in enumerate(labels)}
+        raise ValidationError(sorted(problems, key=lambda p: order.get(p.record, -1)))
+    ids = [r["id"] for r in rows]
+    seen: set[str] = set()
+    for label, record_id in zip(labels, ids):
+        if record_id in seen:
+            problems.append(Problem(label, "id", f"{record_id} appears twice in the batch; expected unique ids"))
+        seen.add(record_id)
+    if problems:
+        raise ValidationError(problems)
+    return CleanBatch(layer, rows, geometries)
+
+
+def _expectation(field: Field) -> str:
+    if field.choices:
+        return f"expected one of: {', '.join(field.choices)}"
+    return {
+        "date": "expected a date (YYYY-MM-DD)",
+        "datetime": "expected a date and time",
+        "int": "expected a whole number",
+        "bool": "expected true or false",
+    }.get(field.kind, "expected text")
+
+
+def _system_values(label: str, raw: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    values: dict[str, Any] = {"id": str(uuid.uuid4()), "demo": False, "source_id": None}
+    if not is_missing(raw.get("id")):
+        try:
+            values["id"] = str(uuid.UUID(str(raw["id"])))
+        except ValueError:
+            problems.append(Problem(label, "id", f"{raw['id']!r} is not a UUID; leave it empty to get a new one"))
+    if not is_missing(raw.get("demo")):
+        try:
+            values["demo"] = coerce(Field("demo", "bool"), raw["demo"])
+        except ValueError as exc:
+            problems.append(Problem(label, "demo", str(exc)))
+    if not is_missing(raw.get("source_id")):
+        values["source_id"] = str(raw["source_id"]).strip()
+    return values
+
+
+def _cross_field_problems(layer: Layer, label: str, row: dict[str, Any], known_links: set[str]) -> list[Problem]:
+    found = []
+    link = row.get(layer.link_field)
+    if link is not None and link not in known_links:
+        what = "pledge" if layer.link_field == "pledge_id" else "promise"
+        found.append(Problem(label, layer.link_field, f"links to {what} {link!r}, which does not exist; "
+                                                      f"expected the id of a stored {what} or nothing"))
+    if layer.end_field and row.get(layer.end_field) and row.get(layer.time_field):
+        start, end = row[layer.time_field], row[layer.end_field]
+        if end < start:
+            found.append(Problem(label, layer.end_field, f"ends {end:%Y-%m-%d %H:%M} UTC before it starts "
+                                                         f"{start:%Y-%m-%d %H:%M} UTC; expected an end on or after the start"))
+    if layer.name == "inventoried_sites" and row.get("status"):
+        status = row["status"]
+        if status != "flagged" and row.get("inspected_on") is None:
+            found.append(Problem(label, "inspected_on", f"is missing for status {status!r}; "
+                                                        "expected the date of the inspection"))
+        if status == "action_planned" and row.get("due_on") is None:
+            found.append(Problem(label, "due_on", "is missing for status 'action_planned'; "
+                                                  "expected the date the measure is due"))
+    return found
+
+
+def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], problems: list[Problem]) -> np.ndarray:
+    source_crs = CRS.from_user_input(geoms.crs)
+    values = np.asarray(geoms.values, dtype=object)
+    usable = np.zeros(len(values), dtype=bool)
+    for i, geom in enumerate(values):
+        if geom is None or shapely.is_missing(geom):
+            problems.append(Problem(labels[i], "geometry", "is missing; expected a point or polygon"))
+        elif geom.is_empty:
+            problems.append(Problem(labels[i], "geometry", "is empty; expected a point or polygon"))
+        elif geom.geom_type not in layer.geometry_types:
+            problems.append(Problem(labels[i], "geometry", f"is a {geom.geom_type}; expected one of: "
+                                                           f"{', '.join(layer.geometry_types)}"))
+        elif not np.isfinite(shapely.get_coordinates(geom)).all():
+            problems.append(Problem(labels[i], "geometry", "has coordinates that are not finite numbers"))
+        elif not geom.is_valid:
+            problems.append(Problem(labels[i], "geometry", f"is invalid ({shapely.is_valid_reason(geom)}); "
+                                                           "expected a simple, non-self-intersecting shape"))
+        else:
+            usable[i] = True
+
+    projected = np.array(values, dtype=object)
+    if usable.any():
+        projected[usable] = _to_storage(values[usable], source_crs)
+        sweden = sweden_outline()
+        inside = np.zeros(len(values), dtype=bool)
+        inside[usable] = shapely.within(projected[usable].astype(object), sweden)
+        for i in np.flatnonzero(usable & ~inside):
+            swapped = _to_storage(np.array([shapely.transform(values[i], lambda c: c[:, ::-1])], dtype=object), source_crs)
+            x, y = shapely.get_coordinates(values[i])[0]
+            if shapely.within(swapped[0], sweden):
+                axes = "latitude and longitude" if source_crs.is_geographic else "north and east"
+                problems.append(Problem(labels[i], "geometry", f"coordinates ({x:g}, {y:g}) look swapped: {axes} are "
+                                                               "in the wrong order; expected "
+                                                               + ("longitude first" if source_crs.is_geographic
+                                                                  else "east (E) first, then north (N)")))
+            else:
+                problems.append(Problem(labels[i], "geometry", f"lies outside Sweden (first coordinate {x:g}, {y:g} "
+                                                               f"in {source_crs.to_string()}); expected a place in Sweden"))
+    return projected
+
+
+def _to_storage(values: np.ndarray, source_crs: CRS) -> np.ndarray:
+    series = gpd.GeoSeries(list(values), crs=source_crs)
+    if not source_crs.equals(CRS.from_epsg(STORAGE_CRS)):
+        series = series.to_crs(STORAGE_CRS)
+    return np.asarray(series.values, dtype=object)

@@ -1,0 +1,63 @@
+"""Controlled vocabularies of the model.
+
+Codes are stable English identifiers stored in the data; the words a user
+reads come from the interface's translation catalogues, keyed by these codes.
+"""
+
+PARTNER_KINDS = ("police", "municipality", "housing_company", "other")
+
+PROMISE_KINDS = (
+    "targeted_operation",
+    "presence_patrol",
+    "parent_information",
+    "school_prevention",
+    "place_inventory",
+    "property_inspection",
+    "citizen_dialogue",
+    "other",
+)
+
+FOLLOW_UP_KINDS = ("dialogue", "web", "social_media", "contact", "other")
+
+# unsafe_places
+REPORT_SOURCES = ("survey", "citizen_dialogue", "safety_walk", "tip", "police_observation")
+UNSAFE_CATEGORIES = (
+    "drug_dealing",
+    "drug_use",
+    "poor_lighting",
+    "blocked_sightlines",
+    "loitering",
+    "vandalism",
+    "harassment",
+    "traffic",
+    "other",
+)
+TIMES_OF_DAY = ("morning", "daytime", "evening", "night", "any")
+
+# inventoried_sites
+SITE_TYPES = (
+    "public_place",
+    "park",
+    "underpass",
+    "parking",
+    "basement",
+    "attic",
+    "stairwell",
+    "bike_storage",
+    "other",
+)
+FINDINGS = ("ok", "remark", "critical")
+CHECKLIST = ("lighting", "access", "sightlines", "litter", "hangout")
+SITE_STATUSES = ("flagged", "inspected", "action_planned", "fixed", "verified")
+
+# operations
+OPERATION_KINDS = (
+    "targeted_drug_operation",
+    "presence_patrol",
+    "school_visit",
+    "parent_information",
+    "citizen_dialogue",
+    "safety_walk",
+)
+OPERATION_FOCUS = ("sale", "youth_at_risk", "established_users")
+VISIBILITY = ("internal", "public")

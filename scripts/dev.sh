@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Set up Pledgemap on a fresh Debian machine and run it.
+#
+#   bash scripts/dev.sh serve [pledgemap serve options]   # the dashboard on http://127.0.0.1:8050
+#   bash scripts/dev.sh test  [pytest options]            # the whole test suite
+#
+# Installs what is missing: Debian packages (as root, or through sudo), a
+# virtual environment in .venv with the versions locked in constraints.txt,
+# and the project itself in editable mode. Re-running skips what is in place.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+VENV="${PLEDGEMAP_VENV:-.venv}"
+command_name="${1:-}"
+[ $# -gt 0 ] && shift
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "dev.sh: need root (or sudo) to run: $*" >&2; exit 1
+  fi
+}
+
+apt_updated=0
+need_debian() {
+  # need_debian PACKAGE... : install the Debian packages that are not installed yet.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "dev.sh: installing Debian packages: ${missing[*]}"
+  if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+python_env() {
+  command -v python3 >/dev/null || need_debian python3
+  python3 -c 'import ensurepip, venv' 2>/dev/null || need_debian python3-venv
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+  fi
+  # Reinstall only when the lock or the project metadata changed.
+  local stamp="$VENV/.pledgemap-installed"
+  local want
+  want="$(cat constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+    echo "$want" > "$stamp"
+  fi
+}
+
+case "$command_name" in
+  serve)
+    python_env
+    exec "$VENV/bin/pledgemap" serve "$@"
+    ;;
+  test)
+    # gdal-bin: ogrinfo reads the store back in tests; chromium: the browser tests.
+    need_debian gdal-bin chromium chromium-driver fonts-dejavu-core
+    python_env
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: bash scripts/dev.sh serve|test [options]" >&2
+    exit 2
+    ;;
+esac
