@@ -27,7 +27,8 @@ from ..model import Pledge, pledge_from_dict
 from ..validate import LOCAL_TZ, validate_records
 from . import gpkg_format
 from .base import LayerQuery, Store
-from .gpkg_schema import META_TABLE, MIGRATIONS, latest_version
+from . import gpkg_schema
+from .gpkg_schema import META_TABLE, latest_version
 
 BUSY_TIMEOUT_S = 30
 
@@ -99,7 +100,7 @@ def migrate(path: str | Path) -> tuple[int, int]:
             if before > latest_version():
                 raise SchemaError(f"{path} has schema version {before}, newer than this Pledgemap "
                                   f"(version {latest_version()}); upgrade Pledgemap to open it")
-            for migration in MIGRATIONS:
+            for migration in gpkg_schema.MIGRATIONS:
                 if migration.version > before:
                     migration.apply(conn)
                     conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('schema_version', ?)",
@@ -189,29 +190,13 @@ class GeoPackageStore(Store):
         document.pop("promises")
         now = _now()
         with _transaction(self._conn) as conn:
-            kept = {p.id for p in pledge.promises}
-            orphaned = [
-                Problem(f"pledge {pledge.id}", "promises",
-                        f"promise {promise_id!r} would be removed, but {layer} records link to it; "
-                        "expected the promise to stay or its records to be relinked first")
-                for (promise_id,) in conn.execute("SELECT id FROM promises WHERE pledge_id = ?", (pledge.id,))
-                if promise_id not in kept
-                for layer in LAYERS if layer != "unsafe_places"
-                and conn.execute(f'SELECT 1 FROM "{layer}" WHERE promise_id = ? LIMIT 1', (promise_id,)).fetchone()
-            ]
-            if orphaned:
-                raise ValidationError(orphaned)
-            clash = conn.execute(
-                "SELECT id, pledge_id FROM promises WHERE pledge_id != ? AND id IN (%s)" % ",".join("?" * len(kept)),
-                (pledge.id, *kept)).fetchone() if kept else None
-            if clash:
-                raise ValidationError(Problem(f"pledge {pledge.id}", "promises",
-                                              f"promise id {clash[0]!r} already belongs to pledge {clash[1]!r}; "
-                                              "expected ids unique across pledges"))
+            self._check_promise_ids(conn, pledge)
             existing = conn.execute("SELECT version, created_at FROM pledges WHERE id = ?", (pledge.id,)).fetchone()
             version, created = (existing[0] + 1, existing[1]) if existing else (1, now)
-            if existing:
-                conn.execute("DELETE FROM pledges WHERE id = ?", (pledge.id,))
+            old_promises = {r[0]: (r[1], r[2]) for r in conn.execute(
+                "SELECT id, version, created_at FROM promises WHERE pledge_id = ?", (pledge.id,))}
+            conn.execute("DELETE FROM promises WHERE pledge_id = ?", (pledge.id,))
+            conn.execute("DELETE FROM pledges WHERE id = ?", (pledge.id,))
             conn.execute(
                 "INSERT INTO pledges (id, version, created_at, updated_at, demo, title, municipality_code, "
                 "municipality_name, period_start, period_end, document) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -219,9 +204,6 @@ class GeoPackageStore(Store):
                  pledge.municipality.name, pledge.period.start.isoformat(), pledge.period.end.isoformat(),
                  json.dumps(document, ensure_ascii=False)),
             )
-            old_promises = {r[0]: (r[1], r[2]) for r in conn.execute(
-                "SELECT id, version, created_at FROM promises WHERE pledge_id = ?", (pledge.id,))}
-            conn.execute("DELETE FROM promises WHERE pledge_id = ?", (pledge.id,))
             for position, promise in enumerate(pledge.promises):
                 p_version, p_created = old_promises.get(promise.id, (0, now))
                 conn.execute(
@@ -235,6 +217,29 @@ class GeoPackageStore(Store):
                      promise.evidence.layer, json.dumps(list(promise.evidence.kinds))),
                 )
             conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN ('pledges', 'promises')", (now,))
+
+    @staticmethod
+    def _check_promise_ids(conn: sqlite3.Connection, pledge: Pledge) -> None:
+        """Refuse a save that would orphan linked records or reuse another pledge's promise id."""
+        problems = []
+        kept = {p.id for p in pledge.promises}
+        for (promise_id,) in conn.execute("SELECT id FROM promises WHERE pledge_id = ?", (pledge.id,)).fetchall():
+            if promise_id in kept:
+                continue
+            for layer in ("inventoried_sites", "operations"):
+                if conn.execute(f'SELECT 1 FROM "{layer}" WHERE promise_id = ? LIMIT 1', (promise_id,)).fetchone():
+                    problems.append(Problem(f"pledge {pledge.id}", "promises",
+                                            f"promise {promise_id!r} would be removed, but {layer} records link to "
+                                            "it; expected the promise to stay or its records to be relinked first"))
+        for promise_id in sorted(kept):
+            row = conn.execute("SELECT pledge_id FROM promises WHERE id = ? AND pledge_id != ?",
+                               (promise_id, pledge.id)).fetchone()
+            if row:
+                problems.append(Problem(f"pledge {pledge.id}", "promises",
+                                        f"promise id {promise_id!r} already belongs to pledge {row[0]!r}; "
+                                        "expected ids unique across pledges"))
+        if problems:
+            raise ValidationError(problems)
 
     # -- layers ------------------------------------------------------------
 

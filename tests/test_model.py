@@ -1,0 +1,78 @@
+"""The pledge model: what a valid pledge is, and the errors for what is not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geodata.errors import ValidationError
+from geodata.model import pledge_from_dict
+from geodata.pledges import shipped_pledges
+
+from builders import pledge_dict
+
+
+def problems_of(data) -> list[tuple[str, str, str]]:
+    with pytest.raises(ValidationError) as info:
+        pledge_from_dict(data)
+    return [(p.record, p.field, p.message) for p in info.value.problems]
+
+
+def test_a_valid_pledge_is_built_with_defaults():
+    pledge = pledge_from_dict(pledge_dict())
+    operations, inventory = pledge.promises
+    assert operations.target == 4
+    assert operations.evidence.layer == "operations"
+    assert operations.evidence.kinds == ("targeted_drug_operation",)
+    assert inventory.evidence.layer == "inventoried_sites"
+    assert pledge.promise_period(inventory) == pledge.period  # a promise runs for the pledge's period by default
+    assert pledge.period.start == dt.date(2024, 1, 1)
+
+
+def test_to_dict_reads_back_to_an_equal_pledge():
+    for pledge in shipped_pledges():
+        assert pledge_from_dict(pledge.to_dict()) == pledge
+
+
+def test_period_ending_before_it_starts_names_the_field():
+    found = problems_of(pledge_dict(period={"start": "2024-12-31", "end": "2024-01-01"}))
+    assert found == [("pledge test-2024", "period.end",
+                      "ends 2024-01-01 before it starts 2024-12-31; expected an end on or after the start")]
+
+
+def test_promise_with_unknown_party_kind_and_bad_target():
+    data = pledge_dict()
+    data["promises"][0].update(parties=["kustbevakningen"], kind="raid", target="fyra")
+    fields = {field: message for _, field, message in problems_of(data)}
+    assert "'kustbevakningen' is not one of the pledge's partners" in fields["promises[0].parties"]
+    assert "'raid' is not allowed; expected one of: targeted_operation" in fields["promises[0].kind"]
+    assert fields["promises[0].target"] == "expected a whole number of at least 1, got 'fyra'"
+
+
+def test_promise_period_outside_the_pledge_and_duplicate_ids():
+    data = pledge_dict()
+    data["promises"][1]["period"] = {"start": "2023-06-01", "end": "2024-03-01"}
+    data["promises"].append(dict(data["promises"][0]))
+    fields = [field for _, field, _ in problems_of(data)]
+    assert "promises[1].period" in fields
+    assert "promises" in fields  # the duplicate id
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"id": "Mölndal 2018"}, "id"),
+    ({"municipality": {"name": "Mölndal", "code": "148"}}, "municipality.code"),
+    ({"partners": []}, "partners"),
+    ({"goals": [{"id": "g"}]}, "goals[0].text"),
+    ({"signed_on": "15 februari"}, "signed_on"),
+    ({"follow_up": [{"kind": "fax", "label": "Fax"}]}, "follow_up[0].kind"),
+    ({"promises": [{"id": "p", "text": "t", "parties": ["polisen"], "kind": "other",
+                    "evidence": {"layer": "operations", "kinds": ["basement"]}}]}, "promises[0].evidence.kinds"),
+])
+def test_each_bad_field_is_reported_by_name(overrides, field):
+    assert field in [f for _, f, _ in problems_of(pledge_dict(**overrides))]
+
+
+def test_every_problem_is_reported_at_once():
+    found = problems_of(pledge_dict(title="", focus=None, period=None))
+    assert {"title", "focus", "period"} <= {f for _, f, _ in found}

@@ -1,0 +1,252 @@
+"""The GeoPackage store on real files: round trips, GDAL interoperability, atomic batches, versions, migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import shutil
+import sqlite3
+import subprocess
+
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import Point, box
+
+from geodata.errors import NotFoundError, SchemaError, StoreError, ValidationError, VersionConflictError
+from geodata.model import pledge_from_dict
+from geodata.store import GeoPackageStore, LayerQuery, gpkg_schema, migrate
+
+from builders import KINNA, frame, operation, pledge_dict, site, unsafe_place
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_layer_round_trips_through_the_file(store):
+    written = {
+        "unsafe_places": frame(unsafe_place(pledge_id="test-2024"), unsafe_place(
+            geometry=Point(*KINNA).buffer(0.0005), description=None, time_of_day=None, report_count=None)),
+        "inventoried_sites": frame(site(), site(status="flagged", inspected_on=None, due_on=None,
+                                                check_lighting=None, check_access=None)),
+        "operations": frame(operation(), operation(geometry=Point(12.70, 57.51), visibility="public",
+                                                   persons_checked=None, focus=None)),
+    }
+    for layer, records in written.items():
+        ids = store.write_batch(layer, records)
+        back = store.read_layer(layer)
+        assert list(back["id"]) == ids
+        assert back.crs.to_epsg() == 3006
+        expected = records.to_crs(3006)
+        for i in range(len(records)):
+            assert back.geometry.iloc[i].equals_exact(expected.geometry.iloc[i], tolerance=1e-6)
+        for column in records.columns.drop("geometry"):
+            for got, want in zip(back[column], records[column]):
+                if want is None or (isinstance(want, float) and pd.isna(want)):
+                    assert pd.isna(got), (layer, column)
+                elif column in ("starts_at", "ends_at"):
+                    assert got.tz_convert("Europe/Stockholm").strftime("%Y-%m-%d %H:%M") == want
+                elif column in ("reported_on", "inspected_on", "due_on"):
+                    assert got.date().isoformat() == want
+                else:
+                    assert got == want, (layer, column)
+        assert set(back["version"]) == {1} and not back["demo"].any()
+
+
+def test_gdal_reads_the_layers_and_their_crs(store):
+    store.write_batch("unsafe_places", frame(unsafe_place()))
+    layers = dict(pyogrio.list_layers(store.path))
+    assert {"unsafe_places", "inventoried_sites", "operations", "pledges", "promises"} <= set(layers)
+    for layer in ("unsafe_places", "inventoried_sites", "operations"):
+        info = pyogrio.read_info(store.path, layer=layer)
+        assert info["crs"] == "EPSG:3006"
+    read = pyogrio.read_dataframe(store.path, layer="unsafe_places")
+    assert read.loc[0, "category"] == "poor_lighting" and read.crs.to_epsg() == 3006
+    promises = pyogrio.read_dataframe(store.path, layer="promises")
+    assert sorted(promises["id"]) == ["test-2024-insatser", "test-2024-inventering"]
+
+
+def test_ogrinfo_reads_the_file(store):
+    ogrinfo = shutil.which("ogrinfo")
+    if ogrinfo is None:
+        pytest.fail("ogrinfo is missing: install Debian's gdal-bin (scripts/dev.sh test does)")
+    store.write_batch("operations", frame(operation()))
+    out = subprocess.run([ogrinfo, "-so", "-al", str(store.path)], capture_output=True, text=True, check=True)
+    assert "Layer name: operations" in out.stdout and "Layer name: unsafe_places" in out.stdout
+    assert 'ID["EPSG",3006]' in out.stdout
+    assert "Feature Count: 1" in out.stdout
+    assert "Warning" not in out.stderr and "ERROR" not in out.stderr
+    check = subprocess.run([ogrinfo, "-sql", "SELECT count(*) AS n FROM rtree_operations_geom", str(store.path)],
+                           capture_output=True, text=True, check=True)
+    assert "n (Integer) = 1" in check.stdout  # the spatial index is kept by our triggers
+
+
+def test_a_batch_with_one_bad_record_leaves_the_file_byte_for_byte_unchanged(store):
+    store.write_batch("unsafe_places", frame(unsafe_place()))
+    before = digest(store.path)
+    bad = frame(*[unsafe_place() for _ in range(50)], unsafe_place(category="okänd"))
+    with pytest.raises(ValidationError, match="unsafe_places record 51, field 'category'"):
+        store.write_batch("unsafe_places", bad)
+    assert digest(store.path) == before
+    assert store.counts()["unsafe_places"] == 1
+
+
+def test_a_batch_failing_inside_the_database_is_rolled_back(store):
+    [existing] = store.write_batch("unsafe_places", frame(unsafe_place()))
+    before = digest(store.path)
+    # Valid records, one of which reuses a stored id: caught while the transaction is open.
+    with pytest.raises(ValidationError, match="is already stored"):
+        store.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place(id=existing)))
+    assert digest(store.path) == before
+
+
+def test_a_sqlite_error_mid_batch_rolls_back(store, monkeypatch):
+    store.write_batch("unsafe_places", frame(unsafe_place()))
+    before = digest(store.path)
+    store._conn.execute('CREATE TEMP TRIGGER fail_third BEFORE INSERT ON main.unsafe_places '
+                        "WHEN (SELECT count(*) FROM main.unsafe_places) >= 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        store.write_batch("unsafe_places", frame(*[unsafe_place() for _ in range(5)]))
+    store._conn.execute("DROP TRIGGER temp.fail_third")
+    assert digest(store.path) == before
+    assert store.counts()["unsafe_places"] == 1
+
+
+def test_update_with_expected_version_and_conflict(store):
+    [record_id] = store.write_batch("inventoried_sites", frame(site()))
+    updated = store.update_record("inventoried_sites", record_id, {"status": "fixed"}, expected_version=1)
+    assert (updated["status"], updated["version"]) == ("fixed", 2)
+    assert updated["updated_at"] >= updated["created_at"]
+    with pytest.raises(VersionConflictError) as info:
+        store.update_record("inventoried_sites", record_id, {"status": "verified"}, expected_version=1)
+    assert (info.value.expected, info.value.current) == (1, 2)
+    assert store.read_layer("inventoried_sites")["status"].tolist() == ["fixed"]
+
+
+def test_update_is_validated_and_moves_geometry(store):
+    [record_id] = store.write_batch("operations", frame(operation()))
+    before = digest(store.path)
+    with pytest.raises(ValidationError, match="field 'ends_at'"):
+        store.update_record("operations", record_id, {"ends_at": "2024-05-09 10:00"}, expected_version=1)
+    assert digest(store.path) == before
+    moved = store.update_record("operations", record_id, {"geometry": Point(361845, 6376282)}, expected_version=1)
+    assert moved["geometry"].equals(Point(361845, 6376282))
+    assert len(store.read_layer("operations", LayerQuery(bbox=(361800, 6376200, 361900, 6376300)))) == 1
+    with pytest.raises(NotFoundError):
+        store.update_record("operations", "00000000-0000-0000-0000-000000000000", {}, expected_version=1)
+    with pytest.raises(ValidationError, match="field 'version': is set by the store"):
+        store.update_record("operations", record_id, {"version": 7}, expected_version=2)
+
+
+def test_filters(store):
+    store.write_batch("operations", frame(
+        operation(starts_at="2024-02-01 10:00", ends_at="2024-02-01 12:00"),
+        operation(starts_at="2024-06-01 23:30", ends_at="2024-06-02 01:00", geometry=Point(12.0138, 57.6554)),
+        operation(starts_at="2024-09-01 10:00", ends_at="2024-09-01 12:00", promise_id=None),
+    ))
+    count = lambda **q: len(store.read_layer("operations", LayerQuery(**q)))  # noqa: E731
+    assert count() == 3
+    assert count(pledge_id="test-2024") == 2
+    assert count(promise_id="test-2024-insatser") == 2
+    assert count(start=dt.date(2024, 6, 2)) == 2  # overlaps the range: the night operation ends on 2 June
+    assert count(start=dt.date(2024, 3, 1), end=dt.date(2024, 6, 1)) == 1
+    assert count(bbox=box(*Point(321830, 6394270).buffer(2000).bounds).bounds) == 1  # Mölndal only
+    assert count(pledge_id="test-2024", end=dt.date(2024, 1, 31)) == 0
+    assert store.counts("test-2024")["operations"] == 2
+
+
+def _write_batches(path, worker, batches):
+    with GeoPackageStore.open(path) as s:
+        for n in range(batches):
+            s.write_batch("unsafe_places", frame(*[unsafe_place(source_id=f"w{worker}-{n}-{i}") for i in range(20)]))
+
+
+def test_concurrent_writers_do_not_corrupt_the_file(store):
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_write_batches, args=(store.path, w, 10)) for w in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    assert store.counts()["unsafe_places"] == 3 * 10 * 20
+    assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert len(set(store.read_layer("unsafe_places")["source_id"])) == 600
+
+
+def test_saving_a_pledge_that_drops_a_promise_with_records_is_refused(store):
+    store.write_batch("operations", frame(operation()))
+    data = pledge_dict()
+    data["promises"] = data["promises"][1:]
+    with pytest.raises(ValidationError, match="'test-2024-insatser' would be removed, but operations records link"):
+        store.save_pledge(pledge_from_dict(data))
+    assert len(store.get_pledge("test-2024").promises) == 2
+    data["title"] = "Nytt namn"
+    store.save_pledge(pledge_from_dict(pledge_dict(title="Nytt namn")))
+    assert store.get_pledge("test-2024").title == "Nytt namn"
+
+
+def test_pledge_with_unknown_kommun_code_is_refused(store):
+    with pytest.raises(ValidationError, match="no municipality has kommun code '9999'"):
+        store.save_pledge(pledge_from_dict(pledge_dict(id="x-2024", municipality={"name": "X", "code": "9999"},
+                                                       promises=[])))
+
+
+def test_open_refuses_missing_foreign_and_newer_files(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        GeoPackageStore.open(tmp_path / "none.gpkg")
+    (tmp_path / "text.gpkg").write_text("not a database")
+    with pytest.raises(StoreError, match="not a GeoPackage/SQLite file"):
+        GeoPackageStore.open(tmp_path / "text.gpkg")
+    other = tmp_path / "other.gpkg"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)")
+    with pytest.raises(SchemaError, match="not a Pledgemap store"):
+        GeoPackageStore.open(other)
+    newer = tmp_path / "newer.gpkg"
+    GeoPackageStore.create(newer).close()
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE pledgemap_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(SchemaError, match="schema version 99, newer than this Pledgemap"):
+        GeoPackageStore.open(newer)
+
+
+def _v2_add_note(conn):
+    conn.execute('ALTER TABLE "unsafe_places" ADD COLUMN "note" TEXT')
+
+
+def test_migration_from_an_older_version(tmp_path, monkeypatch):
+    path = tmp_path / "v1.gpkg"
+    with GeoPackageStore.create(path) as s:
+        s.save_pledge(pledge_from_dict(pledge_dict()))
+        s.write_batch("unsafe_places", frame(unsafe_place()))
+    monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
+                                                    gpkg_schema.Migration(2, "a note column", _v2_add_note)])
+    with pytest.raises(SchemaError, match="Run 'pledgemap migrate"):
+        GeoPackageStore.open(path)
+    assert migrate(path) == (1, 2)
+    with GeoPackageStore.open(path) as s:
+        assert s.schema_version() == 2
+        assert s.counts()["unsafe_places"] == 1
+    assert migrate(path) == (2, 2)
+
+
+def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "v1.gpkg"
+    GeoPackageStore.create(path).close()
+    before = digest(path)
+
+    def broken(conn):
+        conn.execute('ALTER TABLE "unsafe_places" ADD COLUMN "note" TEXT')
+        conn.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS, gpkg_schema.Migration(2, "broken", broken)])
+    with pytest.raises(StoreError, match="cannot migrate"):
+        migrate(path)
+    assert digest(path) == before
+
+
+def test_create_refuses_to_overwrite(store):
+    with pytest.raises(StoreError, match="already exists"):
+        GeoPackageStore.create(store.path)
