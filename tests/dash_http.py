@@ -1,0 +1,53 @@
+"""Calling a running Dash app the way a browser does: plain HTTP against its callback endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def page_callback_output(client) -> str:
+    """The output id of Dash Pages' routing callback, as the app itself declares it."""
+    dependencies = client.get("/_dash-dependencies").get_json()
+    [routing] = [d for d in dependencies if "_pages_content.children" in d["output"]]
+    return routing["output"]
+
+
+def render_page(client, pathname: str, search: str = "") -> dict[str, Any]:
+    """POST the request a browser sends when it opens ``pathname?search``; return the page's component tree."""
+    body = {
+        "output": page_callback_output(client),
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return response.get_json()["response"]["_pages_content"]["children"]
+
+
+def texts(tree: Any) -> list[str]:
+    """Every string shown in a component tree, in document order."""
+    if isinstance(tree, str):
+        return [tree]
+    if isinstance(tree, (int, float)):
+        return [str(tree)]
+    if isinstance(tree, list):
+        return [t for item in tree for t in texts(item)]
+    if isinstance(tree, dict):
+        return texts(tree.get("props", {}).get("children"))
+    return []
+
+
+def find(tree: Any, **props: Any) -> list[dict[str, Any]]:
+    """Components whose props include every given prop value."""
+    found = []
+    if isinstance(tree, list):
+        for item in tree:
+            found.extend(find(item, **props))
+    elif isinstance(tree, dict):
+        p = tree.get("props", {})
+        if all(p.get(k) == v for k, v in props.items()):
+            found.append(tree)
+        found.extend(find(p.get("children"), **props))
+    return found
