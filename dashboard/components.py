@@ -1,25 +1,47 @@
-"""Pieces every page shares: the header, the demo-data banner and the one kind of alert."""
+"""Pieces every page shares: the header with navigation, the demo-data banner, progress cards and the one kind of alert."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
+import dash
 from dash import html
+
+from geodata.model import Pledge
+from geodata.progress import PromiseProgress
 
 from .i18n import translator
 
+# The pages in the order the navigation shows them: (path, catalogue key).
+NAVIGATION = (("/", "nav.overview"), ("/pledge", "nav.pledge"), ("/layers", "nav.layers"), ("/sites", "nav.sites"))
 
-def header(lang: str, path: str = "/") -> html.Header:
+
+def _with_lang(query: str, lang: str) -> str:
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    params["lang"] = lang
+    return urlencode(params, safe=",")
+
+
+def header(lang: str, path: str = "/", query: str = "") -> html.Header:
+    """Title, navigation between pages (keeping the view's query) and the language switch."""
     t = translator(lang)
     other = t("app.other_language_code")
+    registered = {page["path"] for page in dash.page_registry.values()}
+    keep = _with_lang(query, lang) if lang != "sv" else query
+    links = [
+        html.Li(html.A(t(key), href=f"{target}?{keep}" if keep else target,
+                       **({"aria-current": "page", "className": "pm-nav-current"} if target == path else {})))
+        for target, key in NAVIGATION if target in registered
+    ]
     return html.Header(
         className="pm-header",
         children=[
-            html.Div([html.H1(t("app.title")), html.P(t("app.tagline"), className="pm-tagline")]),
-            html.Nav(
-                # A plain link: changing language reloads the page in the other catalogue.
-                html.A(t("app.other_language"), href=f"{path}?lang={other}", lang=other, hrefLang=other,
-                       className="pm-lang", title=t("app.language")),
-                **{"aria-label": t("app.language")},
-            ),
+            html.Div([html.Span(t("app.title"), className="pm-brand"),
+                      html.Span(t("app.tagline"), className="pm-tagline")]),
+            html.Nav(html.Ul(links, className="pm-nav"), **{"aria-label": t("nav.label")}),
+            # A plain link: changing language reloads the page in the other catalogue, keeping the view.
+            html.A(t("app.other_language"), href=f"{path}?{_with_lang(query, other)}", lang=other, hrefLang=other,
+                   className="pm-lang", id="pm-lang-link", title=t("app.language")),
         ],
     )
 
@@ -32,3 +54,31 @@ def alert(lang: str, message: str) -> html.Div:
     """The single way the interface shows an error from the domain."""
     t = translator(lang)
     return html.Div([html.Strong(t("error.title") + ": "), html.Span(message)], className="pm-alert", role="alert")
+
+
+def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -> list[html.Article]:
+    """One card per promise: what was promised, by whom, how much is delivered against the target and the time passed."""
+    t = translator(lang)
+    cards = []
+    for p in progress:
+        parties = ", ".join(pledge.partner(x).short_name or pledge.partner(x).name for x in p.promise.parties)
+        if p.target:
+            figure = t("progress.of", delivered=p.delivered, target=p.target)
+            share = min(1.0, p.delivered / p.target)
+            bar = html.Div(className="pm-bar", role="img",
+                           **{"aria-label": t("progress.bar_label", delivered=p.delivered, target=p.target,
+                                              elapsed=round(100 * p.elapsed_share))},
+                           children=[html.Div(className=f"pm-bar-fill pm-status-bg-{p.status}",
+                                              style={"width": f"{100 * share:.0f}%"}),
+                                     html.Div(className="pm-bar-time", style={"left": f"{100 * p.elapsed_share:.0f}%"})])
+        else:
+            figure, bar = t("progress.count", delivered=p.delivered), None
+        cards.append(html.Article(className="pm-progress-card", id=f"card-{p.promise.id}", children=[
+            html.P(t(f"promise_kind.{p.promise.kind}"), className="pm-card-kind"),
+            html.P(p.promise.text, className="pm-promise-text"),
+            html.P([html.Span(f"{t('pledge.responsible')}: {parties}", className="pm-parties")]),
+            html.P([html.Span(figure, className="pm-progress-figure"), " ",
+                    html.Span(t(f"progress.status.{p.status}"), className=f"pm-status pm-status-{p.status}")]),
+            bar,
+        ]))
+    return cards

@@ -64,6 +64,14 @@ def municipalities(codes: list[str] | None = None) -> gpd.GeoDataFrame:
     return frame.rename(columns={"kommun_kod": "code", "kommun": "name"}).reset_index(drop=True)
 
 
+@lru_cache(maxsize=64)
+def municipality_geojson(code: str) -> tuple[dict, tuple[float, float, float, float]]:
+    """The boundary of a municipality as WGS84 GeoJSON, and its (minlon, minlat, maxlon, maxlat)."""
+    shape = gpd.GeoSeries([municipality(code).geometry], crs=STORAGE_CRS).to_crs(4326).iloc[0]
+    feature = {"type": "Feature", "properties": {"code": code}, "geometry": shapely.geometry.mapping(shape)}
+    return {"type": "FeatureCollection", "features": [feature]}, tuple(shape.bounds)
+
+
 @lru_cache(maxsize=1)
 def sweden_outline() -> BaseGeometry:
     """Sweden (the union of its counties) with a small margin, prepared for fast point tests."""

@@ -12,6 +12,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import geopandas as gpd
+
 from .layers import get_layer
 from .model import Pledge, Promise
 from .store.base import LayerQuery, Store
@@ -51,12 +53,11 @@ def judge(delivered: int, target: int | None, share: float) -> tuple[str, float 
     return ("on_track" if delivered >= math.floor(expected) else "behind"), expected
 
 
-def evidence_count(store: Store, promise: Promise) -> int:
+def evidence_records(store: Store, promise: Promise) -> gpd.GeoDataFrame:
+    """The records that count towards ``promise``: linked to it, and of its evidence kinds if it names any."""
     layer = get_layer(promise.evidence.layer)
-    records = store.read_layer(layer.name, LayerQuery(promise_id=promise.id))
-    if promise.evidence.kinds:
-        records = records[records[layer.kind_field].isin(promise.evidence.kinds)]
-    return len(records)
+    values = {layer.kind_field: promise.evidence.kinds} if promise.evidence.kinds else None
+    return store.read_layer(layer.name, LayerQuery.build(values, promise_id=promise.id))
 
 
 def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:
@@ -65,7 +66,7 @@ def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[Promis
     for promise in pledge.promises:
         period = pledge.promise_period(promise)
         share = elapsed_share(period.start, period.end, today)
-        delivered = evidence_count(store, promise)
+        delivered = len(evidence_records(store, promise))
         status, expected = judge(delivered, promise.target, share)
         result.append(PromiseProgress(promise, delivered, promise.target, expected, share, status))
     return result

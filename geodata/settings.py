@@ -8,18 +8,22 @@ from pathlib import Path
 from typing import Mapping
 
 DEFAULT_DATA = Path("data") / "pledgemap.gpkg"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where the data is and where the dashboard listens.
 
-    Environment: ``PLEDGEMAP_DATA``, ``PLEDGEMAP_HOST``, ``PLEDGEMAP_PORT``.
+    Environment: ``PLEDGEMAP_DATA``, ``PLEDGEMAP_HOST``, ``PLEDGEMAP_PORT``,
+    ``PLEDGEMAP_TILES`` (a raster tile URL template with ``{z}/{x}/{y}``, or
+    ``none`` for a plain background that needs no network).
     """
 
     data: Path = DEFAULT_DATA
     host: str = "127.0.0.1"
     port: int = 8050
+    tiles_url: str | None = OSM_TILES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -29,6 +33,15 @@ class Settings:
             settings = replace(settings, data=Path(env["PLEDGEMAP_DATA"]))
         if env.get("PLEDGEMAP_HOST"):
             settings = replace(settings, host=env["PLEDGEMAP_HOST"])
+        if "PLEDGEMAP_TILES" in env:
+            tiles = env["PLEDGEMAP_TILES"].strip()
+            if tiles.lower() in ("", "none", "off"):
+                settings = replace(settings, tiles_url=None)
+            elif not all(part in tiles for part in ("{z}", "{x}", "{y}")):
+                raise ValueError(f"PLEDGEMAP_TILES is {tiles!r}; expected a URL template with {{z}}, {{x}} and {{y}}, "
+                                 "or 'none'")
+            else:
+                settings = replace(settings, tiles_url=tiles)
         if env.get("PLEDGEMAP_PORT"):
             try:
                 settings = replace(settings, port=int(env["PLEDGEMAP_PORT"]))

@@ -1,8 +1,13 @@
-"""A real headless Chromium (Debian's package) and a real `pledgemap serve` process for browser tests."""
+"""A real headless Chromium (Debian's package, driven by Playwright) and a real `pledgemap serve` process.
+
+Playwright is used only as a driver: it launches /usr/bin/chromium and never
+downloads a browser of its own.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -10,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -20,6 +26,10 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--enable-unsafe-swiftshader",
 ]
+# Screenshots are test artefacts: kept after the run to be looked at.
+SCREENSHOTS = Path(os.environ.get("PLEDGEMAP_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
+# Messages a software-rendered WebGL prints that say nothing about the page.
+IGNORED_CONSOLE = ("GL Driver Message", "GPU stall due to ReadPixels")
 
 
 def chromium() -> str:
@@ -36,12 +46,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(data: Path, timeout: float = 60) -> Iterator[str]:
+def serving(data: Path, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
     """Run `pledgemap serve` on a free port; yield its URL; stop it afterwards."""
     port = free_port()
     script = Path(sys.executable).parent / "pledgemap"
     process = subprocess.Popen([str(script), "serve", "--data", str(data), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout
@@ -64,15 +75,27 @@ def serving(data: Path, timeout: float = 60) -> Iterator[str]:
             process.kill()
 
 
-def run_chromium(url: str, *args: str, timeout: float = 90) -> subprocess.CompletedProcess:
-    """Chromium with the project's flags, a fresh profile and time for the page's scripts to run."""
-    with tempfile.TemporaryDirectory(prefix="pledgemap-chromium-") as profile:
-        command = [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1600",
-                   "--virtual-time-budget=10000", *args, url]
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+@dataclass
+class Console:
+    errors: list[str] = field(default_factory=list)
 
 
-def rendered_dom(url: str) -> str:
-    result = run_chromium(url, "--dump-dom")
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+@contextlib.contextmanager
+def browser_page(width: int = 1400, height: int = 1000):
+    """A page in a fresh Chromium profile; yields (page, console) where console.errors collects errors."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    console = Console()
+    with tempfile.TemporaryDirectory(prefix="pledgemap-chromium-") as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=chromium(), headless=True, args=CHROMIUM_FLAGS,
+            viewport={"width": width, "height": height}, locale="sv-SE")
+        try:
+            page = context.new_page()
+            page.on("console", lambda m: console.errors.append(m.text)
+                    if m.type == "error" and not any(s in m.text for s in IGNORED_CONSOLE) else None)
+            page.on("pageerror", lambda exc: console.errors.append(str(exc)))
+            yield page, console
+        finally:
+            context.close()

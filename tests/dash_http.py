@@ -51,3 +51,35 @@ def find(tree: Any, **props: Any) -> list[dict[str, Any]]:
             found.append(tree)
         found.extend(find(p.get("children"), **props))
     return found
+
+
+def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, Any] | None = None,
+                  changed: str | None = None) -> dict[str, Any]:
+    """Call the callback that writes ``output`` ("id.prop") with the given input and state values.
+
+    Inputs and states are given as {"id.prop": value}; every one the callback declares must be given.
+    Returns the response's {id: {prop: value}}.
+    """
+    dependencies = client.get("/_dash-dependencies").get_json()
+    [spec] = [d for d in dependencies if output in d["output"].strip(".").split("...")]
+
+    def items(declared, values):
+        result = []
+        for dep in declared:
+            key = f"{dep['id']}.{dep['property']}"
+            if key not in values:
+                raise KeyError(f"the callback for {output} also needs {key}")
+            result.append({"id": dep["id"], "property": dep["property"], "value": values[key]})
+        return result
+
+    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
+    body = {
+        "output": spec["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": items(spec["inputs"], inputs),
+        "state": items(spec["state"], state or {}),
+        "changedPropIds": [changed or next(iter(inputs))],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code in (200, 204), response.get_data(as_text=True)[:3000]
+    return {} if response.status_code == 204 else response.get_json()["response"]

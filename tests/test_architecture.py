@@ -25,3 +25,18 @@ def test_catalogues_have_the_same_keys():
     keys = [set(catalogue(lang)) for lang in LANGUAGES]
     assert all(k == keys[0] for k in keys)
     assert catalogue("sv")["app.tagline"] != catalogue("en")["app.tagline"]
+
+
+def test_every_vocabulary_code_has_a_label():
+    from geodata import vocab
+
+    groups = {
+        "category": vocab.UNSAFE_CATEGORIES, "source": vocab.REPORT_SOURCES, "time_of_day": vocab.TIMES_OF_DAY,
+        "site_type": vocab.SITE_TYPES, "finding": vocab.FINDINGS, "check": vocab.CHECKLIST,
+        "status": vocab.SITE_STATUSES, "operation_kind": vocab.OPERATION_KINDS, "focus": vocab.OPERATION_FOCUS,
+        "visibility": vocab.VISIBILITY, "promise_kind": vocab.PROMISE_KINDS, "partner_kind": vocab.PARTNER_KINDS,
+    }
+    for lang in LANGUAGES:
+        texts = catalogue(lang)
+        missing = [f"{g}.{c}" for g, codes in groups.items() for c in codes if f"{g}.{c}" not in texts]
+        assert missing == [], lang

@@ -1,26 +1,127 @@
-"""In a real headless Chromium: `pledgemap serve` writes the demo store on first run and the page renders it."""
+"""In a real headless Chromium (Debian's, driven by Playwright) against a real `pledgemap serve`."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from browser import rendered_dom, run_chromium, serving
+from browser import SCREENSHOTS, browser_page, serving
 
 pytestmark = pytest.mark.browser
 
 
-def test_first_run_serves_the_demo_store_and_the_page_renders(tmp_path):
-    data = tmp_path / "fresh" / "pledgemap.gpkg"
-    with serving(data) as url:
-        assert data.is_file()  # written on first run
-        dom = rendered_dom(url)
-        english = rendered_dom(url + "?lang=en")
-        shot = tmp_path / "overview.png"
-        run_chromium(url, f"--screenshot={shot}")
-    # Rendered by Dash's JavaScript in the browser, not present in the server's HTML.
-    assert "Medborgarlöfte Mölndals stad 2018" in dom and "Medborgarlöfte Mark 2021" in dom
-    assert "Demodata:" in dom
-    assert "3 av 4" in dom
-    assert 'data-layer="unsafe_places"' in dom
-    assert "What we promise" in english and "Demo data:" in english
-    assert shot.stat().st_size > 20_000
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`pledgemap serve` on a path with no store yet: it writes the demo store on first run."""
+    data = tmp_path_factory.mktemp("served") / "fresh" / "pledgemap.gpkg"
+    with serving(data, env={"PLEDGEMAP_TILES": "none"}) as url:
+        assert data.is_file()
+        yield url
+
+
+def map_point_count(page) -> int:
+    """Markers the map figure holds for record traces (read from the graph's figure in the page)."""
+    return page.evaluate("""() => {
+        const graph = document.querySelector('#ov-map .js-plotly-plot');
+        return graph.data.filter(t => t.meta && t.meta.role === 'records')
+                         .reduce((n, t) => n + t.ids.length, 0);
+    }""")
+
+
+def wait_for_map(page):
+    page.wait_for_selector("#ov-map .maplibregl-canvas", timeout=30_000)
+    page.wait_for_function("() => { const g = document.querySelector('#ov-map .js-plotly-plot');"
+                           " return g && g.data && g.data.some(t => t.meta && t.meta.role === 'records'); }",
+                           timeout=30_000)
+
+
+def settle(page):
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
+def test_overview_loads_without_console_errors(server):
+    with browser_page() as (page, console):
+        page.goto(server)
+        wait_for_map(page)
+        settle(page)
+        assert page.locator("#ov-title").inner_text() == "Medborgarlöfte Mark 2021"
+        assert "Demodata:" in page.locator("#demo-banner").inner_text()
+        assert "3 av 4" in page.locator("#card-mark-2021-riktade-insatser").inner_text()
+        page.screenshot(path=SCREENSHOTS / "overview-sv.png", full_page=True)
+    assert console.errors == []
+
+
+def test_toggling_a_layer_changes_what_the_map_draws(server):
+    with browser_page() as (page, console):
+        page.goto(server)
+        wait_for_map(page)
+        settle(page)
+        before = map_point_count(page)
+        page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$")).uncheck()
+        page.wait_for_function(f"() => document.querySelector('#ov-map .js-plotly-plot').data"
+                               f".filter(t => t.meta && t.meta.role === 'records')"
+                               f".reduce((n, t) => n + t.ids.length, 0) < {before}", timeout=20_000)
+        assert map_point_count(page) < before
+        assert "unsafe_places" not in page.url and "layers=inventoried_sites%2Coperations" in page.url.replace(",", "%2C")
+    assert console.errors == []
+
+
+def test_switching_pledge_changes_timeline_and_map(server):
+    with browser_page() as (page, console):
+        page.goto(server)
+        wait_for_map(page)
+        settle(page)
+        page.locator("#ov-pledge").click()
+        page.get_by_role("option", name="Medborgarlöfte Mölndals stad 2018").click()
+        page.wait_for_function("() => document.querySelector('#ov-title').innerText.includes('Mölndal')")
+        settle(page)
+        rows = page.evaluate("() => document.querySelector('#ov-timeline .js-plotly-plot').data"
+                             ".filter(t => t.meta && t.meta.role === 'period').length")
+        assert rows == 3
+        lons = page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot')._fullData"
+                             ".filter(t => t.meta && t.meta.role === 'records').flatMap(t => Array.from(t.lon))")
+        assert lons and all(11.9 < lon < 12.2 for lon in lons)  # Mölndal, not Mark
+        assert "pledge=molndal-2018" in page.url
+    assert console.errors == []
+
+
+def test_choosing_a_promise_filters_the_map_and_the_url_restores_it(server):
+    with browser_page() as (page, console):
+        page.goto(server)
+        wait_for_map(page)
+        settle(page)
+        page.get_by_label(re.compile("^Riktade insatser")).check()
+        page.wait_for_function("() => document.querySelector('#ov-map .js-plotly-plot').data"
+                               ".some(t => t.meta && t.meta.role === 'highlight')", timeout=20_000)
+        settle(page)
+        url = page.url
+        assert "promise=mark-2021-riktade-insatser" in url
+        operations = page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').data"
+                                   ".filter(t => t.meta && t.meta.layer === 'operations' && t.meta.role === 'records')"
+                                   ".reduce((n, t) => n + t.ids.length, 0)")
+        assert operations == 3
+        page.screenshot(path=SCREENSHOTS / "overview-promise.png", full_page=True)
+    with browser_page() as (page, console_again):
+        page.goto(url)
+        wait_for_map(page)
+        settle(page)
+        assert page.get_by_label(re.compile("^Riktade insatser")).is_checked()
+    assert console.errors == [] and console_again.errors == []
+
+
+def test_language_switch_changes_the_labels_and_keeps_the_view(server):
+    with browser_page() as (page, console):
+        page.goto(server + "?pledge=molndal-2018")
+        wait_for_map(page)
+        settle(page)
+        page.get_by_role("link", name="English").click()
+        page.wait_for_selector("text=Filters")
+        wait_for_map(page)
+        settle(page)
+        assert "lang=en" in page.url and "pledge=molndal-2018" in page.url
+        assert page.locator("#ov-title").inner_text() == "Medborgarlöfte Mölndals stad 2018"
+        assert page.get_by_role("link", name="Svenska").is_visible()
+        page.screenshot(path=SCREENSHOTS / "overview-en.png", full_page=True)
+    assert console.errors == []

@@ -1,90 +1,287 @@
-"""Översikt / Overview: the pledges in the store, their promises' progress and the layer counts."""
+"""Översikt / Overview: pick a pledge; its map, timeline, promise progress and goals, linked to each other."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import dash
-from dash import html
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS
 from geodata.model import Pledge
-from geodata.progress import PromiseProgress, pledge_progress
+from geodata.progress import pledge_progress
+from geodata.timeline import pledge_timeline
 
-from ..components import alert, demo_banner, header
-from ..data import request_store
+from ..components import alert, demo_banner, header, progress_cards
+from ..data import request_store, settings
 from ..i18n import language, translator
+from ..mapping import MapRequest, build_map, selected_ids, zoom_of
+from ..state import CHOICES, ViewState
+from ..figures.timeline import timeline_figure
 
-dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt")
+dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
 
 
-def layout(lang: str | None = None, **_query: str) -> html.Div:
-    lang = language(lang)
+class ID:
+    """Component ids of this page, defined once."""
+
+    pledge = "ov-pledge"
+    promise = "ov-promise"
+    start = "ov-start"
+    end = "ov-end"
+    layers = "ov-layers"
+    categories = "ov-categories"
+    sources = "ov-sources"
+    statuses = "ov-statuses"
+    basemap = "ov-basemap"
+    map = "ov-map"
+    timeline = "ov-timeline"
+    cards = "ov-cards"
+    goals = "ov-goals"
+    details = "ov-details"
+    selection = "ov-selection"
+    query = "ov-query"
+    map_mode = "ov-map-aggregated"
+    lang = "ov-lang"
+    reset_time = "ov-reset-time"
+
+
+def _options(t, group: str, codes) -> list[dict]:
+    return [{"label": t(f"{group}.{code}"), "value": code} for code in codes]
+
+
+def layout(**query: str) -> html.Div:
+    state = ViewState.from_query(query)
+    lang = state.lang
     t = translator(lang)
-    body: list = []
     try:
         with request_store() as store:
             pledges = store.list_pledges()
             has_demo = any(store.counts(demo_only=True).values())
-            today = dt.date.today()
-            cards = [pledge_card(lang, p, pledge_progress(store, p, today), store.counts(p.id),
-                                 store.counts(p.id, demo_only=True)) for p in pledges]
-        if has_demo:
-            body.append(demo_banner(lang))
-        body.append(html.H2(t("overview.heading")))
-        body.extend(cards or [html.P(t("overview.none"))])
     except PledgemapError as exc:
-        body.append(alert(lang, str(exc)))
-    return html.Div([header(lang), html.Main(body, id="main", lang=lang)], className="pm-page")
+        return html.Div([header(lang, "/"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+    if not pledges:
+        return html.Div([header(lang, "/"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page")
+    pledge = next((p for p in pledges if p.id == state.pledge), pledges[-1])
+    promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
+    s = settings()
 
-
-def pledge_card(lang: str, pledge: Pledge, progress: list[PromiseProgress], counts: dict[str, int],
-                demo_counts: dict[str, int]) -> html.Article:
-    t = translator(lang)
-    period = f"{pledge.period.start:%Y-%m-%d} – {pledge.period.end:%Y-%m-%d}"
-    return html.Article(
-        className="pm-card",
-        id=f"pledge-{pledge.id}",
-        children=[
-            html.H3(pledge.title),
-            html.Dl([
-                html.Dt(t("pledge.municipality")), html.Dd(f"{pledge.municipality.name} ({pledge.municipality.code})"),
-                html.Dt(t("pledge.police_area")), html.Dd(pledge.police_area.name),
-                html.Dt(t("pledge.period")), html.Dd(period),
-                html.Dt(t("pledge.focus")), html.Dd(pledge.focus),
-            ], className="pm-facts"),
-            html.H4(t("pledge.promises")),
-            html.Ul([promise_item(lang, pledge, p) for p in progress], className="pm-promises"),
-            html.H4(t("pledge.layers")),
-            layer_table(lang, counts, demo_counts),
-        ],
-    )
-
-
-def promise_item(lang: str, pledge: Pledge, progress: PromiseProgress) -> html.Li:
-    t = translator(lang)
-    parties = ", ".join(pledge.partner(x).short_name or pledge.partner(x).name for x in progress.promise.parties)
-    figure = (t("progress.of", delivered=progress.delivered, target=progress.target) if progress.target
-              else t("progress.count", delivered=progress.delivered))
-    return html.Li([
-        html.P(progress.promise.text, className="pm-promise-text"),
-        html.P([
-            html.Span(f"{t('pledge.responsible')}: {parties}", className="pm-parties"),
-            html.Span(figure, className="pm-progress-figure"),
-            html.Span(t(f"progress.status.{progress.status}"), className=f"pm-status pm-status-{progress.status}"),
-        ], className="pm-promise-meta"),
-    ])
-
-
-def layer_table(lang: str, counts: dict[str, int], demo_counts: dict[str, int]) -> html.Table:
-    t = translator(lang)
-    return html.Table(className="pm-layer-counts", children=[
-        html.Thead(html.Tr([html.Th(t("layer.name"), scope="col"), html.Th(t("layer.count"), scope="col"),
-                            html.Th(t("layer.demo_count"), scope="col")])),
-        html.Tbody([
-            html.Tr([html.Th(t(f"layer.{name}"), scope="row"), html.Td(str(counts[name])),
-                     html.Td(str(demo_counts[name]))], **{"data-layer": name})
-            for name in LAYERS
+    controls = html.Form(className="pm-controls", **{"aria-label": t("filters.heading")}, children=[
+        html.H2(t("filters.heading"), className="pm-visually-hidden"),
+        html.Label(t("filters.pledge"), htmlFor=ID.pledge),
+        dcc.Dropdown(id=ID.pledge, clearable=False, searchable=False, value=pledge.id,
+                     options=[{"label": p.title, "value": p.id} for p in pledges]),
+        html.Fieldset([
+            html.Legend(t("filters.promise")),
+            dcc.RadioItems(id=ID.promise, value=promise, options=promise_options(pledge, t),
+                           className="pm-radios"),
         ]),
+        html.Fieldset([
+            html.Legend(t("filters.time")),
+            html.Div(className="pm-dates", children=[
+                html.Label([t("filters.from"), dcc.Input(id=ID.start, type="date", debounce=True,
+                                                         value=state.start.isoformat() if state.start else None)]),
+                html.Label([t("filters.to"), dcc.Input(id=ID.end, type="date", debounce=True,
+                                                       value=state.end.isoformat() if state.end else None)]),
+            ]),
+            html.Button(t("filters.whole_period"), id=ID.reset_time, type="button", className="pm-button"),
+        ]),
+        _checklist(t("filters.layers"), ID.layers, layer_options(t), state.layers),
+        _checklist(t("filters.categories"), ID.categories, _options(t, "category", CHOICES["categories"]),
+                   state.categories),
+        _checklist(t("filters.sources"), ID.sources, _options(t, "source", CHOICES["sources"]), state.sources),
+        _checklist(t("filters.statuses"), ID.statuses, _options(t, "status", CHOICES["statuses"]), state.statuses),
+        _checklist(t("filters.basemap"), ID.basemap, [{"label": t("filters.basemap_on"), "value": "tiles"}],
+                   ("tiles",) if s.tiles_url else (), disabled=not s.tiles_url),
     ])
+
+    body = [
+        demo_banner(lang) if has_demo else None,
+        html.Div(className="pm-overview", children=[
+            controls,
+            html.Section(className="pm-main-column", **{"aria-label": t("overview.map_and_timeline")}, children=[
+                html.H2(pledge.title, id="ov-title"),
+                dcc.Graph(id=ID.map, className="pm-map", style={"height": "64vh", "minHeight": "440px"},
+                          config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]},
+                          responsive=True),
+                html.Div(id=ID.details, className="pm-details", role="region", **{"aria-live": "polite",
+                                                                                  "aria-label": t("details.heading")}),
+                html.H3(t("timeline.heading")),
+                html.P(t("timeline.help"), className="pm-help"),
+                dcc.Graph(id=ID.timeline, config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}),
+                html.Div(id=ID.selection, className="pm-selection"),
+                html.H3(t("pledge.promises")),
+                html.Div(id=ID.cards, className="pm-cards"),
+                html.H3(t("pledge.goals")),
+                html.Ul(id=ID.goals, className="pm-goals"),
+            ]),
+        ]),
+        dcc.Store(id=ID.query),
+        dcc.Store(id=ID.map_mode, data=False),
+        dcc.Store(id=ID.lang, data=lang),
+    ]
+    return html.Div([header(lang, "/", state.to_query()), html.Main([b for b in body if b is not None], id="main",
+                                                                      lang=lang)], className="pm-page")
+
+
+def _checklist(legend: str, component_id: str, options: list[dict], value, disabled: bool = False) -> html.Fieldset:
+    return html.Fieldset([
+        html.Legend(legend),
+        dcc.Checklist(id=component_id, options=options, value=list(value), className="pm-checks",
+                      inputClassName="pm-check-input", labelClassName="pm-check-label"),
+    ], disabled=disabled)
+
+
+def promise_options(pledge: Pledge, t) -> list[dict]:
+    return [{"label": t("filters.all_promises"), "value": ""}] + [
+        {"label": t(f"promise_kind.{p.kind}") + " – " + _short(p.text), "value": p.id} for p in pledge.promises]
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@callback(
+    Output(ID.promise, "options"), Output(ID.promise, "value"), Output(ID.layers, "options"),
+    Output(ID.cards, "children"), Output(ID.goals, "children"), Output("ov-title", "children"),
+    Input(ID.pledge, "value"), State(ID.promise, "value"), State(ID.lang, "data"),
+)
+def show_pledge(pledge_id: str, promise_id: str, lang: str):
+    lang = language(lang)
+    t = translator(lang)
+    with request_store() as store:
+        pledge = store.get_pledge(pledge_id)
+        progress = pledge_progress(store, pledge, dt.date.today())
+        counts = store.counts(pledge.id)
+    keep = promise_id if promise_id in {p.id for p in pledge.promises} else ""
+    goals = [html.Li(g.text) for g in pledge.goals]
+    return (promise_options(pledge, t), keep, layer_options(t, counts), progress_cards(lang, pledge, progress),
+            goals, pledge.title)
+
+
+def layer_options(t, counts: dict[str, int] | None = None) -> list[dict]:
+    """The layer choices, each with the number of records the pledge has in it."""
+    return [{"label": t(f"layer.{name}") + (f" ({counts[name]})" if counts else ""), "value": name}
+            for name in LAYERS]
+
+
+FILTER_INPUTS = [Input(ID.pledge, "value"), Input(ID.promise, "value"), Input(ID.start, "value"),
+                 Input(ID.end, "value"), Input(ID.layers, "value"), Input(ID.categories, "value"),
+                 Input(ID.sources, "value"), Input(ID.statuses, "value")]
+
+
+def _state(pledge, promise, start, end, layers, categories, sources, statuses, lang) -> ViewState:
+    return ViewState(pledge=pledge, promise=promise or None, start=_date(start), end=_date(end),
+                     layers=tuple(layers or ()), categories=tuple(categories or ()),
+                     sources=tuple(sources or ()), statuses=tuple(statuses or ()), lang=language(lang))
+
+
+@callback(Output(ID.query, "data"), *FILTER_INPUTS, State(ID.lang, "data"))
+def remember_view(*values):
+    """The view as a query string; the browser's address is updated from it (below), without a reload."""
+    return _state(*values).to_query()
+
+
+clientside_callback(
+    """
+    function(query) {
+        if (query === undefined || query === null) { return window.dash_clientside.no_update; }
+        const search = query ? "?" + query : "";
+        if (window.location.search !== search) {
+            window.history.replaceState(null, "", window.location.pathname + search);
+        }
+        const link = document.getElementById("pm-lang-link");
+        if (link) {
+            const params = new URLSearchParams(query);
+            params.set("lang", link.getAttribute("hreflang"));
+            link.setAttribute("href", window.location.pathname + "?" + params.toString());
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ID.query, "id"),
+    Input(ID.query, "data"),
+)
+
+
+@callback(
+    Output(ID.map, "figure"), Output(ID.map_mode, "data"),
+    *FILTER_INPUTS, Input(ID.basemap, "value"), Input(ID.map, "relayoutData"), Input(ID.timeline, "selectedData"),
+    State(ID.lang, "data"), State(ID.map_mode, "data"),
+)
+def update_map(pledge, promise, start, end, layers, categories, sources, statuses, basemap, relayout, brushed,
+               lang, aggregated):
+    zoom = zoom_of(relayout)
+    only_zoomed = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
+    if only_zoomed and (zoom is None or not aggregated):
+        return no_update, no_update  # panning a map of points needs nothing new from the server
+    state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
+    with request_store() as store:
+        figure, aggregated = build_map(store, MapRequest(state, zoom=zoom, tiles=bool(basemap),
+                                                         highlight=selected_ids(brushed)), settings())
+    return figure, aggregated
+
+
+@callback(
+    Output(ID.timeline, "figure"),
+    Input(ID.pledge, "value"), Input(ID.promise, "value"), Input(ID.map, "selectedData"), State(ID.lang, "data"),
+)
+def update_timeline(pledge_id, promise_id, selected, lang):
+    t = translator(language(lang))
+    with request_store() as store:
+        pledge = store.get_pledge(pledge_id)
+        rows = pledge_timeline(store, pledge)
+        progress = pledge_progress(store, pledge, dt.date.today())
+    return timeline_figure(rows, progress, t, dt.date.today(), selected_promise=promise_id or None,
+                           highlight=selected_ids(selected), view_key=pledge_id)
+
+
+@callback(
+    Output(ID.start, "value"), Output(ID.end, "value"),
+    Input(ID.timeline, "selectedData"), Input(ID.reset_time, "n_clicks"),
+    prevent_initial_call=True,
+)
+def brush_time(selected, _reset):
+    """Dragging over the timeline sets the time range; the button clears it (the whole period)."""
+    if ctx.triggered_id == ID.reset_time:
+        return None, None
+    if not selected or "range" not in selected or "x" not in selected["range"]:
+        return no_update, no_update
+    first, last = sorted(selected["range"]["x"])
+    return str(first)[:10], str(last)[:10]
+
+
+@callback(
+    Output(ID.details, "children"),
+    Input(ID.map, "clickData"), State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
+def show_details(click, lang):
+    from ..details import record_details
+
+    ids = selected_ids(click)
+    if not ids:
+        return no_update
+    with request_store() as store:
+        return record_details(store, next(iter(ids)), language(lang))
+
+
+@callback(
+    Output(ID.selection, "children"),
+    Input(ID.map, "selectedData"), State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
+def show_selection(selected, lang):
+    from ..details import selection_table
+
+    with request_store() as store:
+        return selection_table(store, selected_ids(selected) or set(), language(lang))
+

@@ -23,7 +23,8 @@ class LayerQuery:
 
     ``start``/``end`` are inclusive dates on the layer's time field (for
     operations: the operation overlaps the range); ``bbox`` is
-    ``(minx, miny, maxx, maxy)`` in EPSG:3006.
+    ``(minx, miny, maxx, maxy)`` in EPSG:3006; ``values`` maps a choice
+    field (category, source, status, kind, …) to the values to keep.
     """
 
     pledge_id: str | None = None
@@ -32,6 +33,13 @@ class LayerQuery:
     end: dt.date | None = None
     bbox: tuple[float, float, float, float] | None = None
     ids: tuple[str, ...] | None = None
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def build(cls, values: dict[str, list[str] | tuple[str, ...]] | None = None, **kwargs: Any) -> "LayerQuery":
+        """A query whose ``values`` come as a dict: ``None`` sets no condition, an empty list keeps nothing."""
+        pairs = tuple((k, tuple(v)) for k, v in sorted((values or {}).items()) if v is not None)
+        return cls(values=pairs, **kwargs)
 
 
 class Store(ABC):

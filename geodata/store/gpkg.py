@@ -363,6 +363,11 @@ class GeoPackageStore(Store):
         if query.ids is not None:
             clauses.append(f"id IN ({','.join('?' * len(query.ids))})")
             params.extend(query.ids)
+        for name, allowed in query.values:
+            if name not in spec.field_names or spec.field(name).kind not in ("choice", "text"):
+                raise ValueError(f"{spec.name} has no text field {name!r} to filter on")
+            clauses.append(f'"{name}" IN ({",".join("?" * len(allowed))})')
+            params.extend(allowed)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:

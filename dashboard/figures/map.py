@@ -1,0 +1,184 @@
+"""The map: the three layers as MapLibre traces (plotly's scatter_map), the municipality boundary, a legend.
+
+Each layer has its own marker form, built from circles because MapLibre
+draws other symbols only with a sprite sheet from a style server: unsafe
+places are filled dots, inventoried sites are rings (a coloured dot with a
+white centre), operations are dots on a pale halo. Colour says the category,
+status or kind. With no tiles configured, or no network, the map draws on a
+plain background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import math
+
+import plotly.graph_objects as go
+
+from geodata.mapview import LayerView
+
+from .style import (BOUNDARY_COLOUR, CATEGORY_COLOURS, GRID_COLOURSCALE, HIGHLIGHT_COLOUR, OPERATION_COLOURS,
+                    STATUS_COLOURS)
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """Raster tiles under the data, or ``None`` for a plain background (the offline path)."""
+
+    tiles_url: str | None = None
+    attribution: str = "© OpenStreetMap contributors"
+
+
+# Per layer: the field that picks the colour, its colours, the catalogue group of its labels.
+LAYER_STYLE = {
+    "unsafe_places": ("category", CATEGORY_COLOURS, "category"),
+    "inventoried_sites": ("status", STATUS_COLOURS, "status"),
+    "operations": ("kind", OPERATION_COLOURS, "operation_kind"),
+}
+
+
+def _hover(layer: str, t: Callable[..., str]) -> str:
+    if layer == "unsafe_places":
+        return ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>" + t("field.reported_on") + ": %{customdata[3]}"
+                "<extra>" + t("layer.unsafe_places") + "</extra>")
+    if layer == "inventoried_sites":
+        return ("<b>%{customdata[1]}</b>: %{customdata[2]}<br>%{customdata[3]}"
+                "<extra>" + t("layer.inventoried_sites") + "</extra>")
+    return ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
+            "<extra>" + t("layer.operations") + "</extra>")
+
+
+def _customdata(layer: str, frame, t: Callable[..., str]) -> list[list[str]]:
+    """[id, heading, detail, when] per record: what the hover shows, and the id a click reports."""
+    rows = []
+    for record in frame.to_dict("records"):
+        if layer == "unsafe_places":
+            rows.append([record["id"], t(f"category.{record['category']}"), record.get("description") or "",
+                         record["reported_on"].strftime("%Y-%m-%d")])
+        elif layer == "inventoried_sites":
+            rows.append([record["id"], t(f"site_type.{record['site_type']}"), t(f"status.{record['status']}"),
+                         record.get("address") or record["owner"]])
+        else:
+            start = record["starts_at"].tz_convert("Europe/Stockholm")
+            rows.append([record["id"], t(f"operation_kind.{record['kind']}"), record.get("title") or "",
+                         start.strftime("%Y-%m-%d %H:%M")])
+    return rows
+
+
+def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | None) -> list[go.Scattermap]:
+    field, colours, group = LAYER_STYLE[view.layer]
+    traces = []
+    frame = view.points
+    for code, colour in colours.items():
+        subset = frame[frame[field] == code]
+        if subset.empty:
+            continue
+        name = t(f"{group}.{code}")
+        common = dict(lat=subset["lat"], lon=subset["lon"], legendgroup=view.layer, name=name,
+                      legendgrouptitle_text=t(f"layer.{view.layer}"))
+        if view.layer == "operations":  # halo first, so the dot draws on top
+            traces.append(go.Scattermap(**common, mode="markers", marker=dict(size=22, color=colour, opacity=0.25),
+                                        hoverinfo="skip", showlegend=False))
+        traces.append(go.Scattermap(
+            **common, mode="markers", ids=list(subset["id"]),
+            marker=dict(size=13 if view.layer != "unsafe_places" else 11, color=colour),
+            customdata=_customdata(view.layer, subset, t), hovertemplate=_hover(view.layer, t),
+            meta={"layer": view.layer, "role": "records"},
+        ))
+        if view.layer == "inventoried_sites":  # the white centre that makes a ring
+            traces.append(go.Scattermap(**common, mode="markers", marker=dict(size=6, color="#ffffff"),
+                                        hoverinfo="skip", showlegend=False))
+    if highlight:
+        chosen = frame[frame["id"].isin(highlight)]
+        if not chosen.empty:
+            traces.insert(0, go.Scattermap(lat=chosen["lat"], lon=chosen["lon"], mode="markers",
+                                           marker=dict(size=26, color=HIGHLIGHT_COLOUR, opacity=0.9),
+                                           hoverinfo="skip", showlegend=False, meta={"role": "highlight"}))
+    return traces
+
+
+def _grid_trace(view: LayerView, t: Callable[..., str]) -> go.Scattermap:
+    grid = view.grid
+    largest = max(int(grid.count.max()), 1) if len(grid) else 1
+    return go.Scattermap(
+        lat=grid.lat, lon=grid.lon, mode="markers",
+        marker=dict(size=[10 + 20 * (c / largest) ** 0.5 for c in grid.count], color=grid.count,
+                    colorscale=GRID_COLOURSCALE, cmin=0, cmax=largest, opacity=0.85),
+        customdata=grid.count, name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=int(grid.cell_m)),
+        hovertemplate=t("map.grid_hover") + "<extra></extra>", legendgroup=view.layer,
+        meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
+    )
+
+
+def boundary_layer(boundary_geojson: dict) -> dict:
+    return {"sourcetype": "geojson", "source": boundary_geojson, "type": "line",
+            "color": BOUNDARY_COLOUR, "line": {"width": 2.5}, "below": "traces"}
+
+
+def area_layers(views: dict[str, LayerView]) -> list[dict]:
+    """Polygon records (safety-walk areas, patrol areas) as outlined fills under the markers."""
+    layers = []
+    for view in views.values():
+        if view.mode == "points" and view.areas and view.areas["features"]:
+            layers.append({"sourcetype": "geojson", "source": view.areas, "type": "fill",
+                           "color": "#0072B2" if view.layer == "operations" else "#D55E00",
+                           "opacity": 0.12, "below": "traces"})
+    return layers
+
+
+def view_for_bounds(bounds: tuple[float, float, float, float], width: int = 700,
+                    height: int = 480) -> tuple[dict[str, float], float]:
+    """Centre and zoom that fit WGS84 ``bounds`` (minlon, minlat, maxlon, maxlat) in a map of the given pixels.
+
+    >>> centre, zoom = view_for_bounds((12.29, 57.28, 12.98, 57.63))
+    >>> round(centre["lon"], 3), round(zoom, 1)
+    (12.635, 8.7)
+    """
+    minlon, minlat, maxlon, maxlat = bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_share = max(maxlon - minlon, 1e-6) / 360
+    lat_share = max(mercator_y(maxlat) - mercator_y(minlat), 1e-9) / (2 * math.pi)
+    zoom = min(math.log2(width / 512 / lon_share), math.log2(height / 512 / lat_share))
+    centre = {"lon": (minlon + maxlon) / 2, "lat": (minlat + maxlat) / 2}
+    return centre, max(0.0, zoom - 0.3)  # a little margin around the boundary
+
+
+def map_figure(views: dict[str, LayerView], boundary_geojson: dict, t: Callable[..., str],
+               basemap: Basemap = Basemap(), highlight: set[str] | None = None,
+               view_key: str = "", bounds: tuple[float, float, float, float] | None = None) -> go.Figure:
+    """The map of ``views`` (one per layer shown) inside the municipality boundary.
+
+    ``view_key`` names the view the figure belongs to: while it stays the
+    same, the user's zoom and pan survive updates (plotly's ``uirevision``).
+    ``bounds`` (WGS84) is what the map first shows, usually the municipality.
+    """
+    traces = []
+    for view in views.values():
+        traces.extend(_point_traces(view, t, highlight) if view.mode == "points" else [_grid_trace(view, t)])
+    if not traces:  # an empty figure still needs a map subplot to show the boundary
+        traces.append(go.Scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))
+    layers = [boundary_layer(boundary_geojson), *area_layers(views)]
+    if basemap.tiles_url:
+        layers.insert(0, {"sourcetype": "raster", "source": [basemap.tiles_url], "below": "traces",
+                          "sourceattribution": basemap.attribution})
+    figure = go.Figure(traces)
+    map_view = {}
+    if bounds is not None:
+        centre, zoom = view_for_bounds(bounds)
+        map_view = {"center": centre, "zoom": zoom}
+    figure.update_layout(
+        map=dict(style="white-bg", layers=layers, uirevision=view_key, **map_view),
+        margin=dict(l=0, r=0, t=0, b=0),
+        legend=dict(groupclick="toggleitem", bgcolor="rgba(255,255,255,0.95)", x=1.0, xanchor="left", y=1.0,
+                    font=dict(size=14), itemclick="toggle"),
+        uirevision=view_key,
+        dragmode="pan",
+        clickmode="event+select",
+        font=dict(family="Noto Sans, DejaVu Sans, sans-serif", size=14),
+    )
+    return figure

@@ -1,0 +1,35 @@
+"""Colours and marker sizes of the layers, chosen to stay apart for colour-blind readers (Okabe–Ito)."""
+
+from __future__ import annotations
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+
+CATEGORY_COLOURS = {
+    "drug_dealing": "#D55E00",
+    "drug_use": "#CC79A7",
+    "poor_lighting": "#E69F00",
+    "blocked_sightlines": "#009E73",
+    "loitering": "#0072B2",
+    "vandalism": "#56B4E9",
+    "harassment": "#882255",
+    "traffic": "#000000",
+    "other": "#777777",
+}
+STATUS_COLOURS = {
+    "flagged": "#C1121F",
+    "inspected": "#E69F00",
+    "action_planned": "#8A5A00",
+    "fixed": "#0072B2",
+    "verified": "#009E73",
+}
+OPERATION_COLOURS = {
+    "targeted_drug_operation": "#5B2A86",
+    "presence_patrol": "#0072B2",
+    "school_visit": "#009E73",
+    "parent_information": "#E69F00",
+    "citizen_dialogue": "#CC79A7",
+    "safety_walk": "#56B4E9",
+}
+BOUNDARY_COLOUR = "#1b1f24"
+HIGHLIGHT_COLOUR = "#FFD400"
+GRID_COLOURSCALE = [[0, "#fde0c5"], [0.5, "#f59e72"], [1, "#a4161a"]]

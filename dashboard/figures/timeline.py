@@ -1,0 +1,108 @@
+"""The pledge's timeline: one row per promise across its period, the records that deliver it, the target.
+
+A promise with a target shows its pace as hollow markers spread evenly over
+the period (where the n-th delivery would be on schedule) and the deliveries
+as filled markers, so "3 of 4, behind" can be seen, not only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from typing import Callable
+
+import plotly.graph_objects as go
+
+from geodata.progress import PromiseProgress
+from geodata.timeline import TimelineRow
+
+from .style import HIGHLIGHT_COLOUR, OPERATION_COLOURS
+
+SITE_COLOUR = "#8A5A00"
+PACE_COLOUR = "#47505a"
+
+
+def row_labels(rows: list[TimelineRow], t: Callable[..., str], width: int = 24) -> list[str]:
+    """A short, unique label per promise row: the kind of promise, kept apart when two share a kind."""
+    labels = []
+    for row in rows:
+        label = "<br>".join(textwrap.wrap(t(f"promise_kind.{row.promise.kind}"), width))
+        while label in labels:
+            label += " "  # the y axis is categorical: equal labels would share a row
+        labels.append(label)
+    return labels
+
+
+def pace_dates(start: dt.date, end: dt.date, target: int) -> list[dt.date]:
+    """Where the 1st … n-th of ``target`` deliveries fall if spread evenly over the period.
+
+    >>> [d.isoformat() for d in pace_dates(dt.date(2021, 1, 1), dt.date(2021, 12, 31), 4)]
+    ['2021-04-01', '2021-07-01', '2021-10-01', '2021-12-31']
+    """
+    days = (end - start).days + 1
+    return [start + dt.timedelta(days=round(days * (i + 1) / target) - 1) for i in range(target)]
+
+
+def timeline_figure(rows: list[TimelineRow], progress: list[PromiseProgress], t: Callable[..., str],
+                    today: dt.date, selected_promise: str | None = None,
+                    highlight: set[str] | None = None, view_key: str = "") -> go.Figure:
+    """The timeline of a pledge's promises; drag horizontally over it to choose a time range."""
+    by_id = {p.promise.id: p for p in progress}
+    labels = row_labels(rows, t)
+    figure = go.Figure()
+    starts = [r.period.start for r in rows]
+    ends = [r.period.end for r in rows]
+    for row, label in zip(rows, labels):
+        chosen = selected_promise in (None, row.promise.id)
+        figure.add_trace(go.Scatter(
+            x=[row.period.start, row.period.end], y=[label, label], mode="lines",
+            line=dict(color="#c9ced6" if chosen else "#e6e9ee", width=14), hoverinfo="skip", showlegend=False,
+            meta={"role": "period", "promise": row.promise.id},
+        ))
+        if row.target:
+            pace = pace_dates(row.period.start, row.period.end, row.target)
+            figure.add_trace(go.Scatter(
+                x=pace, y=[label] * len(pace), mode="markers", showlegend=False,
+                marker=dict(symbol="circle-open", size=16, color=PACE_COLOUR, line=dict(width=2)),
+                hovertemplate=t("timeline.pace_hover") + "<extra></extra>",
+                meta={"role": "target", "promise": row.promise.id, "target": row.target},
+            ))
+        if row.events:
+            colours = [OPERATION_COLOURS.get(e.kind, SITE_COLOUR) for e in row.events]
+            figure.add_trace(go.Scatter(
+                x=[e.when for e in row.events], y=[label] * len(row.events), mode="markers",
+                ids=[e.record_id for e in row.events], showlegend=False,
+                marker=dict(size=[16 if highlight and e.record_id in highlight else 11 for e in row.events],
+                            color=colours, opacity=1 if chosen else 0.35,
+                            line=dict(width=[3 if highlight and e.record_id in highlight else 1
+                                             for e in row.events],
+                                      color=[HIGHLIGHT_COLOUR if highlight and e.record_id in highlight
+                                             else "#ffffff" for e in row.events])),
+                customdata=[[e.record_id, e.layer, e.label] for e in row.events],
+                hovertemplate="%{customdata[2]}<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
+                meta={"role": "events", "promise": row.promise.id},
+            ))
+        status = by_id.get(row.promise.id)
+        if status is not None:
+            figure.add_annotation(
+                x=row.period.end, y=label, xanchor="left", showarrow=False, xshift=12,
+                text=t("progress.of", delivered=status.delivered, target=status.target) if status.target
+                else t("progress.count", delivered=status.delivered),
+                font=dict(size=14),
+            )
+    if rows and min(starts) <= today <= max(ends):
+        figure.add_vline(x=dt.datetime.combine(today, dt.time()).timestamp() * 1000, line=dict(color="#a4161a", width=2),
+                         annotation_text=t("timeline.today"), annotation_position="top")
+    figure.update_layout(
+        height=max(220, 70 * len(rows) + 80),
+        margin=dict(l=10, r=110, t=30, b=40),
+        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", tickformat="%b %Y"),
+        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True),
+        plot_bgcolor="#ffffff",
+        dragmode="select",
+        selectdirection="h",
+        uirevision=view_key,
+        font=dict(family="Noto Sans, DejaVu Sans, sans-serif", size=14),
+        hovermode="closest",
+    )
+    return figure

@@ -1,0 +1,86 @@
+"""From the view's state to the map figure: which records of which layers, how they are drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from geodata.boundaries import municipality_geojson
+from geodata.layers import get_layer
+from geodata.mapview import layer_view
+from geodata.model import Pledge
+from geodata.settings import Settings
+from geodata.store import LayerQuery, Store
+
+from .figures.map import Basemap, map_figure
+from .i18n import translator
+from .state import ViewState
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    state: ViewState
+    zoom: float | None = None
+    tiles: bool = False
+    highlight: set[str] | None = None
+
+
+def layer_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
+    """One query per layer shown; a chosen promise narrows its evidence layer to the records delivering it."""
+    common = dict(pledge_id=pledge.id, start=state.start, end=state.end)
+    values = {
+        "unsafe_places": {"category": state.categories, "source": state.sources},
+        "inventoried_sites": {"status": state.statuses},
+        "operations": {},
+    }
+    promise = next((p for p in pledge.promises if p.id == state.promise), None)
+    queries = {}
+    for layer in state.layers:
+        wanted = dict(values[layer])
+        extra: dict[str, Any] = {}
+        if promise is not None and promise.evidence.layer == layer:
+            extra["promise_id"] = promise.id
+            if promise.evidence.kinds:
+                wanted[get_layer(layer).kind_field] = promise.evidence.kinds
+        queries[layer] = LayerQuery.build(wanted, **common, **extra)
+    return queries
+
+
+def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[go.Figure, bool]:
+    """The map figure for ``request``, and whether any layer had to be aggregated to a grid."""
+    state = request.state
+    pledge = store.get_pledge(state.pledge)
+    views = {layer: layer_view(store, layer, query, request.zoom)
+             for layer, query in layer_queries(state, pledge).items()}
+    highlight = request.highlight
+    promise = next((p for p in pledge.promises if p.id == state.promise), None)
+    if not highlight and promise and promise.evidence.layer in views:
+        evidence = views[promise.evidence.layer]
+        highlight = set(evidence.points["id"]) if evidence.mode == "points" else None
+    boundary, bounds = municipality_geojson(pledge.municipality.code)
+    basemap = Basemap(settings.tiles_url if request.tiles else None)
+    figure = map_figure(views, boundary, translator(state.lang), basemap, highlight,
+                        view_key=f"{pledge.id}", bounds=bounds)
+    return figure, any(v.mode == "grid" for v in views.values())
+
+
+def zoom_of(relayout: dict | None) -> float | None:
+    """The map's zoom after the user zoomed, from plotly's relayoutData."""
+    if not relayout:
+        return None
+    zoom = relayout.get("map.zoom")
+    return float(zoom) if isinstance(zoom, (int, float)) else None
+
+
+def selected_ids(event: dict | None) -> set[str] | None:
+    """Record ids of the points in a plotly click or selection event (the first customdata value)."""
+    if not event or not event.get("points"):
+        return None
+    ids = set()
+    for point in event["points"]:
+        data = point.get("customdata")
+        if isinstance(data, list) and data and isinstance(data[0], str):
+            ids.add(data[0])
+    return ids or None

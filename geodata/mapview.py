@@ -1,0 +1,77 @@
+"""What a map shows of a layer: the records themselves, or counts per grid cell when there are too many.
+
+The decision is made here, on the server, so no caller can send an unbounded
+number of points to a browser: above ``max_points`` records in view, the
+layer is aggregated to a grid whose cell size follows the zoom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .aggregate import GridCounts, cell_size_for_zoom, grid_counts, representative_xy
+from .layers import DISPLAY_CRS, STORAGE_CRS, get_layer
+from .store.base import LayerQuery, Store
+
+DEFAULT_MAX_POINTS = 2_000
+
+
+@dataclass(frozen=True)
+class LayerView:
+    """One layer as a map shows it.
+
+    ``mode`` is ``"points"`` (``points`` holds one row per record with ``lon``,
+    ``lat`` and the layer's fields, and ``areas`` the polygon records as
+    GeoJSON) or ``"grid"`` (``grid`` holds counts per cell).
+    """
+
+    layer: str
+    mode: str
+    total: int
+    points: pd.DataFrame | None = None
+    areas: dict | None = None
+    grid: GridCounts | None = None
+
+
+def to_display(records: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Records as a plain table with ``lon``/``lat`` (WGS84) of a point on each geometry."""
+    if records.empty:
+        frame = pd.DataFrame(records.drop(columns=records.geometry.name))
+        frame["lon"], frame["lat"] = pd.Series(dtype=float), pd.Series(dtype=float)
+        return frame
+    xy = representative_xy(records.geometry)
+    lonlat = gpd.GeoSeries(shapely.points(xy), crs=STORAGE_CRS).to_crs(DISPLAY_CRS)
+    frame = pd.DataFrame(records.drop(columns=records.geometry.name))
+    frame["lon"] = lonlat.x.to_numpy()
+    frame["lat"] = lonlat.y.to_numpy()
+    return frame
+
+
+def areas_geojson(records: gpd.GeoDataFrame) -> dict:
+    """The polygon records as a GeoJSON FeatureCollection in WGS84, with id and kind only."""
+    polygons = records[records.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
+    features = []
+    if not polygons.empty:
+        shapes = polygons.geometry.to_crs(DISPLAY_CRS)
+        for record_id, shape in zip(polygons["id"], shapes):
+            features.append({"type": "Feature", "id": record_id, "properties": {"id": record_id},
+                             "geometry": shapely.geometry.mapping(shape)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def layer_view(store: Store, layer: str, query: LayerQuery, zoom: float | None = None,
+               max_points: int = DEFAULT_MAX_POINTS) -> LayerView:
+    """The records of ``layer`` matching ``query`` as a map at ``zoom`` should show them."""
+    spec = get_layer(layer)
+    records = store.read_layer(spec.name, query)
+    if len(records) <= max_points:
+        return LayerView(layer, "points", len(records), points=to_display(records), areas=areas_geojson(records))
+    lat = float(np.median(to_display(records.iloc[:: max(1, len(records) // 500)])["lat"]))
+    cell = cell_size_for_zoom(zoom if zoom is not None else 9, lat)
+    weight = "report_count" if "report_count" in records else None
+    return LayerView(layer, "grid", len(records), grid=grid_counts(records, cell, weight))
