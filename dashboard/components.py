@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 import dash
-from dash import html
+from dash import ClientsideFunction, Input, clientside_callback, html
 
 from geodata.model import Pledge
 from geodata.progress import PromiseProgress
@@ -82,3 +82,13 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
             bar,
         ]))
     return cards
+
+
+def remember_view(query_store_id: str) -> None:
+    """Keep the address bar (and the page and language links) in step with a page's query store.
+
+    The page's server callback writes its view state as a query string into
+    the store; ``assets/pledgemap.js`` puts it into the address without a
+    reload, so a copied link reopens the same view.
+    """
+    clientside_callback(ClientsideFunction("pledgemap", "remember_view"), Input(query_store_id, "data"))

@@ -54,10 +54,15 @@ def judge(delivered: int, target: int | None, share: float) -> tuple[str, float 
 
 
 def evidence_records(store: Store, promise: Promise) -> gpd.GeoDataFrame:
-    """The records that count towards ``promise``: linked to it, and of its evidence kinds if it names any."""
+    """The records that deliver ``promise``: linked to it, of its evidence kinds if it names any, and done.
+
+    Done means dated on the layer's time field: an operation always is; an
+    inventoried site is once inspected (a site only flagged is work to do).
+    """
     layer = get_layer(promise.evidence.layer)
     values = {layer.kind_field: promise.evidence.kinds} if promise.evidence.kinds else None
-    return store.read_layer(layer.name, LayerQuery.build(values, promise_id=promise.id))
+    records = store.read_layer(layer.name, LayerQuery.build(values, promise_id=promise.id))
+    return records[records[layer.time_field].notna()]
 
 
 def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:

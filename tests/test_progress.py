@@ -43,3 +43,13 @@ def test_pledge_progress_counts_linked_records_of_the_evidence_kinds(store):
     assert (operations.delivered, operations.target, operations.status) == (2, 4, "on_track")
     assert operations.expected_by_now == pytest.approx(4 * 183 / 366)
     assert (inventory.delivered, inventory.status) == (0, "no_target")
+
+
+def test_a_site_counts_once_inspected_not_while_only_flagged(store):
+    from builders import site
+
+    store.write_batch("inventoried_sites", frame(
+        site(), site(status="flagged", inspected_on=None, due_on=None, check_lighting=None, check_access=None)))
+    pledge = pledge_from_dict(pledge_dict())
+    [_, inventory] = pledge_progress(store, pledge, dt.date(2024, 7, 1))
+    assert inventory.delivered == 1

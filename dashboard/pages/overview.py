@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS
@@ -13,7 +13,7 @@ from geodata.model import Pledge
 from geodata.progress import pledge_progress
 from geodata.timeline import pledge_timeline
 
-from ..components import alert, demo_banner, header, progress_cards
+from ..components import alert, demo_banner, header, progress_cards, remember_view
 from ..data import request_store, settings
 from ..i18n import language, translator
 from ..mapping import MapRequest, build_map, selected_ids, zoom_of
@@ -101,7 +101,7 @@ def layout(**query: str) -> html.Div:
         html.Div(className="pm-overview", children=[
             controls,
             html.Section(className="pm-main-column", **{"aria-label": t("overview.map_and_timeline")}, children=[
-                html.H2(pledge.title, id="ov-title"),
+                html.H1(pledge.title, id="ov-title"),
                 dcc.Graph(id=ID.map, className="pm-map", style={"height": "64vh", "minHeight": "440px"},
                           config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]},
                           responsive=True),
@@ -185,31 +185,12 @@ def _state(pledge, promise, start, end, layers, categories, sources, statuses, l
 
 
 @callback(Output(ID.query, "data"), *FILTER_INPUTS, State(ID.lang, "data"))
-def remember_view(*values):
+def view_query(*values):
     """The view as a query string; the browser's address is updated from it (below), without a reload."""
     return _state(*values).to_query()
 
 
-clientside_callback(
-    """
-    function(query) {
-        if (query === undefined || query === null) { return window.dash_clientside.no_update; }
-        const search = query ? "?" + query : "";
-        if (window.location.search !== search) {
-            window.history.replaceState(null, "", window.location.pathname + search);
-        }
-        const link = document.getElementById("pm-lang-link");
-        if (link) {
-            const params = new URLSearchParams(query);
-            params.set("lang", link.getAttribute("hreflang"));
-            link.setAttribute("href", window.location.pathname + "?" + params.toString());
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output(ID.query, "id"),
-    Input(ID.query, "data"),
-)
+remember_view(ID.query)
 
 
 @callback(

@@ -1,0 +1,89 @@
+"""Löftet / Pledge: the pledge as a readable document, built from the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+from dash import dcc, html
+
+from geodata.errors import PledgemapError
+from geodata.progress import pledge_progress
+
+from ..components import alert, demo_banner, header, progress_cards
+from ..data import request_store
+from ..i18n import language, translator
+
+dash.register_page(__name__, path="/pledge", name="Löftet", title="Pledgemap – Löftet", order=1)
+
+PROBLEM_PARTIES = ("shared", "citizens", "police", "municipality", "housing_company")
+
+
+def layout(pledge: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
+    lang = language(lang)
+    t = translator(lang)
+    query = f"pledge={pledge}" if pledge else ""
+    if lang != "sv":
+        query = f"{query}&lang={lang}" if query else f"lang={lang}"
+    try:
+        with request_store() as store:
+            pledges = store.list_pledges()
+            chosen = next((p for p in pledges if p.id == pledge), pledges[-1] if pledges else None)
+            progress = pledge_progress(store, chosen, dt.date.today()) if chosen else []
+            has_demo = any(store.counts(chosen.id, demo_only=True).values()) if chosen else False
+    except PledgemapError as exc:
+        return html.Div([header(lang, "/pledge", query), html.Main(alert(lang, str(exc)), id="main")],
+                        className="pm-page")
+    if chosen is None:
+        return html.Div([header(lang, "/pledge", query), html.Main(html.P(t("overview.none")), id="main")],
+                        className="pm-page")
+
+    others = html.Nav(className="pm-pledge-switch", **{"aria-label": t("filters.pledge")}, children=[
+        html.Ul([html.Li(html.A(p.title, href=f"/pledge?pledge={p.id}" + (f"&lang={lang}" if lang != "sv" else ""),
+                                **({"aria-current": "page"} if p.id == chosen.id else {})))
+                 for p in pledges])])
+    facts = [
+        (t("pledge.municipality"), f"{chosen.municipality.name} ({chosen.municipality.code})"),
+        (t("pledge.police_area"), chosen.police_area.name + (f" ({chosen.police_area.code})"
+                                                              if chosen.police_area.code else "")),
+        (t("pledge.period"), f"{chosen.period.start:%Y-%m-%d} – {chosen.period.end:%Y-%m-%d}"),
+        (t("pledge.partners"), ", ".join(f"{p.name} ({t(f'partner_kind.{p.kind}').lower()})"
+                                         for p in chosen.partners)),
+    ]
+    problem = [html.Div([html.H4(t(f"pledge.problem.{party}")), html.P(chosen.problem_picture[party])])
+               for party in PROBLEM_PARTIES if party in chosen.problem_picture]
+    follow = [html.Li(html.A(f.label, href=f.url) if f.url else f.label) for f in chosen.follow_up]
+    signed = []
+    if chosen.signed_on or chosen.signatories:
+        signed = [html.H3(t("pledge.signed")),
+                  html.P(t("pledge.signed_on", date=f"{chosen.signed_on:%Y-%m-%d}")) if chosen.signed_on else None,
+                  html.Ul([html.Li(f"{s.name}, {s.title}, {s.organisation}") for s in chosen.signatories])]
+    contact = []
+    if chosen.contact:
+        c = chosen.contact
+        contact = [html.H3(t("pledge.contact")), html.P([
+            html.Span(", ".join(x for x in (c.name, c.title, c.organisation) if x)), html.Br(),
+            html.A(c.email, href=f"mailto:{c.email}") if c.email else None,
+            html.Br() if c.email else None,
+            f"{t('pledge.phone')}: {c.phone}" + (f" ({c.hours})" if c.hours else "") if c.phone else None,
+        ])]
+    document = html.Article(className="pm-document", children=[
+        html.H1(chosen.title),
+        html.P(chosen.focus, className="pm-focus"),
+        html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="pm-facts"),
+        html.P(chosen.summary) if chosen.summary else None,
+        html.H2(t("pledge.problem_picture")), *problem,
+        html.H2(t("pledge.promises")),
+        html.Div(progress_cards(lang, chosen, progress), className="pm-cards"),
+        html.H2(t("pledge.goals")),
+        html.Ul([html.Li(g.text) for g in chosen.goals]),
+        html.H2(t("pledge.follow_up")),
+        html.Ul(follow),
+        *[x for x in signed if x is not None],
+        *contact,
+        html.P(t("pledge.source", source=chosen.source), className="pm-source") if chosen.source else None,
+        dcc.Link(t("pledge.to_map"), href=f"/?{query}" if query else "/", className="pm-button-link"),
+    ])
+    body = [demo_banner(lang) if has_demo else None, others, document]
+    return html.Div([header(lang, "/pledge", query), html.Main([b for b in body if b is not None], id="main",
+                                                                lang=lang)], className="pm-page")
