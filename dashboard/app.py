@@ -31,6 +31,8 @@ def create_app(settings: Settings) -> Dash:
         serve_locally=True,
         title="Pledgemap",
         update_title=None,
+        # Pages draw some controls (table pagers, row buttons) inside callback output.
+        suppress_callback_exceptions=True,
     )
     # Swedish is the page's language; English pages mark their own main element.
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">', 1)

@@ -1,0 +1,151 @@
+"""Lager / Layers: a sortable, searchable table per layer; selecting a row zooms the map to it and shows its details."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from geodata.boundaries import municipality_geojson
+from geodata.errors import PledgemapError
+from geodata.layers import LAYERS
+from geodata.mapview import layer_view
+from geodata.store import LayerQuery
+
+from ..components import alert, demo_banner, header, remember_view
+from ..data import request_store, settings
+from ..details import record_details
+from ..figures.map import Basemap, map_figure
+from ..i18n import language, translator
+from ..tables import layer_columns, page_of, pager, record_table, search, sort
+from ..table_state import TableState
+
+dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
+
+
+class ID:
+    pledge = "ly-pledge"
+    layer = "ly-layer"
+    search = "ly-search"
+    table = "ly-table"
+    map = "ly-map"
+    details = "ly-details"
+    view = "ly-view"
+    query = "ly-query"
+    lang = "ly-lang"
+    prefix = "ly"
+
+
+def layout(**query: str) -> html.Div:
+    view = TableState.from_query(query, default_layer="unsafe_places")
+    lang = view.lang
+    t = translator(lang)
+    try:
+        with request_store() as store:
+            pledges = store.list_pledges()
+            has_demo = any(store.counts(demo_only=True).values())
+    except PledgemapError as exc:
+        return html.Div([header(lang, "/layers"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+    if not pledges:
+        return html.Div([header(lang, "/layers"), html.Main(html.P(t("overview.none")), id="main")],
+                        className="pm-page")
+    if view.pledge not in {p.id for p in pledges}:
+        view = replace(view, pledge=pledges[-1].id)
+    controls = html.Div(className="pm-table-controls", children=[
+        html.Div([html.Label(t("filters.pledge"), htmlFor=ID.pledge),
+                  dcc.Dropdown(id=ID.pledge, value=view.pledge, clearable=False, searchable=False,
+                               options=[{"label": p.title, "value": p.id} for p in pledges])], className="pm-grow"),
+        html.Fieldset([html.Legend(t("filters.layer")),
+                       dcc.RadioItems(id=ID.layer, value=view.layer, className="pm-radios pm-inline",
+                                      options=[{"label": t(f"layer.{name}"), "value": name} for name in LAYERS])]),
+        html.Div([html.Label(t("table.search"), htmlFor=ID.search),
+                  dcc.Input(id=ID.search, type="search", value=view.q, debounce=True, className="pm-search")]),
+    ])
+    body = [
+        demo_banner(lang) if has_demo else None,
+        html.H1(t("nav.layers")),
+        controls,
+        html.Div(className="pm-split", children=[
+            html.Section(html.Div(id=ID.table), **{"aria-label": t("table.records")}),
+            html.Section(className="pm-side", **{"aria-label": t("details.heading")}, children=[
+                dcc.Graph(id=ID.map, style={"height": "48vh", "minHeight": "360px"}, responsive=True,
+                          config={"displaylogo": False, "scrollZoom": True}),
+                html.Div(id=ID.details, className="pm-details", **{"aria-live": "polite"}),
+            ]),
+        ]),
+        dcc.Store(id=ID.view, data=view.to_dict()),
+        dcc.Store(id=ID.query),
+        dcc.Store(id=ID.lang, data=lang),
+    ]
+    return html.Div([header(lang, "/layers", view.to_query()),
+                     html.Main([b for b in body if b is not None], id="main", lang=lang)], className="pm-page")
+
+
+@callback(
+    Output(ID.view, "data"),
+    Input(ID.pledge, "value"), Input(ID.layer, "value"), Input(ID.search, "value"),
+    Input({"type": f"{ID.prefix}-sort", "col": ALL}, "n_clicks"),
+    Input({"type": f"{ID.prefix}-row", "id": ALL}, "n_clicks"),
+    Input(f"{ID.prefix}-prev", "n_clicks"), Input(f"{ID.prefix}-next", "n_clicks"),
+    State(ID.view, "data"),
+    prevent_initial_call=True,
+)
+def change_view(pledge, layer, q, _sorts, _rows, _prev, _next, data):
+    """Every control changes the table's state; the state alone decides what is drawn."""
+    view = TableState.from_dict(data)
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
+        return no_update  # a button that was just drawn, not clicked
+    if trigger == ID.pledge:
+        view = replace(view, pledge=pledge, page=1, record=None)
+    elif trigger == ID.layer:
+        view = replace(view, layer=layer, page=1, record=None, sort=None, desc=False)
+    elif trigger == ID.search:
+        view = replace(view, q=q or "", page=1)
+    elif isinstance(trigger, dict) and trigger["type"].endswith("-sort"):
+        view = view.sorted_by(trigger["col"])
+    elif isinstance(trigger, dict) and trigger["type"].endswith("-row"):
+        view = replace(view, record=trigger["id"])
+    elif trigger == f"{ID.prefix}-prev":
+        view = replace(view, page=max(1, view.page - 1))
+    elif trigger == f"{ID.prefix}-next":
+        view = replace(view, page=view.page + 1)
+    return view.to_dict()
+
+
+@callback(
+    Output(ID.table, "children"), Output(ID.map, "figure"), Output(ID.details, "children"), Output(ID.query, "data"),
+    Input(ID.view, "data"),
+)
+def show_view(data):
+    view = TableState.from_dict(data)
+    t = translator(view.lang)
+    columns = layer_columns(view.layer, t)
+    with request_store() as store:
+        pledge = store.get_pledge(view.pledge)
+        records = store.read_layer(view.layer, LayerQuery(pledge_id=pledge.id))
+        found = sort(search(records.drop(columns="geometry"), columns, view.q), view.sort, view.desc)
+        rows, page, pages = page_of(found, view.page)
+        shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
+        map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
+        details = record_details(store, view.record, view.lang) if view.record else []
+    boundary, bounds = municipality_geojson(pledge.municipality.code)
+    figure = map_figure({view.layer: map_view}, boundary, t, Basemap(settings().tiles_url),
+                        highlight={view.record} if view.record else None,
+                        view_key=f"{view.pledge}-{view.layer}-{view.record}", bounds=bounds)
+    if view.record and map_view.mode == "points":
+        chosen = map_view.points[map_view.points["id"] == view.record]
+        if not chosen.empty:
+            figure.update_layout(map_center={"lon": float(chosen["lon"].iloc[0]), "lat": float(chosen["lat"].iloc[0])},
+                                 map_zoom=15)
+    table = [
+        html.P(t("table.count", shown=len(found), total=len(records)), className="pm-help"),
+        record_table(ID.prefix, columns, rows, t, view.sort, view.desc, selected=view.record,
+                     caption=t(f"layer.{view.layer}")),
+        pager(ID.prefix, page, pages, len(found), t),
+    ]
+    return table, figure, details, replace(view, page=page).to_query()
+
+
+remember_view(ID.query)

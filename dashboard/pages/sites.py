@@ -1,0 +1,138 @@
+"""Fastigheter / Sites worklist: the inventoried sites flagged for action, for the people working through them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from geodata import vocab
+from geodata.errors import PledgemapError
+from geodata.worklist import OPEN_STATUSES, owners, worklist
+
+from ..components import alert, demo_banner, header, remember_view
+from ..data import request_store
+from ..i18n import language, translator
+from ..tables import Column, layer_columns, record_table
+
+dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
+
+
+class ID:
+    pledge = "st-pledge"
+    owners = "st-owners"
+    types = "st-types"
+    statuses = "st-statuses"
+    due = "st-due"
+    overdue = "st-overdue"
+    table = "st-table"
+    query = "st-query"
+    lang = "st-lang"
+
+
+def _split(value: str | list | None, allowed: tuple[str, ...] | None = None) -> list[str] | None:
+    if value is None:
+        return None
+    value = value[0] if isinstance(value, list) else value
+    items = [v for v in value.split(",") if v]
+    return [v for v in items if v in allowed] if allowed else items
+
+
+def layout(pledge: str | None = None, owner: str | None = None, types: str | None = None, status: str | None = None,
+           due: str | None = None, overdue: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
+    lang = language(lang)
+    t = translator(lang)
+    try:
+        with request_store() as store:
+            pledges = store.list_pledges()
+            chosen = pledge if pledge in {p.id for p in pledges} else (pledges[-1].id if pledges else None)
+            all_owners = owners(store, chosen)
+            has_demo = any(store.counts(demo_only=True).values())
+    except PledgemapError as exc:
+        return html.Div([header(lang, "/sites"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+    if chosen is None:
+        return html.Div([header(lang, "/sites"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page")
+    chosen_types = _split(types, vocab.SITE_TYPES)
+    chosen_statuses = _split(status, vocab.SITE_STATUSES)
+    controls = html.Form(className="pm-table-controls", **{"aria-label": t("filters.heading")}, children=[
+        html.Div([html.Label(t("filters.pledge"), htmlFor=ID.pledge),
+                  dcc.Dropdown(id=ID.pledge, value=chosen, clearable=False, searchable=False,
+                               options=[{"label": p.title, "value": p.id} for p in pledges])], className="pm-grow"),
+        html.Div([html.Label(t("sites.owner"), htmlFor=ID.owners),
+                  dcc.Dropdown(id=ID.owners, multi=True, value=_split(owner) or [], placeholder=t("sites.all_owners"),
+                               options=[{"label": o, "value": o} for o in all_owners])], className="pm-grow"),
+        html.Fieldset([html.Legend(t("field.site_type")),
+                       dcc.Checklist(id=ID.types, className="pm-checks pm-inline",
+                                     value=chosen_types if chosen_types is not None else list(vocab.SITE_TYPES),
+                                     options=[{"label": t(f"site_type.{c}"), "value": c} for c in vocab.SITE_TYPES])]),
+        html.Fieldset([html.Legend(t("field.status")),
+                       dcc.Checklist(id=ID.statuses, className="pm-checks pm-inline",
+                                     value=chosen_statuses if chosen_statuses is not None else list(OPEN_STATUSES),
+                                     options=[{"label": t(f"status.{c}"), "value": c} for c in vocab.SITE_STATUSES])]),
+        html.Div([html.Label(t("sites.due_before"), htmlFor=ID.due),
+                  dcc.Input(id=ID.due, type="date", value=due, debounce=True)]),
+        dcc.Checklist(id=ID.overdue, options=[{"label": t("sites.overdue_only"), "value": "1"}],
+                      value=["1"] if overdue == "1" else [], className="pm-checks"),
+    ])
+    body = [
+        demo_banner(lang) if has_demo else None,
+        html.H1(t("nav.sites")),
+        html.P(t("sites.help"), className="pm-help"),
+        controls,
+        html.Div(id=ID.table, className="pm-worklist"),
+        dcc.Store(id=ID.query),
+        dcc.Store(id=ID.lang, data=lang),
+    ]
+    return html.Div([header(lang, "/sites", f"pledge={chosen}"),
+                     html.Main([b for b in body if b is not None], id="main", lang=lang)], className="pm-page")
+
+
+@callback(
+    Output(ID.table, "children"), Output(ID.query, "data"), Output(ID.owners, "options"),
+    Input(ID.pledge, "value"), Input(ID.owners, "value"), Input(ID.types, "value"), Input(ID.statuses, "value"),
+    Input(ID.due, "value"), Input(ID.overdue, "value"), State(ID.lang, "data"),
+)
+def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
+    lang = language(lang)
+    t = translator(lang)
+    today = dt.date.today()
+    try:
+        due_before = dt.date.fromisoformat(due) if due else None
+    except ValueError:
+        due_before = None
+    with request_store() as store:
+        sites = worklist(store, today, pledge_id=pledge, owners=chosen_owners or None, site_types=types or [],
+                         statuses=statuses or [], due_before=due_before, overdue_only=bool(overdue))
+        owner_options = [{"label": o, "value": o} for o in owners(store, pledge)]
+    columns = [c for c in layer_columns("inventoried_sites", t) if c.key != "inspected_on"]
+    columns.append(Column("measure", t("field.measure"), lambda v: v if isinstance(v, str) else ""))
+    columns.append(Column("overdue", t("sites.overdue"), lambda v: t("sites.overdue_mark") if v else ""))
+    overdue_count = int(sites["overdue"].sum()) if not sites.empty else 0
+    link = {"pledge": pledge, "layer": "inventoried_sites", **({"lang": lang} if lang != "sv" else {})}
+    table = [
+        html.P([t("sites.count", count=len(sites)), " ",
+                html.Strong(t("sites.overdue_count", count=overdue_count), className="pm-overdue")
+                if overdue_count else None]),
+        record_table("st", columns, sites, t, None, False, row_class=lambda r: "pm-row-overdue" if r["overdue"] else "",
+                     caption=t("nav.sites"), row_link=lambda r: f"/layers?{urlencode(dict(link, record=r['id']))}", sortable=False),
+    ]
+    params = {"pledge": pledge}
+    if chosen_owners:
+        params["owner"] = ",".join(chosen_owners)
+    if list(types or []) != list(vocab.SITE_TYPES):
+        params["types"] = ",".join(types or [])
+    if list(statuses or []) != list(OPEN_STATUSES):
+        params["status"] = ",".join(statuses or [])
+    if due_before:
+        params["due"] = due_before.isoformat()
+    if overdue:
+        params["overdue"] = "1"
+    if lang != "sv":
+        params["lang"] = lang
+    return table, urlencode(params, safe=","), owner_options
+
+
+remember_view(ID.query)

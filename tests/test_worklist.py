@@ -1,0 +1,30 @@
+"""The sites worklist: open sites, most urgent first, overdue ones marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geodata.worklist import owners, worklist
+
+from builders import frame, site
+
+
+def test_open_sites_most_urgent_first(store):
+    store.write_batch("inventoried_sites", frame(
+        site(address="A 1", due_on="2024-06-01"),                               # overdue on 2024-07-01
+        site(address="B 2", due_on="2024-09-01"),                               # open, not yet due
+        site(address="C 3", status="fixed", due_on="2024-05-01"),               # done: not on the list
+        site(address="D 4", status="flagged", inspected_on=None, due_on=None),  # open, no due date
+        site(address="E 5", owner="Marks kommun", site_type="park", due_on="2024-06-15"),
+    ))
+    today = dt.date(2024, 7, 1)
+    listed = worklist(store, today)
+    assert list(listed["address"]) == ["A 1", "E 5", "B 2", "D 4"]
+    assert list(listed["overdue"]) == [True, True, False, False]
+    assert list(worklist(store, today, owners=["Marks Bostads AB"])["address"]) == ["A 1", "B 2", "D 4"]
+    assert list(worklist(store, today, site_types=["park"])["address"]) == ["E 5"]
+    assert list(worklist(store, today, overdue_only=True)["address"]) == ["A 1", "E 5"]
+    assert list(worklist(store, today, due_before=dt.date(2024, 6, 10))["address"]) == ["A 1"]
+    # Every status: the fixed site is listed, by due date, but never overdue.
+    assert list(worklist(store, today, statuses=None)["address"]) == ["A 1", "E 5", "C 3", "B 2", "D 4"]
+    assert owners(store) == ["Marks Bostads AB", "Marks kommun"]
