@@ -30,10 +30,15 @@ def map_point_count(page) -> int:
 
 
 def wait_for_map(page):
-    page.wait_for_selector("#ov-map .maplibregl-canvas", timeout=30_000)
-    page.wait_for_function("() => { const g = document.querySelector('#ov-map .js-plotly-plot');"
-                           " return g && g.data && g.data.some(t => t.meta && t.meta.role === 'records'); }",
-                           timeout=30_000)
+    """Wait until the map's figure has arrived and MapLibre has drawn it; keep a screenshot if it never does."""
+    try:
+        page.wait_for_function("() => { const g = document.querySelector('#ov-map .js-plotly-plot');"
+                               " return g && g.data && g.data.some(t => t.meta && t.meta.role === 'records'); }",
+                               timeout=60_000)
+        page.wait_for_selector("#ov-map .maplibregl-canvas", timeout=60_000)
+    except Exception:
+        page.screenshot(path=SCREENSHOTS / "failed-wait-for-map.png", full_page=True)
+        raise
 
 
 def settle(page):

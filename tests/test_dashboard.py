@@ -35,7 +35,7 @@ def map_inputs(**overrides):
 
 def draw_map(client, changed="ov-pledge.value", **overrides):
     response = call_callback(client, "ov-map.figure", map_inputs(**overrides),
-                             state={"ov-lang.data": "sv", "ov-map-aggregated.data": False}, changed=changed)
+                             state={"ov-lang.data": "sv", "ov-map-aggregated.data": None}, changed=changed)
     return response["ov-map"]["figure"]
 
 
@@ -149,3 +149,12 @@ def test_no_demo_banner_without_demo_records(tmp_path):
     shown = texts(render_page(client, "/"))
     assert "Det finns inga medborgarlöften i databasen ännu." in shown
     assert not any(t.startswith("Demodata") for t in shown)
+
+
+def test_a_pan_redraws_only_an_aggregated_map(client):
+    zoomed = map_inputs(**{"ov-map.relayoutData": {"map.zoom": 12.5, "map.center": {"lon": 12.7, "lat": 57.5}}})
+    for aggregated, redrawn in ((None, True), (False, False), (True, True)):
+        response = call_callback(client, "ov-map.figure", zoomed,
+                                 state={"ov-lang.data": "sv", "ov-map-aggregated.data": aggregated},
+                                 changed="ov-map.relayoutData")
+        assert ("ov-map" in response) == redrawn, aggregated

@@ -118,7 +118,7 @@ def layout(**query: str) -> html.Div:
             ]),
         ]),
         dcc.Store(id=ID.query),
-        dcc.Store(id=ID.map_mode, data=False),
+        dcc.Store(id=ID.map_mode, data=None),
         dcc.Store(id=ID.lang, data=lang),
     ]
     return html.Div([header(lang, "/", state.to_query()), html.Main([b for b in body if b is not None], id="main",
@@ -201,9 +201,12 @@ remember_view(ID.query)
 def update_map(pledge, promise, start, end, layers, categories, sources, statuses, basemap, relayout, brushed,
                lang, aggregated):
     zoom = zoom_of(relayout)
+    # A pan or zoom needs a new figure only when the map is aggregated (the grid follows the zoom).
+    # `aggregated` is None until a figure has been drawn: the graph reports its first layout before
+    # the initial figure arrives, and Dash drops the earlier, still running call, so that one must draw.
     only_zoomed = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
-    if only_zoomed and (zoom is None or not aggregated):
-        return no_update, no_update  # panning a map of points needs nothing new from the server
+    if only_zoomed and aggregated is not None and (zoom is None or not aggregated):
+        return no_update, no_update
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
     with request_store() as store:
         figure, aggregated = build_map(store, MapRequest(state, zoom=zoom, tiles=bool(basemap),
