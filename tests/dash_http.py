@@ -61,7 +61,9 @@ def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, 
     Returns the response's {id: {prop: value}}.
     """
     dependencies = client.get("/_dash-dependencies").get_json()
-    [spec] = [d for d in dependencies if output in d["output"].strip(".").split("...")]
+    matching = [d for d in dependencies if output in d["output"].strip(".").split("...")]
+    assert len(matching) == 1, [d["output"] for d in matching]
+    [spec] = matching
 
     def items(declared, values):
         result = []
@@ -83,3 +85,17 @@ def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, 
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code in (200, 204), response.get_data(as_text=True)[:3000]
     return {} if response.status_code == 204 else response.get_json()["response"]
+
+
+def make_client(settings):
+    """A test client of a new app, primed with one request.
+
+    Dash moves the callbacks that page modules register into an app on its
+    first request; an app that never serves one leaves them behind for the
+    next app made in the same process, which would then hold them twice.
+    """
+    from dashboard.app import create_app
+
+    client = create_app(settings).server.test_client()
+    client.get("/_dash-dependencies")
+    return client

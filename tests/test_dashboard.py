@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.app import create_app
 from geodata.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
-from dash_http import call_callback, find, render_page, texts
+from dash_http import call_callback, find, make_client, render_page, texts
 from figure_data import trace_values
 
 ALL_LAYERS = ["unsafe_places", "inventoried_sites", "operations"]
@@ -16,7 +15,7 @@ ALL_LAYERS = ["unsafe_places", "inventoried_sites", "operations"]
 
 @pytest.fixture
 def client(demo_copy):
-    return create_app(Settings(data=demo_copy, tiles_url=None)).server.test_client()
+    return make_client(Settings(data=demo_copy, tiles_url=None))
 
 
 def map_inputs(**overrides):
@@ -136,7 +135,7 @@ def test_timeline_has_a_row_per_promise_with_target_pace(client):
 
 
 def test_store_errors_are_shown_as_one_alert(tmp_path):
-    client = create_app(Settings(data=tmp_path / "gone.gpkg")).server.test_client()
+    client = make_client(Settings(data=tmp_path / "gone.gpkg"))
     tree = render_page(client, "/")
     [alert] = find(tree, role="alert")
     assert "does not exist" in " ".join(texts(alert))
@@ -145,7 +144,7 @@ def test_store_errors_are_shown_as_one_alert(tmp_path):
 def test_no_demo_banner_without_demo_records(tmp_path):
     path = tmp_path / "empty.gpkg"
     GeoPackageStore.create(path).close()
-    client = create_app(Settings(data=path)).server.test_client()
+    client = make_client(Settings(data=path))
     shown = texts(render_page(client, "/"))
     assert "Det finns inga medborgarlöften i databasen ännu." in shown
     assert not any(t.startswith("Demodata") for t in shown)

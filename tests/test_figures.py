@@ -1,0 +1,111 @@
+"""Figure builders, without a browser: build the figure, decode its arrays, assert on traces and layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from dashboard.figures.map import Basemap, map_figure
+from dashboard.figures.timeline import pace_dates, timeline_figure
+from dashboard.i18n import translator
+from geodata.aggregate import grid_counts
+from geodata.boundaries import municipality_geojson
+from geodata.mapview import layer_view
+from geodata.model import pledge_from_dict
+from geodata.progress import pledge_progress
+from geodata.store import LayerQuery
+from geodata.timeline import pledge_timeline
+
+from builders import frame, operation, pledge_dict, unsafe_place
+from figure_data import trace_values
+
+t = translator("sv")
+
+
+def figure_json(figure):
+    return figure.to_plotly_json()
+
+
+def test_map_traces_per_category_with_hover_ids_and_boundary(store):
+    store.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place(category="drug_dealing"),
+                                             unsafe_place(category="drug_dealing", geometry=Point(12.70, 57.51))))
+    view = layer_view(store, "unsafe_places", LayerQuery())
+    boundary, bounds = municipality_geojson("1463")
+    data = figure_json(map_figure({"unsafe_places": view}, boundary, t, bounds=bounds))
+    records = [tr for tr in data["data"] if tr.get("meta", {}).get("role") == "records"]
+    assert {tr["name"]: len(tr["ids"]) for tr in records} == {"Narkotikaförsäljning": 2, "Dålig belysning": 1}
+    dealing = next(tr for tr in records if tr["name"] == "Narkotikaförsäljning")
+    lats, lons = trace_values(dealing["lat"]), trace_values(dealing["lon"])
+    assert sorted(round(v, 3) for v in lons) == [12.694, 12.7]
+    assert all(57.4 < v < 57.6 for v in lats)
+    assert dealing["customdata"][0][1] == "Narkotikaförsäljning"
+    assert dealing["type"] == "scattermap"
+    layout = data["layout"]
+    assert layout["map"]["style"] == "white-bg"
+    [line] = [la for la in layout["map"]["layers"] if la.get("type") == "line"]
+    assert line["source"]["features"][0]["properties"]["code"] == "1463"
+    assert 12.2 < layout["map"]["center"]["lon"] < 13.0 and 8 < layout["map"]["zoom"] < 10
+
+
+def test_tiles_are_optional(store):
+    view = layer_view(store, "operations", LayerQuery())
+    boundary, _ = municipality_geojson("1463")
+    plain = figure_json(map_figure({"operations": view}, boundary, t))
+    tiled = figure_json(map_figure({"operations": view}, boundary, t, Basemap("https://tiles.example/{z}/{x}/{y}.png")))
+    assert not [la for la in plain["layout"]["map"]["layers"] if la.get("sourcetype") == "raster"]
+    [raster] = [la for la in tiled["layout"]["map"]["layers"] if la.get("sourcetype") == "raster"]
+    assert raster["source"] == ["https://tiles.example/{z}/{x}/{y}.png"]
+    assert raster["sourceattribution"] == "© OpenStreetMap contributors"
+    assert tiled["layout"]["map"]["style"] == "white-bg"  # the style itself never needs the network
+
+
+def test_above_the_threshold_the_map_gets_grid_counts_not_points(store):
+    # 60 reports in two clusters 5 km apart, 1 or 2 reports each.
+    records = [unsafe_place(geometry=Point(12.69 + 0.0001 * i, 57.50), report_count=1 + i % 2) for i in range(30)]
+    records += [unsafe_place(geometry=Point(12.78 + 0.0001 * i, 57.55), report_count=1) for i in range(30)]
+    store.write_batch("unsafe_places", frame(*records))
+    points = layer_view(store, "unsafe_places", LayerQuery(), zoom=10, max_points=100)
+    assert points.mode == "points" and len(points.points) == 60
+    grid = layer_view(store, "unsafe_places", LayerQuery(), zoom=10, max_points=50)
+    assert grid.mode == "grid" and grid.points is None and grid.total == 60
+    assert sorted(grid.grid.count.tolist()) == [30, 45]  # summed report counts per 2 km cell
+    assert grid.grid.cell_m == 2000
+    boundary, _ = municipality_geojson("1463")
+    data = figure_json(map_figure({"unsafe_places": grid}, boundary, t))
+    [cells] = [tr for tr in data["data"] if tr.get("meta", {}).get("role") == "grid"]
+    assert sorted(trace_values(cells["customdata"])) == [30, 45]
+    assert len(trace_values(cells["lat"])) == 2  # two markers sent, not sixty
+    finer = layer_view(store, "unsafe_places", LayerQuery(), zoom=16, max_points=50)
+    assert finer.grid.cell_m == 20 and len(finer.grid) > 2
+
+
+def test_grid_counts_need_sweref():
+    wgs = gpd.GeoDataFrame(geometry=[Point(12.7, 57.5)], crs=4326)
+    with pytest.raises(ValueError, match="EPSG:3006"):
+        grid_counts(wgs, 1000)
+
+
+def test_timeline_rows_events_target_pace_and_today(store):
+    store.write_batch("operations", frame(operation(), operation(starts_at="2024-09-02 18:00",
+                                                                  ends_at="2024-09-02 21:00")))
+    pledge = pledge_from_dict(pledge_dict())
+    rows = pledge_timeline(store, pledge)
+    progress = pledge_progress(store, pledge, dt.date(2024, 10, 1))
+    data = figure_json(timeline_figure(rows, progress, t, today=dt.date(2024, 10, 1)))
+    roles = [tr["meta"]["role"] for tr in data["data"]]
+    assert roles.count("period") == 2
+    [pace] = [tr for tr in data["data"] if tr["meta"]["role"] == "target"]
+    assert len(pace["x"]) == 4 and pace["meta"]["target"] == 4
+    [events] = [tr for tr in data["data"] if tr["meta"]["role"] == "events"]
+    assert [x[:10] for x in map(str, events["x"])] == ["2024-05-10", "2024-09-02"]
+    assert any(shape["type"] == "line" for shape in data["layout"]["shapes"])  # today
+    assert "2 av 4" in [a["text"] for a in data["layout"]["annotations"]]
+    finished = figure_json(timeline_figure(rows, progress, t, today=dt.date(2026, 1, 1)))
+    assert not finished["layout"].get("shapes")  # no today line far after the period
+
+
+def test_pace_dates_spread_evenly():
+    assert pace_dates(dt.date(2024, 1, 1), dt.date(2024, 1, 10), 2) == [dt.date(2024, 1, 5), dt.date(2024, 1, 10)]

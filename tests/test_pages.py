@@ -1,0 +1,88 @@
+"""The pledge, layers and sites pages over HTTP, with their callbacks called directly."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.settings import Settings
+from geodata.store import GeoPackageStore, LayerQuery
+
+from dash_http import call_callback, find, make_client, render_page, texts
+
+
+@pytest.fixture
+def client(demo_copy):
+    return make_client(Settings(data=demo_copy, tiles_url=None))
+
+
+def test_pledge_page_reads_as_the_document(client):
+    shown = texts(render_page(client, "/pledge", "?pledge=molndal-2018"))
+    for expected in ("Medborgarlöfte Mölndals stad 2018", "Särskilt fokus på öppen narkotikahandling i det offentliga rummet",
+                     "Medborgarna", "Polisen", "Kommunen", "Information till föräldrar", "Datum: 2018-02-15",
+                     "Dan Windt, Lokalpolisområdeschef, Lokalpolisområde Storgöteborg syd",
+                     "Den öppna narkotikahandlingen skall märkbart minska.", "Facebook: Polisen Göteborg syd"):
+        assert expected in shown, expected
+    mark = texts(render_page(client, "/pledge", "?pledge=mark-2021&lang=en"))
+    assert "Contact" in mark and "annika.stomberg@polisen.se" in mark and "3 of 4" in mark
+
+
+def show(client, data):
+    return call_callback(client, "ly-table.children", {"ly-view.data": data})
+
+
+def test_layers_table_search_sort_page_and_select(client, demo_copy):
+    tree = render_page(client, "/layers", "?pledge=mark-2021&layer=operations")
+    [store] = find(tree, id="ly-view")
+    view = store["props"]["data"]
+    assert (view["pledge"], view["layer"]) == ("mark-2021", "operations")
+    response = show(client, view)
+    rows = find(response["ly-table"]["children"], type="button", className="pm-row-button")
+    with GeoPackageStore.open(demo_copy) as gpkg:
+        operations = gpkg.read_layer("operations", LayerQuery(pledge_id="mark-2021"))
+    assert len(rows) == 25 and "Sida 1 av 2 (39 poster)" in texts(response["ly-table"]["children"])
+    assert response["ly-query"]["data"] == "pledge=mark-2021&layer=operations"
+
+    searched = show(client, {**view, "q": "skolbesök"})
+    assert "8 av 39 poster visas" in texts(searched["ly-table"]["children"])
+
+    newest_first = show(client, {**view, "sort": "starts_at", "desc": True})
+    first_row_cells = texts(find(newest_first["ly-table"]["children"], type="button",
+                                 className="pm-row-button")[0]["props"].get("aria-label"))
+    latest = operations.sort_values("starts_at").iloc[-1]["starts_at"].tz_convert("Europe/Stockholm")
+    assert first_row_cells[0].startswith(f"Visa: {latest:%Y-%m-%d %H:%M}")
+
+    chosen = operations.iloc[0]["id"]
+    selected = show(client, {**view, "record": chosen})
+    details = texts(selected["ly-details"]["children"])
+    assert "Insatser och närvaro" in details and "demodata" in details
+    assert operations.iloc[0]["title"] in details
+    figure = selected["ly-map"]["figure"]
+    assert figure["layout"]["map"]["zoom"] == 15
+    assert any((tr.get("meta") or {}).get("role") == "highlight" for tr in figure["data"])
+    assert f"record={chosen}" in selected["ly-query"]["data"]
+
+
+def test_layers_view_changes():
+    from dashboard.table_state import TableState
+
+    view = TableState(pledge="mark-2021", layer="operations").to_dict()
+    sorted_once = TableState.from_dict(view).sorted_by("kind")
+    assert (sorted_once.sort, sorted_once.desc) == ("kind", False)
+    assert TableState.from_dict(sorted_once.to_dict()).sorted_by("kind").desc is True
+    assert TableState.from_query({"page": "x", "layer": "nope", "desc": "1"}).to_query() == "desc=1"
+
+
+def test_sites_worklist_lists_overdue_first_and_links_to_the_map(client):
+    tree = render_page(client, "/sites", "?pledge=mark-2021")
+    assert "Fastigheter" in texts(tree)
+    response = call_callback(client, "st-table.children", {
+        "st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": ["basement", "attic"],
+        "st-statuses.value": ["flagged", "inspected", "action_planned"], "st-due.value": None,
+        "st-overdue.value": ["1"]}, state={"st-lang.data": "sv"})
+    table = response["st-table"]["children"]
+    rows = find(table, className="pm-row-overdue")
+    assert rows and all("Försenad" in texts(row) for row in rows)
+    links = find(table, className="pm-row-button")
+    assert links[0]["props"]["href"].startswith("/layers?pledge=mark-2021&layer=inventoried_sites&record=")
+    assert response["st-query"]["data"] == "pledge=mark-2021&types=basement,attic&overdue=1"
+    assert [o["value"] for o in response["st-owners"]["options"]] == ["Marks Bostads AB"]
