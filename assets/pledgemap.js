@@ -30,3 +30,36 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         }
     }
 });
+
+/* Dash's checklists and radio items mark their container as a listbox and each label as an option,
+   around native inputs: an interactive control nested in another, with no name for the list.
+   The native inputs already say everything, so the container becomes a group named by its
+   fieldset's legend and the labels lose the option role. Re-applied whenever Dash re-renders. */
+(function () {
+    function fix(root) {
+        root.querySelectorAll('.dash-options-list[role="listbox"]').forEach(function (list) {
+            list.setAttribute("role", "group");
+            const fieldset = list.closest("fieldset");
+            const legend = fieldset && fieldset.querySelector("legend");
+            if (legend) {
+                if (!legend.id) { legend.id = (list.id || "pm-list") + "-legend"; }
+                list.setAttribute("aria-labelledby", legend.id);
+            }
+        });
+        root.querySelectorAll('.dash-options-list-option[role="option"]').forEach(function (option) {
+            option.removeAttribute("role");
+            option.removeAttribute("aria-selected");
+        });
+    }
+    function start() {
+        fix(document);
+        new MutationObserver(function () { fix(document); }).observe(document.body, {
+            subtree: true, childList: true, attributes: true, attributeFilter: ["role"]
+        });
+    }
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+})();

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 import dash
-from dash import ClientsideFunction, Input, clientside_callback, html
+from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
 from geodata.model import Pledge
 from geodata.progress import PromiseProgress
@@ -92,3 +92,12 @@ def remember_view(query_store_id: str) -> None:
     reload, so a copied link reopens the same view.
     """
     clientside_callback(ClientsideFunction("pledgemap", "remember_view"), Input(query_store_id, "data"))
+
+
+def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:
+    """The pledge choice as radio buttons: native inputs a keyboard and a screen reader handle as they are."""
+    return html.Fieldset([
+        html.Legend(legend),
+        dcc.RadioItems(id=component_id, value=value, className="pm-radios",
+                       options=[{"label": p.title, "value": p.id} for p in pledges]),
+    ], className="pm-pledge-picker")

@@ -56,9 +56,14 @@ case "$command_name" in
     exec "$VENV/bin/pledgemap" serve "$@"
     ;;
   test)
-    # gdal-bin: ogrinfo reads the store back in tests; chromium: the browser tests.
+    # gdal-bin: ogrinfo reads the store back in tests; chromium: the browser tests (driven by
+    # Playwright, which never downloads a browser of its own here); npm: axe-core for them.
     need_debian gdal-bin chromium chromium-driver fonts-dejavu-core
+    command -v npm >/dev/null || need_debian nodejs npm
     python_env
+    if [ ! -f tests/a11y/node_modules/axe-core/axe.min.js ]; then
+      npm ci --prefix tests/a11y --no-audit --no-fund --silent
+    fi
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser import SCREENSHOTS, browser_page, serving
+from browser import SCREENSHOTS, axe_violations, browser_page, serving
 
 pytestmark = pytest.mark.browser
 
@@ -78,8 +78,7 @@ def test_switching_pledge_changes_timeline_and_map(server):
         page.goto(server)
         wait_for_map(page)
         settle(page)
-        page.locator("#ov-pledge").click()
-        page.get_by_role("option", name="Medborgarlöfte Mölndals stad 2018").click()
+        page.get_by_label("Medborgarlöfte Mölndals stad 2018").check()
         page.wait_for_function("() => document.querySelector('#ov-title').innerText.includes('Mölndal')")
         settle(page)
         rows = page.evaluate("() => document.querySelector('#ov-timeline .js-plotly-plot').data"
@@ -130,3 +129,70 @@ def test_language_switch_changes_the_labels_and_keeps_the_view(server):
         assert page.get_by_role("link", name="Svenska").is_visible()
         page.screenshot(path=SCREENSHOTS / "overview-en.png", full_page=True)
     assert console.errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/?lang=en&pledge=molndal-2018", "/pledge", "/layers?layer=operations", "/sites"])
+def test_pages_have_no_serious_accessibility_violations(server, path):
+    with browser_page() as (page, console):
+        page.goto(server.rstrip("/") + path)
+        page.wait_for_selector("#main")
+        settle(page)
+        violations = axe_violations(page)
+        name = path.strip("/").split("?")[0] or "overview"
+        page.screenshot(path=SCREENSHOTS / f"page-{name}{'-en' if 'lang=en' in path else ''}.png", full_page=True)
+    assert violations == [], violations
+    assert console.errors == []
+
+
+def test_filters_work_from_the_keyboard(server):
+    with browser_page() as (page, console):
+        page.goto(server)
+        wait_for_map(page)
+        settle(page)
+        before = map_point_count(page)
+        checkbox = page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$"))
+        checkbox.focus()
+        page.keyboard.press("Space")
+        page.wait_for_function(f"() => document.querySelector('#ov-map .js-plotly-plot').data"
+                               f".filter(t => t.meta && t.meta.role === 'records')"
+                               f".reduce((n, t) => n + t.ids.length, 0) < {before}", timeout=20_000)
+        assert not checkbox.is_checked()
+        page.keyboard.press("Tab")  # on to the next control, not trapped
+        assert page.evaluate("() => document.activeElement.type") == "checkbox"
+    assert console.errors == []
+
+
+def test_the_app_makes_no_request_beyond_itself(server):
+    """With tiles off (the offline path) every script, style and data request goes to the app."""
+    outside = []
+    with browser_page() as (page, console):
+        def guard(route):
+            if route.request.url.startswith(server):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+        page.route("**/*", guard)
+        for path in ("", "pledge", "layers", "sites"):
+            page.goto(server + path)
+            page.wait_for_selector("#main")
+            settle(page)
+        page.goto(server)
+        wait_for_map(page)
+    assert outside == []
+    assert console.errors == []
+
+
+def test_with_tiles_configured_but_unreachable_the_map_still_draws(tmp_path):
+    """Tiles are optional: when the tile server cannot be reached, boundary and data still draw."""
+    data = tmp_path / "tiles.gpkg"
+    unreachable = "http://127.0.0.9:9/{z}/{x}/{y}.png"  # loopback, nothing listens: a closed network
+    with serving(data, env={"PLEDGEMAP_TILES": unreachable}) as url, browser_page() as (page, _console):
+        page.goto(url)
+        wait_for_map(page)
+        settle(page)
+        layers = page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                               ".map(l => l.sourcetype + ':' + (l.type || ''))")
+        assert "raster:" in layers and "geojson:line" in layers  # tiles under, the boundary drawn
+        assert map_point_count(page) > 0
+        page.screenshot(path=SCREENSHOTS / "overview-tiles-unreachable.png")

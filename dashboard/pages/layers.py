@@ -13,7 +13,7 @@ from geodata.layers import LAYERS
 from geodata.mapview import layer_view
 from geodata.store import LayerQuery
 
-from ..components import alert, demo_banner, header, remember_view
+from ..components import alert, demo_banner, header, pledge_picker, remember_view
 from ..data import request_store, settings
 from ..details import record_details
 from ..figures.map import Basemap, map_figure
@@ -53,9 +53,7 @@ def layout(**query: str) -> html.Div:
     if view.pledge not in {p.id for p in pledges}:
         view = replace(view, pledge=pledges[-1].id)
     controls = html.Div(className="pm-table-controls", children=[
-        html.Div([html.Label(t("filters.pledge"), htmlFor=ID.pledge),
-                  dcc.Dropdown(id=ID.pledge, value=view.pledge, clearable=False, searchable=False,
-                               options=[{"label": p.title, "value": p.id} for p in pledges])], className="pm-grow"),
+        pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge")),
         html.Fieldset([html.Legend(t("filters.layer")),
                        dcc.RadioItems(id=ID.layer, value=view.layer, className="pm-radios pm-inline",
                                       options=[{"label": t(f"layer.{name}"), "value": name} for name in LAYERS])]),

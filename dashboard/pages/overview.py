@@ -13,7 +13,7 @@ from geodata.model import Pledge
 from geodata.progress import pledge_progress
 from geodata.timeline import pledge_timeline
 
-from ..components import alert, demo_banner, header, progress_cards, remember_view
+from ..components import alert, demo_banner, header, pledge_picker, progress_cards, remember_view
 from ..data import request_store, settings
 from ..i18n import language, translator
 from ..mapping import MapRequest, build_map, selected_ids, zoom_of
@@ -69,9 +69,7 @@ def layout(**query: str) -> html.Div:
 
     controls = html.Form(className="pm-controls", **{"aria-label": t("filters.heading")}, children=[
         html.H2(t("filters.heading"), className="pm-visually-hidden"),
-        html.Label(t("filters.pledge"), htmlFor=ID.pledge),
-        dcc.Dropdown(id=ID.pledge, clearable=False, searchable=False, value=pledge.id,
-                     options=[{"label": p.title, "value": p.id} for p in pledges]),
+        pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge")),
         html.Fieldset([
             html.Legend(t("filters.promise")),
             dcc.RadioItems(id=ID.promise, value=promise, options=promise_options(pledge, t),

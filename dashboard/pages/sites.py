@@ -13,7 +13,7 @@ from geodata import vocab
 from geodata.errors import PledgemapError
 from geodata.worklist import OPEN_STATUSES, owners, worklist
 
-from ..components import alert, demo_banner, header, remember_view
+from ..components import alert, demo_banner, header, pledge_picker, remember_view
 from ..data import request_store
 from ..i18n import language, translator
 from ..tables import Column, layer_columns, record_table
@@ -58,12 +58,10 @@ def layout(pledge: str | None = None, owner: str | None = None, types: str | Non
     chosen_types = _split(types, vocab.SITE_TYPES)
     chosen_statuses = _split(status, vocab.SITE_STATUSES)
     controls = html.Form(className="pm-table-controls", **{"aria-label": t("filters.heading")}, children=[
-        html.Div([html.Label(t("filters.pledge"), htmlFor=ID.pledge),
-                  dcc.Dropdown(id=ID.pledge, value=chosen, clearable=False, searchable=False,
-                               options=[{"label": p.title, "value": p.id} for p in pledges])], className="pm-grow"),
-        html.Div([html.Label(t("sites.owner"), htmlFor=ID.owners),
-                  dcc.Dropdown(id=ID.owners, multi=True, value=_split(owner) or [], placeholder=t("sites.all_owners"),
-                               options=[{"label": o, "value": o} for o in all_owners])], className="pm-grow"),
+        pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
+        html.Fieldset([html.Legend(t("sites.owner_hint")),
+                       dcc.Checklist(id=ID.owners, value=_split(owner) or [], className="pm-checks",
+                                     options=[{"label": o, "value": o} for o in all_owners])]),
         html.Fieldset([html.Legend(t("field.site_type")),
                        dcc.Checklist(id=ID.types, className="pm-checks pm-inline",
                                      value=chosen_types if chosen_types is not None else list(vocab.SITE_TYPES),
