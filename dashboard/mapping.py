@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
-
 from geodata.boundaries import municipality_geojson
 from geodata.layers import get_layer
 from geodata.mapview import layer_view
@@ -48,7 +46,7 @@ def layer_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
     return queries
 
 
-def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[go.Figure, bool]:
+def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
     """The map figure for ``request``, and whether any layer had to be aggregated to a grid."""
     state = request.state
     pledge = store.get_pledge(state.pledge)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import geopandas as gpd
+import plotly.graph_objects as go
 import pytest
 from shapely.geometry import Point
 
@@ -26,6 +27,10 @@ t = translator("sv")
 
 
 def figure_json(figure):
+    """The figure as plain data; plotly validates it on the way, so a misspelt property fails here."""
+    if isinstance(figure, dict):
+        go.Figure(figure)
+        return figure
     return figure.to_plotly_json()
 
 

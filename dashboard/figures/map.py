@@ -10,12 +10,9 @@ plain background.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import math
-
-import plotly.graph_objects as go
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from geodata.mapview import LayerView
 
@@ -52,61 +49,71 @@ def _hover(layer: str, t: Callable[..., str]) -> str:
 
 def _customdata(layer: str, frame, t: Callable[..., str]) -> list[list[str]]:
     """[id, heading, detail, when] per record: what the hover shows, and the id a click reports."""
-    rows = []
-    for record in frame.to_dict("records"):
-        if layer == "unsafe_places":
-            rows.append([record["id"], t(f"category.{record['category']}"), record.get("description") or "",
-                         record["reported_on"].strftime("%Y-%m-%d")])
-        elif layer == "inventoried_sites":
-            rows.append([record["id"], t(f"site_type.{record['site_type']}"), t(f"status.{record['status']}"),
-                         record.get("address") or record["owner"]])
-        else:
-            start = record["starts_at"].tz_convert("Europe/Stockholm")
-            rows.append([record["id"], t(f"operation_kind.{record['kind']}"), record.get("title") or "",
-                         start.strftime("%Y-%m-%d %H:%M")])
-    return rows
+    ids = frame["id"].tolist()
+    if layer == "unsafe_places":
+        heading = [t(f"category.{c}") for c in frame["category"]]
+        detail = [d if isinstance(d, str) else "" for d in frame["description"]]
+        when = frame["reported_on"].dt.strftime("%Y-%m-%d").tolist()
+    elif layer == "inventoried_sites":
+        heading = [t(f"site_type.{c}") for c in frame["site_type"]]
+        detail = [t(f"status.{c}") for c in frame["status"]]
+        when = [a if isinstance(a, str) else o for a, o in zip(frame["address"], frame["owner"])]
+    else:
+        heading = [t(f"operation_kind.{c}") for c in frame["kind"]]
+        detail = [d if isinstance(d, str) else "" for d in frame["title"]]
+        when = frame["starts_at"].dt.tz_convert("Europe/Stockholm").dt.strftime("%Y-%m-%d %H:%M").tolist()
+    return [list(row) for row in zip(ids, heading, detail, when)]
 
 
-def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | None) -> list[go.Scattermap]:
+def _coordinates(frame) -> dict[str, list[float]]:
+    # Six decimals of a degree are about 0.1 m: enough for a map, and half the bytes of full doubles.
+    return {"lat": frame["lat"].round(6).tolist(), "lon": frame["lon"].round(6).tolist()}
+
+
+def _scattermap(**trace: Any) -> dict[str, Any]:
+    return {"type": "scattermap", "mode": "markers", **trace}
+
+
+def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | None) -> list[dict]:
+    """Plain trace dicts: building plotly's validated objects cost most of the callback's time."""
     field, colours, group = LAYER_STYLE[view.layer]
     traces = []
     frame = view.points
+    title = t(f"layer.{view.layer}")
     for code, colour in colours.items():
         subset = frame[frame[field] == code]
         if subset.empty:
             continue
-        name = t(f"{group}.{code}")
-        common = dict(lat=subset["lat"], lon=subset["lon"], legendgroup=view.layer, name=name,
-                      legendgrouptitle_text=t(f"layer.{view.layer}"))
+        common = {**_coordinates(subset), "legendgroup": view.layer, "name": t(f"{group}.{code}")}
         if view.layer == "operations":  # halo first, so the dot draws on top
-            traces.append(go.Scattermap(**common, mode="markers", marker=dict(size=22, color=colour, opacity=0.25),
-                                        hoverinfo="skip", showlegend=False))
-        traces.append(go.Scattermap(
-            **common, mode="markers", ids=list(subset["id"]),
-            marker=dict(size=13 if view.layer != "unsafe_places" else 11, color=colour),
+            traces.append(_scattermap(**common, marker={"size": 22, "color": colour, "opacity": 0.25},
+                                      hoverinfo="skip", showlegend=False))
+        traces.append(_scattermap(
+            **common, ids=subset["id"].tolist(), legendgrouptitle={"text": title},
+            marker={"size": 13 if view.layer != "unsafe_places" else 11, "color": colour},
             customdata=_customdata(view.layer, subset, t), hovertemplate=_hover(view.layer, t),
             meta={"layer": view.layer, "role": "records"},
         ))
         if view.layer == "inventoried_sites":  # the white centre that makes a ring
-            traces.append(go.Scattermap(**common, mode="markers", marker=dict(size=6, color="#ffffff"),
-                                        hoverinfo="skip", showlegend=False))
+            traces.append(_scattermap(**common, marker={"size": 6, "color": "#ffffff"}, hoverinfo="skip",
+                                      showlegend=False))
     if highlight:
         chosen = frame[frame["id"].isin(highlight)]
         if not chosen.empty:
-            traces.insert(0, go.Scattermap(lat=chosen["lat"], lon=chosen["lon"], mode="markers",
-                                           marker=dict(size=26, color=HIGHLIGHT_COLOUR, opacity=0.9),
-                                           hoverinfo="skip", showlegend=False, meta={"role": "highlight"}))
+            traces.insert(0, _scattermap(**_coordinates(chosen), marker={"size": 26, "color": HIGHLIGHT_COLOUR,
+                                                                         "opacity": 0.9},
+                                         hoverinfo="skip", showlegend=False, meta={"role": "highlight"}))
     return traces
 
 
-def _grid_trace(view: LayerView, t: Callable[..., str]) -> go.Scattermap:
+def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
     grid = view.grid
     largest = max(int(grid.count.max()), 1) if len(grid) else 1
-    return go.Scattermap(
-        lat=grid.lat, lon=grid.lon, mode="markers",
-        marker=dict(size=[10 + 20 * (c / largest) ** 0.5 for c in grid.count], color=grid.count,
-                    colorscale=GRID_COLOURSCALE, cmin=0, cmax=largest, opacity=0.85),
-        customdata=grid.count, name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=int(grid.cell_m)),
+    return _scattermap(
+        lat=grid.lat.round(6).tolist(), lon=grid.lon.round(6).tolist(),
+        marker={"size": [10 + 20 * (c / largest) ** 0.5 for c in grid.count.tolist()], "color": grid.count.tolist(),
+                "colorscale": GRID_COLOURSCALE, "cmin": 0, "cmax": largest, "opacity": 0.85},
+        customdata=grid.count.tolist(), name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=int(grid.cell_m)),
         hovertemplate=t("map.grid_hover") + "<extra></extra>", legendgroup=view.layer,
         meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
     )
@@ -150,35 +157,33 @@ def view_for_bounds(bounds: tuple[float, float, float, float], width: int = 700,
 
 def map_figure(views: dict[str, LayerView], boundary_geojson: dict, t: Callable[..., str],
                basemap: Basemap = Basemap(), highlight: set[str] | None = None,
-               view_key: str = "", bounds: tuple[float, float, float, float] | None = None) -> go.Figure:
+               view_key: str = "", bounds: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
     """The map of ``views`` (one per layer shown) inside the municipality boundary.
 
     ``view_key`` names the view the figure belongs to: while it stays the
     same, the user's zoom and pan survive updates (plotly's ``uirevision``).
     ``bounds`` (WGS84) is what the map first shows, usually the municipality.
     """
-    traces = []
+    traces: list[dict] = []
     for view in views.values():
         traces.extend(_point_traces(view, t, highlight) if view.mode == "points" else [_grid_trace(view, t)])
     if not traces:  # an empty figure still needs a map subplot to show the boundary
-        traces.append(go.Scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))
+        traces.append(_scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))
     layers = [boundary_layer(boundary_geojson), *area_layers(views)]
     if basemap.tiles_url:
         layers.insert(0, {"sourcetype": "raster", "source": [basemap.tiles_url], "below": "traces",
                           "sourceattribution": basemap.attribution})
-    figure = go.Figure(traces)
-    map_view = {}
+    map_layout: dict[str, Any] = {"style": "white-bg", "layers": layers, "uirevision": view_key}
     if bounds is not None:
-        centre, zoom = view_for_bounds(bounds)
-        map_view = {"center": centre, "zoom": zoom}
-    figure.update_layout(
-        map=dict(style="white-bg", layers=layers, uirevision=view_key, **map_view),
-        margin=dict(l=0, r=0, t=0, b=0),
-        legend=dict(groupclick="toggleitem", bgcolor="rgba(255,255,255,0.95)", x=1.0, xanchor="left", y=1.0,
-                    font=dict(size=14), itemclick="toggle"),
-        uirevision=view_key,
-        dragmode="pan",
-        clickmode="event+select",
-        font=dict(family="Noto Sans, DejaVu Sans, sans-serif", size=14),
-    )
-    return figure
+        map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds)
+    layout = {
+        "map": map_layout,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "legend": {"groupclick": "toggleitem", "bgcolor": "rgba(255,255,255,0.95)", "x": 1.0, "xanchor": "left",
+                   "y": 1.0, "font": {"size": 14}, "itemclick": "toggle"},
+        "uirevision": view_key,
+        "dragmode": "pan",
+        "clickmode": "event+select",
+        "font": {"family": "Noto Sans, DejaVu Sans, sans-serif", "size": 14},
+    }
+    return {"data": traces, "layout": layout}

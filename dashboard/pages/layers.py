@@ -135,8 +135,8 @@ def show_view(data):
     if view.record and map_view.mode == "points":
         chosen = map_view.points[map_view.points["id"] == view.record]
         if not chosen.empty:
-            figure.update_layout(map_center={"lon": float(chosen["lon"].iloc[0]), "lat": float(chosen["lat"].iloc[0])},
-                                 map_zoom=15)
+            figure["layout"]["map"].update(center={"lon": float(chosen["lon"].iloc[0]),
+                                                   "lat": float(chosen["lat"].iloc[0])}, zoom=15)
     table = [
         html.P(t("table.count", shown=len(found), total=len(records)), className="pm-help"),
         record_table(ID.prefix, columns, rows, t, view.sort, view.desc, selected=view.record,
