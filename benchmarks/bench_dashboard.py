@@ -95,7 +95,7 @@ def callback_server_times(data: Path, calls: int) -> tuple[list[float], list[int
         inputs = {**map_inputs(), **overrides}
         started = time.perf_counter()
         response = call_callback(client, "ov-map.figure", inputs,
-                                 state={"ov-lang.data": "sv", "ov-map-aggregated.data": None},
+                                 state={"ov-lang.data": "sv", "ov-map-follows-view.data": None},
                                  changed=next(iter(overrides), "ov-pledge.value"))
         times.append(time.perf_counter() - started)
         sizes.append(len(json.dumps(response)))

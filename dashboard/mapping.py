@@ -21,6 +21,7 @@ from .state import ViewState
 class MapRequest:
     state: ViewState
     zoom: float | None = None
+    view_bounds: tuple[float, float, float, float] | None = None
     tiles: bool = False
     highlight: set[str] | None = None
 
@@ -47,10 +48,10 @@ def layer_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
 
 
 def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
-    """The map figure for ``request``, and whether any layer had to be aggregated to a grid."""
+    """The map figure for ``request``, and whether it follows the view (a pan or zoom must redraw it)."""
     state = request.state
     pledge = store.get_pledge(state.pledge)
-    views = {layer: layer_view(store, layer, query, request.zoom)
+    views = {layer: layer_view(store, layer, query, request.zoom, request.view_bounds)
              for layer, query in layer_queries(state, pledge).items()}
     highlight = request.highlight
     promise = next((p for p in pledge.promises if p.id == state.promise), None)
@@ -61,7 +62,7 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
     basemap = Basemap(settings.tiles_url if request.tiles else None)
     figure = map_figure(views, boundary, translator(state.lang), basemap, highlight,
                         view_key=f"{pledge.id}", bounds=bounds)
-    return figure, any(v.mode == "grid" for v in views.values())
+    return figure, any(v.follows_the_view for v in views.values())
 
 
 def zoom_of(relayout: dict | None) -> float | None:
@@ -70,6 +71,15 @@ def zoom_of(relayout: dict | None) -> float | None:
         return None
     zoom = relayout.get("map.zoom")
     return float(zoom) if isinstance(zoom, (int, float)) else None
+
+
+def bounds_of(relayout: dict | None) -> tuple[float, float, float, float] | None:
+    """The visible area (minlon, minlat, maxlon, maxlat) after a pan or zoom, from plotly's relayoutData."""
+    corners = ((relayout or {}).get("map._derived") or {}).get("coordinates")
+    if not corners:
+        return None
+    lons, lats = [c[0] for c in corners], [c[1] for c in corners]
+    return min(lons), min(lats), max(lons), max(lats)
 
 
 def selected_ids(event: dict | None) -> set[str] | None:

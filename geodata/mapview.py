@@ -7,12 +7,13 @@ layer is aggregated to a grid whose cell size follows the zoom.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 
 from .aggregate import GridCounts, cell_size_for_zoom, grid_counts, representative_xy
 from .layers import DISPLAY_CRS, STORAGE_CRS, get_layer
@@ -36,6 +37,12 @@ class LayerView:
     points: pd.DataFrame | None = None
     areas: dict | None = None
     grid: GridCounts | None = None
+    in_view_only: bool = False  # True when only the records in the visible area were read
+
+    @property
+    def follows_the_view(self) -> bool:
+        """Whether panning or zooming the map changes what this layer should show."""
+        return self.mode == "grid" or self.in_view_only
 
 
 def to_display(records: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -65,13 +72,33 @@ def areas_geojson(records: gpd.GeoDataFrame) -> dict:
 
 
 def layer_view(store: Store, layer: str, query: LayerQuery, zoom: float | None = None,
+               view_bounds: tuple[float, float, float, float] | None = None,
                max_points: int = DEFAULT_MAX_POINTS) -> LayerView:
-    """The records of ``layer`` matching ``query`` as a map at ``zoom`` should show them."""
+    """The records of ``layer`` matching ``query`` as a map at ``zoom`` should show them.
+
+    Up to ``max_points`` records are sent as points. Above that, and when the
+    map's visible area ``view_bounds`` (WGS84 minlon, minlat, maxlon, maxlat)
+    is known, only the records in view count: zoomed in far enough, they are
+    points again; otherwise they are counted per grid cell.
+    """
     spec = get_layer(layer)
+    total = store.count(spec.name, query)
+    in_view_only = False
+    if total > max_points and view_bounds is not None:
+        query = replace(query, bbox=_to_storage_bounds(view_bounds))
+        in_view_only = True
+        total = store.count(spec.name, query)
+    if total <= max_points:
+        records = store.read_layer(spec.name, query)
+        return LayerView(layer, "points", total, points=to_display(records), areas=areas_geojson(records),
+                         in_view_only=in_view_only)
     records = store.read_layer(spec.name, query)
-    if len(records) <= max_points:
-        return LayerView(layer, "points", len(records), points=to_display(records), areas=areas_geojson(records))
     lat = float(np.median(to_display(records.iloc[:: max(1, len(records) // 500)])["lat"]))
     cell = cell_size_for_zoom(zoom if zoom is not None else 9, lat)
     weight = "report_count" if "report_count" in records else None
-    return LayerView(layer, "grid", len(records), grid=grid_counts(records, cell, weight))
+    return LayerView(layer, "grid", total, grid=grid_counts(records, cell, weight), in_view_only=in_view_only)
+
+
+def _to_storage_bounds(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = Transformer.from_crs(DISPLAY_CRS, STORAGE_CRS, always_xy=True).transform_bounds(*bounds)
+    return minx, miny, maxx, maxy

@@ -34,7 +34,7 @@ def map_inputs(**overrides):
 
 def draw_map(client, changed="ov-pledge.value", **overrides):
     response = call_callback(client, "ov-map.figure", map_inputs(**overrides),
-                             state={"ov-lang.data": "sv", "ov-map-aggregated.data": None}, changed=changed)
+                             state={"ov-lang.data": "sv", "ov-map-follows-view.data": None}, changed=changed)
     return response["ov-map"]["figure"]
 
 
@@ -154,6 +154,23 @@ def test_a_pan_redraws_only_an_aggregated_map(client):
     zoomed = map_inputs(**{"ov-map.relayoutData": {"map.zoom": 12.5, "map.center": {"lon": 12.7, "lat": 57.5}}})
     for aggregated, redrawn in ((None, True), (False, False), (True, True)):
         response = call_callback(client, "ov-map.figure", zoomed,
-                                 state={"ov-lang.data": "sv", "ov-map-aggregated.data": aggregated},
+                                 state={"ov-lang.data": "sv", "ov-map-follows-view.data": aggregated},
                                  changed="ov-map.relayoutData")
         assert ("ov-map" in response) == redrawn, aggregated
+
+
+def test_a_map_selection_shows_in_the_timeline_and_the_table(client, demo_copy):
+    with GeoPackageStore.open(demo_copy) as store:
+        operations = store.read_layer("operations", LayerQuery(promise_id="mark-2021-riktade-insatser"))
+    chosen = list(operations["id"][:2])
+    selected = {"points": [{"customdata": [record_id, "x", "y", "z"]} for record_id in chosen]}
+    table = call_callback(client, "ov-selection.children", {"ov-map.selectedData": selected},
+                          state={"ov-lang.data": "sv"})["ov-selection"]["children"]
+    assert "Valda på kartan (2)" in texts(table)
+    assert texts(table).count("Riktad insats mot narkotika") == 2
+    timeline = call_callback(client, "ov-timeline.figure", {"ov-pledge.value": "mark-2021", "ov-promise.value": "",
+                                                            "ov-map.selectedData": selected},
+                             state={"ov-lang.data": "sv"})["ov-timeline"]["figure"]
+    [events] = [t for t in timeline["data"] if t["meta"] == {"role": "events", "promise": "mark-2021-riktade-insatser"}]
+    sizes = dict(zip(events["ids"], events["marker"]["size"]))
+    assert {sizes[i] for i in chosen} == {16} and set(sizes.values()) == {11, 16}

@@ -85,6 +85,11 @@ def test_above_the_threshold_the_map_gets_grid_counts_not_points(store):
     assert len(trace_values(cells["lat"])) == 2  # two markers sent, not sixty
     finer = layer_view(store, "unsafe_places", LayerQuery(), zoom=16, max_points=50)
     assert finer.grid.cell_m == 20 and len(finer.grid) > 2
+    # Zoomed in on the first cluster: only its 30 records are in view, few enough to be points again.
+    zoomed = layer_view(store, "unsafe_places", LayerQuery(), zoom=14, view_bounds=(12.68, 57.49, 12.70, 57.51),
+                        max_points=50)
+    assert zoomed.mode == "points" and len(zoomed.points) == 30 and zoomed.follows_the_view
+    assert not points.follows_the_view  # all of it fits: panning needs nothing new
 
 
 def test_grid_counts_need_sweref():

@@ -16,7 +16,7 @@ from geodata.timeline import pledge_timeline
 from ..components import alert, demo_banner, header, pledge_picker, progress_cards, remember_view
 from ..data import request_store, settings
 from ..i18n import language, translator
-from ..mapping import MapRequest, build_map, selected_ids, zoom_of
+from ..mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
 from ..state import CHOICES, ViewState
 from ..figures.timeline import timeline_figure
 
@@ -42,7 +42,7 @@ class ID:
     details = "ov-details"
     selection = "ov-selection"
     query = "ov-query"
-    map_mode = "ov-map-aggregated"
+    map_follows = "ov-map-follows-view"
     lang = "ov-lang"
     reset_time = "ov-reset-time"
 
@@ -116,7 +116,7 @@ def layout(**query: str) -> html.Div:
             ]),
         ]),
         dcc.Store(id=ID.query),
-        dcc.Store(id=ID.map_mode, data=None),
+        dcc.Store(id=ID.map_follows, data=None),
         dcc.Store(id=ID.lang, data=lang),
     ]
     return html.Div([header(lang, "/", state.to_query()), html.Main([b for b in body if b is not None], id="main",
@@ -192,24 +192,26 @@ remember_view(ID.query)
 
 
 @callback(
-    Output(ID.map, "figure"), Output(ID.map_mode, "data"),
+    Output(ID.map, "figure"), Output(ID.map_follows, "data"),
     *FILTER_INPUTS, Input(ID.basemap, "value"), Input(ID.map, "relayoutData"), Input(ID.timeline, "selectedData"),
-    State(ID.lang, "data"), State(ID.map_mode, "data"),
+    State(ID.lang, "data"), State(ID.map_follows, "data"),
 )
 def update_map(pledge, promise, start, end, layers, categories, sources, statuses, basemap, relayout, brushed,
-               lang, aggregated):
-    zoom = zoom_of(relayout)
-    # A pan or zoom needs a new figure only when the map is aggregated (the grid follows the zoom).
-    # `aggregated` is None until a figure has been drawn: the graph reports its first layout before
-    # the initial figure arrives, and Dash drops the earlier, still running call, so that one must draw.
-    only_zoomed = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
-    if only_zoomed and aggregated is not None and (zoom is None or not aggregated):
+               lang, follows_view):
+    zoom, bounds = zoom_of(relayout), bounds_of(relayout)
+    # A pan or zoom needs a new figure only when the map follows the view (a grid, or only the
+    # records in view). `follows_view` is None until a figure has been drawn: the graph reports its
+    # first layout before the initial figure arrives, and Dash drops the earlier, still running
+    # call, so that one must draw.
+    only_moved = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
+    if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
         return no_update, no_update
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
     with request_store() as store:
-        figure, aggregated = build_map(store, MapRequest(state, zoom=zoom, tiles=bool(basemap),
-                                                         highlight=selected_ids(brushed)), settings())
-    return figure, aggregated
+        figure, follows_view = build_map(store, MapRequest(state, zoom=zoom, view_bounds=bounds,
+                                                           tiles=bool(basemap), highlight=selected_ids(brushed)),
+                                         settings())
+    return figure, follows_view
 
 
 @callback(

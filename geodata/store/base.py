@@ -66,6 +66,10 @@ class Store(ABC):
         """Records of ``layer`` matching ``query`` as a GeoDataFrame in EPSG:3006."""
 
     @abstractmethod
+    def count(self, layer: str, query: LayerQuery | None = None) -> int:
+        """How many records of ``layer`` match ``query``, without reading them."""
+
+    @abstractmethod
     def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
         """Validate and insert ``records``; all land or none do. Returns the new ids."""
 

@@ -333,6 +333,11 @@ class GeoPackageStore(Store):
         geometry = gpkg_format.decode(list(columns[0]))
         return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
 
+    def count(self, layer: str, query: LayerQuery | None = None) -> int:
+        spec = get_layer(layer)
+        where, params = self._where(spec, query or LayerQuery())
+        return self._conn.execute(f'SELECT count(*) FROM "{layer}" {where}', params).fetchone()[0]
+
     def _where(self, spec: Layer, query: LayerQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
