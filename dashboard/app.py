@@ -28,6 +28,8 @@ def create_app(settings: Settings) -> Dash:
         use_pages=True,
         pages_folder=str(PAGES),
         assets_folder=str(ASSETS),
+        # assets/vendor/ holds files for the standalone export (Leaflet), not for these pages.
+        assets_path_ignore=["^vendor$"],
         serve_locally=True,
         title="Pledgemap",
         update_title=None,
