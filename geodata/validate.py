@@ -117,6 +117,94 @@ def record_label(layer: Layer, position: int, row: dict[str, Any]) -> str:
     return label
 
 
+@dataclass
+class RecordCheck:
+    """Every record of a batch checked, nothing raised: what an import's dry run reports.
+
+    ``row_problems[i]`` lists what is wrong with record ``i``; ``batch_problems``
+    what is wrong with the batch as a whole (an unknown column, no CRS).
+    ``rows``/``geometries`` hold the cleaned values of the records without problems.
+    """
+
+    layer: Layer
+    labels: list[str]
+    rows: list[dict[str, Any]]
+    geometries: np.ndarray
+    row_problems: list[list[Problem]]
+    batch_problems: list[Problem]
+
+    @property
+    def valid(self) -> np.ndarray:
+        """A boolean mask of the records without problems."""
+        return np.array([not found for found in self.row_problems], dtype=bool)
+
+    def problems(self) -> list[Problem]:
+        """Every problem: the batch's first, then each record's in order."""
+        return [*self.batch_problems, *(p for found in self.row_problems for p in found)]
+
+
+def check_records(
+    layer: Layer,
+    records: gpd.GeoDataFrame,
+    known_links: Iterable[str] = (),
+    labels: list[str] | None = None,
+) -> RecordCheck:
+    """Check every record of ``records`` against ``layer`` and report per record; raise nothing.
+
+    ``labels`` name the records in problems (an import names them by file row);
+    by default they are numbered from 1 within the batch.
+    """
+    if not isinstance(records, gpd.GeoDataFrame):
+        raise TypeError("records must be a GeoDataFrame")
+    batch_problems: list[Problem] = []
+    if records.crs is None:
+        batch_problems.append(Problem(f"{layer.name} batch", "geometry",
+                                      "has no coordinate reference system; expected e.g. EPSG:4326 or EPSG:3006"))
+    known_links = set(known_links)
+    allowed = set(layer.field_names) | set(ACCEPTED_INPUT) | {records.geometry.name}
+    for column in records.columns:
+        if column not in allowed:
+            batch_problems.append(Problem(f"{layer.name} batch", column,
+                                          f"is not a field of {layer.name}; expected one of: {', '.join(layer.field_names)}"))
+
+    plain = pd.DataFrame(records.drop(columns=records.geometry.name))
+    raws = plain.to_dict("records")
+    if labels is None:
+        labels = [record_label(layer, position, raw) for position, raw in enumerate(raws, start=1)]
+    rows: list[dict[str, Any]] = []
+    row_problems: list[list[Problem]] = []
+    for label, raw in zip(labels, raws):
+        found: list[Problem] = []
+        row: dict[str, Any] = {}
+        for field in layer.fields:
+            value = raw.get(field.name)
+            if is_missing(value):
+                if field.required:
+                    found.append(Problem(label, field.name, "is missing; " + _expectation(field)))
+                row[field.name] = None
+                continue
+            try:
+                row[field.name] = coerce(field, value)
+            except ValueError as exc:
+                found.append(Problem(label, field.name, str(exc)))
+                row[field.name] = None
+        row.update(_system_values(label, raw, found))
+        found.extend(_cross_field_problems(layer, label, row, known_links))
+        rows.append(row)
+        row_problems.append(found)
+
+    if records.crs is None:
+        geometries = np.asarray(records.geometry.values, dtype=object)
+    else:
+        geometries = _check_geometries(layer, records.geometry, labels, row_problems)
+    seen: set[str] = set()
+    for label, row, found in zip(labels, rows, row_problems):
+        if row["id"] in seen:
+            found.append(Problem(label, "id", f"{row['id']} appears twice in the batch; expected unique ids"))
+        seen.add(row["id"])
+    return RecordCheck(layer, labels, rows, geometries, row_problems, batch_problems)
+
+
 def validate_records(
     layer: Layer,
     records: gpd.GeoDataFrame,
@@ -126,57 +214,14 @@ def validate_records(
 
     ``records`` must carry a CRS; geometries are transformed to EPSG:3006.
     ``known_links`` are the pledge ids (for ``unsafe_places``) or promise ids
-    (for the other layers) that a record may link to.
+    (for the other layers) that a record may link to. One
+    :class:`~geodata.errors.ValidationError` lists every problem found.
     """
-    if not isinstance(records, gpd.GeoDataFrame):
-        raise TypeError("records must be a GeoDataFrame")
-    problems: list[Problem] = []
-    if records.crs is None:
-        raise ValidationError(Problem(f"{layer.name} batch", "geometry",
-                                      "has no coordinate reference system; expected e.g. EPSG:4326 or EPSG:3006"))
-    known_links = set(known_links)
-    allowed = set(layer.field_names) | set(ACCEPTED_INPUT) | {records.geometry.name}
-    for column in records.columns:
-        if column not in allowed:
-            problems.append(Problem(f"{layer.name} batch", column,
-                                    f"is not a field of {layer.name}; expected one of: {', '.join(layer.field_names)}"))
-
-    labels: list[str] = []
-    rows: list[dict[str, Any]] = []
-    plain = pd.DataFrame(records.drop(columns=records.geometry.name))
-    for position, raw in enumerate(plain.to_dict("records"), start=1):
-        label = record_label(layer, position, raw)
-        labels.append(label)
-        row: dict[str, Any] = {}
-        for field in layer.fields:
-            value = raw.get(field.name)
-            if is_missing(value):
-                if field.required:
-                    problems.append(Problem(label, field.name, "is missing; " + _expectation(field)))
-                row[field.name] = None
-                continue
-            try:
-                row[field.name] = coerce(field, value)
-            except ValueError as exc:
-                problems.append(Problem(label, field.name, str(exc)))
-                row[field.name] = None
-        row.update(_system_values(label, raw, problems))
-        problems.extend(_cross_field_problems(layer, label, row, known_links))
-        rows.append(row)
-
-    geometries = _check_geometries(layer, records.geometry, labels, problems)
-    if problems:
-        order = {label: i for i, label in enumerate(labels)}
-        raise ValidationError(sorted(problems, key=lambda p: order.get(p.record, -1)))
-    ids = [r["id"] for r in rows]
-    seen: set[str] = set()
-    for label, record_id in zip(labels, ids):
-        if record_id in seen:
-            problems.append(Problem(label, "id", f"{record_id} appears twice in the batch; expected unique ids"))
-        seen.add(record_id)
+    check = check_records(layer, records, known_links)
+    problems = check.problems()
     if problems:
         raise ValidationError(problems)
-    return CleanBatch(layer, rows, geometries)
+    return CleanBatch(layer, check.rows, check.geometries)
 
 
 def _expectation(field: Field) -> str:
@@ -230,22 +275,22 @@ def _cross_field_problems(layer: Layer, label: str, row: dict[str, Any], known_l
     return found
 
 
-def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], problems: list[Problem]) -> np.ndarray:
+def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row_problems: list[list[Problem]]) -> np.ndarray:
     source_crs = CRS.from_user_input(geoms.crs)
     values = np.asarray(geoms.values, dtype=object)
     usable = np.zeros(len(values), dtype=bool)
     for i, geom in enumerate(values):
         if geom is None or shapely.is_missing(geom):
-            problems.append(Problem(labels[i], "geometry", "is missing; expected a point or polygon"))
+            row_problems[i].append(Problem(labels[i], "geometry", "is missing; expected a point or polygon"))
         elif geom.is_empty:
-            problems.append(Problem(labels[i], "geometry", "is empty; expected a point or polygon"))
+            row_problems[i].append(Problem(labels[i], "geometry", "is empty; expected a point or polygon"))
         elif geom.geom_type not in layer.geometry_types:
-            problems.append(Problem(labels[i], "geometry", f"is a {geom.geom_type}; expected one of: "
+            row_problems[i].append(Problem(labels[i], "geometry", f"is a {geom.geom_type}; expected one of: "
                                                            f"{', '.join(layer.geometry_types)}"))
         elif not np.isfinite(shapely.get_coordinates(geom)).all():
-            problems.append(Problem(labels[i], "geometry", "has coordinates that are not finite numbers"))
+            row_problems[i].append(Problem(labels[i], "geometry", "has coordinates that are not finite numbers"))
         elif not geom.is_valid:
-            problems.append(Problem(labels[i], "geometry", f"is invalid ({shapely.is_valid_reason(geom)}); "
+            row_problems[i].append(Problem(labels[i], "geometry", f"is invalid ({shapely.is_valid_reason(geom)}); "
                                                            "expected a simple, non-self-intersecting shape"))
         else:
             usable[i] = True
@@ -261,12 +306,12 @@ def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], pro
             x, y = shapely.get_coordinates(values[i])[0]
             if shapely.within(swapped[0], sweden):
                 axes = "latitude and longitude" if source_crs.is_geographic else "north and east"
-                problems.append(Problem(labels[i], "geometry", f"coordinates ({x:g}, {y:g}) look swapped: {axes} are "
+                row_problems[i].append(Problem(labels[i], "geometry", f"coordinates ({x:g}, {y:g}) look swapped: {axes} are "
                                                                "in the wrong order; expected "
                                                                + ("longitude first" if source_crs.is_geographic
                                                                   else "east (E) first, then north (N)")))
             else:
-                problems.append(Problem(labels[i], "geometry", f"lies outside Sweden (first coordinate {x:g}, {y:g} "
+                row_problems[i].append(Problem(labels[i], "geometry", f"lies outside Sweden (first coordinate {x:g}, {y:g} "
                                                                f"in {source_crs.to_string()}); expected a place in Sweden"))
     return projected
 
