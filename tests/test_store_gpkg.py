@@ -157,6 +157,21 @@ def test_filters(store):
     assert store.counts("test-2024")["operations"] == 2
 
 
+def test_limit_and_offset_read_one_page_in_a_stable_order(store):
+    ids = store.write_batch("unsafe_places", frame(*[unsafe_place(source_id=f"p{i}") for i in range(7)]))
+    store.write_batch("unsafe_places", frame(unsafe_place(category="vandalism")))
+    page = lambda **q: list(store.read_layer("unsafe_places", LayerQuery(**q))["id"])  # noqa: E731
+    assert page(limit=3) == ids[:3]
+    assert page(limit=3, offset=3) == ids[3:6]
+    assert page(offset=6, values=(("category", ("poor_lighting",)),)) == ids[6:]  # the page applies after the filter
+    assert page(limit=0) == [] and page(limit=5, offset=100) == []
+    assert sum((page(limit=2, offset=n) for n in range(0, 8, 2)), []) == page()  # pages neither overlap nor skip
+    assert store.count("unsafe_places", LayerQuery(limit=2, offset=1)) == 8  # count ignores paging
+    with pytest.raises(ValueError, match="offset is -1"):
+        LayerQuery(offset=-1)
+    with pytest.raises(ValueError, match="limit is -2"):
+        LayerQuery(limit=-2)
+
 def _write_batches(path, worker, batches):
     with GeoPackageStore.open(path) as s:
         for n in range(batches):

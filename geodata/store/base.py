@@ -25,6 +25,10 @@ class LayerQuery:
     operations: the operation overlaps the range); ``bbox`` is
     ``(minx, miny, maxx, maxy)`` in EPSG:3006; ``values`` maps a choice
     field (category, source, status, kind, …) to the values to keep.
+
+    ``limit`` and ``offset`` read one page of the matching records in the
+    store's stable order (by feature id, the order records were written in);
+    they do not change what :meth:`Store.count` counts.
     """
 
     pledge_id: str | None = None
@@ -34,6 +38,14 @@ class LayerQuery:
     bbox: tuple[float, float, float, float] | None = None
     ids: tuple[str, ...] | None = None
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    limit: int | None = None
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.limit is not None and self.limit < 0:
+            raise ValueError(f"a query's limit is {self.limit}; expected 0 or more records, or None for all")
+        if self.offset < 0:
+            raise ValueError(f"a query's offset is {self.offset}; expected 0 or more records to skip")
 
     @classmethod
     def build(cls, values: dict[str, list[str] | tuple[str, ...]] | None = None, **kwargs: Any) -> "LayerQuery":

@@ -327,7 +327,12 @@ class GeoPackageStore(Store):
         where, params = self._where(spec, query)
         fields = (*SYSTEM_FIELDS, *spec.fields)
         names = ", ".join(f'"{f.name}"' for f in fields)
-        rows = self._conn.execute(f'SELECT geom, {names} FROM "{layer}" {where} ORDER BY fid', params).fetchall()
+        page = ""
+        if query.limit is not None or query.offset:
+            # LIMIT -1 is SQLite for "no limit", which OFFSET needs beside it.
+            page = "LIMIT ? OFFSET ?"
+            params = [*params, -1 if query.limit is None else query.limit, query.offset]
+        rows = self._conn.execute(f'SELECT geom, {names} FROM "{layer}" {where} ORDER BY fid {page}', params).fetchall()
         columns = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
         data = {f.name: _column_from_sql(f.kind, columns[i + 1]) for i, f in enumerate(fields)}
         geometry = gpkg_format.decode(list(columns[0]))
