@@ -172,6 +172,7 @@ def test_limit_and_offset_read_one_page_in_a_stable_order(store):
     with pytest.raises(ValueError, match="limit is -2"):
         LayerQuery(limit=-2)
 
+
 def _write_batches(path, worker, batches):
     with GeoPackageStore.open(path) as s:
         for n in range(batches):
