@@ -233,19 +233,34 @@ def _v2_add_note(conn):
 
 
 def test_migration_from_an_older_version(tmp_path, monkeypatch):
-    path = tmp_path / "v1.gpkg"
+    path = tmp_path / "old.gpkg"
     with GeoPackageStore.create(path) as s:
         s.save_pledge(pledge_from_dict(pledge_dict()))
         s.write_batch("unsafe_places", frame(unsafe_place()))
+    now = gpkg_schema.latest_version()
     monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
-                                                    gpkg_schema.Migration(2, "a note column", _v2_add_note)])
+                                                    gpkg_schema.Migration(now + 1, "a note column", _v2_add_note)])
     with pytest.raises(SchemaError, match="Run 'pledgemap migrate"):
         GeoPackageStore.open(path)
-    assert migrate(path) == (1, 2)
+    assert migrate(path) == (now, now + 1)
     with GeoPackageStore.open(path) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == now + 1
         assert s.counts()["unsafe_places"] == 1
-    assert migrate(path) == (2, 2)
+    assert migrate(path) == (now + 1, now + 1)
+
+
+def test_a_version_1_store_gets_the_source_id_index(tmp_path, monkeypatch):
+    path = tmp_path / "v1.gpkg"
+    with monkeypatch.context() as patch:
+        patch.setattr(gpkg_schema, "MIGRATIONS", gpkg_schema.MIGRATIONS[:1])
+        with GeoPackageStore.create(path) as s:
+            s.write_batch("unsafe_places", frame(unsafe_place(source_id="walk-1")))
+    assert migrate(path) == (1, 2)
+    with sqlite3.connect(path) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"unsafe_places_source_id", "inventoried_sites_source_id", "operations_source_id"} <= indexes
+    with GeoPackageStore.open(path) as s:
+        assert s.known_sources("unsafe_places", ["walk-1", "walk-2"]) == {"walk-1"}
 
 
 def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
@@ -257,7 +272,8 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
         conn.execute('ALTER TABLE "unsafe_places" ADD COLUMN "note" TEXT')
         conn.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS, gpkg_schema.Migration(2, "broken", broken)])
+    monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
+                                                    gpkg_schema.Migration(gpkg_schema.latest_version() + 1, "broken", broken)])
     with pytest.raises(StoreError, match="cannot migrate"):
         migrate(path)
     assert digest(path) == before

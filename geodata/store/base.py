@@ -82,6 +82,10 @@ class Store(ABC):
         """How many records of ``layer`` match ``query``, without reading them."""
 
     @abstractmethod
+    def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:
+        """Which of ``source_ids`` a stored record of ``layer`` already carries, as its source id or its own id."""
+
+    @abstractmethod
     def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
         """Validate and insert ``records``; all land or none do. Returns the new ids."""
 

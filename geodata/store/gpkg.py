@@ -276,6 +276,17 @@ class GeoPackageStore(Store):
                 f'SELECT id FROM "{spec.name}" WHERE id IN ({",".join("?" * len(chunk))})', chunk))
         return found
 
+    def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:
+        spec = get_layer(layer)
+        found: set[str] = set()
+        for start in range(0, len(source_ids), 400):
+            chunk = list(source_ids[start:start + 400])
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._conn.execute(
+                f'SELECT source_id FROM "{spec.name}" WHERE source_id IN ({marks}) '
+                f'UNION SELECT id FROM "{spec.name}" WHERE id IN ({marks})', chunk + chunk))
+        return found
+
     def _touch(self, conn: sqlite3.Connection, layer: str, now: str) -> None:
         """Keep the layer's extent and change time in gpkg_contents current, as GeoPackage readers expect."""
         conn.execute(

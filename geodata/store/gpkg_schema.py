@@ -125,8 +125,15 @@ def _v1(conn: sqlite3.Connection) -> None:
         _feature_table(conn, layer, LAYER_DESCRIPTIONS[layer.name])
 
 
+def _v2(conn: sqlite3.Connection) -> None:
+    # Imports look records up by the id of the file they came from, to skip what is already there.
+    for layer in LAYERS.values():
+        conn.execute(f'CREATE INDEX "{layer.name}_source_id" ON "{layer.name}" (source_id)')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
+    Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
 ]
 
 
