@@ -64,3 +64,7 @@ class StoreError(PledgemapError):
 
 class SchemaError(StoreError):
     """The store's schema version is not one this code can use as it is."""
+
+
+class ImportFileError(PledgemapError):
+    """A file that cannot be read, or not safely: too large, malformed, or built to attack the reader."""
