@@ -124,7 +124,9 @@ def test_limit_defaults_to_100_and_is_clamped_to_10000(demo):
 def test_features_are_crs84_with_iso_dates_and_the_demo_flag(store, demo):
     store.write_batch("unsafe_places", frame(unsafe_place()))
     store.write_batch("operations", frame(operation(visibility="public")))
-    place = ogc.items(store, "unsafe_places", BASE, {})["features"][0]
+    page = ogc.items(store, "unsafe_places", BASE, {}, now=dt.datetime(2024, 6, 1, 10, tzinfo=dt.timezone.utc))
+    assert page["timeStamp"] == "2024-06-01T12:00:00+02:00"
+    place = page["features"][0]
     assert place["geometry"] == {"type": "Point", "coordinates": pytest.approx(KINNA, abs=1e-7)}
     assert place["properties"] == {
         "reported_on": "2024-03-05", "source": "safety_walk", "category": "poor_lighting", "time_of_day": "evening",
