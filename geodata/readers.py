@@ -70,6 +70,14 @@ class SourceTable:
         return len(self.frame)
 
 
+def _object_frame(records: list[dict[str, Any]], index: pd.Index, columns: list[str] | None = None) -> pd.DataFrame:
+    """Raw values column by column as Python objects, a missing value as ``None`` (never NaN)."""
+    if columns is None:
+        columns = list(dict.fromkeys(key for record in records for key in record))
+    data = {c: pd.Series([r.get(c) for r in records], index=index, dtype=object) for c in columns}
+    return pd.DataFrame(data, index=index, columns=columns)
+
+
 def detect_format(path: Path, head: bytes) -> str:
     """The format of a file from its name, checked against its first bytes."""
     suffix = path.suffix.lower()
@@ -309,8 +317,7 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
             row["id"] = feature["id"]
         rows.append(row)
         geometries.append(_geojson_geometry(feature.get("geometry"), number, errors))
-    frame = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1))
-    frame = frame.astype(object).where(frame.notna(), None)
+    frame = _object_frame(rows, pd.RangeIndex(1, len(rows) + 1))
     series = gpd.GeoSeries(geometries, index=frame.index, crs=crs)
     return SourceTable(name, "geojson", None, frame, series, encoding, geometry_errors=errors)
 
@@ -379,6 +386,9 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
             element = placemark.find(f"{ns}{tag}")
             if element is not None and element.text:
                 row[tag] = element.text.strip()
+        # My Maps puts a short title in <name> and any detail in <description>: keep both as the description.
+        if row.get("name"):
+            row["description"] = " – ".join(filter(None, (row["name"], row.get("description"))))
         folder = _kml_folder_of(root, placemark, ns)
         if folder:
             row["folder"] = folder
@@ -393,8 +403,7 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
         except ValueError as exc:
             errors[number] = str(exc)
             geometries.append(None)
-    frame = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1))
-    frame = frame.astype(object).where(frame.notna(), None)
+    frame = _object_frame(rows, pd.RangeIndex(1, len(rows) + 1))
     series = gpd.GeoSeries(geometries, index=frame.index, crs="OGC:CRS84")
     return SourceTable(name, "kml", None, frame, series, "utf-8", geometry_errors=errors)
 
@@ -511,7 +520,8 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
             numbers.append(reader.line_num)
     except csv.Error as exc:
         raise ImportFileError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
-    assert columns is not None
+    if columns is None:
+        raise ImportFileError(f"{name}: the file has no header row; expected column names on the first line")
     errors = {}
     data = []
     for number, record in zip(numbers, rows):
@@ -519,7 +529,7 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
             errors[number] = f"has {len(record)} values but the header names {len(columns)} columns"
         data.append({c: (record[i].strip() if i < len(record) and record[i].strip() else None)
                      for i, c in enumerate(columns)})
-    frame = pd.DataFrame(data, columns=columns, index=pd.Index(numbers, name="row"), dtype=object)
+    frame = _object_frame(data, pd.Index(numbers, name="row"), columns)
     table = SourceTable(name, "csv", None, frame, None, geometry_errors=errors)
     table.notes.append(f"{name}: columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
     return table
@@ -576,6 +586,5 @@ def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
         numbers.append(number)
     if columns is None:
         return None
-    frame = pd.DataFrame(data, columns=columns, index=pd.Index(numbers, name="row"), dtype=object)
-    frame = frame.where(frame.notna(), None)
+    frame = _object_frame(data, pd.Index(numbers, name="row"), columns)
     return SourceTable(name, "xlsx", sheet.title, frame, None)
