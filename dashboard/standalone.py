@@ -462,6 +462,23 @@ def _record_layers(fmap: folium.Map, store: Store, query: LayerQuery, words: _Wo
     operations = _to_display(operations)
     demo = any(bool(f["demo"].any()) for f in (places, sites, operations) if not f.empty)
 
+    # Added bottom to top: areas of operations under the sites, unsafe places on top where they can be clicked.
+    features = []
+    for row in operations.itertuples():
+        colour = OPERATION_COLOURS.get(row.kind, "#777777")
+        internal = row.visibility != "public"
+        features.append(_feature(row.geometry, _style("operations", colour, row.geometry),
+                                 _e(t(f"operation_kind.{row.kind}")),
+                                 _popup(t(f"operation_kind.{row.kind}"), [
+                                     (t("field.title"), row.title),
+                                     (t("field.when"), _when(row.starts_at, row.ends_at)),
+                                     (t("field.focus"), t(f"focus.{row.focus}") if _present(row.focus) else None),
+                                     (t("field.persons_checked"), row.persons_checked),
+                                     (t("field.seizures"), row.seizures),
+                                     (t("field.reports_filed"), row.reports_filed),
+                                 ], note=t("visibility.internal") if internal else None)))
+    _add_layer(fmap, f"{t('layer.operations')} ({len(operations)})", features)
+
     features = []
     for row in places.itertuples():
         colour = CATEGORY_COLOURS.get(row.category, "#777777")
@@ -493,22 +510,6 @@ def _record_layers(fmap: folium.Map, store: Store, query: LayerQuery, words: _Wo
                                  ])))
     _add_layer(fmap, f"{t('layer.inventoried_sites')} ({len(sites)})", features)
 
-    features = []
-    for row in operations.itertuples():
-        colour = OPERATION_COLOURS.get(row.kind, "#777777")
-        internal = row.visibility != "public"
-        features.append(_feature(row.geometry, _style("operations", colour, row.geometry),
-                                 _e(t(f"operation_kind.{row.kind}")),
-                                 _popup(t(f"operation_kind.{row.kind}"), [
-                                     (t("field.title"), row.title),
-                                     (t("field.when"), _when(row.starts_at, row.ends_at)),
-                                     (t("field.focus"), t(f"focus.{row.focus}") if _present(row.focus) else None),
-                                     (t("field.persons_checked"), row.persons_checked),
-                                     (t("field.seizures"), row.seizures),
-                                     (t("field.reports_filed"), row.reports_filed),
-                                 ], note=t("visibility.internal") if internal else None)))
-    _add_layer(fmap, f"{t('layer.operations')} ({len(operations)})", features)
-
     legend = [
         (t("layer.unsafe_places"), [("dot", CATEGORY_COLOURS[c], t(f"category.{c}"))
                                     for c in CATEGORY_COLOURS if c in set(places.get("category", ()))]),
@@ -531,14 +532,7 @@ def _public_layers(fmap: folium.Map, view: PublicView,
     def fill(count: int) -> str:
         return PUBLIC_FILLS[sum(count >= b for b in bounds) - 1]
 
-    features = [
-        _feature(_wgs84(cell.polygon), {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count),
-                                        "fillOpacity": 0.8},
-                 _e(words.count("public.places_tooltip", cell.count)))
-        for cell in places.cells
-    ]
-    _add_layer(fmap, t("public.places_layer"), features)
-
+    # Added bottom to top: the large areas under the small hexagons, so every hexagon can be pointed at.
     by_area: dict[tuple[int, int], list] = {}
     for row in view.operations.rows:
         by_area.setdefault((row.q, row.r), []).append(row)
@@ -564,6 +558,14 @@ def _public_layers(fmap: folium.Map, view: PublicView,
                                  f"<div class=\"pm-popup\"><p>{_e(t('public.sites_popup', sites=cell.sites, inspected=cell.inspected, fixed=cell.fixed))}</p></div>"))
     _add_layer(fmap, t("public.sites_layer"), features)
 
+    features = [
+        _feature(_wgs84(cell.polygon), {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count),
+                                        "fillOpacity": 0.8},
+                 _e(words.count("public.places_tooltip", cell.count)))
+        for cell in places.cells
+    ]
+    _add_layer(fmap, t("public.places_layer"), features)
+
     classes = []
     for i, low in enumerate(bounds):
         label = (t("public.places_class", low=low, high=bounds[i + 1] - 1) if i + 1 < len(bounds)
@@ -574,7 +576,7 @@ def _public_layers(fmap: folium.Map, view: PublicView,
     return [
         (t("public.places_layer"), [*classes, ("note", "", suppressed)]),
         (t("public.operations_layer"), [("outline", AREA_OPERATIONS_COLOUR, t("layer.operations"))]),
-        (t("public.sites_layer"), [("square", AREA_SITES_COLOUR, t("layer.inventoried_sites")),
+        (t("public.sites_layer"), [("area", AREA_SITES_COLOUR, t("layer.inventoried_sites")),
                                    ("note", "", t("public.sites_suppressed", min=view.sites.min_count))]),
         ("", [("note", "", t("public.note")), ("note", "", t("legend.internal_hidden"))]),
     ]
@@ -649,8 +651,8 @@ _SWATCHES: dict[str, Callable[[str], str]] = {
                       f"stroke=\"#5a2a00\"/>"),
     "outline": lambda c: (f"<polygon points=\"14,2 25,8 25,20 14,26 3,20 3,8\" fill=\"{c}\" fill-opacity=\"0.08\" "
                           f"stroke=\"{c}\" stroke-width=\"3\" stroke-dasharray=\"5 3\"/>"),
-    "square": lambda c: (f"<rect x=\"6\" y=\"6\" width=\"16\" height=\"16\" fill=\"{c}\" fill-opacity=\"0.35\" "
-                         f"stroke=\"{c}\" stroke-width=\"2\"/>"),
+    "area": lambda c: (f"<polygon points=\"14,5 22,9.5 22,18.5 14,23 6,18.5 6,9.5\" fill=\"{c}\" fill-opacity=\"0.35\" "
+                       f"stroke=\"{c}\" stroke-width=\"2\"/>"),
     "boundary": lambda c: f"<path d=\"M2 22 L10 6 L18 18 L26 4\" fill=\"none\" stroke=\"{c}\" stroke-width=\"3\"/>",
 }
 
@@ -721,7 +723,7 @@ body {{ display: flex; font: 20px/1.4 system-ui, "DejaVu Sans", Arial, sans-seri
 .pm-legend h3 {{ font-size: 1rem; margin: 0.5rem 0 0.2rem; }}
 .pm-legend ul {{ list-style: none; margin: 0; padding: 0; }}
 .pm-legend li {{ display: flex; align-items: center; gap: 0.5rem; min-height: 1.8rem; }}
-.pm-legend .pm-note {{ display: block; font-size: 0.9rem; color: #3d4650; margin-top: 0.3rem; }}
+.pm-legend .pm-note {{ display: block; font-size: 16px; color: #2b3137; margin-top: 0.3rem; }}
 .pm-demo-tag {{ margin: 0 0 0.3rem; font-weight: 700; text-transform: uppercase; background: #fff3bf;
   border: 2px solid #8a5a00; padding: 0 0.4rem; display: inline-block; }}
 .leaflet-control-layers {{ font-size: 18px; line-height: 1.6; border: 2px solid #1b1f24 !important; }}
