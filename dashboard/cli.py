@@ -1,8 +1,10 @@
 """The ``pledgemap`` command.
 
 Subcommands: ``serve`` (the dashboard), ``demo`` (write the demo store),
-``info`` (what a store holds) and ``migrate`` (create or upgrade a store).
-Everything except ``serve`` works through ``geodata`` alone.
+``info`` (what a store holds), ``migrate`` (create or upgrade a store),
+``import`` and ``export`` (data in and out, the same code as the dashboard's
+import page and export buttons) and ``pledge`` (pledge documents). Everything
+except ``serve`` and the HTML export works through ``geodata`` alone.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from geodata.errors import PledgemapError
+from geodata.exporter import LAYER_FORMATS, PLEDGE_FORMATS
+from geodata.layers import LAYERS
 from geodata.settings import Settings
 
 
@@ -45,6 +49,48 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create the store or bring it to the current schema version")
     _add_data(migrate, settings)
+
+    imp = commands.add_parser("import", help="import a file into a layer: a dry run per row, then one transaction",
+                              description="Formats: GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, CSV, XLSX and "
+                                          "other files GDAL reads. Nothing is written with --dry-run; otherwise every "
+                                          "row lands or none does, unless --partial.")
+    _add_data(imp, settings)
+    imp.add_argument("file", type=Path, help="the file to import")
+    imp.add_argument("--layer", choices=list(LAYERS), help="the layer to import into (default: from the columns)")
+    imp.add_argument("--table", help="the file's layer or sheet to read, if it holds several")
+    imp.add_argument("--dry-run", action="store_true", help="report per row what would happen; write nothing")
+    imp.add_argument("--partial", action="store_true",
+                     help="write the valid rows and save the rejected ones to a file to fix and import again "
+                          "(default: write nothing if any row is rejected)")
+    imp.add_argument("--rejects", type=Path, help="where --partial saves rejected rows "
+                                                  "(default: beside the file, named *-avvisade)")
+    imp.add_argument("--pledge", help="link records without a pledge or promise to this pledge (unsafe_places)")
+    imp.add_argument("--promise", help="link records without a promise to this promise (sites, operations)")
+    imp.add_argument("--municipality", help="warn about places outside this kommun code (default: the pledge's)")
+    imp.add_argument("--source", help="name of the source, for its record ids (default: the file name)")
+    imp.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                     help="a value for a field that the file leaves empty, e.g. source=safety_walk")
+    imp.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                     help="read FIELD from COLUMN instead of the detected one (repeatable)")
+    imp.add_argument("--map-value", action="append", default=[], metavar="FIELD:TEXT=CODE",
+                     help="what a text in the file means, e.g. 'category:Otryggt=other' (repeatable)")
+
+    exp = commands.add_parser("export", help="export layers (filters applied), a pledge, or a standalone map")
+    _add_data(exp, settings)
+    exp.add_argument("--format", required=True, choices=[*LAYER_FORMATS, "html", *PLEDGE_FORMATS],
+                     help="gpkg/geojson/csv/xlsx: layers; html: the standalone map; yaml/json: the pledge document")
+    exp.add_argument("--output", required=True, type=Path, help="the file to write")
+    exp.add_argument("--pledge", help="only this pledge's records (required for html, yaml and json)")
+    exp.add_argument("--layer", action="append", choices=list(LAYERS), help="only these layers (repeatable)")
+    exp.add_argument("--start", type=dt.date.fromisoformat, help="records from this date (YYYY-MM-DD)")
+    exp.add_argument("--end", type=dt.date.fromisoformat, help="records up to this date (YYYY-MM-DD)")
+    exp.add_argument("--public", action="store_true",
+                     help="html: the public variant (aggregated counts, no free text, no internal records)")
+    exp.add_argument("--include-internal", action="store_true",
+                     help="include internal police operations (left out by default)")
+    exp.add_argument("--tiles", default=settings.tiles_url,
+                     help="html: tile URL template, used only when reachable; 'none' for no tiles")
+    exp.add_argument("--today", type=dt.date.fromisoformat, default=None, help="html: judge progress as of this date")
     return parser
 
 
@@ -102,6 +148,125 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise PledgemapError(f"{option} {value!r}: expected NAME=VALUE")
+        pairs[key.strip()] = rest.strip()
+    return pairs
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from geodata.columns import ColumnMapping, detect_mapping
+    from geodata.importer import commit_import, plan_file
+    from geodata.store import open_store
+
+    defaults = _pairs(args.set, "--set")
+    if args.pledge:
+        defaults["pledge_id"] = args.pledge
+    if args.promise:
+        defaults["promise_id"] = args.promise
+    value_map: dict[str, dict[str, str]] = {}
+    for field, text in _pairs(args.map_value, "--map-value").items():
+        name, sep, original = field.partition(":")
+        if not sep:
+            raise PledgemapError(f"--map-value {field!r}: expected FIELD:TEXT=CODE")
+        value_map.setdefault(name, {})[original] = text
+    overrides = _pairs(args.map, "--map")
+    with open_store(args.data) as store:
+        mapping = None
+        if overrides:
+            from geodata.readers import read_source
+
+            tables = read_source(args.file)
+            table = next((t for t in tables if args.table in (None, t.layer)), tables[0])
+            if not args.layer:
+                raise PledgemapError("--map needs --layer: the mapping is for one layer")
+            mapping = detect_mapping(list(table.frame.columns), LAYERS[args.layer], table.geometry is not None,
+                                     table.frame.head(200))
+            mapping = ColumnMapping.from_dict({**mapping.to_dict(), "fields": {**mapping.fields, **overrides}})
+        plans = plan_file(store, args.file, args.layer, table=args.table, mapping=mapping, value_map=value_map,
+                          defaults=defaults, municipality_code=args.municipality, source_namespace=args.source)
+        failed = False
+        for plan in plans:
+            _print_plan(plan)
+            if args.dry_run:
+                continue
+            rejects = args.rejects or args.file.with_name(f"{args.file.stem}-avvisade")
+            if len(plans) > 1:
+                rejects = rejects.with_name(f"{rejects.name}-{plan.layer.name}")
+            try:
+                result = commit_import(store, plan, partial=args.partial, rejects_path=rejects)
+            except PledgemapError as exc:
+                print(f"pledgemap: {plan.layer.name}: {exc}".splitlines()[0], file=sys.stderr)
+                print("  (fix the rows above, answer unclear values with --map-value, or use --partial)",
+                      file=sys.stderr)
+                failed = True
+                continue
+            print(f"Wrote {len(result.written)} {plan.layer.name} records"
+                  + (f"; {result.duplicates} already stored, skipped" if result.duplicates else "")
+                  + (f"; {result.rejected} rejected rows saved to {result.rejects_file}" if result.rejects_file else ""))
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    return 1 if failed else 0
+
+
+def _print_plan(plan) -> None:
+    summary = plan.summary()
+    print(f"{summary['file']}{' / ' + summary['table'] if summary['table'] else ''} → {summary['layer']}: "
+          f"{summary['rows']} rows: {summary['valid']} valid, {summary['rejected']} rejected, "
+          f"{summary['duplicates']} already stored, {summary['warnings']} with warnings")
+    mapping = plan.mapping
+    columns = ", ".join(f"{field} ← {column!r}" for field, column in mapping.fields.items())
+    where = {"geometry": "the file's geometry", "wkt": f"WKT in {mapping.x!r}", None: "none found"}.get(
+        mapping.coordinates, f"{mapping.coordinates} in {mapping.y!r}/{mapping.x!r}")
+    print(f"  columns: {columns or 'none recognised'}; coordinates: {where}")
+    for note in plan.notes:
+        print(f"  note: {note}")
+    for field, texts in plan.unresolved.items():
+        for text, candidates in texts.items():
+            print(f"  unclear {field}: {text!r} → " + (" or ".join(candidates) if candidates else "no match")
+                  + f" (answer with --map-value '{field}:{text}=CODE')")
+    for line in plan.report():
+        row = "file" if line["row"] is None else f"row {line['row']}"
+        print(f"  {row}: {line['status']}: {line['field']}: {line['message']}")
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.exporter import export_layers, pledge_document
+    from geodata.store import LayerQuery, open_store
+
+    with open_store(args.data) as store:
+        if args.format in PLEDGE_FORMATS + ("html",) and not args.pledge:
+            raise PledgemapError(f"--format {args.format} exports one pledge; name it with --pledge")
+        if args.pledge:
+            store.get_pledge(args.pledge)  # a clear error for an unknown pledge
+        if args.format in PLEDGE_FORMATS:
+            args.output.write_text(pledge_document(store.get_pledge(args.pledge), args.format), encoding="utf-8")
+            print(f"Wrote pledge {args.pledge} to {args.output}")
+            return 0
+        query = LayerQuery(pledge_id=args.pledge, start=args.start, end=args.end)
+        if args.format == "html":
+            from .standalone import build_standalone_map
+
+            tiles = None if (args.tiles or "none").lower() == "none" else args.tiles
+            html = build_standalone_map(store, args.pledge, public=args.public, today=args.today, tiles=tiles,
+                                        query=query, include_internal=args.include_internal and not args.public)
+            args.output.write_text(html, encoding="utf-8")
+            print(f"Wrote the {'public ' if args.public else ''}standalone map of {args.pledge} to {args.output} "
+                  f"({len(html.encode()) / 1e6:.1f} MB; opens without a network)")
+            return 0
+        if args.public:
+            raise PledgemapError("--public applies to the html export; data exports hold records")
+        layers = args.layer or list(LAYERS)
+        result = export_layers(store, args.output, args.format, {name: query for name in layers},
+                               include_internal=args.include_internal)
+    print(f"Wrote {args.output}: " + ", ".join(f"{n} {layer}" for layer, n in result.counts.items()))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not args.data.exists():
         from geodata.demo import write_demo_store
@@ -130,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return cmd_serve(args, settings)
-        return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate}[args.command](args)
+        if args.command == "export":
+            return cmd_export(args, settings)
+        return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import}[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1

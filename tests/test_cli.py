@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
-from geodata.store import GeoPackageStore
+from geodata.store import GeoPackageStore, LayerQuery
+from geodata.store.gpkg_schema import latest_version
 
 
 def test_demo_info_and_migrate(tmp_path, capsys):
@@ -30,7 +32,7 @@ def test_demo_info_and_migrate(tmp_path, capsys):
     assert f"unsafe_places {counts['unsafe_places']} ({counts['unsafe_places']} demo)" in out
 
     assert main(["migrate", "--data", str(path)]) == 0
-    assert "already at schema version 1" in capsys.readouterr().out
+    assert f"already at schema version {latest_version()}" in capsys.readouterr().out
 
 
 def test_errors_are_one_clear_line(tmp_path, capsys):
@@ -57,3 +59,51 @@ def test_console_script_is_installed(tmp_path):
     result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
     for command in ("serve", "demo", "info", "migrate"):
         assert command in result.stdout
+
+
+def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, capsys):
+    walk = tmp_path / "vandring.csv"
+    walk.write_text("Id;Datum;Kategori;Källa;Nord;Öst\n"
+                    "1;2021-03-05;Dålig belysning;Trygghetsvandring;6376282;361845\n"
+                    "2;2021-03-05;Otryggt;Trygghetsvandring;6376320;361845\n", encoding="utf-8")
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.counts()["unsafe_places"]
+    args = ["import", "--data", str(demo_copy), str(walk), "--layer", "unsafe_places", "--pledge", "mark-2021"]
+
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "vandring.csv → unsafe_places: 2 rows: 1 valid, 1 rejected" in out
+    assert "row 3: rejected: category: 'Otryggt' is not a known category" in out
+    assert "answer with --map-value 'category:Otryggt=CODE'" in out and "Dry run: nothing was written." in out
+
+    assert main(args) == 1
+    assert "pledgemap: unsafe_places: 1 problem found; nothing was written" in capsys.readouterr().err
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.counts()["unsafe_places"] == before
+
+    assert main([*args, "--partial"]) == 0
+    assert "Wrote 1 unsafe_places records; 1 rejected rows saved to" in capsys.readouterr().out
+    assert (tmp_path / "vandring-avvisade.csv").exists()
+    assert main([*args, "--map-value", "category:Otryggt=other"]) == 0
+    assert "Wrote 1 unsafe_places records; 1 already stored, skipped" in capsys.readouterr().out
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.counts()["unsafe_places"] == before + 2
+
+
+def test_export_formats_from_the_command_line(demo_copy, tmp_path, capsys):
+    base = ["export", "--data", str(demo_copy)]
+    assert main([*base, "--format", "gpkg", "--output", str(tmp_path / "mark.gpkg"), "--pledge", "mark-2021",
+                 "--layer", "unsafe_places", "--start", "2021-03-01", "--end", "2021-05-31"]) == 0
+    out = capsys.readouterr().out
+    with GeoPackageStore.open(demo_copy) as store:
+        expected = store.count("unsafe_places", LayerQuery(pledge_id="mark-2021", start=dt.date(2021, 3, 1),
+                                                           end=dt.date(2021, 5, 31)))
+    assert f"Wrote {tmp_path / 'mark.gpkg'}: {expected} unsafe_places" in out
+    assert main([*base, "--format", "yaml", "--output", str(tmp_path / "mark.yaml"), "--pledge", "mark-2021"]) == 0
+    assert "id: mark-2021" in (tmp_path / "mark.yaml").read_text()
+    assert main([*base, "--format", "json", "--output", str(tmp_path / "x.json")]) == 1
+    assert "exports one pledge; name it with --pledge" in capsys.readouterr().err
+    assert main([*base, "--format", "html", "--output", str(tmp_path / "m.html"), "--pledge", "mark-2021",
+                 "--public", "--tiles", "none"]) == 0
+    html = (tmp_path / "m.html").read_text()
+    assert "<html" in html and 'src="http' not in html
