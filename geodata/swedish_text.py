@@ -230,14 +230,15 @@ def join_wrapped(previous: str, following: str, wrap_width: int) -> str | None:
 
     A line continues the one before when that one was cut by hyphenation, ends
     in a word that cannot end a sentence, or filled the page width without
-    ending a sentence, or when it starts in lower case.
+    ending a sentence, or when it starts in lower case after a line long
+    enough to have been wrapped (a short name over a lower-case title is not).
 
     >>> join_wrapped("riktade insatser mot narkotika-", "handeln i centrum.", 60)
     'riktade insatser mot narkotikahandeln i centrum.'
     >>> join_wrapped("utgår från den lokala läges-", "och problembilden", 60)
     'utgår från den lokala läges- och problembilden'
-    >>> join_wrapped("Dan Windt", "Lokalpolisområdeschef", 60) is None
-    True
+    >>> join_wrapped("Dan Windt", "Lokalpolisområdeschef", 60), join_wrapped("Annika Stomberg", "kommunpolis", 60)
+    (None, None)
     """
     prev, nxt = previous.rstrip(), following.strip()
     if not prev or not nxt:
@@ -250,7 +251,9 @@ def join_wrapped(previous: str, following: str, wrap_width: int) -> str | None:
     if _ENDS_SENTENCE.search(prev):
         return None
     last_word = prev.split()[-1].lower()
-    if nxt[0].islower() or prev.endswith(",") or last_word in _JOINING_WORDS:
+    if prev.endswith(",") or last_word in _JOINING_WORDS:
+        return f"{prev} {nxt}"
+    if nxt[0].islower() and not re.match(r"\S+@", nxt) and len(prev) >= min(40, wrap_width // 2 or 40):
         return f"{prev} {nxt}"
     if wrap_width and len(prev) >= 0.75 * wrap_width and len(prev) >= 45:
         return f"{prev} {nxt}"
