@@ -527,17 +527,18 @@ def _municipality(blocks: list[Block], title: str | None, codes: dict[str, str],
     for m in residents.finditer(text):
         tally[canonical(m.group(1))] += 1
     chosen = None
-    if title:
-        in_title = re.search(rf"(?<![\wåäö])({alternation})s?(?![\wåäö])", title)
+    if title:  # titles may be in capitals: "MEDBORGARLÖFTE MÖLNDAL 2024"
+        in_title = re.search(rf"(?<![\wåäö])({alternation})s?(?![\wåäö])", title, re.IGNORECASE)
         if in_title:
-            chosen = canonical(in_title.group(1))
+            by_case = {n.casefold(): n for n in names}
+            chosen = canonical(by_case.get(in_title.group(1).casefold(), in_title.group(1)))
     if chosen is None and tally:
         chosen = tally.most_common(1)[0][0]
     if chosen is not None:
         others = sorted(n for n in tally if n != chosen)
         if others:
             warnings.append(f"municipality: the text also names {', '.join(others)}; {chosen} was taken from "
-                            f"{'the title' if title and chosen in title else 'the most mentions'}")
+                            f"{'the title' if title and chosen.casefold() in title.casefold() else 'the most mentions'}")
         if chosen in codes:
             return Area(chosen, codes[chosen]), written.get(chosen, chosen)
     unknown = re.search(r"\b([A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad))\b", text)
@@ -612,8 +613,10 @@ def _focus(blocks: list[Block]) -> str | None:
         if block.section not in ("intro", "problem", "other") or block.kind == "item":
             continue
         if _FOCUS.match(block.text):
-            if block.kind == "heading" and len(block.text.split()) <= 2 and i + 1 < len(blocks):
-                return blocks[i + 1].text  # a heading "Fokus" over the text
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block.kind == "heading" and following and following.kind == "text" and (
+                    len(block.text.split()) <= 2 or _FOCUS.match(following.text)):
+                return following.text  # a heading "Fokus" or "FOKUS PÅ …" over the focus itself
             return block.text
     return None
 
@@ -725,6 +728,8 @@ def _kind(text: str) -> str | None:
     top = [k for k, s in scores.items() if s == best]
     if set(top) == {"place_inventory", "property_inspection"}:
         return "property_inspection"  # an inventory of basements and attics is the housing company's inspection
+    if set(top) == {"parent_information", "school_prevention"}:
+        return "parent_information"  # information to parents, given at school
     return top[0] if len(top) == 1 else None
 
 

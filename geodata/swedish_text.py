@@ -211,7 +211,7 @@ def year_span(text: str) -> DateSpan | None:
 
 _JOINING_WORDS = {"och", "att", "i", "på", "för", "med", "av", "till", "som", "mot", "samt", "eller", "om", "de",
                   "den", "det", "en", "ett", "från", "vid", "under", "över", "genom", "där", "när", "men", "inom",
-                  "mellan", "utan", "efter", "hos", "ska", "skall", "kommer", "är", "har", "vi", "bland", "än"}
+                  "mellan", "utan", "efter", "hos", "ska", "skall", "kommer", "är", "har", "bland", "än"}
 _ENDS_SENTENCE = re.compile(r"[.!?:;]\W*$")
 
 
