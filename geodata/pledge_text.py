@@ -27,10 +27,9 @@ from typing import Any, Mapping
 from . import vocab
 from .errors import Problem, ValidationError
 from .model import Area, Contact, FollowUp, Partner, Period, Signatory
-from .swedish_text import (counts, date_span, join_wrapped, normalise, parse_date, sentences, slug,
-                           year_span)
+from .swedish_text import TextBlock, counts, date_span, parse_date, sentences, slug, text_blocks, year_span
 
-# --- reading files --------------------------------------------------------------------------------------
+# --- reading files ----------------------------------------------------------------------------------------
 
 
 def read_pledge_text(path: str | Path) -> str:
@@ -57,90 +56,23 @@ def read_pledge_text(path: str | Path) -> str:
     return text.replace("\f", "\n")
 
 
-# --- layout: lines into blocks --------------------------------------------------------------------------
-
-_BULLET = re.compile(r"^\s*(?:[•●▪■◦○∙·*►➢✓\uf0b7\uf0a7]|[-–—](?=\s)|o(?=\s{1,3}\S))\s*(?P<text>\S.*)$")
-_NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[a-h])[.)]\s+(?P<text>\S.*)$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:(?:sida|page|s\.)\s*)?[-–]?\s*\d{1,3}\s*(?:(?:av|of|/)\s*\d{1,3}|\(\d{1,3}\))?\s*[-–]?\s*$",
-                          re.IGNORECASE)
-_IMAGE_NAME = re.compile(r"\d+x\d+px|\.(?:jpe?g|png|gif|svg|webp)\b", re.IGNORECASE)
+# --- blocks with their sections ---------------------------------------------------------------------------
 
 
 @dataclass
-class Block:
-    """A heading, a paragraph or a list item, with the section it falls in."""
+class Block(TextBlock):
+    """A heading, paragraph or list item of the pledge, with the section it falls in."""
 
-    kind: str  # "heading", "text" or "item"
-    text: str
     section: str = "intro"
     parties: tuple[str, ...] | None = None  # for items: the parties named by the list's heading or lead
 
-    @property
-    def is_lead(self) -> bool:
-        return self.kind == "text" and self.text.endswith(":")
-
-
-def _noise(lines: list[str]) -> set[int]:
-    """Indexes of page numbers, image names and page headers or footers repeated three times or more."""
-    seen: Counter[str] = Counter(" ".join(line.split()).lower() for line in lines if line.strip())
-    noise, kept = set(), set()
-    for i, line in enumerate(lines):
-        key = " ".join(line.split()).lower()
-        if not key:
-            continue
-        if _PAGE_NUMBER.match(line) or _IMAGE_NAME.search(line):
-            noise.add(i)
-        elif seen[key] >= 3 and not _BULLET.match(line) and len(key) <= 80:
-            if key in kept:
-                noise.add(i)
-            kept.add(key)
-    return noise
-
 
 def layout(text: str) -> list[Block]:
-    """The text as blocks: wrapped lines rejoined, hyphenation undone, bullets and numbers made items."""
-    lines = normalise(text).split("\n")
-    noise = _noise(lines)
-    lengths = sorted(len(line.strip()) for line in lines if len(line.strip()) > 20)
-    wrap_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
-    blocks: list[Block] = []
-    last_line: str | None = None  # the last line of the open block, None after a blank line
-    for i, raw in enumerate(lines):
-        if i in noise:
-            continue
-        line = raw.strip()
-        if not line:
-            last_line = None
-            continue
-        item = _BULLET.match(raw) or _NUMBERED.match(raw)
-        if item:
-            blocks.append(Block("item", item.group("text").strip()))
-            last_line = item.group("text").strip()
-            continue
-        indented = raw.startswith("  ") and blocks and blocks[-1].kind == "item"
-        joined = join_wrapped(last_line, line, wrap_width) if last_line is not None else None
-        if last_line is not None and (joined is not None or indented):
-            block = blocks[-1]
-            if joined is not None and block.text.endswith(last_line):
-                block.text = block.text[: len(block.text) - len(last_line)] + joined
-            else:
-                block.text = f"{block.text} {line}"
-            last_line = line
-            continue
-        blocks.append(Block("text", line))
-        last_line = line
-    for block in blocks:
-        block.text = " ".join(block.text.split())
-        if block.kind == "text" and _looks_like_heading(block.text):
-            block.kind = "heading"
-    return blocks
+    """The text as blocks (see :func:`~geodata.swedish_text.text_blocks`), each still in the "intro" section."""
+    return [Block(b.kind, b.text) for b in text_blocks(text)]
 
 
-def _looks_like_heading(text: str) -> bool:
-    return len(text) <= 90 and len(text.split()) <= 12 and not re.search(r"[.,;:!?]$", text)
-
-
-# --- parties --------------------------------------------------------------------------------------------
+# --- parties ----------------------------------------------------------------------------------------------
 
 _POLICE_WORD = re.compile(r"^(?:polis(?:en|ens)?|lpo|lokalpolis(?:en)?|lokalpolisområde(?:t)?(?:\s.*)?|kommunpolis(?:en)?)$",
                           re.IGNORECASE)
@@ -217,7 +149,7 @@ class _Parties:
         return self.resolve(text[: verb.start()])
 
 
-# --- sections -------------------------------------------------------------------------------------------
+# --- sections ---------------------------------------------------------------------------------------------
 
 _SECTIONS = (
     ("signatures", re.compile(r"^(?:datum|underskrift\w*|undertecknat|undertecknad|signerat)\b", re.IGNORECASE)),
@@ -258,7 +190,7 @@ def _place_in_sections(blocks: list[Block], parties: _Parties) -> None:
             block.parties = list_parties
 
 
-# --- fields ---------------------------------------------------------------------------------------------
+# --- fields -----------------------------------------------------------------------------------------------
 
 _DIRECTION = r"(?:syd|nord|norr|söder|öst|väst|city|centrum|mitt|södra|norra|östra|västra|Syd|Nord|Norr|Öst|Väst|City)"
 _POLICE_AREA = re.compile(rf"\b(LPO|[Ll]okalpolisområde|[Ll]okalpolisområdet)\s+([A-ZÅÄÖ][\wåäö-]+"
@@ -441,7 +373,7 @@ def _area_dict(area: Area | None) -> dict[str, str | None] | None:
     return None if area is None else {"name": area.name, "code": area.code}
 
 
-# --- the reader -----------------------------------------------------------------------------------------
+# --- the reader -------------------------------------------------------------------------------------------
 
 
 def municipality_codes() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Swedish words the pledge reader needs: numbers, dates, periods, counts and wrapped lines.
+"""Swedish text as PDF extraction and web pages leave it: numbers, dates, periods, counts and blocks.
 
 Everything here works on plain strings and knows nothing of pledges; the
 reader in :mod:`geodata.pledge_text` decides what the words mean there.
@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 MONTHS = {
@@ -61,7 +62,7 @@ def parse_number(word: str) -> int | None:
     return _UNITS.get(w)
 
 
-# --- counts ("minst fyra riktade insatser", "vid minst sex tillfällen", "10 insatser") -------------------
+# --- counts ("minst fyra riktade insatser", "vid minst sex tillfällen", "10 insatser") --------------------
 
 _QUALIFIER = r"(?:minst|åtminstone|inte\s+mindre\s+än|totalt|sammanlagt|sammantaget|upp\s+till)"
 _UNIT_NOUN = (r"(?:[a-zåäö]*insats(?:er)?|tillfällen?|[a-zåäö]*besök|[a-zåäö]*möten?|[a-zåäö]*träff(?:ar)?|"
@@ -119,7 +120,7 @@ def counts(text: str) -> list[Count]:
     return found
 
 
-# --- dates and periods ----------------------------------------------------------------------------------
+# --- dates and periods ------------------------------------------------------------------------------------
 
 _DASH = r"\s*(?:–|—|-|till(?:\s+och\s+med)?|t\.\s?o\.\s?m\.?|tom)\s*"
 _DAY_DATE = rf"(\d{{1,2}})\s+({_MONTH})\.?\s+(\d{{4}})"
@@ -207,7 +208,7 @@ def year_span(text: str) -> DateSpan | None:
     return None
 
 
-# --- lines and words ------------------------------------------------------------------------------------
+# --- lines and words --------------------------------------------------------------------------------------
 
 _JOINING_WORDS = {"och", "att", "i", "på", "för", "med", "av", "till", "som", "mot", "samt", "eller", "om", "de",
                   "den", "det", "en", "ett", "från", "vid", "under", "över", "genom", "där", "när", "men", "inom",
@@ -276,3 +277,84 @@ def sentences(text: str) -> list[str]:
     """``text`` split after ".", "!" or "?" where a capital letter, digit or quote follows."""
     parts = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖÉ0-9\"”])", " ".join(text.split()))
     return [p for p in parts if p]
+
+
+# --- blocks: extracted lines rejoined ---------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[•●▪■◦○∙·*►➢✓\uf0b7\uf0a7]|[-–—](?=\s)|o(?=\s{1,3}\S))\s*(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[a-h])[.)]\s+(?P<text>\S.*)$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:(?:sida|page|s\.)\s*)?[-–]?\s*\d{1,3}\s*(?:(?:av|of|/)\s*\d{1,3}|\(\d{1,3}\))?\s*[-–]?\s*$",
+                          re.IGNORECASE)
+_IMAGE_NAME = re.compile(r"\d+x\d+px|\.(?:jpe?g|png|gif|svg|webp)\b", re.IGNORECASE)
+
+
+@dataclass
+class TextBlock:
+    """A heading, a paragraph or a list item."""
+
+    kind: str  # "heading", "text" or "item"
+    text: str
+
+    @property
+    def is_lead(self) -> bool:
+        return self.kind == "text" and self.text.endswith(":")
+
+
+def _noise(lines: list[str]) -> set[int]:
+    """Indexes of page numbers, image names and page headers or footers repeated three times or more."""
+    seen: Counter[str] = Counter(" ".join(line.split()).lower() for line in lines if line.strip())
+    noise, kept = set(), set()
+    for i, line in enumerate(lines):
+        key = " ".join(line.split()).lower()
+        if not key:
+            continue
+        if _PAGE_NUMBER.match(line) or _IMAGE_NAME.search(line):
+            noise.add(i)
+        elif seen[key] >= 3 and not _BULLET.match(line) and len(key) <= 80:
+            if key in kept:
+                noise.add(i)
+            kept.add(key)
+    return noise
+
+
+def text_blocks(text: str) -> list[TextBlock]:
+    """The text as blocks: wrapped lines rejoined, hyphenation undone, bullets and numbers made items."""
+    lines = normalise(text).split("\n")
+    noise = _noise(lines)
+    lengths = sorted(len(line.strip()) for line in lines if len(line.strip()) > 20)
+    wrap_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    blocks: list[TextBlock] = []
+    last_line: str | None = None  # the last line of the open block, None after a blank line
+    for i, raw in enumerate(lines):
+        if i in noise:
+            continue
+        line = raw.strip()
+        if not line:
+            last_line = None
+            continue
+        item = _BULLET.match(raw) or _NUMBERED.match(raw)
+        if item:
+            blocks.append(TextBlock("item", item.group("text").strip()))
+            last_line = item.group("text").strip()
+            continue
+        indented = raw.startswith("  ") and blocks and blocks[-1].kind == "item"
+        joined = join_wrapped(last_line, line, wrap_width) if last_line is not None else None
+        if last_line is not None and (joined is not None or indented):
+            block = blocks[-1]
+            if joined is not None and block.text.endswith(last_line):
+                block.text = block.text[: len(block.text) - len(last_line)] + joined
+            else:
+                block.text = f"{block.text} {line}"
+            last_line = line
+            continue
+        blocks.append(TextBlock("text", line))
+        last_line = line
+    for block in blocks:
+        block.text = " ".join(block.text.split())
+        if block.kind == "text" and _looks_like_heading(block.text):
+            block.kind = "heading"
+    return blocks
+
+
+def _looks_like_heading(text: str) -> bool:
+    return len(text) <= 90 and len(text.split()) <= 12 and not re.search(r"[.,;:!?]$", text)
