@@ -212,7 +212,8 @@ def year_span(text: str) -> DateSpan | None:
 
 _JOINING_WORDS = {"och", "att", "i", "på", "för", "med", "av", "till", "som", "mot", "samt", "eller", "om", "de",
                   "den", "det", "en", "ett", "från", "vid", "under", "över", "genom", "där", "när", "men", "inom",
-                  "mellan", "utan", "efter", "hos", "ska", "skall", "kommer", "är", "har", "bland", "än"}
+                  "mellan", "utan", "efter", "hos", "ska", "skall", "kommer", "är", "har", "bland", "än", "ca",
+                  "cirka", "drygt", "knappt", "nästan", "omkring"}
 _ENDS_SENTENCE = re.compile(r"[.!?:;]\W*$")
 
 
@@ -232,7 +233,8 @@ def join_wrapped(previous: str, following: str, wrap_width: int) -> str | None:
     A line continues the one before when that one was cut by hyphenation, ends
     in a word that cannot end a sentence, or filled the page width without
     ending a sentence, or when it starts in lower case after a line long
-    enough to have been wrapped (a short name over a lower-case title is not).
+    enough to have been wrapped (a short name over a lower-case title is not),
+    or with a digit after such a line ("ca" / "600 invånare").
 
     >>> join_wrapped("riktade insatser mot narkotika-", "handeln i centrum.", 60)
     'riktade insatser mot narkotikahandeln i centrum.'
@@ -254,7 +256,8 @@ def join_wrapped(previous: str, following: str, wrap_width: int) -> str | None:
     last_word = prev.split()[-1].lower()
     if prev.endswith(",") or last_word in _JOINING_WORDS:
         return f"{prev} {nxt}"
-    if nxt[0].islower() and not re.match(r"\S+@", nxt) and len(prev) >= min(40, wrap_width // 2 or 40):
+    if (nxt[0].islower() or nxt[0].isdigit()) and not re.match(r"\S+@", nxt) \
+            and len(prev) >= min(40, wrap_width // 2 or 40):
         return f"{prev} {nxt}"
     if wrap_width and len(prev) >= 0.75 * wrap_width and len(prev) >= 45:
         return f"{prev} {nxt}"
@@ -333,6 +336,9 @@ def text_blocks(text: str) -> list[TextBlock]:
             last_line = None
             continue
         item = _BULLET.match(raw) or _NUMBERED.match(raw)
+        if item and line[0] in "-–—" and item.group("text")[0].islower() and last_line is not None \
+                and blocks[-1].kind == "text" and not re.search(r"[.!?:;]$", last_line):
+            item = None  # "Trygg -" / "- i arbetet": a dash wrapped to the start of a line, not a bullet
         if item:
             blocks.append(TextBlock("item", item.group("text").strip()))
             last_line = item.group("text").strip()
