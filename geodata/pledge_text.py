@@ -84,11 +84,12 @@ _OTHER_ORG = re.compile(r"(?:tjänsten|förvaltningen|nämnden|styrelsen|föreni
                         re.IGNORECASE)
 _HOUSING_NAME = re.compile(
     r"(?<![\wåäö])(?:(?:[A-ZÅÄÖ][\wåäö-]+\s)?[Bb]ostads\s?(?:AB|aktiebolag)(?:\s[A-ZÅÄÖ][\wåäö]+)?|"
-    r"[A-ZÅÄÖ][\wåäö]*(?:bostäder|Bostäder)(?:\s(?:AB|i\s[A-ZÅÄÖ][\wåäö]+))?|[A-ZÅÄÖ][\wåäö]*(?:hem|hus|fastigheter)\sAB)"
+    r"(?:AB\s)?(?:[A-ZÅÄÖ][\wåäö]*bostäder|Bostäder)(?:\s(?:AB|i\s[A-ZÅÄÖ][\wåäö]+))?|[A-ZÅÄÖ][\wåäö]*(?:hem|hus|fastigheter)\sAB)"
     r"(?![\wåäö])")
 _SHORT_AFTER = re.compile(r"^\s*(?:\(([A-ZÅÄÖ]{2,8})\)|,\s*([A-ZÅÄÖ]{2,8})\s*,)")
 _LEAD_VERB = re.compile(r"\b(?:lovar|utlovas|stödjer|stöttar|bidrar|åtar\s+sig|kommer(?:\s+\w+)?\s+att|ska|skall|"
                         r"genomför|ansvarar|erbjuder)\b", re.IGNORECASE)
+_RESPONSIBLE = re.compile(r"^(?:ansvar(?:ig|iga)?|huvudansvar(?:ig)?|ansvarar)\s*:\s*(?P<who>.{2,80}?)\.?$", re.IGNORECASE)
 _PURPOSE_START = re.compile(r"^(?:för\s+att|genom\s+att|i\s+syfte\s+att|under\s+\d{4}|med\s+medborgarlöftet)\b",
                             re.IGNORECASE)
 
@@ -172,7 +173,9 @@ def _section_of(text: str) -> str | None:
 def _place_in_sections(blocks: list[Block], parties: _Parties) -> None:
     section, list_parties = "intro", None
     for block in blocks:
-        if block.kind == "heading" or block.is_lead:
+        if _RESPONSIBLE.match(block.text):
+            pass  # "Ansvar: Polisen" under a promise belongs to the promise, not a new section
+        elif block.kind == "heading" or block.is_lead:
             named = _section_of(block.text)
             if block.kind == "heading" and named is None and section == "promises" and parties.resolve(block.text):
                 named = "promises"  # a separate list per party: "Polisen" / "Kommunen"
@@ -209,14 +212,16 @@ _SINGLE_YEAR = re.compile(r"\b(?:under|för|år|året|medborgarlöften?|medborga
                           r"(20\d{2})\b(?![-–]\d)", re.IGNORECASE)
 _SIGNED = re.compile(r"\b(?:datum|undertecknat|undertecknad|underskrivet|signerat|daterat)\b\s*:?\s*(?:den\s+)?(.{6,25})",
                      re.IGNORECASE)
-_PLACE_DATE = re.compile(r"^[A-ZÅÄÖ][\wåäö]+,?\s+(?:den\s+)?(\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d{2}-\d{2})$")
+_PLACE_DATE = re.compile(r"^(?!(?:publicerad|uppdaterad|senast|sida)\b)[A-ZÅÄÖ][\wåäö]+(?:,\s+|\s+den\s+)(?:den\s+)?"
+                         r"(\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 _PERSON = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéüø]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéüø]+){1,3}$")
 _TITLE_WORD = re.compile(r"chef|ordförande|direktör|\bvd\b|kommunpolis|kommunråd|ansvarig|ledamot|\bordf\b|"
                          r"samordnare|polismästare|föreståndare", re.IGNORECASE)
 _ORG_WORD = re.compile(r"polis|kommun|\bstad\b|\bAB\b|bostäder|region|förvaltning|bolag", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:telefon|tel|mobil)\.?\s*:?\s*(\+?[\d][\d \-]{5,}\d)(?:\s*\(([^)]+)\))?", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]|\b[a-z0-9-]+\.(?:se|nu|com|org|net)(?:/[^\s,;)]*[^\s,;).])?(?![\w@])",
+                  re.IGNORECASE)
 _GOAL_SENTENCE = re.compile(r"^(?:det\s+(?:övergripande|långsiktiga)\s+)?mål(?:et|en)\s+(?:med\s+\w+\s+)?är\s+(?:att\s+)?"
                             r"(?P<goals>.+?)\.?$|^med\s+medborgarlöftet\s+(?:önskar|vill)\s+vi\s+åstadkomma\s+(?P<goals2>.+?)\.?$",
                             re.IGNORECASE)
@@ -427,7 +432,8 @@ def _texts(blocks: list[Block], *sections: str) -> list[Block]:
 
 def _title(blocks: list[Block]) -> str | None:
     for block in blocks[:12]:
-        if _TITLE.search(block.text) and len(block.text) <= 100 and not block.text.endswith((".", ":")):
+        breadcrumb = re.search(r"\s[/>»›|]\s", block.text)
+        if _TITLE.search(block.text) and len(block.text) <= 100 and not block.text.endswith((".", ":")) and not breadcrumb:
             return block.text
     return None
 
@@ -589,6 +595,11 @@ def _problem_picture(blocks: list[Block]) -> dict[str, str]:
             picture.setdefault(key, []).append(label.group("rest"))
         elif heading_key:
             key = heading_key
+        elif key == "shared":
+            for sentence in sentences(block.text):
+                who, verb = _CITIZEN_SENTENCE
+                picture.setdefault("citizens" if who.search(sentence) and verb.search(sentence) else "shared",
+                                   []).append(sentence)
         else:
             picture.setdefault(key, []).append(block.text)
     if not picture:
@@ -621,6 +632,12 @@ def _attribution(text: str, parties: _Parties) -> tuple[str, tuple[str, ...] | N
 def _promises(blocks: list[Block], parties: _Parties, warnings: list[str]) -> list[ParsedPromise]:
     found: list[tuple[str, tuple[str, ...] | None]] = []
     for block in blocks:
+        responsible = _RESPONSIBLE.match(block.text)
+        if responsible and found and block.section == "promises":
+            named = parties.resolve(responsible.group("who"))
+            if named:  # on its own line under the promise
+                found[-1] = (found[-1][0], named)
+            continue
         if block.kind == "item" and block.section == "promises":
             text, named = _attribution(block.text, parties)
             label = _LABEL.match(text)
@@ -729,6 +746,11 @@ def _follow_up(blocks: list[Block], contact: Contact | None) -> list[FollowUp]:
     for block in blocks:
         if block.section == "follow_up" and block.kind == "item":
             channels.append(_channel(block.text))
+        elif block.section == "follow_up" and block.kind == "text" and not block.is_lead:
+            for part in re.split(r",\s+|\s+och\s+|\s+samt\s+", block.text):  # "… på x.se och vid medborgardialoger"
+                channel = _channel(part.strip(" ."))
+                if channel.kind != "other":
+                    channels.append(channel)
         elif block.kind == "text" and not block.is_lead:
             for sentence in sentences(block.text):
                 m = re.search(r"följs\s+upp\s+(?:\w+\s+)?(?:genom|via|i|på)\s+(.+?)\.?$", sentence, re.IGNORECASE)
@@ -781,8 +803,11 @@ def _signatures(blocks: list[Block], warnings: list[str]) -> tuple[dt.date | Non
     i = 0
     while i < len(lines):
         line = lines[i]
-        person, _, same_line_title = line.partition(", ")
+        person, *same_line = line.split(", ")
+        same_line_title = same_line[0] if same_line else None
         if _PERSON.match(person) and not _ORG_WORD.search(person) and not _TITLE_WORD.search(person):
+            if len(same_line) >= 2:  # "Anna Andersson, lokalpolisområdeschef, Lokalpolisområde Borås"
+                organisation = ", ".join(same_line[1:])
             title = same_line_title or (lines[i + 1] if i + 1 < len(lines) and _TITLE_WORD.search(lines[i + 1]) else None)
             if title and not same_line_title:
                 i += 1

@@ -320,12 +320,21 @@ def _noise(lines: list[str]) -> set[int]:
     return noise
 
 
+def _wrap_width(lengths: list[int]) -> int:
+    """The width the text was wrapped at, or 0 when it was not (most lines end far from the longest)."""
+    if len(lengths) < 5:
+        return 0
+    lengths = sorted(lengths)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(n >= 0.75 * width for n in lengths)
+    return width if near >= 0.5 * len(lengths) else 0
+
+
 def text_blocks(text: str) -> list[TextBlock]:
     """The text as blocks: wrapped lines rejoined, hyphenation undone, bullets and numbers made items."""
     lines = normalise(text).split("\n")
     noise = _noise(lines)
-    lengths = sorted(len(line.strip()) for line in lines if len(line.strip()) > 20)
-    wrap_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    wrap_width = _wrap_width([len(line.strip()) for line in lines if len(line.strip()) > 20])
     blocks: list[TextBlock] = []
     last_line: str | None = None  # the last line of the open block, None after a blank line
     for i, raw in enumerate(lines):

@@ -178,6 +178,43 @@ def as_pdf_extraction(text: str, width: int) -> str:
     return "\n".join(out)
 
 
+def web_page_text() -> str:
+    """A pasted web page: a breadcrumb over the title, a publication date, a span of months, "Ansvar: …" on its
+    own line under each numbered promise, a follow-up paragraph instead of a list, one-line signatures."""
+    return textwrap.dedent("""\
+        Hem / Om polisen / Medborgarlöften
+        Medborgarlöfte Borås 2023
+
+        Publicerad 12 januari 2023
+
+        Medborgarlöftet gäller januari–december 2023 och tas fram av lokalpolisområde Borås tillsammans med Borås stad och AB Bostäder i Borås.
+
+        Bakgrund
+        Invånarna i Borås har i trygghetsmätningen uttryckt oro för personrån och för ungdomar som samlas vid Knalleland.
+
+        Löften
+        Polisen och Borås stad lovar att:
+        1. Genomföra fyra trygghetsvandringar i Norrby och Hässleholmen.
+        Ansvar: Borås stad
+        2. Öka den synliga närvaron vid Knalleland fredag och lördag kväll.
+        Ansvar: Polisen
+        3. Se över belysningen på gångvägar i Norrby.
+        Ansvar: Borås stad och AB Bostäder i Borås
+
+        Mål
+        Färre personrån och en tryggare stadsmiljö för unga.
+
+        Uppföljning
+        Uppföljning sker på borasstad.se/trygghet och vid medborgardialoger i maj.
+
+        Underskrifter
+        Anna Andersson, lokalpolisområdeschef, Lokalpolisområde Borås
+        Ulf Olsson, kommunstyrelsens ordförande, Borås stad
+
+        Dela sidan: Facebook Twitter LinkedIn
+        """)
+
+
 def shipped(pledge_id: str):
     return next(p for p in shipped_pledges() if p.id == pledge_id)
 
@@ -341,6 +378,25 @@ def test_separate_lists_per_party():
     assert parsed.promises[3].site_kinds == ("basement", "stairwell")
     assert [(f.kind, f.label) for f in parsed.follow_up] == [("social_media", "Facebook: Polisen Mölndal"),
                                                             ("web", "Mölndals stads hemsida")]
+
+
+def test_pasted_web_page_with_responsibility_lines_and_one_line_signatures():
+    parsed = parse_pledge_text(web_page_text())
+    assert parsed.title == "Medborgarlöfte Borås 2023"  # not the breadcrumb above it
+    assert parsed.municipality.code == "1490"
+    assert (parsed.period.start, parsed.period.end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert [(p.id, p.kind) for p in parsed.partners] == [
+        ("polisen", "police"), ("boras-stad", "municipality"), ("ab-bostader-i-boras", "housing_company")]
+    assert [p.parties for p in parsed.promises] == [("boras-stad",), ("polisen",), ("boras-stad", "ab-bostader-i-boras")]
+    assert [p.kind for p in parsed.promises] == ["citizen_dialogue", "presence_patrol", "place_inventory"]
+    assert [p.target for p in parsed.promises] == [4, None, None]
+    assert list(parsed.problem_picture) == ["citizens"]
+    assert [(f.kind, f.url) for f in parsed.follow_up] == [("web", "https://borasstad.se/trygghet"), ("dialogue", None)]
+    assert [(s.name, s.title, s.organisation) for s in parsed.signatories] == [
+        ("Anna Andersson", "lokalpolisområdeschef", "Lokalpolisområde Borås"),
+        ("Ulf Olsson", "kommunstyrelsens ordförande", "Borås stad")]
+    assert parsed.signed_on is None  # "Publicerad 12 januari 2023" is not a signing date
+    assert parsed.missing == ["focus", "signed_on"]  # the page states no focus
 
 
 def test_noise_an_unknown_municipality_and_a_rate_are_reported_not_guessed():
