@@ -110,7 +110,7 @@ class _Parties:
             return ()
         lower = w.lower()
         for p in self.partners:
-            if lower in (p.name.lower(), (p.short_name or "").lower()) and p.kind != "police":
+            if lower in (p.name.lower(), (p.short_name or "").lower()):
                 return (p.id,)
         if lower in ("vi", "oss"):
             return self.we
@@ -182,10 +182,8 @@ def _place_in_sections(blocks: list[Block], parties: _Parties) -> None:
             if named is not None:
                 section = named
                 if named == "promises":
-                    subject = parties.resolve(block.text) or parties.subject(block.text)
-                    list_parties = subject if block.is_lead or subject else list_parties
-                    if block.kind == "heading" and not subject:
-                        list_parties = None
+                    # "Polisen" / "Kommun och bostadsbolag stödjer arbetet genom:" / "Det här lovar vi" (no one)
+                    list_parties = parties.resolve(block.text) or parties.subject(block.text)
             elif block.kind == "heading":
                 section, list_parties = "other", None
         block.section = section
@@ -220,7 +218,7 @@ _TITLE_WORD = re.compile(r"chef|ordförande|direktör|\bvd\b|kommunpolis|kommunr
 _ORG_WORD = re.compile(r"polis|kommun|\bstad\b|\bAB\b|bostäder|region|förvaltning|bolag", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:telefon|tel|mobil)\.?\s*:?\s*(\+?[\d][\d \-]{5,}\d)(?:\s*\(([^)]+)\))?", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]|\b[a-z0-9-]+\.(?:se|nu|com|org|net)(?:/[^\s,;)]*[^\s,;).])?(?![\w@])",
+_URL = re.compile(r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]|(?<![@\w.-])[a-z0-9-]+\.(?:se|nu|com|org|net)(?:/[^\s,;)]*[^\s,;).])?(?![\w@])",
                   re.IGNORECASE)
 _GOAL_SENTENCE = re.compile(r"^(?:det\s+(?:övergripande|långsiktiga)\s+)?mål(?:et|en)\s+(?:med\s+\w+\s+)?är\s+(?:att\s+)?"
                             r"(?P<goals>.+?)\.?$|^med\s+medborgarlöftet\s+(?:önskar|vill)\s+vi\s+åstadkomma\s+(?P<goals2>.+?)\.?$",
@@ -555,7 +553,8 @@ def _focus(blocks: list[Block]) -> str | None:
             if block.kind == "heading" and following and following.kind == "text" and (
                     len(block.text.split()) <= 2 or _FOCUS.match(following.text)):
                 return following.text  # a heading "Fokus" or "FOKUS PÅ …" over the focus itself
-            return block.text
+            label = re.match(r"^fokus(?:område(?:t|n)?)?\s*:\s*(?P<rest>\S.*)$", block.text, re.IGNORECASE)
+            return label.group("rest")[:1].upper() + label.group("rest")[1:] if label else block.text
     return None
 
 
@@ -621,11 +620,11 @@ def _attribution(text: str, parties: _Parties) -> tuple[str, tuple[str, ...] | N
         named = parties.resolve(m.group(1))
         if named:
             return text[: m.start()].strip(), named
-    m = re.search(r"[\s.]*\b(?:ansvar(?:ig|iga)?|huvudansvar)\s*:\s*([^.]{2,80})\.?\s*$", text, re.IGNORECASE)
+    m = re.search(r"\s+[–-]?\s*(?:ansvar(?:ig|iga)?|huvudansvar)\s*:\s*([^.]{2,80})\.?\s*$", text, re.IGNORECASE)
     if m:
         named = parties.resolve(m.group(1))
         if named:
-            return text[: m.start()].rstrip(" .–-") + ("." if text[: m.start()].rstrip().endswith(".") else ""), named
+            return text[: m.start()], named
     return text, None
 
 
@@ -653,8 +652,8 @@ def _promises(blocks: list[Block], parties: _Parties, warnings: list[str]) -> li
                 if not verb or verb.start() > 80:
                     continue
                 subject = parties.resolve(sentence[: verb.start()])
-                if subject:
-                    found.append(_attribution(sentence, parties)[0:1] + (subject,))
+                if subject:  # "Polisen lovar att genomföra …": the sentence, as written, is the promise
+                    found.append((_attribution(sentence, parties)[0], subject))
     promises = []
     for n, (text, named) in enumerate(found, start=1):
         promise = ParsedPromise(text=text, parties=tuple(named or ()), kind=_kind(text))
@@ -759,6 +758,10 @@ def _follow_up(blocks: list[Block], contact: Contact | None) -> list[FollowUp]:
     if contact and contact.email:
         label = ", ".join(x for x in (contact.name, contact.title, contact.email) if x)
         channels.append(FollowUp("contact", label, f"mailto:{contact.email}"))
+    elif not any(c.kind == "contact" for c in channels):
+        email = next((m.group(0) for b in blocks for m in [_EMAIL.search(b.text)] if m), None)
+        if email:
+            channels.append(FollowUp("contact", email, f"mailto:{email}"))
     unique: list[FollowUp] = []
     for channel in channels:
         if all((c.kind, c.label.lower()) != (channel.kind, channel.label.lower()) for c in unique):
@@ -775,7 +778,7 @@ def _contact(blocks: list[Block]) -> Contact | None:
         before = [b.text for b in blocks[max(0, i - 3):i]]
         name_at = next((j for j in range(len(before) - 1, -1, -1) if _PERSON.match(before[j])), None)
         if name_at is None:
-            return Contact(name=email.group(0), email=email.group(0))
+            return None  # an address without a name over it is still a follow-up channel (see _follow_up)
         title = before[name_at + 1] if name_at + 1 < len(before) and len(before[name_at + 1]) <= 40 else None
         phone = hours = None
         for later in blocks[i:i + 3]:

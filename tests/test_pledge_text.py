@@ -347,7 +347,7 @@ def test_years_only_without_targets_reports_what_it_could_not_find():
     parsed = parse_pledge_text(years_only_text())
     assert parsed.municipality.name == "Ale" and parsed.municipality.code == "1440"
     assert (parsed.period.start, parsed.period.end) == (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
-    assert parsed.focus == "Fokus: trygghet i centrala Nödinge."
+    assert parsed.focus == "Trygghet i centrala Nödinge."  # without its label "Fokus:"
     assert [p.target for p in parsed.promises] == [None, None, None]
     assert [p.kind for p in parsed.promises] == ["presence_patrol", "citizen_dialogue", None]
     assert all(p.parties == () for p in parsed.promises)  # "vi" is never said to be anyone in particular
@@ -397,6 +397,24 @@ def test_pasted_web_page_with_responsibility_lines_and_one_line_signatures():
         ("Ulf Olsson", "kommunstyrelsens ordförande", "Borås stad")]
     assert parsed.signed_on is None  # "Publicerad 12 januari 2023" is not a signing date
     assert parsed.missing == ["focus", "signed_on"]  # the page states no focus
+
+
+def test_responsibility_written_after_the_promise_and_an_address_without_a_name():
+    parsed = parse_pledge_text(textwrap.dedent("""\
+        Medborgarlöfte Lerum 2022
+
+        Det här lovar vi
+        - Minst två föräldramöten om narkotika. Ansvar: kommunen och polisen
+        - Trygghetsvandringar i Gråbo – ansvarig: Lerums kommun
+
+        Uppföljning
+        - Frågor och synpunkter: trygghet@lerum.se
+        """))
+    assert [(p.text, p.parties, p.kind, p.target) for p in parsed.promises] == [
+        ("Minst två föräldramöten om narkotika.", ("lerums-kommun", "polisen"), "parent_information", 2),
+        ("Trygghetsvandringar i Gråbo", ("lerums-kommun",), "citizen_dialogue", None)]
+    assert [(f.kind, f.url) for f in parsed.follow_up] == [("contact", "mailto:trygghet@lerum.se")]
+    assert parsed.contact is None  # no name is given, and none is made up
 
 
 def test_noise_an_unknown_municipality_and_a_rate_are_reported_not_guessed():
