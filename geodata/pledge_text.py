@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -74,8 +74,8 @@ def layout(text: str) -> list[Block]:
 
 # --- parties ----------------------------------------------------------------------------------------------
 
-_POLICE_WORD = re.compile(r"^(?:polis(?:en|ens)?|lpo|lokalpolis(?:en)?|lokalpolisområde(?:t)?(?:\s.*)?|kommunpolis(?:en)?)$",
-                          re.IGNORECASE)
+_POLICE_WORD = re.compile(r"^(?:polis(?:en|ens)?|lpo|lokalpolis(?:en)?|lokalpolisområde(?:t)?(?:\s.*)?|"
+                          r"kommunpolis(?:en)?)$", re.IGNORECASE)
 _MUNICIPALITY_WORD = re.compile(r"^(?:kommun(?:en|ens)?|staden|stadens|stad)$", re.IGNORECASE)
 _HOUSING_WORD = re.compile(r"^(?:bostadsbolag(?:et|en)?|det\s+kommunala\s+bostadsbolaget|fastighetsägar(?:e|en|na))$",
                            re.IGNORECASE)
@@ -84,12 +84,14 @@ _OTHER_ORG = re.compile(r"(?:tjänsten|förvaltningen|nämnden|styrelsen|föreni
                         re.IGNORECASE)
 _HOUSING_NAME = re.compile(
     r"(?<![\wåäö])(?:(?:[A-ZÅÄÖ][\wåäö-]+\s)?[Bb]ostads\s?(?:AB|aktiebolag)(?:\s[A-ZÅÄÖ][\wåäö]+)?|"
-    r"(?:AB\s)?(?:[A-ZÅÄÖ][\wåäö]*bostäder|Bostäder)(?:\s(?:AB|i\s[A-ZÅÄÖ][\wåäö]+))?|[A-ZÅÄÖ][\wåäö]*(?:hem|hus|fastigheter)\sAB)"
+    r"(?:AB\s)?(?:[A-ZÅÄÖ][\wåäö]*bostäder|Bostäder)(?:\s(?:AB|i\s[A-ZÅÄÖ][\wåäö]+))?|"
+    r"[A-ZÅÄÖ][\wåäö]*(?:hem|hus|fastigheter)\sAB)"
     r"(?![\wåäö])")
 _SHORT_AFTER = re.compile(r"^\s*(?:\(([A-ZÅÄÖ]{2,8})\)|,\s*([A-ZÅÄÖ]{2,8})\s*,)")
 _LEAD_VERB = re.compile(r"\b(?:lovar|utlovas|stödjer|stöttar|bidrar|åtar\s+sig|kommer(?:\s+\w+)?\s+att|ska|skall|"
                         r"genomför|ansvarar|erbjuder)\b", re.IGNORECASE)
-_RESPONSIBLE = re.compile(r"^(?:ansvar(?:ig|iga)?|huvudansvar(?:ig)?|ansvarar)\s*:\s*(?P<who>.{2,80}?)\.?$", re.IGNORECASE)
+_RESPONSIBLE = re.compile(r"^(?:ansvar(?:ig|iga)?|huvudansvar(?:ig)?|ansvarar)\s*:\s*(?P<who>.{2,80}?)\.?$",
+                          re.IGNORECASE)
 _PURPOSE_START = re.compile(r"^(?:för\s+att|genom\s+att|i\s+syfte\s+att|under\s+\d{4}|med\s+medborgarlöftet)\b",
                             re.IGNORECASE)
 
@@ -154,8 +156,10 @@ class _Parties:
 
 _SECTIONS = (
     ("signatures", re.compile(r"^(?:datum|underskrift\w*|undertecknat|undertecknad|signerat)\b", re.IGNORECASE)),
-    ("follow_up", re.compile(r"följ med|följa arbetet|uppföljning|följer vi upp|följs upp|återkoppling", re.IGNORECASE)),
-    ("goals", re.compile(r"åstadkomma|\bmål(?:et|en|sättning\w*)?\b|uppnå|förväntade? effekt|önskat läge", re.IGNORECASE)),
+    ("follow_up", re.compile(r"följ med|följa arbetet|uppföljning|följer vi upp|följs upp|återkoppling",
+                             re.IGNORECASE)),
+    ("goals", re.compile(r"åstadkomma|\bmål(?:et|en|sättning\w*)?\b|uppnå|förväntade? effekt|önskat läge",
+                         re.IGNORECASE)),
     ("promises", re.compile(r"\blovar\b|utlovas|\blöften\b|löftet innebär|åtagande|aktiviteter|så här gör vi|"
                             r"detta gör vi|stödjer arbetet|bidrar (?:med|genom|till arbetet)", re.IGNORECASE)),
     ("problem", re.compile(r"lägesbild|problembild|bakgrund|läges- och problem|det här har vi sett", re.IGNORECASE)),
@@ -208,8 +212,8 @@ _SHARED_SENTENCE = (re.compile(r"lägesbild|trygghetsundersökning|trygghetsmät
                     re.compile(r"bygger på|utgår från|visar", re.IGNORECASE))
 _SINGLE_YEAR = re.compile(r"\b(?:under|för|år|året|medborgarlöften?|medborgarlöftet|löfte[nt]?|period(?:en)?)\s+"
                           r"(20\d{2})\b(?![-–]\d)", re.IGNORECASE)
-_SIGNED = re.compile(r"\b(?:datum|undertecknat|undertecknad|underskrivet|signerat|daterat)\b\s*:?\s*(?:den\s+)?(.{6,25})",
-                     re.IGNORECASE)
+_SIGNED = re.compile(r"\b(?:datum|undertecknat|undertecknad|underskrivet|signerat|daterat)\b\s*:?\s*(?:den\s+)?"
+                     r"(.{6,25})", re.IGNORECASE)
 _PLACE_DATE = re.compile(r"^(?!(?:publicerad|uppdaterad|senast|sida)\b)[A-ZÅÄÖ][\wåäö]+(?:,\s+|\s+den\s+)(?:den\s+)?"
                          r"(\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 _PERSON = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéüø]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéüø]+){1,3}$")
@@ -218,10 +222,11 @@ _TITLE_WORD = re.compile(r"chef|ordförande|direktör|\bvd\b|kommunpolis|kommunr
 _ORG_WORD = re.compile(r"polis|kommun|\bstad\b|\bAB\b|bostäder|region|förvaltning|bolag", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:telefon|tel|mobil)\.?\s*:?\s*(\+?[\d][\d \-]{5,}\d)(?:\s*\(([^)]+)\))?", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]|(?<![@\w.-])[a-z0-9-]+\.(?:se|nu|com|org|net)(?:/[^\s,;)]*[^\s,;).])?(?![\w@])",
-                  re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]|"
+                  r"(?<![@\w.-])[a-z0-9-]+\.(?:se|nu|com|org|net)(?:/[^\s,;)]*[^\s,;).])?(?![\w@])", re.IGNORECASE)
 _GOAL_SENTENCE = re.compile(r"^(?:det\s+(?:övergripande|långsiktiga)\s+)?mål(?:et|en)\s+(?:med\s+\w+\s+)?är\s+(?:att\s+)?"
-                            r"(?P<goals>.+?)\.?$|^med\s+medborgarlöftet\s+(?:önskar|vill)\s+vi\s+åstadkomma\s+(?P<goals2>.+?)\.?$",
+                            r"(?P<goals>.+?)\.?$|"
+                            r"^med\s+medborgarlöftet\s+(?:önskar|vill)\s+vi\s+åstadkomma\s+(?P<goals2>.+?)\.?$",
                             re.IGNORECASE)
 _GOAL_START = re.compile(r"(?:ökad|ökat|ökade|öka|minskad|minskat|minskade|minska|stärkt|stärka|stärkta|färre|fler|"
                          r"bättre|förbättrad|förbättrat|högre|lägre|större|mindre|tryggare|säkrare|bibehållen|"
@@ -234,8 +239,8 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "parent_information": (r"\bföräld", r"\bvårdnadshavare"),
     "school_prevention": (r"\bskol", r"\belev", r"\bgymnasie", r"\bhögstadie"),
     "place_inventory": (r"\binventer", r"fysiska\s+miljö", r"\bplatsanalys", r"\bbelysning", r"\bsiktlinje"),
-    "property_inspection": (r"\bkällare", r"\bvind(?:ar|arna|sförråd|sutrymmen)\b", r"\btrapphus", r"\bcykel(?:rum|förråd)",
-                            r"\bfastighetsrond", r"\bbostadsområde"),
+    "property_inspection": (r"\bkällare", r"\bvind(?:ar|arna|sförråd|sutrymmen)\b", r"\btrapphus",
+                            r"\bcykel(?:rum|förråd)", r"\bfastighetsrond", r"\bbostadsområde"),
     "citizen_dialogue": (r"medborgardialog", r"\bdialog", r"trygghetsvandring", r"\bmedborgarmöte",
                          r"\bmöten?\s+med\s+(?:invånare|medborgare|boende)"),
 }
@@ -291,18 +296,17 @@ class ParsedPledge:
             "title": self.title,
             "municipality": _area_dict(self.municipality),
             "police_area": _area_dict(self.police_area),
-            "partners": [{"id": p.id, "name": p.name, "kind": p.kind, "short_name": p.short_name} for p in self.partners],
+            "partners": [asdict(p) for p in self.partners],
             "period": ({"start": self.period.start.isoformat(), "end": self.period.end.isoformat()}
                        if self.period else None),
             "focus": self.focus,
             "problem_picture": dict(self.problem_picture),
             "promises": [p.to_dict() for p in self.promises],
             "goals": list(self.goals),
-            "follow_up": [{"kind": f.kind, "label": f.label, "url": f.url} for f in self.follow_up],
-            "signatories": [{"name": s.name, "title": s.title, "organisation": s.organisation} for s in self.signatories],
+            "follow_up": [asdict(f) for f in self.follow_up],
+            "signatories": [asdict(s) for s in self.signatories],
             "signed_on": self.signed_on.isoformat() if self.signed_on else None,
-            "contact": None if self.contact is None else {k: getattr(self.contact, k) for k in
-                                                          ("name", "title", "organisation", "email", "phone", "hours")},
+            "contact": asdict(self.contact) if self.contact else None,
             "missing": list(self.missing),
             "warnings": list(self.warnings),
         }
@@ -354,22 +358,24 @@ class ParsedPledge:
             "title": self.title,
             "municipality": _area_dict(self.municipality),
             "police_area": _area_dict(self.police_area),
-            "partners": [{k: v for k, v in (("id", p.id), ("name", p.name), ("kind", p.kind),
-                                            ("short_name", p.short_name)) if v is not None} for p in self.partners],
+            "partners": [_without_none(asdict(p)) for p in self.partners],
             "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
             "focus": self.focus,
             "problem_picture": dict(self.problem_picture),
             "promises": promises,
             "goals": goals,
-            "follow_up": [{k: v for k, v in (("kind", f.kind), ("label", f.label), ("url", f.url)) if v is not None}
-                          for f in self.follow_up],
-            "signatories": [{"name": s.name, "title": s.title, "organisation": s.organisation} for s in self.signatories],
+            "follow_up": [_without_none(asdict(f)) for f in self.follow_up],
+            "signatories": [asdict(s) for s in self.signatories],
         }
         if self.signed_on:
             data["signed_on"] = self.signed_on.isoformat()
         if self.contact:
-            data["contact"] = {k: v for k, v in vars(self.contact).items() if v is not None}
+            data["contact"] = _without_none(asdict(self.contact))
         return data
+
+
+def _without_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def _area_dict(area: Area | None) -> dict[str, str | None] | None:
@@ -392,6 +398,18 @@ def parse_pledge_text(text: str, municipalities: Mapping[str, str] | None = None
 
     ``municipalities`` maps municipality names to kommun codes; by default the
     290 municipalities of :func:`municipality_codes`.
+
+    >>> draft = parse_pledge_text('''Medborgarlöfte Mark 2021
+    ...
+    ... Det här lovar vi
+    ... • Minst fyra riktade insatser mot narkotika. (Polisen)
+    ... • Information till vårdnadshavare.''', municipalities={"Mark": "1463"})
+    >>> draft.municipality, draft.period.start
+    (Area(name='Mark', code='1463'), datetime.date(2021, 1, 1))
+    >>> [(p.parties, p.kind, p.target) for p in draft.promises]
+    [(('polisen',), 'targeted_operation', 4), ((), 'parent_information', None)]
+    >>> draft.warnings
+    ['promise 2: no responsible party found']
     """
     codes = dict(municipality_codes() if municipalities is None else municipalities)
     blocks = layout(text)
@@ -430,8 +448,9 @@ def _texts(blocks: list[Block], *sections: str) -> list[Block]:
 
 def _title(blocks: list[Block]) -> str | None:
     for block in blocks[:12]:
-        breadcrumb = re.search(r"\s[/>»›|]\s", block.text)
-        if _TITLE.search(block.text) and len(block.text) <= 100 and not block.text.endswith((".", ":")) and not breadcrumb:
+        breadcrumb = re.search(r"\s[/>»›|]\s", block.text)  # "Hem / Om polisen / Medborgarlöften"
+        if _TITLE.search(block.text) and len(block.text) <= 100 and not block.text.endswith((".", ":")) \
+                and not breadcrumb:
             return block.text
     return None
 
@@ -473,8 +492,8 @@ def _municipality(blocks: list[Block], title: str | None, codes: dict[str, str],
     if chosen is not None:
         others = sorted(n for n in tally if n != chosen)
         if others:
-            warnings.append(f"municipality: the text also names {', '.join(others)}; {chosen} was taken from "
-                            f"{'the title' if title and chosen.casefold() in title.casefold() else 'the most mentions'}")
+            source = "the title" if title and chosen.casefold() in title.casefold() else "the most mentions"
+            warnings.append(f"municipality: the text also names {', '.join(others)}; {chosen} was taken from {source}")
         if chosen in codes:
             return Area(chosen, codes[chosen]), written.get(chosen, chosen)
     unknown = re.search(r"\b([A-ZÅÄÖ][\wåäö-]+s?\s+(?:kommun|stad))\b", text)
@@ -801,28 +820,28 @@ def _signatures(blocks: list[Block], warnings: list[str]) -> tuple[dt.date | Non
             start = i
     if start is None:
         return signed_on, []
-    lines = [b.text for b in blocks[start + 1:]]
+    lines = [b.text for b in blocks[start + 1:]] + [""]
     signatories, organisation = [], None
     i = 0
-    while i < len(lines):
-        line = lines[i]
-        person, *same_line = line.split(", ")
-        same_line_title = same_line[0] if same_line else None
+    while i < len(lines) - 1:
+        line, following = lines[i], lines[i + 1]
+        person, *rest = line.split(", ")  # "Anna Andersson, lokalpolisområdeschef, Lokalpolisområde Borås"
         if _PERSON.match(person) and not _ORG_WORD.search(person) and not _TITLE_WORD.search(person):
-            if len(same_line) >= 2:  # "Anna Andersson, lokalpolisområdeschef, Lokalpolisområde Borås"
-                organisation = ", ".join(same_line[1:])
-            title = same_line_title or (lines[i + 1] if i + 1 < len(lines) and _TITLE_WORD.search(lines[i + 1]) else None)
-            if title and not same_line_title:
-                i += 1
-            org = organisation
-            if org is None and i + 1 < len(lines) and _ORG_WORD.search(lines[i + 1]) and not _TITLE_WORD.search(lines[i + 1]):
-                org = lines[i + 1]
-            if title and org:
-                signatories.append(Signatory(person, title, org))
+            if rest:
+                title, organisation = rest[0], ", ".join(rest[1:]) or organisation
+            elif _TITLE_WORD.search(following):  # the title on the line under the name
+                title, i = following, i + 1
+                following = lines[i + 1]
+            else:
+                title = None
+            if organisation is None and _ORG_WORD.search(following) and not _TITLE_WORD.search(following):
+                organisation = following  # the organisation under the name and title
+            if title and organisation:
+                signatories.append(Signatory(person, title, organisation))
             else:
                 warnings.append(f"signatory {person}: no {'title' if not title else 'organisation'} found; left out")
             organisation = None
         elif _ORG_WORD.search(line) and not _TITLE_WORD.search(line):
-            organisation = line
+            organisation = line  # the organisation over the name
         i += 1
     return signed_on, signatories

@@ -286,8 +286,8 @@ def sentences(text: str) -> list[str]:
 
 _BULLET = re.compile(r"^\s*(?:[•●▪■◦○∙·*►➢✓\uf0b7\uf0a7]|[-–—](?=\s)|o(?=\s{1,3}\S))\s*(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[a-h])[.)]\s+(?P<text>\S.*)$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:(?:sida|page|s\.)\s*)?[-–]?\s*\d{1,3}\s*(?:(?:av|of|/)\s*\d{1,3}|\(\d{1,3}\))?\s*[-–]?\s*$",
-                          re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\s*(?:(?:sida|page|s\.)\s*)?[-–]?\s*\d{1,3}\s*(?:(?:av|of|/)\s*\d{1,3}|\(\d{1,3}\))?"
+                          r"\s*[-–]?\s*$", re.IGNORECASE)
 _IMAGE_NAME = re.compile(r"\d+x\d+px|\.(?:jpe?g|png|gif|svg|webp)\b", re.IGNORECASE)
 
 

@@ -267,7 +267,8 @@ def test_mark_seed_is_read_with_the_police_as_we_and_the_housing_company(seeds_d
     assert parsed.promises[1].target_unit == "riktade insatser"
     assert parsed.promises[4].site_kinds == ("basement", "attic")
     # As the text writes it; the shipped YAML's unquoted comma cuts the third goal after "polis".
-    assert parsed.goals == ["Ökad trygghet", "Minskad brottslighet", "Stärkt förtroende för polis, kommun och bostadsbolag"]
+    assert parsed.goals == ["Ökad trygghet", "Minskad brottslighet",
+                            "Stärkt förtroende för polis, kommun och bostadsbolag"]
     assert {k: norm(v) for k, v in parsed.problem_picture.items()} == \
         {k: norm(v) for k, v in pledge.problem_picture.items()}
     assert (parsed.contact.name, parsed.contact.email, parsed.contact.phone, parsed.contact.hours) == \
@@ -314,7 +315,8 @@ def test_pdf_export_with_capitals_numbers_page_noise_and_hyphenation():
         (("polisen", "kungsbacka-kommun", "ebab"), "citizen_dialogue", 6, "tillfällen")
     assert second.text == "Minst fyra riktade insatser mot narkotikaförsäljning i centrala Kungsbacka."
     assert (second.parties, second.kind, second.target) == (("polisen",), "targeted_operation", 4)
-    assert (third.parties, third.kind, third.site_kinds) == (("ebab",), "property_inspection", ("basement", "bike_storage"))
+    assert (third.parties, third.kind, third.site_kinds) == \
+        (("ebab",), "property_inspection", ("basement", "bike_storage"))
     assert parsed.goals == ["Ökad trygghet i centrum", "Färre platser där narkotika säljs öppet"]
     assert [f.kind for f in parsed.follow_up] == ["dialogue", "web", "social_media"]
     assert parsed.follow_up[1].url == "https://www.kungsbacka.se/trygghet"
@@ -387,7 +389,8 @@ def test_pasted_web_page_with_responsibility_lines_and_one_line_signatures():
     assert (parsed.period.start, parsed.period.end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     assert [(p.id, p.kind) for p in parsed.partners] == [
         ("polisen", "police"), ("boras-stad", "municipality"), ("ab-bostader-i-boras", "housing_company")]
-    assert [p.parties for p in parsed.promises] == [("boras-stad",), ("polisen",), ("boras-stad", "ab-bostader-i-boras")]
+    assert [p.parties for p in parsed.promises] == \
+        [("boras-stad",), ("polisen",), ("boras-stad", "ab-bostader-i-boras")]
     assert [p.kind for p in parsed.promises] == ["citizen_dialogue", "presence_patrol", "place_inventory"]
     assert [p.target for p in parsed.promises] == [4, None, None]
     assert list(parsed.problem_picture) == ["citizens"]
