@@ -46,15 +46,20 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 list.setAttribute("aria-labelledby", legend.id);
             }
         });
-        root.querySelectorAll('.dash-options-list-option[role="option"]').forEach(function (option) {
-            option.removeAttribute("role");
-            option.removeAttribute("aria-selected");
+        root.querySelectorAll('.dash-options-list-option[role="option"], .dash-options-list-option[aria-selected]')
+            .forEach(function (option) {
+                option.removeAttribute("role");
+                option.removeAttribute("aria-selected");
+            });
+        /* dcc.Upload's file input is hidden inside its drop zone with no name: name it by the zone's text. */
+        root.querySelectorAll('.pm-upload input[type="file"]:not([aria-label])').forEach(function (input) {
+            input.setAttribute("aria-label", input.closest(".pm-upload").textContent.trim());
         });
     }
     function start() {
         fix(document);
         new MutationObserver(function () { fix(document); }).observe(document.body, {
-            subtree: true, childList: true, attributes: true, attributeFilter: ["role"]
+            subtree: true, childList: true, attributes: true, attributeFilter: ["role", "aria-selected"]
         });
     }
     if (document.readyState === "loading") {

@@ -13,7 +13,8 @@ from geodata.progress import PromiseProgress
 from .i18n import translator
 
 # The pages in the order the navigation shows them: (path, catalogue key).
-NAVIGATION = (("/", "nav.overview"), ("/pledge", "nav.pledge"), ("/layers", "nav.layers"), ("/sites", "nav.sites"))
+NAVIGATION = (("/", "nav.overview"), ("/pledge", "nav.pledge"), ("/layers", "nav.layers"), ("/sites", "nav.sites"),
+              ("/import", "nav.import"))
 
 
 def _with_lang(query: str, lang: str) -> str:

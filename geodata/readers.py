@@ -38,10 +38,10 @@ FORMATS = ("gpkg", "geojson", "shapefile", "kml", "csv", "xlsx", "ogr")
 class ImportLimits:
     """What a file may hold before it is refused."""
 
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int = 50_000_000
     max_features: int = 200_000
     max_zip_members: int = 100
-    max_unzipped_bytes: int = 300 * 1024 * 1024
+    max_unzipped_bytes: int = 300_000_000
     max_zip_ratio: float = 200.0  # uncompressed / compressed size of one member
     max_json_depth: int = 64
 

@@ -1,0 +1,304 @@
+"""Importera / Import: upload a file, check every row in a dry run, confirm the mapping, then import.
+
+The page is a thin form over :mod:`geodata.importer`, the same code as
+``pledgemap import``: the dry run shows each row's problems and the column
+mapping; unclear values are answered here; the import either writes every
+valid row (the rejected ones come back as a file to fix) or nothing at all.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+
+from geodata.columns import ColumnMapping, map_choice
+from geodata.errors import PledgemapError, ValidationError
+from geodata.importer import ImportPlan, commit_import, plan_file
+from geodata.layers import LAYERS
+from geodata.readers import ImportLimits
+
+from ..components import alert, demo_banner, header
+from ..data import request_store
+from ..i18n import catalogue, language, translator
+from ..uploads import save_upload, upload_path
+
+dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap – Importera", order=4)
+
+LIMITS = ImportLimits()
+# The catalogue group that names a choice field's codes, where it differs from the field's name.
+FIELD_GROUPS = {"kind": "operation_kind", **{f"check_{item}": "finding" for item in
+                                             ("lighting", "access", "sightlines", "litter", "hangout")}}
+REPORT_ROWS = 200
+ACCEPT = ".gpkg,.geojson,.json,.zip,.kml,.kmz,.csv,.txt,.xlsx"
+
+
+class ID:
+    upload = "im-upload"
+    file = "im-file"
+    token = "im-token"
+    layer = "im-layer"
+    pledge = "im-pledge"
+    promise = "im-promise"
+    dry_run = "im-dry-run"
+    report = "im-report"
+    commit_valid = "im-commit-valid"
+    commit_all = "im-commit-all"
+    result = "im-result"
+    rejects = "im-rejects"
+    lang = "im-lang"
+    answers = "im-answers"  # the answers given so far, kept while the questions re-render
+    answer = "im-answer"  # pattern: {"type": answer, "field": ..., "text": ...}
+    column = "im-column"  # pattern: {"type": column, "field": ...}
+
+
+def layout(lang: str | None = None, **_query: str) -> html.Div:
+    lang = language(lang)
+    t = translator(lang)
+    try:
+        with request_store() as store:
+            pledges = store.list_pledges()
+            has_demo = any(store.counts(demo_only=True).values())
+    except PledgemapError as exc:
+        return html.Div([header(lang, "/import"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+    none = [{"label": t("import.link_none"), "value": ""}]
+    promises = [{"label": f"{p.title}: {promise.text[:70]}", "value": promise.id}
+                for p in pledges for promise in p.promises]
+    return html.Div(className="pm-page", lang=lang, children=[
+        header(lang, "/import"),
+        demo_banner(lang) if has_demo else None,
+        dcc.Store(id=ID.lang, data=lang),
+        dcc.Store(id=ID.token),
+        dcc.Store(id=ID.answers, data={}),
+        dcc.Download(id=ID.rejects),
+        html.Main(id="main", className="pm-narrow", children=[
+            html.H1(t("import.heading")),
+            html.P(t("import.intro")),
+            html.Section(className="pm-panel", children=[
+                html.H2(t("import.step_file")),
+                dcc.Upload(id=ID.upload, accept=ACCEPT, max_size=LIMITS.max_bytes, className="pm-upload",
+                           children=html.Div([html.Span(t("import.drop")), " ",
+                                              html.Span(t("import.choose"), className="pm-button-like")])),
+                html.P(t("import.formats", mb=LIMITS.max_bytes // 1_000_000), className="pm-hint"),
+                html.Div(id=ID.file, role="status"),
+            ]),
+            html.Section(className="pm-panel", children=[
+                html.H2(t("import.step_target")),
+                html.Fieldset([html.Legend(t("import.layer")),
+                               dcc.RadioItems(id=ID.layer, value="", className="pm-radios",
+                                              options=[{"label": t("import.layer_auto"), "value": ""}]
+                                              + [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS])],
+                              className="pm-pledge-picker"),
+                html.Fieldset([html.Legend(t("import.pledge")),
+                               dcc.RadioItems(id=ID.pledge, value="", className="pm-radios",
+                                              options=none + [{"label": p.title, "value": p.id} for p in pledges])],
+                              className="pm-pledge-picker"),
+                html.Fieldset([html.Legend(t("import.promise")),
+                               dcc.RadioItems(id=ID.promise, value="", className="pm-radios",
+                                              options=none + promises)],
+                              className="pm-pledge-picker"),
+                html.Button(t("import.dry_run"), id=ID.dry_run, className="pm-button pm-primary", n_clicks=0),
+            ]),
+            html.Section(id=ID.report, className="pm-panel", **{"aria-live": "polite"}),
+            html.Section(id=ID.result, className="pm-panel", role="status"),
+        ]),
+    ])
+
+
+@callback(Output(ID.token, "data"), Output(ID.file, "children"),
+          Input(ID.upload, "contents"), State(ID.upload, "filename"), State(ID.lang, "data"),
+          prevent_initial_call=True)
+def receive(contents, filename, lang):
+    t = translator(lang)
+    if not contents:
+        return None, ""
+    try:
+        token = save_upload(contents, filename or "fil", LIMITS)
+    except PledgemapError as exc:
+        return None, alert(lang, str(exc))
+    return token, html.P([t("import.received"), " ", html.Strong(filename)])
+
+
+def _defaults(pledge: str, promise: str) -> dict[str, str]:
+    defaults = {}
+    if pledge:
+        defaults["pledge_id"] = pledge
+    if promise:
+        defaults["promise_id"] = promise
+    return defaults
+
+
+def _answers(values, ids, given: dict | None = None) -> dict[str, dict[str, str]]:
+    answers: dict[str, dict[str, str]] = {f: dict(texts) for f, texts in (given or {}).items()}
+    for value, key in zip(values or [], ids or []):
+        if value:
+            answers.setdefault(key["field"], {})[key["text"]] = value
+    return answers
+
+
+def _mapping_overrides(values, ids) -> dict[str, str]:
+    return {key["field"]: value.strip() for value, key in zip(values or [], ids or []) if value and value.strip()}
+
+
+def _plans(store, token, layer, pledge, promise, answers, column_values, column_ids) -> list[ImportPlan]:
+    path = upload_path(token)
+    plans = plan_file(store, path, layer or None, value_map=answers, defaults=_defaults(pledge, promise))
+    overrides = _mapping_overrides(column_values, column_ids)
+    if overrides and len(plans) == 1:
+        plan = plans[0]
+        mapping = ColumnMapping.from_dict({**plan.mapping.to_dict(), "fields": {**plan.mapping.fields, **overrides}})
+        plans = plan_file(store, path, plan.layer.name, mapping=mapping, value_map=answers,
+                          defaults=_defaults(pledge, promise))
+    return plans
+
+
+PLAN_INPUTS = (State(ID.token, "data"), State(ID.layer, "value"), State(ID.pledge, "value"),
+               State(ID.promise, "value"), State({"type": ID.answer, "field": ALL, "text": ALL}, "value"),
+               State({"type": ID.answer, "field": ALL, "text": ALL}, "id"),
+               State(ID.answers, "data"),
+               State({"type": ID.column, "field": ALL}, "value"), State({"type": ID.column, "field": ALL}, "id"),
+               State(ID.lang, "data"))
+
+
+@callback(Output(ID.report, "children"), Output(ID.result, "children", allow_duplicate=True), Output(ID.answers, "data"),
+          Input(ID.dry_run, "n_clicks"), *PLAN_INPUTS, prevent_initial_call=True)
+def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, given, column_values, column_ids, lang):
+    answers = _answers(answer_values, answer_ids, given)
+    try:
+        with request_store() as store:
+            plans = _plans(store, token, layer, pledge, promise, answers, column_values, column_ids)
+    except PledgemapError as exc:
+        return alert(lang, str(exc)), "", answers
+    return report_view(plans, lang, answers=answers), "", answers
+
+
+@callback(Output(ID.result, "children"), Output(ID.rejects, "data"), Output(ID.report, "children", allow_duplicate=True),
+          Input(ID.commit_valid, "n_clicks"), Input(ID.commit_all, "n_clicks"), *PLAN_INPUTS,
+          prevent_initial_call=True)
+def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_values, answer_ids, given, column_values,
+           column_ids, lang):
+    if not (valid_clicks or all_clicks):
+        return dash.no_update, dash.no_update, dash.no_update
+    t = translator(lang)
+    partial = ctx.triggered_id == ID.commit_valid
+    lines, download = [], None
+    try:
+        with request_store() as store:
+            # Planned again: the store may have changed since the dry run was shown.
+            plans = _plans(store, token, layer, pledge, promise, _answers(answer_values, answer_ids, given),
+                           column_values, column_ids)
+            rejects_folder = upload_path(token).parent
+            for plan in plans:
+                result = commit_import(store, plan, partial=partial,
+                                       rejects_path=rejects_folder / f"{upload_path(token).stem}-avvisade-{plan.layer.name}")
+                lines.append(html.Li(t("import.written", count=len(result.written), layer=t(f"layer.{plan.layer.name}"),
+                                       duplicates=result.duplicates, rejected=result.rejected)))
+                if result.rejects_file is not None:
+                    download = dcc.send_file(str(result.rejects_file))
+    except ValidationError as exc:
+        return alert(lang, t("import.nothing_written", count=len(exc.problems))), None, dash.no_update
+    except PledgemapError as exc:
+        return alert(lang, str(exc)), None, dash.no_update
+    done = [html.H2(t("import.done")), html.Ul(lines)]
+    if download is not None:
+        done.append(html.P(t("import.rejects_downloaded")))
+    return done, download, ""
+
+
+def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str, str]] | None = None) -> list:
+    """The dry run as the user reads it: counts, the mapping to confirm, open questions and the rows' problems."""
+    t = translator(lang)
+    answers = answers or {}
+    out: list = [html.H2(t("import.step_check"))]
+    can_write = False
+    for plan in plans:
+        s = plan.summary()
+        can_write = can_write or s["valid"] > 0
+        out.append(html.H3(f"{s['file']}{' / ' + s['table'] if s['table'] else ''} → {t('layer.' + s['layer'])}"))
+        out.append(html.P(t("import.summary", rows=s["rows"], valid=s["valid"], rejected=s["rejected"],
+                            duplicates=s["duplicates"], warnings=s["warnings"]), className="pm-import-summary"))
+        out.extend(html.P(note, className="pm-hint") for note in plan.notes)
+        out.append(_mapping_table(plan, t, editable=len(plans) == 1))
+        out.extend(_questions(plan, lang, answers))
+        out.append(_problem_table(plan, t))
+    if can_write:
+        out.append(html.Div(className="pm-import-actions", children=[
+            html.Button(t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0),
+            html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0),
+            html.P(t("import.commit_hint"), className="pm-hint"),
+        ]))
+    else:
+        out.append(html.P(t("import.nothing_valid")))
+    return out
+
+
+def _mapping_table(plan: ImportPlan, t, editable: bool) -> html.Div:
+    columns = list(plan.source.frame.columns)
+    list_id = f"im-columns-{plan.layer.name}"
+    rows = []
+    for field in ("source_id", *plan.layer.field_names):
+        current = plan.mapping.fields.get(field, "")
+        if editable:
+            # The label wraps the input: dcc.Input takes no aria-label, and a wrapping label names it as well.
+            cell = html.Label([html.Span(t("import.column_for", field=field), className="pm-visually-hidden"),
+                               dcc.Input(id={"type": ID.column, "field": field}, value=current, list=list_id,
+                                         debounce=True, className="pm-search")])
+        else:
+            cell = current
+        rows.append(html.Tr([html.Th(field, scope="row"), html.Td(cell)]))
+    where = {"geometry": t("import.coords_geometry"), "wkt": f"WKT: {plan.mapping.x}", None: t("import.coords_none")}
+    coordinates = where.get(plan.mapping.coordinates, f"{plan.mapping.coordinates}: {plan.mapping.y} / {plan.mapping.x}")
+    return html.Details(open=True, children=[
+        html.Summary(t("import.mapping")),
+        html.Datalist(id=list_id, children=[html.Option(value=c) for c in columns]),
+        html.Table(className="pm-records", children=[
+            html.Thead(html.Tr([html.Th(t("import.field"), scope="col"), html.Th(t("import.column"), scope="col")])),
+            html.Tbody(rows)]),
+        html.P(f"{t('import.coordinates')}: {coordinates}"),
+        html.P(t("import.mapping_hint"), className="pm-hint") if editable else None,
+    ])
+
+
+def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) -> list:
+    """A question per unclear value, and the ones already answered (so an answer can be changed)."""
+    t, words = translator(lang), catalogue(lang)
+    out = []
+    for field in dict.fromkeys([*plan.unresolved, *answers]):
+        if field not in plan.layer.field_names:
+            continue
+        choices = plan.layer.field(field).choices
+        texts = dict(plan.unresolved.get(field, {}))
+        texts.update({text: map_choice(field, choices, text).candidates for text in answers.get(field, {})
+                      if text not in texts})
+        for text, candidates in texts.items():
+            group = FIELD_GROUPS.get(field, field)
+            options = [{"label": words.get(f"{group}.{code}", code), "value": code} for code in (candidates or choices)]
+            out.append(html.Fieldset(className="pm-question", children=[
+                html.Legend(t("import.question", field=field, text=text)),
+                dcc.RadioItems(id={"type": ID.answer, "field": field, "text": text}, options=options,
+                               value=answers.get(field, {}).get(text), className="pm-radios pm-inline"),
+            ]))
+    if out:
+        out.insert(0, html.P(t("import.questions_hint"), className="pm-hint"))
+    return out
+
+
+def _problem_table(plan: ImportPlan, t) -> html.Div | None:
+    lines = plan.report()
+    if not lines:
+        return None
+    shown = lines[:REPORT_ROWS]
+    status = {"rejected": t("import.status_rejected"), "duplicate": t("import.status_duplicate"),
+              "warning": t("import.status_warning")}
+    return html.Div([
+        html.Table(className="pm-records", children=[
+            html.Caption(t("import.problems", count=len(lines))),
+            html.Thead(html.Tr([html.Th(t(key), scope="col") for key in
+                                ("import.row", "import.status", "import.field", "import.reason")])),
+            html.Tbody([html.Tr([html.Td("–" if line["row"] is None else str(line["row"])),
+                                 html.Td(status.get(line["status"], line["status"]),
+                                         className=f"pm-import-{line['status']}"),
+                                 html.Td(line["field"]), html.Td(line["message"])]) for line in shown]),
+        ]),
+        html.P(t("import.more_problems", count=len(lines) - REPORT_ROWS), className="pm-hint")
+        if len(lines) > REPORT_ROWS else None,
+    ])

@@ -1,0 +1,70 @@
+"""The import page in a real headless Chromium: upload, dry run, answer, import, download the rejected rows."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from geodata.store import GeoPackageStore
+
+from browser import SCREENSHOTS, axe_violations, browser_page, serving
+
+pytestmark = pytest.mark.browser
+
+
+def settle(page):
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
+def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_path):
+    walk = tmp_path / "trygghetsvandring.csv"
+    walk.write_bytes("Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst\n"
+                     "1;2021-03-05;Dålig belysning;Trygghetsvandring;Mörk gång;6376282;361845\n"
+                     "2;2021-03-05;Otryggt;Trygghetsvandring;Hörna vid torget;6376320;361845\n"
+                     "3;2021-03-05;Klotter;Trygghetsvandring;<script>alert(1)</script>;sex;361845\n".encode("cp1252"))
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.counts()["unsafe_places"]
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
+        page.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
+        page.goto(url + "import")
+        page.locator("#im-upload input[type=file]").set_input_files(str(walk))
+        page.get_by_text("Mottagen fil:").wait_for()
+        page.get_by_label("Otrygga platser", exact=True).check()
+        page.get_by_label("Medborgarlöfte Mark 2021", exact=True).check()
+        page.get_by_role("button", name="Provkör (sparar inget)").click()
+        try:
+            page.get_by_text("3 rader: 1 giltiga, 2 avvisade").wait_for(timeout=15_000)
+        except Exception:
+            page.screenshot(path=SCREENSHOTS / "import-failed.png", full_page=True)
+            raise AssertionError(f"no dry run report; console: {console.errors}")
+        settle(page)
+        report = page.locator("#im-report").inner_text()
+        assert "'Otryggt' is not a known category" in report and "column 'Nord' is 'sex'" in report
+        page.screenshot(path=SCREENSHOTS / "import-dry-run.png", full_page=True)
+        violations = axe_violations(page)
+        assert violations == [], violations
+
+        # Answer what "Otryggt" means, and check again: now two rows are valid.
+        page.locator("fieldset.pm-question").get_by_label("Annat", exact=True).check()
+        page.get_by_role("button", name="Provkör (sparar inget)").click()
+        page.get_by_text("3 rader: 2 giltiga, 1 avvisade").wait_for()
+        with GeoPackageStore.open(demo_copy) as store:
+            assert store.counts()["unsafe_places"] == before  # a dry run writes nothing
+
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Importera giltiga rader").click()
+        page.get_by_text("Importen är klar").wait_for()
+        assert "2 sparade, 0 fanns redan, 1 avvisade" in page.locator("#im-result").inner_text()
+        saved = tmp_path / "avvisade.csv"
+        download.value.save_as(saved)
+        page.screenshot(path=SCREENSHOTS / "import-done.png", full_page=True)
+    rows = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0][-1] == "pledgemap_problem" and rows[1][0] == "3" and "expected a number" in rows[1][-1]
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.counts()["unsafe_places"] == before + 2
+        places = store.read_layer("unsafe_places")
+        imported = places[places["source_id"].fillna("").str.startswith("trygghetsvandring:")]
+        assert sorted(imported["category"]) == ["other", "poor_lighting"]
+    assert console.errors == []
