@@ -79,9 +79,8 @@ _POLICE_WORD = re.compile(r"^(?:polis(?:en|ens)?|lpo|lokalpolis(?:en)?|lokalpoli
 _MUNICIPALITY_WORD = re.compile(r"^(?:kommun(?:en|ens)?|staden|stadens|stad)$", re.IGNORECASE)
 _HOUSING_WORD = re.compile(r"^(?:bostadsbolag(?:et|en)?|det\s+kommunala\s+bostadsbolaget|fastighetsägar(?:e|en|na))$",
                            re.IGNORECASE)
-_OTHER_ORG = re.compile(r"(?:tjänsten|förvaltningen|nämnden|styrelsen|föreningen|förbundet|länsstyrelsen|\bregion\b|"
-                        r"skolan|fältgruppen|kyrkan|församlingen|\bAB\b|verket|myndigheten|centrum|gruppen)$",
-                        re.IGNORECASE)
+_OTHER_ORG = re.compile(r"(?:tjänsten|förvaltningen|nämnden|styrelsen|föreningen|förbundet|länsstyrelsen|\bregion|"
+                        r"skolan|fältgruppen|kyrkan|församlingen|\bAB|verket|myndigheten|gruppen)\b", re.IGNORECASE)
 _HOUSING_NAME = re.compile(
     r"(?<![\wåäö])(?:(?:[A-ZÅÄÖ][\wåäö-]+\s)?[Bb]ostads\s?(?:AB|aktiebolag)(?:\s[A-ZÅÄÖ][\wåäö]+)?|"
     r"(?:AB\s)?(?:[A-ZÅÄÖ][\wåäö]*bostäder|Bostäder)(?:\s(?:AB|i\s[A-ZÅÄÖ][\wåäö]+))?|"
@@ -162,7 +161,8 @@ _SECTIONS = (
                          re.IGNORECASE)),
     ("promises", re.compile(r"\blovar\b|utlovas|\blöften\b|löftet innebär|åtagande|aktiviteter|så här gör vi|"
                             r"detta gör vi|stödjer arbetet|bidrar (?:med|genom|till arbetet)", re.IGNORECASE)),
-    ("problem", re.compile(r"lägesbild|problembild|bakgrund|läges- och problem|det här har vi sett", re.IGNORECASE)),
+    ("problem", re.compile(r"lägesbild|problembild|bakgrund|läges- och problem|det här har vi sett|"
+                           r"^\w+s\s+(?:bild|syn)\b", re.IGNORECASE)),
     ("contact", re.compile(r"^kontakt", re.IGNORECASE)),
 )
 
@@ -235,7 +235,7 @@ _GOAL_START = re.compile(r"(?:ökad|ökat|ökade|öka|minskad|minskat|minskade|m
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "targeted_operation": (r"\briktade?\s+(?:\w+\s+)?insats", r"\binsats(?:er)?\s+mot\s+(?:narkotika|langning|droger|"
                            r"försäljning|handel)", r"\btillslag", r"\bnarkotikainsats"),
-    "presence_patrol": (r"\bnärvaro", r"\bpatrull", r"\bsynlig", r"\bnärvarande"),
+    "presence_patrol": (r"\bnärvaro", r"patrull", r"\bsynlig", r"\bnärvarande"),
     "parent_information": (r"\bföräld", r"\bvårdnadshavare"),
     "school_prevention": (r"\bskol", r"\belev", r"\bgymnasie", r"\bhögstadie"),
     "place_inventory": (r"\binventer", r"fysiska\s+miljö", r"\bplatsanalys", r"\bbelysning", r"\bsiktlinje"),
@@ -602,17 +602,14 @@ def _problem_picture(blocks: list[Block]) -> dict[str, str]:
             if block.section in ("intro", "other") and label and _problem_key(label.group("label")):
                 picture.setdefault(_problem_key(label.group("label")), []).append(label.group("rest"))
             continue
-        if block.kind == "heading" and _section_of(block.text) == "problem":
-            in_section = True
-            continue
         in_section = True
         label = _LABEL.match(block.text)
-        heading_key = _problem_key(block.text) if block.kind == "heading" else None
-        if label and _problem_key(label.group("label")):
+        if block.kind == "heading":  # "Lägesbild" (shared) or "Polisens bild"
+            key = (re.match(r"^\w+s\s+(?:bild|syn)\b", block.text, re.IGNORECASE) and _problem_key(block.text)) \
+                or "shared"
+        elif label and _problem_key(label.group("label")):
             key = _problem_key(label.group("label"))
             picture.setdefault(key, []).append(label.group("rest"))
-        elif heading_key:
-            key = heading_key
         elif key == "shared":
             for sentence in sentences(block.text):
                 who, verb = _CITIZEN_SENTENCE
@@ -656,7 +653,9 @@ def _promises(blocks: list[Block], parties: _Parties, warnings: list[str]) -> li
             if named:  # on its own line under the promise
                 found[-1] = (found[-1][0], named)
             continue
-        if block.kind == "item" and block.section == "promises":
+        label = _LABEL.match(block.text)
+        labelled = block.kind == "text" and label and not block.is_lead and parties.resolve(label.group("label"))
+        if block.section == "promises" and (block.kind == "item" or labelled):  # "• …" or "Polisen: …"
             text, named = _attribution(block.text, parties)
             label = _LABEL.match(text)
             if not named and label and parties.resolve(label.group("label")):

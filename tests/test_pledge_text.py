@@ -215,6 +215,28 @@ def web_page_text() -> str:
         """)
 
 
+def party_views_text() -> str:
+    """Capital headings with each party's view ("POLISENS BILD"), promises led by the party's name with a Word
+    bullet (U+F0B7) or none, a third party that is neither police, municipality nor housing company."""
+    return textwrap.dedent("""\
+        TRYGGHETSLÖFTE HÄRRYDA 2020–2021
+
+        FOKUSOMRÅDE
+        Bostadsinbrott och otrygghet i Mölnlycke centrum.
+
+        MEDBORGARNAS BILD
+        Många boende i Mölnlycke oroar sig för inbrott. Samarbetet med Partille kommun fortsätter.
+
+        POLISENS BILD
+        Inbrotten har ökat med 30 procent.
+
+        VAD VI LOVAR
+        \uf0b7 Polisen: Minst åtta kvällspatruller i villaområden under hösten.
+        Kommunen: Grannsamverkan startas i Landvetter och Hindås.
+        Räddningstjänsten Storgöteborg: Informationsträffar om brandsäkerhet.
+        """)
+
+
 def shipped(pledge_id: str):
     return next(p for p in shipped_pledges() if p.id == pledge_id)
 
@@ -418,6 +440,22 @@ def test_responsibility_written_after_the_promise_and_an_address_without_a_name(
         ("Trygghetsvandringar i Gråbo", ("lerums-kommun",), "citizen_dialogue", None)]
     assert [(f.kind, f.url) for f in parsed.follow_up] == [("contact", "mailto:trygghet@lerum.se")]
     assert parsed.contact is None  # no name is given, and none is made up
+
+
+def test_party_views_and_promises_led_by_the_party_name():
+    parsed = parse_pledge_text(party_views_text())
+    assert parsed.municipality.code == "1401" and parsed.focus == "Bostadsinbrott och otrygghet i Mölnlycke centrum."
+    assert "municipality: the text also names Partille; Härryda was taken from the title" in parsed.warnings
+    assert parsed.problem_picture == {
+        "citizens": "Många boende i Mölnlycke oroar sig för inbrott. Samarbetet med Partille kommun fortsätter.",
+        "police": "Inbrotten har ökat med 30 procent."}
+    assert [(p.text, p.parties, p.kind, p.target) for p in parsed.promises] == [
+        ("Minst åtta kvällspatruller i villaområden under hösten.", ("polisen",), "presence_patrol", 8),
+        ("Grannsamverkan startas i Landvetter och Hindås.", ("harryda",), None, None),
+        ("Informationsträffar om brandsäkerhet.", ("raddningstjansten-storgoteborg",), None, None)]
+    assert parsed.partners[-1].kind == "other" and parsed.partners[-1].name == "Räddningstjänsten Storgöteborg"
+    assert (parsed.period.start, parsed.period.end) == (dt.date(2020, 1, 1), dt.date(2021, 12, 31))
+    assert "police_area" in parsed.missing  # "Polisen" alone names no police area
 
 
 def test_noise_an_unknown_municipality_and_a_rate_are_reported_not_guessed():
