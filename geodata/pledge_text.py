@@ -10,7 +10,8 @@ found, :meth:`ParsedPledge.to_pledge_dict` gives data that
 :func:`geodata.model.pledge_from_dict` accepts.
 
 The text is read in three steps: lines are cleaned and rejoined into blocks
-(headings, paragraphs, list items), blocks are placed in sections by their
+(headings, paragraphs, list items: :func:`geodata.swedish_text.text_blocks`),
+blocks are placed in sections by their
 headings and lead sentences ("Det här lovar vi", "… stödjer arbetet
 genom:"), and each field is read from its section.
 """
@@ -129,12 +130,19 @@ class _Parties:
         return None
 
     def resolve(self, phrase: str) -> tuple[str, ...] | None:
-        """The partner ids a phrase such as "Polis och kommun" or "polisen, MBAB" names, or None."""
+        """The partner ids a phrase such as "Polis och kommun" or "polisen, MBAB" names, or None.
+
+        An organisation that is neither police, municipality nor housing company
+        ("Räddningstjänsten") becomes an "other" partner, but only when the whole
+        phrase names partners.
+        """
         words = re.split(r",|\s+och\s+|\s+samt\s+|\s*&\s*|\s*/\s*|\s*\+\s*", phrase)
         found: list[str] = []
+        known = len(self.partners)
         for word in words:
             ids = self.resolve_one(word)
             if ids is None:
+                del self.partners[known:]
                 return None
             found.extend(i for i in ids if i not in found)
         return tuple(found) or None
@@ -440,10 +448,6 @@ def _missing(r: ParsedPledge) -> list[str]:
         "signatories": r.signatories, "signed_on": r.signed_on,
     }
     return [name for name, value in found.items() if not value]
-
-
-def _texts(blocks: list[Block], *sections: str) -> list[Block]:
-    return [b for b in blocks if not sections or b.section in sections]
 
 
 def _title(blocks: list[Block]) -> str | None:
