@@ -11,9 +11,8 @@ found, :meth:`ParsedPledge.to_pledge_dict` gives data that
 
 The text is read in three steps: lines are cleaned and rejoined into blocks
 (headings, paragraphs, list items: :func:`geodata.swedish_text.text_blocks`),
-blocks are placed in sections by their
-headings and lead sentences ("Det här lovar vi", "… stödjer arbetet
-genom:"), and each field is read from its section.
+blocks are placed in sections by their headings and lead sentences ("Det här
+lovar vi", "… stödjer arbetet genom:"), and each field is read from its section.
 """
 
 from __future__ import annotations
