@@ -174,3 +174,40 @@ def test_a_map_selection_shows_in_the_timeline_and_the_table(client, demo_copy):
     [events] = [t for t in timeline["data"] if t["meta"] == {"role": "events", "promise": "mark-2021-riktade-insatser"}]
     sizes = dict(zip(events["ids"], events["marker"]["size"]))
     assert {sizes[i] for i in chosen} == {16} and set(sizes.values()) == {11, 16}
+
+
+def download(client, fmt, query):
+    response = call_callback(client, "ov-download.data", {"ov-export.n_clicks": 1},
+                             state={"ov-export-format.value": fmt, "ov-query.data": query, "ov-lang.data": "sv"})
+    return response
+
+
+def test_the_export_button_downloads_the_view_with_its_filters(client, demo_copy):
+    import base64
+    import json
+
+    sent = download(client, "geojson", "pledge=mark-2021&layers=unsafe_places,operations&categories=drug_dealing")
+    assert sent["ov-export-error"]["children"] is None
+    data = sent["ov-download"]["data"]
+    assert data["filename"] == "mark-2021.geojson"
+    features = json.loads(base64.b64decode(data["content"]))["features"]
+    with GeoPackageStore.open(demo_copy) as store:
+        places = store.count("unsafe_places", LayerQuery(pledge_id="mark-2021", values=(("category", ("drug_dealing",)),)))
+        public_ops = store.count("operations", LayerQuery(pledge_id="mark-2021", values=(("visibility", ("public",)),)))
+    layers = [f["properties"]["layer"] for f in features]
+    assert layers.count("unsafe_places") == places and layers.count("operations") == public_ops
+    assert "inventoried_sites" not in layers
+
+    public = download(client, "html_public", "pledge=mark-2021")["ov-download"]["data"]
+    assert public["filename"] == "mark-2021-publik.html"
+    page = base64.b64decode(public["content"]).decode()
+    assert "<html" in page and "Demodata" in page and 'src="http' not in page
+    with GeoPackageStore.open(demo_copy) as store:
+        a_description = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))["description"].dropna().iloc[0]
+    assert a_description not in page
+
+
+def test_an_export_of_no_layers_is_one_clear_alert(client):
+    sent = download(client, "gpkg", "pledge=mark-2021&layers=")
+    assert sent["ov-download"]["data"] is None
+    assert "choose at least one layer" in str(sent["ov-export-error"]["children"])

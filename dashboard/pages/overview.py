@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qsl
 
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
@@ -15,6 +16,7 @@ from geodata.timeline import pledge_timeline
 
 from ..components import alert, demo_banner, header, pledge_picker, progress_cards, remember_view
 from ..data import request_store, settings
+from ..exports import FORMATS as EXPORT_FORMATS, export_view
 from ..i18n import language, translator
 from ..mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
 from ..state import CHOICES, ViewState
@@ -45,6 +47,10 @@ class ID:
     map_follows = "ov-map-follows-view"
     lang = "ov-lang"
     reset_time = "ov-reset-time"
+    export_format = "ov-export-format"
+    export = "ov-export"
+    download = "ov-download"
+    export_error = "ov-export-error"
 
 
 def _options(t, group: str, codes) -> list[dict]:
@@ -92,6 +98,15 @@ def layout(**query: str) -> html.Div:
         _checklist(t("filters.statuses"), ID.statuses, _options(t, "status", CHOICES["statuses"]), state.statuses),
         _checklist(t("filters.basemap"), ID.basemap, [{"label": t("filters.basemap_on"), "value": "tiles"}],
                    ("tiles",) if s.tiles_url else (), disabled=not s.tiles_url),
+        html.Fieldset([
+            html.Legend(t("export.heading")),
+            dcc.RadioItems(id=ID.export_format, value="html", className="pm-radios",
+                           options=[{"label": t(f"export.format.{f}"), "value": f} for f in EXPORT_FORMATS]),
+            html.Button(t("export.button"), id=ID.export, type="button", className="pm-button"),
+            html.P(t("export.hint"), className="pm-help"),
+            html.Div(id=ID.export_error, role="alert"),
+            dcc.Download(id=ID.download),
+        ]),
     ])
 
     body = [
@@ -189,6 +204,20 @@ def view_query(*values):
 
 
 remember_view(ID.query)
+
+
+@callback(Output(ID.download, "data"), Output(ID.export_error, "children"),
+          Input(ID.export, "n_clicks"), State(ID.export_format, "value"), State(ID.query, "data"),
+          State(ID.lang, "data"), prevent_initial_call=True)
+def download_view(_clicks, fmt, query, lang):
+    """The view, with its filters, as a file: the same queries the map draws from."""
+    state = ViewState.from_query({**dict(parse_qsl(query or "", keep_blank_values=True)), "lang": lang})
+    try:
+        with request_store() as store:
+            content, name = export_view(store, state, fmt, settings())
+    except (PledgemapError, ValueError) as exc:
+        return None, alert(lang, str(exc))
+    return dcc.send_bytes(content, name), None
 
 
 @callback(

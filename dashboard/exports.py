@@ -1,0 +1,56 @@
+"""The overview's export: the view as the user sees it, in the format they pick, as one download.
+
+Data formats go through :func:`geodata.exporter.export_layers` with the
+view's own queries (the same ones the map draws); the standalone map goes
+through :func:`dashboard.standalone.build_standalone_map`. Internal police
+operations stay out of every download until sign-in and roles decide who may
+have them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from geodata.exporter import export_layers
+from geodata.settings import Settings
+from geodata.store import LayerQuery, Store
+
+from .mapping import layer_queries
+from .standalone import build_standalone_map
+from .state import ViewState
+
+# Format choice → (file extension, what it is).
+FORMATS = {
+    "gpkg": ".gpkg",
+    "geojson": ".geojson",
+    "csv": ".zip",
+    "xlsx": ".xlsx",
+    "html": ".html",
+    "html_public": ".html",
+}
+
+
+def export_view(store: Store, state: ViewState, fmt: str, settings: Settings,
+                today: dt.date | None = None) -> tuple[bytes, str]:
+    """The file for the view ``state`` in ``fmt``, and its download name."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    pledge = store.get_pledge(state.pledge) if state.pledge else store.list_pledges()[-1]
+    state = ViewState(**{**state.__dict__, "pledge": pledge.id})
+    name = f"{pledge.id}{'-publik' if fmt == 'html_public' else ''}{FORMATS[fmt]}"
+    if fmt.startswith("html"):
+        html = build_standalone_map(store, pledge.id, public=fmt == "html_public", today=today,
+                                    tiles=settings.tiles_url, lang=state.lang,
+                                    query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end))
+        return html.encode("utf-8"), name
+    queries = layer_queries(state, pledge)
+    if not queries:
+        raise ValueError("no layer is shown; choose at least one layer to export")
+    if fmt == "csv" and len(queries) == 1:
+        name = f"{pledge.id}-{next(iter(queries))}.csv"
+    with tempfile.TemporaryDirectory(prefix="pledgemap-export-") as folder:
+        path = Path(folder) / name
+        export_layers(store, path, fmt, queries)
+        return path.read_bytes(), name
