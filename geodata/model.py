@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from . import vocab
@@ -263,6 +263,7 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         raise ValidationError(Problem("pledge", "(document)", "expected a mapping of pledge fields"))
     pledge_id = data.get("id")
     r = _Reader(f"pledge {pledge_id}" if isinstance(pledge_id, str) else "pledge (without id)")
+    _unknown_keys(r, data, "", "pledge")
     pid = r.text(data, "id", "id")
     if pid and not SLUG.match(pid):
         r.fail("id", f"{pid!r} is not a slug; expected lower-case letters, digits and hyphens such as 'molndal-2018'")
@@ -357,6 +358,44 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         source=r.text(data, "source", "source", required=False),
         demo=bool(data.get("demo", False)),
     )
+
+
+def _names(cls: type, *leave_out: str) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls) if f.name not in leave_out)
+
+
+# The keys each part of a pledge document may have, and the parts nested in it:
+# a misspelt or stray key (a YAML comma read as a separator, say) is a problem, not silently dropped.
+_SECTIONS: dict[str, tuple[frozenset[str], dict[str, str]]] = {
+    "pledge": (_names(Pledge), {"municipality": "area", "police_area": "area", "period": "period",
+                                "partners": "partner", "signatories": "signatory", "goals": "goal",
+                                "follow_up": "follow_up", "contact": "contact", "promises": "promise"}),
+    "area": (_names(Area), {}),
+    "period": (_names(Period), {}),
+    "partner": (_names(Partner), {}),
+    "signatory": (_names(Signatory), {}),
+    "goal": (_names(Goal), {}),
+    "follow_up": (_names(FollowUp), {}),
+    "contact": (_names(Contact), {}),
+    "promise": (_names(Promise, "pledge_id"), {"evidence": "evidence", "period": "period"}),
+    "evidence": (_names(Evidence), {}),
+}
+
+
+def _unknown_keys(r: _Reader, data: Any, path: str, section: str) -> None:
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            _unknown_keys(r, item, f"{path}[{i}]", section)
+        return
+    if not isinstance(data, dict):
+        return
+    allowed, nested = _SECTIONS[section]
+    for key, value in data.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in allowed:
+            r.fail(where, f"is not a field of a {section.replace('_', '-')}; expected one of: {', '.join(sorted(allowed))}")
+        elif key in nested:
+            _unknown_keys(r, value, where, nested[key])
 
 
 def _area(r: _Reader, data: Any, path: str, code_pattern: re.Pattern | None) -> Area | None:

@@ -76,3 +76,15 @@ def test_each_bad_field_is_reported_by_name(overrides, field):
 def test_every_problem_is_reported_at_once():
     found = problems_of(pledge_dict(title="", focus=None, period=None))
     assert {"title", "focus", "period"} <= {f for _, f, _ in found}
+
+
+def test_a_stray_or_misspelt_key_is_a_problem_not_dropped():
+    import yaml
+
+    # An unquoted comma in an inline YAML mapping splits the text and leaves a stray key behind.
+    goals = yaml.safe_load("- {id: fortroende, text: Stärkt förtroende för polis, kommun och bostadsbolag}")
+    with pytest.raises(ValidationError) as caught:
+        pledge_from_dict(pledge_dict(goals=goals, promises=[{**pledge_dict()["promises"][0], "targt": 4}]))
+    fields_named = {p.field for p in caught.value.problems}
+    assert {"goals[0].kommun och bostadsbolag", "promises[0].targt"} <= fields_named
+    assert "is not a field of a goal; expected one of: id, indicator, text" in str(caught.value)
