@@ -131,6 +131,9 @@ def cmd_info(args: argparse.Namespace) -> int:
                 print(f"    - {p.promise.id} [{p.promise.kind}; {parties}]: {p.delivered}{target} "
                       f"{p.promise.evidence.layer} records, {p.status}")
             print(f"  Goals: {len(pledge.goals)}")
+            events = store.read_police_events(pledge.municipality.code, pledge.period.start, pledge.period.end)
+            if len(events):
+                print(f"  Police events published in {pledge.municipality.name} during the period: {len(events)}")
             counts, demo = store.counts(pledge.id), store.counts(pledge.id, demo_only=True)
             print("  Layers: " + ", ".join(f"{layer} {n}" + (f" ({demo[layer]} demo)" if demo[layer] else "")
                                            for layer, n in counts.items()))
@@ -175,6 +178,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise PledgemapError(f"--map-value {field!r}: expected FIELD:TEXT=CODE")
         value_map.setdefault(name, {})[original] = text
     overrides = _pairs(args.map, "--map")
+    from geodata.police_events import looks_like_police_events
+
+    if looks_like_police_events(args.file):
+        return _import_police_events(args)
     with open_store(args.data) as store:
         mapping = None
         if overrides:
@@ -211,6 +218,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was written.")
     return 1 if failed else 0
+
+
+def _import_police_events(args: argparse.Namespace) -> int:
+    from geodata.police_events import read_police_events
+    from geodata.store import open_store
+
+    batch = read_police_events(args.file)
+    print(f"{args.file.name} → police events (polisen.se format): {len(batch.events)} events read; "
+          f"{batch.digests} county summaries left out; {batch.without_municipality} name no municipality "
+          f"(kept, not counted for any); {batch.repeated} repeated in the file; {len(batch.problems)} problems")
+    for problem in batch.problems[:50]:
+        print(f"  rejected: {problem}")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    if batch.problems and not args.partial:
+        print(f"pledgemap: police events: {len(batch.problems)} problems; nothing was written "
+              "(use --partial to store the events that could be read)", file=sys.stderr)
+        return 1
+    with open_store(args.data) as store:
+        new, already = store.write_police_events(batch.events)
+    print(f"Wrote {new} police events; {already} already stored, skipped")
+    return 0
 
 
 def _print_plan(plan) -> None:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 from ..model import Pledge
+from ..police_events import PoliceEvent
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,15 @@ class Store(ABC):
         Raises :class:`~geodata.errors.VersionConflictError` if someone saved in
         between. Returns the stored record after the change.
         """
+
+    @abstractmethod
+    def write_police_events(self, events: list["PoliceEvent"]) -> tuple[int, int]:
+        """Store events of the police's events API; returns (new, already stored). All land or none do."""
+
+    @abstractmethod
+    def read_police_events(self, municipality_code: str | None = None, start: dt.date | None = None,
+                           end: dt.date | None = None) -> pd.DataFrame:
+        """Stored police events, for one municipality and a range of publication dates (Swedish time), or all."""
 
     @abstractmethod
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:

@@ -24,6 +24,7 @@ from ..boundaries import municipality
 from ..errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
 from ..layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from ..model import Pledge, pledge_from_dict
+from ..police_events import PoliceEvent
 from ..validate import LOCAL_TZ, validate_records
 from . import gpkg_format
 from .base import LayerQuery, Store
@@ -390,6 +391,39 @@ class GeoPackageStore(Store):
             clauses.append(f'"{name}" IN ({",".join("?" * len(allowed))})')
             params.extend(allowed)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    # -- police events -----------------------------------------------------
+
+    def write_police_events(self, events: list[PoliceEvent]) -> tuple[int, int]:
+        now = _now()
+        with _transaction(self._conn) as conn:
+            before = conn.execute("SELECT count(*) FROM police_events").fetchone()[0]
+            conn.executemany(
+                "INSERT OR IGNORE INTO police_events (id, published_at, title, type, summary, url, location_name, "
+                "municipality_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.id, _utc_text(e.published_at), e.title, e.type, e.summary, e.url, e.location_name,
+                  e.municipality_code, now) for e in events])
+            new = conn.execute("SELECT count(*) FROM police_events").fetchone()[0] - before
+        return new, len(events) - new
+
+    def read_police_events(self, municipality_code: str | None = None, start: dt.date | None = None,
+                           end: dt.date | None = None) -> pd.DataFrame:
+        clauses, params = [], []
+        if municipality_code is not None:
+            clauses.append("municipality_code = ?")
+            params.append(municipality_code)
+        if start is not None:
+            clauses.append("published_at >= ?")
+            params.append(_day_bound("datetime", start, end_of_day=False))
+        if end is not None:
+            clauses.append("published_at <= ?")
+            params.append(_day_bound("datetime", end, end_of_day=True))
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        frame = pd.read_sql_query(f"SELECT id, published_at, title, type, summary, url, location_name, "
+                                  f"municipality_code FROM police_events {where} ORDER BY published_at, id",
+                                  self._conn, params=params)
+        frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True, format="ISO8601")
+        return frame
 
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
         result = {}

@@ -131,9 +131,21 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(f'CREATE INDEX "{layer.name}_source_id" ON "{layer.name}" (source_id)')
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    # The police's published events: a context layer counted per municipality and month, never drawn as
+    # points (their coordinates are municipality or county centres). One row per event id.
+    _attribute_table(conn, "police_events",
+                     "id INTEGER NOT NULL UNIQUE, published_at DATETIME NOT NULL, title TEXT NOT NULL, "
+                     "type TEXT NOT NULL, summary TEXT NOT NULL, url TEXT NOT NULL, location_name TEXT NOT NULL, "
+                     "municipality_code TEXT, imported_at DATETIME NOT NULL",
+                     "Events published by the Swedish police (polisen.se), counted per municipality and month")
+    conn.execute("CREATE INDEX police_events_municipality ON police_events (municipality_code, published_at)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
+    Migration(3, "the police's published events, as a context table", _v3),
 ]
 
 
