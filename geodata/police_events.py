@@ -202,3 +202,21 @@ def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
     counts = frame.groupby(["municipality_code", "month", "type"], dropna=False).size().rename("count")
     return counts.reset_index().sort_values(["municipality_code", "month", "count"], ascending=[True, True, False],
                                             ignore_index=True)
+
+
+@dataclass(frozen=True)
+class MonthOfEvents:
+    month: str  # YYYY-MM, Swedish time
+    total: int
+    top_types: tuple[tuple[str, int], ...]
+
+
+def events_by_month(events: pd.DataFrame, top: int = 3) -> list[MonthOfEvents]:
+    """Per month: how many events were published, and the most frequent types."""
+    counts = monthly_counts(events)
+    months = []
+    for month, rows in counts.groupby("month", sort=True):
+        ranked = rows.sort_values(["count", "type"], ascending=[False, True])
+        months.append(MonthOfEvents(str(month), int(rows["count"].sum()),
+                                    tuple((str(r.type), int(r.count)) for r in ranked.head(top).itertuples())))
+    return months

@@ -68,3 +68,26 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
         imported = places[places["source_id"].fillna("").str.startswith("trygghetsvandring:")]
         assert sorted(imported["category"]) == ["other", "poor_lighting"]
     assert console.errors == []
+
+
+def test_a_police_events_file_is_recognised_and_stored_once(demo_copy, tmp_path):
+    import json
+
+    from test_police_events import EVENTS
+
+    path = tmp_path / "handelser.json"
+    path.write_text(json.dumps(EVENTS, ensure_ascii=False), encoding="utf-8")
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
+        page.goto(url + "import")
+        for attempt in range(2):
+            page.locator("#im-upload input[type=file]").set_input_files(str(path))
+            page.get_by_text("Mottagen fil:").wait_for()
+            page.get_by_role("button", name="Provkör (sparar inget)").click()
+            page.get_by_text("5 händelser att spara; 1 sammanfattningar för länet lämnas utanför").wait_for()
+            page.get_by_role("button", name="Importera allt eller inget").click()
+            page.get_by_text("Importen är klar").wait_for()
+            expected = "5 händelser sparade, 0 fanns redan." if attempt == 0 else "0 händelser sparade, 5 fanns redan."
+            assert expected in page.locator("#im-result").inner_text()
+    with GeoPackageStore.open(demo_copy) as store:
+        assert len(store.read_police_events()) == 5
+    assert console.errors == []

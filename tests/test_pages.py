@@ -86,3 +86,27 @@ def test_sites_worklist_lists_overdue_first_and_links_to_the_map(client):
     assert links[0]["props"]["href"].startswith("/layers?pledge=mark-2021&layer=inventoried_sites&record=")
     assert response["st-query"]["data"] == "pledge=mark-2021&types=basement,attic&overdue=1"
     assert [o["value"] for o in response["st-owners"]["options"]] == ["Marks Bostads AB"]
+
+
+def test_pledge_page_shows_the_police_events_of_its_municipality_and_period(client, demo_copy):
+    import datetime as dt
+
+    from geodata.police_events import PoliceEvent
+
+    def published(event_id, when, kind, code):
+        return PoliceEvent(event_id, when, f"title {event_id}", kind, "s", "https://polisen.se/x", "Mark", code)
+
+    utc = dt.timezone.utc
+    with GeoPackageStore.open(demo_copy) as store:
+        store.write_police_events([
+            published(1, dt.datetime(2021, 3, 2, 10, tzinfo=utc), "Narkotikabrott", "1463"),
+            published(2, dt.datetime(2021, 3, 9, 10, tzinfo=utc), "Narkotikabrott", "1463"),
+            published(3, dt.datetime(2021, 3, 9, 11, tzinfo=utc), "Skadegörelse", "1463"),
+            published(4, dt.datetime(2022, 3, 9, 11, tzinfo=utc), "Skadegörelse", "1463"),  # after the period
+            published(5, dt.datetime(2021, 3, 9, 11, tzinfo=utc), "Rån", "1481"),  # Mölndal
+        ])
+    shown = texts(render_page(client, "/pledge", "?pledge=mark-2021"))
+    assert "Polisens publicerade händelser i Mark" in shown
+    assert "2021-03" in shown and "3" in shown and "Narkotikabrott (2), Skadegörelse (1)" in shown
+    assert "2022-03" not in shown and "Rån (1)" not in " ".join(shown)
+    assert "Polisens publicerade händelser i Mölndal" not in texts(render_page(client, "/pledge", "?pledge=molndal-2018"))

@@ -15,6 +15,7 @@ from geodata.columns import ColumnMapping, map_choice
 from geodata.errors import PledgemapError, ValidationError
 from geodata.importer import ImportPlan, commit_import, plan_file
 from geodata.layers import LAYERS
+from geodata.police_events import EventBatch, looks_like_police_events, read_police_events
 from geodata.readers import ImportLimits
 
 from ..components import alert, demo_banner, header
@@ -164,6 +165,8 @@ PLAN_INPUTS = (State(ID.token, "data"), State(ID.layer, "value"), State(ID.pledg
 def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, given, column_values, column_ids, lang):
     answers = _answers(answer_values, answer_ids, given)
     try:
+        if looks_like_police_events(upload_path(token)):
+            return events_view(read_police_events(upload_path(token)), lang), "", answers
         with request_store() as store:
             plans = _plans(store, token, layer, pledge, promise, answers, column_values, column_ids)
     except PledgemapError as exc:
@@ -182,6 +185,8 @@ def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_value
     partial = ctx.triggered_id == ID.commit_valid
     lines, download = [], None
     try:
+        if looks_like_police_events(upload_path(token)):
+            return _commit_events(upload_path(token), partial, lang), None, ""
         with request_store() as store:
             # Planned again: the store may have changed since the dry run was shown.
             plans = _plans(store, token, layer, pledge, promise, _answers(answer_values, answer_ids, given),
@@ -202,6 +207,32 @@ def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_value
     if download is not None:
         done.append(html.P(t("import.rejects_downloaded")))
     return done, download, ""
+
+
+def events_view(batch: EventBatch, lang: str) -> list:
+    """The dry run of a police events file: what will be stored and counted, and what cannot be read."""
+    t = translator(lang)
+    out = [html.H2(t("import.step_check")), html.H3(f"{batch.name} → {t('import.events_layer')}"),
+           html.P(t("import.events_summary", events=len(batch.events), digests=batch.digests,
+                    without=batch.without_municipality, problems=len(batch.problems)), className="pm-import-summary"),
+           html.P(t("events.note"), className="pm-hint")]
+    if batch.problems:
+        out.append(html.Ul([html.Li(str(p)) for p in batch.problems[:REPORT_ROWS]]))
+    if batch.events:
+        out.append(html.Div(className="pm-import-actions", children=[
+            html.Button(t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0),
+            html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0)]))
+    return out
+
+
+def _commit_events(path, partial: bool, lang: str):
+    t = translator(lang)
+    batch = read_police_events(path)
+    if batch.problems and not partial:
+        return alert(lang, t("import.nothing_written", count=len(batch.problems)))
+    with request_store() as store:
+        new, already = store.write_police_events(batch.events)
+    return [html.H2(t("import.done")), html.P(t("import.events_written", new=new, already=already))]
 
 
 def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str, str]] | None = None) -> list:

@@ -8,6 +8,8 @@ import dash
 from dash import dcc, html
 
 from geodata.errors import PledgemapError
+from geodata.model import Pledge
+from geodata.police_events import events_by_month
 from geodata.progress import pledge_progress
 
 from ..components import alert, demo_banner, header, progress_cards
@@ -31,6 +33,8 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             chosen = next((p for p in pledges if p.id == pledge), pledges[-1] if pledges else None)
             progress = pledge_progress(store, chosen, dt.date.today()) if chosen else []
             has_demo = any(store.counts(chosen.id, demo_only=True).values()) if chosen else False
+            events = store.read_police_events(chosen.municipality.code, chosen.period.start,
+                                              chosen.period.end) if chosen else None
     except PledgemapError as exc:
         return html.Div([header(lang, "/pledge", query), html.Main(alert(lang, str(exc)), id="main")],
                         className="pm-page")
@@ -79,6 +83,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         html.Ul([html.Li(g.text) for g in chosen.goals]),
         html.H2(t("pledge.follow_up")),
         html.Ul(follow),
+        *police_events_section(t, chosen, events),
         *[x for x in signed if x is not None],
         *contact,
         html.P(t("pledge.source", source=chosen.source), className="pm-source") if chosen.source else None,
@@ -87,3 +92,20 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     body = [demo_banner(lang) if has_demo else None, others, document]
     return html.Div([header(lang, "/pledge", query), html.Main([b for b in body if b is not None], id="main",
                                                                 lang=lang)], className="pm-page")
+
+
+def police_events_section(t, pledge: Pledge, events) -> list:
+    """The police's published events in the municipality during the period, per month: context, not evidence."""
+    if events is None or events.empty:
+        return []
+    months = events_by_month(events)
+    return [
+        html.H2(t("events.heading", municipality=pledge.municipality.name)),
+        html.P(t("events.note"), className="pm-source"),
+        html.Table(className="pm-records", children=[
+            html.Thead(html.Tr([html.Th(t("events.month"), scope="col"), html.Th(t("events.count"), scope="col"),
+                                html.Th(t("events.types"), scope="col")])),
+            html.Tbody([html.Tr([html.Td(m.month), html.Td(str(m.total)),
+                                 html.Td(", ".join(f"{kind} ({n})" for kind, n in m.top_types))]) for m in months]),
+        ]),
+    ]
