@@ -68,8 +68,18 @@ class Block(TextBlock):
 
 
 def layout(text: str) -> list[Block]:
-    """The text as blocks (see :func:`~geodata.swedish_text.text_blocks`), each still in the "intro" section."""
-    return [Block(b.kind, b.text) for b in text_blocks(text)]
+    """The text as blocks (see :func:`~geodata.swedish_text.text_blocks`), each still in the "intro" section.
+
+    A short line right after a lead ending in a colon ("Det här ska vi åstadkomma:") looks like a
+    heading but is what the lead introduces, so it is read as text.
+    """
+    blocks: list[Block] = []
+    for b in text_blocks(text):
+        kind = b.kind
+        if kind == "heading" and blocks and blocks[-1].is_lead:
+            kind = "text"
+        blocks.append(Block(kind, b.text))
+    return blocks
 
 
 # --- parties ----------------------------------------------------------------------------------------------

@@ -107,3 +107,44 @@ def test_export_formats_from_the_command_line(demo_copy, tmp_path, capsys):
                  "--public", "--tiles", "none"]) == 0
     html = (tmp_path / "m.html").read_text()
     assert "<html" in html and 'src="http' not in html
+
+
+PLEDGE_TEXT = """Medborgarlöfte Härryda 2025
+Härryda kommun och lokalpolisområde Mölndal
+Period: 1 mars 2025 – 28 februari 2026
+
+Fokus: Trygghet kring pendelparkeringen i Mölnlycke
+
+Polisen lovar att:
+- genomföra minst sex riktade insatser vid pendelparkeringen
+
+Kommunen lovar att:
+- se över belysningen vid pendelparkeringen
+
+Det här ska vi åstadkomma:
+Ökad trygghet för resenärer
+"""
+
+
+def test_pledge_parse_then_add_after_review(tmp_path, capsys):
+    text = tmp_path / "harryda.txt"
+    text.write_bytes(PLEDGE_TEXT.encode("cp1252"))
+    assert main(["pledge", "parse", str(text)]) == 0
+    captured = capsys.readouterr()
+    draft = __import__("json").loads(captured.out)
+    assert draft["municipality"] == {"name": "Härryda", "code": "1401"}
+    assert draft["period"] == {"start": "2025-03-01", "end": "2026-02-28"}
+    assert [p["target"] for p in draft["promises"]] == [6, None]
+    assert "not found in the text: signatories" in captured.err
+
+    document = tmp_path / "harryda.yaml"
+    assert main(["pledge", "parse", str(text), "--as-pledge", "--format", "yaml", "--output", str(document)]) == 0
+    data = tmp_path / "store.gpkg"
+    GeoPackageStore.create(data).close()
+    assert main(["pledge", "add", "--data", str(data), str(document)]) == 0
+    assert "Saved pledge harryda-2025" in capsys.readouterr().out
+    assert main(["pledge", "add", "--data", str(data), str(document)]) == 1
+    assert "already stored; use --replace" in capsys.readouterr().err
+    document.write_text(document.read_text(encoding="utf-8").replace("focus:", "fokus:"), encoding="utf-8")
+    assert main(["pledge", "add", "--data", str(data), str(document), "--replace"]) == 1
+    assert "field 'fokus': is not a field of a pledge" in capsys.readouterr().err
