@@ -9,12 +9,15 @@ valid row (the rejected ones come back as a file to fix) or nothing at all.
 from __future__ import annotations
 
 import dash
+import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from geodata.columns import ColumnMapping, map_choice
 from geodata.errors import PledgemapError, ValidationError
 from geodata.importer import ImportPlan, commit_import, plan_file
 from geodata.layers import LAYERS
+from geodata.model import pledge_from_dict
+from geodata.pledge_text import parse_pledge_text
 from geodata.police_events import EventBatch, looks_like_police_events, read_police_events
 from geodata.readers import ImportLimits
 
@@ -50,6 +53,13 @@ class ID:
     answers = "im-answers"  # the answers given so far, kept while the questions re-render
     answer = "im-answer"  # pattern: {"type": answer, "field": ..., "text": ...}
     column = "im-column"  # pattern: {"type": column, "field": ...}
+    text = "im-pledge-text"
+    parse = "im-parse"
+    draft = "im-draft"
+    draft_download = "im-draft-download"
+    draft_yaml = "im-draft-yaml"
+    save_pledge = "im-save-pledge"
+    saved = "im-saved"
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:
@@ -101,6 +111,16 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             ]),
             html.Section(id=ID.report, className="pm-panel", **{"aria-live": "polite"}),
             html.Section(id=ID.result, className="pm-panel", role="status"),
+            html.Section(className="pm-panel", children=[
+                html.H2(t("draft.heading")),
+                html.P(t("draft.intro")),
+                html.Label(t("draft.label"), htmlFor=ID.text, className="pm-label"),
+                dcc.Textarea(id=ID.text, className="pm-textarea", rows=12),
+                html.Button(t("draft.parse"), id=ID.parse, className="pm-button pm-primary", n_clicks=0),
+                html.Div(id=ID.draft, **{"aria-live": "polite"}),
+                dcc.Download(id=ID.draft_download),
+                dcc.Store(id=ID.draft_yaml),
+            ]),
         ]),
     ])
 
@@ -333,3 +353,85 @@ def _problem_table(plan: ImportPlan, t) -> html.Div | None:
         html.P(t("import.more_problems", count=len(lines) - REPORT_ROWS), className="pm-hint")
         if len(lines) > REPORT_ROWS else None,
     ])
+
+
+@callback(Output(ID.draft, "children"), Output(ID.draft_yaml, "data"),
+          Input(ID.parse, "n_clicks"), State(ID.text, "value"), State(ID.lang, "data"), prevent_initial_call=True)
+def parse_text(_clicks, text, lang):
+    """The pasted text as a draft pledge: what was found, what was not, and the draft to download or save."""
+    t = translator(lang)
+    if not (text or "").strip():
+        return alert(lang, t("draft.empty")), None
+    parsed = parse_pledge_text(text)
+    data = parsed.to_dict()
+    document = None
+    if parsed.complete:
+        document = yaml.safe_dump(parsed.to_pledge_dict(), allow_unicode=True, sort_keys=False, width=100)
+    else:
+        document = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    partners = {p["id"]: p["short_name"] or p["name"] for p in data["partners"]}
+    period = data["period"]
+    facts = [
+        (t("draft.title"), data["title"]),
+        (t("pledge.municipality"), f"{data['municipality']['name']} ({data['municipality']['code'] or '?'})"
+         if data["municipality"] else None),
+        (t("pledge.police_area"), data["police_area"]["name"] if data["police_area"] else None),
+        (t("pledge.period"), f"{period['start']} – {period['end']}" if period else None),
+        (t("pledge.focus"), data["focus"]),
+        (t("pledge.partners"), ", ".join(partners.values()) or None),
+    ]
+    missing_text = t("draft.not_found")
+    rows = [html.Tr([html.Td(p["text"]), html.Td(", ".join(partners.get(x, x) for x in p["parties"]) or missing_text),
+                     html.Td(t(f"promise_kind.{p['kind']}") if p["kind"] else missing_text),
+                     html.Td("" if p["target"] is None else str(p["target"]))]) for p in data["promises"]]
+    out = [
+        html.H3(t("draft.result")),
+        html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value or missing_text))],
+                className="pm-facts"),
+        html.Table(className="pm-records", children=[
+            html.Caption(t("draft.promises", count=len(rows))),
+            html.Thead(html.Tr([html.Th(t(k), scope="col") for k in
+                                ("draft.promise", "pledge.responsible", "draft.kind", "draft.target")])),
+            html.Tbody(rows)]),
+        html.H4(t("pledge.goals")), html.Ul([html.Li(g) for g in data["goals"]] or [html.Li(missing_text)]),
+    ]
+    if data["missing"]:
+        out.append(html.P([html.Strong(t("draft.missing") + ": "), ", ".join(data["missing"])]))
+    if data["warnings"]:
+        out.append(html.Ul([html.Li(w) for w in data["warnings"]], className="pm-hint"))
+    out.append(html.Div(className="pm-import-actions", children=[
+        html.Button(t("draft.download"), id=ID.draft_download + "-button", className="pm-button", n_clicks=0),
+        html.Button(t("draft.save"), id=ID.save_pledge, className="pm-button pm-primary", n_clicks=0,
+                    disabled=not parsed.complete),
+        html.P(t("draft.save_hint") if parsed.complete else t("draft.incomplete"), className="pm-hint"),
+    ]))
+    out.append(html.Div(id=ID.saved, role="status"))
+    return out, {"yaml": document, "complete": parsed.complete,
+                 "name": (parsed.to_pledge_dict()["id"] if parsed.complete else "utkast") + ".yaml"}
+
+
+@callback(Output(ID.draft_download, "data"), Input(ID.draft_download + "-button", "n_clicks"),
+          State(ID.draft_yaml, "data"), prevent_initial_call=True)
+def download_draft(clicks, draft):
+    if not clicks or not draft:
+        return dash.no_update
+    return dcc.send_string(draft["yaml"], draft["name"])
+
+
+@callback(Output(ID.saved, "children"), Input(ID.save_pledge, "n_clicks"), State(ID.text, "value"),
+          State(ID.lang, "data"), prevent_initial_call=True)
+def save_pledge(clicks, text, lang):
+    """Save the draft as a new pledge; parsed again from the text on the server, never taken from the browser."""
+    if not clicks:
+        return dash.no_update
+    t = translator(lang)
+    try:
+        pledge = pledge_from_dict(parse_pledge_text(text or "").to_pledge_dict())
+        with request_store() as store:
+            if any(p.id == pledge.id for p in store.list_pledges()):
+                return alert(lang, t("draft.exists", id=pledge.id))
+            store.save_pledge(pledge)
+    except PledgemapError as exc:
+        return alert(lang, str(exc))
+    return html.P([t("draft.saved", title=pledge.title), " ",
+                   dcc.Link(t("draft.open"), href=f"/pledge?pledge={pledge.id}" + (f"&lang={lang}" if lang != "sv" else ""))])

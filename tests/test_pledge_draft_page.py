@@ -1,0 +1,54 @@
+"""The paste box on the import page, over HTTP: a pasted text becomes a draft; a complete draft can be saved once."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.settings import Settings
+from geodata.store import GeoPackageStore
+
+from dash_http import call_callback, make_client, texts
+from test_cli import PLEDGE_TEXT
+
+
+@pytest.fixture
+def client(demo_copy):
+    return make_client(Settings(data=demo_copy, tiles_url=None))
+
+
+def parse(client, text):
+    return call_callback(client, "im-draft.children", {"im-parse.n_clicks": 1},
+                         state={"im-pledge-text.value": text, "im-lang.data": "sv"})
+
+
+def save(client, text):
+    return call_callback(client, "im-saved.children", {"im-save-pledge.n_clicks": 1},
+                         state={"im-pledge-text.value": text, "im-lang.data": "sv"})
+
+
+def test_a_pasted_pledge_becomes_a_draft_that_can_be_saved_once(client, demo_copy):
+    response = parse(client, PLEDGE_TEXT)
+    shown = texts(response["im-draft"]["children"])
+    for expected in ("Härryda (1401)", "2025-03-01 – 2026-02-28", "genomföra minst sex riktade insatser vid "
+                     "pendelparkeringen", "6", "Ökad trygghet för resenärer", "Hittades inte i texten: "):
+        assert any(expected in s for s in shown), expected
+    draft = response["im-draft-yaml"]["data"]
+    assert draft["complete"] and draft["name"] == "harryda-2025.yaml" and "id: harryda-2025" in draft["yaml"]
+
+    assert "Sparat: Medborgarlöfte Härryda 2025." in texts(save(client, PLEDGE_TEXT)["im-saved"]["children"])
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.get_pledge("harryda-2025").municipality.code == "1401"
+    again = texts(save(client, PLEDGE_TEXT)["im-saved"]["children"])
+    assert any("finns redan; det skrivs inte över" in s for s in again)
+
+
+def test_an_incomplete_text_cannot_be_saved_and_says_what_is_missing(client, demo_copy):
+    text = "Medborgarlöfte\nPolisen lovar att:\n- vara synliga i centrum\n"
+    response = parse(client, text)
+    assert response["im-draft-yaml"]["data"]["complete"] is False
+    shown = " ".join(texts(response["im-draft"]["children"]))
+    assert "Hittades inte i texten: " in shown and "period" in shown
+    refused = " ".join(texts(save(client, text)["im-saved"]["children"]))
+    assert "was not found in the text" in refused
+    with GeoPackageStore.open(demo_copy) as store:
+        assert len(store.list_pledges()) == 2
