@@ -493,13 +493,10 @@ def _read_csv(path: Path, limits: ImportLimits) -> list[SourceTable]:
 
 
 def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> SourceTable:
-    """A delimited text as a table of strings; the delimiter (``;``, ``,`` or tab) is found from the header."""
-    lines = text.splitlines()
-    header_line = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_line is None:
+    """A delimited text as a table of strings; the delimiter (``;``, ``,`` or tab) is found from the first rows."""
+    if not text.strip():
         raise ImportFileError(f"{name}: the file has no header row; expected column names on the first line")
-    header = lines[header_line]
-    delimiter = max((";", ",", "\t"), key=lambda d: header.count(d))
+    delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     numbers: list[int] = []
@@ -533,6 +530,30 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
     table = SourceTable(name, "csv", None, frame, None, geometry_errors=errors)
     table.notes.append(f"{name}: columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
     return table
+
+
+def _delimiter(text: str, sample_rows: int = 50) -> str:
+    """The delimiter (``;``, ``,`` or tab) that splits the first rows into as many fields as the header names.
+
+    Swedish Excel writes ``;`` (the comma is the decimal sign), others ``,``;
+    a delimiter that splits a decimal comma or a text gives rows of another
+    width than the header and loses.
+    """
+    best, best_score = ";", (False, 0, 0.0)
+    for candidate in (";", ",", "\t"):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=candidate)
+        try:
+            rows = [r for _, r in zip(range(sample_rows + 1), (r for r in reader if any(c.strip() for c in r)))]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        same = sum(1 for r in rows[1:] if len(r) == width) / (len(rows) - 1) if len(rows) > 1 else 1.0
+        score = (same >= 0.9, width if same >= 0.9 else 0, same)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def _unique_columns(names: list[str], file_name: str) -> list[str]:

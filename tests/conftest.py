@@ -7,6 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# In CI the property tests run the same examples every time, so a landing never fails by chance;
+# on a developer's machine they explore new ones on every run.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 from geodata.demo import write_demo_store
 from geodata.model import pledge_from_dict
