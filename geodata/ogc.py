@@ -36,7 +36,7 @@ from shapely.geometry import box, mapping
 
 from .errors import NotFoundError, PledgemapError
 from .layers import LAYERS, STORAGE_CRS, Layer
-from .store.base import LayerQuery, Store
+from .store.base import LayerExtent, LayerQuery, Store
 from .validate import LOCAL_TZ
 
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
@@ -424,6 +424,11 @@ def _to_storage() -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(CRS84, STORAGE_CRS, always_xy=True)
 
 
+@lru_cache(maxsize=1)
+def _from_storage() -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(STORAGE_CRS, CRS84, always_xy=True)
+
+
 def _storage_envelope(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float] | None:
     """The EPSG:3006 envelope of a CRS84 box (clipped to Sweden's surroundings); None if it misses them."""
     area = pyproj.CRS.from_epsg(STORAGE_CRS).area_of_use.bounds
@@ -438,7 +443,7 @@ def _storage_envelope(bbox: tuple[float, float, float, float]) -> tuple[float, f
 
 def _collection(store: Store, spec: Layer, base_url: str, texts: Texts) -> dict[str, Any]:
     url = f"{base_url}/collections/{spec.name}"
-    records = store.read_layer(spec.name, readable_query(spec.name, LayerQuery()))
+    extent = store.extent(spec.name, readable_query(spec.name, LayerQuery()))
     document: dict[str, Any] = {
         "id": spec.name,
         "title": texts.layer_titles.get(spec.name, spec.name),
@@ -449,30 +454,26 @@ def _collection(store: Store, spec: Layer, base_url: str, texts: Texts) -> dict[
             _link(f"{url}/items", "items", GEOJSON_TYPE, "The collection's features"),
         ],
     }
-    if records["demo"].any():
+    if extent.demo:
         document["description"] = texts.demo_note
-    extent = _extent(records, spec)
-    if extent:
-        document["extent"] = extent
+    if extent.count:
+        document["extent"] = _extent(extent, spec)
     return document
 
 
-def _extent(records: gpd.GeoDataFrame, spec: Layer) -> dict[str, Any]:
-    """The spatial extent in CRS84 and the temporal extent of the time field, of the records given."""
-    if records.empty:
-        return {}
-    bounds = [round(float(v), DECIMALS) for v in records.geometry.to_crs(CRS84).total_bounds]
-    extent: dict[str, Any] = {"spatial": {"bbox": [bounds], "crs": CRS84}}
-    starts = records[spec.time_field].dropna()
-    ends = records[spec.end_field or spec.time_field].dropna()
-    if not starts.empty:
-        first, last = starts.min(), ends.max()
+def _extent(extent: LayerExtent, spec: Layer) -> dict[str, Any]:
+    """The spatial extent in CRS84 (a box holding every record) and the temporal extent of the time field."""
+    minx, miny, maxx, maxy = extent.bbox
+    box = _from_storage().transform_bounds(minx, miny, maxx, maxy, densify_pts=21)
+    result: dict[str, Any] = {"spatial": {"bbox": [[round(float(v), DECIMALS) for v in box]], "crs": CRS84}}
+    first, last = extent.first, extent.last
+    if first is not None and last is not None:
         if spec.field(spec.time_field).kind == "date":
             # A date is the whole day in Swedish time.
             first = dt.datetime.combine(first.date(), dt.time.min, tzinfo=LOCAL_TZ)
             last = dt.datetime.combine(last.date(), dt.time(23, 59, 59), tzinfo=LOCAL_TZ)
-        extent["temporal"] = {"interval": [[_rfc3339(first), _rfc3339(last)]], "trs": GREGORIAN}
-    return extent
+        result["temporal"] = {"interval": [[_rfc3339(first), _rfc3339(last)]], "trs": GREGORIAN}
+    return result
 
 
 def _features(records: gpd.GeoDataFrame, spec: Layer) -> list[dict[str, Any]]:

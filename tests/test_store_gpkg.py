@@ -282,3 +282,22 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
 def test_create_refuses_to_overwrite(store):
     with pytest.raises(StoreError, match="already exists"):
         GeoPackageStore.create(store.path)
+
+
+def test_extent_counts_and_bounds_without_reading(store):
+    from geodata.store import LayerExtent
+
+    assert store.extent("operations") == LayerExtent(0, 0, None)
+    store.write_batch("operations", frame(operation(visibility="public", demo=True),
+                                          operation(starts_at="2024-06-01 09:00", ends_at="2024-06-02 11:00")))
+    everything = store.extent("operations")
+    records = store.read_layer("operations")
+    assert (everything.count, everything.demo) == (2, 1)
+    # SQLite's R*Tree keeps 32-bit floats rounded outwards: the box holds every record, within a metre.
+    minx, miny, maxx, maxy = records.total_bounds
+    assert everything.bbox[0] <= minx and everything.bbox[1] <= miny
+    assert everything.bbox[2] >= maxx and everything.bbox[3] >= maxy
+    assert everything.bbox == pytest.approx((minx, miny, maxx, maxy), abs=1.0)
+    assert everything.first == records["starts_at"].min() and everything.last == records["ends_at"].max()
+    public = store.extent("operations", LayerQuery.build({"visibility": ["public"]}))
+    assert (public.count, public.demo, public.last.day) == (1, 1, 10)

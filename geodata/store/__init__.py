@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import LayerQuery, Store
+from .base import LayerExtent, LayerQuery, Store
 from .gpkg import GeoPackageStore, migrate
 
-__all__ = ["GeoPackageStore", "LayerQuery", "Store", "migrate", "open_store"]
+__all__ = ["GeoPackageStore", "LayerExtent", "LayerQuery", "Store", "migrate", "open_store"]
 
 
 def open_store(location: str | Path) -> Store:

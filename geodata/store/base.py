@@ -56,6 +56,17 @@ class LayerQuery:
         return cls(values=pairs, **kwargs)
 
 
+@dataclass(frozen=True)
+class LayerExtent:
+    """How many records a query matches, how many are demo data, and where and when they lie."""
+
+    count: int
+    demo: int
+    bbox: tuple[float, float, float, float] | None  # EPSG:3006, None when nothing matches
+    first: Any = None  # earliest value of the layer's time field (date or UTC datetime)
+    last: Any = None  # latest value of its end field (or time field)
+
+
 class Store(ABC):
     """Pledges, promises and the three layers, read and written as whole, validated units."""
 
@@ -82,6 +93,10 @@ class Store(ABC):
     @abstractmethod
     def count(self, layer: str, query: LayerQuery | None = None) -> int:
         """How many records of ``layer`` match ``query``, without reading them."""
+
+    @abstractmethod
+    def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
+        """Count, demo count, bounding box and time span of the records ``query`` matches, without reading them."""
 
     @abstractmethod
     def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:

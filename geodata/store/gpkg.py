@@ -10,6 +10,7 @@ writers wait for each other instead of corrupting the file.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 import datetime as dt
 import json
 import sqlite3
@@ -27,7 +28,7 @@ from ..model import Pledge, pledge_from_dict
 from ..police_events import PoliceEvent
 from ..validate import LOCAL_TZ, validate_records
 from . import gpkg_format
-from .base import LayerQuery, Store
+from .base import LayerExtent, LayerQuery, Store
 from . import gpkg_schema
 from .gpkg_schema import META_TABLE, latest_version
 
@@ -276,6 +277,22 @@ class GeoPackageStore(Store):
             found.update(r[0] for r in self._conn.execute(
                 f'SELECT id FROM "{spec.name}" WHERE id IN ({",".join("?" * len(chunk))})', chunk))
         return found
+
+    def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
+        spec = get_layer(layer)
+        where, params = self._where(spec, replace(query or LayerQuery(), limit=None, offset=0))
+        end_field = spec.end_field or spec.time_field
+        count, demo, first, last = self._conn.execute(
+            f'SELECT count(*), coalesce(sum(demo), 0), min("{spec.time_field}"), max("{end_field}") '
+            f'FROM "{layer}" {where}', params).fetchone()
+        if not count:
+            return LayerExtent(0, 0, None)
+        # The spatial index holds each record's box already: the extent is read from it, not from the geometries.
+        bbox = self._conn.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{layer}_geom" '
+                                  f'WHERE id IN (SELECT fid FROM "{layer}" {where})', params).fetchone()
+        kind = spec.field(spec.time_field).kind
+        first, last = (_column_from_sql(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
+        return LayerExtent(int(count), int(demo), tuple(float(v) for v in bbox), first, last)
 
     def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:
         spec = get_layer(layer)
