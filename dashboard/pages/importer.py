@@ -139,6 +139,14 @@ def receive(contents, filename, lang):
     return token, html.P([t("import.received"), " ", html.Strong(filename)])
 
 
+def field_label(lang: str, field: str) -> str:
+    """A field's name as the interface says it ("Kategori"), or its code where the catalogue has none."""
+    words = catalogue(lang)
+    if field.startswith("check_"):
+        return words.get(f"check.{field.removeprefix('check_')}", field)
+    return words.get(f"field.{field}", field)
+
+
 def _defaults(pledge: str, promise: str) -> dict[str, str]:
     defaults = {}
     if pledge:
@@ -268,9 +276,9 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
         out.append(html.P(t("import.summary", rows=s["rows"], valid=s["valid"], rejected=s["rejected"],
                             duplicates=s["duplicates"], warnings=s["warnings"]), className="pm-import-summary"))
         out.extend(html.P(note, className="pm-hint") for note in plan.notes)
-        out.append(_mapping_table(plan, t, editable=len(plans) == 1))
+        out.append(_mapping_table(plan, lang, editable=len(plans) == 1))
         out.extend(_questions(plan, lang, answers))
-        out.append(_problem_table(plan, t))
+        out.append(_problem_table(plan, lang))
     if can_write:
         out.append(html.Div(className="pm-import-actions", children=[
             html.Button(t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0),
@@ -282,7 +290,8 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
     return out
 
 
-def _mapping_table(plan: ImportPlan, t, editable: bool) -> html.Div:
+def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
+    t = translator(lang)
     columns = list(plan.source.frame.columns)
     list_id = f"im-columns-{plan.layer.name}"
     rows = []
@@ -290,12 +299,14 @@ def _mapping_table(plan: ImportPlan, t, editable: bool) -> html.Div:
         current = plan.mapping.fields.get(field, "")
         if editable:
             # The label wraps the input: dcc.Input takes no aria-label, and a wrapping label names it as well.
-            cell = html.Label([html.Span(t("import.column_for", field=field), className="pm-visually-hidden"),
+            cell = html.Label([html.Span(t("import.column_for", field=field_label(lang, field)),
+                                         className="pm-visually-hidden"),
                                dcc.Input(id={"type": ID.column, "field": field}, value=current, list=list_id,
                                          debounce=True, className="pm-search")])
         else:
             cell = current
-        rows.append(html.Tr([html.Th(field, scope="row"), html.Td(cell)]))
+        rows.append(html.Tr([html.Th([field_label(lang, field), " ", html.Code(field, className="pm-code")], scope="row"),
+                             html.Td(cell)]))
     where = {"geometry": t("import.coords_geometry"), "wkt": f"WKT: {plan.mapping.x}", None: t("import.coords_none")}
     coordinates = where.get(plan.mapping.coordinates, f"{plan.mapping.coordinates}: {plan.mapping.y} / {plan.mapping.x}")
     return html.Details(open=True, children=[
@@ -324,7 +335,7 @@ def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) 
             group = FIELD_GROUPS.get(field, field)
             options = [{"label": words.get(f"{group}.{code}", code), "value": code} for code in (candidates or choices)]
             out.append(html.Fieldset(className="pm-question", children=[
-                html.Legend(t("import.question", field=field, text=text)),
+                html.Legend(t("import.question", field=field_label(lang, field).lower(), text=text)),
                 dcc.RadioItems(id={"type": ID.answer, "field": field, "text": text}, options=options,
                                value=answers.get(field, {}).get(text), className="pm-radios pm-inline"),
             ]))
@@ -333,7 +344,8 @@ def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) 
     return out
 
 
-def _problem_table(plan: ImportPlan, t) -> html.Div | None:
+def _problem_table(plan: ImportPlan, lang: str) -> html.Div | None:
+    t = translator(lang)
     lines = plan.report()
     if not lines:
         return None
@@ -348,7 +360,8 @@ def _problem_table(plan: ImportPlan, t) -> html.Div | None:
             html.Tbody([html.Tr([html.Td("–" if line["row"] is None else str(line["row"])),
                                  html.Td(status.get(line["status"], line["status"]),
                                          className=f"pm-import-{line['status']}"),
-                                 html.Td(line["field"]), html.Td(line["message"])]) for line in shown]),
+                                 html.Td(field_label(lang, line["field"])), html.Td(line["message"])])
+                        for line in shown]),
         ]),
         html.P(t("import.more_problems", count=len(lines) - REPORT_ROWS), className="pm-hint")
         if len(lines) > REPORT_ROWS else None,
