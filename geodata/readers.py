@@ -26,12 +26,18 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyproj
 import shapely
 from shapely.geometry import shape
 
 from .errors import ImportFileError
 
 FORMATS = ("gpkg", "geojson", "shapefile", "kml", "csv", "xlsx", "ogr")
+# First bytes of the other GDAL formats read (FlatGeobuf, GeoParquet): files that cannot point elsewhere.
+OGR_MAGIC = (b"fgb\x03", b"PAR1")
+GDAL_DRIVERS = {"GPKG", "FlatGeobuf", "Parquet", "ESRI Shapefile"}
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+SHAPEFILE_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,12 @@ def detect_format(path: Path, head: bytes) -> str:
     if suffix in (".xls",):
         raise ImportFileError(f"{path.name}: old Excel files (.xls) are not read; expected .xlsx "
                               "(in Excel: Spara som → Excel-arbetsbok) or CSV")
-    return "ogr"
+    if any(head.startswith(magic) for magic in OGR_MAGIC):
+        return "ogr"
+    # GDAL would open anything, including a VRT that reads other files on the server or the network:
+    # only the formats above, and the GDAL formats recognised by their first bytes, are read.
+    raise ImportFileError(f"{path.name}: the format is not one Pledgemap reads; expected GeoPackage, GeoJSON, "
+                          "zipped Shapefile, KML/KMZ, CSV, XLSX, FlatGeobuf or GeoParquet")
 
 
 def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list[SourceTable]:
@@ -199,7 +210,7 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
         wanted = {PurePosixPath(m.filename).with_suffix("").as_posix() for m in shapefiles}
         for info in members:
             stem = PurePosixPath(info.filename).with_suffix("").as_posix()
-            if info.is_dir() or stem not in wanted:
+            if info.is_dir() or stem not in wanted or PurePosixPath(info.filename).suffix.lower() not in SHAPEFILE_PARTS:
                 continue
             # Flattened names inside our own temporary directory: nothing is written elsewhere.
             target = Path(tmp) / stem.replace("/", "__")
@@ -207,6 +218,10 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
             target.write_bytes(_read_member(archive, info, path.name, limits))
         tables = []
         for shp in sorted(Path(tmp).glob("*.shp")):
+            with shp.open("rb") as handle:
+                if handle.read(4) != SHAPEFILE_MAGIC:
+                    raise ImportFileError(f"{path.name}: {shp.stem.replace('__', '/')}.shp is not a shapefile "
+                                          "(its first bytes do not match); expected the .shp of an ESRI Shapefile")
             if not shp.with_suffix(".dbf").exists() or not shp.with_suffix(".shx").exists():
                 raise ImportFileError(f"{path.name}: the shapefile {shp.stem.replace('__', '/')} lacks its .dbf or .shx "
                                       "part; expected all parts in the zip")
@@ -235,6 +250,9 @@ def _read_ogr(path: Path, limits: ImportLimits) -> list[SourceTable]:
 def _ogr_table(path: Path, layer: str | None, name: str, kind: str, limits: ImportLimits) -> SourceTable:
     try:
         info = pyogrio.read_info(path, layer=layer)
+        if info.get("driver") not in GDAL_DRIVERS:
+            raise ImportFileError(f"{name}: GDAL reads it as {info.get('driver')}, which Pledgemap does not import; "
+                                  "expected GeoPackage, zipped Shapefile, FlatGeobuf or GeoParquet")
         if info["features"] > limits.max_features:
             raise ImportFileError(f"{name}: layer {layer or path.stem} has {info['features']} features; expected at "
                                   f"most {limits.max_features} per import (split the file)")
@@ -338,12 +356,16 @@ def _geojson_crs(document: dict, name: str) -> str:
     member = document.get("crs")
     if not member:
         return "OGC:CRS84"
+    expected = '{"type": "name", "properties": {"name": "EPSG:3006"}} or no crs (WGS 84)'
     try:
-        crs_name = member["properties"]["name"]
+        crs_name = str(member["properties"]["name"])
+        pyproj.CRS.from_user_input(crs_name)
     except (KeyError, TypeError):
-        raise ImportFileError(f"{name}: the 'crs' member cannot be read; expected "
-                              '{"type": "name", "properties": {"name": "EPSG:3006"}} or no crs (WGS 84)') from None
-    return str(crs_name)
+        raise ImportFileError(f"{name}: the 'crs' member cannot be read; expected {expected}") from None
+    except pyproj.exceptions.CRSError:
+        raise ImportFileError(f"{name}: the 'crs' member names {crs_name!r}, which is not a coordinate system; "
+                              f"expected {expected}") from None
+    return crs_name
 
 
 # -- KML --------------------------------------------------------------------
@@ -354,7 +376,11 @@ KML_NS = "{http://www.opengis.net/kml/2.2}"
 def _read_kml(path: Path, limits: ImportLimits) -> list[SourceTable]:
     data = path.read_bytes()
     if data.startswith(b"PK"):  # KMZ: a zip whose main document is a .kml
-        with zipfile.ZipFile(path) as archive:
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise ImportFileError(f"{path.name}: not a readable KMZ (zip) archive ({exc})") from None
+        with archive:
             members = [m for m in check_zip(archive, path.name, limits) if m.filename.lower().endswith(".kml")]
             if not members:
                 raise ImportFileError(f"{path.name}: the KMZ holds no .kml document")
@@ -376,6 +402,7 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
     except ParseError as exc:
         raise ImportFileError(f"{name}: not well-formed XML ({exc}); expected a KML document") from None
     ns = KML_NS if root.tag.startswith(KML_NS) else ""
+    folder_of = {id(child): folder for folder in root.iter(f"{ns}Folder") for child in folder}
     rows, geometries, errors = [], [], {}
     for number, placemark in enumerate(root.iter(f"{ns}Placemark"), start=1):
         if number > limits.max_features:
@@ -389,9 +416,10 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
         # My Maps puts a short title in <name> and any detail in <description>: keep both as the description.
         if row.get("name"):
             row["description"] = " – ".join(filter(None, (row["name"], row.get("description"))))
-        folder = _kml_folder_of(root, placemark, ns)
-        if folder:
-            row["folder"] = folder
+        folder = folder_of.get(id(placemark))
+        name_element = folder.find(f"{ns}name") if folder is not None else None
+        if name_element is not None and name_element.text:
+            row["folder"] = name_element.text.strip()
         for data_el in placemark.iter(f"{ns}Data"):
             value = data_el.find(f"{ns}value")
             row[data_el.get("name", "")] = value.text.strip() if value is not None and value.text else None
@@ -400,20 +428,12 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
         rows.append(row)
         try:
             geometries.append(_kml_geometry(placemark, ns))
-        except ValueError as exc:
-            errors[number] = str(exc)
+        except (ValueError, shapely.errors.ShapelyError) as exc:
+            errors[number] = f"has a geometry that cannot be read ({exc})"
             geometries.append(None)
     frame = _object_frame(rows, pd.RangeIndex(1, len(rows) + 1))
     series = gpd.GeoSeries(geometries, index=frame.index, crs="OGC:CRS84")
     return SourceTable(name, "kml", None, frame, series, "utf-8", geometry_errors=errors)
-
-
-def _kml_folder_of(root, placemark, ns: str) -> str | None:
-    for folder in root.iter(f"{ns}Folder"):
-        if any(child is placemark for child in folder):
-            element = folder.find(f"{ns}name")
-            return element.text.strip() if element is not None and element.text else None
-    return None
 
 
 def _kml_coords(element, ns: str) -> list[tuple[float, float]]:
@@ -501,8 +521,10 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
     rows: list[list[str]] = []
     numbers: list[int] = []
     columns: list[str] | None = None
+    next_line = 1  # the line the next record starts on
     try:
         for record in reader:
+            start, next_line = next_line, reader.line_num + 1
             if columns is None:
                 if not any(cell.strip() for cell in record):
                     continue
@@ -514,7 +536,7 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
                 raise ImportFileError(f"{name}: more than {limits.max_features} rows; expected at most "
                                       f"{limits.max_features} per import (split the file)")
             rows.append(record)
-            numbers.append(reader.line_num)
+            numbers.append(start)
     except csv.Error as exc:
         raise ImportFileError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
     if columns is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -246,6 +247,17 @@ HOSTILE = {
     "not json": (lambda d: _write(d / "trasig.geojson", b'{"type": "FeatureCollection", "features": [}'),
                  "not valid JSON at line 1"),
     "fake xlsx": (lambda d: _write(d / "falsk.xlsx", b"just text"), "not a valid XLSX file"),
+    # A GDAL virtual file would read other files on the server (or the network) and show them.
+    "vrt": (lambda d: _write(d / "las.vrt", b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>CSV:/etc/passwd'
+                                            b"</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>"),
+            "the format is not one Pledgemap reads"),
+    "vrt inside a zipped shapefile": (lambda d: zip_with(d / "vrt.zip", {
+        "a.shp": b'<OGRVRTDataSource><OGRVRTLayer name="a"><SrcDataSource>CSV:/etc/passwd</SrcDataSource>'
+                 b"</OGRVRTLayer></OGRVRTDataSource>", "a.shx": b"x", "a.dbf": b"x"}), "a.shp is not a shapefile"),
+    "corrupt kmz": (lambda d: _write(d / "trasig.kmz", b"PK\x03\x04 not really a zip"), "not a readable KMZ"),
+    "unknown crs": (lambda d: _write(d / "crs.geojson", json.dumps({
+        "type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "foo"}}, "features": []}).encode()),
+        "names 'foo', which is not a coordinate system"),
     "old excel": (lambda d: _write(d / "gammal.xls", b"\xd0\xcf\x11\xe0 old"), "old Excel files"),
     "empty": (lambda d: _write(d / "tom.csv", b""), "the file is empty"),
 }
@@ -257,14 +269,18 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_hostile_files_are_refused_and_change_nothing(case, store, tmp_path):
+def test_hostile_files_are_refused_and_change_nothing(case, store, tmp_path, monkeypatch):
     make, message = HOSTILE[case]
     path = make(tmp_path)
+    scratch = tmp_path / "scratch"  # where the readers may unpack: it must be left empty
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     before = digest(store.path)
     with pytest.raises(ImportFileError, match=message):
         plan_file(store, path, "unsafe_places")
     assert digest(store.path) == before
-    assert not list(Path("/tmp").glob("evil*"))
+    assert list(scratch.iterdir()) == []
+    assert not list(tmp_path.parent.glob("**/evil*"))
 
 
 def test_size_and_feature_limits(store, tmp_path):
@@ -304,3 +320,25 @@ def test_the_layer_is_guessed_from_the_columns_or_must_be_chosen(store, tmp_path
     unclear = write_csv(tmp_path / "u.csv", [["namn", "N", "E"], ["x", *KINNA_NE]])
     with pytest.raises(ImportFileError, match="cannot tell which layer"):
         plan_import(store, unclear)
+
+
+def test_row_numbers_are_the_lines_records_start_on_even_after_a_cell_with_a_line_break(store, tmp_path):
+    path = tmp_path / "radbrytning.csv"
+    path.write_text('datum;kategori;källa;beskrivning;N;E\n'
+                    f'2024-03-05;Klotter;Enkät;"två\nrader";{KINNA_NE[0]};{KINNA_NE[1]}\n'
+                    f'5 mars;Klotter;Enkät;x;{KINNA_NE[0]};{KINNA_NE[1]}\n', encoding="utf-8")
+    plan = plan_import(store, path, "unsafe_places")
+    assert [o.row for o in plan.outcomes] == [2, 4]
+    assert plan.report()[0]["row"] == 4 and plan.report()[0]["field"] == "reported_on"
+
+
+def test_a_kml_line_with_one_point_is_one_rejected_row(store, tmp_path):
+    path = tmp_path / "linje.kml"
+    path.write_bytes(kml_document(
+        f"<Placemark><name>Ok</name><Point><coordinates>{KINNA[0]},{KINNA[1]}</coordinates></Point></Placemark>"
+        f"<Placemark><name>Linje</name><LineString><coordinates>{KINNA[0]},{KINNA[1]}</coordinates></LineString>"
+        "</Placemark>"))
+    plan = plan_import(store, path, "unsafe_places", defaults={"source": "tip", "category": "other",
+                                                               "reported_on": "2024-03-05"})
+    assert [o.status for o in plan.outcomes] == ["ok", "rejected"]
+    assert plan.outcomes[1].problems[0].message.startswith("has a geometry that cannot be read")
