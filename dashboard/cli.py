@@ -177,8 +177,7 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from geodata.columns import ColumnMapping, detect_mapping
-    from geodata.importer import commit_import, plan_file
+    from geodata.importer import commit_file, plan_file
     from geodata.store import open_store
 
     defaults = _pairs(args.set, "--set")
@@ -197,46 +196,33 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if looks_like_police_events(args.file):
         return _import_police_events(args)
+    if overrides and not args.layer:
+        raise PledgemapError("--map needs --layer: the mapping is for one layer")
     with open_store(args.data) as store:
-        mapping = None
-        if overrides:
-            from geodata.readers import read_source
-
-            tables = read_source(args.file)
-            table = next((t for t in tables if args.table in (None, t.layer)), tables[0])
-            if not args.layer:
-                raise PledgemapError("--map needs --layer: the mapping is for one layer")
-            mapping = detect_mapping(list(table.frame.columns), LAYERS[args.layer], table.geometry is not None,
-                                     table.frame.head(200))
-            mapping = ColumnMapping.from_dict({**mapping.to_dict(), "fields": {**mapping.fields, **overrides}})
-        plans = plan_file(store, args.file, args.layer, table=args.table, mapping=mapping, value_map=value_map,
-                          defaults=defaults, municipality_code=args.municipality, source_namespace=args.source)
-        failed = False
+        plans = plan_file(store, args.file, args.layer, table=args.table, value_map=value_map, defaults=defaults,
+                          municipality_code=args.municipality, source_namespace=args.source,
+                          mapping_overrides=overrides)
         for plan in plans:
             _print_plan(plan)
-            if args.dry_run:
-                continue
-            rejects = args.rejects or args.file.with_name(f"{args.file.stem}-avvisade")
-            if len(plans) > 1:
-                rejects = rejects.with_name(f"{rejects.name}-{plan.layer.name}")
-            try:
-                result = commit_import(store, plan, partial=args.partial, rejects_path=rejects)
-            except PledgemapError as exc:
-                print(f"pledgemap: {plan.layer.name}: {exc}".splitlines()[0], file=sys.stderr)
-                print("  (fix the rows above, answer unclear values with --map-value, or use --partial)",
-                      file=sys.stderr)
-                failed = True
-                continue
-            print(f"Wrote {len(result.written)} {plan.layer.name} records"
-                  + (f"; {result.duplicates} already stored, skipped" if result.duplicates else "")
-                  + (f"; {result.rejected} rejected rows saved to {result.rejects_file}" if result.rejects_file else ""))
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-    return 1 if failed else 0
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return 0
+        try:
+            results = commit_file(store, plans, partial=args.partial,
+                                  rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-avvisade"))
+        except PledgemapError as exc:
+            print(f"pledgemap: {exc}".splitlines()[0], file=sys.stderr)
+            print("  (fix the rows above, answer unclear values with --map-value, or use --partial)", file=sys.stderr)
+            return 1
+    for result in results:
+        print(f"Wrote {len(result.written)} {result.layer} records"
+              + (f"; {result.duplicates} already stored, skipped" if result.duplicates else "")
+              + (f"; {result.rejected} rejected rows saved to {result.rejects_file}" if result.rejects_file else ""))
+    return 0
 
 
 def _import_police_events(args: argparse.Namespace) -> int:
-    from geodata.police_events import read_police_events
+    from geodata.police_events import read_police_events, store_events
     from geodata.store import open_store
 
     batch = read_police_events(args.file)
@@ -248,12 +234,13 @@ def _import_police_events(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 0
-    if batch.problems and not args.partial:
-        print(f"pledgemap: police events: {len(batch.problems)} problems; nothing was written "
-              "(use --partial to store the events that could be read)", file=sys.stderr)
-        return 1
     with open_store(args.data) as store:
-        new, already = store.write_police_events(batch.events)
+        try:
+            new, already = store_events(store, batch, partial=args.partial)
+        except PledgemapError as exc:
+            print(f"pledgemap: police events: {exc}".splitlines()[0]
+                  + " (use --partial to store the events that could be read)", file=sys.stderr)
+            return 1
     print(f"Wrote {new} police events; {already} already stored, skipped")
     return 0
 
@@ -286,10 +273,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(args.data) as store:
         if args.format in PLEDGE_FORMATS + ("html",) and not args.pledge:
             raise PledgemapError(f"--format {args.format} exports one pledge; name it with --pledge")
-        if args.pledge:
-            store.get_pledge(args.pledge)  # a clear error for an unknown pledge
+        pledge = store.get_pledge(args.pledge) if args.pledge else None  # a clear error for an unknown pledge
         if args.format in PLEDGE_FORMATS:
-            args.output.write_text(pledge_document(store.get_pledge(args.pledge), args.format), encoding="utf-8")
+            args.output.write_text(pledge_document(pledge, args.format), encoding="utf-8")
             print(f"Wrote pledge {args.pledge} to {args.output}")
             return 0
         query = LayerQuery(pledge_id=args.pledge, start=args.start, end=args.end)

@@ -1,15 +1,17 @@
 """Files uploaded through the browser, kept on the server between the dry run and the import.
 
-An upload is saved under a random token in one folder of the system's
-temporary directory; callbacks pass the token, never a path, so a crafted
-request cannot point the importer at another file. Old uploads are removed
-as new ones arrive.
+An upload is saved under a random token in a folder of the system's
+temporary directory that only this user may enter; callbacks pass the
+token, never a path, so a crafted request cannot point the importer at
+another file. The upload and its rejected rows are removed once imported,
+and uploads never imported are removed after a day.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 import secrets
 import shutil
@@ -20,7 +22,15 @@ from pathlib import Path
 from geodata.errors import ImportFileError
 from geodata.readers import ImportLimits
 
-ROOT = Path(tempfile.gettempdir()) / "pledgemap-uploads"
+def _root() -> Path:
+    root = Path(tempfile.gettempdir()) / f"pledgemap-uploads-{os.getuid()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    info = root.lstat()
+    if root.is_symlink() or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise ImportFileError(f"{root} is not a private folder of this user; uploads are refused until it is "
+                              "removed")
+    return root
+
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
 
@@ -45,7 +55,7 @@ def save_upload(contents: str, filename: str, limits: ImportLimits = ImportLimit
         raise ImportFileError(f"{filename}: the upload is damaged; try again") from None
     _remove_old()
     token = secrets.token_urlsafe(24)
-    folder = ROOT / token
+    folder = _root() / token / "upload"
     folder.mkdir(parents=True, mode=0o700)
     (folder / _safe_name(filename)).write_bytes(raw)
     return token
@@ -53,19 +63,34 @@ def save_upload(contents: str, filename: str, limits: ImportLimits = ImportLimit
 
 def upload_path(token: str | None) -> Path:
     """The file saved under ``token``; raises :class:`ImportFileError` for an unknown or malformed token."""
-    if not token or not TOKEN.match(token):
-        raise ImportFileError("no file is uploaded; choose a file first")
-    files = list((ROOT / token).glob("*")) if (ROOT / token).is_dir() else []
+    folder = _folder(token) / "upload"
+    files = list(folder.iterdir()) if folder.is_dir() else []
     if len(files) != 1:
         raise ImportFileError("the uploaded file is no longer on the server; upload it again")
     return files[0]
 
 
+def rejects_folder(token: str | None) -> Path:
+    """Where the rejected rows of the upload under ``token`` are written (beside it, not in its folder)."""
+    folder = _folder(token) / "rejects"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def discard(token: str | None) -> None:
+    """Remove an upload and its rejected rows: they hold residents' data and are not kept once imported."""
+    shutil.rmtree(_folder(token), ignore_errors=True)
+
+
+def _folder(token: str | None) -> Path:
+    if not token or not TOKEN.match(token):
+        raise ImportFileError("no file is uploaded; choose a file first")
+    return _root() / token
+
+
 def _remove_old() -> None:
-    if not ROOT.is_dir():
-        return
     limit = time.time() - KEEP_SECONDS
-    for folder in ROOT.iterdir():
+    for folder in _root().iterdir():
         try:
             if folder.stat().st_mtime < limit:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -325,13 +325,28 @@ def _wkt_geometry(values: pd.Series) -> CoordinateResult:
     return CoordinateResult(series.set_crs("EPSG:3006" if metres else "OGC:CRS84"), errors, notes)
 
 
+# A text cell starting with one of these is a formula to Excel and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def quote_formula(value: Any) -> Any:
+    """Put a quote before text a spreadsheet would run as a formula, so it shows as the text it is.
+
+    >>> quote_formula("=SUMMA(A1)"), quote_formula("Mörk gång")
+    ("'=SUMMA(A1)", 'Mörk gång')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def unquote_formula(value: Any) -> Any:
     """Take off the quote an export put before text that a spreadsheet would run as a formula.
 
     >>> unquote_formula("'=SUMMA(A1)"), unquote_formula("'t is")
     ('=SUMMA(A1)', "'t is")
     """
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_START):
         return value[1:]
     return value
 

@@ -27,6 +27,7 @@ import pyogrio
 import shapely
 import yaml
 
+from .columns import quote_formula
 from .errors import PledgemapError
 from .layers import DISPLAY_CRS, LAYERS, SYSTEM_FIELDS, get_layer
 from .model import Pledge
@@ -35,8 +36,6 @@ from .validate import LOCAL_TZ, is_missing
 
 LAYER_FORMATS = ("gpkg", "geojson", "csv", "xlsx")
 PLEDGE_FORMATS = ("yaml", "json")
-# A text cell starting with one of these is a formula to Excel and LibreOffice.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -152,16 +151,10 @@ def table_rows(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return table
 
 
-def _safe_cell(value: Any) -> Any:
-    # Prefix a quote so Excel shows the text instead of running it; the importer takes it off again.
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _csv_text(name: str, frame: gpd.GeoDataFrame) -> str:
     buffer = io.StringIO()
-    table = table_rows(name, frame).map(_safe_cell)
+    # A quote before text Excel would run as a formula; the importer takes it off again.
+    table = table_rows(name, frame).map(quote_formula)
     table.to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return buffer.getvalue()
 
@@ -206,5 +199,3 @@ def pledge_document(pledge: Pledge, fmt: str) -> str:
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     raise PledgemapError(f"unknown pledge format {fmt!r}; expected one of: {', '.join(PLEDGE_FORMATS)}")
 
-
-SYSTEM_COLUMNS = tuple(f.name for f in SYSTEM_FIELDS)

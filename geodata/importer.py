@@ -29,7 +29,8 @@ import shapely
 from pyproj import CRS
 
 from .boundaries import municipality
-from .columns import ColumnMapping, coordinate_geometry, detect_mapping, map_choice, normalise_date, unquote_formula
+from .columns import (ColumnMapping, coordinate_geometry, detect_mapping, map_choice, normalise_date, quote_formula,
+                      unquote_formula)
 from .errors import ImportFileError, NotFoundError, Problem, ValidationError
 from .layers import LAYERS, STORAGE_CRS, Layer, get_layer
 from .readers import ImportLimits, SourceTable, read_source
@@ -104,7 +105,8 @@ class ImportResult:
 def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table: str | None = None,
               mapping: ColumnMapping | None = None, value_map: dict[str, dict[str, str]] | None = None,
               defaults: dict[str, Any] | None = None, municipality_code: str | None = None,
-              source_namespace: str | None = None, limits: ImportLimits = ImportLimits()) -> list[ImportPlan]:
+              source_namespace: str | None = None, mapping_overrides: dict[str, str] | None = None,
+              limits: ImportLimits = ImportLimits()) -> list[ImportPlan]:
     """Dry runs for the tables of the file at ``path`` that go into a layer.
 
     A file with tables named like the layers (a Pledgemap export) gives one
@@ -112,7 +114,8 @@ def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table
     planned into ``layer``, or into the layer its columns fit best.
     ``defaults`` fill empty fields (e.g. the pledge a safety walk belongs
     to); ``source_namespace`` names the source for its ids (default: the
-    file name without extension).
+    file name without extension); ``mapping_overrides`` (field → column)
+    change the detected mapping of a file with one table.
     """
     tables = [part for t in read_source(path, limits) for part in split_by_layer(t)]
     if table is not None:
@@ -129,9 +132,21 @@ def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table
     else:
         raise ImportFileError(f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); "
                               "choose one (--table)")
-    return [plan_table(store, source, layer_name, mapping=mapping, value_map=value_map, defaults=defaults,
-                       municipality_code=municipality_code, source_namespace=source_namespace)
-            for source, layer_name in pairs]
+    if mapping_overrides and len(pairs) > 1:
+        raise ImportFileError(f"{Path(path).name}: holds {len(pairs)} layers; a mapping applies to one (--table)")
+    plans = []
+    for source, layer_name in pairs:
+        table_mapping = mapping
+        if mapping_overrides:
+            spec = get_layer(layer_name)
+            table_mapping = mapping or detect_mapping(list(source.frame.columns), spec, source.geometry is not None,
+                                                      source.frame.head(200))
+            table_mapping = ColumnMapping.from_dict({**table_mapping.to_dict(),
+                                                     "fields": {**table_mapping.fields, **mapping_overrides}})
+        plans.append(plan_table(store, source, layer_name, mapping=table_mapping, value_map=value_map,
+                                defaults=defaults, municipality_code=municipality_code,
+                                source_namespace=source_namespace))
+    return plans
 
 
 def split_by_layer(source: SourceTable) -> list[SourceTable]:
@@ -400,41 +415,63 @@ def _warn_outside(plan: ImportPlan, geometry: gpd.GeoSeries) -> None:
 
 
 def commit_import(store: Store, plan: ImportPlan, *, partial: bool, rejects_path: str | Path | None = None) -> ImportResult:
-    """Write the plan's valid rows in one transaction.
+    """Write one plan's valid rows in one transaction (see :func:`commit_file`)."""
+    return commit_file(store, [plan], partial=partial, rejects_path=rejects_path)[0]
 
-    With ``partial`` the valid rows land and the rejected ones go to
-    ``rejects_path`` (their original columns plus a column saying what is
-    wrong, in a format the importer reads back); without it, nothing lands
-    if any row is rejected, and :class:`ValidationError` lists every problem.
-    Duplicates are skipped either way.
+
+def commit_file(store: Store, plans: list[ImportPlan], *, partial: bool,
+                rejects_path: str | Path | None = None) -> list[ImportResult]:
+    """Write the valid rows of every plan of a file in one transaction: all layers land or none do.
+
+    With ``partial`` the valid rows land and the rejected ones go to files
+    beside ``rejects_path`` (their original columns plus a column saying what
+    is wrong, in a format the importer reads back; one file per layer when
+    the file had several); without it, nothing lands if any row of any layer
+    is rejected, and :class:`ValidationError` lists every problem. Duplicates
+    are skipped either way.
     """
-    rejected = [o for o in plan.outcomes if o.status == "rejected"]
-    if plan.batch_problems:
-        raise ValidationError(plan.batch_problems)
-    if rejected and not partial:
-        raise ValidationError([p for o in rejected for p in o.problems])
-    rows = [o.row for o in plan.outcomes if o.status == "ok"]
-    batch = plan.records.loc[rows]
-    rejects_file = None
-    if rejected and rejects_path is not None:
-        rejects_file = write_rejects(plan, rejected, Path(rejects_path))
-    written = store.write_batch(plan.layer.name, batch) if rows else []
-    return ImportResult(plan.layer.name, written, len(rejected), plan.count("duplicate"), rejects_file)
+    problems = [p for plan in plans for p in plan.batch_problems]
+    if problems:
+        raise ValidationError(problems)
+    rejected = {id(plan): [o for o in plan.outcomes if o.status == "rejected"] for plan in plans}
+    if not partial and any(rejected.values()):
+        raise ValidationError([p for plan in plans for o in rejected[id(plan)] for p in o.problems])
+    batches: dict[str, gpd.GeoDataFrame] = {}
+    for plan in plans:
+        if plan.layer.name in batches:
+            raise ImportFileError(f"{plan.source.name}: two tables go into {plan.layer.name}; import them one by one")
+        batches[plan.layer.name] = plan.records.loc[[o.row for o in plan.outcomes if o.status == "ok"]]
+    written = store.write_batches(batches)
+    results = []
+    for plan in plans:
+        rejects_file = None
+        if rejected[id(plan)] and rejects_path is not None:
+            base = Path(rejects_path)
+            if len(plans) > 1:
+                base = base.with_name(f"{base.name}-{plan.layer.name}")
+            rejects_file = write_rejects(plan, rejected[id(plan)], base)
+        results.append(ImportResult(plan.layer.name, written[plan.layer.name], len(rejected[id(plan)]),
+                                    plan.count("duplicate"), rejects_file))
+    return results
 
 
-def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], path: Path) -> Path:
-    """The rejected rows with their original columns and what is wrong; CSV for tables, GeoJSON for geodata."""
+def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path) -> Path:
+    """The rejected rows with their original columns and what is wrong: CSV for tables, GeoJSON for geodata.
+
+    Written to ``base`` plus the format's extension (``vandring.2024-avvisade.csv``), never over an
+    existing file: a number is added instead.
+    """
     source = plan.source
     reasons = {o.row: "; ".join(f"{p.field}: {p.message}" for p in o.problems) for o in rejected}
     frame = source.frame.loc[list(reasons)].copy()
     frame[PROBLEM_COLUMN] = [reasons[row] for row in frame.index]
     if source.geometry is None:
-        path = path.with_suffix(".csv")
+        path = _free_name(base, ".csv")
         buffer = io.StringIO()
-        frame.to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
+        frame.map(quote_formula).to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")
         return path
-    path = path.with_suffix(".geojson")
+    path = _free_name(base, ".geojson")
     geometry = source.geometry.loc[frame.index]
     if geometry.crs is not None and not CRS.from_user_input(geometry.crs).equals(CRS.from_epsg(4326)):
         geometry = geometry.to_crs(4326)
@@ -445,6 +482,16 @@ def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], path: Path) -> P
                          "geometry": None if geom is None else shapely.geometry.mapping(geom)})
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1),
                     encoding="utf-8")
+    return path
+
+
+def _free_name(base: Path, extension: str) -> Path:
+    # with_name, not with_suffix: "vandring 5.3.2024-avvisade" must not lose ".2024-avvisade".
+    path = base.with_name(base.name + extension)
+    number = 2
+    while path.exists():
+        path = base.with_name(f"{base.name}-{number}{extension}")
+        number += 1
     return path
 
 

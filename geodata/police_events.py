@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ImportFileError, Problem
+from .errors import ImportFileError, Problem, ValidationError
 from .readers import ImportLimits, decode_text
 
 KEYS = ("id", "datetime", "name", "summary", "url", "type", "location")
@@ -188,6 +188,17 @@ def _event(item: dict[str, Any], label: str, problems: list[Problem]) -> PoliceE
         url = POLICE_SITE + url
     return PoliceEvent(item["id"], published, texts["name"], texts["type"], texts["summary"], url,
                        location["name"].strip(), municipality_of(texts["name"], location["name"]))
+
+
+def store_events(store, batch: EventBatch, *, partial: bool) -> tuple[int, int]:
+    """Store a batch's events once per id; returns (new, already stored).
+
+    Without ``partial`` nothing is stored if any event could not be read;
+    :class:`ValidationError` lists them.
+    """
+    if batch.problems and not partial:
+        raise ValidationError(batch.problems)
+    return store.write_police_events(batch.events)
 
 
 def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:

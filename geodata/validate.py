@@ -262,8 +262,10 @@ def _cross_field_problems(layer: Layer, label: str, row: dict[str, Any], known_l
     if layer.end_field and row.get(layer.end_field) and row.get(layer.time_field):
         start, end = row[layer.time_field], row[layer.end_field]
         if end < start:
-            found.append(Problem(label, layer.end_field, f"ends {end:%Y-%m-%d %H:%M} UTC before it starts "
-                                                         f"{start:%Y-%m-%d %H:%M} UTC; expected an end on or after the start"))
+            found.append(Problem(label, layer.end_field,
+                                 f"ends {end.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M} before it starts "
+                                 f"{start.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M} (Swedish time); "
+                                 "expected an end on or after the start"))
     if layer.name == "inventoried_sites" and row.get("status"):
         status = row["status"]
         if status != "flagged" and row.get("inspected_on") is None:

@@ -77,7 +77,7 @@ def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, ca
     assert "answer with --map-value 'category:Otryggt=CODE'" in out and "Dry run: nothing was written." in out
 
     assert main(args) == 1
-    assert "pledgemap: unsafe_places: 1 problem found; nothing was written" in capsys.readouterr().err
+    assert "pledgemap: 1 problem found; nothing was written" in capsys.readouterr().err
     with GeoPackageStore.open(demo_copy) as store:
         assert store.counts()["unsafe_places"] == before
 
@@ -148,3 +148,33 @@ def test_pledge_parse_then_add_after_review(tmp_path, capsys):
     document.write_text(document.read_text(encoding="utf-8").replace("focus:", "fokus:"), encoding="utf-8")
     assert main(["pledge", "add", "--data", str(data), str(document), "--replace"]) == 1
     assert "field 'fokus': is not a field of a pledge" in capsys.readouterr().err
+
+
+def test_a_file_with_several_layers_lands_whole_or_not_at_all(tmp_path, capsys):
+    import json
+
+    good_place = {"type": "Feature", "properties": {"layer": "unsafe_places", "reported_on": "2024-03-05",
+                                                    "category": "vandalism", "source": "tip"},
+                  "geometry": {"type": "Point", "coordinates": [12.694, 57.508]}}
+    backwards = {"type": "Feature", "properties": {"layer": "operations", "starts_at": "2024-05-10T22:00+02:00",
+                                                   "ends_at": "2024-05-10T18:00+02:00", "kind": "presence_patrol",
+                                                   "visibility": "public"},
+                 "geometry": {"type": "Point", "coordinates": [12.694, 57.508]}}
+    path = tmp_path / "vy.2024.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [good_place, backwards]}), encoding="utf-8")
+    data = tmp_path / "store.gpkg"
+    GeoPackageStore.create(data).close()
+
+    assert main(["import", "--data", str(data), str(path)]) == 1
+    assert "ends_at: ends 2024-05-10 18:00 before it starts 2024-05-10 22:00 (Swedish time)" in capsys.readouterr().out
+    with GeoPackageStore.open(data) as store:
+        assert store.counts() == {"unsafe_places": 0, "inventoried_sites": 0, "operations": 0}
+
+    assert main(["import", "--data", str(data), str(path), "--partial"]) == 0
+    out = capsys.readouterr().out
+    assert "Wrote 1 unsafe_places records" in out and "Wrote 0 operations records" in out
+    rejects = tmp_path / "vy.2024-avvisade-operations.geojson"  # the date in the name is kept
+    assert f"1 rejected rows saved to {rejects}" in out
+    assert json.loads(rejects.read_text())["features"][0]["properties"]["pledgemap_problem"].startswith("ends_at:")
+    with GeoPackageStore.open(data) as store:
+        assert store.counts()["unsafe_places"] == 1

@@ -74,7 +74,7 @@ def test_unknown_status():
 def test_end_before_start():
     problem = only_problem(OPERATIONS, operation(starts_at="2024-05-10 18:00", ends_at="2024-05-10 17:00"))
     assert problem.field == "ends_at"
-    assert "ends 2024-05-10 15:00 UTC before it starts 2024-05-10 16:00 UTC" in problem.message
+    assert "ends 2024-05-10 17:00 before it starts 2024-05-10 18:00 (Swedish time)" in problem.message
 
 
 def test_link_to_a_promise_that_does_not_exist():

@@ -8,23 +8,26 @@ valid row (the rejected ones come back as a file to fix) or nothing at all.
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import dash
 import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from geodata.columns import ColumnMapping, map_choice
+from geodata.columns import map_choice
 from geodata.errors import PledgemapError, ValidationError
-from geodata.importer import ImportPlan, commit_import, plan_file
+from geodata.importer import ImportPlan, commit_file, plan_file
 from geodata.layers import LAYERS
 from geodata.model import pledge_from_dict
 from geodata.pledge_text import parse_pledge_text
-from geodata.police_events import EventBatch, looks_like_police_events, read_police_events
+from geodata.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
 from geodata.readers import ImportLimits
 
 from ..components import alert, demo_banner, header
 from ..data import request_store
 from ..i18n import catalogue, language, translator
-from ..uploads import save_upload, upload_path
+from ..uploads import discard, rejects_folder, save_upload, upload_path
 
 dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap – Importera", order=4)
 
@@ -169,15 +172,8 @@ def _mapping_overrides(values, ids) -> dict[str, str]:
 
 
 def _plans(store, token, layer, pledge, promise, answers, column_values, column_ids) -> list[ImportPlan]:
-    path = upload_path(token)
-    plans = plan_file(store, path, layer or None, value_map=answers, defaults=_defaults(pledge, promise))
-    overrides = _mapping_overrides(column_values, column_ids)
-    if overrides and len(plans) == 1:
-        plan = plans[0]
-        mapping = ColumnMapping.from_dict({**plan.mapping.to_dict(), "fields": {**plan.mapping.fields, **overrides}})
-        plans = plan_file(store, path, plan.layer.name, mapping=mapping, value_map=answers,
-                          defaults=_defaults(pledge, promise))
-    return plans
+    return plan_file(store, upload_path(token), layer or None, value_map=answers, defaults=_defaults(pledge, promise),
+                     mapping_overrides=_mapping_overrides(column_values, column_ids))
 
 
 PLAN_INPUTS = (State(ID.token, "data"), State(ID.layer, "value"), State(ID.pledge, "value"),
@@ -211,30 +207,41 @@ def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_value
         return dash.no_update, dash.no_update, dash.no_update
     t = translator(lang)
     partial = ctx.triggered_id == ID.commit_valid
-    lines, download = [], None
+    download = None
     try:
-        if looks_like_police_events(upload_path(token)):
-            return _commit_events(upload_path(token), partial, lang), None, ""
+        path = upload_path(token)
+        if looks_like_police_events(path):
+            return _commit_events(path, token, partial, lang), None, ""
         with request_store() as store:
             # Planned again: the store may have changed since the dry run was shown.
             plans = _plans(store, token, layer, pledge, promise, _answers(answer_values, answer_ids, given),
                            column_values, column_ids)
-            rejects_folder = upload_path(token).parent
-            for plan in plans:
-                result = commit_import(store, plan, partial=partial,
-                                       rejects_path=rejects_folder / f"{upload_path(token).stem}-avvisade-{plan.layer.name}")
-                lines.append(html.Li(t("import.written", count=len(result.written), layer=t(f"layer.{plan.layer.name}"),
-                                       duplicates=result.duplicates, rejected=result.rejected)))
-                if result.rejects_file is not None:
-                    download = dcc.send_file(str(result.rejects_file))
+            results = commit_file(store, plans, partial=partial,
+                                  rejects_path=rejects_folder(token) / f"{path.stem}-avvisade")
+        files = [r.rejects_file for r in results if r.rejects_file is not None]
+        if len(files) == 1:
+            download = dcc.send_file(str(files[0]))
+        elif files:
+            download = dcc.send_bytes(_zipped(files), f"{path.stem}-avvisade.zip")
     except ValidationError as exc:
         return alert(lang, t("import.nothing_written", count=len(exc.problems))), None, dash.no_update
     except PledgemapError as exc:
         return alert(lang, str(exc)), None, dash.no_update
+    discard(token)  # the file and its rejects hold residents' data: not kept once imported
+    lines = [html.Li(t("import.written", count=len(r.written), layer=t(f"layer.{r.layer}"), duplicates=r.duplicates,
+                       rejected=r.rejected)) for r in results]
     done = [html.H2(t("import.done")), html.Ul(lines)]
     if download is not None:
         done.append(html.P(t("import.rejects_downloaded")))
     return done, download, ""
+
+
+def _zipped(files) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            archive.write(file, file.name)
+    return buffer.getvalue()
 
 
 def events_view(batch: EventBatch, lang: str) -> list:
@@ -253,13 +260,15 @@ def events_view(batch: EventBatch, lang: str) -> list:
     return out
 
 
-def _commit_events(path, partial: bool, lang: str):
+def _commit_events(path, token: str, partial: bool, lang: str):
     t = translator(lang)
     batch = read_police_events(path)
-    if batch.problems and not partial:
-        return alert(lang, t("import.nothing_written", count=len(batch.problems)))
-    with request_store() as store:
-        new, already = store.write_police_events(batch.events)
+    try:
+        with request_store() as store:
+            new, already = store_events(store, batch, partial=partial)
+    except ValidationError as exc:
+        return alert(lang, t("import.nothing_written", count=len(exc.problems)))
+    discard(token)
     return [html.H2(t("import.done")), html.P(t("import.events_written", new=new, already=already))]
 
 
@@ -377,11 +386,8 @@ def parse_text(_clicks, text, lang):
         return alert(lang, t("draft.empty")), None
     parsed = parse_pledge_text(text)
     data = parsed.to_dict()
-    document = None
-    if parsed.complete:
-        document = yaml.safe_dump(parsed.to_pledge_dict(), allow_unicode=True, sort_keys=False, width=100)
-    else:
-        document = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    pledge_data = parsed.to_pledge_dict() if parsed.complete else None
+    document = yaml.safe_dump(pledge_data or data, allow_unicode=True, sort_keys=False, width=100)
     partners = {p["id"]: p["short_name"] or p["name"] for p in data["partners"]}
     period = data["period"]
     facts = [
@@ -420,7 +426,7 @@ def parse_text(_clicks, text, lang):
     ]))
     out.append(html.Div(id=ID.saved, role="status"))
     return out, {"yaml": document, "complete": parsed.complete,
-                 "name": (parsed.to_pledge_dict()["id"] if parsed.complete else "utkast") + ".yaml"}
+                 "name": (pledge_data["id"] if pledge_data else "utkast") + ".yaml"}
 
 
 @callback(Output(ID.draft_download, "data"), Input(ID.draft_download + "-button", "n_clicks"),

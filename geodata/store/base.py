@@ -107,6 +107,10 @@ class Store(ABC):
         """Validate and insert ``records``; all land or none do. Returns the new ids."""
 
     @abstractmethod
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+        """Validate and insert records into several layers in one transaction: all land or none do."""
+
+    @abstractmethod
     def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int) -> dict[str, Any]:
         """Apply ``changes`` to one record if it is still at ``expected_version``.
 

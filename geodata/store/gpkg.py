@@ -250,25 +250,33 @@ class GeoPackageStore(Store):
         return [r[0] for r in self._conn.execute(f"SELECT id FROM {table}")]
 
     def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
-        spec = get_layer(layer)
+        return self.write_batches({layer: records})[layer]
+
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+        specs = {name: get_layer(name) for name in batches}
+        written: dict[str, list[str]] = {}
         with _transaction(self._conn) as conn:
-            batch = validate_records(spec, records, self._link_ids(spec))
-            if not batch.rows:
-                return []
-            taken = self._existing_ids(spec, [r["id"] for r in batch.rows])
-            if taken:
-                raise ValidationError([Problem(f"{layer} record with id {i}", "id", "is already stored; "
-                                               "expected a new id (use update_record to change a stored record)")
-                                       for i in sorted(taken)])
+            checked = {name: validate_records(spec, batches[name], self._link_ids(spec)) for name, spec in specs.items()}
+            problems = []
+            for name, batch in checked.items():
+                taken = self._existing_ids(specs[name], [r["id"] for r in batch.rows])
+                problems.extend(Problem(f"{name} record with id {i}", "id", "is already stored; expected a new id "
+                                        "(use update_record to change a stored record)") for i in sorted(taken))
+            if problems:
+                raise ValidationError(problems)
             now = dt.datetime.now(dt.timezone.utc)
-            fields = (*SYSTEM_FIELDS, *spec.fields)
-            names = ", ".join(f'"{f.name}"' for f in fields)
-            marks = ", ".join("?" * (len(fields) + 1))
-            blobs = gpkg_format.encode(batch.geometries, STORAGE_CRS)
-            conn.executemany(f'INSERT INTO "{layer}" (geom, {names}) VALUES ({marks})',
-                             (_insert_values(fields, row, blob, now) for blob, row in zip(blobs, batch.rows)))
-            self._touch(conn, layer, _utc_text(now))
-        return [r["id"] for r in batch.rows]
+            for name, batch in checked.items():
+                written[name] = [r["id"] for r in batch.rows]
+                if not batch.rows:
+                    continue
+                fields = (*SYSTEM_FIELDS, *specs[name].fields)
+                names = ", ".join(f'"{f.name}"' for f in fields)
+                marks = ", ".join("?" * (len(fields) + 1))
+                blobs = gpkg_format.encode(batch.geometries, STORAGE_CRS)
+                conn.executemany(f'INSERT INTO "{name}" (geom, {names}) VALUES ({marks})',
+                                 (_insert_values(fields, row, blob, now) for blob, row in zip(blobs, batch.rows)))
+                self._touch(conn, name, _utc_text(now))
+        return written
 
     def _existing_ids(self, spec: Layer, ids: list[str]) -> set[str]:
         found: set[str] = set()
