@@ -351,6 +351,12 @@ def unquote_formula(value: Any) -> Any:
     return value
 
 
+# A negation turns "offentlig" into its opposite: text holding one is never read as a code, only asked about.
+NEGATIONS = frozenset({"ej", "inte", "icke", "ingen", "inget", "inga", "utan", "aldrig", "not", "no", "non"})
+# Fields where a wrong guess exposes police data: only a whole value that is exactly a code's word counts.
+EXACT_ONLY = frozenset({"visibility"})
+
+
 @dataclass(frozen=True)
 class ChoiceMatch:
     """How a free-text value maps to a code: ``code`` if exactly one fits, else the candidates (maybe none)."""
@@ -367,6 +373,11 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
     'poor_lighting'
     >>> map_choice("category", ("drug_dealing", "poor_lighting"), "Mörkt och langning").candidates
     ('drug_dealing', 'poor_lighting')
+
+    A negation is never guessed through, and visibility takes only an exact word:
+
+    >>> [map_choice("visibility", ("internal", "public"), t).code for t in ("Offentlig", "Ej offentlig", "Öppen insats")]
+    ['public', None, None]
     """
     text = str(value).strip()
     if text in choices:
@@ -383,7 +394,11 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
                 hits.append(code)
                 break
     hits_t = tuple(hits)
-    return ChoiceMatch(text, hits_t[0] if len(hits_t) == 1 else None, hits_t)
+    negated = bool(NEGATIONS & set(normal.split()))
+    if field_name in EXACT_ONLY:
+        exact = [code for code in choices if normal in {_norm(w) for w in words.get(code, ())}]
+        return ChoiceMatch(text, exact[0] if len(exact) == 1 and not negated else None, hits_t)
+    return ChoiceMatch(text, hits_t[0] if len(hits_t) == 1 and not negated else None, hits_t)
 
 
 def normalise_date(value: Any) -> Any:

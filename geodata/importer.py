@@ -242,7 +242,7 @@ def plan_table(store: Store, source: SourceTable, layer: str, *, mapping: Column
             if isinstance(value, str) and value in texts:
                 problems = [p for p in problems if p.field != f_name]
                 candidates = texts[value]
-                hint = (f"could mean {' or '.join(candidates)}; choose one" if candidates
+                hint = (f"is not clear (perhaps {' or '.join(candidates)}); choose one" if candidates
                         else f"is not a known {f_name}; choose one of: {', '.join(spec.field(f_name).choices)}")
                 problems.append(Problem(label, f_name, f"{value!r} {hint}"))
         outcomes.append(RowOutcome(row, "rejected" if problems or batch_problems else "ok", problems))

@@ -108,7 +108,7 @@ def test_an_answer_for_an_unclear_value_resolves_it(store, tmp_path):
     path = write_csv(tmp_path / "vandring.csv", rows)
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
     assert plan.unresolved["category"] == {"Mörkt och langning": ("drug_dealing", "poor_lighting")}
-    assert "could mean drug_dealing or poor_lighting; choose one" in plan.report()[0]["message"]
+    assert "is not clear (perhaps drug_dealing or poor_lighting); choose one" in plan.report()[0]["message"]
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"},
                        value_map={"category": {"Mörkt och langning": "drug_dealing"}})
     assert plan.count("rejected") == 0
@@ -342,3 +342,20 @@ def test_a_kml_line_with_one_point_is_one_rejected_row(store, tmp_path):
                                                                "reported_on": "2024-03-05"})
     assert [o.status for o in plan.outcomes] == ["ok", "rejected"]
     assert plan.outcomes[1].problems[0].message.startswith("has a geometry that cannot be read")
+
+
+def test_a_negated_visibility_is_asked_never_guessed_public(store, tmp_path):
+    path = write_csv(tmp_path / "insatser.csv", [
+        ["Start", "Slut", "Insatstyp", "Synlighet", "N", "E"],
+        ["2024-05-10 18:00", "2024-05-10 22:00", "Riktad insats", "Ej offentlig", *KINNA_NE],
+        ["2024-05-11 18:00", "2024-05-11 22:00", "Riktad insats", "Offentlig", *KINNA_NE],
+        ["2024-05-12 18:00", "2024-05-12 22:00", "Riktad insats", "Öppen för alla?", *KINNA_NE],
+    ])
+    plan = plan_import(store, path, "operations")
+    assert [o.status for o in plan.outcomes] == ["rejected", "ok", "rejected"]
+    assert plan.unresolved["visibility"] == {"Ej offentlig": ("public",), "Öppen för alla?": ("public",)}
+    assert "'Ej offentlig' is not clear (perhaps public); choose one" in plan.outcomes[0].problems[0].message
+    answered = plan_import(store, path, "operations", value_map={"visibility": {"Ej offentlig": "internal",
+                                                                               "Öppen för alla?": "public"}})
+    commit_import(store, answered, partial=False)
+    assert sorted(store.read_layer("operations")["visibility"]) == ["internal", "public", "public"]

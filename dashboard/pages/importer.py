@@ -342,7 +342,9 @@ def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) 
                       if text not in texts})
         for text, candidates in texts.items():
             group = FIELD_GROUPS.get(field, field)
-            options = [{"label": words.get(f"{group}.{code}", code), "value": code} for code in (candidates or choices)]
+            # The likely codes first, then the rest: a negated text ("Ingen belysning") may mean any of them.
+            ordered = [*candidates, *(c for c in choices if c not in candidates)]
+            options = [{"label": words.get(f"{group}.{code}", code), "value": code} for code in ordered]
             out.append(html.Fieldset(className="pm-question", children=[
                 html.Legend(t("import.question", field=field_label(lang, field).lower(), text=text)),
                 dcc.RadioItems(id={"type": ID.answer, "field": field, "text": text}, options=options,
