@@ -46,6 +46,7 @@ from geodata.boundaries import municipality_geojson
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS
 from geodata.model import Pledge
 from geodata.progress import PromiseProgress, pledge_progress
+from geodata.access import readable_query
 from geodata.public import LOCAL_TIMEZONE, MIN_COUNT, PublicView, public_view
 from geodata.store.base import LayerQuery, Store
 
@@ -456,10 +457,7 @@ def _record_layers(fmap: folium.Map, store: Store, query: LayerQuery, words: _Wo
     t = words.t
     places = _to_display(store.read_layer("unsafe_places", query))
     sites = _to_display(store.read_layer("inventoried_sites", query))
-    operations = store.read_layer("operations", query)
-    if not include_internal:
-        operations = operations[operations["visibility"] == "public"]
-    operations = _to_display(operations)
+    operations = _to_display(store.read_layer("operations", readable_query("operations", query, include_internal)))
     demo = any(bool(f["demo"].any()) for f in (places, sites, operations) if not f.empty)
 
     # Added bottom to top: areas of operations under the sites, unsafe places on top where they can be clicked.

@@ -27,6 +27,7 @@ import pyogrio
 import shapely
 import yaml
 
+from .access import readable_query
 from .columns import quote_formula
 from .errors import PledgemapError
 from .layers import DISPLAY_CRS, LAYERS, SYSTEM_FIELDS, get_layer
@@ -51,14 +52,8 @@ def read_view(store: Store, queries: dict[str, LayerQuery | None], include_inter
     Internal police operations are left out unless ``include_internal``: the
     roles issue decides who may ask for them; until then only the CLI can.
     """
-    frames = {}
-    for name, query in queries.items():
-        spec = get_layer(name)
-        frame = store.read_layer(spec.name, query or LayerQuery())
-        if spec.name == "operations" and not include_internal:
-            frame = frame[frame["visibility"] != "internal"]
-        frames[spec.name] = frame
-    return frames
+    return {get_layer(name).name: store.read_layer(name, readable_query(name, query, include_internal))
+            for name, query in queries.items()}
 
 
 def export_layers(store: Store, path: str | Path, fmt: str, queries: dict[str, LayerQuery | None] | None = None,

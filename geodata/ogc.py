@@ -36,6 +36,7 @@ from shapely.geometry import box, mapping
 
 from .errors import NotFoundError, PledgemapError
 from .layers import LAYERS, STORAGE_CRS, Layer
+from .access import readable_query
 from .store.base import LayerExtent, LayerQuery, Store
 from .validate import LOCAL_TZ
 
@@ -95,23 +96,6 @@ class ItemsRequest:
     datetime: str | None = None
     limit: int = DEFAULT_LIMIT
     offset: int = 0
-
-
-def readable_query(layer: str, query: LayerQuery) -> LayerQuery:
-    """``query`` narrowed to the records the API may serve.
-
-    The one access rule of the API, applied wherever it reads (items, single
-    items, counts, extents): police-internal operations (``visibility`` =
-    ``internal``) are never served, since nobody signs in yet.
-    """
-    # The roles issue replaces this rule with one that takes the caller's role.
-    spec = _layer(layer)
-    if "visibility" not in spec.field_names:
-        return query
-    values = dict(query.values)
-    asked = values.get("visibility", ("public",))
-    values["visibility"] = tuple(v for v in asked if v == "public")
-    return replace(query, values=tuple(sorted(values.items())))
 
 
 # -- parameters -----------------------------------------------------------

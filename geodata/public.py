@@ -45,6 +45,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
+from .access import readable_query
 from .aggregate import representative_xy
 from .errors import Problem, ValidationError
 from .layers import STORAGE_CRS
@@ -350,7 +351,7 @@ def public_view(store: Store, query: LayerQuery | None = None, *, min_count: int
     _check_min_count(min_count)
     query = query or LayerQuery()
     places = store.read_layer("unsafe_places", query)
-    operations = store.read_layer("operations", query)
+    operations = store.read_layer("operations", readable_query("operations", query))
     sites = store.read_layer("inventoried_sites", query)
     demo = any(bool(frame["demo"].any()) for frame in (places, operations, sites)
                if "demo" in frame.columns and not frame.empty)

@@ -17,6 +17,7 @@ from shapely import wkt
 from shapely.geometry import Point, box, shape
 
 from geodata import ogc
+from geodata.access import readable_query
 from geodata.errors import NotFoundError
 from geodata.store import GeoPackageStore, LayerQuery
 
@@ -272,8 +273,8 @@ def test_internal_operations_are_never_served(store):
     assert extent["temporal"]["interval"] == [["2024-05-10T18:00:00+02:00", "2024-05-10T22:00:00+02:00"]]
 
     asked_for_internal = LayerQuery.build({"visibility": ["internal"]})
-    assert store.count("operations", ogc.readable_query("operations", asked_for_internal)) == 0
-    assert ogc.readable_query("unsafe_places", asked_for_internal) == asked_for_internal  # no visibility there
+    assert store.count("operations", readable_query("operations", asked_for_internal)) == 0
+    assert readable_query("unsafe_places", asked_for_internal) == asked_for_internal  # no visibility there
 
 
 # -- a real server and GDAL's OAPIF driver ----------------------------------
