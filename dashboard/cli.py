@@ -15,6 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.exporter import LAYER_FORMATS, PLEDGE_FORMATS
 from geodata.layers import LAYERS
@@ -128,7 +129,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from geodata.progress import pledge_progress
     from geodata.store import open_store
 
-    today = args.today or dt.date.today()
+    today = args.today or clock.today()
     with open_store(args.data) as store:
         pledges = store.list_pledges()
         print(f"Store {args.data} (schema version {store.schema_version()}): {len(pledges)} pledges")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from geodata import vocab
+from geodata.clock import LOCAL_TZ_NAME
 from geodata.layers import LAYERS
 from geodata.store import LayerQuery, Store
 
@@ -21,8 +22,8 @@ def find_record(store: Store, record_id: str) -> tuple[str, dict] | None:
 
 def _when(layer: str, record: dict) -> str:
     if layer == "operations":
-        start = record["starts_at"].tz_convert("Europe/Stockholm")
-        end = record["ends_at"].tz_convert("Europe/Stockholm")
+        start = record["starts_at"].tz_convert(LOCAL_TZ_NAME)
+        end = record["ends_at"].tz_convert(LOCAL_TZ_NAME)
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start.date() == end.date() else f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
     value = record["reported_on"] if layer == "unsafe_places" else record.get("inspected_on")
     return "" if value is None or value != value else f"{value:%Y-%m-%d}"

@@ -43,6 +43,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from geodata.boundaries import municipality_geojson
+from geodata import clock
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS
 from geodata.model import Pledge
 from geodata.progress import PromiseProgress, pledge_progress
@@ -172,7 +173,7 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
     lang = language(lang)
-    today = today or dt.date.today()
+    today = today or clock.today()
     pledge = store.get_pledge(pledge_id)
     query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
     progress = pledge_progress(store, pledge, today)

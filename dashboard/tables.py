@@ -13,6 +13,8 @@ from typing import Any, Callable
 import pandas as pd
 from dash import html
 
+from geodata.clock import LOCAL_TZ_NAME
+
 PAGE_SIZE = 25
 
 
@@ -28,7 +30,7 @@ def _date(value: Any) -> str:
 
 
 def _local_time(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else f"{value.tz_convert('Europe/Stockholm'):%Y-%m-%d %H:%M}"
+    return "" if value is None or pd.isna(value) else f"{value.tz_convert(LOCAL_TZ_NAME):%Y-%m-%d %H:%M}"
 
 
 def _text(value: Any) -> str:

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from .clock import LOCAL_TZ_NAME
 from .errors import ImportFileError, Problem, ValidationError
 from .readers import ImportLimits, decode_text
 
@@ -208,7 +209,7 @@ def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
     """
     if events.empty:
         return pd.DataFrame(columns=["municipality_code", "month", "type", "count"])
-    local = pd.to_datetime(events["published_at"], utc=True).dt.tz_convert("Europe/Stockholm")
+    local = pd.to_datetime(events["published_at"], utc=True).dt.tz_convert(LOCAL_TZ_NAME)
     frame = events.assign(month=local.dt.strftime("%Y-%m"))
     counts = frame.groupby(["municipality_code", "month", "type"], dropna=False).size().rename("count")
     return counts.reset_index().sort_values(["municipality_code", "month", "count"], ascending=[True, True, False],

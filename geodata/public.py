@@ -42,11 +42,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry import Polygon
 
 from .access import readable_query
 from .aggregate import representative_xy
+from .clock import LOCAL_TZ_NAME
 from .errors import Problem, ValidationError
 from .layers import STORAGE_CRS
 from .store.base import LayerQuery, Store
@@ -54,7 +54,7 @@ from .store.base import LayerQuery, Store
 MIN_COUNT = 5  # the smallest count of reports (or sites) a public hexagon may show
 PLACE_HEX_M = 250.0  # unsafe places: about 430 m corner to corner, 0.16 km²
 AREA_HEX_M = 2000.0  # operations and sites: about 3.5 km across, 10 km²
-LOCAL_TIMEZONE = "Europe/Stockholm"  # months are Swedish calendar months
+LOCAL_TIMEZONE = LOCAL_TZ_NAME  # months are Swedish calendar months
 
 SQRT3 = math.sqrt(3.0)
 FIXED_STATUSES = ("fixed", "verified")

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .clock import LOCAL_TZ_NAME
 from .layers import get_layer
 from .model import Period, Pledge, Promise
 from .progress import evidence_records
 from .store.base import Store
 
-LOCAL_TZ = "Europe/Stockholm"
+LOCAL_TZ = LOCAL_TZ_NAME
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import math
 import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import numpy as np
@@ -22,10 +21,10 @@ import shapely
 from pyproj import CRS
 
 from .boundaries import sweden_outline
+from .clock import LOCAL_TZ
 from .errors import Problem, ValidationError
 from .layers import STORAGE_CRS, Field, Layer
 
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 ACCEPTED_INPUT = ("id", "demo", "source_id")
 
 

@@ -17,7 +17,7 @@ from geodata.errors import ImportFileError, ValidationError
 from geodata.importer import PROBLEM_COLUMN, commit_import, plan_file, plan_import
 from geodata.readers import ImportLimits, read_source
 
-from builders import KINNA, frame, unsafe_place
+from builders import KINNA
 
 # SWEREF 99 TM of a place in Kinna (Mark), and one in Borås, north-east of Mark.
 KINNA_NE = (6376282, 361845)

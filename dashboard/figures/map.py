@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from geodata.clock import LOCAL_TZ_NAME
 from geodata.mapview import LayerView
 
 from .style import (BOUNDARY_COLOUR, CATEGORY_COLOURS, GRID_COLOURSCALE, HIGHLIGHT_COLOUR, OPERATION_COLOURS,
@@ -61,7 +62,7 @@ def _customdata(layer: str, frame, t: Callable[..., str]) -> list[list[str]]:
     else:
         heading = [t(f"operation_kind.{c}") for c in frame["kind"]]
         detail = [d if isinstance(d, str) else "" for d in frame["title"]]
-        when = frame["starts_at"].dt.tz_convert("Europe/Stockholm").dt.strftime("%Y-%m-%d %H:%M").tolist()
+        when = frame["starts_at"].dt.tz_convert(LOCAL_TZ_NAME).dt.strftime("%Y-%m-%d %H:%M").tolist()
     return [list(row) for row in zip(ids, heading, detail, when)]
 
 

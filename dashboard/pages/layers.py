@@ -17,7 +17,7 @@ from ..components import alert, demo_banner, header, pledge_picker, remember_vie
 from ..data import request_store, settings
 from ..details import record_details
 from ..figures.map import Basemap, map_figure
-from ..i18n import language, translator
+from ..i18n import translator
 from ..tables import layer_columns, page_of, pager, record_table, search, sort
 from ..table_state import TableState
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
+from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS
 from geodata.model import Pledge
@@ -172,7 +173,7 @@ def show_pledge(pledge_id: str, promise_id: str, lang: str):
     t = translator(lang)
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
-        progress = pledge_progress(store, pledge, dt.date.today())
+        progress = pledge_progress(store, pledge, clock.today())
         counts = store.counts(pledge.id)
     keep = promise_id if promise_id in {p.id for p in pledge.promises} else ""
     goals = [html.Li(g.text) for g in pledge.goals]
@@ -252,8 +253,8 @@ def update_timeline(pledge_id, promise_id, selected, lang):
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
         rows = pledge_timeline(store, pledge)
-        progress = pledge_progress(store, pledge, dt.date.today())
-    return timeline_figure(rows, progress, t, dt.date.today(), selected_promise=promise_id or None,
+        progress = pledge_progress(store, pledge, clock.today())
+    return timeline_figure(rows, progress, t, clock.today(), selected_promise=promise_id or None,
                            highlight=selected_ids(selected), view_key=pledge_id)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash
 from dash import dcc, html
 
+from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.model import Pledge
 from geodata.police_events import events_by_month
@@ -31,7 +30,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         with request_store() as store:
             pledges = store.list_pledges()
             chosen = next((p for p in pledges if p.id == pledge), pledges[-1] if pledges else None)
-            progress = pledge_progress(store, chosen, dt.date.today()) if chosen else []
+            progress = pledge_progress(store, chosen, clock.today()) if chosen else []
             has_demo = any(store.counts(chosen.id, demo_only=True).values()) if chosen else False
             events = store.read_police_events(chosen.municipality.code, chosen.period.start,
                                               chosen.period.end) if chosen else None

@@ -10,6 +10,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from geodata import vocab
+from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.worklist import OPEN_STATUSES, owners, worklist
 
@@ -96,7 +97,7 @@ def layout(pledge: str | None = None, owner: str | None = None, types: str | Non
 def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
     lang = language(lang)
     t = translator(lang)
-    today = dt.date.today()
+    today = clock.today()
     try:
         due_before = dt.date.fromisoformat(due) if due else None
     except ValueError:
