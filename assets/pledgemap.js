@@ -1,6 +1,24 @@
 /* Pledgemap's own browser code: keeping the address bar and the page links in step with the view. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     pledgemap: {
+        /* The map's background tiles are used only if one loads: plotly's map stops updating after a tile
+           error, so on a closed network the tiles stay off and the map draws on a plain background.
+           template: the tile URL template, or null when no tiles are configured.
+           Returns [checklist value, fieldset disabled, "unreachable" note hidden]. */
+        probe_tiles: function (template) {
+            if (!template) {
+                return [[], true, true];
+            }
+            const url = template.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0");
+            return new Promise(function (resolve) {
+                const image = new Image();
+                const unreachable = function () { resolve([[], true, false]); };
+                const timer = setTimeout(function () { image.src = ""; unreachable(); }, 4000);
+                image.onload = function () { clearTimeout(timer); resolve([["tiles"], false, true]); };
+                image.onerror = function () { clearTimeout(timer); unreachable(); };
+                image.src = url;
+            });
+        },
         /* query: the view's state as a query string (without "?"), computed on the server.
            The address is replaced, not pushed: the back button leaves the page, as users expect,
            and Dash's router does not re-render the page. */

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
-from geodata.model import Pledge
+from geodata.model import Pledge, Promise
 from geodata.progress import PromiseProgress
 
 from .i18n import translator
@@ -102,3 +102,15 @@ def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: 
         dcc.RadioItems(id=component_id, value=value, className="pm-radios",
                        options=[{"label": p.title, "value": p.id} for p in pledges]),
     ], className="pm-pledge-picker")
+
+
+def short_text(text: str, limit: int = 70) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def promise_label(promise: Promise, t) -> str:
+    """"Kind – text", or the text alone where it says no more than its kind ("Information till föräldrar")."""
+    kind = t(f"promise_kind.{promise.kind}")
+    text = short_text(promise.text)
+    return text if text.lower().startswith(kind.lower()) else f"{kind} – {text}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import http.server
 import re
+import threading
 
 import pytest
 
@@ -183,16 +186,69 @@ def test_the_app_makes_no_request_beyond_itself(server):
     assert console.errors == []
 
 
-def test_with_tiles_configured_but_unreachable_the_map_still_draws(tmp_path):
-    """Tiles are optional: when the tile server cannot be reached, boundary and data still draw."""
+def map_layers(page) -> list[str]:
+    return page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                         ".map(l => l.sourcetype + ':' + (l.type || ''))")
+
+
+def map_centre(page) -> dict:
+    return page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.center")
+
+
+def switch_to_molndal_and_wait(page):
+    before = map_centre(page)
+    page.get_by_label("Medborgarlöfte Mölndals stad 2018", exact=True).check()
+    page.wait_for_function("(lon) => document.querySelector('#ov-map .js-plotly-plot').layout.map.center.lon !== lon",
+                           arg=before["lon"], timeout=30_000)
+
+
+def test_with_tiles_configured_but_unreachable_the_map_still_draws_and_updates(tmp_path):
+    """On a closed network the tiles stay off: plotly's map stops updating after a tile error, so they are
+    used only once the browser has loaded one."""
     data = tmp_path / "tiles.gpkg"
     unreachable = "http://127.0.0.9:9/{z}/{x}/{y}.png"  # loopback, nothing listens: a closed network
     with serving(data, env={"PLEDGEMAP_TILES": unreachable}) as url, browser_page() as (page, _console):
         page.goto(url)
         wait_for_map(page)
+        page.locator("#ov-basemap-note").wait_for()  # "Kartbakgrunden kan inte nås härifrån"
         settle(page)
-        layers = page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
-                               ".map(l => l.sourcetype + ':' + (l.type || ''))")
-        assert "raster:" in layers and "geojson:line" in layers  # tiles under, the boundary drawn
+        assert "raster:" not in map_layers(page) and "geojson:line" in map_layers(page)
+        assert page.locator("#ov-basemap input").is_disabled() and not page.locator("#ov-basemap input").is_checked()
         assert map_point_count(page) > 0
+        switch_to_molndal_and_wait(page)  # the map follows the filters
         page.screenshot(path=SCREENSHOTS / "overview-tiles-unreachable.png")
+
+
+class _Tiles(http.server.BaseHTTPRequestHandler):
+    # A one-pixel PNG for every tile: a reachable tile server on loopback.
+    PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+        self.wfile.write(self.PNG)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_reachable_tiles_are_drawn_under_the_data_and_can_be_switched_off(tmp_path):
+    tiles = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Tiles)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    template = f"http://127.0.0.1:{tiles.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    try:
+        with serving(tmp_path / "t.gpkg", env={"PLEDGEMAP_TILES": template}) as url, browser_page() as (page, console):
+            page.goto(url)
+            wait_for_map(page)
+            page.wait_for_function("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                                   ".some(l => l.sourcetype === 'raster')", timeout=30_000)
+            assert page.locator("#ov-basemap input").is_checked() and page.locator("#ov-basemap-note").is_hidden()
+            switch_to_molndal_and_wait(page)
+            page.locator("#ov-basemap input").uncheck()
+            page.wait_for_function("() => !document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                                   ".some(l => l.sourcetype === 'raster')", timeout=30_000)
+        assert console.errors == []
+    finally:
+        tiles.shutdown()

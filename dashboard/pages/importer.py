@@ -24,7 +24,7 @@ from geodata.pledge_text import parse_pledge_text
 from geodata.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
 from geodata.readers import ImportLimits
 
-from ..components import alert, demo_banner, header
+from ..components import alert, demo_banner, header, promise_label
 from ..data import request_store
 from ..i18n import catalogue, language, translator
 from ..uploads import discard, rejects_folder, save_upload, upload_path
@@ -75,7 +75,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     except PledgemapError as exc:
         return html.Div([header(lang, "/import"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
     none = [{"label": t("import.link_none"), "value": ""}]
-    promises = [{"label": f"{p.title}: {promise.text[:70]}", "value": promise.id}
+    promises = [{"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
                 for p in pledges for promise in p.promises]
     return html.Div(className="pm-page", lang=lang, children=[
         header(lang, "/import"),

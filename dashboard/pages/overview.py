@@ -6,7 +6,7 @@ import datetime as dt
 from urllib.parse import parse_qsl
 
 import dash
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from geodata import clock
 from geodata.errors import PledgemapError
@@ -15,7 +15,7 @@ from geodata.model import Pledge
 from geodata.progress import pledge_progress
 from geodata.timeline import pledge_timeline
 
-from ..components import alert, demo_banner, header, pledge_picker, progress_cards, remember_view
+from ..components import alert, demo_banner, header, pledge_picker, progress_cards, promise_label, remember_view
 from ..data import request_store, settings
 from ..exports import FORMATS as EXPORT_FORMATS, export_view
 from ..i18n import language, translator
@@ -38,6 +38,9 @@ class ID:
     sources = "ov-sources"
     statuses = "ov-statuses"
     basemap = "ov-basemap"
+    basemap_box = "ov-basemap-box"
+    basemap_note = "ov-basemap-note"
+    tiles = "ov-tiles"
     map = "ov-map"
     timeline = "ov-timeline"
     cards = "ov-cards"
@@ -97,8 +100,14 @@ def layout(**query: str) -> html.Div:
                    state.categories),
         _checklist(t("filters.sources"), ID.sources, _options(t, "source", CHOICES["sources"]), state.sources),
         _checklist(t("filters.statuses"), ID.statuses, _options(t, "status", CHOICES["statuses"]), state.statuses),
-        _checklist(t("filters.basemap"), ID.basemap, [{"label": t("filters.basemap_on"), "value": "tiles"}],
-                   ("tiles",) if s.tiles_url else (), disabled=not s.tiles_url),
+        # Off until the browser has loaded one tile (probe_tiles in assets/pledgemap.js).
+        html.Fieldset([
+            html.Legend(t("filters.basemap")),
+            dcc.Checklist(id=ID.basemap, options=[{"label": t("filters.basemap_on"), "value": "tiles"}], value=[],
+                          className="pm-checks", inputClassName="pm-check-input", labelClassName="pm-check-label"),
+            html.P(t("filters.basemap_unreachable"), id=ID.basemap_note, className="pm-help", hidden=True),
+            dcc.Store(id=ID.tiles, data=s.tiles_url),
+        ], id=ID.basemap_box, disabled=True),
         html.Fieldset([
             html.Legend(t("export.heading")),
             dcc.RadioItems(id=ID.export_format, value="html", className="pm-radios",
@@ -149,11 +158,8 @@ def _checklist(legend: str, component_id: str, options: list[dict], value, disab
 
 def promise_options(pledge: Pledge, t) -> list[dict]:
     return [{"label": t("filters.all_promises"), "value": ""}] + [
-        {"label": t(f"promise_kind.{p.kind}") + " – " + _short(p.text), "value": p.id} for p in pledge.promises]
+        {"label": promise_label(p, t), "value": p.id} for p in pledge.promises]
 
-
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -205,6 +211,10 @@ def view_query(*values):
 
 
 remember_view(ID.query)
+
+clientside_callback(ClientsideFunction("pledgemap", "probe_tiles"),
+                    Output(ID.basemap, "value"), Output(ID.basemap_box, "disabled"), Output(ID.basemap_note, "hidden"),
+                    Input(ID.tiles, "data"))
 
 
 @callback(Output(ID.download, "data"), Output(ID.export_error, "children"),
