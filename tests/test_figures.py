@@ -115,6 +115,11 @@ def test_timeline_rows_events_target_pace_and_today(store):
     assert "2 av 4" in [a["text"] for a in data["layout"]["annotations"]]
     finished = figure_json(timeline_figure(rows, progress, t, today=dt.date(2026, 1, 1)))
     assert not finished["layout"].get("shapes")  # no today line far after the period
+    # Months named in Swedish, one tick a month over the year's period.
+    assert data["layout"]["xaxis"]["ticktext"][:5] == ["jan 2024", "feb", "mar", "apr", "maj"]
+    assert len(data["layout"]["xaxis"]["tickvals"]) == 12
+    english = figure_json(timeline_figure(rows, progress, translator("en"), today=dt.date(2024, 10, 1)))
+    assert english["layout"]["xaxis"]["ticktext"][4] == "May"
 
 
 def test_pace_dates_spread_evenly():

@@ -43,6 +43,27 @@ def pace_dates(start: dt.date, end: dt.date, target: int) -> list[dt.date]:
     return [start + dt.timedelta(days=round(days * (i + 1) / target) - 1) for i in range(target)]
 
 
+def month_ticks(starts: list[dt.date], ends: list[dt.date], t: Callable[..., str]) -> dict:
+    """Month ticks named in the interface's language ("maj 2021"): plotly would name them in English.
+
+    >>> ticks = month_ticks([dt.date(2021, 1, 1)], [dt.date(2021, 12, 31)], lambda key: key)
+    >>> ticks["ticktext"][:2], len(ticks["tickvals"])
+    (['month.1 2021', 'month.2'], 12)
+    """
+    if not starts:
+        return {"tickformat": "%Y-%m"}
+    first, last = min(starts), max(ends)
+    months = []
+    day = dt.date(first.year, first.month, 1)
+    while day <= last:
+        months.append(day)
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    step = 1 if len(months) <= 14 else 3 if len(months) <= 40 else 12
+    shown = months[::step]
+    text = [t(f"month.{m.month}") + (f" {m.year}" if i == 0 or m.month <= step else "") for i, m in enumerate(shown)]
+    return {"tickvals": [m.isoformat() for m in shown], "ticktext": text}
+
+
 def timeline_figure(rows: list[TimelineRow], progress: list[PromiseProgress], t: Callable[..., str],
                     today: dt.date, selected_promise: str | None = None,
                     highlight: set[str] | None = None, view_key: str = "") -> go.Figure:
@@ -96,7 +117,7 @@ def timeline_figure(rows: list[TimelineRow], progress: list[PromiseProgress], t:
     figure.update_layout(
         height=max(220, 70 * len(rows) + 80),
         margin=dict(l=10, r=110, t=30, b=40),
-        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", tickformat="%b %Y"),
+        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", **month_ticks(starts, ends, t)),
         yaxis=dict(autorange="reversed", automargin=True, fixedrange=True),
         plot_bgcolor="#ffffff",
         dragmode="select",
