@@ -8,6 +8,7 @@ import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
 from geodata.model import Pledge, Promise
+from geodata.store import Store
 from geodata.progress import PromiseProgress
 
 from .i18n import translator
@@ -47,8 +48,14 @@ def header(lang: str, path: str = "/", query: str = "") -> html.Header:
     )
 
 
-def demo_banner(lang: str) -> html.Div:
-    return html.Div(translator(lang)("demo.banner"), className="pm-demo-banner", role="note", id="demo-banner")
+def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.Div | None:
+    """The demo-data label, when the layers hold generated records; it says how many when real ones sit beside them."""
+    demo, total = sum(store.counts(pledge_id, demo_only=True).values()), sum(store.counts(pledge_id).values())
+    if not demo:
+        return None
+    t = translator(lang)
+    text = t("demo.banner") if demo == total else t("demo.banner_mixed", demo=demo, total=total)
+    return html.Div(text, className="pm-demo-banner", role="note", id="demo-banner")
 
 
 def alert(lang: str, message: str) -> html.Div:

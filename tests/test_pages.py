@@ -110,3 +110,16 @@ def test_pledge_page_shows_the_police_events_of_its_municipality_and_period(clie
     assert "2021-03" in shown and "3" in shown and "Narkotikabrott (2), Skadegörelse (1)" in shown
     assert "2022-03" not in shown and "Rån (1)" not in " ".join(shown)
     assert "Polisens publicerade händelser i Mölndal" not in texts(render_page(client, "/pledge", "?pledge=molndal-2018"))
+
+
+def test_the_demo_label_says_how_many_records_are_demo_once_real_ones_are_imported(client, demo_copy):
+    from builders import frame, unsafe_place
+
+    banner = [s for s in texts(render_page(client, "/")) if s.startswith("Demodata")]
+    assert banner and "genererade exempel" in banner[0] and " av " not in banner[0]
+    with GeoPackageStore.open(demo_copy) as store:
+        store.write_batch("unsafe_places", frame(unsafe_place(pledge_id="mark-2021", reported_on="2021-03-05")))
+        demo, total = sum(store.counts(demo_only=True).values()), sum(store.counts().values())
+    banner = [s for s in texts(render_page(client, "/")) if s.startswith("Demodata")]
+    assert banner == [f"Demodata: {demo} av {total} poster i lagren är genererade exempel, inte verkliga uppgifter; "
+                      "övriga är inlästa. Löftestexterna är de publicerade medborgarlöftena."]

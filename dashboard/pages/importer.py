@@ -71,7 +71,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     try:
         with request_store() as store:
             pledges = store.list_pledges()
-            has_demo = any(store.counts(demo_only=True).values())
+            banner = demo_banner(lang, store)
     except PledgemapError as exc:
         return html.Div([header(lang, "/import"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
     none = [{"label": t("import.link_none"), "value": ""}]
@@ -79,7 +79,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 for p in pledges for promise in p.promises]
     return html.Div(className="pm-page", lang=lang, children=[
         header(lang, "/import"),
-        demo_banner(lang) if has_demo else None,
+        banner,
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.token),
         dcc.Store(id=ID.answers, data={}),

@@ -44,7 +44,7 @@ def layout(**query: str) -> html.Div:
     try:
         with request_store() as store:
             pledges = store.list_pledges()
-            has_demo = any(store.counts(demo_only=True).values())
+            banner = demo_banner(lang, store)
     except PledgemapError as exc:
         return html.Div([header(lang, "/layers"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
     if not pledges:
@@ -61,7 +61,7 @@ def layout(**query: str) -> html.Div:
                   dcc.Input(id=ID.search, type="search", value=view.q, debounce=True, className="pm-search")]),
     ])
     body = [
-        demo_banner(lang) if has_demo else None,
+        banner,
         html.H1(t("nav.layers")),
         controls,
         html.Div(className="pm-split", children=[

@@ -68,7 +68,7 @@ def layout(**query: str) -> html.Div:
     try:
         with request_store() as store:
             pledges = store.list_pledges()
-            has_demo = any(store.counts(demo_only=True).values())
+            banner = demo_banner(lang, store)
     except PledgemapError as exc:
         return html.Div([header(lang, "/"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
     if not pledges:
@@ -120,7 +120,7 @@ def layout(**query: str) -> html.Div:
     ])
 
     body = [
-        demo_banner(lang) if has_demo else None,
+        banner,
         html.Div(className="pm-overview", children=[
             controls,
             html.Section(className="pm-main-column", **{"aria-label": t("overview.map_and_timeline")}, children=[

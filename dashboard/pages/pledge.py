@@ -31,7 +31,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             pledges = store.list_pledges()
             chosen = next((p for p in pledges if p.id == pledge), pledges[-1] if pledges else None)
             progress = pledge_progress(store, chosen, clock.today()) if chosen else []
-            has_demo = any(store.counts(chosen.id, demo_only=True).values()) if chosen else False
+            banner = demo_banner(lang, store, chosen.id) if chosen else None
             events = store.read_police_events(chosen.municipality.code, chosen.period.start,
                                               chosen.period.end) if chosen else None
     except PledgemapError as exc:
@@ -88,7 +88,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         html.P(t("pledge.source", source=chosen.source), className="pm-source") if chosen.source else None,
         dcc.Link(t("pledge.to_map"), href=f"/?{query}" if query else "/", className="pm-button-link"),
     ])
-    body = [demo_banner(lang) if has_demo else None, others, document]
+    body = [banner, others, document]
     return html.Div([header(lang, "/pledge", query), html.Main([b for b in body if b is not None], id="main",
                                                                 lang=lang)], className="pm-page")
 

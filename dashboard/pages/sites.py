@@ -51,7 +51,7 @@ def layout(pledge: str | None = None, owner: str | None = None, types: str | Non
             pledges = store.list_pledges()
             chosen = pledge if pledge in {p.id for p in pledges} else (pledges[-1].id if pledges else None)
             all_owners = owners(store, chosen)
-            has_demo = any(store.counts(demo_only=True).values())
+            banner = demo_banner(lang, store)
     except PledgemapError as exc:
         return html.Div([header(lang, "/sites"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
     if chosen is None:
@@ -77,7 +77,7 @@ def layout(pledge: str | None = None, owner: str | None = None, types: str | Non
                       value=["1"] if overdue == "1" else [], className="pm-checks"),
     ])
     body = [
-        demo_banner(lang) if has_demo else None,
+        banner,
         html.H1(t("nav.sites")),
         html.P(t("sites.help"), className="pm-help"),
         controls,
