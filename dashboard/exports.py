@@ -2,7 +2,8 @@
 
 Data formats go through :func:`geodata.exporter.export_layers` with the
 view's own queries (the same ones the map draws); the standalone map goes
-through :func:`dashboard.standalone.build_standalone_map`. Internal police
+through :func:`dashboard.standalone.build_standalone_map` with the pledge and
+the time range (its layers are toggled in the map itself). Internal police
 operations stay out of every download until sign-in and roles decide who may
 have them.
 """
@@ -13,6 +14,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from geodata.errors import NotFoundError
 from geodata.exporter import export_layers
 from geodata.settings import Settings
 from geodata.store import LayerQuery, Store
@@ -37,7 +39,13 @@ def export_view(store: Store, state: ViewState, fmt: str, settings: Settings,
     """The file for the view ``state`` in ``fmt``, and its download name."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    pledge = store.get_pledge(state.pledge) if state.pledge else store.list_pledges()[-1]
+    if state.pledge:
+        pledge = store.get_pledge(state.pledge)
+    else:
+        pledges = store.list_pledges()
+        if not pledges:
+            raise NotFoundError("the store holds no pledge to export; add one first")
+        pledge = pledges[-1]
     state = ViewState(**{**state.__dict__, "pledge": pledge.id})
     name = f"{pledge.id}{'-publik' if fmt == 'html_public' else ''}{FORMATS[fmt]}"
     if fmt.startswith("html"):

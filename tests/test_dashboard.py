@@ -211,3 +211,11 @@ def test_an_export_of_no_layers_is_one_clear_alert(client):
     sent = download(client, "gpkg", "pledge=mark-2021&layers=")
     assert sent["ov-download"]["data"] is None
     assert "choose at least one layer" in str(sent["ov-export-error"]["children"])
+
+
+def test_exporting_from_an_empty_store_is_one_clear_alert(tmp_path):
+    GeoPackageStore.create(tmp_path / "empty.gpkg").close()
+    client = make_client(Settings(data=tmp_path / "empty.gpkg", tiles_url=None))
+    sent = download(client, "gpkg", "")
+    assert sent["ov-download"]["data"] is None
+    assert "holds no pledge to export" in str(sent["ov-export-error"]["children"])
