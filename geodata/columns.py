@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .errors import Note, Problem
 from .layers import Layer
 from .validate import is_missing
 
@@ -266,8 +267,8 @@ def _share_in(values: np.ndarray, bounds: tuple[float, float]) -> float:
 @dataclass
 class CoordinateResult:
     geometry: gpd.GeoSeries
-    errors: dict[Any, str]
-    notes: list[str]
+    errors: dict[Any, Problem]  # per row, without its record label
+    notes: list[Note]
 
 
 def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> CoordinateResult:
@@ -280,48 +281,53 @@ def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> Coordina
     if mapping.coordinates == "wkt":
         return _wkt_geometry(frame[mapping.x])
     xs, ys = to_number(frame[mapping.x]), to_number(frame[mapping.y])
-    notes: list[str] = []
+    notes: list[Note] = []
     system = mapping.coordinates
     if system == "wgs84" and _share_in(ys, SWEREF_NORTH) > 0.5 and _share_in(xs, SWEREF_EAST) > 0.5:
         system = "sweref"
-        notes.append(f"the columns {mapping.y!r}/{mapping.x!r} hold SWEREF 99 TM values (metres), not degrees; "
-                     "they were read as SWEREF 99 TM north/east")
+        notes.append(Note(f"the columns {mapping.y!r}/{mapping.x!r} hold SWEREF 99 TM values (metres), not degrees; "
+                          "they were read as SWEREF 99 TM north/east", "metres_in_degree_columns",
+                          {"y": mapping.y, "x": mapping.x}))
     elif system == "sweref" and _share_in(ys, WGS_LAT) > 0.5 and _share_in(xs, WGS_LON) > 0.5:
         system = "wgs84"
-        notes.append(f"the columns {mapping.y!r}/{mapping.x!r} hold degrees, not metres; they were read as "
-                     "WGS 84 latitude/longitude")
-    errors: dict[Any, str] = {}
+        notes.append(Note(f"the columns {mapping.y!r}/{mapping.x!r} hold degrees, not metres; they were read as "
+                          "WGS 84 latitude/longitude", "degrees_in_metre_columns", {"y": mapping.y, "x": mapping.x}))
+    errors: dict[Any, Problem] = {}
     points = []
     for row, x, y, raw_x, raw_y in zip(frame.index, xs, ys, frame[mapping.x], frame[mapping.y]):
         if np.isfinite(x) and np.isfinite(y):
             points.append(gpd.points_from_xy([x], [y])[0])
             continue
         bad = [(c, v) for c, v, n in ((mapping.y, raw_y, y), (mapping.x, raw_x, x)) if not np.isfinite(n)]
-        errors[row] = "; ".join(f"column {c!r} is {'empty' if is_missing(v) else repr(v)}" for c, v in bad) + \
-            "; expected a number"
+        message = "; ".join(f"column {c!r} is {'empty' if is_missing(v) else repr(v)}" for c, v in bad)
+        errors[row] = Problem("", "geometry", message + "; expected a number", "coordinate_not_number",
+                              {"values": [(c, None if is_missing(v) else str(v)) for c, v in bad]})
         points.append(None)
     crs = "OGC:CRS84" if system == "wgs84" else "EPSG:3006"
     return CoordinateResult(gpd.GeoSeries(points, index=frame.index, crs=crs), errors, notes)
 
 
 def _wkt_geometry(values: pd.Series) -> CoordinateResult:
-    errors: dict[Any, str] = {}
+    errors: dict[Any, Problem] = {}
     geoms = []
     for row, text in values.items():
         if is_missing(text):
-            errors[row] = f"column {values.name!r} is empty; expected a geometry as WKT, such as POINT (12.69 57.51)"
+            errors[row] = Problem("", "geometry", f"column {values.name!r} is empty; expected a geometry as WKT, such as "
+                                  "POINT (12.69 57.51)", "wkt_unreadable", {"column": values.name})
             geoms.append(None)
             continue
         try:
             geoms.append(shapely.from_wkt(str(text)))
         except shapely.errors.ShapelyError as exc:
-            errors[row] = f"column {values.name!r} is not WKT ({exc}); expected e.g. POINT (12.69 57.51)"
+            errors[row] = Problem("", "geometry", f"column {values.name!r} is not WKT ({exc}); expected e.g. "
+                                  "POINT (12.69 57.51)", "wkt_unreadable", {"column": values.name})
             geoms.append(None)
     series = gpd.GeoSeries(geoms, index=values.index)
     bounds = series.total_bounds
     metres = bool(np.all(np.isfinite(bounds)) and bounds[3] > 1000)
-    notes = [f"the column {values.name!r} holds geometries as WKT, read as "
-             + ("SWEREF 99 TM (metres)" if metres else "WGS 84 (degrees)")]
+    notes = [Note(f"the column {values.name!r} holds geometries as WKT, read as "
+                  + ("SWEREF 99 TM (metres)" if metres else "WGS 84 (degrees)"), "wkt_read",
+                  {"column": values.name, "metres": metres})]
     return CoordinateResult(series.set_crs("EPSG:3006" if metres else "OGC:CRS84"), errors, notes)
 
 

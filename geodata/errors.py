@@ -6,7 +6,8 @@ field, and what was expected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 
 class PledgemapError(Exception):
@@ -15,14 +16,45 @@ class PledgemapError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one field of one record."""
+    """One thing wrong with one field of one record.
+
+    ``message`` is English, for logs and the command line; ``code`` and
+    ``params`` let an interface say the same in its own language.
+    """
 
     record: str
     field: str
     message: str
+    code: str | None = field(default=None, compare=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         return f"{self.record}, field '{self.field}': {self.message}"
+
+    def about(self, record: str) -> "Problem":
+        """The same problem, naming ``record``."""
+        return replace(self, record=record)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a reader noticed and did about a file (a guessed encoding, a guessed CRS); English and coded."""
+
+    message: str
+    code: str | None = None
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CoercionError(ValueError):
+    """A value that is not of its field's type; carries a code and values for the interface's wording."""
+
+    def __init__(self, message: str, code: str, **params: Any):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class ValidationError(PledgemapError, ValueError):

@@ -31,7 +31,7 @@ from pyproj import CRS
 from .boundaries import municipality
 from .columns import (ColumnMapping, coordinate_geometry, detect_mapping, map_choice, normalise_date, quote_formula,
                       unquote_formula)
-from .errors import ImportFileError, NotFoundError, Problem, ValidationError
+from .errors import ImportFileError, Note, NotFoundError, Problem, ValidationError
 from .layers import LAYERS, STORAGE_CRS, Layer, get_layer
 from .readers import ImportLimits, SourceTable, read_source
 from .store.base import LayerQuery, Store
@@ -48,7 +48,7 @@ class RowOutcome:
     row: Any
     status: str
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -62,7 +62,7 @@ class ImportPlan:
     records: gpd.GeoDataFrame  # the mapped rows, indexed by file row number, in the file's CRS
     outcomes: list[RowOutcome]
     unresolved: dict[str, dict[str, tuple[str, ...]]]  # field -> file text -> candidate codes
-    notes: list[str]
+    notes: list[Note]
     batch_problems: list[Problem]
     municipality_code: str | None = None
 
@@ -74,22 +74,22 @@ class ImportPlan:
         return sum(1 for o in self.outcomes if o.warnings)
 
     def report(self) -> list[dict[str, Any]]:
-        """One line per problem, warning or duplicate: row number, status, field and reason."""
-        lines = [{"row": None, "status": "rejected", "field": p.field, "message": p.message}
-                 for p in self.batch_problems]
+        """One line per problem, warning or duplicate: row number, status, field, reason (and its code and values)."""
+        def line(row: Any, status: str, p: Problem) -> dict[str, Any]:
+            return {"row": row, "status": status, "field": p.field, "message": p.message, "code": p.code,
+                    "params": p.params}
+
+        lines = [line(None, "rejected", p) for p in self.batch_problems]
         for outcome in self.outcomes:
-            for problem in outcome.problems:
-                lines.append({"row": outcome.row, "status": outcome.status, "field": problem.field,
-                              "message": problem.message})
-            for warning in outcome.warnings:
-                lines.append({"row": outcome.row, "status": "warning", "field": "geometry", "message": warning})
+            lines.extend(line(outcome.row, outcome.status, p) for p in outcome.problems)
+            lines.extend(line(outcome.row, "warning", p) for p in outcome.warnings)
         return lines
 
     def summary(self) -> dict[str, Any]:
         return {"file": self.source.name, "table": self.source.layer, "layer": self.layer.name,
                 "rows": len(self.outcomes), "valid": self.count("ok"), "rejected": self.count("rejected"),
                 "duplicates": self.count("duplicate"), "warnings": self.warned,
-                "mapping": self.mapping.to_dict(), "notes": list(self.notes),
+                "mapping": self.mapping.to_dict(), "notes": [str(n) for n in self.notes],
                 "unresolved": {f: {t: list(c) for t, c in texts.items()} for f, texts in self.unresolved.items()}}
 
 
@@ -199,10 +199,12 @@ def plan_table(store: Store, source: SourceTable, layer: str, *, mapping: Column
     for field_name, column in mapping.fields.items():
         if column not in frame.columns:
             batch_problems.append(Problem(f"{source.name} mapping", field_name,
-                                          f"maps to column {column!r}, which the file does not have"))
+                                          f"maps to column {column!r}, which the file does not have",
+                                          "no_such_column", {"column": column}))
     unknown = set(mapping.fields) - {"demo", "source_id", *spec.field_names}
     for field_name in sorted(unknown):
-        batch_problems.append(Problem(f"{source.name} mapping", field_name, f"is not a field of {spec.name}"))
+        batch_problems.append(Problem(f"{source.name} mapping", field_name, f"is not a field of {spec.name}",
+                                      "not_a_field"))
 
     mapped = pd.DataFrame(index=frame.index)
     for field_name in ("demo", "source_id", *spec.field_names):
@@ -233,18 +235,25 @@ def plan_table(store: Store, source: SourceTable, layer: str, *, mapping: Column
     outcomes = []
     for row, label, found in zip(frame.index, labels, check.row_problems):
         problems = list(found)
-        reason = geometry_errors.get(row) or source.geometry_errors.get(row)
-        if reason:
+        reason = geometry_errors.get(row)
+        if reason is None and row in source.geometry_errors:
+            detail = source.geometry_errors[row]
+            reason = Problem(label, "geometry", detail, "unreadable_place", {"detail": detail})
+        if reason is not None:
             problems = [p for p in problems if p.field != "geometry"]
-            problems.insert(0, Problem(label, "geometry", reason))
+            problems.insert(0, reason.about(label))
         for f_name, texts in unresolved.items():
             value = records.at[row, f_name]
             if isinstance(value, str) and value in texts:
                 problems = [p for p in problems if p.field != f_name]
                 candidates = texts[value]
-                hint = (f"is not clear (perhaps {' or '.join(candidates)}); choose one" if candidates
-                        else f"is not a known {f_name}; choose one of: {', '.join(spec.field(f_name).choices)}")
-                problems.append(Problem(label, f_name, f"{value!r} {hint}"))
+                choices = spec.field(f_name).choices
+                if candidates:
+                    problems.append(Problem(label, f_name, f"{value!r} is not clear (perhaps {' or '.join(candidates)}); "
+                                            "choose one", "unclear_choice", {"value": value, "candidates": candidates}))
+                else:
+                    problems.append(Problem(label, f_name, f"{value!r} is not a known {f_name}; choose one of: "
+                                            f"{', '.join(choices)}", "unknown_choice", {"value": value, "choices": choices}))
         outcomes.append(RowOutcome(row, "rejected" if problems or batch_problems else "ok", problems))
 
     if municipality_code is None:
@@ -300,22 +309,22 @@ def _geometry(source: SourceTable, mapping: ColumnMapping, notes: list[str],
     if mapping.coordinates is None or any(c is None or c not in frame for c in needed):
         batch_problems.append(Problem(f"{source.name} mapping", "geometry",
                                       "no coordinate columns found; expected lat/lon (WGS 84) or N/E (SWEREF 99 TM) "
-                                      "columns, such as 'Nord' and 'Öst' or 'lat' and 'lon'"))
+                                      "columns, such as 'Nord' and 'Öst' or 'lat' and 'lon'", "no_coordinates"))
         return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=STORAGE_CRS), {}
     result = coordinate_geometry(frame, mapping)
     notes.extend(result.notes)
     return result.geometry, result.errors
 
 
-def _guess_crs(geometry: gpd.GeoSeries, name: str, notes: list[str]) -> str:
+def _guess_crs(geometry: gpd.GeoSeries, name: str, notes: list[Note]) -> str:
     bounds = geometry.total_bounds
-    if np.all(np.isfinite(bounds)) and -180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90:
-        notes.append(f"{name}: no coordinate system in the file; the coordinates look like degrees and were read as "
-                     "WGS 84")
-        return "OGC:CRS84"
-    notes.append(f"{name}: no coordinate system in the file; the coordinates look like metres and were read as "
-                 "SWEREF 99 TM")
-    return "EPSG:3006"
+    degrees = bool(np.all(np.isfinite(bounds)) and -180 <= bounds[0] and bounds[2] <= 180
+                   and -90 <= bounds[1] and bounds[3] <= 90)
+    system = "WGS 84" if degrees else "SWEREF 99 TM"
+    notes.append(Note(f"{name}: no coordinate system in the file; the coordinates look like "
+                      f"{'degrees' if degrees else 'metres'} and were read as {system}", "crs_guessed",
+                      {"degrees": degrees}))
+    return "OGC:CRS84" if degrees else "EPSG:3006"
 
 
 def _link_ids(store: Store, spec: Layer) -> list[str]:
@@ -371,24 +380,27 @@ def _mark_duplicates(store: Store, plan: ImportPlan, geometry: gpd.GeoSeries, ro
     seen_places: dict[dt.date, list[tuple[Any, Any]]] = {}
     for outcome, day, point in zip(ok, days, points):
         source_id = rows.at[outcome.row, "source_id"]
-        reason = None
+        reason, code, params = None, None, {"source_id": source_id, "day": str(day), "metres": DUPLICATE_METRES}
         if source_id and source_id in stored_sources:
-            reason = f"source id {source_id!r} is already stored"
+            reason, code = f"source id {source_id!r} is already stored", "stored_source"
         elif source_id and source_id in seen_sources:
-            reason = f"source id {source_id!r} repeats row {seen_sources[source_id]}"
+            reason, code = f"source id {source_id!r} repeats row {seen_sources[source_id]}", "repeated_source"
+            params["row"] = seen_sources[source_id]
         elif day is not None:
             near = stored_by_day.get(day)
             if near is not None and len(near) and shapely.distance(near, point).min() <= DUPLICATE_METRES:
                 reason = f"a record of the same day ({day}) is already stored within {DUPLICATE_METRES:g} m"
+                code = "stored_place"
             else:
                 for earlier_row, earlier_point in seen_places.get(day, []):
                     if shapely.distance(earlier_point, point) <= DUPLICATE_METRES:
                         reason = f"repeats row {earlier_row} (same day, within {DUPLICATE_METRES:g} m)"
+                        code, params["row"] = "repeated_place", earlier_row
                         break
         if reason:
             outcome.status = "duplicate"
             outcome.problems.append(Problem(f"{plan.source.name} row {outcome.row}", "source_id" if source_id else
-                                            "geometry", reason + "; skipped"))
+                                            "geometry", reason + "; skipped", code, params))
             continue
         if source_id:
             seen_sources[source_id] = outcome.row
@@ -402,7 +414,8 @@ def _warn_outside(plan: ImportPlan, geometry: gpd.GeoSeries) -> None:
     try:
         area = municipality(plan.municipality_code)
     except NotFoundError:
-        plan.notes.append(f"municipality {plan.municipality_code} is unknown; places were not checked against it")
+        plan.notes.append(Note(f"municipality {plan.municipality_code} is unknown; places were not checked against it",
+                               "unknown_municipality", {"code": plan.municipality_code}))
         return
     for outcome in plan.outcomes:
         if outcome.status != "ok":
@@ -410,8 +423,11 @@ def _warn_outside(plan: ImportPlan, geometry: gpd.GeoSeries) -> None:
         geom = geometry.loc[outcome.row]
         if not shapely.intersects(geom, area.geometry):
             distance = shapely.distance(geom, area.geometry)
-            outcome.warnings.append(f"lies {distance / 1000:.1f} km outside {area.name} ({area.code}); "
-                                    "imported as it is: check the place")
+            km = f"{distance / 1000:.1f}"
+            outcome.warnings.append(Problem(f"{plan.source.name} row {outcome.row}", "geometry",
+                                            f"lies {km} km outside {area.name} ({area.code}); imported as it is: "
+                                            "check the place", "outside_municipality",
+                                            {"km": km, "name": area.name, "code": area.code}))
 
 
 def commit_import(store: Store, plan: ImportPlan, *, partial: bool, rejects_path: str | Path | None = None) -> ImportResult:

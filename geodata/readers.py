@@ -30,7 +30,7 @@ import pyproj
 import shapely
 from shapely.geometry import shape
 
-from .errors import ImportFileError
+from .errors import ImportFileError, Note
 
 FORMATS = ("gpkg", "geojson", "shapefile", "kml", "csv", "xlsx", "ogr")
 # First bytes of the other GDAL formats read (FlatGeobuf, GeoParquet): files that cannot point elsewhere.
@@ -69,7 +69,7 @@ class SourceTable:
     frame: pd.DataFrame
     geometry: gpd.GeoSeries | None = None
     encoding: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     geometry_errors: dict[int, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -228,8 +228,8 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
             table = _ogr_table(shp, None, path.name, "shapefile", limits)
             table.layer = shp.stem.split("__")[-1]
             if table.geometry is not None and table.geometry.crs is None:
-                table.notes.append(f"{table.layer}: the shapefile has no .prj file; the coordinate system is "
-                                   "guessed from the coordinates")
+                table.notes.append(Note(f"{table.layer}: the shapefile has no .prj file; the coordinate system is "
+                                        "guessed from the coordinates", "no_prj", {"layer": table.layer}))
             tables.append(table)
         return tables
 
@@ -508,7 +508,7 @@ def _read_csv(path: Path, limits: ImportLimits) -> list[SourceTable]:
     table = csv_table(text, path.name, limits)
     table.encoding = encoding
     if encoding == "cp1252":
-        table.notes.append(f"{path.name}: read as Windows-1252 (a Swedish Excel export), not UTF-8")
+        table.notes.append(Note(f"{path.name}: read as Windows-1252 (a Swedish Excel export), not UTF-8", "cp1252"))
     return [table]
 
 
@@ -550,7 +550,8 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
                      for i, c in enumerate(columns)})
     frame = _object_frame(data, pd.Index(numbers, name="row"), columns)
     table = SourceTable(name, "csv", None, frame, None, geometry_errors=errors)
-    table.notes.append(f"{name}: columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
+    table.notes.append(Note(f"{name}: columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}",
+                            "delimiter", {"delimiter": delimiter}))
     return table
 
 

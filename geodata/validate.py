@@ -22,7 +22,7 @@ from pyproj import CRS
 
 from .boundaries import sweden_outline
 from .clock import LOCAL_TZ
-from .errors import Problem, ValidationError
+from .errors import CoercionError, Problem, ValidationError
 from .layers import STORAGE_CRS, Field, Layer
 
 ACCEPTED_INPUT = ("id", "demo", "source_id")
@@ -51,31 +51,35 @@ def coerce(field: Field, value: Any) -> Any:
     """Convert ``value`` to the field's type, or raise ``ValueError`` saying what was expected."""
     if field.kind in ("text", "choice"):
         if not isinstance(value, str):
-            raise ValueError(f"expected text, got {type(value).__name__} {value!r}")
+            raise CoercionError(f"expected text, got {type(value).__name__} {value!r}", "not_text", value=value)
         value = value.strip()
         if field.choices and value not in field.choices:
-            raise ValueError(f"{value!r} is not allowed; expected one of: {', '.join(field.choices)}")
+            raise CoercionError(f"{value!r} is not allowed; expected one of: {', '.join(field.choices)}", "not_allowed",
+                                value=value, choices=field.choices)
         if field.max_length and len(value) > field.max_length:
-            raise ValueError(f"is {len(value)} characters long; expected at most {field.max_length}")
+            raise CoercionError(f"is {len(value)} characters long; expected at most {field.max_length}", "too_long",
+                                length=len(value), max=field.max_length)
         return value
     if field.kind == "int":
+        not_whole = CoercionError(f"expected a whole number, got {value!r}", "not_whole_number", value=value)
         if isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"expected a whole number, got {value!r}")
+            raise not_whole
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"expected a whole number, got {value!r}") from None
+            raise not_whole from None
         if not number.is_integer():
-            raise ValueError(f"expected a whole number, got {value!r}")
+            raise not_whole
         if field.minimum is not None and number < field.minimum:
-            raise ValueError(f"is {int(number)}; expected at least {field.minimum}")
+            raise CoercionError(f"is {int(number)}; expected at least {field.minimum}", "below_minimum",
+                                value=int(number), minimum=field.minimum)
         return int(number)
     if field.kind == "bool":
         if isinstance(value, (bool, np.bool_)):
             return bool(value)
         if value in (0, 1) or str(value).lower() in ("true", "false", "0", "1"):
             return str(value).lower() in ("1", "true")
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise CoercionError(f"expected true or false, got {value!r}", "not_bool", value=value)
     if field.kind == "date":
         if isinstance(value, (dt.datetime, pd.Timestamp)):
             return value.date()
@@ -86,7 +90,7 @@ def coerce(field: Field, value: Any) -> Any:
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+            raise CoercionError(f"expected a date (YYYY-MM-DD), got {value!r}", "not_date", value=value) from None
     if field.kind == "datetime":
         if isinstance(value, np.datetime64):
             value = pd.Timestamp(value)
@@ -99,7 +103,8 @@ def coerce(field: Field, value: Any) -> Any:
                 try:
                     value = dt.datetime.fromisoformat(str(value).strip())
                 except ValueError:
-                    raise ValueError(f"expected a date and time (YYYY-MM-DD HH:MM), got {value!r}") from None
+                    raise CoercionError(f"expected a date and time (YYYY-MM-DD HH:MM), got {value!r}", "not_datetime",
+                                        value=value) from None
         if value.tzinfo is None:  # times without a zone are Swedish local time
             value = value.replace(tzinfo=LOCAL_TZ)
         return value.astimezone(dt.timezone.utc)
@@ -179,13 +184,14 @@ def check_records(
             value = raw.get(field.name)
             if is_missing(value):
                 if field.required:
-                    found.append(Problem(label, field.name, "is missing; " + _expectation(field)))
+                    found.append(Problem(label, field.name, "is missing; " + _expectation(field), "missing",
+                                         {"kind": field.kind, "choices": field.choices}))
                 row[field.name] = None
                 continue
             try:
                 row[field.name] = coerce(field, value)
-            except ValueError as exc:
-                found.append(Problem(label, field.name, str(exc)))
+            except CoercionError as exc:
+                found.append(Problem(label, field.name, str(exc), exc.code, exc.params))
                 row[field.name] = None
         row.update(_system_values(label, raw, found))
         found.extend(_cross_field_problems(layer, label, row, known_links))
@@ -256,22 +262,22 @@ def _cross_field_problems(layer: Layer, label: str, row: dict[str, Any], known_l
     link = row.get(layer.link_field)
     if link is not None and link not in known_links:
         what = "pledge" if layer.link_field == "pledge_id" else "promise"
-        found.append(Problem(label, layer.link_field, f"links to {what} {link!r}, which does not exist; "
+        found.append(Problem(label, layer.link_field, code="unknown_link", params={"value": link}, message=f"links to {what} {link!r}, which does not exist; "
                                                       f"expected the id of a stored {what} or nothing"))
     if layer.end_field and row.get(layer.end_field) and row.get(layer.time_field):
         start, end = row[layer.time_field], row[layer.end_field]
         if end < start:
+            shown = {"end": f"{end.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}", "start": f"{start.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"}
             found.append(Problem(label, layer.end_field,
-                                 f"ends {end.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M} before it starts "
-                                 f"{start.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M} (Swedish time); "
-                                 "expected an end on or after the start"))
+                                 f"ends {shown['end']} before it starts {shown['start']} (Swedish time); "
+                                 "expected an end on or after the start", "end_before_start", shown))
     if layer.name == "inventoried_sites" and row.get("status"):
         status = row["status"]
         if status != "flagged" and row.get("inspected_on") is None:
-            found.append(Problem(label, "inspected_on", f"is missing for status {status!r}; "
+            found.append(Problem(label, "inspected_on", code="needs_inspected_on", params={"status": status}, message=f"is missing for status {status!r}; "
                                                         "expected the date of the inspection"))
         if status == "action_planned" and row.get("due_on") is None:
-            found.append(Problem(label, "due_on", "is missing for status 'action_planned'; "
+            found.append(Problem(label, "due_on", code="needs_due_on", message="is missing for status 'action_planned'; "
                                                   "expected the date the measure is due"))
     return found
 
@@ -282,16 +288,17 @@ def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row
     usable = np.zeros(len(values), dtype=bool)
     for i, geom in enumerate(values):
         if geom is None or shapely.is_missing(geom):
-            row_problems[i].append(Problem(labels[i], "geometry", "is missing; expected a point or polygon"))
+            row_problems[i].append(Problem(labels[i], "geometry", "is missing; expected a point or polygon", "no_place"))
         elif geom.is_empty:
-            row_problems[i].append(Problem(labels[i], "geometry", "is empty; expected a point or polygon"))
+            row_problems[i].append(Problem(labels[i], "geometry", "is empty; expected a point or polygon", "no_place"))
         elif geom.geom_type not in layer.geometry_types:
-            row_problems[i].append(Problem(labels[i], "geometry", f"is a {geom.geom_type}; expected one of: "
+            row_problems[i].append(Problem(labels[i], "geometry", code="geometry_type", params={"type": geom.geom_type}, message=f"is a {geom.geom_type}; expected one of: "
                                                            f"{', '.join(layer.geometry_types)}"))
         elif not np.isfinite(shapely.get_coordinates(geom)).all():
-            row_problems[i].append(Problem(labels[i], "geometry", "has coordinates that are not finite numbers"))
+            row_problems[i].append(Problem(labels[i], "geometry", "has coordinates that are not finite numbers",
+                                           "geometry_invalid"))
         elif not geom.is_valid:
-            row_problems[i].append(Problem(labels[i], "geometry", f"is invalid ({shapely.is_valid_reason(geom)}); "
+            row_problems[i].append(Problem(labels[i], "geometry", code="geometry_invalid", message=f"is invalid ({shapely.is_valid_reason(geom)}); "
                                                            "expected a simple, non-self-intersecting shape"))
         else:
             usable[i] = True
@@ -307,12 +314,12 @@ def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row
             x, y = shapely.get_coordinates(values[i])[0]
             if shapely.within(swapped[0], sweden):
                 axes = "latitude and longitude" if source_crs.is_geographic else "north and east"
-                row_problems[i].append(Problem(labels[i], "geometry", f"coordinates ({x:g}, {y:g}) look swapped: {axes} are "
+                row_problems[i].append(Problem(labels[i], "geometry", code="swapped", params={"x": x, "y": y, "degrees": source_crs.is_geographic}, message=f"coordinates ({x:g}, {y:g}) look swapped: {axes} are "
                                                                "in the wrong order; expected "
                                                                + ("longitude first" if source_crs.is_geographic
                                                                   else "east (E) first, then north (N)")))
             else:
-                row_problems[i].append(Problem(labels[i], "geometry", f"lies outside Sweden (first coordinate {x:g}, {y:g} "
+                row_problems[i].append(Problem(labels[i], "geometry", code="outside_sweden", params={"x": x, "y": y}, message=f"lies outside Sweden (first coordinate {x:g}, {y:g} "
                                                                f"in {source_crs.to_string()}); expected a place in Sweden"))
     return projected
 

@@ -50,7 +50,7 @@ def walk_rows() -> list[list[object]]:
 def test_a_swedish_excel_csv_in_cp1252_with_north_and_east(store, tmp_path):
     path = write_csv(tmp_path / "vandring.csv", walk_rows(), encoding="cp1252")
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
-    assert plan.source.encoding == "cp1252" and any("Windows-1252" in n for n in plan.notes)
+    assert plan.source.encoding == "cp1252" and any("Windows-1252" in str(n) for n in plan.notes)
     assert plan.mapping.fields["category"] == "Kategori" and plan.mapping.coordinates == "sweref"
     assert (plan.count("ok"), plan.count("rejected")) == (3, 0)
     result = commit_import(store, plan, partial=False)
@@ -140,7 +140,7 @@ def test_places_outside_the_municipality_are_warned_about_not_dropped(store, tmp
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
     assert plan.municipality_code == "1463"
     warned = [o for o in plan.outcomes if o.warnings]
-    assert [o.row for o in warned] == [4] and "km outside Mark (1463)" in warned[0].warnings[0]
+    assert [o.row for o in warned] == [4] and "km outside Mark (1463)" in warned[0].warnings[0].message
     assert len(commit_import(store, plan, partial=False).written) == 3
 
 
@@ -157,7 +157,7 @@ def test_coordinates_in_degrees_with_decimal_commas_and_sweref_in_lat_lon_column
     ])
     plan = plan_import(store, metres, "unsafe_places")
     assert plan.count("ok") == 1
-    assert any("hold SWEREF 99 TM values" in n for n in plan.notes)
+    assert any("hold SWEREF 99 TM values" in str(n) for n in plan.notes)
 
 
 def test_swapped_latitude_and_longitude_are_named(store, tmp_path):
@@ -218,7 +218,7 @@ def test_a_zipped_shapefile_without_prj_is_read_as_sweref_from_its_values(store,
         for part in shp.parent.iterdir():
             z.write(part, f"data/{part.name}")
     plan = plan_import(store, archive, "unsafe_places")
-    assert plan.count("ok") == 1 and any("SWEREF 99 TM" in n for n in plan.notes)
+    assert plan.count("ok") == 1 and any("SWEREF 99 TM" in str(n) for n in plan.notes)
 
 
 # -- hostile and broken files: a clear error, and the store is untouched --------------------------

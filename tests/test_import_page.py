@@ -41,7 +41,10 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
             raise AssertionError(f"no dry run report; console: {console.errors}")
         settle(page)
         report = page.locator("#im-report").inner_text()
-        assert "'Otryggt' is not a known category" in report and "column 'Nord' is 'sex'" in report
+        # The reasons in Swedish, with the field's name and the file's values.
+        assert "”Otryggt” känns inte igen; välj vad det betyder" in report
+        assert "koordinaten är inte ett tal: Nord = 'sex'" in report
+        assert "Filen lästes som Windows-1252" in report and "Kolumnerna skiljs åt med semikolon." in report
         page.screenshot(path=SCREENSHOTS / "import-dry-run.png", full_page=True)
         violations = axe_violations(page)
         assert violations == [], violations

@@ -27,16 +27,14 @@ from geodata.readers import ImportLimits
 from ..components import alert, demo_banner, header, promise_label
 from ..data import request_store
 from ..i18n import catalogue, language, translator
+from ..problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
 from ..uploads import discard, rejects_folder, save_upload, upload_path
 
 dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap – Importera", order=4)
 
 LIMITS = ImportLimits()
-# The catalogue group that names a choice field's codes, where it differs from the field's name.
-FIELD_GROUPS = {"kind": "operation_kind", **{f"check_{item}": "finding" for item in
-                                             ("lighting", "access", "sightlines", "litter", "hangout")}}
 REPORT_ROWS = 200
-ACCEPT = ".gpkg,.geojson,.json,.zip,.kml,.kmz,.csv,.txt,.xlsx"
+ACCEPT = ".gpkg,.geojson,.json,.zip,.kml,.kmz,.csv,.txt,.xlsx,.fgb,.parquet"
 
 
 class ID:
@@ -142,14 +140,6 @@ def receive(contents, filename, lang):
     return token, html.P([t("import.received"), " ", html.Strong(filename)])
 
 
-def field_label(lang: str, field: str) -> str:
-    """A field's name as the interface says it ("Kategori"), or its code where the catalogue has none."""
-    words = catalogue(lang)
-    if field.startswith("check_"):
-        return words.get(f"check.{field.removeprefix('check_')}", field)
-    return words.get(f"field.{field}", field)
-
-
 def _defaults(pledge: str, promise: str) -> dict[str, str]:
     defaults = {}
     if pledge:
@@ -252,7 +242,8 @@ def events_view(batch: EventBatch, lang: str) -> list:
                     without=batch.without_municipality, problems=len(batch.problems)), className="pm-import-summary"),
            html.P(t("events.note"), className="pm-hint")]
     if batch.problems:
-        out.append(html.Ul([html.Li(str(p)) for p in batch.problems[:REPORT_ROWS]]))
+        out.append(html.Ul([html.Li(f"{p.record}: {field_label(lang, p.field)}: {describe_problem(lang, p)}")
+                            for p in batch.problems[:REPORT_ROWS]]))
     if batch.events:
         out.append(html.Div(className="pm-import-actions", children=[
             html.Button(t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0),
@@ -284,7 +275,7 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
         out.append(html.H3(f"{s['file']}{' / ' + s['table'] if s['table'] else ''} → {t('layer.' + s['layer'])}"))
         out.append(html.P(t("import.summary", rows=s["rows"], valid=s["valid"], rejected=s["rejected"],
                             duplicates=s["duplicates"], warnings=s["warnings"]), className="pm-import-summary"))
-        out.extend(html.P(note, className="pm-hint") for note in plan.notes)
+        out.extend(html.P(describe_note(lang, note), className="pm-hint") for note in plan.notes)
         out.append(_mapping_table(plan, lang, editable=len(plans) == 1))
         out.extend(_questions(plan, lang, answers))
         out.append(_problem_table(plan, lang))
@@ -317,7 +308,8 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
         rows.append(html.Tr([html.Th([field_label(lang, field), " ", html.Code(field, className="pm-code")], scope="row"),
                              html.Td(cell)]))
     where = {"geometry": t("import.coords_geometry"), "wkt": f"WKT: {plan.mapping.x}", None: t("import.coords_none")}
-    coordinates = where.get(plan.mapping.coordinates, f"{plan.mapping.coordinates}: {plan.mapping.y} / {plan.mapping.x}")
+    coordinates = where.get(plan.mapping.coordinates) or (
+        f"{t('import.coords_' + plan.mapping.coordinates)}: {plan.mapping.y} / {plan.mapping.x}")
     return html.Details(open=True, children=[
         html.Summary(t("import.mapping")),
         html.Datalist(id=list_id, children=[html.Option(value=c) for c in columns]),
@@ -371,7 +363,8 @@ def _problem_table(plan: ImportPlan, lang: str) -> html.Div | None:
             html.Tbody([html.Tr([html.Td("–" if line["row"] is None else str(line["row"])),
                                  html.Td(status.get(line["status"], line["status"]),
                                          className=f"pm-import-{line['status']}"),
-                                 html.Td(field_label(lang, line["field"])), html.Td(line["message"])])
+                                 html.Td(field_label(lang, line["field"])),
+                                 html.Td(describe(lang, line["field"], line["message"], line["code"], line["params"]))])
                         for line in shown]),
         ]),
         html.P(t("import.more_problems", count=len(lines) - REPORT_ROWS), className="pm-hint")
