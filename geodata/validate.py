@@ -137,11 +137,6 @@ class RecordCheck:
     row_problems: list[list[Problem]]
     batch_problems: list[Problem]
 
-    @property
-    def valid(self) -> np.ndarray:
-        """A boolean mask of the records without problems."""
-        return np.array([not found for found in self.row_problems], dtype=bool)
-
     def problems(self) -> list[Problem]:
         """Every problem: the batch's first, then each record's in order."""
         return [*self.batch_problems, *(p for found in self.row_problems for p in found)]
@@ -262,8 +257,9 @@ def _cross_field_problems(layer: Layer, label: str, row: dict[str, Any], known_l
     link = row.get(layer.link_field)
     if link is not None and link not in known_links:
         what = "pledge" if layer.link_field == "pledge_id" else "promise"
-        found.append(Problem(label, layer.link_field, code="unknown_link", params={"value": link}, message=f"links to {what} {link!r}, which does not exist; "
-                                                      f"expected the id of a stored {what} or nothing"))
+        found.append(Problem(label, layer.link_field, f"links to {what} {link!r}, which does not exist; "
+                                                      f"expected the id of a stored {what} or nothing",
+                             "unknown_link", {"value": link}))
     if layer.end_field and row.get(layer.end_field) and row.get(layer.time_field):
         start, end = row[layer.time_field], row[layer.end_field]
         if end < start:
@@ -274,8 +270,9 @@ def _cross_field_problems(layer: Layer, label: str, row: dict[str, Any], known_l
     if layer.name == "inventoried_sites" and row.get("status"):
         status = row["status"]
         if status != "flagged" and row.get("inspected_on") is None:
-            found.append(Problem(label, "inspected_on", code="needs_inspected_on", params={"status": status}, message=f"is missing for status {status!r}; "
-                                                        "expected the date of the inspection"))
+            found.append(Problem(label, "inspected_on", f"is missing for status {status!r}; "
+                                                        "expected the date of the inspection",
+                                 "needs_inspected_on", {"status": status}))
         if status == "action_planned" and row.get("due_on") is None:
             found.append(Problem(label, "due_on", code="needs_due_on", message="is missing for status 'action_planned'; "
                                                   "expected the date the measure is due"))
@@ -292,14 +289,16 @@ def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row
         elif geom.is_empty:
             row_problems[i].append(Problem(labels[i], "geometry", "is empty; expected a point or polygon", "no_place"))
         elif geom.geom_type not in layer.geometry_types:
-            row_problems[i].append(Problem(labels[i], "geometry", code="geometry_type", params={"type": geom.geom_type}, message=f"is a {geom.geom_type}; expected one of: "
-                                                           f"{', '.join(layer.geometry_types)}"))
+            row_problems[i].append(Problem(labels[i], "geometry", f"is a {geom.geom_type}; expected one of: "
+                                                           f"{', '.join(layer.geometry_types)}",
+                                           "geometry_type", {"type": geom.geom_type}))
         elif not np.isfinite(shapely.get_coordinates(geom)).all():
             row_problems[i].append(Problem(labels[i], "geometry", "has coordinates that are not finite numbers",
                                            "geometry_invalid"))
         elif not geom.is_valid:
-            row_problems[i].append(Problem(labels[i], "geometry", code="geometry_invalid", message=f"is invalid ({shapely.is_valid_reason(geom)}); "
-                                                           "expected a simple, non-self-intersecting shape"))
+            row_problems[i].append(Problem(labels[i], "geometry", f"is invalid ({shapely.is_valid_reason(geom)}); "
+                                                           "expected a simple, non-self-intersecting shape",
+                                           "geometry_invalid"))
         else:
             usable[i] = True
 
@@ -313,14 +312,17 @@ def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row
             swapped = _to_storage(np.array([shapely.transform(values[i], lambda c: c[:, ::-1])], dtype=object), source_crs)
             x, y = shapely.get_coordinates(values[i])[0]
             if shapely.within(swapped[0], sweden):
-                axes = "latitude and longitude" if source_crs.is_geographic else "north and east"
-                row_problems[i].append(Problem(labels[i], "geometry", code="swapped", params={"x": x, "y": y, "degrees": source_crs.is_geographic}, message=f"coordinates ({x:g}, {y:g}) look swapped: {axes} are "
-                                                               "in the wrong order; expected "
-                                                               + ("longitude first" if source_crs.is_geographic
-                                                                  else "east (E) first, then north (N)")))
+                degrees = source_crs.is_geographic
+                axes = "latitude and longitude" if degrees else "north and east"
+                expected = "longitude first" if degrees else "east (E) first, then north (N)"
+                row_problems[i].append(Problem(
+                    labels[i], "geometry", f"coordinates ({x:g}, {y:g}) look swapped: {axes} are in the wrong order; "
+                                           f"expected {expected}", "swapped", {"x": x, "y": y, "degrees": degrees}))
             else:
-                row_problems[i].append(Problem(labels[i], "geometry", code="outside_sweden", params={"x": x, "y": y}, message=f"lies outside Sweden (first coordinate {x:g}, {y:g} "
-                                                               f"in {source_crs.to_string()}); expected a place in Sweden"))
+                row_problems[i].append(Problem(
+                    labels[i], "geometry", f"lies outside Sweden (first coordinate {x:g}, {y:g} in "
+                                           f"{source_crs.to_string()}); expected a place in Sweden",
+                    "outside_sweden", {"x": x, "y": y}))
     return projected
 
 
