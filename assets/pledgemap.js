@@ -5,6 +5,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
            error, so on a closed network the tiles stay off and the map draws on a plain background.
            template: the tile URL template, or null when no tiles are configured.
            Returns [checklist value, fieldset disabled, "unreachable" note hidden]. */
+        /* The same probe for a page that only needs to know: [true] if a tile loaded, [false] if not. */
+        tiles_reachable: function (template) {
+            return Promise.resolve(window.dash_clientside.pledgemap.probe_tiles(template))
+                .then(function (probed) { return probed[0].length > 0; });
+        },
         probe_tiles: function (template) {
             if (!template) {
                 return [[], true, true];

@@ -111,7 +111,9 @@ def record_table(prefix: str, columns: list[Column], rows: pd.DataFrame, t: Call
     head.append(html.Th(html.Span(t("table.select_column"), className="pm-visually-hidden"), scope="col"))
     body = []
     for record in rows.to_dict("records"):
-        cells = [html.Td(column.show(record.get(column.key))) for column in columns]
+        # Dates and times stay on one line: "2021-05-13" broken after its year reads badly.
+        cells = [html.Td(column.show(record.get(column.key)),
+                         className="pm-nowrap" if column.show in (_date, _local_time) else None) for column in columns]
         is_selected = record["id"] == selected
         name = f"{t('table.show')}: {' '.join(c.show(record.get(c.key)) for c in columns[:2])}"
         if row_link:

@@ -252,3 +252,23 @@ def test_reachable_tiles_are_drawn_under_the_data_and_can_be_switched_off(tmp_pa
         assert console.errors == []
     finally:
         tiles.shutdown()
+
+
+def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
+    data = tmp_path / "closed.gpkg"
+    with serving(data, env={"PLEDGEMAP_TILES": "http://127.0.0.9:9/{z}/{x}/{y}.png"}) as url, \
+            browser_page(width=1366, height=768) as (page, _console):
+        page.goto(url + "sites")
+        page.locator(".pm-row-button").first.click()
+        page.wait_for_url("**/layers?**record=**")
+        page.locator("#ly-details .pm-details-head").wait_for()
+        settle(page)
+        box = page.locator("#ly-details").bounding_box()
+        assert box["y"] < 768, "the details should be on screen without scrolling"
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        page.locator(".pm-row-selected").wait_for()
+        before = page.evaluate("() => document.querySelector('#ly-map .js-plotly-plot').layout.map.center")
+        page.locator(".pm-row-button").nth(3).click()
+        page.wait_for_function("(lon) => document.querySelector('#ly-map .js-plotly-plot').layout.map.center.lon !== lon",
+                               arg=before["lon"], timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "layers-record-1366.png")

@@ -26,8 +26,9 @@ def test_pledge_page_reads_as_the_document(client):
     assert "Contact" in mark and "annika.stomberg@polisen.se" in mark and "3 of 4" in mark
 
 
-def show(client, data):
-    return call_callback(client, "ly-table.children", {"ly-view.data": data})
+def show(client, data, changed=None):
+    return call_callback(client, "ly-table.children", {"ly-view.data": data, "ly-tiles-ok.data": False},
+                         changed=changed)
 
 
 def test_layers_table_search_sort_page_and_select(client, demo_copy):
@@ -123,3 +124,18 @@ def test_the_demo_label_says_how_many_records_are_demo_once_real_ones_are_import
     banner = [s for s in texts(render_page(client, "/")) if s.startswith("Demodata")]
     assert banner == [f"Demodata: {demo} av {total} poster i lagren är genererade exempel, inte verkliga uppgifter; "
                       "övriga är inlästa. Löftestexterna är de publicerade medborgarlöftena."]
+
+
+def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_map(client, demo_copy):
+    with GeoPackageStore.open(demo_copy) as gpkg:
+        places = gpkg.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+    far = places.iloc[-1]["id"]  # not on the first page of 25
+    tree = render_page(client, "/layers", f"?pledge=mark-2021&layer=unsafe_places&record={far}")
+    [view] = [s["props"]["data"] for s in find(tree, id="ly-view")]
+    side = [n for n in find(tree, className="pm-side")][0]
+    assert [c["props"]["id"] for c in side["props"]["children"]] == ["ly-details", "ly-map"]
+    opened = show(client, view, changed="ly-tiles-ok.data")  # the page's first draws
+    assert "pm-row-selected" in str(opened["ly-table"]["children"])
+    assert "page=" in opened["ly-query"]["data"] and "Sida 1 av" not in " ".join(texts(opened["ly-table"]["children"]))
+    paged_away = show(client, {**view, "page": 1})  # the user pages back: the record stays chosen, the page is theirs
+    assert "Sida 1 av" in " ".join(texts(paged_away["ly-table"]["children"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
@@ -18,7 +18,7 @@ from ..data import request_store, settings
 from ..details import record_details
 from ..figures.map import Basemap, map_figure
 from ..i18n import translator
-from ..tables import layer_columns, page_of, pager, record_table, search, sort
+from ..tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
 from ..table_state import TableState
 
 dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
@@ -34,6 +34,8 @@ class ID:
     view = "ly-view"
     query = "ly-query"
     lang = "ly-lang"
+    tiles = "ly-tiles"
+    tiles_ok = "ly-tiles-ok"
     prefix = "ly"
 
 
@@ -66,13 +68,16 @@ def layout(**query: str) -> html.Div:
         controls,
         html.Div(className="pm-split", children=[
             html.Section(html.Div(id=ID.table), **{"aria-label": t("table.records")}),
+            # The chosen record's details above its map, where they are seen without scrolling.
             html.Section(className="pm-side", **{"aria-label": t("details.heading")}, children=[
-                dcc.Graph(id=ID.map, style={"height": "48vh", "minHeight": "360px"}, responsive=True,
-                          config={"displaylogo": False, "scrollZoom": True}),
                 html.Div(id=ID.details, className="pm-details", **{"aria-live": "polite"}),
+                dcc.Graph(id=ID.map, style={"height": "40vh", "minHeight": "320px"}, responsive=True,
+                          config={"displaylogo": False, "scrollZoom": True}),
             ]),
         ]),
         dcc.Store(id=ID.view, data=view.to_dict()),
+        dcc.Store(id=ID.tiles, data=settings().tiles_url),
+        dcc.Store(id=ID.tiles_ok, data=False),
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.lang, data=lang),
     ]
@@ -112,11 +117,16 @@ def change_view(pledge, layer, q, _sorts, _rows, _prev, _next, data):
     return view.to_dict()
 
 
+# Tiles only once one has loaded in the browser: plotly's map stops updating after a tile error.
+clientside_callback(ClientsideFunction("pledgemap", "tiles_reachable"), Output(ID.tiles_ok, "data"),
+                    Input(ID.tiles, "data"))
+
+
 @callback(
     Output(ID.table, "children"), Output(ID.map, "figure"), Output(ID.details, "children"), Output(ID.query, "data"),
-    Input(ID.view, "data"),
+    Input(ID.view, "data"), Input(ID.tiles_ok, "data"),
 )
-def show_view(data):
+def show_view(data, tiles_ok):
     view = TableState.from_dict(data)
     t = translator(view.lang)
     columns = layer_columns(view.layer, t)
@@ -124,12 +134,16 @@ def show_view(data):
         pledge = store.get_pledge(view.pledge)
         records = store.read_layer(view.layer, LayerQuery(pledge_id=pledge.id))
         found = sort(search(records.drop(columns="geometry"), columns, view.q), view.sort, view.desc)
+        if view.record and ctx.triggered_id != ID.view and view.record in set(found["id"]):
+            # Opened on a record (a link from the worklist): show the page it is on. Only the page's first
+            # draws come here (initial load, the tile probe); a change of the view is the user's own page.
+            view = replace(view, page=list(found["id"]).index(view.record) // PAGE_SIZE + 1)
         rows, page, pages = page_of(found, view.page)
         shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
         map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
         details = record_details(store, view.record, view.lang) if view.record else []
     boundary, bounds = municipality_geojson(pledge.municipality.code)
-    figure = map_figure({view.layer: map_view}, boundary, t, Basemap(settings().tiles_url),
+    figure = map_figure({view.layer: map_view}, boundary, t, Basemap(settings().tiles_url if tiles_ok else None),
                         highlight={view.record} if view.record else None,
                         view_key=f"{view.pledge}-{view.layer}-{view.record}", bounds=bounds)
     if view.record and map_view.mode == "points":
