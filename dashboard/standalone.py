@@ -52,80 +52,12 @@ from geodata.public import LOCAL_TIMEZONE, MIN_COUNT, PublicView, public_view
 from geodata.store.base import LayerQuery, Store
 
 from .figures.style import BOUNDARY_COLOUR, CATEGORY_COLOURS, OPERATION_COLOURS, STATUS_COLOURS
-from .i18n import language, translator
+from .i18n import catalogue, language, translator
 
 VENDOR = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "leaflet"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap-bidragsgivare"
 PROBE_ZOOM = 10
-
-# Strings only this export needs (the dashboard catalogues are kept by the pages).
-TEXTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "demo.label": "Demodata",
-        "demo.records": "Platser, inventeringar och insatser på kartan är genererade exempel, inte verkliga uppgifter.",
-        "demo.pledge": "Löftet är ett påhittat exempel.",
-        "legend.heading": "Teckenförklaring",
-        "legend.boundary": "Kommungräns",
-        "legend.internal_hidden": "Interna insatser visas inte på kartan.",
-        "legend.internal_shown": "Kartan visar även interna insatser: visa den inte för allmänheten.",
-        "public.note": "Kartan visar sammanräknade antal, inga enskilda uppgifter.",
-        "public.places_layer": "Otrygga platser, antal rapporter per ruta",
-        "public.places_class": "{low}–{high} rapporter",
-        "public.places_top": "{low} rapporter eller fler",
-        "public.suppressed": "Rutor med färre än {min} rapporter visas inte ({count} rapporter totalt).",
-        "public.none_suppressed": "Rutor med färre än {min} rapporter visas inte.",
-        "public.places_tooltip": "{count} rapporter om otrygghet i rutan",
-        "public.operations_layer": "Insatser, antal per område",
-        "public.operations_tooltip": "{count} insatser i området",
-        "public.operations_tooltip_one": "1 insats i området",
-        "public.places_tooltip_one": "1 rapport om otrygghet i rutan",
-        "public.operations_month": "{month}: {count} {kind}",
-        "public.sites_layer": "Inventerade platser, antal per område",
-        "public.sites_tooltip": "{sites} platser inventerade eller flaggade",
-        "public.sites_popup": "{sites} platser: {inspected} inspekterade, {fixed} åtgärdade.",
-        "public.sites_suppressed": "Områden med färre än {min} platser visas inte.",
-        "panel.as_of": "Läget den {date}",
-        "panel.map_shows": "Kartan visar {start} – {end}",
-        "panel.made_with": "Skapad med Pledgemap",
-        "panel.police_area": "Lokalpolisområde",
-        "map.label": "Karta över {title}",
-        "tiles.off": "Kartbakgrund saknas (inget nätverk): kommungränsen och uppgifterna visas ändå.",
-        "months": "januari februari mars april maj juni juli augusti september oktober november december",
-    },
-    "en": {
-        "demo.label": "Demo data",
-        "demo.records": "Places, inspections and operations on the map are generated examples, not real records.",
-        "demo.pledge": "The pledge is an invented example.",
-        "legend.heading": "Legend",
-        "legend.boundary": "Municipal boundary",
-        "legend.internal_hidden": "Internal operations are not shown on the map.",
-        "legend.internal_shown": "The map includes internal operations: do not show it to the public.",
-        "public.note": "The map shows counts only, no individual records.",
-        "public.places_layer": "Unsafe places, reports per cell",
-        "public.places_class": "{low}–{high} reports",
-        "public.places_top": "{low} reports or more",
-        "public.suppressed": "Cells with fewer than {min} reports are not shown ({count} reports in all).",
-        "public.none_suppressed": "Cells with fewer than {min} reports are not shown.",
-        "public.places_tooltip": "{count} reports of feeling unsafe in this cell",
-        "public.operations_layer": "Operations, count per area",
-        "public.operations_tooltip": "{count} operations in this area",
-        "public.operations_tooltip_one": "1 operation in this area",
-        "public.places_tooltip_one": "1 report of feeling unsafe in this cell",
-        "public.operations_month": "{month}: {count} {kind}",
-        "public.sites_layer": "Inventoried sites, count per area",
-        "public.sites_tooltip": "{sites} sites inspected or flagged",
-        "public.sites_popup": "{sites} sites: {inspected} inspected, {fixed} fixed.",
-        "public.sites_suppressed": "Areas with fewer than {min} sites are not shown.",
-        "panel.as_of": "Status on {date}",
-        "panel.map_shows": "The map shows {start} – {end}",
-        "panel.made_with": "Made with Pledgemap",
-        "panel.police_area": "Local police area",
-        "map.label": "Map of {title}",
-        "tiles.off": "No background map (no network): the boundary and the data are shown anyway.",
-        "months": "January February March April May June July August September October November December",
-    },
-}
 
 # Count classes of the public hexagons, as multiples of the minimum count, and their fills (light to dark).
 PUBLIC_CLASSES = (1, 2, 4)
@@ -212,31 +144,32 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
 # --- words ----------------------------------------------------------------------------------------------
 
 class _Words:
-    """The dashboard's catalogue for shared words, this module's :data:`TEXTS` for its own."""
+    """The dashboard's catalogues: this export's own words under ``standalone.``, shared ones as the pages say them."""
+
+    PREFIX = "standalone."
 
     def __init__(self, lang: str):
         self.lang = lang
         self._catalogue = translator(lang)
-        self._own = TEXTS[lang]
+        self._words = catalogue(lang)
 
     def t(self, key: str, **values: object) -> str:
-        text = self._own.get(key)
-        if text is None:
-            return self._catalogue(key, **values)
-        return text.format(**values) if values else text
+        own = self.PREFIX + key
+        return self._catalogue(own if own in self._words else key, **values)
 
     def count(self, key: str, count: int) -> str:
         """``key`` with ``count`` filled in, or its ``_one`` form for exactly one."""
-        return self.t(f"{key}_one") if count == 1 and f"{key}_one" in self._own else self.t(key, count=count)
+        one = f"{self.PREFIX}{key}_one"
+        return self.t(f"{key}_one") if count == 1 and one in self._words else self.t(key, count=count)
 
     def date(self, day: dt.date | pd.Timestamp) -> str:
-        months = self._own["months"].split()
+        months = self._words[self.PREFIX + "months"].split()
         return f"{day.day} {months[day.month - 1]} {day.year}"
 
     def month(self, key: str) -> str:
         """``"2024-03"`` as ``"mars 2024"``."""
         year, month = key.split("-")
-        return f"{self._own['months'].split()[int(month) - 1]} {year}"
+        return f"{self._words[self.PREFIX + 'months'].split()[int(month) - 1]} {year}"
 
 
 def _e(value: object) -> str:

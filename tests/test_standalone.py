@@ -164,7 +164,7 @@ def test_the_public_variant_has_no_free_text_no_records_and_no_small_cells(evil_
     assert all(f["geometry"]["type"] == "Polygon" and len(f["geometry"]["coordinates"][0]) == 7 for f in drawn)
     operations = [f for f in drawn if "området" in f["properties"]["tooltip"] and "insats" in f["properties"]["tooltip"]]
     assert [f["properties"]["tooltip"] for f in operations] == ["1 insats i området"]  # the internal 3 are not
-    assert "Rutor med färre än 5 rapporter visas inte (4 rapporter totalt)." in document
+    assert "Rutor med färre än 5 rapporter visas inte; de rymmer sammanlagt 4 rapporter." in document
 
 
 def test_the_full_variant_leaves_internal_operations_out_unless_asked(evil_store):
