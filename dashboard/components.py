@@ -64,6 +64,11 @@ def alert(lang: str, message: str) -> html.Div:
     return html.Div([html.Strong(t("error.title") + ": "), html.Span(message)], className="pm-alert", role="alert")
 
 
+def error_page(lang: str, path: str, error: Exception, query: str = "") -> html.Div:
+    """A page that could not be built: the header, and the domain's error as the one kind of alert."""
+    return html.Div([header(lang, path, query), html.Main(alert(lang, str(error)), id="main")], className="pm-page")
+
+
 def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -> list[html.Article]:
     """One card per promise: what was promised, by whom, how much is delivered against the target and the time passed."""
     t = translator(lang)

@@ -24,7 +24,7 @@ from geodata.pledge_text import parse_pledge_text
 from geodata.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
 from geodata.readers import ImportLimits
 
-from ..components import alert, demo_banner, header, promise_label
+from ..components import alert, demo_banner, error_page, header, promise_label
 from ..data import request_store
 from ..i18n import catalogue, language, translator
 from ..problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
@@ -71,7 +71,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             pledges = store.list_pledges()
             banner = demo_banner(lang, store)
     except PledgemapError as exc:
-        return html.Div([header(lang, "/import"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+        return error_page(lang, "/import", exc)
     none = [{"label": t("import.link_none"), "value": ""}]
     promises = [{"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
                 for p in pledges for promise in p.promises]

@@ -13,7 +13,7 @@ from geodata.layers import LAYERS
 from geodata.mapview import layer_view
 from geodata.store import LayerQuery
 
-from ..components import alert, demo_banner, header, pledge_picker, remember_view
+from ..components import demo_banner, error_page, header, pledge_picker, remember_view
 from ..data import request_store, settings
 from ..details import record_details
 from ..figures.map import Basemap, map_figure
@@ -48,7 +48,7 @@ def layout(**query: str) -> html.Div:
             pledges = store.list_pledges()
             banner = demo_banner(lang, store)
     except PledgemapError as exc:
-        return html.Div([header(lang, "/layers"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+        return error_page(lang, "/layers", exc)
     if not pledges:
         return html.Div([header(lang, "/layers"), html.Main(html.P(t("overview.none")), id="main")],
                         className="pm-page")

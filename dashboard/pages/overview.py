@@ -15,7 +15,8 @@ from geodata.model import Pledge
 from geodata.progress import pledge_progress
 from geodata.timeline import pledge_timeline
 
-from ..components import alert, demo_banner, header, pledge_picker, progress_cards, promise_label, remember_view
+from ..components import (alert, demo_banner, error_page, header, pledge_picker, progress_cards, promise_label,
+                          remember_view)
 from ..data import request_store, settings
 from ..exports import FORMATS as EXPORT_FORMATS, export_view
 from ..i18n import language, translator
@@ -70,7 +71,7 @@ def layout(**query: str) -> html.Div:
             pledges = store.list_pledges()
             banner = demo_banner(lang, store)
     except PledgemapError as exc:
-        return html.Div([header(lang, "/"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+        return error_page(lang, "/", exc)
     if not pledges:
         return html.Div([header(lang, "/"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page")
     pledge = next((p for p in pledges if p.id == state.pledge), pledges[-1])

@@ -11,7 +11,7 @@ from geodata.model import Pledge
 from geodata.police_events import events_by_month
 from geodata.progress import pledge_progress
 
-from ..components import alert, demo_banner, header, progress_cards
+from ..components import demo_banner, error_page, header, progress_cards
 from ..data import request_store
 from ..i18n import language, translator
 
@@ -35,8 +35,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             events = store.read_police_events(chosen.municipality.code, chosen.period.start,
                                               chosen.period.end) if chosen else None
     except PledgemapError as exc:
-        return html.Div([header(lang, "/pledge", query), html.Main(alert(lang, str(exc)), id="main")],
-                        className="pm-page")
+        return error_page(lang, "/pledge", exc, query)
     if chosen is None:
         return html.Div([header(lang, "/pledge", query), html.Main(html.P(t("overview.none")), id="main")],
                         className="pm-page")

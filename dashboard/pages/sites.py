@@ -14,7 +14,7 @@ from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.worklist import OPEN_STATUSES, owners, worklist
 
-from ..components import alert, demo_banner, header, pledge_picker, remember_view
+from ..components import demo_banner, error_page, header, pledge_picker, remember_view
 from ..data import request_store
 from ..i18n import language, translator
 from ..tables import Column, layer_columns, record_table
@@ -53,7 +53,7 @@ def layout(pledge: str | None = None, owner: str | None = None, types: str | Non
             all_owners = owners(store, chosen)
             banner = demo_banner(lang, store)
     except PledgemapError as exc:
-        return html.Div([header(lang, "/sites"), html.Main(alert(lang, str(exc)), id="main")], className="pm-page")
+        return error_page(lang, "/sites", exc)
     if chosen is None:
         return html.Div([header(lang, "/sites"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page")
     chosen_types = _split(types, vocab.SITE_TYPES)
