@@ -110,7 +110,8 @@ def test_pledge_page_shows_the_police_events_of_its_municipality_and_period(clie
     assert "Polisens publicerade händelser i Mark" in shown
     assert "2021-03" in shown and "3" in shown and "Narkotikabrott (2), Skadegörelse (1)" in shown
     assert "2022-03" not in shown and "Rån (1)" not in " ".join(shown)
-    assert "Polisens publicerade händelser i Mölndal" not in texts(render_page(client, "/pledge", "?pledge=molndal-2018"))
+    molndal = texts(render_page(client, "/pledge", "?pledge=molndal-2018"))
+    assert any(s.startswith("Inga händelser från polisen är inlästa för Mölndal") for s in molndal)
 
 
 def test_the_demo_label_says_how_many_records_are_demo_once_real_ones_are_imported(client, demo_copy):

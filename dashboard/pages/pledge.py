@@ -94,8 +94,11 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
 
 def police_events_section(t, pledge: Pledge, events) -> list:
     """The police's published events in the municipality during the period, per month: context, not evidence."""
-    if events is None or events.empty:
+    if events is None:
         return []
+    if events.empty:
+        return [html.H2(t("events.heading", municipality=pledge.municipality.name)),
+                html.P(t("events.none", municipality=pledge.municipality.name), className="pm-source")]
     months = events_by_month(events)
     return [
         html.H2(t("events.heading", municipality=pledge.municipality.name)),
