@@ -1,35 +1,204 @@
-"""Who may see what: the access rules, written once and applied where data is read.
+"""Who may see and change what: the access rules, written once and applied where data is read and written.
 
-Until sign-in and roles exist, there is one rule: police-internal operations
-(``visibility`` = ``internal``) reach only a caller that asks for them
-explicitly (the command line can; downloads, standalone maps, the public map
-and the OGC API do not). The roles issue replaces ``include_internal`` with
-the caller's role, in this module, so every reader keeps going through it.
+Roles (see :mod:`geodata.accounts`):
+
+- **admin** and **police**: every record of every layer, internal operations included.
+- **municipality**: every record except internal operations, which it sees
+  only as counts per area and month (the public aggregation).
+- **housing_company**: the inventoried sites its organisation owns, in full
+  and editable; everything else as the public sees it.
+- **public**: the public, aggregated view only (:mod:`geodata.public`); no records.
+
+:class:`GuardedStore` wraps a store for one :class:`Viewer`: every read is
+narrowed by :func:`readable_query` and every write checked by
+:func:`check_write`, so pages, callbacks, exports and the API get the same
+answer whoever calls them. Tools that are given the store file itself (the
+command line) act as :data:`LOCAL_ADMIN`.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
-from .layers import get_layer
-from .store.base import LayerQuery
+import geopandas as gpd
+
+from .errors import PledgemapError
+from .layers import LAYERS, get_layer
+from .store.base import LayerExtent, LayerQuery, Store
 
 PUBLIC = "public"
+RECORD_ROLES = ("admin", "police", "municipality", "housing_company")
 
 
-def readable_query(layer: str, query: LayerQuery | None = None, include_internal: bool = False) -> LayerQuery:
-    """``query`` narrowed to the records a caller may read.
+class AccessError(PledgemapError, PermissionError):
+    """A read or write the caller's role does not allow; nothing was read or changed."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: a role, and for a housing company the organisation its sites name as owner."""
+
+    role: str
+    username: str | None = None
+    organisation: str | None = None
+
+    @classmethod
+    def of(cls, account) -> "Viewer":
+        return cls(account.role, account.username, account.organisation)
+
+    @property
+    def sees_internal(self) -> bool:
+        return self.role in ("admin", "police")
+
+
+PUBLIC_VIEWER = Viewer("public")
+LOCAL_ADMIN = Viewer("admin", "local")
+
+
+def readable_query(layer: str, query: LayerQuery | None = None, include_internal: bool = False,
+                   viewer: Viewer | None = None) -> LayerQuery:
+    """``query`` narrowed to the records a caller may read; raises :class:`AccessError` if it may read none.
+
+    Without a ``viewer``, internal operations are left out unless ``include_internal``.
 
     >>> readable_query("operations").values
     (('visibility', ('public',)),)
-    >>> readable_query("operations", include_internal=True).values, readable_query("unsafe_places").values
-    ((), ())
+    >>> readable_query("inventoried_sites", viewer=Viewer("housing_company", "anna", "MBAB")).values
+    (('owner', ('MBAB',)),)
     """
     query = query or LayerQuery()
     spec = get_layer(layer)
+    if viewer is not None:
+        if viewer.role not in RECORD_ROLES:
+            raise AccessError(f"the {viewer.role} role sees the public, aggregated view only; records of "
+                              f"{spec.name} are not shown to it")
+        if viewer.role == "housing_company":
+            if spec.name != "inventoried_sites":
+                raise AccessError(f"a housing company sees {spec.name} only as the public, aggregated view")
+            return _narrow(query, "owner", (viewer.organisation or "",))
+        include_internal = viewer.sees_internal
     if include_internal or "visibility" not in spec.field_names:
         return query
+    return _narrow(query, "visibility", (PUBLIC,))
+
+
+def _narrow(query: LayerQuery, field: str, allowed: tuple[str, ...]) -> LayerQuery:
     values = dict(query.values)
-    asked = values.get("visibility", (PUBLIC,))
-    values["visibility"] = tuple(v for v in asked if v == PUBLIC)
+    asked = values.get(field, allowed)
+    values[field] = tuple(v for v in asked if v in allowed)
     return replace(query, values=tuple(sorted(values.items())))
+
+
+def check_write(viewer: Viewer, layer: str, records: list[dict[str, Any]]) -> None:
+    """Raise :class:`AccessError` unless ``viewer`` may write every one of ``records`` (their new values) to ``layer``."""
+    spec = get_layer(layer)
+    role = viewer.role
+    if role in ("admin", "police"):
+        return
+    if role == "municipality" and spec.name != "operations":
+        return
+    if role == "housing_company" and spec.name == "inventoried_sites":
+        foreign = [r for r in records if r.get("owner") != viewer.organisation]
+        if not foreign:
+            return
+        raise AccessError(f"a housing company may change only sites whose owner is {viewer.organisation!r}; "
+                          f"{len(foreign)} record(s) name another owner")
+    raise AccessError(f"the {role} role may not change {spec.name}")
+
+
+class GuardedStore(Store):
+    """A store seen through one viewer's rights: reads narrowed, writes checked, nothing else changed."""
+
+    def __init__(self, store: Store, viewer: Viewer):
+        self._store = store
+        self.viewer = viewer
+
+    # Pledges are public documents; police and municipality sign them, admins keep them.
+    def schema_version(self) -> int:
+        return self._store.schema_version()
+
+    def list_pledges(self):
+        return self._store.list_pledges()
+
+    def get_pledge(self, pledge_id: str):
+        return self._store.get_pledge(pledge_id)
+
+    def save_pledge(self, pledge) -> None:
+        if self.viewer.role not in ("admin", "police", "municipality"):
+            raise AccessError(f"the {self.viewer.role} role may not change pledges")
+        self._store.save_pledge(pledge)
+
+    def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
+        return self._store.read_layer(layer, readable_query(layer, query, viewer=self.viewer))
+
+    def count(self, layer: str, query: LayerQuery | None = None) -> int:
+        return self._store.count(layer, readable_query(layer, query, viewer=self.viewer))
+
+    def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
+        return self._store.extent(layer, readable_query(layer, query, viewer=self.viewer))
+
+    def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
+        """Records per layer this viewer may read (none for a layer it sees only aggregated)."""
+        counts = {}
+        for layer in LAYERS:
+            try:
+                extent = self.extent(layer, LayerQuery(pledge_id=pledge_id))
+            except AccessError:
+                counts[layer] = 0
+                continue
+            counts[layer] = extent.demo if demo_only else extent.count
+        return counts
+
+    def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:
+        readable_query(layer, viewer=self.viewer)  # a caller that may read no records may not probe for them
+        return self._store.known_sources(layer, source_ids)
+
+    def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
+        return self.write_batches({layer: records})[layer]
+
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+        for layer, records in batches.items():
+            check_write(self.viewer, layer, records.drop(columns=records.geometry.name).to_dict("records"))
+        return self._store.write_batches(batches)
+
+    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int) -> dict[str, Any]:
+        stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
+        if stored.empty:
+            raise AccessError(f"{layer} record {record_id} cannot be changed by the {self.viewer.role} role")
+        before = stored.drop(columns=stored.geometry.name).iloc[0].to_dict()
+        check_write(self.viewer, layer, [before, {**before, **changes}])
+        return self._store.update_record(layer, record_id, changes, expected_version)
+
+    # Accounts are the admin's.
+    def save_user(self, user) -> None:
+        self._admin_only("change accounts")
+        self._store.save_user(user)
+
+    def get_user(self, username: str):
+        self._admin_only("read accounts")
+        return self._store.get_user(username)
+
+    def list_users(self):
+        self._admin_only("read accounts")
+        return self._store.list_users()
+
+    def delete_user(self, username: str) -> bool:
+        self._admin_only("change accounts")
+        return self._store.delete_user(username)
+
+    def _admin_only(self, what: str) -> None:
+        if self.viewer.role != "admin":
+            raise AccessError(f"only an admin may {what}")
+
+    # The police's published events are public information; storing them is for admins and the police.
+    def write_police_events(self, events):
+        if self.viewer.role not in ("admin", "police"):
+            raise AccessError(f"the {self.viewer.role} role may not import police events")
+        return self._store.write_police_events(events)
+
+    def read_police_events(self, municipality_code=None, start=None, end=None):
+        return self._store.read_police_events(municipality_code, start, end)
+
+    def close(self) -> None:
+        self._store.close()

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 
 from ..model import Pledge
 from ..police_events import PoliceEvent
+
+if TYPE_CHECKING:
+    from ..accounts import Account
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,22 @@ class Store(ABC):
         Raises :class:`~geodata.errors.VersionConflictError` if someone saved in
         between. Returns the stored record after the change.
         """
+
+    @abstractmethod
+    def save_user(self, user: "Account") -> None:
+        """Insert or replace an account (by username)."""
+
+    @abstractmethod
+    def get_user(self, username: str) -> "Account | None":
+        """The account called ``username``, or ``None``."""
+
+    @abstractmethod
+    def list_users(self) -> list["Account"]:
+        """Every account, by username."""
+
+    @abstractmethod
+    def delete_user(self, username: str) -> bool:
+        """Remove an account; whether there was one."""
 
     @abstractmethod
     def write_police_events(self, events: list["PoliceEvent"]) -> tuple[int, int]:

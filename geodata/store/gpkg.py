@@ -417,6 +417,33 @@ class GeoPackageStore(Store):
             params.extend(allowed)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    # -- accounts ----------------------------------------------------------
+
+    USER_COLUMNS = ("username", "display_name", "role", "organisation", "password_hash", "created_at", "updated_at",
+                    "failed_count", "last_failed_at")
+
+    def save_user(self, user) -> None:
+        values = (user.username, user.display_name, user.role, user.organisation, user.password_hash,
+                  _utc_text(user.created_at), _utc_text(user.updated_at), user.failed_count,
+                  _utc_text(user.last_failed_at) if user.last_failed_at else None)
+        with _transaction(self._conn) as conn:
+            conn.execute(f"INSERT INTO users ({', '.join(self.USER_COLUMNS)}) VALUES ({', '.join('?' * 9)}) "
+                         "ON CONFLICT(username) DO UPDATE SET "
+                         + ", ".join(f"{c} = excluded.{c}" for c in self.USER_COLUMNS[1:]), values)
+
+    def get_user(self, username: str):
+        row = self._conn.execute(f"SELECT {', '.join(self.USER_COLUMNS)} FROM users WHERE username = ?",
+                                 (username,)).fetchone()
+        return _account(row) if row else None
+
+    def list_users(self):
+        rows = self._conn.execute(f"SELECT {', '.join(self.USER_COLUMNS)} FROM users ORDER BY username").fetchall()
+        return [_account(row) for row in rows]
+
+    def delete_user(self, username: str) -> bool:
+        with _transaction(self._conn) as conn:
+            return conn.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount > 0
+
     # -- police events -----------------------------------------------------
 
     def write_police_events(self, events: list[PoliceEvent]) -> tuple[int, int]:
@@ -458,6 +485,15 @@ class GeoPackageStore(Store):
                 where = f"{where} AND demo = 1" if where else "WHERE demo = 1"
             result[name] = self._conn.execute(f'SELECT count(*) FROM "{name}" {where}', params).fetchone()[0]
         return result
+
+
+def _account(row: tuple):
+    from ..accounts import Account
+
+    username, display_name, role, organisation, password_hash, created, updated, failed, last_failed = row
+    moment = (lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None)
+    return Account(username, role, password_hash, display_name, organisation, moment(created), moment(updated),
+                   int(failed), moment(last_failed))
 
 
 def _insert_values(fields, row: dict[str, Any], blob: bytes, now: dt.datetime) -> tuple:

@@ -142,10 +142,20 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX police_events_municipality ON police_events (municipality_code, published_at)")
 
 
+def _v4(conn: sqlite3.Connection) -> None:
+    # Local accounts: who may sign in, with which role; passwords only as argon2id hashes.
+    _attribute_table(conn, "users",
+                     "username TEXT NOT NULL UNIQUE, display_name TEXT, role TEXT NOT NULL, organisation TEXT, "
+                     "password_hash TEXT NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, "
+                     "failed_count INTEGER NOT NULL DEFAULT 0, last_failed_at DATETIME",
+                     "Local accounts of the dashboard (password hashes only)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
     Migration(3, "the police's published events, as a context table", _v3),
+    Migration(4, "local accounts with roles", _v4),
 ]
 
 

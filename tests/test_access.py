@@ -1,0 +1,154 @@
+"""Roles enforced where data is read and written: the same answers for every caller of a guarded store."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, AccessError, GuardedStore, Viewer
+from geodata.accounts import SignInError, add_user, authenticate, remove_user, set_password, wait_seconds
+from geodata.errors import PledgemapError, ValidationError
+from geodata.store import GeoPackageStore, LayerQuery
+
+from builders import frame, operation, site
+
+MBAB = "Marks Bostads AB"
+POLICE, MUNICIPALITY = Viewer("police", "pia"), Viewer("municipality", "mats")
+HOUSING = Viewer("housing_company", "hanna", MBAB)
+
+
+@pytest.fixture
+def demo(demo_copy):
+    with GeoPackageStore.open(demo_copy) as store:
+        yield store
+
+
+def test_police_and_admin_read_everything(demo):
+    for viewer in (POLICE, LOCAL_ADMIN):
+        guarded = GuardedStore(demo, viewer)
+        assert guarded.counts() == demo.counts()
+        assert (guarded.read_layer("operations")["visibility"] == "internal").any()
+
+
+def test_the_municipality_never_reads_an_internal_operation(demo):
+    guarded = GuardedStore(demo, MUNICIPALITY)
+    operations = demo.read_layer("operations")
+    internal = operations[operations["visibility"] == "internal"]
+    assert len(internal) > 0
+    assert set(guarded.read_layer("operations")["visibility"]) == {"public"}
+    assert guarded.count("operations") == len(operations) - len(internal)
+    assert guarded.read_layer("operations", LayerQuery(ids=tuple(internal["id"]))).empty
+    asked = LayerQuery.build({"visibility": ["internal"]})
+    assert guarded.count("operations", asked) == 0 and guarded.extent("operations", asked).count == 0
+    assert guarded.counts()["unsafe_places"] == demo.counts()["unsafe_places"]
+
+
+def test_a_housing_company_reads_its_own_sites_only(demo):
+    guarded = GuardedStore(demo, HOUSING)
+    sites = demo.read_layer("inventoried_sites")
+    own = sites[sites["owner"] == MBAB]
+    assert 0 < len(own) < len(sites)
+    assert set(guarded.read_layer("inventoried_sites")["owner"]) == {MBAB}
+    assert guarded.count("inventoried_sites") == len(own)
+    others = tuple(sites.loc[sites["owner"] != MBAB, "id"])
+    assert guarded.read_layer("inventoried_sites", LayerQuery(ids=others)).empty
+    for layer in ("unsafe_places", "operations"):
+        with pytest.raises(AccessError, match="only as the public, aggregated view"):
+            guarded.read_layer(layer)
+    assert guarded.counts() == {"unsafe_places": 0, "inventoried_sites": len(own), "operations": 0}
+
+
+def test_the_public_reads_no_records_but_the_pledges(demo):
+    guarded = GuardedStore(demo, PUBLIC_VIEWER)
+    for layer in ("unsafe_places", "inventoried_sites", "operations"):
+        with pytest.raises(AccessError, match="public, aggregated view only"):
+            guarded.read_layer(layer)
+        with pytest.raises(AccessError):
+            guarded.count(layer)
+        with pytest.raises(AccessError):
+            guarded.known_sources(layer, ["x"])
+    assert guarded.counts() == {"unsafe_places": 0, "inventoried_sites": 0, "operations": 0}
+    assert [p.id for p in guarded.list_pledges()] == ["molndal-2018", "mark-2021"]
+
+
+def test_writes_are_checked_and_a_refused_write_changes_nothing(demo):
+    before = demo.counts()
+    mark_ops = "mark-2021-riktade-insatser"
+    with pytest.raises(AccessError, match="the municipality role may not change operations"):
+        GuardedStore(demo, MUNICIPALITY).write_batch("operations", frame(operation(promise_id=mark_ops)))
+    with pytest.raises(AccessError, match="only sites whose owner is 'Marks Bostads AB'"):
+        GuardedStore(demo, HOUSING).write_batch("inventoried_sites", frame(site(owner="Annat bolag", promise_id=None)))
+    with pytest.raises(AccessError):
+        GuardedStore(demo, PUBLIC_VIEWER).write_batch("inventoried_sites", frame(site(owner=MBAB, promise_id=None)))
+    assert demo.counts() == before
+    GuardedStore(demo, HOUSING).write_batch("inventoried_sites", frame(site(owner=MBAB, promise_id=None)))
+    GuardedStore(demo, POLICE).write_batch("operations", frame(operation(promise_id=mark_ops)))
+    assert demo.counts()["inventoried_sites"] == before["inventoried_sites"] + 1
+
+
+def test_a_housing_company_edits_its_sites_but_cannot_give_them_away_or_touch_others(demo):
+    guarded = GuardedStore(demo, HOUSING)
+    sites = demo.read_layer("inventoried_sites")
+    own = sites[sites["owner"] == MBAB].iloc[0]
+    other = sites[sites["owner"] != MBAB].iloc[0]
+    changed = guarded.update_record("inventoried_sites", own["id"], {"measure": "Nytt lås"}, int(own["version"]))
+    assert changed["measure"] == "Nytt lås"
+    with pytest.raises(AccessError):
+        guarded.update_record("inventoried_sites", own["id"], {"owner": "Annat bolag"}, int(own["version"]) + 1)
+    with pytest.raises(AccessError, match="cannot be changed by the housing_company role"):
+        guarded.update_record("inventoried_sites", other["id"], {"measure": "x"}, int(other["version"]))
+    assert demo.read_layer("inventoried_sites", LayerQuery(ids=(other["id"],)))["measure"].iloc[0] == other["measure"]
+
+
+# -- accounts ---------------------------------------------------------------------------------------
+
+def test_accounts_keep_argon2id_hashes_and_refuse_weak_input(store):
+    account = add_user(store, "pia", "police", "en lång lösenfras")
+    assert account.password_hash.startswith("$argon2id$") and "lösenfras" not in account.password_hash
+    with pytest.raises(ValidationError) as caught:
+        add_user(store, "Hanna!", "landlord", "kort", organisation=None)
+    fields = {p.field for p in caught.value.problems}
+    assert fields == {"username", "role", "password"}
+    with pytest.raises(ValidationError, match="organisation"):
+        add_user(store, "hanna", "housing_company", "en lång lösenfras")
+    with pytest.raises(ValidationError, match="username': is taken"):
+        add_user(store, "pia", "admin", "en annan lång fras")
+    assert [a.username for a in store.list_users()] == ["pia"]
+
+
+def test_sign_in_is_slowed_after_failures_and_says_nothing_about_who_exists(store):
+    add_user(store, "pia", "police", "en lång lösenfras")
+    assert authenticate(store, "pia", "en lång lösenfras").role == "police"
+    with pytest.raises(SignInError) as unknown:
+        authenticate(store, "nobody", "en lång lösenfras")
+    with pytest.raises(SignInError) as wrong:
+        authenticate(store, "pia", "fel fel fel fel")
+    assert str(unknown.value) == str(wrong.value) == "wrong username or password"
+    start = dt.datetime.now(dt.timezone.utc)
+    for attempt in range(3):
+        with pytest.raises(SignInError):
+            authenticate(store, "pia", "fel fel fel fel", now=start)
+    with pytest.raises(SignInError) as slowed:
+        authenticate(store, "pia", "en lång lösenfras", now=start)  # even the right password must wait
+    assert slowed.value.retry_after == wait_seconds(4)
+    later = start + dt.timedelta(seconds=wait_seconds(4))
+    assert authenticate(store, "pia", "en lång lösenfras", now=later).failed_count == 0
+
+
+def test_password_change_and_removal(store):
+    add_user(store, "mats", "municipality", "en lång lösenfras")
+    set_password(store, "mats", "en helt ny lösenfras")
+    with pytest.raises(SignInError):
+        authenticate(store, "mats", "en lång lösenfras")
+    assert authenticate(store, "mats", "en helt ny lösenfras").username == "mats"
+    remove_user(store, "mats")
+    with pytest.raises(PledgemapError, match="no account 'mats'"):
+        remove_user(store, "mats")
+
+
+def test_only_an_admin_reads_or_changes_accounts(store):
+    add_user(store, "pia", "police", "en lång lösenfras")
+    with pytest.raises(AccessError, match="only an admin"):
+        GuardedStore(store, POLICE).list_users()
+    assert [a.username for a in GuardedStore(store, LOCAL_ADMIN).list_users()] == ["pia"]
