@@ -18,6 +18,7 @@ from pathlib import Path
 from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.exporter import LAYER_FORMATS, PLEDGE_FORMATS
+from geodata.accounts import ROLES
 from geodata.layers import LAYERS
 from geodata.settings import Settings
 
@@ -90,6 +91,23 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     _add_data(add, settings)
     add.add_argument("file", type=Path, help="the pledge document")
     add.add_argument("--replace", action="store_true", help="replace a stored pledge with the same id")
+
+    user = commands.add_parser("user", help="local accounts: add, remove, change a password, list")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    for action, text in (("add", "create an account (there is no default account or password)"),
+                         ("remove", "remove an account"), ("passwd", "set an account's password"),
+                         ("list", "list the accounts and their roles")):
+        command = user_commands.add_parser(action, help=text)
+        _add_data(command, settings)
+        if action != "list":
+            command.add_argument("username")
+        if action in ("add", "passwd"):
+            command.add_argument("--password-stdin", action="store_true",
+                                 help="read the password from the first line of standard input instead of asking")
+        if action == "add":
+            command.add_argument("--role", required=True, choices=ROLES, help="what the account may see and change")
+            command.add_argument("--organisation", help="for a housing company: its name as its sites give it as owner")
+            command.add_argument("--name", help="the name shown for the account")
 
     exp = commands.add_parser("export", help="export layers (filters applied), a pledge, or a standalone map")
     _add_data(exp, settings)
@@ -336,6 +354,40 @@ def cmd_pledge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Lösenord / password: ")
+    if getpass.getpass("Igen / again: ") != first:
+        raise PledgemapError("the two passwords differ; nothing was changed")
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from geodata import accounts
+    from geodata.store import open_store
+
+    with open_store(args.data) as store:
+        if args.user_command == "list":
+            for account in store.list_users():
+                extra = f" ({account.organisation})" if account.organisation else ""
+                print(f"{account.username}\t{account.role}{extra}\t{account.display_name or ''}")
+            return 0
+        if args.user_command == "add":
+            account = accounts.add_user(store, args.username, args.role, _new_password(args),
+                                        organisation=args.organisation, display_name=args.name)
+            print(f"Added {account.username} ({account.role})")
+        elif args.user_command == "passwd":
+            accounts.set_password(store, args.username, _new_password(args))
+            print(f"Changed the password of {args.username}")
+        else:
+            accounts.remove_user(store, args.username)
+            print(f"Removed {args.username}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not args.data.exists():
         from geodata.demo import write_demo_store
@@ -367,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return cmd_export(args, settings)
         return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import,
-                "pledge": cmd_pledge}[args.command](args)
+                "pledge": cmd_pledge, "user": cmd_user}[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1

@@ -178,3 +178,27 @@ def test_a_file_with_several_layers_lands_whole_or_not_at_all(tmp_path, capsys):
     assert json.loads(rejects.read_text())["features"][0]["properties"]["pledgemap_problem"].startswith("ends_at:")
     with GeoPackageStore.open(data) as store:
         assert store.counts()["unsafe_places"] == 1
+
+
+def test_user_commands(tmp_path, capsys, monkeypatch):
+    import io
+
+    from geodata.accounts import authenticate
+
+    data = tmp_path / "store.gpkg"
+    GeoPackageStore.create(data).close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("en lång lösenfras\n"))
+    assert main(["user", "add", "--data", str(data), "hanna", "--role", "housing_company",
+                 "--organisation", "Marks Bostads AB", "--password-stdin"]) == 0
+    assert "Added hanna (housing_company)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    assert main(["user", "add", "--data", str(data), "pia", "--role", "police", "--password-stdin"]) == 1
+    assert "field 'password': is 4 characters long; expected at least 12" in capsys.readouterr().err
+    assert main(["user", "list", "--data", str(data)]) == 0
+    assert capsys.readouterr().out == "hanna\thousing_company (Marks Bostads AB)\t\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("en annan lång fras\n"))
+    assert main(["user", "passwd", "--data", str(data), "hanna", "--password-stdin"]) == 0
+    with GeoPackageStore.open(data) as store:
+        assert authenticate(store, "hanna", "en annan lång fras").organisation == "Marks Bostads AB"
+    assert main(["user", "remove", "--data", str(data), "hanna"]) == 0
+    assert main(["user", "remove", "--data", str(data), "hanna"]) == 1
