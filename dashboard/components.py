@@ -44,8 +44,27 @@ def header(lang: str, path: str = "/", query: str = "") -> html.Header:
             # A plain link: changing language reloads the page in the other catalogue, keeping the view.
             html.A(t("app.other_language"), href=f"{path}?{_with_lang(query, other)}", lang=other, hrefLang=other,
                    className="pm-lang", id="pm-lang-link", title=t("app.language")),
+            account_box(lang),
         ],
     )
+
+
+def account_box(lang: str) -> html.Form | None:
+    """Who is signed in, and a sign-out button (a form with the session's token): nothing while sign-in is off."""
+    from .auth import csrf_token, signed_in_name
+
+    name = signed_in_name()
+    if not name:
+        return None
+    t = translator(lang)
+    from .data import request_store
+
+    with request_store() as store:
+        role = store.viewer.role
+    return html.Form([html.Span(t("signin.signed_in", name=name, role=t(f"role.{role}")), className="pm-user"),
+                      dcc.Input(type="hidden", name="csrf", value=csrf_token()),
+                      html.Button(t("signin.sign_out"), type="submit", className="pm-button pm-signout")],
+                     action="/logout", method="POST", className="pm-account")
 
 
 def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.Div | None:

@@ -1,7 +1,8 @@
 """Access to the store from a request: opened per request, closed after it.
 
 Opening the GeoPackage is cheap, and a store per request keeps no state in
-one worker's memory, so several workers can serve the same file.
+one worker's memory, so several workers can serve the same file. Every
+request's store is guarded by the signed-in account's role.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Iterator
 
 import flask
 
+from geodata.access import GuardedStore
 from geodata.settings import Settings
 from geodata.store import Store, open_store
 
@@ -23,8 +25,11 @@ def settings() -> Settings:
 
 @contextlib.contextmanager
 def request_store() -> Iterator[Store]:
+    """The store as the signed-in account may see it (:class:`~geodata.access.GuardedStore`), for this request."""
+    from .auth import current_viewer
+
     store = open_store(settings().data)
     try:
-        yield store
+        yield GuardedStore(store, current_viewer(store))
     finally:
         store.close()

@@ -7,14 +7,23 @@ from dash import html
 from geodata import vocab
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.layers import LAYERS
+from geodata.access import AccessError
 from geodata.store import LayerQuery, Store
 
 from .i18n import translator
 
 
-def find_record(store: Store, record_id: str) -> tuple[str, dict] | None:
+def readable_layers(store: Store, query: LayerQuery):
+    """Each layer's records matching ``query`` that the store's viewer may read (layers it may not are skipped)."""
     for layer in LAYERS:
-        found = store.read_layer(layer, LayerQuery(ids=(record_id,)))
+        try:
+            yield layer, store.read_layer(layer, query)
+        except AccessError:
+            continue
+
+
+def find_record(store: Store, record_id: str) -> tuple[str, dict] | None:
+    for layer, found in readable_layers(store, LayerQuery(ids=(record_id,))):
         if not found.empty:
             return layer, found.iloc[0].to_dict()
     return None
@@ -101,8 +110,7 @@ def selection_table(store: Store, ids: set[str], lang: str) -> list:
     if not ids:
         return []
     rows = []
-    for layer in LAYERS:
-        found = store.read_layer(layer, LayerQuery(ids=tuple(sorted(ids))))
+    for layer, found in readable_layers(store, LayerQuery(ids=tuple(sorted(ids)))):
         for record in found.to_dict("records"):
             kind_field = LAYERS[layer].kind_field
             group = {"unsafe_places": "category", "inventoried_sites": "site_type",

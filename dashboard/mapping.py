@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
 from geodata.layers import get_layer
 from geodata.mapview import layer_view
@@ -51,8 +52,13 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
     """The map figure for ``request``, and whether it follows the view (a pan or zoom must redraw it)."""
     state = request.state
     pledge = store.get_pledge(state.pledge)
-    views = {layer: layer_view(store, layer, query, request.zoom, request.view_bounds)
-             for layer, query in layer_queries(state, pledge).items()}
+    views = {}
+    for layer, query in layer_queries(state, pledge).items():
+        try:
+            views[layer] = layer_view(store, layer, query, request.zoom, request.view_bounds)
+        except AccessError:
+            continue  # a layer this role sees only aggregated draws no records on this map
+
     highlight = request.highlight
     promise = next((p for p in pledge.promises if p.id == state.promise), None)
     if not highlight and promise and promise.evidence.layer in views:

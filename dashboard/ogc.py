@@ -15,6 +15,7 @@ from typing import Any
 import flask
 
 from geodata import ogc
+from geodata.access import AccessError
 from geodata.errors import NotFoundError
 
 from .data import request_store
@@ -50,6 +51,11 @@ def _respond(document: dict[str, Any], media_type: str = ogc.JSON_TYPE, status: 
 @blueprint.errorhandler(ogc.ParameterError)
 def _bad_parameter(error: ogc.ParameterError) -> flask.Response:
     return _respond({"code": "InvalidParameterValue", "description": str(error)}, status=400)
+
+
+@blueprint.errorhandler(AccessError)
+def _forbidden(error: AccessError) -> flask.Response:
+    return _respond({"code": "Forbidden", "description": str(error)}, status=403)
 
 
 @blueprint.errorhandler(NotFoundError)

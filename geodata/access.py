@@ -202,3 +202,8 @@ class GuardedStore(Store):
 
     def close(self) -> None:
         self._store.close()
+
+
+def figures_store(store: Store) -> Store:
+    """The whole store beneath a guard, for figures every role may see (a promise's progress); never for records."""
+    return store._store if isinstance(store, GuardedStore) else store

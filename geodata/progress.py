@@ -66,7 +66,15 @@ def evidence_records(store: Store, promise: Promise) -> gpd.GeoDataFrame:
 
 
 def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:
-    """Progress of every promise of ``pledge`` as of ``today``."""
+    """Progress of every promise of ``pledge`` as of ``today``.
+
+    Progress is the pledge's public follow-up ("3 av 4 riktade insatser"):
+    every role gets the same figures, counted over all records, internal
+    operations included, while the records themselves stay behind the guard.
+    """
+    from .access import figures_store  # access imports the store layer; imported here to keep layers one-way
+
+    store = figures_store(store)
     result = []
     for promise in pledge.promises:
         period = pledge.promise_period(promise)

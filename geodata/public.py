@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Polygon
 
-from .access import readable_query
+from .access import figures_store, readable_query
 from .aggregate import representative_xy
 from .clock import LOCAL_TZ_NAME
 from .errors import Problem, ValidationError
@@ -349,6 +349,9 @@ def public_view(store: Store, query: LayerQuery | None = None, *, min_count: int
     the aggregation rules of this module apply to whatever it selects.
     """
     _check_min_count(min_count)
+    # The public view is for everyone: it is built from the whole store (behind any guard), and what it
+    # gives out is aggregated below, internal operations never read.
+    store = figures_store(store)
     query = query or LayerQuery()
     places = store.read_layer("unsafe_places", query)
     operations = store.read_layer("operations", readable_query("operations", query))

@@ -21,7 +21,8 @@ def render_page(client, pathname: str, search: str = "") -> dict[str, Any]:
                    {"id": "_pages_location", "property": "search", "value": search}],
         "changedPropIds": ["_pages_location.pathname"],
     }
-    response = client.post("/_dash-update-component", json=body)
+    # As a browser does: its POSTs name the page's origin (the dashboard refuses cross-site POSTs).
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     return response.get_json()["response"]["_pages_content"]["children"]
 
@@ -82,7 +83,8 @@ def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, 
         "state": items(spec["state"], state or {}),
         "changedPropIds": [changed or next(iter(inputs))],
     }
-    response = client.post("/_dash-update-component", json=body)
+    # As a browser does: its POSTs name the page's origin (the dashboard refuses cross-site POSTs).
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
     assert response.status_code in (200, 204), response.get_data(as_text=True)[:3000]
     return {} if response.status_code == 204 else response.get_json()["response"]
 

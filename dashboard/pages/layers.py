@@ -7,13 +7,14 @@ from dataclasses import replace
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS
 from geodata.mapview import layer_view
 from geodata.store import LayerQuery
 
-from ..components import demo_banner, error_page, header, pledge_picker, remember_view
+from ..components import alert, demo_banner, error_page, header, pledge_picker, remember_view
 from ..data import request_store, settings
 from ..details import record_details
 from ..figures.map import Basemap, map_figure
@@ -132,7 +133,10 @@ def show_view(data, tiles_ok):
     columns = layer_columns(view.layer, t)
     with request_store() as store:
         pledge = store.get_pledge(view.pledge)
-        records = store.read_layer(view.layer, LayerQuery(pledge_id=pledge.id))
+        try:
+            records = store.read_layer(view.layer, LayerQuery(pledge_id=pledge.id))
+        except AccessError:
+            return alert(view.lang, t("access.aggregated")), no_update, [], view.to_query()
         found = sort(search(records.drop(columns="geometry"), columns, view.q), view.sort, view.desc)
         if view.record and ctx.triggered_id != ID.view and view.record in set(found["id"]):
             # Opened on a record (a link from the worklist): show the page it is on. Only the page's first

@@ -1,0 +1,184 @@
+"""Sign-in over HTTP: sessions, the guard in front of every endpoint, and each role's view through crafted requests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geodata.accounts import add_user
+from geodata.settings import Settings
+from geodata.store import GeoPackageStore, LayerQuery
+
+from dash_http import call_callback, find, make_client, render_page, texts
+
+ORIGIN = {"Origin": "http://localhost"}
+PASSWORD = "en lång lösenfras"
+ACCOUNTS = {"ada": ("admin", None), "pia": ("police", None), "mats": ("municipality", None),
+            "hanna": ("housing_company", "Marks Bostads AB")}
+
+
+@pytest.fixture
+def signed(demo_copy):
+    with GeoPackageStore.open(demo_copy) as store:
+        for name, (role, organisation) in ACCOUNTS.items():
+            add_user(store, name, role, PASSWORD, organisation=organisation)
+    return demo_copy
+
+
+def client_for(data, username=None, password=PASSWORD):
+    client = make_client(Settings(data=data, tiles_url=None))
+    if username:
+        form = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        response = client.post("/login", data={"username": username, "password": password, "csrf": token,
+                                               "next": "/"}, headers=ORIGIN)
+        assert response.status_code == 302 and response.headers["Location"] == "/", response.get_data(as_text=True)
+    return client
+
+
+def map_records(client, layers=("unsafe_places", "inventoried_sites", "operations")):
+    values = {
+        "ov-pledge.value": "mark-2021", "ov-promise.value": "", "ov-start.value": None, "ov-end.value": None,
+        "ov-layers.value": list(layers), "ov-categories.value": ["drug_dealing", "drug_use", "poor_lighting",
+                                                                 "blocked_sightlines", "loitering", "vandalism",
+                                                                 "harassment", "traffic", "other"],
+        "ov-sources.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
+        "ov-statuses.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
+        "ov-basemap.value": [], "ov-map.relayoutData": None, "ov-timeline.selectedData": None,
+    }
+    figure = call_callback(client, "ov-map.figure", values,
+                           state={"ov-lang.data": "sv", "ov-map-follows-view.data": None})["ov-map"]["figure"]
+    ids = {}
+    for trace in figure["data"]:
+        meta = trace.get("meta") or {}
+        if meta.get("role") == "records":
+            ids.setdefault(meta["layer"], set()).update(trace.get("ids") or [])
+    return ids
+
+
+def test_without_a_session_nothing_is_served(signed):
+    client = client_for(signed)
+    page = client.get("/")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=/")
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get("/ogc/collections/unsafe_places/items").status_code == 401
+    body = {"output": "ov-map.figure", "outputs": {"id": "ov-map", "property": "figure"}, "inputs": [], "state": [],
+            "changedPropIds": []}
+    assert client.post("/_dash-update-component", json=body, headers=ORIGIN).status_code == 401
+    assert client.get("/login").status_code == 200
+
+
+def test_a_wrong_password_and_a_cross_site_post_change_nothing(signed):
+    client = client_for(signed)
+    form = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    wrong = client.post("/login", data={"username": "pia", "password": "fel fel fel fel", "csrf": token}, headers=ORIGIN)
+    assert wrong.status_code == 401 and "Fel användarnamn eller lösenord." in wrong.get_data(as_text=True)
+    elsewhere = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token},
+                            headers={"Origin": "https://evil.example"})
+    assert elsewhere.status_code == 403
+    no_token = client.post("/login", data={"username": "pia", "password": PASSWORD}, headers=ORIGIN)
+    assert no_token.status_code == 400
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_the_session_cookie_is_http_only_and_same_site(signed):
+    client = make_client(Settings(data=signed, tiles_url=None))
+    form = client.get("/login")
+    cookie = form.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_each_role_gets_only_its_records_from_the_map_callback(signed):
+    with GeoPackageStore.open(signed) as store:
+        operations = store.read_layer("operations", LayerQuery(pledge_id="mark-2021"))
+        sites = store.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
+    internal = set(operations.loc[operations["visibility"] == "internal", "id"])
+    assert internal
+
+    police = map_records(client_for(signed, "pia"))
+    assert internal <= police["operations"]
+
+    municipality = map_records(client_for(signed, "mats"))
+    assert not internal & municipality["operations"] and municipality["operations"]
+
+    housing = map_records(client_for(signed, "hanna"))
+    assert set(housing) == {"inventoried_sites"}
+    assert housing["inventoried_sites"] == set(sites.loc[sites["owner"] == "Marks Bostads AB", "id"])
+
+
+def test_the_header_names_the_account_and_signs_out_with_a_token(signed):
+    client = client_for(signed, "mats")
+    shown = texts(render_page(client, "/"))
+    assert "Inloggad: mats (kommun)" in shown
+    [token] = [node["props"]["value"] for node in find(render_page(client, "/"), name="csrf")]
+    assert client.post("/logout", data={}, headers=ORIGIN).status_code == 400
+    assert client.post("/logout", data={"csrf": token}, headers=ORIGIN).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def every_response(client, internal_id, other_site_id, a_place_id):
+    """The text of every data endpoint's answer, called with crafted payloads that ask for the forbidden records."""
+    import json as _json
+
+    answers = [str(map_records(client))]
+    answers.append(str(call_callback(client, "ov-timeline.figure", {"ov-pledge.value": "mark-2021", "ov-promise.value": "",
+                                                                     "ov-map.selectedData": None},
+                                     state={"ov-lang.data": "sv"})))
+    for record in (internal_id, other_site_id, a_place_id):
+        click = {"points": [{"customdata": [record]}]}
+        answers.append(str(call_callback(client, "ov-details.children", {"ov-map.clickData": click},
+                                         state={"ov-lang.data": "sv"})))
+        answers.append(str(call_callback(client, "ov-selection.children", {"ov-map.selectedData": click},
+                                         state={"ov-lang.data": "sv"})))
+    for layer in ("unsafe_places", "inventoried_sites", "operations"):
+        view = {"pledge": "mark-2021", "layer": layer, "q": "", "sort": None, "desc": False, "page": 1,
+                "record": internal_id, "lang": "sv"}
+        answers.append(str(call_callback(client, "ly-table.children", {"ly-view.data": view, "ly-tiles-ok.data": False})))
+    answers.append(str(call_callback(client, "st-table.children", {
+        "st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": [], "st-statuses.value": [],
+        "st-due.value": None, "st-overdue.value": []}, state={"st-lang.data": "sv"})))
+    for fmt in ("geojson", "csv", "html", "html_public"):
+        answers.append(str(call_callback(client, "ov-download.data", {"ov-export.n_clicks": 1},
+                                         state={"ov-export-format.value": fmt, "ov-query.data": "pledge=mark-2021",
+                                                "ov-lang.data": "sv"})))
+    for layer in ("unsafe_places", "inventoried_sites", "operations"):
+        answers.append(client.get(f"/ogc/collections/{layer}/items?limit=10000").get_data(as_text=True))
+        answers.append(client.get(f"/ogc/collections/{layer}/items/{internal_id}").get_data(as_text=True))
+    return "\n".join(answers)
+
+
+@pytest.mark.parametrize("username", ["mats", "hanna"])
+def test_no_endpoint_gives_a_role_what_it_may_not_see(signed, username):
+    import base64
+
+    with GeoPackageStore.open(signed) as store:
+        operations = store.read_layer("operations", LayerQuery(pledge_id="mark-2021"))
+        sites = store.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
+        places = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+    internal = operations[operations["visibility"] == "internal"]
+    other_sites = sites[sites["owner"] != "Marks Bostads AB"]
+    asked = internal["id"].iloc[0], other_sites["id"].iloc[0] if len(other_sites) else "none", places["id"].iloc[0]
+    text = every_response(client_for(signed, username), *asked)
+    # Downloads arrive base64-encoded: decode them into the text searched.
+    for blob in re.findall(r"'content': '([A-Za-z0-9+/=]{40,})'", text):
+        text += base64.b64decode(blob).decode("utf-8", "replace")
+    # The ids the requests asked for may be echoed back (in a 404, in the address); any other forbidden id, or
+    # the free text of a forbidden record, is a leak.
+    forbidden = set(internal["id"])
+    if username == "hanna":
+        forbidden |= set(other_sites["id"]) | set(places["id"]) | set(places["description"].dropna())
+    leaked = sorted(value for value in forbidden - set(asked) if value and value in text)
+    assert leaked == []
+
+
+def test_asking_for_an_internal_operation_by_id_shows_nothing_to_the_municipality(signed):
+    with GeoPackageStore.open(signed) as store:
+        operations = store.read_layer("operations")
+    internal = operations[operations["visibility"] == "internal"].iloc[0]
+    click = {"points": [{"customdata": [internal["id"]]}]}
+    for username, shown in (("mats", False), ("pia", True)):
+        details = call_callback(client_for(signed, username), "ov-details.children", {"ov-map.clickData": click},
+                                state={"ov-lang.data": "sv"})["ov-details"]["children"]
+        assert ("Insatser och närvaro" in texts(details)) is shown
