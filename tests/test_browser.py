@@ -272,3 +272,28 @@ def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
         page.wait_for_function("(lon) => document.querySelector('#ly-map .js-plotly-plot').layout.map.center.lon !== lon",
                                arg=before["lon"], timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "layers-record-1366.png")
+
+
+def test_signing_in_and_out_in_the_browser(demo_copy):
+    from geodata.accounts import add_user
+    from geodata.store import GeoPackageStore
+
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "mats", "municipality", "en lång lösenfras")
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
+        page.goto(url + "pledge?pledge=mark-2021")
+        page.wait_for_url("**/login?next=**")
+        assert axe_violations(page) == []
+        page.get_by_label("Användarnamn").fill("mats")
+        page.get_by_label("Lösenord").fill("fel fel fel fel")
+        page.get_by_role("button", name="Logga in").click()
+        page.get_by_text("Fel användarnamn eller lösenord.").wait_for()
+        page.get_by_label("Användarnamn").fill("mats")
+        page.get_by_label("Lösenord").fill("en lång lösenfras")
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_url("**/pledge?pledge=mark-2021")
+        page.get_by_text("Inloggad: mats (kommun)").wait_for()
+        page.screenshot(path=SCREENSHOTS / "signed-in.png")
+        page.get_by_role("button", name="Logga ut").click()
+        page.wait_for_url("**/login")
+    assert [e for e in console.errors if "401" not in e] == []
