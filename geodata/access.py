@@ -124,10 +124,14 @@ class GuardedStore(Store):
     def get_pledge(self, pledge_id: str):
         return self._store.get_pledge(pledge_id)
 
-    def save_pledge(self, pledge) -> None:
+    @property
+    def actor(self) -> str:
+        return self.viewer.username or self.viewer.role
+
+    def save_pledge(self, pledge, actor: str | None = None) -> None:
         if self.viewer.role not in ("admin", "police", "municipality"):
             raise AccessError(f"the {self.viewer.role} role may not change pledges")
-        self._store.save_pledge(pledge)
+        self._store.save_pledge(pledge, self.actor)
 
     def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
         return self._store.read_layer(layer, readable_query(layer, query, viewer=self.viewer))
@@ -154,26 +158,37 @@ class GuardedStore(Store):
         readable_query(layer, viewer=self.viewer)  # a caller that may read no records may not probe for them
         return self._store.known_sources(layer, source_ids)
 
-    def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
+    def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str | None = None) -> list[str]:
         return self.write_batches({layer: records})[layer]
 
-    def write_batches(self, batches: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str | None = None) -> dict[str, list[str]]:
+        # The actor is always the signed-in account: a caller cannot write in someone else's name.
         for layer, records in batches.items():
             check_write(self.viewer, layer, records.drop(columns=records.geometry.name).to_dict("records"))
-        return self._store.write_batches(batches)
+        return self._store.write_batches(batches, self.actor)
 
-    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int) -> dict[str, Any]:
+    def read_audit(self, layer: str | None = None, record_id: str | None = None):
+        if self.viewer.role == "admin":
+            return self._store.read_audit(layer, record_id)
+        if record_id is None:
+            raise AccessError("only an admin may read the whole audit log")
+        if layer is None or self.read_layer(layer, LayerQuery(ids=(record_id,))).empty:
+            raise AccessError(f"the history of {record_id} is shown only to those who may read the record")
+        return self._store.read_audit(layer, record_id)
+
+    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
+                      actor: str | None = None) -> dict[str, Any]:
         stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
         if stored.empty:
             raise AccessError(f"{layer} record {record_id} cannot be changed by the {self.viewer.role} role")
         before = stored.drop(columns=stored.geometry.name).iloc[0].to_dict()
         check_write(self.viewer, layer, [before, {**before, **changes}])
-        return self._store.update_record(layer, record_id, changes, expected_version)
+        return self._store.update_record(layer, record_id, changes, expected_version, self.actor)
 
     # Accounts are the admin's.
-    def save_user(self, user) -> None:
+    def save_user(self, user, actor: str | None = None) -> None:
         self._admin_only("change accounts")
-        self._store.save_user(user)
+        self._store.save_user(user, self.actor)
 
     def get_user(self, username: str):
         self._admin_only("read accounts")
@@ -183,19 +198,19 @@ class GuardedStore(Store):
         self._admin_only("read accounts")
         return self._store.list_users()
 
-    def delete_user(self, username: str) -> bool:
+    def delete_user(self, username: str, actor: str | None = None) -> bool:
         self._admin_only("change accounts")
-        return self._store.delete_user(username)
+        return self._store.delete_user(username, self.actor)
 
     def _admin_only(self, what: str) -> None:
         if self.viewer.role != "admin":
             raise AccessError(f"only an admin may {what}")
 
     # The police's published events are public information; storing them is for admins and the police.
-    def write_police_events(self, events):
+    def write_police_events(self, events, actor: str | None = None):
         if self.viewer.role not in ("admin", "police"):
             raise AccessError(f"the {self.viewer.role} role may not import police events")
-        return self._store.write_police_events(events)
+        return self._store.write_police_events(events, self.actor)
 
     def read_police_events(self, municipality_code=None, start=None, end=None):
         return self._store.read_police_events(municipality_code, start, end)

@@ -152,3 +152,49 @@ def test_only_an_admin_reads_or_changes_accounts(store):
     with pytest.raises(AccessError, match="only an admin"):
         GuardedStore(store, POLICE).list_users()
     assert [a.username for a in GuardedStore(store, LOCAL_ADMIN).list_users()] == ["pia"]
+
+
+# -- audit trail ------------------------------------------------------------------------------------
+
+def test_every_change_is_audited_with_who_when_and_the_values(store):
+    import sqlite3
+
+    guarded = GuardedStore(store, Viewer("housing_company", "hanna", MBAB))
+    [site_id] = guarded.write_batch("inventoried_sites", frame(site(owner=MBAB, promise_id=None)))
+    guarded.update_record("inventoried_sites", site_id, {"status": "fixed", "measure": "Nytt lås"}, 1)
+    history = store.read_audit("inventoried_sites", site_id)
+    assert [(e.actor, e.action) for e in history] == [("hanna", "create"), ("hanna", "edit")]
+    assert history[0].after["owner"] == MBAB and history[0].after["geometry"].startswith("POINT")
+    assert history[1].before == {"status": "action_planned", "measure": "Byta lås"}
+    assert history[1].after == {"status": "fixed", "measure": "Nytt lås"}
+    assert history[1].at >= history[0].at
+
+    add_user(store, "pia", "police", "en lång lösenfras")
+    authenticate(store, "pia", "en lång lösenfras")  # signing in is not a change to the account
+    with pytest.raises(SignInError):
+        authenticate(store, "pia", "fel fel fel fel")
+    set_password(store, "pia", "en annan lång fras")
+    users = [(e.action, e.before, e.after) for e in store.read_audit() if e.action.startswith("user")]
+    assert users == [("user", None, {"role": "police", "organisation": None, "display_name": None}),
+                     ("user", {"role": "police", "organisation": None, "display_name": None},
+                      {"role": "police", "organisation": None, "display_name": None, "password": "changed"})]
+    assert "argon2" not in str(store.read_audit())
+
+    # The log cannot be changed, not even with SQL on the file the application uses.
+    with sqlite3.connect(store.path) as conn, pytest.raises(sqlite3.DatabaseError, match="cannot be changed"):
+        conn.execute("UPDATE audit_log SET actor = 'someone else'")
+    with sqlite3.connect(store.path) as conn, pytest.raises(sqlite3.DatabaseError, match="cannot be changed"):
+        conn.execute("DELETE FROM audit_log")
+
+
+def test_the_history_of_a_record_is_for_those_who_may_read_it(demo):
+    sites = demo.read_layer("inventoried_sites")
+    own = sites[sites["owner"] == MBAB].iloc[0]["id"]
+    other = sites[sites["owner"] != MBAB].iloc[0]["id"]
+    housing = GuardedStore(demo, HOUSING)
+    assert [e.action for e in housing.read_audit("inventoried_sites", own)] == ["create"]
+    with pytest.raises(AccessError):
+        housing.read_audit("inventoried_sites", other)
+    with pytest.raises(AccessError, match="only an admin"):
+        GuardedStore(demo, POLICE).read_audit()
+    assert len(GuardedStore(demo, LOCAL_ADMIN).read_audit()) >= len(sites)

@@ -253,9 +253,10 @@ def test_a_version_1_store_gets_the_source_id_index(tmp_path, monkeypatch):
     path = tmp_path / "v1.gpkg"
     with monkeypatch.context() as patch:
         patch.setattr(gpkg_schema, "MIGRATIONS", gpkg_schema.MIGRATIONS[:1])
-        with GeoPackageStore.create(path) as s:
-            s.write_batch("unsafe_places", frame(unsafe_place(source_id="walk-1")))
+        GeoPackageStore.create(path).close()
     assert migrate(path) == (1, gpkg_schema.latest_version())
+    with GeoPackageStore.open(path) as s:
+        s.write_batch("unsafe_places", frame(unsafe_place(source_id="walk-1")))
     with sqlite3.connect(path) as conn:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"unsafe_places_source_id", "inventoried_sites_source_id", "operations_source_id"} <= indexes

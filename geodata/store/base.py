@@ -60,6 +60,19 @@ class LayerQuery:
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """One change: when (UTC), who, what kind, to which record, and the values before and after."""
+
+    at: dt.datetime
+    actor: str
+    action: str  # create, edit, pledge, user, user_removed, events
+    layer: str | None
+    record_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class LayerExtent:
     """How many records a query matches, how many are demo data, and where and when they lie."""
 
@@ -86,7 +99,7 @@ class Store(ABC):
         """The pledge with ``pledge_id``; raises :class:`~geodata.errors.NotFoundError`."""
 
     @abstractmethod
-    def save_pledge(self, pledge: Pledge) -> None:
+    def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
         """Insert or replace a pledge with its promises, in one transaction."""
 
     @abstractmethod
@@ -106,15 +119,20 @@ class Store(ABC):
         """Which of ``source_ids`` a stored record of ``layer`` already carries, as its source id or its own id."""
 
     @abstractmethod
-    def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
-        """Validate and insert ``records``; all land or none do. Returns the new ids."""
+    def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str = "local") -> list[str]:
+        """Validate and insert ``records``; all land or none do. Returns the new ids. Audited as ``actor``."""
 
     @abstractmethod
-    def write_batches(self, batches: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str = "local") -> dict[str, list[str]]:
         """Validate and insert records into several layers in one transaction: all land or none do."""
 
     @abstractmethod
-    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int) -> dict[str, Any]:
+    def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first: all of it, or one layer's or one record's entries."""
+
+    @abstractmethod
+    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
+                      actor: str = "local") -> dict[str, Any]:
         """Apply ``changes`` to one record if it is still at ``expected_version``.
 
         Raises :class:`~geodata.errors.VersionConflictError` if someone saved in
@@ -122,7 +140,7 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def save_user(self, user: "Account") -> None:
+    def save_user(self, user: "Account", actor: str = "local") -> None:
         """Insert or replace an account (by username)."""
 
     @abstractmethod
@@ -134,11 +152,11 @@ class Store(ABC):
         """Every account, by username."""
 
     @abstractmethod
-    def delete_user(self, username: str) -> bool:
+    def delete_user(self, username: str, actor: str = "local") -> bool:
         """Remove an account; whether there was one."""
 
     @abstractmethod
-    def write_police_events(self, events: list["PoliceEvent"]) -> tuple[int, int]:
+    def write_police_events(self, events: list["PoliceEvent"], actor: str = "local") -> tuple[int, int]:
         """Store events of the police's events API; returns (new, already stored). All land or none do."""
 
     @abstractmethod

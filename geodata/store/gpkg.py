@@ -20,6 +20,7 @@ from typing import Any, Iterator
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..boundaries import municipality
 from ..errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
@@ -28,7 +29,7 @@ from ..model import Pledge, pledge_from_dict
 from ..police_events import PoliceEvent
 from ..validate import LOCAL_TZ, validate_records
 from . import gpkg_format
-from .base import LayerExtent, LayerQuery, Store
+from .base import AuditEntry, LayerExtent, LayerQuery, Store
 from . import gpkg_schema
 from .gpkg_schema import META_TABLE, latest_version
 
@@ -183,7 +184,7 @@ class GeoPackageStore(Store):
         ]
         return pledge_from_dict(document)
 
-    def save_pledge(self, pledge: Pledge) -> None:
+    def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
         try:
             municipality(pledge.municipality.code)
         except NotFoundError as exc:
@@ -219,6 +220,9 @@ class GeoPackageStore(Store):
                      promise.evidence.layer, json.dumps(list(promise.evidence.kinds))),
                 )
             conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN ('pledges', 'promises')", (now,))
+            _audit_many(conn, now, actor, "pledge", None,
+                        [(pledge.id, {"version": existing[0]} if existing else None,
+                          {"version": version, "title": pledge.title, "promises": len(pledge.promises)})])
 
     @staticmethod
     def _check_promise_ids(conn: sqlite3.Connection, pledge: Pledge) -> None:
@@ -249,10 +253,10 @@ class GeoPackageStore(Store):
         table = "pledges" if layer.link_field == "pledge_id" else "promises"
         return [r[0] for r in self._conn.execute(f"SELECT id FROM {table}")]
 
-    def write_batch(self, layer: str, records: gpd.GeoDataFrame) -> list[str]:
-        return self.write_batches({layer: records})[layer]
+    def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str = "local") -> list[str]:
+        return self.write_batches({layer: records}, actor)[layer]
 
-    def write_batches(self, batches: dict[str, gpd.GeoDataFrame]) -> dict[str, list[str]]:
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str = "local") -> dict[str, list[str]]:
         specs = {name: get_layer(name) for name in batches}
         written: dict[str, list[str]] = {}
         with _transaction(self._conn) as conn:
@@ -276,6 +280,11 @@ class GeoPackageStore(Store):
                 conn.executemany(f'INSERT INTO "{name}" (geom, {names}) VALUES ({marks})',
                                  (_insert_values(fields, row, blob, now) for blob, row in zip(blobs, batch.rows)))
                 self._touch(conn, name, _utc_text(now))
+                kinds = {f.name: f.kind for f in fields}
+                _audit_many(conn, now, actor, "create", name,
+                            ((row["id"], None, {**{k: _json_safe(v, kinds.get(k)) for k, v in row.items()},
+                                                "geometry": _wkt(geom)})
+                             for row, geom in zip(batch.rows, batch.geometries)))
         return written
 
     def _existing_ids(self, spec: Layer, ids: list[str]) -> set[str]:
@@ -320,7 +329,8 @@ class GeoPackageStore(Store):
             f'(SELECT min(minx), max(maxx), min(miny), max(maxy) FROM "rtree_{layer}_geom") WHERE table_name = ?',
             (now, layer))
 
-    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int) -> dict[str, Any]:
+    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
+                      actor: str = "local") -> dict[str, Any]:
         spec = get_layer(layer)
         locked = {"id", "version", "created_at", "updated_at"} & set(changes)
         if locked:
@@ -356,6 +366,14 @@ class GeoPackageStore(Store):
             if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a guard
                 raise VersionConflictError(layer, record_id, expected_version, None)
             self._touch(conn, layer, now)
+            kinds = {f.name: f.kind for f in (*SYSTEM_FIELDS, *spec.fields)}
+            stored = current.iloc[0].to_dict()
+            old = {name: _json_safe(stored.get(name), kinds.get(name)) for name in (*spec.field_names, "demo", "source_id")}
+            new = {name: _json_safe(row.get(name), kinds.get(name)) for name in old}
+            old["geometry"], new["geometry"] = _wkt(current.geometry.iloc[0]), _wkt(geom)
+            changed = [name for name in old if old[name] != new[name]]
+            _audit_many(conn, now, actor, "edit", layer, [(record_id, {k: old.get(k) for k in changed},
+                                                           {k: new.get(k) for k in changed})])
         return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
 
     def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
@@ -422,14 +440,23 @@ class GeoPackageStore(Store):
     USER_COLUMNS = ("username", "display_name", "role", "organisation", "password_hash", "created_at", "updated_at",
                     "failed_count", "last_failed_at")
 
-    def save_user(self, user) -> None:
+    def save_user(self, user, actor: str = "local") -> None:
         values = (user.username, user.display_name, user.role, user.organisation, user.password_hash,
                   _utc_text(user.created_at), _utc_text(user.updated_at), user.failed_count,
                   _utc_text(user.last_failed_at) if user.last_failed_at else None)
+        before = self.get_user(user.username)
         with _transaction(self._conn) as conn:
             conn.execute(f"INSERT INTO users ({', '.join(self.USER_COLUMNS)}) VALUES ({', '.join('?' * 9)}) "
                          "ON CONFLICT(username) DO UPDATE SET "
                          + ", ".join(f"{c} = excluded.{c}" for c in self.USER_COLUMNS[1:]), values)
+            # Who may do what is audited; sign-in counters are not changes to the account.
+            shown = ("role", "organisation", "display_name")
+            old = {k: getattr(before, k) for k in shown} if before else None
+            new = {k: getattr(user, k) for k in shown}
+            if before is not None and before.password_hash != user.password_hash:
+                new["password"] = "changed"
+            if old != new:
+                _audit_many(conn, _now(), actor, "user", None, [(user.username, old, new)])
 
     def get_user(self, username: str):
         row = self._conn.execute(f"SELECT {', '.join(self.USER_COLUMNS)} FROM users WHERE username = ?",
@@ -440,13 +467,33 @@ class GeoPackageStore(Store):
         rows = self._conn.execute(f"SELECT {', '.join(self.USER_COLUMNS)} FROM users ORDER BY username").fetchall()
         return [_account(row) for row in rows]
 
-    def delete_user(self, username: str) -> bool:
+    def delete_user(self, username: str, actor: str = "local") -> bool:
+        before = self.get_user(username)
         with _transaction(self._conn) as conn:
-            return conn.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount > 0
+            removed = conn.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount > 0
+            if removed:
+                _audit_many(conn, _now(), actor, "user_removed", None,
+                            [(username, {"role": before.role, "organisation": before.organisation}, None)])
+            return removed
+
+    def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
+        clauses, params = [], []
+        if layer is not None:
+            clauses.append("layer = ?")
+            params.append(layer)
+        if record_id is not None:
+            clauses.append("record_id = ?")
+            params.append(record_id)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._conn.execute(f"SELECT at, actor, action, layer, record_id, before, after FROM audit_log {where} "
+                                  "ORDER BY fid", params).fetchall()
+        return [AuditEntry(dt.datetime.fromisoformat(at.replace("Z", "+00:00")), actor, action, layer_name, rid,
+                           json.loads(before) if before else None, json.loads(after) if after else None)
+                for at, actor, action, layer_name, rid, before, after in rows]
 
     # -- police events -----------------------------------------------------
 
-    def write_police_events(self, events: list[PoliceEvent]) -> tuple[int, int]:
+    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
         now = _now()
         with _transaction(self._conn) as conn:
             before = conn.execute("SELECT count(*) FROM police_events").fetchone()[0]
@@ -456,6 +503,8 @@ class GeoPackageStore(Store):
                 [(e.id, _utc_text(e.published_at), e.title, e.type, e.summary, e.url, e.location_name,
                   e.municipality_code, now) for e in events])
             new = conn.execute("SELECT count(*) FROM police_events").fetchone()[0] - before
+            if new:
+                _audit_many(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
         return new, len(events) - new
 
     def read_police_events(self, municipality_code: str | None = None, start: dt.date | None = None,
@@ -485,6 +534,38 @@ class GeoPackageStore(Store):
                 where = f"{where} AND demo = 1" if where else "WHERE demo = 1"
             result[name] = self._conn.execute(f'SELECT count(*) FROM "{name}" {where}', params).fetchone()[0]
         return result
+
+
+def _json_safe(value: Any, kind: str | None = None) -> Any:
+    """A value as the audit log keeps it: dates and times as ISO text, numbers as numbers, missing as None."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if kind == "date" and isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        return _utc_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _wkt(geom) -> str | None:
+    return None if geom is None else shapely.to_wkt(geom, rounding_precision=2)
+
+
+def _audit_many(conn: sqlite3.Connection, at, actor: str, action: str, layer: str | None, entries) -> None:
+    """Append entries ``(record_id, before, after)`` to the audit log, in the caller's transaction."""
+    at_text = _utc_text(at) if isinstance(at, dt.datetime) else at
+    conn.executemany(
+        "INSERT INTO audit_log (at, actor, action, layer, record_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((at_text, actor, action, layer, record_id,
+          None if before is None else json.dumps({k: _json_safe(v) for k, v in before.items()}, ensure_ascii=False),
+          None if after is None else json.dumps({k: _json_safe(v) for k, v in after.items()}, ensure_ascii=False))
+         for record_id, before, after in entries))
 
 
 def _account(row: tuple):

@@ -151,11 +151,25 @@ def _v4(conn: sqlite3.Connection) -> None:
                      "Local accounts of the dashboard (password hashes only)")
 
 
+def _v5(conn: sqlite3.Connection) -> None:
+    # Every change with who, when and the values before and after. Append-only: the triggers refuse any
+    # UPDATE or DELETE, so not even the application's own code can rewrite the log.
+    _attribute_table(conn, "audit_log",
+                     "at DATETIME NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, layer TEXT, record_id TEXT, "
+                     "before TEXT, after TEXT",
+                     "Who changed what and when (append-only)")
+    conn.execute("CREATE INDEX audit_log_record ON audit_log (record_id)")
+    for event in ("UPDATE", "DELETE"):
+        conn.execute(f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                     "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
     Migration(3, "the police's published events, as a context table", _v3),
     Migration(4, "local accounts with roles", _v4),
+    Migration(5, "the audit log", _v5),
 ]
 
 
