@@ -164,12 +164,26 @@ def _v5(conn: sqlite3.Connection) -> None:
                      "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END")
 
 
+WORKFLOW_FIELDS = ("inspection_comment", "responsible", "fixed_on", "verified_on")
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    # The inspection workflow's own fields. A store created at this version already has them (version 1
+    # builds the tables from the current layer description), so only missing columns are added.
+    layer = LAYERS["inventoried_sites"]
+    present = {row[1] for row in conn.execute('PRAGMA table_info("inventoried_sites")')}
+    for name in WORKFLOW_FIELDS:
+        if name not in present:
+            conn.execute(f'ALTER TABLE "inventoried_sites" ADD COLUMN {_column(layer.field(name))}')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
     Migration(3, "the police's published events, as a context table", _v3),
     Migration(4, "local accounts with roles", _v4),
     Migration(5, "the audit log", _v5),
+    Migration(6, "inspection workflow fields on inventoried sites", _v6),
 ]
 
 
