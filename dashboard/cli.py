@@ -109,6 +109,11 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
             command.add_argument("--organisation", help="for a housing company: its name as its sites give it as owner")
             command.add_argument("--name", help="the name shown for the account")
 
+    audit = commands.add_parser("audit", help="export the audit log (who changed what and when) as CSV")
+    _add_data(audit, settings)
+    audit.add_argument("--output", type=Path, required=True, help="the CSV file to write")
+    audit.add_argument("--record", help="only this record's history")
+
     exp = commands.add_parser("export", help="export layers (filters applied), a pledge, or a standalone map")
     _add_data(exp, settings)
     exp.add_argument("--format", required=True, choices=[*LAYER_FORMATS, "html", *PLEDGE_FORMATS],
@@ -388,6 +393,25 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    from geodata.store import open_store
+
+    with open_store(args.data) as store:
+        entries = store.read_audit(record_id=args.record)
+    with args.output.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["at_utc", "actor", "action", "layer", "record_id", "before", "after"])
+        for e in entries:
+            writer.writerow([e.at.isoformat(), e.actor, e.action, e.layer or "", e.record_id or "",
+                             json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+                             json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""])
+    print(f"Wrote {len(entries)} audit entries to {args.output}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not args.data.exists():
         from geodata.demo import write_demo_store
@@ -419,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return cmd_export(args, settings)
         return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import,
-                "pledge": cmd_pledge, "user": cmd_user}[args.command](args)
+                "pledge": cmd_pledge, "user": cmd_user, "audit": cmd_audit}[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1

@@ -202,3 +202,18 @@ def test_user_commands(tmp_path, capsys, monkeypatch):
         assert authenticate(store, "hanna", "en annan lång fras").organisation == "Marks Bostads AB"
     assert main(["user", "remove", "--data", str(data), "hanna"]) == 0
     assert main(["user", "remove", "--data", str(data), "hanna"]) == 1
+
+
+def test_audit_export(demo_copy, tmp_path, capsys):
+    import csv
+
+    out = tmp_path / "logg.csv"
+    with GeoPackageStore.open(demo_copy) as store:
+        record = store.read_layer("inventoried_sites").iloc[0]
+        store.update_record("inventoried_sites", record["id"], {"measure": "Ny lampa"}, int(record["version"]),
+                            actor="pia")
+    assert main(["audit", "--data", str(demo_copy), "--output", str(out), "--record", record["id"]]) == 0
+    assert "Wrote 2 audit entries" in capsys.readouterr().out
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert [(r["actor"], r["action"]) for r in rows] == [("local", "create"), ("pia", "edit")]
+    assert '"Ny lampa"' in rows[1]["after"]
