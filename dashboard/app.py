@@ -39,8 +39,9 @@ def create_app(settings: Settings) -> Dash:
     # Swedish is the page's language; English pages mark their own main element.
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">', 1)
     app.server.config[SETTINGS_KEY] = settings
-    from .auth import install  # here, not at the top: dashboard.auth needs the settings key above
-    install(app.server, settings)
+    from . import auth, present  # here, not at the top: they need the settings key above
+    auth.install(app.server, settings)
+    present.install(app.server)
     from .ogc import blueprint as ogc_api  # here, not at the top: dashboard.data imports this module
 
     app.server.register_blueprint(ogc_api)

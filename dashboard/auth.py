@@ -37,7 +37,9 @@ from .i18n import language, translator
 
 SESSION_USER = "pledgemap_user"
 CSRF = "pledgemap_csrf"
-OPEN_PREFIXES = ("/login", "/assets/")
+# The sign-in page, the static assets, and the presentation mode (which serves only the public view, and
+# only while an admin has switched it on).
+OPEN_PREFIXES = ("/login", "/assets/", "/present")
 
 
 def install(server: flask.Flask, settings: Settings) -> None:

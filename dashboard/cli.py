@@ -109,6 +109,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
             command.add_argument("--organisation", help="for a housing company: its name as its sites give it as owner")
             command.add_argument("--name", help="the name shown for the account")
 
+    present = commands.add_parser("present", help="switch the presentation mode (/present, no sign-in) on or off")
+    _add_data(present, settings)
+    which = present.add_mutually_exclusive_group(required=True)
+    which.add_argument("--pledge", help="show this pledge's public view at /present")
+    which.add_argument("--off", action="store_true", help="switch the presentation mode off")
+
     audit = commands.add_parser("audit", help="export the audit log (who changed what and when) as CSV")
     _add_data(audit, settings)
     audit.add_argument("--output", type=Path, required=True, help="the CSV file to write")
@@ -393,6 +399,20 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_present(args: argparse.Namespace) -> int:
+    from geodata.store import open_store
+
+    with open_store(args.data) as store:
+        if args.off:
+            store.write_setting("presentation_pledge", None)
+            print("Presentation mode is off")
+        else:
+            pledge = store.get_pledge(args.pledge)  # a clear error for an unknown pledge
+            store.write_setting("presentation_pledge", pledge.id)
+            print(f"Presentation mode shows {pledge.title} at /present (the public view, without sign-in)")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     import csv
     import json
@@ -443,7 +463,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return cmd_export(args, settings)
         return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import,
-                "pledge": cmd_pledge, "user": cmd_user, "audit": cmd_audit}[args.command](args)
+                "pledge": cmd_pledge, "user": cmd_user, "audit": cmd_audit,
+                "present": cmd_present}[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1

@@ -206,6 +206,13 @@ class GuardedStore(Store):
         if self.viewer.role != "admin":
             raise AccessError(f"only an admin may {what}")
 
+    def read_setting(self, key: str) -> str | None:
+        return self._store.read_setting(key)
+
+    def write_setting(self, key: str, value: str | None, actor: str | None = None) -> None:
+        self._admin_only("change settings")
+        self._store.write_setting(key, value, self.actor)
+
     # The police's published events are public information; storing them is for admins and the police.
     def write_police_events(self, events, actor: str | None = None):
         if self.viewer.role not in ("admin", "police"):

@@ -182,3 +182,26 @@ def test_asking_for_an_internal_operation_by_id_shows_nothing_to_the_municipalit
         details = call_callback(client_for(signed, username), "ov-details.children", {"ov-map.clickData": click},
                                 state={"ov-lang.data": "sv"})["ov-details"]["children"]
         assert ("Insatser och närvaro" in texts(details)) is shown
+
+
+def test_the_presentation_mode_is_off_until_an_admin_chooses_a_pledge_and_shows_only_the_public_view(signed, capsys):
+    from dashboard.cli import main
+
+    anonymous = client_for(signed)
+    assert anonymous.get("/present").status_code == 404
+    assert main(["present", "--data", str(signed), "--pledge", "mark-2021"]) == 0
+    page = anonymous.get("/present")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    assert "Medborgarlöfte Mark 2021" in html and "Demodata" in html
+    with GeoPackageStore.open(signed) as store:
+        places = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+        operations = store.read_layer("operations", LayerQuery(pledge_id="mark-2021"))
+        entries = store.read_audit()
+    leaked = [v for v in (*places["description"].dropna(), *places["id"], *operations["id"]) if v in html]
+    assert leaked == []
+    assert anonymous.get("/").status_code == 302 and anonymous.get("/_dash-layout").status_code == 401
+    assert [(e.action, e.record_id, e.after) for e in entries if e.action == "setting"] == \
+        [("setting", "presentation_pledge", {"value": "mark-2021"})]
+    assert main(["present", "--data", str(signed), "--off"]) == 0
+    assert anonymous.get("/present").status_code == 404

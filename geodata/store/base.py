@@ -156,6 +156,14 @@ class Store(ABC):
         """Remove an account; whether there was one."""
 
     @abstractmethod
+    def read_setting(self, key: str) -> str | None:
+        """A setting an admin made in the store (such as the pledge of the presentation mode), or ``None``."""
+
+    @abstractmethod
+    def write_setting(self, key: str, value: str | None, actor: str = "local") -> None:
+        """Set or (with ``None``) clear a setting; audited."""
+
+    @abstractmethod
     def write_police_events(self, events: list["PoliceEvent"], actor: str = "local") -> tuple[int, int]:
         """Store events of the police's events API; returns (new, already stored). All land or none do."""
 

@@ -491,6 +491,22 @@ class GeoPackageStore(Store):
                            json.loads(before) if before else None, json.loads(after) if after else None)
                 for at, actor, action, layer_name, rid, before, after in rows]
 
+    # -- settings ----------------------------------------------------------
+
+    def read_setting(self, key: str) -> str | None:
+        row = self._conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = ?", (f"setting.{key}",)).fetchone()
+        return row[0] if row else None
+
+    def write_setting(self, key: str, value: str | None, actor: str = "local") -> None:
+        before = self.read_setting(key)
+        with _transaction(self._conn) as conn:
+            if value is None:
+                conn.execute(f"DELETE FROM {META_TABLE} WHERE key = ?", (f"setting.{key}",))
+            else:
+                conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)", (f"setting.{key}", value))
+            if before != value:
+                _audit_many(conn, _now(), actor, "setting", None, [(key, {"value": before}, {"value": value})])
+
     # -- police events -----------------------------------------------------
 
     def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
