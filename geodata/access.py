@@ -69,6 +69,8 @@ def readable_query(layer: str, query: LayerQuery | None = None, include_internal
     """
     query = query or LayerQuery()
     spec = get_layer(layer)
+    if query.deleted and (viewer is None or viewer.role != "admin"):
+        raise AccessError("only an admin sees deleted records (to restore them)")
     if viewer is not None:
         if viewer.role not in RECORD_ROLES:
             raise AccessError(f"the {viewer.role} role sees the public, aggregated view only; records of "
@@ -166,6 +168,17 @@ class GuardedStore(Store):
         for layer, records in batches.items():
             check_write(self.viewer, layer, records.drop(columns=records.geometry.name).to_dict("records"))
         return self._store.write_batches(batches, self.actor)
+
+    def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str | None = None) -> None:
+        stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
+        if stored.empty:
+            raise AccessError(f"{layer} record {record_id} cannot be deleted by the {self.viewer.role} role")
+        check_write(self.viewer, layer, [stored.drop(columns=stored.geometry.name).iloc[0].to_dict()])
+        self._store.delete_record(layer, record_id, expected_version, self.actor)
+
+    def restore_record(self, layer: str, record_id: str, actor: str | None = None) -> None:
+        self._admin_only("restore deleted records")
+        self._store.restore_record(layer, record_id, self.actor)
 
     def read_audit(self, layer: str | None = None, record_id: str | None = None):
         if self.viewer.role == "admin":

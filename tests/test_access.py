@@ -8,7 +8,7 @@ import pytest
 
 from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, AccessError, GuardedStore, Viewer
 from geodata.accounts import SignInError, add_user, authenticate, remove_user, set_password, wait_seconds
-from geodata.errors import PledgemapError, ValidationError
+from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.store import GeoPackageStore, LayerQuery
 
 from builders import frame, operation, site
@@ -198,3 +198,34 @@ def test_the_history_of_a_record_is_for_those_who_may_read_it(demo):
     with pytest.raises(AccessError, match="only an admin"):
         GuardedStore(demo, POLICE).read_audit()
     assert len(GuardedStore(demo, LOCAL_ADMIN).read_audit()) >= len(sites)
+
+
+def test_a_deleted_record_leaves_every_view_and_only_an_admin_restores_it(demo):
+    sites = demo.read_layer("inventoried_sites")
+    own = sites[sites["owner"] == MBAB].iloc[0]
+    housing, admin = GuardedStore(demo, HOUSING), GuardedStore(demo, LOCAL_ADMIN)
+    total = demo.count("inventoried_sites")
+    housing.delete_record("inventoried_sites", own["id"], int(own["version"]))
+    assert demo.count("inventoried_sites") == total - 1
+    assert demo.read_layer("inventoried_sites", LayerQuery(ids=(own["id"],))).empty
+    assert demo.extent("inventoried_sites").count == total - 1
+    with pytest.raises(AccessError, match="only an admin sees deleted records"):
+        housing.read_layer("inventoried_sites", LayerQuery(deleted=True))
+    with pytest.raises(AccessError, match="only an admin may restore"):
+        housing.restore_record("inventoried_sites", own["id"])
+    assert list(admin.read_layer("inventoried_sites", LayerQuery(deleted=True))["id"]) == [own["id"]]
+    admin.restore_record("inventoried_sites", own["id"])
+    assert demo.count("inventoried_sites") == total
+    assert [e.action for e in demo.read_audit("inventoried_sites", own["id"])] == ["create", "delete", "restore"]
+    assert [e.actor for e in demo.read_audit("inventoried_sites", own["id"])][1:] == ["hanna", "local"]
+
+
+def test_deleting_another_owners_site_or_an_old_version_is_refused(demo):
+    sites = demo.read_layer("inventoried_sites")
+    other = sites[sites["owner"] != MBAB].iloc[0]
+    own = sites[sites["owner"] == MBAB].iloc[0]
+    with pytest.raises(AccessError):
+        GuardedStore(demo, HOUSING).delete_record("inventoried_sites", other["id"], int(other["version"]))
+    with pytest.raises(VersionConflictError):
+        GuardedStore(demo, HOUSING).delete_record("inventoried_sites", own["id"], int(own["version"]) + 5)
+    assert demo.count("inventoried_sites") == len(sites)

@@ -43,6 +43,7 @@ class LayerQuery:
     bbox: tuple[float, float, float, float] | None = None
     ids: tuple[str, ...] | None = None
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    deleted: bool = False  # True: only the soft-deleted records (for an admin to restore); False: none of them
     limit: int | None = None
     offset: int = 0
 
@@ -125,6 +126,14 @@ class Store(ABC):
     @abstractmethod
     def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str = "local") -> dict[str, list[str]]:
         """Validate and insert records into several layers in one transaction: all land or none do."""
+
+    @abstractmethod
+    def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
+        """Soft-delete a record at ``expected_version``: it leaves every view and can be restored; audited."""
+
+    @abstractmethod
+    def restore_record(self, layer: str, record_id: str, actor: str = "local") -> None:
+        """Bring a soft-deleted record back; audited."""
 
     @abstractmethod
     def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:

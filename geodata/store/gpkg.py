@@ -399,7 +399,7 @@ class GeoPackageStore(Store):
         return self._conn.execute(f'SELECT count(*) FROM "{layer}" {where}', params).fetchone()[0]
 
     def _where(self, spec: Layer, query: LayerQuery) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
+        clauses: list[str] = ["deleted_at IS NOT NULL" if query.deleted else "deleted_at IS NULL"]
         params: list[Any] = []
         if query.pledge_id is not None:
             if spec.link_field == "pledge_id":
@@ -475,6 +475,30 @@ class GeoPackageStore(Store):
                 _audit_many(conn, _now(), actor, "user_removed", None,
                             [(username, {"role": before.role, "organisation": before.organisation}, None)])
             return removed
+
+    def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
+        spec = get_layer(layer)
+        with _transaction(self._conn) as conn:
+            row = conn.execute(f'SELECT version FROM "{spec.name}" WHERE id = ? AND deleted_at IS NULL',
+                               (record_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no {layer} record has id {record_id!r}")
+            if row[0] != expected_version:
+                raise VersionConflictError(layer, record_id, expected_version, row[0])
+            now = _now()
+            conn.execute(f'UPDATE "{spec.name}" SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?',
+                         (now, now, record_id))
+            _audit_many(conn, now, actor, "delete", layer, [(record_id, {"deleted": False}, {"deleted": True})])
+
+    def restore_record(self, layer: str, record_id: str, actor: str = "local") -> None:
+        spec = get_layer(layer)
+        with _transaction(self._conn) as conn:
+            now = _now()
+            changed = conn.execute(f'UPDATE "{spec.name}" SET deleted_at = NULL, version = version + 1, updated_at = ? '
+                                   'WHERE id = ? AND deleted_at IS NOT NULL', (now, record_id)).rowcount
+            if not changed:
+                raise NotFoundError(f"no deleted {layer} record has id {record_id!r}")
+            _audit_many(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
 
     def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
         clauses, params = [], []

@@ -177,6 +177,12 @@ def _v6(conn: sqlite3.Connection) -> None:
             conn.execute(f'ALTER TABLE "inventoried_sites" ADD COLUMN {_column(layer.field(name))}')
 
 
+def _v7(conn: sqlite3.Connection) -> None:
+    # Soft delete: a deleted record keeps its row (and its history) and can be restored by an admin.
+    for layer in LAYERS.values():
+        conn.execute(f'ALTER TABLE "{layer.name}" ADD COLUMN deleted_at DATETIME')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -184,6 +190,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "local accounts with roles", _v4),
     Migration(5, "the audit log", _v5),
     Migration(6, "inspection workflow fields on inventoried sites", _v6),
+    Migration(7, "soft delete of records", _v7),
 ]
 
 
