@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from dash import html
 
 from geodata import vocab
@@ -11,6 +12,7 @@ from geodata.access import AccessError
 from geodata.store import LayerQuery, Store
 
 from .i18n import translator
+from .problems import field_label
 
 
 def readable_layers(store: Store, query: LayerQuery):
@@ -102,7 +104,27 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
     heading = [html.H3(t(f"layer.{layer}"))]
     if record.get("demo"):
         heading.append(html.Span(t("demo.badge"), className="pm-badge"))
-    return [html.Div(heading, className="pm-details-head"), html.Dl(items, className="pm-facts")]
+    return [html.Div(heading, className="pm-details-head"), html.Dl(items, className="pm-facts"),
+            *record_history(store, layer, record_id, lang)]
+
+
+def record_history(store: Store, layer: str, record_id: str, lang: str) -> list:
+    """Who changed the record and when, newest first: for those who may read the record."""
+    t = translator(lang)
+    try:
+        entries = store.read_audit(layer, record_id)
+    except AccessError:
+        return []
+    if not entries:
+        return []
+    lines = []
+    for entry in reversed(entries):
+        when = pd.Timestamp(entry.at).tz_convert(LOCAL_TZ_NAME)
+        changed = ", ".join(field_label(lang, name) for name in (entry.after or {}) if entry.action == "edit")
+        text = f"{when:%Y-%m-%d %H:%M} · {entry.actor} · {t(f'history.{entry.action}')}"
+        lines.append(html.Li(f"{text}: {changed}" if changed else text))
+    return [html.Details([html.Summary(t("history.heading", count=len(entries))), html.Ul(lines)],
+                         className="pm-history")]
 
 
 def selection_table(store: Store, ids: set[str], lang: str) -> list:

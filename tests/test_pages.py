@@ -140,3 +140,15 @@ def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_ma
     assert "page=" in opened["ly-query"]["data"] and "Sida 1 av" not in " ".join(texts(opened["ly-table"]["children"]))
     paged_away = show(client, {**view, "page": 1})  # the user pages back: the record stays chosen, the page is theirs
     assert "Sida 1 av" in " ".join(texts(paged_away["ly-table"]["children"]))
+
+
+def test_a_records_details_show_its_history(client, demo_copy):
+    with GeoPackageStore.open(demo_copy) as gpkg:
+        record = gpkg.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021")).iloc[0]
+        gpkg.update_record("inventoried_sites", record["id"], {"measure": "Byt lampa"}, int(record["version"]),
+                           actor="hanna")
+    view = {"pledge": "mark-2021", "layer": "inventoried_sites", "q": "", "sort": None, "desc": False, "page": 1,
+            "record": record["id"], "lang": "sv"}
+    details = " ".join(texts(show(client, view)["ly-details"]["children"]))
+    assert "Historik (2 ändringar)" in details
+    assert "· hanna · ändrad: Åtgärd" in details and "· local · skapad" in details
