@@ -62,3 +62,51 @@ def export_view(store: Store, state: ViewState, fmt: str, settings: Settings,
         path = Path(folder) / name
         export_layers(store, path, fmt, queries)
         return path.read_bytes(), name
+
+
+WORKLIST_COLUMNS = ("address", "property_designation", "site_type", "owner", "status", "inspected_on", "measure",
+                    "responsible", "due_on", "overdue")
+
+
+def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
+    """The worklist as the caretakers get it: Swedish column names and values, overdue marked, CSV or Excel."""
+    import io
+
+    import pandas as pd
+
+    from geodata.columns import quote_formula
+
+    from .i18n import catalogue
+    from .problems import choice_label, field_label
+
+    words = catalogue(lang)
+    table = pd.DataFrame({field_label(lang, name) if name != "overdue" else words["sites.overdue"]: (
+        sites[name].map(lambda v, n=name: choice_label(lang, n, v) if isinstance(v, str) else v)
+        if name in ("site_type", "status") else
+        sites[name].map(lambda v: words["sites.overdue_mark"] if v else "") if name == "overdue" else
+        sites[name].map(lambda v: "" if v is None or v != v else (f"{v:%Y-%m-%d}" if hasattr(v, "strftime") else v)))
+        for name in WORKLIST_COLUMNS if name in sites.columns})
+    name = words["nav.sites"].lower().replace(" ", "-")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        table.map(quote_formula).to_csv(buffer, sep=";", index=False)
+        return buffer.getvalue().encode("utf-8-sig"), f"{name}.csv"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(words["nav.sites"][:31])
+        sheet.append(list(table.columns))
+        for values in table.itertuples(index=False):
+            row = []
+            for value in values:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                row.append(cell)
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), f"{name}.xlsx"
+    raise ValueError(f"unknown worklist format {fmt!r}; expected csv or xlsx")

@@ -152,3 +152,31 @@ def test_a_records_details_show_its_history(client, demo_copy):
     details = " ".join(texts(show(client, view)["ly-details"]["children"]))
     assert "Historik (2 ändringar)" in details
     assert "· hanna · ändrad: Åtgärd" in details and "· local · skapad" in details
+
+
+def test_the_worklist_downloads_for_the_caretakers_in_swedish(client, demo_copy):
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    state = {"st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": ["basement", "attic", "stairwell"],
+             "st-statuses.value": ["flagged", "inspected", "action_planned"], "st-due.value": None,
+             "st-overdue.value": [], "st-lang.data": "sv"}
+    for fmt in ("xlsx", "csv"):
+        sent = call_callback(client, "st-file.data", {"st-download.n_clicks": 1},
+                             state={"st-download-format.value": fmt, **state})["st-file"]["data"]
+        content = base64.b64decode(sent["content"])
+        if fmt == "xlsx":
+            rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+            header, first = rows[0], rows[1]
+            assert header[:3] == ("Adress", "Fastighetsbeteckning", "Typ av plats")
+            assert first[2] in ("Källare", "Vind", "Trapphus") and first[4] in ("Flaggad", "Inspekterad", "Åtgärd planerad")
+        else:
+            text = content.decode("utf-8-sig")
+            assert text.startswith("Adress;Fastighetsbeteckning;Typ av plats;Ägare;Status")
+    with GeoPackageStore.open(demo_copy) as gpkg:
+        sites = gpkg.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
+    wanted = sites[sites["site_type"].isin(["basement", "attic", "stairwell"])
+                   & sites["status"].isin(["flagged", "inspected", "action_planned"])]
+    assert len(rows) - 1 == len(wanted)

@@ -17,6 +17,7 @@ from geodata.worklist import OPEN_STATUSES, owners, worklist
 from ..components import demo_banner, error_page, header, pledge_picker, remember_view
 from ..data import request_store
 from ..i18n import language, translator
+from ..exports import worklist_file
 from ..tables import Column, layer_columns, record_table
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
@@ -32,6 +33,9 @@ class ID:
     table = "st-table"
     query = "st-query"
     lang = "st-lang"
+    download_format = "st-download-format"
+    download = "st-download"
+    file = "st-file"
 
 
 def _split(value: str | list | None, allowed: tuple[str, ...] | None = None) -> list[str] | None:
@@ -81,6 +85,12 @@ def layout(pledge: str | None = None, owner: str | None = None, types: str | Non
         html.H1(t("nav.sites")),
         html.P(t("sites.help"), className="pm-help"),
         controls,
+        html.Div(className="pm-import-actions", children=[
+            dcc.RadioItems(id=ID.download_format, value="xlsx", className="pm-radios pm-inline",
+                           options=[{"label": "Excel", "value": "xlsx"}, {"label": "CSV", "value": "csv"}]),
+            html.Button(t("sites.download"), id=ID.download, type="button", className="pm-button"),
+            dcc.Download(id=ID.file),
+        ]),
         html.Div(id=ID.table, className="pm-worklist"),
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.lang, data=lang),
@@ -135,3 +145,20 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
 
 
 remember_view(ID.query)
+
+
+@callback(Output(ID.file, "data"), Input(ID.download, "n_clicks"), State(ID.download_format, "value"),
+          State(ID.pledge, "value"), State(ID.owners, "value"), State(ID.types, "value"), State(ID.statuses, "value"),
+          State(ID.due, "value"), State(ID.overdue, "value"), State(ID.lang, "data"), prevent_initial_call=True)
+def download_worklist(_clicks, fmt, pledge, chosen_owners, types, statuses, due, overdue, lang):
+    """The worklist as shown, as a file for the caretakers."""
+    try:
+        due_before = dt.date.fromisoformat(due) if due else None
+    except ValueError:
+        due_before = None
+    with request_store() as store:
+        sites = worklist(store, clock.today(), pledge_id=pledge, owners=chosen_owners or None,
+                         site_types=types or [], statuses=statuses or [], due_before=due_before,
+                         overdue_only=bool(overdue))
+    content, name = worklist_file(sites, fmt, language(lang))
+    return dcc.send_bytes(content, name)
