@@ -46,8 +46,9 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
         if name in values:
             joiner = words["list.or"] if name == "candidates" else ", "
             values[name] = joiner.join(choice_label(lang, field, c) for c in values[name])
-    if "status" in values:
-        values["status"] = choice_label(lang, "status", values["status"])
+    for name in ("status", "current"):
+        if name in values:
+            values[name] = choice_label(lang, "status", values[name])
     if code == "swapped":
         values["axes"] = words["problem.axes_degrees" if values.get("degrees") else "problem.axes_metres"]
         values["x"], values["y"] = f"{values['x']:g}", f"{values['y']:g}"

@@ -115,12 +115,14 @@ def record_table(prefix: str, columns: list[Column], rows: pd.DataFrame, t: Call
         cells = [html.Td(column.show(record.get(column.key)),
                          className="pm-nowrap" if column.show in (_date, _local_time) else None) for column in columns]
         is_selected = record["id"] == selected
-        name = f"{t('table.show')}: {' '.join(c.show(record.get(c.key)) for c in columns[:2])}"
+        # The accessible name starts with the button's visible word ("Visa", or "Vald" once chosen).
+        shown = t("table.selected") if is_selected else t("table.show")
+        name = f"{shown}: {' '.join(c.show(record.get(c.key)) for c in columns[:2])}"
         if row_link:
             control = html.A(t("table.show"), href=row_link(record), className="pm-row-button",
-                             **{"aria-label": name})
+                             **{"aria-label": f"{t('table.show')}: {name.split(': ', 1)[1]}"})
         else:
-            control = html.Button(t("table.selected") if is_selected else t("table.show"),
+            control = html.Button(shown,
                                   id={"type": f"{prefix}-row", "id": record["id"]}, type="button",
                                   className="pm-row-button",
                                   **{"aria-pressed": "true" if is_selected else "false", "aria-label": name})

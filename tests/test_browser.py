@@ -297,3 +297,37 @@ def test_signing_in_and_out_in_the_browser(demo_copy):
         page.get_by_role("button", name="Logga ut").click()
         page.wait_for_url("**/login")
     assert [e for e in console.errors if "401" not in e] == []
+
+
+def test_a_site_takes_a_workflow_step_and_a_late_second_save_is_told_of_the_conflict(demo_copy):
+    from geodata.store import GeoPackageStore, LayerQuery
+
+    with GeoPackageStore.open(demo_copy) as store:
+        sites = store.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
+    flagged = sites[sites["status"] == "flagged"].iloc[0]
+    address = f"/layers?pledge=mark-2021&layer=inventoried_sites&record={flagged['id']}"
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
+        page.goto(url + address.lstrip("/"))
+        form = page.locator(".pm-workflow")
+        form.wait_for()
+        assert axe_violations(page) == []
+        for item in ("Belysning", "Lås och tillträde", "Sikt och vegetation", "Nedskräpning och skadegörelse",
+                     "Spår av tillhåll"):
+            form.locator("fieldset", has_text=item).get_by_label("OK", exact=True).check()
+        form.get_by_label("Kommentar från inspektionen").fill("Allt i ordning")
+        form.get_by_role("button", name="Spara steget").click()
+        page.get_by_text("Sparat: platsen är nu ”Inspekterad”.").wait_for()
+        page.get_by_text("Nästa steg").wait_for()
+        page.screenshot(path=SCREENSHOTS / "workflow-step.png", full_page=True)
+
+        # Someone else steps the site while this form is open: the save is refused and says so.
+        with GeoPackageStore.open(demo_copy) as store:
+            current = store.read_layer("inventoried_sites", LayerQuery(ids=(flagged["id"],))).iloc[0]
+            store.update_record("inventoried_sites", flagged["id"], {"inspection_comment": "Ändrat av en kollega"},
+                                int(current["version"]), actor="kollega")
+        form.get_by_role("button", name="Spara steget").click()
+        page.get_by_text("Någon annan sparade platsen efter att du öppnade den").wait_for()
+    with GeoPackageStore.open(demo_copy) as store:
+        stored = store.read_layer("inventoried_sites", LayerQuery(ids=(flagged["id"],))).iloc[0]
+    assert stored["status"] == "inspected" and stored["inspection_comment"] == "Ändrat av en kollega"
+    assert console.errors == []

@@ -134,7 +134,7 @@ def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_ma
     tree = render_page(client, "/layers", f"?pledge=mark-2021&layer=unsafe_places&record={far}")
     [view] = [s["props"]["data"] for s in find(tree, id="ly-view")]
     side = [n for n in find(tree, className="pm-side")][0]
-    assert [c["props"]["id"] for c in side["props"]["children"]] == ["ly-details", "ly-map"]
+    assert [c["props"]["id"] for c in side["props"]["children"]] == ["ly-notice", "ly-details", "ly-map"]
     opened = show(client, view, changed="ly-tiles-ok.data")  # the page's first draws
     assert "pm-row-selected" in str(opened["ly-table"]["children"])
     assert "page=" in opened["ly-query"]["data"] and "Sida 1 av" not in " ".join(texts(opened["ly-table"]["children"]))
@@ -180,3 +180,12 @@ def test_the_worklist_downloads_for_the_caretakers_in_swedish(client, demo_copy)
     wanted = sites[sites["site_type"].isin(["basement", "attic", "stairwell"])
                    & sites["status"].isin(["flagged", "inspected", "action_planned"])]
     assert len(rows) - 1 == len(wanted)
+
+
+def test_the_layers_table_counts_its_rows_with_a_site_chosen(client, demo_copy):
+    with GeoPackageStore.open(demo_copy) as gpkg:
+        sites = gpkg.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
+    view = {"pledge": "mark-2021", "layer": "inventoried_sites", "q": "", "sort": None, "desc": False, "page": 1,
+            "record": sites.iloc[0]["id"], "lang": "sv"}
+    shown = texts(show(client, view)["ly-table"]["children"])
+    assert f"{len(sites)} av {len(sites)} poster visas" in shown

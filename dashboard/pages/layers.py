@@ -16,7 +16,8 @@ from geodata.store import LayerQuery
 
 from ..components import alert, demo_banner, error_page, header, pledge_picker, remember_view
 from ..data import request_store, settings
-from ..details import record_details
+from ..details import find_record, record_details
+from ..workflow_form import workflow_form
 from ..figures.map import Basemap, map_figure
 from ..i18n import translator
 from ..tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
@@ -71,6 +72,7 @@ def layout(**query: str) -> html.Div:
             html.Section(html.Div(id=ID.table), **{"aria-label": t("table.records")}),
             # The chosen record's details above its map, where they are seen without scrolling.
             html.Section(className="pm-side", **{"aria-label": t("details.heading")}, children=[
+                html.Div(id="ly-notice", role="status"),
                 html.Div(id=ID.details, className="pm-details", **{"aria-live": "polite"}),
                 dcc.Graph(id=ID.map, style={"height": "40vh", "minHeight": "320px"}, responsive=True,
                           config={"displaylogo": False, "scrollZoom": True}),
@@ -146,6 +148,10 @@ def show_view(data, tiles_ok):
         shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
         map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
         details = record_details(store, view.record, view.lang) if view.record else []
+        if view.record and view.layer == "inventoried_sites":
+            chosen_record = find_record(store, view.record)
+            if chosen_record is not None:
+                details = [*details, *workflow_form(store, chosen_record[1], view.lang)]
     boundary, bounds = municipality_geojson(pledge.municipality.code)
     figure = map_figure({view.layer: map_view}, boundary, t, Basemap(settings().tiles_url if tiles_ok else None),
                         highlight={view.record} if view.record else None,
