@@ -115,6 +115,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     which.add_argument("--pledge", help="show this pledge's public view at /present")
     which.add_argument("--off", action="store_true", help="switch the presentation mode off")
 
+    restore = commands.add_parser("restore", help="bring back a deleted record (deleted records: --list)")
+    _add_data(restore, settings)
+    restore.add_argument("--layer", required=True, choices=list(LAYERS))
+    restore.add_argument("record", nargs="?", help="the id of the deleted record")
+    restore.add_argument("--list", action="store_true", help="list the layer's deleted records")
+
     audit = commands.add_parser("audit", help="export the audit log (who changed what and when) as CSV")
     _add_data(audit, settings)
     audit.add_argument("--output", type=Path, required=True, help="the CSV file to write")
@@ -413,6 +419,21 @@ def cmd_present(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from geodata.store import LayerQuery, open_store
+
+    with open_store(args.data) as store:
+        if args.list or not args.record:
+            deleted = store.read_layer(args.layer, LayerQuery(deleted=True))
+            for record in deleted.itertuples():
+                print(f"{record.id}\t{record.updated_at:%Y-%m-%d %H:%M}")
+            print(f"{len(deleted)} deleted {args.layer} records")
+            return 0
+        store.restore_record(args.layer, args.record)
+    print(f"Restored {args.layer} record {args.record}")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     import csv
     import json
@@ -464,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args, settings)
         return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import,
                 "pledge": cmd_pledge, "user": cmd_user, "audit": cmd_audit,
-                "present": cmd_present}[args.command](args)
+                "present": cmd_present, "restore": cmd_restore}[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1

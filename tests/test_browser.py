@@ -331,3 +331,45 @@ def test_a_site_takes_a_workflow_step_and_a_late_second_save_is_told_of_the_conf
         stored = store.read_layer("inventoried_sites", LayerQuery(ids=(flagged["id"],))).iloc[0]
     assert stored["status"] == "inspected" and stored["inspection_comment"] == "Ändrat av en kollega"
     assert console.errors == []
+
+
+def test_editing_a_record_conflicting_and_deleting_it(demo_copy):
+    from geodata.store import GeoPackageStore, LayerQuery
+
+    with GeoPackageStore.open(demo_copy) as store:
+        place = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021")).iloc[0]
+    address = f"layers?pledge=mark-2021&layer=unsafe_places&record={place['id']}"
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
+        page.goto(url + address)
+        page.locator(".pm-edit summary").click()
+        form = page.locator(".pm-edit")
+        form.get_by_label("Beskrivning").fill("Trasig belysning vid <b>gångtunneln</b>")
+        form.locator("fieldset", has_text="Kategori").get_by_label("Dålig belysning", exact=True).check()
+        form.get_by_role("button", name="Spara ändringarna").click()
+        page.get_by_text("Ändringarna är sparade.").wait_for()
+        page.locator("#ly-details", has_text="Trasig belysning vid <b>gångtunneln</b>").wait_for()
+        assert axe_violations(page) == []
+
+        with GeoPackageStore.open(demo_copy) as store:  # a colleague saves while the form is open
+            current = store.read_layer("unsafe_places", LayerQuery(ids=(place["id"],))).iloc[0]
+            store.update_record("unsafe_places", place["id"], {"description": "Kollegans text"},
+                                int(current["version"]), actor="kollega")
+        page.locator(".pm-edit summary").click()
+        form.get_by_label("Beskrivning").fill("Min text")
+        form.get_by_role("button", name="Spara ändringarna").click()
+        conflict = page.locator(".pm-edit [role=alert]")
+        conflict.get_by_text("Någon annan sparade posten").wait_for()
+        assert "Kollegans text" in conflict.inner_text() and "Min text" in conflict.inner_text()
+        page.screenshot(path=SCREENSHOTS / "edit-conflict.png", full_page=True)
+
+        page.goto(url + address)
+        page.locator(".pm-edit summary").click()
+        form.get_by_role("button", name="Ta bort").click()
+        page.get_by_text("Kryssa i rutan först").wait_for()
+        form.get_by_label("Ja, ta bort posten").check()
+        form.get_by_role("button", name="Ta bort").click()
+        page.get_by_text("Posten är borttagen.").wait_for()
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.read_layer("unsafe_places", LayerQuery(ids=(place["id"],))).empty
+        assert store.read_audit("unsafe_places", place["id"])[-1].action == "delete"
+    assert console.errors == []

@@ -217,3 +217,17 @@ def test_audit_export(demo_copy, tmp_path, capsys):
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert [(r["actor"], r["action"]) for r in rows] == [("local", "create"), ("pia", "edit")]
     assert '"Ny lampa"' in rows[1]["after"]
+
+
+def test_restore_a_deleted_record(demo_copy, capsys):
+    with GeoPackageStore.open(demo_copy) as store:
+        record = store.read_layer("operations").iloc[0]
+        store.delete_record("operations", record["id"], int(record["version"]))
+    assert main(["restore", "--data", str(demo_copy), "--layer", "operations", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert record["id"] in out and "1 deleted operations records" in out
+    assert main(["restore", "--data", str(demo_copy), "--layer", "operations", record["id"]]) == 0
+    assert main(["restore", "--data", str(demo_copy), "--layer", "operations", record["id"]]) == 1
+    assert "no deleted operations record has id" in capsys.readouterr().err
+    with GeoPackageStore.open(demo_copy) as store:
+        assert not store.read_layer("operations", LayerQuery(ids=(record["id"],))).empty

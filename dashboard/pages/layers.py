@@ -10,13 +10,14 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
-from geodata.layers import LAYERS
+from geodata.layers import LAYERS, get_layer
 from geodata.mapview import layer_view
 from geodata.store import LayerQuery
 
-from ..components import alert, demo_banner, error_page, header, pledge_picker, remember_view
+from ..components import alert, demo_banner, error_page, header, pledge_picker, promise_label, remember_view
 from ..data import request_store, settings
 from ..details import find_record, record_details
+from ..edit_form import edit_form
 from ..workflow_form import workflow_form
 from ..figures.map import Basemap, map_figure
 from ..i18n import translator
@@ -148,10 +149,11 @@ def show_view(data, tiles_ok):
         shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
         map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
         details = record_details(store, view.record, view.lang) if view.record else []
-        if view.record and view.layer == "inventoried_sites":
-            chosen_record = find_record(store, view.record)
-            if chosen_record is not None:
+        chosen_record = find_record(store, view.record) if view.record else None
+        if chosen_record is not None and chosen_record[0] == view.layer:
+            if view.layer == "inventoried_sites":
                 details = [*details, *workflow_form(store, chosen_record[1], view.lang)]
+            details = [*details, *edit_form(store, view.layer, chosen_record[1], view.lang, link_options(store, view, t))]
     boundary, bounds = municipality_geojson(pledge.municipality.code)
     figure = map_figure({view.layer: map_view}, boundary, t, Basemap(settings().tiles_url if tiles_ok else None),
                         highlight={view.record} if view.record else None,
@@ -171,3 +173,13 @@ def show_view(data, tiles_ok):
 
 
 remember_view(ID.query)
+
+
+def link_options(store, view: TableState, t) -> list[dict]:
+    """What a record of the view's layer may link to: a pledge (unsafe places) or a promise (the others)."""
+    options = [{"label": t("import.link_none"), "value": ""}]
+    pledges = store.list_pledges()
+    if get_layer(view.layer).link_field == "pledge_id":
+        return options + [{"label": p.title, "value": p.id} for p in pledges]
+    return options + [{"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
+                      for p in pledges if p.id == view.pledge for promise in p.promises]

@@ -1,0 +1,181 @@
+"""Editing a record from its details: its fields with the same validation as an import, and soft delete.
+
+The form carries the version it was opened at. If someone else saved the
+record in between, nothing is written and the form shows both versions side
+by side (theirs as stored now, and the change that was not saved), so the
+editor can decide what to keep. A site's status is not edited here: it moves
+by the inspection workflow's steps.
+"""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, dcc, html
+
+from geodata.access import AccessError, check_write
+from geodata.clock import LOCAL_TZ_NAME
+from geodata.errors import PledgemapError, ValidationError, VersionConflictError
+from geodata.layers import get_layer
+from geodata.store import LayerQuery
+
+from .components import alert
+from .data import request_store
+from .i18n import translator
+from .problems import choice_label, describe_problem, field_label
+
+HIDDEN = {"status"}  # moved by the workflow
+
+
+class ID:
+    form = "ed-form"
+    field = "ed-field"  # pattern: {"type": field, "name": ...}
+    record = "ed-record"  # {"layer", "id", "version"}
+    save = "ed-save"
+    delete_confirm = "ed-delete-confirm"
+    delete = "ed-delete"
+    result = "ed-result"
+
+
+def _field(name: str) -> dict:
+    return {"type": ID.field, "name": name}
+
+
+def form_value(kind: str, value):
+    """A stored value as the form's input holds it."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if kind == "date":
+        return f"{pd.Timestamp(value):%Y-%m-%d}"
+    if kind == "datetime":
+        return f"{pd.Timestamp(value).tz_convert(LOCAL_TZ_NAME):%Y-%m-%dT%H:%M}"
+    return value
+
+
+def edit_form(store, layer: str, record: dict, lang: str, links: list[dict]) -> list:
+    """The edit form for ``record``, or nothing if the viewer may not change it."""
+    viewer = getattr(store, "viewer", None)
+    if viewer is None:
+        return []
+    try:
+        check_write(viewer, layer, [record])
+    except AccessError:
+        return []
+    t = translator(lang)
+    spec = get_layer(layer)
+    controls = []
+    for field in spec.fields:
+        if field.name in HIDDEN:
+            continue
+        value = form_value(field.kind, record.get(field.name))
+        if field.name == spec.link_field:
+            control = dcc.RadioItems(id=_field(field.name), value=value or "", className="pm-radios", options=links)
+            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)), control],
+                                          className="pm-pledge-picker"))
+            continue
+        if field.kind == "choice":
+            options = ([] if field.required else [{"label": t("edit.none"), "value": ""}]) + [
+                {"label": choice_label(lang, field.name, c), "value": c} for c in field.choices]
+            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)),
+                                           dcc.RadioItems(id=_field(field.name), value=value or "", options=options,
+                                                          className="pm-radios pm-inline")],
+                                          className="pm-pledge-picker"))
+            continue
+        kind = {"date": "date", "datetime": "datetime-local", "int": "number"}.get(field.kind, "text")
+        control = (dcc.Textarea(id=_field(field.name), value=value, rows=3, className="pm-textarea")
+                   if field.max_length and field.max_length > 200 else
+                   dcc.Input(id=_field(field.name), value=value, type=kind, className="pm-search"))
+        controls.append(html.Label([html.Span(field_label(lang, field.name), className="pm-label"), control]))
+    return [html.Details(className="pm-edit", children=[
+        html.Summary(t("edit.heading")),
+        html.Div(controls, id=ID.form),
+        dcc.Store(id=ID.record, data={"layer": layer, "id": record["id"], "version": int(record["version"])}),
+        html.Button(t("edit.save"), id=ID.save, type="button", className="pm-button pm-primary", n_clicks=0),
+        html.Div([dcc.Checklist(id=ID.delete_confirm, options=[{"label": t("edit.delete_confirm"), "value": "yes"}],
+                                value=[], className="pm-checks"),
+                  html.Button(t("edit.delete"), id=ID.delete, type="button", className="pm-button", n_clicks=0)],
+                 className="pm-delete"),
+        html.Div(id=ID.result, role="status"),
+    ])]
+
+
+def _changes(spec, record: dict, values: dict) -> dict:
+    """The fields whose form value differs from the stored one (compared as the form shows them).
+
+    Values go to the store as the form holds them: text, numbers, "YYYY-MM-DD" and
+    "YYYY-MM-DDTHH:MM" (Swedish time), which its validation reads like an import's.
+    """
+    changes = {}
+    for field in spec.fields:
+        if field.name in HIDDEN or field.name not in values:
+            continue
+        new = values[field.name]
+        new = None if new in ("", None) else new
+        if form_value(field.kind, record.get(field.name)) != new:
+            changes[field.name] = new
+    return changes
+
+
+@callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True),
+          Output("ly-notice", "children", allow_duplicate=True),
+          Input(ID.save, "n_clicks"), Input(ID.delete, "n_clicks"), State(ID.record, "data"),
+          State(ID.delete_confirm, "value"), State({"type": ID.field, "name": ALL}, "value"),
+          State({"type": ID.field, "name": ALL}, "id"), State("ly-view", "data"), prevent_initial_call=True)
+def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, view):
+    if not (save_clicks or delete_clicks):
+        return dash.no_update, dash.no_update, dash.no_update
+    lang = (view or {}).get("lang", "sv")
+    t = translator(lang)
+    spec = get_layer(target["layer"])
+    given = {key["name"]: value for key, value in zip(ids or [], values or [])}
+    deleting = dash.ctx.triggered_id == ID.delete
+    if deleting and "yes" not in (confirmed or []):
+        return alert(lang, t("edit.delete_unconfirmed")), dash.no_update, dash.no_update
+    try:
+        with request_store() as store:
+            if deleting:
+                store.delete_record(spec.name, target["id"], int(target["version"]))
+                notice = t("edit.deleted")
+                view = {**view, "record": None}
+            else:
+                current = store.read_layer(spec.name, LayerQuery(ids=(target["id"],)))
+                if current.empty:
+                    raise PledgemapError(t("edit.gone"))
+                changes = _changes(spec, current.iloc[0].to_dict(), given)
+                if not changes:
+                    return html.P(t("edit.nothing")), dash.no_update, dash.no_update
+                store.update_record(spec.name, target["id"], changes, int(target["version"]))
+                notice = t("edit.saved")
+    except VersionConflictError as exc:
+        return conflict_view(spec, target, given, lang, exc), dash.no_update, None
+    except ValidationError as exc:
+        return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
+                                     for p in exc.problems)), dash.no_update, None
+    except PledgemapError as exc:
+        return alert(lang, str(exc)), dash.no_update, None
+    return None, {**view, "saved": (view.get("saved") or 0) + 1}, html.P(notice, className="pm-notice")
+
+
+def conflict_view(spec, target: dict, given: dict, lang: str, error: VersionConflictError) -> html.Div:
+    """Both versions side by side: the record as someone else saved it, and the change that was not saved."""
+    t = translator(lang)
+    with request_store() as store:
+        stored = store.read_layer(spec.name, LayerQuery(ids=(target["id"],)))
+    now = stored.iloc[0].to_dict() if not stored.empty else {}
+    rows = []
+    for field in spec.fields:
+        if field.name not in given:
+            continue
+        theirs = form_value(field.kind, now.get(field.name))
+        mine = given[field.name] or None
+        if theirs != mine:
+            rows.append(html.Tr([html.Th(field_label(lang, field.name), scope="row"),
+                                 html.Td("" if theirs is None else str(theirs)),
+                                 html.Td("" if mine is None else str(mine))]))
+    return html.Div(className="pm-alert", role="alert", children=[
+        html.P(t("edit.conflict", current=error.current)),
+        html.Table(className="pm-records", children=[
+            html.Thead(html.Tr([html.Th(t("edit.field"), scope="col"), html.Th(t("edit.theirs"), scope="col"),
+                                html.Th(t("edit.mine"), scope="col")])),
+            html.Tbody(rows)]),
+    ])
