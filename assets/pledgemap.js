@@ -5,6 +5,38 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
            error, so on a closed network the tiles stay off and the map draws on a plain background.
            template: the tile URL template, or null when no tiles are configured.
            Returns [checklist value, fieldset disabled, "unreachable" note hidden]. */
+        /* Clicks on the map's background (plotly reports clicks on points only): each click's position goes
+           into the store storeId, for adding a record there or moving one to it. Attached once per map. */
+        map_clicks: function (figure, graphId, storeId) {
+            const attach = function (map) {
+                if (!map || map.__pledgemapClicks) { return; }
+                map.__pledgemapClicks = true;
+                map.on("click", function (event) {
+                    window.dash_clientside.set_props(storeId, {data: {
+                        lon: event.lngLat.lng, lat: event.lngLat.lat, at: Date.now()}});
+                });
+            };
+            const current = function (gd) {
+                const subplot = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+                return subplot && subplot.map;
+            };
+            let tries = 0;
+            const hook = function () {
+                const gd = document.querySelector("#" + graphId + " .js-plotly-plot");
+                if (!gd || !gd.on) {
+                    if (tries++ < 50) { setTimeout(hook, 200); }
+                    return;
+                }
+                // Plotly may build a new map when the figure changes: every drawing checks the map it ends with.
+                if (!gd.__pledgemapHooked) {
+                    gd.__pledgemapHooked = true;
+                    gd.on("plotly_afterplot", function () { attach(current(gd)); });
+                }
+                attach(current(gd));
+            };
+            hook();
+            return window.dash_clientside.no_update;
+        },
         /* The same probe for a page that only needs to know: [true] if a tile loaded, [false] if not. */
         tiles_reachable: function (template) {
             return Promise.resolve(window.dash_clientside.pledgemap.probe_tiles(template))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html
+from shapely.geometry import Point
 
 from geodata.access import AccessError, check_write
 from geodata.clock import LOCAL_TZ_NAME
@@ -35,6 +36,7 @@ class ID:
     delete_confirm = "ed-delete-confirm"
     delete = "ed-delete"
     result = "ed-result"
+    move = "ed-move"
 
 
 def _field(name: str) -> dict:
@@ -52,6 +54,36 @@ def form_value(kind: str, value):
     return value
 
 
+def field_controls(pattern: str, spec, record: dict, lang: str, links: list[dict]) -> list:
+    """A labelled input per field of ``spec`` (ids ``{"type": pattern, "name": field}``), filled from ``record``."""
+    t = translator(lang)
+    controls = []
+    for field in spec.fields:
+        if field.name in HIDDEN:
+            continue
+        key = {"type": pattern, "name": field.name}
+        value = form_value(field.kind, record.get(field.name))
+        if field.name == spec.link_field:
+            control = dcc.RadioItems(id=key, value=value or "", className="pm-radios", options=links)
+            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)), control],
+                                          className="pm-pledge-picker"))
+            continue
+        if field.kind == "choice":
+            options = ([] if field.required else [{"label": t("edit.none"), "value": ""}]) + [
+                {"label": choice_label(lang, field.name, c), "value": c} for c in field.choices]
+            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)),
+                                           dcc.RadioItems(id=key, value=value or "", options=options,
+                                                          className="pm-radios pm-inline")],
+                                          className="pm-pledge-picker"))
+            continue
+        kind = {"date": "date", "datetime": "datetime-local", "int": "number"}.get(field.kind, "text")
+        control = (dcc.Textarea(id=key, value=value, rows=3, className="pm-textarea")
+                   if field.max_length and field.max_length > 200 else
+                   dcc.Input(id=key, value=value, type=kind, className="pm-search"))
+        controls.append(html.Label([html.Span(field_label(lang, field.name), className="pm-label"), control]))
+    return controls
+
+
 def edit_form(store, layer: str, record: dict, lang: str, links: list[dict]) -> list:
     """The edit form for ``record``, or nothing if the viewer may not change it."""
     viewer = getattr(store, "viewer", None)
@@ -62,33 +94,11 @@ def edit_form(store, layer: str, record: dict, lang: str, links: list[dict]) -> 
     except AccessError:
         return []
     t = translator(lang)
-    spec = get_layer(layer)
-    controls = []
-    for field in spec.fields:
-        if field.name in HIDDEN:
-            continue
-        value = form_value(field.kind, record.get(field.name))
-        if field.name == spec.link_field:
-            control = dcc.RadioItems(id=_field(field.name), value=value or "", className="pm-radios", options=links)
-            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)), control],
-                                          className="pm-pledge-picker"))
-            continue
-        if field.kind == "choice":
-            options = ([] if field.required else [{"label": t("edit.none"), "value": ""}]) + [
-                {"label": choice_label(lang, field.name, c), "value": c} for c in field.choices]
-            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)),
-                                           dcc.RadioItems(id=_field(field.name), value=value or "", options=options,
-                                                          className="pm-radios pm-inline")],
-                                          className="pm-pledge-picker"))
-            continue
-        kind = {"date": "date", "datetime": "datetime-local", "int": "number"}.get(field.kind, "text")
-        control = (dcc.Textarea(id=_field(field.name), value=value, rows=3, className="pm-textarea")
-                   if field.max_length and field.max_length > 200 else
-                   dcc.Input(id=_field(field.name), value=value, type=kind, className="pm-search"))
-        controls.append(html.Label([html.Span(field_label(lang, field.name), className="pm-label"), control]))
+    controls = field_controls(ID.field, get_layer(layer), record, lang, links)
     return [html.Details(className="pm-edit", children=[
         html.Summary(t("edit.heading")),
         html.Div(controls, id=ID.form),
+        dcc.Checklist(id=ID.move, options=[{"label": t("edit.move"), "value": "yes"}], value=[], className="pm-checks"),
         dcc.Store(id=ID.record, data={"layer": layer, "id": record["id"], "version": int(record["version"])}),
         html.Button(t("edit.save"), id=ID.save, type="button", className="pm-button pm-primary", n_clicks=0),
         html.Div([dcc.Checklist(id=ID.delete_confirm, options=[{"label": t("edit.delete_confirm"), "value": "yes"}],
@@ -120,8 +130,9 @@ def _changes(spec, record: dict, values: dict) -> dict:
           Output("ly-notice", "children", allow_duplicate=True),
           Input(ID.save, "n_clicks"), Input(ID.delete, "n_clicks"), State(ID.record, "data"),
           State(ID.delete_confirm, "value"), State({"type": ID.field, "name": ALL}, "value"),
-          State({"type": ID.field, "name": ALL}, "id"), State("ly-view", "data"), prevent_initial_call=True)
-def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, view):
+          State({"type": ID.field, "name": ALL}, "id"), State(ID.move, "value"), State("ly-click", "data"),
+          State("ly-view", "data"), prevent_initial_call=True)
+def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move, clicked, view):
     if not (save_clicks or delete_clicks):
         return dash.no_update, dash.no_update, dash.no_update
     lang = (view or {}).get("lang", "sv")
@@ -142,6 +153,10 @@ def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, view
                 if current.empty:
                     raise PledgemapError(t("edit.gone"))
                 changes = _changes(spec, current.iloc[0].to_dict(), given)
+                if "yes" in (move or []):
+                    if not clicked:
+                        return alert(lang, t("edit.click_first")), dash.no_update, None
+                    changes.update(geometry=Point(clicked["lon"], clicked["lat"]), crs=4326)
                 if not changes:
                     return html.P(t("edit.nothing")), dash.no_update, dash.no_update
                 store.update_record(spec.name, target["id"], changes, int(target["version"]))
@@ -179,3 +194,59 @@ def conflict_view(spec, target: dict, given: dict, lang: str, error: VersionConf
                                 html.Th(t("edit.mine"), scope="col")])),
             html.Tbody(rows)]),
     ])
+
+
+class NEW:
+    form = "new-form"
+    field = "new-field"
+    save = "new-save"
+    result = "new-result"
+
+
+def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dict], organisation: str | None) -> list:
+    """A form for a new record of ``layer`` at the clicked place, or nothing if the viewer may not add one."""
+    viewer = getattr(store, "viewer", None)
+    placeholder = {"owner": organisation} if layer == "inventoried_sites" else {}
+    try:
+        check_write(viewer, layer, [placeholder])
+    except AccessError:
+        return []
+    t = translator(lang)
+    spec = get_layer(layer)
+    record = dict(placeholder)
+    return [html.Section(className="pm-edit", **{"aria-label": t("new.heading")}, children=[
+        html.H4(t("new.heading")),
+        html.P(t("new.place", lat=f"{clicked['lat']:.5f}", lon=f"{clicked['lon']:.5f}"), className="pm-hint"),
+        html.Div(field_controls(NEW.field, spec, record, lang, links), id=NEW.form),
+        html.Button(t("new.save"), id=NEW.save, type="button", className="pm-button pm-primary", n_clicks=0),
+        html.Div(id=NEW.result, role="status"),
+    ])]
+
+
+@callback(Output(NEW.result, "children"), Output("ly-view", "data", allow_duplicate=True),
+          Output("ly-notice", "children", allow_duplicate=True),
+          Input(NEW.save, "n_clicks"), State({"type": NEW.field, "name": ALL}, "value"),
+          State({"type": NEW.field, "name": ALL}, "id"), State("ly-click", "data"), State("ly-view", "data"),
+          prevent_initial_call=True)
+def save_new_record(clicks, values, ids, clicked, view):
+    """Add the record where the map was clicked: validated and checked as every write is, then shown."""
+    import geopandas as gpd
+
+    if not clicks or not clicked:
+        return dash.no_update, dash.no_update, dash.no_update
+    lang = (view or {}).get("lang", "sv")
+    t = translator(lang)
+    row = {key["name"]: (None if value in ("", None) else value) for key, value in zip(ids or [], values or [])}
+    if view["layer"] == "inventoried_sites":
+        row.setdefault("status", "flagged")
+    records = gpd.GeoDataFrame([row], geometry=[Point(clicked["lon"], clicked["lat"])], crs=4326)
+    try:
+        with request_store() as store:
+            [record_id] = store.write_batch(view["layer"], records)
+    except ValidationError as exc:
+        return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
+                                     for p in exc.problems)), dash.no_update, None
+    except PledgemapError as exc:
+        return alert(lang, str(exc)), dash.no_update, None
+    return None, {**view, "record": record_id, "saved": (view.get("saved") or 0) + 1}, \
+        html.P(t("new.saved"), className="pm-notice")

@@ -373,3 +373,46 @@ def test_editing_a_record_conflicting_and_deleting_it(demo_copy):
         assert store.read_layer("unsafe_places", LayerQuery(ids=(place["id"],))).empty
         assert store.read_audit("unsafe_places", place["id"])[-1].action == "delete"
     assert console.errors == []
+
+
+def test_adding_a_record_by_clicking_the_map_and_moving_it(demo_copy):
+    from geodata.store import GeoPackageStore, LayerQuery
+
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.count("unsafe_places")
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
+        page.goto(url + "layers?pledge=mark-2021&layer=unsafe_places")
+        canvas = page.locator("#ly-map .maplibregl-canvas")
+        canvas.wait_for()
+        settle(page)
+        page.wait_for_timeout(1000)
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
+        form = page.locator("#ly-new")
+        form.get_by_text("Ny post där du klickade").wait_for()
+        form.get_by_label("Rapporterad").fill("2021-06-01")
+        form.locator("fieldset", has_text="Källa").get_by_label("Trygghetsvandring", exact=True).check()
+        form.locator("fieldset", has_text="Kategori").get_by_label("Skadegörelse", exact=True).check()
+        form.get_by_label("Beskrivning").fill("Klotter på elskåpet")
+        form.get_by_role("button", name="Lägg till").click()
+        page.get_by_text("Posten är tillagd.").wait_for()
+        page.locator("#ly-details", has_text="Klotter på elskåpet").wait_for()
+        assert axe_violations(page) == []
+
+        with GeoPackageStore.open(demo_copy) as store:
+            added = store.read_layer("unsafe_places", LayerQuery(values=(("category", ("vandalism",)),)))
+            added = added[added["description"] == "Klotter på elskåpet"].iloc[0]
+        # The forms above have pushed the map down: click it where it is now (scrolled into view).
+        canvas.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.3})
+        page.locator("#ly-new").get_by_text("Ny post där du klickade").wait_for()
+        page.locator(".pm-edit summary").first.click()
+        page.get_by_label("Flytta posten till platsen jag senast klickade på kartan").check()
+        page.get_by_role("button", name="Spara ändringarna").click()
+        page.get_by_text("Ändringarna är sparade.").wait_for()
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.count("unsafe_places") == before + 1
+        moved = store.read_layer("unsafe_places", LayerQuery(ids=(added["id"],))).iloc[0]
+        history = store.read_audit("unsafe_places", added["id"])
+    assert moved.geometry.distance(added.geometry) > 100  # metres, in SWEREF 99 TM
+    assert [e.action for e in history] == ["create", "edit"] and set(history[1].after) == {"geometry"}
+    assert console.errors == []

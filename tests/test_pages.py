@@ -134,7 +134,7 @@ def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_ma
     tree = render_page(client, "/layers", f"?pledge=mark-2021&layer=unsafe_places&record={far}")
     [view] = [s["props"]["data"] for s in find(tree, id="ly-view")]
     side = [n for n in find(tree, className="pm-side")][0]
-    assert [c["props"]["id"] for c in side["props"]["children"]] == ["ly-notice", "ly-details", "ly-map"]
+    assert [c["props"].get("id") for c in side["props"]["children"]] == ["ly-notice", None, "ly-new", "ly-details", "ly-map"]
     opened = show(client, view, changed="ly-tiles-ok.data")  # the page's first draws
     assert "pm-row-selected" in str(opened["ly-table"]["children"])
     assert "page=" in opened["ly-query"]["data"] and "Sida 1 av" not in " ".join(texts(opened["ly-table"]["children"]))

@@ -17,7 +17,7 @@ from geodata.store import LayerQuery
 from ..components import alert, demo_banner, error_page, header, pledge_picker, promise_label, remember_view
 from ..data import request_store, settings
 from ..details import find_record, record_details
-from ..edit_form import edit_form
+from ..edit_form import edit_form, new_record_form
 from ..workflow_form import workflow_form
 from ..figures.map import Basemap, map_figure
 from ..i18n import translator
@@ -39,6 +39,9 @@ class ID:
     lang = "ly-lang"
     tiles = "ly-tiles"
     tiles_ok = "ly-tiles-ok"
+    click = "ly-click"  # the last click on the map's background
+    clicks_ready = "ly-clicks-ready"
+    new = "ly-new"
     prefix = "ly"
 
 
@@ -74,6 +77,8 @@ def layout(**query: str) -> html.Div:
             # The chosen record's details above its map, where they are seen without scrolling.
             html.Section(className="pm-side", **{"aria-label": t("details.heading")}, children=[
                 html.Div(id="ly-notice", role="status"),
+                html.P(t("new.hint"), className="pm-help"),
+                html.Div(id=ID.new),
                 html.Div(id=ID.details, className="pm-details", **{"aria-live": "polite"}),
                 dcc.Graph(id=ID.map, style={"height": "40vh", "minHeight": "320px"}, responsive=True,
                           config={"displaylogo": False, "scrollZoom": True}),
@@ -82,6 +87,8 @@ def layout(**query: str) -> html.Div:
         dcc.Store(id=ID.view, data=view.to_dict()),
         dcc.Store(id=ID.tiles, data=settings().tiles_url),
         dcc.Store(id=ID.tiles_ok, data=False),
+        dcc.Store(id=ID.click),
+        dcc.Store(id=ID.clicks_ready),
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.lang, data=lang),
     ]
@@ -119,6 +126,20 @@ def change_view(pledge, layer, q, _sorts, _rows, _prev, _next, data):
     elif trigger == f"{ID.prefix}-next":
         view = replace(view, page=view.page + 1)
     return view.to_dict()
+
+
+clientside_callback(ClientsideFunction("pledgemap", "map_clicks"), Output(ID.clicks_ready, "data"),
+                    Input(ID.map, "figure"), State(ID.map, "id"), State(ID.click, "id"))
+
+
+@callback(Output(ID.new, "children"), Input(ID.click, "data"), State(ID.view, "data"), prevent_initial_call=True)
+def offer_new_record(clicked, data):
+    """A click on the map offers a new record of the shown layer there (to those who may add one)."""
+    view = TableState.from_dict(data)
+    t = translator(view.lang)
+    with request_store() as store:
+        organisation = getattr(store, "viewer", None) and store.viewer.organisation
+        return new_record_form(store, view.layer, clicked, view.lang, link_options(store, view, t), organisation)
 
 
 # Tiles only once one has loaded in the browser: plotly's map stops updating after a tile error.
