@@ -12,7 +12,7 @@ from __future__ import annotations
 import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html
-from shapely.geometry import Point
+from shapely.geometry import Point, Polygon
 
 from geodata.access import AccessError, check_write
 from geodata.clock import LOCAL_TZ_NAME
@@ -156,7 +156,8 @@ def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move
                 if "yes" in (move or []):
                     if not clicked:
                         return alert(lang, t("edit.click_first")), dash.no_update, None
-                    changes.update(geometry=Point(clicked["lon"], clicked["lat"]), crs=4326)
+                    shape = Polygon(clicked["area"]) if clicked.get("area") else Point(clicked["lon"], clicked["lat"])
+                    changes.update(geometry=shape, crs=4326)
                 if not changes:
                     return html.P(t("edit.nothing")), dash.no_update, dash.no_update
                 store.update_record(spec.name, target["id"], changes, int(target["version"]))
@@ -216,7 +217,8 @@ def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dic
     record = dict(placeholder)
     return [html.Section(className="pm-edit", **{"aria-label": t("new.heading")}, children=[
         html.H4(t("new.heading")),
-        html.P(t("new.place", lat=f"{clicked['lat']:.5f}", lon=f"{clicked['lon']:.5f}"), className="pm-hint"),
+        html.P(t("new.area" if clicked.get("area") else "new.place", lat=f"{clicked['lat']:.5f}",
+                 lon=f"{clicked['lon']:.5f}", corners=len(clicked.get("area") or [])), className="pm-hint"),
         html.Div(field_controls(NEW.field, spec, record, lang, links), id=NEW.form),
         html.Button(t("new.save"), id=NEW.save, type="button", className="pm-button pm-primary", n_clicks=0),
         html.Div(id=NEW.result, role="status"),
@@ -239,7 +241,8 @@ def save_new_record(clicks, values, ids, clicked, view):
     row = {key["name"]: (None if value in ("", None) else value) for key, value in zip(ids or [], values or [])}
     if view["layer"] == "inventoried_sites":
         row.setdefault("status", "flagged")
-    records = gpd.GeoDataFrame([row], geometry=[Point(clicked["lon"], clicked["lat"])], crs=4326)
+    shape = Polygon(clicked["area"]) if clicked.get("area") else Point(clicked["lon"], clicked["lat"])
+    records = gpd.GeoDataFrame([row], geometry=[shape], crs=4326)
     try:
         with request_store() as store:
             [record_id] = store.write_batch(view["layer"], records)

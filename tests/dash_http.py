@@ -62,7 +62,9 @@ def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, 
     Returns the response's {id: {prop: value}}.
     """
     dependencies = client.get("/_dash-dependencies").get_json()
-    matching = [d for d in dependencies if output in d["output"].strip(".").split("...")]
+    # An output several callbacks write is named "id.prop@hash" (allow_duplicate): match it by "id.prop".
+    matching = [d for d in dependencies
+                if output in [o.split("@")[0] for o in d["output"].strip(".").split("...")]]
     assert len(matching) == 1, [d["output"] for d in matching]
     [spec] = matching
 
@@ -75,7 +77,7 @@ def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, 
             result.append({"id": dep["id"], "property": dep["property"], "value": values[key]})
         return result
 
-    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
+    outputs = [dict(zip(("id", "property"), o.split("@")[0].rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
     body = {
         "output": spec["output"],
         "outputs": outputs if len(outputs) > 1 else outputs[0],

@@ -406,7 +406,7 @@ def test_adding_a_record_by_clicking_the_map_and_moving_it(demo_copy):
         canvas.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.3})
         page.locator("#ly-new").get_by_text("Ny post där du klickade").wait_for()
         page.locator(".pm-edit summary").first.click()
-        page.get_by_label("Flytta posten till platsen jag senast klickade på kartan").check()
+        page.get_by_label("Flytta posten till det jag senast klickade eller ritade på kartan").check()
         page.get_by_role("button", name="Spara ändringarna").click()
         page.get_by_text("Ändringarna är sparade.").wait_for()
     with GeoPackageStore.open(demo_copy) as store:

@@ -189,3 +189,11 @@ def test_the_layers_table_counts_its_rows_with_a_site_chosen(client, demo_copy):
             "record": sites.iloc[0]["id"], "lang": "sv"}
     shown = texts(show(client, view)["ly-table"]["children"])
     assert f"{len(sites)} av {len(sites)} poster visas" in shown
+
+
+def test_a_lasso_drawn_on_the_map_becomes_a_new_areas_shape(client):
+    ring = [[12.690, 57.500], [12.694, 57.500], [12.694, 57.503], [12.690, 57.503]]
+    clicked = call_callback(client, "ly-click.data", {"ly-map.selectedData": {"points": [], "lassoPoints": {"map": ring}}})
+    area = clicked["ly-click"]["data"]
+    assert area["area"] == ring and round(area["lon"], 3) == 12.692
+    assert call_callback(client, "ly-click.data", {"ly-map.selectedData": {"points": []}}) == {}  # a box: no area

@@ -132,6 +132,16 @@ clientside_callback(ClientsideFunction("pledgemap", "map_clicks"), Output(ID.cli
                     Input(ID.map, "figure"), State(ID.map, "id"), State(ID.click, "id"))
 
 
+@callback(Output(ID.click, "data", allow_duplicate=True), Input(ID.map, "selectedData"), prevent_initial_call=True)
+def lasso_area(selected):
+    """A lasso drawn on the map is an area: offered as a new record's shape, as a click is a point."""
+    ring = ((selected or {}).get("lassoPoints") or {}).get("map")
+    if not ring or len(ring) < 3:
+        return no_update
+    lon, lat = zip(*ring)
+    return {"lon": sum(lon) / len(lon), "lat": sum(lat) / len(lat), "area": [list(p) for p in ring]}
+
+
 @callback(Output(ID.new, "children"), Input(ID.click, "data"), State(ID.view, "data"), prevent_initial_call=True)
 def offer_new_record(clicked, data):
     """A click on the map offers a new record of the shown layer there (to those who may add one)."""
