@@ -126,12 +126,6 @@ def _changes(spec, record: dict, values: dict) -> dict:
     return changes
 
 
-@callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True),
-          Output("ly-notice", "children", allow_duplicate=True),
-          Input(ID.save, "n_clicks"), Input(ID.delete, "n_clicks"), State(ID.record, "data"),
-          State(ID.delete_confirm, "value"), State({"type": ID.field, "name": ALL}, "value"),
-          State({"type": ID.field, "name": ALL}, "id"), State(ID.move, "value"), State("ly-click", "data"),
-          State("ly-view", "data"), prevent_initial_call=True)
 def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move, clicked, view):
     if not (save_clicks or delete_clicks):
         return dash.no_update, dash.no_update, dash.no_update
@@ -225,11 +219,6 @@ def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dic
     ])]
 
 
-@callback(Output(NEW.result, "children"), Output("ly-view", "data", allow_duplicate=True),
-          Output("ly-notice", "children", allow_duplicate=True),
-          Input(NEW.save, "n_clicks"), State({"type": NEW.field, "name": ALL}, "value"),
-          State({"type": NEW.field, "name": ALL}, "id"), State("ly-click", "data"), State("ly-view", "data"),
-          prevent_initial_call=True)
 def save_new_record(clicks, values, ids, clicked, view):
     """Add the record where the map was clicked: validated and checked as every write is, then shown."""
     import geopandas as gpd
@@ -253,3 +242,23 @@ def save_new_record(clicks, values, ids, clicked, view):
         return alert(lang, str(exc)), dash.no_update, None
     return None, {**view, "record": record_id, "saved": (view.get("saved") or 0) + 1}, \
         html.P(t("new.saved"), className="pm-notice")
+
+
+def register() -> None:
+    """Register this form's callbacks with the app being built.
+
+    Called by the page that shows the form: Dash runs page modules again for
+    each app it builds, so the callbacks reach every app (a module-level
+    ``@callback`` here would reach only the first app built in a process).
+    """
+    callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True),
+             Output("ly-notice", "children", allow_duplicate=True),
+             Input(ID.save, "n_clicks"), Input(ID.delete, "n_clicks"), State(ID.record, "data"),
+             State(ID.delete_confirm, "value"), State({"type": ID.field, "name": ALL}, "value"),
+             State({"type": ID.field, "name": ALL}, "id"), State(ID.move, "value"), State("ly-click", "data"),
+             State("ly-view", "data"), prevent_initial_call=True)(save_record)
+    callback(Output(NEW.result, "children"), Output("ly-view", "data", allow_duplicate=True),
+             Output("ly-notice", "children", allow_duplicate=True),
+             Input(NEW.save, "n_clicks"), State({"type": NEW.field, "name": ALL}, "value"),
+             State({"type": NEW.field, "name": ALL}, "id"), State("ly-click", "data"), State("ly-view", "data"),
+             prevent_initial_call=True)(save_new_record)

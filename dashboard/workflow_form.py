@@ -85,15 +85,10 @@ def _labelled(t, name: str, control, lang: str) -> html.Label:
     return html.Label([html.Span(field_label(lang, name), className="pm-label"), control])
 
 
-@callback(Output(ID.fields, "children"), Input(ID.step, "value"), State("ly-lang", "data"), prevent_initial_call=True)
 def show_step_fields(step, lang):
     return step_fields(step, lang) if step else []
 
 
-@callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True), Output("ly-notice", "children"),
-          Input(ID.save, "n_clicks"), State(ID.step, "value"), State(ID.site, "data"),
-          State({"type": ID.field, "name": ALL}, "value"), State({"type": ID.field, "name": ALL}, "id"),
-          State("ly-view", "data"), prevent_initial_call=True)
 def save_step(clicks, step, site, values, ids, view):
     """Take the step; on success the page redraws the site, on a conflict or a problem it says what to do."""
     if not clicks:
@@ -115,3 +110,19 @@ def save_step(clicks, step, site, values, ids, view):
     # The page redraws the site (the view changed); the confirmation stays above it.
     saved = html.P(t("workflow.saved", status=t(f"status.{step}")), className="pm-notice")
     return None, {**view, "saved": (view.get("saved") or 0) + 1}, saved
+
+
+def register() -> None:
+    """Register this form's callbacks with the app being built.
+
+    Called by the page that shows the form: Dash runs page modules again for
+    each app it builds, so the callbacks reach every app (a module-level
+    ``@callback`` here would reach only the first app built in a process).
+    """
+    callback(Output(ID.fields, "children"), Input(ID.step, "value"), State("ly-lang", "data"),
+             prevent_initial_call=True)(show_step_fields)
+    callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True),
+             Output("ly-notice", "children"),
+             Input(ID.save, "n_clicks"), State(ID.step, "value"), State(ID.site, "data"),
+             State({"type": ID.field, "name": ALL}, "value"), State({"type": ID.field, "name": ALL}, "id"),
+             State("ly-view", "data"), prevent_initial_call=True)(save_step)

@@ -205,3 +205,49 @@ def test_the_presentation_mode_is_off_until_an_admin_chooses_a_pledge_and_shows_
         [("setting", "presentation_pledge", {"value": "mark-2021"})]
     assert main(["present", "--data", str(signed), "--off"]) == 0
     assert anonymous.get("/present").status_code == 404
+
+
+def crafted_call(client, output_prefix: str, inputs: dict, state: dict, fields: dict, pattern: str):
+    """Call the callback whose output starts with ``output_prefix`` as a browser would, pattern states included."""
+    import json as _json
+
+    [spec] = [d for d in client.get("/_dash-dependencies").get_json() if d["output"].startswith(output_prefix)]
+    def value_of(dep):
+        key = dep["id"]
+        if key.startswith("{"):
+            ids = [{"name": name, "type": pattern} for name in fields]
+            return [{"id": i, "property": dep["property"], "value": fields[i["name"]] if dep["property"] == "value" else i}
+                    for i in ids]
+        return {"id": key, "property": dep["property"], "value": {**inputs, **state}[f"{key}.{dep['property']}"]}
+    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
+    body = {"output": spec["output"], "outputs": outputs, "inputs": [value_of(d) for d in spec["inputs"]],
+            "state": [value_of(d) for d in spec["state"]], "changedPropIds": [next(iter(inputs))]}
+    return client.post("/_dash-update-component", data=_json.dumps(body), content_type="application/json",
+                       headers=ORIGIN)
+
+
+def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothing(signed):
+    with GeoPackageStore.open(signed) as store:
+        before = store.counts()
+        operation = store.read_layer("operations", LayerQuery(values=(("visibility", ("internal",)),))).iloc[0]
+    view = {"pledge": "mark-2021", "layer": "unsafe_places", "q": "", "sort": None, "desc": False, "page": 1,
+            "record": None, "lang": "sv"}
+    place = {"reported_on": "2021-06-01", "source": "tip", "category": "vandalism", "description": "x"}
+    # A housing company adds an unsafe place: refused.
+    answer = crafted_call(client_for(signed, "hanna"), "..new-result", {"new-save.n_clicks": 1},
+                          {"ly-click.data": {"lon": 12.694, "lat": 57.508}, "ly-view.data": view}, place, "new-field")
+    assert answer.status_code == 200 and "may not change unsafe_places" in str(answer.get_json())
+    # The municipality edits, and deletes, an internal operation it cannot see: refused.
+    record = {"layer": "operations", "id": operation["id"], "version": int(operation["version"])}
+    for clicked in ("ed-save", "ed-delete"):
+        answer = crafted_call(client_for(signed, "mats"), "..ed-result", {f"{clicked}.n_clicks": 1, "ed-delete.n_clicks"
+                              if clicked == "ed-save" else "ed-save.n_clicks": 0},
+                              {"ed-record.data": record, "ed-delete-confirm.value": ["yes"], "ed-move.value": [],
+                               "ly-click.data": None, "ly-view.data": {**view, "layer": "operations"}},
+                              {"title": "Ändrad av kommunen"}, "ed-field")
+        text = str(answer.get_json())
+        assert answer.status_code == 200 and ("Posten finns inte längre" in text or "cannot be deleted" in text), text
+    with GeoPackageStore.open(signed) as store:
+        assert store.counts() == before
+        after = store.read_layer("operations", LayerQuery(ids=(operation["id"],))).iloc[0]
+        assert (after["title"], after["version"]) == (operation["title"], operation["version"])

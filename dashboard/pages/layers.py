@@ -17,6 +17,7 @@ from geodata.store import LayerQuery
 from ..components import alert, demo_banner, error_page, header, pledge_picker, promise_label, remember_view
 from ..data import request_store, settings
 from ..details import find_record, record_details
+from .. import edit_form as edit_forms, workflow_form as workflow_forms
 from ..edit_form import edit_form, new_record_form
 from ..workflow_form import workflow_form
 from ..figures.map import Basemap, map_figure
@@ -25,6 +26,10 @@ from ..tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, sea
 from ..table_state import TableState
 
 dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
+
+
+edit_forms.register()
+workflow_forms.register()
 
 
 class ID:
