@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from geodata.errors import NotFoundError
-from geodata.exporter import export_layers
+from geodata.exporter import export_layers, write_sheets
 from geodata.settings import Settings
 from geodata.store import LayerQuery, Store
 
@@ -92,21 +92,7 @@ def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
         table.map(quote_formula).to_csv(buffer, sep=";", index=False)
         return buffer.getvalue().encode("utf-8-sig"), f"{name}.csv"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(words["nav.sites"][:31])
-        sheet.append(list(table.columns))
-        for values in table.itertuples(index=False):
-            row = []
-            for value in values:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-                row.append(cell)
-            sheet.append(row)
         buffer = io.BytesIO()
-        book.save(buffer)
+        write_sheets({words["nav.sites"]: table}, buffer)
         return buffer.getvalue(), f"{name}.xlsx"
     raise ValueError(f"unknown worklist format {fmt!r}; expected csv or xlsx")

@@ -166,13 +166,17 @@ def _write_csv(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
 
 
 def _write_xlsx(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+    write_sheets({name: table_rows(name, frame) for name, frame in frames.items()}, path)
+
+
+def write_sheets(tables: dict[str, pd.DataFrame], target) -> None:
+    """Tables as sheets of one XLSX workbook (``target``: a path or a binary file); text cells stay text."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    for name, frame in frames.items():
-        sheet = book.create_sheet(name)
-        table = table_rows(name, frame)
+    for name, table in tables.items():
+        sheet = book.create_sheet(name[:31])
         sheet.append(list(table.columns))
         for values in table.itertuples(index=False):
             row = []
@@ -182,7 +186,7 @@ def _write_xlsx(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
                     cell.data_type = "s"  # text stays text, even if it starts with "="
                 row.append(cell)
             sheet.append(row)
-    book.save(path)
+    book.save(target)
 
 
 def pledge_document(pledge: Pledge, fmt: str) -> str:
