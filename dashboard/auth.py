@@ -1,18 +1,30 @@
 """Sign-in: the session, the sign-in form, and the guard in front of every request.
 
-Sign-in is on as soon as the store holds an account (``pledgemap user
-add``); a store without accounts is a single-user installation on one
-machine and is served as before, with a note saying so. With accounts:
+Sign-in is on from the store's first account on (``pledgemap user add``), and
+stays on if accounts are removed. A store that never had an account is a
+single-user installation on one machine: everyone is its admin, so it answers
+only requests addressed to this machine (``localhost``/``127.0.0.1``; another
+Host header, such as a DNS-rebinding page's, is refused) and ``pledgemap
+serve`` refuses to listen on another address. With accounts:
 
-- every request but the sign-in page and the static assets needs a signed-in
-  session: pages redirect to ``/login``, Dash's and the API's endpoints
-  answer 401, so a crafted request gets nothing;
+- every request but the sign-in page, the static assets and the presentation
+  mode needs a signed-in session: pages redirect to ``/login`` (keeping the
+  whole address to come back to), Dash's and the API's endpoints answer 401,
+  so a crafted request gets nothing;
+- a session holds the account's session key, which sign-out and a new
+  password replace (ending every session of the account, on every device),
+  and ends ``session_hours`` after sign-in; an account removed and added
+  again has a new key, so its old cookies stay dead;
 - the session cookie is HttpOnly and SameSite=Lax, and Secure when the
   dashboard is served over TLS (``PLEDGEMAP_SECURE_COOKIES=1``);
 - every POST must come from the dashboard's own pages (its ``Origin``, or
   failing that its ``Referer``, is this server), and the sign-in and
   sign-out forms carry a token bound to the session: cross-site requests
   change nothing;
+- behind a reverse proxy, ``PLEDGEMAP_PROXY_HOPS`` says how many proxies'
+  X-Forwarded-* headers to believe (for the scheme, the host and the
+  client's address the sign-in counts use), and ``PLEDGEMAP_ALLOWED_HOSTS``
+  which host names the dashboard answers to;
 - what a signed-in account may see and change is not decided here but by
   :class:`geodata.access.GuardedStore`, which every request's store is.
 """
@@ -22,13 +34,16 @@ from __future__ import annotations
 import html
 import os
 import secrets
+import stat
+import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, Viewer
-from geodata.accounts import SignInError, authenticate
+from geodata.accounts import Account, SignInError, authenticate, end_sessions, sign_in_required
 from geodata.errors import PledgemapError
 from geodata.settings import Settings
 from geodata.store import Store, open_store
@@ -36,10 +51,10 @@ from geodata.store import Store, open_store
 from .i18n import language, translator
 
 SESSION_USER = "pledgemap_user"
+SESSION_KEY = "pledgemap_key"
+SESSION_STARTED = "pledgemap_started"
 CSRF = "pledgemap_csrf"
-# The sign-in page, the static assets, and the presentation mode (which serves only the public view, and
-# only while an admin has switched it on).
-OPEN_PREFIXES = ("/login", "/assets/", "/present")
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 def install(server: flask.Flask, settings: Settings) -> None:
@@ -48,6 +63,9 @@ def install(server: flask.Flask, settings: Settings) -> None:
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_SECURE=os.environ.get("PLEDGEMAP_SECURE_COOKIES") == "1",
                          SESSION_COOKIE_NAME="pledgemap_session")
+    if settings.proxy_hops:
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     server.before_request(_guard)
     server.add_url_rule("/login", "login", _login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", _logout, methods=["POST"])
@@ -61,22 +79,50 @@ def _secret(settings: Settings) -> bytes:
     path = Path(f"{settings.data}.secret")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker wrote it first; read theirs
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    info = path.stat()
+    # Whoever can read or replace this file can sign sessions as any account.
+    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise PledgemapError(f"{path} signs the sessions and must belong to this user and be readable by it alone; "
+                             f"it has mode {stat.filemode(info.st_mode)} and owner uid {info.st_uid}. "
+                             f"Fix it with 'chown {os.getuid()} {path}; chmod 600 {path}', or delete it to make a new one "
+                             "(everyone signs in again)")
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise PledgemapError(f"{path} holds {len(secret)} characters; expected a secret of at least 32 "
+                             "(delete the file to make a new one)")
+    return secret.encode()
 
 
-def signing_in_required(store: Store) -> bool:
-    return bool(store.list_users())
+def _settings() -> Settings:
+    return flask.current_app.config["PLEDGEMAP_SETTINGS"]
+
+
+def _session_account(store: Store) -> Account | None:
+    """The account of this request's session, if the session is still valid."""
+    session = flask.session
+    username, key, started = session.get(SESSION_USER), session.get(SESSION_KEY), session.get(SESSION_STARTED)
+    if not (isinstance(username, str) and isinstance(key, str) and isinstance(started, (int, float))):
+        return None
+    if not 0 <= time.time() - started <= _settings().session_hours * 3600:
+        return None
+    account = store.get_user(username)
+    if account is None or not account.session_key or not secrets.compare_digest(account.session_key, key):
+        return None
+    return account
 
 
 def current_viewer(store: Store) -> Viewer:
-    """Who the request is from: the signed-in account's role; everyone is the admin while no account exists."""
-    if not signing_in_required(store):
+    """Who the request is from: the signed-in account's role; the admin in a store that never had an account."""
+    if not sign_in_required(store):
         return LOCAL_ADMIN
-    username = flask.session.get(SESSION_USER)
-    account = store.get_user(username) if username else None
+    account = _session_account(store)
     return Viewer.of(account) if account else PUBLIC_VIEWER
 
 
@@ -90,6 +136,11 @@ def csrf_token() -> str:
     return flask.session[CSRF]
 
 
+def _token_matches() -> bool:
+    expected = flask.session.get(CSRF)
+    return bool(expected) and secrets.compare_digest(flask.request.form.get("csrf", ""), expected)
+
+
 def _same_origin() -> bool:
     own = urlsplit(flask.request.host_url)
     claimed = flask.request.headers.get("Origin") or flask.request.headers.get("Referer")
@@ -99,34 +150,56 @@ def _same_origin() -> bool:
     return (seen.scheme, seen.netloc) == (own.scheme, own.netloc)
 
 
+def _host_allowed(open_to_all: bool) -> bool:
+    host = (urlsplit(f"//{flask.request.host}").hostname or "").lower()
+    if host in LOOPBACK:
+        return True
+    if open_to_all:
+        return False  # a store without accounts answers only this machine
+    allowed = _settings().allowed_hosts
+    return not allowed or host in allowed
+
+
+def _is_open(path: str) -> bool:
+    # The sign-in page, the static assets, and the presentation mode (which serves only the public view, and
+    # only while an admin has switched it on). Whole path segments: /presentation is not /present.
+    return path in ("/login", "/present") or path.startswith(("/assets/", "/present/"))
+
+
 def _guard():
     request = flask.request
-    if request.method == "POST" and not _same_origin():
-        return flask.Response("Cross-site request refused", status=403)
-    if request.path.startswith(OPEN_PREFIXES):
-        return None
-    settings = flask.current_app.config["PLEDGEMAP_SETTINGS"]
     try:
-        store = open_store(settings.data)
+        store = open_store(_settings().data)
     except PledgemapError:
-        return None  # the page itself says what is wrong with the store
+        store = None  # the page itself says what is wrong with the store
     try:
-        if not signing_in_required(store):
+        required = store is None or sign_in_required(store)
+        if not _host_allowed(open_to_all=not required):
+            return flask.Response("This host name is not served here (see PLEDGEMAP_ALLOWED_HOSTS; a store without "
+                                  "accounts answers only requests to localhost)", status=421)
+        if request.method == "POST" and not _same_origin():
+            return flask.Response("Cross-site request refused", status=403)
+        if _is_open(request.path) or store is None or not required:
             return None
-        username = flask.session.get(SESSION_USER)
-        if username and store.get_user(username) is not None:
+        if _session_account(store) is not None:
             return None
     finally:
-        store.close()
-    flask.session.pop(SESSION_USER, None)
+        if store is not None:
+            store.close()
+    for key in (SESSION_USER, SESSION_KEY, SESSION_STARTED):
+        flask.session.pop(key, None)
     if request.path.startswith(("/_dash-", "/ogc")) or request.method != "GET":
         return flask.Response("Sign in first", status=401)
-    return flask.redirect(f"/login?next={flask.request.full_path.rstrip('?')}")
+    target = request.full_path.rstrip("?") if request.query_string else request.path
+    return flask.redirect("/login?" + urlencode({"next": target}))
 
 
 def _safe_next(target: str | None) -> str:
-    # Only a path on this site: never another host ("//evil.example") or a scheme.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Where to go after signing in: a path on this site only, never another host or a scheme."""
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"  # browsers drop tabs and newlines from addresses: "/\t/evil.example" would become "//evil.example"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
 
@@ -137,12 +210,12 @@ def _login():
     target = _safe_next(request.values.get("next"))
     if request.method == "GET":
         return _form(lang, target)
-    if not secrets.compare_digest(request.form.get("csrf", ""), flask.session.get(CSRF, "")):
+    if not _token_matches():
         return _form(lang, target, translator(lang)("signin.expired"), 400)
-    settings = flask.current_app.config["PLEDGEMAP_SETTINGS"]
-    store = open_store(settings.data)
+    store = open_store(_settings().data)
     try:
-        account = authenticate(store, request.form.get("username", "").strip(), request.form.get("password", ""))
+        account = authenticate(store, request.form.get("username", ""), request.form.get("password", ""),
+                               address=request.remote_addr or "")
     except SignInError as exc:
         t = translator(lang)
         if exc.retry_after:
@@ -153,14 +226,19 @@ def _login():
     finally:
         store.close()
     flask.session.clear()  # a new session at sign-in: nothing from before carries over
-    flask.session[SESSION_USER] = account.username
-    flask.session[CSRF] = secrets.token_urlsafe(32)
+    flask.session.update({SESSION_USER: account.username, SESSION_KEY: account.session_key,
+                          SESSION_STARTED: time.time(), CSRF: secrets.token_urlsafe(32)})
     return flask.redirect(target)
 
 
 def _logout():
-    if not secrets.compare_digest(flask.request.form.get("csrf", ""), flask.session.get(CSRF, "")):
+    if not _token_matches():
         return flask.Response("The form has expired; sign out again from the page", status=400)
+    username = flask.session.get(SESSION_USER)
+    if username:
+        with open_store(_settings().data) as store:
+            if _session_account(store) is not None:
+                end_sessions(store, username)  # every copy of this account's session cookies stops working
     flask.session.clear()
     return flask.redirect("/login")
 

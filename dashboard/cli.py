@@ -95,8 +95,10 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     user = commands.add_parser("user", help="local accounts: add, remove, change a password, list")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     for action, text in (("add", "create an account (there is no default account or password)"),
-                         ("remove", "remove an account"), ("passwd", "set an account's password"),
-                         ("list", "list the accounts and their roles")):
+                         ("remove", "remove an account (not the last admin)"),
+                         ("passwd", "set an account's password (ends its sessions)"),
+                         ("unlock", "forget a name's failed sign-ins, so its owner can sign in at once"),
+                         ("list", "list the accounts, their roles and failed sign-ins")):
         command = user_commands.add_parser(action, help=text)
         _add_data(command, settings)
         if action != "list":
@@ -390,7 +392,11 @@ def cmd_user(args: argparse.Namespace) -> int:
         if args.user_command == "list":
             for account in store.list_users():
                 extra = f" ({account.organisation})" if account.organisation else ""
-                print(f"{account.username}\t{account.role}{extra}\t{account.display_name or ''}")
+                failures = store.sign_in_failures(account.username)
+                waiting = f"\t{failures} failed sign-ins in a row" if failures else ""
+                print(f"{account.username}\t{account.role}{extra}\t{account.display_name or ''}{waiting}")
+            if not accounts.sign_in_required(store):
+                print("No accounts: sign-in is off and the dashboard serves this machine only, as admin")
             return 0
         if args.user_command == "add":
             account = accounts.add_user(store, args.username, args.role, _new_password(args),
@@ -399,6 +405,9 @@ def cmd_user(args: argparse.Namespace) -> int:
         elif args.user_command == "passwd":
             accounts.set_password(store, args.username, _new_password(args))
             print(f"Changed the password of {args.username}")
+        elif args.user_command == "unlock":
+            cleared = accounts.unlock(store, args.username)
+            print(f"Forgot {cleared} failed sign-in counters of {args.username}")
         else:
             accounts.remove_user(store, args.username)
             print(f"Removed {args.username}")
@@ -461,7 +470,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"No store at {args.data}: wrote one with the demo pledges and generated demo data.")
     from geodata.store import open_store
 
-    open_store(args.data).close()  # fail now, with a clear message, rather than on the first page view
+    from geodata.accounts import sign_in_required
+
+    with open_store(args.data) as store:  # fail now, with a clear message, rather than on the first page view
+        open_to_all = not sign_in_required(store)
+    if open_to_all and args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise PledgemapError(f"{args.data} has no accounts, so whoever reaches the dashboard is its admin; it is served "
+                             f"on this machine only, not on {args.host}. Add an admin first ('pledgemap user add NAME "
+                             f"--role admin --data {args.data}') to serve it to others")
     from .app import create_app
 
     settings = replace(settings, data=args.data, host=args.host, port=args.port)

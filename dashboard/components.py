@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
+from geodata.access import AccessError
 from geodata.model import Pledge, Promise
 from geodata.store import Store
 from geodata.progress import PromiseProgress
@@ -77,15 +78,17 @@ def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.D
     return html.Div(text, className="pm-demo-banner", role="note", id="demo-banner")
 
 
-def alert(lang: str, message: str) -> html.Div:
-    """The single way the interface shows an error from the domain."""
+def alert(lang: str, message: str | Exception) -> html.Div:
+    """The single way the interface shows an error from the domain (a refusal by role in the page's language)."""
     t = translator(lang)
-    return html.Div([html.Strong(t("error.title") + ": "), html.Span(message)], className="pm-alert", role="alert")
+    if isinstance(message, AccessError):
+        message = t("access.refused")
+    return html.Div([html.Strong(t("error.title") + ": "), html.Span(str(message))], className="pm-alert", role="alert")
 
 
 def error_page(lang: str, path: str, error: Exception, query: str = "") -> html.Div:
     """A page that could not be built: the header, and the domain's error as the one kind of alert."""
-    return html.Div([header(lang, path, query), html.Main(alert(lang, str(error)), id="main")], className="pm-page")
+    return html.Div([header(lang, path, query), html.Main(alert(lang, error), id="main")], className="pm-page")
 
 
 def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -> list[html.Article]:

@@ -162,7 +162,7 @@ def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move
         return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
                                      for p in exc.problems)), dash.no_update, None
     except PledgemapError as exc:
-        return alert(lang, str(exc)), dash.no_update, None
+        return alert(lang, exc), dash.no_update, None
     return None, {**view, "saved": (view.get("saved") or 0) + 1}, html.P(notice, className="pm-notice")
 
 
@@ -239,7 +239,7 @@ def save_new_record(clicks, values, ids, clicked, view):
         return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
                                      for p in exc.problems)), dash.no_update, None
     except PledgemapError as exc:
-        return alert(lang, str(exc)), dash.no_update, None
+        return alert(lang, exc), dash.no_update, None
     return None, {**view, "record": record_id, "saved": (view.get("saved") or 0) + 1}, \
         html.P(t("new.saved"), className="pm-notice")
 

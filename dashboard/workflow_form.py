@@ -106,7 +106,7 @@ def save_step(clicks, step, site, values, ids, view):
         return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
                                      for p in exc.problems)), dash.no_update, None
     except PledgemapError as exc:
-        return alert(lang, str(exc)), dash.no_update, None
+        return alert(lang, exc), dash.no_update, None
     # The page redraws the site (the view changed); the confirmation stays above it.
     saved = html.P(t("workflow.saved", status=t(f"status.{step}")), className="pm-notice")
     return None, {**view, "saved": (view.get("saved") or 0) + 1}, saved

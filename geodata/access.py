@@ -18,6 +18,7 @@ command line) act as :data:`LOCAL_ADMIN`.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -156,18 +157,40 @@ class GuardedStore(Store):
             counts[layer] = extent.demo if demo_only else extent.count
         return counts
 
-    def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:
-        readable_query(layer, viewer=self.viewer)  # a caller that may read no records may not probe for them
-        return self._store.known_sources(layer, source_ids)
+    def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
+        # Only among the records the caller may read (and none if it may read none): an import must not
+        # tell a housing company which of another company's sites exist.
+        return self._store.known_sources(layer, source_ids, readable_query(layer, query, viewer=self.viewer))
 
     def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str | None = None) -> list[str]:
         return self.write_batches({layer: records})[layer]
 
     def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str | None = None) -> dict[str, list[str]]:
         # The actor is always the signed-in account: a caller cannot write in someone else's name.
+        batches = {layer: self._unseen_ids_renewed(layer, records) for layer, records in batches.items()}
         for layer, records in batches.items():
             check_write(self.viewer, layer, records.drop(columns=records.geometry.name).to_dict("records"))
         return self._store.write_batches(batches, self.actor)
+
+    def _unseen_ids_renewed(self, layer: str, records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        # A new record whose id is taken by a record the caller may not read gets a new id, as if the other
+        # record did not exist: "that id is taken" would tell the caller that it does.
+        if "id" not in records.columns:
+            return records
+        given = [str(v) for v in records["id"].dropna().unique()]
+        if not given:
+            return records
+        taken = self._store.known_sources(layer, given) & set(given)
+        try:
+            visible = self._store.known_sources(layer, given, readable_query(layer, viewer=self.viewer))
+        except AccessError:
+            visible = set()
+        hidden = taken - visible
+        if not hidden:
+            return records
+        records = records.copy()
+        records["id"] = [str(uuid.uuid4()) if str(v) in hidden else v for v in records["id"]]
+        return records
 
     def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str | None = None) -> None:
         stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
@@ -214,6 +237,21 @@ class GuardedStore(Store):
     def delete_user(self, username: str, actor: str | None = None) -> bool:
         self._admin_only("change accounts")
         return self._store.delete_user(username, self.actor)
+
+    # Signing in happens before there is a viewer, on the store itself; a signed-in caller only unlocks.
+    def begin_sign_in(self, scopes, now, retry_after) -> int:
+        raise AccessError("sign-in is counted by the sign-in page, not through a signed-in session")
+
+    def end_sign_in(self, clear, release) -> None:
+        raise AccessError("sign-in is counted by the sign-in page, not through a signed-in session")
+
+    def clear_sign_in_failures(self, name: str) -> int:
+        self._admin_only("unlock accounts")
+        return self._store.clear_sign_in_failures(name)
+
+    def sign_in_failures(self, name: str) -> int:
+        self._admin_only("read accounts")
+        return self._store.sign_in_failures(name)
 
     def _admin_only(self, what: str) -> None:
         if self.viewer.role != "admin":

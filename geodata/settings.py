@@ -17,13 +17,21 @@ class Settings:
 
     Environment: ``PLEDGEMAP_DATA``, ``PLEDGEMAP_HOST``, ``PLEDGEMAP_PORT``,
     ``PLEDGEMAP_TILES`` (a raster tile URL template with ``{z}/{x}/{y}``, or
-    ``none`` for a plain background that needs no network).
+    ``none`` for a plain background that needs no network),
+    ``PLEDGEMAP_ALLOWED_HOSTS`` (comma-separated host names), ``PLEDGEMAP_PROXY_HOPS``,
+    ``PLEDGEMAP_SESSION_HOURS``.
     """
 
     data: Path = DEFAULT_DATA
     host: str = "127.0.0.1"
     port: int = 8050
     tiles_url: str | None = OSM_TILES
+    # Host names the dashboard answers to (besides this machine's own); empty: any, once sign-in is on.
+    allowed_hosts: tuple[str, ...] = ()
+    # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none of these headers).
+    proxy_hops: int = 0
+    # A session ends this many hours after sign-in, whatever the browser does.
+    session_hours: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -43,8 +51,25 @@ class Settings:
             else:
                 settings = replace(settings, tiles_url=tiles)
         if env.get("PLEDGEMAP_PORT"):
-            try:
-                settings = replace(settings, port=int(env["PLEDGEMAP_PORT"]))
-            except ValueError:
-                raise ValueError(f"PLEDGEMAP_PORT is {env['PLEDGEMAP_PORT']!r}; expected a port number") from None
+            settings = replace(settings, port=_number(env, "PLEDGEMAP_PORT", int, "a port number"))
+        if env.get("PLEDGEMAP_ALLOWED_HOSTS"):
+            hosts = tuple(h.strip().lower() for h in env["PLEDGEMAP_ALLOWED_HOSTS"].split(",") if h.strip())
+            settings = replace(settings, allowed_hosts=hosts)
+        if env.get("PLEDGEMAP_PROXY_HOPS"):
+            hops = _number(env, "PLEDGEMAP_PROXY_HOPS", int, "the number of proxies in front (0, 1, 2, ...)")
+            if hops < 0:
+                raise ValueError(f"PLEDGEMAP_PROXY_HOPS is {hops}; expected 0 or more")
+            settings = replace(settings, proxy_hops=hops)
+        if env.get("PLEDGEMAP_SESSION_HOURS"):
+            hours = _number(env, "PLEDGEMAP_SESSION_HOURS", float, "a number of hours")
+            if not 0 < hours <= 24 * 31:
+                raise ValueError(f"PLEDGEMAP_SESSION_HOURS is {hours}; expected more than 0 and at most 744 (31 days)")
+            settings = replace(settings, session_hours=hours)
         return settings
+
+
+def _number(env: Mapping[str, str], name: str, kind, expected: str):
+    try:
+        return kind(env[name])
+    except ValueError:
+        raise ValueError(f"{name} is {env[name]!r}; expected {expected}") from None

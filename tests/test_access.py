@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, AccessError, GuardedStore, Viewer
-from geodata.accounts import SignInError, add_user, authenticate, remove_user, set_password, wait_seconds
+from geodata import accounts
+from geodata.accounts import (SignInError, add_user, authenticate, end_sessions, remove_user, set_password,
+                              sign_in_required, unlock, wait_seconds)
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.store import GeoPackageStore, LayerQuery
 
@@ -87,6 +89,24 @@ def test_writes_are_checked_and_a_refused_write_changes_nothing(demo):
     assert demo.counts()["inventoried_sites"] == before["inventoried_sites"] + 1
 
 
+def test_a_housing_company_cannot_probe_for_other_companies_sites(demo):
+    sites = demo.read_layer("inventoried_sites")
+    other = sites[sites["owner"] != MBAB].iloc[0]
+    own = sites[sites["owner"] == MBAB].iloc[0]
+    demo.update_record("inventoried_sites", other["id"], {"source_id": "annat-42"}, int(other["version"]))
+    guarded = GuardedStore(demo, HOUSING)
+    # An import's duplicate check answers only about the company's own sites.
+    assert guarded.known_sources("inventoried_sites", ["annat-42", other["id"], own["id"]]) == {own["id"]}
+    # A new site given another company's site's id is saved under a new id: "that id is taken" would answer.
+    [new_id] = guarded.write_batch("inventoried_sites", frame(site(id=other["id"], owner=MBAB, promise_id=None)))
+    assert new_id != other["id"]
+    assert demo.read_layer("inventoried_sites", LayerQuery(ids=(other["id"],)))["owner"].iloc[0] == other["owner"]
+    # Its own taken id is still refused, as for everyone who can see the record.
+    from geodata.errors import ValidationError as Invalid
+    with pytest.raises(Invalid, match="is already stored"):
+        guarded.write_batch("inventoried_sites", frame(site(id=own["id"], owner=MBAB, promise_id=None)))
+
+
 def test_a_housing_company_edits_its_sites_but_cannot_give_them_away_or_touch_others(demo):
     guarded = GuardedStore(demo, HOUSING)
     sites = demo.read_layer("inventoried_sites")
@@ -133,7 +153,142 @@ def test_sign_in_is_slowed_after_failures_and_says_nothing_about_who_exists(stor
         authenticate(store, "pia", "en lång lösenfras", now=start)  # even the right password must wait
     assert slowed.value.retry_after == wait_seconds(4)
     later = start + dt.timedelta(seconds=wait_seconds(4))
-    assert authenticate(store, "pia", "en lång lösenfras", now=later).failed_count == 0
+    assert authenticate(store, "pia", "en lång lösenfras", now=later).username == "pia"
+    assert store.sign_in_failures("pia") == 0
+
+
+def test_a_name_that_is_no_account_is_slowed_exactly_like_one_that_is(store):
+    add_user(store, "pia", "police", "en lång lösenfras")
+    start = dt.datetime.now(dt.timezone.utc)
+    answers = {}
+    for name in ("pia", "nobody"):
+        for attempt in range(4):
+            with pytest.raises(SignInError):
+                authenticate(store, name, "fel fel fel fel", address="10.0.0.1", now=start)
+        with pytest.raises(SignInError) as caught:
+            authenticate(store, name, "fel fel fel fel", address="10.0.0.1", now=start)
+        answers[name] = (str(caught.value), caught.value.retry_after)
+    assert answers["pia"] == answers["nobody"] and answers["pia"][1] == wait_seconds(4)
+
+
+def test_failing_on_purpose_from_one_address_does_not_lock_the_owner_out_elsewhere(store):
+    add_user(store, "pia", "police", "en lång lösenfras")
+    start = dt.datetime.now(dt.timezone.utc)
+    for attempt in range(10):
+        with pytest.raises(SignInError):
+            authenticate(store, "pia", "fel fel fel fel", address="203.0.113.9", now=start)
+    assert authenticate(store, "pia", "en lång lösenfras", address="10.0.0.7", now=start).username == "pia"
+    # ... but enough failures from all addresses together slow the name down too
+    for attempt in range(accounts.FREE_FAILURES_PER_NAME + 1):
+        with pytest.raises(SignInError):
+            authenticate(store, "pia", "fel fel fel fel", address=f"198.51.{attempt // 200}.{attempt % 200}", now=start)
+    with pytest.raises(SignInError) as slowed:
+        authenticate(store, "pia", "en lång lösenfras", address="10.0.0.7", now=start)
+    assert slowed.value.retry_after == 2
+    assert unlock(store, "pia") >= 1  # the admin lets the owner in at once
+    assert authenticate(store, "pia", "en lång lösenfras", address="10.0.0.7", now=start).username == "pia"
+
+
+def test_one_address_guessing_across_many_names_is_slowed(store):
+    start = dt.datetime.now(dt.timezone.utc)
+    for attempt in range(accounts.FREE_FAILURES_PER_ADDRESS + 1):
+        with pytest.raises(SignInError) as caught:
+            authenticate(store, f"name{attempt}", "fel fel fel fel", address="203.0.113.9", now=start)
+        assert caught.value.retry_after is None
+    with pytest.raises(SignInError) as slowed:
+        authenticate(store, "another", "fel fel fel fel", address="203.0.113.9", now=start)
+    assert slowed.value.retry_after == 2
+
+
+def test_parallel_guesses_are_counted_one_after_the_other(demo_copy):
+    # Eight guesses at once, each on its own connection (as eight requests to several workers would be):
+    # only as many reach the password check as one guess after the other would.
+    import threading
+
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "pia", "police", "en lång lösenfras")
+    start = dt.datetime.now(dt.timezone.utc)
+    results, barrier = [], threading.Barrier(8)
+
+    def guess():
+        with GeoPackageStore.open(demo_copy) as own:
+            barrier.wait()
+            try:
+                authenticate(own, "pia", "fel fel fel fel", address="203.0.113.9", now=start)
+            except SignInError as exc:
+                results.append(exc.retry_after)
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    checked = [r for r in results if r is None]  # refused after a password check, not before
+    assert len(results) == 8 and len(checked) == accounts.FREE_FAILURES + 1
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.sign_in_failures("pia") == accounts.FREE_FAILURES + 1
+
+
+def test_at_most_a_few_password_checks_run_at_once(store, monkeypatch):
+    # Each check takes 64 MiB; many at once could take the server's memory. The hasher is wrapped only to
+    # watch how many checks overlap; the checks themselves are real.
+    import threading
+    import time
+
+    real, running, most = accounts.HASHER, [0], [0]
+    lock = threading.Lock()
+
+    class Watched:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def verify(self, hash_, password):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            try:
+                time.sleep(0.05)
+                return real.verify(hash_, password)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    monkeypatch.setattr(accounts, "HASHER", Watched())
+    threads = [threading.Thread(target=lambda n=n: _try(store.path, f"name{n}")) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == accounts.HASH_SLOTS
+
+
+def _try(path, name):
+    with GeoPackageStore.open(path) as own:
+        with pytest.raises(SignInError):
+            authenticate(own, name, "fel fel fel fel", address=f"10.1.1.{len(name)}")
+
+
+def test_sessions_end_at_a_new_password_and_at_sign_out(store):
+    first = add_user(store, "pia", "police", "en lång lösenfras")
+    assert first.session_key
+    set_password(store, "pia", "en helt ny lösenfras")
+    second = store.get_user("pia").session_key
+    end_sessions(store, "pia")
+    assert len({first.session_key, second, store.get_user("pia").session_key}) == 3
+
+
+def test_sign_in_stays_on_once_an_account_existed_and_the_last_admin_stays(store):
+    assert not sign_in_required(store)
+    add_user(store, "ada", "admin", "en lång lösenfras")
+    add_user(store, "pia", "police", "en lång lösenfras")
+    with pytest.raises(PledgemapError, match="ada is the last admin"):
+        remove_user(store, "ada")
+    add_user(store, "bo", "admin", "en lång lösenfras")
+    remove_user(store, "ada")
+    remove_user(store, "pia")
+    assert [a.username for a in store.list_users()] == ["bo"]
+    store.delete_user("bo")  # below the rule, as a damaged store might be: still no open door
+    assert sign_in_required(store)
 
 
 def test_password_change_and_removal(store):

@@ -13,6 +13,7 @@ from geodata.store import GeoPackageStore, LayerQuery
 from dash_http import call_callback, find, make_client, render_page, texts
 
 ORIGIN = {"Origin": "http://localhost"}
+REFUSED = "Ditt konto har inte behörighet till detta. Fråga den som administrerar Pledgemap om du behöver det."
 PASSWORD = "en lång lösenfras"
 ACCOUNTS = {"ada": ("admin", None), "pia": ("police", None), "mats": ("municipality", None),
             "hanna": ("housing_company", "Marks Bostads AB")}
@@ -60,7 +61,7 @@ def map_records(client, layers=("unsafe_places", "inventoried_sites", "operation
 def test_without_a_session_nothing_is_served(signed):
     client = client_for(signed)
     page = client.get("/")
-    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=/")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=%2F")
     assert client.get("/_dash-layout").status_code == 401
     assert client.get("/ogc/collections/unsafe_places/items").status_code == 401
     body = {"output": "ov-map.figure", "outputs": {"id": "ov-map", "property": "figure"}, "inputs": [], "state": [],
@@ -201,7 +202,7 @@ def test_the_presentation_mode_is_off_until_an_admin_chooses_a_pledge_and_shows_
     leaked = [v for v in (*places["description"].dropna(), *places["id"], *operations["id"]) if v in html]
     assert leaked == []
     assert anonymous.get("/").status_code == 302 and anonymous.get("/_dash-layout").status_code == 401
-    assert [(e.action, e.record_id, e.after) for e in entries if e.action == "setting"] == \
+    assert [(e.action, e.record_id, e.after) for e in entries if e.action == "setting" and e.record_id != "sign_in"] == \
         [("setting", "presentation_pledge", {"value": "mark-2021"})]
     assert main(["present", "--data", str(signed), "--off"]) == 0
     assert anonymous.get("/present").status_code == 404
@@ -236,7 +237,7 @@ def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothi
     # A housing company adds an unsafe place: refused.
     answer = crafted_call(client_for(signed, "hanna"), "..new-result", {"new-save.n_clicks": 1},
                           {"ly-click.data": {"lon": 12.694, "lat": 57.508}, "ly-view.data": view}, place, "new-field")
-    assert answer.status_code == 200 and "may not change unsafe_places" in str(answer.get_json())
+    assert answer.status_code == 200 and REFUSED in str(answer.get_json())
     # The municipality edits, and deletes, an internal operation it cannot see: refused.
     record = {"layer": "operations", "id": operation["id"], "version": int(operation["version"])}
     for clicked in ("ed-save", "ed-delete"):
@@ -246,8 +247,163 @@ def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothi
                                "ly-click.data": None, "ly-view.data": {**view, "layer": "operations"}},
                               {"title": "Ändrad av kommunen"}, "ed-field")
         text = str(answer.get_json())
-        assert answer.status_code == 200 and ("Posten finns inte längre" in text or "cannot be deleted" in text), text
+        assert answer.status_code == 200 and ("Posten finns inte längre" in text or REFUSED in text), text
     with GeoPackageStore.open(signed) as store:
         assert store.counts() == before
         after = store.read_layer("operations", LayerQuery(ids=(operation["id"],))).iloc[0]
         assert (after["title"], after["version"]) == (operation["title"], operation["version"])
+
+
+# -- the hardening after the security review ----------------------------------------------------------
+
+def sign_in_form(client, path="/login"):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1), page
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example/", "//evil.example/", "https://evil.example/", "/\\evil.example",
+                                    "/\r\nSet-Cookie: x=1", "/%0d%0aSet-Cookie:x", "javascript:alert(1)", ""])
+def test_sign_in_goes_back_only_to_a_page_of_this_site(signed, target):
+    client = client_for(signed)
+    token, _ = sign_in_form(client)
+    answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": target},
+                         headers=ORIGIN)
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert location in ("/", "/%0d%0aSet-Cookie:x") and "\n" not in location and "\r" not in location
+
+
+def test_a_deep_link_survives_signing_in_whole(signed):
+    client = client_for(signed)
+    wanted = "/layers?pledge=mark-2021&layer=operations&lang=en"
+    first = client.get(wanted)
+    assert first.status_code == 302
+    token, page = sign_in_form(client, first.headers["Location"])
+    assert 'name="next" value="/layers?pledge=mark-2021&amp;layer=operations&amp;lang=en"' in page
+    answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": wanted},
+                         headers=ORIGIN)
+    assert answer.headers["Location"] == wanted
+
+
+def test_a_sign_in_without_the_forms_token_is_refused(signed):
+    client = client_for(signed)  # no page seen yet: the session holds no token, and an empty one must not match it
+    answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": ""}, headers=ORIGIN)
+    assert answer.status_code == 400
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def cookie_of(client):
+    return client.get_cookie("pledgemap_session").value
+
+
+def with_cookie(data, value):
+    client = client_for(data)
+    client.set_cookie("pledgemap_session", value, domain="localhost")
+    return client
+
+
+def test_signing_out_ends_the_session_everywhere_even_for_a_copied_cookie(signed):
+    client = client_for(signed, "pia")
+    copied = cookie_of(client)
+    assert with_cookie(signed, copied).get("/_dash-layout").status_code == 200
+    [csrf] = [node["props"]["value"] for node in find(render_page(client, "/"), name="csrf")]
+    assert client.post("/logout", data={"csrf": csrf}, headers=ORIGIN).status_code == 302
+    assert with_cookie(signed, copied).get("/_dash-layout").status_code == 401
+
+
+def test_a_new_password_or_removing_the_account_ends_its_sessions(signed, capsys):
+    from geodata.accounts import remove_user, set_password
+
+    copied = cookie_of(client_for(signed, "pia"))
+    with GeoPackageStore.open(signed) as store:
+        set_password(store, "pia", "en helt annan lösenfras")
+    assert with_cookie(signed, copied).get("/_dash-layout").status_code == 401
+    copied = cookie_of(client_for(signed, "pia", "en helt annan lösenfras"))
+    with GeoPackageStore.open(signed) as store:
+        remove_user(store, "pia")
+        add_user(store, "pia", "police", PASSWORD)  # the same name again: a new account, the old cookie stays dead
+    assert with_cookie(signed, copied).get("/_dash-layout").status_code == 401
+
+
+def test_a_session_ends_after_its_hours(signed, monkeypatch):
+    import time as _time
+
+    from dashboard import auth
+
+    client = client_for(signed, "pia")
+    assert client.get("/_dash-layout").status_code == 200
+    later = _time.time() + 10 * 3600 + 60  # Settings' default: ten hours
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_open_paths_are_whole_path_segments(signed):
+    client = client_for(signed)
+    for path in ("/presentation", "/presentx", "/loginx", "/assetsx/pledgemap.css"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?"), path
+    assert client.get("/assets/pledgemap.css").status_code == 200
+
+
+def test_a_store_without_accounts_answers_only_this_machine(demo_copy):
+    client = make_client(Settings(data=demo_copy, tiles_url=None))
+    assert client.get("/_dash-layout").status_code == 200
+    assert client.get("/_dash-layout", headers={"Host": "127.0.0.1:8050"}).status_code == 200
+    # A page on another site whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own host name.
+    assert client.get("/_dash-layout", headers={"Host": "rebind.evil.example:8050"}).status_code == 421
+
+
+def test_serve_refuses_other_addresses_while_the_store_has_no_accounts(demo_copy, capsys):
+    from dashboard.cli import main
+
+    assert main(["serve", "--data", str(demo_copy), "--host", "0.0.0.0"]) == 1
+    assert "has no accounts" in capsys.readouterr().err
+
+
+def test_allowed_hosts_and_a_tls_proxy_in_front(signed):
+    client = make_client(Settings(data=signed, tiles_url=None, allowed_hosts=("pledgemap.polisen.example",),
+                                  proxy_hops=1))
+    assert client.get("/login", headers={"Host": "other.example"}).status_code == 421
+    proxied = {"Host": "127.0.0.1:8050", "X-Forwarded-Host": "pledgemap.polisen.example", "X-Forwarded-Proto": "https",
+               "X-Forwarded-For": "192.0.2.44"}
+    page = client.get("/login", headers=proxied).get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    # The browser's Origin is the proxy's public https address; without ProxyFix every POST would be refused.
+    answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": "/"},
+                         headers={**proxied, "Origin": "https://pledgemap.polisen.example"})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+
+
+def test_the_public_role_gets_a_clear_refusal_not_an_error_on_the_sites_page(signed):
+    with GeoPackageStore.open(signed) as store:
+        add_user(store, "ulla", "public", PASSWORD)
+    client = client_for(signed, "ulla")
+    answer = call_callback(client, "st-table.children", {
+        "st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": [], "st-statuses.value": [],
+        "st-due.value": None, "st-overdue.value": []}, state={"st-lang.data": "sv"})
+    assert REFUSED in texts(answer["st-table"]["children"])
+    page = texts(render_page(client, "/sites"))
+    assert REFUSED in page
+
+
+def test_the_secret_that_signs_sessions_must_be_private(demo_copy):
+    import os
+    import stat
+
+    from dashboard.app import create_app
+    from geodata.errors import PledgemapError
+
+    create_app(Settings(data=demo_copy, tiles_url=None))
+    secret = demo_copy.parent / f"{demo_copy.name}.secret"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    os.chmod(secret, 0o644)
+    with pytest.raises(PledgemapError, match="readable by it alone"):
+        create_app(Settings(data=demo_copy, tiles_url=None))
+
+
+def test_a_new_store_is_readable_by_its_owner_only(tmp_path):
+    import stat
+
+    with GeoPackageStore.create(tmp_path / "new.gpkg"):
+        pass
+    assert stat.S_IMODE((tmp_path / "new.gpkg").stat().st_mode) == 0o600

@@ -136,7 +136,7 @@ def receive(contents, filename, lang):
     try:
         token = save_upload(contents, filename or "fil", LIMITS)
     except PledgemapError as exc:
-        return None, alert(lang, str(exc))
+        return None, alert(lang, exc)
     return token, html.P([t("import.received"), " ", html.Strong(filename)])
 
 
@@ -184,7 +184,7 @@ def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, g
         with request_store() as store:
             plans = _plans(store, token, layer, pledge, promise, answers, column_values, column_ids)
     except PledgemapError as exc:
-        return alert(lang, str(exc)), "", answers
+        return alert(lang, exc), "", answers
     return report_view(plans, lang, answers=answers), "", answers
 
 
@@ -216,7 +216,7 @@ def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_value
     except ValidationError as exc:
         return alert(lang, t("import.nothing_written", count=len(exc.problems))), None, dash.no_update
     except PledgemapError as exc:
-        return alert(lang, str(exc)), None, dash.no_update
+        return alert(lang, exc), None, dash.no_update
     discard(token)  # the file and its rejects hold residents' data: not kept once imported
     lines = [html.Li(t("import.written", count=len(r.written), layer=t(f"layer.{r.layer}"), duplicates=r.duplicates,
                        rejected=r.rejected)) for r in results]
@@ -446,6 +446,6 @@ def save_pledge(clicks, text, lang):
                 return alert(lang, t("draft.exists", id=pledge.id))
             store.save_pledge(pledge)
     except PledgemapError as exc:
-        return alert(lang, str(exc))
+        return alert(lang, exc)
     return html.P([t("draft.saved", title=pledge.title), " ",
                    dcc.Link(t("draft.open"), href=f"/pledge?pledge={pledge.id}" + (f"&lang={lang}" if lang != "sv" else ""))])

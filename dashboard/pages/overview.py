@@ -228,7 +228,7 @@ def download_view(_clicks, fmt, query, lang):
         with request_store() as store:
             content, name = export_view(store, state, fmt, settings())
     except (PledgemapError, ValueError) as exc:
-        return None, alert(lang, str(exc))
+        return None, alert(lang, exc)
     return dcc.send_bytes(content, name), None
 
 

@@ -11,10 +11,11 @@ from dash import Input, Output, State, callback, dcc, html
 
 from geodata import vocab
 from geodata import clock
+from geodata.access import AccessError
 from geodata.errors import PledgemapError
 from geodata.worklist import OPEN_STATUSES, owners, worklist
 
-from ..components import demo_banner, error_page, header, pledge_picker, remember_view
+from ..components import alert, demo_banner, error_page, header, pledge_picker, remember_view
 from ..data import request_store
 from ..i18n import language, translator
 from ..exports import worklist_file
@@ -112,10 +113,13 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
         due_before = dt.date.fromisoformat(due) if due else None
     except ValueError:
         due_before = None
-    with request_store() as store:
-        sites = worklist(store, today, pledge_id=pledge, owners=chosen_owners or None, site_types=types or [],
-                         statuses=statuses or [], due_before=due_before, overdue_only=bool(overdue))
-        owner_options = [{"label": o, "value": o} for o in owners(store, pledge)]
+    try:
+        with request_store() as store:
+            sites = worklist(store, today, pledge_id=pledge, owners=chosen_owners or None, site_types=types or [],
+                             statuses=statuses or [], due_before=due_before, overdue_only=bool(overdue))
+            owner_options = [{"label": o, "value": o} for o in owners(store, pledge)]
+    except AccessError as exc:  # a role that sees sites only as the public view
+        return alert(lang, exc), dash.no_update, []
     columns = [c for c in layer_columns("inventoried_sites", t) if c.key != "inspected_on"]
     columns.append(Column("measure", t("field.measure"), lambda v: v if isinstance(v, str) else ""))
     columns.append(Column("overdue", t("sites.overdue"), lambda v: t("sites.overdue_mark") if v else ""))
@@ -156,9 +160,12 @@ def download_worklist(_clicks, fmt, pledge, chosen_owners, types, statuses, due,
         due_before = dt.date.fromisoformat(due) if due else None
     except ValueError:
         due_before = None
-    with request_store() as store:
-        sites = worklist(store, clock.today(), pledge_id=pledge, owners=chosen_owners or None,
-                         site_types=types or [], statuses=statuses or [], due_before=due_before,
-                         overdue_only=bool(overdue))
+    try:
+        with request_store() as store:
+            sites = worklist(store, clock.today(), pledge_id=pledge, owners=chosen_owners or None,
+                             site_types=types or [], statuses=statuses or [], due_before=due_before,
+                             overdue_only=bool(overdue))
+    except AccessError:
+        return None  # nothing to download for a role that may not read the sites; the page says why
     content, name = worklist_file(sites, fmt, language(lang))
     return dcc.send_bytes(content, name)

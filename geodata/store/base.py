@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -116,8 +116,9 @@ class Store(ABC):
         """Count, demo count, bounding box and time span of the records ``query`` matches, without reading them."""
 
     @abstractmethod
-    def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:
-        """Which of ``source_ids`` a stored record of ``layer`` already carries, as its source id or its own id."""
+    def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
+        """Which of ``source_ids`` a stored record of ``layer`` (of those ``query`` selects) carries as its source id
+        or its own id."""
 
     @abstractmethod
     def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str = "local") -> list[str]:
@@ -163,6 +164,30 @@ class Store(ABC):
     @abstractmethod
     def delete_user(self, username: str, actor: str = "local") -> bool:
         """Remove an account; whether there was one."""
+
+    @abstractmethod
+    def begin_sign_in(self, scopes: list[tuple[str, str]], now: dt.datetime,
+                      retry_after: Callable[[tuple[str, str], int, dt.datetime], int]) -> int:
+        """Count a sign-in attempt against each ``(name, address)`` scope, unless one of them must wait.
+
+        ``retry_after(scope, failures, last_at)`` says how many seconds a scope
+        with that many failures in a row must still wait. Returns the longest
+        wait and counts nothing if it is above zero; otherwise counts the
+        attempt (as a failure until :meth:`end_sign_in` says otherwise) and
+        returns 0. Checking and counting are one transaction.
+        """
+
+    @abstractmethod
+    def end_sign_in(self, clear: list[tuple[str, str]], release: list[tuple[str, str]]) -> None:
+        """After a successful sign-in: forget the ``clear`` scopes' failures, take one off each ``release`` scope."""
+
+    @abstractmethod
+    def clear_sign_in_failures(self, name: str) -> int:
+        """Forget every failed sign-in counted for ``name`` (from any address); how many counters there were."""
+
+    @abstractmethod
+    def sign_in_failures(self, name: str) -> int:
+        """Failed sign-ins in a row for ``name`` from all addresses together."""
 
     @abstractmethod
     def read_setting(self, key: str) -> str | None:

@@ -13,6 +13,7 @@ import contextlib
 from dataclasses import replace
 import datetime as dt
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
@@ -93,6 +94,11 @@ def migrate(path: str | Path) -> tuple[int, int]:
     """Create ``path`` or bring it to the latest schema, in one transaction. Returns (from, to) versions."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # A new store is readable by its owner only (it holds accounts and police data); SQLite gives its
+        # journal files the same permissions.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         conn = _connect(path)
     except sqlite3.Error as exc:
@@ -311,15 +317,17 @@ class GeoPackageStore(Store):
         first, last = (_column_from_sql(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
         return LayerExtent(int(count), int(demo), tuple(float(v) for v in bbox), first, last)
 
-    def known_sources(self, layer: str, source_ids: list[str]) -> set[str]:
+    def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
         spec = get_layer(layer)
+        # Deleted records count too: a re-import must not bring back what was deleted.
+        where, params = self._where(spec, query or LayerQuery(), deleted_too=True)
         found: set[str] = set()
         for start in range(0, len(source_ids), 400):
             chunk = list(source_ids[start:start + 400])
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self._conn.execute(
-                f'SELECT source_id FROM "{spec.name}" WHERE source_id IN ({marks}) '
-                f'UNION SELECT id FROM "{spec.name}" WHERE id IN ({marks})', chunk + chunk))
+                f'SELECT source_id FROM "{spec.name}" {where} AND source_id IN ({marks}) '
+                f'UNION SELECT id FROM "{spec.name}" {where} AND id IN ({marks})', params + chunk + params + chunk))
         return found
 
     def _touch(self, conn: sqlite3.Connection, layer: str, now: str) -> None:
@@ -398,8 +406,8 @@ class GeoPackageStore(Store):
         where, params = self._where(spec, query or LayerQuery())
         return self._conn.execute(f'SELECT count(*) FROM "{layer}" {where}', params).fetchone()[0]
 
-    def _where(self, spec: Layer, query: LayerQuery) -> tuple[str, list[Any]]:
-        clauses: list[str] = ["deleted_at IS NOT NULL" if query.deleted else "deleted_at IS NULL"]
+    def _where(self, spec: Layer, query: LayerQuery, deleted_too: bool = False) -> tuple[str, list[Any]]:
+        clauses: list[str] = ["1"] if deleted_too else ["deleted_at IS NOT NULL" if query.deleted else "deleted_at IS NULL"]
         params: list[Any] = []
         if query.pledge_id is not None:
             if spec.link_field == "pledge_id":
@@ -438,18 +446,18 @@ class GeoPackageStore(Store):
     # -- accounts ----------------------------------------------------------
 
     USER_COLUMNS = ("username", "display_name", "role", "organisation", "password_hash", "created_at", "updated_at",
-                    "failed_count", "last_failed_at")
+                    "session_key")
 
     def save_user(self, user, actor: str = "local") -> None:
         values = (user.username, user.display_name, user.role, user.organisation, user.password_hash,
-                  _utc_text(user.created_at), _utc_text(user.updated_at), user.failed_count,
-                  _utc_text(user.last_failed_at) if user.last_failed_at else None)
+                  _utc_text(user.created_at), _utc_text(user.updated_at), user.session_key)
         before = self.get_user(user.username)
         with _transaction(self._conn) as conn:
-            conn.execute(f"INSERT INTO users ({', '.join(self.USER_COLUMNS)}) VALUES ({', '.join('?' * 9)}) "
+            conn.execute(f"INSERT INTO users ({', '.join(self.USER_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * len(self.USER_COLUMNS))}) "
                          "ON CONFLICT(username) DO UPDATE SET "
                          + ", ".join(f"{c} = excluded.{c}" for c in self.USER_COLUMNS[1:]), values)
-            # Who may do what is audited; sign-in counters are not changes to the account.
+            # Who may do what is audited; a new session key (at sign-out) is not a change to the account.
             shown = ("role", "organisation", "display_name")
             old = {k: getattr(before, k) for k in shown} if before else None
             new = {k: getattr(user, k) for k in shown}
@@ -475,6 +483,44 @@ class GeoPackageStore(Store):
                 _audit_many(conn, _now(), actor, "user_removed", None,
                             [(username, {"role": before.role, "organisation": before.organisation}, None)])
             return removed
+
+    def begin_sign_in(self, scopes, now: dt.datetime, retry_after) -> int:
+        # Check and count in one write transaction: parallel attempts are counted one after the other, so
+        # none of them sees a count from before the others.
+        now_text = _utc_text(now)
+        with _transaction(self._conn) as conn:
+            conn.execute("DELETE FROM sign_in_failures WHERE last_at < ?",
+                         (_utc_text(now - dt.timedelta(days=1)),))
+            waits = []
+            for name, address in scopes:
+                row = conn.execute("SELECT failures, last_at FROM sign_in_failures WHERE name = ? AND address = ?",
+                                   (name, address)).fetchone()
+                if row:
+                    last = dt.datetime.fromisoformat(row[1].replace("Z", "+00:00"))
+                    waits.append(retry_after((name, address), int(row[0]), last))
+            wait = max(waits, default=0)
+            if wait > 0:
+                return wait
+            conn.executemany(
+                "INSERT INTO sign_in_failures (name, address, failures, last_at) VALUES (?, ?, 1, ?) "
+                "ON CONFLICT(name, address) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at",
+                [(name, address, now_text) for name, address in scopes])
+            return 0
+
+    def end_sign_in(self, clear, release) -> None:
+        with _transaction(self._conn) as conn:
+            conn.executemany("DELETE FROM sign_in_failures WHERE name = ? AND address = ?", list(clear))
+            conn.executemany("UPDATE sign_in_failures SET failures = max(0, failures - 1) WHERE name = ? AND address = ?",
+                             list(release))
+
+    def clear_sign_in_failures(self, name: str) -> int:
+        with _transaction(self._conn) as conn:
+            return conn.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,)).rowcount
+
+    def sign_in_failures(self, name: str) -> int:
+        row = self._conn.execute("SELECT failures FROM sign_in_failures WHERE name = ? AND address = ''",
+                                 (name,)).fetchone()
+        return int(row[0]) if row else 0
 
     def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
         spec = get_layer(layer)
@@ -611,10 +657,10 @@ def _audit_many(conn: sqlite3.Connection, at, actor: str, action: str, layer: st
 def _account(row: tuple):
     from ..accounts import Account
 
-    username, display_name, role, organisation, password_hash, created, updated, failed, last_failed = row
+    username, display_name, role, organisation, password_hash, created, updated, session_key = row
     moment = (lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None)
     return Account(username, role, password_hash, display_name, organisation, moment(created), moment(updated),
-                   int(failed), moment(last_failed))
+                   session_key)
 
 
 def _insert_values(fields, row: dict[str, Any], blob: bytes, now: dt.datetime) -> tuple:

@@ -183,6 +183,22 @@ def _v7(conn: sqlite3.Connection) -> None:
         conn.execute(f'ALTER TABLE "{layer.name}" ADD COLUMN deleted_at DATETIME')
 
 
+def _v8(conn: sqlite3.Connection) -> None:
+    # Sign-in hardening. Each account gets a random session key, kept in its session cookie and replaced at
+    # sign-out and at a password change, so old cookies stop working (an account removed and added again gets
+    # a new key too). Failed sign-ins move out of the accounts into their own table, counted per name, per
+    # client address and per both, so names that are not accounts are slowed down alike and an address
+    # guessing across many names is slowed too; a counter is one row changed in one transaction.
+    conn.execute("ALTER TABLE users ADD COLUMN session_key TEXT")
+    conn.execute("UPDATE users SET session_key = lower(hex(randomblob(32)))")
+    for column in ("failed_count", "last_failed_at"):
+        conn.execute(f"ALTER TABLE users DROP COLUMN {column}")
+    _attribute_table(conn, "sign_in_failures",
+                     "name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_at DATETIME NOT NULL, "
+                     "UNIQUE (name, address)",
+                     "Failed sign-ins in a row, per name, per client address and per both")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -191,6 +207,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "the audit log", _v5),
     Migration(6, "inspection workflow fields on inventoried sites", _v6),
     Migration(7, "soft delete of records", _v7),
+    Migration(8, "session keys per account; failed sign-ins per name and client address", _v8),
 ]
 
 
