@@ -264,6 +264,15 @@ class GuardedStore(Store):
         self._admin_only("change settings")
         self._store.write_setting(key, value, self.actor)
 
+    # Survey results are published figures every role may read; storing them is for those who run surveys.
+    def write_survey_results(self, results, replace: bool = False, actor: str | None = None):
+        if self.viewer.role not in ("admin", "police", "municipality"):
+            raise AccessError(f"the {self.viewer.role} role may not import survey results")
+        return self._store.write_survey_results(results, replace, self.actor)
+
+    def read_survey_results(self, municipality_code=None, indicator=None):
+        return self._store.read_survey_results(municipality_code, indicator)
+
     # The police's published events are public information; storing them is for admins and the police.
     def write_police_events(self, events, actor: str | None = None):
         if self.viewer.role not in ("admin", "police"):

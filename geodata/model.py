@@ -71,9 +71,18 @@ class Signatory:
 
 @dataclass(frozen=True)
 class Goal:
+    """A goal of the pledge, optionally followed by a survey indicator (its name as survey results give it).
+
+    ``better`` says which way the indicator should move (``lower`` for a
+    problem index, ``higher`` for a safety index); ``baseline_year`` is the
+    year it is compared with (default: the year before the pledge starts).
+    """
+
     id: str
     text: str
     indicator: str | None = None
+    better: str | None = None
+    baseline_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -309,8 +318,15 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         goal_id = r.text(item, "id", f"goals[{i}].id")
         text = r.text(item, "text", f"goals[{i}].text")
         indicator = r.text(item, "indicator", f"goals[{i}].indicator", required=False)
+        better = r.choice(item, "better", f"goals[{i}].better", ("lower", "higher"), required=False)
+        baseline = item.get("baseline_year") if isinstance(item, dict) else None
+        if baseline is not None and not (isinstance(baseline, int) and 1990 <= baseline <= 2100):
+            r.fail(f"goals[{i}].baseline_year", f"expected a year such as 2020, got {baseline!r}")
+            baseline = None
+        if (better or baseline is not None) and not indicator:
+            r.fail(f"goals[{i}].indicator", "is missing; expected the indicator that 'better'/'baseline_year' are about")
         if goal_id and text:
-            goals.append(Goal(goal_id, text, indicator))
+            goals.append(Goal(goal_id, text, indicator, better, baseline))
 
     follow_up = []
     for i, item in enumerate(r.items(data, "follow_up", "follow_up", required=False)):

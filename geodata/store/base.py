@@ -190,6 +190,21 @@ class Store(ABC):
         """Failed sign-ins in a row for ``name`` from all addresses together."""
 
     @abstractmethod
+    def write_survey_results(self, results: gpd.GeoDataFrame, replace: bool = False,
+                             actor: str = "local") -> tuple[int, int]:
+        """Store survey results (columns as ``SURVEY_COLUMNS``, geometry optional, EPSG:3006); all or none.
+
+        A result for an area, year and indicator already stored with another
+        value is refused (:class:`~geodata.errors.ValidationError` naming it)
+        unless ``replace``. Returns (new, replaced).
+        """
+
+    @abstractmethod
+    def read_survey_results(self, municipality_code: str | None = None,
+                            indicator: str | None = None) -> gpd.GeoDataFrame:
+        """Stored survey results, by indicator, area and year."""
+
+    @abstractmethod
     def read_setting(self, key: str) -> str | None:
         """A setting an admin made in the store (such as the pledge of the presentation mode), or ``None``."""
 

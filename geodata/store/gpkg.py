@@ -577,6 +577,68 @@ class GeoPackageStore(Store):
             if before != value:
                 _audit_many(conn, _now(), actor, "setting", None, [(key, {"value": before}, {"value": value})])
 
+    # -- survey results ----------------------------------------------------
+
+    def write_survey_results(self, results: gpd.GeoDataFrame, replace: bool = False,
+                             actor: str = "local") -> tuple[int, int]:
+        columns = gpkg_schema.SURVEY_COLUMNS
+        shapes = results.geometry.to_crs(STORAGE_CRS) if results.crs is not None else results.geometry
+        blobs: list[bytes | None] = [None] * len(shapes)
+        present = [i for i, g in enumerate(shapes) if g is not None and not g.is_empty]
+        encoded = gpkg_format.encode(np.asarray([shapes.iloc[i] for i in present], dtype=object), STORAGE_CRS)
+        for i, blob in zip(present, encoded):
+            blobs[i] = blob
+        rows = [tuple(None if pd.isna(v) else v for v in values)
+                for values in results[list(columns)].itertuples(index=False)]
+        now = _now()
+        new = replaced = 0
+        with _transaction(self._conn) as conn:
+            problems, changes = [], []
+            for row, blob in zip(rows, blobs):
+                code, area, _name, year, indicator, value, _source = row
+                stored = conn.execute("SELECT value FROM survey_results WHERE municipality_code = ? AND area_id = ? "
+                                      "AND year = ? AND indicator = ?", (code, area, int(year), indicator)).fetchone()
+                if stored is not None and stored[0] != value and not replace:
+                    problems.append(Problem(f"survey result {indicator} {year} for area {area}", "value",
+                                            f"is {value}, but {stored[0]} is stored; expected the same value, or "
+                                            "an import that replaces stored results"))
+                    continue
+                if stored is not None:
+                    if stored[0] != value:
+                        replaced += 1
+                        changes.append((f"{code}/{area}/{year}/{indicator}", {"value": stored[0]}, {"value": value}))
+                    conn.execute("DELETE FROM survey_results WHERE municipality_code = ? AND area_id = ? AND year = ? "
+                                 "AND indicator = ?", (code, area, int(year), indicator))
+                else:
+                    new += 1
+                conn.execute(f"INSERT INTO survey_results (geom, {', '.join(columns)}, imported_at) "
+                             f"VALUES (?, {', '.join('?' * len(columns))}, ?)", (blob, *row[:3], int(year), *row[4:], now))
+            if problems:
+                raise ValidationError(problems)
+            if new or changes:
+                _audit_many(conn, now, actor, "survey", "survey_results", [(None, None, {"new": new, "replaced": replaced})])
+                if changes:
+                    _audit_many(conn, now, actor, "survey_replace", "survey_results", changes)
+        return new, replaced
+
+    def read_survey_results(self, municipality_code: str | None = None,
+                            indicator: str | None = None) -> gpd.GeoDataFrame:
+        clauses, params = [], []
+        if municipality_code is not None:
+            clauses.append("municipality_code = ?")
+            params.append(municipality_code)
+        if indicator is not None:
+            clauses.append("indicator = ?")
+            params.append(indicator)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        columns = gpkg_schema.SURVEY_COLUMNS
+        rows = self._conn.execute(f"SELECT geom, {', '.join(columns)} FROM survey_results {where} "
+                                  "ORDER BY indicator, area_id, year", params).fetchall()
+        frame = pd.DataFrame([row[1:] for row in rows], columns=list(columns))
+        frame["year"] = frame["year"].astype("int64")
+        frame["value"] = frame["value"].astype("float64")
+        return gpd.GeoDataFrame(frame, geometry=gpkg_format.decode([row[0] for row in rows]), crs=STORAGE_CRS)
+
     # -- police events -----------------------------------------------------
 
     def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:

@@ -199,6 +199,24 @@ def _v8(conn: sqlite3.Connection) -> None:
                      "Failed sign-ins in a row, per name, per client address and per both")
 
 
+SURVEY_COLUMNS = ("municipality_code", "area_id", "area_name", "year", "indicator", "value", "source")
+
+
+def _v9(conn: sqlite3.Connection) -> None:
+    # Safety-survey results (the police's trygghetsmätning, a municipality's own survey): one value per area,
+    # year and indicator, with the area's outline where the survey gave one (a feature table whose geometry
+    # may be empty, so GIS tools show the areas that have one).
+    conn.execute('CREATE TABLE "survey_results" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "geom" GEOMETRY, '
+                 "municipality_code TEXT NOT NULL, area_id TEXT NOT NULL, area_name TEXT, year INTEGER NOT NULL, "
+                 "indicator TEXT NOT NULL, value REAL NOT NULL, source TEXT, imported_at DATETIME NOT NULL, "
+                 "UNIQUE (municipality_code, area_id, year, indicator))")
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+                 "VALUES ('survey_results', 'features', 'survey_results', ?, ?)",
+                 ("Safety-survey results per area, year and indicator", STORAGE_CRS))
+    conn.execute("INSERT INTO gpkg_geometry_columns VALUES ('survey_results', 'geom', 'GEOMETRY', ?, 0, 0)",
+                 (STORAGE_CRS,))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -208,6 +226,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "inspection workflow fields on inventoried sites", _v6),
     Migration(7, "soft delete of records", _v7),
     Migration(8, "session keys per account; failed sign-ins per name and client address", _v8),
+    Migration(9, "safety-survey results per area, year and indicator", _v9),
 ]
 
 

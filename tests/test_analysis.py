@@ -1,0 +1,261 @@
+"""Analysis: Gi* hotspots checked against esda run directly, WDQ/WDD against hand arithmetic, survey indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import esda
+import geopandas as gpd
+import libpysal
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+from geodata.analysis import AreaCounts, Neighbourhood, evaluate_intervention, hotspots, wdd, wdq
+from geodata.analysis.hotspots import density_surface
+from geodata.analysis.indicators import goal_trends, import_survey
+from geodata.errors import ValidationError
+from geodata.model import pledge_from_dict
+from geodata.public import HexGrid
+
+from builders import pledge_dict
+
+# A 5 km square in Mark (SWEREF 99 TM), and a place in it where reports were planted.
+AREA = box(340_000, 6_380_000, 345_000, 6_385_000)
+PLANTED = (342_600, 6_382_400)
+
+
+def planted_points(seed: int = 7) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    background = np.column_stack([rng.uniform(340_000, 345_000, 150), rng.uniform(6_380_000, 6_385_000, 150)])
+    cluster = np.array(PLANTED) + rng.normal(0, 120, (60, 2))
+    xy = np.vstack([background, cluster])
+    return gpd.GeoDataFrame(geometry=shapely.points(xy), crs=3006)
+
+
+# -- Gi* ----------------------------------------------------------------------------------------------
+
+def test_gi_star_matches_esda_run_directly_on_the_same_cells_and_finds_the_planted_hotspot():
+    points = planted_points()
+    # 9999 permutations: with 999 no pseudo p-value is below 0.001, too coarse for a 99 % FDR cut over 400 cells.
+    result = hotspots(points, AREA, cell_m=250, neighbourhood=Neighbourhood(1), permutations=9999, seed=42)
+    cells = result.cells
+    # Every point is counted once, in the hexagon whose centre is nearest to it (checked by brute force here).
+    centres = np.column_stack([cells.geometry.centroid.x, cells.geometry.centroid.y])
+    xy = shapely.get_coordinates(points.geometry)
+    nearest = np.argmin(((xy[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2), axis=1)
+    assert cells["count"].tolist() == np.bincount(nearest, minlength=len(cells)).tolist()
+    assert result.reports == len(points)
+    # The same statistic from esda directly: binary weights, the six touching hexagons, Gi* (star), same seed.
+    weights = libpysal.weights.DistanceBand(centres, threshold=250 * math.sqrt(3) * 1.01, binary=True,
+                                            silence_warnings=True)
+    assert max(weights.cardinalities.values()) == 6
+    direct = esda.G_Local(cells["count"].to_numpy(dtype=float), weights, transform="B", permutations=9999,
+                          star=True, seed=42, n_jobs=1)
+    np.testing.assert_allclose(cells["z"], direct.Zs)
+    np.testing.assert_array_equal(cells["p"], direct.p_sim)
+    # The classes: Benjamini–Hochberg cut-offs at each level, the strictest level met wins.
+    for level in (0.99, 0.95, 0.90):
+        assert result.cutoffs[level] == esda.fdr(direct.p_sim, 1 - level)
+    expected = np.array(["none"] * len(cells), dtype=object)
+    for level in (0.90, 0.95, 0.99):
+        passed = direct.p_sim <= esda.fdr(direct.p_sim, 1 - level)
+        expected[passed & (direct.Zs > 0)] = f"hot_{round(level * 100)}"
+        expected[passed & (direct.Zs < 0)] = f"cold_{round(level * 100)}"
+    assert cells["class"].tolist() == expected.tolist()
+    planted_cell = HexGrid(250).cell(*PLANTED)
+    planted = cells[(cells["q"] == planted_cell[0]) & (cells["r"] == planted_cell[1])].iloc[0]
+    assert planted["class"] == "hot_99"
+    # Nothing far from the planted place is a hot spot.
+    hot = cells[cells["class"].str.startswith("hot")]
+    assert hot.geometry.centroid.distance(Point(PLANTED)).max() < 1000
+    coarse = hotspots(points, AREA, cell_m=250, permutations=999, seed=42)
+    assert "p_resolution" in {f.code for f in coarse.findings}  # and it says why 99 % cannot be reached
+
+
+def test_gi_star_is_repeatable_with_its_seed_and_says_how_it_was_computed():
+    points = planted_points()
+    first = hotspots(points, AREA, cell_m=500, permutations=199, seed=1)
+    again = hotspots(points, AREA, cell_m=500, permutations=199, seed=1)
+    assert first.cells["p"].tolist() == again.cells["p"].tolist()
+    [method] = [f for f in first.findings if f.code == "gi_method"]
+    assert method.params == {"cells": len(first.cells), "cell_m": 500, "rings": 1, "permutations": 199, "seed": 1,
+                             "fdr": True}
+    uncorrected = hotspots(points, AREA, cell_m=500, permutations=199, seed=1, fdr=False)
+    assert uncorrected.cutoffs == {0.99: 0.01, 0.95: 0.05, 0.90: 0.1}
+    assert sum(uncorrected.class_counts().values()) == len(uncorrected.cells)
+
+
+def test_a_wider_neighbourhood_takes_in_exactly_the_next_ring():
+    result = hotspots(planted_points(), AREA, cell_m=250, neighbourhood=Neighbourhood(2), permutations=99, seed=3)
+    centres = np.column_stack([result.cells.geometry.centroid.x, result.cells.geometry.centroid.y])
+    weights = libpysal.weights.DistanceBand(centres, threshold=Neighbourhood(2).distance_m(250), binary=True,
+                                            silence_warnings=True)
+    assert max(weights.cardinalities.values()) == Neighbourhood(2).cells - 1 == 18
+
+
+def test_too_few_reports_and_bad_settings_are_said_plainly():
+    few = planted_points().iloc[:12]
+    result = hotspots(few, AREA, cell_m=500, permutations=99)
+    assert "few_reports" in {f.code for f in result.findings}
+    nothing = hotspots(few.iloc[:0], AREA, cell_m=500, permutations=99)
+    assert set(nothing.cells["class"]) == {"none"} and "no_variation" in {f.code for f in nothing.findings}
+    with pytest.raises(ValueError, match="at least 99"):
+        hotspots(few, AREA, permutations=10)
+    with pytest.raises(ValueError, match="choose larger cells"):
+        hotspots(few, box(0, 6_000_000, 500_000, 7_000_000), cell_m=100)
+
+
+def test_the_density_surface_peaks_at_the_planted_place():
+    surface = density_surface(planted_points(), AREA, bandwidth_m=400, cell_m=100)
+    peak = surface.cells.loc[surface.cells["density"].idxmax()].geometry.centroid
+    assert peak.distance(Point(PLANTED)) < 300
+    # A quartic kernel integrates to one: the surface holds (about) as many reports as lie well inside the area.
+    total = surface.cells["density"].sum() * (0.1 * 0.1)
+    assert abs(total - surface.reports) < 0.05 * surface.reports
+
+
+# -- WDQ and WDD --------------------------------------------------------------------------------------
+
+def test_wdq_by_hand():
+    # Target 40 → 20, buffer 30 → 24, control 400 → 400.
+    # success = 20/400 − 40/400 = 0.05 − 0.10 = −0.05 (the target fell relative to the control)
+    # displacement = 24/400 − 30/400 = 0.06 − 0.075 = −0.015 (the buffer fell too)
+    # WDQ = −0.015 / −0.05 = 0.3: a diffusion of benefits, smaller than the direct effect.
+    result = wdq(AreaCounts(40, 20, 30, 24, 400, 400))
+    assert (result.success, result.displacement, result.value) == (-0.05, -0.015, 0.3)
+    # Target 50 → 25, buffer 20 → 40, control 200 → 250:
+    # success = 25/250 − 50/200 = 0.10 − 0.25 = −0.15; displacement = 40/250 − 20/200 = 0.16 − 0.10 = 0.06
+    # WDQ = 0.06 / −0.15 = −0.4: some displacement, less than the direct effect.
+    result = wdq(AreaCounts(50, 25, 20, 40, 200, 250))
+    assert (result.success, result.displacement, result.value) == (-0.15, 0.06, -0.4)
+    # The target rose relative to the control: no success, nothing to read.
+    assert wdq(AreaCounts(10, 20, 5, 5, 100, 100)).value is None
+    assert wdq(AreaCounts(10, 5, 5, 5, 0, 100)) == type(wdq(AreaCounts(10, 5, 5, 5, 0, 100)))(None, None, None)
+
+
+def test_wdd_by_hand():
+    # Target 40 → 20, buffer 30 → 24, control 35 → 33 (one control area for both).
+    # local = (20 − 40) − (33 − 35) = −20 + 2 = −18; displaced = (24 − 30) − (33 − 35) = −6 + 2 = −4
+    # WDD = −18 + −4 = −22
+    # Var = 40 + 20 + 30 + 24 + 4·(35 + 33) = 114 + 272 = 386; SE = √386 = 19.6469
+    # 95 %: −22 ± 1.96·19.6469 = −22 ± 38.507 → (−60.51, 16.51); z = −22 / 19.6469 = −1.1198
+    result = wdd(AreaCounts(40, 20, 30, 24, 35, 33))
+    assert (result.local, result.displaced, result.value) == (-18, -4, -22)
+    assert result.se == pytest.approx(math.sqrt(386))
+    assert (result.low, result.high, result.z) == (-60.51, 16.51, -1.1198)
+
+
+def reports_at(spots: list[tuple[tuple[float, float], str, int]]) -> gpd.GeoDataFrame:
+    """``count`` reports at each (x, y) on a day: laid out by hand, so the expected counts are known."""
+    rows = []
+    for (x, y), day, count in spots:
+        rows.extend({"reported_on": dt.date.fromisoformat(day), "geometry": Point(x, y)} for _ in range(count))
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=3006)
+
+
+TARGET = box(342_000, 6_382_000, 342_400, 6_382_400)  # 400 m square
+IN_TARGET, IN_BUFFER, IN_CONTROL = (342_200, 6_382_200), (342_200, 6_382_600), (340_500, 6_380_500)
+
+
+def test_an_intervention_counted_in_target_buffer_and_control():
+    records = reports_at([(IN_TARGET, "2024-03-01", 40), (IN_TARGET, "2024-05-01", 20),
+                          (IN_BUFFER, "2024-03-10", 30), (IN_BUFFER, "2024-05-10", 24),
+                          (IN_CONTROL, "2024-02-15", 35), (IN_CONTROL, "2024-06-15", 33),
+                          (IN_TARGET, "2023-01-01", 99)])  # long before: outside both periods
+    result = evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), days=90, buffer_m=500, study_area=AREA,
+                                   today=dt.date(2024, 12, 1))
+    assert result.counts == AreaCounts(40, 20, 30, 24, 35, 33)
+    assert result.before == (dt.date(2024, 1, 2), dt.date(2024, 3, 31))
+    assert result.after == (dt.date(2024, 4, 1), dt.date(2024, 6, 29))
+    assert result.wdd.value == -22
+    codes = {f.code for f in result.findings}
+    assert {"target_change", "buffer_change", "control_change", "wdd_unclear"} <= codes
+    # The buffer is 500 m around the target: the report 400 m north of the target's edge lies in it.
+    assert result.areas.set_index("area").loc["buffer"].geometry.contains(Point(IN_BUFFER))
+    monthly = result.series[result.series["area"] == "target"].set_index("month")["count"]
+    assert monthly[dt.date(2024, 3, 1)] == 40 and monthly[dt.date(2024, 5, 1)] == 20 and monthly.sum() == 60
+
+
+def test_small_and_meaningless_counts_are_warned_about():
+    records = reports_at([(IN_TARGET, "2024-03-01", 3), (IN_TARGET, "2024-05-01", 6),
+                          (IN_CONTROL, "2024-03-01", 50), (IN_CONTROL, "2024-05-01", 50)])
+    result = evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA,
+                                   today=dt.date(2024, 12, 1))
+    findings = {f.code: f for f in result.findings}
+    assert [f.params for f in result.findings if f.code == "few_counts"] == [
+        {"area": "target", "count": 3, "minimum": 10}, {"area": "buffer", "count": 0, "minimum": 10}]
+    assert "wdq_no_success" in findings  # the target rose: there is no effect to displace
+    assert "control_unlike" in findings  # 50 against 3: the WDD's raw counts are not comparable
+    no_control = evaluate_intervention(records.iloc[:9], TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA,
+                                       today=dt.date(2024, 12, 1))
+    assert "wdq_no_control" in {f.code for f in no_control.findings}
+
+
+def test_a_recent_date_shortens_both_periods_equally_and_bad_input_is_refused():
+    records = reports_at([(IN_TARGET, "2024-03-01", 3)])
+    result = evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA,
+                                   today=dt.date(2024, 4, 30))
+    assert (result.after[1] - result.after[0]).days == (result.before[1] - result.before[0]).days == 29
+    with pytest.raises(ValueError, match="after today"):
+        evaluate_intervention(records, TARGET, dt.date(2024, 5, 1), study_area=AREA, today=dt.date(2024, 4, 30))
+    with pytest.raises(ValueError, match="must be an area"):
+        evaluate_intervention(records, Point(IN_TARGET), dt.date(2024, 4, 1), study_area=AREA)
+    with pytest.raises(ValueError, match="no control area"):
+        evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), today=dt.date(2024, 12, 1))
+
+
+# -- survey indicators --------------------------------------------------------------------------------
+
+def test_a_survey_file_with_bad_rows_names_each_and_stores_nothing(store, tmp_path):
+    path = tmp_path / "trygghet.csv"
+    path.write_text("Område;År;Indikator;Värde;Kommunkod\n"
+                    "Kinna;2020;Problemindex;2,4;1463\n"
+                    "Kinna;20x0;Problemindex;2,1;1463\n"
+                    "Skene;2022;Problemindex;;1463\n"
+                    "Skene;2022;;1,9;9999\n"
+                    "Kinna;2020;Problemindex;2,5;1463\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        import_survey(store, path)
+    found = {(p.record, p.field) for p in caught.value.problems}
+    assert found == {("row 3", "year"), ("row 4", "value"), ("row 5", "indicator"), ("row 5", "municipality_code"),
+                     ("row 6", "area_id")}
+    assert "repeats row 2" in str(caught.value)
+    assert store.read_survey_results().empty
+
+
+def test_survey_results_are_stored_once_and_replaced_only_when_asked(store, tmp_path):
+    path = tmp_path / "trygghet.csv"
+    path.write_text("område;år;indikator;värde\nKinna;2023;Problemindex;2,4\nKinna;2025;Problemindex;1,8\n"
+                    "Skene;2023;Problemindex;2,0\nSkene;2025;Problemindex;2,2\n", encoding="utf-8")
+    assert import_survey(store, path, municipality_code="1463", dry_run=True).rows["value"].tolist() == \
+        [2.4, 1.8, 2.0, 2.2]
+    assert store.read_survey_results().empty
+    first = import_survey(store, path, municipality_code="1463")
+    assert (first.new, first.replaced) == (4, 0)
+    assert (import_survey(store, path, municipality_code="1463").new, ) == (0, )
+    path.write_text("område;år;indikator;värde\nKinna;2025;Problemindex;1,7\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="1.8 is stored"):
+        import_survey(store, path, municipality_code="1463")
+    assert import_survey(store, path, municipality_code="1463", replace=True).replaced == 1
+    stored = store.read_survey_results("1463", "Problemindex")
+    assert stored.set_index(["area_id", "year"]).loc[("Kinna", 2025), "value"] == 1.7
+    assert [e.action for e in store.read_audit() if e.layer == "survey_results"] == ["survey", "survey", "survey_replace"]
+
+
+def test_goal_cards_follow_the_indicator_against_the_baseline_year(store, tmp_path):
+    path = tmp_path / "trygghet.csv"
+    path.write_text("område;år;indikator;värde\nKinna;2023;Problemindex;2,4\nKinna;2025;Problemindex;1,8\n"
+                    "Skene;2023;Problemindex;2,0\nSkene;2025;Problemindex;2,2\n", encoding="utf-8")
+    import_survey(store, path, municipality_code="1463")
+    pledge = pledge_from_dict(pledge_dict(goals=[
+        {"id": "trygghet", "text": "Ökad trygghet", "indicator": "Problemindex", "better": "lower"},
+        {"id": "ovrigt", "text": "Fler i dialog"}]))
+    trend, other = goal_trends(store, pledge)
+    assert trend.baseline_year == 2023 and trend.latest_year == 2025  # the year before the pledge's start
+    changes = trend.changes.set_index("area_id")
+    assert changes.loc["Kinna", "change"] == pytest.approx(-0.6) and changes.loc["Kinna", "verdict"] == "better"
+    assert changes.loc["Skene", "change"] == pytest.approx(0.2) and changes.loc["Skene", "verdict"] == "worse"
+    assert trend.verdict == "mixed" and other.verdict == "no_indicator"
