@@ -15,6 +15,9 @@ serve`` refuses to listen on another address. With accounts:
   password replace (ending every session of the account, on every device),
   and ends ``session_hours`` after sign-in; an account removed and added
   again has a new key, so its old cookies stay dead;
+- a browser an account signed in from keeps a signed device cookie; its
+  sign-in attempts are counted apart, so failures from elsewhere (even the
+  same office network) do not lock the owner out there;
 - the session cookie is HttpOnly and SameSite=Lax, and Secure when the
   dashboard is served over TLS (``PLEDGEMAP_SECURE_COOKIES=1``);
 - every POST must come from the dashboard's own pages (its ``Origin``, or
@@ -40,6 +43,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import flask
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, Viewer
@@ -55,6 +59,9 @@ SESSION_KEY = "pledgemap_key"
 SESSION_STARTED = "pledgemap_started"
 CSRF = "pledgemap_csrf"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# A browser an account signed in from: its sign-in attempts are counted apart (see geodata.accounts).
+DEVICE_COOKIE = "pledgemap_device"
+DEVICE_DAYS = 60
 
 
 def install(server: flask.Flask, settings: Settings) -> None:
@@ -75,17 +82,26 @@ def _secret(settings: Settings) -> bytes:
     # One secret per store, kept beside it (readable by its owner only), unless the environment gives one:
     # several workers serving the same store then accept each other's sessions.
     if os.environ.get("PLEDGEMAP_SECRET"):
-        return os.environ["PLEDGEMAP_SECRET"].encode()
+        secret = os.environ["PLEDGEMAP_SECRET"]
+        if len(secret) < 32:
+            raise PledgemapError(f"PLEDGEMAP_SECRET holds {len(secret)} characters; expected at least 32 random ones "
+                                 "(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+        return secret.encode()
     path = Path(f"{settings.data}.secret")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then linked into place: a worker starting at the same moment
+        # sees either no file or the finished one, never an empty one.
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
-            pass  # another worker wrote it first; read theirs
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_hex(32))
+            pass  # another worker's secret came first; use theirs
+        finally:
+            draft.unlink()
     info = path.stat()
     # Whoever can read or replace this file can sign sessions as any account.
     if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
@@ -150,14 +166,20 @@ def _same_origin() -> bool:
     return (seen.scheme, seen.netloc) == (own.scheme, own.netloc)
 
 
+FORWARDED = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-Ip")
+
+
 def _host_allowed(open_to_all: bool) -> bool:
-    host = (urlsplit(f"//{flask.request.host}").hostname or "").lower()
-    if host in LOOPBACK:
-        return True
     if open_to_all:
-        return False  # a store without accounts answers only this machine
+        # A store without accounts answers only this machine, asked directly: by a loopback name in the Host
+        # header as the browser sent it, and not through a proxy (which would pass on anyone's request).
+        if _settings().proxy_hops or any(h in flask.request.headers for h in FORWARDED):
+            return False
+        raw = flask.request.environ.get("HTTP_HOST", "")
+        return (urlsplit(f"//{raw}").hostname or "").lower() in LOOPBACK
+    host = (urlsplit(f"//{flask.request.host}").hostname or "").lower()
     allowed = _settings().allowed_hosts
-    return not allowed or host in allowed
+    return host in LOOPBACK or not allowed or host in allowed
 
 
 def _is_open(path: str) -> bool:
@@ -170,22 +192,23 @@ def _guard():
     request = flask.request
     try:
         store = open_store(_settings().data)
-    except PledgemapError:
-        store = None  # the page itself says what is wrong with the store
+    except PledgemapError as exc:
+        if request.path.startswith("/assets/"):
+            return None
+        return flask.Response(f"The data store cannot be opened: {exc}", status=503, mimetype="text/plain")
     try:
-        required = store is None or sign_in_required(store)
+        required = sign_in_required(store)
         if not _host_allowed(open_to_all=not required):
             return flask.Response("This host name is not served here (see PLEDGEMAP_ALLOWED_HOSTS; a store without "
-                                  "accounts answers only requests to localhost)", status=421)
+                                  "accounts answers only requests made directly to localhost)", status=421)
         if request.method == "POST" and not _same_origin():
             return flask.Response("Cross-site request refused", status=403)
-        if _is_open(request.path) or store is None or not required:
+        if _is_open(request.path) or not required:
             return None
         if _session_account(store) is not None:
             return None
     finally:
-        if store is not None:
-            store.close()
+        store.close()
     for key in (SESSION_USER, SESSION_KEY, SESSION_STARTED):
         flask.session.pop(key, None)
     if request.path.startswith(("/_dash-", "/ogc")) or request.method != "GET":
@@ -213,9 +236,10 @@ def _login():
     if not _token_matches():
         return _form(lang, target, translator(lang)("signin.expired"), 400)
     store = open_store(_settings().data)
+    username = request.form.get("username", "")
     try:
-        account = authenticate(store, request.form.get("username", ""), request.form.get("password", ""),
-                               address=request.remote_addr or "")
+        account = authenticate(store, username, request.form.get("password", ""), address=request.remote_addr or "",
+                               device=_known_device(username))
     except SignInError as exc:
         t = translator(lang)
         if exc.retry_after:
@@ -228,7 +252,28 @@ def _login():
     flask.session.clear()  # a new session at sign-in: nothing from before carries over
     flask.session.update({SESSION_USER: account.username, SESSION_KEY: account.session_key,
                           SESSION_STARTED: time.time(), CSRF: secrets.token_urlsafe(32)})
-    return flask.redirect(target)
+    response = flask.redirect(target)
+    device = _device_signer().dumps({"user": account.username, "device": secrets.token_hex(8)})
+    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=flask.current_app.config["SESSION_COOKIE_SECURE"], path="/login")
+    return response
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(flask.current_app.secret_key, salt="pledgemap-device")
+
+
+def _known_device(username: str) -> str | None:
+    """The device id of this browser if ``username`` signed in from it before (a signed cookie), else ``None``."""
+    cookie = flask.request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return None
+    try:
+        payload = _device_signer().loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    same = isinstance(payload, dict) and payload.get("user") == username.strip().lower()
+    return str(payload.get("device")) if same else None
 
 
 def _logout():

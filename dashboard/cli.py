@@ -128,6 +128,59 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     audit.add_argument("--output", type=Path, required=True, help="the CSV file to write")
     audit.add_argument("--record", help="only this record's history")
 
+    analyze = commands.add_parser("analyze", help="hotspots (Gi*), an intervention's effect, goal indicators")
+    analyses = analyze.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
+    hot = analyses.add_parser("hotspots", help="Getis-Ord Gi* hot and cold spots of a pledge's reports")
+    _add_data(hot, settings)
+    hot.add_argument("--pledge", required=True)
+    hot.add_argument("--start", type=dt.date.fromisoformat, help="first day (YYYY-MM-DD)")
+    hot.add_argument("--end", type=dt.date.fromisoformat, help="last day (YYYY-MM-DD)")
+    hot.add_argument("--category", action="append", help="only this category (repeatable)")
+    hot.add_argument("--cell-m", type=float, help="hexagon size in metres (default: about 1500 cells over the "
+                                                  "municipality)")
+    hot.add_argument("--rings", type=int, default=1, help="neighbourhood: hexagons within this many rings (default 1)")
+    hot.add_argument("--permutations", type=int, default=9999, help="random rearrangements (default 9999)")
+    hot.add_argument("--seed", type=int, default=20260101, help="seed of the rearrangements (default 20260101)")
+    hot.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
+    hot.add_argument("--output", type=Path, help="write the cells (.geojson or .gpkg) with count, z, p and class")
+    effect = analyses.add_parser("intervention", help="before/after counts, WDQ and WDD for an operation, a promise "
+                                                      "or an area")
+    _add_data(effect, settings)
+    target = effect.add_mutually_exclusive_group(required=True)
+    target.add_argument("--operation", help="an operation's id: its area, from the day it started")
+    target.add_argument("--promise", help="a promise's id: its operations' and sites' places, from the first")
+    target.add_argument("--area", type=Path, help="a GeoJSON/GeoPackage file with the target area (needs --date "
+                                                  "and --pledge)")
+    effect.add_argument("--date", type=dt.date.fromisoformat, help="the intervention's date, with --area")
+    effect.add_argument("--pledge", help="the pledge whose reports and municipality to use, with --area")
+    effect.add_argument("--control", type=Path, help="a file with the control area (default: the rest of the "
+                                                     "municipality)")
+    effect.add_argument("--days", type=int, default=90, help="length of each period (default 90)")
+    effect.add_argument("--buffer-m", type=float, default=500.0, help="width of the displacement buffer (default 500)")
+    effect.add_argument("--radius-m", type=float, default=250.0, help="area around a point operation (default 250)")
+    effect.add_argument("--category", action="append", help="only this category (repeatable)")
+    goals = analyses.add_parser("goals", help="each goal's survey indicator against its baseline year")
+    _add_data(goals, settings)
+    goals.add_argument("--pledge", required=True)
+
+    survey = commands.add_parser("survey", help="safety-survey results: import them, link a goal to an indicator")
+    survey_commands = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
+    survey_import = survey_commands.add_parser("import", help="import a table of results (area, year, indicator, "
+                                                              "value); all rows or none")
+    _add_data(survey_import, settings)
+    survey_import.add_argument("file", type=Path)
+    survey_import.add_argument("--municipality", help="kommun code for a file without a kommunkod column")
+    survey_import.add_argument("--replace", action="store_true", help="replace stored values that differ")
+    survey_import.add_argument("--dry-run", action="store_true", help="check every row, store nothing")
+    link = survey_commands.add_parser("link", help="follow a pledge goal with a survey indicator")
+    _add_data(link, settings)
+    link.add_argument("--pledge", required=True)
+    link.add_argument("--goal", required=True, help="the goal's id")
+    link.add_argument("--indicator", required=True, help="the indicator's name as the survey results give it")
+    link.add_argument("--better", choices=("lower", "higher"), help="which way is better")
+    link.add_argument("--baseline-year", type=int, help="the year to compare with (default: the year before the "
+                                                        "pledge starts)")
+
     exp = commands.add_parser("export", help="export layers (filters applied), a pledge, or a standalone map")
     _add_data(exp, settings)
     exp.add_argument("--format", required=True, choices=[*LAYER_FORMATS, "html", *PLEDGE_FORMATS],
@@ -462,6 +515,111 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_area(path: Path):
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.read_file(path)
+    if frame.crs is None:
+        raise PledgemapError(f"{path} has no coordinate reference system; expected GeoJSON (WGS 84) or a GeoPackage")
+    shapes = frame.to_crs(3006).geometry
+    area = shapely.union_all([g for g in shapes if g is not None and g.area > 0])
+    if area.is_empty:
+        raise PledgemapError(f"{path} holds no polygon; expected the area as a polygon")
+    return area
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import geodata.analysis.gistar as gi
+    import geodata.analysis.interventions as interventions
+    from geodata.analysis.indicators import goal_trends
+    from geodata.store import open_store
+
+    with open_store(args.data) as store:
+        try:
+            if args.analysis == "hotspots":
+                result = gi.hotspots_for_pledge(
+                    store, args.pledge, start=args.start, end=args.end, categories=args.category, cell_m=args.cell_m,
+                    neighbourhood=gi.Neighbourhood(args.rings), permutations=args.permutations, seed=args.seed,
+                    fdr=not args.no_fdr)
+                for finding in result.findings:
+                    print(f"{finding.level}: {finding.text}")
+                for name, count in result.class_counts().items():
+                    if count and name != "none":
+                        print(f"{name}\t{count} cells")
+                if args.output:
+                    result.cells.to_crs(4326).to_file(args.output)
+                    print(f"Wrote {len(result.cells)} cells to {args.output}")
+            elif args.analysis == "intervention":
+                options = dict(days=args.days, buffer_m=args.buffer_m, control=_read_area(args.control)
+                               if args.control else None)
+                if args.operation:
+                    result = interventions.intervention_for_operation(store, args.operation, radius_m=args.radius_m,
+                                                                      categories=args.category, **options)
+                elif args.promise:
+                    result = interventions.intervention_for_promise(store, args.promise, radius_m=args.radius_m,
+                                                                    categories=args.category, **options)
+                else:
+                    if not (args.date and args.pledge):
+                        raise PledgemapError("--area needs --date and --pledge")
+                    records, study = gi.pledge_points(store, args.pledge, categories=args.category)
+                    result = interventions.evaluate_intervention(records, _read_area(args.area), args.date,
+                                                                 label=args.area.name, study_area=study, **options)
+                c = result.counts
+                print(f"{result.label}: before {result.before[0]}–{result.before[1]}, "
+                      f"after {result.after[0]}–{result.after[1]}")
+                print("area\tbefore\tafter")
+                for area, before, after in (("target", c.target_before, c.target_after),
+                                            ("buffer", c.buffer_before, c.buffer_after),
+                                            ("control", c.control_before, c.control_after)):
+                    print(f"{area}\t{before}\t{after}")
+                for finding in result.findings:
+                    print(f"{finding.level}: {finding.text}")
+            else:
+                pledge = store.get_pledge(args.pledge)
+                for trend in goal_trends(store, pledge):
+                    print(f"{trend.goal.id}: {trend.goal.text}")
+                    if trend.verdict == "no_indicator":
+                        print("  no indicator linked ('pledgemap survey link')")
+                        continue
+                    print(f"  {trend.goal.indicator}, baseline {trend.baseline_year}: {trend.verdict}")
+                    for row in trend.changes.itertuples():
+                        print(f"  {row.area_name}\t{row.baseline:g} → {row.latest:g} ({row.latest_year})"
+                              f"\t{row.change:+g}\t{row.verdict}")
+        except ValueError as exc:
+            raise PledgemapError(str(exc)) from None
+    return 0
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    from dataclasses import replace as changed
+
+    from geodata.analysis.indicators import import_survey
+    from geodata.store import open_store
+
+    with open_store(args.data) as store:
+        if args.survey_command == "import":
+            result = import_survey(store, args.file, municipality_code=args.municipality, replace=args.replace,
+                                   dry_run=args.dry_run)
+            used = ", ".join(f"{field} ← {column}" for field, column in result.columns.items())
+            print(f"Columns: {used}")
+            if result.dry_run:
+                print(f"{len(result.rows)} rows are right; nothing was stored (--dry-run)")
+            else:
+                print(f"{result.new} new results, {result.replaced} replaced, "
+                      f"{len(result.rows) - result.new - result.replaced} already stored")
+            return 0
+        pledge = store.get_pledge(args.pledge)
+        if args.goal not in {g.id for g in pledge.goals}:
+            raise PledgemapError(f"pledge {pledge.id} has no goal {args.goal!r}; its goals: "
+                                 f"{', '.join(g.id for g in pledge.goals)}")
+        goals = tuple(changed(g, indicator=args.indicator, better=args.better, baseline_year=args.baseline_year)
+                      if g.id == args.goal else g for g in pledge.goals)
+        store.save_pledge(changed(pledge, goals=goals))
+        print(f"Goal {args.goal} of {pledge.id} follows {args.indicator}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not args.data.exists():
         from geodata.demo import write_demo_store
@@ -478,6 +636,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         raise PledgemapError(f"{args.data} has no accounts, so whoever reaches the dashboard is its admin; it is served "
                              f"on this machine only, not on {args.host}. Add an admin first ('pledgemap user add NAME "
                              f"--role admin --data {args.data}') to serve it to others")
+    if not open_to_all and args.host not in ("127.0.0.1", "localhost", "::1") and not settings.allowed_hosts:
+        print("Warning: PLEDGEMAP_ALLOWED_HOSTS is not set, so the dashboard answers to any host name; set it to the "
+              "name users reach it by, so pages on other sites cannot reach it through DNS rebinding",
+              file=sys.stderr)
+    mode = args.data.stat().st_mode
+    if mode & 0o077:
+        print(f"Warning: {args.data} is readable by other users of this machine (mode {mode & 0o777:o}); it holds "
+              f"accounts and police data: chmod 600 {args.data}", file=sys.stderr)
     from .app import create_app
 
     settings = replace(settings, data=args.data, host=args.host, port=args.port)
@@ -501,7 +667,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args, settings)
         return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import,
                 "pledge": cmd_pledge, "user": cmd_user, "audit": cmd_audit,
-                "present": cmd_present, "restore": cmd_restore}[args.command](args)
+                "present": cmd_present, "restore": cmd_restore, "analyze": cmd_analyze,
+                "survey": cmd_survey}[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1

@@ -15,7 +15,10 @@ free failures each further attempt must wait twice as long as the last, up
 to :data:`MAX_WAIT_SECONDS`: a name from one address after 3 failures, an
 address across names after 30, a name from all addresses together after
 100 (so someone failing on purpose from one address cannot lock an account
-out for its owner). ``pledgemap user unlock`` forgets a name's failures.
+out for its owner elsewhere). A browser the name signed in from before
+counts apart from all of these (:func:`authenticate`'s ``device``), so
+even a flood from the owner's own office network leaves the owner a way in.
+``pledgemap user unlock`` forgets a name's failures.
 At most :data:`HASH_SLOTS` password checks run at once in a process (each
 takes 64 MiB), so a flood of sign-ins cannot exhaust the server's memory.
 """
@@ -191,24 +194,29 @@ def _retry_after(now: dt.datetime):
     return retry
 
 
-def authenticate(store: Store, username: str, password: str, address: str = "",
+def authenticate(store: Store, username: str, password: str, address: str = "", device: str | None = None,
                  now: dt.datetime | None = None) -> Account:
     """The account if ``password`` is its password; raises :class:`SignInError` otherwise.
 
     ``address`` is the client's address, for the per-address counts. An
     unknown username is checked against a dummy hash and counted like a
     known one, so a wrong name takes as long as a wrong password and every
-    answer, including the waits, is the same.
+    answer, including the waits, is the same. ``device`` identifies a
+    browser this name signed in from before (a signed cookie the sign-in
+    page keeps): its attempts count only against that name on that device,
+    so others failing on purpose, from the same office network or from
+    everywhere, cannot lock the owner out.
     """
     now = now or _now()
     name, address = _name_key(username), address or "unknown"
-    scopes = [(name, address), ("", address), (name, "")]
+    scopes = [(name, f"device {device}")] if device else [(name, address), ("", address), (name, "")]
     retry = store.begin_sign_in(scopes, now, _retry_after(now))
     if retry > 0:
         LOG.warning("sign-in for %r from %s refused: %d s to wait", name, address or "?", retry)
         raise SignInError(f"too many failed sign-ins; try again in {retry} seconds", retry_after=retry)
     account = store.get_user(name)
     if not _hash_slots.acquire(timeout=HASH_SLOT_WAIT_SECONDS):
+        store.end_sign_in(clear=[], release=scopes)  # not checked, so not a failure
         LOG.warning("sign-in for %r from %s refused: every password check busy", name, address or "?")
         raise SignInError("the server is busy checking other sign-ins; try again in a few seconds", retry_after=5)
     try:
@@ -220,7 +228,7 @@ def authenticate(store: Store, username: str, password: str, address: str = "",
         raise SignInError("wrong username or password") from None
     finally:
         _hash_slots.release()
-    store.end_sign_in(clear=[(name, address), (name, "")], release=[("", address)])
+    store.end_sign_in(clear=[scopes[0], (name, "")], release=[] if device else [("", address)])
     if HASHER.check_needs_rehash(account.password_hash):
         account = replace(account, password_hash=HASHER.hash(password))
         store.save_user(account)

@@ -97,9 +97,12 @@ def test_a_housing_company_cannot_probe_for_other_companies_sites(demo):
     guarded = GuardedStore(demo, HOUSING)
     # An import's duplicate check answers only about the company's own sites.
     assert guarded.known_sources("inventoried_sites", ["annat-42", other["id"], own["id"]]) == {own["id"]}
-    # A new site given another company's site's id is saved under a new id: "that id is taken" would answer.
-    [new_id] = guarded.write_batch("inventoried_sites", frame(site(id=other["id"], owner=MBAB, promise_id=None)))
-    assert new_id != other["id"]
+    # A new site given an id it cannot read gets a new one, whatever the id is: free, another company's site's,
+    # or its source id. Every answer is alike, so none tells what exists ("that id is taken" would).
+    free = "0b6b0c36-2d0e-4c54-9a55-3c8e1c0c5f11"
+    for given in (other["id"], free, "annat-42"):
+        [new_id] = guarded.write_batch("inventoried_sites", frame(site(id=given, owner=MBAB, promise_id=None)))
+        assert new_id not in (other["id"], free, "annat-42")
     assert demo.read_layer("inventoried_sites", LayerQuery(ids=(other["id"],)))["owner"].iloc[0] == other["owner"]
     # Its own taken id is still refused, as for everyone who can see the record.
     from geodata.errors import ValidationError as Invalid
@@ -384,3 +387,39 @@ def test_deleting_another_owners_site_or_an_old_version_is_refused(demo):
     with pytest.raises(VersionConflictError):
         GuardedStore(demo, HOUSING).delete_record("inventoried_sites", own["id"], int(own["version"]) + 5)
     assert demo.count("inventoried_sites") == len(sites)
+
+
+def test_a_sign_in_refused_because_the_server_is_busy_is_not_a_failure(store, monkeypatch):
+    add_user(store, "pia", "police", "en lång lösenfras")
+    monkeypatch.setattr(accounts, "HASH_SLOT_WAIT_SECONDS", 0.05)
+    held = [accounts._hash_slots.acquire() for _ in range(accounts.HASH_SLOTS)]
+    try:
+        for attempt in range(6):
+            with pytest.raises(SignInError, match="busy") as busy:
+                authenticate(store, "pia", "en lång lösenfras", address="10.0.0.7")
+            assert busy.value.retry_after == 5
+    finally:
+        for _ in held:
+            accounts._hash_slots.release()
+    assert store.sign_in_failures("pia") == 0
+    assert authenticate(store, "pia", "en lång lösenfras", address="10.0.0.7").username == "pia"
+
+
+def test_a_store_upgraded_with_accounts_keeps_requiring_sign_in_when_they_are_removed(tmp_path):
+    from geodata.store import gpkg_schema, migrate
+    from geodata.store.gpkg import META_TABLE, _connect, _transaction
+
+    path = tmp_path / "old.gpkg"
+    conn = _connect(path)
+    with _transaction(conn):  # a store as schema version 7 left it, with one police account
+        for step in gpkg_schema.MIGRATIONS[:7]:
+            step.apply(conn)
+            conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('schema_version', ?)", (str(step.version),))
+        conn.execute("INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES "
+                     "('pia', 'police', 'x', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')")
+    conn.close()
+    migrate(path)
+    with GeoPackageStore.open(path) as store:
+        assert store.get_user("pia").session_key  # a key of its own, so old cookies do not match
+        remove_user(store, "pia")
+        assert store.list_users() == [] and sign_in_required(store)

@@ -407,3 +407,50 @@ def test_a_new_store_is_readable_by_its_owner_only(tmp_path):
     with GeoPackageStore.create(tmp_path / "new.gpkg"):
         pass
     assert stat.S_IMODE((tmp_path / "new.gpkg").stat().st_mode) == 0o600
+
+
+def test_a_flood_of_failures_from_the_owners_network_does_not_lock_the_owner_out_of_a_known_browser(signed):
+    owner = client_for(signed, "pia")  # signed in before from this browser: it holds a device cookie
+    token, _ = sign_in_form(owner)
+    owner.post("/logout", data={"csrf": [n["props"]["value"] for n in find(render_page(owner, "/"), name="csrf")][0]},
+               headers=ORIGIN)
+    attacker = client_for(signed)  # the same address (127.0.0.1), no device cookie
+    for attempt in range(35):
+        token, _ = sign_in_form(attacker)
+        attacker.post("/login", data={"username": f"name{attempt % 3}" if attempt % 2 else "pia",
+                                      "password": "fel fel fel fel", "csrf": token}, headers=ORIGIN)
+    token, _ = sign_in_form(attacker)
+    refused = attacker.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token}, headers=ORIGIN)
+    assert refused.status_code == 429  # a browser without the cookie waits, as any guesser does
+    token, _ = sign_in_form(owner)
+    answer = owner.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": "/"},
+                        headers=ORIGIN)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+
+
+def test_a_store_without_accounts_is_not_served_through_a_proxy(demo_copy):
+    client = make_client(Settings(data=demo_copy, tiles_url=None))
+    assert client.get("/_dash-layout", headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 421
+    proxied = make_client(Settings(data=demo_copy, tiles_url=None, proxy_hops=1))
+    assert proxied.get("/_dash-layout", headers={"Host": "rebind.evil.example",
+                                                 "X-Forwarded-Host": "localhost:8050"}).status_code == 421
+
+
+def test_workers_starting_together_share_one_secret(demo_copy):
+    import threading
+
+    from dashboard.auth import _secret
+
+    keys, barrier = [], threading.Barrier(8)
+    settings = Settings(data=demo_copy, tiles_url=None)
+
+    def start():
+        barrier.wait()
+        keys.append(_secret(settings))
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(keys) == 8 and len(set(keys)) == 1 and len(keys[0]) == 64

@@ -4,7 +4,7 @@ Plain functions returning result objects; the dashboard, the command line and
 the standalone export show the same results.
 """
 
-from .hotspots import Neighbourhood, HotspotResult, DensitySurface, density_surface, hotspots, hotspots_for_pledge
+from .gistar import Neighbourhood, HotspotResult, DensitySurface, density_surface, hotspots, hotspots_for_pledge
 from .interventions import (AreaCounts, InterventionResult, Wdd, Wdq, evaluate_intervention, intervention_for_operation,
                             intervention_for_promise, wdd, wdq)
 from .findings import Finding

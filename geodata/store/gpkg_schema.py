@@ -197,6 +197,10 @@ def _v8(conn: sqlite3.Connection) -> None:
                      "name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_at DATETIME NOT NULL, "
                      "UNIQUE (name, address)",
                      "Failed sign-ins in a row, per name, per client address and per both")
+    conn.execute("CREATE INDEX sign_in_failures_last_at ON sign_in_failures (last_at)")
+    # A store that has accounts already requires sign-in from now on, even if they are all removed later.
+    if conn.execute("SELECT count(*) FROM users").fetchone()[0]:
+        conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('setting.sign_in', 'on')")
 
 
 SURVEY_COLUMNS = ("municipality_code", "area_id", "area_name", "year", "indicator", "value", "source")

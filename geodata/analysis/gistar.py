@@ -7,8 +7,9 @@ the study area's average would give it. Gi* (PySAL ``esda.G_Local`` with
 ``star=True``) compares each cell's neighbourhood sum (the cell and the
 hexagons within :attr:`Neighbourhood.rings` steps, binary weights) with the
 sums of ``permutations`` random rearrangements of the counts (seeded, so a
-run can be repeated exactly). Its pseudo p-values are folded (the share of
-rearrangements at least as extreme in the cell's own direction), and many
+run can be repeated exactly). Its pseudo p-value is the share of
+rearrangements at least as extreme in the cell's own direction (ties count
+as extreme: see :func:`pseudo_p` for why not esda's ``p_sim``), and many
 cells are tested at once, so by default the cut-off at each confidence level
 is the Benjamini–Hochberg false-discovery-rate one (``esda.fdr``): cells
 with ``p <= cut`` are hot (z > 0) or cold (z < 0) spots at 99, 95 or 90 %.
@@ -27,6 +28,7 @@ import libpysal
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
+from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from ..aggregate import representative_xy
@@ -38,7 +40,7 @@ from .findings import Finding
 
 CONFIDENCE_LEVELS = (0.99, 0.95, 0.90)
 CLASSES = ("hot_99", "hot_95", "hot_90", "none", "cold_90", "cold_95", "cold_99")
-DEFAULT_PERMUTATIONS = 999
+DEFAULT_PERMUTATIONS = 9999
 DEFAULT_SEED = 20260101
 MIN_PERMUTATIONS = 99
 MAX_CELLS = 20_000
@@ -133,7 +135,41 @@ def study_cells(area: BaseGeometry, grid: HexGrid, max_cells: int = MAX_CELLS) -
     return q.astype(np.int64), r.astype(np.int64)
 
 
-def hotspots(points: gpd.GeoDataFrame, area: BaseGeometry, *, cell_m: float = 250.0,
+def pseudo_p(observed: np.ndarray, simulated: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Pseudo p-values in each cell's own direction, a tie counting as at least as extreme.
+
+    esda's ``p_sim`` folds the count of simulations ``>=`` the observed value,
+    so for a cell below the mean every tie counts as *less* extreme: with
+    sparse counts (most cells and neighbourhoods empty) every empty
+    neighbourhood, which half the rearrangements match exactly, gets the
+    smallest p-value there is and shows as a cold spot. Counting ties on
+    the cautious side gives the same value as esda wherever there are no ties.
+
+    >>> pseudo_p(np.array([5.0, 0.0]), np.array([[1.0, 5.0, 9.0], [0.0, 0.0, 2.0]]), np.array([1.0, -1.0]))
+    array([0.75, 0.75])
+    """
+    above = (simulated >= observed[:, None]).sum(axis=1)
+    below = (simulated <= observed[:, None]).sum(axis=1)
+    extreme = np.where(z >= 0, above, below)
+    return (extreme + 1) / (simulated.shape[1] + 1)
+
+
+CELL_SIZES = (100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0, 3000.0, 5000.0)
+TARGET_CELLS = 1500
+MAX_SIMULATED = 30_000_000  # cells × permutations kept in memory (8 bytes each: 240 MB)
+
+
+def cell_size_for(area: BaseGeometry, cells: int = TARGET_CELLS) -> float:
+    """A hexagon size that covers ``area`` with about ``cells`` cells (fewer cells, more reports in each).
+
+    >>> cell_size_for(box(0, 0, 26_000, 26_000))  # Mark is about 700 km²
+    400.0
+    """
+    radius = math.sqrt(area.area / cells / (1.5 * math.sqrt(3)))
+    return min(CELL_SIZES, key=lambda size: abs(math.log(size / radius)))
+
+
+def hotspots(points: gpd.GeoDataFrame, area: BaseGeometry, *, cell_m: float | None = None,
              neighbourhood: Neighbourhood = Neighbourhood(), permutations: int = DEFAULT_PERMUTATIONS,
              seed: int = DEFAULT_SEED, fdr: bool = True, max_cells: int = MAX_CELLS) -> HotspotResult:
     """Getis-Ord Gi* hot and cold spots of ``points`` (EPSG:3006) over hexagons covering ``area``."""
@@ -142,8 +178,12 @@ def hotspots(points: gpd.GeoDataFrame, area: BaseGeometry, *, cell_m: float = 25
     if not isinstance(permutations, int) or permutations < MIN_PERMUTATIONS:
         raise ValueError(f"permutations is {permutations!r}; expected at least {MIN_PERMUTATIONS} (with fewer, "
                          "no pseudo p-value can reach the 99 % level)")
+    cell_m = cell_m or cell_size_for(area)
     grid = HexGrid(cell_m)
     q, r = study_cells(area, grid, max_cells)
+    if len(q) * permutations > MAX_SIMULATED:
+        raise ValueError(f"{len(q)} cells × {permutations} permutations is more than this analysis keeps in memory "
+                         f"({MAX_SIMULATED:,}); choose larger cells or fewer permutations")
     index = {(a, b): i for i, (a, b) in enumerate(zip(q.tolist(), r.tolist()))}
     counts = np.zeros(len(q), dtype=float)
     outside = 0
@@ -183,18 +223,22 @@ def hotspots(points: gpd.GeoDataFrame, area: BaseGeometry, *, cell_m: float = 25
             # version is pinned, and its folded (directed) pseudo p-value is the one described above.
             warnings.filterwarnings("ignore", category=DeprecationWarning, module="esda")
             gi = esda.G_Local(counts, weights, transform="B", permutations=permutations, star=True, seed=seed,
-                              n_jobs=1, keep_simulations=False)
-        z, p = np.asarray(gi.Zs, dtype=float), np.asarray(gi.p_sim, dtype=float)
+                              n_jobs=1, keep_simulations=True)
+        z, p = np.asarray(gi.Zs, dtype=float), pseudo_p(np.asarray(gi.Gs), np.asarray(gi.rGs), np.asarray(gi.Zs))
         cutoffs = {level: (float(esda.fdr(p, 1 - level)) if fdr else round(1 - level, 10))
                    for level in CONFIDENCE_LEVELS}
         smallest = 1 / (permutations + 1)
-        unreachable = [round(level * 100) for level, cut in cutoffs.items() if cut < smallest]
-        if unreachable:
-            findings.append(Finding("p_resolution", f"with {permutations} permutations no pseudo p-value is below "
-                                                    f"{smallest:.4f}, so with {len(q)} cells tested no cell can reach "
-                                                    f"{', '.join(f'{u} %' for u in unreachable)}; more permutations "
-                                                    "(or larger cells) can", "caution",
-                                    {"permutations": permutations, "cells": len(q), "levels": unreachable}))
+        unreached = [round(level * 100) for level, cut in cutoffs.items() if cut < smallest]
+        if unreached:
+            level = min(unreached) / 100
+            needed = math.ceil(smallest * len(q) / (1 - level)) if fdr else None
+            findings.append(Finding(
+                "p_resolution", f"no cell reaches {', '.join(f'{u} %' for u in unreached)}: with {permutations} "
+                                f"permutations no pseudo p-value is below {smallest:.4f}"
+                + (f", and over {len(q)} cells the false-discovery-rate cut-off at {min(unreached)} % needs at least "
+                   f"{needed} cells that low" if fdr else "")
+                + "; more permutations or larger cells can change that", "caution",
+                {"permutations": permutations, "cells": len(q), "levels": unreached, "needed": needed}))
     classes = np.array(["none"] * len(q), dtype=object)
     for level in sorted(cutoffs):  # 0.90 first: a stricter level, met too, overwrites it
         passed = p <= cutoffs[level]
