@@ -16,7 +16,7 @@ from .i18n import translator
 
 # The pages in the order the navigation shows them: (path, catalogue key).
 NAVIGATION = (("/", "nav.overview"), ("/pledge", "nav.pledge"), ("/layers", "nav.layers"), ("/sites", "nav.sites"),
-              ("/import", "nav.import"))
+              ("/analysis", "nav.analysis"), ("/import", "nav.import"))
 
 
 def _with_lang(query: str, lang: str) -> str:

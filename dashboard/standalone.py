@@ -46,6 +46,7 @@ from geodata.boundaries import municipality_geojson
 from geodata import clock
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS
 from geodata.model import Pledge
+from geodata.analysis.indicators import GoalTrend, goal_trends
 from geodata.progress import PromiseProgress, pledge_progress
 from geodata.access import readable_query
 from geodata.public import LOCAL_TIMEZONE, MIN_COUNT, PublicView, public_view
@@ -109,6 +110,7 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
     pledge = store.get_pledge(pledge_id)
     query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
     progress = pledge_progress(store, pledge, today)
+    trends = goal_trends(store, pledge)
     words = _Words(lang)
 
     boundary, bounds = municipality_geojson(pledge.municipality.code)
@@ -136,7 +138,7 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
     if tiles is not None:
         _TileProbe(tiles, tiles_attribution, ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)).add_to(fmap)
 
-    document.html.add_child(Element(_panel(pledge, progress, words, today, query, demo)), name="panel", index=0)
+    document.html.add_child(Element(_panel(pledge, progress, words, today, query, demo, trends)), name="panel", index=0)
     document.html.add_child(Element(_legend(legend, words, demo)), name="legend")
     return document.render()
 
@@ -521,7 +523,7 @@ def _wgs84(geom: Any) -> Any:
 # --- panel and legend -------------------------------------------------------------------------------------
 
 def _panel(pledge: Pledge, progress: list[PromiseProgress], words: _Words, today: dt.date, query: LayerQuery,
-           demo: bool) -> str:
+           demo: bool, trends: list[GoalTrend] = ()) -> str:
     t = words.t
     parts = ["<aside class=\"pm-panel\" id=\"pm-panel\">"]
     if demo:
@@ -558,7 +560,9 @@ def _panel(pledge: Pledge, progress: list[PromiseProgress], words: _Words, today
 
     if pledge.goals:
         parts.append(f"<h2>{_e(t('pledge.goals'))}</h2><ul class=\"pm-goals\">")
-        parts.extend(f"<li>{_e(goal.text)}</li>" for goal in pledge.goals)
+        by_goal = {trend.goal.id: trend for trend in trends}
+        for goal in pledge.goals:
+            parts.append(f"<li>{_e(goal.text)}{_goal_trend(by_goal.get(goal.id), words)}</li>")
         parts.append("</ul>")
     footer = []
     if query.start or query.end:
@@ -572,6 +576,19 @@ def _panel(pledge: Pledge, progress: list[PromiseProgress], words: _Words, today
     parts.append(f"<p class=\"pm-tiles-off\" id=\"pm-tiles-off\" hidden>{_e(t('tiles.off'))}</p>")
     parts.append("</aside>")
     return "".join(parts)
+
+
+def _goal_trend(trend: GoalTrend | None, words: _Words) -> str:
+    """The goal's survey indicator, baseline against latest per area: the same numbers as the pledge page."""
+    if trend is None or trend.verdict in ("no_indicator", "no_data"):
+        return ""
+    t = words.t
+    better = t(f"goals.better_{trend.goal.better}") if trend.goal.better else t("goals.better_none")
+    summary = t("goals.summary", indicator=trend.goal.indicator, baseline=trend.baseline_year,
+                latest=trend.latest_year, verdict=t(f"goals.verdict_{trend.verdict}"), better=better)
+    rows = "".join(f"<li>{_e(row.area_name)}: {row.baseline:g} → {row.latest:g} ({row.latest_year}), "
+                   f"{_e(t(f'goals.verdict_{row.verdict}'))}</li>" for row in trend.changes.itertuples())
+    return f"<p class=\"pm-goal-trend\">{_e(summary)}</p>" + (f"<ul class=\"pm-goal-areas\">{rows}</ul>" if rows else "")
 
 
 _SWATCHES: dict[str, Callable[[str], str]] = {

@@ -278,3 +278,133 @@ def test_goal_cards_follow_the_indicator_against_the_baseline_year(store, tmp_pa
     assert changes.loc["Kinna", "change"] == pytest.approx(-0.6) and changes.loc["Kinna", "verdict"] == "better"
     assert changes.loc["Skene", "change"] == pytest.approx(0.2) and changes.loc["Skene", "verdict"] == "worse"
     assert trend.verdict == "mixed" and other.verdict == "no_indicator"
+
+
+# -- through the dashboard and the command line ---------------------------------------------------------
+
+def analysis_inputs(mode="gi", pledge="molndal-2018"):
+    from geodata import vocab
+
+    return {"an-pledge.value": pledge, "an-start.value": None, "an-end.value": None,
+            "an-categories.value": list(vocab.UNSAFE_CATEGORIES), "an-mode.value": mode, "an-cell.value": "auto",
+            "an-rings.value": 1, "an-permutations.value": 999, "an-fdr.value": ["fdr"], "an-map.relayoutData": None}
+
+
+def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(demo_copy):
+    from dash_http import call_callback, make_client, render_page, texts
+    from geodata.settings import Settings
+    from geodata.store import GeoPackageStore
+    import geodata.analysis.gistar as gi
+
+    client = make_client(Settings(data=demo_copy, tiles_url=None))
+    assert "Heta och kalla punkter" in texts(render_page(client, "/analysis", "?pledge=molndal-2018"))
+    answer = call_callback(client, "an-map.figure", analysis_inputs(), state={"an-lang.data": "sv"})
+    shown = texts(answer["an-findings"]["children"])
+    with GeoPackageStore.open(demo_copy) as store:
+        expected = gi.hotspots_for_pledge(store, "molndal-2018", permutations=999)
+    hot = sum(n for k, n in expected.class_counts().items() if k.startswith("hot"))
+    assert f"{hot} celler är heta punkter och 0 kalla punkter med minst 90 % säkerhet." in shown
+    names = [trace.get("name") for trace in answer["an-map"]["figure"]["data"]]
+    assert {n for n in names if n} <= {"Het punkt, 99 %", "Het punkt, 95 %", "Het punkt, 90 %"} and hot
+    for mode, words in (("density", "Kärnskattning av"), ("counts", "hexagoner om")):
+        answer = call_callback(client, "an-map.figure", analysis_inputs(mode), state={"an-lang.data": "sv"})
+        assert any(words in text for text in texts(answer["an-findings"]["children"]))
+
+
+def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(demo_copy):
+    from dash_http import call_callback, make_client, texts
+    from geodata import vocab
+    from geodata.analysis import intervention_for_operation
+    from geodata.settings import Settings
+    from geodata.store import GeoPackageStore
+
+    client = make_client(Settings(data=demo_copy, tiles_url=None))
+    choices = call_callback(client, "an-operation.options", {"an-pledge.value": "molndal-2018"},
+                            state={"an-lang.data": "sv"})
+    operation = choices["an-operation"]["options"][0]["value"]
+    state = {"an-pledge.value": "molndal-2018", "an-target.value": "operation", "an-operation.value": operation,
+             "an-promise.value": None, "an-date.value": None, "an-days.value": 90, "an-buffer.value": 500,
+             "an-categories.value": list(vocab.UNSAFE_CATEGORIES), "an-lang.data": "sv"}
+    shown = texts(call_callback(client, "an-effect.children", {"an-run.n_clicks": 1, "an-drawn.data": None},
+                                state=state)["an-effect"]["children"])
+    with GeoPackageStore.open(demo_copy) as store:
+        result = intervention_for_operation(store, operation)
+    c = result.counts
+    assert f"Insatsområdet: {c.target_before} rapporter före, {c.target_after} efter" in " ".join(shown)
+    assert f"{result.wdd.value:+d} rapporter, standardfel {result.wdd.se:.1f}" in " ".join(shown)
+
+
+def test_roles_that_see_no_reports_get_a_refusal_from_the_analysis(signed_demo):
+    from dash_http import call_callback
+
+    client = signed_demo("ulla")
+    answer = call_callback(client, "an-map.figure", analysis_inputs(), state={"an-lang.data": "sv"})
+    assert "Ditt konto har inte behörighet till detta." in str(answer["an-findings"]["children"])
+
+
+@pytest.fixture
+def signed_demo(demo_copy):
+    import re
+
+    from dash_http import make_client
+    from geodata.accounts import add_user
+    from geodata.settings import Settings
+    from geodata.store import GeoPackageStore
+
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "ulla", "public", "en lång lösenfras")
+
+    def client_for(name):
+        client = make_client(Settings(data=demo_copy, tiles_url=None))
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+        client.post("/login", data={"username": name, "password": "en lång lösenfras", "csrf": token},
+                    headers={"Origin": "http://localhost"})
+        return client
+    return client_for
+
+
+def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy, tmp_path, capsys):
+    from dashboard.cli import main
+
+    survey = tmp_path / "trygghetsmatning.csv"
+    survey.write_text("Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n",
+                      encoding="utf-8")
+    data = ["--data", str(demo_copy)]
+    assert main(["survey", "import", str(survey), "--municipality", "1463", *data]) == 0
+    assert "2 new results" in capsys.readouterr().out
+    assert main(["survey", "link", "--pledge", "mark-2021", "--goal", "okad-trygghet", "--indicator", "Problemindex",
+                 "--better", "lower", "--baseline-year", "2020", *data]) == 0
+    capsys.readouterr()
+    assert main(["analyze", "goals", "--pledge", "mark-2021", *data]) == 0
+    out = capsys.readouterr().out
+    assert "Problemindex, baseline 2020: better" in out and "Kinna\t2.6 → 2.1 (2023)\t-0.5\tbetter" in out
+    assert main(["analyze", "hotspots", "--pledge", "mark-2021", "--permutations", "199", "--output",
+                 str(tmp_path / "hot.geojson"), *data]) == 0
+    written = gpd.read_file(tmp_path / "hot.geojson")
+    assert {"count", "z", "p", "class"} <= set(written.columns) and written.crs.to_epsg() == 4326
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Område;År;Indikator;Värde\nKinna;tjugo;Problemindex;2,6\n", encoding="utf-8")
+    assert main(["survey", "import", str(bad), "--municipality", "1463", *data]) == 1
+    assert "row 2" in capsys.readouterr().err
+
+
+def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_export(demo_copy, tmp_path):
+    from dash_http import make_client, render_page, texts
+    from dashboard.standalone import build_standalone_map
+    from geodata.settings import Settings
+    from geodata.store import GeoPackageStore
+
+    survey = tmp_path / "trygghet.csv"
+    survey.write_text("Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n",
+                      encoding="utf-8")
+    with GeoPackageStore.open(demo_copy) as store:
+        import_survey(store, survey, municipality_code="1463")
+        pledge = store.get_pledge("mark-2021")
+        goals = tuple(g if g.id != "okad-trygghet" else type(g)(g.id, g.text, "Problemindex", "lower", 2020)
+                      for g in pledge.goals)
+        store.save_pledge(type(pledge)(**{**pledge.__dict__, "goals": goals}))
+        page_html = build_standalone_map(store, "mark-2021", public=True)
+    summary = "Problemindex: basår 2020, senast 2023 – bättre (lägre är bättre)."
+    shown = texts(render_page(make_client(Settings(data=demo_copy, tiles_url=None)), "/pledge", "?pledge=mark-2021"))
+    assert summary in shown and "2.6 (2020)" in shown and "2.1 (2023)" in shown
+    assert summary in page_html and "Kinna: 2.6 → 2.1 (2023), bättre" in page_html

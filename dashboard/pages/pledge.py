@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 
 from geodata import clock
+from geodata.analysis.indicators import goal_trends
 from geodata.errors import PledgemapError
 from geodata.model import Pledge
 from geodata.police_events import events_by_month
@@ -13,6 +14,7 @@ from geodata.progress import pledge_progress
 
 from ..components import demo_banner, error_page, header, progress_cards
 from ..data import request_store
+from ..goals import goal_cards
 from ..i18n import language, translator
 
 dash.register_page(__name__, path="/pledge", name="Löftet", title="Pledgemap – Löftet", order=1)
@@ -31,6 +33,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             pledges = store.list_pledges()
             chosen = next((p for p in pledges if p.id == pledge), pledges[-1] if pledges else None)
             progress = pledge_progress(store, chosen, clock.today()) if chosen else []
+            trends = goal_trends(store, chosen) if chosen else []
             banner = demo_banner(lang, store, chosen.id) if chosen else None
             events = store.read_police_events(chosen.municipality.code, chosen.period.start,
                                               chosen.period.end) if chosen else None
@@ -78,7 +81,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         html.H2(t("pledge.promises")),
         html.Div(progress_cards(lang, chosen, progress), className="pm-cards"),
         html.H2(t("pledge.goals")),
-        html.Ul([html.Li(g.text) for g in chosen.goals]),
+        html.Div(goal_cards(trends, t), className="pm-cards"),
         html.H2(t("pledge.follow_up")),
         html.Ul(follow),
         *police_events_section(t, chosen, events),
