@@ -192,23 +192,24 @@ def _guard():
     request = flask.request
     try:
         store = open_store(_settings().data)
-    except PledgemapError as exc:
-        if request.path.startswith("/assets/"):
-            return None
-        return flask.Response(f"The data store cannot be opened: {exc}", status=503, mimetype="text/plain")
+    except PledgemapError:
+        # Nothing can be read from a store that does not open, so the page may say what is wrong with it
+        # (each request opens the store itself and gets the same error); the host and origin checks still hold.
+        store = None
     try:
-        required = sign_in_required(store)
+        required = store is None or sign_in_required(store)
         if not _host_allowed(open_to_all=not required):
             return flask.Response("This host name is not served here (see PLEDGEMAP_ALLOWED_HOSTS; a store without "
                                   "accounts answers only requests made directly to localhost)", status=421)
         if request.method == "POST" and not _same_origin():
             return flask.Response("Cross-site request refused", status=403)
-        if _is_open(request.path) or not required:
+        if _is_open(request.path) or store is None or not required:
             return None
         if _session_account(store) is not None:
             return None
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     for key in (SESSION_USER, SESSION_KEY, SESSION_STARTED):
         flask.session.pop(key, None)
     if request.path.startswith(("/_dash-", "/ogc")) or request.method != "GET":

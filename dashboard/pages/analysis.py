@@ -82,8 +82,9 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                                                      options=options, className="pm-dropdown"))
     hotspot_controls = html.Form(className="pm-table-controls", **{"aria-label": t("analysis.settings")}, children=[
         pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
-        html.Label([t("filters.from"), dcc.Input(id=ID.start, type="date", debounce=True)]),
-        html.Label([t("filters.to"), dcc.Input(id=ID.end, type="date", debounce=True)]),
+        html.Fieldset([html.Legend(t("filters.time")), html.Div(className="pm-dates", children=[
+            html.Label([t("filters.from"), dcc.Input(id=ID.start, type="date", debounce=True)]),
+            html.Label([t("filters.to"), dcc.Input(id=ID.end, type="date", debounce=True)])])]),
         html.Fieldset([html.Legend(t("filters.categories")),
                        dcc.Checklist(id=ID.categories, value=list(vocab.UNSAFE_CATEGORIES), className="pm-checks pm-inline",
                                      options=[{"label": t(f"category.{c}"), "value": c} for c in vocab.UNSAFE_CATEGORIES])]),
@@ -125,7 +126,8 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                                    {"label": t("effect.by_area"), "value": "area"}])]),
                 html.Label([t("effect.operation"), dcc.Dropdown(id=ID.operation, className="pm-dropdown")]),
                 html.Label([t("effect.promise"), dcc.Dropdown(id=ID.promise, className="pm-dropdown")]),
-                html.Label([t("effect.date"), dcc.Input(id=ID.date, type="date")]),
+                html.Div(className="pm-dates", children=[html.Label([t("effect.date"),
+                                                                     dcc.Input(id=ID.date, type="date")])]),
                 html.Label([t("effect.days"), dcc.Input(id=ID.days, type="number", min=7, max=730, step=1,
                                                         value=DEFAULT_DAYS)]),
                 html.Label([t("effect.buffer_width"), dcc.Input(id=ID.buffer, type="number", min=50, max=5000, step=50,
