@@ -87,6 +87,9 @@ def _secret(settings: Settings) -> bytes:
             raise PledgemapError(f"PLEDGEMAP_SECRET holds {len(secret)} characters; expected at least 32 random ones "
                                  "(python3 -c 'import secrets; print(secrets.token_hex(32))')")
         return secret.encode()
+    if not isinstance(settings.data, Path):
+        raise PledgemapError("a database store is served by several workers, which must sign sessions with one key: "
+                             "set PLEDGEMAP_SECRET (the same in every worker, at least 32 random characters)")
     path = Path(f"{settings.data}.secret")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,21 @@ from geodata.settings import Settings
 
 
 def _add_data(parser: argparse.ArgumentParser, settings: Settings) -> None:
-    parser.add_argument("--data", type=Path, default=settings.data,
-                        help=f"the GeoPackage store (default: $PLEDGEMAP_DATA or {settings.data})")
+    parser.add_argument("--data", type=_location, default=settings.data,
+                        help="the store: a GeoPackage file, or a postgresql://user@host:port/db URL "
+                             f"(default: $PLEDGEMAP_DATA or {describe(settings.data)})")
+
+
+def _location(text: str):
+    from geodata.store import location
+
+    return location(text)
+
+
+def describe(where) -> str:
+    from geodata.store import describe as store_description
+
+    return store_description(where)
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
@@ -128,6 +141,11 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     audit.add_argument("--output", type=Path, required=True, help="the CSV file to write")
     audit.add_argument("--record", help="only this record's history")
 
+    copy = commands.add_parser("copy", help="copy a whole store: a GeoPackage file into a database, or back")
+    copy.add_argument("--from", dest="source", type=_location, required=True, help="the store to copy")
+    copy.add_argument("--to", dest="target", type=_location, required=True,
+                      help="a new GeoPackage file, or a postgresql:// URL of a database without Pledgemap data")
+
     analyze = commands.add_parser("analyze", help="hotspots (Gi*), an intervention's effect, goal indicators")
     analyses = analyze.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
     hot = analyses.add_parser("hotspots", help="Getis-Ord Gi* hot and cold spots of a pledge's reports")
@@ -201,14 +219,29 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from geodata.demo import DEFAULT_SEED, write_demo_store
+    import tempfile
 
+    from geodata.demo import DEFAULT_SEED, write_demo_store
+    from geodata.store import is_database_url, migrate, open_store
+    from geodata.store.common import copy_store
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    if is_database_url(args.data):
+        # The demo is generated into a file, then copied whole into the (empty) database.
+        migrate(args.data)
+        with tempfile.TemporaryDirectory(prefix="pledgemap-demo-") as folder:
+            with write_demo_store(Path(folder) / "demo.gpkg", seed) as demo, open_store(args.data) as store:
+                copy_store(demo, store)
+                counts, pledges = store.counts(), store.list_pledges()
+        print(f"Wrote the demo data into {describe(args.data)}: {len(pledges)} pledges, "
+              + ", ".join(f"{n} {layer}" for layer, n in counts.items()) + " (generated demo records)")
+        return 0
     if args.data.exists():
         if not args.force:
             print(f"pledgemap: {args.data} already exists; use --force to replace it", file=sys.stderr)
             return 1
         args.data.unlink()
-    with write_demo_store(args.data, DEFAULT_SEED if args.seed is None else args.seed) as store:
+    with write_demo_store(args.data, seed) as store:
         counts, pledges = store.counts(), store.list_pledges()
     print(f"Wrote demo store {args.data}: {len(pledges)} pledges, "
           + ", ".join(f"{n} {layer}" for layer, n in counts.items()) + " (generated demo records)")
@@ -222,7 +255,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     today = args.today or clock.today()
     with open_store(args.data) as store:
         pledges = store.list_pledges()
-        print(f"Store {args.data} (schema version {store.schema_version()}): {len(pledges)} pledges")
+        print(f"Store {describe(args.data)} (schema version {store.schema_version()}): {len(pledges)} pledges")
         for pledge in pledges:
             print()
             print(f"{pledge.id}: {pledge.title}")
@@ -251,9 +284,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     before, after = migrate(args.data)
     if before == after:
-        print(f"{args.data} is already at schema version {after}")
+        print(f"{describe(args.data)} is already at schema version {after}")
     else:
-        print(f"{args.data}: schema version {before} → {after}")
+        print(f"{describe(args.data)}: schema version {before} → {after}")
     return 0
 
 
@@ -620,8 +653,31 @@ def cmd_survey(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from geodata.store import GeoPackageStore, is_database_url, migrate, open_store
+    from geodata.store.common import copy_store
+
+    if not is_database_url(args.source) and not Path(args.source).is_file():
+        raise PledgemapError(f"{args.source} does not exist; expected a store to copy from")
+    if is_database_url(args.target):
+        migrate(args.target)
+        target = open_store(args.target)
+    elif Path(args.target).exists():
+        raise PledgemapError(f"{args.target} already exists; expected a new file to copy into")
+    else:
+        target = GeoPackageStore.create(args.target)
+    with open_store(args.source) as source, target:
+        copied = copy_store(source, target)
+    print(f"Copied {describe(args.source)} to {describe(args.target)}: "
+          + ", ".join(f"{n} {table}" for table, n in copied.items() if n))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    if not args.data.exists():
+    from geodata.store import is_database_url
+
+    database = is_database_url(args.data)
+    if not database and not args.data.exists():
         from geodata.demo import write_demo_store
 
         write_demo_store(args.data).close()
@@ -633,14 +689,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(args.data) as store:  # fail now, with a clear message, rather than on the first page view
         open_to_all = not sign_in_required(store)
     if open_to_all and args.host not in ("127.0.0.1", "localhost", "::1"):
-        raise PledgemapError(f"{args.data} has no accounts, so whoever reaches the dashboard is its admin; it is served "
-                             f"on this machine only, not on {args.host}. Add an admin first ('pledgemap user add NAME "
-                             f"--role admin --data {args.data}') to serve it to others")
+        raise PledgemapError(f"{describe(args.data)} has no accounts, so whoever reaches the dashboard is its admin; it "
+                             f"is served on this machine only, not on {args.host}. Add an admin first ('pledgemap user "
+                             f"add NAME --role admin --data {describe(args.data)}') to serve it to others")
     if not open_to_all and args.host not in ("127.0.0.1", "localhost", "::1") and not settings.allowed_hosts:
         print("Warning: PLEDGEMAP_ALLOWED_HOSTS is not set, so the dashboard answers to any host name; set it to the "
               "name users reach it by, so pages on other sites cannot reach it through DNS rebinding",
               file=sys.stderr)
-    mode = args.data.stat().st_mode
+    mode = 0 if database else args.data.stat().st_mode
     if mode & 0o077:
         print(f"Warning: {args.data} is readable by other users of this machine (mode {mode & 0o777:o}); it holds "
               f"accounts and police data: chmod 600 {args.data}", file=sys.stderr)
@@ -648,7 +704,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     settings = replace(settings, data=args.data, host=args.host, port=args.port)
     app = create_app(settings)
-    print(f"Pledgemap: http://{settings.host}:{settings.port}/ (data: {settings.data})")
+    print(f"Pledgemap: http://{settings.host}:{settings.port}/ (data: {describe(settings.data)})")
     app.run(host=settings.host, port=settings.port, debug=args.debug)
     return 0
 
@@ -667,7 +723,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args, settings)
         return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import,
                 "pledge": cmd_pledge, "user": cmd_user, "audit": cmd_audit,
-                "present": cmd_present, "restore": cmd_restore, "analyze": cmd_analyze,
+                "present": cmd_present, "restore": cmd_restore, "analyze": cmd_analyze, "copy": cmd_copy,
                 "survey": cmd_survey}[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)

@@ -250,6 +250,13 @@ class GuardedStore(Store):
         self._admin_only("read accounts")
         return self._store.sign_in_failures(name)
 
+    def dump_tables(self):
+        self._admin_only("copy the whole store")
+        return self._store.dump_tables()
+
+    def load_tables(self, tables) -> None:
+        raise AccessError("a whole store is copied from the command line, not through a signed-in session")
+
     def _admin_only(self, what: str) -> None:
         if self.viewer.role != "admin":
             raise AccessError(f"only an admin may {what}")

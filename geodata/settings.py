@@ -22,7 +22,7 @@ class Settings:
     ``PLEDGEMAP_SESSION_HOURS``.
     """
 
-    data: Path = DEFAULT_DATA
+    data: Path | str = DEFAULT_DATA  # a GeoPackage file, or a postgresql:// URL
     host: str = "127.0.0.1"
     port: int = 8050
     tiles_url: str | None = OSM_TILES
@@ -38,7 +38,9 @@ class Settings:
         env = os.environ if env is None else env
         settings = cls()
         if env.get("PLEDGEMAP_DATA"):
-            settings = replace(settings, data=Path(env["PLEDGEMAP_DATA"]))
+            value = env["PLEDGEMAP_DATA"]
+            database = value.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+            settings = replace(settings, data=value if database else Path(value))
         if env.get("PLEDGEMAP_HOST"):
             settings = replace(settings, host=env["PLEDGEMAP_HOST"])
         if "PLEDGEMAP_TILES" in env:

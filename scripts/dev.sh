@@ -58,7 +58,9 @@ case "$command_name" in
   test)
     # gdal-bin: ogrinfo reads the store back in tests; chromium: the browser tests (driven by
     # Playwright, which never downloads a browser of its own here); npm: axe-core for them.
-    need_debian gdal-bin chromium chromium-driver fonts-dejavu-core
+    # postgresql + postgis: the PostGIS backend's tests start a private cluster of their own (pg_ctl on
+    # 127.0.0.1, a free port) and stop it at the end; no database service is started here.
+    need_debian gdal-bin chromium chromium-driver fonts-dejavu-core postgresql postgresql-15-postgis-3
     command -v npm >/dev/null || need_debian nodejs npm
     python_env
     if [ ! -f tests/a11y/node_modules/axe-core/axe.min.js ]; then

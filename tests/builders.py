@@ -93,3 +93,30 @@ def operation(**overrides: Any) -> dict[str, Any]:
 
 def frame(*records: dict[str, Any], crs: int | None = 4326) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(list(records), geometry="geometry", crs=crs)
+
+
+def snapshot(store) -> object:
+    """Everything a store holds, to compare before and after: a GeoPackage file's bytes, a database's tables."""
+    import hashlib
+
+    from geodata.store import GeoPackageStore
+
+    if isinstance(store, GeoPackageStore):
+        return hashlib.sha256(store.path.read_bytes()).hexdigest()
+    return store.dump_tables()
+
+
+def raw_execute(store, sql: str) -> None:
+    """Run ``sql`` on the store's database directly, as someone with the file or a database login could."""
+    from geodata.store import GeoPackageStore
+
+    if isinstance(store, GeoPackageStore):
+        import sqlite3
+
+        with sqlite3.connect(store.path) as conn:
+            conn.execute(sql)
+    else:
+        import psycopg
+
+        with psycopg.connect(store.location, autocommit=True) as conn:
+            conn.execute(sql)

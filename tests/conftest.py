@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ if os.environ.get("CI"):
 
 from geodata.demo import write_demo_store
 from geodata.model import pledge_from_dict
-from geodata.store import GeoPackageStore
+from geodata.store import GeoPackageStore, migrate, open_store
 
 from builders import pledge_dict
 
@@ -25,9 +26,65 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A private PostgreSQL + PostGIS cluster for the whole session, with a migrated template database.
+
+    Required in CI (the PostGIS backend may not go untested there); elsewhere
+    its tests are skipped where PostgreSQL with PostGIS is not installed.
+    """
+    from pg_cluster import cluster, new_database, pg_bin, postgis_installed
+
+    found = pg_bin()
+    if found is None or not postgis_installed(found):
+        message = "PostgreSQL with PostGIS is not installed (Debian: postgresql postgresql-15-postgis-3)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with cluster() as server:
+        template = new_database(server, "pledgemap_template")
+        migrate(template)
+        from geodata.store.postgis import dispose
+
+        dispose(template)
+        yield server
+
+
+_databases = itertools.count()
+
+
 @pytest.fixture
-def store(tmp_path):
-    """An empty store on a real GeoPackage file, holding one test pledge."""
+def pg_url(pg_server):
+    """A new database, at the current schema, on the session's cluster (copied from the template: fast)."""
+    import psycopg
+
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE pledgemap_template')
+    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    from geodata.store.postgis import dispose
+
+    dispose(url)
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def store(request, tmp_path):
+    """An empty store holding one test pledge: on a real GeoPackage file, and on a real PostGIS database."""
+    if request.param == "gpkg":
+        opened = GeoPackageStore.create(tmp_path / "test.gpkg")
+    else:
+        opened = open_store(request.getfixturevalue("pg_url"))
+    with opened as s:
+        s.save_pledge(pledge_from_dict(pledge_dict()))
+        yield s
+
+
+@pytest.fixture
+def gpkg_store(tmp_path):
+    """The same, on a GeoPackage file only: for what is about the file itself (GDAL, bytes, SQLite)."""
     with GeoPackageStore.create(tmp_path / "test.gpkg") as s:
         s.save_pledge(pledge_from_dict(pledge_dict()))
         yield s

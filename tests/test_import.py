@@ -17,7 +17,7 @@ from geodata.errors import ImportFileError, ValidationError
 from geodata.importer import PROBLEM_COLUMN, commit_import, plan_file, plan_import
 from geodata.readers import ImportLimits, read_source
 
-from builders import KINNA
+from builders import KINNA, snapshot
 
 # SWEREF 99 TM of a place in Kinna (Mark), and one in Borås, north-east of Mark.
 KINNA_NE = (6376282, 361845)
@@ -68,9 +68,9 @@ def test_the_dry_run_writes_nothing_and_reports_each_row(store, tmp_path):
     rows[2][2] = "Otryggt"  # no category fits
     rows[3][5] = "sex miljoner"  # not a number
     path = write_csv(tmp_path / "vandring.csv", rows)
-    before = digest(store.path)
+    before = snapshot(store)
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
-    assert digest(store.path) == before
+    assert snapshot(store) == before
     report = {(line["row"], line["field"]): line["message"] for line in plan.report()}
     assert report[(3, "category")].startswith("'Otryggt' is not a known category; choose one of: drug_dealing")
     assert report[(4, "geometry")] == "column 'Nord' is 'sex miljoner'; expected a number"
@@ -275,10 +275,10 @@ def test_hostile_files_are_refused_and_change_nothing(case, store, tmp_path, mon
     scratch = tmp_path / "scratch"  # where the readers may unpack: it must be left empty
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    before = digest(store.path)
+    before = snapshot(store)
     with pytest.raises(ImportFileError, match=message):
         plan_file(store, path, "unsafe_places")
-    assert digest(store.path) == before
+    assert snapshot(store) == before
     assert list(scratch.iterdir()) == []
     assert not list(tmp_path.parent.glob("**/evil*"))
 

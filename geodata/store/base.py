@@ -222,6 +222,14 @@ class Store(ABC):
         """Stored police events, for one municipality and a range of publication dates (Swedish time), or all."""
 
     @abstractmethod
+    def dump_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table a whole-store copy carries (see :func:`geodata.store.common.copy_tables`)."""
+
+    @abstractmethod
+    def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Load :meth:`dump_tables`' rows into this store, which must be empty; all in one transaction."""
+
+    @abstractmethod
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
         """Number of records per layer, for one pledge or all; with ``demo_only``, only generated demo records."""
 

@@ -31,15 +31,12 @@ from ..police_events import PoliceEvent
 from ..validate import LOCAL_TZ, validate_records
 from . import gpkg_format
 from .base import AuditEntry, LayerExtent, LayerQuery, Store
+from .common import json_safe as _json_safe, utc_text as _utc_text, wkt as _wkt
+from . import common
 from . import gpkg_schema
 from .gpkg_schema import META_TABLE, latest_version
 
 BUSY_TIMEOUT_S = 30
-
-
-def _utc_text(value: dt.datetime) -> str:
-    """GeoPackage DATETIME text: UTC with milliseconds and a Z."""
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _now() -> str:
@@ -159,6 +156,11 @@ class GeoPackageStore(Store):
             raise SchemaError(f"{path} has schema version {version}, newer than this Pledgemap "
                               f"(version {latest_version()}); upgrade Pledgemap to open it")
         return cls(path, conn)
+
+    @property
+    def location(self) -> Path:
+        """Where the store is: what :func:`geodata.store.open_store` opens it from again."""
+        return self.path
 
     def close(self) -> None:
         self._conn.close()
@@ -286,10 +288,8 @@ class GeoPackageStore(Store):
                 conn.executemany(f'INSERT INTO "{name}" (geom, {names}) VALUES ({marks})',
                                  (_insert_values(fields, row, blob, now) for blob, row in zip(blobs, batch.rows)))
                 self._touch(conn, name, _utc_text(now))
-                kinds = {f.name: f.kind for f in fields}
                 _audit_many(conn, now, actor, "create", name,
-                            ((row["id"], None, {**{k: _json_safe(v, kinds.get(k)) for k, v in row.items()},
-                                                "geometry": _wkt(geom)})
+                            ((row["id"], None, common.create_entry(specs[name], row, geom))
                              for row, geom in zip(batch.rows, batch.geometries)))
         return written
 
@@ -340,10 +340,7 @@ class GeoPackageStore(Store):
     def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
                       actor: str = "local") -> dict[str, Any]:
         spec = get_layer(layer)
-        locked = {"id", "version", "created_at", "updated_at"} & set(changes)
-        if locked:
-            raise ValidationError([Problem(f"{layer} record {record_id}", name, "is set by the store; "
-                                           "expected it to be left out of the changes") for name in sorted(locked)])
+        common.refuse_managed_changes(layer, record_id, changes)
         with _transaction(self._conn) as conn:
             current = self.read_layer(layer, LayerQuery(ids=(record_id,)))
             if current.empty:
@@ -351,17 +348,7 @@ class GeoPackageStore(Store):
             stored_version = int(current["version"].iloc[0])
             if stored_version != expected_version:
                 raise VersionConflictError(layer, record_id, expected_version, stored_version)
-            candidate = current.drop(columns=["version", "created_at", "updated_at"])
-            for name, value in changes.items():
-                if name == "geometry":
-                    value = gpd.GeoSeries([value], crs=changes.get("crs", STORAGE_CRS)).to_crs(STORAGE_CRS).iloc[0]
-                elif name == "crs":
-                    continue
-                if name not in candidate.columns:
-                    candidate[name] = None
-                candidate[name] = pd.Series([value], index=candidate.index, dtype=object)
-            batch = validate_records(spec, candidate, self._link_ids(spec))
-            row, geom = batch.rows[0], batch.geometries[0]
+            row, geom = common.changed_record(spec, current, changes, self._link_ids(spec))
             now = _now()
             assignments = ", ".join(f'"{f.name}" = ?' for f in spec.fields)
             cursor = conn.execute(
@@ -374,14 +361,8 @@ class GeoPackageStore(Store):
             if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a guard
                 raise VersionConflictError(layer, record_id, expected_version, None)
             self._touch(conn, layer, now)
-            kinds = {f.name: f.kind for f in (*SYSTEM_FIELDS, *spec.fields)}
-            stored = current.iloc[0].to_dict()
-            old = {name: _json_safe(stored.get(name), kinds.get(name)) for name in (*spec.field_names, "demo", "source_id")}
-            new = {name: _json_safe(row.get(name), kinds.get(name)) for name in old}
-            old["geometry"], new["geometry"] = _wkt(current.geometry.iloc[0]), _wkt(geom)
-            changed = [name for name in old if old[name] != new[name]]
-            _audit_many(conn, now, actor, "edit", layer, [(record_id, {k: old.get(k) for k in changed},
-                                                           {k: new.get(k) for k in changed})])
+            before, after = common.edit_entry(spec, current, row, geom)
+            _audit_many(conn, now, actor, "edit", layer, [(record_id, before, after)])
         return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
 
     def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
@@ -674,6 +655,40 @@ class GeoPackageStore(Store):
         frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True, format="ISO8601")
         return frame
 
+    # -- whole-store copies ------------------------------------------------
+
+    def dump_tables(self) -> dict[str, list[dict[str, Any]]]:
+        tables = {}
+        for table, columns in common.copy_tables().items():
+            if table == "settings":
+                rows = self._conn.execute(f"SELECT substr(key, 9), value FROM {META_TABLE} WHERE key LIKE 'setting.%' "
+                                          "ORDER BY key").fetchall()
+            else:
+                names = ", ".join(f'"{name}"' for name, _ in columns)
+                order = common.COPY_ORDER.get(table, "fid")
+                rows = self._conn.execute(f'SELECT {names} FROM "{table}" ORDER BY {order}').fetchall()
+            tables[table] = [{name: _from_file(kind, value) for (name, kind), value in zip(columns, row)}
+                             for row in rows]
+        return tables
+
+    def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        with _transaction(self._conn) as conn:
+            full = [t for t in common.DATA_TABLES if conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
+            if full:
+                raise StoreError(f"{self.path} already holds {', '.join(full)}; expected an empty store to copy into")
+            for table, columns in common.copy_tables().items():
+                rows = tables.get(table, [])
+                if table == "settings":
+                    conn.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)",
+                                     [(f"setting.{r['key']}", r["value"]) for r in rows])
+                    continue
+                names = ", ".join(f'"{name}"' for name, _ in columns)
+                conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})',
+                                 [tuple(_to_file(kind, r.get(name)) for name, kind in columns) for r in rows])
+            now = _now()
+            for layer in LAYERS:
+                self._touch(conn, layer, now)
+
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
         result = {}
         for name, spec in LAYERS.items():
@@ -682,27 +697,6 @@ class GeoPackageStore(Store):
                 where = f"{where} AND demo = 1" if where else "WHERE demo = 1"
             result[name] = self._conn.execute(f'SELECT count(*) FROM "{name}" {where}', params).fetchone()[0]
         return result
-
-
-def _json_safe(value: Any, kind: str | None = None) -> Any:
-    """A value as the audit log keeps it: dates and times as ISO text, numbers as numbers, missing as None."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if kind == "date" and isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.datetime):
-        return _utc_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _wkt(geom) -> str | None:
-    return None if geom is None else shapely.to_wkt(geom, rounding_precision=2)
 
 
 def _audit_many(conn: sqlite3.Connection, at, actor: str, action: str, layer: str | None, entries) -> None:
@@ -717,12 +711,40 @@ def _audit_many(conn: sqlite3.Connection, at, actor: str, action: str, layer: st
 
 
 def _account(row: tuple):
-    from ..accounts import Account
+    return common.account(dict(zip(GeoPackageStore.USER_COLUMNS, row)))
 
-    username, display_name, role, organisation, password_hash, created, updated, session_key = row
-    moment = (lambda text: dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None)
-    return Account(username, role, password_hash, display_name, organisation, moment(created), moment(updated),
-                   session_key)
+
+def _from_file(kind: str, value: Any) -> Any:
+    """A stored value as a whole-store copy carries it (see ``common.copy_tables``)."""
+    if value is None:
+        return None
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if kind == "bool":
+        return bool(value)
+    if kind == "json":
+        return json.loads(value)
+    if kind == "geom":
+        return shapely.to_wkb(gpkg_format.decode([value])[0], byte_order=1, flavor="iso")
+    return value
+
+
+def _to_file(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "date":
+        return value.isoformat()
+    if kind == "datetime":
+        return _utc_text(value)
+    if kind == "bool":
+        return int(value)
+    if kind == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if kind == "geom":
+        return gpkg_format.encode(np.array([shapely.from_wkb(value)], dtype=object), STORAGE_CRS)[0]
+    return value
 
 
 def _insert_values(fields, row: dict[str, Any], blob: bytes, now: dt.datetime) -> tuple:

@@ -1,0 +1,234 @@
+"""The PostGIS backend on a real server: copies without loss, several workers, failures half-way, lost connections.
+
+The store's own behaviour is tested on both backends by the parametrized
+``store`` fixture (test_store_gpkg.py, test_access.py, test_import.py, …);
+this file holds what only a database server shows.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+
+import psycopg
+import pytest
+
+from geodata.errors import StoreError, ValidationError, VersionConflictError
+from geodata.model import pledge_from_dict
+from geodata.store import GeoPackageStore, LayerQuery, open_store
+from geodata.store.common import copy_store
+
+from builders import frame, pledge_dict, raw_execute, snapshot, unsafe_place
+
+
+def test_a_whole_store_copies_into_the_database_and_back_without_loss(demo_copy, pg_url, tmp_path, capsys):
+    from dashboard.cli import main
+    from geodata.accounts import add_user
+
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "ada", "admin", "en lång lösenfras")
+        store.write_setting("presentation_pledge", "mark-2021")
+        [place] = store.write_batch("unsafe_places", frame(unsafe_place(pledge_id="mark-2021")))
+        store.delete_record("unsafe_places", place, 1)
+        original = store.dump_tables()
+    assert main(["copy", "--from", str(demo_copy), "--to", pg_url]) == 0
+    assert "400 unsafe_places" not in capsys.readouterr().out  # 401 with the deleted one
+    back = tmp_path / "back.gpkg"
+    assert main(["copy", "--from", pg_url, "--to", str(back)]) == 0
+    with open_store(pg_url) as database, GeoPackageStore.open(back) as returned:
+        assert database.dump_tables() == original
+        assert returned.dump_tables() == original
+        # The copy is a working store, not just rows: queries, the deleted record, sign-in, settings.
+        assert database.counts() == returned.counts()
+        assert database.read_layer("unsafe_places", LayerQuery(deleted=True))["id"].tolist() == [place]
+        assert database.get_user("ada").role == "admin"
+        assert database.read_setting("presentation_pledge") == "mark-2021"
+    # A copy goes only into an empty store.
+    assert main(["copy", "--from", str(demo_copy), "--to", pg_url]) == 1
+    assert "already holds" in capsys.readouterr().err
+
+
+def test_migrate_and_demo_on_a_new_database(pg_server, capsys):
+    from conftest import _databases
+    from dashboard.cli import main
+
+    name = f"fresh_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    assert main(["migrate", "--data", url]) == 0
+    assert "schema version 0 → 1" in capsys.readouterr().out
+    assert main(["migrate", "--data", url]) == 0
+    assert "already at schema version 1" in capsys.readouterr().out
+    assert main(["demo", "--data", url]) == 0
+    assert main(["info", "--data", url]) == 0
+    assert "2 pledges" in capsys.readouterr().out
+    from geodata.store.postgis import dispose
+
+    dispose(url)
+
+
+def test_an_unreachable_database_is_said_plainly(capsys):
+    from dashboard.cli import main
+
+    assert main(["info", "--data", "postgresql://nobody:secret@127.0.0.1:9/none"]) == 1
+    error = capsys.readouterr().err
+    assert "cannot reach the database postgresql://nobody:***@127.0.0.1:9/none" in error and "secret" not in error
+
+
+def _edit(url, record_id, status, barrier, results):
+    with open_store(url) as store:
+        barrier.wait(30)
+        try:
+            store.update_record("inventoried_sites", record_id, {"status": status}, expected_version=1)
+            results.put(("saved", status))
+        except VersionConflictError as exc:
+            results.put(("conflict", exc.current))
+
+
+def test_two_workers_editing_one_record_get_a_conflict_not_an_overwrite(store, pg_url):
+    from builders import site
+
+    with open_store(pg_url) as database:
+        database.save_pledge(pledge_from_dict(pledge_dict()))
+        [record_id] = database.write_batch("inventoried_sites", frame(site()))
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_edit, args=(pg_url, record_id, status, barrier, results))
+               for status in ("fixed", "verified")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    outcomes = sorted(results.get(timeout=5) for _ in workers)
+    assert [kind for kind, _ in outcomes] == ["conflict", "saved"]
+    saved = next(value for kind, value in outcomes if kind == "saved")
+    with open_store(pg_url) as database:
+        stored = database.read_layer("inventoried_sites", LayerQuery(ids=(record_id,))).iloc[0]
+        assert (stored["status"], stored["version"]) == (saved, 2)
+        assert [e.action for e in database.read_audit(record_id=record_id)] == ["create", "edit"]
+
+
+def test_an_import_failing_half_way_leaves_nothing(pg_url):
+    with open_store(pg_url) as store:
+        store.save_pledge(pledge_from_dict(pledge_dict()))
+        store.write_batch("unsafe_places", frame(unsafe_place()))
+        before = snapshot(store)
+        # A valid first layer and an invalid second: checked before anything is written.
+        with pytest.raises(ValidationError):
+            store.write_batches({"unsafe_places": frame(unsafe_place()),
+                                 "operations": frame({"geometry": unsafe_place()["geometry"]})})
+        assert snapshot(store) == before
+        # The database itself fails on the third row written (as a full disk would): rolled back.
+        raw_execute(store, "CREATE FUNCTION fail_third() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                           "IF (SELECT count(*) FROM unsafe_places) >= 3 THEN RAISE EXCEPTION 'disk full'; END IF; "
+                           "RETURN NEW; END $$")
+        raw_execute(store, "CREATE TRIGGER fail_third BEFORE INSERT ON unsafe_places FOR EACH ROW "
+                           "EXECUTE FUNCTION fail_third()")
+        with pytest.raises(Exception, match="disk full"):
+            store.write_batch("unsafe_places", frame(*[unsafe_place() for _ in range(5)]))
+        assert snapshot(store) == before
+        raw_execute(store, "DROP TRIGGER fail_third ON unsafe_places")
+        assert len(store.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place()))) == 2
+
+
+def test_a_connection_dropped_mid_request_is_a_clear_error_and_the_next_request_works(pg_url):
+    from sqlalchemy import text
+
+    with open_store(pg_url) as store:
+        store.save_pledge(pledge_from_dict(pledge_dict()))
+        with pytest.raises(StoreError, match="connection was lost.*nothing was saved"):
+            with store._write() as conn:
+                conn.execute(text("INSERT INTO settings VALUES ('half', 'way')"))
+                conn.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        assert store.read_setting("half") is None
+        # Every connection of the pool killed between two requests (a database restart): the next one reconnects.
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid != pg_backend_pid()")
+        assert store.count("unsafe_places") == 0
+        store.write_setting("after", "yes")
+        assert store.read_setting("after") == "yes"
+
+
+def _guess(url, barrier, results):
+    from geodata.accounts import SignInError, authenticate
+
+    with open_store(url) as store:
+        barrier.wait(30)
+        try:
+            authenticate(store, "pia", "fel fel fel fel", address="203.0.113.9")
+        except SignInError as exc:
+            results.put(exc.retry_after or 0)
+
+
+def test_parallel_guesses_from_several_workers_are_counted_one_after_the_other(pg_url):
+    from geodata import accounts
+
+    with open_store(pg_url) as store:
+        accounts.add_user(store, "pia", "police", "en lång lösenfras")
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(6), context.Queue()
+    workers = [context.Process(target=_guess, args=(pg_url, barrier, results)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    answers = [results.get(timeout=5) for _ in workers]
+    assert sum(1 for a in answers if a == 0) == accounts.FREE_FAILURES + 1  # the rest waited, unchecked
+    with open_store(pg_url) as store:
+        assert store.sign_in_failures("pia") == accounts.FREE_FAILURES + 1
+
+
+def test_two_app_workers_see_each_others_edits_at_once(demo_copy, pg_url, monkeypatch):
+    from dash_http import call_callback, make_client, texts
+    from geodata.settings import Settings
+
+    monkeypatch.setenv("PLEDGEMAP_SECRET", "s" * 40)  # workers of one database share the key that signs sessions
+    with GeoPackageStore.open(demo_copy) as source, open_store(pg_url) as target:
+        copy_store(source, target)
+        site = target.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021")).iloc[0]
+    first, second = (make_client(Settings(data=pg_url, tiles_url=None)) for _ in range(2))
+    def shown(client, search):
+        view = {"pledge": "mark-2021", "layer": "inventoried_sites", "q": search, "sort": None, "desc": False,
+                "page": 1, "record": None, "lang": "sv"}
+        answer = call_callback(client, "ly-table.children", {"ly-view.data": view, "ly-tiles-ok.data": False})
+        return " ".join(texts(answer["ly-table"]["children"]))
+
+    assert site["address"] in shown(second, site["address"])
+    with open_store(pg_url) as worker_one:  # the first worker saves an edit ...
+        worker_one.update_record("inventoried_sites", site["id"], {"address": "Ny gata 1, Kinna"}, int(site["version"]))
+    for client in (second, first):  # ... and both show it at once
+        assert "Ny gata 1, Kinna" in shown(client, "Ny gata")
+        assert site["address"] not in shown(client, site["address"])
+
+
+def test_gunicorn_workers_serve_one_database(demo_copy, pg_url, tmp_path):
+    from browser import free_port
+
+    with GeoPackageStore.open(demo_copy) as source, open_store(pg_url) as target:
+        copy_store(source, target)
+    port = free_port()
+    env = {**os.environ, "PLEDGEMAP_DATA": pg_url, "PLEDGEMAP_SECRET": "s" * 40, "PLEDGEMAP_TILES": "none"}
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    server = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:app"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
+    try:
+        import urllib.request
+
+        deadline, pages = time.time() + 60, []
+        while time.time() < deadline and len(pages) < 6:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=5) as answer:
+                    pages.append(answer.status)
+            except OSError:
+                time.sleep(0.5)
+        assert pages == [200] * 6
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert output.count("Booting worker") == 2, output
