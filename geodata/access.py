@@ -157,6 +157,9 @@ class GuardedStore(Store):
             counts[layer] = extent.demo if demo_only else extent.count
         return counts
 
+    def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):
+        return self._store.grid_counts(layer, readable_query(layer, query, viewer=self.viewer), cell_m, weight)
+
     def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
         # Only among the records the caller may read (and none if it may read none): an import must not
         # tell a housing company which of another company's sites exist.

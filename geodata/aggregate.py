@@ -77,3 +77,16 @@ def grid_counts(records: gpd.GeoDataFrame, cell_m: float, weight: str | None = N
     wgs84 = gpd.GeoSeries(shapely.points(centres), crs=STORAGE_CRS).to_crs(4326)
     return GridCounts(cell_m, centres[:, 0], centres[:, 1], wgs84.x.to_numpy(), wgs84.y.to_numpy(),
                       counts.astype(int))
+
+
+def grid_from_cells(cell_m: float, ix: np.ndarray, iy: np.ndarray, counts: np.ndarray) -> GridCounts:
+    """Counts per cell given by integer cell indices (``floor(x / cell_m)``, ``floor(y / cell_m)``), as a store's
+    aggregation returns them."""
+    ix, iy = np.asarray(ix, dtype=np.int64), np.asarray(iy, dtype=np.int64)
+    centres = (np.column_stack([ix, iy]).astype(float) + 0.5) * cell_m
+    if not len(ix):
+        empty = np.array([], dtype=float)
+        return GridCounts(cell_m, empty, empty, empty, empty, np.array([], dtype=int))
+    wgs84 = gpd.GeoSeries(shapely.points(centres), crs=STORAGE_CRS).to_crs(4326)
+    return GridCounts(cell_m, centres[:, 0], centres[:, 1], wgs84.x.to_numpy(), wgs84.y.to_numpy(),
+                      np.rint(np.asarray(counts, dtype=float)).astype(int))

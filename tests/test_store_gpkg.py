@@ -310,3 +310,26 @@ def test_extent_counts_and_bounds_without_reading(store):
     assert everything.first == records["starts_at"].min() and everything.last == records["ends_at"].max()
     public = store.extent("operations", LayerQuery.build({"visibility": ["public"]}))
     assert (public.count, public.demo, public.last.day) == (1, 1, 10)
+
+
+def test_grid_counts_in_the_store_match_counting_the_records(store):
+    import numpy as np
+
+    from geodata.aggregate import grid_counts
+
+    rng = np.random.default_rng(4)
+    places = [unsafe_place(geometry=Point(12.60 + dx, 57.45 + dy), report_count=int(n) if n else None,
+                           category="vandalism" if dx > 0.1 else "drug_use")
+              for dx, dy, n in zip(rng.uniform(0, 0.2, 300), rng.uniform(0, 0.1, 300), rng.integers(0, 4, 300))]
+    store.write_batch("unsafe_places", frame(*places))
+    query = LayerQuery(values=(("category", ("vandalism",)),))
+    for cell, weight in ((500.0, None), (2000.0, "report_count")):
+        counted = store.grid_counts("unsafe_places", query, cell, weight)
+        expected = grid_counts(store.read_layer("unsafe_places", query), cell, weight)
+        order = np.lexsort((counted.y, counted.x))
+        wanted = np.lexsort((expected.y, expected.x))
+        assert counted.x[order].tolist() == expected.x[wanted].tolist()
+        assert counted.count[order].tolist() == expected.count[wanted].tolist()
+        np.testing.assert_allclose(counted.lon[order], expected.lon[wanted])
+    with pytest.raises(ValueError, match="no field"):
+        store.grid_counts("unsafe_places", None, 500.0, "nonsense")

@@ -19,6 +19,7 @@ from ..model import Pledge
 from ..police_events import PoliceEvent
 
 if TYPE_CHECKING:
+    from ..aggregate import GridCounts
     from ..accounts import Account
 
 
@@ -114,6 +115,15 @@ class Store(ABC):
     @abstractmethod
     def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
         """Count, demo count, bounding box and time span of the records ``query`` matches, without reading them."""
+
+    @abstractmethod
+    def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float,
+                    weight: str | None = None) -> "GridCounts":
+        """Records of ``layer`` matching ``query`` counted per square cell of ``cell_m`` metres, in the database.
+
+        Each record counts in the cell of a point on it (``weight`` sums that
+        column instead, a missing value counting 1). Only non-empty cells.
+        """
 
     @abstractmethod
     def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:

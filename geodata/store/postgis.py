@@ -33,6 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from ..aggregate import grid_from_cells
 from ..boundaries import municipality
 from ..clock import LOCAL_TZ
 from ..errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
@@ -376,6 +377,21 @@ class PostGISStore(Store):
         kind = spec.field(spec.time_field).kind
         first, last = (_column(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
         return LayerExtent(int(count), int(demo), tuple(float(v) for v in bbox), first, last)
+
+    def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):
+        spec = get_layer(layer)
+        if weight is not None and weight not in spec.field_names:
+            raise ValueError(f"{layer} has no field {weight!r} to weigh counts with")
+        query = query or LayerQuery()
+        where, params = self._where(spec, LayerQuery(**{**query.__dict__, "limit": None, "offset": 0}))
+        value = f'coalesce("{weight}", 1)' if weight else "1"
+        with self._read() as conn:
+            rows = conn.execute(text(
+                f"SELECT floor(ST_X(c) / :cell)::bigint AS ix, floor(ST_Y(c) / :cell)::bigint AS iy, sum(w) FROM "
+                f'(SELECT ST_PointOnSurface(geom) AS c, {value} AS w FROM "{layer}" {where}) AS s GROUP BY ix, iy'),
+                {**params, "cell": float(cell_m)}).all()
+        ix, iy, counts = (list(c) for c in zip(*rows)) if rows else ([], [], [])
+        return grid_from_cells(cell_m, ix, iy, counts)
 
     def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
         spec = get_layer(layer)
