@@ -48,7 +48,7 @@ from geodata.layers import DISPLAY_CRS, STORAGE_CRS
 from geodata.model import Pledge
 from geodata.analysis.indicators import GoalTrend, goal_trends
 from geodata.progress import PromiseProgress, pledge_progress
-from geodata.access import readable_query
+from geodata.access import AccessError, readable_query
 from geodata.public import LOCAL_TIMEZONE, MIN_COUNT, PublicView, public_view
 from geodata.store.base import LayerQuery, Store
 
@@ -62,6 +62,7 @@ PROBE_ZOOM = 10
 
 # Count classes of the public hexagons, as multiples of the minimum count, and their fills (light to dark).
 PUBLIC_CLASSES = (1, 2, 4)
+MAX_MARKERS = 5_000  # above this many records in view, the map shows counts per hexagon
 PUBLIC_FILLS = ("#fdd0a2", "#f16913", "#a63603")
 AREA_OPERATIONS_COLOUR = "#0072B2"
 AREA_SITES_COLOUR = "#009E73"
@@ -124,8 +125,12 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
     folium.GeoJson(boundary, name=words.t("legend.boundary"), control=False, interactive=False,
                    style_function=lambda _: {"color": BOUNDARY_COLOUR, "weight": 3, "fill": True,
                                              "fillColor": "#ffffff", "fillOpacity": 0.55}).add_to(fmap)
-    if public:
-        view = public_view(store, query, min_count=min_count)
+    # A view of more records than a browser can take as markers is drawn as counts per hexagon, like the public
+    # map (every count shown: this is not the public variant), so the file stays small and opens fast.
+    in_view = 0 if public else _records_in_view(store, query, include_internal)
+    aggregated = in_view > MAX_MARKERS
+    if public or aggregated:
+        view = public_view(store, query, min_count=min_count if public or not _reads_reports(store) else 1)
         legend, demo = _public_layers(fmap, view, words), view.demo
     else:
         legend, demo = _record_layers(fmap, store, query, words, include_internal)
@@ -138,7 +143,10 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
     if tiles is not None:
         _TileProbe(tiles, tiles_attribution, ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)).add_to(fmap)
 
-    document.html.add_child(Element(_panel(pledge, progress, words, today, query, demo, trends)), name="panel", index=0)
+    note = words.t("panel.aggregated", count=f"{in_view:,}".replace(",", "\u00a0"), limit=MAX_MARKERS) \
+        if aggregated else None
+    document.html.add_child(Element(_panel(pledge, progress, words, today, query, demo, trends, note)), name="panel",
+                            index=0)
     document.html.add_child(Element(_legend(legend, words, demo)), name="legend")
     return document.render()
 
@@ -522,8 +530,30 @@ def _wgs84(geom: Any) -> Any:
 
 # --- panel and legend -------------------------------------------------------------------------------------
 
+def _reads_reports(store: Store) -> bool:
+    """Whether the caller may read unsafe-place records (else even a large view keeps the public minimum counts)."""
+    viewer = getattr(store, "viewer", None)
+    if viewer is None:
+        return True
+    try:
+        readable_query("unsafe_places", viewer=viewer)
+    except AccessError:
+        return False
+    return True
+
+
+def _records_in_view(store: Store, query: LayerQuery, include_internal: bool) -> int:
+    total = 0
+    for layer in ("unsafe_places", "inventoried_sites", "operations"):
+        try:
+            total += store.count(layer, readable_query(layer, query, include_internal))
+        except AccessError:
+            continue
+    return total
+
+
 def _panel(pledge: Pledge, progress: list[PromiseProgress], words: _Words, today: dt.date, query: LayerQuery,
-           demo: bool, trends: list[GoalTrend] = ()) -> str:
+           demo: bool, trends: list[GoalTrend] = (), note: str | None = None) -> str:
     t = words.t
     parts = ["<aside class=\"pm-panel\" id=\"pm-panel\">"]
     if demo:
@@ -564,7 +594,7 @@ def _panel(pledge: Pledge, progress: list[PromiseProgress], words: _Words, today
         for goal in pledge.goals:
             parts.append(f"<li>{_e(goal.text)}{_goal_trend(by_goal.get(goal.id), words)}</li>")
         parts.append("</ul>")
-    footer = []
+    footer = [note] if note else []
     if query.start or query.end:
         start = words.date(query.start) if query.start else words.date(pledge.period.start)
         end = words.date(query.end) if query.end else words.date(pledge.period.end)

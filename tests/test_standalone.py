@@ -287,3 +287,18 @@ def test_the_public_demo_map_opens_with_no_request_at_all(demo_file, tmp_path):
         page.screenshot(path=SCREENSHOTS / "standalone-public.png")
         page.get_by_label("Otrygga platser, antal rapporter per ruta").uncheck()
         assert drawn_paths(page) == expected - len(view.unsafe_places.cells)
+
+
+def test_a_view_of_more_records_than_a_browser_can_take_is_drawn_as_counts(demo_copy, monkeypatch):
+    from dashboard import standalone
+    from geodata.access import readable_query
+    from geodata.store import GeoPackageStore, LayerQuery
+
+    monkeypatch.setattr(standalone, "MAX_MARKERS", 100)
+    with GeoPackageStore.open(demo_copy) as store:
+        page = standalone.build_standalone_map(store, "mark-2021")
+        places = store.read_layer("unsafe_places")
+        shown = sum(store.count(layer, readable_query(layer, LayerQuery(pledge_id="mark-2021")))
+                    for layer in ("unsafe_places", "inventoried_sites", "operations"))  # internal operations left out
+    assert f"Kartan visar {shown} poster som antal per sexhörning (fler än 100" in page
+    assert not [d for d in places["description"].dropna() if d in page]  # counts, not records
