@@ -72,13 +72,15 @@ def areas_geojson(records: gpd.GeoDataFrame) -> dict:
 
 def layer_view(store: Store, layer: str, query: LayerQuery, zoom: float | None = None,
                view_bounds: tuple[float, float, float, float] | None = None,
-               max_points: int = DEFAULT_MAX_POINTS) -> LayerView:
+               max_points: int = DEFAULT_MAX_POINTS, latitude: float | None = None) -> LayerView:
     """The records of ``layer`` matching ``query`` as a map at ``zoom`` should show them.
 
     Up to ``max_points`` records are sent as points. Above that, and when the
     map's visible area ``view_bounds`` (WGS84 minlon, minlat, maxlon, maxlat)
     is known, only the records in view count: zoomed in far enough, they are
-    points again; otherwise they are counted per grid cell.
+    points again; otherwise they are counted per grid cell, in the store.
+    ``latitude`` (of the area shown) sets the cell size; without it the
+    records' extent is read to find it.
     """
     spec = get_layer(layer)
     total = store.count(spec.name, query)
@@ -93,10 +95,11 @@ def layer_view(store: Store, layer: str, query: LayerQuery, zoom: float | None =
                          in_view_only=in_view_only)
     # Counted in the store (an index scan and a GROUP BY), never read record by record: at a million
     # reports reading them would take seconds, counting them takes tens of milliseconds.
-    bbox = store.extent(spec.name, query).bbox
-    centre = Transformer.from_crs(STORAGE_CRS, DISPLAY_CRS, always_xy=True).transform(
-        (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-    cell = cell_size_for_zoom(zoom if zoom is not None else 9, centre[1])
+    if latitude is None:
+        bbox = store.extent(spec.name, query).bbox
+        latitude = Transformer.from_crs(STORAGE_CRS, DISPLAY_CRS, always_xy=True).transform(
+            (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)[1]
+    cell = cell_size_for_zoom(zoom if zoom is not None else 9, latitude)
     weight = "report_count" if "report_count" in spec.field_names else None
     return LayerView(layer, "grid", total, grid=store.grid_counts(spec.name, query, cell, weight),
                      in_view_only=in_view_only)

@@ -8,6 +8,8 @@ file is built by running every migration from version 0.
 from __future__ import annotations
 
 import sqlite3
+
+import shapely
 from dataclasses import dataclass
 from typing import Callable
 
@@ -221,6 +223,39 @@ def _v9(conn: sqlite3.Connection) -> None:
                  (STORAGE_CRS,))
 
 
+# What a map filters on, per layer: with the representative point (x, y) in the same index, a crowded map is
+# counted per grid cell from the index alone, without touching a row (a million reports: tens of milliseconds).
+VIEW_INDEX_COLUMNS = {
+    "unsafe_places": ("pledge_id", "deleted_at", "reported_on", "category", "source", "report_count", "demo"),
+    "inventoried_sites": ("promise_id", "deleted_at", "inspected_on", "status", "site_type", "owner", "demo"),
+    "operations": ("promise_id", "deleted_at", "starts_at", "ends_at", "kind", "visibility", "demo"),
+}
+
+
+def fill_points(conn: sqlite3.Connection, layer: str, where: str = "x IS NULL") -> None:
+    """Set each record's representative point (x, y): the point itself, or a point surely inside an area."""
+    from . import gpkg_format
+
+    rows = conn.execute(f'SELECT fid, geom FROM "{layer}" WHERE {where}').fetchall()
+    for start in range(0, len(rows), 50_000):
+        chunk = rows[start:start + 50_000]
+        shapes = gpkg_format.decode([blob for _, blob in chunk])
+        xy = shapely.get_coordinates(shapely.point_on_surface(shapes))
+        conn.executemany(f'UPDATE "{layer}" SET x = ?, y = ? WHERE fid = ?',
+                         [(float(x), float(y), fid) for (fid, _), (x, y) in zip(chunk, xy)])
+
+
+def _v10(conn: sqlite3.Connection) -> None:
+    # Fast maps at national scale: every record's representative point as plain columns, and one covering index
+    # per layer over what the map filters on and that point.
+    for layer, columns in VIEW_INDEX_COLUMNS.items():
+        conn.execute(f'ALTER TABLE "{layer}" ADD COLUMN x REAL')
+        conn.execute(f'ALTER TABLE "{layer}" ADD COLUMN y REAL')
+        fill_points(conn, layer)
+        names = ", ".join(f'"{c}"' for c in (*columns, "x", "y"))
+        conn.execute(f'CREATE INDEX "{layer}_view" ON "{layer}" ({names})')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -231,6 +266,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "soft delete of records", _v7),
     Migration(8, "session keys per account; failed sign-ins per name and client address", _v8),
     Migration(9, "safety-survey results per area, year and indicator", _v9),
+    Migration(10, "each record's representative point, and a covering index for maps", _v10),
 ]
 
 
