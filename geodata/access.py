@@ -150,11 +150,9 @@ class GuardedStore(Store):
         counts = {}
         for layer in LAYERS:
             try:
-                extent = self.extent(layer, LayerQuery(pledge_id=pledge_id))
+                counts[layer] = self.count(layer, LayerQuery(pledge_id=pledge_id, demo=True if demo_only else None))
             except AccessError:
                 counts[layer] = 0
-                continue
-            counts[layer] = extent.demo if demo_only else extent.count
         return counts
 
     def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):

@@ -46,6 +46,11 @@ def test_a_whole_store_copies_into_the_database_and_back_without_loss(demo_copy,
         assert database.read_layer("unsafe_places", LayerQuery(deleted=True))["id"].tolist() == [place]
         assert database.get_user("ada").role == "admin"
         assert database.read_setting("presentation_pledge") == "mark-2021"
+        # The file rebuilt from the database counts its maps as the database does (each record's point set again).
+        query = LayerQuery(pledge_id="mark-2021")
+        assert returned.grid_counts("unsafe_places", query, 1000.0).count.sum() == \
+            database.grid_counts("unsafe_places", query, 1000.0).count.sum() == \
+            database.count("unsafe_places", query)
     # A copy goes only into an empty store.
     assert main(["copy", "--from", str(demo_copy), "--to", pg_url]) == 1
     assert "already holds" in capsys.readouterr().err

@@ -45,6 +45,7 @@ class LayerQuery:
     ids: tuple[str, ...] | None = None
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()
     deleted: bool = False  # True: only the soft-deleted records (for an admin to restore); False: none of them
+    demo: bool | None = None  # True: only generated demo records; False: only real ones; None: both
     limit: int | None = None
     offset: int = 0
 

@@ -439,6 +439,9 @@ class GeoPackageStore(Store):
         if query.ids is not None:
             clauses.append(f"id IN ({','.join('?' * len(query.ids))})")
             params.extend(query.ids)
+        if query.demo is not None:
+            clauses.append("demo = ?")
+            params.append(1 if query.demo else 0)
         for name, allowed in query.values:
             if name not in spec.field_names or spec.field(name).kind not in ("choice", "text"):
                 raise ValueError(f"{spec.name} has no text field {name!r} to filter on")
@@ -714,11 +717,8 @@ class GeoPackageStore(Store):
 
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
         result = {}
-        for name, spec in LAYERS.items():
-            where, params = self._where(spec, LayerQuery(pledge_id=pledge_id))
-            if demo_only:
-                where = f"{where} AND demo = 1" if where else "WHERE demo = 1"
-            result[name] = self._conn.execute(f'SELECT count(*) FROM "{name}" {where}', params).fetchone()[0]
+        for name in LAYERS:
+            result[name] = self.count(name, LayerQuery(pledge_id=pledge_id, demo=True if demo_only else None))
         return result
 
 

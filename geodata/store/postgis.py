@@ -320,6 +320,9 @@ class PostGISStore(Store):
         if query.ids is not None:
             clauses.append("id = ANY(:ids)")
             params["ids"] = list(query.ids)
+        if query.demo is not None:
+            clauses.append("demo = :demo")
+            params["demo"] = bool(query.demo)
         for i, (name, allowed) in enumerate(query.values):
             if name not in spec.field_names or spec.field(name).kind not in ("choice", "text"):
                 raise ValueError(f"{spec.name} has no text field {name!r} to filter on")
@@ -352,14 +355,8 @@ class PostGISStore(Store):
             return int(conn.execute(text(f'SELECT count(*) FROM "{layer}" {where}'), params).scalar())
 
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
-        result = {}
-        with self._read() as conn:
-            for name, spec in LAYERS.items():
-                where, params = self._where(spec, LayerQuery(pledge_id=pledge_id))
-                if demo_only:
-                    where += " AND demo"
-                result[name] = int(conn.execute(text(f'SELECT count(*) FROM "{name}" {where}'), params).scalar())
-        return result
+        return {name: self.count(name, LayerQuery(pledge_id=pledge_id, demo=True if demo_only else None))
+                for name in LAYERS}
 
     def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
         spec = get_layer(layer)
