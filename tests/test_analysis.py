@@ -217,7 +217,11 @@ def test_a_recent_date_shortens_both_periods_equally_and_bad_input_is_refused():
     records = reports_at([(IN_TARGET, "2024-03-01", 3)])
     result = evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA,
                                    today=dt.date(2024, 4, 30))
-    assert (result.after[1] - result.after[0]).days == (result.before[1] - result.before[0]).days == 29
+    # 29 whole days have passed (today is not over): both periods are 29 days, the after period ends yesterday.
+    assert (result.after[1] - result.after[0]).days == (result.before[1] - result.before[0]).days == 28
+    assert result.after[1] == dt.date(2024, 4, 29)
+    with pytest.raises(ValueError, match="only 3 whole days"):
+        evaluate_intervention(records, TARGET, dt.date(2024, 4, 27), study_area=AREA, today=dt.date(2024, 4, 30))
     with pytest.raises(ValueError, match="after today"):
         evaluate_intervention(records, TARGET, dt.date(2024, 5, 1), study_area=AREA, today=dt.date(2024, 4, 30))
     with pytest.raises(ValueError, match="must be an area"):

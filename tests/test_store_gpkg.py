@@ -333,3 +333,25 @@ def test_grid_counts_in_the_store_match_counting_the_records(store):
         np.testing.assert_allclose(counted.lon[order], expected.lon[wanted])
     with pytest.raises(ValueError, match="no field"):
         store.grid_counts("unsafe_places", None, 500.0, "nonsense")
+
+
+def test_records_added_or_moved_by_another_program_are_counted_where_they_are(gpkg_store):
+    import numpy as np
+
+    from geodata.store import gpkg_format
+
+    store = gpkg_store
+    ids = store.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place()))
+    moved = Point(362500, 6382500)
+    blob = gpkg_format.encode(np.array([moved], dtype=object), 3006)[0]
+    # As QGIS would (with GeoPackage's SQL functions, as GDAL registers them): the geometry changes, the store's
+    # own point columns are not touched.
+    with sqlite3.connect(store.path) as conn:
+        gpkg_format.register_functions(conn)
+        conn.execute('UPDATE unsafe_places SET geom = ? WHERE id = ?', (blob, ids[0]))
+        conn.execute('INSERT INTO unsafe_places (geom, id, version, created_at, updated_at, demo, reported_on, source, '
+                     "category, pledge_id) SELECT geom, 'from-qgis', 1, created_at, updated_at, 0, reported_on, source, "
+                     'category, pledge_id FROM unsafe_places WHERE id = ?', (ids[1],))
+    grid = store.grid_counts("unsafe_places", LayerQuery(), 1000.0)
+    assert int(grid.count.sum()) == 3
+    assert (362500.0 in grid.x) and int(grid.count[list(grid.x).index(362500.0)]) == 1

@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .. import clock
 from ..boundaries import municipality
 from ..errors import NotFoundError, Problem, ValidationError
 from ..layers import STORAGE_CRS
@@ -96,7 +97,7 @@ def _polygon_id(shape) -> str:
 def check_survey_table(table: SourceTable, municipality_code: str | None = None,
                        this_year: int | None = None) -> tuple[gpd.GeoDataFrame, dict[str, str], list[Problem]]:
     """The table's rows as survey results, the columns used, and every problem (row, field, what was expected)."""
-    this_year = this_year or dt.date.today().year
+    this_year = this_year or clock.today().year
     columns = survey_columns(table)
     problems: list[Problem] = []
     for needed in ("year", "indicator", "value"):

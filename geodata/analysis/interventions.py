@@ -169,7 +169,9 @@ def evaluate_intervention(records: gpd.GeoDataFrame, target: BaseGeometry, date:
     today = today or clock.today()
     if date > today:
         raise ValueError(f"the intervention date {date} is after today ({today}); there is nothing after it to count")
-    passed = (today - date).days + 1
+    passed = (today - date).days  # whole days from the date up to yesterday: today is not over yet
+    if passed < 7:
+        raise ValueError(f"only {passed} whole days have passed since {date}; expected at least 7 after it to count")
     if passed < days:
         findings.append(Finding("shortened", f"only {passed} days have passed since {date}; both periods are "
                                              f"{passed} days instead of {days}", "note",

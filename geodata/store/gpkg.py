@@ -335,8 +335,19 @@ class GeoPackageStore(Store):
         rows = self._conn.execute(
             f'SELECT CAST(x / ? AS INTEGER) * {CELL_KEY} + CAST(y / ? AS INTEGER) AS cell, sum({value}) '
             f'FROM "{layer}" {where} GROUP BY cell', [cell_m, cell_m, *params]).fetchall()
-        keys = np.array([r[0] for r in rows], dtype=np.int64)
-        return grid_from_cells(cell_m, keys // CELL_KEY, keys % CELL_KEY, [r[1] for r in rows])
+        counted = {key: total for key, total in rows if key is not None}
+        if len(counted) < len(rows):
+            # Records added or moved by another program have no current point (a trigger cleared it): their
+            # geometries are read and placed here.
+            stale = self._conn.execute(f'SELECT geom, {value} FROM "{layer}" {where} AND (x IS NULL OR y IS NULL)',
+                                       params).fetchall()
+            points = shapely.point_on_surface(gpkg_format.decode([blob for blob, _ in stale]))
+            for x, y, (_, weight) in zip(shapely.get_x(points), shapely.get_y(points), stale):
+                if x == x:  # not an empty geometry
+                    key = int(x // cell_m) * CELL_KEY + int(y // cell_m)
+                    counted[key] = counted.get(key, 0) + weight
+        keys = np.array(list(counted), dtype=np.int64)
+        return grid_from_cells(cell_m, keys // CELL_KEY, keys % CELL_KEY, list(counted.values()))
 
     def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
         spec = get_layer(layer)
@@ -699,6 +710,8 @@ class GeoPackageStore(Store):
     def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         with _transaction(self._conn) as conn:
             full = [t for t in common.DATA_TABLES if conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
+            if conn.execute(f"SELECT 1 FROM {META_TABLE} WHERE key LIKE 'setting.%' LIMIT 1").fetchone():
+                full.append("settings")
             if full:
                 raise StoreError(f"{self.path} already holds {', '.join(full)}; expected an empty store to copy into")
             for table, columns in common.copy_tables().items():

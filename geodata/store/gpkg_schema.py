@@ -236,13 +236,22 @@ def fill_points(conn: sqlite3.Connection, layer: str, where: str = "x IS NULL") 
     """Set each record's representative point (x, y): the point itself, or a point surely inside an area."""
     from . import gpkg_format
 
-    rows = conn.execute(f'SELECT fid, geom FROM "{layer}" WHERE {where}').fetchall()
-    for start in range(0, len(rows), 50_000):
-        chunk = rows[start:start + 50_000]
-        shapes = gpkg_format.decode([blob for _, blob in chunk])
-        xy = shapely.get_coordinates(shapely.point_on_surface(shapes))
+    cursor = conn.execute(f'SELECT fid, geom FROM "{layer}" WHERE {where}')
+    while chunk := cursor.fetchmany(50_000):
+        points = shapely.point_on_surface(gpkg_format.decode([blob for _, blob in chunk]))
+        xs, ys = shapely.get_x(points), shapely.get_y(points)  # an empty geometry stays NaN, in its own row
         conn.executemany(f'UPDATE "{layer}" SET x = ?, y = ? WHERE fid = ?',
-                         [(float(x), float(y), fid) for (fid, _), (x, y) in zip(chunk, xy)])
+                         [(None if x != x else float(x), None if y != y else float(y), fid)
+                          for (fid, _), x, y in zip(chunk, xs, ys)])
+
+
+def _stale_point_triggers(conn: sqlite3.Connection, layer: str) -> None:
+    # A record added by another program (QGIS, GDAL) has no point (x is NULL); one moved there gets its point
+    # cleared by this trigger, plain SQL that any SQLite runs. The store works such points out when it counts
+    # (see GeoPackageStore.grid_counts).
+    conn.execute(f'CREATE TRIGGER "{layer}_point_moved" AFTER UPDATE OF geom ON "{layer}" '
+                 f'WHEN NEW.x IS OLD.x AND NEW.y IS OLD.y AND NEW.geom IS NOT OLD.geom '
+                 f'BEGIN UPDATE "{layer}" SET x = NULL, y = NULL WHERE fid = NEW.fid; END')
 
 
 def _v10(conn: sqlite3.Connection) -> None:
@@ -254,6 +263,7 @@ def _v10(conn: sqlite3.Connection) -> None:
         fill_points(conn, layer)
         names = ", ".join(f'"{c}"' for c in (*columns, "x", "y"))
         conn.execute(f'CREATE INDEX "{layer}_view" ON "{layer}" ({names})')
+        _stale_point_triggers(conn, layer)
 
 
 MIGRATIONS: list[Migration] = [

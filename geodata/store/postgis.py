@@ -290,6 +290,12 @@ class PostGISStore(Store):
 
     # -- layers ------------------------------------------------------------
 
+    @staticmethod
+    def _links_held(conn: Connection) -> None:
+        # Writers of records share this lock and a pledge's save takes it alone, so no record can link to a
+        # promise that a save is removing at the same moment (the GeoPackage store has one writer at a time).
+        conn.execute(text("SELECT pg_advisory_xact_lock_shared(hashtext('pledgemap.pledges'))"))
+
     def _link_ids(self, conn: Connection, layer: Layer) -> list[str]:
         table = "pledges" if layer.link_field == "pledge_id" else "promises"
         return list(conn.execute(text(f"SELECT id FROM {table}")).scalars())
@@ -331,6 +337,10 @@ class PostGISStore(Store):
         return "WHERE " + " AND ".join(clauses), params
 
     def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
+        with self._read() as conn:
+            return self._read_layer(conn, layer, query)
+
+    def _read_layer(self, conn: Connection, layer: str, query: LayerQuery | None) -> gpd.GeoDataFrame:
         spec = get_layer(layer)
         query = query or LayerQuery()
         where, params = self._where(spec, query)
@@ -340,9 +350,8 @@ class PostGISStore(Store):
         if query.limit is not None or query.offset:
             page = "LIMIT :limit OFFSET :offset"
             params.update(limit=query.limit, offset=query.offset)
-        with self._read() as conn:
-            rows = conn.execute(text(f'SELECT ST_AsBinary(geom), {names} FROM "{layer}" {where} ORDER BY fid {page}'),
-                                params).all()
+        rows = conn.execute(text(f'SELECT ST_AsBinary(geom), {names} FROM "{layer}" {where} ORDER BY fid {page}'),
+                            params).all()
         columns = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
         data = {f.name: _column(f.kind, list(columns[i + 1])) for i, f in enumerate(fields)}
         geometry = shapely.from_wkb(np.array([bytes(b) for b in columns[0]], dtype=object))
@@ -407,6 +416,7 @@ class PostGISStore(Store):
         written: dict[str, list[str]] = {}
         try:
             with self._write() as conn:
+                self._links_held(conn)
                 checked = {name: validate_records(spec, batches[name], self._link_ids(conn, spec))
                            for name, spec in specs.items()}
                 problems = []
@@ -451,7 +461,8 @@ class PostGISStore(Store):
                 raise NotFoundError(f"no {layer} record has id {record_id!r}")
             if stored != expected_version:
                 raise VersionConflictError(layer, record_id, expected_version, stored)
-            current = self.read_layer(layer, LayerQuery(ids=(record_id,)))
+            self._links_held(conn)
+            current = self._read_layer(conn, layer, LayerQuery(ids=(record_id,)))
             row, geom = common.changed_record(spec, current, changes, self._link_ids(conn, spec))
             now = _now()
             assignments = ", ".join(f'"{f.name}" = :{f.name}' for f in spec.fields)
@@ -674,7 +685,8 @@ class PostGISStore(Store):
 
     def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         with self._write() as conn:
-            full = [t for t in common.DATA_TABLES if conn.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first()]
+            full = [t for t in (*common.DATA_TABLES, "settings")
+                    if conn.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first()]
             if full:
                 raise StoreError(f"{_safe_url(self.url)} already holds {', '.join(full)}; expected an empty store "
                                  "to copy into")
