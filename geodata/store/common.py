@@ -154,3 +154,44 @@ def copy_store(source, target) -> dict[str, int]:
 # The tables a store must not hold rows in to take a copy.
 DATA_TABLES = ("pledges", "promises", "unsafe_places", "inventoried_sites", "operations", "police_events", "users",
                "audit_log", "survey_results")
+
+
+# -- what a save must not break -------------------------------------------------------------------------------
+
+def orphaned_promise(pledge_id: str, promise_id: str, layer: str) -> Problem:
+    return Problem(f"pledge {pledge_id}", "promises", f"promise {promise_id!r} would be removed, but {layer} records "
+                                                      "link to it; expected the promise to stay or its records to be "
+                                                      "relinked first")
+
+
+def promise_of_another_pledge(pledge_id: str, promise_id: str, owner: str) -> Problem:
+    return Problem(f"pledge {pledge_id}", "promises", f"promise id {promise_id!r} already belongs to pledge {owner!r}; "
+                                                      "expected ids unique across pledges")
+
+
+def survey_conflict(row: dict[str, Any], stored: float) -> Problem:
+    return Problem(f"survey result {row['indicator']} {row['year']} for area {row['area_id']}", "value",
+                   f"is {row['value']}, but {stored} is stored; expected the same value, or an import that replaces "
+                   "stored results")
+
+
+def pledge_document(pledge) -> dict[str, Any]:
+    """A pledge as stored: checked for a known kommun code, the promises apart (they have rows of their own)."""
+    from ..boundaries import municipality
+    from ..errors import NotFoundError
+
+    try:
+        municipality(pledge.municipality.code)
+    except NotFoundError as exc:
+        raise ValidationError(Problem(f"pledge {pledge.id}", "municipality.code", str(exc))) from None
+    document = pledge.to_dict()
+    document.pop("promises")
+    return document
+
+
+def promise_from_row(row) -> dict[str, Any]:
+    """A stored promise row (id, text, kind, parties, target, unit, start, end, evidence layer and kinds) as the
+    pledge document has it."""
+    return {"id": row[0], "text": row[1], "kind": row[2], "parties": row[3], "target": row[4], "target_unit": row[5],
+            "period": {"start": row[6], "end": row[7]} if row[6] else None,
+            "evidence": {"layer": row[8], "kinds": row[9]}}

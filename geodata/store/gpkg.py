@@ -24,7 +24,6 @@ import pandas as pd
 import shapely
 
 from ..aggregate import grid_from_cells
-from ..boundaries import municipality
 from ..errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
 from ..layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from ..model import Pledge, pledge_from_dict
@@ -181,26 +180,15 @@ class GeoPackageStore(Store):
         if row is None:
             raise NotFoundError(f"no pledge has id {pledge_id!r}")
         document = json.loads(row[0])
-        document["promises"] = [
-            {
-                "id": r[0], "text": r[1], "kind": r[2], "parties": json.loads(r[3]), "target": r[4],
-                "target_unit": r[5],
-                "period": {"start": r[6], "end": r[7]} if r[6] else None,
-                "evidence": {"layer": r[8], "kinds": json.loads(r[9])},
-            }
-            for r in self._conn.execute(
-                "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
-                "evidence_kinds FROM promises WHERE pledge_id = ? ORDER BY position", (pledge_id,))
-        ]
+        rows = self._conn.execute(
+            "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
+            "evidence_kinds FROM promises WHERE pledge_id = ? ORDER BY position", (pledge_id,)).fetchall()
+        document["promises"] = [common.promise_from_row((*r[:3], json.loads(r[3]), *r[4:9], json.loads(r[9])))
+                                for r in rows]
         return pledge_from_dict(document)
 
     def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
-        try:
-            municipality(pledge.municipality.code)
-        except NotFoundError as exc:
-            raise ValidationError(Problem(f"pledge {pledge.id}", "municipality.code", str(exc))) from None
-        document = pledge.to_dict()
-        document.pop("promises")
+        document = common.pledge_document(pledge)
         now = _now()
         with _transaction(self._conn) as conn:
             self._check_promise_ids(conn, pledge)
@@ -244,16 +232,12 @@ class GeoPackageStore(Store):
                 continue
             for layer in ("inventoried_sites", "operations"):
                 if conn.execute(f'SELECT 1 FROM "{layer}" WHERE promise_id = ? LIMIT 1', (promise_id,)).fetchone():
-                    problems.append(Problem(f"pledge {pledge.id}", "promises",
-                                            f"promise {promise_id!r} would be removed, but {layer} records link to "
-                                            "it; expected the promise to stay or its records to be relinked first"))
+                    problems.append(common.orphaned_promise(pledge.id, promise_id, layer))
         for promise_id in sorted(kept):
             row = conn.execute("SELECT pledge_id FROM promises WHERE id = ? AND pledge_id != ?",
                                (promise_id, pledge.id)).fetchone()
             if row:
-                problems.append(Problem(f"pledge {pledge.id}", "promises",
-                                        f"promise id {promise_id!r} already belongs to pledge {row[0]!r}; "
-                                        "expected ids unique across pledges"))
+                problems.append(common.promise_of_another_pledge(pledge.id, promise_id, row[0]))
         if problems:
             raise ValidationError(problems)
 
@@ -616,9 +600,8 @@ class GeoPackageStore(Store):
                 stored = conn.execute("SELECT value FROM survey_results WHERE municipality_code = ? AND area_id = ? "
                                       "AND year = ? AND indicator = ?", (code, area, int(year), indicator)).fetchone()
                 if stored is not None and stored[0] != value and not replace:
-                    problems.append(Problem(f"survey result {indicator} {year} for area {area}", "value",
-                                            f"is {value}, but {stored[0]} is stored; expected the same value, or "
-                                            "an import that replaces stored results"))
+                    problems.append(common.survey_conflict({"indicator": indicator, "year": year, "area_id": area,
+                                                            "value": value}, stored[0]))
                     continue
                 if stored is not None:
                     if stored[0] != value:

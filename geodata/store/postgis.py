@@ -34,7 +34,6 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from ..aggregate import grid_from_cells
-from ..boundaries import municipality
 from ..clock import LOCAL_TZ
 from ..errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
 from ..layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
@@ -214,20 +213,11 @@ class PostGISStore(Store):
                 "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
                 "evidence_kinds FROM promises WHERE pledge_id = :id ORDER BY position"), {"id": pledge_id}).all()
         document = dict(document)
-        document["promises"] = [
-            {"id": r[0], "text": r[1], "kind": r[2], "parties": r[3], "target": r[4], "target_unit": r[5],
-             "period": {"start": r[6], "end": r[7]} if r[6] else None,
-             "evidence": {"layer": r[8], "kinds": r[9]}}
-            for r in rows]
+        document["promises"] = [common.promise_from_row(r) for r in rows]
         return pledge_from_dict(document)
 
     def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
-        try:
-            municipality(pledge.municipality.code)
-        except NotFoundError as exc:
-            raise ValidationError(Problem(f"pledge {pledge.id}", "municipality.code", str(exc))) from None
-        document = pledge.to_dict()
-        document.pop("promises")
+        document = common.pledge_document(pledge)
         now = _now()
         with self._write() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgemap.pledges'))"))
@@ -275,16 +265,12 @@ class PostGISStore(Store):
             for layer in ("inventoried_sites", "operations"):
                 if conn.execute(text(f'SELECT 1 FROM "{layer}" WHERE promise_id = :p LIMIT 1'),
                                 {"p": promise_id}).first():
-                    problems.append(Problem(f"pledge {pledge.id}", "promises",
-                                            f"promise {promise_id!r} would be removed, but {layer} records link to "
-                                            "it; expected the promise to stay or its records to be relinked first"))
+                    problems.append(common.orphaned_promise(pledge.id, promise_id, layer))
         for promise_id in sorted(kept):
             owner = conn.execute(text("SELECT pledge_id FROM promises WHERE id = :p AND pledge_id != :id"),
                                  {"p": promise_id, "id": pledge.id}).scalar()
             if owner:
-                problems.append(Problem(f"pledge {pledge.id}", "promises",
-                                        f"promise id {promise_id!r} already belongs to pledge {owner!r}; "
-                                        "expected ids unique across pledges"))
+                problems.append(common.promise_of_another_pledge(pledge.id, promise_id, owner))
         if problems:
             raise ValidationError(problems)
 
@@ -609,9 +595,7 @@ class PostGISStore(Store):
                                            ":municipality_code AND area_id = :area_id AND year = :year AND "
                                            "indicator = :indicator FOR UPDATE"), key).scalar()
                 if stored is not None and stored != row["value"] and not replace:
-                    problems.append(Problem(f"survey result {row['indicator']} {row['year']} for area {row['area_id']}",
-                                            "value", f"is {row['value']}, but {stored} is stored; expected the same "
-                                                     "value, or an import that replaces stored results"))
+                    problems.append(common.survey_conflict(row, stored))
                     continue
                 if stored is not None:
                     if stored != row["value"]:
