@@ -134,7 +134,8 @@ def test_language_switch_changes_the_labels_and_keeps_the_view(server):
     assert console.errors == []
 
 
-@pytest.mark.parametrize("path", ["/", "/?lang=en&pledge=molndal-2018", "/pledge", "/layers?layer=operations", "/sites"])
+@pytest.mark.parametrize("path", ["/", "/?lang=en&pledge=molndal-2018", "/pledge", "/layers?layer=operations", "/sites",
+                                  "/analysis"])
 def test_pages_have_no_serious_accessibility_violations(server, path):
     with browser_page() as (page, console):
         page.goto(server.rstrip("/") + path)

@@ -78,8 +78,9 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     if chosen is None:
         return html.Div([header(lang, "/analysis"), html.Main(html.P(t("overview.none")), id="main")],
                         className="pm-page")
-    number = (lambda i, value, options: dcc.Dropdown(id=i, value=value, clearable=False, searchable=False,
-                                                     options=options, className="pm-dropdown"))
+    # Native radio buttons: a keyboard and a screen reader handle them as they are (Dash's dropdown is not clean).
+    number = (lambda i, value, options: dcc.RadioItems(id=i, value=value, options=options,
+                                                       className="pm-radios pm-inline"))
     hotspot_controls = html.Form(className="pm-table-controls", **{"aria-label": t("analysis.settings")}, children=[
         pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
         html.Fieldset([html.Legend(t("filters.time")), html.Div(className="pm-dates", children=[
@@ -93,13 +94,14 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                            {"label": t("analysis.mode_gi"), "value": "gi"},
                            {"label": t("analysis.mode_density"), "value": "density"},
                            {"label": t("analysis.mode_counts"), "value": "counts"}])]),
-        html.Label([t("analysis.cell"), number(ID.cell, "auto", [{"label": t("analysis.cell_auto"), "value": "auto"}]
-                                               + [{"label": f"{s:.0f} m", "value": s} for s in (250, 500, 1000)])]),
-        html.Label([t("analysis.rings"), number(ID.rings, 1, [{"label": t("analysis.rings_n", rings=r,
-                                                                            cells=gistar.Neighbourhood(r).cells),
-                                                               "value": r} for r in (1, 2, 3)])]),
-        html.Label([t("analysis.permutations"), number(ID.permutations, 999, [{"label": str(n), "value": n}
-                                                                             for n in (999, 9999)])]),
+        html.Fieldset([html.Legend(t("analysis.cell")),
+                       number(ID.cell, "auto", [{"label": t("analysis.cell_auto"), "value": "auto"}]
+                              + [{"label": f"{size:.0f} m", "value": size} for size in (250, 500, 1000)])]),
+        html.Fieldset([html.Legend(t("analysis.rings")),
+                       number(ID.rings, 1, [{"label": t("analysis.rings_n", rings=r, cells=gistar.Neighbourhood(r).cells),
+                                             "value": r} for r in (1, 2, 3)])]),
+        html.Fieldset([html.Legend(t("analysis.permutations")),
+                       number(ID.permutations, 999, [{"label": str(n), "value": n} for n in (999, 9999)])]),
         dcc.Checklist(id=ID.fdr, value=["fdr"], className="pm-checks",
                       options=[{"label": t("analysis.fdr"), "value": "fdr"}]),
     ])
@@ -124,8 +126,10 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                                    {"label": t("effect.by_operation"), "value": "operation"},
                                    {"label": t("effect.by_promise"), "value": "promise"},
                                    {"label": t("effect.by_area"), "value": "area"}])]),
-                html.Label([t("effect.operation"), dcc.Dropdown(id=ID.operation, className="pm-dropdown")]),
-                html.Label([t("effect.promise"), dcc.Dropdown(id=ID.promise, className="pm-dropdown")]),
+                html.Fieldset([html.Legend(t("effect.operation")),
+                               dcc.RadioItems(id=ID.operation, options=[], className="pm-radios pm-scroll")]),
+                html.Fieldset([html.Legend(t("effect.promise")),
+                               dcc.RadioItems(id=ID.promise, options=[], className="pm-radios")]),
                 html.Div(className="pm-dates", children=[html.Label([t("effect.date"),
                                                                      dcc.Input(id=ID.date, type="date")])]),
                 html.Label([t("effect.days"), dcc.Input(id=ID.days, type="number", min=7, max=730, step=1,
