@@ -193,6 +193,8 @@ def _is_open(path: str) -> bool:
 
 def _guard():
     request = flask.request
+    if request.path.startswith("/assets/") and request.method == "GET":
+        return None  # the dashboard's own scripts and styles: no store to open for them
     try:
         store = open_store(_settings().data)
     except PledgemapError:
