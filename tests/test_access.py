@@ -317,7 +317,6 @@ def test_only_an_admin_reads_or_changes_accounts(store):
 # -- audit trail ------------------------------------------------------------------------------------
 
 def test_every_change_is_audited_with_who_when_and_the_values(store):
-    import sqlite3
 
     guarded = GuardedStore(store, Viewer("housing_company", "hanna", MBAB))
     [site_id] = guarded.write_batch("inventoried_sites", frame(site(owner=MBAB, promise_id=None)))

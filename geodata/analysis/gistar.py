@@ -28,7 +28,7 @@ import libpysal
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
-from shapely.geometry import box
+from shapely.geometry import box  # noqa: F401 (cell_size_for's doctest)
 from shapely.geometry.base import BaseGeometry
 
 from ..aggregate import representative_xy

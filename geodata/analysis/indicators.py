@@ -13,12 +13,11 @@ until every row is right.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd

@@ -31,7 +31,7 @@ from ..police_events import PoliceEvent
 from ..validate import LOCAL_TZ, validate_records
 from . import gpkg_format
 from .base import AuditEntry, LayerExtent, LayerQuery, Store
-from .common import json_safe as _json_safe, utc_text as _utc_text, wkt as _wkt
+from .common import json_safe as _json_safe, utc_text as _utc_text
 from . import common
 from . import gpkg_schema
 from .gpkg_schema import META_TABLE, latest_version
