@@ -53,16 +53,25 @@ def judge(delivered: int, target: int | None, share: float) -> tuple[str, float 
     return ("on_track" if delivered >= math.floor(expected) else "behind"), expected
 
 
-def evidence_records(store: Store, promise: Promise) -> gpd.GeoDataFrame:
-    """The records that deliver ``promise``: linked to it, of its evidence kinds if it names any, and done.
+# Any real date is after this: a query from it keeps exactly the records dated on the layer's time field.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def evidence_query(promise: Promise) -> LayerQuery:
+    """Which records deliver ``promise``: linked to it, of its evidence kinds if it names any, and done.
 
     Done means dated on the layer's time field: an operation always is; an
     inventoried site is once inspected (a site only flagged is work to do).
     """
     layer = get_layer(promise.evidence.layer)
     values = {layer.kind_field: promise.evidence.kinds} if promise.evidence.kinds else None
-    records = store.read_layer(layer.name, LayerQuery.build(values, promise_id=promise.id))
-    return records[records[layer.time_field].notna()]
+    return LayerQuery.build(values, promise_id=promise.id, start=EARLIEST)
+
+
+def evidence_records(store: Store, promise: Promise) -> gpd.GeoDataFrame:
+    """The records that deliver ``promise`` (see :func:`evidence_query`)."""
+    records = store.read_layer(promise.evidence.layer, evidence_query(promise))
+    return records[records[get_layer(promise.evidence.layer).time_field].notna()]
 
 
 def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:
@@ -79,7 +88,7 @@ def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[Promis
     for promise in pledge.promises:
         period = pledge.promise_period(promise)
         share = elapsed_share(period.start, period.end, today)
-        delivered = len(evidence_records(store, promise))
+        delivered = store.count(promise.evidence.layer, evidence_query(promise))  # counted, not read
         status, expected = judge(delivered, promise.target, share)
         result.append(PromiseProgress(promise, delivered, promise.target, expected, share, status))
     return result
