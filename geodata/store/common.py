@@ -195,3 +195,16 @@ def promise_from_row(row) -> dict[str, Any]:
     return {"id": row[0], "text": row[1], "kind": row[2], "parties": row[3], "target": row[4], "target_unit": row[5],
             "period": {"start": row[6], "end": row[7]} if row[6] else None,
             "evidence": {"layer": row[8], "kinds": row[9]}}
+
+
+def account_entry(before, user) -> tuple[dict | None, dict] | None:
+    """The audit entry of saving ``user`` over ``before`` (None: a new account), or None if nothing audited changed.
+
+    Who may do what is audited; a new session key (at sign-out) is not a change to the account.
+    """
+    shown = ("role", "organisation", "display_name")
+    old = {k: getattr(before, k) for k in shown} if before else None
+    new = {k: getattr(user, k) for k in shown}
+    if before is not None and before.password_hash != user.password_hash:
+        new["password"] = "changed"
+    return None if old == new else (old, new)

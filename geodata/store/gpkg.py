@@ -458,14 +458,9 @@ class GeoPackageStore(Store):
                          f"VALUES ({', '.join('?' * len(self.USER_COLUMNS))}) "
                          "ON CONFLICT(username) DO UPDATE SET "
                          + ", ".join(f"{c} = excluded.{c}" for c in self.USER_COLUMNS[1:]), values)
-            # Who may do what is audited; a new session key (at sign-out) is not a change to the account.
-            shown = ("role", "organisation", "display_name")
-            old = {k: getattr(before, k) for k in shown} if before else None
-            new = {k: getattr(user, k) for k in shown}
-            if before is not None and before.password_hash != user.password_hash:
-                new["password"] = "changed"
-            if old != new:
-                _audit_many(conn, _now(), actor, "user", None, [(user.username, old, new)])
+            entry = common.account_entry(before, user)
+            if entry:
+                _audit_many(conn, _now(), actor, "user", None, [(user.username, *entry)])
 
     def get_user(self, username: str):
         row = self._conn.execute(f"SELECT {', '.join(self.USER_COLUMNS)} FROM users WHERE username = ?",
@@ -548,14 +543,7 @@ class GeoPackageStore(Store):
             _audit_many(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
 
     def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
-        clauses, params = [], []
-        if layer is not None:
-            clauses.append("layer = ?")
-            params.append(layer)
-        if record_id is not None:
-            clauses.append("record_id = ?")
-            params.append(record_id)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _equal(layer=layer, record_id=record_id)
         rows = self._conn.execute(f"SELECT at, actor, action, layer, record_id, before, after FROM audit_log {where} "
                                   "ORDER BY fid", params).fetchall()
         return [AuditEntry(dt.datetime.fromisoformat(at.replace("Z", "+00:00")), actor, action, layer_name, rid,
@@ -623,14 +611,7 @@ class GeoPackageStore(Store):
 
     def read_survey_results(self, municipality_code: str | None = None,
                             indicator: str | None = None) -> gpd.GeoDataFrame:
-        clauses, params = [], []
-        if municipality_code is not None:
-            clauses.append("municipality_code = ?")
-            params.append(municipality_code)
-        if indicator is not None:
-            clauses.append("indicator = ?")
-            params.append(indicator)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, params = _equal(municipality_code=municipality_code, indicator=indicator)
         columns = gpkg_schema.SURVEY_COLUMNS
         rows = self._conn.execute(f"SELECT geom, {', '.join(columns)} FROM survey_results {where} "
                                   "ORDER BY indicator, area_id, year", params).fetchall()
@@ -733,6 +714,12 @@ def _account(row: tuple):
     return common.account(dict(zip(GeoPackageStore.USER_COLUMNS, row)))
 
 
+def _equal(**conditions: Any) -> tuple[str, list[Any]]:
+    """A WHERE clause for the conditions given (column = value), leaving out those that are None."""
+    given = {name: value for name, value in conditions.items() if value is not None}
+    return ("WHERE " + " AND ".join(f"{name} = ?" for name in given)) if given else "", list(given.values())
+
+
 def _from_file(kind: str, value: Any) -> Any:
     """A stored value as a whole-store copy carries it (see ``common.copy_tables``)."""
     if value is None:
@@ -751,19 +738,14 @@ def _from_file(kind: str, value: Any) -> Any:
 
 
 def _to_file(kind: str, value: Any) -> Any:
+    """A copied value as the file stores it: as a record's field is stored, and JSON and geometries besides."""
     if value is None:
         return None
-    if kind == "date":
-        return value.isoformat()
-    if kind == "datetime":
-        return _utc_text(value)
-    if kind == "bool":
-        return int(value)
     if kind == "json":
         return json.dumps(value, ensure_ascii=False)
     if kind == "geom":
         return gpkg_format.encode(np.array([shapely.from_wkb(value)], dtype=object), STORAGE_CRS)[0]
-    return value
+    return _to_sql(kind, value)
 
 
 def _insert_values(fields, row: dict[str, Any], blob: bytes, xy, now: dt.datetime) -> tuple:

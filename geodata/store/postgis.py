@@ -488,16 +488,10 @@ class PostGISStore(Store):
             _audit(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
 
     def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
-        clauses, params = ["TRUE"], {}
-        if layer is not None:
-            clauses.append("layer = :layer")
-            params["layer"] = layer
-        if record_id is not None:
-            clauses.append("record_id = :record")
-            params["record"] = record_id
+        where, params = _equal(layer=layer, record_id=record_id)
         with self._read() as conn:
             rows = conn.execute(text(f"SELECT at, actor, action, layer, record_id, before, after FROM audit_log "
-                                     f"WHERE {' AND '.join(clauses)} ORDER BY fid"), params).all()
+                                     f"{where} ORDER BY fid"), params).all()
         return [AuditEntry(at.astimezone(dt.timezone.utc), actor, action, layer_name, rid, before, after)
                 for at, actor, action, layer_name, rid, before, after in rows]
 
@@ -510,13 +504,9 @@ class PostGISStore(Store):
             conn.execute(text(f"INSERT INTO users ({', '.join(USER_COLUMNS)}) VALUES "
                               f"({', '.join(':' + c for c in USER_COLUMNS)}) ON CONFLICT (username) DO UPDATE SET "
                               + ", ".join(f"{c} = excluded.{c}" for c in USER_COLUMNS[1:])), values)
-            shown = ("role", "organisation", "display_name")
-            old = {k: getattr(before, k) for k in shown} if before else None
-            new = {k: getattr(user, k) for k in shown}
-            if before is not None and before.password_hash != user.password_hash:
-                new["password"] = "changed"
-            if old != new:
-                _audit(conn, _now(), actor, "user", None, [(user.username, old, new)])
+            entry = common.account_entry(before, user)
+            if entry:
+                _audit(conn, _now(), actor, "user", None, [(user.username, *entry)])
 
     def get_user(self, username: str):
         with self._read() as conn:
@@ -621,16 +611,10 @@ class PostGISStore(Store):
 
     def read_survey_results(self, municipality_code: str | None = None,
                             indicator: str | None = None) -> gpd.GeoDataFrame:
-        clauses, params = ["TRUE"], {}
-        if municipality_code is not None:
-            clauses.append("municipality_code = :code")
-            params["code"] = municipality_code
-        if indicator is not None:
-            clauses.append("indicator = :indicator")
-            params["indicator"] = indicator
+        where, params = _equal(municipality_code=municipality_code, indicator=indicator)
         with self._read() as conn:
             rows = conn.execute(text(f"SELECT ST_AsBinary(geom), {', '.join(SURVEY_COLUMNS)} FROM survey_results "
-                                     f"WHERE {' AND '.join(clauses)} ORDER BY indicator, area_id, year"), params).all()
+                                     f"{where} ORDER BY indicator, area_id, year"), params).all()
         frame = pd.DataFrame([tuple(row[1:]) for row in rows], columns=list(SURVEY_COLUMNS))
         frame["year"] = frame["year"].astype("int64")
         frame["value"] = frame["value"].astype("float64")
@@ -728,6 +712,12 @@ class PostGISStore(Store):
         frame["id"] = frame["id"].astype("int64")
         frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
         return frame
+
+
+def _equal(**conditions: Any) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause for the conditions given (column = value), leaving out those that are None."""
+    given = {name: value for name, value in conditions.items() if value is not None}
+    return ("WHERE " + " AND ".join(f"{name} = :{name}" for name in given)) if given else "", given
 
 
 def _from_database(kind: str, value: Any) -> Any:
