@@ -327,8 +327,18 @@ def intervention_for_promise(store: Store, promise_id: str, *, radius_m: float =
     target = shapely.union_all([_shape_of(p, radius_m) for p in parts])
     pledge_id = _pledge_of(store, promise_id)
     return evaluate_intervention(_reports(store, pledge_id, layer, categories), target, min(dates),
-                                 label=promise_id, study_area=_study_area(store, pledge_id),
+                                 label=_promise_text(store, pledge_id, promise_id),
+                                 study_area=_study_area(store, pledge_id),
                                  time_field=get_layer(layer).time_field, **options)
+
+
+def _promise_text(store: Store, pledge_id: str | None, promise_id: str) -> str:
+    """What the promise says (its id where its pledge is unknown), to name what was evaluated."""
+    if pledge_id:
+        for promise in store.get_pledge(pledge_id).promises:
+            if promise.id == promise_id:
+                return promise.text if len(promise.text) <= 80 else promise.text[:79].rsplit(" ", 1)[0] + "…"
+    return promise_id
 
 
 def _pledge_of(store: Store, promise_id: str | None) -> str | None:
