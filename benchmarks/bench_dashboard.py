@@ -27,7 +27,7 @@ from browser import browser_page, free_port, serving  # noqa: E402
 from dash_http import call_callback, make_client  # noqa: E402
 
 from geodata.demo import write_demo_store  # noqa: E402
-from geodata.settings import Settings  # noqa: E402
+from dashboard.settings import Settings  # noqa: E402
 
 DRAWN = """() => {
     const g = document.querySelector('#ov-map .js-plotly-plot');

@@ -95,7 +95,7 @@ def points(path: Path, pledge: str | None) -> np.ndarray:
 def server_figures(path: Path, calls: int) -> dict:
     started = time.perf_counter()
     from dash_http import call_callback, make_client
-    from geodata.settings import Settings
+    from dashboard.settings import Settings
 
     imported = time.perf_counter()
     client = make_client(Settings(data=path, tiles_url=None))

@@ -7,20 +7,22 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from geodata.settings import Settings
+from dashboard.context import SETTINGS_KEY
+from dashboard.server import auth, present
+from dashboard.server.ogc import blueprint as ogc_api
+from dashboard.settings import Settings
 
 PACKAGE = Path(__file__).resolve().parent
 PAGES = PACKAGE / "pages"
-# assets/ sits at the top of the repository, beside dashboard/ (the design card's layout).
-ASSETS = PACKAGE.parent / "assets"
-SETTINGS_KEY = "PLEDGEMAP_SETTINGS"
+# The app's CSS, script and the standalone export's vendored Leaflet: package data, so a wheel carries them.
+ASSETS = PACKAGE / "assets"
 
 
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving ``settings.data``; every script and style is served by the app itself."""
     if not ASSETS.is_dir():
-        raise RuntimeError(f"the assets folder {ASSETS} is missing; install Pledgemap from its repository "
-                           "(pip install -e .) so the app can serve its own CSS and scripts")
+        raise RuntimeError(f"the assets folder {ASSETS} is missing from the installed package; reinstall "
+                           "Pledgemap (pip install pledgemap, or pip install . in its repository)")
     app = Dash(
         # The package name (not this module's) makes Dash import pages as
         # dashboard.pages.<name>, so pages can import their siblings.
@@ -39,11 +41,8 @@ def create_app(settings: Settings) -> Dash:
     # Swedish is the page's language; English pages mark their own main element.
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">', 1)
     app.server.config[SETTINGS_KEY] = settings
-    from . import auth, present  # here, not at the top: they need the settings key above
     auth.install(app.server, settings)
     present.install(app.server)
-    from .ogc import blueprint as ogc_api  # here, not at the top: dashboard.data imports this module
-
     app.server.register_blueprint(ogc_api)
     app.layout = html.Div(dash.page_container, id="app-root")
     return app

@@ -1,6 +1,6 @@
 """The overview's export: the view as the user sees it, in the format they pick, as one download.
 
-Data formats go through :func:`geodata.exporter.export_layers` with the
+Data formats go through :func:`geodata.io.exporter.export_layers` with the
 view's own queries (the same ones the map draws); the standalone map goes
 through :func:`dashboard.standalone.build_standalone_map` with the pledge and
 the time range (its layers are toggled in the map itself). Internal police
@@ -15,13 +15,13 @@ import tempfile
 from pathlib import Path
 
 from geodata.errors import NotFoundError
-from geodata.exporter import export_layers, write_sheets
-from geodata.settings import Settings
+from geodata.io.exporter import export_layers, write_sheets
+from dashboard.settings import Settings
 from geodata.store import LayerQuery, Store
 
-from .mapping import layer_queries
-from .standalone import build_standalone_map
-from .state import ViewState
+from dashboard.figures.mapping import layer_queries
+from dashboard.standalone import build_standalone_map
+from dashboard.state.view import ViewState
 
 # Format choice → (file extension, what it is).
 FORMATS = {
@@ -74,10 +74,10 @@ def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
 
     import pandas as pd
 
-    from geodata.columns import quote_formula
+    from geodata.io.columns import quote_formula
 
-    from .i18n import catalogue
-    from .problems import choice_label, field_label
+    from dashboard.i18n import catalogue
+    from dashboard.components.problems import choice_label, field_label
 
     words = catalogue(lang)
     table = pd.DataFrame({field_label(lang, name) if name != "overdue" else words["sites.overdue"]: (

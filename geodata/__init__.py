@@ -4,4 +4,9 @@ This package never imports dash, plotly or folium; everything the dashboard
 does can be done through it alone.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("pledgemap")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"

@@ -17,8 +17,8 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .errors import NotFoundError
-from .layers import STORAGE_CRS
+from geodata.errors import NotFoundError
+from geodata.layers import STORAGE_CRS
 
 # Coastal piers, skerries and border crossings lie just outside the simplified
 # outline; this margin keeps them inside without letting Norway or Denmark in.

@@ -19,12 +19,12 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from . import vocab
-from .boundaries import municipality
-from .layers import STORAGE_CRS
-from .model import Pledge
-from .pledges import shipped_pledges
-from .store import GeoPackageStore
+from geodata import vocab
+from geodata.boundaries import municipality
+from geodata.layers import STORAGE_CRS
+from geodata.model import Pledge
+from geodata.shipped import shipped_pledges
+from geodata.store import GeoPackageStore
 
 DEFAULT_SEED = 20180201
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import vocab
+from geodata import vocab
 
 STORAGE_CRS = 3006  # SWEREF 99 TM
 DISPLAY_CRS = 4326  # WGS 84

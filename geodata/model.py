@@ -12,9 +12,9 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from . import vocab
-from .errors import Problem, ValidationError
-from .layers import LAYERS
+from geodata import vocab
+from geodata.errors import Problem, ValidationError
+from geodata.layers import LAYERS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KOMMUN_CODE = re.compile(r"^\d{4}$")

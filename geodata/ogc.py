@@ -34,11 +34,11 @@ import pyproj
 import shapely
 from shapely.geometry import box, mapping
 
-from .errors import NotFoundError, PledgemapError
-from .layers import LAYERS, STORAGE_CRS, Layer
-from .access import readable_query
-from .store.base import LayerExtent, LayerQuery, Store
-from .validate import LOCAL_TZ
+from geodata.errors import NotFoundError, PledgemapError
+from geodata.layers import LAYERS, STORAGE_CRS, Layer
+from geodata.access import readable_query
+from geodata.store.base import LayerExtent, LayerQuery, Store
+from geodata.validate import LOCAL_TZ
 
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
 GEOJSON = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"

@@ -20,10 +20,10 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from .boundaries import sweden_outline
-from .clock import LOCAL_TZ
-from .errors import CoercionError, Problem, ValidationError
-from .layers import STORAGE_CRS, Field, Layer
+from geodata.boundaries import sweden_outline
+from geodata.clock import LOCAL_TZ
+from geodata.errors import CoercionError, Problem, ValidationError
+from geodata.layers import STORAGE_CRS, Field, Layer
 
 ACCEPTED_INPUT = ("id", "demo", "source_id")
 

@@ -14,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from . import vocab
-from .clock import today as swedish_today
-from .errors import Problem, ValidationError, VersionConflictError
-from .store.base import LayerQuery, Store
+from geodata import vocab
+from geodata.clock import today as swedish_today
+from geodata.errors import Problem, ValidationError, VersionConflictError
+from geodata.store.base import LayerQuery, Store
 
 # Which step may follow which: a failed verification sends the site back to a new measure.
 NEXT_STEPS: dict[str, tuple[str, ...]] = {

@@ -44,7 +44,7 @@ def pg_server():
     with cluster() as server:
         template = new_database(server, "pledgemap_template")
         migrate(template)
-        from geodata.store.postgis import dispose
+        from geodata.store.postgis.store import dispose
 
         dispose(template)
         yield server
@@ -63,7 +63,7 @@ def pg_url(pg_server):
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE pledgemap_template')
     url = pg_server.rsplit("/", 1)[0] + f"/{name}"
     yield url
-    from geodata.store.postgis import dispose
+    from geodata.store.postgis.store import dispose
 
     dispose(url)
     with psycopg.connect(pg_server, autocommit=True) as conn:

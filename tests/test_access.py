@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, AccessError, GuardedStore, Viewer
-from geodata import accounts
-from geodata.accounts import (SignInError, add_user, authenticate, end_sessions, remove_user, set_password,
+from geodata.access import accounts
+from geodata.access.accounts import (SignInError, add_user, authenticate, end_sessions, remove_user, set_password,
                               sign_in_required, unlock, wait_seconds)
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.store import GeoPackageStore, LayerQuery
@@ -408,8 +408,9 @@ def test_a_sign_in_refused_because_the_server_is_busy_is_not_a_failure(store, mo
 
 
 def test_a_store_upgraded_with_accounts_keeps_requiring_sign_in_when_they_are_removed(tmp_path):
-    from geodata.store import gpkg_schema, migrate
-    from geodata.store.gpkg import META_TABLE, _connect, _transaction
+    from geodata.store import migrate
+    from geodata.store.gpkg import schema as gpkg_schema
+    from geodata.store.gpkg.store import META_TABLE, _connect, _transaction
 
     path = tmp_path / "old.gpkg"
     conn = _connect(path)

@@ -14,11 +14,11 @@ import shapely
 from shapely.geometry import Point, box
 
 from geodata.analysis import AreaCounts, Neighbourhood, evaluate_intervention, hotspots, wdd, wdq
-from geodata.analysis.gistar import density_surface
+from geodata.analysis.getisord import density_surface
 from geodata.analysis.indicators import goal_trends, import_survey
 from geodata.errors import ValidationError
 from geodata.model import pledge_from_dict
-from geodata.public import HexGrid
+from geodata.views.public import HexGrid
 
 from builders import pledge_dict
 
@@ -296,9 +296,9 @@ def analysis_inputs(mode="gi", pledge="molndal-2018"):
 
 def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(demo_copy):
     from dash_http import call_callback, make_client, render_page, texts
-    from geodata.settings import Settings
+    from dashboard.settings import Settings
     from geodata.store import GeoPackageStore
-    import geodata.analysis.gistar as gi
+    import geodata.analysis.getisord as gi
 
     client = make_client(Settings(data=demo_copy, tiles_url=None))
     assert "Heta och kalla punkter" in texts(render_page(client, "/analysis", "?pledge=molndal-2018"))
@@ -319,7 +319,7 @@ def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(demo_copy
     from dash_http import call_callback, make_client, texts
     from geodata import vocab
     from geodata.analysis import intervention_for_operation
-    from geodata.settings import Settings
+    from dashboard.settings import Settings
     from geodata.store import GeoPackageStore
 
     client = make_client(Settings(data=demo_copy, tiles_url=None))
@@ -351,8 +351,8 @@ def signed_demo(demo_copy):
     import re
 
     from dash_http import make_client
-    from geodata.accounts import add_user
-    from geodata.settings import Settings
+    from geodata.access.accounts import add_user
+    from dashboard.settings import Settings
     from geodata.store import GeoPackageStore
 
     with GeoPackageStore.open(demo_copy) as store:
@@ -395,7 +395,7 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
 def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_export(demo_copy, tmp_path):
     from dash_http import make_client, render_page, texts
     from dashboard.standalone import build_standalone_map
-    from geodata.settings import Settings
+    from dashboard.settings import Settings
     from geodata.store import GeoPackageStore
 
     survey = tmp_path / "trygghet.csv"

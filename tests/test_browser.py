@@ -276,7 +276,7 @@ def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
 
 
 def test_signing_in_and_out_in_the_browser(demo_copy):
-    from geodata.accounts import add_user
+    from geodata.access.accounts import add_user
     from geodata.store import GeoPackageStore
 
     with GeoPackageStore.open(demo_copy) as store:

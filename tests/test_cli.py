@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.cli import main
 from geodata.store import GeoPackageStore, LayerQuery
-from geodata.store.gpkg_schema import latest_version
+from geodata.store.gpkg.schema import latest_version
 
 
 def test_demo_info_and_migrate(tmp_path, capsys):
@@ -183,7 +183,7 @@ def test_a_file_with_several_layers_lands_whole_or_not_at_all(tmp_path, capsys):
 def test_user_commands(tmp_path, capsys, monkeypatch):
     import io
 
-    from geodata.accounts import authenticate
+    from geodata.access.accounts import authenticate
 
     data = tmp_path / "store.gpkg"
     GeoPackageStore.create(data).close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata.settings import Settings
+from dashboard.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
 from dash_http import call_callback, find, make_client, render_page, texts

@@ -10,8 +10,8 @@ import shapely
 
 from geodata.boundaries import municipality
 from geodata.demo import demo_layers
-from geodata.pledges import shipped_pledges
-from geodata.progress import pledge_progress
+from geodata.shipped import shipped_pledges
+from geodata.views.progress import pledge_progress
 from geodata.store import GeoPackageStore, LayerQuery
 
 

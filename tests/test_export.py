@@ -11,10 +11,10 @@ import yaml
 from openpyxl import load_workbook
 
 from geodata.errors import PledgemapError
-from geodata.exporter import export_layers, pledge_document
-from geodata.importer import commit_import, plan_file
+from geodata.io.exporter import export_layers, pledge_document
+from geodata.io.importer import commit_import, plan_file
 from geodata.model import pledge_from_dict
-from geodata.pledges import shipped_pledges
+from geodata.shipped import shipped_pledges
 from geodata.store import GeoPackageStore, LayerQuery
 
 from builders import frame, operation, unsafe_place

@@ -12,13 +12,13 @@ from shapely.geometry import Point
 from dashboard.figures.map import Basemap, map_figure
 from dashboard.figures.timeline import pace_dates, timeline_figure
 from dashboard.i18n import translator
-from geodata.aggregate import grid_counts
+from geodata.grid import grid_counts
 from geodata.boundaries import municipality_geojson
-from geodata.mapview import layer_view
+from geodata.views.mapview import layer_view
 from geodata.model import pledge_from_dict
-from geodata.progress import pledge_progress
+from geodata.views.progress import pledge_progress
 from geodata.store import LayerQuery
-from geodata.timeline import pledge_timeline
+from geodata.views.timeline import pledge_timeline
 
 from builders import frame, operation, pledge_dict, unsafe_place
 from figure_data import trace_values

@@ -14,8 +14,8 @@ import pytest
 from shapely.geometry import Point
 
 from geodata.errors import ImportFileError, ValidationError
-from geodata.importer import PROBLEM_COLUMN, commit_import, plan_file, plan_import
-from geodata.readers import ImportLimits, read_source
+from geodata.io.importer import PROBLEM_COLUMN, commit_import, plan_file, plan_import
+from geodata.io.readers import ImportLimits, read_source
 
 from builders import KINNA, snapshot
 

@@ -8,7 +8,7 @@ import pytest
 
 from geodata.errors import ValidationError
 from geodata.model import pledge_from_dict
-from geodata.pledges import shipped_pledges
+from geodata.shipped import shipped_pledges
 
 from builders import pledge_dict
 

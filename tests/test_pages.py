@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata.settings import Settings
+from dashboard.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
 from dash_http import call_callback, find, make_client, render_page, texts
@@ -64,7 +64,7 @@ def test_layers_table_search_sort_page_and_select(client, demo_copy):
 
 
 def test_layers_view_changes():
-    from dashboard.table_state import TableState
+    from dashboard.state.table import TableState
 
     view = TableState(pledge="mark-2021", layer="operations").to_dict()
     sorted_once = TableState.from_dict(view).sorted_by("kind")
@@ -92,7 +92,7 @@ def test_sites_worklist_lists_overdue_first_and_links_to_the_map(client):
 def test_pledge_page_shows_the_police_events_of_its_municipality_and_period(client, demo_copy):
     import datetime as dt
 
-    from geodata.police_events import PoliceEvent
+    from geodata.io.police_events import PoliceEvent
 
     def published(event_id, when, kind, code):
         return PoliceEvent(event_id, when, f"title {event_id}", kind, "s", "https://polisen.se/x", "Mark", code)

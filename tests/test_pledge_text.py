@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from geodata.errors import ValidationError
 from geodata.model import pledge_from_dict
-from geodata.pledge_text import layout, parse_pledge_text, read_pledge_text
-from geodata.pledges import shipped_pledges
-from geodata.swedish_text import counts, date_span, join_wrapped, parse_number
+from geodata.io.pledge_text import layout, parse_pledge_text, read_pledge_text
+from geodata.shipped import shipped_pledges
+from geodata.io.swedish_text import counts, date_span, join_wrapped, parse_number
 
 
 def norm(text: str) -> str:

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from geodata.errors import ImportFileError
-from geodata.police_events import monthly_counts, parse_published, read_police_events
+from geodata.io.police_events import monthly_counts, parse_published, read_police_events
 from geodata.store import GeoPackageStore
 
 from conftest import SHARED

@@ -19,14 +19,14 @@ import pytest
 from geodata.errors import StoreError, ValidationError, VersionConflictError
 from geodata.model import pledge_from_dict
 from geodata.store import GeoPackageStore, LayerQuery, open_store
-from geodata.store.common import copy_store
+from geodata.store.rules import copy_store
 
 from builders import frame, pledge_dict, raw_execute, snapshot, unsafe_place
 
 
 def test_a_whole_store_copies_into_the_database_and_back_without_loss(demo_copy, pg_url, tmp_path, capsys):
     from dashboard.cli import main
-    from geodata.accounts import add_user
+    from geodata.access.accounts import add_user
 
     with GeoPackageStore.open(demo_copy) as store:
         add_user(store, "ada", "admin", "en lång lösenfras")
@@ -71,7 +71,7 @@ def test_migrate_and_demo_on_a_new_database(pg_server, capsys):
     assert main(["demo", "--data", url]) == 0
     assert main(["info", "--data", url]) == 0
     assert "2 pledges" in capsys.readouterr().out
-    from geodata.store.postgis import dispose
+    from geodata.store.postgis.store import dispose
 
     dispose(url)
 
@@ -161,7 +161,7 @@ def test_a_connection_dropped_mid_request_is_a_clear_error_and_the_next_request_
 
 
 def _guess(url, barrier, results):
-    from geodata.accounts import SignInError, authenticate
+    from geodata.access.accounts import SignInError, authenticate
 
     with open_store(url) as store:
         barrier.wait(30)
@@ -172,7 +172,7 @@ def _guess(url, barrier, results):
 
 
 def test_parallel_guesses_from_several_workers_are_counted_one_after_the_other(pg_url):
-    from geodata import accounts
+    from geodata.access import accounts
 
     with open_store(pg_url) as store:
         accounts.add_user(store, "pia", "police", "en lång lösenfras")
@@ -191,7 +191,7 @@ def test_parallel_guesses_from_several_workers_are_counted_one_after_the_other(p
 
 def test_two_app_workers_see_each_others_edits_at_once(demo_copy, pg_url, monkeypatch):
     from dash_http import call_callback, make_client, texts
-    from geodata.settings import Settings
+    from dashboard.settings import Settings
 
     monkeypatch.setenv("PLEDGEMAP_SECRET", "s" * 40)  # workers of one database share the key that signs sessions
     with GeoPackageStore.open(demo_copy) as source, open_store(pg_url) as target:
@@ -220,7 +220,7 @@ def test_gunicorn_workers_serve_one_database(demo_copy, pg_url, tmp_path):
     port = free_port()
     env = {**os.environ, "PLEDGEMAP_DATA": pg_url, "PLEDGEMAP_SECRET": "s" * 40, "PLEDGEMAP_TILES": "none"}
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    server = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:app"],
+    server = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.server.wsgi:app"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
     try:
         import urllib.request

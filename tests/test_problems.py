@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.i18n import catalogue
-from dashboard.problems import describe, describe_note
-from geodata.importer import plan_import
+from dashboard.components.problems import describe, describe_note
+from geodata.io.importer import plan_import
 
 from test_import import KINNA_NE, write_csv
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from geodata.model import pledge_from_dict
-from geodata.progress import elapsed_share, judge, pledge_progress
+from geodata.views.progress import elapsed_share, judge, pledge_progress
 
 from builders import frame, operation, pledge_dict
 

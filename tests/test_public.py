@@ -15,7 +15,7 @@ from pyproj import Transformer
 from shapely.geometry import Point
 
 from geodata.errors import ValidationError
-from geodata.public import (AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, HexGrid, operation_counts, public_view,
+from geodata.views.public import (AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, HexGrid, operation_counts, public_view,
                             site_counts, unsafe_place_hexagons)
 from geodata.store.base import LayerQuery
 
@@ -190,7 +190,7 @@ def test_internal_operations_are_never_counted(store):
     result = public_view(store).operations
     assert [(r.kind, r.count) for r in result.rows] == [("school_visit", 1)]
     assert result.internal_left_out == 0  # never read: not even how many there were reaches the public view
-    from geodata.public import operation_counts
+    from geodata.views.public import operation_counts
     assert operation_counts(store.read_layer("operations")).internal_left_out == 2  # and never counted if given
     assert "Storgatan" not in repr(result) and "Kinnaskolan" not in repr(result)
     assert set(vars(result.rows[0])) == {"q", "r", "polygon", "month", "kind", "count"}

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geodata.errors import ImportFileError
-from geodata.readers import csv_table, decode_text, geojson_table
+from geodata.io.readers import csv_table, decode_text, geojson_table
 
 # Cell text as people type it: any printable text, Swedish letters included; the reader strips surrounding space.
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)

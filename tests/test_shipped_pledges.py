@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from geodata.pledges import shipped_pledges
+from geodata.shipped import shipped_pledges
 
 MONTHS = {name: i for i, name in enumerate(
     ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",

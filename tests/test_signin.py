@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from geodata.accounts import add_user
-from geodata.settings import Settings
+from geodata.access.accounts import add_user
+from dashboard.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
 from dash_http import call_callback, find, make_client, render_page, texts
@@ -312,7 +312,7 @@ def test_signing_out_ends_the_session_everywhere_even_for_a_copied_cookie(signed
 
 
 def test_a_new_password_or_removing_the_account_ends_its_sessions(signed, capsys):
-    from geodata.accounts import remove_user, set_password
+    from geodata.access.accounts import remove_user, set_password
 
     copied = cookie_of(client_for(signed, "pia"))
     with GeoPackageStore.open(signed) as store:
@@ -328,7 +328,7 @@ def test_a_new_password_or_removing_the_account_ends_its_sessions(signed, capsys
 def test_a_session_ends_after_its_hours(signed, monkeypatch):
     import time as _time
 
-    from dashboard import auth
+    from dashboard.server import auth
 
     client = client_for(signed, "pia")
     assert client.get("/_dash-layout").status_code == 200
@@ -439,7 +439,7 @@ def test_a_store_without_accounts_is_not_served_through_a_proxy(demo_copy):
 def test_workers_starting_together_share_one_secret(demo_copy):
     import threading
 
-    from dashboard.auth import _secret
+    from dashboard.server.auth import _secret
 
     keys, barrier = [], threading.Barrier(8)
     settings = Settings(data=demo_copy, tiles_url=None)

@@ -14,7 +14,7 @@ from shapely.geometry import Point
 from dashboard.standalone import OSM_TILES, build_standalone_map
 from geodata.errors import NotFoundError
 from geodata.model import pledge_from_dict
-from geodata.public import PLACE_HEX_M, HexGrid, public_view
+from geodata.views.public import PLACE_HEX_M, HexGrid, public_view
 from geodata.store import GeoPackageStore
 from geodata.store.base import LayerQuery
 
@@ -290,7 +290,7 @@ def test_the_public_demo_map_opens_with_no_request_at_all(demo_file, tmp_path):
 
 
 def test_a_view_of_more_records_than_a_browser_can_take_is_drawn_as_counts(demo_copy, monkeypatch):
-    from dashboard import standalone
+    import dashboard.standalone as standalone
     from geodata.access import readable_query
     from geodata.store import GeoPackageStore, LayerQuery
 

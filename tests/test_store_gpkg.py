@@ -17,7 +17,8 @@ from shapely.geometry import Point, box
 
 from geodata.errors import NotFoundError, SchemaError, StoreError, ValidationError, VersionConflictError
 from geodata.model import pledge_from_dict
-from geodata.store import GeoPackageStore, LayerQuery, gpkg_schema, migrate
+from geodata.store import GeoPackageStore, LayerQuery, migrate
+from geodata.store.gpkg import schema as gpkg_schema
 
 from builders import KINNA, frame, operation, pledge_dict, site, unsafe_place
 
@@ -315,7 +316,7 @@ def test_extent_counts_and_bounds_without_reading(store):
 def test_grid_counts_in_the_store_match_counting_the_records(store):
     import numpy as np
 
-    from geodata.aggregate import grid_counts
+    from geodata.grid import grid_counts
 
     rng = np.random.default_rng(4)
     places = [unsafe_place(geometry=Point(12.60 + dx, 57.45 + dy), report_count=int(n) if n else None,
@@ -338,7 +339,7 @@ def test_grid_counts_in_the_store_match_counting_the_records(store):
 def test_records_added_or_moved_by_another_program_are_counted_where_they_are(gpkg_store):
     import numpy as np
 
-    from geodata.store import gpkg_format
+    from geodata.store.gpkg import format as gpkg_format
 
     store = gpkg_store
     ids = store.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geodata.worklist import owners, worklist
+from geodata.views.worklist import owners, worklist
 
 from builders import frame, site
 

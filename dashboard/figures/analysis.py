@@ -13,11 +13,11 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geodata.analysis.gistar import CLASSES, DensitySurface, HotspotResult
+from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
 
-from .map import Basemap, boundary_layer, view_for_bounds
+from dashboard.figures.map import Basemap, boundary_layer, view_for_bounds
 
 HOTSPOT_COLOURS = {"hot_99": "#b2182b", "hot_95": "#ef8a62", "hot_90": "#fddbc7", "none": "#f7f7f7",
                    "cold_90": "#d1e5f0", "cold_95": "#67a9cf", "cold_99": "#2166ac"}

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from geodata.clock import LOCAL_TZ_NAME
-from geodata.mapview import LayerView
+from geodata.views.mapview import LayerView
 
-from .style import (BOUNDARY_COLOUR, CATEGORY_COLOURS, GRID_COLOURSCALE, HIGHLIGHT_COLOUR, OPERATION_COLOURS,
+from dashboard.figures.style import (BOUNDARY_COLOUR, CATEGORY_COLOURS, GRID_COLOURSCALE, HIGHLIGHT_COLOUR, OPERATION_COLOURS,
                     STATUS_COLOURS)
 
 

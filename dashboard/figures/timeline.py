@@ -13,10 +13,10 @@ from typing import Callable
 
 import plotly.graph_objects as go
 
-from geodata.progress import PromiseProgress
-from geodata.timeline import TimelineRow
+from geodata.views.progress import PromiseProgress
+from geodata.views.timeline import TimelineRow
 
-from .style import HIGHLIGHT_COLOUR, OPERATION_COLOURS
+from dashboard.figures.style import HIGHLIGHT_COLOUR, OPERATION_COLOURS
 
 SITE_COLOUR = "#8A5A00"
 PACE_COLOUR = "#47505a"

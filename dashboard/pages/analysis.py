@@ -17,24 +17,24 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from shapely.geometry import Polygon
 
 from geodata import vocab
-from geodata.aggregate import cell_size_for_zoom, representative_xy
-from geodata.analysis import gistar
+from geodata.grid import cell_size_for_zoom, representative_xy
+from geodata.analysis import getisord as gistar
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
 from geodata.analysis.interventions import (DEFAULT_BUFFER_M, DEFAULT_DAYS, evaluate_intervention,
                                             intervention_for_operation, intervention_for_promise)
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
-from geodata.public import HexGrid
+from geodata.views.public import HexGrid
 from geodata.store import LayerQuery
 
-from ..components import alert, demo_banner, error_page, header, pledge_picker, promise_label, short_text
-from ..data import request_store
-from ..figures.analysis import banded_figure, density_figure, hotspot_figure, intervention_chart, intervention_map
-from ..goals import goal_cards
-from ..figures.map import Basemap, view_for_bounds
-from ..i18n import language, translator
-from ..mapping import zoom_of
+from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, promise_label, short_text
+from dashboard.context import request_store
+from dashboard.figures.analysis import banded_figure, density_figure, hotspot_figure, intervention_chart, intervention_map
+from dashboard.components.goals import goal_cards
+from dashboard.figures.map import Basemap, view_for_bounds
+from dashboard.i18n import language, translator
+from dashboard.figures.mapping import zoom_of
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
 

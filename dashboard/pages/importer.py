@@ -1,6 +1,6 @@
 """Importera / Import: upload a file, check every row in a dry run, confirm the mapping, then import.
 
-The page is a thin form over :mod:`geodata.importer`, the same code as
+The page is a thin form over :mod:`geodata.io.importer`, the same code as
 ``pledgemap import``: the dry run shows each row's problems and the column
 mapping; unclear values are answered here; the import either writes every
 valid row (the rejected ones come back as a file to fix) or nothing at all.
@@ -15,20 +15,20 @@ import dash
 import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from geodata.columns import map_choice
+from geodata.io.columns import map_choice
 from geodata.errors import PledgemapError, ValidationError
-from geodata.importer import ImportPlan, commit_file, plan_file
+from geodata.io.importer import ImportPlan, commit_file, plan_file
 from geodata.layers import LAYERS
 from geodata.model import pledge_from_dict
-from geodata.pledge_text import parse_pledge_text
-from geodata.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
-from geodata.readers import ImportLimits
+from geodata.io.pledge_text import parse_pledge_text
+from geodata.io.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
+from geodata.io.readers import ImportLimits
 
-from ..components import alert, demo_banner, error_page, header, promise_label
-from ..data import request_store
-from ..i18n import catalogue, language, translator
-from ..problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
-from ..uploads import discard, rejects_folder, save_upload, upload_path
+from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label
+from dashboard.context import request_store
+from dashboard.i18n import catalogue, language, translator
+from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
+from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
 
 dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap – Importera", order=4)
 

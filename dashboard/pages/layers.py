@@ -11,19 +11,20 @@ from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS, get_layer
-from geodata.mapview import layer_view
+from geodata.views.mapview import layer_view
 from geodata.store import LayerQuery
 
-from ..components import alert, demo_banner, error_page, header, pledge_picker, promise_label, remember_view
-from ..data import request_store, settings
-from ..details import find_record, record_details
-from .. import edit_form as edit_forms, workflow_form as workflow_forms
-from ..edit_form import edit_form, new_record_form
-from ..workflow_form import workflow_form
-from ..figures.map import Basemap, map_figure
-from ..i18n import translator
-from ..tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
-from ..table_state import TableState
+from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, promise_label, remember_view
+from dashboard.context import request_store, settings
+from dashboard.components.details import find_record, record_details
+from dashboard.components import edit_form as edit_forms
+from dashboard.components import workflow_form as workflow_forms
+from dashboard.components.edit_form import edit_form, new_record_form
+from dashboard.components.workflow_form import workflow_form
+from dashboard.figures.map import Basemap, map_figure
+from dashboard.i18n import translator
+from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
+from dashboard.state.table import TableState
 
 dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
 

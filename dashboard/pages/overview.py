@@ -12,17 +12,17 @@ from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS
 from geodata.model import Pledge
-from geodata.progress import pledge_progress
-from geodata.timeline import pledge_timeline
+from geodata.views.progress import pledge_progress
+from geodata.views.timeline import pledge_timeline
 
-from ..components import (alert, demo_banner, error_page, header, pledge_picker, progress_cards, promise_label,
+from dashboard.components.layout import (alert, demo_banner, error_page, header, pledge_picker, progress_cards, promise_label,
                           remember_view)
-from ..data import request_store, settings
-from ..exports import FORMATS as EXPORT_FORMATS, export_view
-from ..i18n import language, translator
-from ..mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
-from ..state import CHOICES, ViewState
-from ..figures.timeline import timeline_figure
+from dashboard.context import request_store, settings
+from dashboard.exports import FORMATS as EXPORT_FORMATS, export_view
+from dashboard.i18n import language, translator
+from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
+from dashboard.state.view import CHOICES, ViewState
+from dashboard.figures.timeline import timeline_figure
 
 dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
 
@@ -290,7 +290,7 @@ def brush_time(selected, _reset):
     prevent_initial_call=True,
 )
 def show_details(click, lang):
-    from ..details import record_details
+    from dashboard.components.details import record_details
 
     ids = selected_ids(click)
     if not ids:
@@ -305,7 +305,7 @@ def show_details(click, lang):
     prevent_initial_call=True,
 )
 def show_selection(selected, lang):
-    from ..details import selection_table
+    from dashboard.components.details import selection_table
 
     with request_store() as store:
         return selection_table(store, selected_ids(selected) or set(), language(lang))

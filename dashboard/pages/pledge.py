@@ -9,13 +9,13 @@ from geodata import clock
 from geodata.analysis.indicators import goal_trends
 from geodata.errors import PledgemapError
 from geodata.model import Pledge
-from geodata.police_events import events_by_month
-from geodata.progress import pledge_progress
+from geodata.io.police_events import events_by_month
+from geodata.views.progress import pledge_progress
 
-from ..components import demo_banner, error_page, header, progress_cards
-from ..data import request_store
-from ..goals import goal_cards
-from ..i18n import language, translator
+from dashboard.components.layout import demo_banner, error_page, header, progress_cards
+from dashboard.context import request_store
+from dashboard.components.goals import goal_cards
+from dashboard.i18n import language, translator
 
 dash.register_page(__name__, path="/pledge", name="Löftet", title="Pledgemap – Löftet", order=1)
 

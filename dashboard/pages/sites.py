@@ -13,13 +13,13 @@ from geodata import vocab
 from geodata import clock
 from geodata.access import AccessError
 from geodata.errors import PledgemapError
-from geodata.worklist import OPEN_STATUSES, owners, worklist
+from geodata.views.worklist import OPEN_STATUSES, owners, worklist
 
-from ..components import alert, demo_banner, error_page, header, pledge_picker, remember_view
-from ..data import request_store
-from ..i18n import language, translator
-from ..exports import worklist_file
-from ..tables import Column, layer_columns, record_table
+from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, remember_view
+from dashboard.context import request_store
+from dashboard.i18n import language, translator
+from dashboard.exports import worklist_file
+from dashboard.components.tables import Column, layer_columns, record_table
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
 

@@ -24,13 +24,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .. import clock
-from ..boundaries import municipality
-from ..errors import NotFoundError, Problem, ValidationError
-from ..layers import STORAGE_CRS
-from ..model import Goal, Pledge
-from ..readers import SourceTable, read_source
-from ..store.base import Store
+from geodata import clock
+from geodata.boundaries import municipality
+from geodata.errors import NotFoundError, Problem, ValidationError
+from geodata.layers import STORAGE_CRS
+from geodata.model import Goal, Pledge
+from geodata.io.readers import SourceTable, read_source
+from geodata.store.base import Store
 
 # Recognised column names (compared in lower case with accents and punctuation kept apart).
 COLUMN_NAMES = {

@@ -39,13 +39,13 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .. import clock
-from ..aggregate import representative_xy
-from ..boundaries import municipality
-from ..errors import NotFoundError
-from ..layers import STORAGE_CRS, get_layer
-from ..store.base import LayerQuery, Store
-from .findings import Finding
+from geodata import clock
+from geodata.grid import representative_xy
+from geodata.boundaries import municipality
+from geodata.errors import NotFoundError
+from geodata.layers import STORAGE_CRS, get_layer
+from geodata.store.base import LayerQuery, Store
+from geodata.analysis.findings import Finding
 
 DEFAULT_DAYS = 90
 DEFAULT_BUFFER_M = 500.0

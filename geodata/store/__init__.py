@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import LayerExtent, LayerQuery, Store
-from .gpkg import GeoPackageStore
-from .gpkg import migrate as _migrate_file
+from geodata.store.base import LayerExtent, LayerQuery, Store
+from geodata.store.gpkg.store import GeoPackageStore
+from geodata.store.gpkg.store import migrate as _migrate_file
 
 __all__ = ["GeoPackageStore", "LayerExtent", "LayerQuery", "Store", "describe", "is_database_url", "location",
            "migrate", "open_store"]
@@ -22,7 +22,7 @@ def is_database_url(location: object) -> bool:
 def open_store(location: str | Path) -> Store:
     """Open the store at ``location``: a GeoPackage file path, or a ``postgresql://`` URL."""
     if is_database_url(location):
-        from .postgis import PostGISStore
+        from geodata.store.postgis.store import PostGISStore
 
         return PostGISStore.open(str(location))
     return GeoPackageStore.open(location)
@@ -31,7 +31,7 @@ def open_store(location: str | Path) -> Store:
 def migrate(location: str | Path) -> tuple[int, int]:
     """Create the store at ``location`` or bring it to the latest schema; (version before, version after)."""
     if is_database_url(location):
-        from .postgis import migrate as migrate_database
+        from geodata.store.postgis.store import migrate as migrate_database
 
         return migrate_database(str(location))
     return _migrate_file(location)

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, Callable
 import geopandas as gpd
 import pandas as pd
 
-from ..model import Pledge
-from ..police_events import PoliceEvent
+from geodata.model import Pledge
+from geodata.io.police_events import PoliceEvent
 
 if TYPE_CHECKING:
-    from ..aggregate import GridCounts
-    from ..accounts import Account
+    from geodata.grid import GridCounts
+    from geodata.access.accounts import Account
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ class Store(ABC):
 
     @abstractmethod
     def dump_tables(self) -> dict[str, list[dict[str, Any]]]:
-        """Every row of every table a whole-store copy carries (see :func:`geodata.store.common.copy_tables`)."""
+        """Every row of every table a whole-store copy carries (see :func:`geodata.store.rules.copy_tables`)."""
 
     @abstractmethod
     def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:

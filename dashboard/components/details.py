@@ -1,0 +1,145 @@
+"""The details panel of one record, and the table of records selected on the map."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from geodata import vocab
+from geodata.clock import LOCAL_TZ_NAME
+from geodata.layers import LAYERS
+from geodata.access import AccessError
+from geodata.store import LayerQuery, Store
+
+from dashboard.i18n import translator
+from dashboard.components.problems import field_label
+
+
+def readable_layers(store: Store, query: LayerQuery):
+    """Each layer's records matching ``query`` that the store's viewer may read (layers it may not are skipped)."""
+    for layer in LAYERS:
+        try:
+            yield layer, store.read_layer(layer, query)
+        except AccessError:
+            continue
+
+
+def find_record(store: Store, record_id: str) -> tuple[str, dict] | None:
+    for layer, found in readable_layers(store, LayerQuery(ids=(record_id,))):
+        if not found.empty:
+            return layer, found.iloc[0].to_dict()
+    return None
+
+
+def _when(layer: str, record: dict) -> str:
+    if layer == "operations":
+        start = record["starts_at"].tz_convert(LOCAL_TZ_NAME)
+        end = record["ends_at"].tz_convert(LOCAL_TZ_NAME)
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start.date() == end.date() else f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+    value = record["reported_on"] if layer == "unsafe_places" else record.get("inspected_on")
+    return "" if value is None or value != value else f"{value:%Y-%m-%d}"
+
+
+def _promise_text(store: Store, record: dict) -> str | None:
+    promise_id = record.get("promise_id")
+    if not isinstance(promise_id, str):
+        return None
+    for pledge in store.list_pledges():
+        for promise in pledge.promises:
+            if promise.id == promise_id:
+                return promise.text
+    return None
+
+
+def record_details(store: Store, record_id: str, lang: str) -> list:
+    t = translator(lang)
+    found = find_record(store, record_id)
+    if found is None:
+        return [html.P(t("details.not_found"))]
+    layer, record = found
+    rows: list[tuple[str, str]] = []
+    if layer == "unsafe_places":
+        rows += [(t("field.category"), t(f"category.{record['category']}")),
+                 (t("field.source"), t(f"source.{record['source']}")),
+                 (t("field.reported_on"), _when(layer, record))]
+        if isinstance(record.get("time_of_day"), str):
+            rows.append((t("field.time_of_day"), t(f"time_of_day.{record['time_of_day']}")))
+        if record.get("report_count") is not None and record["report_count"] == record["report_count"]:
+            rows.append((t("field.report_count"), str(record["report_count"])))
+        if isinstance(record.get("description"), str):
+            rows.append((t("field.description"), record["description"]))
+    elif layer == "inventoried_sites":
+        rows += [(t("field.site_type"), t(f"site_type.{record['site_type']}")),
+                 (t("field.owner"), record["owner"]),
+                 (t("field.status"), t(f"status.{record['status']}"))]
+        for key in ("address", "property_designation", "measure"):
+            if isinstance(record.get(key), str):
+                rows.append((t(f"field.{key}"), record[key]))
+        if _when(layer, record):
+            rows.append((t("field.inspected_on"), _when(layer, record)))
+        if record.get("due_on") is not None and record["due_on"] == record["due_on"]:
+            rows.append((t("field.due_on"), f"{record['due_on']:%Y-%m-%d}"))
+        for item in vocab.CHECKLIST:
+            finding = record.get(f"check_{item}")
+            if isinstance(finding, str):
+                rows.append((t(f"check.{item}"), t(f"finding.{finding}")))
+    else:
+        rows += [(t("field.kind"), t(f"operation_kind.{record['kind']}")),
+                 (t("field.when"), _when(layer, record))]
+        if isinstance(record.get("title"), str):
+            rows.append((t("field.title"), record["title"]))
+        if isinstance(record.get("focus"), str):
+            rows.append((t("field.focus"), t(f"focus.{record['focus']}")))
+        for key in ("persons_checked", "seizures", "reports_filed"):
+            value = record.get(key)
+            if value is not None and value == value:
+                rows.append((t(f"field.{key}"), str(value)))
+        rows.append((t("field.visibility"), t(f"visibility.{record['visibility']}")))
+    promise = _promise_text(store, record)
+    if promise:
+        rows.append((t("details.promise"), promise))
+    items = []
+    for label, value in rows:
+        items += [html.Dt(label), html.Dd(value)]
+    heading = [html.H3(t(f"layer.{layer}"))]
+    if record.get("demo"):
+        heading.append(html.Span(t("demo.badge"), className="pm-badge"))
+    return [html.Div(heading, className="pm-details-head"), html.Dl(items, className="pm-facts"),
+            *record_history(store, layer, record_id, lang)]
+
+
+def record_history(store: Store, layer: str, record_id: str, lang: str) -> list:
+    """Who changed the record and when, newest first: for those who may read the record."""
+    t = translator(lang)
+    try:
+        entries = store.read_audit(layer, record_id)
+    except AccessError:
+        return []
+    if not entries:
+        return []
+    lines = []
+    for entry in reversed(entries):
+        when = pd.Timestamp(entry.at).tz_convert(LOCAL_TZ_NAME)
+        changed = ", ".join(field_label(lang, name) for name in (entry.after or {}) if entry.action == "edit")
+        text = f"{when:%Y-%m-%d %H:%M} · {entry.actor} · {t(f'history.{entry.action}')}"
+        lines.append(html.Li(f"{text}: {changed}" if changed else text))
+    return [html.Details([html.Summary(t("history.heading", count=len(entries))), html.Ul(lines)],
+                         className="pm-history")]
+
+
+def selection_table(store: Store, ids: set[str], lang: str) -> list:
+    t = translator(lang)
+    if not ids:
+        return []
+    rows = []
+    for layer, found in readable_layers(store, LayerQuery(ids=tuple(sorted(ids)))):
+        for record in found.to_dict("records"):
+            kind_field = LAYERS[layer].kind_field
+            group = {"unsafe_places": "category", "inventoried_sites": "site_type",
+                     "operations": "operation_kind"}[layer]
+            rows.append(html.Tr([html.Td(t(f"layer.{layer}")), html.Td(t(f"{group}.{record[kind_field]}")),
+                                 html.Td(_when(layer, record))]))
+    return [html.H3(t("selection.heading", count=len(rows))),
+            html.Table([html.Thead(html.Tr([html.Th(t("layer.name"), scope="col"), html.Th(t("field.kind"), scope="col"),
+                                            html.Th(t("field.when"), scope="col")])),
+                        html.Tbody(rows)], className="pm-table")]

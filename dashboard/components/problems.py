@@ -1,0 +1,77 @@
+"""The domain's problems and notes in the interface's language.
+
+Domain code writes English messages (for logs and the command line) and
+gives each a ``code`` and its values; here they are worded from the
+translation catalogues, with codes of choice fields shown by their names
+("Dålig belysning", not ``poor_lighting``). A problem without a wording
+here keeps its English message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geodata.errors import Note, Problem
+
+from dashboard.i18n import catalogue
+
+# The catalogue group that names a choice field's codes, where it differs from the field's name.
+FIELD_GROUPS = {"kind": "operation_kind", **{f"check_{item}": "finding" for item in
+                                             ("lighting", "access", "sightlines", "litter", "hangout")}}
+DELIMITERS = {";": "delimiter.semicolon", ",": "delimiter.comma", "\t": "delimiter.tab"}
+
+
+def field_label(lang: str, field: str) -> str:
+    """A field's name as the interface says it ("Kategori"), or its code where the catalogue has none."""
+    words = catalogue(lang)
+    if field.startswith("check_"):
+        return words.get(f"check.{field.removeprefix('check_')}", field)
+    return words.get(f"field.{field}", field)
+
+
+def choice_label(lang: str, field: str, code: str) -> str:
+    return catalogue(lang).get(f"{FIELD_GROUPS.get(field, field)}.{code}", code)
+
+
+def describe(lang: str, field: str, message: str, code: str | None, params: dict[str, Any] | None) -> str:
+    """A problem's reason in ``lang``."""
+    words = catalogue(lang)
+    key = f"problem.{code}"
+    if code == "missing" and (params or {}).get("choices"):
+        key = "problem.missing_choice"
+    if code is None or key not in words:
+        return message
+    values = {k: v for k, v in (params or {}).items()}
+    for name in ("choices", "candidates"):
+        if name in values:
+            joiner = words["list.or"] if name == "candidates" else ", "
+            values[name] = joiner.join(choice_label(lang, field, c) for c in values[name])
+    for name in ("status", "current"):
+        if name in values:
+            values[name] = choice_label(lang, "status", values[name])
+    if code == "swapped":
+        values["axes"] = words["problem.axes_degrees" if values.get("degrees") else "problem.axes_metres"]
+        values["x"], values["y"] = f"{values['x']:g}", f"{values['y']:g}"
+    if code == "outside_sweden":
+        values["x"], values["y"] = f"{values['x']:g}", f"{values['y']:g}"
+    if code == "coordinate_not_number":
+        values["values"] = ", ".join(f"{column} = {words['problem.empty'] if value is None else repr(value)}"
+                                     for column, value in values["values"])
+    return words[key].format(**values)
+
+
+def describe_problem(lang: str, problem: Problem) -> str:
+    return describe(lang, problem.field, problem.message, problem.code, problem.params)
+
+
+def describe_note(lang: str, note: Note | str) -> str:
+    """A reader's note in ``lang``."""
+    words = catalogue(lang)
+    if not isinstance(note, Note) or f"note.{note.code}" not in words:
+        return str(note)
+    values = dict(note.params)
+    if note.code == "delimiter":
+        values["delimiter"] = words[DELIMITERS.get(values["delimiter"], "delimiter.semicolon")]
+    if note.code == "crs_guessed":
+        values["system"] = "WGS 84" if values.get("degrees") else "SWEREF 99 TM"
+    return words[f"note.{note.code}"].format(**values)

@@ -1,0 +1,128 @@
+"""The inspection workflow on a site's details: the next step, its fields, and saving it.
+
+A thin form over :func:`geodata.workflow.advance`: the steps offered are the
+ones the workflow allows from the site's status, the fields are the ones the
+chosen step needs, and saving carries the version the form was opened at, so
+a caretaker who saves after someone else is told, not silently overwritten.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import ALL, Input, Output, State, callback, dcc, html
+
+from geodata import vocab
+from geodata.access import AccessError, check_write
+from geodata.errors import PledgemapError, ValidationError, VersionConflictError
+from geodata.workflow import NEXT_STEPS, advance
+
+from dashboard.components.layout import alert
+from dashboard.context import request_store
+from dashboard.i18n import translator
+from dashboard.components.problems import describe_problem, field_label
+
+
+class ID:
+    step = "wf-step"
+    fields = "wf-fields"
+    save = "wf-save"
+    result = "wf-result"
+    site = "wf-site"  # {"id": ..., "version": ...}
+    field = "wf-field"  # pattern: {"type": field, "name": ...}
+    saved = "wf-saved"  # bumped after a saved step, so the page redraws the site
+
+
+def workflow_form(store, record: dict, lang: str) -> list:
+    """The "next step" form for a site, or nothing if the viewer may not change it or no step follows."""
+    t = translator(lang)
+    steps = NEXT_STEPS.get(record["status"], ())
+    viewer = getattr(store, "viewer", None)
+    if not steps or viewer is None:
+        return []
+    try:
+        check_write(viewer, "inventoried_sites", [record])
+    except AccessError:
+        return []
+    return [html.Section(className="pm-workflow", **{"aria-label": t("workflow.heading")}, children=[
+        html.H4(t("workflow.heading")),
+        html.Fieldset([html.Legend(t("workflow.next")),
+                       dcc.RadioItems(id=ID.step, value=steps[0], className="pm-radios",
+                                      options=[{"label": t(f"status.{s}"), "value": s} for s in steps])],
+                      className="pm-pledge-picker"),
+        html.Div(id=ID.fields, children=step_fields(steps[0], lang)),
+        dcc.Store(id=ID.site, data={"id": record["id"], "version": int(record["version"])}),
+        html.Button(t("workflow.save"), id=ID.save, type="button", className="pm-button pm-primary", n_clicks=0),
+        html.Div(id=ID.result, role="status"),
+    ])]
+
+
+def _field(name: str) -> dict:
+    return {"type": ID.field, "name": name}
+
+
+def step_fields(step: str, lang: str) -> list:
+    """The inputs the step to ``step`` needs, each with its label."""
+    t = translator(lang)
+    if step == "inspected":
+        checks = [html.Fieldset([html.Legend(t(f"check.{item}")),
+                                 dcc.RadioItems(id=_field(f"check_{item}"), className="pm-radios pm-inline",
+                                                options=[{"label": t(f"finding.{f}"), "value": f}
+                                                         for f in vocab.FINDINGS])],
+                                className="pm-pledge-picker") for item in vocab.CHECKLIST]
+        return [*checks, _labelled(t, "inspection_comment", dcc.Textarea(id=_field("inspection_comment"), rows=3,
+                                                                         className="pm-textarea"), lang)]
+    if step == "action_planned":
+        return [_labelled(t, "measure", dcc.Textarea(id=_field("measure"), rows=3, className="pm-textarea"), lang),
+                _labelled(t, "responsible", dcc.Input(id=_field("responsible"), className="pm-search"), lang),
+                _labelled(t, "due_on", dcc.Input(id=_field("due_on"), type="date"), lang)]
+    day = {"fixed": "fixed_on", "verified": "verified_on"}[step]
+    return [_labelled(t, day, dcc.Input(id=_field(day), type="date"), lang),
+            html.P(t("workflow.today_default"), className="pm-hint")]
+
+
+def _labelled(t, name: str, control, lang: str) -> html.Label:
+    # The label wraps its control: Dash's inputs take no aria attributes, and a wrapping label names them.
+    return html.Label([html.Span(field_label(lang, name), className="pm-label"), control])
+
+
+def show_step_fields(step, lang):
+    return step_fields(step, lang) if step else []
+
+
+def save_step(clicks, step, site, values, ids, view):
+    """Take the step; on success the page redraws the site, on a conflict or a problem it says what to do."""
+    if not clicks:
+        return dash.no_update, dash.no_update, dash.no_update
+    lang = (view or {}).get("lang", "sv")
+    t = translator(lang)
+    given = {key["name"]: value for key, value in zip(ids or [], values or [])
+             if value not in (None, "") and not (isinstance(value, str) and not value.strip())}
+    try:
+        with request_store() as store:
+            advance(store, site["id"], step, given, int(site["version"]))
+    except VersionConflictError as exc:
+        return alert(lang, t("workflow.conflict", current=exc.current)), dash.no_update, None
+    except ValidationError as exc:
+        return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
+                                     for p in exc.problems)), dash.no_update, None
+    except PledgemapError as exc:
+        return alert(lang, exc), dash.no_update, None
+    # The page redraws the site (the view changed); the confirmation stays above it.
+    saved = html.P(t("workflow.saved", status=t(f"status.{step}")), className="pm-notice")
+    return None, {**view, "saved": (view.get("saved") or 0) + 1}, saved
+
+
+def register() -> None:
+    """Register this form's callbacks with the app being built.
+
+    Called by the page that shows the form: Dash runs page modules again for
+    each app it builds, so the callbacks reach every app (a module-level
+    ``@callback`` here would reach only the first app built in a process).
+    """
+    callback(Output(ID.fields, "children"), Input(ID.step, "value"), State("ly-lang", "data"),
+             prevent_initial_call=True)(show_step_fields)
+    callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True),
+             Output("ly-notice", "children"),
+             Input(ID.save, "n_clicks"), State(ID.step, "value"), State(ID.site, "data"),
+             State({"type": ID.field, "name": ALL}, "value"), State({"type": ID.field, "name": ALL}, "id"),
+             State("ly-view", "data"), prevent_initial_call=True)(save_step)

@@ -1,0 +1,104 @@
+"""From the view's state to the map figure: which records of which layers, how they are drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from geodata.access import AccessError
+from geodata.boundaries import municipality_geojson
+from geodata.layers import get_layer
+from geodata.views.mapview import layer_view
+from geodata.model import Pledge
+from dashboard.settings import Settings
+from geodata.store import LayerQuery, Store
+
+from dashboard.figures.map import Basemap, map_figure
+from dashboard.i18n import translator
+from dashboard.state.view import ViewState
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    state: ViewState
+    zoom: float | None = None
+    view_bounds: tuple[float, float, float, float] | None = None
+    tiles: bool = False
+    highlight: set[str] | None = None
+
+
+def layer_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
+    """One query per layer shown; a chosen promise narrows its evidence layer to the records delivering it."""
+    common = dict(pledge_id=pledge.id, start=state.start, end=state.end)
+    values = {
+        "unsafe_places": {"category": state.categories, "source": state.sources},
+        "inventoried_sites": {"status": state.statuses},
+        "operations": {},
+    }
+    promise = next((p for p in pledge.promises if p.id == state.promise), None)
+    queries = {}
+    for layer in state.layers:
+        # Every choice of a required field chosen filters nothing: left out, the store's index does less work.
+        spec = get_layer(layer)
+        wanted = {name: chosen for name, chosen in values[layer].items()
+                  if not (spec.field(name).required and set(chosen or ()) >= set(spec.field(name).choices))}
+        extra: dict[str, Any] = {}
+        if promise is not None and promise.evidence.layer == layer:
+            extra["promise_id"] = promise.id
+            if promise.evidence.kinds:
+                wanted[get_layer(layer).kind_field] = promise.evidence.kinds
+        queries[layer] = LayerQuery.build(wanted, **common, **extra)
+    return queries
+
+
+def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
+    """The map figure for ``request``, and whether it follows the view (a pan or zoom must redraw it)."""
+    state = request.state
+    pledge = store.get_pledge(state.pledge)
+    views = {}
+    boundary, bounds = municipality_geojson(pledge.municipality.code)
+    latitude = (bounds[1] + bounds[3]) / 2
+    for layer, query in layer_queries(state, pledge).items():
+        try:
+            views[layer] = layer_view(store, layer, query, request.zoom, request.view_bounds, latitude=latitude)
+        except AccessError:
+            continue  # a layer this role sees only aggregated draws no records on this map
+
+    highlight = request.highlight
+    promise = next((p for p in pledge.promises if p.id == state.promise), None)
+    if not highlight and promise and promise.evidence.layer in views:
+        evidence = views[promise.evidence.layer]
+        highlight = set(evidence.points["id"]) if evidence.mode == "points" else None
+    basemap = Basemap(settings.tiles_url if request.tiles else None)
+    figure = map_figure(views, boundary, translator(state.lang), basemap, highlight,
+                        view_key=f"{pledge.id}", bounds=bounds)
+    return figure, any(v.follows_the_view for v in views.values())
+
+
+def zoom_of(relayout: dict | None) -> float | None:
+    """The map's zoom after the user zoomed, from plotly's relayoutData."""
+    if not relayout:
+        return None
+    zoom = relayout.get("map.zoom")
+    return float(zoom) if isinstance(zoom, (int, float)) else None
+
+
+def bounds_of(relayout: dict | None) -> tuple[float, float, float, float] | None:
+    """The visible area (minlon, minlat, maxlon, maxlat) after a pan or zoom, from plotly's relayoutData."""
+    corners = ((relayout or {}).get("map._derived") or {}).get("coordinates")
+    if not corners:
+        return None
+    lons, lats = [c[0] for c in corners], [c[1] for c in corners]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def selected_ids(event: dict | None) -> set[str] | None:
+    """Record ids of the points in a plotly click or selection event (the first customdata value)."""
+    if not event or not event.get("points"):
+        return None
+    ids = set()
+    for point in event["points"]:
+        data = point.get("customdata")
+        if isinstance(data, list) and data and isinstance(data[0], str):
+            ids.add(data[0])
+    return ids or None

@@ -1,0 +1,317 @@
+"""Sign-in: the session, the sign-in form, and the guard in front of every request.
+
+Sign-in is on from the store's first account on (``pledgemap user add``), and
+stays on if accounts are removed. A store that never had an account is a
+single-user installation on one machine: everyone is its admin, so it answers
+only requests addressed to this machine (``localhost``/``127.0.0.1``; another
+Host header, such as a DNS-rebinding page's, is refused) and ``pledgemap
+serve`` refuses to listen on another address. With accounts:
+
+- every request but the sign-in page, the static assets and the presentation
+  mode needs a signed-in session: pages redirect to ``/login`` (keeping the
+  whole address to come back to), Dash's and the API's endpoints answer 401,
+  so a crafted request gets nothing;
+- a session holds the account's session key, which sign-out and a new
+  password replace (ending every session of the account, on every device),
+  and ends ``session_hours`` after sign-in; an account removed and added
+  again has a new key, so its old cookies stay dead;
+- a browser an account signed in from keeps a signed device cookie; its
+  sign-in attempts are counted apart, so failures from elsewhere (even the
+  same office network) do not lock the owner out there;
+- the session cookie is HttpOnly and SameSite=Lax, and Secure when the
+  dashboard is served over TLS (``PLEDGEMAP_SECURE_COOKIES=1``);
+- every POST must come from the dashboard's own pages (its ``Origin``, or
+  failing that its ``Referer``, is this server), and the sign-in and
+  sign-out forms carry a token bound to the session: cross-site requests
+  change nothing;
+- behind a reverse proxy, ``PLEDGEMAP_PROXY_HOPS`` says how many proxies'
+  X-Forwarded-* headers to believe (for the scheme, the host and the
+  client's address the sign-in counts use), and ``PLEDGEMAP_ALLOWED_HOSTS``
+  which host names the dashboard answers to;
+- what a signed-in account may see and change is not decided here but by
+  :class:`geodata.access.GuardedStore`, which every request's store is.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import secrets
+import stat
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import flask
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, Viewer
+from geodata.access.accounts import Account, SignInError, authenticate, end_sessions, sign_in_required
+from geodata.errors import PledgemapError
+from dashboard.settings import Settings
+from geodata.store import Store, open_store
+
+from dashboard.i18n import language, translator
+
+SESSION_USER = "pledgemap_user"
+SESSION_KEY = "pledgemap_key"
+SESSION_STARTED = "pledgemap_started"
+CSRF = "pledgemap_csrf"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# A browser an account signed in from: its sign-in attempts are counted apart (see geodata.access.accounts).
+DEVICE_COOKIE = "pledgemap_device"
+DEVICE_DAYS = 60
+
+
+def install(server: flask.Flask, settings: Settings) -> None:
+    """Sessions, the sign-in routes and the request guard, on the dashboard's Flask server."""
+    server.secret_key = _secret(settings)
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_SECURE=os.environ.get("PLEDGEMAP_SECURE_COOKIES") == "1",
+                         SESSION_COOKIE_NAME="pledgemap_session")
+    if settings.proxy_hops:
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    server.before_request(_guard)
+    server.add_url_rule("/login", "login", _login, methods=["GET", "POST"])
+    server.add_url_rule("/logout", "logout", _logout, methods=["POST"])
+
+
+def _secret(settings: Settings) -> bytes:
+    # One secret per store, kept beside it (readable by its owner only), unless the environment gives one:
+    # several workers serving the same store then accept each other's sessions.
+    if os.environ.get("PLEDGEMAP_SECRET"):
+        secret = os.environ["PLEDGEMAP_SECRET"]
+        if len(secret) < 32:
+            raise PledgemapError(f"PLEDGEMAP_SECRET holds {len(secret)} characters; expected at least 32 random ones "
+                                 "(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+        return secret.encode()
+    if not isinstance(settings.data, Path):
+        raise PledgemapError("a database store is served by several workers, which must sign sessions with one key: "
+                             "set PLEDGEMAP_SECRET (the same in every worker, at least 32 random characters)")
+    path = Path(f"{settings.data}.secret")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then linked into place: a worker starting at the same moment
+        # sees either no file or the finished one, never an empty one.
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another worker's secret came first; use theirs
+        finally:
+            draft.unlink()
+    info = path.stat()
+    # Whoever can read or replace this file can sign sessions as any account.
+    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise PledgemapError(f"{path} signs the sessions and must belong to this user and be readable by it alone; "
+                             f"it has mode {stat.filemode(info.st_mode)} and owner uid {info.st_uid}. "
+                             f"Fix it with 'chown {os.getuid()} {path}; chmod 600 {path}', or delete it to make a new one "
+                             "(everyone signs in again)")
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise PledgemapError(f"{path} holds {len(secret)} characters; expected a secret of at least 32 "
+                             "(delete the file to make a new one)")
+    return secret.encode()
+
+
+def _settings() -> Settings:
+    return flask.current_app.config["PLEDGEMAP_SETTINGS"]
+
+
+def _session_account(store: Store) -> Account | None:
+    """The account of this request's session, if the session is still valid."""
+    session = flask.session
+    username, key, started = session.get(SESSION_USER), session.get(SESSION_KEY), session.get(SESSION_STARTED)
+    if not (isinstance(username, str) and isinstance(key, str) and isinstance(started, (int, float))):
+        return None
+    if not 0 <= time.time() - started <= _settings().session_hours * 3600:
+        return None
+    account = store.get_user(username)
+    if account is None or not account.session_key or not secrets.compare_digest(account.session_key, key):
+        return None
+    return account
+
+
+def current_viewer(store: Store) -> Viewer:
+    """Who the request is from: the signed-in account's role; the admin in a store that never had an account."""
+    if not sign_in_required(store):
+        return LOCAL_ADMIN
+    account = _session_account(store)
+    return Viewer.of(account) if account else PUBLIC_VIEWER
+
+
+def signed_in_name() -> str | None:
+    return flask.session.get(SESSION_USER)
+
+
+def csrf_token() -> str:
+    if CSRF not in flask.session:
+        flask.session[CSRF] = secrets.token_urlsafe(32)
+    return flask.session[CSRF]
+
+
+def _token_matches() -> bool:
+    expected = flask.session.get(CSRF)
+    return bool(expected) and secrets.compare_digest(flask.request.form.get("csrf", ""), expected)
+
+
+def _same_origin() -> bool:
+    own = urlsplit(flask.request.host_url)
+    claimed = flask.request.headers.get("Origin") or flask.request.headers.get("Referer")
+    if not claimed:
+        return False
+    seen = urlsplit(claimed)
+    return (seen.scheme, seen.netloc) == (own.scheme, own.netloc)
+
+
+FORWARDED = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-Ip")
+
+
+def _host_allowed(open_to_all: bool) -> bool:
+    if open_to_all:
+        # A store without accounts answers only this machine, asked directly: by a loopback name in the Host
+        # header as the browser sent it, and not through a proxy (which would pass on anyone's request).
+        if _settings().proxy_hops or any(h in flask.request.headers for h in FORWARDED):
+            return False
+        raw = flask.request.environ.get("HTTP_HOST", "")
+        return (urlsplit(f"//{raw}").hostname or "").lower() in LOOPBACK
+    host = (urlsplit(f"//{flask.request.host}").hostname or "").lower()
+    allowed = _settings().allowed_hosts
+    return host in LOOPBACK or not allowed or host in allowed
+
+
+def _is_open(path: str) -> bool:
+    # The sign-in page, the static assets, and the presentation mode (which serves only the public view, and
+    # only while an admin has switched it on). Whole path segments: /presentation is not /present.
+    return path in ("/login", "/present") or path.startswith(("/assets/", "/present/"))
+
+
+def _guard():
+    request = flask.request
+    if request.path.startswith("/assets/") and request.method == "GET":
+        return None  # the dashboard's own scripts and styles: no store to open for them
+    try:
+        store = open_store(_settings().data)
+    except PledgemapError:
+        # Nothing can be read from a store that does not open, so the page may say what is wrong with it
+        # (each request opens the store itself and gets the same error); the host and origin checks still hold.
+        store = None
+    try:
+        required = store is None or sign_in_required(store)
+        if not _host_allowed(open_to_all=not required):
+            return flask.Response("This host name is not served here (see PLEDGEMAP_ALLOWED_HOSTS; a store without "
+                                  "accounts answers only requests made directly to localhost)", status=421)
+        if request.method == "POST" and not _same_origin():
+            return flask.Response("Cross-site request refused", status=403)
+        if _is_open(request.path) or store is None or not required:
+            return None
+        if _session_account(store) is not None:
+            return None
+    finally:
+        if store is not None:
+            store.close()
+    for key in (SESSION_USER, SESSION_KEY, SESSION_STARTED):
+        flask.session.pop(key, None)
+    if request.path.startswith(("/_dash-", "/ogc")) or request.method != "GET":
+        return flask.Response("Sign in first", status=401)
+    target = request.full_path.rstrip("?") if request.query_string else request.path
+    return flask.redirect("/login?" + urlencode({"next": target}))
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only, never another host or a scheme."""
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"  # browsers drop tabs and newlines from addresses: "/\t/evil.example" would become "//evil.example"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _login():
+    request = flask.request
+    lang = language(request.values.get("lang"))
+    target = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return _form(lang, target)
+    if not _token_matches():
+        return _form(lang, target, translator(lang)("signin.expired"), 400)
+    store = open_store(_settings().data)
+    username = request.form.get("username", "")
+    try:
+        account = authenticate(store, username, request.form.get("password", ""), address=request.remote_addr or "",
+                               device=_known_device(username))
+    except SignInError as exc:
+        t = translator(lang)
+        if exc.retry_after:
+            response = _form(lang, target, t("signin.wait", seconds=exc.retry_after), 429)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+        return _form(lang, target, t("signin.wrong"), 401)
+    finally:
+        store.close()
+    flask.session.clear()  # a new session at sign-in: nothing from before carries over
+    flask.session.update({SESSION_USER: account.username, SESSION_KEY: account.session_key,
+                          SESSION_STARTED: time.time(), CSRF: secrets.token_urlsafe(32)})
+    response = flask.redirect(target)
+    device = _device_signer().dumps({"user": account.username, "device": secrets.token_hex(8)})
+    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=flask.current_app.config["SESSION_COOKIE_SECURE"], path="/login")
+    return response
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(flask.current_app.secret_key, salt="pledgemap-device")
+
+
+def _known_device(username: str) -> str | None:
+    """The device id of this browser if ``username`` signed in from it before (a signed cookie), else ``None``."""
+    cookie = flask.request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return None
+    try:
+        payload = _device_signer().loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    same = isinstance(payload, dict) and payload.get("user") == username.strip().lower()
+    return str(payload.get("device")) if same else None
+
+
+def _logout():
+    if not _token_matches():
+        return flask.Response("The form has expired; sign out again from the page", status=400)
+    username = flask.session.get(SESSION_USER)
+    if username:
+        with open_store(_settings().data) as store:
+            if _session_account(store) is not None:
+                end_sessions(store, username)  # every copy of this account's session cookies stops working
+    flask.session.clear()
+    return flask.redirect("/login")
+
+
+def _form(lang: str, target: str, message: str | None = None, status: int = 200) -> flask.Response:
+    t = translator(lang)
+    e = html.escape
+    error = f'<p class="pm-alert" role="alert">{e(message)}</p>' if message else ""
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{e(t("signin.title"))} – Pledgemap</title><link rel="stylesheet" href="/assets/pledgemap.css"></head>
+<body><header class="pm-header"><div><span class="pm-brand">{e(t("app.title"))}</span>
+<span class="pm-tagline">{e(t("app.tagline"))}</span></div></header>
+<main id="main" class="pm-narrow"><section class="pm-panel pm-signin">
+<h1>{e(t("signin.title"))}</h1>{error}
+<form method="post" action="/login">
+<input type="hidden" name="csrf" value="{e(csrf_token())}"><input type="hidden" name="next" value="{e(target)}">
+<input type="hidden" name="lang" value="{e(lang)}">
+<label class="pm-label" for="username">{e(t("signin.username"))}</label>
+<input class="pm-search" id="username" name="username" autocomplete="username" required autofocus>
+<label class="pm-label" for="password">{e(t("signin.password"))}</label>
+<input class="pm-search" id="password" name="password" type="password" autocomplete="current-password" required>
+<button class="pm-button pm-primary" type="submit">{e(t("signin.submit"))}</button>
+</form></section></main></body></html>"""
+    return flask.Response(page, status=status, mimetype="text/html")

@@ -1,0 +1,70 @@
+"""The view's state and its form in the URL, so a copied link reopens the same view.
+
+Parsing is forgiving (an unknown value in a hand-edited link falls back to
+the default) and serialising leaves defaults out, so links stay short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+from urllib.parse import urlencode
+
+from geodata import vocab
+from geodata.layers import LAYERS
+
+from dashboard.i18n import DEFAULT_LANGUAGE, language
+
+CHOICES = {
+    "layers": tuple(LAYERS),
+    "categories": vocab.UNSAFE_CATEGORIES,
+    "sources": vocab.REPORT_SOURCES,
+    "statuses": vocab.SITE_STATUSES,
+}
+
+
+@dataclass(frozen=True)
+class ViewState:
+    pledge: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    promise: str | None = None
+    layers: tuple[str, ...] = CHOICES["layers"]
+    categories: tuple[str, ...] = CHOICES["categories"]
+    sources: tuple[str, ...] = CHOICES["sources"]
+    statuses: tuple[str, ...] = CHOICES["statuses"]
+    lang: str = DEFAULT_LANGUAGE
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> "ViewState":
+        """Read the state from URL query parameters (as Dash Pages passes them to a layout)."""
+        state = cls(lang=language(query.get("lang")))
+        for name in ("pledge", "promise"):
+            if query.get(name):
+                state = replace(state, **{name: query[name]})
+        for name in ("start", "end"):
+            try:
+                state = replace(state, **{name: dt.date.fromisoformat(query.get(name) or "")})
+            except ValueError:
+                pass
+        for name, allowed in CHOICES.items():
+            if name in query:
+                chosen = tuple(v for v in query[name].split(",") if v in allowed)
+                state = replace(state, **{name: chosen})
+        return state
+
+    def to_query(self) -> str:
+        """The query string (without ``?``) that :meth:`from_query` reads back to this state."""
+        params: dict[str, str] = {}
+        default = ViewState()
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value == getattr(default, f.name):
+                continue
+            if isinstance(value, tuple):
+                params[f.name] = ",".join(value)
+            elif isinstance(value, dt.date):
+                params[f.name] = value.isoformat()
+            else:
+                params[f.name] = str(value)
+        return urlencode(params, safe=",")

@@ -1,0 +1,206 @@
+"""A store seen through one viewer's rights: every read narrowed, every write checked.
+
+:class:`GuardedStore` wraps a store for one :class:`~geodata.access.rules.Viewer`:
+every read is narrowed by :func:`~geodata.access.rules.readable_query` and every
+write checked by :func:`~geodata.access.rules.check_write`, so pages, callbacks,
+exports and the API get the same answer whoever calls them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+import geopandas as gpd
+
+from geodata.access.rules import PUBLIC, RECORD_ROLES, AccessError, Viewer, check_write, readable_query
+from geodata.errors import PledgemapError
+from geodata.layers import LAYERS, get_layer
+from geodata.store.base import LayerExtent, LayerQuery, Store
+
+
+class GuardedStore(Store):
+    """A store seen through one viewer's rights: reads narrowed, writes checked, nothing else changed."""
+
+    def __init__(self, store: Store, viewer: Viewer):
+        self._store = store
+        self.viewer = viewer
+
+    # Pledges are public documents; police and municipality sign them, admins keep them.
+    def schema_version(self) -> int:
+        return self._store.schema_version()
+
+    def list_pledges(self):
+        return self._store.list_pledges()
+
+    def get_pledge(self, pledge_id: str):
+        return self._store.get_pledge(pledge_id)
+
+    @property
+    def actor(self) -> str:
+        return self.viewer.username or self.viewer.role
+
+    def save_pledge(self, pledge, actor: str | None = None) -> None:
+        if self.viewer.role not in ("admin", "police", "municipality"):
+            raise AccessError(f"the {self.viewer.role} role may not change pledges")
+        self._store.save_pledge(pledge, self.actor)
+
+    def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
+        return self._store.read_layer(layer, readable_query(layer, query, viewer=self.viewer))
+
+    def count(self, layer: str, query: LayerQuery | None = None) -> int:
+        return self._store.count(layer, readable_query(layer, query, viewer=self.viewer))
+
+    def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
+        return self._store.extent(layer, readable_query(layer, query, viewer=self.viewer))
+
+    def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
+        """Records per layer this viewer may read (none for a layer it sees only aggregated)."""
+        counts = {}
+        for layer in LAYERS:
+            try:
+                counts[layer] = self.count(layer, LayerQuery(pledge_id=pledge_id, demo=True if demo_only else None))
+            except AccessError:
+                counts[layer] = 0
+        return counts
+
+    def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):
+        return self._store.grid_counts(layer, readable_query(layer, query, viewer=self.viewer), cell_m, weight)
+
+    def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
+        # Only among the records the caller may read (and none if it may read none): an import must not
+        # tell a housing company which of another company's sites exist.
+        return self._store.known_sources(layer, source_ids, readable_query(layer, query, viewer=self.viewer))
+
+    def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str | None = None) -> list[str]:
+        return self.write_batches({layer: records})[layer]
+
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str | None = None) -> dict[str, list[str]]:
+        # The actor is always the signed-in account: a caller cannot write in someone else's name.
+        batches = {layer: self._unseen_ids_renewed(layer, records) for layer, records in batches.items()}
+        for layer, records in batches.items():
+            check_write(self.viewer, layer, records.drop(columns=records.geometry.name).to_dict("records"))
+        return self._store.write_batches(batches, self.actor)
+
+    def _unseen_ids_renewed(self, layer: str, records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        # A role that does not read every record keeps a given id only if it is the id of a record it can read
+        # (then "already stored" tells it nothing new); any other id is replaced by a new one without looking
+        # at what else is stored, so a free id, another company's site's id and its source id all answer alike.
+        if self.viewer.role in ("admin", "police") or "id" not in records.columns:
+            return records
+        given = [str(v) for v in records["id"].dropna().unique()]
+        try:
+            readable = self._store.read_layer(layer, readable_query(layer, LayerQuery(ids=tuple(given)),
+                                                                    viewer=self.viewer)) if given else None
+            visible = set(readable["id"]) if readable is not None else set()
+        except AccessError:
+            visible = set()
+        records = records.copy()
+        records["id"] = [v if v is not None and str(v) in visible else str(uuid.uuid4()) for v in records["id"]]
+        return records
+
+    def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str | None = None) -> None:
+        stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
+        if stored.empty:
+            raise AccessError(f"{layer} record {record_id} cannot be deleted by the {self.viewer.role} role")
+        check_write(self.viewer, layer, [stored.drop(columns=stored.geometry.name).iloc[0].to_dict()])
+        self._store.delete_record(layer, record_id, expected_version, self.actor)
+
+    def restore_record(self, layer: str, record_id: str, actor: str | None = None) -> None:
+        self._admin_only("restore deleted records")
+        self._store.restore_record(layer, record_id, self.actor)
+
+    def read_audit(self, layer: str | None = None, record_id: str | None = None):
+        if self.viewer.role == "admin":
+            return self._store.read_audit(layer, record_id)
+        if record_id is None:
+            raise AccessError("only an admin may read the whole audit log")
+        if layer is None or self.read_layer(layer, LayerQuery(ids=(record_id,))).empty:
+            raise AccessError(f"the history of {record_id} is shown only to those who may read the record")
+        return self._store.read_audit(layer, record_id)
+
+    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
+                      actor: str | None = None) -> dict[str, Any]:
+        stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
+        if stored.empty:
+            raise AccessError(f"{layer} record {record_id} cannot be changed by the {self.viewer.role} role")
+        before = stored.drop(columns=stored.geometry.name).iloc[0].to_dict()
+        check_write(self.viewer, layer, [before, {**before, **changes}])
+        return self._store.update_record(layer, record_id, changes, expected_version, self.actor)
+
+    # Accounts are the admin's.
+    def save_user(self, user, actor: str | None = None) -> None:
+        self._admin_only("change accounts")
+        self._store.save_user(user, self.actor)
+
+    def get_user(self, username: str):
+        self._admin_only("read accounts")
+        return self._store.get_user(username)
+
+    def list_users(self):
+        self._admin_only("read accounts")
+        return self._store.list_users()
+
+    def delete_user(self, username: str, actor: str | None = None) -> bool:
+        self._admin_only("change accounts")
+        return self._store.delete_user(username, self.actor)
+
+    # Signing in happens before there is a viewer, on the store itself; a signed-in caller only unlocks.
+    def begin_sign_in(self, scopes, now, retry_after) -> int:
+        raise AccessError("sign-in is counted by the sign-in page, not through a signed-in session")
+
+    def end_sign_in(self, clear, release) -> None:
+        raise AccessError("sign-in is counted by the sign-in page, not through a signed-in session")
+
+    def clear_sign_in_failures(self, name: str) -> int:
+        self._admin_only("unlock accounts")
+        return self._store.clear_sign_in_failures(name)
+
+    def sign_in_failures(self, name: str) -> int:
+        self._admin_only("read accounts")
+        return self._store.sign_in_failures(name)
+
+    def dump_tables(self):
+        self._admin_only("copy the whole store")
+        return self._store.dump_tables()
+
+    def load_tables(self, tables) -> None:
+        raise AccessError("a whole store is copied from the command line, not through a signed-in session")
+
+    def _admin_only(self, what: str) -> None:
+        if self.viewer.role != "admin":
+            raise AccessError(f"only an admin may {what}")
+
+    def read_setting(self, key: str) -> str | None:
+        return self._store.read_setting(key)
+
+    def write_setting(self, key: str, value: str | None, actor: str | None = None) -> None:
+        self._admin_only("change settings")
+        self._store.write_setting(key, value, self.actor)
+
+    # Survey results are published figures every role may read; storing them is for those who run surveys.
+    def write_survey_results(self, results, replace: bool = False, actor: str | None = None):
+        if self.viewer.role not in ("admin", "police", "municipality"):
+            raise AccessError(f"the {self.viewer.role} role may not import survey results")
+        return self._store.write_survey_results(results, replace, self.actor)
+
+    def read_survey_results(self, municipality_code=None, indicator=None):
+        return self._store.read_survey_results(municipality_code, indicator)
+
+    # The police's published events are public information; storing them is for admins and the police.
+    def write_police_events(self, events, actor: str | None = None):
+        if self.viewer.role not in ("admin", "police"):
+            raise AccessError(f"the {self.viewer.role} role may not import police events")
+        return self._store.write_police_events(events, self.actor)
+
+    def read_police_events(self, municipality_code=None, start=None, end=None):
+        return self._store.read_police_events(municipality_code, start, end)
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def figures_store(store: Store) -> Store:
+    """The whole store beneath a guard, for figures every role may see (a promise's progress); never for records."""
+    return store._store if isinstance(store, GuardedStore) else store

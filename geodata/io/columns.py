@@ -1,0 +1,439 @@
+"""From a file's own columns to a layer's fields: mapping, coordinates and Swedish free text.
+
+:func:`detect_mapping` proposes which source column fills which field, from
+the names Swedish municipalities and police areas use; the user confirms or
+overrides it. :func:`coordinate_geometry` turns coordinate columns into
+points and works out whether they are WGS 84 (lat/lon) or SWEREF 99 TM (N/E),
+whatever the columns are called. :func:`map_choice` reads a category written
+as free Swedish text when exactly one code fits, and says so when not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.errors import Note, Problem
+from geodata.layers import Layer
+from geodata.validate import is_missing
+
+# Names a column may have, per field, normalised by _norm (lower case, letters and digits only).
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "demo": ("demo", "demodata"),
+    "source_id": ("id", "source_id", "objectid", "fid", "löpnummer", "lopnr", "nr", "ärendenummer", "externt id"),
+    "reported_on": ("reported_on", "datum", "rapporterad", "rapporteringsdatum", "inkom", "date", "reported",
+                    "registrerad"),
+    "source": ("source", "källa", "kalla", "metod", "insamling", "ursprung"),
+    "category": ("category", "kategori", "typ av problem", "problem typ", "problemtyp", "orsak", "otrygghet"),
+    "time_of_day": ("time_of_day", "tid på dygnet", "tidpådygnet", "tid", "när", "dygn"),
+    "description": ("description", "beskrivning", "kommentar", "synpunkt", "fritext", "anteckning", "name"),
+    "report_count": ("report_count", "antal", "antal rapporter", "antal svar", "count", "antal synpunkter"),
+    "pledge_id": ("pledge_id", "löfte", "medborgarlöfte"),
+    "site_type": ("site_type", "platstyp", "objekttyp", "typ av plats", "utrymme", "typ"),
+    "owner": ("owner", "ägare", "fastighetsägare", "bolag", "förvaltare", "organisation"),
+    "address": ("address", "adress", "gatuadress", "besöksadress"),
+    "property_designation": ("property_designation", "fastighetsbeteckning", "fastighet", "beteckning"),
+    "inspected_on": ("inspected_on", "inventerad", "inventeringsdatum", "besiktigad", "besiktningsdatum",
+                     "kontrollerad"),
+    "check_lighting": ("check_lighting", "belysning"),
+    "check_access": ("check_access", "lås", "låsning", "skalskydd", "tillträde"),
+    "check_sightlines": ("check_sightlines", "siktlinjer", "sikt", "vegetation"),
+    "check_litter": ("check_litter", "nedskräpning", "skräp", "klotter och skadegörelse"),
+    "check_hangout": ("check_hangout", "tecken på häng", "häng", "hängställe"),
+    "measure": ("measure", "åtgärd", "planerad åtgärd", "åtgärder"),
+    "status": ("status", "läge", "tillstånd"),
+    "due_on": ("due_on", "klart senast", "åtgärdas senast", "senast", "deadline", "förfallodatum"),
+    "promise_id": ("promise_id", "löftespunkt", "löfte id"),
+    "title": ("title", "titel", "rubrik", "benämning", "insats"),
+    "starts_at": ("starts_at", "start", "starttid", "från", "började", "startdatum"),
+    "ends_at": ("ends_at", "slut", "sluttid", "till", "slutade", "slutdatum"),
+    "kind": ("kind", "insatstyp", "typ av insats", "typ"),
+    "focus": ("focus", "fokus", "inriktning"),
+    "persons_checked": ("persons_checked", "kontrollerade personer", "kontrollerade", "personkontroller"),
+    "seizures": ("seizures", "beslag"),
+    "reports_filed": ("reports_filed", "anmälningar", "upprättade anmälningar"),
+    "visibility": ("visibility", "synlighet", "publik", "offentlig"),
+}
+
+# Coordinate column names: (kind, names). x/y are decided by their values.
+COORDINATE_NAMES: dict[str, tuple[str, ...]] = {
+    "lat": ("lat", "latitud", "latitude", "breddgrad"),
+    "lon": ("lon", "long", "lng", "longitud", "longitude", "längdgrad"),
+    "north": ("n", "nord", "northing", "norr", "sweref n", "sweref99 n", "n sweref"),
+    "east": ("e", "ö", "öst", "ost", "east", "easting", "sweref e", "sweref99 e", "e sweref"),
+    "x": ("x", "x koordinat", "xkoord"),
+    "y": ("y", "y koordinat", "ykoord"),
+    "wkt": ("wkt", "geometry", "geom", "geometri"),
+}
+
+# Swedish ways of writing each code of a choice field. A text matches a code when one of the
+# code's words appears in it as a word or the start of one; it must match exactly one code.
+CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "category": {
+        "drug_dealing": ("langning", "langar", "narkotikaförsäljning", "knarkförsäljning", "försäljning av narkotika",
+                         "droghandel", "narkotikahandel", "drug dealing"),
+        "drug_use": ("narkotikaanvändning", "droganvändning", "missbruk", "sprutor", "knarkare", "drug use"),
+        "poor_lighting": ("belysning", "mörk", "mörker", "ljus", "lampa", "lampor", "lighting"),
+        "blocked_sightlines": ("siktlinje", "sikt", "buskar", "buskage", "vegetation", "sly", "skymd", "sightline"),
+        "loitering": ("häng", "hängställe", "gäng", "folksamling", "samlas", "loitering"),
+        "vandalism": ("skadegörelse", "klotter", "vandalism", "krossad", "sönder"),
+        "harassment": ("trakasserier", "ofredande", "hot", "hotfull", "hotfulla", "harassment"),
+        "traffic": ("trafik", "fortkörning", "moped", "mopeder", "bilar", "traffic"),
+        "other": ("övrigt", "annat", "other"),
+    },
+    "source": {
+        "survey": ("enkät", "trygghetsmätning", "undersökning", "survey"),
+        "citizen_dialogue": ("medborgardialog", "dialog", "citizen dialogue"),
+        "safety_walk": ("trygghetsvandring", "vandring", "safety walk"),
+        "tip": ("tips", "tipsa", "anmälan", "tip"),
+        "police_observation": ("polisens iakttagelse", "iakttagelse", "observation", "polisen"),
+    },
+    "time_of_day": {
+        "morning": ("morgon", "förmiddag", "morning"),
+        "daytime": ("dag", "dagtid", "eftermiddag", "daytime"),
+        "evening": ("kväll", "kvällstid", "evening"),
+        "night": ("natt", "nattetid", "night"),
+        "any": ("hela dygnet", "alla tider", "dygnet runt", "any"),
+    },
+    "site_type": {
+        "public_place": ("offentlig plats", "torg", "allmän plats", "public place"),
+        "park": ("park", "lekplats", "grönområde"),
+        "underpass": ("gångtunnel", "tunnel", "viadukt", "underpass"),
+        "parking": ("parkering", "p-plats", "garage", "parking"),
+        "basement": ("källare", "källarförråd", "basement"),
+        "attic": ("vind", "vindsförråd", "attic"),
+        "stairwell": ("trapphus", "trappuppgång", "uppgång", "stairwell"),
+        "bike_storage": ("cykelrum", "cykelförråd", "cykelställ", "bike storage"),
+        "other": ("övrigt", "annat", "other"),
+    },
+    "status": {
+        "flagged": ("flaggad", "markerad", "att inventera", "ej inventerad", "flagged"),
+        "inspected": ("inventerad", "besiktigad", "kontrollerad", "inspected"),
+        "action_planned": ("åtgärd planerad", "planerad", "action planned"),
+        "fixed": ("åtgärdad", "fixad", "klar", "fixed"),
+        "verified": ("verifierad", "efterkontrollerad", "godkänd", "verified"),
+    },
+    "kind": {
+        "targeted_drug_operation": ("riktad insats", "narkotikainsats", "insats mot narkotika", "riktad"),
+        "presence_patrol": ("närvaro", "patrull", "synlighet", "presence"),
+        "school_visit": ("skolbesök", "skola", "school"),
+        "parent_information": ("föräldramöte", "föräldrar", "föräldrainformation", "parent"),
+        "citizen_dialogue": ("medborgardialog", "dialog"),
+        "safety_walk": ("trygghetsvandring", "vandring"),
+    },
+    "visibility": {
+        "internal": ("intern", "internt", "hemlig", "internal"),
+        "public": ("publik", "offentlig", "öppen", "public"),
+    },
+    "focus": {
+        "sale": ("försäljning", "langning", "sale"),
+        "youth_at_risk": ("unga", "ungdomar", "riskzon", "youth"),
+        "established_users": ("missbrukare", "etablerade", "established"),
+    },
+}
+for _item, _words in (("lighting", ()), ("access", ()), ("sightlines", ()), ("litter", ()), ("hangout", ())):
+    CHOICE_WORDS[f"check_{_item}"] = {
+        "ok": ("ok", "bra", "godkänd", "inga anmärkningar"),
+        "remark": ("anmärkning", "brist", "mindre brist", "remark"),
+        "critical": ("kritisk", "allvarlig", "akut", "critical"),
+    }
+
+SWEDISH_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                  "oktober", "november", "december")
+
+# SWEREF 99 TM over Sweden, and Sweden in degrees: ranges that tell the coordinate systems apart.
+SWEREF_NORTH = (6_100_000, 7_700_000)
+SWEREF_EAST = (200_000, 1_000_000)
+WGS_LAT = (55.0, 69.5)
+WGS_LON = (10.0, 24.5)
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFC", str(text)).lower().strip()
+    return re.sub(r"[^0-9a-zåäöéü]+", " ", text).strip()
+
+
+@dataclass
+class ColumnMapping:
+    """Which source column fills which field, and where the coordinates are.
+
+    ``coordinates`` is ``geometry`` (the file has geometries), ``wgs84``
+    (``x`` is longitude, ``y`` latitude), ``sweref`` (``x`` east, ``y``
+    north) or ``wkt`` (``x`` holds each geometry as WKT, in WGS 84 or SWEREF
+    99 TM as its values show); ``None`` when no coordinates were found.
+    """
+
+    fields: dict[str, str] = field(default_factory=dict)
+    x: str | None = None  # or the WKT column when ``coordinates`` is ``wkt``
+    y: str | None = None
+    coordinates: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fields": dict(self.fields), "x": self.x, "y": self.y, "coordinates": self.coordinates}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ColumnMapping":
+        return cls(dict(data.get("fields") or {}), data.get("x"), data.get("y"), data.get("coordinates"))
+
+
+def detect_mapping(columns: list[str], layer: Layer, has_geometry: bool, sample: pd.DataFrame | None = None) -> ColumnMapping:
+    """Propose a mapping of ``columns`` to ``layer``'s fields from their names (and coordinate values).
+
+    >>> from geodata.layers import UNSAFE_PLACES
+    >>> m = detect_mapping(["Datum", "Kategori", "Nord", "Öst"], UNSAFE_PLACES, has_geometry=False)
+    >>> m.fields["reported_on"], m.fields["category"], m.coordinates, m.y, m.x
+    ('Datum', 'Kategori', 'sweref', 'Nord', 'Öst')
+    """
+    wanted = ("demo", "source_id", *layer.field_names)
+    by_name = {_norm(c): c for c in columns}
+    mapping = ColumnMapping()
+    used: set[str] = set()
+    # Exact names first (the layer's own field names, then Swedish ones), so "typ" goes to the best field.
+    for field_name in wanted:
+        for candidate in FIELD_NAMES.get(field_name, (field_name,)):
+            column = by_name.get(_norm(candidate))
+            if column is not None and column not in used:
+                mapping.fields[field_name] = column
+                used.add(column)
+                break
+    if has_geometry:
+        mapping.coordinates = "geometry"
+        return mapping
+    found: dict[str, str] = {}
+    for kind, names in COORDINATE_NAMES.items():
+        for name in names:
+            column = by_name.get(_norm(name))
+            if column is not None and column not in used:
+                found[kind] = column
+                break
+    pairs = (("lat", "lon", "wgs84"), ("north", "east", "sweref"))
+    if "wkt" in found:  # whole geometries (a Pledgemap CSV export has them beside lat/lon)
+        mapping.x, mapping.coordinates = found["wkt"], "wkt"
+        return mapping
+    for y_kind, x_kind, system in pairs:
+        if y_kind in found and x_kind in found:
+            mapping.y, mapping.x, mapping.coordinates = found[y_kind], found[x_kind], system
+            break
+    else:
+        if "x" in found and "y" in found:
+            # Swedish surveying calls north X and east Y; GIS calls east X. Decide from the values.
+            mapping.x, mapping.y, mapping.coordinates = found["x"], found["y"], "sweref"
+            if sample is not None:
+                xs, ys = to_number(sample[found["x"]]), to_number(sample[found["y"]])
+                if np.nanmedian(xs) > np.nanmedian(ys):
+                    mapping.x, mapping.y = found["y"], found["x"]
+                if _share_in(ys, WGS_LAT) > 0.5 or _share_in(xs, WGS_LAT) > 0.5:
+                    mapping.coordinates = "wgs84"
+                    if _share_in(xs, WGS_LAT) > _share_in(ys, WGS_LAT):
+                        mapping.x, mapping.y = mapping.y, mapping.x
+    for column in (mapping.x, mapping.y):
+        if column is not None:
+            mapping.fields = {k: v for k, v in mapping.fields.items() if v != column}
+    return mapping
+
+
+def to_number(values: pd.Series) -> np.ndarray:
+    """Numbers from a column that may write them Swedish style ("57,65", "6 376 282")."""
+    def one(value: Any) -> float:
+        if is_missing(value):
+            return np.nan
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+            return float(value)
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            return np.nan
+    return np.array([one(v) for v in values], dtype=float)
+
+
+def _share_in(values: np.ndarray, bounds: tuple[float, float]) -> float:
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return 0.0
+    return float(((finite >= bounds[0]) & (finite <= bounds[1])).mean())
+
+
+@dataclass
+class CoordinateResult:
+    geometry: gpd.GeoSeries
+    errors: dict[Any, Problem]  # per row, without its record label
+    notes: list[Note]
+
+
+def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> CoordinateResult:
+    """Points from the mapping's coordinate columns, in the CRS their values show.
+
+    Columns named lat/lon that hold SWEREF 99 TM values (six and seven digits)
+    are read as SWEREF, with a note; a row whose values are not numbers gets
+    an error naming the column.
+    """
+    if mapping.coordinates == "wkt":
+        return _wkt_geometry(frame[mapping.x])
+    xs, ys = to_number(frame[mapping.x]), to_number(frame[mapping.y])
+    notes: list[Note] = []
+    system = mapping.coordinates
+    if system == "wgs84" and _share_in(ys, SWEREF_NORTH) > 0.5 and _share_in(xs, SWEREF_EAST) > 0.5:
+        system = "sweref"
+        notes.append(Note(f"the columns {mapping.y!r}/{mapping.x!r} hold SWEREF 99 TM values (metres), not degrees; "
+                          "they were read as SWEREF 99 TM north/east", "metres_in_degree_columns",
+                          {"y": mapping.y, "x": mapping.x}))
+    elif system == "sweref" and _share_in(ys, WGS_LAT) > 0.5 and _share_in(xs, WGS_LON) > 0.5:
+        system = "wgs84"
+        notes.append(Note(f"the columns {mapping.y!r}/{mapping.x!r} hold degrees, not metres; they were read as "
+                          "WGS 84 latitude/longitude", "degrees_in_metre_columns", {"y": mapping.y, "x": mapping.x}))
+    errors: dict[Any, Problem] = {}
+    points = []
+    for row, x, y, raw_x, raw_y in zip(frame.index, xs, ys, frame[mapping.x], frame[mapping.y]):
+        if np.isfinite(x) and np.isfinite(y):
+            points.append(gpd.points_from_xy([x], [y])[0])
+            continue
+        bad = [(c, v) for c, v, n in ((mapping.y, raw_y, y), (mapping.x, raw_x, x)) if not np.isfinite(n)]
+        message = "; ".join(f"column {c!r} is {'empty' if is_missing(v) else repr(v)}" for c, v in bad)
+        errors[row] = Problem("", "geometry", message + "; expected a number", "coordinate_not_number",
+                              {"values": [(c, None if is_missing(v) else str(v)) for c, v in bad]})
+        points.append(None)
+    crs = "OGC:CRS84" if system == "wgs84" else "EPSG:3006"
+    return CoordinateResult(gpd.GeoSeries(points, index=frame.index, crs=crs), errors, notes)
+
+
+def _wkt_geometry(values: pd.Series) -> CoordinateResult:
+    errors: dict[Any, Problem] = {}
+    geoms = []
+    for row, text in values.items():
+        if is_missing(text):
+            errors[row] = Problem("", "geometry", f"column {values.name!r} is empty; expected a geometry as WKT, such as "
+                                  "POINT (12.69 57.51)", "wkt_unreadable", {"column": values.name})
+            geoms.append(None)
+            continue
+        try:
+            geoms.append(shapely.from_wkt(str(text)))
+        except shapely.errors.ShapelyError as exc:
+            errors[row] = Problem("", "geometry", f"column {values.name!r} is not WKT ({exc}); expected e.g. "
+                                  "POINT (12.69 57.51)", "wkt_unreadable", {"column": values.name})
+            geoms.append(None)
+    series = gpd.GeoSeries(geoms, index=values.index)
+    bounds = series.total_bounds
+    metres = bool(np.all(np.isfinite(bounds)) and bounds[3] > 1000)
+    notes = [Note(f"the column {values.name!r} holds geometries as WKT, read as "
+                  + ("SWEREF 99 TM (metres)" if metres else "WGS 84 (degrees)"), "wkt_read",
+                  {"column": values.name, "metres": metres})]
+    return CoordinateResult(series.set_crs("EPSG:3006" if metres else "OGC:CRS84"), errors, notes)
+
+
+# A text cell starting with one of these is a formula to Excel and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def quote_formula(value: Any) -> Any:
+    """Put a quote before text a spreadsheet would run as a formula, so it shows as the text it is.
+
+    >>> quote_formula("=SUMMA(A1)"), quote_formula("Mörk gång")
+    ("'=SUMMA(A1)", 'Mörk gång')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unquote_formula(value: Any) -> Any:
+    """Take off the quote an export put before text that a spreadsheet would run as a formula.
+
+    >>> unquote_formula("'=SUMMA(A1)"), unquote_formula("'t is")
+    ('=SUMMA(A1)', "'t is")
+    """
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+# A negation turns "offentlig" into its opposite: text holding one is never read as a code, only asked about.
+NEGATIONS = frozenset({"ej", "inte", "icke", "ingen", "inget", "inga", "utan", "aldrig", "not", "no", "non"})
+# Fields where a wrong guess exposes police data: only a whole value that is exactly a code's word counts.
+EXACT_ONLY = frozenset({"visibility"})
+
+
+@dataclass(frozen=True)
+class ChoiceMatch:
+    """How a free-text value maps to a code: ``code`` if exactly one fits, else the candidates (maybe none)."""
+
+    text: str
+    code: str | None
+    candidates: tuple[str, ...]
+
+
+def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceMatch:
+    """The code a Swedish (or English) free-text value means, if exactly one fits.
+
+    >>> map_choice("category", ("drug_dealing", "poor_lighting"), "Dålig belysning vid gångtunneln").code
+    'poor_lighting'
+    >>> map_choice("category", ("drug_dealing", "poor_lighting"), "Mörkt och langning").candidates
+    ('drug_dealing', 'poor_lighting')
+
+    A negation is never guessed through, and visibility takes only an exact word:
+
+    >>> [map_choice("visibility", ("internal", "public"), t).code for t in ("Offentlig", "Ej offentlig", "Öppen insats")]
+    ['public', None, None]
+    """
+    text = str(value).strip()
+    if text in choices:
+        return ChoiceMatch(text, text, (text,))
+    normal = _norm(text)
+    if normal.replace(" ", "_") in choices:
+        code = normal.replace(" ", "_")
+        return ChoiceMatch(text, code, (code,))
+    words = CHOICE_WORDS.get(field_name, {})
+    hits = []
+    for code in choices:
+        for word in words.get(code, ()):
+            if re.search(r"(^|\s)" + re.escape(_norm(word)), normal):
+                hits.append(code)
+                break
+    hits_t = tuple(hits)
+    negated = bool(NEGATIONS & set(normal.split()))
+    if field_name in EXACT_ONLY:
+        exact = [code for code in choices if normal in {_norm(w) for w in words.get(code, ())}]
+        return ChoiceMatch(text, exact[0] if len(exact) == 1 and not negated else None, hits_t)
+    return ChoiceMatch(text, hits_t[0] if len(hits_t) == 1 and not negated else None, hits_t)
+
+
+def normalise_date(value: Any) -> Any:
+    """ISO text for the date forms Swedish files use; anything else is returned as it is for validation to judge.
+
+    >>> normalise_date("5 mars 2024"), normalise_date("20240305"), normalise_date("05.03.2024")
+    ('2024-03-05', '2024-03-05', '2024-03-05')
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    match = re.fullmatch(r"(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})", text)
+    if match and match.group(2) in SWEDISH_MONTHS:
+        day, month, year = int(match.group(1)), SWEDISH_MONTHS.index(match.group(2)) + 1, int(match.group(3))
+        return _iso(year, month, day, value)
+    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if match:
+        return _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)), value)
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if match:
+        return _iso(int(match.group(3)), int(match.group(2)), int(match.group(1)), value)
+    match = re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", text)
+    if match:
+        return _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)), value)
+    return value.strip()
+
+
+def _iso(year: int, month: int, day: int, original: str) -> str:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return original

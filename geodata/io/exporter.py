@@ -1,0 +1,200 @@
+"""Exporting what a view shows: the layers with its filters applied, and pledges as documents.
+
+One function per format family: :func:`export_layers` writes GeoPackage (all
+layers in one file), GeoJSON, CSV or XLSX; :func:`pledge_document` writes a
+pledge as YAML or JSON that :func:`geodata.model.pledge_from_dict` reads back.
+Every export can be imported again by :mod:`geodata.io.importer` without
+duplicating what is stored (records keep their ids).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import yaml
+
+from geodata.access import readable_query
+from geodata.io.columns import quote_formula
+from geodata.errors import PledgemapError
+from geodata.layers import DISPLAY_CRS, LAYERS, SYSTEM_FIELDS, get_layer
+from geodata.model import Pledge
+from geodata.store.base import LayerQuery, Store
+from geodata.validate import LOCAL_TZ, is_missing
+
+LAYER_FORMATS = ("gpkg", "geojson", "csv", "xlsx")
+PLEDGE_FORMATS = ("yaml", "json")
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    format: str
+    counts: dict[str, int]
+
+
+def read_view(store: Store, queries: dict[str, LayerQuery | None], include_internal: bool = False) -> dict[str, gpd.GeoDataFrame]:
+    """The records of each layer in ``queries`` as its query selects them.
+
+    Internal police operations are left out unless ``include_internal``: the
+    roles issue decides who may ask for them; until then only the CLI can.
+    """
+    return {get_layer(name).name: store.read_layer(name, readable_query(name, query, include_internal))
+            for name, query in queries.items()}
+
+
+def export_layers(store: Store, path: str | Path, fmt: str, queries: dict[str, LayerQuery | None] | None = None,
+                  include_internal: bool = False) -> ExportResult:
+    """Write the layers of ``queries`` (default: every layer, unfiltered) to ``path`` in ``fmt``.
+
+    The file is written next to ``path`` and moved into place when complete,
+    so an interrupted export never leaves half a file behind.
+    """
+    if fmt not in LAYER_FORMATS:
+        raise PledgemapError(f"unknown export format {fmt!r}; expected one of: {', '.join(LAYER_FORMATS)}")
+    path = Path(path)
+    frames = read_view(store, queries or {name: None for name in LAYERS}, include_internal)
+    writer = {"gpkg": _write_gpkg, "geojson": _write_geojson, "csv": _write_csv, "xlsx": _write_xlsx}[fmt]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    tmp_path = Path(tmp)
+    try:
+        tmp_path.unlink()
+        writer(frames, tmp_path)
+        tmp_path.replace(path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+    return ExportResult(path, fmt, {name: len(frame) for name, frame in frames.items()})
+
+
+def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+    for name, frame in frames.items():
+        out = frame.copy()
+        for column in out.columns:
+            if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+                out[column] = out[column].dt.tz_convert("UTC")
+        pyogrio.write_dataframe(out, path, layer=name, driver="GPKG", promote_to_multi=False,
+                                layer_options={"DESCRIPTION": f"Pledgemap {name}"})
+
+
+def _plain_attributes(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A layer's attributes as JSON-ready values: dates as YYYY-MM-DD, times as local ISO 8601."""
+    spec = get_layer(name)
+    kinds = {f.name: f.kind for f in (*SYSTEM_FIELDS, *spec.fields)}
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).astype(object)
+    for column in table.columns:
+        if kinds.get(column) == "date":
+            table[column] = table[column].map(lambda v: None if is_missing(v) else pd.Timestamp(v).date().isoformat())
+        else:
+            table[column] = table[column].map(_plain_value)
+    return table
+
+
+def _plain_value(value: Any) -> Any:
+    if is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.astimezone(LOCAL_TZ).isoformat(timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _write_geojson(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+    several = len(frames) > 1
+    features = []
+    for name, frame in frames.items():
+        shown = frame.to_crs(DISPLAY_CRS)
+        attributes = _plain_attributes(name, shown)
+        for geom, properties in zip(shown.geometry.values, attributes.to_dict("records")):
+            if several:
+                properties = {"layer": name, **properties}
+            features.append({"type": "Feature", "id": properties["id"], "properties": properties,
+                             "geometry": shapely.geometry.mapping(geom)})
+    document = {"type": "FeatureCollection", "name": next(iter(frames)) if not several else "pledgemap",
+                "features": features}
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def table_rows(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A layer as a plain table: its fields, then ``lat``/``lon`` of a point on it and its WKT, in WGS 84."""
+    shown = frame.to_crs(DISPLAY_CRS)
+    table = _plain_attributes(name, shown)
+    points = shapely.point_on_surface(np.asarray(shown.geometry.values, dtype=object))
+    table["lat"] = np.round(shapely.get_y(points), 7) if len(table) else []
+    table["lon"] = np.round(shapely.get_x(points), 7) if len(table) else []
+    table["wkt"] = shapely.to_wkt(np.asarray(shown.geometry.values, dtype=object), rounding_precision=7) \
+        if len(table) else []
+    return table
+
+
+def _csv_text(name: str, frame: gpd.GeoDataFrame) -> str:
+    buffer = io.StringIO()
+    # A quote before text Excel would run as a formula; the importer takes it off again.
+    table = table_rows(name, frame).map(quote_formula)
+    table.to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    return buffer.getvalue()
+
+
+def _write_csv(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+    # UTF-8 with a byte order mark: Swedish Excel then shows å, ä and ö right.
+    if len(frames) == 1:
+        (name, frame), = frames.items()
+        path.write_text(_csv_text(name, frame), encoding="utf-8-sig", newline="")
+        return
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in frames.items():
+            archive.writestr(f"{name}.csv", "\ufeff" + _csv_text(name, frame))
+
+
+def _write_xlsx(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+    write_sheets({name: table_rows(name, frame) for name, frame in frames.items()}, path)
+
+
+def write_sheets(tables: dict[str, pd.DataFrame], target) -> None:
+    """Tables as sheets of one XLSX workbook (``target``: a path or a binary file); text cells stay text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    for name, table in tables.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append(list(table.columns))
+        for values in table.itertuples(index=False):
+            row = []
+            for value in values:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text, even if it starts with "="
+                row.append(cell)
+            sheet.append(row)
+    book.save(target)
+
+
+def pledge_document(pledge: Pledge, fmt: str) -> str:
+    """The pledge as a YAML or JSON document that :func:`geodata.model.pledge_from_dict` reads back."""
+    data = pledge.to_dict()
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    raise PledgemapError(f"unknown pledge format {fmt!r}; expected one of: {', '.join(PLEDGE_FORMATS)}")
+

@@ -1,0 +1,521 @@
+"""Importing a file into a layer: a dry run that reports every row, then one transaction.
+
+:func:`plan_import` reads a file (:mod:`geodata.io.readers`), maps its columns
+(:mod:`geodata.io.columns`, proposed or given), checks every row as the store
+would (:func:`geodata.validate.check_records`), finds rows already stored
+(same source id, or the same place within :data:`DUPLICATE_METRES` on the same
+day) and warns about places outside the chosen municipality. Nothing is
+written. :func:`commit_import` then writes either every valid row, with the
+rejected rows saved to a file the user can fix and import again, or nothing
+at all if any row is rejected: the user chooses. The dashboard's import page
+and ``pledgemap import`` both go through these two functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geodata.boundaries import municipality
+from geodata.io.columns import (ColumnMapping, coordinate_geometry, detect_mapping, map_choice, normalise_date, quote_formula,
+                      unquote_formula)
+from geodata.errors import ImportFileError, Note, NotFoundError, Problem, ValidationError
+from geodata.layers import LAYERS, STORAGE_CRS, Layer, get_layer
+from geodata.io.readers import ImportLimits, SourceTable, read_source
+from geodata.store.base import LayerQuery, Store
+from geodata.validate import check_records, is_missing
+
+DUPLICATE_METRES = 5.0
+PROBLEM_COLUMN = "pledgemap_problem"
+
+
+@dataclass
+class RowOutcome:
+    """What the import does with one row of the file: ``ok``, ``rejected`` or ``duplicate``."""
+
+    row: Any
+    status: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """The dry run of importing one table of a file into one layer."""
+
+    source: SourceTable
+    layer: Layer
+    mapping: ColumnMapping
+    value_map: dict[str, dict[str, str]]
+    records: gpd.GeoDataFrame  # the mapped rows, indexed by file row number, in the file's CRS
+    outcomes: list[RowOutcome]
+    unresolved: dict[str, dict[str, tuple[str, ...]]]  # field -> file text -> candidate codes
+    notes: list[Note]
+    batch_problems: list[Problem]
+    municipality_code: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def warned(self) -> int:
+        return sum(1 for o in self.outcomes if o.warnings)
+
+    def report(self) -> list[dict[str, Any]]:
+        """One line per problem, warning or duplicate: row number, status, field, reason (and its code and values)."""
+        def line(row: Any, status: str, p: Problem) -> dict[str, Any]:
+            return {"row": row, "status": status, "field": p.field, "message": p.message, "code": p.code,
+                    "params": p.params}
+
+        lines = [line(None, "rejected", p) for p in self.batch_problems]
+        for outcome in self.outcomes:
+            lines.extend(line(outcome.row, outcome.status, p) for p in outcome.problems)
+            lines.extend(line(outcome.row, "warning", p) for p in outcome.warnings)
+        return lines
+
+    def summary(self) -> dict[str, Any]:
+        return {"file": self.source.name, "table": self.source.layer, "layer": self.layer.name,
+                "rows": len(self.outcomes), "valid": self.count("ok"), "rejected": self.count("rejected"),
+                "duplicates": self.count("duplicate"), "warnings": self.warned,
+                "mapping": self.mapping.to_dict(), "notes": [str(n) for n in self.notes],
+                "unresolved": {f: {t: list(c) for t, c in texts.items()} for f, texts in self.unresolved.items()}}
+
+
+@dataclass
+class ImportResult:
+    layer: str
+    written: list[str]
+    rejected: int
+    duplicates: int
+    rejects_file: Path | None
+
+
+def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table: str | None = None,
+              mapping: ColumnMapping | None = None, value_map: dict[str, dict[str, str]] | None = None,
+              defaults: dict[str, Any] | None = None, municipality_code: str | None = None,
+              source_namespace: str | None = None, mapping_overrides: dict[str, str] | None = None,
+              limits: ImportLimits = ImportLimits()) -> list[ImportPlan]:
+    """Dry runs for the tables of the file at ``path`` that go into a layer.
+
+    A file with tables named like the layers (a Pledgemap export) gives one
+    plan per such table; otherwise the file's single table (or ``table``) is
+    planned into ``layer``, or into the layer its columns fit best.
+    ``defaults`` fill empty fields (e.g. the pledge a safety walk belongs
+    to); ``source_namespace`` names the source for its ids (default: the
+    file name without extension); ``mapping_overrides`` (field → column)
+    change the detected mapping of a file with one table.
+    """
+    tables = [part for t in read_source(path, limits) for part in split_by_layer(t)]
+    if table is not None:
+        chosen = [t for t in tables if t.layer == table]
+        if not chosen:
+            raise ImportFileError(f"{Path(path).name}: no table or layer {table!r}; it holds: "
+                                  + ", ".join(str(t.layer) for t in tables))
+        tables = chosen
+    named = [t for t in tables if t.layer in LAYERS and (layer is None or t.layer == layer)]
+    if named:
+        pairs = [(t, t.layer) for t in named]
+    elif len(tables) == 1:
+        pairs = [(tables[0], layer or guess_layer(tables[0]))]
+    else:
+        raise ImportFileError(f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); "
+                              "choose one (--table)")
+    if mapping_overrides and len(pairs) > 1:
+        raise ImportFileError(f"{Path(path).name}: holds {len(pairs)} layers; a mapping applies to one (--table)")
+    plans = []
+    for source, layer_name in pairs:
+        table_mapping = mapping
+        if mapping_overrides:
+            spec = get_layer(layer_name)
+            table_mapping = mapping or detect_mapping(list(source.frame.columns), spec, source.geometry is not None,
+                                                      source.frame.head(200))
+            table_mapping = ColumnMapping.from_dict({**table_mapping.to_dict(),
+                                                     "fields": {**table_mapping.fields, **mapping_overrides}})
+        plans.append(plan_table(store, source, layer_name, mapping=table_mapping, value_map=value_map,
+                                defaults=defaults, municipality_code=municipality_code,
+                                source_namespace=source_namespace))
+    return plans
+
+
+def split_by_layer(source: SourceTable) -> list[SourceTable]:
+    """A table with a ``layer`` column naming a layer on every row (a multi-layer GeoJSON export), split per layer."""
+    column = source.frame.get("layer")
+    if column is None or not len(column) or not column.isin(list(LAYERS)).all():
+        return [source]
+    parts = []
+    for name in dict.fromkeys(column):
+        rows = column.index[column == name]
+        parts.append(SourceTable(source.name, source.format, name, source.frame.loc[rows].drop(columns="layer"),
+                                 None if source.geometry is None else source.geometry.loc[rows], source.encoding,
+                                 list(source.notes), {r: e for r, e in source.geometry_errors.items() if r in rows}))
+    return parts
+
+
+def plan_import(store: Store, path: str | Path, layer: str | None = None, **options: Any) -> ImportPlan:
+    """The dry run of a file that holds one table to import (see :func:`plan_file`)."""
+    plans = plan_file(store, path, layer, **options)
+    if len(plans) != 1:
+        raise ImportFileError(f"{Path(path).name}: holds {len(plans)} layers; import them with plan_file")
+    return plans[0]
+
+
+def guess_layer(source: SourceTable) -> str:
+    """The layer whose required fields the table's columns fill best; raises if it is not clear."""
+    scores = {}
+    for name, spec in LAYERS.items():
+        mapping = detect_mapping(list(source.frame.columns), spec, source.geometry is not None)
+        required = [f.name for f in spec.fields if f.required]
+        scores[name] = sum(1 for f in required if f in mapping.fields) / len(required)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        raise ImportFileError(f"{source.name}: cannot tell which layer the columns belong to; choose one "
+                              f"(--layer {'|'.join(LAYERS)})")
+    return ranked[0][0]
+
+
+def plan_table(store: Store, source: SourceTable, layer: str, *, mapping: ColumnMapping | None = None,
+               value_map: dict[str, dict[str, str]] | None = None, defaults: dict[str, Any] | None = None,
+               municipality_code: str | None = None, source_namespace: str | None = None) -> ImportPlan:
+    """The dry run of one table into ``layer``: nothing is written."""
+    spec = get_layer(layer)
+    frame = source.frame
+    mapping = mapping or detect_mapping(list(frame.columns), spec, source.geometry is not None, frame.head(200))
+    value_map = {f: dict(v) for f, v in (value_map or {}).items()}
+    defaults = dict(defaults or {})
+    notes = list(source.notes)
+    batch_problems: list[Problem] = []
+    for field_name, column in mapping.fields.items():
+        if column not in frame.columns:
+            batch_problems.append(Problem(f"{source.name} mapping", field_name,
+                                          f"maps to column {column!r}, which the file does not have",
+                                          "no_such_column", {"column": column}))
+    unknown = set(mapping.fields) - {"demo", "source_id", *spec.field_names}
+    for field_name in sorted(unknown):
+        batch_problems.append(Problem(f"{source.name} mapping", field_name, f"is not a field of {spec.name}",
+                                      "not_a_field"))
+
+    mapped = pd.DataFrame(index=frame.index)
+    for field_name in ("demo", "source_id", *spec.field_names):
+        column = mapping.fields.get(field_name)
+        values = frame[column] if column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        if field_name in defaults:
+            values = values.where(~values.map(is_missing), defaults[field_name])
+        mapped[field_name] = values.astype(object)
+    namespace = source_namespace or Path(source.name).stem
+    mapped["source_id"] = mapped["source_id"].map(lambda v: None if is_missing(v) else _source_id(namespace, v))
+
+    unresolved: dict[str, dict[str, tuple[str, ...]]] = {}
+    for f in spec.fields:
+        if f.kind in ("text", "choice"):
+            mapped[f.name] = mapped[f.name].map(unquote_formula)
+        if f.kind in ("date", "datetime"):
+            mapped[f.name] = mapped[f.name].map(normalise_date)
+        elif f.kind == "choice":
+            mapped[f.name], open_texts = _map_choices(f.name, f.choices, mapped[f.name], value_map.get(f.name, {}))
+            if open_texts:
+                unresolved[f.name] = open_texts
+
+    geometry, geometry_errors = _geometry(source, mapping, notes, batch_problems)
+    records = gpd.GeoDataFrame(mapped, geometry=geometry, crs=geometry.crs)
+    labels = [f"{source.name} row {row}" for row in frame.index]
+    known_links = _link_ids(store, spec)
+    check = check_records(spec, records, known_links, labels=labels)
+    outcomes = []
+    for row, label, found in zip(frame.index, labels, check.row_problems):
+        problems = list(found)
+        reason = geometry_errors.get(row)
+        if reason is None and row in source.geometry_errors:
+            detail = source.geometry_errors[row]
+            reason = Problem(label, "geometry", detail, "unreadable_place", {"detail": detail})
+        if reason is not None:
+            problems = [p for p in problems if p.field != "geometry"]
+            problems.insert(0, reason.about(label))
+        for f_name, texts in unresolved.items():
+            value = records.at[row, f_name]
+            if isinstance(value, str) and value in texts:
+                problems = [p for p in problems if p.field != f_name]
+                candidates = texts[value]
+                choices = spec.field(f_name).choices
+                if candidates:
+                    problems.append(Problem(label, f_name, f"{value!r} is not clear (perhaps {' or '.join(candidates)}); "
+                                            "choose one", "unclear_choice", {"value": value, "candidates": candidates}))
+                else:
+                    problems.append(Problem(label, f_name, f"{value!r} is not a known {f_name}; choose one of: "
+                                            f"{', '.join(choices)}", "unknown_choice", {"value": value, "choices": choices}))
+        outcomes.append(RowOutcome(row, "rejected" if problems or batch_problems else "ok", problems))
+
+    if municipality_code is None:
+        municipality_code = _municipality_of(store, spec, defaults, records)
+    plan = ImportPlan(source, spec, mapping, value_map, records, outcomes, unresolved, notes, batch_problems,
+                      municipality_code)
+    storage = gpd.GeoSeries(check.geometries, index=frame.index, crs=STORAGE_CRS)
+    _mark_duplicates(store, plan, storage, pd.DataFrame(check.rows, index=frame.index))
+    _warn_outside(plan, storage)
+    return plan
+
+
+def _source_id(namespace: str, value: Any) -> str:
+    """A source id that stays stable across imports of the same source.
+
+    A UUID (a Pledgemap export's own ids) is unique as it is; any other id
+    (row numbers, "1", "A-12") only within its source, so it is prefixed with
+    the source's name (by default the file name without its extension).
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return f"{namespace}:{text}"
+
+
+def _map_choices(name: str, choices: tuple[str, ...], values: pd.Series, answers: dict[str, str]):
+    open_texts: dict[str, tuple[str, ...]] = {}
+    resolved: dict[str, Any] = {}
+    for text in {v for v in values if isinstance(v, str)}:
+        if text in answers:
+            resolved[text] = answers[text]
+            continue
+        match = map_choice(name, choices, text)
+        if match.code is not None:
+            resolved[text] = match.code
+        else:
+            open_texts[text] = match.candidates
+    return values.map(lambda v: resolved.get(v, v) if isinstance(v, str) else v), open_texts
+
+
+def _geometry(source: SourceTable, mapping: ColumnMapping, notes: list[str],
+              batch_problems: list[Problem]) -> tuple[gpd.GeoSeries, dict[Any, str]]:
+    frame = source.frame
+    if source.geometry is not None and mapping.coordinates in (None, "geometry"):
+        geometry = source.geometry
+        if geometry.crs is None:
+            geometry = geometry.set_crs(_guess_crs(geometry, source.name, notes))
+        return geometry, {}
+    needed = [mapping.x] if mapping.coordinates == "wkt" else [mapping.x, mapping.y]
+    if mapping.coordinates is None or any(c is None or c not in frame for c in needed):
+        batch_problems.append(Problem(f"{source.name} mapping", "geometry",
+                                      "no coordinate columns found; expected lat/lon (WGS 84) or N/E (SWEREF 99 TM) "
+                                      "columns, such as 'Nord' and 'Öst' or 'lat' and 'lon'", "no_coordinates"))
+        return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=STORAGE_CRS), {}
+    result = coordinate_geometry(frame, mapping)
+    notes.extend(result.notes)
+    return result.geometry, result.errors
+
+
+def _guess_crs(geometry: gpd.GeoSeries, name: str, notes: list[Note]) -> str:
+    bounds = geometry.total_bounds
+    degrees = bool(np.all(np.isfinite(bounds)) and -180 <= bounds[0] and bounds[2] <= 180
+                   and -90 <= bounds[1] and bounds[3] <= 90)
+    system = "WGS 84" if degrees else "SWEREF 99 TM"
+    notes.append(Note(f"{name}: no coordinate system in the file; the coordinates look like "
+                      f"{'degrees' if degrees else 'metres'} and were read as {system}", "crs_guessed",
+                      {"degrees": degrees}))
+    return "OGC:CRS84" if degrees else "EPSG:3006"
+
+
+def _link_ids(store: Store, spec: Layer) -> list[str]:
+    pledges = store.list_pledges()
+    if spec.link_field == "pledge_id":
+        return [p.id for p in pledges]
+    return [promise.id for p in pledges for promise in p.promises]
+
+
+def _municipality_of(store: Store, spec: Layer, defaults: dict[str, Any], records: gpd.GeoDataFrame) -> str | None:
+    links = [v for v in records[spec.link_field] if isinstance(v, str)] if spec.link_field in records else []
+    link = defaults.get(spec.link_field) or (links[0] if links else None)
+    if not link:
+        return None
+    for pledge in store.list_pledges():
+        if link == pledge.id or any(p.id == link for p in pledge.promises):
+            return pledge.municipality.code
+    return None
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _mark_duplicates(store: Store, plan: ImportPlan, geometry: gpd.GeoSeries, rows: pd.DataFrame) -> None:
+    """Mark rows already stored, or repeated earlier in the file, as duplicates."""
+    spec = plan.layer
+    ok = [o for o in plan.outcomes if o.status == "ok"]
+    if not ok:
+        return
+    ids = [rows.at[o.row, "source_id"] for o in ok if rows.at[o.row, "source_id"]]
+    stored_sources = store.known_sources(spec.name, ids) if ids else set()
+    days = [_day(rows.at[o.row, spec.time_field]) for o in ok]
+    points = shapely.point_on_surface(np.asarray(geometry.loc[[o.row for o in ok]].values, dtype=object))
+    known_days = [d for d in days if d is not None]
+    stored = gpd.GeoDataFrame()
+    if known_days:
+        minx, miny, maxx, maxy = shapely.total_bounds(points)
+        pad = DUPLICATE_METRES
+        stored = store.read_layer(spec.name, LayerQuery(start=min(known_days), end=max(known_days),
+                                                        bbox=(minx - pad, miny - pad, maxx + pad, maxy + pad)))
+    stored_by_day: dict[dt.date, np.ndarray] = {}
+    if len(stored):
+        stored_points = shapely.point_on_surface(np.asarray(stored.geometry.values, dtype=object))
+        for day in {_day(v) for v in stored[spec.time_field]}:
+            mask = np.array([_day(v) == day for v in stored[spec.time_field]])
+            stored_by_day[day] = stored_points[mask]
+    seen_sources: dict[str, Any] = {}
+    seen_places: dict[dt.date, list[tuple[Any, Any]]] = {}
+    for outcome, day, point in zip(ok, days, points):
+        source_id = rows.at[outcome.row, "source_id"]
+        reason, code, params = None, None, {"source_id": source_id, "day": str(day), "metres": DUPLICATE_METRES}
+        if source_id and source_id in stored_sources:
+            reason, code = f"source id {source_id!r} is already stored", "stored_source"
+        elif source_id and source_id in seen_sources:
+            reason, code = f"source id {source_id!r} repeats row {seen_sources[source_id]}", "repeated_source"
+            params["row"] = seen_sources[source_id]
+        elif day is not None:
+            near = stored_by_day.get(day)
+            if near is not None and len(near) and shapely.distance(near, point).min() <= DUPLICATE_METRES:
+                reason = f"a record of the same day ({day}) is already stored within {DUPLICATE_METRES:g} m"
+                code = "stored_place"
+            else:
+                for earlier_row, earlier_point in seen_places.get(day, []):
+                    if shapely.distance(earlier_point, point) <= DUPLICATE_METRES:
+                        reason = f"repeats row {earlier_row} (same day, within {DUPLICATE_METRES:g} m)"
+                        code, params["row"] = "repeated_place", earlier_row
+                        break
+        if reason:
+            outcome.status = "duplicate"
+            outcome.problems.append(Problem(f"{plan.source.name} row {outcome.row}", "source_id" if source_id else
+                                            "geometry", reason + "; skipped", code, params))
+            continue
+        if source_id:
+            seen_sources[source_id] = outcome.row
+        if day is not None:
+            seen_places.setdefault(day, []).append((outcome.row, point))
+
+
+def _warn_outside(plan: ImportPlan, geometry: gpd.GeoSeries) -> None:
+    if not plan.municipality_code:
+        return
+    try:
+        area = municipality(plan.municipality_code)
+    except NotFoundError:
+        plan.notes.append(Note(f"municipality {plan.municipality_code} is unknown; places were not checked against it",
+                               "unknown_municipality", {"code": plan.municipality_code}))
+        return
+    for outcome in plan.outcomes:
+        if outcome.status != "ok":
+            continue
+        geom = geometry.loc[outcome.row]
+        if not shapely.intersects(geom, area.geometry):
+            distance = shapely.distance(geom, area.geometry)
+            km = f"{distance / 1000:.1f}"
+            outcome.warnings.append(Problem(f"{plan.source.name} row {outcome.row}", "geometry",
+                                            f"lies {km} km outside {area.name} ({area.code}); imported as it is: "
+                                            "check the place", "outside_municipality",
+                                            {"km": km, "name": area.name, "code": area.code}))
+
+
+def commit_import(store: Store, plan: ImportPlan, *, partial: bool, rejects_path: str | Path | None = None) -> ImportResult:
+    """Write one plan's valid rows in one transaction (see :func:`commit_file`)."""
+    return commit_file(store, [plan], partial=partial, rejects_path=rejects_path)[0]
+
+
+def commit_file(store: Store, plans: list[ImportPlan], *, partial: bool,
+                rejects_path: str | Path | None = None) -> list[ImportResult]:
+    """Write the valid rows of every plan of a file in one transaction: all layers land or none do.
+
+    With ``partial`` the valid rows land and the rejected ones go to files
+    beside ``rejects_path`` (their original columns plus a column saying what
+    is wrong, in a format the importer reads back; one file per layer when
+    the file had several); without it, nothing lands if any row of any layer
+    is rejected, and :class:`ValidationError` lists every problem. Duplicates
+    are skipped either way.
+    """
+    problems = [p for plan in plans for p in plan.batch_problems]
+    if problems:
+        raise ValidationError(problems)
+    rejected = {id(plan): [o for o in plan.outcomes if o.status == "rejected"] for plan in plans}
+    if not partial and any(rejected.values()):
+        raise ValidationError([p for plan in plans for o in rejected[id(plan)] for p in o.problems])
+    batches: dict[str, gpd.GeoDataFrame] = {}
+    for plan in plans:
+        if plan.layer.name in batches:
+            raise ImportFileError(f"{plan.source.name}: two tables go into {plan.layer.name}; import them one by one")
+        batches[plan.layer.name] = plan.records.loc[[o.row for o in plan.outcomes if o.status == "ok"]]
+    written = store.write_batches(batches)
+    results = []
+    for plan in plans:
+        rejects_file = None
+        if rejected[id(plan)] and rejects_path is not None:
+            base = Path(rejects_path)
+            if len(plans) > 1:
+                base = base.with_name(f"{base.name}-{plan.layer.name}")
+            rejects_file = write_rejects(plan, rejected[id(plan)], base)
+        results.append(ImportResult(plan.layer.name, written[plan.layer.name], len(rejected[id(plan)]),
+                                    plan.count("duplicate"), rejects_file))
+    return results
+
+
+def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path) -> Path:
+    """The rejected rows with their original columns and what is wrong: CSV for tables, GeoJSON for geodata.
+
+    Written to ``base`` plus the format's extension (``vandring.2024-avvisade.csv``), never over an
+    existing file: a number is added instead.
+    """
+    source = plan.source
+    reasons = {o.row: "; ".join(f"{p.field}: {p.message}" for p in o.problems) for o in rejected}
+    frame = source.frame.loc[list(reasons)].copy()
+    frame[PROBLEM_COLUMN] = [reasons[row] for row in frame.index]
+    if source.geometry is None:
+        path = _free_name(base, ".csv")
+        buffer = io.StringIO()
+        frame.map(quote_formula).to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
+        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        return path
+    path = _free_name(base, ".geojson")
+    geometry = source.geometry.loc[frame.index]
+    if geometry.crs is not None and not CRS.from_user_input(geometry.crs).equals(CRS.from_epsg(4326)):
+        geometry = geometry.to_crs(4326)
+    features = []
+    for (row, values), geom in zip(frame.iterrows(), geometry.values):
+        properties = {k: _json_value(v) for k, v in values.items()}
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": None if geom is None else shapely.geometry.mapping(geom)})
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1),
+                    encoding="utf-8")
+    return path
+
+
+def _free_name(base: Path, extension: str) -> Path:
+    # with_name, not with_suffix: "vandring 5.3.2024-avvisade" must not lose ".2024-avvisade".
+    path = base.with_name(base.name + extension)
+    number = 2
+    while path.exists():
+        path = base.with_name(f"{base.name}-{number}{extension}")
+        number += 1
+    return path
+
+
+def _json_value(value: Any) -> Any:
+    if is_missing(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

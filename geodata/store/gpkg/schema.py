@@ -1,0 +1,284 @@
+"""Schema of the GeoPackage store and the migrations that build it.
+
+Each migration takes the file from one schema version to the next inside the
+caller's transaction, so a failed migration leaves the file as it was. A new
+file is built by running every migration from version 0.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import shapely
+from dataclasses import dataclass
+from typing import Callable
+
+from pyproj import CRS
+
+from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
+from geodata.store.gpkg.format import GPKG_APPLICATION_ID, GPKG_USER_VERSION, rtree_sql
+
+META_TABLE = "pledgemap_meta"
+
+SQL_TYPES = {
+    "text": "TEXT",
+    "choice": "TEXT",
+    "int": "INTEGER",
+    "date": "DATE",
+    "datetime": "DATETIME",
+    "bool": "BOOLEAN",
+}
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _column(field: Field) -> str:
+    not_null = " NOT NULL" if field.required else ""
+    return f'"{field.name}" {SQL_TYPES[field.kind]}{not_null}'
+
+
+def _gpkg_core(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+    for statement in (
+        """CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
+           organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
+           description TEXT)""",
+        """CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+           identifier TEXT UNIQUE, description TEXT DEFAULT '',
+           last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+           min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+           CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+        """CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+           geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+           CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+           CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+           CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+           CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+        """CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+           definition TEXT NOT NULL, scope TEXT NOT NULL,
+           CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
+    ):
+        conn.execute(statement)
+    sweref = CRS.from_epsg(STORAGE_CRS)
+    wgs84 = CRS.from_epsg(4326)
+    conn.executemany(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+            ("WGS 84 geodetic", 4326, "EPSG", 4326, wgs84.to_wkt("WKT1_GDAL"), "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+            ("SWEREF99 TM", STORAGE_CRS, "EPSG", STORAGE_CRS, sweref.to_wkt("WKT1_GDAL"), "SWEREF 99 TM, the Swedish national grid"),
+        ],
+    )
+    conn.execute(f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _feature_table(conn: sqlite3.Connection, layer: Layer, description: str) -> None:
+    columns = ", ".join(_column(f) for f in (*SYSTEM_FIELDS, *layer.fields))
+    conn.execute(f'CREATE TABLE "{layer.name}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+                 f'"geom" GEOMETRY NOT NULL, {columns})')
+    conn.execute(f'CREATE UNIQUE INDEX "{layer.name}_id" ON "{layer.name}" (id)')
+    conn.execute(f'CREATE INDEX "{layer.name}_{layer.link_field}" ON "{layer.name}" ("{layer.link_field}")')
+    conn.execute(f'CREATE INDEX "{layer.name}_{layer.time_field}" ON "{layer.name}" ("{layer.time_field}")')
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+                 "VALUES (?, 'features', ?, ?, ?)", (layer.name, layer.name, description, STORAGE_CRS))
+    conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)", (layer.name, STORAGE_CRS))
+    for statement in rtree_sql(layer.name):
+        conn.execute(statement)
+    conn.execute("INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', "
+                 "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", (layer.name,))
+
+
+def _attribute_table(conn: sqlite3.Connection, name: str, columns: str, description: str) -> None:
+    conn.execute(f'CREATE TABLE "{name}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {columns})')
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                 "VALUES (?, 'attributes', ?, ?)", (name, name, description))
+
+
+LAYER_DESCRIPTIONS = {
+    "unsafe_places": "Places residents reported as unsafe (surveys, dialogues, safety walks, tips)",
+    "inventoried_sites": "Public places, basements, attics and stairwells inspected for preventive measures",
+    "operations": "Police operations, presence patrols, school visits and information meetings",
+}
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    _gpkg_core(conn)
+    record = ("id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, created_at DATETIME NOT NULL, "
+              "updated_at DATETIME NOT NULL, demo BOOLEAN NOT NULL")
+    _attribute_table(conn, "pledges",
+                     f"{record}, title TEXT NOT NULL, municipality_code TEXT NOT NULL, municipality_name TEXT NOT NULL, "
+                     "period_start DATE NOT NULL, period_end DATE NOT NULL, document TEXT NOT NULL",
+                     "Medborgarlöften: the pledge document as JSON, with searchable columns")
+    _attribute_table(conn, "promises",
+                     f"{record}, pledge_id TEXT NOT NULL REFERENCES pledges(id), position INTEGER NOT NULL, "
+                     "text TEXT NOT NULL, kind TEXT NOT NULL, parties TEXT NOT NULL, target INTEGER, "
+                     "target_unit TEXT, period_start DATE, period_end DATE, evidence_layer TEXT NOT NULL, "
+                     "evidence_kinds TEXT NOT NULL",
+                     "The promises of each pledge, with responsible parties and targets")
+    conn.execute("CREATE INDEX promises_pledge_id ON promises (pledge_id)")
+    for layer in LAYERS.values():
+        _feature_table(conn, layer, LAYER_DESCRIPTIONS[layer.name])
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    # Imports look records up by the id of the file they came from, to skip what is already there.
+    for layer in LAYERS.values():
+        conn.execute(f'CREATE INDEX "{layer.name}_source_id" ON "{layer.name}" (source_id)')
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    # The police's published events: a context layer counted per municipality and month, never drawn as
+    # points (their coordinates are municipality or county centres). One row per event id.
+    _attribute_table(conn, "police_events",
+                     "id INTEGER NOT NULL UNIQUE, published_at DATETIME NOT NULL, title TEXT NOT NULL, "
+                     "type TEXT NOT NULL, summary TEXT NOT NULL, url TEXT NOT NULL, location_name TEXT NOT NULL, "
+                     "municipality_code TEXT, imported_at DATETIME NOT NULL",
+                     "Events published by the Swedish police (polisen.se), counted per municipality and month")
+    conn.execute("CREATE INDEX police_events_municipality ON police_events (municipality_code, published_at)")
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    # Local accounts: who may sign in, with which role; passwords only as argon2id hashes.
+    _attribute_table(conn, "users",
+                     "username TEXT NOT NULL UNIQUE, display_name TEXT, role TEXT NOT NULL, organisation TEXT, "
+                     "password_hash TEXT NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, "
+                     "failed_count INTEGER NOT NULL DEFAULT 0, last_failed_at DATETIME",
+                     "Local accounts of the dashboard (password hashes only)")
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    # Every change with who, when and the values before and after. Append-only: the triggers refuse any
+    # UPDATE or DELETE, so not even the application's own code can rewrite the log.
+    _attribute_table(conn, "audit_log",
+                     "at DATETIME NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, layer TEXT, record_id TEXT, "
+                     "before TEXT, after TEXT",
+                     "Who changed what and when (append-only)")
+    conn.execute("CREATE INDEX audit_log_record ON audit_log (record_id)")
+    for event in ("UPDATE", "DELETE"):
+        conn.execute(f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                     "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END")
+
+
+WORKFLOW_FIELDS = ("inspection_comment", "responsible", "fixed_on", "verified_on")
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    # The inspection workflow's own fields. A store created at this version already has them (version 1
+    # builds the tables from the current layer description), so only missing columns are added.
+    layer = LAYERS["inventoried_sites"]
+    present = {row[1] for row in conn.execute('PRAGMA table_info("inventoried_sites")')}
+    for name in WORKFLOW_FIELDS:
+        if name not in present:
+            conn.execute(f'ALTER TABLE "inventoried_sites" ADD COLUMN {_column(layer.field(name))}')
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    # Soft delete: a deleted record keeps its row (and its history) and can be restored by an admin.
+    for layer in LAYERS.values():
+        conn.execute(f'ALTER TABLE "{layer.name}" ADD COLUMN deleted_at DATETIME')
+
+
+def _v8(conn: sqlite3.Connection) -> None:
+    # Sign-in hardening. Each account gets a random session key, kept in its session cookie and replaced at
+    # sign-out and at a password change, so old cookies stop working (an account removed and added again gets
+    # a new key too). Failed sign-ins move out of the accounts into their own table, counted per name, per
+    # client address and per both, so names that are not accounts are slowed down alike and an address
+    # guessing across many names is slowed too; a counter is one row changed in one transaction.
+    conn.execute("ALTER TABLE users ADD COLUMN session_key TEXT")
+    conn.execute("UPDATE users SET session_key = lower(hex(randomblob(32)))")
+    for column in ("failed_count", "last_failed_at"):
+        conn.execute(f"ALTER TABLE users DROP COLUMN {column}")
+    _attribute_table(conn, "sign_in_failures",
+                     "name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_at DATETIME NOT NULL, "
+                     "UNIQUE (name, address)",
+                     "Failed sign-ins in a row, per name, per client address and per both")
+    conn.execute("CREATE INDEX sign_in_failures_last_at ON sign_in_failures (last_at)")
+    # A store that has accounts already requires sign-in from now on, even if they are all removed later.
+    if conn.execute("SELECT count(*) FROM users").fetchone()[0]:
+        conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('setting.sign_in', 'on')")
+
+
+SURVEY_COLUMNS = ("municipality_code", "area_id", "area_name", "year", "indicator", "value", "source")
+
+
+def _v9(conn: sqlite3.Connection) -> None:
+    # Safety-survey results (the police's trygghetsmätning, a municipality's own survey): one value per area,
+    # year and indicator, with the area's outline where the survey gave one (a feature table whose geometry
+    # may be empty, so GIS tools show the areas that have one).
+    conn.execute('CREATE TABLE "survey_results" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "geom" GEOMETRY, '
+                 "municipality_code TEXT NOT NULL, area_id TEXT NOT NULL, area_name TEXT, year INTEGER NOT NULL, "
+                 "indicator TEXT NOT NULL, value REAL NOT NULL, source TEXT, imported_at DATETIME NOT NULL, "
+                 "UNIQUE (municipality_code, area_id, year, indicator))")
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+                 "VALUES ('survey_results', 'features', 'survey_results', ?, ?)",
+                 ("Safety-survey results per area, year and indicator", STORAGE_CRS))
+    conn.execute("INSERT INTO gpkg_geometry_columns VALUES ('survey_results', 'geom', 'GEOMETRY', ?, 0, 0)",
+                 (STORAGE_CRS,))
+
+
+# What a map filters on, per layer: with the representative point (x, y) in the same index, a crowded map is
+# counted per grid cell from the index alone, without touching a row (a million reports: tens of milliseconds).
+VIEW_INDEX_COLUMNS = {
+    "unsafe_places": ("pledge_id", "deleted_at", "reported_on", "category", "source", "report_count", "demo"),
+    "inventoried_sites": ("promise_id", "deleted_at", "inspected_on", "status", "site_type", "owner", "demo"),
+    "operations": ("promise_id", "deleted_at", "starts_at", "ends_at", "kind", "visibility", "demo"),
+}
+
+
+def fill_points(conn: sqlite3.Connection, layer: str, where: str = "x IS NULL") -> None:
+    """Set each record's representative point (x, y): the point itself, or a point surely inside an area."""
+    from geodata.store.gpkg import format as gpkg_format
+
+    cursor = conn.execute(f'SELECT fid, geom FROM "{layer}" WHERE {where}')
+    while chunk := cursor.fetchmany(50_000):
+        points = shapely.point_on_surface(gpkg_format.decode([blob for _, blob in chunk]))
+        xs, ys = shapely.get_x(points), shapely.get_y(points)  # an empty geometry stays NaN, in its own row
+        conn.executemany(f'UPDATE "{layer}" SET x = ?, y = ? WHERE fid = ?',
+                         [(None if x != x else float(x), None if y != y else float(y), fid)
+                          for (fid, _), x, y in zip(chunk, xs, ys)])
+
+
+def _stale_point_triggers(conn: sqlite3.Connection, layer: str) -> None:
+    # A record added by another program (QGIS, GDAL) has no point (x is NULL); one moved there gets its point
+    # cleared by this trigger, plain SQL that any SQLite runs. The store works such points out when it counts
+    # (see GeoPackageStore.grid_counts).
+    conn.execute(f'CREATE TRIGGER "{layer}_point_moved" AFTER UPDATE OF geom ON "{layer}" '
+                 f'WHEN NEW.x IS OLD.x AND NEW.y IS OLD.y AND NEW.geom IS NOT OLD.geom '
+                 f'BEGIN UPDATE "{layer}" SET x = NULL, y = NULL WHERE fid = NEW.fid; END')
+
+
+def _v10(conn: sqlite3.Connection) -> None:
+    # Fast maps at national scale: every record's representative point as plain columns, and one covering index
+    # per layer over what the map filters on and that point.
+    for layer, columns in VIEW_INDEX_COLUMNS.items():
+        conn.execute(f'ALTER TABLE "{layer}" ADD COLUMN x REAL')
+        conn.execute(f'ALTER TABLE "{layer}" ADD COLUMN y REAL')
+        fill_points(conn, layer)
+        names = ", ".join(f'"{c}"' for c in (*columns, "x", "y"))
+        conn.execute(f'CREATE INDEX "{layer}_view" ON "{layer}" ({names})')
+        _stale_point_triggers(conn, layer)
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
+    Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
+    Migration(3, "the police's published events, as a context table", _v3),
+    Migration(4, "local accounts with roles", _v4),
+    Migration(5, "the audit log", _v5),
+    Migration(6, "inspection workflow fields on inventoried sites", _v6),
+    Migration(7, "soft delete of records", _v7),
+    Migration(8, "session keys per account; failed sign-ins per name and client address", _v8),
+    Migration(9, "safety-survey results per area, year and indicator", _v9),
+    Migration(10, "each record's representative point, and a covering index for maps", _v10),
+]
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version

@@ -1,0 +1,110 @@
+"""What a map shows of a layer: the records themselves, or counts per grid cell when there are too many.
+
+The decision is made here, on the server, so no caller can send an unbounded
+number of points to a browser: above ``max_points`` records in view, the
+layer is aggregated to a grid whose cell size follows the zoom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from geodata.grid import GridCounts, cell_size_for_zoom, representative_xy
+from geodata.layers import DISPLAY_CRS, STORAGE_CRS, get_layer
+from geodata.store.base import LayerQuery, Store
+
+DEFAULT_MAX_POINTS = 2_000
+
+
+@dataclass(frozen=True)
+class LayerView:
+    """One layer as a map shows it.
+
+    ``mode`` is ``"points"`` (``points`` holds one row per record with ``lon``,
+    ``lat`` and the layer's fields, and ``areas`` the polygon records as
+    GeoJSON) or ``"grid"`` (``grid`` holds counts per cell).
+    """
+
+    layer: str
+    mode: str
+    total: int
+    points: pd.DataFrame | None = None
+    areas: dict | None = None
+    grid: GridCounts | None = None
+    in_view_only: bool = False  # True when only the records in the visible area were read
+
+    @property
+    def follows_the_view(self) -> bool:
+        """Whether panning or zooming the map changes what this layer should show."""
+        return self.mode == "grid" or self.in_view_only
+
+
+def to_display(records: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Records as a plain table with ``lon``/``lat`` (WGS84) of a point on each geometry."""
+    if records.empty:
+        frame = pd.DataFrame(records.drop(columns=records.geometry.name))
+        frame["lon"], frame["lat"] = pd.Series(dtype=float), pd.Series(dtype=float)
+        return frame
+    xy = representative_xy(records.geometry)
+    lonlat = gpd.GeoSeries(shapely.points(xy), crs=STORAGE_CRS).to_crs(DISPLAY_CRS)
+    frame = pd.DataFrame(records.drop(columns=records.geometry.name))
+    frame["lon"] = lonlat.x.to_numpy()
+    frame["lat"] = lonlat.y.to_numpy()
+    return frame
+
+
+def areas_geojson(records: gpd.GeoDataFrame) -> dict:
+    """The polygon records as a GeoJSON FeatureCollection in WGS84, with id and kind only."""
+    polygons = records[records.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
+    features = []
+    if not polygons.empty:
+        shapes = polygons.geometry.to_crs(DISPLAY_CRS)
+        for record_id, shape in zip(polygons["id"], shapes):
+            features.append({"type": "Feature", "id": record_id, "properties": {"id": record_id},
+                             "geometry": shapely.geometry.mapping(shape)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def layer_view(store: Store, layer: str, query: LayerQuery, zoom: float | None = None,
+               view_bounds: tuple[float, float, float, float] | None = None,
+               max_points: int = DEFAULT_MAX_POINTS, latitude: float | None = None) -> LayerView:
+    """The records of ``layer`` matching ``query`` as a map at ``zoom`` should show them.
+
+    Up to ``max_points`` records are sent as points. Above that, and when the
+    map's visible area ``view_bounds`` (WGS84 minlon, minlat, maxlon, maxlat)
+    is known, only the records in view count: zoomed in far enough, they are
+    points again; otherwise they are counted per grid cell, in the store.
+    ``latitude`` (of the area shown) sets the cell size; without it the
+    records' extent is read to find it.
+    """
+    spec = get_layer(layer)
+    total = store.count(spec.name, query)
+    in_view_only = False
+    if total > max_points and view_bounds is not None:
+        query = replace(query, bbox=_to_storage_bounds(view_bounds))
+        in_view_only = True
+        total = store.count(spec.name, query)
+    if total <= max_points:
+        records = store.read_layer(spec.name, query)
+        return LayerView(layer, "points", total, points=to_display(records), areas=areas_geojson(records),
+                         in_view_only=in_view_only)
+    # Counted in the store (an index scan and a GROUP BY), never read record by record: at a million
+    # reports reading them would take seconds, counting them takes tens of milliseconds.
+    if latitude is None:
+        bbox = store.extent(spec.name, query).bbox
+        latitude = Transformer.from_crs(STORAGE_CRS, DISPLAY_CRS, always_xy=True).transform(
+            (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)[1]
+    cell = cell_size_for_zoom(zoom if zoom is not None else 9, latitude)
+    weight = "report_count" if "report_count" in spec.field_names else None
+    return LayerView(layer, "grid", total, grid=store.grid_counts(spec.name, query, cell, weight),
+                     in_view_only=in_view_only)
+
+
+def _to_storage_bounds(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = Transformer.from_crs(DISPLAY_CRS, STORAGE_CRS, always_xy=True).transform_bounds(*bounds)
+    return minx, miny, maxx, maxy

@@ -1,0 +1,94 @@
+"""Progress of a pledge's promises, counted from the records linked to them.
+
+A promise's evidence is the records of its evidence layer that link to it
+(and, if the promise names kinds, are of one of those kinds). With a target,
+progress is judged against the share of the promise's period that has passed:
+at 40 % of the year, 2 of 4 operations is on track and 1 of 4 is behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from geodata.layers import get_layer
+from geodata.model import Pledge, Promise
+from geodata.store.base import LayerQuery, Store
+
+# done: target reached; on_track / behind: judged against time passed;
+# not_met: period over, target not reached; no_target: nothing to judge against.
+STATUSES = ("done", "on_track", "behind", "not_met", "no_target")
+
+
+@dataclass(frozen=True)
+class PromiseProgress:
+    promise: Promise
+    delivered: int
+    target: int | None
+    expected_by_now: float | None
+    elapsed_share: float
+    status: str
+
+
+def elapsed_share(start: dt.date, end: dt.date, today: dt.date) -> float:
+    """Share of the inclusive period ``start``–``end`` that has passed by the end of ``today`` (0 to 1)."""
+    total = (end - start).days + 1
+    passed = (today - start).days + 1
+    return min(1.0, max(0.0, passed / total))
+
+
+def judge(delivered: int, target: int | None, share: float) -> tuple[str, float | None]:
+    """Status and the count expected by now for ``delivered`` of ``target`` at ``share`` of the period."""
+    if target is None:
+        return "no_target", None
+    expected = target * share
+    if delivered >= target:
+        return "done", expected
+    if share >= 1.0:
+        return "not_met", expected
+    # Whole operations: at 40 % of a target of 4 (1.6 expected), one done is still on track.
+    return ("on_track" if delivered >= math.floor(expected) else "behind"), expected
+
+
+# Any real date is after this: a query from it keeps exactly the records dated on the layer's time field.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def evidence_query(promise: Promise) -> LayerQuery:
+    """Which records deliver ``promise``: linked to it, of its evidence kinds if it names any, and done.
+
+    Done means dated on the layer's time field: an operation always is; an
+    inventoried site is once inspected (a site only flagged is work to do).
+    """
+    layer = get_layer(promise.evidence.layer)
+    values = {layer.kind_field: promise.evidence.kinds} if promise.evidence.kinds else None
+    return LayerQuery.build(values, promise_id=promise.id, start=EARLIEST)
+
+
+def evidence_records(store: Store, promise: Promise) -> gpd.GeoDataFrame:
+    """The records that deliver ``promise`` (see :func:`evidence_query`)."""
+    records = store.read_layer(promise.evidence.layer, evidence_query(promise))
+    return records[records[get_layer(promise.evidence.layer).time_field].notna()]
+
+
+def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:
+    """Progress of every promise of ``pledge`` as of ``today``.
+
+    Progress is the pledge's public follow-up ("3 av 4 riktade insatser"):
+    every role gets the same figures, counted over all records, internal
+    operations included, while the records themselves stay behind the guard.
+    """
+    from geodata.access import figures_store  # access imports the store layer; imported here to keep layers one-way
+
+    store = figures_store(store)
+    result = []
+    for promise in pledge.promises:
+        period = pledge.promise_period(promise)
+        share = elapsed_share(period.start, period.end, today)
+        delivered = store.count(promise.evidence.layer, evidence_query(promise))  # counted, not read
+        status, expected = judge(delivered, promise.target, share)
+        result.append(PromiseProgress(promise, delivered, promise.target, expected, share, status))
+    return result

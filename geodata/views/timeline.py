@@ -1,0 +1,67 @@
+"""A pledge's timeline: one row per promise across its period, with the records that deliver it.
+
+An operation is placed at its start; an inventoried site at its inspection
+(a site only flagged, not yet inspected, has delivered nothing yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geodata.access import AccessError
+from geodata.clock import LOCAL_TZ_NAME
+from geodata.layers import get_layer
+from geodata.model import Period, Pledge, Promise
+from geodata.views.progress import evidence_records
+from geodata.store.base import Store
+
+LOCAL_TZ = LOCAL_TZ_NAME
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    record_id: str
+    layer: str
+    when: dt.datetime  # Swedish local time, without zone
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    promise: Promise
+    period: Period
+    target: int | None
+    events: tuple[TimelineEvent, ...]
+
+
+def _local(values: pd.Series) -> pd.Series:
+    if getattr(values.dtype, "tz", None) is not None:
+        return values.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+    return values
+
+
+def pledge_timeline(store: Store, pledge: Pledge) -> list[TimelineRow]:
+    """The rows of ``pledge``'s timeline, in the pledge's promise order, events sorted by time."""
+    rows = []
+    for promise in pledge.promises:
+        layer = get_layer(promise.evidence.layer)
+        try:
+            records = evidence_records(store, promise)
+        except AccessError:  # a role that sees this layer only aggregated gets the row, not its records
+            rows.append(TimelineRow(promise, pledge.promise_period(promise), promise.target, ()))
+            continue
+        times = _local(records[layer.time_field])
+        labels = records["title"] if "title" in records else records.get("address", records[layer.kind_field])
+        events = sorted(
+            (TimelineEvent(rid, layer.name, when.to_pydatetime(), kind,
+                           label if isinstance(label, str) and label else kind)
+             for rid, when, kind, label in zip(records["id"], times, records[layer.kind_field], labels)
+             if not pd.isna(when)),
+            key=lambda e: e.when,
+        )
+        rows.append(TimelineRow(promise, pledge.promise_period(promise), promise.target, tuple(events)))
+    return rows
