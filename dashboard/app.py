@@ -8,7 +8,8 @@ import dash
 from dash import Dash, html
 
 from dashboard.context import SETTINGS_KEY
-from dashboard.server import auth, present
+from dashboard import auth
+from dashboard.server import present
 from dashboard.server.ogc import blueprint as ogc_api
 from dashboard.settings import Settings
 

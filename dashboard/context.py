@@ -27,7 +27,7 @@ def settings() -> Settings:
 @contextlib.contextmanager
 def request_store() -> Iterator[Store]:
     """The store as the signed-in account may see it (:class:`~geodata.access.GuardedStore`), for this request."""
-    from dashboard.server.auth import current_viewer
+    from dashboard.auth import current_viewer
 
     store = open_store(settings().data)
     try:

@@ -1,10 +1,13 @@
-"""The domain stands alone: geodata never imports dash, plotly, folium or the dashboard."""
+"""The layers hold: geodata never imports dash, plotly, folium or the dashboard; no import circles."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 from dashboard.i18n import LANGUAGES, catalogue
 
@@ -19,6 +22,14 @@ def test_geodata_imports_no_interface_package():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == []
+
+
+def test_the_import_contracts_in_pyproject_hold():
+    """import-linter reads every import, those inside functions too, against the contracts in pyproject.toml."""
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
 def test_catalogues_have_the_same_keys():

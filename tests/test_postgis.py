@@ -19,7 +19,7 @@ import pytest
 from geodata.errors import StoreError, ValidationError, VersionConflictError
 from geodata.model import pledge_from_dict
 from geodata.store import GeoPackageStore, LayerQuery, open_store
-from geodata.store.rules import copy_store
+from geodata.store import copy_store
 
 from builders import frame, pledge_dict, raw_execute, snapshot, unsafe_place
 
@@ -220,7 +220,7 @@ def test_gunicorn_workers_serve_one_database(demo_copy, pg_url, tmp_path):
     port = free_port()
     env = {**os.environ, "PLEDGEMAP_DATA": pg_url, "PLEDGEMAP_SECRET": "s" * 40, "PLEDGEMAP_TILES": "none"}
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    server = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.server.wsgi:app"],
+    server = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:app"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
     try:
         import urllib.request

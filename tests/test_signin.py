@@ -328,7 +328,7 @@ def test_a_new_password_or_removing_the_account_ends_its_sessions(signed, capsys
 def test_a_session_ends_after_its_hours(signed, monkeypatch):
     import time as _time
 
-    from dashboard.server import auth
+    from dashboard import auth
 
     client = client_for(signed, "pia")
     assert client.get("/_dash-layout").status_code == 200
@@ -439,7 +439,7 @@ def test_a_store_without_accounts_is_not_served_through_a_proxy(demo_copy):
 def test_workers_starting_together_share_one_secret(demo_copy):
     import threading
 
-    from dashboard.server.auth import _secret
+    from dashboard.auth import _secret
 
     keys, barrier = [], threading.Barrier(8)
     settings = Settings(data=demo_copy, tiles_url=None)

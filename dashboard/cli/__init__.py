@@ -15,7 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from geodata import clock
+from geodata import __version__, clock
 from geodata.errors import PledgemapError
 from geodata.io.exporter import LAYER_FORMATS, PLEDGE_FORMATS
 from geodata.access.accounts import ROLES
@@ -44,6 +44,7 @@ def describe(where) -> str:
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pledgemap", description="Medborgarlöften on a map: the Pledgemap dashboard "
                                                                    "and its data store.")
+    parser.add_argument("--version", action="version", version=f"pledgemap {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the dashboard (writes the demo store first if the file is missing)")
@@ -223,7 +224,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from geodata.demo import DEFAULT_SEED, write_demo_store
     from geodata.store import is_database_url, migrate, open_store
-    from geodata.store.rules import copy_store
+    from geodata.store import copy_store
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
     if is_database_url(args.data):
@@ -655,7 +656,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
 
 def cmd_copy(args: argparse.Namespace) -> int:
     from geodata.store import GeoPackageStore, is_database_url, migrate, open_store
-    from geodata.store.rules import copy_store
+    from geodata.store import copy_store
 
     if not is_database_url(args.source) and not Path(args.source).is_file():
         raise PledgemapError(f"{args.source} does not exist; expected a store to copy from")

@@ -52,7 +52,7 @@ def header(lang: str, path: str = "/", query: str = "") -> html.Header:
 
 def account_box(lang: str) -> html.Form | None:
     """Who is signed in, and a sign-out button (a form with the session's token): nothing while sign-in is off."""
-    from dashboard.server.auth import csrf_token, signed_in_name
+    from dashboard.auth import csrf_token, signed_in_name
 
     name = signed_in_name()
     if not name:

@@ -25,7 +25,7 @@ from geodata.analysis.interventions import (DEFAULT_BUFFER_M, DEFAULT_DAYS, eval
                                             intervention_for_operation, intervention_for_promise)
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
-from geodata.views.public import HexGrid
+from geodata.grid import HexGrid
 from geodata.store import LayerQuery
 
 from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, promise_label, short_text

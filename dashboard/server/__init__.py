@@ -1,1 +1,1 @@
-"""The web server around the pages: sign-in, the OGC API, presentation mode, uploads and the WSGI entry."""
+"""The endpoints beside the pages: the OGC API, presentation mode, and uploads kept between a dry run and an import."""

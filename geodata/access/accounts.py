@@ -30,13 +30,14 @@ import logging
 import re
 import secrets
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from geodata.errors import PledgemapError, Problem, ValidationError
+from geodata.records import Account
 from geodata.store.base import Store
 
 ROLES = ("admin", "police", "municipality", "housing_company", "public")
@@ -62,19 +63,6 @@ class SignInError(PledgemapError):
     def __init__(self, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class Account:
-    username: str
-    role: str
-    password_hash: str
-    display_name: str | None = None
-    organisation: str | None = None  # the housing company's name as sites record it in ``owner``
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
-    # Kept in the account's session cookies; a new one (at sign-out or a new password) ends every session.
-    session_key: str = ""
 
 
 def _now() -> dt.datetime:

@@ -9,14 +9,12 @@ exports and the API get the same answer whoever calls them.
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
 
-from geodata.access.rules import PUBLIC, RECORD_ROLES, AccessError, Viewer, check_write, readable_query
-from geodata.errors import PledgemapError
-from geodata.layers import LAYERS, get_layer
+from geodata.access.rules import AccessError, Viewer, check_write, readable_query
+from geodata.layers import LAYERS
 from geodata.store.base import LayerExtent, LayerQuery, Store
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from geodata.errors import PledgemapError
-from geodata.layers import LAYERS, get_layer
+from geodata.layers import get_layer
 from geodata.store.base import LayerQuery
 
 PUBLIC = "public"

@@ -34,7 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from geodata.grid import representative_xy
 from geodata.boundaries import municipality
 from geodata.layers import STORAGE_CRS
-from geodata.views.public import HexGrid
+from geodata.grid import HexGrid
 from geodata.store.base import LayerQuery, Store
 from geodata.analysis.findings import Finding
 

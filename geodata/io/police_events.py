@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.records import PoliceEvent
 from geodata.errors import ImportFileError, Problem, ValidationError
 from geodata.io.readers import ImportLimits, decode_text
 
@@ -42,18 +43,6 @@ KEYS = ("id", "datetime", "name", "summary", "url", "type", "location")
 DIGEST_PREFIX = "Sammanfattning"
 POLICE_SITE = "https://polisen.se"
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2}):(\d{2}) ([+-]\d{2}):?(\d{2})$")
-
-
-@dataclass(frozen=True)
-class PoliceEvent:
-    id: int
-    published_at: dt.datetime  # UTC
-    title: str
-    type: str
-    summary: str
-    url: str
-    location_name: str
-    municipality_code: str | None  # None: a county-level event, or a title that names no municipality
 
 
 @dataclass

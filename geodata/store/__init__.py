@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from geodata.errors import StoreError
 
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.gpkg.store import GeoPackageStore
 from geodata.store.gpkg.store import migrate as _migrate_file
 
 __all__ = ["GeoPackageStore", "LayerExtent", "LayerQuery", "Store", "describe", "is_database_url", "location",
-           "migrate", "open_store"]
+           "migrate", "open_store", "copy_store"]
 
+# The packages of the optional extra pledgemap[postgis].
+POSTGIS_PACKAGES = ("sqlalchemy", "geoalchemy2", "psycopg")
 DATABASE_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
@@ -19,21 +24,29 @@ def is_database_url(location: object) -> bool:
     return isinstance(location, str) and location.startswith(DATABASE_PREFIXES)
 
 
+def _postgis():
+    """The PostGIS backend, or a clear error when the optional ``pledgemap[postgis]`` packages are not installed."""
+    try:
+        from geodata.store import postgis
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] in POSTGIS_PACKAGES:
+            raise StoreError(f"a postgresql:// store needs the PostGIS extra, which is not installed (missing: {exc.name}); "
+                             "install it with: pip install 'pledgemap[postgis]'") from exc
+        raise
+    return postgis
+
+
 def open_store(location: str | Path) -> Store:
     """Open the store at ``location``: a GeoPackage file path, or a ``postgresql://`` URL."""
     if is_database_url(location):
-        from geodata.store.postgis.store import PostGISStore
-
-        return PostGISStore.open(str(location))
+        return _postgis().PostGISStore.open(str(location))
     return GeoPackageStore.open(location)
 
 
 def migrate(location: str | Path) -> tuple[int, int]:
     """Create the store at ``location`` or bring it to the latest schema; (version before, version after)."""
     if is_database_url(location):
-        from geodata.store.postgis.store import migrate as migrate_database
-
-        return migrate_database(str(location))
+        return _postgis().migrate(str(location))
     return _migrate_file(location)
 
 
@@ -45,7 +58,19 @@ def location(text: str | Path) -> str | Path:
 def describe(where: str | Path) -> str:
     """A store's location for messages and logs: a database URL without its password."""
     if is_database_url(where):
-        from sqlalchemy.engine import make_url
-
-        return make_url(str(where).replace("postgres://", "postgresql://", 1)).render_as_string(hide_password=True)
+        url = urlsplit(str(where))
+        if url.password is None:
+            return str(where)
+        user = quote(unquote(url.username or ""), safe="")
+        host = url.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        netloc = f"{user}:***@{host}" + (f":{url.port}" if url.port else "")
+        return urlunsplit(url._replace(netloc=netloc))
     return str(where)
+
+
+def copy_store(source: Store, target: Store) -> dict[str, int]:
+    """Copy every table of ``source`` into the empty store ``target``, in one transaction; rows per table."""
+    tables = source.dump_tables()
+    target.load_tables(tables)
+    return {name: len(rows) for name, rows in tables.items()}

@@ -10,17 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import geopandas as gpd
 import pandas as pd
 
 from geodata.model import Pledge
-from geodata.io.police_events import PoliceEvent
+from geodata.records import Account, AuditEntry, GridCounts, LayerExtent, PoliceEvent
 
-if TYPE_CHECKING:
-    from geodata.grid import GridCounts
-    from geodata.access.accounts import Account
 
 
 @dataclass(frozen=True)
@@ -62,30 +59,6 @@ class LayerQuery:
         return cls(values=pairs, **kwargs)
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change: when (UTC), who, what kind, to which record, and the values before and after."""
-
-    at: dt.datetime
-    actor: str
-    action: str  # create, edit, pledge, user, user_removed, events
-    layer: str | None
-    record_id: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class LayerExtent:
-    """How many records a query matches, how many are demo data, and where and when they lie."""
-
-    count: int
-    demo: int
-    bbox: tuple[float, float, float, float] | None  # EPSG:3006, None when nothing matches
-    first: Any = None  # earliest value of the layer's time field (date or UTC datetime)
-    last: Any = None  # latest value of its end field (or time field)
-
-
 class Store(ABC):
     """Pledges, promises and the three layers, read and written as whole, validated units."""
 
@@ -119,7 +92,7 @@ class Store(ABC):
 
     @abstractmethod
     def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float,
-                    weight: str | None = None) -> "GridCounts":
+                    weight: str | None = None) -> GridCounts:
         """Records of ``layer`` matching ``query`` counted per square cell of ``cell_m`` metres, in the database.
 
         Each record counts in the cell of a point on it (``weight`` sums that
@@ -161,15 +134,15 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def save_user(self, user: "Account", actor: str = "local") -> None:
+    def save_user(self, user: Account, actor: str = "local") -> None:
         """Insert or replace an account (by username)."""
 
     @abstractmethod
-    def get_user(self, username: str) -> "Account | None":
+    def get_user(self, username: str) -> Account | None:
         """The account called ``username``, or ``None``."""
 
     @abstractmethod
-    def list_users(self) -> list["Account"]:
+    def list_users(self) -> list[Account]:
         """Every account, by username."""
 
     @abstractmethod
@@ -224,7 +197,7 @@ class Store(ABC):
         """Set or (with ``None``) clear a setting; audited."""
 
     @abstractmethod
-    def write_police_events(self, events: list["PoliceEvent"], actor: str = "local") -> tuple[int, int]:
+    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
         """Store events of the police's events API; returns (new, already stored). All land or none do."""
 
     @abstractmethod

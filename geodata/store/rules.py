@@ -89,7 +89,7 @@ def create_entry(spec: Layer, row: dict[str, Any], geom) -> dict[str, Any]:
 
 def account(values: dict[str, Any]):
     """An :class:`~geodata.access.accounts.Account` from a stored row's values."""
-    from geodata.access.accounts import Account
+    from geodata.records import Account
 
     moment = (lambda v: v if isinstance(v, dt.datetime) or v is None
               else dt.datetime.fromisoformat(v.replace("Z", "+00:00")))
@@ -142,13 +142,6 @@ def copy_tables() -> dict[str, list[tuple[str, str]]]:
 # The order rows are dumped in, the same from every backend (insertion order, ``fid``, where it carries meaning).
 COPY_ORDER = {"pledges": "id", "promises": "pledge_id, position", "police_events": "id", "users": "username",
               "settings": "key"}
-
-
-def copy_store(source, target) -> dict[str, int]:
-    """Copy every table of ``source`` into the empty store ``target``, in one transaction; rows per table."""
-    tables = source.dump_tables()
-    target.load_tables(tables)
-    return {name: len(rows) for name, rows in tables.items()}
 
 
 # The tables a store must not hold rows in to take a copy.

@@ -36,7 +36,6 @@ the circumradius (centre to corner, which equals the side).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -45,7 +44,7 @@ import pandas as pd
 from shapely.geometry import Polygon
 
 from geodata.access import figures_store, readable_query
-from geodata.grid import representative_xy
+from geodata.grid import HexGrid, representative_xy
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import Problem, ValidationError
 from geodata.layers import STORAGE_CRS
@@ -56,60 +55,7 @@ PLACE_HEX_M = 250.0  # unsafe places: about 430 m corner to corner, 0.16 km²
 AREA_HEX_M = 2000.0  # operations and sites: about 3.5 km across, 10 km²
 LOCAL_TIMEZONE = LOCAL_TZ_NAME  # months are Swedish calendar months
 
-SQRT3 = math.sqrt(3.0)
 FIXED_STATUSES = ("fixed", "verified")
-
-
-@dataclass(frozen=True)
-class HexGrid:
-    """A pointy-top hexagon grid in EPSG:3006 with circumradius ``size_m``, anchored at the origin.
-
-    >>> grid = HexGrid(100.0)
-    >>> grid.cell(0.0, 0.0), grid.cell(*grid.centre(3, -2))
-    ((0, 0), (3, -2))
-    >>> x, y = grid.centre(1, 0)
-    >>> round(x, 3), round(y, 3)
-    (173.205, 0.0)
-    >>> round(grid.polygon(0, 0).area)  # 3·√3/2 · 100²
-    25981
-    """
-
-    size_m: float
-
-    def __post_init__(self) -> None:
-        if not (isinstance(self.size_m, (int, float)) and math.isfinite(self.size_m) and self.size_m > 0):
-            raise ValueError(f"hexagon size_m must be a positive number of metres, got {self.size_m!r}")
-
-    def cells(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Axial ``(q, r)`` of the hexagons holding the points ``(x, y)``, as integer arrays."""
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        qf = (SQRT3 / 3.0 * x - y / 3.0) / self.size_m
-        rf = (2.0 / 3.0 * y) / self.size_m
-        sf = -qf - rf
-        # Round in cube coordinates (q + r + s = 0) and repair the component that moved most.
-        q, r, s = np.round(qf), np.round(rf), np.round(sf)
-        dq, dr, ds = np.abs(q - qf), np.abs(r - rf), np.abs(s - sf)
-        fix_q = (dq > dr) & (dq > ds)
-        fix_r = ~fix_q & (dr > ds)
-        q = np.where(fix_q, -r - s, q)
-        r = np.where(fix_r, -q - s, r)
-        return q.astype(np.int64), r.astype(np.int64)
-
-    def cell(self, x: float, y: float) -> tuple[int, int]:
-        """Axial ``(q, r)`` of the hexagon holding the point ``(x, y)``."""
-        q, r = self.cells(np.array([x]), np.array([y]))
-        return int(q[0]), int(r[0])
-
-    def centre(self, q: int, r: int) -> tuple[float, float]:
-        """The centre of hexagon ``(q, r)`` in EPSG:3006."""
-        return self.size_m * SQRT3 * (q + r / 2.0), self.size_m * 1.5 * r
-
-    def polygon(self, q: int, r: int) -> Polygon:
-        """The outline of hexagon ``(q, r)`` in EPSG:3006: six corners, the first at 30° (pointy top)."""
-        cx, cy = self.centre(q, r)
-        angles = np.radians(30.0 + 60.0 * np.arange(6))
-        return Polygon(np.column_stack([cx + self.size_m * np.cos(angles), cy + self.size_m * np.sin(angles)]))
 
 
 @dataclass(frozen=True)

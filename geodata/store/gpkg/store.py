@@ -27,7 +27,7 @@ from geodata.grid import grid_from_cells
 from geodata.errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
-from geodata.io.police_events import PoliceEvent
+from geodata.records import PoliceEvent
 from geodata.validate import LOCAL_TZ, validate_records
 from geodata.store.gpkg import format as gpkg_format
 from geodata.store.base import AuditEntry, LayerExtent, LayerQuery, Store

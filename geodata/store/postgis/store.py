@@ -38,7 +38,7 @@ from geodata.clock import LOCAL_TZ
 from geodata.errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
-from geodata.io.police_events import PoliceEvent
+from geodata.records import PoliceEvent
 from geodata.validate import validate_records
 from geodata.store import rules as common
 from geodata.store.postgis import schema as postgis_schema
