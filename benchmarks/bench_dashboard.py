@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from dashboard.settings import Settings  # noqa: E402
+from geodata.demo import write_demo_store  # noqa: E402
+
 from browser import browser_page, free_port, serving  # noqa: E402
 from dash_http import call_callback, make_client  # noqa: E402
-
-from geodata.demo import write_demo_store  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
 
 DRAWN = """() => {
     const g = document.querySelector('#ov-map .js-plotly-plot');
@@ -60,8 +60,11 @@ def transferred_bytes(url: str) -> int:
 
 
 def serve_baseline(port: int, count: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "baseline_scattermap.py"), str(port),
-                                str(count)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "benchmarks" / "baseline_scattermap.py"), str(port), str(count)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import urllib.request
 
     for _ in range(200):
@@ -94,9 +97,13 @@ def callback_server_times(data: Path, calls: int) -> tuple[list[float], list[int
         overrides = FILTERS[i % len(FILTERS)]
         inputs = {**map_inputs(), **overrides}
         started = time.perf_counter()
-        response = call_callback(client, "ov-map.figure", inputs,
-                                 state={"ov-lang.data": "sv", "ov-map-follows-view.data": None},
-                                 changed=next(iter(overrides), "ov-pledge.value"))
+        response = call_callback(
+            client,
+            "ov-map.figure",
+            inputs,
+            state={"ov-lang.data": "sv", "ov-map-follows-view.data": None},
+            changed=next(iter(overrides), "ov-pledge.value"),
+        )
         times.append(time.perf_counter() - started)
         sizes.append(len(json.dumps(response)))
     return times, sizes
@@ -128,14 +135,24 @@ def main() -> None:
             baseline.terminate()
         server, sizes = callback_server_times(data, args.calls)
 
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
     print(f"time to map drawn (s, {args.runs} fresh browser profiles each)")
-    print(f"  pledgemap overview, demo data:     median {statistics.median(ours):.2f}  min {min(ours):.2f}  max {max(ours):.2f}")
-    print(f"  baseline bare Dash, 10k points:    median {statistics.median(base):.2f}  min {min(base):.2f}  max {max(base):.2f}")
+    print(
+        f"  pledgemap overview, demo data:     median {statistics.median(ours):.2f}  min {min(ours):.2f}  max {max(ours):.2f}"
+    )
+    print(
+        f"  baseline bare Dash, 10k points:    median {statistics.median(base):.2f}  min {min(base):.2f}  max {max(base):.2f}"
+    )
     print(f"  ratio baseline / pledgemap:        {statistics.median(base) / statistics.median(ours):.2f}")
-    print(f"bytes downloaded until the map drew: pledgemap {ours_bytes / 1e6:.2f} MB, baseline {base_bytes / 1e6:.2f} MB")
-    print(f"map filter callback, server time over {args.calls} calls (ms): "
-          f"p50 {1000 * percentile(server, 50):.1f}  p95 {1000 * percentile(server, 95):.1f}")
+    print(
+        f"bytes downloaded until the map drew: pledgemap {ours_bytes / 1e6:.2f} MB, baseline {base_bytes / 1e6:.2f} MB"
+    )
+    print(
+        f"map filter callback, server time over {args.calls} calls (ms): "
+        f"p50 {1000 * percentile(server, 50):.1f}  p95 {1000 * percentile(server, 95):.1f}"
+    )
     print(f"bytes per map update: median {statistics.median(sizes) / 1000:.0f} KB  max {max(sizes) / 1000:.0f} KB")
 
 

@@ -42,8 +42,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
 PLEDGE, OTHER = "bench-0180", "bench-1480"
-CATEGORIES = ["drug_dealing", "drug_use", "poor_lighting", "blocked_sightlines", "loitering", "vandalism",
-              "harassment", "traffic", "other"]
+CATEGORIES = [
+    "drug_dealing",
+    "drug_use",
+    "poor_lighting",
+    "blocked_sightlines",
+    "loitering",
+    "vandalism",
+    "harassment",
+    "traffic",
+    "other",
+]
 DRAWN = """() => {
     const g = document.querySelector('#ov-map .js-plotly-plot');
     if (!g || !g._fullLayout || !g._fullLayout.map || !g.data) return false;
@@ -83,28 +92,42 @@ def points(path: Path, pledge: str | None) -> np.ndarray:
 
     with sqlite3.connect(path) as conn:
         where = "" if pledge is None else "WHERE t.pledge_id = ?"
-        rows = np.array(conn.execute(
-            "SELECT r.minx, r.miny FROM unsafe_places AS t JOIN rtree_unsafe_places_geom AS r ON r.id = t.fid "
-            f"{where}", () if pledge is None else (pledge,)).fetchall(), dtype=float)
+        rows = np.array(
+            conn.execute(
+                "SELECT r.minx, r.miny FROM unsafe_places AS t JOIN rtree_unsafe_places_geom AS r ON r.id = t.fid "
+                f"{where}",
+                () if pledge is None else (pledge,),
+            ).fetchall(),
+            dtype=float,
+        )
     lon, lat = Transformer.from_crs(3006, 4326, always_xy=True).transform(rows[:, 0], rows[:, 1])
     return np.column_stack([lon, lat])
 
 
 # -- the server: load, callbacks, memory (run in a process of its own) -------------------------------------
 
+
 def server_figures(path: Path, calls: int) -> dict:
     started = time.perf_counter()
-    from dash_http import call_callback, make_client
     from dashboard.settings import Settings
+
+    from dash_http import call_callback, make_client
 
     imported = time.perf_counter()
     client = make_client(Settings(data=path, tiles_url=None))
-    inputs = {"ov-pledge.value": PLEDGE, "ov-promise.value": "", "ov-start.value": None, "ov-end.value": None,
-              "ov-layers.value": ["unsafe_places", "inventoried_sites", "operations"],
-              "ov-categories.value": CATEGORIES,
-              "ov-sources.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
-              "ov-statuses.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
-              "ov-basemap.value": [], "ov-map.relayoutData": None, "ov-timeline.selectedData": None}
+    inputs = {
+        "ov-pledge.value": PLEDGE,
+        "ov-promise.value": "",
+        "ov-start.value": None,
+        "ov-end.value": None,
+        "ov-layers.value": ["unsafe_places", "inventoried_sites", "operations"],
+        "ov-categories.value": CATEGORIES,
+        "ov-sources.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
+        "ov-statuses.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
+        "ov-basemap.value": [],
+        "ov-map.relayoutData": None,
+        "ov-timeline.selectedData": None,
+    }
     state = {"ov-lang.data": "sv", "ov-map-follows-view.data": None}
 
     def call(overrides: dict, changed: str) -> tuple[float, int]:
@@ -114,30 +137,48 @@ def server_figures(path: Path, calls: int) -> dict:
 
     first, first_size = call({}, "ov-pledge.value")
     loaded = time.perf_counter() - imported
-    filters = [({}, "ov-pledge.value"), ({"ov-layers.value": ["unsafe_places"]}, "ov-layers.value"),
-               ({"ov-promise.value": f"{PLEDGE}-insatser"}, "ov-promise.value"),
-               ({"ov-categories.value": ["drug_dealing", "drug_use"]}, "ov-categories.value"),
-               ({"ov-sources.value": ["survey"]}, "ov-sources.value"), ({"ov-pledge.value": OTHER}, "ov-pledge.value")]
+    filters = [
+        ({}, "ov-pledge.value"),
+        ({"ov-layers.value": ["unsafe_places"]}, "ov-layers.value"),
+        ({"ov-promise.value": f"{PLEDGE}-insatser"}, "ov-promise.value"),
+        ({"ov-categories.value": ["drug_dealing", "drug_use"]}, "ov-categories.value"),
+        ({"ov-sources.value": ["survey"]}, "ov-sources.value"),
+        ({"ov-pledge.value": OTHER}, "ov-pledge.value"),
+    ]
     months = [f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
-    slides = [({"ov-start.value": f"{months[i]}-01", "ov-end.value": f"{months[i + 2]}-28"}, "ov-start.value")
-              for i in range(len(months) - 2)]
+    slides = [
+        ({"ov-start.value": f"{months[i]}-01", "ov-end.value": f"{months[i + 2]}-28"}, "ov-start.value")
+        for i in range(len(months) - 2)
+    ]
     filter_times, slider_times, sizes = [], [], [first_size]
     for i in range(calls):
         for series, cycle in ((filter_times, filters), (slider_times, slides)):
             seconds, size = call(*cycle[i % len(cycle)])
             series.append(seconds)
             sizes.append(size)
-    return {"import_s": imported - started, "load_s": loaded, "first_callback_s": first, "filter_s": filter_times,
-            "slider_s": slider_times, "bytes": sizes, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "import_s": imported - started,
+        "load_s": loaded,
+        "first_callback_s": first,
+        "filter_s": filter_times,
+        "slider_s": slider_times,
+        "bytes": sizes,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def run_server_figures(path: Path, calls: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--server-figures", str(path), "--calls", str(calls)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--server-figures", str(path), "--calls", str(calls)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # -- pages in Chromium ------------------------------------------------------------------------------------
+
 
 def time_to(url: str, ready: str, runs: int, timeout_s: float = 300) -> list[float]:
     from browser import browser_page
@@ -171,17 +212,23 @@ def folium_baseline(lonlat: np.ndarray, folder: Path) -> Path:
     import folium
     from folium.plugins import FastMarkerCluster
 
-    fmap = folium.Map(location=[float(np.median(lonlat[:, 1])), float(np.median(lonlat[:, 0]))], zoom_start=6,
-                      tiles=None)
+    fmap = folium.Map(
+        location=[float(np.median(lonlat[:, 1])), float(np.median(lonlat[:, 0]))], zoom_start=6, tiles=None
+    )
     # Leaflet's own marker (folium's default icon comes from Leaflet.awesome-markers, a CDN-only plugin).
-    FastMarkerCluster(np.column_stack([lonlat[:, 1], lonlat[:, 0]]).round(6).tolist(),
-                      callback="function (row) { return L.marker(new L.LatLng(row[0], row[1])); }").add_to(fmap)
+    FastMarkerCluster(
+        np.column_stack([lonlat[:, 1], lonlat[:, 0]]).round(6).tolist(),
+        callback="function (row) { return L.marker(new L.LatLng(row[0], row[1])); }",
+    ).add_to(fmap)
     # Leaflet.markercluster needs the map's maxZoom, which a tile layer would give; this map has no tiles.
     page = fmap.get_root().render().replace('"zoom": 6,', '"zoom": 6, "maxZoom": 18,', 1)
-    local = {"leaflet.js": "/node_modules/leaflet/dist/leaflet.js", "leaflet.css": "/node_modules/leaflet/dist/leaflet.css",
-             "leaflet.markercluster.js": "/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js",
-             "MarkerCluster.css": "/node_modules/leaflet.markercluster/dist/MarkerCluster.css",
-             "MarkerCluster.Default.css": "/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css"}
+    local = {
+        "leaflet.js": "/node_modules/leaflet/dist/leaflet.js",
+        "leaflet.css": "/node_modules/leaflet/dist/leaflet.css",
+        "leaflet.markercluster.js": "/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js",
+        "MarkerCluster.css": "/node_modules/leaflet.markercluster/dist/MarkerCluster.css",
+        "MarkerCluster.Default.css": "/node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css",
+    }
 
     def swap(match: re.Match) -> str:
         name = match.group(2).rsplit("/", 1)[-1]
@@ -200,8 +247,11 @@ def baseline_scattermap(lonlat: np.ndarray, folder: Path) -> tuple[subprocess.Po
     saved = folder / f"points-{len(lonlat)}.npy"
     np.save(saved, lonlat)
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(HERE / "baseline_scattermap.py"), str(port), str(saved)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "baseline_scattermap.py"), str(port), str(saved)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import urllib.request
 
     for _ in range(1200):
@@ -249,12 +299,15 @@ def main() -> None:
         print(json.dumps(server_figures(args.server_figures, args.calls)))
         return
     if not (HERE / "baseline" / "node_modules" / "leaflet.markercluster").is_dir():
-        subprocess.run(["npm", "ci", "--prefix", str(HERE / "baseline"), "--no-audit", "--no-fund", "--silent"],
-                       check=True)
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(HERE / "baseline"), "--no-audit", "--no-fund", "--silent"], check=True
+        )
     from browser import serving
 
-    results = {"machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "sizes": {}}
+    results = {
+        "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "sizes": {},
+    }
     with tempfile.TemporaryDirectory(prefix="pledgemap-scale-") as scratch:
         folder = Path(scratch)
         (folder / "node_modules").symlink_to(HERE / "baseline" / "node_modules")
@@ -269,8 +322,9 @@ def main() -> None:
             with serving(path, env={"PLEDGEMAP_TILES": "none"}, timeout=300) as url:
                 figures["map_drawn_s"] = time_to(f"{url}/?pledge={PLEDGE}", DRAWN, args.runs)
             figures["standalone"] = standalone(path, folder)
-            figures["standalone"]["drawn_s"] = time_to(f"{base}/{figures['standalone']['file']}", STANDALONE_DRAWN,
-                                                       args.runs)
+            figures["standalone"]["drawn_s"] = time_to(
+                f"{base}/{figures['standalone']['file']}", STANDALONE_DRAWN, args.runs
+            )
             for label, lonlat in (("all", everything), ("view", view)):
                 process, url = baseline_scattermap(lonlat, folder)
                 try:
@@ -289,19 +343,27 @@ def main() -> None:
 
 def report(size: int, f: dict) -> None:
     s = f["server"]
-    print(f"  view: {f['view_reports']:,} reports (pledge {PLEDGE}); data generated in "
-          + (f"{f['generated_s']:.0f} s" if f["generated_s"] else "an earlier run"))
+    print(
+        f"  view: {f['view_reports']:,} reports (pledge {PLEDGE}); data generated in "
+        + (f"{f['generated_s']:.0f} s" if f["generated_s"] else "an earlier run")
+    )
     print(f"  server load (open the store, first map answered): {s['load_s']:.2f} s; peak RSS {s['max_rss_mb']:.0f} MB")
-    print(f"  filter callback p50/p95: {1000 * percentile(s['filter_s'], 50):.0f} / "
-          f"{1000 * percentile(s['filter_s'], 95):.0f} ms; time slider p50/p95: "
-          f"{1000 * percentile(s['slider_s'], 50):.0f} / {1000 * percentile(s['slider_s'], 95):.0f} ms")
+    print(
+        f"  filter callback p50/p95: {1000 * percentile(s['filter_s'], 50):.0f} / "
+        f"{1000 * percentile(s['filter_s'], 95):.0f} ms; time slider p50/p95: "
+        f"{1000 * percentile(s['slider_s'], 50):.0f} / {1000 * percentile(s['slider_s'], 95):.0f} ms"
+    )
     print(f"  bytes per update: median {median(s['bytes']) / 1000:.0f} KB, max {max(s['bytes']) / 1000:.0f} KB")
     print(f"  map drawn after navigation: median {median(f['map_drawn_s']):.2f} s")
-    print(f"  standalone export: built in {f['standalone']['build_s']:.2f} s, {f['standalone']['bytes'] / 1e6:.2f} MB, "
-          f"drawn in {median(f['standalone']['drawn_s']):.2f} s")
+    print(
+        f"  standalone export: built in {f['standalone']['build_s']:.2f} s, {f['standalone']['bytes'] / 1e6:.2f} MB, "
+        f"drawn in {median(f['standalone']['drawn_s']):.2f} s"
+    )
     for label in ("all", "view"):
-        print(f"  baseline Scattermap ({label}): {median(f[f'scattermap_{label}_s']):.2f} s; Folium FastMarkerCluster "
-              f"({label}): {median(f[f'folium_{label}_s']):.2f} s, {f[f'folium_{label}_bytes'] / 1e6:.1f} MB")
+        print(
+            f"  baseline Scattermap ({label}): {median(f[f'scattermap_{label}_s']):.2f} s; Folium FastMarkerCluster "
+            f"({label}): {median(f[f'folium_{label}_s']):.2f} s, {f[f'folium_{label}_bytes'] / 1e6:.1f} MB"
+        )
 
 
 if __name__ == "__main__":

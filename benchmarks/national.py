@@ -72,18 +72,32 @@ def points_in(area, count: int, rng: np.random.Generator) -> np.ndarray:
 def pledge_document(code: str, name: str) -> dict:
     pid = f"bench-{code}"
     return {
-        "id": pid, "title": f"Medborgarlöfte {name} 2024–2025 (genererat testdata)", "demo": True,
-        "municipality": {"name": name, "code": code}, "police_area": {"name": f"Lokalpolisområde {name}"},
-        "partners": [{"id": "polisen", "name": f"Lokalpolisområde {name}", "kind": "police"},
-                     {"id": "kommunen", "name": f"{name} kommun", "kind": "municipality"}],
+        "id": pid,
+        "title": f"Medborgarlöfte {name} 2024–2025 (genererat testdata)",
+        "demo": True,
+        "municipality": {"name": name, "code": code},
+        "police_area": {"name": f"Lokalpolisområde {name}"},
+        "partners": [
+            {"id": "polisen", "name": f"Lokalpolisområde {name}", "kind": "police"},
+            {"id": "kommunen", "name": f"{name} kommun", "kind": "municipality"},
+        ],
         "period": {"start": PERIOD[0].isoformat(), "end": PERIOD[1].isoformat()},
         "focus": "Otrygghet och narkotika i det offentliga rummet (genererat testdata)",
         "problem_picture": {"shared": "Genererat testdata för prestandamätning."},
         "promises": [
-            {"id": f"{pid}-insatser", "text": "Minst tolv riktade insatser mot narkotika", "parties": ["polisen"],
-             "kind": "targeted_operation", "target": 12},
-            {"id": f"{pid}-inventering", "text": "Inventering av otrygga platser", "parties": ["kommunen", "polisen"],
-             "kind": "place_inventory"},
+            {
+                "id": f"{pid}-insatser",
+                "text": "Minst tolv riktade insatser mot narkotika",
+                "parties": ["polisen"],
+                "kind": "targeted_operation",
+                "target": 12,
+            },
+            {
+                "id": f"{pid}-inventering",
+                "text": "Inventering av otrygga platser",
+                "parties": ["kommunen", "polisen"],
+                "kind": "place_inventory",
+            },
         ],
         "goals": [{"id": "trygghet", "text": "Ökad trygghet"}],
         "follow_up": [{"kind": "dialogue", "label": "Medborgardialoger"}],
@@ -105,27 +119,51 @@ def layers_for(code: str, area, reports: int, rng: np.random.Generator) -> dict[
     out = {}
     n = reports
     xy = points_in(area, n, rng)
-    out["unsafe_places"] = gpd.GeoDataFrame({
-        "reported_on": _days(rng, n).dt.date, "source": _choice(rng, vocab.REPORT_SOURCES, n),
-        "category": _choice(rng, vocab.UNSAFE_CATEGORIES, n), "time_of_day": _choice(rng, vocab.TIMES_OF_DAY, n),
-        "report_count": rng.integers(1, 4, n), "pledge_id": pid, "demo": True,
-    }, geometry=shapely.points(xy), crs=3006)
+    out["unsafe_places"] = gpd.GeoDataFrame(
+        {
+            "reported_on": _days(rng, n).dt.date,
+            "source": _choice(rng, vocab.REPORT_SOURCES, n),
+            "category": _choice(rng, vocab.UNSAFE_CATEGORIES, n),
+            "time_of_day": _choice(rng, vocab.TIMES_OF_DAY, n),
+            "report_count": rng.integers(1, 4, n),
+            "pledge_id": pid,
+            "demo": True,
+        },
+        geometry=shapely.points(xy),
+        crs=3006,
+    )
     n = max(1, reports // 10)
     xy = points_in(area, n, rng)
-    out["inventoried_sites"] = gpd.GeoDataFrame({
-        "site_type": _choice(rng, vocab.SITE_TYPES, n), "owner": _choice(rng, OWNERS, n),
-        "address": [f"Gatan {i + 1}" for i in range(n)], "status": "flagged",
-        "promise_id": f"{pid}-inventering", "demo": True,
-    }, geometry=shapely.points(xy), crs=3006)
+    out["inventoried_sites"] = gpd.GeoDataFrame(
+        {
+            "site_type": _choice(rng, vocab.SITE_TYPES, n),
+            "owner": _choice(rng, OWNERS, n),
+            "address": [f"Gatan {i + 1}" for i in range(n)],
+            "status": "flagged",
+            "promise_id": f"{pid}-inventering",
+            "demo": True,
+        },
+        geometry=shapely.points(xy),
+        crs=3006,
+    )
     n = max(1, reports // 20)
     xy = points_in(area, n, rng)
     starts = (pd.to_datetime(_days(rng, n)) + pd.to_timedelta(rng.integers(8, 22, n), unit="h")).dt.tz_localize(
-        "Europe/Stockholm")
-    out["operations"] = gpd.GeoDataFrame({
-        "title": "Riktad insats", "starts_at": starts, "ends_at": starts + pd.Timedelta(hours=3),
-        "kind": _choice(rng, vocab.OPERATION_KINDS, n), "visibility": _choice(rng, vocab.VISIBILITY, n),
-        "promise_id": f"{pid}-insatser", "demo": True,
-    }, geometry=shapely.points(xy), crs=3006)
+        "Europe/Stockholm"
+    )
+    out["operations"] = gpd.GeoDataFrame(
+        {
+            "title": "Riktad insats",
+            "starts_at": starts,
+            "ends_at": starts + pd.Timedelta(hours=3),
+            "kind": _choice(rng, vocab.OPERATION_KINDS, n),
+            "visibility": _choice(rng, vocab.VISIBILITY, n),
+            "promise_id": f"{pid}-insatser",
+            "demo": True,
+        },
+        geometry=shapely.points(xy),
+        crs=3006,
+    )
     return out
 
 
@@ -143,8 +181,10 @@ def generate(path: Path, reports: int, seed: int = SEED) -> Store:
 
     def flush() -> None:
         batches = {layer: pd.concat(frames, ignore_index=True) for layer, frames in pending.items() if frames}
-        store.write_batches({layer: gpd.GeoDataFrame(frame, geometry="geometry", crs=3006)
-                             for layer, frame in batches.items()}, actor="benchmark")
+        store.write_batches(
+            {layer: gpd.GeoDataFrame(frame, geometry="geometry", crs=3006) for layer, frame in batches.items()},
+            actor="benchmark",
+        )
         for frames in pending.values():
             frames.clear()
 

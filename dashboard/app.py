@@ -7,8 +7,8 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard.context import SETTINGS_KEY
 from dashboard import auth
+from dashboard.context import SETTINGS_KEY
 from dashboard.server import present
 from dashboard.server.ogc import blueprint as ogc_api
 from dashboard.settings import Settings
@@ -22,8 +22,10 @@ ASSETS = PACKAGE / "assets"
 def create_app(settings: Settings) -> Dash:
     """A Dash app serving ``settings.data``; every script and style is served by the app itself."""
     if not ASSETS.is_dir():
-        raise RuntimeError(f"the assets folder {ASSETS} is missing from the installed package; reinstall "
-                           "Pledgemap (pip install pledgemap, or pip install . in its repository)")
+        raise RuntimeError(
+            f"the assets folder {ASSETS} is missing from the installed package; reinstall "
+            "Pledgemap (pip install pledgemap, or pip install . in its repository)"
+        )
     app = Dash(
         # The package name (not this module's) makes Dash import pages as
         # dashboard.pages.<name>, so pages can import their siblings.

@@ -46,13 +46,12 @@ import flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard.i18n import language, translator
+from dashboard.settings import Settings
 from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, Viewer
 from geodata.access.accounts import Account, SignInError, authenticate, end_sessions, sign_in_required
 from geodata.errors import PledgemapError
-from dashboard.settings import Settings
 from geodata.store import Store, open_store
-
-from dashboard.i18n import language, translator
 
 SESSION_USER = "pledgemap_user"
 SESSION_KEY = "pledgemap_key"
@@ -67,9 +66,12 @@ DEVICE_DAYS = 60
 def install(server: flask.Flask, settings: Settings) -> None:
     """Sessions, the sign-in routes and the request guard, on the dashboard's Flask server."""
     server.secret_key = _secret(settings)
-    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                         SESSION_COOKIE_SECURE=os.environ.get("PLEDGEMAP_SECURE_COOKIES") == "1",
-                         SESSION_COOKIE_NAME="pledgemap_session")
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("PLEDGEMAP_SECURE_COOKIES") == "1",
+        SESSION_COOKIE_NAME="pledgemap_session",
+    )
     if settings.proxy_hops:
         hops = settings.proxy_hops
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
@@ -84,12 +86,16 @@ def _secret(settings: Settings) -> bytes:
     if os.environ.get("PLEDGEMAP_SECRET"):
         secret = os.environ["PLEDGEMAP_SECRET"]
         if len(secret) < 32:
-            raise PledgemapError(f"PLEDGEMAP_SECRET holds {len(secret)} characters; expected at least 32 random ones "
-                                 "(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+            raise PledgemapError(
+                f"PLEDGEMAP_SECRET holds {len(secret)} characters; expected at least 32 random ones "
+                "(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
         return secret.encode()
     if not isinstance(settings.data, Path):
-        raise PledgemapError("a database store is served by several workers, which must sign sessions with one key: "
-                             "set PLEDGEMAP_SECRET (the same in every worker, at least 32 random characters)")
+        raise PledgemapError(
+            "a database store is served by several workers, which must sign sessions with one key: "
+            "set PLEDGEMAP_SECRET (the same in every worker, at least 32 random characters)"
+        )
     path = Path(f"{settings.data}.secret")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,14 +114,18 @@ def _secret(settings: Settings) -> bytes:
     info = path.stat()
     # Whoever can read or replace this file can sign sessions as any account.
     if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise PledgemapError(f"{path} signs the sessions and must belong to this user and be readable by it alone; "
-                             f"it has mode {stat.filemode(info.st_mode)} and owner uid {info.st_uid}. "
-                             f"Fix it with 'chown {os.getuid()} {path}; chmod 600 {path}', or delete it to make a new one "
-                             "(everyone signs in again)")
+        raise PledgemapError(
+            f"{path} signs the sessions and must belong to this user and be readable by it alone; "
+            f"it has mode {stat.filemode(info.st_mode)} and owner uid {info.st_uid}. "
+            f"Fix it with 'chown {os.getuid()} {path}; chmod 600 {path}', or delete it to make a new one "
+            "(everyone signs in again)"
+        )
     secret = path.read_text().strip()
     if len(secret) < 32:
-        raise PledgemapError(f"{path} holds {len(secret)} characters; expected a secret of at least 32 "
-                             "(delete the file to make a new one)")
+        raise PledgemapError(
+            f"{path} holds {len(secret)} characters; expected a secret of at least 32 "
+            "(delete the file to make a new one)"
+        )
     return secret.encode()
 
 
@@ -204,8 +214,11 @@ def _guard():
     try:
         required = store is None or sign_in_required(store)
         if not _host_allowed(open_to_all=not required):
-            return flask.Response("This host name is not served here (see PLEDGEMAP_ALLOWED_HOSTS; a store without "
-                                  "accounts answers only requests made directly to localhost)", status=421)
+            return flask.Response(
+                "This host name is not served here (see PLEDGEMAP_ALLOWED_HOSTS; a store without "
+                "accounts answers only requests made directly to localhost)",
+                status=421,
+            )
         if request.method == "POST" and not _same_origin():
             return flask.Response("Cross-site request refused", status=403)
         if _is_open(request.path) or store is None or not required:
@@ -244,8 +257,13 @@ def _login():
     store = open_store(_settings().data)
     username = request.form.get("username", "")
     try:
-        account = authenticate(store, username, request.form.get("password", ""), address=request.remote_addr or "",
-                               device=_known_device(username))
+        account = authenticate(
+            store,
+            username,
+            request.form.get("password", ""),
+            address=request.remote_addr or "",
+            device=_known_device(username),
+        )
     except SignInError as exc:
         t = translator(lang)
         if exc.retry_after:
@@ -256,12 +274,25 @@ def _login():
     finally:
         store.close()
     flask.session.clear()  # a new session at sign-in: nothing from before carries over
-    flask.session.update({SESSION_USER: account.username, SESSION_KEY: account.session_key,
-                          SESSION_STARTED: time.time(), CSRF: secrets.token_urlsafe(32)})
+    flask.session.update(
+        {
+            SESSION_USER: account.username,
+            SESSION_KEY: account.session_key,
+            SESSION_STARTED: time.time(),
+            CSRF: secrets.token_urlsafe(32),
+        }
+    )
     response = flask.redirect(target)
     device = _device_signer().dumps({"user": account.username, "device": secrets.token_hex(8)})
-    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
-                        secure=flask.current_app.config["SESSION_COOKIE_SECURE"], path="/login")
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=flask.current_app.config["SESSION_COOKIE_SECURE"],
+        path="/login",
+    )
     return response
 
 

@@ -8,14 +8,13 @@ request's store is guarded by the signed-in account's role.
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 import flask
 
-from geodata.access import GuardedStore
 from dashboard.settings import Settings
+from geodata.access import GuardedStore
 from geodata.store import Store, open_store
-
 
 SETTINGS_KEY = "PLEDGEMAP_SETTINGS"
 

@@ -14,14 +14,13 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from geodata.errors import NotFoundError
-from geodata.io.exporter import export_layers, write_sheets
-from dashboard.settings import Settings
-from geodata.store import LayerQuery, Store
-
 from dashboard.figures.mapping import layer_queries
+from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState
+from geodata.errors import NotFoundError
+from geodata.io.exporter import export_layers, write_sheets
+from geodata.store import LayerQuery, Store
 
 # Format choice → (file extension, what it is).
 FORMATS = {
@@ -34,8 +33,9 @@ FORMATS = {
 }
 
 
-def export_view(store: Store, state: ViewState, fmt: str, settings: Settings,
-                today: dt.date | None = None) -> tuple[bytes, str]:
+def export_view(
+    store: Store, state: ViewState, fmt: str, settings: Settings, today: dt.date | None = None
+) -> tuple[bytes, str]:
     """The file for the view ``state`` in ``fmt``, and its download name."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
@@ -49,9 +49,15 @@ def export_view(store: Store, state: ViewState, fmt: str, settings: Settings,
     state = ViewState(**{**state.__dict__, "pledge": pledge.id})
     name = f"{pledge.id}{'-publik' if fmt == 'html_public' else ''}{FORMATS[fmt]}"
     if fmt.startswith("html"):
-        html = build_standalone_map(store, pledge.id, public=fmt == "html_public", today=today,
-                                    tiles=settings.tiles_url, lang=state.lang,
-                                    query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end))
+        html = build_standalone_map(
+            store,
+            pledge.id,
+            public=fmt == "html_public",
+            today=today,
+            tiles=settings.tiles_url,
+            lang=state.lang,
+            query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end),
+        )
         return html.encode("utf-8"), name
     queries = layer_queries(state, pledge)
     if not queries:
@@ -64,8 +70,18 @@ def export_view(store: Store, state: ViewState, fmt: str, settings: Settings,
         return path.read_bytes(), name
 
 
-WORKLIST_COLUMNS = ("address", "property_designation", "site_type", "owner", "status", "inspected_on", "measure",
-                    "responsible", "due_on", "overdue")
+WORKLIST_COLUMNS = (
+    "address",
+    "property_designation",
+    "site_type",
+    "owner",
+    "status",
+    "inspected_on",
+    "measure",
+    "responsible",
+    "due_on",
+    "overdue",
+)
 
 
 def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
@@ -74,18 +90,26 @@ def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
 
     import pandas as pd
 
+    from dashboard.components.problems import choice_label, field_label
+    from dashboard.i18n import catalogue
     from geodata.io.columns import quote_formula
 
-    from dashboard.i18n import catalogue
-    from dashboard.components.problems import choice_label, field_label
-
     words = catalogue(lang)
-    table = pd.DataFrame({field_label(lang, name) if name != "overdue" else words["sites.overdue"]: (
-        sites[name].map(lambda v, n=name: choice_label(lang, n, v) if isinstance(v, str) else v)
-        if name in ("site_type", "status") else
-        sites[name].map(lambda v: words["sites.overdue_mark"] if v else "") if name == "overdue" else
-        sites[name].map(lambda v: "" if v is None or v != v else (f"{v:%Y-%m-%d}" if hasattr(v, "strftime") else v)))
-        for name in WORKLIST_COLUMNS if name in sites.columns})
+    table = pd.DataFrame(
+        {
+            field_label(lang, name) if name != "overdue" else words["sites.overdue"]: (
+                sites[name].map(lambda v, n=name: choice_label(lang, n, v) if isinstance(v, str) else v)
+                if name in ("site_type", "status")
+                else sites[name].map(lambda v: words["sites.overdue_mark"] if v else "")
+                if name == "overdue"
+                else sites[name].map(
+                    lambda v: "" if v is None or v != v else (f"{v:%Y-%m-%d}" if hasattr(v, "strftime") else v)
+                )
+            )
+            for name in WORKLIST_COLUMNS
+            if name in sites.columns
+        }
+    )
     name = words["nav.sites"].lower().replace(" ", "-")
     if fmt == "csv":
         buffer = io.StringIO()

@@ -7,15 +7,15 @@ is an error in tests rather than a silently English word on a Swedish page.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from importlib import resources
-from typing import Callable
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise KeyError(f"unknown language {lang!r}; expected one of: {', '.join(LANGUAGES)}")

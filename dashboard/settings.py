@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
 
 DEFAULT_DATA = Path("data") / "pledgemap.gpkg"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -34,7 +34,7 @@ class Settings:
     session_hours: float = 10.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         settings = cls()
         if env.get("PLEDGEMAP_DATA"):
@@ -48,8 +48,9 @@ class Settings:
             if tiles.lower() in ("", "none", "off"):
                 settings = replace(settings, tiles_url=None)
             elif not all(part in tiles for part in ("{z}", "{x}", "{y}")):
-                raise ValueError(f"PLEDGEMAP_TILES is {tiles!r}; expected a URL template with {{z}}, {{x}} and {{y}}, "
-                                 "or 'none'")
+                raise ValueError(
+                    f"PLEDGEMAP_TILES is {tiles!r}; expected a URL template with {{z}}, {{x}} and {{y}}, or 'none'"
+                )
             else:
                 settings = replace(settings, tiles_url=tiles)
         if env.get("PLEDGEMAP_PORT"):

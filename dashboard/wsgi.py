@@ -8,8 +8,7 @@ Every setting comes from the environment (see :class:`dashboard.settings.Setting
 
 from __future__ import annotations
 
-from dashboard.settings import Settings
-
 from dashboard.app import create_app
+from dashboard.settings import Settings
 
 app = create_app(Settings.from_env()).server

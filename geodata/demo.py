@@ -56,8 +56,18 @@ CENTRES: dict[str, tuple[Centre, ...]] = {
     ),
 }
 
-PLACE_WORDS = ("busshållplatsen", "torget", "gångtunneln", "parkeringen", "lekplatsen", "idrottsplatsen",
-               "stationen", "skolgården", "parken", "gång- och cykelvägen")
+PLACE_WORDS = (
+    "busshållplatsen",
+    "torget",
+    "gångtunneln",
+    "parkeringen",
+    "lekplatsen",
+    "idrottsplatsen",
+    "stationen",
+    "skolgården",
+    "parken",
+    "gång- och cykelvägen",
+)
 DESCRIPTIONS = {
     "drug_dealing": "Upplevd narkotikaförsäljning vid {place}",
     "drug_use": "Personer som använder narkotika vid {place}",
@@ -69,8 +79,18 @@ DESCRIPTIONS = {
     "traffic": "Vårdslös mopedkörning vid {place}",
     "other": "Känns otryggt vid {place}",
 }
-STREETS = ("Storgatan", "Skolgatan", "Kyrkogatan", "Parkvägen", "Björkvägen", "Ängsvägen", "Bergsgatan",
-           "Torggatan", "Lindvägen", "Åvägen")
+STREETS = (
+    "Storgatan",
+    "Skolgatan",
+    "Kyrkogatan",
+    "Parkvägen",
+    "Björkvägen",
+    "Ängsvägen",
+    "Bergsgatan",
+    "Torggatan",
+    "Lindvägen",
+    "Åvägen",
+)
 MEASURES = {
     "lighting": "Byta och komplettera belysning",
     "access": "Byta lås och passersystem",
@@ -125,22 +145,25 @@ class _Generator:
                 if not self.area.contains(geom):
                     geom = geom.centroid
             category = self.pick(vocab.UNSAFE_CATEGORIES, category_weights)
-            records.append({
-                "source_id": f"demo:{self.pledge.id}:unsafe:{n}",
-                "demo": True,
-                "reported_on": self.day(period.start - dt.timedelta(days=120), period.end),
-                "source": source,
-                "category": category,
-                "time_of_day": self.pick(vocab.TIMES_OF_DAY, [5, 15, 40, 30, 10]),
-                "description": DESCRIPTIONS[category].format(place=self.pick(PLACE_WORDS)) + f" ({centre.name})",
-                "report_count": int(1 + self.rng.poisson(1.5)),
-                "pledge_id": self.pledge.id,
-            })
+            records.append(
+                {
+                    "source_id": f"demo:{self.pledge.id}:unsafe:{n}",
+                    "demo": True,
+                    "reported_on": self.day(period.start - dt.timedelta(days=120), period.end),
+                    "source": source,
+                    "category": category,
+                    "time_of_day": self.pick(vocab.TIMES_OF_DAY, [5, 15, 40, 30, 10]),
+                    "description": DESCRIPTIONS[category].format(place=self.pick(PLACE_WORDS)) + f" ({centre.name})",
+                    "report_count": int(1 + self.rng.poisson(1.5)),
+                    "pledge_id": self.pledge.id,
+                }
+            )
             geoms.append(geom)
         return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
 
-    def sites(self, promise_id: str, owner: str, types: tuple[str, ...], count: int,
-              status_weights: list[float]) -> gpd.GeoDataFrame:
+    def sites(
+        self, promise_id: str, owner: str, types: tuple[str, ...], count: int, status_weights: list[float]
+    ) -> gpd.GeoDataFrame:
         period = self.pledge.period
         records, geoms = [], []
         for n in range(count):
@@ -156,52 +179,67 @@ class _Generator:
                     measure = "; ".join(MEASURES[item] for item in worst[:2])
                 if status != "inspected":
                     due = inspected + dt.timedelta(days=int(self.rng.integers(30, 120)))
-            records.append({
-                "source_id": f"demo:{self.pledge.id}:site:{owner}:{n}",
-                "demo": True,
-                "site_type": self.pick(types),
-                "owner": owner,
-                "address": f"{self.pick(STREETS)} {int(self.rng.integers(1, 60))}, {centre.name}",
-                "property_designation": f"{centre.name} {int(self.rng.integers(1, 40))}:{int(self.rng.integers(1, 200))}",
-                "inspected_on": inspected,
-                **findings,
-                "measure": measure,
-                "status": status,
-                "due_on": due,
-                "promise_id": promise_id,
-            })
+            records.append(
+                {
+                    "source_id": f"demo:{self.pledge.id}:site:{owner}:{n}",
+                    "demo": True,
+                    "site_type": self.pick(types),
+                    "owner": owner,
+                    "address": f"{self.pick(STREETS)} {int(self.rng.integers(1, 60))}, {centre.name}",
+                    "property_designation": f"{centre.name} {int(self.rng.integers(1, 40))}:{int(self.rng.integers(1, 200))}",
+                    "inspected_on": inspected,
+                    **findings,
+                    "measure": measure,
+                    "status": status,
+                    "due_on": due,
+                    "promise_id": promise_id,
+                }
+            )
             geoms.append(geom)
         return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
 
-    def operations(self, promise_id: str, kind: str, count: int, visibility: str,
-                   title: str, hours: tuple[int, int], focus: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    def operations(
+        self,
+        promise_id: str,
+        kind: str,
+        count: int,
+        visibility: str,
+        title: str,
+        hours: tuple[int, int],
+        focus: tuple[str, ...] = (),
+    ) -> gpd.GeoDataFrame:
         period = self.pledge.promise_period(self.pledge.promise(promise_id))
         records, geoms = [], []
         # Spread the operations over the period, each somewhere in its own slice, so the timeline shows a rhythm.
         bounds = np.linspace(0, (period.end - period.start).days, count + 1).astype(int)
         for n in range(count):
-            start = self.moment(period.start + dt.timedelta(days=int(bounds[n])),
-                                period.start + dt.timedelta(days=int(max(bounds[n], bounds[n + 1] - 1))), hours)
+            start = self.moment(
+                period.start + dt.timedelta(days=int(bounds[n])),
+                period.start + dt.timedelta(days=int(max(bounds[n], bounds[n + 1] - 1))),
+                hours,
+            )
             geom, centre = self.point(spread_factor=0.6)
             if kind == "presence_patrol":
                 geom = geom.buffer(150, quad_segs=4)
                 if not self.area.contains(geom):
                     geom = geom.centroid
             checked = kind == "targeted_drug_operation"
-            records.append({
-                "source_id": f"demo:{self.pledge.id}:op:{kind}:{n}",
-                "demo": True,
-                "title": f"{title}, {centre.name}",
-                "starts_at": start,
-                "ends_at": start + dt.timedelta(hours=int(self.rng.integers(2, 6))),
-                "kind": kind,
-                "focus": self.pick(focus) if focus else None,
-                "persons_checked": int(self.rng.integers(4, 30)) if checked else None,
-                "seizures": int(self.rng.integers(0, 8)) if checked else None,
-                "reports_filed": int(self.rng.integers(0, 10)) if checked else None,
-                "visibility": visibility,
-                "promise_id": promise_id,
-            })
+            records.append(
+                {
+                    "source_id": f"demo:{self.pledge.id}:op:{kind}:{n}",
+                    "demo": True,
+                    "title": f"{title}, {centre.name}",
+                    "starts_at": start,
+                    "ends_at": start + dt.timedelta(hours=int(self.rng.integers(2, 6))),
+                    "kind": kind,
+                    "focus": self.pick(focus) if focus else None,
+                    "persons_checked": int(self.rng.integers(4, 30)) if checked else None,
+                    "seizures": int(self.rng.integers(0, 8)) if checked else None,
+                    "reports_filed": int(self.rng.integers(0, 10)) if checked else None,
+                    "visibility": visibility,
+                    "promise_id": promise_id,
+                }
+            )
             geoms.append(geom)
         return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
 
@@ -213,32 +251,67 @@ def demo_layers(pledge: Pledge, seed: int = DEFAULT_SEED) -> dict[str, list[gpd.
         return {
             "unsafe_places": [g.unsafe_places(240)],
             "inventoried_sites": [
-                g.sites("molndal-2018-inventering-platser", "Mölndals stad",
-                        ("public_place", "park", "underpass", "parking"), 30, [15, 25, 25, 20, 15]),
+                g.sites(
+                    "molndal-2018-inventering-platser",
+                    "Mölndals stad",
+                    ("public_place", "park", "underpass", "parking"),
+                    30,
+                    [15, 25, 25, 20, 15],
+                ),
             ],
             "operations": [
-                g.operations("molndal-2018-riktade-insatser", "targeted_drug_operation", 9, "internal",
-                             "Riktad insats mot narkotika", (16, 21), ("youth_at_risk", "established_users", "sale")),
-                g.operations("molndal-2018-information-foraldrar", "parent_information", 5, "public",
-                             "Informationsmöte för föräldrar", (18, 19)),
+                g.operations(
+                    "molndal-2018-riktade-insatser",
+                    "targeted_drug_operation",
+                    9,
+                    "internal",
+                    "Riktad insats mot narkotika",
+                    (16, 21),
+                    ("youth_at_risk", "established_users", "sale"),
+                ),
+                g.operations(
+                    "molndal-2018-information-foraldrar",
+                    "parent_information",
+                    5,
+                    "public",
+                    "Informationsmöte för föräldrar",
+                    (18, 19),
+                ),
             ],
         }
     if pledge.id == "mark-2021":
         return {
             "unsafe_places": [g.unsafe_places(160)],
             "inventoried_sites": [
-                g.sites("mark-2021-kallare-vindar", "Marks Bostads AB",
-                        ("basement", "attic", "stairwell", "bike_storage"), 70, [10, 15, 20, 30, 25]),
+                g.sites(
+                    "mark-2021-kallare-vindar",
+                    "Marks Bostads AB",
+                    ("basement", "attic", "stairwell", "bike_storage"),
+                    70,
+                    [10, 15, 20, 30, 25],
+                ),
             ],
             "operations": [
-                g.operations("mark-2021-narvaro", "presence_patrol", 24, "public",
-                             "Förstärkt närvaro", (15, 23)),
+                g.operations("mark-2021-narvaro", "presence_patrol", 24, "public", "Förstärkt närvaro", (15, 23)),
                 # Three of the four promised operations, so progress shows as incomplete.
-                g.operations("mark-2021-riktade-insatser", "targeted_drug_operation", 3, "internal",
-                             "Riktad insats mot narkotika", (16, 21), ("sale", "youth_at_risk")),
+                g.operations(
+                    "mark-2021-riktade-insatser",
+                    "targeted_drug_operation",
+                    3,
+                    "internal",
+                    "Riktad insats mot narkotika",
+                    (16, 21),
+                    ("sale", "youth_at_risk"),
+                ),
                 g.operations("mark-2021-skolmiljoer", "school_visit", 8, "public", "Skolbesök", (9, 14)),
-                g.operations("mark-2021-information-vardnadshavare", "parent_information", 4, "public",
-                             "Information till vårdnadshavare (Öckerömetoden)", (18, 19)),
+                g.operations(
+                    "mark-2021-information-vardnadshavare",
+                    "parent_information",
+                    4,
+                    "public",
+                    "Information till vårdnadshavare (Öckerömetoden)",
+                    (18, 19),
+                ),
             ],
         }
     raise ValueError(f"no demo layers are defined for pledge {pledge.id!r}")

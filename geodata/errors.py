@@ -31,7 +31,7 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.record}, field '{self.field}': {self.message}"
 
-    def about(self, record: str) -> "Problem":
+    def about(self, record: str) -> Problem:
         """The same problem, naming ``record``."""
         return replace(self, record=record)
 

@@ -24,7 +24,7 @@ TILE_PIXELS = 512  # MapLibre's tile size, which plotly's map zoom levels refer 
 
 def metres_per_pixel(zoom: float, lat: float) -> float:
     """Ground size of one screen pixel at ``zoom`` and latitude ``lat`` (Web Mercator)."""
-    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / (TILE_PIXELS * 2 ** zoom)
+    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / (TILE_PIXELS * 2**zoom)
 
 
 def cell_size_for_zoom(zoom: float, lat: float, pixels: int = 40) -> float:
@@ -38,8 +38,8 @@ def cell_size_for_zoom(zoom: float, lat: float, pixels: int = 40) -> float:
     raw = metres_per_pixel(zoom, lat) * pixels
     exponent = math.floor(math.log10(raw))
     for step in (1, 2, 5, 10):
-        if raw <= step * 10 ** exponent * 1.5:
-            return float(step * 10 ** exponent)
+        if raw <= step * 10**exponent * 1.5:
+            return float(step * 10**exponent)
     return float(10 ** (exponent + 1))
 
 
@@ -63,8 +63,7 @@ def grid_counts(records: gpd.GeoDataFrame, cell_m: float, weight: str | None = N
     counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys))
     centres = (keys + 0.5) * cell_m
     wgs84 = gpd.GeoSeries(shapely.points(centres), crs=STORAGE_CRS).to_crs(4326)
-    return GridCounts(cell_m, centres[:, 0], centres[:, 1], wgs84.x.to_numpy(), wgs84.y.to_numpy(),
-                      counts.astype(int))
+    return GridCounts(cell_m, centres[:, 0], centres[:, 1], wgs84.x.to_numpy(), wgs84.y.to_numpy(), counts.astype(int))
 
 
 def grid_from_cells(cell_m: float, ix: np.ndarray, iy: np.ndarray, counts: np.ndarray) -> GridCounts:
@@ -76,8 +75,14 @@ def grid_from_cells(cell_m: float, ix: np.ndarray, iy: np.ndarray, counts: np.nd
         empty = np.array([], dtype=float)
         return GridCounts(cell_m, empty, empty, empty, empty, np.array([], dtype=int))
     wgs84 = gpd.GeoSeries(shapely.points(centres), crs=STORAGE_CRS).to_crs(4326)
-    return GridCounts(cell_m, centres[:, 0], centres[:, 1], wgs84.x.to_numpy(), wgs84.y.to_numpy(),
-                      np.rint(np.asarray(counts, dtype=float)).astype(int))
+    return GridCounts(
+        cell_m,
+        centres[:, 0],
+        centres[:, 1],
+        wgs84.x.to_numpy(),
+        wgs84.y.to_numpy(),
+        np.rint(np.asarray(counts, dtype=float)).astype(int),
+    )
 
 
 @dataclass(frozen=True)

@@ -324,7 +324,9 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
             r.fail(f"goals[{i}].baseline_year", f"expected a year such as 2020, got {baseline!r}")
             baseline = None
         if (better or baseline is not None) and not indicator:
-            r.fail(f"goals[{i}].indicator", "is missing; expected the indicator that 'better'/'baseline_year' are about")
+            r.fail(
+                f"goals[{i}].indicator", "is missing; expected the indicator that 'better'/'baseline_year' are about"
+            )
         if goal_id and text:
             goals.append(Goal(goal_id, text, indicator, better, baseline))
 
@@ -349,7 +351,10 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         if name:
             contact = Contact(
                 name=name,
-                **{k: r.text(c, k, f"contact.{k}", required=False) for k in ("title", "organisation", "email", "phone", "hours")},
+                **{
+                    k: r.text(c, k, f"contact.{k}", required=False)
+                    for k in ("title", "organisation", "email", "phone", "hours")
+                },
             )
 
     signed_on = r.date(data, "signed_on", "signed_on", required=False)
@@ -383,9 +388,20 @@ def _names(cls: type, *leave_out: str) -> frozenset[str]:
 # The keys each part of a pledge document may have, and the parts nested in it:
 # a misspelt or stray key (a YAML comma read as a separator, say) is a problem, not silently dropped.
 _SECTIONS: dict[str, tuple[frozenset[str], dict[str, str]]] = {
-    "pledge": (_names(Pledge), {"municipality": "area", "police_area": "area", "period": "period",
-                                "partners": "partner", "signatories": "signatory", "goals": "goal",
-                                "follow_up": "follow_up", "contact": "contact", "promises": "promise"}),
+    "pledge": (
+        _names(Pledge),
+        {
+            "municipality": "area",
+            "police_area": "area",
+            "period": "period",
+            "partners": "partner",
+            "signatories": "signatory",
+            "goals": "goal",
+            "follow_up": "follow_up",
+            "contact": "contact",
+            "promises": "promise",
+        },
+    ),
     "area": (_names(Area), {}),
     "period": (_names(Period), {}),
     "partner": (_names(Partner), {}),
@@ -409,7 +425,9 @@ def _unknown_keys(r: _Reader, data: Any, path: str, section: str) -> None:
     for key, value in data.items():
         where = f"{path}.{key}" if path else str(key)
         if key not in allowed:
-            r.fail(where, f"is not a field of a {section.replace('_', '-')}; expected one of: {', '.join(sorted(allowed))}")
+            r.fail(
+                where, f"is not a field of a {section.replace('_', '-')}; expected one of: {', '.join(sorted(allowed))}"
+            )
         elif key in nested:
             _unknown_keys(r, value, where, nested[key])
 
@@ -453,12 +471,16 @@ def _promise(r: _Reader, data: Any, path: str, pledge_id: str, partners: set[str
 
     period = r.period(data.get("period"), f"{path}.period", required=False)
     if period and pledge_period and not (pledge_period.contains(period.start) and pledge_period.contains(period.end)):
-        r.fail(f"{path}.period", f"{period.start}–{period.end} lies outside the pledge's period "
-                                 f"{pledge_period.start}–{pledge_period.end}")
+        r.fail(
+            f"{path}.period",
+            f"{period.start}–{period.end} lies outside the pledge's period {pledge_period.start}–{pledge_period.end}",
+        )
 
     evidence = _evidence(r, data.get("evidence"), f"{path}.evidence", kind)
-    if not (promise_id and text and kind and evidence) or len(r.problems) and any(
-        p.field.startswith(path) for p in r.problems
+    if (
+        not (promise_id and text and kind and evidence)
+        or len(r.problems)
+        and any(p.field.startswith(path) for p in r.problems)
     ):
         return None
     return Promise(promise_id, pledge_id, text, tuple(parties), kind, evidence, target, target_unit, period)

@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import geopandas as gpd
@@ -34,9 +35,9 @@ import pyproj
 import shapely
 from shapely.geometry import box, mapping
 
+from geodata.access import readable_query
 from geodata.errors import NotFoundError, PledgemapError
 from geodata.layers import LAYERS, STORAGE_CRS, Layer
-from geodata.access import readable_query
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.validate import LOCAL_TZ
 
@@ -101,12 +102,16 @@ class ItemsRequest:
 # -- parameters -----------------------------------------------------------
 
 
-def check_parameters(params: Mapping[str, str | Sequence[str]], allowed: Sequence[str] = (FORMAT_PARAMETER,)) -> dict[str, str]:
+def check_parameters(
+    params: Mapping[str, str | Sequence[str]], allowed: Sequence[str] = (FORMAT_PARAMETER,)
+) -> dict[str, str]:
     """One value per parameter, after refusing unknown and repeated ones and any format but JSON."""
     unknown = sorted(set(params) - set(allowed))
     if unknown:
-        raise ParameterError(f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                             f"expected only: {', '.join(allowed)}")
+        raise ParameterError(
+            f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"expected only: {', '.join(allowed)}"
+        )
     values = {}
     for name, value in params.items():
         if not isinstance(value, str):
@@ -116,8 +121,10 @@ def check_parameters(params: Mapping[str, str | Sequence[str]], allowed: Sequenc
         values[name] = value
     fmt = values.pop(FORMAT_PARAMETER, "json")
     if fmt not in FORMATS:
-        raise ParameterError(f"query parameter 'f' is {fmt!r}; expected one of: {', '.join(FORMATS)} "
-                             "(this API serves JSON and GeoJSON only)")
+        raise ParameterError(
+            f"query parameter 'f' is {fmt!r}; expected one of: {', '.join(FORMATS)} "
+            "(this API serves JSON and GeoJSON only)"
+        )
     return values
 
 
@@ -158,29 +165,40 @@ def _whole_number(values: dict[str, str], name: str, default: int, minimum: int)
 def _bbox(text: str) -> tuple[float, float, float, float]:
     parts = text.split(",")
     if len(parts) == 6:
-        raise ParameterError(f"query parameter 'bbox' is {text!r}, a 3D box of 6 numbers; expected 4 numbers "
-                             "minlon,minlat,maxlon,maxlat in CRS84 (heights are not supported)")
+        raise ParameterError(
+            f"query parameter 'bbox' is {text!r}, a 3D box of 6 numbers; expected 4 numbers "
+            "minlon,minlat,maxlon,maxlat in CRS84 (heights are not supported)"
+        )
     if len(parts) != 4:
-        raise ParameterError(f"query parameter 'bbox' is {text!r}, {len(parts)} value{'s' if len(parts) != 1 else ''}; "
-                             "expected 4 numbers minlon,minlat,maxlon,maxlat in CRS84")
+        raise ParameterError(
+            f"query parameter 'bbox' is {text!r}, {len(parts)} value{'s' if len(parts) != 1 else ''}; "
+            "expected 4 numbers minlon,minlat,maxlon,maxlat in CRS84"
+        )
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        raise ParameterError(f"query parameter 'bbox' is {text!r}; expected 4 numbers minlon,minlat,maxlon,maxlat "
-                             "in CRS84") from None
+        raise ParameterError(
+            f"query parameter 'bbox' is {text!r}; expected 4 numbers minlon,minlat,maxlon,maxlat in CRS84"
+        ) from None
     if not all(math.isfinite(n) for n in numbers):
         raise ParameterError(f"query parameter 'bbox' is {text!r}; expected finite numbers")
     minx, miny, maxx, maxy = numbers
     if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
-        raise ParameterError(f"query parameter 'bbox' is {text!r}; expected longitudes within -180..180 and "
-                             "latitudes within -90..90 (CRS84: longitude first)")
+        raise ParameterError(
+            f"query parameter 'bbox' is {text!r}; expected longitudes within -180..180 and "
+            "latitudes within -90..90 (CRS84: longitude first)"
+        )
     if miny > maxy:
-        raise ParameterError(f"query parameter 'bbox' is {text!r}: its minimum latitude {miny:g} is above its "
-                             f"maximum {maxy:g}; expected minlon,minlat,maxlon,maxlat")
+        raise ParameterError(
+            f"query parameter 'bbox' is {text!r}: its minimum latitude {miny:g} is above its "
+            f"maximum {maxy:g}; expected minlon,minlat,maxlon,maxlat"
+        )
     if minx > maxx:
-        raise ParameterError(f"query parameter 'bbox' is {text!r}: its minimum longitude {minx:g} is east of its "
-                             f"maximum {maxx:g}; expected minlon,minlat,maxlon,maxlat (boxes across the "
-                             "antimeridian are not supported)")
+        raise ParameterError(
+            f"query parameter 'bbox' is {text!r}: its minimum longitude {minx:g} is east of its "
+            f"maximum {maxx:g}; expected minlon,minlat,maxlon,maxlat (boxes across the "
+            "antimeridian are not supported)"
+        )
     return minx, miny, maxx, maxy
 
 
@@ -191,15 +209,18 @@ def _interval(text: str) -> tuple[dt.datetime | None, dt.datetime | None, bool]:
         raise ParameterError(f"query parameter 'datetime' is {text!r}; expected an instant or one interval start/end")
     if len(parts) == 1:
         if parts[0] in OPEN_END:
-            raise ParameterError(f"query parameter 'datetime' is {text!r}; expected an instant such as "
-                                 "2024-05-10T18:00:00Z or 2024-05-10, or an interval start/end with '..' for an open end")
+            raise ParameterError(
+                f"query parameter 'datetime' is {text!r}; expected an instant such as "
+                "2024-05-10T18:00:00Z or 2024-05-10, or an interval start/end with '..' for an open end"
+            )
         parts = [parts[0], parts[0]]
     start_text, end_text = parts
     start, start_day = _bound(start_text, end_of_day=False)
     end, end_day = _bound(end_text, end_of_day=True)
     if start is not None and end is not None and start > end:
-        raise ParameterError(f"query parameter 'datetime' is {text!r}: it ends before it starts; "
-                             "expected the start first")
+        raise ParameterError(
+            f"query parameter 'datetime' is {text!r}: it ends before it starts; expected the start first"
+        )
     return start, end, start_day and end_day
 
 
@@ -215,9 +236,11 @@ def _bound(text: str, end_of_day: bool) -> tuple[dt.datetime | None, bool]:
             return dt.datetime.fromisoformat(text.upper()), False
     except ValueError:
         pass
-    raise ParameterError(f"query parameter 'datetime' has {text!r}; expected an RFC 3339 date-time with its offset "
-                         "such as 2024-05-10T18:00:00Z or 2024-05-10T18:00:00+02:00, a date such as 2024-05-10, "
-                         "or '..' for an open end")
+    raise ParameterError(
+        f"query parameter 'datetime' has {text!r}; expected an RFC 3339 date-time with its offset "
+        "such as 2024-05-10T18:00:00Z or 2024-05-10T18:00:00+02:00, a date such as 2024-05-10, "
+        "or '..' for an open end"
+    )
 
 
 # -- documents ------------------------------------------------------------
@@ -246,8 +269,10 @@ def api_definition(base_url: str, texts: Texts = Texts()) -> dict[str, Any]:
     """The API as an OpenAPI 3.0 document: its paths, their parameters and the media types they answer in."""
 
     def answer(description: str, media_type: str = JSON_TYPE) -> dict[str, Any]:
-        return {"200": {"description": description, "content": {media_type: {"schema": {"type": "object"}}}},
-                "400": {"$ref": "#/components/responses/Invalid"}}
+        return {
+            "200": {"description": description, "content": {media_type: {"schema": {"type": "object"}}}},
+            "400": {"$ref": "#/components/responses/Invalid"},
+        }
 
     def operation(operation_id: str, summary: str, responses: dict, *parameters: str) -> dict[str, Any]:
         refs = [{"$ref": f"#/components/parameters/{name}"} for name in (*parameters, FORMAT_PARAMETER)]
@@ -265,39 +290,88 @@ def api_definition(base_url: str, texts: Texts = Texts()) -> dict[str, Any]:
             "/conformance": operation("getConformance", "Conformance classes", answer("The conformance classes")),
             "/collections": operation("getCollections", "Collections", answer("One collection per layer")),
             "/collections/{collectionId}": operation(
-                "describeCollection", "One collection", answer("The collection") | not_found, "collectionId"),
+                "describeCollection", "One collection", answer("The collection") | not_found, "collectionId"
+            ),
             "/collections/{collectionId}/items": operation(
-                "getFeatures", "Features of a collection", answer("One page of features", GEOJSON_TYPE) | not_found,
-                "collectionId", "bbox", "datetime", "limit", "offset"),
+                "getFeatures",
+                "Features of a collection",
+                answer("One page of features", GEOJSON_TYPE) | not_found,
+                "collectionId",
+                "bbox",
+                "datetime",
+                "limit",
+                "offset",
+            ),
             "/collections/{collectionId}/items/{featureId}": operation(
-                "getFeature", "One feature", answer("The feature", GEOJSON_TYPE) | not_found,
-                "collectionId", "featureId"),
+                "getFeature",
+                "One feature",
+                answer("The feature", GEOJSON_TYPE) | not_found,
+                "collectionId",
+                "featureId",
+            ),
         },
         "components": {
             "parameters": {
-                "collectionId": {"name": "collectionId", "in": "path", "required": True,
-                                 "schema": {"type": "string", "enum": list(LAYERS)}},
+                "collectionId": {
+                    "name": "collectionId",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(LAYERS)},
+                },
                 "featureId": {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}},
-                "bbox": {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
-                         "description": "minlon,minlat,maxlon,maxlat in CRS84",
-                         "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
-                "datetime": {"name": "datetime", "in": "query", "required": False, "style": "form", "explode": False,
-                             "description": "An RFC 3339 instant or interval; '..' for an open end",
-                             "schema": {"type": "string"}},
-                "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
-                          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
-                "offset": {"name": "offset", "in": "query", "required": False, "style": "form", "explode": False,
-                           "schema": {"type": "integer", "minimum": 0, "default": 0}},
-                FORMAT_PARAMETER: {"name": FORMAT_PARAMETER, "in": "query", "required": False, "style": "form",
-                                   "explode": False, "schema": {"type": "string", "enum": list(FORMATS)}},
+                "bbox": {
+                    "name": "bbox",
+                    "in": "query",
+                    "required": False,
+                    "style": "form",
+                    "explode": False,
+                    "description": "minlon,minlat,maxlon,maxlat in CRS84",
+                    "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+                },
+                "datetime": {
+                    "name": "datetime",
+                    "in": "query",
+                    "required": False,
+                    "style": "form",
+                    "explode": False,
+                    "description": "An RFC 3339 instant or interval; '..' for an open end",
+                    "schema": {"type": "string"},
+                },
+                "limit": {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "style": "form",
+                    "explode": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+                },
+                "offset": {
+                    "name": "offset",
+                    "in": "query",
+                    "required": False,
+                    "style": "form",
+                    "explode": False,
+                    "schema": {"type": "integer", "minimum": 0, "default": 0},
+                },
+                FORMAT_PARAMETER: {
+                    "name": FORMAT_PARAMETER,
+                    "in": "query",
+                    "required": False,
+                    "style": "form",
+                    "explode": False,
+                    "schema": {"type": "string", "enum": list(FORMATS)},
+                },
             },
             "responses": {
                 "Invalid": {"description": "A query parameter is unknown, repeated or malformed"} | problem,
                 "NotFound": {"description": "No such collection or feature"} | problem,
             },
             "schemas": {
-                "exception": {"type": "object", "required": ["code"],
-                              "properties": {"code": {"type": "string"}, "description": {"type": "string"}}},
+                "exception": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": {"code": {"type": "string"}, "description": {"type": "string"}},
+                },
             },
         },
     }
@@ -316,8 +390,9 @@ def collection(store: Store, layer: str, base_url: str, texts: Texts = Texts()) 
     return _collection(store, _layer(layer), base_url, texts)
 
 
-def items(store: Store, layer: str, base_url: str, params: Mapping[str, str | Sequence[str]],
-          now: dt.datetime | None = None) -> dict[str, Any]:
+def items(
+    store: Store, layer: str, base_url: str, params: Mapping[str, str | Sequence[str]], now: dt.datetime | None = None
+) -> dict[str, Any]:
     """One page of a layer's readable records matching ``params``, as a GeoJSON FeatureCollection.
 
     Without ``bbox``, and without a time of day on a layer whose times have
@@ -334,16 +409,21 @@ def items(store: Store, layer: str, base_url: str, params: Mapping[str, str | Se
         _link(f"{base_url}/collections/{spec.name}", "collection", JSON_TYPE, "The collection"),
     ]
     if request.offset + len(page) < matched:
-        links.append(_link(_with_query(url, request, request.offset + request.limit), "next", GEOJSON_TYPE, "Next page"))
+        links.append(
+            _link(_with_query(url, request, request.offset + request.limit), "next", GEOJSON_TYPE, "Next page")
+        )
     if request.offset > 0:
-        links.append(_link(_with_query(url, request, max(0, request.offset - request.limit)), "prev", GEOJSON_TYPE,
-                           "Previous page"))
+        links.append(
+            _link(
+                _with_query(url, request, max(0, request.offset - request.limit)), "prev", GEOJSON_TYPE, "Previous page"
+            )
+        )
     return {
         "type": "FeatureCollection",
         "features": _features(page, spec),
         "numberMatched": matched,
         "numberReturned": len(page),
-        "timeStamp": _rfc3339(now or dt.datetime.now(dt.timezone.utc)),
+        "timeStamp": _rfc3339(now or dt.datetime.now(dt.UTC)),
         "links": links,
     }
 
@@ -400,7 +480,7 @@ def _page(store: Store, spec: Layer, request: ItemsRequest) -> tuple[int, gpd.Ge
         if request.end is not None:
             keep &= (starts <= pd.Timestamp(request.end)).to_numpy()
     matching = candidates[keep]
-    return len(matching), matching.iloc[request.offset:request.offset + request.limit]
+    return len(matching), matching.iloc[request.offset : request.offset + request.limit]
 
 
 @lru_cache(maxsize=1)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -54,11 +55,19 @@ def coerce(field: Field, value: Any) -> Any:
             raise CoercionError(f"expected text, got {type(value).__name__} {value!r}", "not_text", value=value)
         value = value.strip()
         if field.choices and value not in field.choices:
-            raise CoercionError(f"{value!r} is not allowed; expected one of: {', '.join(field.choices)}", "not_allowed",
-                                value=value, choices=field.choices)
+            raise CoercionError(
+                f"{value!r} is not allowed; expected one of: {', '.join(field.choices)}",
+                "not_allowed",
+                value=value,
+                choices=field.choices,
+            )
         if field.max_length and len(value) > field.max_length:
-            raise CoercionError(f"is {len(value)} characters long; expected at most {field.max_length}", "too_long",
-                                length=len(value), max=field.max_length)
+            raise CoercionError(
+                f"is {len(value)} characters long; expected at most {field.max_length}",
+                "too_long",
+                length=len(value),
+                max=field.max_length,
+            )
         return value
     if field.kind == "int":
         not_whole = CoercionError(f"expected a whole number, got {value!r}", "not_whole_number", value=value)
@@ -71,8 +80,12 @@ def coerce(field: Field, value: Any) -> Any:
         if not number.is_integer():
             raise not_whole
         if field.minimum is not None and number < field.minimum:
-            raise CoercionError(f"is {int(number)}; expected at least {field.minimum}", "below_minimum",
-                                value=int(number), minimum=field.minimum)
+            raise CoercionError(
+                f"is {int(number)}; expected at least {field.minimum}",
+                "below_minimum",
+                value=int(number),
+                minimum=field.minimum,
+            )
         return int(number)
     if field.kind == "bool":
         if isinstance(value, (bool, np.bool_)):
@@ -103,11 +116,12 @@ def coerce(field: Field, value: Any) -> Any:
                 try:
                     value = dt.datetime.fromisoformat(str(value).strip())
                 except ValueError:
-                    raise CoercionError(f"expected a date and time (YYYY-MM-DD HH:MM), got {value!r}", "not_datetime",
-                                        value=value) from None
+                    raise CoercionError(
+                        f"expected a date and time (YYYY-MM-DD HH:MM), got {value!r}", "not_datetime", value=value
+                    ) from None
         if value.tzinfo is None:  # times without a zone are Swedish local time
             value = value.replace(tzinfo=LOCAL_TZ)
-        return value.astimezone(dt.timezone.utc)
+        return value.astimezone(dt.UTC)
     raise AssertionError(f"unknown field kind {field.kind}")
 
 
@@ -157,14 +171,24 @@ def check_records(
         raise TypeError("records must be a GeoDataFrame")
     batch_problems: list[Problem] = []
     if records.crs is None:
-        batch_problems.append(Problem(f"{layer.name} batch", "geometry",
-                                      "has no coordinate reference system; expected e.g. EPSG:4326 or EPSG:3006"))
+        batch_problems.append(
+            Problem(
+                f"{layer.name} batch",
+                "geometry",
+                "has no coordinate reference system; expected e.g. EPSG:4326 or EPSG:3006",
+            )
+        )
     known_links = set(known_links)
     allowed = set(layer.field_names) | set(ACCEPTED_INPUT) | {records.geometry.name}
     for column in records.columns:
         if column not in allowed:
-            batch_problems.append(Problem(f"{layer.name} batch", column,
-                                          f"is not a field of {layer.name}; expected one of: {', '.join(layer.field_names)}"))
+            batch_problems.append(
+                Problem(
+                    f"{layer.name} batch",
+                    column,
+                    f"is not a field of {layer.name}; expected one of: {', '.join(layer.field_names)}",
+                )
+            )
 
     plain = pd.DataFrame(records.drop(columns=records.geometry.name))
     raws = plain.to_dict("records")
@@ -179,8 +203,15 @@ def check_records(
             value = raw.get(field.name)
             if is_missing(value):
                 if field.required:
-                    found.append(Problem(label, field.name, "is missing; " + _expectation(field), "missing",
-                                         {"kind": field.kind, "choices": field.choices}))
+                    found.append(
+                        Problem(
+                            label,
+                            field.name,
+                            "is missing; " + _expectation(field),
+                            "missing",
+                            {"kind": field.kind, "choices": field.choices},
+                        )
+                    )
                 row[field.name] = None
                 continue
             try:
@@ -257,48 +288,92 @@ def _cross_field_problems(layer: Layer, label: str, row: dict[str, Any], known_l
     link = row.get(layer.link_field)
     if link is not None and link not in known_links:
         what = "pledge" if layer.link_field == "pledge_id" else "promise"
-        found.append(Problem(label, layer.link_field, f"links to {what} {link!r}, which does not exist; "
-                                                      f"expected the id of a stored {what} or nothing",
-                             "unknown_link", {"value": link}))
+        found.append(
+            Problem(
+                label,
+                layer.link_field,
+                f"links to {what} {link!r}, which does not exist; expected the id of a stored {what} or nothing",
+                "unknown_link",
+                {"value": link},
+            )
+        )
     if layer.end_field and row.get(layer.end_field) and row.get(layer.time_field):
         start, end = row[layer.time_field], row[layer.end_field]
         if end < start:
-            shown = {"end": f"{end.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}", "start": f"{start.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"}
-            found.append(Problem(label, layer.end_field,
-                                 f"ends {shown['end']} before it starts {shown['start']} (Swedish time); "
-                                 "expected an end on or after the start", "end_before_start", shown))
+            shown = {
+                "end": f"{end.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}",
+                "start": f"{start.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}",
+            }
+            found.append(
+                Problem(
+                    label,
+                    layer.end_field,
+                    f"ends {shown['end']} before it starts {shown['start']} (Swedish time); "
+                    "expected an end on or after the start",
+                    "end_before_start",
+                    shown,
+                )
+            )
     if layer.name == "inventoried_sites" and row.get("status"):
         status = row["status"]
         if status != "flagged" and row.get("inspected_on") is None:
-            found.append(Problem(label, "inspected_on", f"is missing for status {status!r}; "
-                                                        "expected the date of the inspection",
-                                 "needs_inspected_on", {"status": status}))
+            found.append(
+                Problem(
+                    label,
+                    "inspected_on",
+                    f"is missing for status {status!r}; expected the date of the inspection",
+                    "needs_inspected_on",
+                    {"status": status},
+                )
+            )
         if status == "action_planned" and row.get("due_on") is None:
-            found.append(Problem(label, "due_on", code="needs_due_on", message="is missing for status 'action_planned'; "
-                                                  "expected the date the measure is due"))
+            found.append(
+                Problem(
+                    label,
+                    "due_on",
+                    code="needs_due_on",
+                    message="is missing for status 'action_planned'; expected the date the measure is due",
+                )
+            )
     return found
 
 
-def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row_problems: list[list[Problem]]) -> np.ndarray:
+def _check_geometries(
+    layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row_problems: list[list[Problem]]
+) -> np.ndarray:
     source_crs = CRS.from_user_input(geoms.crs)
     values = np.asarray(geoms.values, dtype=object)
     usable = np.zeros(len(values), dtype=bool)
     for i, geom in enumerate(values):
         if geom is None or shapely.is_missing(geom):
-            row_problems[i].append(Problem(labels[i], "geometry", "is missing; expected a point or polygon", "no_place"))
+            row_problems[i].append(
+                Problem(labels[i], "geometry", "is missing; expected a point or polygon", "no_place")
+            )
         elif geom.is_empty:
             row_problems[i].append(Problem(labels[i], "geometry", "is empty; expected a point or polygon", "no_place"))
         elif geom.geom_type not in layer.geometry_types:
-            row_problems[i].append(Problem(labels[i], "geometry", f"is a {geom.geom_type}; expected one of: "
-                                                           f"{', '.join(layer.geometry_types)}",
-                                           "geometry_type", {"type": geom.geom_type}))
+            row_problems[i].append(
+                Problem(
+                    labels[i],
+                    "geometry",
+                    f"is a {geom.geom_type}; expected one of: {', '.join(layer.geometry_types)}",
+                    "geometry_type",
+                    {"type": geom.geom_type},
+                )
+            )
         elif not np.isfinite(shapely.get_coordinates(geom)).all():
-            row_problems[i].append(Problem(labels[i], "geometry", "has coordinates that are not finite numbers",
-                                           "geometry_invalid"))
+            row_problems[i].append(
+                Problem(labels[i], "geometry", "has coordinates that are not finite numbers", "geometry_invalid")
+            )
         elif not geom.is_valid:
-            row_problems[i].append(Problem(labels[i], "geometry", f"is invalid ({shapely.is_valid_reason(geom)}); "
-                                                           "expected a simple, non-self-intersecting shape",
-                                           "geometry_invalid"))
+            row_problems[i].append(
+                Problem(
+                    labels[i],
+                    "geometry",
+                    f"is invalid ({shapely.is_valid_reason(geom)}); expected a simple, non-self-intersecting shape",
+                    "geometry_invalid",
+                )
+            )
         else:
             usable[i] = True
 
@@ -309,20 +384,34 @@ def _check_geometries(layer: Layer, geoms: gpd.GeoSeries, labels: list[str], row
         inside = np.zeros(len(values), dtype=bool)
         inside[usable] = shapely.within(projected[usable].astype(object), sweden)
         for i in np.flatnonzero(usable & ~inside):
-            swapped = _to_storage(np.array([shapely.transform(values[i], lambda c: c[:, ::-1])], dtype=object), source_crs)
+            swapped = _to_storage(
+                np.array([shapely.transform(values[i], lambda c: c[:, ::-1])], dtype=object), source_crs
+            )
             x, y = shapely.get_coordinates(values[i])[0]
             if shapely.within(swapped[0], sweden):
                 degrees = source_crs.is_geographic
                 axes = "latitude and longitude" if degrees else "north and east"
                 expected = "longitude first" if degrees else "east (E) first, then north (N)"
-                row_problems[i].append(Problem(
-                    labels[i], "geometry", f"coordinates ({x:g}, {y:g}) look swapped: {axes} are in the wrong order; "
-                                           f"expected {expected}", "swapped", {"x": x, "y": y, "degrees": degrees}))
+                row_problems[i].append(
+                    Problem(
+                        labels[i],
+                        "geometry",
+                        f"coordinates ({x:g}, {y:g}) look swapped: {axes} are in the wrong order; expected {expected}",
+                        "swapped",
+                        {"x": x, "y": y, "degrees": degrees},
+                    )
+                )
             else:
-                row_problems[i].append(Problem(
-                    labels[i], "geometry", f"lies outside Sweden (first coordinate {x:g}, {y:g} in "
-                                           f"{source_crs.to_string()}); expected a place in Sweden",
-                    "outside_sweden", {"x": x, "y": y}))
+                row_problems[i].append(
+                    Problem(
+                        labels[i],
+                        "geometry",
+                        f"lies outside Sweden (first coordinate {x:g}, {y:g} in "
+                        f"{source_crs.to_string()}); expected a place in Sweden",
+                        "outside_sweden",
+                        {"x": x, "y": y},
+                    )
+                )
     return projected
 
 

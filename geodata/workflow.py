@@ -40,8 +40,14 @@ class Step:
     values: dict[str, Any]
 
 
-def advance(store: Store, site_id: str, to_status: str, values: dict[str, Any], expected_version: int,
-            today: dt.date | None = None) -> dict[str, Any]:
+def advance(
+    store: Store,
+    site_id: str,
+    to_status: str,
+    values: dict[str, Any],
+    expected_version: int,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
     """Take one step of the workflow; returns the stored site.
 
     ``values`` are the step's own fields: for ``inspected`` the five
@@ -63,9 +69,15 @@ def advance(store: Store, site_id: str, to_status: str, values: dict[str, Any], 
     current = site["status"]
     if to_status not in NEXT_STEPS.get(current, ()):
         allowed = " or ".join(NEXT_STEPS.get(current, ())) or "nothing"
-        raise ValidationError(Problem(label, "status", f"cannot go from {current!r} to {to_status!r}; "
-                                                       f"expected {allowed}", "wrong_step",
-                                      {"current": current, "allowed": NEXT_STEPS.get(current, ())}))
+        raise ValidationError(
+            Problem(
+                label,
+                "status",
+                f"cannot go from {current!r} to {to_status!r}; expected {allowed}",
+                "wrong_step",
+                {"current": current, "allowed": NEXT_STEPS.get(current, ())},
+            )
+        )
     changes = {"status": to_status, **_step_values(label, to_status, values, today, site)}
     return store.update_record("inventoried_sites", site_id, changes, expected_version)
 
@@ -95,8 +107,15 @@ def _step_values(label: str, to_status: str, values: dict[str, Any], today: dt.d
         if site["status"] == "inspected":
             critical = [n for n in CHECK_FIELDS if site.get(n) == "critical"]
             if critical:
-                problems.append(Problem(label, "status", "the inspection found critical issues "
-                                        f"({', '.join(critical)}); plan a measure before verifying", "critical_open"))
+                problems.append(
+                    Problem(
+                        label,
+                        "status",
+                        "the inspection found critical issues "
+                        f"({', '.join(critical)}); plan a measure before verifying",
+                        "critical_open",
+                    )
+                )
     unknown = set(values) - set(changes) - {"inspected_on"}
     for name in sorted(unknown):
         problems.append(Problem(label, name, f"is not part of the step to {to_status!r}", "not_a_field"))
@@ -111,6 +130,12 @@ def history(store: Store, site_id: str) -> list[Step]:
     for entry in store.read_audit("inventoried_sites", site_id):
         after = entry.after or {}
         if entry.action == "create" or "status" in after:
-            steps.append(Step(after.get("status", ""), entry.at, entry.actor,
-                              {k: v for k, v in after.items() if k not in ("geometry", "status")}))
+            steps.append(
+                Step(
+                    after.get("status", ""),
+                    entry.at,
+                    entry.actor,
+                    {k: v for k, v in after.items() if k not in ("geometry", "status")},
+                )
+            )
     return steps

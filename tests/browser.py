@@ -15,19 +15,27 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--enable-unsafe-swiftshader",
 ]
 # Screenshots are test artefacts: kept after the run to be looked at.
-SCREENSHOTS = Path(os.environ.get("PLEDGEMAP_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots"))
+SCREENSHOTS = Path(
+    os.environ.get("PLEDGEMAP_SCREENSHOTS", Path(__file__).resolve().parent.parent / "build" / "screenshots")
+)
 # Messages a software-rendered WebGL prints that say nothing about the page.
 IGNORED_CONSOLE = ("GL Driver Message", "GPU stall due to ReadPixels")
 
@@ -50,9 +58,13 @@ def serving(data: Path, env: dict[str, str] | None = None, timeout: float = 60) 
     """Run `pledgemap serve` on a free port; yield its URL; stop it afterwards."""
     port = free_port()
     script = Path(sys.executable).parent / "pledgemap"
-    process = subprocess.Popen([str(script), "serve", "--data", str(data), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, **(env or {})})
+    process = subprocess.Popen(
+        [str(script), "serve", "--data", str(data), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout
@@ -64,7 +76,7 @@ def serving(data: Path, env: dict[str, str] | None = None, timeout: float = 60) 
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise AssertionError("pledgemap serve did not answer in time")
+                    raise AssertionError("pledgemap serve did not answer in time") from None
                 time.sleep(0.3)
         yield url
     finally:
@@ -89,12 +101,23 @@ def browser_page(width: int = 1400, height: int = 1000):
     console = Console()
     with tempfile.TemporaryDirectory(prefix="pledgemap-chromium-") as profile, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=chromium(), headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": width, "height": height}, locale="sv-SE")
+            profile,
+            executable_path=chromium(),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": width, "height": height},
+            locale="sv-SE",
+        )
         try:
             page = context.new_page()
-            page.on("console", lambda m: console.errors.append(m.text)
-                    if m.type == "error" and not any(s in m.text for s in IGNORED_CONSOLE) else None)
+            page.on(
+                "console",
+                lambda m: (
+                    console.errors.append(m.text)
+                    if m.type == "error" and not any(s in m.text for s in IGNORED_CONSOLE)
+                    else None
+                ),
+            )
             page.on("pageerror", lambda exc: console.errors.append(str(exc)))
             yield page, console
         finally:

@@ -28,10 +28,19 @@ def pledge_dict(**overrides: Any) -> dict[str, Any]:
         "focus": "Narkotika i det offentliga rummet",
         "problem_picture": {"citizens": "Otrygghet vid centrum."},
         "promises": [
-            {"id": "test-2024-insatser", "text": "Minst fyra riktade insatser", "parties": ["polisen"],
-             "kind": "targeted_operation", "target": 4},
-            {"id": "test-2024-inventering", "text": "Inventering av platser", "parties": ["kommunen", "polisen"],
-             "kind": "place_inventory"},
+            {
+                "id": "test-2024-insatser",
+                "text": "Minst fyra riktade insatser",
+                "parties": ["polisen"],
+                "kind": "targeted_operation",
+                "target": 4,
+            },
+            {
+                "id": "test-2024-inventering",
+                "text": "Inventering av platser",
+                "parties": ["kommunen", "polisen"],
+                "kind": "place_inventory",
+            },
         ],
         "goals": [{"id": "trygghet", "text": "Ökad trygghet"}],
         "follow_up": [{"kind": "dialogue", "label": "Medborgardialoger"}],

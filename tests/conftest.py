@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from geodata.demo import write_demo_store
+from geodata.model import pledge_from_dict
+from geodata.store import GeoPackageStore, migrate, open_store
+
+from builders import pledge_dict
+
 # In CI the property tests run the same examples every time, so a landing never fails by chance;
 # on a developer's machine they explore new ones on every run.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-from geodata.demo import write_demo_store
-from geodata.model import pledge_from_dict
-from geodata.store import GeoPackageStore, migrate, open_store
-
-from builders import pledge_dict
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -17,8 +17,10 @@ def render_page(client, pathname: str, search: str = "") -> dict[str, Any]:
     body = {
         "output": page_callback_output(client),
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": search}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
         "changedPropIds": ["_pages_location.pathname"],
     }
     # As a browser does: its POSTs name the page's origin (the dashboard refuses cross-site POSTs).
@@ -54,8 +56,9 @@ def find(tree: Any, **props: Any) -> list[dict[str, Any]]:
     return found
 
 
-def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, Any] | None = None,
-                  changed: str | None = None) -> dict[str, Any]:
+def call_callback(
+    client, output: str, inputs: dict[str, Any], state: dict[str, Any] | None = None, changed: str | None = None
+) -> dict[str, Any]:
     """Call the callback that writes ``output`` ("id.prop") with the given input and state values.
 
     Inputs and states are given as {"id.prop": value}; every one the callback declares must be given.
@@ -63,8 +66,7 @@ def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, 
     """
     dependencies = client.get("/_dash-dependencies").get_json()
     # An output several callbacks write is named "id.prop@hash" (allow_duplicate): match it by "id.prop".
-    matching = [d for d in dependencies
-                if output in [o.split("@")[0] for o in d["output"].strip(".").split("...")]]
+    matching = [d for d in dependencies if output in [o.split("@")[0] for o in d["output"].strip(".").split("...")]]
     assert len(matching) == 1, [d["output"] for d in matching]
     [spec] = matching
 
@@ -77,7 +79,9 @@ def call_callback(client, output: str, inputs: dict[str, Any], state: dict[str, 
             result.append({"id": dep["id"], "property": dep["property"], "value": values[key]})
         return result
 
-    outputs = [dict(zip(("id", "property"), o.split("@")[0].rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
+    outputs = [
+        dict(zip(("id", "property"), o.split("@")[0].rsplit(".", 1))) for o in spec["output"].strip(".").split("...")
+    ]
     body = {
         "output": spec["output"],
         "outputs": outputs if len(outputs) > 1 else outputs[0],

@@ -13,15 +13,17 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 
 def pg_bin() -> Path | None:
     """The folder of Debian's PostgreSQL server programs (the newest installed), or ``None``."""
     root = Path("/usr/lib/postgresql")
-    versions = sorted((p for p in root.glob("*/bin") if (p / "pg_ctl").exists()),
-                      key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+    versions = sorted(
+        (p for p in root.glob("*/bin") if (p / "pg_ctl").exists()),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    )
     return versions[-1] if versions else None
 
 
@@ -55,13 +57,36 @@ def cluster() -> Iterator[str]:
         shutil.chown(folder, "postgres")
         shutil.chown(sockets, "postgres")
     port = _free_port()
-    run = (lambda cmd: subprocess.run(_as_server_user(cmd), check=True, capture_output=True, text=True))
+    run = lambda cmd: subprocess.run(_as_server_user(cmd), check=True, capture_output=True, text=True)
     try:
-        run([str(bin_dir / "initdb"), "-D", str(data), "-U", "pledgemap", "--auth=trust", "-E", "UTF8",
-             "--locale=C.UTF-8"])
-        run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
-             "-o", f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets} -c fsync=off -c max_connections=200",
-             "start"])
+        run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "pledgemap",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+        run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets} -c fsync=off -c max_connections=200",
+                "start",
+            ]
+        )
     except subprocess.CalledProcessError as exc:
         log = (folder / "server.log").read_text() if (folder / "server.log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)
@@ -69,8 +94,10 @@ def cluster() -> Iterator[str]:
     try:
         yield f"postgresql://pledgemap@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                       capture_output=True)
+        subprocess.run(
+            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -6,10 +6,18 @@ import datetime as dt
 
 import pytest
 
-from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, AccessError, GuardedStore, Viewer
-from geodata.access import accounts
-from geodata.access.accounts import (SignInError, add_user, authenticate, end_sessions, remove_user, set_password,
-                              sign_in_required, unlock, wait_seconds)
+from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, AccessError, GuardedStore, Viewer, accounts
+from geodata.access.accounts import (
+    SignInError,
+    add_user,
+    authenticate,
+    end_sessions,
+    remove_user,
+    set_password,
+    sign_in_required,
+    unlock,
+    wait_seconds,
+)
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.store import GeoPackageStore, LayerQuery
 
@@ -106,6 +114,7 @@ def test_a_housing_company_cannot_probe_for_other_companies_sites(demo):
     assert demo.read_layer("inventoried_sites", LayerQuery(ids=(other["id"],)))["owner"].iloc[0] == other["owner"]
     # Its own taken id is still refused, as for everyone who can see the record.
     from geodata.errors import ValidationError as Invalid
+
     with pytest.raises(Invalid, match="is already stored"):
         guarded.write_batch("inventoried_sites", frame(site(id=own["id"], owner=MBAB, promise_id=None)))
 
@@ -125,6 +134,7 @@ def test_a_housing_company_edits_its_sites_but_cannot_give_them_away_or_touch_ot
 
 
 # -- accounts ---------------------------------------------------------------------------------------
+
 
 def test_accounts_keep_argon2id_hashes_and_refuse_weak_input(store):
     account = add_user(store, "pia", "police", "en lång lösenfras")
@@ -148,8 +158,8 @@ def test_sign_in_is_slowed_after_failures_and_says_nothing_about_who_exists(stor
     with pytest.raises(SignInError) as wrong:
         authenticate(store, "pia", "fel fel fel fel")
     assert str(unknown.value) == str(wrong.value) == "wrong username or password"
-    start = dt.datetime.now(dt.timezone.utc)
-    for attempt in range(3):
+    start = dt.datetime.now(dt.UTC)
+    for _attempt in range(3):
         with pytest.raises(SignInError):
             authenticate(store, "pia", "fel fel fel fel", now=start)
     with pytest.raises(SignInError) as slowed:
@@ -162,10 +172,10 @@ def test_sign_in_is_slowed_after_failures_and_says_nothing_about_who_exists(stor
 
 def test_a_name_that_is_no_account_is_slowed_exactly_like_one_that_is(store):
     add_user(store, "pia", "police", "en lång lösenfras")
-    start = dt.datetime.now(dt.timezone.utc)
+    start = dt.datetime.now(dt.UTC)
     answers = {}
     for name in ("pia", "nobody"):
-        for attempt in range(4):
+        for _attempt in range(4):
             with pytest.raises(SignInError):
                 authenticate(store, name, "fel fel fel fel", address="10.0.0.1", now=start)
         with pytest.raises(SignInError) as caught:
@@ -176,8 +186,8 @@ def test_a_name_that_is_no_account_is_slowed_exactly_like_one_that_is(store):
 
 def test_failing_on_purpose_from_one_address_does_not_lock_the_owner_out_elsewhere(store):
     add_user(store, "pia", "police", "en lång lösenfras")
-    start = dt.datetime.now(dt.timezone.utc)
-    for attempt in range(10):
+    start = dt.datetime.now(dt.UTC)
+    for _attempt in range(10):
         with pytest.raises(SignInError):
             authenticate(store, "pia", "fel fel fel fel", address="203.0.113.9", now=start)
     assert authenticate(store, "pia", "en lång lösenfras", address="10.0.0.7", now=start).username == "pia"
@@ -193,7 +203,7 @@ def test_failing_on_purpose_from_one_address_does_not_lock_the_owner_out_elsewhe
 
 
 def test_one_address_guessing_across_many_names_is_slowed(store):
-    start = dt.datetime.now(dt.timezone.utc)
+    start = dt.datetime.now(dt.UTC)
     for attempt in range(accounts.FREE_FAILURES_PER_ADDRESS + 1):
         with pytest.raises(SignInError) as caught:
             authenticate(store, f"name{attempt}", "fel fel fel fel", address="203.0.113.9", now=start)
@@ -210,7 +220,7 @@ def test_parallel_guesses_are_counted_one_after_the_other(demo_copy):
 
     with GeoPackageStore.open(demo_copy) as store:
         add_user(store, "pia", "police", "en lång lösenfras")
-    start = dt.datetime.now(dt.timezone.utc)
+    start = dt.datetime.now(dt.UTC)
     results, barrier = [], threading.Barrier(8)
 
     def guess():
@@ -316,6 +326,7 @@ def test_only_an_admin_reads_or_changes_accounts(store):
 
 # -- audit trail ------------------------------------------------------------------------------------
 
+
 def test_every_change_is_audited_with_who_when_and_the_values(store):
 
     guarded = GuardedStore(store, Viewer("housing_company", "hanna", MBAB))
@@ -334,9 +345,14 @@ def test_every_change_is_audited_with_who_when_and_the_values(store):
         authenticate(store, "pia", "fel fel fel fel")
     set_password(store, "pia", "en annan lång fras")
     users = [(e.action, e.before, e.after) for e in store.read_audit() if e.action.startswith("user")]
-    assert users == [("user", None, {"role": "police", "organisation": None, "display_name": None}),
-                     ("user", {"role": "police", "organisation": None, "display_name": None},
-                      {"role": "police", "organisation": None, "display_name": None, "password": "changed"})]
+    assert users == [
+        ("user", None, {"role": "police", "organisation": None, "display_name": None}),
+        (
+            "user",
+            {"role": "police", "organisation": None, "display_name": None},
+            {"role": "police", "organisation": None, "display_name": None, "password": "changed"},
+        ),
+    ]
     assert "argon2" not in str(store.read_audit())
     entries = len(store.read_audit())
 
@@ -396,7 +412,7 @@ def test_a_sign_in_refused_because_the_server_is_busy_is_not_a_failure(store, mo
     monkeypatch.setattr(accounts, "HASH_SLOT_WAIT_SECONDS", 0.05)
     held = [accounts._hash_slots.acquire() for _ in range(accounts.HASH_SLOTS)]
     try:
-        for attempt in range(6):
+        for _attempt in range(6):
             with pytest.raises(SignInError, match="busy") as busy:
                 authenticate(store, "pia", "en lång lösenfras", address="10.0.0.7")
             assert busy.value.retry_after == 5
@@ -418,8 +434,10 @@ def test_a_store_upgraded_with_accounts_keeps_requiring_sign_in_when_they_are_re
         for step in gpkg_schema.MIGRATIONS[:7]:
             step.apply(conn)
             conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('schema_version', ?)", (str(step.version),))
-        conn.execute("INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES "
-                     "('pia', 'police', 'x', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')")
+        conn.execute(
+            "INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES "
+            "('pia', 'police', 'x', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')"
+        )
     conn.close()
     migrate(path)
     with GeoPackageStore.open(path) as store:

@@ -37,6 +37,7 @@ def planted_points(seed: int = 7) -> gpd.GeoDataFrame:
 
 # -- Gi* ----------------------------------------------------------------------------------------------
 
+
 def test_gi_star_matches_esda_run_directly_on_the_same_cells_and_finds_the_planted_hotspot():
     points = planted_points()
     # 9999 permutations: with 999 no pseudo p-value is below 0.001, too coarse for a 99 % FDR cut over 400 cells.
@@ -49,11 +50,13 @@ def test_gi_star_matches_esda_run_directly_on_the_same_cells_and_finds_the_plant
     assert cells["count"].tolist() == np.bincount(nearest, minlength=len(cells)).tolist()
     assert result.reports == len(points)
     # The same statistic from esda directly: binary weights, the six touching hexagons, Gi* (star), same seed.
-    weights = libpysal.weights.DistanceBand(centres, threshold=250 * math.sqrt(3) * 1.01, binary=True,
-                                            silence_warnings=True)
+    weights = libpysal.weights.DistanceBand(
+        centres, threshold=250 * math.sqrt(3) * 1.01, binary=True, silence_warnings=True
+    )
     assert max(weights.cardinalities.values()) == 6
-    direct = esda.G_Local(cells["count"].to_numpy(dtype=float), weights, transform="B", permutations=9999,
-                          star=True, seed=42, n_jobs=1)
+    direct = esda.G_Local(
+        cells["count"].to_numpy(dtype=float), weights, transform="B", permutations=9999, star=True, seed=42, n_jobs=1
+    )
     np.testing.assert_allclose(cells["z"], direct.Zs)
     # The pseudo p-value from esda's own rearrangements, in the cell's direction, ties counted as extreme:
     # where no rearrangement ties the observed value it is esda's p_sim exactly.
@@ -100,8 +103,14 @@ def test_gi_star_is_repeatable_with_its_seed_and_says_how_it_was_computed():
     again = hotspots(points, AREA, cell_m=500, permutations=199, seed=1)
     assert first.cells["p"].tolist() == again.cells["p"].tolist()
     [method] = [f for f in first.findings if f.code == "gi_method"]
-    assert method.params == {"cells": len(first.cells), "cell_m": 500, "rings": 1, "permutations": 199, "seed": 1,
-                             "fdr": True}
+    assert method.params == {
+        "cells": len(first.cells),
+        "cell_m": 500,
+        "rings": 1,
+        "permutations": 199,
+        "seed": 1,
+        "fdr": True,
+    }
     uncorrected = hotspots(points, AREA, cell_m=500, permutations=199, seed=1, fdr=False)
     assert uncorrected.cutoffs == {0.99: 0.01, 0.95: 0.05, 0.90: 0.1}
     assert sum(uncorrected.class_counts().values()) == len(uncorrected.cells)
@@ -110,8 +119,9 @@ def test_gi_star_is_repeatable_with_its_seed_and_says_how_it_was_computed():
 def test_a_wider_neighbourhood_takes_in_exactly_the_next_ring():
     result = hotspots(planted_points(), AREA, cell_m=250, neighbourhood=Neighbourhood(2), permutations=99, seed=3)
     centres = np.column_stack([result.cells.geometry.centroid.x, result.cells.geometry.centroid.y])
-    weights = libpysal.weights.DistanceBand(centres, threshold=Neighbourhood(2).distance_m(250), binary=True,
-                                            silence_warnings=True)
+    weights = libpysal.weights.DistanceBand(
+        centres, threshold=Neighbourhood(2).distance_m(250), binary=True, silence_warnings=True
+    )
     assert max(weights.cardinalities.values()) == Neighbourhood(2).cells - 1 == 18
 
 
@@ -137,6 +147,7 @@ def test_the_density_surface_peaks_at_the_planted_place():
 
 
 # -- WDQ and WDD --------------------------------------------------------------------------------------
+
 
 def test_wdq_by_hand():
     # Target 40 → 20, buffer 30 → 24, control 400 → 400.
@@ -180,12 +191,20 @@ IN_TARGET, IN_BUFFER, IN_CONTROL = (342_200, 6_382_200), (342_200, 6_382_600), (
 
 
 def test_an_intervention_counted_in_target_buffer_and_control():
-    records = reports_at([(IN_TARGET, "2024-03-01", 40), (IN_TARGET, "2024-05-01", 20),
-                          (IN_BUFFER, "2024-03-10", 30), (IN_BUFFER, "2024-05-10", 24),
-                          (IN_CONTROL, "2024-02-15", 35), (IN_CONTROL, "2024-06-15", 33),
-                          (IN_TARGET, "2023-01-01", 99)])  # long before: outside both periods
-    result = evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), days=90, buffer_m=500, study_area=AREA,
-                                   today=dt.date(2024, 12, 1))
+    records = reports_at(
+        [
+            (IN_TARGET, "2024-03-01", 40),
+            (IN_TARGET, "2024-05-01", 20),
+            (IN_BUFFER, "2024-03-10", 30),
+            (IN_BUFFER, "2024-05-10", 24),
+            (IN_CONTROL, "2024-02-15", 35),
+            (IN_CONTROL, "2024-06-15", 33),
+            (IN_TARGET, "2023-01-01", 99),
+        ]
+    )  # long before: outside both periods
+    result = evaluate_intervention(
+        records, TARGET, dt.date(2024, 4, 1), days=90, buffer_m=500, study_area=AREA, today=dt.date(2024, 12, 1)
+    )
     assert result.counts == AreaCounts(40, 20, 30, 24, 35, 33)
     assert result.before == (dt.date(2024, 1, 2), dt.date(2024, 3, 31))
     assert result.after == (dt.date(2024, 4, 1), dt.date(2024, 6, 29))
@@ -199,24 +218,35 @@ def test_an_intervention_counted_in_target_buffer_and_control():
 
 
 def test_small_and_meaningless_counts_are_warned_about():
-    records = reports_at([(IN_TARGET, "2024-03-01", 3), (IN_TARGET, "2024-05-01", 6),
-                          (IN_CONTROL, "2024-03-01", 50), (IN_CONTROL, "2024-05-01", 50)])
-    result = evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA,
-                                   today=dt.date(2024, 12, 1))
+    records = reports_at(
+        [
+            (IN_TARGET, "2024-03-01", 3),
+            (IN_TARGET, "2024-05-01", 6),
+            (IN_CONTROL, "2024-03-01", 50),
+            (IN_CONTROL, "2024-05-01", 50),
+        ]
+    )
+    result = evaluate_intervention(
+        records, TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA, today=dt.date(2024, 12, 1)
+    )
     findings = {f.code: f for f in result.findings}
     assert [f.params for f in result.findings if f.code == "few_counts"] == [
-        {"area": "target", "count": 3, "minimum": 10}, {"area": "buffer", "count": 0, "minimum": 10}]
+        {"area": "target", "count": 3, "minimum": 10},
+        {"area": "buffer", "count": 0, "minimum": 10},
+    ]
     assert "wdq_no_success" in findings  # the target rose: there is no effect to displace
     assert "control_unlike" in findings  # 50 against 3: the WDD's raw counts are not comparable
-    no_control = evaluate_intervention(records.iloc[:9], TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA,
-                                       today=dt.date(2024, 12, 1))
+    no_control = evaluate_intervention(
+        records.iloc[:9], TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA, today=dt.date(2024, 12, 1)
+    )
     assert "wdq_no_control" in {f.code for f in no_control.findings}
 
 
 def test_a_recent_date_shortens_both_periods_equally_and_bad_input_is_refused():
     records = reports_at([(IN_TARGET, "2024-03-01", 3)])
-    result = evaluate_intervention(records, TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA,
-                                   today=dt.date(2024, 4, 30))
+    result = evaluate_intervention(
+        records, TARGET, dt.date(2024, 4, 1), days=90, study_area=AREA, today=dt.date(2024, 4, 30)
+    )
     # 29 whole days have passed (today is not over): both periods are 29 days, the after period ends yesterday.
     assert (result.after[1] - result.after[0]).days == (result.before[1] - result.before[0]).days == 28
     assert result.after[1] == dt.date(2024, 4, 29)
@@ -232,50 +262,78 @@ def test_a_recent_date_shortens_both_periods_equally_and_bad_input_is_refused():
 
 # -- survey indicators --------------------------------------------------------------------------------
 
+
 def test_a_survey_file_with_bad_rows_names_each_and_stores_nothing(store, tmp_path):
     path = tmp_path / "trygghet.csv"
-    path.write_text("Område;År;Indikator;Värde;Kommunkod\n"
-                    "Kinna;2020;Problemindex;2,4;1463\n"
-                    "Kinna;20x0;Problemindex;2,1;1463\n"
-                    "Skene;2022;Problemindex;;1463\n"
-                    "Skene;2022;;1,9;9999\n"
-                    "Kinna;2020;Problemindex;2,5;1463\n", encoding="utf-8")
+    path.write_text(
+        "Område;År;Indikator;Värde;Kommunkod\n"
+        "Kinna;2020;Problemindex;2,4;1463\n"
+        "Kinna;20x0;Problemindex;2,1;1463\n"
+        "Skene;2022;Problemindex;;1463\n"
+        "Skene;2022;;1,9;9999\n"
+        "Kinna;2020;Problemindex;2,5;1463\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationError) as caught:
         import_survey(store, path)
     found = {(p.record, p.field) for p in caught.value.problems}
-    assert found == {("row 3", "year"), ("row 4", "value"), ("row 5", "indicator"), ("row 5", "municipality_code"),
-                     ("row 6", "area_id")}
+    assert found == {
+        ("row 3", "year"),
+        ("row 4", "value"),
+        ("row 5", "indicator"),
+        ("row 5", "municipality_code"),
+        ("row 6", "area_id"),
+    }
     assert "repeats row 2" in str(caught.value)
     assert store.read_survey_results().empty
 
 
 def test_survey_results_are_stored_once_and_replaced_only_when_asked(store, tmp_path):
     path = tmp_path / "trygghet.csv"
-    path.write_text("område;år;indikator;värde\nKinna;2023;Problemindex;2,4\nKinna;2025;Problemindex;1,8\n"
-                    "Skene;2023;Problemindex;2,0\nSkene;2025;Problemindex;2,2\n", encoding="utf-8")
-    assert import_survey(store, path, municipality_code="1463", dry_run=True).rows["value"].tolist() == \
-        [2.4, 1.8, 2.0, 2.2]
+    path.write_text(
+        "område;år;indikator;värde\nKinna;2023;Problemindex;2,4\nKinna;2025;Problemindex;1,8\n"
+        "Skene;2023;Problemindex;2,0\nSkene;2025;Problemindex;2,2\n",
+        encoding="utf-8",
+    )
+    assert import_survey(store, path, municipality_code="1463", dry_run=True).rows["value"].tolist() == [
+        2.4,
+        1.8,
+        2.0,
+        2.2,
+    ]
     assert store.read_survey_results().empty
     first = import_survey(store, path, municipality_code="1463")
     assert (first.new, first.replaced) == (4, 0)
-    assert (import_survey(store, path, municipality_code="1463").new, ) == (0, )
+    assert (import_survey(store, path, municipality_code="1463").new,) == (0,)
     path.write_text("område;år;indikator;värde\nKinna;2025;Problemindex;1,7\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="1.8 is stored"):
         import_survey(store, path, municipality_code="1463")
     assert import_survey(store, path, municipality_code="1463", replace=True).replaced == 1
     stored = store.read_survey_results("1463", "Problemindex")
     assert stored.set_index(["area_id", "year"]).loc[("Kinna", 2025), "value"] == 1.7
-    assert [e.action for e in store.read_audit() if e.layer == "survey_results"] == ["survey", "survey", "survey_replace"]
+    assert [e.action for e in store.read_audit() if e.layer == "survey_results"] == [
+        "survey",
+        "survey",
+        "survey_replace",
+    ]
 
 
 def test_goal_cards_follow_the_indicator_against_the_baseline_year(store, tmp_path):
     path = tmp_path / "trygghet.csv"
-    path.write_text("område;år;indikator;värde\nKinna;2023;Problemindex;2,4\nKinna;2025;Problemindex;1,8\n"
-                    "Skene;2023;Problemindex;2,0\nSkene;2025;Problemindex;2,2\n", encoding="utf-8")
+    path.write_text(
+        "område;år;indikator;värde\nKinna;2023;Problemindex;2,4\nKinna;2025;Problemindex;1,8\n"
+        "Skene;2023;Problemindex;2,0\nSkene;2025;Problemindex;2,2\n",
+        encoding="utf-8",
+    )
     import_survey(store, path, municipality_code="1463")
-    pledge = pledge_from_dict(pledge_dict(goals=[
-        {"id": "trygghet", "text": "Ökad trygghet", "indicator": "Problemindex", "better": "lower"},
-        {"id": "ovrigt", "text": "Fler i dialog"}]))
+    pledge = pledge_from_dict(
+        pledge_dict(
+            goals=[
+                {"id": "trygghet", "text": "Ökad trygghet", "indicator": "Problemindex", "better": "lower"},
+                {"id": "ovrigt", "text": "Fler i dialog"},
+            ]
+        )
+    )
     trend, other = goal_trends(store, pledge)
     assert trend.baseline_year == 2023 and trend.latest_year == 2025  # the year before the pledge's start
     changes = trend.changes.set_index("area_id")
@@ -286,19 +344,30 @@ def test_goal_cards_follow_the_indicator_against_the_baseline_year(store, tmp_pa
 
 # -- through the dashboard and the command line ---------------------------------------------------------
 
+
 def analysis_inputs(mode="gi", pledge="molndal-2018"):
     from geodata import vocab
 
-    return {"an-pledge.value": pledge, "an-start.value": None, "an-end.value": None,
-            "an-categories.value": list(vocab.UNSAFE_CATEGORIES), "an-mode.value": mode, "an-cell.value": "auto",
-            "an-rings.value": 1, "an-permutations.value": 999, "an-fdr.value": ["fdr"], "an-map.relayoutData": None}
+    return {
+        "an-pledge.value": pledge,
+        "an-start.value": None,
+        "an-end.value": None,
+        "an-categories.value": list(vocab.UNSAFE_CATEGORIES),
+        "an-mode.value": mode,
+        "an-cell.value": "auto",
+        "an-rings.value": 1,
+        "an-permutations.value": 999,
+        "an-fdr.value": ["fdr"],
+        "an-map.relayoutData": None,
+    }
 
 
 def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(demo_copy):
-    from dash_http import call_callback, make_client, render_page, texts
+    import geodata.analysis.getisord as gi
     from dashboard.settings import Settings
     from geodata.store import GeoPackageStore
-    import geodata.analysis.getisord as gi
+
+    from dash_http import call_callback, make_client, render_page, texts
 
     client = make_client(Settings(data=demo_copy, tiles_url=None))
     assert "Heta och kalla punkter" in texts(render_page(client, "/analysis", "?pledge=molndal-2018"))
@@ -316,21 +385,34 @@ def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(demo_copy
 
 
 def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(demo_copy):
-    from dash_http import call_callback, make_client, texts
+    from dashboard.settings import Settings
     from geodata import vocab
     from geodata.analysis import intervention_for_operation
-    from dashboard.settings import Settings
     from geodata.store import GeoPackageStore
 
+    from dash_http import call_callback, make_client, texts
+
     client = make_client(Settings(data=demo_copy, tiles_url=None))
-    choices = call_callback(client, "an-operation.options", {"an-pledge.value": "molndal-2018"},
-                            state={"an-lang.data": "sv"})
+    choices = call_callback(
+        client, "an-operation.options", {"an-pledge.value": "molndal-2018"}, state={"an-lang.data": "sv"}
+    )
     operation = choices["an-operation"]["options"][0]["value"]
-    state = {"an-pledge.value": "molndal-2018", "an-target.value": "operation", "an-operation.value": operation,
-             "an-promise.value": None, "an-date.value": None, "an-days.value": 90, "an-buffer.value": 500,
-             "an-categories.value": list(vocab.UNSAFE_CATEGORIES), "an-lang.data": "sv"}
-    shown = texts(call_callback(client, "an-effect.children", {"an-run.n_clicks": 1, "an-drawn.data": None},
-                                state=state)["an-effect"]["children"])
+    state = {
+        "an-pledge.value": "molndal-2018",
+        "an-target.value": "operation",
+        "an-operation.value": operation,
+        "an-promise.value": None,
+        "an-date.value": None,
+        "an-days.value": 90,
+        "an-buffer.value": 500,
+        "an-categories.value": list(vocab.UNSAFE_CATEGORIES),
+        "an-lang.data": "sv",
+    }
+    shown = texts(
+        call_callback(client, "an-effect.children", {"an-run.n_clicks": 1, "an-drawn.data": None}, state=state)[
+            "an-effect"
+        ]["children"]
+    )
     with GeoPackageStore.open(demo_copy) as store:
         result = intervention_for_operation(store, operation)
     c = result.counts
@@ -350,10 +432,11 @@ def test_roles_that_see_no_reports_get_a_refusal_from_the_analysis(signed_demo):
 def signed_demo(demo_copy):
     import re
 
-    from dash_http import make_client
-    from geodata.access.accounts import add_user
     from dashboard.settings import Settings
+    from geodata.access.accounts import add_user
     from geodata.store import GeoPackageStore
+
+    from dash_http import make_client
 
     with GeoPackageStore.open(demo_copy) as store:
         add_user(store, "ulla", "public", "en lång lösenfras")
@@ -361,9 +444,13 @@ def signed_demo(demo_copy):
     def client_for(name):
         client = make_client(Settings(data=demo_copy, tiles_url=None))
         token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-        client.post("/login", data={"username": name, "password": "en lång lösenfras", "csrf": token},
-                    headers={"Origin": "http://localhost"})
+        client.post(
+            "/login",
+            data={"username": name, "password": "en lång lösenfras", "csrf": token},
+            headers={"Origin": "http://localhost"},
+        )
         return client
+
     return client_for
 
 
@@ -371,19 +458,52 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
     from dashboard.cli import main
 
     survey = tmp_path / "trygghetsmatning.csv"
-    survey.write_text("Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n",
-                      encoding="utf-8")
+    survey.write_text(
+        "Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n", encoding="utf-8"
+    )
     data = ["--data", str(demo_copy)]
     assert main(["survey", "import", str(survey), "--municipality", "1463", *data]) == 0
     assert "2 new results" in capsys.readouterr().out
-    assert main(["survey", "link", "--pledge", "mark-2021", "--goal", "okad-trygghet", "--indicator", "Problemindex",
-                 "--better", "lower", "--baseline-year", "2020", *data]) == 0
+    assert (
+        main(
+            [
+                "survey",
+                "link",
+                "--pledge",
+                "mark-2021",
+                "--goal",
+                "okad-trygghet",
+                "--indicator",
+                "Problemindex",
+                "--better",
+                "lower",
+                "--baseline-year",
+                "2020",
+                *data,
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["analyze", "goals", "--pledge", "mark-2021", *data]) == 0
     out = capsys.readouterr().out
     assert "Problemindex, baseline 2020: better" in out and "Kinna\t2.6 → 2.1 (2023)\t-0.5\tbetter" in out
-    assert main(["analyze", "hotspots", "--pledge", "mark-2021", "--permutations", "199", "--output",
-                 str(tmp_path / "hot.geojson"), *data]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                "hotspots",
+                "--pledge",
+                "mark-2021",
+                "--permutations",
+                "199",
+                "--output",
+                str(tmp_path / "hot.geojson"),
+                *data,
+            ]
+        )
+        == 0
+    )
     written = gpd.read_file(tmp_path / "hot.geojson")
     assert {"count", "z", "p", "class"} <= set(written.columns) and written.crs.to_epsg() == 4326
     bad = tmp_path / "bad.csv"
@@ -393,19 +513,22 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
 
 
 def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_export(demo_copy, tmp_path):
-    from dash_http import make_client, render_page, texts
-    from dashboard.standalone import build_standalone_map
     from dashboard.settings import Settings
+    from dashboard.standalone import build_standalone_map
     from geodata.store import GeoPackageStore
 
+    from dash_http import make_client, render_page, texts
+
     survey = tmp_path / "trygghet.csv"
-    survey.write_text("Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n",
-                      encoding="utf-8")
+    survey.write_text(
+        "Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n", encoding="utf-8"
+    )
     with GeoPackageStore.open(demo_copy) as store:
         import_survey(store, survey, municipality_code="1463")
         pledge = store.get_pledge("mark-2021")
-        goals = tuple(g if g.id != "okad-trygghet" else type(g)(g.id, g.text, "Problemindex", "lower", 2020)
-                      for g in pledge.goals)
+        goals = tuple(
+            g if g.id != "okad-trygghet" else type(g)(g.id, g.text, "Problemindex", "lower", 2020) for g in pledge.goals
+        )
         store.save_pledge(type(pledge)(**{**pledge.__dict__, "goals": goals}))
         page_html = build_standalone_map(store, "mark-2021", public=True)
     summary = "Problemindex: basår 2020, senast 2023 – bättre (lägre är bättre)."

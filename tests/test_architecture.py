@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-
 from dashboard.i18n import LANGUAGES, catalogue
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_geodata_imports_no_interface_package():
@@ -42,10 +42,18 @@ def test_every_vocabulary_code_has_a_label():
     from geodata import vocab
 
     groups = {
-        "category": vocab.UNSAFE_CATEGORIES, "source": vocab.REPORT_SOURCES, "time_of_day": vocab.TIMES_OF_DAY,
-        "site_type": vocab.SITE_TYPES, "finding": vocab.FINDINGS, "check": vocab.CHECKLIST,
-        "status": vocab.SITE_STATUSES, "operation_kind": vocab.OPERATION_KINDS, "focus": vocab.OPERATION_FOCUS,
-        "visibility": vocab.VISIBILITY, "promise_kind": vocab.PROMISE_KINDS, "partner_kind": vocab.PARTNER_KINDS,
+        "category": vocab.UNSAFE_CATEGORIES,
+        "source": vocab.REPORT_SOURCES,
+        "time_of_day": vocab.TIMES_OF_DAY,
+        "site_type": vocab.SITE_TYPES,
+        "finding": vocab.FINDINGS,
+        "check": vocab.CHECKLIST,
+        "status": vocab.SITE_STATUSES,
+        "operation_kind": vocab.OPERATION_KINDS,
+        "focus": vocab.OPERATION_FOCUS,
+        "visibility": vocab.VISIBILITY,
+        "promise_kind": vocab.PROMISE_KINDS,
+        "partner_kind": vocab.PARTNER_KINDS,
     }
     for lang in LANGUAGES:
         texts = catalogue(lang)

@@ -35,9 +35,11 @@ def map_point_count(page) -> int:
 def wait_for_map(page):
     """Wait until the map's figure has arrived and MapLibre has drawn it; keep a screenshot if it never does."""
     try:
-        page.wait_for_function("() => { const g = document.querySelector('#ov-map .js-plotly-plot');"
-                               " return g && g.data && g.data.some(t => t.meta && t.meta.role === 'records'); }",
-                               timeout=60_000)
+        page.wait_for_function(
+            "() => { const g = document.querySelector('#ov-map .js-plotly-plot');"
+            " return g && g.data && g.data.some(t => t.meta && t.meta.role === 'records'); }",
+            timeout=60_000,
+        )
         page.wait_for_selector("#ov-map .maplibregl-canvas", timeout=60_000)
     except Exception:
         page.screenshot(path=SCREENSHOTS / "failed-wait-for-map.png", full_page=True)
@@ -68,11 +70,16 @@ def test_toggling_a_layer_changes_what_the_map_draws(server):
         settle(page)
         before = map_point_count(page)
         page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$")).uncheck()
-        page.wait_for_function(f"() => document.querySelector('#ov-map .js-plotly-plot').data"
-                               f".filter(t => t.meta && t.meta.role === 'records')"
-                               f".reduce((n, t) => n + t.ids.length, 0) < {before}", timeout=20_000)
+        page.wait_for_function(
+            f"() => document.querySelector('#ov-map .js-plotly-plot').data"
+            f".filter(t => t.meta && t.meta.role === 'records')"
+            f".reduce((n, t) => n + t.ids.length, 0) < {before}",
+            timeout=20_000,
+        )
         assert map_point_count(page) < before
-        assert "unsafe_places" not in page.url and "layers=inventoried_sites%2Coperations" in page.url.replace(",", "%2C")
+        assert "unsafe_places" not in page.url and "layers=inventoried_sites%2Coperations" in page.url.replace(
+            ",", "%2C"
+        )
     assert console.errors == []
 
 
@@ -84,11 +91,15 @@ def test_switching_pledge_changes_timeline_and_map(server):
         page.get_by_label("Medborgarlöfte Mölndals stad 2018").check()
         page.wait_for_function("() => document.querySelector('#ov-title').innerText.includes('Mölndal')")
         settle(page)
-        rows = page.evaluate("() => document.querySelector('#ov-timeline .js-plotly-plot').data"
-                             ".filter(t => t.meta && t.meta.role === 'period').length")
+        rows = page.evaluate(
+            "() => document.querySelector('#ov-timeline .js-plotly-plot').data"
+            ".filter(t => t.meta && t.meta.role === 'period').length"
+        )
         assert rows == 3
-        lons = page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot')._fullData"
-                             ".filter(t => t.meta && t.meta.role === 'records').flatMap(t => Array.from(t.lon))")
+        lons = page.evaluate(
+            "() => document.querySelector('#ov-map .js-plotly-plot')._fullData"
+            ".filter(t => t.meta && t.meta.role === 'records').flatMap(t => Array.from(t.lon))"
+        )
         assert lons and all(11.9 < lon < 12.2 for lon in lons)  # Mölndal, not Mark
         assert "pledge=molndal-2018" in page.url
     assert console.errors == []
@@ -100,14 +111,19 @@ def test_choosing_a_promise_filters_the_map_and_the_url_restores_it(server):
         wait_for_map(page)
         settle(page)
         page.get_by_label(re.compile("^Riktade insatser")).check()
-        page.wait_for_function("() => document.querySelector('#ov-map .js-plotly-plot').data"
-                               ".some(t => t.meta && t.meta.role === 'highlight')", timeout=20_000)
+        page.wait_for_function(
+            "() => document.querySelector('#ov-map .js-plotly-plot').data"
+            ".some(t => t.meta && t.meta.role === 'highlight')",
+            timeout=20_000,
+        )
         settle(page)
         url = page.url
         assert "promise=mark-2021-riktade-insatser" in url
-        operations = page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').data"
-                                   ".filter(t => t.meta && t.meta.layer === 'operations' && t.meta.role === 'records')"
-                                   ".reduce((n, t) => n + t.ids.length, 0)")
+        operations = page.evaluate(
+            "() => document.querySelector('#ov-map .js-plotly-plot').data"
+            ".filter(t => t.meta && t.meta.layer === 'operations' && t.meta.role === 'records')"
+            ".reduce((n, t) => n + t.ids.length, 0)"
+        )
         assert operations == 3
         page.screenshot(path=SCREENSHOTS / "overview-promise.png", full_page=True)
     with browser_page() as (page, console_again):
@@ -134,8 +150,9 @@ def test_language_switch_changes_the_labels_and_keeps_the_view(server):
     assert console.errors == []
 
 
-@pytest.mark.parametrize("path", ["/", "/?lang=en&pledge=molndal-2018", "/pledge", "/layers?layer=operations", "/sites",
-                                  "/analysis"])
+@pytest.mark.parametrize(
+    "path", ["/", "/?lang=en&pledge=molndal-2018", "/pledge", "/layers?layer=operations", "/sites", "/analysis"]
+)
 def test_pages_have_no_serious_accessibility_violations(server, path):
     with browser_page() as (page, console):
         page.goto(server.rstrip("/") + path)
@@ -157,9 +174,12 @@ def test_filters_work_from_the_keyboard(server):
         checkbox = page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$"))
         checkbox.focus()
         page.keyboard.press("Space")
-        page.wait_for_function(f"() => document.querySelector('#ov-map .js-plotly-plot').data"
-                               f".filter(t => t.meta && t.meta.role === 'records')"
-                               f".reduce((n, t) => n + t.ids.length, 0) < {before}", timeout=20_000)
+        page.wait_for_function(
+            f"() => document.querySelector('#ov-map .js-plotly-plot').data"
+            f".filter(t => t.meta && t.meta.role === 'records')"
+            f".reduce((n, t) => n + t.ids.length, 0) < {before}",
+            timeout=20_000,
+        )
         assert not checkbox.is_checked()
         page.keyboard.press("Tab")  # on to the next control, not trapped
         assert page.evaluate("() => document.activeElement.type") == "checkbox"
@@ -170,12 +190,14 @@ def test_the_app_makes_no_request_beyond_itself(server):
     """With tiles off (the offline path) every script, style and data request goes to the app."""
     outside = []
     with browser_page() as (page, console):
+
         def guard(route):
             if route.request.url.startswith(server):
                 route.continue_()
             else:
                 outside.append(route.request.url)
                 route.abort()
+
         page.route("**/*", guard)
         for path in ("", "pledge", "layers", "sites"):
             page.goto(server + path)
@@ -188,8 +210,10 @@ def test_the_app_makes_no_request_beyond_itself(server):
 
 
 def map_layers(page) -> list[str]:
-    return page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
-                         ".map(l => l.sourcetype + ':' + (l.type || ''))")
+    return page.evaluate(
+        "() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+        ".map(l => l.sourcetype + ':' + (l.type || ''))"
+    )
 
 
 def map_centre(page) -> dict:
@@ -199,8 +223,11 @@ def map_centre(page) -> dict:
 def switch_to_molndal_and_wait(page):
     before = map_centre(page)
     page.get_by_label("Medborgarlöfte Mölndals stad 2018", exact=True).check()
-    page.wait_for_function("(lon) => document.querySelector('#ov-map .js-plotly-plot').layout.map.center.lon !== lon",
-                           arg=before["lon"], timeout=30_000)
+    page.wait_for_function(
+        "(lon) => document.querySelector('#ov-map .js-plotly-plot').layout.map.center.lon !== lon",
+        arg=before["lon"],
+        timeout=30_000,
+    )
 
 
 def test_with_tiles_configured_but_unreachable_the_map_still_draws_and_updates(tmp_path):
@@ -222,7 +249,9 @@ def test_with_tiles_configured_but_unreachable_the_map_still_draws_and_updates(t
 
 class _Tiles(http.server.BaseHTTPRequestHandler):
     # A one-pixel PNG for every tile: a reachable tile server on loopback.
-    PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    PNG = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
 
     def do_GET(self):
         self.send_response(200)
@@ -243,13 +272,19 @@ def test_reachable_tiles_are_drawn_under_the_data_and_can_be_switched_off(tmp_pa
         with serving(tmp_path / "t.gpkg", env={"PLEDGEMAP_TILES": template}) as url, browser_page() as (page, console):
             page.goto(url)
             wait_for_map(page)
-            page.wait_for_function("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
-                                   ".some(l => l.sourcetype === 'raster')", timeout=30_000)
+            page.wait_for_function(
+                "() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                ".some(l => l.sourcetype === 'raster')",
+                timeout=30_000,
+            )
             assert page.locator("#ov-basemap input").is_checked() and page.locator("#ov-basemap-note").is_hidden()
             switch_to_molndal_and_wait(page)
             page.locator("#ov-basemap input").uncheck()
-            page.wait_for_function("() => !document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
-                                   ".some(l => l.sourcetype === 'raster')", timeout=30_000)
+            page.wait_for_function(
+                "() => !document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                ".some(l => l.sourcetype === 'raster')",
+                timeout=30_000,
+            )
         assert console.errors == []
     finally:
         tiles.shutdown()
@@ -257,8 +292,10 @@ def test_reachable_tiles_are_drawn_under_the_data_and_can_be_switched_off(tmp_pa
 
 def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
     data = tmp_path / "closed.gpkg"
-    with serving(data, env={"PLEDGEMAP_TILES": "http://127.0.0.9:9/{z}/{x}/{y}.png"}) as url, \
-            browser_page(width=1366, height=768) as (page, _console):
+    with (
+        serving(data, env={"PLEDGEMAP_TILES": "http://127.0.0.9:9/{z}/{x}/{y}.png"}) as url,
+        browser_page(width=1366, height=768) as (page, _console),
+    ):
         page.goto(url + "sites")
         page.locator(".pm-row-button").first.click()
         page.wait_for_url("**/layers?**record=**")
@@ -270,8 +307,11 @@ def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
         page.locator(".pm-row-selected").wait_for()
         before = page.evaluate("() => document.querySelector('#ly-map .js-plotly-plot').layout.map.center")
         page.locator(".pm-row-button").nth(3).click()
-        page.wait_for_function("(lon) => document.querySelector('#ly-map .js-plotly-plot').layout.map.center.lon !== lon",
-                               arg=before["lon"], timeout=30_000)
+        page.wait_for_function(
+            "(lon) => document.querySelector('#ly-map .js-plotly-plot').layout.map.center.lon !== lon",
+            arg=before["lon"],
+            timeout=30_000,
+        )
         page.screenshot(path=SCREENSHOTS / "layers-record-1366.png")
 
 
@@ -312,8 +352,13 @@ def test_a_site_takes_a_workflow_step_and_a_late_second_save_is_told_of_the_conf
         form = page.locator(".pm-workflow")
         form.wait_for()
         assert axe_violations(page) == []
-        for item in ("Belysning", "Lås och tillträde", "Sikt och vegetation", "Nedskräpning och skadegörelse",
-                     "Spår av tillhåll"):
+        for item in (
+            "Belysning",
+            "Lås och tillträde",
+            "Sikt och vegetation",
+            "Nedskräpning och skadegörelse",
+            "Spår av tillhåll",
+        ):
             form.locator("fieldset", has_text=item).get_by_label("OK", exact=True).check()
         form.get_by_label("Kommentar från inspektionen").fill("Allt i ordning")
         form.get_by_role("button", name="Spara steget").click()
@@ -324,8 +369,13 @@ def test_a_site_takes_a_workflow_step_and_a_late_second_save_is_told_of_the_conf
         # Someone else steps the site while this form is open: the save is refused and says so.
         with GeoPackageStore.open(demo_copy) as store:
             current = store.read_layer("inventoried_sites", LayerQuery(ids=(flagged["id"],))).iloc[0]
-            store.update_record("inventoried_sites", flagged["id"], {"inspection_comment": "Ändrat av en kollega"},
-                                int(current["version"]), actor="kollega")
+            store.update_record(
+                "inventoried_sites",
+                flagged["id"],
+                {"inspection_comment": "Ändrat av en kollega"},
+                int(current["version"]),
+                actor="kollega",
+            )
         form.get_by_role("button", name="Spara steget").click()
         page.get_by_text("Någon annan sparade platsen efter att du öppnade den").wait_for()
     with GeoPackageStore.open(demo_copy) as store:
@@ -353,8 +403,13 @@ def test_editing_a_record_conflicting_and_deleting_it(demo_copy):
 
         with GeoPackageStore.open(demo_copy) as store:  # a colleague saves while the form is open
             current = store.read_layer("unsafe_places", LayerQuery(ids=(place["id"],))).iloc[0]
-            store.update_record("unsafe_places", place["id"], {"description": "Kollegans text"},
-                                int(current["version"]), actor="kollega")
+            store.update_record(
+                "unsafe_places",
+                place["id"],
+                {"description": "Kollegans text"},
+                int(current["version"]),
+                actor="kollega",
+            )
         page.locator(".pm-edit summary").click()
         form.get_by_label("Beskrivning").fill("Min text")
         form.get_by_role("button", name="Spara ändringarna").click()

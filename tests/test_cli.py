@@ -63,9 +63,12 @@ def test_console_script_is_installed(tmp_path):
 
 def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, capsys):
     walk = tmp_path / "vandring.csv"
-    walk.write_text("Id;Datum;Kategori;Källa;Nord;Öst\n"
-                    "1;2021-03-05;Dålig belysning;Trygghetsvandring;6376282;361845\n"
-                    "2;2021-03-05;Otryggt;Trygghetsvandring;6376320;361845\n", encoding="utf-8")
+    walk.write_text(
+        "Id;Datum;Kategori;Källa;Nord;Öst\n"
+        "1;2021-03-05;Dålig belysning;Trygghetsvandring;6376282;361845\n"
+        "2;2021-03-05;Otryggt;Trygghetsvandring;6376320;361845\n",
+        encoding="utf-8",
+    )
     with GeoPackageStore.open(demo_copy) as store:
         before = store.counts()["unsafe_places"]
     args = ["import", "--data", str(demo_copy), str(walk), "--layer", "unsafe_places", "--pledge", "mark-2021"]
@@ -92,19 +95,53 @@ def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, ca
 
 def test_export_formats_from_the_command_line(demo_copy, tmp_path, capsys):
     base = ["export", "--data", str(demo_copy)]
-    assert main([*base, "--format", "gpkg", "--output", str(tmp_path / "mark.gpkg"), "--pledge", "mark-2021",
-                 "--layer", "unsafe_places", "--start", "2021-03-01", "--end", "2021-05-31"]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "--format",
+                "gpkg",
+                "--output",
+                str(tmp_path / "mark.gpkg"),
+                "--pledge",
+                "mark-2021",
+                "--layer",
+                "unsafe_places",
+                "--start",
+                "2021-03-01",
+                "--end",
+                "2021-05-31",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     with GeoPackageStore.open(demo_copy) as store:
-        expected = store.count("unsafe_places", LayerQuery(pledge_id="mark-2021", start=dt.date(2021, 3, 1),
-                                                           end=dt.date(2021, 5, 31)))
+        expected = store.count(
+            "unsafe_places", LayerQuery(pledge_id="mark-2021", start=dt.date(2021, 3, 1), end=dt.date(2021, 5, 31))
+        )
     assert f"Wrote {tmp_path / 'mark.gpkg'}: {expected} unsafe_places" in out
     assert main([*base, "--format", "yaml", "--output", str(tmp_path / "mark.yaml"), "--pledge", "mark-2021"]) == 0
     assert "id: mark-2021" in (tmp_path / "mark.yaml").read_text()
     assert main([*base, "--format", "json", "--output", str(tmp_path / "x.json")]) == 1
     assert "exports one pledge; name it with --pledge" in capsys.readouterr().err
-    assert main([*base, "--format", "html", "--output", str(tmp_path / "m.html"), "--pledge", "mark-2021",
-                 "--public", "--tiles", "none"]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "--format",
+                "html",
+                "--output",
+                str(tmp_path / "m.html"),
+                "--pledge",
+                "mark-2021",
+                "--public",
+                "--tiles",
+                "none",
+            ]
+        )
+        == 0
+    )
     html = (tmp_path / "m.html").read_text()
     assert "<html" in html and 'src="http' not in html
 
@@ -153,13 +190,22 @@ def test_pledge_parse_then_add_after_review(tmp_path, capsys):
 def test_a_file_with_several_layers_lands_whole_or_not_at_all(tmp_path, capsys):
     import json
 
-    good_place = {"type": "Feature", "properties": {"layer": "unsafe_places", "reported_on": "2024-03-05",
-                                                    "category": "vandalism", "source": "tip"},
-                  "geometry": {"type": "Point", "coordinates": [12.694, 57.508]}}
-    backwards = {"type": "Feature", "properties": {"layer": "operations", "starts_at": "2024-05-10T22:00+02:00",
-                                                   "ends_at": "2024-05-10T18:00+02:00", "kind": "presence_patrol",
-                                                   "visibility": "public"},
-                 "geometry": {"type": "Point", "coordinates": [12.694, 57.508]}}
+    good_place = {
+        "type": "Feature",
+        "properties": {"layer": "unsafe_places", "reported_on": "2024-03-05", "category": "vandalism", "source": "tip"},
+        "geometry": {"type": "Point", "coordinates": [12.694, 57.508]},
+    }
+    backwards = {
+        "type": "Feature",
+        "properties": {
+            "layer": "operations",
+            "starts_at": "2024-05-10T22:00+02:00",
+            "ends_at": "2024-05-10T18:00+02:00",
+            "kind": "presence_patrol",
+            "visibility": "public",
+        },
+        "geometry": {"type": "Point", "coordinates": [12.694, 57.508]},
+    }
     path = tmp_path / "vy.2024.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [good_place, backwards]}), encoding="utf-8")
     data = tmp_path / "store.gpkg"
@@ -188,8 +234,23 @@ def test_user_commands(tmp_path, capsys, monkeypatch):
     data = tmp_path / "store.gpkg"
     GeoPackageStore.create(data).close()
     monkeypatch.setattr("sys.stdin", io.StringIO("en lång lösenfras\n"))
-    assert main(["user", "add", "--data", str(data), "hanna", "--role", "housing_company",
-                 "--organisation", "Marks Bostads AB", "--password-stdin"]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "add",
+                "--data",
+                str(data),
+                "hanna",
+                "--role",
+                "housing_company",
+                "--organisation",
+                "Marks Bostads AB",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     assert "Added hanna (housing_company)" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
     assert main(["user", "add", "--data", str(data), "pia", "--role", "police", "--password-stdin"]) == 1
@@ -210,8 +271,9 @@ def test_audit_export(demo_copy, tmp_path, capsys):
     out = tmp_path / "logg.csv"
     with GeoPackageStore.open(demo_copy) as store:
         record = store.read_layer("inventoried_sites").iloc[0]
-        store.update_record("inventoried_sites", record["id"], {"measure": "Ny lampa"}, int(record["version"]),
-                            actor="pia")
+        store.update_record(
+            "inventoried_sites", record["id"], {"measure": "Ny lampa"}, int(record["version"]), actor="pia"
+        )
     assert main(["audit", "--data", str(demo_copy), "--output", str(out), "--record", record["id"]]) == 0
     assert "Wrote 2 audit entries" in capsys.readouterr().out
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))

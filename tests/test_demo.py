@@ -11,8 +11,8 @@ import shapely
 from geodata.boundaries import municipality
 from geodata.demo import demo_layers
 from geodata.shipped import shipped_pledges
-from geodata.views.progress import pledge_progress
 from geodata.store import GeoPackageStore, LayerQuery
+from geodata.views.progress import pledge_progress
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,17 @@ from builders import frame, operation, unsafe_place
 FORMATS = {"gpkg": "view.gpkg", "geojson": "view.geojson", "csv": "view.zip", "xlsx": "view.xlsx"}
 COMPARED = {
     "unsafe_places": ["id", "demo", "reported_on", "source", "category", "description", "report_count", "pledge_id"],
-    "inventoried_sites": ["id", "demo", "site_type", "owner", "status", "inspected_on", "due_on", "check_lighting",
-                          "promise_id"],
+    "inventoried_sites": [
+        "id",
+        "demo",
+        "site_type",
+        "owner",
+        "status",
+        "inspected_on",
+        "due_on",
+        "check_lighting",
+        "promise_id",
+    ],
     "operations": ["id", "demo", "starts_at", "ends_at", "kind", "visibility", "persons_checked", "promise_id"],
 }
 
@@ -41,8 +50,9 @@ def test_each_format_round_trips_into_a_new_store_and_adds_nothing_to_the_old(fm
     assert result.counts == demo.counts()
 
     again = plan_file(demo, path)
-    assert {p.layer.name: (p.count("duplicate"), p.count("ok"), p.count("rejected")) for p in again} == \
-        {layer: (n, 0, 0) for layer, n in demo.counts().items()}
+    assert {p.layer.name: (p.count("duplicate"), p.count("ok"), p.count("rejected")) for p in again} == {
+        layer: (n, 0, 0) for layer, n in demo.counts().items()
+    }
 
     with GeoPackageStore.create(tmp_path / "fresh.gpkg") as fresh:
         for pledge in shipped_pledges():
@@ -63,8 +73,10 @@ def test_each_format_round_trips_into_a_new_store_and_adds_nothing_to_the_old(fm
 
 def test_filters_of_the_view_apply_and_internal_operations_stay_out_by_default(demo, tmp_path):
     pledge = "mark-2021"
-    queries = {"unsafe_places": LayerQuery(pledge_id=pledge, values=(("category", ("drug_dealing",)),)),
-               "operations": LayerQuery(pledge_id=pledge)}
+    queries = {
+        "unsafe_places": LayerQuery(pledge_id=pledge, values=(("category", ("drug_dealing",)),)),
+        "operations": LayerQuery(pledge_id=pledge),
+    }
     result = export_layers(demo, tmp_path / "mark.geojson", "geojson", queries)
     features = json.loads((tmp_path / "mark.geojson").read_text())["features"]
     places = [f for f in features if f["properties"]["layer"] == "unsafe_places"]

@@ -12,12 +12,12 @@ from shapely.geometry import Point
 from dashboard.figures.map import Basemap, map_figure
 from dashboard.figures.timeline import pace_dates, timeline_figure
 from dashboard.i18n import translator
-from geodata.grid import grid_counts
 from geodata.boundaries import municipality_geojson
-from geodata.views.mapview import layer_view
+from geodata.grid import grid_counts
 from geodata.model import pledge_from_dict
-from geodata.views.progress import pledge_progress
 from geodata.store import LayerQuery
+from geodata.views.mapview import layer_view
+from geodata.views.progress import pledge_progress
 from geodata.views.timeline import pledge_timeline
 
 from builders import frame, operation, pledge_dict, unsafe_place
@@ -35,8 +35,14 @@ def figure_json(figure):
 
 
 def test_map_traces_per_category_with_hover_ids_and_boundary(store):
-    store.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place(category="drug_dealing"),
-                                             unsafe_place(category="drug_dealing", geometry=Point(12.70, 57.51))))
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            unsafe_place(),
+            unsafe_place(category="drug_dealing"),
+            unsafe_place(category="drug_dealing", geometry=Point(12.70, 57.51)),
+        ),
+    )
     view = layer_view(store, "unsafe_places", LayerQuery())
     boundary, bounds = municipality_geojson("1463")
     data = figure_json(map_figure({"unsafe_places": view}, boundary, t, bounds=bounds))
@@ -86,8 +92,9 @@ def test_above_the_threshold_the_map_gets_grid_counts_not_points(store):
     finer = layer_view(store, "unsafe_places", LayerQuery(), zoom=16, max_points=50)
     assert finer.grid.cell_m == 20 and len(finer.grid) > 2
     # Zoomed in on the first cluster: only its 30 records are in view, few enough to be points again.
-    zoomed = layer_view(store, "unsafe_places", LayerQuery(), zoom=14, view_bounds=(12.68, 57.49, 12.70, 57.51),
-                        max_points=50)
+    zoomed = layer_view(
+        store, "unsafe_places", LayerQuery(), zoom=14, view_bounds=(12.68, 57.49, 12.70, 57.51), max_points=50
+    )
     assert zoomed.mode == "points" and len(zoomed.points) == 30 and zoomed.follows_the_view
     assert not points.follows_the_view  # all of it fits: panning needs nothing new
 
@@ -99,8 +106,9 @@ def test_grid_counts_need_sweref():
 
 
 def test_timeline_rows_events_target_pace_and_today(store):
-    store.write_batch("operations", frame(operation(), operation(starts_at="2024-09-02 18:00",
-                                                                  ends_at="2024-09-02 21:00")))
+    store.write_batch(
+        "operations", frame(operation(), operation(starts_at="2024-09-02 18:00", ends_at="2024-09-02 21:00"))
+    )
     pledge = pledge_from_dict(pledge_dict())
     rows = pledge_timeline(store, pledge)
     progress = pledge_progress(store, pledge, dt.date(2024, 10, 1))

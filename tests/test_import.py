@@ -42,8 +42,15 @@ def walk_rows() -> list[list[object]]:
         WALK_HEADER,
         [1, "5 mars 2024", "Dålig belysning", "Trygghetsvandring", "Mörk gångväg vid skolan", *KINNA_NE],
         [2, "2024-03-05", "Klotter", "Trygghetsvandring", "Klotter på tunneln", KINNA_NE[0] + 40, KINNA_NE[1]],
-        [3, "2024-03-05", "Buskar skymmer sikten", "Trygghetsvandring", "Sly vid busshållplatsen",
-         KINNA_NE[0] + 90, KINNA_NE[1] + 30],
+        [
+            3,
+            "2024-03-05",
+            "Buskar skymmer sikten",
+            "Trygghetsvandring",
+            "Sly vid busshållplatsen",
+            KINNA_NE[0] + 90,
+            KINNA_NE[1] + 30,
+        ],
     ]
 
 
@@ -95,8 +102,9 @@ def test_all_or_nothing_refuses_and_partial_writes_the_valid_rows_and_a_rejects_
     # The user fixes the row in the rejects file and imports it: it lands, the rest is not doubled.
     rejects.loc[0, "Kategori"] = "Övrigt"
     rejects.to_csv(result.rejects_file, sep=";", index=False, encoding="utf-8-sig")
-    again = plan_import(store, result.rejects_file, "unsafe_places", defaults={"pledge_id": "test-2024"},
-                        source_namespace="vandring")
+    again = plan_import(
+        store, result.rejects_file, "unsafe_places", defaults={"pledge_id": "test-2024"}, source_namespace="vandring"
+    )
     assert (again.count("ok"), again.count("rejected")) == (1, 0)
     commit_import(store, again, partial=False)
     assert sorted(store.read_layer("unsafe_places")["source_id"]) == ["vandring:1", "vandring:2", "vandring:3"]
@@ -109,8 +117,13 @@ def test_an_answer_for_an_unclear_value_resolves_it(store, tmp_path):
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
     assert plan.unresolved["category"] == {"Mörkt och langning": ("drug_dealing", "poor_lighting")}
     assert "is not clear (perhaps drug_dealing or poor_lighting); choose one" in plan.report()[0]["message"]
-    plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"},
-                       value_map={"category": {"Mörkt och langning": "drug_dealing"}})
+    plan = plan_import(
+        store,
+        path,
+        "unsafe_places",
+        defaults={"pledge_id": "test-2024"},
+        value_map={"category": {"Mörkt och langning": "drug_dealing"}},
+    )
     assert plan.count("rejected") == 0
 
 
@@ -145,37 +158,52 @@ def test_places_outside_the_municipality_are_warned_about_not_dropped(store, tmp
 
 
 def test_coordinates_in_degrees_with_decimal_commas_and_sweref_in_lat_lon_columns(store, tmp_path):
-    degrees = write_csv(tmp_path / "grader.csv", [
-        ["datum", "kategori", "källa", "lat", "lon"],
-        ["2024-03-05", "Klotter", "Enkät", "57,508", "12,694"],
-    ])
+    degrees = write_csv(
+        tmp_path / "grader.csv",
+        [
+            ["datum", "kategori", "källa", "lat", "lon"],
+            ["2024-03-05", "Klotter", "Enkät", "57,508", "12,694"],
+        ],
+    )
     plan = plan_import(store, degrees, "unsafe_places")
     assert plan.count("ok") == 1 and plan.mapping.coordinates == "wgs84"
-    metres = write_csv(tmp_path / "fel-kolumner.csv", [
-        ["datum", "kategori", "källa", "lat", "lon"],
-        ["2024-03-05", "Klotter", "Enkät", *KINNA_NE],
-    ])
+    metres = write_csv(
+        tmp_path / "fel-kolumner.csv",
+        [
+            ["datum", "kategori", "källa", "lat", "lon"],
+            ["2024-03-05", "Klotter", "Enkät", *KINNA_NE],
+        ],
+    )
     plan = plan_import(store, metres, "unsafe_places")
     assert plan.count("ok") == 1
     assert any("hold SWEREF 99 TM values" in str(n) for n in plan.notes)
 
 
 def test_swapped_latitude_and_longitude_are_named(store, tmp_path):
-    path = write_csv(tmp_path / "omvänd.csv", [
-        ["datum", "kategori", "källa", "lat", "lon"],
-        ["2024-03-05", "Klotter", "Enkät", KINNA[0], KINNA[1]],
-    ])
+    path = write_csv(
+        tmp_path / "omvänd.csv",
+        [
+            ["datum", "kategori", "källa", "lat", "lon"],
+            ["2024-03-05", "Klotter", "Enkät", KINNA[0], KINNA[1]],
+        ],
+    )
     (line,) = plan_import(store, path, "unsafe_places").report()
     assert line["field"] == "geometry" and "look swapped" in line["message"]
 
 
 def test_xlsx_with_dates_and_numbers_as_excel_stores_them(store, tmp_path):
     path = tmp_path / "platser.xlsx"
-    pd.DataFrame({
-        "Platstyp": ["Källare", "Trapphus"], "Ägare": ["Marks Bostads AB"] * 2, "Adress": ["Storgatan 1", "Storgatan 3"],
-        "Status": ["Flaggad", "Inventerad"], "Inventerad": [None, pd.Timestamp("2024-04-02")],
-        "N": [KINNA_NE[0], KINNA_NE[0] + 20], "E": [KINNA_NE[1], KINNA_NE[1]],
-    }).to_excel(path, index=False, sheet_name="Fastigheter")
+    pd.DataFrame(
+        {
+            "Platstyp": ["Källare", "Trapphus"],
+            "Ägare": ["Marks Bostads AB"] * 2,
+            "Adress": ["Storgatan 1", "Storgatan 3"],
+            "Status": ["Flaggad", "Inventerad"],
+            "Inventerad": [None, pd.Timestamp("2024-04-02")],
+            "N": [KINNA_NE[0], KINNA_NE[0] + 20],
+            "E": [KINNA_NE[1], KINNA_NE[1]],
+        }
+    ).to_excel(path, index=False, sheet_name="Fastigheter")
     plan = plan_import(store, path, "inventoried_sites", defaults={"promise_id": "test-2024-inventering"})
     assert plan.count("ok") == 2, plan.report()
     commit_import(store, plan, partial=False)
@@ -184,21 +212,26 @@ def test_xlsx_with_dates_and_numbers_as_excel_stores_them(store, tmp_path):
 
 
 def kml_document(placemarks: str, prolog: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-            f"<Folder><name>Trygghetsvandring Kinna</name>{placemarks}</Folder></Document></kml>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        f"<Folder><name>Trygghetsvandring Kinna</name>{placemarks}</Folder></Document></kml>"
+    ).encode()
 
 
 def test_a_google_my_maps_kml_with_points_and_an_area(store, tmp_path):
     path = tmp_path / "vandring.kml"
-    path.write_bytes(kml_document(
-        "<Placemark><name>Mörk passage</name><description>Belysning saknas</description>"
-        "<ExtendedData><Data name=\"kategori\"><value>Belysning</value></Data>"
-        "<Data name=\"datum\"><value>2024-03-05</value></Data></ExtendedData>"
-        f"<Point><coordinates>{KINNA[0]},{KINNA[1]},0</coordinates></Point></Placemark>"
-        "<Placemark><name>Buskage</name><ExtendedData><Data name=\"kategori\"><value>Sly</value></Data>"
-        "<Data name=\"datum\"><value>2024-03-05</value></Data></ExtendedData>"
-        "<Polygon><outerBoundaryIs><LinearRing><coordinates>12.690,57.500 12.692,57.500 12.692,57.502 12.690,57.500"
-        "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>"))
+    path.write_bytes(
+        kml_document(
+            "<Placemark><name>Mörk passage</name><description>Belysning saknas</description>"
+            '<ExtendedData><Data name="kategori"><value>Belysning</value></Data>'
+            '<Data name="datum"><value>2024-03-05</value></Data></ExtendedData>'
+            f"<Point><coordinates>{KINNA[0]},{KINNA[1]},0</coordinates></Point></Placemark>"
+            '<Placemark><name>Buskage</name><ExtendedData><Data name="kategori"><value>Sly</value></Data>'
+            '<Data name="datum"><value>2024-03-05</value></Data></ExtendedData>'
+            "<Polygon><outerBoundaryIs><LinearRing><coordinates>12.690,57.500 12.692,57.500 12.692,57.502 12.690,57.500"
+            "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>"
+        )
+    )
     plan = plan_import(store, path, "unsafe_places", defaults={"source": "safety_walk"})
     assert plan.count("ok") == 2, plan.report()
     commit_import(store, plan, partial=False)
@@ -211,8 +244,11 @@ def test_a_zipped_shapefile_without_prj_is_read_as_sweref_from_its_values(store,
     shp = tmp_path / "shp" / "platser.shp"
     shp.parent.mkdir()
     with pytest.warns(UserWarning, match="'crs' was not provided"):
-        gpd.GeoDataFrame({"datum": ["2024-03-05"], "kategori": ["Klotter"], "kalla": ["Enkät"]},
-                         geometry=[Point(KINNA_NE[1], KINNA_NE[0])], crs=None).to_file(shp)
+        gpd.GeoDataFrame(
+            {"datum": ["2024-03-05"], "kategori": ["Klotter"], "kalla": ["Enkät"]},
+            geometry=[Point(KINNA_NE[1], KINNA_NE[0])],
+            crs=None,
+        ).to_file(shp)
     archive = tmp_path / "platser.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for part in shp.parent.iterdir():
@@ -223,6 +259,7 @@ def test_a_zipped_shapefile_without_prj_is_read_as_sweref_from_its_values(store,
 
 # -- hostile and broken files: a clear error, and the store is untouched --------------------------
 
+
 def zip_with(path: Path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
     with zipfile.ZipFile(path, "w", compression=compression) as z:
         for name, data in members.items():
@@ -231,33 +268,67 @@ def zip_with(path: Path, members: dict[str, bytes], compression=zipfile.ZIP_DEFL
 
 
 HOSTILE = {
-    "zip bomb": (lambda d: zip_with(d / "bomb.zip", {"a.shp": b"\0" * 20_000_000}),
-                 "expands .* times; expected at most 200 \\(a zip bomb was refused\\)"),
-    "path traversal": (lambda d: zip_with(d / "trav.zip", {"../../etc/evil.shp": b"x", "x.dbf": b"x"}),
-                       "points outside the archive"),
+    "zip bomb": (
+        lambda d: zip_with(d / "bomb.zip", {"a.shp": b"\0" * 20_000_000}),
+        "expands .* times; expected at most 200 \\(a zip bomb was refused\\)",
+    ),
+    "path traversal": (
+        lambda d: zip_with(d / "trav.zip", {"../../etc/evil.shp": b"x", "x.dbf": b"x"}),
+        "points outside the archive",
+    ),
     "absolute member": (lambda d: zip_with(d / "abs.zip", {"/tmp/evil.shp": b"x"}), "points outside the archive"),
-    "entity expansion": (lambda d: _write(d / "lol.kml", kml_document(
-        "<Placemark><name>&lol2;</name></Placemark>",
-        '<!DOCTYPE kml [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>')),
-        "declares a DTD or entities"),
-    "mixed utf-8": (lambda d: _write(d / "blandad.csv", "namn;ort\nGöran;Kinna\n".encode() + b"Bj\xf6rn;Sk\xe4ne\n"),
-                    "line 3 is not valid UTF-8 .* mixes UTF-8 with other bytes"),
+    "entity expansion": (
+        lambda d: _write(
+            d / "lol.kml",
+            kml_document(
+                "<Placemark><name>&lol2;</name></Placemark>",
+                '<!DOCTYPE kml [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>',
+            ),
+        ),
+        "declares a DTD or entities",
+    ),
+    "mixed utf-8": (
+        lambda d: _write(d / "blandad.csv", "namn;ort\nGöran;Kinna\n".encode() + b"Bj\xf6rn;Sk\xe4ne\n"),
+        "line 3 is not valid UTF-8 .* mixes UTF-8 with other bytes",
+    ),
     "nul bytes": (lambda d: _write(d / "utf16.csv", "a;b\n1;2\n".encode("utf-16")), "holds NUL bytes"),
     "deep json": (lambda d: _write(d / "djup.geojson", b"[" * 5000 + b"]" * 5000), "nested deeper than 64 levels"),
-    "not json": (lambda d: _write(d / "trasig.geojson", b'{"type": "FeatureCollection", "features": [}'),
-                 "not valid JSON at line 1"),
+    "not json": (
+        lambda d: _write(d / "trasig.geojson", b'{"type": "FeatureCollection", "features": [}'),
+        "not valid JSON at line 1",
+    ),
     "fake xlsx": (lambda d: _write(d / "falsk.xlsx", b"just text"), "not a valid XLSX file"),
     # A GDAL virtual file would read other files on the server (or the network) and show them.
-    "vrt": (lambda d: _write(d / "las.vrt", b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>CSV:/etc/passwd'
-                                            b"</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>"),
-            "the format is not one Pledgemap reads"),
-    "vrt inside a zipped shapefile": (lambda d: zip_with(d / "vrt.zip", {
-        "a.shp": b'<OGRVRTDataSource><OGRVRTLayer name="a"><SrcDataSource>CSV:/etc/passwd</SrcDataSource>'
-                 b"</OGRVRTLayer></OGRVRTDataSource>", "a.shx": b"x", "a.dbf": b"x"}), "a.shp is not a shapefile"),
+    "vrt": (
+        lambda d: _write(
+            d / "las.vrt",
+            b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>CSV:/etc/passwd'
+            b"</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>",
+        ),
+        "the format is not one Pledgemap reads",
+    ),
+    "vrt inside a zipped shapefile": (
+        lambda d: zip_with(
+            d / "vrt.zip",
+            {
+                "a.shp": b'<OGRVRTDataSource><OGRVRTLayer name="a"><SrcDataSource>CSV:/etc/passwd</SrcDataSource>'
+                b"</OGRVRTLayer></OGRVRTDataSource>",
+                "a.shx": b"x",
+                "a.dbf": b"x",
+            },
+        ),
+        "a.shp is not a shapefile",
+    ),
     "corrupt kmz": (lambda d: _write(d / "trasig.kmz", b"PK\x03\x04 not really a zip"), "not a readable KMZ"),
-    "unknown crs": (lambda d: _write(d / "crs.geojson", json.dumps({
-        "type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "foo"}}, "features": []}).encode()),
-        "names 'foo', which is not a coordinate system"),
+    "unknown crs": (
+        lambda d: _write(
+            d / "crs.geojson",
+            json.dumps(
+                {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "foo"}}, "features": []}
+            ).encode(),
+        ),
+        "names 'foo', which is not a coordinate system",
+    ),
     "old excel": (lambda d: _write(d / "gammal.xls", b"\xd0\xcf\x11\xe0 old"), "old Excel files"),
     "empty": (lambda d: _write(d / "tom.csv", b""), "the file is empty"),
 }
@@ -293,12 +364,20 @@ def test_size_and_feature_limits(store, tmp_path):
 
 def test_a_geojson_feature_with_a_broken_geometry_is_one_rejected_row(store, tmp_path):
     features = [
-        {"type": "Feature", "properties": {"datum": "2024-03-05", "kategori": "Klotter", "källa": "Tips"},
-         "geometry": {"type": "Point", "coordinates": list(KINNA)}},
-        {"type": "Feature", "properties": {"datum": "2024-03-05", "kategori": "Klotter", "källa": "Tips"},
-         "geometry": {"type": "Point", "coordinates": ["x"]}},
+        {
+            "type": "Feature",
+            "properties": {"datum": "2024-03-05", "kategori": "Klotter", "källa": "Tips"},
+            "geometry": {"type": "Point", "coordinates": list(KINNA)},
+        },
+        {
+            "type": "Feature",
+            "properties": {"datum": "2024-03-05", "kategori": "Klotter", "källa": "Tips"},
+            "geometry": {"type": "Point", "coordinates": ["x"]},
+        },
     ]
-    path = _write(tmp_path / "punkter.geojson", json.dumps({"type": "FeatureCollection", "features": features}).encode())
+    path = _write(
+        tmp_path / "punkter.geojson", json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    )
     plan = plan_import(store, path, "unsafe_places")
     assert [o.status for o in plan.outcomes] == ["ok", "rejected"]
     assert plan.outcomes[1].problems[0].message.startswith("has a geometry that cannot be read")
@@ -314,8 +393,9 @@ def test_a_file_without_coordinates_is_one_clear_problem(store, tmp_path):
 
 
 def test_the_layer_is_guessed_from_the_columns_or_must_be_chosen(store, tmp_path):
-    sites = write_csv(tmp_path / "s.csv", [["platstyp", "ägare", "status", "N", "E"],
-                                           ["Källare", "MBAB", "Flaggad", *KINNA_NE]])
+    sites = write_csv(
+        tmp_path / "s.csv", [["platstyp", "ägare", "status", "N", "E"], ["Källare", "MBAB", "Flaggad", *KINNA_NE]]
+    )
     assert plan_import(store, sites).layer.name == "inventoried_sites"
     unclear = write_csv(tmp_path / "u.csv", [["namn", "N", "E"], ["x", *KINNA_NE]])
     with pytest.raises(ImportFileError, match="cannot tell which layer"):
@@ -324,9 +404,12 @@ def test_the_layer_is_guessed_from_the_columns_or_must_be_chosen(store, tmp_path
 
 def test_row_numbers_are_the_lines_records_start_on_even_after_a_cell_with_a_line_break(store, tmp_path):
     path = tmp_path / "radbrytning.csv"
-    path.write_text('datum;kategori;källa;beskrivning;N;E\n'
-                    f'2024-03-05;Klotter;Enkät;"två\nrader";{KINNA_NE[0]};{KINNA_NE[1]}\n'
-                    f'5 mars;Klotter;Enkät;x;{KINNA_NE[0]};{KINNA_NE[1]}\n', encoding="utf-8")
+    path.write_text(
+        "datum;kategori;källa;beskrivning;N;E\n"
+        f'2024-03-05;Klotter;Enkät;"två\nrader";{KINNA_NE[0]};{KINNA_NE[1]}\n'
+        f"5 mars;Klotter;Enkät;x;{KINNA_NE[0]};{KINNA_NE[1]}\n",
+        encoding="utf-8",
+    )
     plan = plan_import(store, path, "unsafe_places")
     assert [o.row for o in plan.outcomes] == [2, 4]
     assert plan.report()[0]["row"] == 4 and plan.report()[0]["field"] == "reported_on"
@@ -334,28 +417,36 @@ def test_row_numbers_are_the_lines_records_start_on_even_after_a_cell_with_a_lin
 
 def test_a_kml_line_with_one_point_is_one_rejected_row(store, tmp_path):
     path = tmp_path / "linje.kml"
-    path.write_bytes(kml_document(
-        f"<Placemark><name>Ok</name><Point><coordinates>{KINNA[0]},{KINNA[1]}</coordinates></Point></Placemark>"
-        f"<Placemark><name>Linje</name><LineString><coordinates>{KINNA[0]},{KINNA[1]}</coordinates></LineString>"
-        "</Placemark>"))
-    plan = plan_import(store, path, "unsafe_places", defaults={"source": "tip", "category": "other",
-                                                               "reported_on": "2024-03-05"})
+    path.write_bytes(
+        kml_document(
+            f"<Placemark><name>Ok</name><Point><coordinates>{KINNA[0]},{KINNA[1]}</coordinates></Point></Placemark>"
+            f"<Placemark><name>Linje</name><LineString><coordinates>{KINNA[0]},{KINNA[1]}</coordinates></LineString>"
+            "</Placemark>"
+        )
+    )
+    plan = plan_import(
+        store, path, "unsafe_places", defaults={"source": "tip", "category": "other", "reported_on": "2024-03-05"}
+    )
     assert [o.status for o in plan.outcomes] == ["ok", "rejected"]
     assert plan.outcomes[1].problems[0].message.startswith("has a geometry that cannot be read")
 
 
 def test_a_negated_visibility_is_asked_never_guessed_public(store, tmp_path):
-    path = write_csv(tmp_path / "insatser.csv", [
-        ["Start", "Slut", "Insatstyp", "Synlighet", "N", "E"],
-        ["2024-05-10 18:00", "2024-05-10 22:00", "Riktad insats", "Ej offentlig", *KINNA_NE],
-        ["2024-05-11 18:00", "2024-05-11 22:00", "Riktad insats", "Offentlig", *KINNA_NE],
-        ["2024-05-12 18:00", "2024-05-12 22:00", "Riktad insats", "Öppen för alla?", *KINNA_NE],
-    ])
+    path = write_csv(
+        tmp_path / "insatser.csv",
+        [
+            ["Start", "Slut", "Insatstyp", "Synlighet", "N", "E"],
+            ["2024-05-10 18:00", "2024-05-10 22:00", "Riktad insats", "Ej offentlig", *KINNA_NE],
+            ["2024-05-11 18:00", "2024-05-11 22:00", "Riktad insats", "Offentlig", *KINNA_NE],
+            ["2024-05-12 18:00", "2024-05-12 22:00", "Riktad insats", "Öppen för alla?", *KINNA_NE],
+        ],
+    )
     plan = plan_import(store, path, "operations")
     assert [o.status for o in plan.outcomes] == ["rejected", "ok", "rejected"]
     assert plan.unresolved["visibility"] == {"Ej offentlig": ("public",), "Öppen för alla?": ("public",)}
     assert "'Ej offentlig' is not clear (perhaps public); choose one" in plan.outcomes[0].problems[0].message
-    answered = plan_import(store, path, "operations", value_map={"visibility": {"Ej offentlig": "internal",
-                                                                               "Öppen för alla?": "public"}})
+    answered = plan_import(
+        store, path, "operations", value_map={"visibility": {"Ej offentlig": "internal", "Öppen för alla?": "public"}}
+    )
     commit_import(store, answered, partial=False)
     assert sorted(store.read_layer("operations")["visibility"]) == ["internal", "public", "public"]

@@ -20,10 +20,12 @@ def settle(page):
 
 def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_path):
     walk = tmp_path / "trygghetsvandring.csv"
-    walk.write_bytes("Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst\n"
-                     "1;2021-03-05;Dålig belysning;Trygghetsvandring;Mörk gång;6376282;361845\n"
-                     "2;2021-03-05;Otryggt;Trygghetsvandring;Hörna vid torget;6376320;361845\n"
-                     "3;2021-03-05;Klotter;Trygghetsvandring;<script>alert(1)</script>;sex;361845\n".encode("cp1252"))
+    walk.write_bytes(
+        "Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst\n"
+        "1;2021-03-05;Dålig belysning;Trygghetsvandring;Mörk gång;6376282;361845\n"
+        "2;2021-03-05;Otryggt;Trygghetsvandring;Hörna vid torget;6376320;361845\n"
+        "3;2021-03-05;Klotter;Trygghetsvandring;<script>alert(1)</script>;sex;361845\n".encode("cp1252")
+    )
     with GeoPackageStore.open(demo_copy) as store:
         before = store.counts()["unsafe_places"]
     with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
@@ -38,7 +40,7 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
             page.get_by_text("3 rader: 1 giltiga, 2 avvisade").wait_for(timeout=15_000)
         except Exception:
             page.screenshot(path=SCREENSHOTS / "import-failed.png", full_page=True)
-            raise AssertionError(f"no dry run report; console: {console.errors}")
+            raise AssertionError(f"no dry run report; console: {console.errors}") from None
         settle(page)
         report = page.locator("#im-report").inner_text()
         # The reasons in Swedish, with the field's name and the file's values.

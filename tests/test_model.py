@@ -37,8 +37,13 @@ def test_to_dict_reads_back_to_an_equal_pledge():
 
 def test_period_ending_before_it_starts_names_the_field():
     found = problems_of(pledge_dict(period={"start": "2024-12-31", "end": "2024-01-01"}))
-    assert found == [("pledge test-2024", "period.end",
-                      "ends 2024-01-01 before it starts 2024-12-31; expected an end on or after the start")]
+    assert found == [
+        (
+            "pledge test-2024",
+            "period.end",
+            "ends 2024-01-01 before it starts 2024-12-31; expected an end on or after the start",
+        )
+    ]
 
 
 def test_promise_with_unknown_party_kind_and_bad_target():
@@ -59,16 +64,31 @@ def test_promise_period_outside_the_pledge_and_duplicate_ids():
     assert "promises" in fields  # the duplicate id
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"id": "Mölndal 2018"}, "id"),
-    ({"municipality": {"name": "Mölndal", "code": "148"}}, "municipality.code"),
-    ({"partners": []}, "partners"),
-    ({"goals": [{"id": "g"}]}, "goals[0].text"),
-    ({"signed_on": "15 februari"}, "signed_on"),
-    ({"follow_up": [{"kind": "fax", "label": "Fax"}]}, "follow_up[0].kind"),
-    ({"promises": [{"id": "p", "text": "t", "parties": ["polisen"], "kind": "other",
-                    "evidence": {"layer": "operations", "kinds": ["basement"]}}]}, "promises[0].evidence.kinds"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"id": "Mölndal 2018"}, "id"),
+        ({"municipality": {"name": "Mölndal", "code": "148"}}, "municipality.code"),
+        ({"partners": []}, "partners"),
+        ({"goals": [{"id": "g"}]}, "goals[0].text"),
+        ({"signed_on": "15 februari"}, "signed_on"),
+        ({"follow_up": [{"kind": "fax", "label": "Fax"}]}, "follow_up[0].kind"),
+        (
+            {
+                "promises": [
+                    {
+                        "id": "p",
+                        "text": "t",
+                        "parties": ["polisen"],
+                        "kind": "other",
+                        "evidence": {"layer": "operations", "kinds": ["basement"]},
+                    }
+                ]
+            },
+            "promises[0].evidence.kinds",
+        ),
+    ],
+)
 def test_each_bad_field_is_reported_by_name(overrides, field):
     assert field in [f for _, f, _ in problems_of(pledge_dict(**overrides))]
 

@@ -48,7 +48,11 @@ def test_landing_page_links_to_conformance_and_collections():
     page = ogc.landing_page(BASE)
     assert page["title"] == "Pledgemap"
     assert {rel: link["href"] for rel, link in links(page).items()} == {
-        "self": BASE, "service-desc": f"{BASE}/api", "conformance": f"{BASE}/conformance", "data": f"{BASE}/collections"}
+        "self": BASE,
+        "service-desc": f"{BASE}/api",
+        "conformance": f"{BASE}/conformance",
+        "data": f"{BASE}/collections",
+    }
     assert "JSON" in page["description"]
     assert ogc.conformance()["conformsTo"] == [ogc.CORE, ogc.GEOJSON, ogc.OAS30]  # no html: not implemented
 
@@ -56,9 +60,15 @@ def test_landing_page_links_to_conformance_and_collections():
 def test_the_api_definition_describes_every_resource_and_parameter():
     api = ogc.api_definition(BASE)
     assert api["openapi"].startswith("3.0") and api["servers"] == [{"url": BASE}]
-    assert sorted(api["paths"]) == ["/", "/api", "/collections", "/collections/{collectionId}",
-                                    "/collections/{collectionId}/items", "/collections/{collectionId}/items/{featureId}",
-                                    "/conformance"]
+    assert sorted(api["paths"]) == [
+        "/",
+        "/api",
+        "/collections",
+        "/collections/{collectionId}",
+        "/collections/{collectionId}/items",
+        "/collections/{collectionId}/items/{featureId}",
+        "/conformance",
+    ]
     components = api["components"]
     for path, item in api["paths"].items():
         names = [ref["$ref"].rsplit("/", 1)[1] for ref in item["get"]["parameters"]]
@@ -67,12 +77,21 @@ def test_the_api_definition_describes_every_resource_and_parameter():
         for response in item["get"]["responses"].values():
             if "$ref" in response:
                 assert response["$ref"].rsplit("/", 1)[1] in components["responses"]
-    items = [ref["$ref"].rsplit("/", 1)[1] for ref in api["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]]
+    items = [
+        ref["$ref"].rsplit("/", 1)[1] for ref in api["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    ]
     assert sorted(n for n in items if components["parameters"][n]["in"] == "query") == sorted(ogc.ITEMS_PARAMETERS)
-    assert components["parameters"]["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 10000,
-                                                          "default": 100}
-    assert components["parameters"]["collectionId"]["schema"]["enum"] == ["unsafe_places", "inventoried_sites",
-                                                                          "operations"]
+    assert components["parameters"]["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10000,
+        "default": 100,
+    }
+    assert components["parameters"]["collectionId"]["schema"]["enum"] == [
+        "unsafe_places",
+        "inventoried_sites",
+        "operations",
+    ]
 
 
 def test_collections_are_the_three_layers_with_their_extents(demo):
@@ -81,8 +100,12 @@ def test_collections_are_the_three_layers_with_their_extents(demo):
     assert list(by_id) == ["unsafe_places", "inventoried_sites", "operations"]
     places = by_id["unsafe_places"]
     assert places["title"] == "Otrygga platser" and by_id["operations"]["title"] == "operations"
-    assert links(places)["items"] == {"href": f"{BASE}/collections/unsafe_places/items", "rel": "items",
-                                      "type": "application/geo+json", "title": "The collection's features"}
+    assert links(places)["items"] == {
+        "href": f"{BASE}/collections/unsafe_places/items",
+        "rel": "items",
+        "type": "application/geo+json",
+        "title": "The collection's features",
+    }
     assert "demo" in places["description"]  # generated records stay labelled as demo
 
     records = demo.read_layer("unsafe_places").to_crs(4326)
@@ -128,13 +151,20 @@ def test_limit_defaults_to_100_and_is_clamped_to_10000(demo):
 def test_features_are_crs84_with_iso_dates_and_the_demo_flag(store, demo):
     store.write_batch("unsafe_places", frame(unsafe_place()))
     store.write_batch("operations", frame(operation(visibility="public")))
-    page = ogc.items(store, "unsafe_places", BASE, {}, now=dt.datetime(2024, 6, 1, 10, tzinfo=dt.timezone.utc))
+    page = ogc.items(store, "unsafe_places", BASE, {}, now=dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC))
     assert page["timeStamp"] == "2024-06-01T12:00:00+02:00"
     place = page["features"][0]
     assert place["geometry"] == {"type": "Point", "coordinates": pytest.approx(KINNA, abs=1e-7)}
     assert place["properties"] == {
-        "reported_on": "2024-03-05", "source": "safety_walk", "category": "poor_lighting", "time_of_day": "evening",
-        "description": "Mörk gångväg", "report_count": 2, "pledge_id": None, "demo": False}
+        "reported_on": "2024-03-05",
+        "source": "safety_walk",
+        "category": "poor_lighting",
+        "time_of_day": "evening",
+        "description": "Mörk gångväg",
+        "report_count": 2,
+        "pledge_id": None,
+        "demo": False,
+    }
     props = ogc.items(store, "operations", BASE, {})["features"][0]["properties"]
     assert (props["starts_at"], props["ends_at"]) == ("2024-05-10T18:00:00+02:00", "2024-05-10T22:00:00+02:00")
     assert props["seizures"] == 3 and props["focus"] == "sale"
@@ -162,8 +192,10 @@ def test_bbox_keeps_what_intersects_the_box_in_crs84(store, demo):
     everything = demo.read_layer("unsafe_places").to_crs(4326)
     expected = list(everything[everything.intersects(box(*bbox))]["id"])
     assert 0 < len(expected) < len(everything)
-    pages = [ogc.items(demo, "unsafe_places", BASE, {"bbox": ",".join(map(str, bbox)), "limit": "20", "offset": str(n)})
-             for n in range(0, len(expected) + 20, 20)]
+    pages = [
+        ogc.items(demo, "unsafe_places", BASE, {"bbox": ",".join(map(str, bbox)), "limit": "20", "offset": str(n)})
+        for n in range(0, len(expected) + 20, 20)
+    ]
     assert {p["numberMatched"] for p in pages} == {len(expected)}
     assert [f["id"] for p in pages for f in p["features"]] == expected
 
@@ -177,16 +209,22 @@ def test_bbox_does_not_take_the_corners_of_its_storage_envelope(store):
     outside = next(corner for corner in corners if not box(*bbox).intersects(corner))
     store.write_batch("unsafe_places", frame(unsafe_place(geometry=outside)))
     assert store.count("unsafe_places", LayerQuery(bbox=envelope.bounds)) == 1  # the index finds it...
-    assert ogc.items(store, "unsafe_places", BASE, {"bbox": ",".join(map(str, bbox))})["numberMatched"] == 0  # ...not served
+    assert (
+        ogc.items(store, "unsafe_places", BASE, {"bbox": ",".join(map(str, bbox))})["numberMatched"] == 0
+    )  # ...not served
 
 
 def test_datetime_instants_and_intervals(store):
-    store.write_batch("unsafe_places", frame(unsafe_place(reported_on="2024-03-05"),
-                                             unsafe_place(reported_on="2024-03-06")))
-    store.write_batch("operations", frame(
-        operation(visibility="public", starts_at="2024-05-10 18:00", ends_at="2024-05-10 22:00"),
-        operation(visibility="public", starts_at="2024-05-11 23:00", ends_at="2024-05-12 01:00"),
-    ))
+    store.write_batch(
+        "unsafe_places", frame(unsafe_place(reported_on="2024-03-05"), unsafe_place(reported_on="2024-03-06"))
+    )
+    store.write_batch(
+        "operations",
+        frame(
+            operation(visibility="public", starts_at="2024-05-10 18:00", ends_at="2024-05-10 22:00"),
+            operation(visibility="public", starts_at="2024-05-11 23:00", ends_at="2024-05-12 01:00"),
+        ),
+    )
     places = lambda when: ogc.items(store, "unsafe_places", BASE, {"datetime": when})["numberMatched"]  # noqa: E731
     operations = lambda when: ogc.items(store, "operations", BASE, {"datetime": when})["numberMatched"]  # noqa: E731
     assert places("2024-03-05") == 1
@@ -204,27 +242,32 @@ def test_datetime_instants_and_intervals(store):
     assert "datetime=2024-05-10T19:00:00%2B02:00" in links(found)["self"]["href"]  # the + survives the link
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"bbox": "11,57,0,12,58,100"}, "'bbox' is '11,57,0,12,58,100', a 3D box of 6 numbers; expected 4 numbers"),
-    ({"bbox": "11,57,12"}, "'bbox' is '11,57,12', 3 values; expected 4 numbers minlon,minlat,maxlon,maxlat"),
-    ({"bbox": "11,57,tolv,58"}, "'bbox' is '11,57,tolv,58'; expected 4 numbers"),
-    ({"bbox": "57,11,58,190"}, "expected longitudes within -180..180 and latitudes within -90..90"),
-    ({"bbox": "11,58,12,57"}, "minimum latitude 58 is above its maximum 57"),
-    ({"bbox": "12,57,11,58"}, "minimum longitude 12 is east of its maximum 11"),
-    ({"bbox": "nan,57,12,58"}, "expected finite numbers"),
-    ({"datetime": "2024-13-01"}, "'datetime' has '2024-13-01'; expected an RFC 3339 date-time with its offset"),
-    ({"datetime": "2024-05-10T18:00:00"}, "expected an RFC 3339 date-time with its offset"),
-    ({"datetime": "2024-06-01/2024-05-01"}, "ends before it starts"),
-    ({"datetime": "2024-05-01/2024-05-02/2024-05-03"}, "expected an instant or one interval start/end"),
-    ({"datetime": ".."}, "expected an instant such as"),
-    ({"limit": "0"}, "'limit' is 0; expected a whole number of at least 1"),
-    ({"limit": "tio"}, "'limit' is 'tio'; expected a whole number of at least 1"),
-    ({"offset": "-5"}, "'offset' is '-5'; expected a whole number of at least 0"),
-    ({"filter": "category='traffic'", "sortby": "id"}, "unknown query parameters 'filter', 'sortby'; expected only: "
-                                                       "bbox, datetime, limit, offset, f"),
-    ({"limit": ["10", "20"]}, "'limit' is given 2 times; expected it once"),
-    ({"f": "html"}, "'f' is 'html'; expected one of: json"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"bbox": "11,57,0,12,58,100"}, "'bbox' is '11,57,0,12,58,100', a 3D box of 6 numbers; expected 4 numbers"),
+        ({"bbox": "11,57,12"}, "'bbox' is '11,57,12', 3 values; expected 4 numbers minlon,minlat,maxlon,maxlat"),
+        ({"bbox": "11,57,tolv,58"}, "'bbox' is '11,57,tolv,58'; expected 4 numbers"),
+        ({"bbox": "57,11,58,190"}, "expected longitudes within -180..180 and latitudes within -90..90"),
+        ({"bbox": "11,58,12,57"}, "minimum latitude 58 is above its maximum 57"),
+        ({"bbox": "12,57,11,58"}, "minimum longitude 12 is east of its maximum 11"),
+        ({"bbox": "nan,57,12,58"}, "expected finite numbers"),
+        ({"datetime": "2024-13-01"}, "'datetime' has '2024-13-01'; expected an RFC 3339 date-time with its offset"),
+        ({"datetime": "2024-05-10T18:00:00"}, "expected an RFC 3339 date-time with its offset"),
+        ({"datetime": "2024-06-01/2024-05-01"}, "ends before it starts"),
+        ({"datetime": "2024-05-01/2024-05-02/2024-05-03"}, "expected an instant or one interval start/end"),
+        ({"datetime": ".."}, "expected an instant such as"),
+        ({"limit": "0"}, "'limit' is 0; expected a whole number of at least 1"),
+        ({"limit": "tio"}, "'limit' is 'tio'; expected a whole number of at least 1"),
+        ({"offset": "-5"}, "'offset' is '-5'; expected a whole number of at least 0"),
+        (
+            {"filter": "category='traffic'", "sortby": "id"},
+            "unknown query parameters 'filter', 'sortby'; expected only: bbox, datetime, limit, offset, f",
+        ),
+        ({"limit": ["10", "20"]}, "'limit' is given 2 times; expected it once"),
+        ({"f": "html"}, "'f' is 'html'; expected one of: json"),
+    ],
+)
 def test_bad_parameters_are_refused_with_what_was_expected(store, params, message):
     with pytest.raises(ogc.ParameterError, match=re.escape(message)):
         ogc.items(store, "unsafe_places", BASE, params)
@@ -250,10 +293,18 @@ def test_unknown_collection_and_feature_are_not_found(store):
 
 
 def test_internal_operations_are_never_served(store):
-    public_id, = store.write_batch("operations", frame(operation(visibility="public")))
-    internal_id, = store.write_batch("operations", frame(operation(  # in Mölndal, in September: outside the public one
-        visibility="internal", starts_at="2024-09-01 10:00", ends_at="2024-09-01 12:00",
-        geometry=Point(*MOLNDAL_CENTRUM))))
+    (public_id,) = store.write_batch("operations", frame(operation(visibility="public")))
+    (internal_id,) = store.write_batch(
+        "operations",
+        frame(
+            operation(  # in Mölndal, in September: outside the public one
+                visibility="internal",
+                starts_at="2024-09-01 10:00",
+                ends_at="2024-09-01 12:00",
+                geometry=Point(*MOLNDAL_CENTRUM),
+            )
+        ),
+    )
     assert store.count("operations") == 2
 
     page = ogc.items(store, "operations", BASE, {})
@@ -351,7 +402,11 @@ def test_http_media_types_absolute_links_and_json_errors(server):
     assert (status, media, error["code"]) == (400, "application/json", "InvalidParameterValue")
     assert "expected 4 numbers" in error["description"]
     assert get(f"{server}/collections?limit=3")[0] == 400
-    for missing in ("/collections/people", "/collections/people/items", "/collections/operations/items/nope",
-                    "/no/such/resource"):
+    for missing in (
+        "/collections/people",
+        "/collections/people/items",
+        "/collections/operations/items/nope",
+        "/no/such/resource",
+    ):
         status, media, error = get(server + missing)
         assert (status, media, error["code"]) == (404, "application/json", "NotFound"), missing

@@ -28,8 +28,13 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(REPO)],
-                   check=True, capture_output=True, text=True, cwd=out)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=out,
+    )
     (found,) = out.glob("pledgemap-*.whl")
     return found
 
@@ -40,12 +45,31 @@ def installed(wheel, tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("venv") / "env"
     venv.EnvBuilder(with_pip=False).create(where)
     python = where / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     # pip of this environment, run for the new one's interpreter (so the command's script starts that interpreter).
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
-                    "--quiet", "--disable-pip-version-check", str(wheel)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            "--disable-pip-version-check",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert (where / "bin" / "pledgemap").read_text().startswith(f"#!{python}")
     # Then the locked dependencies, as a plain path: their .pth files (the checkout's editable finder among them) do
     # not run. Only after the install, or pip would take the checkout's install for this one and replace it.
@@ -60,8 +84,11 @@ def _run(python: Path, *args: str, cwd: Path, **kwargs) -> subprocess.CompletedP
 
 def test_the_wheel_carries_every_package_and_the_assets(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    packages = {str(p.parent.relative_to(REPO)) for p in REPO.glob("*/**/__init__.py")
-                if p.relative_to(REPO).parts[0] in ("geodata", "dashboard")}
+    packages = {
+        str(p.parent.relative_to(REPO))
+        for p in REPO.glob("*/**/__init__.py")
+        if p.relative_to(REPO).parts[0] in ("geodata", "dashboard")
+    }
     assert {f"{p}/__init__.py" for p in packages} <= names
     for path in (REPO / "dashboard" / "assets").rglob("*"):
         if path.is_file():
@@ -92,8 +119,19 @@ def test_the_installed_command_exports_a_standalone_map(installed, tmp_path):
     data = tmp_path / "demo.gpkg"
     assert _run(pledgemap, "demo", "--data", str(data), cwd=tmp_path).returncode == 0
     out = tmp_path / "karta.html"
-    result = _run(pledgemap, "export", "--data", str(data), "--pledge", "mark-2021", "--format", "html",
-                  "--output", str(out), cwd=tmp_path)
+    result = _run(
+        pledgemap,
+        "export",
+        "--data",
+        str(data),
+        "--pledge",
+        "mark-2021",
+        "--format",
+        "html",
+        "--output",
+        str(out),
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     leaflet = (REPO / "dashboard" / "assets" / "vendor" / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
@@ -111,8 +149,14 @@ def test_the_installed_command_serves_pages_and_assets(installed, tmp_path):
     pledgemap = installed.parent / "pledgemap"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PLEDGEMAP_"))}
-    server = subprocess.Popen([str(pledgemap), "serve", "--data", str(tmp_path / "demo.gpkg"), "--port", str(port)],
-                              cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [str(pledgemap), "serve", "--data", str(tmp_path / "demo.gpkg"), "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120

@@ -17,18 +17,27 @@ def client(demo_copy):
 
 def test_pledge_page_reads_as_the_document(client):
     shown = texts(render_page(client, "/pledge", "?pledge=molndal-2018"))
-    for expected in ("Medborgarlöfte Mölndals stad 2018", "Särskilt fokus på öppen narkotikahandling i det offentliga rummet",
-                     "Medborgarna", "Polisen", "Kommunen", "Information till föräldrar", "Datum: 2018-02-15",
-                     "Dan Windt, Lokalpolisområdeschef, Lokalpolisområde Storgöteborg syd",
-                     "Den öppna narkotikahandlingen skall märkbart minska.", "Facebook: Polisen Göteborg syd"):
+    for expected in (
+        "Medborgarlöfte Mölndals stad 2018",
+        "Särskilt fokus på öppen narkotikahandling i det offentliga rummet",
+        "Medborgarna",
+        "Polisen",
+        "Kommunen",
+        "Information till föräldrar",
+        "Datum: 2018-02-15",
+        "Dan Windt, Lokalpolisområdeschef, Lokalpolisområde Storgöteborg syd",
+        "Den öppna narkotikahandlingen skall märkbart minska.",
+        "Facebook: Polisen Göteborg syd",
+    ):
         assert expected in shown, expected
     mark = texts(render_page(client, "/pledge", "?pledge=mark-2021&lang=en"))
     assert "Contact" in mark and "annika.stomberg@polisen.se" in mark and "3 of 4" in mark
 
 
 def show(client, data, changed=None):
-    return call_callback(client, "ly-table.children", {"ly-view.data": data, "ly-tiles-ok.data": False},
-                         changed=changed)
+    return call_callback(
+        client, "ly-table.children", {"ly-view.data": data, "ly-tiles-ok.data": False}, changed=changed
+    )
 
 
 def test_layers_table_search_sort_page_and_select(client, demo_copy):
@@ -47,8 +56,11 @@ def test_layers_table_search_sort_page_and_select(client, demo_copy):
     assert "8 av 39 poster visas" in texts(searched["ly-table"]["children"])
 
     newest_first = show(client, {**view, "sort": "starts_at", "desc": True})
-    first_row_cells = texts(find(newest_first["ly-table"]["children"], type="button",
-                                 className="pm-row-button")[0]["props"].get("aria-label"))
+    first_row_cells = texts(
+        find(newest_first["ly-table"]["children"], type="button", className="pm-row-button")[0]["props"].get(
+            "aria-label"
+        )
+    )
     latest = operations.sort_values("starts_at").iloc[-1]["starts_at"].tz_convert("Europe/Stockholm")
     assert first_row_cells[0].startswith(f"Visa: {latest:%Y-%m-%d %H:%M}")
 
@@ -76,10 +88,19 @@ def test_layers_view_changes():
 def test_sites_worklist_lists_overdue_first_and_links_to_the_map(client):
     tree = render_page(client, "/sites", "?pledge=mark-2021")
     assert "Fastigheter" in texts(tree)
-    response = call_callback(client, "st-table.children", {
-        "st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": ["basement", "attic"],
-        "st-statuses.value": ["flagged", "inspected", "action_planned"], "st-due.value": None,
-        "st-overdue.value": ["1"]}, state={"st-lang.data": "sv"})
+    response = call_callback(
+        client,
+        "st-table.children",
+        {
+            "st-pledge.value": "mark-2021",
+            "st-owners.value": [],
+            "st-types.value": ["basement", "attic"],
+            "st-statuses.value": ["flagged", "inspected", "action_planned"],
+            "st-due.value": None,
+            "st-overdue.value": ["1"],
+        },
+        state={"st-lang.data": "sv"},
+    )
     table = response["st-table"]["children"]
     rows = find(table, className="pm-row-overdue")
     assert rows and all("Försenad" in texts(row) for row in rows)
@@ -97,15 +118,17 @@ def test_pledge_page_shows_the_police_events_of_its_municipality_and_period(clie
     def published(event_id, when, kind, code):
         return PoliceEvent(event_id, when, f"title {event_id}", kind, "s", "https://polisen.se/x", "Mark", code)
 
-    utc = dt.timezone.utc
+    utc = dt.UTC
     with GeoPackageStore.open(demo_copy) as store:
-        store.write_police_events([
-            published(1, dt.datetime(2021, 3, 2, 10, tzinfo=utc), "Narkotikabrott", "1463"),
-            published(2, dt.datetime(2021, 3, 9, 10, tzinfo=utc), "Narkotikabrott", "1463"),
-            published(3, dt.datetime(2021, 3, 9, 11, tzinfo=utc), "Skadegörelse", "1463"),
-            published(4, dt.datetime(2022, 3, 9, 11, tzinfo=utc), "Skadegörelse", "1463"),  # after the period
-            published(5, dt.datetime(2021, 3, 9, 11, tzinfo=utc), "Rån", "1481"),  # Mölndal
-        ])
+        store.write_police_events(
+            [
+                published(1, dt.datetime(2021, 3, 2, 10, tzinfo=utc), "Narkotikabrott", "1463"),
+                published(2, dt.datetime(2021, 3, 9, 10, tzinfo=utc), "Narkotikabrott", "1463"),
+                published(3, dt.datetime(2021, 3, 9, 11, tzinfo=utc), "Skadegörelse", "1463"),
+                published(4, dt.datetime(2022, 3, 9, 11, tzinfo=utc), "Skadegörelse", "1463"),  # after the period
+                published(5, dt.datetime(2021, 3, 9, 11, tzinfo=utc), "Rån", "1481"),  # Mölndal
+            ]
+        )
     shown = texts(render_page(client, "/pledge", "?pledge=mark-2021"))
     assert "Polisens publicerade händelser i Mark" in shown
     assert "2021-03" in shown and "3" in shown and "Narkotikabrott (2), Skadegörelse (1)" in shown
@@ -123,8 +146,10 @@ def test_the_demo_label_says_how_many_records_are_demo_once_real_ones_are_import
         store.write_batch("unsafe_places", frame(unsafe_place(pledge_id="mark-2021", reported_on="2021-03-05")))
         demo, total = sum(store.counts(demo_only=True).values()), sum(store.counts().values())
     banner = [s for s in texts(render_page(client, "/")) if s.startswith("Demodata")]
-    assert banner == [f"Demodata: {demo} av {total} poster i lagren är genererade exempel, inte verkliga uppgifter; "
-                      "övriga är inlästa. Löftestexterna är de publicerade medborgarlöftena."]
+    assert banner == [
+        f"Demodata: {demo} av {total} poster i lagren är genererade exempel, inte verkliga uppgifter; "
+        "övriga är inlästa. Löftestexterna är de publicerade medborgarlöftena."
+    ]
 
 
 def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_map(client, demo_copy):
@@ -134,7 +159,13 @@ def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_ma
     tree = render_page(client, "/layers", f"?pledge=mark-2021&layer=unsafe_places&record={far}")
     [view] = [s["props"]["data"] for s in find(tree, id="ly-view")]
     side = [n for n in find(tree, className="pm-side")][0]
-    assert [c["props"].get("id") for c in side["props"]["children"]] == ["ly-notice", None, "ly-new", "ly-details", "ly-map"]
+    assert [c["props"].get("id") for c in side["props"]["children"]] == [
+        "ly-notice",
+        None,
+        "ly-new",
+        "ly-details",
+        "ly-map",
+    ]
     opened = show(client, view, changed="ly-tiles-ok.data")  # the page's first draws
     assert "pm-row-selected" in str(opened["ly-table"]["children"])
     assert "page=" in opened["ly-query"]["data"] and "Sida 1 av" not in " ".join(texts(opened["ly-table"]["children"]))
@@ -145,10 +176,19 @@ def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_ma
 def test_a_records_details_show_its_history(client, demo_copy):
     with GeoPackageStore.open(demo_copy) as gpkg:
         record = gpkg.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021")).iloc[0]
-        gpkg.update_record("inventoried_sites", record["id"], {"measure": "Byt lampa"}, int(record["version"]),
-                           actor="hanna")
-    view = {"pledge": "mark-2021", "layer": "inventoried_sites", "q": "", "sort": None, "desc": False, "page": 1,
-            "record": record["id"], "lang": "sv"}
+        gpkg.update_record(
+            "inventoried_sites", record["id"], {"measure": "Byt lampa"}, int(record["version"]), actor="hanna"
+        )
+    view = {
+        "pledge": "mark-2021",
+        "layer": "inventoried_sites",
+        "q": "",
+        "sort": None,
+        "desc": False,
+        "page": 1,
+        "record": record["id"],
+        "lang": "sv",
+    }
     details = " ".join(texts(show(client, view)["ly-details"]["children"]))
     assert "Historik (2 ändringar)" in details
     assert "· hanna · ändrad: Åtgärd" in details and "· local · skapad" in details
@@ -160,40 +200,63 @@ def test_the_worklist_downloads_for_the_caretakers_in_swedish(client, demo_copy)
 
     from openpyxl import load_workbook
 
-    state = {"st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": ["basement", "attic", "stairwell"],
-             "st-statuses.value": ["flagged", "inspected", "action_planned"], "st-due.value": None,
-             "st-overdue.value": [], "st-lang.data": "sv"}
+    state = {
+        "st-pledge.value": "mark-2021",
+        "st-owners.value": [],
+        "st-types.value": ["basement", "attic", "stairwell"],
+        "st-statuses.value": ["flagged", "inspected", "action_planned"],
+        "st-due.value": None,
+        "st-overdue.value": [],
+        "st-lang.data": "sv",
+    }
     for fmt in ("xlsx", "csv"):
-        sent = call_callback(client, "st-file.data", {"st-download.n_clicks": 1},
-                             state={"st-download-format.value": fmt, **state})["st-file"]["data"]
+        sent = call_callback(
+            client, "st-file.data", {"st-download.n_clicks": 1}, state={"st-download-format.value": fmt, **state}
+        )["st-file"]["data"]
         content = base64.b64decode(sent["content"])
         if fmt == "xlsx":
             rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
             header, first = rows[0], rows[1]
             assert header[:3] == ("Adress", "Fastighetsbeteckning", "Typ av plats")
-            assert first[2] in ("Källare", "Vind", "Trapphus") and first[4] in ("Flaggad", "Inspekterad", "Åtgärd planerad")
+            assert first[2] in ("Källare", "Vind", "Trapphus") and first[4] in (
+                "Flaggad",
+                "Inspekterad",
+                "Åtgärd planerad",
+            )
         else:
             text = content.decode("utf-8-sig")
             assert text.startswith("Adress;Fastighetsbeteckning;Typ av plats;Ägare;Status")
     with GeoPackageStore.open(demo_copy) as gpkg:
         sites = gpkg.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
-    wanted = sites[sites["site_type"].isin(["basement", "attic", "stairwell"])
-                   & sites["status"].isin(["flagged", "inspected", "action_planned"])]
+    wanted = sites[
+        sites["site_type"].isin(["basement", "attic", "stairwell"])
+        & sites["status"].isin(["flagged", "inspected", "action_planned"])
+    ]
     assert len(rows) - 1 == len(wanted)
 
 
 def test_the_layers_table_counts_its_rows_with_a_site_chosen(client, demo_copy):
     with GeoPackageStore.open(demo_copy) as gpkg:
         sites = gpkg.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
-    view = {"pledge": "mark-2021", "layer": "inventoried_sites", "q": "", "sort": None, "desc": False, "page": 1,
-            "record": sites.iloc[0]["id"], "lang": "sv"}
+    view = {
+        "pledge": "mark-2021",
+        "layer": "inventoried_sites",
+        "q": "",
+        "sort": None,
+        "desc": False,
+        "page": 1,
+        "record": sites.iloc[0]["id"],
+        "lang": "sv",
+    }
     shown = texts(show(client, view)["ly-table"]["children"])
     assert f"{len(sites)} av {len(sites)} poster visas" in shown
 
 
 def test_a_lasso_drawn_on_the_map_becomes_a_new_areas_shape(client):
     ring = [[12.690, 57.500], [12.694, 57.500], [12.694, 57.503], [12.690, 57.503]]
-    clicked = call_callback(client, "ly-click.data", {"ly-map.selectedData": {"points": [], "lassoPoints": {"map": ring}}})
+    clicked = call_callback(
+        client, "ly-click.data", {"ly-map.selectedData": {"points": [], "lassoPoints": {"map": ring}}}
+    )
     area = clicked["ly-click"]["data"]
     assert area["area"] == ring and round(area["lon"], 3) == 12.692
     assert call_callback(client, "ly-click.data", {"ly-map.selectedData": {"points": []}}) == {}  # a box: no area

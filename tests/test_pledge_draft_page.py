@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from test_cli import PLEDGE_TEXT
 
 from dashboard.settings import Settings
 from geodata.store import GeoPackageStore
 
 from dash_http import call_callback, make_client, texts
-from test_cli import PLEDGE_TEXT
 
 
 @pytest.fixture
@@ -17,20 +17,34 @@ def client(demo_copy):
 
 
 def parse(client, text):
-    return call_callback(client, "im-draft.children", {"im-parse.n_clicks": 1},
-                         state={"im-pledge-text.value": text, "im-lang.data": "sv"})
+    return call_callback(
+        client,
+        "im-draft.children",
+        {"im-parse.n_clicks": 1},
+        state={"im-pledge-text.value": text, "im-lang.data": "sv"},
+    )
 
 
 def save(client, text):
-    return call_callback(client, "im-saved.children", {"im-save-pledge.n_clicks": 1},
-                         state={"im-pledge-text.value": text, "im-lang.data": "sv"})
+    return call_callback(
+        client,
+        "im-saved.children",
+        {"im-save-pledge.n_clicks": 1},
+        state={"im-pledge-text.value": text, "im-lang.data": "sv"},
+    )
 
 
 def test_a_pasted_pledge_becomes_a_draft_that_can_be_saved_once(client, demo_copy):
     response = parse(client, PLEDGE_TEXT)
     shown = texts(response["im-draft"]["children"])
-    for expected in ("Härryda (1401)", "2025-03-01 – 2026-02-28", "genomföra minst sex riktade insatser vid "
-                     "pendelparkeringen", "6", "Ökad trygghet för resenärer", "Hittades inte i texten: "):
+    for expected in (
+        "Härryda (1401)",
+        "2025-03-01 – 2026-02-28",
+        "genomföra minst sex riktade insatser vid pendelparkeringen",
+        "6",
+        "Ökad trygghet för resenärer",
+        "Hittades inte i texten: ",
+    ):
         assert any(expected in s for s in shown), expected
     draft = response["im-draft-yaml"]["data"]
     assert draft["complete"] and draft["name"] == "harryda-2025.yaml" and "id: harryda-2025" in draft["yaml"]

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata.errors import ValidationError
-from geodata.model import pledge_from_dict
 from geodata.io.pledge_text import layout, parse_pledge_text, read_pledge_text
-from geodata.shipped import shipped_pledges
 from geodata.io.swedish_text import counts, date_span, join_wrapped, parse_number
+from geodata.model import pledge_from_dict
+from geodata.shipped import shipped_pledges
 
 
 def norm(text: str) -> str:
@@ -150,9 +150,11 @@ def lists_per_party_text() -> str:
 def noisy_unknown_municipality_text() -> str:
     """A municipality that is not in the boundaries, a rate instead of a total, a promise whose kind is unclear,
     Windows line ends, a non-breaking space, a soft hyphen and an image file name left by a web page."""
-    return ("Trygghetslöfte Testköpings kommun\r\n\r\n1170x780px_bild.jpg\r\n\r\nUnder 2023 lovar vi:\r\n\r\n"
-            "- Polisen genomför\u00a0narkotikainsatser två gånger per månad. (Polisen)\r\n"
-            "- Kommunen tar fram en hand\u00adlingsplan för sommaren. (Kommunen)\r\n")
+    return (
+        "Trygghetslöfte Testköpings kommun\r\n\r\n1170x780px_bild.jpg\r\n\r\nUnder 2023 lovar vi:\r\n\r\n"
+        "- Polisen genomför\u00a0narkotikainsatser två gånger per månad. (Polisen)\r\n"
+        "- Kommunen tar fram en hand\u00adlingsplan för sommaren. (Kommunen)\r\n"
+    )
 
 
 def as_pdf_extraction(text: str, width: int) -> str:
@@ -168,8 +170,8 @@ def as_pdf_extraction(text: str, width: int) -> str:
         for i in range(len(lines) - 1):
             word, _, rest = lines[i + 1].partition(" ")
             if len(word) >= 10 and word.isalpha() and word.islower():  # "narkotika-" / "handeln"
-                lines[i] += f" {word[:len(word) // 2]}-"
-                lines[i + 1] = word[len(word) // 2:] + (f" {rest}" if rest else "")
+                lines[i] += f" {word[: len(word) // 2]}-"
+                lines[i + 1] = word[len(word) // 2 :] + (f" {rest}" if rest else "")
         indent = "   " if paragraph.strip()[:1] in "•-" else ""
         out += [lines[0]] + [indent + line for line in lines[1:]]
         paragraphs += 1
@@ -262,12 +264,16 @@ def test_molndal_seed_is_read_completely(seeds_dir):
     assert parsed.police_area.name.lower() == pledge.police_area.name.lower()
     assert (parsed.period.start, parsed.period.end) == (pledge.period.start, pledge.period.end)
     assert parsed.focus == pledge.focus
-    assert {k: norm(v) for k, v in parsed.problem_picture.items()} == \
-        {k: norm(v) for k, v in pledge.problem_picture.items()}  # "Mölnåls Stad:" (sic) is the municipality's
+    assert {k: norm(v) for k, v in parsed.problem_picture.items()} == {
+        k: norm(v) for k, v in pledge.problem_picture.items()
+    }  # "Mölnåls Stad:" (sic) is the municipality's
     assert_promises_match(parsed, pledge)
     kinds = {p.id: p.kind for p in parsed.partners}
-    assert [[kinds[x] for x in p.parties] for p in parsed.promises] == \
-        [["police", "municipality"], ["police", "municipality"], ["municipality", "police"]]  # "(Kommun, polis)"
+    assert [[kinds[x] for x in p.parties] for p in parsed.promises] == [
+        ["police", "municipality"],
+        ["police", "municipality"],
+        ["municipality", "police"],
+    ]  # "(Kommun, polis)"
     assert parsed.goals == [norm(g.text) for g in pledge.goals]
     assert [(f.kind, f.url) for f in parsed.follow_up] == [(f.kind, f.url) for f in pledge.follow_up]
     assert parsed.signed_on == dt.date(2018, 2, 15)
@@ -280,8 +286,10 @@ def test_mark_seed_is_read_with_the_police_as_we_and_the_housing_company(seeds_d
     assert parsed.missing == ["signatories", "signed_on"]  # the text names neither
     assert parsed.municipality.code == "1463" and parsed.police_area.name == "Lokalpolisområde Borås"
     assert [(p.id, p.kind, p.short_name) for p in parsed.partners] == [
-        ("polisen", "police", "Polisen"), ("marks-kommun", "municipality", "Kommunen"),
-        ("mbab", "housing_company", "MBAB")]
+        ("polisen", "police", "Polisen"),
+        ("marks-kommun", "municipality", "Kommunen"),
+        ("mbab", "housing_company", "MBAB"),
+    ]
     assert (parsed.period.start, parsed.period.end) == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))  # not 2016
     assert parsed.focus == pledge.focus
     assert_promises_match(parsed, pledge)
@@ -289,12 +297,20 @@ def test_mark_seed_is_read_with_the_police_as_we_and_the_housing_company(seeds_d
     assert parsed.promises[1].target_unit == "riktade insatser"
     assert parsed.promises[4].site_kinds == ("basement", "attic")
     # As the text writes it; the shipped YAML's unquoted comma cuts the third goal after "polis".
-    assert parsed.goals == ["Ökad trygghet", "Minskad brottslighet",
-                            "Stärkt förtroende för polis, kommun och bostadsbolag"]
-    assert {k: norm(v) for k, v in parsed.problem_picture.items()} == \
-        {k: norm(v) for k, v in pledge.problem_picture.items()}
-    assert (parsed.contact.name, parsed.contact.email, parsed.contact.phone, parsed.contact.hours) == \
-        (pledge.contact.name, pledge.contact.email, pledge.contact.phone, pledge.contact.hours)
+    assert parsed.goals == [
+        "Ökad trygghet",
+        "Minskad brottslighet",
+        "Stärkt förtroende för polis, kommun och bostadsbolag",
+    ]
+    assert {k: norm(v) for k, v in parsed.problem_picture.items()} == {
+        k: norm(v) for k, v in pledge.problem_picture.items()
+    }
+    assert (parsed.contact.name, parsed.contact.email, parsed.contact.phone, parsed.contact.hours) == (
+        pledge.contact.name,
+        pledge.contact.email,
+        pledge.contact.phone,
+        pledge.contact.hours,
+    )
     assert [f.url for f in parsed.follow_up] == ["mailto:annika.stomberg@polisen.se"]
 
 
@@ -333,18 +349,26 @@ def test_pdf_export_with_capitals_numbers_page_noise_and_hyphenation():
     }
     first, second, third = parsed.promises
     assert first.text == "Genomföra gemensamma trygghetsvandringar med boende vid minst sex tillfällen."
-    assert (first.parties, first.kind, first.target, first.target_unit) == \
-        (("polisen", "kungsbacka-kommun", "ebab"), "citizen_dialogue", 6, "tillfällen")
+    assert (first.parties, first.kind, first.target, first.target_unit) == (
+        ("polisen", "kungsbacka-kommun", "ebab"),
+        "citizen_dialogue",
+        6,
+        "tillfällen",
+    )
     assert second.text == "Minst fyra riktade insatser mot narkotikaförsäljning i centrala Kungsbacka."
     assert (second.parties, second.kind, second.target) == (("polisen",), "targeted_operation", 4)
-    assert (third.parties, third.kind, third.site_kinds) == \
-        (("ebab",), "property_inspection", ("basement", "bike_storage"))
+    assert (third.parties, third.kind, third.site_kinds) == (
+        ("ebab",),
+        "property_inspection",
+        ("basement", "bike_storage"),
+    )
     assert parsed.goals == ["Ökad trygghet i centrum", "Färre platser där narkotika säljs öppet"]
     assert [f.kind for f in parsed.follow_up] == ["dialogue", "web", "social_media"]
     assert parsed.follow_up[1].url == "https://www.kungsbacka.se/trygghet"
     assert [(s.name, s.title, s.organisation) for s in parsed.signatories] == [
         ("Eva Berg", "Lokalpolisområdeschef", "Lokalpolisområde Halland norra"),
-        ("Per Holm", "Kommunstyrelsens ordförande", "Kungsbacka kommun")]
+        ("Per Holm", "Kommunstyrelsens ordförande", "Kungsbacka kommun"),
+    ]
     assert parsed.signed_on == dt.date(2022, 3, 1)
     assert parsed.missing == [] and parsed.warnings == []
     assert not any(b.text in ("1", "Sida 2 av 3") for b in layout(pdf_export_text()))
@@ -357,8 +381,12 @@ def test_parties_named_in_lead_sentences():
     assert (parsed.period.start, parsed.period.end) == (dt.date(2020, 3, 1), dt.date(2021, 2, 28))
     police, municipality, fieldwork = parsed.promises
     assert police.text == "Polisen lovar att genomföra 10 insatser mot langning under perioden."
-    assert (police.parties, police.kind, police.target, police.target_unit) == \
-        (("polisen",), "targeted_operation", 10, "insatser")
+    assert (police.parties, police.kind, police.target, police.target_unit) == (
+        ("polisen",),
+        "targeted_operation",
+        10,
+        "insatser",
+    )
     assert municipality.parties == ("alingsas-kommun",) and municipality.kind in ("parent_information",)
     assert municipality.target is None  # "årskurs 7" counts nothing
     assert fieldwork.parties == ("alingsas-kommun",)
@@ -383,8 +411,13 @@ def test_years_only_without_targets_reports_what_it_could_not_find():
     with pytest.raises(ValidationError) as info:
         parsed.to_pledge_dict()
     fields = [p.field for p in info.value.problems]
-    assert fields == ["police_area", "promises[0].parties", "promises[1].parties", "promises[2].parties",
-                      "promises[2].kind"]
+    assert fields == [
+        "police_area",
+        "promises[0].parties",
+        "promises[1].parties",
+        "promises[2].parties",
+        "promises[2].kind",
+    ]
     assert "draft pledge 'Medborgarlöfte Ale 2019'" in str(info.value)
 
 
@@ -400,8 +433,10 @@ def test_separate_lists_per_party():
         (("molndalsbostader",), "property_inspection", 20),
     ]
     assert parsed.promises[3].site_kinds == ("basement", "stairwell")
-    assert [(f.kind, f.label) for f in parsed.follow_up] == [("social_media", "Facebook: Polisen Mölndal"),
-                                                            ("web", "Mölndals stads hemsida")]
+    assert [(f.kind, f.label) for f in parsed.follow_up] == [
+        ("social_media", "Facebook: Polisen Mölndal"),
+        ("web", "Mölndals stads hemsida"),
+    ]
 
 
 def test_pasted_web_page_with_responsibility_lines_and_one_line_signatures():
@@ -410,22 +445,30 @@ def test_pasted_web_page_with_responsibility_lines_and_one_line_signatures():
     assert parsed.municipality.code == "1490"
     assert (parsed.period.start, parsed.period.end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     assert [(p.id, p.kind) for p in parsed.partners] == [
-        ("polisen", "police"), ("boras-stad", "municipality"), ("ab-bostader-i-boras", "housing_company")]
-    assert [p.parties for p in parsed.promises] == \
-        [("boras-stad",), ("polisen",), ("boras-stad", "ab-bostader-i-boras")]
+        ("polisen", "police"),
+        ("boras-stad", "municipality"),
+        ("ab-bostader-i-boras", "housing_company"),
+    ]
+    assert [p.parties for p in parsed.promises] == [
+        ("boras-stad",),
+        ("polisen",),
+        ("boras-stad", "ab-bostader-i-boras"),
+    ]
     assert [p.kind for p in parsed.promises] == ["citizen_dialogue", "presence_patrol", "place_inventory"]
     assert [p.target for p in parsed.promises] == [4, None, None]
     assert list(parsed.problem_picture) == ["citizens"]
     assert [(f.kind, f.url) for f in parsed.follow_up] == [("web", "https://borasstad.se/trygghet"), ("dialogue", None)]
     assert [(s.name, s.title, s.organisation) for s in parsed.signatories] == [
         ("Anna Andersson", "lokalpolisområdeschef", "Lokalpolisområde Borås"),
-        ("Ulf Olsson", "kommunstyrelsens ordförande", "Borås stad")]
+        ("Ulf Olsson", "kommunstyrelsens ordförande", "Borås stad"),
+    ]
     assert parsed.signed_on is None  # "Publicerad 12 januari 2023" is not a signing date
     assert parsed.missing == ["focus", "signed_on"]  # the page states no focus
 
 
 def test_responsibility_written_after_the_promise_and_an_address_without_a_name():
-    parsed = parse_pledge_text(textwrap.dedent("""\
+    parsed = parse_pledge_text(
+        textwrap.dedent("""\
         Medborgarlöfte Lerum 2022
 
         Det här lovar vi
@@ -434,10 +477,12 @@ def test_responsibility_written_after_the_promise_and_an_address_without_a_name(
 
         Uppföljning
         - Frågor och synpunkter: trygghet@lerum.se
-        """))
+        """)
+    )
     assert [(p.text, p.parties, p.kind, p.target) for p in parsed.promises] == [
         ("Minst två föräldramöten om narkotika.", ("lerums-kommun", "polisen"), "parent_information", 2),
-        ("Trygghetsvandringar i Gråbo", ("lerums-kommun",), "citizen_dialogue", None)]
+        ("Trygghetsvandringar i Gråbo", ("lerums-kommun",), "citizen_dialogue", None),
+    ]
     assert [(f.kind, f.url) for f in parsed.follow_up] == [("contact", "mailto:trygghet@lerum.se")]
     assert parsed.contact is None  # no name is given, and none is made up
 
@@ -448,11 +493,13 @@ def test_party_views_and_promises_led_by_the_party_name():
     assert "municipality: the text also names Partille; Härryda was taken from the title" in parsed.warnings
     assert parsed.problem_picture == {
         "citizens": "Många boende i Mölnlycke oroar sig för inbrott. Samarbetet med Partille kommun fortsätter.",
-        "police": "Inbrotten har ökat med 30 procent."}
+        "police": "Inbrotten har ökat med 30 procent.",
+    }
     assert [(p.text, p.parties, p.kind, p.target) for p in parsed.promises] == [
         ("Minst åtta kvällspatruller i villaområden under hösten.", ("polisen",), "presence_patrol", 8),
         ("Grannsamverkan startas i Landvetter och Hindås.", ("harryda",), None, None),
-        ("Informationsträffar om brandsäkerhet.", ("raddningstjansten-storgoteborg",), None, None)]
+        ("Informationsträffar om brandsäkerhet.", ("raddningstjansten-storgoteborg",), None, None),
+    ]
     assert parsed.partners[-1].kind == "other" and parsed.partners[-1].name == "Räddningstjänsten Storgöteborg"
     assert (parsed.period.start, parsed.period.end) == (dt.date(2020, 1, 1), dt.date(2021, 12, 31))
     assert "police_area" in parsed.missing  # "Polisen" alone names no police area
@@ -464,8 +511,10 @@ def test_noise_an_unknown_municipality_and_a_rate_are_reported_not_guessed():
     assert parsed.municipality.name == "Testköpings kommun" and parsed.municipality.code is None
     assert "municipality.code" in parsed.missing
     assert any("'Testköpings kommun' is not a known municipality" in w for w in parsed.warnings)
-    assert [p.text for p in parsed.promises] == ["Polisen genomför narkotikainsatser två gånger per månad.",
-                                                 "Kommunen tar fram en handlingsplan för sommaren."]
+    assert [p.text for p in parsed.promises] == [
+        "Polisen genomför narkotikainsatser två gånger per månad.",
+        "Kommunen tar fram en handlingsplan för sommaren.",
+    ]
     assert [p.parties for p in parsed.promises] == [("polisen",), ("testkopings-kommun",)]
     assert parsed.promises[0].target is None
     assert "promise 1: 'två gånger' is a rate, not a total; the target is left empty" in parsed.warnings
@@ -474,22 +523,68 @@ def test_noise_an_unknown_municipality_and_a_rate_are_reported_not_guessed():
 
 def test_an_empty_text_is_all_missing():
     parsed = parse_pledge_text("")
-    assert parsed.missing == ["title", "municipality", "municipality.code", "police_area", "partners", "period",
-                              "focus", "problem_picture", "promises", "goals", "follow_up", "signatories", "signed_on"]
+    assert parsed.missing == [
+        "title",
+        "municipality",
+        "municipality.code",
+        "police_area",
+        "partners",
+        "period",
+        "focus",
+        "problem_picture",
+        "promises",
+        "goals",
+        "follow_up",
+        "signatories",
+        "signed_on",
+    ]
     assert parsed.to_dict()["promises"] == [] and parsed.to_dict()["municipality"] is None
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(["Det här lovar vi", "- Minst fyra insatser (Polisen)", "Polisen lovar att",
-                                 "Målet är ökad trygghet", "2021–2022", "• ", "1.", "Datum:", "Mölndals stad", "",
-                                 "www.", "(", ":", "Medborgarna:", "två gånger per"]), max_size=25),
-       st.text(max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Det här lovar vi",
+                "- Minst fyra insatser (Polisen)",
+                "Polisen lovar att",
+                "Målet är ökad trygghet",
+                "2021–2022",
+                "• ",
+                "1.",
+                "Datum:",
+                "Mölndals stad",
+                "",
+                "www.",
+                "(",
+                ":",
+                "Medborgarna:",
+                "två gånger per",
+            ]
+        ),
+        max_size=25,
+    ),
+    st.text(max_size=40),
+)
 def test_any_text_gives_a_json_ready_draft(pieces, noise):
     parsed = parse_pledge_text("\n".join(pieces) + noise)
     data = json.loads(json.dumps(parsed.to_dict()))
-    assert set(data["missing"]) <= {"title", "municipality", "municipality.code", "police_area", "partners", "period",
-                                    "focus", "problem_picture", "promises", "goals", "follow_up", "signatories",
-                                    "signed_on"}
+    assert set(data["missing"]) <= {
+        "title",
+        "municipality",
+        "municipality.code",
+        "police_area",
+        "partners",
+        "period",
+        "focus",
+        "problem_picture",
+        "promises",
+        "goals",
+        "follow_up",
+        "signatories",
+        "signed_on",
+    }
     for promise in data["promises"]:
         assert promise["text"] and (promise["target"] is None or promise["target"] >= 1)
 
@@ -513,7 +608,7 @@ def test_read_pledge_text_refuses_a_pdf_and_undecodable_bytes(tmp_path):
     (tmp_path / "pledge.pdf").write_bytes(b"%PDF-1.7\n...")
     with pytest.raises(ValidationError, match=r"pledge text pledge.pdf, field '\(file\)': is a PDF"):
         read_pledge_text(tmp_path / "pledge.pdf")
-    (tmp_path / "bad.txt").write_bytes("Medborgarlöfte".encode("utf-8")[:-1] + b"\x81\x8d")
+    (tmp_path / "bad.txt").write_bytes("Medborgarlöfte".encode()[:-1] + b"\x81\x8d")
     with pytest.raises(ValidationError, match="neither UTF-8 nor Windows-1252"):
         read_pledge_text(tmp_path / "bad.txt")
 
@@ -521,9 +616,23 @@ def test_read_pledge_text_refuses_a_pdf_and_undecodable_bytes(tmp_path):
 # --- Swedish words --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("word, value", [("fyra", 4), ("sex", 6), ("tolv", 12), ("tjugoen", 21), ("trettio", 30),
-                                         ("hundra", 100), ("tvåhundra", 200), ("10", 10), ("1 200", 1200),
-                                         ("fyrtioelva", None), ("insatser", None), ("", None)])
+@pytest.mark.parametrize(
+    "word, value",
+    [
+        ("fyra", 4),
+        ("sex", 6),
+        ("tolv", 12),
+        ("tjugoen", 21),
+        ("trettio", 30),
+        ("hundra", 100),
+        ("tvåhundra", 200),
+        ("10", 10),
+        ("1 200", 1200),
+        ("fyrtioelva", None),
+        ("insatser", None),
+        ("", None),
+    ],
+)
 def test_parse_number(word, value):
     assert parse_number(word) == value
 
@@ -531,8 +640,10 @@ def test_parse_number(word, value):
 def test_counts_skip_years_percentages_dates_and_bare_articles():
     text = "Under 2021 genomförs en insats, 30 procent fler, den 3 maj 2021, ca 600 kommuninvånare."
     assert counts(text) == []
-    assert [(c.value, c.unit) for c in counts("vid minst sex tillfällen och minst en trygghetsvandring")] == \
-        [(6, "tillfällen"), (1, "trygghetsvandring")]
+    assert [(c.value, c.unit) for c in counts("vid minst sex tillfällen och minst en trygghetsvandring")] == [
+        (6, "tillfällen"),
+        (1, "trygghetsvandring"),
+    ]
 
 
 def test_date_spans_and_wrapped_lines():
@@ -541,6 +652,8 @@ def test_date_spans_and_wrapped_lines():
     span = date_span("2018-02-01 – 2019-01-31")
     assert (span.start, span.end) == (dt.date(2018, 2, 1), dt.date(2019, 1, 31))
     assert date_span("31 januari 2019 – 1 februari 2018") is None  # ends before it starts
-    assert join_wrapped("Polisen lovar att genomföra minst fyra riktade insatser mot", "Narkotika", 70) == \
-        "Polisen lovar att genomföra minst fyra riktade insatser mot Narkotika"
+    assert (
+        join_wrapped("Polisen lovar att genomföra minst fyra riktade insatser mot", "Narkotika", 70)
+        == "Polisen lovar att genomföra minst fyra riktade insatser mot Narkotika"
+    )
     assert join_wrapped("Det här lovar vi", "Polisen", 70) is None

@@ -7,41 +7,77 @@ import json
 import os
 
 import pytest
+from conftest import SHARED
 
+from dashboard.cli import main
 from geodata.errors import ImportFileError
 from geodata.io.police_events import monthly_counts, parse_published, read_police_events
 from geodata.store import GeoPackageStore
-
-from conftest import SHARED
-from dashboard.cli import main
 
 MOLNDAL_CENTRE = "57.65,12.016667"
 VG_COUNTY_CENTRE = "58.252793,13.059643"
 
 
 def event(event_id: int, when: str, title: str, kind: str, place: str, gps: str = MOLNDAL_CENTRE) -> dict:
-    return {"id": event_id, "datetime": when, "name": title, "summary": "Kort text.", "type": kind,
-            "url": f"/aktuellt/handelser/{event_id}/", "location": {"name": place, "gps": gps}}
+    return {
+        "id": event_id,
+        "datetime": when,
+        "name": title,
+        "summary": "Kort text.",
+        "type": kind,
+        "url": f"/aktuellt/handelser/{event_id}/",
+        "location": {"name": place, "gps": gps},
+    }
 
 
 EVENTS = [
     # 2025: the municipality is the location.
     event(1, "2025-06-07 7:32:06 +02:00", "07 juni 07.10, Narkotikabrott, Mölndal", "Narkotikabrott", "Mölndal"),
     # 2026: the location is the county; the municipality only ends the title. The type has a trailing space.
-    event(2, "2026-02-01 23:30:00 +01:00", "1 februari 23.10, Skadegörelse, Mölndal", "Skadegörelse ", "Västra Götalands län",
-          VG_COUNTY_CENTRE),
+    event(
+        2,
+        "2026-02-01 23:30:00 +01:00",
+        "1 februari 23.10, Skadegörelse, Mölndal",
+        "Skadegörelse ",
+        "Västra Götalands län",
+        VG_COUNTY_CENTRE,
+    ),
     # Published at 00:30 on 1 March in Sweden: March, although it is still February in UTC.
-    event(3, "2026-03-01 0:30:00 +01:00", "1 mars 00.10, Narkotikabrott, Mölndal", "Narkotikabrott",
-          "Västra Götalands län", VG_COUNTY_CENTRE),
+    event(
+        3,
+        "2026-03-01 0:30:00 +01:00",
+        "1 mars 00.10, Narkotikabrott, Mölndal",
+        "Narkotikabrott",
+        "Västra Götalands län",
+        VG_COUNTY_CENTRE,
+    ),
     # A county digest is not an incident.
-    event(4, "2026-03-02 6:00:00 +01:00", "2 mars 06.00, Sammanfattning natt, Västra Götalands län",
-          "Sammanfattning natt", "Västra Götalands län", VG_COUNTY_CENTRE),
+    event(
+        4,
+        "2026-03-02 6:00:00 +01:00",
+        "2 mars 06.00, Sammanfattning natt, Västra Götalands län",
+        "Sammanfattning natt",
+        "Västra Götalands län",
+        VG_COUNTY_CENTRE,
+    ),
     # The title's last part is not a municipality: kept, counted for none.
-    event(5, "2026-03-03 12:00:00 +01:00", "3 mars 11.40, Trafikolycka, E6 vid Kållered", "Trafikolycka",
-          "Västra Götalands län", VG_COUNTY_CENTRE),
+    event(
+        5,
+        "2026-03-03 12:00:00 +01:00",
+        "3 mars 11.40, Trafikolycka, E6 vid Kållered",
+        "Trafikolycka",
+        "Västra Götalands län",
+        VG_COUNTY_CENTRE,
+    ),
     # The type itself holds a comma.
-    event(6, "2026-03-04 9:05:00 +01:00", "4 mars 08.50, Trafikolycka, personskada, Mark", "Trafikolycka, personskada",
-          "Västra Götalands län", VG_COUNTY_CENTRE),
+    event(
+        6,
+        "2026-03-04 9:05:00 +01:00",
+        "4 mars 08.50, Trafikolycka, personskada, Mark",
+        "Trafikolycka, personskada",
+        "Västra Götalands län",
+        VG_COUNTY_CENTRE,
+    ),
 ]
 
 
@@ -57,7 +93,7 @@ def test_the_formats_quirks(tmp_path):
     assert by_id[1].municipality_code == "1481" and by_id[2].municipality_code == "1481"
     assert by_id[6].municipality_code == "1463" and by_id[6].type == "Trafikolycka, personskada"
     assert by_id[2].type == "Skadegörelse" and by_id[5].municipality_code is None
-    assert by_id[1].published_at == dt.datetime(2025, 6, 7, 5, 32, 6, tzinfo=dt.timezone.utc)
+    assert by_id[1].published_at == dt.datetime(2025, 6, 7, 5, 32, 6, tzinfo=dt.UTC)
     assert by_id[1].url == "https://polisen.se/aktuellt/handelser/1/"
 
 

@@ -18,8 +18,7 @@ import pytest
 
 from geodata.errors import StoreError, ValidationError, VersionConflictError
 from geodata.model import pledge_from_dict
-from geodata.store import GeoPackageStore, LayerQuery, open_store
-from geodata.store import copy_store
+from geodata.store import GeoPackageStore, LayerQuery, copy_store, open_store
 
 from builders import frame, pledge_dict, raw_execute, snapshot, unsafe_place
 
@@ -48,9 +47,11 @@ def test_a_whole_store_copies_into_the_database_and_back_without_loss(demo_copy,
         assert database.read_setting("presentation_pledge") == "mark-2021"
         # The file rebuilt from the database counts its maps as the database does (each record's point set again).
         query = LayerQuery(pledge_id="mark-2021")
-        assert returned.grid_counts("unsafe_places", query, 1000.0).count.sum() == \
-            database.grid_counts("unsafe_places", query, 1000.0).count.sum() == \
-            database.count("unsafe_places", query)
+        assert (
+            returned.grid_counts("unsafe_places", query, 1000.0).count.sum()
+            == database.grid_counts("unsafe_places", query, 1000.0).count.sum()
+            == database.count("unsafe_places", query)
+        )
     # A copy goes only into an empty store.
     assert main(["copy", "--from", str(demo_copy), "--to", pg_url]) == 1
     assert "already holds" in capsys.readouterr().err
@@ -58,6 +59,7 @@ def test_a_whole_store_copies_into_the_database_and_back_without_loss(demo_copy,
 
 def test_migrate_and_demo_on_a_new_database(pg_server, capsys):
     from conftest import _databases
+
     from dashboard.cli import main
 
     name = f"fresh_{os.getpid()}_{next(_databases)}"
@@ -102,8 +104,10 @@ def test_two_workers_editing_one_record_get_a_conflict_not_an_overwrite(store, p
         [record_id] = database.write_batch("inventoried_sites", frame(site()))
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(2), context.Queue()
-    workers = [context.Process(target=_edit, args=(pg_url, record_id, status, barrier, results))
-               for status in ("fixed", "verified")]
+    workers = [
+        context.Process(target=_edit, args=(pg_url, record_id, status, barrier, results))
+        for status in ("fixed", "verified")
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -125,15 +129,20 @@ def test_an_import_failing_half_way_leaves_nothing(pg_url):
         before = snapshot(store)
         # A valid first layer and an invalid second: checked before anything is written.
         with pytest.raises(ValidationError):
-            store.write_batches({"unsafe_places": frame(unsafe_place()),
-                                 "operations": frame({"geometry": unsafe_place()["geometry"]})})
+            store.write_batches(
+                {"unsafe_places": frame(unsafe_place()), "operations": frame({"geometry": unsafe_place()["geometry"]})}
+            )
         assert snapshot(store) == before
         # The database itself fails on the third row written (as a full disk would): rolled back.
-        raw_execute(store, "CREATE FUNCTION fail_third() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                           "IF (SELECT count(*) FROM unsafe_places) >= 3 THEN RAISE EXCEPTION 'disk full'; END IF; "
-                           "RETURN NEW; END $$")
-        raw_execute(store, "CREATE TRIGGER fail_third BEFORE INSERT ON unsafe_places FOR EACH ROW "
-                           "EXECUTE FUNCTION fail_third()")
+        raw_execute(
+            store,
+            "CREATE FUNCTION fail_third() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF (SELECT count(*) FROM unsafe_places) >= 3 THEN RAISE EXCEPTION 'disk full'; END IF; "
+            "RETURN NEW; END $$",
+        )
+        raw_execute(
+            store, "CREATE TRIGGER fail_third BEFORE INSERT ON unsafe_places FOR EACH ROW EXECUTE FUNCTION fail_third()"
+        )
         with pytest.raises(Exception, match="disk full"):
             store.write_batch("unsafe_places", frame(*[unsafe_place() for _ in range(5)]))
         assert snapshot(store) == before
@@ -153,8 +162,10 @@ def test_a_connection_dropped_mid_request_is_a_clear_error_and_the_next_request_
         assert store.read_setting("half") is None
         # Every connection of the pool killed between two requests (a database restart): the next one reconnects.
         with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid != pg_backend_pid()")
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid != pg_backend_pid()"
+            )
         assert store.count("unsafe_places") == 0
         store.write_setting("after", "yes")
         assert store.read_setting("after") == "yes"
@@ -190,17 +201,27 @@ def test_parallel_guesses_from_several_workers_are_counted_one_after_the_other(p
 
 
 def test_two_app_workers_see_each_others_edits_at_once(demo_copy, pg_url, monkeypatch):
-    from dash_http import call_callback, make_client, texts
     from dashboard.settings import Settings
+
+    from dash_http import call_callback, make_client, texts
 
     monkeypatch.setenv("PLEDGEMAP_SECRET", "s" * 40)  # workers of one database share the key that signs sessions
     with GeoPackageStore.open(demo_copy) as source, open_store(pg_url) as target:
         copy_store(source, target)
         site = target.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021")).iloc[0]
     first, second = (make_client(Settings(data=pg_url, tiles_url=None)) for _ in range(2))
+
     def shown(client, search):
-        view = {"pledge": "mark-2021", "layer": "inventoried_sites", "q": search, "sort": None, "desc": False,
-                "page": 1, "record": None, "lang": "sv"}
+        view = {
+            "pledge": "mark-2021",
+            "layer": "inventoried_sites",
+            "q": search,
+            "sort": None,
+            "desc": False,
+            "page": 1,
+            "record": None,
+            "lang": "sv",
+        }
         answer = call_callback(client, "ly-table.children", {"ly-view.data": view, "ly-tiles-ok.data": False})
         return " ".join(texts(answer["ly-table"]["children"]))
 
@@ -220,8 +241,13 @@ def test_gunicorn_workers_serve_one_database(demo_copy, pg_url, tmp_path):
     port = free_port()
     env = {**os.environ, "PLEDGEMAP_DATA": pg_url, "PLEDGEMAP_SECRET": "s" * 40, "PLEDGEMAP_TILES": "none"}
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    server = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:app"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
+    server = subprocess.Popen(
+        [gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:app"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+    )
     try:
         import urllib.request
 

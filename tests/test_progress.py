@@ -20,24 +20,31 @@ def test_elapsed_share_counts_whole_days():
     assert elapsed_share(start, end, dt.date(2025, 3, 1)) == 1
 
 
-@pytest.mark.parametrize("delivered, target, share, status", [
-    (4, 4, 0.3, "done"),      # target reached early
-    (1, 4, 0.4, "on_track"),  # 4 × 0.4 = 1.6 expected; whole operations: 1 is on track
-    (1, 4, 0.5, "behind"),    # 4 × 0.5 = 2 expected
-    (2, 4, 0.5, "on_track"),
-    (3, 4, 1.0, "not_met"),   # period over
-    (0, 4, 0.0, "on_track"),
-    (7, None, 0.5, "no_target"),
-])
+@pytest.mark.parametrize(
+    "delivered, target, share, status",
+    [
+        (4, 4, 0.3, "done"),  # target reached early
+        (1, 4, 0.4, "on_track"),  # 4 × 0.4 = 1.6 expected; whole operations: 1 is on track
+        (1, 4, 0.5, "behind"),  # 4 × 0.5 = 2 expected
+        (2, 4, 0.5, "on_track"),
+        (3, 4, 1.0, "not_met"),  # period over
+        (0, 4, 0.0, "on_track"),
+        (7, None, 0.5, "no_target"),
+    ],
+)
 def test_judge(delivered, target, share, status):
     assert judge(delivered, target, share)[0] == status
 
 
 def test_pledge_progress_counts_linked_records_of_the_evidence_kinds(store):
-    store.write_batch("operations", frame(
-        operation(), operation(starts_at="2024-06-01 18:00", ends_at="2024-06-01 20:00"),
-        operation(kind="presence_patrol", visibility="public"),  # linked, but not a targeted operation
-    ))
+    store.write_batch(
+        "operations",
+        frame(
+            operation(),
+            operation(starts_at="2024-06-01 18:00", ends_at="2024-06-01 20:00"),
+            operation(kind="presence_patrol", visibility="public"),  # linked, but not a targeted operation
+        ),
+    )
     pledge = pledge_from_dict(pledge_dict())
     [operations, inventory] = pledge_progress(store, pledge, dt.date(2024, 7, 1))
     assert (operations.delivered, operations.target, operations.status) == (2, 4, "on_track")
@@ -48,8 +55,10 @@ def test_pledge_progress_counts_linked_records_of_the_evidence_kinds(store):
 def test_a_site_counts_once_inspected_not_while_only_flagged(store):
     from builders import site
 
-    store.write_batch("inventoried_sites", frame(
-        site(), site(status="flagged", inspected_on=None, due_on=None, check_lighting=None, check_access=None)))
+    store.write_batch(
+        "inventoried_sites",
+        frame(site(), site(status="flagged", inspected_on=None, due_on=None, check_lighting=None, check_access=None)),
+    )
     pledge = pledge_from_dict(pledge_dict())
     [_, inventory] = pledge_progress(store, pledge, dt.date(2024, 7, 1))
     assert inventory.delivered == 1

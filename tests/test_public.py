@@ -15,9 +15,17 @@ from pyproj import Transformer
 from shapely.geometry import Point
 
 from geodata.errors import ValidationError
-from geodata.views.public import (AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, HexGrid, operation_counts, public_view,
-                            site_counts, unsafe_place_hexagons)
 from geodata.store.base import LayerQuery
+from geodata.views.public import (
+    AREA_HEX_M,
+    MIN_COUNT,
+    PLACE_HEX_M,
+    HexGrid,
+    operation_counts,
+    public_view,
+    site_counts,
+    unsafe_place_hexagons,
+)
 
 from builders import KINNA, frame, operation, site, unsafe_place
 
@@ -39,6 +47,7 @@ def neighbour(cell: tuple[int, int], steps: int) -> tuple[int, int]:
 
 # --- the grid ---------------------------------------------------------------------------------------------
 
+
 @settings(max_examples=300, deadline=None)
 @given(x=st.floats(200_000, 950_000), y=st.floats(6_100_000, 7_700_000), size=st.sampled_from([50.0, 250.0, 2000.0]))
 def test_every_point_lies_in_the_hexagon_it_is_counted_in_and_nearest_its_centre(x, y, size):
@@ -56,14 +65,18 @@ def test_hexagons_tile_the_plane_without_gaps_or_overlaps():
     grid = HexGrid(100.0)
     cells = [(q, r) for q in range(-3, 4) for r in range(-3, 4)]
     union = shapely.union_all([grid.polygon(*c) for c in cells])
-    assert union.area == pytest.approx(len(cells) * 1.5 * math.sqrt(3) * 100.0 ** 2)
+    assert union.area == pytest.approx(len(cells) * 1.5 * math.sqrt(3) * 100.0**2)
 
 
 def test_the_grid_is_anchored_at_the_crs_origin_not_at_the_data():
-    one = unsafe_place_hexagons(gpd.GeoDataFrame({"report_count": [5]}, geometry=[near_centre(PLACES, KINNA_CELL)],
-                                                 crs=3006))
-    two = unsafe_place_hexagons(gpd.GeoDataFrame(
-        {"report_count": [5, 5]}, geometry=[near_centre(PLACES, KINNA_CELL), near_centre(PLACES, (0, 0))], crs=3006))
+    one = unsafe_place_hexagons(
+        gpd.GeoDataFrame({"report_count": [5]}, geometry=[near_centre(PLACES, KINNA_CELL)], crs=3006)
+    )
+    two = unsafe_place_hexagons(
+        gpd.GeoDataFrame(
+            {"report_count": [5, 5]}, geometry=[near_centre(PLACES, KINNA_CELL), near_centre(PLACES, (0, 0))], crs=3006
+        )
+    )
     assert one.cells[0].polygon.equals(next(c for c in two.cells if (c.q, c.r) == KINNA_CELL).polygon)
 
 
@@ -75,17 +88,22 @@ def test_a_size_that_is_not_a_positive_length_is_refused():
 
 # --- unsafe places ----------------------------------------------------------------------------------------
 
+
 def test_a_cell_with_four_reports_is_suppressed_and_one_with_five_is_shown(store):
     four_cell, five_cell = KINNA_CELL, neighbour(KINNA_CELL, 3)
-    store.write_batch("unsafe_places", frame(
-        # 4 reports: two records of 2
-        unsafe_place(report_count=2, pledge_id="test-2024", geometry=near_centre(PLACES, four_cell, 10, 0)),
-        unsafe_place(report_count=2, pledge_id="test-2024", geometry=near_centre(PLACES, four_cell, -30, 20)),
-        # 5 reports: 3 + 1 + 1
-        unsafe_place(report_count=3, pledge_id="test-2024", geometry=near_centre(PLACES, five_cell)),
-        unsafe_place(report_count=1, pledge_id="test-2024", geometry=near_centre(PLACES, five_cell, 50, 50)),
-        unsafe_place(report_count=1, pledge_id="test-2024", geometry=near_centre(PLACES, five_cell, -60, -40)),
-        crs=3006))
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            # 4 reports: two records of 2
+            unsafe_place(report_count=2, pledge_id="test-2024", geometry=near_centre(PLACES, four_cell, 10, 0)),
+            unsafe_place(report_count=2, pledge_id="test-2024", geometry=near_centre(PLACES, four_cell, -30, 20)),
+            # 5 reports: 3 + 1 + 1
+            unsafe_place(report_count=3, pledge_id="test-2024", geometry=near_centre(PLACES, five_cell)),
+            unsafe_place(report_count=1, pledge_id="test-2024", geometry=near_centre(PLACES, five_cell, 50, 50)),
+            unsafe_place(report_count=1, pledge_id="test-2024", geometry=near_centre(PLACES, five_cell, -60, -40)),
+            crs=3006,
+        ),
+    )
 
     view = public_view(store, LayerQuery(pledge_id="test-2024"))
 
@@ -97,17 +115,24 @@ def test_a_cell_with_four_reports_is_suppressed_and_one_with_five_is_shown(store
 
 
 def test_a_lower_minimum_shows_the_smaller_cell_too():
-    records = gpd.GeoDataFrame({"report_count": [2, 2, 5]}, crs=3006, geometry=[
-        near_centre(PLACES, KINNA_CELL), near_centre(PLACES, KINNA_CELL, 20, 20),
-        near_centre(PLACES, neighbour(KINNA_CELL, 1))])
+    records = gpd.GeoDataFrame(
+        {"report_count": [2, 2, 5]},
+        crs=3006,
+        geometry=[
+            near_centre(PLACES, KINNA_CELL),
+            near_centre(PLACES, KINNA_CELL, 20, 20),
+            near_centre(PLACES, neighbour(KINNA_CELL, 1)),
+        ],
+    )
     assert [c.count for c in unsafe_place_hexagons(records, min_count=4).cells] == [4, 5]
     assert [c.count for c in unsafe_place_hexagons(records, min_count=6).cells] == []
     assert unsafe_place_hexagons(records, min_count=6).suppressed_reports == 9
 
 
 def test_records_without_a_report_count_count_once():
-    records = gpd.GeoDataFrame({"report_count": [None, None, 3]}, crs=3006,
-                               geometry=[near_centre(PLACES, KINNA_CELL)] * 3)
+    records = gpd.GeoDataFrame(
+        {"report_count": [None, None, 3]}, crs=3006, geometry=[near_centre(PLACES, KINNA_CELL)] * 3
+    )
     assert unsafe_place_hexagons(records).cells[0].count == 5
     no_column = gpd.GeoDataFrame(geometry=[near_centre(PLACES, KINNA_CELL)] * 5, crs=3006)
     assert unsafe_place_hexagons(no_column).cells[0].count == 5
@@ -116,8 +141,16 @@ def test_records_without_a_report_count_count_once():
 def test_an_area_counts_in_the_cell_of_a_point_inside_it():
     # A thin L-shaped area whose centroid lies outside it, in another cell: it must count where it is.
     cx, cy = PLACES.centre(*KINNA_CELL)
-    shape = shapely.Polygon([(cx - 100, cy - 100), (cx + 900, cy - 100), (cx + 900, cy - 90), (cx - 90, cy - 90),
-                             (cx - 90, cy + 900), (cx - 100, cy + 900)])
+    shape = shapely.Polygon(
+        [
+            (cx - 100, cy - 100),
+            (cx + 900, cy - 100),
+            (cx + 900, cy - 90),
+            (cx - 90, cy - 90),
+            (cx - 90, cy + 900),
+            (cx - 100, cy + 900),
+        ]
+    )
     records = gpd.GeoDataFrame({"report_count": [5]}, geometry=[shape], crs=3006)
     cell = unsafe_place_hexagons(records).cells[0]
     assert cell.polygon.intersects(shape)
@@ -125,17 +158,25 @@ def test_an_area_counts_in_the_cell_of_a_point_inside_it():
 
 def test_nothing_but_counts_and_hexagons_leaves(store):
     secret = "Mörk gångväg bakom Storgatan 4 <script>alert(1)</script>"
-    store.write_batch("unsafe_places", frame(
-        *(unsafe_place(description=secret, report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, i))
-          for i in range(6)), crs=3006))
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            *(
+                unsafe_place(description=secret, report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, i))
+                for i in range(6)
+            ),
+            crs=3006,
+        ),
+    )
     result = public_view(store).unsafe_places
     assert set(vars(result.cells[0])) == {"q", "r", "polygon", "count"}
     assert "Storgatan" not in repr(result) and "gångväg" not in repr(result)
 
 
 def test_a_report_count_below_one_is_refused_naming_the_record():
-    records = gpd.GeoDataFrame({"id": ["a", "b"], "report_count": [1, 0]}, crs=3006,
-                               geometry=[near_centre(PLACES, KINNA_CELL)] * 2)
+    records = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "report_count": [1, 0]}, crs=3006, geometry=[near_centre(PLACES, KINNA_CELL)] * 2
+    )
     with pytest.raises(ValidationError, match=r"unsafe_places record b, field 'report_count'.*at least 1"):
         unsafe_place_hexagons(records)
 
@@ -159,38 +200,70 @@ AREA_CELL = AREAS.cell(*TO_SWEREF.transform(*KINNA))
 
 def test_operations_are_counted_per_area_and_swedish_calendar_month(store):
     at = near_centre(AREAS, AREA_CELL)
-    store.write_batch("operations", frame(
-        # 31 March 23:30 in Stockholm is 21:30 UTC: March.
-        operation(kind="school_visit", visibility="public", starts_at="2024-03-31T21:30:00Z",
-                  ends_at="2024-03-31T22:00:00Z", geometry=at),
-        # 1 April 00:30 in Stockholm is 22:30 UTC on 31 March: April.
-        operation(kind="school_visit", visibility="public", starts_at="2024-03-31T22:30:00Z",
-                  ends_at="2024-03-31T23:00:00Z", geometry=at),
-        operation(kind="school_visit", visibility="public", starts_at="2024-04-15T08:00:00Z",
-                  ends_at="2024-04-15T10:00:00Z", geometry=at),
-        operation(kind="presence_patrol", visibility="public", starts_at="2024-04-20T18:00:00Z",
-                  ends_at="2024-04-20T22:00:00Z", geometry=at.buffer(150)),
-        crs=3006))
+    store.write_batch(
+        "operations",
+        frame(
+            # 31 March 23:30 in Stockholm is 21:30 UTC: March.
+            operation(
+                kind="school_visit",
+                visibility="public",
+                starts_at="2024-03-31T21:30:00Z",
+                ends_at="2024-03-31T22:00:00Z",
+                geometry=at,
+            ),
+            # 1 April 00:30 in Stockholm is 22:30 UTC on 31 March: April.
+            operation(
+                kind="school_visit",
+                visibility="public",
+                starts_at="2024-03-31T22:30:00Z",
+                ends_at="2024-03-31T23:00:00Z",
+                geometry=at,
+            ),
+            operation(
+                kind="school_visit",
+                visibility="public",
+                starts_at="2024-04-15T08:00:00Z",
+                ends_at="2024-04-15T10:00:00Z",
+                geometry=at,
+            ),
+            operation(
+                kind="presence_patrol",
+                visibility="public",
+                starts_at="2024-04-20T18:00:00Z",
+                ends_at="2024-04-20T22:00:00Z",
+                geometry=at.buffer(150),
+            ),
+            crs=3006,
+        ),
+    )
 
     result = public_view(store).operations
 
     assert [(r.month, r.kind, r.count) for r in result.rows] == [
-        ("2024-03", "school_visit", 1), ("2024-04", "presence_patrol", 1), ("2024-04", "school_visit", 2)]
+        ("2024-03", "school_visit", 1),
+        ("2024-04", "presence_patrol", 1),
+        ("2024-04", "school_visit", 2),
+    ]
     assert {(r.q, r.r) for r in result.rows} == {AREA_CELL}
     assert result.total == 4 and result.internal_left_out == 0
 
 
 def test_internal_operations_are_never_counted(store):
     at = near_centre(AREAS, AREA_CELL)
-    store.write_batch("operations", frame(
-        operation(visibility="internal", title="Riktad insats vid Storgatan 4", geometry=at),
-        operation(visibility="internal", geometry=at),
-        operation(kind="school_visit", visibility="public", title="Skolbesök Kinnaskolan", geometry=at),
-        crs=3006))
+    store.write_batch(
+        "operations",
+        frame(
+            operation(visibility="internal", title="Riktad insats vid Storgatan 4", geometry=at),
+            operation(visibility="internal", geometry=at),
+            operation(kind="school_visit", visibility="public", title="Skolbesök Kinnaskolan", geometry=at),
+            crs=3006,
+        ),
+    )
     result = public_view(store).operations
     assert [(r.kind, r.count) for r in result.rows] == [("school_visit", 1)]
     assert result.internal_left_out == 0  # never read: not even how many there were reaches the public view
     from geodata.views.public import operation_counts
+
     assert operation_counts(store.read_layer("operations")).internal_left_out == 2  # and never counted if given
     assert "Storgatan" not in repr(result) and "Kinnaskolan" not in repr(result)
     assert set(vars(result.rows[0])) == {"q", "r", "polygon", "month", "kind", "count"}
@@ -202,15 +275,26 @@ def test_an_area_is_coarser_than_a_place_cell():
 
 # --- inventoried sites ------------------------------------------------------------------------------------
 
+
 def test_sites_are_counted_per_area_without_owner_address_or_designation(store):
     here, there = AREA_CELL, neighbour(AREA_CELL, 2)
     statuses = ("flagged", "inspected", "action_planned", "fixed", "verified")
-    store.write_batch("inventoried_sites", frame(
-        *(site(status=s, inspected_on=None if s == "flagged" else "2024-04-01",
-               due_on="2024-06-01" if s == "action_planned" else None,
-               geometry=near_centre(AREAS, here, 10 * i, 0)) for i, s in enumerate(statuses)),
-        *(site(status="fixed", geometry=near_centre(AREAS, there, 10 * i, 0)) for i in range(4)),
-        crs=3006))
+    store.write_batch(
+        "inventoried_sites",
+        frame(
+            *(
+                site(
+                    status=s,
+                    inspected_on=None if s == "flagged" else "2024-04-01",
+                    due_on="2024-06-01" if s == "action_planned" else None,
+                    geometry=near_centre(AREAS, here, 10 * i, 0),
+                )
+                for i, s in enumerate(statuses)
+            ),
+            *(site(status="fixed", geometry=near_centre(AREAS, there, 10 * i, 0)) for i in range(4)),
+            crs=3006,
+        ),
+    )
 
     result = public_view(store).sites
 
@@ -226,13 +310,15 @@ def test_site_counts_need_a_status_column():
 
 
 def test_operation_counts_need_a_visibility_column():
-    records = gpd.GeoDataFrame({"starts_at": [dt.datetime(2024, 1, 1)], "kind": ["school_visit"]},
-                               geometry=[Point(0, 0)], crs=3006)
+    records = gpd.GeoDataFrame(
+        {"starts_at": [dt.datetime(2024, 1, 1)], "kind": ["school_visit"]}, geometry=[Point(0, 0)], crs=3006
+    )
     with pytest.raises(ValidationError, match="field 'visibility'"):
         operation_counts(records)
 
 
 # --- the view as a whole ----------------------------------------------------------------------------------
+
 
 def test_the_view_says_when_it_shows_demo_data(store):
     assert public_view(store).demo is False
@@ -241,12 +327,20 @@ def test_the_view_says_when_it_shows_demo_data(store):
 
 
 def test_the_query_narrows_what_is_aggregated(store):
-    store.write_batch("unsafe_places", frame(
-        *(unsafe_place(reported_on="2024-03-05", report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, 0))
-          for i in range(5)),
-        *(unsafe_place(reported_on="2024-09-05", report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, 5))
-          for i in range(5)),
-        crs=3006))
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            *(
+                unsafe_place(reported_on="2024-03-05", report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, 0))
+                for i in range(5)
+            ),
+            *(
+                unsafe_place(reported_on="2024-09-05", report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, 5))
+                for i in range(5)
+            ),
+            crs=3006,
+        ),
+    )
     assert public_view(store).unsafe_places.cells[0].count == 10
     spring = public_view(store, LayerQuery(start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30)))
     assert spring.unsafe_places.cells[0].count == 5

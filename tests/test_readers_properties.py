@@ -65,8 +65,13 @@ def test_any_bytes_decode_or_give_a_clear_error(data):
         assert encoding in ("utf-8", "cp1252") and isinstance(text, str)
 
 
-json_values = st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), cells,
-                        st.floats(allow_nan=False, allow_infinity=False, width=32))
+json_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**9), 10**9),
+    cells,
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+)
 lon = st.floats(11.0, 24.0, allow_nan=False)
 lat = st.floats(55.5, 69.0, allow_nan=False)
 
@@ -77,7 +82,9 @@ def feature_collections(draw):
     features = []
     for _ in range(draw(st.integers(0, 6))):
         properties = {k: draw(json_values) for k in keys}
-        geometry = draw(st.one_of(st.none(), st.tuples(lon, lat).map(lambda p: {"type": "Point", "coordinates": list(p)})))
+        geometry = draw(
+            st.one_of(st.none(), st.tuples(lon, lat).map(lambda p: {"type": "Point", "coordinates": list(p)}))
+        )
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
 
@@ -97,8 +104,13 @@ def test_geojson_properties_and_points_read_back(document):
             assert (geom.x, geom.y) == tuple(feature["geometry"]["coordinates"])
 
 
-@given(st.recursive(json_values, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                          st.dictionaries(names, inner, max_size=3)), max_leaves=20))
+@given(
+    st.recursive(
+        json_values,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(names, inner, max_size=3)),
+        max_leaves=20,
+    )
+)
 @settings(max_examples=200, deadline=None)
 def test_any_json_is_a_feature_table_or_a_clear_error(value):
     try:

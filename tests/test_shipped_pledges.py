@@ -9,9 +9,26 @@ import pytest
 
 from geodata.shipped import shipped_pledges
 
-MONTHS = {name: i for i, name in enumerate(
-    ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-     "november", "december"], start=1)}
+MONTHS = {
+    name: i
+    for i, name in enumerate(
+        [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6}
 
 
@@ -25,7 +42,7 @@ def section(text: str, start: str, end: str | None) -> str:
 
 
 def bullets(text: str, marker: str) -> list[str]:
-    return [norm(line.strip()[len(marker):]) for line in text.splitlines() if line.strip().startswith(marker)]
+    return [norm(line.strip()[len(marker) :]) for line in text.splitlines() if line.strip().startswith(marker)]
 
 
 def swedish_date(day: str, month: str, year: str) -> dt.date:
@@ -45,8 +62,10 @@ def test_molndal_2018(seeds_dir, pledges):
     text = (seeds_dir / "molndal-2018.txt").read_text(encoding="utf-8")
     pledge = pledges["molndal-2018"]
 
-    start, end = re.search(r"(\d+) (\w+) (\d{4}) – (\d+) (\w+) (\d{4})", text).groups()[:3], \
-        re.search(r"– (\d+) (\w+) (\d{4})", text).groups()
+    start, end = (
+        re.search(r"(\d+) (\w+) (\d{4}) – (\d+) (\w+) (\d{4})", text).groups()[:3],
+        re.search(r"– (\d+) (\w+) (\d{4})", text).groups(),
+    )
     assert (pledge.period.start, pledge.period.end) == (swedish_date(*start), swedish_date(*end))
     assert pledge.signed_on == dt.date.fromisoformat(re.search(r"Datum: (\S+)", text).group(1))
     assert norm(pledge.focus) in norm(text)

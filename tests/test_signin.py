@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from geodata.access.accounts import add_user
 from dashboard.settings import Settings
+from geodata.access.accounts import add_user
 from geodata.store import GeoPackageStore, LayerQuery
 
 from dash_http import call_callback, find, make_client, render_page, texts
@@ -15,8 +15,12 @@ from dash_http import call_callback, find, make_client, render_page, texts
 ORIGIN = {"Origin": "http://localhost"}
 REFUSED = "Ditt konto har inte behörighet till detta. Fråga den som administrerar Pledgemap om du behöver det."
 PASSWORD = "en lång lösenfras"
-ACCOUNTS = {"ada": ("admin", None), "pia": ("police", None), "mats": ("municipality", None),
-            "hanna": ("housing_company", "Marks Bostads AB")}
+ACCOUNTS = {
+    "ada": ("admin", None),
+    "pia": ("police", None),
+    "mats": ("municipality", None),
+    "hanna": ("housing_company", "Marks Bostads AB"),
+}
 
 
 @pytest.fixture
@@ -32,24 +36,40 @@ def client_for(data, username=None, password=PASSWORD):
     if username:
         form = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
-        response = client.post("/login", data={"username": username, "password": password, "csrf": token,
-                                               "next": "/"}, headers=ORIGIN)
+        response = client.post(
+            "/login", data={"username": username, "password": password, "csrf": token, "next": "/"}, headers=ORIGIN
+        )
         assert response.status_code == 302 and response.headers["Location"] == "/", response.get_data(as_text=True)
     return client
 
 
 def map_records(client, layers=("unsafe_places", "inventoried_sites", "operations")):
     values = {
-        "ov-pledge.value": "mark-2021", "ov-promise.value": "", "ov-start.value": None, "ov-end.value": None,
-        "ov-layers.value": list(layers), "ov-categories.value": ["drug_dealing", "drug_use", "poor_lighting",
-                                                                 "blocked_sightlines", "loitering", "vandalism",
-                                                                 "harassment", "traffic", "other"],
+        "ov-pledge.value": "mark-2021",
+        "ov-promise.value": "",
+        "ov-start.value": None,
+        "ov-end.value": None,
+        "ov-layers.value": list(layers),
+        "ov-categories.value": [
+            "drug_dealing",
+            "drug_use",
+            "poor_lighting",
+            "blocked_sightlines",
+            "loitering",
+            "vandalism",
+            "harassment",
+            "traffic",
+            "other",
+        ],
         "ov-sources.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
         "ov-statuses.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
-        "ov-basemap.value": [], "ov-map.relayoutData": None, "ov-timeline.selectedData": None,
+        "ov-basemap.value": [],
+        "ov-map.relayoutData": None,
+        "ov-timeline.selectedData": None,
     }
-    figure = call_callback(client, "ov-map.figure", values,
-                           state={"ov-lang.data": "sv", "ov-map-follows-view.data": None})["ov-map"]["figure"]
+    figure = call_callback(
+        client, "ov-map.figure", values, state={"ov-lang.data": "sv", "ov-map-follows-view.data": None}
+    )["ov-map"]["figure"]
     ids = {}
     for trace in figure["data"]:
         meta = trace.get("meta") or {}
@@ -64,8 +84,13 @@ def test_without_a_session_nothing_is_served(signed):
     assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=%2F")
     assert client.get("/_dash-layout").status_code == 401
     assert client.get("/ogc/collections/unsafe_places/items").status_code == 401
-    body = {"output": "ov-map.figure", "outputs": {"id": "ov-map", "property": "figure"}, "inputs": [], "state": [],
-            "changedPropIds": []}
+    body = {
+        "output": "ov-map.figure",
+        "outputs": {"id": "ov-map", "property": "figure"},
+        "inputs": [],
+        "state": [],
+        "changedPropIds": [],
+    }
     assert client.post("/_dash-update-component", json=body, headers=ORIGIN).status_code == 401
     assert client.get("/login").status_code == 200
 
@@ -74,10 +99,15 @@ def test_a_wrong_password_and_a_cross_site_post_change_nothing(signed):
     client = client_for(signed)
     form = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
-    wrong = client.post("/login", data={"username": "pia", "password": "fel fel fel fel", "csrf": token}, headers=ORIGIN)
+    wrong = client.post(
+        "/login", data={"username": "pia", "password": "fel fel fel fel", "csrf": token}, headers=ORIGIN
+    )
     assert wrong.status_code == 401 and "Fel användarnamn eller lösenord." in wrong.get_data(as_text=True)
-    elsewhere = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token},
-                            headers={"Origin": "https://evil.example"})
+    elsewhere = client.post(
+        "/login",
+        data={"username": "pia", "password": PASSWORD, "csrf": token},
+        headers={"Origin": "https://evil.example"},
+    )
     assert elsewhere.status_code == 403
     no_token = client.post("/login", data={"username": "pia", "password": PASSWORD}, headers=ORIGIN)
     assert no_token.status_code == 400
@@ -121,29 +151,72 @@ def test_the_header_names_the_account_and_signs_out_with_a_token(signed):
 
 def every_response(client, internal_id, other_site_id, a_place_id):
     """The text of every data endpoint's answer, called with crafted payloads that ask for the forbidden records."""
-    import json as _json
 
     answers = [str(map_records(client))]
-    answers.append(str(call_callback(client, "ov-timeline.figure", {"ov-pledge.value": "mark-2021", "ov-promise.value": "",
-                                                                     "ov-map.selectedData": None},
-                                     state={"ov-lang.data": "sv"})))
+    answers.append(
+        str(
+            call_callback(
+                client,
+                "ov-timeline.figure",
+                {"ov-pledge.value": "mark-2021", "ov-promise.value": "", "ov-map.selectedData": None},
+                state={"ov-lang.data": "sv"},
+            )
+        )
+    )
     for record in (internal_id, other_site_id, a_place_id):
         click = {"points": [{"customdata": [record]}]}
-        answers.append(str(call_callback(client, "ov-details.children", {"ov-map.clickData": click},
-                                         state={"ov-lang.data": "sv"})))
-        answers.append(str(call_callback(client, "ov-selection.children", {"ov-map.selectedData": click},
-                                         state={"ov-lang.data": "sv"})))
+        answers.append(
+            str(call_callback(client, "ov-details.children", {"ov-map.clickData": click}, state={"ov-lang.data": "sv"}))
+        )
+        answers.append(
+            str(
+                call_callback(
+                    client, "ov-selection.children", {"ov-map.selectedData": click}, state={"ov-lang.data": "sv"}
+                )
+            )
+        )
     for layer in ("unsafe_places", "inventoried_sites", "operations"):
-        view = {"pledge": "mark-2021", "layer": layer, "q": "", "sort": None, "desc": False, "page": 1,
-                "record": internal_id, "lang": "sv"}
-        answers.append(str(call_callback(client, "ly-table.children", {"ly-view.data": view, "ly-tiles-ok.data": False})))
-    answers.append(str(call_callback(client, "st-table.children", {
-        "st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": [], "st-statuses.value": [],
-        "st-due.value": None, "st-overdue.value": []}, state={"st-lang.data": "sv"})))
+        view = {
+            "pledge": "mark-2021",
+            "layer": layer,
+            "q": "",
+            "sort": None,
+            "desc": False,
+            "page": 1,
+            "record": internal_id,
+            "lang": "sv",
+        }
+        answers.append(
+            str(call_callback(client, "ly-table.children", {"ly-view.data": view, "ly-tiles-ok.data": False}))
+        )
+    answers.append(
+        str(
+            call_callback(
+                client,
+                "st-table.children",
+                {
+                    "st-pledge.value": "mark-2021",
+                    "st-owners.value": [],
+                    "st-types.value": [],
+                    "st-statuses.value": [],
+                    "st-due.value": None,
+                    "st-overdue.value": [],
+                },
+                state={"st-lang.data": "sv"},
+            )
+        )
+    )
     for fmt in ("geojson", "csv", "html", "html_public"):
-        answers.append(str(call_callback(client, "ov-download.data", {"ov-export.n_clicks": 1},
-                                         state={"ov-export-format.value": fmt, "ov-query.data": "pledge=mark-2021",
-                                                "ov-lang.data": "sv"})))
+        answers.append(
+            str(
+                call_callback(
+                    client,
+                    "ov-download.data",
+                    {"ov-export.n_clicks": 1},
+                    state={"ov-export-format.value": fmt, "ov-query.data": "pledge=mark-2021", "ov-lang.data": "sv"},
+                )
+            )
+        )
     for layer in ("unsafe_places", "inventoried_sites", "operations"):
         answers.append(client.get(f"/ogc/collections/{layer}/items?limit=10000").get_data(as_text=True))
         answers.append(client.get(f"/ogc/collections/{layer}/items/{internal_id}").get_data(as_text=True))
@@ -180,8 +253,12 @@ def test_asking_for_an_internal_operation_by_id_shows_nothing_to_the_municipalit
     internal = operations[operations["visibility"] == "internal"].iloc[0]
     click = {"points": [{"customdata": [internal["id"]]}]}
     for username, shown in (("mats", False), ("pia", True)):
-        details = call_callback(client_for(signed, username), "ov-details.children", {"ov-map.clickData": click},
-                                state={"ov-lang.data": "sv"})["ov-details"]["children"]
+        details = call_callback(
+            client_for(signed, username),
+            "ov-details.children",
+            {"ov-map.clickData": click},
+            state={"ov-lang.data": "sv"},
+        )["ov-details"]["children"]
         assert ("Insatser och närvaro" in texts(details)) is shown
 
 
@@ -202,8 +279,9 @@ def test_the_presentation_mode_is_off_until_an_admin_chooses_a_pledge_and_shows_
     leaked = [v for v in (*places["description"].dropna(), *places["id"], *operations["id"]) if v in html]
     assert leaked == []
     assert anonymous.get("/").status_code == 302 and anonymous.get("/_dash-layout").status_code == 401
-    assert [(e.action, e.record_id, e.after) for e in entries if e.action == "setting" and e.record_id != "sign_in"] == \
-        [("setting", "presentation_pledge", {"value": "mark-2021"})]
+    assert [
+        (e.action, e.record_id, e.after) for e in entries if e.action == "setting" and e.record_id != "sign_in"
+    ] == [("setting", "presentation_pledge", {"value": "mark-2021"})]
     assert main(["present", "--data", str(signed), "--off"]) == 0
     assert anonymous.get("/present").status_code == 404
 
@@ -213,39 +291,72 @@ def crafted_call(client, output_prefix: str, inputs: dict, state: dict, fields: 
     import json as _json
 
     [spec] = [d for d in client.get("/_dash-dependencies").get_json() if d["output"].startswith(output_prefix)]
+
     def value_of(dep):
         key = dep["id"]
         if key.startswith("{"):
             ids = [{"name": name, "type": pattern} for name in fields]
-            return [{"id": i, "property": dep["property"], "value": fields[i["name"]] if dep["property"] == "value" else i}
-                    for i in ids]
+            return [
+                {"id": i, "property": dep["property"], "value": fields[i["name"]] if dep["property"] == "value" else i}
+                for i in ids
+            ]
         return {"id": key, "property": dep["property"], "value": {**inputs, **state}[f"{key}.{dep['property']}"]}
+
     outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
-    body = {"output": spec["output"], "outputs": outputs, "inputs": [value_of(d) for d in spec["inputs"]],
-            "state": [value_of(d) for d in spec["state"]], "changedPropIds": [next(iter(inputs))]}
-    return client.post("/_dash-update-component", data=_json.dumps(body), content_type="application/json",
-                       headers=ORIGIN)
+    body = {
+        "output": spec["output"],
+        "outputs": outputs,
+        "inputs": [value_of(d) for d in spec["inputs"]],
+        "state": [value_of(d) for d in spec["state"]],
+        "changedPropIds": [next(iter(inputs))],
+    }
+    return client.post(
+        "/_dash-update-component", data=_json.dumps(body), content_type="application/json", headers=ORIGIN
+    )
 
 
 def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothing(signed):
     with GeoPackageStore.open(signed) as store:
         before = store.counts()
         operation = store.read_layer("operations", LayerQuery(values=(("visibility", ("internal",)),))).iloc[0]
-    view = {"pledge": "mark-2021", "layer": "unsafe_places", "q": "", "sort": None, "desc": False, "page": 1,
-            "record": None, "lang": "sv"}
+    view = {
+        "pledge": "mark-2021",
+        "layer": "unsafe_places",
+        "q": "",
+        "sort": None,
+        "desc": False,
+        "page": 1,
+        "record": None,
+        "lang": "sv",
+    }
     place = {"reported_on": "2021-06-01", "source": "tip", "category": "vandalism", "description": "x"}
     # A housing company adds an unsafe place: refused.
-    answer = crafted_call(client_for(signed, "hanna"), "..new-result", {"new-save.n_clicks": 1},
-                          {"ly-click.data": {"lon": 12.694, "lat": 57.508}, "ly-view.data": view}, place, "new-field")
+    answer = crafted_call(
+        client_for(signed, "hanna"),
+        "..new-result",
+        {"new-save.n_clicks": 1},
+        {"ly-click.data": {"lon": 12.694, "lat": 57.508}, "ly-view.data": view},
+        place,
+        "new-field",
+    )
     assert answer.status_code == 200 and REFUSED in str(answer.get_json())
     # The municipality edits, and deletes, an internal operation it cannot see: refused.
     record = {"layer": "operations", "id": operation["id"], "version": int(operation["version"])}
     for clicked in ("ed-save", "ed-delete"):
-        answer = crafted_call(client_for(signed, "mats"), "..ed-result", {f"{clicked}.n_clicks": 1, "ed-delete.n_clicks"
-                              if clicked == "ed-save" else "ed-save.n_clicks": 0},
-                              {"ed-record.data": record, "ed-delete-confirm.value": ["yes"], "ed-move.value": [],
-                               "ly-click.data": None, "ly-view.data": {**view, "layer": "operations"}},
-                              {"title": "Ändrad av kommunen"}, "ed-field")
+        answer = crafted_call(
+            client_for(signed, "mats"),
+            "..ed-result",
+            {f"{clicked}.n_clicks": 1, "ed-delete.n_clicks" if clicked == "ed-save" else "ed-save.n_clicks": 0},
+            {
+                "ed-record.data": record,
+                "ed-delete-confirm.value": ["yes"],
+                "ed-move.value": [],
+                "ly-click.data": None,
+                "ly-view.data": {**view, "layer": "operations"},
+            },
+            {"title": "Ändrad av kommunen"},
+            "ed-field",
+        )
         text = str(answer.get_json())
         assert answer.status_code == 200 and ("Posten finns inte längre" in text or REFUSED in text), text
     with GeoPackageStore.open(signed) as store:
@@ -256,18 +367,31 @@ def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothi
 
 # -- the hardening after the security review ----------------------------------------------------------
 
+
 def sign_in_form(client, path="/login"):
     page = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1), page
 
 
-@pytest.mark.parametrize("target", ["/\t/evil.example/", "//evil.example/", "https://evil.example/", "/\\evil.example",
-                                    "/\r\nSet-Cookie: x=1", "/%0d%0aSet-Cookie:x", "javascript:alert(1)", ""])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example/",
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\r\nSet-Cookie: x=1",
+        "/%0d%0aSet-Cookie:x",
+        "javascript:alert(1)",
+        "",
+    ],
+)
 def test_sign_in_goes_back_only_to_a_page_of_this_site(signed, target):
     client = client_for(signed)
     token, _ = sign_in_form(client)
-    answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": target},
-                         headers=ORIGIN)
+    answer = client.post(
+        "/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": target}, headers=ORIGIN
+    )
     assert answer.status_code == 302
     location = answer.headers["Location"]
     assert location in ("/", "/%0d%0aSet-Cookie:x") and "\n" not in location and "\r" not in location
@@ -280,8 +404,9 @@ def test_a_deep_link_survives_signing_in_whole(signed):
     assert first.status_code == 302
     token, page = sign_in_form(client, first.headers["Location"])
     assert 'name="next" value="/layers?pledge=mark-2021&amp;layer=operations&amp;lang=en"' in page
-    answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": wanted},
-                         headers=ORIGIN)
+    answer = client.post(
+        "/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": wanted}, headers=ORIGIN
+    )
     assert answer.headers["Location"] == wanted
 
 
@@ -361,16 +486,24 @@ def test_serve_refuses_other_addresses_while_the_store_has_no_accounts(demo_copy
 
 
 def test_allowed_hosts_and_a_tls_proxy_in_front(signed):
-    client = make_client(Settings(data=signed, tiles_url=None, allowed_hosts=("pledgemap.polisen.example",),
-                                  proxy_hops=1))
+    client = make_client(
+        Settings(data=signed, tiles_url=None, allowed_hosts=("pledgemap.polisen.example",), proxy_hops=1)
+    )
     assert client.get("/login", headers={"Host": "other.example"}).status_code == 421
-    proxied = {"Host": "127.0.0.1:8050", "X-Forwarded-Host": "pledgemap.polisen.example", "X-Forwarded-Proto": "https",
-               "X-Forwarded-For": "192.0.2.44"}
+    proxied = {
+        "Host": "127.0.0.1:8050",
+        "X-Forwarded-Host": "pledgemap.polisen.example",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": "192.0.2.44",
+    }
     page = client.get("/login", headers=proxied).get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     # The browser's Origin is the proxy's public https address; without ProxyFix every POST would be refused.
-    answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": "/"},
-                         headers={**proxied, "Origin": "https://pledgemap.polisen.example"})
+    answer = client.post(
+        "/login",
+        data={"username": "pia", "password": PASSWORD, "csrf": token, "next": "/"},
+        headers={**proxied, "Origin": "https://pledgemap.polisen.example"},
+    )
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
 
 
@@ -378,9 +511,19 @@ def test_the_public_role_gets_a_clear_refusal_not_an_error_on_the_sites_page(sig
     with GeoPackageStore.open(signed) as store:
         add_user(store, "ulla", "public", PASSWORD)
     client = client_for(signed, "ulla")
-    answer = call_callback(client, "st-table.children", {
-        "st-pledge.value": "mark-2021", "st-owners.value": [], "st-types.value": [], "st-statuses.value": [],
-        "st-due.value": None, "st-overdue.value": []}, state={"st-lang.data": "sv"})
+    answer = call_callback(
+        client,
+        "st-table.children",
+        {
+            "st-pledge.value": "mark-2021",
+            "st-owners.value": [],
+            "st-types.value": [],
+            "st-statuses.value": [],
+            "st-due.value": None,
+            "st-overdue.value": [],
+        },
+        state={"st-lang.data": "sv"},
+    )
     assert REFUSED in texts(answer["st-table"]["children"])
     page = texts(render_page(client, "/sites"))
     assert REFUSED in page
@@ -412,19 +555,30 @@ def test_a_new_store_is_readable_by_its_owner_only(tmp_path):
 def test_a_flood_of_failures_from_the_owners_network_does_not_lock_the_owner_out_of_a_known_browser(signed):
     owner = client_for(signed, "pia")  # signed in before from this browser: it holds a device cookie
     token, _ = sign_in_form(owner)
-    owner.post("/logout", data={"csrf": [n["props"]["value"] for n in find(render_page(owner, "/"), name="csrf")][0]},
-               headers=ORIGIN)
+    owner.post(
+        "/logout",
+        data={"csrf": [n["props"]["value"] for n in find(render_page(owner, "/"), name="csrf")][0]},
+        headers=ORIGIN,
+    )
     attacker = client_for(signed)  # the same address (127.0.0.1), no device cookie
     for attempt in range(35):
         token, _ = sign_in_form(attacker)
-        attacker.post("/login", data={"username": f"name{attempt % 3}" if attempt % 2 else "pia",
-                                      "password": "fel fel fel fel", "csrf": token}, headers=ORIGIN)
+        attacker.post(
+            "/login",
+            data={
+                "username": f"name{attempt % 3}" if attempt % 2 else "pia",
+                "password": "fel fel fel fel",
+                "csrf": token,
+            },
+            headers=ORIGIN,
+        )
     token, _ = sign_in_form(attacker)
     refused = attacker.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token}, headers=ORIGIN)
     assert refused.status_code == 429  # a browser without the cookie waits, as any guesser does
     token, _ = sign_in_form(owner)
-    answer = owner.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": "/"},
-                        headers=ORIGIN)
+    answer = owner.post(
+        "/login", data={"username": "pia", "password": PASSWORD, "csrf": token, "next": "/"}, headers=ORIGIN
+    )
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
 
 
@@ -432,8 +586,12 @@ def test_a_store_without_accounts_is_not_served_through_a_proxy(demo_copy):
     client = make_client(Settings(data=demo_copy, tiles_url=None))
     assert client.get("/_dash-layout", headers={"X-Forwarded-For": "192.0.2.1"}).status_code == 421
     proxied = make_client(Settings(data=demo_copy, tiles_url=None, proxy_hops=1))
-    assert proxied.get("/_dash-layout", headers={"Host": "rebind.evil.example",
-                                                 "X-Forwarded-Host": "localhost:8050"}).status_code == 421
+    assert (
+        proxied.get(
+            "/_dash-layout", headers={"Host": "rebind.evil.example", "X-Forwarded-Host": "localhost:8050"}
+        ).status_code
+        == 421
+    )
 
 
 def test_workers_starting_together_share_one_secret(demo_copy):

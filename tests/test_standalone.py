@@ -14,14 +14,14 @@ from shapely.geometry import Point
 from dashboard.standalone import OSM_TILES, build_standalone_map
 from geodata.errors import NotFoundError
 from geodata.model import pledge_from_dict
-from geodata.views.public import PLACE_HEX_M, HexGrid, public_view
 from geodata.store import GeoPackageStore
 from geodata.store.base import LayerQuery
+from geodata.views.public import PLACE_HEX_M, HexGrid, public_view
 
 from browser import SCREENSHOTS, browser_page
 from builders import KINNA, frame, operation, pledge_dict, site, unsafe_place
 
-EVIL = '<script>alert(1)</script> "quotes" & \'apostrophes\''
+EVIL = "<script>alert(1)</script> \"quotes\" & 'apostrophes'"
 EVIL_TITLE = 'Medborgarlöfte <script>alert(1)</script> "Kinna"'
 SECRET_DESCRIPTION = "Mörk gångväg bakom Storgatan 4 " + EVIL
 INTERNAL_TITLE = "Hemlig insats vid Torggatan"
@@ -41,30 +41,73 @@ def in_cell(cell: tuple[int, int], dx: float = 0.0) -> Point:
 
 def write_records(store: GeoPackageStore, demo: bool = False) -> None:
     """6 reports in one cell (shown), 4 in another (suppressed), 3 of 4 operations, 1 public, sites with owners."""
-    store.write_batch("unsafe_places", frame(
-        *(unsafe_place(pledge_id="test-2024", report_count=1, description=SECRET_DESCRIPTION, demo=demo,
-                       geometry=in_cell(SHOWN_CELL, 20 * i)) for i in range(6)),
-        unsafe_place(pledge_id="test-2024", report_count=4, description=SECRET_DESCRIPTION, demo=demo,
-                     geometry=in_cell(SMALL_CELL)),
-        crs=3006))
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            *(
+                unsafe_place(
+                    pledge_id="test-2024",
+                    report_count=1,
+                    description=SECRET_DESCRIPTION,
+                    demo=demo,
+                    geometry=in_cell(SHOWN_CELL, 20 * i),
+                )
+                for i in range(6)
+            ),
+            unsafe_place(
+                pledge_id="test-2024",
+                report_count=4,
+                description=SECRET_DESCRIPTION,
+                demo=demo,
+                geometry=in_cell(SMALL_CELL),
+            ),
+            crs=3006,
+        ),
+    )
     ops_at = in_cell((SHOWN_CELL[0] - 6, SHOWN_CELL[1] + 3))
-    store.write_batch("operations", frame(
-        *(operation(title=INTERNAL_TITLE, starts_at=f"2024-0{m}-10 18:00", ends_at=f"2024-0{m}-10 22:00", demo=demo,
-                    geometry=ops_at) for m in (2, 4, 5)),
-        operation(title=PUBLIC_TITLE, kind="school_visit", visibility="public", focus=None, persons_checked=None,
-                  seizures=None, reports_filed=None, demo=demo, geometry=ops_at),
-        crs=3006))
-    store.write_batch("inventoried_sites", frame(
-        *(site(demo=demo, geometry=in_cell((SHOWN_CELL[0] + 8, SHOWN_CELL[1] - 4), 15 * i)) for i in range(5)),
-        crs=3006))
+    store.write_batch(
+        "operations",
+        frame(
+            *(
+                operation(
+                    title=INTERNAL_TITLE,
+                    starts_at=f"2024-0{m}-10 18:00",
+                    ends_at=f"2024-0{m}-10 22:00",
+                    demo=demo,
+                    geometry=ops_at,
+                )
+                for m in (2, 4, 5)
+            ),
+            operation(
+                title=PUBLIC_TITLE,
+                kind="school_visit",
+                visibility="public",
+                focus=None,
+                persons_checked=None,
+                seizures=None,
+                reports_filed=None,
+                demo=demo,
+                geometry=ops_at,
+            ),
+            crs=3006,
+        ),
+    )
+    store.write_batch(
+        "inventoried_sites",
+        frame(
+            *(site(demo=demo, geometry=in_cell((SHOWN_CELL[0] + 8, SHOWN_CELL[1] - 4), 15 * i)) for i in range(5)),
+            crs=3006,
+        ),
+    )
 
 
 @pytest.fixture
 def evil_store(tmp_path):
     """A real GeoPackage: a pledge whose title and goal hold markup, records whose texts do too."""
     with GeoPackageStore.create(tmp_path / "standalone.gpkg") as store:
-        store.save_pledge(pledge_from_dict(pledge_dict(title=EVIL_TITLE,
-                                                       goals=[{"id": "trygghet", "text": "Ökad trygghet " + EVIL}])))
+        store.save_pledge(
+            pledge_from_dict(pledge_dict(title=EVIL_TITLE, goals=[{"id": "trygghet", "text": "Ökad trygghet " + EVIL}]))
+        )
         write_records(store)
         yield store
 
@@ -106,6 +149,7 @@ def network_resources(document: str) -> list[str]:
 
 # --- the document, read as a string ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("public", [False, True])
 @pytest.mark.parametrize("tiles", [None, OSM_TILES])
 def test_nothing_is_fetched_from_the_network(evil_store, public, tiles):
@@ -118,9 +162,11 @@ def test_nothing_is_fetched_from_the_network(evil_store, public, tiles):
 
 
 def test_the_checker_itself_finds_network_resources():
-    assert network_resources('<script src="https://x/y.js"></script><link rel=stylesheet href=//x/y.css>'
-                             '<style>a{background:url("http://x/i.png")} b{background:url(data:image/png;base64,AA)}'
-                             '</style>') == ["https://x/y.js", "//x/y.css", "http://x/i.png"]
+    assert network_resources(
+        '<script src="https://x/y.js"></script><link rel=stylesheet href=//x/y.css>'
+        '<style>a{background:url("http://x/i.png")} b{background:url(data:image/png;base64,AA)}'
+        "</style>"
+    ) == ["https://x/y.js", "//x/y.css", "http://x/i.png"]
 
 
 def test_tiles_are_only_probed_when_asked_for(evil_store):
@@ -137,7 +183,10 @@ def test_every_text_is_escaped(evil_store, public):
     assert "alert(1)</script>" not in document and "<script>alert" not in document
     # The title and the goal in the panel, escaped once and readable.
     assert "<h1>Medborgarlöfte &lt;script&gt;alert(1)&lt;/script&gt; &quot;Kinna&quot;</h1>" in document
-    assert "<li>Ökad trygghet &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; &#x27;apostrophes&#x27;</li>" in document
+    assert (
+        "<li>Ökad trygghet &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; &#x27;apostrophes&#x27;</li>"
+        in document
+    )
     assert "<title>Medborgarlöfte &lt;script&gt;alert(1)&lt;/script&gt; &quot;Kinna&quot;</title>" in document
 
 
@@ -145,14 +194,24 @@ def test_popups_carry_the_description_escaped(evil_store):
     popups = [f["properties"]["popup"] for f in features(render(evil_store))]
     described = [p for p in popups if "Storgatan 4" in p]
     assert len(described) == 7
-    assert ("<td>Mörk gångväg bakom Storgatan 4 &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; "
-            "&amp; &#x27;apostrophes&#x27;</td>") in described[0]
+    assert (
+        "<td>Mörk gångväg bakom Storgatan 4 &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; "
+        "&amp; &#x27;apostrophes&#x27;</td>"
+    ) in described[0]
 
 
 def test_the_public_variant_has_no_free_text_no_records_and_no_small_cells(evil_store):
     document = render(evil_store, public=True)
-    for secret in ("Storgatan 4", "Mörk gångväg", INTERNAL_TITLE, PUBLIC_TITLE, "Marks Bostads AB",
-                   "Storgatan 1", "Kinna 1:1", "Byta lås"):
+    for secret in (
+        "Storgatan 4",
+        "Mörk gångväg",
+        INTERNAL_TITLE,
+        PUBLIC_TITLE,
+        "Marks Bostads AB",
+        "Storgatan 1",
+        "Kinna 1:1",
+        "Byta lås",
+    ):
         assert secret not in document
     for layer in ("unsafe_places", "operations", "inventoried_sites"):
         for record_id in evil_store.read_layer(layer)["id"]:
@@ -162,7 +221,9 @@ def test_the_public_variant_has_no_free_text_no_records_and_no_small_cells(evil_
     assert [f["properties"]["tooltip"] for f in places] == ["6 rapporter om otrygghet i rutan"]  # the 4 are not
     # Only hexagons: six corners and the closing point, nothing finer.
     assert all(f["geometry"]["type"] == "Polygon" and len(f["geometry"]["coordinates"][0]) == 7 for f in drawn)
-    operations = [f for f in drawn if "området" in f["properties"]["tooltip"] and "insats" in f["properties"]["tooltip"]]
+    operations = [
+        f for f in drawn if "området" in f["properties"]["tooltip"] and "insats" in f["properties"]["tooltip"]
+    ]
     assert [f["properties"]["tooltip"] for f in operations] == ["1 insats i området"]  # the internal 3 are not
     assert "Rutor med färre än 5 rapporter visas inte; de rymmer sammanlagt 4 rapporter." in document
 
@@ -201,8 +262,9 @@ def test_demo_data_is_labelled(evil_store, demo_store, public):
 
 
 def test_a_query_narrows_the_layers_to_the_dashboards_filters(evil_store):
-    spring = render(evil_store, include_internal=True, query=LayerQuery(start=dt.date(2024, 4, 1),
-                                                                        end=dt.date(2024, 4, 30)))
+    spring = render(
+        evil_store, include_internal=True, query=LayerQuery(start=dt.date(2024, 4, 1), end=dt.date(2024, 4, 30))
+    )
     assert layer_name("Insatser och närvaro (1)") in spring and layer_name("Otrygga platser (0)") in spring
     assert "Kartan visar 1 april 2024 – 30 april 2024" in spring
     # The pledge is always the one asked for, whatever the query says.
@@ -215,6 +277,7 @@ def test_an_unknown_pledge_is_reported(evil_store):
 
 
 # --- in a real browser, with the network cut ----------------------------------------------------------------
+
 
 def open_offline(page, document: str, path: Path) -> list[str]:
     """Write ``document`` to ``path``, open it with every non-file request aborted; return the aborted URLs."""
@@ -277,7 +340,9 @@ def test_the_public_demo_map_opens_with_no_request_at_all(demo_file, tmp_path):
     with GeoPackageStore.open(demo_file) as store:
         view = public_view(store, LayerQuery(pledge_id="molndal-2018"))
         document = build_standalone_map(store, "molndal-2018", public=True, today=dt.date(2018, 9, 1))
-    expected = 1 + len(view.unsafe_places.cells) + len({(r.q, r.r) for r in view.operations.rows}) + len(view.sites.cells)
+    expected = (
+        1 + len(view.unsafe_places.cells) + len({(r.q, r.r) for r in view.operations.rows}) + len(view.sites.cells)
+    )
     with browser_page(1280, 800) as (page, console):
         outside = open_offline(page, document, tmp_path / "public.html")
         assert outside == []
@@ -298,7 +363,9 @@ def test_a_view_of_more_records_than_a_browser_can_take_is_drawn_as_counts(demo_
     with GeoPackageStore.open(demo_copy) as store:
         page = standalone.build_standalone_map(store, "mark-2021")
         places = store.read_layer("unsafe_places")
-        shown = sum(store.count(layer, readable_query(layer, LayerQuery(pledge_id="mark-2021")))
-                    for layer in ("unsafe_places", "inventoried_sites", "operations"))  # internal operations left out
+        shown = sum(
+            store.count(layer, readable_query(layer, LayerQuery(pledge_id="mark-2021")))
+            for layer in ("unsafe_places", "inventoried_sites", "operations")
+        )  # internal operations left out
     assert f"Kartan visar {shown} poster som antal per sexhörning (fler än 100" in page
     assert not [d for d in places["description"].dropna() if d in page]  # counts, not records

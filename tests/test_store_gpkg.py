@@ -29,12 +29,16 @@ def digest(path) -> str:
 
 def test_every_layer_round_trips_through_the_file(store):
     written = {
-        "unsafe_places": frame(unsafe_place(pledge_id="test-2024"), unsafe_place(
-            geometry=Point(*KINNA).buffer(0.0005), description=None, time_of_day=None, report_count=None)),
-        "inventoried_sites": frame(site(), site(status="flagged", inspected_on=None, due_on=None,
-                                                check_lighting=None, check_access=None)),
-        "operations": frame(operation(), operation(geometry=Point(12.70, 57.51), visibility="public",
-                                                   persons_checked=None, focus=None)),
+        "unsafe_places": frame(
+            unsafe_place(pledge_id="test-2024"),
+            unsafe_place(geometry=Point(*KINNA).buffer(0.0005), description=None, time_of_day=None, report_count=None),
+        ),
+        "inventoried_sites": frame(
+            site(), site(status="flagged", inspected_on=None, due_on=None, check_lighting=None, check_access=None)
+        ),
+        "operations": frame(
+            operation(), operation(geometry=Point(12.70, 57.51), visibility="public", persons_checked=None, focus=None)
+        ),
     }
     for layer, records in written.items():
         ids = store.write_batch(layer, records)
@@ -82,8 +86,12 @@ def test_ogrinfo_reads_the_file(gpkg_store):
     assert 'ID["EPSG",3006]' in out.stdout
     assert "Feature Count: 1" in out.stdout
     assert "Warning" not in out.stderr and "ERROR" not in out.stderr
-    check = subprocess.run([ogrinfo, "-sql", "SELECT count(*) AS n FROM rtree_operations_geom", str(store.path)],
-                           capture_output=True, text=True, check=True)
+    check = subprocess.run(
+        [ogrinfo, "-sql", "SELECT count(*) AS n FROM rtree_operations_geom", str(store.path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "n (Integer) = 1" in check.stdout  # the spatial index is kept by our triggers
 
 
@@ -112,8 +120,10 @@ def test_a_sqlite_error_mid_batch_rolls_back(gpkg_store, monkeypatch):
     store = gpkg_store
     store.write_batch("unsafe_places", frame(unsafe_place()))
     before = digest(store.path)
-    store._conn.execute('CREATE TEMP TRIGGER fail_third BEFORE INSERT ON main.unsafe_places '
-                        "WHEN (SELECT count(*) FROM main.unsafe_places) >= 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    store._conn.execute(
+        "CREATE TEMP TRIGGER fail_third BEFORE INSERT ON main.unsafe_places "
+        "WHEN (SELECT count(*) FROM main.unsafe_places) >= 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
     with pytest.raises(sqlite3.IntegrityError, match="disk full"):
         store.write_batch("unsafe_places", frame(*[unsafe_place() for _ in range(5)]))
     store._conn.execute("DROP TRIGGER temp.fail_third")
@@ -148,11 +158,14 @@ def test_update_is_validated_and_moves_geometry(store):
 
 
 def test_filters(store):
-    store.write_batch("operations", frame(
-        operation(starts_at="2024-02-01 10:00", ends_at="2024-02-01 12:00"),
-        operation(starts_at="2024-06-01 23:30", ends_at="2024-06-02 01:00", geometry=Point(12.0138, 57.6554)),
-        operation(starts_at="2024-09-01 10:00", ends_at="2024-09-01 12:00", promise_id=None),
-    ))
+    store.write_batch(
+        "operations",
+        frame(
+            operation(starts_at="2024-02-01 10:00", ends_at="2024-02-01 12:00"),
+            operation(starts_at="2024-06-01 23:30", ends_at="2024-06-02 01:00", geometry=Point(12.0138, 57.6554)),
+            operation(starts_at="2024-09-01 10:00", ends_at="2024-09-01 12:00", promise_id=None),
+        ),
+    )
     count = lambda **q: len(store.read_layer("operations", LayerQuery(**q)))  # noqa: E731
     assert count() == 3
     assert count(pledge_id="test-2024") == 2
@@ -214,8 +227,9 @@ def test_saving_a_pledge_that_drops_a_promise_with_records_is_refused(store):
 
 def test_pledge_with_unknown_kommun_code_is_refused(store):
     with pytest.raises(ValidationError, match="no municipality has kommun code '9999'"):
-        store.save_pledge(pledge_from_dict(pledge_dict(id="x-2024", municipality={"name": "X", "code": "9999"},
-                                                       promises=[])))
+        store.save_pledge(
+            pledge_from_dict(pledge_dict(id="x-2024", municipality={"name": "X", "code": "9999"}, promises=[]))
+        )
 
 
 def test_open_refuses_missing_foreign_and_newer_files(tmp_path):
@@ -246,8 +260,11 @@ def test_migration_from_an_older_version(tmp_path, monkeypatch):
         s.save_pledge(pledge_from_dict(pledge_dict()))
         s.write_batch("unsafe_places", frame(unsafe_place()))
     now = gpkg_schema.latest_version()
-    monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
-                                                    gpkg_schema.Migration(now + 1, "a note column", _v2_add_note)])
+    monkeypatch.setattr(
+        gpkg_schema,
+        "MIGRATIONS",
+        [*gpkg_schema.MIGRATIONS, gpkg_schema.Migration(now + 1, "a note column", _v2_add_note)],
+    )
     with pytest.raises(SchemaError, match="Run 'pledgemap migrate"):
         GeoPackageStore.open(path)
     assert migrate(path) == (now, now + 1)
@@ -281,8 +298,11 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
         conn.execute('ALTER TABLE "unsafe_places" ADD COLUMN "note" TEXT')
         conn.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setattr(gpkg_schema, "MIGRATIONS", [*gpkg_schema.MIGRATIONS,
-                                                    gpkg_schema.Migration(gpkg_schema.latest_version() + 1, "broken", broken)])
+    monkeypatch.setattr(
+        gpkg_schema,
+        "MIGRATIONS",
+        [*gpkg_schema.MIGRATIONS, gpkg_schema.Migration(gpkg_schema.latest_version() + 1, "broken", broken)],
+    )
     with pytest.raises(StoreError, match="cannot migrate"):
         migrate(path)
     assert digest(path) == before
@@ -298,8 +318,13 @@ def test_extent_counts_and_bounds_without_reading(store):
     from geodata.store import LayerExtent
 
     assert store.extent("operations") == LayerExtent(0, 0, None)
-    store.write_batch("operations", frame(operation(visibility="public", demo=True),
-                                          operation(starts_at="2024-06-01 09:00", ends_at="2024-06-02 11:00")))
+    store.write_batch(
+        "operations",
+        frame(
+            operation(visibility="public", demo=True),
+            operation(starts_at="2024-06-01 09:00", ends_at="2024-06-02 11:00"),
+        ),
+    )
     everything = store.extent("operations")
     records = store.read_layer("operations")
     assert (everything.count, everything.demo) == (2, 1)
@@ -319,9 +344,14 @@ def test_grid_counts_in_the_store_match_counting_the_records(store):
     from geodata.grid import grid_counts
 
     rng = np.random.default_rng(4)
-    places = [unsafe_place(geometry=Point(12.60 + dx, 57.45 + dy), report_count=int(n) if n else None,
-                           category="vandalism" if dx > 0.1 else "drug_use")
-              for dx, dy, n in zip(rng.uniform(0, 0.2, 300), rng.uniform(0, 0.1, 300), rng.integers(0, 4, 300))]
+    places = [
+        unsafe_place(
+            geometry=Point(12.60 + dx, 57.45 + dy),
+            report_count=int(n) if n else None,
+            category="vandalism" if dx > 0.1 else "drug_use",
+        )
+        for dx, dy, n in zip(rng.uniform(0, 0.2, 300), rng.uniform(0, 0.1, 300), rng.integers(0, 4, 300))
+    ]
     store.write_batch("unsafe_places", frame(*places))
     query = LayerQuery(values=(("category", ("vandalism",)),))
     for cell, weight in ((500.0, None), (2000.0, "report_count")):
@@ -349,10 +379,13 @@ def test_records_added_or_moved_by_another_program_are_counted_where_they_are(gp
     # own point columns are not touched.
     with sqlite3.connect(store.path) as conn:
         gpkg_format.register_functions(conn)
-        conn.execute('UPDATE unsafe_places SET geom = ? WHERE id = ?', (blob, ids[0]))
-        conn.execute('INSERT INTO unsafe_places (geom, id, version, created_at, updated_at, demo, reported_on, source, '
-                     "category, pledge_id) SELECT geom, 'from-qgis', 1, created_at, updated_at, 0, reported_on, source, "
-                     'category, pledge_id FROM unsafe_places WHERE id = ?', (ids[1],))
+        conn.execute("UPDATE unsafe_places SET geom = ? WHERE id = ?", (blob, ids[0]))
+        conn.execute(
+            "INSERT INTO unsafe_places (geom, id, version, created_at, updated_at, demo, reported_on, source, "
+            "category, pledge_id) SELECT geom, 'from-qgis', 1, created_at, updated_at, 0, reported_on, source, "
+            "category, pledge_id FROM unsafe_places WHERE id = ?",
+            (ids[1],),
+        )
     grid = store.grid_counts("unsafe_places", LayerQuery(), 1000.0)
     assert int(grid.count.sum()) == 3
     assert (362500.0 in grid.x) and int(grid.count[list(grid.x).index(362500.0)]) == 1

@@ -28,7 +28,7 @@ def test_valid_records_are_coerced_and_projected():
     batch = validate_records(OPERATIONS, frame(operation()), LINKS)
     row = batch.rows[0]
     # 18:00 Swedish summer time is 16:00 UTC.
-    assert row["starts_at"] == dt.datetime(2024, 5, 10, 16, 0, tzinfo=dt.timezone.utc)
+    assert row["starts_at"] == dt.datetime(2024, 5, 10, 16, 0, tzinfo=dt.UTC)
     assert row["persons_checked"] == 12
     minx, miny, _, _ = batch.geometries[0].bounds
     assert 360_000 < minx < 362_000 and 6_374_000 < miny < 6_377_000  # SWEREF 99 TM around Kinna
@@ -39,14 +39,20 @@ def test_sweref_input_is_accepted_as_is():
     assert batch.geometries[0].equals(Point(361845, 6376282))
 
 
-@pytest.mark.parametrize("geometry, expected", [
-    (Polygon([(12.69, 57.50), (12.70, 57.51), (12.70, 57.50), (12.69, 57.51)]), "is invalid (Self-intersection"),
-    (Point(), "is empty; expected a point or polygon"),
-    (None, "is missing; expected a point or polygon"),
-    (LineString([KINNA, (12.70, 57.51)]), "is a LineString; expected one of: Point, Polygon, MultiPolygon"),
-    (Point(*OSLO), "lies outside Sweden (first coordinate 10.7522, 59.9139 in EPSG:4326)"),
-    (Point(KINNA[1], KINNA[0]), "coordinates (57.508, 12.694) look swapped: latitude and longitude are in the wrong order"),
-])
+@pytest.mark.parametrize(
+    "geometry, expected",
+    [
+        (Polygon([(12.69, 57.50), (12.70, 57.51), (12.70, 57.50), (12.69, 57.51)]), "is invalid (Self-intersection"),
+        (Point(), "is empty; expected a point or polygon"),
+        (None, "is missing; expected a point or polygon"),
+        (LineString([KINNA, (12.70, 57.51)]), "is a LineString; expected one of: Point, Polygon, MultiPolygon"),
+        (Point(*OSLO), "lies outside Sweden (first coordinate 10.7522, 59.9139 in EPSG:4326)"),
+        (
+            Point(KINNA[1], KINNA[0]),
+            "coordinates (57.508, 12.694) look swapped: latitude and longitude are in the wrong order",
+        ),
+    ],
+)
 def test_bad_geometries(geometry, expected):
     problem = only_problem(UNSAFE_PLACES, unsafe_place(geometry=geometry))
     assert problem.record == "unsafe_places record 1"
@@ -90,19 +96,24 @@ def test_link_to_a_pledge_that_does_not_exist():
 
 def test_workflow_dates_follow_the_status():
     problem = only_problem(INVENTORIED_SITES, site(due_on=None))
-    assert (problem.field, problem.message) == ("due_on", "is missing for status 'action_planned'; "
-                                                          "expected the date the measure is due")
+    assert (problem.field, problem.message) == (
+        "due_on",
+        "is missing for status 'action_planned'; expected the date the measure is due",
+    )
     problem = only_problem(INVENTORIED_SITES, site(status="inspected", inspected_on=None, due_on=None))
     assert problem.field == "inspected_on"
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("report_count", 0, "is 0; expected at least 1"),
-    ("report_count", 1.5, "expected a whole number, got 1.5"),
-    ("reported_on", "5 mars", "expected a date (YYYY-MM-DD), got '5 mars'"),
-    ("reported_on", None, "is missing; expected a date (YYYY-MM-DD)"),
-    ("description", "x" * 2001, "is 2001 characters long; expected at most 2000"),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("report_count", 0, "is 0; expected at least 1"),
+        ("report_count", 1.5, "expected a whole number, got 1.5"),
+        ("reported_on", "5 mars", "expected a date (YYYY-MM-DD), got '5 mars'"),
+        ("reported_on", None, "is missing; expected a date (YYYY-MM-DD)"),
+        ("description", "x" * 2001, "is 2001 characters long; expected at most 2000"),
+    ],
+)
 def test_field_values(field, value, expected):
     problem = only_problem(UNSAFE_PLACES, unsafe_place(**{field: value}))
     assert (problem.field, problem.message) == (field, expected)
@@ -117,8 +128,14 @@ def test_a_batch_without_crs_or_with_unknown_columns_is_refused():
 
 def test_every_problem_of_a_batch_is_listed_in_record_order():
     with pytest.raises(ValidationError) as info:
-        validate_records(UNSAFE_PLACES, frame(unsafe_place(geometry=Point(*OSLO)), unsafe_place(category="x"),
-                                              unsafe_place(source="rykte")), LINKS)
+        validate_records(
+            UNSAFE_PLACES,
+            frame(unsafe_place(geometry=Point(*OSLO)), unsafe_place(category="x"), unsafe_place(source="rykte")),
+            LINKS,
+        )
     assert [(p.record[-1], p.field) for p in info.value.problems] == [
-        ("1", "geometry"), ("2", "category"), ("3", "source")]
+        ("1", "geometry"),
+        ("2", "category"),
+        ("3", "source"),
+    ]
     assert str(info.value).startswith("3 problems found; nothing was written:")

@@ -13,36 +13,62 @@ from geodata.workflow import advance, history
 from builders import frame, site
 
 MBAB = "Marks Bostads AB"
-CHECKS = {"check_lighting": "critical", "check_access": "remark", "check_sightlines": "ok", "check_litter": "ok",
-          "check_hangout": "ok"}
+CHECKS = {
+    "check_lighting": "critical",
+    "check_access": "remark",
+    "check_sightlines": "ok",
+    "check_litter": "ok",
+    "check_hangout": "ok",
+}
 
 
 @pytest.fixture
 def flagged(store):
     guarded = GuardedStore(store, Viewer("housing_company", "hanna", MBAB))
-    [site_id] = guarded.write_batch("inventoried_sites", frame(site(
-        owner=MBAB, status="flagged", inspected_on=None, due_on=None, measure=None, promise_id=None,
-        **{name: None for name in CHECKS})))
+    [site_id] = guarded.write_batch(
+        "inventoried_sites",
+        frame(
+            site(
+                owner=MBAB,
+                status="flagged",
+                inspected_on=None,
+                due_on=None,
+                measure=None,
+                promise_id=None,
+                **{name: None for name in CHECKS},
+            )
+        ),
+    )
     return guarded, site_id
 
 
 def test_a_basement_from_flagged_to_verified(flagged):
     guarded, site_id = flagged
     day = dt.date(2024, 4, 2)
-    step = advance(guarded, site_id, "inspected", {**CHECKS, "inspection_comment": "Trasig lampa, dörren glappar"}, 1,
-                   today=day)
+    step = advance(
+        guarded, site_id, "inspected", {**CHECKS, "inspection_comment": "Trasig lampa, dörren glappar"}, 1, today=day
+    )
     assert (step["status"], step["check_lighting"], step["version"]) == ("inspected", "critical", 2)
     assert step["inspected_on"].date() == day
-    step = advance(guarded, site_id, "action_planned", {"measure": "Byt armatur och lås", "responsible": "Fastighetsskötare Ali",
-                                                        "due_on": "2024-05-01"}, 2)
+    step = advance(
+        guarded,
+        site_id,
+        "action_planned",
+        {"measure": "Byt armatur och lås", "responsible": "Fastighetsskötare Ali", "due_on": "2024-05-01"},
+        2,
+    )
     assert step["responsible"] == "Fastighetsskötare Ali"
     step = advance(guarded, site_id, "fixed", {}, 3, today=dt.date(2024, 4, 20))
     step = advance(guarded, site_id, "verified", {"verified_on": "2024-04-25"}, 4)
     assert step["status"] == "verified" and step["verified_on"].date() == dt.date(2024, 4, 25)
     steps = history(guarded._store, site_id)
-    assert [(s.status, s.actor) for s in steps] == [("flagged", "hanna"), ("inspected", "hanna"),
-                                                    ("action_planned", "hanna"), ("fixed", "hanna"),
-                                                    ("verified", "hanna")]
+    assert [(s.status, s.actor) for s in steps] == [
+        ("flagged", "hanna"),
+        ("inspected", "hanna"),
+        ("action_planned", "hanna"),
+        ("fixed", "hanna"),
+        ("verified", "hanna"),
+    ]
     assert steps[1].values["inspection_comment"] == "Trasig lampa, dörren glappar"
 
 
@@ -52,8 +78,13 @@ def test_a_step_out_of_order_or_missing_its_values_is_refused_and_changes_nothin
         advance(guarded, site_id, "fixed", {}, 1)
     with pytest.raises(ValidationError) as caught:
         advance(guarded, site_id, "inspected", {"check_lighting": "ok", "colour": "röd"}, 1)
-    assert {p.field for p in caught.value.problems} == {"check_access", "check_sightlines", "check_litter",
-                                                        "check_hangout", "colour"}
+    assert {p.field for p in caught.value.problems} == {
+        "check_access",
+        "check_sightlines",
+        "check_litter",
+        "check_hangout",
+        "colour",
+    }
     advance(guarded, site_id, "inspected", CHECKS, 1)
     with pytest.raises(ValidationError, match="critical issues .*check_lighting.*; plan a measure before verifying"):
         advance(guarded, site_id, "verified", {}, 2)
@@ -63,6 +94,10 @@ def test_a_step_out_of_order_or_missing_its_values_is_refused_and_changes_nothin
 def test_two_caretakers_stepping_the_same_site_conflict_instead_of_overwriting(flagged):
     guarded, site_id = flagged
     advance(guarded, site_id, "inspected", CHECKS, 1)
-    advance(guarded, site_id, "action_planned", {"measure": "Nytt lås", "responsible": "Ali", "due_on": "2024-05-01"}, 2)
+    advance(
+        guarded, site_id, "action_planned", {"measure": "Nytt lås", "responsible": "Ali", "due_on": "2024-05-01"}, 2
+    )
     with pytest.raises(VersionConflictError, match="started from version 2, but the stored record is at version 3"):
-        advance(guarded, site_id, "action_planned", {"measure": "Ny lampa", "responsible": "Bo", "due_on": "2024-06-01"}, 2)
+        advance(
+            guarded, site_id, "action_planned", {"measure": "Ny lampa", "responsible": "Bo", "due_on": "2024-06-01"}, 2
+        )

@@ -10,13 +10,16 @@ from builders import frame, site
 
 
 def test_open_sites_most_urgent_first(store):
-    store.write_batch("inventoried_sites", frame(
-        site(address="A 1", due_on="2024-06-01"),                               # overdue on 2024-07-01
-        site(address="B 2", due_on="2024-09-01"),                               # open, not yet due
-        site(address="C 3", status="fixed", due_on="2024-05-01"),               # done: not on the list
-        site(address="D 4", status="flagged", inspected_on=None, due_on=None),  # open, no due date
-        site(address="E 5", owner="Marks kommun", site_type="park", due_on="2024-06-15"),
-    ))
+    store.write_batch(
+        "inventoried_sites",
+        frame(
+            site(address="A 1", due_on="2024-06-01"),  # overdue on 2024-07-01
+            site(address="B 2", due_on="2024-09-01"),  # open, not yet due
+            site(address="C 3", status="fixed", due_on="2024-05-01"),  # done: not on the list
+            site(address="D 4", status="flagged", inspected_on=None, due_on=None),  # open, no due date
+            site(address="E 5", owner="Marks kommun", site_type="park", due_on="2024-06-15"),
+        ),
+    )
     today = dt.date(2024, 7, 1)
     listed = worklist(store, today)
     assert list(listed["address"]) == ["A 1", "E 5", "B 2", "D 4"]

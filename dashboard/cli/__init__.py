@@ -15,18 +15,22 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from dashboard.settings import Settings
 from geodata import __version__, clock
+from geodata.access.accounts import ROLES
 from geodata.errors import PledgemapError
 from geodata.io.exporter import LAYER_FORMATS, PLEDGE_FORMATS
-from geodata.access.accounts import ROLES
 from geodata.layers import LAYERS
-from dashboard.settings import Settings
 
 
 def _add_data(parser: argparse.ArgumentParser, settings: Settings) -> None:
-    parser.add_argument("--data", type=_location, default=settings.data,
-                        help="the store: a GeoPackage file, or a postgresql://user@host:port/db URL "
-                             f"(default: $PLEDGEMAP_DATA or {describe(settings.data)})")
+    parser.add_argument(
+        "--data",
+        type=_location,
+        default=settings.data,
+        help="the store: a GeoPackage file, or a postgresql://user@host:port/db URL "
+        f"(default: $PLEDGEMAP_DATA or {describe(settings.data)})",
+    )
 
 
 def _location(text: str):
@@ -42,8 +46,9 @@ def describe(where) -> str:
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pledgemap", description="Medborgarlöften on a map: the Pledgemap dashboard "
-                                                                   "and its data store.")
+    parser = argparse.ArgumentParser(
+        prog="pledgemap", description="Medborgarlöften on a map: the Pledgemap dashboard and its data store."
+    )
     parser.add_argument("--version", action="version", version=f"pledgemap {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -60,45 +65,71 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="list the pledges, promises and layer counts of a store")
     _add_data(info, settings)
-    info.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                      help="judge progress as of this date (default: today)")
+    info.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="judge progress as of this date (default: today)"
+    )
 
     migrate = commands.add_parser("migrate", help="create the store or bring it to the current schema version")
     _add_data(migrate, settings)
 
-    imp = commands.add_parser("import", help="import a file into a layer: a dry run per row, then one transaction",
-                              description="Formats: GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, CSV, XLSX and "
-                                          "other files GDAL reads. Nothing is written with --dry-run; otherwise every "
-                                          "row lands or none does, unless --partial.")
+    imp = commands.add_parser(
+        "import",
+        help="import a file into a layer: a dry run per row, then one transaction",
+        description="Formats: GeoPackage, GeoJSON, zipped Shapefile, KML/KMZ, CSV, XLSX and "
+        "other files GDAL reads. Nothing is written with --dry-run; otherwise every "
+        "row lands or none does, unless --partial.",
+    )
     _add_data(imp, settings)
     imp.add_argument("file", type=Path, help="the file to import")
     imp.add_argument("--layer", choices=list(LAYERS), help="the layer to import into (default: from the columns)")
     imp.add_argument("--table", help="the file's layer or sheet to read, if it holds several")
     imp.add_argument("--dry-run", action="store_true", help="report per row what would happen; write nothing")
-    imp.add_argument("--partial", action="store_true",
-                     help="write the valid rows and save the rejected ones to a file to fix and import again "
-                          "(default: write nothing if any row is rejected)")
-    imp.add_argument("--rejects", type=Path, help="where --partial saves rejected rows "
-                                                  "(default: beside the file, named *-avvisade)")
+    imp.add_argument(
+        "--partial",
+        action="store_true",
+        help="write the valid rows and save the rejected ones to a file to fix and import again "
+        "(default: write nothing if any row is rejected)",
+    )
+    imp.add_argument(
+        "--rejects", type=Path, help="where --partial saves rejected rows (default: beside the file, named *-avvisade)"
+    )
     imp.add_argument("--pledge", help="link records without a pledge or promise to this pledge (unsafe_places)")
     imp.add_argument("--promise", help="link records without a promise to this promise (sites, operations)")
     imp.add_argument("--municipality", help="warn about places outside this kommun code (default: the pledge's)")
     imp.add_argument("--source", help="name of the source, for its record ids (default: the file name)")
-    imp.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                     help="a value for a field that the file leaves empty, e.g. source=safety_walk")
-    imp.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                     help="read FIELD from COLUMN instead of the detected one (repeatable)")
-    imp.add_argument("--map-value", action="append", default=[], metavar="FIELD:TEXT=CODE",
-                     help="what a text in the file means, e.g. 'category:Otryggt=other' (repeatable)")
+    imp.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for a field that the file leaves empty, e.g. source=safety_walk",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="read FIELD from COLUMN instead of the detected one (repeatable)",
+    )
+    imp.add_argument(
+        "--map-value",
+        action="append",
+        default=[],
+        metavar="FIELD:TEXT=CODE",
+        help="what a text in the file means, e.g. 'category:Otryggt=other' (repeatable)",
+    )
 
     pledge = commands.add_parser("pledge", help="pledge documents: read a published text, add a reviewed pledge")
     pledge_commands = pledge.add_subparsers(dest="pledge_command", required=True, metavar="ACTION")
     parse = pledge_commands.add_parser("parse", help="turn a published pledge text into a draft for review")
     parse.add_argument("file", type=Path, help="the pledge as text (UTF-8 or Windows-1252; a PDF's extracted text)")
     parse.add_argument("--format", choices=PLEDGE_FORMATS, default="json", help="output format (default: json)")
-    parse.add_argument("--as-pledge", action="store_true",
-                       help="output a pledge document for 'pledgemap pledge add' (fails, naming what is missing, "
-                            "if the text lacks something a pledge needs)")
+    parse.add_argument(
+        "--as-pledge",
+        action="store_true",
+        help="output a pledge document for 'pledgemap pledge add' (fails, naming what is missing, "
+        "if the text lacks something a pledge needs)",
+    )
     parse.add_argument("--id", help="with --as-pledge: the pledge id (default: municipality and first year)")
     parse.add_argument("--output", type=Path, help="write here instead of to standard output")
     add = pledge_commands.add_parser("add", help="add a pledge document (YAML or JSON) to the store")
@@ -108,18 +139,23 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     user = commands.add_parser("user", help="local accounts: add, remove, change a password, list")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    for action, text in (("add", "create an account (there is no default account or password)"),
-                         ("remove", "remove an account (not the last admin)"),
-                         ("passwd", "set an account's password (ends its sessions)"),
-                         ("unlock", "forget a name's failed sign-ins, so its owner can sign in at once"),
-                         ("list", "list the accounts, their roles and failed sign-ins")):
+    for action, text in (
+        ("add", "create an account (there is no default account or password)"),
+        ("remove", "remove an account (not the last admin)"),
+        ("passwd", "set an account's password (ends its sessions)"),
+        ("unlock", "forget a name's failed sign-ins, so its owner can sign in at once"),
+        ("list", "list the accounts, their roles and failed sign-ins"),
+    ):
         command = user_commands.add_parser(action, help=text)
         _add_data(command, settings)
         if action != "list":
             command.add_argument("username")
         if action in ("add", "passwd"):
-            command.add_argument("--password-stdin", action="store_true",
-                                 help="read the password from the first line of standard input instead of asking")
+            command.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password from the first line of standard input instead of asking",
+            )
         if action == "add":
             command.add_argument("--role", required=True, choices=ROLES, help="what the account may see and change")
             command.add_argument("--organisation", help="for a housing company: its name as its sites give it as owner")
@@ -144,8 +180,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     copy = commands.add_parser("copy", help="copy a whole store: a GeoPackage file into a database, or back")
     copy.add_argument("--from", dest="source", type=_location, required=True, help="the store to copy")
-    copy.add_argument("--to", dest="target", type=_location, required=True,
-                      help="a new GeoPackage file, or a postgresql:// URL of a database without Pledgemap data")
+    copy.add_argument(
+        "--to",
+        dest="target",
+        type=_location,
+        required=True,
+        help="a new GeoPackage file, or a postgresql:// URL of a database without Pledgemap data",
+    )
 
     analyze = commands.add_parser("analyze", help="hotspots (Gi*), an intervention's effect, goal indicators")
     analyses = analyze.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
@@ -155,25 +196,29 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     hot.add_argument("--start", type=dt.date.fromisoformat, help="first day (YYYY-MM-DD)")
     hot.add_argument("--end", type=dt.date.fromisoformat, help="last day (YYYY-MM-DD)")
     hot.add_argument("--category", action="append", help="only this category (repeatable)")
-    hot.add_argument("--cell-m", type=float, help="hexagon size in metres (default: about 1500 cells over the "
-                                                  "municipality)")
+    hot.add_argument(
+        "--cell-m", type=float, help="hexagon size in metres (default: about 1500 cells over the municipality)"
+    )
     hot.add_argument("--rings", type=int, default=1, help="neighbourhood: hexagons within this many rings (default 1)")
     hot.add_argument("--permutations", type=int, default=9999, help="random rearrangements (default 9999)")
     hot.add_argument("--seed", type=int, default=20260101, help="seed of the rearrangements (default 20260101)")
     hot.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
     hot.add_argument("--output", type=Path, help="write the cells (.geojson or .gpkg) with count, z, p and class")
-    effect = analyses.add_parser("intervention", help="before/after counts, WDQ and WDD for an operation, a promise "
-                                                      "or an area")
+    effect = analyses.add_parser(
+        "intervention", help="before/after counts, WDQ and WDD for an operation, a promise or an area"
+    )
     _add_data(effect, settings)
     target = effect.add_mutually_exclusive_group(required=True)
     target.add_argument("--operation", help="an operation's id: its area, from the day it started")
     target.add_argument("--promise", help="a promise's id: its operations' and sites' places, from the first")
-    target.add_argument("--area", type=Path, help="a GeoJSON/GeoPackage file with the target area (needs --date "
-                                                  "and --pledge)")
+    target.add_argument(
+        "--area", type=Path, help="a GeoJSON/GeoPackage file with the target area (needs --date and --pledge)"
+    )
     effect.add_argument("--date", type=dt.date.fromisoformat, help="the intervention's date, with --area")
     effect.add_argument("--pledge", help="the pledge whose reports and municipality to use, with --area")
-    effect.add_argument("--control", type=Path, help="a file with the control area (default: the rest of the "
-                                                     "municipality)")
+    effect.add_argument(
+        "--control", type=Path, help="a file with the control area (default: the rest of the municipality)"
+    )
     effect.add_argument("--days", type=int, default=90, help="length of each period (default 90)")
     effect.add_argument("--buffer-m", type=float, default=500.0, help="width of the displacement buffer (default 500)")
     effect.add_argument("--radius-m", type=float, default=250.0, help="area around a point operation (default 250)")
@@ -184,8 +229,9 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     survey = commands.add_parser("survey", help="safety-survey results: import them, link a goal to an indicator")
     survey_commands = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
-    survey_import = survey_commands.add_parser("import", help="import a table of results (area, year, indicator, "
-                                                              "value); all rows or none")
+    survey_import = survey_commands.add_parser(
+        "import", help="import a table of results (area, year, indicator, value); all rows or none"
+    )
     _add_data(survey_import, settings)
     survey_import.add_argument("file", type=Path)
     survey_import.add_argument("--municipality", help="kommun code for a file without a kommunkod column")
@@ -197,24 +243,36 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     link.add_argument("--goal", required=True, help="the goal's id")
     link.add_argument("--indicator", required=True, help="the indicator's name as the survey results give it")
     link.add_argument("--better", choices=("lower", "higher"), help="which way is better")
-    link.add_argument("--baseline-year", type=int, help="the year to compare with (default: the year before the "
-                                                        "pledge starts)")
+    link.add_argument(
+        "--baseline-year", type=int, help="the year to compare with (default: the year before the pledge starts)"
+    )
 
     exp = commands.add_parser("export", help="export layers (filters applied), a pledge, or a standalone map")
     _add_data(exp, settings)
-    exp.add_argument("--format", required=True, choices=[*LAYER_FORMATS, "html", *PLEDGE_FORMATS],
-                     help="gpkg/geojson/csv/xlsx: layers; html: the standalone map; yaml/json: the pledge document")
+    exp.add_argument(
+        "--format",
+        required=True,
+        choices=[*LAYER_FORMATS, "html", *PLEDGE_FORMATS],
+        help="gpkg/geojson/csv/xlsx: layers; html: the standalone map; yaml/json: the pledge document",
+    )
     exp.add_argument("--output", required=True, type=Path, help="the file to write")
     exp.add_argument("--pledge", help="only this pledge's records (required for html, yaml and json)")
     exp.add_argument("--layer", action="append", choices=list(LAYERS), help="only these layers (repeatable)")
     exp.add_argument("--start", type=dt.date.fromisoformat, help="records from this date (YYYY-MM-DD)")
     exp.add_argument("--end", type=dt.date.fromisoformat, help="records up to this date (YYYY-MM-DD)")
-    exp.add_argument("--public", action="store_true",
-                     help="html: the public variant (aggregated counts, no free text, no internal records)")
-    exp.add_argument("--include-internal", action="store_true",
-                     help="include internal police operations (left out by default)")
-    exp.add_argument("--tiles", default=settings.tiles_url,
-                     help="html: tile URL template, used only when reachable; 'none' for no tiles")
+    exp.add_argument(
+        "--public",
+        action="store_true",
+        help="html: the public variant (aggregated counts, no free text, no internal records)",
+    )
+    exp.add_argument(
+        "--include-internal", action="store_true", help="include internal police operations (left out by default)"
+    )
+    exp.add_argument(
+        "--tiles",
+        default=settings.tiles_url,
+        help="html: tile URL template, used only when reachable; 'none' for no tiles",
+    )
     exp.add_argument("--today", type=dt.date.fromisoformat, default=None, help="html: judge progress as of this date")
     return parser
 
@@ -223,8 +281,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import tempfile
 
     from geodata.demo import DEFAULT_SEED, write_demo_store
-    from geodata.store import is_database_url, migrate, open_store
-    from geodata.store import copy_store
+    from geodata.store import copy_store, is_database_url, migrate, open_store
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
     if is_database_url(args.data):
@@ -234,8 +291,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             with write_demo_store(Path(folder) / "demo.gpkg", seed) as demo, open_store(args.data) as store:
                 copy_store(demo, store)
                 counts, pledges = store.counts(), store.list_pledges()
-        print(f"Wrote the demo data into {describe(args.data)}: {len(pledges)} pledges, "
-              + ", ".join(f"{n} {layer}" for layer, n in counts.items()) + " (generated demo records)")
+        print(
+            f"Wrote the demo data into {describe(args.data)}: {len(pledges)} pledges, "
+            + ", ".join(f"{n} {layer}" for layer, n in counts.items())
+            + " (generated demo records)"
+        )
         return 0
     if args.data.exists():
         if not args.force:
@@ -244,14 +304,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args.data.unlink()
     with write_demo_store(args.data, seed) as store:
         counts, pledges = store.counts(), store.list_pledges()
-    print(f"Wrote demo store {args.data}: {len(pledges)} pledges, "
-          + ", ".join(f"{n} {layer}" for layer, n in counts.items()) + " (generated demo records)")
+    print(
+        f"Wrote demo store {args.data}: {len(pledges)} pledges, "
+        + ", ".join(f"{n} {layer}" for layer, n in counts.items())
+        + " (generated demo records)"
+    )
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from geodata.views.progress import pledge_progress
     from geodata.store import open_store
+    from geodata.views.progress import pledge_progress
 
     today = args.today or clock.today()
     with open_store(args.data) as store:
@@ -260,23 +323,31 @@ def cmd_info(args: argparse.Namespace) -> int:
         for pledge in pledges:
             print()
             print(f"{pledge.id}: {pledge.title}")
-            print(f"  {pledge.municipality.name} ({pledge.municipality.code}), {pledge.police_area.name}"
-                  f"{f' ({pledge.police_area.code})' if pledge.police_area.code else ''}, "
-                  f"{pledge.period.start} – {pledge.period.end}")
+            print(
+                f"  {pledge.municipality.name} ({pledge.municipality.code}), {pledge.police_area.name}"
+                f"{f' ({pledge.police_area.code})' if pledge.police_area.code else ''}, "
+                f"{pledge.period.start} – {pledge.period.end}"
+            )
             print(f"  Focus: {pledge.focus}")
             print(f"  Promises (progress as of {today}):")
             for p in pledge_progress(store, pledge, today):
                 parties = ", ".join(pledge.partner(x).short_name or pledge.partner(x).name for x in p.promise.parties)
                 target = f" of {p.target}" if p.target else ""
-                print(f"    - {p.promise.id} [{p.promise.kind}; {parties}]: {p.delivered}{target} "
-                      f"{p.promise.evidence.layer} records, {p.status}")
+                print(
+                    f"    - {p.promise.id} [{p.promise.kind}; {parties}]: {p.delivered}{target} "
+                    f"{p.promise.evidence.layer} records, {p.status}"
+                )
             print(f"  Goals: {len(pledge.goals)}")
             events = store.read_police_events(pledge.municipality.code, pledge.period.start, pledge.period.end)
             if len(events):
                 print(f"  Police events published in {pledge.municipality.name} during the period: {len(events)}")
             counts, demo = store.counts(pledge.id), store.counts(pledge.id, demo_only=True)
-            print("  Layers: " + ", ".join(f"{layer} {n}" + (f" ({demo[layer]} demo)" if demo[layer] else "")
-                                           for layer, n in counts.items()))
+            print(
+                "  Layers: "
+                + ", ".join(
+                    f"{layer} {n}" + (f" ({demo[layer]} demo)" if demo[layer] else "") for layer, n in counts.items()
+                )
+            )
     return 0
 
 
@@ -324,25 +395,39 @@ def cmd_import(args: argparse.Namespace) -> int:
     if overrides and not args.layer:
         raise PledgemapError("--map needs --layer: the mapping is for one layer")
     with open_store(args.data) as store:
-        plans = plan_file(store, args.file, args.layer, table=args.table, value_map=value_map, defaults=defaults,
-                          municipality_code=args.municipality, source_namespace=args.source,
-                          mapping_overrides=overrides)
+        plans = plan_file(
+            store,
+            args.file,
+            args.layer,
+            table=args.table,
+            value_map=value_map,
+            defaults=defaults,
+            municipality_code=args.municipality,
+            source_namespace=args.source,
+            mapping_overrides=overrides,
+        )
         for plan in plans:
             _print_plan(plan)
         if args.dry_run:
             print("Dry run: nothing was written.")
             return 0
         try:
-            results = commit_file(store, plans, partial=args.partial,
-                                  rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-avvisade"))
+            results = commit_file(
+                store,
+                plans,
+                partial=args.partial,
+                rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-avvisade"),
+            )
         except PledgemapError as exc:
             print(f"pledgemap: {exc}".splitlines()[0], file=sys.stderr)
             print("  (fix the rows above, answer unclear values with --map-value, or use --partial)", file=sys.stderr)
             return 1
     for result in results:
-        print(f"Wrote {len(result.written)} {result.layer} records"
-              + (f"; {result.duplicates} already stored, skipped" if result.duplicates else "")
-              + (f"; {result.rejected} rejected rows saved to {result.rejects_file}" if result.rejects_file else ""))
+        print(
+            f"Wrote {len(result.written)} {result.layer} records"
+            + (f"; {result.duplicates} already stored, skipped" if result.duplicates else "")
+            + (f"; {result.rejected} rejected rows saved to {result.rejects_file}" if result.rejects_file else "")
+        )
     return 0
 
 
@@ -351,9 +436,11 @@ def _import_police_events(args: argparse.Namespace) -> int:
     from geodata.store import open_store
 
     batch = read_police_events(args.file)
-    print(f"{args.file.name} → police events (polisen.se format): {len(batch.events)} events read; "
-          f"{batch.digests} county summaries left out; {batch.without_municipality} name no municipality "
-          f"(kept, not counted for any); {batch.repeated} repeated in the file; {len(batch.problems)} problems")
+    print(
+        f"{args.file.name} → police events (polisen.se format): {len(batch.events)} events read; "
+        f"{batch.digests} county summaries left out; {batch.without_municipality} name no municipality "
+        f"(kept, not counted for any); {batch.repeated} repeated in the file; {len(batch.problems)} problems"
+    )
     for problem in batch.problems[:50]:
         print(f"  rejected: {problem}")
     if args.dry_run:
@@ -363,8 +450,11 @@ def _import_police_events(args: argparse.Namespace) -> int:
         try:
             new, already = store_events(store, batch, partial=args.partial)
         except PledgemapError as exc:
-            print(f"pledgemap: police events: {exc}".splitlines()[0]
-                  + " (use --partial to store the events that could be read)", file=sys.stderr)
+            print(
+                f"pledgemap: police events: {exc}".splitlines()[0]
+                + " (use --partial to store the events that could be read)",
+                file=sys.stderr,
+            )
             return 1
     print(f"Wrote {new} police events; {already} already stored, skipped")
     return 0
@@ -372,20 +462,26 @@ def _import_police_events(args: argparse.Namespace) -> int:
 
 def _print_plan(plan) -> None:
     summary = plan.summary()
-    print(f"{summary['file']}{' / ' + summary['table'] if summary['table'] else ''} → {summary['layer']}: "
-          f"{summary['rows']} rows: {summary['valid']} valid, {summary['rejected']} rejected, "
-          f"{summary['duplicates']} already stored, {summary['warnings']} with warnings")
+    print(
+        f"{summary['file']}{' / ' + summary['table'] if summary['table'] else ''} → {summary['layer']}: "
+        f"{summary['rows']} rows: {summary['valid']} valid, {summary['rejected']} rejected, "
+        f"{summary['duplicates']} already stored, {summary['warnings']} with warnings"
+    )
     mapping = plan.mapping
     columns = ", ".join(f"{field} ← {column!r}" for field, column in mapping.fields.items())
     where = {"geometry": "the file's geometry", "wkt": f"WKT in {mapping.x!r}", None: "none found"}.get(
-        mapping.coordinates, f"{mapping.coordinates} in {mapping.y!r}/{mapping.x!r}")
+        mapping.coordinates, f"{mapping.coordinates} in {mapping.y!r}/{mapping.x!r}"
+    )
     print(f"  columns: {columns or 'none recognised'}; coordinates: {where}")
     for note in plan.notes:
         print(f"  note: {note}")
     for field, texts in plan.unresolved.items():
         for text, candidates in texts.items():
-            print(f"  unclear {field}: {text!r} → " + (" or ".join(candidates) if candidates else "no match")
-                  + f" (answer with --map-value '{field}:{text}=CODE')")
+            print(
+                f"  unclear {field}: {text!r} → "
+                + (" or ".join(candidates) if candidates else "no match")
+                + f" (answer with --map-value '{field}:{text}=CODE')"
+            )
     for line in plan.report():
         row = "file" if line["row"] is None else f"row {line['row']}"
         print(f"  {row}: {line['status']}: {line['field']}: {line['message']}")
@@ -408,17 +504,27 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             from dashboard.standalone import build_standalone_map
 
             tiles = None if (args.tiles or "none").lower() == "none" else args.tiles
-            html = build_standalone_map(store, args.pledge, public=args.public, today=args.today, tiles=tiles,
-                                        query=query, include_internal=args.include_internal and not args.public)
+            html = build_standalone_map(
+                store,
+                args.pledge,
+                public=args.public,
+                today=args.today,
+                tiles=tiles,
+                query=query,
+                include_internal=args.include_internal and not args.public,
+            )
             args.output.write_text(html, encoding="utf-8")
-            print(f"Wrote the {'public ' if args.public else ''}standalone map of {args.pledge} to {args.output} "
-                  f"({len(html.encode()) / 1e6:.1f} MB; opens without a network)")
+            print(
+                f"Wrote the {'public ' if args.public else ''}standalone map of {args.pledge} to {args.output} "
+                f"({len(html.encode()) / 1e6:.1f} MB; opens without a network)"
+            )
             return 0
         if args.public:
             raise PledgemapError("--public applies to the html export; data exports hold records")
         layers = args.layer or list(LAYERS)
-        result = export_layers(store, args.output, args.format, {name: query for name in layers},
-                               include_internal=args.include_internal)
+        result = export_layers(
+            store, args.output, args.format, {name: query for name in layers}, include_internal=args.include_internal
+        )
     print(f"Wrote {args.output}: " + ", ".join(f"{n} {layer}" for layer, n in result.counts.items()))
     return 0
 
@@ -428,14 +534,17 @@ def cmd_pledge(args: argparse.Namespace) -> int:
 
     import yaml
 
-    from geodata.model import pledge_from_dict
     from geodata.io.pledge_text import parse_pledge_text, read_pledge_text
+    from geodata.model import pledge_from_dict
 
     if args.pledge_command == "parse":
         parsed = parse_pledge_text(read_pledge_text(args.file))
         data = parsed.to_pledge_dict(args.id) if args.as_pledge else parsed.to_dict()
-        text = (json.dumps(data, ensure_ascii=False, indent=2) + "\n" if args.format == "json"
-                else yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+        text = (
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            if args.format == "json"
+            else yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        )
         if args.output:
             args.output.write_text(text, encoding="utf-8")
         else:
@@ -486,8 +595,14 @@ def cmd_user(args: argparse.Namespace) -> int:
                 print("No accounts: sign-in is off and the dashboard serves this machine only, as admin")
             return 0
         if args.user_command == "add":
-            account = accounts.add_user(store, args.username, args.role, _new_password(args),
-                                        organisation=args.organisation, display_name=args.name)
+            account = accounts.add_user(
+                store,
+                args.username,
+                args.role,
+                _new_password(args),
+                organisation=args.organisation,
+                display_name=args.name,
+            )
             print(f"Added {account.username} ({account.role})")
         elif args.user_command == "passwd":
             accounts.set_password(store, args.username, _new_password(args))
@@ -542,9 +657,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["at_utc", "actor", "action", "layer", "record_id", "before", "after"])
         for e in entries:
-            writer.writerow([e.at.isoformat(), e.actor, e.action, e.layer or "", e.record_id or "",
-                             json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
-                             json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""])
+            writer.writerow(
+                [
+                    e.at.isoformat(),
+                    e.actor,
+                    e.action,
+                    e.layer or "",
+                    e.record_id or "",
+                    json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+                    json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
+                ]
+            )
     print(f"Wrote {len(entries)} audit entries to {args.output}")
     return 0
 
@@ -573,9 +696,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         try:
             if args.analysis == "hotspots":
                 result = gi.hotspots_for_pledge(
-                    store, args.pledge, start=args.start, end=args.end, categories=args.category, cell_m=args.cell_m,
-                    neighbourhood=gi.Neighbourhood(args.rings), permutations=args.permutations, seed=args.seed,
-                    fdr=not args.no_fdr)
+                    store,
+                    args.pledge,
+                    start=args.start,
+                    end=args.end,
+                    categories=args.category,
+                    cell_m=args.cell_m,
+                    neighbourhood=gi.Neighbourhood(args.rings),
+                    permutations=args.permutations,
+                    seed=args.seed,
+                    fdr=not args.no_fdr,
+                )
                 for finding in result.findings:
                     print(f"{finding.level}: {finding.text}")
                 for name, count in result.class_counts().items():
@@ -585,27 +716,35 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                     result.cells.to_crs(4326).to_file(args.output)
                     print(f"Wrote {len(result.cells)} cells to {args.output}")
             elif args.analysis == "intervention":
-                options = dict(days=args.days, buffer_m=args.buffer_m, control=_read_area(args.control)
-                               if args.control else None)
+                options = dict(
+                    days=args.days, buffer_m=args.buffer_m, control=_read_area(args.control) if args.control else None
+                )
                 if args.operation:
-                    result = interventions.intervention_for_operation(store, args.operation, radius_m=args.radius_m,
-                                                                      categories=args.category, **options)
+                    result = interventions.intervention_for_operation(
+                        store, args.operation, radius_m=args.radius_m, categories=args.category, **options
+                    )
                 elif args.promise:
-                    result = interventions.intervention_for_promise(store, args.promise, radius_m=args.radius_m,
-                                                                    categories=args.category, **options)
+                    result = interventions.intervention_for_promise(
+                        store, args.promise, radius_m=args.radius_m, categories=args.category, **options
+                    )
                 else:
                     if not (args.date and args.pledge):
                         raise PledgemapError("--area needs --date and --pledge")
                     records, study = gi.pledge_points(store, args.pledge, categories=args.category)
-                    result = interventions.evaluate_intervention(records, _read_area(args.area), args.date,
-                                                                 label=args.area.name, study_area=study, **options)
+                    result = interventions.evaluate_intervention(
+                        records, _read_area(args.area), args.date, label=args.area.name, study_area=study, **options
+                    )
                 c = result.counts
-                print(f"{result.label}: before {result.before[0]}–{result.before[1]}, "
-                      f"after {result.after[0]}–{result.after[1]}")
+                print(
+                    f"{result.label}: before {result.before[0]}–{result.before[1]}, "
+                    f"after {result.after[0]}–{result.after[1]}"
+                )
                 print("area\tbefore\tafter")
-                for area, before, after in (("target", c.target_before, c.target_after),
-                                            ("buffer", c.buffer_before, c.buffer_after),
-                                            ("control", c.control_before, c.control_after)):
+                for area, before, after in (
+                    ("target", c.target_before, c.target_after),
+                    ("buffer", c.buffer_before, c.buffer_after),
+                    ("control", c.control_before, c.control_after),
+                ):
                     print(f"{area}\t{before}\t{after}")
                 for finding in result.findings:
                     print(f"{finding.level}: {finding.text}")
@@ -618,8 +757,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                         continue
                     print(f"  {trend.goal.indicator}, baseline {trend.baseline_year}: {trend.verdict}")
                     for row in trend.changes.itertuples():
-                        print(f"  {row.area_name}\t{row.baseline:g} → {row.latest:g} ({row.latest_year})"
-                              f"\t{row.change:+g}\t{row.verdict}")
+                        print(
+                            f"  {row.area_name}\t{row.baseline:g} → {row.latest:g} ({row.latest_year})"
+                            f"\t{row.change:+g}\t{row.verdict}"
+                        )
         except ValueError as exc:
             raise PledgemapError(str(exc)) from None
     return 0
@@ -633,30 +774,37 @@ def cmd_survey(args: argparse.Namespace) -> int:
 
     with open_store(args.data) as store:
         if args.survey_command == "import":
-            result = import_survey(store, args.file, municipality_code=args.municipality, replace=args.replace,
-                                   dry_run=args.dry_run)
+            result = import_survey(
+                store, args.file, municipality_code=args.municipality, replace=args.replace, dry_run=args.dry_run
+            )
             used = ", ".join(f"{field} ← {column}" for field, column in result.columns.items())
             print(f"Columns: {used}")
             if result.dry_run:
                 print(f"{len(result.rows)} rows are right; nothing was stored (--dry-run)")
             else:
-                print(f"{result.new} new results, {result.replaced} replaced, "
-                      f"{len(result.rows) - result.new - result.replaced} already stored")
+                print(
+                    f"{result.new} new results, {result.replaced} replaced, "
+                    f"{len(result.rows) - result.new - result.replaced} already stored"
+                )
             return 0
         pledge = store.get_pledge(args.pledge)
         if args.goal not in {g.id for g in pledge.goals}:
-            raise PledgemapError(f"pledge {pledge.id} has no goal {args.goal!r}; its goals: "
-                                 f"{', '.join(g.id for g in pledge.goals)}")
-        goals = tuple(changed(g, indicator=args.indicator, better=args.better, baseline_year=args.baseline_year)
-                      if g.id == args.goal else g for g in pledge.goals)
+            raise PledgemapError(
+                f"pledge {pledge.id} has no goal {args.goal!r}; its goals: {', '.join(g.id for g in pledge.goals)}"
+            )
+        goals = tuple(
+            changed(g, indicator=args.indicator, better=args.better, baseline_year=args.baseline_year)
+            if g.id == args.goal
+            else g
+            for g in pledge.goals
+        )
         store.save_pledge(changed(pledge, goals=goals))
         print(f"Goal {args.goal} of {pledge.id} follows {args.indicator}")
     return 0
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from geodata.store import GeoPackageStore, is_database_url, migrate, open_store
-    from geodata.store import copy_store
+    from geodata.store import GeoPackageStore, copy_store, is_database_url, migrate, open_store
 
     if not is_database_url(args.source) and not Path(args.source).is_file():
         raise PledgemapError(f"{args.source} does not exist; expected a store to copy from")
@@ -669,8 +817,10 @@ def cmd_copy(args: argparse.Namespace) -> int:
         target = GeoPackageStore.create(args.target)
     with open_store(args.source) as source, target:
         copied = copy_store(source, target)
-    print(f"Copied {describe(args.source)} to {describe(args.target)}: "
-          + ", ".join(f"{n} {table}" for table, n in copied.items() if n))
+    print(
+        f"Copied {describe(args.source)} to {describe(args.target)}: "
+        + ", ".join(f"{n} {table}" for table, n in copied.items() if n)
+    )
     return 0
 
 
@@ -683,24 +833,30 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
         write_demo_store(args.data).close()
         print(f"No store at {args.data}: wrote one with the demo pledges and generated demo data.")
-    from geodata.store import open_store
-
     from geodata.access.accounts import sign_in_required
+    from geodata.store import open_store
 
     with open_store(args.data) as store:  # fail now, with a clear message, rather than on the first page view
         open_to_all = not sign_in_required(store)
     if open_to_all and args.host not in ("127.0.0.1", "localhost", "::1"):
-        raise PledgemapError(f"{describe(args.data)} has no accounts, so whoever reaches the dashboard is its admin; it "
-                             f"is served on this machine only, not on {args.host}. Add an admin first ('pledgemap user "
-                             f"add NAME --role admin --data {describe(args.data)}') to serve it to others")
+        raise PledgemapError(
+            f"{describe(args.data)} has no accounts, so whoever reaches the dashboard is its admin; it "
+            f"is served on this machine only, not on {args.host}. Add an admin first ('pledgemap user "
+            f"add NAME --role admin --data {describe(args.data)}') to serve it to others"
+        )
     if not open_to_all and args.host not in ("127.0.0.1", "localhost", "::1") and not settings.allowed_hosts:
-        print("Warning: PLEDGEMAP_ALLOWED_HOSTS is not set, so the dashboard answers to any host name; set it to the "
-              "name users reach it by, so pages on other sites cannot reach it through DNS rebinding",
-              file=sys.stderr)
+        print(
+            "Warning: PLEDGEMAP_ALLOWED_HOSTS is not set, so the dashboard answers to any host name; set it to the "
+            "name users reach it by, so pages on other sites cannot reach it through DNS rebinding",
+            file=sys.stderr,
+        )
     mode = 0 if database else args.data.stat().st_mode
     if mode & 0o077:
-        print(f"Warning: {args.data} is readable by other users of this machine (mode {mode & 0o777:o}); it holds "
-              f"accounts and police data: chmod 600 {args.data}", file=sys.stderr)
+        print(
+            f"Warning: {args.data} is readable by other users of this machine (mode {mode & 0o777:o}); it holds "
+            f"accounts and police data: chmod 600 {args.data}",
+            file=sys.stderr,
+        )
     from dashboard.app import create_app
 
     settings = replace(settings, data=args.data, host=args.host, port=args.port)
@@ -722,10 +878,20 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_serve(args, settings)
         if args.command == "export":
             return cmd_export(args, settings)
-        return {"demo": cmd_demo, "info": cmd_info, "migrate": cmd_migrate, "import": cmd_import,
-                "pledge": cmd_pledge, "user": cmd_user, "audit": cmd_audit,
-                "present": cmd_present, "restore": cmd_restore, "analyze": cmd_analyze, "copy": cmd_copy,
-                "survey": cmd_survey}[args.command](args)
+        return {
+            "demo": cmd_demo,
+            "info": cmd_info,
+            "migrate": cmd_migrate,
+            "import": cmd_import,
+            "pledge": cmd_pledge,
+            "user": cmd_user,
+            "audit": cmd_audit,
+            "present": cmd_present,
+            "restore": cmd_restore,
+            "analyze": cmd_analyze,
+            "copy": cmd_copy,
+            "survey": cmd_survey,
+        }[args.command](args)
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1

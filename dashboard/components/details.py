@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from dashboard.components.problems import field_label
+from dashboard.i18n import translator
 from geodata import vocab
+from geodata.access import AccessError
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.layers import LAYERS
-from geodata.access import AccessError
 from geodata.store import LayerQuery, Store
-
-from dashboard.i18n import translator
-from dashboard.components.problems import field_label
 
 
 def readable_layers(store: Store, query: LayerQuery):
@@ -35,7 +34,11 @@ def _when(layer: str, record: dict) -> str:
     if layer == "operations":
         start = record["starts_at"].tz_convert(LOCAL_TZ_NAME)
         end = record["ends_at"].tz_convert(LOCAL_TZ_NAME)
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" if start.date() == end.date() else f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+        return (
+            f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+            if start.date() == end.date()
+            else f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
+        )
     value = record["reported_on"] if layer == "unsafe_places" else record.get("inspected_on")
     return "" if value is None or value != value else f"{value:%Y-%m-%d}"
 
@@ -59,9 +62,11 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
     layer, record = found
     rows: list[tuple[str, str]] = []
     if layer == "unsafe_places":
-        rows += [(t("field.category"), t(f"category.{record['category']}")),
-                 (t("field.source"), t(f"source.{record['source']}")),
-                 (t("field.reported_on"), _when(layer, record))]
+        rows += [
+            (t("field.category"), t(f"category.{record['category']}")),
+            (t("field.source"), t(f"source.{record['source']}")),
+            (t("field.reported_on"), _when(layer, record)),
+        ]
         if isinstance(record.get("time_of_day"), str):
             rows.append((t("field.time_of_day"), t(f"time_of_day.{record['time_of_day']}")))
         if record.get("report_count") is not None and record["report_count"] == record["report_count"]:
@@ -69,9 +74,11 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
         if isinstance(record.get("description"), str):
             rows.append((t("field.description"), record["description"]))
     elif layer == "inventoried_sites":
-        rows += [(t("field.site_type"), t(f"site_type.{record['site_type']}")),
-                 (t("field.owner"), record["owner"]),
-                 (t("field.status"), t(f"status.{record['status']}"))]
+        rows += [
+            (t("field.site_type"), t(f"site_type.{record['site_type']}")),
+            (t("field.owner"), record["owner"]),
+            (t("field.status"), t(f"status.{record['status']}")),
+        ]
         for key in ("address", "property_designation", "measure"):
             if isinstance(record.get(key), str):
                 rows.append((t(f"field.{key}"), record[key]))
@@ -84,8 +91,7 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
             if isinstance(finding, str):
                 rows.append((t(f"check.{item}"), t(f"finding.{finding}")))
     else:
-        rows += [(t("field.kind"), t(f"operation_kind.{record['kind']}")),
-                 (t("field.when"), _when(layer, record))]
+        rows += [(t("field.kind"), t(f"operation_kind.{record['kind']}")), (t("field.when"), _when(layer, record))]
         if isinstance(record.get("title"), str):
             rows.append((t("field.title"), record["title"]))
         if isinstance(record.get("focus"), str):
@@ -104,8 +110,11 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
     heading = [html.H3(t(f"layer.{layer}"))]
     if record.get("demo"):
         heading.append(html.Span(t("demo.badge"), className="pm-badge"))
-    return [html.Div(heading, className="pm-details-head"), html.Dl(items, className="pm-facts"),
-            *record_history(store, layer, record_id, lang)]
+    return [
+        html.Div(heading, className="pm-details-head"),
+        html.Dl(items, className="pm-facts"),
+        *record_history(store, layer, record_id, lang),
+    ]
 
 
 def record_history(store: Store, layer: str, record_id: str, lang: str) -> list:
@@ -123,8 +132,9 @@ def record_history(store: Store, layer: str, record_id: str, lang: str) -> list:
         changed = ", ".join(field_label(lang, name) for name in (entry.after or {}) if entry.action == "edit")
         text = f"{when:%Y-%m-%d %H:%M} · {entry.actor} · {t(f'history.{entry.action}')}"
         lines.append(html.Li(f"{text}: {changed}" if changed else text))
-    return [html.Details([html.Summary(t("history.heading", count=len(entries))), html.Ul(lines)],
-                         className="pm-history")]
+    return [
+        html.Details([html.Summary(t("history.heading", count=len(entries))), html.Ul(lines)], className="pm-history")
+    ]
 
 
 def selection_table(store: Store, ids: set[str], lang: str) -> list:
@@ -135,11 +145,33 @@ def selection_table(store: Store, ids: set[str], lang: str) -> list:
     for layer, found in readable_layers(store, LayerQuery(ids=tuple(sorted(ids)))):
         for record in found.to_dict("records"):
             kind_field = LAYERS[layer].kind_field
-            group = {"unsafe_places": "category", "inventoried_sites": "site_type",
-                     "operations": "operation_kind"}[layer]
-            rows.append(html.Tr([html.Td(t(f"layer.{layer}")), html.Td(t(f"{group}.{record[kind_field]}")),
-                                 html.Td(_when(layer, record))]))
-    return [html.H3(t("selection.heading", count=len(rows))),
-            html.Table([html.Thead(html.Tr([html.Th(t("layer.name"), scope="col"), html.Th(t("field.kind"), scope="col"),
-                                            html.Th(t("field.when"), scope="col")])),
-                        html.Tbody(rows)], className="pm-table")]
+            group = {"unsafe_places": "category", "inventoried_sites": "site_type", "operations": "operation_kind"}[
+                layer
+            ]
+            rows.append(
+                html.Tr(
+                    [
+                        html.Td(t(f"layer.{layer}")),
+                        html.Td(t(f"{group}.{record[kind_field]}")),
+                        html.Td(_when(layer, record)),
+                    ]
+                )
+            )
+    return [
+        html.H3(t("selection.heading", count=len(rows))),
+        html.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(t("layer.name"), scope="col"),
+                            html.Th(t("field.kind"), scope="col"),
+                            html.Th(t("field.when"), scope="col"),
+                        ]
+                    )
+                ),
+                html.Tbody(rows),
+            ],
+            className="pm-table",
+        ),
+    ]

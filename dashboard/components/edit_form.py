@@ -14,16 +14,15 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html
 from shapely.geometry import Point, Polygon
 
+from dashboard.components.layout import alert
+from dashboard.components.problems import choice_label, describe_problem, field_label
+from dashboard.context import request_store
+from dashboard.i18n import translator
 from geodata.access import AccessError, check_write
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.layers import get_layer
 from geodata.store import LayerQuery
-
-from dashboard.components.layout import alert
-from dashboard.context import request_store
-from dashboard.i18n import translator
-from dashboard.components.problems import choice_label, describe_problem, field_label
 
 HIDDEN = {"status"}  # moved by the workflow
 
@@ -65,21 +64,30 @@ def field_controls(pattern: str, spec, record: dict, lang: str, links: list[dict
         value = form_value(field.kind, record.get(field.name))
         if field.name == spec.link_field:
             control = dcc.RadioItems(id=key, value=value or "", className="pm-radios", options=links)
-            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)), control],
-                                          className="pm-pledge-picker"))
+            controls.append(
+                html.Fieldset([html.Legend(field_label(lang, field.name)), control], className="pm-pledge-picker")
+            )
             continue
         if field.kind == "choice":
             options = ([] if field.required else [{"label": t("edit.none"), "value": ""}]) + [
-                {"label": choice_label(lang, field.name, c), "value": c} for c in field.choices]
-            controls.append(html.Fieldset([html.Legend(field_label(lang, field.name)),
-                                           dcc.RadioItems(id=key, value=value or "", options=options,
-                                                          className="pm-radios pm-inline")],
-                                          className="pm-pledge-picker"))
+                {"label": choice_label(lang, field.name, c), "value": c} for c in field.choices
+            ]
+            controls.append(
+                html.Fieldset(
+                    [
+                        html.Legend(field_label(lang, field.name)),
+                        dcc.RadioItems(id=key, value=value or "", options=options, className="pm-radios pm-inline"),
+                    ],
+                    className="pm-pledge-picker",
+                )
+            )
             continue
         kind = {"date": "date", "datetime": "datetime-local", "int": "number"}.get(field.kind, "text")
-        control = (dcc.Textarea(id=key, value=value, rows=3, className="pm-textarea")
-                   if field.max_length and field.max_length > 200 else
-                   dcc.Input(id=key, value=value, type=kind, className="pm-search"))
+        control = (
+            dcc.Textarea(id=key, value=value, rows=3, className="pm-textarea")
+            if field.max_length and field.max_length > 200
+            else dcc.Input(id=key, value=value, type=kind, className="pm-search")
+        )
         controls.append(html.Label([html.Span(field_label(lang, field.name), className="pm-label"), control]))
     return controls
 
@@ -95,18 +103,33 @@ def edit_form(store, layer: str, record: dict, lang: str, links: list[dict]) -> 
         return []
     t = translator(lang)
     controls = field_controls(ID.field, get_layer(layer), record, lang, links)
-    return [html.Details(className="pm-edit", children=[
-        html.Summary(t("edit.heading")),
-        html.Div(controls, id=ID.form),
-        dcc.Checklist(id=ID.move, options=[{"label": t("edit.move"), "value": "yes"}], value=[], className="pm-checks"),
-        dcc.Store(id=ID.record, data={"layer": layer, "id": record["id"], "version": int(record["version"])}),
-        html.Button(t("edit.save"), id=ID.save, type="button", className="pm-button pm-primary", n_clicks=0),
-        html.Div([dcc.Checklist(id=ID.delete_confirm, options=[{"label": t("edit.delete_confirm"), "value": "yes"}],
-                                value=[], className="pm-checks"),
-                  html.Button(t("edit.delete"), id=ID.delete, type="button", className="pm-button", n_clicks=0)],
-                 className="pm-delete"),
-        html.Div(id=ID.result, role="status"),
-    ])]
+    return [
+        html.Details(
+            className="pm-edit",
+            children=[
+                html.Summary(t("edit.heading")),
+                html.Div(controls, id=ID.form),
+                dcc.Checklist(
+                    id=ID.move, options=[{"label": t("edit.move"), "value": "yes"}], value=[], className="pm-checks"
+                ),
+                dcc.Store(id=ID.record, data={"layer": layer, "id": record["id"], "version": int(record["version"])}),
+                html.Button(t("edit.save"), id=ID.save, type="button", className="pm-button pm-primary", n_clicks=0),
+                html.Div(
+                    [
+                        dcc.Checklist(
+                            id=ID.delete_confirm,
+                            options=[{"label": t("edit.delete_confirm"), "value": "yes"}],
+                            value=[],
+                            className="pm-checks",
+                        ),
+                        html.Button(t("edit.delete"), id=ID.delete, type="button", className="pm-button", n_clicks=0),
+                    ],
+                    className="pm-delete",
+                ),
+                html.Div(id=ID.result, role="status"),
+            ],
+        )
+    ]
 
 
 def _changes(spec, record: dict, values: dict) -> dict:
@@ -159,8 +182,11 @@ def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move
     except VersionConflictError as exc:
         return conflict_view(spec, target, given, lang, exc), dash.no_update, None
     except ValidationError as exc:
-        return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
-                                     for p in exc.problems)), dash.no_update, None
+        return (
+            alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}" for p in exc.problems)),
+            dash.no_update,
+            None,
+        )
     except PledgemapError as exc:
         return alert(lang, exc), dash.no_update, None
     return None, {**view, "saved": (view.get("saved") or 0) + 1}, html.P(notice, className="pm-notice")
@@ -179,16 +205,37 @@ def conflict_view(spec, target: dict, given: dict, lang: str, error: VersionConf
         theirs = form_value(field.kind, now.get(field.name))
         mine = given[field.name] or None
         if theirs != mine:
-            rows.append(html.Tr([html.Th(field_label(lang, field.name), scope="row"),
-                                 html.Td("" if theirs is None else str(theirs)),
-                                 html.Td("" if mine is None else str(mine))]))
-    return html.Div(className="pm-alert", role="alert", children=[
-        html.P(t("edit.conflict", current=error.current)),
-        html.Table(className="pm-records", children=[
-            html.Thead(html.Tr([html.Th(t("edit.field"), scope="col"), html.Th(t("edit.theirs"), scope="col"),
-                                html.Th(t("edit.mine"), scope="col")])),
-            html.Tbody(rows)]),
-    ])
+            rows.append(
+                html.Tr(
+                    [
+                        html.Th(field_label(lang, field.name), scope="row"),
+                        html.Td("" if theirs is None else str(theirs)),
+                        html.Td("" if mine is None else str(mine)),
+                    ]
+                )
+            )
+    return html.Div(
+        className="pm-alert",
+        role="alert",
+        children=[
+            html.P(t("edit.conflict", current=error.current)),
+            html.Table(
+                className="pm-records",
+                children=[
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(t("edit.field"), scope="col"),
+                                html.Th(t("edit.theirs"), scope="col"),
+                                html.Th(t("edit.mine"), scope="col"),
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+            ),
+        ],
+    )
 
 
 class NEW:
@@ -209,14 +256,27 @@ def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dic
     t = translator(lang)
     spec = get_layer(layer)
     record = dict(placeholder)
-    return [html.Section(className="pm-edit", **{"aria-label": t("new.heading")}, children=[
-        html.H4(t("new.heading")),
-        html.P(t("new.area" if clicked.get("area") else "new.place", lat=f"{clicked['lat']:.5f}",
-                 lon=f"{clicked['lon']:.5f}", corners=len(clicked.get("area") or [])), className="pm-hint"),
-        html.Div(field_controls(NEW.field, spec, record, lang, links), id=NEW.form),
-        html.Button(t("new.save"), id=NEW.save, type="button", className="pm-button pm-primary", n_clicks=0),
-        html.Div(id=NEW.result, role="status"),
-    ])]
+    return [
+        html.Section(
+            className="pm-edit",
+            **{"aria-label": t("new.heading")},
+            children=[
+                html.H4(t("new.heading")),
+                html.P(
+                    t(
+                        "new.area" if clicked.get("area") else "new.place",
+                        lat=f"{clicked['lat']:.5f}",
+                        lon=f"{clicked['lon']:.5f}",
+                        corners=len(clicked.get("area") or []),
+                    ),
+                    className="pm-hint",
+                ),
+                html.Div(field_controls(NEW.field, spec, record, lang, links), id=NEW.form),
+                html.Button(t("new.save"), id=NEW.save, type="button", className="pm-button pm-primary", n_clicks=0),
+                html.Div(id=NEW.result, role="status"),
+            ],
+        )
+    ]
 
 
 def save_new_record(clicks, values, ids, clicked, view):
@@ -236,12 +296,18 @@ def save_new_record(clicks, values, ids, clicked, view):
         with request_store() as store:
             [record_id] = store.write_batch(view["layer"], records)
     except ValidationError as exc:
-        return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
-                                     for p in exc.problems)), dash.no_update, None
+        return (
+            alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}" for p in exc.problems)),
+            dash.no_update,
+            None,
+        )
     except PledgemapError as exc:
         return alert(lang, exc), dash.no_update, None
-    return None, {**view, "record": record_id, "saved": (view.get("saved") or 0) + 1}, \
-        html.P(t("new.saved"), className="pm-notice")
+    return (
+        None,
+        {**view, "record": record_id, "saved": (view.get("saved") or 0) + 1},
+        html.P(t("new.saved"), className="pm-notice"),
+    )
 
 
 def register() -> None:
@@ -251,14 +317,29 @@ def register() -> None:
     each app it builds, so the callbacks reach every app (a module-level
     ``@callback`` here would reach only the first app built in a process).
     """
-    callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True),
-             Output("ly-notice", "children", allow_duplicate=True),
-             Input(ID.save, "n_clicks"), Input(ID.delete, "n_clicks"), State(ID.record, "data"),
-             State(ID.delete_confirm, "value"), State({"type": ID.field, "name": ALL}, "value"),
-             State({"type": ID.field, "name": ALL}, "id"), State(ID.move, "value"), State("ly-click", "data"),
-             State("ly-view", "data"), prevent_initial_call=True)(save_record)
-    callback(Output(NEW.result, "children"), Output("ly-view", "data", allow_duplicate=True),
-             Output("ly-notice", "children", allow_duplicate=True),
-             Input(NEW.save, "n_clicks"), State({"type": NEW.field, "name": ALL}, "value"),
-             State({"type": NEW.field, "name": ALL}, "id"), State("ly-click", "data"), State("ly-view", "data"),
-             prevent_initial_call=True)(save_new_record)
+    callback(
+        Output(ID.result, "children"),
+        Output("ly-view", "data", allow_duplicate=True),
+        Output("ly-notice", "children", allow_duplicate=True),
+        Input(ID.save, "n_clicks"),
+        Input(ID.delete, "n_clicks"),
+        State(ID.record, "data"),
+        State(ID.delete_confirm, "value"),
+        State({"type": ID.field, "name": ALL}, "value"),
+        State({"type": ID.field, "name": ALL}, "id"),
+        State(ID.move, "value"),
+        State("ly-click", "data"),
+        State("ly-view", "data"),
+        prevent_initial_call=True,
+    )(save_record)
+    callback(
+        Output(NEW.result, "children"),
+        Output("ly-view", "data", allow_duplicate=True),
+        Output("ly-notice", "children", allow_duplicate=True),
+        Input(NEW.save, "n_clicks"),
+        State({"type": NEW.field, "name": ALL}, "value"),
+        State({"type": NEW.field, "name": ALL}, "id"),
+        State("ly-click", "data"),
+        State("ly-view", "data"),
+        prevent_initial_call=True,
+    )(save_new_record)

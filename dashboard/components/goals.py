@@ -17,18 +17,54 @@ def goal_cards(trends, t) -> list:
             parts.append(html.P(t("goals.no_data", indicator=trend.goal.indicator), className="pm-hint"))
         else:
             better = t(f"goals.better_{trend.goal.better}") if trend.goal.better else t("goals.better_none")
-            parts.append(html.P(t("goals.summary", indicator=trend.goal.indicator, baseline=trend.baseline_year,
-                                  latest=trend.latest_year, verdict=t(f"goals.verdict_{trend.verdict}"),
-                                  better=better)))
+            parts.append(
+                html.P(
+                    t(
+                        "goals.summary",
+                        indicator=trend.goal.indicator,
+                        baseline=trend.baseline_year,
+                        latest=trend.latest_year,
+                        verdict=t(f"goals.verdict_{trend.verdict}"),
+                        better=better,
+                    )
+                )
+            )
             if not trend.changes.empty:
-                parts.append(html.Table(className="pm-records", children=[
-                    html.Thead(html.Tr([html.Th(t(k), scope="col") for k in
-                                        ("goals.area", "goals.baseline", "goals.latest", "goals.change",
-                                         "goals.verdict")])),
-                    html.Tbody([html.Tr([html.Td(row.area_name), html.Td(f"{row.baseline:g} ({trend.baseline_year})"),
-                                         html.Td(f"{row.latest:g} ({row.latest_year})"), html.Td(f"{row.change:+g}"),
-                                         html.Td(t(f"goals.verdict_{row.verdict}"))])
-                                for row in trend.changes.itertuples()])]))
+                parts.append(
+                    html.Table(
+                        className="pm-records",
+                        children=[
+                            html.Thead(
+                                html.Tr(
+                                    [
+                                        html.Th(t(k), scope="col")
+                                        for k in (
+                                            "goals.area",
+                                            "goals.baseline",
+                                            "goals.latest",
+                                            "goals.change",
+                                            "goals.verdict",
+                                        )
+                                    ]
+                                )
+                            ),
+                            html.Tbody(
+                                [
+                                    html.Tr(
+                                        [
+                                            html.Td(row.area_name),
+                                            html.Td(f"{row.baseline:g} ({trend.baseline_year})"),
+                                            html.Td(f"{row.latest:g} ({row.latest_year})"),
+                                            html.Td(f"{row.change:+g}"),
+                                            html.Td(t(f"goals.verdict_{row.verdict}")),
+                                        ]
+                                    )
+                                    for row in trend.changes.itertuples()
+                                ]
+                            ),
+                        ],
+                    )
+                )
             parts.append(dcc.Graph(figure=goal_chart(trend, t), config={"displaylogo": False}))
         cards.append(html.Article(parts, className="pm-progress-card"))
     return cards

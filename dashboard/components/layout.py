@@ -7,16 +7,21 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
+from dashboard.i18n import translator
 from geodata.access import AccessError
 from geodata.model import Pledge, Promise
 from geodata.store import Store
 from geodata.views.progress import PromiseProgress
 
-from dashboard.i18n import translator
-
 # The pages in the order the navigation shows them: (path, catalogue key).
-NAVIGATION = (("/", "nav.overview"), ("/pledge", "nav.pledge"), ("/layers", "nav.layers"), ("/sites", "nav.sites"),
-              ("/analysis", "nav.analysis"), ("/import", "nav.import"))
+NAVIGATION = (
+    ("/", "nav.overview"),
+    ("/pledge", "nav.pledge"),
+    ("/layers", "nav.layers"),
+    ("/sites", "nav.sites"),
+    ("/analysis", "nav.analysis"),
+    ("/import", "nav.import"),
+)
 
 
 def _with_lang(query: str, lang: str) -> str:
@@ -32,19 +37,33 @@ def header(lang: str, path: str = "/", query: str = "") -> html.Header:
     registered = {page["path"] for page in dash.page_registry.values()}
     keep = _with_lang(query, lang) if lang != "sv" else query
     links = [
-        html.Li(html.A(t(key), href=f"{target}?{keep}" if keep else target,
-                       **({"aria-current": "page", "className": "pm-nav-current"} if target == path else {})))
-        for target, key in NAVIGATION if target in registered
+        html.Li(
+            html.A(
+                t(key),
+                href=f"{target}?{keep}" if keep else target,
+                **({"aria-current": "page", "className": "pm-nav-current"} if target == path else {}),
+            )
+        )
+        for target, key in NAVIGATION
+        if target in registered
     ]
     return html.Header(
         className="pm-header",
         children=[
-            html.Div([html.Span(t("app.title"), className="pm-brand"),
-                      html.Span(t("app.tagline"), className="pm-tagline")]),
+            html.Div(
+                [html.Span(t("app.title"), className="pm-brand"), html.Span(t("app.tagline"), className="pm-tagline")]
+            ),
             html.Nav(html.Ul(links, className="pm-nav"), **{"aria-label": t("nav.label")}),
             # A plain link: changing language reloads the page in the other catalogue, keeping the view.
-            html.A(t("app.other_language"), href=f"{path}?{_with_lang(query, other)}", lang=other, hrefLang=other,
-                   className="pm-lang", id="pm-lang-link", title=t("app.language")),
+            html.A(
+                t("app.other_language"),
+                href=f"{path}?{_with_lang(query, other)}",
+                lang=other,
+                hrefLang=other,
+                className="pm-lang",
+                id="pm-lang-link",
+                title=t("app.language"),
+            ),
             account_box(lang),
         ],
     )
@@ -62,10 +81,16 @@ def account_box(lang: str) -> html.Form | None:
 
     with request_store() as store:
         role = store.viewer.role
-    return html.Form([html.Span(t("signin.signed_in", name=name, role=t(f"role.{role}")), className="pm-user"),
-                      dcc.Input(type="hidden", name="csrf", value=csrf_token()),
-                      html.Button(t("signin.sign_out"), type="submit", className="pm-button pm-signout")],
-                     action="/logout", method="POST", className="pm-account")
+    return html.Form(
+        [
+            html.Span(t("signin.signed_in", name=name, role=t(f"role.{role}")), className="pm-user"),
+            dcc.Input(type="hidden", name="csrf", value=csrf_token()),
+            html.Button(t("signin.sign_out"), type="submit", className="pm-button pm-signout"),
+        ],
+        action="/logout",
+        method="POST",
+        className="pm-account",
+    )
 
 
 def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.Div | None:
@@ -100,22 +125,43 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
         if p.target:
             figure = t("progress.of", delivered=p.delivered, target=p.target)
             share = min(1.0, p.delivered / p.target)
-            bar = html.Div(className="pm-bar", role="img",
-                           **{"aria-label": t("progress.bar_label", delivered=p.delivered, target=p.target,
-                                              elapsed=round(100 * p.elapsed_share))},
-                           children=[html.Div(className=f"pm-bar-fill pm-status-bg-{p.status}",
-                                              style={"width": f"{100 * share:.0f}%"}),
-                                     html.Div(className="pm-bar-time", style={"left": f"{100 * p.elapsed_share:.0f}%"})])
+            bar = html.Div(
+                className="pm-bar",
+                role="img",
+                **{
+                    "aria-label": t(
+                        "progress.bar_label",
+                        delivered=p.delivered,
+                        target=p.target,
+                        elapsed=round(100 * p.elapsed_share),
+                    )
+                },
+                children=[
+                    html.Div(className=f"pm-bar-fill pm-status-bg-{p.status}", style={"width": f"{100 * share:.0f}%"}),
+                    html.Div(className="pm-bar-time", style={"left": f"{100 * p.elapsed_share:.0f}%"}),
+                ],
+            )
         else:
             figure, bar = t("progress.count", delivered=p.delivered), None
-        cards.append(html.Article(className="pm-progress-card", id=f"card-{p.promise.id}", children=[
-            html.P(t(f"promise_kind.{p.promise.kind}"), className="pm-card-kind"),
-            html.P(p.promise.text, className="pm-promise-text"),
-            html.P([html.Span(f"{t('pledge.responsible')}: {parties}", className="pm-parties")]),
-            html.P([html.Span(figure, className="pm-progress-figure"), " ",
-                    html.Span(t(f"progress.status.{p.status}"), className=f"pm-status pm-status-{p.status}")]),
-            bar,
-        ]))
+        cards.append(
+            html.Article(
+                className="pm-progress-card",
+                id=f"card-{p.promise.id}",
+                children=[
+                    html.P(t(f"promise_kind.{p.promise.kind}"), className="pm-card-kind"),
+                    html.P(p.promise.text, className="pm-promise-text"),
+                    html.P([html.Span(f"{t('pledge.responsible')}: {parties}", className="pm-parties")]),
+                    html.P(
+                        [
+                            html.Span(figure, className="pm-progress-figure"),
+                            " ",
+                            html.Span(t(f"progress.status.{p.status}"), className=f"pm-status pm-status-{p.status}"),
+                        ]
+                    ),
+                    bar,
+                ],
+            )
+        )
     return cards
 
 
@@ -131,11 +177,18 @@ def remember_view(query_store_id: str) -> None:
 
 def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:
     """The pledge choice as radio buttons: native inputs a keyboard and a screen reader handle as they are."""
-    return html.Fieldset([
-        html.Legend(legend),
-        dcc.RadioItems(id=component_id, value=value, className="pm-radios",
-                       options=[{"label": p.title, "value": p.id} for p in pledges]),
-    ], className="pm-pledge-picker")
+    return html.Fieldset(
+        [
+            html.Legend(legend),
+            dcc.RadioItems(
+                id=component_id,
+                value=value,
+                className="pm-radios",
+                options=[{"label": p.title, "value": p.id} for p in pledges],
+            ),
+        ],
+        className="pm-pledge-picker",
+    )
 
 
 def short_text(text: str, limit: int = 70) -> str:
@@ -144,7 +197,7 @@ def short_text(text: str, limit: int = 70) -> str:
 
 
 def promise_label(promise: Promise, t) -> str:
-    """"Kind – text", or the text alone where it says no more than its kind ("Information till föräldrar")."""
+    """ "Kind – text", or the text alone where it says no more than its kind ("Information till föräldrar")."""
     kind = t(f"promise_kind.{promise.kind}")
     text = short_text(promise.text)
     return text if text.lower().startswith(kind.lower()) else f"{kind} – {text}"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.i18n import catalogue
 from geodata.errors import Note, Problem
 
-from dashboard.i18n import catalogue
-
 # The catalogue group that names a choice field's codes, where it differs from the field's name.
-FIELD_GROUPS = {"kind": "operation_kind", **{f"check_{item}": "finding" for item in
-                                             ("lighting", "access", "sightlines", "litter", "hangout")}}
+FIELD_GROUPS = {
+    "kind": "operation_kind",
+    **{f"check_{item}": "finding" for item in ("lighting", "access", "sightlines", "litter", "hangout")},
+}
 DELIMITERS = {";": "delimiter.semicolon", ",": "delimiter.comma", "\t": "delimiter.tab"}
 
 
@@ -55,8 +56,10 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
     if code == "outside_sweden":
         values["x"], values["y"] = f"{values['x']:g}", f"{values['y']:g}"
     if code == "coordinate_not_number":
-        values["values"] = ", ".join(f"{column} = {words['problem.empty'] if value is None else repr(value)}"
-                                     for column, value in values["values"])
+        values["values"] = ", ".join(
+            f"{column} = {words['problem.empty'] if value is None else repr(value)}"
+            for column, value in values["values"]
+        )
     return words[key].format(**values)
 
 

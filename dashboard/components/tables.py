@@ -7,8 +7,9 @@ button or input that a keyboard and a screen reader handle without help.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 from dash import html
@@ -39,30 +40,37 @@ def _text(value: Any) -> str:
 
 def layer_columns(layer: str, t: Callable[..., str]) -> list[Column]:
     """The columns a table of ``layer`` shows, with their labels and how each value reads."""
+
     def label(group: str) -> Callable[[Any], str]:
         return lambda v: "" if not isinstance(v, str) else t(f"{group}.{v}")
 
     if layer == "unsafe_places":
-        return [Column("reported_on", t("field.reported_on"), _date),
-                Column("category", t("field.category"), label("category")),
-                Column("source", t("field.source"), label("source")),
-                Column("time_of_day", t("field.time_of_day"), label("time_of_day")),
-                Column("report_count", t("field.report_count"), _text),
-                Column("description", t("field.description"), _text)]
+        return [
+            Column("reported_on", t("field.reported_on"), _date),
+            Column("category", t("field.category"), label("category")),
+            Column("source", t("field.source"), label("source")),
+            Column("time_of_day", t("field.time_of_day"), label("time_of_day")),
+            Column("report_count", t("field.report_count"), _text),
+            Column("description", t("field.description"), _text),
+        ]
     if layer == "inventoried_sites":
-        return [Column("address", t("field.address"), _text),
-                Column("property_designation", t("field.property_designation"), _text),
-                Column("site_type", t("field.site_type"), label("site_type")),
-                Column("owner", t("field.owner"), _text),
-                Column("status", t("field.status"), label("status")),
-                Column("inspected_on", t("field.inspected_on"), _date),
-                Column("due_on", t("field.due_on"), _date)]
-    return [Column("starts_at", t("field.when"), _local_time),
-            Column("kind", t("field.kind"), label("operation_kind")),
-            Column("title", t("field.title"), _text),
-            Column("focus", t("field.focus"), label("focus")),
-            Column("visibility", t("field.visibility"), label("visibility")),
-            Column("persons_checked", t("field.persons_checked"), _text)]
+        return [
+            Column("address", t("field.address"), _text),
+            Column("property_designation", t("field.property_designation"), _text),
+            Column("site_type", t("field.site_type"), label("site_type")),
+            Column("owner", t("field.owner"), _text),
+            Column("status", t("field.status"), label("status")),
+            Column("inspected_on", t("field.inspected_on"), _date),
+            Column("due_on", t("field.due_on"), _date),
+        ]
+    return [
+        Column("starts_at", t("field.when"), _local_time),
+        Column("kind", t("field.kind"), label("operation_kind")),
+        Column("title", t("field.title"), _text),
+        Column("focus", t("field.focus"), label("focus")),
+        Column("visibility", t("field.visibility"), label("visibility")),
+        Column("persons_checked", t("field.persons_checked"), _text),
+    ]
 
 
 def search(frame: pd.DataFrame, columns: list[Column], text: str | None) -> pd.DataFrame:
@@ -86,13 +94,22 @@ def page_of(frame: pd.DataFrame, page: int) -> tuple[pd.DataFrame, int, int]:
     """The rows of 1-based ``page`` (clamped to the pages there are), the page and the number of pages."""
     pages = max(1, math.ceil(len(frame) / PAGE_SIZE))
     page = min(max(1, page), pages)
-    return frame.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], page, pages
+    return frame.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages
 
 
-def record_table(prefix: str, columns: list[Column], rows: pd.DataFrame, t: Callable[..., str],
-                 sort_key: str | None, descending: bool, selected: str | None = None,
-                 row_class: Callable[[dict], str] | None = None, caption: str = "",
-                 row_link: Callable[[dict], str] | None = None, sortable: bool = True) -> html.Table:
+def record_table(
+    prefix: str,
+    columns: list[Column],
+    rows: pd.DataFrame,
+    t: Callable[..., str],
+    sort_key: str | None,
+    descending: bool,
+    selected: str | None = None,
+    row_class: Callable[[dict], str] | None = None,
+    caption: str = "",
+    row_link: Callable[[dict], str] | None = None,
+    sortable: bool = True,
+) -> html.Table:
     """A table whose header cells are sort buttons and whose rows each have a select button.
 
     With ``row_link``, each row has a link (to where the record is shown) instead of a select button.
@@ -106,40 +123,74 @@ def record_table(prefix: str, columns: list[Column], rows: pd.DataFrame, t: Call
             head.append(html.Th(column.label, scope="col"))
             continue
         arrow = {"ascending": " ▲", "descending": " ▼", "none": ""}[state]
-        head.append(html.Th(html.Button(column.label + arrow, id={"type": f"{prefix}-sort", "col": column.key},
-                                        className="pm-sort", type="button"), scope="col", **{"aria-sort": state}))
+        head.append(
+            html.Th(
+                html.Button(
+                    column.label + arrow,
+                    id={"type": f"{prefix}-sort", "col": column.key},
+                    className="pm-sort",
+                    type="button",
+                ),
+                scope="col",
+                **{"aria-sort": state},
+            )
+        )
     head.append(html.Th(html.Span(t("table.select_column"), className="pm-visually-hidden"), scope="col"))
     body = []
     for record in rows.to_dict("records"):
         # Dates and times stay on one line: "2021-05-13" broken after its year reads badly.
-        cells = [html.Td(column.show(record.get(column.key)),
-                         className="pm-nowrap" if column.show in (_date, _local_time) else None) for column in columns]
+        cells = [
+            html.Td(
+                column.show(record.get(column.key)),
+                className="pm-nowrap" if column.show in (_date, _local_time) else None,
+            )
+            for column in columns
+        ]
         is_selected = record["id"] == selected
         # The accessible name starts with the button's visible word ("Visa", or "Vald" once chosen).
         shown = t("table.selected") if is_selected else t("table.show")
         name = f"{shown}: {' '.join(c.show(record.get(c.key)) for c in columns[:2])}"
         if row_link:
-            control = html.A(t("table.show"), href=row_link(record), className="pm-row-button",
-                             **{"aria-label": f"{t('table.show')}: {name.split(': ', 1)[1]}"})
+            control = html.A(
+                t("table.show"),
+                href=row_link(record),
+                className="pm-row-button",
+                **{"aria-label": f"{t('table.show')}: {name.split(': ', 1)[1]}"},
+            )
         else:
-            control = html.Button(shown,
-                                  id={"type": f"{prefix}-row", "id": record["id"]}, type="button",
-                                  className="pm-row-button",
-                                  **{"aria-pressed": "true" if is_selected else "false", "aria-label": name})
+            control = html.Button(
+                shown,
+                id={"type": f"{prefix}-row", "id": record["id"]},
+                type="button",
+                className="pm-row-button",
+                **{"aria-pressed": "true" if is_selected else "false", "aria-label": name},
+            )
         cells.append(html.Td(control))
-        classes = " ".join(c for c in ((row_class(record) if row_class else ""),
-                                       "pm-row-selected" if is_selected else "") if c)
+        classes = " ".join(
+            c for c in ((row_class(record) if row_class else ""), "pm-row-selected" if is_selected else "") if c
+        )
         body.append(html.Tr(cells, className=classes or None))
-    return html.Table([html.Caption(caption, className="pm-visually-hidden") if caption else None,
-                       html.Thead(html.Tr(head)), html.Tbody(body)], className="pm-table pm-records")
+    return html.Table(
+        [
+            html.Caption(caption, className="pm-visually-hidden") if caption else None,
+            html.Thead(html.Tr(head)),
+            html.Tbody(body),
+        ],
+        className="pm-table pm-records",
+    )
 
 
 def pager(prefix: str, page: int, pages: int, total: int, t: Callable[..., str]) -> html.Nav:
-    return html.Nav(className="pm-pager", **{"aria-label": t("table.pages")}, children=[
-        html.Button(t("table.previous"), id=f"{prefix}-prev", type="button", className="pm-button",
-                    disabled=page <= 1),
-        html.Span(t("table.page_of", page=page, pages=pages, total=total), **{"aria-live": "polite"}),
-        html.Button(t("table.next"), id=f"{prefix}-next", type="button", className="pm-button",
-                    disabled=page >= pages),
-    ])
-
+    return html.Nav(
+        className="pm-pager",
+        **{"aria-label": t("table.pages")},
+        children=[
+            html.Button(
+                t("table.previous"), id=f"{prefix}-prev", type="button", className="pm-button", disabled=page <= 1
+            ),
+            html.Span(t("table.page_of", page=page, pages=pages, total=total), **{"aria-live": "polite"}),
+            html.Button(
+                t("table.next"), id=f"{prefix}-next", type="button", className="pm-button", disabled=page >= pages
+            ),
+        ],
+    )

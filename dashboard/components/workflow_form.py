@@ -11,15 +11,14 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
+from dashboard.components.layout import alert
+from dashboard.components.problems import describe_problem, field_label
+from dashboard.context import request_store
+from dashboard.i18n import translator
 from geodata import vocab
 from geodata.access import AccessError, check_write
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.workflow import NEXT_STEPS, advance
-
-from dashboard.components.layout import alert
-from dashboard.context import request_store
-from dashboard.i18n import translator
-from dashboard.components.problems import describe_problem, field_label
 
 
 class ID:
@@ -43,17 +42,33 @@ def workflow_form(store, record: dict, lang: str) -> list:
         check_write(viewer, "inventoried_sites", [record])
     except AccessError:
         return []
-    return [html.Section(className="pm-workflow", **{"aria-label": t("workflow.heading")}, children=[
-        html.H4(t("workflow.heading")),
-        html.Fieldset([html.Legend(t("workflow.next")),
-                       dcc.RadioItems(id=ID.step, value=steps[0], className="pm-radios",
-                                      options=[{"label": t(f"status.{s}"), "value": s} for s in steps])],
-                      className="pm-pledge-picker"),
-        html.Div(id=ID.fields, children=step_fields(steps[0], lang)),
-        dcc.Store(id=ID.site, data={"id": record["id"], "version": int(record["version"])}),
-        html.Button(t("workflow.save"), id=ID.save, type="button", className="pm-button pm-primary", n_clicks=0),
-        html.Div(id=ID.result, role="status"),
-    ])]
+    return [
+        html.Section(
+            className="pm-workflow",
+            **{"aria-label": t("workflow.heading")},
+            children=[
+                html.H4(t("workflow.heading")),
+                html.Fieldset(
+                    [
+                        html.Legend(t("workflow.next")),
+                        dcc.RadioItems(
+                            id=ID.step,
+                            value=steps[0],
+                            className="pm-radios",
+                            options=[{"label": t(f"status.{s}"), "value": s} for s in steps],
+                        ),
+                    ],
+                    className="pm-pledge-picker",
+                ),
+                html.Div(id=ID.fields, children=step_fields(steps[0], lang)),
+                dcc.Store(id=ID.site, data={"id": record["id"], "version": int(record["version"])}),
+                html.Button(
+                    t("workflow.save"), id=ID.save, type="button", className="pm-button pm-primary", n_clicks=0
+                ),
+                html.Div(id=ID.result, role="status"),
+            ],
+        )
+    ]
 
 
 def _field(name: str) -> dict:
@@ -64,20 +79,40 @@ def step_fields(step: str, lang: str) -> list:
     """The inputs the step to ``step`` needs, each with its label."""
     t = translator(lang)
     if step == "inspected":
-        checks = [html.Fieldset([html.Legend(t(f"check.{item}")),
-                                 dcc.RadioItems(id=_field(f"check_{item}"), className="pm-radios pm-inline",
-                                                options=[{"label": t(f"finding.{f}"), "value": f}
-                                                         for f in vocab.FINDINGS])],
-                                className="pm-pledge-picker") for item in vocab.CHECKLIST]
-        return [*checks, _labelled(t, "inspection_comment", dcc.Textarea(id=_field("inspection_comment"), rows=3,
-                                                                         className="pm-textarea"), lang)]
+        checks = [
+            html.Fieldset(
+                [
+                    html.Legend(t(f"check.{item}")),
+                    dcc.RadioItems(
+                        id=_field(f"check_{item}"),
+                        className="pm-radios pm-inline",
+                        options=[{"label": t(f"finding.{f}"), "value": f} for f in vocab.FINDINGS],
+                    ),
+                ],
+                className="pm-pledge-picker",
+            )
+            for item in vocab.CHECKLIST
+        ]
+        return [
+            *checks,
+            _labelled(
+                t,
+                "inspection_comment",
+                dcc.Textarea(id=_field("inspection_comment"), rows=3, className="pm-textarea"),
+                lang,
+            ),
+        ]
     if step == "action_planned":
-        return [_labelled(t, "measure", dcc.Textarea(id=_field("measure"), rows=3, className="pm-textarea"), lang),
-                _labelled(t, "responsible", dcc.Input(id=_field("responsible"), className="pm-search"), lang),
-                _labelled(t, "due_on", dcc.Input(id=_field("due_on"), type="date"), lang)]
+        return [
+            _labelled(t, "measure", dcc.Textarea(id=_field("measure"), rows=3, className="pm-textarea"), lang),
+            _labelled(t, "responsible", dcc.Input(id=_field("responsible"), className="pm-search"), lang),
+            _labelled(t, "due_on", dcc.Input(id=_field("due_on"), type="date"), lang),
+        ]
     day = {"fixed": "fixed_on", "verified": "verified_on"}[step]
-    return [_labelled(t, day, dcc.Input(id=_field(day), type="date"), lang),
-            html.P(t("workflow.today_default"), className="pm-hint")]
+    return [
+        _labelled(t, day, dcc.Input(id=_field(day), type="date"), lang),
+        html.P(t("workflow.today_default"), className="pm-hint"),
+    ]
 
 
 def _labelled(t, name: str, control, lang: str) -> html.Label:
@@ -95,16 +130,22 @@ def save_step(clicks, step, site, values, ids, view):
         return dash.no_update, dash.no_update, dash.no_update
     lang = (view or {}).get("lang", "sv")
     t = translator(lang)
-    given = {key["name"]: value for key, value in zip(ids or [], values or [])
-             if value not in (None, "") and not (isinstance(value, str) and not value.strip())}
+    given = {
+        key["name"]: value
+        for key, value in zip(ids or [], values or [])
+        if value not in (None, "") and not (isinstance(value, str) and not value.strip())
+    }
     try:
         with request_store() as store:
             advance(store, site["id"], step, given, int(site["version"]))
     except VersionConflictError as exc:
         return alert(lang, t("workflow.conflict", current=exc.current)), dash.no_update, None
     except ValidationError as exc:
-        return alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}"
-                                     for p in exc.problems)), dash.no_update, None
+        return (
+            alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}" for p in exc.problems)),
+            dash.no_update,
+            None,
+        )
     except PledgemapError as exc:
         return alert(lang, exc), dash.no_update, None
     # The page redraws the site (the view changed); the confirmation stays above it.
@@ -119,10 +160,18 @@ def register() -> None:
     each app it builds, so the callbacks reach every app (a module-level
     ``@callback`` here would reach only the first app built in a process).
     """
-    callback(Output(ID.fields, "children"), Input(ID.step, "value"), State("ly-lang", "data"),
-             prevent_initial_call=True)(show_step_fields)
-    callback(Output(ID.result, "children"), Output("ly-view", "data", allow_duplicate=True),
-             Output("ly-notice", "children"),
-             Input(ID.save, "n_clicks"), State(ID.step, "value"), State(ID.site, "data"),
-             State({"type": ID.field, "name": ALL}, "value"), State({"type": ID.field, "name": ALL}, "id"),
-             State("ly-view", "data"), prevent_initial_call=True)(save_step)
+    callback(
+        Output(ID.fields, "children"), Input(ID.step, "value"), State("ly-lang", "data"), prevent_initial_call=True
+    )(show_step_fields)
+    callback(
+        Output(ID.result, "children"),
+        Output("ly-view", "data", allow_duplicate=True),
+        Output("ly-notice", "children"),
+        Input(ID.save, "n_clicks"),
+        State(ID.step, "value"),
+        State(ID.site, "data"),
+        State({"type": ID.field, "name": ALL}, "value"),
+        State({"type": ID.field, "name": ALL}, "id"),
+        State("ly-view", "data"),
+        prevent_initial_call=True,
+    )(save_step)

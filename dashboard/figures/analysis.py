@@ -7,20 +7,27 @@ that carries the hover text and the legend entry.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from dashboard.figures.map import Basemap, boundary_layer, view_for_bounds
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
 
-from dashboard.figures.map import Basemap, boundary_layer, view_for_bounds
-
-HOTSPOT_COLOURS = {"hot_99": "#b2182b", "hot_95": "#ef8a62", "hot_90": "#fddbc7", "none": "#f7f7f7",
-                   "cold_90": "#d1e5f0", "cold_95": "#67a9cf", "cold_99": "#2166ac"}
+HOTSPOT_COLOURS = {
+    "hot_99": "#b2182b",
+    "hot_95": "#ef8a62",
+    "hot_90": "#fddbc7",
+    "none": "#f7f7f7",
+    "cold_90": "#d1e5f0",
+    "cold_95": "#67a9cf",
+    "cold_99": "#2166ac",
+}
 BAND_COLOURS = ("#fde0c5", "#facba6", "#f59e72", "#e4683f", "#a4161a")
 AREA_COLOURS = {"target": "#D55E00", "buffer": "#E69F00", "control": "#0072B2"}
 
@@ -28,9 +35,14 @@ AREA_COLOURS = {"target": "#D55E00", "buffer": "#E69F00", "control": "#0072B2"}
 def _features(shapes: gpd.GeoSeries) -> dict[str, Any]:
     wgs84 = shapes.to_crs(4326)
     rounded = shapely.set_precision(np.asarray(wgs84.values, dtype=object), 1e-6)
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
-                         for g in rounded if g is not None and not g.is_empty]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
+            for g in rounded
+            if g is not None and not g.is_empty
+        ],
+    }
 
 
 def _centres(cells: gpd.GeoDataFrame) -> tuple[list[float], list[float]]:
@@ -38,26 +50,57 @@ def _centres(cells: gpd.GeoDataFrame) -> tuple[list[float], list[float]]:
     return points.x.round(6).tolist(), points.y.round(6).tolist()
 
 
-def _map(traces: list[dict], layers: list[dict], boundary_geojson: dict, bounds, basemap: Basemap,
-         view_key: str, legend_title: str) -> dict[str, Any]:
+def _map(
+    traces: list[dict],
+    layers: list[dict],
+    boundary_geojson: dict,
+    bounds,
+    basemap: Basemap,
+    view_key: str,
+    legend_title: str,
+) -> dict[str, Any]:
     all_layers = [*layers, boundary_layer(boundary_geojson)]
     if basemap.tiles_url:
-        all_layers.insert(0, {"sourcetype": "raster", "source": [basemap.tiles_url], "below": "traces",
-                              "sourceattribution": basemap.attribution})
+        all_layers.insert(
+            0,
+            {
+                "sourcetype": "raster",
+                "source": [basemap.tiles_url],
+                "below": "traces",
+                "sourceattribution": basemap.attribution,
+            },
+        )
     if not traces:
         traces = [{"type": "scattermap", "lat": [], "lon": [], "showlegend": False, "hoverinfo": "skip"}]
     centre, zoom = view_for_bounds(bounds)
-    return {"data": traces, "layout": {
-        "map": {"style": "white-bg", "layers": all_layers, "center": centre, "zoom": zoom, "uirevision": view_key},
-        "uirevision": view_key, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "dragmode": "pan",
-        "legend": {"title": {"text": legend_title}, "bgcolor": "rgba(255,255,255,0.95)", "x": 1.0, "xanchor": "left",
-                   "y": 1.0, "font": {"size": 14}},
-        "font": {"family": "Noto Sans, DejaVu Sans, sans-serif", "size": 14},
-    }}
+    return {
+        "data": traces,
+        "layout": {
+            "map": {"style": "white-bg", "layers": all_layers, "center": centre, "zoom": zoom, "uirevision": view_key},
+            "uirevision": view_key,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "dragmode": "pan",
+            "legend": {
+                "title": {"text": legend_title},
+                "bgcolor": "rgba(255,255,255,0.95)",
+                "x": 1.0,
+                "xanchor": "left",
+                "y": 1.0,
+                "font": {"size": 14},
+            },
+            "font": {"family": "Noto Sans, DejaVu Sans, sans-serif", "size": 14},
+        },
+    }
 
 
-def hotspot_figure(result: HotspotResult, boundary_geojson: dict, bounds, t: Callable[..., str],
-                   basemap: Basemap = Basemap(), view_key: str = "") -> dict[str, Any]:
+def hotspot_figure(
+    result: HotspotResult,
+    boundary_geojson: dict,
+    bounds,
+    t: Callable[..., str],
+    basemap: Basemap = Basemap(),
+    view_key: str = "",
+) -> dict[str, Any]:
     """Hot and cold spots by confidence class; cells that are neither are left clear."""
     traces, layers = [], []
     for name in CLASSES:
@@ -66,17 +109,33 @@ def hotspot_figure(result: HotspotResult, boundary_geojson: dict, bounds, t: Cal
         cells = result.cells[result.cells["class"] == name]
         if cells.empty:
             continue
-        layers.append({"sourcetype": "geojson", "source": _features(cells.geometry), "type": "fill",
-                       "color": HOTSPOT_COLOURS[name], "opacity": 0.75, "below": "traces"})
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": _features(cells.geometry),
+                "type": "fill",
+                "color": HOTSPOT_COLOURS[name],
+                "opacity": 0.75,
+                "below": "traces",
+            }
+        )
         lon, lat = _centres(cells)
-        traces.append({
-            "type": "scattermap", "lon": lon, "lat": lat, "mode": "markers", "name": t(f"hotspot.{name}"),
-            "marker": {"size": 9, "color": HOTSPOT_COLOURS[name], "opacity": 0.9},
-            "customdata": [[int(c), round(float(z), 2), round(float(p), 4)]
-                           for c, z, p in zip(cells["count"], cells["z"], cells["p"])],
-            "hovertemplate": f"{t('hotspot.' + name)}<br>{t('analysis.reports')}: %{{customdata[0]}}"
-                             "<br>z: %{customdata[1]}<br>p: %{customdata[2]}<extra></extra>",
-        })
+        traces.append(
+            {
+                "type": "scattermap",
+                "lon": lon,
+                "lat": lat,
+                "mode": "markers",
+                "name": t(f"hotspot.{name}"),
+                "marker": {"size": 9, "color": HOTSPOT_COLOURS[name], "opacity": 0.9},
+                "customdata": [
+                    [int(c), round(float(z), 2), round(float(p), 4)]
+                    for c, z, p in zip(cells["count"], cells["z"], cells["p"])
+                ],
+                "hovertemplate": f"{t('hotspot.' + name)}<br>{t('analysis.reports')}: %{{customdata[0]}}"
+                "<br>z: %{customdata[1]}<br>p: %{customdata[2]}<extra></extra>",
+            }
+        )
     return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, t("analysis.legend_hotspots"))
 
 
@@ -85,9 +144,18 @@ def _bands(values: np.ndarray, count: int = len(BAND_COLOURS)) -> list[tuple[flo
     return list(zip(edges[:-1], edges[1:]))
 
 
-def banded_figure(cells: gpd.GeoDataFrame, column: str, boundary_geojson: dict, bounds, t: Callable[..., str],
-                  label: Callable[[float, float], str], legend_title: str, basemap: Basemap = Basemap(),
-                  view_key: str = "", hover: str = "") -> dict[str, Any]:
+def banded_figure(
+    cells: gpd.GeoDataFrame,
+    column: str,
+    boundary_geojson: dict,
+    bounds,
+    t: Callable[..., str],
+    label: Callable[[float, float], str],
+    legend_title: str,
+    basemap: Basemap = Basemap(),
+    view_key: str = "",
+    hover: str = "",
+) -> dict[str, Any]:
     """Cells coloured in five bands of ``column`` (quantiles), each band a fill layer and a legend entry."""
     traces, layers = [], []
     values = cells[column].to_numpy(dtype=float)
@@ -97,40 +165,104 @@ def banded_figure(cells: gpd.GeoDataFrame, column: str, boundary_geojson: dict, 
         part = cells[inside]
         if part.empty:
             continue
-        colour = BAND_COLOURS[min(i, len(BAND_COLOURS) - 1) if len(bands) >= len(BAND_COLOURS)
-                              else round(i * (len(BAND_COLOURS) - 1) / max(1, len(bands) - 1))]
-        layers.append({"sourcetype": "geojson", "source": _features(part.geometry), "type": "fill",
-                       "color": colour, "opacity": 0.7, "below": "traces"})
+        colour = BAND_COLOURS[
+            min(i, len(BAND_COLOURS) - 1)
+            if len(bands) >= len(BAND_COLOURS)
+            else round(i * (len(BAND_COLOURS) - 1) / max(1, len(bands) - 1))
+        ]
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": _features(part.geometry),
+                "type": "fill",
+                "color": colour,
+                "opacity": 0.7,
+                "below": "traces",
+            }
+        )
         lon, lat = _centres(part)
-        traces.append({"type": "scattermap", "lon": lon, "lat": lat, "mode": "markers", "name": label(low, high),
-                       "marker": {"size": 6, "color": colour, "opacity": 0.01 if hover else 0.9},
-                       "customdata": [[round(float(v), 1)] for v in part[column]],
-                       "hovertemplate": f"{hover}: %{{customdata[0]}}<extra></extra>" if hover else None,
-                       "hoverinfo": None if hover else "skip"})
+        traces.append(
+            {
+                "type": "scattermap",
+                "lon": lon,
+                "lat": lat,
+                "mode": "markers",
+                "name": label(low, high),
+                "marker": {"size": 6, "color": colour, "opacity": 0.01 if hover else 0.9},
+                "customdata": [[round(float(v), 1)] for v in part[column]],
+                "hovertemplate": f"{hover}: %{{customdata[0]}}<extra></extra>" if hover else None,
+                "hoverinfo": None if hover else "skip",
+            }
+        )
     return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, legend_title)
 
 
-def density_figure(surface: DensitySurface, boundary_geojson: dict, bounds, t: Callable[..., str],
-                   basemap: Basemap = Basemap(), view_key: str = "") -> dict[str, Any]:
-    return banded_figure(surface.cells, "density", boundary_geojson, bounds, t,
-                         lambda low, high: t("analysis.band", low=f"{low:.1f}", high=f"{high:.1f}"),
-                         t("analysis.legend_density"), basemap, view_key, hover=t("analysis.per_km2"))
+def density_figure(
+    surface: DensitySurface,
+    boundary_geojson: dict,
+    bounds,
+    t: Callable[..., str],
+    basemap: Basemap = Basemap(),
+    view_key: str = "",
+) -> dict[str, Any]:
+    return banded_figure(
+        surface.cells,
+        "density",
+        boundary_geojson,
+        bounds,
+        t,
+        lambda low, high: t("analysis.band", low=f"{low:.1f}", high=f"{high:.1f}"),
+        t("analysis.legend_density"),
+        basemap,
+        view_key,
+        hover=t("analysis.per_km2"),
+    )
 
 
-def intervention_map(result: InterventionResult, boundary_geojson: dict, bounds, t: Callable[..., str],
-                     basemap: Basemap = Basemap(), view_key: str = "") -> dict[str, Any]:
+def intervention_map(
+    result: InterventionResult,
+    boundary_geojson: dict,
+    bounds,
+    t: Callable[..., str],
+    basemap: Basemap = Basemap(),
+    view_key: str = "",
+) -> dict[str, Any]:
     """The target, its buffer and the control area, with a legend saying which is which."""
     layers, traces = [], []
     for row in result.areas.itertuples():
         shapes = gpd.GeoSeries([row.geometry], crs=result.areas.crs)
-        layers.append({"sourcetype": "geojson", "source": _features(shapes), "type": "fill",
-                       "color": AREA_COLOURS[row.area], "opacity": 0.15 if row.area == "control" else 0.35,
-                       "below": "traces"})
-        layers.append({"sourcetype": "geojson", "source": _features(shapes), "type": "line",
-                       "color": AREA_COLOURS[row.area], "line": {"width": 2}, "below": "traces"})
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": _features(shapes),
+                "type": "fill",
+                "color": AREA_COLOURS[row.area],
+                "opacity": 0.15 if row.area == "control" else 0.35,
+                "below": "traces",
+            }
+        )
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": _features(shapes),
+                "type": "line",
+                "color": AREA_COLOURS[row.area],
+                "line": {"width": 2},
+                "below": "traces",
+            }
+        )
         lon, lat = _centres(gpd.GeoDataFrame(geometry=[shapely.point_on_surface(row.geometry)], crs=result.areas.crs))
-        traces.append({"type": "scattermap", "lon": lon, "lat": lat, "mode": "markers", "name": t(f"effect.{row.area}"),
-                       "marker": {"size": 12, "color": AREA_COLOURS[row.area]}, "hoverinfo": "name"})
+        traces.append(
+            {
+                "type": "scattermap",
+                "lon": lon,
+                "lat": lat,
+                "mode": "markers",
+                "name": t(f"effect.{row.area}"),
+                "marker": {"size": 12, "color": AREA_COLOURS[row.area]},
+                "hoverinfo": "name",
+            }
+        )
     return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, t("effect.areas"))
 
 
@@ -139,23 +271,57 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
     traces = []
     for area in ("target", "buffer", "control"):
         part = result.series[result.series["area"] == area]
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": t(f"effect.{area}"),
-                       "x": [m.isoformat() for m in part["month"]], "y": part["count"].tolist(),
-                       "line": {"color": AREA_COLOURS[area], "width": 3 if area == "target" else 2},
-                       "yaxis": "y2" if area == "control" else "y"})
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": t(f"effect.{area}"),
+                "x": [m.isoformat() for m in part["month"]],
+                "y": part["count"].tolist(),
+                "line": {"color": AREA_COLOURS[area], "width": 3 if area == "target" else 2},
+                "yaxis": "y2" if area == "control" else "y",
+            }
+        )
     when = result.date.isoformat()
-    return {"data": traces, "layout": {
-        "margin": {"l": 50, "r": 60, "t": 30, "b": 40}, "height": 320,
-        "xaxis": {"type": "date", "title": {"text": t("effect.month")}},
-        "yaxis": {"title": {"text": t("effect.reports_target_buffer")}, "rangemode": "tozero"},
-        "yaxis2": {"title": {"text": t("effect.reports_control")}, "overlaying": "y", "side": "right",
-                   "rangemode": "tozero", "showgrid": False},
-        "shapes": [{"type": "line", "x0": when, "x1": when, "yref": "paper", "y0": 0, "y1": 1,
-                    "line": {"color": "#1b1f24", "dash": "dash", "width": 2}}],
-        "annotations": [{"x": when, "y": 1.05, "yref": "paper", "text": t("effect.date_marker", date=when),
-                         "showarrow": False, "font": {"size": 13}}],
-        "legend": {"orientation": "h", "y": -0.25}, "font": {"family": "Noto Sans, DejaVu Sans, sans-serif"},
-    }}
+    return {
+        "data": traces,
+        "layout": {
+            "margin": {"l": 50, "r": 60, "t": 30, "b": 40},
+            "height": 320,
+            "xaxis": {"type": "date", "title": {"text": t("effect.month")}},
+            "yaxis": {"title": {"text": t("effect.reports_target_buffer")}, "rangemode": "tozero"},
+            "yaxis2": {
+                "title": {"text": t("effect.reports_control")},
+                "overlaying": "y",
+                "side": "right",
+                "rangemode": "tozero",
+                "showgrid": False,
+            },
+            "shapes": [
+                {
+                    "type": "line",
+                    "x0": when,
+                    "x1": when,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#1b1f24", "dash": "dash", "width": 2},
+                }
+            ],
+            "annotations": [
+                {
+                    "x": when,
+                    "y": 1.05,
+                    "yref": "paper",
+                    "text": t("effect.date_marker", date=when),
+                    "showarrow": False,
+                    "font": {"size": 13},
+                }
+            ],
+            "legend": {"orientation": "h", "y": -0.25},
+            "font": {"family": "Noto Sans, DejaVu Sans, sans-serif"},
+        },
+    }
 
 
 def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
@@ -163,14 +329,37 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
     traces = []
     for area, part in trend.series.groupby("area_id", sort=True):
         name = part["area_name"].dropna().iloc[0] if part["area_name"].notna().any() else area
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": str(name),
-                       "x": part["year"].tolist(), "y": part["value"].tolist()})
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": str(name),
+                "x": part["year"].tolist(),
+                "y": part["value"].tolist(),
+            }
+        )
     shapes = []
     if trend.baseline_year:
-        shapes.append({"type": "line", "x0": trend.baseline_year, "x1": trend.baseline_year, "yref": "paper",
-                       "y0": 0, "y1": 1, "line": {"color": "#1b1f24", "dash": "dot"}})
-    return {"data": traces, "layout": {
-        "margin": {"l": 50, "r": 20, "t": 10, "b": 40}, "height": 240, "shapes": shapes,
-        "xaxis": {"title": {"text": t("goals.year")}, "dtick": 1}, "yaxis": {"title": {"text": trend.goal.indicator}},
-        "legend": {"orientation": "h", "y": -0.3}, "font": {"family": "Noto Sans, DejaVu Sans, sans-serif"},
-    }}
+        shapes.append(
+            {
+                "type": "line",
+                "x0": trend.baseline_year,
+                "x1": trend.baseline_year,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#1b1f24", "dash": "dot"},
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "margin": {"l": 50, "r": 20, "t": 10, "b": 40},
+            "height": 240,
+            "shapes": shapes,
+            "xaxis": {"title": {"text": t("goals.year")}, "dtick": 1},
+            "yaxis": {"title": {"text": trend.goal.indicator}},
+            "legend": {"orientation": "h", "y": -0.3},
+            "font": {"family": "Noto Sans, DejaVu Sans, sans-serif"},
+        },
+    }

@@ -11,14 +11,20 @@ plain background.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from dashboard.figures.style import (
+    BOUNDARY_COLOUR,
+    CATEGORY_COLOURS,
+    GRID_COLOURSCALE,
+    HIGHLIGHT_COLOUR,
+    OPERATION_COLOURS,
+    STATUS_COLOURS,
+)
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.views.mapview import LayerView
-
-from dashboard.figures.style import (BOUNDARY_COLOUR, CATEGORY_COLOURS, GRID_COLOURSCALE, HIGHLIGHT_COLOUR, OPERATION_COLOURS,
-                    STATUS_COLOURS)
 
 
 @dataclass(frozen=True)
@@ -39,13 +45,16 @@ LAYER_STYLE = {
 
 def _hover(layer: str, t: Callable[..., str]) -> str:
     if layer == "unsafe_places":
-        return ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>" + t("field.reported_on") + ": %{customdata[3]}"
-                "<extra>" + t("layer.unsafe_places") + "</extra>")
+        return (
+            "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>" + t("field.reported_on") + ": %{customdata[3]}"
+            "<extra>" + t("layer.unsafe_places") + "</extra>"
+        )
     if layer == "inventoried_sites":
-        return ("<b>%{customdata[1]}</b>: %{customdata[2]}<br>%{customdata[3]}"
-                "<extra>" + t("layer.inventoried_sites") + "</extra>")
-    return ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
-            "<extra>" + t("layer.operations") + "</extra>")
+        return (
+            "<b>%{customdata[1]}</b>: %{customdata[2]}<br>%{customdata[3]}"
+            "<extra>" + t("layer.inventoried_sites") + "</extra>"
+        )
+    return "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra>" + t("layer.operations") + "</extra>"
 
 
 def _customdata(layer: str, frame, t: Callable[..., str]) -> list[list[str]]:
@@ -87,23 +96,39 @@ def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | 
             continue
         common = {**_coordinates(subset), "legendgroup": view.layer, "name": t(f"{group}.{code}")}
         if view.layer == "operations":  # halo first, so the dot draws on top
-            traces.append(_scattermap(**common, marker={"size": 22, "color": colour, "opacity": 0.25},
-                                      hoverinfo="skip", showlegend=False))
-        traces.append(_scattermap(
-            **common, ids=subset["id"].tolist(), legendgrouptitle={"text": title},
-            marker={"size": 13 if view.layer != "unsafe_places" else 11, "color": colour},
-            customdata=_customdata(view.layer, subset, t), hovertemplate=_hover(view.layer, t),
-            meta={"layer": view.layer, "role": "records"},
-        ))
+            traces.append(
+                _scattermap(
+                    **common, marker={"size": 22, "color": colour, "opacity": 0.25}, hoverinfo="skip", showlegend=False
+                )
+            )
+        traces.append(
+            _scattermap(
+                **common,
+                ids=subset["id"].tolist(),
+                legendgrouptitle={"text": title},
+                marker={"size": 13 if view.layer != "unsafe_places" else 11, "color": colour},
+                customdata=_customdata(view.layer, subset, t),
+                hovertemplate=_hover(view.layer, t),
+                meta={"layer": view.layer, "role": "records"},
+            )
+        )
         if view.layer == "inventoried_sites":  # the white centre that makes a ring
-            traces.append(_scattermap(**common, marker={"size": 6, "color": "#ffffff"}, hoverinfo="skip",
-                                      showlegend=False))
+            traces.append(
+                _scattermap(**common, marker={"size": 6, "color": "#ffffff"}, hoverinfo="skip", showlegend=False)
+            )
     if highlight:
         chosen = frame[frame["id"].isin(highlight)]
         if not chosen.empty:
-            traces.insert(0, _scattermap(**_coordinates(chosen), marker={"size": 26, "color": HIGHLIGHT_COLOUR,
-                                                                         "opacity": 0.9},
-                                         hoverinfo="skip", showlegend=False, meta={"role": "highlight"}))
+            traces.insert(
+                0,
+                _scattermap(
+                    **_coordinates(chosen),
+                    marker={"size": 26, "color": HIGHLIGHT_COLOUR, "opacity": 0.9},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    meta={"role": "highlight"},
+                ),
+            )
     return traces
 
 
@@ -111,18 +136,33 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
     grid = view.grid
     largest = max(int(grid.count.max()), 1) if len(grid) else 1
     return _scattermap(
-        lat=grid.lat.round(6).tolist(), lon=grid.lon.round(6).tolist(),
-        marker={"size": [10 + 20 * (c / largest) ** 0.5 for c in grid.count.tolist()], "color": grid.count.tolist(),
-                "colorscale": GRID_COLOURSCALE, "cmin": 0, "cmax": largest, "opacity": 0.85},
-        customdata=grid.count.tolist(), name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=int(grid.cell_m)),
-        hovertemplate=t("map.grid_hover") + "<extra></extra>", legendgroup=view.layer,
+        lat=grid.lat.round(6).tolist(),
+        lon=grid.lon.round(6).tolist(),
+        marker={
+            "size": [10 + 20 * (c / largest) ** 0.5 for c in grid.count.tolist()],
+            "color": grid.count.tolist(),
+            "colorscale": GRID_COLOURSCALE,
+            "cmin": 0,
+            "cmax": largest,
+            "opacity": 0.85,
+        },
+        customdata=grid.count.tolist(),
+        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=int(grid.cell_m)),
+        hovertemplate=t("map.grid_hover") + "<extra></extra>",
+        legendgroup=view.layer,
         meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
     )
 
 
 def boundary_layer(boundary_geojson: dict) -> dict:
-    return {"sourcetype": "geojson", "source": boundary_geojson, "type": "line",
-            "color": BOUNDARY_COLOUR, "line": {"width": 2.5}, "below": "traces"}
+    return {
+        "sourcetype": "geojson",
+        "source": boundary_geojson,
+        "type": "line",
+        "color": BOUNDARY_COLOUR,
+        "line": {"width": 2.5},
+        "below": "traces",
+    }
 
 
 def area_layers(views: dict[str, LayerView]) -> list[dict]:
@@ -130,14 +170,22 @@ def area_layers(views: dict[str, LayerView]) -> list[dict]:
     layers = []
     for view in views.values():
         if view.mode == "points" and view.areas and view.areas["features"]:
-            layers.append({"sourcetype": "geojson", "source": view.areas, "type": "fill",
-                           "color": "#0072B2" if view.layer == "operations" else "#D55E00",
-                           "opacity": 0.12, "below": "traces"})
+            layers.append(
+                {
+                    "sourcetype": "geojson",
+                    "source": view.areas,
+                    "type": "fill",
+                    "color": "#0072B2" if view.layer == "operations" else "#D55E00",
+                    "opacity": 0.12,
+                    "below": "traces",
+                }
+            )
     return layers
 
 
-def view_for_bounds(bounds: tuple[float, float, float, float], width: int = 700,
-                    height: int = 480) -> tuple[dict[str, float], float]:
+def view_for_bounds(
+    bounds: tuple[float, float, float, float], width: int = 700, height: int = 480
+) -> tuple[dict[str, float], float]:
     """Centre and zoom that fit WGS84 ``bounds`` (minlon, minlat, maxlon, maxlat) in a map of the given pixels.
 
     >>> centre, zoom = view_for_bounds((12.29, 57.28, 12.98, 57.63))
@@ -156,9 +204,15 @@ def view_for_bounds(bounds: tuple[float, float, float, float], width: int = 700,
     return centre, max(0.0, zoom - 0.3)  # a little margin around the boundary
 
 
-def map_figure(views: dict[str, LayerView], boundary_geojson: dict, t: Callable[..., str],
-               basemap: Basemap = Basemap(), highlight: set[str] | None = None,
-               view_key: str = "", bounds: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
+def map_figure(
+    views: dict[str, LayerView],
+    boundary_geojson: dict,
+    t: Callable[..., str],
+    basemap: Basemap = Basemap(),
+    highlight: set[str] | None = None,
+    view_key: str = "",
+    bounds: tuple[float, float, float, float] | None = None,
+) -> dict[str, Any]:
     """The map of ``views`` (one per layer shown) inside the municipality boundary.
 
     ``view_key`` names the view the figure belongs to: while it stays the
@@ -172,16 +226,30 @@ def map_figure(views: dict[str, LayerView], boundary_geojson: dict, t: Callable[
         traces.append(_scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))
     layers = [boundary_layer(boundary_geojson), *area_layers(views)]
     if basemap.tiles_url:
-        layers.insert(0, {"sourcetype": "raster", "source": [basemap.tiles_url], "below": "traces",
-                          "sourceattribution": basemap.attribution})
+        layers.insert(
+            0,
+            {
+                "sourcetype": "raster",
+                "source": [basemap.tiles_url],
+                "below": "traces",
+                "sourceattribution": basemap.attribution,
+            },
+        )
     map_layout: dict[str, Any] = {"style": "white-bg", "layers": layers, "uirevision": view_key}
     if bounds is not None:
         map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds)
     layout = {
         "map": map_layout,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "legend": {"groupclick": "toggleitem", "bgcolor": "rgba(255,255,255,0.95)", "x": 1.0, "xanchor": "left",
-                   "y": 1.0, "font": {"size": 14}, "itemclick": "toggle"},
+        "legend": {
+            "groupclick": "toggleitem",
+            "bgcolor": "rgba(255,255,255,0.95)",
+            "x": 1.0,
+            "xanchor": "left",
+            "y": 1.0,
+            "font": {"size": 14},
+            "itemclick": "toggle",
+        },
         "uirevision": view_key,
         "dragmode": "pan",
         "clickmode": "event+select",

@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dashboard.figures.map import Basemap, map_figure
+from dashboard.i18n import translator
+from dashboard.settings import Settings
+from dashboard.state.view import ViewState
 from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
 from geodata.layers import get_layer
-from geodata.views.mapview import layer_view
 from geodata.model import Pledge
-from dashboard.settings import Settings
 from geodata.store import LayerQuery, Store
-
-from dashboard.figures.map import Basemap, map_figure
-from dashboard.i18n import translator
-from dashboard.state.view import ViewState
+from geodata.views.mapview import layer_view
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,11 @@ def layer_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
     for layer in state.layers:
         # Every choice of a required field chosen filters nothing: left out, the store's index does less work.
         spec = get_layer(layer)
-        wanted = {name: chosen for name, chosen in values[layer].items()
-                  if not (spec.field(name).required and set(chosen or ()) >= set(spec.field(name).choices))}
+        wanted = {
+            name: chosen
+            for name, chosen in values[layer].items()
+            if not (spec.field(name).required and set(chosen or ()) >= set(spec.field(name).choices))
+        }
         extra: dict[str, Any] = {}
         if promise is not None and promise.evidence.layer == layer:
             extra["promise_id"] = promise.id
@@ -70,8 +72,9 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
         evidence = views[promise.evidence.layer]
         highlight = set(evidence.points["id"]) if evidence.mode == "points" else None
     basemap = Basemap(settings.tiles_url if request.tiles else None)
-    figure = map_figure(views, boundary, translator(state.lang), basemap, highlight,
-                        view_key=f"{pledge.id}", bounds=bounds)
+    figure = map_figure(
+        views, boundary, translator(state.lang), basemap, highlight, view_key=f"{pledge.id}", bounds=bounds
+    )
     return figure, any(v.follows_the_view for v in views.values())
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from typing import Callable
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 
+from dashboard.figures.style import HIGHLIGHT_COLOUR, OPERATION_COLOURS
 from geodata.views.progress import PromiseProgress
 from geodata.views.timeline import TimelineRow
-
-from dashboard.figures.style import HIGHLIGHT_COLOUR, OPERATION_COLOURS
 
 SITE_COLOUR = "#8A5A00"
 PACE_COLOUR = "#47505a"
@@ -64,9 +63,15 @@ def month_ticks(starts: list[dt.date], ends: list[dt.date], t: Callable[..., str
     return {"tickvals": [m.isoformat() for m in shown], "ticktext": text}
 
 
-def timeline_figure(rows: list[TimelineRow], progress: list[PromiseProgress], t: Callable[..., str],
-                    today: dt.date, selected_promise: str | None = None,
-                    highlight: set[str] | None = None, view_key: str = "") -> go.Figure:
+def timeline_figure(
+    rows: list[TimelineRow],
+    progress: list[PromiseProgress],
+    t: Callable[..., str],
+    today: dt.date,
+    selected_promise: str | None = None,
+    highlight: set[str] | None = None,
+    view_key: str = "",
+) -> go.Figure:
     """The timeline of a pledge's promises; drag horizontally over it to choose a time range."""
     by_id = {p.promise.id: p for p in progress}
     labels = row_labels(rows, t)
@@ -75,45 +80,76 @@ def timeline_figure(rows: list[TimelineRow], progress: list[PromiseProgress], t:
     ends = [r.period.end for r in rows]
     for row, label in zip(rows, labels):
         chosen = selected_promise in (None, row.promise.id)
-        figure.add_trace(go.Scatter(
-            x=[row.period.start, row.period.end], y=[label, label], mode="lines",
-            line=dict(color="#c9ced6" if chosen else "#e6e9ee", width=14), hoverinfo="skip", showlegend=False,
-            meta={"role": "period", "promise": row.promise.id},
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=[row.period.start, row.period.end],
+                y=[label, label],
+                mode="lines",
+                line=dict(color="#c9ced6" if chosen else "#e6e9ee", width=14),
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"role": "period", "promise": row.promise.id},
+            )
+        )
         if row.target:
             pace = pace_dates(row.period.start, row.period.end, row.target)
-            figure.add_trace(go.Scatter(
-                x=pace, y=[label] * len(pace), mode="markers", showlegend=False,
-                marker=dict(symbol="circle-open", size=16, color=PACE_COLOUR, line=dict(width=2)),
-                hovertemplate=t("timeline.pace_hover") + "<extra></extra>",
-                meta={"role": "target", "promise": row.promise.id, "target": row.target},
-            ))
+            figure.add_trace(
+                go.Scatter(
+                    x=pace,
+                    y=[label] * len(pace),
+                    mode="markers",
+                    showlegend=False,
+                    marker=dict(symbol="circle-open", size=16, color=PACE_COLOUR, line=dict(width=2)),
+                    hovertemplate=t("timeline.pace_hover") + "<extra></extra>",
+                    meta={"role": "target", "promise": row.promise.id, "target": row.target},
+                )
+            )
         if row.events:
             colours = [OPERATION_COLOURS.get(e.kind, SITE_COLOUR) for e in row.events]
-            figure.add_trace(go.Scatter(
-                x=[e.when for e in row.events], y=[label] * len(row.events), mode="markers",
-                ids=[e.record_id for e in row.events], showlegend=False,
-                marker=dict(size=[16 if highlight and e.record_id in highlight else 11 for e in row.events],
-                            color=colours, opacity=1 if chosen else 0.35,
-                            line=dict(width=[3 if highlight and e.record_id in highlight else 1
-                                             for e in row.events],
-                                      color=[HIGHLIGHT_COLOUR if highlight and e.record_id in highlight
-                                             else "#ffffff" for e in row.events])),
-                customdata=[[e.record_id, e.layer, e.label] for e in row.events],
-                hovertemplate="%{customdata[2]}<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
-                meta={"role": "events", "promise": row.promise.id},
-            ))
+            figure.add_trace(
+                go.Scatter(
+                    x=[e.when for e in row.events],
+                    y=[label] * len(row.events),
+                    mode="markers",
+                    ids=[e.record_id for e in row.events],
+                    showlegend=False,
+                    marker=dict(
+                        size=[16 if highlight and e.record_id in highlight else 11 for e in row.events],
+                        color=colours,
+                        opacity=1 if chosen else 0.35,
+                        line=dict(
+                            width=[3 if highlight and e.record_id in highlight else 1 for e in row.events],
+                            color=[
+                                HIGHLIGHT_COLOUR if highlight and e.record_id in highlight else "#ffffff"
+                                for e in row.events
+                            ],
+                        ),
+                    ),
+                    customdata=[[e.record_id, e.layer, e.label] for e in row.events],
+                    hovertemplate="%{customdata[2]}<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
+                    meta={"role": "events", "promise": row.promise.id},
+                )
+            )
         status = by_id.get(row.promise.id)
         if status is not None:
             figure.add_annotation(
-                x=row.period.end, y=label, xanchor="left", showarrow=False, xshift=12,
-                text=t("progress.of", delivered=status.delivered, target=status.target) if status.target
+                x=row.period.end,
+                y=label,
+                xanchor="left",
+                showarrow=False,
+                xshift=12,
+                text=t("progress.of", delivered=status.delivered, target=status.target)
+                if status.target
                 else t("progress.count", delivered=status.delivered),
                 font=dict(size=14),
             )
     if rows and min(starts) <= today <= max(ends):
-        figure.add_vline(x=dt.datetime.combine(today, dt.time()).timestamp() * 1000, line=dict(color="#a4161a", width=2),
-                         annotation_text=t("timeline.today"), annotation_position="top")
+        figure.add_vline(
+            x=dt.datetime.combine(today, dt.time()).timestamp() * 1000,
+            line=dict(color="#a4161a", width=2),
+            annotation_text=t("timeline.today"),
+            annotation_position="top",
+        )
     figure.update_layout(
         height=max(220, 70 * len(rows) + 80),
         margin=dict(l=10, r=110, t=30, b=40),

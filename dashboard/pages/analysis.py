@@ -16,25 +16,34 @@ import shapely
 from dash import Input, Output, State, callback, dcc, html, no_update
 from shapely.geometry import Polygon
 
+from dashboard.components.goals import goal_cards
+from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, promise_label, short_text
+from dashboard.context import request_store
+from dashboard.figures.analysis import (
+    banded_figure,
+    density_figure,
+    hotspot_figure,
+    intervention_chart,
+    intervention_map,
+)
+from dashboard.figures.map import Basemap, view_for_bounds
+from dashboard.figures.mapping import zoom_of
+from dashboard.i18n import language, translator
 from geodata import vocab
-from geodata.grid import cell_size_for_zoom, representative_xy
 from geodata.analysis import getisord as gistar
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
-from geodata.analysis.interventions import (DEFAULT_BUFFER_M, DEFAULT_DAYS, evaluate_intervention,
-                                            intervention_for_operation, intervention_for_promise)
+from geodata.analysis.interventions import (
+    DEFAULT_BUFFER_M,
+    DEFAULT_DAYS,
+    evaluate_intervention,
+    intervention_for_operation,
+    intervention_for_promise,
+)
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
-from geodata.grid import HexGrid
+from geodata.grid import HexGrid, cell_size_for_zoom, representative_xy
 from geodata.store import LayerQuery
-
-from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, promise_label, short_text
-from dashboard.context import request_store
-from dashboard.figures.analysis import banded_figure, density_figure, hotspot_figure, intervention_chart, intervention_map
-from dashboard.components.goals import goal_cards
-from dashboard.figures.map import Basemap, view_for_bounds
-from dashboard.i18n import language, translator
-from dashboard.figures.mapping import zoom_of
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
 
@@ -76,78 +85,185 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     except PledgemapError as exc:
         return error_page(lang, "/analysis", exc)
     if chosen is None:
-        return html.Div([header(lang, "/analysis"), html.Main(html.P(t("overview.none")), id="main")],
-                        className="pm-page")
+        return html.Div(
+            [header(lang, "/analysis"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page"
+        )
     # Native radio buttons: a keyboard and a screen reader handle them as they are (Dash's dropdown is not clean).
-    number = (lambda i, value, options: dcc.RadioItems(id=i, value=value, options=options,
-                                                       className="pm-radios pm-inline"))
-    hotspot_controls = html.Form(className="pm-table-controls", **{"aria-label": t("analysis.settings")}, children=[
-        pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
-        html.Fieldset([html.Legend(t("filters.time")), html.Div(className="pm-dates", children=[
-            html.Label([t("filters.from"), dcc.Input(id=ID.start, type="date", debounce=True)]),
-            html.Label([t("filters.to"), dcc.Input(id=ID.end, type="date", debounce=True)])])]),
-        html.Fieldset([html.Legend(t("filters.categories")),
-                       dcc.Checklist(id=ID.categories, value=list(vocab.UNSAFE_CATEGORIES), className="pm-checks pm-inline",
-                                     options=[{"label": t(f"category.{c}"), "value": c} for c in vocab.UNSAFE_CATEGORIES])]),
-        html.Fieldset([html.Legend(t("analysis.show")),
-                       dcc.RadioItems(id=ID.mode, value="gi", className="pm-radios pm-inline", options=[
-                           {"label": t("analysis.mode_gi"), "value": "gi"},
-                           {"label": t("analysis.mode_density"), "value": "density"},
-                           {"label": t("analysis.mode_counts"), "value": "counts"}])]),
-        html.Fieldset([html.Legend(t("analysis.cell")),
-                       number(ID.cell, "auto", [{"label": t("analysis.cell_auto"), "value": "auto"}]
-                              + [{"label": f"{size:.0f} m", "value": size} for size in (250, 500, 1000)])]),
-        html.Fieldset([html.Legend(t("analysis.rings")),
-                       number(ID.rings, 1, [{"label": t("analysis.rings_n", rings=r, cells=gistar.Neighbourhood(r).cells),
-                                             "value": r} for r in (1, 2, 3)])]),
-        html.Fieldset([html.Legend(t("analysis.permutations")),
-                       number(ID.permutations, 999, [{"label": str(n), "value": n} for n in (999, 9999)])]),
-        dcc.Checklist(id=ID.fdr, value=["fdr"], className="pm-checks",
-                      options=[{"label": t("analysis.fdr"), "value": "fdr"}]),
-    ])
+    number = lambda i, value, options: dcc.RadioItems(
+        id=i, value=value, options=options, className="pm-radios pm-inline"
+    )
+    hotspot_controls = html.Form(
+        className="pm-table-controls",
+        **{"aria-label": t("analysis.settings")},
+        children=[
+            pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.time")),
+                    html.Div(
+                        className="pm-dates",
+                        children=[
+                            html.Label([t("filters.from"), dcc.Input(id=ID.start, type="date", debounce=True)]),
+                            html.Label([t("filters.to"), dcc.Input(id=ID.end, type="date", debounce=True)]),
+                        ],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.categories")),
+                    dcc.Checklist(
+                        id=ID.categories,
+                        value=list(vocab.UNSAFE_CATEGORIES),
+                        className="pm-checks pm-inline",
+                        options=[{"label": t(f"category.{c}"), "value": c} for c in vocab.UNSAFE_CATEGORIES],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("analysis.show")),
+                    dcc.RadioItems(
+                        id=ID.mode,
+                        value="gi",
+                        className="pm-radios pm-inline",
+                        options=[
+                            {"label": t("analysis.mode_gi"), "value": "gi"},
+                            {"label": t("analysis.mode_density"), "value": "density"},
+                            {"label": t("analysis.mode_counts"), "value": "counts"},
+                        ],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("analysis.cell")),
+                    number(
+                        ID.cell,
+                        "auto",
+                        [{"label": t("analysis.cell_auto"), "value": "auto"}]
+                        + [{"label": f"{size:.0f} m", "value": size} for size in (250, 500, 1000)],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("analysis.rings")),
+                    number(
+                        ID.rings,
+                        1,
+                        [
+                            {"label": t("analysis.rings_n", rings=r, cells=gistar.Neighbourhood(r).cells), "value": r}
+                            for r in (1, 2, 3)
+                        ],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("analysis.permutations")),
+                    number(ID.permutations, 999, [{"label": str(n), "value": n} for n in (999, 9999)]),
+                ]
+            ),
+            dcc.Checklist(
+                id=ID.fdr, value=["fdr"], className="pm-checks", options=[{"label": t("analysis.fdr"), "value": "fdr"}]
+            ),
+        ],
+    )
     body = [
         banner,
         html.H1(t("nav.analysis")),
         html.P(t("analysis.help"), className="pm-help"),
-        html.Section(className="pm-panel", children=[
-            html.H2(t("analysis.hotspots")),
-            hotspot_controls,
-            dcc.Loading(dcc.Graph(id=ID.map, className="pm-map", style={"height": "520px"},
-                                  config={"scrollZoom": True, "displaylogo": False,
-                                          "modeBarButtonsToAdd": ["lasso2d"]})),
-            html.Div(id=ID.findings, role="status"),
-        ]),
-        html.Section(className="pm-panel", children=[
-            html.H2(t("effect.heading")),
-            html.P(t("effect.help"), className="pm-help"),
-            html.Form(className="pm-table-controls", **{"aria-label": t("effect.heading")}, children=[
-                html.Fieldset([html.Legend(t("effect.what")),
-                               dcc.RadioItems(id=ID.target, value="operation", className="pm-radios", options=[
-                                   {"label": t("effect.by_operation"), "value": "operation"},
-                                   {"label": t("effect.by_promise"), "value": "promise"},
-                                   {"label": t("effect.by_area"), "value": "area"}])]),
-                html.Fieldset([html.Legend(t("effect.operation")),
-                               dcc.RadioItems(id=ID.operation, options=[], className="pm-radios pm-scroll")]),
-                html.Fieldset([html.Legend(t("effect.promise")),
-                               dcc.RadioItems(id=ID.promise, options=[], className="pm-radios")]),
-                html.Div(className="pm-dates", children=[html.Label([t("effect.date"),
-                                                                     dcc.Input(id=ID.date, type="date")])]),
-                html.Label([t("effect.days"), dcc.Input(id=ID.days, type="number", min=7, max=730, step=1,
-                                                        value=DEFAULT_DAYS)]),
-                html.Label([t("effect.buffer_width"), dcc.Input(id=ID.buffer, type="number", min=50, max=5000, step=50,
-                                                          value=DEFAULT_BUFFER_M)]),
-                html.Button(t("effect.run"), id=ID.run, type="button", className="pm-button pm-primary",
-                            n_clicks=0),
-            ]),
-            html.P(t("effect.draw_hint"), className="pm-hint"),
-            dcc.Loading(html.Div(id=ID.effect, role="status")),
-        ]),
+        html.Section(
+            className="pm-panel",
+            children=[
+                html.H2(t("analysis.hotspots")),
+                hotspot_controls,
+                dcc.Loading(
+                    dcc.Graph(
+                        id=ID.map,
+                        className="pm-map",
+                        style={"height": "520px"},
+                        config={"scrollZoom": True, "displaylogo": False, "modeBarButtonsToAdd": ["lasso2d"]},
+                    )
+                ),
+                html.Div(id=ID.findings, role="status"),
+            ],
+        ),
+        html.Section(
+            className="pm-panel",
+            children=[
+                html.H2(t("effect.heading")),
+                html.P(t("effect.help"), className="pm-help"),
+                html.Form(
+                    className="pm-table-controls",
+                    **{"aria-label": t("effect.heading")},
+                    children=[
+                        html.Fieldset(
+                            [
+                                html.Legend(t("effect.what")),
+                                dcc.RadioItems(
+                                    id=ID.target,
+                                    value="operation",
+                                    className="pm-radios",
+                                    options=[
+                                        {"label": t("effect.by_operation"), "value": "operation"},
+                                        {"label": t("effect.by_promise"), "value": "promise"},
+                                        {"label": t("effect.by_area"), "value": "area"},
+                                    ],
+                                ),
+                            ]
+                        ),
+                        html.Fieldset(
+                            [
+                                html.Legend(t("effect.operation")),
+                                dcc.RadioItems(id=ID.operation, options=[], className="pm-radios pm-scroll"),
+                            ]
+                        ),
+                        html.Fieldset(
+                            [
+                                html.Legend(t("effect.promise")),
+                                dcc.RadioItems(id=ID.promise, options=[], className="pm-radios"),
+                            ]
+                        ),
+                        html.Div(
+                            className="pm-dates",
+                            children=[html.Label([t("effect.date"), dcc.Input(id=ID.date, type="date")])],
+                        ),
+                        html.Label(
+                            [
+                                t("effect.days"),
+                                dcc.Input(id=ID.days, type="number", min=7, max=730, step=1, value=DEFAULT_DAYS),
+                            ]
+                        ),
+                        html.Label(
+                            [
+                                t("effect.buffer_width"),
+                                dcc.Input(
+                                    id=ID.buffer, type="number", min=50, max=5000, step=50, value=DEFAULT_BUFFER_M
+                                ),
+                            ]
+                        ),
+                        html.Button(
+                            t("effect.run"), id=ID.run, type="button", className="pm-button pm-primary", n_clicks=0
+                        ),
+                    ],
+                ),
+                html.P(t("effect.draw_hint"), className="pm-hint"),
+                dcc.Loading(html.Div(id=ID.effect, role="status")),
+            ],
+        ),
         html.Section(className="pm-panel", children=[html.H2(t("goals.heading")), html.Div(id=ID.goals)]),
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.drawn),
     ]
-    return html.Div([header(lang, "/analysis", f"pledge={chosen}"),
-                     html.Main([b for b in body if b is not None], id="main", lang=lang)], className="pm-page")
+    return html.Div(
+        [
+            header(lang, "/analysis", f"pledge={chosen}"),
+            html.Main([b for b in body if b is not None], id="main", lang=lang),
+        ],
+        className="pm-page",
+    )
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -182,16 +298,29 @@ def findings_list(findings: list[Finding], t) -> html.Div:
     for level in ("result", "caution", "note"):
         items = [html.Li(finding_text(f, t)) for f in findings if f.level == level]
         if items:
-            groups.append(html.Div([html.H3(t(f"finding.level_{level}")), html.Ul(items)],
-                                   className=f"pm-findings pm-findings-{level}"))
+            groups.append(
+                html.Div(
+                    [html.H3(t(f"finding.level_{level}")), html.Ul(items)], className=f"pm-findings pm-findings-{level}"
+                )
+            )
     return html.Div(groups)
 
 
-@callback(Output(ID.map, "figure"), Output(ID.findings, "children"),
-          Input(ID.pledge, "value"), Input(ID.start, "value"), Input(ID.end, "value"), Input(ID.categories, "value"),
-          Input(ID.mode, "value"), Input(ID.cell, "value"), Input(ID.rings, "value"),
-          Input(ID.permutations, "value"), Input(ID.fdr, "value"), Input(ID.map, "relayoutData"),
-          State(ID.lang, "data"))
+@callback(
+    Output(ID.map, "figure"),
+    Output(ID.findings, "children"),
+    Input(ID.pledge, "value"),
+    Input(ID.start, "value"),
+    Input(ID.end, "value"),
+    Input(ID.categories, "value"),
+    Input(ID.mode, "value"),
+    Input(ID.cell, "value"),
+    Input(ID.rings, "value"),
+    Input(ID.permutations, "value"),
+    Input(ID.fdr, "value"),
+    Input(ID.map, "relayoutData"),
+    State(ID.lang, "data"),
+)
 def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutations, fdr, relayout, lang):
     t = translator(language(lang))
     triggered = dash.ctx.triggered_id
@@ -199,8 +328,9 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
         return no_update, no_update  # panning changes only the zoom-following counts
     try:
         with request_store() as store:
-            records, area = gistar.pledge_points(store, pledge, start=_date(start), end=_date(end),
-                                                 categories=categories or ["none"])
+            records, area = gistar.pledge_points(
+                store, pledge, start=_date(start), end=_date(end), categories=categories or ["none"]
+            )
             code = store.get_pledge(pledge).municipality.code
     except (PledgemapError, ValueError) as exc:
         return no_update, alert(language(lang), exc)
@@ -211,27 +341,54 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
         if mode == "density":
             surface = gistar.density_surface(records, area, bandwidth_m=500.0, cell_m=200.0)
             figure = density_figure(surface, boundary, bounds, t, basemap, key)
-            return figure, html.P(t("analysis.density_note", reports=surface.reports, bandwidth=500, cell=200),
-                                  className="pm-hint")
+            return figure, html.P(
+                t("analysis.density_note", reports=surface.reports, bandwidth=500, cell=200), className="pm-hint"
+            )
         if mode == "counts":
             zoom = zoom_of(relayout) or view_for_bounds(bounds)[1]
             size = max(100.0, cell_size_for_zoom(zoom, (bounds[1] + bounds[3]) / 2))
             cells = hex_counts(records, area, size)
-            figure = banded_figure(cells, "count", boundary, bounds, t,
-                                   lambda low, high: t("analysis.count_band", low=f"{low:.0f}", high=f"{high:.0f}"),
-                                   t("analysis.legend_counts"), basemap, key, hover=t("analysis.reports"))
-            return figure, html.P(t("analysis.counts_note", cell=f"{size:.0f}", cells=len(cells),
-                                    reports=int(cells["count"].sum()) if len(cells) else 0), className="pm-hint")
-        result = gistar.hotspots(records, area, cell_m=None if cell == "auto" else float(cell),
-                                 neighbourhood=gistar.Neighbourhood(int(rings)), permutations=int(permutations),
-                                 fdr=bool(fdr))
+            figure = banded_figure(
+                cells,
+                "count",
+                boundary,
+                bounds,
+                t,
+                lambda low, high: t("analysis.count_band", low=f"{low:.0f}", high=f"{high:.0f}"),
+                t("analysis.legend_counts"),
+                basemap,
+                key,
+                hover=t("analysis.reports"),
+            )
+            return figure, html.P(
+                t(
+                    "analysis.counts_note",
+                    cell=f"{size:.0f}",
+                    cells=len(cells),
+                    reports=int(cells["count"].sum()) if len(cells) else 0,
+                ),
+                className="pm-hint",
+            )
+        result = gistar.hotspots(
+            records,
+            area,
+            cell_m=None if cell == "auto" else float(cell),
+            neighbourhood=gistar.Neighbourhood(int(rings)),
+            permutations=int(permutations),
+            fdr=bool(fdr),
+        )
     except ValueError as exc:
         return no_update, alert(language(lang), exc)
     figure = hotspot_figure(result, boundary, bounds, t, basemap, key)
-    legend = html.Dl([x for name in gistar.CLASSES if name != "none"
-                      for x in (html.Dt(t(f"hotspot.{name}")), html.Dd(t(f"hotspot.means_{name[:3]}",
-                                                                          level=name[-2:])))],
-                     className="pm-facts pm-legend-text")
+    legend = html.Dl(
+        [
+            x
+            for name in gistar.CLASSES
+            if name != "none"
+            for x in (html.Dt(t(f"hotspot.{name}")), html.Dd(t(f"hotspot.means_{name[:3]}", level=name[-2:])))
+        ],
+        className="pm-facts pm-legend-text",
+    )
     return figure, html.Div([findings_list(result.findings, t), html.H3(t("analysis.classes")), legend])
 
 
@@ -247,8 +404,13 @@ def hex_counts(records: gpd.GeoDataFrame, area, size: float) -> gpd.GeoDataFrame
     return gpd.GeoDataFrame({"count": counts}, geometry=[grid.polygon(int(a), int(b)) for a, b in keys], crs=3006)
 
 
-@callback(Output(ID.operation, "options"), Output(ID.promise, "options"), Output(ID.goals, "children"),
-          Input(ID.pledge, "value"), State(ID.lang, "data"))
+@callback(
+    Output(ID.operation, "options"),
+    Output(ID.promise, "options"),
+    Output(ID.goals, "children"),
+    Input(ID.pledge, "value"),
+    State(ID.lang, "data"),
+)
 def pledge_choices(pledge, lang):
     lang = language(lang)
     t = translator(lang)
@@ -262,10 +424,18 @@ def pledge_choices(pledge, lang):
             trends = goal_trends(store, chosen)
     except PledgemapError as exc:
         return [], [], alert(lang, exc)
-    operation_options = [] if operations is None else [
-        {"label": f"{row.starts_at.tz_convert('Europe/Stockholm'):%Y-%m-%d} – "
-                  f"{short_text(row.title or t(f'operation_kind.{row.kind}'), 60)}", "value": row.id}
-        for row in operations.sort_values("starts_at").itertuples()]
+    operation_options = (
+        []
+        if operations is None
+        else [
+            {
+                "label": f"{row.starts_at.tz_convert('Europe/Stockholm'):%Y-%m-%d} – "
+                f"{short_text(row.title or t(f'operation_kind.{row.kind}'), 60)}",
+                "value": row.id,
+            }
+            for row in operations.sort_values("starts_at").itertuples()
+        ]
+    )
     promise_options = [{"label": short_text(promise_label(p, t), 80), "value": p.id} for p in chosen.promises]
     return operation_options, promise_options, goal_cards(trends, t)
 
@@ -276,10 +446,21 @@ def drawn_area(selected):
     return [list(p) for p in ring] if ring and len(ring) >= 3 else no_update
 
 
-@callback(Output(ID.effect, "children"), Input(ID.run, "n_clicks"), Input(ID.drawn, "data"),
-          State(ID.pledge, "value"), State(ID.target, "value"), State(ID.operation, "value"),
-          State(ID.promise, "value"), State(ID.date, "value"), State(ID.days, "value"), State(ID.buffer, "value"),
-          State(ID.categories, "value"), State(ID.lang, "data"), prevent_initial_call=True)
+@callback(
+    Output(ID.effect, "children"),
+    Input(ID.run, "n_clicks"),
+    Input(ID.drawn, "data"),
+    State(ID.pledge, "value"),
+    State(ID.target, "value"),
+    State(ID.operation, "value"),
+    State(ID.promise, "value"),
+    State(ID.date, "value"),
+    State(ID.days, "value"),
+    State(ID.buffer, "value"),
+    State(ID.categories, "value"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
 def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, buffer_m, categories, lang):
     lang = language(lang)
     t = translator(lang)
@@ -304,33 +485,75 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
                 area_4326 = Polygon(drawn)
                 shape = gpd.GeoSeries([area_4326], crs=4326).to_crs(3006).iloc[0]
                 records, study = gistar.pledge_points(store, pledge, categories=chosen_categories)
-                result = evaluate_intervention(records, shape, _date(date), label=t("effect.drawn_area"),
-                                               study_area=study, **options)
+                result = evaluate_intervention(
+                    records, shape, _date(date), label=t("effect.drawn_area"), study_area=study, **options
+                )
     except (PledgemapError, ValueError) as exc:
         return alert(lang, exc)
     boundary, bounds = municipality_geojson(code)
     c = result.counts
-    table = html.Table(className="pm-records", children=[
-        html.Caption(t("effect.caption", before=f"{result.before[0]} – {result.before[1]}",
-                       after=f"{result.after[0]} – {result.after[1]}")),
-        html.Thead(html.Tr([html.Th(t("effect.area"), scope="col"), html.Th(t("effect.before"), scope="col"),
-                            html.Th(t("effect.after"), scope="col")])),
-        html.Tbody([html.Tr([html.Th(t(f"effect.{name}"), scope="row"), html.Td(str(b)), html.Td(str(a))])
-                    for name, b, a in (("target", c.target_before, c.target_after),
-                                       ("buffer", c.buffer_before, c.buffer_after),
-                                       ("control", c.control_before, c.control_after))]),
-    ])
-    measures = html.Dl(className="pm-facts", children=[
-        html.Dt("WDQ"), html.Dd("–" if result.wdq.value is None else f"{result.wdq.value:.2f}"),
-        html.Dt("WDD"), html.Dd(t("effect.wdd_value", wdd=f"{result.wdd.value:+d}", se=f"{result.wdd.se:.1f}",
-                                  low=f"{result.wdd.low:+.0f}", high=f"{result.wdd.high:+.0f}")),
-    ])
-    return html.Div([
-        html.H3(result.label),
-        findings_list(result.findings, t),
-        table, measures,
-        dcc.Graph(figure=intervention_chart(result, t), config={"displaylogo": False}),
-        dcc.Graph(id=ID.effect_map, figure=intervention_map(result, boundary, bounds, t, Basemap(), pledge),
-                  className="pm-map", style={"height": "420px"}, config={"scrollZoom": True, "displaylogo": False}),
-        html.P(t("effect.method"), className="pm-source"),
-    ])
+    table = html.Table(
+        className="pm-records",
+        children=[
+            html.Caption(
+                t(
+                    "effect.caption",
+                    before=f"{result.before[0]} – {result.before[1]}",
+                    after=f"{result.after[0]} – {result.after[1]}",
+                )
+            ),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("effect.area"), scope="col"),
+                        html.Th(t("effect.before"), scope="col"),
+                        html.Th(t("effect.after"), scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr([html.Th(t(f"effect.{name}"), scope="row"), html.Td(str(b)), html.Td(str(a))])
+                    for name, b, a in (
+                        ("target", c.target_before, c.target_after),
+                        ("buffer", c.buffer_before, c.buffer_after),
+                        ("control", c.control_before, c.control_after),
+                    )
+                ]
+            ),
+        ],
+    )
+    measures = html.Dl(
+        className="pm-facts",
+        children=[
+            html.Dt("WDQ"),
+            html.Dd("–" if result.wdq.value is None else f"{result.wdq.value:.2f}"),
+            html.Dt("WDD"),
+            html.Dd(
+                t(
+                    "effect.wdd_value",
+                    wdd=f"{result.wdd.value:+d}",
+                    se=f"{result.wdd.se:.1f}",
+                    low=f"{result.wdd.low:+.0f}",
+                    high=f"{result.wdd.high:+.0f}",
+                )
+            ),
+        ],
+    )
+    return html.Div(
+        [
+            html.H3(result.label),
+            findings_list(result.findings, t),
+            table,
+            measures,
+            dcc.Graph(figure=intervention_chart(result, t), config={"displaylogo": False}),
+            dcc.Graph(
+                id=ID.effect_map,
+                figure=intervention_map(result, boundary, bounds, t, Basemap(), pledge),
+                className="pm-map",
+                style={"height": "420px"},
+                config={"scrollZoom": True, "displaylogo": False},
+            ),
+            html.P(t("effect.method"), className="pm-source"),
+        ]
+    )

@@ -15,20 +15,19 @@ import dash
 import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from geodata.io.columns import map_choice
+from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label
+from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
+from dashboard.context import request_store
+from dashboard.i18n import catalogue, language, translator
+from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
 from geodata.errors import PledgemapError, ValidationError
+from geodata.io.columns import map_choice
 from geodata.io.importer import ImportPlan, commit_file, plan_file
-from geodata.layers import LAYERS
-from geodata.model import pledge_from_dict
 from geodata.io.pledge_text import parse_pledge_text
 from geodata.io.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
 from geodata.io.readers import ImportLimits
-
-from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label
-from dashboard.context import request_store
-from dashboard.i18n import catalogue, language, translator
-from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
-from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
+from geodata.layers import LAYERS
+from geodata.model import pledge_from_dict
 
 dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap – Importera", order=4)
 
@@ -73,62 +72,120 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     except PledgemapError as exc:
         return error_page(lang, "/import", exc)
     none = [{"label": t("import.link_none"), "value": ""}]
-    promises = [{"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
-                for p in pledges for promise in p.promises]
-    return html.Div(className="pm-page", lang=lang, children=[
-        header(lang, "/import"),
-        banner,
-        dcc.Store(id=ID.lang, data=lang),
-        dcc.Store(id=ID.token),
-        dcc.Store(id=ID.answers, data={}),
-        dcc.Download(id=ID.rejects),
-        html.Main(id="main", className="pm-narrow", children=[
-            html.H1(t("import.heading")),
-            html.P(t("import.intro")),
-            html.Section(className="pm-panel", children=[
-                html.H2(t("import.step_file")),
-                dcc.Upload(id=ID.upload, accept=ACCEPT, max_size=LIMITS.max_bytes, className="pm-upload",
-                           children=html.Div([html.Span(t("import.drop")), " ",
-                                              html.Span(t("import.choose"), className="pm-button-like")])),
-                html.P(t("import.formats", mb=LIMITS.max_bytes // 1_000_000), className="pm-hint"),
-                html.Div(id=ID.file, role="status"),
-            ]),
-            html.Section(className="pm-panel", children=[
-                html.H2(t("import.step_target")),
-                html.Fieldset([html.Legend(t("import.layer")),
-                               dcc.RadioItems(id=ID.layer, value="", className="pm-radios",
-                                              options=[{"label": t("import.layer_auto"), "value": ""}]
-                                              + [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS])],
-                              className="pm-pledge-picker"),
-                html.Fieldset([html.Legend(t("import.pledge")),
-                               dcc.RadioItems(id=ID.pledge, value="", className="pm-radios",
-                                              options=none + [{"label": p.title, "value": p.id} for p in pledges])],
-                              className="pm-pledge-picker"),
-                html.Fieldset([html.Legend(t("import.promise")),
-                               dcc.RadioItems(id=ID.promise, value="", className="pm-radios",
-                                              options=none + promises)],
-                              className="pm-pledge-picker"),
-                html.Button(t("import.dry_run"), id=ID.dry_run, className="pm-button pm-primary", n_clicks=0),
-            ]),
-            html.Section(id=ID.report, className="pm-panel", **{"aria-live": "polite"}),
-            html.Section(id=ID.result, className="pm-panel", role="status"),
-            html.Section(className="pm-panel", children=[
-                html.H2(t("draft.heading")),
-                html.P(t("draft.intro")),
-                html.Label(t("draft.label"), htmlFor=ID.text, className="pm-label"),
-                dcc.Textarea(id=ID.text, className="pm-textarea", rows=12),
-                html.Button(t("draft.parse"), id=ID.parse, className="pm-button pm-primary", n_clicks=0),
-                html.Div(id=ID.draft, **{"aria-live": "polite"}),
-                dcc.Download(id=ID.draft_download),
-                dcc.Store(id=ID.draft_yaml),
-            ]),
-        ]),
-    ])
+    promises = [
+        {"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
+        for p in pledges
+        for promise in p.promises
+    ]
+    return html.Div(
+        className="pm-page",
+        lang=lang,
+        children=[
+            header(lang, "/import"),
+            banner,
+            dcc.Store(id=ID.lang, data=lang),
+            dcc.Store(id=ID.token),
+            dcc.Store(id=ID.answers, data={}),
+            dcc.Download(id=ID.rejects),
+            html.Main(
+                id="main",
+                className="pm-narrow",
+                children=[
+                    html.H1(t("import.heading")),
+                    html.P(t("import.intro")),
+                    html.Section(
+                        className="pm-panel",
+                        children=[
+                            html.H2(t("import.step_file")),
+                            dcc.Upload(
+                                id=ID.upload,
+                                accept=ACCEPT,
+                                max_size=LIMITS.max_bytes,
+                                className="pm-upload",
+                                children=html.Div(
+                                    [
+                                        html.Span(t("import.drop")),
+                                        " ",
+                                        html.Span(t("import.choose"), className="pm-button-like"),
+                                    ]
+                                ),
+                            ),
+                            html.P(t("import.formats", mb=LIMITS.max_bytes // 1_000_000), className="pm-hint"),
+                            html.Div(id=ID.file, role="status"),
+                        ],
+                    ),
+                    html.Section(
+                        className="pm-panel",
+                        children=[
+                            html.H2(t("import.step_target")),
+                            html.Fieldset(
+                                [
+                                    html.Legend(t("import.layer")),
+                                    dcc.RadioItems(
+                                        id=ID.layer,
+                                        value="",
+                                        className="pm-radios",
+                                        options=[{"label": t("import.layer_auto"), "value": ""}]
+                                        + [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
+                                    ),
+                                ],
+                                className="pm-pledge-picker",
+                            ),
+                            html.Fieldset(
+                                [
+                                    html.Legend(t("import.pledge")),
+                                    dcc.RadioItems(
+                                        id=ID.pledge,
+                                        value="",
+                                        className="pm-radios",
+                                        options=none + [{"label": p.title, "value": p.id} for p in pledges],
+                                    ),
+                                ],
+                                className="pm-pledge-picker",
+                            ),
+                            html.Fieldset(
+                                [
+                                    html.Legend(t("import.promise")),
+                                    dcc.RadioItems(
+                                        id=ID.promise, value="", className="pm-radios", options=none + promises
+                                    ),
+                                ],
+                                className="pm-pledge-picker",
+                            ),
+                            html.Button(
+                                t("import.dry_run"), id=ID.dry_run, className="pm-button pm-primary", n_clicks=0
+                            ),
+                        ],
+                    ),
+                    html.Section(id=ID.report, className="pm-panel", **{"aria-live": "polite"}),
+                    html.Section(id=ID.result, className="pm-panel", role="status"),
+                    html.Section(
+                        className="pm-panel",
+                        children=[
+                            html.H2(t("draft.heading")),
+                            html.P(t("draft.intro")),
+                            html.Label(t("draft.label"), htmlFor=ID.text, className="pm-label"),
+                            dcc.Textarea(id=ID.text, className="pm-textarea", rows=12),
+                            html.Button(t("draft.parse"), id=ID.parse, className="pm-button pm-primary", n_clicks=0),
+                            html.Div(id=ID.draft, **{"aria-live": "polite"}),
+                            dcc.Download(id=ID.draft_download),
+                            dcc.Store(id=ID.draft_yaml),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+    )
 
 
-@callback(Output(ID.token, "data"), Output(ID.file, "children"),
-          Input(ID.upload, "contents"), State(ID.upload, "filename"), State(ID.lang, "data"),
-          prevent_initial_call=True)
+@callback(
+    Output(ID.token, "data"),
+    Output(ID.file, "children"),
+    Input(ID.upload, "contents"),
+    State(ID.upload, "filename"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
 def receive(contents, filename, lang):
     t = translator(lang)
     if not contents:
@@ -162,20 +219,38 @@ def _mapping_overrides(values, ids) -> dict[str, str]:
 
 
 def _plans(store, token, layer, pledge, promise, answers, column_values, column_ids) -> list[ImportPlan]:
-    return plan_file(store, upload_path(token), layer or None, value_map=answers, defaults=_defaults(pledge, promise),
-                     mapping_overrides=_mapping_overrides(column_values, column_ids))
+    return plan_file(
+        store,
+        upload_path(token),
+        layer or None,
+        value_map=answers,
+        defaults=_defaults(pledge, promise),
+        mapping_overrides=_mapping_overrides(column_values, column_ids),
+    )
 
 
-PLAN_INPUTS = (State(ID.token, "data"), State(ID.layer, "value"), State(ID.pledge, "value"),
-               State(ID.promise, "value"), State({"type": ID.answer, "field": ALL, "text": ALL}, "value"),
-               State({"type": ID.answer, "field": ALL, "text": ALL}, "id"),
-               State(ID.answers, "data"),
-               State({"type": ID.column, "field": ALL}, "value"), State({"type": ID.column, "field": ALL}, "id"),
-               State(ID.lang, "data"))
+PLAN_INPUTS = (
+    State(ID.token, "data"),
+    State(ID.layer, "value"),
+    State(ID.pledge, "value"),
+    State(ID.promise, "value"),
+    State({"type": ID.answer, "field": ALL, "text": ALL}, "value"),
+    State({"type": ID.answer, "field": ALL, "text": ALL}, "id"),
+    State(ID.answers, "data"),
+    State({"type": ID.column, "field": ALL}, "value"),
+    State({"type": ID.column, "field": ALL}, "id"),
+    State(ID.lang, "data"),
+)
 
 
-@callback(Output(ID.report, "children"), Output(ID.result, "children", allow_duplicate=True), Output(ID.answers, "data"),
-          Input(ID.dry_run, "n_clicks"), *PLAN_INPUTS, prevent_initial_call=True)
+@callback(
+    Output(ID.report, "children"),
+    Output(ID.result, "children", allow_duplicate=True),
+    Output(ID.answers, "data"),
+    Input(ID.dry_run, "n_clicks"),
+    *PLAN_INPUTS,
+    prevent_initial_call=True,
+)
 def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, given, column_values, column_ids, lang):
     answers = _answers(answer_values, answer_ids, given)
     try:
@@ -188,11 +263,29 @@ def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, g
     return report_view(plans, lang, answers=answers), "", answers
 
 
-@callback(Output(ID.result, "children"), Output(ID.rejects, "data"), Output(ID.report, "children", allow_duplicate=True),
-          Input(ID.commit_valid, "n_clicks"), Input(ID.commit_all, "n_clicks"), *PLAN_INPUTS,
-          prevent_initial_call=True)
-def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_values, answer_ids, given, column_values,
-           column_ids, lang):
+@callback(
+    Output(ID.result, "children"),
+    Output(ID.rejects, "data"),
+    Output(ID.report, "children", allow_duplicate=True),
+    Input(ID.commit_valid, "n_clicks"),
+    Input(ID.commit_all, "n_clicks"),
+    *PLAN_INPUTS,
+    prevent_initial_call=True,
+)
+def commit(
+    valid_clicks,
+    all_clicks,
+    token,
+    layer,
+    pledge,
+    promise,
+    answer_values,
+    answer_ids,
+    given,
+    column_values,
+    column_ids,
+    lang,
+):
     if not (valid_clicks or all_clicks):
         return dash.no_update, dash.no_update, dash.no_update
     t = translator(lang)
@@ -204,10 +297,19 @@ def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_value
             return _commit_events(path, token, partial, lang), None, ""
         with request_store() as store:
             # Planned again: the store may have changed since the dry run was shown.
-            plans = _plans(store, token, layer, pledge, promise, _answers(answer_values, answer_ids, given),
-                           column_values, column_ids)
-            results = commit_file(store, plans, partial=partial,
-                                  rejects_path=rejects_folder(token) / f"{path.stem}-avvisade")
+            plans = _plans(
+                store,
+                token,
+                layer,
+                pledge,
+                promise,
+                _answers(answer_values, answer_ids, given),
+                column_values,
+                column_ids,
+            )
+            results = commit_file(
+                store, plans, partial=partial, rejects_path=rejects_folder(token) / f"{path.stem}-avvisade"
+            )
         files = [r.rejects_file for r in results if r.rejects_file is not None]
         if len(files) == 1:
             download = dcc.send_file(str(files[0]))
@@ -218,8 +320,18 @@ def commit(valid_clicks, all_clicks, token, layer, pledge, promise, answer_value
     except PledgemapError as exc:
         return alert(lang, exc), None, dash.no_update
     discard(token)  # the file and its rejects hold residents' data: not kept once imported
-    lines = [html.Li(t("import.written", count=len(r.written), layer=t(f"layer.{r.layer}"), duplicates=r.duplicates,
-                       rejected=r.rejected)) for r in results]
+    lines = [
+        html.Li(
+            t(
+                "import.written",
+                count=len(r.written),
+                layer=t(f"layer.{r.layer}"),
+                duplicates=r.duplicates,
+                rejected=r.rejected,
+            )
+        )
+        for r in results
+    ]
     done = [html.H2(t("import.done")), html.Ul(lines)]
     if download is not None:
         done.append(html.P(t("import.rejects_downloaded")))
@@ -237,17 +349,42 @@ def _zipped(files) -> bytes:
 def events_view(batch: EventBatch, lang: str) -> list:
     """The dry run of a police events file: what will be stored and counted, and what cannot be read."""
     t = translator(lang)
-    out = [html.H2(t("import.step_check")), html.H3(f"{batch.name} → {t('import.events_layer')}"),
-           html.P(t("import.events_summary", events=len(batch.events), digests=batch.digests,
-                    without=batch.without_municipality, problems=len(batch.problems)), className="pm-import-summary"),
-           html.P(t("events.note"), className="pm-hint")]
+    out = [
+        html.H2(t("import.step_check")),
+        html.H3(f"{batch.name} → {t('import.events_layer')}"),
+        html.P(
+            t(
+                "import.events_summary",
+                events=len(batch.events),
+                digests=batch.digests,
+                without=batch.without_municipality,
+                problems=len(batch.problems),
+            ),
+            className="pm-import-summary",
+        ),
+        html.P(t("events.note"), className="pm-hint"),
+    ]
     if batch.problems:
-        out.append(html.Ul([html.Li(f"{p.record}: {field_label(lang, p.field)}: {describe_problem(lang, p)}")
-                            for p in batch.problems[:REPORT_ROWS]]))
+        out.append(
+            html.Ul(
+                [
+                    html.Li(f"{p.record}: {field_label(lang, p.field)}: {describe_problem(lang, p)}")
+                    for p in batch.problems[:REPORT_ROWS]
+                ]
+            )
+        )
     if batch.events:
-        out.append(html.Div(className="pm-import-actions", children=[
-            html.Button(t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0),
-            html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0)]))
+        out.append(
+            html.Div(
+                className="pm-import-actions",
+                children=[
+                    html.Button(
+                        t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0
+                    ),
+                    html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0),
+                ],
+            )
+        )
     return out
 
 
@@ -273,18 +410,36 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
         s = plan.summary()
         can_write = can_write or s["valid"] > 0
         out.append(html.H3(f"{s['file']}{' / ' + s['table'] if s['table'] else ''} → {t('layer.' + s['layer'])}"))
-        out.append(html.P(t("import.summary", rows=s["rows"], valid=s["valid"], rejected=s["rejected"],
-                            duplicates=s["duplicates"], warnings=s["warnings"]), className="pm-import-summary"))
+        out.append(
+            html.P(
+                t(
+                    "import.summary",
+                    rows=s["rows"],
+                    valid=s["valid"],
+                    rejected=s["rejected"],
+                    duplicates=s["duplicates"],
+                    warnings=s["warnings"],
+                ),
+                className="pm-import-summary",
+            )
+        )
         out.extend(html.P(describe_note(lang, note), className="pm-hint") for note in plan.notes)
         out.append(_mapping_table(plan, lang, editable=len(plans) == 1))
         out.extend(_questions(plan, lang, answers))
         out.append(_problem_table(plan, lang))
     if can_write:
-        out.append(html.Div(className="pm-import-actions", children=[
-            html.Button(t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0),
-            html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0),
-            html.P(t("import.commit_hint"), className="pm-hint"),
-        ]))
+        out.append(
+            html.Div(
+                className="pm-import-actions",
+                children=[
+                    html.Button(
+                        t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0
+                    ),
+                    html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0),
+                    html.P(t("import.commit_hint"), className="pm-hint"),
+                ],
+            )
+        )
     else:
         out.append(html.P(t("import.nothing_valid")))
     return out
@@ -299,26 +454,50 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
         current = plan.mapping.fields.get(field, "")
         if editable:
             # The label wraps the input: dcc.Input takes no aria-label, and a wrapping label names it as well.
-            cell = html.Label([html.Span(t("import.column_for", field=field_label(lang, field)),
-                                         className="pm-visually-hidden"),
-                               dcc.Input(id={"type": ID.column, "field": field}, value=current, list=list_id,
-                                         debounce=True, className="pm-search")])
+            cell = html.Label(
+                [
+                    html.Span(t("import.column_for", field=field_label(lang, field)), className="pm-visually-hidden"),
+                    dcc.Input(
+                        id={"type": ID.column, "field": field},
+                        value=current,
+                        list=list_id,
+                        debounce=True,
+                        className="pm-search",
+                    ),
+                ]
+            )
         else:
             cell = current
-        rows.append(html.Tr([html.Th([field_label(lang, field), " ", html.Code(field, className="pm-code")], scope="row"),
-                             html.Td(cell)]))
+        rows.append(
+            html.Tr(
+                [
+                    html.Th([field_label(lang, field), " ", html.Code(field, className="pm-code")], scope="row"),
+                    html.Td(cell),
+                ]
+            )
+        )
     where = {"geometry": t("import.coords_geometry"), "wkt": f"WKT: {plan.mapping.x}", None: t("import.coords_none")}
     coordinates = where.get(plan.mapping.coordinates) or (
-        f"{t('import.coords_' + plan.mapping.coordinates)}: {plan.mapping.y} / {plan.mapping.x}")
-    return html.Details(open=True, children=[
-        html.Summary(t("import.mapping")),
-        html.Datalist(id=list_id, children=[html.Option(value=c) for c in columns]),
-        html.Table(className="pm-records", children=[
-            html.Thead(html.Tr([html.Th(t("import.field"), scope="col"), html.Th(t("import.column"), scope="col")])),
-            html.Tbody(rows)]),
-        html.P(f"{t('import.coordinates')}: {coordinates}"),
-        html.P(t("import.mapping_hint"), className="pm-hint") if editable else None,
-    ])
+        f"{t('import.coords_' + plan.mapping.coordinates)}: {plan.mapping.y} / {plan.mapping.x}"
+    )
+    return html.Details(
+        open=True,
+        children=[
+            html.Summary(t("import.mapping")),
+            html.Datalist(id=list_id, children=[html.Option(value=c) for c in columns]),
+            html.Table(
+                className="pm-records",
+                children=[
+                    html.Thead(
+                        html.Tr([html.Th(t("import.field"), scope="col"), html.Th(t("import.column"), scope="col")])
+                    ),
+                    html.Tbody(rows),
+                ],
+            ),
+            html.P(f"{t('import.coordinates')}: {coordinates}"),
+            html.P(t("import.mapping_hint"), className="pm-hint") if editable else None,
+        ],
+    )
 
 
 def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) -> list:
@@ -330,18 +509,28 @@ def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) 
             continue
         choices = plan.layer.field(field).choices
         texts = dict(plan.unresolved.get(field, {}))
-        texts.update({text: map_choice(field, choices, text).candidates for text in answers.get(field, {})
-                      if text not in texts})
+        texts.update(
+            {text: map_choice(field, choices, text).candidates for text in answers.get(field, {}) if text not in texts}
+        )
         for text, candidates in texts.items():
             group = FIELD_GROUPS.get(field, field)
             # The likely codes first, then the rest: a negated text ("Ingen belysning") may mean any of them.
             ordered = [*candidates, *(c for c in choices if c not in candidates)]
             options = [{"label": words.get(f"{group}.{code}", code), "value": code} for code in ordered]
-            out.append(html.Fieldset(className="pm-question", children=[
-                html.Legend(t("import.question", field=field_label(lang, field).lower(), text=text)),
-                dcc.RadioItems(id={"type": ID.answer, "field": field, "text": text}, options=options,
-                               value=answers.get(field, {}).get(text), className="pm-radios pm-inline"),
-            ]))
+            out.append(
+                html.Fieldset(
+                    className="pm-question",
+                    children=[
+                        html.Legend(t("import.question", field=field_label(lang, field).lower(), text=text)),
+                        dcc.RadioItems(
+                            id={"type": ID.answer, "field": field, "text": text},
+                            options=options,
+                            value=answers.get(field, {}).get(text),
+                            className="pm-radios pm-inline",
+                        ),
+                    ],
+                )
+            )
     if out:
         out.insert(0, html.P(t("import.questions_hint"), className="pm-hint"))
     return out
@@ -353,27 +542,60 @@ def _problem_table(plan: ImportPlan, lang: str) -> html.Div | None:
     if not lines:
         return None
     shown = lines[:REPORT_ROWS]
-    status = {"rejected": t("import.status_rejected"), "duplicate": t("import.status_duplicate"),
-              "warning": t("import.status_warning")}
-    return html.Div([
-        html.Table(className="pm-records", children=[
-            html.Caption(t("import.problems", count=len(lines))),
-            html.Thead(html.Tr([html.Th(t(key), scope="col") for key in
-                                ("import.row", "import.status", "import.field", "import.reason")])),
-            html.Tbody([html.Tr([html.Td("–" if line["row"] is None else str(line["row"])),
-                                 html.Td(status.get(line["status"], line["status"]),
-                                         className=f"pm-import-{line['status']}"),
-                                 html.Td(field_label(lang, line["field"])),
-                                 html.Td(describe(lang, line["field"], line["message"], line["code"], line["params"]))])
-                        for line in shown]),
-        ]),
-        html.P(t("import.more_problems", count=len(lines) - REPORT_ROWS), className="pm-hint")
-        if len(lines) > REPORT_ROWS else None,
-    ])
+    status = {
+        "rejected": t("import.status_rejected"),
+        "duplicate": t("import.status_duplicate"),
+        "warning": t("import.status_warning"),
+    }
+    return html.Div(
+        [
+            html.Table(
+                className="pm-records",
+                children=[
+                    html.Caption(t("import.problems", count=len(lines))),
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(t(key), scope="col")
+                                for key in ("import.row", "import.status", "import.field", "import.reason")
+                            ]
+                        )
+                    ),
+                    html.Tbody(
+                        [
+                            html.Tr(
+                                [
+                                    html.Td("–" if line["row"] is None else str(line["row"])),
+                                    html.Td(
+                                        status.get(line["status"], line["status"]),
+                                        className=f"pm-import-{line['status']}",
+                                    ),
+                                    html.Td(field_label(lang, line["field"])),
+                                    html.Td(
+                                        describe(lang, line["field"], line["message"], line["code"], line["params"])
+                                    ),
+                                ]
+                            )
+                            for line in shown
+                        ]
+                    ),
+                ],
+            ),
+            html.P(t("import.more_problems", count=len(lines) - REPORT_ROWS), className="pm-hint")
+            if len(lines) > REPORT_ROWS
+            else None,
+        ]
+    )
 
 
-@callback(Output(ID.draft, "children"), Output(ID.draft_yaml, "data"),
-          Input(ID.parse, "n_clicks"), State(ID.text, "value"), State(ID.lang, "data"), prevent_initial_call=True)
+@callback(
+    Output(ID.draft, "children"),
+    Output(ID.draft_yaml, "data"),
+    Input(ID.parse, "n_clicks"),
+    State(ID.text, "value"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
 def parse_text(_clicks, text, lang):
     """The pasted text as a draft pledge: what was found, what was not, and the draft to download or save."""
     t = translator(lang)
@@ -387,53 +609,98 @@ def parse_text(_clicks, text, lang):
     period = data["period"]
     facts = [
         (t("draft.title"), data["title"]),
-        (t("pledge.municipality"), f"{data['municipality']['name']} ({data['municipality']['code'] or '?'})"
-         if data["municipality"] else None),
+        (
+            t("pledge.municipality"),
+            f"{data['municipality']['name']} ({data['municipality']['code'] or '?'})" if data["municipality"] else None,
+        ),
         (t("pledge.police_area"), data["police_area"]["name"] if data["police_area"] else None),
         (t("pledge.period"), f"{period['start']} – {period['end']}" if period else None),
         (t("pledge.focus"), data["focus"]),
         (t("pledge.partners"), ", ".join(partners.values()) or None),
     ]
     missing_text = t("draft.not_found")
-    rows = [html.Tr([html.Td(p["text"]), html.Td(", ".join(partners.get(x, x) for x in p["parties"]) or missing_text),
-                     html.Td(t(f"promise_kind.{p['kind']}") if p["kind"] else missing_text),
-                     html.Td("" if p["target"] is None else str(p["target"]))]) for p in data["promises"]]
+    rows = [
+        html.Tr(
+            [
+                html.Td(p["text"]),
+                html.Td(", ".join(partners.get(x, x) for x in p["parties"]) or missing_text),
+                html.Td(t(f"promise_kind.{p['kind']}") if p["kind"] else missing_text),
+                html.Td("" if p["target"] is None else str(p["target"])),
+            ]
+        )
+        for p in data["promises"]
+    ]
     out = [
         html.H3(t("draft.result")),
-        html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value or missing_text))],
-                className="pm-facts"),
-        html.Table(className="pm-records", children=[
-            html.Caption(t("draft.promises", count=len(rows))),
-            html.Thead(html.Tr([html.Th(t(k), scope="col") for k in
-                                ("draft.promise", "pledge.responsible", "draft.kind", "draft.target")])),
-            html.Tbody(rows)]),
-        html.H4(t("pledge.goals")), html.Ul([html.Li(g) for g in data["goals"]] or [html.Li(missing_text)]),
+        html.Dl(
+            [x for label, value in facts for x in (html.Dt(label), html.Dd(value or missing_text))],
+            className="pm-facts",
+        ),
+        html.Table(
+            className="pm-records",
+            children=[
+                html.Caption(t("draft.promises", count=len(rows))),
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(t(k), scope="col")
+                            for k in ("draft.promise", "pledge.responsible", "draft.kind", "draft.target")
+                        ]
+                    )
+                ),
+                html.Tbody(rows),
+            ],
+        ),
+        html.H4(t("pledge.goals")),
+        html.Ul([html.Li(g) for g in data["goals"]] or [html.Li(missing_text)]),
     ]
     if data["missing"]:
         out.append(html.P([html.Strong(t("draft.missing") + ": "), ", ".join(data["missing"])]))
     if data["warnings"]:
         out.append(html.Ul([html.Li(w) for w in data["warnings"]], className="pm-hint"))
-    out.append(html.Div(className="pm-import-actions", children=[
-        html.Button(t("draft.download"), id=ID.draft_download + "-button", className="pm-button", n_clicks=0),
-        html.Button(t("draft.save"), id=ID.save_pledge, className="pm-button pm-primary", n_clicks=0,
-                    disabled=not parsed.complete),
-        html.P(t("draft.save_hint") if parsed.complete else t("draft.incomplete"), className="pm-hint"),
-    ]))
+    out.append(
+        html.Div(
+            className="pm-import-actions",
+            children=[
+                html.Button(t("draft.download"), id=ID.draft_download + "-button", className="pm-button", n_clicks=0),
+                html.Button(
+                    t("draft.save"),
+                    id=ID.save_pledge,
+                    className="pm-button pm-primary",
+                    n_clicks=0,
+                    disabled=not parsed.complete,
+                ),
+                html.P(t("draft.save_hint") if parsed.complete else t("draft.incomplete"), className="pm-hint"),
+            ],
+        )
+    )
     out.append(html.Div(id=ID.saved, role="status"))
-    return out, {"yaml": document, "complete": parsed.complete,
-                 "name": (pledge_data["id"] if pledge_data else "utkast") + ".yaml"}
+    return out, {
+        "yaml": document,
+        "complete": parsed.complete,
+        "name": (pledge_data["id"] if pledge_data else "utkast") + ".yaml",
+    }
 
 
-@callback(Output(ID.draft_download, "data"), Input(ID.draft_download + "-button", "n_clicks"),
-          State(ID.draft_yaml, "data"), prevent_initial_call=True)
+@callback(
+    Output(ID.draft_download, "data"),
+    Input(ID.draft_download + "-button", "n_clicks"),
+    State(ID.draft_yaml, "data"),
+    prevent_initial_call=True,
+)
 def download_draft(clicks, draft):
     if not clicks or not draft:
         return dash.no_update
     return dcc.send_string(draft["yaml"], draft["name"])
 
 
-@callback(Output(ID.saved, "children"), Input(ID.save_pledge, "n_clicks"), State(ID.text, "value"),
-          State(ID.lang, "data"), prevent_initial_call=True)
+@callback(
+    Output(ID.saved, "children"),
+    Input(ID.save_pledge, "n_clicks"),
+    State(ID.text, "value"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
 def save_pledge(clicks, text, lang):
     """Save the draft as a new pledge; parsed again from the text on the server, never taken from the browser."""
     if not clicks:
@@ -447,5 +714,10 @@ def save_pledge(clicks, text, lang):
             store.save_pledge(pledge)
     except PledgemapError as exc:
         return alert(lang, exc)
-    return html.P([t("draft.saved", title=pledge.title), " ",
-                   dcc.Link(t("draft.open"), href=f"/pledge?pledge={pledge.id}" + (f"&lang={lang}" if lang != "sv" else ""))])
+    return html.P(
+        [
+            t("draft.saved", title=pledge.title),
+            " ",
+            dcc.Link(t("draft.open"), href=f"/pledge?pledge={pledge.id}" + (f"&lang={lang}" if lang != "sv" else "")),
+        ]
+    )

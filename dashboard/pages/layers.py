@@ -7,24 +7,31 @@ from dataclasses import replace
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from dashboard.components import edit_form as edit_forms
+from dashboard.components import workflow_form as workflow_forms
+from dashboard.components.details import find_record, record_details
+from dashboard.components.edit_form import edit_form, new_record_form
+from dashboard.components.layout import (
+    alert,
+    demo_banner,
+    error_page,
+    header,
+    pledge_picker,
+    promise_label,
+    remember_view,
+)
+from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
+from dashboard.components.workflow_form import workflow_form
+from dashboard.context import request_store, settings
+from dashboard.figures.map import Basemap, map_figure
+from dashboard.i18n import translator
+from dashboard.state.table import TableState
 from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS, get_layer
-from geodata.views.mapview import layer_view
 from geodata.store import LayerQuery
-
-from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, promise_label, remember_view
-from dashboard.context import request_store, settings
-from dashboard.components.details import find_record, record_details
-from dashboard.components import edit_form as edit_forms
-from dashboard.components import workflow_form as workflow_forms
-from dashboard.components.edit_form import edit_form, new_record_form
-from dashboard.components.workflow_form import workflow_form
-from dashboard.figures.map import Basemap, map_figure
-from dashboard.i18n import translator
-from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
-from dashboard.state.table import TableState
+from geodata.views.mapview import layer_view
 
 dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
 
@@ -62,34 +69,61 @@ def layout(**query: str) -> html.Div:
     except PledgemapError as exc:
         return error_page(lang, "/layers", exc)
     if not pledges:
-        return html.Div([header(lang, "/layers"), html.Main(html.P(t("overview.none")), id="main")],
-                        className="pm-page")
+        return html.Div(
+            [header(lang, "/layers"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page"
+        )
     if view.pledge not in {p.id for p in pledges}:
         view = replace(view, pledge=pledges[-1].id)
-    controls = html.Div(className="pm-table-controls", children=[
-        pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge")),
-        html.Fieldset([html.Legend(t("filters.layer")),
-                       dcc.RadioItems(id=ID.layer, value=view.layer, className="pm-radios pm-inline",
-                                      options=[{"label": t(f"layer.{name}"), "value": name} for name in LAYERS])]),
-        html.Div([html.Label(t("table.search"), htmlFor=ID.search),
-                  dcc.Input(id=ID.search, type="search", value=view.q, debounce=True, className="pm-search")]),
-    ])
+    controls = html.Div(
+        className="pm-table-controls",
+        children=[
+            pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge")),
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.layer")),
+                    dcc.RadioItems(
+                        id=ID.layer,
+                        value=view.layer,
+                        className="pm-radios pm-inline",
+                        options=[{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
+                    ),
+                ]
+            ),
+            html.Div(
+                [
+                    html.Label(t("table.search"), htmlFor=ID.search),
+                    dcc.Input(id=ID.search, type="search", value=view.q, debounce=True, className="pm-search"),
+                ]
+            ),
+        ],
+    )
     body = [
         banner,
         html.H1(t("nav.layers")),
         controls,
-        html.Div(className="pm-split", children=[
-            html.Section(html.Div(id=ID.table), **{"aria-label": t("table.records")}),
-            # The chosen record's details above its map, where they are seen without scrolling.
-            html.Section(className="pm-side", **{"aria-label": t("details.heading")}, children=[
-                html.Div(id="ly-notice", role="status"),
-                html.P(t("new.hint"), className="pm-help"),
-                html.Div(id=ID.new),
-                html.Div(id=ID.details, className="pm-details", **{"aria-live": "polite"}),
-                dcc.Graph(id=ID.map, style={"height": "40vh", "minHeight": "320px"}, responsive=True,
-                          config={"displaylogo": False, "scrollZoom": True}),
-            ]),
-        ]),
+        html.Div(
+            className="pm-split",
+            children=[
+                html.Section(html.Div(id=ID.table), **{"aria-label": t("table.records")}),
+                # The chosen record's details above its map, where they are seen without scrolling.
+                html.Section(
+                    className="pm-side",
+                    **{"aria-label": t("details.heading")},
+                    children=[
+                        html.Div(id="ly-notice", role="status"),
+                        html.P(t("new.hint"), className="pm-help"),
+                        html.Div(id=ID.new),
+                        html.Div(id=ID.details, className="pm-details", **{"aria-live": "polite"}),
+                        dcc.Graph(
+                            id=ID.map,
+                            style={"height": "40vh", "minHeight": "320px"},
+                            responsive=True,
+                            config={"displaylogo": False, "scrollZoom": True},
+                        ),
+                    ],
+                ),
+            ],
+        ),
         dcc.Store(id=ID.view, data=view.to_dict()),
         dcc.Store(id=ID.tiles, data=settings().tiles_url),
         dcc.Store(id=ID.tiles_ok, data=False),
@@ -98,16 +132,21 @@ def layout(**query: str) -> html.Div:
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.lang, data=lang),
     ]
-    return html.Div([header(lang, "/layers", view.to_query()),
-                     html.Main([b for b in body if b is not None], id="main", lang=lang)], className="pm-page")
+    return html.Div(
+        [header(lang, "/layers", view.to_query()), html.Main([b for b in body if b is not None], id="main", lang=lang)],
+        className="pm-page",
+    )
 
 
 @callback(
     Output(ID.view, "data"),
-    Input(ID.pledge, "value"), Input(ID.layer, "value"), Input(ID.search, "value"),
+    Input(ID.pledge, "value"),
+    Input(ID.layer, "value"),
+    Input(ID.search, "value"),
     Input({"type": f"{ID.prefix}-sort", "col": ALL}, "n_clicks"),
     Input({"type": f"{ID.prefix}-row", "id": ALL}, "n_clicks"),
-    Input(f"{ID.prefix}-prev", "n_clicks"), Input(f"{ID.prefix}-next", "n_clicks"),
+    Input(f"{ID.prefix}-prev", "n_clicks"),
+    Input(f"{ID.prefix}-next", "n_clicks"),
     State(ID.view, "data"),
     prevent_initial_call=True,
 )
@@ -134,8 +173,13 @@ def change_view(pledge, layer, q, _sorts, _rows, _prev, _next, data):
     return view.to_dict()
 
 
-clientside_callback(ClientsideFunction("pledgemap", "map_clicks"), Output(ID.clicks_ready, "data"),
-                    Input(ID.map, "figure"), State(ID.map, "id"), State(ID.click, "id"))
+clientside_callback(
+    ClientsideFunction("pledgemap", "map_clicks"),
+    Output(ID.clicks_ready, "data"),
+    Input(ID.map, "figure"),
+    State(ID.map, "id"),
+    State(ID.click, "id"),
+)
 
 
 @callback(Output(ID.click, "data", allow_duplicate=True), Input(ID.map, "selectedData"), prevent_initial_call=True)
@@ -159,13 +203,18 @@ def offer_new_record(clicked, data):
 
 
 # Tiles only once one has loaded in the browser: plotly's map stops updating after a tile error.
-clientside_callback(ClientsideFunction("pledgemap", "tiles_reachable"), Output(ID.tiles_ok, "data"),
-                    Input(ID.tiles, "data"))
+clientside_callback(
+    ClientsideFunction("pledgemap", "tiles_reachable"), Output(ID.tiles_ok, "data"), Input(ID.tiles, "data")
+)
 
 
 @callback(
-    Output(ID.table, "children"), Output(ID.map, "figure"), Output(ID.details, "children"), Output(ID.query, "data"),
-    Input(ID.view, "data"), Input(ID.tiles_ok, "data"),
+    Output(ID.table, "children"),
+    Output(ID.map, "figure"),
+    Output(ID.details, "children"),
+    Output(ID.query, "data"),
+    Input(ID.view, "data"),
+    Input(ID.tiles_ok, "data"),
 )
 def show_view(data, tiles_ok):
     view = TableState.from_dict(data)
@@ -190,20 +239,31 @@ def show_view(data, tiles_ok):
         if chosen_record is not None and chosen_record[0] == view.layer:
             if view.layer == "inventoried_sites":
                 details = [*details, *workflow_form(store, chosen_record[1], view.lang)]
-            details = [*details, *edit_form(store, view.layer, chosen_record[1], view.lang, link_options(store, view, t))]
+            details = [
+                *details,
+                *edit_form(store, view.layer, chosen_record[1], view.lang, link_options(store, view, t)),
+            ]
     boundary, bounds = municipality_geojson(pledge.municipality.code)
-    figure = map_figure({view.layer: map_view}, boundary, t, Basemap(settings().tiles_url if tiles_ok else None),
-                        highlight={view.record} if view.record else None,
-                        view_key=f"{view.pledge}-{view.layer}-{view.record}", bounds=bounds)
+    figure = map_figure(
+        {view.layer: map_view},
+        boundary,
+        t,
+        Basemap(settings().tiles_url if tiles_ok else None),
+        highlight={view.record} if view.record else None,
+        view_key=f"{view.pledge}-{view.layer}-{view.record}",
+        bounds=bounds,
+    )
     if view.record and map_view.mode == "points":
         chosen = map_view.points[map_view.points["id"] == view.record]
         if not chosen.empty:
-            figure["layout"]["map"].update(center={"lon": float(chosen["lon"].iloc[0]),
-                                                   "lat": float(chosen["lat"].iloc[0])}, zoom=15)
+            figure["layout"]["map"].update(
+                center={"lon": float(chosen["lon"].iloc[0]), "lat": float(chosen["lat"].iloc[0])}, zoom=15
+            )
     table = [
         html.P(t("table.count", shown=len(found), total=len(records)), className="pm-help"),
-        record_table(ID.prefix, columns, rows, t, view.sort, view.desc, selected=view.record,
-                     caption=t(f"layer.{view.layer}")),
+        record_table(
+            ID.prefix, columns, rows, t, view.sort, view.desc, selected=view.record, caption=t(f"layer.{view.layer}")
+        ),
         pager(ID.prefix, page, pages, len(found), t),
     ]
     return table, figure, details, replace(view, page=page).to_query()
@@ -218,5 +278,9 @@ def link_options(store, view: TableState, t) -> list[dict]:
     pledges = store.list_pledges()
     if get_layer(view.layer).link_field == "pledge_id":
         return options + [{"label": p.title, "value": p.id} for p in pledges]
-    return options + [{"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
-                      for p in pledges if p.id == view.pledge for promise in p.promises]
+    return options + [
+        {"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
+        for p in pledges
+        if p.id == view.pledge
+        for promise in p.promises
+    ]

@@ -8,21 +8,29 @@ from urllib.parse import parse_qsl
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from dashboard.components.layout import (
+    alert,
+    demo_banner,
+    error_page,
+    header,
+    pledge_picker,
+    progress_cards,
+    promise_label,
+    remember_view,
+)
+from dashboard.context import request_store, settings
+from dashboard.exports import FORMATS as EXPORT_FORMATS
+from dashboard.exports import export_view
+from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
+from dashboard.figures.timeline import timeline_figure
+from dashboard.i18n import language, translator
+from dashboard.state.view import CHOICES, ViewState
 from geodata import clock
 from geodata.errors import PledgemapError
 from geodata.layers import LAYERS
 from geodata.model import Pledge
 from geodata.views.progress import pledge_progress
 from geodata.views.timeline import pledge_timeline
-
-from dashboard.components.layout import (alert, demo_banner, error_page, header, pledge_picker, progress_cards, promise_label,
-                          remember_view)
-from dashboard.context import request_store, settings
-from dashboard.exports import FORMATS as EXPORT_FORMATS, export_view
-from dashboard.i18n import language, translator
-from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
-from dashboard.state.view import CHOICES, ViewState
-from dashboard.figures.timeline import timeline_figure
 
 dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
 
@@ -78,89 +86,162 @@ def layout(**query: str) -> html.Div:
     promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
     s = settings()
 
-    controls = html.Form(className="pm-controls", **{"aria-label": t("filters.heading")}, children=[
-        html.H2(t("filters.heading"), className="pm-visually-hidden"),
-        pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge")),
-        html.Fieldset([
-            html.Legend(t("filters.promise")),
-            dcc.RadioItems(id=ID.promise, value=promise, options=promise_options(pledge, t),
-                           className="pm-radios"),
-        ]),
-        html.Fieldset([
-            html.Legend(t("filters.time")),
-            html.Div(className="pm-dates", children=[
-                html.Label([t("filters.from"), dcc.Input(id=ID.start, type="date", debounce=True,
-                                                         value=state.start.isoformat() if state.start else None)]),
-                html.Label([t("filters.to"), dcc.Input(id=ID.end, type="date", debounce=True,
-                                                       value=state.end.isoformat() if state.end else None)]),
-            ]),
-            html.Button(t("filters.whole_period"), id=ID.reset_time, type="button", className="pm-button"),
-        ]),
-        _checklist(t("filters.layers"), ID.layers, layer_options(t), state.layers),
-        _checklist(t("filters.categories"), ID.categories, _options(t, "category", CHOICES["categories"]),
-                   state.categories),
-        _checklist(t("filters.sources"), ID.sources, _options(t, "source", CHOICES["sources"]), state.sources),
-        _checklist(t("filters.statuses"), ID.statuses, _options(t, "status", CHOICES["statuses"]), state.statuses),
-        # Off until the browser has loaded one tile (probe_tiles in assets/pledgemap.js).
-        html.Fieldset([
-            html.Legend(t("filters.basemap")),
-            dcc.Checklist(id=ID.basemap, options=[{"label": t("filters.basemap_on"), "value": "tiles"}], value=[],
-                          className="pm-checks", inputClassName="pm-check-input", labelClassName="pm-check-label"),
-            html.P(t("filters.basemap_unreachable"), id=ID.basemap_note, className="pm-help", hidden=True),
-            dcc.Store(id=ID.tiles, data=s.tiles_url),
-        ], id=ID.basemap_box, disabled=True),
-        html.Fieldset([
-            html.Legend(t("export.heading")),
-            dcc.RadioItems(id=ID.export_format, value="html", className="pm-radios",
-                           options=[{"label": t(f"export.format.{f}"), "value": f} for f in EXPORT_FORMATS]),
-            html.Button(t("export.button"), id=ID.export, type="button", className="pm-button"),
-            html.P(t("export.hint"), className="pm-help"),
-            html.Div(id=ID.export_error, role="alert"),
-            dcc.Download(id=ID.download),
-        ]),
-    ])
+    controls = html.Form(
+        className="pm-controls",
+        **{"aria-label": t("filters.heading")},
+        children=[
+            html.H2(t("filters.heading"), className="pm-visually-hidden"),
+            pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge")),
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.promise")),
+                    dcc.RadioItems(
+                        id=ID.promise, value=promise, options=promise_options(pledge, t), className="pm-radios"
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.time")),
+                    html.Div(
+                        className="pm-dates",
+                        children=[
+                            html.Label(
+                                [
+                                    t("filters.from"),
+                                    dcc.Input(
+                                        id=ID.start,
+                                        type="date",
+                                        debounce=True,
+                                        value=state.start.isoformat() if state.start else None,
+                                    ),
+                                ]
+                            ),
+                            html.Label(
+                                [
+                                    t("filters.to"),
+                                    dcc.Input(
+                                        id=ID.end,
+                                        type="date",
+                                        debounce=True,
+                                        value=state.end.isoformat() if state.end else None,
+                                    ),
+                                ]
+                            ),
+                        ],
+                    ),
+                    html.Button(t("filters.whole_period"), id=ID.reset_time, type="button", className="pm-button"),
+                ]
+            ),
+            _checklist(t("filters.layers"), ID.layers, layer_options(t), state.layers),
+            _checklist(
+                t("filters.categories"), ID.categories, _options(t, "category", CHOICES["categories"]), state.categories
+            ),
+            _checklist(t("filters.sources"), ID.sources, _options(t, "source", CHOICES["sources"]), state.sources),
+            _checklist(t("filters.statuses"), ID.statuses, _options(t, "status", CHOICES["statuses"]), state.statuses),
+            # Off until the browser has loaded one tile (probe_tiles in assets/pledgemap.js).
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.basemap")),
+                    dcc.Checklist(
+                        id=ID.basemap,
+                        options=[{"label": t("filters.basemap_on"), "value": "tiles"}],
+                        value=[],
+                        className="pm-checks",
+                        inputClassName="pm-check-input",
+                        labelClassName="pm-check-label",
+                    ),
+                    html.P(t("filters.basemap_unreachable"), id=ID.basemap_note, className="pm-help", hidden=True),
+                    dcc.Store(id=ID.tiles, data=s.tiles_url),
+                ],
+                id=ID.basemap_box,
+                disabled=True,
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("export.heading")),
+                    dcc.RadioItems(
+                        id=ID.export_format,
+                        value="html",
+                        className="pm-radios",
+                        options=[{"label": t(f"export.format.{f}"), "value": f} for f in EXPORT_FORMATS],
+                    ),
+                    html.Button(t("export.button"), id=ID.export, type="button", className="pm-button"),
+                    html.P(t("export.hint"), className="pm-help"),
+                    html.Div(id=ID.export_error, role="alert"),
+                    dcc.Download(id=ID.download),
+                ]
+            ),
+        ],
+    )
 
     body = [
         banner,
-        html.Div(className="pm-overview", children=[
-            controls,
-            html.Section(className="pm-main-column", **{"aria-label": t("overview.map_and_timeline")}, children=[
-                html.H1(pledge.title, id="ov-title"),
-                dcc.Graph(id=ID.map, className="pm-map", style={"height": "64vh", "minHeight": "440px"},
-                          config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]},
-                          responsive=True),
-                html.Div(id=ID.details, className="pm-details", role="region", **{"aria-live": "polite",
-                                                                                  "aria-label": t("details.heading")}),
-                html.H3(t("timeline.heading")),
-                html.P(t("timeline.help"), className="pm-help"),
-                dcc.Graph(id=ID.timeline, config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}),
-                html.Div(id=ID.selection, className="pm-selection"),
-                html.H3(t("pledge.promises")),
-                html.Div(id=ID.cards, className="pm-cards"),
-                html.H3(t("pledge.goals")),
-                html.Ul(id=ID.goals, className="pm-goals"),
-            ]),
-        ]),
+        html.Div(
+            className="pm-overview",
+            children=[
+                controls,
+                html.Section(
+                    className="pm-main-column",
+                    **{"aria-label": t("overview.map_and_timeline")},
+                    children=[
+                        html.H1(pledge.title, id="ov-title"),
+                        dcc.Graph(
+                            id=ID.map,
+                            className="pm-map",
+                            style={"height": "64vh", "minHeight": "440px"},
+                            config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]},
+                            responsive=True,
+                        ),
+                        html.Div(
+                            id=ID.details,
+                            className="pm-details",
+                            role="region",
+                            **{"aria-live": "polite", "aria-label": t("details.heading")},
+                        ),
+                        html.H3(t("timeline.heading")),
+                        html.P(t("timeline.help"), className="pm-help"),
+                        dcc.Graph(id=ID.timeline, config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}),
+                        html.Div(id=ID.selection, className="pm-selection"),
+                        html.H3(t("pledge.promises")),
+                        html.Div(id=ID.cards, className="pm-cards"),
+                        html.H3(t("pledge.goals")),
+                        html.Ul(id=ID.goals, className="pm-goals"),
+                    ],
+                ),
+            ],
+        ),
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.map_follows, data=None),
         dcc.Store(id=ID.lang, data=lang),
     ]
-    return html.Div([header(lang, "/", state.to_query()), html.Main([b for b in body if b is not None], id="main",
-                                                                      lang=lang)], className="pm-page")
+    return html.Div(
+        [header(lang, "/", state.to_query()), html.Main([b for b in body if b is not None], id="main", lang=lang)],
+        className="pm-page",
+    )
 
 
 def _checklist(legend: str, component_id: str, options: list[dict], value, disabled: bool = False) -> html.Fieldset:
-    return html.Fieldset([
-        html.Legend(legend),
-        dcc.Checklist(id=component_id, options=options, value=list(value), className="pm-checks",
-                      inputClassName="pm-check-input", labelClassName="pm-check-label"),
-    ], disabled=disabled)
+    return html.Fieldset(
+        [
+            html.Legend(legend),
+            dcc.Checklist(
+                id=component_id,
+                options=options,
+                value=list(value),
+                className="pm-checks",
+                inputClassName="pm-check-input",
+                labelClassName="pm-check-label",
+            ),
+        ],
+        disabled=disabled,
+    )
 
 
 def promise_options(pledge: Pledge, t) -> list[dict]:
     return [{"label": t("filters.all_promises"), "value": ""}] + [
-        {"label": promise_label(p, t), "value": p.id} for p in pledge.promises]
-
+        {"label": promise_label(p, t), "value": p.id} for p in pledge.promises
+    ]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -171,9 +252,15 @@ def _date(value: str | None) -> dt.date | None:
 
 
 @callback(
-    Output(ID.promise, "options"), Output(ID.promise, "value"), Output(ID.layers, "options"),
-    Output(ID.cards, "children"), Output(ID.goals, "children"), Output("ov-title", "children"),
-    Input(ID.pledge, "value"), State(ID.promise, "value"), State(ID.lang, "data"),
+    Output(ID.promise, "options"),
+    Output(ID.promise, "value"),
+    Output(ID.layers, "options"),
+    Output(ID.cards, "children"),
+    Output(ID.goals, "children"),
+    Output("ov-title", "children"),
+    Input(ID.pledge, "value"),
+    State(ID.promise, "value"),
+    State(ID.lang, "data"),
 )
 def show_pledge(pledge_id: str, promise_id: str, lang: str):
     lang = language(lang)
@@ -184,25 +271,45 @@ def show_pledge(pledge_id: str, promise_id: str, lang: str):
         counts = store.counts(pledge.id)
     keep = promise_id if promise_id in {p.id for p in pledge.promises} else ""
     goals = [html.Li(g.text) for g in pledge.goals]
-    return (promise_options(pledge, t), keep, layer_options(t, counts), progress_cards(lang, pledge, progress),
-            goals, pledge.title)
+    return (
+        promise_options(pledge, t),
+        keep,
+        layer_options(t, counts),
+        progress_cards(lang, pledge, progress),
+        goals,
+        pledge.title,
+    )
 
 
 def layer_options(t, counts: dict[str, int] | None = None) -> list[dict]:
     """The layer choices, each with the number of records the pledge has in it."""
-    return [{"label": t(f"layer.{name}") + (f" ({counts[name]})" if counts else ""), "value": name}
-            for name in LAYERS]
+    return [{"label": t(f"layer.{name}") + (f" ({counts[name]})" if counts else ""), "value": name} for name in LAYERS]
 
 
-FILTER_INPUTS = [Input(ID.pledge, "value"), Input(ID.promise, "value"), Input(ID.start, "value"),
-                 Input(ID.end, "value"), Input(ID.layers, "value"), Input(ID.categories, "value"),
-                 Input(ID.sources, "value"), Input(ID.statuses, "value")]
+FILTER_INPUTS = [
+    Input(ID.pledge, "value"),
+    Input(ID.promise, "value"),
+    Input(ID.start, "value"),
+    Input(ID.end, "value"),
+    Input(ID.layers, "value"),
+    Input(ID.categories, "value"),
+    Input(ID.sources, "value"),
+    Input(ID.statuses, "value"),
+]
 
 
 def _state(pledge, promise, start, end, layers, categories, sources, statuses, lang) -> ViewState:
-    return ViewState(pledge=pledge, promise=promise or None, start=_date(start), end=_date(end),
-                     layers=tuple(layers or ()), categories=tuple(categories or ()),
-                     sources=tuple(sources or ()), statuses=tuple(statuses or ()), lang=language(lang))
+    return ViewState(
+        pledge=pledge,
+        promise=promise or None,
+        start=_date(start),
+        end=_date(end),
+        layers=tuple(layers or ()),
+        categories=tuple(categories or ()),
+        sources=tuple(sources or ()),
+        statuses=tuple(statuses or ()),
+        lang=language(lang),
+    )
 
 
 @callback(Output(ID.query, "data"), *FILTER_INPUTS, State(ID.lang, "data"))
@@ -213,14 +320,24 @@ def view_query(*values):
 
 remember_view(ID.query)
 
-clientside_callback(ClientsideFunction("pledgemap", "probe_tiles"),
-                    Output(ID.basemap, "value"), Output(ID.basemap_box, "disabled"), Output(ID.basemap_note, "hidden"),
-                    Input(ID.tiles, "data"))
+clientside_callback(
+    ClientsideFunction("pledgemap", "probe_tiles"),
+    Output(ID.basemap, "value"),
+    Output(ID.basemap_box, "disabled"),
+    Output(ID.basemap_note, "hidden"),
+    Input(ID.tiles, "data"),
+)
 
 
-@callback(Output(ID.download, "data"), Output(ID.export_error, "children"),
-          Input(ID.export, "n_clicks"), State(ID.export_format, "value"), State(ID.query, "data"),
-          State(ID.lang, "data"), prevent_initial_call=True)
+@callback(
+    Output(ID.download, "data"),
+    Output(ID.export_error, "children"),
+    Input(ID.export, "n_clicks"),
+    State(ID.export_format, "value"),
+    State(ID.query, "data"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
 def download_view(_clicks, fmt, query, lang):
     """The view, with its filters, as a file: the same queries the map draws from."""
     state = ViewState.from_query({**dict(parse_qsl(query or "", keep_blank_values=True)), "lang": lang})
@@ -233,12 +350,18 @@ def download_view(_clicks, fmt, query, lang):
 
 
 @callback(
-    Output(ID.map, "figure"), Output(ID.map_follows, "data"),
-    *FILTER_INPUTS, Input(ID.basemap, "value"), Input(ID.map, "relayoutData"), Input(ID.timeline, "selectedData"),
-    State(ID.lang, "data"), State(ID.map_follows, "data"),
+    Output(ID.map, "figure"),
+    Output(ID.map_follows, "data"),
+    *FILTER_INPUTS,
+    Input(ID.basemap, "value"),
+    Input(ID.map, "relayoutData"),
+    Input(ID.timeline, "selectedData"),
+    State(ID.lang, "data"),
+    State(ID.map_follows, "data"),
 )
-def update_map(pledge, promise, start, end, layers, categories, sources, statuses, basemap, relayout, brushed,
-               lang, follows_view):
+def update_map(
+    pledge, promise, start, end, layers, categories, sources, statuses, basemap, relayout, brushed, lang, follows_view
+):
     zoom, bounds = zoom_of(relayout), bounds_of(relayout)
     # A pan or zoom needs a new figure only when the map follows the view (a grid, or only the
     # records in view). `follows_view` is None until a figure has been drawn: the graph reports its
@@ -249,15 +372,20 @@ def update_map(pledge, promise, start, end, layers, categories, sources, statuse
         return no_update, no_update
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
     with request_store() as store:
-        figure, follows_view = build_map(store, MapRequest(state, zoom=zoom, view_bounds=bounds,
-                                                           tiles=bool(basemap), highlight=selected_ids(brushed)),
-                                         settings())
+        figure, follows_view = build_map(
+            store,
+            MapRequest(state, zoom=zoom, view_bounds=bounds, tiles=bool(basemap), highlight=selected_ids(brushed)),
+            settings(),
+        )
     return figure, follows_view
 
 
 @callback(
     Output(ID.timeline, "figure"),
-    Input(ID.pledge, "value"), Input(ID.promise, "value"), Input(ID.map, "selectedData"), State(ID.lang, "data"),
+    Input(ID.pledge, "value"),
+    Input(ID.promise, "value"),
+    Input(ID.map, "selectedData"),
+    State(ID.lang, "data"),
 )
 def update_timeline(pledge_id, promise_id, selected, lang):
     t = translator(language(lang))
@@ -265,13 +393,22 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         pledge = store.get_pledge(pledge_id)
         rows = pledge_timeline(store, pledge)
         progress = pledge_progress(store, pledge, clock.today())
-    return timeline_figure(rows, progress, t, clock.today(), selected_promise=promise_id or None,
-                           highlight=selected_ids(selected), view_key=pledge_id)
+    return timeline_figure(
+        rows,
+        progress,
+        t,
+        clock.today(),
+        selected_promise=promise_id or None,
+        highlight=selected_ids(selected),
+        view_key=pledge_id,
+    )
 
 
 @callback(
-    Output(ID.start, "value"), Output(ID.end, "value"),
-    Input(ID.timeline, "selectedData"), Input(ID.reset_time, "n_clicks"),
+    Output(ID.start, "value"),
+    Output(ID.end, "value"),
+    Input(ID.timeline, "selectedData"),
+    Input(ID.reset_time, "n_clicks"),
     prevent_initial_call=True,
 )
 def brush_time(selected, _reset):
@@ -286,7 +423,8 @@ def brush_time(selected, _reset):
 
 @callback(
     Output(ID.details, "children"),
-    Input(ID.map, "clickData"), State(ID.lang, "data"),
+    Input(ID.map, "clickData"),
+    State(ID.lang, "data"),
     prevent_initial_call=True,
 )
 def show_details(click, lang):
@@ -301,7 +439,8 @@ def show_details(click, lang):
 
 @callback(
     Output(ID.selection, "children"),
-    Input(ID.map, "selectedData"), State(ID.lang, "data"),
+    Input(ID.map, "selectedData"),
+    State(ID.lang, "data"),
     prevent_initial_call=True,
 )
 def show_selection(selected, lang):
@@ -309,4 +448,3 @@ def show_selection(selected, lang):
 
     with request_store() as store:
         return selection_table(store, selected_ids(selected) or set(), language(lang))
-

@@ -5,17 +5,16 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from dashboard.components.goals import goal_cards
+from dashboard.components.layout import demo_banner, error_page, header, progress_cards
+from dashboard.context import request_store
+from dashboard.i18n import language, translator
 from geodata import clock
 from geodata.analysis.indicators import goal_trends
 from geodata.errors import PledgemapError
-from geodata.model import Pledge
 from geodata.io.police_events import events_by_month
+from geodata.model import Pledge
 from geodata.views.progress import pledge_progress
-
-from dashboard.components.layout import demo_banner, error_page, header, progress_cards
-from dashboard.context import request_store
-from dashboard.components.goals import goal_cards
-from dashboard.i18n import language, translator
 
 dash.register_page(__name__, path="/pledge", name="Löftet", title="Pledgemap – Löftet", order=1)
 
@@ -35,64 +34,100 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             progress = pledge_progress(store, chosen, clock.today()) if chosen else []
             trends = goal_trends(store, chosen) if chosen else []
             banner = demo_banner(lang, store, chosen.id) if chosen else None
-            events = store.read_police_events(chosen.municipality.code, chosen.period.start,
-                                              chosen.period.end) if chosen else None
+            events = (
+                store.read_police_events(chosen.municipality.code, chosen.period.start, chosen.period.end)
+                if chosen
+                else None
+            )
     except PledgemapError as exc:
         return error_page(lang, "/pledge", exc, query)
     if chosen is None:
-        return html.Div([header(lang, "/pledge", query), html.Main(html.P(t("overview.none")), id="main")],
-                        className="pm-page")
+        return html.Div(
+            [header(lang, "/pledge", query), html.Main(html.P(t("overview.none")), id="main")], className="pm-page"
+        )
 
-    others = html.Nav(className="pm-pledge-switch", **{"aria-label": t("filters.pledge")}, children=[
-        html.Ul([html.Li(html.A(p.title, href=f"/pledge?pledge={p.id}" + (f"&lang={lang}" if lang != "sv" else ""),
-                                **({"aria-current": "page"} if p.id == chosen.id else {})))
-                 for p in pledges])])
+    others = html.Nav(
+        className="pm-pledge-switch",
+        **{"aria-label": t("filters.pledge")},
+        children=[
+            html.Ul(
+                [
+                    html.Li(
+                        html.A(
+                            p.title,
+                            href=f"/pledge?pledge={p.id}" + (f"&lang={lang}" if lang != "sv" else ""),
+                            **({"aria-current": "page"} if p.id == chosen.id else {}),
+                        )
+                    )
+                    for p in pledges
+                ]
+            )
+        ],
+    )
     facts = [
         (t("pledge.municipality"), f"{chosen.municipality.name} ({chosen.municipality.code})"),
-        (t("pledge.police_area"), chosen.police_area.name + (f" ({chosen.police_area.code})"
-                                                              if chosen.police_area.code else "")),
+        (
+            t("pledge.police_area"),
+            chosen.police_area.name + (f" ({chosen.police_area.code})" if chosen.police_area.code else ""),
+        ),
         (t("pledge.period"), f"{chosen.period.start:%Y-%m-%d} – {chosen.period.end:%Y-%m-%d}"),
-        (t("pledge.partners"), ", ".join(f"{p.name} ({t(f'partner_kind.{p.kind}').lower()})"
-                                         for p in chosen.partners)),
+        (t("pledge.partners"), ", ".join(f"{p.name} ({t(f'partner_kind.{p.kind}').lower()})" for p in chosen.partners)),
     ]
-    problem = [html.Div([html.H4(t(f"pledge.problem.{party}")), html.P(chosen.problem_picture[party])])
-               for party in PROBLEM_PARTIES if party in chosen.problem_picture]
+    problem = [
+        html.Div([html.H4(t(f"pledge.problem.{party}")), html.P(chosen.problem_picture[party])])
+        for party in PROBLEM_PARTIES
+        if party in chosen.problem_picture
+    ]
     follow = [html.Li(html.A(f.label, href=f.url) if f.url else f.label) for f in chosen.follow_up]
     signed = []
     if chosen.signed_on or chosen.signatories:
-        signed = [html.H3(t("pledge.signed")),
-                  html.P(t("pledge.signed_on", date=f"{chosen.signed_on:%Y-%m-%d}")) if chosen.signed_on else None,
-                  html.Ul([html.Li(f"{s.name}, {s.title}, {s.organisation}") for s in chosen.signatories])]
+        signed = [
+            html.H3(t("pledge.signed")),
+            html.P(t("pledge.signed_on", date=f"{chosen.signed_on:%Y-%m-%d}")) if chosen.signed_on else None,
+            html.Ul([html.Li(f"{s.name}, {s.title}, {s.organisation}") for s in chosen.signatories]),
+        ]
     contact = []
     if chosen.contact:
         c = chosen.contact
-        contact = [html.H3(t("pledge.contact")), html.P([
-            html.Span(", ".join(x for x in (c.name, c.title, c.organisation) if x)), html.Br(),
-            html.A(c.email, href=f"mailto:{c.email}") if c.email else None,
-            html.Br() if c.email else None,
-            f"{t('pledge.phone')}: {c.phone}" + (f" ({c.hours})" if c.hours else "") if c.phone else None,
-        ])]
-    document = html.Article(className="pm-document", children=[
-        html.H1(chosen.title),
-        html.P(chosen.focus, className="pm-focus"),
-        html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="pm-facts"),
-        html.P(chosen.summary) if chosen.summary else None,
-        html.H2(t("pledge.problem_picture")), *problem,
-        html.H2(t("pledge.promises")),
-        html.Div(progress_cards(lang, chosen, progress), className="pm-cards"),
-        html.H2(t("pledge.goals")),
-        html.Div(goal_cards(trends, t), className="pm-cards"),
-        html.H2(t("pledge.follow_up")),
-        html.Ul(follow),
-        *police_events_section(t, chosen, events),
-        *[x for x in signed if x is not None],
-        *contact,
-        html.P(t("pledge.source", source=chosen.source), className="pm-source") if chosen.source else None,
-        dcc.Link(t("pledge.to_map"), href=f"/?{query}" if query else "/", className="pm-button-link"),
-    ])
+        contact = [
+            html.H3(t("pledge.contact")),
+            html.P(
+                [
+                    html.Span(", ".join(x for x in (c.name, c.title, c.organisation) if x)),
+                    html.Br(),
+                    html.A(c.email, href=f"mailto:{c.email}") if c.email else None,
+                    html.Br() if c.email else None,
+                    f"{t('pledge.phone')}: {c.phone}" + (f" ({c.hours})" if c.hours else "") if c.phone else None,
+                ]
+            ),
+        ]
+    document = html.Article(
+        className="pm-document",
+        children=[
+            html.H1(chosen.title),
+            html.P(chosen.focus, className="pm-focus"),
+            html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="pm-facts"),
+            html.P(chosen.summary) if chosen.summary else None,
+            html.H2(t("pledge.problem_picture")),
+            *problem,
+            html.H2(t("pledge.promises")),
+            html.Div(progress_cards(lang, chosen, progress), className="pm-cards"),
+            html.H2(t("pledge.goals")),
+            html.Div(goal_cards(trends, t), className="pm-cards"),
+            html.H2(t("pledge.follow_up")),
+            html.Ul(follow),
+            *police_events_section(t, chosen, events),
+            *[x for x in signed if x is not None],
+            *contact,
+            html.P(t("pledge.source", source=chosen.source), className="pm-source") if chosen.source else None,
+            dcc.Link(t("pledge.to_map"), href=f"/?{query}" if query else "/", className="pm-button-link"),
+        ],
+    )
     body = [banner, others, document]
-    return html.Div([header(lang, "/pledge", query), html.Main([b for b in body if b is not None], id="main",
-                                                                lang=lang)], className="pm-page")
+    return html.Div(
+        [header(lang, "/pledge", query), html.Main([b for b in body if b is not None], id="main", lang=lang)],
+        className="pm-page",
+    )
 
 
 def police_events_section(t, pledge: Pledge, events) -> list:
@@ -100,16 +135,38 @@ def police_events_section(t, pledge: Pledge, events) -> list:
     if events is None:
         return []
     if events.empty:
-        return [html.H2(t("events.heading", municipality=pledge.municipality.name)),
-                html.P(t("events.none", municipality=pledge.municipality.name), className="pm-source")]
+        return [
+            html.H2(t("events.heading", municipality=pledge.municipality.name)),
+            html.P(t("events.none", municipality=pledge.municipality.name), className="pm-source"),
+        ]
     months = events_by_month(events)
     return [
         html.H2(t("events.heading", municipality=pledge.municipality.name)),
         html.P(t("events.note"), className="pm-source"),
-        html.Table(className="pm-records", children=[
-            html.Thead(html.Tr([html.Th(t("events.month"), scope="col"), html.Th(t("events.count"), scope="col"),
-                                html.Th(t("events.types"), scope="col")])),
-            html.Tbody([html.Tr([html.Td(m.month), html.Td(str(m.total)),
-                                 html.Td(", ".join(f"{kind} ({n})" for kind, n in m.top_types))]) for m in months]),
-        ]),
+        html.Table(
+            className="pm-records",
+            children=[
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(t("events.month"), scope="col"),
+                            html.Th(t("events.count"), scope="col"),
+                            html.Th(t("events.types"), scope="col"),
+                        ]
+                    )
+                ),
+                html.Tbody(
+                    [
+                        html.Tr(
+                            [
+                                html.Td(m.month),
+                                html.Td(str(m.total)),
+                                html.Td(", ".join(f"{kind} ({n})" for kind, n in m.top_types)),
+                            ]
+                        )
+                        for m in months
+                    ]
+                ),
+            ],
+        ),
     ]

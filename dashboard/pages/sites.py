@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from geodata import vocab
-from geodata import clock
+from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, remember_view
+from dashboard.components.tables import Column, layer_columns, record_table
+from dashboard.context import request_store
+from dashboard.exports import worklist_file
+from dashboard.i18n import language, translator
+from geodata import clock, vocab
 from geodata.access import AccessError
 from geodata.errors import PledgemapError
 from geodata.views.worklist import OPEN_STATUSES, owners, worklist
-
-from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, remember_view
-from dashboard.context import request_store
-from dashboard.i18n import language, translator
-from dashboard.exports import worklist_file
-from dashboard.components.tables import Column, layer_columns, record_table
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
 
@@ -47,8 +44,16 @@ def _split(value: str | list | None, allowed: tuple[str, ...] | None = None) -> 
     return [v for v in items if v in allowed] if allowed else items
 
 
-def layout(pledge: str | None = None, owner: str | None = None, types: str | None = None, status: str | None = None,
-           due: str | None = None, overdue: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
+def layout(
+    pledge: str | None = None,
+    owner: str | None = None,
+    types: str | None = None,
+    status: str | None = None,
+    due: str | None = None,
+    overdue: str | None = None,
+    lang: str | None = None,
+    **_query: str,
+) -> html.Div:
     lang = language(lang)
     t = translator(lang)
     try:
@@ -63,47 +68,100 @@ def layout(pledge: str | None = None, owner: str | None = None, types: str | Non
         return html.Div([header(lang, "/sites"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page")
     chosen_types = _split(types, vocab.SITE_TYPES)
     chosen_statuses = _split(status, vocab.SITE_STATUSES)
-    controls = html.Form(className="pm-table-controls", **{"aria-label": t("filters.heading")}, children=[
-        pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
-        html.Fieldset([html.Legend(t("sites.owner_hint")),
-                       dcc.Checklist(id=ID.owners, value=_split(owner) or [], className="pm-checks",
-                                     options=[{"label": o, "value": o} for o in all_owners])]),
-        html.Fieldset([html.Legend(t("field.site_type")),
-                       dcc.Checklist(id=ID.types, className="pm-checks pm-inline",
-                                     value=chosen_types if chosen_types is not None else list(vocab.SITE_TYPES),
-                                     options=[{"label": t(f"site_type.{c}"), "value": c} for c in vocab.SITE_TYPES])]),
-        html.Fieldset([html.Legend(t("field.status")),
-                       dcc.Checklist(id=ID.statuses, className="pm-checks pm-inline",
-                                     value=chosen_statuses if chosen_statuses is not None else list(OPEN_STATUSES),
-                                     options=[{"label": t(f"status.{c}"), "value": c} for c in vocab.SITE_STATUSES])]),
-        html.Div([html.Label(t("sites.due_before"), htmlFor=ID.due),
-                  dcc.Input(id=ID.due, type="date", value=due, debounce=True)]),
-        dcc.Checklist(id=ID.overdue, options=[{"label": t("sites.overdue_only"), "value": "1"}],
-                      value=["1"] if overdue == "1" else [], className="pm-checks"),
-    ])
+    controls = html.Form(
+        className="pm-table-controls",
+        **{"aria-label": t("filters.heading")},
+        children=[
+            pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
+            html.Fieldset(
+                [
+                    html.Legend(t("sites.owner_hint")),
+                    dcc.Checklist(
+                        id=ID.owners,
+                        value=_split(owner) or [],
+                        className="pm-checks",
+                        options=[{"label": o, "value": o} for o in all_owners],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("field.site_type")),
+                    dcc.Checklist(
+                        id=ID.types,
+                        className="pm-checks pm-inline",
+                        value=chosen_types if chosen_types is not None else list(vocab.SITE_TYPES),
+                        options=[{"label": t(f"site_type.{c}"), "value": c} for c in vocab.SITE_TYPES],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("field.status")),
+                    dcc.Checklist(
+                        id=ID.statuses,
+                        className="pm-checks pm-inline",
+                        value=chosen_statuses if chosen_statuses is not None else list(OPEN_STATUSES),
+                        options=[{"label": t(f"status.{c}"), "value": c} for c in vocab.SITE_STATUSES],
+                    ),
+                ]
+            ),
+            html.Div(
+                [
+                    html.Label(t("sites.due_before"), htmlFor=ID.due),
+                    dcc.Input(id=ID.due, type="date", value=due, debounce=True),
+                ]
+            ),
+            dcc.Checklist(
+                id=ID.overdue,
+                options=[{"label": t("sites.overdue_only"), "value": "1"}],
+                value=["1"] if overdue == "1" else [],
+                className="pm-checks",
+            ),
+        ],
+    )
     body = [
         banner,
         html.H1(t("nav.sites")),
         html.P(t("sites.help"), className="pm-help"),
         controls,
-        html.Div(className="pm-import-actions", children=[
-            dcc.RadioItems(id=ID.download_format, value="xlsx", className="pm-radios pm-inline",
-                           options=[{"label": "Excel", "value": "xlsx"}, {"label": "CSV", "value": "csv"}]),
-            html.Button(t("sites.download"), id=ID.download, type="button", className="pm-button"),
-            dcc.Download(id=ID.file),
-        ]),
+        html.Div(
+            className="pm-import-actions",
+            children=[
+                dcc.RadioItems(
+                    id=ID.download_format,
+                    value="xlsx",
+                    className="pm-radios pm-inline",
+                    options=[{"label": "Excel", "value": "xlsx"}, {"label": "CSV", "value": "csv"}],
+                ),
+                html.Button(t("sites.download"), id=ID.download, type="button", className="pm-button"),
+                dcc.Download(id=ID.file),
+            ],
+        ),
         html.Div(id=ID.table, className="pm-worklist"),
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.lang, data=lang),
     ]
-    return html.Div([header(lang, "/sites", f"pledge={chosen}"),
-                     html.Main([b for b in body if b is not None], id="main", lang=lang)], className="pm-page")
+    return html.Div(
+        [
+            header(lang, "/sites", f"pledge={chosen}"),
+            html.Main([b for b in body if b is not None], id="main", lang=lang),
+        ],
+        className="pm-page",
+    )
 
 
 @callback(
-    Output(ID.table, "children"), Output(ID.query, "data"), Output(ID.owners, "options"),
-    Input(ID.pledge, "value"), Input(ID.owners, "value"), Input(ID.types, "value"), Input(ID.statuses, "value"),
-    Input(ID.due, "value"), Input(ID.overdue, "value"), State(ID.lang, "data"),
+    Output(ID.table, "children"),
+    Output(ID.query, "data"),
+    Output(ID.owners, "options"),
+    Input(ID.pledge, "value"),
+    Input(ID.owners, "value"),
+    Input(ID.types, "value"),
+    Input(ID.statuses, "value"),
+    Input(ID.due, "value"),
+    Input(ID.overdue, "value"),
+    State(ID.lang, "data"),
 )
 def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
     lang = language(lang)
@@ -115,8 +173,16 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
         due_before = None
     try:
         with request_store() as store:
-            sites = worklist(store, today, pledge_id=pledge, owners=chosen_owners or None, site_types=types or [],
-                             statuses=statuses or [], due_before=due_before, overdue_only=bool(overdue))
+            sites = worklist(
+                store,
+                today,
+                pledge_id=pledge,
+                owners=chosen_owners or None,
+                site_types=types or [],
+                statuses=statuses or [],
+                due_before=due_before,
+                overdue_only=bool(overdue),
+            )
             owner_options = [{"label": o, "value": o} for o in owners(store, pledge)]
     except AccessError as exc:  # a role that sees sites only as the public view
         return alert(lang, exc), dash.no_update, []
@@ -126,11 +192,27 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
     overdue_count = int(sites["overdue"].sum()) if not sites.empty else 0
     link = {"pledge": pledge, "layer": "inventoried_sites", **({"lang": lang} if lang != "sv" else {})}
     table = [
-        html.P([t("sites.count", count=len(sites)), " ",
+        html.P(
+            [
+                t("sites.count", count=len(sites)),
+                " ",
                 html.Strong(t("sites.overdue_count", count=overdue_count), className="pm-overdue")
-                if overdue_count else None]),
-        record_table("st", columns, sites, t, None, False, row_class=lambda r: "pm-row-overdue" if r["overdue"] else "",
-                     caption=t("nav.sites"), row_link=lambda r: f"/layers?{urlencode(dict(link, record=r['id']))}", sortable=False),
+                if overdue_count
+                else None,
+            ]
+        ),
+        record_table(
+            "st",
+            columns,
+            sites,
+            t,
+            None,
+            False,
+            row_class=lambda r: "pm-row-overdue" if r["overdue"] else "",
+            caption=t("nav.sites"),
+            row_link=lambda r: f"/layers?{urlencode(dict(link, record=r['id']))}",
+            sortable=False,
+        ),
     ]
     params = {"pledge": pledge}
     if chosen_owners:
@@ -151,9 +233,19 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
 remember_view(ID.query)
 
 
-@callback(Output(ID.file, "data"), Input(ID.download, "n_clicks"), State(ID.download_format, "value"),
-          State(ID.pledge, "value"), State(ID.owners, "value"), State(ID.types, "value"), State(ID.statuses, "value"),
-          State(ID.due, "value"), State(ID.overdue, "value"), State(ID.lang, "data"), prevent_initial_call=True)
+@callback(
+    Output(ID.file, "data"),
+    Input(ID.download, "n_clicks"),
+    State(ID.download_format, "value"),
+    State(ID.pledge, "value"),
+    State(ID.owners, "value"),
+    State(ID.types, "value"),
+    State(ID.statuses, "value"),
+    State(ID.due, "value"),
+    State(ID.overdue, "value"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
 def download_worklist(_clicks, fmt, pledge, chosen_owners, types, statuses, due, overdue, lang):
     """The worklist as shown, as a file for the caretakers."""
     try:
@@ -162,9 +254,16 @@ def download_worklist(_clicks, fmt, pledge, chosen_owners, types, statuses, due,
         due_before = None
     try:
         with request_store() as store:
-            sites = worklist(store, clock.today(), pledge_id=pledge, owners=chosen_owners or None,
-                             site_types=types or [], statuses=statuses or [], due_before=due_before,
-                             overdue_only=bool(overdue))
+            sites = worklist(
+                store,
+                clock.today(),
+                pledge_id=pledge,
+                owners=chosen_owners or None,
+                site_types=types or [],
+                statuses=statuses or [],
+                due_before=due_before,
+                overdue_only=bool(overdue),
+            )
     except AccessError:
         return None  # nothing to download for a role that may not read the sites; the page says why
     content, name = worklist_file(sites, fmt, language(lang))

@@ -14,12 +14,11 @@ from typing import Any
 
 import flask
 
+from dashboard.context import request_store
+from dashboard.i18n import catalogue
 from geodata import ogc
 from geodata.access import AccessError
 from geodata.errors import NotFoundError
-
-from dashboard.context import request_store
-from dashboard.i18n import catalogue
 
 PREFIX = "/ogc"
 blueprint = flask.Blueprint("ogc", __name__, url_prefix=PREFIX)

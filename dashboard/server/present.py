@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import flask
 
-from geodata.access import figures_store
-
 from dashboard.context import request_store, settings
 from dashboard.i18n import language, translator
+from geodata.access import figures_store
 
 SETTING = "presentation_pledge"
 PATH = "/present"
@@ -35,8 +34,7 @@ def _present() -> flask.Response:
             t = translator(lang)
             return flask.Response(t("present.off"), status=404, mimetype="text/plain")
         # The public view and progress are built from the whole store, aggregated; no record reaches the page.
-        page = build_standalone_map(figures_store(store), pledge_id, public=True, tiles=settings().tiles_url,
-                                    lang=lang)
+        page = build_standalone_map(figures_store(store), pledge_id, public=True, tiles=settings().tiles_url, lang=lang)
     response = flask.Response(page, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

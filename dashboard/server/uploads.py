@@ -22,14 +22,15 @@ from pathlib import Path
 from geodata.errors import ImportFileError
 from geodata.io.readers import ImportLimits
 
+
 def _root() -> Path:
     root = Path(tempfile.gettempdir()) / f"pledgemap-uploads-{os.getuid()}"
     root.mkdir(mode=0o700, exist_ok=True)
     info = root.lstat()
     if root.is_symlink() or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise ImportFileError(f"{root} is not a private folder of this user; uploads are refused until it is "
-                              "removed")
+        raise ImportFileError(f"{root} is not a private folder of this user; uploads are refused until it is removed")
     return root
+
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
@@ -47,8 +48,9 @@ def save_upload(contents: str, filename: str, limits: ImportLimits = ImportLimit
     if not header.startswith("data:") or ";base64" not in header:
         raise ImportFileError(f"{filename}: the upload did not arrive as a file; try again")
     if len(data) * 3 // 4 > limits.max_bytes:
-        raise ImportFileError(f"{filename}: the file is larger than {limits.max_bytes / 1e6:.0f} MB; split it into "
-                              "smaller files")
+        raise ImportFileError(
+            f"{filename}: the file is larger than {limits.max_bytes / 1e6:.0f} MB; split it into smaller files"
+        )
     try:
         raw = base64.b64decode(data, validate=True)
     except binascii.Error:

@@ -29,8 +29,9 @@ import html
 import json
 import math
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -42,18 +43,17 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geodata.boundaries import municipality_geojson
-from geodata import clock
-from geodata.layers import DISPLAY_CRS, STORAGE_CRS
-from geodata.model import Pledge
-from geodata.analysis.indicators import GoalTrend, goal_trends
-from geodata.views.progress import PromiseProgress, pledge_progress
-from geodata.access import AccessError, readable_query
-from geodata.views.public import LOCAL_TIMEZONE, MIN_COUNT, PublicView, public_view
-from geodata.store.base import LayerQuery, Store
-
 from dashboard.figures.style import BOUNDARY_COLOUR, CATEGORY_COLOURS, OPERATION_COLOURS, STATUS_COLOURS
 from dashboard.i18n import catalogue, language, translator
+from geodata import clock
+from geodata.access import AccessError, readable_query
+from geodata.analysis.indicators import GoalTrend, goal_trends
+from geodata.boundaries import municipality_geojson
+from geodata.layers import DISPLAY_CRS, STORAGE_CRS
+from geodata.model import Pledge
+from geodata.store.base import LayerQuery, Store
+from geodata.views.progress import PromiseProgress, pledge_progress
+from geodata.views.public import LOCAL_TIMEZONE, MIN_COUNT, PublicView, public_view
 
 VENDOR = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "leaflet"  # shipped inside the package
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -70,10 +70,19 @@ BACKGROUND = "#f3f1ec"
 LEGEND_PX = 340  # the legend's width; the initial view keeps the data clear of it
 
 
-def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, today: dt.date | None = None,
-                         tiles: str | None = None, query: LayerQuery | None = None, include_internal: bool = False,
-                         lang: str = "sv", min_count: int = MIN_COUNT,
-                         tiles_attribution: str = OSM_ATTRIBUTION) -> str:
+def build_standalone_map(
+    store: Store,
+    pledge_id: str,
+    *,
+    public: bool = False,
+    today: dt.date | None = None,
+    tiles: str | None = None,
+    query: LayerQuery | None = None,
+    include_internal: bool = False,
+    lang: str = "sv",
+    min_count: int = MIN_COUNT,
+    tiles_attribution: str = OSM_ATTRIBUTION,
+) -> str:
     """One self-contained HTML document: the pledge's layers on a Leaflet map, a legend and a side panel.
 
     Parameters
@@ -102,8 +111,9 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
         The attribution shown with the tiles.
     """
     if public and include_internal:
-        raise ValueError("include_internal=True cannot be combined with public=True: "
-                         "the public map never shows internal operations")
+        raise ValueError(
+            "include_internal=True cannot be combined with public=True: the public map never shows internal operations"
+        )
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
     lang = language(lang)
@@ -115,16 +125,30 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
     words = _Words(lang)
 
     boundary, bounds = municipality_geojson(pledge.municipality.code)
-    fmap = _OfflineMap(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], tiles=None,
-                       zoom_start=11, control_scale=True)
+    fmap = _OfflineMap(
+        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        tiles=None,
+        zoom_start=11,
+        control_scale=True,
+    )
     document = _Document(lang=lang, title=pledge.title)
     document.add_child(fmap)
     document.header.add_child(_InlineLeaflet(), name="leaflet")
     document.header.add_child(Element(f"<style>{_PAGE_CSS}</style>"), name="pledgemap_css")
 
-    folium.GeoJson(boundary, name=words.t("legend.boundary"), control=False, interactive=False,
-                   style_function=lambda _: {"color": BOUNDARY_COLOUR, "weight": 3, "fill": True,
-                                             "fillColor": "#ffffff", "fillOpacity": 0.55}).add_to(fmap)
+    folium.GeoJson(
+        boundary,
+        name=words.t("legend.boundary"),
+        control=False,
+        interactive=False,
+        style_function=lambda _: {
+            "color": BOUNDARY_COLOUR,
+            "weight": 3,
+            "fill": True,
+            "fillColor": "#ffffff",
+            "fillOpacity": 0.55,
+        },
+    ).add_to(fmap)
     # A view of more records than a browser can take as markers is drawn as counts per hexagon, like the public
     # map (every count shown: this is not the public variant), so the file stays small and opens fast.
     in_view = 0 if public else _records_in_view(store, query, include_internal)
@@ -138,20 +162,29 @@ def build_standalone_map(store: Store, pledge_id: str, *, public: bool = False, 
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     # Open on the data (the whole municipality if there is none), clear of the legend on the right.
     west, south, east, north = fmap.data_bounds or bounds
-    fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(40, 40),
-                    padding_bottom_right=(LEGEND_PX + 40, 40), max_zoom=15)
+    fmap.fit_bounds(
+        [[south, west], [north, east]],
+        padding_top_left=(40, 40),
+        padding_bottom_right=(LEGEND_PX + 40, 40),
+        max_zoom=15,
+    )
     if tiles is not None:
         _TileProbe(tiles, tiles_attribution, ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)).add_to(fmap)
 
-    note = words.t("panel.aggregated", count=f"{in_view:,}".replace(",", "\u00a0"), limit=MAX_MARKERS) \
-        if aggregated else None
-    document.html.add_child(Element(_panel(pledge, progress, words, today, query, demo, trends, note)), name="panel",
-                            index=0)
+    note = (
+        words.t("panel.aggregated", count=f"{in_view:,}".replace(",", "\u00a0"), limit=MAX_MARKERS)
+        if aggregated
+        else None
+    )
+    document.html.add_child(
+        Element(_panel(pledge, progress, words, today, query, demo, trends, note)), name="panel", index=0
+    )
     document.html.add_child(Element(_legend(legend, words, demo)), name="legend")
     return document.render()
 
 
 # --- words ----------------------------------------------------------------------------------------------
+
 
 class _Words:
     """The dashboard's catalogues: this export's own words under ``standalone.``, shared ones as the pages say them."""
@@ -189,20 +222,27 @@ def _e(value: object) -> str:
 
 def _js(value: Any) -> str:
     """A JSON value safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
-    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 # --- the document and its elements --------------------------------------------------------------------------
+
 
 class _Document(Figure):
     """The HTML page: a language, a title and Leaflet's script before the map's."""
 
     _template = Template(
         "<!DOCTYPE html>\n"
-        "<html lang=\"{{ this.lang }}\">\n"
+        '<html lang="{{ this.lang }}">\n'
         "<head>\n"
-        "<meta charset=\"utf-8\">\n"
+        '<meta charset="utf-8">\n'
         "<title>{{ this.title_html }}</title>\n"
         "{{ this.header.render(**kwargs) }}\n"
         "</head>\n"
@@ -238,15 +278,20 @@ class _OfflineMap(folium.Map):
         for feature in features:
             bounds = shapely.geometry.shape(feature["geometry"]).bounds
             old = self.data_bounds or bounds
-            self.data_bounds = (min(old[0], bounds[0]), min(old[1], bounds[1]),
-                                max(old[2], bounds[2]), max(old[3], bounds[3]))
+            self.data_bounds = (
+                min(old[0], bounds[0]),
+                min(old[1], bounds[1]),
+                max(old[2], bounds[2]),
+                max(old[3], bounds[3]),
+            )
 
 
 def _vendor_text(name: str) -> str:
     path = VENDOR / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing; the standalone map needs the vendored Leaflet "
-                                f"(see assets/vendor/leaflet/SOURCE.md)")
+        raise FileNotFoundError(
+            f"{path} is missing; the standalone map needs the vendored Leaflet (see assets/vendor/leaflet/SOURCE.md)"
+        )
     return path.read_text(encoding="utf-8")
 
 
@@ -254,6 +299,7 @@ def _leaflet_css() -> str:
     def data_uri(match: re.Match) -> str:
         image = VENDOR / match.group(1)
         return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
     return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, _vendor_text("leaflet.css"))
 
 
@@ -302,7 +348,7 @@ class _TileProbe(MacroElement):
 
 def _tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
     """The Web Mercator tile holding ``(lon, lat)`` at ``zoom``."""
-    n = 2 ** zoom
+    n = 2**zoom
     x = int((lon + 180.0) / 360.0 * n)
     y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
     return x, y
@@ -332,8 +378,12 @@ def _add_layer(fmap: _OfflineMap, name: str, features: list[dict], show: bool = 
     fmap.extend_bounds(features)
     group = folium.FeatureGroup(name=_e(name), show=show)  # Leaflet's layer control sets names as HTML
     if features:
-        folium.GeoJson({"type": "FeatureCollection", "features": features}, control=False, on_each_feature=_BIND,
-                       marker=folium.CircleMarker(radius=8)).add_to(group)
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            control=False,
+            on_each_feature=_BIND,
+            marker=folium.CircleMarker(radius=8),
+        ).add_to(group)
     group.add_to(fmap)
 
 
@@ -351,10 +401,13 @@ def _present(value: Any) -> bool:
 
 
 def _popup(heading: str, rows: Iterable[tuple[str, Any]], note: str | None = None) -> str:
-    cells = "".join(f"<tr><th scope=\"row\">{_e(label)}</th><td>{_e(value)}</td></tr>"
-                    for label, value in rows if _present(value) and str(value).strip())
-    extra = f"<p class=\"pm-popup-note\">{_e(note)}</p>" if note else ""
-    return f"<div class=\"pm-popup\"><h3>{_e(heading)}</h3><table>{cells}</table>{extra}</div>"
+    cells = "".join(
+        f'<tr><th scope="row">{_e(label)}</th><td>{_e(value)}</td></tr>'
+        for label, value in rows
+        if _present(value) and str(value).strip()
+    )
+    extra = f'<p class="pm-popup-note">{_e(note)}</p>' if note else ""
+    return f'<div class="pm-popup"><h3>{_e(heading)}</h3><table>{cells}</table>{extra}</div>'
 
 
 def _day(value: Any) -> str | None:
@@ -383,8 +436,15 @@ def _point_style(kind: str, colour: str) -> dict:
         return {"radius": 8, "color": "#1b1f24", "weight": 1.5, "fill": True, "fillColor": colour, "fillOpacity": 0.9}
     if kind == "inventoried_sites":
         return {"radius": 8, "color": colour, "weight": 5, "fill": True, "fillColor": "#ffffff", "fillOpacity": 1}
-    return {"radius": 11, "color": colour, "weight": 7, "opacity": 0.35, "fill": True, "fillColor": colour,
-            "fillOpacity": 1}
+    return {
+        "radius": 11,
+        "color": colour,
+        "weight": 7,
+        "opacity": 0.35,
+        "fill": True,
+        "fillColor": colour,
+        "fillOpacity": 1,
+    }
 
 
 def _area_style(colour: str) -> dict:
@@ -395,8 +455,9 @@ def _style(layer: str, colour: str, geom: Any) -> dict:
     return _point_style(layer, colour) if geom.geom_type == "Point" else _area_style(colour)
 
 
-def _record_layers(fmap: folium.Map, store: Store, query: LayerQuery, words: _Words,
-                   include_internal: bool) -> tuple[list[tuple[str, list[tuple[str, str, str]]]], bool]:
+def _record_layers(
+    fmap: folium.Map, store: Store, query: LayerQuery, words: _Words, include_internal: bool
+) -> tuple[list[tuple[str, list[tuple[str, str, str]]]], bool]:
     """The full variant: one toggle per layer with every record and its details; returns legend entries and demo."""
     t = words.t
     places = _to_display(store.read_layer("unsafe_places", query))
@@ -409,63 +470,107 @@ def _record_layers(fmap: folium.Map, store: Store, query: LayerQuery, words: _Wo
     for row in operations.itertuples():
         colour = OPERATION_COLOURS.get(row.kind, "#777777")
         internal = row.visibility != "public"
-        features.append(_feature(row.geometry, _style("operations", colour, row.geometry),
-                                 _e(t(f"operation_kind.{row.kind}")),
-                                 _popup(t(f"operation_kind.{row.kind}"), [
-                                     (t("field.title"), row.title),
-                                     (t("field.when"), _when(row.starts_at, row.ends_at)),
-                                     (t("field.focus"), t(f"focus.{row.focus}") if _present(row.focus) else None),
-                                     (t("field.persons_checked"), row.persons_checked),
-                                     (t("field.seizures"), row.seizures),
-                                     (t("field.reports_filed"), row.reports_filed),
-                                 ], note=t("visibility.internal") if internal else None)))
+        features.append(
+            _feature(
+                row.geometry,
+                _style("operations", colour, row.geometry),
+                _e(t(f"operation_kind.{row.kind}")),
+                _popup(
+                    t(f"operation_kind.{row.kind}"),
+                    [
+                        (t("field.title"), row.title),
+                        (t("field.when"), _when(row.starts_at, row.ends_at)),
+                        (t("field.focus"), t(f"focus.{row.focus}") if _present(row.focus) else None),
+                        (t("field.persons_checked"), row.persons_checked),
+                        (t("field.seizures"), row.seizures),
+                        (t("field.reports_filed"), row.reports_filed),
+                    ],
+                    note=t("visibility.internal") if internal else None,
+                ),
+            )
+        )
     _add_layer(fmap, f"{t('layer.operations')} ({len(operations)})", features)
 
     features = []
     for row in places.itertuples():
         colour = CATEGORY_COLOURS.get(row.category, "#777777")
-        features.append(_feature(row.geometry, _style("unsafe_places", colour, row.geometry),
-                                 _e(t(f"category.{row.category}")),
-                                 _popup(t(f"category.{row.category}"), [
-                                     (t("field.source"), t(f"source.{row.source}")),
-                                     (t("field.reported_on"), _day(row.reported_on)),
-                                     (t("field.time_of_day"),
-                                      t(f"time_of_day.{row.time_of_day}") if _present(row.time_of_day) else None),
-                                     (t("field.report_count"), row.report_count),
-                                     (t("field.description"), row.description),
-                                 ])))
+        features.append(
+            _feature(
+                row.geometry,
+                _style("unsafe_places", colour, row.geometry),
+                _e(t(f"category.{row.category}")),
+                _popup(
+                    t(f"category.{row.category}"),
+                    [
+                        (t("field.source"), t(f"source.{row.source}")),
+                        (t("field.reported_on"), _day(row.reported_on)),
+                        (
+                            t("field.time_of_day"),
+                            t(f"time_of_day.{row.time_of_day}") if _present(row.time_of_day) else None,
+                        ),
+                        (t("field.report_count"), row.report_count),
+                        (t("field.description"), row.description),
+                    ],
+                ),
+            )
+        )
     _add_layer(fmap, f"{t('layer.unsafe_places')} ({len(places)})", features)
 
     features = []
     for row in sites.itertuples():
         colour = STATUS_COLOURS.get(row.status, "#777777")
-        features.append(_feature(row.geometry, _style("inventoried_sites", colour, row.geometry),
-                                 _e(f"{t(f'site_type.{row.site_type}')}: {t(f'status.{row.status}')}"),
-                                 _popup(t(f"site_type.{row.site_type}"), [
-                                     (t("field.status"), t(f"status.{row.status}")),
-                                     (t("field.owner"), row.owner),
-                                     (t("field.address"), row.address),
-                                     (t("field.property_designation"), row.property_designation),
-                                     (t("field.inspected_on"), _day(row.inspected_on)),
-                                     (t("field.measure"), row.measure),
-                                     (t("field.due_on"), _day(row.due_on)),
-                                 ])))
+        features.append(
+            _feature(
+                row.geometry,
+                _style("inventoried_sites", colour, row.geometry),
+                _e(f"{t(f'site_type.{row.site_type}')}: {t(f'status.{row.status}')}"),
+                _popup(
+                    t(f"site_type.{row.site_type}"),
+                    [
+                        (t("field.status"), t(f"status.{row.status}")),
+                        (t("field.owner"), row.owner),
+                        (t("field.address"), row.address),
+                        (t("field.property_designation"), row.property_designation),
+                        (t("field.inspected_on"), _day(row.inspected_on)),
+                        (t("field.measure"), row.measure),
+                        (t("field.due_on"), _day(row.due_on)),
+                    ],
+                ),
+            )
+        )
     _add_layer(fmap, f"{t('layer.inventoried_sites')} ({len(sites)})", features)
 
     legend = [
-        (t("layer.unsafe_places"), [("dot", CATEGORY_COLOURS[c], t(f"category.{c}"))
-                                    for c in CATEGORY_COLOURS if c in set(places.get("category", ()))]),
-        (t("layer.inventoried_sites"), [("ring", STATUS_COLOURS[s], t(f"status.{s}"))
-                                        for s in STATUS_COLOURS if s in set(sites.get("status", ()))]),
-        (t("layer.operations"), [("halo", OPERATION_COLOURS[k], t(f"operation_kind.{k}"))
-                                 for k in OPERATION_COLOURS if k in set(operations.get("kind", ()))]),
+        (
+            t("layer.unsafe_places"),
+            [
+                ("dot", CATEGORY_COLOURS[c], t(f"category.{c}"))
+                for c in CATEGORY_COLOURS
+                if c in set(places.get("category", ()))
+            ],
+        ),
+        (
+            t("layer.inventoried_sites"),
+            [
+                ("ring", STATUS_COLOURS[s], t(f"status.{s}"))
+                for s in STATUS_COLOURS
+                if s in set(sites.get("status", ()))
+            ],
+        ),
+        (
+            t("layer.operations"),
+            [
+                ("halo", OPERATION_COLOURS[k], t(f"operation_kind.{k}"))
+                for k in OPERATION_COLOURS
+                if k in set(operations.get("kind", ()))
+            ],
+        ),
     ]
     notes = [t("legend.internal_shown") if include_internal else t("legend.internal_hidden")]
     return [*legend, ("", [("note", "", n) for n in notes])], demo
 
 
-def _public_layers(fmap: folium.Map, view: PublicView,
-                   words: _Words) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def _public_layers(fmap: folium.Map, view: PublicView, words: _Words) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """The public variant: hexagon counts only; returns the legend entries."""
     t = words.t
     places = view.unsafe_places
@@ -481,45 +586,83 @@ def _public_layers(fmap: folium.Map, view: PublicView,
     features = []
     for rows in by_area.values():
         total = sum(r.count for r in rows)
-        lines = [t("public.operations_month", month=words.month(r.month), count=r.count,
-                   kind=t(f"operation_kind.{r.kind}").lower()) for r in rows]
-        popup = (f"<div class=\"pm-popup\"><h3>{_e(words.count('public.operations_tooltip', total))}</h3><ul>"
-                 + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul></div>")
-        features.append(_feature(_wgs84(rows[0].polygon),
-                                 {"color": AREA_OPERATIONS_COLOUR, "weight": 4, "dashArray": "10 6",
-                                  "fillColor": AREA_OPERATIONS_COLOUR, "fillOpacity": 0.08},
-                                 _e(words.count("public.operations_tooltip", total)), popup))
+        lines = [
+            t(
+                "public.operations_month",
+                month=words.month(r.month),
+                count=r.count,
+                kind=t(f"operation_kind.{r.kind}").lower(),
+            )
+            for r in rows
+        ]
+        popup = (
+            f'<div class="pm-popup"><h3>{_e(words.count("public.operations_tooltip", total))}</h3><ul>'
+            + "".join(f"<li>{_e(line)}</li>" for line in lines)
+            + "</ul></div>"
+        )
+        features.append(
+            _feature(
+                _wgs84(rows[0].polygon),
+                {
+                    "color": AREA_OPERATIONS_COLOUR,
+                    "weight": 4,
+                    "dashArray": "10 6",
+                    "fillColor": AREA_OPERATIONS_COLOUR,
+                    "fillOpacity": 0.08,
+                },
+                _e(words.count("public.operations_tooltip", total)),
+                popup,
+            )
+        )
     _add_layer(fmap, t("public.operations_layer"), features)
 
     features = []
     for cell in view.sites.cells:
         # Drawn smaller than the area so it does not hide the operations' outline on the same grid.
         inner = shapely.affinity.scale(cell.polygon, 0.45, 0.45, origin="centroid")
-        features.append(_feature(_wgs84(inner), _area_style(AREA_SITES_COLOUR),
-                                 _e(t("public.sites_tooltip", sites=cell.sites)),
-                                 f"<div class=\"pm-popup\"><p>{_e(t('public.sites_popup', sites=cell.sites, inspected=cell.inspected, fixed=cell.fixed))}</p></div>"))
+        features.append(
+            _feature(
+                _wgs84(inner),
+                _area_style(AREA_SITES_COLOUR),
+                _e(t("public.sites_tooltip", sites=cell.sites)),
+                f'<div class="pm-popup"><p>{_e(t("public.sites_popup", sites=cell.sites, inspected=cell.inspected, fixed=cell.fixed))}</p></div>',
+            )
+        )
     _add_layer(fmap, t("public.sites_layer"), features)
 
     features = [
-        _feature(_wgs84(cell.polygon), {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count),
-                                        "fillOpacity": 0.8},
-                 _e(words.count("public.places_tooltip", cell.count)))
+        _feature(
+            _wgs84(cell.polygon),
+            {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count), "fillOpacity": 0.8},
+            _e(words.count("public.places_tooltip", cell.count)),
+        )
         for cell in places.cells
     ]
     _add_layer(fmap, t("public.places_layer"), features)
 
     classes = []
     for i, low in enumerate(bounds):
-        label = (t("public.places_class", low=low, high=bounds[i + 1] - 1) if i + 1 < len(bounds)
-                 else t("public.places_top", low=low))
+        label = (
+            t("public.places_class", low=low, high=bounds[i + 1] - 1)
+            if i + 1 < len(bounds)
+            else t("public.places_top", low=low)
+        )
         classes.append(("hex", PUBLIC_FILLS[i], label))
-    suppressed = (t("public.suppressed", min=places.min_count, count=places.suppressed_reports)
-                  if places.suppressed_reports else t("public.none_suppressed", min=places.min_count))
+    suppressed = (
+        t("public.suppressed", min=places.min_count, count=places.suppressed_reports)
+        if places.suppressed_reports
+        else t("public.none_suppressed", min=places.min_count)
+    )
     return [
         (t("public.places_layer"), [*classes, ("note", "", suppressed)]),
         (t("public.operations_layer"), [("outline", AREA_OPERATIONS_COLOUR, t("layer.operations"))]),
-        (t("public.sites_layer"), [("area", AREA_SITES_COLOUR, t("layer.inventoried_sites")),
-                                   ("note", "", t("public.sites_suppressed", min=view.sites.min_count))]),
+        (
+            t("public.sites_layer"),
+            [
+                ("area", AREA_SITES_COLOUR, t("layer.inventoried_sites")),
+                ("note", "", t("public.sites_suppressed", min=view.sites.min_count)),
+            ],
+        ),
         ("", [("note", "", t("public.note")), ("note", "", t("legend.internal_hidden"))]),
     ]
 
@@ -529,6 +672,7 @@ def _wgs84(geom: Any) -> Any:
 
 
 # --- panel and legend -------------------------------------------------------------------------------------
+
 
 def _reads_reports(store: Store) -> bool:
     """Whether the caller may read unsafe-place records (else even a large view keeps the public minimum counts)."""
@@ -552,44 +696,57 @@ def _records_in_view(store: Store, query: LayerQuery, include_internal: bool) ->
     return total
 
 
-def _panel(pledge: Pledge, progress: list[PromiseProgress], words: _Words, today: dt.date, query: LayerQuery,
-           demo: bool, trends: list[GoalTrend] = (), note: str | None = None) -> str:
+def _panel(
+    pledge: Pledge,
+    progress: list[PromiseProgress],
+    words: _Words,
+    today: dt.date,
+    query: LayerQuery,
+    demo: bool,
+    trends: list[GoalTrend] = (),
+    note: str | None = None,
+) -> str:
     t = words.t
-    parts = ["<aside class=\"pm-panel\" id=\"pm-panel\">"]
+    parts = ['<aside class="pm-panel" id="pm-panel">']
     if demo:
         text = t("demo.records") + (" " + t("demo.pledge") if pledge.demo else "")
-        parts.append(f"<p class=\"pm-demo\" role=\"note\"><strong>{_e(t('demo.label'))}</strong> {_e(text)}</p>")
+        parts.append(f'<p class="pm-demo" role="note"><strong>{_e(t("demo.label"))}</strong> {_e(text)}</p>')
     parts.append(f"<h1>{_e(pledge.title)}</h1>")
-    parts.append("<dl class=\"pm-facts\">")
-    for label, value in ((t("pledge.period"), f"{words.date(pledge.period.start)} – {words.date(pledge.period.end)}"),
-                         (t("pledge.municipality"), pledge.municipality.name),
-                         (t("panel.police_area"), pledge.police_area.name),
-                         (t("pledge.focus"), pledge.focus)):
+    parts.append('<dl class="pm-facts">')
+    for label, value in (
+        (t("pledge.period"), f"{words.date(pledge.period.start)} – {words.date(pledge.period.end)}"),
+        (t("pledge.municipality"), pledge.municipality.name),
+        (t("panel.police_area"), pledge.police_area.name),
+        (t("pledge.focus"), pledge.focus),
+    ):
         parts.append(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>")
     parts.append("</dl>")
 
     parts.append(f"<h2>{_e(t('pledge.promises'))}</h2>")
-    parts.append(f"<p class=\"pm-as-of\">{_e(t('panel.as_of', date=words.date(today)))}</p><ol class=\"pm-promises\">")
+    parts.append(f'<p class="pm-as-of">{_e(t("panel.as_of", date=words.date(today)))}</p><ol class="pm-promises">')
     for p in progress:
         if p.target:
             figure = t("progress.of", delivered=p.delivered, target=p.target)
             share = min(1.0, p.delivered / p.target)
-            bar = (f"<div class=\"pm-bar\" role=\"img\" aria-label=\""
-                   f"{_e(t('progress.bar_label', delivered=p.delivered, target=p.target, elapsed=round(100 * p.elapsed_share)))}\">"
-                   f"<div class=\"pm-bar-fill pm-status-{_e(p.status)}\" style=\"width:{100 * share:.0f}%\"></div>"
-                   f"<div class=\"pm-bar-time\" style=\"left:{100 * p.elapsed_share:.0f}%\"></div></div>")
+            bar = (
+                f'<div class="pm-bar" role="img" aria-label="'
+                f'{_e(t("progress.bar_label", delivered=p.delivered, target=p.target, elapsed=round(100 * p.elapsed_share)))}">'
+                f'<div class="pm-bar-fill pm-status-{_e(p.status)}" style="width:{100 * share:.0f}%"></div>'
+                f'<div class="pm-bar-time" style="left:{100 * p.elapsed_share:.0f}%"></div></div>'
+            )
         else:
             figure, bar = t("progress.count", delivered=p.delivered), ""
         parts.append(
-            f"<li class=\"pm-promise\"><p class=\"pm-kind\">{_e(t(f'promise_kind.{p.promise.kind}'))}</p>"
-            f"<p class=\"pm-promise-text\">{_e(p.promise.text)}</p>"
-            f"<p class=\"pm-progress\"><span class=\"pm-figure\">{_e(figure)}</span> "
-            f"<span class=\"pm-status pm-status-{_e(p.status)}\">{_e(t(f'progress.status.{p.status}'))}</span></p>"
-            f"{bar}</li>")
+            f'<li class="pm-promise"><p class="pm-kind">{_e(t(f"promise_kind.{p.promise.kind}"))}</p>'
+            f'<p class="pm-promise-text">{_e(p.promise.text)}</p>'
+            f'<p class="pm-progress"><span class="pm-figure">{_e(figure)}</span> '
+            f'<span class="pm-status pm-status-{_e(p.status)}">{_e(t(f"progress.status.{p.status}"))}</span></p>'
+            f"{bar}</li>"
+        )
     parts.append("</ol>")
 
     if pledge.goals:
-        parts.append(f"<h2>{_e(t('pledge.goals'))}</h2><ul class=\"pm-goals\">")
+        parts.append(f'<h2>{_e(t("pledge.goals"))}</h2><ul class="pm-goals">')
         by_goal = {trend.goal.id: trend for trend in trends}
         for goal in pledge.goals:
             parts.append(f"<li>{_e(goal.text)}{_goal_trend(by_goal.get(goal.id), words)}</li>")
@@ -603,7 +760,7 @@ def _panel(pledge: Pledge, progress: list[PromiseProgress], words: _Words, today
         footer.append(t("pledge.source", source=pledge.source))
     footer.append(t("panel.made_with"))
     parts.append("<footer>" + "".join(f"<p>{_e(line)}</p>" for line in footer) + "</footer>")
-    parts.append(f"<p class=\"pm-tiles-off\" id=\"pm-tiles-off\" hidden>{_e(t('tiles.off'))}</p>")
+    parts.append(f'<p class="pm-tiles-off" id="pm-tiles-off" hidden>{_e(t("tiles.off"))}</p>')
     parts.append("</aside>")
     return "".join(parts)
 
@@ -614,34 +771,48 @@ def _goal_trend(trend: GoalTrend | None, words: _Words) -> str:
         return ""
     t = words.t
     better = t(f"goals.better_{trend.goal.better}") if trend.goal.better else t("goals.better_none")
-    summary = t("goals.summary", indicator=trend.goal.indicator, baseline=trend.baseline_year,
-                latest=trend.latest_year, verdict=t(f"goals.verdict_{trend.verdict}"), better=better)
-    rows = "".join(f"<li>{_e(row.area_name)}: {row.baseline:g} → {row.latest:g} ({row.latest_year}), "
-                   f"{_e(t(f'goals.verdict_{row.verdict}'))}</li>" for row in trend.changes.itertuples())
-    return f"<p class=\"pm-goal-trend\">{_e(summary)}</p>" + (f"<ul class=\"pm-goal-areas\">{rows}</ul>" if rows else "")
+    summary = t(
+        "goals.summary",
+        indicator=trend.goal.indicator,
+        baseline=trend.baseline_year,
+        latest=trend.latest_year,
+        verdict=t(f"goals.verdict_{trend.verdict}"),
+        better=better,
+    )
+    rows = "".join(
+        f"<li>{_e(row.area_name)}: {row.baseline:g} → {row.latest:g} ({row.latest_year}), "
+        f"{_e(t(f'goals.verdict_{row.verdict}'))}</li>"
+        for row in trend.changes.itertuples()
+    )
+    return f'<p class="pm-goal-trend">{_e(summary)}</p>' + (f'<ul class="pm-goal-areas">{rows}</ul>' if rows else "")
 
 
 _SWATCHES: dict[str, Callable[[str], str]] = {
-    "dot": lambda c: f"<circle cx=\"14\" cy=\"14\" r=\"8\" fill=\"{c}\" stroke=\"#1b1f24\" stroke-width=\"1.5\"/>",
-    "ring": lambda c: f"<circle cx=\"14\" cy=\"14\" r=\"8\" fill=\"#fff\" stroke=\"{c}\" stroke-width=\"5\"/>",
-    "halo": lambda c: (f"<circle cx=\"14\" cy=\"14\" r=\"12\" fill=\"{c}\" opacity=\"0.35\"/>"
-                       f"<circle cx=\"14\" cy=\"14\" r=\"8\" fill=\"{c}\"/>"),
-    "hex": lambda c: (f"<polygon points=\"14,2 25,8 25,20 14,26 3,20 3,8\" fill=\"{c}\" fill-opacity=\"0.8\" "
-                      f"stroke=\"#5a2a00\"/>"),
-    "outline": lambda c: (f"<polygon points=\"14,2 25,8 25,20 14,26 3,20 3,8\" fill=\"{c}\" fill-opacity=\"0.08\" "
-                          f"stroke=\"{c}\" stroke-width=\"3\" stroke-dasharray=\"5 3\"/>"),
-    "area": lambda c: (f"<polygon points=\"14,5 22,9.5 22,18.5 14,23 6,18.5 6,9.5\" fill=\"{c}\" fill-opacity=\"0.35\" "
-                       f"stroke=\"{c}\" stroke-width=\"2\"/>"),
-    "boundary": lambda c: f"<path d=\"M2 22 L10 6 L18 18 L26 4\" fill=\"none\" stroke=\"{c}\" stroke-width=\"3\"/>",
+    "dot": lambda c: f'<circle cx="14" cy="14" r="8" fill="{c}" stroke="#1b1f24" stroke-width="1.5"/>',
+    "ring": lambda c: f'<circle cx="14" cy="14" r="8" fill="#fff" stroke="{c}" stroke-width="5"/>',
+    "halo": lambda c: (
+        f'<circle cx="14" cy="14" r="12" fill="{c}" opacity="0.35"/><circle cx="14" cy="14" r="8" fill="{c}"/>'
+    ),
+    "hex": lambda c: (
+        f'<polygon points="14,2 25,8 25,20 14,26 3,20 3,8" fill="{c}" fill-opacity="0.8" stroke="#5a2a00"/>'
+    ),
+    "outline": lambda c: (
+        f'<polygon points="14,2 25,8 25,20 14,26 3,20 3,8" fill="{c}" fill-opacity="0.08" '
+        f'stroke="{c}" stroke-width="3" stroke-dasharray="5 3"/>'
+    ),
+    "area": lambda c: (
+        f'<polygon points="14,5 22,9.5 22,18.5 14,23 6,18.5 6,9.5" fill="{c}" fill-opacity="0.35" '
+        f'stroke="{c}" stroke-width="2"/>'
+    ),
+    "boundary": lambda c: f'<path d="M2 22 L10 6 L18 18 L26 4" fill="none" stroke="{c}" stroke-width="3"/>',
 }
 
 
 def _legend(groups: list[tuple[str, list[tuple[str, str, str]]]], words: _Words, demo: bool) -> str:
     # A disclosure, open at first: a presenter can fold it away to free the map.
-    parts = [f"<details class=\"pm-legend\" id=\"pm-legend\" open>"
-             f"<summary>{_e(words.t('legend.heading'))}</summary>"]
+    parts = [f'<details class="pm-legend" id="pm-legend" open><summary>{_e(words.t("legend.heading"))}</summary>']
     if demo:
-        parts.append(f"<p class=\"pm-demo-tag\">{_e(words.t('demo.label'))}</p>")
+        parts.append(f'<p class="pm-demo-tag">{_e(words.t("demo.label"))}</p>')
     parts.append("<ul>" + _legend_item("boundary", BOUNDARY_COLOUR, words.t("legend.boundary")) + "</ul>")
     for heading, items in groups:
         if not items:
@@ -655,10 +826,12 @@ def _legend(groups: list[tuple[str, list[tuple[str, str, str]]]], words: _Words,
 
 def _legend_item(shape: str, colour: str, label: str) -> str:
     if shape == "note":
-        return f"<li class=\"pm-note\">{_e(label)}</li>"
+        return f'<li class="pm-note">{_e(label)}</li>'
     swatch = _SWATCHES[shape](_e(colour))
-    return (f"<li><svg width=\"28\" height=\"28\" viewBox=\"0 0 28 28\" aria-hidden=\"true\">{swatch}</svg>"
-            f"<span>{_e(label)}</span></li>")
+    return (
+        f'<li><svg width="28" height="28" viewBox="0 0 28 28" aria-hidden="true">{swatch}</svg>'
+        f"<span>{_e(label)}</span></li>"
+    )
 
 
 # Large type for a projector: 20 px body text, strong contrast, wide touch targets in the layer control.

@@ -6,9 +6,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from geodata.layers import LAYERS
-
 from dashboard.i18n import DEFAULT_LANGUAGE, language
+from geodata.layers import LAYERS
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class TableState:
     lang: str = DEFAULT_LANGUAGE
 
     @classmethod
-    def from_query(cls, query: dict[str, Any], default_layer: str = "unsafe_places") -> "TableState":
+    def from_query(cls, query: dict[str, Any], default_layer: str = "unsafe_places") -> TableState:
         def first(name: str) -> str | None:
             value = query.get(name)
             return value[0] if isinstance(value, list) else value
@@ -33,9 +32,16 @@ class TableState:
         except ValueError:
             page = 1
         layer = first("layer")
-        return cls(pledge=first("pledge") or None, layer=layer if layer in LAYERS else default_layer,
-                   q=first("q") or "", sort=first("sort") or None, desc=first("desc") == "1", page=page,
-                   record=first("record") or None, lang=language(first("lang")))
+        return cls(
+            pledge=first("pledge") or None,
+            layer=layer if layer in LAYERS else default_layer,
+            q=first("q") or "",
+            sort=first("sort") or None,
+            desc=first("desc") == "1",
+            page=page,
+            record=first("record") or None,
+            lang=language(first("lang")),
+        )
 
     def to_query(self, default_layer: str = "unsafe_places") -> str:
         default = replace(TableState(), layer=default_layer)
@@ -51,10 +57,10 @@ class TableState:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TableState":
+    def from_dict(cls, data: dict[str, Any]) -> TableState:
         return cls(**{f.name: data.get(f.name, f.default) for f in fields(cls)})
 
-    def sorted_by(self, column: str) -> "TableState":
+    def sorted_by(self, column: str) -> TableState:
         """Sort by ``column``; a second click on the same column reverses the order."""
         if self.sort == column:
             return replace(self, desc=not self.desc, page=1)

@@ -10,10 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
 
+from dashboard.i18n import DEFAULT_LANGUAGE, language
 from geodata import vocab
 from geodata.layers import LAYERS
-
-from dashboard.i18n import DEFAULT_LANGUAGE, language
 
 CHOICES = {
     "layers": tuple(LAYERS),
@@ -36,7 +35,7 @@ class ViewState:
     lang: str = DEFAULT_LANGUAGE
 
     @classmethod
-    def from_query(cls, query: dict[str, str]) -> "ViewState":
+    def from_query(cls, query: dict[str, str]) -> ViewState:
         """Read the state from URL query parameters (as Dash Pages passes them to a layout)."""
         state = cls(lang=language(query.get("lang")))
         for name in ("pledge", "promise"):

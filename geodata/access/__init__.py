@@ -6,7 +6,26 @@ API, command line).
 """
 
 from geodata.access.guarded import GuardedStore, figures_store
-from geodata.access.rules import LOCAL_ADMIN, PUBLIC, PUBLIC_VIEWER, RECORD_ROLES, AccessError, Viewer, check_write, readable_query
+from geodata.access.rules import (
+    LOCAL_ADMIN,
+    PUBLIC,
+    PUBLIC_VIEWER,
+    RECORD_ROLES,
+    AccessError,
+    Viewer,
+    check_write,
+    readable_query,
+)
 
-__all__ = ["LOCAL_ADMIN", "PUBLIC", "PUBLIC_VIEWER", "RECORD_ROLES", "AccessError", "GuardedStore", "Viewer", "check_write",
-           "figures_store", "readable_query"]
+__all__ = [
+    "LOCAL_ADMIN",
+    "PUBLIC",
+    "PUBLIC_VIEWER",
+    "RECORD_ROLES",
+    "AccessError",
+    "GuardedStore",
+    "Viewer",
+    "check_write",
+    "figures_store",
+    "readable_query",
+]

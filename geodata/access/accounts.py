@@ -66,23 +66,35 @@ class SignInError(PledgemapError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def check_password(password: str, username: str) -> None:
     """Refuse a password that is short or is the username; raises :class:`ValidationError`."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(Problem(f"account {username}", "password",
-                                f"is {len(password)} characters long; expected at least {MIN_PASSWORD_LENGTH}"))
+        problems.append(
+            Problem(
+                f"account {username}",
+                "password",
+                f"is {len(password)} characters long; expected at least {MIN_PASSWORD_LENGTH}",
+            )
+        )
     if username.lower() in password.lower():
         problems.append(Problem(f"account {username}", "password", "contains the username; expected something else"))
     if problems:
         raise ValidationError(problems)
 
 
-def add_user(store: Store, username: str, role: str, password: str, *, organisation: str | None = None,
-             display_name: str | None = None) -> Account:
+def add_user(
+    store: Store,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    organisation: str | None = None,
+    display_name: str | None = None,
+) -> Account:
     """Create an account; raises :class:`ValidationError` naming what is wrong, and changes nothing then."""
     label = f"account {username}"
     problems = []
@@ -91,8 +103,13 @@ def add_user(store: Store, username: str, role: str, password: str, *, organisat
     if role not in ROLES:
         problems.append(Problem(label, "role", f"{role!r} is not a role; expected one of: {', '.join(ROLES)}"))
     if role == "housing_company" and not (organisation or "").strip():
-        problems.append(Problem(label, "organisation", "is missing; a housing company account needs the company's "
-                                                       "name as its sites give it as owner"))
+        problems.append(
+            Problem(
+                label,
+                "organisation",
+                "is missing; a housing company account needs the company's name as its sites give it as owner",
+            )
+        )
     if store.get_user(username) is not None:
         problems.append(Problem(label, "username", "is taken; expected a new username"))
     try:
@@ -102,8 +119,16 @@ def add_user(store: Store, username: str, role: str, password: str, *, organisat
     if problems:
         raise ValidationError(problems)
     now = _now()
-    account = Account(username, role, HASHER.hash(password), display_name, (organisation or "").strip() or None,
-                      now, now, _new_session_key())
+    account = Account(
+        username,
+        role,
+        HASHER.hash(password),
+        display_name,
+        (organisation or "").strip() or None,
+        now,
+        now,
+        _new_session_key(),
+    )
     store.save_user(account)
     if store.read_setting(SIGN_IN_SETTING) != "on":
         store.write_setting(SIGN_IN_SETTING, "on")
@@ -119,8 +144,9 @@ def set_password(store: Store, username: str, password: str) -> None:
     """A new password; every session of the account ends."""
     account = _existing(store, username)
     check_password(password, username)
-    store.save_user(replace(account, password_hash=HASHER.hash(password), updated_at=_now(),
-                            session_key=_new_session_key()))
+    store.save_user(
+        replace(account, password_hash=HASHER.hash(password), updated_at=_now(), session_key=_new_session_key())
+    )
     store.clear_sign_in_failures(username)
 
 
@@ -135,8 +161,10 @@ def remove_user(store: Store, username: str) -> None:
     """Remove an account; refused for the last admin, who is the only one able to add accounts again."""
     account = _existing(store, username)
     if account.role == "admin" and not [a for a in store.list_users() if a.role == "admin" and a.username != username]:
-        raise PledgemapError(f"{username} is the last admin; add another admin first ('pledgemap user add NAME "
-                             "--role admin'), then remove this one")
+        raise PledgemapError(
+            f"{username} is the last admin; add another admin first ('pledgemap user add NAME "
+            "--role admin'), then remove this one"
+        )
     store.delete_user(username)
 
 
@@ -179,11 +207,18 @@ def _retry_after(now: dt.datetime):
         wait = wait_seconds(failures, free)
         waited = max(0, int((now - last_at).total_seconds()))  # a clock set back waits no longer than the wait
         return max(0, min(wait, wait - waited))
+
     return retry
 
 
-def authenticate(store: Store, username: str, password: str, address: str = "", device: str | None = None,
-                 now: dt.datetime | None = None) -> Account:
+def authenticate(
+    store: Store,
+    username: str,
+    password: str,
+    address: str = "",
+    device: str | None = None,
+    now: dt.datetime | None = None,
+) -> Account:
     """The account if ``password`` is its password; raises :class:`SignInError` otherwise.
 
     ``address`` is the client's address, for the per-address counts. An

@@ -89,8 +89,11 @@ class GuardedStore(Store):
             return records
         given = [str(v) for v in records["id"].dropna().unique()]
         try:
-            readable = self._store.read_layer(layer, readable_query(layer, LayerQuery(ids=tuple(given)),
-                                                                    viewer=self.viewer)) if given else None
+            readable = (
+                self._store.read_layer(layer, readable_query(layer, LayerQuery(ids=tuple(given)), viewer=self.viewer))
+                if given
+                else None
+            )
             visible = set(readable["id"]) if readable is not None else set()
         except AccessError:
             visible = set()
@@ -118,8 +121,9 @@ class GuardedStore(Store):
             raise AccessError(f"the history of {record_id} is shown only to those who may read the record")
         return self._store.read_audit(layer, record_id)
 
-    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
-                      actor: str | None = None) -> dict[str, Any]:
+    def update_record(
+        self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int, actor: str | None = None
+    ) -> dict[str, Any]:
         stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
         if stored.empty:
             raise AccessError(f"{layer} record {record_id} cannot be changed by the {self.viewer.role} role")

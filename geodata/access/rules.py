@@ -12,7 +12,6 @@ Roles (see :mod:`geodata.access.accounts`):
 Tools that are given the store file itself (the command line) act as :data:`LOCAL_ADMIN`.
 """
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -39,7 +38,7 @@ class Viewer:
     organisation: str | None = None
 
     @classmethod
-    def of(cls, account) -> "Viewer":
+    def of(cls, account) -> Viewer:
         return cls(account.role, account.username, account.organisation)
 
     @property
@@ -51,8 +50,9 @@ PUBLIC_VIEWER = Viewer("public")
 LOCAL_ADMIN = Viewer("admin", "local")
 
 
-def readable_query(layer: str, query: LayerQuery | None = None, include_internal: bool = False,
-                   viewer: Viewer | None = None) -> LayerQuery:
+def readable_query(
+    layer: str, query: LayerQuery | None = None, include_internal: bool = False, viewer: Viewer | None = None
+) -> LayerQuery:
     """``query`` narrowed to the records a caller may read; raises :class:`AccessError` if it may read none.
 
     Without a ``viewer``, internal operations are left out unless ``include_internal``.
@@ -68,8 +68,10 @@ def readable_query(layer: str, query: LayerQuery | None = None, include_internal
         raise AccessError("only an admin sees deleted records (to restore them)")
     if viewer is not None:
         if viewer.role not in RECORD_ROLES:
-            raise AccessError(f"the {viewer.role} role sees the public, aggregated view only; records of "
-                              f"{spec.name} are not shown to it")
+            raise AccessError(
+                f"the {viewer.role} role sees the public, aggregated view only; records of "
+                f"{spec.name} are not shown to it"
+            )
         if viewer.role == "housing_company":
             if spec.name != "inventoried_sites":
                 raise AccessError(f"a housing company sees {spec.name} only as the public, aggregated view")
@@ -99,7 +101,8 @@ def check_write(viewer: Viewer, layer: str, records: list[dict[str, Any]]) -> No
         foreign = [r for r in records if r.get("owner") != viewer.organisation]
         if not foreign:
             return
-        raise AccessError(f"a housing company may change only sites whose owner is {viewer.organisation!r}; "
-                          f"{len(foreign)} record(s) name another owner")
+        raise AccessError(
+            f"a housing company may change only sites whose owner is {viewer.organisation!r}; "
+            f"{len(foreign)} record(s) name another owner"
+        )
     raise AccessError(f"the {role} role may not change {spec.name}")
-

@@ -31,12 +31,11 @@ from scipy.spatial import cKDTree
 from shapely.geometry import box  # noqa: F401 (cell_size_for's doctest)
 from shapely.geometry.base import BaseGeometry
 
-from geodata.grid import representative_xy
-from geodata.boundaries import municipality
-from geodata.layers import STORAGE_CRS
-from geodata.grid import HexGrid
-from geodata.store.base import LayerQuery, Store
 from geodata.analysis.findings import Finding
+from geodata.boundaries import municipality
+from geodata.grid import HexGrid, representative_xy
+from geodata.layers import STORAGE_CRS
+from geodata.store.base import LayerQuery, Store
 
 CONFIDENCE_LEVELS = (0.99, 0.95, 0.90)
 CLASSES = ("hot_99", "hot_95", "hot_90", "none", "cold_90", "cold_95", "cold_99")
@@ -72,8 +71,10 @@ class Neighbourhood:
         return self.rings * math.sqrt(3) * cell_m * 1.001
 
     def describe(self, cell_m: float) -> str:
-        return (f"the cell and the hexagons within {self.rings} ring{'s' if self.rings > 1 else ''} around it "
-                f"({self.cells} cells, centres within {self.distance_m(cell_m):.0f} m), binary weights")
+        return (
+            f"the cell and the hexagons within {self.rings} ring{'s' if self.rings > 1 else ''} around it "
+            f"({self.cells} cells, centres within {self.distance_m(cell_m):.0f} m), binary weights"
+        )
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,10 @@ def study_cells(area: BaseGeometry, grid: HexGrid, max_cells: int = MAX_CELLS) -
     size = grid.size_m
     estimate = (maxx - minx + 4 * size) * (maxy - miny + 4 * size) / (1.5 * math.sqrt(3) * size * size)
     if estimate > 4 * max_cells:
-        raise ValueError(f"{size:.0f} m hexagons would make about {estimate:.0f} cells here; expected at most "
-                         f"{max_cells}: choose larger cells")
+        raise ValueError(
+            f"{size:.0f} m hexagons would make about {estimate:.0f} cells here; expected at most "
+            f"{max_cells}: choose larger cells"
+        )
     r_values = np.arange(math.floor(miny / (1.5 * size)) - 1, math.ceil(maxy / (1.5 * size)) + 2)
     q_low = math.floor(minx / (math.sqrt(3) * size) - r_values.max() / 2) - 2
     q_high = math.ceil(maxx / (math.sqrt(3) * size) - r_values.min() / 2) + 2
@@ -130,8 +133,9 @@ def study_cells(area: BaseGeometry, grid: HexGrid, max_cells: int = MAX_CELLS) -
     overlaps = shapely.intersects(polygons, area)
     q, r = q[overlaps], r[overlaps]
     if len(q) > max_cells:
-        raise ValueError(f"{size:.0f} m hexagons make {len(q)} cells here; expected at most {max_cells}: "
-                         "choose larger cells")
+        raise ValueError(
+            f"{size:.0f} m hexagons make {len(q)} cells here; expected at most {max_cells}: choose larger cells"
+        )
     return q.astype(np.int64), r.astype(np.int64)
 
 
@@ -169,21 +173,33 @@ def cell_size_for(area: BaseGeometry, cells: int = TARGET_CELLS) -> float:
     return min(CELL_SIZES, key=lambda size: abs(math.log(size / radius)))
 
 
-def hotspots(points: gpd.GeoDataFrame, area: BaseGeometry, *, cell_m: float | None = None,
-             neighbourhood: Neighbourhood = Neighbourhood(), permutations: int = DEFAULT_PERMUTATIONS,
-             seed: int = DEFAULT_SEED, fdr: bool = True, max_cells: int = MAX_CELLS) -> HotspotResult:
+def hotspots(
+    points: gpd.GeoDataFrame,
+    area: BaseGeometry,
+    *,
+    cell_m: float | None = None,
+    neighbourhood: Neighbourhood = Neighbourhood(),
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int = DEFAULT_SEED,
+    fdr: bool = True,
+    max_cells: int = MAX_CELLS,
+) -> HotspotResult:
     """Getis-Ord Gi* hot and cold spots of ``points`` (EPSG:3006) over hexagons covering ``area``."""
     if points.crs is None or points.crs.to_epsg() != STORAGE_CRS:
         raise ValueError("hotspots expects points in EPSG:3006")
     if not isinstance(permutations, int) or permutations < MIN_PERMUTATIONS:
-        raise ValueError(f"permutations is {permutations!r}; expected at least {MIN_PERMUTATIONS} (with fewer, "
-                         "no pseudo p-value can reach the 99 % level)")
+        raise ValueError(
+            f"permutations is {permutations!r}; expected at least {MIN_PERMUTATIONS} (with fewer, "
+            "no pseudo p-value can reach the 99 % level)"
+        )
     cell_m = cell_m or cell_size_for(area)
     grid = HexGrid(cell_m)
     q, r = study_cells(area, grid, max_cells)
     if len(q) * permutations > MAX_SIMULATED:
-        raise ValueError(f"{len(q)} cells × {permutations} permutations is more than this analysis keeps in memory "
-                         f"({MAX_SIMULATED:,}); choose larger cells or fewer permutations")
+        raise ValueError(
+            f"{len(q)} cells × {permutations} permutations is more than this analysis keeps in memory "
+            f"({MAX_SIMULATED:,}); choose larger cells or fewer permutations"
+        )
     index = {(a, b): i for i, (a, b) in enumerate(zip(q.tolist(), r.tolist()))}
     counts = np.zeros(len(q), dtype=float)
     outside = 0
@@ -200,45 +216,91 @@ def hotspots(points: gpd.GeoDataFrame, area: BaseGeometry, *, cell_m: float | No
     reports = int(counts.sum())
     centres = np.column_stack([grid.size_m * math.sqrt(3) * (q + r / 2.0), grid.size_m * 1.5 * r])
     polygons = [grid.polygon(a, b) for a, b in zip(q, r)]
-    findings = [Finding("gi_method", f"Getis-Ord Gi* on {len(q)} hexagons of {cell_m:.0f} m; neighbourhood: "
-                                     f"{neighbourhood.describe(cell_m)}; {permutations} permutations, seed {seed}; "
-                                     + ("false discovery rate controlled (Benjamini–Hochberg)" if fdr
-                                        else "no correction for testing many cells"),
-                        "note", {"cells": len(q), "cell_m": cell_m, "rings": neighbourhood.rings,
-                                 "permutations": permutations, "seed": seed, "fdr": fdr})]
+    findings = [
+        Finding(
+            "gi_method",
+            f"Getis-Ord Gi* on {len(q)} hexagons of {cell_m:.0f} m; neighbourhood: "
+            f"{neighbourhood.describe(cell_m)}; {permutations} permutations, seed {seed}; "
+            + (
+                "false discovery rate controlled (Benjamini–Hochberg)"
+                if fdr
+                else "no correction for testing many cells"
+            ),
+            "note",
+            {
+                "cells": len(q),
+                "cell_m": cell_m,
+                "rings": neighbourhood.rings,
+                "permutations": permutations,
+                "seed": seed,
+                "fdr": fdr,
+            },
+        )
+    ]
     if outside:
-        findings.append(Finding("outside_area", f"{outside} reports lie outside the study area and are not counted",
-                                "note", {"count": outside}))
+        findings.append(
+            Finding(
+                "outside_area",
+                f"{outside} reports lie outside the study area and are not counted",
+                "note",
+                {"count": outside},
+            )
+        )
     z = np.zeros(len(q))
     p = np.ones(len(q))
     cutoffs: dict[float, float] = {}
     if reports == 0 or len(q) < 3 or counts.min() == counts.max():
-        findings.append(Finding("no_variation", "the reports do not vary between cells, so no cell can stand out",
-                                "caution", {"reports": reports}))
+        findings.append(
+            Finding(
+                "no_variation",
+                "the reports do not vary between cells, so no cell can stand out",
+                "caution",
+                {"reports": reports},
+            )
+        )
     else:
-        weights = libpysal.weights.DistanceBand(centres, threshold=neighbourhood.distance_m(cell_m), binary=True,
-                                                silence_warnings=True)
+        weights = libpysal.weights.DistanceBand(
+            centres, threshold=neighbourhood.distance_m(cell_m), binary=True, silence_warnings=True
+        )
         with warnings.catch_warnings():
             # esda 2.9 announces a change of its permutation test's default for its next major version; this
             # version is pinned, and its folded (directed) pseudo p-value is the one described above.
             warnings.filterwarnings("ignore", category=DeprecationWarning, module="esda")
-            gi = esda.G_Local(counts, weights, transform="B", permutations=permutations, star=True, seed=seed,
-                              n_jobs=1, keep_simulations=True)
+            gi = esda.G_Local(
+                counts,
+                weights,
+                transform="B",
+                permutations=permutations,
+                star=True,
+                seed=seed,
+                n_jobs=1,
+                keep_simulations=True,
+            )
         z, p = np.asarray(gi.Zs, dtype=float), pseudo_p(np.asarray(gi.Gs), np.asarray(gi.rGs), np.asarray(gi.Zs))
-        cutoffs = {level: (float(esda.fdr(p, 1 - level)) if fdr else round(1 - level, 10))
-                   for level in CONFIDENCE_LEVELS}
+        cutoffs = {
+            level: (float(esda.fdr(p, 1 - level)) if fdr else round(1 - level, 10)) for level in CONFIDENCE_LEVELS
+        }
         smallest = 1 / (permutations + 1)
         unreached = [round(level * 100) for level, cut in cutoffs.items() if cut < smallest]
         if unreached:
             level = min(unreached) / 100
             needed = math.ceil(smallest * len(q) / (1 - level)) if fdr else None
-            findings.append(Finding(
-                "p_resolution", f"no cell reaches {', '.join(f'{u} %' for u in unreached)}: with {permutations} "
-                                f"permutations no pseudo p-value is below {smallest:.4f}"
-                + (f", and over {len(q)} cells the false-discovery-rate cut-off at {min(unreached)} % needs at least "
-                   f"{needed} cells that low" if fdr else "")
-                + "; more permutations or larger cells can change that", "caution",
-                {"permutations": permutations, "cells": len(q), "levels": unreached, "needed": needed}))
+            findings.append(
+                Finding(
+                    "p_resolution",
+                    f"no cell reaches {', '.join(f'{u} %' for u in unreached)}: with {permutations} "
+                    f"permutations no pseudo p-value is below {smallest:.4f}"
+                    + (
+                        f", and over {len(q)} cells the false-discovery-rate cut-off at {min(unreached)} % needs at least "
+                        f"{needed} cells that low"
+                        if fdr
+                        else ""
+                    )
+                    + "; more permutations or larger cells can change that",
+                    "caution",
+                    {"permutations": permutations, "cells": len(q), "levels": unreached, "needed": needed},
+                )
+            )
     classes = np.array(["none"] * len(q), dtype=object)
     for level in sorted(cutoffs):  # 0.90 first: a stricter level, met too, overwrites it
         passed = p <= cutoffs[level]
@@ -246,21 +308,42 @@ def hotspots(points: gpd.GeoDataFrame, area: BaseGeometry, *, cell_m: float | No
         classes[passed & (z > 0)] = f"hot_{percent}"
         classes[passed & (z < 0)] = f"cold_{percent}"
     if reports < FEW_REPORTS:
-        findings.append(Finding("few_reports", f"only {reports} reports: with so few, a hotspot map mostly shows "
-                                               "chance; read it as a list of places, not as a pattern",
-                                "caution", {"reports": reports, "minimum": FEW_REPORTS}))
-    cells = gpd.GeoDataFrame({"q": q, "r": r, "count": counts.astype(int), "z": z, "p": p, "class": classes},
-                             geometry=polygons, crs=STORAGE_CRS)
+        findings.append(
+            Finding(
+                "few_reports",
+                f"only {reports} reports: with so few, a hotspot map mostly shows "
+                "chance; read it as a list of places, not as a pattern",
+                "caution",
+                {"reports": reports, "minimum": FEW_REPORTS},
+            )
+        )
+    cells = gpd.GeoDataFrame(
+        {"q": q, "r": r, "count": counts.astype(int), "z": z, "p": p, "class": classes},
+        geometry=polygons,
+        crs=STORAGE_CRS,
+    )
     result = HotspotResult(cells, float(cell_m), neighbourhood, permutations, seed, fdr, reports, cutoffs, findings)
     hot = sum(v for k, v in result.class_counts().items() if k.startswith("hot"))
     cold = sum(v for k, v in result.class_counts().items() if k.startswith("cold"))
-    findings.append(Finding("hot_cold", f"{hot} hot-spot cells and {cold} cold-spot cells at 90 % confidence or more",
-                            "result", {"hot": hot, "cold": cold}))
+    findings.append(
+        Finding(
+            "hot_cold",
+            f"{hot} hot-spot cells and {cold} cold-spot cells at 90 % confidence or more",
+            "result",
+            {"hot": hot, "cold": cold},
+        )
+    )
     return result
 
 
-def density_surface(points: gpd.GeoDataFrame, area: BaseGeometry, *, bandwidth_m: float = 500.0,
-                    cell_m: float = 100.0, max_cells: int = 250_000) -> DensitySurface:
+def density_surface(
+    points: gpd.GeoDataFrame,
+    area: BaseGeometry,
+    *,
+    bandwidth_m: float = 500.0,
+    cell_m: float = 100.0,
+    max_cells: int = 250_000,
+) -> DensitySurface:
     """A kernel density surface: reports per km², quartic kernel, on square cells whose centre is in ``area``."""
     if points.crs is None or points.crs.to_epsg() != STORAGE_CRS:
         raise ValueError("density_surface expects points in EPSG:3006")
@@ -269,8 +352,9 @@ def density_surface(points: gpd.GeoDataFrame, area: BaseGeometry, *, bandwidth_m
     minx, miny, maxx, maxy = area.bounds
     nx, ny = math.ceil((maxx - minx) / cell_m), math.ceil((maxy - miny) / cell_m)
     if nx * ny > max_cells:
-        raise ValueError(f"{cell_m:.0f} m cells make {nx * ny} cells here; expected at most {max_cells}: "
-                         "choose larger cells")
+        raise ValueError(
+            f"{cell_m:.0f} m cells make {nx * ny} cells here; expected at most {max_cells}: choose larger cells"
+        )
     xs, ys = np.meshgrid(minx + (np.arange(nx) + 0.5) * cell_m, miny + (np.arange(ny) + 0.5) * cell_m)
     xs, ys = xs.ravel(), ys.ravel()
     keep = shapely.contains_xy(area, xs, ys)
@@ -285,18 +369,27 @@ def density_surface(points: gpd.GeoDataFrame, area: BaseGeometry, *, bandwidth_m
         if tree is not None:
             for i, near in enumerate(tree.query_ball_point(np.column_stack([xs, ys]), bandwidth_m)):
                 if near:
-                    d2 = ((xy[near] - (xs[i], ys[i])) ** 2).sum(axis=1) / bandwidth_m ** 2
-                    density[i] = (3.0 / (math.pi * bandwidth_m ** 2) * (1 - d2) ** 2).sum() * 1e6
+                    d2 = ((xy[near] - (xs[i], ys[i])) ** 2).sum(axis=1) / bandwidth_m**2
+                    density[i] = (3.0 / (math.pi * bandwidth_m**2) * (1 - d2) ** 2).sum() * 1e6
     shown = density > 0
     half = cell_m / 2
-    cells = gpd.GeoDataFrame({"density": density[shown]},
-                             geometry=shapely.box(xs[shown] - half, ys[shown] - half, xs[shown] + half, ys[shown] + half),
-                             crs=STORAGE_CRS)
+    cells = gpd.GeoDataFrame(
+        {"density": density[shown]},
+        geometry=shapely.box(xs[shown] - half, ys[shown] - half, xs[shown] + half, ys[shown] + half),
+        crs=STORAGE_CRS,
+    )
     return DensitySurface(cells, float(bandwidth_m), float(cell_m), reports)
 
 
-def pledge_points(store: Store, pledge_id: str, *, start: dt.date | None = None, end: dt.date | None = None,
-                  layer: str = "unsafe_places", categories: list[str] | None = None) -> tuple[gpd.GeoDataFrame, BaseGeometry]:
+def pledge_points(
+    store: Store,
+    pledge_id: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    layer: str = "unsafe_places",
+    categories: list[str] | None = None,
+) -> tuple[gpd.GeoDataFrame, BaseGeometry]:
     """The records a pledge's hotspot analysis counts, and its municipality's area."""
     pledge = store.get_pledge(pledge_id)
     if not pledge.municipality.code:
@@ -306,9 +399,16 @@ def pledge_points(store: Store, pledge_id: str, *, start: dt.date | None = None,
     return records, municipality(pledge.municipality.code).geometry
 
 
-def hotspots_for_pledge(store: Store, pledge_id: str, *, start: dt.date | None = None, end: dt.date | None = None,
-                        layer: str = "unsafe_places", categories: list[str] | None = None,
-                        **options) -> HotspotResult:
+def hotspots_for_pledge(
+    store: Store,
+    pledge_id: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    layer: str = "unsafe_places",
+    categories: list[str] | None = None,
+    **options,
+) -> HotspotResult:
     """Gi* hotspots of a pledge's reports (those the store's caller may read) over its municipality."""
     records, area = pledge_points(store, pledge_id, start=start, end=end, layer=layer, categories=categories)
     return hotspots(records, area, **options)

@@ -27,15 +27,28 @@ import shapely
 from geodata import clock
 from geodata.boundaries import municipality
 from geodata.errors import NotFoundError, Problem, ValidationError
+from geodata.io.readers import SourceTable, read_source
 from geodata.layers import STORAGE_CRS
 from geodata.model import Goal, Pledge
-from geodata.io.readers import SourceTable, read_source
 from geodata.store.base import Store
 
 # Recognised column names (compared in lower case with accents and punctuation kept apart).
 COLUMN_NAMES = {
-    "area_id": ("area_id", "area", "område", "område_id", "områdes_id", "områdesid", "områdeskod", "omrade",
-                "omrade_id", "omradeskod", "deso", "regso", "nyko"),
+    "area_id": (
+        "area_id",
+        "area",
+        "område",
+        "område_id",
+        "områdes_id",
+        "områdesid",
+        "områdeskod",
+        "omrade",
+        "omrade_id",
+        "omradeskod",
+        "deso",
+        "regso",
+        "nyko",
+    ),
     "area_name": ("area_name", "name", "områdesnamn", "omradesnamn", "namn"),
     "year": ("year", "år", "ar", "mätår", "matar", "årtal"),
     "indicator": ("indicator", "indikator", "index", "mått", "matt", "fråga"),
@@ -93,26 +106,45 @@ def _polygon_id(shape) -> str:
     return "yta-" + hashlib.sha1(shapely.to_wkb(rounded, byte_order=1)).hexdigest()[:10]
 
 
-def check_survey_table(table: SourceTable, municipality_code: str | None = None,
-                       this_year: int | None = None) -> tuple[gpd.GeoDataFrame, dict[str, str], list[Problem]]:
+def check_survey_table(
+    table: SourceTable, municipality_code: str | None = None, this_year: int | None = None
+) -> tuple[gpd.GeoDataFrame, dict[str, str], list[Problem]]:
     """The table's rows as survey results, the columns used, and every problem (row, field, what was expected)."""
     this_year = this_year or clock.today().year
     columns = survey_columns(table)
     problems: list[Problem] = []
     for needed in ("year", "indicator", "value"):
         if needed not in columns:
-            problems.append(Problem(f"file {table.name}", needed,
-                                    f"no column for it; expected one named {' or '.join(COLUMN_NAMES[needed][:3])}",
-                                    code="survey_no_column", params={"field": needed}))
+            problems.append(
+                Problem(
+                    f"file {table.name}",
+                    needed,
+                    f"no column for it; expected one named {' or '.join(COLUMN_NAMES[needed][:3])}",
+                    code="survey_no_column",
+                    params={"field": needed},
+                )
+            )
     has_geometry = table.geometry is not None
     if "area_id" not in columns and "area_name" not in columns and not has_geometry:
-        problems.append(Problem(f"file {table.name}", "area_id", "no column naming the area and no area outlines; "
-                                                                 "expected a column such as område or area_id",
-                                code="survey_no_column", params={"field": "area_id"}))
+        problems.append(
+            Problem(
+                f"file {table.name}",
+                "area_id",
+                "no column naming the area and no area outlines; expected a column such as område or area_id",
+                code="survey_no_column",
+                params={"field": "area_id"},
+            )
+        )
     if "municipality_code" not in columns and not municipality_code:
-        problems.append(Problem(f"file {table.name}", "municipality_code",
-                                "no kommunkod column and no municipality given for the file; expected one of them",
-                                code="survey_no_column", params={"field": "municipality_code"}))
+        problems.append(
+            Problem(
+                f"file {table.name}",
+                "municipality_code",
+                "no kommunkod column and no municipality given for the file; expected one of them",
+                code="survey_no_column",
+                params={"field": "municipality_code"},
+            )
+        )
     if problems:
         return gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS), columns, problems
     shapes = table.geometry.to_crs(STORAGE_CRS) if has_geometry else None
@@ -120,19 +152,34 @@ def check_survey_table(table: SourceTable, municipality_code: str | None = None,
     checked_codes: dict[str, bool] = {}
     for position, (number, raw) in enumerate(table.frame.iterrows()):
         record = f"row {number}"
-        get = (lambda key: raw.get(columns[key]) if key in columns else None)
-        text = (lambda key: None if get(key) is None or pd.isna(get(key)) or not str(get(key)).strip()
-                else str(get(key)).strip())
+        # Both helpers are used within this iteration only, so binding the loop's row late is right.
+        get = lambda key: raw.get(columns[key]) if key in columns else None  # noqa: B023
+        text = lambda key: (
+            None if get(key) is None or pd.isna(get(key)) or not str(get(key)).strip() else str(get(key)).strip()  # noqa: B023
+        )
         shape = shapes.iloc[position] if shapes is not None else None
         shape = None if shape is None or shape.is_empty else shape
         if shape is not None and shape.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(record, "geometry", f"is a {shape.geom_type}; expected the area's outline "
-                                                        "(a polygon)", code="survey_geometry"))
+            problems.append(
+                Problem(
+                    record,
+                    "geometry",
+                    f"is a {shape.geom_type}; expected the area's outline (a polygon)",
+                    code="survey_geometry",
+                )
+            )
             shape = None
         area_id = text("area_id") or text("area_name") or (_polygon_id(shape) if shape is not None else None)
         if area_id is None:
-            problems.append(Problem(record, "area_id", "is empty; expected the area's id or name",
-                                    code="survey_missing", params={"field": "area_id"}))
+            problems.append(
+                Problem(
+                    record,
+                    "area_id",
+                    "is empty; expected the area's id or name",
+                    code="survey_missing",
+                    params={"field": "area_id"},
+                )
+            )
         code = text("municipality_code") or municipality_code
         if code is not None:
             code = code.zfill(4) if code.isdigit() else code
@@ -143,44 +190,98 @@ def check_survey_table(table: SourceTable, municipality_code: str | None = None,
                 except NotFoundError:
                     checked_codes[code] = False
             if not checked_codes[code]:
-                problems.append(Problem(record, "municipality_code", f"{code!r} is not a kommun code; expected four "
-                                                                     "digits such as 1463", code="survey_municipality",
-                                        params={"value": code}))
+                problems.append(
+                    Problem(
+                        record,
+                        "municipality_code",
+                        f"{code!r} is not a kommun code; expected four digits such as 1463",
+                        code="survey_municipality",
+                        params={"value": code},
+                    )
+                )
         year_value = _number(get("year"))
         year = int(year_value) if year_value is not None and year_value.is_integer() else None
         if year is None or not 1990 <= year <= this_year + 1:
-            problems.append(Problem(record, "year", f"is {get('year')!r}; expected a year from 1990 to "
-                                                    f"{this_year + 1}", code="survey_year",
-                                    params={"value": str(get("year")), "last": this_year + 1}))
+            problems.append(
+                Problem(
+                    record,
+                    "year",
+                    f"is {get('year')!r}; expected a year from 1990 to {this_year + 1}",
+                    code="survey_year",
+                    params={"value": str(get("year")), "last": this_year + 1},
+                )
+            )
         indicator = text("indicator")
         if indicator is None:
-            problems.append(Problem(record, "indicator", "is empty; expected the indicator's name",
-                                    code="survey_missing", params={"field": "indicator"}))
+            problems.append(
+                Problem(
+                    record,
+                    "indicator",
+                    "is empty; expected the indicator's name",
+                    code="survey_missing",
+                    params={"field": "indicator"},
+                )
+            )
         value = _number(get("value"))
         if value is None:
-            problems.append(Problem(record, "value", f"is {get('value')!r}; expected a number (such as 2,4 or 2.4)",
-                                    code="survey_value", params={"value": str(get("value"))}))
+            problems.append(
+                Problem(
+                    record,
+                    "value",
+                    f"is {get('value')!r}; expected a number (such as 2,4 or 2.4)",
+                    code="survey_value",
+                    params={"value": str(get("value"))},
+                )
+            )
         key = (code, area_id, year, indicator)
         if None not in key:
             if key in seen:
-                problems.append(Problem(record, "area_id", f"repeats {seen[key]} (the same area, year and "
-                                                           "indicator); expected one value for each",
-                                        code="survey_repeat", params={"other": seen[key]}))
+                problems.append(
+                    Problem(
+                        record,
+                        "area_id",
+                        f"repeats {seen[key]} (the same area, year and indicator); expected one value for each",
+                        code="survey_repeat",
+                        params={"other": seen[key]},
+                    )
+                )
             seen[key] = record
-        rows.append({"municipality_code": code, "area_id": area_id, "area_name": text("area_name"), "year": year,
-                     "indicator": indicator, "value": value, "source": text("source")})
+        rows.append(
+            {
+                "municipality_code": code,
+                "area_id": area_id,
+                "area_name": text("area_name"),
+                "year": year,
+                "indicator": indicator,
+                "value": value,
+                "source": text("source"),
+            }
+        )
         geometries.append(shape)
     frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geometries, crs=STORAGE_CRS), crs=STORAGE_CRS)
     return frame, columns, problems
 
 
-def import_survey(store: Store, path: str | Path, *, municipality_code: str | None = None, replace: bool = False,
-                  dry_run: bool = False) -> SurveyImport:
+def import_survey(
+    store: Store,
+    path: str | Path,
+    *,
+    municipality_code: str | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+) -> SurveyImport:
     """Check a survey file and store its results, all or none; raises :class:`ValidationError` naming every problem."""
     tables = read_source(Path(path))
     if len(tables) != 1:
-        raise ValidationError([Problem(f"file {Path(path).name}", "layers",
-                                       f"holds {len(tables)} tables; expected one table of survey results")])
+        raise ValidationError(
+            [
+                Problem(
+                    f"file {Path(path).name}",
+                    "layers",
+                    f"holds {len(tables)} tables; expected one table of survey results",
+                )
+            ]
+        )
     rows, columns, problems = check_survey_table(tables[0], municipality_code)
     if problems:
         raise ValidationError(problems)
@@ -238,12 +339,20 @@ def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9) -> list[G
             if at_base.empty or int(last["year"].iloc[0]) <= baseline:
                 continue
             change = float(last["value"].iloc[0] - at_base.iloc[0])
-            rows.append({"area_id": area, "area_name": part["area_name"].dropna().iloc[0]
-                         if part["area_name"].notna().any() else area, "baseline": float(at_base.iloc[0]),
-                         "latest": float(last["value"].iloc[0]), "latest_year": int(last["year"].iloc[0]),
-                         "change": change, "verdict": _verdict(change, goal.better, tolerance)})
-        changes = pd.DataFrame(rows, columns=["area_id", "area_name", "baseline", "latest", "latest_year", "change",
-                                              "verdict"])
+            rows.append(
+                {
+                    "area_id": area,
+                    "area_name": part["area_name"].dropna().iloc[0] if part["area_name"].notna().any() else area,
+                    "baseline": float(at_base.iloc[0]),
+                    "latest": float(last["value"].iloc[0]),
+                    "latest_year": int(last["year"].iloc[0]),
+                    "change": change,
+                    "verdict": _verdict(change, goal.better, tolerance),
+                }
+            )
+        changes = pd.DataFrame(
+            rows, columns=["area_id", "area_name", "baseline", "latest", "latest_year", "change", "verdict"]
+        )
         if changes.empty:
             verdict = "no_baseline"
         else:

@@ -40,12 +40,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata import clock
-from geodata.grid import representative_xy
+from geodata.analysis.findings import Finding
 from geodata.boundaries import municipality
 from geodata.errors import NotFoundError
+from geodata.grid import representative_xy
 from geodata.layers import STORAGE_CRS, get_layer
 from geodata.store.base import LayerQuery, Store
-from geodata.analysis.findings import Finding
 
 DEFAULT_DAYS = 90
 DEFAULT_BUFFER_M = 500.0
@@ -109,8 +109,13 @@ def wdd(counts: AreaCounts) -> Wdd:
     local = counts.target_after - counts.target_before - change_control
     displaced = counts.buffer_after - counts.buffer_before - change_control
     value = local + displaced
-    variance = (counts.target_before + counts.target_after + counts.buffer_before + counts.buffer_after
-                + 4 * (counts.control_before + counts.control_after))
+    variance = (
+        counts.target_before
+        + counts.target_after
+        + counts.buffer_before
+        + counts.buffer_after
+        + 4 * (counts.control_before + counts.control_after)
+    )
     se = math.sqrt(variance)
     z = round(value / se, 4) if se else None
     return Wdd(local, displaced, value, se, z, round(value - Z_95 * se, 2), round(value + Z_95 * se, 2))
@@ -149,10 +154,19 @@ def _days(records: gpd.GeoDataFrame, time_field: str) -> np.ndarray:
     return pd.to_datetime(values).dt.normalize().to_numpy(dtype="datetime64[D]")
 
 
-def evaluate_intervention(records: gpd.GeoDataFrame, target: BaseGeometry, date: dt.date, *, label: str = "",
-                          days: int = DEFAULT_DAYS, buffer_m: float = DEFAULT_BUFFER_M,
-                          control: BaseGeometry | None = None, study_area: BaseGeometry | None = None,
-                          time_field: str = "reported_on", today: dt.date | None = None) -> InterventionResult:
+def evaluate_intervention(
+    records: gpd.GeoDataFrame,
+    target: BaseGeometry,
+    date: dt.date,
+    *,
+    label: str = "",
+    days: int = DEFAULT_DAYS,
+    buffer_m: float = DEFAULT_BUFFER_M,
+    control: BaseGeometry | None = None,
+    study_area: BaseGeometry | None = None,
+    time_field: str = "reported_on",
+    today: dt.date | None = None,
+) -> InterventionResult:
     """Counts, WDQ and WDD for ``records`` (EPSG:3006) around ``target`` and ``date``.
 
     ``control`` defaults to ``study_area`` (the municipality) outside target and buffer.
@@ -173,9 +187,14 @@ def evaluate_intervention(records: gpd.GeoDataFrame, target: BaseGeometry, date:
     if passed < 7:
         raise ValueError(f"only {passed} whole days have passed since {date}; expected at least 7 after it to count")
     if passed < days:
-        findings.append(Finding("shortened", f"only {passed} days have passed since {date}; both periods are "
-                                             f"{passed} days instead of {days}", "note",
-                                {"days": passed, "asked": days}))
+        findings.append(
+            Finding(
+                "shortened",
+                f"only {passed} days have passed since {date}; both periods are {passed} days instead of {days}",
+                "note",
+                {"days": passed, "asked": days},
+            )
+        )
         days = passed
     before = (date - dt.timedelta(days=days), date - dt.timedelta(days=1))
     after = (date, date + dt.timedelta(days=days - 1))
@@ -189,20 +208,28 @@ def evaluate_intervention(records: gpd.GeoDataFrame, target: BaseGeometry, date:
     else:
         control_label = "chosen control area"
         if control.intersects(reach):
-            findings.append(Finding("control_overlaps", "the control area overlaps the target or its buffer; the "
-                                                        "overlap is left out of the control", "note", {}))
+            findings.append(
+                Finding(
+                    "control_overlaps",
+                    "the control area overlaps the target or its buffer; the overlap is left out of the control",
+                    "note",
+                    {},
+                )
+            )
             control = control.difference(reach)
     if control.is_empty or control.area <= 0:
         raise ValueError("the control area is empty once target and buffer are left out; choose another")
 
     xy = representative_xy(records.geometry) if len(records) else np.empty((0, 2))
     days_of = _days(records, time_field) if len(records) else np.array([], dtype="datetime64[D]")
-    counts = AreaCounts(*(_count(xy, days_of, shape, *period)
-                          for shape in (target, ring, control) for period in (before, after)))
+    counts = AreaCounts(
+        *(_count(xy, days_of, shape, *period) for shape in (target, ring, control) for period in (before, after))
+    )
     quotient, difference = wdq(counts), wdd(counts)
     findings.extend(_findings(counts, quotient, difference, control_label))
-    areas = gpd.GeoDataFrame({"area": ["target", "buffer", "control"]}, geometry=[target, ring, control],
-                             crs=STORAGE_CRS)
+    areas = gpd.GeoDataFrame(
+        {"area": ["target", "buffer", "control"]}, geometry=[target, ring, control], crs=STORAGE_CRS
+    )
     series = _series(xy, days_of, {"target": target, "buffer": ring, "control": control}, before[0], after[1])
     return InterventionResult(label, date, before, after, counts, quotient, difference, areas, series, findings)
 
@@ -220,20 +247,41 @@ def _series(xy, days_of, shapes: dict[str, BaseGeometry], start: dt.date, end: d
 
 def _findings(c: AreaCounts, q: Wdq, d: Wdd, control_label: str) -> list[Finding]:
     out = []
-    for area, before, after in (("target", c.target_before, c.target_after), ("buffer", c.buffer_before, c.buffer_after),
-                                ("control", c.control_before, c.control_after)):
+    for area, before, after in (
+        ("target", c.target_before, c.target_after),
+        ("buffer", c.buffer_before, c.buffer_after),
+        ("control", c.control_before, c.control_after),
+    ):
         change = _change(before, after)
         shown = "no reports before" if change is None else f"{change:+.0f} %"
-        out.append(Finding(f"{area}_change", f"{area}: {before} reports before, {after} after ({shown})", "result",
-                           {"before": before, "after": after, "change": change}))
+        out.append(
+            Finding(
+                f"{area}_change",
+                f"{area}: {before} reports before, {after} after ({shown})",
+                "result",
+                {"before": before, "after": after, "change": change},
+            )
+        )
     if q.value is None:
         if q.success is None:
-            out.append(Finding("wdq_no_control", "the control area had no reports in one period, so the WDQ "
-                                                 "cannot be computed", "caution", {}))
+            out.append(
+                Finding(
+                    "wdq_no_control",
+                    "the control area had no reports in one period, so the WDQ cannot be computed",
+                    "caution",
+                    {},
+                )
+            )
         else:
-            out.append(Finding("wdq_no_success", "the target did not fall relative to the control, so there is no "
-                                                 "effect to be displaced and the WDQ is not read", "caution",
-                               {"success": q.success}))
+            out.append(
+                Finding(
+                    "wdq_no_success",
+                    "the target did not fall relative to the control, so there is no "
+                    "effect to be displaced and the WDQ is not read",
+                    "caution",
+                    {"success": q.success},
+                )
+            )
     else:
         v = q.value
         if v > 1:
@@ -243,34 +291,68 @@ def _findings(c: AreaCounts, q: Wdq, d: Wdd, control_label: str) -> list[Finding
         elif v == 0:
             code, text = "no_displacement", "the buffer did not change relative to the control: no displacement"
         elif v >= -1:
-            code, text = "displacement", ("the buffer worsened, less than the target improved: some displacement, "
-                                          "with a net benefit")
+            code, text = (
+                "displacement",
+                ("the buffer worsened, less than the target improved: some displacement, with a net benefit"),
+            )
         else:
-            code, text = "displacement_exceeds", ("the buffer worsened more than the target improved: displacement "
-                                                  "larger than the effect")
+            code, text = (
+                "displacement_exceeds",
+                ("the buffer worsened more than the target improved: displacement larger than the effect"),
+            )
         out.append(Finding(code, f"WDQ {v:.2f}: {text}", "result", {"wdq": v}))
     low, high = d.low, d.high
     if d.z is not None and abs(d.z) >= Z_95:
-        out.append(Finding("wdd_clear", f"WDD {d.value:+d} reports (95 % interval {low:+.0f} to {high:+.0f}): "
-                                        "a change larger than chance alone would likely give", "result",
-                           {"wdd": d.value, "low": low, "high": high, "z": d.z}))
+        out.append(
+            Finding(
+                "wdd_clear",
+                f"WDD {d.value:+d} reports (95 % interval {low:+.0f} to {high:+.0f}): "
+                "a change larger than chance alone would likely give",
+                "result",
+                {"wdd": d.value, "low": low, "high": high, "z": d.z},
+            )
+        )
     else:
-        out.append(Finding("wdd_unclear", f"WDD {d.value:+d} reports (95 % interval {low:+.0f} to {high:+.0f}): "
-                                          "the interval includes no change, so chance could explain it", "result",
-                           {"wdd": d.value, "low": low, "high": high, "z": d.z}))
-    small = [(area, n) for area, n in (("target", min(c.target_before, c.target_after)),
-                                       ("buffer", min(c.buffer_before, c.buffer_after))) if n < FEW_COUNTS]
+        out.append(
+            Finding(
+                "wdd_unclear",
+                f"WDD {d.value:+d} reports (95 % interval {low:+.0f} to {high:+.0f}): "
+                "the interval includes no change, so chance could explain it",
+                "result",
+                {"wdd": d.value, "low": low, "high": high, "z": d.z},
+            )
+        )
+    small = [
+        (area, n)
+        for area, n in (
+            ("target", min(c.target_before, c.target_after)),
+            ("buffer", min(c.buffer_before, c.buffer_after)),
+        )
+        if n < FEW_COUNTS
+    ]
     for area, n in small:
-        out.append(Finding("few_counts", f"the {area} has only {n} reports in one period; with fewer than "
-                                         f"{FEW_COUNTS}, a few reports more or less change the measures a lot",
-                           "caution", {"area": area, "count": n, "minimum": FEW_COUNTS}))
+        out.append(
+            Finding(
+                "few_counts",
+                f"the {area} has only {n} reports in one period; with fewer than "
+                f"{FEW_COUNTS}, a few reports more or less change the measures a lot",
+                "caution",
+                {"area": area, "count": n, "minimum": FEW_COUNTS},
+            )
+        )
     base = max(c.target_before, 1)
     ratio = c.control_before / base
     if ratio > 3 or ratio < 1 / 3:
-        out.append(Finding("control_unlike", f"the {control_label} had {c.control_before} reports before against the "
-                                             f"target's {c.target_before}: the WDD compares raw counts and means "
-                                             "most with a control area of about the target's size (draw one)",
-                           "caution", {"control": c.control_before, "target": c.target_before}))
+        out.append(
+            Finding(
+                "control_unlike",
+                f"the {control_label} had {c.control_before} reports before against the "
+                f"target's {c.target_before}: the WDD compares raw counts and means "
+                "most with a control area of about the target's size (draw one)",
+                "caution",
+                {"control": c.control_before, "target": c.target_before},
+            )
+        )
     return out
 
 
@@ -291,9 +373,15 @@ def _reports(store: Store, pledge_id: str | None, layer: str, categories: list[s
     return store.read_layer(layer, LayerQuery(pledge_id=pledge_id, values=values))
 
 
-def intervention_for_operation(store: Store, operation_id: str, *, radius_m: float = DEFAULT_TARGET_RADIUS_M,
-                               layer: str = "unsafe_places", categories: list[str] | None = None,
-                               **options) -> InterventionResult:
+def intervention_for_operation(
+    store: Store,
+    operation_id: str,
+    *,
+    radius_m: float = DEFAULT_TARGET_RADIUS_M,
+    layer: str = "unsafe_places",
+    categories: list[str] | None = None,
+    **options,
+) -> InterventionResult:
     """Evaluate one operation: its area (a point gets ``radius_m``), from the day it started."""
     found = store.read_layer("operations", LayerQuery(ids=(operation_id,)))
     if found.empty:
@@ -302,15 +390,26 @@ def intervention_for_operation(store: Store, operation_id: str, *, radius_m: flo
     pledge_id = _pledge_of(store, operation["promise_id"])
     start = operation["starts_at"]
     date = start.tz_convert(clock.LOCAL_TZ_NAME).date() if hasattr(start, "tz_convert") else start
-    return evaluate_intervention(_reports(store, pledge_id, layer, categories), _shape_of(found, radius_m), date,
-                                 label=f"{operation.get('title') or operation['kind']} ({date})",
-                                 study_area=_study_area(store, pledge_id),
-                                 time_field=get_layer(layer).time_field, **options)
+    return evaluate_intervention(
+        _reports(store, pledge_id, layer, categories),
+        _shape_of(found, radius_m),
+        date,
+        label=f"{operation.get('title') or operation['kind']} ({date})",
+        study_area=_study_area(store, pledge_id),
+        time_field=get_layer(layer).time_field,
+        **options,
+    )
 
 
-def intervention_for_promise(store: Store, promise_id: str, *, radius_m: float = DEFAULT_TARGET_RADIUS_M,
-                             layer: str = "unsafe_places", categories: list[str] | None = None,
-                             **options) -> InterventionResult:
+def intervention_for_promise(
+    store: Store,
+    promise_id: str,
+    *,
+    radius_m: float = DEFAULT_TARGET_RADIUS_M,
+    layer: str = "unsafe_places",
+    categories: list[str] | None = None,
+    **options,
+) -> InterventionResult:
     """Evaluate a promise: the places its operations and sites cover, from the first of them."""
     parts, dates = [], []
     for name in ("operations", "inventoried_sites"):
@@ -322,14 +421,21 @@ def intervention_for_promise(store: Store, promise_id: str, *, radius_m: float =
                 when = when.dt.tz_convert(clock.LOCAL_TZ_NAME)
             dates.append(pd.to_datetime(when).min().date())
     if not parts:
-        raise NotFoundError(f"promise {promise_id!r} has no operations or sites linked to it (that this account may "
-                            "read), so there is no place to evaluate; link records to it, or draw the area")
+        raise NotFoundError(
+            f"promise {promise_id!r} has no operations or sites linked to it (that this account may "
+            "read), so there is no place to evaluate; link records to it, or draw the area"
+        )
     target = shapely.union_all([_shape_of(p, radius_m) for p in parts])
     pledge_id = _pledge_of(store, promise_id)
-    return evaluate_intervention(_reports(store, pledge_id, layer, categories), target, min(dates),
-                                 label=_promise_text(store, pledge_id, promise_id),
-                                 study_area=_study_area(store, pledge_id),
-                                 time_field=get_layer(layer).time_field, **options)
+    return evaluate_intervention(
+        _reports(store, pledge_id, layer, categories),
+        target,
+        min(dates),
+        label=_promise_text(store, pledge_id, promise_id),
+        study_area=_study_area(store, pledge_id),
+        time_field=get_layer(layer).time_field,
+        **options,
+    )
 
 
 def _promise_text(store: Store, pledge_id: str | None, promise_id: str) -> str:

@@ -29,8 +29,16 @@ from geodata.validate import is_missing
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "demo": ("demo", "demodata"),
     "source_id": ("id", "source_id", "objectid", "fid", "löpnummer", "lopnr", "nr", "ärendenummer", "externt id"),
-    "reported_on": ("reported_on", "datum", "rapporterad", "rapporteringsdatum", "inkom", "date", "reported",
-                    "registrerad"),
+    "reported_on": (
+        "reported_on",
+        "datum",
+        "rapporterad",
+        "rapporteringsdatum",
+        "inkom",
+        "date",
+        "reported",
+        "registrerad",
+    ),
     "source": ("source", "källa", "kalla", "metod", "insamling", "ursprung"),
     "category": ("category", "kategori", "typ av problem", "problem typ", "problemtyp", "orsak", "otrygghet"),
     "time_of_day": ("time_of_day", "tid på dygnet", "tidpådygnet", "tid", "när", "dygn"),
@@ -41,8 +49,14 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "owner": ("owner", "ägare", "fastighetsägare", "bolag", "förvaltare", "organisation"),
     "address": ("address", "adress", "gatuadress", "besöksadress"),
     "property_designation": ("property_designation", "fastighetsbeteckning", "fastighet", "beteckning"),
-    "inspected_on": ("inspected_on", "inventerad", "inventeringsdatum", "besiktigad", "besiktningsdatum",
-                     "kontrollerad"),
+    "inspected_on": (
+        "inspected_on",
+        "inventerad",
+        "inventeringsdatum",
+        "besiktigad",
+        "besiktningsdatum",
+        "kontrollerad",
+    ),
     "check_lighting": ("check_lighting", "belysning"),
     "check_access": ("check_access", "lås", "låsning", "skalskydd", "tillträde"),
     "check_sightlines": ("check_sightlines", "siktlinjer", "sikt", "vegetation"),
@@ -78,8 +92,16 @@ COORDINATE_NAMES: dict[str, tuple[str, ...]] = {
 # code's words appears in it as a word or the start of one; it must match exactly one code.
 CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "category": {
-        "drug_dealing": ("langning", "langar", "narkotikaförsäljning", "knarkförsäljning", "försäljning av narkotika",
-                         "droghandel", "narkotikahandel", "drug dealing"),
+        "drug_dealing": (
+            "langning",
+            "langar",
+            "narkotikaförsäljning",
+            "knarkförsäljning",
+            "försäljning av narkotika",
+            "droghandel",
+            "narkotikahandel",
+            "drug dealing",
+        ),
         "drug_use": ("narkotikaanvändning", "droganvändning", "missbruk", "sprutor", "knarkare", "drug use"),
         "poor_lighting": ("belysning", "mörk", "mörker", "ljus", "lampa", "lampor", "lighting"),
         "blocked_sightlines": ("siktlinje", "sikt", "buskar", "buskage", "vegetation", "sly", "skymd", "sightline"),
@@ -146,8 +168,20 @@ for _item, _words in (("lighting", ()), ("access", ()), ("sightlines", ()), ("li
         "critical": ("kritisk", "allvarlig", "akut", "critical"),
     }
 
-SWEDISH_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-                  "oktober", "november", "december")
+SWEDISH_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 # SWEREF 99 TM over Sweden, and Sweden in degrees: ranges that tell the coordinate systems apart.
 SWEREF_NORTH = (6_100_000, 7_700_000)
@@ -180,11 +214,13 @@ class ColumnMapping:
         return {"fields": dict(self.fields), "x": self.x, "y": self.y, "coordinates": self.coordinates}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ColumnMapping":
+    def from_dict(cls, data: dict[str, Any]) -> ColumnMapping:
         return cls(dict(data.get("fields") or {}), data.get("x"), data.get("y"), data.get("coordinates"))
 
 
-def detect_mapping(columns: list[str], layer: Layer, has_geometry: bool, sample: pd.DataFrame | None = None) -> ColumnMapping:
+def detect_mapping(
+    columns: list[str], layer: Layer, has_geometry: bool, sample: pd.DataFrame | None = None
+) -> ColumnMapping:
     """Propose a mapping of ``columns`` to ``layer``'s fields from their names (and coordinate values).
 
     >>> from geodata.layers import UNSAFE_PLACES
@@ -242,6 +278,7 @@ def detect_mapping(columns: list[str], layer: Layer, has_geometry: bool, sample:
 
 def to_number(values: pd.Series) -> np.ndarray:
     """Numbers from a column that may write them Swedish style ("57,65", "6 376 282")."""
+
     def one(value: Any) -> float:
         if is_missing(value):
             return np.nan
@@ -254,6 +291,7 @@ def to_number(values: pd.Series) -> np.ndarray:
             return float(text)
         except ValueError:
             return np.nan
+
     return np.array([one(v) for v in values], dtype=float)
 
 
@@ -285,13 +323,24 @@ def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> Coordina
     system = mapping.coordinates
     if system == "wgs84" and _share_in(ys, SWEREF_NORTH) > 0.5 and _share_in(xs, SWEREF_EAST) > 0.5:
         system = "sweref"
-        notes.append(Note(f"the columns {mapping.y!r}/{mapping.x!r} hold SWEREF 99 TM values (metres), not degrees; "
-                          "they were read as SWEREF 99 TM north/east", "metres_in_degree_columns",
-                          {"y": mapping.y, "x": mapping.x}))
+        notes.append(
+            Note(
+                f"the columns {mapping.y!r}/{mapping.x!r} hold SWEREF 99 TM values (metres), not degrees; "
+                "they were read as SWEREF 99 TM north/east",
+                "metres_in_degree_columns",
+                {"y": mapping.y, "x": mapping.x},
+            )
+        )
     elif system == "sweref" and _share_in(ys, WGS_LAT) > 0.5 and _share_in(xs, WGS_LON) > 0.5:
         system = "wgs84"
-        notes.append(Note(f"the columns {mapping.y!r}/{mapping.x!r} hold degrees, not metres; they were read as "
-                          "WGS 84 latitude/longitude", "degrees_in_metre_columns", {"y": mapping.y, "x": mapping.x}))
+        notes.append(
+            Note(
+                f"the columns {mapping.y!r}/{mapping.x!r} hold degrees, not metres; they were read as "
+                "WGS 84 latitude/longitude",
+                "degrees_in_metre_columns",
+                {"y": mapping.y, "x": mapping.x},
+            )
+        )
     errors: dict[Any, Problem] = {}
     points = []
     for row, x, y, raw_x, raw_y in zip(frame.index, xs, ys, frame[mapping.x], frame[mapping.y]):
@@ -300,8 +349,13 @@ def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> Coordina
             continue
         bad = [(c, v) for c, v, n in ((mapping.y, raw_y, y), (mapping.x, raw_x, x)) if not np.isfinite(n)]
         message = "; ".join(f"column {c!r} is {'empty' if is_missing(v) else repr(v)}" for c, v in bad)
-        errors[row] = Problem("", "geometry", message + "; expected a number", "coordinate_not_number",
-                              {"values": [(c, None if is_missing(v) else str(v)) for c, v in bad]})
+        errors[row] = Problem(
+            "",
+            "geometry",
+            message + "; expected a number",
+            "coordinate_not_number",
+            {"values": [(c, None if is_missing(v) else str(v)) for c, v in bad]},
+        )
         points.append(None)
     crs = "OGC:CRS84" if system == "wgs84" else "EPSG:3006"
     return CoordinateResult(gpd.GeoSeries(points, index=frame.index, crs=crs), errors, notes)
@@ -312,22 +366,37 @@ def _wkt_geometry(values: pd.Series) -> CoordinateResult:
     geoms = []
     for row, text in values.items():
         if is_missing(text):
-            errors[row] = Problem("", "geometry", f"column {values.name!r} is empty; expected a geometry as WKT, such as "
-                                  "POINT (12.69 57.51)", "wkt_unreadable", {"column": values.name})
+            errors[row] = Problem(
+                "",
+                "geometry",
+                f"column {values.name!r} is empty; expected a geometry as WKT, such as POINT (12.69 57.51)",
+                "wkt_unreadable",
+                {"column": values.name},
+            )
             geoms.append(None)
             continue
         try:
             geoms.append(shapely.from_wkt(str(text)))
         except shapely.errors.ShapelyError as exc:
-            errors[row] = Problem("", "geometry", f"column {values.name!r} is not WKT ({exc}); expected e.g. "
-                                  "POINT (12.69 57.51)", "wkt_unreadable", {"column": values.name})
+            errors[row] = Problem(
+                "",
+                "geometry",
+                f"column {values.name!r} is not WKT ({exc}); expected e.g. POINT (12.69 57.51)",
+                "wkt_unreadable",
+                {"column": values.name},
+            )
             geoms.append(None)
     series = gpd.GeoSeries(geoms, index=values.index)
     bounds = series.total_bounds
     metres = bool(np.all(np.isfinite(bounds)) and bounds[3] > 1000)
-    notes = [Note(f"the column {values.name!r} holds geometries as WKT, read as "
-                  + ("SWEREF 99 TM (metres)" if metres else "WGS 84 (degrees)"), "wkt_read",
-                  {"column": values.name, "metres": metres})]
+    notes = [
+        Note(
+            f"the column {values.name!r} holds geometries as WKT, read as "
+            + ("SWEREF 99 TM (metres)" if metres else "WGS 84 (degrees)"),
+            "wkt_read",
+            {"column": values.name, "metres": metres},
+        )
+    ]
     return CoordinateResult(series.set_crs("EPSG:3006" if metres else "OGC:CRS84"), errors, notes)
 
 

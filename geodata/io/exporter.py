@@ -28,8 +28,8 @@ import shapely
 import yaml
 
 from geodata.access import readable_query
-from geodata.io.columns import quote_formula
 from geodata.errors import PledgemapError
+from geodata.io.columns import quote_formula
 from geodata.layers import DISPLAY_CRS, LAYERS, SYSTEM_FIELDS, get_layer
 from geodata.model import Pledge
 from geodata.store.base import LayerQuery, Store
@@ -46,18 +46,27 @@ class ExportResult:
     counts: dict[str, int]
 
 
-def read_view(store: Store, queries: dict[str, LayerQuery | None], include_internal: bool = False) -> dict[str, gpd.GeoDataFrame]:
+def read_view(
+    store: Store, queries: dict[str, LayerQuery | None], include_internal: bool = False
+) -> dict[str, gpd.GeoDataFrame]:
     """The records of each layer in ``queries`` as its query selects them.
 
     Internal police operations are left out unless ``include_internal``: the
     roles issue decides who may ask for them; until then only the CLI can.
     """
-    return {get_layer(name).name: store.read_layer(name, readable_query(name, query, include_internal))
-            for name, query in queries.items()}
+    return {
+        get_layer(name).name: store.read_layer(name, readable_query(name, query, include_internal))
+        for name, query in queries.items()
+    }
 
 
-def export_layers(store: Store, path: str | Path, fmt: str, queries: dict[str, LayerQuery | None] | None = None,
-                  include_internal: bool = False) -> ExportResult:
+def export_layers(
+    store: Store,
+    path: str | Path,
+    fmt: str,
+    queries: dict[str, LayerQuery | None] | None = None,
+    include_internal: bool = False,
+) -> ExportResult:
     """Write the layers of ``queries`` (default: every layer, unfiltered) to ``path`` in ``fmt``.
 
     The file is written next to ``path`` and moved into place when complete,
@@ -87,8 +96,14 @@ def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
         for column in out.columns:
             if isinstance(out[column].dtype, pd.DatetimeTZDtype):
                 out[column] = out[column].dt.tz_convert("UTC")
-        pyogrio.write_dataframe(out, path, layer=name, driver="GPKG", promote_to_multi=False,
-                                layer_options={"DESCRIPTION": f"Pledgemap {name}"})
+        pyogrio.write_dataframe(
+            out,
+            path,
+            layer=name,
+            driver="GPKG",
+            promote_to_multi=False,
+            layer_options={"DESCRIPTION": f"Pledgemap {name}"},
+        )
 
 
 def _plain_attributes(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -127,10 +142,19 @@ def _write_geojson(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
         for geom, properties in zip(shown.geometry.values, attributes.to_dict("records")):
             if several:
                 properties = {"layer": name, **properties}
-            features.append({"type": "Feature", "id": properties["id"], "properties": properties,
-                             "geometry": shapely.geometry.mapping(geom)})
-    document = {"type": "FeatureCollection", "name": next(iter(frames)) if not several else "pledgemap",
-                "features": features}
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": properties["id"],
+                    "properties": properties,
+                    "geometry": shapely.geometry.mapping(geom),
+                }
+            )
+    document = {
+        "type": "FeatureCollection",
+        "name": next(iter(frames)) if not several else "pledgemap",
+        "features": features,
+    }
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
@@ -141,8 +165,9 @@ def table_rows(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
     points = shapely.point_on_surface(np.asarray(shown.geometry.values, dtype=object))
     table["lat"] = np.round(shapely.get_y(points), 7) if len(table) else []
     table["lon"] = np.round(shapely.get_x(points), 7) if len(table) else []
-    table["wkt"] = shapely.to_wkt(np.asarray(shown.geometry.values, dtype=object), rounding_precision=7) \
-        if len(table) else []
+    table["wkt"] = (
+        shapely.to_wkt(np.asarray(shown.geometry.values, dtype=object), rounding_precision=7) if len(table) else []
+    )
     return table
 
 
@@ -157,7 +182,7 @@ def _csv_text(name: str, frame: gpd.GeoDataFrame) -> str:
 def _write_csv(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
     # UTF-8 with a byte order mark: Swedish Excel then shows å, ä and ö right.
     if len(frames) == 1:
-        (name, frame), = frames.items()
+        ((name, frame),) = frames.items()
         path.write_text(_csv_text(name, frame), encoding="utf-8-sig", newline="")
         return
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -197,4 +222,3 @@ def pledge_document(pledge: Pledge, fmt: str) -> str:
     if fmt == "yaml":
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     raise PledgemapError(f"unknown pledge format {fmt!r}; expected one of: {', '.join(PLEDGE_FORMATS)}")
-

@@ -29,11 +29,18 @@ import shapely
 from pyproj import CRS
 
 from geodata.boundaries import municipality
-from geodata.io.columns import (ColumnMapping, coordinate_geometry, detect_mapping, map_choice, normalise_date, quote_formula,
-                      unquote_formula)
 from geodata.errors import ImportFileError, Note, NotFoundError, Problem, ValidationError
-from geodata.layers import LAYERS, STORAGE_CRS, Layer, get_layer
+from geodata.io.columns import (
+    ColumnMapping,
+    coordinate_geometry,
+    detect_mapping,
+    map_choice,
+    normalise_date,
+    quote_formula,
+    unquote_formula,
+)
 from geodata.io.readers import ImportLimits, SourceTable, read_source
+from geodata.layers import LAYERS, STORAGE_CRS, Layer, get_layer
 from geodata.store.base import LayerQuery, Store
 from geodata.validate import check_records, is_missing
 
@@ -75,9 +82,16 @@ class ImportPlan:
 
     def report(self) -> list[dict[str, Any]]:
         """One line per problem, warning or duplicate: row number, status, field, reason (and its code and values)."""
+
         def line(row: Any, status: str, p: Problem) -> dict[str, Any]:
-            return {"row": row, "status": status, "field": p.field, "message": p.message, "code": p.code,
-                    "params": p.params}
+            return {
+                "row": row,
+                "status": status,
+                "field": p.field,
+                "message": p.message,
+                "code": p.code,
+                "params": p.params,
+            }
 
         lines = [line(None, "rejected", p) for p in self.batch_problems]
         for outcome in self.outcomes:
@@ -86,11 +100,19 @@ class ImportPlan:
         return lines
 
     def summary(self) -> dict[str, Any]:
-        return {"file": self.source.name, "table": self.source.layer, "layer": self.layer.name,
-                "rows": len(self.outcomes), "valid": self.count("ok"), "rejected": self.count("rejected"),
-                "duplicates": self.count("duplicate"), "warnings": self.warned,
-                "mapping": self.mapping.to_dict(), "notes": [str(n) for n in self.notes],
-                "unresolved": {f: {t: list(c) for t, c in texts.items()} for f, texts in self.unresolved.items()}}
+        return {
+            "file": self.source.name,
+            "table": self.source.layer,
+            "layer": self.layer.name,
+            "rows": len(self.outcomes),
+            "valid": self.count("ok"),
+            "rejected": self.count("rejected"),
+            "duplicates": self.count("duplicate"),
+            "warnings": self.warned,
+            "mapping": self.mapping.to_dict(),
+            "notes": [str(n) for n in self.notes],
+            "unresolved": {f: {t: list(c) for t, c in texts.items()} for f, texts in self.unresolved.items()},
+        }
 
 
 @dataclass
@@ -102,11 +124,20 @@ class ImportResult:
     rejects_file: Path | None
 
 
-def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table: str | None = None,
-              mapping: ColumnMapping | None = None, value_map: dict[str, dict[str, str]] | None = None,
-              defaults: dict[str, Any] | None = None, municipality_code: str | None = None,
-              source_namespace: str | None = None, mapping_overrides: dict[str, str] | None = None,
-              limits: ImportLimits = ImportLimits()) -> list[ImportPlan]:
+def plan_file(
+    store: Store,
+    path: str | Path,
+    layer: str | None = None,
+    *,
+    table: str | None = None,
+    mapping: ColumnMapping | None = None,
+    value_map: dict[str, dict[str, str]] | None = None,
+    defaults: dict[str, Any] | None = None,
+    municipality_code: str | None = None,
+    source_namespace: str | None = None,
+    mapping_overrides: dict[str, str] | None = None,
+    limits: ImportLimits = ImportLimits(),
+) -> list[ImportPlan]:
     """Dry runs for the tables of the file at ``path`` that go into a layer.
 
     A file with tables named like the layers (a Pledgemap export) gives one
@@ -121,8 +152,9 @@ def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table
     if table is not None:
         chosen = [t for t in tables if t.layer == table]
         if not chosen:
-            raise ImportFileError(f"{Path(path).name}: no table or layer {table!r}; it holds: "
-                                  + ", ".join(str(t.layer) for t in tables))
+            raise ImportFileError(
+                f"{Path(path).name}: no table or layer {table!r}; it holds: " + ", ".join(str(t.layer) for t in tables)
+            )
         tables = chosen
     named = [t for t in tables if t.layer in LAYERS and (layer is None or t.layer == layer)]
     if named:
@@ -130,8 +162,9 @@ def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table
     elif len(tables) == 1:
         pairs = [(tables[0], layer or guess_layer(tables[0]))]
     else:
-        raise ImportFileError(f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); "
-                              "choose one (--table)")
+        raise ImportFileError(
+            f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); choose one (--table)"
+        )
     if mapping_overrides and len(pairs) > 1:
         raise ImportFileError(f"{Path(path).name}: holds {len(pairs)} layers; a mapping applies to one (--table)")
     plans = []
@@ -139,13 +172,24 @@ def plan_file(store: Store, path: str | Path, layer: str | None = None, *, table
         table_mapping = mapping
         if mapping_overrides:
             spec = get_layer(layer_name)
-            table_mapping = mapping or detect_mapping(list(source.frame.columns), spec, source.geometry is not None,
-                                                      source.frame.head(200))
-            table_mapping = ColumnMapping.from_dict({**table_mapping.to_dict(),
-                                                     "fields": {**table_mapping.fields, **mapping_overrides}})
-        plans.append(plan_table(store, source, layer_name, mapping=table_mapping, value_map=value_map,
-                                defaults=defaults, municipality_code=municipality_code,
-                                source_namespace=source_namespace))
+            table_mapping = mapping or detect_mapping(
+                list(source.frame.columns), spec, source.geometry is not None, source.frame.head(200)
+            )
+            table_mapping = ColumnMapping.from_dict(
+                {**table_mapping.to_dict(), "fields": {**table_mapping.fields, **mapping_overrides}}
+            )
+        plans.append(
+            plan_table(
+                store,
+                source,
+                layer_name,
+                mapping=table_mapping,
+                value_map=value_map,
+                defaults=defaults,
+                municipality_code=municipality_code,
+                source_namespace=source_namespace,
+            )
+        )
     return plans
 
 
@@ -157,9 +201,18 @@ def split_by_layer(source: SourceTable) -> list[SourceTable]:
     parts = []
     for name in dict.fromkeys(column):
         rows = column.index[column == name]
-        parts.append(SourceTable(source.name, source.format, name, source.frame.loc[rows].drop(columns="layer"),
-                                 None if source.geometry is None else source.geometry.loc[rows], source.encoding,
-                                 list(source.notes), {r: e for r, e in source.geometry_errors.items() if r in rows}))
+        parts.append(
+            SourceTable(
+                source.name,
+                source.format,
+                name,
+                source.frame.loc[rows].drop(columns="layer"),
+                None if source.geometry is None else source.geometry.loc[rows],
+                source.encoding,
+                list(source.notes),
+                {r: e for r, e in source.geometry_errors.items() if r in rows},
+            )
+        )
     return parts
 
 
@@ -180,14 +233,23 @@ def guess_layer(source: SourceTable) -> str:
         scores[name] = sum(1 for f in required if f in mapping.fields) / len(required)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
-        raise ImportFileError(f"{source.name}: cannot tell which layer the columns belong to; choose one "
-                              f"(--layer {'|'.join(LAYERS)})")
+        raise ImportFileError(
+            f"{source.name}: cannot tell which layer the columns belong to; choose one (--layer {'|'.join(LAYERS)})"
+        )
     return ranked[0][0]
 
 
-def plan_table(store: Store, source: SourceTable, layer: str, *, mapping: ColumnMapping | None = None,
-               value_map: dict[str, dict[str, str]] | None = None, defaults: dict[str, Any] | None = None,
-               municipality_code: str | None = None, source_namespace: str | None = None) -> ImportPlan:
+def plan_table(
+    store: Store,
+    source: SourceTable,
+    layer: str,
+    *,
+    mapping: ColumnMapping | None = None,
+    value_map: dict[str, dict[str, str]] | None = None,
+    defaults: dict[str, Any] | None = None,
+    municipality_code: str | None = None,
+    source_namespace: str | None = None,
+) -> ImportPlan:
     """The dry run of one table into ``layer``: nothing is written."""
     spec = get_layer(layer)
     frame = source.frame
@@ -198,13 +260,20 @@ def plan_table(store: Store, source: SourceTable, layer: str, *, mapping: Column
     batch_problems: list[Problem] = []
     for field_name, column in mapping.fields.items():
         if column not in frame.columns:
-            batch_problems.append(Problem(f"{source.name} mapping", field_name,
-                                          f"maps to column {column!r}, which the file does not have",
-                                          "no_such_column", {"column": column}))
+            batch_problems.append(
+                Problem(
+                    f"{source.name} mapping",
+                    field_name,
+                    f"maps to column {column!r}, which the file does not have",
+                    "no_such_column",
+                    {"column": column},
+                )
+            )
     unknown = set(mapping.fields) - {"demo", "source_id", *spec.field_names}
     for field_name in sorted(unknown):
-        batch_problems.append(Problem(f"{source.name} mapping", field_name, f"is not a field of {spec.name}",
-                                      "not_a_field"))
+        batch_problems.append(
+            Problem(f"{source.name} mapping", field_name, f"is not a field of {spec.name}", "not_a_field")
+        )
 
     mapped = pd.DataFrame(index=frame.index)
     for field_name in ("demo", "source_id", *spec.field_names):
@@ -249,17 +318,32 @@ def plan_table(store: Store, source: SourceTable, layer: str, *, mapping: Column
                 candidates = texts[value]
                 choices = spec.field(f_name).choices
                 if candidates:
-                    problems.append(Problem(label, f_name, f"{value!r} is not clear (perhaps {' or '.join(candidates)}); "
-                                            "choose one", "unclear_choice", {"value": value, "candidates": candidates}))
+                    problems.append(
+                        Problem(
+                            label,
+                            f_name,
+                            f"{value!r} is not clear (perhaps {' or '.join(candidates)}); choose one",
+                            "unclear_choice",
+                            {"value": value, "candidates": candidates},
+                        )
+                    )
                 else:
-                    problems.append(Problem(label, f_name, f"{value!r} is not a known {f_name}; choose one of: "
-                                            f"{', '.join(choices)}", "unknown_choice", {"value": value, "choices": choices}))
+                    problems.append(
+                        Problem(
+                            label,
+                            f_name,
+                            f"{value!r} is not a known {f_name}; choose one of: {', '.join(choices)}",
+                            "unknown_choice",
+                            {"value": value, "choices": choices},
+                        )
+                    )
         outcomes.append(RowOutcome(row, "rejected" if problems or batch_problems else "ok", problems))
 
     if municipality_code is None:
         municipality_code = _municipality_of(store, spec, defaults, records)
-    plan = ImportPlan(source, spec, mapping, value_map, records, outcomes, unresolved, notes, batch_problems,
-                      municipality_code)
+    plan = ImportPlan(
+        source, spec, mapping, value_map, records, outcomes, unresolved, notes, batch_problems, municipality_code
+    )
     storage = gpd.GeoSeries(check.geometries, index=frame.index, crs=STORAGE_CRS)
     _mark_duplicates(store, plan, storage, pd.DataFrame(check.rows, index=frame.index))
     _warn_outside(plan, storage)
@@ -297,8 +381,9 @@ def _map_choices(name: str, choices: tuple[str, ...], values: pd.Series, answers
     return values.map(lambda v: resolved.get(v, v) if isinstance(v, str) else v), open_texts
 
 
-def _geometry(source: SourceTable, mapping: ColumnMapping, notes: list[str],
-              batch_problems: list[Problem]) -> tuple[gpd.GeoSeries, dict[Any, str]]:
+def _geometry(
+    source: SourceTable, mapping: ColumnMapping, notes: list[str], batch_problems: list[Problem]
+) -> tuple[gpd.GeoSeries, dict[Any, str]]:
     frame = source.frame
     if source.geometry is not None and mapping.coordinates in (None, "geometry"):
         geometry = source.geometry
@@ -307,9 +392,15 @@ def _geometry(source: SourceTable, mapping: ColumnMapping, notes: list[str],
         return geometry, {}
     needed = [mapping.x] if mapping.coordinates == "wkt" else [mapping.x, mapping.y]
     if mapping.coordinates is None or any(c is None or c not in frame for c in needed):
-        batch_problems.append(Problem(f"{source.name} mapping", "geometry",
-                                      "no coordinate columns found; expected lat/lon (WGS 84) or N/E (SWEREF 99 TM) "
-                                      "columns, such as 'Nord' and 'Öst' or 'lat' and 'lon'", "no_coordinates"))
+        batch_problems.append(
+            Problem(
+                f"{source.name} mapping",
+                "geometry",
+                "no coordinate columns found; expected lat/lon (WGS 84) or N/E (SWEREF 99 TM) "
+                "columns, such as 'Nord' and 'Öst' or 'lat' and 'lon'",
+                "no_coordinates",
+            )
+        )
         return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=STORAGE_CRS), {}
     result = coordinate_geometry(frame, mapping)
     notes.extend(result.notes)
@@ -318,12 +409,18 @@ def _geometry(source: SourceTable, mapping: ColumnMapping, notes: list[str],
 
 def _guess_crs(geometry: gpd.GeoSeries, name: str, notes: list[Note]) -> str:
     bounds = geometry.total_bounds
-    degrees = bool(np.all(np.isfinite(bounds)) and -180 <= bounds[0] and bounds[2] <= 180
-                   and -90 <= bounds[1] and bounds[3] <= 90)
+    degrees = bool(
+        np.all(np.isfinite(bounds)) and -180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90
+    )
     system = "WGS 84" if degrees else "SWEREF 99 TM"
-    notes.append(Note(f"{name}: no coordinate system in the file; the coordinates look like "
-                      f"{'degrees' if degrees else 'metres'} and were read as {system}", "crs_guessed",
-                      {"degrees": degrees}))
+    notes.append(
+        Note(
+            f"{name}: no coordinate system in the file; the coordinates look like "
+            f"{'degrees' if degrees else 'metres'} and were read as {system}",
+            "crs_guessed",
+            {"degrees": degrees},
+        )
+    )
     return "OGC:CRS84" if degrees else "EPSG:3006"
 
 
@@ -368,8 +465,12 @@ def _mark_duplicates(store: Store, plan: ImportPlan, geometry: gpd.GeoSeries, ro
     if known_days:
         minx, miny, maxx, maxy = shapely.total_bounds(points)
         pad = DUPLICATE_METRES
-        stored = store.read_layer(spec.name, LayerQuery(start=min(known_days), end=max(known_days),
-                                                        bbox=(minx - pad, miny - pad, maxx + pad, maxy + pad)))
+        stored = store.read_layer(
+            spec.name,
+            LayerQuery(
+                start=min(known_days), end=max(known_days), bbox=(minx - pad, miny - pad, maxx + pad, maxy + pad)
+            ),
+        )
     stored_by_day: dict[dt.date, np.ndarray] = {}
     if len(stored):
         stored_points = shapely.point_on_surface(np.asarray(stored.geometry.values, dtype=object))
@@ -399,8 +500,15 @@ def _mark_duplicates(store: Store, plan: ImportPlan, geometry: gpd.GeoSeries, ro
                         break
         if reason:
             outcome.status = "duplicate"
-            outcome.problems.append(Problem(f"{plan.source.name} row {outcome.row}", "source_id" if source_id else
-                                            "geometry", reason + "; skipped", code, params))
+            outcome.problems.append(
+                Problem(
+                    f"{plan.source.name} row {outcome.row}",
+                    "source_id" if source_id else "geometry",
+                    reason + "; skipped",
+                    code,
+                    params,
+                )
+            )
             continue
         if source_id:
             seen_sources[source_id] = outcome.row
@@ -414,8 +522,13 @@ def _warn_outside(plan: ImportPlan, geometry: gpd.GeoSeries) -> None:
     try:
         area = municipality(plan.municipality_code)
     except NotFoundError:
-        plan.notes.append(Note(f"municipality {plan.municipality_code} is unknown; places were not checked against it",
-                               "unknown_municipality", {"code": plan.municipality_code}))
+        plan.notes.append(
+            Note(
+                f"municipality {plan.municipality_code} is unknown; places were not checked against it",
+                "unknown_municipality",
+                {"code": plan.municipality_code},
+            )
+        )
         return
     for outcome in plan.outcomes:
         if outcome.status != "ok":
@@ -424,19 +537,27 @@ def _warn_outside(plan: ImportPlan, geometry: gpd.GeoSeries) -> None:
         if not shapely.intersects(geom, area.geometry):
             distance = shapely.distance(geom, area.geometry)
             km = f"{distance / 1000:.1f}"
-            outcome.warnings.append(Problem(f"{plan.source.name} row {outcome.row}", "geometry",
-                                            f"lies {km} km outside {area.name} ({area.code}); imported as it is: "
-                                            "check the place", "outside_municipality",
-                                            {"km": km, "name": area.name, "code": area.code}))
+            outcome.warnings.append(
+                Problem(
+                    f"{plan.source.name} row {outcome.row}",
+                    "geometry",
+                    f"lies {km} km outside {area.name} ({area.code}); imported as it is: check the place",
+                    "outside_municipality",
+                    {"km": km, "name": area.name, "code": area.code},
+                )
+            )
 
 
-def commit_import(store: Store, plan: ImportPlan, *, partial: bool, rejects_path: str | Path | None = None) -> ImportResult:
+def commit_import(
+    store: Store, plan: ImportPlan, *, partial: bool, rejects_path: str | Path | None = None
+) -> ImportResult:
     """Write one plan's valid rows in one transaction (see :func:`commit_file`)."""
     return commit_file(store, [plan], partial=partial, rejects_path=rejects_path)[0]
 
 
-def commit_file(store: Store, plans: list[ImportPlan], *, partial: bool,
-                rejects_path: str | Path | None = None) -> list[ImportResult]:
+def commit_file(
+    store: Store, plans: list[ImportPlan], *, partial: bool, rejects_path: str | Path | None = None
+) -> list[ImportResult]:
     """Write the valid rows of every plan of a file in one transaction: all layers land or none do.
 
     With ``partial`` the valid rows land and the rejected ones go to files
@@ -466,8 +587,15 @@ def commit_file(store: Store, plans: list[ImportPlan], *, partial: bool,
             if len(plans) > 1:
                 base = base.with_name(f"{base.name}-{plan.layer.name}")
             rejects_file = write_rejects(plan, rejected[id(plan)], base)
-        results.append(ImportResult(plan.layer.name, written[plan.layer.name], len(rejected[id(plan)]),
-                                    plan.count("duplicate"), rejects_file))
+        results.append(
+            ImportResult(
+                plan.layer.name,
+                written[plan.layer.name],
+                len(rejected[id(plan)]),
+                plan.count("duplicate"),
+                rejects_file,
+            )
+        )
     return results
 
 
@@ -492,12 +620,18 @@ def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path) -> P
     if geometry.crs is not None and not CRS.from_user_input(geometry.crs).equals(CRS.from_epsg(4326)):
         geometry = geometry.to_crs(4326)
     features = []
-    for (row, values), geom in zip(frame.iterrows(), geometry.values):
+    for (_row, values), geom in zip(frame.iterrows(), geometry.values):
         properties = {k: _json_value(v) for k, v in values.items()}
-        features.append({"type": "Feature", "properties": properties,
-                         "geometry": None if geom is None else shapely.geometry.mapping(geom)})
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1),
-                    encoding="utf-8")
+        features.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": None if geom is None else shapely.geometry.mapping(geom),
+            }
+        )
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return path
 
 

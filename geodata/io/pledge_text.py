@@ -20,14 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from geodata import vocab
 from geodata.errors import Problem, ValidationError
-from geodata.model import Area, Contact, FollowUp, Partner, Period, Signatory
 from geodata.io.swedish_text import TextBlock, counts, date_span, parse_date, sentences, slug, text_blocks, year_span
+from geodata.model import Area, Contact, FollowUp, Partner, Period, Signatory
 
 # --- reading files ----------------------------------------------------------------------------------------
 
@@ -51,8 +52,14 @@ def read_pledge_text(path: str | Path) -> str:
             try:
                 text = raw.decode("cp1252")
             except UnicodeDecodeError as error:
-                raise ValidationError(Problem(record, "(encoding)", f"byte {raw[error.start]:#04x} at {error.start} is "
-                                              "neither UTF-8 nor Windows-1252; expected a text export")) from None
+                raise ValidationError(
+                    Problem(
+                        record,
+                        "(encoding)",
+                        f"byte {raw[error.start]:#04x} at {error.start} is "
+                        "neither UTF-8 nor Windows-1252; expected a text export",
+                    )
+                ) from None
     return text.replace("\f", "\n")
 
 
@@ -84,25 +91,38 @@ def layout(text: str) -> list[Block]:
 
 # --- parties ----------------------------------------------------------------------------------------------
 
-_POLICE_WORD = re.compile(r"^(?:polis(?:en|ens)?|lpo|lokalpolis(?:en)?|lokalpolisområde(?:t)?(?:\s.*)?|"
-                          r"kommunpolis(?:en)?)$", re.IGNORECASE)
+_POLICE_WORD = re.compile(
+    r"^(?:polis(?:en|ens)?|lpo|lokalpolis(?:en)?|lokalpolisområde(?:t)?(?:\s.*)?|"
+    r"kommunpolis(?:en)?)$",
+    re.IGNORECASE,
+)
 _MUNICIPALITY_WORD = re.compile(r"^(?:kommun(?:en|ens)?|staden|stadens|stad)$", re.IGNORECASE)
-_HOUSING_WORD = re.compile(r"^(?:bostadsbolag(?:et|en)?|det\s+kommunala\s+bostadsbolaget|fastighetsägar(?:e|en|na))$",
-                           re.IGNORECASE)
-_OTHER_ORG = re.compile(r"(?:tjänsten|förvaltningen|nämnden|styrelsen|föreningen|förbundet|länsstyrelsen|\bregion|"
-                        r"skolan|fältgruppen|kyrkan|församlingen|\bAB|verket|myndigheten|gruppen)\b", re.IGNORECASE)
+_HOUSING_WORD = re.compile(
+    r"^(?:bostadsbolag(?:et|en)?|det\s+kommunala\s+bostadsbolaget|fastighetsägar(?:e|en|na))$", re.IGNORECASE
+)
+_OTHER_ORG = re.compile(
+    r"(?:tjänsten|förvaltningen|nämnden|styrelsen|föreningen|förbundet|länsstyrelsen|\bregion|"
+    r"skolan|fältgruppen|kyrkan|församlingen|\bAB|verket|myndigheten|gruppen)\b",
+    re.IGNORECASE,
+)
 _HOUSING_NAME = re.compile(
     r"(?<![\wåäö])(?:(?:[A-ZÅÄÖ][\wåäö-]+\s)?[Bb]ostads\s?(?:AB|aktiebolag)(?:\s[A-ZÅÄÖ][\wåäö]+)?|"
     r"(?:AB\s)?(?:[A-ZÅÄÖ][\wåäö]*bostäder|Bostäder)(?:\s(?:AB|i\s[A-ZÅÄÖ][\wåäö]+))?|"
     r"[A-ZÅÄÖ][\wåäö]*(?:hem|hus|fastigheter)\sAB)"
-    r"(?![\wåäö])")
+    r"(?![\wåäö])"
+)
 _SHORT_AFTER = re.compile(r"^\s*(?:\(([A-ZÅÄÖ]{2,8})\)|,\s*([A-ZÅÄÖ]{2,8})\s*,)")
-_LEAD_VERB = re.compile(r"\b(?:lovar|utlovas|stödjer|stöttar|bidrar|åtar\s+sig|kommer(?:\s+\w+)?\s+att|ska|skall|"
-                        r"genomför|ansvarar|erbjuder)\b", re.IGNORECASE)
-_RESPONSIBLE = re.compile(r"^(?:ansvar(?:ig|iga)?|huvudansvar(?:ig)?|ansvarar)\s*:\s*(?P<who>.{2,80}?)\.?$",
-                          re.IGNORECASE)
-_PURPOSE_START = re.compile(r"^(?:för\s+att|genom\s+att|i\s+syfte\s+att|under\s+\d{4}|med\s+medborgarlöftet)\b",
-                            re.IGNORECASE)
+_LEAD_VERB = re.compile(
+    r"\b(?:lovar|utlovas|stödjer|stöttar|bidrar|åtar\s+sig|kommer(?:\s+\w+)?\s+att|ska|skall|"
+    r"genomför|ansvarar|erbjuder)\b",
+    re.IGNORECASE,
+)
+_RESPONSIBLE = re.compile(
+    r"^(?:ansvar(?:ig|iga)?|huvudansvar(?:ig)?|ansvarar)\s*:\s*(?P<who>.{2,80}?)\.?$", re.IGNORECASE
+)
+_PURPOSE_START = re.compile(
+    r"^(?:för\s+att|genom\s+att|i\s+syfte\s+att|under\s+\d{4}|med\s+medborgarlöftet)\b", re.IGNORECASE
+)
 
 
 class _Parties:
@@ -162,8 +182,9 @@ class _Parties:
         if not verb:
             return None
         if _PURPOSE_START.match(text):
-            after = re.match(r"\s*([\wåäöÅÄÖ ,]+?)(?:\s+(?:följande|att|genom|med|under|i|för|:)\b|[:,.]|$)",
-                             text[verb.end():])
+            after = re.match(
+                r"\s*([\wåäöÅÄÖ ,]+?)(?:\s+(?:följande|att|genom|med|under|i|för|:)\b|[:,.]|$)", text[verb.end() :]
+            )
             return self.resolve(after.group(1)) if after else None
         return self.resolve(text[: verb.start()])
 
@@ -172,14 +193,30 @@ class _Parties:
 
 _SECTIONS = (
     ("signatures", re.compile(r"^(?:datum|underskrift\w*|undertecknat|undertecknad|signerat)\b", re.IGNORECASE)),
-    ("follow_up", re.compile(r"följ med|följa arbetet|uppföljning|följer vi upp|följs upp|återkoppling",
-                             re.IGNORECASE)),
-    ("goals", re.compile(r"åstadkomma|\bmål(?:et|en|sättning\w*)?\b|uppnå|förväntade? effekt|önskat läge",
-                         re.IGNORECASE)),
-    ("promises", re.compile(r"\blovar\b|utlovas|\blöften\b|löftet innebär|åtagande|aktiviteter|så här gör vi|"
-                            r"detta gör vi|stödjer arbetet|bidrar (?:med|genom|till arbetet)", re.IGNORECASE)),
-    ("problem", re.compile(r"lägesbild|problembild|bakgrund|läges- och problem|det här har vi sett|"
-                           r"^\w+s\s+(?:bild|syn)\b", re.IGNORECASE)),
+    (
+        "follow_up",
+        re.compile(r"följ med|följa arbetet|uppföljning|följer vi upp|följs upp|återkoppling", re.IGNORECASE),
+    ),
+    (
+        "goals",
+        re.compile(r"åstadkomma|\bmål(?:et|en|sättning\w*)?\b|uppnå|förväntade? effekt|önskat läge", re.IGNORECASE),
+    ),
+    (
+        "promises",
+        re.compile(
+            r"\blovar\b|utlovas|\blöften\b|löftet innebär|åtagande|aktiviteter|så här gör vi|"
+            r"detta gör vi|stödjer arbetet|bidrar (?:med|genom|till arbetet)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "problem",
+        re.compile(
+            r"lägesbild|problembild|bakgrund|läges- och problem|det här har vi sett|"
+            r"^\w+s\s+(?:bild|syn)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("contact", re.compile(r"^kontakt", re.IGNORECASE)),
 )
 
@@ -215,57 +252,115 @@ def _place_in_sections(blocks: list[Block], parties: _Parties) -> None:
 # --- fields -----------------------------------------------------------------------------------------------
 
 _DIRECTION = r"(?:syd|nord|norr|söder|öst|väst|city|centrum|mitt|södra|norra|östra|västra|Syd|Nord|Norr|Öst|Väst|City)"
-_POLICE_AREA = re.compile(rf"\b(LPO|[Ll]okalpolisområde|[Ll]okalpolisområdet)\s+([A-ZÅÄÖ][\wåäö-]+"
-                          rf"(?:\s(?!(?:Polisen|Kommunen|Och)\b)[A-ZÅÄÖ][\wåäö-]+(?!s?\s+(?:kommun|stad)))?"
-                          rf"(?:\s{_DIRECTION}\b)?)")
+_POLICE_AREA = re.compile(
+    rf"\b(LPO|[Ll]okalpolisområde|[Ll]okalpolisområdet)\s+([A-ZÅÄÖ][\wåäö-]+"
+    rf"(?:\s(?!(?:Polisen|Kommunen|Och)\b)[A-ZÅÄÖ][\wåäö-]+(?!s?\s+(?:kommun|stad)))?"
+    rf"(?:\s{_DIRECTION}\b)?)"
+)
 _FOCUS = re.compile(r"^(?:särskilt\s+|vårt\s+|ett\s+)?fokus(?:område(?:t|n)?)?\b", re.IGNORECASE)
 _TITLE = re.compile(r"medborgarlöft|trygghetslöft", re.IGNORECASE)
 _IRREGULAR_MUNICIPALITY = {"Falu": "Falun", "Region Gotland": "Gotland"}
 _LABEL = re.compile(r"^(?P<label>[A-ZÅÄÖ][\wåäö-]*(?:\s[A-ZÅÄÖa-zåäö][\wåäö-]*){0,2})\s*:\s+(?P<rest>\S.*)$")
-_CITIZEN_SENTENCE = (re.compile(r"\b(?:medborgar|invånar|kommuninvånar|boende)\w*", re.IGNORECASE),
-                     re.compile(r"lyft|upplev|uttryck|önskan|önskar|oro\b|efterfråga|anser|tycker", re.IGNORECASE))
-_SHARED_SENTENCE = (re.compile(r"lägesbild|trygghetsundersökning|trygghetsmätning|medborgarundersökning|"
-                               r"samlad information", re.IGNORECASE),
-                    re.compile(r"bygger på|utgår från|visar", re.IGNORECASE))
-_SINGLE_YEAR = re.compile(r"\b(?:under|för|år|året|medborgarlöften?|medborgarlöftet|löfte[nt]?|period(?:en)?)\s+"
-                          r"(20\d{2})\b(?![-–]\d)", re.IGNORECASE)
-_SIGNED = re.compile(r"\b(?:datum|undertecknat|undertecknad|underskrivet|signerat|daterat)\b\s*:?\s*(?:den\s+)?"
-                     r"(.{6,25})", re.IGNORECASE)
-_PLACE_DATE = re.compile(r"^(?!(?:publicerad|uppdaterad|senast|sida)\b)[A-ZÅÄÖ][\wåäö]+(?:,\s+|\s+den\s+)(?:den\s+)?"
-                         r"(\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
+_CITIZEN_SENTENCE = (
+    re.compile(r"\b(?:medborgar|invånar|kommuninvånar|boende)\w*", re.IGNORECASE),
+    re.compile(r"lyft|upplev|uttryck|önskan|önskar|oro\b|efterfråga|anser|tycker", re.IGNORECASE),
+)
+_SHARED_SENTENCE = (
+    re.compile(
+        r"lägesbild|trygghetsundersökning|trygghetsmätning|medborgarundersökning|"
+        r"samlad information",
+        re.IGNORECASE,
+    ),
+    re.compile(r"bygger på|utgår från|visar", re.IGNORECASE),
+)
+_SINGLE_YEAR = re.compile(
+    r"\b(?:under|för|år|året|medborgarlöften?|medborgarlöftet|löfte[nt]?|period(?:en)?)\s+"
+    r"(20\d{2})\b(?![-–]\d)",
+    re.IGNORECASE,
+)
+_SIGNED = re.compile(
+    r"\b(?:datum|undertecknat|undertecknad|underskrivet|signerat|daterat)\b\s*:?\s*(?:den\s+)?"
+    r"(.{6,25})",
+    re.IGNORECASE,
+)
+_PLACE_DATE = re.compile(
+    r"^(?!(?:publicerad|uppdaterad|senast|sida)\b)[A-ZÅÄÖ][\wåäö]+(?:,\s+|\s+den\s+)(?:den\s+)?"
+    r"(\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d{2}-\d{2})$",
+    re.IGNORECASE,
+)
 _PERSON = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéüø]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéüø]+){1,3}$")
-_TITLE_WORD = re.compile(r"chef|ordförande|direktör|\bvd\b|kommunpolis|kommunråd|ansvarig|ledamot|\bordf\b|"
-                         r"samordnare|polismästare|föreståndare", re.IGNORECASE)
+_TITLE_WORD = re.compile(
+    r"chef|ordförande|direktör|\bvd\b|kommunpolis|kommunråd|ansvarig|ledamot|\bordf\b|"
+    r"samordnare|polismästare|föreståndare",
+    re.IGNORECASE,
+)
 _ORG_WORD = re.compile(r"polis|kommun|\bstad\b|\bAB\b|bostäder|region|förvaltning|bolag", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:telefon|tel|mobil)\.?\s*:?\s*(\+?[\d][\d \-]{5,}\d)(?:\s*\(([^)]+)\))?", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]|"
-                  r"(?<![@\w.-])[a-z0-9-]+\.(?:se|nu|com|org|net)(?:/[^\s,;)]*[^\s,;).])?(?![\w@])", re.IGNORECASE)
-_GOAL_SENTENCE = re.compile(r"^(?:det\s+(?:övergripande|långsiktiga)\s+)?mål(?:et|en)\s+(?:med\s+\w+\s+)?är\s+(?:att\s+)?"
-                            r"(?P<goals>.+?)\.?$|"
-                            r"^med\s+medborgarlöftet\s+(?:önskar|vill)\s+vi\s+åstadkomma\s+(?P<goals2>.+?)\.?$",
-                            re.IGNORECASE)
-_GOAL_START = re.compile(r"(?:ökad|ökat|ökade|öka|minskad|minskat|minskade|minska|stärkt|stärka|stärkta|färre|fler|"
-                         r"bättre|förbättrad|förbättrat|högre|lägre|större|mindre|tryggare|säkrare|bibehållen|"
-                         r"bibehållet|stärkt)\b", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s,;)]+[^\s,;).]|"
+    r"(?<![@\w.-])[a-z0-9-]+\.(?:se|nu|com|org|net)(?:/[^\s,;)]*[^\s,;).])?(?![\w@])",
+    re.IGNORECASE,
+)
+_GOAL_SENTENCE = re.compile(
+    r"^(?:det\s+(?:övergripande|långsiktiga)\s+)?mål(?:et|en)\s+(?:med\s+\w+\s+)?är\s+(?:att\s+)?"
+    r"(?P<goals>.+?)\.?$|"
+    r"^med\s+medborgarlöftet\s+(?:önskar|vill)\s+vi\s+åstadkomma\s+(?P<goals2>.+?)\.?$",
+    re.IGNORECASE,
+)
+_GOAL_START = re.compile(
+    r"(?:ökad|ökat|ökade|öka|minskad|minskat|minskade|minska|stärkt|stärka|stärkta|färre|fler|"
+    r"bättre|förbättrad|förbättrat|högre|lägre|större|mindre|tryggare|säkrare|bibehållen|"
+    r"bibehållet|stärkt)\b",
+    re.IGNORECASE,
+)
 
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "targeted_operation": (r"\briktade?\s+(?:\w+\s+)?insats", r"\binsats(?:er)?\s+mot\s+(?:narkotika|langning|droger|"
-                           r"försäljning|handel)", r"\btillslag", r"\bnarkotikainsats"),
+    "targeted_operation": (
+        r"\briktade?\s+(?:\w+\s+)?insats",
+        r"\binsats(?:er)?\s+mot\s+(?:narkotika|langning|droger|"
+        r"försäljning|handel)",
+        r"\btillslag",
+        r"\bnarkotikainsats",
+    ),
     "presence_patrol": (r"\bnärvaro", r"patrull", r"\bsynlig", r"\bnärvarande"),
     "parent_information": (r"\bföräld", r"\bvårdnadshavare"),
     "school_prevention": (r"\bskol", r"\belev", r"\bgymnasie", r"\bhögstadie"),
     "place_inventory": (r"\binventer", r"fysiska\s+miljö", r"\bplatsanalys", r"\bbelysning", r"\bsiktlinje"),
-    "property_inspection": (r"\bkällare", r"\bvind(?:ar|arna|sförråd|sutrymmen)\b", r"\btrapphus",
-                            r"\bcykel(?:rum|förråd)", r"\bfastighetsrond", r"\bbostadsområde"),
-    "citizen_dialogue": (r"medborgardialog", r"\bdialog", r"trygghetsvandring", r"\bmedborgarmöte",
-                         r"\bmöten?\s+med\s+(?:invånare|medborgare|boende)"),
+    "property_inspection": (
+        r"\bkällare",
+        r"\bvind(?:ar|arna|sförråd|sutrymmen)\b",
+        r"\btrapphus",
+        r"\bcykel(?:rum|förråd)",
+        r"\bfastighetsrond",
+        r"\bbostadsområde",
+    ),
+    "citizen_dialogue": (
+        r"medborgardialog",
+        r"\bdialog",
+        r"trygghetsvandring",
+        r"\bmedborgarmöte",
+        r"\bmöten?\s+med\s+(?:invånare|medborgare|boende)",
+    ),
 }
-_SITE_WORDS = (("basement", r"\bkällare"), ("attic", r"\bvind(?:ar|arna|sförråd|sutrymmen)\b"),
-               ("stairwell", r"\btrapphus"), ("bike_storage", r"\bcykel(?:rum|förråd)"))
+_SITE_WORDS = (
+    ("basement", r"\bkällare"),
+    ("attic", r"\bvind(?:ar|arna|sförråd|sutrymmen)\b"),
+    ("stairwell", r"\btrapphus"),
+    ("bike_storage", r"\bcykel(?:rum|förråd)"),
+)
 # The model needs these to build a pledge; the rest is optional.
-REQUIRED = ("title", "municipality", "municipality.code", "police_area", "partners", "period", "focus", "promises",
-            "goals")
+REQUIRED = (
+    "title",
+    "municipality",
+    "municipality.code",
+    "police_area",
+    "partners",
+    "period",
+    "focus",
+    "promises",
+    "goals",
+)
 
 
 @dataclass
@@ -278,8 +373,14 @@ class ParsedPromise:
     site_kinds: tuple[str, ...] = ()  # inventoried_sites kinds the text names ("källare och vindar")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "parties": list(self.parties), "kind": self.kind, "target": self.target,
-                "target_unit": self.target_unit, "site_kinds": list(self.site_kinds)}
+        return {
+            "text": self.text,
+            "parties": list(self.parties),
+            "kind": self.kind,
+            "target": self.target,
+            "target_unit": self.target_unit,
+            "site_kinds": list(self.site_kinds),
+        }
 
 
 @dataclass
@@ -314,8 +415,9 @@ class ParsedPledge:
             "municipality": _area_dict(self.municipality),
             "police_area": _area_dict(self.police_area),
             "partners": [asdict(p) for p in self.partners],
-            "period": ({"start": self.period.start.isoformat(), "end": self.period.end.isoformat()}
-                       if self.period else None),
+            "period": (
+                {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()} if self.period else None
+            ),
             "focus": self.focus,
             "problem_picture": dict(self.problem_picture),
             "promises": [p.to_dict() for p in self.promises],
@@ -330,15 +432,28 @@ class ParsedPledge:
 
     def _gaps(self) -> list[Problem]:
         record = f"draft pledge {self.title!r}" if self.title else "draft pledge (without title)"
-        gaps = [Problem(record, name, "was not found in the text; expected it to be filled in on review")
-                for name in REQUIRED if name in self.missing]
+        gaps = [
+            Problem(record, name, "was not found in the text; expected it to be filled in on review")
+            for name in REQUIRED
+            if name in self.missing
+        ]
         for i, promise in enumerate(self.promises):
             if not promise.parties:
-                gaps.append(Problem(record, f"promises[{i}].parties", "no responsible party was found; expected one "
-                                    "or more of the partners"))
+                gaps.append(
+                    Problem(
+                        record,
+                        f"promises[{i}].parties",
+                        "no responsible party was found; expected one or more of the partners",
+                    )
+                )
             if promise.kind is None:
-                gaps.append(Problem(record, f"promises[{i}].kind", "the kind is not clear from the text; expected one "
-                                    f"of: {', '.join(vocab.PROMISE_KINDS)}"))
+                gaps.append(
+                    Problem(
+                        record,
+                        f"promises[{i}].kind",
+                        f"the kind is not clear from the text; expected one of: {', '.join(vocab.PROMISE_KINDS)}",
+                    )
+                )
         return gaps
 
     def to_pledge_dict(self, pledge_id: str | None = None) -> dict[str, Any]:
@@ -451,10 +566,19 @@ def parse_pledge_text(text: str, municipalities: Mapping[str, str] | None = None
 
 def _missing(r: ParsedPledge) -> list[str]:
     found = {
-        "title": r.title, "municipality": r.municipality, "municipality.code": r.municipality and r.municipality.code,
-        "police_area": r.police_area, "partners": r.partners, "period": r.period, "focus": r.focus,
-        "problem_picture": r.problem_picture, "promises": r.promises, "goals": r.goals, "follow_up": r.follow_up,
-        "signatories": r.signatories, "signed_on": r.signed_on,
+        "title": r.title,
+        "municipality": r.municipality,
+        "municipality.code": r.municipality and r.municipality.code,
+        "police_area": r.police_area,
+        "partners": r.partners,
+        "period": r.period,
+        "focus": r.focus,
+        "problem_picture": r.problem_picture,
+        "promises": r.promises,
+        "goals": r.goals,
+        "follow_up": r.follow_up,
+        "signatories": r.signatories,
+        "signed_on": r.signed_on,
     }
     return [name for name, value in found.items() if not value]
 
@@ -462,14 +586,19 @@ def _missing(r: ParsedPledge) -> list[str]:
 def _title(blocks: list[Block]) -> str | None:
     for block in blocks[:12]:
         breadcrumb = re.search(r"\s[/>»›|]\s", block.text)  # "Hem / Om polisen / Medborgarlöften"
-        if _TITLE.search(block.text) and len(block.text) <= 100 and not block.text.endswith((".", ":")) \
-                and not breadcrumb:
+        if (
+            _TITLE.search(block.text)
+            and len(block.text) <= 100
+            and not block.text.endswith((".", ":"))
+            and not breadcrumb
+        ):
             return block.text
     return None
 
 
-def _municipality(blocks: list[Block], title: str | None, codes: dict[str, str],
-                  warnings: list[str]) -> tuple[Area | None, str | None]:
+def _municipality(
+    blocks: list[Block], title: str | None, codes: dict[str, str], warnings: list[str]
+) -> tuple[Area | None, str | None]:
     """The municipality (as a known name with its code where possible) and its name as a partner."""
     text = "\n".join(b.text for b in blocks)
     names = sorted(list(codes) + list(_IRREGULAR_MUNICIPALITY), key=len, reverse=True)
@@ -537,10 +666,13 @@ def _partners(blocks: list[Block], police_area: Area | None, municipality: str |
         partners.append(Partner("kommunen", "Kommunen", "municipality"))
     for m in _HOUSING_NAME.finditer(text):
         name = m.group(0)
-        short = _SHORT_AFTER.match(text[m.end():])
+        short = _SHORT_AFTER.match(text[m.end() :])
         short_name = (short.group(1) or short.group(2)) if short else None
-        same = [p for p in partners if p.kind == "housing_company" and (p.name == name or
-                                                                       (short_name and p.short_name == short_name))]
+        same = [
+            p
+            for p in partners
+            if p.kind == "housing_company" and (p.name == name or (short_name and p.short_name == short_name))
+        ]
         if same:
             if short_name and not same[0].short_name:
                 partners[partners.index(same[0])] = Partner(same[0].id, same[0].name, same[0].kind, short_name)
@@ -571,8 +703,10 @@ def _period(blocks: list[Block], title: str | None, warnings: list[str]) -> Peri
     if len(distinct) == 1:
         return Period(dt.date(distinct[0], 1, 1), dt.date(distinct[0], 12, 31))
     if distinct:
-        warnings.append(f"period: the text names several years ({', '.join(map(str, distinct))}) but no span; "
-                        "the period is left empty")
+        warnings.append(
+            f"period: the text names several years ({', '.join(map(str, distinct))}) but no span; "
+            "the period is left empty"
+        )
     return None
 
 
@@ -582,8 +716,12 @@ def _focus(blocks: list[Block]) -> str | None:
             continue
         if _FOCUS.match(block.text):
             following = blocks[i + 1] if i + 1 < len(blocks) else None
-            if block.kind == "heading" and following and following.kind == "text" and (
-                    len(block.text.split()) <= 2 or _FOCUS.match(following.text)):
+            if (
+                block.kind == "heading"
+                and following
+                and following.kind == "text"
+                and (len(block.text.split()) <= 2 or _FOCUS.match(following.text))
+            ):
                 return following.text  # a heading "Fokus" or "FOKUS PÅ …" over the focus itself
             label = re.match(r"^fokus(?:område(?:t|n)?)?\s*:\s*(?P<rest>\S.*)$", block.text, re.IGNORECASE)
             return label.group("rest")[:1].upper() + label.group("rest")[1:] if label else block.text
@@ -618,16 +756,18 @@ def _problem_picture(blocks: list[Block]) -> dict[str, str]:
         in_section = True
         label = _LABEL.match(block.text)
         if block.kind == "heading":  # "Lägesbild" (shared) or "Polisens bild"
-            key = (re.match(r"^\w+s\s+(?:bild|syn)\b", block.text, re.IGNORECASE) and _problem_key(block.text)) \
-                or "shared"
+            key = (
+                re.match(r"^\w+s\s+(?:bild|syn)\b", block.text, re.IGNORECASE) and _problem_key(block.text)
+            ) or "shared"
         elif label and _problem_key(label.group("label")):
             key = _problem_key(label.group("label"))
             picture.setdefault(key, []).append(label.group("rest"))
         elif key == "shared":
             for sentence in sentences(block.text):
                 who, verb = _CITIZEN_SENTENCE
-                picture.setdefault("citizens" if who.search(sentence) and verb.search(sentence) else "shared",
-                                   []).append(sentence)
+                picture.setdefault(
+                    "citizens" if who.search(sentence) and verb.search(sentence) else "shared", []
+                ).append(sentence)
         else:
             picture.setdefault(key, []).append(block.text)
     if not picture:
@@ -721,14 +861,19 @@ def _target(promise: ParsedPromise, n: int, warnings: list[str]) -> None:
         return
     chosen = next((c for c in totals if c.qualified), totals[0])
     if len({c.value for c in totals}) > 1:
-        warnings.append(f"promise {n}: several numbers ({', '.join(c.phrase for c in totals)}); "
-                        f"the target {chosen.value} is taken from {chosen.phrase!r}")
+        warnings.append(
+            f"promise {n}: several numbers ({', '.join(c.phrase for c in totals)}); "
+            f"the target {chosen.value} is taken from {chosen.phrase!r}"
+        )
     promise.target, promise.target_unit = chosen.value, chosen.unit
 
 
 def _split_goals(text: str) -> list[str]:
-    parts = re.split(rf",\s+(?:och\s+|samt\s+)?(?={_GOAL_START.pattern})|\s+(?:och|samt)\s+(?={_GOAL_START.pattern})",
-                     text, flags=re.IGNORECASE)
+    parts = re.split(
+        rf",\s+(?:och\s+|samt\s+)?(?={_GOAL_START.pattern})|\s+(?:och|samt)\s+(?={_GOAL_START.pattern})",
+        text,
+        flags=re.IGNORECASE,
+    )
     return [p.strip(" .")[:1].upper() + p.strip(" .")[1:] for p in parts if p.strip(" .")]
 
 
@@ -802,17 +947,18 @@ def _follow_up(blocks: list[Block], contact: Contact | None) -> list[FollowUp]:
 
 def _contact(blocks: list[Block]) -> Contact | None:
     for i, block in enumerate(blocks):
-        email = _EMAIL.fullmatch(block.text) or (block.section in ("contact", "other", "follow_up")
-                                                 and _EMAIL.search(block.text))
+        email = _EMAIL.fullmatch(block.text) or (
+            block.section in ("contact", "other", "follow_up") and _EMAIL.search(block.text)
+        )
         if not email:
             continue
-        before = [b.text for b in blocks[max(0, i - 3):i]]
+        before = [b.text for b in blocks[max(0, i - 3) : i]]
         name_at = next((j for j in range(len(before) - 1, -1, -1) if _PERSON.match(before[j])), None)
         if name_at is None:
             return None  # an address without a name over it is still a follow-up channel (see _follow_up)
         title = before[name_at + 1] if name_at + 1 < len(before) and len(before[name_at + 1]) <= 40 else None
         phone = hours = None
-        for later in blocks[i:i + 3]:
+        for later in blocks[i : i + 3]:
             m = _PHONE.search(later.text)
             if m:
                 phone, hours = m.group(1).strip(), m.group(2)
@@ -832,7 +978,7 @@ def _signatures(blocks: list[Block], warnings: list[str]) -> tuple[dt.date | Non
             start = i
     if start is None:
         return signed_on, []
-    lines = [b.text for b in blocks[start + 1:]] + [""]
+    lines = [b.text for b in blocks[start + 1 :]] + [""]
     signatories, organisation = [], None
     i = 0
     while i < len(lines) - 1:

@@ -35,9 +35,9 @@ from typing import Any
 import pandas as pd
 
 from geodata.clock import LOCAL_TZ_NAME
-from geodata.records import PoliceEvent
 from geodata.errors import ImportFileError, Problem, ValidationError
 from geodata.io.readers import ImportLimits, decode_text
+from geodata.records import PoliceEvent
 
 KEYS = ("id", "datetime", "name", "summary", "url", "type", "location")
 DIGEST_PREFIX = "Sammanfattning"
@@ -84,9 +84,10 @@ def parse_published(text: str) -> dt.datetime:
     year, month, day, hour, minute, second, offset_h, offset_m = match.groups()
     sign = -1 if offset_h.startswith("-") else 1
     offset = dt.timedelta(hours=int(offset_h), minutes=sign * int(offset_m))
-    local = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                        tzinfo=dt.timezone(offset))
-    return local.astimezone(dt.timezone.utc)
+    local = dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=dt.timezone(offset)
+    )
+    return local.astimezone(dt.UTC)
 
 
 def municipality_of(title: str, location_name: str) -> str | None:
@@ -107,8 +108,9 @@ def read_police_events(path: str | Path, limits: ImportLimits = ImportLimits()) 
     path = Path(path)
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise ImportFileError(f"{path.name}: the file is {size / 1e6:.1f} MB; expected at most "
-                              f"{limits.max_bytes / 1e6:.0f} MB")
+        raise ImportFileError(
+            f"{path.name}: the file is {size / 1e6:.1f} MB; expected at most {limits.max_bytes / 1e6:.0f} MB"
+        )
     text, _ = decode_text(path.read_bytes(), path.name, allow_legacy=False)
     return events_from_text(text, path.name, limits)
 
@@ -176,8 +178,16 @@ def _event(item: dict[str, Any], label: str, problems: list[Problem]) -> PoliceE
     url = texts["url"]
     if url.startswith("/"):
         url = POLICE_SITE + url
-    return PoliceEvent(item["id"], published, texts["name"], texts["type"], texts["summary"], url,
-                       location["name"].strip(), municipality_of(texts["name"], location["name"]))
+    return PoliceEvent(
+        item["id"],
+        published,
+        texts["name"],
+        texts["type"],
+        texts["summary"],
+        url,
+        location["name"].strip(),
+        municipality_of(texts["name"], location["name"]),
+    )
 
 
 def store_events(store, batch: EventBatch, *, partial: bool) -> tuple[int, int]:
@@ -201,8 +211,9 @@ def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
     local = pd.to_datetime(events["published_at"], utc=True).dt.tz_convert(LOCAL_TZ_NAME)
     frame = events.assign(month=local.dt.strftime("%Y-%m"))
     counts = frame.groupby(["municipality_code", "month", "type"], dropna=False).size().rename("count")
-    return counts.reset_index().sort_values(["municipality_code", "month", "count"], ascending=[True, True, False],
-                                            ignore_index=True)
+    return counts.reset_index().sort_values(
+        ["municipality_code", "month", "count"], ascending=[True, True, False], ignore_index=True
+    )
 
 
 @dataclass(frozen=True)
@@ -218,6 +229,11 @@ def events_by_month(events: pd.DataFrame, top: int = 3) -> list[MonthOfEvents]:
     months = []
     for month, rows in counts.groupby("month", sort=True):
         ranked = rows.sort_values(["count", "type"], ascending=[False, True])
-        months.append(MonthOfEvents(str(month), int(rows["count"].sum()),
-                                    tuple((str(r.type), int(r.count)) for r in ranked.head(top).itertuples())))
+        months.append(
+            MonthOfEvents(
+                str(month),
+                int(rows["count"].sum()),
+                tuple((str(r.type), int(r.count)) for r in ranked.head(top).itertuples()),
+            )
+        )
     return months

@@ -102,17 +102,23 @@ def detect_format(path: Path, head: bytes) -> str:
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
     if suffix in (".xlsx", ".gpkg", ".zip", ".kmz"):
-        raise ImportFileError(f"{path.name}: the file is not a valid {suffix[1:].upper()} file "
-                              "(its first bytes do not match the format); expected a file saved in that format")
+        raise ImportFileError(
+            f"{path.name}: the file is not a valid {suffix[1:].upper()} file "
+            "(its first bytes do not match the format); expected a file saved in that format"
+        )
     if suffix in (".xls",):
-        raise ImportFileError(f"{path.name}: old Excel files (.xls) are not read; expected .xlsx "
-                              "(in Excel: Spara som → Excel-arbetsbok) or CSV")
+        raise ImportFileError(
+            f"{path.name}: old Excel files (.xls) are not read; expected .xlsx "
+            "(in Excel: Spara som → Excel-arbetsbok) or CSV"
+        )
     if any(head.startswith(magic) for magic in OGR_MAGIC):
         return "ogr"
     # GDAL would open anything, including a VRT that reads other files on the server or the network:
     # only the formats above, and the GDAL formats recognised by their first bytes, are read.
-    raise ImportFileError(f"{path.name}: the format is not one Pledgemap reads; expected GeoPackage, GeoJSON, "
-                          "zipped Shapefile, KML/KMZ, CSV, XLSX, FlatGeobuf or GeoParquet")
+    raise ImportFileError(
+        f"{path.name}: the format is not one Pledgemap reads; expected GeoPackage, GeoJSON, "
+        "zipped Shapefile, KML/KMZ, CSV, XLSX, FlatGeobuf or GeoParquet"
+    )
 
 
 def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list[SourceTable]:
@@ -122,8 +128,10 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
         raise ImportFileError(f"{path}: no such file")
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise ImportFileError(f"{path.name}: the file is {size / 1e6:.1f} MB; expected at most "
-                              f"{limits.max_bytes / 1e6:.0f} MB (split it into smaller files)")
+        raise ImportFileError(
+            f"{path.name}: the file is {size / 1e6:.1f} MB; expected at most "
+            f"{limits.max_bytes / 1e6:.0f} MB (split it into smaller files)"
+        )
     if size == 0:
         raise ImportFileError(f"{path.name}: the file is empty")
     with path.open("rb") as handle:
@@ -141,8 +149,10 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
     tables = reader(path, limits)
     for table in tables:
         if len(table) > limits.max_features:
-            raise ImportFileError(f"{path.name}: {table.layer or 'the table'} has {len(table)} records; expected "
-                                  f"at most {limits.max_features} per import (split the file)")
+            raise ImportFileError(
+                f"{path.name}: {table.layer or 'the table'} has {len(table)} records; expected "
+                f"at most {limits.max_features} per import (split the file)"
+            )
     if not tables:
         raise ImportFileError(f"{path.name}: the file holds no table or layer to import")
     return tables
@@ -150,28 +160,41 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
 
 # -- zip archives -----------------------------------------------------------
 
+
 def check_zip(archive: zipfile.ZipFile, name: str, limits: ImportLimits) -> list[zipfile.ZipInfo]:
     """The members of ``archive``, after refusing bombs, traversal and links; raises :class:`ImportFileError`."""
     members = archive.infolist()
     if len(members) > limits.max_zip_members:
-        raise ImportFileError(f"{name}: the archive has {len(members)} members; expected at most {limits.max_zip_members}")
+        raise ImportFileError(
+            f"{name}: the archive has {len(members)} members; expected at most {limits.max_zip_members}"
+        )
     total = 0
     for info in members:
         member = PurePosixPath(info.filename.replace("\\", "/"))
         if member.is_absolute() or ".." in member.parts or re.match(r"^[A-Za-z]:", info.filename):
-            raise ImportFileError(f"{name}: the archive member {info.filename!r} points outside the archive; "
-                                  "expected plain relative names (the file was refused)")
+            raise ImportFileError(
+                f"{name}: the archive member {info.filename!r} points outside the archive; "
+                "expected plain relative names (the file was refused)"
+            )
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            raise ImportFileError(f"{name}: the archive member {info.filename!r} is a symbolic link; expected plain files")
+            raise ImportFileError(
+                f"{name}: the archive member {info.filename!r} is a symbolic link; expected plain files"
+            )
         if info.flag_bits & 0x1:
-            raise ImportFileError(f"{name}: the archive member {info.filename!r} is encrypted; expected an unencrypted zip")
+            raise ImportFileError(
+                f"{name}: the archive member {info.filename!r} is encrypted; expected an unencrypted zip"
+            )
         total += info.file_size
         if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio:
-            raise ImportFileError(f"{name}: the archive member {info.filename!r} expands {info.file_size / info.compress_size:.0f} "
-                                  f"times; expected at most {limits.max_zip_ratio:.0f} (a zip bomb was refused)")
+            raise ImportFileError(
+                f"{name}: the archive member {info.filename!r} expands {info.file_size / info.compress_size:.0f} "
+                f"times; expected at most {limits.max_zip_ratio:.0f} (a zip bomb was refused)"
+            )
     if total > limits.max_unzipped_bytes:
-        raise ImportFileError(f"{name}: the archive unpacks to {total / 1e6:.0f} MB; expected at most "
-                              f"{limits.max_unzipped_bytes / 1e6:.0f} MB")
+        raise ImportFileError(
+            f"{name}: the archive unpacks to {total / 1e6:.0f} MB; expected at most "
+            f"{limits.max_unzipped_bytes / 1e6:.0f} MB"
+        )
     return members
 
 
@@ -181,8 +204,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, lim
     with archive.open(info) as member:
         data = member.read(cap)
     if len(data) > info.file_size:
-        raise ImportFileError(f"{name}: the archive member {info.filename!r} holds more than its header says; "
-                              "the file was refused")
+        raise ImportFileError(
+            f"{name}: the archive member {info.filename!r} holds more than its header says; the file was refused"
+        )
     return data
 
 
@@ -198,19 +222,27 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
         if not shapefiles and texts:  # a zip of CSV files, one per layer (a Pledgemap CSV export)
             tables = []
             for info in texts:
-                text, encoding = decode_text(_read_member(archive, info, path.name, limits), f"{path.name}/{info.filename}")
+                text, encoding = decode_text(
+                    _read_member(archive, info, path.name, limits), f"{path.name}/{info.filename}"
+                )
                 table = csv_table(text, f"{path.name}/{info.filename}", limits)
                 table.layer, table.encoding = PurePosixPath(info.filename).stem, encoding
                 tables.append(table)
             return tables
         if not shapefiles:
             names = ", ".join(m.filename for m in members[:10])
-            raise ImportFileError(f"{path.name}: the zip holds no shapefile (.shp); expected a zipped shapefile "
-                                  f"with .shp, .shx, .dbf and .prj; it holds: {names}")
+            raise ImportFileError(
+                f"{path.name}: the zip holds no shapefile (.shp); expected a zipped shapefile "
+                f"with .shp, .shx, .dbf and .prj; it holds: {names}"
+            )
         wanted = {PurePosixPath(m.filename).with_suffix("").as_posix() for m in shapefiles}
         for info in members:
             stem = PurePosixPath(info.filename).with_suffix("").as_posix()
-            if info.is_dir() or stem not in wanted or PurePosixPath(info.filename).suffix.lower() not in SHAPEFILE_PARTS:
+            if (
+                info.is_dir()
+                or stem not in wanted
+                or PurePosixPath(info.filename).suffix.lower() not in SHAPEFILE_PARTS
+            ):
                 continue
             # Flattened names inside our own temporary directory: nothing is written elsewhere.
             target = Path(tmp) / stem.replace("/", "__")
@@ -220,42 +252,62 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
         for shp in sorted(Path(tmp).glob("*.shp")):
             with shp.open("rb") as handle:
                 if handle.read(4) != SHAPEFILE_MAGIC:
-                    raise ImportFileError(f"{path.name}: {shp.stem.replace('__', '/')}.shp is not a shapefile "
-                                          "(its first bytes do not match); expected the .shp of an ESRI Shapefile")
+                    raise ImportFileError(
+                        f"{path.name}: {shp.stem.replace('__', '/')}.shp is not a shapefile "
+                        "(its first bytes do not match); expected the .shp of an ESRI Shapefile"
+                    )
             if not shp.with_suffix(".dbf").exists() or not shp.with_suffix(".shx").exists():
-                raise ImportFileError(f"{path.name}: the shapefile {shp.stem.replace('__', '/')} lacks its .dbf or .shx "
-                                      "part; expected all parts in the zip")
+                raise ImportFileError(
+                    f"{path.name}: the shapefile {shp.stem.replace('__', '/')} lacks its .dbf or .shx "
+                    "part; expected all parts in the zip"
+                )
             table = _ogr_table(shp, None, path.name, "shapefile", limits)
             table.layer = shp.stem.split("__")[-1]
             if table.geometry is not None and table.geometry.crs is None:
-                table.notes.append(Note(f"{table.layer}: the shapefile has no .prj file; the coordinate system is "
-                                        "guessed from the coordinates", "no_prj", {"layer": table.layer}))
+                table.notes.append(
+                    Note(
+                        f"{table.layer}: the shapefile has no .prj file; the coordinate system is "
+                        "guessed from the coordinates",
+                        "no_prj",
+                        {"layer": table.layer},
+                    )
+                )
             tables.append(table)
         return tables
 
 
 # -- GDAL-readable files ----------------------------------------------------
 
+
 def _read_ogr(path: Path, limits: ImportLimits) -> list[SourceTable]:
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:  # pyogrio raises DataSourceError and friends, all plain Exceptions
-        raise ImportFileError(f"{path.name}: not a file GDAL can read ({exc}); expected GeoPackage, GeoJSON, "
-                              "zipped Shapefile, KML, CSV or XLSX") from None
+        raise ImportFileError(
+            f"{path.name}: not a file GDAL can read ({exc}); expected GeoPackage, GeoJSON, "
+            "zipped Shapefile, KML, CSV or XLSX"
+        ) from None
     kind = "gpkg" if path.suffix.lower() == ".gpkg" else "ogr"
-    return [_ogr_table(path, str(name), path.name, kind, limits) for name, geometry_type in layers
-            if geometry_type is not None or kind == "ogr"]
+    return [
+        _ogr_table(path, str(name), path.name, kind, limits)
+        for name, geometry_type in layers
+        if geometry_type is not None or kind == "ogr"
+    ]
 
 
 def _ogr_table(path: Path, layer: str | None, name: str, kind: str, limits: ImportLimits) -> SourceTable:
     try:
         info = pyogrio.read_info(path, layer=layer)
         if info.get("driver") not in GDAL_DRIVERS:
-            raise ImportFileError(f"{name}: GDAL reads it as {info.get('driver')}, which Pledgemap does not import; "
-                                  "expected GeoPackage, zipped Shapefile, FlatGeobuf or GeoParquet")
+            raise ImportFileError(
+                f"{name}: GDAL reads it as {info.get('driver')}, which Pledgemap does not import; "
+                "expected GeoPackage, zipped Shapefile, FlatGeobuf or GeoParquet"
+            )
         if info["features"] > limits.max_features:
-            raise ImportFileError(f"{name}: layer {layer or path.stem} has {info['features']} features; expected at "
-                                  f"most {limits.max_features} per import (split the file)")
+            raise ImportFileError(
+                f"{name}: layer {layer or path.stem} has {info['features']} features; expected at "
+                f"most {limits.max_features} per import (split the file)"
+            )
         frame = pyogrio.read_dataframe(path, layer=layer)
     except ImportFileError:
         raise
@@ -268,6 +320,7 @@ def _ogr_table(path: Path, layer: str | None, name: str, kind: str, limits: Impo
 
 
 # -- GeoJSON --------------------------------------------------------------
+
 
 def _json_depth(text: str) -> int:
     depth = deepest = 0
@@ -298,8 +351,10 @@ def _read_geojson(path: Path, limits: ImportLimits) -> list[SourceTable]:
 def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), encoding: str = "utf-8") -> SourceTable:
     """A GeoJSON document's features as a table: properties as columns, each feature's geometry read on its own."""
     if _json_depth(text) > limits.max_json_depth:
-        raise ImportFileError(f"{name}: the JSON is nested deeper than {limits.max_json_depth} levels; "
-                              "expected a GeoJSON FeatureCollection")
+        raise ImportFileError(
+            f"{name}: the JSON is nested deeper than {limits.max_json_depth} levels; "
+            "expected a GeoJSON FeatureCollection"
+        )
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -311,8 +366,10 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
         if not isinstance(features, list):
             raise ImportFileError(f"{name}: the FeatureCollection has no list of 'features'")
     else:
-        raise ImportFileError(f"{name}: expected a GeoJSON FeatureCollection or Feature, got "
-                              f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}")
+        raise ImportFileError(
+            f"{name}: expected a GeoJSON FeatureCollection or Feature, got "
+            f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}"
+        )
     if len(features) > limits.max_features:
         raise ImportFileError(f"{name}: {len(features)} features; expected at most {limits.max_features} per import")
     crs = _geojson_crs(document, name)
@@ -329,8 +386,10 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
         if not isinstance(properties, dict):
             properties = {}
             errors[number] = "has properties that are not an object"
-        row = {str(k): (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-               for k, v in properties.items()}
+        row = {
+            str(k): (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+            for k, v in properties.items()
+        }
         if "id" in feature and "id" not in row:
             row["id"] = feature["id"]
         rows.append(row)
@@ -363,8 +422,9 @@ def _geojson_crs(document: dict, name: str) -> str:
     except (KeyError, TypeError):
         raise ImportFileError(f"{name}: the 'crs' member cannot be read; expected {expected}") from None
     except pyproj.exceptions.CRSError:
-        raise ImportFileError(f"{name}: the 'crs' member names {crs_name!r}, which is not a coordinate system; "
-                              f"expected {expected}") from None
+        raise ImportFileError(
+            f"{name}: the 'crs' member names {crs_name!r}, which is not a coordinate system; expected {expected}"
+        ) from None
     return crs_name
 
 
@@ -390,15 +450,18 @@ def _read_kml(path: Path, limits: ImportLimits) -> list[SourceTable]:
 
 def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> SourceTable:
     """The Placemarks of a KML document as a table (Google My Maps exports safety walks this way)."""
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
-    from xml.etree.ElementTree import ParseError
 
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise ImportFileError(f"{name}: the KML declares a DTD or entities, which KML never needs; the file was "
-                              "refused (entity expansion can exhaust the server)") from None
+        raise ImportFileError(
+            f"{name}: the KML declares a DTD or entities, which KML never needs; the file was "
+            "refused (entity expansion can exhaust the server)"
+        ) from None
     except ParseError as exc:
         raise ImportFileError(f"{name}: not well-formed XML ({exc}); expected a KML document") from None
     ns = KML_NS if root.tag.startswith(KML_NS) else ""
@@ -406,8 +469,9 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
     rows, geometries, errors = [], [], {}
     for number, placemark in enumerate(root.iter(f"{ns}Placemark"), start=1):
         if number > limits.max_features:
-            raise ImportFileError(f"{name}: more than {limits.max_features} placemarks; expected at most "
-                                  f"{limits.max_features} per import")
+            raise ImportFileError(
+                f"{name}: more than {limits.max_features} placemarks; expected at most {limits.max_features} per import"
+            )
         row: dict[str, Any] = {}
         for tag in ("name", "description"):
             element = placemark.find(f"{ns}{tag}")
@@ -483,23 +547,27 @@ _MOJIBAKE = re.compile("Ã[¥¤¶…„–©]")
 def decode_text(data: bytes, name: str, allow_legacy: bool = True) -> tuple[str, str]:
     """Text and encoding of ``data``: UTF-8 (with or without BOM), else Windows-1252 where that is what it is."""
     if b"\x00" in data[:4096]:
-        raise ImportFileError(f"{name}: the file holds NUL bytes; expected text (is it a binary or UTF-16 file? "
-                              "save it as CSV UTF-8)")
+        raise ImportFileError(
+            f"{name}: the file holds NUL bytes; expected text (is it a binary or UTF-16 file? save it as CSV UTF-8)"
+        )
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         broken = f"{name}: line {line} is not valid UTF-8 (byte {exc.start + 1})"
         if not allow_legacy:
             raise ImportFileError(f"{broken}; expected UTF-8 text") from None
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise ImportFileError(f"{broken} nor Windows-1252; expected UTF-8 (in Excel: Spara som → "
-                                  "CSV UTF-8)") from None
+            raise ImportFileError(
+                f"{broken} nor Windows-1252; expected UTF-8 (in Excel: Spara som → CSV UTF-8)"
+            ) from None
         if _MOJIBAKE.search(text):
-            raise ImportFileError(f"{broken}: the file mixes UTF-8 with other bytes; expected one encoding "
-                                  "throughout (save it again as CSV UTF-8)") from None
+            raise ImportFileError(
+                f"{broken}: the file mixes UTF-8 with other bytes; expected one encoding "
+                "throughout (save it again as CSV UTF-8)"
+            ) from None
         return text, "cp1252"
 
 
@@ -533,8 +601,10 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
             if not any(cell.strip() for cell in record):
                 continue
             if len(rows) >= limits.max_features:
-                raise ImportFileError(f"{name}: more than {limits.max_features} rows; expected at most "
-                                      f"{limits.max_features} per import (split the file)")
+                raise ImportFileError(
+                    f"{name}: more than {limits.max_features} rows; expected at most "
+                    f"{limits.max_features} per import (split the file)"
+                )
             rows.append(record)
             numbers.append(start)
     except csv.Error as exc:
@@ -546,12 +616,18 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
     for number, record in zip(numbers, rows):
         if len(record) > len(columns):
             errors[number] = f"has {len(record)} values but the header names {len(columns)} columns"
-        data.append({c: (record[i].strip() if i < len(record) and record[i].strip() else None)
-                     for i, c in enumerate(columns)})
+        data.append(
+            {c: (record[i].strip() if i < len(record) and record[i].strip() else None) for i, c in enumerate(columns)}
+        )
     frame = _object_frame(data, pd.Index(numbers, name="row"), columns)
     table = SourceTable(name, "csv", None, frame, None, geometry_errors=errors)
-    table.notes.append(Note(f"{name}: columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}",
-                            "delimiter", {"delimiter": delimiter}))
+    table.notes.append(
+        Note(
+            f"{name}: columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}",
+            "delimiter",
+            {"delimiter": delimiter},
+        )
+    )
     return table
 
 
@@ -585,8 +661,9 @@ def _unique_columns(names: list[str], file_name: str) -> list[str]:
     for position, column in enumerate(names, start=1):
         column = column or f"kolumn {position}"
         if column in seen:
-            raise ImportFileError(f"{file_name}: the column name {column!r} appears twice in the header; "
-                                  "expected each column named once")
+            raise ImportFileError(
+                f"{file_name}: the column name {column!r} appears twice in the header; expected each column named once"
+            )
         seen[column] = position
         out.append(column)
     return out
@@ -621,11 +698,15 @@ def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
         if not any(v is not None and str(v).strip() for v in values):
             continue
         if columns is None:
-            columns = _unique_columns([str(v).strip() if v is not None else "" for v in values], f"{name}, sheet {sheet.title}")
+            columns = _unique_columns(
+                [str(v).strip() if v is not None else "" for v in values], f"{name}, sheet {sheet.title}"
+            )
             continue
         if len(data) >= limits.max_features:
-            raise ImportFileError(f"{name}, sheet {sheet.title}: more than {limits.max_features} rows; expected at "
-                                  f"most {limits.max_features} per import")
+            raise ImportFileError(
+                f"{name}, sheet {sheet.title}: more than {limits.max_features} rows; expected at "
+                f"most {limits.max_features} per import"
+            )
         data.append({c: (v.strip() or None if isinstance(v, str) else v) for c, v in zip(columns, values)})
         numbers.append(number)
     if columns is None:

@@ -14,22 +14,66 @@ from collections import Counter
 from dataclasses import dataclass
 
 MONTHS = {
-    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "augusti": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "okt": 10, "nov": 11, "dec": 12,
+    "januari": 1,
+    "februari": 2,
+    "mars": 3,
+    "april": 4,
+    "maj": 5,
+    "juni": 6,
+    "juli": 7,
+    "augusti": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 
 _UNITS = {
-    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
-    "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16,
-    "sjutton": 17, "arton": 18, "aderton": 18, "nitton": 19,
+    "noll": 0,
+    "en": 1,
+    "ett": 1,
+    "två": 2,
+    "tre": 3,
+    "fyra": 4,
+    "fem": 5,
+    "sex": 6,
+    "sju": 7,
+    "åtta": 8,
+    "nio": 9,
+    "tio": 10,
+    "elva": 11,
+    "tolv": 12,
+    "tretton": 13,
+    "fjorton": 14,
+    "femton": 15,
+    "sexton": 16,
+    "sjutton": 17,
+    "arton": 18,
+    "aderton": 18,
+    "nitton": 19,
 }
-_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70, "åttio": 80,
-         "nittio": 90}
-_NUMBER_WORD = re.compile(r"(?:[a-zåäö]*(?:hundra|tusen)[a-zåäö]*|(?:" + "|".join(_TENS) + r")[a-zåäö]*|"
-                          + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")", re.IGNORECASE)
+_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70, "åttio": 80, "nittio": 90}
+_NUMBER_WORD = re.compile(
+    r"(?:[a-zåäö]*(?:hundra|tusen)[a-zåäö]*|(?:"
+    + "|".join(_TENS)
+    + r")[a-zåäö]*|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")",
+    re.IGNORECASE,
+)
 _DIGITS = r"\d{1,3}(?:[ \u00a0]\d{3})+|\d+"
 
 
@@ -54,7 +98,7 @@ def parse_number(word: str) -> int | None:
             return many * scale + rest
     for tens_word, tens in _TENS.items():
         if w.startswith(tens_word):
-            rest = w[len(tens_word):]
+            rest = w[len(tens_word) :]
             if not rest:
                 return tens
             unit = _UNITS.get(rest)
@@ -65,18 +109,23 @@ def parse_number(word: str) -> int | None:
 # --- counts ("minst fyra riktade insatser", "vid minst sex tillfällen", "10 insatser") --------------------
 
 _QUALIFIER = r"(?:minst|åtminstone|inte\s+mindre\s+än|totalt|sammanlagt|sammantaget|upp\s+till)"
-_UNIT_NOUN = (r"(?:[a-zåäö]*insats(?:er)?|tillfällen?|[a-zåäö]*besök|[a-zåäö]*möten?|[a-zåäö]*träff(?:ar)?|"
-              r"[a-zåäö]*dialog(?:er)?|[a-zåäö]*vandring(?:ar)?|[a-zåäö]*patrull(?:er|eringar?)?|gång(?:er)?|"
-              r"[a-zåäö]*aktivitet(?:er)?|[a-zåäö]*kontroll(?:er)?|[a-zåäö]*kvällar|[a-zåäö]*helger|"
-              r"[a-zåäö]*evenemang|[a-zåäö]*utbildning(?:ar)?|[a-zåäö]*föreläsning(?:ar)?|[a-zåäö]*kampanj(?:er)?|"
-              r"platser|fastigheter|områden|skolor|klasser|[a-zåäö]*rundor|[a-zåäö]*ronder)")
+_UNIT_NOUN = (
+    r"(?:[a-zåäö]*insats(?:er)?|tillfällen?|[a-zåäö]*besök|[a-zåäö]*möten?|[a-zåäö]*träff(?:ar)?|"
+    r"[a-zåäö]*dialog(?:er)?|[a-zåäö]*vandring(?:ar)?|[a-zåäö]*patrull(?:er|eringar?)?|gång(?:er)?|"
+    r"[a-zåäö]*aktivitet(?:er)?|[a-zåäö]*kontroll(?:er)?|[a-zåäö]*kvällar|[a-zåäö]*helger|"
+    r"[a-zåäö]*evenemang|[a-zåäö]*utbildning(?:ar)?|[a-zåäö]*föreläsning(?:ar)?|[a-zåäö]*kampanj(?:er)?|"
+    r"platser|fastigheter|områden|skolor|klasser|[a-zåäö]*rundor|[a-zåäö]*ronder)"
+)
 _COUNT = re.compile(
     rf"(?P<qualifier>\b{_QUALIFIER}\s+)?(?P<number>(?<![\d.,:/-]){_DIGITS}(?![\d.,:/-]\d)|\b{_NUMBER_WORD.pattern}\b)"
     rf"(?P<unit>(?:\s+[a-zåäö-]+){{0,2}}?\s+\b{_UNIT_NOUN}\b)?",
     re.IGNORECASE,
 )
-_RATE = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:per|i|varje|om)\s+(?:vecka|veckan|månad|månaden|år|året|termin|terminen|"
-                   r"kvartal|dag|dygn|helg)\b", re.IGNORECASE)
+_RATE = re.compile(
+    r"^\s*(?:\w+\s+){0,3}?(?:per|i|varje|om)\s+(?:vecka|veckan|månad|månaden|år|året|termin|terminen|"
+    r"kvartal|dag|dygn|helg)\b",
+    re.IGNORECASE,
+)
 _NOT_A_COUNT = re.compile(rf"^\s*(?:%|procent|kr\b|kronor|år\b|timmar|{_MONTH}\b)", re.IGNORECASE)
 
 
@@ -107,16 +156,17 @@ def counts(text: str) -> list[Count]:
         value = parse_number(number)
         if value is None or value == 0:
             continue
-        after = text[m.end("number"):]
+        after = text[m.end("number") :]
         if _NOT_A_COUNT.match(after) or (number.isdigit() and len(number) == 4 and 1900 <= value <= 2099):
             continue
         if not qualifier and not unit:
             continue
         if number.lower() in ("en", "ett") and not qualifier:
             continue
-        rate = bool(_RATE.match(text[m.end():]))
-        found.append(Count(value, " ".join(unit.split()) if unit else None, " ".join(m.group(0).split()),
-                           bool(qualifier), rate))
+        rate = bool(_RATE.match(text[m.end() :]))
+        found.append(
+            Count(value, " ".join(unit.split()) if unit else None, " ".join(m.group(0).split()), bool(qualifier), rate)
+        )
     return found
 
 
@@ -128,7 +178,9 @@ _ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
 _DATE = re.compile(rf"\b(?:{_DAY_DATE}|{_ISO_DATE})\b", re.IGNORECASE)
 _DATE_RANGE = re.compile(
     rf"\b(?:fr\.\s?o\.\s?m\.?\s*|från\s+(?:och\s+med\s+)?)?(\d{{1,2}})\s+({_MONTH})\.?(?:\s+(\d{{4}}))?{_DASH}"
-    rf"{_DAY_DATE}\b", re.IGNORECASE)
+    rf"{_DAY_DATE}\b",
+    re.IGNORECASE,
+)
 _ISO_RANGE = re.compile(rf"\b{_ISO_DATE}{_DASH}{_ISO_DATE}\b")
 _MONTH_RANGE = re.compile(rf"\b({_MONTH})(?:\s+(\d{{4}}))?{_DASH}({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"(?<![\d-])(20\d{2})\s*(?:–|—|-|/|till)\s*(20\d{2})(?![\d-])")
@@ -210,10 +262,52 @@ def year_span(text: str) -> DateSpan | None:
 
 # --- lines and words --------------------------------------------------------------------------------------
 
-_JOINING_WORDS = {"och", "att", "i", "på", "för", "med", "av", "till", "som", "mot", "samt", "eller", "om", "de",
-                  "den", "det", "en", "ett", "från", "vid", "under", "över", "genom", "där", "när", "men", "inom",
-                  "mellan", "utan", "efter", "hos", "ska", "skall", "kommer", "är", "har", "bland", "än", "ca",
-                  "cirka", "drygt", "knappt", "nästan", "omkring"}
+_JOINING_WORDS = {
+    "och",
+    "att",
+    "i",
+    "på",
+    "för",
+    "med",
+    "av",
+    "till",
+    "som",
+    "mot",
+    "samt",
+    "eller",
+    "om",
+    "de",
+    "den",
+    "det",
+    "en",
+    "ett",
+    "från",
+    "vid",
+    "under",
+    "över",
+    "genom",
+    "där",
+    "när",
+    "men",
+    "inom",
+    "mellan",
+    "utan",
+    "efter",
+    "hos",
+    "ska",
+    "skall",
+    "kommer",
+    "är",
+    "har",
+    "bland",
+    "än",
+    "ca",
+    "cirka",
+    "drygt",
+    "knappt",
+    "nästan",
+    "omkring",
+}
 _ENDS_SENTENCE = re.compile(r"[.!?:;]\W*$")
 
 
@@ -256,8 +350,11 @@ def join_wrapped(previous: str, following: str, wrap_width: int) -> str | None:
     last_word = prev.split()[-1].lower()
     if prev.endswith(",") or last_word in _JOINING_WORDS:
         return f"{prev} {nxt}"
-    if (nxt[0].islower() or nxt[0].isdigit()) and not re.match(r"\S+@", nxt) \
-            and len(prev) >= min(40, wrap_width // 2 or 40):
+    if (
+        (nxt[0].islower() or nxt[0].isdigit())
+        and not re.match(r"\S+@", nxt)
+        and len(prev) >= min(40, wrap_width // 2 or 40)
+    ):
         return f"{prev} {nxt}"
     if wrap_width and len(prev) >= 0.75 * wrap_width and len(prev) >= 45:
         return f"{prev} {nxt}"
@@ -286,8 +383,11 @@ def sentences(text: str) -> list[str]:
 
 _BULLET = re.compile(r"^\s*(?:[•●▪■◦○∙·*►➢✓\uf0b7\uf0a7]|[-–—](?=\s)|o(?=\s{1,3}\S))\s*(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[a-h])[.)]\s+(?P<text>\S.*)$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:(?:sida|page|s\.)\s*)?[-–]?\s*\d{1,3}\s*(?:(?:av|of|/)\s*\d{1,3}|\(\d{1,3}\))?"
-                          r"\s*[-–]?\s*$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:(?:sida|page|s\.)\s*)?[-–]?\s*\d{1,3}\s*(?:(?:av|of|/)\s*\d{1,3}|\(\d{1,3}\))?"
+    r"\s*[-–]?\s*$",
+    re.IGNORECASE,
+)
 _IMAGE_NAME = re.compile(r"\d+x\d+px|\.(?:jpe?g|png|gif|svg|webp)\b", re.IGNORECASE)
 
 
@@ -345,8 +445,14 @@ def text_blocks(text: str) -> list[TextBlock]:
             last_line = None
             continue
         item = _BULLET.match(raw) or _NUMBERED.match(raw)
-        if item and line[0] in "-–—" and item.group("text")[0].islower() and last_line is not None \
-                and blocks[-1].kind == "text" and not re.search(r"[.!?:;]$", last_line):
+        if (
+            item
+            and line[0] in "-–—"
+            and item.group("text")[0].islower()
+            and last_line is not None
+            and blocks[-1].kind == "text"
+            and not re.search(r"[.!?:;]$", last_line)
+        ):
             item = None  # "Trygg -" / "- i arbetet": a dash wrapped to the start of a line, not a bullet
         if item:
             blocks.append(TextBlock("item", item.group("text").strip()))

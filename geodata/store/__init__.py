@@ -6,13 +6,22 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from geodata.errors import StoreError
-
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.gpkg.store import GeoPackageStore
 from geodata.store.gpkg.store import migrate as _migrate_file
 
-__all__ = ["GeoPackageStore", "LayerExtent", "LayerQuery", "Store", "describe", "is_database_url", "location",
-           "migrate", "open_store", "copy_store"]
+__all__ = [
+    "GeoPackageStore",
+    "LayerExtent",
+    "LayerQuery",
+    "Store",
+    "describe",
+    "is_database_url",
+    "location",
+    "migrate",
+    "open_store",
+    "copy_store",
+]
 
 # The packages of the optional extra pledgemap[postgis].
 POSTGIS_PACKAGES = ("sqlalchemy", "geoalchemy2", "psycopg")
@@ -30,8 +39,10 @@ def _postgis():
         from geodata.store import postgis
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.split(".")[0] in POSTGIS_PACKAGES:
-            raise StoreError(f"a postgresql:// store needs the PostGIS extra, which is not installed (missing: {exc.name}); "
-                             "install it with: pip install 'pledgemap[postgis]'") from exc
+            raise StoreError(
+                f"a postgresql:// store needs the PostGIS extra, which is not installed (missing: {exc.name}); "
+                "install it with: pip install 'pledgemap[postgis]'"
+            ) from exc
         raise
     return postgis
 

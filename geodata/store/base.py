@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from geodata.model import Pledge
 from geodata.records import Account, AuditEntry, GridCounts, LayerExtent, PoliceEvent
-
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class LayerQuery:
             raise ValueError(f"a query's offset is {self.offset}; expected 0 or more records to skip")
 
     @classmethod
-    def build(cls, values: dict[str, list[str] | tuple[str, ...]] | None = None, **kwargs: Any) -> "LayerQuery":
+    def build(cls, values: dict[str, list[str] | tuple[str, ...]] | None = None, **kwargs: Any) -> LayerQuery:
         """A query whose ``values`` come as a dict: ``None`` sets no condition, an empty list keeps nothing."""
         pairs = tuple((k, tuple(v)) for k, v in sorted((values or {}).items()) if v is not None)
         return cls(values=pairs, **kwargs)
@@ -91,8 +91,7 @@ class Store(ABC):
         """Count, demo count, bounding box and time span of the records ``query`` matches, without reading them."""
 
     @abstractmethod
-    def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float,
-                    weight: str | None = None) -> GridCounts:
+    def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None) -> GridCounts:
         """Records of ``layer`` matching ``query`` counted per square cell of ``cell_m`` metres, in the database.
 
         Each record counts in the cell of a point on it (``weight`` sums that
@@ -125,8 +124,9 @@ class Store(ABC):
         """The audit log, oldest first: all of it, or one layer's or one record's entries."""
 
     @abstractmethod
-    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
-                      actor: str = "local") -> dict[str, Any]:
+    def update_record(
+        self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int, actor: str = "local"
+    ) -> dict[str, Any]:
         """Apply ``changes`` to one record if it is still at ``expected_version``.
 
         Raises :class:`~geodata.errors.VersionConflictError` if someone saved in
@@ -150,8 +150,12 @@ class Store(ABC):
         """Remove an account; whether there was one."""
 
     @abstractmethod
-    def begin_sign_in(self, scopes: list[tuple[str, str]], now: dt.datetime,
-                      retry_after: Callable[[tuple[str, str], int, dt.datetime], int]) -> int:
+    def begin_sign_in(
+        self,
+        scopes: list[tuple[str, str]],
+        now: dt.datetime,
+        retry_after: Callable[[tuple[str, str], int, dt.datetime], int],
+    ) -> int:
         """Count a sign-in attempt against each ``(name, address)`` scope, unless one of them must wait.
 
         ``retry_after(scope, failures, last_at)`` says how many seconds a scope
@@ -174,8 +178,9 @@ class Store(ABC):
         """Failed sign-ins in a row for ``name`` from all addresses together."""
 
     @abstractmethod
-    def write_survey_results(self, results: gpd.GeoDataFrame, replace: bool = False,
-                             actor: str = "local") -> tuple[int, int]:
+    def write_survey_results(
+        self, results: gpd.GeoDataFrame, replace: bool = False, actor: str = "local"
+    ) -> tuple[int, int]:
         """Store survey results (columns as ``SURVEY_COLUMNS``, geometry optional, EPSG:3006); all or none.
 
         A result for an area, year and indicator already stored with another
@@ -184,8 +189,9 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def read_survey_results(self, municipality_code: str | None = None,
-                            indicator: str | None = None) -> gpd.GeoDataFrame:
+    def read_survey_results(
+        self, municipality_code: str | None = None, indicator: str | None = None
+    ) -> gpd.GeoDataFrame:
         """Stored survey results, by indicator, area and year."""
 
     @abstractmethod
@@ -201,8 +207,9 @@ class Store(ABC):
         """Store events of the police's events API; returns (new, already stored). All land or none do."""
 
     @abstractmethod
-    def read_police_events(self, municipality_code: str | None = None, start: dt.date | None = None,
-                           end: dt.date | None = None) -> pd.DataFrame:
+    def read_police_events(
+        self, municipality_code: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> pd.DataFrame:
         """Stored police events, for one municipality and a range of publication dates (Swedish time), or all."""
 
     @abstractmethod
@@ -217,10 +224,10 @@ class Store(ABC):
     def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
         """Number of records per layer, for one pledge or all; with ``demo_only``, only generated demo records."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (a backend that holds nothing open need not close anything)
         """Release what the store holds open."""
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

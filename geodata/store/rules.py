@@ -21,7 +21,7 @@ from geodata.validate import validate_records
 
 def utc_text(value: dt.datetime) -> str:
     """GeoPackage DATETIME text: UTC with milliseconds and a Z."""
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def json_safe(value: Any, kind: str | None = None) -> Any:
@@ -45,14 +45,20 @@ def wkt(geom) -> str | None:
     return None if geom is None else shapely.to_wkt(geom, rounding_precision=2)
 
 
-
-
 def refuse_managed_changes(layer: str, record_id: str, changes: dict[str, Any]) -> None:
     """The id, version and timestamps are the store's to set: a change naming them is refused."""
     locked = {"id", "version", "created_at", "updated_at"} & set(changes)
     if locked:
-        raise ValidationError([Problem(f"{layer} record {record_id}", name, "is set by the store; "
-                                       "expected it to be left out of the changes") for name in sorted(locked)])
+        raise ValidationError(
+            [
+                Problem(
+                    f"{layer} record {record_id}",
+                    name,
+                    "is set by the store; expected it to be left out of the changes",
+                )
+                for name in sorted(locked)
+            ]
+        )
 
 
 def changed_record(spec: Layer, current: gpd.GeoDataFrame, changes: dict[str, Any], link_ids: list[str]):
@@ -91,14 +97,23 @@ def account(values: dict[str, Any]):
     """An :class:`~geodata.access.accounts.Account` from a stored row's values."""
     from geodata.records import Account
 
-    moment = (lambda v: v if isinstance(v, dt.datetime) or v is None
-              else dt.datetime.fromisoformat(v.replace("Z", "+00:00")))
-    return Account(values["username"], values["role"], values["password_hash"], values["display_name"],
-                   values["organisation"], moment(values["created_at"]), moment(values["updated_at"]),
-                   values["session_key"] or "")
+    moment = lambda v: (
+        v if isinstance(v, dt.datetime) or v is None else dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+    )
+    return Account(
+        values["username"],
+        values["role"],
+        values["password_hash"],
+        values["display_name"],
+        values["organisation"],
+        moment(values["created_at"]),
+        moment(values["updated_at"]),
+        values["session_key"] or "",
+    )
 
 
 # -- copying a whole store between backends -----------------------------------------------------------------
+
 
 def copy_tables() -> dict[str, list[tuple[str, str]]]:
     """Every table a whole-store copy carries, with each column's kind, in the order they are loaded.
@@ -109,63 +124,145 @@ def copy_tables() -> dict[str, list[tuple[str, str]]]:
     """
     from geodata.layers import LAYERS
 
-    record = [("id", "text"), ("version", "int"), ("created_at", "datetime"), ("updated_at", "datetime"),
-              ("demo", "bool")]
+    record = [
+        ("id", "text"),
+        ("version", "int"),
+        ("created_at", "datetime"),
+        ("updated_at", "datetime"),
+        ("demo", "bool"),
+    ]
     tables = {
-        "pledges": [*record, ("title", "text"), ("municipality_code", "text"), ("municipality_name", "text"),
-                    ("period_start", "date"), ("period_end", "date"), ("document", "json")],
-        "promises": [*record, ("pledge_id", "text"), ("position", "int"), ("text", "text"), ("kind", "text"),
-                     ("parties", "json"), ("target", "int"), ("target_unit", "text"), ("period_start", "date"),
-                     ("period_end", "date"), ("evidence_layer", "text"), ("evidence_kinds", "json")],
+        "pledges": [
+            *record,
+            ("title", "text"),
+            ("municipality_code", "text"),
+            ("municipality_name", "text"),
+            ("period_start", "date"),
+            ("period_end", "date"),
+            ("document", "json"),
+        ],
+        "promises": [
+            *record,
+            ("pledge_id", "text"),
+            ("position", "int"),
+            ("text", "text"),
+            ("kind", "text"),
+            ("parties", "json"),
+            ("target", "int"),
+            ("target_unit", "text"),
+            ("period_start", "date"),
+            ("period_end", "date"),
+            ("evidence_layer", "text"),
+            ("evidence_kinds", "json"),
+        ],
     }
     for layer in LAYERS.values():
-        tables[layer.name] = [("geom", "geom"), *((f.name, "text" if f.kind == "choice" else f.kind)
-                                                  for f in (*SYSTEM_FIELDS, *layer.fields)),
-                              ("deleted_at", "datetime")]
-    tables.update({
-        "police_events": [("id", "int"), ("published_at", "datetime"), ("title", "text"), ("type", "text"),
-                          ("summary", "text"), ("url", "text"), ("location_name", "text"),
-                          ("municipality_code", "text"), ("imported_at", "datetime")],
-        "users": [("username", "text"), ("display_name", "text"), ("role", "text"), ("organisation", "text"),
-                  ("password_hash", "text"), ("created_at", "datetime"), ("updated_at", "datetime"),
-                  ("session_key", "text")],
-        "audit_log": [("at", "datetime"), ("actor", "text"), ("action", "text"), ("layer", "text"),
-                      ("record_id", "text"), ("before", "json"), ("after", "json")],
-        "settings": [("key", "text"), ("value", "text")],
-        "survey_results": [("geom", "geom"), ("municipality_code", "text"), ("area_id", "text"), ("area_name", "text"),
-                           ("year", "int"), ("indicator", "text"), ("value", "float"), ("source", "text"),
-                           ("imported_at", "datetime")],
-    })
+        tables[layer.name] = [
+            ("geom", "geom"),
+            *((f.name, "text" if f.kind == "choice" else f.kind) for f in (*SYSTEM_FIELDS, *layer.fields)),
+            ("deleted_at", "datetime"),
+        ]
+    tables.update(
+        {
+            "police_events": [
+                ("id", "int"),
+                ("published_at", "datetime"),
+                ("title", "text"),
+                ("type", "text"),
+                ("summary", "text"),
+                ("url", "text"),
+                ("location_name", "text"),
+                ("municipality_code", "text"),
+                ("imported_at", "datetime"),
+            ],
+            "users": [
+                ("username", "text"),
+                ("display_name", "text"),
+                ("role", "text"),
+                ("organisation", "text"),
+                ("password_hash", "text"),
+                ("created_at", "datetime"),
+                ("updated_at", "datetime"),
+                ("session_key", "text"),
+            ],
+            "audit_log": [
+                ("at", "datetime"),
+                ("actor", "text"),
+                ("action", "text"),
+                ("layer", "text"),
+                ("record_id", "text"),
+                ("before", "json"),
+                ("after", "json"),
+            ],
+            "settings": [("key", "text"), ("value", "text")],
+            "survey_results": [
+                ("geom", "geom"),
+                ("municipality_code", "text"),
+                ("area_id", "text"),
+                ("area_name", "text"),
+                ("year", "int"),
+                ("indicator", "text"),
+                ("value", "float"),
+                ("source", "text"),
+                ("imported_at", "datetime"),
+            ],
+        }
+    )
     return tables
 
 
 # The order rows are dumped in, the same from every backend (insertion order, ``fid``, where it carries meaning).
-COPY_ORDER = {"pledges": "id", "promises": "pledge_id, position", "police_events": "id", "users": "username",
-              "settings": "key"}
+COPY_ORDER = {
+    "pledges": "id",
+    "promises": "pledge_id, position",
+    "police_events": "id",
+    "users": "username",
+    "settings": "key",
+}
 
 
 # The tables a store must not hold rows in to take a copy.
-DATA_TABLES = ("pledges", "promises", "unsafe_places", "inventoried_sites", "operations", "police_events", "users",
-               "audit_log", "survey_results")
+DATA_TABLES = (
+    "pledges",
+    "promises",
+    "unsafe_places",
+    "inventoried_sites",
+    "operations",
+    "police_events",
+    "users",
+    "audit_log",
+    "survey_results",
+)
 
 
 # -- what a save must not break -------------------------------------------------------------------------------
 
+
 def orphaned_promise(pledge_id: str, promise_id: str, layer: str) -> Problem:
-    return Problem(f"pledge {pledge_id}", "promises", f"promise {promise_id!r} would be removed, but {layer} records "
-                                                      "link to it; expected the promise to stay or its records to be "
-                                                      "relinked first")
+    return Problem(
+        f"pledge {pledge_id}",
+        "promises",
+        f"promise {promise_id!r} would be removed, but {layer} records "
+        "link to it; expected the promise to stay or its records to be "
+        "relinked first",
+    )
 
 
 def promise_of_another_pledge(pledge_id: str, promise_id: str, owner: str) -> Problem:
-    return Problem(f"pledge {pledge_id}", "promises", f"promise id {promise_id!r} already belongs to pledge {owner!r}; "
-                                                      "expected ids unique across pledges")
+    return Problem(
+        f"pledge {pledge_id}",
+        "promises",
+        f"promise id {promise_id!r} already belongs to pledge {owner!r}; expected ids unique across pledges",
+    )
 
 
 def survey_conflict(row: dict[str, Any], stored: float) -> Problem:
-    return Problem(f"survey result {row['indicator']} {row['year']} for area {row['area_id']}", "value",
-                   f"is {row['value']}, but {stored} is stored; expected the same value, or an import that replaces "
-                   "stored results")
+    return Problem(
+        f"survey result {row['indicator']} {row['year']} for area {row['area_id']}",
+        "value",
+        f"is {row['value']}, but {stored} is stored; expected the same value, or an import that replaces "
+        "stored results",
+    )
 
 
 def pledge_document(pledge) -> dict[str, Any]:
@@ -185,9 +282,16 @@ def pledge_document(pledge) -> dict[str, Any]:
 def promise_from_row(row) -> dict[str, Any]:
     """A stored promise row (id, text, kind, parties, target, unit, start, end, evidence layer and kinds) as the
     pledge document has it."""
-    return {"id": row[0], "text": row[1], "kind": row[2], "parties": row[3], "target": row[4], "target_unit": row[5],
-            "period": {"start": row[6], "end": row[7]} if row[6] else None,
-            "evidence": {"layer": row[8], "kinds": row[9]}}
+    return {
+        "id": row[0],
+        "text": row[1],
+        "kind": row[2],
+        "parties": row[3],
+        "target": row[4],
+        "target_unit": row[5],
+        "period": {"start": row[6], "end": row[7]} if row[6] else None,
+        "evidence": {"layer": row[8], "kinds": row[9]},
+    }
 
 
 def account_entry(before, user) -> tuple[dict | None, dict] | None:

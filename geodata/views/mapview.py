@@ -65,14 +65,26 @@ def areas_geojson(records: gpd.GeoDataFrame) -> dict:
     if not polygons.empty:
         shapes = polygons.geometry.to_crs(DISPLAY_CRS)
         for record_id, shape in zip(polygons["id"], shapes):
-            features.append({"type": "Feature", "id": record_id, "properties": {"id": record_id},
-                             "geometry": shapely.geometry.mapping(shape)})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": record_id,
+                    "properties": {"id": record_id},
+                    "geometry": shapely.geometry.mapping(shape),
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
 
 
-def layer_view(store: Store, layer: str, query: LayerQuery, zoom: float | None = None,
-               view_bounds: tuple[float, float, float, float] | None = None,
-               max_points: int = DEFAULT_MAX_POINTS, latitude: float | None = None) -> LayerView:
+def layer_view(
+    store: Store,
+    layer: str,
+    query: LayerQuery,
+    zoom: float | None = None,
+    view_bounds: tuple[float, float, float, float] | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+    latitude: float | None = None,
+) -> LayerView:
     """The records of ``layer`` matching ``query`` as a map at ``zoom`` should show them.
 
     Up to ``max_points`` records are sent as points. Above that, and when the
@@ -91,18 +103,21 @@ def layer_view(store: Store, layer: str, query: LayerQuery, zoom: float | None =
         total = store.count(spec.name, query)
     if total <= max_points:
         records = store.read_layer(spec.name, query)
-        return LayerView(layer, "points", total, points=to_display(records), areas=areas_geojson(records),
-                         in_view_only=in_view_only)
+        return LayerView(
+            layer, "points", total, points=to_display(records), areas=areas_geojson(records), in_view_only=in_view_only
+        )
     # Counted in the store (an index scan and a GROUP BY), never read record by record: at a million
     # reports reading them would take seconds, counting them takes tens of milliseconds.
     if latitude is None:
         bbox = store.extent(spec.name, query).bbox
         latitude = Transformer.from_crs(STORAGE_CRS, DISPLAY_CRS, always_xy=True).transform(
-            (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)[1]
+            (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+        )[1]
     cell = cell_size_for_zoom(zoom if zoom is not None else 9, latitude)
     weight = "report_count" if "report_count" in spec.field_names else None
-    return LayerView(layer, "grid", total, grid=store.grid_counts(spec.name, query, cell, weight),
-                     in_view_only=in_view_only)
+    return LayerView(
+        layer, "grid", total, grid=store.grid_counts(spec.name, query, cell, weight), in_view_only=in_view_only
+    )
 
 
 def _to_storage_bounds(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

@@ -44,9 +44,9 @@ import pandas as pd
 from shapely.geometry import Polygon
 
 from geodata.access import figures_store, readable_query
-from geodata.grid import HexGrid, representative_xy
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import Problem, ValidationError
+from geodata.grid import HexGrid, representative_xy
 from geodata.layers import STORAGE_CRS
 from geodata.store.base import LayerQuery, Store
 
@@ -153,14 +153,17 @@ def _check_min_count(min_count: int) -> None:
 
 def _check_crs(records: gpd.GeoDataFrame, what: str) -> None:
     if records.crs is None or records.crs.to_epsg() != STORAGE_CRS:
-        raise ValueError(f"{what}: expected records in EPSG:{STORAGE_CRS} (as the store returns them), got {records.crs}")
+        raise ValueError(
+            f"{what}: expected records in EPSG:{STORAGE_CRS} (as the store returns them), got {records.crs}"
+        )
 
 
 def _require(records: gpd.GeoDataFrame, layer: str, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in records.columns]
     if missing:
-        raise ValidationError([Problem(f"{layer} records", c, "is missing; expected the column the store provides")
-                               for c in missing])
+        raise ValidationError(
+            [Problem(f"{layer} records", c, "is missing; expected the column the store provides") for c in missing]
+        )
 
 
 def _cells_of(records: gpd.GeoDataFrame, grid: HexGrid) -> tuple[np.ndarray, np.ndarray]:
@@ -177,13 +180,19 @@ def _report_weights(records: gpd.GeoDataFrame) -> np.ndarray:
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         record = records["id"].iloc[position] if "id" in records.columns else position
-        raise ValidationError(Problem(f"unsafe_places record {record}", "report_count",
-                                      f"{weights.iloc[position]!r} is below 1; expected a whole number of at least 1"))
+        raise ValidationError(
+            Problem(
+                f"unsafe_places record {record}",
+                "report_count",
+                f"{weights.iloc[position]!r} is below 1; expected a whole number of at least 1",
+            )
+        )
     return weights.fillna(1).to_numpy(dtype=np.int64)
 
 
-def unsafe_place_hexagons(records: gpd.GeoDataFrame, *, size_m: float = PLACE_HEX_M,
-                          min_count: int = MIN_COUNT) -> UnsafePlaceHexagons:
+def unsafe_place_hexagons(
+    records: gpd.GeoDataFrame, *, size_m: float = PLACE_HEX_M, min_count: int = MIN_COUNT
+) -> UnsafePlaceHexagons:
     """Count unsafe-place reports per hexagon, weighted by ``report_count``, and drop hexagons below ``min_count``.
 
     A record without ``report_count`` counts once. Only the counts and the
@@ -205,8 +214,9 @@ def unsafe_place_hexagons(records: gpd.GeoDataFrame, *, size_m: float = PLACE_HE
     weights = _report_weights(records)
     counts = pd.Series(weights).groupby([q, r]).sum()
     shown = counts[counts >= min_count]
-    cells = tuple(HexCount(int(cq), int(cr), grid.polygon(int(cq), int(cr)), int(n))
-                  for (cq, cr), n in shown.sort_index().items())
+    cells = tuple(
+        HexCount(int(cq), int(cr), grid.polygon(int(cq), int(cr)), int(n)) for (cq, cr), n in shown.sort_index().items()
+    )
     return UnsafePlaceHexagons(
         size_m=grid.size_m,
         min_count=min_count,
@@ -247,8 +257,9 @@ def operation_counts(records: gpd.GeoDataFrame, *, size_m: float = AREA_HEX_M) -
     if public.empty:
         return OperationCounts(grid.size_m, (), int(internal.sum()))
     q, r = _cells_of(public, grid)
-    keys = pd.DataFrame({"q": q, "r": r, "month": _local_months(public["starts_at"]).to_numpy(),
-                         "kind": public["kind"].to_numpy()})
+    keys = pd.DataFrame(
+        {"q": q, "r": r, "month": _local_months(public["starts_at"]).to_numpy(), "kind": public["kind"].to_numpy()}
+    )
     counts = keys.groupby(["q", "r", "month", "kind"]).size().sort_index()
     polygons: dict[tuple[int, int], Polygon] = {}
     rows = []
@@ -277,18 +288,34 @@ def site_counts(records: gpd.GeoDataFrame, *, size_m: float = AREA_HEX_M, min_co
         return SiteCounts(grid.size_m, min_count, (), 0, 0)
     q, r = _cells_of(records, grid)
     status = records["status"].to_numpy()
-    frame = pd.DataFrame({"q": q, "r": r, "sites": 1, "inspected": (status != "flagged").astype(int),
-                          "fixed": np.isin(status, FIXED_STATUSES).astype(int)})
+    frame = pd.DataFrame(
+        {
+            "q": q,
+            "r": r,
+            "sites": 1,
+            "inspected": (status != "flagged").astype(int),
+            "fixed": np.isin(status, FIXED_STATUSES).astype(int),
+        }
+    )
     sums = frame.groupby(["q", "r"]).sum().sort_index()
     shown = sums[sums["sites"] >= min_count]
-    cells = tuple(SiteCount(int(cq), int(cr), grid.polygon(int(cq), int(cr)), int(row.sites), int(row.inspected),
-                            int(row.fixed)) for (cq, cr), row in shown.iterrows())
-    return SiteCounts(grid.size_m, min_count, cells, int(shown["sites"].sum()),
-                      int(sums["sites"].sum() - shown["sites"].sum()))
+    cells = tuple(
+        SiteCount(int(cq), int(cr), grid.polygon(int(cq), int(cr)), int(row.sites), int(row.inspected), int(row.fixed))
+        for (cq, cr), row in shown.iterrows()
+    )
+    return SiteCounts(
+        grid.size_m, min_count, cells, int(shown["sites"].sum()), int(sums["sites"].sum() - shown["sites"].sum())
+    )
 
 
-def public_view(store: Store, query: LayerQuery | None = None, *, min_count: int = MIN_COUNT,
-                place_size_m: float = PLACE_HEX_M, area_size_m: float = AREA_HEX_M) -> PublicView:
+def public_view(
+    store: Store,
+    query: LayerQuery | None = None,
+    *,
+    min_count: int = MIN_COUNT,
+    place_size_m: float = PLACE_HEX_M,
+    area_size_m: float = AREA_HEX_M,
+) -> PublicView:
     """Read the three layers matching ``query`` from ``store`` and aggregate them for the public.
 
     ``query`` narrows what is read (a pledge, a period, the dashboard's filters);
@@ -302,8 +329,11 @@ def public_view(store: Store, query: LayerQuery | None = None, *, min_count: int
     places = store.read_layer("unsafe_places", query)
     operations = store.read_layer("operations", readable_query("operations", query))
     sites = store.read_layer("inventoried_sites", query)
-    demo = any(bool(frame["demo"].any()) for frame in (places, operations, sites)
-               if "demo" in frame.columns and not frame.empty)
+    demo = any(
+        bool(frame["demo"].any())
+        for frame in (places, operations, sites)
+        if "demo" in frame.columns and not frame.empty
+    )
     return PublicView(
         unsafe_places=unsafe_place_hexagons(places, size_m=place_size_m, min_count=min_count),
         operations=operation_counts(operations, size_m=area_size_m),

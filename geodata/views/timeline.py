@@ -15,8 +15,8 @@ from geodata.access import AccessError
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.layers import get_layer
 from geodata.model import Period, Pledge, Promise
-from geodata.views.progress import evidence_records
 from geodata.store.base import Store
+from geodata.views.progress import evidence_records
 
 LOCAL_TZ = LOCAL_TZ_NAME
 
@@ -57,10 +57,13 @@ def pledge_timeline(store: Store, pledge: Pledge) -> list[TimelineRow]:
         times = _local(records[layer.time_field])
         labels = records["title"] if "title" in records else records.get("address", records[layer.kind_field])
         events = sorted(
-            (TimelineEvent(rid, layer.name, when.to_pydatetime(), kind,
-                           label if isinstance(label, str) and label else kind)
-             for rid, when, kind, label in zip(records["id"], times, records[layer.kind_field], labels)
-             if not pd.isna(when)),
+            (
+                TimelineEvent(
+                    rid, layer.name, when.to_pydatetime(), kind, label if isinstance(label, str) and label else kind
+                )
+                for rid, when, kind, label in zip(records["id"], times, records[layer.kind_field], labels)
+                if not pd.isna(when)
+            ),
             key=lambda e: e.when,
         )
         rows.append(TimelineRow(promise, pledge.promise_period(promise), promise.target, tuple(events)))

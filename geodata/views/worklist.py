@@ -7,7 +7,7 @@ and its due date has passed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -16,18 +16,28 @@ from geodata.store.base import LayerQuery, Store
 OPEN_STATUSES = ("flagged", "inspected", "action_planned")
 
 
-def worklist(store: Store, today: dt.date, pledge_id: str | None = None, owners: Iterable[str] | None = None,
-             site_types: Iterable[str] | None = None, statuses: Iterable[str] | None = OPEN_STATUSES,
-             due_before: dt.date | None = None, overdue_only: bool = False) -> pd.DataFrame:
+def worklist(
+    store: Store,
+    today: dt.date,
+    pledge_id: str | None = None,
+    owners: Iterable[str] | None = None,
+    site_types: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = OPEN_STATUSES,
+    due_before: dt.date | None = None,
+    overdue_only: bool = False,
+) -> pd.DataFrame:
     """Sites matching the filters, most urgent first, with an ``overdue`` column.
 
     Sorted by overdue first, then due date (sites without one last), then address.
     """
-    values = {"site_type": tuple(site_types) if site_types is not None else None,
-              "status": tuple(statuses) if statuses is not None else None,
-              "owner": tuple(owners) if owners is not None else None}
-    sites = store.read_layer("inventoried_sites", LayerQuery.build({k: v for k, v in values.items() if v is not None},
-                                                                   pledge_id=pledge_id))
+    values = {
+        "site_type": tuple(site_types) if site_types is not None else None,
+        "status": tuple(statuses) if statuses is not None else None,
+        "owner": tuple(owners) if owners is not None else None,
+    }
+    sites = store.read_layer(
+        "inventoried_sites", LayerQuery.build({k: v for k, v in values.items() if v is not None}, pledge_id=pledge_id)
+    )
     frame = pd.DataFrame(sites.drop(columns="geometry"))
     due = frame["due_on"]
     frame["overdue"] = frame["status"].isin(OPEN_STATUSES) & due.notna() & (due < pd.Timestamp(today))
@@ -35,8 +45,9 @@ def worklist(store: Store, today: dt.date, pledge_id: str | None = None, owners:
         frame = frame[due.notna() & (due <= pd.Timestamp(due_before))]
     if overdue_only:
         frame = frame[frame["overdue"]]
-    return frame.sort_values(["overdue", "due_on", "address"], ascending=[False, True, True],
-                             na_position="last", kind="stable").reset_index(drop=True)
+    return frame.sort_values(
+        ["overdue", "due_on", "address"], ascending=[False, True, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
 def owners(store: Store, pledge_id: str | None = None) -> list[str]:

@@ -27,8 +27,7 @@ def encode(geometries: np.ndarray, srs_id: int) -> list[bytes]:
     wkb = shapely.to_wkb(geometries, byte_order=1, flavor="iso")
     bounds = shapely.bounds(geometries)
     return [
-        _HEADER.pack(b"GP", 0, _FLAGS_LE_XY_ENVELOPE, srs_id, b[0], b[2], b[1], b[3]) + w
-        for w, b in zip(wkb, bounds)
+        _HEADER.pack(b"GP", 0, _FLAGS_LE_XY_ENVELOPE, srs_id, b[0], b[2], b[1], b[3]) + w for w, b in zip(wkb, bounds)
     ]
 
 
@@ -41,7 +40,7 @@ def _wkb_offset(blob: bytes) -> int:
 
 def decode(blobs: list[bytes | None]) -> np.ndarray:
     """Shapely geometries from GeoPackage blobs (``None`` stays missing)."""
-    wkb = [None if b is None else bytes(b[_wkb_offset(b):]) for b in blobs]
+    wkb = [None if b is None else bytes(b[_wkb_offset(b) :]) for b in blobs]
     return shapely.from_wkb(np.array(wkb, dtype=object))
 
 
@@ -55,7 +54,7 @@ def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
         little = blob[3] & 1
         minx, maxx, miny, maxy = struct.unpack("<4d" if little else ">4d", blob[8:40])
         return minx, maxx, miny, maxy
-    geom = shapely.from_wkb(bytes(blob[_wkb_offset(blob):]))
+    geom = shapely.from_wkb(bytes(blob[_wkb_offset(blob) :]))
     if geom.is_empty:
         return None
     minx, miny, maxx, maxy = geom.bounds
@@ -69,6 +68,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
         def fn(blob):
             env = _envelope(blob)
             return None if env is None else env[i]
+
         return fn
 
     conn.create_function("ST_MinX", 1, part(0), deterministic=True)
@@ -82,13 +82,13 @@ def rtree_sql(table: str, column: str = "geom") -> list[str]:
     """DDL for the spatial index of ``table`` and the triggers that keep it current (GeoPackage R-tree extension)."""
     rt = f"rtree_{table}_{column}"
     t, g = f'"{table}"', f'"{column}"'
-    values = f'NEW.fid, ST_MinX(NEW.{g}), ST_MaxX(NEW.{g}), ST_MinY(NEW.{g}), ST_MaxY(NEW.{g})'
+    values = f"NEW.fid, ST_MinX(NEW.{g}), ST_MaxX(NEW.{g}), ST_MinY(NEW.{g}), ST_MaxY(NEW.{g})"
     return [
         f'CREATE VIRTUAL TABLE "{rt}" USING rtree(id, minx, maxx, miny, maxy)',
         f'CREATE TRIGGER "{rt}_insert" AFTER INSERT ON {t} WHEN (NEW.{g} NOT NULL AND NOT ST_IsEmpty(NEW.{g})) '
         f'BEGIN INSERT OR REPLACE INTO "{rt}" VALUES ({values}); END',
         f'CREATE TRIGGER "{rt}_update1" AFTER UPDATE OF {g} ON {t} WHEN OLD.fid = NEW.fid AND '
-        f'(NEW.{g} NOTNULL AND NOT ST_IsEmpty(NEW.{g})) '
+        f"(NEW.{g} NOTNULL AND NOT ST_IsEmpty(NEW.{g})) "
         f'BEGIN INSERT OR REPLACE INTO "{rt}" VALUES ({values}); END',
         f'CREATE TRIGGER "{rt}_update2" AFTER UPDATE OF {g} ON {t} WHEN OLD.fid = NEW.fid AND '
         f'(NEW.{g} ISNULL OR ST_IsEmpty(NEW.{g})) BEGIN DELETE FROM "{rt}" WHERE id = OLD.fid; END',

@@ -8,11 +8,10 @@ file is built by running every migration from version 0.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import shapely
-from dataclasses import dataclass
-from typing import Callable
-
 from pyproj import CRS
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
@@ -72,8 +71,22 @@ def _gpkg_core(conn: sqlite3.Connection) -> None:
         [
             ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
             ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
-            ("WGS 84 geodetic", 4326, "EPSG", 4326, wgs84.to_wkt("WKT1_GDAL"), "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
-            ("SWEREF99 TM", STORAGE_CRS, "EPSG", STORAGE_CRS, sweref.to_wkt("WKT1_GDAL"), "SWEREF 99 TM, the Swedish national grid"),
+            (
+                "WGS 84 geodetic",
+                4326,
+                "EPSG",
+                4326,
+                wgs84.to_wkt("WKT1_GDAL"),
+                "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid",
+            ),
+            (
+                "SWEREF99 TM",
+                STORAGE_CRS,
+                "EPSG",
+                STORAGE_CRS,
+                sweref.to_wkt("WKT1_GDAL"),
+                "SWEREF 99 TM, the Swedish national grid",
+            ),
         ],
     )
     conn.execute(f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -81,24 +94,34 @@ def _gpkg_core(conn: sqlite3.Connection) -> None:
 
 def _feature_table(conn: sqlite3.Connection, layer: Layer, description: str) -> None:
     columns = ", ".join(_column(f) for f in (*SYSTEM_FIELDS, *layer.fields))
-    conn.execute(f'CREATE TABLE "{layer.name}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
-                 f'"geom" GEOMETRY NOT NULL, {columns})')
+    conn.execute(
+        f'CREATE TABLE "{layer.name}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+        f'"geom" GEOMETRY NOT NULL, {columns})'
+    )
     conn.execute(f'CREATE UNIQUE INDEX "{layer.name}_id" ON "{layer.name}" (id)')
     conn.execute(f'CREATE INDEX "{layer.name}_{layer.link_field}" ON "{layer.name}" ("{layer.link_field}")')
     conn.execute(f'CREATE INDEX "{layer.name}_{layer.time_field}" ON "{layer.name}" ("{layer.time_field}")')
-    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-                 "VALUES (?, 'features', ?, ?, ?)", (layer.name, layer.name, description, STORAGE_CRS))
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES (?, 'features', ?, ?, ?)",
+        (layer.name, layer.name, description, STORAGE_CRS),
+    )
     conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)", (layer.name, STORAGE_CRS))
     for statement in rtree_sql(layer.name):
         conn.execute(statement)
-    conn.execute("INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', "
-                 "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", (layer.name,))
+    conn.execute(
+        "INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', "
+        "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+        (layer.name,),
+    )
 
 
 def _attribute_table(conn: sqlite3.Connection, name: str, columns: str, description: str) -> None:
     conn.execute(f'CREATE TABLE "{name}" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {columns})')
-    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-                 "VALUES (?, 'attributes', ?, ?)", (name, name, description))
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?, 'attributes', ?, ?)",
+        (name, name, description),
+    )
 
 
 LAYER_DESCRIPTIONS = {
@@ -110,18 +133,26 @@ LAYER_DESCRIPTIONS = {
 
 def _v1(conn: sqlite3.Connection) -> None:
     _gpkg_core(conn)
-    record = ("id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, created_at DATETIME NOT NULL, "
-              "updated_at DATETIME NOT NULL, demo BOOLEAN NOT NULL")
-    _attribute_table(conn, "pledges",
-                     f"{record}, title TEXT NOT NULL, municipality_code TEXT NOT NULL, municipality_name TEXT NOT NULL, "
-                     "period_start DATE NOT NULL, period_end DATE NOT NULL, document TEXT NOT NULL",
-                     "Medborgarlöften: the pledge document as JSON, with searchable columns")
-    _attribute_table(conn, "promises",
-                     f"{record}, pledge_id TEXT NOT NULL REFERENCES pledges(id), position INTEGER NOT NULL, "
-                     "text TEXT NOT NULL, kind TEXT NOT NULL, parties TEXT NOT NULL, target INTEGER, "
-                     "target_unit TEXT, period_start DATE, period_end DATE, evidence_layer TEXT NOT NULL, "
-                     "evidence_kinds TEXT NOT NULL",
-                     "The promises of each pledge, with responsible parties and targets")
+    record = (
+        "id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, created_at DATETIME NOT NULL, "
+        "updated_at DATETIME NOT NULL, demo BOOLEAN NOT NULL"
+    )
+    _attribute_table(
+        conn,
+        "pledges",
+        f"{record}, title TEXT NOT NULL, municipality_code TEXT NOT NULL, municipality_name TEXT NOT NULL, "
+        "period_start DATE NOT NULL, period_end DATE NOT NULL, document TEXT NOT NULL",
+        "Medborgarlöften: the pledge document as JSON, with searchable columns",
+    )
+    _attribute_table(
+        conn,
+        "promises",
+        f"{record}, pledge_id TEXT NOT NULL REFERENCES pledges(id), position INTEGER NOT NULL, "
+        "text TEXT NOT NULL, kind TEXT NOT NULL, parties TEXT NOT NULL, target INTEGER, "
+        "target_unit TEXT, period_start DATE, period_end DATE, evidence_layer TEXT NOT NULL, "
+        "evidence_kinds TEXT NOT NULL",
+        "The promises of each pledge, with responsible parties and targets",
+    )
     conn.execute("CREATE INDEX promises_pledge_id ON promises (pledge_id)")
     for layer in LAYERS.values():
         _feature_table(conn, layer, LAYER_DESCRIPTIONS[layer.name])
@@ -136,34 +167,45 @@ def _v2(conn: sqlite3.Connection) -> None:
 def _v3(conn: sqlite3.Connection) -> None:
     # The police's published events: a context layer counted per municipality and month, never drawn as
     # points (their coordinates are municipality or county centres). One row per event id.
-    _attribute_table(conn, "police_events",
-                     "id INTEGER NOT NULL UNIQUE, published_at DATETIME NOT NULL, title TEXT NOT NULL, "
-                     "type TEXT NOT NULL, summary TEXT NOT NULL, url TEXT NOT NULL, location_name TEXT NOT NULL, "
-                     "municipality_code TEXT, imported_at DATETIME NOT NULL",
-                     "Events published by the Swedish police (polisen.se), counted per municipality and month")
+    _attribute_table(
+        conn,
+        "police_events",
+        "id INTEGER NOT NULL UNIQUE, published_at DATETIME NOT NULL, title TEXT NOT NULL, "
+        "type TEXT NOT NULL, summary TEXT NOT NULL, url TEXT NOT NULL, location_name TEXT NOT NULL, "
+        "municipality_code TEXT, imported_at DATETIME NOT NULL",
+        "Events published by the Swedish police (polisen.se), counted per municipality and month",
+    )
     conn.execute("CREATE INDEX police_events_municipality ON police_events (municipality_code, published_at)")
 
 
 def _v4(conn: sqlite3.Connection) -> None:
     # Local accounts: who may sign in, with which role; passwords only as argon2id hashes.
-    _attribute_table(conn, "users",
-                     "username TEXT NOT NULL UNIQUE, display_name TEXT, role TEXT NOT NULL, organisation TEXT, "
-                     "password_hash TEXT NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, "
-                     "failed_count INTEGER NOT NULL DEFAULT 0, last_failed_at DATETIME",
-                     "Local accounts of the dashboard (password hashes only)")
+    _attribute_table(
+        conn,
+        "users",
+        "username TEXT NOT NULL UNIQUE, display_name TEXT, role TEXT NOT NULL, organisation TEXT, "
+        "password_hash TEXT NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, "
+        "failed_count INTEGER NOT NULL DEFAULT 0, last_failed_at DATETIME",
+        "Local accounts of the dashboard (password hashes only)",
+    )
 
 
 def _v5(conn: sqlite3.Connection) -> None:
     # Every change with who, when and the values before and after. Append-only: the triggers refuse any
     # UPDATE or DELETE, so not even the application's own code can rewrite the log.
-    _attribute_table(conn, "audit_log",
-                     "at DATETIME NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, layer TEXT, record_id TEXT, "
-                     "before TEXT, after TEXT",
-                     "Who changed what and when (append-only)")
+    _attribute_table(
+        conn,
+        "audit_log",
+        "at DATETIME NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, layer TEXT, record_id TEXT, "
+        "before TEXT, after TEXT",
+        "Who changed what and when (append-only)",
+    )
     conn.execute("CREATE INDEX audit_log_record ON audit_log (record_id)")
     for event in ("UPDATE", "DELETE"):
-        conn.execute(f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
-                     "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END")
+        conn.execute(
+            f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"
+        )
 
 
 WORKFLOW_FIELDS = ("inspection_comment", "responsible", "fixed_on", "verified_on")
@@ -195,10 +237,13 @@ def _v8(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE users SET session_key = lower(hex(randomblob(32)))")
     for column in ("failed_count", "last_failed_at"):
         conn.execute(f"ALTER TABLE users DROP COLUMN {column}")
-    _attribute_table(conn, "sign_in_failures",
-                     "name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_at DATETIME NOT NULL, "
-                     "UNIQUE (name, address)",
-                     "Failed sign-ins in a row, per name, per client address and per both")
+    _attribute_table(
+        conn,
+        "sign_in_failures",
+        "name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_at DATETIME NOT NULL, "
+        "UNIQUE (name, address)",
+        "Failed sign-ins in a row, per name, per client address and per both",
+    )
     conn.execute("CREATE INDEX sign_in_failures_last_at ON sign_in_failures (last_at)")
     # A store that has accounts already requires sign-in from now on, even if they are all removed later.
     if conn.execute("SELECT count(*) FROM users").fetchone()[0]:
@@ -212,15 +257,20 @@ def _v9(conn: sqlite3.Connection) -> None:
     # Safety-survey results (the police's trygghetsmätning, a municipality's own survey): one value per area,
     # year and indicator, with the area's outline where the survey gave one (a feature table whose geometry
     # may be empty, so GIS tools show the areas that have one).
-    conn.execute('CREATE TABLE "survey_results" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "geom" GEOMETRY, '
-                 "municipality_code TEXT NOT NULL, area_id TEXT NOT NULL, area_name TEXT, year INTEGER NOT NULL, "
-                 "indicator TEXT NOT NULL, value REAL NOT NULL, source TEXT, imported_at DATETIME NOT NULL, "
-                 "UNIQUE (municipality_code, area_id, year, indicator))")
-    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-                 "VALUES ('survey_results', 'features', 'survey_results', ?, ?)",
-                 ("Safety-survey results per area, year and indicator", STORAGE_CRS))
-    conn.execute("INSERT INTO gpkg_geometry_columns VALUES ('survey_results', 'geom', 'GEOMETRY', ?, 0, 0)",
-                 (STORAGE_CRS,))
+    conn.execute(
+        'CREATE TABLE "survey_results" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "geom" GEOMETRY, '
+        "municipality_code TEXT NOT NULL, area_id TEXT NOT NULL, area_name TEXT, year INTEGER NOT NULL, "
+        "indicator TEXT NOT NULL, value REAL NOT NULL, source TEXT, imported_at DATETIME NOT NULL, "
+        "UNIQUE (municipality_code, area_id, year, indicator))"
+    )
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES ('survey_results', 'features', 'survey_results', ?, ?)",
+        ("Safety-survey results per area, year and indicator", STORAGE_CRS),
+    )
+    conn.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES ('survey_results', 'geom', 'GEOMETRY', ?, 0, 0)", (STORAGE_CRS,)
+    )
 
 
 # What a map filters on, per layer: with the representative point (x, y) in the same index, a crowded map is
@@ -240,18 +290,24 @@ def fill_points(conn: sqlite3.Connection, layer: str, where: str = "x IS NULL") 
     while chunk := cursor.fetchmany(50_000):
         points = shapely.point_on_surface(gpkg_format.decode([blob for _, blob in chunk]))
         xs, ys = shapely.get_x(points), shapely.get_y(points)  # an empty geometry stays NaN, in its own row
-        conn.executemany(f'UPDATE "{layer}" SET x = ?, y = ? WHERE fid = ?',
-                         [(None if x != x else float(x), None if y != y else float(y), fid)
-                          for (fid, _), x, y in zip(chunk, xs, ys)])
+        conn.executemany(
+            f'UPDATE "{layer}" SET x = ?, y = ? WHERE fid = ?',
+            [
+                (None if x != x else float(x), None if y != y else float(y), fid)
+                for (fid, _), x, y in zip(chunk, xs, ys)
+            ],
+        )
 
 
 def _stale_point_triggers(conn: sqlite3.Connection, layer: str) -> None:
     # A record added by another program (QGIS, GDAL) has no point (x is NULL); one moved there gets its point
     # cleared by this trigger, plain SQL that any SQLite runs. The store works such points out when it counts
     # (see GeoPackageStore.grid_counts).
-    conn.execute(f'CREATE TRIGGER "{layer}_point_moved" AFTER UPDATE OF geom ON "{layer}" '
-                 f'WHEN NEW.x IS OLD.x AND NEW.y IS OLD.y AND NEW.geom IS NOT OLD.geom '
-                 f'BEGIN UPDATE "{layer}" SET x = NULL, y = NULL WHERE fid = NEW.fid; END')
+    conn.execute(
+        f'CREATE TRIGGER "{layer}_point_moved" AFTER UPDATE OF geom ON "{layer}" '
+        f"WHEN NEW.x IS OLD.x AND NEW.y IS OLD.y AND NEW.geom IS NOT OLD.geom "
+        f'BEGIN UPDATE "{layer}" SET x = NULL, y = NULL WHERE fid = NEW.fid; END'
+    )
 
 
 def _v10(conn: sqlite3.Connection) -> None:

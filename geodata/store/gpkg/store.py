@@ -10,38 +10,40 @@ writers wait for each other instead of corrupting the file.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 import datetime as dt
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.grid import grid_from_cells
 from geodata.errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
+from geodata.grid import grid_from_cells
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
 from geodata.records import PoliceEvent
-from geodata.validate import LOCAL_TZ, validate_records
-from geodata.store.gpkg import format as gpkg_format
-from geodata.store.base import AuditEntry, LayerExtent, LayerQuery, Store
-from geodata.store.rules import json_safe as _json_safe, utc_text as _utc_text
 from geodata.store import rules as common
+from geodata.store.base import AuditEntry, LayerExtent, LayerQuery, Store
+from geodata.store.gpkg import format as gpkg_format
 from geodata.store.gpkg import schema as gpkg_schema
 from geodata.store.gpkg.schema import META_TABLE, latest_version
+from geodata.store.rules import json_safe as _json_safe
+from geodata.store.rules import utc_text as _utc_text
+from geodata.validate import LOCAL_TZ, validate_records
 
 BUSY_TIMEOUT_S = 30
 CELL_KEY = 10_000_000  # grid cells as one integer: column * CELL_KEY + row
 
 
 def _now() -> str:
-    return _utc_text(dt.datetime.now(dt.timezone.utc))
+    return _utc_text(dt.datetime.now(dt.UTC))
 
 
 def _to_sql(kind: str, value: Any) -> Any:
@@ -81,8 +83,9 @@ def _stored_version(conn: sqlite3.Connection) -> int:
     if not has_meta:
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if tables:
-            raise SchemaError("the file is an SQLite/GeoPackage file but not a Pledgemap store "
-                              f"(it has no {META_TABLE} table)")
+            raise SchemaError(
+                f"the file is an SQLite/GeoPackage file but not a Pledgemap store (it has no {META_TABLE} table)"
+            )
         return 0
     row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
@@ -105,13 +108,16 @@ def migrate(path: str | Path) -> tuple[int, int]:
         with _transaction(conn):
             before = _stored_version(conn)
             if before > latest_version():
-                raise SchemaError(f"{path} has schema version {before}, newer than this Pledgemap "
-                                  f"(version {latest_version()}); upgrade Pledgemap to open it")
+                raise SchemaError(
+                    f"{path} has schema version {before}, newer than this Pledgemap "
+                    f"(version {latest_version()}); upgrade Pledgemap to open it"
+                )
             for migration in gpkg_schema.MIGRATIONS:
                 if migration.version > before:
                     migration.apply(conn)
-                    conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('schema_version', ?)",
-                                 (str(migration.version),))
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('schema_version', ?)", (str(migration.version),)
+                    )
         return before, latest_version()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot migrate {path}: {exc}") from exc
@@ -130,7 +136,7 @@ class GeoPackageStore(Store):
         self._conn = conn
 
     @classmethod
-    def create(cls, path: str | Path) -> "GeoPackageStore":
+    def create(cls, path: str | Path) -> GeoPackageStore:
         """Create a new, empty store at ``path`` (which must not exist yet)."""
         path = Path(path)
         if path.exists():
@@ -139,7 +145,7 @@ class GeoPackageStore(Store):
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | Path) -> "GeoPackageStore":
+    def open(cls, path: str | Path) -> GeoPackageStore:
         """Open an existing store; it must be at this code's schema version."""
         path = Path(path)
         if not path.is_file():
@@ -152,10 +158,14 @@ class GeoPackageStore(Store):
         if version != latest_version():
             conn.close()
             if version < latest_version():
-                raise SchemaError(f"{path} has schema version {version}; this Pledgemap uses version "
-                                  f"{latest_version()}. Run 'pledgemap migrate --data {path}' to upgrade it")
-            raise SchemaError(f"{path} has schema version {version}, newer than this Pledgemap "
-                              f"(version {latest_version()}); upgrade Pledgemap to open it")
+                raise SchemaError(
+                    f"{path} has schema version {version}; this Pledgemap uses version "
+                    f"{latest_version()}. Run 'pledgemap migrate --data {path}' to upgrade it"
+                )
+            raise SchemaError(
+                f"{path} has schema version {version}, newer than this Pledgemap "
+                f"(version {latest_version()}); upgrade Pledgemap to open it"
+            )
         return cls(path, conn)
 
     @property
@@ -182,9 +192,12 @@ class GeoPackageStore(Store):
         document = json.loads(row[0])
         rows = self._conn.execute(
             "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
-            "evidence_kinds FROM promises WHERE pledge_id = ? ORDER BY position", (pledge_id,)).fetchall()
-        document["promises"] = [common.promise_from_row((*r[:3], json.loads(r[3]), *r[4:9], json.loads(r[9])))
-                                for r in rows]
+            "evidence_kinds FROM promises WHERE pledge_id = ? ORDER BY position",
+            (pledge_id,),
+        ).fetchall()
+        document["promises"] = [
+            common.promise_from_row((*r[:3], json.loads(r[3]), *r[4:9], json.loads(r[9]))) for r in rows
+        ]
         return pledge_from_dict(document)
 
     def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
@@ -194,16 +207,28 @@ class GeoPackageStore(Store):
             self._check_promise_ids(conn, pledge)
             existing = conn.execute("SELECT version, created_at FROM pledges WHERE id = ?", (pledge.id,)).fetchone()
             version, created = (existing[0] + 1, existing[1]) if existing else (1, now)
-            old_promises = {r[0]: (r[1], r[2]) for r in conn.execute(
-                "SELECT id, version, created_at FROM promises WHERE pledge_id = ?", (pledge.id,))}
+            old_promises = {
+                r[0]: (r[1], r[2])
+                for r in conn.execute("SELECT id, version, created_at FROM promises WHERE pledge_id = ?", (pledge.id,))
+            }
             conn.execute("DELETE FROM promises WHERE pledge_id = ?", (pledge.id,))
             conn.execute("DELETE FROM pledges WHERE id = ?", (pledge.id,))
             conn.execute(
                 "INSERT INTO pledges (id, version, created_at, updated_at, demo, title, municipality_code, "
                 "municipality_name, period_start, period_end, document) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (pledge.id, version, created, now, int(pledge.demo), pledge.title, pledge.municipality.code,
-                 pledge.municipality.name, pledge.period.start.isoformat(), pledge.period.end.isoformat(),
-                 json.dumps(document, ensure_ascii=False)),
+                (
+                    pledge.id,
+                    version,
+                    created,
+                    now,
+                    int(pledge.demo),
+                    pledge.title,
+                    pledge.municipality.code,
+                    pledge.municipality.name,
+                    pledge.period.start.isoformat(),
+                    pledge.period.end.isoformat(),
+                    json.dumps(document, ensure_ascii=False),
+                ),
             )
             for position, promise in enumerate(pledge.promises):
                 p_version, p_created = old_promises.get(promise.id, (0, now))
@@ -211,16 +236,40 @@ class GeoPackageStore(Store):
                     "INSERT INTO promises (id, version, created_at, updated_at, demo, pledge_id, position, text, kind, "
                     "parties, target, target_unit, period_start, period_end, evidence_layer, evidence_kinds) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (promise.id, p_version + 1, p_created, now, int(pledge.demo), pledge.id, position, promise.text,
-                     promise.kind, json.dumps(list(promise.parties)), promise.target, promise.target_unit,
-                     promise.period.start.isoformat() if promise.period else None,
-                     promise.period.end.isoformat() if promise.period else None,
-                     promise.evidence.layer, json.dumps(list(promise.evidence.kinds))),
+                    (
+                        promise.id,
+                        p_version + 1,
+                        p_created,
+                        now,
+                        int(pledge.demo),
+                        pledge.id,
+                        position,
+                        promise.text,
+                        promise.kind,
+                        json.dumps(list(promise.parties)),
+                        promise.target,
+                        promise.target_unit,
+                        promise.period.start.isoformat() if promise.period else None,
+                        promise.period.end.isoformat() if promise.period else None,
+                        promise.evidence.layer,
+                        json.dumps(list(promise.evidence.kinds)),
+                    ),
                 )
             conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN ('pledges', 'promises')", (now,))
-            _audit_many(conn, now, actor, "pledge", None,
-                        [(pledge.id, {"version": existing[0]} if existing else None,
-                          {"version": version, "title": pledge.title, "promises": len(pledge.promises)})])
+            _audit_many(
+                conn,
+                now,
+                actor,
+                "pledge",
+                None,
+                [
+                    (
+                        pledge.id,
+                        {"version": existing[0]} if existing else None,
+                        {"version": version, "title": pledge.title, "promises": len(pledge.promises)},
+                    )
+                ],
+            )
 
     @staticmethod
     def _check_promise_ids(conn: sqlite3.Connection, pledge: Pledge) -> None:
@@ -234,8 +283,9 @@ class GeoPackageStore(Store):
                 if conn.execute(f'SELECT 1 FROM "{layer}" WHERE promise_id = ? LIMIT 1', (promise_id,)).fetchone():
                     problems.append(common.orphaned_promise(pledge.id, promise_id, layer))
         for promise_id in sorted(kept):
-            row = conn.execute("SELECT pledge_id FROM promises WHERE id = ? AND pledge_id != ?",
-                               (promise_id, pledge.id)).fetchone()
+            row = conn.execute(
+                "SELECT pledge_id FROM promises WHERE id = ? AND pledge_id != ?", (promise_id, pledge.id)
+            ).fetchone()
             if row:
                 problems.append(common.promise_of_another_pledge(pledge.id, promise_id, row[0]))
         if problems:
@@ -254,15 +304,23 @@ class GeoPackageStore(Store):
         specs = {name: get_layer(name) for name in batches}
         written: dict[str, list[str]] = {}
         with _transaction(self._conn) as conn:
-            checked = {name: validate_records(spec, batches[name], self._link_ids(spec)) for name, spec in specs.items()}
+            checked = {
+                name: validate_records(spec, batches[name], self._link_ids(spec)) for name, spec in specs.items()
+            }
             problems = []
             for name, batch in checked.items():
                 taken = self._existing_ids(specs[name], [r["id"] for r in batch.rows])
-                problems.extend(Problem(f"{name} record with id {i}", "id", "is already stored; expected a new id "
-                                        "(use update_record to change a stored record)") for i in sorted(taken))
+                problems.extend(
+                    Problem(
+                        f"{name} record with id {i}",
+                        "id",
+                        "is already stored; expected a new id (use update_record to change a stored record)",
+                    )
+                    for i in sorted(taken)
+                )
             if problems:
                 raise ValidationError(problems)
-            now = dt.datetime.now(dt.timezone.utc)
+            now = dt.datetime.now(dt.UTC)
             for name, batch in checked.items():
                 written[name] = [r["id"] for r in batch.rows]
                 if not batch.rows:
@@ -272,21 +330,34 @@ class GeoPackageStore(Store):
                 marks = ", ".join("?" * (len(fields) + 3))
                 blobs = gpkg_format.encode(batch.geometries, STORAGE_CRS)
                 points = shapely.get_coordinates(shapely.point_on_surface(batch.geometries))
-                conn.executemany(f'INSERT INTO "{name}" (geom, x, y, {names}) VALUES ({marks})',
-                                 (_insert_values(fields, row, blob, xy, now)
-                                  for blob, xy, row in zip(blobs, points, batch.rows)))
+                conn.executemany(
+                    f'INSERT INTO "{name}" (geom, x, y, {names}) VALUES ({marks})',
+                    (_insert_values(fields, row, blob, xy, now) for blob, xy, row in zip(blobs, points, batch.rows)),
+                )
                 self._touch(conn, name, _utc_text(now))
-                _audit_many(conn, now, actor, "create", name,
-                            ((row["id"], None, common.create_entry(specs[name], row, geom))
-                             for row, geom in zip(batch.rows, batch.geometries)))
+                _audit_many(
+                    conn,
+                    now,
+                    actor,
+                    "create",
+                    name,
+                    (
+                        (row["id"], None, common.create_entry(specs[name], row, geom))
+                        for row, geom in zip(batch.rows, batch.geometries)
+                    ),
+                )
         return written
 
     def _existing_ids(self, spec: Layer, ids: list[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            found.update(r[0] for r in self._conn.execute(
-                f'SELECT id FROM "{spec.name}" WHERE id IN ({",".join("?" * len(chunk))})', chunk))
+            chunk = ids[start : start + 500]
+            found.update(
+                r[0]
+                for r in self._conn.execute(
+                    f'SELECT id FROM "{spec.name}" WHERE id IN ({",".join("?" * len(chunk))})', chunk
+                )
+            )
         return found
 
     def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
@@ -295,12 +366,17 @@ class GeoPackageStore(Store):
         end_field = spec.end_field or spec.time_field
         count, demo, first, last = self._conn.execute(
             f'SELECT count(*), coalesce(sum(demo), 0), min("{spec.time_field}"), max("{end_field}") '
-            f'FROM "{layer}" {where}', params).fetchone()
+            f'FROM "{layer}" {where}',
+            params,
+        ).fetchone()
         if not count:
             return LayerExtent(0, 0, None)
         # The spatial index holds each record's box already: the extent is read from it, not from the geometries.
-        bbox = self._conn.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{layer}_geom" '
-                                  f'WHERE id IN (SELECT fid FROM "{layer}" {where})', params).fetchone()
+        bbox = self._conn.execute(
+            f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{layer}_geom" '
+            f'WHERE id IN (SELECT fid FROM "{layer}" {where})',
+            params,
+        ).fetchone()
         kind = spec.field(spec.time_field).kind
         first, last = (_column_from_sql(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
         return LayerExtent(int(count), int(demo), tuple(float(v) for v in bbox), first, last)
@@ -317,14 +393,17 @@ class GeoPackageStore(Store):
         # One integer key per cell groups faster than two columns (x / cell stays below a million over Sweden
         # for cells of 10 m and more).
         rows = self._conn.execute(
-            f'SELECT CAST(x / ? AS INTEGER) * {CELL_KEY} + CAST(y / ? AS INTEGER) AS cell, sum({value}) '
-            f'FROM "{layer}" {where} GROUP BY cell', [cell_m, cell_m, *params]).fetchall()
+            f"SELECT CAST(x / ? AS INTEGER) * {CELL_KEY} + CAST(y / ? AS INTEGER) AS cell, sum({value}) "
+            f'FROM "{layer}" {where} GROUP BY cell',
+            [cell_m, cell_m, *params],
+        ).fetchall()
         counted = {key: total for key, total in rows if key is not None}
         if len(counted) < len(rows):
             # Records added or moved by another program have no current point (a trigger cleared it): their
             # geometries are read and placed here.
-            stale = self._conn.execute(f'SELECT geom, {value} FROM "{layer}" {where} AND (x IS NULL OR y IS NULL)',
-                                       params).fetchall()
+            stale = self._conn.execute(
+                f'SELECT geom, {value} FROM "{layer}" {where} AND (x IS NULL OR y IS NULL)', params
+            ).fetchall()
             points = shapely.point_on_surface(gpkg_format.decode([blob for blob, _ in stale]))
             for x, y, (_, weight) in zip(shapely.get_x(points), shapely.get_y(points), stale):
                 if x == x:  # not an empty geometry
@@ -339,22 +418,29 @@ class GeoPackageStore(Store):
         where, params = self._where(spec, query or LayerQuery(), deleted_too=True)
         found: set[str] = set()
         for start in range(0, len(source_ids), 400):
-            chunk = list(source_ids[start:start + 400])
+            chunk = list(source_ids[start : start + 400])
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self._conn.execute(
-                f'SELECT source_id FROM "{spec.name}" {where} AND source_id IN ({marks}) '
-                f'UNION SELECT id FROM "{spec.name}" {where} AND id IN ({marks})', params + chunk + params + chunk))
+            found.update(
+                r[0]
+                for r in self._conn.execute(
+                    f'SELECT source_id FROM "{spec.name}" {where} AND source_id IN ({marks}) '
+                    f'UNION SELECT id FROM "{spec.name}" {where} AND id IN ({marks})',
+                    params + chunk + params + chunk,
+                )
+            )
         return found
 
     def _touch(self, conn: sqlite3.Connection, layer: str, now: str) -> None:
         """Keep the layer's extent and change time in gpkg_contents current, as GeoPackage readers expect."""
         conn.execute(
-            f'UPDATE gpkg_contents SET last_change = ?, (min_x, max_x, min_y, max_y) = '
+            f"UPDATE gpkg_contents SET last_change = ?, (min_x, max_x, min_y, max_y) = "
             f'(SELECT min(minx), max(maxx), min(miny), max(maxy) FROM "rtree_{layer}_geom") WHERE table_name = ?',
-            (now, layer))
+            (now, layer),
+        )
 
-    def update_record(self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int,
-                      actor: str = "local") -> dict[str, Any]:
+    def update_record(
+        self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int, actor: str = "local"
+    ) -> dict[str, Any]:
         spec = get_layer(layer)
         common.refuse_managed_changes(layer, record_id, changes)
         with _transaction(self._conn) as conn:
@@ -370,10 +456,16 @@ class GeoPackageStore(Store):
             [(x, y)] = shapely.get_coordinates(shapely.point_on_surface(np.array([geom], dtype=object)))
             cursor = conn.execute(
                 f'UPDATE "{layer}" SET geom = ?, x = {float(x)!r}, y = {float(y)!r}, {assignments}, demo = ?, '
-                f'source_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?',
-                (gpkg_format.encode(np.array([geom], dtype=object), STORAGE_CRS)[0],
-                 *(_to_sql(f.kind, row[f.name]) for f in spec.fields), int(row["demo"]), row["source_id"],
-                 now, record_id, expected_version),
+                f"source_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                (
+                    gpkg_format.encode(np.array([geom], dtype=object), STORAGE_CRS)[0],
+                    *(_to_sql(f.kind, row[f.name]) for f in spec.fields),
+                    int(row["demo"]),
+                    row["source_id"],
+                    now,
+                    record_id,
+                    expected_version,
+                ),
             )
             if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a guard
                 raise VersionConflictError(layer, record_id, expected_version, None)
@@ -405,7 +497,9 @@ class GeoPackageStore(Store):
         return self._conn.execute(f'SELECT count(*) FROM "{layer}" {where}', params).fetchone()[0]
 
     def _where(self, spec: Layer, query: LayerQuery, deleted_too: bool = False) -> tuple[str, list[Any]]:
-        clauses: list[str] = ["1"] if deleted_too else ["deleted_at IS NOT NULL" if query.deleted else "deleted_at IS NULL"]
+        clauses: list[str] = (
+            ["1"] if deleted_too else ["deleted_at IS NOT NULL" if query.deleted else "deleted_at IS NULL"]
+        )
         params: list[Any] = []
         if query.pledge_id is not None:
             if spec.link_field == "pledge_id":
@@ -428,8 +522,10 @@ class GeoPackageStore(Store):
             params.append(_day_bound(kind, query.end, end_of_day=True))
         if query.bbox is not None:
             minx, miny, maxx, maxy = query.bbox
-            clauses.append(f'fid IN (SELECT id FROM "rtree_{spec.name}_geom" WHERE maxx >= ? AND minx <= ? '
-                           f'AND maxy >= ? AND miny <= ?)')
+            clauses.append(
+                f'fid IN (SELECT id FROM "rtree_{spec.name}_geom" WHERE maxx >= ? AND minx <= ? '
+                f"AND maxy >= ? AND miny <= ?)"
+            )
             params.extend([minx, maxx, miny, maxy])
         if query.ids is not None:
             clauses.append(f"id IN ({','.join('?' * len(query.ids))})")
@@ -446,25 +542,45 @@ class GeoPackageStore(Store):
 
     # -- accounts ----------------------------------------------------------
 
-    USER_COLUMNS = ("username", "display_name", "role", "organisation", "password_hash", "created_at", "updated_at",
-                    "session_key")
+    USER_COLUMNS = (
+        "username",
+        "display_name",
+        "role",
+        "organisation",
+        "password_hash",
+        "created_at",
+        "updated_at",
+        "session_key",
+    )
 
     def save_user(self, user, actor: str = "local") -> None:
-        values = (user.username, user.display_name, user.role, user.organisation, user.password_hash,
-                  _utc_text(user.created_at), _utc_text(user.updated_at), user.session_key)
+        values = (
+            user.username,
+            user.display_name,
+            user.role,
+            user.organisation,
+            user.password_hash,
+            _utc_text(user.created_at),
+            _utc_text(user.updated_at),
+            user.session_key,
+        )
         before = self.get_user(user.username)
         with _transaction(self._conn) as conn:
-            conn.execute(f"INSERT INTO users ({', '.join(self.USER_COLUMNS)}) "
-                         f"VALUES ({', '.join('?' * len(self.USER_COLUMNS))}) "
-                         "ON CONFLICT(username) DO UPDATE SET "
-                         + ", ".join(f"{c} = excluded.{c}" for c in self.USER_COLUMNS[1:]), values)
+            conn.execute(
+                f"INSERT INTO users ({', '.join(self.USER_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(self.USER_COLUMNS))}) "
+                "ON CONFLICT(username) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in self.USER_COLUMNS[1:]),
+                values,
+            )
             entry = common.account_entry(before, user)
             if entry:
                 _audit_many(conn, _now(), actor, "user", None, [(user.username, *entry)])
 
     def get_user(self, username: str):
-        row = self._conn.execute(f"SELECT {', '.join(self.USER_COLUMNS)} FROM users WHERE username = ?",
-                                 (username,)).fetchone()
+        row = self._conn.execute(
+            f"SELECT {', '.join(self.USER_COLUMNS)} FROM users WHERE username = ?", (username,)
+        ).fetchone()
         return _account(row) if row else None
 
     def list_users(self):
@@ -476,8 +592,14 @@ class GeoPackageStore(Store):
         with _transaction(self._conn) as conn:
             removed = conn.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount > 0
             if removed:
-                _audit_many(conn, _now(), actor, "user_removed", None,
-                            [(username, {"role": before.role, "organisation": before.organisation}, None)])
+                _audit_many(
+                    conn,
+                    _now(),
+                    actor,
+                    "user_removed",
+                    None,
+                    [(username, {"role": before.role, "organisation": before.organisation}, None)],
+                )
             return removed
 
     def begin_sign_in(self, scopes, now: dt.datetime, retry_after) -> int:
@@ -485,12 +607,12 @@ class GeoPackageStore(Store):
         # none of them sees a count from before the others.
         now_text = _utc_text(now)
         with _transaction(self._conn) as conn:
-            conn.execute("DELETE FROM sign_in_failures WHERE last_at < ?",
-                         (_utc_text(now - dt.timedelta(days=1)),))
+            conn.execute("DELETE FROM sign_in_failures WHERE last_at < ?", (_utc_text(now - dt.timedelta(days=1)),))
             waits = []
             for name, address in scopes:
-                row = conn.execute("SELECT failures, last_at FROM sign_in_failures WHERE name = ? AND address = ?",
-                                   (name, address)).fetchone()
+                row = conn.execute(
+                    "SELECT failures, last_at FROM sign_in_failures WHERE name = ? AND address = ?", (name, address)
+                ).fetchone()
                 if row:
                     last = dt.datetime.fromisoformat(row[1].replace("Z", "+00:00"))
                     waits.append(retry_after((name, address), int(row[0]), last))
@@ -500,55 +622,75 @@ class GeoPackageStore(Store):
             conn.executemany(
                 "INSERT INTO sign_in_failures (name, address, failures, last_at) VALUES (?, ?, 1, ?) "
                 "ON CONFLICT(name, address) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at",
-                [(name, address, now_text) for name, address in scopes])
+                [(name, address, now_text) for name, address in scopes],
+            )
             return 0
 
     def end_sign_in(self, clear, release) -> None:
         with _transaction(self._conn) as conn:
             conn.executemany("DELETE FROM sign_in_failures WHERE name = ? AND address = ?", list(clear))
-            conn.executemany("UPDATE sign_in_failures SET failures = max(0, failures - 1) WHERE name = ? AND address = ?",
-                             list(release))
+            conn.executemany(
+                "UPDATE sign_in_failures SET failures = max(0, failures - 1) WHERE name = ? AND address = ?",
+                list(release),
+            )
 
     def clear_sign_in_failures(self, name: str) -> int:
         with _transaction(self._conn) as conn:
             return conn.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,)).rowcount
 
     def sign_in_failures(self, name: str) -> int:
-        row = self._conn.execute("SELECT failures FROM sign_in_failures WHERE name = ? AND address = ''",
-                                 (name,)).fetchone()
+        row = self._conn.execute(
+            "SELECT failures FROM sign_in_failures WHERE name = ? AND address = ''", (name,)
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
         spec = get_layer(layer)
         with _transaction(self._conn) as conn:
-            row = conn.execute(f'SELECT version FROM "{spec.name}" WHERE id = ? AND deleted_at IS NULL',
-                               (record_id,)).fetchone()
+            row = conn.execute(
+                f'SELECT version FROM "{spec.name}" WHERE id = ? AND deleted_at IS NULL', (record_id,)
+            ).fetchone()
             if row is None:
                 raise NotFoundError(f"no {layer} record has id {record_id!r}")
             if row[0] != expected_version:
                 raise VersionConflictError(layer, record_id, expected_version, row[0])
             now = _now()
-            conn.execute(f'UPDATE "{spec.name}" SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?',
-                         (now, now, record_id))
+            conn.execute(
+                f'UPDATE "{spec.name}" SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?',
+                (now, now, record_id),
+            )
             _audit_many(conn, now, actor, "delete", layer, [(record_id, {"deleted": False}, {"deleted": True})])
 
     def restore_record(self, layer: str, record_id: str, actor: str = "local") -> None:
         spec = get_layer(layer)
         with _transaction(self._conn) as conn:
             now = _now()
-            changed = conn.execute(f'UPDATE "{spec.name}" SET deleted_at = NULL, version = version + 1, updated_at = ? '
-                                   'WHERE id = ? AND deleted_at IS NOT NULL', (now, record_id)).rowcount
+            changed = conn.execute(
+                f'UPDATE "{spec.name}" SET deleted_at = NULL, version = version + 1, updated_at = ? '
+                "WHERE id = ? AND deleted_at IS NOT NULL",
+                (now, record_id),
+            ).rowcount
             if not changed:
                 raise NotFoundError(f"no deleted {layer} record has id {record_id!r}")
             _audit_many(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
 
     def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
         where, params = _equal(layer=layer, record_id=record_id)
-        rows = self._conn.execute(f"SELECT at, actor, action, layer, record_id, before, after FROM audit_log {where} "
-                                  "ORDER BY fid", params).fetchall()
-        return [AuditEntry(dt.datetime.fromisoformat(at.replace("Z", "+00:00")), actor, action, layer_name, rid,
-                           json.loads(before) if before else None, json.loads(after) if after else None)
-                for at, actor, action, layer_name, rid, before, after in rows]
+        rows = self._conn.execute(
+            f"SELECT at, actor, action, layer, record_id, before, after FROM audit_log {where} ORDER BY fid", params
+        ).fetchall()
+        return [
+            AuditEntry(
+                dt.datetime.fromisoformat(at.replace("Z", "+00:00")),
+                actor,
+                action,
+                layer_name,
+                rid,
+                json.loads(before) if before else None,
+                json.loads(after) if after else None,
+            )
+            for at, actor, action, layer_name, rid, before, after in rows
+        ]
 
     # -- settings ----------------------------------------------------------
 
@@ -568,8 +710,9 @@ class GeoPackageStore(Store):
 
     # -- survey results ----------------------------------------------------
 
-    def write_survey_results(self, results: gpd.GeoDataFrame, replace: bool = False,
-                             actor: str = "local") -> tuple[int, int]:
+    def write_survey_results(
+        self, results: gpd.GeoDataFrame, replace: bool = False, actor: str = "local"
+    ) -> tuple[int, int]:
         columns = gpkg_schema.SURVEY_COLUMNS
         shapes = results.geometry.to_crs(STORAGE_CRS) if results.crs is not None else results.geometry
         blobs: list[bytes | None] = [None] * len(shapes)
@@ -577,44 +720,62 @@ class GeoPackageStore(Store):
         encoded = gpkg_format.encode(np.asarray([shapes.iloc[i] for i in present], dtype=object), STORAGE_CRS)
         for i, blob in zip(present, encoded):
             blobs[i] = blob
-        rows = [tuple(None if pd.isna(v) else v for v in values)
-                for values in results[list(columns)].itertuples(index=False)]
+        rows = [
+            tuple(None if pd.isna(v) else v for v in values)
+            for values in results[list(columns)].itertuples(index=False)
+        ]
         now = _now()
         new = replaced = 0
         with _transaction(self._conn) as conn:
             problems, changes = [], []
             for row, blob in zip(rows, blobs):
                 code, area, _name, year, indicator, value, _source = row
-                stored = conn.execute("SELECT value FROM survey_results WHERE municipality_code = ? AND area_id = ? "
-                                      "AND year = ? AND indicator = ?", (code, area, int(year), indicator)).fetchone()
+                stored = conn.execute(
+                    "SELECT value FROM survey_results WHERE municipality_code = ? AND area_id = ? "
+                    "AND year = ? AND indicator = ?",
+                    (code, area, int(year), indicator),
+                ).fetchone()
                 if stored is not None and stored[0] != value and not replace:
-                    problems.append(common.survey_conflict({"indicator": indicator, "year": year, "area_id": area,
-                                                            "value": value}, stored[0]))
+                    problems.append(
+                        common.survey_conflict(
+                            {"indicator": indicator, "year": year, "area_id": area, "value": value}, stored[0]
+                        )
+                    )
                     continue
                 if stored is not None:
                     if stored[0] != value:
                         replaced += 1
                         changes.append((f"{code}/{area}/{year}/{indicator}", {"value": stored[0]}, {"value": value}))
-                    conn.execute("DELETE FROM survey_results WHERE municipality_code = ? AND area_id = ? AND year = ? "
-                                 "AND indicator = ?", (code, area, int(year), indicator))
+                    conn.execute(
+                        "DELETE FROM survey_results WHERE municipality_code = ? AND area_id = ? AND year = ? "
+                        "AND indicator = ?",
+                        (code, area, int(year), indicator),
+                    )
                 else:
                     new += 1
-                conn.execute(f"INSERT INTO survey_results (geom, {', '.join(columns)}, imported_at) "
-                             f"VALUES (?, {', '.join('?' * len(columns))}, ?)", (blob, *row[:3], int(year), *row[4:], now))
+                conn.execute(
+                    f"INSERT INTO survey_results (geom, {', '.join(columns)}, imported_at) "
+                    f"VALUES (?, {', '.join('?' * len(columns))}, ?)",
+                    (blob, *row[:3], int(year), *row[4:], now),
+                )
             if problems:
                 raise ValidationError(problems)
             if new or changes:
-                _audit_many(conn, now, actor, "survey", "survey_results", [(None, None, {"new": new, "replaced": replaced})])
+                _audit_many(
+                    conn, now, actor, "survey", "survey_results", [(None, None, {"new": new, "replaced": replaced})]
+                )
                 if changes:
                     _audit_many(conn, now, actor, "survey_replace", "survey_results", changes)
         return new, replaced
 
-    def read_survey_results(self, municipality_code: str | None = None,
-                            indicator: str | None = None) -> gpd.GeoDataFrame:
+    def read_survey_results(
+        self, municipality_code: str | None = None, indicator: str | None = None
+    ) -> gpd.GeoDataFrame:
         where, params = _equal(municipality_code=municipality_code, indicator=indicator)
         columns = gpkg_schema.SURVEY_COLUMNS
-        rows = self._conn.execute(f"SELECT geom, {', '.join(columns)} FROM survey_results {where} "
-                                  "ORDER BY indicator, area_id, year", params).fetchall()
+        rows = self._conn.execute(
+            f"SELECT geom, {', '.join(columns)} FROM survey_results {where} ORDER BY indicator, area_id, year", params
+        ).fetchall()
         frame = pd.DataFrame([row[1:] for row in rows], columns=list(columns))
         frame["year"] = frame["year"].astype("int64")
         frame["value"] = frame["value"].astype("float64")
@@ -629,15 +790,29 @@ class GeoPackageStore(Store):
             conn.executemany(
                 "INSERT OR IGNORE INTO police_events (id, published_at, title, type, summary, url, location_name, "
                 "municipality_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(e.id, _utc_text(e.published_at), e.title, e.type, e.summary, e.url, e.location_name,
-                  e.municipality_code, now) for e in events])
+                [
+                    (
+                        e.id,
+                        _utc_text(e.published_at),
+                        e.title,
+                        e.type,
+                        e.summary,
+                        e.url,
+                        e.location_name,
+                        e.municipality_code,
+                        now,
+                    )
+                    for e in events
+                ],
+            )
             new = conn.execute("SELECT count(*) FROM police_events").fetchone()[0] - before
             if new:
                 _audit_many(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
         return new, len(events) - new
 
-    def read_police_events(self, municipality_code: str | None = None, start: dt.date | None = None,
-                           end: dt.date | None = None) -> pd.DataFrame:
+    def read_police_events(
+        self, municipality_code: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> pd.DataFrame:
         clauses, params = [], []
         if municipality_code is not None:
             clauses.append("municipality_code = ?")
@@ -649,9 +824,12 @@ class GeoPackageStore(Store):
             clauses.append("published_at <= ?")
             params.append(_day_bound("datetime", end, end_of_day=True))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        frame = pd.read_sql_query(f"SELECT id, published_at, title, type, summary, url, location_name, "
-                                  f"municipality_code FROM police_events {where} ORDER BY published_at, id",
-                                  self._conn, params=params)
+        frame = pd.read_sql_query(
+            f"SELECT id, published_at, title, type, summary, url, location_name, "
+            f"municipality_code FROM police_events {where} ORDER BY published_at, id",
+            self._conn,
+            params=params,
+        )
         frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True, format="ISO8601")
         return frame
 
@@ -661,14 +839,16 @@ class GeoPackageStore(Store):
         tables = {}
         for table, columns in common.copy_tables().items():
             if table == "settings":
-                rows = self._conn.execute(f"SELECT substr(key, 9), value FROM {META_TABLE} WHERE key LIKE 'setting.%' "
-                                          "ORDER BY key").fetchall()
+                rows = self._conn.execute(
+                    f"SELECT substr(key, 9), value FROM {META_TABLE} WHERE key LIKE 'setting.%' ORDER BY key"
+                ).fetchall()
             else:
                 names = ", ".join(f'"{name}"' for name, _ in columns)
                 order = common.COPY_ORDER.get(table, "fid")
                 rows = self._conn.execute(f'SELECT {names} FROM "{table}" ORDER BY {order}').fetchall()
-            tables[table] = [{name: _from_file(kind, value) for (name, kind), value in zip(columns, row)}
-                             for row in rows]
+            tables[table] = [
+                {name: _from_file(kind, value) for (name, kind), value in zip(columns, row)} for row in rows
+            ]
         return tables
 
     def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -681,12 +861,15 @@ class GeoPackageStore(Store):
             for table, columns in common.copy_tables().items():
                 rows = tables.get(table, [])
                 if table == "settings":
-                    conn.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)",
-                                     [(f"setting.{r['key']}", r["value"]) for r in rows])
+                    conn.executemany(
+                        f"INSERT INTO {META_TABLE} VALUES (?, ?)", [(f"setting.{r['key']}", r["value"]) for r in rows]
+                    )
                     continue
                 names = ", ".join(f'"{name}"' for name, _ in columns)
-                conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})',
-                                 [tuple(_to_file(kind, r.get(name)) for name, kind in columns) for r in rows])
+                conn.executemany(
+                    f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})',
+                    [tuple(_to_file(kind, r.get(name)) for name, kind in columns) for r in rows],
+                )
             now = _now()
             for layer in LAYERS:
                 gpkg_schema.fill_points(conn, layer)
@@ -704,10 +887,21 @@ def _audit_many(conn: sqlite3.Connection, at, actor: str, action: str, layer: st
     at_text = _utc_text(at) if isinstance(at, dt.datetime) else at
     conn.executemany(
         "INSERT INTO audit_log (at, actor, action, layer, record_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        ((at_text, actor, action, layer, record_id,
-          None if before is None else json.dumps({k: _json_safe(v) for k, v in before.items()}, ensure_ascii=False),
-          None if after is None else json.dumps({k: _json_safe(v) for k, v in after.items()}, ensure_ascii=False))
-         for record_id, before, after in entries))
+        (
+            (
+                at_text,
+                actor,
+                action,
+                layer,
+                record_id,
+                None
+                if before is None
+                else json.dumps({k: _json_safe(v) for k, v in before.items()}, ensure_ascii=False),
+                None if after is None else json.dumps({k: _json_safe(v) for k, v in after.items()}, ensure_ascii=False),
+            )
+            for record_id, before, after in entries
+        ),
+    )
 
 
 def _account(row: tuple):

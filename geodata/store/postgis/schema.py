@@ -8,94 +8,187 @@ is append-only here too: a trigger refuses any UPDATE, DELETE or TRUNCATE.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from geoalchemy2 import Geometry
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData, Table, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer
 
 META_TABLE = "pledgemap_meta"
-KIND_TYPES = {"text": Text, "choice": Text, "int": Integer, "date": Date, "datetime": DateTime(timezone=True),
-              "bool": Boolean}
+KIND_TYPES = {
+    "text": Text,
+    "choice": Text,
+    "int": Integer,
+    "date": Date,
+    "datetime": DateTime(timezone=True),
+    "bool": Boolean,
+}
 
 
 def _layer_table(metadata: MetaData, layer: Layer) -> Table:
-    columns = [Column("fid", BigInteger, primary_key=True, autoincrement=True),
-               Column("geom", Geometry(srid=STORAGE_CRS, spatial_index=True), nullable=False)]
+    columns = [
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("geom", Geometry(srid=STORAGE_CRS, spatial_index=True), nullable=False),
+    ]
     for field in (*SYSTEM_FIELDS, *layer.fields):
-        columns.append(Column(field.name, KIND_TYPES[field.kind], nullable=not field.required,
-                              unique=field.name == "id"))
+        columns.append(
+            Column(field.name, KIND_TYPES[field.kind], nullable=not field.required, unique=field.name == "id")
+        )
     columns.append(Column("deleted_at", DateTime(timezone=True)))
-    return Table(layer.name, metadata, *columns,
-                 Index(f"{layer.name}_{layer.link_field}", layer.link_field),
-                 Index(f"{layer.name}_{layer.time_field}", layer.time_field),
-                 Index(f"{layer.name}_source_id", "source_id"))
+    return Table(
+        layer.name,
+        metadata,
+        *columns,
+        Index(f"{layer.name}_{layer.link_field}", layer.link_field),
+        Index(f"{layer.name}_{layer.time_field}", layer.time_field),
+        Index(f"{layer.name}_source_id", "source_id"),
+    )
 
 
 def tables() -> MetaData:
     metadata = MetaData()
-    record = lambda: [Column("id", Text, primary_key=True), Column("version", Integer, nullable=False),  # noqa: E731
-                      Column("created_at", DateTime(timezone=True), nullable=False),
-                      Column("updated_at", DateTime(timezone=True), nullable=False),
-                      Column("demo", Boolean, nullable=False)]
+    record = lambda: [
+        Column("id", Text, primary_key=True),
+        Column("version", Integer, nullable=False),  # noqa: E731
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("demo", Boolean, nullable=False),
+    ]
     Table(META_TABLE, metadata, Column("key", Text, primary_key=True), Column("value", Text, nullable=False))
-    Table("pledges", metadata, *record(), Column("title", Text, nullable=False),
-          Column("municipality_code", Text, nullable=False), Column("municipality_name", Text, nullable=False),
-          Column("period_start", Date, nullable=False), Column("period_end", Date, nullable=False),
-          Column("document", JSONB, nullable=False))
-    Table("promises", metadata, *record(), Column("pledge_id", Text, nullable=False, index=True),
-          Column("position", Integer, nullable=False), Column("text", Text, nullable=False),
-          Column("kind", Text, nullable=False), Column("parties", JSONB, nullable=False),
-          Column("target", Integer), Column("target_unit", Text), Column("period_start", Date),
-          Column("period_end", Date), Column("evidence_layer", Text, nullable=False),
-          Column("evidence_kinds", JSONB, nullable=False))
+    Table(
+        "pledges",
+        metadata,
+        *record(),
+        Column("title", Text, nullable=False),
+        Column("municipality_code", Text, nullable=False),
+        Column("municipality_name", Text, nullable=False),
+        Column("period_start", Date, nullable=False),
+        Column("period_end", Date, nullable=False),
+        Column("document", JSONB, nullable=False),
+    )
+    Table(
+        "promises",
+        metadata,
+        *record(),
+        Column("pledge_id", Text, nullable=False, index=True),
+        Column("position", Integer, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("kind", Text, nullable=False),
+        Column("parties", JSONB, nullable=False),
+        Column("target", Integer),
+        Column("target_unit", Text),
+        Column("period_start", Date),
+        Column("period_end", Date),
+        Column("evidence_layer", Text, nullable=False),
+        Column("evidence_kinds", JSONB, nullable=False),
+    )
     for layer in LAYERS.values():
         _layer_table(metadata, layer)
-    Table("police_events", metadata, Column("id", BigInteger, primary_key=True),
-          Column("published_at", DateTime(timezone=True), nullable=False), Column("title", Text, nullable=False),
-          Column("type", Text, nullable=False), Column("summary", Text), Column("url", Text),
-          Column("location_name", Text), Column("municipality_code", Text),
-          Column("imported_at", DateTime(timezone=True), nullable=False),
-          Index("police_events_municipality", "municipality_code", "published_at"))
-    Table("users", metadata, Column("fid", BigInteger, primary_key=True, autoincrement=True),
-          Column("username", Text, nullable=False, unique=True), Column("display_name", Text),
-          Column("role", Text, nullable=False), Column("organisation", Text),
-          Column("password_hash", Text, nullable=False), Column("created_at", DateTime(timezone=True), nullable=False),
-          Column("updated_at", DateTime(timezone=True), nullable=False), Column("session_key", Text))
-    Table("audit_log", metadata, Column("fid", BigInteger, primary_key=True, autoincrement=True),
-          Column("at", DateTime(timezone=True), nullable=False), Column("actor", Text, nullable=False),
-          Column("action", Text, nullable=False), Column("layer", Text), Column("record_id", Text, index=True),
-          Column("before", JSONB), Column("after", JSONB))
-    Table("sign_in_failures", metadata, Column("name", Text, nullable=False), Column("address", Text, nullable=False),
-          Column("failures", Integer, nullable=False), Column("last_at", DateTime(timezone=True), nullable=False,
-                                                              index=True),
-          UniqueConstraint("name", "address"))
+    Table(
+        "police_events",
+        metadata,
+        Column("id", BigInteger, primary_key=True),
+        Column("published_at", DateTime(timezone=True), nullable=False),
+        Column("title", Text, nullable=False),
+        Column("type", Text, nullable=False),
+        Column("summary", Text),
+        Column("url", Text),
+        Column("location_name", Text),
+        Column("municipality_code", Text),
+        Column("imported_at", DateTime(timezone=True), nullable=False),
+        Index("police_events_municipality", "municipality_code", "published_at"),
+    )
+    Table(
+        "users",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("username", Text, nullable=False, unique=True),
+        Column("display_name", Text),
+        Column("role", Text, nullable=False),
+        Column("organisation", Text),
+        Column("password_hash", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("session_key", Text),
+    )
+    Table(
+        "audit_log",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("actor", Text, nullable=False),
+        Column("action", Text, nullable=False),
+        Column("layer", Text),
+        Column("record_id", Text, index=True),
+        Column("before", JSONB),
+        Column("after", JSONB),
+    )
+    Table(
+        "sign_in_failures",
+        metadata,
+        Column("name", Text, nullable=False),
+        Column("address", Text, nullable=False),
+        Column("failures", Integer, nullable=False),
+        Column("last_at", DateTime(timezone=True), nullable=False, index=True),
+        UniqueConstraint("name", "address"),
+    )
     Table("settings", metadata, Column("key", Text, primary_key=True), Column("value", Text, nullable=False))
-    Table("survey_results", metadata, Column("fid", BigInteger, primary_key=True, autoincrement=True),
-          Column("geom", Geometry(srid=STORAGE_CRS, spatial_index=True), nullable=True),
-          Column("municipality_code", Text, nullable=False), Column("area_id", Text, nullable=False),
-          Column("area_name", Text), Column("year", Integer, nullable=False), Column("indicator", Text, nullable=False),
-          Column("value", Float, nullable=False), Column("source", Text),
-          Column("imported_at", DateTime(timezone=True), nullable=False),
-          UniqueConstraint("municipality_code", "area_id", "year", "indicator"))
+    Table(
+        "survey_results",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("geom", Geometry(srid=STORAGE_CRS, spatial_index=True), nullable=True),
+        Column("municipality_code", Text, nullable=False),
+        Column("area_id", Text, nullable=False),
+        Column("area_name", Text),
+        Column("year", Integer, nullable=False),
+        Column("indicator", Text, nullable=False),
+        Column("value", Float, nullable=False),
+        Column("source", Text),
+        Column("imported_at", DateTime(timezone=True), nullable=False),
+        UniqueConstraint("municipality_code", "area_id", "year", "indicator"),
+    )
     return metadata
 
 
 def _v1(conn: Connection) -> None:
     # The whole schema as the GeoPackage store has it at its version 9 (this backend starts there).
     tables().create_all(conn)
-    conn.execute(text("""
+    conn.execute(
+        text("""
         CREATE FUNCTION pledgemap_audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'the audit log cannot be changed'; END $$"""))
-    conn.execute(text("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-                      "FOR EACH ROW EXECUTE FUNCTION pledgemap_audit_log_is_append_only()"))
-    conn.execute(text("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
-                      "FOR EACH STATEMENT EXECUTE FUNCTION pledgemap_audit_log_is_append_only()"))
+        BEGIN RAISE EXCEPTION 'the audit log cannot be changed'; END $$""")
+    )
+    conn.execute(
+        text(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION pledgemap_audit_log_is_append_only()"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION pledgemap_audit_log_is_append_only()"
+        )
+    )
 
 
 @dataclass(frozen=True)
