@@ -3,6 +3,7 @@
 #
 #   bash scripts/dev.sh serve [pledgemap serve options]   # the dashboard on http://127.0.0.1:8050
 #   bash scripts/dev.sh test  [pytest options]            # the whole test suite
+#   bash scripts/dev.sh check                             # lint, format, types and import contracts
 #
 # Installs what is missing: Debian packages (as root, or through sudo), a
 # virtual environment in .venv with the versions locked in constraints.txt,
@@ -68,8 +69,17 @@ case "$command_name" in
     fi
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  check)
+    python_env
+    status=0
+    "$VENV/bin/ruff" check . || status=1
+    "$VENV/bin/ruff" format --check . || status=1
+    "$VENV/bin/mypy" || status=1
+    "$VENV/bin/lint-imports" --no-cache || status=1
+    exit $status
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh serve|test [options]" >&2
+    echo "usage: bash scripts/dev.sh serve|test|check [options]" >&2
     exit 2
     ;;
 esac

@@ -40,6 +40,16 @@ SCREENSHOTS = Path(
 IGNORED_CONSOLE = ("GL Driver Message", "GPU stall due to ReadPixels")
 
 
+# Set for each test by conftest.py: whether it carries the ``browser`` marker. A test that starts Chromium or a
+# served dashboard without it fails, so ``pytest -m "not browser"`` stays the fast loop.
+marked_browser = False
+
+
+def require_marker(what: str) -> None:
+    if not marked_browser:
+        pytest.fail(f"this test starts {what}: mark it @pytest.mark.browser (pytest -m 'not browser' leaves it out)")
+
+
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
@@ -56,6 +66,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serving(data: Path, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
     """Run `pledgemap serve` on a free port; yield its URL; stop it afterwards."""
+    require_marker("a served dashboard")
     port = free_port()
     script = Path(sys.executable).parent / "pledgemap"
     process = subprocess.Popen(
@@ -97,6 +108,7 @@ def browser_page(width: int = 1400, height: int = 1000):
     """A page in a fresh Chromium profile; yields (page, console) where console.errors collects errors."""
     from playwright.sync_api import sync_playwright
 
+    require_marker("a headless Chromium")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     console = Console()
     with tempfile.TemporaryDirectory(prefix="pledgemap-chromium-") as profile, sync_playwright() as p:

@@ -8,8 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import settings as hypothesis_settings
 
+from geodata.access import accounts
 from geodata.demo import write_demo_store
 from geodata.model import pledge_from_dict
 from geodata.store import GeoPackageStore, migrate, open_store
@@ -25,6 +27,25 @@ if os.environ.get("CI"):
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+
+# The production parameters (64 MiB, 3 passes) cost a tenth of a second per hash: in tests only the ones
+# marked ``hashing`` pay that; the rest hash with argon2id's cheapest parameters (their hashes verify the same way).
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, monkeypatch):
+    if request.node.get_closest_marker("hashing") is None:
+        monkeypatch.setattr(accounts, "HASHER", FAST_HASHER)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Tell tests/browser.py whether this test is marked ``browser`` before any fixture starts a server or Chromium."""
+    import browser
+
+    browser.marked_browser = item.get_closest_marker("browser") is not None
 
 
 @pytest.fixture(scope="session")

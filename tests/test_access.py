@@ -136,6 +136,7 @@ def test_a_housing_company_edits_its_sites_but_cannot_give_them_away_or_touch_ot
 # -- accounts ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.hashing
 def test_accounts_keep_argon2id_hashes_and_refuse_weak_input(store):
     account = add_user(store, "pia", "police", "en lång lösenfras")
     assert account.password_hash.startswith("$argon2id$") and "lösenfras" not in account.password_hash
@@ -242,6 +243,7 @@ def test_parallel_guesses_are_counted_one_after_the_other(demo_copy):
         assert store.sign_in_failures("pia") == accounts.FREE_FAILURES + 1
 
 
+@pytest.mark.hashing
 def test_at_most_a_few_password_checks_run_at_once(store, monkeypatch):
     # Each check takes 64 MiB; many at once could take the server's memory. The hasher is wrapped only to
     # watch how many checks overlap; the checks themselves are real.

@@ -347,12 +347,14 @@ def ogrinfo(*args: str) -> str:
     return result.stdout
 
 
+@pytest.mark.browser
 def test_ogrinfo_lists_the_three_collections(server):
     out = ogrinfo("-so", f"OAPIF:{server}")
     assert re.findall(r"^\d+: (\w+)", out, re.M) == ["unsafe_places", "inventoried_sites", "operations"]
     assert "(title: Otrygga platser)" in out
 
 
+@pytest.mark.browser
 def test_ogrinfo_reads_every_unsafe_place(server, demo):
     out = ogrinfo(f"OAPIF:{server}", "unsafe_places")
     assert out.count("OGRFeature(unsafe_places):") == demo.count("unsafe_places")
@@ -365,6 +367,7 @@ def test_ogrinfo_reads_every_unsafe_place(server, demo):
     assert wkt.loads(block.strip().splitlines()[-1].strip()).equals_exact(served, tolerance=1e-7)  # lon, lat
 
 
+@pytest.mark.browser
 def test_ogrinfo_bbox_read_matches_the_domain(server, demo):
     bbox = (11.95, 57.60, 12.05, 57.66)
     expected = ogc.items(demo, "unsafe_places", "x", {"bbox": ",".join(map(str, bbox))})["numberMatched"]
@@ -372,6 +375,7 @@ def test_ogrinfo_bbox_read_matches_the_domain(server, demo):
     assert 0 < out.count("OGRFeature(unsafe_places):") == expected < demo.count("unsafe_places")
 
 
+@pytest.mark.browser
 def test_ogrinfo_reads_only_public_operations(server, demo):
     public = demo.count("operations", LayerQuery.build({"visibility": ["public"]}))
     assert public < demo.count("operations")  # the demo store holds internal operations
@@ -388,6 +392,7 @@ def get(url: str) -> tuple[int, str, dict]:
         return error.code, error.headers["Content-Type"], json.loads(error.read())
 
 
+@pytest.mark.browser
 def test_http_media_types_absolute_links_and_json_errors(server):
     status, media, page = get(f"{server}/collections/unsafe_places/items?limit=5&f=json")
     assert (status, media) == (200, "application/geo+json")

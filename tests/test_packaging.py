@@ -145,6 +145,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.browser
 def test_the_installed_command_serves_pages_and_assets(installed, tmp_path):
     pledgemap = installed.parent / "pledgemap"
     port = _free_port()

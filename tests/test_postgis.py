@@ -233,6 +233,7 @@ def test_two_app_workers_see_each_others_edits_at_once(demo_copy, pg_url, monkey
         assert site["address"] not in shown(client, site["address"])
 
 
+@pytest.mark.browser
 def test_gunicorn_workers_serve_one_database(demo_copy, pg_url, tmp_path):
     from browser import free_port
 

@@ -302,6 +302,7 @@ def drawn_paths(page) -> int:
     return page.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane svg path').length")
 
 
+@pytest.mark.browser
 def test_the_full_map_draws_toggles_and_keeps_markup_as_text_offline(evil_store, tmp_path):
     document = render(evil_store, tiles=OSM_TILES)
     dialogs = []
@@ -336,6 +337,7 @@ def test_the_full_map_draws_toggles_and_keeps_markup_as_text_offline(evil_store,
     assert dialogs == []
 
 
+@pytest.mark.browser
 def test_the_public_demo_map_opens_with_no_request_at_all(demo_file, tmp_path):
     with GeoPackageStore.open(demo_file) as store:
         view = public_view(store, LayerQuery(pledge_id="molndal-2018"))
