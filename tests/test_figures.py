@@ -34,8 +34,8 @@ def figure_json(figure):
     return figure.to_plotly_json()
 
 
-def test_map_traces_per_category_with_hover_ids_and_boundary(store):
-    store.write_batch(
+def test_map_traces_per_category_with_hover_ids_and_boundary(gpkg_store):
+    gpkg_store.write_batch(
         "unsafe_places",
         frame(
             unsafe_place(),
@@ -43,7 +43,7 @@ def test_map_traces_per_category_with_hover_ids_and_boundary(store):
             unsafe_place(category="drug_dealing", geometry=Point(12.70, 57.51)),
         ),
     )
-    view = layer_view(store, "unsafe_places", LayerQuery())
+    view = layer_view(gpkg_store, "unsafe_places", LayerQuery())
     boundary, bounds = municipality_geojson("1463")
     data = figure_json(map_figure({"unsafe_places": view}, boundary, t, bounds=bounds))
     records = [tr for tr in data["data"] if tr.get("meta", {}).get("role") == "records"]
@@ -61,8 +61,8 @@ def test_map_traces_per_category_with_hover_ids_and_boundary(store):
     assert 12.2 < layout["map"]["center"]["lon"] < 13.0 and 8 < layout["map"]["zoom"] < 10
 
 
-def test_tiles_are_optional(store):
-    view = layer_view(store, "operations", LayerQuery())
+def test_tiles_are_optional(gpkg_store):
+    view = layer_view(gpkg_store, "operations", LayerQuery())
     boundary, _ = municipality_geojson("1463")
     plain = figure_json(map_figure({"operations": view}, boundary, t))
     tiled = figure_json(map_figure({"operations": view}, boundary, t, Basemap("https://tiles.example/{z}/{x}/{y}.png")))
@@ -73,14 +73,14 @@ def test_tiles_are_optional(store):
     assert tiled["layout"]["map"]["style"] == "white-bg"  # the style itself never needs the network
 
 
-def test_above_the_threshold_the_map_gets_grid_counts_not_points(store):
+def test_above_the_threshold_the_map_gets_grid_counts_not_points(gpkg_store):
     # 60 reports in two clusters 5 km apart, 1 or 2 reports each.
     records = [unsafe_place(geometry=Point(12.69 + 0.0001 * i, 57.50), report_count=1 + i % 2) for i in range(30)]
     records += [unsafe_place(geometry=Point(12.78 + 0.0001 * i, 57.55), report_count=1) for i in range(30)]
-    store.write_batch("unsafe_places", frame(*records))
-    points = layer_view(store, "unsafe_places", LayerQuery(), zoom=10, max_points=100)
+    gpkg_store.write_batch("unsafe_places", frame(*records))
+    points = layer_view(gpkg_store, "unsafe_places", LayerQuery(), zoom=10, max_points=100)
     assert points.mode == "points" and len(points.points) == 60
-    grid = layer_view(store, "unsafe_places", LayerQuery(), zoom=10, max_points=50)
+    grid = layer_view(gpkg_store, "unsafe_places", LayerQuery(), zoom=10, max_points=50)
     assert grid.mode == "grid" and grid.points is None and grid.total == 60
     assert sorted(grid.grid.count.tolist()) == [30, 45]  # summed report counts per 2 km cell
     assert grid.grid.cell_m == 2000
@@ -89,11 +89,11 @@ def test_above_the_threshold_the_map_gets_grid_counts_not_points(store):
     [cells] = [tr for tr in data["data"] if tr.get("meta", {}).get("role") == "grid"]
     assert sorted(trace_values(cells["customdata"])) == [30, 45]
     assert len(trace_values(cells["lat"])) == 2  # two markers sent, not sixty
-    finer = layer_view(store, "unsafe_places", LayerQuery(), zoom=16, max_points=50)
+    finer = layer_view(gpkg_store, "unsafe_places", LayerQuery(), zoom=16, max_points=50)
     assert finer.grid.cell_m == 20 and len(finer.grid) > 2
     # Zoomed in on the first cluster: only its 30 records are in view, few enough to be points again.
     zoomed = layer_view(
-        store, "unsafe_places", LayerQuery(), zoom=14, view_bounds=(12.68, 57.49, 12.70, 57.51), max_points=50
+        gpkg_store, "unsafe_places", LayerQuery(), zoom=14, view_bounds=(12.68, 57.49, 12.70, 57.51), max_points=50
     )
     assert zoomed.mode == "points" and len(zoomed.points) == 30 and zoomed.follows_the_view
     assert not points.follows_the_view  # all of it fits: panning needs nothing new
@@ -105,13 +105,13 @@ def test_grid_counts_need_sweref():
         grid_counts(wgs, 1000)
 
 
-def test_timeline_rows_events_target_pace_and_today(store):
-    store.write_batch(
+def test_timeline_rows_events_target_pace_and_today(gpkg_store):
+    gpkg_store.write_batch(
         "operations", frame(operation(), operation(starts_at="2024-09-02 18:00", ends_at="2024-09-02 21:00"))
     )
     pledge = pledge_from_dict(pledge_dict())
-    rows = pledge_timeline(store, pledge)
-    progress = pledge_progress(store, pledge, dt.date(2024, 10, 1))
+    rows = pledge_timeline(gpkg_store, pledge)
+    progress = pledge_progress(gpkg_store, pledge, dt.date(2024, 10, 1))
     data = figure_json(timeline_figure(rows, progress, t, today=dt.date(2024, 10, 1)))
     roles = [tr["meta"]["role"] for tr in data["data"]]
     assert roles.count("period") == 2

@@ -268,25 +268,25 @@ def test_datetime_instants_and_intervals(store):
         ({"f": "html"}, "'f' is 'html'; expected one of: json"),
     ],
 )
-def test_bad_parameters_are_refused_with_what_was_expected(store, params, message):
+def test_bad_parameters_are_refused_with_what_was_expected(gpkg_store, params, message):
     with pytest.raises(ogc.ParameterError, match=re.escape(message)):
-        ogc.items(store, "unsafe_places", BASE, params)
+        ogc.items(gpkg_store, "unsafe_places", BASE, params)
 
 
-def test_f_json_is_accepted_and_other_resources_take_only_f(store):
-    assert ogc.items(store, "unsafe_places", BASE, {"f": "json"})["numberMatched"] == 0
+def test_f_json_is_accepted_and_other_resources_take_only_f(gpkg_store):
+    assert ogc.items(gpkg_store, "unsafe_places", BASE, {"f": "json"})["numberMatched"] == 0
     assert ogc.check_parameters({"f": ["json"]}) == {}
     with pytest.raises(ogc.ParameterError, match="unknown query parameter 'limit'; expected only: f"):
         ogc.check_parameters({"limit": "5"})
 
 
-def test_unknown_collection_and_feature_are_not_found(store):
+def test_unknown_collection_and_feature_are_not_found(gpkg_store):
     with pytest.raises(NotFoundError, match="no collection 'people'; expected one of: unsafe_places"):
-        ogc.items(store, "people", BASE, {})
+        ogc.items(gpkg_store, "people", BASE, {})
     with pytest.raises(NotFoundError, match="no collection 'people'"):
-        ogc.collection(store, "people", BASE)
+        ogc.collection(gpkg_store, "people", BASE)
     with pytest.raises(NotFoundError, match="collection 'unsafe_places' has no feature 'nope'"):
-        ogc.item(store, "unsafe_places", "nope", BASE)
+        ogc.item(gpkg_store, "unsafe_places", "nope", BASE)
 
 
 # -- privacy ----------------------------------------------------------------
