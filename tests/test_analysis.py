@@ -13,6 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from dashboard.ids import Analysis
 from geodata.analysis import AreaCounts, Neighbourhood, evaluate_intervention, hotspots, wdd, wdq
 from geodata.analysis.getisord import density_surface
 from geodata.analysis.indicators import goal_trends, import_survey
@@ -349,16 +350,16 @@ def analysis_inputs(mode="gi", pledge="molndal-2018"):
     from geodata import vocab
 
     return {
-        "an-pledge.value": pledge,
-        "an-start.value": None,
-        "an-end.value": None,
-        "an-categories.value": list(vocab.UNSAFE_CATEGORIES),
-        "an-mode.value": mode,
-        "an-cell.value": "auto",
-        "an-rings.value": 1,
-        "an-permutations.value": 999,
-        "an-fdr.value": ["fdr"],
-        "an-map.relayoutData": None,
+        f"{Analysis.pledge}.value": pledge,
+        f"{Analysis.start}.value": None,
+        f"{Analysis.end}.value": None,
+        f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
+        f"{Analysis.mode}.value": mode,
+        f"{Analysis.cell}.value": "auto",
+        f"{Analysis.rings}.value": 1,
+        f"{Analysis.permutations}.value": 999,
+        f"{Analysis.fdr}.value": ["fdr"],
+        f"{Analysis.map}.relayoutData": None,
     }
 
 
@@ -371,17 +372,19 @@ def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(demo_copy
 
     client = make_client(Settings(data=demo_copy, tiles_url=None))
     assert "Heta och kalla punkter" in texts(render_page(client, "/analysis", "?pledge=molndal-2018"))
-    answer = call_callback(client, "an-map.figure", analysis_inputs(), state={"an-lang.data": "sv"})
-    shown = texts(answer["an-findings"]["children"])
+    answer = call_callback(client, f"{Analysis.map}.figure", analysis_inputs(), state={f"{Analysis.lang}.data": "sv"})
+    shown = texts(answer[Analysis.findings]["children"])
     with GeoPackageStore.open(demo_copy) as store:
         expected = gi.hotspots_for_pledge(store, "molndal-2018", permutations=999)
     hot = sum(n for k, n in expected.class_counts().items() if k.startswith("hot"))
     assert f"{hot} celler är heta punkter och 0 kalla punkter med minst 90 % säkerhet." in shown
-    names = [trace.get("name") for trace in answer["an-map"]["figure"]["data"]]
+    names = [trace.get("name") for trace in answer[Analysis.map]["figure"]["data"]]
     assert {n for n in names if n} <= {"Het punkt, 99 %", "Het punkt, 95 %", "Het punkt, 90 %"} and hot
     for mode, words in (("density", "Kärnskattning av"), ("counts", "hexagoner om")):
-        answer = call_callback(client, "an-map.figure", analysis_inputs(mode), state={"an-lang.data": "sv"})
-        assert any(words in text for text in texts(answer["an-findings"]["children"]))
+        answer = call_callback(
+            client, f"{Analysis.map}.figure", analysis_inputs(mode), state={f"{Analysis.lang}.data": "sv"}
+        )
+        assert any(words in text for text in texts(answer[Analysis.findings]["children"]))
 
 
 def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(demo_copy):
@@ -394,24 +397,30 @@ def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(demo_copy
 
     client = make_client(Settings(data=demo_copy, tiles_url=None))
     choices = call_callback(
-        client, "an-operation.options", {"an-pledge.value": "molndal-2018"}, state={"an-lang.data": "sv"}
+        client,
+        f"{Analysis.operation}.options",
+        {f"{Analysis.pledge}.value": "molndal-2018"},
+        state={f"{Analysis.lang}.data": "sv"},
     )
-    operation = choices["an-operation"]["options"][0]["value"]
+    operation = choices[Analysis.operation]["options"][0]["value"]
     state = {
-        "an-pledge.value": "molndal-2018",
-        "an-target.value": "operation",
-        "an-operation.value": operation,
-        "an-promise.value": None,
-        "an-date.value": None,
-        "an-days.value": 90,
-        "an-buffer.value": 500,
-        "an-categories.value": list(vocab.UNSAFE_CATEGORIES),
-        "an-lang.data": "sv",
+        f"{Analysis.pledge}.value": "molndal-2018",
+        f"{Analysis.target}.value": "operation",
+        f"{Analysis.operation}.value": operation,
+        f"{Analysis.promise}.value": None,
+        f"{Analysis.date}.value": None,
+        f"{Analysis.days}.value": 90,
+        f"{Analysis.buffer}.value": 500,
+        f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
+        f"{Analysis.lang}.data": "sv",
     }
     shown = texts(
-        call_callback(client, "an-effect.children", {"an-run.n_clicks": 1, "an-drawn.data": None}, state=state)[
-            "an-effect"
-        ]["children"]
+        call_callback(
+            client,
+            f"{Analysis.effect}.children",
+            {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
+            state=state,
+        )[Analysis.effect]["children"]
     )
     with GeoPackageStore.open(demo_copy) as store:
         result = intervention_for_operation(store, operation)
@@ -424,8 +433,8 @@ def test_roles_that_see_no_reports_get_a_refusal_from_the_analysis(signed_demo):
     from dash_http import call_callback
 
     client = signed_demo("ulla")
-    answer = call_callback(client, "an-map.figure", analysis_inputs(), state={"an-lang.data": "sv"})
-    assert "Ditt konto har inte behörighet till detta." in str(answer["an-findings"]["children"])
+    answer = call_callback(client, f"{Analysis.map}.figure", analysis_inputs(), state={f"{Analysis.lang}.data": "sv"})
+    assert "Ditt konto har inte behörighet till detta." in str(answer[Analysis.findings]["children"])
 
 
 @pytest.fixture

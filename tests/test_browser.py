@@ -9,6 +9,8 @@ import threading
 
 import pytest
 
+from dashboard.ids import Layers, Overview
+
 from browser import SCREENSHOTS, axe_violations, browser_page, serving
 
 pytestmark = pytest.mark.browser
@@ -25,22 +27,22 @@ def server(tmp_path_factory):
 
 def map_point_count(page) -> int:
     """Markers the map figure holds for record traces (read from the graph's figure in the page)."""
-    return page.evaluate("""() => {
-        const graph = document.querySelector('#ov-map .js-plotly-plot');
+    return page.evaluate(f"""() => {{
+        const graph = document.querySelector('#{Overview.map} .js-plotly-plot');
         return graph.data.filter(t => t.meta && t.meta.role === 'records')
                          .reduce((n, t) => n + t.ids.length, 0);
-    }""")
+    }}""")
 
 
 def wait_for_map(page):
     """Wait until the map's figure has arrived and MapLibre has drawn it; keep a screenshot if it never does."""
     try:
         page.wait_for_function(
-            "() => { const g = document.querySelector('#ov-map .js-plotly-plot');"
+            f"() => {{ const g = document.querySelector('#{Overview.map} .js-plotly-plot');"
             " return g && g.data && g.data.some(t => t.meta && t.meta.role === 'records'); }",
             timeout=60_000,
         )
-        page.wait_for_selector("#ov-map .maplibregl-canvas", timeout=60_000)
+        page.wait_for_selector(f"#{Overview.map} .maplibregl-canvas", timeout=60_000)
     except Exception:
         page.screenshot(path=SCREENSHOTS / "failed-wait-for-map.png", full_page=True)
         raise
@@ -56,7 +58,7 @@ def test_overview_loads_without_console_errors(server):
         page.goto(server)
         wait_for_map(page)
         settle(page)
-        assert page.locator("#ov-title").inner_text() == "Medborgarlöfte Mark 2021"
+        assert page.locator(f"#{Overview.title}").inner_text() == "Medborgarlöfte Mark 2021"
         assert "Demodata:" in page.locator("#demo-banner").inner_text()
         assert "3 av 4" in page.locator("#card-mark-2021-riktade-insatser").inner_text()
         page.screenshot(path=SCREENSHOTS / "overview-sv.png", full_page=True)
@@ -71,7 +73,7 @@ def test_toggling_a_layer_changes_what_the_map_draws(server):
         before = map_point_count(page)
         page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$")).uncheck()
         page.wait_for_function(
-            f"() => document.querySelector('#ov-map .js-plotly-plot').data"
+            f"() => document.querySelector('#{Overview.map} .js-plotly-plot').data"
             f".filter(t => t.meta && t.meta.role === 'records')"
             f".reduce((n, t) => n + t.ids.length, 0) < {before}",
             timeout=20_000,
@@ -89,15 +91,15 @@ def test_switching_pledge_changes_timeline_and_map(server):
         wait_for_map(page)
         settle(page)
         page.get_by_label("Medborgarlöfte Mölndals stad 2018").check()
-        page.wait_for_function("() => document.querySelector('#ov-title').innerText.includes('Mölndal')")
+        page.wait_for_function(f"() => document.querySelector('#{Overview.title}').innerText.includes('Mölndal')")
         settle(page)
         rows = page.evaluate(
-            "() => document.querySelector('#ov-timeline .js-plotly-plot').data"
+            f"() => document.querySelector('#{Overview.timeline} .js-plotly-plot').data"
             ".filter(t => t.meta && t.meta.role === 'period').length"
         )
         assert rows == 3
         lons = page.evaluate(
-            "() => document.querySelector('#ov-map .js-plotly-plot')._fullData"
+            f"() => document.querySelector('#{Overview.map} .js-plotly-plot')._fullData"
             ".filter(t => t.meta && t.meta.role === 'records').flatMap(t => Array.from(t.lon))"
         )
         assert lons and all(11.9 < lon < 12.2 for lon in lons)  # Mölndal, not Mark
@@ -112,7 +114,7 @@ def test_choosing_a_promise_filters_the_map_and_the_url_restores_it(server):
         settle(page)
         page.get_by_label(re.compile("^Riktade insatser")).check()
         page.wait_for_function(
-            "() => document.querySelector('#ov-map .js-plotly-plot').data"
+            f"() => document.querySelector('#{Overview.map} .js-plotly-plot').data"
             ".some(t => t.meta && t.meta.role === 'highlight')",
             timeout=20_000,
         )
@@ -120,7 +122,7 @@ def test_choosing_a_promise_filters_the_map_and_the_url_restores_it(server):
         url = page.url
         assert "promise=mark-2021-riktade-insatser" in url
         operations = page.evaluate(
-            "() => document.querySelector('#ov-map .js-plotly-plot').data"
+            f"() => document.querySelector('#{Overview.map} .js-plotly-plot').data"
             ".filter(t => t.meta && t.meta.layer === 'operations' && t.meta.role === 'records')"
             ".reduce((n, t) => n + t.ids.length, 0)"
         )
@@ -144,7 +146,7 @@ def test_language_switch_changes_the_labels_and_keeps_the_view(server):
         wait_for_map(page)
         settle(page)
         assert "lang=en" in page.url and "pledge=molndal-2018" in page.url
-        assert page.locator("#ov-title").inner_text() == "Medborgarlöfte Mölndals stad 2018"
+        assert page.locator(f"#{Overview.title}").inner_text() == "Medborgarlöfte Mölndals stad 2018"
         assert page.get_by_role("link", name="Svenska").is_visible()
         page.screenshot(path=SCREENSHOTS / "overview-en.png", full_page=True)
     assert console.errors == []
@@ -175,7 +177,7 @@ def test_filters_work_from_the_keyboard(server):
         checkbox.focus()
         page.keyboard.press("Space")
         page.wait_for_function(
-            f"() => document.querySelector('#ov-map .js-plotly-plot').data"
+            f"() => document.querySelector('#{Overview.map} .js-plotly-plot').data"
             f".filter(t => t.meta && t.meta.role === 'records')"
             f".reduce((n, t) => n + t.ids.length, 0) < {before}",
             timeout=20_000,
@@ -211,20 +213,20 @@ def test_the_app_makes_no_request_beyond_itself(server):
 
 def map_layers(page) -> list[str]:
     return page.evaluate(
-        "() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+        f"() => document.querySelector('#{Overview.map} .js-plotly-plot').layout.map.layers"
         ".map(l => l.sourcetype + ':' + (l.type || ''))"
     )
 
 
 def map_centre(page) -> dict:
-    return page.evaluate("() => document.querySelector('#ov-map .js-plotly-plot').layout.map.center")
+    return page.evaluate(f"() => document.querySelector('#{Overview.map} .js-plotly-plot').layout.map.center")
 
 
 def switch_to_molndal_and_wait(page):
     before = map_centre(page)
     page.get_by_label("Medborgarlöfte Mölndals stad 2018", exact=True).check()
     page.wait_for_function(
-        "(lon) => document.querySelector('#ov-map .js-plotly-plot').layout.map.center.lon !== lon",
+        f"(lon) => document.querySelector('#{Overview.map} .js-plotly-plot').layout.map.center.lon !== lon",
         arg=before["lon"],
         timeout=30_000,
     )
@@ -238,10 +240,13 @@ def test_with_tiles_configured_but_unreachable_the_map_still_draws_and_updates(t
     with serving(data, env={"PLEDGEMAP_TILES": unreachable}) as url, browser_page() as (page, _console):
         page.goto(url)
         wait_for_map(page)
-        page.locator("#ov-basemap-note").wait_for()  # "Kartbakgrunden kan inte nås härifrån"
+        page.locator(f"#{Overview.basemap_note}").wait_for()  # "Kartbakgrunden kan inte nås härifrån"
         settle(page)
         assert "raster:" not in map_layers(page) and "geojson:line" in map_layers(page)
-        assert page.locator("#ov-basemap input").is_disabled() and not page.locator("#ov-basemap input").is_checked()
+        assert (
+            page.locator(f"#{Overview.basemap} input").is_disabled()
+            and not page.locator(f"#{Overview.basemap} input").is_checked()
+        )
         assert map_point_count(page) > 0
         switch_to_molndal_and_wait(page)  # the map follows the filters
         page.screenshot(path=SCREENSHOTS / "overview-tiles-unreachable.png")
@@ -273,15 +278,18 @@ def test_reachable_tiles_are_drawn_under_the_data_and_can_be_switched_off(tmp_pa
             page.goto(url)
             wait_for_map(page)
             page.wait_for_function(
-                "() => document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                f"() => document.querySelector('#{Overview.map} .js-plotly-plot').layout.map.layers"
                 ".some(l => l.sourcetype === 'raster')",
                 timeout=30_000,
             )
-            assert page.locator("#ov-basemap input").is_checked() and page.locator("#ov-basemap-note").is_hidden()
+            assert (
+                page.locator(f"#{Overview.basemap} input").is_checked()
+                and page.locator(f"#{Overview.basemap_note}").is_hidden()
+            )
             switch_to_molndal_and_wait(page)
-            page.locator("#ov-basemap input").uncheck()
+            page.locator(f"#{Overview.basemap} input").uncheck()
             page.wait_for_function(
-                "() => !document.querySelector('#ov-map .js-plotly-plot').layout.map.layers"
+                f"() => !document.querySelector('#{Overview.map} .js-plotly-plot').layout.map.layers"
                 ".some(l => l.sourcetype === 'raster')",
                 timeout=30_000,
             )
@@ -299,16 +307,16 @@ def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
         page.goto(url + "sites")
         page.locator(".pm-row-button").first.click()
         page.wait_for_url("**/layers?**record=**")
-        page.locator("#ly-details .pm-details-head").wait_for()
+        page.locator(f"#{Layers.details} .pm-details-head").wait_for()
         settle(page)
-        box = page.locator("#ly-details").bounding_box()
+        box = page.locator(f"#{Layers.details}").bounding_box()
         assert box["y"] < 768, "the details should be on screen without scrolling"
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         page.locator(".pm-row-selected").wait_for()
-        before = page.evaluate("() => document.querySelector('#ly-map .js-plotly-plot').layout.map.center")
+        before = page.evaluate(f"() => document.querySelector('#{Layers.map} .js-plotly-plot').layout.map.center")
         page.locator(".pm-row-button").nth(3).click()
         page.wait_for_function(
-            "(lon) => document.querySelector('#ly-map .js-plotly-plot').layout.map.center.lon !== lon",
+            f"(lon) => document.querySelector('#{Layers.map} .js-plotly-plot').layout.map.center.lon !== lon",
             arg=before["lon"],
             timeout=30_000,
         )
@@ -398,7 +406,7 @@ def test_editing_a_record_conflicting_and_deleting_it(demo_copy):
         form.locator("fieldset", has_text="Kategori").get_by_label("Dålig belysning", exact=True).check()
         form.get_by_role("button", name="Spara ändringarna").click()
         page.get_by_text("Ändringarna är sparade.").wait_for()
-        page.locator("#ly-details", has_text="Trasig belysning vid <b>gångtunneln</b>").wait_for()
+        page.locator(f"#{Layers.details}", has_text="Trasig belysning vid <b>gångtunneln</b>").wait_for()
         assert axe_violations(page) == []
 
         with GeoPackageStore.open(demo_copy) as store:  # a colleague saves while the form is open
@@ -438,13 +446,13 @@ def test_adding_a_record_by_clicking_the_map_and_moving_it(demo_copy):
         before = store.count("unsafe_places")
     with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
         page.goto(url + "layers?pledge=mark-2021&layer=unsafe_places")
-        canvas = page.locator("#ly-map .maplibregl-canvas")
+        canvas = page.locator(f"#{Layers.map} .maplibregl-canvas")
         canvas.wait_for()
         settle(page)
         page.wait_for_timeout(1000)
         box = canvas.bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
-        form = page.locator("#ly-new")
+        form = page.locator(f"#{Layers.new}")
         form.get_by_text("Ny post där du klickade").wait_for()
         form.get_by_label("Rapporterad").fill("2021-06-01")
         form.locator("fieldset", has_text="Källa").get_by_label("Trygghetsvandring", exact=True).check()
@@ -452,7 +460,7 @@ def test_adding_a_record_by_clicking_the_map_and_moving_it(demo_copy):
         form.get_by_label("Beskrivning").fill("Klotter på elskåpet")
         form.get_by_role("button", name="Lägg till").click()
         page.get_by_text("Posten är tillagd.").wait_for()
-        page.locator("#ly-details", has_text="Klotter på elskåpet").wait_for()
+        page.locator(f"#{Layers.details}", has_text="Klotter på elskåpet").wait_for()
         assert axe_violations(page) == []
 
         with GeoPackageStore.open(demo_copy) as store:
@@ -460,7 +468,7 @@ def test_adding_a_record_by_clicking_the_map_and_moving_it(demo_copy):
             added = added[added["description"] == "Klotter på elskåpet"].iloc[0]
         # The forms above have pushed the map down: click it where it is now (scrolled into view).
         canvas.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.3})
-        page.locator("#ly-new").get_by_text("Ny post där du klickade").wait_for()
+        page.locator(f"#{Layers.new}").get_by_text("Ny post där du klickade").wait_for()
         page.locator(".pm-edit summary").first.click()
         page.get_by_label("Flytta posten till det jag senast klickade eller ritade på kartan").check()
         page.get_by_role("button", name="Spara ändringarna").click()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ids import Overview
 from dashboard.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
@@ -20,12 +21,12 @@ def client(demo_copy):
 
 def map_inputs(**overrides):
     values = {
-        "ov-pledge.value": "mark-2021",
-        "ov-promise.value": "",
-        "ov-start.value": None,
-        "ov-end.value": None,
-        "ov-layers.value": ALL_LAYERS,
-        "ov-categories.value": [
+        f"{Overview.pledge}.value": "mark-2021",
+        f"{Overview.promise}.value": "",
+        f"{Overview.start}.value": None,
+        f"{Overview.end}.value": None,
+        f"{Overview.layers}.value": ALL_LAYERS,
+        f"{Overview.categories}.value": [
             "drug_dealing",
             "drug_use",
             "poor_lighting",
@@ -36,25 +37,25 @@ def map_inputs(**overrides):
             "traffic",
             "other",
         ],
-        "ov-sources.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
-        "ov-statuses.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
-        "ov-basemap.value": [],
-        "ov-map.relayoutData": None,
-        "ov-timeline.selectedData": None,
+        f"{Overview.sources}.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
+        f"{Overview.statuses}.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
+        f"{Overview.basemap}.value": [],
+        f"{Overview.map}.relayoutData": None,
+        f"{Overview.timeline}.selectedData": None,
     }
     values.update({f"ov-{k.replace('_', '-')}.value" if "." not in k else k: v for k, v in overrides.items()})
     return values
 
 
-def draw_map(client, changed="ov-pledge.value", **overrides):
+def draw_map(client, changed=f"{Overview.pledge}.value", **overrides):
     response = call_callback(
         client,
-        "ov-map.figure",
+        f"{Overview.map}.figure",
         map_inputs(**overrides),
-        state={"ov-lang.data": "sv", "ov-map-follows-view.data": None},
+        state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": None},
         changed=changed,
     )
-    return response["ov-map"]["figure"]
+    return response[Overview.map]["figure"]
 
 
 def record_ids(figure, layer):
@@ -76,21 +77,21 @@ def test_index_is_served_in_swedish_with_local_assets_only(client):
 
 def test_overview_opens_on_the_latest_pledge_with_progress_and_counts(client, demo_copy):
     tree = render_page(client, "/")
-    [dropdown] = find(tree, id="ov-pledge")
+    [dropdown] = find(tree, id=Overview.pledge)
     assert dropdown["props"]["value"] == "mark-2021"
     assert {o["value"] for o in dropdown["props"]["options"]} == {"mark-2021", "molndal-2018"}
     assert any(t.startswith("Demodata:") for t in texts(tree))
     pledge = call_callback(
         client,
-        "ov-cards.children",
-        {"ov-pledge.value": "mark-2021"},
-        state={"ov-promise.value": "", "ov-lang.data": "sv"},
+        f"{Overview.cards}.children",
+        {f"{Overview.pledge}.value": "mark-2021"},
+        state={f"{Overview.promise}.value": "", f"{Overview.lang}.data": "sv"},
     )
-    shown = texts(pledge["ov-cards"]["children"])
+    shown = texts(pledge[Overview.cards]["children"])
     assert "3 av 4" in shown and "ej uppnått" in shown
     with GeoPackageStore.open(demo_copy) as store:
         counts = store.counts("mark-2021")
-    labels = [o["label"] for o in pledge["ov-layers"]["options"]]
+    labels = [o["label"] for o in pledge[Overview.layers]["options"]]
     assert labels == [
         f"Otrygga platser ({counts['unsafe_places']})",
         f"Inventerade platser ({counts['inventoried_sites']})",
@@ -104,27 +105,27 @@ def test_the_url_restores_the_view(client):
         "/",
         "?pledge=molndal-2018&promise=molndal-2018-riktade-insatser&layers=operations&start=2018-03-01&lang=en",
     )
-    assert find(tree, id="ov-pledge")[0]["props"]["value"] == "molndal-2018"
-    assert find(tree, id="ov-promise")[0]["props"]["value"] == "molndal-2018-riktade-insatser"
-    assert find(tree, id="ov-layers")[0]["props"]["value"] == ["operations"]
-    assert find(tree, id="ov-start")[0]["props"]["value"] == "2018-03-01"
+    assert find(tree, id=Overview.pledge)[0]["props"]["value"] == "molndal-2018"
+    assert find(tree, id=Overview.promise)[0]["props"]["value"] == "molndal-2018-riktade-insatser"
+    assert find(tree, id=Overview.layers)[0]["props"]["value"] == ["operations"]
+    assert find(tree, id=Overview.start)[0]["props"]["value"] == "2018-03-01"
     assert "Filters" in texts(tree)  # English
     query = call_callback(
         client,
-        "ov-query.data",
+        f"{Overview.query}.data",
         {
-            "ov-pledge.value": "molndal-2018",
-            "ov-promise.value": "molndal-2018-riktade-insatser",
-            "ov-start.value": "2018-03-01",
-            "ov-end.value": None,
-            "ov-layers.value": ["operations"],
-            "ov-categories.value": map_inputs()["ov-categories.value"],
-            "ov-sources.value": map_inputs()["ov-sources.value"],
-            "ov-statuses.value": map_inputs()["ov-statuses.value"],
+            f"{Overview.pledge}.value": "molndal-2018",
+            f"{Overview.promise}.value": "molndal-2018-riktade-insatser",
+            f"{Overview.start}.value": "2018-03-01",
+            f"{Overview.end}.value": None,
+            f"{Overview.layers}.value": ["operations"],
+            f"{Overview.categories}.value": map_inputs()[f"{Overview.categories}.value"],
+            f"{Overview.sources}.value": map_inputs()[f"{Overview.sources}.value"],
+            f"{Overview.statuses}.value": map_inputs()[f"{Overview.statuses}.value"],
         },
-        state={"ov-lang.data": "en"},
+        state={f"{Overview.lang}.data": "en"},
     )
-    assert query["ov-query"]["data"] == (
+    assert query[Overview.query]["data"] == (
         "pledge=molndal-2018&start=2018-03-01&promise=molndal-2018-riktade-insatser&layers=operations&lang=en"
     )
 
@@ -135,7 +136,7 @@ def test_map_draws_the_chosen_layers_of_the_pledge(client, demo_copy):
         for layer in ALL_LAYERS:
             expected = set(store.read_layer(layer, LayerQuery(pledge_id="mark-2021"))["id"])
             assert set(record_ids(figure, layer)) == expected
-    only_operations = draw_map(client, changed="ov-layers.value", layers=["operations"])
+    only_operations = draw_map(client, changed=f"{Overview.layers}.value", layers=["operations"])
     assert record_ids(only_operations, "unsafe_places") == [] and record_ids(only_operations, "operations")
     assert only_operations["layout"]["map"]["style"] == "white-bg"
     assert only_operations["layout"]["map"]["layers"][0]["type"] == "line"  # the municipality boundary
@@ -143,7 +144,7 @@ def test_map_draws_the_chosen_layers_of_the_pledge(client, demo_copy):
 
 
 def test_choosing_a_promise_filters_and_highlights_its_evidence(client, demo_copy):
-    figure = draw_map(client, changed="ov-promise.value", promise="mark-2021-riktade-insatser")
+    figure = draw_map(client, changed=f"{Overview.promise}.value", promise="mark-2021-riktade-insatser")
     with GeoPackageStore.open(demo_copy) as store:
         evidence = set(store.read_layer("operations", LayerQuery(promise_id="mark-2021-riktade-insatser"))["id"])
     assert len(evidence) == 3
@@ -154,9 +155,9 @@ def test_choosing_a_promise_filters_and_highlights_its_evidence(client, demo_cop
 
 def test_time_range_and_category_filters(client):
     whole = draw_map(client)
-    spring = draw_map(client, changed="ov-start.value", start="2021-03-01", end="2021-05-31")
+    spring = draw_map(client, changed=f"{Overview.start}.value", start="2021-03-01", end="2021-05-31")
     assert 0 < len(record_ids(spring, "operations")) < len(record_ids(whole, "operations"))
-    drugs = draw_map(client, changed="ov-categories.value", categories=["drug_dealing"])
+    drugs = draw_map(client, changed=f"{Overview.categories}.value", categories=["drug_dealing"])
     names = {t["name"] for t in drugs["data"] if (t.get("meta") or {}).get("layer") == "unsafe_places"}
     assert names == {"Narkotikaförsäljning"}
 
@@ -164,11 +165,15 @@ def test_time_range_and_category_filters(client):
 def test_timeline_has_a_row_per_promise_with_target_pace(client):
     response = call_callback(
         client,
-        "ov-timeline.figure",
-        {"ov-pledge.value": "mark-2021", "ov-promise.value": "", "ov-map.selectedData": None},
-        state={"ov-lang.data": "sv"},
+        f"{Overview.timeline}.figure",
+        {
+            f"{Overview.pledge}.value": "mark-2021",
+            f"{Overview.promise}.value": "",
+            f"{Overview.map}.selectedData": None,
+        },
+        state={f"{Overview.lang}.data": "sv"},
     )
-    figure = response["ov-timeline"]["figure"]
+    figure = response[Overview.timeline]["figure"]
     periods = [t for t in figure["data"] if t["meta"]["role"] == "period"]
     assert len(periods) == 5
     [pace] = [t for t in figure["data"] if t["meta"]["role"] == "target"]
@@ -194,16 +199,18 @@ def test_no_demo_banner_without_demo_records(tmp_path):
 
 
 def test_a_pan_redraws_only_an_aggregated_map(client):
-    zoomed = map_inputs(**{"ov-map.relayoutData": {"map.zoom": 12.5, "map.center": {"lon": 12.7, "lat": 57.5}}})
+    zoomed = map_inputs(
+        **{f"{Overview.map}.relayoutData": {"map.zoom": 12.5, "map.center": {"lon": 12.7, "lat": 57.5}}}
+    )
     for aggregated, redrawn in ((None, True), (False, False), (True, True)):
         response = call_callback(
             client,
-            "ov-map.figure",
+            f"{Overview.map}.figure",
             zoomed,
-            state={"ov-lang.data": "sv", "ov-map-follows-view.data": aggregated},
-            changed="ov-map.relayoutData",
+            state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": aggregated},
+            changed=f"{Overview.map}.relayoutData",
         )
-        assert ("ov-map" in response) == redrawn, aggregated
+        assert (Overview.map in response) == redrawn, aggregated
 
 
 def test_a_map_selection_shows_in_the_timeline_and_the_table(client, demo_copy):
@@ -212,16 +219,23 @@ def test_a_map_selection_shows_in_the_timeline_and_the_table(client, demo_copy):
     chosen = list(operations["id"][:2])
     selected = {"points": [{"customdata": [record_id, "x", "y", "z"]} for record_id in chosen]}
     table = call_callback(
-        client, "ov-selection.children", {"ov-map.selectedData": selected}, state={"ov-lang.data": "sv"}
-    )["ov-selection"]["children"]
+        client,
+        f"{Overview.selection}.children",
+        {f"{Overview.map}.selectedData": selected},
+        state={f"{Overview.lang}.data": "sv"},
+    )[Overview.selection]["children"]
     assert "Valda på kartan (2)" in texts(table)
     assert texts(table).count("Riktad insats mot narkotika") == 2
     timeline = call_callback(
         client,
-        "ov-timeline.figure",
-        {"ov-pledge.value": "mark-2021", "ov-promise.value": "", "ov-map.selectedData": selected},
-        state={"ov-lang.data": "sv"},
-    )["ov-timeline"]["figure"]
+        f"{Overview.timeline}.figure",
+        {
+            f"{Overview.pledge}.value": "mark-2021",
+            f"{Overview.promise}.value": "",
+            f"{Overview.map}.selectedData": selected,
+        },
+        state={f"{Overview.lang}.data": "sv"},
+    )[Overview.timeline]["figure"]
     [events] = [t for t in timeline["data"] if t["meta"] == {"role": "events", "promise": "mark-2021-riktade-insatser"}]
     sizes = dict(zip(events["ids"], events["marker"]["size"]))
     assert {sizes[i] for i in chosen} == {16} and set(sizes.values()) == {11, 16}
@@ -230,9 +244,9 @@ def test_a_map_selection_shows_in_the_timeline_and_the_table(client, demo_copy):
 def download(client, fmt, query):
     response = call_callback(
         client,
-        "ov-download.data",
-        {"ov-export.n_clicks": 1},
-        state={"ov-export-format.value": fmt, "ov-query.data": query, "ov-lang.data": "sv"},
+        f"{Overview.download}.data",
+        {f"{Overview.export}.n_clicks": 1},
+        state={f"{Overview.export_format}.value": fmt, f"{Overview.query}.data": query, f"{Overview.lang}.data": "sv"},
     )
     return response
 
@@ -242,8 +256,8 @@ def test_the_export_button_downloads_the_view_with_its_filters(client, demo_copy
     import json
 
     sent = download(client, "geojson", "pledge=mark-2021&layers=unsafe_places,operations&categories=drug_dealing")
-    assert sent["ov-export-error"]["children"] is None
-    data = sent["ov-download"]["data"]
+    assert sent[Overview.export_error]["children"] is None
+    data = sent[Overview.download]["data"]
     assert data["filename"] == "mark-2021.geojson"
     features = json.loads(base64.b64decode(data["content"]))["features"]
     with GeoPackageStore.open(demo_copy) as store:
@@ -255,7 +269,7 @@ def test_the_export_button_downloads_the_view_with_its_filters(client, demo_copy
     assert layers.count("unsafe_places") == places and layers.count("operations") == public_ops
     assert "inventoried_sites" not in layers
 
-    public = download(client, "html_public", "pledge=mark-2021")["ov-download"]["data"]
+    public = download(client, "html_public", "pledge=mark-2021")[Overview.download]["data"]
     assert public["filename"] == "mark-2021-publik.html"
     page = base64.b64decode(public["content"]).decode()
     assert "<html" in page and "Demodata" in page and 'src="http' not in page
@@ -268,13 +282,13 @@ def test_the_export_button_downloads_the_view_with_its_filters(client, demo_copy
 
 def test_an_export_of_no_layers_is_one_clear_alert(client):
     sent = download(client, "gpkg", "pledge=mark-2021&layers=")
-    assert sent["ov-download"]["data"] is None
-    assert "choose at least one layer" in str(sent["ov-export-error"]["children"])
+    assert sent[Overview.download]["data"] is None
+    assert "choose at least one layer" in str(sent[Overview.export_error]["children"])
 
 
 def test_exporting_from_an_empty_store_is_one_clear_alert(tmp_path):
     GeoPackageStore.create(tmp_path / "empty.gpkg").close()
     client = make_client(Settings(data=tmp_path / "empty.gpkg", tiles_url=None))
     sent = download(client, "gpkg", "")
-    assert sent["ov-download"]["data"] is None
-    assert "holds no pledge to export" in str(sent["ov-export-error"]["children"])
+    assert sent[Overview.download]["data"] is None
+    assert "holds no pledge to export" in str(sent[Overview.export_error]["children"])

@@ -6,6 +6,7 @@ import csv
 
 import pytest
 
+from dashboard.ids import Importer
 from geodata.store import GeoPackageStore
 
 from browser import SCREENSHOTS, axe_violations, browser_page, serving
@@ -31,7 +32,7 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
     with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
         page.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
         page.goto(url + "import")
-        page.locator("#im-upload input[type=file]").set_input_files(str(walk))
+        page.locator(f"#{Importer.upload} input[type=file]").set_input_files(str(walk))
         page.get_by_text("Mottagen fil:").wait_for()
         page.get_by_label("Otrygga platser", exact=True).check()
         page.get_by_label("Medborgarlöfte Mark 2021", exact=True).check()
@@ -42,7 +43,7 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
             page.screenshot(path=SCREENSHOTS / "import-failed.png", full_page=True)
             raise AssertionError(f"no dry run report; console: {console.errors}") from None
         settle(page)
-        report = page.locator("#im-report").inner_text()
+        report = page.locator(f"#{Importer.report}").inner_text()
         # The reasons in Swedish, with the field's name and the file's values.
         assert "”Otryggt” känns inte igen; välj vad det betyder" in report
         assert "koordinaten är inte ett tal: Nord = 'sex'" in report
@@ -61,7 +62,7 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
         with page.expect_download() as download:
             page.get_by_role("button", name="Importera giltiga rader").click()
         page.get_by_text("Importen är klar").wait_for()
-        assert "2 sparade, 0 fanns redan, 1 avvisade" in page.locator("#im-result").inner_text()
+        assert "2 sparade, 0 fanns redan, 1 avvisade" in page.locator(f"#{Importer.result}").inner_text()
         saved = tmp_path / "avvisade.csv"
         download.value.save_as(saved)
         # Imported: the upload and its rejects are not kept on the server.
@@ -88,14 +89,14 @@ def test_a_police_events_file_is_recognised_and_stored_once(demo_copy, tmp_path)
     with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
         for attempt in range(2):
             page.goto(url + "import")
-            page.locator("#im-upload input[type=file]").set_input_files(str(path))
+            page.locator(f"#{Importer.upload} input[type=file]").set_input_files(str(path))
             page.get_by_text("Mottagen fil:").wait_for()
             page.get_by_role("button", name="Provkör (sparar inget)").click()
             page.get_by_text("5 händelser att spara; 1 sammanfattningar för länet lämnas utanför").wait_for()
             page.get_by_role("button", name="Importera allt eller inget").click()
             page.get_by_text("Importen är klar").wait_for()
             expected = "5 händelser sparade, 0 fanns redan." if attempt == 0 else "0 händelser sparade, 5 fanns redan."
-            assert expected in page.locator("#im-result").inner_text()
+            assert expected in page.locator(f"#{Importer.result}").inner_text()
     with GeoPackageStore.open(demo_copy) as store:
         assert len(store.read_police_events()) == 5
     assert console.errors == []

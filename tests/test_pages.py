@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ids import Layers, Sites
 from dashboard.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
@@ -36,28 +37,31 @@ def test_pledge_page_reads_as_the_document(client):
 
 def show(client, data, changed=None):
     return call_callback(
-        client, "ly-table.children", {"ly-view.data": data, "ly-tiles-ok.data": False}, changed=changed
+        client,
+        f"{Layers.table}.children",
+        {f"{Layers.view}.data": data, f"{Layers.tiles_ok}.data": False},
+        changed=changed,
     )
 
 
 def test_layers_table_search_sort_page_and_select(client, demo_copy):
     tree = render_page(client, "/layers", "?pledge=mark-2021&layer=operations")
-    [store] = find(tree, id="ly-view")
+    [store] = find(tree, id=Layers.view)
     view = store["props"]["data"]
     assert (view["pledge"], view["layer"]) == ("mark-2021", "operations")
     response = show(client, view)
-    rows = find(response["ly-table"]["children"], type="button", className="pm-row-button")
+    rows = find(response[Layers.table]["children"], type="button", className="pm-row-button")
     with GeoPackageStore.open(demo_copy) as gpkg:
         operations = gpkg.read_layer("operations", LayerQuery(pledge_id="mark-2021"))
-    assert len(rows) == 25 and "Sida 1 av 2 (39 poster)" in texts(response["ly-table"]["children"])
-    assert response["ly-query"]["data"] == "pledge=mark-2021&layer=operations"
+    assert len(rows) == 25 and "Sida 1 av 2 (39 poster)" in texts(response[Layers.table]["children"])
+    assert response[Layers.query]["data"] == "pledge=mark-2021&layer=operations"
 
     searched = show(client, {**view, "q": "skolbesök"})
-    assert "8 av 39 poster visas" in texts(searched["ly-table"]["children"])
+    assert "8 av 39 poster visas" in texts(searched[Layers.table]["children"])
 
     newest_first = show(client, {**view, "sort": "starts_at", "desc": True})
     first_row_cells = texts(
-        find(newest_first["ly-table"]["children"], type="button", className="pm-row-button")[0]["props"].get(
+        find(newest_first[Layers.table]["children"], type="button", className="pm-row-button")[0]["props"].get(
             "aria-label"
         )
     )
@@ -66,13 +70,13 @@ def test_layers_table_search_sort_page_and_select(client, demo_copy):
 
     chosen = operations.iloc[0]["id"]
     selected = show(client, {**view, "record": chosen})
-    details = texts(selected["ly-details"]["children"])
+    details = texts(selected[Layers.details]["children"])
     assert "Insatser och närvaro" in details and "demodata" in details
     assert operations.iloc[0]["title"] in details
-    figure = selected["ly-map"]["figure"]
+    figure = selected[Layers.map]["figure"]
     assert figure["layout"]["map"]["zoom"] == 15
     assert any((tr.get("meta") or {}).get("role") == "highlight" for tr in figure["data"])
-    assert f"record={chosen}" in selected["ly-query"]["data"]
+    assert f"record={chosen}" in selected[Layers.query]["data"]
 
 
 def test_layers_view_changes():
@@ -90,24 +94,24 @@ def test_sites_worklist_lists_overdue_first_and_links_to_the_map(client):
     assert "Fastigheter" in texts(tree)
     response = call_callback(
         client,
-        "st-table.children",
+        f"{Sites.table}.children",
         {
-            "st-pledge.value": "mark-2021",
-            "st-owners.value": [],
-            "st-types.value": ["basement", "attic"],
-            "st-statuses.value": ["flagged", "inspected", "action_planned"],
-            "st-due.value": None,
-            "st-overdue.value": ["1"],
+            f"{Sites.pledge}.value": "mark-2021",
+            f"{Sites.owners}.value": [],
+            f"{Sites.types}.value": ["basement", "attic"],
+            f"{Sites.statuses}.value": ["flagged", "inspected", "action_planned"],
+            f"{Sites.due}.value": None,
+            f"{Sites.overdue}.value": ["1"],
         },
-        state={"st-lang.data": "sv"},
+        state={f"{Sites.lang}.data": "sv"},
     )
-    table = response["st-table"]["children"]
+    table = response[Sites.table]["children"]
     rows = find(table, className="pm-row-overdue")
     assert rows and all("Försenad" in texts(row) for row in rows)
     links = find(table, className="pm-row-button")
     assert links[0]["props"]["href"].startswith("/layers?pledge=mark-2021&layer=inventoried_sites&record=")
-    assert response["st-query"]["data"] == "pledge=mark-2021&types=basement,attic&overdue=1"
-    assert [o["value"] for o in response["st-owners"]["options"]] == ["Marks Bostads AB"]
+    assert response[Sites.query]["data"] == "pledge=mark-2021&types=basement,attic&overdue=1"
+    assert [o["value"] for o in response[Sites.owners]["options"]] == ["Marks Bostads AB"]
 
 
 def test_pledge_page_shows_the_police_events_of_its_municipality_and_period(client, demo_copy):
@@ -157,20 +161,22 @@ def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_ma
         places = gpkg.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))
     far = places.iloc[-1]["id"]  # not on the first page of 25
     tree = render_page(client, "/layers", f"?pledge=mark-2021&layer=unsafe_places&record={far}")
-    [view] = [s["props"]["data"] for s in find(tree, id="ly-view")]
+    [view] = [s["props"]["data"] for s in find(tree, id=Layers.view)]
     side = [n for n in find(tree, className="pm-side")][0]
     assert [c["props"].get("id") for c in side["props"]["children"]] == [
-        "ly-notice",
+        Layers.notice,
         None,
-        "ly-new",
-        "ly-details",
-        "ly-map",
+        Layers.new,
+        Layers.details,
+        Layers.map,
     ]
-    opened = show(client, view, changed="ly-tiles-ok.data")  # the page's first draws
-    assert "pm-row-selected" in str(opened["ly-table"]["children"])
-    assert "page=" in opened["ly-query"]["data"] and "Sida 1 av" not in " ".join(texts(opened["ly-table"]["children"]))
+    opened = show(client, view, changed=f"{Layers.tiles_ok}.data")  # the page's first draws
+    assert "pm-row-selected" in str(opened[Layers.table]["children"])
+    assert "page=" in opened[Layers.query]["data"] and "Sida 1 av" not in " ".join(
+        texts(opened[Layers.table]["children"])
+    )
     paged_away = show(client, {**view, "page": 1})  # the user pages back: the record stays chosen, the page is theirs
-    assert "Sida 1 av" in " ".join(texts(paged_away["ly-table"]["children"]))
+    assert "Sida 1 av" in " ".join(texts(paged_away[Layers.table]["children"]))
 
 
 def test_a_records_details_show_its_history(client, demo_copy):
@@ -189,7 +195,7 @@ def test_a_records_details_show_its_history(client, demo_copy):
         "record": record["id"],
         "lang": "sv",
     }
-    details = " ".join(texts(show(client, view)["ly-details"]["children"]))
+    details = " ".join(texts(show(client, view)[Layers.details]["children"]))
     assert "Historik (2 ändringar)" in details
     assert "· hanna · ändrad: Åtgärd" in details and "· local · skapad" in details
 
@@ -201,18 +207,21 @@ def test_the_worklist_downloads_for_the_caretakers_in_swedish(client, demo_copy)
     from openpyxl import load_workbook
 
     state = {
-        "st-pledge.value": "mark-2021",
-        "st-owners.value": [],
-        "st-types.value": ["basement", "attic", "stairwell"],
-        "st-statuses.value": ["flagged", "inspected", "action_planned"],
-        "st-due.value": None,
-        "st-overdue.value": [],
-        "st-lang.data": "sv",
+        f"{Sites.pledge}.value": "mark-2021",
+        f"{Sites.owners}.value": [],
+        f"{Sites.types}.value": ["basement", "attic", "stairwell"],
+        f"{Sites.statuses}.value": ["flagged", "inspected", "action_planned"],
+        f"{Sites.due}.value": None,
+        f"{Sites.overdue}.value": [],
+        f"{Sites.lang}.data": "sv",
     }
     for fmt in ("xlsx", "csv"):
         sent = call_callback(
-            client, "st-file.data", {"st-download.n_clicks": 1}, state={"st-download-format.value": fmt, **state}
-        )["st-file"]["data"]
+            client,
+            f"{Sites.file}.data",
+            {f"{Sites.download}.n_clicks": 1},
+            state={f"{Sites.download_format}.value": fmt, **state},
+        )[Sites.file]["data"]
         content = base64.b64decode(sent["content"])
         if fmt == "xlsx":
             rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
@@ -248,15 +257,17 @@ def test_the_layers_table_counts_its_rows_with_a_site_chosen(client, demo_copy):
         "record": sites.iloc[0]["id"],
         "lang": "sv",
     }
-    shown = texts(show(client, view)["ly-table"]["children"])
+    shown = texts(show(client, view)[Layers.table]["children"])
     assert f"{len(sites)} av {len(sites)} poster visas" in shown
 
 
 def test_a_lasso_drawn_on_the_map_becomes_a_new_areas_shape(client):
     ring = [[12.690, 57.500], [12.694, 57.500], [12.694, 57.503], [12.690, 57.503]]
     clicked = call_callback(
-        client, "ly-click.data", {"ly-map.selectedData": {"points": [], "lassoPoints": {"map": ring}}}
+        client, f"{Layers.click}.data", {f"{Layers.map}.selectedData": {"points": [], "lassoPoints": {"map": ring}}}
     )
-    area = clicked["ly-click"]["data"]
+    area = clicked[Layers.click]["data"]
     assert area["area"] == ring and round(area["lon"], 3) == 12.692
-    assert call_callback(client, "ly-click.data", {"ly-map.selectedData": {"points": []}}) == {}  # a box: no area
+    assert (
+        call_callback(client, f"{Layers.click}.data", {f"{Layers.map}.selectedData": {"points": []}}) == {}
+    )  # a box: no area

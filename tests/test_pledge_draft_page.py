@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from test_cli import PLEDGE_TEXT
 
+from dashboard.ids import Importer
 from dashboard.settings import Settings
 from geodata.store import GeoPackageStore
 
@@ -19,24 +20,24 @@ def client(demo_copy):
 def parse(client, text):
     return call_callback(
         client,
-        "im-draft.children",
-        {"im-parse.n_clicks": 1},
-        state={"im-pledge-text.value": text, "im-lang.data": "sv"},
+        f"{Importer.draft}.children",
+        {f"{Importer.parse}.n_clicks": 1},
+        state={f"{Importer.text}.value": text, f"{Importer.lang}.data": "sv"},
     )
 
 
 def save(client, text):
     return call_callback(
         client,
-        "im-saved.children",
-        {"im-save-pledge.n_clicks": 1},
-        state={"im-pledge-text.value": text, "im-lang.data": "sv"},
+        f"{Importer.saved}.children",
+        {f"{Importer.save_pledge}.n_clicks": 1},
+        state={f"{Importer.text}.value": text, f"{Importer.lang}.data": "sv"},
     )
 
 
 def test_a_pasted_pledge_becomes_a_draft_that_can_be_saved_once(client, demo_copy):
     response = parse(client, PLEDGE_TEXT)
-    shown = texts(response["im-draft"]["children"])
+    shown = texts(response[Importer.draft]["children"])
     for expected in (
         "Härryda (1401)",
         "2025-03-01 – 2026-02-28",
@@ -46,23 +47,23 @@ def test_a_pasted_pledge_becomes_a_draft_that_can_be_saved_once(client, demo_cop
         "Hittades inte i texten: ",
     ):
         assert any(expected in s for s in shown), expected
-    draft = response["im-draft-yaml"]["data"]
+    draft = response[Importer.draft_yaml]["data"]
     assert draft["complete"] and draft["name"] == "harryda-2025.yaml" and "id: harryda-2025" in draft["yaml"]
 
-    assert "Sparat: Medborgarlöfte Härryda 2025." in texts(save(client, PLEDGE_TEXT)["im-saved"]["children"])
+    assert "Sparat: Medborgarlöfte Härryda 2025." in texts(save(client, PLEDGE_TEXT)[Importer.saved]["children"])
     with GeoPackageStore.open(demo_copy) as store:
         assert store.get_pledge("harryda-2025").municipality.code == "1401"
-    again = texts(save(client, PLEDGE_TEXT)["im-saved"]["children"])
+    again = texts(save(client, PLEDGE_TEXT)[Importer.saved]["children"])
     assert any("finns redan; det skrivs inte över" in s for s in again)
 
 
 def test_an_incomplete_text_cannot_be_saved_and_says_what_is_missing(client, demo_copy):
     text = "Medborgarlöfte\nPolisen lovar att:\n- vara synliga i centrum\n"
     response = parse(client, text)
-    assert response["im-draft-yaml"]["data"]["complete"] is False
-    shown = " ".join(texts(response["im-draft"]["children"]))
+    assert response[Importer.draft_yaml]["data"]["complete"] is False
+    shown = " ".join(texts(response[Importer.draft]["children"]))
     assert "Hittades inte i texten: " in shown and "period" in shown
-    refused = " ".join(texts(save(client, text)["im-saved"]["children"]))
+    refused = " ".join(texts(save(client, text)[Importer.saved]["children"]))
     assert "was not found in the text" in refused
     with GeoPackageStore.open(demo_copy) as store:
         assert len(store.list_pledges()) == 2

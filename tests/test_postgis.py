@@ -16,6 +16,7 @@ import time
 import psycopg
 import pytest
 
+from dashboard.ids import Layers
 from geodata.errors import StoreError, ValidationError, VersionConflictError
 from geodata.model import pledge_from_dict
 from geodata.store import GeoPackageStore, LayerQuery, copy_store, open_store
@@ -222,8 +223,10 @@ def test_two_app_workers_see_each_others_edits_at_once(demo_copy, pg_url, monkey
             "record": None,
             "lang": "sv",
         }
-        answer = call_callback(client, "ly-table.children", {"ly-view.data": view, "ly-tiles-ok.data": False})
-        return " ".join(texts(answer["ly-table"]["children"]))
+        answer = call_callback(
+            client, f"{Layers.table}.children", {f"{Layers.view}.data": view, f"{Layers.tiles_ok}.data": False}
+        )
+        return " ".join(texts(answer[Layers.table]["children"]))
 
     assert site["address"] in shown(second, site["address"])
     with open_store(pg_url) as worker_one:  # the first worker saves an edit ...

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from dashboard.ids import EditForm, Layers, Overview, Sites
 from dashboard.settings import Settings
 from geodata.access.accounts import add_user
 from geodata.store import GeoPackageStore, LayerQuery
@@ -45,12 +46,12 @@ def client_for(data, username=None, password=PASSWORD):
 
 def map_records(client, layers=("unsafe_places", "inventoried_sites", "operations")):
     values = {
-        "ov-pledge.value": "mark-2021",
-        "ov-promise.value": "",
-        "ov-start.value": None,
-        "ov-end.value": None,
-        "ov-layers.value": list(layers),
-        "ov-categories.value": [
+        f"{Overview.pledge}.value": "mark-2021",
+        f"{Overview.promise}.value": "",
+        f"{Overview.start}.value": None,
+        f"{Overview.end}.value": None,
+        f"{Overview.layers}.value": list(layers),
+        f"{Overview.categories}.value": [
             "drug_dealing",
             "drug_use",
             "poor_lighting",
@@ -61,15 +62,18 @@ def map_records(client, layers=("unsafe_places", "inventoried_sites", "operation
             "traffic",
             "other",
         ],
-        "ov-sources.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
-        "ov-statuses.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
-        "ov-basemap.value": [],
-        "ov-map.relayoutData": None,
-        "ov-timeline.selectedData": None,
+        f"{Overview.sources}.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
+        f"{Overview.statuses}.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
+        f"{Overview.basemap}.value": [],
+        f"{Overview.map}.relayoutData": None,
+        f"{Overview.timeline}.selectedData": None,
     }
     figure = call_callback(
-        client, "ov-map.figure", values, state={"ov-lang.data": "sv", "ov-map-follows-view.data": None}
-    )["ov-map"]["figure"]
+        client,
+        f"{Overview.map}.figure",
+        values,
+        state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": None},
+    )[Overview.map]["figure"]
     ids = {}
     for trace in figure["data"]:
         meta = trace.get("meta") or {}
@@ -85,8 +89,8 @@ def test_without_a_session_nothing_is_served(signed):
     assert client.get("/_dash-layout").status_code == 401
     assert client.get("/ogc/collections/unsafe_places/items").status_code == 401
     body = {
-        "output": "ov-map.figure",
-        "outputs": {"id": "ov-map", "property": "figure"},
+        "output": f"{Overview.map}.figure",
+        "outputs": {"id": Overview.map, "property": "figure"},
         "inputs": [],
         "state": [],
         "changedPropIds": [],
@@ -157,21 +161,35 @@ def every_response(client, internal_id, other_site_id, a_place_id):
         str(
             call_callback(
                 client,
-                "ov-timeline.figure",
-                {"ov-pledge.value": "mark-2021", "ov-promise.value": "", "ov-map.selectedData": None},
-                state={"ov-lang.data": "sv"},
+                f"{Overview.timeline}.figure",
+                {
+                    f"{Overview.pledge}.value": "mark-2021",
+                    f"{Overview.promise}.value": "",
+                    f"{Overview.map}.selectedData": None,
+                },
+                state={f"{Overview.lang}.data": "sv"},
             )
         )
     )
     for record in (internal_id, other_site_id, a_place_id):
         click = {"points": [{"customdata": [record]}]}
         answers.append(
-            str(call_callback(client, "ov-details.children", {"ov-map.clickData": click}, state={"ov-lang.data": "sv"}))
+            str(
+                call_callback(
+                    client,
+                    f"{Overview.details}.children",
+                    {f"{Overview.map}.clickData": click},
+                    state={f"{Overview.lang}.data": "sv"},
+                )
+            )
         )
         answers.append(
             str(
                 call_callback(
-                    client, "ov-selection.children", {"ov-map.selectedData": click}, state={"ov-lang.data": "sv"}
+                    client,
+                    f"{Overview.selection}.children",
+                    {f"{Overview.map}.selectedData": click},
+                    state={f"{Overview.lang}.data": "sv"},
                 )
             )
         )
@@ -187,22 +205,26 @@ def every_response(client, internal_id, other_site_id, a_place_id):
             "lang": "sv",
         }
         answers.append(
-            str(call_callback(client, "ly-table.children", {"ly-view.data": view, "ly-tiles-ok.data": False}))
+            str(
+                call_callback(
+                    client, f"{Layers.table}.children", {f"{Layers.view}.data": view, f"{Layers.tiles_ok}.data": False}
+                )
+            )
         )
     answers.append(
         str(
             call_callback(
                 client,
-                "st-table.children",
+                f"{Sites.table}.children",
                 {
-                    "st-pledge.value": "mark-2021",
-                    "st-owners.value": [],
-                    "st-types.value": [],
-                    "st-statuses.value": [],
-                    "st-due.value": None,
-                    "st-overdue.value": [],
+                    f"{Sites.pledge}.value": "mark-2021",
+                    f"{Sites.owners}.value": [],
+                    f"{Sites.types}.value": [],
+                    f"{Sites.statuses}.value": [],
+                    f"{Sites.due}.value": None,
+                    f"{Sites.overdue}.value": [],
                 },
-                state={"st-lang.data": "sv"},
+                state={f"{Sites.lang}.data": "sv"},
             )
         )
     )
@@ -211,9 +233,13 @@ def every_response(client, internal_id, other_site_id, a_place_id):
             str(
                 call_callback(
                     client,
-                    "ov-download.data",
-                    {"ov-export.n_clicks": 1},
-                    state={"ov-export-format.value": fmt, "ov-query.data": "pledge=mark-2021", "ov-lang.data": "sv"},
+                    f"{Overview.download}.data",
+                    {f"{Overview.export}.n_clicks": 1},
+                    state={
+                        f"{Overview.export_format}.value": fmt,
+                        f"{Overview.query}.data": "pledge=mark-2021",
+                        f"{Overview.lang}.data": "sv",
+                    },
                 )
             )
         )
@@ -255,10 +281,10 @@ def test_asking_for_an_internal_operation_by_id_shows_nothing_to_the_municipalit
     for username, shown in (("mats", False), ("pia", True)):
         details = call_callback(
             client_for(signed, username),
-            "ov-details.children",
-            {"ov-map.clickData": click},
-            state={"ov-lang.data": "sv"},
-        )["ov-details"]["children"]
+            f"{Overview.details}.children",
+            {f"{Overview.map}.clickData": click},
+            state={f"{Overview.lang}.data": "sv"},
+        )[Overview.details]["children"]
         assert ("Insatser och närvaro" in texts(details)) is shown
 
 
@@ -335,27 +361,30 @@ def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothi
         client_for(signed, "hanna"),
         "..new-result",
         {"new-save.n_clicks": 1},
-        {"ly-click.data": {"lon": 12.694, "lat": 57.508}, "ly-view.data": view},
+        {f"{Layers.click}.data": {"lon": 12.694, "lat": 57.508}, f"{Layers.view}.data": view},
         place,
         "new-field",
     )
     assert answer.status_code == 200 and REFUSED in str(answer.get_json())
     # The municipality edits, and deletes, an internal operation it cannot see: refused.
     record = {"layer": "operations", "id": operation["id"], "version": int(operation["version"])}
-    for clicked in ("ed-save", "ed-delete"):
+    for clicked in (EditForm.save, EditForm.delete):
         answer = crafted_call(
             client_for(signed, "mats"),
-            "..ed-result",
-            {f"{clicked}.n_clicks": 1, "ed-delete.n_clicks" if clicked == "ed-save" else "ed-save.n_clicks": 0},
+            f"..{EditForm.result}",
             {
-                "ed-record.data": record,
-                "ed-delete-confirm.value": ["yes"],
-                "ed-move.value": [],
-                "ly-click.data": None,
-                "ly-view.data": {**view, "layer": "operations"},
+                f"{clicked}.n_clicks": 1,
+                f"{EditForm.delete}.n_clicks" if clicked == EditForm.save else f"{EditForm.save}.n_clicks": 0,
+            },
+            {
+                f"{EditForm.record}.data": record,
+                f"{EditForm.delete_confirm}.value": ["yes"],
+                f"{EditForm.move}.value": [],
+                f"{Layers.click}.data": None,
+                f"{Layers.view}.data": {**view, "layer": "operations"},
             },
             {"title": "Ändrad av kommunen"},
-            "ed-field",
+            EditForm.field,
         )
         text = str(answer.get_json())
         assert answer.status_code == 200 and ("Posten finns inte längre" in text or REFUSED in text), text
@@ -513,18 +542,18 @@ def test_the_public_role_gets_a_clear_refusal_not_an_error_on_the_sites_page(sig
     client = client_for(signed, "ulla")
     answer = call_callback(
         client,
-        "st-table.children",
+        f"{Sites.table}.children",
         {
-            "st-pledge.value": "mark-2021",
-            "st-owners.value": [],
-            "st-types.value": [],
-            "st-statuses.value": [],
-            "st-due.value": None,
-            "st-overdue.value": [],
+            f"{Sites.pledge}.value": "mark-2021",
+            f"{Sites.owners}.value": [],
+            f"{Sites.types}.value": [],
+            f"{Sites.statuses}.value": [],
+            f"{Sites.due}.value": None,
+            f"{Sites.overdue}.value": [],
         },
-        state={"st-lang.data": "sv"},
+        state={f"{Sites.lang}.data": "sv"},
     )
-    assert REFUSED in texts(answer["st-table"]["children"])
+    assert REFUSED in texts(answer[Sites.table]["children"])
     page = texts(render_page(client, "/sites"))
     assert REFUSED in page
 

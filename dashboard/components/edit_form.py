@@ -18,6 +18,8 @@ from dashboard.components.layout import alert
 from dashboard.components.problems import choice_label, describe_problem, field_label
 from dashboard.context import request_store
 from dashboard.i18n import translator
+from dashboard.ids import EditForm as ID
+from dashboard.ids import Layers
 from geodata.access import AccessError, check_write
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
@@ -25,17 +27,6 @@ from geodata.layers import get_layer
 from geodata.store import LayerQuery
 
 HIDDEN = {"status"}  # moved by the workflow
-
-
-class ID:
-    form = "ed-form"
-    field = "ed-field"  # pattern: {"type": field, "name": ...}
-    record = "ed-record"  # {"layer", "id", "version"}
-    save = "ed-save"
-    delete_confirm = "ed-delete-confirm"
-    delete = "ed-delete"
-    result = "ed-result"
-    move = "ed-move"
 
 
 def _field(name: str) -> dict:
@@ -319,8 +310,8 @@ def register() -> None:
     """
     callback(
         Output(ID.result, "children"),
-        Output("ly-view", "data", allow_duplicate=True),
-        Output("ly-notice", "children", allow_duplicate=True),
+        Output(Layers.view, "data", allow_duplicate=True),
+        Output(Layers.notice, "children", allow_duplicate=True),
         Input(ID.save, "n_clicks"),
         Input(ID.delete, "n_clicks"),
         State(ID.record, "data"),
@@ -328,18 +319,18 @@ def register() -> None:
         State({"type": ID.field, "name": ALL}, "value"),
         State({"type": ID.field, "name": ALL}, "id"),
         State(ID.move, "value"),
-        State("ly-click", "data"),
-        State("ly-view", "data"),
+        State(Layers.click, "data"),
+        State(Layers.view, "data"),
         prevent_initial_call=True,
     )(save_record)
     callback(
         Output(NEW.result, "children"),
-        Output("ly-view", "data", allow_duplicate=True),
-        Output("ly-notice", "children", allow_duplicate=True),
+        Output(Layers.view, "data", allow_duplicate=True),
+        Output(Layers.notice, "children", allow_duplicate=True),
         Input(NEW.save, "n_clicks"),
         State({"type": NEW.field, "name": ALL}, "value"),
         State({"type": NEW.field, "name": ALL}, "id"),
-        State("ly-click", "data"),
-        State("ly-view", "data"),
+        State(Layers.click, "data"),
+        State(Layers.view, "data"),
         prevent_initial_call=True,
     )(save_new_record)

@@ -15,20 +15,12 @@ from dashboard.components.layout import alert
 from dashboard.components.problems import describe_problem, field_label
 from dashboard.context import request_store
 from dashboard.i18n import translator
+from dashboard.ids import Layers
+from dashboard.ids import WorkflowForm as ID
 from geodata import vocab
 from geodata.access import AccessError, check_write
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.workflow import NEXT_STEPS, advance
-
-
-class ID:
-    step = "wf-step"
-    fields = "wf-fields"
-    save = "wf-save"
-    result = "wf-result"
-    site = "wf-site"  # {"id": ..., "version": ...}
-    field = "wf-field"  # pattern: {"type": field, "name": ...}
-    saved = "wf-saved"  # bumped after a saved step, so the page redraws the site
 
 
 def workflow_form(store, record: dict, lang: str) -> list:
@@ -161,17 +153,17 @@ def register() -> None:
     ``@callback`` here would reach only the first app built in a process).
     """
     callback(
-        Output(ID.fields, "children"), Input(ID.step, "value"), State("ly-lang", "data"), prevent_initial_call=True
+        Output(ID.fields, "children"), Input(ID.step, "value"), State(Layers.lang, "data"), prevent_initial_call=True
     )(show_step_fields)
     callback(
         Output(ID.result, "children"),
-        Output("ly-view", "data", allow_duplicate=True),
-        Output("ly-notice", "children"),
+        Output(Layers.view, "data", allow_duplicate=True),
+        Output(Layers.notice, "children"),
         Input(ID.save, "n_clicks"),
         State(ID.step, "value"),
         State(ID.site, "data"),
         State({"type": ID.field, "name": ALL}, "value"),
         State({"type": ID.field, "name": ALL}, "id"),
-        State("ly-view", "data"),
+        State(Layers.view, "data"),
         prevent_initial_call=True,
     )(save_step)

@@ -29,6 +29,7 @@ from dashboard.figures.analysis import (
 from dashboard.figures.map import Basemap, view_for_bounds
 from dashboard.figures.mapping import zoom_of
 from dashboard.i18n import language, translator
+from dashboard.ids import Analysis as ID
 from geodata import vocab
 from geodata.analysis import getisord as gistar
 from geodata.analysis.findings import Finding
@@ -46,32 +47,6 @@ from geodata.grid import HexGrid, cell_size_for_zoom, representative_xy
 from geodata.store import LayerQuery
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
-
-
-class ID:
-    pledge = "an-pledge"
-    lang = "an-lang"
-    start = "an-start"
-    end = "an-end"
-    categories = "an-categories"
-    mode = "an-mode"
-    cell = "an-cell"
-    rings = "an-rings"
-    permutations = "an-permutations"
-    fdr = "an-fdr"
-    map = "an-map"
-    findings = "an-findings"
-    target = "an-target"
-    operation = "an-operation"
-    promise = "an-promise"
-    date = "an-date"
-    days = "an-days"
-    buffer = "an-buffer"
-    run = "an-run"
-    effect = "an-effect"
-    effect_map = "an-effect-map"
-    drawn = "an-drawn"
-    goals = "an-goals"
 
 
 def layout(pledge: str | None = None, lang: str | None = None, **_query: str) -> html.Div:

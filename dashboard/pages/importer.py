@@ -19,6 +19,7 @@ from dashboard.components.layout import alert, demo_banner, error_page, header, 
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
 from dashboard.context import request_store
 from dashboard.i18n import catalogue, language, translator
+from dashboard.ids import Importer as ID
 from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
 from geodata.errors import PledgemapError, ValidationError
 from geodata.io.columns import map_choice
@@ -34,32 +35,6 @@ dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap 
 LIMITS = ImportLimits()
 REPORT_ROWS = 200
 ACCEPT = ".gpkg,.geojson,.json,.zip,.kml,.kmz,.csv,.txt,.xlsx,.fgb,.parquet"
-
-
-class ID:
-    upload = "im-upload"
-    file = "im-file"
-    token = "im-token"
-    layer = "im-layer"
-    pledge = "im-pledge"
-    promise = "im-promise"
-    dry_run = "im-dry-run"
-    report = "im-report"
-    commit_valid = "im-commit-valid"
-    commit_all = "im-commit-all"
-    result = "im-result"
-    rejects = "im-rejects"
-    lang = "im-lang"
-    answers = "im-answers"  # the answers given so far, kept while the questions re-render
-    answer = "im-answer"  # pattern: {"type": answer, "field": ..., "text": ...}
-    column = "im-column"  # pattern: {"type": column, "field": ...}
-    text = "im-pledge-text"
-    parse = "im-parse"
-    draft = "im-draft"
-    draft_download = "im-draft-download"
-    draft_yaml = "im-draft-yaml"
-    save_pledge = "im-save-pledge"
-    saved = "im-saved"
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:

@@ -25,6 +25,7 @@ from dashboard.components.workflow_form import workflow_form
 from dashboard.context import request_store, settings
 from dashboard.figures.map import Basemap, map_figure
 from dashboard.i18n import translator
+from dashboard.ids import Layers as ID
 from dashboard.state.table import TableState
 from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
@@ -38,24 +39,6 @@ dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – 
 
 edit_forms.register()
 workflow_forms.register()
-
-
-class ID:
-    pledge = "ly-pledge"
-    layer = "ly-layer"
-    search = "ly-search"
-    table = "ly-table"
-    map = "ly-map"
-    details = "ly-details"
-    view = "ly-view"
-    query = "ly-query"
-    lang = "ly-lang"
-    tiles = "ly-tiles"
-    tiles_ok = "ly-tiles-ok"
-    click = "ly-click"  # the last click on the map's background
-    clicks_ready = "ly-clicks-ready"
-    new = "ly-new"
-    prefix = "ly"
 
 
 def layout(**query: str) -> html.Div:
@@ -110,7 +93,7 @@ def layout(**query: str) -> html.Div:
                     className="pm-side",
                     **{"aria-label": t("details.heading")},
                     children=[
-                        html.Div(id="ly-notice", role="status"),
+                        html.Div(id=ID.notice, role="status"),
                         html.P(t("new.hint"), className="pm-help"),
                         html.Div(id=ID.new),
                         html.Div(id=ID.details, className="pm-details", **{"aria-live": "polite"}),

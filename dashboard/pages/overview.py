@@ -24,6 +24,7 @@ from dashboard.exports import export_view
 from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
 from dashboard.figures.timeline import timeline_figure
 from dashboard.i18n import language, translator
+from dashboard.ids import Overview as ID
 from dashboard.state.view import CHOICES, ViewState
 from geodata import clock
 from geodata.errors import PledgemapError
@@ -33,37 +34,6 @@ from geodata.views.progress import pledge_progress
 from geodata.views.timeline import pledge_timeline
 
 dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
-
-
-class ID:
-    """Component ids of this page, defined once."""
-
-    pledge = "ov-pledge"
-    promise = "ov-promise"
-    start = "ov-start"
-    end = "ov-end"
-    layers = "ov-layers"
-    categories = "ov-categories"
-    sources = "ov-sources"
-    statuses = "ov-statuses"
-    basemap = "ov-basemap"
-    basemap_box = "ov-basemap-box"
-    basemap_note = "ov-basemap-note"
-    tiles = "ov-tiles"
-    map = "ov-map"
-    timeline = "ov-timeline"
-    cards = "ov-cards"
-    goals = "ov-goals"
-    details = "ov-details"
-    selection = "ov-selection"
-    query = "ov-query"
-    map_follows = "ov-map-follows-view"
-    lang = "ov-lang"
-    reset_time = "ov-reset-time"
-    export_format = "ov-export-format"
-    export = "ov-export"
-    download = "ov-download"
-    export_error = "ov-export-error"
 
 
 def _options(t, group: str, codes) -> list[dict]:
@@ -185,7 +155,7 @@ def layout(**query: str) -> html.Div:
                     className="pm-main-column",
                     **{"aria-label": t("overview.map_and_timeline")},
                     children=[
-                        html.H1(pledge.title, id="ov-title"),
+                        html.H1(pledge.title, id=ID.title),
                         dcc.Graph(
                             id=ID.map,
                             className="pm-map",
@@ -257,7 +227,7 @@ def _date(value: str | None) -> dt.date | None:
     Output(ID.layers, "options"),
     Output(ID.cards, "children"),
     Output(ID.goals, "children"),
-    Output("ov-title", "children"),
+    Output(ID.title, "children"),
     Input(ID.pledge, "value"),
     State(ID.promise, "value"),
     State(ID.lang, "data"),

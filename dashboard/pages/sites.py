@@ -13,27 +13,13 @@ from dashboard.components.tables import Column, layer_columns, record_table
 from dashboard.context import request_store
 from dashboard.exports import worklist_file
 from dashboard.i18n import language, translator
+from dashboard.ids import Sites as ID
 from geodata import clock, vocab
 from geodata.access import AccessError
 from geodata.errors import PledgemapError
 from geodata.views.worklist import OPEN_STATUSES, owners, worklist
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
-
-
-class ID:
-    pledge = "st-pledge"
-    owners = "st-owners"
-    types = "st-types"
-    statuses = "st-statuses"
-    due = "st-due"
-    overdue = "st-overdue"
-    table = "st-table"
-    query = "st-query"
-    lang = "st-lang"
-    download_format = "st-download-format"
-    download = "st-download"
-    file = "st-file"
 
 
 def _split(value: str | list | None, allowed: tuple[str, ...] | None = None) -> list[str] | None:

@@ -1,0 +1,156 @@
+"""Every component id of the pages and forms, defined once: pages, shared forms and tests import them here.
+
+A form shown on a page (the edit and workflow forms on the layers page) reads the page's ids from here
+rather than retyping them; tests find components by the same names.
+"""
+
+
+class Overview:
+    """The overview page (/)."""
+
+    title = "ov-title"
+    pledge = "ov-pledge"
+    promise = "ov-promise"
+    start = "ov-start"
+    end = "ov-end"
+    layers = "ov-layers"
+    categories = "ov-categories"
+    sources = "ov-sources"
+    statuses = "ov-statuses"
+    basemap = "ov-basemap"
+    basemap_box = "ov-basemap-box"
+    basemap_note = "ov-basemap-note"
+    tiles = "ov-tiles"
+    map = "ov-map"
+    timeline = "ov-timeline"
+    cards = "ov-cards"
+    goals = "ov-goals"
+    details = "ov-details"
+    selection = "ov-selection"
+    query = "ov-query"
+    map_follows = "ov-map-follows-view"
+    lang = "ov-lang"
+    reset_time = "ov-reset-time"
+    export_format = "ov-export-format"
+    export = "ov-export"
+    download = "ov-download"
+    export_error = "ov-export-error"
+
+
+class Layers:
+    """The layers page (/layers)."""
+
+    pledge = "ly-pledge"
+    layer = "ly-layer"
+    search = "ly-search"
+    table = "ly-table"
+    map = "ly-map"
+    details = "ly-details"
+    view = "ly-view"
+    query = "ly-query"
+    lang = "ly-lang"
+    tiles = "ly-tiles"
+    tiles_ok = "ly-tiles-ok"
+    click = "ly-click"  # the last click on the map's background
+    clicks_ready = "ly-clicks-ready"
+    new = "ly-new"
+    prefix = "ly"
+    notice = "ly-notice"  # what a save or a move did, said where the map is
+
+
+class Sites:
+    """The sites worklist (/sites)."""
+
+    pledge = "st-pledge"
+    owners = "st-owners"
+    types = "st-types"
+    statuses = "st-statuses"
+    due = "st-due"
+    overdue = "st-overdue"
+    table = "st-table"
+    query = "st-query"
+    lang = "st-lang"
+    download_format = "st-download-format"
+    download = "st-download"
+    file = "st-file"
+
+
+class Importer:
+    """The import page (/import)."""
+
+    upload = "im-upload"
+    file = "im-file"
+    token = "im-token"
+    layer = "im-layer"
+    pledge = "im-pledge"
+    promise = "im-promise"
+    dry_run = "im-dry-run"
+    report = "im-report"
+    commit_valid = "im-commit-valid"
+    commit_all = "im-commit-all"
+    result = "im-result"
+    rejects = "im-rejects"
+    lang = "im-lang"
+    answers = "im-answers"  # the answers given so far, kept while the questions re-render
+    answer = "im-answer"  # pattern: {"type": answer, "field": ..., "text": ...}
+    column = "im-column"  # pattern: {"type": column, "field": ...}
+    text = "im-pledge-text"
+    parse = "im-parse"
+    draft = "im-draft"
+    draft_download = "im-draft-download"
+    draft_yaml = "im-draft-yaml"
+    save_pledge = "im-save-pledge"
+    saved = "im-saved"
+
+
+class Analysis:
+    """The analysis page (/analysis)."""
+
+    pledge = "an-pledge"
+    lang = "an-lang"
+    start = "an-start"
+    end = "an-end"
+    categories = "an-categories"
+    mode = "an-mode"
+    cell = "an-cell"
+    rings = "an-rings"
+    permutations = "an-permutations"
+    fdr = "an-fdr"
+    map = "an-map"
+    findings = "an-findings"
+    target = "an-target"
+    operation = "an-operation"
+    promise = "an-promise"
+    date = "an-date"
+    days = "an-days"
+    buffer = "an-buffer"
+    run = "an-run"
+    effect = "an-effect"
+    effect_map = "an-effect-map"
+    drawn = "an-drawn"
+    goals = "an-goals"
+
+
+class EditForm:
+    """The record editing form in a record's details (layers page)."""
+
+    form = "ed-form"
+    field = "ed-field"  # pattern: {"type": field, "name": ...}
+    record = "ed-record"  # {"layer", "id", "version"}
+    save = "ed-save"
+    delete_confirm = "ed-delete-confirm"
+    delete = "ed-delete"
+    result = "ed-result"
+    move = "ed-move"
+
+
+class WorkflowForm:
+    """The inspection workflow form on a site's details."""
+
+    step = "wf-step"
+    fields = "wf-fields"
+    save = "wf-save"
+    result = "wf-result"
+    site = "wf-site"  # {"id": ..., "version": ...}
+    field = "wf-field"  # pattern: {"type": field, "name": ...}
+    saved = "wf-saved"  # bumped after a saved step, so the page redraws the site
