@@ -25,9 +25,11 @@ The package, by what each module is:
 - :mod:`~dashboard.standalone.words`: the words, from the dashboard's catalogues;
 - ``standalone.css``: the page's style sheet, inlined.
 
-Every text that reaches the HTML is escaped by the templates, which escape every
-value they write (see :mod:`~dashboard.standalone.markup`); every value put into
-a script goes through :func:`~dashboard.standalone.elements.script_value`, so a
+Every text that reaches the HTML is escaped by :func:`~dashboard.standalone.markup.text`:
+the templates apply it to every value they write, and the texts Leaflet sets as
+HTML from the script (tooltips, layer names, the tiles' attribution) go through
+it where :mod:`~dashboard.standalone.elements` puts them. Every value put into a
+script goes through :func:`~dashboard.standalone.elements.script_value`, so a
 description holding ``<script>`` stays text.
 """
 
