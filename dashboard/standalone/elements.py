@@ -1,0 +1,225 @@
+"""The standalone map's pieces: the page, the map without a CDN, inlined Leaflet and style, the tile probe, layers.
+
+Each is a folium/branca element (one class per element, as folium does it).
+The page itself (:class:`Document`) and the HTML beside the map (:class:`Html`)
+are written by this package's templates (:mod:`dashboard.standalone.markup`);
+folium's own templates write the map's script.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import folium
+import shapely
+import shapely.geometry
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+from folium.utilities import JsCode
+from markupsafe import Markup
+
+from dashboard.standalone.markup import render, text
+
+HERE = Path(__file__).resolve().parent
+VENDOR = HERE.parent / "assets" / "vendor" / "leaflet"  # shipped inside the package
+STYLE_SHEET = HERE / "standalone.css"
+PROBE_ZOOM = 10
+BACKGROUND = "#f3f1ec"
+LEGEND_PX = 340  # the legend's width; the initial view keeps the data clear of it
+
+
+def script_value(value: Any) -> str:
+    """A JSON value safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+# --- the page ----------------------------------------------------------------------------------------------
+
+
+class Document(Figure):
+    """The HTML page (``templates/document.html``): a language, a title and Leaflet's script before the map's."""
+
+    def __init__(self, lang: str, title: str):
+        super().__init__()
+        self.lang = lang
+        self.title = title
+
+    def render(self, **kwargs: Any) -> str:
+        for child in self._children.values():
+            child.render(**kwargs)
+        return render(
+            "document.html",
+            lang=self.lang,
+            title=self.title,
+            # folium's output and ours: markup by construction, every text in it escaped where it was written.
+            header=Markup(self.header.render(**kwargs)),
+            body=Markup(self.html.render(**kwargs)),
+            script=Markup(self.script.render(**kwargs)),
+        )
+
+
+class Html(Element):
+    """HTML rendered by one of this package's templates, placed as it is (never read as a template itself)."""
+
+    def __init__(self, markup: Markup):
+        super().__init__()
+        self.markup = markup
+
+    def render(self, **kwargs: Any) -> str:
+        return str(self.markup)
+
+
+class OfflineMap(folium.Map):
+    """folium's map without its CDN scripts and styles; :class:`InlineLeaflet` brings Leaflet itself.
+
+    It also keeps the WGS84 bounds of the data drawn on it, so the view opens on the data.
+    """
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.data_bounds: tuple[float, float, float, float] | None = None
+
+    def extend_bounds(self, features: list[dict]) -> None:
+        for feature in features:
+            bounds = shapely.geometry.shape(feature["geometry"]).bounds
+            old = self.data_bounds or bounds
+            self.data_bounds = (
+                min(old[0], bounds[0]),
+                min(old[1], bounds[1]),
+                max(old[2], bounds[2]),
+                max(old[3], bounds[3]),
+            )
+
+
+# --- what the head inlines -----------------------------------------------------------------------------------
+
+
+def _vendor_text(name: str) -> str:
+    path = VENDOR / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing; the standalone map needs the vendored Leaflet (see assets/vendor/leaflet/SOURCE.md)"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _leaflet_css() -> str:
+    def data_uri(match: re.Match) -> str:
+        image = VENDOR / match.group(1)
+        return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, _vendor_text("leaflet.css"))
+
+
+def _leaflet_js() -> str:
+    # The source map is not shipped; without this line a browser's developer tools would ask for it.
+    return re.sub(r"^//# sourceMappingURL=.*$", "", _vendor_text("leaflet.js"), flags=re.MULTILINE)
+
+
+class InlineLeaflet(Element):
+    """Leaflet's style (its images as data URIs) and script, inlined in the page's head."""
+
+    def render(self, **kwargs: Any) -> str:
+        return f"<style>\n{_leaflet_css()}\n</style>\n<script>\n{_leaflet_js()}\n</script>"
+
+
+class PageStyle(Element):
+    """The page's own style sheet (``standalone.css``), inlined, with the values it shares with the code."""
+
+    def render(self, **kwargs: Any) -> str:
+        return render(
+            "style.html",
+            background=BACKGROUND,
+            legend_width=f"{LEGEND_PX}px",
+            style_sheet=Markup(STYLE_SHEET.read_text(encoding="utf-8")),
+        )
+
+
+class TileProbe(MacroElement):
+    """Adds the tile layer only if one tile (the one over the municipality at zoom 10) loads."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var probe = new Image();
+            probe.onload = function () {
+                L.tileLayer({{ this.template_js }}, {attribution: {{ this.attribution_js }}, maxZoom: 19})
+                    .addTo({{ this._parent.get_name() }}).bringToBack();
+                document.body.classList.add("pm-tiles-on");
+            };
+            probe.onerror = function () {
+                var note = document.getElementById("pm-tiles-off");
+                if (note) { note.hidden = false; }
+            };
+            probe.src = {{ this.probe_js }};
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, template: str, attribution: str, lonlat: tuple[float, float]):
+        super().__init__()
+        self._name = "TileProbe"
+        x, y = tile_xy(*lonlat, PROBE_ZOOM)
+        probe = template.replace("{z}", str(PROBE_ZOOM)).replace("{x}", str(x)).replace("{y}", str(y))
+        self.template_js = script_value(template)
+        self.attribution_js = script_value(text(attribution))  # Leaflet puts attributions into innerHTML
+        self.probe_js = script_value(probe.replace("{s}", "a"))
+
+
+def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """The Web Mercator tile holding ``(lon, lat)`` at ``zoom``.
+
+    >>> tile_xy(12.0, 57.5, 10)
+    (546, 311)
+    """
+    n = 2**zoom
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+    return x, y
+
+
+# --- layers ---------------------------------------------------------------------------------------------
+
+# Each feature carries only what the browser needs: its style and the popup and tooltip as escaped HTML.
+_BIND = JsCode("""function (feature, layer) {
+    if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 460}); }
+    if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip, {sticky: true}); }
+}""")
+
+
+def feature(geom: Any, style: dict, tooltip: str, popup: Markup | None = None) -> dict:
+    """A GeoJSON feature: its geometry, its style, ``tooltip`` (text, escaped here) and ``popup`` (HTML)."""
+    properties = {"style": style, "tooltip": str(text(tooltip))}  # Leaflet sets both as HTML
+    if popup:
+        properties["popup"] = str(popup)
+    geometry = json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-6)))
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def add_layer(fmap: OfflineMap, name: str, features: list[dict], show: bool = True) -> None:
+    """``features`` as one toggle named ``name`` in the layer control."""
+    fmap.extend_bounds(features)
+    group = folium.FeatureGroup(name=str(text(name)), show=show)  # Leaflet's layer control sets names as HTML
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            control=False,
+            on_each_feature=_BIND,
+            marker=folium.CircleMarker(radius=8),
+        ).add_to(group)
+    group.add_to(fmap)

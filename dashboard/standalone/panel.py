@@ -1,0 +1,122 @@
+"""The side panel (``templates/panel.html``): the pledge, its promises and their progress, its goals and indicators.
+
+The words are chosen here; the template places them, escaping every one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from markupsafe import Markup
+
+from dashboard.standalone.markup import render
+from dashboard.standalone.words import Words
+from geodata.analysis.indicators import GoalTrend
+from geodata.model import Goal, Pledge
+from geodata.store.base import LayerQuery
+from geodata.views.progress import PromiseProgress
+
+
+class _Bar(NamedTuple):
+    label: str
+    filled: str  # per cent delivered of the target
+    elapsed: str  # per cent of the pledge's period gone
+
+
+class _Promise(NamedTuple):
+    kind: str
+    text: str
+    figure: str
+    status: str
+    status_label: str
+    bar: _Bar | None
+
+
+class _Goal(NamedTuple):
+    text: str
+    summary: str | None
+    areas: list[str]
+
+
+def panel(
+    pledge: Pledge,
+    progress: list[PromiseProgress],
+    words: Words,
+    today: dt.date,
+    query: LayerQuery,
+    demo: bool,
+    trends: Iterable[GoalTrend] = (),
+    note: str | None = None,
+) -> Markup:
+    """The panel's HTML; ``note`` opens its footer (the map's records drawn as counts, say)."""
+    t = words.t
+    by_goal = {trend.goal.id: trend for trend in trends}
+    footer = [note] if note else []
+    if query.start or query.end:
+        start = words.date(query.start) if query.start else words.date(pledge.period.start)
+        end = words.date(query.end) if query.end else words.date(pledge.period.end)
+        footer.append(t("panel.map_shows", start=start, end=end))
+    if pledge.source:
+        footer.append(t("pledge.source", source=pledge.source))
+    footer.append(t("panel.made_with"))
+    return render(
+        "panel.html",
+        t=t,
+        demo=(t("demo.records") + (" " + t("demo.pledge") if pledge.demo else "")) if demo else None,
+        title=pledge.title,
+        facts=[
+            (t("pledge.period"), f"{words.date(pledge.period.start)} – {words.date(pledge.period.end)}"),
+            (t("pledge.municipality"), pledge.municipality.name),
+            (t("panel.police_area"), pledge.police_area.name),
+            (t("pledge.focus"), pledge.focus),
+        ],
+        as_of=t("panel.as_of", date=words.date(today)),
+        promises=[_promise(p, words) for p in progress],
+        goals=[_goal(goal, by_goal.get(goal.id), words) for goal in pledge.goals],
+        footer=footer,
+    )
+
+
+def _promise(p: PromiseProgress, words: Words) -> _Promise:
+    t = words.t
+    bar = None
+    if p.target:
+        figure = t("progress.of", delivered=p.delivered, target=p.target)
+        bar = _Bar(
+            label=t("progress.bar_label", delivered=p.delivered, target=p.target, elapsed=round(100 * p.elapsed_share)),
+            filled=f"{100 * min(1.0, p.delivered / p.target):.0f}",
+            elapsed=f"{100 * p.elapsed_share:.0f}",
+        )
+    else:
+        figure = t("progress.count", delivered=p.delivered)
+    return _Promise(
+        kind=t(f"promise_kind.{p.promise.kind}"),
+        text=p.promise.text,
+        figure=figure,
+        status=p.status,
+        status_label=t(f"progress.status.{p.status}"),
+        bar=bar,
+    )
+
+
+def _goal(goal: Goal, trend: GoalTrend | None, words: Words) -> _Goal:
+    """The goal and its survey indicator, baseline against latest per area: the same numbers as the pledge page."""
+    if trend is None or trend.verdict in ("no_indicator", "no_data"):
+        return _Goal(goal.text, None, [])
+    t = words.t
+    better = t(f"goals.better_{trend.goal.better}") if trend.goal.better else t("goals.better_none")
+    summary = t(
+        "goals.summary",
+        indicator=trend.goal.indicator,
+        baseline=trend.baseline_year,
+        latest=trend.latest_year,
+        verdict=t(f"goals.verdict_{trend.verdict}"),
+        better=better,
+    )
+    areas = [
+        f"{row.area_name}: {row.baseline:g} → {row.latest:g} ({row.latest_year}), {t(f'goals.verdict_{row.verdict}')}"
+        for row in trend.changes.itertuples()
+    ]
+    return _Goal(goal.text, summary, areas)
