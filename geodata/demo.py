@@ -21,6 +21,7 @@ from pyproj import Transformer
 
 from geodata import vocab
 from geodata.boundaries import municipality
+from geodata.errors import NotFoundError
 from geodata.layers import STORAGE_CRS
 from geodata.model import Pledge
 from geodata.shipped import shipped_pledges
@@ -106,10 +107,13 @@ class _Generator:
     def __init__(self, pledge: Pledge, seed: int):
         self.pledge = pledge
         self.rng = np.random.default_rng([seed, *pledge.id.encode()])
-        self.area = municipality(pledge.municipality.code).geometry
+        code = pledge.municipality.code
+        if code is None:  # the lookup below would fail on it as well, less clearly
+            raise NotFoundError(f"pledge {pledge.id}: the municipality has no kommun code; demo data needs one")
+        self.area = municipality(code).geometry
         shapely.prepare(self.area)
         to_sweref = Transformer.from_crs(4326, STORAGE_CRS, always_xy=True)
-        self.centres = [(c, *to_sweref.transform(c.lon, c.lat)) for c in CENTRES[pledge.municipality.code]]
+        self.centres = [(c, *to_sweref.transform(c.lon, c.lat)) for c in CENTRES[code]]
         self.weights = np.array([c.weight for c, _, _ in self.centres])
         self.weights = self.weights / self.weights.sum()
 

@@ -6,6 +6,7 @@ field, and what was expected.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,8 +26,9 @@ class Problem:
     record: str
     field: str
     message: str
-    code: str | None = field(default=None, compare=False)
-    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # dataclasses.field spelled out: the attribute ``field`` above shadows the name in this class body.
+    code: str | None = dataclasses.field(default=None, compare=False)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         return f"{self.record}, field '{self.field}': {self.message}"

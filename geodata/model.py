@@ -240,7 +240,7 @@ class _Reader:
             return []
         return value
 
-    def period(self, data: dict, path: str, required: bool = True) -> Period | None:
+    def period(self, data: object, path: str, required: bool = True) -> Period | None:
         if data is None and not required:
             return None
         if not isinstance(data, dict):
@@ -340,9 +340,9 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
 
     signatories = []
     for i, item in enumerate(r.items(data, "signatories", "signatories", required=False)):
-        values = [r.text(item, k, f"signatories[{i}].{k}") for k in ("name", "title", "organisation")]
-        if all(values):
-            signatories.append(Signatory(*values))
+        s_name, s_title, s_org = (r.text(item, k, f"signatories[{i}].{k}") for k in ("name", "title", "organisation"))
+        if s_name and s_title and s_org:
+            signatories.append(Signatory(s_name, s_title, s_org))
 
     contact = None
     if data.get("contact") is not None:
@@ -360,6 +360,9 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
     signed_on = r.date(data, "signed_on", "signed_on", required=False)
     if r.problems:
         raise ValidationError(r.problems)
+    # Each of these is None only after a problem was recorded for it, and problems raised above.
+    assert pid is not None and title is not None and focus is not None
+    assert municipality is not None and police_area is not None and period is not None
     return Pledge(
         id=pid,
         title=title,
@@ -490,12 +493,13 @@ def _evidence(r: _Reader, data: Any, path: str, promise_kind: str | None) -> Evi
     if data is None:
         if promise_kind is None:
             return None
-        layer, kinds = DEFAULT_EVIDENCE[promise_kind]
-        return Evidence(layer, kinds)
+        default_layer, default_kinds = DEFAULT_EVIDENCE[promise_kind]
+        return Evidence(default_layer, default_kinds)
     layer_name = r.choice(data, "layer", f"{path}.layer", tuple(LAYERS))
     if layer_name is None:
         return None
     layer = LAYERS[layer_name]
+    assert layer.kind_field is not None  # every layer in LAYERS names the field its evidence kinds refer to
     allowed = layer.field(layer.kind_field).choices
     kinds = r.items(data, "kinds", f"{path}.kinds", required=False)
     for k in kinds:

@@ -495,7 +495,9 @@ def _from_storage() -> pyproj.Transformer:
 
 def _storage_envelope(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float] | None:
     """The EPSG:3006 envelope of a CRS84 box (clipped to Sweden's surroundings); None if it misses them."""
-    area = pyproj.CRS.from_epsg(STORAGE_CRS).area_of_use.bounds
+    area_of_use = pyproj.CRS.from_epsg(STORAGE_CRS).area_of_use
+    assert area_of_use is not None  # PROJ's database gives EPSG:3006 an area of use (Sweden)
+    area = area_of_use.bounds
     m = STORAGE_AREA_MARGIN
     minx, miny = max(bbox[0], area[0] - m), max(bbox[1], area[1] - m)
     maxx, maxy = min(bbox[2], area[2] + m), min(bbox[3], area[3] + m)
@@ -527,6 +529,7 @@ def _collection(store: Store, spec: Layer, base_url: str, texts: Texts) -> dict[
 
 def _extent(extent: LayerExtent, spec: Layer) -> dict[str, Any]:
     """The spatial extent in CRS84 (a box holding every record) and the temporal extent of the time field."""
+    assert extent.bbox is not None  # called only when records match, and a store gives their box then
     minx, miny, maxx, maxy = extent.bbox
     box = _from_storage().transform_bounds(minx, miny, maxx, maxy, densify_pts=21)
     result: dict[str, Any] = {"spatial": {"bbox": [[round(float(v), DECIMALS) for v in box]], "crs": CRS84}}

@@ -383,7 +383,7 @@ def _check_geometries(
         sweden = sweden_outline()
         inside = np.zeros(len(values), dtype=bool)
         inside[usable] = shapely.within(projected[usable].astype(object), sweden)
-        for i in np.flatnonzero(usable & ~inside):
+        for i in np.flatnonzero(usable & ~inside).tolist():
             swapped = _to_storage(
                 np.array([shapely.transform(values[i], lambda c: c[:, ::-1])], dtype=object), source_crs
             )

@@ -147,8 +147,9 @@ def check_survey_table(
         )
     if problems:
         return gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS), columns, problems
-    shapes = table.geometry.to_crs(STORAGE_CRS) if has_geometry else None
-    rows, geometries, seen = [], [], {}
+    shapes = table.geometry.to_crs(STORAGE_CRS) if table.geometry is not None else None
+    rows, geometries = [], []
+    seen: dict[tuple[object, ...], str] = {}
     checked_codes: dict[str, bool] = {}
     for position, (number, raw) in enumerate(table.frame.iterrows()):
         record = f"row {number}"

@@ -363,7 +363,7 @@ def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> Coordina
 
 def _wkt_geometry(values: pd.Series) -> CoordinateResult:
     errors: dict[Any, Problem] = {}
-    geoms = []
+    geoms: list[Any] = []
     for row, text in values.items():
         if is_missing(text):
             errors[row] = Problem(

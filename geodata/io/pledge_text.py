@@ -466,6 +466,10 @@ class ParsedPledge:
         gaps = self._gaps()
         if gaps:
             raise ValidationError(gaps)
+        if self.municipality is None or self.period is None:  # set by hand with ``missing`` not saying so
+            record = f"draft pledge {self.title!r}" if self.title else "draft pledge (without title)"
+            absent = [name for name in ("municipality", "period") if getattr(self, name) is None]
+            raise ValidationError([Problem(record, name, "is not set; expected it to be filled in") for name in absent])
         pid = pledge_id or f"{slug(self.municipality.name)}-{self.period.start.year}"
         promises, used = [], set()
         for i, promise in enumerate(self.promises, start=1):
@@ -473,7 +477,12 @@ class ParsedPledge:
             if promise_id in used:
                 promise_id = f"{promise_id}-{i}"
             used.add(promise_id)
-            item = {"id": promise_id, "text": promise.text, "parties": list(promise.parties), "kind": promise.kind}
+            item: dict[str, Any] = {
+                "id": promise_id,
+                "text": promise.text,
+                "parties": list(promise.parties),
+                "kind": promise.kind,
+            }
             if promise.target is not None:
                 item.update(target=promise.target, target_unit=promise.target_unit)
             if promise.kind == "property_inspection" and promise.site_kinds:
@@ -750,8 +759,8 @@ def _problem_picture(blocks: list[Block]) -> dict[str, str]:
             if in_section:
                 key, in_section = "shared", False
             label = _LABEL.match(block.text)
-            if block.section in ("intro", "other") and label and _problem_key(label.group("label")):
-                picture.setdefault(_problem_key(label.group("label")), []).append(label.group("rest"))
+            if block.section in ("intro", "other") and label and (party := _problem_key(label.group("label"))):
+                picture.setdefault(party, []).append(label.group("rest"))
             continue
         in_section = True
         label = _LABEL.match(block.text)
@@ -759,8 +768,8 @@ def _problem_picture(blocks: list[Block]) -> dict[str, str]:
             key = (
                 re.match(r"^\w+s\s+(?:bild|syn)\b", block.text, re.IGNORECASE) and _problem_key(block.text)
             ) or "shared"
-        elif label and _problem_key(label.group("label")):
-            key = _problem_key(label.group("label"))
+        elif label and (party := _problem_key(label.group("label"))):
+            key = party
             picture.setdefault(key, []).append(label.group("rest"))
         elif key == "shared":
             for sentence in sentences(block.text):

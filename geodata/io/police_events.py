@@ -175,6 +175,7 @@ def _event(item: dict[str, Any], label: str, problems: list[Problem]) -> PoliceE
     if found:
         problems.extend(found)
         return None
+    assert published is not None  # it stays None only when parsing failed, and that was recorded in found
     url = texts["url"]
     if url.startswith("/"):
         url = POLICE_SITE + url

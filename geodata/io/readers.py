@@ -362,9 +362,10 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
     if isinstance(document, dict) and document.get("type") == "Feature":
         features = [document]
     elif isinstance(document, dict) and document.get("type") == "FeatureCollection":
-        features = document.get("features")
-        if not isinstance(features, list):
+        listed = document.get("features")
+        if not isinstance(listed, list):
             raise ImportFileError(f"{name}: the FeatureCollection has no list of 'features'")
+        features = listed
     else:
         raise ImportFileError(
             f"{name}: expected a GeoJSON FeatureCollection or Feature, got "
@@ -693,7 +694,8 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
 
 def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
     columns: list[str] | None = None
-    data, numbers = [], []
+    data: list[dict[str, Any]] = []
+    numbers: list[int] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         if not any(v is not None and str(v).strip() for v in values):
             continue

@@ -98,10 +98,10 @@ def parse_number(word: str) -> int | None:
             return many * scale + rest
     for tens_word, tens in _TENS.items():
         if w.startswith(tens_word):
-            rest = w[len(tens_word) :]
-            if not rest:
+            unit_word = w[len(tens_word) :]
+            if not unit_word:
                 return tens
-            unit = _UNITS.get(rest)
+            unit = _UNITS.get(unit_word)
             return tens + unit if unit and unit < 10 else None
     return _UNITS.get(w)
 
@@ -239,7 +239,7 @@ def date_span(text: str) -> DateSpan | None:
         first, last = MONTHS[m1.lower()], MONTHS[m2.lower()]
         start = dt.date(int(y1 or y2), first, 1)
         candidates.append((m.start(), start, _month_end(int(y2), last), m.group(0)))
-    good = [c for c in candidates if c[1] and c[2] and c[1] < c[2]]
+    good = [(pos, s, e, phrase) for pos, s, e, phrase in candidates if s and e and s < e]
     if not good:
         return None
     _, start, end, phrase = min(good, key=lambda c: c[0])
