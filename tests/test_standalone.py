@@ -190,6 +190,18 @@ def test_every_text_is_escaped(evil_store, public):
     assert "<title>Medborgarlöfte &lt;script&gt;alert(1)&lt;/script&gt; &quot;Kinna&quot;</title>" in document
 
 
+@pytest.mark.parametrize("public", [False, True])
+def test_template_syntax_in_data_stays_text(tmp_path, public):
+    """A pledge's texts are data, never template code: folium reads its elements as Jinja templates."""
+    braces = "Löfte {{ 7 * 6 }} {{ this.__class__.__name__ }} {% if true %}ja{% endif %}"
+    with GeoPackageStore.create(tmp_path / "braces.gpkg") as store:
+        store.save_pledge(pledge_from_dict(pledge_dict(title=braces, goals=[{"id": "trygghet", "text": braces}])))
+        write_records(store)
+        document = render(store, public=public)
+    assert "Löfte 42" not in document and "Löfte {{ 7 * 6 }}" in document
+    assert "{% if true %}ja{% endif %}" in document
+
+
 def test_popups_carry_the_description_escaped(evil_store):
     popups = [f["properties"]["popup"] for f in features(render(evil_store))]
     described = [p for p in popups if "Storgatan 4" in p]
