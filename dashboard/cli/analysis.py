@@ -83,24 +83,23 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                     result.cells.to_crs(4326).to_file(args.output)
                     print(f"Wrote {len(result.cells)} cells to {args.output}")
             elif args.analysis == "intervention":
-                options = dict(
-                    days=args.days, buffer_m=args.buffer_m, control=_read_area(args.control) if args.control else None
+                control = _read_area(args.control) if args.control else None
+                if args.area and not (args.date and args.pledge):
+                    raise PledgemapError("--area needs --date and --pledge")
+                result = interventions.intervention_effect(
+                    store,
+                    operation=args.operation,
+                    promise=args.promise,
+                    area=_read_area(args.area) if args.area else None,
+                    date=args.date,
+                    pledge_id=args.pledge,
+                    label=args.area.name if args.area else "",
+                    categories=args.category,
+                    radius_m=args.radius_m,
+                    days=args.days,
+                    buffer_m=args.buffer_m,
+                    control=control,
                 )
-                if args.operation:
-                    result = interventions.intervention_for_operation(
-                        store, args.operation, radius_m=args.radius_m, categories=args.category, **options
-                    )
-                elif args.promise:
-                    result = interventions.intervention_for_promise(
-                        store, args.promise, radius_m=args.radius_m, categories=args.category, **options
-                    )
-                else:
-                    if not (args.date and args.pledge):
-                        raise PledgemapError("--area needs --date and --pledge")
-                    records, study = gi.pledge_points(store, args.pledge, categories=args.category)
-                    result = interventions.evaluate_intervention(
-                        records, _read_area(args.area), args.date, label=args.area.name, study_area=study, **options
-                    )
                 c = result.counts
                 print(
                     f"{result.label}: before {result.before[0]}–{result.before[1]}, "
