@@ -63,14 +63,10 @@ def add_import(commands, settings: Settings) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from geodata.io.importer import commit_file, plan_file
+    from geodata.io import POLICE_EVENTS, commit_file, file_kind, plan_file
     from geodata.store import open_store
 
     defaults = _pairs(args.set, "--set")
-    if args.pledge:
-        defaults["pledge_id"] = args.pledge
-    if args.promise:
-        defaults["promise_id"] = args.promise
     value_map: dict[str, dict[str, str]] = {}
     for field, text in _pairs(args.map_value, "--map-value").items():
         name, sep, original = field.partition(":")
@@ -78,17 +74,17 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise PledgemapError(f"--map-value {field!r}: expected FIELD:TEXT=CODE")
         value_map.setdefault(name, {})[original] = text
     overrides = _pairs(args.map, "--map")
-    from geodata.io.police_events import looks_like_police_events
-
-    if looks_like_police_events(args.file):
+    if file_kind(args.file) == POLICE_EVENTS:
         return _import_police_events(args)
     if overrides and not args.layer:
         raise PledgemapError("--map needs --layer: the mapping is for one layer")
     with open_store(args.data) as store:
-        plans = plan_file(
+        plan = plan_file(
             store,
             args.file,
             args.layer,
+            pledge_id=args.pledge,
+            promise_id=args.promise,
             table=args.table,
             value_map=value_map,
             defaults=defaults,
@@ -96,15 +92,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             source_namespace=args.source,
             mapping_overrides=overrides,
         )
-        for plan in plans:
-            _print_plan(plan)
+        for layer_plan in plan.layers:
+            _print_plan(layer_plan)
         if args.dry_run:
             print("Dry run: nothing was written.")
             return 0
         try:
-            results = commit_file(
+            written = commit_file(
                 store,
-                plans,
+                plan,
                 partial=args.partial,
                 rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-avvisade"),
             )
@@ -112,7 +108,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"pledgemap: {exc}".splitlines()[0], file=sys.stderr)
             print("  (fix the rows above, answer unclear values with --map-value, or use --partial)", file=sys.stderr)
             return 1
-    for result in results:
+    for result in written.layers:
         print(
             f"Wrote {len(result.written)} {result.layer} records"
             + (f"; {result.duplicates} already stored, skipped" if result.duplicates else "")
@@ -132,10 +128,11 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def _import_police_events(args: argparse.Namespace) -> int:
-    from geodata.io.police_events import read_police_events, store_events
+    from geodata.io import commit_file, plan_file
     from geodata.store import open_store
 
-    batch = read_police_events(args.file)
+    plan = plan_file(None, args.file)  # police events are read and checked without the store
+    batch = plan.events
     print(
         f"{args.file.name} → police events (polisen.se format): {len(batch.events)} events read; "
         f"{batch.digests} county summaries left out; {batch.without_municipality} name no municipality "
@@ -148,7 +145,7 @@ def _import_police_events(args: argparse.Namespace) -> int:
         return 0
     with open_store(args.data) as store:
         try:
-            new, already = store_events(store, batch, partial=args.partial)
+            written = commit_file(store, plan, partial=args.partial)
         except PledgemapError as exc:
             print(
                 f"pledgemap: police events: {exc}".splitlines()[0]
@@ -156,7 +153,7 @@ def _import_police_events(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-    print(f"Wrote {new} police events; {already} already stored, skipped")
+    print(f"Wrote {written.new_events} police events; {written.known_events} already stored, skipped")
     return 0
 
 
