@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
 from geodata.errors import PledgemapError
+from geodata.store import Store
 
 
 def add_analyze(commands, settings: Settings) -> None:
@@ -50,85 +53,103 @@ def add_analyze(commands, settings: Settings) -> None:
     goals = analyses.add_parser("goals", help="each goal's survey indicator against its baseline year")
     add_data(goals, settings)
     goals.add_argument("--pledge", required=True)
-    analyze.set_defaults(run=cmd_analyze)
+    hot.set_defaults(run=cmd_hotspots)
+    effect.set_defaults(run=cmd_intervention)
+    goals.set_defaults(run=cmd_goals)
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
-    import geodata.analysis.getisord as gi
-    import geodata.analysis.interventions as interventions
-    from geodata.analysis.indicators import goal_trends
+@contextmanager
+def _analysis(args: argparse.Namespace) -> Iterator[Store]:
+    """The store to analyse; a value the analysis refuses (a ValueError) becomes a message and exit code 1."""
     from geodata.store import open_store
 
     with open_store(args.data) as store:
         try:
-            if args.analysis == "hotspots":
-                result = gi.hotspots_for_pledge(
-                    store,
-                    args.pledge,
-                    start=args.start,
-                    end=args.end,
-                    categories=args.category,
-                    cell_m=args.cell_m,
-                    neighbourhood=gi.Neighbourhood(args.rings),
-                    permutations=args.permutations,
-                    seed=args.seed,
-                    fdr=not args.no_fdr,
-                )
-                for finding in result.findings:
-                    print(f"{finding.level}: {finding.text}")
-                for name, count in result.class_counts().items():
-                    if count and name != "none":
-                        print(f"{name}\t{count} cells")
-                if args.output:
-                    result.cells.to_crs(4326).to_file(args.output)
-                    print(f"Wrote {len(result.cells)} cells to {args.output}")
-            elif args.analysis == "intervention":
-                control = _read_area(args.control) if args.control else None
-                if args.area and not (args.date and args.pledge):
-                    raise PledgemapError("--area needs --date and --pledge")
-                result = interventions.intervention_effect(
-                    store,
-                    operation=args.operation,
-                    promise=args.promise,
-                    area=_read_area(args.area) if args.area else None,
-                    date=args.date,
-                    pledge_id=args.pledge,
-                    label=args.area.name if args.area else "",
-                    categories=args.category,
-                    radius_m=args.radius_m,
-                    days=args.days,
-                    buffer_m=args.buffer_m,
-                    control=control,
-                )
-                c = result.counts
-                print(
-                    f"{result.label}: before {result.before[0]}–{result.before[1]}, "
-                    f"after {result.after[0]}–{result.after[1]}"
-                )
-                print("area\tbefore\tafter")
-                for area, before, after in (
-                    ("target", c.target_before, c.target_after),
-                    ("buffer", c.buffer_before, c.buffer_after),
-                    ("control", c.control_before, c.control_after),
-                ):
-                    print(f"{area}\t{before}\t{after}")
-                for finding in result.findings:
-                    print(f"{finding.level}: {finding.text}")
-            else:
-                pledge = store.get_pledge(args.pledge)
-                for trend in goal_trends(store, pledge):
-                    print(f"{trend.goal.id}: {trend.goal.text}")
-                    if trend.verdict == "no_indicator":
-                        print("  no indicator linked ('pledgemap survey link')")
-                        continue
-                    print(f"  {trend.goal.indicator}, baseline {trend.baseline_year}: {trend.verdict}")
-                    for row in trend.changes.itertuples():
-                        print(
-                            f"  {row.area_name}\t{row.baseline:g} → {row.latest:g} ({row.latest_year})"
-                            f"\t{row.change:+g}\t{row.verdict}"
-                        )
+            yield store
         except ValueError as exc:
             raise PledgemapError(str(exc)) from None
+
+
+def cmd_hotspots(args: argparse.Namespace) -> int:
+    import geodata.analysis.getisord as gi
+
+    with _analysis(args) as store:
+        result = gi.hotspots_for_pledge(
+            store,
+            args.pledge,
+            start=args.start,
+            end=args.end,
+            categories=args.category,
+            cell_m=args.cell_m,
+            neighbourhood=gi.Neighbourhood(args.rings),
+            permutations=args.permutations,
+            seed=args.seed,
+            fdr=not args.no_fdr,
+        )
+        for finding in result.findings:
+            print(f"{finding.level}: {finding.text}")
+        for name, count in result.class_counts().items():
+            if count and name != "none":
+                print(f"{name}\t{count} cells")
+        if args.output:
+            result.cells.to_crs(4326).to_file(args.output)
+            print(f"Wrote {len(result.cells)} cells to {args.output}")
+    return 0
+
+
+def cmd_intervention(args: argparse.Namespace) -> int:
+    from geodata.analysis.interventions import intervention_effect
+
+    with _analysis(args) as store:
+        control = _read_area(args.control) if args.control else None
+        if args.area and not (args.date and args.pledge):
+            raise PledgemapError("--area needs --date and --pledge")
+        result = intervention_effect(
+            store,
+            operation=args.operation,
+            promise=args.promise,
+            area=_read_area(args.area) if args.area else None,
+            date=args.date,
+            pledge_id=args.pledge,
+            label=args.area.name if args.area else "",
+            categories=args.category,
+            radius_m=args.radius_m,
+            days=args.days,
+            buffer_m=args.buffer_m,
+            control=control,
+        )
+        c = result.counts
+        print(
+            f"{result.label}: before {result.before[0]}–{result.before[1]}, after {result.after[0]}–{result.after[1]}"
+        )
+        print("area\tbefore\tafter")
+        for area, before, after in (
+            ("target", c.target_before, c.target_after),
+            ("buffer", c.buffer_before, c.buffer_after),
+            ("control", c.control_before, c.control_after),
+        ):
+            print(f"{area}\t{before}\t{after}")
+        for finding in result.findings:
+            print(f"{finding.level}: {finding.text}")
+    return 0
+
+
+def cmd_goals(args: argparse.Namespace) -> int:
+    from geodata.analysis.indicators import goal_trends
+
+    with _analysis(args) as store:
+        pledge = store.get_pledge(args.pledge)
+        for trend in goal_trends(store, pledge):
+            print(f"{trend.goal.id}: {trend.goal.text}")
+            if trend.verdict == "no_indicator":
+                print("  no indicator linked ('pledgemap survey link')")
+                continue
+            print(f"  {trend.goal.indicator}, baseline {trend.baseline_year}: {trend.verdict}")
+            for row in trend.changes.itertuples():
+                print(
+                    f"  {row.area_name}\t{row.baseline:g} → {row.latest:g} ({row.latest_year})"
+                    f"\t{row.change:+g}\t{row.verdict}"
+                )
     return 0
 
 
