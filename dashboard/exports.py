@@ -14,7 +14,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from dashboard.figures.mapping import layer_queries
+from dashboard.figures.mapping import state_queries
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState
@@ -59,7 +59,7 @@ def export_view(
             query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end),
         )
         return html.encode("utf-8"), name
-    queries = layer_queries(state, pledge)
+    queries = state_queries(state, pledge)
     if not queries:
         raise ValueError("no layer is shown; choose at least one layer to export")
     if fmt == "csv" and len(queries) == 1:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from geodata.store import location
+
 DEFAULT_DATA = Path("data") / "pledgemap.gpkg"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -38,9 +40,7 @@ class Settings:
         env = os.environ if env is None else env
         settings = cls()
         if env.get("PLEDGEMAP_DATA"):
-            value = env["PLEDGEMAP_DATA"]
-            database = value.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
-            settings = replace(settings, data=value if database else Path(value))
+            settings = replace(settings, data=location(env["PLEDGEMAP_DATA"]))  # a database URL stays text
         if env.get("PLEDGEMAP_HOST"):
             settings = replace(settings, host=env["PLEDGEMAP_HOST"])
         if "PLEDGEMAP_TILES" in env:

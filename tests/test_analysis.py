@@ -15,6 +15,7 @@ from shapely.geometry import Point, box
 
 from dashboard.ids import Analysis
 from geodata.analysis import AreaCounts, Neighbourhood, evaluate_intervention, hotspots, wdd, wdq
+from geodata.analysis.counts import MIN_CELL_M, hex_counts, hex_counts_for_zoom
 from geodata.analysis.getisord import density_surface
 from geodata.analysis.indicators import goal_trends, import_survey
 from geodata.errors import ValidationError
@@ -544,3 +545,40 @@ def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_expo
     shown = texts(render_page(make_client(Settings(data=demo_copy, tiles_url=None)), "/pledge", "?pledge=mark-2021"))
     assert summary in shown and "2.6 (2020)" in shown and "2.1 (2023)" in shown
     assert summary in page_html and "Kinna: 2.6 → 2.1 (2023), bättre" in page_html
+
+
+def test_reports_are_counted_per_hexagon_inside_the_area_only():
+    records = reports_at([(IN_TARGET, "2024-03-01", 3), (IN_BUFFER, "2024-03-01", 2), (IN_CONTROL, "2024-03-01", 4)])
+    cells = hex_counts(records, TARGET.buffer(500), 250.0)
+    assert sorted(cells["count"]) == [2, 3]  # the control's reports lie outside the area
+    assert all(cell.contains(Point(IN_TARGET)) or cell.contains(Point(IN_BUFFER)) for cell in cells.geometry)
+    assert hex_counts(records.iloc[:0], TARGET, 250.0).empty
+
+
+def test_hexagons_follow_the_zoom_but_never_shrink_below_the_smallest_cell():
+    records = reports_at([(IN_TARGET, "2024-03-01", 3)])
+    far, near = hex_counts_for_zoom(records, AREA, 9, 57.6), hex_counts_for_zoom(records, AREA, 22, 57.6)
+    assert far.cell_m > near.cell_m == MIN_CELL_M
+    assert far.reports == near.reports == 3
+
+
+def test_an_intervention_is_found_by_its_operation_promise_or_area(demo_copy):
+    from geodata.analysis import intervention_effect, intervention_for_operation, intervention_for_promise
+    from geodata.analysis.getisord import pledge_points
+    from geodata.store import GeoPackageStore, LayerQuery
+
+    with GeoPackageStore.open(demo_copy) as store:
+        operation = store.read_layer("operations", LayerQuery(pledge_id="molndal-2018")).iloc[0]
+        by_operation = intervention_effect(store, operation=operation["id"], days=60)
+        assert by_operation.counts == intervention_for_operation(store, operation["id"], days=60).counts
+        promise = operation["promise_id"]
+        assert intervention_effect(store, promise=promise).counts == intervention_for_promise(store, promise).counts
+        area, day = by_operation.areas.set_index("area").loc["target"].geometry, by_operation.after[0]
+        by_area = intervention_effect(store, area=area, date=day, pledge_id="molndal-2018", label="drawn")
+        records, study = pledge_points(store, "molndal-2018")
+        expected = evaluate_intervention(records, area, day, label="drawn", study_area=study)
+        assert (by_area.label, by_area.counts) == ("drawn", expected.counts)
+        with pytest.raises(ValueError, match="date"):
+            intervention_effect(store, area=area, pledge_id="molndal-2018")
+        with pytest.raises(ValueError, match="one of"):
+            intervention_effect(store, operation=operation["id"], promise=promise)

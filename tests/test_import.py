@@ -450,3 +450,18 @@ def test_a_negated_visibility_is_asked_never_guessed_public(store, tmp_path):
     )
     commit_import(store, answered, partial=False)
     assert sorted(store.read_layer("operations")["visibility"]) == ["internal", "public", "public"]
+
+
+def test_the_one_entry_point_plans_and_commits_a_layer_file_linked_to_a_pledge(store, tmp_path):
+    from geodata.io import LAYER_FILE, commit_file, file_kind
+    from geodata.io import plan_file as plan_any_file
+
+    path = write_csv(tmp_path / "vandring.csv", walk_rows())
+    assert file_kind(path) == LAYER_FILE
+    plan = plan_any_file(store, path, "unsafe_places", pledge_id="test-2024", defaults={"pledge_id": "annat"})
+    assert (plan.kind, [p.layer.name for p in plan.layers], plan.events) == (LAYER_FILE, ["unsafe_places"], None)
+    written = commit_file(store, plan, partial=False)
+    assert [len(r.written) for r in written.layers] == [3]
+    assert set(store.read_layer("unsafe_places")["pledge_id"]) == {"test-2024"}  # the named pledge comes first
+    with pytest.raises(ValueError, match="needs the store"):
+        plan_any_file(None, path)

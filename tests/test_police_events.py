@@ -144,3 +144,14 @@ def test_the_command_imports_the_real_archived_samples(tmp_path, capsys):
     # Every event of this file belongs to Mölndal or Mark, also those published at county level since 2026.
     assert set(events["municipality_code"]) == {"1481", "1463"}
     assert (events["location_name"] == "Västra Götalands län").sum() > 0
+
+
+def test_the_import_entry_point_recognises_police_events_and_stores_them_once(store, tmp_path):
+    from geodata.io import POLICE_EVENTS, FileResult, commit_file, file_kind, plan_file
+
+    path = write(tmp_path / "events.json", EVENTS)
+    assert file_kind(path) == POLICE_EVENTS
+    plan = plan_file(None, path, "unsafe_places")  # checked on its own: no store, and no layer applies
+    assert (plan.kind, len(plan.events.events), plan.layers) == (POLICE_EVENTS, 5, [])
+    assert commit_file(store, plan, partial=False) == FileResult(POLICE_EVENTS, new_events=5, known_events=0)
+    assert commit_file(store, plan, partial=False) == FileResult(POLICE_EVENTS, new_events=0, known_events=5)

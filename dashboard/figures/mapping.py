@@ -11,9 +11,9 @@ from dashboard.settings import Settings
 from dashboard.state.view import ViewState
 from geodata.access import AccessError
 from geodata.boundaries import municipality_geojson
-from geodata.layers import get_layer
 from geodata.model import Pledge
 from geodata.store import LayerQuery, Store
+from geodata.views.filters import layer_queries
 from geodata.views.mapview import layer_view
 
 
@@ -26,31 +26,18 @@ class MapRequest:
     highlight: set[str] | None = None
 
 
-def layer_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
-    """One query per layer shown; a chosen promise narrows its evidence layer to the records delivering it."""
-    common = dict(pledge_id=pledge.id, start=state.start, end=state.end)
-    values = {
-        "unsafe_places": {"category": state.categories, "source": state.sources},
-        "inventoried_sites": {"status": state.statuses},
-        "operations": {},
-    }
-    promise = next((p for p in pledge.promises if p.id == state.promise), None)
-    queries = {}
-    for layer in state.layers:
-        # Every choice of a required field chosen filters nothing: left out, the store's index does less work.
-        spec = get_layer(layer)
-        wanted = {
-            name: chosen
-            for name, chosen in values[layer].items()
-            if not (spec.field(name).required and set(chosen or ()) >= set(spec.field(name).choices))
-        }
-        extra: dict[str, Any] = {}
-        if promise is not None and promise.evidence.layer == layer:
-            extra["promise_id"] = promise.id
-            if promise.evidence.kinds:
-                wanted[get_layer(layer).kind_field] = promise.evidence.kinds
-        queries[layer] = LayerQuery.build(wanted, **common, **extra)
-    return queries
+def state_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
+    """The queries of the layers the view ``state`` shows (what each filter means is :mod:`geodata.views.filters`)."""
+    return layer_queries(
+        pledge,
+        state.layers,
+        start=state.start,
+        end=state.end,
+        categories=state.categories,
+        sources=state.sources,
+        statuses=state.statuses,
+        promise=state.promise,
+    )
 
 
 def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
@@ -60,7 +47,7 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
     views = {}
     boundary, bounds = municipality_geojson(pledge.municipality.code)
     latitude = (bounds[1] + bounds[3]) / 2
-    for layer, query in layer_queries(state, pledge).items():
+    for layer, query in state_queries(state, pledge).items():
         try:
             views[layer] = layer_view(store, layer, query, request.zoom, request.view_bounds, latitude=latitude)
         except AccessError:

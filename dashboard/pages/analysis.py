@@ -11,8 +11,6 @@ import datetime as dt
 
 import dash
 import geopandas as gpd
-import numpy as np
-import shapely
 from dash import Input, Output, State, callback, dcc, html, no_update
 from shapely.geometry import Polygon
 
@@ -32,18 +30,13 @@ from dashboard.i18n import language, translator
 from dashboard.ids import Analysis as ID
 from geodata import vocab
 from geodata.analysis import getisord as gistar
+from geodata.analysis.counts import hex_counts_for_zoom
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
-from geodata.analysis.interventions import (
-    DEFAULT_BUFFER_M,
-    DEFAULT_DAYS,
-    evaluate_intervention,
-    intervention_for_operation,
-    intervention_for_promise,
-)
+from geodata.analysis.interventions import DEFAULT_BUFFER_M, DEFAULT_DAYS, intervention_effect
 from geodata.boundaries import municipality_geojson
 from geodata.errors import PledgemapError
-from geodata.grid import HexGrid, cell_size_for_zoom, representative_xy
+from geodata.layers import STORAGE_CRS
 from geodata.store import LayerQuery
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
@@ -321,10 +314,9 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
             )
         if mode == "counts":
             zoom = zoom_of(relayout) or view_for_bounds(bounds)[1]
-            size = max(100.0, cell_size_for_zoom(zoom, (bounds[1] + bounds[3]) / 2))
-            cells = hex_counts(records, area, size)
+            counts = hex_counts_for_zoom(records, area, zoom, (bounds[1] + bounds[3]) / 2)
             figure = banded_figure(
-                cells,
+                counts.cells,
                 "count",
                 boundary,
                 bounds,
@@ -338,9 +330,9 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
             return figure, html.P(
                 t(
                     "analysis.counts_note",
-                    cell=f"{size:.0f}",
-                    cells=len(cells),
-                    reports=int(cells["count"].sum()) if len(cells) else 0,
+                    cell=f"{counts.cell_m:.0f}",
+                    cells=len(counts.cells),
+                    reports=counts.reports,
                 ),
                 className="pm-hint",
             )
@@ -365,18 +357,6 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
         className="pm-facts pm-legend-text",
     )
     return figure, html.Div([findings_list(result.findings, t), html.H3(t("analysis.classes")), legend])
-
-
-def hex_counts(records: gpd.GeoDataFrame, area, size: float) -> gpd.GeoDataFrame:
-    """Reports per hexagon of ``size`` metres (non-empty cells only) inside ``area``."""
-    grid = HexGrid(size)
-    if records.empty:
-        return gpd.GeoDataFrame({"count": []}, geometry=[], crs=3006)
-    xy = representative_xy(records.geometry)
-    xy = xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]
-    q, r = grid.cells(xy[:, 0], xy[:, 1])
-    keys, counts = np.unique(np.column_stack([q, r]), axis=0, return_counts=True)
-    return gpd.GeoDataFrame({"count": counts}, geometry=[grid.polygon(int(a), int(b)) for a, b in keys], crs=3006)
 
 
 @callback(
@@ -415,6 +395,11 @@ def pledge_choices(pledge, lang):
     return operation_options, promise_options, goal_cards(trends, t)
 
 
+def _drawn_shape(ring: list[list[float]]):
+    """The lasso drawn on the map (longitude, latitude) as a polygon in the storage CRS."""
+    return gpd.GeoSeries([Polygon(ring)], crs=4326).to_crs(STORAGE_CRS).iloc[0]
+
+
 @callback(Output(ID.drawn, "data"), Input(ID.map, "selectedData"), prevent_initial_call=True)
 def drawn_area(selected):
     ring = ((selected or {}).get("lassoPoints") or {}).get("map")
@@ -445,24 +430,23 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
     try:
         with request_store() as store:
             code = store.get_pledge(pledge).municipality.code
-            chosen_categories = categories or None
-            if target == "operation":
-                if not operation:
-                    return alert(lang, t("effect.choose_operation"))
-                result = intervention_for_operation(store, operation, categories=chosen_categories, **options)
-            elif target == "promise":
-                if not promise:
-                    return alert(lang, t("effect.choose_promise"))
-                result = intervention_for_promise(store, promise, categories=chosen_categories, **options)
-            else:
-                if not drawn or not _date(date):
-                    return alert(lang, t("effect.draw_first"))
-                area_4326 = Polygon(drawn)
-                shape = gpd.GeoSeries([area_4326], crs=4326).to_crs(3006).iloc[0]
-                records, study = gistar.pledge_points(store, pledge, categories=chosen_categories)
-                result = evaluate_intervention(
-                    records, shape, _date(date), label=t("effect.drawn_area"), study_area=study, **options
-                )
+            if target == "operation" and not operation:
+                return alert(lang, t("effect.choose_operation"))
+            if target == "promise" and not promise:
+                return alert(lang, t("effect.choose_promise"))
+            if target == "area" and not (drawn and _date(date)):
+                return alert(lang, t("effect.draw_first"))
+            result = intervention_effect(
+                store,
+                operation=operation if target == "operation" else None,
+                promise=promise if target == "promise" else None,
+                area=_drawn_shape(drawn) if target == "area" else None,
+                date=_date(date),
+                pledge_id=pledge,
+                label=t("effect.drawn_area"),
+                categories=categories or None,
+                **options,
+            )
     except (PledgemapError, ValueError) as exc:
         return alert(lang, exc)
     boundary, bounds = municipality_geojson(code)

@@ -22,10 +22,11 @@ from dashboard.i18n import catalogue, language, translator
 from dashboard.ids import Importer as ID
 from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
 from geodata.errors import PledgemapError, ValidationError
+from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file
 from geodata.io.columns import map_choice
-from geodata.io.importer import ImportPlan, commit_file, plan_file
+from geodata.io.importer import ImportPlan
 from geodata.io.pledge_text import parse_pledge_text
-from geodata.io.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
+from geodata.io.police_events import EventBatch
 from geodata.io.readers import ImportLimits
 from geodata.layers import LAYERS
 from geodata.model import pledge_from_dict
@@ -172,15 +173,6 @@ def receive(contents, filename, lang):
     return token, html.P([t("import.received"), " ", html.Strong(filename)])
 
 
-def _defaults(pledge: str, promise: str) -> dict[str, str]:
-    defaults = {}
-    if pledge:
-        defaults["pledge_id"] = pledge
-    if promise:
-        defaults["promise_id"] = promise
-    return defaults
-
-
 def _answers(values, ids, given: dict | None = None) -> dict[str, dict[str, str]]:
     answers: dict[str, dict[str, str]] = {f: dict(texts) for f, texts in (given or {}).items()}
     for value, key in zip(values or [], ids or []):
@@ -193,13 +185,14 @@ def _mapping_overrides(values, ids) -> dict[str, str]:
     return {key["field"]: value.strip() for value, key in zip(values or [], ids or []) if value and value.strip()}
 
 
-def _plans(store, token, layer, pledge, promise, answers, column_values, column_ids) -> list[ImportPlan]:
+def _plan(store, token, layer, pledge, promise, answers, column_values, column_ids) -> FilePlan:
     return plan_file(
         store,
         upload_path(token),
         layer or None,
+        pledge_id=pledge or None,
+        promise_id=promise or None,
         value_map=answers,
-        defaults=_defaults(pledge, promise),
         mapping_overrides=_mapping_overrides(column_values, column_ids),
     )
 
@@ -229,13 +222,13 @@ PLAN_INPUTS = (
 def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, given, column_values, column_ids, lang):
     answers = _answers(answer_values, answer_ids, given)
     try:
-        if looks_like_police_events(upload_path(token)):
-            return events_view(read_police_events(upload_path(token)), lang), "", answers
         with request_store() as store:
-            plans = _plans(store, token, layer, pledge, promise, answers, column_values, column_ids)
+            plan = _plan(store, token, layer, pledge, promise, answers, column_values, column_ids)
     except PledgemapError as exc:
         return alert(lang, exc), "", answers
-    return report_view(plans, lang, answers=answers), "", answers
+    if plan.kind == POLICE_EVENTS:
+        return events_view(plan.events, lang), "", answers
+    return report_view(plan.layers, lang, answers=answers), "", answers
 
 
 @callback(
@@ -265,14 +258,12 @@ def commit(
         return dash.no_update, dash.no_update, dash.no_update
     t = translator(lang)
     partial = ctx.triggered_id == ID.commit_valid
-    download = None
+    download = plan = None
     try:
         path = upload_path(token)
-        if looks_like_police_events(path):
-            return _commit_events(path, token, partial, lang), None, ""
         with request_store() as store:
             # Planned again: the store may have changed since the dry run was shown.
-            plans = _plans(
+            plan = _plan(
                 store,
                 token,
                 layer,
@@ -282,19 +273,24 @@ def commit(
                 column_values,
                 column_ids,
             )
-            results = commit_file(
-                store, plans, partial=partial, rejects_path=rejects_folder(token) / f"{path.stem}-avvisade"
+            written = commit_file(
+                store, plan, partial=partial, rejects_path=rejects_folder(token) / f"{path.stem}-avvisade"
             )
-        files = [r.rejects_file for r in results if r.rejects_file is not None]
+        files = [r.rejects_file for r in written.layers if r.rejects_file is not None]
         if len(files) == 1:
             download = dcc.send_file(str(files[0]))
         elif files:
             download = dcc.send_bytes(_zipped(files), f"{path.stem}-avvisade.zip")
     except ValidationError as exc:
-        return alert(lang, t("import.nothing_written", count=len(exc.problems))), None, dash.no_update
+        # Police events leave nothing to fix on the page, so their check goes; a layer file's rows stay in view.
+        report = "" if plan is not None and plan.kind == POLICE_EVENTS else dash.no_update
+        return alert(lang, t("import.nothing_written", count=len(exc.problems))), None, report
     except PledgemapError as exc:
         return alert(lang, exc), None, dash.no_update
     discard(token)  # the file and its rejects hold residents' data: not kept once imported
+    if written.kind == POLICE_EVENTS:
+        done = t("import.events_written", new=written.new_events, already=written.known_events)
+        return [html.H2(t("import.done")), html.P(done)], None, ""
     lines = [
         html.Li(
             t(
@@ -305,7 +301,7 @@ def commit(
                 rejected=r.rejected,
             )
         )
-        for r in results
+        for r in written.layers
     ]
     done = [html.H2(t("import.done")), html.Ul(lines)]
     if download is not None:
@@ -361,18 +357,6 @@ def events_view(batch: EventBatch, lang: str) -> list:
             )
         )
     return out
-
-
-def _commit_events(path, token: str, partial: bool, lang: str):
-    t = translator(lang)
-    batch = read_police_events(path)
-    try:
-        with request_store() as store:
-            new, already = store_events(store, batch, partial=partial)
-    except ValidationError as exc:
-        return alert(lang, t("import.nothing_written", count=len(exc.problems)))
-    discard(token)
-    return [html.H2(t("import.done")), html.P(t("import.events_written", new=new, already=already))]
 
 
 def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str, str]] | None = None) -> list:

@@ -1,9 +1,10 @@
-"""Analysis: hotspots with Getis-Ord Gi*, interventions (before/after, displacement), goal indicators.
+"""Analysis: hotspots with Getis-Ord Gi*, reports per hexagon, interventions (before/after, displacement), goal indicators.
 
 Plain functions returning result objects; the dashboard, the command line and
 the standalone export show the same results.
 """
 
+from geodata.analysis.counts import HexCounts, hex_counts, hex_counts_for_zoom
 from geodata.analysis.findings import Finding
 from geodata.analysis.getisord import (
     DensitySurface,
@@ -19,6 +20,7 @@ from geodata.analysis.interventions import (
     Wdd,
     Wdq,
     evaluate_intervention,
+    intervention_effect,
     intervention_for_operation,
     intervention_for_promise,
     wdd,
@@ -29,6 +31,7 @@ __all__ = [
     "AreaCounts",
     "DensitySurface",
     "Finding",
+    "HexCounts",
     "HotspotResult",
     "InterventionResult",
     "Neighbourhood",
@@ -36,8 +39,11 @@ __all__ = [
     "Wdq",
     "density_surface",
     "evaluate_intervention",
+    "hex_counts",
+    "hex_counts_for_zoom",
     "hotspots",
     "hotspots_for_pledge",
+    "intervention_effect",
     "intervention_for_operation",
     "intervention_for_promise",
     "wdd",

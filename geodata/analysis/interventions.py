@@ -41,6 +41,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata import clock
 from geodata.analysis.findings import Finding
+from geodata.analysis.getisord import pledge_points
 from geodata.boundaries import municipality
 from geodata.errors import NotFoundError
 from geodata.grid import representative_xy
@@ -454,3 +455,39 @@ def _pledge_of(store: Store, promise_id: str | None) -> str | None:
         if any(p.id == promise_id for p in pledge.promises):
             return pledge.id
     return None
+
+
+def intervention_effect(
+    store: Store,
+    *,
+    operation: str | None = None,
+    promise: str | None = None,
+    area: BaseGeometry | None = None,
+    date: dt.date | None = None,
+    pledge_id: str | None = None,
+    label: str = "",
+    categories: list[str] | None = None,
+    radius_m: float = DEFAULT_TARGET_RADIUS_M,
+    **options,
+) -> InterventionResult:
+    """An intervention's effect, found by what names it: an operation, a promise, or an area.
+
+    Exactly one of ``operation`` (its id), ``promise`` (its id) and ``area``
+    (a shape in EPSG:3006) is given; an area needs the intervention's ``date``
+    and the ``pledge_id`` whose reports and municipality to use, and is named
+    ``label``. ``radius_m`` is the area around an operation or site drawn as a
+    point; ``options`` go to :func:`evaluate_intervention` (``days``,
+    ``buffer_m``, ``control``).
+    """
+    named = [name for name, value in (("operation", operation), ("promise", promise)) if value]
+    named += ["area"] if area is not None else []
+    if len(named) != 1:
+        raise ValueError(f"expected one of an operation, a promise or an area to evaluate; got {named or 'none'}")
+    if operation:
+        return intervention_for_operation(store, operation, radius_m=radius_m, categories=categories, **options)
+    if promise:
+        return intervention_for_promise(store, promise, radius_m=radius_m, categories=categories, **options)
+    if date is None or not pledge_id:
+        raise ValueError("an area to evaluate needs the intervention's date and the pledge whose reports to count")
+    records, study = pledge_points(store, pledge_id, categories=categories)
+    return evaluate_intervention(records, area, date, label=label, study_area=study, **options)

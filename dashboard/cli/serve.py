@@ -1,0 +1,66 @@
+"""``pledgemap serve``: the dashboard, after checking that the store may be served where it is asked to be."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from functools import partial
+
+from dashboard.cli.common import add_data, describe
+from dashboard.settings import Settings
+from geodata.errors import PledgemapError
+
+
+def add_serve(commands, settings: Settings) -> None:
+    serve = commands.add_parser("serve", help="run the dashboard (writes the demo store first if the file is missing)")
+    add_data(serve, settings)
+    serve.add_argument("--host", default=settings.host, help=f"address to listen on (default: {settings.host})")
+    serve.add_argument("--port", type=int, default=settings.port, help=f"port to listen on (default: {settings.port})")
+    serve.add_argument("--debug", action="store_true", help="Dash debug mode with reloading (development only)")
+    serve.set_defaults(run=partial(cmd_serve, settings=settings))
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from geodata.store import is_database_url
+
+    database = is_database_url(args.data)
+    if not database and not args.data.exists():
+        from geodata.demo import write_demo_store
+
+        write_demo_store(args.data).close()
+        print(f"No store at {args.data}: wrote one with the demo pledges and generated demo data.")
+    from geodata.access.accounts import sign_in_required
+    from geodata.store import open_store
+
+    with open_store(args.data) as store:  # fail now, with a clear message, rather than on the first page view
+        open_to_all = not sign_in_required(store)
+    if open_to_all and args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise PledgemapError(
+            f"{describe(args.data)} has no accounts, so whoever reaches the dashboard is its admin; it "
+            f"is served on this machine only, not on {args.host}. Add an admin first ('pledgemap user "
+            f"add NAME --role admin --data {describe(args.data)}') to serve it to others"
+        )
+    if not open_to_all and args.host not in ("127.0.0.1", "localhost", "::1") and not settings.allowed_hosts:
+        print(
+            "Warning: PLEDGEMAP_ALLOWED_HOSTS is not set, so the dashboard answers to any host name; set it to the "
+            "name users reach it by, so pages on other sites cannot reach it through DNS rebinding",
+            file=sys.stderr,
+        )
+    mode = 0 if database else args.data.stat().st_mode
+    if mode & 0o077:
+        print(
+            f"Warning: {args.data} is readable by other users of this machine (mode {mode & 0o777:o}); it holds "
+            f"accounts and police data: chmod 600 {args.data}",
+            file=sys.stderr,
+        )
+    from dashboard.app import create_app
+
+    settings = replace(settings, data=args.data, host=args.host, port=args.port)
+    app = create_app(settings)
+    print(f"Pledgemap: http://{settings.host}:{settings.port}/ (data: {describe(settings.data)})")
+    app.run(host=settings.host, port=settings.port, debug=args.debug)
+    return 0
+
+
+COMMANDS = {"serve": add_serve}

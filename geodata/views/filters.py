@@ -1,0 +1,65 @@
+"""A view's filters as queries: what each map filter means for each layer, the same for the map and its exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from geodata.layers import get_layer
+from geodata.model import Pledge
+from geodata.store.base import LayerQuery
+
+# Which of a view's filters apply to which layer (a layer not named here is not one a view shows).
+FILTERED_FIELDS = {
+    "unsafe_places": ("category", "source"),
+    "inventoried_sites": ("status",),
+    "operations": (),
+}
+
+
+def layer_queries(
+    pledge: Pledge,
+    layers: Iterable[str],
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    categories: Iterable[str] | None = None,
+    sources: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    promise: str | None = None,
+) -> dict[str, LayerQuery]:
+    """One query per layer shown; a chosen promise narrows its evidence layer to the records delivering it.
+
+    Parameters
+    ----------
+    pledge
+        The pledge whose records are shown.
+    layers
+        The layers shown, in the order they are drawn.
+    start, end
+        The time range (either end open when ``None``).
+    categories, sources, statuses
+        The chosen values of the unsafe places' ``category`` and ``source`` and the sites' ``status``.
+    promise
+        A promise's id: its evidence layer shows only the records that deliver it.
+    """
+    common = dict(pledge_id=pledge.id, start=start, end=end)
+    chosen_values = {"category": categories, "source": sources, "status": statuses}
+    chosen_promise = next((p for p in pledge.promises if p.id == promise), None)
+    queries = {}
+    for layer in layers:
+        # Every choice of a required field chosen filters nothing: left out, the store's index does less work.
+        spec = get_layer(layer)
+        wanted = {
+            name: chosen_values[name]
+            for name in FILTERED_FIELDS[layer]
+            if not (spec.field(name).required and set(chosen_values[name] or ()) >= set(spec.field(name).choices))
+        }
+        extra: dict[str, Any] = {}
+        if chosen_promise is not None and chosen_promise.evidence.layer == layer:
+            extra["promise_id"] = chosen_promise.id
+            if chosen_promise.evidence.kinds:
+                wanted[spec.kind_field] = chosen_promise.evidence.kinds
+        queries[layer] = LayerQuery.build(wanted, **common, **extra)
+    return queries
