@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.errors import Problem, ValidationError
+from geodata.errors import Problem, SchemaError, ValidationError
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Layer
 from geodata.validate import validate_records
 
@@ -67,6 +67,13 @@ def audit_json(values: dict[str, Any] | None) -> str | None:
     if values is None:
         return None
     return json.dumps({k: json_safe(v) for k, v in values.items()}, ensure_ascii=False)
+
+
+def newer_schema(where: object, version: int, latest: int) -> SchemaError:
+    """The error for a store written by a newer Pledgemap than this one."""
+    return SchemaError(
+        f"{where} has schema version {version}, newer than this Pledgemap (version {latest}); upgrade Pledgemap to open it"
+    )
 
 
 def wkt(geom) -> str | None:

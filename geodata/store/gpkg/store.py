@@ -149,10 +149,7 @@ def migrate(path: str | Path) -> tuple[int, int]:
         with _transaction(conn):
             before = _stored_version(conn)
             if before > latest_version():
-                raise SchemaError(
-                    f"{path} has schema version {before}, newer than this Pledgemap "
-                    f"(version {latest_version()}); upgrade Pledgemap to open it"
-                )
+                raise common.newer_schema(path, before, latest_version())
             for migration in gpkg_schema.MIGRATIONS:
                 if migration.version > before:
                     migration.apply(conn)
@@ -203,10 +200,7 @@ class GeoPackageStore(SQLStore):
                     f"{path} has schema version {version}; this Pledgemap uses version "
                     f"{latest_version()}. Run 'pledgemap migrate --data {path}' to upgrade it"
                 )
-            raise SchemaError(
-                f"{path} has schema version {version}, newer than this Pledgemap "
-                f"(version {latest_version()}); upgrade Pledgemap to open it"
-            )
+            raise common.newer_schema(path, version, latest_version())
         return cls(path, conn)
 
     @property

@@ -90,10 +90,7 @@ def migrate(url: str) -> tuple[int, int]:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
             before = _stored_version(conn)
             if before > latest_version():
-                raise SchemaError(
-                    f"{_safe_url(url)} has schema version {before}, newer than this Pledgemap "
-                    f"(version {latest_version()}); upgrade Pledgemap to open it"
-                )
+                raise common.newer_schema(_safe_url(url), before, latest_version())
             for migration in postgis_schema.MIGRATIONS:
                 if migration.version > before:
                     migration.apply(conn)
@@ -188,10 +185,7 @@ class PostGISStore(SQLStore):
                     f"{latest_version()}. Run 'pledgemap migrate --data {_safe_url(url)}' to create "
                     "or upgrade it"
                 )
-            raise SchemaError(
-                f"{_safe_url(url)} has schema version {version}, newer than this Pledgemap "
-                f"(version {latest_version()}); upgrade Pledgemap to open it"
-            )
+            raise common.newer_schema(_safe_url(url), version, latest_version())
         return cls(url, engine)
 
     def __repr__(self) -> str:
