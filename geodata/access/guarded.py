@@ -71,9 +71,6 @@ class GuardedStore(Store):
         # tell a housing company which of another company's sites exist.
         return self._store.known_sources(layer, source_ids, readable_query(layer, query, viewer=self.viewer))
 
-    def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str | None = None) -> list[str]:
-        return self.write_batches({layer: records})[layer]
-
     def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str | None = None) -> dict[str, list[str]]:
         # The actor is always the signed-in account: a caller cannot write in someone else's name.
         batches = {layer: self._unseen_ids_renewed(layer, records) for layer, records in batches.items()}

@@ -7,6 +7,7 @@ accept or in how they describe a change.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import geopandas as gpd
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.errors import Problem, ValidationError
+from geodata.errors import Problem, SchemaError, ValidationError
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Layer
 from geodata.validate import validate_records
 
@@ -39,6 +40,40 @@ def json_safe(value: Any, kind: str | None = None) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+# The columns of an account, as stored and as :func:`account` reads them.
+USER_COLUMNS = (
+    "username",
+    "display_name",
+    "role",
+    "organisation",
+    "password_hash",
+    "created_at",
+    "updated_at",
+    "session_key",
+)
+
+# A survey result's columns as imported (and stored, beside its geometry and import time), and what identifies one.
+SURVEY_COLUMNS = ("municipality_code", "area_id", "area_name", "year", "indicator", "value", "source")
+SURVEY_KEY = ("municipality_code", "area_id", "year", "indicator")
+
+# The layers whose records link to a promise (the others link to a pledge).
+PROMISE_LINKED_LAYERS = ("inventoried_sites", "operations")
+
+
+def audit_json(values: dict[str, Any] | None) -> str | None:
+    """An audit entry's before or after values as the log stores them: JSON text of :func:`json_safe` values."""
+    if values is None:
+        return None
+    return json.dumps({k: json_safe(v) for k, v in values.items()}, ensure_ascii=False)
+
+
+def newer_schema(where: object, version: int, latest: int) -> SchemaError:
+    """The error for a store written by a newer Pledgemap than this one."""
+    return SchemaError(
+        f"{where} has schema version {version}, newer than this Pledgemap (version {latest}); upgrade Pledgemap to open it"
+    )
 
 
 def wkt(geom) -> str | None:
@@ -253,6 +288,14 @@ def promise_of_another_pledge(pledge_id: str, promise_id: str, owner: str) -> Pr
         f"pledge {pledge_id}",
         "promises",
         f"promise id {promise_id!r} already belongs to pledge {owner!r}; expected ids unique across pledges",
+    )
+
+
+def id_taken(layer: str, record_id: str) -> Problem:
+    return Problem(
+        f"{layer} record with id {record_id}",
+        "id",
+        "is already stored; expected a new id (use update_record to change a stored record)",
     )
 
 

@@ -250,9 +250,6 @@ def _v8(conn: sqlite3.Connection) -> None:
         conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('setting.sign_in', 'on')")
 
 
-SURVEY_COLUMNS = ("municipality_code", "area_id", "area_name", "year", "indicator", "value", "source")
-
-
 def _v9(conn: sqlite3.Connection) -> None:
     # Safety-survey results (the police's trygghetsmätning, a municipality's own survey): one value per area,
     # year and indicator, with the area's outline where the survey gave one (a feature table whose geometry

@@ -33,30 +33,20 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from geodata.clock import LOCAL_TZ
 from geodata.errors import NotFoundError, Problem, SchemaError, StoreError, ValidationError, VersionConflictError
 from geodata.grid import grid_from_cells
-from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
-from geodata.model import Pledge, pledge_from_dict
+from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from geodata.records import PoliceEvent
 from geodata.store import rules as common
-from geodata.store.base import AuditEntry, LayerExtent, LayerQuery, Store
-from geodata.store.gpkg.schema import SURVEY_COLUMNS
+from geodata.store.base import LayerExtent, LayerQuery
+from geodata.store.conditions import Dialect, equal_conditions, event_conditions
 from geodata.store.postgis import schema as postgis_schema
 from geodata.store.postgis.schema import META_TABLE, latest_version
-from geodata.validate import validate_records
+from geodata.store.rules import SURVEY_COLUMNS
+from geodata.store.sql import SQLStore
+from geodata.validate import CleanBatch
 
 _ENGINES: dict[str, Engine] = {}
-USER_COLUMNS = (
-    "username",
-    "display_name",
-    "role",
-    "organisation",
-    "password_hash",
-    "created_at",
-    "updated_at",
-    "session_key",
-)
 
 
 def _engine(url: str) -> Engine:
@@ -100,10 +90,7 @@ def migrate(url: str) -> tuple[int, int]:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
             before = _stored_version(conn)
             if before > latest_version():
-                raise SchemaError(
-                    f"{_safe_url(url)} has schema version {before}, newer than this Pledgemap "
-                    f"(version {latest_version()}); upgrade Pledgemap to open it"
-                )
+                raise common.newer_schema(_safe_url(url), before, latest_version())
             for migration in postgis_schema.MIGRATIONS:
                 if migration.version > before:
                     migration.apply(conn)
@@ -145,48 +132,33 @@ def _column(kind: str, values: list) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def _day_bound(kind: str, day: dt.date, end_of_day: bool) -> Any:
-    if kind == "date":
-        return day
-    return dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min, tzinfo=LOCAL_TZ)
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class _PostgreSQL(Dialect):
+    """Conditions with named ``:pN`` marks, lists as ``= ANY(…)``, boxes by the GiST index (``&&``)."""
+
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def mark(self, params: dict[str, Any], value: Any) -> str:
+        name = f"p{len(params)}"
+        params[name] = value
+        return f":{name}"
+
+    def one_of(self, column: str, values: list[Any], params: dict[str, Any]) -> str:
+        return f"{column} = ANY({self.mark(params, list(values))})"
+
+    def in_box(self, table: str, bbox: tuple[float, float, float, float], params: dict[str, Any]) -> str:
+        return f"geom && ST_MakeEnvelope({', '.join(self.mark(params, v) for v in bbox)}, {STORAGE_CRS})"
 
 
 def _wkb(geom) -> bytes:
     return shapely.to_wkb(geom, byte_order=1, flavor="iso")
 
 
-def _audit(conn: Connection, at: dt.datetime, actor: str, action: str, layer: str | None, entries) -> None:
-    rows = [
-        {
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "layer": layer,
-            "record_id": record_id,
-            "before": None
-            if before is None
-            else json.dumps({k: common.json_safe(v) for k, v in before.items()}, ensure_ascii=False),
-            "after": None
-            if after is None
-            else json.dumps({k: common.json_safe(v) for k, v in after.items()}, ensure_ascii=False),
-        }
-        for record_id, before, after in entries
-    ]
-    if rows:
-        conn.execute(
-            text(
-                "INSERT INTO audit_log (at, actor, action, layer, record_id, before, after) VALUES "
-                "(:at, :actor, :action, :layer, :record_id, CAST(:before AS jsonb), CAST(:after AS jsonb))"
-            ),
-            rows,
-        )
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class PostGISStore(Store):
+class PostGISStore(SQLStore):
     """A Pledgemap store in a PostgreSQL database with PostGIS."""
 
     def __init__(self, url: str, engine: Engine):
@@ -213,10 +185,7 @@ class PostGISStore(Store):
                     f"{latest_version()}. Run 'pledgemap migrate --data {_safe_url(url)}' to create "
                     "or upgrade it"
                 )
-            raise SchemaError(
-                f"{_safe_url(url)} has schema version {version}, newer than this Pledgemap "
-                f"(version {latest_version()}); upgrade Pledgemap to open it"
-            )
+            raise common.newer_schema(_safe_url(url), version, latest_version())
         return cls(url, engine)
 
     def __repr__(self) -> str:
@@ -232,184 +201,79 @@ class PostGISStore(Store):
         with self._read() as conn:
             return _stored_version(conn)
 
+    # -- what the shared SQL store runs on ---------------------------------
+
+    dialect = _PostgreSQL()
+    lock_rows = " FOR UPDATE"
+
+    def _reading(self):
+        return self._read()
+
+    def _writing(self):
+        return self._write()
+
+    def _rows(self, conn: Connection, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        return [tuple(row) for row in conn.execute(text(sql), params or {}).all()]
+
+    def _execute(self, conn: Connection, sql: str, params: dict[str, Any] | None = None) -> int:
+        return conn.execute(text(sql), params or {}).rowcount
+
+    def _execute_many(self, conn: Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            conn.execute(text(sql), rows)
+
+    def _value(self, kind: str, value: Any) -> Any:
+        return _from_database(kind, value)
+
+    def _json(self, mark: str) -> str:
+        return f"CAST({mark} AS jsonb)"
+
+    def _geometry(self, mark: str) -> str:
+        return f"ST_GeomFromWKB({mark}, {STORAGE_CRS})"
+
+    def _encode(self, shape) -> bytes:
+        return _wkb(shape)
+
+    def _hold_pledges(self, conn: Connection, alone: bool) -> None:
+        # Writers of records share this lock and a pledge's save takes it alone, so no record can link to a
+        # promise that a save is removing at the same moment (the GeoPackage store has one writer at a time).
+        lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+        conn.execute(text(f"SELECT {lock}(hashtext('pledgemap.pledges'))"))
+
+    def _hold_sign_ins(self, conn: Connection) -> None:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgemap.sign_in'))"))
+
     # -- pledges -----------------------------------------------------------
-
-    def list_pledges(self) -> list[Pledge]:
-        with self._read() as conn:
-            ids = conn.execute(text("SELECT id FROM pledges ORDER BY period_start, id")).scalars().all()
-        return [self.get_pledge(pledge_id) for pledge_id in ids]
-
-    def get_pledge(self, pledge_id: str) -> Pledge:
-        with self._read() as conn:
-            document = conn.execute(text("SELECT document FROM pledges WHERE id = :id"), {"id": pledge_id}).scalar()
-            if document is None:
-                raise NotFoundError(f"no pledge has id {pledge_id!r}")
-            rows = conn.execute(
-                text(
-                    "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
-                    "evidence_kinds FROM promises WHERE pledge_id = :id ORDER BY position"
-                ),
-                {"id": pledge_id},
-            ).all()
-        document = dict(document)
-        document["promises"] = [common.promise_from_row(r) for r in rows]
-        return pledge_from_dict(document)
-
-    def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
-        document = common.pledge_document(pledge)
-        now = _now()
-        with self._write() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgemap.pledges'))"))
-            self._check_promise_ids(conn, pledge)
-            existing = conn.execute(
-                text("SELECT version, created_at FROM pledges WHERE id = :id"), {"id": pledge.id}
-            ).first()
-            version, created = (existing[0] + 1, existing[1]) if existing else (1, now)
-            old_promises = {
-                r[0]: (r[1], r[2])
-                for r in conn.execute(
-                    text("SELECT id, version, created_at FROM promises WHERE pledge_id = :id"), {"id": pledge.id}
-                )
-            }
-            conn.execute(text("DELETE FROM promises WHERE pledge_id = :id"), {"id": pledge.id})
-            conn.execute(text("DELETE FROM pledges WHERE id = :id"), {"id": pledge.id})
-            conn.execute(
-                text(
-                    "INSERT INTO pledges (id, version, created_at, updated_at, demo, title, municipality_code, "
-                    "municipality_name, period_start, period_end, document) VALUES (:id, :version, :created, :now, :demo, "
-                    ":title, :code, :name, :start, :end, CAST(:document AS jsonb))"
-                ),
-                {
-                    "id": pledge.id,
-                    "version": version,
-                    "created": created,
-                    "now": now,
-                    "demo": pledge.demo,
-                    "title": pledge.title,
-                    "code": pledge.municipality.code,
-                    "name": pledge.municipality.name,
-                    "start": pledge.period.start,
-                    "end": pledge.period.end,
-                    "document": json.dumps(document, ensure_ascii=False),
-                },
-            )
-            for position, promise in enumerate(pledge.promises):
-                p_version, p_created = old_promises.get(promise.id, (0, now))
-                conn.execute(
-                    text(
-                        "INSERT INTO promises (id, version, created_at, updated_at, demo, pledge_id, position, text, kind, "
-                        "parties, target, target_unit, period_start, period_end, evidence_layer, evidence_kinds) VALUES "
-                        "(:id, :version, :created, :now, :demo, :pledge, :position, :text, :kind, CAST(:parties AS jsonb), "
-                        ":target, :unit, :start, :end, :layer, CAST(:kinds AS jsonb))"
-                    ),
-                    {
-                        "id": promise.id,
-                        "version": p_version + 1,
-                        "created": p_created,
-                        "now": now,
-                        "demo": pledge.demo,
-                        "pledge": pledge.id,
-                        "position": position,
-                        "text": promise.text,
-                        "kind": promise.kind,
-                        "parties": json.dumps(list(promise.parties)),
-                        "target": promise.target,
-                        "unit": promise.target_unit,
-                        "start": promise.period.start if promise.period else None,
-                        "end": promise.period.end if promise.period else None,
-                        "layer": promise.evidence.layer,
-                        "kinds": json.dumps(list(promise.evidence.kinds)),
-                    },
-                )
-            _audit(
-                conn,
-                now,
-                actor,
-                "pledge",
-                None,
-                [
-                    (
-                        pledge.id,
-                        {"version": existing[0]} if existing else None,
-                        {"version": version, "title": pledge.title, "promises": len(pledge.promises)},
-                    )
-                ],
-            )
-
-    @staticmethod
-    def _check_promise_ids(conn: Connection, pledge: Pledge) -> None:
-        problems = []
-        kept = {p.id for p in pledge.promises}
-        for promise_id in conn.execute(
-            text("SELECT id FROM promises WHERE pledge_id = :id"), {"id": pledge.id}
-        ).scalars():
-            if promise_id in kept:
-                continue
-            for layer in ("inventoried_sites", "operations"):
-                if conn.execute(
-                    text(f'SELECT 1 FROM "{layer}" WHERE promise_id = :p LIMIT 1'), {"p": promise_id}
-                ).first():
-                    problems.append(common.orphaned_promise(pledge.id, promise_id, layer))
-        for promise_id in sorted(kept):
-            owner = conn.execute(
-                text("SELECT pledge_id FROM promises WHERE id = :p AND pledge_id != :id"),
-                {"p": promise_id, "id": pledge.id},
-            ).scalar()
-            if owner:
-                problems.append(common.promise_of_another_pledge(pledge.id, promise_id, owner))
-        if problems:
-            raise ValidationError(problems)
 
     # -- layers ------------------------------------------------------------
 
-    @staticmethod
-    def _links_held(conn: Connection) -> None:
-        # Writers of records share this lock and a pledge's save takes it alone, so no record can link to a
-        # promise that a save is removing at the same moment (the GeoPackage store has one writer at a time).
-        conn.execute(text("SELECT pg_advisory_xact_lock_shared(hashtext('pledgemap.pledges'))"))
-
-    def _link_ids(self, conn: Connection, layer: Layer) -> list[str]:
-        table = "pledges" if layer.link_field == "pledge_id" else "promises"
+    def _link_ids(self, conn: Connection, spec: Layer) -> list[str]:
+        table = "pledges" if spec.link_field == "pledge_id" else "promises"
         return list(conn.execute(text(f"SELECT id FROM {table}")).scalars())
 
-    def _where(self, spec: Layer, query: LayerQuery, deleted_too: bool = False) -> tuple[str, dict[str, Any]]:
-        clauses = ["TRUE"] if deleted_too else ["deleted_at IS NOT NULL" if query.deleted else "deleted_at IS NULL"]
-        params: dict[str, Any] = {}
-        if query.pledge_id is not None:
-            clauses.append(
-                "pledge_id = :pledge"
-                if spec.link_field == "pledge_id"
-                else "promise_id IN (SELECT id FROM promises WHERE pledge_id = :pledge)"
-            )
-            params["pledge"] = query.pledge_id
-        if query.promise_id is not None:
-            if spec.link_field != "promise_id":
-                raise ValueError(f"{spec.name} records link to pledges, not promises")
-            clauses.append("promise_id = :promise")
-            params["promise"] = query.promise_id
-        start_field, end_field = spec.time_field, spec.end_field or spec.time_field
-        kind = spec.field(spec.time_field).kind
-        if query.start is not None:
-            clauses.append(f'"{end_field}" >= :start')
-            params["start"] = _day_bound(kind, query.start, end_of_day=False)
-        if query.end is not None:
-            clauses.append(f'"{start_field}" <= :end')
-            params["end"] = _day_bound(kind, query.end, end_of_day=True)
-        if query.bbox is not None:
-            clauses.append(f"geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, {STORAGE_CRS})")
-            params.update(zip(("minx", "miny", "maxx", "maxy"), map(float, query.bbox)))
-        if query.ids is not None:
-            clauses.append("id = ANY(:ids)")
-            params["ids"] = list(query.ids)
-        if query.demo is not None:
-            clauses.append("demo = :demo")
-            params["demo"] = bool(query.demo)
-        for i, (name, allowed) in enumerate(query.values):
-            if name not in spec.field_names or spec.field(name).kind not in ("choice", "text"):
-                raise ValueError(f"{spec.name} has no text field {name!r} to filter on")
-            clauses.append(f'"{name}" = ANY(:values{i})')
-            params[f"values{i}"] = list(allowed)
-        return "WHERE " + " AND ".join(clauses), params
+    def _existing_ids(self, conn: Connection, layer: str, ids: list[str]) -> set[str]:
+        return set(conn.execute(text(f'SELECT id FROM "{layer}" WHERE id = ANY(:ids)'), {"ids": ids}).scalars())
+
+    def _insert_records(self, conn: Connection, spec: Layer, batch: CleanBatch, now: dt.datetime) -> None:
+        fields = (*SYSTEM_FIELDS, *spec.fields)
+        managed = {"version": 1, "created_at": now, "updated_at": now}
+        names = ", ".join(f'"{f.name}"' for f in fields)
+        values = ", ".join(f":{f.name}" for f in fields)
+        conn.execute(
+            text(f'INSERT INTO "{spec.name}" (geom, {names}) VALUES (ST_GeomFromWKB(:geom, {STORAGE_CRS}), {values})'),
+            [
+                {"geom": _wkb(geom), **{f.name: _to_db(f.kind, managed.get(f.name, row.get(f.name))) for f in fields}}
+                for row, geom in zip(batch.rows, batch.geometries)
+            ],
+        )
+
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str = "local") -> dict[str, list[str]]:
+        try:
+            return super().write_batches(batches, actor)
+        except IntegrityError as exc:  # another worker stored one of these ids in between
+            raise ValidationError(
+                [Problem("batch", "id", f"an id was stored by someone else meanwhile; expected new ids ({exc.orig})")]
+            ) from None
 
     def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
         with self._read() as conn:
@@ -432,17 +296,6 @@ class PostGISStore(Store):
         data = {f.name: _column(f.kind, list(columns[i + 1])) for i, f in enumerate(fields)}
         geometry = shapely.from_wkb(np.array([bytes(b) for b in columns[0]], dtype=object))
         return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
-
-    def count(self, layer: str, query: LayerQuery | None = None) -> int:
-        spec = get_layer(layer)
-        where, params = self._where(spec, query or LayerQuery())
-        with self._read() as conn:
-            return int(conn.execute(text(f'SELECT count(*) FROM "{layer}" {where}'), params).scalar())
-
-    def counts(self, pledge_id: str | None = None, demo_only: bool = False) -> dict[str, int]:
-        return {
-            name: self.count(name, LayerQuery(pledge_id=pledge_id, demo=True if demo_only else None)) for name in LAYERS
-        }
 
     def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
         spec = get_layer(layer)
@@ -496,76 +349,6 @@ class PostGISStore(Store):
             ).scalars()
             return set(rows)
 
-    def write_batch(self, layer: str, records: gpd.GeoDataFrame, actor: str = "local") -> list[str]:
-        return self.write_batches({layer: records}, actor)[layer]
-
-    def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str = "local") -> dict[str, list[str]]:
-        specs = {name: get_layer(name) for name in batches}
-        written: dict[str, list[str]] = {}
-        try:
-            with self._write() as conn:
-                self._links_held(conn)
-                checked = {
-                    name: validate_records(spec, batches[name], self._link_ids(conn, spec))
-                    for name, spec in specs.items()
-                }
-                problems = []
-                for name, batch in checked.items():
-                    taken = set(
-                        conn.execute(
-                            text(f'SELECT id FROM "{name}" WHERE id = ANY(:ids)'),
-                            {"ids": [r["id"] for r in batch.rows]},
-                        ).scalars()
-                    )
-                    problems.extend(
-                        Problem(
-                            f"{name} record with id {i}",
-                            "id",
-                            "is already stored; expected a new id (use update_record to change a stored record)",
-                        )
-                        for i in sorted(taken)
-                    )
-                if problems:
-                    raise ValidationError(problems)
-                now = _now()
-                for name, batch in checked.items():
-                    written[name] = [r["id"] for r in batch.rows]
-                    if not batch.rows:
-                        continue
-                    fields = (*SYSTEM_FIELDS, *specs[name].fields)
-                    managed = {"version": 1, "created_at": now, "updated_at": now}
-                    names = ", ".join(f'"{f.name}"' for f in fields)
-                    values = ", ".join(f":{f.name}" for f in fields)
-                    conn.execute(
-                        text(
-                            f'INSERT INTO "{name}" (geom, {names}) VALUES '
-                            f"(ST_GeomFromWKB(:geom, {STORAGE_CRS}), {values})"
-                        ),
-                        [
-                            {
-                                "geom": _wkb(geom),
-                                **{f.name: _to_db(f.kind, managed.get(f.name, row.get(f.name))) for f in fields},
-                            }
-                            for row, geom in zip(batch.rows, batch.geometries)
-                        ],
-                    )
-                    _audit(
-                        conn,
-                        now,
-                        actor,
-                        "create",
-                        name,
-                        [
-                            (row["id"], None, common.create_entry(specs[name], row, geom))
-                            for row, geom in zip(batch.rows, batch.geometries)
-                        ],
-                    )
-        except IntegrityError as exc:  # another worker stored one of these ids in between
-            raise ValidationError(
-                [Problem("batch", "id", f"an id was stored by someone else meanwhile; expected new ids ({exc.orig})")]
-            ) from None
-        return written
-
     def update_record(
         self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int, actor: str = "local"
     ) -> dict[str, Any]:
@@ -580,7 +363,7 @@ class PostGISStore(Store):
                 raise NotFoundError(f"no {layer} record has id {record_id!r}")
             if stored != expected_version:
                 raise VersionConflictError(layer, record_id, expected_version, stored)
-            self._links_held(conn)
+            self._hold_pledges(conn, alone=False)
             current = self._read_layer(conn, layer, LayerQuery(ids=(record_id,)))
             row, geom = common.changed_record(spec, current, changes, self._link_ids(conn, spec))
             now = _now()
@@ -602,221 +385,17 @@ class PostGISStore(Store):
                 },
             )
             before, after = common.edit_entry(spec, current, row, geom)
-            _audit(conn, now, actor, "edit", layer, [(record_id, before, after)])
+            self._audit(conn, now, actor, "edit", layer, [(record_id, before, after)])
         return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
-
-    def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
-        spec = get_layer(layer)
-        with self._write() as conn:
-            version = conn.execute(
-                text(f'SELECT version FROM "{spec.name}" WHERE id = :id AND deleted_at IS NULL FOR UPDATE'),
-                {"id": record_id},
-            ).scalar()
-            if version is None:
-                raise NotFoundError(f"no {layer} record has id {record_id!r}")
-            if version != expected_version:
-                raise VersionConflictError(layer, record_id, expected_version, version)
-            now = _now()
-            conn.execute(
-                text(
-                    f'UPDATE "{spec.name}" SET deleted_at = :now, version = version + 1, updated_at = :now '
-                    "WHERE id = :id"
-                ),
-                {"now": now, "id": record_id},
-            )
-            _audit(conn, now, actor, "delete", layer, [(record_id, {"deleted": False}, {"deleted": True})])
-
-    def restore_record(self, layer: str, record_id: str, actor: str = "local") -> None:
-        spec = get_layer(layer)
-        with self._write() as conn:
-            now = _now()
-            changed = conn.execute(
-                text(
-                    f'UPDATE "{spec.name}" SET deleted_at = NULL, version = version + 1, '
-                    "updated_at = :now WHERE id = :id AND deleted_at IS NOT NULL"
-                ),
-                {"now": now, "id": record_id},
-            ).rowcount
-            if not changed:
-                raise NotFoundError(f"no deleted {layer} record has id {record_id!r}")
-            _audit(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
-
-    def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
-        where, params = _equal(layer=layer, record_id=record_id)
-        with self._read() as conn:
-            rows = conn.execute(
-                text(f"SELECT at, actor, action, layer, record_id, before, after FROM audit_log {where} ORDER BY fid"),
-                params,
-            ).all()
-        return [
-            AuditEntry(at.astimezone(dt.UTC), actor, action, layer_name, rid, before, after)
-            for at, actor, action, layer_name, rid, before, after in rows
-        ]
 
     # -- accounts ----------------------------------------------------------
 
-    def save_user(self, user, actor: str = "local") -> None:
-        values = {name: getattr(user, name) for name in USER_COLUMNS}
-        before = self.get_user(user.username)
-        with self._write() as conn:
-            conn.execute(
-                text(
-                    f"INSERT INTO users ({', '.join(USER_COLUMNS)}) VALUES "
-                    f"({', '.join(':' + c for c in USER_COLUMNS)}) ON CONFLICT (username) DO UPDATE SET "
-                    + ", ".join(f"{c} = excluded.{c}" for c in USER_COLUMNS[1:])
-                ),
-                values,
-            )
-            entry = common.account_entry(before, user)
-            if entry:
-                _audit(conn, _now(), actor, "user", None, [(user.username, *entry)])
-
-    def get_user(self, username: str):
-        with self._read() as conn:
-            row = (
-                conn.execute(text(f"SELECT {', '.join(USER_COLUMNS)} FROM users WHERE username = :u"), {"u": username})
-                .mappings()
-                .first()
-            )
-        return common.account(dict(row)) if row else None
-
-    def list_users(self):
-        with self._read() as conn:
-            rows = conn.execute(text(f"SELECT {', '.join(USER_COLUMNS)} FROM users ORDER BY username")).mappings().all()
-        return [common.account(dict(row)) for row in rows]
-
-    def delete_user(self, username: str, actor: str = "local") -> bool:
-        before = self.get_user(username)
-        with self._write() as conn:
-            removed = conn.execute(text("DELETE FROM users WHERE username = :u"), {"u": username}).rowcount > 0
-            if removed:
-                _audit(
-                    conn,
-                    _now(),
-                    actor,
-                    "user_removed",
-                    None,
-                    [(username, {"role": before.role, "organisation": before.organisation}, None)],
-                )
-            return removed
-
-    def begin_sign_in(self, scopes, now: dt.datetime, retry_after) -> int:
-        with self._write() as conn:
-            # One attempt after the other, across every worker and connection.
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgemap.sign_in'))"))
-            conn.execute(text("DELETE FROM sign_in_failures WHERE last_at < :old"), {"old": now - dt.timedelta(days=1)})
-            waits = []
-            for name, address in scopes:
-                row = conn.execute(
-                    text("SELECT failures, last_at FROM sign_in_failures WHERE name = :n AND address = :a"),
-                    {"n": name, "a": address},
-                ).first()
-                if row:
-                    waits.append(retry_after((name, address), int(row[0]), row[1]))
-            wait = max(waits, default=0)
-            if wait > 0:
-                return wait
-            conn.execute(
-                text(
-                    "INSERT INTO sign_in_failures (name, address, failures, last_at) VALUES (:n, :a, 1, :t) "
-                    "ON CONFLICT (name, address) DO UPDATE SET failures = sign_in_failures.failures + 1, "
-                    "last_at = excluded.last_at"
-                ),
-                [{"n": name, "a": address, "t": now} for name, address in scopes],
-            )
-            return 0
-
-    def end_sign_in(self, clear, release) -> None:
-        with self._write() as conn:
-            for name, address in clear:
-                conn.execute(
-                    text("DELETE FROM sign_in_failures WHERE name = :n AND address = :a"), {"n": name, "a": address}
-                )
-            for name, address in release:
-                conn.execute(
-                    text(
-                        "UPDATE sign_in_failures SET failures = greatest(0, failures - 1) WHERE name = :n "
-                        "AND address = :a"
-                    ),
-                    {"n": name, "a": address},
-                )
-
-    def clear_sign_in_failures(self, name: str) -> int:
-        with self._write() as conn:
-            return conn.execute(text("DELETE FROM sign_in_failures WHERE name = :n"), {"n": name}).rowcount
-
-    def sign_in_failures(self, name: str) -> int:
-        with self._read() as conn:
-            value = conn.execute(
-                text("SELECT failures FROM sign_in_failures WHERE name = :n AND address = ''"), {"n": name}
-            ).scalar()
-        return int(value or 0)
-
     # -- survey results ----------------------------------------------------
-
-    def write_survey_results(
-        self, results: gpd.GeoDataFrame, replace: bool = False, actor: str = "local"
-    ) -> tuple[int, int]:
-        shapes = results.geometry.to_crs(STORAGE_CRS) if results.crs is not None else results.geometry
-        now = _now()
-        new = replaced = 0
-        with self._write() as conn:
-            problems, changes = [], []
-            for values, shape in zip(results[list(SURVEY_COLUMNS)].itertuples(index=False), shapes):
-                row = dict(zip(SURVEY_COLUMNS, (None if pd.isna(v) else v for v in values)))
-                row["year"], row["value"] = int(row["year"]), float(row["value"])
-                key = {k: row[k] for k in ("municipality_code", "area_id", "year", "indicator")}
-                stored = conn.execute(
-                    text(
-                        "SELECT value FROM survey_results WHERE municipality_code = "
-                        ":municipality_code AND area_id = :area_id AND year = :year AND "
-                        "indicator = :indicator FOR UPDATE"
-                    ),
-                    key,
-                ).scalar()
-                if stored is not None and stored != row["value"] and not replace:
-                    problems.append(common.survey_conflict(row, stored))
-                    continue
-                if stored is not None:
-                    if stored != row["value"]:
-                        replaced += 1
-                        changes.append(
-                            (
-                                f"{row['municipality_code']}/{row['area_id']}/{row['year']}/{row['indicator']}",
-                                {"value": stored},
-                                {"value": row["value"]},
-                            )
-                        )
-                    conn.execute(
-                        text(
-                            "DELETE FROM survey_results WHERE municipality_code = :municipality_code AND "
-                            "area_id = :area_id AND year = :year AND indicator = :indicator"
-                        ),
-                        key,
-                    )
-                else:
-                    new += 1
-                geom = None if shape is None or shape.is_empty else _wkb(shape)
-                conn.execute(
-                    text(
-                        f"INSERT INTO survey_results (geom, {', '.join(SURVEY_COLUMNS)}, imported_at) "
-                        f"VALUES (ST_GeomFromWKB(:geom, {STORAGE_CRS}), "
-                        f"{', '.join(':' + c for c in SURVEY_COLUMNS)}, :now)"
-                    ),
-                    {**row, "geom": geom, "now": now},
-                )
-            if problems:
-                raise ValidationError(problems)
-            if new or changes:
-                _audit(conn, now, actor, "survey", "survey_results", [(None, None, {"new": new, "replaced": replaced})])
-                if changes:
-                    _audit(conn, now, actor, "survey_replace", "survey_results", changes)
-        return new, replaced
 
     def read_survey_results(
         self, municipality_code: str | None = None, indicator: str | None = None
     ) -> gpd.GeoDataFrame:
-        where, params = _equal(municipality_code=municipality_code, indicator=indicator)
+        where, params = self.dialect.where(equal_conditions(municipality_code=municipality_code, indicator=indicator))
         with self._read() as conn:
             rows = conn.execute(
                 text(
@@ -848,7 +427,7 @@ class PostGISStore(Store):
                     {"k": key, "v": value},
                 )
             if before != value:
-                _audit(conn, _now(), actor, "setting", None, [(key, {"value": before}, {"value": value})])
+                self._audit(conn, _now(), actor, "setting", None, [(key, {"value": before}, {"value": value})])
 
     # -- whole-store copies ------------------------------------------------
 
@@ -929,41 +508,23 @@ class PostGISStore(Store):
                     },
                 ).rowcount
             if new:
-                _audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
+                self._audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
         return new, len(events) - new
 
     def read_police_events(
         self, municipality_code: str | None = None, start: dt.date | None = None, end: dt.date | None = None
     ) -> pd.DataFrame:
-        clauses, params = ["TRUE"], {}
-        if municipality_code is not None:
-            clauses.append("municipality_code = :code")
-            params["code"] = municipality_code
-        if start is not None:
-            clauses.append("published_at >= :start")
-            params["start"] = _day_bound("datetime", start, end_of_day=False)
-        if end is not None:
-            clauses.append("published_at <= :end")
-            params["end"] = _day_bound("datetime", end, end_of_day=True)
+        where, params = self.dialect.where(event_conditions(municipality_code, start, end))
         columns = ["id", "published_at", "title", "type", "summary", "url", "location_name", "municipality_code"]
         with self._read() as conn:
             rows = conn.execute(
-                text(
-                    f"SELECT {', '.join(columns)} FROM police_events WHERE {' AND '.join(clauses)} "
-                    "ORDER BY published_at, id"
-                ),
+                text(f"SELECT {', '.join(columns)} FROM police_events {where} ORDER BY published_at, id"),
                 params,
             ).all()
         frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
         frame["id"] = frame["id"].astype("int64")
         frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
         return frame
-
-
-def _equal(**conditions: Any) -> tuple[str, dict[str, Any]]:
-    """A WHERE clause for the conditions given (column = value), leaving out those that are None."""
-    given = {name: value for name, value in conditions.items() if value is not None}
-    return ("WHERE " + " AND ".join(f"{name} = :{name}" for name in given)) if given else "", given
 
 
 def _from_database(kind: str, value: Any) -> Any:

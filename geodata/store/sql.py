@@ -1,0 +1,499 @@
+"""What the GeoPackage and PostGIS stores do alike, written once: a backend supplies its connection and dialect.
+
+:class:`SQLStore` holds the steps every change takes (check, write, audit, in
+one transaction) and the SQL both databases read alike. Its SQL uses
+``:name`` parameters, which both ``sqlite3`` and SQLAlchemy's ``text()``
+understand; a backend says how to run it (:meth:`SQLStore._rows`,
+:meth:`SQLStore._execute`), how a value comes back (:meth:`SQLStore._value`)
+and what its dialect spells differently (a row lock, JSON, a geometry).
+What differs in more than spelling (spatial reads, record inserts, edits,
+settings, copies) stays in the backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from abc import abstractmethod
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.errors import NotFoundError, ValidationError, VersionConflictError
+from geodata.layers import STORAGE_CRS, Layer, get_layer
+from geodata.model import Pledge, pledge_from_dict
+from geodata.records import Account, AuditEntry
+from geodata.store import rules
+from geodata.store.base import LayerQuery, Store
+from geodata.store.conditions import Dialect, equal_conditions, layer_conditions
+from geodata.store.rules import SURVEY_COLUMNS, SURVEY_KEY, USER_COLUMNS
+from geodata.validate import CleanBatch, validate_records
+
+_SURVEY_WHERE = " AND ".join(f"{k} = :{k}" for k in SURVEY_KEY)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SQLStore(Store):
+    """A store in an SQL database: the rules of every change here, the database's own SQL in the subclass."""
+
+    dialect: Dialect
+    lock_rows = ""  # appended to a SELECT of rows a change is about to make (" FOR UPDATE" where rows lock)
+    greatest = "greatest"  # the larger of two values
+
+    # -- what a backend supplies -------------------------------------------------------------------------
+
+    @abstractmethod
+    def _reading(self) -> AbstractContextManager[Any]:
+        """A connection to read on."""
+
+    @abstractmethod
+    def _writing(self) -> AbstractContextManager[Any]:
+        """A connection in a write transaction: committed if the block finishes, rolled back if it raises."""
+
+    @abstractmethod
+    def _rows(self, conn: Any, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        """The rows ``sql`` (with ``:name`` parameters) selects."""
+
+    @abstractmethod
+    def _execute(self, conn: Any, sql: str, params: dict[str, Any] | None = None) -> int:
+        """Run ``sql`` once; how many rows it changed."""
+
+    @abstractmethod
+    def _execute_many(self, conn: Any, sql: str, rows: list[dict[str, Any]]) -> None:
+        """Run ``sql`` once for each of ``rows`` (none: nothing is run)."""
+
+    @abstractmethod
+    def _value(self, kind: str, value: Any) -> Any:
+        """A stored value as Python has it: ``datetime`` (UTC), ``json`` (lists and dicts), ``date`` and so on."""
+
+    @abstractmethod
+    def _json(self, mark: str) -> str:
+        """The SQL that stores the JSON text at parameter ``mark``."""
+
+    @abstractmethod
+    def _geometry(self, mark: str) -> str:
+        """The SQL that stores the encoded geometry at parameter ``mark``."""
+
+    @abstractmethod
+    def _encode(self, shape: Any) -> Any:
+        """A geometry (EPSG:3006) as :meth:`_geometry` takes it; ``None`` for none."""
+
+    @abstractmethod
+    def _link_ids(self, conn: Any, spec: Layer) -> list[str]:
+        """The ids a record of ``spec`` may link to (pledges' or promises')."""
+
+    @abstractmethod
+    def _existing_ids(self, conn: Any, layer: str, ids: list[str]) -> set[str]:
+        """Which of ``ids`` a record of ``layer`` has already."""
+
+    @abstractmethod
+    def _insert_records(self, conn: Any, spec: Layer, batch: CleanBatch, now: dt.datetime) -> None:
+        """Insert a validated batch of new records at version 1."""
+
+    def _hold_pledges(self, conn: Any, alone: bool) -> None:  # noqa: B027 (one writer at a time needs no lock)
+        """Keep a pledge's promises from changing under a write: ``alone`` for a pledge's save, shared for records."""
+
+    def _hold_sign_ins(self, conn: Any) -> None:  # noqa: B027 (one writer at a time needs no lock)
+        """Count one sign-in attempt after the other, across every worker."""
+
+    def _pledges_saved(self, conn: Any, now: dt.datetime) -> None:  # noqa: B027 (nothing to keep beside the rows)
+        """What the backend keeps current beside the pledges' rows, after a save."""
+
+    # -- audit -------------------------------------------------------------------------------------------
+
+    def _audit(self, conn: Any, at: Any, actor: str, action: str, layer: str | None, entries: Iterable) -> None:
+        """Append entries ``(record_id, before, after)`` to the audit log, in the caller's transaction."""
+        self._execute_many(
+            conn,
+            "INSERT INTO audit_log (at, actor, action, layer, record_id, before, after) VALUES "
+            f"(:at, :actor, :action, :layer, :record_id, {self._json(':before')}, {self._json(':after')})",
+            [
+                {
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "layer": layer,
+                    "record_id": record_id,
+                    "before": rules.audit_json(before),
+                    "after": rules.audit_json(after),
+                }
+                for record_id, before, after in entries
+            ],
+        )
+
+    def read_audit(self, layer: str | None = None, record_id: str | None = None) -> list[AuditEntry]:
+        where, params = self.dialect.where(equal_conditions(layer=layer, record_id=record_id))
+        with self._reading() as conn:
+            rows = self._rows(
+                conn,
+                f"SELECT at, actor, action, layer, record_id, before, after FROM audit_log {where} ORDER BY fid",
+                params,
+            )
+        return [
+            AuditEntry(
+                self._value("datetime", at),
+                actor,
+                action,
+                layer_name,
+                rid,
+                self._value("json", before),
+                self._value("json", after),
+            )
+            for at, actor, action, layer_name, rid, before, after in rows
+        ]
+
+    # -- pledges -----------------------------------------------------------------------------------------
+
+    def list_pledges(self) -> list[Pledge]:
+        with self._reading() as conn:
+            ids = [r[0] for r in self._rows(conn, "SELECT id FROM pledges ORDER BY period_start, id")]
+        return [self.get_pledge(pledge_id) for pledge_id in ids]
+
+    def get_pledge(self, pledge_id: str) -> Pledge:
+        with self._reading() as conn:
+            found = self._rows(conn, "SELECT document FROM pledges WHERE id = :id", {"id": pledge_id})
+            if not found:
+                raise NotFoundError(f"no pledge has id {pledge_id!r}")
+            rows = self._rows(
+                conn,
+                "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
+                "evidence_kinds FROM promises WHERE pledge_id = :id ORDER BY position",
+                {"id": pledge_id},
+            )
+        document = dict(self._value("json", found[0][0]))
+        document["promises"] = [
+            rules.promise_from_row((*r[:3], self._value("json", r[3]), *r[4:9], self._value("json", r[9])))
+            for r in rows
+        ]
+        return pledge_from_dict(document)
+
+    def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
+        document = rules.pledge_document(pledge)
+        now = _now()
+        with self._writing() as conn:
+            self._hold_pledges(conn, alone=True)
+            self._check_promise_ids(conn, pledge)
+            found = self._rows(conn, "SELECT version, created_at FROM pledges WHERE id = :id", {"id": pledge.id})
+            existing = found[0] if found else None
+            version, created = (existing[0] + 1, existing[1]) if existing else (1, now)
+            old_promises = {
+                r[0]: (r[1], r[2])
+                for r in self._rows(
+                    conn, "SELECT id, version, created_at FROM promises WHERE pledge_id = :id", {"id": pledge.id}
+                )
+            }
+            self._execute(conn, "DELETE FROM promises WHERE pledge_id = :id", {"id": pledge.id})
+            self._execute(conn, "DELETE FROM pledges WHERE id = :id", {"id": pledge.id})
+            self._execute(
+                conn,
+                "INSERT INTO pledges (id, version, created_at, updated_at, demo, title, municipality_code, "
+                "municipality_name, period_start, period_end, document) VALUES (:id, :version, :created, :now, :demo, "
+                f":title, :code, :name, :start, :end, {self._json(':document')})",
+                {
+                    "id": pledge.id,
+                    "version": version,
+                    "created": created,
+                    "now": now,
+                    "demo": pledge.demo,
+                    "title": pledge.title,
+                    "code": pledge.municipality.code,
+                    "name": pledge.municipality.name,
+                    "start": pledge.period.start,
+                    "end": pledge.period.end,
+                    "document": json.dumps(document, ensure_ascii=False),
+                },
+            )
+            for position, promise in enumerate(pledge.promises):
+                p_version, p_created = old_promises.get(promise.id, (0, now))
+                self._execute(
+                    conn,
+                    "INSERT INTO promises (id, version, created_at, updated_at, demo, pledge_id, position, text, kind, "
+                    "parties, target, target_unit, period_start, period_end, evidence_layer, evidence_kinds) VALUES "
+                    f"(:id, :version, :created, :now, :demo, :pledge, :position, :text, :kind, {self._json(':parties')}, "
+                    f":target, :unit, :start, :end, :layer, {self._json(':kinds')})",
+                    {
+                        "id": promise.id,
+                        "version": p_version + 1,
+                        "created": p_created,
+                        "now": now,
+                        "demo": pledge.demo,
+                        "pledge": pledge.id,
+                        "position": position,
+                        "text": promise.text,
+                        "kind": promise.kind,
+                        "parties": json.dumps(list(promise.parties)),
+                        "target": promise.target,
+                        "unit": promise.target_unit,
+                        "start": promise.period.start if promise.period else None,
+                        "end": promise.period.end if promise.period else None,
+                        "layer": promise.evidence.layer,
+                        "kinds": json.dumps(list(promise.evidence.kinds)),
+                    },
+                )
+            self._pledges_saved(conn, now)
+            self._audit(
+                conn,
+                now,
+                actor,
+                "pledge",
+                None,
+                [
+                    (
+                        pledge.id,
+                        {"version": existing[0]} if existing else None,
+                        {"version": version, "title": pledge.title, "promises": len(pledge.promises)},
+                    )
+                ],
+            )
+
+    def _check_promise_ids(self, conn: Any, pledge: Pledge) -> None:
+        """Refuse a save that would orphan linked records or reuse another pledge's promise id."""
+        problems = []
+        kept = {p.id for p in pledge.promises}
+        for (promise_id,) in self._rows(conn, "SELECT id FROM promises WHERE pledge_id = :id", {"id": pledge.id}):
+            if promise_id in kept:
+                continue
+            for layer in rules.PROMISE_LINKED_LAYERS:
+                if self._rows(conn, f'SELECT 1 FROM "{layer}" WHERE promise_id = :p LIMIT 1', {"p": promise_id}):
+                    problems.append(rules.orphaned_promise(pledge.id, promise_id, layer))
+        for promise_id in sorted(kept):
+            owner = self._rows(
+                conn,
+                "SELECT pledge_id FROM promises WHERE id = :p AND pledge_id != :id",
+                {"p": promise_id, "id": pledge.id},
+            )
+            if owner:
+                problems.append(rules.promise_of_another_pledge(pledge.id, promise_id, owner[0][0]))
+        if problems:
+            raise ValidationError(problems)
+
+    # -- layers ------------------------------------------------------------------------------------------
+
+    def _where(self, spec: Layer, query: LayerQuery, deleted_too: bool = False) -> tuple[str, Any]:
+        """The WHERE clause (and its parameters) that selects ``query``'s records of ``spec``, paging aside."""
+        return self.dialect.where(layer_conditions(spec, query, deleted_too), spec.name)
+
+    def count(self, layer: str, query: LayerQuery | None = None) -> int:
+        spec = get_layer(layer)
+        where, params = self._where(spec, query or LayerQuery())
+        with self._reading() as conn:
+            return int(self._rows(conn, f'SELECT count(*) FROM "{spec.name}" {where}', params)[0][0])
+
+    def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str = "local") -> dict[str, list[str]]:
+        specs = {name: get_layer(name) for name in batches}
+        written: dict[str, list[str]] = {}
+        with self._writing() as conn:
+            self._hold_pledges(conn, alone=False)
+            checked = {
+                name: validate_records(spec, batches[name], self._link_ids(conn, spec)) for name, spec in specs.items()
+            }
+            problems = [
+                rules.id_taken(name, record_id)
+                for name, batch in checked.items()
+                for record_id in sorted(self._existing_ids(conn, name, [r["id"] for r in batch.rows]))
+            ]
+            if problems:
+                raise ValidationError(problems)
+            now = _now()
+            for name, batch in checked.items():
+                written[name] = [r["id"] for r in batch.rows]
+                if not batch.rows:
+                    continue
+                self._insert_records(conn, specs[name], batch, now)
+                self._audit(
+                    conn,
+                    now,
+                    actor,
+                    "create",
+                    name,
+                    [
+                        (row["id"], None, rules.create_entry(specs[name], row, geom))
+                        for row, geom in zip(batch.rows, batch.geometries)
+                    ],
+                )
+        return written
+
+    def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
+        spec = get_layer(layer)
+        with self._writing() as conn:
+            found = self._rows(
+                conn,
+                f'SELECT version FROM "{spec.name}" WHERE id = :id AND deleted_at IS NULL{self.lock_rows}',
+                {"id": record_id},
+            )
+            if not found:
+                raise NotFoundError(f"no {layer} record has id {record_id!r}")
+            if found[0][0] != expected_version:
+                raise VersionConflictError(layer, record_id, expected_version, found[0][0])
+            now = _now()
+            self._execute(
+                conn,
+                f'UPDATE "{spec.name}" SET deleted_at = :now, version = version + 1, updated_at = :now WHERE id = :id',
+                {"now": now, "id": record_id},
+            )
+            self._audit(conn, now, actor, "delete", layer, [(record_id, {"deleted": False}, {"deleted": True})])
+
+    def restore_record(self, layer: str, record_id: str, actor: str = "local") -> None:
+        spec = get_layer(layer)
+        with self._writing() as conn:
+            now = _now()
+            changed = self._execute(
+                conn,
+                f'UPDATE "{spec.name}" SET deleted_at = NULL, version = version + 1, updated_at = :now '
+                "WHERE id = :id AND deleted_at IS NOT NULL",
+                {"now": now, "id": record_id},
+            )
+            if not changed:
+                raise NotFoundError(f"no deleted {layer} record has id {record_id!r}")
+            self._audit(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
+
+    # -- accounts ----------------------------------------------------------------------------------------
+
+    def _account(self, row: tuple) -> Account:
+        return rules.account(dict(zip(USER_COLUMNS, row)))
+
+    def save_user(self, user: Account, actor: str = "local") -> None:
+        before = self.get_user(user.username)
+        with self._writing() as conn:
+            self._execute(
+                conn,
+                f"INSERT INTO users ({', '.join(USER_COLUMNS)}) VALUES ({', '.join(':' + c for c in USER_COLUMNS)}) "
+                "ON CONFLICT (username) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in USER_COLUMNS[1:]),
+                {name: getattr(user, name) for name in USER_COLUMNS},
+            )
+            entry = rules.account_entry(before, user)
+            if entry:
+                self._audit(conn, _now(), actor, "user", None, [(user.username, *entry)])
+
+    def get_user(self, username: str) -> Account | None:
+        with self._reading() as conn:
+            rows = self._rows(conn, f"SELECT {', '.join(USER_COLUMNS)} FROM users WHERE username = :u", {"u": username})
+        return self._account(rows[0]) if rows else None
+
+    def list_users(self) -> list[Account]:
+        with self._reading() as conn:
+            rows = self._rows(conn, f"SELECT {', '.join(USER_COLUMNS)} FROM users ORDER BY username")
+        return [self._account(row) for row in rows]
+
+    def delete_user(self, username: str, actor: str = "local") -> bool:
+        before = self.get_user(username)
+        with self._writing() as conn:
+            removed = self._execute(conn, "DELETE FROM users WHERE username = :u", {"u": username}) > 0
+            if removed:
+                self._audit(
+                    conn,
+                    _now(),
+                    actor,
+                    "user_removed",
+                    None,
+                    [(username, {"role": before.role, "organisation": before.organisation}, None)],
+                )
+            return removed
+
+    # -- sign-in counters --------------------------------------------------------------------------------
+
+    def begin_sign_in(self, scopes, now: dt.datetime, retry_after) -> int:
+        # Check and count in one write transaction: parallel attempts are counted one after the other, so
+        # none of them sees a count from before the others.
+        with self._writing() as conn:
+            self._hold_sign_ins(conn)
+            self._execute(
+                conn, "DELETE FROM sign_in_failures WHERE last_at < :old", {"old": now - dt.timedelta(days=1)}
+            )
+            waits = []
+            for name, address in scopes:
+                found = self._rows(
+                    conn,
+                    "SELECT failures, last_at FROM sign_in_failures WHERE name = :n AND address = :a",
+                    {"n": name, "a": address},
+                )
+                if found:
+                    failures, last_at = found[0]
+                    waits.append(retry_after((name, address), int(failures), self._value("datetime", last_at)))
+            wait = max(waits, default=0)
+            if wait > 0:
+                return wait
+            self._execute_many(
+                conn,
+                "INSERT INTO sign_in_failures (name, address, failures, last_at) VALUES (:n, :a, 1, :t) "
+                "ON CONFLICT (name, address) DO UPDATE SET failures = sign_in_failures.failures + 1, "
+                "last_at = excluded.last_at",
+                [{"n": name, "a": address, "t": now} for name, address in scopes],
+            )
+            return 0
+
+    def end_sign_in(self, clear, release) -> None:
+        with self._writing() as conn:
+            self._execute_many(
+                conn,
+                "DELETE FROM sign_in_failures WHERE name = :n AND address = :a",
+                [{"n": name, "a": address} for name, address in clear],
+            )
+            self._execute_many(
+                conn,
+                f"UPDATE sign_in_failures SET failures = {self.greatest}(0, failures - 1) "
+                "WHERE name = :n AND address = :a",
+                [{"n": name, "a": address} for name, address in release],
+            )
+
+    def clear_sign_in_failures(self, name: str) -> int:
+        with self._writing() as conn:
+            return self._execute(conn, "DELETE FROM sign_in_failures WHERE name = :n", {"n": name})
+
+    def sign_in_failures(self, name: str) -> int:
+        with self._reading() as conn:
+            found = self._rows(
+                conn, "SELECT failures FROM sign_in_failures WHERE name = :n AND address = ''", {"n": name}
+            )
+        return int(found[0][0]) if found and found[0][0] is not None else 0
+
+    # -- survey results ----------------------------------------------------------------------------------
+
+    def write_survey_results(
+        self, results: gpd.GeoDataFrame, replace: bool = False, actor: str = "local"
+    ) -> tuple[int, int]:
+        shapes = results.geometry.to_crs(STORAGE_CRS) if results.crs is not None else results.geometry
+        now = _now()
+        new = replaced = 0
+        with self._writing() as conn:
+            problems, changes = [], []
+            for values, shape in zip(results[list(SURVEY_COLUMNS)].itertuples(index=False), shapes):
+                row = dict(zip(SURVEY_COLUMNS, (None if pd.isna(v) else v for v in values)))
+                row["year"], row["value"] = int(row["year"]), float(row["value"])
+                key = {k: row[k] for k in SURVEY_KEY}
+                found = self._rows(conn, f"SELECT value FROM survey_results WHERE {_SURVEY_WHERE}{self.lock_rows}", key)
+                stored = found[0][0] if found else None
+                if stored is not None and stored != row["value"] and not replace:
+                    problems.append(rules.survey_conflict(row, stored))
+                    continue
+                if stored is not None:
+                    if stored != row["value"]:
+                        replaced += 1
+                        changes.append(
+                            ("/".join(str(row[k]) for k in SURVEY_KEY), {"value": stored}, {"value": row["value"]})
+                        )
+                    self._execute(conn, f"DELETE FROM survey_results WHERE {_SURVEY_WHERE}", key)
+                else:
+                    new += 1
+                geom = None if shape is None or shape.is_empty else self._encode(shape)
+                self._execute(
+                    conn,
+                    f"INSERT INTO survey_results (geom, {', '.join(SURVEY_COLUMNS)}, imported_at) "
+                    f"VALUES ({self._geometry(':geom')}, {', '.join(':' + c for c in SURVEY_COLUMNS)}, :now)",
+                    {**row, "geom": geom, "now": now},
+                )
+            if problems:
+                raise ValidationError(problems)
+            if new or changes:
+                self._audit(
+                    conn, now, actor, "survey", "survey_results", [(None, None, {"new": new, "replaced": replaced})]
+                )
+                if changes:
+                    self._audit(conn, now, actor, "survey_replace", "survey_results", changes)
+        return new, replaced
