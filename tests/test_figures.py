@@ -99,6 +99,13 @@ def test_above_the_threshold_the_map_gets_grid_counts_not_points(gpkg_store):
     assert not points.follows_the_view  # all of it fits: panning needs nothing new
 
 
+def test_records_deleted_after_counting_are_shown_as_what_is_left(gpkg_store, monkeypatch):
+    # The count says more than max_points match, but they are gone when the extent is read (deleted in between).
+    monkeypatch.setattr(gpkg_store, "count", lambda layer, query: 60)
+    view = layer_view(gpkg_store, "unsafe_places", LayerQuery(), zoom=10, max_points=50)
+    assert view.mode == "points" and view.total == 0 and view.points.empty and view.grid is None
+
+
 def test_grid_counts_need_sweref():
     wgs = gpd.GeoDataFrame(geometry=[Point(12.7, 57.5)], crs=4326)
     with pytest.raises(ValueError, match="EPSG:3006"):

@@ -122,8 +122,8 @@ def study_cells(area: BaseGeometry, grid: HexGrid, max_cells: int = MAX_CELLS) -
     r_values = np.arange(math.floor(miny / (1.5 * size)) - 1, math.ceil(maxy / (1.5 * size)) + 2)
     q_low = math.floor(minx / (math.sqrt(3) * size) - r_values.max() / 2) - 2
     q_high = math.ceil(maxx / (math.sqrt(3) * size) - r_values.min() / 2) + 2
-    q, r = np.meshgrid(np.arange(q_low, q_high + 1), r_values)
-    q, r = q.ravel(), r.ravel()
+    q_grid, r_grid = np.meshgrid(np.arange(q_low, q_high + 1), r_values)
+    q, r = q_grid.ravel(), r_grid.ravel()
     x = size * math.sqrt(3) * (q + r / 2.0)
     y = size * 1.5 * r
     # A hexagon overlaps the area if its centre is within one circumradius of it (then check the polygon).

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -237,7 +238,7 @@ def evaluate_intervention(
 
 def _series(xy, days_of, shapes: dict[str, BaseGeometry], start: dt.date, end: dt.date) -> pd.DataFrame:
     months = pd.period_range(start, end, freq="M")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, shape in shapes.items():
         inside = shapely.contains_xy(shape, xy[:, 0], xy[:, 1]) if len(xy) else np.zeros(0, dtype=bool)
         when = (days_of >= np.datetime64(start)) & (days_of <= np.datetime64(end))

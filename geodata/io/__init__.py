@@ -83,6 +83,8 @@ def commit_file(store: Store, plan: FilePlan, *, partial: bool, rejects_path: st
     and nothing is written.
     """
     if plan.kind == POLICE_EVENTS:
+        if plan.events is None:
+            raise ValueError("a police events plan holds no events; plan the file with plan_file")
         new, known = store_events(store, plan.events, partial=partial)
         return FileResult(POLICE_EVENTS, new_events=new, known_events=known)
     return FileResult(

@@ -156,12 +156,14 @@ def plan_file(
                 f"{Path(path).name}: no table or layer {table!r}; it holds: " + ", ".join(str(t.layer) for t in tables)
             )
         tables = chosen
-    named = [t for t in tables if t.layer in LAYERS and (layer is None or t.layer == layer)]
-    if named:
-        pairs = [(t, t.layer) for t in named]
-    elif len(tables) == 1:
+    pairs: list[tuple[SourceTable, str]] = [
+        (t, t.layer)
+        for t in tables
+        if t.layer is not None and t.layer in LAYERS and (layer is None or t.layer == layer)
+    ]
+    if not pairs and len(tables) == 1:
         pairs = [(tables[0], layer or guess_layer(tables[0]))]
-    else:
+    elif not pairs:
         raise ImportFileError(
             f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); choose one (--table)"
         )
@@ -277,8 +279,10 @@ def plan_table(
 
     mapped = pd.DataFrame(index=frame.index)
     for field_name in ("demo", "source_id", *spec.field_names):
-        column = mapping.fields.get(field_name)
-        values = frame[column] if column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        mapped_column = mapping.fields.get(field_name)
+        values = (
+            frame[mapped_column] if mapped_column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        )
         if field_name in defaults:
             values = values.where(~values.map(is_missing), defaults[field_name])
         mapped[field_name] = values.astype(object)
@@ -382,8 +386,8 @@ def _map_choices(name: str, choices: tuple[str, ...], values: pd.Series, answers
 
 
 def _geometry(
-    source: SourceTable, mapping: ColumnMapping, notes: list[str], batch_problems: list[Problem]
-) -> tuple[gpd.GeoSeries, dict[Any, str]]:
+    source: SourceTable, mapping: ColumnMapping, notes: list[Note], batch_problems: list[Problem]
+) -> tuple[gpd.GeoSeries, dict[Any, Problem]]:
     frame = source.frame
     if source.geometry is not None and mapping.coordinates in (None, "geometry"):
         geometry = source.geometry
@@ -471,7 +475,7 @@ def _mark_duplicates(store: Store, plan: ImportPlan, geometry: gpd.GeoSeries, ro
                 start=min(known_days), end=max(known_days), bbox=(minx - pad, miny - pad, maxx + pad, maxy + pad)
             ),
         )
-    stored_by_day: dict[dt.date, np.ndarray] = {}
+    stored_by_day: dict[dt.date | None, np.ndarray] = {}
     if len(stored):
         stored_points = shapely.point_on_surface(np.asarray(stored.geometry.values, dtype=object))
         for day in {_day(v) for v in stored[spec.time_field]}:

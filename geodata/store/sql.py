@@ -22,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geodata.errors import NotFoundError, ValidationError, VersionConflictError
+from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
 from geodata.layers import STORAGE_CRS, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
 from geodata.records import Account, AuditEntry
@@ -386,14 +386,9 @@ class SQLStore(Store):
         with self._writing() as conn:
             removed = self._execute(conn, "DELETE FROM users WHERE username = :u", {"u": username}) > 0
             if removed:
-                self._audit(
-                    conn,
-                    _now(),
-                    actor,
-                    "user_removed",
-                    None,
-                    [(username, {"role": before.role, "organisation": before.organisation}, None)],
-                )
+                # None only if the account was added between reading it and deleting it: what it was is not known.
+                shown = None if before is None else {"role": before.role, "organisation": before.organisation}
+                self._audit(conn, _now(), actor, "user_removed", None, [(username, shown, None)])
             return removed
 
     # -- sign-in counters --------------------------------------------------------------------------------
@@ -465,7 +460,19 @@ class SQLStore(Store):
             problems, changes = [], []
             for values, shape in zip(results[list(SURVEY_COLUMNS)].itertuples(index=False), shapes):
                 row = dict(zip(SURVEY_COLUMNS, (None if pd.isna(v) else v for v in values)))
-                row["year"], row["value"] = int(row["year"]), float(row["value"])
+                year, value = row["year"], row["value"]
+                if year is None or value is None:
+                    # check_survey_table refuses these before a store is asked; a caller that skipped it is told here.
+                    problems.append(
+                        Problem(
+                            f"survey result {row['indicator']} for area {row['area_id']}",
+                            "year" if year is None else "value",
+                            "is missing; expected a number",
+                            "missing",
+                        )
+                    )
+                    continue
+                row["year"], row["value"] = int(year), float(value)
                 key = {k: row[k] for k in SURVEY_KEY}
                 found = self._rows(conn, f"SELECT value FROM survey_results WHERE {_SURVEY_WHERE}{self.lock_rows}", key)
                 stored = found[0][0] if found else None

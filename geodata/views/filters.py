@@ -45,21 +45,25 @@ def layer_queries(
         A promise's id: its evidence layer shows only the records that deliver it.
     """
     common = dict(pledge_id=pledge.id, start=start, end=end)
-    chosen_values = {"category": categories, "source": sources, "status": statuses}
+    # A filter not chosen (None) sets no condition and is left out; each choice is read once, as a tuple.
+    given = {"category": categories, "source": sources, "status": statuses}
+    chosen_values = {name: tuple(values) for name, values in given.items() if values is not None}
     chosen_promise = next((p for p in pledge.promises if p.id == promise), None)
     queries = {}
     for layer in layers:
         # Every choice of a required field chosen filters nothing: left out, the store's index does less work.
         spec = get_layer(layer)
-        wanted = {
+        wanted: dict[str, list[str] | tuple[str, ...]] = {
             name: chosen_values[name]
             for name in FILTERED_FIELDS[layer]
-            if not (spec.field(name).required and set(chosen_values[name] or ()) >= set(spec.field(name).choices))
+            if name in chosen_values
+            and not (spec.field(name).required and set(chosen_values[name]) >= set(spec.field(name).choices))
         }
         extra: dict[str, Any] = {}
         if chosen_promise is not None and chosen_promise.evidence.layer == layer:
             extra["promise_id"] = chosen_promise.id
             if chosen_promise.evidence.kinds:
+                assert spec.kind_field is not None  # every layer in LAYERS names the field its evidence kinds refer to
                 wanted[spec.kind_field] = chosen_promise.evidence.kinds
         queries[layer] = LayerQuery.build(wanted, **common, **extra)
     return queries

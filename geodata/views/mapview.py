@@ -110,6 +110,19 @@ def layer_view(
     # reports reading them would take seconds, counting them takes tens of milliseconds.
     if latitude is None:
         bbox = store.extent(spec.name, query).bbox
+        if bbox is None:
+            # The records counted have been deleted since: none match now, so what is left is shown as points
+            # (never more than max_points of them).
+            limit = max_points if query.limit is None else min(query.limit, max_points)
+            records = store.read_layer(spec.name, replace(query, limit=limit))
+            return LayerView(
+                layer,
+                "points",
+                len(records),
+                points=to_display(records),
+                areas=areas_geojson(records),
+                in_view_only=in_view_only,
+            )
         latitude = Transformer.from_crs(STORAGE_CRS, DISPLAY_CRS, always_xy=True).transform(
             (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
         )[1]

@@ -64,7 +64,10 @@ def evidence_query(promise: Promise) -> LayerQuery:
     inventoried site is once inspected (a site only flagged is work to do).
     """
     layer = get_layer(promise.evidence.layer)
-    values = {layer.kind_field: promise.evidence.kinds} if promise.evidence.kinds else None
+    values: dict[str, list[str] | tuple[str, ...]] | None = None
+    if promise.evidence.kinds:
+        assert layer.kind_field is not None  # every layer in LAYERS names the field its evidence kinds refer to
+        values = {layer.kind_field: promise.evidence.kinds}
     return LayerQuery.build(values, promise_id=promise.id, start=EARLIEST)
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -299,7 +299,8 @@ class GeoPackageStore(SQLStore):
         ).fetchone()
         kind = spec.field(spec.time_field).kind
         first, last = (_column_from_sql(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
-        return LayerExtent(int(count), int(demo), tuple(float(v) for v in bbox), first, last)
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        return LayerExtent(int(count), int(demo), (minx, miny, maxx, maxy), first, last)
 
     def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):
         spec = get_layer(layer)
@@ -330,7 +331,9 @@ class GeoPackageStore(SQLStore):
                     key = int(x // cell_m) * CELL_KEY + int(y // cell_m)
                     counted[key] = counted.get(key, 0) + weight
         keys = np.array(list(counted), dtype=np.int64)
-        return grid_from_cells(cell_m, keys // CELL_KEY, keys % CELL_KEY, list(counted.values()))
+        return grid_from_cells(
+            cell_m, keys // CELL_KEY, keys % CELL_KEY, np.asarray(list(counted.values()), dtype=float)
+        )
 
     def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
         spec = get_layer(layer)
@@ -406,7 +409,7 @@ class GeoPackageStore(SQLStore):
             page = "LIMIT ? OFFSET ?"
             params = [*params, -1 if query.limit is None else query.limit, query.offset]
         rows = self._conn.execute(f'SELECT geom, {names} FROM "{layer}" {where} ORDER BY fid {page}', params).fetchall()
-        columns = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
+        columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
         data = {f.name: _column_from_sql(f.kind, columns[i + 1]) for i, f in enumerate(fields)}
         geometry = gpkg_format.decode(list(columns[0]))
         return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -29,11 +30,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeEngine
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer
 
 META_TABLE = "pledgemap_meta"
-KIND_TYPES = {
+KIND_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
     "text": Text,
     "choice": Text,
     "int": Integer,
@@ -65,13 +67,16 @@ def _layer_table(metadata: MetaData, layer: Layer) -> Table:
 
 def tables() -> MetaData:
     metadata = MetaData()
-    record = lambda: [
-        Column("id", Text, primary_key=True),
-        Column("version", Integer, nullable=False),  # noqa: E731
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
-        Column("demo", Boolean, nullable=False),
-    ]
+
+    def record() -> list[Column[Any]]:
+        return [
+            Column("id", Text, primary_key=True),
+            Column("version", Integer, nullable=False),
+            Column("created_at", DateTime(timezone=True), nullable=False),
+            Column("updated_at", DateTime(timezone=True), nullable=False),
+            Column("demo", Boolean, nullable=False),
+        ]
+
     Table(META_TABLE, metadata, Column("key", Text, primary_key=True), Column("value", Text, nullable=False))
     Table(
         "pledges",

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -292,7 +293,7 @@ class PostGISStore(SQLStore):
         rows = conn.execute(
             text(f'SELECT ST_AsBinary(geom), {names} FROM "{layer}" {where} ORDER BY fid {page}'), params
         ).all()
-        columns = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
+        columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
         data = {f.name: _column(f.kind, list(columns[i + 1])) for i, f in enumerate(fields)}
         geometry = shapely.from_wkb(np.array([bytes(b) for b in columns[0]], dtype=object))
         return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
@@ -316,7 +317,8 @@ class PostGISStore(SQLStore):
             return LayerExtent(0, 0, None)
         kind = spec.field(spec.time_field).kind
         first, last = (_column(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
-        return LayerExtent(int(count), int(demo), tuple(float(v) for v in bbox), first, last)
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        return LayerExtent(int(count), int(demo), (minx, miny, maxx, maxy), first, last)
 
     def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):
         spec = get_layer(layer)
@@ -334,7 +336,9 @@ class PostGISStore(SQLStore):
                 {**params, "cell": float(cell_m)},
             ).all()
         ix, iy, counts = (list(c) for c in zip(*rows)) if rows else ([], [], [])
-        return grid_from_cells(cell_m, ix, iy, counts)
+        return grid_from_cells(
+            cell_m, np.asarray(ix, dtype=np.int64), np.asarray(iy, dtype=np.int64), np.asarray(counts, dtype=float)
+        )
 
     def known_sources(self, layer: str, source_ids: list[str], query: LayerQuery | None = None) -> set[str]:
         spec = get_layer(layer)
@@ -550,7 +554,7 @@ class _Unit:
         except OperationalError as exc:
             raise StoreError(f"the database cannot be reached: {exc.orig}; try again in a moment") from None
 
-    def __exit__(self, kind, error, trace) -> bool:
+    def __exit__(self, kind, error, trace) -> Literal[False]:
         try:
             self._context.__exit__(kind, error, trace)
         except OperationalError as exc:
