@@ -48,10 +48,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.i18n import language, translator
 from dashboard.settings import Settings
-from geodata.access import LOCAL_ADMIN, PUBLIC_VIEWER, Viewer
+from geodata import LOCAL_ADMIN, PUBLIC_VIEWER, PledgemapError, Store, Viewer, open_store
 from geodata.access.accounts import Account, SignInError, authenticate, end_sessions, sign_in_required
-from geodata.errors import PledgemapError
-from geodata.store import Store, open_store
 
 SESSION_USER = "pledgemap_user"
 SESSION_KEY = "pledgemap_key"

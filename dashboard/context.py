@@ -13,8 +13,7 @@ from collections.abc import Iterator
 import flask
 
 from dashboard.settings import Settings
-from geodata.access import GuardedStore
-from geodata.store import Store, open_store
+from geodata import GuardedStore, Store, open_store
 
 SETTINGS_KEY = "PLEDGEMAP_SETTINGS"
 

@@ -18,9 +18,8 @@ from dashboard.figures.mapping import state_queries
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState
-from geodata.errors import NotFoundError
+from geodata import LayerQuery, NotFoundError, Store
 from geodata.io.exporter import export_layers, write_sheets
-from geodata.store import LayerQuery, Store
 
 # Format choice → (file extension, what it is).
 FORMATS = {

@@ -23,8 +23,7 @@ import sys
 
 from dashboard.cli import analysis, exports, imports, pledges, serve, store, surveys, users
 from dashboard.settings import Settings
-from geodata import __version__
-from geodata.errors import PledgemapError
+from geodata import PledgemapError, __version__
 
 # The order of `pledgemap --help`: running and filling a store first, its upkeep after.
 HELP_ORDER = (

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
-from geodata.errors import PledgemapError
-from geodata.store import Store
+from geodata import PledgemapError, Store
 
 
 def add_analyze(commands, settings: Settings) -> None:
@@ -61,7 +60,7 @@ def add_analyze(commands, settings: Settings) -> None:
 @contextmanager
 def _analysis(args: argparse.Namespace) -> Iterator[Store]:
     """The store to analyse; a value the analysis refuses (a ValueError) becomes a message and exit code 1."""
-    from geodata.store import open_store
+    from geodata import open_store
 
     with open_store(args.data) as store:
         try:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
-from geodata.errors import PledgemapError
+from geodata import LAYERS, PledgemapError
 from geodata.io.exporter import LAYER_FORMATS, PLEDGE_FORMATS
-from geodata.layers import LAYERS
 
 
 def add_present(commands, settings: Settings) -> None:
@@ -55,7 +54,7 @@ def add_export(commands, settings: Settings) -> None:
 
 
 def cmd_present(args: argparse.Namespace) -> int:
-    from geodata.store import open_store
+    from geodata import open_store
 
     with open_store(args.data) as store:
         if args.off:
@@ -69,8 +68,7 @@ def cmd_present(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from geodata.io.exporter import export_layers, pledge_document
-    from geodata.store import LayerQuery, open_store
+    from geodata import LayerQuery, export_layers, open_store, pledge_document
 
     with open_store(args.data) as store:
         if args.format in PLEDGE_FORMATS + ("html",) and not args.pledge:

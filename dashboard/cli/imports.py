@@ -8,8 +8,7 @@ from pathlib import Path
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
-from geodata.errors import PledgemapError
-from geodata.layers import LAYERS
+from geodata import LAYERS, PledgemapError
 
 
 def add_import(commands, settings: Settings) -> None:
@@ -63,8 +62,8 @@ def add_import(commands, settings: Settings) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from geodata import open_store
     from geodata.io import POLICE_EVENTS, commit_file, file_kind, plan_file
-    from geodata.store import open_store
 
     defaults = _pairs(args.set, "--set")
     value_map: dict[str, dict[str, str]] = {}
@@ -128,8 +127,7 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def _import_police_events(args: argparse.Namespace) -> int:
-    from geodata.io import commit_file, plan_file
-    from geodata.store import open_store
+    from geodata import commit_file, open_store, plan_file
 
     plan = plan_file(None, args.file)  # police events are read and checked without the store
     batch = plan.events

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
-from geodata.errors import PledgemapError
+from geodata import PledgemapError
 from geodata.io.exporter import PLEDGE_FORMATS
 
 
@@ -38,8 +38,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
 
     import yaml
 
-    from geodata.io.pledge_text import parse_pledge_text, read_pledge_text
-    from geodata.model import pledge_from_dict
+    from geodata import parse_pledge_text, pledge_from_dict, read_pledge_text
 
     if args.pledge_command == "parse":
         parsed = parse_pledge_text(read_pledge_text(args.file))
@@ -58,7 +57,7 @@ def cmd_pledge(args: argparse.Namespace) -> int:
         for warning in parsed.warnings:
             print(f"pledgemap: {warning}", file=sys.stderr)
         return 0
-    from geodata.store import open_store
+    from geodata import open_store
 
     try:
         data = yaml.safe_load(args.file.read_text(encoding="utf-8"))

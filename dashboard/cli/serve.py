@@ -9,7 +9,7 @@ from functools import partial
 
 from dashboard.cli.common import add_data, describe
 from dashboard.settings import Settings
-from geodata.errors import PledgemapError
+from geodata import PledgemapError
 
 
 def add_serve(commands, settings: Settings) -> None:
@@ -26,12 +26,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     database = is_database_url(args.data)
     if not database and not args.data.exists():
-        from geodata.demo import write_demo_store
+        from geodata import write_demo_store
 
         write_demo_store(args.data).close()
         print(f"No store at {args.data}: wrote one with the demo pledges and generated demo data.")
+    from geodata import open_store
     from geodata.access.accounts import sign_in_required
-    from geodata.store import open_store
 
     with open_store(args.data) as store:  # fail now, with a clear message, rather than on the first page view
         open_to_all = not sign_in_required(store)

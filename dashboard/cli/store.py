@@ -9,9 +9,7 @@ from pathlib import Path
 
 from dashboard.cli.common import add_data, describe, store_location
 from dashboard.settings import Settings
-from geodata import clock
-from geodata.errors import PledgemapError
-from geodata.layers import LAYERS
+from geodata import LAYERS, PledgemapError, clock
 
 
 def add_demo(commands, settings: Settings) -> None:
@@ -103,8 +101,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from geodata.store import open_store
-    from geodata.views.progress import pledge_progress
+    from geodata import open_store, pledge_progress
 
     today = args.today or clock.today()
     with open_store(args.data) as store:
@@ -142,7 +139,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from geodata.store import migrate
+    from geodata import migrate
 
     before, after = migrate(args.data)
     if before == after:
@@ -153,7 +150,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from geodata.store import LayerQuery, open_store
+    from geodata import LayerQuery, open_store
 
     with open_store(args.data) as store:
         if args.list or not args.record:
@@ -171,7 +168,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     import csv
     import json
 
-    from geodata.store import open_store
+    from geodata import open_store
 
     with open_store(args.data) as store:
         entries = store.read_audit(record_id=args.record)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
-from geodata.errors import PledgemapError
+from geodata import PledgemapError
 
 
 def add_survey(commands, settings: Settings) -> None:
@@ -36,8 +36,8 @@ def add_survey(commands, settings: Settings) -> None:
 def cmd_survey(args: argparse.Namespace) -> int:
     from dataclasses import replace as changed
 
+    from geodata import open_store
     from geodata.analysis.indicators import import_survey
-    from geodata.store import open_store
 
     with open_store(args.data) as store:
         if args.survey_command == "import":

@@ -7,8 +7,8 @@ import sys
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
+from geodata import PledgemapError
 from geodata.access.accounts import ROLES
-from geodata.errors import PledgemapError
 
 
 def add_user(commands, settings: Settings) -> None:
@@ -39,8 +39,8 @@ def add_user(commands, settings: Settings) -> None:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from geodata import open_store
     from geodata.access import accounts
-    from geodata.store import open_store
 
     with open_store(args.data) as store:
         if args.user_command == "list":

@@ -7,11 +7,8 @@ from dash import html
 
 from dashboard.components.problems import field_label
 from dashboard.i18n import translator
-from geodata import vocab
-from geodata.access import AccessError
+from geodata import LAYERS, AccessError, LayerQuery, Store, vocab
 from geodata.clock import LOCAL_TZ_NAME
-from geodata.layers import LAYERS
-from geodata.store import LayerQuery, Store
 
 
 def readable_layers(store: Store, query: LayerQuery):

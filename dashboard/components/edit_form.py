@@ -20,11 +20,16 @@ from dashboard.context import request_store
 from dashboard.i18n import translator
 from dashboard.ids import EditForm as ID
 from dashboard.ids import Layers
-from geodata.access import AccessError, check_write
+from geodata import (
+    AccessError,
+    LayerQuery,
+    PledgemapError,
+    ValidationError,
+    VersionConflictError,
+    check_write,
+    get_layer,
+)
 from geodata.clock import LOCAL_TZ_NAME
-from geodata.errors import PledgemapError, ValidationError, VersionConflictError
-from geodata.layers import get_layer
-from geodata.store import LayerQuery
 
 HIDDEN = {"status"}  # moved by the workflow
 

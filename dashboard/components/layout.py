@@ -8,10 +8,7 @@ import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
 from dashboard.i18n import translator
-from geodata.access import AccessError
-from geodata.model import Pledge, Promise
-from geodata.store import Store
-from geodata.views.progress import PromiseProgress
+from geodata import AccessError, Pledge, Promise, PromiseProgress, Store
 
 # The pages in the order the navigation shows them: (path, catalogue key).
 NAVIGATION = (

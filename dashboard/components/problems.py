@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.i18n import catalogue
-from geodata.errors import Note, Problem
+from geodata import Note, Problem
 
 # The catalogue group that names a choice field's codes, where it differs from the field's name.
 FIELD_GROUPS = {

@@ -17,9 +17,7 @@ from dashboard.context import request_store
 from dashboard.i18n import translator
 from dashboard.ids import Layers
 from dashboard.ids import WorkflowForm as ID
-from geodata import vocab
-from geodata.access import AccessError, check_write
-from geodata.errors import PledgemapError, ValidationError, VersionConflictError
+from geodata import AccessError, PledgemapError, ValidationError, VersionConflictError, check_write, vocab
 from geodata.workflow import NEXT_STEPS, advance
 
 

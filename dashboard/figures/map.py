@@ -23,8 +23,8 @@ from dashboard.figures.style import (
     OPERATION_COLOURS,
     STATUS_COLOURS,
 )
+from geodata import LayerView
 from geodata.clock import LOCAL_TZ_NAME
-from geodata.views.mapview import LayerView
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,7 @@ from dashboard.figures.map import Basemap, map_figure
 from dashboard.i18n import translator
 from dashboard.settings import Settings
 from dashboard.state.view import ViewState
-from geodata.access import AccessError
-from geodata.boundaries import municipality_geojson
-from geodata.model import Pledge
-from geodata.store import LayerQuery, Store
-from geodata.views.filters import layer_queries
-from geodata.views.mapview import layer_view
+from geodata import AccessError, LayerQuery, Pledge, Store, layer_queries, layer_view, municipality_geojson
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 
 from dashboard.figures.style import HIGHLIGHT_COLOUR, OPERATION_COLOURS
-from geodata.views.progress import PromiseProgress
-from geodata.views.timeline import TimelineRow
+from geodata import PromiseProgress, TimelineRow
 
 SITE_COLOUR = "#8A5A00"
 PACE_COLOUR = "#47505a"

@@ -28,16 +28,12 @@ from dashboard.figures.map import Basemap, view_for_bounds
 from dashboard.figures.mapping import zoom_of
 from dashboard.i18n import language, translator
 from dashboard.ids import Analysis as ID
-from geodata import vocab
+from geodata import STORAGE_CRS, LayerQuery, PledgemapError, municipality_geojson, vocab
 from geodata.analysis import getisord as gistar
 from geodata.analysis.counts import hex_counts_for_zoom
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
 from geodata.analysis.interventions import DEFAULT_BUFFER_M, DEFAULT_DAYS, intervention_effect
-from geodata.boundaries import municipality_geojson
-from geodata.errors import PledgemapError
-from geodata.layers import STORAGE_CRS
-from geodata.store import LayerQuery
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
 

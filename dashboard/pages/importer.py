@@ -21,15 +21,11 @@ from dashboard.context import request_store
 from dashboard.i18n import catalogue, language, translator
 from dashboard.ids import Importer as ID
 from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
-from geodata.errors import PledgemapError, ValidationError
+from geodata import LAYERS, ImportLimits, PledgemapError, ValidationError, parse_pledge_text, pledge_from_dict
 from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file
 from geodata.io.columns import map_choice
 from geodata.io.importer import ImportPlan
-from geodata.io.pledge_text import parse_pledge_text
 from geodata.io.police_events import EventBatch
-from geodata.io.readers import ImportLimits
-from geodata.layers import LAYERS
-from geodata.model import pledge_from_dict
 
 dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap – Importera", order=4)
 

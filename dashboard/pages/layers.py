@@ -27,12 +27,7 @@ from dashboard.figures.map import Basemap, map_figure
 from dashboard.i18n import translator
 from dashboard.ids import Layers as ID
 from dashboard.state.table import TableState
-from geodata.access import AccessError
-from geodata.boundaries import municipality_geojson
-from geodata.errors import PledgemapError
-from geodata.layers import LAYERS, get_layer
-from geodata.store import LayerQuery
-from geodata.views.mapview import layer_view
+from geodata import LAYERS, AccessError, LayerQuery, PledgemapError, get_layer, layer_view, municipality_geojson
 
 dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
 

@@ -26,12 +26,7 @@ from dashboard.figures.timeline import timeline_figure
 from dashboard.i18n import language, translator
 from dashboard.ids import Overview as ID
 from dashboard.state.view import CHOICES, ViewState
-from geodata import clock
-from geodata.errors import PledgemapError
-from geodata.layers import LAYERS
-from geodata.model import Pledge
-from geodata.views.progress import pledge_progress
-from geodata.views.timeline import pledge_timeline
+from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pledge_timeline
 
 dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
 

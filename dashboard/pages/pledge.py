@@ -9,12 +9,9 @@ from dashboard.components.goals import goal_cards
 from dashboard.components.layout import demo_banner, error_page, header, progress_cards
 from dashboard.context import request_store
 from dashboard.i18n import language, translator
-from geodata import clock
+from geodata import Pledge, PledgemapError, clock, pledge_progress
 from geodata.analysis.indicators import goal_trends
-from geodata.errors import PledgemapError
 from geodata.io.police_events import events_by_month
-from geodata.model import Pledge
-from geodata.views.progress import pledge_progress
 
 dash.register_page(__name__, path="/pledge", name="Löftet", title="Pledgemap – Löftet", order=1)
 

@@ -14,9 +14,7 @@ from dashboard.context import request_store
 from dashboard.exports import worklist_file
 from dashboard.i18n import language, translator
 from dashboard.ids import Sites as ID
-from geodata import clock, vocab
-from geodata.access import AccessError
-from geodata.errors import PledgemapError
+from geodata import AccessError, PledgemapError, clock, vocab
 from geodata.views.worklist import OPEN_STATUSES, owners, worklist
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)

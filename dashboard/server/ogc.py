@@ -16,9 +16,7 @@ import flask
 
 from dashboard.context import request_store
 from dashboard.i18n import catalogue
-from geodata import ogc
-from geodata.access import AccessError
-from geodata.errors import NotFoundError
+from geodata import AccessError, NotFoundError, ogc
 
 PREFIX = "/ogc"
 blueprint = flask.Blueprint("ogc", __name__, url_prefix=PREFIX)

@@ -14,7 +14,7 @@ import flask
 
 from dashboard.context import request_store, settings
 from dashboard.i18n import language, translator
-from geodata.access import figures_store
+from geodata import figures_store
 
 SETTING = "presentation_pledge"
 PATH = "/present"

@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from geodata.errors import ImportFileError
-from geodata.io.readers import ImportLimits
+from geodata import ImportFileError, ImportLimits
 
 
 def _root() -> Path:

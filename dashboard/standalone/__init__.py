@@ -47,12 +47,8 @@ from dashboard.standalone.layers import public_layers, record_layers
 from dashboard.standalone.legend import legend
 from dashboard.standalone.panel import panel
 from dashboard.standalone.words import Words
-from geodata import clock
-from geodata.access import AccessError, readable_query
+from geodata import AccessError, LayerQuery, Store, clock, municipality_geojson, pledge_progress, readable_query
 from geodata.analysis.indicators import goal_trends
-from geodata.boundaries import municipality_geojson
-from geodata.store.base import LayerQuery, Store
-from geodata.views.progress import pledge_progress
 from geodata.views.public import MIN_COUNT, public_view
 
 __all__ = ["MAX_MARKERS", "OSM_ATTRIBUTION", "OSM_TILES", "build_standalone_map"]

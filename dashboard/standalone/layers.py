@@ -18,9 +18,7 @@ from dashboard.standalone.elements import OfflineMap, add_layer, feature
 from dashboard.standalone.legend import Entry, Group, note
 from dashboard.standalone.markup import render_macro
 from dashboard.standalone.words import Words
-from geodata.access import readable_query
-from geodata.layers import DISPLAY_CRS, STORAGE_CRS
-from geodata.store.base import LayerQuery, Store
+from geodata import DISPLAY_CRS, STORAGE_CRS, LayerQuery, Store, readable_query
 from geodata.views.public import LOCAL_TIMEZONE, PublicView
 
 # Count classes of the public hexagons, as multiples of the minimum count, and their fills (light to dark).

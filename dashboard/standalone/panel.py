@@ -13,10 +13,8 @@ from markupsafe import Markup
 
 from dashboard.standalone.markup import render
 from dashboard.standalone.words import Words
+from geodata import Goal, LayerQuery, Pledge, PromiseProgress
 from geodata.analysis.indicators import GoalTrend
-from geodata.model import Goal, Pledge
-from geodata.store.base import LayerQuery
-from geodata.views.progress import PromiseProgress
 
 
 class _Bar(NamedTuple):

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dashboard.i18n import DEFAULT_LANGUAGE, language
-from geodata.layers import LAYERS
+from geodata import LAYERS
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
 
 from dashboard.i18n import DEFAULT_LANGUAGE, language
-from geodata import vocab
-from geodata.layers import LAYERS
+from geodata import LAYERS, vocab
 
 CHOICES = {
     "layers": tuple(LAYERS),
