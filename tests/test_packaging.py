@@ -177,3 +177,32 @@ def test_the_installed_command_serves_pages_and_assets(installed, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_database_store_without_the_postgis_extra_says_how_to_install_it(tmp_path):
+    """Run where SQLAlchemy cannot be imported, as after a plain 'pip install pledgemap'."""
+    blocker = tmp_path / "no_sqlalchemy.py"
+    blocker.write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('sqlalchemy', 'geoalchemy2', 'psycopg'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+    code = (
+        "import no_sqlalchemy\n"
+        "from geodata.store import describe, open_store\n"
+        "from geodata.errors import StoreError\n"
+        "print(describe('postgresql://pm:secret@db.example.se:5432/pm'))\n"
+        "try:\n"
+        "    open_store('postgresql://pm@127.0.0.1:1/pm')\n"
+        "except StoreError as exc:\n"
+        "    print(exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    described, message = result.stdout.splitlines()
+    assert described == "postgresql://pm:***@db.example.se:5432/pm"
+    assert "pip install 'pledgemap[postgis]'" in message and "sqlalchemy" in message
