@@ -27,7 +27,7 @@ from dashboard.settings import Settings  # noqa: E402
 from geodata.demo import write_demo_store  # noqa: E402
 
 from browser import browser_page, free_port, serving  # noqa: E402
-from dash_http import call_callback, make_client  # noqa: E402
+from dash_http import call_overview_map, make_client  # noqa: E402
 
 DRAWN = """() => {
     const g = document.querySelector('#ov-map .js-plotly-plot');
@@ -97,13 +97,7 @@ def callback_server_times(data: Path, calls: int) -> tuple[list[float], list[int
         overrides = FILTERS[i % len(FILTERS)]
         inputs = {**map_inputs(), **overrides}
         started = time.perf_counter()
-        response = call_callback(
-            client,
-            "ov-map.figure",
-            inputs,
-            state={"ov-lang.data": "sv", "ov-map-follows-view.data": None},
-            changed=next(iter(overrides), "ov-pledge.value"),
-        )
+        response = call_overview_map(client, inputs, changed=next(iter(overrides), "ov-pledge.value"))
         times.append(time.perf_counter() - started)
         sizes.append(len(json.dumps(response)))
     return times, sizes

@@ -42,17 +42,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
 PLEDGE, OTHER = "bench-0180", "bench-1480"
-CATEGORIES = [
-    "drug_dealing",
-    "drug_use",
-    "poor_lighting",
-    "blocked_sightlines",
-    "loitering",
-    "vandalism",
-    "harassment",
-    "traffic",
-    "other",
-]
 DRAWN = """() => {
     const g = document.querySelector('#ov-map .js-plotly-plot');
     if (!g || !g._fullLayout || !g._fullLayout.map || !g.data) return false;
@@ -111,28 +100,15 @@ def server_figures(path: Path, calls: int) -> dict:
     started = time.perf_counter()
     from dashboard.settings import Settings
 
-    from dash_http import call_callback, make_client
+    from dash_http import call_overview_map, make_client, overview_map_inputs
 
     imported = time.perf_counter()
     client = make_client(Settings(data=path, tiles_url=None))
-    inputs = {
-        "ov-pledge.value": PLEDGE,
-        "ov-promise.value": "",
-        "ov-start.value": None,
-        "ov-end.value": None,
-        "ov-layers.value": ["unsafe_places", "inventoried_sites", "operations"],
-        "ov-categories.value": CATEGORIES,
-        "ov-sources.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
-        "ov-statuses.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
-        "ov-basemap.value": [],
-        "ov-map.relayoutData": None,
-        "ov-timeline.selectedData": None,
-    }
-    state = {"ov-lang.data": "sv", "ov-map-follows-view.data": None}
+    inputs = overview_map_inputs(PLEDGE)
 
     def call(overrides: dict, changed: str) -> tuple[float, int]:
         begun = time.perf_counter()
-        answer = call_callback(client, "ov-map.figure", {**inputs, **overrides}, state=state, changed=changed)
+        answer = call_overview_map(client, {**inputs, **overrides}, changed=changed)
         return time.perf_counter() - begun, len(json.dumps(answer))
 
     first, first_size = call({}, "ov-pledge.value")

@@ -127,6 +127,16 @@ def demo_copy(demo_file, tmp_path):
     return path
 
 
+@pytest.fixture
+def client(demo_copy):
+    """A test client of the app over the demo copy, with map tiles off (tests/dash_http.py calls it)."""
+    from dashboard.settings import Settings
+
+    from dash_http import make_client
+
+    return make_client(Settings(data=demo_copy, tiles_url=None))
+
+
 @pytest.fixture(scope="session")
 def seeds_dir():
     """../shared/seeds: required in CI, skipped where the project was cloned without it."""

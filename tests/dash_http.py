@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.ids import Overview, Sites
+from geodata.vocab import REPORT_SOURCES, SITE_STATUSES, UNSAFE_CATEGORIES
+
+ALL_LAYERS = ("unsafe_places", "inventoried_sites", "operations")
+
 
 def page_callback_output(client) -> str:
     """The output id of Dash Pages' routing callback, as the app itself declares it."""
@@ -107,3 +112,67 @@ def make_client(settings):
     client = create_app(settings).server.test_client()
     client.get("/_dash-dependencies")
     return client
+
+
+def overview_map_inputs(pledge: str = "mark-2021", layers=ALL_LAYERS) -> dict[str, Any]:
+    """The inputs of the overview map's callback with ``layers`` shown and every other filter open."""
+    return {
+        f"{Overview.pledge}.value": pledge,
+        f"{Overview.promise}.value": "",
+        f"{Overview.start}.value": None,
+        f"{Overview.end}.value": None,
+        f"{Overview.layers}.value": list(layers),
+        f"{Overview.categories}.value": list(UNSAFE_CATEGORIES),
+        f"{Overview.sources}.value": list(REPORT_SOURCES),
+        f"{Overview.statuses}.value": list(SITE_STATUSES),
+        f"{Overview.basemap}.value": [],
+        f"{Overview.map}.relayoutData": None,
+        f"{Overview.timeline}.selectedData": None,
+    }
+
+
+def call_overview_map(client, inputs: dict[str, Any], changed: str | None = None, follows=None) -> dict[str, Any]:
+    """Call the overview map's callback in Swedish; ``follows`` is the page's map-follows-view store."""
+    return call_callback(
+        client,
+        f"{Overview.map}.figure",
+        inputs,
+        state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": follows},
+        changed=changed,
+    )
+
+
+def call_overview_timeline(client, pledge: str = "mark-2021") -> dict[str, Any]:
+    """Call the overview timeline's callback for a whole pledge (no promise, no map selection), in Swedish."""
+    return call_callback(
+        client,
+        f"{Overview.timeline}.figure",
+        {f"{Overview.pledge}.value": pledge, f"{Overview.promise}.value": "", f"{Overview.map}.selectedData": None},
+        state={f"{Overview.lang}.data": "sv"},
+    )
+
+
+def layers_view(layer: str, record: str | None = None, pledge: str = "mark-2021") -> dict[str, Any]:
+    """The layers page's view store: one layer of a pledge, on its first page, unsearched, unsorted, in Swedish."""
+    return {
+        "pledge": pledge,
+        "layer": layer,
+        "q": "",
+        "sort": None,
+        "desc": False,
+        "page": 1,
+        "record": record,
+        "lang": "sv",
+    }
+
+
+def sites_filters(types=(), statuses=(), overdue=(), pledge: str = "mark-2021") -> dict[str, Any]:
+    """The sites page's filter values (inputs of its table callback); an empty list filters nothing."""
+    return {
+        f"{Sites.pledge}.value": pledge,
+        f"{Sites.owners}.value": [],
+        f"{Sites.types}.value": list(types),
+        f"{Sites.statuses}.value": list(statuses),
+        f"{Sites.due}.value": None,
+        f"{Sites.overdue}.value": list(overdue),
+    }

@@ -364,14 +364,12 @@ def analysis_inputs(mode="gi", pledge="molndal-2018"):
     }
 
 
-def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(demo_copy):
+def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(client, demo_copy):
     import geodata.analysis.getisord as gi
-    from dashboard.settings import Settings
     from geodata.store import GeoPackageStore
 
-    from dash_http import call_callback, make_client, render_page, texts
+    from dash_http import call_callback, render_page, texts
 
-    client = make_client(Settings(data=demo_copy, tiles_url=None))
     assert "Heta och kalla punkter" in texts(render_page(client, "/analysis", "?pledge=molndal-2018"))
     answer = call_callback(client, f"{Analysis.map}.figure", analysis_inputs(), state={f"{Analysis.lang}.data": "sv"})
     shown = texts(answer[Analysis.findings]["children"])
@@ -388,15 +386,13 @@ def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(demo_copy
         assert any(words in text for text in texts(answer[Analysis.findings]["children"]))
 
 
-def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(demo_copy):
-    from dashboard.settings import Settings
+def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(client, demo_copy):
     from geodata import vocab
     from geodata.analysis import intervention_for_operation
     from geodata.store import GeoPackageStore
 
-    from dash_http import call_callback, make_client, texts
+    from dash_http import call_callback, texts
 
-    client = make_client(Settings(data=demo_copy, tiles_url=None))
     choices = call_callback(
         client,
         f"{Analysis.operation}.options",

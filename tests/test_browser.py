@@ -25,13 +25,20 @@ def server(tmp_path_factory):
         yield url
 
 
+# Markers the map figure holds for record traces (read from the graph's figure in the page).
+MAP_POINTS = (
+    f"document.querySelector('#{Overview.map} .js-plotly-plot').data"
+    ".filter(t => t.meta && t.meta.role === 'records')"
+    ".reduce((n, t) => n + t.ids.length, 0)"
+)
+
+
 def map_point_count(page) -> int:
-    """Markers the map figure holds for record traces (read from the graph's figure in the page)."""
-    return page.evaluate(f"""() => {{
-        const graph = document.querySelector('#{Overview.map} .js-plotly-plot');
-        return graph.data.filter(t => t.meta && t.meta.role === 'records')
-                         .reduce((n, t) => n + t.ids.length, 0);
-    }}""")
+    return page.evaluate(f"() => {MAP_POINTS}")
+
+
+def wait_for_fewer_points(page, before: int) -> None:
+    page.wait_for_function(f"() => {MAP_POINTS} < {before}", timeout=20_000)
 
 
 def wait_for_map(page):
@@ -53,11 +60,16 @@ def settle(page):
     page.wait_for_timeout(300)
 
 
+def open_map(page, url: str) -> None:
+    """Open ``url`` and wait until its map has drawn and no callback is still loading."""
+    page.goto(url)
+    wait_for_map(page)
+    settle(page)
+
+
 def test_overview_loads_without_console_errors(server):
     with browser_page() as (page, console):
-        page.goto(server)
-        wait_for_map(page)
-        settle(page)
+        open_map(page, server)
         assert page.locator(f"#{Overview.title}").inner_text() == "Medborgarlöfte Mark 2021"
         assert "Demodata:" in page.locator("#demo-banner").inner_text()
         assert "3 av 4" in page.locator("#card-mark-2021-riktade-insatser").inner_text()
@@ -67,17 +79,10 @@ def test_overview_loads_without_console_errors(server):
 
 def test_toggling_a_layer_changes_what_the_map_draws(server):
     with browser_page() as (page, console):
-        page.goto(server)
-        wait_for_map(page)
-        settle(page)
+        open_map(page, server)
         before = map_point_count(page)
         page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$")).uncheck()
-        page.wait_for_function(
-            f"() => document.querySelector('#{Overview.map} .js-plotly-plot').data"
-            f".filter(t => t.meta && t.meta.role === 'records')"
-            f".reduce((n, t) => n + t.ids.length, 0) < {before}",
-            timeout=20_000,
-        )
+        wait_for_fewer_points(page, before)
         assert map_point_count(page) < before
         assert "unsafe_places" not in page.url and "layers=inventoried_sites%2Coperations" in page.url.replace(
             ",", "%2C"
@@ -87,9 +92,7 @@ def test_toggling_a_layer_changes_what_the_map_draws(server):
 
 def test_switching_pledge_changes_timeline_and_map(server):
     with browser_page() as (page, console):
-        page.goto(server)
-        wait_for_map(page)
-        settle(page)
+        open_map(page, server)
         page.get_by_label("Medborgarlöfte Mölndals stad 2018").check()
         page.wait_for_function(f"() => document.querySelector('#{Overview.title}').innerText.includes('Mölndal')")
         settle(page)
@@ -109,9 +112,7 @@ def test_switching_pledge_changes_timeline_and_map(server):
 
 def test_choosing_a_promise_filters_the_map_and_the_url_restores_it(server):
     with browser_page() as (page, console):
-        page.goto(server)
-        wait_for_map(page)
-        settle(page)
+        open_map(page, server)
         page.get_by_label(re.compile("^Riktade insatser")).check()
         page.wait_for_function(
             f"() => document.querySelector('#{Overview.map} .js-plotly-plot').data"
@@ -129,18 +130,14 @@ def test_choosing_a_promise_filters_the_map_and_the_url_restores_it(server):
         assert operations == 3
         page.screenshot(path=SCREENSHOTS / "overview-promise.png", full_page=True)
     with browser_page() as (page, console_again):
-        page.goto(url)
-        wait_for_map(page)
-        settle(page)
+        open_map(page, url)
         assert page.get_by_label(re.compile("^Riktade insatser")).is_checked()
     assert console.errors == [] and console_again.errors == []
 
 
 def test_language_switch_changes_the_labels_and_keeps_the_view(server):
     with browser_page() as (page, console):
-        page.goto(server + "?pledge=molndal-2018")
-        wait_for_map(page)
-        settle(page)
+        open_map(page, server + "?pledge=molndal-2018")
         page.get_by_role("link", name="English").click()
         page.wait_for_selector("text=Filters")
         wait_for_map(page)
@@ -169,19 +166,12 @@ def test_pages_have_no_serious_accessibility_violations(server, path):
 
 def test_filters_work_from_the_keyboard(server):
     with browser_page() as (page, console):
-        page.goto(server)
-        wait_for_map(page)
-        settle(page)
+        open_map(page, server)
         before = map_point_count(page)
         checkbox = page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$"))
         checkbox.focus()
         page.keyboard.press("Space")
-        page.wait_for_function(
-            f"() => document.querySelector('#{Overview.map} .js-plotly-plot').data"
-            f".filter(t => t.meta && t.meta.role === 'records')"
-            f".reduce((n, t) => n + t.ids.length, 0) < {before}",
-            timeout=20_000,
-        )
+        wait_for_fewer_points(page, before)
         assert not checkbox.is_checked()
         page.keyboard.press("Tab")  # on to the next control, not trapped
         assert page.evaluate("() => document.activeElement.type") == "checkbox"
@@ -218,18 +208,23 @@ def map_layers(page) -> list[str]:
     )
 
 
-def map_centre(page) -> dict:
-    return page.evaluate(f"() => document.querySelector('#{Overview.map} .js-plotly-plot').layout.map.center")
+def map_centre(page, graph: str = Overview.map) -> dict:
+    return page.evaluate(f"() => document.querySelector('#{graph} .js-plotly-plot').layout.map.center")
+
+
+def wait_for_centre_change(page, graph: str, before: dict) -> None:
+    """Wait until the map in ``#graph`` has moved its centre away from ``before``."""
+    page.wait_for_function(
+        f"(lon) => document.querySelector('#{graph} .js-plotly-plot').layout.map.center.lon !== lon",
+        arg=before["lon"],
+        timeout=30_000,
+    )
 
 
 def switch_to_molndal_and_wait(page):
     before = map_centre(page)
     page.get_by_label("Medborgarlöfte Mölndals stad 2018", exact=True).check()
-    page.wait_for_function(
-        f"(lon) => document.querySelector('#{Overview.map} .js-plotly-plot').layout.map.center.lon !== lon",
-        arg=before["lon"],
-        timeout=30_000,
-    )
+    wait_for_centre_change(page, Overview.map, before)
 
 
 def test_with_tiles_configured_but_unreachable_the_map_still_draws_and_updates(tmp_path):
@@ -313,13 +308,9 @@ def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
         assert box["y"] < 768, "the details should be on screen without scrolling"
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         page.locator(".pm-row-selected").wait_for()
-        before = page.evaluate(f"() => document.querySelector('#{Layers.map} .js-plotly-plot').layout.map.center")
+        before = map_centre(page, Layers.map)
         page.locator(".pm-row-button").nth(3).click()
-        page.wait_for_function(
-            f"(lon) => document.querySelector('#{Layers.map} .js-plotly-plot').layout.map.center.lon !== lon",
-            arg=before["lon"],
-            timeout=30_000,
-        )
+        wait_for_centre_change(page, Layers.map, before)
         page.screenshot(path=SCREENSHOTS / "layers-record-1366.png")
 
 
@@ -346,6 +337,15 @@ def test_signing_in_and_out_in_the_browser(demo_copy):
         page.get_by_role("button", name="Logga ut").click()
         page.wait_for_url("**/login")
     assert [e for e in console.errors if "401" not in e] == []
+
+
+def colleague_saves(data, layer: str, record_id: str, changes: dict) -> None:
+    """Someone else saves ``changes`` to a record, straight into the store, while a form in the page has it open."""
+    from geodata.store import GeoPackageStore, LayerQuery
+
+    with GeoPackageStore.open(data) as store:
+        current = store.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0]
+        store.update_record(layer, record_id, changes, int(current["version"]), actor="kollega")
 
 
 def test_a_site_takes_a_workflow_step_and_a_late_second_save_is_told_of_the_conflict(demo_copy):
@@ -375,15 +375,7 @@ def test_a_site_takes_a_workflow_step_and_a_late_second_save_is_told_of_the_conf
         page.screenshot(path=SCREENSHOTS / "workflow-step.png", full_page=True)
 
         # Someone else steps the site while this form is open: the save is refused and says so.
-        with GeoPackageStore.open(demo_copy) as store:
-            current = store.read_layer("inventoried_sites", LayerQuery(ids=(flagged["id"],))).iloc[0]
-            store.update_record(
-                "inventoried_sites",
-                flagged["id"],
-                {"inspection_comment": "Ändrat av en kollega"},
-                int(current["version"]),
-                actor="kollega",
-            )
+        colleague_saves(demo_copy, "inventoried_sites", flagged["id"], {"inspection_comment": "Ändrat av en kollega"})
         form.get_by_role("button", name="Spara steget").click()
         page.get_by_text("Någon annan sparade platsen efter att du öppnade den").wait_for()
     with GeoPackageStore.open(demo_copy) as store:
@@ -409,15 +401,7 @@ def test_editing_a_record_conflicting_and_deleting_it(demo_copy):
         page.locator(f"#{Layers.details}", has_text="Trasig belysning vid <b>gångtunneln</b>").wait_for()
         assert axe_violations(page) == []
 
-        with GeoPackageStore.open(demo_copy) as store:  # a colleague saves while the form is open
-            current = store.read_layer("unsafe_places", LayerQuery(ids=(place["id"],))).iloc[0]
-            store.update_record(
-                "unsafe_places",
-                place["id"],
-                {"description": "Kollegans text"},
-                int(current["version"]),
-                actor="kollega",
-            )
+        colleague_saves(demo_copy, "unsafe_places", place["id"], {"description": "Kollegans text"})  # form still open
         page.locator(".pm-edit summary").click()
         form.get_by_label("Beskrivning").fill("Min text")
         form.get_by_role("button", name="Spara ändringarna").click()

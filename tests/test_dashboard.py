@@ -2,60 +2,32 @@
 
 from __future__ import annotations
 
-import pytest
-
 from dashboard.ids import Overview
 from dashboard.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
-from dash_http import call_callback, find, make_client, render_page, texts
+from dash_http import (
+    ALL_LAYERS,
+    call_callback,
+    call_overview_map,
+    call_overview_timeline,
+    find,
+    make_client,
+    overview_map_inputs,
+    render_page,
+    texts,
+)
 from figure_data import trace_values
-
-ALL_LAYERS = ["unsafe_places", "inventoried_sites", "operations"]
-
-
-@pytest.fixture
-def client(demo_copy):
-    return make_client(Settings(data=demo_copy, tiles_url=None))
 
 
 def map_inputs(**overrides):
-    values = {
-        f"{Overview.pledge}.value": "mark-2021",
-        f"{Overview.promise}.value": "",
-        f"{Overview.start}.value": None,
-        f"{Overview.end}.value": None,
-        f"{Overview.layers}.value": ALL_LAYERS,
-        f"{Overview.categories}.value": [
-            "drug_dealing",
-            "drug_use",
-            "poor_lighting",
-            "blocked_sightlines",
-            "loitering",
-            "vandalism",
-            "harassment",
-            "traffic",
-            "other",
-        ],
-        f"{Overview.sources}.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
-        f"{Overview.statuses}.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
-        f"{Overview.basemap}.value": [],
-        f"{Overview.map}.relayoutData": None,
-        f"{Overview.timeline}.selectedData": None,
-    }
+    values = overview_map_inputs("mark-2021")
     values.update({f"ov-{k.replace('_', '-')}.value" if "." not in k else k: v for k, v in overrides.items()})
     return values
 
 
 def draw_map(client, changed=f"{Overview.pledge}.value", **overrides):
-    response = call_callback(
-        client,
-        f"{Overview.map}.figure",
-        map_inputs(**overrides),
-        state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": None},
-        changed=changed,
-    )
-    return response[Overview.map]["figure"]
+    return call_overview_map(client, map_inputs(**overrides), changed=changed)[Overview.map]["figure"]
 
 
 def record_ids(figure, layer):
@@ -163,16 +135,7 @@ def test_time_range_and_category_filters(client):
 
 
 def test_timeline_has_a_row_per_promise_with_target_pace(client):
-    response = call_callback(
-        client,
-        f"{Overview.timeline}.figure",
-        {
-            f"{Overview.pledge}.value": "mark-2021",
-            f"{Overview.promise}.value": "",
-            f"{Overview.map}.selectedData": None,
-        },
-        state={f"{Overview.lang}.data": "sv"},
-    )
+    response = call_overview_timeline(client, "mark-2021")
     figure = response[Overview.timeline]["figure"]
     periods = [t for t in figure["data"] if t["meta"]["role"] == "period"]
     assert len(periods) == 5
@@ -203,13 +166,7 @@ def test_a_pan_redraws_only_an_aggregated_map(client):
         **{f"{Overview.map}.relayoutData": {"map.zoom": 12.5, "map.center": {"lon": 12.7, "lat": 57.5}}}
     )
     for aggregated, redrawn in ((None, True), (False, False), (True, True)):
-        response = call_callback(
-            client,
-            f"{Overview.map}.figure",
-            zoomed,
-            state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": aggregated},
-            changed=f"{Overview.map}.relayoutData",
-        )
+        response = call_overview_map(client, zoomed, changed=f"{Overview.map}.relayoutData", follows=aggregated)
         assert (Overview.map in response) == redrawn, aggregated
 
 

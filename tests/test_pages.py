@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from dashboard.ids import Layers, Sites
-from dashboard.settings import Settings
 from geodata.store import GeoPackageStore, LayerQuery
 
-from dash_http import call_callback, find, make_client, render_page, texts
-
-
-@pytest.fixture
-def client(demo_copy):
-    return make_client(Settings(data=demo_copy, tiles_url=None))
+from dash_http import call_callback, find, layers_view, render_page, sites_filters, texts
 
 
 def test_pledge_page_reads_as_the_document(client):
@@ -95,14 +87,7 @@ def test_sites_worklist_lists_overdue_first_and_links_to_the_map(client):
     response = call_callback(
         client,
         f"{Sites.table}.children",
-        {
-            f"{Sites.pledge}.value": "mark-2021",
-            f"{Sites.owners}.value": [],
-            f"{Sites.types}.value": ["basement", "attic"],
-            f"{Sites.statuses}.value": ["flagged", "inspected", "action_planned"],
-            f"{Sites.due}.value": None,
-            f"{Sites.overdue}.value": ["1"],
-        },
+        sites_filters(types=["basement", "attic"], statuses=["flagged", "inspected", "action_planned"], overdue=["1"]),
         state={f"{Sites.lang}.data": "sv"},
     )
     table = response[Sites.table]["children"]
@@ -185,16 +170,7 @@ def test_a_records_details_show_its_history(client, demo_copy):
         gpkg.update_record(
             "inventoried_sites", record["id"], {"measure": "Byt lampa"}, int(record["version"]), actor="hanna"
         )
-    view = {
-        "pledge": "mark-2021",
-        "layer": "inventoried_sites",
-        "q": "",
-        "sort": None,
-        "desc": False,
-        "page": 1,
-        "record": record["id"],
-        "lang": "sv",
-    }
+    view = layers_view("inventoried_sites", record=record["id"])
     details = " ".join(texts(show(client, view)[Layers.details]["children"]))
     assert "Historik (2 ändringar)" in details
     assert "· hanna · ändrad: Åtgärd" in details and "· local · skapad" in details
@@ -207,12 +183,7 @@ def test_the_worklist_downloads_for_the_caretakers_in_swedish(client, demo_copy)
     from openpyxl import load_workbook
 
     state = {
-        f"{Sites.pledge}.value": "mark-2021",
-        f"{Sites.owners}.value": [],
-        f"{Sites.types}.value": ["basement", "attic", "stairwell"],
-        f"{Sites.statuses}.value": ["flagged", "inspected", "action_planned"],
-        f"{Sites.due}.value": None,
-        f"{Sites.overdue}.value": [],
+        **sites_filters(types=["basement", "attic", "stairwell"], statuses=["flagged", "inspected", "action_planned"]),
         f"{Sites.lang}.data": "sv",
     }
     for fmt in ("xlsx", "csv"):
@@ -247,16 +218,7 @@ def test_the_worklist_downloads_for_the_caretakers_in_swedish(client, demo_copy)
 def test_the_layers_table_counts_its_rows_with_a_site_chosen(client, demo_copy):
     with GeoPackageStore.open(demo_copy) as gpkg:
         sites = gpkg.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
-    view = {
-        "pledge": "mark-2021",
-        "layer": "inventoried_sites",
-        "q": "",
-        "sort": None,
-        "desc": False,
-        "page": 1,
-        "record": sites.iloc[0]["id"],
-        "lang": "sv",
-    }
+    view = layers_view("inventoried_sites", record=sites.iloc[0]["id"])
     shown = texts(show(client, view)[Layers.table]["children"])
     assert f"{len(sites)} av {len(sites)} poster visas" in shown
 

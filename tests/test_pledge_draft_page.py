@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
-import pytest
 from test_cli import PLEDGE_TEXT
 
 from dashboard.ids import Importer
-from dashboard.settings import Settings
 from geodata.store import GeoPackageStore
 
-from dash_http import call_callback, make_client, texts
+from dash_http import call_callback, texts
 
 
-@pytest.fixture
-def client(demo_copy):
-    return make_client(Settings(data=demo_copy, tiles_url=None))
+def press(client, output: str, button: str, text: str):
+    """Press ``button`` with ``text`` in the paste box; the answer of the callback that writes ``output``."""
+    return call_callback(
+        client,
+        f"{output}.children",
+        {f"{button}.n_clicks": 1},
+        state={f"{Importer.text}.value": text, f"{Importer.lang}.data": "sv"},
+    )
 
 
 def parse(client, text):
-    return call_callback(
-        client,
-        f"{Importer.draft}.children",
-        {f"{Importer.parse}.n_clicks": 1},
-        state={f"{Importer.text}.value": text, f"{Importer.lang}.data": "sv"},
-    )
+    return press(client, Importer.draft, Importer.parse, text)
 
 
 def save(client, text):
-    return call_callback(
-        client,
-        f"{Importer.saved}.children",
-        {f"{Importer.save_pledge}.n_clicks": 1},
-        state={f"{Importer.text}.value": text, f"{Importer.lang}.data": "sv"},
-    )
+    return press(client, Importer.saved, Importer.save_pledge, text)
 
 
 def test_a_pasted_pledge_becomes_a_draft_that_can_be_saved_once(client, demo_copy):

@@ -7,28 +7,10 @@ import re
 
 import pytest
 
+from geodata.io.columns import SWEDISH_MONTHS
 from geodata.shipped import shipped_pledges
 
-MONTHS = {
-    name: i
-    for i, name in enumerate(
-        [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+MONTHS = {name: i for i, name in enumerate(SWEDISH_MONTHS, start=1)}
 NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6}
 
 

@@ -11,7 +11,19 @@ from dashboard.settings import Settings
 from geodata.access.accounts import add_user
 from geodata.store import GeoPackageStore, LayerQuery
 
-from dash_http import call_callback, find, make_client, render_page, texts
+from dash_http import (
+    ALL_LAYERS,
+    call_callback,
+    call_overview_map,
+    call_overview_timeline,
+    find,
+    layers_view,
+    make_client,
+    overview_map_inputs,
+    render_page,
+    sites_filters,
+    texts,
+)
 
 ORIGIN = {"Origin": "http://localhost"}
 REFUSED = "Ditt konto har inte behörighet till detta. Fråga den som administrerar Pledgemap om du behöver det."
@@ -32,11 +44,15 @@ def signed(demo_copy):
     return demo_copy
 
 
+def sign_in_form(client, path="/login"):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1), page
+
+
 def client_for(data, username=None, password=PASSWORD):
     client = make_client(Settings(data=data, tiles_url=None))
     if username:
-        form = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        token, _ = sign_in_form(client)
         response = client.post(
             "/login", data={"username": username, "password": password, "csrf": token, "next": "/"}, headers=ORIGIN
         )
@@ -44,36 +60,8 @@ def client_for(data, username=None, password=PASSWORD):
     return client
 
 
-def map_records(client, layers=("unsafe_places", "inventoried_sites", "operations")):
-    values = {
-        f"{Overview.pledge}.value": "mark-2021",
-        f"{Overview.promise}.value": "",
-        f"{Overview.start}.value": None,
-        f"{Overview.end}.value": None,
-        f"{Overview.layers}.value": list(layers),
-        f"{Overview.categories}.value": [
-            "drug_dealing",
-            "drug_use",
-            "poor_lighting",
-            "blocked_sightlines",
-            "loitering",
-            "vandalism",
-            "harassment",
-            "traffic",
-            "other",
-        ],
-        f"{Overview.sources}.value": ["survey", "citizen_dialogue", "safety_walk", "tip", "police_observation"],
-        f"{Overview.statuses}.value": ["flagged", "inspected", "action_planned", "fixed", "verified"],
-        f"{Overview.basemap}.value": [],
-        f"{Overview.map}.relayoutData": None,
-        f"{Overview.timeline}.selectedData": None,
-    }
-    figure = call_callback(
-        client,
-        f"{Overview.map}.figure",
-        values,
-        state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": None},
-    )[Overview.map]["figure"]
+def map_records(client, layers=ALL_LAYERS):
+    figure = call_overview_map(client, overview_map_inputs("mark-2021", layers))[Overview.map]["figure"]
     ids = {}
     for trace in figure["data"]:
         meta = trace.get("meta") or {}
@@ -101,8 +89,7 @@ def test_without_a_session_nothing_is_served(signed):
 
 def test_a_wrong_password_and_a_cross_site_post_change_nothing(signed):
     client = client_for(signed)
-    form = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    token, _ = sign_in_form(client)
     wrong = client.post(
         "/login", data={"username": "pia", "password": "fel fel fel fel", "csrf": token}, headers=ORIGIN
     )
@@ -157,20 +144,7 @@ def every_response(client, internal_id, other_site_id, a_place_id):
     """The text of every data endpoint's answer, called with crafted payloads that ask for the forbidden records."""
 
     answers = [str(map_records(client))]
-    answers.append(
-        str(
-            call_callback(
-                client,
-                f"{Overview.timeline}.figure",
-                {
-                    f"{Overview.pledge}.value": "mark-2021",
-                    f"{Overview.promise}.value": "",
-                    f"{Overview.map}.selectedData": None,
-                },
-                state={f"{Overview.lang}.data": "sv"},
-            )
-        )
-    )
+    answers.append(str(call_overview_timeline(client, "mark-2021")))
     for record in (internal_id, other_site_id, a_place_id):
         click = {"points": [{"customdata": [record]}]}
         answers.append(
@@ -193,17 +167,8 @@ def every_response(client, internal_id, other_site_id, a_place_id):
                 )
             )
         )
-    for layer in ("unsafe_places", "inventoried_sites", "operations"):
-        view = {
-            "pledge": "mark-2021",
-            "layer": layer,
-            "q": "",
-            "sort": None,
-            "desc": False,
-            "page": 1,
-            "record": internal_id,
-            "lang": "sv",
-        }
+    for layer in ALL_LAYERS:
+        view = layers_view(layer, record=internal_id)
         answers.append(
             str(
                 call_callback(
@@ -216,14 +181,7 @@ def every_response(client, internal_id, other_site_id, a_place_id):
             call_callback(
                 client,
                 f"{Sites.table}.children",
-                {
-                    f"{Sites.pledge}.value": "mark-2021",
-                    f"{Sites.owners}.value": [],
-                    f"{Sites.types}.value": [],
-                    f"{Sites.statuses}.value": [],
-                    f"{Sites.due}.value": None,
-                    f"{Sites.overdue}.value": [],
-                },
+                sites_filters(),
                 state={f"{Sites.lang}.data": "sv"},
             )
         )
@@ -243,7 +201,7 @@ def every_response(client, internal_id, other_site_id, a_place_id):
                 )
             )
         )
-    for layer in ("unsafe_places", "inventoried_sites", "operations"):
+    for layer in ALL_LAYERS:
         answers.append(client.get(f"/ogc/collections/{layer}/items?limit=10000").get_data(as_text=True))
         answers.append(client.get(f"/ogc/collections/{layer}/items/{internal_id}").get_data(as_text=True))
     return "\n".join(answers)
@@ -345,16 +303,7 @@ def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothi
     with GeoPackageStore.open(signed) as store:
         before = store.counts()
         operation = store.read_layer("operations", LayerQuery(values=(("visibility", ("internal",)),))).iloc[0]
-    view = {
-        "pledge": "mark-2021",
-        "layer": "unsafe_places",
-        "q": "",
-        "sort": None,
-        "desc": False,
-        "page": 1,
-        "record": None,
-        "lang": "sv",
-    }
+    view = layers_view("unsafe_places")
     place = {"reported_on": "2021-06-01", "source": "tip", "category": "vandalism", "description": "x"}
     # A housing company adds an unsafe place: refused.
     answer = crafted_call(
@@ -395,11 +344,6 @@ def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothi
 
 
 # -- the hardening after the security review ----------------------------------------------------------
-
-
-def sign_in_form(client, path="/login"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1), page
 
 
 @pytest.mark.parametrize(
@@ -543,14 +487,7 @@ def test_the_public_role_gets_a_clear_refusal_not_an_error_on_the_sites_page(sig
     answer = call_callback(
         client,
         f"{Sites.table}.children",
-        {
-            f"{Sites.pledge}.value": "mark-2021",
-            f"{Sites.owners}.value": [],
-            f"{Sites.types}.value": [],
-            f"{Sites.statuses}.value": [],
-            f"{Sites.due}.value": None,
-            f"{Sites.overdue}.value": [],
-        },
+        sites_filters(),
         state={f"{Sites.lang}.data": "sv"},
     )
     assert REFUSED in texts(answer[Sites.table]["children"])
