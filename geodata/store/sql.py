@@ -28,7 +28,7 @@ import pandas as pd
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
-from geodata.records import Account, AuditEntry
+from geodata.records import Account, AuditEntry, PoliceEvent
 from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.conditions import Dialect, equal_conditions, layer_conditions
@@ -107,6 +107,10 @@ class SQLStore(Store):
     @abstractmethod
     def _insert_records(self, conn: Any, spec: Layer, batch: CleanBatch, now: dt.datetime) -> None:
         """Insert a validated batch of new records at version 1."""
+
+    @abstractmethod
+    def _insert_events(self, conn: Any, events: list[PoliceEvent], now: dt.datetime) -> int:
+        """Insert the police events not stored yet (imported ``now``); how many that was."""
 
     def _hold_pledges(self, conn: Any, alone: bool) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Keep a pledge's promises from changing under a write: ``alone`` for a pledge's save, shared for records."""
@@ -441,6 +445,16 @@ class SQLStore(Store):
                 shown = None if before is None else {"role": before.role, "organisation": before.organisation}
                 self._audit(conn, _now(), actor, "user_removed", None, [(username, shown, None)])
             return removed
+
+    # -- police events -----------------------------------------------------------------------------------
+
+    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
+        now = _now()
+        with self._writing() as conn:
+            new = self._insert_events(conn, events, now) if events else 0
+            if new:
+                self._audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
+        return new, len(events) - new
 
     # -- sign-in counters --------------------------------------------------------------------------------
 

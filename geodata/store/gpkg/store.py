@@ -431,32 +431,27 @@ class GeoPackageStore(SQLStore):
 
     # -- police events -----------------------------------------------------
 
-    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
-        now = _now()
-        with _transaction(self._conn) as conn:
-            before = conn.execute("SELECT count(*) FROM police_events").fetchone()[0]
-            conn.executemany(
-                "INSERT OR IGNORE INTO police_events (id, published_at, title, type, summary, url, location_name, "
-                "municipality_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        e.id,
-                        _utc_text(e.published_at),
-                        e.title,
-                        e.type,
-                        e.summary,
-                        e.url,
-                        e.location_name,
-                        e.municipality_code,
-                        now,
-                    )
-                    for e in events
-                ],
-            )
-            new = conn.execute("SELECT count(*) FROM police_events").fetchone()[0] - before
-            if new:
-                self._audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
-        return new, len(events) - new
+    def _insert_events(self, conn: sqlite3.Connection, events: list[PoliceEvent], now: dt.datetime) -> int:
+        before = conn.execute("SELECT count(*) FROM police_events").fetchone()[0]
+        conn.executemany(
+            "INSERT OR IGNORE INTO police_events (id, published_at, title, type, summary, url, location_name, "
+            "municipality_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.id,
+                    _utc_text(e.published_at),
+                    e.title,
+                    e.type,
+                    e.summary,
+                    e.url,
+                    e.location_name,
+                    e.municipality_code,
+                    _utc_text(now),
+                )
+                for e in events
+            ],
+        )
+        return conn.execute("SELECT count(*) FROM police_events").fetchone()[0] - before
 
     def read_police_events(
         self, municipality_code: str | None = None, start: dt.date | None = None, end: dt.date | None = None

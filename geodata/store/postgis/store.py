@@ -463,34 +463,27 @@ class PostGISStore(SQLStore):
 
     # -- police events -----------------------------------------------------
 
-    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
-        now = _now()
-        with self._write() as conn:
-            new = 0
-            if events:
-                new = conn.execute(
-                    text(
-                        "INSERT INTO police_events (id, published_at, title, type, summary, url, location_name, "
-                        "municipality_code, imported_at) SELECT * FROM unnest(CAST(:ids AS bigint[]), "
-                        "CAST(:published AS timestamptz[]), CAST(:titles AS text[]), CAST(:types AS text[]), "
-                        "CAST(:summaries AS text[]), CAST(:urls AS text[]), CAST(:locations AS text[]), "
-                        "CAST(:codes AS text[]), CAST(:imported AS timestamptz[])) ON CONFLICT (id) DO NOTHING"
-                    ),
-                    {
-                        "ids": [e.id for e in events],
-                        "published": [e.published_at for e in events],
-                        "titles": [e.title for e in events],
-                        "types": [e.type for e in events],
-                        "summaries": [e.summary for e in events],
-                        "urls": [e.url for e in events],
-                        "locations": [e.location_name for e in events],
-                        "codes": [e.municipality_code for e in events],
-                        "imported": [now] * len(events),
-                    },
-                ).rowcount
-            if new:
-                self._audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
-        return new, len(events) - new
+    def _insert_events(self, conn: Connection, events: list[PoliceEvent], now: dt.datetime) -> int:
+        return conn.execute(
+            text(
+                "INSERT INTO police_events (id, published_at, title, type, summary, url, location_name, "
+                "municipality_code, imported_at) SELECT * FROM unnest(CAST(:ids AS bigint[]), "
+                "CAST(:published AS timestamptz[]), CAST(:titles AS text[]), CAST(:types AS text[]), "
+                "CAST(:summaries AS text[]), CAST(:urls AS text[]), CAST(:locations AS text[]), "
+                "CAST(:codes AS text[]), CAST(:imported AS timestamptz[])) ON CONFLICT (id) DO NOTHING"
+            ),
+            {
+                "ids": [e.id for e in events],
+                "published": [e.published_at for e in events],
+                "titles": [e.title for e in events],
+                "types": [e.type for e in events],
+                "summaries": [e.summary for e in events],
+                "urls": [e.url for e in events],
+                "locations": [e.location_name for e in events],
+                "codes": [e.municipality_code for e in events],
+                "imported": [now] * len(events),
+            },
+        ).rowcount
 
     def read_police_events(
         self, municipality_code: str | None = None, start: dt.date | None = None, end: dt.date | None = None
