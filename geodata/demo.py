@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -248,77 +249,96 @@ class _Generator:
         return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
 
 
+# What is generated for each shipped pledge: the number of unsafe places, then the arguments of
+# _Generator.sites and _Generator.operations for each inventory and each kind of operation. They are
+# drawn in this order, so the seed fixes every record.
+@dataclass(frozen=True)
+class _Plan:
+    unsafe_places: int
+    sites: tuple[tuple[Any, ...], ...]
+    operations: tuple[tuple[Any, ...], ...]
+
+
+_PLANS = {
+    "molndal-2018": _Plan(
+        unsafe_places=240,
+        sites=(
+            (
+                "molndal-2018-inventering-platser",
+                "Mölndals stad",
+                ("public_place", "park", "underpass", "parking"),
+                30,
+                [15, 25, 25, 20, 15],
+            ),
+        ),
+        operations=(
+            (
+                "molndal-2018-riktade-insatser",
+                "targeted_drug_operation",
+                9,
+                "internal",
+                "Riktad insats mot narkotika",
+                (16, 21),
+                ("youth_at_risk", "established_users", "sale"),
+            ),
+            (
+                "molndal-2018-information-foraldrar",
+                "parent_information",
+                5,
+                "public",
+                "Informationsmöte för föräldrar",
+                (18, 19),
+            ),
+        ),
+    ),
+    "mark-2021": _Plan(
+        unsafe_places=160,
+        sites=(
+            (
+                "mark-2021-kallare-vindar",
+                "Marks Bostads AB",
+                ("basement", "attic", "stairwell", "bike_storage"),
+                70,
+                [10, 15, 20, 30, 25],
+            ),
+        ),
+        operations=(
+            ("mark-2021-narvaro", "presence_patrol", 24, "public", "Förstärkt närvaro", (15, 23)),
+            # Three of the four promised operations, so progress shows as incomplete.
+            (
+                "mark-2021-riktade-insatser",
+                "targeted_drug_operation",
+                3,
+                "internal",
+                "Riktad insats mot narkotika",
+                (16, 21),
+                ("sale", "youth_at_risk"),
+            ),
+            ("mark-2021-skolmiljoer", "school_visit", 8, "public", "Skolbesök", (9, 14)),
+            (
+                "mark-2021-information-vardnadshavare",
+                "parent_information",
+                4,
+                "public",
+                "Information till vårdnadshavare (Öckerömetoden)",
+                (18, 19),
+            ),
+        ),
+    ),
+}
+
+
 def demo_layers(pledge: Pledge, seed: int = DEFAULT_SEED) -> dict[str, list[gpd.GeoDataFrame]]:
     """Generated layers for one of the shipped pledges, keyed by layer name."""
     g = _Generator(pledge, seed)
-    if pledge.id == "molndal-2018":
-        return {
-            "unsafe_places": [g.unsafe_places(240)],
-            "inventoried_sites": [
-                g.sites(
-                    "molndal-2018-inventering-platser",
-                    "Mölndals stad",
-                    ("public_place", "park", "underpass", "parking"),
-                    30,
-                    [15, 25, 25, 20, 15],
-                ),
-            ],
-            "operations": [
-                g.operations(
-                    "molndal-2018-riktade-insatser",
-                    "targeted_drug_operation",
-                    9,
-                    "internal",
-                    "Riktad insats mot narkotika",
-                    (16, 21),
-                    ("youth_at_risk", "established_users", "sale"),
-                ),
-                g.operations(
-                    "molndal-2018-information-foraldrar",
-                    "parent_information",
-                    5,
-                    "public",
-                    "Informationsmöte för föräldrar",
-                    (18, 19),
-                ),
-            ],
-        }
-    if pledge.id == "mark-2021":
-        return {
-            "unsafe_places": [g.unsafe_places(160)],
-            "inventoried_sites": [
-                g.sites(
-                    "mark-2021-kallare-vindar",
-                    "Marks Bostads AB",
-                    ("basement", "attic", "stairwell", "bike_storage"),
-                    70,
-                    [10, 15, 20, 30, 25],
-                ),
-            ],
-            "operations": [
-                g.operations("mark-2021-narvaro", "presence_patrol", 24, "public", "Förstärkt närvaro", (15, 23)),
-                # Three of the four promised operations, so progress shows as incomplete.
-                g.operations(
-                    "mark-2021-riktade-insatser",
-                    "targeted_drug_operation",
-                    3,
-                    "internal",
-                    "Riktad insats mot narkotika",
-                    (16, 21),
-                    ("sale", "youth_at_risk"),
-                ),
-                g.operations("mark-2021-skolmiljoer", "school_visit", 8, "public", "Skolbesök", (9, 14)),
-                g.operations(
-                    "mark-2021-information-vardnadshavare",
-                    "parent_information",
-                    4,
-                    "public",
-                    "Information till vårdnadshavare (Öckerömetoden)",
-                    (18, 19),
-                ),
-            ],
-        }
-    raise ValueError(f"no demo layers are defined for pledge {pledge.id!r}")
+    plan = _PLANS.get(pledge.id)
+    if plan is None:
+        raise ValueError(f"no demo layers are defined for pledge {pledge.id!r}")
+    return {
+        "unsafe_places": [g.unsafe_places(plan.unsafe_places)],
+        "inventoried_sites": [g.sites(*arguments) for arguments in plan.sites],
+        "operations": [g.operations(*arguments) for arguments in plan.operations],
+    }
 
 
 def write_demo_store(path: str | Path, seed: int = DEFAULT_SEED) -> GeoPackageStore:

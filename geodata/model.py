@@ -185,6 +185,11 @@ def _isoformat(value: Any) -> Any:
     return value
 
 
+def _get(data: Any, key: str) -> Any:
+    """``data[key]``, or None when it is not there or ``data`` is not a mapping."""
+    return data.get(key) if isinstance(data, dict) else None
+
+
 class _Reader:
     """Reads fields out of nested dictionaries, collecting problems instead of stopping."""
 
@@ -195,11 +200,17 @@ class _Reader:
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.record, path, message))
 
+    def present(self, value: Any, path: str, required: bool, expected: str) -> bool:
+        """Whether ``value`` is given; a missing one is a problem if it is ``required``."""
+        if value is None and required:
+            self.fail(path, f"is missing; expected {expected}")
+        return value is not None
+
     def text(self, data: dict, key: str, path: str, required: bool = True) -> str | None:
-        value = data.get(key) if isinstance(data, dict) else None
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(path, "is missing; expected text")
+        value = _get(data, key)
+        if isinstance(value, str) and not value.strip():
+            value = None
+        if not self.present(value, path, required, "text"):
             return None
         if not isinstance(value, str):
             self.fail(path, f"expected text, got {type(value).__name__} {value!r}")
@@ -214,10 +225,8 @@ class _Reader:
         return value
 
     def date(self, data: dict, key: str, path: str, required: bool = True) -> dt.date | None:
-        value = data.get(key) if isinstance(data, dict) else None
-        if value is None:
-            if required:
-                self.fail(path, "is missing; expected a date (YYYY-MM-DD)")
+        value = _get(data, key)
+        if not self.present(value, path, required, "a date (YYYY-MM-DD)"):
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -230,10 +239,8 @@ class _Reader:
             return None
 
     def items(self, data: dict, key: str, path: str, required: bool = True) -> list:
-        value = data.get(key) if isinstance(data, dict) else None
-        if value is None:
-            if required:
-                self.fail(path, "is missing; expected a list")
+        value = _get(data, key)
+        if not self.present(value, path, required, "a list"):
             return []
         if not isinstance(value, list):
             self.fail(path, f"expected a list, got {type(value).__name__}")
@@ -254,6 +261,11 @@ class _Reader:
         if start and end:
             return Period(start, end)
         return None
+
+
+def _refuse_repeats(r: _Reader, ids: list[str], path: str, what: str) -> None:
+    for dup in sorted({x for x in ids if ids.count(x) > 1}):
+        r.fail(path, f"{what} id {dup!r} is used twice; expected unique ids")
 
 
 def pledge_from_dict(data: dict[str, Any]) -> Pledge:
@@ -292,8 +304,7 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         if partner_id and name and kind:
             partners.append(Partner(partner_id, name, kind, short))
     partner_ids = [p.id for p in partners]
-    for dup in sorted({x for x in partner_ids if partner_ids.count(x) > 1}):
-        r.fail("partners", f"partner id {dup!r} is used twice; expected unique ids")
+    _refuse_repeats(r, partner_ids, "partners", "partner")
     if not partners:
         r.fail("partners", "no partners; expected at least the police and the municipality")
 
@@ -309,9 +320,7 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         promise = _promise(r, item, f"promises[{i}]", pid or "", set(partner_ids), period)
         if promise:
             promises.append(promise)
-    promise_ids = [p.id for p in promises]
-    for dup in sorted({x for x in promise_ids if promise_ids.count(x) > 1}):
-        r.fail("promises", f"promise id {dup!r} is used twice; expected unique ids")
+    _refuse_repeats(r, [p.id for p in promises], "promises", "promise")
 
     goals = []
     for i, item in enumerate(r.items(data, "goals", "goals")):
@@ -319,7 +328,7 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         text = r.text(item, "text", f"goals[{i}].text")
         indicator = r.text(item, "indicator", f"goals[{i}].indicator", required=False)
         better = r.choice(item, "better", f"goals[{i}].better", ("lower", "higher"), required=False)
-        baseline = item.get("baseline_year") if isinstance(item, dict) else None
+        baseline = _get(item, "baseline_year")
         if baseline is not None and not (isinstance(baseline, int) and 1990 <= baseline <= 2100):
             r.fail(f"goals[{i}].baseline_year", f"expected a year such as 2020, got {baseline!r}")
             baseline = None

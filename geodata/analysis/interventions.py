@@ -375,6 +375,31 @@ def _reports(store: Store, pledge_id: str | None, layer: str, categories: list[s
     return store.read_layer(layer, LayerQuery(pledge_id=pledge_id, values=values))
 
 
+def _evaluate_in_pledge(
+    store: Store,
+    pledge_id: str | None,
+    target: BaseGeometry,
+    date: dt.date,
+    label: str,
+    layer: str,
+    categories: list[str] | None,
+    options: dict[str, Any],
+) -> InterventionResult:
+    """Evaluate ``target`` from ``date`` on its pledge's reports, within the pledge's municipality.
+
+    Where the pledge is not known (``None``), every report counts and there is no study area.
+    """
+    return evaluate_intervention(
+        _reports(store, pledge_id, layer, categories),
+        target,
+        date,
+        label=label,
+        study_area=_study_area(store, pledge_id),
+        time_field=get_layer(layer).time_field,
+        **options,
+    )
+
+
 def intervention_for_operation(
     store: Store,
     operation_id: str,
@@ -392,15 +417,8 @@ def intervention_for_operation(
     pledge_id = _pledge_of(store, operation["promise_id"])
     start = operation["starts_at"]
     date = start.tz_convert(clock.LOCAL_TZ_NAME).date() if hasattr(start, "tz_convert") else start
-    return evaluate_intervention(
-        _reports(store, pledge_id, layer, categories),
-        _shape_of(found, radius_m),
-        date,
-        label=f"{operation.get('title') or operation['kind']} ({date})",
-        study_area=_study_area(store, pledge_id),
-        time_field=get_layer(layer).time_field,
-        **options,
-    )
+    label = f"{operation.get('title') or operation['kind']} ({date})"
+    return _evaluate_in_pledge(store, pledge_id, _shape_of(found, radius_m), date, label, layer, categories, options)
 
 
 def intervention_for_promise(
@@ -429,15 +447,8 @@ def intervention_for_promise(
         )
     target = shapely.union_all([_shape_of(p, radius_m) for p in parts])
     pledge_id = _pledge_of(store, promise_id)
-    return evaluate_intervention(
-        _reports(store, pledge_id, layer, categories),
-        target,
-        min(dates),
-        label=_promise_text(store, pledge_id, promise_id),
-        study_area=_study_area(store, pledge_id),
-        time_field=get_layer(layer).time_field,
-        **options,
-    )
+    label = _promise_text(store, pledge_id, promise_id)
+    return _evaluate_in_pledge(store, pledge_id, target, min(dates), label, layer, categories, options)
 
 
 def _promise_text(store: Store, pledge_id: str | None, promise_id: str) -> str:

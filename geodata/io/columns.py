@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata import vocab
 from geodata.errors import Note, Problem
 from geodata.layers import Layer
 from geodata.validate import is_missing
@@ -161,7 +162,7 @@ CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "established_users": ("missbrukare", "etablerade", "established"),
     },
 }
-for _item, _words in (("lighting", ()), ("access", ()), ("sightlines", ()), ("litter", ()), ("hangout", ())):
+for _item in vocab.CHECKLIST:
     CHOICE_WORDS[f"check_{_item}"] = {
         "ok": ("ok", "bra", "godkänd", "inga anmärkningar"),
         "remark": ("anmärkning", "brist", "mindre brist", "remark"),
@@ -309,6 +310,26 @@ class CoordinateResult:
     notes: list[Note]
 
 
+# Columns the mapping reads in one system whose values lie in the other's ranges: (the system they were
+# mapped as, the one their values show, its (y, x) ranges, the note's code, what the note says of them).
+_MISREAD_SYSTEMS = (
+    (
+        "wgs84",
+        "sweref",
+        (SWEREF_NORTH, SWEREF_EAST),
+        "metres_in_degree_columns",
+        "hold SWEREF 99 TM values (metres), not degrees; they were read as SWEREF 99 TM north/east",
+    ),
+    (
+        "sweref",
+        "wgs84",
+        (WGS_LAT, WGS_LON),
+        "degrees_in_metre_columns",
+        "hold degrees, not metres; they were read as WGS 84 latitude/longitude",
+    ),
+)
+
+
 def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> CoordinateResult:
     """Points from the mapping's coordinate columns, in the CRS their values show.
 
@@ -321,26 +342,13 @@ def coordinate_geometry(frame: pd.DataFrame, mapping: ColumnMapping) -> Coordina
     xs, ys = to_number(frame[mapping.x]), to_number(frame[mapping.y])
     notes: list[Note] = []
     system = mapping.coordinates
-    if system == "wgs84" and _share_in(ys, SWEREF_NORTH) > 0.5 and _share_in(xs, SWEREF_EAST) > 0.5:
-        system = "sweref"
-        notes.append(
-            Note(
-                f"the columns {mapping.y!r}/{mapping.x!r} hold SWEREF 99 TM values (metres), not degrees; "
-                "they were read as SWEREF 99 TM north/east",
-                "metres_in_degree_columns",
-                {"y": mapping.y, "x": mapping.x},
+    for named, held, (y_range, x_range), code, said in _MISREAD_SYSTEMS:
+        if system == named and _share_in(ys, y_range) > 0.5 and _share_in(xs, x_range) > 0.5:
+            system = held
+            notes.append(
+                Note(f"the columns {mapping.y!r}/{mapping.x!r} {said}", code, {"y": mapping.y, "x": mapping.x})
             )
-        )
-    elif system == "sweref" and _share_in(ys, WGS_LAT) > 0.5 and _share_in(xs, WGS_LON) > 0.5:
-        system = "wgs84"
-        notes.append(
-            Note(
-                f"the columns {mapping.y!r}/{mapping.x!r} hold degrees, not metres; they were read as "
-                "WGS 84 latitude/longitude",
-                "degrees_in_metre_columns",
-                {"y": mapping.y, "x": mapping.x},
-            )
-        )
+            break
     errors: dict[Any, Problem] = {}
     points = []
     for row, x, y, raw_x, raw_y in zip(frame.index, xs, ys, frame[mapping.x], frame[mapping.y]):
@@ -365,27 +373,19 @@ def _wkt_geometry(values: pd.Series) -> CoordinateResult:
     errors: dict[Any, Problem] = {}
     geoms: list[Any] = []
     for row, text in values.items():
+        geom, unreadable = None, None
         if is_missing(text):
+            unreadable = "is empty; expected a geometry as WKT, such as POINT (12.69 57.51)"
+        else:
+            try:
+                geom = shapely.from_wkt(str(text))
+            except shapely.errors.ShapelyError as exc:
+                unreadable = f"is not WKT ({exc}); expected e.g. POINT (12.69 57.51)"
+        if unreadable is not None:
             errors[row] = Problem(
-                "",
-                "geometry",
-                f"column {values.name!r} is empty; expected a geometry as WKT, such as POINT (12.69 57.51)",
-                "wkt_unreadable",
-                {"column": values.name},
+                "", "geometry", f"column {values.name!r} {unreadable}", "wkt_unreadable", {"column": values.name}
             )
-            geoms.append(None)
-            continue
-        try:
-            geoms.append(shapely.from_wkt(str(text)))
-        except shapely.errors.ShapelyError as exc:
-            errors[row] = Problem(
-                "",
-                "geometry",
-                f"column {values.name!r} is not WKT ({exc}); expected e.g. POINT (12.69 57.51)",
-                "wkt_unreadable",
-                {"column": values.name},
-            )
-            geoms.append(None)
+        geoms.append(geom)
     series = gpd.GeoSeries(geoms, index=values.index)
     bounds = series.total_bounds
     metres = bool(np.all(np.isfinite(bounds)) and bounds[3] > 1000)
@@ -476,6 +476,14 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
     return ChoiceMatch(text, hits_t[0] if len(hits_t) == 1 and not negated else None, hits_t)
 
 
+# Dates in digits: the pattern, and which of its groups are the year, the month and the day.
+_NUMERIC_DATES = (
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
+    (re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})"), (3, 2, 1)),
+    (re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"), (1, 2, 3)),
+)
+
+
 def normalise_date(value: Any) -> Any:
     """ISO text for the date forms Swedish files use; anything else is returned as it is for validation to judge.
 
@@ -489,15 +497,11 @@ def normalise_date(value: Any) -> Any:
     if match and match.group(2) in SWEDISH_MONTHS:
         day, month, year = int(match.group(1)), SWEDISH_MONTHS.index(match.group(2)) + 1, int(match.group(3))
         return _iso(year, month, day, value)
-    match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
-    if match:
-        return _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)), value)
-    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if match:
-        return _iso(int(match.group(3)), int(match.group(2)), int(match.group(1)), value)
-    match = re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", text)
-    if match:
-        return _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)), value)
+    for pattern, order in _NUMERIC_DATES:
+        match = pattern.fullmatch(text)
+        if match:
+            year, month, day = (int(match.group(i)) for i in order)
+            return _iso(year, month, day, value)
     return value.strip()
 
 

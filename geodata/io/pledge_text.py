@@ -315,6 +315,13 @@ _GOAL_START = re.compile(
     re.IGNORECASE,
 )
 
+# The site types a promise names, as the inventoried sites record them.
+_SITE_WORDS = (
+    ("basement", r"\bkällare"),
+    ("attic", r"\bvind(?:ar|arna|sförråd|sutrymmen)\b"),
+    ("stairwell", r"\btrapphus"),
+    ("bike_storage", r"\bcykel(?:rum|förråd)"),
+)
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "targeted_operation": (
         r"\briktade?\s+(?:\w+\s+)?insats",
@@ -327,14 +334,8 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "parent_information": (r"\bföräld", r"\bvårdnadshavare"),
     "school_prevention": (r"\bskol", r"\belev", r"\bgymnasie", r"\bhögstadie"),
     "place_inventory": (r"\binventer", r"fysiska\s+miljö", r"\bplatsanalys", r"\bbelysning", r"\bsiktlinje"),
-    "property_inspection": (
-        r"\bkällare",
-        r"\bvind(?:ar|arna|sförråd|sutrymmen)\b",
-        r"\btrapphus",
-        r"\bcykel(?:rum|förråd)",
-        r"\bfastighetsrond",
-        r"\bbostadsområde",
-    ),
+    # The spaces a housing company inspects (the site types above), and its rounds.
+    "property_inspection": (*(word for _, word in _SITE_WORDS), r"\bfastighetsrond", r"\bbostadsområde"),
     "citizen_dialogue": (
         r"medborgardialog",
         r"\bdialog",
@@ -343,12 +344,6 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
         r"\bmöten?\s+med\s+(?:invånare|medborgare|boende)",
     ),
 }
-_SITE_WORDS = (
-    ("basement", r"\bkällare"),
-    ("attic", r"\bvind(?:ar|arna|sförråd|sutrymmen)\b"),
-    ("stairwell", r"\btrapphus"),
-    ("bike_storage", r"\bcykel(?:rum|förråd)"),
-)
 # The model needs these to build a pledge; the rest is optional.
 REQUIRED = (
     "title",

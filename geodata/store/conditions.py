@@ -103,6 +103,7 @@ class Dialect(ABC):
     """How one SQL dialect writes conditions: parameter marks, lists of values, the spatial index."""
 
     true = "TRUE"
+    no_limit: Any = None  # the LIMIT that means every row (an OFFSET needs a LIMIT beside it); NULL is that here
 
     def where(self, conditions: list[Condition], table: str = "") -> tuple[str, Any]:
         """``WHERE …`` for ``conditions`` on ``table`` (always a clause, so a caller may add ``AND …``) and its
@@ -126,6 +127,14 @@ class Dialect(ABC):
         if op == IN_BOX:
             return self.in_box(table, value, params)
         raise ValueError(f"no SQL for the condition {condition}")
+
+    def page(self, params: Any, limit: int | None, offset: int) -> str:
+        """``LIMIT … OFFSET …`` for one page of rows, its values added to ``params``; ``""`` for every row."""
+        if limit is None and not offset:
+            return ""
+        return (
+            f"LIMIT {self.mark(params, self.no_limit if limit is None else limit)} OFFSET {self.mark(params, offset)}"
+        )
 
     @abstractmethod
     def params(self) -> Any:

@@ -6,8 +6,10 @@ one transaction) and the SQL both databases read alike. Its SQL uses
 understand; a backend says how to run it (:meth:`SQLStore._rows`,
 :meth:`SQLStore._execute`), how a value comes back (:meth:`SQLStore._value`)
 and what its dialect spells differently (a row lock, JSON, a geometry).
-What differs in more than spelling (spatial reads, record inserts, edits,
-settings, copies) stays in the backend.
+Reading a layer is shared too, as a backend says how its columns and
+geometries come back (:meth:`SQLStore._column`, :meth:`SQLStore._decode`).
+What differs in more than spelling (extents and grid counts, record inserts,
+edits, settings, copies) stays in the backend.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ import json
 from abc import abstractmethod
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
-from geodata.layers import STORAGE_CRS, Layer, get_layer
+from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
-from geodata.records import Account, AuditEntry
+from geodata.records import Account, AuditEntry, PoliceEvent
 from geodata.store import rules
-from geodata.store.base import LayerQuery, Store
+from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.conditions import Dialect, equal_conditions, layer_conditions
 from geodata.store.rules import SURVEY_COLUMNS, SURVEY_KEY, USER_COLUMNS
 from geodata.validate import CleanBatch, validate_records
@@ -44,6 +47,7 @@ class SQLStore(Store):
 
     dialect: Dialect
     lock_rows = ""  # appended to a SELECT of rows a change is about to make (" FOR UPDATE" where rows lock)
+    geometry_out = "geom"  # what a read of a layer selects for the geometry, to be given to _decode
     greatest = "greatest"  # the larger of two values
 
     # -- what a backend supplies -------------------------------------------------------------------------
@@ -73,6 +77,14 @@ class SQLStore(Store):
         """A stored value as Python has it: ``datetime`` (UTC), ``json`` (lists and dicts), ``date`` and so on."""
 
     @abstractmethod
+    def _column(self, kind: str, values: list[Any]) -> pd.Series:
+        """A layer's stored values of a field of ``kind`` as a column of a frame (dates as ``datetime64``, …)."""
+
+    @abstractmethod
+    def _decode(self, values: list[Any]) -> Any:
+        """Shapely geometries from what :attr:`geometry_out` selects."""
+
+    @abstractmethod
     def _json(self, mark: str) -> str:
         """The SQL that stores the JSON text at parameter ``mark``."""
 
@@ -95,6 +107,10 @@ class SQLStore(Store):
     @abstractmethod
     def _insert_records(self, conn: Any, spec: Layer, batch: CleanBatch, now: dt.datetime) -> None:
         """Insert a validated batch of new records at version 1."""
+
+    @abstractmethod
+    def _insert_events(self, conn: Any, events: list[PoliceEvent], now: dt.datetime) -> int:
+        """Insert the police events not stored yet (imported ``now``); how many that was."""
 
     def _hold_pledges(self, conn: Any, alone: bool) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Keep a pledge's promises from changing under a write: ``alone`` for a pledge's save, shared for records."""
@@ -279,6 +295,45 @@ class SQLStore(Store):
         """The WHERE clause (and its parameters) that selects ``query``'s records of ``spec``, paging aside."""
         return self.dialect.where(layer_conditions(spec, query, deleted_too), spec.name)
 
+    def _unpaged_where(self, spec: Layer, query: LayerQuery | None) -> tuple[str, Any]:
+        """:meth:`_where` for every record ``query`` selects, whatever page it asks for (extents, grids)."""
+        return self._where(spec, replace(query or LayerQuery(), limit=None, offset=0))
+
+    def _weight(self, spec: Layer, weight: str | None) -> str:
+        """The SQL a grid cell sums for each record: the field ``weight`` (1 where empty), or 1 without one."""
+        if weight is not None and weight not in spec.field_names:
+            raise ValueError(f"{spec.name} has no field {weight!r} to weigh counts with")
+        return f'coalesce("{weight}", 1)' if weight else "1"
+
+    def _layer_extent(self, spec: Layer, count: int, demo: int, first: Any, last: Any, bbox: Any) -> LayerExtent:
+        """The extent of a layer's records from what the database summed up: their count, the demo ones, the
+        first time, the last (end) time and the box ``(minx, miny, maxx, maxy)``; ``count`` is not 0."""
+        kind = spec.field(spec.time_field).kind
+        first, last = (self._column(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        return LayerExtent(int(count), int(demo), (minx, miny, maxx, maxy), first, last)
+
+    def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
+        with self._reading() as conn:
+            return self._read_layer(conn, layer, query)
+
+    def _read_layer(self, conn: Any, layer: str, query: LayerQuery | None) -> gpd.GeoDataFrame:
+        spec = get_layer(layer)
+        query = query or LayerQuery()
+        where, params = self._where(spec, query)
+        page = self.dialect.page(params, query.limit, query.offset)
+        fields = (*SYSTEM_FIELDS, *spec.fields)
+        names = ", ".join(f'"{f.name}"' for f in fields)
+        sql = f'SELECT {self.geometry_out}, {names} FROM "{layer}" {where} ORDER BY fid {page}'
+        return self._frame(fields, self._rows(conn, sql, params))
+
+    def _frame(self, fields: tuple[Field, ...], rows: list[tuple]) -> gpd.GeoDataFrame:
+        """A frame of records from rows of (geometry, *fields)."""
+        columns: list[list[Any]] = [list(c) for c in zip(*rows)] if rows else [[] for _ in range(len(fields) + 1)]
+        data = {f.name: self._column(f.kind, columns[i + 1]) for i, f in enumerate(fields)}
+        geometry = self._decode(columns[0])
+        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
+
     def count(self, layer: str, query: LayerQuery | None = None) -> int:
         spec = get_layer(layer)
         where, params = self._where(spec, query or LayerQuery())
@@ -390,6 +445,16 @@ class SQLStore(Store):
                 shown = None if before is None else {"role": before.role, "organisation": before.organisation}
                 self._audit(conn, _now(), actor, "user_removed", None, [(username, shown, None)])
             return removed
+
+    # -- police events -----------------------------------------------------------------------------------
+
+    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
+        now = _now()
+        with self._writing() as conn:
+            new = self._insert_events(conn, events, now) if events else 0
+            if new:
+                self._audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
+        return new, len(events) - new
 
     # -- sign-in counters --------------------------------------------------------------------------------
 

@@ -14,8 +14,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +80,7 @@ class _SQLite(Dialect):
     """Conditions with ``?`` marks, lists as ``IN (…)``, boxes looked up in the layer's R-tree."""
 
     true = "1"
+    no_limit = -1  # SQLite's LIMIT for every row
 
     def params(self) -> list[Any]:
         return []
@@ -237,6 +237,12 @@ class GeoPackageStore(SQLStore):
     def _value(self, kind: str, value: Any) -> Any:
         return _from_file(kind, value)
 
+    def _column(self, kind: str, values: list[Any]) -> pd.Series:
+        return _column_from_sql(kind, values)
+
+    def _decode(self, values: list[Any]) -> Any:
+        return gpkg_format.decode(values)
+
     def _json(self, mark: str) -> str:
         return mark
 
@@ -282,7 +288,7 @@ class GeoPackageStore(SQLStore):
 
     def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
         spec = get_layer(layer)
-        where, params = self._where(spec, replace(query or LayerQuery(), limit=None, offset=0))
+        where, params = self._unpaged_where(spec, query)
         end_field = spec.end_field or spec.time_field
         count, demo, first, last = self._conn.execute(
             f'SELECT count(*), coalesce(sum(demo), 0), min("{spec.time_field}"), max("{end_field}") '
@@ -297,17 +303,12 @@ class GeoPackageStore(SQLStore):
             f'WHERE id IN (SELECT fid FROM "{layer}" {where})',
             params,
         ).fetchone()
-        kind = spec.field(spec.time_field).kind
-        first, last = (_column_from_sql(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
-        minx, miny, maxx, maxy = (float(v) for v in bbox)
-        return LayerExtent(int(count), int(demo), (minx, miny, maxx, maxy), first, last)
+        return self._layer_extent(spec, count, demo, first, last, bbox)
 
     def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):
         spec = get_layer(layer)
-        if weight is not None and weight not in spec.field_names:
-            raise ValueError(f"{layer} has no field {weight!r} to weigh counts with")
-        where, params = self._where(spec, replace(query or LayerQuery(), limit=None, offset=0))
-        value = f'coalesce("{weight}", 1)' if weight else "1"
+        value = self._weight(spec, weight)
+        where, params = self._unpaged_where(spec, query)
         # Each record's representative point is kept beside it (x, y) and in the layer's covering index with what
         # maps filter on, so this reads the index alone. Coordinates in EPSG:3006 are positive over Sweden, so
         # truncating is flooring.
@@ -397,23 +398,6 @@ class GeoPackageStore(SQLStore):
             self._audit(conn, now, actor, "edit", layer, [(record_id, before, after)])
         return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
 
-    def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
-        spec = get_layer(layer)
-        query = query or LayerQuery()
-        where, params = self._where(spec, query)
-        fields = (*SYSTEM_FIELDS, *spec.fields)
-        names = ", ".join(f'"{f.name}"' for f in fields)
-        page = ""
-        if query.limit is not None or query.offset:
-            # LIMIT -1 is SQLite for "no limit", which OFFSET needs beside it.
-            page = "LIMIT ? OFFSET ?"
-            params = [*params, -1 if query.limit is None else query.limit, query.offset]
-        rows = self._conn.execute(f'SELECT geom, {names} FROM "{layer}" {where} ORDER BY fid {page}', params).fetchall()
-        columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
-        data = {f.name: _column_from_sql(f.kind, columns[i + 1]) for i, f in enumerate(fields)}
-        geometry = gpkg_format.decode(list(columns[0]))
-        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
-
     # -- settings ----------------------------------------------------------
 
     def read_setting(self, key: str) -> str | None:
@@ -447,32 +431,27 @@ class GeoPackageStore(SQLStore):
 
     # -- police events -----------------------------------------------------
 
-    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
-        now = _now()
-        with _transaction(self._conn) as conn:
-            before = conn.execute("SELECT count(*) FROM police_events").fetchone()[0]
-            conn.executemany(
-                "INSERT OR IGNORE INTO police_events (id, published_at, title, type, summary, url, location_name, "
-                "municipality_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        e.id,
-                        _utc_text(e.published_at),
-                        e.title,
-                        e.type,
-                        e.summary,
-                        e.url,
-                        e.location_name,
-                        e.municipality_code,
-                        now,
-                    )
-                    for e in events
-                ],
-            )
-            new = conn.execute("SELECT count(*) FROM police_events").fetchone()[0] - before
-            if new:
-                self._audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
-        return new, len(events) - new
+    def _insert_events(self, conn: sqlite3.Connection, events: list[PoliceEvent], now: dt.datetime) -> int:
+        before = conn.execute("SELECT count(*) FROM police_events").fetchone()[0]
+        conn.executemany(
+            "INSERT OR IGNORE INTO police_events (id, published_at, title, type, summary, url, location_name, "
+            "municipality_code, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.id,
+                    _utc_text(e.published_at),
+                    e.title,
+                    e.type,
+                    e.summary,
+                    e.url,
+                    e.location_name,
+                    e.municipality_code,
+                    _utc_text(now),
+                )
+                for e in events
+            ],
+        )
+        return conn.execute("SELECT count(*) FROM police_events").fetchone()[0] - before
 
     def read_police_events(
         self, municipality_code: str | None = None, start: dt.date | None = None, end: dt.date | None = None

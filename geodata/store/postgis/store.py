@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -206,6 +205,7 @@ class PostGISStore(SQLStore):
 
     dialect = _PostgreSQL()
     lock_rows = " FOR UPDATE"
+    geometry_out = "ST_AsBinary(geom)"
 
     def _reading(self):
         return self._read()
@@ -225,6 +225,12 @@ class PostGISStore(SQLStore):
 
     def _value(self, kind: str, value: Any) -> Any:
         return _from_database(kind, value)
+
+    def _column(self, kind: str, values: list[Any]) -> pd.Series:
+        return _column(kind, values)
+
+    def _decode(self, values: list[Any]) -> Any:
+        return shapely.from_wkb(np.array([bytes(b) for b in values], dtype=object))
 
     def _json(self, mark: str) -> str:
         return f"CAST({mark} AS jsonb)"
@@ -276,32 +282,9 @@ class PostGISStore(SQLStore):
                 [Problem("batch", "id", f"an id was stored by someone else meanwhile; expected new ids ({exc.orig})")]
             ) from None
 
-    def read_layer(self, layer: str, query: LayerQuery | None = None) -> gpd.GeoDataFrame:
-        with self._read() as conn:
-            return self._read_layer(conn, layer, query)
-
-    def _read_layer(self, conn: Connection, layer: str, query: LayerQuery | None) -> gpd.GeoDataFrame:
-        spec = get_layer(layer)
-        query = query or LayerQuery()
-        where, params = self._where(spec, query)
-        fields = (*SYSTEM_FIELDS, *spec.fields)
-        names = ", ".join(f'"{f.name}"' for f in fields)
-        page = ""
-        if query.limit is not None or query.offset:
-            page = "LIMIT :limit OFFSET :offset"
-            params.update(limit=query.limit, offset=query.offset)
-        rows = conn.execute(
-            text(f'SELECT ST_AsBinary(geom), {names} FROM "{layer}" {where} ORDER BY fid {page}'), params
-        ).all()
-        columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in range(len(fields) + 1)]
-        data = {f.name: _column(f.kind, list(columns[i + 1])) for i, f in enumerate(fields)}
-        geometry = shapely.from_wkb(np.array([bytes(b) for b in columns[0]], dtype=object))
-        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
-
     def extent(self, layer: str, query: LayerQuery | None = None) -> LayerExtent:
         spec = get_layer(layer)
-        query = query or LayerQuery()
-        where, params = self._where(spec, LayerQuery(**{**query.__dict__, "limit": None, "offset": 0}))
+        where, params = self._unpaged_where(spec, query)
         end_field = spec.end_field or spec.time_field
         with self._read() as conn:
             row = conn.execute(
@@ -315,18 +298,12 @@ class PostGISStore(SQLStore):
         count, demo, first, last, *bbox = row
         if not count:
             return LayerExtent(0, 0, None)
-        kind = spec.field(spec.time_field).kind
-        first, last = (_column(kind, [v]).iloc[0] if v is not None else None for v in (first, last))
-        minx, miny, maxx, maxy = (float(v) for v in bbox)
-        return LayerExtent(int(count), int(demo), (minx, miny, maxx, maxy), first, last)
+        return self._layer_extent(spec, count, demo, first, last, bbox)
 
     def grid_counts(self, layer: str, query: LayerQuery | None, cell_m: float, weight: str | None = None):
         spec = get_layer(layer)
-        if weight is not None and weight not in spec.field_names:
-            raise ValueError(f"{layer} has no field {weight!r} to weigh counts with")
-        query = query or LayerQuery()
-        where, params = self._where(spec, LayerQuery(**{**query.__dict__, "limit": None, "offset": 0}))
-        value = f'coalesce("{weight}", 1)' if weight else "1"
+        value = self._weight(spec, weight)
+        where, params = self._unpaged_where(spec, query)
         with self._read() as conn:
             rows = conn.execute(
                 text(
@@ -486,34 +463,27 @@ class PostGISStore(SQLStore):
 
     # -- police events -----------------------------------------------------
 
-    def write_police_events(self, events: list[PoliceEvent], actor: str = "local") -> tuple[int, int]:
-        now = _now()
-        with self._write() as conn:
-            new = 0
-            if events:
-                new = conn.execute(
-                    text(
-                        "INSERT INTO police_events (id, published_at, title, type, summary, url, location_name, "
-                        "municipality_code, imported_at) SELECT * FROM unnest(CAST(:ids AS bigint[]), "
-                        "CAST(:published AS timestamptz[]), CAST(:titles AS text[]), CAST(:types AS text[]), "
-                        "CAST(:summaries AS text[]), CAST(:urls AS text[]), CAST(:locations AS text[]), "
-                        "CAST(:codes AS text[]), CAST(:imported AS timestamptz[])) ON CONFLICT (id) DO NOTHING"
-                    ),
-                    {
-                        "ids": [e.id for e in events],
-                        "published": [e.published_at for e in events],
-                        "titles": [e.title for e in events],
-                        "types": [e.type for e in events],
-                        "summaries": [e.summary for e in events],
-                        "urls": [e.url for e in events],
-                        "locations": [e.location_name for e in events],
-                        "codes": [e.municipality_code for e in events],
-                        "imported": [now] * len(events),
-                    },
-                ).rowcount
-            if new:
-                self._audit(conn, now, actor, "events", "police_events", [(None, None, {"new": new})])
-        return new, len(events) - new
+    def _insert_events(self, conn: Connection, events: list[PoliceEvent], now: dt.datetime) -> int:
+        return conn.execute(
+            text(
+                "INSERT INTO police_events (id, published_at, title, type, summary, url, location_name, "
+                "municipality_code, imported_at) SELECT * FROM unnest(CAST(:ids AS bigint[]), "
+                "CAST(:published AS timestamptz[]), CAST(:titles AS text[]), CAST(:types AS text[]), "
+                "CAST(:summaries AS text[]), CAST(:urls AS text[]), CAST(:locations AS text[]), "
+                "CAST(:codes AS text[]), CAST(:imported AS timestamptz[])) ON CONFLICT (id) DO NOTHING"
+            ),
+            {
+                "ids": [e.id for e in events],
+                "published": [e.published_at for e in events],
+                "titles": [e.title for e in events],
+                "types": [e.type for e in events],
+                "summaries": [e.summary for e in events],
+                "urls": [e.url for e in events],
+                "locations": [e.location_name for e in events],
+                "codes": [e.municipality_code for e in events],
+                "imported": [now] * len(events),
+            },
+        ).rowcount
 
     def read_police_events(
         self, municipality_code: str | None = None, start: dt.date | None = None, end: dt.date | None = None
