@@ -17,6 +17,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
+from dashboard.components.tables import table_head
 from dashboard.context import request_store
 from dashboard.i18n import catalogue, language, translator
 from dashboard.ids import Importer as ID
@@ -443,9 +444,7 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
             html.Table(
                 className="pm-records",
                 children=[
-                    html.Thead(
-                        html.Tr([html.Th(t("import.field"), scope="col"), html.Th(t("import.column"), scope="col")])
-                    ),
+                    table_head(t("import.field"), t("import.column")),
                     html.Tbody(rows),
                 ],
             ),
@@ -508,14 +507,7 @@ def _problem_table(plan: ImportPlan, lang: str) -> html.Div | None:
                 className="pm-records",
                 children=[
                     html.Caption(t("import.problems", count=len(lines))),
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(t(key), scope="col")
-                                for key in ("import.row", "import.status", "import.field", "import.reason")
-                            ]
-                        )
-                    ),
+                    table_head(*(t(k) for k in ("import.row", "import.status", "import.field", "import.reason"))),
                     html.Tbody(
                         [
                             html.Tr(
@@ -595,14 +587,7 @@ def parse_text(_clicks, text, lang):
             className="pm-records",
             children=[
                 html.Caption(t("draft.promises", count=len(rows))),
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(t(k), scope="col")
-                            for k in ("draft.promise", "pledge.responsible", "draft.kind", "draft.target")
-                        ]
-                    )
-                ),
+                table_head(*(t(k) for k in ("draft.promise", "pledge.responsible", "draft.kind", "draft.target"))),
                 html.Tbody(rows),
             ],
         ),
