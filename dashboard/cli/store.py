@@ -78,12 +78,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="pledgemap-demo-") as folder:
             with write_demo_store(Path(folder) / "demo.gpkg", seed) as demo, open_store(args.data) as store:
                 copy_store(demo, store)
-                counts, pledges = store.counts(), store.list_pledges()
-        print(
-            f"Wrote the demo data into {describe(args.data)}: {len(pledges)} pledges, "
-            + ", ".join(f"{n} {layer}" for layer, n in counts.items())
-            + " (generated demo records)"
-        )
+                written = _demo_contents(store)
+        print(f"Wrote the demo data into {describe(args.data)}: {written}")
         return 0
     if args.data.exists():
         if not args.force:
@@ -91,13 +87,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 1
         args.data.unlink()
     with write_demo_store(args.data, seed) as store:
-        counts, pledges = store.counts(), store.list_pledges()
-    print(
-        f"Wrote demo store {args.data}: {len(pledges)} pledges, "
-        + ", ".join(f"{n} {layer}" for layer, n in counts.items())
-        + " (generated demo records)"
-    )
+        written = _demo_contents(store)
+    print(f"Wrote demo store {args.data}: {written}")
     return 0
+
+
+def _demo_contents(store) -> str:
+    """What the demo wrote: "2 pledges, 240 unsafe_places, … (generated demo records)"."""
+    counts = ", ".join(f"{n} {layer}" for layer, n in store.counts().items())
+    return f"{len(store.list_pledges())} pledges, {counts} (generated demo records)"
 
 
 def cmd_info(args: argparse.Namespace) -> int:

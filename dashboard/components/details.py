@@ -6,6 +6,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.components.problems import field_label
+from dashboard.components.tables import table_head
 from dashboard.i18n import translator
 from geodata import LAYERS, AccessError, LayerQuery, Store, vocab
 from geodata.clock import LOCAL_TZ_NAME
@@ -158,15 +159,7 @@ def selection_table(store: Store, ids: set[str], lang: str) -> list:
         html.H3(t("selection.heading", count=len(rows))),
         html.Table(
             [
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(t("layer.name"), scope="col"),
-                            html.Th(t("field.kind"), scope="col"),
-                            html.Th(t("field.when"), scope="col"),
-                        ]
-                    )
-                ),
+                table_head(t("layer.name"), t("field.kind"), t("field.when")),
                 html.Tbody(rows),
             ],
             className="pm-table",

@@ -14,24 +14,17 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html
 from shapely.geometry import Point, Polygon
 
-from dashboard.components.layout import alert
-from dashboard.components.problems import choice_label, describe_problem, field_label
+from dashboard.components.layout import alert, radio_group
+from dashboard.components.problems import choice_label, field_label
+from dashboard.components.saving import NOTHING, refused, saved
+from dashboard.components.tables import table_head
 from dashboard.context import request_store
 from dashboard.i18n import translator
 from dashboard.ids import EditForm as ID
 from dashboard.ids import Layers
-from geodata import (
-    AccessError,
-    LayerQuery,
-    PledgemapError,
-    ValidationError,
-    VersionConflictError,
-    check_write,
-    get_layer,
-)
+from geodata import LayerQuery, PledgemapError, VersionConflictError, get_layer
 from geodata.clock import LOCAL_TZ_NAME
-
-HIDDEN = {"status"}  # moved by the workflow
+from geodata.views.editing import WORKFLOW_FIELDS, may_add, may_write, new_record, new_record_values
 
 
 def _field(name: str) -> dict:
@@ -54,29 +47,18 @@ def field_controls(pattern: str, spec, record: dict, lang: str, links: list[dict
     t = translator(lang)
     controls = []
     for field in spec.fields:
-        if field.name in HIDDEN:
+        if field.name in WORKFLOW_FIELDS:
             continue
         key = {"type": pattern, "name": field.name}
         value = form_value(field.kind, record.get(field.name))
         if field.name == spec.link_field:
-            control = dcc.RadioItems(id=key, value=value or "", className="pm-radios", options=links)
-            controls.append(
-                html.Fieldset([html.Legend(field_label(lang, field.name)), control], className="pm-pledge-picker")
-            )
+            controls.append(radio_group(key, field_label(lang, field.name), links, value or ""))
             continue
         if field.kind == "choice":
             options = ([] if field.required else [{"label": t("edit.none"), "value": ""}]) + [
                 {"label": choice_label(lang, field.name, c), "value": c} for c in field.choices
             ]
-            controls.append(
-                html.Fieldset(
-                    [
-                        html.Legend(field_label(lang, field.name)),
-                        dcc.RadioItems(id=key, value=value or "", options=options, className="pm-radios pm-inline"),
-                    ],
-                    className="pm-pledge-picker",
-                )
-            )
+            controls.append(radio_group(key, field_label(lang, field.name), options, value or "", inline=True))
             continue
         kind = {"date": "date", "datetime": "datetime-local", "int": "number"}.get(field.kind, "text")
         control = (
@@ -90,12 +72,7 @@ def field_controls(pattern: str, spec, record: dict, lang: str, links: list[dict
 
 def edit_form(store, layer: str, record: dict, lang: str, links: list[dict]) -> list:
     """The edit form for ``record``, or nothing if the viewer may not change it."""
-    viewer = getattr(store, "viewer", None)
-    if viewer is None:
-        return []
-    try:
-        check_write(viewer, layer, [record])
-    except AccessError:
+    if not may_write(getattr(store, "viewer", None), layer, [record]):
         return []
     t = translator(lang)
     controls = field_controls(ID.field, get_layer(layer), record, lang, links)
@@ -136,7 +113,7 @@ def _changes(spec, record: dict, values: dict) -> dict:
     """
     changes = {}
     for field in spec.fields:
-        if field.name in HIDDEN or field.name not in values:
+        if field.name in WORKFLOW_FIELDS or field.name not in values:
             continue
         new = values[field.name]
         new = None if new in ("", None) else new
@@ -147,7 +124,7 @@ def _changes(spec, record: dict, values: dict) -> dict:
 
 def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move, clicked, view):
     if not (save_clicks or delete_clicks):
-        return dash.no_update, dash.no_update, dash.no_update
+        return NOTHING
     lang = (view or {}).get("lang", "sv")
     t = translator(lang)
     spec = get_layer(target["layer"])
@@ -159,33 +136,28 @@ def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move
         with request_store() as store:
             if deleting:
                 store.delete_record(spec.name, target["id"], int(target["version"]))
-                notice = t("edit.deleted")
-                view = {**view, "record": None}
-            else:
-                current = store.read_layer(spec.name, LayerQuery(ids=(target["id"],)))
-                if current.empty:
-                    raise PledgemapError(t("edit.gone"))
-                changes = _changes(spec, current.iloc[0].to_dict(), given)
-                if "yes" in (move or []):
-                    if not clicked:
-                        return alert(lang, t("edit.click_first")), dash.no_update, None
-                    shape = Polygon(clicked["area"]) if clicked.get("area") else Point(clicked["lon"], clicked["lat"])
-                    changes.update(geometry=shape, crs=4326)
-                if not changes:
-                    return html.P(t("edit.nothing")), dash.no_update, dash.no_update
-                store.update_record(spec.name, target["id"], changes, int(target["version"]))
-                notice = t("edit.saved")
+                return saved(view, t("edit.deleted"), record=None)
+            current = store.read_layer(spec.name, LayerQuery(ids=(target["id"],)))
+            if current.empty:
+                raise PledgemapError(t("edit.gone"))
+            changes = _changes(spec, current.iloc[0].to_dict(), given)
+            if "yes" in (move or []):
+                if not clicked:
+                    return alert(lang, t("edit.click_first")), dash.no_update, None
+                changes.update(geometry=_shape(clicked), crs=4326)
+            if not changes:
+                return html.P(t("edit.nothing")), dash.no_update, dash.no_update
+            store.update_record(spec.name, target["id"], changes, int(target["version"]))
     except VersionConflictError as exc:
         return conflict_view(spec, target, given, lang, exc), dash.no_update, None
-    except ValidationError as exc:
-        return (
-            alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}" for p in exc.problems)),
-            dash.no_update,
-            None,
-        )
     except PledgemapError as exc:
-        return alert(lang, exc), dash.no_update, None
-    return None, {**view, "saved": (view.get("saved") or 0) + 1}, html.P(notice, className="pm-notice")
+        return refused(lang, exc)
+    return saved(view, t("edit.saved"))
+
+
+def _shape(clicked: dict):
+    """Where the map was clicked, or the area lassoed on it (longitude, latitude)."""
+    return Polygon(clicked["area"]) if clicked.get("area") else Point(clicked["lon"], clicked["lat"])
 
 
 def conflict_view(spec, target: dict, given: dict, lang: str, error: VersionConflictError) -> html.Div:
@@ -217,18 +189,7 @@ def conflict_view(spec, target: dict, given: dict, lang: str, error: VersionConf
             html.P(t("edit.conflict", current=error.current)),
             html.Table(
                 className="pm-records",
-                children=[
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(t("edit.field"), scope="col"),
-                                html.Th(t("edit.theirs"), scope="col"),
-                                html.Th(t("edit.mine"), scope="col"),
-                            ]
-                        )
-                    ),
-                    html.Tbody(rows),
-                ],
+                children=[table_head(t("edit.field"), t("edit.theirs"), t("edit.mine")), html.Tbody(rows)],
             ),
         ],
     )
@@ -241,17 +202,14 @@ class NEW:
     result = "new-result"
 
 
-def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dict], organisation: str | None) -> list:
+def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dict]) -> list:
     """A form for a new record of ``layer`` at the clicked place, or nothing if the viewer may not add one."""
     viewer = getattr(store, "viewer", None)
-    placeholder = {"owner": organisation} if layer == "inventoried_sites" else {}
-    try:
-        check_write(viewer, layer, [placeholder])
-    except AccessError:
+    if not may_add(viewer, layer):
         return []
     t = translator(lang)
     spec = get_layer(layer)
-    record = dict(placeholder)
+    record = new_record_values(layer, viewer)
     return [
         html.Section(
             className="pm-edit",
@@ -280,30 +238,17 @@ def save_new_record(clicks, values, ids, clicked, view):
     import geopandas as gpd
 
     if not clicks or not clicked:
-        return dash.no_update, dash.no_update, dash.no_update
+        return NOTHING
     lang = (view or {}).get("lang", "sv")
     t = translator(lang)
-    row = {key["name"]: (None if value in ("", None) else value) for key, value in zip(ids or [], values or [])}
-    if view["layer"] == "inventoried_sites":
-        row.setdefault("status", "flagged")
-    shape = Polygon(clicked["area"]) if clicked.get("area") else Point(clicked["lon"], clicked["lat"])
-    records = gpd.GeoDataFrame([row], geometry=[shape], crs=4326)
+    given = {key["name"]: (None if value in ("", None) else value) for key, value in zip(ids or [], values or [])}
+    records = gpd.GeoDataFrame([new_record(view["layer"], given)], geometry=[_shape(clicked)], crs=4326)
     try:
         with request_store() as store:
             [record_id] = store.write_batch(view["layer"], records)
-    except ValidationError as exc:
-        return (
-            alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}" for p in exc.problems)),
-            dash.no_update,
-            None,
-        )
     except PledgemapError as exc:
-        return alert(lang, exc), dash.no_update, None
-    return (
-        None,
-        {**view, "record": record_id, "saved": (view.get("saved") or 0) + 1},
-        html.P(t("new.saved"), className="pm-notice"),
-    )
+        return refused(lang, exc)
+    return saved(view, t("new.saved"), record=record_id)
 
 
 def register() -> None:

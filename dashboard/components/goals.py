@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.components.tables import table_head
 from dashboard.figures.analysis import goal_chart
+from geodata.analysis.indicators import GoalTrend
+
+
+def goal_summary(trend: GoalTrend, t) -> str:
+    """A goal's indicator in one sentence: baseline year against the latest, the verdict, and which way is better.
+
+    The same words on the pledge and analysis pages and in the standalone map's panel.
+    """
+    better = t(f"goals.better_{trend.goal.better}") if trend.goal.better else t("goals.better_none")
+    return t(
+        "goals.summary",
+        indicator=trend.goal.indicator,
+        baseline=trend.baseline_year,
+        latest=trend.latest_year,
+        verdict=t(f"goals.verdict_{trend.verdict}"),
+        better=better,
+    )
 
 
 def goal_cards(trends, t) -> list:
@@ -16,36 +34,22 @@ def goal_cards(trends, t) -> list:
         elif trend.verdict == "no_data":
             parts.append(html.P(t("goals.no_data", indicator=trend.goal.indicator), className="pm-hint"))
         else:
-            better = t(f"goals.better_{trend.goal.better}") if trend.goal.better else t("goals.better_none")
-            parts.append(
-                html.P(
-                    t(
-                        "goals.summary",
-                        indicator=trend.goal.indicator,
-                        baseline=trend.baseline_year,
-                        latest=trend.latest_year,
-                        verdict=t(f"goals.verdict_{trend.verdict}"),
-                        better=better,
-                    )
-                )
-            )
+            parts.append(html.P(goal_summary(trend, t)))
             if not trend.changes.empty:
                 parts.append(
                     html.Table(
                         className="pm-records",
                         children=[
-                            html.Thead(
-                                html.Tr(
-                                    [
-                                        html.Th(t(k), scope="col")
-                                        for k in (
-                                            "goals.area",
-                                            "goals.baseline",
-                                            "goals.latest",
-                                            "goals.change",
-                                            "goals.verdict",
-                                        )
-                                    ]
+                            table_head(
+                                *(
+                                    t(k)
+                                    for k in (
+                                        "goals.area",
+                                        "goals.baseline",
+                                        "goals.latest",
+                                        "goals.change",
+                                        "goals.verdict",
+                                    )
                                 )
                             ),
                             html.Tbody(

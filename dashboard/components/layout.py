@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
 from dashboard.i18n import translator
-from geodata import AccessError, Pledge, Promise, PromiseProgress, Store
+from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
+from geodata.views.demo import demo_share
 
 # The pages in the order the navigation shows them: (path, catalogue key).
 NAVIGATION = (
@@ -92,11 +95,11 @@ def account_box(lang: str) -> html.Form | None:
 
 def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.Div | None:
     """The demo-data label, when the layers hold generated records; it says how many when real ones sit beside them."""
-    demo, total = sum(store.counts(pledge_id, demo_only=True).values()), sum(store.counts(pledge_id).values())
-    if not demo:
+    share = demo_share(store, pledge_id)
+    if not share.demo:
         return None
     t = translator(lang)
-    text = t("demo.banner") if demo == total else t("demo.banner_mixed", demo=demo, total=total)
+    text = t("demo.banner") if share.all_demo else t("demo.banner_mixed", demo=share.demo, total=share.total)
     return html.Div(text, className="pm-demo-banner", role="note", id="demo-banner")
 
 
@@ -108,9 +111,62 @@ def alert(lang: str, message: str | Exception) -> html.Div:
     return html.Div([html.Strong(t("error.title") + ": "), html.Span(str(message))], className="pm-alert", role="alert")
 
 
+def page(lang: str, path: str, body: list, query: str = "") -> html.Div:
+    """A page: the header (its links keeping ``query``) and ``body`` as the main region, parts that are None left out."""
+    return html.Div(
+        [header(lang, path, query), html.Main([b for b in body if b is not None], id="main", lang=lang)],
+        className="pm-page",
+    )
+
+
 def error_page(lang: str, path: str, error: Exception, query: str = "") -> html.Div:
     """A page that could not be built: the header, and the domain's error as the one kind of alert."""
     return html.Div([header(lang, path, query), html.Main(alert(lang, error), id="main")], className="pm-page")
+
+
+def no_pledges_page(lang: str, path: str, query: str = "") -> html.Div:
+    """A page about a pledge when the store holds none yet."""
+    main = html.Main(html.P(translator(lang)("overview.none")), id="main")
+    return html.Div([header(lang, path, query), main], className="pm-page")
+
+
+class PageStart(NamedTuple):
+    """What a page about one pledge reads first."""
+
+    pledges: list[Pledge]
+    pledge: Pledge  # the one asked for, else the newest
+    banner: html.Div | None
+    more: Any = None  # what the page's own ``read`` returned
+
+
+def start_page(
+    lang: str,
+    path: str,
+    wanted: str | None,
+    *,
+    query: str = "",
+    banner_of_pledge: bool = False,
+    read: Callable[[Store, Pledge], Any] | None = None,
+) -> PageStart | html.Div:
+    """The pledges, the one ``wanted`` (else the newest), the demo banner and what ``read`` reads, in one store session.
+
+    Where there is nothing to show, the finished page instead: the domain's error as the one
+    kind of alert, or the text that the store holds no pledge yet. The banner counts the
+    chosen pledge's records with ``banner_of_pledge``, else every record.
+    """
+    from dashboard.context import request_store
+
+    try:
+        with request_store() as store:
+            pledges = store.list_pledges()
+            pledge = next((p for p in pledges if p.id == wanted), pledges[-1] if pledges else None)
+            if pledge is None:
+                return no_pledges_page(lang, path, query)
+            banner = demo_banner(lang, store, pledge.id if banner_of_pledge else None)
+            more = read(store, pledge) if read is not None else None
+    except PledgemapError as exc:
+        return error_page(lang, path, exc, query)
+    return PageStart(pledges, pledge, banner, more)
 
 
 def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -> list[html.Article]:
@@ -172,20 +228,58 @@ def remember_view(query_store_id: str) -> None:
     clientside_callback(ClientsideFunction("pledgemap", "remember_view"), Input(query_store_id, "data"))
 
 
-def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:
-    """The pledge choice as radio buttons: native inputs a keyboard and a screen reader handle as they are."""
-    return html.Fieldset(
-        [
-            html.Legend(legend),
-            dcc.RadioItems(
-                id=component_id,
-                value=value,
-                className="pm-radios",
-                options=[{"label": p.title, "value": p.id} for p in pledges],
-            ),
-        ],
-        className="pm-pledge-picker",
+def radio_group(
+    component_id: Any,
+    legend: str,
+    options: list[dict],
+    value: Any = None,
+    *,
+    inline: bool = False,
+    boxed: bool = True,
+    radios_class: str = "pm-radios",
+) -> html.Fieldset:
+    """One choice as radio buttons under a legend: native inputs a keyboard and a screen reader handle as they are.
+
+    ``inline`` lays the buttons out in a row; ``boxed`` frames the group as the pledge choice is framed.
+    """
+    radios = dcc.RadioItems(
+        id=component_id, value=value, options=options, className=radios_class + (" pm-inline" if inline else "")
     )
+    return html.Fieldset([html.Legend(legend), radios], **({"className": "pm-pledge-picker"} if boxed else {}))
+
+
+def check_group(
+    component_id: str, legend: str, options: list[dict], value, *, inline: bool = False, disabled: bool = False
+) -> html.Fieldset:
+    """Several choices as check boxes under a legend."""
+    checks = dcc.Checklist(
+        id=component_id,
+        options=options,
+        value=list(value),
+        className="pm-checks" + (" pm-inline" if inline else ""),
+        inputClassName="pm-check-input",
+        labelClassName="pm-check-label",
+    )
+    return html.Fieldset([html.Legend(legend), checks], disabled=disabled)
+
+
+def date_range(t, legend: str, start_id: str, end_id: str, start: str | None = None, end: str | None = None) -> list:
+    """The legend and the from and to dates of a time filter (the children of its fieldset)."""
+    return [
+        html.Legend(legend),
+        html.Div(
+            className="pm-dates",
+            children=[
+                html.Label([t("filters.from"), dcc.Input(id=start_id, type="date", debounce=True, value=start)]),
+                html.Label([t("filters.to"), dcc.Input(id=end_id, type="date", debounce=True, value=end)]),
+            ],
+        ),
+    ]
+
+
+def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:
+    """The pledge choice as radio buttons."""
+    return radio_group(component_id, legend, [{"label": p.title, "value": p.id} for p in pledges], value)
 
 
 def short_text(text: str, limit: int = 70) -> str:

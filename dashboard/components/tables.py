@@ -194,3 +194,8 @@ def pager(prefix: str, page: int, pages: int, total: int, t: Callable[..., str])
             ),
         ],
     )
+
+
+def table_head(*labels: str) -> html.Thead:
+    """A plain table's head: one column heading per label."""
+    return html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))

@@ -11,13 +11,15 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
-from dashboard.components.layout import alert
-from dashboard.components.problems import describe_problem, field_label
+from dashboard.components.layout import alert, radio_group
+from dashboard.components.problems import field_label
+from dashboard.components.saving import NOTHING, refused, saved
 from dashboard.context import request_store
 from dashboard.i18n import translator
 from dashboard.ids import Layers
 from dashboard.ids import WorkflowForm as ID
-from geodata import AccessError, PledgemapError, ValidationError, VersionConflictError, check_write, vocab
+from geodata import PledgemapError, VersionConflictError, vocab
+from geodata.views.editing import may_write
 from geodata.workflow import NEXT_STEPS, advance
 
 
@@ -25,12 +27,7 @@ def workflow_form(store, record: dict, lang: str) -> list:
     """The "next step" form for a site, or nothing if the viewer may not change it or no step follows."""
     t = translator(lang)
     steps = NEXT_STEPS.get(record["status"], ())
-    viewer = getattr(store, "viewer", None)
-    if not steps or viewer is None:
-        return []
-    try:
-        check_write(viewer, "inventoried_sites", [record])
-    except AccessError:
+    if not steps or not may_write(getattr(store, "viewer", None), "inventoried_sites", [record]):
         return []
     return [
         html.Section(
@@ -38,17 +35,8 @@ def workflow_form(store, record: dict, lang: str) -> list:
             **{"aria-label": t("workflow.heading")},
             children=[
                 html.H4(t("workflow.heading")),
-                html.Fieldset(
-                    [
-                        html.Legend(t("workflow.next")),
-                        dcc.RadioItems(
-                            id=ID.step,
-                            value=steps[0],
-                            className="pm-radios",
-                            options=[{"label": t(f"status.{s}"), "value": s} for s in steps],
-                        ),
-                    ],
-                    className="pm-pledge-picker",
+                radio_group(
+                    ID.step, t("workflow.next"), [{"label": t(f"status.{s}"), "value": s} for s in steps], steps[0]
                 ),
                 html.Div(id=ID.fields, children=step_fields(steps[0], lang)),
                 dcc.Store(id=ID.site, data={"id": record["id"], "version": int(record["version"])}),
@@ -69,19 +57,9 @@ def step_fields(step: str, lang: str) -> list:
     """The inputs the step to ``step`` needs, each with its label."""
     t = translator(lang)
     if step == "inspected":
+        findings = [{"label": t(f"finding.{f}"), "value": f} for f in vocab.FINDINGS]
         checks = [
-            html.Fieldset(
-                [
-                    html.Legend(t(f"check.{item}")),
-                    dcc.RadioItems(
-                        id=_field(f"check_{item}"),
-                        className="pm-radios pm-inline",
-                        options=[{"label": t(f"finding.{f}"), "value": f} for f in vocab.FINDINGS],
-                    ),
-                ],
-                className="pm-pledge-picker",
-            )
-            for item in vocab.CHECKLIST
+            radio_group(_field(f"check_{item}"), t(f"check.{item}"), findings, inline=True) for item in vocab.CHECKLIST
         ]
         return [
             *checks,
@@ -117,7 +95,7 @@ def show_step_fields(step, lang):
 def save_step(clicks, step, site, values, ids, view):
     """Take the step; on success the page redraws the site, on a conflict or a problem it says what to do."""
     if not clicks:
-        return dash.no_update, dash.no_update, dash.no_update
+        return NOTHING
     lang = (view or {}).get("lang", "sv")
     t = translator(lang)
     given = {
@@ -130,17 +108,10 @@ def save_step(clicks, step, site, values, ids, view):
             advance(store, site["id"], step, given, int(site["version"]))
     except VersionConflictError as exc:
         return alert(lang, t("workflow.conflict", current=exc.current)), dash.no_update, None
-    except ValidationError as exc:
-        return (
-            alert(lang, "; ".join(f"{field_label(lang, p.field)}: {describe_problem(lang, p)}" for p in exc.problems)),
-            dash.no_update,
-            None,
-        )
     except PledgemapError as exc:
-        return alert(lang, exc), dash.no_update, None
+        return refused(lang, exc)
     # The page redraws the site (the view changed); the confirmation stays above it.
-    saved = html.P(t("workflow.saved", status=t(f"status.{step}")), className="pm-notice")
-    return None, {**view, "saved": (view.get("saved") or 0) + 1}, saved
+    return saved(view, t("workflow.saved", status=t(f"status.{step}")))
 
 
 def register() -> None:

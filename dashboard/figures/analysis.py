@@ -14,7 +14,16 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from dashboard.figures.map import Basemap, boundary_layer, view_for_bounds
+from dashboard.figures.map import (
+    LEGEND_BOX,
+    Basemap,
+    boundary_layer,
+    fill_layer,
+    line_layer,
+    raster_layer,
+    view_for_bounds,
+)
+from dashboard.figures.style import FONT_FAMILY
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
@@ -61,15 +70,7 @@ def _map(
 ) -> dict[str, Any]:
     all_layers = [*layers, boundary_layer(boundary_geojson)]
     if basemap.tiles_url:
-        all_layers.insert(
-            0,
-            {
-                "sourcetype": "raster",
-                "source": [basemap.tiles_url],
-                "below": "traces",
-                "sourceattribution": basemap.attribution,
-            },
-        )
+        all_layers.insert(0, raster_layer(basemap))
     if not traces:
         traces = [{"type": "scattermap", "lat": [], "lon": [], "showlegend": False, "hoverinfo": "skip"}]
     centre, zoom = view_for_bounds(bounds)
@@ -80,15 +81,8 @@ def _map(
             "uirevision": view_key,
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "dragmode": "pan",
-            "legend": {
-                "title": {"text": legend_title},
-                "bgcolor": "rgba(255,255,255,0.95)",
-                "x": 1.0,
-                "xanchor": "left",
-                "y": 1.0,
-                "font": {"size": 14},
-            },
-            "font": {"family": "Noto Sans, DejaVu Sans, sans-serif", "size": 14},
+            "legend": {"title": {"text": legend_title}, **LEGEND_BOX},
+            "font": {"family": FONT_FAMILY, "size": 14},
         },
     }
 
@@ -109,16 +103,7 @@ def hotspot_figure(
         cells = result.cells[result.cells["class"] == name]
         if cells.empty:
             continue
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": _features(cells.geometry),
-                "type": "fill",
-                "color": HOTSPOT_COLOURS[name],
-                "opacity": 0.75,
-                "below": "traces",
-            }
-        )
+        layers.append(fill_layer(_features(cells.geometry), HOTSPOT_COLOURS[name], 0.75))
         lon, lat = _centres(cells)
         traces.append(
             {
@@ -170,16 +155,7 @@ def banded_figure(
             if len(bands) >= len(BAND_COLOURS)
             else round(i * (len(BAND_COLOURS) - 1) / max(1, len(bands) - 1))
         ]
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": _features(part.geometry),
-                "type": "fill",
-                "color": colour,
-                "opacity": 0.7,
-                "below": "traces",
-            }
-        )
+        layers.append(fill_layer(_features(part.geometry), colour, 0.7))
         lon, lat = _centres(part)
         traces.append(
             {
@@ -231,26 +207,8 @@ def intervention_map(
     layers, traces = [], []
     for row in result.areas.itertuples():
         shapes = gpd.GeoSeries([row.geometry], crs=result.areas.crs)
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": _features(shapes),
-                "type": "fill",
-                "color": AREA_COLOURS[row.area],
-                "opacity": 0.15 if row.area == "control" else 0.35,
-                "below": "traces",
-            }
-        )
-        layers.append(
-            {
-                "sourcetype": "geojson",
-                "source": _features(shapes),
-                "type": "line",
-                "color": AREA_COLOURS[row.area],
-                "line": {"width": 2},
-                "below": "traces",
-            }
-        )
+        layers.append(fill_layer(_features(shapes), AREA_COLOURS[row.area], 0.15 if row.area == "control" else 0.35))
+        layers.append(line_layer(_features(shapes), AREA_COLOURS[row.area], 2))
         lon, lat = _centres(gpd.GeoDataFrame(geometry=[shapely.point_on_surface(row.geometry)], crs=result.areas.crs))
         traces.append(
             {
@@ -319,7 +277,7 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
                 }
             ],
             "legend": {"orientation": "h", "y": -0.25},
-            "font": {"family": "Noto Sans, DejaVu Sans, sans-serif"},
+            "font": {"family": FONT_FAMILY},
         },
     }
 
@@ -360,6 +318,6 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
             "xaxis": {"title": {"text": t("goals.year")}, "dtick": 1},
             "yaxis": {"title": {"text": trend.goal.indicator}},
             "legend": {"orientation": "h", "y": -0.3},
-            "font": {"family": "Noto Sans, DejaVu Sans, sans-serif"},
+            "font": {"family": FONT_FAMILY},
         },
     }

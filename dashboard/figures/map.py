@@ -18,6 +18,7 @@ from typing import Any
 from dashboard.figures.style import (
     BOUNDARY_COLOUR,
     CATEGORY_COLOURS,
+    FONT_FAMILY,
     GRID_COLOURSCALE,
     HIGHLIGHT_COLOUR,
     OPERATION_COLOURS,
@@ -154,15 +155,46 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
     )
 
 
-def boundary_layer(boundary_geojson: dict) -> dict:
+# The legend's box at the map's right edge: the same on every map.
+LEGEND_BOX = {"bgcolor": "rgba(255,255,255,0.95)", "x": 1.0, "xanchor": "left", "y": 1.0, "font": {"size": 14}}
+
+
+def raster_layer(basemap: Basemap) -> dict:
+    """The basemap's tiles, under everything else."""
+    return {
+        "sourcetype": "raster",
+        "source": [basemap.tiles_url],
+        "below": "traces",
+        "sourceattribution": basemap.attribution,
+    }
+
+
+def fill_layer(source: dict, colour: str, opacity: float) -> dict:
+    """GeoJSON polygons filled in one colour, under the markers."""
     return {
         "sourcetype": "geojson",
-        "source": boundary_geojson,
-        "type": "line",
-        "color": BOUNDARY_COLOUR,
-        "line": {"width": 2.5},
+        "source": source,
+        "type": "fill",
+        "color": colour,
+        "opacity": opacity,
         "below": "traces",
     }
+
+
+def line_layer(source: dict, colour: str, width: float) -> dict:
+    """GeoJSON lines or polygon outlines in one colour, under the markers."""
+    return {
+        "sourcetype": "geojson",
+        "source": source,
+        "type": "line",
+        "color": colour,
+        "line": {"width": width},
+        "below": "traces",
+    }
+
+
+def boundary_layer(boundary_geojson: dict) -> dict:
+    return line_layer(boundary_geojson, BOUNDARY_COLOUR, 2.5)
 
 
 def area_layers(views: dict[str, LayerView]) -> list[dict]:
@@ -170,16 +202,7 @@ def area_layers(views: dict[str, LayerView]) -> list[dict]:
     layers = []
     for view in views.values():
         if view.mode == "points" and view.areas and view.areas["features"]:
-            layers.append(
-                {
-                    "sourcetype": "geojson",
-                    "source": view.areas,
-                    "type": "fill",
-                    "color": "#0072B2" if view.layer == "operations" else "#D55E00",
-                    "opacity": 0.12,
-                    "below": "traces",
-                }
-            )
+            layers.append(fill_layer(view.areas, "#0072B2" if view.layer == "operations" else "#D55E00", 0.12))
     return layers
 
 
@@ -226,33 +249,17 @@ def map_figure(
         traces.append(_scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))
     layers = [boundary_layer(boundary_geojson), *area_layers(views)]
     if basemap.tiles_url:
-        layers.insert(
-            0,
-            {
-                "sourcetype": "raster",
-                "source": [basemap.tiles_url],
-                "below": "traces",
-                "sourceattribution": basemap.attribution,
-            },
-        )
+        layers.insert(0, raster_layer(basemap))
     map_layout: dict[str, Any] = {"style": "white-bg", "layers": layers, "uirevision": view_key}
     if bounds is not None:
         map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds)
     layout = {
         "map": map_layout,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "legend": {
-            "groupclick": "toggleitem",
-            "bgcolor": "rgba(255,255,255,0.95)",
-            "x": 1.0,
-            "xanchor": "left",
-            "y": 1.0,
-            "font": {"size": 14},
-            "itemclick": "toggle",
-        },
+        "legend": {"groupclick": "toggleitem", **LEGEND_BOX, "itemclick": "toggle"},
         "uirevision": view_key,
         "dragmode": "pan",
         "clickmode": "event+select",
-        "font": {"family": "Noto Sans, DejaVu Sans, sans-serif", "size": 14},
+        "font": {"family": FONT_FAMILY, "size": 14},
     }
     return {"data": traces, "layout": layout}

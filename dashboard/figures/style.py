@@ -33,3 +33,6 @@ OPERATION_COLOURS = {
 BOUNDARY_COLOUR = "#1b1f24"
 HIGHLIGHT_COLOUR = "#FFD400"
 GRID_COLOURSCALE = [[0, "#fde0c5"], [0.5, "#f59e72"], [1, "#a4161a"]]
+
+# The figures' type: the one the app's stylesheet uses, then a font every Linux machine has.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, sans-serif"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import HIGHLIGHT_COLOUR, OPERATION_COLOURS
+from dashboard.figures.style import FONT_FAMILY, HIGHLIGHT_COLOUR, OPERATION_COLOURS
 from geodata import PromiseProgress, TimelineRow
 
 SITE_COLOUR = "#8A5A00"
@@ -158,7 +158,7 @@ def timeline_figure(
         dragmode="select",
         selectdirection="h",
         uirevision=view_key,
-        font=dict(family="Noto Sans, DejaVu Sans, sans-serif", size=14),
+        font=dict(family=FONT_FAMILY, size=14),
         hovermode="closest",
     )
     return figure

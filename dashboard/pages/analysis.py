@@ -7,15 +7,24 @@ read; this page only chooses the inputs and words the results.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash
 import geopandas as gpd
 from dash import Input, Output, State, callback, dcc, html, no_update
 from shapely.geometry import Polygon
 
 from dashboard.components.goals import goal_cards
-from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, promise_label, short_text
+from dashboard.components.layout import (
+    PageStart,
+    alert,
+    date_range,
+    page,
+    pledge_picker,
+    promise_label,
+    radio_group,
+    short_text,
+    start_page,
+)
+from dashboard.components.tables import table_head
 from dashboard.context import request_store
 from dashboard.figures.analysis import (
     banded_figure,
@@ -28,12 +37,14 @@ from dashboard.figures.map import Basemap, view_for_bounds
 from dashboard.figures.mapping import zoom_of
 from dashboard.i18n import language, translator
 from dashboard.ids import Analysis as ID
+from dashboard.state import parse_date
 from geodata import STORAGE_CRS, LayerQuery, PledgemapError, municipality_geojson, vocab
 from geodata.analysis import getisord as gistar
 from geodata.analysis.counts import hex_counts_for_zoom
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
 from geodata.analysis.interventions import DEFAULT_BUFFER_M, DEFAULT_DAYS, intervention_effect
+from geodata.analysis.selection import chosen_reports
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
 
@@ -41,38 +52,18 @@ dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap �
 def layout(pledge: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
     lang = language(lang)
     t = translator(lang)
-    try:
-        with request_store() as store:
-            pledges = store.list_pledges()
-            chosen = pledge if pledge in {p.id for p in pledges} else (pledges[-1].id if pledges else None)
-            banner = demo_banner(lang, store, chosen) if chosen else None
-    except PledgemapError as exc:
-        return error_page(lang, "/analysis", exc)
-    if chosen is None:
-        return html.Div(
-            [header(lang, "/analysis"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page"
-        )
+    start = start_page(lang, "/analysis", pledge, banner_of_pledge=True)
+    if not isinstance(start, PageStart):
+        return start
+    pledges, chosen, banner = start.pledges, start.pledge.id, start.banner
     # Native radio buttons: a keyboard and a screen reader handle them as they are (Dash's dropdown is not clean).
-    number = lambda i, value, options: dcc.RadioItems(
-        id=i, value=value, options=options, className="pm-radios pm-inline"
-    )
+    number = lambda i, legend, value, options: radio_group(i, legend, options, value, inline=True, boxed=False)
     hotspot_controls = html.Form(
         className="pm-table-controls",
         **{"aria-label": t("analysis.settings")},
         children=[
             pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
-            html.Fieldset(
-                [
-                    html.Legend(t("filters.time")),
-                    html.Div(
-                        className="pm-dates",
-                        children=[
-                            html.Label([t("filters.from"), dcc.Input(id=ID.start, type="date", debounce=True)]),
-                            html.Label([t("filters.to"), dcc.Input(id=ID.end, type="date", debounce=True)]),
-                        ],
-                    ),
-                ]
-            ),
+            html.Fieldset(date_range(t, t("filters.time"), ID.start, ID.end)),
             html.Fieldset(
                 [
                     html.Legend(t("filters.categories")),
@@ -84,50 +75,30 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                     ),
                 ]
             ),
-            html.Fieldset(
-                [
-                    html.Legend(t("analysis.show")),
-                    dcc.RadioItems(
-                        id=ID.mode,
-                        value="gi",
-                        className="pm-radios pm-inline",
-                        options=[
-                            {"label": t("analysis.mode_gi"), "value": "gi"},
-                            {"label": t("analysis.mode_density"), "value": "density"},
-                            {"label": t("analysis.mode_counts"), "value": "counts"},
-                        ],
-                    ),
-                ]
+            number(
+                ID.mode,
+                t("analysis.show"),
+                "gi",
+                [{"label": t(f"analysis.mode_{mode}"), "value": mode} for mode in ("gi", "density", "counts")],
             ),
-            html.Fieldset(
-                [
-                    html.Legend(t("analysis.cell")),
-                    number(
-                        ID.cell,
-                        "auto",
-                        [{"label": t("analysis.cell_auto"), "value": "auto"}]
-                        + [{"label": f"{size:.0f} m", "value": size} for size in (250, 500, 1000)],
-                    ),
-                ]
+            number(
+                ID.cell,
+                t("analysis.cell"),
+                "auto",
+                [{"label": t("analysis.cell_auto"), "value": "auto"}]
+                + [{"label": f"{size:.0f} m", "value": size} for size in (250, 500, 1000)],
             ),
-            html.Fieldset(
+            number(
+                ID.rings,
+                t("analysis.rings"),
+                1,
                 [
-                    html.Legend(t("analysis.rings")),
-                    number(
-                        ID.rings,
-                        1,
-                        [
-                            {"label": t("analysis.rings_n", rings=r, cells=gistar.Neighbourhood(r).cells), "value": r}
-                            for r in (1, 2, 3)
-                        ],
-                    ),
-                ]
+                    {"label": t("analysis.rings_n", rings=r, cells=gistar.Neighbourhood(r).cells), "value": r}
+                    for r in (1, 2, 3)
+                ],
             ),
-            html.Fieldset(
-                [
-                    html.Legend(t("analysis.permutations")),
-                    number(ID.permutations, 999, [{"label": str(n), "value": n} for n in (999, 9999)]),
-                ]
+            number(
+                ID.permutations, t("analysis.permutations"), 999, [{"label": str(n), "value": n} for n in (999, 9999)]
             ),
             dcc.Checklist(
                 id=ID.fdr, value=["fdr"], className="pm-checks", options=[{"label": t("analysis.fdr"), "value": "fdr"}]
@@ -163,33 +134,17 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                     className="pm-table-controls",
                     **{"aria-label": t("effect.heading")},
                     children=[
-                        html.Fieldset(
-                            [
-                                html.Legend(t("effect.what")),
-                                dcc.RadioItems(
-                                    id=ID.target,
-                                    value="operation",
-                                    className="pm-radios",
-                                    options=[
-                                        {"label": t("effect.by_operation"), "value": "operation"},
-                                        {"label": t("effect.by_promise"), "value": "promise"},
-                                        {"label": t("effect.by_area"), "value": "area"},
-                                    ],
-                                ),
-                            ]
+                        radio_group(
+                            ID.target,
+                            t("effect.what"),
+                            [{"label": t(f"effect.by_{x}"), "value": x} for x in ("operation", "promise", "area")],
+                            "operation",
+                            boxed=False,
                         ),
-                        html.Fieldset(
-                            [
-                                html.Legend(t("effect.operation")),
-                                dcc.RadioItems(id=ID.operation, options=[], className="pm-radios pm-scroll"),
-                            ]
+                        radio_group(
+                            ID.operation, t("effect.operation"), [], boxed=False, radios_class="pm-radios pm-scroll"
                         ),
-                        html.Fieldset(
-                            [
-                                html.Legend(t("effect.promise")),
-                                dcc.RadioItems(id=ID.promise, options=[], className="pm-radios"),
-                            ]
-                        ),
+                        radio_group(ID.promise, t("effect.promise"), [], boxed=False),
                         html.Div(
                             className="pm-dates",
                             children=[html.Label([t("effect.date"), dcc.Input(id=ID.date, type="date")])],
@@ -221,20 +176,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.drawn),
     ]
-    return html.Div(
-        [
-            header(lang, "/analysis", f"pledge={chosen}"),
-            html.Main([b for b in body if b is not None], id="main", lang=lang),
-        ],
-        className="pm-page",
-    )
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return page(lang, "/analysis", body, f"pledge={chosen}")
 
 
 def finding_text(finding: Finding, t) -> str:
@@ -292,9 +234,7 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
         return no_update, no_update  # panning changes only the zoom-following counts
     try:
         with request_store() as store:
-            records, area = gistar.pledge_points(
-                store, pledge, start=_date(start), end=_date(end), categories=categories or ["none"]
-            )
+            records, area = chosen_reports(store, pledge, categories or (), parse_date(start), parse_date(end))
             code = store.get_pledge(pledge).municipality.code
     except (PledgemapError, ValueError) as exc:
         return no_update, alert(language(lang), exc)
@@ -430,14 +370,14 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
                 return alert(lang, t("effect.choose_operation"))
             if target == "promise" and not promise:
                 return alert(lang, t("effect.choose_promise"))
-            if target == "area" and not (drawn and _date(date)):
+            if target == "area" and not (drawn and parse_date(date)):
                 return alert(lang, t("effect.draw_first"))
             result = intervention_effect(
                 store,
                 operation=operation if target == "operation" else None,
                 promise=promise if target == "promise" else None,
                 area=_drawn_shape(drawn) if target == "area" else None,
-                date=_date(date),
+                date=parse_date(date),
                 pledge_id=pledge,
                 label=t("effect.drawn_area"),
                 categories=categories or None,
@@ -457,15 +397,7 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
                     after=f"{result.after[0]} – {result.after[1]}",
                 )
             ),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t("effect.area"), scope="col"),
-                        html.Th(t("effect.before"), scope="col"),
-                        html.Th(t("effect.after"), scope="col"),
-                    ]
-                )
-            ),
+            table_head(t("effect.area"), t("effect.before"), t("effect.after")),
             html.Tbody(
                 [
                     html.Tr([html.Th(t(f"effect.{name}"), scope="row"), html.Td(str(b)), html.Td(str(a))])

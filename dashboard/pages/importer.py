@@ -15,8 +15,9 @@ import dash
 import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label
+from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label, radio_group
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
+from dashboard.components.tables import table_head
 from dashboard.context import request_store
 from dashboard.i18n import catalogue, language, translator
 from dashboard.ids import Importer as ID
@@ -90,40 +91,20 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                         className="pm-panel",
                         children=[
                             html.H2(t("import.step_target")),
-                            html.Fieldset(
-                                [
-                                    html.Legend(t("import.layer")),
-                                    dcc.RadioItems(
-                                        id=ID.layer,
-                                        value="",
-                                        className="pm-radios",
-                                        options=[{"label": t("import.layer_auto"), "value": ""}]
-                                        + [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
-                                    ),
-                                ],
-                                className="pm-pledge-picker",
+                            radio_group(
+                                ID.layer,
+                                t("import.layer"),
+                                [{"label": t("import.layer_auto"), "value": ""}]
+                                + [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
+                                "",
                             ),
-                            html.Fieldset(
-                                [
-                                    html.Legend(t("import.pledge")),
-                                    dcc.RadioItems(
-                                        id=ID.pledge,
-                                        value="",
-                                        className="pm-radios",
-                                        options=none + [{"label": p.title, "value": p.id} for p in pledges],
-                                    ),
-                                ],
-                                className="pm-pledge-picker",
+                            radio_group(
+                                ID.pledge,
+                                t("import.pledge"),
+                                none + [{"label": p.title, "value": p.id} for p in pledges],
+                                "",
                             ),
-                            html.Fieldset(
-                                [
-                                    html.Legend(t("import.promise")),
-                                    dcc.RadioItems(
-                                        id=ID.promise, value="", className="pm-radios", options=none + promises
-                                    ),
-                                ],
-                                className="pm-pledge-picker",
-                            ),
+                            radio_group(ID.promise, t("import.promise"), none + promises, ""),
                             html.Button(
                                 t("import.dry_run"), id=ID.dry_run, className="pm-button pm-primary", n_clicks=0
                             ),
@@ -341,18 +322,20 @@ def events_view(batch: EventBatch, lang: str) -> list:
             )
         )
     if batch.events:
-        out.append(
-            html.Div(
-                className="pm-import-actions",
-                children=[
-                    html.Button(
-                        t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0
-                    ),
-                    html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0),
-                ],
-            )
-        )
+        out.append(_commit_buttons(t))
     return out
+
+
+def _commit_buttons(t, hint: str | None = None) -> html.Div:
+    """Import the valid rows, or all rows or nothing; ``hint`` says what the two mean."""
+    return html.Div(
+        className="pm-import-actions",
+        children=[
+            html.Button(t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0),
+            html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0),
+            *([html.P(hint, className="pm-hint")] if hint else []),
+        ],
+    )
 
 
 def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str, str]] | None = None) -> list:
@@ -383,18 +366,7 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
         out.extend(_questions(plan, lang, answers))
         out.append(_problem_table(plan, lang))
     if can_write:
-        out.append(
-            html.Div(
-                className="pm-import-actions",
-                children=[
-                    html.Button(
-                        t("import.commit_valid"), id=ID.commit_valid, className="pm-button pm-primary", n_clicks=0
-                    ),
-                    html.Button(t("import.commit_all"), id=ID.commit_all, className="pm-button", n_clicks=0),
-                    html.P(t("import.commit_hint"), className="pm-hint"),
-                ],
-            )
-        )
+        out.append(_commit_buttons(t, t("import.commit_hint")))
     else:
         out.append(html.P(t("import.nothing_valid")))
     return out
@@ -443,9 +415,7 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
             html.Table(
                 className="pm-records",
                 children=[
-                    html.Thead(
-                        html.Tr([html.Th(t("import.field"), scope="col"), html.Th(t("import.column"), scope="col")])
-                    ),
+                    table_head(t("import.field"), t("import.column")),
                     html.Tbody(rows),
                 ],
             ),
@@ -508,14 +478,7 @@ def _problem_table(plan: ImportPlan, lang: str) -> html.Div | None:
                 className="pm-records",
                 children=[
                     html.Caption(t("import.problems", count=len(lines))),
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(t(key), scope="col")
-                                for key in ("import.row", "import.status", "import.field", "import.reason")
-                            ]
-                        )
-                    ),
+                    table_head(*(t(k) for k in ("import.row", "import.status", "import.field", "import.reason"))),
                     html.Tbody(
                         [
                             html.Tr(
@@ -595,14 +558,7 @@ def parse_text(_clicks, text, lang):
             className="pm-records",
             children=[
                 html.Caption(t("draft.promises", count=len(rows))),
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(t(k), scope="col")
-                            for k in ("draft.promise", "pledge.responsible", "draft.kind", "draft.target")
-                        ]
-                    )
-                ),
+                table_head(*(t(k) for k in ("draft.promise", "pledge.responsible", "draft.kind", "draft.target"))),
                 html.Tbody(rows),
             ],
         ),

@@ -12,13 +12,14 @@ from dashboard.components import workflow_form as workflow_forms
 from dashboard.components.details import find_record, record_details
 from dashboard.components.edit_form import edit_form, new_record_form
 from dashboard.components.layout import (
+    PageStart,
     alert,
-    demo_banner,
-    error_page,
-    header,
+    page,
     pledge_picker,
     promise_label,
+    radio_group,
     remember_view,
+    start_page,
 )
 from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
 from dashboard.components.workflow_form import workflow_form
@@ -27,7 +28,8 @@ from dashboard.figures.map import Basemap, map_figure
 from dashboard.i18n import translator
 from dashboard.ids import Layers as ID
 from dashboard.state.table import TableState
-from geodata import LAYERS, AccessError, LayerQuery, PledgemapError, get_layer, layer_view, municipality_geojson
+from geodata import LAYERS, AccessError, LayerQuery, layer_view, municipality_geojson
+from geodata.views.editing import link_targets
 
 dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
 
@@ -40,32 +42,22 @@ def layout(**query: str) -> html.Div:
     view = TableState.from_query(query, default_layer="unsafe_places")
     lang = view.lang
     t = translator(lang)
-    try:
-        with request_store() as store:
-            pledges = store.list_pledges()
-            banner = demo_banner(lang, store)
-    except PledgemapError as exc:
-        return error_page(lang, "/layers", exc)
-    if not pledges:
-        return html.Div(
-            [header(lang, "/layers"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page"
-        )
-    if view.pledge not in {p.id for p in pledges}:
-        view = replace(view, pledge=pledges[-1].id)
+    start = start_page(lang, "/layers", view.pledge)
+    if not isinstance(start, PageStart):
+        return start
+    pledges, banner = start.pledges, start.banner
+    view = replace(view, pledge=start.pledge.id)
     controls = html.Div(
         className="pm-table-controls",
         children=[
             pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge")),
-            html.Fieldset(
-                [
-                    html.Legend(t("filters.layer")),
-                    dcc.RadioItems(
-                        id=ID.layer,
-                        value=view.layer,
-                        className="pm-radios pm-inline",
-                        options=[{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
-                    ),
-                ]
+            radio_group(
+                ID.layer,
+                t("filters.layer"),
+                [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
+                view.layer,
+                inline=True,
+                boxed=False,
             ),
             html.Div(
                 [
@@ -110,10 +102,7 @@ def layout(**query: str) -> html.Div:
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.lang, data=lang),
     ]
-    return html.Div(
-        [header(lang, "/layers", view.to_query()), html.Main([b for b in body if b is not None], id="main", lang=lang)],
-        className="pm-page",
-    )
+    return page(lang, "/layers", body, view.to_query())
 
 
 @callback(
@@ -176,8 +165,7 @@ def offer_new_record(clicked, data):
     view = TableState.from_dict(data)
     t = translator(view.lang)
     with request_store() as store:
-        organisation = getattr(store, "viewer", None) and store.viewer.organisation
-        return new_record_form(store, view.layer, clicked, view.lang, link_options(store, view, t), organisation)
+        return new_record_form(store, view.layer, clicked, view.lang, link_options(store, view, t))
 
 
 # Tiles only once one has loaded in the browser: plotly's map stops updating after a tile error.
@@ -252,13 +240,9 @@ remember_view(ID.query)
 
 def link_options(store, view: TableState, t) -> list[dict]:
     """What a record of the view's layer may link to: a pledge (unsafe places) or a promise (the others)."""
-    options = [{"label": t("import.link_none"), "value": ""}]
-    pledges = store.list_pledges()
-    if get_layer(view.layer).link_field == "pledge_id":
-        return options + [{"label": p.title, "value": p.id} for p in pledges]
-    return options + [
-        {"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
-        for p in pledges
-        if p.id == view.pledge
-        for promise in p.promises
+    return [{"label": t("import.link_none"), "value": ""}] + [
+        {"label": p.title, "value": p.id}
+        if promise is None
+        else {"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
+        for p, promise in link_targets(store.list_pledges(), view.layer, view.pledge)
     ]

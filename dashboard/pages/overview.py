@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import parse_qsl
 
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard.components.layout import (
+    PageStart,
     alert,
-    demo_banner,
-    error_page,
-    header,
+    check_group,
+    date_range,
+    page,
     pledge_picker,
     progress_cards,
     promise_label,
+    radio_group,
     remember_view,
+    start_page,
 )
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
@@ -25,6 +27,7 @@ from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected
 from dashboard.figures.timeline import timeline_figure
 from dashboard.i18n import language, translator
 from dashboard.ids import Overview as ID
+from dashboard.state import parse_date
 from dashboard.state.view import CHOICES, ViewState
 from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pledge_timeline
 
@@ -39,15 +42,10 @@ def layout(**query: str) -> html.Div:
     state = ViewState.from_query(query)
     lang = state.lang
     t = translator(lang)
-    try:
-        with request_store() as store:
-            pledges = store.list_pledges()
-            banner = demo_banner(lang, store)
-    except PledgemapError as exc:
-        return error_page(lang, "/", exc)
-    if not pledges:
-        return html.Div([header(lang, "/"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page")
-    pledge = next((p for p in pledges if p.id == state.pledge), pledges[-1])
+    start = start_page(lang, "/", state.pledge)
+    if not isinstance(start, PageStart):
+        return start
+    pledges, pledge, banner = start.pledges, start.pledge, start.banner
     promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
     s = settings()
 
@@ -57,53 +55,26 @@ def layout(**query: str) -> html.Div:
         children=[
             html.H2(t("filters.heading"), className="pm-visually-hidden"),
             pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge")),
+            radio_group(ID.promise, t("filters.promise"), promise_options(pledge, t), promise, boxed=False),
             html.Fieldset(
                 [
-                    html.Legend(t("filters.promise")),
-                    dcc.RadioItems(
-                        id=ID.promise, value=promise, options=promise_options(pledge, t), className="pm-radios"
-                    ),
-                ]
-            ),
-            html.Fieldset(
-                [
-                    html.Legend(t("filters.time")),
-                    html.Div(
-                        className="pm-dates",
-                        children=[
-                            html.Label(
-                                [
-                                    t("filters.from"),
-                                    dcc.Input(
-                                        id=ID.start,
-                                        type="date",
-                                        debounce=True,
-                                        value=state.start.isoformat() if state.start else None,
-                                    ),
-                                ]
-                            ),
-                            html.Label(
-                                [
-                                    t("filters.to"),
-                                    dcc.Input(
-                                        id=ID.end,
-                                        type="date",
-                                        debounce=True,
-                                        value=state.end.isoformat() if state.end else None,
-                                    ),
-                                ]
-                            ),
-                        ],
+                    *date_range(
+                        t,
+                        t("filters.time"),
+                        ID.start,
+                        ID.end,
+                        state.start.isoformat() if state.start else None,
+                        state.end.isoformat() if state.end else None,
                     ),
                     html.Button(t("filters.whole_period"), id=ID.reset_time, type="button", className="pm-button"),
                 ]
             ),
-            _checklist(t("filters.layers"), ID.layers, layer_options(t), state.layers),
-            _checklist(
-                t("filters.categories"), ID.categories, _options(t, "category", CHOICES["categories"]), state.categories
+            check_group(ID.layers, t("filters.layers"), layer_options(t), state.layers),
+            check_group(
+                ID.categories, t("filters.categories"), _options(t, "category", CHOICES["categories"]), state.categories
             ),
-            _checklist(t("filters.sources"), ID.sources, _options(t, "source", CHOICES["sources"]), state.sources),
-            _checklist(t("filters.statuses"), ID.statuses, _options(t, "status", CHOICES["statuses"]), state.statuses),
+            check_group(ID.sources, t("filters.sources"), _options(t, "source", CHOICES["sources"]), state.sources),
+            check_group(ID.statuses, t("filters.statuses"), _options(t, "status", CHOICES["statuses"]), state.statuses),
             # Off until the browser has loaded one tile (probe_tiles in assets/pledgemap.js).
             html.Fieldset(
                 [
@@ -180,40 +151,13 @@ def layout(**query: str) -> html.Div:
         dcc.Store(id=ID.map_follows, data=None),
         dcc.Store(id=ID.lang, data=lang),
     ]
-    return html.Div(
-        [header(lang, "/", state.to_query()), html.Main([b for b in body if b is not None], id="main", lang=lang)],
-        className="pm-page",
-    )
-
-
-def _checklist(legend: str, component_id: str, options: list[dict], value, disabled: bool = False) -> html.Fieldset:
-    return html.Fieldset(
-        [
-            html.Legend(legend),
-            dcc.Checklist(
-                id=component_id,
-                options=options,
-                value=list(value),
-                className="pm-checks",
-                inputClassName="pm-check-input",
-                labelClassName="pm-check-label",
-            ),
-        ],
-        disabled=disabled,
-    )
+    return page(lang, "/", body, state.to_query())
 
 
 def promise_options(pledge: Pledge, t) -> list[dict]:
     return [{"label": t("filters.all_promises"), "value": ""}] + [
         {"label": promise_label(p, t), "value": p.id} for p in pledge.promises
     ]
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @callback(
@@ -267,8 +211,8 @@ def _state(pledge, promise, start, end, layers, categories, sources, statuses, l
     return ViewState(
         pledge=pledge,
         promise=promise or None,
-        start=_date(start),
-        end=_date(end),
+        start=parse_date(start),
+        end=parse_date(end),
         layers=tuple(layers or ()),
         categories=tuple(categories or ()),
         sources=tuple(sources or ()),

@@ -6,12 +6,13 @@ import dash
 from dash import dcc, html
 
 from dashboard.components.goals import goal_cards
-from dashboard.components.layout import demo_banner, error_page, header, progress_cards
-from dashboard.context import request_store
+from dashboard.components.layout import PageStart, page, progress_cards, start_page
+from dashboard.components.tables import table_head
 from dashboard.i18n import language, translator
-from geodata import Pledge, PledgemapError, clock, pledge_progress
+from geodata import Pledge, clock, pledge_progress
 from geodata.analysis.indicators import goal_trends
 from geodata.io.police_events import events_by_month
+from geodata.views.police import pledge_events
 
 dash.register_page(__name__, path="/pledge", name="Löftet", title="Pledgemap – Löftet", order=1)
 
@@ -24,24 +25,11 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     query = f"pledge={pledge}" if pledge else ""
     if lang != "sv":
         query = f"{query}&lang={lang}" if query else f"lang={lang}"
-    try:
-        with request_store() as store:
-            pledges = store.list_pledges()
-            chosen = next((p for p in pledges if p.id == pledge), pledges[-1] if pledges else None)
-            progress = pledge_progress(store, chosen, clock.today()) if chosen else []
-            trends = goal_trends(store, chosen) if chosen else []
-            banner = demo_banner(lang, store, chosen.id) if chosen else None
-            events = (
-                store.read_police_events(chosen.municipality.code, chosen.period.start, chosen.period.end)
-                if chosen
-                else None
-            )
-    except PledgemapError as exc:
-        return error_page(lang, "/pledge", exc, query)
-    if chosen is None:
-        return html.Div(
-            [header(lang, "/pledge", query), html.Main(html.P(t("overview.none")), id="main")], className="pm-page"
-        )
+    start = start_page(lang, "/pledge", pledge, query=query, banner_of_pledge=True, read=_read)
+    if not isinstance(start, PageStart):
+        return start
+    pledges, chosen, banner = start.pledges, start.pledge, start.banner
+    progress, trends, events = start.more
 
     others = html.Nav(
         className="pm-pledge-switch",
@@ -120,11 +108,12 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             dcc.Link(t("pledge.to_map"), href=f"/?{query}" if query else "/", className="pm-button-link"),
         ],
     )
-    body = [banner, others, document]
-    return html.Div(
-        [header(lang, "/pledge", query), html.Main([b for b in body if b is not None], id="main", lang=lang)],
-        className="pm-page",
-    )
+    return page(lang, "/pledge", [banner, others, document], query)
+
+
+def _read(store, pledge: Pledge) -> tuple:
+    """What the document shows beside the pledge itself: its promises' progress, its goals' trends, the police events."""
+    return pledge_progress(store, pledge, clock.today()), goal_trends(store, pledge), pledge_events(store, pledge)
 
 
 def police_events_section(t, pledge: Pledge, events) -> list:
@@ -143,15 +132,7 @@ def police_events_section(t, pledge: Pledge, events) -> list:
         html.Table(
             className="pm-records",
             children=[
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(t("events.month"), scope="col"),
-                            html.Th(t("events.count"), scope="col"),
-                            html.Th(t("events.types"), scope="col"),
-                        ]
-                    )
-                ),
+                table_head(t("events.month"), t("events.count"), t("events.types")),
                 html.Tbody(
                     [
                         html.Tr(

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.layout import alert, demo_banner, error_page, header, pledge_picker, remember_view
+from dashboard.components.layout import PageStart, alert, page, pledge_picker, remember_view, start_page
 from dashboard.components.tables import Column, layer_columns, record_table
 from dashboard.context import request_store
 from dashboard.exports import worklist_file
 from dashboard.i18n import language, translator
 from dashboard.ids import Sites as ID
-from geodata import AccessError, PledgemapError, clock, vocab
+from dashboard.state import parse_date
+from geodata import AccessError, clock, vocab
 from geodata.views.worklist import OPEN_STATUSES, owners, worklist
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
@@ -40,16 +40,10 @@ def layout(
 ) -> html.Div:
     lang = language(lang)
     t = translator(lang)
-    try:
-        with request_store() as store:
-            pledges = store.list_pledges()
-            chosen = pledge if pledge in {p.id for p in pledges} else (pledges[-1].id if pledges else None)
-            all_owners = owners(store, chosen)
-            banner = demo_banner(lang, store)
-    except PledgemapError as exc:
-        return error_page(lang, "/sites", exc)
-    if chosen is None:
-        return html.Div([header(lang, "/sites"), html.Main(html.P(t("overview.none")), id="main")], className="pm-page")
+    start = start_page(lang, "/sites", pledge, read=lambda store, chosen: owners(store, chosen.id))
+    if not isinstance(start, PageStart):
+        return start
+    pledges, chosen, all_owners, banner = start.pledges, start.pledge.id, start.more, start.banner
     chosen_types = _split(types, vocab.SITE_TYPES)
     chosen_statuses = _split(status, vocab.SITE_STATUSES)
     controls = html.Form(
@@ -126,13 +120,7 @@ def layout(
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.lang, data=lang),
     ]
-    return html.Div(
-        [
-            header(lang, "/sites", f"pledge={chosen}"),
-            html.Main([b for b in body if b is not None], id="main", lang=lang),
-        ],
-        className="pm-page",
-    )
+    return page(lang, "/sites", body, f"pledge={chosen}")
 
 
 @callback(
@@ -150,23 +138,10 @@ def layout(
 def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
     lang = language(lang)
     t = translator(lang)
-    today = clock.today()
-    try:
-        due_before = dt.date.fromisoformat(due) if due else None
-    except ValueError:
-        due_before = None
+    due_before = parse_date(due)
     try:
         with request_store() as store:
-            sites = worklist(
-                store,
-                today,
-                pledge_id=pledge,
-                owners=chosen_owners or None,
-                site_types=types or [],
-                statuses=statuses or [],
-                due_before=due_before,
-                overdue_only=bool(overdue),
-            )
+            sites = _sites(store, pledge, chosen_owners, types, statuses, due, overdue)
             owner_options = [{"label": o, "value": o} for o in owners(store, pledge)]
     except AccessError as exc:  # a role that sees sites only as the public view
         return alert(lang, exc), dash.no_update, []
@@ -217,6 +192,20 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
 remember_view(ID.query)
 
 
+def _sites(store, pledge, chosen_owners, types, statuses, due, overdue):
+    """The worklist the filters ask for: no owner ticked is every owner; no type or status ticked is none."""
+    return worklist(
+        store,
+        clock.today(),
+        pledge_id=pledge,
+        owners=chosen_owners or None,
+        site_types=types or [],
+        statuses=statuses or [],
+        due_before=parse_date(due),
+        overdue_only=bool(overdue),
+    )
+
+
 @callback(
     Output(ID.file, "data"),
     Input(ID.download, "n_clicks"),
@@ -233,21 +222,8 @@ remember_view(ID.query)
 def download_worklist(_clicks, fmt, pledge, chosen_owners, types, statuses, due, overdue, lang):
     """The worklist as shown, as a file for the caretakers."""
     try:
-        due_before = dt.date.fromisoformat(due) if due else None
-    except ValueError:
-        due_before = None
-    try:
         with request_store() as store:
-            sites = worklist(
-                store,
-                clock.today(),
-                pledge_id=pledge,
-                owners=chosen_owners or None,
-                site_types=types or [],
-                statuses=statuses or [],
-                due_before=due_before,
-                overdue_only=bool(overdue),
-            )
+            sites = _sites(store, pledge, chosen_owners, types, statuses, due, overdue)
     except AccessError:
         return None  # nothing to download for a role that may not read the sites; the page says why
     content, name = worklist_file(sites, fmt, language(lang))

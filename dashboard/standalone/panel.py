@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from dashboard.components.goals import goal_summary
 from dashboard.standalone.markup import render
 from dashboard.standalone.words import Words
 from geodata import Goal, LayerQuery, Pledge, PromiseProgress
@@ -104,15 +105,7 @@ def _goal(goal: Goal, trend: GoalTrend | None, words: Words) -> _Goal:
     if trend is None or trend.verdict in ("no_indicator", "no_data"):
         return _Goal(goal.text, None, [])
     t = words.t
-    better = t(f"goals.better_{trend.goal.better}") if trend.goal.better else t("goals.better_none")
-    summary = t(
-        "goals.summary",
-        indicator=trend.goal.indicator,
-        baseline=trend.baseline_year,
-        latest=trend.latest_year,
-        verdict=t(f"goals.verdict_{trend.verdict}"),
-        better=better,
-    )
+    summary = goal_summary(trend, t)
     areas = [
         f"{row.area_name}: {row.baseline:g} → {row.latest:g} ({row.latest_year}), {t(f'goals.verdict_{row.verdict}')}"
         for row in trend.changes.itertuples()

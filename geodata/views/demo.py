@@ -1,0 +1,24 @@
+"""How much of what a screen shows is generated demo data: the label every page carries while there is any."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from geodata.store.base import Store
+
+
+class DemoShare(NamedTuple):
+    """Demo records and all records, of the layers the store's viewer may read."""
+
+    demo: int
+    total: int
+
+    @property
+    def all_demo(self) -> bool:
+        """Every record is a demo record (a store with none at all is not a demo)."""
+        return self.demo > 0 and self.demo == self.total
+
+
+def demo_share(store: Store, pledge_id: str | None = None) -> DemoShare:
+    """The demo records beside all records, of one pledge or of every pledge, counted over every layer."""
+    return DemoShare(sum(store.counts(pledge_id, demo_only=True).values()), sum(store.counts(pledge_id).values()))

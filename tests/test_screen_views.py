@@ -1,0 +1,106 @@
+"""What the dashboard's screens decide, computed in the domain: no browser, no Dash.
+
+The edit forms' rules (who may change or add which record, what a new record
+starts as, what it may link to), the demo share a page's label counts, the
+police events beside a pledge, and which reports the analysis page counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geodata import LOCAL_ADMIN, GuardedStore, Viewer, pledge_from_dict
+from geodata.analysis.selection import chosen_reports
+from geodata.records import PoliceEvent
+from geodata.views.demo import DemoShare, demo_share
+from geodata.views.editing import (
+    WORKFLOW_FIELDS,
+    link_targets,
+    may_add,
+    may_write,
+    new_record,
+    new_record_values,
+)
+from geodata.views.police import pledge_events
+
+from builders import frame, pledge_dict, site, unsafe_place
+
+HOUSING = Viewer("housing_company", "anna", "Marks Bostads AB")
+
+
+def place(**overrides):
+    """An unsafe place of the store fixture's pledge."""
+    return unsafe_place(pledge_id="test-2024", **overrides)
+
+
+def test_who_may_change_a_record():
+    own, foreign = site(owner="Marks Bostads AB"), site(owner="Marks kommun")
+    assert may_write(HOUSING, "inventoried_sites", [own])
+    assert not may_write(HOUSING, "inventoried_sites", [foreign])
+    assert not may_write(HOUSING, "operations", [{}])
+    assert may_write(LOCAL_ADMIN, "operations", [{}])
+    assert not may_write(None, "unsafe_places", [unsafe_place()])  # no viewer: nobody to allow
+
+
+def test_a_new_site_is_the_viewers_own_and_starts_the_workflow():
+    assert new_record_values("inventoried_sites", HOUSING) == {"owner": "Marks Bostads AB"}
+    assert new_record_values("unsafe_places", HOUSING) == {}
+    assert may_add(HOUSING, "inventoried_sites") and not may_add(HOUSING, "unsafe_places")
+    assert not may_add(Viewer("public"), "inventoried_sites")
+    assert new_record("inventoried_sites", {"owner": "X"}) == {"owner": "X", "status": "flagged"}
+    assert new_record("inventoried_sites", {"status": "inspected"})["status"] == "inspected"
+    assert "status" not in new_record("unsafe_places", {"category": "poor_lighting"})
+    assert WORKFLOW_FIELDS == {"status"}
+
+
+def test_what_a_record_may_link_to():
+    first = pledge_from_dict(pledge_dict())
+    second = pledge_from_dict(pledge_dict(id="andra-2025", title="Andra", promises=[]))
+    assert link_targets([first, second], "unsafe_places", first.id) == [(first, None), (second, None)]
+    promises = link_targets([first, second], "operations", first.id)
+    assert [(p.id, promise.id) for p, promise in promises] == [
+        ("test-2024", "test-2024-insatser"),
+        ("test-2024", "test-2024-inventering"),
+    ]
+    assert link_targets([first, second], "operations", second.id) == []
+
+
+def test_the_demo_share_counts_what_the_viewer_may_read(store):
+    assert demo_share(store) == DemoShare(0, 0) and not demo_share(store).all_demo
+    store.write_batch("unsafe_places", frame(place(demo=True), place(demo=True)))
+    assert demo_share(store, "test-2024") == DemoShare(2, 2) and demo_share(store).all_demo
+    store.write_batch("unsafe_places", frame(place()))
+    assert demo_share(store) == DemoShare(2, 3) and not demo_share(store).all_demo
+    # The public sees no records, so no demo records either.
+    assert demo_share(GuardedStore(store, Viewer("public"))) == DemoShare(0, 0)
+
+
+def test_the_police_events_beside_a_pledge_are_its_municipalitys_during_its_period(store):
+    def event(event_id: int, day: str, code: str | None) -> PoliceEvent:
+        when = dt.datetime.fromisoformat(f"{day}T10:00:00+00:00")
+        return PoliceEvent(event_id, when, f"title {event_id}", "Stöld", "s", "https://polisen.se/x", "Mark", code)
+
+    store.write_police_events(
+        [
+            event(1, "2023-12-31", "1463"),  # before the period
+            event(2, "2024-01-01", "1463"),  # its first day
+            event(3, "2024-12-31", "1463"),  # its last day
+            event(4, "2024-06-01", "1480"),  # another municipality
+            event(5, "2024-06-01", None),  # the county
+        ]
+    )
+    events = pledge_events(store, store.get_pledge("test-2024"))
+    assert sorted(events["id"]) == [2, 3]
+
+
+def test_no_category_ticked_counts_no_report(store):
+    store.write_batch(
+        "unsafe_places",
+        frame(place(), place(category="drug_dealing"), place(reported_on="2023-06-01")),
+    )
+    records, area = chosen_reports(store, "test-2024", ["poor_lighting", "drug_dealing"])
+    assert len(records) == 3 and area.area > 0
+    assert len(chosen_reports(store, "test-2024", ["drug_dealing"])[0]) == 1
+    assert len(chosen_reports(store, "test-2024", ["poor_lighting"], start=dt.date(2024, 1, 1))[0]) == 1
+    nothing, _ = chosen_reports(store, "test-2024", [])
+    assert nothing.empty and "category" in nothing.columns
