@@ -55,6 +55,9 @@ def test_every_vocabulary_code_has_a_label():
         "promise_kind": vocab.PROMISE_KINDS,
         "partner_kind": vocab.PARTNER_KINDS,
     }
+    from geodata.views.progress import STATUSES
+
+    groups["progress.status"] = STATUSES
     for lang in LANGUAGES:
         texts = catalogue(lang)
         missing = [f"{g}.{c}" for g, codes in groups.items() for c in codes if f"{g}.{c}" not in texts]

@@ -69,7 +69,3 @@ def main(argv: list[str] | None = None) -> int:
     except PledgemapError as exc:
         print(f"pledgemap: {exc}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,6 +11,14 @@ from pathlib import Path
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
 from geodata import PledgemapError, Store
+from geodata.analysis.defaults import (
+    DEFAULT_BUFFER_M,
+    DEFAULT_DAYS,
+    DEFAULT_PERMUTATIONS,
+    DEFAULT_RINGS,
+    DEFAULT_SEED,
+    DEFAULT_TARGET_RADIUS_M,
+)
 
 
 def add_analyze(commands, settings: Settings) -> None:
@@ -25,9 +33,21 @@ def add_analyze(commands, settings: Settings) -> None:
     hot.add_argument(
         "--cell-m", type=float, help="hexagon size in metres (default: about 1500 cells over the municipality)"
     )
-    hot.add_argument("--rings", type=int, default=1, help="neighbourhood: hexagons within this many rings (default 1)")
-    hot.add_argument("--permutations", type=int, default=9999, help="random rearrangements (default 9999)")
-    hot.add_argument("--seed", type=int, default=20260101, help="seed of the rearrangements (default 20260101)")
+    hot.add_argument(
+        "--rings",
+        type=int,
+        default=DEFAULT_RINGS,
+        help=f"neighbourhood: hexagons within this many rings (default {DEFAULT_RINGS})",
+    )
+    hot.add_argument(
+        "--permutations",
+        type=int,
+        default=DEFAULT_PERMUTATIONS,
+        help=f"random rearrangements (default {DEFAULT_PERMUTATIONS})",
+    )
+    hot.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"seed of the rearrangements (default {DEFAULT_SEED})"
+    )
     hot.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
     hot.add_argument("--output", type=Path, help="write the cells (.geojson or .gpkg) with count, z, p and class")
     effect = analyses.add_parser(
@@ -45,9 +65,21 @@ def add_analyze(commands, settings: Settings) -> None:
     effect.add_argument(
         "--control", type=Path, help="a file with the control area (default: the rest of the municipality)"
     )
-    effect.add_argument("--days", type=int, default=90, help="length of each period (default 90)")
-    effect.add_argument("--buffer-m", type=float, default=500.0, help="width of the displacement buffer (default 500)")
-    effect.add_argument("--radius-m", type=float, default=250.0, help="area around a point operation (default 250)")
+    effect.add_argument(
+        "--days", type=int, default=DEFAULT_DAYS, help=f"length of each period (default {DEFAULT_DAYS})"
+    )
+    effect.add_argument(
+        "--buffer-m",
+        type=float,
+        default=DEFAULT_BUFFER_M,
+        help=f"width of the displacement buffer (default {DEFAULT_BUFFER_M:g})",
+    )
+    effect.add_argument(
+        "--radius-m",
+        type=float,
+        default=DEFAULT_TARGET_RADIUS_M,
+        help=f"area around a point operation (default {DEFAULT_TARGET_RADIUS_M:g})",
+    )
     effect.add_argument("--category", action="append", help="only this category (repeatable)")
     goals = analyses.add_parser("goals", help="each goal's survey indicator against its baseline year")
     add_data(goals, settings)
@@ -70,17 +102,17 @@ def _analysis(args: argparse.Namespace) -> Iterator[Store]:
 
 
 def cmd_hotspots(args: argparse.Namespace) -> int:
-    import geodata.analysis.getisord as gi
+    from geodata.analysis import getisord
 
     with _analysis(args) as store:
-        result = gi.hotspots_for_pledge(
+        result = getisord.hotspots_for_pledge(
             store,
             args.pledge,
             start=args.start,
             end=args.end,
             categories=args.category,
             cell_m=args.cell_m,
-            neighbourhood=gi.Neighbourhood(args.rings),
+            neighbourhood=getisord.Neighbourhood(args.rings),
             permutations=args.permutations,
             seed=args.seed,
             fdr=not args.no_fdr,

@@ -22,6 +22,7 @@ def add_serve(commands, settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.auth import LOOPBACK  # here: the web server's modules load only for serve
     from geodata.store import is_database_url
 
     database = is_database_url(args.data)
@@ -35,13 +36,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     with open_store(args.data) as store:  # fail now, with a clear message, rather than on the first page view
         open_to_all = not sign_in_required(store)
-    if open_to_all and args.host not in ("127.0.0.1", "localhost", "::1"):
+    if open_to_all and args.host not in LOOPBACK:
         raise PledgemapError(
             f"{describe(args.data)} has no accounts, so whoever reaches the dashboard is its admin; it "
             f"is served on this machine only, not on {args.host}. Add an admin first ('pledgemap user "
             f"add NAME --role admin --data {describe(args.data)}') to serve it to others"
         )
-    if not open_to_all and args.host not in ("127.0.0.1", "localhost", "::1") and not settings.allowed_hosts:
+    if not open_to_all and args.host not in LOOPBACK and not settings.allowed_hosts:
         print(
             "Warning: PLEDGEMAP_ALLOWED_HOSTS is not set, so the dashboard answers to any host name; set it to the "
             "name users reach it by, so pages on other sites cannot reach it through DNS rebinding",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-
 CATEGORY_COLOURS = {
     "drug_dealing": "#D55E00",
     "drug_use": "#CC79A7",

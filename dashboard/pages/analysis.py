@@ -39,12 +39,14 @@ from dashboard.i18n import language, translator
 from dashboard.ids import Analysis as ID
 from dashboard.state import parse_date
 from geodata import STORAGE_CRS, LayerQuery, PledgemapError, municipality_geojson, vocab
-from geodata.analysis import getisord as gistar
+from geodata.analysis import getisord
 from geodata.analysis.counts import hex_counts_for_zoom
+from geodata.analysis.defaults import DENSITY_BANDWIDTH_M, DENSITY_MAP_CELL_M
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
 from geodata.analysis.interventions import DEFAULT_BUFFER_M, DEFAULT_DAYS, intervention_effect
 from geodata.analysis.selection import chosen_reports
+from geodata.clock import LOCAL_TZ_NAME
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
 
@@ -93,7 +95,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                 t("analysis.rings"),
                 1,
                 [
-                    {"label": t("analysis.rings_n", rings=r, cells=gistar.Neighbourhood(r).cells), "value": r}
+                    {"label": t("analysis.rings_n", rings=r, cells=getisord.Neighbourhood(r).cells), "value": r}
                     for r in (1, 2, 3)
                 ],
             ),
@@ -243,10 +245,18 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
     key = f"{pledge}"
     try:
         if mode == "density":
-            surface = gistar.density_surface(records, area, bandwidth_m=500.0, cell_m=200.0)
+            surface = getisord.density_surface(
+                records, area, bandwidth_m=DENSITY_BANDWIDTH_M, cell_m=DENSITY_MAP_CELL_M
+            )
             figure = density_figure(surface, boundary, bounds, t, basemap, key)
             return figure, html.P(
-                t("analysis.density_note", reports=surface.reports, bandwidth=500, cell=200), className="pm-hint"
+                t(
+                    "analysis.density_note",
+                    reports=surface.reports,
+                    bandwidth=f"{DENSITY_BANDWIDTH_M:g}",
+                    cell=f"{DENSITY_MAP_CELL_M:g}",
+                ),
+                className="pm-hint",
             )
         if mode == "counts":
             zoom = zoom_of(relayout) or view_for_bounds(bounds)[1]
@@ -272,11 +282,11 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
                 ),
                 className="pm-hint",
             )
-        result = gistar.hotspots(
+        result = getisord.hotspots(
             records,
             area,
             cell_m=None if cell == "auto" else float(cell),
-            neighbourhood=gistar.Neighbourhood(int(rings)),
+            neighbourhood=getisord.Neighbourhood(int(rings)),
             permutations=int(permutations),
             fdr=bool(fdr),
         )
@@ -286,7 +296,7 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
     legend = html.Dl(
         [
             x
-            for name in gistar.CLASSES
+            for name in getisord.CLASSES
             if name != "none"
             for x in (html.Dt(t(f"hotspot.{name}")), html.Dd(t(f"hotspot.means_{name[:3]}", level=name[-2:])))
         ],
@@ -320,7 +330,7 @@ def pledge_choices(pledge, lang):
         if operations is None
         else [
             {
-                "label": f"{row.starts_at.tz_convert('Europe/Stockholm'):%Y-%m-%d} – "
+                "label": f"{row.starts_at.tz_convert(LOCAL_TZ_NAME):%Y-%m-%d} – "
                 f"{short_text(row.title or t(f'operation_kind.{row.kind}'), 60)}",
                 "value": row.id,
             }

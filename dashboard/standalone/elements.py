@@ -113,7 +113,7 @@ def _vendor_text(name: str) -> str:
     path = VENDOR / name
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} is missing; the standalone map needs the vendored Leaflet (see assets/vendor/leaflet/SOURCE.md)"
+            f"{path} is missing; the standalone map needs the vendored Leaflet (see dashboard/assets/vendor/leaflet/SOURCE.md)"
         )
     return path.read_text(encoding="utf-8")
 

@@ -2,30 +2,15 @@
 
 Plain functions returning result objects; the dashboard, the command line and
 the standalone export show the same results.
+
+The names below are imported when first used, so that reading a default
+(:mod:`geodata.analysis.defaults`) does not load esda and libpysal.
 """
 
-from geodata.analysis.counts import HexCounts, hex_counts, hex_counts_for_zoom
-from geodata.analysis.findings import Finding
-from geodata.analysis.getisord import (
-    DensitySurface,
-    HotspotResult,
-    Neighbourhood,
-    density_surface,
-    hotspots,
-    hotspots_for_pledge,
-)
-from geodata.analysis.interventions import (
-    AreaCounts,
-    InterventionResult,
-    Wdd,
-    Wdq,
-    evaluate_intervention,
-    intervention_effect,
-    intervention_for_operation,
-    intervention_for_promise,
-    wdd,
-    wdq,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "AreaCounts",
@@ -49,3 +34,64 @@ __all__ = [
     "wdd",
     "wdq",
 ]
+
+_API = {
+    "HexCounts": "geodata.analysis.counts",
+    "hex_counts": "geodata.analysis.counts",
+    "hex_counts_for_zoom": "geodata.analysis.counts",
+    "Finding": "geodata.analysis.findings",
+    "DensitySurface": "geodata.analysis.getisord",
+    "HotspotResult": "geodata.analysis.getisord",
+    "Neighbourhood": "geodata.analysis.getisord",
+    "density_surface": "geodata.analysis.getisord",
+    "hotspots": "geodata.analysis.getisord",
+    "hotspots_for_pledge": "geodata.analysis.getisord",
+    "AreaCounts": "geodata.analysis.interventions",
+    "InterventionResult": "geodata.analysis.interventions",
+    "Wdd": "geodata.analysis.interventions",
+    "Wdq": "geodata.analysis.interventions",
+    "evaluate_intervention": "geodata.analysis.interventions",
+    "intervention_effect": "geodata.analysis.interventions",
+    "intervention_for_operation": "geodata.analysis.interventions",
+    "intervention_for_promise": "geodata.analysis.interventions",
+    "wdd": "geodata.analysis.interventions",
+    "wdq": "geodata.analysis.interventions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geodata.analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from geodata.analysis.counts import HexCounts, hex_counts, hex_counts_for_zoom
+    from geodata.analysis.findings import Finding
+    from geodata.analysis.getisord import (
+        DensitySurface,
+        HotspotResult,
+        Neighbourhood,
+        density_surface,
+        hotspots,
+        hotspots_for_pledge,
+    )
+    from geodata.analysis.interventions import (
+        AreaCounts,
+        InterventionResult,
+        Wdd,
+        Wdq,
+        evaluate_intervention,
+        intervention_effect,
+        intervention_for_operation,
+        intervention_for_promise,
+        wdd,
+        wdq,
+    )

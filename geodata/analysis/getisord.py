@@ -31,6 +31,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry import box  # noqa: F401 (cell_size_for's doctest)
 from shapely.geometry.base import BaseGeometry
 
+from geodata.analysis.defaults import DEFAULT_PERMUTATIONS, DEFAULT_SEED, DENSITY_BANDWIDTH_M, DENSITY_CELL_M
 from geodata.analysis.findings import Finding
 from geodata.boundaries import municipality
 from geodata.grid import HexGrid, representative_xy
@@ -39,8 +40,6 @@ from geodata.store.base import LayerQuery, Store
 
 CONFIDENCE_LEVELS = (0.99, 0.95, 0.90)
 CLASSES = ("hot_99", "hot_95", "hot_90", "none", "cold_90", "cold_95", "cold_99")
-DEFAULT_PERMUTATIONS = 9999
-DEFAULT_SEED = 20260101
 MIN_PERMUTATIONS = 99
 MAX_CELLS = 20_000
 FEW_REPORTS = 30  # below this many reports a hotspot map says more about chance than about places
@@ -340,8 +339,8 @@ def density_surface(
     points: gpd.GeoDataFrame,
     area: BaseGeometry,
     *,
-    bandwidth_m: float = 500.0,
-    cell_m: float = 100.0,
+    bandwidth_m: float = DENSITY_BANDWIDTH_M,
+    cell_m: float = DENSITY_CELL_M,
     max_cells: int = 250_000,
 ) -> DensitySurface:
     """A kernel density surface: reports per km², quartic kernel, on square cells whose centre is in ``area``."""

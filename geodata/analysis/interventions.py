@@ -41,6 +41,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata import clock
+from geodata.analysis.defaults import DEFAULT_BUFFER_M, DEFAULT_DAYS, DEFAULT_TARGET_RADIUS_M
 from geodata.analysis.findings import Finding
 from geodata.analysis.getisord import pledge_points
 from geodata.boundaries import municipality
@@ -49,9 +50,6 @@ from geodata.grid import representative_xy
 from geodata.layers import STORAGE_CRS, get_layer
 from geodata.store.base import LayerQuery, Store
 
-DEFAULT_DAYS = 90
-DEFAULT_BUFFER_M = 500.0
-DEFAULT_TARGET_RADIUS_M = 250.0  # around an operation or site drawn as a point
 FEW_COUNTS = 10  # Bowers & Johnson: ratios of smaller counts swing on a handful of reports
 Z_95 = 1.959964
 

@@ -27,7 +27,7 @@ from geodata.errors import NotFoundError, SchemaError, StoreError, VersionConfli
 from geodata.grid import grid_from_cells
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from geodata.records import PoliceEvent
-from geodata.store import rules as common
+from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery
 from geodata.store.conditions import Dialect, equal_conditions, event_conditions
 from geodata.store.gpkg import format as gpkg_format
@@ -149,7 +149,7 @@ def migrate(path: str | Path) -> tuple[int, int]:
         with _transaction(conn):
             before = _stored_version(conn)
             if before > latest_version():
-                raise common.newer_schema(path, before, latest_version())
+                raise rules.newer_schema(path, before, latest_version())
             for migration in gpkg_schema.MIGRATIONS:
                 if migration.version > before:
                     migration.apply(conn)
@@ -200,7 +200,7 @@ class GeoPackageStore(SQLStore):
                     f"{path} has schema version {version}; this Pledgemap uses version "
                     f"{latest_version()}. Run 'pledgemap migrate --data {path}' to upgrade it"
                 )
-            raise common.newer_schema(path, version, latest_version())
+            raise rules.newer_schema(path, version, latest_version())
         return cls(path, conn)
 
     @property
@@ -366,7 +366,7 @@ class GeoPackageStore(SQLStore):
         self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int, actor: str = "local"
     ) -> dict[str, Any]:
         spec = get_layer(layer)
-        common.refuse_managed_changes(layer, record_id, changes)
+        rules.refuse_managed_changes(layer, record_id, changes)
         with _transaction(self._conn) as conn:
             current = self.read_layer(layer, LayerQuery(ids=(record_id,)))
             if current.empty:
@@ -374,7 +374,7 @@ class GeoPackageStore(SQLStore):
             stored_version = int(current["version"].iloc[0])
             if stored_version != expected_version:
                 raise VersionConflictError(layer, record_id, expected_version, stored_version)
-            row, geom = common.changed_record(spec, current, changes, self._link_ids(conn, spec))
+            row, geom = rules.changed_record(spec, current, changes, self._link_ids(conn, spec))
             now = _now()
             assignments = ", ".join(f'"{f.name}" = ?' for f in spec.fields)
             [(x, y)] = shapely.get_coordinates(shapely.point_on_surface(np.array([geom], dtype=object)))
@@ -394,7 +394,7 @@ class GeoPackageStore(SQLStore):
             if cursor.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a guard
                 raise VersionConflictError(layer, record_id, expected_version, None)
             self._touch(conn, layer, now)
-            before, after = common.edit_entry(spec, current, row, geom)
+            before, after = rules.edit_entry(spec, current, row, geom)
             self._audit(conn, now, actor, "edit", layer, [(record_id, before, after)])
         return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
 
@@ -420,7 +420,7 @@ class GeoPackageStore(SQLStore):
         self, municipality_code: str | None = None, indicator: str | None = None
     ) -> gpd.GeoDataFrame:
         where, params = self.dialect.where(equal_conditions(municipality_code=municipality_code, indicator=indicator))
-        columns = common.SURVEY_COLUMNS
+        columns = rules.SURVEY_COLUMNS
         rows = self._conn.execute(
             f"SELECT geom, {', '.join(columns)} FROM survey_results {where} ORDER BY indicator, area_id, year", params
         ).fetchall()
@@ -470,14 +470,14 @@ class GeoPackageStore(SQLStore):
 
     def dump_tables(self) -> dict[str, list[dict[str, Any]]]:
         tables = {}
-        for table, columns in common.copy_tables().items():
+        for table, columns in rules.copy_tables().items():
             if table == "settings":
                 rows = self._conn.execute(
                     f"SELECT substr(key, 9), value FROM {META_TABLE} WHERE key LIKE 'setting.%' ORDER BY key"
                 ).fetchall()
             else:
                 names = ", ".join(f'"{name}"' for name, _ in columns)
-                order = common.COPY_ORDER.get(table, "fid")
+                order = rules.COPY_ORDER.get(table, "fid")
                 rows = self._conn.execute(f'SELECT {names} FROM "{table}" ORDER BY {order}').fetchall()
             tables[table] = [
                 {name: _from_file(kind, value) for (name, kind), value in zip(columns, row)} for row in rows
@@ -486,12 +486,12 @@ class GeoPackageStore(SQLStore):
 
     def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         with _transaction(self._conn) as conn:
-            full = [t for t in common.DATA_TABLES if conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
+            full = [t for t in rules.DATA_TABLES if conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
             if conn.execute(f"SELECT 1 FROM {META_TABLE} WHERE key LIKE 'setting.%' LIMIT 1").fetchone():
                 full.append("settings")
             if full:
                 raise StoreError(f"{self.path} already holds {', '.join(full)}; expected an empty store to copy into")
-            for table, columns in common.copy_tables().items():
+            for table, columns in rules.copy_tables().items():
                 rows = tables.get(table, [])
                 if table == "settings":
                     conn.executemany(
@@ -510,7 +510,7 @@ class GeoPackageStore(SQLStore):
 
 
 def _from_file(kind: str, value: Any) -> Any:
-    """A stored value as a whole-store copy carries it (see ``common.copy_tables``)."""
+    """A stored value as a whole-store copy carries it (see ``rules.copy_tables``)."""
     if value is None:
         return None
     if kind == "date":

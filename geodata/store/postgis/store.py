@@ -37,7 +37,7 @@ from geodata.errors import NotFoundError, Problem, SchemaError, StoreError, Vali
 from geodata.grid import grid_from_cells
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Layer, get_layer
 from geodata.records import PoliceEvent
-from geodata.store import rules as common
+from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery
 from geodata.store.conditions import Dialect, equal_conditions, event_conditions
 from geodata.store.postgis import schema as postgis_schema
@@ -90,7 +90,7 @@ def migrate(url: str) -> tuple[int, int]:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
             before = _stored_version(conn)
             if before > latest_version():
-                raise common.newer_schema(_safe_url(url), before, latest_version())
+                raise rules.newer_schema(_safe_url(url), before, latest_version())
             for migration in postgis_schema.MIGRATIONS:
                 if migration.version > before:
                     migration.apply(conn)
@@ -185,7 +185,7 @@ class PostGISStore(SQLStore):
                     f"{latest_version()}. Run 'pledgemap migrate --data {_safe_url(url)}' to create "
                     "or upgrade it"
                 )
-            raise common.newer_schema(_safe_url(url), version, latest_version())
+            raise rules.newer_schema(_safe_url(url), version, latest_version())
         return cls(url, engine)
 
     def __repr__(self) -> str:
@@ -334,7 +334,7 @@ class PostGISStore(SQLStore):
         self, layer: str, record_id: str, changes: dict[str, Any], expected_version: int, actor: str = "local"
     ) -> dict[str, Any]:
         spec = get_layer(layer)
-        common.refuse_managed_changes(layer, record_id, changes)
+        rules.refuse_managed_changes(layer, record_id, changes)
         with self._write() as conn:
             stored = conn.execute(
                 text(f'SELECT version FROM "{layer}" WHERE id = :id AND deleted_at IS NULL FOR UPDATE'),
@@ -346,7 +346,7 @@ class PostGISStore(SQLStore):
                 raise VersionConflictError(layer, record_id, expected_version, stored)
             self._hold_pledges(conn, alone=False)
             current = self._read_layer(conn, layer, LayerQuery(ids=(record_id,)))
-            row, geom = common.changed_record(spec, current, changes, self._link_ids(conn, spec))
+            row, geom = rules.changed_record(spec, current, changes, self._link_ids(conn, spec))
             now = _now()
             assignments = ", ".join(f'"{f.name}" = :{f.name}' for f in spec.fields)
             conn.execute(
@@ -365,7 +365,7 @@ class PostGISStore(SQLStore):
                     "expected": expected_version,
                 },
             )
-            before, after = common.edit_entry(spec, current, row, geom)
+            before, after = rules.edit_entry(spec, current, row, geom)
             self._audit(conn, now, actor, "edit", layer, [(record_id, before, after)])
         return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
 
@@ -415,9 +415,9 @@ class PostGISStore(SQLStore):
     def dump_tables(self) -> dict[str, list[dict[str, Any]]]:
         tables = {}
         with self._read() as conn:
-            for table, columns in common.copy_tables().items():
+            for table, columns in rules.copy_tables().items():
                 names = ", ".join("ST_AsBinary(geom)" if kind == "geom" else f'"{name}"' for name, kind in columns)
-                order = common.COPY_ORDER.get(table, "fid")
+                order = rules.COPY_ORDER.get(table, "fid")
                 rows = conn.execute(text(f'SELECT {names} FROM "{table}" ORDER BY {order}')).all()
                 tables[table] = [
                     {name: _from_database(kind, value) for (name, kind), value in zip(columns, row)} for row in rows
@@ -428,14 +428,14 @@ class PostGISStore(SQLStore):
         with self._write() as conn:
             full = [
                 t
-                for t in (*common.DATA_TABLES, "settings")
+                for t in (*rules.DATA_TABLES, "settings")
                 if conn.execute(text(f'SELECT 1 FROM "{t}" LIMIT 1')).first()
             ]
             if full:
                 raise StoreError(
                     f"{_safe_url(self.url)} already holds {', '.join(full)}; expected an empty store to copy into"
                 )
-            for table, columns in common.copy_tables().items():
+            for table, columns in rules.copy_tables().items():
                 rows = tables.get(table, [])
                 if not rows:
                     continue
