@@ -50,6 +50,36 @@ def worklist(
     ).reset_index(drop=True)
 
 
+def chosen_worklist(
+    store: Store,
+    today: dt.date,
+    pledge_id: str | None = None,
+    owners: Iterable[str] | None = None,
+    site_types: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    due_before: dt.date | None = None,
+    overdue_only: bool = False,
+) -> pd.DataFrame:
+    """The worklist as the sites page's filters choose it: no owner ticked is every owner; no type or status ticked
+    is none.
+
+    Unlike :func:`worklist`, where ``None`` means every type or status, nothing
+    ticked here (``None`` or empty) lists no site: the page then shows an empty
+    list rather than silently all of them. An owner is a narrowing the user adds,
+    so no owner ticked lists the sites of every owner.
+    """
+    return worklist(
+        store,
+        today,
+        pledge_id=pledge_id,
+        owners=list(owners or ()) or None,
+        site_types=list(site_types or ()),
+        statuses=list(statuses or ()),
+        due_before=due_before,
+        overdue_only=overdue_only,
+    )
+
+
 def owners(store: Store, pledge_id: str | None = None) -> list[str]:
     """The organisations that own inventoried sites (of one pledge, or all), alphabetically."""
     sites = store.read_layer("inventoried_sites", LayerQuery(pledge_id=pledge_id))
