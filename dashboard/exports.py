@@ -14,10 +14,9 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from dashboard.figures.mapping import state_queries
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
-from dashboard.state.view import ViewState
+from dashboard.state.view import ViewState, state_queries
 from geodata import LayerQuery, NotFoundError, Store
 from geodata.io.exporter import export_layers, write_sheets
 

@@ -3,13 +3,14 @@
 The edit forms' rules (who may change or add which record, what a new record
 starts as, what it may link to), the demo share a page's label counts, the
 police events beside a pledge, which reports the analysis page counts, and what
-the standalone map shows.
+the standalone map shows, what a chosen promise highlights on the map.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 import geodata.views.standalone
@@ -25,6 +26,7 @@ from geodata.views.editing import (
     new_record,
     new_record_values,
 )
+from geodata.views.mapview import LayerView, evidence_highlight
 from geodata.views.police import pledge_events
 from geodata.views.public import MIN_COUNT
 from geodata.views.standalone import standalone_view
@@ -150,3 +152,15 @@ def test_the_public_standalone_map_shows_counts_only_and_never_internal_operatio
     assert view.counts.unsafe_places.shown_reports == 6
     with pytest.raises(ValueError, match="public map never shows internal operations"):
         standalone_view(store, "test-2024", public=True, include_internal=True)
+
+
+def test_a_chosen_promise_highlights_its_evidence_records_shown_as_points():
+    pledge = pledge_from_dict(pledge_dict())
+    operations = LayerView("operations", "points", 2, points=pd.DataFrame({"id": ["op-1", "op-2"]}))
+    sites = LayerView("inventoried_sites", "grid", 9000)
+    views = {"operations": operations, "inventoried_sites": sites}
+    assert evidence_highlight(pledge, "test-2024-insatser", views) == {"op-1", "op-2"}
+    assert evidence_highlight(pledge, "test-2024-inventering", views) is None  # shown as counts: nothing to point at
+    assert evidence_highlight(pledge, "test-2024-insatser", {"inventoried_sites": sites}) is None  # layer not shown
+    assert evidence_highlight(pledge, None, views) is None
+    assert evidence_highlight(pledge, "another-pledges-promise", views) is None
