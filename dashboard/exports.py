@@ -19,6 +19,7 @@ from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState, state_queries
 from geodata import LayerQuery, NotFoundError, Store
 from geodata.io.exporter import export_layers, write_sheets
+from geodata.views.pledges import default_pledge
 
 # Format choice → (file extension, what it is).
 FORMATS = {
@@ -37,13 +38,9 @@ def export_view(
     """The file for the view ``state`` in ``fmt``, and its download name."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    if state.pledge:
-        pledge = store.get_pledge(state.pledge)
-    else:
-        pledges = store.list_pledges()
-        if not pledges:
-            raise NotFoundError("the store holds no pledge to export; add one first")
-        pledge = pledges[-1]
+    pledge = store.get_pledge(state.pledge) if state.pledge else default_pledge(store.list_pledges())
+    if pledge is None:
+        raise NotFoundError("the store holds no pledge to export; add one first")
     state = ViewState(**{**state.__dict__, "pledge": pledge.id})
     name = f"{pledge.id}{'-publik' if fmt == 'html_public' else ''}{FORMATS[fmt]}"
     if fmt.startswith("html"):

@@ -3,7 +3,7 @@
 The edit forms' rules (who may change or add which record, what a new record
 starts as, what it may link to), the demo share a page's label counts, the
 police events beside a pledge, which reports the analysis page counts, and what
-the standalone map shows, what a chosen promise highlights on the map.
+the standalone map shows, what a chosen promise highlights on the map, and which pledge is shown when none is chosen.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from geodata.views.editing import (
     new_record_values,
 )
 from geodata.views.mapview import LayerView, evidence_highlight
+from geodata.views.pledges import default_pledge
 from geodata.views.police import pledge_events
 from geodata.views.public import MIN_COUNT
 from geodata.views.standalone import standalone_view
@@ -164,3 +165,12 @@ def test_a_chosen_promise_highlights_its_evidence_records_shown_as_points():
     assert evidence_highlight(pledge, "test-2024-insatser", {"inventoried_sites": sites}) is None  # layer not shown
     assert evidence_highlight(pledge, None, views) is None
     assert evidence_highlight(pledge, "another-pledges-promise", views) is None
+
+
+def test_the_pledge_shown_is_the_one_wanted_else_the_newest():
+    older = pledge_from_dict(pledge_dict(id="old-2020"))
+    newer = pledge_from_dict(pledge_dict())
+    assert default_pledge([older, newer], "old-2020") is older
+    assert default_pledge([older, newer]) is newer
+    assert default_pledge([older, newer], "no-such-pledge") is newer
+    assert default_pledge([], "old-2020") is None
