@@ -3,9 +3,11 @@
 Data formats go through :func:`geodata.io.exporter.export_layers` with the
 view's own queries (the same ones the map draws); the standalone map goes
 through :func:`dashboard.standalone.build_standalone_map` with the pledge and
-the time range (its layers are toggled in the map itself). Internal police
-operations stay out of every download until sign-in and roles decide who may
-have them.
+the time range (its layers are toggled in the map itself). Both read through
+the request's store, guarded by the signed-in viewer, so a download holds only
+what that viewer's role may read. Internal police operations stay out of every
+download from the dashboard, whatever the role; only the command line's export
+includes them, when asked to (``--include-internal``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from dashboard.state import parse_date
 from dashboard.state.sites import SitesState
 from dashboard.state.table import TableState
 from geodata import AccessError, clock, vocab
-from geodata.views.worklist import OPEN_STATUSES, chosen_worklist, owners
+from geodata.views.worklist import chosen_worklist, owners
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
 
@@ -81,7 +81,7 @@ def layout(
                     dcc.Checklist(
                         id=ID.statuses,
                         className="pm-checks pm-inline",
-                        value=chosen_statuses if chosen_statuses is not None else list(OPEN_STATUSES),
+                        value=chosen_statuses if chosen_statuses is not None else list(vocab.OPEN_SITE_STATUSES),
                         options=[{"label": t(f"status.{c}"), "value": c} for c in vocab.SITE_STATUSES],
                     ),
                 ]

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from dashboard.i18n import DEFAULT_LANGUAGE
 from geodata import vocab
-from geodata.views.worklist import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -18,7 +17,7 @@ class SitesState:
     pledge: str | None = None
     owners: tuple[str, ...] = ()
     types: tuple[str, ...] = vocab.SITE_TYPES
-    statuses: tuple[str, ...] = OPEN_STATUSES
+    statuses: tuple[str, ...] = vocab.OPEN_SITE_STATUSES
     due: dt.date | None = None
     overdue: bool = False
     lang: str = DEFAULT_LANGUAGE
@@ -30,7 +29,7 @@ class SitesState:
             params["owner"] = ",".join(self.owners)
         if self.types != vocab.SITE_TYPES:
             params["types"] = ",".join(self.types)
-        if self.statuses != OPEN_STATUSES:
+        if self.statuses != vocab.OPEN_SITE_STATUSES:
             params["status"] = ",".join(self.statuses)
         if self.due:
             params["due"] = self.due.isoformat()

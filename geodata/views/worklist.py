@@ -12,8 +12,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from geodata.store.base import LayerQuery, Store
-
-OPEN_STATUSES = ("flagged", "inspected", "action_planned")
+from geodata.vocab import OPEN_SITE_STATUSES
 
 
 def worklist(
@@ -22,7 +21,7 @@ def worklist(
     pledge_id: str | None = None,
     owners: Iterable[str] | None = None,
     site_types: Iterable[str] | None = None,
-    statuses: Iterable[str] | None = OPEN_STATUSES,
+    statuses: Iterable[str] | None = OPEN_SITE_STATUSES,
     due_before: dt.date | None = None,
     overdue_only: bool = False,
 ) -> pd.DataFrame:
@@ -40,7 +39,7 @@ def worklist(
     )
     frame = pd.DataFrame(sites.drop(columns="geometry"))
     due = frame["due_on"]
-    frame["overdue"] = frame["status"].isin(OPEN_STATUSES) & due.notna() & (due < pd.Timestamp(today))
+    frame["overdue"] = frame["status"].isin(OPEN_SITE_STATUSES) & due.notna() & (due < pd.Timestamp(today))
     if due_before is not None:
         frame = frame[due.notna() & (due <= pd.Timestamp(due_before))]
     if overdue_only:
