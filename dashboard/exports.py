@@ -3,9 +3,11 @@
 Data formats go through :func:`geodata.io.exporter.export_layers` with the
 view's own queries (the same ones the map draws); the standalone map goes
 through :func:`dashboard.standalone.build_standalone_map` with the pledge and
-the time range (its layers are toggled in the map itself). Internal police
-operations stay out of every download until sign-in and roles decide who may
-have them.
+the time range (its layers are toggled in the map itself). Both read through
+the request's store, guarded by the signed-in viewer, so a download holds only
+what that viewer's role may read. Internal police operations stay out of every
+download from the dashboard, whatever the role; only the command line's export
+includes them, when asked to (``--include-internal``).
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from dashboard.figures.mapping import state_queries
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
-from dashboard.state.view import ViewState
+from dashboard.state.view import ViewState, state_queries
 from geodata import LayerQuery, NotFoundError, Store
 from geodata.io.exporter import export_layers, write_sheets
+from geodata.views.pledges import default_pledge
 
 # Format choice → (file extension, what it is).
 FORMATS = {
@@ -38,13 +40,9 @@ def export_view(
     """The file for the view ``state`` in ``fmt``, and its download name."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    if state.pledge:
-        pledge = store.get_pledge(state.pledge)
-    else:
-        pledges = store.list_pledges()
-        if not pledges:
-            raise NotFoundError("the store holds no pledge to export; add one first")
-        pledge = pledges[-1]
+    pledge = store.get_pledge(state.pledge) if state.pledge else default_pledge(store.list_pledges())
+    if pledge is None:
+        raise NotFoundError("the store holds no pledge to export; add one first")
     state = ViewState(**{**state.__dict__, "pledge": pledge.id})
     name = f"{pledge.id}{'-publik' if fmt == 'html_public' else ''}{FORMATS[fmt]}"
     if fmt.startswith("html"):

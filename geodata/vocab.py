@@ -49,6 +49,9 @@ SITE_TYPES = (
 FINDINGS = ("ok", "remark", "critical")
 CHECKLIST = ("lighting", "access", "sightlines", "litter", "hangout")
 SITE_STATUSES = ("flagged", "inspected", "action_planned", "fixed", "verified")
+# One split of the statuses: a site is open (on the worklist) until it is fixed or verified (counted as fixed).
+FIXED_SITE_STATUSES = ("fixed", "verified")
+OPEN_SITE_STATUSES = tuple(s for s in SITE_STATUSES if s not in FIXED_SITE_STATUSES)
 
 # operations
 OPERATION_KINDS = (

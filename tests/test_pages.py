@@ -81,6 +81,16 @@ def test_layers_view_changes():
     assert TableState.from_query({"page": "x", "layer": "nope", "desc": "1"}).to_query() == "desc=1"
 
 
+def test_the_worklists_link_leaves_its_default_filters_out():
+    import datetime as dt
+
+    from dashboard.state.sites import SitesState
+
+    assert SitesState("mark-2021").to_query() == "pledge=mark-2021"
+    chosen = SitesState("mark-2021", ("MBAB",), ("park",), (), dt.date(2024, 6, 1), True, "en")
+    assert chosen.to_query() == "pledge=mark-2021&owner=MBAB&types=park&status=&due=2024-06-01&overdue=1&lang=en"
+
+
 def test_sites_worklist_lists_overdue_first_and_links_to_the_map(client):
     tree = render_page(client, "/sites", "?pledge=mark-2021")
     assert "Fastigheter" in texts(tree)

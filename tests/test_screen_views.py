@@ -2,13 +2,18 @@
 
 The edit forms' rules (who may change or add which record, what a new record
 starts as, what it may link to), the demo share a page's label counts, the
-police events beside a pledge, and which reports the analysis page counts.
+police events beside a pledge, which reports the analysis page counts, and what
+the standalone map shows, what a chosen promise highlights on the map, and which pledge is shown when none is chosen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+import pytest
+
+import geodata.views.standalone
 from geodata import LOCAL_ADMIN, GuardedStore, Viewer, pledge_from_dict
 from geodata.analysis.selection import chosen_reports
 from geodata.records import PoliceEvent
@@ -21,9 +26,13 @@ from geodata.views.editing import (
     new_record,
     new_record_values,
 )
+from geodata.views.mapview import LayerView, evidence_highlight
+from geodata.views.pledges import default_pledge
 from geodata.views.police import pledge_events
+from geodata.views.public import MIN_COUNT
+from geodata.views.standalone import standalone_view
 
-from builders import frame, pledge_dict, site, unsafe_place
+from builders import frame, operation, pledge_dict, site, unsafe_place
 
 HOUSING = Viewer("housing_company", "anna", "Marks Bostads AB")
 
@@ -104,3 +113,64 @@ def test_no_category_ticked_counts_no_report(store):
     assert len(chosen_reports(store, "test-2024", ["poor_lighting"], start=dt.date(2024, 1, 1))[0]) == 1
     nothing, _ = chosen_reports(store, "test-2024", [])
     assert nothing.empty and "category" in nothing.columns
+
+
+def test_the_standalone_map_draws_records_until_more_are_in_view_than_it_draws_as_markers(store, monkeypatch):
+    store.write_batch("unsafe_places", frame(place(), place()))  # two reports each, in one hexagon
+    store.write_batch("inventoried_sites", frame(site()))
+    store.write_batch("operations", frame(operation(), operation(visibility="public")))
+    view = standalone_view(store, "test-2024")
+    assert view.query.pledge_id == "test-2024"
+    assert view.in_view == 4 and not view.aggregated and view.counts is None  # the internal operation not counted
+    assert view.records is not None and list(view.records.operations["visibility"]) == ["public"]
+    with_internal = standalone_view(store, "test-2024", include_internal=True)
+    assert with_internal.in_view == 5 and with_internal.records is not None
+    assert len(with_internal.records.operations) == 2
+
+    monkeypatch.setattr(geodata.views.standalone, "MAX_MARKERS", 3)
+    large = standalone_view(store, "test-2024")
+    assert large.aggregated and large.records is None and large.max_markers == 3
+    # Not the public variant: every count is shown.
+    assert large.counts is not None and large.counts.unsafe_places.min_count == 1
+    assert large.counts.unsafe_places.shown_reports == 4
+
+
+def test_a_large_standalone_view_keeps_the_public_minimum_for_a_viewer_who_may_not_read_reports(store, monkeypatch):
+    store.write_batch("unsafe_places", frame(place(), place()))
+    store.write_batch("inventoried_sites", frame(*(site() for _ in range(3))))
+    monkeypatch.setattr(geodata.views.standalone, "MAX_MARKERS", 2)
+    view = standalone_view(GuardedStore(store, HOUSING), "test-2024")
+    assert view.in_view == 3  # its own sites; the reports it may not read count none
+    assert view.aggregated and view.counts is not None
+    assert view.counts.unsafe_places.min_count == MIN_COUNT and view.counts.unsafe_places.suppressed_reports == 4
+
+
+def test_the_public_standalone_map_shows_counts_only_and_never_internal_operations(store):
+    store.write_batch("unsafe_places", frame(*(place() for _ in range(3))))
+    view = standalone_view(store, "test-2024", public=True)
+    assert view.records is None and view.in_view == 0 and not view.aggregated
+    assert view.counts is not None and view.counts.unsafe_places.min_count == MIN_COUNT
+    assert view.counts.unsafe_places.shown_reports == 6
+    with pytest.raises(ValueError, match="public map never shows internal operations"):
+        standalone_view(store, "test-2024", public=True, include_internal=True)
+
+
+def test_a_chosen_promise_highlights_its_evidence_records_shown_as_points():
+    pledge = pledge_from_dict(pledge_dict())
+    operations = LayerView("operations", "points", 2, points=pd.DataFrame({"id": ["op-1", "op-2"]}))
+    sites = LayerView("inventoried_sites", "grid", 9000)
+    views = {"operations": operations, "inventoried_sites": sites}
+    assert evidence_highlight(pledge, "test-2024-insatser", views) == {"op-1", "op-2"}
+    assert evidence_highlight(pledge, "test-2024-inventering", views) is None  # shown as counts: nothing to point at
+    assert evidence_highlight(pledge, "test-2024-insatser", {"inventoried_sites": sites}) is None  # layer not shown
+    assert evidence_highlight(pledge, None, views) is None
+    assert evidence_highlight(pledge, "another-pledges-promise", views) is None
+
+
+def test_the_pledge_shown_is_the_one_wanted_else_the_newest():
+    older = pledge_from_dict(pledge_dict(id="old-2020"))
+    newer = pledge_from_dict(pledge_dict())
+    assert default_pledge([older, newer], "old-2020") is older
+    assert default_pledge([older, newer]) is newer
+    assert default_pledge([older, newer], "no-such-pledge") is newer
+    assert default_pledge([], "old-2020") is None

@@ -370,10 +370,11 @@ def test_the_public_demo_map_opens_with_no_request_at_all(demo_file, tmp_path):
 
 def test_a_view_of_more_records_than_a_browser_can_take_is_drawn_as_counts(demo_copy, monkeypatch):
     import dashboard.standalone as standalone
+    import geodata.views.standalone
     from geodata.access import readable_query
     from geodata.store import GeoPackageStore, LayerQuery
 
-    monkeypatch.setattr(standalone, "MAX_MARKERS", 100)
+    monkeypatch.setattr(geodata.views.standalone, "MAX_MARKERS", 100)
     with GeoPackageStore.open(demo_copy) as store:
         page = standalone.build_standalone_map(store, "mark-2021")
         places = store.read_layer("unsafe_places")

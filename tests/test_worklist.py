@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geodata.views.worklist import owners, worklist
+from geodata import vocab
+from geodata.views.public import site_counts
+from geodata.views.worklist import chosen_worklist, owners, worklist
 
 from builders import frame, site
 
@@ -31,3 +33,29 @@ def test_open_sites_most_urgent_first(store):
     # Every status: the fixed site is listed, by due date, but never overdue.
     assert list(worklist(store, today, statuses=None)["address"]) == ["A 1", "E 5", "C 3", "B 2", "D 4"]
     assert owners(store) == ["Marks Bostads AB", "Marks kommun"]
+
+
+def test_the_pages_choices_no_owner_ticked_is_every_owner_no_type_or_status_ticked_is_none(store):
+    store.write_batch(
+        "inventoried_sites",
+        frame(site(address="A 1"), site(address="E 5", owner="Marks kommun", site_type="park")),
+    )
+    today = dt.date(2024, 7, 1)
+    types, statuses = ["basement", "park"], ["action_planned"]
+
+    def listed(**choices):
+        return list(chosen_worklist(store, today, **choices)["address"])
+
+    assert listed(owners=[], site_types=types, statuses=statuses) == ["A 1", "E 5"]
+    assert listed(owners=["Marks kommun"], site_types=types, statuses=statuses) == ["E 5"]
+    assert listed(site_types=[], statuses=statuses) == []
+    assert listed(site_types=types, statuses=None) == []
+
+
+def test_the_site_statuses_split_once_into_open_and_fixed(store):
+    assert vocab.OPEN_SITE_STATUSES + vocab.FIXED_SITE_STATUSES == vocab.SITE_STATUSES
+    store.write_batch("inventoried_sites", frame(*(site(address=s, status=s) for s in vocab.SITE_STATUSES)))
+    open_sites = worklist(store, dt.date(2024, 7, 1))
+    assert sorted(open_sites["status"]) == sorted(vocab.OPEN_SITE_STATUSES)
+    (cell,) = site_counts(store.read_layer("inventoried_sites"), min_count=1).cells
+    assert cell.fixed == len(vocab.FIXED_SITE_STATUSES)

@@ -12,6 +12,7 @@ from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 from dashboard.i18n import translator
 from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
 from geodata.views.demo import demo_share
+from geodata.views.pledges import default_pledge
 
 # The pages in the order the navigation shows them: (path, catalogue key).
 NAVIGATION = (
@@ -159,7 +160,7 @@ def start_page(
     try:
         with request_store() as store:
             pledges = store.list_pledges()
-            pledge = next((p for p in pledges if p.id == wanted), pledges[-1] if pledges else None)
+            pledge = default_pledge(pledges, wanted)
             if pledge is None:
                 return no_pledges_page(lang, path, query)
             banner = demo_banner(lang, store, pledge.id if banner_of_pledge else None)

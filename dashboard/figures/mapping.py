@@ -8,8 +8,9 @@ from typing import Any
 from dashboard.figures.map import Basemap, map_figure
 from dashboard.i18n import translator
 from dashboard.settings import Settings
-from dashboard.state.view import ViewState
-from geodata import AccessError, LayerQuery, Pledge, Store, layer_queries, layer_view, municipality_geojson
+from dashboard.state.view import ViewState, state_queries
+from geodata import AccessError, Store, layer_view, municipality_geojson
+from geodata.views.mapview import evidence_highlight
 
 
 @dataclass(frozen=True)
@@ -19,20 +20,6 @@ class MapRequest:
     view_bounds: tuple[float, float, float, float] | None = None
     tiles: bool = False
     highlight: set[str] | None = None
-
-
-def state_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
-    """The queries of the layers the view ``state`` shows (what each filter means is :mod:`geodata.views.filters`)."""
-    return layer_queries(
-        pledge,
-        state.layers,
-        start=state.start,
-        end=state.end,
-        categories=state.categories,
-        sources=state.sources,
-        statuses=state.statuses,
-        promise=state.promise,
-    )
 
 
 def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
@@ -48,11 +35,7 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
         except AccessError:
             continue  # a layer this role sees only aggregated draws no records on this map
 
-    highlight = request.highlight
-    promise = next((p for p in pledge.promises if p.id == state.promise), None)
-    if not highlight and promise and promise.evidence.layer in views:
-        evidence = views[promise.evidence.layer]
-        highlight = set(evidence.points["id"]) if evidence.mode == "points" else None
+    highlight = request.highlight or evidence_highlight(pledge, state.promise, views)
     basemap = Basemap(settings.tiles_url if request.tiles else None)
     figure = map_figure(
         views, boundary, translator(state.lang), basemap, highlight, view_key=f"{pledge.id}", bounds=bounds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from dataclasses import replace
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
@@ -14,8 +14,10 @@ from dashboard.exports import worklist_file
 from dashboard.i18n import language, translator
 from dashboard.ids import Sites as ID
 from dashboard.state import parse_date
+from dashboard.state.sites import SitesState
+from dashboard.state.table import TableState
 from geodata import AccessError, clock, vocab
-from geodata.views.worklist import OPEN_STATUSES, owners, worklist
+from geodata.views.worklist import chosen_worklist, owners
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
 
@@ -79,7 +81,7 @@ def layout(
                     dcc.Checklist(
                         id=ID.statuses,
                         className="pm-checks pm-inline",
-                        value=chosen_statuses if chosen_statuses is not None else list(OPEN_STATUSES),
+                        value=chosen_statuses if chosen_statuses is not None else list(vocab.OPEN_SITE_STATUSES),
                         options=[{"label": t(f"status.{c}"), "value": c} for c in vocab.SITE_STATUSES],
                     ),
                 ]
@@ -149,7 +151,7 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
     columns.append(Column("measure", t("field.measure"), lambda v: v if isinstance(v, str) else ""))
     columns.append(Column("overdue", t("sites.overdue"), lambda v: t("sites.overdue_mark") if v else ""))
     overdue_count = int(sites["overdue"].sum()) if not sites.empty else 0
-    link = {"pledge": pledge, "layer": "inventoried_sites", **({"lang": lang} if lang != "sv" else {})}
+    link = TableState(pledge, "inventoried_sites", lang=lang)
     table = [
         html.P(
             [
@@ -169,38 +171,34 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
             False,
             row_class=lambda r: "pm-row-overdue" if r["overdue"] else "",
             caption=t("nav.sites"),
-            row_link=lambda r: f"/layers?{urlencode(dict(link, record=r['id']))}",
+            row_link=lambda r: f"/layers?{replace(link, record=r['id']).to_query()}",
             sortable=False,
         ),
     ]
-    params = {"pledge": pledge}
-    if chosen_owners:
-        params["owner"] = ",".join(chosen_owners)
-    if list(types or []) != list(vocab.SITE_TYPES):
-        params["types"] = ",".join(types or [])
-    if list(statuses or []) != list(OPEN_STATUSES):
-        params["status"] = ",".join(statuses or [])
-    if due_before:
-        params["due"] = due_before.isoformat()
-    if overdue:
-        params["overdue"] = "1"
-    if lang != "sv":
-        params["lang"] = lang
-    return table, urlencode(params, safe=","), owner_options
+    state = SitesState(
+        pledge,
+        tuple(chosen_owners or ()),
+        tuple(types or ()),
+        tuple(statuses or ()),
+        due_before,
+        bool(overdue),
+        lang,
+    )
+    return table, state.to_query(), owner_options
 
 
 remember_view(ID.query)
 
 
 def _sites(store, pledge, chosen_owners, types, statuses, due, overdue):
-    """The worklist the filters ask for: no owner ticked is every owner; no type or status ticked is none."""
-    return worklist(
+    """The worklist the filters ask for (what a filter ticked or not means is :func:`chosen_worklist`'s)."""
+    return chosen_worklist(
         store,
         clock.today(),
         pledge_id=pledge,
-        owners=chosen_owners or None,
-        site_types=types or [],
-        statuses=statuses or [],
+        owners=chosen_owners,
+        site_types=types,
+        statuses=statuses,
         due_before=parse_date(due),
         overdue_only=bool(overdue),
     )

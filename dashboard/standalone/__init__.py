@@ -17,7 +17,9 @@ Two variants:
 
 The package, by what each module is:
 
-- this module: :func:`build_standalone_map`, which puts the pieces together;
+- this module: :func:`build_standalone_map`, which puts the pieces together; what
+  either variant shows (records, or counts per hexagon) is decided by
+  :func:`geodata.views.standalone.standalone_view`;
 - :mod:`~dashboard.standalone.elements`: the page and the map's pieces (folium elements);
 - :mod:`~dashboard.standalone.layers`: the data layers of either variant, and their legend entries;
 - :mod:`~dashboard.standalone.panel` and :mod:`~dashboard.standalone.legend`: the HTML beside the map;
@@ -35,7 +37,6 @@ description holding ``<script>`` stays text.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import folium
@@ -47,15 +48,15 @@ from dashboard.standalone.layers import public_layers, record_layers
 from dashboard.standalone.legend import legend
 from dashboard.standalone.panel import panel
 from dashboard.standalone.words import Words
-from geodata import AccessError, LayerQuery, Store, clock, municipality_geojson, pledge_progress, readable_query
+from geodata import LayerQuery, Store, clock, municipality_geojson, pledge_progress
 from geodata.analysis.indicators import goal_trends
-from geodata.views.public import MIN_COUNT, public_view
+from geodata.views.public import MIN_COUNT
+from geodata.views.standalone import standalone_view
 
-__all__ = ["MAX_MARKERS", "OSM_ATTRIBUTION", "OSM_TILES", "build_standalone_map"]
+__all__ = ["OSM_ATTRIBUTION", "OSM_TILES", "build_standalone_map"]
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap-bidragsgivare"
-MAX_MARKERS = 5_000  # above this many records in view, the map shows counts per hexagon
 
 
 def build_standalone_map(
@@ -91,6 +92,8 @@ def build_standalone_map(
         restricted to ``pledge_id``.
     include_internal : bool
         Show internal operations too (full variant only; who may is decided by the caller).
+        What either variant shows, and when the full one is drawn as counts, is
+        :func:`geodata.views.standalone.standalone_view`.
     lang : str
         ``"sv"`` (default) or ``"en"``.
     min_count : int
@@ -98,16 +101,14 @@ def build_standalone_map(
     tiles_attribution : str
         The attribution shown with the tiles.
     """
-    if public and include_internal:
-        raise ValueError(
-            "include_internal=True cannot be combined with public=True: the public map never shows internal operations"
-        )
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
+    view = standalone_view(
+        store, pledge_id, query, public=public, include_internal=include_internal, min_count=min_count
+    )
     lang = language(lang)
     today = today or clock.today()
     pledge = store.get_pledge(pledge_id)
-    query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
     progress = pledge_progress(store, pledge, today)
     trends = goal_trends(store, pledge)
     words = Words(lang)
@@ -137,16 +138,12 @@ def build_standalone_map(
             "fillOpacity": 0.55,
         },
     ).add_to(fmap)
-    # A view of more records than a browser can take as markers is drawn as counts per hexagon, like the public
-    # map (every count shown: this is not the public variant), so the file stays small and opens fast.
-    in_view = 0 if public else _records_in_view(store, query, include_internal)
-    aggregated = in_view > MAX_MARKERS
-    if public or aggregated:
-        view = public_view(store, query, min_count=min_count if public or not _reads_reports(store) else 1)
-        entries, demo = public_layers(fmap, view, words), view.demo
+    if view.counts is not None:
+        entries = public_layers(fmap, view.counts, words)
     else:
-        entries, demo = record_layers(fmap, store, query, words, include_internal)
-    demo = demo or pledge.demo
+        assert view.records is not None  # a view without counts has the records
+        entries = record_layers(fmap, view.records, words, include_internal)
+    demo = view.demo or pledge.demo
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     # Open on the data (the whole municipality if there is none), clear of the legend on the right.
     west, south, east, north = fmap.data_bounds or bounds
@@ -160,34 +157,12 @@ def build_standalone_map(
         TileProbe(tiles, tiles_attribution, ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)).add_to(fmap)
 
     note = (
-        words.t("panel.aggregated", count=f"{in_view:,}".replace(",", "\u00a0"), limit=MAX_MARKERS)
-        if aggregated
+        words.t("panel.aggregated", count=f"{view.in_view:,}".replace(",", "\u00a0"), limit=view.max_markers)
+        if view.aggregated
         else None
     )
     document.html.add_child(
-        Html(panel(pledge, progress, words, today, query, demo, trends, note)), name="panel", index=0
+        Html(panel(pledge, progress, words, today, view.query, demo, trends, note)), name="panel", index=0
     )
     document.html.add_child(Html(legend(entries, words, demo)), name="legend")
     return document.render()
-
-
-def _reads_reports(store: Store) -> bool:
-    """Whether the caller may read unsafe-place records (else even a large view keeps the public minimum counts)."""
-    viewer = getattr(store, "viewer", None)
-    if viewer is None:
-        return True
-    try:
-        readable_query("unsafe_places", viewer=viewer)
-    except AccessError:
-        return False
-    return True
-
-
-def _records_in_view(store: Store, query: LayerQuery, include_internal: bool) -> int:
-    total = 0
-    for layer in ("unsafe_places", "inventoried_sites", "operations"):
-        try:
-            total += store.count(layer, readable_query(layer, query, include_internal))
-        except AccessError:
-            continue
-    return total

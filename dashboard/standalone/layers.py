@@ -18,8 +18,10 @@ from dashboard.standalone.elements import OfflineMap, add_layer, feature
 from dashboard.standalone.legend import Entry, Group, note
 from dashboard.standalone.markup import render_macro
 from dashboard.standalone.words import Words
-from geodata import DISPLAY_CRS, STORAGE_CRS, LayerQuery, Store, readable_query
-from geodata.views.public import LOCAL_TIMEZONE, PublicView
+from geodata import DISPLAY_CRS, STORAGE_CRS
+from geodata.clock import LOCAL_TZ_NAME
+from geodata.views.public import PublicView
+from geodata.views.standalone import MapRecords
 
 # Count classes of the public hexagons, as multiples of the minimum count, and their fills (light to dark).
 PUBLIC_CLASSES = (1, 2, 4)
@@ -42,15 +44,12 @@ class _Record(NamedTuple):
     note: str | None = None
 
 
-def record_layers(
-    fmap: OfflineMap, store: Store, query: LayerQuery, words: Words, include_internal: bool
-) -> tuple[list[Group], bool]:
-    """The full variant: one toggle per layer with every record and its details; returns legend entries and demo."""
+def record_layers(fmap: OfflineMap, records: MapRecords, words: Words, include_internal: bool) -> list[Group]:
+    """The full variant: one toggle per layer with every record and its details; returns the legend entries."""
     t = words.t
-    places = _to_display(store.read_layer("unsafe_places", query))
-    sites = _to_display(store.read_layer("inventoried_sites", query))
-    operations = _to_display(store.read_layer("operations", readable_query("operations", query, include_internal)))
-    demo = any(bool(f["demo"].any()) for f in (places, sites, operations) if not f.empty)
+    places = _to_display(records.unsafe_places)
+    sites = _to_display(records.inventoried_sites)
+    operations = _to_display(records.operations)
 
     def operation(row: Any) -> _Record:
         kind = t(f"operation_kind.{row.kind}")
@@ -105,7 +104,7 @@ def record_layers(
         (t("layer.operations"), entries("halo", OPERATION_COLOURS, "operation_kind", operations.get("kind", ()))),
     ]
     internal = t("legend.internal_shown") if include_internal else t("legend.internal_hidden")
-    return [*legend, ("", [note(internal)])], demo
+    return [*legend, ("", [note(internal)])]
 
 
 def _add_records(
@@ -140,7 +139,7 @@ def _day(value: Any) -> str | None:
 
 def _local(value: Any) -> pd.Timestamp:
     moment = pd.Timestamp(value)
-    return moment.tz_convert(LOCAL_TIMEZONE) if moment.tzinfo is not None else moment
+    return moment.tz_convert(LOCAL_TZ_NAME) if moment.tzinfo is not None else moment
 
 
 def _when(starts: Any, ends: Any) -> str | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
 
 from dashboard.i18n import DEFAULT_LANGUAGE, language
-from geodata import LAYERS, vocab
+from geodata import LAYERS, LayerQuery, Pledge, layer_queries, vocab
 
 CHOICES = {
     "layers": tuple(LAYERS),
@@ -66,3 +66,17 @@ class ViewState:
             else:
                 params[f.name] = str(value)
         return urlencode(params, safe=",")
+
+
+def state_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
+    """The queries of the layers the view ``state`` shows (what each filter means is :mod:`geodata.views.filters`)."""
+    return layer_queries(
+        pledge,
+        state.layers,
+        start=state.start,
+        end=state.end,
+        categories=state.categories,
+        sources=state.sources,
+        statuses=state.statuses,
+        promise=state.promise,
+    )

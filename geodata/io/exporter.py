@@ -51,8 +51,9 @@ def read_view(
 ) -> dict[str, gpd.GeoDataFrame]:
     """The records of each layer in ``queries`` as its query selects them.
 
-    Internal police operations are left out unless ``include_internal``: the
-    roles issue decides who may ask for them; until then only the CLI can.
+    Internal police operations are left out unless ``include_internal`` (which
+    only the command line's export asks for); a guarded store narrows every
+    layer further to what its viewer may read.
     """
     return {
         get_layer(name).name: store.read_layer(name, readable_query(name, query, include_internal))

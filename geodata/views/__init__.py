@@ -1,1 +1,2 @@
-"""What a screen or an export shows, computed in the domain: the map view, the public view, progress, timeline, worklist."""
+"""What a screen or an export shows, computed in the domain: the map view, the public view, the standalone map,
+progress, timeline, worklist, and the pledge shown when none is chosen."""

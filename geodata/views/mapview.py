@@ -7,6 +7,7 @@ layer is aggregated to a grid whose cell size follows the zoom.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
@@ -16,6 +17,7 @@ from pyproj import Transformer
 
 from geodata.grid import GridCounts, cell_size_for_zoom, representative_xy
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS, get_layer
+from geodata.model import Pledge
 from geodata.store.base import LayerQuery, Store
 
 DEFAULT_MAX_POINTS = 2_000
@@ -131,6 +133,23 @@ def layer_view(
     return LayerView(
         layer, "grid", total, grid=store.grid_counts(spec.name, query, cell, weight), in_view_only=in_view_only
     )
+
+
+def evidence_highlight(pledge: Pledge, promise_id: str | None, views: Mapping[str, LayerView]) -> set[str] | None:
+    """The records a chosen promise highlights on the map: its evidence records, as its evidence layer shows them.
+
+    ``views`` are the layers the map shows (their queries already narrowed to the
+    promise, see :func:`~geodata.views.filters.layer_queries`). Nothing is
+    highlighted when no promise of ``pledge`` is chosen, when its evidence layer
+    is not shown, or when that layer is shown as counts per cell.
+    """
+    promise = next((p for p in pledge.promises if p.id == promise_id), None)
+    if promise is None or promise.evidence.layer not in views:
+        return None
+    evidence = views[promise.evidence.layer]
+    if evidence.mode != "points" or evidence.points is None:
+        return None
+    return set(evidence.points["id"])
 
 
 def _to_storage_bounds(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

@@ -49,13 +49,11 @@ from geodata.errors import Problem, ValidationError
 from geodata.grid import HexGrid, representative_xy
 from geodata.layers import STORAGE_CRS
 from geodata.store.base import LayerQuery, Store
+from geodata.vocab import FIXED_SITE_STATUSES
 
 MIN_COUNT = 5  # the smallest count of reports (or sites) a public hexagon may show
 PLACE_HEX_M = 250.0  # unsafe places: about 430 m corner to corner, 0.16 km²
 AREA_HEX_M = 2000.0  # operations and sites: about 3.5 km across, 10 km²
-LOCAL_TIMEZONE = LOCAL_TZ_NAME  # months are Swedish calendar months
-
-FIXED_STATUSES = ("fixed", "verified")
 
 
 @dataclass(frozen=True)
@@ -230,7 +228,7 @@ def unsafe_place_hexagons(
 def _local_months(moments: pd.Series) -> pd.Series:
     moments = pd.to_datetime(moments)
     if moments.dt.tz is not None:
-        moments = moments.dt.tz_convert(LOCAL_TIMEZONE)
+        moments = moments.dt.tz_convert(LOCAL_TZ_NAME)  # months are Swedish calendar months
     return moments.dt.strftime("%Y-%m")
 
 
@@ -294,7 +292,7 @@ def site_counts(records: gpd.GeoDataFrame, *, size_m: float = AREA_HEX_M, min_co
             "r": r,
             "sites": 1,
             "inspected": (status != "flagged").astype(int),
-            "fixed": np.isin(status, FIXED_STATUSES).astype(int),
+            "fixed": np.isin(status, FIXED_SITE_STATUSES).astype(int),
         }
     )
     sums = frame.groupby(["q", "r"]).sum().sort_index()

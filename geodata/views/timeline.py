@@ -18,8 +18,6 @@ from geodata.model import Period, Pledge, Promise
 from geodata.store.base import Store
 from geodata.views.progress import evidence_records
 
-LOCAL_TZ = LOCAL_TZ_NAME
-
 
 @dataclass(frozen=True)
 class TimelineEvent:
@@ -40,7 +38,7 @@ class TimelineRow:
 
 def _local(values: pd.Series) -> pd.Series:
     if getattr(values.dtype, "tz", None) is not None:
-        return values.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+        return values.dt.tz_convert(LOCAL_TZ_NAME).dt.tz_localize(None)
     return values
 
 

@@ -12,8 +12,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from geodata.store.base import LayerQuery, Store
-
-OPEN_STATUSES = ("flagged", "inspected", "action_planned")
+from geodata.vocab import OPEN_SITE_STATUSES
 
 
 def worklist(
@@ -22,7 +21,7 @@ def worklist(
     pledge_id: str | None = None,
     owners: Iterable[str] | None = None,
     site_types: Iterable[str] | None = None,
-    statuses: Iterable[str] | None = OPEN_STATUSES,
+    statuses: Iterable[str] | None = OPEN_SITE_STATUSES,
     due_before: dt.date | None = None,
     overdue_only: bool = False,
 ) -> pd.DataFrame:
@@ -40,7 +39,7 @@ def worklist(
     )
     frame = pd.DataFrame(sites.drop(columns="geometry"))
     due = frame["due_on"]
-    frame["overdue"] = frame["status"].isin(OPEN_STATUSES) & due.notna() & (due < pd.Timestamp(today))
+    frame["overdue"] = frame["status"].isin(OPEN_SITE_STATUSES) & due.notna() & (due < pd.Timestamp(today))
     if due_before is not None:
         frame = frame[due.notna() & (due <= pd.Timestamp(due_before))]
     if overdue_only:
@@ -48,6 +47,36 @@ def worklist(
     return frame.sort_values(
         ["overdue", "due_on", "address"], ascending=[False, True, True], na_position="last", kind="stable"
     ).reset_index(drop=True)
+
+
+def chosen_worklist(
+    store: Store,
+    today: dt.date,
+    pledge_id: str | None = None,
+    owners: Iterable[str] | None = None,
+    site_types: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+    due_before: dt.date | None = None,
+    overdue_only: bool = False,
+) -> pd.DataFrame:
+    """The worklist as the sites page's filters choose it: no owner ticked is every owner; no type or status ticked
+    is none.
+
+    Unlike :func:`worklist`, where ``None`` means every type or status, nothing
+    ticked here (``None`` or empty) lists no site: the page then shows an empty
+    list rather than silently all of them. An owner is a narrowing the user adds,
+    so no owner ticked lists the sites of every owner.
+    """
+    return worklist(
+        store,
+        today,
+        pledge_id=pledge_id,
+        owners=list(owners or ()) or None,
+        site_types=list(site_types or ()),
+        statuses=list(statuses or ()),
+        due_before=due_before,
+        overdue_only=overdue_only,
+    )
 
 
 def owners(store: Store, pledge_id: str | None = None) -> list[str]:

@@ -1,0 +1,138 @@
+"""What the standalone map for citizen dialogues shows: the records themselves, or counts per hexagon.
+
+The public variant always shows the counts of :mod:`geodata.views.public`.
+The full variant shows the records, unless more of them are in view than a
+browser can take as markers (:data:`MAX_MARKERS`): then it shows counts per
+hexagon like the public map, so the file stays small and opens fast. Those
+counts keep the public minimum for a viewer who may not read the unsafe places
+themselves; for anyone else every count is shown, as the records would be.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from geodata.access import AccessError, readable_query
+from geodata.store.base import LayerQuery, Store
+from geodata.views.public import MIN_COUNT, PublicView, public_view
+
+MAX_MARKERS = 5_000  # above this many records in view, the full map shows counts per hexagon
+
+# The layers the map draws, and whose records count towards MAX_MARKERS.
+MAP_LAYERS = ("unsafe_places", "inventoried_sites", "operations")
+
+
+@dataclass(frozen=True)
+class MapRecords:
+    """The records the full variant draws, one frame per layer as the store returns them (EPSG:3006)."""
+
+    unsafe_places: gpd.GeoDataFrame
+    inventoried_sites: gpd.GeoDataFrame
+    operations: gpd.GeoDataFrame
+
+    @property
+    def demo(self) -> bool:
+        """Whether any record drawn is generated demo data."""
+        frames = (self.unsafe_places, self.inventoried_sites, self.operations)
+        return any(bool(frame["demo"].any()) for frame in frames if not frame.empty)
+
+
+@dataclass(frozen=True)
+class StandaloneView:
+    """What the standalone map shows: ``records`` (the full variant) or ``counts`` (public, or too many records).
+
+    ``query`` is the query read, restricted to the pledge; ``in_view`` is how many
+    records the full variant's query selects (0 for the public variant), and
+    ``max_markers`` the most it draws as markers.
+    """
+
+    query: LayerQuery
+    in_view: int
+    max_markers: int
+    records: MapRecords | None = None
+    counts: PublicView | None = None
+
+    @property
+    def aggregated(self) -> bool:
+        """Whether the full variant is drawn as counts because more records are in view than it draws as markers."""
+        return self.in_view > self.max_markers
+
+    @property
+    def demo(self) -> bool:
+        """Whether any record read is generated demo data."""
+        if self.counts is not None:
+            return self.counts.demo
+        return self.records is not None and self.records.demo
+
+
+def standalone_view(
+    store: Store,
+    pledge_id: str,
+    query: LayerQuery | None = None,
+    *,
+    public: bool = False,
+    include_internal: bool = False,
+    min_count: int = MIN_COUNT,
+) -> StandaloneView:
+    """What the standalone map of ``pledge_id`` shows of the records ``query`` selects, read from ``store``.
+
+    Parameters
+    ----------
+    store : Store
+        Where the layers are read from (a :class:`~geodata.access.GuardedStore` narrows them to its viewer).
+    pledge_id : str
+        The pledge shown; ``query`` is always restricted to it.
+    query : LayerQuery, optional
+        Narrows the records read (the dashboard's current filters).
+    public : bool
+        The public variant: aggregated counts only (see :mod:`geodata.views.public`).
+    include_internal : bool
+        The full variant shows internal operations too (who may is decided by the caller).
+    min_count : int
+        The public variant's smallest count a hexagon may show.
+    """
+    if public and include_internal:
+        raise ValueError(
+            "include_internal=True cannot be combined with public=True: the public map never shows internal operations"
+        )
+    query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
+    if public:
+        return StandaloneView(query, 0, MAX_MARKERS, counts=public_view(store, query, min_count=min_count))
+    in_view = records_in_view(store, query, include_internal)
+    if in_view > MAX_MARKERS:
+        # Every count shown (this is not the public variant), unless the viewer may not read the reports themselves.
+        counts = public_view(store, query, min_count=1 if reads_reports(store) else min_count)
+        return StandaloneView(query, in_view, MAX_MARKERS, counts=counts)
+    records = MapRecords(
+        unsafe_places=store.read_layer("unsafe_places", query),
+        inventoried_sites=store.read_layer("inventoried_sites", query),
+        operations=store.read_layer("operations", readable_query("operations", query, include_internal)),
+    )
+    return StandaloneView(query, in_view, MAX_MARKERS, records=records)
+
+
+def reads_reports(store: Store) -> bool:
+    """Whether the caller may read unsafe-place records (else even a large view keeps the public minimum counts)."""
+    viewer = getattr(store, "viewer", None)
+    if viewer is None:
+        return True
+    try:
+        readable_query("unsafe_places", viewer=viewer)
+    except AccessError:
+        return False
+    return True
+
+
+def records_in_view(store: Store, query: LayerQuery, include_internal: bool = False) -> int:
+    """How many records of the map's layers ``query`` selects that the caller may read (internal operations only
+    with ``include_internal``); a layer the caller may not read counts none."""
+    total = 0
+    for layer in MAP_LAYERS:
+        try:
+            total += store.count(layer, readable_query(layer, query, include_internal))
+        except AccessError:
+            continue
+    return total
