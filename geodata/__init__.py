@@ -16,8 +16,9 @@ Analyses live in :mod:`geodata.analysis`; a backend's own modules
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from geodata.lazy import lazy_api
 
 __all__ = [
     "DISPLAY_CRS",
@@ -150,20 +151,7 @@ def _version() -> str:
         return "0+unknown"
 
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        globals()[name] = value = _version()
-        return value
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'geodata' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_api(__name__, _API, globals(), computed={"__version__": _version})
 
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors

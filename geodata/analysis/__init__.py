@@ -9,8 +9,9 @@ The names below are imported when first used, so that reading a default
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from geodata.lazy import lazy_api
 
 __all__ = [
     "AreaCounts",
@@ -59,17 +60,7 @@ _API = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'geodata.analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_api(__name__, _API, globals())
 
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
