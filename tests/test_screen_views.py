@@ -15,7 +15,7 @@ import pytest
 
 import geodata.views.standalone
 from geodata import LOCAL_ADMIN, GuardedStore, Viewer, pledge_from_dict
-from geodata.analysis.selection import chosen_reports
+from geodata.analysis.getisord import pledge_points
 from geodata.records import PoliceEvent
 from geodata.views.demo import DemoShare, demo_share
 from geodata.views.editing import (
@@ -107,11 +107,11 @@ def test_no_category_ticked_counts_no_report(store):
         "unsafe_places",
         frame(place(), place(category="drug_dealing"), place(reported_on="2023-06-01")),
     )
-    records, area = chosen_reports(store, "test-2024", ["poor_lighting", "drug_dealing"])
+    records, area = pledge_points(store, "test-2024", categories=["poor_lighting", "drug_dealing"])
     assert len(records) == 3 and area.area > 0
-    assert len(chosen_reports(store, "test-2024", ["drug_dealing"])[0]) == 1
-    assert len(chosen_reports(store, "test-2024", ["poor_lighting"], start=dt.date(2024, 1, 1))[0]) == 1
-    nothing, _ = chosen_reports(store, "test-2024", [])
+    assert len(pledge_points(store, "test-2024", categories=["drug_dealing"])[0]) == 1
+    assert len(pledge_points(store, "test-2024", categories=["poor_lighting"], start=dt.date(2024, 1, 1))[0]) == 1
+    nothing, _ = pledge_points(store, "test-2024", categories=[])
     assert nothing.empty and "category" in nothing.columns
 
 

@@ -258,8 +258,6 @@ def check_group(
         options=options,
         value=list(value),
         className="pm-checks" + (" pm-inline" if inline else ""),
-        inputClassName="pm-check-input",
-        labelClassName="pm-check-label",
     )
     return html.Fieldset([html.Legend(legend), checks], disabled=disabled)
 

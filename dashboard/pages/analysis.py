@@ -45,7 +45,6 @@ from geodata.analysis.defaults import DENSITY_BANDWIDTH_M, DENSITY_MAP_CELL_M
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
 from geodata.analysis.interventions import DEFAULT_BUFFER_M, DEFAULT_DAYS, intervention_effect
-from geodata.analysis.selection import chosen_reports
 from geodata.clock import LOCAL_TZ_NAME
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
@@ -236,7 +235,9 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
         return no_update, no_update  # panning changes only the zoom-following counts
     try:
         with request_store() as store:
-            records, area = chosen_reports(store, pledge, categories or (), parse_date(start), parse_date(end))
+            records, area = getisord.pledge_points(
+                store, pledge, start=parse_date(start), end=parse_date(end), categories=categories or []
+            )
             code = store.get_pledge(pledge).municipality.code
     except (PledgemapError, ValueError) as exc:
         return no_update, alert(language(lang), exc)

@@ -84,8 +84,6 @@ def layout(**query: str) -> html.Div:
                         options=[{"label": t("filters.basemap_on"), "value": "tiles"}],
                         value=[],
                         className="pm-checks",
-                        inputClassName="pm-check-input",
-                        labelClassName="pm-check-label",
                     ),
                     html.P(t("filters.basemap_unreachable"), id=ID.basemap_note, className="pm-help", hidden=True),
                     dcc.Store(id=ID.tiles, data=s.tiles_url),

@@ -7,7 +7,7 @@ from dataclasses import replace
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.layout import PageStart, alert, page, pledge_picker, remember_view, start_page
+from dashboard.components.layout import PageStart, alert, check_group, page, pledge_picker, remember_view, start_page
 from dashboard.components.tables import Column, layer_columns, record_table
 from dashboard.context import request_store
 from dashboard.exports import worklist_file
@@ -53,38 +53,22 @@ def layout(
         **{"aria-label": t("filters.heading")},
         children=[
             pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
-            html.Fieldset(
-                [
-                    html.Legend(t("sites.owner_hint")),
-                    dcc.Checklist(
-                        id=ID.owners,
-                        value=_split(owner) or [],
-                        className="pm-checks",
-                        options=[{"label": o, "value": o} for o in all_owners],
-                    ),
-                ]
+            check_group(
+                ID.owners, t("sites.owner_hint"), [{"label": o, "value": o} for o in all_owners], _split(owner) or []
             ),
-            html.Fieldset(
-                [
-                    html.Legend(t("field.site_type")),
-                    dcc.Checklist(
-                        id=ID.types,
-                        className="pm-checks pm-inline",
-                        value=chosen_types if chosen_types is not None else list(vocab.SITE_TYPES),
-                        options=[{"label": t(f"site_type.{c}"), "value": c} for c in vocab.SITE_TYPES],
-                    ),
-                ]
+            check_group(
+                ID.types,
+                t("field.site_type"),
+                [{"label": t(f"site_type.{c}"), "value": c} for c in vocab.SITE_TYPES],
+                chosen_types if chosen_types is not None else vocab.SITE_TYPES,
+                inline=True,
             ),
-            html.Fieldset(
-                [
-                    html.Legend(t("field.status")),
-                    dcc.Checklist(
-                        id=ID.statuses,
-                        className="pm-checks pm-inline",
-                        value=chosen_statuses if chosen_statuses is not None else list(vocab.OPEN_SITE_STATUSES),
-                        options=[{"label": t(f"status.{c}"), "value": c} for c in vocab.SITE_STATUSES],
-                    ),
-                ]
+            check_group(
+                ID.statuses,
+                t("field.status"),
+                [{"label": t(f"status.{c}"), "value": c} for c in vocab.SITE_STATUSES],
+                chosen_statuses if chosen_statuses is not None else vocab.OPEN_SITE_STATUSES,
+                inline=True,
             ),
             html.Div(
                 [

@@ -389,11 +389,15 @@ def pledge_points(
     layer: str = "unsafe_places",
     categories: list[str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, BaseGeometry]:
-    """The records a pledge's hotspot analysis counts, and its municipality's area."""
+    """The records a pledge's hotspot analysis counts, and its municipality's area.
+
+    ``categories``: ``None`` counts every category; an empty list counts none (the
+    analysis page with no category ticked shows an empty analysis, not silently all).
+    """
     pledge = store.get_pledge(pledge_id)
     if not pledge.municipality.code:
         raise ValueError(f"pledge {pledge_id} names no municipality code; expected one to take its area from")
-    values = (("category", tuple(categories)),) if categories else ()
+    values = (("category", tuple(categories)),) if categories is not None else ()
     records = store.read_layer(layer, LayerQuery(pledge_id=pledge_id, start=start, end=end, values=values))
     return records, municipality(pledge.municipality.code).geometry
 
