@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from geodata.store import location
+from geodata.location import location
 
 DEFAULT_DATA = Path("data") / "pledgemap.gpkg"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.ids import Overview, Sites
-from geodata.vocab import REPORT_SOURCES, SITE_STATUSES, UNSAFE_CATEGORIES
+from geodata.vocab import OPEN_SITE_STATUSES, REPORT_SOURCES, SITE_STATUSES, SITE_TYPES, UNSAFE_CATEGORIES
 
 ALL_LAYERS = ("unsafe_places", "inventoried_sites", "operations")
 
@@ -166,8 +166,11 @@ def layers_view(layer: str, record: str | None = None, pledge: str = "mark-2021"
     }
 
 
-def sites_filters(types=(), statuses=(), overdue=(), pledge: str = "mark-2021") -> dict[str, Any]:
-    """The sites page's filter values (inputs of its table callback); an empty list filters nothing."""
+def sites_filters(
+    types=SITE_TYPES, statuses=OPEN_SITE_STATUSES, overdue=(), pledge: str = "mark-2021"
+) -> dict[str, Any]:
+    """The sites page's filter values (inputs of its table callback), by default as the page opens: every type,
+    the open statuses (nothing ticked would list no site at all)."""
     return {
         f"{Sites.pledge}.value": pledge,
         f"{Sites.owners}.value": [],

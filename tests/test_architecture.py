@@ -62,3 +62,26 @@ def test_every_vocabulary_code_has_a_label():
         texts = catalogue(lang)
         missing = [f"{g}.{c}" for g, codes in groups.items() for c in codes if f"{g}.{c}" not in texts]
         assert missing == [], lang
+
+
+def test_each_curated_api_lists_what_it_loads_and_every_name_resolves():
+    """__all__ stays a literal list (for ruff, mypy and readers); it must name exactly what the lazy table loads."""
+    import ast
+    import importlib
+
+    for package, computed in (("geodata", {"__version__"}), ("geodata.analysis", set())):
+        module = importlib.import_module(package)
+        assert set(module.__all__) == set(module._API) | computed, package
+        for name in module.__all__:
+            assert getattr(module, name) is not None, f"{package}.{name}"
+        # The names imported for type checkers are the same ones, from the same modules.
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        typed = {
+            alias.name: node.module
+            for block in tree.body
+            if isinstance(block, ast.If) and getattr(block.test, "id", "") == "TYPE_CHECKING"
+            for node in block.body
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+        }
+        assert typed == module._API, package

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dashboard.ids import Overview
 from dashboard.settings import Settings
+from geodata import pledge_from_dict
 from geodata.store import GeoPackageStore, LayerQuery
 
+from builders import frame, pledge_dict, unsafe_place
 from dash_http import (
     ALL_LAYERS,
     call_callback,
@@ -158,6 +160,14 @@ def test_no_demo_banner_without_demo_records(tmp_path):
     client = make_client(Settings(data=path))
     shown = texts(render_page(client, "/"))
     assert "Det finns inga medborgarlöften i databasen ännu." in shown
+    assert not any(t.startswith("Demodata") for t in shown)
+    # An empty store shows no page that could carry the banner: a store with a real pledge and real records must.
+    real = tmp_path / "real.gpkg"
+    with GeoPackageStore.create(real) as store:
+        store.save_pledge(pledge_from_dict(pledge_dict()))
+        store.write_batch("unsafe_places", frame(unsafe_place()))
+    shown = texts(render_page(make_client(Settings(data=real)), "/"))
+    assert "Medborgarlöfte Testkommun 2024" in shown  # the page with its pledge, where a banner would stand
     assert not any(t.startswith("Demodata") for t in shown)
 
 

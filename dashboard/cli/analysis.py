@@ -7,10 +7,11 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard.cli.common import add_data
 from dashboard.settings import Settings
-from geodata import PledgemapError, Store
+from geodata import PledgemapError
 from geodata.analysis.defaults import (
     DEFAULT_BUFFER_M,
     DEFAULT_DAYS,
@@ -19,6 +20,9 @@ from geodata.analysis.defaults import (
     DEFAULT_SEED,
     DEFAULT_TARGET_RADIUS_M,
 )
+
+if TYPE_CHECKING:
+    from geodata import Store
 
 
 def add_analyze(commands, settings: Settings) -> None:

@@ -7,9 +7,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from dashboard.cli.common import add_data, describe, store_location
+from dashboard.cli.common import add_data
 from dashboard.settings import Settings
 from geodata import LAYERS, PledgemapError, clock
+from geodata.location import describe, location
 
 
 def add_demo(commands, settings: Settings) -> None:
@@ -54,11 +55,11 @@ def add_audit(commands, settings: Settings) -> None:
 
 def add_copy(commands, settings: Settings) -> None:
     copy = commands.add_parser("copy", help="copy a whole store: a GeoPackage file into a database, or back")
-    copy.add_argument("--from", dest="source", type=store_location, required=True, help="the store to copy")
+    copy.add_argument("--from", dest="source", type=location, required=True, help="the store to copy")
     copy.add_argument(
         "--to",
         dest="target",
-        type=store_location,
+        type=location,
         required=True,
         help="a new GeoPackage file, or a postgresql:// URL of a database without Pledgemap data",
     )

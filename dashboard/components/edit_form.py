@@ -27,10 +27,6 @@ from geodata.clock import LOCAL_TZ_NAME
 from geodata.views.editing import WORKFLOW_FIELDS, may_add, may_write, new_record, new_record_values
 
 
-def _field(name: str) -> dict:
-    return {"type": ID.field, "name": name}
-
-
 def form_value(kind: str, value):
     """A stored value as the form's input holds it."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:

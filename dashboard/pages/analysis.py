@@ -41,10 +41,16 @@ from dashboard.state import parse_date
 from geodata import STORAGE_CRS, LayerQuery, PledgemapError, municipality_geojson, vocab
 from geodata.analysis import getisord
 from geodata.analysis.counts import hex_counts_for_zoom
-from geodata.analysis.defaults import DENSITY_BANDWIDTH_M, DENSITY_MAP_CELL_M
+from geodata.analysis.defaults import (
+    DEFAULT_BUFFER_M,
+    DEFAULT_DAYS,
+    DEFAULT_RINGS,
+    DENSITY_BANDWIDTH_M,
+    DENSITY_MAP_CELL_M,
+)
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
-from geodata.analysis.interventions import DEFAULT_BUFFER_M, DEFAULT_DAYS, intervention_effect
+from geodata.analysis.interventions import intervention_effect
 from geodata.clock import LOCAL_TZ_NAME
 
 dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
@@ -92,7 +98,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             number(
                 ID.rings,
                 t("analysis.rings"),
-                1,
+                DEFAULT_RINGS,
                 [
                     {"label": t("analysis.rings_n", rings=r, cells=getisord.Neighbourhood(r).cells), "value": r}
                     for r in (1, 2, 3)

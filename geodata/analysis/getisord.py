@@ -31,7 +31,13 @@ from scipy.spatial import cKDTree
 from shapely.geometry import box  # noqa: F401 (cell_size_for's doctest)
 from shapely.geometry.base import BaseGeometry
 
-from geodata.analysis.defaults import DEFAULT_PERMUTATIONS, DEFAULT_SEED, DENSITY_BANDWIDTH_M, DENSITY_CELL_M
+from geodata.analysis.defaults import (
+    DEFAULT_PERMUTATIONS,
+    DEFAULT_RINGS,
+    DEFAULT_SEED,
+    DENSITY_BANDWIDTH_M,
+    DENSITY_CELL_M,
+)
 from geodata.analysis.findings import Finding
 from geodata.boundaries import municipality
 from geodata.grid import HexGrid, representative_xy
@@ -53,7 +59,7 @@ class Neighbourhood:
     (7, 19)
     """
 
-    rings: int = 1
+    rings: int = DEFAULT_RINGS
 
     def __post_init__(self) -> None:
         if not isinstance(self.rings, int) or not 1 <= self.rings <= 5:
@@ -397,8 +403,8 @@ def pledge_points(
     pledge = store.get_pledge(pledge_id)
     if not pledge.municipality.code:
         raise ValueError(f"pledge {pledge_id} names no municipality code; expected one to take its area from")
-    values = (("category", tuple(categories)),) if categories is not None else ()
-    records = store.read_layer(layer, LayerQuery(pledge_id=pledge_id, start=start, end=end, values=values))
+    query = LayerQuery.build({"category": categories}, pledge_id=pledge_id, start=start, end=end)
+    records = store.read_layer(layer, query)
     return records, municipality(pledge.municipality.code).geometry
 
 

@@ -369,8 +369,7 @@ def _study_area(store: Store, pledge_id: str | None) -> BaseGeometry | None:
 
 
 def _reports(store: Store, pledge_id: str | None, layer: str, categories: list[str] | None) -> gpd.GeoDataFrame:
-    values = (("category", tuple(categories)),) if categories else ()
-    return store.read_layer(layer, LayerQuery(pledge_id=pledge_id, values=values))
+    return store.read_layer(layer, LayerQuery.build({"category": categories}, pledge_id=pledge_id))
 
 
 def _evaluate_in_pledge(

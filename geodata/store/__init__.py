@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from geodata.errors import StoreError
+from geodata.location import describe, is_database_url, location
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.gpkg.store import GeoPackageStore
 from geodata.store.gpkg.store import migrate as _migrate_file
@@ -25,12 +25,6 @@ __all__ = [
 
 # The packages of the optional extra pledgemap[postgis].
 POSTGIS_PACKAGES = ("sqlalchemy", "geoalchemy2", "psycopg")
-DATABASE_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
-
-
-def is_database_url(location: object) -> bool:
-    """Whether ``location`` names a PostgreSQL database (``postgresql://user@host:port/db``) rather than a file."""
-    return isinstance(location, str) and location.startswith(DATABASE_PREFIXES)
 
 
 def _postgis():
@@ -59,25 +53,6 @@ def migrate(location: str | Path) -> tuple[int, int]:
     if is_database_url(location):
         return _postgis().migrate(str(location))
     return _migrate_file(location)
-
-
-def location(text: str | Path) -> str | Path:
-    """A store's location as given on a command line or in the environment: a URL stays text, a file a path."""
-    return str(text) if is_database_url(str(text)) else Path(text)
-
-
-def describe(where: str | Path) -> str:
-    """A store's location for messages and logs: a database URL without its password."""
-    if is_database_url(where):
-        url = urlsplit(str(where))
-        if url.password is None:
-            return str(where)
-        user = quote(unquote(url.username or ""), safe="")
-        host = url.hostname or ""
-        host = f"[{host}]" if ":" in host else host
-        netloc = f"{user}:***@{host}" + (f":{url.port}" if url.port else "")
-        return urlunsplit(url._replace(netloc=netloc))
-    return str(where)
 
 
 def copy_store(source: Store, target: Store) -> dict[str, int]:
