@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,7 @@ class LayerQuery:
             raise ValueError(f"a query's offset is {self.offset}; expected 0 or more records to skip")
 
     @classmethod
-    def build(cls, values: dict[str, list[str] | tuple[str, ...]] | None = None, **kwargs: Any) -> LayerQuery:
+    def build(cls, values: Mapping[str, Sequence[str] | None] | None = None, **kwargs: Any) -> LayerQuery:
         """A query whose ``values`` come as a dict: ``None`` sets no condition, an empty list keeps nothing."""
         pairs = tuple((k, tuple(v)) for k, v in sorted((values or {}).items()) if v is not None)
         return cls(values=pairs, **kwargs)
