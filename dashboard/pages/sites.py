@@ -127,8 +127,13 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
     due_before = parse_date(due)
     try:
         with request_store() as store:
-            sites = _sites(store, pledge, chosen_owners, types, statuses, due, overdue)
-            owner_options = [{"label": o, "value": o} for o in owners(store, pledge)]
+            sites = _sites(store, pledge, chosen_owners, types, statuses, due_before, overdue)
+            # The owners depend on the pledge alone: read again only when it changes (or on the first call).
+            owner_options = (
+                [{"label": o, "value": o} for o in owners(store, pledge)]
+                if dash.ctx.triggered_id in (None, ID.pledge)
+                else dash.no_update
+            )
     except AccessError as exc:  # a role that sees sites only as the public view
         return alert(lang, exc), dash.no_update, []
     columns = [c for c in layer_columns("inventoried_sites", t) if c.key != "inspected_on"]
@@ -174,7 +179,7 @@ def show_worklist(pledge, chosen_owners, types, statuses, due, overdue, lang):
 remember_view(ID.query)
 
 
-def _sites(store, pledge, chosen_owners, types, statuses, due, overdue):
+def _sites(store, pledge, chosen_owners, types, statuses, due_before, overdue):
     """The worklist the filters ask for (what a filter ticked or not means is :func:`chosen_worklist`'s)."""
     return chosen_worklist(
         store,
@@ -183,7 +188,7 @@ def _sites(store, pledge, chosen_owners, types, statuses, due, overdue):
         owners=chosen_owners,
         site_types=types,
         statuses=statuses,
-        due_before=parse_date(due),
+        due_before=due_before,
         overdue_only=bool(overdue),
     )
 
@@ -205,7 +210,7 @@ def download_worklist(_clicks, fmt, pledge, chosen_owners, types, statuses, due,
     """The worklist as shown, as a file for the caretakers."""
     try:
         with request_store() as store:
-            sites = _sites(store, pledge, chosen_owners, types, statuses, due, overdue)
+            sites = _sites(store, pledge, chosen_owners, types, statuses, parse_date(due), overdue)
     except AccessError:
         return None  # nothing to download for a role that may not read the sites; the page says why
     content, name = worklist_file(sites, fmt, language(lang))
