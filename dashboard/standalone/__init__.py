@@ -43,6 +43,7 @@ import folium
 
 from dashboard.figures.style import BOUNDARY_COLOUR
 from dashboard.i18n import language
+from dashboard.settings import OSM_TILES
 from dashboard.standalone.elements import LEGEND_PX, Document, Html, InlineLeaflet, OfflineMap, PageStyle, TileProbe
 from dashboard.standalone.layers import public_layers, record_layers
 from dashboard.standalone.legend import legend
@@ -55,7 +56,6 @@ from geodata.views.standalone import standalone_view
 
 __all__ = ["OSM_ATTRIBUTION", "OSM_TILES", "build_standalone_map"]
 
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap-bidragsgivare"
 
 
