@@ -36,3 +36,40 @@ def translator(lang: str) -> Callable[..., str]:
         return texts[key].format(**values) if values else texts[key]
 
     return t
+
+
+# Swedish writes 1 660,5 and −3: a space (non-breaking, so a number never wraps) before thousands,
+# a decimal comma, and the minus sign; English writes 1,660.5 and -3.
+_THOUSANDS = {"sv": "\u00a0", "en": ","}
+_DECIMAL = {"sv": ",", "en": "."}
+_MINUS = {"sv": "\u2212", "en": "-"}
+# Plotly's ``layout.separators``: the decimal mark, then the thousands mark.
+PLOTLY_SEPARATORS = {"sv": ",\u00a0", "en": ".,"}
+
+
+def number(value: float | int, lang: str, digits: int = 0) -> str:
+    """``value`` written for a reader of ``lang`` with ``digits`` decimals: Swedish "1 660", "15,4", "−0,3".
+
+    >>> number(1660, "sv"), number(15.44, "sv", 1), number(-0.25, "sv", 2), number(1660.5, "en", 1)
+    ('1\\xa0660', '15,4', '−0,25', '1,660.5')
+    >>> number(-0.04, "sv", 1)  # a value that rounds to zero has no sign
+    '0,0'
+    """
+    lang = language(lang)
+    text = f"{abs(value):,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        value = 0
+    text = text.replace(",", "\x00").replace(".", _DECIMAL[lang]).replace("\x00", _THOUSANDS[lang])
+    return (_MINUS[lang] if value < 0 else "") + text
+
+
+def number_range(low: float, high: float, lang: str, digits: int = 0) -> str:
+    """A range with an en dash: "0,0–0,8" (spaced when a side is negative: "−1 – 3")."""
+    a, b = number(low, lang, digits), number(high, lang, digits)
+    return f"{a} – {b}" if low < 0 or high < 0 else f"{a}–{b}"
+
+
+def percent(share: float, lang: str, digits: int = 0) -> str:
+    """A share (0–1) as a percentage: Swedish "12 %" (a non-breaking space before the sign), English "12%"."""
+    text = number(100 * share, lang, digits)
+    return f"{text}\u00a0%" if language(lang) == "sv" else f"{text}%"

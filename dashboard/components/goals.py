@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from dashboard.components.tables import table_head
 from dashboard.figures.analysis import goal_chart
+from dashboard.figures.style import graph_config
 from geodata.analysis.indicators import GoalTrend
 
 
@@ -69,6 +70,6 @@ def goal_cards(trends, t) -> list:
                         ],
                     )
                 )
-            parts.append(dcc.Graph(figure=goal_chart(trend, t), config={"displaylogo": False}))
+            parts.append(dcc.Graph(figure=goal_chart(trend, t), config=graph_config(t("app.lang_code"))))
         cards.append(html.Article(parts, className="pm-progress-card"))
     return cards

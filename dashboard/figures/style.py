@@ -34,3 +34,27 @@ GRID_COLOURSCALE = [[0, "#fde0c5"], [0.5, "#f59e72"], [1, "#a4161a"]]
 
 # The figures' type: the one the app's stylesheet uses, then a font every Linux machine has.
 FONT_FAMILY = "Noto Sans, DejaVu Sans, sans-serif"
+
+# Modebar buttons no chart offers: plotly's "Share chart…" uploads the chart to Plotly Cloud (an
+# upload path for internal police data), and the Chart Studio link does the same.
+FORBIDDEN_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
+
+
+def graph_config(
+    lang: str, *, scroll_zoom: bool = False, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()
+) -> dict:
+    """The ``config`` of every ``dcc.Graph``: nothing that sends data out, the page's language, no plotly logo.
+
+    ``add`` and ``remove`` name modebar buttons a chart adds or drops; ``scroll_zoom`` lets maps zoom on the wheel.
+    """
+    return {
+        "displaylogo": False,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "showLink": False,
+        "plotlyServerURL": "",
+        "locale": lang,
+        "scrollZoom": scroll_zoom,
+        "modeBarButtonsToAdd": list(add),
+        "modeBarButtonsToRemove": [*FORBIDDEN_BUTTONS, *remove],
+    }

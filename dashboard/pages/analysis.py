@@ -35,6 +35,7 @@ from dashboard.figures.analysis import (
 )
 from dashboard.figures.map import Basemap, view_for_bounds
 from dashboard.figures.mapping import zoom_of
+from dashboard.figures.style import graph_config
 from dashboard.i18n import language, translator
 from dashboard.ids import Analysis as ID
 from dashboard.state import parse_date
@@ -126,7 +127,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                         id=ID.map,
                         className="pm-map",
                         style={"height": "520px"},
-                        config={"scrollZoom": True, "displaylogo": False, "modeBarButtonsToAdd": ["lasso2d"]},
+                        config=graph_config(lang, scroll_zoom=True, add=("lasso2d",)),
                     )
                 ),
                 html.Div(id=ID.findings, role="status"),
@@ -450,13 +451,13 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
             findings_list(result.findings, t),
             table,
             measures,
-            dcc.Graph(figure=intervention_chart(result, t), config={"displaylogo": False}),
+            dcc.Graph(figure=intervention_chart(result, t), config=graph_config(t("app.lang_code"))),
             dcc.Graph(
                 id=ID.effect_map,
                 figure=intervention_map(result, boundary, bounds, t, Basemap(), pledge),
                 className="pm-map",
                 style={"height": "420px"},
-                config={"scrollZoom": True, "displaylogo": False},
+                config=graph_config(t("app.lang_code"), scroll_zoom=True),
             ),
             html.P(t("effect.method"), className="pm-source"),
         ]

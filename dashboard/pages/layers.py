@@ -25,6 +25,7 @@ from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager
 from dashboard.components.workflow_form import workflow_form
 from dashboard.context import request_store, settings
 from dashboard.figures.map import Basemap, map_figure
+from dashboard.figures.style import graph_config
 from dashboard.i18n import translator
 from dashboard.ids import Layers as ID
 from dashboard.state.table import TableState
@@ -88,7 +89,7 @@ def layout(**query: str) -> html.Div:
                             id=ID.map,
                             style={"height": "40vh", "minHeight": "320px"},
                             responsive=True,
-                            config={"displaylogo": False, "scrollZoom": True},
+                            config=graph_config(lang, scroll_zoom=True),
                         ),
                     ],
                 ),

@@ -24,6 +24,7 @@ from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
 from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
+from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
 from dashboard.i18n import language, translator
 from dashboard.ids import Overview as ID
@@ -124,7 +125,7 @@ def layout(**query: str) -> html.Div:
                             id=ID.map,
                             className="pm-map",
                             style={"height": "64vh", "minHeight": "440px"},
-                            config={"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]},
+                            config=graph_config(lang, scroll_zoom=True, remove=("toImage",)),
                             responsive=True,
                         ),
                         html.Div(
@@ -135,7 +136,7 @@ def layout(**query: str) -> html.Div:
                         ),
                         html.H3(t("timeline.heading")),
                         html.P(t("timeline.help"), className="pm-help"),
-                        dcc.Graph(id=ID.timeline, config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}),
+                        dcc.Graph(id=ID.timeline, config=graph_config(lang, remove=("toImage",))),
                         html.Div(id=ID.selection, className="pm-selection"),
                         html.H3(t("pledge.promises")),
                         html.Div(id=ID.cards, className="pm-cards"),
