@@ -5,7 +5,8 @@ view's own queries (the same ones the map draws); the standalone map goes
 through :func:`dashboard.standalone.build_standalone_map` with the pledge and
 the time range (its layers are toggled in the map itself). Both read through
 the request's store, guarded by the signed-in viewer, so a download holds only
-what that viewer's role may read. Internal police operations stay out of every
+what that viewer's role may read. Columns and values are worded in the
+page's language (:func:`dashboard.components.file_words.file_wording`). Internal police operations stay out of every
 download from the dashboard, whatever the role; only the command line's export
 includes them, when asked to (``--include-internal``).
 """
@@ -16,6 +17,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from dashboard.components.file_words import file_wording
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState, state_queries
@@ -63,7 +65,7 @@ def export_view(
         name = f"{pledge.id}-{next(iter(queries))}.csv"
     with tempfile.TemporaryDirectory(prefix="pledgemap-export-") as folder:
         path = Path(folder) / name
-        export_layers(store, path, fmt, queries)
+        export_layers(store, path, fmt, queries, wording=file_wording(state.lang))
         return path.read_bytes(), name
 
 

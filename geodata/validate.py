@@ -90,8 +90,9 @@ def coerce(field: Field, value: Any) -> Any:
     if field.kind == "bool":
         if isinstance(value, (bool, np.bool_)):
             return bool(value)
-        if value in (0, 1) or str(value).lower() in ("true", "false", "0", "1"):
-            return str(value).lower() in ("1", "true")
+        # Swedish files write ja/nej (a worded Pledgemap export does too).
+        if value in (0, 1) or str(value).strip().lower() in ("true", "false", "0", "1", "ja", "nej", "yes", "no"):
+            return str(value).strip().lower() in ("1", "true", "ja", "yes")
         raise CoercionError(f"expected true or false, got {value!r}", "not_bool", value=value)
     if field.kind == "date":
         if isinstance(value, (dt.datetime, pd.Timestamp)):

@@ -221,7 +221,9 @@ def test_a_file_with_several_layers_lands_whole_or_not_at_all(tmp_path, capsys):
     assert "Wrote 1 unsafe_places records" in out and "Wrote 0 operations records" in out
     rejects = tmp_path / "vy.2024-avvisade-operations.geojson"  # the date in the name is kept
     assert f"1 rejected rows saved to {rejects}" in out
-    assert json.loads(rejects.read_text())["features"][0]["properties"]["pledgemap_problem"].startswith("ends_at:")
+    # The rejected rows go to a person: the problem in Swedish, by the field's name.
+    reason = json.loads(rejects.read_text())["features"][0]["properties"]["Att rätta (Pledgemap)"]
+    assert reason.startswith("Slut: slutar 2024-05-10 18:00"), reason
     with GeoPackageStore.open(data) as store:
         assert store.counts()["unsafe_places"] == 1
 

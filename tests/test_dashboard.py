@@ -232,9 +232,9 @@ def test_the_export_button_downloads_the_view_with_its_filters(client, demo_copy
             "unsafe_places", LayerQuery(pledge_id="mark-2021", values=(("category", ("drug_dealing",)),))
         )
         public_ops = store.count("operations", LayerQuery(pledge_id="mark-2021", values=(("visibility", ("public",)),)))
-    layers = [f["properties"]["layer"] for f in features]
-    assert layers.count("unsafe_places") == places and layers.count("operations") == public_ops
-    assert "inventoried_sites" not in layers
+    layers = [f["properties"]["Lager"] for f in features]  # worded in the page's language
+    assert layers.count("Otrygga platser") == places and layers.count("Insatser och närvaro") == public_ops
+    assert "Inventerade platser" not in layers
 
     public = download(client, "html_public", "pledge=mark-2021")[Overview.download]["data"]
     assert public["filename"] == "mark-2021-publik.html"

@@ -111,7 +111,8 @@ def test_text_that_a_spreadsheet_would_run_stays_text(gpkg_store, tmp_path):
 def test_a_single_layer_csv_is_a_plain_table_with_coordinates(store, tmp_path):
     store.write_batch("operations", frame(operation(visibility="public")))
     export_layers(store, tmp_path / "op.csv", "csv", {"operations": None})
-    table = pd.read_csv(tmp_path / "op.csv", sep=";", encoding="utf-8-sig")
+    # The store's own names and codes (no wording given): a comma-separated table for scripts and GIS tools.
+    table = pd.read_csv(tmp_path / "op.csv", sep=",", encoding="utf-8-sig")
     assert {"lat", "lon", "wkt", "starts_at", "kind"} <= set(table.columns)
     assert table.loc[0, "starts_at"] == "2024-05-10T18:00+02:00"
     assert table.loc[0, "wkt"].startswith("POLYGON ((12.69 57.5")

@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from dashboard.cli.common import add_data
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.settings import Settings
 from geodata import LAYERS, PledgemapError
 from geodata.io.exporter import LAYER_FORMATS, PLEDGE_FORMATS
@@ -50,6 +51,18 @@ def add_export(commands, settings: Settings) -> None:
         help="html: tile URL template, used only when reachable; 'none' for no tiles",
     )
     exp.add_argument("--today", type=dt.date.fromisoformat, default=None, help="html: judge progress as of this date")
+    exp.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default=DEFAULT_LANGUAGE,
+        help="the language of column names, values and the map's words (default: Swedish)",
+    )
+    exp.add_argument(
+        "--codes",
+        action="store_true",
+        help="gpkg/geojson/csv/xlsx: the store's own column names and codes (drug_use, true), ISO 8601 times "
+        "and a comma-separated CSV, for GIS tools and scripts, instead of worded columns and values",
+    )
     exp.set_defaults(run=partial(cmd_export, settings=settings))
 
 
@@ -91,6 +104,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 tiles=tiles,
                 query=query,
                 include_internal=args.include_internal and not args.public,
+                lang=args.lang,
             )
             args.output.write_text(html, encoding="utf-8")
             print(
@@ -100,9 +114,17 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.public:
             raise PledgemapError("--public applies to the html export; data exports hold records")
+        from dashboard.components.file_words import file_wording
+        from geodata.io.wording import CODES
+
         layers = args.layer or list(LAYERS)
         result = export_layers(
-            store, args.output, args.format, {name: query for name in layers}, include_internal=args.include_internal
+            store,
+            args.output,
+            args.format,
+            {name: query for name in layers},
+            include_internal=args.include_internal,
+            wording=CODES if args.codes else file_wording(args.lang),
         )
     print(f"Wrote {args.output}: " + ", ".join(f"{n} {layer}" for layer, n in result.counts.items()))
     return 0

@@ -62,6 +62,7 @@ def add_import(commands, settings: Settings) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from dashboard.components.file_words import file_wording, reading_wordings
     from geodata import open_store
     from geodata.io import POLICE_EVENTS, commit_file, file_kind, plan_file
 
@@ -90,6 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             municipality_code=args.municipality,
             source_namespace=args.source,
             mapping_overrides=overrides,
+            wordings=reading_wordings(),
         )
         for layer_plan in plan.layers:
             _print_plan(layer_plan)
@@ -102,6 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 plan,
                 partial=args.partial,
                 rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-avvisade"),
+                wording=file_wording("sv"),  # the rejected rows go to a person: Swedish, as the pages
             )
         except PledgemapError as exc:
             print(f"pledgemap: {exc}".splitlines()[0], file=sys.stderr)

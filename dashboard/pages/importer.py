@@ -15,6 +15,7 @@ import dash
 import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
+from dashboard.components.file_words import file_wording, reading_wordings
 from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label, radio_group
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
 from dashboard.components.tables import table_head
@@ -163,6 +164,7 @@ def _mapping_overrides(values, ids) -> dict[str, str]:
 
 
 def _plan(store, token, layer, pledge, promise, answers, column_values, column_ids) -> FilePlan:
+    # A Pledgemap export worded in Swedish or English reads back as the fields and codes it stands for.
     return plan_file(
         store,
         upload_path(token),
@@ -171,6 +173,7 @@ def _plan(store, token, layer, pledge, promise, answers, column_values, column_i
         promise_id=promise or None,
         value_map=answers,
         mapping_overrides=_mapping_overrides(column_values, column_ids),
+        wordings=reading_wordings(),
     )
 
 
@@ -251,13 +254,17 @@ def commit(
                 column_ids,
             )
             written = commit_file(
-                store, plan, partial=partial, rejects_path=rejects_folder(token) / f"{path.stem}-avvisade"
+                store,
+                plan,
+                partial=partial,
+                rejects_path=rejects_folder(token) / f"{path.stem}-{t('import.rejects_suffix')}",
+                wording=file_wording(lang),
             )
         files = [r.rejects_file for r in written.layers if r.rejects_file is not None]
         if len(files) == 1:
             download = dcc.send_file(str(files[0]))
         elif files:
-            download = dcc.send_bytes(_zipped(files), f"{path.stem}-avvisade.zip")
+            download = dcc.send_bytes(_zipped(files), f"{path.stem}-{t('import.rejects_suffix')}.zip")
     except ValidationError as exc:
         # Police events leave nothing to fix on the page, so their check goes; a layer file's rows stay in view.
         report = "" if plan is not None and plan.kind == POLICE_EVENTS else dash.no_update

@@ -15,6 +15,7 @@ from typing import Any
 from geodata.io import importer
 from geodata.io.importer import ImportPlan, ImportResult
 from geodata.io.police_events import EventBatch, looks_like_police_events, read_police_events, store_events
+from geodata.io.wording import CODES, Wording
 from geodata.store.base import Store
 
 LAYER_FILE = "layers"  # records for the layers: unsafe places, sites, operations
@@ -73,11 +74,18 @@ def plan_file(
     return FilePlan(LAYER_FILE, layers=plans)
 
 
-def commit_file(store: Store, plan: FilePlan, *, partial: bool, rejects_path: str | Path | None = None) -> FileResult:
+def commit_file(
+    store: Store,
+    plan: FilePlan,
+    *,
+    partial: bool,
+    rejects_path: str | Path | None = None,
+    wording: Wording = CODES,
+) -> FileResult:
     """Write ``plan``: all of it or nothing, or with ``partial`` what is valid.
 
     A layer file's rejected rows go to files beside ``rejects_path`` (see
-    :func:`geodata.io.importer.commit_file`); police events are stored once
+    :func:`geodata.io.importer.commit_file`, worded by ``wording``); police events are stored once
     per id (see :func:`geodata.io.police_events.store_events`). Without
     ``partial``, :class:`~geodata.errors.ValidationError` lists every problem
     and nothing is written.
@@ -88,16 +96,19 @@ def commit_file(store: Store, plan: FilePlan, *, partial: bool, rejects_path: st
         new, known = store_events(store, plan.events, partial=partial)
         return FileResult(POLICE_EVENTS, new_events=new, known_events=known)
     return FileResult(
-        LAYER_FILE, layers=importer.commit_file(store, plan.layers, partial=partial, rejects_path=rejects_path)
+        LAYER_FILE,
+        layers=importer.commit_file(store, plan.layers, partial=partial, rejects_path=rejects_path, wording=wording),
     )
 
 
 __all__ = [
     "LAYER_FILE",
+    "CODES",
     "POLICE_EVENTS",
     "FilePlan",
     "FileResult",
     "commit_file",
     "file_kind",
     "plan_file",
+    "Wording",
 ]

@@ -30,6 +30,7 @@ import yaml
 from geodata.access import readable_query
 from geodata.errors import PledgemapError
 from geodata.io.columns import quote_formula
+from geodata.io.wording import CODES, Wording
 from geodata.layers import DISPLAY_CRS, LAYERS, SYSTEM_FIELDS, get_layer
 from geodata.model import Pledge
 from geodata.store.base import LayerQuery, Store
@@ -67,11 +68,15 @@ def export_layers(
     fmt: str,
     queries: dict[str, LayerQuery | None] | None = None,
     include_internal: bool = False,
+    wording: Wording = CODES,
 ) -> ExportResult:
     """Write the layers of ``queries`` (default: every layer, unfiltered) to ``path`` in ``fmt``.
 
-    The file is written next to ``path`` and moved into place when complete,
-    so an interrupted export never leaves half a file behind.
+    ``wording`` names the columns and writes the values: the caller's
+    language for a file a person reads (the dashboard's downloads, the command
+    line by default), :data:`~geodata.io.wording.CODES` for the store's own
+    names and codes. The file is written next to ``path`` and moved into place
+    when complete, so an interrupted export never leaves half a file behind.
     """
     if fmt not in LAYER_FORMATS:
         raise PledgemapError(f"unknown export format {fmt!r}; expected one of: {', '.join(LAYER_FORMATS)}")
@@ -84,40 +89,68 @@ def export_layers(
     tmp_path = Path(tmp)
     try:
         tmp_path.unlink()
-        writer(frames, tmp_path)
+        writer(frames, tmp_path, wording)
         tmp_path.replace(path)
     finally:
         tmp_path.unlink(missing_ok=True)
     return ExportResult(path, fmt, {name: len(frame) for name, frame in frames.items()})
 
 
-def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+def _kinds(name: str) -> dict[str, str]:
+    return {f.name: f.kind for f in (*SYSTEM_FIELDS, *get_layer(name).fields)}
+
+
+def _worded(name: str, table: pd.DataFrame, wording: Wording) -> pd.DataFrame:
+    """``table``'s choice codes and booleans as ``wording`` writes them, its columns as it names them."""
+    if wording is CODES:
+        return table
+    kinds = _kinds(name)
+    out = table.copy()
+    for column in out.columns:
+        kind = kinds.get(column)
+        if kind == "choice":
+            out[column] = out[column].map(lambda v, c=column: v if is_missing(v) else wording.value(c, str(v)))
+        elif kind == "bool":
+            out[column] = out[column].map(lambda v: None if is_missing(v) else wording.boolean(bool(v)))
+    geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
+    return out.rename(columns={c: wording.column(c) for c in out.columns if c != geometry})
+
+
+def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], path: Path, wording: Wording = CODES) -> None:
     for name, frame in frames.items():
         out = frame.copy()
         for column in out.columns:
             if isinstance(out[column].dtype, pd.DatetimeTZDtype):
                 out[column] = out[column].dt.tz_convert("UTC")
+        out = _worded(name, out, wording)
         pyogrio.write_dataframe(
             out,
             path,
             layer=name,
             driver="GPKG",
             promote_to_multi=False,
-            layer_options={"DESCRIPTION": f"Pledgemap {name}"},
+            # The table keeps its code (an identifier for SQL and scripts); QGIS shows the identifier.
+            layer_options={"DESCRIPTION": f"Pledgemap {name}", "IDENTIFIER": wording.layer(name)},
         )
 
 
 def _plain_attributes(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
     """A layer's attributes as JSON-ready values: dates as YYYY-MM-DD, times as local ISO 8601."""
-    spec = get_layer(name)
-    kinds = {f.name: f.kind for f in (*SYSTEM_FIELDS, *spec.fields)}
+    kinds = _kinds(name)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).astype(object)
     for column in table.columns:
         if kinds.get(column) == "date":
             table[column] = table[column].map(lambda v: None if is_missing(v) else pd.Timestamp(v).date().isoformat())
+        elif kinds.get(column) == "int":  # a whole number stays one where a column with gaps holds floats
+            table[column] = _objects(table[column], lambda v: None if is_missing(v) else int(v))
         else:
             table[column] = table[column].map(_plain_value)
     return table
+
+
+def _objects(values: pd.Series, convert) -> pd.Series:
+    """``convert`` applied to each value, kept as Python objects (``map`` would turn whole numbers with gaps into floats)."""
+    return pd.Series([convert(v) for v in values], index=values.index, dtype=object)
 
 
 def _plain_value(value: Any) -> Any:
@@ -134,19 +167,19 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
-def _write_geojson(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+def _write_geojson(frames: dict[str, gpd.GeoDataFrame], path: Path, wording: Wording = CODES) -> None:
     several = len(frames) > 1
     features = []
     for name, frame in frames.items():
         shown = frame.to_crs(DISPLAY_CRS)
-        attributes = _plain_attributes(name, shown)
-        for geom, properties in zip(shown.geometry.values, attributes.to_dict("records")):
+        attributes = _worded(name, _plain_attributes(name, shown), wording)
+        for geom, record_id, properties in zip(shown.geometry.values, shown["id"], attributes.to_dict("records")):
             if several:
-                properties = {"layer": name, **properties}
+                properties = {wording.column("layer"): wording.layer(name), **properties}
             features.append(
                 {
                     "type": "Feature",
-                    "id": properties["id"],
+                    "id": record_id,
                     "properties": properties,
                     "geometry": shapely.geometry.mapping(geom),
                 }
@@ -159,44 +192,97 @@ def _write_geojson(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
-def table_rows(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A layer as a plain table: its fields, then ``lat``/``lon`` of a point on it and its WKT, in WGS 84."""
+def table_rows(name: str, frame: gpd.GeoDataFrame, wording: Wording = CODES) -> pd.DataFrame:
+    """A layer as a plain table: its fields, then ``lat``/``lon`` of a point on it and its WKT, in WGS 84.
+
+    With a wording for people, dates stay dates and times are local times
+    without a zone (what a spreadsheet shows), and the columns and values
+    are worded; with :data:`CODES`, dates and times are ISO 8601 text.
+    """
     shown = frame.to_crs(DISPLAY_CRS)
-    table = _plain_attributes(name, shown)
+    if wording.for_people:
+        table = _local_attributes(name, shown)
+    else:
+        table = _plain_attributes(name, shown)
     points = shapely.point_on_surface(np.asarray(shown.geometry.values, dtype=object))
     table["lat"] = np.round(shapely.get_y(points), 7) if len(table) else []
     table["lon"] = np.round(shapely.get_x(points), 7) if len(table) else []
     table["wkt"] = (
         shapely.to_wkt(np.asarray(shown.geometry.values, dtype=object), rounding_precision=7) if len(table) else []
     )
+    return _worded(name, table, wording)
+
+
+def _local_attributes(name: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Attributes for a spreadsheet: dates as dates, times as local times without a zone, numbers as numbers."""
+    kinds = _kinds(name)
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).astype(object)
+    for column in table.columns:
+        kind = kinds.get(column)
+        if kind == "date":
+            table[column] = table[column].map(lambda v: None if is_missing(v) else pd.Timestamp(v).date())
+        elif kind == "datetime":
+            table[column] = table[column].map(
+                lambda v: (
+                    None
+                    if is_missing(v)
+                    else pd.Timestamp(v)
+                    .to_pydatetime()
+                    .astimezone(LOCAL_TZ)
+                    .replace(tzinfo=None, second=0, microsecond=0)
+                )
+            )
+        elif kind == "int":
+            table[column] = _objects(table[column], lambda v: None if is_missing(v) else int(v))
+        else:
+            table[column] = table[column].map(lambda v: None if is_missing(v) else _plain_value(v))
     return table
 
 
-def _csv_text(name: str, frame: gpd.GeoDataFrame) -> str:
-    buffer = io.StringIO()
+def _csv_cell(value: Any, wording: Wording) -> Any:
+    """A cell as CSV text for the wording's readers: local dates and times, the decimal mark of their language."""
+    if is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(float(value)).replace(".", wording.decimal)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # text, so a column with gaps is not turned into floats
     # A quote before text Excel would run as a formula; the importer takes it off again.
-    table = table_rows(name, frame).map(quote_formula)
-    table.to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    return quote_formula(value)
+
+
+def _csv_text(name: str, frame: gpd.GeoDataFrame, wording: Wording) -> str:
+    buffer = io.StringIO()
+    table = table_rows(name, frame, wording).map(lambda v: _csv_cell(v, wording))
+    table.to_csv(buffer, sep=wording.separator, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return buffer.getvalue()
 
 
-def _write_csv(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
-    # UTF-8 with a byte order mark: Swedish Excel then shows å, ä and ö right.
+def _write_csv(frames: dict[str, gpd.GeoDataFrame], path: Path, wording: Wording = CODES) -> None:
+    # UTF-8 with a byte order mark: Excel then shows å, ä and ö right (and other tools skip it).
     if len(frames) == 1:
         ((name, frame),) = frames.items()
-        path.write_text(_csv_text(name, frame), encoding="utf-8-sig", newline="")
+        path.write_text(_csv_text(name, frame, wording), encoding="utf-8-sig", newline="")
         return
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, frame in frames.items():
-            archive.writestr(f"{name}.csv", "\ufeff" + _csv_text(name, frame))
+            archive.writestr(f"{wording.layer(name)}.csv", "\ufeff" + _csv_text(name, frame, wording))
 
 
-def _write_xlsx(frames: dict[str, gpd.GeoDataFrame], path: Path) -> None:
-    write_sheets({name: table_rows(name, frame) for name, frame in frames.items()}, path)
+def _write_xlsx(frames: dict[str, gpd.GeoDataFrame], path: Path, wording: Wording = CODES) -> None:
+    write_sheets({wording.layer(name): table_rows(name, frame, wording) for name, frame in frames.items()}, path)
 
 
 def write_sheets(tables: dict[str, pd.DataFrame], target) -> None:
-    """Tables as sheets of one XLSX workbook (``target``: a path or a binary file); text cells stay text."""
+    """Tables as sheets of one XLSX workbook (``target``: a path or a binary file).
+
+    Text cells stay text (even if they start with "="), dates and times are
+    date cells shown as YYYY-MM-DD (HH:MM), numbers are numbers.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -207,9 +293,17 @@ def write_sheets(tables: dict[str, pd.DataFrame], target) -> None:
         for values in table.itertuples(index=False):
             row = []
             for value in values:
+                if isinstance(value, pd.Timestamp):
+                    value = value.to_pydatetime()
+                if isinstance(value, np.generic):
+                    value = value.item()
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # text stays text, even if it starts with "="
+                elif isinstance(value, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                elif isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
                 row.append(cell)
             sheet.append(row)
     book.save(target)

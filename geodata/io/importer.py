@@ -14,10 +14,12 @@ and ``pledgemap import`` both go through these two functions.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ from geodata.io.columns import (
     unquote_formula,
 )
 from geodata.io.readers import ImportLimits, SourceTable, read_source
+from geodata.io.wording import CODES, Wording
 from geodata.layers import LAYERS, STORAGE_CRS, Layer, get_layer
 from geodata.store.base import LayerQuery, Store
 from geodata.validate import check_records, is_missing
@@ -137,6 +140,7 @@ def plan_file(
     source_namespace: str | None = None,
     mapping_overrides: dict[str, str] | None = None,
     limits: ImportLimits = ImportLimits(),
+    wordings: Sequence[Wording] = (),
 ) -> list[ImportPlan]:
     """Dry runs for the tables of the file at ``path`` that go into a layer.
 
@@ -146,9 +150,12 @@ def plan_file(
     ``defaults`` fill empty fields (e.g. the pledge a safety walk belongs
     to); ``source_namespace`` names the source for its ids (default: the
     file name without extension); ``mapping_overrides`` (field → column)
-    change the detected mapping of a file with one table.
+    change the detected mapping of a file with one table. ``wordings`` are
+    the languages a Pledgemap export may be written in: their column names,
+    value labels and layer names are read back as the fields, codes and
+    layers they stand for.
     """
-    tables = [part for t in read_source(path, limits) for part in split_by_layer(t)]
+    tables = [_layer_named(part, wordings) for t in read_source(path, limits) for part in split_by_layer(t, wordings)]
     if table is not None:
         chosen = [t for t in tables if t.layer == table]
         if not chosen:
@@ -190,15 +197,35 @@ def plan_file(
                 defaults=defaults,
                 municipality_code=municipality_code,
                 source_namespace=source_namespace,
+                wordings=wordings,
             )
         )
     return plans
 
 
-def split_by_layer(source: SourceTable) -> list[SourceTable]:
+def _layer_named(source: SourceTable, wordings: Sequence[Wording]) -> SourceTable:
+    """``source`` with its table, sheet or file named by its layer's code when a wording names it ("Otrygga platser")."""
+    if source.layer in LAYERS:
+        return source
+    for wording in wordings:
+        code = wording.layer_for(source.layer)
+        if code is not None:
+            return dataclasses.replace(source, layer=code)
+    return source
+
+
+def split_by_layer(source: SourceTable, wordings: Sequence[Wording] = ()) -> list[SourceTable]:
     """A table with a ``layer`` column naming a layer on every row (a multi-layer GeoJSON export), split per layer."""
-    column = source.frame.get("layer")
-    if column is None or not len(column) or not column.isin(list(LAYERS)).all():
+    names = ["layer", *(w.column("layer") for w in wordings)]
+    name_of = {}
+    for wording in wordings:
+        name_of.update({label: code for code, label in wording.layers.items()})
+    present = [c for c in dict.fromkeys(names) if c in source.frame.columns]
+    if not present:
+        return [source]
+    column_name = present[0]
+    column = source.frame[column_name].map(lambda v: name_of.get(v, v))
+    if not len(column) or not column.isin(list(LAYERS)).all():
         return [source]
     parts = []
     for name in dict.fromkeys(column):
@@ -208,7 +235,7 @@ def split_by_layer(source: SourceTable) -> list[SourceTable]:
                 source.name,
                 source.format,
                 name,
-                source.frame.loc[rows].drop(columns="layer"),
+                source.frame.loc[rows].drop(columns=column_name),
                 None if source.geometry is None else source.geometry.loc[rows],
                 source.encoding,
                 list(source.notes),
@@ -251,11 +278,18 @@ def plan_table(
     defaults: dict[str, Any] | None = None,
     municipality_code: str | None = None,
     source_namespace: str | None = None,
+    wordings: Sequence[Wording] = (),
 ) -> ImportPlan:
     """The dry run of one table into ``layer``: nothing is written."""
     spec = get_layer(layer)
     frame = source.frame
-    mapping = mapping or detect_mapping(list(frame.columns), spec, source.geometry is not None, frame.head(200))
+    if mapping is None:
+        mapping = _worded_mapping(
+            detect_mapping(list(frame.columns), spec, source.geometry is not None, frame.head(200)),
+            list(frame.columns),
+            spec,
+            wordings,
+        )
     value_map = {f: dict(v) for f, v in (value_map or {}).items()}
     defaults = dict(defaults or {})
     notes = list(source.notes)
@@ -296,7 +330,8 @@ def plan_table(
         if f.kind in ("date", "datetime"):
             mapped[f.name] = mapped[f.name].map(normalise_date)
         elif f.kind == "choice":
-            mapped[f.name], open_texts = _map_choices(f.name, f.choices, mapped[f.name], value_map.get(f.name, {}))
+            answers = {**_worded_values(f.name, mapped[f.name], wordings), **value_map.get(f.name, {})}
+            mapped[f.name], open_texts = _map_choices(f.name, f.choices, mapped[f.name], answers)
             if open_texts:
                 unresolved[f.name] = open_texts
 
@@ -352,6 +387,48 @@ def plan_table(
     _mark_duplicates(store, plan, storage, pd.DataFrame(check.rows, index=frame.index))
     _warn_outside(plan, storage)
     return plan
+
+
+def _worded_mapping(
+    mapping: ColumnMapping, columns: list[str], spec: Layer, wordings: Sequence[Wording]
+) -> ColumnMapping:
+    """``mapping`` with the columns a wording names taken by their fields (a worded Pledgemap export's own columns).
+
+    The record's own id (``id``) is what a re-import keeps as its source id;
+    the export's ``source_id`` column is not read back, as before.
+    """
+    fields = dict(mapping.fields)
+    x, y, coordinates = mapping.x, mapping.y, mapping.coordinates
+    readable = {"demo", *spec.field_names}
+    for column in columns:
+        for wording in wordings:
+            name = wording.field_for(column)
+            if name is None:
+                continue
+            if name == "source_id":  # the source id an export carries is not read back
+                break
+            if name == "id":
+                name = "source_id"
+            if name in readable or name == "source_id":
+                fields = {f: c for f, c in fields.items() if c != column and f != name}
+                fields[name] = column
+                break
+            if name == "wkt" and coordinates != "geometry":
+                x, y, coordinates = column, None, "wkt"
+                break
+    return ColumnMapping({f: c for f, c in fields.items() if c not in (x, y)}, x, y, coordinates)
+
+
+def _worded_values(name: str, values: pd.Series, wordings: Sequence[Wording]) -> dict[str, str]:
+    """The texts of a choice column that a wording labels, and the codes they stand for."""
+    found: dict[str, str] = {}
+    for text in {v for v in values if isinstance(v, str)}:
+        for wording in wordings:
+            code = wording.code_for(name, text)
+            if code is not None:
+                found[text] = code
+                break
+    return found
 
 
 def _source_id(namespace: str, value: Any) -> str:
@@ -553,14 +630,24 @@ def _warn_outside(plan: ImportPlan, geometry: gpd.GeoSeries) -> None:
 
 
 def commit_import(
-    store: Store, plan: ImportPlan, *, partial: bool, rejects_path: str | Path | None = None
+    store: Store,
+    plan: ImportPlan,
+    *,
+    partial: bool,
+    rejects_path: str | Path | None = None,
+    wording: Wording = CODES,
 ) -> ImportResult:
     """Write one plan's valid rows in one transaction (see :func:`commit_file`)."""
-    return commit_file(store, [plan], partial=partial, rejects_path=rejects_path)[0]
+    return commit_file(store, [plan], partial=partial, rejects_path=rejects_path, wording=wording)[0]
 
 
 def commit_file(
-    store: Store, plans: list[ImportPlan], *, partial: bool, rejects_path: str | Path | None = None
+    store: Store,
+    plans: list[ImportPlan],
+    *,
+    partial: bool,
+    rejects_path: str | Path | None = None,
+    wording: Wording = CODES,
 ) -> list[ImportResult]:
     """Write the valid rows of every plan of a file in one transaction: all layers land or none do.
 
@@ -569,7 +656,8 @@ def commit_file(
     is wrong, in a format the importer reads back; one file per layer when
     the file had several); without it, nothing lands if any row of any layer
     is rejected, and :class:`ValidationError` lists every problem. Duplicates
-    are skipped either way.
+    are skipped either way. ``wording`` writes the rejected rows' problems
+    in the user's language (:func:`write_rejects`).
     """
     problems = [p for plan in plans for p in plan.batch_problems]
     if problems:
@@ -590,7 +678,7 @@ def commit_file(
             base = Path(rejects_path)
             if len(plans) > 1:
                 base = base.with_name(f"{base.name}-{plan.layer.name}")
-            rejects_file = write_rejects(plan, rejected[id(plan)], base)
+            rejects_file = write_rejects(plan, rejected[id(plan)], base, wording)
         results.append(
             ImportResult(
                 plan.layer.name,
@@ -603,20 +691,27 @@ def commit_file(
     return results
 
 
-def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path) -> Path:
+def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path, wording: Wording = CODES) -> Path:
     """The rejected rows with their original columns and what is wrong: CSV for tables, GeoJSON for geodata.
 
-    Written to ``base`` plus the format's extension (``vandring.2024-avvisade.csv``), never over an
-    existing file: a number is added instead.
+    The problems are worded by ``wording`` (the user's language: the field's
+    name and the reason, in a column named in that language; in English with
+    field codes for :data:`~geodata.io.wording.CODES`). Written to ``base``
+    plus the format's extension (``vandring.2024-avvisade.csv``), never over
+    an existing file: a number is added instead.
     """
     source = plan.source
-    reasons = {o.row: "; ".join(f"{p.field}: {p.message}" for p in o.problems) for o in rejected}
+    reasons = {o.row: "; ".join(wording.explain(p) for p in o.problems) for o in rejected}
     frame = source.frame.loc[list(reasons)].copy()
-    frame[PROBLEM_COLUMN] = [reasons[row] for row in frame.index]
+    # A file fixed and imported again still carries the last round's reasons: they are replaced.
+    frame = frame.drop(columns=[c for c in (PROBLEM_COLUMN, wording.problem_column) if c in frame.columns])
+    frame[wording.problem_column] = [reasons[row] for row in frame.index]
     if source.geometry is None:
         path = _free_name(base, ".csv")
         buffer = io.StringIO()
-        frame.map(quote_formula).to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
+        frame.map(quote_formula).to_csv(
+            buffer, sep=";" if wording is CODES else wording.separator, index=False, quoting=csv.QUOTE_MINIMAL
+        )
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")
         return path
     path = _free_name(base, ".geojson")

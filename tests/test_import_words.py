@@ -1,0 +1,85 @@
+"""The import page in the user's language: the rejected-rows file, the file errors, the next step the page offers."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+
+import pytest
+
+from dashboard.ids import Importer
+from dashboard.server.uploads import save_upload
+
+from dash_http import call_callback
+
+WALK = (
+    "Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst\n"
+    "1;2021-03-05;Dålig belysning;Trygghetsvandring;Mörk gång;6376282;361845\n"
+    "2;2021-03-05;Dålig belysning;Trygghetsvandring;Hörna;sex;361845\n"
+    "3;5 mars;Dålig belysning;Trygghetsvandring;Torget;6376320;361845\n"
+)
+
+
+def _upload(name: str, data: bytes) -> str:
+    return save_upload("data:application/octet-stream;base64," + base64.b64encode(data).decode(), name)
+
+
+def _state(token: str, lang: str, layer: str = "unsafe_places") -> dict:
+    return {
+        f"{Importer.token}.data": token,
+        f"{Importer.layer}.value": layer,
+        f"{Importer.pledge}.value": "mark-2021",
+        f"{Importer.promise}.value": "",
+        f'{json.dumps({"field": ["ALL"], "text": ["ALL"], "type": Importer.answer}, separators=(",", ":"))}.value': [],
+        f'{json.dumps({"field": ["ALL"], "text": ["ALL"], "type": Importer.answer}, separators=(",", ":"))}.id': [],
+        f"{Importer.answers}.data": {},
+        f'{json.dumps({"field": ["ALL"], "type": Importer.column}, separators=(",", ":"))}.value': [],
+        f'{json.dumps({"field": ["ALL"], "type": Importer.column}, separators=(",", ":"))}.id': [],
+        f"{Importer.lang}.data": lang,
+    }
+
+
+def _commit(client, token: str, lang: str) -> dict:
+    return call_callback(
+        client,
+        f"{Importer.rejects}.data",
+        {f"{Importer.commit_valid}.n_clicks": 1, f"{Importer.commit_all}.n_clicks": 0},
+        state=_state(token, lang),
+    )
+
+
+@pytest.mark.parametrize(
+    "lang, column, reasons",
+    [
+        (
+            "sv",
+            "Att rätta (Pledgemap)",
+            [
+                "Plats (koordinater): koordinaten är inte ett tal: Nord = 'sex'",
+                "Rapporterad: ”5 mars” är inte ett datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2024-03-05",
+            ],
+        ),
+        (
+            "en",
+            "To fix (Pledgemap)",
+            [
+                "Place (coordinates): the coordinate is not a number: Nord = 'sex'",
+                "Reported: “5 mars” is not a date; write YYYY-MM-DD, e.g. 2024-03-05",
+            ],
+        ),
+    ],
+)
+def test_the_rejected_rows_file_speaks_the_page_s_language_with_the_field_s_name(client, lang, column, reasons):
+    token = _upload("vandring.csv", WALK.encode("utf-8"))
+    sent = _commit(client, token, lang)
+    download = sent[Importer.rejects]["data"]
+    assert download["filename"] == ("vandring-avvisade.csv" if lang == "sv" else "vandring-rejected.csv")
+    text = (base64.b64decode(download["content"]) if download.get("base64") else download["content"].encode()).decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";" if lang == "sv" else ","))
+    assert [r["Id"] for r in rows] == ["2", "3"]
+    assert [r[column] for r in rows] == reasons
+    assert "pledgemap_problem" not in rows[0]
