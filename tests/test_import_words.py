@@ -83,3 +83,12 @@ def test_the_rejected_rows_file_speaks_the_page_s_language_with_the_field_s_name
     assert [r["Id"] for r in rows] == ["2", "3"]
     assert [r[column] for r in rows] == reasons
     assert "pledgemap_problem" not in rows[0]
+
+
+def test_goal_cards_tell_readers_what_is_missing_and_who_adds_it_not_a_command(client):
+    from dash_http import render_page, texts
+
+    for lang, missing in (("sv", "Den som administrerar Pledgemap"), ("en", "Whoever administers Pledgemap")):
+        shown = " ".join(texts(render_page(client, "/pledge", f"?pledge=mark-2021&lang={lang}")))
+        assert missing in shown
+        assert "pledgemap survey" not in shown
