@@ -101,4 +101,13 @@ class SchemaError(StoreError):
 
 
 class ImportFileError(PledgemapError):
-    """A file that cannot be read, or not safely: too large, malformed, or built to attack the reader."""
+    """A file that cannot be read, or not safely: too large, malformed, or built to attack the reader.
+
+    The message is English, for logs and the command line; ``code`` and
+    ``params`` (where given) let an interface say the same in its own words.
+    """
+
+    def __init__(self, message: str, code: str | None = None, **params: Any):
+        super().__init__(message)
+        self.code = code
+        self.params = params

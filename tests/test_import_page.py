@@ -67,10 +67,12 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
         download.value.save_as(saved)
         # Imported: the upload and its rejects are not kept on the server.
         page.get_by_role("button", name="Provkör (sparar inget)").click()
-        page.get_by_text("the uploaded file is no longer on the server").wait_for()
+        page.get_by_text("Filen finns inte längre på servern").wait_for()
         page.screenshot(path=SCREENSHOTS / "import-done.png", full_page=True)
     rows = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
-    assert rows[0][-1] == "pledgemap_problem" and rows[1][0] == "3" and "expected a number" in rows[1][-1]
+    # The rejected rows explain themselves in Swedish, by the field's name.
+    assert rows[0][-1] == "Att rätta (Pledgemap)" and rows[1][0] == "3"
+    assert rows[1][-1] == "Plats (koordinater): koordinaten är inte ett tal: Nord = 'sex'", rows[1]
     with GeoPackageStore.open(demo_copy) as store:
         assert store.counts()["unsafe_places"] == before + 2
         places = store.read_layer("unsafe_places")

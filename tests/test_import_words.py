@@ -12,7 +12,7 @@ import pytest
 from dashboard.ids import Importer
 from dashboard.server.uploads import save_upload
 
-from dash_http import call_callback
+from dash_http import call_callback, texts
 
 WALK = (
     "Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst\n"
@@ -32,11 +32,11 @@ def _state(token: str, lang: str, layer: str = "unsafe_places") -> dict:
         f"{Importer.layer}.value": layer,
         f"{Importer.pledge}.value": "mark-2021",
         f"{Importer.promise}.value": "",
-        f'{json.dumps({"field": ["ALL"], "text": ["ALL"], "type": Importer.answer}, separators=(",", ":"))}.value': [],
-        f'{json.dumps({"field": ["ALL"], "text": ["ALL"], "type": Importer.answer}, separators=(",", ":"))}.id': [],
+        f"{json.dumps({'field': ['ALL'], 'text': ['ALL'], 'type': Importer.answer}, separators=(',', ':'))}.value": [],
+        f"{json.dumps({'field': ['ALL'], 'text': ['ALL'], 'type': Importer.answer}, separators=(',', ':'))}.id": [],
         f"{Importer.answers}.data": {},
-        f'{json.dumps({"field": ["ALL"], "type": Importer.column}, separators=(",", ":"))}.value': [],
-        f'{json.dumps({"field": ["ALL"], "type": Importer.column}, separators=(",", ":"))}.id': [],
+        f"{json.dumps({'field': ['ALL'], 'type': Importer.column}, separators=(',', ':'))}.value": [],
+        f"{json.dumps({'field': ['ALL'], 'type': Importer.column}, separators=(',', ':'))}.id": [],
         f"{Importer.lang}.data": lang,
     }
 
@@ -92,3 +92,72 @@ def test_goal_cards_tell_readers_what_is_missing_and_who_adds_it_not_a_command(c
         shown = " ".join(texts(render_page(client, "/pledge", f"?pledge=mark-2021&lang={lang}")))
         assert missing in shown
         assert "pledgemap survey" not in shown
+
+
+KML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Trygghetsvandring</name>
+<Placemark><name>M\xc3\xb6rk g\xc3\xa5ng</name><description>Lampan trasig</description>
+<Point><coordinates>12.694,57.508</coordinates></Point></Placemark>
+</Document></kml>"""
+
+
+def _dry_run(client, token, lang, layer=""):
+    sent = call_callback(
+        client,
+        f"{Importer.answers}.data",
+        {f"{Importer.dry_run}.n_clicks": 1},
+        state=_state(token, lang, layer),
+    )
+    return " ".join(texts(sent[Importer.report]["children"]))
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        (
+            "sv",
+            "vandring.kml: det går inte att avgöra vilket lager kolumnerna hör till. Välj lager under ”2. Vart ska raderna?” och tryck ”Provkör (sparar inget)” igen.",
+        ),
+        (
+            "en",
+            "vandring.kml: cannot tell which layer the columns belong to. Choose the layer under “2. Where do the rows go?” and press “Dry run (saves nothing)” again.",
+        ),
+    ],
+)
+def test_a_kml_file_without_a_layer_is_told_the_page_s_next_step_in_the_page_s_language(client, lang, expected):
+    token = _upload("vandring.kml", KML)
+    shown = _dry_run(client, token, lang)
+    assert expected in shown
+    assert "--layer" not in shown
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_other_file_errors_on_the_import_page_are_worded_too(client, lang):
+    cases = {
+        "gone": ("x" * 32, {"sv": "Filen finns inte längre på servern", "en": "The file is no longer on the server"}),
+        "xls": (
+            _upload("gammal.xls", b"\xd0\xcf\x11\xe0 old excel"),
+            {"sv": "gammal.xls är en gammal Excel-fil (.xls)", "en": "gammal.xls is an old Excel file (.xls)"},
+        ),
+        "format": (
+            _upload("karta.dwg", b"AC1032 drawing"),
+            {
+                "sv": "karta.dwg är inte i ett format Pledgemap läser",
+                "en": "karta.dwg is not in a format Pledgemap reads",
+            },
+        ),
+        "broken": (
+            _upload("trasig.geojson", b'{"type": "FeatureCollection", "features": [}'),
+            {
+                "sv": "trasig.geojson är ingen giltig JSON (fel på rad 1)",
+                "en": "trasig.geojson is not valid JSON (an error on line 1)",
+            },
+        ),
+    }
+    for name, (token, expected) in cases.items():
+        shown = _dry_run(client, token, lang, "unsafe_places")
+        if expected is not None:
+            assert expected[lang] in shown, (name, shown)
+        if lang == "sv":
+            for english in ("no longer on the server", "expected", "not valid", "the file is"):
+                assert english not in shown, (name, shown)

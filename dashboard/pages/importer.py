@@ -23,7 +23,15 @@ from dashboard.context import request_store
 from dashboard.i18n import catalogue, language, translator
 from dashboard.ids import Importer as ID
 from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
-from geodata import LAYERS, ImportLimits, PledgemapError, ValidationError, parse_pledge_text, pledge_from_dict
+from geodata import (
+    LAYERS,
+    ImportFileError,
+    ImportLimits,
+    PledgemapError,
+    ValidationError,
+    parse_pledge_text,
+    pledge_from_dict,
+)
 from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file
 from geodata.io.columns import map_choice
 from geodata.io.importer import ImportPlan
@@ -147,8 +155,22 @@ def receive(contents, filename, lang):
     try:
         token = save_upload(contents, filename or "fil", LIMITS)
     except PledgemapError as exc:
-        return None, alert(lang, exc)
+        return None, _file_alert(lang, exc)
     return token, html.P([t("import.received"), " ", html.Strong(filename)])
+
+
+def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
+    """A file that cannot be read or planned, in the page's words, with the page's own next step (never a flag)."""
+    words = catalogue(lang)
+    code = getattr(exc, "code", None)
+    if isinstance(exc, ImportFileError) and code and f"file_error.{code}" in words:
+        values = {"step": words["import.step_file"], "button": words["import.dry_run"], **exc.params}
+        if code == "layer_unclear":
+            values["step"] = words["import.step_target"]
+        return alert(lang, words[f"file_error.{code}"].format(**values))
+    if isinstance(exc, ImportFileError):
+        return alert(lang, words["file_error.other"].format(detail=str(exc)))
+    return alert(lang, exc)
 
 
 def _answers(values, ids, given: dict | None = None) -> dict[str, dict[str, str]]:
@@ -205,7 +227,7 @@ def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, g
         with request_store() as store:
             plan = _plan(store, token, layer, pledge, promise, answers, column_values, column_ids)
     except PledgemapError as exc:
-        return alert(lang, exc), "", answers
+        return _file_alert(lang, exc), "", answers
     if plan.kind == POLICE_EVENTS:
         return events_view(plan.events, lang), "", answers
     return report_view(plan.layers, lang, answers=answers), "", answers
@@ -270,7 +292,7 @@ def commit(
         report = "" if plan is not None and plan.kind == POLICE_EVENTS else dash.no_update
         return alert(lang, t("import.nothing_written", count=len(exc.problems))), None, report
     except PledgemapError as exc:
-        return alert(lang, exc), None, dash.no_update
+        return _file_alert(lang, exc), None, dash.no_update
     discard(token)  # the file and its rejects hold residents' data: not kept once imported
     if written.kind == POLICE_EVENTS:
         done = t("import.events_written", new=written.new_events, already=written.known_events)
@@ -630,6 +652,8 @@ def save_pledge(clicks, text, lang):
             if any(p.id == pledge.id for p in store.list_pledges()):
                 return alert(lang, t("draft.exists", id=pledge.id))
             store.save_pledge(pledge)
+    except ValidationError:  # the draft lacks what a pledge needs: the page's own next step, not the model's English
+        return alert(lang, t("draft.incomplete"))
     except PledgemapError as exc:
         return alert(lang, exc)
     return html.P(

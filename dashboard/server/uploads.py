@@ -45,15 +45,20 @@ def save_upload(contents: str, filename: str, limits: ImportLimits = ImportLimit
     """Save a ``dcc.Upload`` data URL under a new token and return the token."""
     header, _, data = (contents or "").partition(",")
     if not header.startswith("data:") or ";base64" not in header:
-        raise ImportFileError(f"{filename}: the upload did not arrive as a file; try again")
+        raise ImportFileError(
+            f"{filename}: the upload did not arrive as a file; try again", "upload_broken", file=filename
+        )
     if len(data) * 3 // 4 > limits.max_bytes:
         raise ImportFileError(
-            f"{filename}: the file is larger than {limits.max_bytes / 1e6:.0f} MB; split it into smaller files"
+            f"{filename}: the file is larger than {limits.max_bytes / 1e6:.0f} MB; split it into smaller files",
+            "too_large",
+            file=filename,
+            mb=round(limits.max_bytes / 1e6),
         )
     try:
         raw = base64.b64decode(data, validate=True)
     except binascii.Error:
-        raise ImportFileError(f"{filename}: the upload is damaged; try again") from None
+        raise ImportFileError(f"{filename}: the upload is damaged; try again", "upload_broken", file=filename) from None
     _remove_old()
     token = secrets.token_urlsafe(24)
     folder = _root() / token / "upload"
@@ -67,7 +72,7 @@ def upload_path(token: str | None) -> Path:
     folder = _folder(token) / "upload"
     files = list(folder.iterdir()) if folder.is_dir() else []
     if len(files) != 1:
-        raise ImportFileError("the uploaded file is no longer on the server; upload it again")
+        raise ImportFileError("the uploaded file is no longer on the server; upload it again", "upload_gone")
     return files[0]
 
 
@@ -85,7 +90,7 @@ def discard(token: str | None) -> None:
 
 def _folder(token: str | None) -> Path:
     if not token or not TOKEN.match(token):
-        raise ImportFileError("no file is uploaded; choose a file first")
+        raise ImportFileError("no file is uploaded; choose a file first", "no_upload")
     return _root() / token
 
 

@@ -172,10 +172,18 @@ def plan_file(
         pairs = [(tables[0], layer or guess_layer(tables[0]))]
     elif not pairs:
         raise ImportFileError(
-            f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); choose one (--table)"
+            f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); choose one (--table)",
+            "several_tables",
+            file=Path(path).name,
+            tables=", ".join(str(t.layer) for t in tables),
         )
     if mapping_overrides and len(pairs) > 1:
-        raise ImportFileError(f"{Path(path).name}: holds {len(pairs)} layers; a mapping applies to one (--table)")
+        raise ImportFileError(
+            f"{Path(path).name}: holds {len(pairs)} layers; a mapping applies to one (--table)",
+            "mapping_one_table",
+            file=Path(path).name,
+            count=len(pairs),
+        )
     plans = []
     for source, layer_name in pairs:
         table_mapping = mapping
@@ -263,7 +271,9 @@ def guess_layer(source: SourceTable) -> str:
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         raise ImportFileError(
-            f"{source.name}: cannot tell which layer the columns belong to; choose one (--layer {'|'.join(LAYERS)})"
+            f"{source.name}: cannot tell which layer the columns belong to; choose one (--layer {'|'.join(LAYERS)})",
+            "layer_unclear",
+            file=source.name,
         )
     return ranked[0][0]
 

@@ -104,12 +104,17 @@ def detect_format(path: Path, head: bytes) -> str:
     if suffix in (".xlsx", ".gpkg", ".zip", ".kmz"):
         raise ImportFileError(
             f"{path.name}: the file is not a valid {suffix[1:].upper()} file "
-            "(its first bytes do not match the format); expected a file saved in that format"
+            "(its first bytes do not match the format); expected a file saved in that format",
+            "not_that_format",
+            file=path.name,
+            format=suffix[1:].upper(),
         )
     if suffix in (".xls",):
         raise ImportFileError(
             f"{path.name}: old Excel files (.xls) are not read; expected .xlsx "
-            "(in Excel: Spara som → Excel-arbetsbok) or CSV"
+            "(in Excel: Spara som → Excel-arbetsbok) or CSV",
+            "old_excel",
+            file=path.name,
         )
     if any(head.startswith(magic) for magic in OGR_MAGIC):
         return "ogr"
@@ -117,7 +122,9 @@ def detect_format(path: Path, head: bytes) -> str:
     # only the formats above, and the GDAL formats recognised by their first bytes, are read.
     raise ImportFileError(
         f"{path.name}: the format is not one Pledgemap reads; expected GeoPackage, GeoJSON, "
-        "zipped Shapefile, KML/KMZ, CSV, XLSX, FlatGeobuf or GeoParquet"
+        "zipped Shapefile, KML/KMZ, CSV, XLSX, FlatGeobuf or GeoParquet",
+        "unknown_format",
+        file=path.name,
     )
 
 
@@ -130,10 +137,13 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
     if size > limits.max_bytes:
         raise ImportFileError(
             f"{path.name}: the file is {size / 1e6:.1f} MB; expected at most "
-            f"{limits.max_bytes / 1e6:.0f} MB (split it into smaller files)"
+            f"{limits.max_bytes / 1e6:.0f} MB (split it into smaller files)",
+            "too_large",
+            file=path.name,
+            mb=round(limits.max_bytes / 1e6),
         )
     if size == 0:
-        raise ImportFileError(f"{path.name}: the file is empty")
+        raise ImportFileError(f"{path.name}: the file is empty", "empty", file=path.name)
     with path.open("rb") as handle:
         head = handle.read(16)
     kind = detect_format(path, head)
@@ -151,10 +161,14 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
         if len(table) > limits.max_features:
             raise ImportFileError(
                 f"{path.name}: {table.layer or 'the table'} has {len(table)} records; expected "
-                f"at most {limits.max_features} per import (split the file)"
+                f"at most {limits.max_features} per import (split the file)",
+                "too_many_records",
+                file=path.name,
+                count=len(table),
+                max=limits.max_features,
             )
     if not tables:
-        raise ImportFileError(f"{path.name}: the file holds no table or layer to import")
+        raise ImportFileError(f"{path.name}: the file holds no table or layer to import", "no_table", file=path.name)
     return tables
 
 
@@ -358,7 +372,12 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
+        raise ImportFileError(
+            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
+            "not_json",
+            file=name,
+            line=exc.lineno,
+        ) from None
     if isinstance(document, dict) and document.get("type") == "Feature":
         features = [document]
     elif isinstance(document, dict) and document.get("type") == "FeatureCollection":
@@ -444,7 +463,7 @@ def _read_kml(path: Path, limits: ImportLimits) -> list[SourceTable]:
         with archive:
             members = [m for m in check_zip(archive, path.name, limits) if m.filename.lower().endswith(".kml")]
             if not members:
-                raise ImportFileError(f"{path.name}: the KMZ holds no .kml document")
+                raise ImportFileError(f"{path.name}: the KMZ holds no .kml document", "not_kml", file=path.name)
             data = _read_member(archive, members[0], path.name, limits)
     return [kml_table(data, path.name, limits)]
 
@@ -464,7 +483,9 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
             "refused (entity expansion can exhaust the server)"
         ) from None
     except ParseError as exc:
-        raise ImportFileError(f"{name}: not well-formed XML ({exc}); expected a KML document") from None
+        raise ImportFileError(
+            f"{name}: not well-formed XML ({exc}); expected a KML document", "not_kml", file=name
+        ) from None
     ns = KML_NS if root.tag.startswith(KML_NS) else ""
     folder_of = {id(child): folder for folder in root.iter(f"{ns}Folder") for child in folder}
     rows, geometries, errors = [], [], {}
@@ -549,7 +570,9 @@ def decode_text(data: bytes, name: str, allow_legacy: bool = True) -> tuple[str,
     """Text and encoding of ``data``: UTF-8 (with or without BOM), else Windows-1252 where that is what it is."""
     if b"\x00" in data[:4096]:
         raise ImportFileError(
-            f"{name}: the file holds NUL bytes; expected text (is it a binary or UTF-16 file? save it as CSV UTF-8)"
+            f"{name}: the file holds NUL bytes; expected text (is it a binary or UTF-16 file? save it as CSV UTF-8)",
+            "not_text",
+            file=name,
         )
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -557,17 +580,23 @@ def decode_text(data: bytes, name: str, allow_legacy: bool = True) -> tuple[str,
         line = data[: exc.start].count(b"\n") + 1
         broken = f"{name}: line {line} is not valid UTF-8 (byte {exc.start + 1})"
         if not allow_legacy:
-            raise ImportFileError(f"{broken}; expected UTF-8 text") from None
+            raise ImportFileError(f"{broken}; expected UTF-8 text", "not_utf8", file=name, line=line) from None
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise ImportFileError(
-                f"{broken} nor Windows-1252; expected UTF-8 (in Excel: Spara som → CSV UTF-8)"
+                f"{broken} nor Windows-1252; expected UTF-8 (in Excel: Spara som → CSV UTF-8)",
+                "not_utf8",
+                file=name,
+                line=line,
             ) from None
         if _MOJIBAKE.search(text):
             raise ImportFileError(
                 f"{broken}: the file mixes UTF-8 with other bytes; expected one encoding "
-                "throughout (save it again as CSV UTF-8)"
+                "throughout (save it again as CSV UTF-8)",
+                "not_utf8",
+                file=name,
+                line=line,
             ) from None
         return text, "cp1252"
 
