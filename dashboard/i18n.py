@@ -7,6 +7,7 @@ is an error in tests rather than a silently English word on a Swedish page.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -28,12 +29,40 @@ def language(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+# A count's word in a catalogue text: ``{count|ändring|ändringar}`` is the first form when ``count``
+# is 1 and the second otherwise (Swedish and English both have just these two), so "{count}
+# {count|ändring|ändringar}" reads "1 ändring", "2 ändringar". Several counts can share a sentence.
+PLURAL = re.compile(r"(?<!%)\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")  # not plotly's %{x|format}
+
+
+def is_one(value: object) -> bool:
+    """Whether ``value`` (a number, or a number as text: "1", "1 660", "−1") counts as one."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) == 1
+    if isinstance(value, float):  # a count that pandas made a float; a measured "1,0" comes as text and reads plural
+        return abs(value) == 1
+    text = str(value).replace("\u00a0", "").replace(" ", "").replace("\u2212", "-").lstrip("+-")
+    return text == "1"
+
+
+def fill(text: str, /, **values: object) -> str:
+    """A catalogue text with its ``{name}`` values and its count words (``{name|one|other}``) filled in.
+
+    >>> fill("{count} {count|ändring|ändringar}", count=1), fill("{n} {n|rad|rader}", n=2)
+    ('1 ändring', '2 rader')
+    """
+    text = PLURAL.sub(lambda m: m.group(2) if is_one(values[m.group(1)]) else m.group(3), text)
+    return text.format(**values) if values else text
+
+
 def translator(lang: str) -> Callable[..., str]:
-    """A function ``t(key, **values)`` for ``lang``."""
+    """A function ``t(key, **values)`` for ``lang``; count words follow their counts (see :func:`fill`)."""
     texts = catalogue(language(lang))
 
-    def t(key: str, **values: object) -> str:
-        return texts[key].format(**values) if values else texts[key]
+    def t(key: str, /, **values: object) -> str:
+        return fill(texts[key], **values)
 
     return t
 

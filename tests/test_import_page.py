@@ -38,7 +38,7 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
         page.get_by_label("Medborgarlöfte Mark 2021", exact=True).check()
         page.get_by_role("button", name="Provkör (sparar inget)").click()
         try:
-            page.get_by_text("3 rader: 1 giltiga, 2 avvisade").wait_for(timeout=15_000)
+            page.get_by_text("3 rader: 1 giltig, 2 avvisade").wait_for(timeout=15_000)
         except Exception:
             page.screenshot(path=SCREENSHOTS / "import-failed.png", full_page=True)
             raise AssertionError(f"no dry run report; console: {console.errors}") from None
@@ -55,14 +55,14 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
         # Answer what "Otryggt" means, and check again: now two rows are valid.
         page.locator("fieldset.pm-question").get_by_label("Annat", exact=True).check()
         page.get_by_role("button", name="Provkör (sparar inget)").click()
-        page.get_by_text("3 rader: 2 giltiga, 1 avvisade").wait_for()
+        page.get_by_text("3 rader: 2 giltiga, 1 avvisad").wait_for()
         with GeoPackageStore.open(demo_copy) as store:
             assert store.counts()["unsafe_places"] == before  # a dry run writes nothing
 
         with page.expect_download() as download:
             page.get_by_role("button", name="Importera giltiga rader").click()
         page.get_by_text("Importen är klar").wait_for()
-        assert "2 sparade, 0 fanns redan, 1 avvisade" in page.locator(f"#{Importer.result}").inner_text()
+        assert "2 sparade, 0 fanns redan, 1 avvisad" in page.locator(f"#{Importer.result}").inner_text()
         saved = tmp_path / "avvisade.csv"
         download.value.save_as(saved)
         # Imported: the upload and its rejects are not kept on the server.
@@ -94,7 +94,7 @@ def test_a_police_events_file_is_recognised_and_stored_once(demo_copy, tmp_path)
             page.locator(f"#{Importer.upload} input[type=file]").set_input_files(str(path))
             page.get_by_text("Mottagen fil:").wait_for()
             page.get_by_role("button", name="Provkör (sparar inget)").click()
-            page.get_by_text("5 händelser att spara; 1 sammanfattningar för länet lämnas utanför").wait_for()
+            page.get_by_text("5 händelser att spara; 1 sammanfattning för länet lämnas utanför").wait_for()
             page.get_by_role("button", name="Importera allt eller inget").click()
             page.get_by_text("Importen är klar").wait_for()
             expected = "5 händelser sparade, 0 fanns redan." if attempt == 0 else "0 händelser sparade, 5 fanns redan."

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.i18n import catalogue
+from dashboard.i18n import catalogue, fill
 from geodata import Note, Problem
 
 # The catalogue group that names a choice field's codes, where it differs from the field's name.
@@ -60,7 +60,7 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
             f"{column} = {words['problem.empty'] if value is None else repr(value)}"
             for column, value in values["values"]
         )
-    return words[key].format(**values)
+    return fill(words[key], **values)
 
 
 def describe_problem(lang: str, problem: Problem) -> str:
@@ -77,4 +77,4 @@ def describe_note(lang: str, note: Note | str) -> str:
         values["delimiter"] = words[DELIMITERS.get(values["delimiter"], "delimiter.semicolon")]
     if note.code == "crs_guessed":
         values["system"] = "WGS 84" if values.get("degrees") else "SWEREF 99 TM"
-    return words[f"note.{note.code}"].format(**values)
+    return fill(words[f"note.{note.code}"], **values)

@@ -20,7 +20,7 @@ from dashboard.components.layout import alert, demo_banner, error_page, header, 
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
 from dashboard.components.tables import table_head
 from dashboard.context import request_store
-from dashboard.i18n import catalogue, language, translator
+from dashboard.i18n import catalogue, fill, language, translator
 from dashboard.ids import Importer as ID
 from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
 from geodata import (
@@ -167,7 +167,7 @@ def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
         values = {"step": words["import.step_file"], "button": words["import.dry_run"], **exc.params}
         if code == "layer_unclear":
             values["step"] = words["import.step_target"]
-        return alert(lang, words[f"file_error.{code}"].format(**values))
+        return alert(lang, fill(words[f"file_error.{code}"], **values))
     if isinstance(exc, ImportFileError):
         return alert(lang, words["file_error.other"].format(detail=str(exc)))
     return alert(lang, exc)

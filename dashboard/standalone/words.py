@@ -24,9 +24,8 @@ class Words:
         return self._catalogue(own if own in self._words else key, **values)
 
     def count(self, key: str, count: int) -> str:
-        """``key`` with ``count`` filled in, or its ``_one`` form for exactly one."""
-        one = f"{self.PREFIX}{key}_one"
-        return self.t(f"{key}_one") if count == 1 and one in self._words else self.t(key, count=count)
+        """``key`` with ``count`` filled in; its count words follow the count (see :func:`dashboard.i18n.fill`)."""
+        return self.t(key, count=count)
 
     def date(self, day: dt.date | pd.Timestamp) -> str:
         return f"{day.day} {self._months()[day.month - 1]} {day.year}"
