@@ -40,7 +40,7 @@ import secrets
 import stat
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -244,10 +244,24 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _page_language(target: str | None = None) -> str:
+    """The sign-in page's language: asked for (``?lang=en``), else that of the page being signed in to, else Swedish."""
+    request = flask.request
+    asked = request.values.get("lang")
+    if asked:
+        return language(asked)
+    for address in (target, request.referrer):
+        if address:
+            found = parse_qs(urlsplit(address).query).get("lang")
+            if found:
+                return language(found[0])
+    return language(None)
+
+
 def _login():
     request = flask.request
-    lang = language(request.values.get("lang"))
     target = _safe_next(request.values.get("next"))
+    lang = _page_language(target)
     if request.method == "GET":
         return _form(lang, target)
     if not _token_matches():
@@ -265,7 +279,8 @@ def _login():
     except SignInError as exc:
         t = translator(lang)
         if exc.retry_after:
-            response = _form(lang, target, t("signin.wait", seconds=exc.retry_after), 429)
+            key = "signin.busy" if exc.busy else "signin.wait"
+            response = _form(lang, target, t(key, seconds=exc.retry_after), 429)
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         return _form(lang, target, t("signin.wrong"), 401)
@@ -312,28 +327,53 @@ def _known_device(username: str) -> str | None:
 
 
 def _logout():
+    lang = _page_language()
     if not _token_matches():
-        return flask.Response("The form has expired; sign out again from the page", status=400)
+        t = translator(lang)
+        back = f'<p><a href="/{"?lang=" + lang if lang != "sv" else ""}">{html.escape(t("signin.back"))}</a></p>'
+        return _page(lang, t("signin.sign_out"), _alert(t("signin.expired_sign_out")) + back, 400)
     username = flask.session.get(SESSION_USER)
     if username:
         with open_store(_settings().data) as store:
             if _session_account(store) is not None:
                 end_sessions(store, username)  # every copy of this account's session cookies stops working
     flask.session.clear()
-    return flask.redirect("/login")
+    return flask.redirect("/login" + (f"?lang={lang}" if lang != "sv" else ""))
+
+
+def _alert(message: str) -> str:
+    return f'<p class="pm-alert" role="alert">{html.escape(message)}</p>'
+
+
+def _page(lang: str, title: str, body: str, status: int = 200, other_language: str | None = None) -> flask.Response:
+    """A page outside Dash (sign-in, sign-out) in ``lang``: the header, with a link to ``other_language`` if given."""
+    t = translator(lang)
+    e = html.escape
+    other = t("app.other_language_code")
+    switch = (
+        f'<a class="pm-lang" id="pm-lang-link" href="{e(other_language)}" lang="{other}" hreflang="{other}" '
+        f'title="{e(t("app.language"))}">{e(t("app.other_language"))}</a>'
+        if other_language
+        else ""
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{e(title)} – Pledgemap</title><link rel="stylesheet" href="/assets/pledgemap.css"></head>
+<body><header class="pm-header"><div><span class="pm-brand">{e(t("app.title"))}</span>
+<span class="pm-tagline">{e(t("app.tagline"))}</span></div>{switch}</header>
+<main id="main" class="pm-narrow"><section class="pm-panel pm-signin">
+<h1>{e(title)}</h1>{body}</section></main></body></html>"""
+    return flask.Response(page, status=status, mimetype="text/html")
 
 
 def _form(lang: str, target: str, message: str | None = None, status: int = 200) -> flask.Response:
     t = translator(lang)
     e = html.escape
-    error = f'<p class="pm-alert" role="alert">{e(message)}</p>' if message else ""
-    page = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{e(t("signin.title"))} – Pledgemap</title><link rel="stylesheet" href="/assets/pledgemap.css"></head>
-<body><header class="pm-header"><div><span class="pm-brand">{e(t("app.title"))}</span>
-<span class="pm-tagline">{e(t("app.tagline"))}</span></div></header>
-<main id="main" class="pm-narrow"><section class="pm-panel pm-signin">
-<h1>{e(t("signin.title"))}</h1>{error}
+    error = _alert(message) if message else ""
+    other = t("app.other_language_code")
+    # The other language keeps where the sign-in goes; that page opens in the language chosen here.
+    switch = "/login?" + urlencode({"lang": other, "next": _with_language(target, other)})
+    body = f"""{error}
 <form method="post" action="/login">
 <input type="hidden" name="csrf" value="{e(csrf_token())}"><input type="hidden" name="next" value="{e(target)}">
 <input type="hidden" name="lang" value="{e(lang)}">
@@ -342,5 +382,14 @@ def _form(lang: str, target: str, message: str | None = None, status: int = 200)
 <label class="pm-label" for="password">{e(t("signin.password"))}</label>
 <input class="pm-search" id="password" name="password" type="password" autocomplete="current-password" required>
 <button class="pm-button pm-primary" type="submit">{e(t("signin.submit"))}</button>
-</form></section></main></body></html>"""
-    return flask.Response(page, status=status, mimetype="text/html")
+</form>"""
+    return _page(lang, t("signin.title"), body, status, other_language=switch)
+
+
+def _with_language(target: str, lang: str) -> str:
+    """``target`` (a path on this site, with its query) asking for ``lang``."""
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    if lang != "sv":
+        query.append(("lang", lang))
+    return parts.path + ("?" + urlencode(query) if query else "")

@@ -60,9 +60,10 @@ _hash_slots = threading.BoundedSemaphore(HASH_SLOTS)
 class SignInError(PledgemapError):
     """A sign-in that did not succeed; says nothing about whether the account exists."""
 
-    def __init__(self, message: str, retry_after: int | None = None):
+    def __init__(self, message: str, retry_after: int | None = None, busy: bool = False):
         super().__init__(message)
         self.retry_after = retry_after
+        self.busy = busy  # refused because the server is checking others, not a failure
 
 
 def _now() -> dt.datetime:
@@ -241,7 +242,9 @@ def authenticate(
     if not _hash_slots.acquire(timeout=HASH_SLOT_WAIT_SECONDS):
         store.end_sign_in(clear=[], release=scopes)  # not checked, so not a failure
         LOG.warning("sign-in for %r from %s refused: every password check busy", name, address or "?")
-        raise SignInError("the server is busy checking other sign-ins; try again in a few seconds", retry_after=5)
+        raise SignInError(
+            "the server is busy checking other sign-ins; try again in a few seconds", retry_after=5, busy=True
+        )
     try:
         HASHER.verify(account.password_hash if account else _dummy_hash(), password)
         if account is None:
