@@ -7,11 +7,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from test_signin import ORIGIN, PASSWORD, client_for, sign_in_form
 
 from geodata.access.accounts import add_user
 from geodata.store import GeoPackageStore
-
-from test_signin import ORIGIN, PASSWORD, client_for, sign_in_form
 
 
 @pytest.fixture
