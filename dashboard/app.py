@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import flask
 from dash import Dash, html
 
 from dashboard import auth
+from dashboard.components.titles import request_language
 from dashboard.context import SETTINGS_KEY
 from dashboard.server import present
 from dashboard.server.ogc import blueprint as ogc_api
@@ -41,8 +43,18 @@ def create_app(settings: Settings) -> Dash:
         # Pages draw some controls (table pagers, row buttons) inside callback output.
         suppress_callback_exceptions=True,
     )
-    # Swedish is the page's language; English pages mark their own main element.
-    app.index_string = app.index_string.replace("<html>", '<html lang="sv">', 1)
+    # The page's language (?lang=en, else Swedish) on <html>, and its title from the first byte on.
+    app.index_string = app.index_string.replace("<html>", '<html lang="{%lang%}">', 1)
+    plain_index = app.interpolate_index
+
+    def interpolate_index(**parts: str) -> str:
+        page = next((p for p in dash.page_registry.values() if p["path"] == flask.request.path), None)
+        title = page["title"] if page else None
+        if callable(title):
+            parts["title"] = title()
+        return plain_index(**parts).replace("{%lang%}", request_language(), 1)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign]
     app.server.config[SETTINGS_KEY] = settings
     auth.install(app.server, settings)
     present.install(app.server)

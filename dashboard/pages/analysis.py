@@ -25,6 +25,7 @@ from dashboard.components.layout import (
     start_page,
 )
 from dashboard.components.tables import table_head
+from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.figures.analysis import (
     banded_figure,
@@ -54,7 +55,7 @@ from geodata.analysis.indicators import goal_trends
 from geodata.analysis.interventions import intervention_effect
 from geodata.clock import LOCAL_TZ_NAME
 
-dash.register_page(__name__, path="/analysis", name="Analys", title="Pledgemap – Analys", order=4)
+dash.register_page(__name__, path="/analysis", name="Analys", title=page_title("nav.analysis"), order=4)
 
 
 def layout(pledge: str | None = None, lang: str | None = None, **_query: str) -> html.Div:

@@ -19,6 +19,7 @@ from dashboard.components.file_words import file_wording, reading_wordings
 from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label, radio_group
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
 from dashboard.components.tables import table_head
+from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.i18n import catalogue, fill, language, translator
 from dashboard.ids import Importer as ID
@@ -37,7 +38,7 @@ from geodata.io.columns import map_choice
 from geodata.io.importer import ImportPlan
 from geodata.io.police_events import EventBatch
 
-dash.register_page(__name__, path="/import", name="Importera", title="Pledgemap – Importera", order=4)
+dash.register_page(__name__, path="/import", name="Importera", title=page_title("nav.import"), order=4)
 
 LIMITS = ImportLimits()
 REPORT_ROWS = 200

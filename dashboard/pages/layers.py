@@ -22,6 +22,7 @@ from dashboard.components.layout import (
     start_page,
 )
 from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
+from dashboard.components.titles import page_title
 from dashboard.components.workflow_form import workflow_form
 from dashboard.context import request_store, settings
 from dashboard.figures.map import Basemap, map_figure
@@ -32,7 +33,7 @@ from dashboard.state.table import TableState
 from geodata import LAYERS, AccessError, LayerQuery, layer_view, municipality_geojson
 from geodata.views.editing import link_targets
 
-dash.register_page(__name__, path="/layers", name="Lager", title="Pledgemap – Lager", order=2)
+dash.register_page(__name__, path="/layers", name="Lager", title=page_title("nav.layers"), order=2)
 
 
 edit_forms.register()

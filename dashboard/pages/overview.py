@@ -20,6 +20,7 @@ from dashboard.components.layout import (
     remember_view,
     start_page,
 )
+from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
@@ -32,7 +33,7 @@ from dashboard.state import parse_date
 from dashboard.state.view import CHOICES, ViewState
 from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pledge_timeline
 
-dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
+dash.register_page(__name__, path="/", name="Översikt", title=page_title("nav.overview"), order=0)
 
 
 def _options(t, group: str, codes) -> list[dict]:

@@ -8,13 +8,14 @@ from dash import dcc, html
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import PageStart, page, progress_cards, start_page
 from dashboard.components.tables import table_head
+from dashboard.components.titles import page_title
 from dashboard.i18n import language, translator
 from geodata import Pledge, clock, pledge_progress
 from geodata.analysis.indicators import goal_trends
 from geodata.io.police_events import events_by_month
 from geodata.views.police import pledge_events
 
-dash.register_page(__name__, path="/pledge", name="Löftet", title="Pledgemap – Löftet", order=1)
+dash.register_page(__name__, path="/pledge", name="Löftet", title=page_title("nav.pledge"), order=1)
 
 PROBLEM_PARTIES = ("shared", "citizens", "police", "municipality", "housing_company")
 

@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.layout import PageStart, alert, check_group, page, pledge_picker, remember_view, start_page
 from dashboard.components.tables import Column, layer_columns, record_table
+from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.exports import worklist_file
 from dashboard.i18n import language, translator
@@ -19,7 +20,7 @@ from dashboard.state.table import TableState
 from geodata import AccessError, clock, vocab
 from geodata.views.worklist import chosen_worklist, owners
 
-dash.register_page(__name__, path="/sites", name="Fastigheter", title="Pledgemap – Fastigheter", order=3)
+dash.register_page(__name__, path="/sites", name="Fastigheter", title=page_title("nav.sites"), order=3)
 
 
 def _split(value: str | list | None, allowed: tuple[str, ...] | None = None) -> list[str] | None:

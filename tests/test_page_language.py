@@ -1,0 +1,50 @@
+"""A page's <html lang> and <title> follow its language, on the first HTML and when Dash routes to it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dash_http import page_callback_output
+
+PAGES = {
+    "/": ("Översikt", "Overview"),
+    "/pledge": ("Löftet", "Pledge"),
+    "/layers": ("Lager", "Layers"),
+    "/sites": ("Fastigheter", "Sites worklist"),
+    "/analysis": ("Analys", "Analysis"),
+    "/import": ("Importera", "Import"),
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_the_first_html_has_the_page_s_language_and_title(client, path):
+    sv, en = PAGES[path]
+    swedish = client.get(path).get_data(as_text=True)
+    assert '<html lang="sv">' in swedish and f"<title>Pledgemap – {sv}</title>" in swedish
+    english = client.get(f"{path}?pledge=mark-2021&lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and f"<title>Pledgemap – {en}</title>" in english
+    assert "{%lang%}" not in english
+
+
+def _routed_title(client, path: str, search: str) -> str:
+    body = {
+        "output": page_callback_output(client),
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
+    assert response.status_code == 200
+    return response.get_json()["response"]["_pages_store"]["data"]["title"]
+
+
+def test_the_title_dash_sets_when_routing_follows_the_language(client):
+    assert _routed_title(client, "/layers", "?lang=en") == "Pledgemap – Layers"
+    assert _routed_title(client, "/layers", "?pledge=mark-2021") == "Pledgemap – Lager"
+    assert _routed_title(client, "/analysis", "?pledge=mark-2021&lang=en") == "Pledgemap – Analysis"
+    assert not re.search("Översikt|Lager", _routed_title(client, "/", "?lang=en"))
