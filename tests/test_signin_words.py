@@ -83,3 +83,31 @@ def test_signing_out_from_an_english_page_stays_english(signed):
     assert expired.status_code == 400 and '<html lang="en">' in body and "you are not signed out" in body
     swedish = client.post("/logout", data={"csrf": "not the token"}, headers={**ORIGIN, "Referer": "http://localhost/"})
     assert "du är inte utloggad" in swedish.get_data(as_text=True)
+
+
+SIZES = [(1920, 1080), (1366, 768), (1280, 720), (390, 844)]
+
+
+@pytest.mark.browser
+def test_the_sign_in_page_reads_in_both_languages_at_every_size_and_passes_axe(signed):
+    from browser import SCREENSHOTS, axe_violations, browser_page, serving
+
+    with serving(signed, env={"PLEDGEMAP_TILES": "none"}) as url:
+        for width, height in SIZES:
+            with browser_page(width, height) as (page, console):
+                page.goto(url + "layers?pledge=mark-2021&lang=en")
+                page.get_by_label("Username").fill("pia")
+                page.get_by_label("Password").fill("fel fel fel fel")
+                page.get_by_role("button", name="Sign in").click()
+                page.get_by_text("Wrong username or password.").wait_for()
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.screenshot(path=SCREENSHOTS / f"signin-en-{width}.png", full_page=True)
+                assert axe_violations(page) == []
+                page.get_by_role("link", name="Svenska").click()
+                page.get_by_label("Användarnamn").fill("pia")
+                page.get_by_label("Lösenord").fill(PASSWORD)
+                page.get_by_role("button", name="Logga in").click()
+                page.wait_for_url("**/layers?pledge=mark-2021")
+                assert page.evaluate("document.documentElement.lang") == "sv"
+                # The refused sign-in's own answer is a 401, which Chromium logs; nothing else may fail.
+                assert [e for e in console.errors if "status of 401" not in e] == []
