@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from dashboard.components.file_words import file_wording
+from dashboard.i18n import translator
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState, state_queries
@@ -40,11 +41,12 @@ def export_view(
     store: Store, state: ViewState, fmt: str, settings: Settings, today: dt.date | None = None
 ) -> tuple[bytes, str]:
     """The file for the view ``state`` in ``fmt``, and its download name."""
+    t = translator(state.lang)
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+        raise ValueError(t("export.unknown_format", format=fmt, formats=", ".join(FORMATS)))
     pledge = store.get_pledge(state.pledge) if state.pledge else default_pledge(store.list_pledges())
     if pledge is None:
-        raise NotFoundError("the store holds no pledge to export; add one first")
+        raise NotFoundError(t("export.no_pledge"))
     state = ViewState(**{**state.__dict__, "pledge": pledge.id})
     name = f"{pledge.id}{'-publik' if fmt == 'html_public' else ''}{FORMATS[fmt]}"
     if fmt.startswith("html"):
@@ -60,7 +62,7 @@ def export_view(
         return html.encode("utf-8"), name
     queries = state_queries(state, pledge)
     if not queries:
-        raise ValueError("no layer is shown; choose at least one layer to export")
+        raise ValueError(t("export.no_layers"))
     if fmt == "csv" and len(queries) == 1:
         name = f"{pledge.id}-{next(iter(queries))}.csv"
     with tempfile.TemporaryDirectory(prefix="pledgemap-export-") as folder:

@@ -250,7 +250,7 @@ def test_the_export_button_downloads_the_view_with_its_filters(client, demo_copy
 def test_an_export_of_no_layers_is_one_clear_alert(client):
     sent = download(client, "gpkg", "pledge=mark-2021&layers=")
     assert sent[Overview.download]["data"] is None
-    assert "choose at least one layer" in str(sent[Overview.export_error]["children"])
+    assert "Inget lager visas; välj minst ett lager att exportera." in str(sent[Overview.export_error]["children"])
 
 
 def test_exporting_from_an_empty_store_is_one_clear_alert(tmp_path):
@@ -258,4 +258,4 @@ def test_exporting_from_an_empty_store_is_one_clear_alert(tmp_path):
     client = make_client(Settings(data=tmp_path / "empty.gpkg", tiles_url=None))
     sent = download(client, "gpkg", "")
     assert sent[Overview.download]["data"] is None
-    assert "holds no pledge to export" in str(sent[Overview.export_error]["children"])
+    assert "Det finns inget medborgarlöfte att exportera ännu" in str(sent[Overview.export_error]["children"])

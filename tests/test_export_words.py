@@ -232,3 +232,21 @@ def test_the_codes_wording_is_the_store_s_own(demo, tmp_path):
     assert {"kind", "visibility", "starts_at", "lat"} <= set(rows[0])
     assert {r["demo"] for r in rows} == {"True"}
     assert dt.datetime.fromisoformat(rows[0]["starts_at"]).tzinfo is not None
+
+
+def test_an_export_that_cannot_be_made_says_so_in_the_page_s_language(client):
+    for lang, expected in (
+        ("sv", "Inget lager visas; välj minst ett lager att exportera."),
+        ("en", "No layer is shown; choose at least one layer to export."),
+    ):
+        sent = call_callback(
+            client,
+            f"{Overview.download}.data",
+            {f"{Overview.export}.n_clicks": 1},
+            state={
+                f"{Overview.export_format}.value": "xlsx",
+                f"{Overview.query}.data": "pledge=mark-2021&layers=",
+                f"{Overview.lang}.data": lang,
+            },
+        )
+        assert expected in str(sent[Overview.export_error]["children"])
