@@ -54,6 +54,7 @@ def export_view(
             tiles=settings.tiles_url,
             lang=state.lang,
             query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end),
+            contact=settings.accessibility_contact,
         )
         return html.encode("utf-8"), name
     queries = state_queries(state, pledge)

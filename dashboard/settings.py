@@ -21,7 +21,8 @@ class Settings:
     ``PLEDGEMAP_TILES`` (a raster tile URL template with ``{z}/{x}/{y}``, or
     ``none`` for a plain background that needs no network),
     ``PLEDGEMAP_ALLOWED_HOSTS`` (comma-separated host names), ``PLEDGEMAP_PROXY_HOPS``,
-    ``PLEDGEMAP_SESSION_HOURS``.
+    ``PLEDGEMAP_SESSION_HOURS``, ``PLEDGEMAP_ACCESSIBILITY_CONTACT`` (where the accessibility statement
+    tells readers to report a problem: the running organisation's e-mail, telephone or web form).
     """
 
     data: Path | str = DEFAULT_DATA  # a GeoPackage file, or a postgresql:// URL
@@ -34,6 +35,8 @@ class Settings:
     proxy_hops: int = 0
     # A session ends this many hours after sign-in, whatever the browser does.
     session_hours: float = 10.0
+    # The accessibility statement's feedback contact; None shows a marked placeholder on the statement.
+    accessibility_contact: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +71,8 @@ class Settings:
             if not 0 < hours <= 24 * 31:
                 raise ValueError(f"PLEDGEMAP_SESSION_HOURS is {hours}; expected more than 0 and at most 744 (31 days)")
             settings = replace(settings, session_hours=hours)
+        if env.get("PLEDGEMAP_ACCESSIBILITY_CONTACT", "").strip():
+            settings = replace(settings, accessibility_contact=env["PLEDGEMAP_ACCESSIBILITY_CONTACT"].strip())
         return settings
 
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
+from dashboard.components.statement import footer
 from dashboard.i18n import translator
 from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
 from geodata.views.demo import demo_share
@@ -113,22 +114,28 @@ def alert(lang: str, message: str | Exception) -> html.Div:
 
 
 def page(lang: str, path: str, body: list, query: str = "") -> html.Div:
-    """A page: the header (its links keeping ``query``) and ``body`` as the main region, parts that are None left out."""
+    """A page: the header (its links keeping ``query``), ``body`` as the main region (parts that are None left out), the footer."""
     return html.Div(
-        [header(lang, path, query), html.Main([b for b in body if b is not None], id="main", lang=lang)],
+        [
+            header(lang, path, query),
+            html.Main([b for b in body if b is not None], id="main", lang=lang),
+            footer(lang),
+        ],
         className="pm-page",
     )
 
 
 def error_page(lang: str, path: str, error: Exception, query: str = "") -> html.Div:
     """A page that could not be built: the header, and the domain's error as the one kind of alert."""
-    return html.Div([header(lang, path, query), html.Main(alert(lang, error), id="main")], className="pm-page")
+    return html.Div(
+        [header(lang, path, query), html.Main(alert(lang, error), id="main"), footer(lang)], className="pm-page"
+    )
 
 
 def no_pledges_page(lang: str, path: str, query: str = "") -> html.Div:
     """A page about a pledge when the store holds none yet."""
     main = html.Main(html.P(translator(lang)("overview.none")), id="main")
-    return html.Div([header(lang, path, query), main], className="pm-page")
+    return html.Div([header(lang, path, query), main, footer(lang)], className="pm-page")
 
 
 class PageStart(NamedTuple):

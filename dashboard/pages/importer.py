@@ -17,6 +17,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label, radio_group
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
+from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.context import request_store
 from dashboard.i18n import catalogue, language, translator
@@ -127,6 +128,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     ),
                 ],
             ),
+            footer(lang),
         ],
     )
 

@@ -71,6 +71,7 @@ def build_standalone_map(
     lang: str = "sv",
     min_count: int = MIN_COUNT,
     tiles_attribution: str = OSM_ATTRIBUTION,
+    contact: str | None = None,
 ) -> str:
     """One self-contained HTML document: the pledge's layers on a Leaflet map, a legend and a side panel.
 
@@ -100,6 +101,9 @@ def build_standalone_map(
         The public variant's smallest count a hexagon may show.
     tiles_attribution : str
         The attribution shown with the tiles.
+    contact : str, optional
+        Where the accessibility statement at the panel's foot tells readers to report a problem
+        (``PLEDGEMAP_ACCESSIBILITY_CONTACT``); without it the statement shows a marked placeholder.
     """
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
@@ -162,7 +166,7 @@ def build_standalone_map(
         else None
     )
     document.html.add_child(
-        Html(panel(pledge, progress, words, today, view.query, demo, trends, note)), name="panel", index=0
+        Html(panel(pledge, progress, words, today, view.query, demo, trends, note, contact)), name="panel", index=0
     )
     document.html.add_child(Html(legend(entries, words, demo)), name="legend")
     return document.render()
