@@ -34,13 +34,15 @@ def _present() -> flask.Response:
             t = translator(lang)
             return flask.Response(t("present.off"), status=404, mimetype="text/plain")
         # The public view and progress are built from the whole store, aggregated; no record reaches the page.
+        s = settings()
         page = build_standalone_map(
             figures_store(store),
             pledge_id,
             public=True,
-            tiles=settings().tiles_url,
+            presentation=True,
+            contact=s.accessibility_contact,
+            tiles=s.tiles_url,
             lang=lang,
-            contact=settings().accessibility_contact,
         )
     response = flask.Response(page, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"

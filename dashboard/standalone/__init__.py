@@ -44,7 +44,16 @@ import folium
 from dashboard.figures.style import BOUNDARY_COLOUR
 from dashboard.i18n import language
 from dashboard.settings import OSM_TILES
-from dashboard.standalone.elements import LEGEND_PX, Document, Html, InlineLeaflet, OfflineMap, PageStyle, TileProbe
+from dashboard.standalone.elements import (
+    CountLabels,
+    Document,
+    Html,
+    InlineLeaflet,
+    OfflineMap,
+    PageStyle,
+    TileProbe,
+    TogglesInLegend,
+)
 from dashboard.standalone.layers import public_layers, record_layers
 from dashboard.standalone.legend import legend
 from dashboard.standalone.panel import panel
@@ -64,6 +73,8 @@ def build_standalone_map(
     pledge_id: str,
     *,
     public: bool = False,
+    presentation: bool = False,
+    contact: str | None = None,
     today: dt.date | None = None,
     tiles: str | None = None,
     query: LayerQuery | None = None,
@@ -71,7 +82,6 @@ def build_standalone_map(
     lang: str = "sv",
     min_count: int = MIN_COUNT,
     tiles_attribution: str = OSM_ATTRIBUTION,
-    contact: str | None = None,
 ) -> str:
     """One self-contained HTML document: the pledge's layers on a Leaflet map, a legend and a side panel.
 
@@ -83,6 +93,12 @@ def build_standalone_map(
         The pledge to show; raises :class:`~geodata.errors.NotFoundError` if there is none.
     public : bool
         The public variant: aggregated counts only (see :mod:`geodata.views.public`).
+    presentation : bool
+        Laid out for a room (``/present``): text of at least 28 px, each promise's progress and the map
+        on one screen at 1280×720 and larger, the promises' full texts further down the panel.
+    contact : str, optional
+        Where the accessibility statement at the panel's foot tells readers to report a problem
+        (``PLEDGEMAP_ACCESSIBILITY_CONTACT``); without it the statement shows a marked placeholder.
     today : date, optional
         The day progress is judged on; the current date if not given.
     tiles : str, optional
@@ -101,9 +117,6 @@ def build_standalone_map(
         The public variant's smallest count a hexagon may show.
     tiles_attribution : str
         The attribution shown with the tiles.
-    contact : str, optional
-        Where the accessibility statement at the panel's foot tells readers to report a problem
-        (``PLEDGEMAP_ACCESSIBILITY_CONTACT``); without it the statement shows a marked placeholder.
     """
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
@@ -124,7 +137,7 @@ def build_standalone_map(
         zoom_start=11,
         control_scale=True,
     )
-    document = Document(lang=lang, title=pledge.title)
+    document = Document(lang=lang, title=pledge.title, presentation=presentation)
     document.add_child(fmap)
     document.header.add_child(InlineLeaflet(), name="leaflet")
     document.header.add_child(PageStyle(), name="pledgemap_css")
@@ -144,17 +157,19 @@ def build_standalone_map(
     ).add_to(fmap)
     if view.counts is not None:
         entries = public_layers(fmap, view.counts, words)
+        CountLabels().add_to(fmap)
     else:
         assert view.records is not None  # a view without counts has the records
         entries = record_layers(fmap, view.records, words, include_internal)
     demo = view.demo or pledge.demo
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    TogglesInLegend().add_to(fmap)  # beside the map, not over it
     # Open on the data (the whole municipality if there is none), clear of the legend on the right.
     west, south, east, north = fmap.data_bounds or bounds
     fmap.fit_bounds(
         [[south, west], [north, east]],
         padding_top_left=(40, 40),
-        padding_bottom_right=(LEGEND_PX + 40, 40),
+        padding_bottom_right=(40, 40),  # the legend is beside the map, not over it
         max_zoom=15,
     )
     if tiles is not None:
@@ -166,7 +181,9 @@ def build_standalone_map(
         else None
     )
     document.html.add_child(
-        Html(panel(pledge, progress, words, today, view.query, demo, trends, note, contact)), name="panel", index=0
+        Html(panel(pledge, progress, words, today, view.query, demo, trends, note, contact, presentation)),
+        name="panel",
+        index=0,
     )
     document.html.add_child(Html(legend(entries, words, demo)), name="legend")
     return document.render()

@@ -50,10 +50,12 @@ def panel(
     trends: Iterable[GoalTrend] = (),
     note: str | None = None,
     contact: str | None = None,
+    presentation: bool = False,
 ) -> Markup:
     """The panel's HTML; ``note`` opens its footer (the map's records drawn as counts, say).
 
     The footer ends with the accessibility statement (folded), naming ``contact`` for feedback.
+    ``presentation`` lists each promise's progress first and their texts after (see the template).
     """
     t = words.t
     by_goal = {trend.goal.id: trend for trend in trends}
@@ -80,6 +82,7 @@ def panel(
         promises=[_promise(p, words) for p in progress],
         goals=[_goal(goal, by_goal.get(goal.id), words) for goal in pledge.goals],
         footer=footer,
+        presentation=presentation,
         # Written by the dashboard's own components, every text escaped by to_html.
         statement=Markup(to_html(statement(words.lang, contact, heading_level=2))),
     )
