@@ -41,6 +41,46 @@ def _when(layer: str, record: dict) -> str:
     return "" if value is None or value != value else f"{value:%Y-%m-%d}"
 
 
+def _day(value) -> str:
+    """A stored day as people write it in Sweden (ISO: 2024-04-02), or "" where none is stored."""
+    return "" if value is None or pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def site_facts(record: dict, t) -> list[tuple[str, str]]:
+    """Everything a site holds, in the order of its workflow: what it is, the inspection, the measure, the steps after.
+
+    Every field the workflow stores is shown where it has a value (the
+    inspection's day, findings and comment; the measure, who is responsible and
+    by when; the days it was fixed and verified), so the details say what a
+    caretaker saved.
+    """
+    rows = [
+        (t("field.site_type"), t(f"site_type.{record['site_type']}")),
+        (t("field.owner"), record["owner"]),
+        (t("field.status"), t(f"status.{record['status']}")),
+    ]
+    rows += [
+        (t(f"field.{key}"), record[key]) for key in ("address", "property_designation") if _filled(record.get(key))
+    ]
+    if _day(record.get("inspected_on")):
+        rows.append((t("field.inspected_on"), _day(record.get("inspected_on"))))
+    for item in vocab.CHECKLIST:
+        finding = record.get(f"check_{item}")
+        if isinstance(finding, str):
+            rows.append((t(f"check.{item}"), t(f"finding.{finding}")))
+    keys = ("inspection_comment", "measure", "responsible", "due_on", "fixed_on", "verified_on")
+    for key in keys:
+        value = record.get(key)
+        shown = _day(value) if key.endswith("_on") else (value if _filled(value) else "")
+        if shown:
+            rows.append((t(f"field.{key}"), shown))
+    return rows
+
+
 def _promise_text(store: Store, record: dict) -> str | None:
     promise_id = record.get("promise_id")
     if not isinstance(promise_id, str):
@@ -72,22 +112,7 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
         if isinstance(record.get("description"), str):
             rows.append((t("field.description"), record["description"]))
     elif layer == "inventoried_sites":
-        rows += [
-            (t("field.site_type"), t(f"site_type.{record['site_type']}")),
-            (t("field.owner"), record["owner"]),
-            (t("field.status"), t(f"status.{record['status']}")),
-        ]
-        for key in ("address", "property_designation", "measure"):
-            if isinstance(record.get(key), str):
-                rows.append((t(f"field.{key}"), record[key]))
-        if _when(layer, record):
-            rows.append((t("field.inspected_on"), _when(layer, record)))
-        if record.get("due_on") is not None and record["due_on"] == record["due_on"]:
-            rows.append((t("field.due_on"), f"{record['due_on']:%Y-%m-%d}"))
-        for item in vocab.CHECKLIST:
-            finding = record.get(f"check_{item}")
-            if isinstance(finding, str):
-                rows.append((t(f"check.{item}"), t(f"finding.{finding}")))
+        rows += site_facts(record, t)
     else:
         rows += [(t("field.kind"), t(f"operation_kind.{record['kind']}")), (t("field.when"), _when(layer, record))]
         if isinstance(record.get("title"), str):

@@ -104,12 +104,16 @@ def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.D
     return html.Div(text, className="pm-demo-banner", role="note", id="demo-banner")
 
 
-def alert(lang: str, message: str | Exception) -> html.Div:
-    """The single way the interface shows an error from the domain (a refusal by role in the page's language)."""
+def alert(lang: str, message: str | Exception, title: str | None = None) -> html.Div:
+    """The single way the interface shows an error from the domain (a refusal by role in the page's language).
+
+    ``title`` says what did not happen ("Steget sparades inte") where that is known; "Något gick fel" otherwise.
+    """
     t = translator(lang)
     if isinstance(message, AccessError):
         message = t("access.refused")
-    return html.Div([html.Strong(t("error.title") + ": "), html.Span(str(message))], className="pm-alert", role="alert")
+    heading = title or t("error.title")
+    return html.Div([html.Strong(heading + ": "), html.Span(str(message))], className="pm-alert", role="alert")
 
 
 def page(lang: str, path: str, body: list, query: str = "") -> html.Div:

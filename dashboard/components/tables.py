@@ -15,6 +15,7 @@ import pandas as pd
 from dash import html
 
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.collation import swedish_order
 
 PAGE_SIZE = 25
 
@@ -84,10 +85,19 @@ def search(frame: pd.DataFrame, columns: list[Column], text: str | None) -> pd.D
     return frame[shown.str.contains(needle, regex=False)]
 
 
-def sort(frame: pd.DataFrame, key: str | None, descending: bool) -> pd.DataFrame:
+def sort(frame: pd.DataFrame, key: str | None, descending: bool, columns: list[Column] | None = None) -> pd.DataFrame:
+    """Rows by column ``key``, names in Swedish order (Å, Ä, Ö after Z), empty values last.
+
+    Given the table's ``columns``, a choice column is sorted as it reads ("Källare" before "Vind"), not by its code.
+    """
     if not key or key not in frame:
         return frame
-    return frame.sort_values(key, ascending=not descending, na_position="last", kind="stable")
+    column = next((c for c in columns or () if c.key == key), None)
+    if column is not None and column.show not in (_date, _local_time, _text):
+        shown = frame[key].map(lambda v: column.show(v) or None)
+        order = shown.sort_values(ascending=not descending, na_position="last", kind="stable", key=swedish_order)
+        return frame.loc[order.index]
+    return frame.sort_values(key, ascending=not descending, na_position="last", kind="stable", key=swedish_order)
 
 
 def page_of(frame: pd.DataFrame, page: int) -> tuple[pd.DataFrame, int, int]:
@@ -109,18 +119,23 @@ def record_table(
     caption: str = "",
     row_link: Callable[[dict], str] | None = None,
     sortable: bool = True,
+    cards: bool = False,
 ) -> html.Table:
     """A table whose header cells are sort buttons and whose rows each have a select button.
 
     With ``row_link``, each row has a link (to where the record is shown) instead of a select button.
+    With ``cards``, each cell carries its column's name (``data-label``) and
+    every element its table role, so a narrow screen's style sheet can lay
+    the rows out as cards that still read as a table to a screen reader.
     """
+    roles = (lambda role: {"role": role}) if cards else (lambda role: {})
     head = []
     for column in columns:
         state = "none"
         if column.key == sort_key:
             state = "descending" if descending else "ascending"
         if not sortable:
-            head.append(html.Th(column.label, scope="col"))
+            head.append(html.Th(column.label, scope="col", **roles("columnheader")))
             continue
         arrow = {"ascending": " ▲", "descending": " ▼", "none": ""}[state]
         head.append(
@@ -133,9 +148,14 @@ def record_table(
                 ),
                 scope="col",
                 **{"aria-sort": state},
+                **roles("columnheader"),
             )
         )
-    head.append(html.Th(html.Span(t("table.select_column"), className="pm-visually-hidden"), scope="col"))
+    head.append(
+        html.Th(
+            html.Span(t("table.select_column"), className="pm-visually-hidden"), scope="col", **roles("columnheader")
+        )
+    )
     body = []
     for record in rows.to_dict("records"):
         # Dates and times stay on one line: "2021-05-13" broken after its year reads badly.
@@ -143,6 +163,7 @@ def record_table(
             html.Td(
                 column.show(record.get(column.key)),
                 className="pm-nowrap" if column.show in (_date, _local_time) else None,
+                **({"data-label": column.label, "role": "cell"} if cards else {}),
             )
             for column in columns
         ]
@@ -165,18 +186,19 @@ def record_table(
                 className="pm-row-button",
                 **{"aria-pressed": "true" if is_selected else "false", "aria-label": name},
             )
-        cells.append(html.Td(control))
+        cells.append(html.Td(control, className="pm-row-control" if cards else None, **roles("cell")))
         classes = " ".join(
             c for c in ((row_class(record) if row_class else ""), "pm-row-selected" if is_selected else "") if c
         )
-        body.append(html.Tr(cells, className=classes or None))
+        body.append(html.Tr(cells, className=classes or None, **roles("row")))
     return html.Table(
         [
             html.Caption(caption, className="pm-visually-hidden") if caption else None,
-            html.Thead(html.Tr(head)),
-            html.Tbody(body),
+            html.Thead(html.Tr(head, **roles("row")), **roles("rowgroup")),
+            html.Tbody(body, **roles("rowgroup")),
         ],
-        className="pm-table pm-records",
+        className="pm-table pm-records" + (" pm-cards-table" if cards else ""),
+        **roles("table"),
     )
 
 
