@@ -131,6 +131,11 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
     for label, value in rows:
         items += [html.Dt(label), html.Dd(value)]
     heading = [html.H3(t(f"layer.{layer}"))]
+    if layer == "inventoried_sites" and _filled(record.get("address")):
+        # A site is known by its address: the heading says which one is open (the layer's name above it).
+        heading = [
+            html.H3([html.Span(t(f"layer.{layer}") + ":", className="pm-details-layer"), " ", record["address"]])
+        ]
     if record.get("demo"):
         heading.append(html.Span(t("demo.badge"), className="pm-badge"))
     return [

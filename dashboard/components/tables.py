@@ -22,9 +22,16 @@ PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class Column:
+    """A table column: the field it shows, its heading, and how a value reads.
+
+    ``detail`` is a second field shown under the value in the same cell (the
+    property designation under the address), for a table that must stay narrow.
+    """
+
     key: str
     label: str
     show: Callable[[Any], str]
+    detail: Column | None = None
 
 
 def _date(value: Any) -> str:
@@ -161,8 +168,16 @@ def record_table(
         # Dates and times stay on one line: "2021-05-13" broken after its year reads badly.
         cells = [
             html.Td(
-                column.show(record.get(column.key)),
-                className="pm-nowrap" if column.show in (_date, _local_time) else None,
+                _cell(column, record),
+                className=" ".join(
+                    c
+                    for c in (
+                        "pm-nowrap" if column.show in (_date, _local_time) else "",
+                        f"pm-col-{column.key}" if cards else "",
+                    )
+                    if c
+                )
+                or None,
                 **({"data-label": column.label, "role": "cell"} if cards else {}),
             )
             for column in columns
@@ -170,7 +185,7 @@ def record_table(
         is_selected = record["id"] == selected
         # The accessible name starts with the button's visible word ("Visa", or "Vald" once chosen).
         shown = t("table.selected") if is_selected else t("table.show")
-        name = f"{shown}: {' '.join(c.show(record.get(c.key)) for c in columns[:2])}"
+        name = f"{shown}: {' '.join(_said(c, record) for c in columns[:2])}"
         if row_link:
             control = html.A(
                 t("table.show"),
@@ -200,6 +215,23 @@ def record_table(
         className="pm-table pm-records" + (" pm-cards-table" if cards else ""),
         **roles("table"),
     )
+
+
+def _cell(column: Column, record: dict) -> Any:
+    """A cell's content: the value as it reads, and its detail under it where the column has one."""
+    value = column.show(record.get(column.key))
+    if column.detail is None:
+        return value
+    detail = column.detail.show(record.get(column.detail.key))
+    if not detail:
+        return value
+    return [value, html.Br(), html.Span(detail, className=f"pm-cell-detail pm-col-{column.detail.key}")]
+
+
+def _said(column: Column, record: dict) -> str:
+    """A cell as words (for a row button's name): the value and its detail."""
+    detail = column.detail.show(record.get(column.detail.key)) if column.detail else ""
+    return " ".join(w for w in (column.show(record.get(column.key)), detail) if w)
 
 
 def pager(prefix: str, page: int, pages: int, total: int, t: Callable[..., str]) -> html.Nav:

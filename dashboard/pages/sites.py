@@ -183,11 +183,19 @@ def show_owners(pledge):
 
 
 def columns(t) -> list[Column]:
-    """The worklist's columns: the site, its status, due date and measure, and whether it is overdue."""
-    shown = [c for c in layer_columns("inventoried_sites", t) if c.key != "inspected_on"]
-    shown.append(Column("measure", t("field.measure"), lambda v: v if isinstance(v, str) else ""))
-    shown.append(Column("overdue", t("sites.overdue"), lambda v: t("sites.overdue_mark") if v else ""))
-    return shown
+    """The worklist's columns: the site (its property designation under the address), its type and owner, its
+    status (and whether it is overdue), due date and measure: six and the button, so the list fits beside the
+    chosen site."""
+    site = {c.key: c for c in layer_columns("inventoried_sites", t)}
+    overdue = Column("overdue", t("sites.overdue"), lambda v: t("sites.overdue_mark") if _yes(v) else "")
+    return [
+        replace(site["address"], detail=site["property_designation"]),
+        site["site_type"],
+        site["owner"],
+        replace(site["status"], detail=overdue),
+        site["due_on"],
+        Column("measure", t("field.measure"), lambda v: v if isinstance(v, str) else ""),
+    ]
 
 
 @callback(Output(ID.table, "children"), Output(ID.query, "data"), Input(ID.view, "data"))
@@ -283,6 +291,10 @@ clientside_callback(
 )
 
 remember_view(ID.query)
+
+
+def _yes(value) -> bool:
+    return value is not None and value == value and bool(value)
 
 
 def _sites(store, view: SitesState):
