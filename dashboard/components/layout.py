@@ -213,10 +213,18 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
                         ]
                     ),
                     bar,
+                    html.P(outside_period_text(t, p.outside_period), className="pm-help pm-outside-period")
+                    if p.outside_period
+                    else None,
                 ],
             )
         )
     return cards
+
+
+def outside_period_text(t, count: int) -> str:
+    """ "1 registrering utanför löftets period räknas inte": evidence linked to a promise but dated outside it."""
+    return t("progress.outside_period_one") if count == 1 else t("progress.outside_period", count=count)
 
 
 def remember_view(query_store_id: str) -> None:

@@ -149,10 +149,16 @@ def timeline_figure(
             annotation_text=t("timeline.today"),
             annotation_position="top",
         )
+    # The promises' periods are the axis, with a margin of a marker's width: nothing outside them is drawn
+    # (geodata.views.timeline leaves it out), so a late record cannot stretch the axis.
+    period_range = {}
+    if rows:
+        margin = dt.timedelta(days=max(1, round((max(ends) - min(starts)).days * 0.012)))
+        period_range = {"range": [(min(starts) - margin).isoformat(), (max(ends) + margin).isoformat()]}
     figure.update_layout(
         height=max(220, 70 * len(rows) + 80),
         margin=dict(l=10, r=110, t=30, b=40),
-        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", **month_ticks(starts, ends, t)),
+        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", **period_range, **month_ticks(starts, ends, t)),
         yaxis=dict(autorange="reversed", automargin=True, fixedrange=True),
         plot_bgcolor="#ffffff",
         dragmode="select",

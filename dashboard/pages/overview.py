@@ -12,6 +12,7 @@ from dashboard.components.layout import (
     alert,
     check_group,
     date_range,
+    outside_period_text,
     page,
     pledge_picker,
     progress_cards,
@@ -137,6 +138,7 @@ def layout(**query: str) -> html.Div:
                         html.H3(t("timeline.heading")),
                         html.P(t("timeline.help"), className="pm-help"),
                         dcc.Graph(id=ID.timeline, config=graph_config(lang, remove=("toImage",))),
+                        html.Div(id=ID.timeline_note, className="pm-help"),
                         html.Div(id=ID.selection, className="pm-selection"),
                         html.H3(t("pledge.promises")),
                         html.Div(id=ID.cards, className="pm-cards"),
@@ -290,6 +292,7 @@ def update_map(
 
 @callback(
     Output(ID.timeline, "figure"),
+    Output(ID.timeline_note, "children"),
     Input(ID.pledge, "value"),
     Input(ID.promise, "value"),
     Input(ID.map, "selectedData"),
@@ -301,7 +304,7 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         pledge = store.get_pledge(pledge_id)
         rows = pledge_timeline(store, pledge)
         progress = pledge_progress(store, pledge, clock.today())
-    return timeline_figure(
+    figure = timeline_figure(
         rows,
         progress,
         t,
@@ -310,6 +313,19 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         highlight=selected_ids(selected),
         view_key=pledge_id,
     )
+    # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.
+    notes = [
+        html.P(
+            t(
+                "timeline.outside_period",
+                promise=t(f"promise_kind.{p.promise.kind}"),
+                outside=outside_period_text(t, p.outside_period),
+            )
+        )
+        for p in progress
+        if p.outside_period
+    ]
+    return figure, notes
 
 
 @callback(
