@@ -277,11 +277,25 @@ def date_range(t, legend: str, start_id: str, end_id: str, start: str | None = N
         html.Div(
             className="pm-dates",
             children=[
-                html.Label([t("filters.from"), dcc.Input(id=start_id, type="date", debounce=True, value=start)]),
-                html.Label([t("filters.to"), dcc.Input(id=end_id, type="date", debounce=True, value=end)]),
+                html.Label([t("filters.from"), date_input(start_id, start)]),
+                html.Label([t("filters.to"), date_input(end_id, end)]),
             ],
         ),
     ]
+
+
+def date_input(component_id: Any, value: str | None = None, **props: Any) -> dcc.Input:
+    """A native date field (the browser's own picker and keyboard entry), for every date the app asks for.
+
+    Never debounced: Dash 4's ``dcc.Input`` puts the caret back with
+    ``setSelectionRange`` after each keystroke of a debounced field, and a
+    date field does not support selection, so the browser throws at every
+    digit typed. Nor does it need it: its value stays empty until day, month
+    and year are all given, and then it is a whole date.
+    """
+    if props.pop("debounce", False):
+        raise ValueError("a date field cannot be debounced (Dash's Input would call setSelectionRange on it)")
+    return dcc.Input(id=component_id, type="date", value=value, debounce=False, **props)
 
 
 def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:

@@ -7,7 +7,16 @@ from dataclasses import replace
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.layout import PageStart, alert, check_group, page, pledge_picker, remember_view, start_page
+from dashboard.components.layout import (
+    PageStart,
+    alert,
+    check_group,
+    date_input,
+    page,
+    pledge_picker,
+    remember_view,
+    start_page,
+)
 from dashboard.components.tables import Column, layer_columns, record_table
 from dashboard.context import request_store
 from dashboard.exports import worklist_file
@@ -73,7 +82,7 @@ def layout(
             html.Div(
                 [
                     html.Label(t("sites.due_before"), htmlFor=ID.due),
-                    dcc.Input(id=ID.due, type="date", value=due, debounce=True),
+                    date_input(ID.due, due),
                 ]
             ),
             dcc.Checklist(
