@@ -32,6 +32,7 @@ from dashboard.ids import Overview as ID
 from dashboard.state import parse_date
 from dashboard.state.view import CHOICES, ViewState
 from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pledge_timeline
+from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
 
 dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
 
@@ -44,10 +45,11 @@ def layout(**query: str) -> html.Div:
     state = ViewState.from_query(query)
     lang = state.lang
     t = translator(lang)
-    start = start_page(lang, "/", state.pledge)
+    start = start_page(lang, "/", state.pledge, read=lambda store, _pledge: aggregated_layers(store, LAYERS))
     if not isinstance(start, PageStart):
         return start
     pledges, pledge, banner = start.pledges, start.pledge, start.banner
+    aggregated = start.more  # the layers this role sees only as the public view
     promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
     s = settings()
 
@@ -72,11 +74,28 @@ def layout(**query: str) -> html.Div:
                 ]
             ),
             check_group(ID.layers, t("filters.layers"), layer_options(t), state.layers),
+            # The public view is counted over the pledge and time only (geodata.views.public.aggregated_view).
             check_group(
-                ID.categories, t("filters.categories"), _options(t, "category", CHOICES["categories"]), state.categories
+                ID.categories,
+                t("filters.categories"),
+                _options(t, "category", CHOICES["categories"]),
+                state.categories,
+                disabled="unsafe_places" in aggregated,
             ),
-            check_group(ID.sources, t("filters.sources"), _options(t, "source", CHOICES["sources"]), state.sources),
-            check_group(ID.statuses, t("filters.statuses"), _options(t, "status", CHOICES["statuses"]), state.statuses),
+            check_group(
+                ID.sources,
+                t("filters.sources"),
+                _options(t, "source", CHOICES["sources"]),
+                state.sources,
+                disabled="unsafe_places" in aggregated,
+            ),
+            check_group(
+                ID.statuses,
+                t("filters.statuses"),
+                _options(t, "status", CHOICES["statuses"]),
+                state.statuses,
+                disabled="inventoried_sites" in aggregated,
+            ),
             # Off until the browser has loaded one tile (probe_tiles in assets/pledgemap.js).
             html.Fieldset(
                 [
@@ -98,9 +117,9 @@ def layout(**query: str) -> html.Div:
                     html.Legend(t("export.heading")),
                     dcc.RadioItems(
                         id=ID.export_format,
-                        value="html",
+                        value=export_formats(aggregated)[0],
                         className="pm-radios",
-                        options=[{"label": t(f"export.format.{f}"), "value": f} for f in EXPORT_FORMATS],
+                        options=[{"label": t(f"export.format.{f}"), "value": f} for f in export_formats(aggregated)],
                     ),
                     html.Button(t("export.button"), id=ID.export, type="button", className="pm-button"),
                     html.P(t("export.hint"), className="pm-help"),
@@ -122,6 +141,9 @@ def layout(**query: str) -> html.Div:
                     **{"aria-label": t("overview.map_and_timeline")},
                     children=[
                         html.H1(pledge.title, id=ID.title),
+                        html.P(public_note(t, aggregated), className="pm-help pm-public-note", role="note")
+                        if aggregated
+                        else None,
                         dcc.Graph(
                             id=ID.map,
                             className="pm-map",
@@ -155,6 +177,19 @@ def layout(**query: str) -> html.Div:
     return page(lang, "/", body, state.to_query())
 
 
+def export_formats(aggregated) -> list[str]:
+    """The downloads offered: a role that reads no layer's records gets the public standalone map only."""
+    return ["html_public"] if set(aggregated) >= set(LAYERS) else list(EXPORT_FORMATS)
+
+
+def public_note(t, aggregated) -> str:
+    """What the map shows a role that sees layers only aggregated, and why some filters do not apply."""
+    if set(aggregated) >= set(LAYERS):
+        return t("overview.public_view", min=MIN_COUNT)
+    names = ", ".join(t("overview.quoted", text=t(f"layer.{layer}")) for layer in LAYERS if layer in aggregated)
+    return t("overview.public_view_some", layers=names, min=MIN_COUNT)
+
+
 def promise_options(pledge: Pledge, t) -> list[dict]:
     return [{"label": t("filters.all_promises"), "value": ""}] + [
         {"label": promise_label(p, t), "value": p.id} for p in pledge.promises
@@ -178,7 +213,7 @@ def show_pledge(pledge_id: str, promise_id: str, lang: str):
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
         progress = pledge_progress(store, pledge, clock.today())
-        counts = store.counts(pledge.id)
+        counts = layer_counts(store, pledge.id, LAYERS)
     keep = promise_id if promise_id in {p.id for p in pledge.promises} else ""
     goals = [html.Li(g.text) for g in pledge.goals]
     return (
