@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.ids import Overview
 
-from browser import SCREENSHOTS, browser_page, serving
+from browser import SCREENSHOTS, axe_violations, browser_page, serving
 
 pytestmark = pytest.mark.browser
 
@@ -113,9 +113,11 @@ def test_the_public_role_sees_the_aggregated_view_and_only_its_pages(served_with
             ".filter(t => t.meta && t.meta.role === 'records').length"
         )
         page.screenshot(path=SCREENSHOTS / "overview-public-1366.png", full_page=True)
+        overview_violations = axe_violations(page)
         page.goto(url + "sites?pledge=mark-2021")
         page.get_by_role("heading", name="Fastigheter är inte tillgänglig för ditt konto").wait_for()
         sites_page = page.locator("main").inner_text()
+        refusal_violations = axe_violations(page)
         page.screenshot(path=SCREENSHOTS / "sites-public-refused-1366.png", full_page=True)
         page.get_by_role("link", name="Översikt").last.click()
         page.wait_for_function(f"() => {PUBLIC_TRACES}.length === 3", timeout=60_000)
@@ -127,6 +129,7 @@ def test_the_public_role_sees_the_aggregated_view_and_only_its_pages(served_with
     assert menu == ["Översikt", "Löftet"], menu
     assert "Något gick fel" not in sites_page
     assert "Det här kan du använda:" in sites_page
+    assert overview_violations == [] and refusal_violations == [], (overview_violations, refusal_violations)
     assert console.errors == []
 
 

@@ -137,3 +137,82 @@ def test_the_admin_menu_and_map_are_unchanged(accounts):
     assert not [t for t in figure["data"] if (t.get("meta") or {}).get("role") == "public"]
     menu = find(render_page(client, "/", "?pledge=mark-2021"), className="pm-nav")[0]["props"]["children"]
     assert len(menu) == 6
+
+
+# --- the map selection's list (issue 13, item 11) --------------------------------------------------------------
+
+
+def test_a_large_map_selection_is_sorted_counted_and_bounded(client, demo_copy):
+    from dashboard.ids import Overview
+    from geodata.store import GeoPackageStore, LayerQuery
+
+    from dash_http import call_callback, texts
+
+    with GeoPackageStore.open(demo_copy) as store:
+        places = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+        operations = store.read_layer("operations", LayerQuery(pledge_id="mark-2021", limit=5))
+    ids = list(operations["id"]) + list(places["id"])  # in no particular order, as a lasso reports them
+    selected = {"points": [{"customdata": [record_id, "x", "y", "z"]} for record_id in ids]}
+    shown = call_callback(
+        client,
+        f"{Overview.selection}.children",
+        {f"{Overview.map}.selectedData": selected},
+        state={f"{Overview.lang}.data": "sv"},
+    )[Overview.selection]["children"]
+    heading, _help, region = shown
+    total = len(places) + len(operations)
+    assert total > 100
+    assert texts(heading) == [f"Valda på kartan ({total})"]
+    # A region of bounded height that scrolls and takes the keyboard's focus, named by the heading.
+    assert region["props"]["role"] == "region" and region["props"]["tabIndex"] == 0
+    assert region["props"]["style"]["overflowY"] == "auto" and region["props"]["style"]["maxHeight"]
+    assert region["props"]["aria-labelledby"] == heading["props"]["id"]
+    rows = region["props"]["children"]["props"]["children"][1]["props"]["children"]
+    cells = [texts(row) for row in rows]
+    layers = [c[0] for c in cells]
+    assert layers == ["Otrygga platser"] * len(places) + ["Insatser och närvaro"] * len(operations)
+    days = [c[2] for c in cells if c[0] == "Otrygga platser"]
+    assert days == sorted(days, reverse=True)  # newest first
+    starts = [c[2] for c in cells if c[0] != "Otrygga platser"]
+    assert starts == sorted(starts, reverse=True)
+
+
+# --- the timeline's pace circles (issue 13, item 11) -------------------------------------------------------
+
+
+def test_the_pace_circles_have_a_key_and_say_how_many_should_be_done_by_then(client):
+    from dashboard.ids import Overview
+
+    from dash_http import call_overview_timeline
+
+    figure = call_overview_timeline(client, "mark-2021")[Overview.timeline]["figure"]
+    [pace] = [t for t in figure["data"] if t["meta"]["role"] == "target"]  # Mark 2021: four targeted operations
+    assert pace["text"] == [
+        "Takt: 1 av 4 borde vara klara 1 april 2021",
+        "Takt: 2 av 4 borde vara klara 1 juli 2021",
+        "Takt: 3 av 4 borde vara klara 1 oktober 2021",
+        "Takt: 4 av 4 borde vara klara 31 december 2021",
+    ]
+    assert pace["hovertemplate"] == "%{text}<extra></extra>"
+    keyed = [t for t in figure["data"] if t.get("showlegend")]
+    assert [t["name"] for t in keyed] == ["Takt: när varje leverans borde vara klar för att nå målet"]
+    assert figure["layout"]["showlegend"] is True
+
+
+def test_the_pace_tooltip_is_english_in_english(client):
+    from dashboard.ids import Overview
+
+    from dash_http import call_callback
+
+    figure = call_callback(
+        client,
+        f"{Overview.timeline}.figure",
+        {
+            f"{Overview.pledge}.value": "mark-2021",
+            f"{Overview.promise}.value": "",
+            f"{Overview.map}.selectedData": None,
+        },
+        state={f"{Overview.lang}.data": "en"},
+    )[Overview.timeline]["figure"]
+    [pace] = [t for t in figure["data"] if t["meta"]["role"] == "target"]
+    assert pace["text"][2] == "Pace: 3 of 4 should be done by 1 October 2021"

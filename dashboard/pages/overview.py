@@ -347,6 +347,7 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         selected_promise=promise_id or None,
         highlight=selected_ids(selected),
         view_key=pledge_id,
+        lang=language(lang),
     )
     # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.
     notes = [
