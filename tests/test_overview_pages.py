@@ -216,3 +216,19 @@ def test_the_pace_tooltip_is_english_in_english(client):
     )[Overview.timeline]["figure"]
     [pace] = [t for t in figure["data"] if t["meta"]["role"] == "target"]
     assert pace["text"][2] == "Pace: 3 of 4 should be done by 1 October 2021"
+
+
+def test_every_page_in_the_menu_has_its_roles_decided_in_one_place():
+    from dashboard.components.layout import PAGE_NAMES
+    from geodata.access import ALL_ROLES, PAGE_ROLES
+
+    assert set(PAGE_NAMES.values()) == set(PAGE_ROLES)
+    assert all(set(roles) <= set(ALL_ROLES) for roles in PAGE_ROLES.values())
+
+
+def test_the_refusal_is_in_the_users_language(accounts):
+    from dash_http import render_page, texts
+
+    shown = texts(render_page(_signed_in_client(accounts, "ulla"), "/layers", "?lang=en"))
+    assert "Layers is not available to your account" in shown
+    assert shown[shown.index("What you can use:") + 1 :][:2] == ["Overview", "Pledge"]
