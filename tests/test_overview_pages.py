@@ -195,7 +195,7 @@ def test_the_pace_circles_have_a_key_and_say_how_many_should_be_done_by_then(cli
     ]
     assert pace["hovertemplate"] == "%{text}<extra></extra>"
     keyed = [t for t in figure["data"] if t.get("showlegend")]
-    assert [t["name"] for t in keyed] == ["Takt: när varje leverans borde vara klar för att nå målet"]
+    assert [t["name"] for t in keyed] == ["Takt mot målet (när varje del borde vara klar)"]
     assert figure["layout"]["showlegend"] is True
 
 
