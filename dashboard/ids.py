@@ -23,6 +23,7 @@ class Overview:
     tiles = "ov-tiles"
     map = "ov-map"
     timeline = "ov-timeline"
+    timeline_note = "ov-timeline-note"
     cards = "ov-cards"
     goals = "ov-goals"
     details = "ov-details"

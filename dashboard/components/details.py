@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard.components.problems import field_label
 from dashboard.components.tables import table_head
-from dashboard.i18n import translator
+from dashboard.i18n import number, translator
 from geodata import LAYERS, AccessError, LayerQuery, Store, vocab
 from geodata.clock import LOCAL_TZ_NAME
 
@@ -166,32 +166,44 @@ def record_history(store: Store, layer: str, record_id: str, lang: str) -> list:
 
 
 def selection_table(store: Store, ids: set[str], lang: str) -> list:
+    """The records selected on the map, by layer and newest first, in a region of bounded height that scrolls.
+
+    The region takes the keyboard's focus (Tab, then the arrow keys scroll it), so a selection of
+    hundreds of records neither grows the page nor hides rows from someone without a mouse.
+    """
+    from geodata.views.selection import selected_records
+
     t = translator(lang)
-    if not ids:
+    chosen = selected_records(store, ids or ())
+    if not chosen:
         return []
-    rows = []
-    for layer, found in readable_layers(store, LayerQuery(ids=tuple(sorted(ids)))):
-        for record in found.to_dict("records"):
-            kind_field = LAYERS[layer].kind_field
-            group = {"unsafe_places": "category", "inventoried_sites": "site_type", "operations": "operation_kind"}[
-                layer
-            ]
-            rows.append(
-                html.Tr(
-                    [
-                        html.Td(t(f"layer.{layer}")),
-                        html.Td(t(f"{group}.{record[kind_field]}")),
-                        html.Td(_when(layer, record)),
-                    ]
-                )
-            )
-    return [
-        html.H3(t("selection.heading", count=len(rows))),
-        html.Table(
+    groups = {"unsafe_places": "category", "inventoried_sites": "site_type", "operations": "operation_kind"}
+    rows = [
+        html.Tr(
             [
-                table_head(t("layer.name"), t("field.kind"), t("field.when")),
-                html.Tbody(rows),
-            ],
-            className="pm-table",
+                html.Td(t(f"layer.{item.layer}")),
+                html.Td(t(f"{groups[item.layer]}.{item.record[LAYERS[item.layer].kind_field]}")),
+                html.Td(_when(item.layer, item.record)),
+            ]
+        )
+        for item in chosen
+    ]
+    heading = t("selection.heading", count=number(len(rows), lang))
+    return [
+        html.H3(heading, id="pm-selection-heading"),
+        html.P(t("selection.order"), className="pm-help"),
+        html.Div(
+            html.Table(
+                [
+                    table_head(t("layer.name"), t("field.kind"), t("field.when")),
+                    html.Tbody(rows),
+                ],
+                className="pm-table",
+            ),
+            className="pm-selection-rows",
+            role="region",
+            tabIndex=0,
+            style={"maxHeight": "22rem", "overflowY": "auto"},
+            **{"aria-labelledby": "pm-selection-heading"},
         ),
     ]

@@ -16,7 +16,16 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 from dashboard.components import workflow_form as workflow_forms
 from dashboard.components.details import find_record, record_details
-from dashboard.components.layout import PageStart, alert, check_group, page, pledge_picker, remember_view, start_page
+from dashboard.components.layout import (
+    PageStart,
+    alert,
+    check_group,
+    date_input,
+    page,
+    pledge_picker,
+    remember_view,
+    start_page,
+)
 from dashboard.components.tables import Column, layer_columns, page_of, pager, record_table, sort
 from dashboard.components.workflow_form import workflow_form
 from dashboard.context import request_store
@@ -68,7 +77,7 @@ def layout(**query: str) -> html.Div:
             html.Div(
                 [
                     html.Label(t("sites.due_before"), htmlFor=ID.due),
-                    dcc.Input(id=ID.due, type="date", value=view.due.isoformat() if view.due else None, debounce=True),
+                    date_input(ID.due, view.due.isoformat() if view.due else None),
                 ],
                 className="pm-sites-due",
             ),
