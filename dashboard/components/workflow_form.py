@@ -16,7 +16,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
-from dashboard.components.layout import alert, radio_group
+from dashboard.components.layout import alert, date_input, radio_group
 from dashboard.components.problems import field_label
 from dashboard.components.saving import NOTHING, refused, saved
 from dashboard.context import request_store
@@ -66,7 +66,7 @@ def step_fields(step: str, lang: str, ID=WorkflowForm) -> list:
     today = clock.today().isoformat()
 
     def day(name: str) -> html.Label:
-        return _labelled(t, name, dcc.Input(id=_field(name), type="date", value=today, max=today), lang)
+        return _labelled(t, name, date_input(_field(name), today, max=today), lang)
 
     if step == "inspected":
         findings = [{"label": t(f"finding.{f}"), "value": f} for f in vocab.FINDINGS]
@@ -87,7 +87,7 @@ def step_fields(step: str, lang: str, ID=WorkflowForm) -> list:
         return [
             _labelled(t, "measure", dcc.Textarea(id=_field("measure"), rows=3, className="pm-textarea"), lang),
             _labelled(t, "responsible", dcc.Input(id=_field("responsible"), className="pm-search"), lang),
-            _labelled(t, "due_on", dcc.Input(id=_field("due_on"), type="date"), lang),
+            _labelled(t, "due_on", date_input(_field("due_on")), lang),
         ]
     return [day(STEP_DAYS[step]), html.P(t("workflow.today_default"), className="pm-hint")]
 
