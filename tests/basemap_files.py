@@ -23,8 +23,8 @@ MARK_BOUNDS = (12.28, 57.27, 12.99, 57.64)
 
 
 def colour(z: int, x: int, y: int) -> tuple[int, int, int]:
-    """The flat colour of tile z/x/y: distinct for the tiles of a small file."""
-    return (40 + (x * 37 + z * 11) % 200, 40 + (y * 53 + z * 7) % 200, 60 + (x * 13 + y * 29 + z * 5) % 180)
+    """The flat, pale colour of tile z/x/y: distinct for neighbouring tiles of a small file."""
+    return (160 + (x * 37 + z * 11) % 90, 160 + (y * 53 + z * 7) % 90, 170 + (x * 13 + y * 29 + z * 5) % 80)
 
 
 def png(rgb: tuple[int, int, int], size: int = 256) -> bytes:

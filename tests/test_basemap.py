@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
 
 import pytest
@@ -248,3 +249,146 @@ def test_the_overview_page_offers_the_basemap_with_the_local_route(demo_copy, ba
     client = make_client(Settings(data=demo_copy).with_basemap(basemap_file))
     page = render_page(client, "/")
     assert "/tiles/{z}/{x}/{y}.png" in str(page)
+
+
+# --- the standalone and public maps ------------------------------------------------------------------------
+
+
+def embedded_table(document: str) -> tuple[list[str], dict[str, int]]:
+    """The embedded tiles' images and index, read back from the page's script."""
+    import json
+    import re
+
+    found = re.search(r"var images = (\[.*?\]);\s*var index = (\{.*?\});", document, flags=re.DOTALL)
+    assert found, "no embedded tiles in the page"
+    return json.loads(found.group(1)), json.loads(found.group(2))
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_the_standalone_map_embeds_the_tiles_of_its_area_and_no_tile_url(demo_file, basemap_file, public):
+    import base64
+    import re
+
+    from dashboard.standalone import build_standalone_map
+    from geodata import open_store
+
+    with open_store(demo_file) as store:
+        document = build_standalone_map(store, "mark-2021", public=public, basemap=basemap_file, tiles=None)
+    images, index = embedded_table(document)
+    x0, y0, x1, y1 = tile_range(MARK_BOUNDS, 10)
+    assert {f"10/{x}/{y}" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)} <= set(index)
+    assert {int(key.split("/")[0]) for key in index} == {8, 9, 10}  # the file's zooms within 8-16
+    first = images[index[f"10/{x0}/{y0}"]]
+    assert first.startswith("data:image/png;base64,")
+    assert png_colour(base64.b64decode(first.split(",", 1)[1])) == colour(10, x0, y0)
+    assert re.findall(r"https?://[^\s\"']*\{z\}", document) == [] and "/tiles/" not in document
+    assert "probe.onload" not in document
+    assert "imperial: false" in document and "L.control.scale()" not in document
+
+
+def test_the_embedded_tiles_stay_within_the_budget(demo_file, basemap_file):
+    from dashboard.standalone import build_standalone_map
+    from geodata import municipality_geojson, open_store
+
+    _boundary, bounds = municipality_geojson("1463")  # Mark
+    budget = area_tiles(open_basemap(basemap_file), bounds, 10**9, range(8, 9)).size + 100  # zoom 8, not 9
+    with open_store(demo_file) as store:
+        whole = build_standalone_map(store, "mark-2021", basemap=basemap_file)
+        small = build_standalone_map(store, "mark-2021", basemap=basemap_file, embed_budget=budget)
+    _images, whole_index = embedded_table(whole)
+    images, index = embedded_table(small)
+    assert len(index) < len(whole_index)
+    assert sum(len(i.split(",", 1)[1]) for i in images) * 3 / 4 <= budget
+    assert {int(key.split("/")[0]) for key in index} == {8}  # whole levels only
+
+
+def test_the_export_command_embeds_the_basemap(demo_copy, basemap_file, tmp_path):
+    from dashboard.cli import main
+
+    out = tmp_path / "karta.html"
+    argv = ["export", "--data", str(demo_copy), "--format", "html", "--pledge", "mark-2021", "--output", str(out)]
+    assert main([*argv, "--public", "--basemap", str(basemap_file)]) == 0
+    images, index = embedded_table(out.read_text(encoding="utf-8"))
+    assert images and index
+
+
+# --- in a real browser -------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_served_overview_map_draws_the_local_tiles_and_asks_nothing_else(tmp_path):
+    from dashboard.ids import Overview
+
+    from browser import SCREENSHOTS, browser_page, serving
+
+    basemap = write_basemap(tmp_path / "karta.pmtiles", zooms=range(0, 13))
+    tiles, outside = [], []
+    with (
+        serving(tmp_path / "demo.gpkg", env={"PLEDGEMAP_BASEMAP": str(basemap)}) as url,
+        browser_page(1366, 768) as (page, console),
+    ):
+
+        def guard(route):
+            if route.request.url.startswith(url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles/" in r.url else None)
+        page.goto(url)
+        page.wait_for_function(
+            f"() => {{ const g = document.querySelector('#{Overview.map} .js-plotly-plot');"
+            " return g && g.layout && g.layout.map && g.layout.map.layers.some(l => l.sourcetype === 'raster'); }",
+            timeout=60_000,
+        )
+        page.wait_for_function(
+            f"() => document.querySelector('#{Overview.map} .maplibregl-ctrl-attrib')"
+            "?.textContent.includes('Lantmäteriet')",
+            timeout=30_000,
+        )
+        page.wait_for_timeout(1500)  # the tiles of the first view
+        assert page.locator(f"#{Overview.basemap} input").is_checked()
+        page.screenshot(path=SCREENSHOTS / "overview-local-basemap.png")
+    drawn = [u for u, status in tiles if status == 200]
+    assert len(drawn) >= 4, tiles
+    assert all(re.search(r"/tiles/\d+/\d+/\d+\.png$", u) for u, _ in tiles)
+    assert outside == [] and console.errors == []
+
+
+@pytest.mark.browser
+def test_the_standalone_map_opened_from_disk_shows_its_tiles_offline(demo_file, tmp_path):
+    from dashboard.standalone import build_standalone_map
+    from geodata import open_store
+
+    from browser import SCREENSHOTS, browser_page
+
+    basemap = write_basemap(tmp_path / "karta.mbtiles", zooms=range(0, 13))
+    with open_store(demo_file) as store:
+        document = build_standalone_map(store, "mark-2021", public=True, basemap=basemap)
+    path = tmp_path / "karta.html"
+    path.write_text(document, encoding="utf-8")
+    outside = []
+    with browser_page(1280, 720) as (page, console):
+
+        def guard(route):
+            if route.request.url.startswith(("file:", "data:")):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.goto(path.as_uri())
+        page.wait_for_selector(".leaflet-tile-loaded")
+        page.wait_for_timeout(500)
+        sources = page.evaluate(
+            "() => [...document.querySelectorAll('.leaflet-tile-loaded')].map(t => t.src.slice(0, 22))"
+        )
+        assert sources.count("data:image/png;base64,") >= 4, sources
+        scale = page.locator(".leaflet-control-scale").inner_text()
+        assert re.search(r"\d+ (m|km)", scale) and "mi" not in scale and "ft" not in scale
+        assert page.locator(".leaflet-control-attribution").inner_text().endswith("© OpenStreetMap")
+        page.screenshot(path=SCREENSHOTS / "standalone-local-basemap.png")
+    assert outside == [] and console.errors == []

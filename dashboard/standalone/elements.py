@@ -181,6 +181,71 @@ class TileProbe(MacroElement):
         self.probe_js = script_value(probe.replace("{s}", "a"))
 
 
+# A transparent pixel for the tiles outside the embedded area: no request, nothing drawn.
+EMPTY_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+class EmbeddedTiles(MacroElement):
+    """A local basemap's tiles of the area, inside the page as data URIs: drawn with the network off.
+
+    ``tiles`` (:class:`geodata.basemap.AreaTiles`) holds each distinct image once
+    and which tile shows which; Leaflet draws the embedded zoom levels and
+    scales the nearest one beyond them. Tiles outside the area are a
+    transparent pixel, never a request.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var images = {{ this.images_js }};
+            var index = {{ this.index_js }};
+            var Embedded = L.TileLayer.extend({
+                getTileUrl: function (coords) {
+                    var key = coords.z + "/" + coords.x + "/" + coords.y;
+                    return Object.prototype.hasOwnProperty.call(index, key) ? images[index[key]] : {{ this.empty_js }};
+                }
+            });
+            new Embedded("", {{ this.options_js }}).addTo({{ this._parent.get_name() }}).bringToBack();
+            document.body.classList.add("pm-tiles-on");
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, tiles: Any, attribution: str, bounds: tuple[float, float, float, float]):
+        super().__init__()
+        self._name = "EmbeddedTiles"
+        media_type = {"jpg": "image/jpeg"}.get(tiles.format, f"image/{tiles.format}")
+        self.images_js = script_value(
+            [f"data:{media_type};base64,{base64.b64encode(image).decode('ascii')}" for image in tiles.images]
+        )
+        self.index_js = script_value(tiles.index)
+        self.empty_js = script_value(EMPTY_TILE)
+        west, south, east, north = bounds
+        self.options_js = script_value(
+            {
+                "attribution": str(text(attribution)),  # Leaflet puts attributions into innerHTML
+                "minNativeZoom": min(tiles.zooms),
+                "maxNativeZoom": max(tiles.zooms),
+                "maxZoom": 19,
+                "bounds": [[south, west], [north, east]],
+            }
+        )
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (its default adds miles and feet)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
     """The Web Mercator tile holding ``(lon, lat)`` at ``zoom``.
 
