@@ -25,6 +25,7 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -453,15 +454,18 @@ class AreaTiles:
 
     ``images`` are the distinct tiles' bytes; ``index`` maps ``"z/x/y"`` to an
     index into ``images`` (many tiles of sea or forest are the same image).
-    ``size`` is the bytes of ``images`` together.
+    ``size`` is the bytes of ``images`` together. ``zooms`` are the levels taken
+    over the whole area, ``nearby_zooms`` the deeper ones taken only around the
+    given points, ``left_out`` the file's levels that did not fit the budget.
     """
 
     format: str
     zooms: list[int] = field(default_factory=list)
+    nearby_zooms: list[int] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     size: int = 0
-    left_out: list[int] = field(default_factory=list)  # zoom levels of the file that did not fit the budget
+    left_out: list[int] = field(default_factory=list)
 
 
 def area_tiles(
@@ -469,51 +473,74 @@ def area_tiles(
     bounds: tuple[float, float, float, float],
     budget: int,
     zooms: range = range(8, 17),
+    around: Sequence[tuple[float, float]] = (),
     max_tiles_per_zoom: int = 4096,
 ) -> AreaTiles:
-    """The tiles of ``basemap`` covering WGS84 ``bounds``, for each zoom of ``zooms`` the file has, lowest first.
+    """The tiles of ``basemap`` over WGS84 ``bounds``, for each zoom of ``zooms`` the file has, lowest first.
 
-    A zoom level goes in whole or not at all: the first level whose distinct
-    tiles would take the images past ``budget`` bytes ends the list (a gap
-    would show as blank map), and it and the deeper levels are named in
-    ``left_out``.
+    Levels are taken over the whole area while they fit in ``budget`` bytes of
+    distinct images; from the first that does not, only the tiles holding one
+    of the points ``around`` (lon, lat) and their eight neighbours (a
+    neighbourhood a resident knows), while those fit. A level goes in whole
+    or not at all; the first that does not fit ends the list, and it and the
+    deeper levels are named in ``left_out``.
     """
     result = AreaTiles(format=basemap.format)
     seen: dict[bytes, int] = {}
+    whole = True
+
+    def level_keys(zoom: int) -> list[tuple[int, int]] | None:
+        x0, y0, x1, y1 = tile_range(bounds, zoom)
+        if whole:
+            if (x1 - x0 + 1) * (y1 - y0 + 1) > max_tiles_per_zoom:
+                return None
+            return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+        cells: set[tuple[int, int]] = set()
+        for lon, lat in around:
+            cx, cy, _, _ = tile_range((lon, lat, lon, lat), zoom)
+            cells.update((cx + dx, cy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+        keys = sorted((x, y) for x, y in cells if x0 <= x <= x1 and y0 <= y <= y1)
+        return keys if len(keys) <= max_tiles_per_zoom else None
+
+    def take(zoom: int, keys: list[tuple[int, int]]) -> bool:
+        level: dict[str, bytes] = {}
+        added: dict[bytes, bytes] = {}
+        size = result.size
+        for x, y in keys:
+            tile = basemap.tile(zoom, x, y)
+            if tile is None:
+                continue
+            digest = hashlib.sha256(tile.data).digest()
+            if digest not in seen and digest not in added:
+                added[digest] = tile.data
+                size += len(tile.data)
+                if size > budget:
+                    return False
+            level[f"{zoom}/{x}/{y}"] = digest
+        for digest, data in added.items():
+            seen[digest] = len(result.images)
+            result.images.append(data)
+        result.index.update({key: seen[digest] for key, digest in level.items()})
+        result.size = size
+        return True
+
     for zoom in zooms:
         if not basemap.min_zoom <= zoom <= basemap.max_zoom:
             continue
         if result.left_out:
             result.left_out.append(zoom)
             continue
-        x0, y0, x1, y1 = tile_range(bounds, zoom)
-        if (x1 - x0 + 1) * (y1 - y0 + 1) > max_tiles_per_zoom:
-            result.left_out.append(zoom)
+        keys = level_keys(zoom)
+        if whole and (keys is None or not take(zoom, keys)):
+            whole = False
+            keys = level_keys(zoom) if around else None
+        elif whole:
+            result.zooms.append(zoom)
             continue
-        level: dict[str, bytes] = {}
-        added: dict[bytes, bytes] = {}
-        size = result.size
-        for x in range(x0, x1 + 1):
-            for y in range(y0, y1 + 1):
-                tile = basemap.tile(zoom, x, y)
-                if tile is None:
-                    continue
-                digest = hashlib.sha256(tile.data).digest()
-                if digest not in seen and digest not in added:
-                    added[digest] = tile.data
-                    size += len(tile.data)
-                level[f"{zoom}/{x}/{y}"] = digest
-            if size > budget:
-                break
-        if size > budget:
+        if keys is not None and take(zoom, keys):
+            result.nearby_zooms.append(zoom)
+        else:
             result.left_out.append(zoom)
-            continue
-        for digest, data in added.items():
-            seen[digest] = len(result.images)
-            result.images.append(data)
-        result.index.update({key: seen[digest] for key, digest in level.items()})
-        result.size = size
-        result.zooms.append(zoom)
     return result
 
 

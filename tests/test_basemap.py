@@ -130,6 +130,21 @@ def test_the_area_tiles_take_whole_zoom_levels_within_the_budget(basemap_file):
     assert bounded.zooms == [6, 7, 8, 9] and bounded.left_out == [10] and bounded.size <= budget
 
 
+def test_deeper_levels_that_do_not_fit_whole_are_taken_around_the_points(tmp_path, kind):
+    basemap = open_basemap(write_basemap(tmp_path / f"deeper.{kind}", zooms=range(8, 12)))
+    kinna = (12.694, 57.508)
+    whole_8_10 = area_tiles(basemap, MARK_BOUNDS, budget=10**9, zooms=range(8, 11)).size
+    cx, cy, _, _ = tile_range((*kinna, *kinna), 11)
+    block = {(cx + dx, cy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+    budget = whole_8_10 + sum(len(basemap.tile(11, x, y).data) for x, y in block)  # not all of zoom 11's tiles
+    embedded = area_tiles(basemap, MARK_BOUNDS, budget=budget, zooms=range(8, 12), around=[kinna])
+    assert embedded.zooms == [8, 9, 10] and embedded.nearby_zooms == [11] and embedded.left_out == []
+    assert {key for key in embedded.index if key.startswith("11/")} == {f"11/{x}/{y}" for x, y in block}
+    without_points = area_tiles(basemap, MARK_BOUNDS, budget=budget, zooms=range(8, 12))
+    assert without_points.zooms == [8, 9, 10] and without_points.nearby_zooms == []
+    assert without_points.left_out == [11]
+
+
 def test_identical_tiles_are_embedded_once(tmp_path):
     tiles = dict.fromkeys(tiles_over(MARK_BOUNDS, range(8, 11)), png((200, 220, 240)))
     basemap = open_basemap(write_mbtiles(tmp_path / "one.mbtiles", tiles))
@@ -384,7 +399,7 @@ def test_the_standalone_map_opened_from_disk_shows_its_tiles_offline(demo_file, 
         page.wait_for_selector(".leaflet-tile-loaded")
         page.wait_for_timeout(500)
         sources = page.evaluate(
-            "() => [...document.querySelectorAll('.leaflet-tile-loaded')].map(t => t.src.slice(0, 22))"
+            "() => [...document.querySelectorAll('img.leaflet-tile-loaded')].map(t => t.src.slice(0, 22))"
         )
         assert sources.count("data:image/png;base64,") >= 4, sources
         scale = page.locator(".leaflet-control-scale").inner_text()
@@ -392,3 +407,35 @@ def test_the_standalone_map_opened_from_disk_shows_its_tiles_offline(demo_file, 
         assert page.locator(".leaflet-control-attribution").inner_text().endswith("© OpenStreetMap")
         page.screenshot(path=SCREENSHOTS / "standalone-local-basemap.png")
     assert outside == [] and console.errors == []
+
+
+@pytest.mark.browser
+def test_away_from_the_data_a_deeper_zoom_shows_the_embedded_tile_above_it(demo_file, tmp_path):
+    from dashboard.standalone import build_standalone_map
+    from geodata import open_store
+
+    from browser import SCREENSHOTS, browser_page
+
+    basemap = write_basemap(tmp_path / "karta.pmtiles", zooms=range(0, 14))
+    with open_store(demo_file) as store:  # zooms 8-11 over the municipality, 12 only around the data
+        document = build_standalone_map(store, "mark-2021", public=True, basemap=basemap, embed_budget=60_000)
+    _images, index = embedded_table(document)
+    assert max(int(key.split("/")[0]) for key in index) == 12
+    path = tmp_path / "karta.html"
+    path.write_text(document, encoding="utf-8")
+    # The tiles of the level shown (Leaflet keeps the level before until the new one has loaded).
+    tiles = """() => [...document.querySelectorAll('.leaflet-tile-container')]
+        .filter(c => c.style.zIndex === String(c.closest('.leaflet-layer') ? 19 : 0))
+        .flatMap(c => [...c.querySelectorAll('.leaflet-tile-loaded')])
+        .map(t => t.tagName + ':' + (t.tagName === 'IMG' ? t.src : t.style.backgroundImage).slice(0, 27))"""
+    with browser_page(1280, 720) as (page, console):
+        page.goto(path.as_uri())
+        page.wait_for_selector(".leaflet-tile-loaded")
+        name = page.evaluate("() => Object.keys(window).find(k => k.startsWith('map_'))")
+        page.evaluate(f"() => window['{name}'].setView([57.33, 12.40], 12, {{animate: false}})")  # forest, no data
+        page.wait_for_timeout(800)
+        away = page.evaluate(tiles)
+        page.screenshot(path=SCREENSHOTS / "standalone-local-basemap-away.png")
+    assert away and all(t.startswith(('DIV:url("data:image/png;base64', "IMG:data:image/png;base64")) for t in away)
+    assert sum(t.startswith("DIV:") for t in away) >= 4, away
+    assert console.errors == []

@@ -3,7 +3,7 @@
 :func:`build_standalone_map` returns a complete HTML document: Leaflet (vendored
 from npm in ``assets/vendor/leaflet/``) and every style are inlined, nothing is
 loaded from a CDN. A local basemap file's tiles of the municipality are embedded in the page (at
-most :data:`EMBED_BUDGET` bytes of images, whole zoom levels from 8 up); otherwise map tiles from
+most :data:`EMBED_BUDGET` bytes of images, whole zoom levels from 8 up, the deepest only around the data); otherwise map tiles from
 a tile server are used only when a probe tile loads. The
 layers are toggles (Leaflet's layer control), a legend and a side panel with the
 pledge, its promises and their progress are in large type for a projector.
@@ -72,7 +72,8 @@ __all__ = ["EMBED_BUDGET", "EMBED_ZOOMS", "OSM_ATTRIBUTION", "OSM_TILES", "build
 
 OSM_ATTRIBUTION = "© OpenStreetMap-bidragsgivare"
 # A local basemap's tiles in the page: at most 6 MiB of images (about 8 MiB as base64 in the HTML), whole zoom
-# levels from 8 (a municipality on a screen) to 16 (streets and their names), as many as fit, lowest first.
+# levels from 8 (a municipality on a screen) to 16 (streets and their names), lowest first: over the whole
+# municipality while they fit, then only around what the map shows (geodata.basemap.area_tiles).
 EMBED_BUDGET = 6 * 1024 * 1024
 EMBED_ZOOMS = range(8, 17)
 
@@ -123,8 +124,9 @@ def build_standalone_map(
     basemap : Path, optional
         A local MBTiles or PMTiles file of raster tiles: its tiles over the
         municipality are embedded in the page (whole zoom levels of
-        :data:`EMBED_ZOOMS`, at most ``embed_budget`` bytes of images), so the
-        map has streets and names with the network off; ``tiles`` is then not used.
+        :data:`EMBED_ZOOMS`, at most ``embed_budget`` bytes of images; the
+        deepest that fit only around the data), so the map has streets and
+        names with the network off; ``tiles`` is then not used.
     """
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
@@ -184,8 +186,8 @@ def build_standalone_map(
         west, south, east, north = bounds  # the municipality and a margin around it, as the map first shows it
         dx, dy = (east - west) * 0.15, (north - south) * 0.15
         area = (west - dx, south - dy, east + dx, north + dy)
-        embedded = area_tiles(tile_file, area, embed_budget, EMBED_ZOOMS)
-        if embedded.zooms:
+        embedded = area_tiles(tile_file, area, embed_budget, EMBED_ZOOMS, around=fmap.data_points)
+        if embedded.zooms or embedded.nearby_zooms:
             EmbeddedTiles(embedded, tile_file.attribution or tile_file.name or tiles_attribution, area).add_to(fmap)
     elif tiles is not None:
         TileProbe(tiles, tiles_attribution, ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)).add_to(fmap)
