@@ -317,6 +317,19 @@ def test_the_embedded_tiles_stay_within_the_budget(demo_file, basemap_file):
     assert {int(key.split("/")[0]) for key in index} == {8}  # whole levels only
 
 
+def test_the_presentation_page_embeds_the_basemap(demo_copy, basemap_file):
+    from geodata import open_store
+
+    from dash_http import make_client
+
+    with open_store(demo_copy) as store:
+        store.write_setting("presentation_pledge", "mark-2021")
+    client = make_client(Settings(data=demo_copy).with_basemap(basemap_file))
+    page = client.get("/present").get_data(as_text=True)
+    images, index = embedded_table(page)
+    assert images and index and "/tiles/" not in page and "tile.openstreetmap.org" not in page
+
+
 def test_the_export_command_embeds_the_basemap(demo_copy, basemap_file, tmp_path):
     from dashboard.cli import main
 
