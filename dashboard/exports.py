@@ -51,7 +51,8 @@ def export_view(
             pledge.id,
             public=fmt == "html_public",
             today=today,
-            tiles=settings.tiles_url,
+            tiles=settings.online_tiles,
+            basemap=settings.basemap,
             lang=state.lang,
             query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end),
         )

@@ -42,7 +42,7 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
             continue  # refused by the guard after all: nothing drawn rather than an error
 
     highlight = request.highlight or evidence_highlight(pledge, state.promise, views)
-    basemap = Basemap(settings.tiles_url if request.tiles else None)
+    basemap = Basemap.of(settings, on=request.tiles)
     t = translator(state.lang)
     figure = map_figure(views, boundary, t, basemap, highlight, view_key=f"{pledge.id}", bounds=bounds)
     if aggregated:
