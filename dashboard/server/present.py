@@ -41,7 +41,8 @@ def _present() -> flask.Response:
             public=True,
             presentation=True,
             contact=s.accessibility_contact,
-            tiles=s.tiles_url,
+            tiles=s.online_tiles,
+            basemap=s.basemap,
             lang=lang,
         )
     response = flask.Response(page, mimetype="text/html")

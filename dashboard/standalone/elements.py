@@ -89,7 +89,8 @@ class Html(Element):
 class OfflineMap(folium.Map):
     """folium's map without its CDN scripts and styles; :class:`InlineLeaflet` brings Leaflet itself.
 
-    It also keeps the WGS84 bounds of the data drawn on it, so the view opens on the data.
+    It also keeps the WGS84 bounds of the data drawn on it, so the view opens on the data, and a point of
+    each feature (the places a local basemap's street-level tiles are embedded around).
     """
 
     default_js: list[tuple[str, str]] = []
@@ -98,10 +99,14 @@ class OfflineMap(folium.Map):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.data_bounds: tuple[float, float, float, float] | None = None
+        self.data_points: list[tuple[float, float]] = []
 
     def extend_bounds(self, features: list[dict]) -> None:
         for feature in features:
-            bounds = shapely.geometry.shape(feature["geometry"]).bounds
+            shape = shapely.geometry.shape(feature["geometry"])
+            point = shape.representative_point()
+            self.data_points.append((point.x, point.y))
+            bounds = shape.bounds
             old = self.data_bounds or bounds
             self.data_bounds = (
                 min(old[0], bounds[0]),
@@ -184,6 +189,89 @@ class TileProbe(MacroElement):
         self.template_js = script_value(template)
         self.attribution_js = script_value(text(attribution))  # Leaflet puts attributions into innerHTML
         self.probe_js = script_value(probe.replace("{s}", "a"))
+
+
+# A transparent pixel for the tiles outside the embedded area: no request, nothing drawn.
+EMPTY_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+class EmbeddedTiles(MacroElement):
+    """A local basemap's tiles of the area, inside the page as data URIs: drawn with the network off.
+
+    ``tiles`` (:class:`geodata.basemap.AreaTiles`) holds each distinct image once
+    and which tile shows which; Leaflet draws the embedded zoom levels and
+    scales the nearest one beyond them. Tiles outside the area are a
+    transparent pixel, never a request.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var images = {{ this.images_js }};
+            var index = {{ this.index_js }};
+            var has = function (key) { return Object.prototype.hasOwnProperty.call(index, key); };
+            var Embedded = L.TileLayer.extend({
+                getTileUrl: function (coords) {
+                    var key = coords.z + "/" + coords.x + "/" + coords.y;
+                    return has(key) ? images[index[key]] : {{ this.empty_js }};
+                },
+                // A tile embedded only around the data is, elsewhere, the part of the nearest embedded tile above it.
+                createTile: function (coords, done) {
+                    for (var up = 0; coords.z - up >= this.options.minNativeZoom; up++) {
+                        var scale = Math.pow(2, up), x = Math.floor(coords.x / scale), y = Math.floor(coords.y / scale);
+                        var key = (coords.z - up) + "/" + x + "/" + y;
+                        if (!has(key)) { continue; }
+                        if (up === 0) { return L.TileLayer.prototype.createTile.call(this, coords, done); }
+                        var tile = document.createElement("div"), size = this.getTileSize();
+                        tile.style.backgroundImage = "url(" + images[index[key]] + ")";
+                        tile.style.backgroundSize = (size.x * scale) + "px " + (size.y * scale) + "px";
+                        tile.style.backgroundPosition = (-(coords.x - x * scale) * size.x) + "px " +
+                            (-(coords.y - y * scale) * size.y) + "px";
+                        L.Util.requestAnimFrame(L.bind(done, this, null, tile));
+                        return tile;
+                    }
+                    return L.TileLayer.prototype.createTile.call(this, coords, done);
+                }
+            });
+            new Embedded("", {{ this.options_js }}).addTo({{ this._parent.get_name() }}).bringToBack();
+            document.body.classList.add("pm-tiles-on");
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, tiles: Any, attribution: str, bounds: tuple[float, float, float, float]):
+        super().__init__()
+        self._name = "EmbeddedTiles"
+        media_type = {"jpg": "image/jpeg"}.get(tiles.format, f"image/{tiles.format}")
+        self.images_js = script_value(
+            [f"data:{media_type};base64,{base64.b64encode(image).decode('ascii')}" for image in tiles.images]
+        )
+        self.index_js = script_value(tiles.index)
+        self.empty_js = script_value(EMPTY_TILE)
+        west, south, east, north = bounds
+        self.options_js = script_value(
+            {
+                "attribution": str(text(attribution)),  # Leaflet puts attributions into innerHTML
+                "minNativeZoom": min(tiles.zooms + tiles.nearby_zooms),
+                "maxNativeZoom": max(tiles.zooms + tiles.nearby_zooms),
+                "maxZoom": 19,
+                "bounds": [[south, west], [north, east]],
+            }
+        )
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (its default adds miles and feet)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
