@@ -4,12 +4,14 @@
 sideways, the menu's links sit inside the header, the page's key element is on screen (the map;
 the timeline at least 200 px high on a phone), and axe-core finds no serious WCAG 2.1 AA
 violation. The presentation mode (/present) must read in a room: text of at least 28 px, each
-promise's progress, the map and the whole legend on one screen, counts written on the hexagons.
+promise's progress, the map and the whole legend on one screen, counts written on the hexagons,
+a metric scale.
 A screenshot of each page and size is kept in build/screenshots/screens/.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +153,7 @@ def assert_reads_in_a_room(page, width: int, height: int) -> None:
             panelTop: document.getElementById('pm-panel').scrollTop,
             map: [map.left, map.top, map.right, map.bottom],
             legend: [legend.scrollHeight, legend.clientHeight, legend.getBoundingClientRect().bottom],
+            scale: [...document.querySelectorAll('.leaflet-control-scale-line')].map(l => l.textContent),
             counts: [...document.querySelectorAll('.pm-count')].map(c => [c.textContent, px(c), c.getBoundingClientRect().width]),
         };
     }""")
@@ -160,6 +163,7 @@ def assert_reads_in_a_room(page, width: int, height: int) -> None:
     assert left >= 0 and top >= 0 and right <= width and bottom <= height and right - left >= 400, seen["map"]
     scroll_height, client_height, legend_bottom = seen["legend"]
     assert scroll_height <= client_height and legend_bottom <= height, f"the legend is cut off: {seen['legend']}"
+    assert seen["scale"] and all(re.fullmatch(r"\d+ k?m", line) for line in seen["scale"]), seen["scale"]  # metric only
     # Counts are written on the hexagons that hold them, without a click, large enough to read.
     assert seen["counts"], "no count is written on the map"
     for text, size, label_width in seen["counts"]:
