@@ -63,7 +63,8 @@ def test_a_swedish_workbook_has_named_sheets_dates_as_dates_and_numbers_as_numbe
     assert book.sheetnames == ["Otrygga platser", "Inventerade platser", "Insatser och närvaro"]
     sheet = book["Inventerade platser"]
     header = [c.value for c in sheet[1]]
-    assert {"Typ av plats", "Status", "Inspekterad", "Klart senast", "Belysning", "Demodata"} <= set(header)
+    inspected_on = catalogue("sv")["field.inspected_on"]  # the column is named as the pages name the field
+    assert {"Typ av plats", "Status", inspected_on, "Klart senast", "Belysning", "Demodata"} <= set(header)
     sites = demo.read_layer("inventoried_sites").set_index("id")
     sv = catalogue("sv")
     column = {name: i for i, name in enumerate(header)}
@@ -72,7 +73,7 @@ def test_a_swedish_workbook_has_named_sheets_dates_as_dates_and_numbers_as_numbe
         record = sites.loc[cells[column["Id"]].value]
         assert cells[column["Typ av plats"]].value == sv[f"site_type.{record['site_type']}"]
         assert cells[column["Status"]].value == sv[f"status.{record['status']}"]
-        inspected = cells[column["Inspekterad"]]
+        inspected = cells[column[inspected_on]]
         if not pd.isna(record["inspected_on"]):
             assert inspected.is_date and inspected.value.date() == record["inspected_on"].date()
             seen_date = True
@@ -97,7 +98,9 @@ def test_a_swedish_workbook_has_named_sheets_dates_as_dates_and_numbers_as_numbe
 def test_english_is_complete_with_a_comma_and_a_decimal_point(demo, tmp_path):
     export_layers(demo, tmp_path / "s.csv", "csv", {"inventoried_sites": None}, wording=file_wording("en"))
     rows = _csv_rows((tmp_path / "s.csv").read_text(encoding="utf-8-sig"), ",")
-    assert {"Site type", "Status", "Inspected", "Due", "Demo data", "Latitude"} <= set(rows[0])
+    assert {"Site type", "Status", catalogue("en")["field.inspected_on"], "Due", "Demo data", "Latitude"} <= set(
+        rows[0]
+    )
     en = catalogue("en")
     assert {r["Site type"] for r in rows} <= {
         en[f"site_type.{c}"]
@@ -142,7 +145,7 @@ def test_geojson_and_geopackage_attributes_are_worded_too(demo, tmp_path):
     assert place["Demodata"] == "ja"
     export_layers(demo, tmp_path / "v.gpkg", "gpkg", wording=file_wording("sv"))
     frame = pyogrio.read_dataframe(tmp_path / "v.gpkg", layer="inventoried_sites")
-    assert {"Typ av plats", "Status", "Inspekterad"} <= set(frame.columns)
+    assert {"Typ av plats", "Status", catalogue("sv")["field.inspected_on"]} <= set(frame.columns)
     assert set(frame["Status"]) <= {
         catalogue("sv")[f"status.{c}"] for c in ("flagged", "inspected", "action_planned", "fixed", "verified")
     }

@@ -15,6 +15,7 @@ PAGES = {
     "/sites": ("Fastigheter", "Sites worklist"),
     "/analysis": ("Analys", "Analysis"),
     "/import": ("Importera", "Import"),
+    "/tillganglighet": ("Tillgänglighetsredogörelse", "Accessibility statement"),
 }
 
 
