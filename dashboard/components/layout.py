@@ -292,7 +292,8 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
 
 def outside_period_text(t, count: int) -> str:
     """ "1 registrering utanför löftets period räknas inte": evidence linked to a promise but dated outside it."""
-    return t("progress.outside_period", count=count)  # "1 registrering", "2 registreringar": the catalogue's count words
+    # "1 registrering", "2 registreringar": the catalogue's count words choose.
+    return t("progress.outside_period", count=count)
 
 
 def remember_view(query_store_id: str) -> None:
