@@ -161,3 +161,41 @@ def test_other_file_errors_on_the_import_page_are_worded_too(client, lang):
         if lang == "sv":
             for english in ("no longer on the server", "expected", "not valid", "the file is"):
                 assert english not in shown, (name, shown)
+
+
+def test_every_file_error_the_readers_raise_has_the_page_s_words():
+    """Each code an ImportFileError carries has a wording in both catalogues, so none reaches the page in English."""
+    import ast
+    from pathlib import Path
+
+    import geodata.io.importer as importer_module
+    import geodata.io.police_events as events_module
+    import geodata.io.readers as readers_module
+    from dashboard.i18n import catalogue
+    from dashboard.server import uploads
+
+    codes = set()
+    for module in (readers_module, importer_module, events_module, uploads):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ImportFileError":
+                assert len(node.args) >= 2 or "no such file" in ast.unparse(node), ast.unparse(node)[:120]
+                if len(node.args) >= 2:
+                    codes.add(node.args[1].value)
+    assert len(codes) > 20
+    for lang in ("sv", "en"):
+        assert {c for c in codes if f"file_error.{c}" not in catalogue(lang)} == set()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_archive_built_to_attack_and_a_broken_csv_are_worded_too(client, lang):
+    import zipfile as zf
+
+    buffer = io.BytesIO()
+    with zf.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../etc/passwd.shp", b"x")
+    shown = _dry_run(client, _upload("karta.zip", buffer.getvalue()), lang, "unsafe_places")
+    assert ("karta.zip avvisades" if lang == "sv" else "karta.zip was refused") in shown, shown
+    csv_text = 'Id;Datum;Kategori\n1;2021-03-05;"Mörk\n'.encode()
+    shown = _dry_run(client, _upload("trasig.csv", csv_text + b"x" * 10), lang, "unsafe_places")
+    assert "Felet, som Pledgemap skriver det på engelska" not in shown, shown

@@ -181,6 +181,8 @@ def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
         values = {"step": words["import.step_file"], "button": words["import.dry_run"], **exc.params}
         if code == "layer_unclear":
             values["step"] = words["import.step_target"]
+        if "layer" in values:
+            values["layer"] = words.get(f"layer.{values['layer']}", values["layer"])
         return alert(lang, fill(words[f"file_error.{code}"], **values))
     if isinstance(exc, ImportFileError):
         return alert(lang, words["file_error.other"].format(detail=str(exc)))

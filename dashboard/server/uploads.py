@@ -27,7 +27,9 @@ def _root() -> Path:
     root.mkdir(mode=0o700, exist_ok=True)
     info = root.lstat()
     if root.is_symlink() or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise ImportFileError(f"{root} is not a private folder of this user; uploads are refused until it is removed")
+        raise ImportFileError(
+            f"{root} is not a private folder of this user; uploads are refused until it is removed", "server_uploads"
+        )
     return root
 
 

@@ -160,7 +160,11 @@ def plan_file(
         chosen = [t for t in tables if t.layer == table]
         if not chosen:
             raise ImportFileError(
-                f"{Path(path).name}: no table or layer {table!r}; it holds: " + ", ".join(str(t.layer) for t in tables)
+                f"{Path(path).name}: no table or layer {table!r}; it holds: " + ", ".join(str(t.layer) for t in tables),
+                "no_such_table",
+                file=Path(path).name,
+                table=table,
+                tables=", ".join(str(t.layer) for t in tables),
             )
         tables = chosen
     pairs: list[tuple[SourceTable, str]] = [
@@ -257,7 +261,12 @@ def plan_import(store: Store, path: str | Path, layer: str | None = None, **opti
     """The dry run of a file that holds one table to import (see :func:`plan_file`)."""
     plans = plan_file(store, path, layer, **options)
     if len(plans) != 1:
-        raise ImportFileError(f"{Path(path).name}: holds {len(plans)} layers; import them with plan_file")
+        raise ImportFileError(
+            f"{Path(path).name}: holds {len(plans)} layers; import them with plan_file",
+            "mapping_one_table",
+            file=Path(path).name,
+            count=len(plans),
+        )
     return plans[0]
 
 
@@ -678,7 +687,12 @@ def commit_file(
     batches: dict[str, gpd.GeoDataFrame] = {}
     for plan in plans:
         if plan.layer.name in batches:
-            raise ImportFileError(f"{plan.source.name}: two tables go into {plan.layer.name}; import them one by one")
+            raise ImportFileError(
+                f"{plan.source.name}: two tables go into {plan.layer.name}; import them one by one",
+                "two_tables_one_layer",
+                file=plan.source.name,
+                layer=plan.layer.name,
+            )
         batches[plan.layer.name] = plan.records.loc[[o.row for o in plan.outcomes if o.status == "ok"]]
     written = store.write_batches(batches)
     results = []

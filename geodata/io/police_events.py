@@ -109,7 +109,10 @@ def read_police_events(path: str | Path, limits: ImportLimits = ImportLimits()) 
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ImportFileError(
-            f"{path.name}: the file is {size / 1e6:.1f} MB; expected at most {limits.max_bytes / 1e6:.0f} MB"
+            f"{path.name}: the file is {size / 1e6:.1f} MB; expected at most {limits.max_bytes / 1e6:.0f} MB",
+            "too_large",
+            file=path.name,
+            mb=round(limits.max_bytes / 1e6),
         )
     text, _ = decode_text(path.read_bytes(), path.name, allow_legacy=False)
     return events_from_text(text, path.name, limits)
@@ -119,11 +122,24 @@ def events_from_text(text: str, name: str, limits: ImportLimits = ImportLimits()
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
+        raise ImportFileError(
+            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
+            "not_json",
+            file=name,
+            line=exc.lineno,
+        ) from None
     if not isinstance(data, list):
-        raise ImportFileError(f"{name}: expected a JSON array of events, as polisen.se/api/events answers")
+        raise ImportFileError(
+            f"{name}: expected a JSON array of events, as polisen.se/api/events answers", "not_events", file=name
+        )
     if len(data) > limits.max_features:
-        raise ImportFileError(f"{name}: {len(data)} events; expected at most {limits.max_features} per import")
+        raise ImportFileError(
+            f"{name}: {len(data)} events; expected at most {limits.max_features} per import",
+            "too_many_records",
+            file=name,
+            count=len(data),
+            max=limits.max_features,
+        )
     batch = EventBatch(name)
     seen: set[int] = set()
     for position, item in enumerate(data, start=1):

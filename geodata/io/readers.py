@@ -180,7 +180,9 @@ def check_zip(archive: zipfile.ZipFile, name: str, limits: ImportLimits) -> list
     members = archive.infolist()
     if len(members) > limits.max_zip_members:
         raise ImportFileError(
-            f"{name}: the archive has {len(members)} members; expected at most {limits.max_zip_members}"
+            f"{name}: the archive has {len(members)} members; expected at most {limits.max_zip_members}",
+            "refused",
+            file=name,
         )
     total = 0
     for info in members:
@@ -188,26 +190,36 @@ def check_zip(archive: zipfile.ZipFile, name: str, limits: ImportLimits) -> list
         if member.is_absolute() or ".." in member.parts or re.match(r"^[A-Za-z]:", info.filename):
             raise ImportFileError(
                 f"{name}: the archive member {info.filename!r} points outside the archive; "
-                "expected plain relative names (the file was refused)"
+                "expected plain relative names (the file was refused)",
+                "refused",
+                file=name,
             )
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
             raise ImportFileError(
-                f"{name}: the archive member {info.filename!r} is a symbolic link; expected plain files"
+                f"{name}: the archive member {info.filename!r} is a symbolic link; expected plain files",
+                "refused",
+                file=name,
             )
         if info.flag_bits & 0x1:
             raise ImportFileError(
-                f"{name}: the archive member {info.filename!r} is encrypted; expected an unencrypted zip"
+                f"{name}: the archive member {info.filename!r} is encrypted; expected an unencrypted zip",
+                "refused",
+                file=name,
             )
         total += info.file_size
         if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio:
             raise ImportFileError(
                 f"{name}: the archive member {info.filename!r} expands {info.file_size / info.compress_size:.0f} "
-                f"times; expected at most {limits.max_zip_ratio:.0f} (a zip bomb was refused)"
+                f"times; expected at most {limits.max_zip_ratio:.0f} (a zip bomb was refused)",
+                "refused",
+                file=name,
             )
     if total > limits.max_unzipped_bytes:
         raise ImportFileError(
             f"{name}: the archive unpacks to {total / 1e6:.0f} MB; expected at most "
-            f"{limits.max_unzipped_bytes / 1e6:.0f} MB"
+            f"{limits.max_unzipped_bytes / 1e6:.0f} MB",
+            "refused",
+            file=name,
         )
     return members
 
@@ -219,7 +231,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, lim
         data = member.read(cap)
     if len(data) > info.file_size:
         raise ImportFileError(
-            f"{name}: the archive member {info.filename!r} holds more than its header says; the file was refused"
+            f"{name}: the archive member {info.filename!r} holds more than its header says; the file was refused",
+            "refused",
+            file=name,
         )
     return data
 
@@ -228,7 +242,7 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise ImportFileError(f"{path.name}: not a readable zip archive ({exc})") from None
+        raise ImportFileError(f"{path.name}: not a readable zip archive ({exc})", "not_zip", file=path.name) from None
     with archive, tempfile.TemporaryDirectory(prefix="pledgemap-import-") as tmp:
         members = check_zip(archive, path.name, limits)
         shapefiles = [m for m in members if m.filename.lower().endswith(".shp") and not m.is_dir()]
@@ -247,7 +261,9 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
             names = ", ".join(m.filename for m in members[:10])
             raise ImportFileError(
                 f"{path.name}: the zip holds no shapefile (.shp); expected a zipped shapefile "
-                f"with .shp, .shx, .dbf and .prj; it holds: {names}"
+                f"with .shp, .shx, .dbf and .prj; it holds: {names}",
+                "no_shapefile",
+                file=path.name,
             )
         wanted = {PurePosixPath(m.filename).with_suffix("").as_posix() for m in shapefiles}
         for info in members:
@@ -268,12 +284,16 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
                 if handle.read(4) != SHAPEFILE_MAGIC:
                     raise ImportFileError(
                         f"{path.name}: {shp.stem.replace('__', '/')}.shp is not a shapefile "
-                        "(its first bytes do not match); expected the .shp of an ESRI Shapefile"
+                        "(its first bytes do not match); expected the .shp of an ESRI Shapefile",
+                        "shapefile_parts",
+                        file=path.name,
                     )
             if not shp.with_suffix(".dbf").exists() or not shp.with_suffix(".shx").exists():
                 raise ImportFileError(
                     f"{path.name}: the shapefile {shp.stem.replace('__', '/')} lacks its .dbf or .shx "
-                    "part; expected all parts in the zip"
+                    "part; expected all parts in the zip",
+                    "shapefile_parts",
+                    file=path.name,
                 )
             table = _ogr_table(shp, None, path.name, "shapefile", limits)
             table.layer = shp.stem.split("__")[-1]
@@ -299,7 +319,9 @@ def _read_ogr(path: Path, limits: ImportLimits) -> list[SourceTable]:
     except Exception as exc:  # pyogrio raises DataSourceError and friends, all plain Exceptions
         raise ImportFileError(
             f"{path.name}: not a file GDAL can read ({exc}); expected GeoPackage, GeoJSON, "
-            "zipped Shapefile, KML, CSV or XLSX"
+            "zipped Shapefile, KML, CSV or XLSX",
+            "not_readable",
+            file=path.name,
         ) from None
     kind = "gpkg" if path.suffix.lower() == ".gpkg" else "ogr"
     return [
@@ -315,18 +337,25 @@ def _ogr_table(path: Path, layer: str | None, name: str, kind: str, limits: Impo
         if info.get("driver") not in GDAL_DRIVERS:
             raise ImportFileError(
                 f"{name}: GDAL reads it as {info.get('driver')}, which Pledgemap does not import; "
-                "expected GeoPackage, zipped Shapefile, FlatGeobuf or GeoParquet"
+                "expected GeoPackage, zipped Shapefile, FlatGeobuf or GeoParquet",
+                "not_readable",
+                file=name,
             )
         if info["features"] > limits.max_features:
             raise ImportFileError(
                 f"{name}: layer {layer or path.stem} has {info['features']} features; expected at "
-                f"most {limits.max_features} per import (split the file)"
+                f"most {limits.max_features} per import (split the file)",
+                "too_many_rows",
+                file=name,
+                max=limits.max_features,
             )
         frame = pyogrio.read_dataframe(path, layer=layer)
     except ImportFileError:
         raise
     except Exception as exc:
-        raise ImportFileError(f"{name}: layer {layer or path.stem} cannot be read ({exc})") from None
+        raise ImportFileError(
+            f"{name}: layer {layer or path.stem} cannot be read ({exc})", "not_readable", file=name
+        ) from None
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame else None
     attributes = pd.DataFrame(frame.drop(columns=[geometry.name])) if geometry is not None else pd.DataFrame(frame)
@@ -367,7 +396,9 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
     if _json_depth(text) > limits.max_json_depth:
         raise ImportFileError(
             f"{name}: the JSON is nested deeper than {limits.max_json_depth} levels; "
-            "expected a GeoJSON FeatureCollection"
+            "expected a GeoJSON FeatureCollection",
+            "refused",
+            file=name,
         )
     try:
         document = json.loads(text)
@@ -383,15 +414,22 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
     elif isinstance(document, dict) and document.get("type") == "FeatureCollection":
         listed = document.get("features")
         if not isinstance(listed, list):
-            raise ImportFileError(f"{name}: the FeatureCollection has no list of 'features'")
+            raise ImportFileError(f"{name}: the FeatureCollection has no list of 'features'", "not_geojson", file=name)
         features = listed
     else:
         raise ImportFileError(
             f"{name}: expected a GeoJSON FeatureCollection or Feature, got "
-            f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}"
+            f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}",
+            "not_geojson",
+            file=name,
         )
     if len(features) > limits.max_features:
-        raise ImportFileError(f"{name}: {len(features)} features; expected at most {limits.max_features} per import")
+        raise ImportFileError(
+            f"{name}: {len(features)} features; expected at most {limits.max_features} per import",
+            "too_many_rows",
+            file=name,
+            max=limits.max_features,
+        )
     crs = _geojson_crs(document, name)
     rows: list[dict[str, Any]] = []
     geometries: list[Any] = []
@@ -440,10 +478,14 @@ def _geojson_crs(document: dict, name: str) -> str:
         crs_name = str(member["properties"]["name"])
         pyproj.CRS.from_user_input(crs_name)
     except (KeyError, TypeError):
-        raise ImportFileError(f"{name}: the 'crs' member cannot be read; expected {expected}") from None
+        raise ImportFileError(
+            f"{name}: the 'crs' member cannot be read; expected {expected}", "bad_crs", file=name
+        ) from None
     except pyproj.exceptions.CRSError:
         raise ImportFileError(
-            f"{name}: the 'crs' member names {crs_name!r}, which is not a coordinate system; expected {expected}"
+            f"{name}: the 'crs' member names {crs_name!r}, which is not a coordinate system; expected {expected}",
+            "bad_crs",
+            file=name,
         ) from None
     return crs_name
 
@@ -459,7 +501,9 @@ def _read_kml(path: Path, limits: ImportLimits) -> list[SourceTable]:
         try:
             archive = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
-            raise ImportFileError(f"{path.name}: not a readable KMZ (zip) archive ({exc})") from None
+            raise ImportFileError(
+                f"{path.name}: not a readable KMZ (zip) archive ({exc})", "not_zip", file=path.name
+            ) from None
         with archive:
             members = [m for m in check_zip(archive, path.name, limits) if m.filename.lower().endswith(".kml")]
             if not members:
@@ -480,7 +524,9 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
     except DefusedXmlException:
         raise ImportFileError(
             f"{name}: the KML declares a DTD or entities, which KML never needs; the file was "
-            "refused (entity expansion can exhaust the server)"
+            "refused (entity expansion can exhaust the server)",
+            "refused",
+            file=name,
         ) from None
     except ParseError as exc:
         raise ImportFileError(
@@ -492,7 +538,9 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
     for number, placemark in enumerate(root.iter(f"{ns}Placemark"), start=1):
         if number > limits.max_features:
             raise ImportFileError(
-                f"{name}: more than {limits.max_features} placemarks; expected at most {limits.max_features} per import"
+                f"{name}: more than {limits.max_features} placemarks; expected at most {limits.max_features} per import",
+                "not_readable",
+                file=name,
             )
         row: dict[str, Any] = {}
         for tag in ("name", "description"):
@@ -613,7 +661,9 @@ def _read_csv(path: Path, limits: ImportLimits) -> list[SourceTable]:
 def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> SourceTable:
     """A delimited text as a table of strings; the delimiter (``;``, ``,`` or tab) is found from the first rows."""
     if not text.strip():
-        raise ImportFileError(f"{name}: the file has no header row; expected column names on the first line")
+        raise ImportFileError(
+            f"{name}: the file has no header row; expected column names on the first line", "no_header", file=name
+        )
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
@@ -633,14 +683,21 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
             if len(rows) >= limits.max_features:
                 raise ImportFileError(
                     f"{name}: more than {limits.max_features} rows; expected at most "
-                    f"{limits.max_features} per import (split the file)"
+                    f"{limits.max_features} per import (split the file)",
+                    "too_many_rows",
+                    file=name,
+                    max=limits.max_features,
                 )
             rows.append(record)
             numbers.append(start)
     except csv.Error as exc:
-        raise ImportFileError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+        raise ImportFileError(
+            f"{name}: line {reader.line_num} cannot be read as CSV ({exc})", "bad_csv", file=name, line=reader.line_num
+        ) from None
     if columns is None:
-        raise ImportFileError(f"{name}: the file has no header row; expected column names on the first line")
+        raise ImportFileError(
+            f"{name}: the file has no header row; expected column names on the first line", "no_header", file=name
+        )
     errors = {}
     data = []
     for number, record in zip(numbers, rows):
@@ -692,7 +749,10 @@ def _unique_columns(names: list[str], file_name: str) -> list[str]:
         column = column or f"kolumn {position}"
         if column in seen:
             raise ImportFileError(
-                f"{file_name}: the column name {column!r} appears twice in the header; expected each column named once"
+                f"{file_name}: the column name {column!r} appears twice in the header; expected each column named once",
+                "duplicate_column",
+                file=file_name,
+                column=column,
             )
         seen[column] = position
         out.append(column)
@@ -709,7 +769,11 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
     except ImportFileError:
         raise
     except Exception as exc:
-        raise ImportFileError(f"{path.name}: not a readable Excel workbook ({exc}); expected an .xlsx file") from None
+        raise ImportFileError(
+            f"{path.name}: not a readable Excel workbook ({exc}); expected an .xlsx file",
+            "not_readable",
+            file=path.name,
+        ) from None
     tables = []
     try:
         for sheet in workbook.worksheets:
@@ -736,7 +800,10 @@ def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
         if len(data) >= limits.max_features:
             raise ImportFileError(
                 f"{name}, sheet {sheet.title}: more than {limits.max_features} rows; expected at "
-                f"most {limits.max_features} per import"
+                f"most {limits.max_features} per import",
+                "too_many_rows",
+                file=name,
+                max=limits.max_features,
             )
         data.append({c: (v.strip() or None if isinstance(v, str) else v) for c, v in zip(columns, values)})
         numbers.append(number)
