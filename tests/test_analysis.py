@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import esda
 import geopandas as gpd
@@ -360,7 +361,7 @@ def analysis_inputs(mode="gi", pledge="molndal-2018"):
         f"{Analysis.rings}.value": 1,
         f"{Analysis.permutations}.value": 999,
         f"{Analysis.fdr}.value": ["fdr"],
-        f"{Analysis.map}.relayoutData": None,
+        f"{Analysis.zoom}.data": None,
     }
 
 
@@ -384,6 +385,42 @@ def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(client, d
             client, f"{Analysis.map}.figure", analysis_inputs(mode), state={f"{Analysis.lang}.data": "sv"}
         )
         assert any(words in text for text in texts(answer[Analysis.findings]["children"]))
+
+
+def test_only_a_zoom_in_the_counts_view_reaches_the_hotspot_map(client):
+    """The map's autosize report must not call the figure's callback again (it lost the first figure)."""
+    from dash_http import call_callback, texts
+
+    def zoom_answer(relayout, mode):
+        return call_callback(
+            client,
+            f"{Analysis.zoom}.data",
+            {f"{Analysis.map}.relayoutData": relayout},
+            state={f"{Analysis.mode}.value": mode},
+        )
+
+    assert zoom_answer({"autosize": True}, "gi") == {}
+    assert zoom_answer({"autosize": True}, "counts") == {}
+    assert zoom_answer({"map.zoom": 12.5}, "gi") == {}
+    assert zoom_answer({"map.zoom": 12.5}, "counts") == {Analysis.zoom: {"data": 12.5}}
+    dependencies = client.get("/_dash-dependencies").get_json()
+    [figure] = [d for d in dependencies if f"{Analysis.map}.figure" in d["output"]]
+    assert f"{Analysis.map}" not in {i["id"] for i in figure["inputs"]}
+    far, near = (
+        " ".join(
+            texts(
+                call_callback(
+                    client,
+                    f"{Analysis.map}.figure",
+                    {**analysis_inputs("counts"), f"{Analysis.zoom}.data": zoom},
+                    state={f"{Analysis.lang}.data": "sv"},
+                )[Analysis.findings]["children"]
+            )
+        )
+        for zoom in (None, 14)
+    )
+    size = lambda text: int(re.search(r"hexagoner om ([\d\xa0 ]+) m", text).group(1).replace("\xa0", ""))
+    assert size(near) < size(far)  # smaller hexagons when zoomed in
 
 
 def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(client, demo_copy):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dash
 import geopandas as gpd
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from shapely.geometry import Polygon
 
 from dashboard.components.goals import goal_cards
@@ -183,6 +184,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         html.Section(className="pm-panel", children=[html.H2(t("goals.heading")), html.Div(id=ID.goals)]),
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.drawn),
+        dcc.Store(id=ID.zoom),
     ]
     return page(lang, "/analysis", body, f"pledge={chosen}")
 
@@ -220,26 +222,40 @@ def findings_list(findings: list[Finding], t) -> html.Div:
     return html.Div(groups)
 
 
+HOTSPOT_INPUTS = (ID.pledge, ID.start, ID.end, ID.categories, ID.mode, ID.cell, ID.rings, ID.permutations, ID.fdr)
+
+
+# The map's relayoutData is not an input of the figure's callback. It was, and the first figure was lost on every
+# visit where the graph reported its autosize ({"autosize": true}) before the Gi* answer came back: Dash drops the
+# answer of a callback that was called again meanwhile, and the second call answered "no change", so the map stayed
+# empty until an option changed. Now only a zoom in the counts view reaches the figure, through the zoom store.
 @callback(
     Output(ID.map, "figure"),
     Output(ID.findings, "children"),
-    Input(ID.pledge, "value"),
-    Input(ID.start, "value"),
-    Input(ID.end, "value"),
-    Input(ID.categories, "value"),
-    Input(ID.mode, "value"),
-    Input(ID.cell, "value"),
-    Input(ID.rings, "value"),
-    Input(ID.permutations, "value"),
-    Input(ID.fdr, "value"),
-    Input(ID.map, "relayoutData"),
+    *(Input(i, "value") for i in HOTSPOT_INPUTS),
+    Input(ID.zoom, "data"),
     State(ID.lang, "data"),
 )
-def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutations, fdr, relayout, lang):
+def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutations, fdr, zoom, lang):
+    return _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutations, fdr, zoom, lang)
+
+
+@callback(
+    Output(ID.zoom, "data"),
+    Input(ID.map, "relayoutData"),
+    State(ID.mode, "value"),
+    prevent_initial_call=True,
+)
+def follow_zoom(relayout, mode):
+    """The zoom the counts per hexagon follow; other views, and a relayout that is not a zoom, change nothing."""
+    zoom = zoom_of(relayout)
+    if mode != "counts" or zoom is None:
+        raise PreventUpdate
+    return zoom
+
+
+def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutations, fdr, zoom, lang):
     t = translator(language(lang))
-    triggered = dash.ctx.triggered_id
-    if triggered == ID.map and mode != "counts":
-        return no_update, no_update  # panning changes only the zoom-following counts
     try:
         with request_store() as store:
             records, area = getisord.pledge_points(
@@ -267,7 +283,7 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
                 className="pm-hint",
             )
         if mode == "counts":
-            zoom = zoom_of(relayout) or view_for_bounds(bounds)[1]
+            zoom = zoom if isinstance(zoom, (int, float)) else view_for_bounds(bounds)[1]
             counts = hex_counts_for_zoom(records, area, zoom, (bounds[1] + bounds[3]) / 2)
             figure = banded_figure(
                 counts.cells,
