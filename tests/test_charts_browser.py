@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from dashboard.ids import Analysis
 
 from browser import SCREENSHOTS, browser_page, serving
+from survey_data import add_goal_survey
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, demo_file):
+    """The demo store with a goal that follows a survey indicator: goal cards draw their charts."""
     data = tmp_path_factory.mktemp("charts") / "pledgemap.gpkg"
+    shutil.copy(demo_file, data)
+    add_goal_survey(data)
     with serving(data, env={"PLEDGEMAP_TILES": "none"}) as url:
         yield url.rstrip("/")
 
@@ -50,4 +56,72 @@ def test_the_hotspot_map_draws_on_every_visit_not_only_the_first(server):
         hotspots_drawn(page, "visit from the menu")
         page.goto(f"{server}/analysis?pledge=molndal-2018")
         hotspots_drawn(page, "visit by address")
+    assert console.errors == []
+
+
+MODEBAR_TITLES = "() => Array.from(document.querySelectorAll('.modebar-btn')).map(b => b.getAttribute('data-title'))"
+SWEDISH_MONTHS = {"jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
+ENGLISH_MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+
+def intervention_months(page) -> list[str]:
+    """Run the first operation's before-and-after and return the month names on its chart's date axis."""
+    page.locator(f"#{Analysis.operation} input[type=radio]").first.check()
+    page.locator(f"#{Analysis.run}").click()
+    page.wait_for_selector(f"#{Analysis.effect} .xtick text", timeout=30_000)
+    ticks = page.evaluate(
+        f"() => Array.from(document.querySelectorAll('#{Analysis.effect} .xtick text')).map(t => t.textContent)"
+    )
+    return [tick.split()[0] for tick in ticks]
+
+
+@pytest.mark.parametrize(
+    ("query", "words", "months", "attribution"),
+    [
+        ("", ("Zooma in", "Ladda ned diagrammet som PNG", "Återställ vyn"), SWEDISH_MONTHS, "källhänvisning"),
+        ("?lang=en", ("Zoom in", "Download plot as a PNG", "Reset view"), ENGLISH_MONTHS, "Toggle attribution"),
+    ],
+)
+def test_plotly_speaks_the_page_s_language(server, query, words, months, attribution):
+    with browser_page() as (page, console):
+        page.goto(f"{server}/analysis{query}")
+        page.wait_for_selector(f"#{Analysis.map} .modebar-btn", state="attached", timeout=30_000)
+        titles = page.evaluate(MODEBAR_TITLES)
+        assert set(words) <= set(titles), titles
+        page.wait_for_selector(f"#{Analysis.map} .maplibregl-ctrl-attrib-button", state="attached", timeout=30_000)
+        page.wait_for_function(
+            f"() => document.querySelector('#{Analysis.map} .maplibregl-ctrl-attrib-button')"
+            f".title.includes('{attribution}')",
+            timeout=5_000,
+        )
+        shown = intervention_months(page)
+        assert shown and set(shown) <= months, shown
+        page.screenshot(path=SCREENSHOTS / f"analysis-effect{query.replace('?', '-')}.png", full_page=True)
+    assert console.errors == []
+
+
+UPLOADS = ("Share chart", "Chart Studio", "Dela diagram", "cloud")
+
+
+@pytest.mark.parametrize("path", ["/", "/pledge", "/layers", "/analysis", "/?lang=en", "/analysis?lang=en"])
+def test_no_chart_on_any_page_offers_to_upload_it(server, path):
+    with browser_page() as (page, console):
+        page.goto(f"{server}{path}")
+        page.wait_for_selector("#main")
+        # Every graph on the page has drawn its modebar.
+        page.wait_for_function(
+            "() => { const graphs = document.querySelectorAll('.dash-graph');"
+            " return graphs.length > 0 && Array.from(graphs).every(g => g.querySelector('.modebar-btn')); }",
+            timeout=30_000,
+        )
+        if path.startswith("/analysis"):
+            intervention_months(page)  # the before-and-after charts too
+        graphs = page.evaluate("() => document.querySelectorAll('.dash-graph').length")
+        titles = page.evaluate(MODEBAR_TITLES)
+        attributes = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.modebar-btn')).map(b => b.getAttribute('data-attr') || '')"
+        )
+    assert graphs >= 1 and len(titles) >= 3 * graphs
+    assert not [t for t in titles if any(word.lower() in t.lower() for word in UPLOADS)], titles
+    assert not [a for a in attributes if "cloud" in a.lower()], attributes
     assert console.errors == []
