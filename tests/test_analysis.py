@@ -424,6 +424,7 @@ def test_only_a_zoom_in_the_counts_view_reaches_the_hotspot_map(client):
 
 
 def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(client, demo_copy):
+    from dashboard.i18n import number, signed
     from geodata import vocab
     from geodata.analysis import intervention_for_operation
     from geodata.store import GeoPackageStore
@@ -460,7 +461,9 @@ def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(client, d
         result = intervention_for_operation(store, operation)
     c = result.counts
     assert f"Insatsområdet: {c.target_before} rapporter före, {c.target_after} efter" in " ".join(shown)
-    assert f"{result.wdd.value:+d} rapporter, standardfel {result.wdd.se:.1f}" in " ".join(shown)
+    wdd, se = signed(result.wdd.value, "sv"), number(result.wdd.se, "sv", 1)
+    assert f"{wdd} rapporter, standardfel {se}" in " ".join(shown)
+    assert "," in se or result.wdd.se == int(result.wdd.se)
 
 
 def test_roles_that_see_no_reports_get_a_refusal_from_the_analysis(signed_demo):
@@ -576,7 +579,7 @@ def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_expo
         page_html = build_standalone_map(store, "mark-2021", public=True)
     summary = "Problemindex: basår 2020, senast 2023 – bättre (lägre är bättre)."
     shown = texts(render_page(make_client(Settings(data=demo_copy, tiles_url=None)), "/pledge", "?pledge=mark-2021"))
-    assert summary in shown and "2.6 (2020)" in shown and "2.1 (2023)" in shown
+    assert summary in shown and "2,6 (2020)" in shown and "2,1 (2023)" in shown and "\u22120,5" in shown
     assert summary in page_html and "Kinna: 2.6 → 2.1 (2023), bättre" in page_html
 
 
@@ -615,3 +618,125 @@ def test_an_intervention_is_found_by_its_operation_promise_or_area(demo_copy):
             intervention_effect(store, area=area, pledge_id="molndal-2018")
         with pytest.raises(ValueError, match="one of"):
             intervention_effect(store, operation=operation["id"], promise=promise)
+
+
+# -- the figures and words of the analysis page, in Swedish and English ---------------------------------------------
+
+
+def small_intervention():
+    records = reports_at(
+        [
+            (IN_TARGET, "2024-03-01", 40),
+            (IN_TARGET, "2024-05-01", 20),
+            (IN_BUFFER, "2024-03-10", 30),
+            (IN_BUFFER, "2024-05-10", 24),
+            (IN_CONTROL, "2024-02-15", 35),
+            (IN_CONTROL, "2024-06-15", 33),
+        ]
+    )
+    return evaluate_intervention(
+        records, TARGET, dt.date(2024, 4, 1), days=90, buffer_m=500, study_area=AREA, today=dt.date(2024, 12, 1)
+    )
+
+
+def area_boundary():
+    from dashboard.figures.analysis import _features
+
+    return _features(gpd.GeoSeries([AREA], crs=3006)), gpd.GeoSeries([AREA], crs=3006).to_crs(4326).total_bounds
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("sv", ",\u00a0"), ("en", ".,")])
+def test_every_analysis_figure_writes_numbers_in_the_page_s_language(lang, separators):
+    from dashboard.figures.analysis import (
+        density_figure,
+        hotspot_figure,
+        intervention_chart,
+        intervention_map,
+    )
+    from dashboard.i18n import translator
+
+    t = translator(lang)
+    boundary, bounds = area_boundary()
+    points = planted_points()
+    figures = {
+        "hotspots": hotspot_figure(
+            hotspots(points, AREA, cell_m=500, permutations=99, seed=1, fdr=False), boundary, bounds, t
+        ),
+        "density": density_figure(density_surface(points, AREA, bandwidth_m=400, cell_m=250), boundary, bounds, t),
+        "chart": intervention_chart(small_intervention(), t),
+        "areas": intervention_map(small_intervention(), boundary, bounds, t),
+    }
+    for name, figure in figures.items():
+        assert figure["layout"]["separators"] == separators, name
+    density_names = [tr["name"] for tr in figures["density"]["data"]]
+    mark = "," if lang == "sv" else "."
+    assert density_names and all(
+        re.fullmatch(rf"\d+{re.escape(mark)}\d–\d+{re.escape(mark)}\d per km²", n) for n in density_names
+    )
+    # Gi*'s hover: z written with the page's decimal mark and minus sign.
+    zs = [row[1] for tr in figures["hotspots"]["data"] for row in tr.get("customdata", [])]
+    assert zs and all(mark in z for z in zs)
+    assert goal_chart_separators(t) == separators
+
+
+def goal_chart_separators(t):
+    import pandas as pd
+
+    from dashboard.figures.analysis import goal_chart
+    from geodata.analysis.indicators import GoalTrend
+    from geodata.model import Goal
+
+    series = pd.DataFrame(
+        {"area_id": ["Kinna", "Kinna"], "area_name": ["Kinna", "Kinna"], "year": [2020, 2023], "value": [2.6, 2.1]}
+    )
+    trend = GoalTrend(
+        Goal("g", "Ökad trygghet", "Problemindex", "lower", 2020), 2020, 2023, series, series.iloc[:0], "better"
+    )
+    return goal_chart(trend, t)["layout"]["separators"]
+
+
+def test_findings_write_thousands_decimals_and_the_minus_sign_as_swedish_does(client):
+    # (the client: the page module registers itself with the app it makes)
+    from dashboard.i18n import translator
+    from dashboard.pages.analysis import finding_text
+    from geodata.analysis.findings import Finding
+
+    sv, en = translator("sv"), translator("en")
+    method = Finding(
+        "gi_method",
+        "",
+        "note",
+        {"cells": 1660, "cell_m": 346.4, "rings": 1, "permutations": 9999, "seed": 20180101, "fdr": True},
+    )
+    text = finding_text(method, sv)
+    assert "på 1\u00a0660 hexagoner om 346 m" in text and "9\u00a0999 permutationer, frö 20180101" in text
+    assert "on 1,660 hexagons" in finding_text(method, en)
+    assert finding_text(Finding("hot_cold", "", params={"hot": 1660, "cold": 0}), sv).startswith(
+        "1\u00a0660 celler är heta punkter"
+    )
+    unclear = small_intervention()
+    [wdd] = [f for f in unclear.findings if f.code == "wdd_unclear"]
+    assert finding_text(wdd, sv) == (
+        "WDD \u221222 rapporter (95 % intervall \u221261 till +17): intervallet rymmer noll, så det går inte att "
+        "säga säkert att antalet ändrades – skillnaden kan vara slump."
+    )
+    assert finding_text(wdd, en).startswith("WDD -22 reports (95 % interval -61 to +17): the interval includes zero")
+    [target] = [f for f in unclear.findings if f.code == "target_change"]
+    assert finding_text(target, sv) == "Insatsområdet: 40 rapporter före, 20 efter (\u221250\u00a0%)."
+    assert finding_text(target, en) == "Target area: 40 reports before, 20 after (-50%)."
+    [quotient] = [f for f in unclear.findings if f.code in {"diffusion", "diffusion_exceeds", "displacement"}]
+    assert re.match(r"WDQ \u2212?\d,\d\d:", finding_text(quotient, sv))
+
+
+def test_goal_cards_write_survey_values_as_the_reader_s_language_does(demo_copy):
+    from dashboard.settings import Settings
+
+    from dash_http import make_client, render_page, texts
+    from survey_data import add_goal_survey
+
+    add_goal_survey(demo_copy)
+    client = make_client(Settings(data=demo_copy, tiles_url=None))
+    shown = texts(render_page(client, "/pledge", "?pledge=mark-2021"))
+    assert {"1\u00a0660 (2020)", "1\u00a0712,5 (2023)", "+52,5", "2,25 (2023)", "\u22120,5"} <= set(shown)
+    english = texts(render_page(client, "/pledge", "?pledge=mark-2021&lang=en"))
+    assert {"1,660 (2020)", "1,712.5 (2023)", "+52.5", "-0.5"} <= set(english)

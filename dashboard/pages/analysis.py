@@ -29,6 +29,7 @@ from dashboard.components.tables import table_head
 from dashboard.context import request_store
 from dashboard.figures.analysis import (
     banded_figure,
+    count_band,
     density_figure,
     hotspot_figure,
     intervention_chart,
@@ -37,7 +38,7 @@ from dashboard.figures.analysis import (
 from dashboard.figures.map import Basemap, view_for_bounds
 from dashboard.figures.mapping import zoom_of
 from dashboard.figures.style import graph_config
-from dashboard.i18n import language, translator
+from dashboard.i18n import language, number, percent, signed, signed_percent, translator
 from dashboard.ids import Analysis as ID
 from dashboard.state import parse_date
 from geodata import STORAGE_CRS, LayerQuery, PledgemapError, municipality_geojson, vocab
@@ -66,7 +67,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         return start
     pledges, chosen, banner = start.pledges, start.pledge.id, start.banner
     # Native radio buttons: a keyboard and a screen reader handle them as they are (Dash's dropdown is not clean).
-    number = lambda i, legend, value, options: radio_group(i, legend, options, value, inline=True, boxed=False)
+    choice = lambda i, legend, value, options: radio_group(i, legend, options, value, inline=True, boxed=False)
     hotspot_controls = html.Form(
         className="pm-table-controls",
         **{"aria-label": t("analysis.settings")},
@@ -84,20 +85,20 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                     ),
                 ]
             ),
-            number(
+            choice(
                 ID.mode,
                 t("analysis.show"),
                 "gi",
                 [{"label": t(f"analysis.mode_{mode}"), "value": mode} for mode in ("gi", "density", "counts")],
             ),
-            number(
+            choice(
                 ID.cell,
                 t("analysis.cell"),
                 "auto",
                 [{"label": t("analysis.cell_auto"), "value": "auto"}]
-                + [{"label": f"{size:.0f} m", "value": size} for size in (250, 500, 1000)],
+                + [{"label": f"{number(size, lang)} m", "value": size} for size in (250, 500, 1000)],
             ),
-            number(
+            choice(
                 ID.rings,
                 t("analysis.rings"),
                 DEFAULT_RINGS,
@@ -106,8 +107,11 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                     for r in (1, 2, 3)
                 ],
             ),
-            number(
-                ID.permutations, t("analysis.permutations"), 999, [{"label": str(n), "value": n} for n in (999, 9999)]
+            choice(
+                ID.permutations,
+                t("analysis.permutations"),
+                999,
+                [{"label": number(n, lang), "value": n} for n in (999, 9999)],
             ),
             dcc.Checklist(
                 id=ID.fdr, value=["fdr"], className="pm-checks", options=[{"label": t("analysis.fdr"), "value": "fdr"}]
@@ -189,23 +193,34 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     return page(lang, "/analysis", body, f"pledge={chosen}")
 
 
+# How a finding's values are written; every other number is a count, written whole ("1 660").
+_FINDING_FORMATS = {
+    "wdq": lambda value, lang: number(value, lang, 2),
+    "wdd": lambda value, lang: signed(value, lang),
+    "low": lambda value, lang: signed(value, lang),
+    "high": lambda value, lang: signed(value, lang),
+    "change": lambda value, lang: signed_percent(value, lang),
+}
+_NOT_NUMBERS = {"seed"}  # a seed names a run; "20 180 101" would read as a quantity
+
+
 def finding_text(finding: Finding, t) -> str:
-    """A finding in the page's language (the domain's English words it for the command line)."""
+    """A finding in the page's language (the domain's English words it for the command line), numbers as it writes them."""
+    lang = language(t("app.lang_code"))
     params = dict(finding.params)
+    for key, value in params.items():
+        if key in _FINDING_FORMATS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            params[key] = _FINDING_FORMATS[key](value, lang)
+        elif key not in _NOT_NUMBERS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            params[key] = number(value, lang)
     if finding.code == "gi_method":
-        params["fdr_text"] = t("finding.fdr_on") if params.get("fdr") else t("finding.fdr_off")
+        params["fdr_text"] = t("finding.fdr_on") if finding.params.get("fdr") else t("finding.fdr_off")
     if finding.code == "p_resolution":
-        params["levels"] = ", ".join(f"{level} %" for level in params.get("levels", []))
-    if finding.code.endswith("_change"):
-        change = params.get("change")
-        params["change"] = t("finding.no_before") if change is None else f"{change:+.0f} %"
+        params["levels"] = ", ".join(percent(level / 100, lang) for level in finding.params.get("levels", []))
+    if finding.code.endswith("_change") and finding.params.get("change") is None:
+        params["change"] = t("finding.no_before")
     if "area" in params:
         params["area"] = t(f"effect.{params['area']}")
-    for key in ("wdq", "low", "high"):
-        if isinstance(params.get(key), float):
-            params[key] = f"{params[key]:.2f}" if key == "wdq" else f"{params[key]:+.0f}"
-    if isinstance(params.get("wdd"), int):
-        params["wdd"] = f"{params['wdd']:+d}"
     return t(f"finding.{finding.code}", **params)
 
 
@@ -255,7 +270,8 @@ def follow_zoom(relayout, mode):
 
 
 def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutations, fdr, zoom, lang):
-    t = translator(language(lang))
+    lang = language(lang)
+    t = translator(lang)
     try:
         with request_store() as store:
             records, area = getisord.pledge_points(
@@ -276,9 +292,9 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
             return figure, html.P(
                 t(
                     "analysis.density_note",
-                    reports=surface.reports,
-                    bandwidth=f"{DENSITY_BANDWIDTH_M:g}",
-                    cell=f"{DENSITY_MAP_CELL_M:g}",
+                    reports=number(surface.reports, lang),
+                    bandwidth=number(DENSITY_BANDWIDTH_M, lang),
+                    cell=number(DENSITY_MAP_CELL_M, lang),
                 ),
                 className="pm-hint",
             )
@@ -291,18 +307,19 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
                 boundary,
                 bounds,
                 t,
-                lambda low, high: t("analysis.count_band", low=f"{low:.0f}", high=f"{high:.0f}"),
+                lambda low, high: count_band(low, high, t),
                 t("analysis.legend_counts"),
                 basemap,
                 key,
                 hover=t("analysis.reports"),
+                digits=0,
             )
             return figure, html.P(
                 t(
                     "analysis.counts_note",
-                    cell=f"{counts.cell_m:.0f}",
-                    cells=len(counts.cells),
-                    reports=counts.reports,
+                    cell=number(counts.cell_m, lang),
+                    cells=number(len(counts.cells), lang),
+                    reports=number(counts.reports, lang),
                 ),
                 className="pm-hint",
             )
@@ -434,7 +451,9 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
             table_head(t("effect.area"), t("effect.before"), t("effect.after")),
             html.Tbody(
                 [
-                    html.Tr([html.Th(t(f"effect.{name}"), scope="row"), html.Td(str(b)), html.Td(str(a))])
+                    html.Tr(
+                        [html.Th(t(f"effect.{name}"), scope="row"), html.Td(number(b, lang)), html.Td(number(a, lang))]
+                    )
                     for name, b, a in (
                         ("target", c.target_before, c.target_after),
                         ("buffer", c.buffer_before, c.buffer_after),
@@ -448,15 +467,15 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
         className="pm-facts",
         children=[
             html.Dt("WDQ"),
-            html.Dd("–" if result.wdq.value is None else f"{result.wdq.value:.2f}"),
+            html.Dd("–" if result.wdq.value is None else number(result.wdq.value, lang, 2)),
             html.Dt("WDD"),
             html.Dd(
                 t(
                     "effect.wdd_value",
-                    wdd=f"{result.wdd.value:+d}",
-                    se=f"{result.wdd.se:.1f}",
-                    low=f"{result.wdd.low:+.0f}",
-                    high=f"{result.wdd.high:+.0f}",
+                    wdd=signed(result.wdd.value, lang),
+                    se=number(result.wdd.se, lang, 1),
+                    low=signed(result.wdd.low, lang),
+                    high=signed(result.wdd.high, lang),
                 )
             ),
         ],
