@@ -740,3 +740,35 @@ def test_goal_cards_write_survey_values_as_the_reader_s_language_does(demo_copy)
     assert {"1\u00a0660 (2020)", "1\u00a0712,5 (2023)", "+52,5", "2,25 (2023)", "\u22120,5"} <= set(shown)
     english = texts(render_page(client, "/pledge", "?pledge=mark-2021&lang=en"))
     assert {"1,660 (2020)", "1,712.5 (2023)", "+52.5", "-0.5"} <= set(english)
+
+
+def _contrast(colour: str, background: str = "#ffffff") -> float:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_every_hotspot_class_reads_on_white_and_the_legend_shows_even_one_class():
+    from dashboard.figures.analysis import HOTSPOT_COLOURS, hotspot_figure
+    from dashboard.i18n import translator
+
+    shown = {name: colour for name, colour in HOTSPOT_COLOURS.items() if name != "none"}
+    assert all(_contrast(colour) >= 3 for colour in shown.values()), {
+        n: round(_contrast(c), 2) for n, c in shown.items()
+    }
+    assert len(set(shown.values())) == 6
+    # One class only: the cells planted in one place, few permutations, no correction.
+    result = hotspots(planted_points(), AREA, cell_m=500, permutations=99, seed=1, fdr=False)
+    only = result.cells["class"].where(result.cells["class"] == "hot_99", "none")
+    single = type(result)(**{**result.__dict__, "cells": result.cells.assign(**{"class": only})})
+    boundary, bounds = area_boundary()
+    figure = hotspot_figure(single, boundary, bounds, translator("sv"))
+    [trace] = [tr for tr in figure["data"] if tr.get("name")]
+    assert trace["name"] == "Het punkt, 99 %" and trace["showlegend"] and figure["layout"]["showlegend"]
+    assert trace["marker"]["color"] == HOTSPOT_COLOURS["hot_99"] and trace["marker"]["opacity"] == 1
+    outlines = [la for la in figure["layout"]["map"]["layers"] if la.get("type") == "line"]
+    assert HOTSPOT_COLOURS["hot_99"] in {la["color"] for la in outlines}  # each cell outlined at full strength

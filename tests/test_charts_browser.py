@@ -125,3 +125,31 @@ def test_no_chart_on_any_page_offers_to_upload_it(server, path):
     assert not [t for t in titles if any(word.lower() in t.lower() for word in UPLOADS)], titles
     assert not [a for a in attributes if "cloud" in a.lower()], attributes
     assert console.errors == []
+
+
+BOXES = """(selector) => {
+    const graph = document.querySelector(selector);
+    const box = e => { if (!e) { return null; } const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+    return {modebar: box(graph.querySelector('.modebar')), legend: box(graph.querySelector('.legend'))};
+}"""
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768), (1280, 720), (390, 844)])
+def test_the_modebar_never_covers_a_map_s_legend(server, width, height):
+    from dashboard.ids import Overview
+
+    with browser_page(width, height) as (page, console):
+        for path, graph in (("/analysis", f"#{Analysis.map}"), ("/", f"#{Overview.map}")):
+            page.goto(f"{server}{path}")
+            page.wait_for_selector(f"{graph} .legend .traces", state="attached", timeout=30_000)
+            page.wait_for_selector(f"{graph} .modebar", state="attached", timeout=30_000)
+            page.hover(f"{graph} .js-plotly-plot")  # the modebar shows on hover
+            boxes = page.evaluate(BOXES, graph)
+            assert boxes["legend"] and boxes["modebar"], (path, boxes)
+            assert not overlap(boxes["modebar"], boxes["legend"]), (path, width, boxes)
+            page.locator(graph).screenshot(path=SCREENSHOTS / f"legend-{path.strip('/') or 'overview'}-{width}.png")
+    assert console.errors == []
