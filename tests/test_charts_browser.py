@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.ids import Analysis
 
-from browser import SCREENSHOTS, browser_page, serving
+from browser import AXE, SCREENSHOTS, browser_page, serving
 from survey_data import add_goal_survey
 
 pytestmark = pytest.mark.browser
@@ -153,3 +153,41 @@ def test_the_modebar_never_covers_a_map_s_legend(server, width, height):
             assert not overlap(boxes["modebar"], boxes["legend"]), (path, width, boxes)
             page.locator(graph).screenshot(path=SCREENSHOTS / f"legend-{path.strip('/') or 'overview'}-{width}.png")
     assert console.errors == []
+
+
+def axe_in(page, selectors: list[str]) -> list[dict]:
+    """axe-core's serious and critical WCAG 2.1 AA violations inside ``selectors`` (the parts this file tests; the
+    page as a whole is checked by tests/test_browser.py)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (include) => {
+        const r = await axe.run({include: include.map(s => [s])},
+            {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""",
+        selectors,
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
+def test_the_analysis_tables_open_from_the_keyboard_and_pass_axe(server, width, height):
+    with browser_page(width, height) as (page, console):
+        page.goto(f"{server}/analysis?pledge=mark-2021")
+        hotspots_drawn(page, "table test")
+        intervention_months(page)
+        page.wait_for_selector(f"#{Analysis.goals} .pm-table-alternative", timeout=30_000)
+        summaries = page.locator(".pm-table-alternative > summary")
+        assert summaries.count() >= 4  # the map's, the chart's, the areas', a goal's
+        for i in range(summaries.count()):
+            summaries.nth(i).focus()
+            page.keyboard.press("Enter")
+        assert page.evaluate("() => Array.from(document.querySelectorAll('.pm-table-alternative')).every(d => d.open)")
+        assert page.locator(f"#{Analysis.map_table} table caption").inner_text().startswith("Hexagoner per klass")
+        page.screenshot(path=SCREENSHOTS / f"analysis-tables-{width}.png", full_page=True)
+        violations = axe_in(page, [f"#{Analysis.map_table}", f"#{Analysis.effect}", f"#{Analysis.goals}"])
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert violations == [], violations
+    assert console.errors == []
+    if width == 1366:
+        assert wide <= width

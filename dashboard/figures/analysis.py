@@ -84,11 +84,20 @@ def _map(
         "layout": {
             "map": {"style": "white-bg", "layers": all_layers, "center": centre, "zoom": zoom, "uirevision": view_key},
             "uirevision": view_key,
-            "margin": {"l": 0, "r": 0, "t": MODEBAR_MARGIN, "b": 0},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "dragmode": "pan",
-            # Shown even with a single class or band: plotly hides a legend of one entry by default.
+            # Shown even with a single class or band: plotly hides a legend of one entry by default. Across the
+            # map's foot, so that it leaves the map its width on a phone and stays clear of the modebar at the top.
             "showlegend": True,
-            "legend": {"title": {"text": legend_title}, **LEGEND_BOX},
+            "legend": {
+                "title": {"text": legend_title, "side": "top"},
+                **LEGEND_BOX,
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 0,
+                "yanchor": "bottom",
+            },
             "font": {"family": FONT_FAMILY, "size": 14},
             "separators": separators(t),
         },

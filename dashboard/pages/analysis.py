@@ -13,6 +13,12 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from shapely.geometry import Polygon
 
+from dashboard.components.analysis_tables import (
+    band_table,
+    hotspot_table,
+    intervention_areas_table,
+    intervention_months_table,
+)
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import (
     PageStart,
@@ -30,6 +36,7 @@ from dashboard.context import request_store
 from dashboard.figures.analysis import (
     banded_figure,
     count_band,
+    density_band,
     density_figure,
     hotspot_figure,
     intervention_chart,
@@ -135,6 +142,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                         config=graph_config(lang, scroll_zoom=True, add=("lasso2d",)),
                     )
                 ),
+                html.Div(id=ID.map_table),
                 html.Div(id=ID.findings, role="status"),
             ],
         ),
@@ -247,6 +255,7 @@ HOTSPOT_INPUTS = (ID.pledge, ID.start, ID.end, ID.categories, ID.mode, ID.cell, 
 @callback(
     Output(ID.map, "figure"),
     Output(ID.findings, "children"),
+    Output(ID.map_table, "children"),
     *(Input(i, "value") for i in HOTSPOT_INPUTS),
     Input(ID.zoom, "data"),
     State(ID.lang, "data"),
@@ -279,7 +288,7 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
             )
             code = store.get_pledge(pledge).municipality.code
     except (PledgemapError, ValueError) as exc:
-        return no_update, alert(language(lang), exc)
+        return no_update, alert(lang, exc), None
     boundary, bounds = municipality_geojson(code)
     basemap = Basemap()  # analysis maps draw on a plain background: the cells are the picture, and it works offline
     key = f"{pledge}"
@@ -289,14 +298,21 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
                 records, area, bandwidth_m=DENSITY_BANDWIDTH_M, cell_m=DENSITY_MAP_CELL_M
             )
             figure = density_figure(surface, boundary, bounds, t, basemap, key)
-            return figure, html.P(
-                t(
-                    "analysis.density_note",
-                    reports=number(surface.reports, lang),
-                    bandwidth=number(DENSITY_BANDWIDTH_M, lang),
-                    cell=number(DENSITY_MAP_CELL_M, lang),
+            table = band_table(
+                surface.cells, "density", lambda low, high: density_band(low, high, t), t("analysis.table_density"), t
+            )
+            return (
+                figure,
+                html.P(
+                    t(
+                        "analysis.density_note",
+                        reports=number(surface.reports, lang),
+                        bandwidth=number(DENSITY_BANDWIDTH_M, lang),
+                        cell=number(DENSITY_MAP_CELL_M, lang),
+                    ),
+                    className="pm-hint",
                 ),
-                className="pm-hint",
+                table,
             )
         if mode == "counts":
             zoom = zoom if isinstance(zoom, (int, float)) else view_for_bounds(bounds)[1]
@@ -314,14 +330,26 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
                 hover=t("analysis.reports"),
                 digits=0,
             )
-            return figure, html.P(
-                t(
-                    "analysis.counts_note",
-                    cell=number(counts.cell_m, lang),
-                    cells=number(len(counts.cells), lang),
-                    reports=number(counts.reports, lang),
+            table = band_table(
+                counts.cells,
+                "count",
+                lambda low, high: count_band(low, high, t),
+                t("analysis.table_counts", cell=number(counts.cell_m, lang)),
+                t,
+                reports=True,
+            )
+            return (
+                figure,
+                html.P(
+                    t(
+                        "analysis.counts_note",
+                        cell=number(counts.cell_m, lang),
+                        cells=number(len(counts.cells), lang),
+                        reports=number(counts.reports, lang),
+                    ),
+                    className="pm-hint",
                 ),
-                className="pm-hint",
+                table,
             )
         result = getisord.hotspots(
             records,
@@ -332,7 +360,7 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
             fdr=bool(fdr),
         )
     except ValueError as exc:
-        return no_update, alert(language(lang), exc)
+        return no_update, alert(lang, exc), None
     figure = hotspot_figure(result, boundary, bounds, t, basemap, key)
     legend = html.Dl(
         [
@@ -343,7 +371,11 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
         ],
         className="pm-facts pm-legend-text",
     )
-    return figure, html.Div([findings_list(result.findings, t), html.H3(t("analysis.classes")), legend])
+    return (
+        figure,
+        html.Div([findings_list(result.findings, t), html.H3(t("analysis.classes")), legend]),
+        hotspot_table(result, t),
+    )
 
 
 @callback(
@@ -486,14 +518,16 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
             findings_list(result.findings, t),
             table,
             measures,
-            dcc.Graph(figure=intervention_chart(result, t), config=graph_config(t("app.lang_code"))),
+            dcc.Graph(figure=intervention_chart(result, t), config=graph_config(lang)),
+            intervention_months_table(result, t),
             dcc.Graph(
                 id=ID.effect_map,
                 figure=intervention_map(result, boundary, bounds, t, Basemap(), pledge),
                 className="pm-map",
                 style={"height": "420px"},
-                config=graph_config(t("app.lang_code"), scroll_zoom=True),
+                config=graph_config(lang, scroll_zoom=True),
             ),
+            intervention_areas_table(result, t),
             html.P(t("effect.method"), className="pm-source"),
         ]
     )
