@@ -668,7 +668,7 @@ def test_every_analysis_figure_writes_numbers_in_the_page_s_language(lang, separ
     }
     for name, figure in figures.items():
         assert figure["layout"]["separators"] == separators, name
-    density_names = [tr["name"] for tr in figures["density"]["data"]]
+    density_names = [tr["name"] for tr in figures["density"]["data"] if tr.get("showlegend")]
     mark = "," if lang == "sv" else "."
     assert density_names and all(
         re.fullmatch(rf"\d+{re.escape(mark)}\d–\d+{re.escape(mark)}\d per km²", n) for n in density_names
@@ -752,8 +752,13 @@ def _contrast(colour: str, background: str = "#ffffff") -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+def _over_white(colour: str, opacity: float) -> str:
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(opacity * c + (1 - opacity) * 255):02x}" for c in channels)
+
+
 def test_every_hotspot_class_reads_on_white_and_the_legend_shows_even_one_class():
-    from dashboard.figures.analysis import HOTSPOT_COLOURS, hotspot_figure
+    from dashboard.figures.analysis import BAND_COLOURS, BAND_OPACITY, HOTSPOT_COLOURS, hotspot_figure
     from dashboard.i18n import translator
 
     shown = {name: colour for name, colour in HOTSPOT_COLOURS.items() if name != "none"}
@@ -761,6 +766,9 @@ def test_every_hotspot_class_reads_on_white_and_the_legend_shows_even_one_class(
         n: round(_contrast(c), 2) for n, c in shown.items()
     }
     assert len(set(shown.values())) == 6
+    # The density and count bands: their fills as drawn (a little transparent over white) stand out by 3:1 too.
+    drawn = [_over_white(colour, BAND_OPACITY) for colour in BAND_COLOURS]
+    assert all(_contrast(colour) >= 3 for colour in drawn), [round(_contrast(c), 2) for c in drawn]
     # One class only: the cells planted in one place, few permutations, no correction.
     result = hotspots(planted_points(), AREA, cell_m=500, permutations=99, seed=1, fdr=False)
     only = result.cells["class"].where(result.cells["class"] == "hot_99", "none")

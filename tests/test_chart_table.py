@@ -93,7 +93,7 @@ def test_the_hotspot_map_s_table_counts_each_class_from_the_domain_result(client
             client, f"{Analysis.map}.figure", analysis_inputs(mode), state={f"{Analysis.lang}.data": "sv"}
         )
         _, columns, rows = table_of(answer[Analysis.map_table]["children"])
-        legend = [tr["name"] for tr in answer[Analysis.map]["figure"]["data"] if tr.get("name")]
+        legend = [tr["name"] for tr in answer[Analysis.map]["figure"]["data"] if tr.get("showlegend")]
         assert columns[0] == first and [row[0] for row in rows] == legend  # the map's bands, in its order
     total = sum(int(row[2].replace("\u00a0", "")) for row in rows)
     counts_note = " ".join(texts(answer[Analysis.findings]["children"]))

@@ -41,7 +41,9 @@ HOTSPOT_COLOURS = {
     "cold_95": "#2171b5",
     "cold_99": "#08306b",
 }
-BAND_COLOURS = ("#fde0c5", "#facba6", "#f59e72", "#e4683f", "#a4161a")
+# Light to dark for few to many reports; even the lightest band stands out from the white background by 3:1.
+BAND_COLOURS = ("#d9711f", "#c4501c", "#a33218", "#7a1e12", "#4d0f0a")
+BAND_OPACITY = 0.95
 AREA_COLOURS = {"target": "#D55E00", "buffer": "#E69F00", "control": "#0072B2"}
 
 
@@ -192,23 +194,39 @@ def banded_figure(
     """
     lang = figure_lang(t)
     traces, layers = [], []
-    for low, high, part, colour in bands(cells, column):
-        layers.append(fill_layer(_features(part.geometry), colour, 0.7))
+    for i, (low, high, part, colour) in enumerate(bands(cells, column)):
+        layers.append(fill_layer(_features(part.geometry), colour, BAND_OPACITY))
         lon, lat = _centres(part)
+        group = f"band-{i}"
+        # The band's legend entry, in its full colour; the markers that carry the cells' hover are all but
+        # transparent (the fill is the picture), so they stay out of the legend. One legend click hides both.
         traces.append(
             {
                 "type": "scattermap",
-                "lon": lon,
-                "lat": lat,
+                "lon": [None],
+                "lat": [None],
                 "mode": "markers",
                 "name": label(low, high),
+                "legendgroup": group,
                 "showlegend": True,
-                "marker": {"size": 6, "color": colour, "opacity": 0.01 if hover else 0.9},
-                "customdata": [[number(float(v), lang, digits)] for v in part[column]],
-                "hovertemplate": f"{hover}: %{{customdata[0]}}<extra></extra>" if hover else None,
-                "hoverinfo": None if hover else "skip",
+                "marker": {"size": 12, "color": colour, "opacity": 1},
+                "hoverinfo": "skip",
             }
         )
+        if hover:
+            traces.append(
+                {
+                    "type": "scattermap",
+                    "lon": lon,
+                    "lat": lat,
+                    "mode": "markers",
+                    "legendgroup": group,
+                    "showlegend": False,
+                    "marker": {"size": 6, "color": colour, "opacity": 0.01},
+                    "customdata": [[number(float(v), lang, digits)] for v in part[column]],
+                    "hovertemplate": f"{hover}: %{{customdata[0]}}<extra></extra>",
+                }
+            )
     return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, legend_title, t)
 
 
