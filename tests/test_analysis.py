@@ -780,3 +780,9 @@ def test_every_hotspot_class_reads_on_white_and_the_legend_shows_even_one_class(
     assert trace["marker"]["color"] == HOTSPOT_COLOURS["hot_99"] and trace["marker"]["opacity"] == 1
     outlines = [la for la in figure["layout"]["map"]["layers"] if la.get("type") == "line"]
     assert HOTSPOT_COLOURS["hot_99"] in {la["color"] for la in outlines}  # each cell outlined at full strength
+    # No class at all: the legend says there is no pattern.
+    none = type(result)(**{**result.__dict__, "cells": result.cells.assign(**{"class": "none"})})
+    legend = [
+        tr["name"] for tr in hotspot_figure(none, boundary, bounds, translator("sv"))["data"] if tr.get("showlegend")
+    ]
+    assert legend == ["Inget mönster"]

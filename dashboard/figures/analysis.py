@@ -42,6 +42,7 @@ HOTSPOT_COLOURS = {
     "cold_99": "#08306b",
 }
 # Light to dark for few to many reports; even the lightest band stands out from the white background by 3:1.
+NO_PATTERN_COLOUR = "#767676"  # the legend's mark for "no pattern" (cells left clear on the map)
 BAND_COLOURS = ("#d9711f", "#c4501c", "#a33218", "#7a1e12", "#4d0f0a")
 BAND_OPACITY = 0.95
 AREA_COLOURS = {"target": "#D55E00", "buffer": "#E69F00", "control": "#0072B2"}
@@ -143,6 +144,19 @@ def hotspot_figure(
                 ],
                 "hovertemplate": f"{t('hotspot.' + name)}<br>{t('analysis.reports')}: %{{customdata[0]}}"
                 "<br>z: %{customdata[1]}<br>p: %{customdata[2]}<extra></extra>",
+            }
+        )
+    if not traces:  # no cell is a hot or a cold spot: the legend says so rather than vanishing
+        traces.append(
+            {
+                "type": "scattermap",
+                "lon": [None],
+                "lat": [None],
+                "mode": "markers",
+                "name": t("hotspot.none"),
+                "showlegend": True,
+                "marker": {"size": 12, "color": NO_PATTERN_COLOUR},
+                "hoverinfo": "skip",
             }
         )
     return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, t("analysis.legend_hotspots"), t)
@@ -323,6 +337,7 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
+                "tickmode": "auto",  # its own whole-number ticks, not the left axis's lines (4,33, 8,67)
                 "showgrid": False,
             },
             "shapes": [
