@@ -152,6 +152,19 @@ def test_the_modebar_never_covers_a_map_s_legend(server, width, height):
             assert boxes["legend"] and boxes["modebar"], (path, boxes)
             assert not overlap(boxes["modebar"], boxes["legend"]), (path, width, boxes)
             page.locator(graph).screenshot(path=SCREENSHOTS / f"legend-{path.strip('/') or 'overview'}-{width}.png")
+            if path == "/analysis":  # the before-and-after chart: the modebar clear of its date's label
+                intervention_months(page)
+                chart = f"#{Analysis.effect} .dash-graph"
+                page.hover(f"{chart} .js-plotly-plot")
+                boxes = page.evaluate(
+                    """(selector) => {
+                    const graph = document.querySelector(selector);
+                    const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+                    return {modebar: box(graph.querySelector('.modebar')), label: box(graph.querySelector('.annotation'))};
+                }""",
+                    chart,
+                )
+                assert not overlap(boxes["modebar"], boxes["label"]), (width, boxes)
     assert console.errors == []
 
 

@@ -328,16 +328,22 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
     return {
         "data": traces,
         "layout": {
-            "margin": {"l": 50, "r": 60, "t": 30, "b": 40},
-            "height": 320,
-            "xaxis": {"type": "date", "title": {"text": t("effect.month")}},
-            "yaxis": {"title": {"text": t("effect.reports_target_buffer")}, "rangemode": "tozero"},
+            "margin": {"l": 50, "r": 60, "t": MODEBAR_MARGIN + 26, "b": 40},
+            "height": 340,
+            # No x-axis title: the ticks name the months, and on a phone a title would sit on the legend.
+            "xaxis": {"type": "date"},
+            "yaxis": {
+                "title": {"text": t("effect.reports_target_buffer")},
+                "rangemode": "tozero",
+                "separatethousands": True,
+            },
             "yaxis2": {
                 "title": {"text": t("effect.reports_control")},
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
                 "tickmode": "auto",  # its own whole-number ticks, not the left axis's lines (4,33, 8,67)
+                "separatethousands": True,
                 "showgrid": False,
             },
             "shapes": [
@@ -401,8 +407,8 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
             "margin": {"l": 50, "r": 20, "t": MODEBAR_MARGIN, "b": 40},
             "height": 260,
             "shapes": shapes,
-            "xaxis": {"title": {"text": t("goals.year")}, "dtick": 1},
-            "yaxis": {"title": {"text": trend.goal.indicator}},
+            "xaxis": {"dtick": 1},  # the ticks are years; a title would sit on the legend on a phone
+            "yaxis": {"title": {"text": trend.goal.indicator}, "separatethousands": True},
             "legend": {"orientation": "h", "y": -0.3},
             "font": {"family": FONT_FAMILY},
             "separators": separators(t),
