@@ -9,7 +9,7 @@ from dash import Dash, html
 
 from dashboard import auth
 from dashboard.context import SETTINGS_KEY
-from dashboard.server import present
+from dashboard.server import present, tiles
 from dashboard.server.ogc import blueprint as ogc_api
 from dashboard.settings import Settings
 
@@ -46,6 +46,7 @@ def create_app(settings: Settings) -> Dash:
     app.server.config[SETTINGS_KEY] = settings
     auth.install(app.server, settings)
     present.install(app.server)
+    tiles.install(app.server, settings)
     app.server.register_blueprint(ogc_api)
     app.layout = html.Div(dash.page_container, id="app-root")
     return app

@@ -228,7 +228,7 @@ def _guard():
             store.close()
     for key in (SESSION_USER, SESSION_KEY, SESSION_STARTED):
         flask.session.pop(key, None)
-    if request.path.startswith(("/_dash-", "/ogc")) or request.method != "GET":
+    if request.path.startswith(("/_dash-", "/ogc", "/tiles/")) or request.method != "GET":
         return flask.Response("Sign in first", status=401)
     target = request.full_path.rstrip("?") if request.query_string else request.path
     return flask.redirect("/login?" + urlencode({"next": target}))

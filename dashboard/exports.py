@@ -19,7 +19,7 @@ from pathlib import Path
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState, state_queries
-from geodata import LayerQuery, NotFoundError, Store
+from geodata import LayerQuery, NotFoundError, Store, vocab
 from geodata.io.exporter import export_layers, write_sheets
 from geodata.views.pledges import default_pledge
 
@@ -51,9 +51,11 @@ def export_view(
             pledge.id,
             public=fmt == "html_public",
             today=today,
-            tiles=settings.tiles_url,
+            tiles=settings.online_tiles,
+            basemap=settings.basemap,
             lang=state.lang,
             query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end),
+            contact=settings.accessibility_contact,
         )
         return html.encode("utf-8"), name
     queries = state_queries(state, pledge)
@@ -73,44 +75,73 @@ WORKLIST_COLUMNS = (
     "site_type",
     "owner",
     "status",
+    "overdue",
     "inspected_on",
+    *(f"check_{item}" for item in vocab.CHECKLIST),
+    "inspection_comment",
     "measure",
     "responsible",
     "due_on",
-    "overdue",
+    "fixed_on",
+    "verified_on",
 )
 
 
-def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
-    """The worklist as the caretakers get it: Swedish column names and values, overdue marked, CSV or Excel."""
-    import io
+def worklist_table(sites, lang: str):
+    """The worklist as its file reads: Swedish column names and values, days as dates, overdue marked.
 
+    Every field the workflow stores is a column (the findings and the comment of
+    the inspection, the measure, who is responsible, and the days of each step),
+    so the caretakers' list says what the site's details say. A day is a
+    ``datetime.date`` (a date cell in Excel, ``YYYY-MM-DD`` in a CSV file); a
+    missing value is empty.
+    """
     import pandas as pd
 
     from dashboard.components.problems import choice_label, field_label
     from dashboard.i18n import catalogue
+
+    words = catalogue(lang)
+
+    def day(value):
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+    def text(value):
+        return value if isinstance(value, str) else None
+
+    def column(name: str):
+        values = sites[name] if name in sites.columns else pd.Series([None] * len(sites), index=sites.index)
+        if name == "overdue":
+            return values.map(lambda v: words["sites.overdue_mark"] if v is True or v == 1 else None)
+        if name in ("site_type", "status") or name.startswith("check_"):
+            return values.map(lambda v: choice_label(lang, name, v) if isinstance(v, str) else None)
+        if name.endswith("_on"):
+            return values.map(day).astype(object)
+        return values.map(text)
+
+    return pd.DataFrame(
+        {
+            words["sites.overdue"] if name == "overdue" else field_label(lang, name): column(name).tolist()
+            for name in WORKLIST_COLUMNS
+        }
+    )
+
+
+def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
+    """The worklist as the caretakers get it (:func:`worklist_table`), as CSV (for Excel: ``;``, UTF-8) or Excel."""
+    import io
+
+    from dashboard.i18n import catalogue
     from geodata.io.columns import quote_formula
 
     words = catalogue(lang)
-    table = pd.DataFrame(
-        {
-            field_label(lang, name) if name != "overdue" else words["sites.overdue"]: (
-                sites[name].map(lambda v, n=name: choice_label(lang, n, v) if isinstance(v, str) else v)
-                if name in ("site_type", "status")
-                else sites[name].map(lambda v: words["sites.overdue_mark"] if v else "")
-                if name == "overdue"
-                else sites[name].map(
-                    lambda v: "" if v is None or v != v else (f"{v:%Y-%m-%d}" if hasattr(v, "strftime") else v)
-                )
-            )
-            for name in WORKLIST_COLUMNS
-            if name in sites.columns
-        }
-    )
+    table = worklist_table(sites, lang)
     name = words["nav.sites"].lower().replace(" ", "-")
     if fmt == "csv":
         buffer = io.StringIO()
-        table.map(quote_formula).to_csv(buffer, sep=";", index=False)
+        table.map(lambda v: quote_formula(v) if isinstance(v, str) else v).to_csv(
+            buffer, sep=";", index=False, date_format="%Y-%m-%d"
+        )
         return buffer.getvalue().encode("utf-8-sig"), f"{name}.csv"
     if fmt == "xlsx":
         buffer = io.BytesIO()

@@ -23,6 +23,7 @@ class Overview:
     tiles = "ov-tiles"
     map = "ov-map"
     timeline = "ov-timeline"
+    timeline_note = "ov-timeline-note"
     cards = "ov-cards"
     goals = "ov-goals"
     details = "ov-details"
@@ -73,6 +74,14 @@ class Sites:
     download_format = "st-download-format"
     download = "st-download"
     file = "st-file"
+    view = "st-view"  # the worklist's state: filters, sort, page, the chosen site, the saves
+    prefix = "st"  # the table's sort, row and pager buttons: "st-sort", "st-row", "st-prev", "st-next"
+    filters = "st-filters"  # the filters' fold (closed at first on a phone)
+    panel = "st-panel"  # the chosen site's details and workflow
+    details = "st-details"
+    shown = "st-shown"  # which site (and after how many saves) the details were drawn for
+    notice = "st-notice"
+    scrolled = "st-scrolled"
 
 
 class Importer:
@@ -156,3 +165,14 @@ class WorkflowForm:
     site = "wf-site"  # {"id": ..., "version": ...}
     field = "wf-field"  # pattern: {"type": field, "name": ...}
     saved = "wf-saved"  # bumped after a saved step, so the page redraws the site
+
+
+class SitesWorkflowForm:
+    """The inspection workflow form on the sites page's details (its own ids: both pages' callbacks are registered)."""
+
+    step = "st-wf-step"
+    fields = "st-wf-fields"
+    save = "st-wf-save"
+    result = "st-wf-result"
+    site = "st-wf-site"
+    field = "st-wf-field"

@@ -11,6 +11,9 @@ from geodata.location import location
 
 DEFAULT_DATA = Path("data") / "pledgemap.gpkg"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+# Where the dashboard serves a local basemap file's tiles (dashboard/server/tiles.py); the extension is the file's.
+LOCAL_TILES = "/tiles/{z}/{x}/{y}"
 
 
 @dataclass(frozen=True)
@@ -19,21 +22,30 @@ class Settings:
 
     Environment: ``PLEDGEMAP_DATA``, ``PLEDGEMAP_HOST``, ``PLEDGEMAP_PORT``,
     ``PLEDGEMAP_TILES`` (a raster tile URL template with ``{z}/{x}/{y}``, or
-    ``none`` for a plain background that needs no network),
+    ``none`` for a plain background that needs no network), ``PLEDGEMAP_BASEMAP``
+    (a local MBTiles or PMTiles file of raster tiles, served by the dashboard
+    itself and used instead of ``PLEDGEMAP_TILES``; see :meth:`with_basemap`),
     ``PLEDGEMAP_ALLOWED_HOSTS`` (comma-separated host names), ``PLEDGEMAP_PROXY_HOPS``,
-    ``PLEDGEMAP_SESSION_HOURS``.
+    ``PLEDGEMAP_SESSION_HOURS``, ``PLEDGEMAP_ACCESSIBILITY_CONTACT`` (where the accessibility statement
+    tells readers to report a problem: the running organisation's e-mail, telephone or web form).
     """
 
     data: Path | str = DEFAULT_DATA  # a GeoPackage file, or a postgresql:// URL
     host: str = "127.0.0.1"
     port: int = 8050
+    # The tile URL template every map of the dashboard loads (the local route when a basemap file is set).
     tiles_url: str | None = OSM_TILES
+    tiles_attribution: str = OSM_ATTRIBUTION
+    # A local basemap file (MBTiles or PMTiles, raster): served at LOCAL_TILES, embedded in standalone maps.
+    basemap: Path | None = None
     # Host names the dashboard answers to (besides this machine's own); empty: any, once sign-in is on.
     allowed_hosts: tuple[str, ...] = ()
     # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none of these headers).
     proxy_hops: int = 0
     # A session ends this many hours after sign-in, whatever the browser does.
     session_hours: float = 10.0
+    # The accessibility statement's feedback contact; None shows a marked placeholder on the statement.
+    accessibility_contact: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +65,13 @@ class Settings:
                 )
             else:
                 settings = replace(settings, tiles_url=tiles)
+        if env.get("PLEDGEMAP_BASEMAP", "").strip().lower() not in ("", "none", "off"):
+            from geodata.basemap import BasemapError
+
+            try:
+                settings = settings.with_basemap(Path(env["PLEDGEMAP_BASEMAP"].strip()))
+            except BasemapError as error:
+                raise ValueError(f"PLEDGEMAP_BASEMAP: {error}") from None
         if env.get("PLEDGEMAP_PORT"):
             settings = replace(settings, port=_number(env, "PLEDGEMAP_PORT", int, "a port number"))
         if env.get("PLEDGEMAP_ALLOWED_HOSTS"):
@@ -68,7 +87,32 @@ class Settings:
             if not 0 < hours <= 24 * 31:
                 raise ValueError(f"PLEDGEMAP_SESSION_HOURS is {hours}; expected more than 0 and at most 744 (31 days)")
             settings = replace(settings, session_hours=hours)
+        if env.get("PLEDGEMAP_ACCESSIBILITY_CONTACT", "").strip():
+            settings = replace(settings, accessibility_contact=env["PLEDGEMAP_ACCESSIBILITY_CONTACT"].strip())
         return settings
+
+    def with_basemap(self, path: Path | None) -> Settings:
+        """These settings with the local basemap ``path`` (or none), checked now: every map draws its tiles.
+
+        Raises :class:`geodata.basemap.BasemapError` when the file is missing,
+        not MBTiles or PMTiles, damaged, or of vector tiles.
+        """
+        if path is None:
+            return replace(self, basemap=None)
+        from geodata.basemap import open_basemap
+
+        tiles = open_basemap(path)
+        return replace(
+            self,
+            basemap=Path(path),
+            tiles_url=f"{LOCAL_TILES}.{tiles.format}",
+            tiles_attribution=tiles.attribution or tiles.name or Path(path).name,
+        )
+
+    @property
+    def online_tiles(self) -> str | None:
+        """The tile URL template a map file may try when it is opened with a network (none with a local basemap)."""
+        return None if self.basemap is not None else self.tiles_url
 
 
 def _number(env: Mapping[str, str], name: str, kind, expected: str):

@@ -11,6 +11,7 @@ and when is in the audit log (the step is an edit by the signed-in account);
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,36 @@ NEXT_STEPS: dict[str, tuple[str, ...]] = {
     "verified": ("inspected",),
 }
 CHECK_FIELDS = tuple(f"check_{item}" for item in vocab.CHECKLIST)
+# The day each step records: what was done, so never a day after today.
+STEP_DAYS = {"inspected": "inspected_on", "fixed": "fixed_on", "verified": "verified_on"}
+
+
+def critical_findings(site: Mapping[str, Any]) -> tuple[str, ...]:
+    """The checklist fields of ``site`` whose finding is critical (``check_lighting`` …)."""
+    return tuple(name for name in CHECK_FIELDS if site.get(name) == "critical")
+
+
+def blocked_step(site: Mapping[str, Any], to_status: str) -> tuple[str, ...]:
+    """Why ``site`` may not take the step to ``to_status`` although the order of steps allows it.
+
+    An inspection that found critical issues cannot be verified straight away: a
+    measure has to be planned (and fixed) first. The answer is the critical
+    checklist fields that stand in the way, empty when nothing does.
+    """
+    if to_status == "verified" and site.get("status") == "inspected":
+        return critical_findings(site)
+    return ()
+
+
+def allowed_steps(site: Mapping[str, Any]) -> tuple[str, ...]:
+    """The steps ``site`` may take now, in the order a form offers them: the one rule every caller asks.
+
+    >>> allowed_steps({"status": "inspected", "check_lighting": "ok"})
+    ('action_planned', 'verified')
+    >>> allowed_steps({"status": "inspected", "check_lighting": "critical"})
+    ('action_planned',)
+    """
+    return tuple(s for s in NEXT_STEPS.get(site.get("status", ""), ()) if not blocked_step(site, s))
 
 
 @dataclass(frozen=True)
@@ -54,9 +85,12 @@ def advance(
     checklist findings (``check_lighting`` …, each ok/remark/critical) and an
     optional ``inspection_comment``; for ``action_planned`` ``measure``,
     ``responsible`` and ``due_on``; for ``fixed`` and ``verified`` their day
-    (``fixed_on``, ``verified_on``; today in Sweden if not given). Raises
-    :class:`ValidationError` naming every missing or wrong value, or
-    :class:`~geodata.errors.VersionConflictError` if someone saved in between.
+    (``fixed_on``, ``verified_on``; today in Sweden if not given). The day a
+    step records (``inspected_on``, ``fixed_on``, ``verified_on``) may be
+    chosen but never lies after today. Only the steps :func:`allowed_steps`
+    offers are taken. Raises :class:`ValidationError` naming every missing or
+    wrong value, or :class:`~geodata.errors.VersionConflictError` if someone
+    saved in between.
     """
     today = today or swedish_today()
     found = store.read_layer("inventoried_sites", LayerQuery(ids=(site_id,)))
@@ -67,6 +101,17 @@ def advance(
     if int(site["version"]) != expected_version:  # someone stepped first: say so, whatever step they took
         raise VersionConflictError("inventoried_sites", site_id, expected_version, int(site["version"]))
     current = site["status"]
+    blocking = blocked_step(site, to_status)
+    if blocking:
+        raise ValidationError(
+            Problem(
+                label,
+                "status",
+                f"the inspection found critical issues ({', '.join(blocking)}); plan a measure before verifying",
+                "critical_open",
+                {"fields": blocking},
+            )
+        )
     if to_status not in NEXT_STEPS.get(current, ()):
         allowed = " or ".join(NEXT_STEPS.get(current, ())) or "nothing"
         raise ValidationError(
@@ -96,32 +141,47 @@ def _step_values(label: str, to_status: str, values: dict[str, Any], today: dt.d
         for name in CHECK_FIELDS:
             changes[name] = need(name)
         changes["inspection_comment"] = values.get("inspection_comment")
-        changes["inspected_on"] = values.get("inspected_on") or today
     elif to_status == "action_planned":
         for name in ("measure", "responsible", "due_on"):
             changes[name] = need(name)
-    elif to_status == "fixed":
-        changes["fixed_on"] = values.get("fixed_on") or today
-    elif to_status == "verified":
-        changes["verified_on"] = values.get("verified_on") or today
-        if site["status"] == "inspected":
-            critical = [n for n in CHECK_FIELDS if site.get(n) == "critical"]
-            if critical:
-                problems.append(
-                    Problem(
-                        label,
-                        "status",
-                        "the inspection found critical issues "
-                        f"({', '.join(critical)}); plan a measure before verifying",
-                        "critical_open",
-                    )
-                )
-    unknown = set(values) - set(changes) - {"inspected_on"}
+    if to_status in STEP_DAYS:
+        name = STEP_DAYS[to_status]
+        changes[name] = _step_day(label, name, values.get(name), today, problems)
+    unknown = set(values) - set(changes)
     for name in sorted(unknown):
         problems.append(Problem(label, name, f"is not part of the step to {to_status!r}", "not_a_field"))
     if problems:
         raise ValidationError(problems)
     return changes
+
+
+def _step_day(label: str, name: str, value: Any, today: dt.date, problems: list[Problem]) -> dt.date | None:
+    """The day a step records: the one given (a date or ``YYYY-MM-DD``) or today; never a day after today."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return today
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            problems.append(
+                Problem(label, name, f"{value!r} is not a date; expected YYYY-MM-DD", "not_date", {"value": value})
+            )
+            return None
+    if day > today:
+        problems.append(
+            Problem(
+                label,
+                name,
+                f"is {day.isoformat()}, after today ({today.isoformat()}); a step records a day that has come",
+                "future_day",
+                {"value": day.isoformat(), "today": today.isoformat()},
+            )
+        )
+    return day
 
 
 def history(store: Store, site_id: str) -> list[Step]:

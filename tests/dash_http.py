@@ -167,15 +167,12 @@ def layers_view(layer: str, record: str | None = None, pledge: str = "mark-2021"
 
 
 def sites_filters(
-    types=SITE_TYPES, statuses=OPEN_SITE_STATUSES, overdue=(), pledge: str = "mark-2021"
+    types=SITE_TYPES, statuses=OPEN_SITE_STATUSES, overdue=(), pledge: str = "mark-2021", **more: Any
 ) -> dict[str, Any]:
-    """The sites page's filter values (inputs of its table callback), by default as the page opens: every type,
-    the open statuses (nothing ticked would list no site at all)."""
-    return {
-        f"{Sites.pledge}.value": pledge,
-        f"{Sites.owners}.value": [],
-        f"{Sites.types}.value": list(types),
-        f"{Sites.statuses}.value": list(statuses),
-        f"{Sites.due}.value": None,
-        f"{Sites.overdue}.value": list(overdue),
-    }
+    """The sites page's state (the input of its table, details and download callbacks), by default as the page
+    opens: every type, the open statuses (nothing ticked would list no site at all); ``more`` sets the rest of
+    :class:`~dashboard.state.sites.SitesState` (``sort``, ``page``, ``record`` …)."""
+    from dashboard.state.sites import SitesState
+
+    state = SitesState(pledge, types=tuple(types), statuses=tuple(statuses), overdue=bool(overdue), **more)
+    return {f"{Sites.view}.data": state.to_dict()}

@@ -293,13 +293,13 @@ def test_reachable_tiles_are_drawn_under_the_data_and_can_be_switched_off(tmp_pa
         tiles.shutdown()
 
 
-def test_a_record_from_the_worklist_opens_in_view_on_a_closed_network(tmp_path):
+def test_a_site_chosen_on_the_layers_page_opens_in_view_on_a_closed_network(tmp_path):
     data = tmp_path / "closed.gpkg"
     with (
         serving(data, env={"PLEDGEMAP_TILES": "http://127.0.0.9:9/{z}/{x}/{y}.png"}) as url,
         browser_page(width=1366, height=768) as (page, _console),
     ):
-        page.goto(url + "sites")
+        page.goto(url + "layers?layer=inventoried_sites")
         page.locator(".pm-row-button").first.click()
         page.wait_for_url("**/layers?**record=**")
         page.locator(f"#{Layers.details} .pm-details-head").wait_for()

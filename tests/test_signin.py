@@ -491,8 +491,11 @@ def test_the_public_role_gets_a_clear_refusal_not_an_error_on_the_sites_page(sig
         state={f"{Sites.lang}.data": "sv"},
     )
     assert REFUSED in texts(answer[Sites.table]["children"])
+    # The page itself says plainly that it is not for this account, and where to go instead (no "Något gick fel").
     page = texts(render_page(client, "/sites"))
-    assert REFUSED in page
+    assert "Fastigheter är inte tillgänglig för ditt konto" in page
+    assert "Något gick fel" not in " ".join(page)
+    assert ["Översikt", "Löftet"] == page[page.index("Det här kan du använda:") + 1 :][:2]
 
 
 def test_the_secret_that_signs_sessions_must_be_private(demo_copy):

@@ -101,3 +101,44 @@ def test_two_caretakers_stepping_the_same_site_conflict_instead_of_overwriting(f
         advance(
             guarded, site_id, "action_planned", {"measure": "Ny lampa", "responsible": "Bo", "due_on": "2024-06-01"}, 2
         )
+
+
+def test_a_site_whose_inspection_found_a_critical_issue_is_not_offered_verification_and_refused_it_by_name(flagged):
+    from geodata.workflow import allowed_steps
+
+    guarded, site_id = flagged
+    critical = advance(guarded, site_id, "inspected", CHECKS, 1)
+    assert allowed_steps(critical) == ("action_planned",)
+    clean = advance(
+        guarded,
+        guarded.write_batch("inventoried_sites", frame(site(owner=MBAB, status="flagged", inspected_on=None)))[0],
+        "inspected",
+        {**CHECKS, "check_lighting": "ok"},
+        1,
+    )
+    assert allowed_steps(clean) == ("action_planned", "verified")
+    with pytest.raises(ValidationError) as caught:
+        advance(guarded, site_id, "verified", {}, 2)
+    [problem] = caught.value.problems
+    assert (problem.field, problem.code, problem.params["fields"]) == ("status", "critical_open", ("check_lighting",))
+    # Once a measure is planned and done, the site is verified as usual.
+    advance(
+        guarded, site_id, "action_planned", {"measure": "Ny lampa", "responsible": "Ali", "due_on": "2024-05-01"}, 2
+    )
+    fixed = advance(guarded, site_id, "fixed", {}, 3)
+    assert allowed_steps(fixed) == ("verified", "action_planned")
+
+
+def test_the_caretaker_chooses_the_inspection_day_today_by_default_never_a_day_to_come(flagged):
+    guarded, site_id = flagged
+    today = dt.date(2024, 4, 10)
+    for day, code in (("2024-04-11", "future_day"), ("10/4", "not_date")):
+        with pytest.raises(ValidationError) as caught:
+            advance(guarded, site_id, "inspected", {**CHECKS, "inspected_on": day}, 1, today=today)
+        assert [(p.field, p.code) for p in caught.value.problems] == [("inspected_on", code)]
+    step = advance(guarded, site_id, "inspected", {**CHECKS, "inspected_on": "2024-04-08"}, 1, today=today)
+    assert step["inspected_on"].date() == dt.date(2024, 4, 8)
+    advance(guarded, site_id, "action_planned", {"measure": "Lås", "responsible": "Ali", "due_on": "2024-06-01"}, 2)
+    with pytest.raises(ValidationError, match="fixed_on.*after today"):
+        advance(guarded, site_id, "fixed", {"fixed_on": dt.date(2024, 4, 12)}, 3, today=today)
+    assert advance(guarded, site_id, "fixed", {}, 3, today=today)["fixed_on"].date() == today

@@ -59,3 +59,18 @@ def test_the_site_statuses_split_once_into_open_and_fixed(store):
     assert sorted(open_sites["status"]) == sorted(vocab.OPEN_SITE_STATUSES)
     (cell,) = site_counts(store.read_layer("inventoried_sites"), min_count=1).cells
     assert cell.fixed == len(vocab.FIXED_SITE_STATUSES)
+
+
+def test_names_sort_in_swedish_order_aring_auml_ouml_after_z(gpkg_store):
+    from geodata.collation import swedish_sorted
+
+    names = ["Ängen", "Zeta", "ödla", "Åby", "alfa", "Éden", "Eva", "Ökna", "äpple", "Zeta"]
+    assert swedish_sorted(names) == ["alfa", "Éden", "Eva", "Zeta", "Zeta", "Åby", "Ängen", "äpple", "ödla", "Ökna"]
+    gpkg_store.write_batch(
+        "inventoried_sites",
+        frame(
+            *(site(address=f"{name} 1", owner=f"{name} AB", due_on="2024-09-01") for name in ("Ängen", "Zeta", "Åby"))
+        ),
+    )
+    assert owners(gpkg_store) == ["Zeta AB", "Åby AB", "Ängen AB"]
+    assert list(worklist(gpkg_store, dt.date(2024, 7, 1))["address"]) == ["Zeta 1", "Åby 1", "Ängen 1"]

@@ -46,6 +46,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!template) {
                 return [[], true, true];
             }
+            if (template.charAt(0) === "/") {
+                // The app's own basemap file (dashboard/server/tiles.py): there whenever the page is.
+                return [["tiles"], false, true];
+            }
             const url = template.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0");
             return new Promise(function (resolve) {
                 const image = new Image();

@@ -46,8 +46,16 @@ def add_export(commands, settings: Settings) -> None:
     )
     exp.add_argument(
         "--tiles",
-        default=settings.tiles_url,
+        default=settings.online_tiles,
         help="html: tile URL template, used only when reachable; 'none' for no tiles",
+    )
+    exp.add_argument(
+        "--basemap",
+        type=Path,
+        default=settings.basemap,
+        metavar="FILE",
+        help="html: a local MBTiles or PMTiles file of raster tiles; its tiles of the municipality are embedded, "
+        "so the map has streets and names offline (default: $PLEDGEMAP_BASEMAP)",
     )
     exp.add_argument("--today", type=dt.date.fromisoformat, default=None, help="html: judge progress as of this date")
     exp.set_defaults(run=partial(cmd_export, settings=settings))
@@ -89,6 +97,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 public=args.public,
                 today=args.today,
                 tiles=tiles,
+                basemap=args.basemap,
                 query=query,
                 include_internal=args.include_internal and not args.public,
             )

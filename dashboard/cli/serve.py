@@ -6,6 +6,7 @@ import argparse
 import sys
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 from dashboard.cli.common import add_data, describe
 from dashboard.settings import Settings
@@ -17,6 +18,14 @@ def add_serve(commands, settings: Settings) -> None:
     add_data(serve, settings)
     serve.add_argument("--host", default=settings.host, help=f"address to listen on (default: {settings.host})")
     serve.add_argument("--port", type=int, default=settings.port, help=f"port to listen on (default: {settings.port})")
+    serve.add_argument(
+        "--basemap",
+        type=Path,
+        default=settings.basemap,
+        metavar="FILE",
+        help="a local MBTiles or PMTiles file of raster tiles: every map draws it, with no network "
+        f"(default: $PLEDGEMAP_BASEMAP{f', {settings.basemap}' if settings.basemap else ''})",
+    )
     serve.add_argument("--debug", action="store_true", help="Dash debug mode with reloading (development only)")
     serve.set_defaults(run=partial(cmd_serve, settings=settings))
 
@@ -25,6 +34,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.auth import LOOPBACK  # here: the web server's modules load only for serve
     from geodata.store import is_database_url
 
+    if args.basemap != settings.basemap:
+        settings = settings.with_basemap(args.basemap)  # a clear error now for a file that cannot be used
     database = is_database_url(args.data)
     if not database and not args.data.exists():
         from geodata import write_demo_store
@@ -60,6 +71,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings = replace(settings, data=args.data, host=args.host, port=args.port)
     app = create_app(settings)
     print(f"Pledgemap: http://{settings.host}:{settings.port}/ (data: {describe(settings.data)})")
+    if settings.basemap is not None:
+        print(f"Basemap: {settings.basemap}, served at {settings.tiles_url}")
     app.run(host=settings.host, port=settings.port, debug=args.debug)
     return 0
 

@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard.components.problems import field_label
 from dashboard.components.tables import table_head
-from dashboard.i18n import translator
+from dashboard.i18n import number, translator
 from geodata import LAYERS, AccessError, LayerQuery, Store, vocab
 from geodata.clock import LOCAL_TZ_NAME
 
@@ -41,6 +41,46 @@ def _when(layer: str, record: dict) -> str:
     return "" if value is None or value != value else f"{value:%Y-%m-%d}"
 
 
+def _day(value) -> str:
+    """A stored day as people write it in Sweden (ISO: 2024-04-02), or "" where none is stored."""
+    return "" if value is None or pd.isna(value) else f"{value:%Y-%m-%d}"
+
+
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def site_facts(record: dict, t) -> list[tuple[str, str]]:
+    """Everything a site holds, in the order of its workflow: what it is, the inspection, the measure, the steps after.
+
+    Every field the workflow stores is shown where it has a value (the
+    inspection's day, findings and comment; the measure, who is responsible and
+    by when; the days it was fixed and verified), so the details say what a
+    caretaker saved.
+    """
+    rows = [
+        (t("field.site_type"), t(f"site_type.{record['site_type']}")),
+        (t("field.owner"), record["owner"]),
+        (t("field.status"), t(f"status.{record['status']}")),
+    ]
+    rows += [
+        (t(f"field.{key}"), record[key]) for key in ("address", "property_designation") if _filled(record.get(key))
+    ]
+    if _day(record.get("inspected_on")):
+        rows.append((t("field.inspected_on"), _day(record.get("inspected_on"))))
+    for item in vocab.CHECKLIST:
+        finding = record.get(f"check_{item}")
+        if isinstance(finding, str):
+            rows.append((t(f"check.{item}"), t(f"finding.{finding}")))
+    keys = ("inspection_comment", "measure", "responsible", "due_on", "fixed_on", "verified_on")
+    for key in keys:
+        value = record.get(key)
+        shown = _day(value) if key.endswith("_on") else (value if _filled(value) else "")
+        if shown:
+            rows.append((t(f"field.{key}"), shown))
+    return rows
+
+
 def _promise_text(store: Store, record: dict) -> str | None:
     promise_id = record.get("promise_id")
     if not isinstance(promise_id, str):
@@ -72,22 +112,7 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
         if isinstance(record.get("description"), str):
             rows.append((t("field.description"), record["description"]))
     elif layer == "inventoried_sites":
-        rows += [
-            (t("field.site_type"), t(f"site_type.{record['site_type']}")),
-            (t("field.owner"), record["owner"]),
-            (t("field.status"), t(f"status.{record['status']}")),
-        ]
-        for key in ("address", "property_designation", "measure"):
-            if isinstance(record.get(key), str):
-                rows.append((t(f"field.{key}"), record[key]))
-        if _when(layer, record):
-            rows.append((t("field.inspected_on"), _when(layer, record)))
-        if record.get("due_on") is not None and record["due_on"] == record["due_on"]:
-            rows.append((t("field.due_on"), f"{record['due_on']:%Y-%m-%d}"))
-        for item in vocab.CHECKLIST:
-            finding = record.get(f"check_{item}")
-            if isinstance(finding, str):
-                rows.append((t(f"check.{item}"), t(f"finding.{finding}")))
+        rows += site_facts(record, t)
     else:
         rows += [(t("field.kind"), t(f"operation_kind.{record['kind']}")), (t("field.when"), _when(layer, record))]
         if isinstance(record.get("title"), str):
@@ -106,6 +131,11 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
     for label, value in rows:
         items += [html.Dt(label), html.Dd(value)]
     heading = [html.H3(t(f"layer.{layer}"))]
+    if layer == "inventoried_sites" and _filled(record.get("address")):
+        # A site is known by its address: the heading says which one is open (the layer's name above it).
+        heading = [
+            html.H3([html.Span(t(f"layer.{layer}") + ":", className="pm-details-layer"), " ", record["address"]])
+        ]
     if record.get("demo"):
         heading.append(html.Span(t("demo.badge"), className="pm-badge"))
     return [
@@ -136,32 +166,44 @@ def record_history(store: Store, layer: str, record_id: str, lang: str) -> list:
 
 
 def selection_table(store: Store, ids: set[str], lang: str) -> list:
+    """The records selected on the map, by layer and newest first, in a region of bounded height that scrolls.
+
+    The region takes the keyboard's focus (Tab, then the arrow keys scroll it), so a selection of
+    hundreds of records neither grows the page nor hides rows from someone without a mouse.
+    """
+    from geodata.views.selection import selected_records
+
     t = translator(lang)
-    if not ids:
+    chosen = selected_records(store, ids or ())
+    if not chosen:
         return []
-    rows = []
-    for layer, found in readable_layers(store, LayerQuery(ids=tuple(sorted(ids)))):
-        for record in found.to_dict("records"):
-            kind_field = LAYERS[layer].kind_field
-            group = {"unsafe_places": "category", "inventoried_sites": "site_type", "operations": "operation_kind"}[
-                layer
-            ]
-            rows.append(
-                html.Tr(
-                    [
-                        html.Td(t(f"layer.{layer}")),
-                        html.Td(t(f"{group}.{record[kind_field]}")),
-                        html.Td(_when(layer, record)),
-                    ]
-                )
-            )
-    return [
-        html.H3(t("selection.heading", count=len(rows))),
-        html.Table(
+    groups = {"unsafe_places": "category", "inventoried_sites": "site_type", "operations": "operation_kind"}
+    rows = [
+        html.Tr(
             [
-                table_head(t("layer.name"), t("field.kind"), t("field.when")),
-                html.Tbody(rows),
-            ],
-            className="pm-table",
+                html.Td(t(f"layer.{item.layer}")),
+                html.Td(t(f"{groups[item.layer]}.{item.record[LAYERS[item.layer].kind_field]}")),
+                html.Td(_when(item.layer, item.record)),
+            ]
+        )
+        for item in chosen
+    ]
+    heading = t("selection.heading", count=number(len(rows), lang))
+    return [
+        html.H3(heading, id="pm-selection-heading"),
+        html.P(t("selection.order"), className="pm-help"),
+        html.Div(
+            html.Table(
+                [
+                    table_head(t("layer.name"), t("field.kind"), t("field.when")),
+                    html.Tbody(rows),
+                ],
+                className="pm-table",
+            ),
+            className="pm-selection-rows",
+            role="region",
+            tabIndex=0,
+            style={"maxHeight": "22rem", "overflowY": "auto"},
+            **{"aria-labelledby": "pm-selection-heading"},
         ),
     ]

@@ -9,20 +9,46 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
+from dashboard.components.statement import footer
 from dashboard.i18n import translator
 from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
+from geodata.access import Viewer, may_use_page
 from geodata.views.demo import demo_share
 from geodata.views.pledges import default_pledge
 
-# The pages in the order the navigation shows them: (path, catalogue key).
+# The pages in the order the navigation shows them: (path, page name). The name is the page's in
+# geodata.access.PAGE_ROLES (who may use it) and its label's catalogue key is "nav.<name>".
 NAVIGATION = (
-    ("/", "nav.overview"),
-    ("/pledge", "nav.pledge"),
-    ("/layers", "nav.layers"),
-    ("/sites", "nav.sites"),
-    ("/analysis", "nav.analysis"),
-    ("/import", "nav.import"),
+    ("/", "overview"),
+    ("/pledge", "pledge"),
+    ("/layers", "layers"),
+    ("/sites", "sites"),
+    ("/analysis", "analysis"),
+    ("/import", "import"),
 )
+PAGE_NAMES = dict(NAVIGATION)
+
+
+def request_viewer() -> Viewer | None:
+    """Who the current request is from (the signed-in account's role); None when the store does not open
+    (then every page shows the store's error, and no page has anything to withhold)."""
+    from dashboard.context import request_store
+
+    try:
+        with request_store() as store:
+            return store.viewer  # type: ignore[attr-defined]  # request_store always gives a GuardedStore
+    except PledgemapError:
+        return None
+
+
+def may_use(viewer: Viewer | None, name: str) -> bool:
+    return viewer is None or may_use_page(viewer, name)
+
+
+def page_allowed(path: str) -> bool:
+    """Whether the request's role may use the page at ``path`` (the rule is geodata.access.may_use_page)."""
+    name = PAGE_NAMES.get(path)
+    return name is None or may_use(request_viewer(), name)
 
 
 def _with_lang(query: str, lang: str) -> str:
@@ -37,16 +63,17 @@ def header(lang: str, path: str = "/", query: str = "") -> html.Header:
     other = t("app.other_language_code")
     registered = {page["path"] for page in dash.page_registry.values()}
     keep = _with_lang(query, lang) if lang != "sv" else query
+    viewer = request_viewer()
     links = [
         html.Li(
             html.A(
-                t(key),
+                t(f"nav.{name}"),
                 href=f"{target}?{keep}" if keep else target,
                 **({"aria-current": "page", "className": "pm-nav-current"} if target == path else {}),
             )
         )
-        for target, key in NAVIGATION
-        if target in registered
+        for target, name in NAVIGATION
+        if target in registered and may_use(viewer, name)  # only the pages this role may use
     ]
     return html.Header(
         className="pm-header",
@@ -104,31 +131,70 @@ def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.D
     return html.Div(text, className="pm-demo-banner", role="note", id="demo-banner")
 
 
-def alert(lang: str, message: str | Exception) -> html.Div:
-    """The single way the interface shows an error from the domain (a refusal by role in the page's language)."""
+def alert(lang: str, message: str | Exception, title: str | None = None) -> html.Div:
+    """The single way the interface shows an error from the domain (a refusal by role in the page's language).
+
+    ``title`` says what did not happen ("Steget sparades inte") where that is known; "Något gick fel" otherwise.
+    """
     t = translator(lang)
     if isinstance(message, AccessError):
         message = t("access.refused")
-    return html.Div([html.Strong(t("error.title") + ": "), html.Span(str(message))], className="pm-alert", role="alert")
+    heading = title or t("error.title")
+    return html.Div([html.Strong(heading + ": "), html.Span(str(message))], className="pm-alert", role="alert")
 
 
 def page(lang: str, path: str, body: list, query: str = "") -> html.Div:
-    """A page: the header (its links keeping ``query``) and ``body`` as the main region, parts that are None left out."""
+    """A page: the header (its links keeping ``query``), ``body`` as the main region (parts that are None left out), the footer.
+
+    A page the request's role may not use is the plain refusal instead (:func:`not_for_role_page`).
+    """
+    if not page_allowed(path):
+        return not_for_role_page(lang, path, query)
     return html.Div(
-        [header(lang, path, query), html.Main([b for b in body if b is not None], id="main", lang=lang)],
+        [
+            header(lang, path, query),
+            html.Main([b for b in body if b is not None], id="main", lang=lang),
+            footer(lang),
+        ],
         className="pm-page",
     )
 
 
+def not_for_role_page(lang: str, path: str, query: str = "") -> html.Div:
+    """A page the role may not use: said plainly in the user's language, with the pages it may use as the way on."""
+    t = translator(lang)
+    viewer = request_viewer()
+    keep = _with_lang(query, lang) if lang != "sv" else query
+    ways = [
+        html.Li(html.A(t(f"nav.{name}"), href=f"{target}?{keep}" if keep else target))
+        for target, name in NAVIGATION
+        if may_use(viewer, name)
+    ]
+    main = html.Main(
+        [
+            html.H1(t("access.page_heading", page=t(f"nav.{PAGE_NAMES[path]}"))),
+            html.P(t("access.page_not_for_role", role=t(f"role.{viewer.role if viewer else 'public'}"))),
+            html.P(t("access.page_way_on")),
+            html.Ul(ways, className="pm-way-on"),
+            html.P(t("access.page_ask")),
+        ],
+        id="main",
+        lang=lang,
+    )
+    return html.Div([header(lang, path, query), main, footer(lang)], className="pm-page")
+
+
 def error_page(lang: str, path: str, error: Exception, query: str = "") -> html.Div:
     """A page that could not be built: the header, and the domain's error as the one kind of alert."""
-    return html.Div([header(lang, path, query), html.Main(alert(lang, error), id="main")], className="pm-page")
+    return html.Div(
+        [header(lang, path, query), html.Main(alert(lang, error), id="main"), footer(lang)], className="pm-page"
+    )
 
 
 def no_pledges_page(lang: str, path: str, query: str = "") -> html.Div:
     """A page about a pledge when the store holds none yet."""
     main = html.Main(html.P(translator(lang)("overview.none")), id="main")
-    return html.Div([header(lang, path, query), main], className="pm-page")
+    return html.Div([header(lang, path, query), main, footer(lang)], className="pm-page")
 
 
 class PageStart(NamedTuple):
@@ -157,6 +223,8 @@ def start_page(
     """
     from dashboard.context import request_store
 
+    if not page_allowed(path):  # before reading anything the page would read
+        return not_for_role_page(lang, path, query)
     try:
         with request_store() as store:
             pledges = store.list_pledges()
@@ -213,10 +281,18 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
                         ]
                     ),
                     bar,
+                    html.P(outside_period_text(t, p.outside_period), className="pm-help pm-outside-period")
+                    if p.outside_period
+                    else None,
                 ],
             )
         )
     return cards
+
+
+def outside_period_text(t, count: int) -> str:
+    """ "1 registrering utanför löftets period räknas inte": evidence linked to a promise but dated outside it."""
+    return t("progress.outside_period_one") if count == 1 else t("progress.outside_period", count=count)
 
 
 def remember_view(query_store_id: str) -> None:
@@ -269,11 +345,25 @@ def date_range(t, legend: str, start_id: str, end_id: str, start: str | None = N
         html.Div(
             className="pm-dates",
             children=[
-                html.Label([t("filters.from"), dcc.Input(id=start_id, type="date", debounce=True, value=start)]),
-                html.Label([t("filters.to"), dcc.Input(id=end_id, type="date", debounce=True, value=end)]),
+                html.Label([t("filters.from"), date_input(start_id, start)]),
+                html.Label([t("filters.to"), date_input(end_id, end)]),
             ],
         ),
     ]
+
+
+def date_input(component_id: Any, value: str | None = None, **props: Any) -> dcc.Input:
+    """A native date field (the browser's own picker and keyboard entry), for every date the app asks for.
+
+    Never debounced: Dash 4's ``dcc.Input`` puts the caret back with
+    ``setSelectionRange`` after each keystroke of a debounced field, and a
+    date field does not support selection, so the browser throws at every
+    digit typed. Nor does it need it: its value stays empty until day, month
+    and year are all given, and then it is a whole date.
+    """
+    if props.pop("debounce", False):
+        raise ValueError("a date field cannot be debounced (Dash's Input would call setSelectionRange on it)")
+    return dcc.Input(id=component_id, type="date", value=value, debounce=False, **props)
 
 
 def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:

@@ -47,6 +47,8 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
         if name in values:
             joiner = words["list.or"] if name == "candidates" else ", "
             values[name] = joiner.join(choice_label(lang, field, c) for c in values[name])
+    if "fields" in values:  # the fields a problem is about, as the interface names them
+        values["fields"] = ", ".join(field_label(lang, name) for name in values["fields"])
     for name in ("status", "current"):
         if name in values:
             values[name] = choice_label(lang, "status", values[name])

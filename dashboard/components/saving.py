@@ -18,15 +18,18 @@ from geodata import PledgemapError, ValidationError
 NOTHING = (dash.no_update, dash.no_update, dash.no_update)  # a button that was just drawn, not clicked
 
 
-def refused(lang: str, error: PledgemapError) -> tuple:
-    """The write was refused: why, with every problem of a :class:`ValidationError` named by its field."""
+def refused(lang: str, error: PledgemapError, title: str | None = None) -> tuple:
+    """The write was refused: why, with every problem of a :class:`ValidationError` named by its field.
+
+    ``title`` says what was not saved (the alert's heading), where the form knows it.
+    """
     if isinstance(error, ValidationError):
         message: str | Exception = "; ".join(
             f"{field_label(lang, p.field)}: {describe_problem(lang, p)}" for p in error.problems
         )
     else:
         message = error
-    return alert(lang, message), dash.no_update, None
+    return alert(lang, message, title), dash.no_update, None
 
 
 def saved(view: dict, notice: str, **changes) -> tuple:

@@ -15,15 +15,23 @@ import pandas as pd
 from dash import html
 
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.collation import swedish_order
 
 PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
 class Column:
+    """A table column: the field it shows, its heading, and how a value reads.
+
+    ``detail`` is a second field shown under the value in the same cell (the
+    property designation under the address), for a table that must stay narrow.
+    """
+
     key: str
     label: str
     show: Callable[[Any], str]
+    detail: Column | None = None
 
 
 def _date(value: Any) -> str:
@@ -84,10 +92,19 @@ def search(frame: pd.DataFrame, columns: list[Column], text: str | None) -> pd.D
     return frame[shown.str.contains(needle, regex=False)]
 
 
-def sort(frame: pd.DataFrame, key: str | None, descending: bool) -> pd.DataFrame:
+def sort(frame: pd.DataFrame, key: str | None, descending: bool, columns: list[Column] | None = None) -> pd.DataFrame:
+    """Rows by column ``key``, names in Swedish order (Å, Ä, Ö after Z), empty values last.
+
+    Given the table's ``columns``, a choice column is sorted as it reads ("Källare" before "Vind"), not by its code.
+    """
     if not key or key not in frame:
         return frame
-    return frame.sort_values(key, ascending=not descending, na_position="last", kind="stable")
+    column = next((c for c in columns or () if c.key == key), None)
+    if column is not None and column.show not in (_date, _local_time, _text):
+        shown = frame[key].map(lambda v: column.show(v) or None)
+        order = shown.sort_values(ascending=not descending, na_position="last", kind="stable", key=swedish_order)
+        return frame.loc[order.index]
+    return frame.sort_values(key, ascending=not descending, na_position="last", kind="stable", key=swedish_order)
 
 
 def page_of(frame: pd.DataFrame, page: int) -> tuple[pd.DataFrame, int, int]:
@@ -109,18 +126,23 @@ def record_table(
     caption: str = "",
     row_link: Callable[[dict], str] | None = None,
     sortable: bool = True,
+    cards: bool = False,
 ) -> html.Table:
     """A table whose header cells are sort buttons and whose rows each have a select button.
 
     With ``row_link``, each row has a link (to where the record is shown) instead of a select button.
+    With ``cards``, each cell carries its column's name (``data-label``) and
+    every element its table role, so a narrow screen's style sheet can lay
+    the rows out as cards that still read as a table to a screen reader.
     """
+    roles = (lambda role: {"role": role}) if cards else (lambda role: {})
     head = []
     for column in columns:
         state = "none"
         if column.key == sort_key:
             state = "descending" if descending else "ascending"
         if not sortable:
-            head.append(html.Th(column.label, scope="col"))
+            head.append(html.Th(column.label, scope="col", **roles("columnheader")))
             continue
         arrow = {"ascending": " ▲", "descending": " ▼", "none": ""}[state]
         head.append(
@@ -133,23 +155,37 @@ def record_table(
                 ),
                 scope="col",
                 **{"aria-sort": state},
+                **roles("columnheader"),
             )
         )
-    head.append(html.Th(html.Span(t("table.select_column"), className="pm-visually-hidden"), scope="col"))
+    head.append(
+        html.Th(
+            html.Span(t("table.select_column"), className="pm-visually-hidden"), scope="col", **roles("columnheader")
+        )
+    )
     body = []
     for record in rows.to_dict("records"):
         # Dates and times stay on one line: "2021-05-13" broken after its year reads badly.
         cells = [
             html.Td(
-                column.show(record.get(column.key)),
-                className="pm-nowrap" if column.show in (_date, _local_time) else None,
+                _cell(column, record),
+                className=" ".join(
+                    c
+                    for c in (
+                        "pm-nowrap" if column.show in (_date, _local_time) else "",
+                        f"pm-col-{column.key}" if cards else "",
+                    )
+                    if c
+                )
+                or None,
+                **({"data-label": column.label, "role": "cell"} if cards else {}),
             )
             for column in columns
         ]
         is_selected = record["id"] == selected
         # The accessible name starts with the button's visible word ("Visa", or "Vald" once chosen).
         shown = t("table.selected") if is_selected else t("table.show")
-        name = f"{shown}: {' '.join(c.show(record.get(c.key)) for c in columns[:2])}"
+        name = f"{shown}: {' '.join(_said(c, record) for c in columns[:2])}"
         if row_link:
             control = html.A(
                 t("table.show"),
@@ -165,19 +201,37 @@ def record_table(
                 className="pm-row-button",
                 **{"aria-pressed": "true" if is_selected else "false", "aria-label": name},
             )
-        cells.append(html.Td(control))
+        cells.append(html.Td(control, className="pm-row-control" if cards else None, **roles("cell")))
         classes = " ".join(
             c for c in ((row_class(record) if row_class else ""), "pm-row-selected" if is_selected else "") if c
         )
-        body.append(html.Tr(cells, className=classes or None))
+        body.append(html.Tr(cells, className=classes or None, **roles("row")))
     return html.Table(
         [
             html.Caption(caption, className="pm-visually-hidden") if caption else None,
-            html.Thead(html.Tr(head)),
-            html.Tbody(body),
+            html.Thead(html.Tr(head, **roles("row")), **roles("rowgroup")),
+            html.Tbody(body, **roles("rowgroup")),
         ],
-        className="pm-table pm-records",
+        className="pm-table pm-records" + (" pm-cards-table" if cards else ""),
+        **roles("table"),
     )
+
+
+def _cell(column: Column, record: dict) -> Any:
+    """A cell's content: the value as it reads, and its detail under it where the column has one."""
+    value = column.show(record.get(column.key))
+    if column.detail is None:
+        return value
+    detail = column.detail.show(record.get(column.detail.key))
+    if not detail:
+        return value
+    return [value, html.Br(), html.Span(detail, className=f"pm-cell-detail pm-col-{column.detail.key}")]
+
+
+def _said(column: Column, record: dict) -> str:
+    """A cell as words (for a row button's name): the value and its detail."""
+    detail = column.detail.show(record.get(column.detail.key)) if column.detail else ""
+    return " ".join(w for w in (column.show(record.get(column.key)), detail) if w)
 
 
 def pager(prefix: str, page: int, pages: int, total: int, t: Callable[..., str]) -> html.Nav:

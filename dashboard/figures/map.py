@@ -10,6 +10,7 @@ plain background.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from dashboard.figures.style import (
     separators,
 )
 from dashboard.i18n import number
+from dashboard.settings import OSM_ATTRIBUTION, Settings
 from geodata import LayerView
 from geodata.clock import LOCAL_TZ_NAME
 
@@ -37,7 +39,12 @@ class Basemap:
     """Raster tiles under the data, or ``None`` for a plain background (the offline path)."""
 
     tiles_url: str | None = None
-    attribution: str = "© OpenStreetMap contributors"
+    attribution: str = OSM_ATTRIBUTION  # plain text
+
+    @classmethod
+    def of(cls, settings: Settings, on: bool = True) -> Basemap:
+        """The configured tiles (a local basemap file's route, or a tile server) if ``on``, with their attribution."""
+        return cls(settings.tiles_url if on else None, settings.tiles_attribution)
 
 
 # Per layer: the field that picks the colour, its colours, the catalogue group of its labels.
@@ -169,7 +176,7 @@ def raster_layer(basemap: Basemap) -> dict:
         "sourcetype": "raster",
         "source": [basemap.tiles_url],
         "below": "traces",
-        "sourceattribution": basemap.attribution,
+        "sourceattribution": html.escape(basemap.attribution),  # MapLibre shows it as HTML
     }
 
 

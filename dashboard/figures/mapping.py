@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from dashboard.figures.map import Basemap, map_figure
+from dashboard.figures.public_map import public_map_parts
 from dashboard.i18n import translator
 from dashboard.settings import Settings
 from dashboard.state.view import ViewState, state_queries
 from geodata import AccessError, Store, layer_view, municipality_geojson
 from geodata.views.mapview import evidence_highlight
+from geodata.views.public import aggregated_layers, aggregated_view
 
 
 @dataclass(frozen=True)
@@ -29,17 +31,25 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
     views = {}
     boundary, bounds = municipality_geojson(pledge.municipality.code)
     latitude = (bounds[1] + bounds[3]) / 2
+    # A layer this role sees only aggregated (every layer, for the public) is drawn as the public view's counts.
+    aggregated = aggregated_layers(store, state.layers)
     for layer, query in state_queries(state, pledge).items():
+        if layer in aggregated:
+            continue
         try:
             views[layer] = layer_view(store, layer, query, request.zoom, request.view_bounds, latitude=latitude)
         except AccessError:
-            continue  # a layer this role sees only aggregated draws no records on this map
+            continue  # refused by the guard after all: nothing drawn rather than an error
 
     highlight = request.highlight or evidence_highlight(pledge, state.promise, views)
-    basemap = Basemap(settings.tiles_url if request.tiles else None)
-    figure = map_figure(
-        views, boundary, translator(state.lang), basemap, highlight, view_key=f"{pledge.id}", bounds=bounds
-    )
+    basemap = Basemap.of(settings, on=request.tiles)
+    t = translator(state.lang)
+    figure = map_figure(views, boundary, t, basemap, highlight, view_key=f"{pledge.id}", bounds=bounds)
+    if aggregated:
+        public = aggregated_view(store, pledge.id, start=state.start, end=state.end)
+        traces, layers = public_map_parts(public, aggregated, t, state.lang)
+        figure["data"].extend(traces)
+        figure["layout"]["map"]["layers"].extend(layers)
     return figure, any(v.follows_the_view for v in views.values())
 
 

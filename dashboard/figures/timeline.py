@@ -14,6 +14,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 
 from dashboard.figures.style import FONT_FAMILY, HIGHLIGHT_COLOUR, OPERATION_COLOURS, separators
+from dashboard.i18n import number
 from geodata import PromiseProgress, TimelineRow
 
 SITE_COLOUR = "#8A5A00"
@@ -39,6 +40,26 @@ def pace_dates(start: dt.date, end: dt.date, target: int) -> list[dt.date]:
     """
     days = (end - start).days + 1
     return [start + dt.timedelta(days=round(days * (i + 1) / target) - 1) for i in range(target)]
+
+
+def pace_texts(pace: list[dt.date], target: int, t: Callable[..., str], lang: str) -> list[str]:
+    """The tooltip of each pace circle: how many should be done by its day ("Takt: 3 av 6 borde vara klara 30 juni 2021").
+
+    >>> words = {"standalone.months": " ".join(f"m{i}" for i in range(1, 13))}
+    >>> t = lambda key, **v: words[key] if not v else "{done}/{target} {date}".format(**v)
+    >>> pace_texts([dt.date(2021, 6, 30)], 6, t, "sv")
+    ['1/6 30 m6 2021']
+    """
+    months = t("standalone.months").split()
+    return [
+        t(
+            "timeline.pace_hover",
+            done=number(i + 1, lang),
+            target=number(target, lang),
+            date=f"{day.day} {months[day.month - 1]} {day.year}",
+        )
+        for i, day in enumerate(pace)
+    ]
 
 
 def month_ticks(starts: list[dt.date], ends: list[dt.date], t: Callable[..., str]) -> dict:
@@ -70,6 +91,7 @@ def timeline_figure(
     selected_promise: str | None = None,
     highlight: set[str] | None = None,
     view_key: str = "",
+    lang: str = "sv",
 ) -> go.Figure:
     """The timeline of a pledge's promises; drag horizontally over it to choose a time range."""
     by_id = {p.promise.id: p for p in progress}
@@ -77,6 +99,7 @@ def timeline_figure(
     figure = go.Figure()
     starts = [r.period.start for r in rows]
     ends = [r.period.end for r in rows]
+    keyed = False  # the pace circles' key, in the legend once
     for row, label in zip(rows, labels):
         chosen = selected_promise in (None, row.promise.id)
         figure.add_trace(
@@ -97,12 +120,16 @@ def timeline_figure(
                     x=pace,
                     y=[label] * len(pace),
                     mode="markers",
-                    showlegend=False,
+                    name=t("timeline.pace_key"),
+                    legendgroup="pace",
+                    showlegend=not keyed,
                     marker=dict(symbol="circle-open", size=16, color=PACE_COLOUR, line=dict(width=2)),
-                    hovertemplate=t("timeline.pace_hover") + "<extra></extra>",
+                    text=pace_texts(pace, row.target, t, lang),
+                    hovertemplate="%{text}<extra></extra>",
                     meta={"role": "target", "promise": row.promise.id, "target": row.target},
                 )
             )
+            keyed = True
         if row.events:
             colours = [OPERATION_COLOURS.get(e.kind, SITE_COLOUR) for e in row.events]
             figure.add_trace(
@@ -149,10 +176,19 @@ def timeline_figure(
             annotation_text=t("timeline.today"),
             annotation_position="top",
         )
+    # The promises' periods are the axis, with a margin of a marker's width: nothing outside them is drawn
+    # (geodata.views.timeline leaves it out), so a late record cannot stretch the axis.
+    period_range = {}
+    if rows:
+        margin = dt.timedelta(days=max(1, round((max(ends) - min(starts)).days * 0.02)))
+        period_range = {"range": [(min(starts) - margin).isoformat(), (max(ends) + margin).isoformat()]}
     figure.update_layout(
         height=max(220, 70 * len(rows) + 80),
-        margin=dict(l=10, r=110, t=30, b=40),
-        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", **month_ticks(starts, ends, t)),
+        margin=dict(l=10, r=110, t=30, b=70 if keyed else 40),
+        # The key of the pace circles, under the months.
+        showlegend=keyed,
+        legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container", font=dict(size=13)),
+        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", **period_range, **month_ticks(starts, ends, t)),
         yaxis=dict(autorange="reversed", automargin=True, fixedrange=True),
         plot_bgcolor="#ffffff",
         dragmode="select",

@@ -15,8 +15,18 @@ import dash
 import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard.components.layout import alert, demo_banner, error_page, header, promise_label, radio_group
+from dashboard.components.layout import (
+    alert,
+    demo_banner,
+    error_page,
+    header,
+    not_for_role_page,
+    page_allowed,
+    promise_label,
+    radio_group,
+)
 from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
+from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.context import request_store
 from dashboard.i18n import catalogue, language, translator
@@ -38,6 +48,8 @@ ACCEPT = ".gpkg,.geojson,.json,.zip,.kml,.kmz,.csv,.txt,.xlsx,.fgb,.parquet"
 def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = language(lang)
     t = translator(lang)
+    if not page_allowed("/import"):
+        return not_for_role_page(lang, "/import")
     try:
         with request_store() as store:
             pledges = store.list_pledges()
@@ -127,6 +139,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     ),
                 ],
             ),
+            footer(lang),
         ],
     )
 

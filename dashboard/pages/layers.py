@@ -215,7 +215,7 @@ def show_view(data, tiles_ok):
         {view.layer: map_view},
         boundary,
         t,
-        Basemap(settings().tiles_url if tiles_ok else None),
+        Basemap.of(settings(), on=bool(tiles_ok)),
         highlight={view.record} if view.record else None,
         view_key=f"{view.pledge}-{view.layer}-{view.record}",
         bounds=bounds,

@@ -12,6 +12,7 @@ from dashboard.components.layout import (
     alert,
     check_group,
     date_range,
+    outside_period_text,
     page,
     pledge_picker,
     progress_cards,
@@ -31,6 +32,7 @@ from dashboard.ids import Overview as ID
 from dashboard.state import parse_date
 from dashboard.state.view import CHOICES, ViewState
 from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pledge_timeline
+from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
 
 dash.register_page(__name__, path="/", name="Översikt", title="Pledgemap – Översikt", order=0)
 
@@ -43,10 +45,11 @@ def layout(**query: str) -> html.Div:
     state = ViewState.from_query(query)
     lang = state.lang
     t = translator(lang)
-    start = start_page(lang, "/", state.pledge)
+    start = start_page(lang, "/", state.pledge, read=lambda store, _pledge: aggregated_layers(store, LAYERS))
     if not isinstance(start, PageStart):
         return start
     pledges, pledge, banner = start.pledges, start.pledge, start.banner
+    aggregated = start.more  # the layers this role sees only as the public view
     promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
     s = settings()
 
@@ -71,11 +74,28 @@ def layout(**query: str) -> html.Div:
                 ]
             ),
             check_group(ID.layers, t("filters.layers"), layer_options(t), state.layers),
+            # The public view is counted over the pledge and time only (geodata.views.public.aggregated_view).
             check_group(
-                ID.categories, t("filters.categories"), _options(t, "category", CHOICES["categories"]), state.categories
+                ID.categories,
+                t("filters.categories"),
+                _options(t, "category", CHOICES["categories"]),
+                state.categories,
+                disabled="unsafe_places" in aggregated,
             ),
-            check_group(ID.sources, t("filters.sources"), _options(t, "source", CHOICES["sources"]), state.sources),
-            check_group(ID.statuses, t("filters.statuses"), _options(t, "status", CHOICES["statuses"]), state.statuses),
+            check_group(
+                ID.sources,
+                t("filters.sources"),
+                _options(t, "source", CHOICES["sources"]),
+                state.sources,
+                disabled="unsafe_places" in aggregated,
+            ),
+            check_group(
+                ID.statuses,
+                t("filters.statuses"),
+                _options(t, "status", CHOICES["statuses"]),
+                state.statuses,
+                disabled="inventoried_sites" in aggregated,
+            ),
             # Off until the browser has loaded one tile (probe_tiles in assets/pledgemap.js).
             html.Fieldset(
                 [
@@ -97,9 +117,9 @@ def layout(**query: str) -> html.Div:
                     html.Legend(t("export.heading")),
                     dcc.RadioItems(
                         id=ID.export_format,
-                        value="html",
+                        value=export_formats(aggregated)[0],
                         className="pm-radios",
-                        options=[{"label": t(f"export.format.{f}"), "value": f} for f in EXPORT_FORMATS],
+                        options=[{"label": t(f"export.format.{f}"), "value": f} for f in export_formats(aggregated)],
                     ),
                     html.Button(t("export.button"), id=ID.export, type="button", className="pm-button"),
                     html.P(t("export.hint"), className="pm-help"),
@@ -121,6 +141,9 @@ def layout(**query: str) -> html.Div:
                     **{"aria-label": t("overview.map_and_timeline")},
                     children=[
                         html.H1(pledge.title, id=ID.title),
+                        html.P(public_note(t, aggregated), className="pm-help pm-public-note", role="note")
+                        if aggregated
+                        else None,
                         dcc.Graph(
                             id=ID.map,
                             className="pm-map",
@@ -137,6 +160,7 @@ def layout(**query: str) -> html.Div:
                         html.H3(t("timeline.heading")),
                         html.P(t("timeline.help"), className="pm-help"),
                         dcc.Graph(id=ID.timeline, config=graph_config(lang, remove=("toImage",))),
+                        html.Div(id=ID.timeline_note, className="pm-help"),
                         html.Div(id=ID.selection, className="pm-selection"),
                         html.H3(t("pledge.promises")),
                         html.Div(id=ID.cards, className="pm-cards"),
@@ -151,6 +175,19 @@ def layout(**query: str) -> html.Div:
         dcc.Store(id=ID.lang, data=lang),
     ]
     return page(lang, "/", body, state.to_query())
+
+
+def export_formats(aggregated) -> list[str]:
+    """The downloads offered: a role that reads no layer's records gets the public standalone map only."""
+    return ["html_public"] if set(aggregated) >= set(LAYERS) else list(EXPORT_FORMATS)
+
+
+def public_note(t, aggregated) -> str:
+    """What the map shows a role that sees layers only aggregated, and why some filters do not apply."""
+    if set(aggregated) >= set(LAYERS):
+        return t("overview.public_view", min=MIN_COUNT)
+    names = ", ".join(t("overview.quoted", text=t(f"layer.{layer}")) for layer in LAYERS if layer in aggregated)
+    return t("overview.public_view_some", layers=names, min=MIN_COUNT)
 
 
 def promise_options(pledge: Pledge, t) -> list[dict]:
@@ -176,7 +213,7 @@ def show_pledge(pledge_id: str, promise_id: str, lang: str):
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
         progress = pledge_progress(store, pledge, clock.today())
-        counts = store.counts(pledge.id)
+        counts = layer_counts(store, pledge.id, LAYERS)
     keep = promise_id if promise_id in {p.id for p in pledge.promises} else ""
     goals = [html.Li(g.text) for g in pledge.goals]
     return (
@@ -290,6 +327,7 @@ def update_map(
 
 @callback(
     Output(ID.timeline, "figure"),
+    Output(ID.timeline_note, "children"),
     Input(ID.pledge, "value"),
     Input(ID.promise, "value"),
     Input(ID.map, "selectedData"),
@@ -301,7 +339,7 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         pledge = store.get_pledge(pledge_id)
         rows = pledge_timeline(store, pledge)
         progress = pledge_progress(store, pledge, clock.today())
-    return timeline_figure(
+    figure = timeline_figure(
         rows,
         progress,
         t,
@@ -309,7 +347,21 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         selected_promise=promise_id or None,
         highlight=selected_ids(selected),
         view_key=pledge_id,
+        lang=language(lang),
     )
+    # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.
+    notes = [
+        html.P(
+            t(
+                "timeline.outside_period",
+                promise=t(f"promise_kind.{p.promise.kind}"),
+                outside=outside_period_text(t, p.outside_period),
+            )
+        )
+        for p in progress
+        if p.outside_period
+    ]
+    return figure, notes
 
 
 @callback(

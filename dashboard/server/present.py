@@ -34,7 +34,17 @@ def _present() -> flask.Response:
             t = translator(lang)
             return flask.Response(t("present.off"), status=404, mimetype="text/plain")
         # The public view and progress are built from the whole store, aggregated; no record reaches the page.
-        page = build_standalone_map(figures_store(store), pledge_id, public=True, tiles=settings().tiles_url, lang=lang)
+        s = settings()
+        page = build_standalone_map(
+            figures_store(store),
+            pledge_id,
+            public=True,
+            presentation=True,
+            contact=s.accessibility_contact,
+            tiles=s.online_tiles,
+            basemap=s.basemap,
+            lang=lang,
+        )
     response = flask.Response(page, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

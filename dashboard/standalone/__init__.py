@@ -2,7 +2,9 @@
 
 :func:`build_standalone_map` returns a complete HTML document: Leaflet (vendored
 from npm in ``assets/vendor/leaflet/``) and every style are inlined, nothing is
-loaded from a CDN, and map tiles are used only when a probe tile loads. The
+loaded from a CDN. A local basemap file's tiles of the municipality are embedded in the page (at
+most :data:`EMBED_BUDGET` bytes of images, whole zoom levels from 8 up, the deepest only around the data); otherwise map tiles from
+a tile server are used only when a probe tile loads. The
 layers are toggles (Leaflet's layer control), a legend and a side panel with the
 pledge, its promises and their progress are in large type for a projector.
 
@@ -38,25 +40,43 @@ description holding ``<script>`` stays text.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import folium
 
 from dashboard.figures.style import BOUNDARY_COLOUR
 from dashboard.i18n import language
 from dashboard.settings import OSM_TILES
-from dashboard.standalone.elements import LEGEND_PX, Document, Html, InlineLeaflet, OfflineMap, PageStyle, TileProbe
+from dashboard.standalone.elements import (
+    CountLabels,
+    Document,
+    EmbeddedTiles,
+    Html,
+    InlineLeaflet,
+    MetricScale,
+    OfflineMap,
+    PageStyle,
+    TileProbe,
+    TogglesInLegend,
+)
 from dashboard.standalone.layers import public_layers, record_layers
 from dashboard.standalone.legend import legend
 from dashboard.standalone.panel import panel
 from dashboard.standalone.words import Words
 from geodata import LayerQuery, Store, clock, municipality_geojson, pledge_progress
 from geodata.analysis.indicators import goal_trends
+from geodata.basemap import area_tiles, open_basemap
 from geodata.views.public import MIN_COUNT
 from geodata.views.standalone import standalone_view
 
-__all__ = ["OSM_ATTRIBUTION", "OSM_TILES", "build_standalone_map"]
+__all__ = ["EMBED_BUDGET", "EMBED_ZOOMS", "OSM_ATTRIBUTION", "OSM_TILES", "build_standalone_map"]
 
 OSM_ATTRIBUTION = "© OpenStreetMap-bidragsgivare"
+# A local basemap's tiles in the page: at most 6 MiB of images (about 8 MiB as base64 in the HTML), whole zoom
+# levels from 8 (a municipality on a screen) to 16 (streets and their names), lowest first: over the whole
+# municipality while they fit, then only around what the map shows (geodata.basemap.area_tiles).
+EMBED_BUDGET = 6 * 1024 * 1024
+EMBED_ZOOMS = range(8, 17)
 
 
 def build_standalone_map(
@@ -64,6 +84,8 @@ def build_standalone_map(
     pledge_id: str,
     *,
     public: bool = False,
+    presentation: bool = False,
+    contact: str | None = None,
     today: dt.date | None = None,
     tiles: str | None = None,
     query: LayerQuery | None = None,
@@ -71,6 +93,8 @@ def build_standalone_map(
     lang: str = "sv",
     min_count: int = MIN_COUNT,
     tiles_attribution: str = OSM_ATTRIBUTION,
+    basemap: Path | None = None,
+    embed_budget: int = EMBED_BUDGET,
 ) -> str:
     """One self-contained HTML document: the pledge's layers on a Leaflet map, a legend and a side panel.
 
@@ -82,6 +106,12 @@ def build_standalone_map(
         The pledge to show; raises :class:`~geodata.errors.NotFoundError` if there is none.
     public : bool
         The public variant: aggregated counts only (see :mod:`geodata.views.public`).
+    presentation : bool
+        Laid out for a room (``/present``): text of at least 28 px, each promise's progress and the map
+        on one screen at 1280×720 and larger, the promises' full texts further down the panel.
+    contact : str, optional
+        Where the accessibility statement at the panel's foot tells readers to report a problem
+        (``PLEDGEMAP_ACCESSIBILITY_CONTACT``); without it the statement shows a marked placeholder.
     today : date, optional
         The day progress is judged on; the current date if not given.
     tiles : str, optional
@@ -99,7 +129,13 @@ def build_standalone_map(
     min_count : int
         The public variant's smallest count a hexagon may show.
     tiles_attribution : str
-        The attribution shown with the tiles.
+        The attribution shown with the tiles (a local basemap's own, if it has one, instead).
+    basemap : Path, optional
+        A local MBTiles or PMTiles file of raster tiles: its tiles over the
+        municipality are embedded in the page (whole zoom levels of
+        :data:`EMBED_ZOOMS`, at most ``embed_budget`` bytes of images; the
+        deepest that fit only around the data), so the map has streets and
+        names with the network off; ``tiles`` is then not used.
     """
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
@@ -118,9 +154,9 @@ def build_standalone_map(
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         tiles=None,
         zoom_start=11,
-        control_scale=True,
+        control_scale=False,  # MetricScale below: metres only
     )
-    document = Document(lang=lang, title=pledge.title)
+    document = Document(lang=lang, title=pledge.title, presentation=presentation)
     document.add_child(fmap)
     document.header.add_child(InlineLeaflet(), name="leaflet")
     document.header.add_child(PageStyle(), name="pledgemap_css")
@@ -140,20 +176,31 @@ def build_standalone_map(
     ).add_to(fmap)
     if view.counts is not None:
         entries = public_layers(fmap, view.counts, words)
+        CountLabels().add_to(fmap)
     else:
         assert view.records is not None  # a view without counts has the records
         entries = record_layers(fmap, view.records, words, include_internal)
     demo = view.demo or pledge.demo
     folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    TogglesInLegend().add_to(fmap)  # beside the map, not over it
     # Open on the data (the whole municipality if there is none), clear of the legend on the right.
     west, south, east, north = fmap.data_bounds or bounds
     fmap.fit_bounds(
         [[south, west], [north, east]],
         padding_top_left=(40, 40),
-        padding_bottom_right=(LEGEND_PX + 40, 40),
+        padding_bottom_right=(40, 40),  # the legend is beside the map, not over it
         max_zoom=15,
     )
-    if tiles is not None:
+    MetricScale().add_to(fmap)
+    if basemap is not None:
+        tile_file = open_basemap(basemap)
+        west, south, east, north = bounds  # the municipality and a margin around it, as the map first shows it
+        dx, dy = (east - west) * 0.15, (north - south) * 0.15
+        area = (west - dx, south - dy, east + dx, north + dy)
+        embedded = area_tiles(tile_file, area, embed_budget, EMBED_ZOOMS, around=fmap.data_points)
+        if embedded.zooms or embedded.nearby_zooms:
+            EmbeddedTiles(embedded, tile_file.attribution or tile_file.name or tiles_attribution, area).add_to(fmap)
+    elif tiles is not None:
         TileProbe(tiles, tiles_attribution, ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)).add_to(fmap)
 
     note = (
@@ -162,7 +209,9 @@ def build_standalone_map(
         else None
     )
     document.html.add_child(
-        Html(panel(pledge, progress, words, today, view.query, demo, trends, note)), name="panel", index=0
+        Html(panel(pledge, progress, words, today, view.query, demo, trends, note, contact, presentation)),
+        name="panel",
+        index=0,
     )
     document.html.add_child(Html(legend(entries, words, demo)), name="legend")
     return document.render()

@@ -49,12 +49,16 @@ def script_value(value: Any) -> str:
 
 
 class Document(Figure):
-    """The HTML page (``templates/document.html``): a language, a title and Leaflet's script before the map's."""
+    """The HTML page (``templates/document.html``): a language, a title and Leaflet's script before the map's.
 
-    def __init__(self, lang: str, title: str):
+    ``presentation`` lays the page out for a room (``pm-present`` on the body: 28 px text).
+    """
+
+    def __init__(self, lang: str, title: str, presentation: bool = False):
         super().__init__()
         self.lang = lang
         self.title = title
+        self.presentation = presentation
 
     def render(self, **kwargs: Any) -> str:
         for child in self._children.values():
@@ -63,6 +67,7 @@ class Document(Figure):
             "document.html",
             lang=self.lang,
             title=self.title,
+            body_class="pm-present" if self.presentation else "pm-standalone",
             # folium's output and ours: markup by construction, every text in it escaped where it was written.
             header=Markup(self.header.render(**kwargs)),
             body=Markup(self.html.render(**kwargs)),
@@ -84,7 +89,8 @@ class Html(Element):
 class OfflineMap(folium.Map):
     """folium's map without its CDN scripts and styles; :class:`InlineLeaflet` brings Leaflet itself.
 
-    It also keeps the WGS84 bounds of the data drawn on it, so the view opens on the data.
+    It also keeps the WGS84 bounds of the data drawn on it, so the view opens on the data, and a point of
+    each feature (the places a local basemap's street-level tiles are embedded around).
     """
 
     default_js: list[tuple[str, str]] = []
@@ -93,10 +99,14 @@ class OfflineMap(folium.Map):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.data_bounds: tuple[float, float, float, float] | None = None
+        self.data_points: list[tuple[float, float]] = []
 
     def extend_bounds(self, features: list[dict]) -> None:
         for feature in features:
-            bounds = shapely.geometry.shape(feature["geometry"]).bounds
+            shape = shapely.geometry.shape(feature["geometry"])
+            point = shape.representative_point()
+            self.data_points.append((point.x, point.y))
+            bounds = shape.bounds
             old = self.data_bounds or bounds
             self.data_bounds = (
                 min(old[0], bounds[0]),
@@ -181,6 +191,89 @@ class TileProbe(MacroElement):
         self.probe_js = script_value(probe.replace("{s}", "a"))
 
 
+# A transparent pixel for the tiles outside the embedded area: no request, nothing drawn.
+EMPTY_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+class EmbeddedTiles(MacroElement):
+    """A local basemap's tiles of the area, inside the page as data URIs: drawn with the network off.
+
+    ``tiles`` (:class:`geodata.basemap.AreaTiles`) holds each distinct image once
+    and which tile shows which; Leaflet draws the embedded zoom levels and
+    scales the nearest one beyond them. Tiles outside the area are a
+    transparent pixel, never a request.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var images = {{ this.images_js }};
+            var index = {{ this.index_js }};
+            var has = function (key) { return Object.prototype.hasOwnProperty.call(index, key); };
+            var Embedded = L.TileLayer.extend({
+                getTileUrl: function (coords) {
+                    var key = coords.z + "/" + coords.x + "/" + coords.y;
+                    return has(key) ? images[index[key]] : {{ this.empty_js }};
+                },
+                // A tile embedded only around the data is, elsewhere, the part of the nearest embedded tile above it.
+                createTile: function (coords, done) {
+                    for (var up = 0; coords.z - up >= this.options.minNativeZoom; up++) {
+                        var scale = Math.pow(2, up), x = Math.floor(coords.x / scale), y = Math.floor(coords.y / scale);
+                        var key = (coords.z - up) + "/" + x + "/" + y;
+                        if (!has(key)) { continue; }
+                        if (up === 0) { return L.TileLayer.prototype.createTile.call(this, coords, done); }
+                        var tile = document.createElement("div"), size = this.getTileSize();
+                        tile.style.backgroundImage = "url(" + images[index[key]] + ")";
+                        tile.style.backgroundSize = (size.x * scale) + "px " + (size.y * scale) + "px";
+                        tile.style.backgroundPosition = (-(coords.x - x * scale) * size.x) + "px " +
+                            (-(coords.y - y * scale) * size.y) + "px";
+                        L.Util.requestAnimFrame(L.bind(done, this, null, tile));
+                        return tile;
+                    }
+                    return L.TileLayer.prototype.createTile.call(this, coords, done);
+                }
+            });
+            new Embedded("", {{ this.options_js }}).addTo({{ this._parent.get_name() }}).bringToBack();
+            document.body.classList.add("pm-tiles-on");
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, tiles: Any, attribution: str, bounds: tuple[float, float, float, float]):
+        super().__init__()
+        self._name = "EmbeddedTiles"
+        media_type = {"jpg": "image/jpeg"}.get(tiles.format, f"image/{tiles.format}")
+        self.images_js = script_value(
+            [f"data:{media_type};base64,{base64.b64encode(image).decode('ascii')}" for image in tiles.images]
+        )
+        self.index_js = script_value(tiles.index)
+        self.empty_js = script_value(EMPTY_TILE)
+        west, south, east, north = bounds
+        self.options_js = script_value(
+            {
+                "attribution": str(text(attribution)),  # Leaflet puts attributions into innerHTML
+                "minNativeZoom": min(tiles.zooms + tiles.nearby_zooms),
+                "maxNativeZoom": max(tiles.zooms + tiles.nearby_zooms),
+                "maxZoom": 19,
+                "bounds": [[south, west], [north, east]],
+            }
+        )
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (its default adds miles and feet)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
     """The Web Mercator tile holding ``(lon, lat)`` at ``zoom``.
 
@@ -193,20 +286,123 @@ def tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
     return x, y
 
 
+class CountLabels(MacroElement):
+    """Writes each labelled feature's count on it, after every zoom and toggle, where it fits.
+
+    A count is written only on a cell at least as wide and high as the number needs at the label's
+    size (so never on a cell too small to hold it), and never over another count: the lower rank
+    (the unsafe places' hexagons) wins. Labels are not interactive: the cell under them keeps its
+    tooltip and popup.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var labels = L.layerGroup().addTo(map);
+            function size(node) {
+                var probe = L.DomUtil.create("div", "pm-count", map.getPanes().markerPane);
+                probe.style.position = "absolute"; probe.style.visibility = "hidden"; probe.textContent = node;
+                var box = [probe.offsetWidth + 10, probe.offsetHeight];
+                L.DomUtil.remove(probe);
+                return box;
+            }
+            function update() {
+                labels.clearLayers();
+                var placed = [];
+                var items = (window.pmLabelled || []).slice().sort(function (a, b) { return a.rank - b.rank; });
+                items.forEach(function (item) {
+                    if (!map.hasLayer(item.layer)) { return; }
+                    var bounds = item.layer.getBounds();
+                    var ne = map.latLngToContainerPoint(bounds.getNorthEast());
+                    var sw = map.latLngToContainerPoint(bounds.getSouthWest());
+                    var need = size(item.text);
+                    // A hexagon's inner width is about 0.85 of its box's, its inner height about 0.75.
+                    // A label on the line of a hexagon's upper corners has less of its width than one in its middle.
+                    var wide = item.top ? 0.7 : 0.85;
+                    if (wide * (ne.x - sw.x) < need[0] || 0.75 * (sw.y - ne.y) < need[1]) { return; }
+                    var centre = map.latLngToContainerPoint(bounds.getCenter());
+                    if (item.top) { centre.y = ne.y + 0.25 * (sw.y - ne.y); }
+                    var box = [centre.x - need[0] / 2, centre.y - need[1] / 2, centre.x + need[0] / 2, centre.y + need[1] / 2];
+                    var clash = placed.some(function (p) {
+                        return box[0] < p[2] && box[2] > p[0] && box[1] < p[3] && box[3] > p[1];
+                    });
+                    if (clash) { return; }
+                    placed.push(box);
+                    var icon = L.divIcon({className: "pm-count", html: item.text, iconSize: [need[0], need[1]],
+                                          iconAnchor: [need[0] / 2, need[1] / 2]});
+                    L.marker(map.containerPointToLatLng(centre), {icon: icon, interactive: false, keyboard: false}).addTo(labels);
+                });
+            }
+            map.on("zoomend moveend overlayadd overlayremove resize", update);
+            map.whenReady(update);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CountLabels"
+
+
+class TogglesInLegend(MacroElement):
+    """Moves Leaflet's layer control from over the map into the legend beside it (``#pm-legend-layers``).
+
+    Folding the legend widens the map, which then redraws to fill it.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var control = document.querySelector(".leaflet-control-layers");
+            var place = document.getElementById("pm-legend-layers");
+            if (control && place) { place.appendChild(control); place.hidden = false; }
+            var legend = document.getElementById("pm-legend");
+            if (legend) { legend.addEventListener("toggle", function () { map.invalidateSize(); }); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TogglesInLegend"
+
+
 # --- layers ---------------------------------------------------------------------------------------------
 
 # Each feature carries only what the browser needs: its style and the popup and tooltip as escaped HTML.
+# A feature with a ``label`` (a count) is also listed for CountLabels, which writes it on the feature when it fits.
 _BIND = JsCode("""function (feature, layer) {
     if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 460}); }
     if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip, {sticky: true}); }
+    if (feature.properties.label) {
+        (window.pmLabelled = window.pmLabelled || []).push({layer: layer, text: feature.properties.label,
+                                                             rank: feature.properties.label_rank || 0,
+                                                             top: !!feature.properties.label_top});
+    }
 }""")
 
 
-def feature(geom: Any, style: dict, tooltip: str, popup: Markup | None = None) -> dict:
-    """A GeoJSON feature: its geometry, its style, ``tooltip`` (text, escaped here) and ``popup`` (HTML)."""
-    properties = {"style": style, "tooltip": str(text(tooltip))}  # Leaflet sets both as HTML
+def feature(
+    geom: Any,
+    style: dict,
+    tooltip: str,
+    popup: Markup | None = None,
+    label: str | None = None,
+    label_rank: int = 0,
+    label_top: bool = False,
+) -> dict:
+    """A GeoJSON feature: its geometry, its style, ``tooltip`` (text, escaped here) and ``popup`` (HTML).
+
+    ``label`` (a count) is written on the feature wherever it is large enough on screen to hold it
+    (in its upper part with ``label_top``); where two would overlap, the lower ``label_rank`` is written.
+    """
+    properties: dict[str, Any] = {"style": style, "tooltip": str(text(tooltip))}  # Leaflet sets both as HTML
     if popup:
         properties["popup"] = str(popup)
+    if label:
+        properties["label"] = str(text(label))
+        properties["label_rank"] = label_rank
+        properties["label_top"] = label_top
     geometry = json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-6)))
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely.affinity
 
 from dashboard.figures.style import CATEGORY_COLOURS, OPERATION_COLOURS, STATUS_COLOURS
+from dashboard.i18n import number
 from dashboard.standalone.elements import OfflineMap, add_layer, feature
 from dashboard.standalone.legend import Entry, Group, note
 from dashboard.standalone.markup import render_macro
@@ -218,6 +219,10 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Grou
                 },
                 heading,
                 render_macro("popups.html", "lines", heading, lines),
+                # Written near the top of the area: its middle holds the sites' hexagon of the same grid cell.
+                label=number(sum(r.count for r in rows), words.lang),
+                label_rank=2,
+                label_top=True,
             )
         )
     add_layer(fmap, t("public.operations_layer"), features)
@@ -233,6 +238,8 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Grou
                 _area_style(AREA_SITES_COLOUR),
                 t("public.sites_tooltip", sites=cell.sites),
                 render_macro("popups.html", "text", counts),
+                label=number(cell.sites, words.lang),
+                label_rank=1,
             )
         )
     add_layer(fmap, t("public.sites_layer"), features)
@@ -242,6 +249,7 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Grou
             _wgs84(cell.polygon),
             {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count), "fillOpacity": 0.8},
             words.count("public.places_tooltip", cell.count),
+            label=number(cell.count, words.lang),
         )
         for cell in places.cells
     ]

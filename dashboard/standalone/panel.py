@@ -12,6 +12,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from dashboard.components.goals import goal_summary
+from dashboard.components.statement import statement, to_html
 from dashboard.standalone.markup import render
 from dashboard.standalone.words import Words
 from geodata import Goal, LayerQuery, Pledge, PromiseProgress
@@ -48,8 +49,14 @@ def panel(
     demo: bool,
     trends: Iterable[GoalTrend] = (),
     note: str | None = None,
+    contact: str | None = None,
+    presentation: bool = False,
 ) -> Markup:
-    """The panel's HTML; ``note`` opens its footer (the map's records drawn as counts, say)."""
+    """The panel's HTML; ``note`` opens its footer (the map's records drawn as counts, say).
+
+    The footer ends with the accessibility statement (folded), naming ``contact`` for feedback.
+    ``presentation`` lists each promise's progress first and their texts after (see the template).
+    """
     t = words.t
     by_goal = {trend.goal.id: trend for trend in trends}
     footer = [note] if note else []
@@ -75,6 +82,9 @@ def panel(
         promises=[_promise(p, words) for p in progress],
         goals=[_goal(goal, by_goal.get(goal.id), words) for goal in pledge.goals],
         footer=footer,
+        presentation=presentation,
+        # Written by the dashboard's own components, every text escaped by to_html.
+        statement=Markup(to_html(statement(words.lang, contact, heading_level=2))),
     )
 
 

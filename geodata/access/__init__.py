@@ -7,18 +7,24 @@ API, command line).
 
 from geodata.access.guarded import GuardedStore, figures_store
 from geodata.access.rules import (
+    ALL_ROLES,
     LOCAL_ADMIN,
+    PAGE_ROLES,
     PUBLIC,
     PUBLIC_VIEWER,
     RECORD_ROLES,
     AccessError,
     Viewer,
     check_write,
+    may_use_page,
     readable_query,
+    reads_records,
 )
 
 __all__ = [
+    "ALL_ROLES",
     "LOCAL_ADMIN",
+    "PAGE_ROLES",
     "PUBLIC",
     "PUBLIC_VIEWER",
     "RECORD_ROLES",
@@ -27,5 +33,7 @@ __all__ = [
     "Viewer",
     "check_write",
     "figures_store",
+    "may_use_page",
     "readable_query",
+    "reads_records",
 ]

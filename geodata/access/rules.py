@@ -10,6 +10,10 @@ Roles (see :mod:`geodata.access.accounts`):
 - **public**: the public, aggregated view only (:mod:`geodata.views.public`); no records.
 
 Tools that are given the store file itself (the command line) act as :data:`LOCAL_ADMIN`.
+
+Which of the dashboard's pages a role may use is :data:`PAGE_ROLES`, asked
+through :func:`may_use_page` by the menu and by each page; what a page then
+reads is still narrowed by :func:`readable_query` like every other read.
 """
 
 from __future__ import annotations
@@ -23,6 +27,19 @@ from geodata.store.base import LayerQuery
 
 PUBLIC = "public"
 RECORD_ROLES = ("admin", "police", "municipality", "housing_company")
+ALL_ROLES = (*RECORD_ROLES, PUBLIC)
+
+# The dashboard's pages and the roles that may use them. A page works on records of its own (a table of
+# records, the worklist, the hot spots of the unsafe places, an import that writes) or on the pledge and
+# the public view (the overview, the pledge); a page not named here (a statement, help) is for everyone.
+PAGE_ROLES: dict[str, tuple[str, ...]] = {
+    "overview": ALL_ROLES,
+    "pledge": ALL_ROLES,
+    "layers": RECORD_ROLES,
+    "sites": RECORD_ROLES,
+    "analysis": ("admin", "police", "municipality"),  # reads the unsafe places themselves
+    "import": RECORD_ROLES,
+}
 
 
 class AccessError(PledgemapError, PermissionError):
@@ -80,6 +97,32 @@ def readable_query(
     if include_internal or "visibility" not in spec.field_names:
         return query
     return _narrow(query, "visibility", (PUBLIC,))
+
+
+def reads_records(viewer: Viewer, layer: str) -> bool:
+    """Whether ``viewer`` may read records of ``layer`` itself, or sees the layer only as the public aggregation.
+
+    >>> reads_records(Viewer("public"), "unsafe_places"), reads_records(Viewer("housing_company"), "operations")
+    (False, False)
+    >>> reads_records(Viewer("municipality"), "operations")
+    True
+    """
+    try:
+        readable_query(layer, viewer=viewer)
+    except AccessError:
+        return False
+    return True
+
+
+def may_use_page(viewer: Viewer, page: str) -> bool:
+    """Whether ``viewer``'s role may use the dashboard page named ``page`` (see :data:`PAGE_ROLES`).
+
+    >>> may_use_page(Viewer("public"), "overview"), may_use_page(Viewer("public"), "sites")
+    (True, False)
+    >>> may_use_page(Viewer("housing_company", "hanna", "MBAB"), "analysis")
+    False
+    """
+    return viewer.role in PAGE_ROLES.get(page, ALL_ROLES)
 
 
 def _narrow(query: LayerQuery, field: str, allowed: tuple[str, ...]) -> LayerQuery:

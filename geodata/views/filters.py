@@ -9,6 +9,7 @@ from typing import Any
 from geodata.layers import get_layer
 from geodata.model import Pledge
 from geodata.store.base import LayerQuery
+from geodata.views.progress import evidence_query
 
 # Which of a view's filters apply to which layer (a layer not named here is not one a view shows).
 FILTERED_FIELDS = {
@@ -42,7 +43,8 @@ def layer_queries(
     categories, sources, statuses
         The chosen values of the unsafe places' ``category`` and ``source`` and the sites' ``status``.
     promise
-        A promise's id: its evidence layer shows only the records that deliver it.
+        A promise's id: its evidence layer shows only the records that deliver it, as its progress counts
+        them (:func:`geodata.views.progress.evidence_query`: of its kinds, dated within its period).
     """
     common = dict(pledge_id=pledge.id, start=start, end=end)
     # A filter not chosen (None) sets no condition and is left out; each choice is read once, as a tuple.
@@ -60,10 +62,16 @@ def layer_queries(
             and not (spec.field(name).required and set(chosen_values[name]) >= set(spec.field(name).choices))
         }
         extra: dict[str, Any] = {}
+        bounds: dict[str, Any] = common
         if chosen_promise is not None and chosen_promise.evidence.layer == layer:
+            evidence = evidence_query(pledge, chosen_promise)
             extra["promise_id"] = chosen_promise.id
-            if chosen_promise.evidence.kinds:
-                assert spec.kind_field is not None  # every layer in LAYERS names the field its evidence kinds refer to
-                wanted[spec.kind_field] = chosen_promise.evidence.kinds
-        queries[layer] = LayerQuery.build(wanted, **common, **extra)
+            wanted.update(evidence.values)
+            # The view's time range within the promise's period: what lies outside it delivers nothing.
+            bounds = dict(
+                pledge_id=pledge.id,
+                start=evidence.start if start is None else max(start, evidence.start or start),
+                end=evidence.end if end is None else min(end, evidence.end or end),
+            )
+        queries[layer] = LayerQuery.build(wanted, **bounds, **extra)
     return queries

@@ -1,7 +1,10 @@
 """Progress of a pledge's promises, counted from the records linked to them.
 
 A promise's evidence is the records of its evidence layer that link to it
-(and, if the promise names kinds, are of one of those kinds). With a target,
+(and, if the promise names kinds, are of one of those kinds) and are dated
+within the promise's period: a site inspected in 2026 delivers nothing to a
+2021 promise, even when it is linked to it. Such records are counted apart
+(``outside_period``), so a screen can say they exist. With a target,
 progress is judged against the share of the promise's period that has passed:
 at 40 % of the year, 2 of 4 operations is on track and 1 of 4 is behind.
 """
@@ -31,6 +34,7 @@ class PromiseProgress:
     expected_by_now: float | None
     elapsed_share: float
     status: str
+    outside_period: int = 0  # linked, done, but dated outside the promise's period: not counted in ``delivered``
 
 
 def elapsed_share(start: dt.date, end: dt.date, today: dt.date) -> float:
@@ -57,24 +61,45 @@ def judge(delivered: int, target: int | None, share: float) -> tuple[str, float 
 EARLIEST = dt.date(1900, 1, 1)
 
 
-def evidence_query(promise: Promise) -> LayerQuery:
-    """Which records deliver ``promise``: linked to it, of its evidence kinds if it names any, and done.
-
-    Done means dated on the layer's time field: an operation always is; an
-    inventoried site is once inspected (a site only flagged is work to do).
-    """
+def _linked_query(promise: Promise, start: dt.date, end: dt.date | None) -> LayerQuery:
     layer = get_layer(promise.evidence.layer)
     values: dict[str, list[str] | tuple[str, ...]] | None = None
     if promise.evidence.kinds:
         assert layer.kind_field is not None  # every layer in LAYERS names the field its evidence kinds refer to
         values = {layer.kind_field: promise.evidence.kinds}
-    return LayerQuery.build(values, promise_id=promise.id, start=EARLIEST)
+    return LayerQuery.build(values, promise_id=promise.id, start=start, end=end)
 
 
-def evidence_records(store: Store, promise: Promise) -> gpd.GeoDataFrame:
+def evidence_query(pledge: Pledge, promise: Promise) -> LayerQuery:
+    """Which records deliver ``promise`` of ``pledge``: linked to it, of its evidence kinds if it names any,
+    done, and dated within the promise's period.
+
+    Done means dated on the layer's time field: an operation always is; an
+    inventoried site is once inspected (a site only flagged is work to do).
+    Within the period means as a time filter reads it: a site inspected on a
+    day of the period, an operation running on a day of it. This is the one
+    rule of what counts: progress, the timeline, the map and the exports of a
+    chosen promise all read it.
+    """
+    period = pledge.promise_period(promise)
+    return _linked_query(promise, period.start, period.end)
+
+
+def linked_query(promise: Promise) -> LayerQuery:
+    """Every done record linked to ``promise`` (of its evidence kinds), whenever it is dated."""
+    return _linked_query(promise, EARLIEST, None)
+
+
+def evidence_records(store: Store, pledge: Pledge, promise: Promise) -> gpd.GeoDataFrame:
     """The records that deliver ``promise`` (see :func:`evidence_query`)."""
-    records = store.read_layer(promise.evidence.layer, evidence_query(promise))
+    records = store.read_layer(promise.evidence.layer, evidence_query(pledge, promise))
     return records[records[get_layer(promise.evidence.layer).time_field].notna()]
+
+
+def outside_period(store: Store, pledge: Pledge, promise: Promise) -> int:
+    """How many done records linked to ``promise`` are dated outside its period (and so deliver nothing)."""
+    layer = promise.evidence.layer
+    return store.count(layer, linked_query(promise)) - store.count(layer, evidence_query(pledge, promise))
 
 
 def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:
@@ -91,7 +116,8 @@ def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[Promis
     for promise in pledge.promises:
         period = pledge.promise_period(promise)
         share = elapsed_share(period.start, period.end, today)
-        delivered = store.count(promise.evidence.layer, evidence_query(promise))  # counted, not read
+        delivered = store.count(promise.evidence.layer, evidence_query(pledge, promise))  # counted, not read
         status, expected = judge(delivered, promise.target, share)
-        result.append(PromiseProgress(promise, delivered, promise.target, expected, share, status))
+        late = outside_period(store, pledge, promise)
+        result.append(PromiseProgress(promise, delivered, promise.target, expected, share, status, late))
     return result

@@ -36,18 +36,20 @@ the circumradius (centre to corner, which equals the side).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import Polygon
+from shapely.geometry import Polygon, mapping
 
-from geodata.access import figures_store, readable_query
+from geodata.access import figures_store, readable_query, reads_records
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import Problem, ValidationError
 from geodata.grid import HexGrid, representative_xy
-from geodata.layers import STORAGE_CRS
+from geodata.layers import DISPLAY_CRS, STORAGE_CRS
 from geodata.store.base import LayerQuery, Store
 from geodata.vocab import FIXED_SITE_STATUSES
 
@@ -338,3 +340,71 @@ def public_view(
         sites=site_counts(sites, size_m=area_size_m, min_count=min_count),
         demo=demo,
     )
+
+
+def viewer_reads(store: Store, layer: str) -> bool:
+    """Whether the caller of ``store`` may read ``layer``'s records (a store without a guard reads everything)."""
+    viewer = getattr(store, "viewer", None)
+    return viewer is None or reads_records(viewer, layer)
+
+
+def aggregated_layers(store: Store, layers: Iterable[str]) -> tuple[str, ...]:
+    """Those of ``layers`` the caller of ``store`` sees only as the public aggregation (the public role: all)."""
+    return tuple(layer for layer in layers if not viewer_reads(store, layer))
+
+
+def aggregated_view(
+    store: Store,
+    pledge_id: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    min_count: int = MIN_COUNT,
+) -> PublicView:
+    """The public view of a pledge over a time range, as a map shows it to a caller who reads no records.
+
+    Only the pledge and the time range narrow it, as they narrow the public
+    standalone map: never a category, source or status, whose differences
+    between two views would tell what a hexagon holds below the minimum count.
+    """
+    return public_view(store, LayerQuery(pledge_id=pledge_id, start=start, end=end), min_count=min_count)
+
+
+def public_totals(view: PublicView) -> dict[str, int]:
+    """How much each layer holds in ``view``: reports (weighted, suppressed ones too), public operations, sites.
+
+    These are the totals the public map's legend already tells (shown plus suppressed), never finer.
+    """
+    return {
+        "unsafe_places": view.unsafe_places.shown_reports + view.unsafe_places.suppressed_reports,
+        "inventoried_sites": view.sites.shown_sites + view.sites.suppressed_sites,
+        "operations": view.operations.total,
+    }
+
+
+def layer_counts(store: Store, pledge_id: str, layers: Iterable[str]) -> dict[str, int]:
+    """How much of each layer of ``pledge_id`` the caller sees: its records, or for a layer it sees only
+    aggregated, the public view's total (so a public viewer is not told "0" of a layer that holds reports)."""
+    layers = tuple(layers)
+    aggregated = aggregated_layers(store, layers)
+    totals = public_totals(aggregated_view(store, pledge_id)) if aggregated else {}
+    return {
+        layer: totals[layer] if layer in aggregated else store.count(layer, LayerQuery(pledge_id=pledge_id))
+        for layer in layers
+    }
+
+
+def cells_geojson(cells: Iterable[HexCount | SiteCount | tuple[int, int, Polygon]]) -> dict:
+    """Hexagons as a GeoJSON FeatureCollection in WGS 84, each feature's id ``"q,r"`` (for a map to colour by)."""
+    shapes: dict[str, Polygon] = {}
+    for cell in cells:
+        q, r, polygon = (cell.q, cell.r, cell.polygon) if not isinstance(cell, tuple) else cell
+        shapes.setdefault(f"{q},{r}", polygon)
+    if not shapes:
+        return {"type": "FeatureCollection", "features": []}
+    projected = gpd.GeoSeries(list(shapes.values()), crs=STORAGE_CRS).to_crs(DISPLAY_CRS)
+    features = [
+        {"type": "Feature", "id": key, "properties": {}, "geometry": mapping(shape)}
+        for key, shape in zip(shapes, projected)
+    ]
+    return {"type": "FeatureCollection", "features": features}

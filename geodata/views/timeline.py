@@ -1,7 +1,11 @@
 """A pledge's timeline: one row per promise across its period, with the records that deliver it.
 
 An operation is placed at its start; an inventoried site at its inspection
-(a site only flagged, not yet inspected, has delivered nothing yet).
+(a site only flagged, not yet inspected, has delivered nothing yet). A row
+shows only what the promise counts (:func:`geodata.views.progress.evidence_query`):
+records dated outside the promise's period are left out, so the timeline keeps
+the pledge's period; an operation that began before the period and ran into it
+is placed at the period's start.
 """
 
 from __future__ import annotations
@@ -47,12 +51,13 @@ def pledge_timeline(store: Store, pledge: Pledge) -> list[TimelineRow]:
     rows = []
     for promise in pledge.promises:
         layer = get_layer(promise.evidence.layer)
+        period = pledge.promise_period(promise)
         try:
-            records = evidence_records(store, promise)
+            records = evidence_records(store, pledge, promise)
         except AccessError:  # a role that sees this layer only aggregated gets the row, not its records
-            rows.append(TimelineRow(promise, pledge.promise_period(promise), promise.target, ()))
+            rows.append(TimelineRow(promise, period, promise.target, ()))
             continue
-        times = _local(records[layer.time_field])
+        times = _local(records[layer.time_field]).clip(lower=pd.Timestamp(period.start))
         labels = records["title"] if "title" in records else records.get("address", records[layer.kind_field])
         events = sorted(
             (
@@ -64,5 +69,5 @@ def pledge_timeline(store: Store, pledge: Pledge) -> list[TimelineRow]:
             ),
             key=lambda e: e.when,
         )
-        rows.append(TimelineRow(promise, pledge.promise_period(promise), promise.target, tuple(events)))
+        rows.append(TimelineRow(promise, period, promise.target, tuple(events)))
     return rows

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from geodata.collation import swedish_order, swedish_sorted
 from geodata.store.base import LayerQuery, Store
 from geodata.vocab import OPEN_SITE_STATUSES
 
@@ -27,7 +28,7 @@ def worklist(
 ) -> pd.DataFrame:
     """Sites matching the filters, most urgent first, with an ``overdue`` column.
 
-    Sorted by overdue first, then due date (sites without one last), then address.
+    Sorted by overdue first, then due date (sites without one last), then address (in Swedish order).
     """
     values = {
         "site_type": tuple(site_types) if site_types is not None else None,
@@ -45,7 +46,11 @@ def worklist(
     if overdue_only:
         frame = frame[frame["overdue"]]
     return frame.sort_values(
-        ["overdue", "due_on", "address"], ascending=[False, True, True], na_position="last", kind="stable"
+        ["overdue", "due_on", "address"],
+        ascending=[False, True, True],
+        na_position="last",
+        kind="stable",
+        key=swedish_order,
     ).reset_index(drop=True)
 
 
@@ -80,6 +85,6 @@ def chosen_worklist(
 
 
 def owners(store: Store, pledge_id: str | None = None) -> list[str]:
-    """The organisations that own inventoried sites (of one pledge, or all), alphabetically."""
+    """The organisations that own inventoried sites (of one pledge, or all), in Swedish alphabetical order."""
     sites = store.read_layer("inventoried_sites", LayerQuery(pledge_id=pledge_id))
-    return sorted(set(sites["owner"]))
+    return swedish_sorted(set(sites["owner"]))
