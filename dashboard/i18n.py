@@ -92,6 +92,22 @@ def number(value: float | int, lang: str, digits: int = 0) -> str:
     return (_MINUS[lang] if value < 0 else "") + text
 
 
+def signed(value: float | int, lang: str, digits: int = 0) -> str:
+    """``value`` with its sign either way, for a change: "+3", "−0,5"; a value that rounds to zero has none.
+
+    >>> signed(22, "sv"), signed(-22.4, "sv"), signed(0.04, "sv", 1), signed(-1660, "en")
+    ('+22', '−22', '0,0', '-1,660')
+    """
+    text = number(value, lang, digits)
+    return f"+{text}" if round(value, digits) > 0 else text
+
+
+def signed_percent(change: float, lang: str, digits: int = 0) -> str:
+    """A change already in percent (−50.0 for a halving) with its sign: Swedish "−50 %", English "+12%"."""
+    text = percent(change / 100, lang, digits)
+    return f"+{text}" if round(change, digits) > 0 else text
+
+
 def number_range(low: float, high: float, lang: str, digits: int = 0) -> str:
     """A range with an en dash: "0,0–0,8" (spaced when a side is negative: "−1 – 3")."""
     a, b = number(low, lang, digits), number(high, lang, digits)

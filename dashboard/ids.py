@@ -126,6 +126,8 @@ class Analysis:
     permutations = "an-permutations"
     fdr = "an-fdr"
     map = "an-map"
+    map_table = "an-map-table"
+    zoom = "an-zoom"
     findings = "an-findings"
     target = "an-target"
     operation = "an-operation"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import esda
 import geopandas as gpd
@@ -360,7 +361,7 @@ def analysis_inputs(mode="gi", pledge="molndal-2018"):
         f"{Analysis.rings}.value": 1,
         f"{Analysis.permutations}.value": 999,
         f"{Analysis.fdr}.value": ["fdr"],
-        f"{Analysis.map}.relayoutData": None,
+        f"{Analysis.zoom}.data": None,
     }
 
 
@@ -386,7 +387,44 @@ def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(client, d
         assert any(words in text for text in texts(answer[Analysis.findings]["children"]))
 
 
+def test_only_a_zoom_in_the_counts_view_reaches_the_hotspot_map(client):
+    """The map's autosize report must not call the figure's callback again (it lost the first figure)."""
+    from dash_http import call_callback, texts
+
+    def zoom_answer(relayout, mode):
+        return call_callback(
+            client,
+            f"{Analysis.zoom}.data",
+            {f"{Analysis.map}.relayoutData": relayout},
+            state={f"{Analysis.mode}.value": mode},
+        )
+
+    assert zoom_answer({"autosize": True}, "gi") == {}
+    assert zoom_answer({"autosize": True}, "counts") == {}
+    assert zoom_answer({"map.zoom": 12.5}, "gi") == {}
+    assert zoom_answer({"map.zoom": 12.5}, "counts") == {Analysis.zoom: {"data": 12.5}}
+    dependencies = client.get("/_dash-dependencies").get_json()
+    [figure] = [d for d in dependencies if f"{Analysis.map}.figure" in d["output"]]
+    assert f"{Analysis.map}" not in {i["id"] for i in figure["inputs"]}
+    far, near = (
+        " ".join(
+            texts(
+                call_callback(
+                    client,
+                    f"{Analysis.map}.figure",
+                    {**analysis_inputs("counts"), f"{Analysis.zoom}.data": zoom},
+                    state={f"{Analysis.lang}.data": "sv"},
+                )[Analysis.findings]["children"]
+            )
+        )
+        for zoom in (None, 14)
+    )
+    size = lambda text: int(re.search(r"hexagoner om ([\d\xa0 ]+) m", text).group(1).replace("\xa0", ""))
+    assert size(near) < size(far)  # smaller hexagons when zoomed in
+
+
 def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(client, demo_copy):
+    from dashboard.i18n import number, signed
     from geodata import vocab
     from geodata.analysis import intervention_for_operation
     from geodata.store import GeoPackageStore
@@ -423,7 +461,9 @@ def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(client, d
         result = intervention_for_operation(store, operation)
     c = result.counts
     assert f"Insatsområdet: {c.target_before} rapporter före, {c.target_after} efter" in " ".join(shown)
-    assert f"{result.wdd.value:+d} rapporter, standardfel {result.wdd.se:.1f}" in " ".join(shown)
+    wdd, se = signed(result.wdd.value, "sv"), number(result.wdd.se, "sv", 1)
+    assert f"{wdd} rapporter, standardfel {se}" in " ".join(shown)
+    assert "," in se or result.wdd.se == int(result.wdd.se)
 
 
 def test_roles_that_see_no_reports_get_a_refusal_from_the_analysis(signed_demo):
@@ -539,7 +579,7 @@ def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_expo
         page_html = build_standalone_map(store, "mark-2021", public=True)
     summary = "Problemindex: basår 2020, senast 2023 – bättre (lägre är bättre)."
     shown = texts(render_page(make_client(Settings(data=demo_copy, tiles_url=None)), "/pledge", "?pledge=mark-2021"))
-    assert summary in shown and "2.6 (2020)" in shown and "2.1 (2023)" in shown
+    assert summary in shown and "2,6 (2020)" in shown and "2,1 (2023)" in shown and "\u22120,5" in shown
     assert summary in page_html and "Kinna: 2.6 → 2.1 (2023), bättre" in page_html
 
 
@@ -578,3 +618,171 @@ def test_an_intervention_is_found_by_its_operation_promise_or_area(demo_copy):
             intervention_effect(store, area=area, pledge_id="molndal-2018")
         with pytest.raises(ValueError, match="one of"):
             intervention_effect(store, operation=operation["id"], promise=promise)
+
+
+# -- the figures and words of the analysis page, in Swedish and English ---------------------------------------------
+
+
+def small_intervention():
+    records = reports_at(
+        [
+            (IN_TARGET, "2024-03-01", 40),
+            (IN_TARGET, "2024-05-01", 20),
+            (IN_BUFFER, "2024-03-10", 30),
+            (IN_BUFFER, "2024-05-10", 24),
+            (IN_CONTROL, "2024-02-15", 35),
+            (IN_CONTROL, "2024-06-15", 33),
+        ]
+    )
+    return evaluate_intervention(
+        records, TARGET, dt.date(2024, 4, 1), days=90, buffer_m=500, study_area=AREA, today=dt.date(2024, 12, 1)
+    )
+
+
+def area_boundary():
+    from dashboard.figures.analysis import _features
+
+    return _features(gpd.GeoSeries([AREA], crs=3006)), gpd.GeoSeries([AREA], crs=3006).to_crs(4326).total_bounds
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("sv", ",\u00a0"), ("en", ".,")])
+def test_every_analysis_figure_writes_numbers_in_the_page_s_language(lang, separators):
+    from dashboard.figures.analysis import (
+        density_figure,
+        hotspot_figure,
+        intervention_chart,
+        intervention_map,
+    )
+    from dashboard.i18n import translator
+
+    t = translator(lang)
+    boundary, bounds = area_boundary()
+    points = planted_points()
+    figures = {
+        "hotspots": hotspot_figure(
+            hotspots(points, AREA, cell_m=500, permutations=99, seed=1, fdr=False), boundary, bounds, t
+        ),
+        "density": density_figure(density_surface(points, AREA, bandwidth_m=400, cell_m=250), boundary, bounds, t),
+        "chart": intervention_chart(small_intervention(), t),
+        "areas": intervention_map(small_intervention(), boundary, bounds, t),
+    }
+    for name, figure in figures.items():
+        assert figure["layout"]["separators"] == separators, name
+    density_names = [tr["name"] for tr in figures["density"]["data"] if tr.get("showlegend")]
+    mark = "," if lang == "sv" else "."
+    assert density_names and all(
+        re.fullmatch(rf"\d+{re.escape(mark)}\d–\d+{re.escape(mark)}\d per km²", n) for n in density_names
+    )
+    # Gi*'s hover: z written with the page's decimal mark and minus sign.
+    zs = [row[1] for tr in figures["hotspots"]["data"] for row in tr.get("customdata", [])]
+    assert zs and all(mark in z for z in zs)
+    assert goal_chart_separators(t) == separators
+
+
+def goal_chart_separators(t):
+    import pandas as pd
+
+    from dashboard.figures.analysis import goal_chart
+    from geodata.analysis.indicators import GoalTrend
+    from geodata.model import Goal
+
+    series = pd.DataFrame(
+        {"area_id": ["Kinna", "Kinna"], "area_name": ["Kinna", "Kinna"], "year": [2020, 2023], "value": [2.6, 2.1]}
+    )
+    trend = GoalTrend(
+        Goal("g", "Ökad trygghet", "Problemindex", "lower", 2020), 2020, 2023, series, series.iloc[:0], "better"
+    )
+    return goal_chart(trend, t)["layout"]["separators"]
+
+
+def test_findings_write_thousands_decimals_and_the_minus_sign_as_swedish_does(client):
+    # (the client: the page module registers itself with the app it makes)
+    from dashboard.i18n import translator
+    from dashboard.pages.analysis import finding_text
+    from geodata.analysis.findings import Finding
+
+    sv, en = translator("sv"), translator("en")
+    method = Finding(
+        "gi_method",
+        "",
+        "note",
+        {"cells": 1660, "cell_m": 346.4, "rings": 1, "permutations": 9999, "seed": 20180101, "fdr": True},
+    )
+    text = finding_text(method, sv)
+    assert "på 1\u00a0660 hexagoner om 346 m" in text and "9\u00a0999 permutationer, frö 20180101" in text
+    assert "on 1,660 hexagons" in finding_text(method, en)
+    assert finding_text(Finding("hot_cold", "", params={"hot": 1660, "cold": 0}), sv).startswith(
+        "1\u00a0660 celler är heta punkter"
+    )
+    unclear = small_intervention()
+    [wdd] = [f for f in unclear.findings if f.code == "wdd_unclear"]
+    assert finding_text(wdd, sv) == (
+        "WDD \u221222 rapporter (95 % intervall \u221261 till +17): intervallet rymmer noll, så det går inte att "
+        "säga säkert att antalet ändrades – skillnaden kan vara slump."
+    )
+    assert finding_text(wdd, en).startswith("WDD -22 reports (95 % interval -61 to +17): the interval includes zero")
+    [target] = [f for f in unclear.findings if f.code == "target_change"]
+    assert finding_text(target, sv) == "Insatsområdet: 40 rapporter före, 20 efter (\u221250\u00a0%)."
+    assert finding_text(target, en) == "Target area: 40 reports before, 20 after (-50%)."
+    [quotient] = [f for f in unclear.findings if f.code in {"diffusion", "diffusion_exceeds", "displacement"}]
+    assert re.match(r"WDQ \u2212?\d,\d\d:", finding_text(quotient, sv))
+
+
+def test_goal_cards_write_survey_values_as_the_reader_s_language_does(demo_copy):
+    from dashboard.settings import Settings
+
+    from dash_http import make_client, render_page, texts
+    from survey_data import add_goal_survey
+
+    add_goal_survey(demo_copy)
+    client = make_client(Settings(data=demo_copy, tiles_url=None))
+    shown = texts(render_page(client, "/pledge", "?pledge=mark-2021"))
+    assert {"1\u00a0660 (2020)", "1\u00a0712,5 (2023)", "+52,5", "2,25 (2023)", "\u22120,5"} <= set(shown)
+    english = texts(render_page(client, "/pledge", "?pledge=mark-2021&lang=en"))
+    assert {"1,660 (2020)", "1,712.5 (2023)", "+52.5", "-0.5"} <= set(english)
+
+
+def _contrast(colour: str, background: str = "#ffffff") -> float:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _over_white(colour: str, opacity: float) -> str:
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(opacity * c + (1 - opacity) * 255):02x}" for c in channels)
+
+
+def test_every_hotspot_class_reads_on_white_and_the_legend_shows_even_one_class():
+    from dashboard.figures.analysis import BAND_COLOURS, BAND_OPACITY, HOTSPOT_COLOURS, hotspot_figure
+    from dashboard.i18n import translator
+
+    shown = {name: colour for name, colour in HOTSPOT_COLOURS.items() if name != "none"}
+    assert all(_contrast(colour) >= 3 for colour in shown.values()), {
+        n: round(_contrast(c), 2) for n, c in shown.items()
+    }
+    assert len(set(shown.values())) == 6
+    # The density and count bands: their fills as drawn (a little transparent over white) stand out by 3:1 too.
+    drawn = [_over_white(colour, BAND_OPACITY) for colour in BAND_COLOURS]
+    assert all(_contrast(colour) >= 3 for colour in drawn), [round(_contrast(c), 2) for c in drawn]
+    # One class only: the cells planted in one place, few permutations, no correction.
+    result = hotspots(planted_points(), AREA, cell_m=500, permutations=99, seed=1, fdr=False)
+    only = result.cells["class"].where(result.cells["class"] == "hot_99", "none")
+    single = type(result)(**{**result.__dict__, "cells": result.cells.assign(**{"class": only})})
+    boundary, bounds = area_boundary()
+    figure = hotspot_figure(single, boundary, bounds, translator("sv"))
+    [trace] = [tr for tr in figure["data"] if tr.get("name")]
+    assert trace["name"] == "Het punkt, 99 %" and trace["showlegend"] and figure["layout"]["showlegend"]
+    assert trace["marker"]["color"] == HOTSPOT_COLOURS["hot_99"] and trace["marker"]["opacity"] == 1
+    outlines = [la for la in figure["layout"]["map"]["layers"] if la.get("type") == "line"]
+    assert HOTSPOT_COLOURS["hot_99"] in {la["color"] for la in outlines}  # each cell outlined at full strength
+    # No class at all: the legend says there is no pattern.
+    none = type(result)(**{**result.__dict__, "cells": result.cells.assign(**{"class": "none"})})
+    legend = [
+        tr["name"] for tr in hotspot_figure(none, boundary, bounds, translator("sv"))["data"] if tr.get("showlegend")
+    ]
+    assert legend == ["Inget mönster"]

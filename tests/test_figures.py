@@ -139,3 +139,18 @@ def test_timeline_rows_events_target_pace_and_today(gpkg_store):
 
 def test_pace_dates_spread_evenly():
     assert pace_dates(dt.date(2024, 1, 1), dt.date(2024, 1, 10), 2) == [dt.date(2024, 1, 5), dt.date(2024, 1, 10)]
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("sv", ",\u00a0"), ("en", ".,")])
+def test_the_map_and_the_timeline_write_numbers_in_the_page_s_language(gpkg_store, lang, separators):
+    tr = translator(lang)
+    view = layer_view(gpkg_store, "unsafe_places", LayerQuery())
+    boundary, _ = municipality_geojson("1463")
+    assert figure_json(map_figure({"unsafe_places": view}, boundary, tr))["layout"]["separators"] == separators
+    pledge = pledge_from_dict(pledge_dict())
+    rows = pledge_timeline(gpkg_store, pledge)
+    progress = pledge_progress(gpkg_store, pledge, dt.date(2024, 10, 1))
+    timeline = figure_json(timeline_figure(rows, progress, tr, today=dt.date(2024, 10, 1)))
+    assert timeline["layout"]["separators"] == separators
+    # A grid cell's hover writes its count with the thousands mark of the separators: 1 660, not 1660.
+    assert "%{customdata:,d}" in tr("map.grid_hover")

@@ -23,21 +23,28 @@ from dashboard.figures.map import (
     raster_layer,
     view_for_bounds,
 )
-from dashboard.figures.style import FONT_FAMILY
+from dashboard.figures.style import FONT_FAMILY, MODEBAR_MARGIN, figure_lang, separators
+from dashboard.i18n import number
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
 
+# Red for hot, blue for cold (a pair colour-blind readers keep apart), darker for more confidence. Every class,
+# the 90 % ones too, stands out from the white background by at least 3:1 (WCAG 1.4.11): the cells' outlines and
+# centre markers are drawn in these colours at full strength, the fills lighter underneath.
 HOTSPOT_COLOURS = {
-    "hot_99": "#b2182b",
-    "hot_95": "#ef8a62",
-    "hot_90": "#fddbc7",
+    "hot_99": "#99000d",
+    "hot_95": "#d73027",
+    "hot_90": "#e06a3a",
     "none": "#f7f7f7",
-    "cold_90": "#d1e5f0",
-    "cold_95": "#67a9cf",
-    "cold_99": "#2166ac",
+    "cold_90": "#4292c6",
+    "cold_95": "#2171b5",
+    "cold_99": "#08306b",
 }
-BAND_COLOURS = ("#fde0c5", "#facba6", "#f59e72", "#e4683f", "#a4161a")
+# Light to dark for few to many reports; even the lightest band stands out from the white background by 3:1.
+NO_PATTERN_COLOUR = "#767676"  # the legend's mark for "no pattern" (cells left clear on the map)
+BAND_COLOURS = ("#d9711f", "#c4501c", "#a33218", "#7a1e12", "#4d0f0a")
+BAND_OPACITY = 0.95
 AREA_COLOURS = {"target": "#D55E00", "buffer": "#E69F00", "control": "#0072B2"}
 
 
@@ -67,6 +74,7 @@ def _map(
     basemap: Basemap,
     view_key: str,
     legend_title: str,
+    t: Callable[..., str],
 ) -> dict[str, Any]:
     all_layers = [*layers, boundary_layer(boundary_geojson)]
     if basemap.tiles_url:
@@ -81,8 +89,20 @@ def _map(
             "uirevision": view_key,
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "dragmode": "pan",
-            "legend": {"title": {"text": legend_title}, **LEGEND_BOX},
+            # Shown even with a single class or band: plotly hides a legend of one entry by default. Across the
+            # map's foot, so that it leaves the map its width on a phone and stays clear of the modebar at the top.
+            "showlegend": True,
+            "legend": {
+                "title": {"text": legend_title, "side": "top"},
+                **LEGEND_BOX,
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 0,
+                "yanchor": "bottom",
+            },
             "font": {"family": FONT_FAMILY, "size": 14},
+            "separators": separators(t),
         },
     }
 
@@ -96,6 +116,7 @@ def hotspot_figure(
     view_key: str = "",
 ) -> dict[str, Any]:
     """Hot and cold spots by confidence class; cells that are neither are left clear."""
+    lang = figure_lang(t)
     traces, layers = [], []
     for name in CLASSES:
         if name == "none":
@@ -103,7 +124,9 @@ def hotspot_figure(
         cells = result.cells[result.cells["class"] == name]
         if cells.empty:
             continue
-        layers.append(fill_layer(_features(cells.geometry), HOTSPOT_COLOURS[name], 0.75))
+        features = _features(cells.geometry)
+        layers.append(fill_layer(features, HOTSPOT_COLOURS[name], 0.55))
+        layers.append(line_layer(features, HOTSPOT_COLOURS[name], 1.5))
         lon, lat = _centres(cells)
         traces.append(
             {
@@ -112,21 +135,58 @@ def hotspot_figure(
                 "lat": lat,
                 "mode": "markers",
                 "name": t(f"hotspot.{name}"),
-                "marker": {"size": 9, "color": HOTSPOT_COLOURS[name], "opacity": 0.9},
+                "showlegend": True,
+                "marker": {"size": 9, "color": HOTSPOT_COLOURS[name], "opacity": 1},
+                # Written out here, in the page's language: plotly would write 0.0010 and -1.5.
                 "customdata": [
-                    [int(c), round(float(z), 2), round(float(p), 4)]
+                    [number(int(c), lang), number(float(z), lang, 2), number(float(p), lang, 4)]
                     for c, z, p in zip(cells["count"], cells["z"], cells["p"])
                 ],
                 "hovertemplate": f"{t('hotspot.' + name)}<br>{t('analysis.reports')}: %{{customdata[0]}}"
                 "<br>z: %{customdata[1]}<br>p: %{customdata[2]}<extra></extra>",
             }
         )
-    return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, t("analysis.legend_hotspots"))
+    if not traces:  # no cell is a hot or a cold spot: the legend says so rather than vanishing
+        traces.append(
+            {
+                "type": "scattermap",
+                "lon": [None],
+                "lat": [None],
+                "mode": "markers",
+                "name": t("hotspot.none"),
+                "showlegend": True,
+                "marker": {"size": 12, "color": NO_PATTERN_COLOUR},
+                "hoverinfo": "skip",
+            }
+        )
+    return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, t("analysis.legend_hotspots"), t)
 
 
 def _bands(values: np.ndarray, count: int = len(BAND_COLOURS)) -> list[tuple[float, float]]:
     edges = np.unique(np.quantile(values, np.linspace(0, 1, count + 1))) if len(values) else np.array([0.0, 1.0])
     return list(zip(edges[:-1], edges[1:]))
+
+
+def bands(cells: gpd.GeoDataFrame, column: str) -> list[tuple[float, float, gpd.GeoDataFrame, str]]:
+    """The cells in five bands of ``column`` (quantiles): (low, high, the band's cells, its colour), empty bands left out.
+
+    The map draws these bands and its table alternative lists them, so both say the same.
+    """
+    values = cells[column].to_numpy(dtype=float)
+    edges = _bands(values)
+    out = []
+    for i, (low, high) in enumerate(edges):
+        inside = (values >= low) & ((values <= high) if i == len(edges) - 1 else (values < high))
+        part = cells[inside]
+        if part.empty:
+            continue
+        colour = BAND_COLOURS[
+            min(i, len(BAND_COLOURS) - 1)
+            if len(edges) >= len(BAND_COLOURS)
+            else round(i * (len(BAND_COLOURS) - 1) / max(1, len(edges) - 1))
+        ]
+        out.append((float(low), float(high), part, colour))
+    return out
 
 
 def banded_figure(
@@ -140,37 +200,60 @@ def banded_figure(
     basemap: Basemap = Basemap(),
     view_key: str = "",
     hover: str = "",
+    digits: int = 1,
 ) -> dict[str, Any]:
-    """Cells coloured in five bands of ``column`` (quantiles), each band a fill layer and a legend entry."""
+    """Cells coloured in five bands of ``column`` (quantiles), each band a fill layer and a legend entry.
+
+    ``digits``: the decimals of a cell's value in its hover label.
+    """
+    lang = figure_lang(t)
     traces, layers = [], []
-    values = cells[column].to_numpy(dtype=float)
-    bands = _bands(values)
-    for i, (low, high) in enumerate(bands):
-        inside = (values >= low) & ((values <= high) if i == len(bands) - 1 else (values < high))
-        part = cells[inside]
-        if part.empty:
-            continue
-        colour = BAND_COLOURS[
-            min(i, len(BAND_COLOURS) - 1)
-            if len(bands) >= len(BAND_COLOURS)
-            else round(i * (len(BAND_COLOURS) - 1) / max(1, len(bands) - 1))
-        ]
-        layers.append(fill_layer(_features(part.geometry), colour, 0.7))
+    for i, (low, high, part, colour) in enumerate(bands(cells, column)):
+        layers.append(fill_layer(_features(part.geometry), colour, BAND_OPACITY))
         lon, lat = _centres(part)
+        group = f"band-{i}"
+        # The band's legend entry, in its full colour; the markers that carry the cells' hover are all but
+        # transparent (the fill is the picture), so they stay out of the legend. One legend click hides both.
         traces.append(
             {
                 "type": "scattermap",
-                "lon": lon,
-                "lat": lat,
+                "lon": [None],
+                "lat": [None],
                 "mode": "markers",
                 "name": label(low, high),
-                "marker": {"size": 6, "color": colour, "opacity": 0.01 if hover else 0.9},
-                "customdata": [[round(float(v), 1)] for v in part[column]],
-                "hovertemplate": f"{hover}: %{{customdata[0]}}<extra></extra>" if hover else None,
-                "hoverinfo": None if hover else "skip",
+                "legendgroup": group,
+                "showlegend": True,
+                "marker": {"size": 12, "color": colour, "opacity": 1},
+                "hoverinfo": "skip",
             }
         )
-    return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, legend_title)
+        if hover:
+            traces.append(
+                {
+                    "type": "scattermap",
+                    "lon": lon,
+                    "lat": lat,
+                    "mode": "markers",
+                    "legendgroup": group,
+                    "showlegend": False,
+                    "marker": {"size": 6, "color": colour, "opacity": 0.01},
+                    "customdata": [[number(float(v), lang, digits)] for v in part[column]],
+                    "hovertemplate": f"{hover}: %{{customdata[0]}}<extra></extra>",
+                }
+            )
+    return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, legend_title, t)
+
+
+def density_band(low: float, high: float, t: Callable[..., str]) -> str:
+    """A density band's name: "0,0–0,8 per km²"."""
+    lang = figure_lang(t)
+    return t("analysis.band", low=number(low, lang, 1), high=number(high, lang, 1))
+
+
+def count_band(low: float, high: float, t: Callable[..., str]) -> str:
+    """A band of counts per hexagon: "1–3 rapporter"."""
+    lang = figure_lang(t)
+    return t("analysis.count_band", low=number(low, lang), high=number(high, lang))
 
 
 def density_figure(
@@ -187,7 +270,7 @@ def density_figure(
         boundary_geojson,
         bounds,
         t,
-        lambda low, high: t("analysis.band", low=f"{low:.1f}", high=f"{high:.1f}"),
+        lambda low, high: density_band(low, high, t),
         t("analysis.legend_density"),
         basemap,
         view_key,
@@ -219,9 +302,10 @@ def intervention_map(
                 "name": t(f"effect.{row.area}"),
                 "marker": {"size": 12, "color": AREA_COLOURS[row.area]},
                 "hoverinfo": "name",
+                "showlegend": True,
             }
         )
-    return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, t("effect.areas"))
+    return _map(traces, layers, boundary_geojson, bounds, basemap, view_key, t("effect.areas"), t)
 
 
 def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dict[str, Any]:
@@ -244,15 +328,22 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
     return {
         "data": traces,
         "layout": {
-            "margin": {"l": 50, "r": 60, "t": 30, "b": 40},
-            "height": 320,
-            "xaxis": {"type": "date", "title": {"text": t("effect.month")}},
-            "yaxis": {"title": {"text": t("effect.reports_target_buffer")}, "rangemode": "tozero"},
+            "margin": {"l": 50, "r": 60, "t": MODEBAR_MARGIN + 26, "b": 40},
+            "height": 340,
+            # No x-axis title: the ticks name the months, and on a phone a title would sit on the legend.
+            "xaxis": {"type": "date"},
+            "yaxis": {
+                "title": {"text": t("effect.reports_target_buffer")},
+                "rangemode": "tozero",
+                "separatethousands": True,
+            },
             "yaxis2": {
                 "title": {"text": t("effect.reports_control")},
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
+                "tickmode": "auto",  # its own whole-number ticks, not the left axis's lines (4,33, 8,67)
+                "separatethousands": True,
                 "showgrid": False,
             },
             "shapes": [
@@ -278,6 +369,7 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
             ],
             "legend": {"orientation": "h", "y": -0.25},
             "font": {"family": FONT_FAMILY},
+            "separators": separators(t),
         },
     }
 
@@ -312,12 +404,13 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
     return {
         "data": traces,
         "layout": {
-            "margin": {"l": 50, "r": 20, "t": 10, "b": 40},
-            "height": 240,
+            "margin": {"l": 50, "r": 20, "t": MODEBAR_MARGIN, "b": 40},
+            "height": 260,
             "shapes": shapes,
-            "xaxis": {"title": {"text": t("goals.year")}, "dtick": 1},
-            "yaxis": {"title": {"text": trend.goal.indicator}},
+            "xaxis": {"dtick": 1},  # the ticks are years; a title would sit on the legend on a phone
+            "yaxis": {"title": {"text": trend.goal.indicator}, "separatethousands": True},
             "legend": {"orientation": "h", "y": -0.3},
             "font": {"family": FONT_FAMILY},
+            "separators": separators(t),
         },
     }

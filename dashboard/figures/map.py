@@ -22,9 +22,13 @@ from dashboard.figures.style import (
     FONT_FAMILY,
     GRID_COLOURSCALE,
     HIGHLIGHT_COLOUR,
+    MODEBAR_MARGIN,
     OPERATION_COLOURS,
     STATUS_COLOURS,
+    figure_lang,
+    separators,
 )
+from dashboard.i18n import number
 from dashboard.settings import OSM_ATTRIBUTION, Settings
 from geodata import LayerView
 from geodata.clock import LOCAL_TZ_NAME
@@ -155,14 +159,14 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
             "opacity": 0.85,
         },
         customdata=grid.count.tolist(),
-        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=int(grid.cell_m)),
+        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=number(int(grid.cell_m), figure_lang(t))),
         hovertemplate=t("map.grid_hover") + "<extra></extra>",
         legendgroup=view.layer,
         meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
     )
 
 
-# The legend's box at the map's right edge: the same on every map.
+# The legend's box at the map's right edge, its top below the modebar (MODEBAR_MARGIN): the same on every map.
 LEGEND_BOX = {"bgcolor": "rgba(255,255,255,0.95)", "x": 1.0, "xanchor": "left", "y": 1.0, "font": {"size": 14}}
 
 
@@ -262,11 +266,12 @@ def map_figure(
         map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds)
     layout = {
         "map": map_layout,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "margin": {"l": 0, "r": 0, "t": MODEBAR_MARGIN, "b": 0},
         "legend": {"groupclick": "toggleitem", **LEGEND_BOX, "itemclick": "toggle"},
         "uirevision": view_key,
         "dragmode": "pan",
         "clickmode": "event+select",
         "font": {"family": FONT_FAMILY, "size": 14},
+        "separators": separators(t),
     }
     return {"data": traces, "layout": layout}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from dashboard.i18n import PLOTLY_SEPARATORS, language
+
 CATEGORY_COLOURS = {
     "drug_dealing": "#D55E00",
     "drug_use": "#CC79A7",
@@ -34,6 +38,21 @@ GRID_COLOURSCALE = [[0, "#fde0c5"], [0.5, "#f59e72"], [1, "#a4161a"]]
 
 # The figures' type: the one the app's stylesheet uses, then a font every Linux machine has.
 FONT_FAMILY = "Noto Sans, DejaVu Sans, sans-serif"
+
+# The room above a chart's plot area for plotly's modebar (the buttons in the top right corner), so that it
+# never covers a legend or its title placed at the plot's top right.
+MODEBAR_MARGIN = 34
+
+
+def figure_lang(t: Callable[..., str]) -> str:
+    """The language a figure is written in: the one of its translator ``t``."""
+    return language(t("app.lang_code"))
+
+
+def separators(t: Callable[..., str]) -> str:
+    """Plotly's ``layout.separators`` for the figure's language (Swedish: decimal comma, space before thousands)."""
+    return PLOTLY_SEPARATORS[figure_lang(t)]
+
 
 # Modebar buttons no chart offers: plotly's "Share chart…" uploads the chart to Plotly Cloud (an
 # upload path for internal police data), and the Chart Studio link does the same.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import FONT_FAMILY, HIGHLIGHT_COLOUR, OPERATION_COLOURS
+from dashboard.figures.style import FONT_FAMILY, HIGHLIGHT_COLOUR, OPERATION_COLOURS, separators
 from dashboard.i18n import number
 from geodata import PromiseProgress, TimelineRow
 
@@ -196,5 +196,6 @@ def timeline_figure(
         uirevision=view_key,
         font=dict(family=FONT_FAMILY, size=14),
         hovermode="closest",
+        separators=separators(t),
     )
     return figure

@@ -10,8 +10,15 @@ from __future__ import annotations
 import dash
 import geopandas as gpd
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from shapely.geometry import Polygon
 
+from dashboard.components.analysis_tables import (
+    band_table,
+    hotspot_table,
+    intervention_areas_table,
+    intervention_months_table,
+)
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import (
     PageStart,
@@ -29,6 +36,8 @@ from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.figures.analysis import (
     banded_figure,
+    count_band,
+    density_band,
     density_figure,
     hotspot_figure,
     intervention_chart,
@@ -37,7 +46,7 @@ from dashboard.figures.analysis import (
 from dashboard.figures.map import Basemap, view_for_bounds
 from dashboard.figures.mapping import zoom_of
 from dashboard.figures.style import graph_config
-from dashboard.i18n import language, translator
+from dashboard.i18n import language, number, percent, signed, signed_percent, translator
 from dashboard.ids import Analysis as ID
 from dashboard.state import parse_date
 from geodata import STORAGE_CRS, LayerQuery, PledgemapError, municipality_geojson, vocab
@@ -66,7 +75,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         return start
     pledges, chosen, banner = start.pledges, start.pledge.id, start.banner
     # Native radio buttons: a keyboard and a screen reader handle them as they are (Dash's dropdown is not clean).
-    number = lambda i, legend, value, options: radio_group(i, legend, options, value, inline=True, boxed=False)
+    choice = lambda i, legend, value, options: radio_group(i, legend, options, value, inline=True, boxed=False)
     hotspot_controls = html.Form(
         className="pm-table-controls",
         **{"aria-label": t("analysis.settings")},
@@ -84,20 +93,20 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                     ),
                 ]
             ),
-            number(
+            choice(
                 ID.mode,
                 t("analysis.show"),
                 "gi",
                 [{"label": t(f"analysis.mode_{mode}"), "value": mode} for mode in ("gi", "density", "counts")],
             ),
-            number(
+            choice(
                 ID.cell,
                 t("analysis.cell"),
                 "auto",
                 [{"label": t("analysis.cell_auto"), "value": "auto"}]
-                + [{"label": f"{size:.0f} m", "value": size} for size in (250, 500, 1000)],
+                + [{"label": f"{number(size, lang)} m", "value": size} for size in (250, 500, 1000)],
             ),
-            number(
+            choice(
                 ID.rings,
                 t("analysis.rings"),
                 DEFAULT_RINGS,
@@ -106,8 +115,11 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                     for r in (1, 2, 3)
                 ],
             ),
-            number(
-                ID.permutations, t("analysis.permutations"), 999, [{"label": str(n), "value": n} for n in (999, 9999)]
+            choice(
+                ID.permutations,
+                t("analysis.permutations"),
+                999,
+                [{"label": number(n, lang), "value": n} for n in (999, 9999)],
             ),
             dcc.Checklist(
                 id=ID.fdr, value=["fdr"], className="pm-checks", options=[{"label": t("analysis.fdr"), "value": "fdr"}]
@@ -131,6 +143,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                         config=graph_config(lang, scroll_zoom=True, add=("lasso2d",)),
                     )
                 ),
+                html.Div(id=ID.map_table),
                 html.Div(id=ID.findings, role="status"),
             ],
         ),
@@ -184,27 +197,39 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         html.Section(className="pm-panel", children=[html.H2(t("goals.heading")), html.Div(id=ID.goals)]),
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.drawn),
+        dcc.Store(id=ID.zoom),
     ]
     return page(lang, "/analysis", body, f"pledge={chosen}")
 
 
+# How a finding's values are written; every other number is a count, written whole ("1 660").
+_FINDING_FORMATS = {
+    "wdq": lambda value, lang: number(value, lang, 2),
+    "wdd": lambda value, lang: signed(value, lang),
+    "low": lambda value, lang: signed(value, lang),
+    "high": lambda value, lang: signed(value, lang),
+    "change": lambda value, lang: signed_percent(value, lang),
+}
+_NOT_NUMBERS = {"seed"}  # a seed names a run; "20 180 101" would read as a quantity
+
+
 def finding_text(finding: Finding, t) -> str:
-    """A finding in the page's language (the domain's English words it for the command line)."""
+    """A finding in the page's language (the domain's English words it for the command line), numbers as it writes them."""
+    lang = language(t("app.lang_code"))
     params = dict(finding.params)
+    for key, value in params.items():
+        if key in _FINDING_FORMATS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            params[key] = _FINDING_FORMATS[key](value, lang)
+        elif key not in _NOT_NUMBERS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            params[key] = number(value, lang)
     if finding.code == "gi_method":
-        params["fdr_text"] = t("finding.fdr_on") if params.get("fdr") else t("finding.fdr_off")
+        params["fdr_text"] = t("finding.fdr_on") if finding.params.get("fdr") else t("finding.fdr_off")
     if finding.code == "p_resolution":
-        params["levels"] = ", ".join(f"{level} %" for level in params.get("levels", []))
-    if finding.code.endswith("_change"):
-        change = params.get("change")
-        params["change"] = t("finding.no_before") if change is None else f"{change:+.0f} %"
+        params["levels"] = ", ".join(percent(level / 100, lang) for level in finding.params.get("levels", []))
+    if finding.code.endswith("_change") and finding.params.get("change") is None:
+        params["change"] = t("finding.no_before")
     if "area" in params:
         params["area"] = t(f"effect.{params['area']}")
-    for key in ("wdq", "low", "high"):
-        if isinstance(params.get(key), float):
-            params[key] = f"{params[key]:.2f}" if key == "wdq" else f"{params[key]:+.0f}"
-    if isinstance(params.get("wdd"), int):
-        params["wdd"] = f"{params['wdd']:+d}"
     return t(f"finding.{finding.code}", **params)
 
 
@@ -221,26 +246,42 @@ def findings_list(findings: list[Finding], t) -> html.Div:
     return html.Div(groups)
 
 
+HOTSPOT_INPUTS = (ID.pledge, ID.start, ID.end, ID.categories, ID.mode, ID.cell, ID.rings, ID.permutations, ID.fdr)
+
+
+# The map's relayoutData is not an input of the figure's callback. It was, and the first figure was lost on every
+# visit where the graph reported its autosize ({"autosize": true}) before the Gi* answer came back: Dash drops the
+# answer of a callback that was called again meanwhile, and the second call answered "no change", so the map stayed
+# empty until an option changed. Now only a zoom in the counts view reaches the figure, through the zoom store.
 @callback(
     Output(ID.map, "figure"),
     Output(ID.findings, "children"),
-    Input(ID.pledge, "value"),
-    Input(ID.start, "value"),
-    Input(ID.end, "value"),
-    Input(ID.categories, "value"),
-    Input(ID.mode, "value"),
-    Input(ID.cell, "value"),
-    Input(ID.rings, "value"),
-    Input(ID.permutations, "value"),
-    Input(ID.fdr, "value"),
-    Input(ID.map, "relayoutData"),
+    Output(ID.map_table, "children"),
+    *(Input(i, "value") for i in HOTSPOT_INPUTS),
+    Input(ID.zoom, "data"),
     State(ID.lang, "data"),
 )
-def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutations, fdr, relayout, lang):
-    t = translator(language(lang))
-    triggered = dash.ctx.triggered_id
-    if triggered == ID.map and mode != "counts":
-        return no_update, no_update  # panning changes only the zoom-following counts
+def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutations, fdr, zoom, lang):
+    return _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutations, fdr, zoom, lang)
+
+
+@callback(
+    Output(ID.zoom, "data"),
+    Input(ID.map, "relayoutData"),
+    State(ID.mode, "value"),
+    prevent_initial_call=True,
+)
+def follow_zoom(relayout, mode):
+    """The zoom the counts per hexagon follow; other views, and a relayout that is not a zoom, change nothing."""
+    zoom = zoom_of(relayout)
+    if mode != "counts" or zoom is None:
+        raise PreventUpdate
+    return zoom
+
+
+def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutations, fdr, zoom, lang):
+    lang = language(lang)
+    t = translator(lang)
     try:
         with request_store() as store:
             records, area = getisord.pledge_points(
@@ -248,7 +289,7 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
             )
             code = store.get_pledge(pledge).municipality.code
     except (PledgemapError, ValueError) as exc:
-        return no_update, alert(language(lang), exc)
+        return no_update, alert(lang, exc), None
     boundary, bounds = municipality_geojson(code)
     basemap = Basemap()  # analysis maps draw on a plain background: the cells are the picture, and it works offline
     key = f"{pledge}"
@@ -258,17 +299,24 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
                 records, area, bandwidth_m=DENSITY_BANDWIDTH_M, cell_m=DENSITY_MAP_CELL_M
             )
             figure = density_figure(surface, boundary, bounds, t, basemap, key)
-            return figure, html.P(
-                t(
-                    "analysis.density_note",
-                    reports=surface.reports,
-                    bandwidth=f"{DENSITY_BANDWIDTH_M:g}",
-                    cell=f"{DENSITY_MAP_CELL_M:g}",
+            table = band_table(
+                surface.cells, "density", lambda low, high: density_band(low, high, t), t("analysis.table_density"), t
+            )
+            return (
+                figure,
+                html.P(
+                    t(
+                        "analysis.density_note",
+                        reports=number(surface.reports, lang),
+                        bandwidth=number(DENSITY_BANDWIDTH_M, lang),
+                        cell=number(DENSITY_MAP_CELL_M, lang),
+                    ),
+                    className="pm-hint",
                 ),
-                className="pm-hint",
+                table,
             )
         if mode == "counts":
-            zoom = zoom_of(relayout) or view_for_bounds(bounds)[1]
+            zoom = zoom if isinstance(zoom, (int, float)) else view_for_bounds(bounds)[1]
             counts = hex_counts_for_zoom(records, area, zoom, (bounds[1] + bounds[3]) / 2)
             figure = banded_figure(
                 counts.cells,
@@ -276,20 +324,33 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
                 boundary,
                 bounds,
                 t,
-                lambda low, high: t("analysis.count_band", low=f"{low:.0f}", high=f"{high:.0f}"),
+                lambda low, high: count_band(low, high, t),
                 t("analysis.legend_counts"),
                 basemap,
                 key,
                 hover=t("analysis.reports"),
+                digits=0,
             )
-            return figure, html.P(
-                t(
-                    "analysis.counts_note",
-                    cell=f"{counts.cell_m:.0f}",
-                    cells=len(counts.cells),
-                    reports=counts.reports,
+            table = band_table(
+                counts.cells,
+                "count",
+                lambda low, high: count_band(low, high, t),
+                t("analysis.table_counts", cell=number(counts.cell_m, lang)),
+                t,
+                reports=True,
+            )
+            return (
+                figure,
+                html.P(
+                    t(
+                        "analysis.counts_note",
+                        cell=number(counts.cell_m, lang),
+                        cells=number(len(counts.cells), lang),
+                        reports=number(counts.reports, lang),
+                    ),
+                    className="pm-hint",
                 ),
-                className="pm-hint",
+                table,
             )
         result = getisord.hotspots(
             records,
@@ -300,7 +361,7 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
             fdr=bool(fdr),
         )
     except ValueError as exc:
-        return no_update, alert(language(lang), exc)
+        return no_update, alert(lang, exc), None
     figure = hotspot_figure(result, boundary, bounds, t, basemap, key)
     legend = html.Dl(
         [
@@ -311,7 +372,11 @@ def show_hotspots(pledge, start, end, categories, mode, cell, rings, permutation
         ],
         className="pm-facts pm-legend-text",
     )
-    return figure, html.Div([findings_list(result.findings, t), html.H3(t("analysis.classes")), legend])
+    return (
+        figure,
+        html.Div([findings_list(result.findings, t), html.H3(t("analysis.classes")), legend]),
+        hotspot_table(result, t),
+    )
 
 
 @callback(
@@ -419,7 +484,9 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
             table_head(t("effect.area"), t("effect.before"), t("effect.after")),
             html.Tbody(
                 [
-                    html.Tr([html.Th(t(f"effect.{name}"), scope="row"), html.Td(str(b)), html.Td(str(a))])
+                    html.Tr(
+                        [html.Th(t(f"effect.{name}"), scope="row"), html.Td(number(b, lang)), html.Td(number(a, lang))]
+                    )
                     for name, b, a in (
                         ("target", c.target_before, c.target_after),
                         ("buffer", c.buffer_before, c.buffer_after),
@@ -433,15 +500,15 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
         className="pm-facts",
         children=[
             html.Dt("WDQ"),
-            html.Dd("–" if result.wdq.value is None else f"{result.wdq.value:.2f}"),
+            html.Dd("–" if result.wdq.value is None else number(result.wdq.value, lang, 2)),
             html.Dt("WDD"),
             html.Dd(
                 t(
                     "effect.wdd_value",
-                    wdd=f"{result.wdd.value:+d}",
-                    se=f"{result.wdd.se:.1f}",
-                    low=f"{result.wdd.low:+.0f}",
-                    high=f"{result.wdd.high:+.0f}",
+                    wdd=signed(result.wdd.value, lang),
+                    se=number(result.wdd.se, lang, 1),
+                    low=signed(result.wdd.low, lang),
+                    high=signed(result.wdd.high, lang),
                 )
             ),
         ],
@@ -452,14 +519,16 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
             findings_list(result.findings, t),
             table,
             measures,
-            dcc.Graph(figure=intervention_chart(result, t), config=graph_config(t("app.lang_code"))),
+            dcc.Graph(figure=intervention_chart(result, t), config=graph_config(lang)),
+            intervention_months_table(result, t),
             dcc.Graph(
                 id=ID.effect_map,
                 figure=intervention_map(result, boundary, bounds, t, Basemap(), pledge),
                 className="pm-map",
                 style={"height": "420px"},
-                config=graph_config(t("app.lang_code"), scroll_zoom=True),
+                config=graph_config(lang, scroll_zoom=True),
             ),
+            intervention_areas_table(result, t),
             html.P(t("effect.method"), className="pm-source"),
         ]
     )

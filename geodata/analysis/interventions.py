@@ -317,7 +317,7 @@ def _findings(c: AreaCounts, q: Wdq, d: Wdd, control_label: str) -> list[Finding
             Finding(
                 "wdd_unclear",
                 f"WDD {d.value:+d} reports (95 % interval {low:+.0f} to {high:+.0f}): "
-                "the interval includes no change, so chance could explain it",
+                "the interval includes zero, so there is no sure change: the difference may be chance",
                 "result",
                 {"wdd": d.value, "low": low, "high": high, "z": d.z},
             )
