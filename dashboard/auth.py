@@ -7,10 +7,12 @@ only requests addressed to this machine (``localhost``/``127.0.0.1``; another
 Host header, such as a DNS-rebinding page's, is refused) and ``pledgemap
 serve`` refuses to listen on another address. With accounts:
 
-- every request but the sign-in page, the static assets and the presentation
-  mode needs a signed-in session: pages redirect to ``/login`` (keeping the
-  whole address to come back to), Dash's and the API's endpoints answer 401,
-  so a crafted request gets nothing;
+- every request but the sign-in page, the static assets, the accessibility
+  statement as a plain page (``/tillganglighet.html``: the law asks that it
+  can be read by anyone, and it holds no data) and the presentation mode needs
+  a signed-in session: pages redirect to ``/login`` (keeping the whole address
+  to come back to), Dash's and the API's endpoints answer 401, so a crafted
+  request gets nothing;
 - a session holds the account's session key, which sign-out and a new
   password replace (ending every session of the account, on every device),
   and ends ``session_hours`` after sign-in; an account removed and added
@@ -59,6 +61,9 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 # A browser an account signed in from: its sign-in attempts are counted apart (see geodata.access.accounts).
 DEVICE_COOKIE = "pledgemap_device"
 DEVICE_DAYS = 60
+# The accessibility statement as a plain page anyone may read, signed in or not (dashboard.server.statement serves
+# it; the dashboard's own page at /tillganglighet, inside the app, needs a session as every page does).
+PUBLIC_STATEMENT = "/tillganglighet.html"
 
 
 def install(server: flask.Flask, settings: Settings) -> None:
@@ -194,9 +199,10 @@ def _host_allowed(open_to_all: bool) -> bool:
 
 
 def _is_open(path: str) -> bool:
-    # The sign-in page, the static assets, and the presentation mode (which serves only the public view, and
-    # only while an admin has switched it on). Whole path segments: /presentation is not /present.
-    return path in ("/login", "/present") or path.startswith(("/assets/", "/present/"))
+    # The sign-in page, the static assets, the accessibility statement (plain text the law asks anyone can read),
+    # and the presentation mode (which serves only the public view, and only while an admin has switched it on).
+    # Whole path segments: /presentation is not /present.
+    return path in ("/login", "/present", PUBLIC_STATEMENT) or path.startswith(("/assets/", "/present/"))
 
 
 def _guard():
@@ -346,7 +352,22 @@ def _alert(message: str) -> str:
 
 
 def _page(lang: str, title: str, body: str, status: int = 200, other_language: str | None = None) -> flask.Response:
-    """A page outside Dash (sign-in, sign-out) in ``lang``: the header, with a link to ``other_language`` if given."""
+    """A sign-in or sign-out page in ``lang``: ``body`` under the heading ``title``, in the sign-in panel."""
+    main = f'<section class="pm-panel pm-signin"><h1>{html.escape(title)}</h1>{body}</section>'
+    return plain_page(lang, title, main, status, other_language, main_class="pm-narrow")
+
+
+def plain_page(
+    lang: str,
+    title: str,
+    main: str,
+    status: int = 200,
+    other_language: str | None = None,
+    main_class: str | None = None,
+) -> flask.Response:
+    """A page outside Dash, read without a session, in ``lang``: the header (with a link to ``other_language``, the
+    address of this page in the other language, if given), ``main`` (HTML, escaped by the caller) as the main
+    region, and the footer with the accessibility statement. The app's stylesheet, no script."""
     t = translator(lang)
     e = html.escape
     other = t("app.other_language_code")
@@ -356,13 +377,15 @@ def _page(lang: str, title: str, body: str, status: int = 200, other_language: s
         if other_language
         else ""
     )
+    statement = PUBLIC_STATEMENT + (f"?lang={lang}" if lang != "sv" else "")
+    css_class = f' class="{e(main_class)}"' if main_class else ""
     page = f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{e(title)} – Pledgemap</title><link rel="stylesheet" href="/assets/pledgemap.css"></head>
 <body><header class="pm-header"><div><span class="pm-brand">{e(t("app.title"))}</span>
 <span class="pm-tagline">{e(t("app.tagline"))}</span></div>{switch}</header>
-<main id="main" class="pm-narrow"><section class="pm-panel pm-signin">
-<h1>{e(title)}</h1>{body}</section></main></body></html>"""
+<main id="main"{css_class}>{main}</main>
+<footer class="pm-footer"><p><a href="{e(statement)}">{e(t("statement.link"))}</a></p></footer></body></html>"""
     return flask.Response(page, status=status, mimetype="text/html")
 
 

@@ -6,11 +6,13 @@ import datetime as dt
 
 import pytest
 
+from dashboard.auth import PUBLIC_STATEMENT
 from dashboard.components.statement import ASSESSED, DIGG_COMPLAINT_FORM, REVIEWED, statement, to_html
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from geodata import open_store
-from geodata.store import migrate
+from geodata.access.accounts import add_user
+from geodata.store import GeoPackageStore, migrate
 
 from dash_http import make_client, render_page, texts
 
@@ -115,3 +117,106 @@ def test_the_statement_as_html_escapes_what_it_writes():
     written = to_html(statement("sv", "<script>alert(1)</script>"))
     assert "<script>" not in written and "&lt;script&gt;" in written
     assert written.startswith("<h1>Tillgänglighetsredogörelse för Pledgemap</h1>")
+
+
+# --- before signing in: the statement as a plain page, linked from the sign-in page ------------------------------
+
+
+@pytest.fixture
+def signed(demo_copy):
+    """A store with an account, so sign-in is on."""
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "pia", "police", "en lång lösenfras")
+    return demo_copy
+
+
+def test_the_statement_can_be_read_before_signing_in_in_swedish_and_english(signed):
+    client = make_client(Settings(data=signed, tiles_url=None, accessibility_contact="tillganglighet@mark.se"))
+    answer = client.get(PUBLIC_STATEMENT)
+    assert answer.status_code == 200 and answer.mimetype == "text/html"
+    page = answer.get_data(as_text=True)
+    assert '<html lang="sv">' in page and "<title>Tillgänglighetsredogörelse – Pledgemap</title>" in page
+    assert '<link rel="stylesheet" href="/assets/pledgemap.css">' in page and "<script" not in page
+    # The same statement the dashboard's page shows, built once: every section, the contact set, DIGG's form.
+    assert to_html(statement("sv", "tillganglighet@mark.se")) in page
+    for expected in (
+        "<h1>Tillgänglighetsredogörelse för Pledgemap</h1>",
+        "lagen (2018:1937) om tillgänglighet till digital offentlig service",
+        "delvis förenlig",
+        "WCAG 2.1 på nivå AA",
+        "Innehåll som inte är tillgängligt",
+        "Kartorna på Översikt",
+        "axe-core",
+        "Den senaste bedömningen gjordes den 1 december 2026",
+        "tillganglighet@mark.se",
+        "Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn",
+        f'<a href="{DIGG_COMPLAINT_FORM}">{DIGG_COMPLAINT_FORM}</a>',
+        "Redogörelsen uppdaterades senast den 1 december 2026",
+    ):
+        assert expected in page, expected
+    # The gap this page closes is no longer listed as one.
+    assert "Inloggningssidan" not in page
+    assert f'href="{PUBLIC_STATEMENT}?lang=en" lang="en" hreflang="en"' in page
+
+    english = client.get(PUBLIC_STATEMENT + "?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "<title>Accessibility statement – Pledgemap</title>" in english
+    assert to_html(statement("en", "tillganglighet@mark.se")) in english
+    for expected in ("Accessibility statement for Pledgemap", "partially compliant", "Enforcement procedure"):
+        assert expected in english, expected
+    assert "Tillsyn" not in english and f'href="{PUBLIC_STATEMENT}" lang="sv" hreflang="sv"' in english
+    # Signed out still: reading the statement opens nothing else.
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_sign_in_page_links_the_statement_in_its_footer(signed, lang):
+    client = make_client(Settings(data=signed, tiles_url=None))
+    search = "?lang=en" if lang == "en" else ""
+    page = client.get("/login" + search).get_data(as_text=True)
+    footer = page.split('<footer class="pm-footer">')[1].split("</footer>")[0]
+    words = "Tillgänglighetsredogörelse" if lang == "sv" else "Accessibility statement"
+    assert f'<a href="{PUBLIC_STATEMENT}{search}">{words}</a>' in footer
+    assert client.get(PUBLIC_STATEMENT + search).status_code == 200
+
+
+def test_only_the_statement_opens_before_signing_in(signed):
+    client = make_client(Settings(data=signed, tiles_url=None))
+    for path in ("/", "/tillganglighet", "/tillganglighet?lang=en", "/layers", "/sites", "/pledge"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?next="), path
+    for path in (
+        "/_dash-layout",
+        "/_dash-dependencies",
+        "/tiles/10/550/300.png",
+        "/ogc/collections",
+    ):
+        assert client.get(path).status_code == 401, path
+    # Whole paths only: nothing beside or below the statement's address opens.
+    for path in ("/tillganglighet.htm", "/tillganglighet.html/x", "/tillganglighet.htmlx", "/x/tillganglighet.html"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?"), path
+    assert client.post(PUBLIC_STATEMENT, headers={"Origin": "http://localhost"}).status_code == 405
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 768)])
+def test_the_statement_before_sign_in_reads_in_the_browser_and_passes_axe(signed, width, height):
+    from browser import SCREENSHOTS, axe_violations, browser_page, serving
+
+    with serving(signed, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page(width, height) as (page, console):
+        page.goto(url + "layers?pledge=mark-2021")
+        page.wait_for_url("**/login?next=**")
+        page.get_by_role("contentinfo").get_by_role("link", name="Tillgänglighetsredogörelse").click()
+        page.wait_for_url("**" + PUBLIC_STATEMENT)
+        page.get_by_role("heading", level=1, name="Tillgänglighetsredogörelse för Pledgemap").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=SCREENSHOTS / f"statement-public-sv-{width}.png", full_page=True)
+        assert axe_violations(page) == []
+        page.get_by_role("link", name="English").click()
+        page.wait_for_url("**" + PUBLIC_STATEMENT + "?lang=en")
+        page.get_by_role("heading", level=1, name="Accessibility statement for Pledgemap").wait_for()
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=SCREENSHOTS / f"statement-public-en-{width}.png", full_page=True)
+        assert axe_violations(page) == []
+        assert console.errors == []

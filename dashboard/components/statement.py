@@ -10,8 +10,10 @@ complaint form, how and when the service was assessed, and when the statement
 was last reviewed.
 
 It is built once, as Dash components (:func:`statement`): the dashboard's page
-(``pages/accessibility.py``) shows them, and the standalone and presentation
-maps write the same components as HTML (:func:`to_html`) into their own footer.
+(``pages/accessibility.py``) shows them, the standalone and presentation
+maps write the same components as HTML (:func:`to_html`) into their own footer,
+and ``server/statement.py`` serves them as a plain page anyone can read before
+signing in (``/tillganglighet.html``, linked from the sign-in page).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ REVIEWED = dt.date(2026, 12, 1)
 DIGG_COMPLAINT_FORM = "https://www.digg.se/tdosanmalan"
 LAW = "lagen (2018:1937) om tillgänglighet till digital offentlig service"
 # The known gaps, each a catalogue key under statement.gap_ (with the WCAG 2.1 success criteria it fails).
-GAPS = ("maps", "pointer", "charts", "counts", "phone", "signin")
+GAPS = ("maps", "pointer", "charts", "counts", "phone")
 
 
 def _date(day: dt.date, lang: str) -> str:
