@@ -49,6 +49,10 @@ def layout(**query: str) -> html.Div:
         return start
     pledges, banner = start.pledges, start.banner
     view = replace(view, pledge=start.pledge.id)
+    if view.record and "page" not in query:
+        # Opened on a record by a link (the overview's, the worklist's): the page of the table it is on, in the
+        # page's own state, so every later draw (a save, the tile probe) stays there until the user pages away.
+        view = replace(view, page=record_page(view, t) or view.page)
     controls = html.Div(
         className="pm-table-controls",
         children=[
@@ -191,14 +195,9 @@ def show_view(data, tiles_ok):
     with request_store() as store:
         pledge = store.get_pledge(view.pledge)
         try:
-            records = store.read_layer(view.layer, LayerQuery(pledge_id=pledge.id))
+            records, found = _listed(store, view, columns)
         except AccessError:
             return alert(view.lang, t("access.aggregated")), no_update, [], view.to_query()
-        found = sort(search(records.drop(columns="geometry"), columns, view.q), view.sort, view.desc)
-        if view.record and ctx.triggered_id != ID.view and view.record in set(found["id"]):
-            # Opened on a record (a link from the worklist): show the page it is on. Only the page's first
-            # draws come here (initial load, the tile probe); a change of the view is the user's own page.
-            view = replace(view, page=list(found["id"]).index(view.record) // PAGE_SIZE + 1)
         rows, page, pages = page_of(found, view.page)
         shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
         map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
@@ -238,6 +237,23 @@ def show_view(data, tiles_ok):
 
 
 remember_view(ID.query)
+
+
+def _listed(store, view: TableState, columns):
+    """The view's layer as stored, and as the table lists it (searched and sorted): ``(records, found)``."""
+    records = store.read_layer(view.layer, LayerQuery(pledge_id=view.pledge))
+    return records, sort(search(records.drop(columns="geometry"), columns, view.q), view.sort, view.desc)
+
+
+def record_page(view: TableState, t) -> int | None:
+    """The page of the table the view's record is on (with the view's search and sort), if the table lists it."""
+    try:
+        with request_store() as store:
+            _, found = _listed(store, view, layer_columns(view.layer, t))
+    except AccessError:
+        return None  # a role that sees this layer only as counts has no table to page
+    ids = list(found["id"])
+    return ids.index(view.record) // PAGE_SIZE + 1 if view.record in ids else None
 
 
 def link_options(store, view: TableState, t) -> list[dict]:

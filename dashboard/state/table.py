@@ -12,6 +12,13 @@ from geodata import LAYERS
 
 @dataclass(frozen=True)
 class TableState:
+    """A table page as it shows: the defaults are what a link without them shows.
+
+    ``saved`` counts the changes saved on the page (not in the address): a new
+    count redraws the table and the chosen record, which stay on their page,
+    sort and selection.
+    """
+
     pledge: str | None = None
     layer: str = "unsafe_places"
     q: str = ""
@@ -20,6 +27,7 @@ class TableState:
     page: int = 1
     record: str | None = None
     lang: str = DEFAULT_LANGUAGE
+    saved: int = 0
 
     @classmethod
     def from_query(cls, query: dict[str, Any], default_layer: str = "unsafe_places") -> TableState:
@@ -47,6 +55,8 @@ class TableState:
         default = replace(TableState(), layer=default_layer)
         params = {}
         for f in fields(self):
+            if f.name == "saved":
+                continue  # the page's own count, not part of what a link shows
             value = getattr(self, f.name)
             if value == getattr(default, f.name):
                 continue
