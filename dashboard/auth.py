@@ -11,8 +11,9 @@ serve`` refuses to listen on another address. With accounts:
   statement as a plain page (``/tillganglighet.html``: the law asks that it
   can be read by anyone, and it holds no data) and the presentation mode needs
   a signed-in session: pages redirect to ``/login`` (keeping the whole address
-  to come back to), Dash's and the API's endpoints answer 401, so a crafted
-  request gets nothing;
+  to come back to), Dash's and the API's endpoints answer 401 (saying so in
+  Swedish and English; the OGC API as its JSON error), so a crafted request
+  gets nothing;
 - a session holds the account's session key, which sign-out and a new
   password replace (ending every session of the account, on every device),
   and ends ``session_hours`` after sign-in; an account removed and added
@@ -37,6 +38,7 @@ serve`` refuses to listen on another address. With accounts:
 from __future__ import annotations
 
 import html
+import json
 import os
 import secrets
 import stat
@@ -218,13 +220,9 @@ def _guard():
     try:
         required = store is None or sign_in_required(store)
         if not _host_allowed(open_to_all=not required):
-            return flask.Response(
-                "This host name is not served here (see PLEDGEMAP_ALLOWED_HOSTS; a store without "
-                "accounts answers only requests made directly to localhost)",
-                status=421,
-            )
+            return refusal("signin.host_refused", 421)
         if request.method == "POST" and not _same_origin():
-            return flask.Response("Cross-site request refused", status=403)
+            return refusal("signin.cross_site", 403)
         if _is_open(request.path) or store is None or not required:
             return None
         if _session_account(store) is not None:
@@ -235,9 +233,23 @@ def _guard():
     for key in (SESSION_USER, SESSION_KEY, SESSION_STARTED):
         flask.session.pop(key, None)
     if request.path.startswith(("/_dash-", "/ogc", "/tiles/")) or request.method != "GET":
-        return flask.Response("Sign in first", status=401)
+        return refusal("signin.required", 401)
     target = request.full_path.rstrip("?") if request.query_string else request.path
     return flask.redirect("/login?" + urlencode({"next": target}))
+
+
+def refusal(key: str, status: int) -> flask.Response:
+    """The guard's answer to a request it refuses, read by scripts and API clients more than by people: in Swedish,
+    then in English (no page's language to follow). The OGC API's clients get it as the API's JSON error."""
+    words = [translator(lang)(key) for lang in ("sv", "en")]
+    if flask.request.path == "/ogc" or flask.request.path.startswith("/ogc/"):
+        code = {401: "SignInRequired", 403: "Forbidden", 421: "MisdirectedRequest"}[status]
+        return flask.Response(
+            json.dumps({"code": code, "description": " / ".join(words)}, ensure_ascii=False),
+            status=status,
+            mimetype="application/json",
+        )
+    return flask.Response("\n".join(words) + "\n", status=status, mimetype="text/plain")
 
 
 def _safe_next(target: str | None) -> str:

@@ -14,6 +14,7 @@ includes them, when asked to (``--include-internal``).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 from pathlib import Path
 
@@ -22,9 +23,12 @@ from dashboard.i18n import translator
 from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState, state_queries
-from geodata import LayerQuery, NotFoundError, Store, vocab
+from geodata import AccessError, LayerQuery, NotFoundError, PledgemapError, Store, StoreError, vocab
+from geodata.basemap import BasemapError
 from geodata.io.exporter import export_layers, write_sheets
 from geodata.views.pledges import default_pledge
+
+log = logging.getLogger(__name__)
 
 # Format choice → (file extension, what it is).
 FORMATS = {
@@ -37,16 +41,48 @@ FORMATS = {
 }
 
 
+class ExportError(PledgemapError, ValueError):
+    """An export that could not be made, said in the language of the page that asked for it."""
+
+
 def export_view(
     store: Store, state: ViewState, fmt: str, settings: Settings, today: dt.date | None = None
 ) -> tuple[bytes, str]:
-    """The file for the view ``state`` in ``fmt``, and its download name."""
+    """The file for the view ``state`` in ``fmt``, and its download name.
+
+    Whatever stops it is an :class:`ExportError` in the view's language (the domain's own message, in English, goes
+    to the log for whoever runs the server); a role's refusal stays the :class:`~geodata.AccessError` every page
+    words alike.
+    """
     t = translator(state.lang)
+    try:
+        return _export_view(store, state, fmt, settings, today, t)
+    except (ExportError, AccessError):
+        raise
+    except NotFoundError as error:  # the pledge was removed after the page was drawn
+        log.warning("export of pledge %r: %s", state.pledge, error)
+        raise ExportError(t("export.pledge_missing", pledge=state.pledge)) from error
+    except BasemapError as error:
+        log.error("export of pledge %r: %s", state.pledge, error)
+        name = settings.basemap.name if settings.basemap else ""
+        raise ExportError(t("export.basemap_failed", file=name)) from error
+    except StoreError as error:
+        log.error("export of pledge %r: %s", state.pledge, error)
+        raise ExportError(t("export.store_failed")) from error
+    except OSError as error:
+        log.error("export of pledge %r: %s", state.pledge, error)
+        raise ExportError(t("export.write_failed")) from error
+    except (PledgemapError, ValueError) as error:
+        log.error("export of pledge %r as %s: %s", state.pledge, fmt, error)
+        raise ExportError(t("export.failed")) from error
+
+
+def _export_view(store: Store, state: ViewState, fmt: str, settings: Settings, today: dt.date | None, t):
     if fmt not in FORMATS:
-        raise ValueError(t("export.unknown_format", format=fmt, formats=", ".join(FORMATS)))
+        raise ExportError(t("export.unknown_format", format=fmt, formats=", ".join(FORMATS)))
     pledge = store.get_pledge(state.pledge) if state.pledge else default_pledge(store.list_pledges())
     if pledge is None:
-        raise NotFoundError(t("export.no_pledge"))
+        raise ExportError(t("export.no_pledge"))
     state = ViewState(**{**state.__dict__, "pledge": pledge.id})
     name = f"{pledge.id}{'-publik' if fmt == 'html_public' else ''}{FORMATS[fmt]}"
     if fmt.startswith("html"):
@@ -64,7 +100,7 @@ def export_view(
         return html.encode("utf-8"), name
     queries = state_queries(state, pledge)
     if not queries:
-        raise ValueError(t("export.no_layers"))
+        raise ExportError(t("export.no_layers"))
     if fmt == "csv" and len(queries) == 1:
         name = f"{pledge.id}-{next(iter(queries))}.csv"
     with tempfile.TemporaryDirectory(prefix="pledgemap-export-") as folder:
