@@ -220,9 +220,9 @@ def _guard():
     try:
         required = store is None or sign_in_required(store)
         if not _host_allowed(open_to_all=not required):
-            return refusal("signin.host_refused", 421)
+            return _refusal("signin.host_refused", 421)
         if request.method == "POST" and not _same_origin():
-            return refusal("signin.cross_site", 403)
+            return _refusal("signin.cross_site", 403)
         if _is_open(request.path) or store is None or not required:
             return None
         if _session_account(store) is not None:
@@ -233,12 +233,12 @@ def _guard():
     for key in (SESSION_USER, SESSION_KEY, SESSION_STARTED):
         flask.session.pop(key, None)
     if request.path.startswith(("/_dash-", "/ogc", "/tiles/")) or request.method != "GET":
-        return refusal("signin.required", 401)
+        return _refusal("signin.required", 401)
     target = request.full_path.rstrip("?") if request.query_string else request.path
     return flask.redirect("/login?" + urlencode({"next": target}))
 
 
-def refusal(key: str, status: int) -> flask.Response:
+def _refusal(key: str, status: int) -> flask.Response:
     """The guard's answer to a request it refuses, read by scripts and API clients more than by people: in Swedish,
     then in English (no page's language to follow). The OGC API's clients get it as the API's JSON error."""
     words = [translator(lang)(key) for lang in ("sv", "en")]
