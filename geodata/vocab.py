@@ -52,6 +52,8 @@ SITE_STATUSES = ("flagged", "inspected", "action_planned", "fixed", "verified")
 # One split of the statuses: a site is open (on the worklist) until it is fixed or verified (counted as fixed).
 FIXED_SITE_STATUSES = ("fixed", "verified")
 OPEN_SITE_STATUSES = tuple(s for s in SITE_STATUSES if s not in FIXED_SITE_STATUSES)
+# The worklist's default: every site someone still has to act on; a fixed site stays until it is verified.
+WORKLIST_STATUSES = tuple(s for s in SITE_STATUSES if s != "verified")
 
 # operations
 OPERATION_KINDS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.ids import Overview, Sites
-from geodata.vocab import OPEN_SITE_STATUSES, REPORT_SOURCES, SITE_STATUSES, SITE_TYPES, UNSAFE_CATEGORIES
+from geodata.vocab import REPORT_SOURCES, SITE_STATUSES, SITE_TYPES, UNSAFE_CATEGORIES, WORKLIST_STATUSES
 
 ALL_LAYERS = ("unsafe_places", "inventoried_sites", "operations")
 
@@ -167,10 +167,10 @@ def layers_view(layer: str, record: str | None = None, pledge: str = "mark-2021"
 
 
 def sites_filters(
-    types=SITE_TYPES, statuses=OPEN_SITE_STATUSES, overdue=(), pledge: str = "mark-2021", **more: Any
+    types=SITE_TYPES, statuses=WORKLIST_STATUSES, overdue=(), pledge: str = "mark-2021", **more: Any
 ) -> dict[str, Any]:
     """The sites page's state (the input of its table, details and download callbacks), by default as the page
-    opens: every type, the open statuses (nothing ticked would list no site at all); ``more`` sets the rest of
+    opens: every type, the worklist statuses (nothing ticked would list no site at all); ``more`` sets the rest of
     :class:`~dashboard.state.sites.SitesState` (``sort``, ``page``, ``record`` …)."""
     from dashboard.state.sites import SitesState
 

@@ -97,7 +97,7 @@ def test_sites_worklist_lists_overdue_first_and_shows_a_site_on_the_page_itself(
     response = call_callback(
         client,
         f"{Sites.table}.children",
-        sites_filters(types=["basement", "attic"], statuses=["flagged", "inspected", "action_planned"], overdue=["1"]),
+        sites_filters(types=["basement", "attic"], overdue=["1"]),
     )
     table = response[Sites.table]["children"]
     rows = find(table, className="pm-row-overdue")

@@ -17,19 +17,19 @@ def test_open_sites_most_urgent_first(store):
         frame(
             site(address="A 1", due_on="2024-06-01"),  # overdue on 2024-07-01
             site(address="B 2", due_on="2024-09-01"),  # open, not yet due
-            site(address="C 3", status="fixed", due_on="2024-05-01"),  # done: not on the list
+            site(address="C 3", status="fixed", due_on="2024-05-01"),  # fixed: listed until verified, never overdue
             site(address="D 4", status="flagged", inspected_on=None, due_on=None),  # open, no due date
             site(address="E 5", owner="Marks kommun", site_type="park", due_on="2024-06-15"),
         ),
     )
     today = dt.date(2024, 7, 1)
     listed = worklist(store, today)
-    assert list(listed["address"]) == ["A 1", "E 5", "B 2", "D 4"]
-    assert list(listed["overdue"]) == [True, True, False, False]
-    assert list(worklist(store, today, owners=["Marks Bostads AB"])["address"]) == ["A 1", "B 2", "D 4"]
+    assert list(listed["address"]) == ["A 1", "E 5", "C 3", "B 2", "D 4"]
+    assert list(listed["overdue"]) == [True, True, False, False, False]
+    assert list(worklist(store, today, owners=["Marks Bostads AB"])["address"]) == ["A 1", "C 3", "B 2", "D 4"]
     assert list(worklist(store, today, site_types=["park"])["address"]) == ["E 5"]
     assert list(worklist(store, today, overdue_only=True)["address"]) == ["A 1", "E 5"]
-    assert list(worklist(store, today, due_before=dt.date(2024, 6, 10))["address"]) == ["A 1"]
+    assert list(worklist(store, today, due_before=dt.date(2024, 6, 10))["address"]) == ["A 1", "C 3"]
     # Every status: the fixed site is listed, by due date, but never overdue.
     assert list(worklist(store, today, statuses=None)["address"]) == ["A 1", "E 5", "C 3", "B 2", "D 4"]
     assert owners(store) == ["Marks Bostads AB", "Marks kommun"]
@@ -55,8 +55,10 @@ def test_the_pages_choices_no_owner_ticked_is_every_owner_no_type_or_status_tick
 def test_the_site_statuses_split_once_into_open_and_fixed(store):
     assert vocab.OPEN_SITE_STATUSES + vocab.FIXED_SITE_STATUSES == vocab.SITE_STATUSES
     store.write_batch("inventoried_sites", frame(*(site(address=s, status=s) for s in vocab.SITE_STATUSES)))
-    open_sites = worklist(store, dt.date(2024, 7, 1))
-    assert sorted(open_sites["status"]) == sorted(vocab.OPEN_SITE_STATUSES)
+    # The worklist's default keeps a fixed site until someone verifies it; only verified sites leave it.
+    listed = worklist(store, dt.date(2024, 7, 1))
+    assert sorted(listed["status"]) == sorted([*vocab.OPEN_SITE_STATUSES, "fixed"])
+    assert not listed[listed["status"] == "fixed"]["overdue"].any()
     (cell,) = site_counts(store.read_layer("inventoried_sites"), min_count=1).cells
     assert cell.fixed == len(vocab.FIXED_SITE_STATUSES)
 

@@ -36,7 +36,7 @@ class SitesState:
     pledge: str | None = None
     owners: tuple[str, ...] = ()
     types: tuple[str, ...] = vocab.SITE_TYPES
-    statuses: tuple[str, ...] = vocab.OPEN_SITE_STATUSES
+    statuses: tuple[str, ...] = vocab.WORKLIST_STATUSES
     due: dt.date | None = None
     overdue: bool = False
     lang: str = DEFAULT_LANGUAGE
@@ -64,7 +64,7 @@ class SitesState:
             pledge=_first(query.get("pledge")) or None,
             owners=_split(query.get("owner")) or (),
             types=types if types is not None else vocab.SITE_TYPES,
-            statuses=statuses if statuses is not None else vocab.OPEN_SITE_STATUSES,
+            statuses=statuses if statuses is not None else vocab.WORKLIST_STATUSES,
             due=due_on,
             overdue=_first(query.get("overdue")) == "1",
             lang=language(_first(query.get("lang"))),
@@ -81,7 +81,7 @@ class SitesState:
             params["owner"] = ",".join(self.owners)
         if self.types != vocab.SITE_TYPES:
             params["types"] = ",".join(self.types)
-        if self.statuses != vocab.OPEN_SITE_STATUSES:
+        if self.statuses != vocab.WORKLIST_STATUSES:
             params["status"] = ",".join(self.statuses)
         if self.due:
             params["due"] = self.due.isoformat()

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geodata.collation import swedish_order, swedish_sorted
 from geodata.store.base import LayerQuery, Store
-from geodata.vocab import OPEN_SITE_STATUSES
+from geodata.vocab import OPEN_SITE_STATUSES, WORKLIST_STATUSES
 
 
 def worklist(
@@ -22,11 +22,12 @@ def worklist(
     pledge_id: str | None = None,
     owners: Iterable[str] | None = None,
     site_types: Iterable[str] | None = None,
-    statuses: Iterable[str] | None = OPEN_SITE_STATUSES,
+    statuses: Iterable[str] | None = WORKLIST_STATUSES,
     due_before: dt.date | None = None,
     overdue_only: bool = False,
 ) -> pd.DataFrame:
-    """Sites matching the filters, most urgent first, with an ``overdue`` column.
+    """Sites matching the filters (by default every site still to act on, fixed ones awaiting verification
+    included), most urgent first, with an ``overdue`` column.
 
     Sorted by overdue first, then due date (sites without one last), then address (in Swedish order).
     """
