@@ -118,3 +118,13 @@ def percent(share: float, lang: str, digits: int = 0) -> str:
     """A share (0–1) as a percentage: Swedish "12 %" (a non-breaking space before the sign), English "12%"."""
     text = number(100 * share, lang, digits)
     return f"{text}\u00a0%" if language(lang) == "sv" else f"{text}%"
+
+
+def alternatives(items: list[str], lang: str) -> str:
+    """Items read as a choice: Swedish "99 %, 95 % eller 90 %", English "99%, 95% or 90%".
+
+    >>> alternatives(["a", "b", "c"], "sv"), alternatives(["a", "b"], "en"), alternatives(["a"], "sv")
+    ('a, b eller c', 'a or b', 'a')
+    """
+    word = " eller " if language(lang) == "sv" else " or "
+    return word.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)

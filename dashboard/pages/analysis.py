@@ -46,7 +46,7 @@ from dashboard.figures.analysis import (
 from dashboard.figures.map import Basemap, view_for_bounds
 from dashboard.figures.mapping import zoom_of
 from dashboard.figures.style import graph_config
-from dashboard.i18n import language, number, percent, signed, signed_percent, translator
+from dashboard.i18n import alternatives, language, number, percent, signed, signed_percent, translator
 from dashboard.ids import Analysis as ID
 from dashboard.state import parse_date
 from geodata import STORAGE_CRS, LayerQuery, PledgemapError, municipality_geojson, vocab
@@ -225,7 +225,9 @@ def finding_text(finding: Finding, t) -> str:
     if finding.code == "gi_method":
         params["fdr_text"] = t("finding.fdr_on") if finding.params.get("fdr") else t("finding.fdr_off")
     if finding.code == "p_resolution":
-        params["levels"] = ", ".join(percent(level / 100, lang) for level in finding.params.get("levels", []))
+        params["levels"] = alternatives(
+            [percent(level / 100, lang) for level in finding.params.get("levels", [])], lang
+        )
     if finding.code.endswith("_change") and finding.params.get("change") is None:
         params["change"] = t("finding.no_before")
     if "area" in params:

@@ -339,6 +339,13 @@ def _findings(c: AreaCounts, q: Wdq, d: Wdd, control_label: str) -> list[Finding
                 "caution",
                 {"area": area, "count": n, "minimum": FEW_COUNTS},
             )
+            if n
+            else Finding(
+                "no_counts",
+                f"the {area} has no reports in one period, so its change cannot be measured",
+                "caution",
+                {"area": area},
+            )
         )
     base = max(c.target_before, 1)
     ratio = c.control_before / base
