@@ -173,6 +173,10 @@ def receive(contents, filename, lang):
     return token, html.P([t("import.received"), " ", html.Strong(filename)])
 
 
+# File errors the user settles with a choice on this page.
+CHOICES_NEEDED = {"layer_unclear"}
+
+
 def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
     """A file that cannot be read or planned, in the page's words, with the page's own next step (never a flag)."""
     words = catalogue(lang)
@@ -183,7 +187,9 @@ def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
             values["step"] = words["import.step_target"]
         if "layer" in values:
             values["layer"] = words.get(f"layer.{values['layer']}", values["layer"])
-        return alert(lang, fill(words[f"file_error.{code}"], **values))
+        # A file that needs the user's choice is a question, not a failure: it says what is needed.
+        title = words["import.choice_needed"] if code in CHOICES_NEEDED else None
+        return alert(lang, fill(words[f"file_error.{code}"], **values), title=title)
     if isinstance(exc, ImportFileError):
         return alert(lang, words["file_error.other"].format(detail=str(exc)))
     return alert(lang, exc)
