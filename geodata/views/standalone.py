@@ -17,7 +17,7 @@ import geopandas as gpd
 
 from geodata.access import AccessError, readable_query
 from geodata.store.base import LayerQuery, Store
-from geodata.views.public import MIN_COUNT, PLACE_HEX_M, PRESENT_PLACE_HEX_M, PublicView, public_view
+from geodata.views.public import AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, PRESENT_HEX_M, PublicView, public_view
 
 MAX_MARKERS = 5_000  # above this many records in view, the full map shows counts per hexagon
 
@@ -95,8 +95,8 @@ def standalone_view(
     min_count : int
         The public variant's smallest count a hexagon may show.
     presentation : bool
-        The public variant laid out for a room: unsafe places counted on the coarser
-        :data:`~geodata.views.public.PRESENT_PLACE_HEX_M` grid (the same minimum count), so each count can be
+        The public variant laid out for a room: every layer counted on the coarser
+        :data:`~geodata.views.public.PRESENT_HEX_M` grid (the same minimum count), so each count can be
         written on its cell.
     """
     if public and include_internal:
@@ -105,8 +105,8 @@ def standalone_view(
         )
     query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
     if public:
-        size = PRESENT_PLACE_HEX_M if presentation else PLACE_HEX_M
-        counts = public_view(store, query, min_count=min_count, place_size_m=size)
+        place, area = (PRESENT_HEX_M, PRESENT_HEX_M) if presentation else (PLACE_HEX_M, AREA_HEX_M)
+        counts = public_view(store, query, min_count=min_count, place_size_m=place, area_size_m=area)
         return StandaloneView(query, 0, MAX_MARKERS, counts=counts)
     in_view = records_in_view(store, query, include_internal)
     if in_view > MAX_MARKERS:
