@@ -266,6 +266,64 @@ def test_the_overview_page_offers_the_basemap_with_the_local_route(demo_copy, ba
     assert "/tiles/{z}/{x}/{y}.png" in str(page)
 
 
+def analysis_maps(client) -> list[dict]:
+    """The Analys page's maps as its callbacks draw them: hot spots, density, counts, and an operation's effect."""
+    from dash_http import call_callback, find
+    from dashboard.ids import Analysis
+    from geodata import vocab
+
+    def inputs(mode: str) -> dict:
+        return {
+            f"{Analysis.pledge}.value": "mark-2021",
+            f"{Analysis.start}.value": None,
+            f"{Analysis.end}.value": None,
+            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
+            f"{Analysis.mode}.value": mode,
+            f"{Analysis.cell}.value": "auto",
+            f"{Analysis.rings}.value": 1,
+            f"{Analysis.permutations}.value": 99,
+            f"{Analysis.fdr}.value": ["fdr"],
+            f"{Analysis.zoom}.data": None,
+        }
+
+    lang = {f"{Analysis.lang}.data": "sv"}
+    figures = [
+        call_callback(client, f"{Analysis.map}.figure", inputs(mode), state=lang)[Analysis.map]["figure"]
+        for mode in ("gi", "density", "counts")
+    ]
+    choices = call_callback(client, f"{Analysis.operation}.options", {f"{Analysis.pledge}.value": "mark-2021"}, state=lang)
+    effect = call_callback(
+        client,
+        f"{Analysis.effect}.children",
+        {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
+        state={
+            f"{Analysis.pledge}.value": "mark-2021",
+            f"{Analysis.target}.value": "operation",
+            f"{Analysis.operation}.value": choices[Analysis.operation]["options"][0]["value"],
+            f"{Analysis.promise}.value": None,
+            f"{Analysis.date}.value": None,
+            f"{Analysis.days}.value": 90,
+            f"{Analysis.buffer}.value": 500,
+            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
+            **lang,
+        },
+    )
+    [effect_map] = find(effect[Analysis.effect]["children"], id=Analysis.effect_map)
+    return [*figures, effect_map["props"]["figure"]]
+
+
+def test_the_analysis_maps_draw_the_local_basemap_when_configured_and_nothing_else(demo_copy, basemap_file):
+    from dash_http import make_client
+
+    for figure in analysis_maps(make_client(Settings(data=demo_copy).with_basemap(basemap_file))):
+        raster = figure["layout"]["map"]["layers"][0]
+        assert raster["sourcetype"] == "raster" and raster["source"] == [f"{LOCAL_TILES}.png"]
+        assert raster["sourceattribution"] in ("© OpenStreetMap", "© Lantmäteriet")
+    # Without a local file: a plain background (no tile server asked, even one configured for the overview).
+    for figure in analysis_maps(make_client(Settings(data=demo_copy))):
+        assert all(layer["sourcetype"] != "raster" for layer in figure["layout"]["map"]["layers"])
+
+
 # --- the standalone and public maps ------------------------------------------------------------------------
 
 
