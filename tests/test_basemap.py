@@ -291,7 +291,9 @@ def analysis_maps(client) -> list[dict]:
         call_callback(client, f"{Analysis.map}.figure", inputs(mode), state=lang)[Analysis.map]["figure"]
         for mode in ("gi", "density", "counts")
     ]
-    choices = call_callback(client, f"{Analysis.operation}.options", {f"{Analysis.pledge}.value": "mark-2021"}, state=lang)
+    choices = call_callback(
+        client, f"{Analysis.operation}.options", {f"{Analysis.pledge}.value": "mark-2021"}, state=lang
+    )
     effect = call_callback(
         client,
         f"{Analysis.effect}.children",
@@ -403,7 +405,7 @@ def test_the_export_command_embeds_the_basemap(demo_copy, basemap_file, tmp_path
 
 @pytest.mark.browser
 def test_the_served_overview_map_draws_the_local_tiles_and_asks_nothing_else(tmp_path):
-    from dashboard.ids import Overview
+    from dashboard.ids import Analysis, Overview
 
     from browser import SCREENSHOTS, browser_page, serving
 
@@ -437,6 +439,18 @@ def test_the_served_overview_map_draws_the_local_tiles_and_asks_nothing_else(tmp
         page.wait_for_timeout(1500)  # the tiles of the first view
         assert page.locator(f"#{Overview.basemap} input").is_checked()
         page.screenshot(path=SCREENSHOTS / "overview-local-basemap.png")
+        overview_tiles = len(tiles)
+        # The Analys page's hot-spot map draws the same local tiles under its cells.
+        page.goto(url + "analysis?pledge=mark-2021")
+        page.wait_for_function(
+            f"() => {{ const g = document.querySelector('#{Analysis.map} .js-plotly-plot');"
+            " return g && g.layout && g.layout.map && g.layout.map.layers.some(l => l.sourcetype === 'raster'); }",
+            timeout=90_000,
+        )
+        page.wait_for_timeout(1500)
+        page.screenshot(path=SCREENSHOTS / "analysis-local-basemap.png")
+        analysis_tiles = [u for u, status in tiles[overview_tiles:] if status == 200]
+        assert len(analysis_tiles) >= 2, tiles[overview_tiles:]
     drawn = [u for u, status in tiles if status == 200]
     assert len(drawn) >= 4, tiles
     assert all(re.search(r"/tiles/\d+/\d+/\d+\.png$", u) for u, _ in tiles)
