@@ -268,9 +268,10 @@ def test_the_overview_page_offers_the_basemap_with_the_local_route(demo_copy, ba
 
 def analysis_maps(client) -> list[dict]:
     """The Analys page's maps as its callbacks draw them: hot spots, density, counts, and an operation's effect."""
-    from dash_http import call_callback, find
     from dashboard.ids import Analysis
     from geodata import vocab
+
+    from dash_http import call_callback, find
 
     def inputs(mode: str) -> dict:
         return {
