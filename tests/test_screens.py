@@ -3,9 +3,9 @@
 1920×1080 and 1366×768 (desks), 1280×720 (a projector) and 390×844 (a phone): no page scrolls
 sideways, the menu's links sit inside the header, the page's key element is on screen (the map;
 the timeline at least 200 px high on a phone), and axe-core finds no serious WCAG 2.1 AA
-violation. The presentation mode (/present) must read in a room: text of at least 28 px, each
-promise's progress, the map and the whole legend on one screen, counts written on the hexagons,
-a metric scale.
+violation. The presentation mode (/present) must read in a room: every text of its panel and legend at
+least 28 px, each promise's progress, the map and the whole legend on one screen, the unsafe places'
+counts written on the hexagons (all of them, the same at 1920x1080 and 1280x720), a metric scale.
 A screenshot of each page and size is kept in build/screenshots/screens/.
 """
 

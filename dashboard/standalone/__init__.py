@@ -108,7 +108,11 @@ def build_standalone_map(
         The public variant: aggregated counts only (see :mod:`geodata.views.public`).
     presentation : bool
         Laid out for a room (``/present``): text of at least 28 px, each promise's progress and the map
-        on one screen at 1280×720 and larger, the promises' full texts further down the panel.
+        on one screen at 1280×720 and larger, the promises' full texts further down the panel. With
+        ``public``, every layer is counted on the coarser presentation grid
+        (:data:`geodata.views.public.PRESENT_HEX_M`, the same minimum count) and every unsafe-place count is
+        written on its cell whatever the screen; the areas keep their symbols without numbers, the legend
+        is short (no layer toggles) and says what the number counts.
     contact : str, optional
         Where the accessibility statement at the panel's foot tells readers to report a problem
         (``PLEDGEMAP_ACCESSIBILITY_CONTACT``); without it the statement shows a marked placeholder.
