@@ -266,6 +266,67 @@ def test_the_overview_page_offers_the_basemap_with_the_local_route(demo_copy, ba
     assert "/tiles/{z}/{x}/{y}.png" in str(page)
 
 
+def analysis_maps(client) -> list[dict]:
+    """The Analys page's maps as its callbacks draw them: hot spots, density, counts, and an operation's effect."""
+    from dashboard.ids import Analysis
+    from geodata import vocab
+
+    from dash_http import call_callback, find
+
+    def inputs(mode: str) -> dict:
+        return {
+            f"{Analysis.pledge}.value": "mark-2021",
+            f"{Analysis.start}.value": None,
+            f"{Analysis.end}.value": None,
+            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
+            f"{Analysis.mode}.value": mode,
+            f"{Analysis.cell}.value": "auto",
+            f"{Analysis.rings}.value": 1,
+            f"{Analysis.permutations}.value": 99,
+            f"{Analysis.fdr}.value": ["fdr"],
+            f"{Analysis.zoom}.data": None,
+        }
+
+    lang = {f"{Analysis.lang}.data": "sv"}
+    figures = [
+        call_callback(client, f"{Analysis.map}.figure", inputs(mode), state=lang)[Analysis.map]["figure"]
+        for mode in ("gi", "density", "counts")
+    ]
+    choices = call_callback(
+        client, f"{Analysis.operation}.options", {f"{Analysis.pledge}.value": "mark-2021"}, state=lang
+    )
+    effect = call_callback(
+        client,
+        f"{Analysis.effect}.children",
+        {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
+        state={
+            f"{Analysis.pledge}.value": "mark-2021",
+            f"{Analysis.target}.value": "operation",
+            f"{Analysis.operation}.value": choices[Analysis.operation]["options"][0]["value"],
+            f"{Analysis.promise}.value": None,
+            f"{Analysis.date}.value": None,
+            f"{Analysis.days}.value": 90,
+            f"{Analysis.buffer}.value": 500,
+            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
+            **lang,
+        },
+    )
+    [effect_map] = find(effect[Analysis.effect]["children"], id=Analysis.effect_map)
+    return [*figures, effect_map["props"]["figure"]]
+
+
+def test_the_analysis_maps_draw_the_local_basemap_when_configured_and_nothing_else(demo_copy, basemap_file):
+    from dash_http import make_client
+
+    for figure in analysis_maps(make_client(Settings(data=demo_copy).with_basemap(basemap_file))):
+        raster = figure["layout"]["map"]["layers"][0]
+        assert raster["sourcetype"] == "raster" and raster["source"] == [f"{LOCAL_TILES}.png"]
+        assert raster["sourceattribution"] in ("© OpenStreetMap", "© Lantmäteriet")
+    # Without a local file: a plain background (no tile server asked, even one configured for the overview).
+    for figure in analysis_maps(make_client(Settings(data=demo_copy))):
+        assert all(layer["sourcetype"] != "raster" for layer in figure["layout"]["map"]["layers"])
+
+
 # --- the standalone and public maps ------------------------------------------------------------------------
 
 
@@ -345,7 +406,7 @@ def test_the_export_command_embeds_the_basemap(demo_copy, basemap_file, tmp_path
 
 @pytest.mark.browser
 def test_the_served_overview_map_draws_the_local_tiles_and_asks_nothing_else(tmp_path):
-    from dashboard.ids import Overview
+    from dashboard.ids import Analysis, Overview
 
     from browser import SCREENSHOTS, browser_page, serving
 
@@ -379,6 +440,18 @@ def test_the_served_overview_map_draws_the_local_tiles_and_asks_nothing_else(tmp
         page.wait_for_timeout(1500)  # the tiles of the first view
         assert page.locator(f"#{Overview.basemap} input").is_checked()
         page.screenshot(path=SCREENSHOTS / "overview-local-basemap.png")
+        overview_tiles = len(tiles)
+        # The Analys page's hot-spot map draws the same local tiles under its cells.
+        page.goto(url + "analysis?pledge=mark-2021")
+        page.wait_for_function(
+            f"() => {{ const g = document.querySelector('#{Analysis.map} .js-plotly-plot');"
+            " return g && g.layout && g.layout.map && g.layout.map.layers.some(l => l.sourcetype === 'raster'); }",
+            timeout=90_000,
+        )
+        page.wait_for_timeout(1500)
+        page.screenshot(path=SCREENSHOTS / "analysis-local-basemap.png")
+        analysis_tiles = [u for u, status in tiles[overview_tiles:] if status == 200]
+        assert len(analysis_tiles) >= 2, tiles[overview_tiles:]
     drawn = [u for u, status in tiles if status == 200]
     assert len(drawn) >= 4, tiles
     assert all(re.search(r"/tiles/\d+/\d+/\d+\.png$", u) for u, _ in tiles)

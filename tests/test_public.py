@@ -20,6 +20,7 @@ from geodata.views.public import (
     AREA_HEX_M,
     MIN_COUNT,
     PLACE_HEX_M,
+    PRESENT_HEX_M,
     HexGrid,
     operation_counts,
     public_view,
@@ -267,6 +268,39 @@ def test_internal_operations_are_never_counted(store):
     assert operation_counts(store.read_layer("operations")).internal_left_out == 2  # and never counted if given
     assert "Storgatan" not in repr(result) and "Kinnaskolan" not in repr(result)
     assert set(vars(result.rows[0])) == {"q", "r", "polygon", "month", "kind", "count"}
+
+
+def test_the_presentation_grid_keeps_the_minimum_count(store):
+    """The coarser presentation grid (/present) drops its cells below MIN_COUNT like the fine one, whoever asks."""
+    from geodata.views.standalone import standalone_view
+
+    grid = HexGrid(PRESENT_HEX_M)
+    cell = grid.cell(*TO_SWEREF.transform(*KINNA))
+    lonely = neighbour(cell, 3)
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            # 6 reports on six fine cells of one presentation cell (each fine cell below the minimum on its own)
+            *(
+                unsafe_place(report_count=1, pledge_id="test-2024", geometry=near_centre(grid, cell, 500 * i - 1250, 0))
+                for i in range(6)
+            ),
+            # 4 reports in another presentation cell: below the minimum there too
+            *(
+                unsafe_place(report_count=1, pledge_id="test-2024", geometry=near_centre(grid, lonely, 30 * i, 0))
+                for i in range(4)
+            ),
+            crs=3006,
+        ),
+    )
+    view = standalone_view(store, "test-2024", public=True, presentation=True).counts
+    assert view is not None
+    places = view.unsafe_places
+    assert places.size_m == PRESENT_HEX_M > AREA_HEX_M and view.sites.size_m == PRESENT_HEX_M
+    assert [(c.q, c.r, c.count) for c in places.cells] == [(*cell, 6)]
+    assert (places.suppressed_reports, places.suppressed_cells, places.min_count) == (4, 1, MIN_COUNT)
+    fine = standalone_view(store, "test-2024", public=True).counts
+    assert fine is not None and fine.unsafe_places.cells == () and fine.unsafe_places.size_m == PLACE_HEX_M
 
 
 def test_an_area_is_coarser_than_a_place_cell():

@@ -3,9 +3,9 @@
 1920×1080 and 1366×768 (desks), 1280×720 (a projector) and 390×844 (a phone): no page scrolls
 sideways, the menu's links sit inside the header, the page's key element is on screen (the map;
 the timeline at least 200 px high on a phone), and axe-core finds no serious WCAG 2.1 AA
-violation. The presentation mode (/present) must read in a room: text of at least 28 px, each
-promise's progress, the map and the whole legend on one screen, counts written on the hexagons,
-a metric scale.
+violation. The presentation mode (/present) must read in a room: every text of its panel and legend at
+least 28 px, each promise's progress, the map and the whole legend on one screen, the unsafe places'
+counts written on the hexagons (all of them, the same at 1920x1080 and 1280x720), a metric scale.
 A screenshot of each page and size is kept in build/screenshots/screens/.
 """
 
@@ -54,7 +54,7 @@ def served(tmp_path_factory):
         capture_output=True,
     )
     with serving(data, env={"PLEDGEMAP_TILES": "none"}) as url:
-        yield url.rstrip("/"), standalone.as_uri()
+        yield url.rstrip("/"), standalone.as_uri(), data
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ MEASURE = """(selector) => {
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_works_at_every_screen_size(served, browser, name, size):
-    base, standalone = served
+    base, standalone, _ = served
     page, console = browser
     console.errors.clear()
     width, height = size
@@ -155,9 +155,22 @@ def assert_reads_in_a_room(page, width: int, height: int) -> None:
             legend: [legend.scrollHeight, legend.clientHeight, legend.getBoundingClientRect().bottom],
             scale: [...document.querySelectorAll('.leaflet-control-scale-line')].map(l => l.textContent),
             counts: [...document.querySelectorAll('.pm-count')].map(c => [c.textContent, px(c), c.getBoundingClientRect().width]),
+            // Every text a resident reads in the panel and the legend (the demo note too), where it is drawn.
+            small: (() => {
+                const out = [];
+                const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                while (walk.nextNode()) {
+                    const node = walk.currentNode, parent = node.parentElement;
+                    if (!node.textContent.trim() || !parent.closest('#pm-panel, #pm-legend')) continue;
+                    if (!parent.checkVisibility() || parent.getBoundingClientRect().width === 0) continue;
+                    if (px(parent) < 28) out.push([node.textContent.trim().slice(0, 60), px(parent)]);
+                }
+                return out;
+            })(),
         };
     }""")
     assert seen["body"] >= 28 and min(seen["texts"]) >= 28, seen
+    assert seen["small"] == [], f"text below 28 px at {width}x{height}: {seen['small']}"
     assert seen["promises"] and max(seen["promises"]) <= height, f"a promise's progress is below the fold: {seen}"
     left, top, right, bottom = seen["map"]
     assert left >= 0 and top >= 0 and right <= width and bottom <= height and right - left >= 400, seen["map"]
@@ -167,4 +180,26 @@ def assert_reads_in_a_room(page, width: int, height: int) -> None:
     # Counts are written on the hexagons that hold them, without a click, large enough to read.
     assert seen["counts"], "no count is written on the map"
     for text, size, label_width in seen["counts"]:
-        assert text.replace("\u00a0", "").isdigit() and size >= 20 and label_width > 0, seen["counts"]
+        assert text.replace("\u00a0", "").isdigit() and size >= 28 and label_width > 0, seen["counts"]
+
+
+def test_the_presentation_writes_every_unsafe_place_count_whatever_the_screen(served, browser):
+    """The numbers on /present are the public view's unsafe-place cells (on the presentation grid), all of them,
+    the same at 1920x1080 and 1280x720; the legend says what they count."""
+    from dashboard.i18n import number
+    from geodata import LayerQuery, open_store
+    from geodata.views.public import PRESENT_HEX_M, public_view
+
+    base, _, data = served
+    with open_store(data) as store:
+        view = public_view(store, LayerQuery(pledge_id="mark-2021"), place_size_m=PRESENT_HEX_M)
+    expected = sorted(number(cell.count, "sv") for cell in view.unsafe_places.cells)
+    assert expected and all(cell.count >= view.unsafe_places.min_count for cell in view.unsafe_places.cells)
+    page, _ = browser
+    written = {}
+    for width, height in ((1920, 1080), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        open_page(page, base + "/present")
+        written[width] = sorted(page.eval_on_selector_all(".pm-count", "ls => ls.map(l => l.textContent)"))
+        assert "Siffran: antal rapporter om otrygghet i rutan" in page.inner_text("#pm-legend")
+    assert written[1920] == written[1280] == expected, written

@@ -33,7 +33,7 @@ from dashboard.components.layout import (
 )
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
-from dashboard.context import request_store
+from dashboard.context import request_store, settings
 from dashboard.figures.analysis import (
     banded_figure,
     count_band,
@@ -65,6 +65,13 @@ from geodata.analysis.interventions import intervention_effect
 from geodata.clock import LOCAL_TZ_NAME
 
 dash.register_page(__name__, path="/analysis", name="Analys", title=page_title("nav.analysis"), order=4)
+
+
+def analysis_basemap() -> Basemap:
+    """A configured local basemap file's tiles (with its attribution) under the analysis maps; else a plain
+    background: an online tile server is not asked for, the cells are the picture and the page works offline."""
+    configured = settings()
+    return Basemap.of(configured, on=configured.basemap is not None)
 
 
 def layout(pledge: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
@@ -293,7 +300,7 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
     except (PledgemapError, ValueError) as exc:
         return no_update, alert(lang, exc), None
     boundary, bounds = municipality_geojson(code)
-    basemap = Basemap()  # analysis maps draw on a plain background: the cells are the picture, and it works offline
+    basemap = analysis_basemap()
     key = f"{pledge}"
     try:
         if mode == "density":
@@ -525,7 +532,7 @@ def show_effect(_clicks, drawn, pledge, target, operation, promise, date, days, 
             intervention_months_table(result, t),
             dcc.Graph(
                 id=ID.effect_map,
-                figure=intervention_map(result, boundary, bounds, t, Basemap(), pledge),
+                figure=intervention_map(result, boundary, bounds, t, analysis_basemap(), pledge),
                 className="pm-map",
                 style={"height": "420px"},
                 config=graph_config(lang, scroll_zoom=True),

@@ -108,7 +108,11 @@ def build_standalone_map(
         The public variant: aggregated counts only (see :mod:`geodata.views.public`).
     presentation : bool
         Laid out for a room (``/present``): text of at least 28 px, each promise's progress and the map
-        on one screen at 1280×720 and larger, the promises' full texts further down the panel.
+        on one screen at 1280×720 and larger, the promises' full texts further down the panel. With
+        ``public``, every layer is counted on the coarser presentation grid
+        (:data:`geodata.views.public.PRESENT_HEX_M`, the same minimum count) and every unsafe-place count is
+        written on its cell whatever the screen; the areas keep their symbols without numbers, the legend
+        is short (no layer toggles) and says what the number counts.
     contact : str, optional
         Where the accessibility statement at the panel's foot tells readers to report a problem
         (``PLEDGEMAP_ACCESSIBILITY_CONTACT``); without it the statement shows a marked placeholder.
@@ -140,7 +144,13 @@ def build_standalone_map(
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
     view = standalone_view(
-        store, pledge_id, query, public=public, include_internal=include_internal, min_count=min_count
+        store,
+        pledge_id,
+        query,
+        public=public,
+        include_internal=include_internal,
+        min_count=min_count,
+        presentation=presentation and public,
     )
     lang = language(lang)
     today = today or clock.today()
@@ -175,14 +185,15 @@ def build_standalone_map(
         },
     ).add_to(fmap)
     if view.counts is not None:
-        entries = public_layers(fmap, view.counts, words)
-        CountLabels().add_to(fmap)
+        entries = public_layers(fmap, view.counts, words, presentation and public)
+        CountLabels(every=presentation and public).add_to(fmap)
     else:
         assert view.records is not None  # a view without counts has the records
         entries = record_layers(fmap, view.records, words, include_internal)
     demo = view.demo or pledge.demo
-    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
-    TogglesInLegend().add_to(fmap)  # beside the map, not over it
+    if not (presentation and public):  # a room reads the map, nobody clicks its toggles
+        folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+        TogglesInLegend().add_to(fmap)  # beside the map, not over it
     # Open on the data (the whole municipality if there is none), clear of the legend on the right.
     west, south, east, north = fmap.data_bounds or bounds
     fmap.fit_bounds(
@@ -213,5 +224,5 @@ def build_standalone_map(
         name="panel",
         index=0,
     )
-    document.html.add_child(Html(legend(entries, words, demo)), name="legend")
+    document.html.add_child(Html(legend(entries, words, demo, presentation)), name="legend")
     return document.render()

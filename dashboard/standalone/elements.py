@@ -292,13 +292,15 @@ class CountLabels(MacroElement):
     A count is written only on a cell at least as wide and high as the number needs at the label's
     size (so never on a cell too small to hold it), and never over another count: the lower rank
     (the unsafe places' hexagons) wins. Labels are not interactive: the cell under them keeps its
-    tooltip and popup.
+    tooltip and popup. With ``every`` (a presentation) every label is written whatever the zoom, so
+    which counts a room sees does not depend on the screen; its cells are made large enough for that.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
             var labels = L.layerGroup().addTo(map);
+            var every = {{ this.every_js }};
             function size(node) {
                 var probe = L.DomUtil.create("div", "pm-count", map.getPanes().markerPane);
                 probe.style.position = "absolute"; probe.style.visibility = "hidden"; probe.textContent = node;
@@ -319,14 +321,15 @@ class CountLabels(MacroElement):
                     // A hexagon's inner width is about 0.85 of its box's, its inner height about 0.75.
                     // A label on the line of a hexagon's upper corners has less of its width than one in its middle.
                     var wide = item.top ? 0.7 : 0.85;
-                    if (wide * (ne.x - sw.x) < need[0] || 0.75 * (sw.y - ne.y) < need[1]) { return; }
+                    var fits = wide * (ne.x - sw.x) >= need[0] && 0.75 * (sw.y - ne.y) >= need[1];
+                    if (!every && !fits) { return; }
                     var centre = map.latLngToContainerPoint(bounds.getCenter());
                     if (item.top) { centre.y = ne.y + 0.25 * (sw.y - ne.y); }
                     var box = [centre.x - need[0] / 2, centre.y - need[1] / 2, centre.x + need[0] / 2, centre.y + need[1] / 2];
                     var clash = placed.some(function (p) {
                         return box[0] < p[2] && box[2] > p[0] && box[1] < p[3] && box[3] > p[1];
                     });
-                    if (clash) { return; }
+                    if (clash && !every) { return; }
                     placed.push(box);
                     var icon = L.divIcon({className: "pm-count", html: item.text, iconSize: [need[0], need[1]],
                                           iconAnchor: [need[0] / 2, need[1] / 2]});
@@ -339,9 +342,10 @@ class CountLabels(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, every: bool = False) -> None:
         super().__init__()
         self._name = "CountLabels"
+        self.every_js = script_value(every)
 
 
 class TogglesInLegend(MacroElement):

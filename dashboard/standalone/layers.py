@@ -182,8 +182,13 @@ def _style(layer: str, colour: str, geom: Any) -> dict:
 # --- the public variant ------------------------------------------------------------------------------------
 
 
-def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Group]:
-    """The public variant: hexagon counts only; returns the legend entries."""
+def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation: bool = False) -> list[Group]:
+    """The public variant: hexagon counts only; returns the legend entries.
+
+    In a ``presentation`` only the unsafe places' counts are written on the map (every one of them: which are
+    written does not depend on the screen), the areas of operations and sites keep their symbols without
+    numbers, and the legend is short enough to read at 28 px beside the map.
+    """
     t = words.t
     places = view.unsafe_places
     bounds = [places.min_count * k for k in PUBLIC_CLASSES]
@@ -191,7 +196,22 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Grou
     def fill(count: int) -> str:
         return PUBLIC_FILLS[sum(count >= b for b in bounds) - 1]
 
+    def add_places() -> None:
+        features = [
+            feature(
+                _wgs84(cell.polygon),
+                {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count), "fillOpacity": 0.8},
+                words.count("public.places_tooltip", cell.count),
+                label=number(cell.count, words.lang),
+            )
+            for cell in places.cells
+        ]
+        add_layer(fmap, t("public.places_layer"), features)
+
     # Added bottom to top: the large areas under the small hexagons, so every hexagon can be pointed at.
+    # In a presentation the places share the areas' grid: their cells first, the areas' outlines and sites on top.
+    if presentation:
+        add_places()
     by_area: dict[tuple[int, int], list] = {}
     for row in view.operations.rows:
         by_area.setdefault((row.q, row.r), []).append(row)
@@ -220,7 +240,7 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Grou
                 heading,
                 render_macro("popups.html", "lines", heading, lines),
                 # Written near the top of the area: its middle holds the sites' hexagon of the same grid cell.
-                label=number(sum(r.count for r in rows), words.lang),
+                label=None if presentation else number(sum(r.count for r in rows), words.lang),
                 label_rank=2,
                 label_top=True,
             )
@@ -238,22 +258,14 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Grou
                 _area_style(AREA_SITES_COLOUR),
                 t("public.sites_tooltip", sites=cell.sites),
                 render_macro("popups.html", "text", counts),
-                label=number(cell.sites, words.lang),
+                label=None if presentation else number(cell.sites, words.lang),
                 label_rank=1,
             )
         )
     add_layer(fmap, t("public.sites_layer"), features)
 
-    features = [
-        feature(
-            _wgs84(cell.polygon),
-            {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count), "fillOpacity": 0.8},
-            words.count("public.places_tooltip", cell.count),
-            label=number(cell.count, words.lang),
-        )
-        for cell in places.cells
-    ]
-    add_layer(fmap, t("public.places_layer"), features)
+    if not presentation:
+        add_places()
 
     classes = []
     for i, low in enumerate(bounds):
@@ -268,6 +280,20 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words) -> list[Grou
         if places.suppressed_reports
         else t("public.none_suppressed", min=places.min_count)
     )
+    if presentation:
+        return [
+            (
+                t("public.places_layer_short"),
+                [*classes, note(t("public.count_meaning")), note(t("public.suppressed_short", min=places.min_count))],
+            ),
+            (
+                "",
+                [
+                    Entry("outline", AREA_OPERATIONS_COLOUR, t("public.operations_short")),
+                    Entry("area", AREA_SITES_COLOUR, t("public.sites_short")),
+                ],
+            ),
+        ]
     return [
         (t("public.places_layer"), [*classes, note(suppressed)]),
         (t("public.operations_layer"), [Entry("outline", AREA_OPERATIONS_COLOUR, t("layer.operations"))]),

@@ -26,5 +26,13 @@ def note(label: str) -> Entry:
 Group = tuple[str, list[Entry]]  # a heading ("" for none) and its entries; a group without entries is left out
 
 
-def legend(groups: list[Group], words: Words, demo: bool) -> Markup:
-    return render("legend.html", t=words.t, groups=groups, demo=demo, boundary_colour=BOUNDARY_COLOUR)
+def legend(groups: list[Group], words: Words, demo: bool, presentation: bool = False) -> Markup:
+    """The legend; in a ``presentation`` without the layer toggles (a room reads it, nobody clicks it)."""
+    return render(
+        "legend.html",
+        t=words.t,
+        groups=groups,
+        demo=demo,
+        boundary_colour=BOUNDARY_COLOUR,
+        presentation=presentation,
+    )

@@ -70,7 +70,10 @@ def panel(
     return render(
         "panel.html",
         t=t,
-        demo=(t("demo.records") + (" " + t("demo.pledge") if pledge.demo else "")) if demo else None,
+        # A room reads the short note (28 px beside the map); the file's reader the whole of it.
+        demo=(t("demo.short") if presentation else t("demo.records") + (" " + t("demo.pledge") if pledge.demo else ""))
+        if demo
+        else None,
         title=pledge.title,
         facts=[
             (t("pledge.period"), f"{words.date(pledge.period.start)} – {words.date(pledge.period.end)}"),

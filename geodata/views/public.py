@@ -56,6 +56,12 @@ from geodata.vocab import FIXED_SITE_STATUSES
 MIN_COUNT = 5  # the smallest count of reports (or sites) a public hexagon may show
 PLACE_HEX_M = 250.0  # unsafe places: about 430 m corner to corner, 0.16 km²
 AREA_HEX_M = 2000.0  # operations and sites: about 3.5 km across, 10 km²
+# A presentation for a room (/present): all three layers on one coarser grid, cells about 5.2 km across, large
+# enough at the zoom a municipality fills a projector's screen (zoom 10, about 80 m a pixel) for every count to be
+# written on its cell in type a room can read, and for one cell to hold its reports, operations and sites. A
+# coarser cell holds more reports, never fewer, and the same MIN_COUNT rule drops the cells below it. Fixed here,
+# never chosen by a client.
+PRESENT_HEX_M = 3000.0
 
 
 @dataclass(frozen=True)

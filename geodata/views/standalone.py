@@ -17,7 +17,7 @@ import geopandas as gpd
 
 from geodata.access import AccessError, readable_query
 from geodata.store.base import LayerQuery, Store
-from geodata.views.public import MIN_COUNT, PublicView, public_view
+from geodata.views.public import AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, PRESENT_HEX_M, PublicView, public_view
 
 MAX_MARKERS = 5_000  # above this many records in view, the full map shows counts per hexagon
 
@@ -76,6 +76,7 @@ def standalone_view(
     public: bool = False,
     include_internal: bool = False,
     min_count: int = MIN_COUNT,
+    presentation: bool = False,
 ) -> StandaloneView:
     """What the standalone map of ``pledge_id`` shows of the records ``query`` selects, read from ``store``.
 
@@ -93,6 +94,10 @@ def standalone_view(
         The full variant shows internal operations too (who may is decided by the caller).
     min_count : int
         The public variant's smallest count a hexagon may show.
+    presentation : bool
+        The public variant laid out for a room: every layer counted on the coarser
+        :data:`~geodata.views.public.PRESENT_HEX_M` grid (the same minimum count), so each count can be
+        written on its cell.
     """
     if public and include_internal:
         raise ValueError(
@@ -100,7 +105,9 @@ def standalone_view(
         )
     query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
     if public:
-        return StandaloneView(query, 0, MAX_MARKERS, counts=public_view(store, query, min_count=min_count))
+        place, area = (PRESENT_HEX_M, PRESENT_HEX_M) if presentation else (PLACE_HEX_M, AREA_HEX_M)
+        counts = public_view(store, query, min_count=min_count, place_size_m=place, area_size_m=area)
+        return StandaloneView(query, 0, MAX_MARKERS, counts=counts)
     in_view = records_in_view(store, query, include_internal)
     if in_view > MAX_MARKERS:
         # Every count shown (this is not the public variant), unless the viewer may not read the reports themselves.
