@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from dashboard.figures.map import Basemap, map_figure
 from dashboard.figures.timeline import pace_dates, timeline_figure
-from dashboard.i18n import translator
+from dashboard.i18n import number, translator
 from geodata.boundaries import municipality_geojson
 from geodata.grid import grid_counts
 from geodata.model import pledge_from_dict
@@ -87,10 +87,17 @@ def test_above_the_threshold_the_map_gets_grid_counts_not_points(gpkg_store):
     boundary, _ = municipality_geojson("1463")
     data = figure_json(map_figure({"unsafe_places": grid}, boundary, t))
     [cells] = [tr for tr in data["data"] if tr.get("meta", {}).get("role") == "grid"]
-    assert sorted(trace_values(cells["customdata"])) == [30, 45]
+    assert sorted(cells["text"]) == ["30 rapporter", "45 rapporter"]  # each cell's words written on the server
+    assert cells["hovertemplate"] == "%{text}<extra></extra>"
     assert len(trace_values(cells["lat"])) == 2  # two markers sent, not sixty
     finer = layer_view(gpkg_store, "unsafe_places", LayerQuery(), zoom=16, max_points=50)
     assert finer.grid.cell_m == 20 and len(finer.grid) > 2
+    # A cell of one report says so in the singular (plotly's own template would write "1 rapporter").
+    for lang, one, two in (("sv", "1 rapport", "2 rapporter"), ("en", "1 report", "2 reports")):
+        fine = figure_json(map_figure({"unsafe_places": finer}, boundary, translator(lang)))
+        [cells] = [tr for tr in fine["data"] if tr.get("meta", {}).get("role") == "grid"]
+        counts = dict(zip(finer.grid.count.tolist(), cells["text"]))
+        assert counts[1] == one and counts[2] == two
     # Zoomed in on the first cluster: only its 30 records are in view, few enough to be points again.
     zoomed = layer_view(
         gpkg_store, "unsafe_places", LayerQuery(), zoom=14, view_bounds=(12.68, 57.49, 12.70, 57.51), max_points=50
@@ -152,5 +159,33 @@ def test_the_map_and_the_timeline_write_numbers_in_the_page_s_language(gpkg_stor
     progress = pledge_progress(gpkg_store, pledge, dt.date(2024, 10, 1))
     timeline = figure_json(timeline_figure(rows, progress, tr, today=dt.date(2024, 10, 1)))
     assert timeline["layout"]["separators"] == separators
-    # A grid cell's hover writes its count with the thousands mark of the separators: 1 660, not 1660.
-    assert "%{customdata:,d}" in tr("map.grid_hover")
+    # A grid cell's hover writes its count with the language's thousands mark: 1 660, not 1660.
+    assert tr("map.grid_hover.unsafe_places", count=number(1660, lang)) == (
+        "1\u00a0660 rapporter" if lang == "sv" else "1,660 reports"
+    )
+
+
+def _contrast_on_white(colour: str, opacity: float = 1.0) -> float:
+    """WCAG contrast of ``colour`` drawn with ``opacity`` over white."""
+    channels = [(opacity * int(colour[i : i + 2], 16) + (1 - opacity) * 255) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_the_overview_grid_s_lightest_colour_reads_on_white_as_drawn(gpkg_store):
+    from dashboard.figures.analysis import BAND_COLOURS
+    from dashboard.figures.style import GRID_COLOURSCALE
+
+    gpkg_store.write_batch(
+        "unsafe_places", frame(*[unsafe_place(geometry=Point(12.69 + 0.01 * i, 57.5)) for i in range(9)])
+    )
+    grid = layer_view(gpkg_store, "unsafe_places", LayerQuery(), zoom=10, max_points=5)
+    boundary, _ = municipality_geojson("1463")
+    [cells] = [tr for tr in map_figure({"unsafe_places": grid}, boundary, t)["data"] if tr["meta"]["role"] == "grid"]
+    marker = cells["marker"]
+    assert marker["colorscale"] == GRID_COLOURSCALE
+    assert all(_contrast_on_white(colour, marker["opacity"]) >= 3 for _, colour in GRID_COLOURSCALE), [
+        round(_contrast_on_white(colour, marker["opacity"]), 2) for _, colour in GRID_COLOURSCALE
+    ]
+    # The same steps as the analysis maps' count bands, light to dark.
+    assert [colour for _, colour in GRID_COLOURSCALE] == list(BAND_COLOURS)

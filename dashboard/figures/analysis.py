@@ -23,7 +23,7 @@ from dashboard.figures.map import (
     raster_layer,
     view_for_bounds,
 )
-from dashboard.figures.style import FONT_FAMILY, MODEBAR_MARGIN, figure_lang, separators
+from dashboard.figures.style import COUNT_COLOURS, FONT_FAMILY, MODEBAR_MARGIN, figure_lang, separators
 from dashboard.i18n import number
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
@@ -43,7 +43,7 @@ HOTSPOT_COLOURS = {
 }
 # Light to dark for few to many reports; even the lightest band stands out from the white background by 3:1.
 NO_PATTERN_COLOUR = "#767676"  # the legend's mark for "no pattern" (cells left clear on the map)
-BAND_COLOURS = ("#d9711f", "#c4501c", "#a33218", "#7a1e12", "#4d0f0a")
+BAND_COLOURS = COUNT_COLOURS
 BAND_OPACITY = 0.95
 AREA_COLOURS = {"target": "#D55E00", "buffer": "#E69F00", "control": "#0072B2"}
 

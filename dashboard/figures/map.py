@@ -21,6 +21,7 @@ from dashboard.figures.style import (
     CATEGORY_COLOURS,
     FONT_FAMILY,
     GRID_COLOURSCALE,
+    GRID_OPACITY,
     HIGHLIGHT_COLOUR,
     MODEBAR_MARGIN,
     OPERATION_COLOURS,
@@ -146,6 +147,7 @@ def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | 
 
 def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
     grid = view.grid
+    lang = figure_lang(t)
     largest = max(int(grid.count.max()), 1) if len(grid) else 1
     return _scattermap(
         lat=grid.lat.round(6).tolist(),
@@ -156,11 +158,12 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
             "colorscale": GRID_COLOURSCALE,
             "cmin": 0,
             "cmax": largest,
-            "opacity": 0.85,
+            "opacity": GRID_OPACITY,
         },
-        customdata=grid.count.tolist(),
-        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=number(int(grid.cell_m), figure_lang(t))),
-        hovertemplate=t("map.grid_hover") + "<extra></extra>",
+        # Each cell's words written here, where the count chooses them ("1 rapport", "2 rapporter").
+        text=[t(f"map.grid_hover.{view.layer}", count=number(int(c), lang)) for c in grid.count.tolist()],
+        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=number(int(grid.cell_m), lang)),
+        hovertemplate="%{text}<extra></extra>",
         legendgroup=view.layer,
         meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
     )
