@@ -24,30 +24,27 @@ reader (numbers through ``dashboard.i18n.number``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from dash import html
 
 
-def table_alternative(
-    t: Callable[..., str],
-    caption: str,
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    *,
-    id: str | None = None,
-    note: str | None = None,
-    numbers: bool = True,
-) -> html.Details:
-    """A closed ``<details>`` ("Visa som tabell") holding an accessible table: caption, column and row headers.
+class Table(NamedTuple):
+    """A further table inside the same "Visa som tabell" (a map's records below its summary, say)."""
 
-    ``columns`` heads every column, the row headers' column first; ``rows`` holds one sequence per row, its
-    first value the row's header. ``note`` is a sentence under the table (what an empty table means, say).
-    ``numbers``: the data cells hold numbers, set flush right so that their digits line up.
-    """
+    caption: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    note: str | None = None
+    numbers: bool = True
+
+
+def _table(t: Callable[..., str], table: Table) -> list:
+    caption, columns, rows = table.caption, table.columns, table.rows
     if any(len(row) != len(columns) for row in rows):
         raise ValueError(f"every row of the table {caption!r} needs {len(columns)} values, one per column")
-    left, right = {"textAlign": "left"}, {"textAlign": "right" if numbers else "left"}
-    table = html.Table(
+    left, right = {"textAlign": "left"}, {"textAlign": "right" if table.numbers else "left"}
+    element = html.Table(
         className="pm-records pm-chart-table",
         style={"width": "auto", "minWidth": "50%"},
         children=[
@@ -69,11 +66,36 @@ def table_alternative(
     )
     # On a narrow screen the table scrolls sideways inside its box, not the page: the box takes the keyboard
     # focus so that it scrolls from the keyboard too, and is named by the caption.
-    body: list = [html.Div(table, style={"overflowX": "auto"}, tabIndex="0", role="region", **{"aria-label": caption})]
+    body: list = [
+        html.Div(element, style={"overflowX": "auto"}, tabIndex="0", role="region", **{"aria-label": caption})
+    ]
+    note = table.note
     if not rows and note is None:
         note = t("chart.table_empty")
     if note:
         body.append(html.P(note, className="pm-hint"))
+    return body
+
+
+def table_alternative(
+    t: Callable[..., str],
+    caption: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    id: str | None = None,
+    note: str | None = None,
+    numbers: bool = True,
+    more: Sequence[Table] = (),
+) -> html.Details:
+    """A closed ``<details>`` ("Visa som tabell") holding an accessible table: caption, column and row headers.
+
+    ``columns`` heads every column, the row headers' column first; ``rows`` holds one sequence per row, its
+    first value the row's header. ``note`` is a sentence under the table (what an empty table means, say).
+    ``numbers``: the data cells hold numbers, set flush right so that their digits line up. ``more``: further
+    tables after the first, in the same ``<details>``.
+    """
+    body = [element for table in (Table(caption, columns, rows, note, numbers), *more) for element in _table(t, table)]
     return html.Details(
         [html.Summary(t("chart.show_table")), *body],
         className="pm-table-alternative",

@@ -10,9 +10,9 @@ from dashboard.figures.public_map import public_map_parts
 from dashboard.i18n import translator
 from dashboard.settings import Settings
 from dashboard.state.view import ViewState, state_queries
-from geodata import AccessError, Store, layer_view, municipality_geojson
+from geodata import AccessError, LayerView, Store, layer_view, municipality_geojson
 from geodata.views.mapview import evidence_highlight
-from geodata.views.public import aggregated_layers, aggregated_view
+from geodata.views.public import PublicView, aggregated_layers, aggregated_view
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,19 @@ class MapRequest:
     highlight: set[str] | None = None
 
 
-def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
-    """The map figure for ``request``, and whether it follows the view (a pan or zoom must redraw it)."""
+@dataclass(frozen=True)
+class DrawnMap:
+    """The map figure and the domain results it was drawn from, for its table alternative to say the same."""
+
+    figure: dict[str, Any]
+    follows_view: bool  # whether a pan or zoom must redraw it
+    views: dict[str, LayerView]  # the layers drawn from records (points or grid counts)
+    aggregated: tuple[str, ...] = ()  # the layers drawn as the public view's counts
+    public: PublicView | None = None
+
+
+def draw_map(store: Store, request: MapRequest, settings: Settings) -> DrawnMap:
+    """The map for ``request`` and what it shows."""
     state = request.state
     pledge = store.get_pledge(state.pledge)
     views = {}
@@ -45,12 +56,20 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
     basemap = Basemap.of(settings, on=request.tiles)
     t = translator(state.lang)
     figure = map_figure(views, boundary, t, basemap, highlight, view_key=f"{pledge.id}", bounds=bounds)
+    public = None
     if aggregated:
         public = aggregated_view(store, pledge.id, start=state.start, end=state.end)
         traces, layers = public_map_parts(public, aggregated, t, state.lang)
         figure["data"].extend(traces)
         figure["layout"]["map"]["layers"].extend(layers)
-    return figure, any(v.follows_the_view for v in views.values())
+    follows = any(v.follows_the_view for v in views.values())
+    return DrawnMap(figure, follows, views, tuple(aggregated), public)
+
+
+def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
+    """The map figure for ``request``, and whether it follows the view (a pan or zoom must redraw it)."""
+    drawn = draw_map(store, request, settings)
+    return drawn.figure, drawn.follows_view
 
 
 def zoom_of(relayout: dict | None) -> float | None:

@@ -21,11 +21,12 @@ from dashboard.components.layout import (
     remember_view,
     start_page,
 )
+from dashboard.components.map_tables import map_table, timeline_table
 from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
-from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
+from dashboard.figures.mapping import MapRequest, bounds_of, draw_map, selected_ids, zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
 from dashboard.i18n import language, translator
@@ -152,6 +153,8 @@ def layout(**query: str) -> html.Div:
                             config=graph_config(lang, scroll_zoom=True, remove=("toImage",)),
                             responsive=True,
                         ),
+                        # The map's table alternative, drawn with the map (update_map).
+                        html.Div(id=ID.map_table),
                         html.Div(
                             id=ID.details,
                             className="pm-details",
@@ -161,6 +164,7 @@ def layout(**query: str) -> html.Div:
                         html.H3(t("timeline.heading")),
                         html.P(t("timeline.help"), className="pm-help"),
                         dcc.Graph(id=ID.timeline, config=graph_config(lang, remove=("toImage",))),
+                        html.Div(id=ID.timeline_table),
                         html.Div(id=ID.timeline_note, className="pm-help"),
                         html.Div(id=ID.selection, className="pm-selection"),
                         html.H3(t("pledge.promises")),
@@ -298,6 +302,7 @@ def download_view(_clicks, fmt, query, lang):
 @callback(
     Output(ID.map, "figure"),
     Output(ID.map_follows, "data"),
+    Output(ID.map_table, "children"),
     *FILTER_INPUTS,
     Input(ID.basemap, "value"),
     Input(ID.map, "relayoutData"),
@@ -315,19 +320,21 @@ def update_map(
     # call, so that one must draw.
     only_moved = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
-        return no_update, no_update
+        return no_update, no_update, no_update
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
     with request_store() as store:
-        figure, follows_view = build_map(
+        drawn = draw_map(
             store,
             MapRequest(state, zoom=zoom, view_bounds=bounds, tiles=bool(basemap), highlight=selected_ids(brushed)),
             settings(),
         )
-    return figure, follows_view
+    table = map_table(drawn.views, translator(state.lang), public=drawn.public, aggregated=drawn.aggregated)
+    return drawn.figure, drawn.follows_view, table
 
 
 @callback(
     Output(ID.timeline, "figure"),
+    Output(ID.timeline_table, "children"),
     Output(ID.timeline_note, "children"),
     Input(ID.pledge, "value"),
     Input(ID.promise, "value"),
@@ -362,7 +369,7 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         for p in progress
         if p.outside_period
     ]
-    return figure, notes
+    return figure, timeline_table(rows, progress, t), notes
 
 
 @callback(
