@@ -134,7 +134,11 @@ def test_timeline_rows_events_target_pace_and_today(gpkg_store):
     [events] = [tr for tr in data["data"] if tr["meta"]["role"] == "events"]
     assert [x[:10] for x in map(str, events["x"])] == ["2024-05-10", "2024-09-02"]
     assert any(shape["type"] == "line" for shape in data["layout"]["shapes"])  # today
-    assert "2 av 4" in [a["text"] for a in data["layout"]["annotations"]]
+    # Each row's promise and progress above the row, from the left edge: no row labels beside the time axis.
+    labels = [a for a in data["layout"]["annotations"] if a.get("name", "").startswith("row-label-")]
+    assert "Riktade insatser: 2 av 4" in [a["text"] for a in labels] and len(labels) == 2
+    assert all(a["xref"] == "paper" and a["x"] == 0 and a["yanchor"] == "bottom" for a in labels)
+    assert data["layout"]["yaxis"]["showticklabels"] is False
     finished = figure_json(timeline_figure(rows, progress, t, today=dt.date(2026, 1, 1)))
     assert not finished["layout"].get("shapes")  # no today line far after the period
     # Months named in Swedish, one tick a month over the year's period.
@@ -189,3 +193,80 @@ def test_the_overview_grid_s_lightest_colour_reads_on_white_as_drawn(gpkg_store)
     ]
     # The same steps as the analysis maps' count bands, light to dark.
     assert [colour for _, colour in GRID_COLOURSCALE] == list(BAND_COLOURS)
+
+
+def _shown_px(bounds, zoom: float) -> tuple[float, float]:
+    """The pixels ``bounds`` (WGS84) take on a web-mercator map at ``zoom`` (512 px tiles, as MapLibre's)."""
+    import math
+
+    minlon, minlat, maxlon, maxlat = bounds
+
+    def y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    scale = 512 * 2**zoom
+    return scale * (maxlon - minlon) / 360, scale * (y(maxlat) - y(minlat)) / (2 * math.pi)
+
+
+def test_on_a_phone_the_overview_map_fits_the_municipality_and_puts_a_legend_per_layer_under_it(gpkg_store):
+    from dashboard.figures.map import MAP_HEIGHT_NARROW, narrow_graph_height
+
+    gpkg_store.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place(category="drug_use")))
+    gpkg_store.write_batch("operations", frame(operation()))
+    views = {layer: layer_view(gpkg_store, layer, LayerQuery()) for layer in ("unsafe_places", "operations")}
+    boundary, bounds = municipality_geojson("1463")
+    phone = figure_json(map_figure(views, boundary, t, bounds=bounds, width=358))
+    wide, height = _shown_px(bounds, phone["layout"]["map"]["zoom"])
+    assert wide <= 358 and height <= MAP_HEIGHT_NARROW  # the whole municipality on the phone's map
+    assert wide >= 0.6 * 358 or height >= 0.6 * MAP_HEIGHT_NARROW  # and not a speck on it
+    # A legend per layer under the map, across its width, titled by the layer; the graph grows to hold them.
+    layout = phone["layout"]
+    legends = {name: layout[name] for name in ("legend", "legend2")}
+    assert [legend["title"]["text"] for legend in legends.values()] == ["Otrygga platser", "Insatser och närvaro"]
+    assert all(lg["orientation"] == "h" and lg["yref"] == "container" and lg["x"] == 0 for lg in legends.values())
+    assert legends["legend"]["y"] > legends["legend2"]["y"]  # one under the other
+    graph = narrow_graph_height(phone)
+    assert graph > MAP_HEIGHT_NARROW and layout["margin"]["b"] == graph - layout["margin"]["t"] - MAP_HEIGHT_NARROW
+    assert (1 - legends["legend"]["y"]) * graph >= layout["margin"]["t"] + MAP_HEIGHT_NARROW  # under the map
+    records = [tr for tr in phone["data"] if tr.get("meta", {}).get("role") == "records"]
+    assert {tr["legend"] for tr in records if tr["meta"]["layer"] == "operations"} == {"legend2"}
+    assert not any("legendgrouptitle" in tr for tr in records)  # the legend's title says the layer
+    # A desktop's map keeps its legend beside the map, and the same whole municipality.
+    desk = figure_json(map_figure(views, boundary, t, bounds=bounds, width=1000))
+    assert desk["layout"]["legend"]["x"] == 1.0 and "legend2" not in desk["layout"]
+    assert narrow_graph_height(desk) is None
+    assert _shown_px(bounds, desk["layout"]["map"]["zoom"])[0] <= 1000 - 260
+
+
+def test_a_foot_legend_s_rows_are_counted_as_plotly_lays_them_out():
+    from dashboard.figures.map import legend_rows
+
+    assert legend_rows(["Flaggad", "Inspekterad"], 358) == 1  # fit on one row: side by side
+    # Too many for a row: each entry gets the widest entry's width, in as many columns as fit.
+    assert legend_rows(["Flaggad", "Inspekterad", "Åtgärd planerad", "Åtgärdad", "Verifierad"], 358) == 3
+    assert legend_rows(["Riktad insats mot narkotika", "Skolbesök", "Närvaro, patrullering"], 358) == 3
+    assert legend_rows([], 358) == 0
+
+
+def test_the_analysis_maps_open_on_the_whole_municipality_at_a_phone_s_width():
+    from test_analysis import AREA, planted_points
+
+    from dashboard.figures.analysis import FIT_HEIGHT, hotspot_figure
+    from geodata.analysis.getisord import hotspots
+
+    boundary, bounds = municipality_geojson("1463")
+    result = hotspots(planted_points(), AREA, cell_m=500, permutations=99, seed=1, fdr=False)
+    figure = hotspot_figure(result, boundary, bounds, t)
+    wide, high = _shown_px(bounds, figure["layout"]["map"]["zoom"])
+    # A phone's map is about 360 px wide inside the page (390 px screen): the whole of Mark fits, above the legend.
+    assert wide <= 360 and high <= FIT_HEIGHT, (wide, high)
+
+
+@pytest.mark.parametrize(("width", "ticks"), [(None, 12), (900, 12), (330, 4)])
+def test_the_timeline_s_month_ticks_keep_apart_on_a_phone(gpkg_store, width, ticks):
+    pledge = pledge_from_dict(pledge_dict())
+    rows = pledge_timeline(gpkg_store, pledge)
+    progress = pledge_progress(gpkg_store, pledge, dt.date(2024, 10, 1))
+    data = figure_json(timeline_figure(rows, progress, t, today=dt.date(2024, 10, 1), width=width))
+    assert len(data["layout"]["xaxis"]["ticktext"]) == ticks
+    assert data["layout"]["xaxis"]["ticktext"][0] == "jan 2024"

@@ -16,6 +16,7 @@ import shapely
 
 from dashboard.figures.map import (
     LEGEND_BOX,
+    PHONE_MAP_WIDTH,
     Basemap,
     boundary_layer,
     fill_layer,
@@ -66,6 +67,16 @@ def _centres(cells: gpd.GeoDataFrame) -> tuple[list[float], list[float]]:
     return points.x.round(6).tolist(), points.y.round(6).tolist()
 
 
+# The analysis maps are 520 px high, their legend across the foot: the municipality is fitted into the part above
+# it, at a phone's width (the whole of it shows on a phone, a little smaller than it could on a desktop).
+FIT_HEIGHT = 440
+
+
+def first_view(bounds) -> tuple[dict[str, float], float]:
+    """Centre and zoom an analysis map opens on: the whole of ``bounds`` on any screen, a phone's too."""
+    return view_for_bounds(bounds, width=PHONE_MAP_WIDTH, height=FIT_HEIGHT)
+
+
 def _map(
     traces: list[dict],
     layers: list[dict],
@@ -81,7 +92,7 @@ def _map(
         all_layers.insert(0, raster_layer(basemap))
     if not traces:
         traces = [{"type": "scattermap", "lat": [], "lon": [], "showlegend": False, "hoverinfo": "skip"}]
-    centre, zoom = view_for_bounds(bounds)
+    centre, zoom = first_view(bounds)
     return {
         "data": traces,
         "layout": {

@@ -22,6 +22,7 @@ class MapRequest:
     view_bounds: tuple[float, float, float, float] | None = None
     tiles: bool = False
     highlight: set[str] | None = None
+    width: int | None = None  # the map's width in the browser (CSS pixels), when known
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,19 @@ def draw_map(store: Store, request: MapRequest, settings: Settings) -> DrawnMap:
     highlight = request.highlight or evidence_highlight(pledge, state.promise, views)
     basemap = Basemap.of(settings, on=request.tiles)
     t = translator(state.lang)
-    figure = map_figure(views, boundary, t, basemap, highlight, view_key=f"{pledge.id}", bounds=bounds)
-    public = None
-    if aggregated:
-        public = aggregated_view(store, pledge.id, start=state.start, end=state.end)
-        traces, layers = public_map_parts(public, aggregated, t, state.lang)
-        figure["data"].extend(traces)
-        figure["layout"]["map"]["layers"].extend(layers)
+    public = aggregated_view(store, pledge.id, start=state.start, end=state.end) if aggregated else None
+    more = public_map_parts(public, aggregated, t, state.lang) if public is not None else ([], [])
+    figure = map_figure(
+        views,
+        boundary,
+        t,
+        basemap,
+        highlight,
+        view_key=f"{pledge.id}",
+        bounds=bounds,
+        width=request.width,
+        more=more,
+    )
     follows = any(v.follows_the_view for v in views.values())
     return DrawnMap(figure, follows, views, tuple(aggregated), public)
 

@@ -26,6 +26,7 @@ from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
+from dashboard.figures.map import narrow_graph_height
 from dashboard.figures.mapping import MapRequest, bounds_of, draw_map, selected_ids, zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
@@ -149,7 +150,7 @@ def layout(**query: str) -> html.Div:
                         dcc.Graph(
                             id=ID.map,
                             className="pm-map",
-                            style={"height": "64vh", "minHeight": "440px"},
+                            style=MAP_STYLE,
                             config=graph_config(lang, scroll_zoom=True, remove=("toImage",)),
                             responsive=True,
                         ),
@@ -178,8 +179,12 @@ def layout(**query: str) -> html.Div:
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.map_follows, data=None),
         dcc.Store(id=ID.lang, data=lang),
+        dcc.Store(id=ID.width),
     ]
     return page(lang, "/", body, state.to_query())
+
+
+MAP_STYLE = {"height": "64vh", "minHeight": "440px"}
 
 
 def export_formats(aggregated) -> list[str]:
@@ -279,6 +284,19 @@ clientside_callback(
 )
 
 
+# The map's width in the browser, once the page is drawn: the map fits the municipality to it, and a phone's map
+# puts its legend under the map and the timeline its ticks further apart (plotly cannot ask the screen itself).
+clientside_callback(
+    """function (_lang, graphId) {
+        const graph = document.getElementById(graphId);
+        return Math.round((graph && graph.offsetWidth) || window.innerWidth);
+    }""",
+    Output(ID.width, "data"),
+    Input(ID.lang, "data"),
+    State(ID.map, "id"),
+)
+
+
 @callback(
     Output(ID.download, "data"),
     Output(ID.export_error, "children"),
@@ -303,15 +321,30 @@ def download_view(_clicks, fmt, query, lang):
     Output(ID.map, "figure"),
     Output(ID.map_follows, "data"),
     Output(ID.map_table, "children"),
+    Output(ID.map, "style"),
     *FILTER_INPUTS,
     Input(ID.basemap, "value"),
     Input(ID.map, "relayoutData"),
     Input(ID.timeline, "selectedData"),
+    Input(ID.width, "data"),
     State(ID.lang, "data"),
     State(ID.map_follows, "data"),
 )
 def update_map(
-    pledge, promise, start, end, layers, categories, sources, statuses, basemap, relayout, brushed, lang, follows_view
+    pledge,
+    promise,
+    start,
+    end,
+    layers,
+    categories,
+    sources,
+    statuses,
+    basemap,
+    relayout,
+    brushed,
+    width,
+    lang,
+    follows_view,
 ):
     zoom, bounds = zoom_of(relayout), bounds_of(relayout)
     # A pan or zoom needs a new figure only when the map follows the view (a grid, or only the
@@ -320,16 +353,27 @@ def update_map(
     # call, so that one must draw.
     only_moved = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
+    width = int(width) if isinstance(width, (int, float)) and width > 0 else None
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
     with request_store() as store:
         drawn = draw_map(
             store,
-            MapRequest(state, zoom=zoom, view_bounds=bounds, tiles=bool(basemap), highlight=selected_ids(brushed)),
+            MapRequest(
+                state,
+                zoom=zoom,
+                view_bounds=bounds,
+                tiles=bool(basemap),
+                highlight=selected_ids(brushed),
+                width=width,
+            ),
             settings(),
         )
     table = map_table(drawn.views, translator(state.lang), public=drawn.public, aggregated=drawn.aggregated)
-    return drawn.figure, drawn.follows_view, table
+    # On a phone the legend is under the map: the graph grows by its height, and the map keeps its own.
+    height = narrow_graph_height(drawn.figure)
+    style = {**MAP_STYLE, "height": f"{height}px"} if height else MAP_STYLE
+    return drawn.figure, drawn.follows_view, table, style
 
 
 @callback(
@@ -339,9 +383,10 @@ def update_map(
     Input(ID.pledge, "value"),
     Input(ID.promise, "value"),
     Input(ID.map, "selectedData"),
+    Input(ID.width, "data"),
     State(ID.lang, "data"),
 )
-def update_timeline(pledge_id, promise_id, selected, lang):
+def update_timeline(pledge_id, promise_id, selected, width, lang):
     t = translator(language(lang))
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
@@ -356,6 +401,7 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         highlight=selected_ids(selected),
         view_key=pledge_id,
         lang=language(lang),
+        width=int(width) if isinstance(width, (int, float)) and width > 0 else None,
     )
     # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.
     notes = [
