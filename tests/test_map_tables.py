@@ -106,7 +106,7 @@ def expected_summary(data, lang: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_overview_map_s_table_counts_what_the_domain_draws_and_lists_at_most_fifty_records(client, demo_copy, lang):
+def test_the_overview_map_s_table_counts_what_the_domain_draws_and_lists_at_most_25_records(client, demo_copy, lang):
     from dashboard.components.map_tables import MAX_RECORDS
 
     t = translator(lang)
@@ -153,6 +153,8 @@ def test_a_grid_layer_is_summarised_by_its_cells():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_timeline_s_table_holds_each_promise_s_period_progress_and_records(client, demo_copy, lang):
+    from dashboard.components.map_tables import MAX_EVENTS
+
     t = translator(lang)
     answer = call_callback(
         client,
@@ -182,7 +184,7 @@ def test_the_timeline_s_table_holds_each_promise_s_period_progress_and_records(c
         )
         assert shown[3] == number(len(row.events), lang)
     every = sorted((e.when for r in rows for e in r.events), reverse=True)
-    assert [r[2] for r in events["rows"][1:]] == [w.strftime("%Y-%m-%d %H:%M") for w in every[:50]]
+    assert [r[2] for r in events["rows"][1:]] == [w.strftime("%Y-%m-%d %H:%M") for w in every[:MAX_EVENTS]]
 
 
 def test_the_lager_map_s_table_lists_the_records_the_map_shows(client, demo_copy):

@@ -36,28 +36,32 @@ class Table(NamedTuple):
     columns: Sequence[str]
     rows: Sequence[Sequence[str]]
     note: str | None = None
-    numbers: bool = True
+    numbers: bool | Sequence[bool] = True  # the data cells hold numbers: all of them, or per data column
 
 
 def _table(t: Callable[..., str], table: Table) -> list:
     caption, columns, rows = table.caption, table.columns, table.rows
     if any(len(row) != len(columns) for row in rows):
         raise ValueError(f"every row of the table {caption!r} needs {len(columns)} values, one per column")
-    left, right = {"textAlign": "left"}, {"textAlign": "right" if table.numbers else "left"}
+    left, right = {"textAlign": "left"}, {"textAlign": "right"}
+    data_columns = len(columns) - 1
+    numbers = [table.numbers] * data_columns if isinstance(table.numbers, bool) else list(table.numbers)
+    if len(numbers) != data_columns:
+        raise ValueError(f"the table {caption!r} says which of its {data_columns} data columns hold numbers")
+    align = [left, *(right if n else left for n in numbers)]
     element = html.Table(
         className="pm-records pm-chart-table",
         style={"width": "auto", "minWidth": "50%"},
         children=[
             html.Caption(caption, style=left),
-            html.Thead(
-                html.Tr(
-                    [html.Th(column, scope="col", style=left if i == 0 else right) for i, column in enumerate(columns)]
-                )
-            ),
+            html.Thead(html.Tr([html.Th(column, scope="col", style=align[i]) for i, column in enumerate(columns)])),
             html.Tbody(
                 [
                     html.Tr(
-                        [html.Th(row[0], scope="row", style=left), *(html.Td(value, style=right) for value in row[1:])]
+                        [
+                            html.Th(row[0], scope="row", style=left),
+                            *(html.Td(value, style=align[i]) for i, value in enumerate(row[1:], start=1)),
+                        ]
                     )
                     for row in rows
                 ]
@@ -85,14 +89,15 @@ def table_alternative(
     *,
     id: str | None = None,
     note: str | None = None,
-    numbers: bool = True,
+    numbers: bool | Sequence[bool] = True,
     more: Sequence[Table] = (),
 ) -> html.Details:
     """A closed ``<details>`` ("Visa som tabell") holding an accessible table: caption, column and row headers.
 
     ``columns`` heads every column, the row headers' column first; ``rows`` holds one sequence per row, its
     first value the row's header. ``note`` is a sentence under the table (what an empty table means, say).
-    ``numbers``: the data cells hold numbers, set flush right so that their digits line up. ``more``: further
+    ``numbers``: the data cells hold numbers, set flush right so that their digits line up (one flag for all data
+    columns, or one per data column). ``more``: further
     tables after the first, in the same ``<details>``.
     """
     body = [element for table in (Table(caption, columns, rows, note, numbers), *more) for element in _table(t, table)]

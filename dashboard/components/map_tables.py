@@ -24,8 +24,8 @@ from geodata.clock import LOCAL_TZ_NAME
 from geodata.views.public import PublicView
 from geodata.views.timeline import TimelineEvent
 
-MAX_RECORDS = 50  # the most record rows a map's table lists; the rest are counted in a sentence
-MAX_EVENTS = 50  # the same for the timeline's records
+MAX_RECORDS = 25  # the most record rows a map's table lists; the rest are counted in a sentence
+MAX_EVENTS = 25  # the same for the timeline's records
 
 
 def _lang(t: Callable[..., str]) -> str:
@@ -163,7 +163,7 @@ def map_table(
                 numbers=False,
             )
         )
-    return table_alternative(t, t("map.table_caption"), columns, summary, more=more, id=id)
+    return table_alternative(t, t("map.table_caption"), columns, summary, more=more, id=id, numbers=(False, True))
 
 
 def timeline_table(
@@ -230,6 +230,7 @@ def timeline_table(
         summary,
         more=more,
         id=id,
+        numbers=(False, False, True),
     )
 
 
