@@ -183,8 +183,12 @@ def test_the_timeline_s_table_holds_each_promise_s_period_progress_and_records(c
             else t("progress.count", delivered=done.delivered)
         )
         assert shown[3] == number(len(row.events), lang)
-    every = sorted((e.when for r in rows for e in r.events), reverse=True)
-    assert [r[2] for r in events["rows"][1:]] == [w.strftime("%Y-%m-%d %H:%M") for w in every[:MAX_EVENTS]]
+    every = sorted((e for r in rows for e in r.events), key=lambda e: e.when, reverse=True)[:MAX_EVENTS]
+    # Newest first; an operation with its time, an inspection by its day.
+    assert [r[2] for r in events["rows"][1:]] == [
+        e.when.strftime("%Y-%m-%d %H:%M" if e.layer == "operations" else "%Y-%m-%d") for e in every
+    ]
+    assert {e.layer for e in every} == {"operations", "inventoried_sites"}
 
 
 def test_the_lager_map_s_table_lists_the_records_the_map_shows(client, demo_copy):
