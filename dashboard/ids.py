@@ -23,7 +23,7 @@ class Overview:
     tiles = "ov-tiles"
     map = "ov-map"
     map_table = "ov-map-table"  # the map's table alternative
-    width = "ov-width"  # the map's width in the browser, for the figures to fit it
+    width = "ov-width"  # the map's size in the browser ({width, height}), for the figures to fit it
     timeline = "ov-timeline"
     timeline_table = "ov-timeline-table"
     timeline_note = "ov-timeline-note"

@@ -232,10 +232,12 @@ def test_on_a_phone_the_overview_map_fits_the_municipality_and_puts_a_legend_per
     assert {tr["legend"] for tr in records if tr["meta"]["layer"] == "operations"} == {"legend2"}
     assert not any("legendgrouptitle" in tr for tr in records)  # the legend's title says the layer
     # A desktop's map keeps its legend beside the map, and the same whole municipality.
-    desk = figure_json(map_figure(views, boundary, t, bounds=bounds, width=1000))
+    desk = figure_json(map_figure(views, boundary, t, bounds=bounds, width=1000, height=690))
     assert desk["layout"]["legend"]["x"] == 1.0 and "legend2" not in desk["layout"]
     assert narrow_graph_height(desk) is None
-    assert _shown_px(bounds, desk["layout"]["map"]["zoom"])[0] <= 1000 - 260
+    wide, high = _shown_px(bounds, desk["layout"]["map"]["zoom"])
+    assert wide <= 1000 - 260 and high <= 690 - 34  # beside the legend, under the modebar
+    assert wide >= 0.6 * (1000 - 260) or high >= 0.6 * (690 - 34)  # filling the map, on a tall screen too
 
 
 def test_a_foot_legend_s_rows_are_counted_as_plotly_lays_them_out():

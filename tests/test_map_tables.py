@@ -163,7 +163,7 @@ def test_the_timeline_s_table_holds_each_promise_s_period_progress_and_records(c
             f"{Overview.pledge}.value": "mark-2021",
             f"{Overview.promise}.value": "",
             f"{Overview.map}.selectedData": None,
-            f"{Overview.width}.data": 358,
+            f"{Overview.width}.data": {"width": 358, "height": 440},
         },
         state={f"{Overview.lang}.data": lang},
     )

@@ -336,6 +336,7 @@ def map_figure(
     view_key: str = "",
     bounds: tuple[float, float, float, float] | None = None,
     width: int | None = None,
+    height: int | None = None,
     more: tuple[list[dict], list[dict]] = ([], []),
 ) -> dict[str, Any]:
     """The map of ``views`` (one per layer shown) inside the municipality boundary.
@@ -344,8 +345,8 @@ def map_figure(
     same, the user's zoom and pan survive updates (plotly's ``uirevision``).
     ``bounds`` (WGS84) is what the map first shows, usually the municipality,
     fitted to a map ``width`` pixels wide (the graph's width in the browser; not
-    known: fitted for a phone). Narrower than :data:`NARROW_WIDTH`, the
-    legend goes under the map, in two columns across its width.
+    known: fitted for a phone) and ``height`` high. Narrower than :data:`NARROW_WIDTH`, the
+    legend goes under the map, in rows across its width.
     """
     traces: list[dict] = []
     for view in views.values():
@@ -358,12 +359,12 @@ def map_figure(
         layers.insert(0, raster_layer(basemap))
     map_layout: dict[str, Any] = {"style": "white-bg", "layers": layers, "uirevision": view_key}
     if bounds is not None:
-        fit = width if width is not None else PHONE_MAP_WIDTH
-        height = MAP_HEIGHT_NARROW if narrow(width) or width is None else 440
-        # Beside a wide map the legend takes about 260 px of its width.
-        map_layout["center"], map_layout["zoom"] = view_for_bounds(
-            bounds, width=fit if narrow(width) or width is None else max(fit - 260, PHONE_MAP_WIDTH), height=height
-        )
+        if width is None or narrow(width):
+            fit_width, fit_height = width or PHONE_MAP_WIDTH, MAP_HEIGHT_NARROW
+        else:  # beside a wide map the legend takes about 260 px of its width
+            fit_width = max(width - 260, PHONE_MAP_WIDTH)
+            fit_height = max((height or 0) - MODEBAR_MARGIN, MAP_HEIGHT_NARROW)
+        map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds, width=fit_width, height=fit_height)
     layout = {
         "map": map_layout,
         "margin": {"l": 0, "r": 0, "t": MODEBAR_MARGIN, "b": 0},

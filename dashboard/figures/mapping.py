@@ -23,6 +23,7 @@ class MapRequest:
     tiles: bool = False
     highlight: set[str] | None = None
     width: int | None = None  # the map's width in the browser (CSS pixels), when known
+    height: int | None = None  # and its height
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def draw_map(store: Store, request: MapRequest, settings: Settings) -> DrawnMap:
         view_key=f"{pledge.id}",
         bounds=bounds,
         width=request.width,
+        height=request.height,
         more=more,
     )
     follows = any(v.follows_the_view for v in views.values())

@@ -284,17 +284,25 @@ clientside_callback(
 )
 
 
-# The map's width in the browser, once the page is drawn: the map fits the municipality to it, and a phone's map
+# The map's size in the browser, once the page is drawn: the map fits the municipality to it, and a phone's map
 # puts its legend under the map and the timeline its ticks further apart (plotly cannot ask the screen itself).
 clientside_callback(
     """function (_lang, graphId) {
         const graph = document.getElementById(graphId);
-        return Math.round((graph && graph.offsetWidth) || window.innerWidth);
+        // Before plotly has drawn, the graph may have no height yet: MAP_STYLE's, 64vh and at least 440 px.
+        return {width: Math.round((graph && graph.offsetWidth) || window.innerWidth),
+                height: Math.round((graph && graph.offsetHeight) || Math.max(440, 0.64 * window.innerHeight))};
     }""",
     Output(ID.width, "data"),
     Input(ID.lang, "data"),
     State(ID.map, "id"),
 )
+
+
+def _pixels(size, side: str) -> int | None:
+    """The map's ``width`` or ``height`` in the browser (the size store), if it is known."""
+    value = size.get(side) if isinstance(size, dict) else None
+    return int(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
 @callback(
@@ -342,7 +350,7 @@ def update_map(
     basemap,
     relayout,
     brushed,
-    width,
+    size,
     lang,
     follows_view,
 ):
@@ -354,7 +362,7 @@ def update_map(
     only_moved = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
         return no_update, no_update, no_update, no_update
-    width = int(width) if isinstance(width, (int, float)) and width > 0 else None
+    width, height = _pixels(size, "width"), _pixels(size, "height")
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
     with request_store() as store:
         drawn = draw_map(
@@ -366,6 +374,7 @@ def update_map(
                 tiles=bool(basemap),
                 highlight=selected_ids(brushed),
                 width=width,
+                height=height,
             ),
             settings(),
         )
@@ -386,7 +395,7 @@ def update_map(
     Input(ID.width, "data"),
     State(ID.lang, "data"),
 )
-def update_timeline(pledge_id, promise_id, selected, width, lang):
+def update_timeline(pledge_id, promise_id, selected, size, lang):
     t = translator(language(lang))
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
@@ -401,7 +410,7 @@ def update_timeline(pledge_id, promise_id, selected, width, lang):
         highlight=selected_ids(selected),
         view_key=pledge_id,
         lang=language(lang),
-        width=int(width) if isinstance(width, (int, float)) and width > 0 else None,
+        width=_pixels(size, "width"),
     )
     # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.
     notes = [
