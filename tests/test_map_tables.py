@@ -225,12 +225,12 @@ def test_the_public_role_s_map_table_holds_the_aggregated_figures_and_no_record(
         public = aggregated_view(store, "mark-2021")
         ids = {i for layer in LAYERS for i in store.read_layer(layer, LayerQuery(pledge_id="mark-2021"))["id"]}
     rows = {(row[0], row[1]): row[2] for row in summary["rows"][1:]}
-    places = t("standalone.public.places_layer")
+    places = t("layer.unsafe_places")
     assert rows[(places, t("map.table_public_cells"))] == number(len(public.unsafe_places.cells), lang)
     assert rows[(places, t("map.table_public_reports"))] == number(public.unsafe_places.shown_reports, lang)
-    sites = t("standalone.public.sites_layer")
+    sites = t("layer.inventoried_sites")
     assert rows[(sites, t("map.table_public_sites"))] == number(public.sites.shown_sites, lang)
-    assert {key[0] for key in rows} == {places, sites, t("standalone.public.operations_layer")}
+    assert {key[0] for key in rows} == {places, sites, t("layer.operations")}
     # Not one record id, title or description anywhere in the table.
     shown = " ".join(cell for row in summary["rows"] for cell in row)
     assert ids and not any(i in shown for i in ids)

@@ -98,14 +98,14 @@ def _public_rows(public: PublicView, layers: Iterable[str], t: Callable[..., str
     rows = []
     if "unsafe_places" in layers:
         places = public.unsafe_places
-        name = t("standalone.public.places_layer")
+        name = t("layer.unsafe_places")
         rows.append((name, t("map.table_public_cells"), number(len(places.cells), lang)))
         rows.append((name, t("map.table_public_reports"), number(places.shown_reports, lang)))
         rows.append(
             (name, t("map.table_public_suppressed", min=places.min_count), number(places.suppressed_reports, lang))
         )
     if "operations" in layers:
-        name = t("standalone.public.operations_layer")
+        name = t("layer.operations")
         kinds: dict[str, int] = defaultdict(int)
         for row in public.operations.rows:
             kinds[row.kind] += row.count
@@ -114,7 +114,7 @@ def _public_rows(public: PublicView, layers: Iterable[str], t: Callable[..., str
         rows.extend((name, t(f"operation_kind.{kind}"), number(n, lang)) for kind, n in sorted(kinds.items()))
     if "inventoried_sites" in layers:
         sites = public.sites
-        name = t("standalone.public.sites_layer")
+        name = t("layer.inventoried_sites")
         rows.append((name, t("map.table_public_areas"), number(len(sites.cells), lang)))
         rows.append((name, t("map.table_public_sites"), number(sites.shown_sites, lang)))
         rows.append((name, t("map.table_public_inspected"), number(sum(c.inspected for c in sites.cells), lang)))
