@@ -113,3 +113,21 @@ def test_the_analysis_map_opens_on_the_whole_municipality_on_a_phone(server):
         page.locator(f"#{Analysis.map}").screenshot(path=SCREENSHOTS / "phone-analysis-map.png")
         assert inside["n"] > 10 and inside["outside"] == 0, inside
     assert console.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 768)])
+def test_the_overview_s_tables_open_from_the_keyboard_and_pass_axe(server, width, height):
+    from browser import axe_violations
+
+    with browser_page(width, height) as (page, console):
+        page.goto(f"{server}/?pledge=mark-2021")
+        for table in (Overview.map_table, Overview.timeline_table):
+            summary = f"#{table} details > summary"
+            page.wait_for_selector(summary, timeout=30_000)
+            page.focus(summary)
+            page.keyboard.press("Enter")
+            assert page.evaluate(f"document.querySelector('#{table} details').open")
+        assert page.locator(f"#{Overview.map_table} table").count() == 2  # the counts, then the records
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # wide tables scroll in their box
+        assert axe_violations(page) == []
+    assert console.errors == []
