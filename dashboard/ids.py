@@ -22,7 +22,10 @@ class Overview:
     basemap_note = "ov-basemap-note"
     tiles = "ov-tiles"
     map = "ov-map"
+    map_table = "ov-map-table"  # the map's table alternative
+    width = "ov-width"  # the map's size in the browser ({width, height}), for the figures to fit it
     timeline = "ov-timeline"
+    timeline_table = "ov-timeline-table"
     timeline_note = "ov-timeline-note"
     cards = "ov-cards"
     goals = "ov-goals"
@@ -46,6 +49,7 @@ class Layers:
     search = "ly-search"
     table = "ly-table"
     map = "ly-map"
+    map_table = "ly-map-table"  # the map's table alternative
     details = "ly-details"
     view = "ly-view"
     query = "ly-query"

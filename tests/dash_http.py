@@ -128,6 +128,7 @@ def overview_map_inputs(pledge: str = "mark-2021", layers=ALL_LAYERS) -> dict[st
         f"{Overview.basemap}.value": [],
         f"{Overview.map}.relayoutData": None,
         f"{Overview.timeline}.selectedData": None,
+        f"{Overview.width}.data": None,  # the map's width in the browser: not known, as on the first draw
     }
 
 
@@ -147,7 +148,12 @@ def call_overview_timeline(client, pledge: str = "mark-2021") -> dict[str, Any]:
     return call_callback(
         client,
         f"{Overview.timeline}.figure",
-        {f"{Overview.pledge}.value": pledge, f"{Overview.promise}.value": "", f"{Overview.map}.selectedData": None},
+        {
+            f"{Overview.pledge}.value": pledge,
+            f"{Overview.promise}.value": "",
+            f"{Overview.map}.selectedData": None,
+            f"{Overview.width}.data": None,
+        },
         state={f"{Overview.lang}.data": "sv"},
     )
 

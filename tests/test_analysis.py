@@ -378,9 +378,9 @@ def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(client, d
     with GeoPackageStore.open(demo_copy) as store:
         expected = gi.hotspots_for_pledge(store, "molndal-2018", permutations=999)
     hot = sum(n for k, n in expected.class_counts().items() if k.startswith("hot"))
-    assert f"{hot} celler är heta punkter och 0 kalla punkter med minst 90 % säkerhet." in shown
+    assert f"{hot} celler är heta punkter och 0 kalla punkter med minst 90\u00a0% säkerhet." in shown
     names = [trace.get("name") for trace in answer[Analysis.map]["figure"]["data"]]
-    assert {n for n in names if n} <= {"Het punkt, 99 %", "Het punkt, 95 %", "Het punkt, 90 %"} and hot
+    assert {n for n in names if n} <= {"Het punkt, 99\u00a0%", "Het punkt, 95\u00a0%", "Het punkt, 90\u00a0%"} and hot
     for mode, words in (("density", "Kärnskattning av"), ("counts", "hexagoner om")):
         answer = call_callback(
             client, f"{Analysis.map}.figure", analysis_inputs(mode), state={f"{Analysis.lang}.data": "sv"}
@@ -581,7 +581,7 @@ def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_expo
     summary = "Problemindex: basår 2020, senast 2023 – bättre (lägre är bättre)."
     shown = texts(render_page(make_client(Settings(data=demo_copy, tiles_url=None)), "/pledge", "?pledge=mark-2021"))
     assert summary in shown and "2,6 (2020)" in shown and "2,1 (2023)" in shown and "\u22120,5" in shown
-    assert summary in page_html and "Kinna: 2.6 → 2.1 (2023), bättre" in page_html
+    assert summary in page_html and "Kinna: 2,6 → 2,1 (2023), bättre" in page_html
 
 
 def test_reports_are_counted_per_hexagon_inside_the_area_only():
@@ -718,10 +718,10 @@ def test_findings_write_thousands_decimals_and_the_minus_sign_as_swedish_does(cl
     unclear = small_intervention()
     [wdd] = [f for f in unclear.findings if f.code == "wdd_unclear"]
     assert finding_text(wdd, sv) == (
-        "WDD \u221222 rapporter (95 % intervall \u221261 till +17): intervallet rymmer noll, så det går inte att "
+        "WDD \u221222 rapporter (95\u00a0% intervall \u221261 till +17): intervallet rymmer noll, så det går inte att "
         "säga säkert att antalet ändrades – skillnaden kan vara slump."
     )
-    assert finding_text(wdd, en).startswith("WDD -22 reports (95 % interval -61 to +17): the interval includes zero")
+    assert finding_text(wdd, en).startswith("WDD -22 reports (95% interval -61 to +17): the interval includes zero")
     [target] = [f for f in unclear.findings if f.code == "target_change"]
     assert finding_text(target, sv) == "Insatsområdet: 40 rapporter före, 20 efter (\u221250\u00a0%)."
     assert finding_text(target, en) == "Target area: 40 reports before, 20 after (-50%)."
@@ -777,7 +777,7 @@ def test_every_hotspot_class_reads_on_white_and_the_legend_shows_even_one_class(
     boundary, bounds = area_boundary()
     figure = hotspot_figure(single, boundary, bounds, translator("sv"))
     [trace] = [tr for tr in figure["data"] if tr.get("name")]
-    assert trace["name"] == "Het punkt, 99 %" and trace["showlegend"] and figure["layout"]["showlegend"]
+    assert trace["name"] == "Het punkt, 99\u00a0%" and trace["showlegend"] and figure["layout"]["showlegend"]
     assert trace["marker"]["color"] == HOTSPOT_COLOURS["hot_99"] and trace["marker"]["opacity"] == 1
     outlines = [la for la in figure["layout"]["map"]["layers"] if la.get("type") == "line"]
     assert HOTSPOT_COLOURS["hot_99"] in {la["color"] for la in outlines}  # each cell outlined at full strength

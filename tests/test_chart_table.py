@@ -165,3 +165,28 @@ def test_a_goal_card_s_chart_has_its_table(demo_copy):
         ["Kinna", "2,6", "2,1"],
         ["Skene", "1,9", "2,25"],
     ]
+
+
+def test_text_columns_read_from_the_left_and_further_tables_share_the_details():
+    from dashboard.components.chart_table import Table
+
+    t = translator("sv")
+    details = tree(
+        table_alternative(
+            t,
+            "Karta",
+            ["Lager", "Vad", "Antal"],
+            [("Otrygga platser", "Narkotikabruk", "16")],
+            numbers=(False, True),
+            more=[Table("Poster", ["Slag", "Datum"], [("Trafik", "2021-05-01")], note="Fler finns.", numbers=False)],
+        )
+    )
+    first, second = find(details, className="pm-records pm-chart-table")
+    [_, vad, antal] = find(first, scope="col")
+    assert vad["props"]["style"]["textAlign"] == "left" and antal["props"]["style"]["textAlign"] == "right"
+    [body] = [c for c in first["props"]["children"] if c["type"] == "Tbody"]
+    [cell_what, cell_count] = body["props"]["children"][0]["props"]["children"][1:]
+    assert cell_what["props"]["style"]["textAlign"] == "left" and cell_count["props"]["style"]["textAlign"] == "right"
+    assert "Poster" in texts(second) and "Fler finns." in texts(details)
+    with pytest.raises(ValueError, match="data columns"):
+        table_alternative(t, "Karta", ["Lager", "Vad", "Antal"], [], numbers=(False,))

@@ -200,6 +200,7 @@ def test_a_map_selection_shows_in_the_timeline_and_the_table(client, demo_copy):
             f"{Overview.pledge}.value": "mark-2021",
             f"{Overview.promise}.value": "",
             f"{Overview.map}.selectedData": selected,
+            f"{Overview.width}.data": None,
         },
         state={f"{Overview.lang}.data": "sv"},
     )[Overview.timeline]["figure"]

@@ -211,6 +211,7 @@ def test_the_pace_tooltip_is_english_in_english(client):
             f"{Overview.pledge}.value": "mark-2021",
             f"{Overview.promise}.value": "",
             f"{Overview.map}.selectedData": None,
+            f"{Overview.width}.data": None,
         },
         state={f"{Overview.lang}.data": "en"},
     )[Overview.timeline]["figure"]

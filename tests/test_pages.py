@@ -164,6 +164,7 @@ def test_a_record_opened_from_a_link_shows_on_its_page_with_details_above_the_ma
         Layers.new,
         Layers.details,
         Layers.map,
+        Layers.map_table,
     ]
     opened = show(client, view, changed=f"{Layers.tiles_ok}.data")  # the page's first draws
     assert "pm-row-selected" in str(opened[Layers.table]["children"])

@@ -166,3 +166,11 @@ def test_any_placeholder_name_can_be_filled():
     # "text" and "key" are names catalogue texts use ("Vad betyder {field} ”{text}”?").
     assert translator("sv")("import.question", field="Kategori", text="Otryggt") == "Vad betyder Kategori ”Otryggt”?"
     assert fill("{key} {text}", key="a", text="b") == "a b"
+
+
+def test_a_per_cent_sign_keeps_to_its_number():
+    """Swedish writes "95 %" with a non-breaking space (the sign never wraps to the next line); English "95%"."""
+    swedish = {k: v for k, v in catalogue("sv").items() if re.search(r"[0-9}][ \u00a0]*%(?![{])", v)}
+    assert swedish and all(re.search(r"[0-9}]\u00a0%", v) and not re.search(r"[0-9}] %", v) for v in swedish.values())
+    english = {k: v for k, v in catalogue("en").items() if re.search(r"[0-9}][ \u00a0]+%(?![{])", v)}
+    assert not english, english

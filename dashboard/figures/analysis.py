@@ -16,6 +16,7 @@ import shapely
 
 from dashboard.figures.map import (
     LEGEND_BOX,
+    PHONE_MAP_WIDTH,
     Basemap,
     boundary_layer,
     fill_layer,
@@ -23,7 +24,7 @@ from dashboard.figures.map import (
     raster_layer,
     view_for_bounds,
 )
-from dashboard.figures.style import FONT_FAMILY, MODEBAR_MARGIN, figure_lang, separators
+from dashboard.figures.style import COUNT_COLOURS, FONT_FAMILY, MODEBAR_MARGIN, figure_lang, separators
 from dashboard.i18n import number
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
@@ -43,7 +44,7 @@ HOTSPOT_COLOURS = {
 }
 # Light to dark for few to many reports; even the lightest band stands out from the white background by 3:1.
 NO_PATTERN_COLOUR = "#767676"  # the legend's mark for "no pattern" (cells left clear on the map)
-BAND_COLOURS = ("#d9711f", "#c4501c", "#a33218", "#7a1e12", "#4d0f0a")
+BAND_COLOURS = COUNT_COLOURS
 BAND_OPACITY = 0.95
 AREA_COLOURS = {"target": "#D55E00", "buffer": "#E69F00", "control": "#0072B2"}
 
@@ -66,6 +67,16 @@ def _centres(cells: gpd.GeoDataFrame) -> tuple[list[float], list[float]]:
     return points.x.round(6).tolist(), points.y.round(6).tolist()
 
 
+# The analysis maps are 520 px high, their legend across the foot: the municipality is fitted into the part above
+# it, at a phone's width (the whole of it shows on a phone, a little smaller than it could on a desktop).
+FIT_HEIGHT = 440
+
+
+def first_view(bounds) -> tuple[dict[str, float], float]:
+    """Centre and zoom an analysis map opens on: the whole of ``bounds`` on any screen, a phone's too."""
+    return view_for_bounds(bounds, width=PHONE_MAP_WIDTH, height=FIT_HEIGHT)
+
+
 def _map(
     traces: list[dict],
     layers: list[dict],
@@ -81,7 +92,7 @@ def _map(
         all_layers.insert(0, raster_layer(basemap))
     if not traces:
         traces = [{"type": "scattermap", "lat": [], "lon": [], "showlegend": False, "hoverinfo": "skip"}]
-    centre, zoom = view_for_bounds(bounds)
+    centre, zoom = first_view(bounds)
     return {
         "data": traces,
         "layout": {

@@ -21,6 +21,7 @@ from dashboard.figures.style import (
     CATEGORY_COLOURS,
     FONT_FAMILY,
     GRID_COLOURSCALE,
+    GRID_OPACITY,
     HIGHLIGHT_COLOUR,
     MODEBAR_MARGIN,
     OPERATION_COLOURS,
@@ -146,6 +147,7 @@ def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | 
 
 def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
     grid = view.grid
+    lang = figure_lang(t)
     largest = max(int(grid.count.max()), 1) if len(grid) else 1
     return _scattermap(
         lat=grid.lat.round(6).tolist(),
@@ -156,11 +158,12 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
             "colorscale": GRID_COLOURSCALE,
             "cmin": 0,
             "cmax": largest,
-            "opacity": 0.85,
+            "opacity": GRID_OPACITY,
         },
-        customdata=grid.count.tolist(),
-        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=number(int(grid.cell_m), figure_lang(t))),
-        hovertemplate=t("map.grid_hover") + "<extra></extra>",
+        # Each cell's words written here, where the count chooses them ("1 rapport", "2 rapporter").
+        text=[t(f"map.grid_hover.{view.layer}", count=number(int(c), lang)) for c in grid.count.tolist()],
+        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=number(int(grid.cell_m), lang)),
+        hovertemplate="%{text}<extra></extra>",
         legendgroup=view.layer,
         meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
     )
@@ -238,6 +241,92 @@ def view_for_bounds(
     return centre, max(0.0, zoom - 0.3)  # a little margin around the boundary
 
 
+# Below this width (CSS pixels) a map is on a phone: its legend goes under the map, across its width, and the
+# graph grows by the legend's height so that the map keeps MAP_HEIGHT_NARROW of its own.
+NARROW_WIDTH = 700
+MAP_HEIGHT_NARROW = 420
+# A map whose width is not known is fitted for the narrower of the likely widths: a phone's (about 360 px inside
+# the page's margins) against a desktop's 700 px, so that the whole municipality shows on either.
+PHONE_MAP_WIDTH = 360
+# The legends under a narrow map: a row's height, and a legend per layer, its entries in rows.
+LEGEND_ROW_PX = 20
+FOOT_LEGEND = {
+    "bgcolor": "rgba(255,255,255,0.95)",
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "yanchor": "top",
+    "font": {"size": 13},
+    # Plotly puts each legend group of a horizontal legend in a column of its own: in the order of the traces,
+    # the entries fill the rows instead.
+    "traceorder": "normal",
+    "groupclick": "toggleitem",
+    "itemclick": "toggle",
+}
+
+
+def narrow(width: int | None) -> bool:
+    """Whether a map ``width`` pixels wide is a phone's: its legend under it, not beside it."""
+    return width is not None and width < NARROW_WIDTH
+
+
+# An entry's width in a foot legend (measured in Chromium at 13 px): the symbol and gaps, then per character, a
+# little generous. Plotly gives every entry of a horizontal legend that does not fit on one row the widest
+# entry's width, in as many columns as fit.
+ENTRY_PX, CHARACTER_PX, ENTRY_GAP_PX = 42, 7.4, 6
+
+
+def legend_rows(names: list[str], width: int) -> int:
+    """How many rows a horizontal legend ``width`` pixels wide lays entries named ``names`` out in."""
+    if not names:
+        return 0
+    entries = [ENTRY_PX + CHARACTER_PX * len(name) for name in names]
+    if sum(entries) + ENTRY_GAP_PX * len(entries) <= width:
+        return 1
+    columns = max(1, int(width // (max(entries) + ENTRY_GAP_PX)))
+    return -(-len(names) // columns)
+
+
+def _foot_legends(traces: list[dict], layout: dict[str, Any], width: int) -> int:
+    """Under the map, a legend per layer (its name as the title, its entries in rows); the graph's height.
+
+    Plotly lays a horizontal legend of several groups out as one long column, so each layer gets a legend of its
+    own (``legend``, ``legend2``, …), placed one under the other in the pixels the graph is given.
+    """
+    groups: dict[str, list[dict]] = {}
+    for trace in traces:
+        if trace.get("showlegend", True) is not False and trace.get("name"):
+            groups.setdefault(trace.get("legendgroup") or "", []).append(trace)
+    top = MODEBAR_MARGIN + MAP_HEIGHT_NARROW
+    placed = []
+    for i, members in enumerate(groups.values()):
+        name = "legend" if i == 0 else f"legend{i + 1}"
+        title = next((tr["legendgrouptitle"]["text"] for tr in members if tr.get("legendgrouptitle")), None)
+        for trace in members:
+            trace.pop("legendgrouptitle", None)  # the legend's own title says it
+        for trace in traces:  # the layer's unlisted traces (halos, ring centres) toggle with it
+            if trace.get("legendgroup") == members[0].get("legendgroup"):
+                trace["legend"] = name
+        rows = legend_rows([tr["name"] for tr in members], width) + (1 if title else 0)
+        placed.append((name, title, top))
+        top += rows * LEGEND_ROW_PX + 8
+    height = top + 8
+    for name, title, at in placed:
+        layout[name] = {
+            **FOOT_LEGEND,
+            "y": 1 - at / height,
+            **({"title": {"text": title, "side": "top"}} if title else {}),
+        }
+    layout["margin"]["b"] = height - MODEBAR_MARGIN - MAP_HEIGHT_NARROW
+    return height
+
+
+def narrow_graph_height(figure: dict[str, Any]) -> int | None:
+    """The height (px) a narrow map's graph needs for its map and the legends under it; None for a wide map."""
+    return (figure["layout"].get("meta") or {}).get("graph_height")
+
+
 def map_figure(
     views: dict[str, LayerView],
     boundary_geojson: dict,
@@ -246,24 +335,36 @@ def map_figure(
     highlight: set[str] | None = None,
     view_key: str = "",
     bounds: tuple[float, float, float, float] | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    more: tuple[list[dict], list[dict]] = ([], []),
 ) -> dict[str, Any]:
     """The map of ``views`` (one per layer shown) inside the municipality boundary.
 
     ``view_key`` names the view the figure belongs to: while it stays the
     same, the user's zoom and pan survive updates (plotly's ``uirevision``).
-    ``bounds`` (WGS84) is what the map first shows, usually the municipality.
+    ``bounds`` (WGS84) is what the map first shows, usually the municipality,
+    fitted to a map ``width`` pixels wide (the graph's width in the browser; not
+    known: fitted for a phone) and ``height`` high. Narrower than :data:`NARROW_WIDTH`, the
+    legend goes under the map, in rows across its width.
     """
     traces: list[dict] = []
     for view in views.values():
         traces.extend(_point_traces(view, t, highlight) if view.mode == "points" else [_grid_trace(view, t)])
+    traces.extend(more[0])
     if not traces:  # an empty figure still needs a map subplot to show the boundary
         traces.append(_scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))
-    layers = [boundary_layer(boundary_geojson), *area_layers(views)]
+    layers = [boundary_layer(boundary_geojson), *area_layers(views), *more[1]]
     if basemap.tiles_url:
         layers.insert(0, raster_layer(basemap))
     map_layout: dict[str, Any] = {"style": "white-bg", "layers": layers, "uirevision": view_key}
     if bounds is not None:
-        map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds)
+        if width is None or narrow(width):
+            fit_width, fit_height = width or PHONE_MAP_WIDTH, MAP_HEIGHT_NARROW
+        else:  # beside a wide map the legend takes about 260 px of its width
+            fit_width = max(width - 260, PHONE_MAP_WIDTH)
+            fit_height = max((height or 0) - MODEBAR_MARGIN, MAP_HEIGHT_NARROW)
+        map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds, width=fit_width, height=fit_height)
     layout = {
         "map": map_layout,
         "margin": {"l": 0, "r": 0, "t": MODEBAR_MARGIN, "b": 0},
@@ -274,4 +375,6 @@ def map_figure(
         "font": {"family": FONT_FAMILY, "size": 14},
         "separators": separators(t),
     }
+    if narrow(width):
+        layout["meta"] = {"graph_height": _foot_legends(traces, layout, width or PHONE_MAP_WIDTH)}
     return {"data": traces, "layout": layout}

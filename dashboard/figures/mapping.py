@@ -10,9 +10,9 @@ from dashboard.figures.public_map import public_map_parts
 from dashboard.i18n import translator
 from dashboard.settings import Settings
 from dashboard.state.view import ViewState, state_queries
-from geodata import AccessError, Store, layer_view, municipality_geojson
+from geodata import AccessError, LayerView, Store, layer_view, municipality_geojson
 from geodata.views.mapview import evidence_highlight
-from geodata.views.public import aggregated_layers, aggregated_view
+from geodata.views.public import PublicView, aggregated_layers, aggregated_view
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,23 @@ class MapRequest:
     view_bounds: tuple[float, float, float, float] | None = None
     tiles: bool = False
     highlight: set[str] | None = None
+    width: int | None = None  # the map's width in the browser (CSS pixels), when known
+    height: int | None = None  # and its height
 
 
-def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
-    """The map figure for ``request``, and whether it follows the view (a pan or zoom must redraw it)."""
+@dataclass(frozen=True)
+class DrawnMap:
+    """The map figure and the domain results it was drawn from, for its table alternative to say the same."""
+
+    figure: dict[str, Any]
+    follows_view: bool  # whether a pan or zoom must redraw it
+    views: dict[str, LayerView]  # the layers drawn from records (points or grid counts)
+    aggregated: tuple[str, ...] = ()  # the layers drawn as the public view's counts
+    public: PublicView | None = None
+
+
+def draw_map(store: Store, request: MapRequest, settings: Settings) -> DrawnMap:
+    """The map for ``request`` and what it shows."""
     state = request.state
     pledge = store.get_pledge(state.pledge)
     views = {}
@@ -44,13 +57,28 @@ def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[di
     highlight = request.highlight or evidence_highlight(pledge, state.promise, views)
     basemap = Basemap.of(settings, on=request.tiles)
     t = translator(state.lang)
-    figure = map_figure(views, boundary, t, basemap, highlight, view_key=f"{pledge.id}", bounds=bounds)
-    if aggregated:
-        public = aggregated_view(store, pledge.id, start=state.start, end=state.end)
-        traces, layers = public_map_parts(public, aggregated, t, state.lang)
-        figure["data"].extend(traces)
-        figure["layout"]["map"]["layers"].extend(layers)
-    return figure, any(v.follows_the_view for v in views.values())
+    public = aggregated_view(store, pledge.id, start=state.start, end=state.end) if aggregated else None
+    more = public_map_parts(public, aggregated, t, state.lang) if public is not None else ([], [])
+    figure = map_figure(
+        views,
+        boundary,
+        t,
+        basemap,
+        highlight,
+        view_key=f"{pledge.id}",
+        bounds=bounds,
+        width=request.width,
+        height=request.height,
+        more=more,
+    )
+    follows = any(v.follows_the_view for v in views.values())
+    return DrawnMap(figure, follows, views, tuple(aggregated), public)
+
+
+def build_map(store: Store, request: MapRequest, settings: Settings) -> tuple[dict[str, Any], bool]:
+    """The map figure for ``request``, and whether it follows the view (a pan or zoom must redraw it)."""
+    drawn = draw_map(store, request, settings)
+    return drawn.figure, drawn.follows_view
 
 
 def zoom_of(relayout: dict | None) -> float | None:

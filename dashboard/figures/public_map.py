@@ -16,7 +16,7 @@ from typing import Any
 from pyproj import Transformer
 
 from dashboard.figures.map import fill_layer, line_layer
-from dashboard.figures.style import GRID_COLOURSCALE
+from dashboard.figures.style import GRID_COLOURSCALE, GRID_OPACITY
 from dashboard.i18n import number
 from geodata import DISPLAY_CRS, STORAGE_CRS
 from geodata.views.public import PublicView, cells_geojson
@@ -72,7 +72,7 @@ def public_map_parts(
                 "zmax": max(counts, default=1),
                 "colorscale": GRID_COLOURSCALE,
                 "showscale": False,
-                "marker": {"opacity": 0.75, "line": {"width": 0.5, "color": "#ffffff"}},
+                "marker": {"opacity": GRID_OPACITY, "line": {"width": 0.5, "color": "#ffffff"}},
                 "text": [_count(t, "standalone.public.places_tooltip", c, lang) for c in counts],
                 "hovertemplate": "%{text}<extra></extra>",
                 "name": t("standalone.public.places_layer"),

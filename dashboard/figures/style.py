@@ -34,7 +34,11 @@ OPERATION_COLOURS = {
 }
 BOUNDARY_COLOUR = "#1b1f24"
 HIGHLIGHT_COLOUR = "#FFD400"
-GRID_COLOURSCALE = [[0, "#fde0c5"], [0.5, "#f59e72"], [1, "#a4161a"]]
+# Light to dark for few to many records, on the overview's grid and the analysis maps' bands alike: even the
+# lightest step stands out from the white background by at least 3:1 (WCAG 1.4.11).
+COUNT_COLOURS = ("#d9711f", "#c4501c", "#a33218", "#7a1e12", "#4d0f0a")
+GRID_OPACITY = 0.95  # the count markers' and hexagons' opacity: a little of the map shows through, the 3:1 holds
+GRID_COLOURSCALE = [[i / (len(COUNT_COLOURS) - 1), colour] for i, colour in enumerate(COUNT_COLOURS)]
 
 # The figures' type: the one the app's stylesheet uses, then a font every Linux machine has.
 FONT_FAMILY = "Noto Sans, DejaVu Sans, sans-serif"

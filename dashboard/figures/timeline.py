@@ -62,12 +62,20 @@ def pace_texts(pace: list[dt.date], target: int, t: Callable[..., str], lang: st
     ]
 
 
-def month_ticks(starts: list[dt.date], ends: list[dt.date], t: Callable[..., str]) -> dict:
+# A month's tick needs about this many pixels of the axis for its name ("sep", "jan 2024" on a row of its own).
+TICK_PX = 60
+
+
+def month_ticks(starts: list[dt.date], ends: list[dt.date], t: Callable[..., str], width: int | None = None) -> dict:
     """Month ticks named in the interface's language ("maj 2021"): plotly would name them in English.
+
+    ``width`` (the axis's pixels, when known) spaces them out so that their names never run into each other.
 
     >>> ticks = month_ticks([dt.date(2021, 1, 1)], [dt.date(2021, 12, 31)], lambda key: key)
     >>> ticks["ticktext"][:2], len(ticks["tickvals"])
     (['month.1 2021', 'month.2'], 12)
+    >>> month_ticks([dt.date(2021, 1, 1)], [dt.date(2021, 12, 31)], lambda key: key, width=330)["ticktext"]
+    ['month.1 2021', 'month.4', 'month.7', 'month.10']
     """
     if not starts:
         return {"tickformat": "%Y-%m"}
@@ -78,6 +86,9 @@ def month_ticks(starts: list[dt.date], ends: list[dt.date], t: Callable[..., str
         months.append(day)
         day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
     step = 1 if len(months) <= 14 else 3 if len(months) <= 40 else 12
+    if width is not None:
+        room = max(2, width // TICK_PX)
+        step = max(step, next((s for s in (1, 2, 3, 6, 12) if -(-len(months) // s) <= room), 12))
     shown = months[::step]
     text = [t(f"month.{m.month}") + (f" {m.year}" if i == 0 or m.month <= step else "") for i, m in enumerate(shown)]
     return {"tickvals": [m.isoformat() for m in shown], "ticktext": text}
@@ -92,8 +103,14 @@ def timeline_figure(
     highlight: set[str] | None = None,
     view_key: str = "",
     lang: str = "sv",
+    width: int | None = None,
 ) -> go.Figure:
-    """The timeline of a pledge's promises; drag horizontally over it to choose a time range."""
+    """The timeline of a pledge's promises; drag horizontally over it to choose a time range.
+
+    Each row's promise and progress are written above the row, across the whole width ("Riktade insatser: 3 av
+    4"), so that on a phone the rows keep the width for the time; ``width`` (the graph's pixels, when known)
+    spaces the month ticks.
+    """
     by_id = {p.promise.id: p for p in progress}
     labels = row_labels(rows, t)
     figure = go.Figure()
@@ -157,18 +174,27 @@ def timeline_figure(
                 )
             )
         status = by_id.get(row.promise.id)
+        kind = t(f"promise_kind.{row.promise.kind}")
         if status is not None:
-            figure.add_annotation(
-                x=row.period.end,
-                y=label,
-                xanchor="left",
-                showarrow=False,
-                xshift=12,
-                text=t("progress.of", delivered=status.delivered, target=status.target)
+            done = (
+                t("progress.of", delivered=number(status.delivered, lang), target=number(status.target, lang))
                 if status.target
-                else t("progress.count", delivered=status.delivered),
-                font=dict(size=14),
+                else t("progress.count", delivered=number(status.delivered, lang))
             )
+            kind = t("timeline.row_label", promise=kind, progress=done)
+        # Above the row, from the plot's left edge: the promise and how far it has come.
+        figure.add_annotation(
+            x=0,
+            xref="paper",
+            y=label,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=9,
+            showarrow=False,
+            text=kind,
+            font=dict(size=14),
+            name=f"row-label-{row.promise.id}",
+        )
     if rows and min(starts) <= today <= max(ends):
         figure.add_vline(
             x=dt.datetime.combine(today, dt.time()).timestamp() * 1000,
@@ -184,12 +210,20 @@ def timeline_figure(
         period_range = {"range": [(min(starts) - margin).isoformat(), (max(ends) + margin).isoformat()]}
     figure.update_layout(
         height=max(220, 70 * len(rows) + 80),
-        margin=dict(l=10, r=110, t=30, b=70 if keyed else 40),
+        margin=dict(l=34, r=20, t=30, b=70 if keyed else 40),  # l: half the first month's name ("jan 2021")
         # The key of the pace circles, under the months.
         showlegend=keyed,
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom", yref="container", font=dict(size=13)),
-        xaxis=dict(type="date", showgrid=True, gridcolor="#eef0f3", **period_range, **month_ticks(starts, ends, t)),
-        yaxis=dict(autorange="reversed", automargin=True, fixedrange=True),
+        xaxis=dict(
+            type="date",
+            automargin=True,  # room for the first month's name ("jan 2021") at the left edge
+            showgrid=True,
+            gridcolor="#eef0f3",
+            **period_range,
+            **month_ticks(starts, ends, t, None if width is None else max(width - 30, 120)),
+        ),
+        # The rows' names are written above them (the annotations): no tick labels to take the width.
+        yaxis=dict(autorange="reversed", showticklabels=False, fixedrange=True),
         plot_bgcolor="#ffffff",
         dragmode="select",
         selectdirection="h",

@@ -39,11 +39,12 @@ from dashboard.figures.analysis import (
     count_band,
     density_band,
     density_figure,
+    first_view,
     hotspot_figure,
     intervention_chart,
     intervention_map,
 )
-from dashboard.figures.map import Basemap, view_for_bounds
+from dashboard.figures.map import Basemap
 from dashboard.figures.mapping import zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.i18n import alternatives, language, number, percent, signed, signed_percent, translator
@@ -325,7 +326,7 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
                 table,
             )
         if mode == "counts":
-            zoom = zoom if isinstance(zoom, (int, float)) else view_for_bounds(bounds)[1]
+            zoom = zoom if isinstance(zoom, (int, float)) else first_view(bounds)[1]
             counts = hex_counts_for_zoom(records, area, zoom, (bounds[1] + bounds[3]) / 2)
             figure = banded_figure(
                 counts.cells,

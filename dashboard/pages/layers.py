@@ -21,6 +21,7 @@ from dashboard.components.layout import (
     remember_view,
     start_page,
 )
+from dashboard.components.map_tables import map_table
 from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
 from dashboard.components.titles import page_title
 from dashboard.components.workflow_form import workflow_form
@@ -96,6 +97,7 @@ def layout(**query: str) -> html.Div:
                             responsive=True,
                             config=graph_config(lang, scroll_zoom=True),
                         ),
+                        html.Div(id=ID.map_table),  # the map's table alternative, drawn with the map (show_view)
                     ],
                 ),
             ],
@@ -185,6 +187,7 @@ clientside_callback(
     Output(ID.map, "figure"),
     Output(ID.details, "children"),
     Output(ID.query, "data"),
+    Output(ID.map_table, "children"),
     Input(ID.view, "data"),
     Input(ID.tiles_ok, "data"),
 )
@@ -197,7 +200,7 @@ def show_view(data, tiles_ok):
         try:
             records, found = _listed(store, view, columns)
         except AccessError:
-            return alert(view.lang, t("access.aggregated")), no_update, [], view.to_query()
+            return alert(view.lang, t("access.aggregated")), no_update, [], view.to_query(), []
         rows, page, pages = page_of(found, view.page)
         shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
         map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
@@ -233,7 +236,8 @@ def show_view(data, tiles_ok):
         ),
         pager(ID.prefix, page, pages, len(found), t),
     ]
-    return table, figure, details, replace(view, page=page).to_query()
+    map_words = map_table({view.layer: map_view}, t)
+    return table, figure, details, replace(view, page=page).to_query(), map_words
 
 
 remember_view(ID.query)

@@ -21,11 +21,13 @@ from dashboard.components.layout import (
     remember_view,
     start_page,
 )
+from dashboard.components.map_tables import map_table, timeline_table
 from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
-from dashboard.figures.mapping import MapRequest, bounds_of, build_map, selected_ids, zoom_of
+from dashboard.figures.map import narrow_graph_height
+from dashboard.figures.mapping import MapRequest, bounds_of, draw_map, selected_ids, zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
 from dashboard.i18n import language, translator
@@ -148,10 +150,12 @@ def layout(**query: str) -> html.Div:
                         dcc.Graph(
                             id=ID.map,
                             className="pm-map",
-                            style={"height": "64vh", "minHeight": "440px"},
+                            style=MAP_STYLE,
                             config=graph_config(lang, scroll_zoom=True, remove=("toImage",)),
                             responsive=True,
                         ),
+                        # The map's table alternative, drawn with the map (update_map).
+                        html.Div(id=ID.map_table),
                         html.Div(
                             id=ID.details,
                             className="pm-details",
@@ -161,6 +165,7 @@ def layout(**query: str) -> html.Div:
                         html.H3(t("timeline.heading")),
                         html.P(t("timeline.help"), className="pm-help"),
                         dcc.Graph(id=ID.timeline, config=graph_config(lang, remove=("toImage",))),
+                        html.Div(id=ID.timeline_table),
                         html.Div(id=ID.timeline_note, className="pm-help"),
                         html.Div(id=ID.selection, className="pm-selection"),
                         html.H3(t("pledge.promises")),
@@ -174,8 +179,12 @@ def layout(**query: str) -> html.Div:
         dcc.Store(id=ID.query),
         dcc.Store(id=ID.map_follows, data=None),
         dcc.Store(id=ID.lang, data=lang),
+        dcc.Store(id=ID.width),
     ]
     return page(lang, "/", body, state.to_query())
+
+
+MAP_STYLE = {"height": "64vh", "minHeight": "440px"}
 
 
 def export_formats(aggregated) -> list[str]:
@@ -275,6 +284,27 @@ clientside_callback(
 )
 
 
+# The map's size in the browser, once the page is drawn: the map fits the municipality to it, and a phone's map
+# puts its legend under the map and the timeline its ticks further apart (plotly cannot ask the screen itself).
+clientside_callback(
+    """function (_lang, graphId) {
+        const graph = document.getElementById(graphId);
+        // Before plotly has drawn, the graph may have no height yet: MAP_STYLE's, 64vh and at least 440 px.
+        return {width: Math.round((graph && graph.offsetWidth) || window.innerWidth),
+                height: Math.round((graph && graph.offsetHeight) || Math.max(440, 0.64 * window.innerHeight))};
+    }""",
+    Output(ID.width, "data"),
+    Input(ID.lang, "data"),
+    State(ID.map, "id"),
+)
+
+
+def _pixels(size, side: str) -> int | None:
+    """The map's ``width`` or ``height`` in the browser (the size store), if it is known."""
+    value = size.get(side) if isinstance(size, dict) else None
+    return int(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
 @callback(
     Output(ID.download, "data"),
     Output(ID.export_error, "children"),
@@ -298,15 +328,31 @@ def download_view(_clicks, fmt, query, lang):
 @callback(
     Output(ID.map, "figure"),
     Output(ID.map_follows, "data"),
+    Output(ID.map_table, "children"),
+    Output(ID.map, "style"),
     *FILTER_INPUTS,
     Input(ID.basemap, "value"),
     Input(ID.map, "relayoutData"),
     Input(ID.timeline, "selectedData"),
+    Input(ID.width, "data"),
     State(ID.lang, "data"),
     State(ID.map_follows, "data"),
 )
 def update_map(
-    pledge, promise, start, end, layers, categories, sources, statuses, basemap, relayout, brushed, lang, follows_view
+    pledge,
+    promise,
+    start,
+    end,
+    layers,
+    categories,
+    sources,
+    statuses,
+    basemap,
+    relayout,
+    brushed,
+    size,
+    lang,
+    follows_view,
 ):
     zoom, bounds = zoom_of(relayout), bounds_of(relayout)
     # A pan or zoom needs a new figure only when the map follows the view (a grid, or only the
@@ -315,26 +361,41 @@ def update_map(
     # call, so that one must draw.
     only_moved = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
-        return no_update, no_update
+        return no_update, no_update, no_update, no_update
+    width, height = _pixels(size, "width"), _pixels(size, "height")
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
     with request_store() as store:
-        figure, follows_view = build_map(
+        drawn = draw_map(
             store,
-            MapRequest(state, zoom=zoom, view_bounds=bounds, tiles=bool(basemap), highlight=selected_ids(brushed)),
+            MapRequest(
+                state,
+                zoom=zoom,
+                view_bounds=bounds,
+                tiles=bool(basemap),
+                highlight=selected_ids(brushed),
+                width=width,
+                height=height,
+            ),
             settings(),
         )
-    return figure, follows_view
+    table = map_table(drawn.views, translator(state.lang), public=drawn.public, aggregated=drawn.aggregated)
+    # On a phone the legend is under the map: the graph grows by its height, and the map keeps its own.
+    height = narrow_graph_height(drawn.figure)
+    style = {**MAP_STYLE, "height": f"{height}px"} if height else MAP_STYLE
+    return drawn.figure, drawn.follows_view, table, style
 
 
 @callback(
     Output(ID.timeline, "figure"),
+    Output(ID.timeline_table, "children"),
     Output(ID.timeline_note, "children"),
     Input(ID.pledge, "value"),
     Input(ID.promise, "value"),
     Input(ID.map, "selectedData"),
+    Input(ID.width, "data"),
     State(ID.lang, "data"),
 )
-def update_timeline(pledge_id, promise_id, selected, lang):
+def update_timeline(pledge_id, promise_id, selected, size, lang):
     t = translator(language(lang))
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
@@ -349,6 +410,7 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         highlight=selected_ids(selected),
         view_key=pledge_id,
         lang=language(lang),
+        width=_pixels(size, "width"),
     )
     # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.
     notes = [
@@ -362,7 +424,7 @@ def update_timeline(pledge_id, promise_id, selected, lang):
         for p in progress
         if p.outside_period
     ]
-    return figure, notes
+    return figure, timeline_table(rows, progress, t), notes
 
 
 @callback(

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from dashboard.components.goals import goal_summary
+from dashboard.components.goals import goal_summary, survey_value
 from dashboard.components.statement import statement, to_html
 from dashboard.standalone.markup import render
 from dashboard.standalone.words import Words
@@ -120,7 +120,8 @@ def _goal(goal: Goal, trend: GoalTrend | None, words: Words) -> _Goal:
     t = words.t
     summary = goal_summary(trend, t)
     areas = [
-        f"{row.area_name}: {row.baseline:g} → {row.latest:g} ({row.latest_year}), {t(f'goals.verdict_{row.verdict}')}"
+        f"{row.area_name}: {survey_value(row.baseline, words.lang)} → {survey_value(row.latest, words.lang)}"
+        f" ({row.latest_year}), {t(f'goals.verdict_{row.verdict}')}"
         for row in trend.changes.itertuples()
     ]
     return _Goal(goal.text, summary, areas)
