@@ -264,6 +264,8 @@ def test_the_overview_page_offers_the_basemap_with_the_local_route(demo_copy, ba
     client = make_client(Settings(data=demo_copy).with_basemap(basemap_file))
     page = render_page(client, "/")
     assert "/tiles/{z}/{x}/{y}.png" in str(page)
+    # The choice says where the map comes from: the server's own file needs no network.
+    assert "från serverns egen kartfil" in str(page) and "kräver nätverk" not in str(page)
 
 
 def analysis_maps(client) -> list[dict]:

@@ -105,7 +105,12 @@ def layout(**query: str) -> html.Div:
                     html.Legend(t("filters.basemap")),
                     dcc.Checklist(
                         id=ID.basemap,
-                        options=[{"label": t("filters.basemap_on"), "value": "tiles"}],
+                        options=[
+                            {
+                                "label": t("filters.basemap_local" if s.basemap else "filters.basemap_on"),
+                                "value": "tiles",
+                            }
+                        ],
                         value=[],
                         className="pm-checks",
                     ),
