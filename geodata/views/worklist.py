@@ -29,7 +29,8 @@ def worklist(
     """Sites matching the filters (by default every site still to act on, fixed ones awaiting verification
     included), most urgent first, with an ``overdue`` column.
 
-    Sorted by overdue first, then due date (sites without one last), then address (in Swedish order).
+    Sorted by overdue first, then the sites still to be fixed before those awaiting verification, then due
+    date (sites without one last), then address (in Swedish order).
     """
     values = {
         "site_type": tuple(site_types) if site_types is not None else None,
@@ -46,13 +47,20 @@ def worklist(
         frame = frame[due.notna() & (due <= pd.Timestamp(due_before))]
     if overdue_only:
         frame = frame[frame["overdue"]]
-    return frame.sort_values(
-        ["overdue", "due_on", "address"],
-        ascending=[False, True, True],
-        na_position="last",
-        kind="stable",
-        key=swedish_order,
-    ).reset_index(drop=True)
+    # Sites still to be fixed come before fixed ones that only await verification.
+    awaiting = ~frame["status"].isin(OPEN_SITE_STATUSES)
+    return (
+        frame.assign(_awaiting=awaiting)
+        .sort_values(
+            ["overdue", "_awaiting", "due_on", "address"],
+            ascending=[False, True, True, True],
+            na_position="last",
+            kind="stable",
+            key=swedish_order,
+        )
+        .drop(columns="_awaiting")
+        .reset_index(drop=True)
+    )
 
 
 def chosen_worklist(
