@@ -131,3 +131,18 @@ def test_the_overview_says_what_it_leaves_out(demo_copy):
     )[Overview.cards]["children"]
     assert "62 registrerade" in texts(cards)
     assert texts(cards).count("1 registrering utanför löftets period räknas inte") == 1
+
+
+def test_the_timeline_hover_gives_an_operation_its_time_and_a_site_step_its_day_only(mark_after_a_late_step):
+    store, pledge, _, _ = mark_after_a_late_step
+    figure = timeline_figure(
+        pledge_timeline(store, pledge), pledge_progress(store, pledge, TODAY), translator("sv"), TODAY
+    ).to_plotly_json()
+    shown = {}
+    for trace in figure["data"]:
+        if (trace.get("meta") or {}).get("role") == "events":
+            assert trace["hovertemplate"] == "%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
+            for _record, layer, _label, when in trace["customdata"]:
+                shown.setdefault(layer, set()).add(len(when))
+    # "2021-03-04 18:30" for an operation; "2021-03-04" for a site's step, never a meaningless "00:00".
+    assert shown["operations"] == {16} and shown["inventoried_sites"] == {10}

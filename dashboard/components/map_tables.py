@@ -18,6 +18,7 @@ from dash import html
 
 from dashboard.components.chart_table import Table, table_alternative
 from dashboard.figures.map import LAYER_STYLE
+from dashboard.figures.timeline import event_moment
 from dashboard.i18n import language, number
 from geodata import LayerView, PromiseProgress, TimelineRow, get_layer
 from geodata.clock import LOCAL_TZ_NAME
@@ -197,7 +198,7 @@ def timeline_table(
                 number(len(row.events), lang),
             )
         )
-        events.extend((event.when, (_event_label(event, t), kind, _moment(event))) for event in row.events)
+        events.extend((event.when, (_event_label(event, t), kind, event_moment(event))) for event in row.events)
     events.sort(key=lambda item: item[0], reverse=True)
     shown = events[:limit]
     more = []
@@ -241,11 +242,6 @@ def _event_label(event: TimelineEvent, t: Callable[..., str]) -> str:
     if event.label == event.kind and event.layer in KIND_GROUPS:
         return t(f"{KIND_GROUPS[event.layer]}.{event.kind}")
     return event.label
-
-
-def _moment(event: TimelineEvent) -> str:
-    """When a record happened: an operation's day and time, a report's or an inspection's day."""
-    return event.when.strftime("%Y-%m-%d %H:%M" if event.layer == "operations" else "%Y-%m-%d")
 
 
 def _day(day: dt.date) -> str:

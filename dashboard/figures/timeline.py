@@ -168,8 +168,8 @@ def timeline_figure(
                             ],
                         ),
                     ),
-                    customdata=[[e.record_id, e.layer, e.label] for e in row.events],
-                    hovertemplate="%{customdata[2]}<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
+                    customdata=[[e.record_id, e.layer, e.label, event_moment(e)] for e in row.events],
+                    hovertemplate="%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
                     meta={"role": "events", "promise": row.promise.id},
                 )
             )
@@ -233,3 +233,8 @@ def timeline_figure(
         separators=separators(t),
     )
     return figure
+
+
+def event_moment(event) -> str:
+    """When a record happened, as it holds it: an operation's day and time, a report's or an inspection's day."""
+    return f"{event.when:%Y-%m-%d %H:%M}" if event.layer == "operations" else f"{event.when:%Y-%m-%d}"
