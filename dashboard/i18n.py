@@ -128,3 +128,11 @@ def alternatives(items: list[str], lang: str) -> str:
     """
     word = " eller " if language(lang) == "sv" else " or "
     return word.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+def progress_figure(progress, t: Callable[..., str], lang: str) -> str:
+    """How far a promise has come, as every card, table and chart says it: "3 av 4", or "24 registrerade"."""
+    delivered = number(progress.delivered, lang)
+    if progress.target:
+        return t("progress.of", delivered=delivered, target=number(progress.target, lang))
+    return t("progress.count", delivered=delivered)

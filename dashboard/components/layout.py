@@ -10,7 +10,7 @@ import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
 from dashboard.components.statement import footer
-from dashboard.i18n import translator
+from dashboard.i18n import progress_figure, translator
 from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
 from geodata.access import Viewer, may_use_page
 from geodata.views.demo import demo_share
@@ -244,8 +244,8 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
     cards = []
     for p in progress:
         parties = ", ".join(pledge.partner(x).short_name or pledge.partner(x).name for x in p.promise.parties)
+        figure = progress_figure(p, t, lang)
         if p.target:
-            figure = t("progress.of", delivered=p.delivered, target=p.target)
             share = min(1.0, p.delivered / p.target)
             bar = html.Div(
                 className="pm-bar",
@@ -264,7 +264,7 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
                 ],
             )
         else:
-            figure, bar = t("progress.count", delivered=p.delivered), None
+            bar = None
         cards.append(
             html.Article(
                 className="pm-progress-card",

@@ -19,7 +19,7 @@ from dash import html
 from dashboard.components.chart_table import Table, table_alternative
 from dashboard.figures.map import LAYER_STYLE
 from dashboard.figures.timeline import event_moment
-from dashboard.i18n import language, number
+from dashboard.i18n import language, number, progress_figure
 from geodata import LayerView, PromiseProgress, TimelineRow, get_layer
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.views.public import PublicView
@@ -183,13 +183,7 @@ def timeline_table(
     for row in rows:
         kind = t(f"promise_kind.{row.promise.kind}")
         status = by_id.get(row.promise.id)
-        delivered = ""
-        if status is not None:
-            delivered = (
-                t("progress.of", delivered=number(status.delivered, lang), target=number(status.target, lang))
-                if status.target
-                else t("progress.count", delivered=number(status.delivered, lang))
-            )
+        delivered = progress_figure(status, t, lang) if status is not None else ""
         summary.append(
             (
                 kind,

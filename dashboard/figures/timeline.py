@@ -14,7 +14,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 
 from dashboard.figures.style import FONT_FAMILY, HIGHLIGHT_COLOUR, OPERATION_COLOURS, separators
-from dashboard.i18n import number
+from dashboard.i18n import number, progress_figure
 from geodata import PromiseProgress, TimelineRow
 
 SITE_COLOUR = "#8A5A00"
@@ -176,12 +176,7 @@ def timeline_figure(
         status = by_id.get(row.promise.id)
         kind = t(f"promise_kind.{row.promise.kind}")
         if status is not None:
-            done = (
-                t("progress.of", delivered=number(status.delivered, lang), target=number(status.target, lang))
-                if status.target
-                else t("progress.count", delivered=number(status.delivered, lang))
-            )
-            kind = t("timeline.row_label", promise=kind, progress=done)
+            kind = t("timeline.row_label", promise=kind, progress=progress_figure(status, t, lang))
         # Above the row, from the plot's left edge: the promise and how far it has come.
         figure.add_annotation(
             x=0,

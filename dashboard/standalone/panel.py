@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from dashboard.components.goals import goal_summary, survey_value
 from dashboard.components.statement import statement, to_html
+from dashboard.i18n import progress_figure
 from dashboard.standalone.markup import render
 from dashboard.standalone.words import Words
 from geodata import Goal, LayerQuery, Pledge, PromiseProgress
@@ -94,15 +95,13 @@ def panel(
 def _promise(p: PromiseProgress, words: Words) -> _Promise:
     t = words.t
     bar = None
+    figure = progress_figure(p, t, words.lang)
     if p.target:
-        figure = t("progress.of", delivered=p.delivered, target=p.target)
         bar = _Bar(
             label=t("progress.bar_label", delivered=p.delivered, target=p.target, elapsed=round(100 * p.elapsed_share)),
             filled=f"{100 * min(1.0, p.delivered / p.target):.0f}",
             elapsed=f"{100 * p.elapsed_share:.0f}",
         )
-    else:
-        figure = t("progress.count", delivered=p.delivered)
     return _Promise(
         kind=t(f"promise_kind.{p.promise.kind}"),
         text=p.promise.text,

@@ -25,7 +25,6 @@ quirks decide what this module can honestly show:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,7 +35,7 @@ import pandas as pd
 
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import ImportFileError, Problem, ValidationError
-from geodata.io.readers import ImportLimits, decode_text
+from geodata.io.readers import ImportLimits, decode_text, parse_json
 from geodata.records import PoliceEvent
 
 KEYS = ("id", "datetime", "name", "summary", "url", "type", "location")
@@ -119,15 +118,7 @@ def read_police_events(path: str | Path, limits: ImportLimits = ImportLimits()) 
 
 
 def events_from_text(text: str, name: str, limits: ImportLimits = ImportLimits()) -> EventBatch:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
-            "not_json",
-            file=name,
-            line=exc.lineno,
-        ) from None
+    data = parse_json(text, name)
     if not isinstance(data, list):
         raise ImportFileError(
             f"{name}: expected a JSON array of events, as polisen.se/api/events answers", "not_events", file=name

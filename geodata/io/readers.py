@@ -386,6 +386,19 @@ def _json_depth(text: str) -> int:
     return deepest
 
 
+def parse_json(text: str, name: str) -> Any:
+    """``text`` parsed as JSON, or an :class:`ImportFileError` naming the file and the line that is wrong."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
+            "not_json",
+            file=name,
+            line=exc.lineno,
+        ) from None
+
+
 def _read_geojson(path: Path, limits: ImportLimits) -> list[SourceTable]:
     text, encoding = decode_text(path.read_bytes(), path.name, allow_legacy=False)
     return [geojson_table(text, path.name, limits, encoding)]
@@ -400,15 +413,7 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
             "refused",
             file=name,
         )
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
-            "not_json",
-            file=name,
-            line=exc.lineno,
-        ) from None
+    document = parse_json(text, name)
     if isinstance(document, dict) and document.get("type") == "Feature":
         features = [document]
     elif isinstance(document, dict) and document.get("type") == "FeatureCollection":
