@@ -106,6 +106,7 @@ class Importer:
     lang = "im-lang"
     answers = "im-answers"  # the answers given so far, kept while the questions re-render
     answer = "im-answer"  # pattern: {"type": answer, "field": ..., "text": ...}
+    fill = "im-fill"  # pattern: {"type": fill, "field": ...}: one value for a field the file leaves empty
     column = "im-column"  # pattern: {"type": column, "field": ...}
     text = "im-pledge-text"
     parse = "im-parse"

@@ -75,9 +75,14 @@ def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, ca
 
     assert main([*args, "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "vandring.csv → unsafe_places: 2 rows: 1 valid, 1 rejected" in out
-    assert "row 3: rejected: category: 'Otryggt' is not a known category" in out
-    assert "answer with --map-value 'category:Otryggt=CODE'" in out and "Dry run: nothing was written." in out
+    assert "vandring.csv → Otrygga platser (unsafe_places): 2 rader: 1 giltig, 1 avvisad" in out
+    # The unclear value is one question, with its rows and the codes to answer it with, and the command to run.
+    assert "? Vad betyder kategori ”Otryggt” (1 rad)?" in out and "Möjliga koder: drug_dealing" in out
+    assert "--pledge mark-2021 --map-value category:Otryggt=KOD" in out and "Provkörning: ingenting sparades." in out
+    assert main([*args, "--dry-run", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "2 rows: 1 valid, 1 rejected" in out and "? What does category “Otryggt” mean (1 row)?" in out
+    assert "--map-value category:Otryggt=CODE --lang en" in out and "Dry run: nothing was written." in out
 
     assert main(args) == 1
     assert "pledgemap: 1 problem found; nothing was written" in capsys.readouterr().err
@@ -85,10 +90,10 @@ def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, ca
         assert store.counts()["unsafe_places"] == before
 
     assert main([*args, "--partial"]) == 0
-    assert "Wrote 1 unsafe_places records; 1 rejected rows saved to" in capsys.readouterr().out
+    assert "Otrygga platser: 1 sparad, 0 fanns redan, 1 avvisad. De avvisade raderna sparades i" in capsys.readouterr().out
     assert (tmp_path / "vandring-avvisade.csv").exists()
     assert main([*args, "--map-value", "category:Otryggt=other"]) == 0
-    assert "Wrote 1 unsafe_places records; 1 already stored, skipped" in capsys.readouterr().out
+    assert "Otrygga platser: 1 sparad, 1 fanns redan, 0 avvisade." in capsys.readouterr().out
     with GeoPackageStore.open(demo_copy) as store:
         assert store.counts()["unsafe_places"] == before + 2
 
@@ -212,15 +217,15 @@ def test_a_file_with_several_layers_lands_whole_or_not_at_all(tmp_path, capsys):
     GeoPackageStore.create(data).close()
 
     assert main(["import", "--data", str(data), str(path)]) == 1
-    assert "ends_at: ends 2024-05-10 18:00 before it starts 2024-05-10 22:00 (Swedish time)" in capsys.readouterr().out
+    assert "Rad 2: Avvisad: Slut: slutar 2024-05-10 18:00, före starten 2024-05-10 22:00" in capsys.readouterr().out
     with GeoPackageStore.open(data) as store:
         assert store.counts() == {"unsafe_places": 0, "inventoried_sites": 0, "operations": 0}
 
     assert main(["import", "--data", str(data), str(path), "--partial"]) == 0
     out = capsys.readouterr().out
-    assert "Wrote 1 unsafe_places records" in out and "Wrote 0 operations records" in out
+    assert "Otrygga platser: 1 sparad" in out and "Insatser och närvaro: 0 sparade, 0 fanns redan, 1 avvisad." in out
     rejects = tmp_path / "vy.2024-avvisade-operations.geojson"  # the date in the name is kept
-    assert f"1 rejected rows saved to {rejects}" in out
+    assert f"De avvisade raderna sparades i {rejects}." in out
     # The rejected rows go to a person: the problem in Swedish, by the field's name.
     reason = json.loads(rejects.read_text())["features"][0]["properties"]["Att rätta (Pledgemap)"]
     assert reason.startswith("Slut: slutar 2024-05-10 18:00"), reason

@@ -78,10 +78,15 @@ def test_the_dry_run_writes_nothing_and_reports_each_row(store, tmp_path):
     before = snapshot(store)
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
     assert snapshot(store) == before
-    report = {(line["row"], line["field"]): line["message"] for line in plan.report()}
+    report = {(line["row"], line["field"]): line["message"] for line in plan.report(with_asked=True)}
     assert report[(3, "category")].startswith("'Otryggt' is not a known category; choose one of: drug_dealing")
     assert report[(4, "geometry")] == "column 'Nord' is 'sex miljoner'; expected a number"
     assert plan.unresolved == {"category": {"Otryggt": ()}}
+    # The unclear value is one question with its row; the row-by-row report leaves it to the question.
+    [question] = plan.questions
+    assert (question.kind, question.field, question.text, question.rows) == ("unclear", "category", "Otryggt", (3,))
+    shown = {(line["row"], line["field"]) for line in plan.report()}
+    assert (3, "category") not in shown and (4, "geometry") in shown
 
 
 def test_all_or_nothing_refuses_and_partial_writes_the_valid_rows_and_a_rejects_file(store, tmp_path):
@@ -116,7 +121,9 @@ def test_an_answer_for_an_unclear_value_resolves_it(store, tmp_path):
     path = write_csv(tmp_path / "vandring.csv", rows)
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
     assert plan.unresolved["category"] == {"Mörkt och langning": ("drug_dealing", "poor_lighting")}
-    assert "is not clear (perhaps drug_dealing or poor_lighting); choose one" in plan.report()[0]["message"]
+    assert "is not clear (perhaps drug_dealing or poor_lighting); choose one" in plan.report(with_asked=True)[0]["message"]
+    [question] = plan.questions
+    assert question.candidates[:2] == ("drug_dealing", "poor_lighting") and question.count == 1
     plan = plan_import(
         store,
         path,

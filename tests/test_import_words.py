@@ -37,6 +37,8 @@ def _state(token: str, lang: str, layer: str = "unsafe_places") -> dict:
         f"{Importer.answers}.data": {},
         f"{json.dumps({'field': ['ALL'], 'type': Importer.column}, separators=(',', ':'))}.value": [],
         f"{json.dumps({'field': ['ALL'], 'type': Importer.column}, separators=(',', ':'))}.id": [],
+        f"{json.dumps({'field': ['ALL'], 'type': Importer.fill}, separators=(',', ':'))}.value": [],
+        f"{json.dumps({'field': ['ALL'], 'type': Importer.fill}, separators=(',', ':'))}.id": [],
         f"{Importer.lang}.data": lang,
     }
 

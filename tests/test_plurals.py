@@ -23,6 +23,8 @@ NOT_COUNT_WORDS = {
     "per",
     "av",
     "of",
+    "för",
+    "for",
     "till",
     "to",
     "före",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
 from dashboard.cli.common import add_data
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.settings import Settings
 from geodata import LAYERS, PledgemapError
 
@@ -58,14 +60,22 @@ def add_import(commands, settings: Settings) -> None:
         metavar="FIELD:TEXT=CODE",
         help="what a text in the file means, e.g. 'category:Otryggt=other' (repeatable)",
     )
+    imp.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default=DEFAULT_LANGUAGE,
+        help="the language of the dry run's report, its questions and the rejected rows' file (default: Swedish)",
+    )
     imp.set_defaults(run=cmd_import)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.components.file_words import file_wording, reading_wordings
+    from dashboard.i18n import translator
     from geodata import open_store
     from geodata.io import POLICE_EVENTS, commit_file, file_kind, plan_file
 
+    t = translator(args.lang)
     defaults = _pairs(args.set, "--set")
     value_map: dict[str, dict[str, str]] = {}
     for field, text in _pairs(args.map_value, "--map-value").items():
@@ -92,30 +102,37 @@ def cmd_import(args: argparse.Namespace) -> int:
             source_namespace=args.source,
             mapping_overrides=overrides,
             wordings=reading_wordings(),
+            apply_guesses=True,  # the command line applies what the file's names say, and prints it
         )
         for layer_plan in plan.layers:
-            _print_plan(layer_plan)
+            _print_plan(layer_plan, args.lang)
+            _print_next_command(layer_plan, args)
         if args.dry_run:
-            print("Dry run: nothing was written.")
+            print(t("import.dry_run_done"))
             return 0
         try:
             written = commit_file(
                 store,
                 plan,
                 partial=args.partial,
-                rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-avvisade"),
-                wording=file_wording("sv"),  # the rejected rows go to a person: Swedish, as the pages
+                rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-{t('import.rejects_suffix')}"),
+                wording=file_wording(args.lang),  # the rejected rows go to a person, in their language
             )
         except PledgemapError as exc:
             print(f"pledgemap: {exc}".splitlines()[0], file=sys.stderr)
-            print("  (fix the rows above, answer unclear values with --map-value, or use --partial)", file=sys.stderr)
+            print(f"  ({t('import.cli_failed_hint')})", file=sys.stderr)
             return 1
     for result in written.layers:
-        print(
-            f"Wrote {len(result.written)} {result.layer} records"
-            + (f"; {result.duplicates} already stored, skipped" if result.duplicates else "")
-            + (f"; {result.rejected} rejected rows saved to {result.rejects_file}" if result.rejects_file else "")
+        line = t(
+            "import.written",
+            layer=t(f"layer.{result.layer}"),
+            count=len(result.written),
+            duplicates=result.duplicates,
+            rejected=result.rejected,
         )
+        if result.rejects_file:
+            line += " " + t("import.cli_rejects_saved", path=str(result.rejects_file))
+        print(line)
     return 0
 
 
@@ -158,31 +175,102 @@ def _import_police_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_plan(plan) -> None:
+def _print_plan(plan, lang: str) -> None:
+    """The dry run of one layer as the import page shows it, in ``lang``: counts, mapping, notes, questions, rows."""
+    from dashboard.components.problems import describe, describe_note, field_label
+    from dashboard.components.questions import answer_text, guess_text, question_text
+    from dashboard.i18n import translator
+
+    t = translator(lang)
     summary = plan.summary()
-    print(
-        f"{summary['file']}{' / ' + summary['table'] if summary['table'] else ''} → {summary['layer']}: "
-        f"{summary['rows']} rows: {summary['valid']} valid, {summary['rejected']} rejected, "
-        f"{summary['duplicates']} already stored, {summary['warnings']} with warnings"
+    counts = t(
+        "import.summary",
+        rows=summary["rows"],
+        valid=summary["valid"],
+        rejected=summary["rejected"],
+        duplicates=summary["duplicates"],
+        warnings=summary["warnings"],
     )
+    table = f" / {summary['table']}" if summary["table"] else ""
+    print(f"{summary['file']}{table} → {t('layer.' + plan.layer.name)} ({plan.layer.name}): {counts}")
+    if summary["waiting"]:
+        print("  " + t("import.waiting", count=summary["waiting"]))
     mapping = plan.mapping
-    columns = ", ".join(f"{field} ← {column!r}" for field, column in mapping.fields.items())
-    where = {"geometry": "the file's geometry", "wkt": f"WKT in {mapping.x!r}", None: "none found"}.get(
-        mapping.coordinates, f"{mapping.coordinates} in {mapping.y!r}/{mapping.x!r}"
-    )
-    print(f"  columns: {columns or 'none recognised'}; coordinates: {where}")
+    columns = ", ".join(f"{field_label(lang, field)} ← {column!r}" for field, column in mapping.fields.items())
+    where = {
+        "geometry": t("import.coords_geometry"),
+        "wkt": f"WKT: {mapping.x!r}",
+        None: t("import.coords_none"),
+    }.get(mapping.coordinates) or f"{t('import.coords_' + mapping.coordinates)}: {mapping.y!r}/{mapping.x!r}"
+    print(f"  {t('import.column')}: {columns or t('import.coords_none')}; {t('import.coordinates')}: {where}")
     for note in plan.notes:
-        print(f"  note: {note}")
-    for field, texts in plan.unresolved.items():
-        for text, candidates in texts.items():
+        print(f"  {describe_note(lang, note)}")
+    for question in plan.questions:
+        if question.applied:
             print(
-                f"  unclear {field}: {text!r} → "
-                + (" or ".join(candidates) if candidates else "no match")
-                + f" (answer with --map-value '{field}:{text}=CODE')"
+                f"  {guess_text(lang, question, plan.layer, applied=True)} {t('question.override', field=question.field)}"
             )
+            continue
+        if question.answer is not None:
+            print(f"  {answer_text(lang, question, plan.layer)}")
+            continue
+        print(f"  ? {question_text(lang, question, plan.layer)}")
+        guess = guess_text(lang, question, plan.layer)
+        if guess:
+            print(f"    {guess}")
+        choices = plan.layer.field(question.field).choices
+        if choices:
+            ordered = [*question.candidates, *(c for c in choices if c not in question.candidates)]
+            codes = ", ".join(f"{code} ({_label(lang, question.field, code)})" for code in ordered)
+            print(f"    {t('question.codes', codes=codes)}")
+    status = {k: t(f"import.status_{k}") for k in ("rejected", "duplicate", "warning")}
     for line in plan.report():
-        row = "file" if line["row"] is None else f"row {line['row']}"
-        print(f"  {row}: {line['status']}: {line['field']}: {line['message']}")
+        row = t("import.file_row") if line["row"] is None else f"{t('import.row')} {line['row']}"
+        reason = describe(lang, line["field"], line["message"], line["code"], line["params"])
+        print(f"  {row}: {status.get(line['status'], line['status'])}: {field_label(lang, line['field'])}: {reason}")
+
+
+def _label(lang: str, field: str, code: str) -> str:
+    from dashboard.components.problems import choice_label
+
+    return choice_label(lang, field, code)
+
+
+def _print_next_command(plan, args: argparse.Namespace) -> None:
+    """The exact command that imports the file once its open questions are answered (with placeholders for those)."""
+    from dashboard.i18n import translator
+
+    if not plan.outcomes or (not plan.questions and not args.dry_run):
+        return
+    t = translator(args.lang)
+    words = ["pledgemap", "import", str(args.file), "--data", str(args.data), "--layer", plan.layer.name]
+    for option in ("table", "pledge", "promise", "municipality", "source", "rejects"):
+        value = getattr(args, option)
+        if value:
+            words += [f"--{option}", str(value)]
+    for option, pairs in (("--set", args.set), ("--map", args.map), ("--map-value", args.map_value)):
+        for pair in pairs:
+            words += [option, pair]
+    for question in plan.open_questions:
+        field = plan.layer.field(question.field)
+        if question.kind == "missing":
+            if question.guess is not None:
+                value = question.guess.value
+            elif field.kind in ("date", "datetime"):
+                value = t("question.placeholder_date")
+            else:
+                value = t("question.placeholder_code")
+            words += ["--set", f"{question.field}={value}"]
+        else:
+            code = question.candidates[0] if question.candidates else t("question.placeholder_code")
+            words += ["--map-value", f"{question.field}:{question.text}={code}"]
+    if args.lang != DEFAULT_LANGUAGE:
+        words += ["--lang", args.lang]
+    if plan.count("rejected") > plan.waiting or args.partial:
+        words.append("--partial")
+    key = "question.command" if plan.open_questions else "question.command_ready"
+    print(f"  {t(key)}")
+    print("    " + shlex.join(words))
 
 
 COMMANDS = {"import": add_import}

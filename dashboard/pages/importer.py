@@ -18,6 +18,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dashboard.components.file_words import file_wording, reading_wordings
 from dashboard.components.layout import (
     alert,
+    date_input,
     demo_banner,
     error_page,
     header,
@@ -26,7 +27,15 @@ from dashboard.components.layout import (
     promise_label,
     radio_group,
 )
-from dashboard.components.problems import FIELD_GROUPS, describe, describe_note, describe_problem, field_label
+from dashboard.components.problems import (
+    FIELD_GROUPS,
+    choice_label,
+    describe,
+    describe_note,
+    describe_problem,
+    field_label,
+)
+from dashboard.components.questions import answer_text, guess_text, question_text
 from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
@@ -203,18 +212,27 @@ def _answers(values, ids, given: dict | None = None) -> dict[str, dict[str, str]
     return answers
 
 
+def _fills(values, ids) -> dict[str, str]:
+    """The one value given for each field the file leaves empty (the page's ``--set``)."""
+    return {
+        key["field"]: str(value).strip() for value, key in zip(values or [], ids or []) if value and str(value).strip()
+    }
+
+
 def _mapping_overrides(values, ids) -> dict[str, str]:
     return {key["field"]: value.strip() for value, key in zip(values or [], ids or []) if value and value.strip()}
 
 
-def _plan(store, token, layer, pledge, promise, answers, column_values, column_ids) -> FilePlan:
+def _plan(store, token, layer, pledge, promise, answers, column_values, column_ids, fills) -> FilePlan:
     # A Pledgemap export worded in Swedish or English reads back as the fields and codes it stands for.
+    # The file's guesses are not applied: the page shows each one for the user to confirm (a filled answer).
     return plan_file(
         store,
         upload_path(token),
         layer or None,
         pledge_id=pledge or None,
         promise_id=promise or None,
+        defaults=fills,
         value_map=answers,
         mapping_overrides=_mapping_overrides(column_values, column_ids),
         wordings=reading_wordings(),
@@ -231,6 +249,8 @@ PLAN_INPUTS = (
     State(ID.answers, "data"),
     State({"type": ID.column, "field": ALL}, "value"),
     State({"type": ID.column, "field": ALL}, "id"),
+    State({"type": ID.fill, "field": ALL}, "value"),
+    State({"type": ID.fill, "field": ALL}, "id"),
     State(ID.lang, "data"),
 )
 
@@ -243,11 +263,27 @@ PLAN_INPUTS = (
     *PLAN_INPUTS,
     prevent_initial_call=True,
 )
-def dry_run(_clicks, token, layer, pledge, promise, answer_values, answer_ids, given, column_values, column_ids, lang):
+def dry_run(
+    _clicks,
+    token,
+    layer,
+    pledge,
+    promise,
+    answer_values,
+    answer_ids,
+    given,
+    column_values,
+    column_ids,
+    fill_values,
+    fill_ids,
+    lang,
+):
     answers = _answers(answer_values, answer_ids, given)
     try:
         with request_store() as store:
-            plan = _plan(store, token, layer, pledge, promise, answers, column_values, column_ids)
+            plan = _plan(
+                store, token, layer, pledge, promise, answers, column_values, column_ids, _fills(fill_values, fill_ids)
+            )
     except PledgemapError as exc:
         return _file_alert(lang, exc), "", answers
     if plan.kind == POLICE_EVENTS:
@@ -276,6 +312,8 @@ def commit(
     given,
     column_values,
     column_ids,
+    fill_values,
+    fill_ids,
     lang,
 ):
     if not (valid_clicks or all_clicks):
@@ -296,6 +334,7 @@ def commit(
                 _answers(answer_values, answer_ids, given),
                 column_values,
                 column_ids,
+                _fills(fill_values, fill_ids),
             )
             written = commit_file(
                 store,
@@ -412,6 +451,8 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
                 className="pm-import-summary",
             )
         )
+        if s["waiting"]:
+            out.append(html.P(t("import.waiting", count=s["waiting"]), className="pm-import-summary"))
         out.extend(html.P(describe_note(lang, note), className="pm-hint") for note in plan.notes)
         out.append(_mapping_table(plan, lang, editable=len(plans) == 1))
         out.extend(_questions(plan, lang, answers))
@@ -477,39 +518,115 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
 
 
 def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) -> list:
-    """A question per unclear value, and the ones already answered (so an answer can be changed)."""
-    t, words = translator(lang), catalogue(lang)
-    out = []
-    for field in dict.fromkeys([*plan.unresolved, *answers]):
+    """The file's questions, each once: a field many rows leave empty, then each unclear value with its rows.
+
+    A guess from the file's own names is filled in as the answer and said to be a guess: it counts once
+    the user runs the dry run again (or imports), so nothing is taken from the file unconfirmed. An
+    answered question stays, with its answer, so the answer can be changed.
+    """
+    t = translator(lang)
+    out: list = []
+    for question in plan.questions:
+        if question.kind == "missing":
+            out.append(_missing_question(plan, question, lang))
+    asked_texts = {(q.field, q.text) for q in plan.questions if q.kind == "unclear"}
+    for question in plan.questions:
+        if question.kind == "unclear":
+            out.append(
+                _choice_question(
+                    plan,
+                    question.field,
+                    question.text,
+                    question_text(lang, question, plan.layer),
+                    question.candidates,
+                    answers,
+                    lang,
+                )
+            )
+    for field, texts in answers.items():  # answered unclear values: shown so the answer can be changed
         if field not in plan.layer.field_names:
             continue
         choices = plan.layer.field(field).choices
-        texts = dict(plan.unresolved.get(field, {}))
-        texts.update(
-            {text: map_choice(field, choices, text).candidates for text in answers.get(field, {}) if text not in texts}
-        )
-        for text, candidates in texts.items():
-            group = FIELD_GROUPS.get(field, field)
-            # The likely codes first, then the rest: a negated text ("Ingen belysning") may mean any of them.
-            ordered = [*candidates, *(c for c in choices if c not in candidates)]
-            options = [{"label": words.get(f"{group}.{code}", code), "value": code} for code in ordered]
+        for text in texts:
+            if (field, text) in asked_texts:
+                continue
+            legend = t("import.question", field=field_label(lang, field).lower(), text=text)
             out.append(
-                html.Fieldset(
-                    className="pm-question",
-                    children=[
-                        html.Legend(t("import.question", field=field_label(lang, field).lower(), text=text)),
-                        dcc.RadioItems(
-                            id={"type": ID.answer, "field": field, "text": text},
-                            options=options,
-                            value=answers.get(field, {}).get(text),
-                            className="pm-radios pm-inline",
-                        ),
-                    ],
-                )
+                _choice_question(plan, field, text, legend, map_choice(field, choices, text).candidates, answers, lang)
             )
     if out:
-        out.insert(0, html.P(t("import.questions_hint"), className="pm-hint"))
+        out.insert(0, html.H4(t("import.questions_heading")))
+        out.insert(
+            1,
+            html.P(
+                t("import.questions_hint") if plan.open_questions else t("question.all_answered"), className="pm-hint"
+            ),
+        )
     return out
+
+
+def _missing_question(plan: ImportPlan, question, lang: str) -> html.Fieldset:
+    """One field for the rows that leave ``question.field`` empty: a date, or a choice with the likely one first."""
+    t = translator(lang)
+    field = plan.layer.field(question.field)
+    suggested = question.guess.value if question.guess is not None else None
+    value = question.answer if question.answer is not None else suggested
+    legend = question_text(lang, question, plan.layer)
+    component_id = {"type": ID.fill, "field": question.field}
+    hint = (
+        guess_text(lang, question, plan.layer) if question.answer is None else answer_text(lang, question, plan.layer)
+    )
+    if field.kind == "choice":
+        ordered = [*([suggested] if suggested else []), *(c for c in field.choices if c != suggested)]
+        control = dcc.RadioItems(
+            id=component_id,
+            options=[{"label": choice_label(lang, field.name, code), "value": code} for code in ordered],
+            value=value,
+            className="pm-radios pm-inline",
+        )
+    elif field.kind in ("date", "datetime"):
+        control = html.Label(
+            [
+                html.Span(
+                    t("question.answer_for", field=field_label(lang, field.name)), className="pm-visually-hidden"
+                ),
+                date_input(component_id, value, className="pm-date"),
+            ]
+        )
+    else:
+        control = html.Label(
+            [
+                html.Span(
+                    t("question.answer_for", field=field_label(lang, field.name)), className="pm-visually-hidden"
+                ),
+                dcc.Input(id=component_id, value=value, debounce=True, className="pm-search"),
+            ]
+        )
+    return html.Fieldset(
+        className="pm-question",
+        children=[html.Legend(legend), *([html.P(hint, className="pm-hint")] if hint else []), control],
+    )
+
+
+def _choice_question(plan: ImportPlan, field: str, text, legend: str, candidates, answers, lang: str) -> html.Fieldset:
+    words = catalogue(lang)
+    choices = plan.layer.field(field).choices
+    group = FIELD_GROUPS.get(field, field)
+    # The likely codes first, then the rest: a negated text ("Ingen belysning") may mean any of them.
+    ordered = [*candidates, *(c for c in choices if c not in candidates)]
+    options = [{"label": words.get(f"{group}.{code}", code), "value": code} for code in ordered]
+    return html.Fieldset(
+        className="pm-question",
+        children=[
+            html.Legend(legend),
+            dcc.RadioItems(
+                id={"type": ID.answer, "field": field, "text": text},
+                options=options,
+                value=answers.get(field, {}).get(text),
+                className="pm-radios pm-inline",
+            ),
+        ],
+    )
 
 
 def _problem_table(plan: ImportPlan, lang: str) -> html.Div | None:

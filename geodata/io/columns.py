@@ -39,6 +39,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "date",
         "reported",
         "registrerad",
+        "tidpunkt",
+        "when",
+        "timestamp",
     ),
     "source": ("source", "källa", "kalla", "metod", "insamling", "ursprung"),
     "category": ("category", "kategori", "typ av problem", "problem typ", "problemtyp", "orsak", "otrygghet"),
@@ -210,6 +213,8 @@ class ColumnMapping:
     x: str | None = None  # or the WKT column when ``coordinates`` is ``wkt``
     y: str | None = None
     coordinates: str | None = None
+    # Fields whose column was chosen by what it holds, not by its name ("När" holding dates): a guess to show.
+    by_values: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"fields": dict(self.fields), "x": self.x, "y": self.y, "coordinates": self.coordinates}
@@ -274,7 +279,124 @@ def detect_mapping(
     for column in (mapping.x, mapping.y):
         if column is not None:
             mapping.fields = {k: v for k, v in mapping.fields.items() if v != column}
+    if sample is not None:
+        _dates_by_values(mapping, list(columns), layer, sample)
     return mapping
+
+
+# A column is read as dates when at least this share of its filled cells are dates.
+DATE_COLUMN_SHARE = 0.8
+
+
+def _dates_by_values(mapping: ColumnMapping, columns: list[str], layer: Layer, sample: pd.DataFrame) -> None:
+    """Give a date field its column by the values, where no column is named for it.
+
+    A column named for another field ("När", which often means the time of
+    day) or for nothing ("Tidpunkt för vandringen") whose cells are dates is
+    taken for the layer's first date field that has no column; the field is
+    listed in ``by_values`` so the plan can say it was a guess.
+    """
+    coordinates = {mapping.x, mapping.y}
+    for f in layer.fields:
+        if f.kind not in ("date", "datetime") or f.name in mapping.fields:
+            continue
+        taken = {c: name for name, c in mapping.fields.items()}
+        for column in columns:
+            if column in coordinates or column not in sample.columns:
+                continue
+            owner = taken.get(column)
+            if owner is not None and layer_kind(layer, owner) in ("date", "datetime", None):
+                continue  # already a date field's column, or a system field's (source id, demo)
+            if date_share(sample[column]) >= DATE_COLUMN_SHARE:
+                if owner is not None:
+                    del mapping.fields[owner]
+                mapping.fields[f.name] = column
+                mapping.by_values[f.name] = column
+                break
+
+
+def layer_kind(layer: Layer, name: str) -> str | None:
+    """The kind of ``layer``'s field ``name``, ``None`` for a system field (demo, source id)."""
+    return layer.field(name).kind if name in layer.field_names else None
+
+
+def date_share(values: pd.Series) -> float:
+    """The share of the filled cells of ``values`` that hold a date (0 when none is filled)."""
+    filled = [v for v in values if not is_missing(v)]
+    if not filled:
+        return 0.0
+    return sum(1 for v in filled if as_date(v) is not None) / len(filled)
+
+
+_ISO_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """The day ``value`` names, in Swedish time, if it is a date or a moment; else ``None``.
+
+    >>> as_date("2021-09-14T21:30:00Z"), as_date("14 september 2021"), as_date("kväll")
+    (datetime.date(2021, 9, 14), datetime.date(2021, 9, 14), None)
+    """
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return _local(value).date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = normalise_date(value)
+    match = _ISO_MOMENT.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    try:
+        if match.group(3):
+            return _local(dt.datetime.fromisoformat(text.replace(" ", "T"))).date()
+        return dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        return moment
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Europe/Stockholm"))
+
+
+# A date written inside a longer text, such as a document's name: ISO, day and month name, or day.month.year.
+_DATES_IN_TEXT = (
+    re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(SWEDISH_MONTHS) + r")\.?\s+(\d{4})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"),
+    re.compile(r"(?<![\d-])((?:19|20)\d{2})(\d{2})(\d{2})(?![\d-])"),
+)
+
+
+def date_in_text(text: str | None) -> dt.date | None:
+    """The one date a text names ("Trygghetsvandring Kinna 14 september 2021"); ``None`` for none or several.
+
+    >>> date_in_text("Trygghetsvandring Kinna 2021-09-14"), date_in_text("vandring 5.3.2024 och 12.3.2024")
+    (datetime.date(2021, 9, 14), None)
+    """
+    if not text:
+        return None
+    lowered = str(text).lower()
+    found: set[dt.date] = set()
+    for pattern in _DATES_IN_TEXT:
+        for match in pattern.finditer(lowered):
+            a, b, c = match.groups()
+            try:
+                if b in SWEDISH_MONTHS:
+                    found.add(dt.date(int(c), SWEDISH_MONTHS.index(b) + 1, int(a)))
+                elif len(a) == 4:
+                    found.add(dt.date(int(a), int(b), int(c)))
+                else:
+                    found.add(dt.date(int(c), int(b), int(a)))
+            except ValueError:
+                continue
+    return found.pop() if len(found) == 1 else None
 
 
 def to_number(values: pd.Series) -> np.ndarray:

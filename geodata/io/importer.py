@@ -32,8 +32,10 @@ from pyproj import CRS
 
 from geodata.boundaries import municipality
 from geodata.errors import ImportFileError, Note, NotFoundError, Problem, ValidationError
+from geodata.io import questions as asking
 from geodata.io.columns import (
     ColumnMapping,
+    as_date,
     coordinate_geometry,
     detect_mapping,
     map_choice,
@@ -41,6 +43,7 @@ from geodata.io.columns import (
     quote_formula,
     unquote_formula,
 )
+from geodata.io.questions import Guess, Question
 from geodata.io.readers import ImportLimits, SourceTable, read_source
 from geodata.io.wording import CODES, Wording
 from geodata.layers import LAYERS, STORAGE_CRS, Layer, get_layer
@@ -75,16 +78,44 @@ class ImportPlan:
     notes: list[Note]
     batch_problems: list[Problem]
     municipality_code: str | None = None
+    questions: list[Question] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
+    def open_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.open]
+
+    def asked(self, problem: Problem) -> bool:
+        """Whether ``problem`` is one of the rows' share of an open question (shown once, not row by row)."""
+        for q in self.open_questions:
+            if q.field != problem.field:
+                continue
+            if q.kind == "missing" and problem.code == "missing":
+                return True
+            if q.kind == "unclear" and problem.code in ("unclear_choice", "unknown_choice"):
+                if problem.params.get("value") == q.text:
+                    return True
+        return False
+
+    @property
+    def waiting(self) -> int:
+        """Rejected rows that only wait for the questions' answers: they land once those are given."""
+        return sum(
+            1 for o in self.outcomes if o.status == "rejected" and o.problems and all(self.asked(p) for p in o.problems)
+        )
+
+    @property
     def warned(self) -> int:
         return sum(1 for o in self.outcomes if o.warnings)
 
-    def report(self) -> list[dict[str, Any]]:
-        """One line per problem, warning or duplicate: row number, status, field, reason (and its code and values)."""
+    def report(self, *, with_asked: bool = False) -> list[dict[str, Any]]:
+        """One line per problem, warning or duplicate: row number, status, field, reason (and its code and values).
+
+        A problem that is a row's share of an open question is left out (the
+        question says it once for all its rows) unless ``with_asked``.
+        """
 
         def line(row: Any, status: str, p: Problem) -> dict[str, Any]:
             return {
@@ -98,7 +129,9 @@ class ImportPlan:
 
         lines = [line(None, "rejected", p) for p in self.batch_problems]
         for outcome in self.outcomes:
-            lines.extend(line(outcome.row, outcome.status, p) for p in outcome.problems)
+            lines.extend(
+                line(outcome.row, outcome.status, p) for p in outcome.problems if with_asked or not self.asked(p)
+            )
             lines.extend(line(outcome.row, "warning", p) for p in outcome.warnings)
         return lines
 
@@ -110,11 +143,13 @@ class ImportPlan:
             "rows": len(self.outcomes),
             "valid": self.count("ok"),
             "rejected": self.count("rejected"),
+            "waiting": self.waiting,
             "duplicates": self.count("duplicate"),
             "warnings": self.warned,
             "mapping": self.mapping.to_dict(),
             "notes": [str(n) for n in self.notes],
             "unresolved": {f: {t: list(c) for t, c in texts.items()} for f, texts in self.unresolved.items()},
+            "questions": [q.to_dict() for q in self.questions],
         }
 
 
@@ -141,6 +176,7 @@ def plan_file(
     mapping_overrides: dict[str, str] | None = None,
     limits: ImportLimits = ImportLimits(),
     wordings: Sequence[Wording] = (),
+    apply_guesses: bool = False,
 ) -> list[ImportPlan]:
     """Dry runs for the tables of the file at ``path`` that go into a layer.
 
@@ -153,7 +189,11 @@ def plan_file(
     change the detected mapping of a file with one table. ``wordings`` are
     the languages a Pledgemap export may be written in: their column names,
     value labels and layer names are read back as the fields, codes and
-    layers they stand for.
+    layers they stand for. Each plan's ``questions`` ask once what many rows
+    lack (:mod:`geodata.io.questions`); with ``apply_guesses`` (the command
+    line) a guess the file's own names support fills the rows it concerns,
+    and the question says it was guessed; without it (the import page) the
+    guess waits for the user's confirmation.
     """
     tables = [_layer_named(part, wordings) for t in read_source(path, limits) for part in split_by_layer(t, wordings)]
     if table is not None:
@@ -210,6 +250,7 @@ def plan_file(
                 municipality_code=municipality_code,
                 source_namespace=source_namespace,
                 wordings=wordings,
+                apply_guesses=apply_guesses,
             )
         )
     return plans
@@ -243,15 +284,13 @@ def split_by_layer(source: SourceTable, wordings: Sequence[Wording] = ()) -> lis
     for name in dict.fromkeys(column):
         rows = column.index[column == name]
         parts.append(
-            SourceTable(
-                source.name,
-                source.format,
-                name,
-                source.frame.loc[rows].drop(columns=column_name),
-                None if source.geometry is None else source.geometry.loc[rows],
-                source.encoding,
-                list(source.notes),
-                {r: e for r, e in source.geometry_errors.items() if r in rows},
+            dataclasses.replace(
+                source,
+                layer=name,
+                frame=source.frame.loc[rows].drop(columns=column_name),
+                geometry=None if source.geometry is None else source.geometry.loc[rows],
+                notes=list(source.notes),
+                geometry_errors={r: e for r, e in source.geometry_errors.items() if r in rows},
             )
         )
     return parts
@@ -298,8 +337,9 @@ def plan_table(
     municipality_code: str | None = None,
     source_namespace: str | None = None,
     wordings: Sequence[Wording] = (),
+    apply_guesses: bool = False,
 ) -> ImportPlan:
-    """The dry run of one table into ``layer``: nothing is written."""
+    """The dry run of one table into ``layer``: nothing is written (see :func:`plan_file`)."""
     spec = get_layer(layer)
     frame = source.frame
     if mapping is None:
@@ -331,28 +371,56 @@ def plan_table(
         )
 
     mapped = pd.DataFrame(index=frame.index)
+    answered: dict[str, tuple[Any, ...]] = {}  # field -> the empty rows a default (the user's answer) filled
     for field_name in ("demo", "source_id", *spec.field_names):
         mapped_column = mapping.fields.get(field_name)
         values = (
             frame[mapped_column] if mapped_column in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         )
         if field_name in defaults:
+            answered[field_name] = asking.missing_rows(values)
             values = values.where(~values.map(is_missing), defaults[field_name])
         mapped[field_name] = values.astype(object)
     namespace = source_namespace or Path(source.name).stem
     mapped["source_id"] = mapped["source_id"].map(lambda v: None if is_missing(v) else _source_id(namespace, v))
 
+    for by_values, column in mapping.by_values.items():
+        notes.append(
+            Note(
+                f"the column {column!r} holds dates; it was read as {by_values} (change the mapping if it is not)",
+                "dates_by_values",
+                {"column": column, "field": by_values},
+            )
+        )
+    asked = _missing_questions(source, spec, mapped, apply_guesses, {f: (r, defaults[f]) for f, r in answered.items()})
     unresolved: dict[str, dict[str, tuple[str, ...]]] = {}
     for f in spec.fields:
         if f.kind in ("text", "choice"):
             mapped[f.name] = mapped[f.name].map(unquote_formula)
-        if f.kind in ("date", "datetime"):
+        if f.kind == "date":
+            mapped[f.name] = mapped[f.name].map(_day_text)
+        elif f.kind == "datetime":
             mapped[f.name] = mapped[f.name].map(normalise_date)
         elif f.kind == "choice":
             answers = {**_worded_values(f.name, mapped[f.name], wordings), **value_map.get(f.name, {})}
-            mapped[f.name], open_texts = _map_choices(f.name, f.choices, mapped[f.name], answers)
+            raw = mapped[f.name]
+            mapped[f.name], open_texts = _map_choices(f.name, f.choices, raw, answers)
             if open_texts:
                 unresolved[f.name] = open_texts
+                for text, candidates in open_texts.items():
+                    rows = tuple(row for row, value in raw.items() if value == text)
+                    asked.append(
+                        Question(
+                            f.name,
+                            "unclear",
+                            rows,
+                            len(frame),
+                            text=text,
+                            candidates=asking.likely_codes(f.name, f.choices, text, candidates),
+                        )
+                    )
+    source_guess = next((q.guess.value for q in asked if q.field == "source" and q.guess is not None), None)
+    asked = [_with_about(q, spec, mapped, source_guess) for q in asked]
 
     geometry, geometry_errors = _geometry(source, mapping, notes, batch_problems)
     records = gpd.GeoDataFrame(mapped, geometry=geometry, crs=geometry.crs)
@@ -400,12 +468,74 @@ def plan_table(
     if municipality_code is None:
         municipality_code = _municipality_of(store, spec, defaults, records)
     plan = ImportPlan(
-        source, spec, mapping, value_map, records, outcomes, unresolved, notes, batch_problems, municipality_code
+        source,
+        spec,
+        mapping,
+        value_map,
+        records,
+        outcomes,
+        unresolved,
+        notes,
+        batch_problems,
+        municipality_code,
+        asked,
     )
     storage = gpd.GeoSeries(check.geometries, index=frame.index, crs=STORAGE_CRS)
     _mark_duplicates(store, plan, storage, pd.DataFrame(check.rows, index=frame.index))
     _warn_outside(plan, storage)
     return plan
+
+
+def _missing_questions(
+    source: SourceTable,
+    spec: Layer,
+    mapped: pd.DataFrame,
+    apply_guesses: bool,
+    answered: dict[str, tuple[tuple[Any, ...], Any]],
+) -> list[Question]:
+    """One question per required field empty in several rows (or all), with the file's guess (applied if asked to).
+
+    A field the user answered (``answered``: its empty rows and the value given for them) keeps its
+    question, marked with the answer, so an interface can show it and let the answer be changed.
+    """
+    guessed = asking.guesses(spec, asking.evidence(source, source.frame))
+    questions = []
+    for f in spec.fields:
+        if not f.required:
+            continue
+        guess: Guess | None = guessed.get(f.name)
+        if f.name in answered:
+            rows, value = answered[f.name]
+            if asking.should_ask(rows, len(mapped)):
+                questions.append(Question(f.name, "missing", rows, len(mapped), guess=guess, answer=value))
+            continue
+        rows = asking.missing_rows(mapped[f.name])
+        if not asking.should_ask(rows, len(mapped)):
+            continue
+        applied = guess is not None and apply_guesses
+        if applied and guess is not None:
+            mapped.loc[list(rows), f.name] = guess.value
+        questions.append(Question(f.name, "missing", rows, len(mapped), guess=guess, applied=applied))
+    return questions
+
+
+def _with_about(question: Question, spec: Layer, mapped: pd.DataFrame, source_guess: str | None) -> Question:
+    """``question`` with the one source its rows share (a date question then asks when that walk or survey was).
+
+    Rows with no source yet share the file's guess of it, if it has one.
+    """
+    if "source" not in mapped.columns or question.field == "source":
+        return question
+    sources = {v if isinstance(v, str) else source_guess for v in mapped.loc[list(question.rows), "source"]}
+    if len(sources) == 1 and (one := sources.pop()) in spec.field("source").choices:
+        return dataclasses.replace(question, about=one)
+    return question
+
+
+def _day_text(value: Any) -> Any:
+    """ISO text of the day a date cell names (a moment such as a KML <when> gives its Swedish day)."""
+    day = as_date(value)
+    return normalise_date(value) if day is None else day.isoformat()
 
 
 def _worded_mapping(

@@ -60,7 +60,10 @@ class SourceTable:
     number a user finds in the file (the spreadsheet row, the CSV line, the
     feature's position). ``geometry`` is ``None`` for plain tables, whose
     coordinates sit in columns. ``geometry_errors`` says why a row's geometry
-    could not be read.
+    could not be read. ``title`` is what the file calls its own content,
+    where it says (a KML document's or a GeoJSON collection's name:
+    "Trygghetsvandring Kinna 2021-09-14"); an import may read a source or a
+    date from it, as a guess the user confirms.
     """
 
     name: str
@@ -71,6 +74,7 @@ class SourceTable:
     encoding: str | None = None
     notes: list[Note] = field(default_factory=list)
     geometry_errors: dict[int, str] = field(default_factory=dict)
+    title: str | None = None
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -459,7 +463,10 @@ def geojson_table(text: str, name: str, limits: ImportLimits = ImportLimits(), e
         geometries.append(_geojson_geometry(feature.get("geometry"), number, errors))
     frame = _object_frame(rows, pd.RangeIndex(1, len(rows) + 1))
     series = gpd.GeoSeries(geometries, index=frame.index, crs=crs)
-    return SourceTable(name, "geojson", None, frame, series, encoding, geometry_errors=errors)
+    title = document.get("name") if isinstance(document.get("name"), str) else None  # ogr2ogr and QGIS write it
+    return SourceTable(
+        name, "geojson", None, frame, series, encoding, geometry_errors=errors, title=(title or "").strip() or None
+    )
 
 
 def _geojson_geometry(value: Any, number: int, errors: dict[int, str]):
@@ -564,6 +571,10 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
             row[data_el.get("name", "")] = value.text.strip() if value is not None and value.text else None
         for simple in placemark.iter(f"{ns}SimpleData"):
             row[simple.get("name", "")] = (simple.text or "").strip() or None
+        # A placemark's own time: <TimeStamp><when> (a moment) or the start of a <TimeSpan>.
+        when = placemark.findtext(f"{ns}TimeStamp/{ns}when") or placemark.findtext(f"{ns}TimeSpan/{ns}begin")
+        if when and when.strip():
+            row.setdefault("when", when.strip())
         rows.append(row)
         try:
             geometries.append(_kml_geometry(placemark, ns))
@@ -572,7 +583,11 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
             geometries.append(None)
     frame = _object_frame(rows, pd.RangeIndex(1, len(rows) + 1))
     series = gpd.GeoSeries(geometries, index=frame.index, crs="OGC:CRS84")
-    return SourceTable(name, "kml", None, frame, series, "utf-8", geometry_errors=errors)
+    document = root.find(f"{ns}Document")
+    title = (document if document is not None else root).findtext(f"{ns}name")
+    return SourceTable(
+        name, "kml", None, frame, series, "utf-8", geometry_errors=errors, title=(title or "").strip() or None
+    )
 
 
 def _kml_coords(element, ns: str) -> list[tuple[float, float]]:

@@ -1,0 +1,76 @@
+"""An import's questions in the reader's language, the same for the import page and ``pledgemap import``.
+
+The questions themselves (which field is missing for which rows, which value
+is unclear, what the file's own names suggest) are decided in
+:mod:`geodata.io.questions`; this module only words them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.components.problems import choice_label, field_label
+from dashboard.i18n import catalogue, fill
+from geodata.io.questions import Question
+from geodata.layers import Layer
+
+
+def _word(words: dict[str, str], key: str, specific: str | None) -> str:
+    return words.get(f"{key}.{specific}", words[key]) if specific else words[key]
+
+
+def value_label(lang: str, layer: Layer, field: str, value: Any) -> str:
+    """A field's value as the reader knows it: a code's label ("Trygghetsvandring"), else the value itself."""
+    if field in layer.field_names and layer.field(field).kind == "choice":
+        return choice_label(lang, field, str(value))
+    return str(value)
+
+
+def question_text(lang: str, question: Question, layer: Layer) -> str:
+    """The question as one sentence: "Filen har inget datum för sina 6 platser: när gjordes trygghetsvandringen?"."""
+    words = catalogue(lang)
+    if question.kind == "unclear":
+        return fill(
+            words["question.unclear"],
+            field=field_label(lang, question.field).lower(),
+            text=question.text,
+            count=question.count,
+        )
+    noun = fill(words[f"noun.{layer.name}"], count=question.total)  # "4 av 12 platser", "sina 6 platser"
+    none = words.get(f"question.none.{question.field}") or fill(
+        words["question.none"], field=field_label(lang, question.field)
+    )
+    if question.field == layer.time_field:
+        ask = _word(words, "question.when", question.about)
+    else:
+        ask = _word(words, "question.ask", question.field if f"question.ask.{question.field}" in words else None)
+    key = "question.missing_all" if question.count == question.total else "question.missing_some"
+    return fill(words[key], none=none, count=question.count, total=question.total, noun=noun, ask=ask)
+
+
+def guess_text(lang: str, question: Question, layer: Layer, *, applied: bool = False) -> str | None:
+    """What the file suggests for ``question`` and where it says so; ``applied`` words it as done (the command line)."""
+    guess = question.guess
+    if guess is None:
+        return None
+    words = catalogue(lang)
+    values = {
+        "value": value_label(lang, layer, question.field, guess.value),
+        "where": words[f"question.where.{guess.where}"],
+        "text": guess.text,
+        "field": field_label(lang, question.field),
+        "count": question.count,
+    }
+    return fill(words["question.guessed" if applied else "question.guess"], **values)
+
+
+def answer_text(lang: str, question: Question, layer: Layer) -> str | None:
+    """The user's answer to ``question`` for its rows ("Rapporterad: 2021-09-14 för 6 rader (ditt svar)")."""
+    if question.answer is None:
+        return None
+    return fill(
+        catalogue(lang)["question.answered"],
+        field=field_label(lang, question.field),
+        value=value_label(lang, layer, question.field, question.answer),
+        count=question.count,
+    )
