@@ -565,7 +565,9 @@ def _worded_mapping(
             if name == "wkt" and coordinates != "geometry":
                 x, y, coordinates = column, None, "wkt"
                 break
-    return ColumnMapping({f: c for f, c in fields.items() if c not in (x, y)}, x, y, coordinates)
+    kept = {f: c for f, c in fields.items() if c not in (x, y)}
+    by_values = {f: c for f, c in mapping.by_values.items() if kept.get(f) == c}
+    return ColumnMapping(kept, x, y, coordinates, by_values)
 
 
 def _worded_values(name: str, values: pd.Series, wordings: Sequence[Wording]) -> dict[str, str]:

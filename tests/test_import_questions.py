@@ -1,0 +1,403 @@
+"""Real files in: what many rows lack is asked once, guesses come only from the file's own names, and each file lands.
+
+The files are written here in the shapes municipalities really have: an Excel
+CSV export of a survey (Windows-1252, ";", SWEREF 99 TM in "Nord"/"Öst" with
+decimal commas, no source column, the categories in the survey's own words), a
+Google My Maps KML of a safety walk without dates, and an XLSX with Swedish
+headers whose date column is called "När".
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import openpyxl
+import pytest
+
+from dashboard.cli import main
+from dashboard.ids import Importer
+from dashboard.server.uploads import save_upload
+from geodata.io import commit_file, plan_file
+from geodata.io.columns import date_in_text
+from geodata.io.questions import evidence, guesses
+from geodata.layers import UNSAFE_PLACES
+from geodata.store import GeoPackageStore
+
+from dash_http import call_callback, texts
+
+SURVEY_CATEGORIES = ("Narkotikahandel", "Dålig belysning", "Tillhåll", "Otrygg passage", "Skadegörelse")
+SURVEY_CODES = {
+    "Narkotikahandel": "drug_dealing",
+    "Dålig belysning": "poor_lighting",
+    "Tillhåll": "loitering",
+    "Otrygg passage": "unsafe_passage",
+    "Skadegörelse": "vandalism",
+}
+
+
+def survey_csv(path, rows: int = 12):
+    """An Excel export of a survey: Windows-1252, semicolons, SWEREF 99 TM with decimal commas, no source."""
+    lines = ["Löpnummer;Datum;Kategori;Kommentar;Nord;Öst"]
+    for i in range(rows):
+        category = SURVEY_CATEGORIES[i % len(SURVEY_CATEGORIES)]
+        lines.append(
+            f"{i + 1};2023-05-{10 + i % 5:02d};{category};Svar {i + 1};{6376282 + 40 * i},5;{361845 + 35 * i},25"
+        )
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
+
+
+def my_maps_kml(path, name: str = "Trygghetsvandring Kinna", when: bool = False):
+    """A Google My Maps export of a safety walk: six placemarks with a Kategori and a description, no dates."""
+    marks = [
+        ("Mörk gångväg", "Lamporna trasiga sedan i vintras", "Dålig belysning"),
+        ("Busken vid skolan", "Skymmer sikten mot cykelbanan", "Skymd sikt"),
+        ("Tunneln under väg 41", "Man går hellre runt", "Otrygg passage"),
+        ("Bakom Coop", "Gäng samlas på kvällarna", "Tillhåll"),
+        ("Parkeringen", "Klotter och krossat glas", "Skadegörelse"),
+        ("Stationen", "Langning på kvällarna", "Narkotikahandel"),
+    ]
+    placemarks = "".join(
+        f"<Placemark><name>{title}</name><description>{text}</description>"
+        + ("<TimeStamp><when>2021-09-14T19:30:00+02:00</when></TimeStamp>" if when else "")
+        + f'<ExtendedData><Data name="Kategori"><value>{category}</value></Data></ExtendedData>'
+        f"<Point><coordinates>{12.690 + i * 0.002:.3f},{57.508 + i * 0.001:.3f},0</coordinates></Point></Placemark>"
+        for i, (title, text, category) in enumerate(marks)
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+        f"<Document><name>{name}</name><Folder><name>Punkter</name>{placemarks}</Folder></Document></kml>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def survey_xlsx(path):
+    """An XLSX with Swedish headers; the date is in a column called "När" (which elsewhere means the time of day)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Enkätsvar"
+    sheet.append(["Nr", "När", "Typ av problem", "Källa", "Latitud", "Longitud", "Kommentar"])
+    for i in range(8):
+        sheet.append(
+            [
+                i + 1,
+                f"2024-04-{2 + i:02d}",
+                SURVEY_CATEGORIES[i % len(SURVEY_CATEGORIES)],
+                "Enkät",
+                57.508 + i * 0.001,
+                12.690 + i * 0.002,
+                f"Svar {i + 1}",
+            ]
+        )
+    book.save(path)
+    return path
+
+
+def _plan(store_path, file, **options):
+    with GeoPackageStore.open(store_path) as store:
+        return plan_file(store, file, "unsafe_places", pledge_id="mark-2021", **options).layers[0]
+
+
+# -- the domain: one question per field or value, guesses from the file's names only ------------------------------
+
+
+def test_a_survey_export_without_a_source_is_one_question_for_its_twelve_rows(demo_copy, tmp_path):
+    path = survey_csv(tmp_path / "export.csv")
+    plan = _plan(demo_copy, path)
+    assert plan.source.encoding == "cp1252"
+    [question] = plan.questions
+    assert (question.kind, question.field, question.count, question.total, question.guess) == (
+        "missing",
+        "source",
+        12,
+        12,
+        None,
+    )
+    assert plan.count("rejected") == 12 and plan.waiting == 12
+    # The twelve rows' "source is missing" is said once, by the question, not twelve times.
+    assert not [line for line in plan.report() if line["field"] == "source"]
+    assert len([line for line in plan.report(with_asked=True) if line["field"] == "source"]) == 12
+    # The survey's own words are the vocabulary's: no category question at all.
+    assert not plan.unresolved
+    assert {plan.records.at[row, "category"] for row in plan.records.index} == set(SURVEY_CODES.values())
+
+    answered = _plan(demo_copy, path, defaults={"source": "survey"})
+    assert (answered.count("ok"), answered.count("rejected")) == (12, 0)
+    [settled] = answered.questions
+    assert settled.answer == "survey" and not settled.open
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.counts()["unsafe_places"]
+        [result] = commit_file(
+            store, plan_file(store, path, "unsafe_places", defaults={"source": "survey"}), partial=False
+        ).layers
+        assert len(result.written) == 12 and store.counts()["unsafe_places"] == before + 12
+        stored = store.read_layer("unsafe_places").set_index("source_id").loc["export:3"]
+    assert (stored["source"], stored["category"], str(stored["reported_on"])[:10]) == (
+        "survey",
+        "loitering",
+        "2023-05-12",
+    )
+
+
+def test_the_file_name_can_say_it_was_a_survey_and_that_is_a_guess_not_a_default(demo_copy, tmp_path):
+    path = survey_csv(tmp_path / "Trygghetsenkät Kinna 2023.csv")
+    shown = _plan(demo_copy, path)
+    [question] = shown.questions
+    assert question.guess is not None and (question.guess.value, question.guess.where) == ("survey", "file")
+    assert not question.applied and shown.count("ok") == 0  # the page shows it; nothing is filled until confirmed
+    applied = _plan(demo_copy, path, apply_guesses=True)
+    assert applied.questions[0].applied and applied.count("ok") == 12
+
+
+def test_a_my_maps_safety_walk_without_dates_asks_for_the_date_once_and_guesses_the_source(demo_copy, tmp_path):
+    path = my_maps_kml(tmp_path / "Trygghetsvandring Kinna.kml")
+    plan = _plan(demo_copy, path, apply_guesses=True)
+    by_field = {q.field: q for q in plan.questions}
+    assert set(by_field) == {"reported_on", "source"}
+    source = by_field["source"]
+    assert source.applied and source.guess is not None
+    assert (source.guess.value, source.guess.where, source.guess.text) == (
+        "safety_walk",
+        "document",
+        "Trygghetsvandring Kinna",
+    )
+    date = by_field["reported_on"]
+    assert date.open and date.count == 6 and date.about == "safety_walk" and date.guess is None
+    # Every row waits only for the date, and the report says nothing of dates row by row.
+    assert plan.waiting == 6 and not plan.report()
+
+    done = _plan(demo_copy, path, apply_guesses=True, defaults={"reported_on": "2021-09-14"})
+    assert done.count("ok") == 6 and not done.open_questions
+    assert set(done.records["category"]) == {
+        "poor_lighting",
+        "blocked_sightlines",
+        "unsafe_passage",
+        "loitering",
+        "vandalism",
+        "drug_dealing",
+    }
+
+
+def test_a_date_in_the_document_name_and_a_kml_timestamp_are_read(demo_copy, tmp_path):
+    named = my_maps_kml(tmp_path / "walk.kml", name="Trygghetsvandring Kinna 14 september 2021")
+    plan = _plan(demo_copy, named, apply_guesses=True)
+    assert {q.field: q.guess.value for q in plan.questions if q.guess} == {
+        "reported_on": "2021-09-14",
+        "source": "safety_walk",
+    }
+    assert plan.count("ok") == 6 and not plan.open_questions
+
+    stamped = my_maps_kml(tmp_path / "stamped.kml", when=True)
+    plan = _plan(demo_copy, stamped)
+    assert plan.mapping.fields["reported_on"] == "when"
+    assert {str(v) for v in plan.records["reported_on"]} == {"2021-09-14"}
+    assert [q.field for q in plan.questions] == ["source"]
+
+
+def test_an_xlsx_whose_date_column_is_called_nar_is_read_by_its_values_and_lands(demo_copy, tmp_path):
+    path = survey_xlsx(tmp_path / "enkät.xlsx")
+    plan = _plan(demo_copy, path)
+    assert plan.mapping.fields["reported_on"] == "När" and "time_of_day" not in plan.mapping.fields
+    assert plan.mapping.by_values == {"reported_on": "När"}
+    assert [n.code for n in plan.notes if n.code == "dates_by_values"] == ["dates_by_values"]
+    assert not plan.questions and (plan.count("ok"), plan.count("rejected")) == (8, 0)
+    assert set(plan.records["source"]) == {"survey"}
+
+
+def test_a_time_of_day_column_called_nar_stays_the_time_of_day(demo_copy, tmp_path):
+    path = tmp_path / "kvall.csv"
+    path.write_text(
+        "Datum;När;Kategori;Källa;lat;lon\n"
+        + "".join(f"2024-04-0{i + 1};kväll;Dålig belysning;Enkät;{57.508 + i / 1000};12.69\n" for i in range(3)),
+        encoding="utf-8",
+    )
+    plan = _plan(demo_copy, path)
+    assert plan.mapping.fields["time_of_day"] == "När" and plan.mapping.fields["reported_on"] == "Datum"
+    assert set(plan.records["time_of_day"]) == {"evening"} and plan.count("ok") == 3
+
+
+def test_one_row_without_a_date_among_many_stays_a_row_problem(demo_copy, tmp_path):
+    path = tmp_path / "rader.csv"
+    rows = [f"2024-04-0{i + 1};Dålig belysning;Enkät;{57.508 + i / 1000};12.69" for i in range(5)]
+    rows[2] = rows[2].replace("2024-04-03", "")
+    path.write_text("Datum;Kategori;Källa;lat;lon\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    plan = _plan(demo_copy, path)
+    assert not plan.questions
+    assert [(line["row"], line["field"], line["code"]) for line in plan.report()] == [(4, "reported_on", "missing")]
+
+
+def test_each_distinct_unclear_value_is_one_question_with_its_row_count(demo_copy, tmp_path):
+    path = tmp_path / "oklar.csv"
+    values = ["Otryggt", "Otryggt", "Otryggt", "Mörkt och langning", "Dålig belysning"]
+    path.write_text(
+        "Datum;Kategori;Källa;lat;lon\n"
+        + "".join(f"2024-04-01;{v};Enkät;{57.508 + i / 1000};12.69\n" for i, v in enumerate(values)),
+        encoding="utf-8",
+    )
+    plan = _plan(demo_copy, path)
+    unclear = {q.text: q for q in plan.questions if q.kind == "unclear"}
+    assert set(unclear) == {"Otryggt", "Mörkt och langning"}
+    assert unclear["Otryggt"].count == 3 and unclear["Mörkt och langning"].count == 1
+    # The likely codes first: the two the words name.
+    assert unclear["Mörkt och langning"].candidates[:2] == ("drug_dealing", "poor_lighting")
+    assert not [line for line in plan.report() if line["field"] == "category"]
+
+
+def test_guesses_come_only_from_names_that_say_one_thing():
+    assert date_in_text("Trygghetsvandring 2021-09-14") == date_in_text("vandring 14.9.2021")
+    assert date_in_text("Vandring 5.3.2024 och 12.3.2024") is None  # two dates: no guess
+    assert date_in_text("Medborgarlöfte 2024") is None  # a year is not a day
+    assert guesses(UNSAFE_PLACES, [("file", "export_20240101")])["reported_on"].value == "2024-01-01"
+    assert "source" not in guesses(UNSAFE_PLACES, [("file", "platser")])
+    assert guesses(UNSAFE_PLACES, [("document", "Medborgardialog Kinna")])["source"].value == "citizen_dialogue"
+
+
+def test_the_evidence_is_read_most_specific_first(tmp_path):
+    from geodata.io.readers import read_source
+
+    [table] = read_source(my_maps_kml(tmp_path / "Enkät.kml"))
+    names = evidence(table, table.frame)
+    assert names[0] == ("document", "Trygghetsvandring Kinna") and names[-1] == ("file", "Enkät")
+    # The document's name wins over the file's.
+    assert guesses(UNSAFE_PLACES, names)["source"].value == "safety_walk"
+
+
+# -- the command line: the questions, the guesses it applied, the command that imports the file ------------------
+
+
+def test_the_command_line_asks_once_applies_the_guess_and_prints_the_command(demo_copy, tmp_path, capsys):
+    path = my_maps_kml(tmp_path / "vandring.kml")
+    args = ["import", "--data", str(demo_copy), str(path), "--pledge", "mark-2021"]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("? Filen har inget datum för sina 6 platser: när gjordes trygghetsvandringen?") == 1
+    assert "Källa: Trygghetsvandring, gissat från dokumentets namn ”Trygghetsvandring Kinna” (6 rader)." in out
+    assert "6 av de avvisade raderna landar när frågorna nedan är besvarade." in out
+    assert "Rapporterad" not in out.split("När frågorna")[0].split("?")[-1]  # no row-by-row date problems
+    command = out.split("När frågorna är besvarade importeras filen med:\n")[1].splitlines()[0].strip()
+    assert command.endswith("--layer unsafe_places --pledge mark-2021 --set 'reported_on=ÅÅÅÅ-MM-DD'")
+
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.counts()["unsafe_places"]
+    assert main([*args, "--set", "reported_on=2021-09-14"]) == 0
+    assert "Otrygga platser: 6 sparade, 0 fanns redan, 0 avvisade." in capsys.readouterr().out
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.counts()["unsafe_places"] == before + 6
+        walk = store.read_layer("unsafe_places")
+    walk = walk[walk["source_id"].fillna("").str.startswith("vandring:")]
+    assert set(walk["source"]) == {"safety_walk"} and {str(d)[:10] for d in walk["reported_on"]} == {"2021-09-14"}
+
+
+def test_the_command_line_question_for_a_survey_without_a_source(demo_copy, tmp_path, capsys):
+    path = survey_csv(tmp_path / "export.csv")
+    assert main(["import", "--data", str(demo_copy), str(path), "--layer", "unsafe_places", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("? Filen har ingen källa för sina 12 platser: hur samlades de in?") == 1
+    assert "Möjliga koder: survey (Enkät)" in out and "--set source=KOD" in out
+    assert "källa saknas" not in out.lower() and out.count("Rad ") == 0
+
+
+# -- the import page: the same questions, a guess to confirm, one answer for all rows -----------------------------
+
+
+def _upload(path) -> str:
+    return save_upload(
+        "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode(), path.name
+    )
+
+
+def _key(pattern: dict, prop: str) -> str:
+    return f"{json.dumps(pattern, separators=(',', ':'))}.{prop}"
+
+
+def _state(token, lang="sv", fills: dict | None = None) -> dict:
+    fills = fills or {}
+    answer = {"field": ["ALL"], "text": ["ALL"], "type": Importer.answer}
+    column = {"field": ["ALL"], "type": Importer.column}
+    fill = {"field": ["ALL"], "type": Importer.fill}
+    return {
+        f"{Importer.token}.data": token,
+        f"{Importer.layer}.value": "unsafe_places",
+        f"{Importer.pledge}.value": "mark-2021",
+        f"{Importer.promise}.value": "",
+        _key(answer, "value"): [],
+        _key(answer, "id"): [],
+        f"{Importer.answers}.data": {},
+        _key(column, "value"): [],
+        _key(column, "id"): [],
+        _key(fill, "value"): list(fills.values()),
+        _key(fill, "id"): [{"type": Importer.fill, "field": f} for f in fills],
+        f"{Importer.lang}.data": lang,
+    }
+
+
+def _find(node, wanted):
+    """Every component in ``node`` whose id is the pattern id ``wanted`` (a dict), as rendered props."""
+    found = []
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if props.get("id") == wanted:
+            found.append(props)
+        for value in props.values():
+            found.extend(_find(value, wanted))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_find(item, wanted))
+    return found
+
+
+def test_the_page_asks_once_and_offers_the_guess_to_confirm(client, tmp_path):
+    token = _upload(my_maps_kml(tmp_path / "vandring.kml"))
+    sent = call_callback(client, f"{Importer.answers}.data", {f"{Importer.dry_run}.n_clicks": 1}, state=_state(token))
+    report = sent[Importer.report]["children"]
+    shown = " ".join(texts(report))
+    assert "Frågor om filen" in shown
+    assert shown.count("Filen har ingen källa för sina 6 platser: hur samlades de in?") == 1
+    assert shown.count("när gjordes trygghetsvandringen?") == 1
+    assert "Förslag: Trygghetsvandring, från dokumentets namn ”Trygghetsvandring Kinna”. Bekräfta eller ändra." in shown
+    # The guess is filled in as the answer, first among the choices, but not yet applied: 0 valid rows.
+    [source] = _find(report, {"type": Importer.fill, "field": "source"})
+    assert source["value"] == "safety_walk" and source["options"][0]["value"] == "safety_walk"
+    [date] = _find(report, {"type": Importer.fill, "field": "reported_on"})
+    assert date["type"] == "date" and date["value"] is None
+    assert "6 rader: 0 giltiga, 6 avvisade" in shown
+
+    # Answering both (the confirmed guess and the date) imports all six.
+    fills = {"reported_on": "2021-09-14", "source": "safety_walk"}
+    again = call_callback(
+        client, f"{Importer.answers}.data", {f"{Importer.dry_run}.n_clicks": 2}, state=_state(token, fills=fills)
+    )
+    shown = " ".join(texts(again[Importer.report]["children"]))
+    assert "6 rader: 6 giltiga, 0 avvisade" in shown and "Alla frågor har ett svar" in shown
+    done = call_callback(
+        client,
+        f"{Importer.rejects}.data",
+        {f"{Importer.commit_valid}.n_clicks": 0, f"{Importer.commit_all}.n_clicks": 1},
+        state=_state(token, fills=fills),
+    )
+    assert "Otrygga platser: 6 sparade" in " ".join(texts(done[Importer.result]["children"]))
+
+
+def test_the_page_in_english_words_the_questions_too(client, tmp_path):
+    token = _upload(survey_csv(tmp_path / "export.csv"))
+    sent = call_callback(
+        client, f"{Importer.answers}.data", {f"{Importer.dry_run}.n_clicks": 1}, state=_state(token, "en")
+    )
+    shown = " ".join(texts(sent[Importer.report]["children"]))
+    assert shown.count("The file has no source for its 12 places: how were they collected?") == 1
+    assert "12 of the rejected rows land once the questions below are answered." in shown
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_question_key_is_worded_in_both_languages(lang):
+    from dashboard.components.questions import question_text
+    from geodata.io.questions import Question
+    from geodata.layers import LAYERS
+
+    for layer in LAYERS.values():
+        for f in layer.fields:
+            if f.required:
+                text = question_text(lang, Question(f.name, "missing", (1, 2), 2), layer)
+                assert text.endswith("?") and "{" not in text, text
