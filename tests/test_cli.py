@@ -90,7 +90,9 @@ def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, ca
         assert store.counts()["unsafe_places"] == before
 
     assert main([*args, "--partial"]) == 0
-    assert "Otrygga platser: 1 sparad, 0 fanns redan, 1 avvisad. De avvisade raderna sparades i" in capsys.readouterr().out
+    assert (
+        "Otrygga platser: 1 sparad, 0 fanns redan, 1 avvisad. De avvisade raderna sparades i" in capsys.readouterr().out
+    )
     assert (tmp_path / "vandring-avvisade.csv").exists()
     assert main([*args, "--map-value", "category:Otryggt=other"]) == 0
     assert "Otrygga platser: 1 sparad, 1 fanns redan, 0 avvisade." in capsys.readouterr().out

@@ -121,7 +121,9 @@ def test_an_answer_for_an_unclear_value_resolves_it(store, tmp_path):
     path = write_csv(tmp_path / "vandring.csv", rows)
     plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
     assert plan.unresolved["category"] == {"Mörkt och langning": ("drug_dealing", "poor_lighting")}
-    assert "is not clear (perhaps drug_dealing or poor_lighting); choose one" in plan.report(with_asked=True)[0]["message"]
+    assert (
+        "is not clear (perhaps drug_dealing or poor_lighting); choose one" in plan.report(with_asked=True)[0]["message"]
+    )
     [question] = plan.questions
     assert question.candidates[:2] == ("drug_dealing", "poor_lighting") and question.count == 1
     plan = plan_import(
