@@ -45,7 +45,8 @@ def test_upload_dry_run_answer_and_import_with_a_rejects_file(demo_copy, tmp_pat
         settle(page)
         report = page.locator(f"#{Importer.report}").inner_text()
         # The reasons in Swedish, with the field's name and the file's values.
-        assert "”Otryggt” känns inte igen; välj vad det betyder" in report
+        # An unclear value is one question (with its rows), not a reason per row.
+        assert "Vad betyder kategori ”Otryggt” (1 rad)?" in report and "känns inte igen" not in report
         assert "koordinaten är inte ett tal: Nord = 'sex'" in report
         assert "Filen lästes som Windows-1252" in report and "Kolumnerna skiljs åt med semikolon." in report
         page.screenshot(path=SCREENSHOTS / "import-dry-run.png", full_page=True)
@@ -102,3 +103,48 @@ def test_a_police_events_file_is_recognised_and_stored_once(demo_copy, tmp_path)
     with GeoPackageStore.open(demo_copy) as store:
         assert len(store.read_police_events()) == 5
     assert console.errors == []
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_a_safety_walk_without_dates_is_one_question_and_a_confirmed_guess(demo_copy, tmp_path, size):
+    """A My Maps walk: the date asked once, the source suggested from the document's name, confirmed, imported."""
+    from test_import_questions import my_maps_kml
+
+    walk = my_maps_kml(tmp_path / "vandring.kml")
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.counts()["unsafe_places"]
+    width, height = size
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page(width, height) as (page, console):
+        page.goto(url + "import")
+        page.locator(f"#{Importer.upload} input[type=file]").set_input_files(str(walk))
+        page.get_by_text("Mottagen fil:").wait_for()
+        page.get_by_label("Medborgarlöfte Mark 2021", exact=True).check()
+        page.get_by_role("button", name="Provkör (sparar inget)").click()
+        page.get_by_text("Frågor om filen").wait_for(timeout=15_000)
+        settle(page)
+        report = page.locator(f"#{Importer.report}")
+        text = report.inner_text()
+        assert text.count("när gjordes trygghetsvandringen?") == 1
+        assert "Förslag: Trygghetsvandring, från dokumentets namn ”Trygghetsvandring Kinna”" in text
+        assert "6 rader: 0 giltiga, 6 avvisade" in text
+        source = page.locator("fieldset.pm-question").filter(has_text="hur samlades de in?")
+        assert source.get_by_label("Trygghetsvandring", exact=True).is_checked()  # the guess, to confirm
+        page.locator("fieldset.pm-question input[type=date]").fill("2021-09-14")
+        page.screenshot(path=SCREENSHOTS / f"import-questions-{width}x{height}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        violations = axe_violations(page)
+        assert violations == [], violations
+
+        page.get_by_role("button", name="Provkör (sparar inget)").click()
+        page.get_by_text("6 rader: 6 giltiga, 0 avvisade").wait_for(timeout=15_000)
+        settle(page)
+        assert "Alla frågor har ett svar" in report.inner_text()
+        page.get_by_role("button", name="Importera allt eller inget").click()
+        page.get_by_text("Importen är klar").wait_for()
+        assert not console.errors, console.errors
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.counts()["unsafe_places"] == before + 6
+        places = store.read_layer("unsafe_places")
+    walk_rows = places[places["source_id"].fillna("").str.startswith("vandring:")]
+    assert set(walk_rows["source"]) == {"safety_walk"}
+    assert {str(d)[:10] for d in walk_rows["reported_on"]} == {"2021-09-14"}

@@ -453,9 +453,10 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
         )
         if s["waiting"]:
             out.append(html.P(t("import.waiting", count=s["waiting"]), className="pm-import-summary"))
+        # The questions first: answering them is what lands the rows; the mapping and the notes explain the rest.
+        out.extend(_questions(plan, lang, answers))
         out.extend(html.P(describe_note(lang, note), className="pm-hint") for note in plan.notes)
         out.append(_mapping_table(plan, lang, editable=len(plans) == 1))
-        out.extend(_questions(plan, lang, answers))
         out.append(_problem_table(plan, lang))
     if can_write:
         out.append(_commit_buttons(t, t("import.commit_hint")))
