@@ -286,6 +286,18 @@ def detect_mapping(
 
 # A column is read as dates when at least this share of its filled cells are dates.
 DATE_COLUMN_SHARE = 0.8
+# Dates a store or a GIS keeps about the record itself, never the day of what it records.
+BOOKKEEPING_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "skapad",
+    "ändrad",
+    "uppdaterad",
+    "senast ändrad",
+    "raderad",
+    "last_modified",
+)
 
 
 def _dates_by_values(mapping: ColumnMapping, columns: list[str], layer: Layer, sample: pd.DataFrame) -> None:
@@ -297,12 +309,14 @@ def _dates_by_values(mapping: ColumnMapping, columns: list[str], layer: Layer, s
     listed in ``by_values`` so the plan can say it was a guess.
     """
     coordinates = {mapping.x, mapping.y}
+    bookkeeping = {_norm(name) for name in BOOKKEEPING_COLUMNS}
     for f in layer.fields:
-        if f.kind not in ("date", "datetime") or f.name in mapping.fields:
+        # Only a date the layer needs: an optional one (fixed on, verified on) is never guessed from a column.
+        if f.kind not in ("date", "datetime") or not f.required or f.name in mapping.fields:
             continue
         taken = {c: name for name, c in mapping.fields.items()}
         for column in columns:
-            if column in coordinates or column not in sample.columns:
+            if column in coordinates or column not in sample.columns or _norm(column) in bookkeeping:
                 continue
             owner = taken.get(column)
             if owner is not None and layer_kind(layer, owner) in ("date", "datetime", None):
@@ -337,6 +351,8 @@ def as_date(value: Any) -> dt.date | None:
     >>> as_date("2021-09-14T21:30:00Z"), as_date("14 september 2021"), as_date("kväll")
     (datetime.date(2021, 9, 14), datetime.date(2021, 9, 14), None)
     """
+    if is_missing(value):  # NaT is a datetime too
+        return None
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):

@@ -534,6 +534,8 @@ def _with_about(question: Question, spec: Layer, mapped: pd.DataFrame, source_gu
 
 def _day_text(value: Any) -> Any:
     """ISO text of the day a date cell names (a moment such as a KML <when> gives its Swedish day)."""
+    if is_missing(value):
+        return value
     day = as_date(value)
     return normalise_date(value) if day is None else day.isoformat()
 
