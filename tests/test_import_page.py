@@ -131,6 +131,7 @@ def test_a_safety_walk_without_dates_is_one_question_and_a_confirmed_guess(demo_
         assert source.get_by_label("Trygghetsvandring", exact=True).is_checked()  # the guess, to confirm
         page.locator("fieldset.pm-question input[type=date]").fill("2021-09-14")
         page.screenshot(path=SCREENSHOTS / f"import-questions-{width}x{height}.png", full_page=True)
+        report.screenshot(path=SCREENSHOTS / f"import-questions-report-{width}x{height}.png")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         violations = axe_violations(page)
         assert violations == [], violations
