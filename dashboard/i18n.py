@@ -12,16 +12,29 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-LANGUAGES = ("sv", "en")
+from geodata import vocab
+
+LANGUAGES = vocab.LANGUAGES  # ("sv", "en"): the vocabulary's labels are written in the same languages
 DEFAULT_LANGUAGE = "sv"
 
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
+    """Every text of ``lang``: the interface's own (``locales/{lang}.json``) and the vocabulary's labels.
+
+    The labels of the codes ("category.loitering", "status.fixed") live in the domain's one vocabulary
+    table (``geodata/data/vocabulary.yaml``), beside the words the importer reads them by; a key in both
+    places would be two sources for one label, and is an error.
+    """
     if lang not in LANGUAGES:
         raise KeyError(f"unknown language {lang!r}; expected one of: {', '.join(LANGUAGES)}")
     text = resources.files("dashboard").joinpath("locales", f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    texts = json.loads(text)
+    labels = vocab.labels(lang)
+    twice = sorted(set(texts) & set(labels))
+    if twice:
+        raise KeyError(f"locales/{lang}.json repeats labels of geodata/data/vocabulary.yaml: {', '.join(twice)}")
+    return {**texts, **labels}
 
 
 def language(value: str | None) -> str:

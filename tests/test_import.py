@@ -63,7 +63,7 @@ def test_a_swedish_excel_csv_in_cp1252_with_north_and_east(store, tmp_path):
     result = commit_import(store, plan, partial=False)
     stored = store.read_layer("unsafe_places").set_index("source_id").sort_index()
     assert list(stored.index) == ["vandring:1", "vandring:2", "vandring:3"]
-    assert list(stored["category"]) == ["poor_lighting", "vandalism", "blocked_sightlines"]
+    assert list(stored["category"]) == ["poor_lighting", "graffiti", "blocked_sightlines"]
     assert stored.loc["vandring:1", "description"] == "Mörk gångväg vid skolan"
     assert str(stored.loc["vandring:1", "reported_on"].date()) == "2024-03-05"
     assert stored.loc["vandring:1"].geometry.distance(Point(KINNA_NE[1], KINNA_NE[0])) < 0.01

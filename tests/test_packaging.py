@@ -93,7 +93,7 @@ def test_the_wheel_carries_every_package_and_the_assets(wheel):
     for path in (REPO / "dashboard" / "assets").rglob("*"):
         if path.is_file():
             assert str(path.relative_to(REPO)) in names
-    assert {"dashboard/locales/sv.json", "geodata/data/pledges/mark-2021.yaml"} <= names
+    assert {"dashboard/locales/sv.json", "geodata/data/pledges/mark-2021.yaml", "geodata/data/vocabulary.yaml"} <= names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.i18n import catalogue, fill
-from geodata import Note, Problem
+from geodata import Note, Problem, vocab
 
 # The catalogue group that names a choice field's codes, where it differs from the field's name.
-FIELD_GROUPS = {
-    "kind": "operation_kind",
-    **{f"check_{item}": "finding" for item in ("lighting", "access", "sightlines", "litter", "hangout")},
-}
+FIELD_GROUPS = vocab.FIELD_GROUPS
 DELIMITERS = {";": "delimiter.semicolon", ",": "delimiter.comma", "\t": "delimiter.tab"}
 
 
@@ -31,7 +28,7 @@ def field_label(lang: str, field: str) -> str:
 
 
 def choice_label(lang: str, field: str, code: str) -> str:
-    return catalogue(lang).get(f"{FIELD_GROUPS.get(field, field)}.{code}", code)
+    return catalogue(lang).get(f"{vocab.field_group(field)}.{code}", code)
 
 
 def describe(lang: str, field: str, message: str, code: str | None, params: dict[str, Any] | None) -> str:

@@ -15,6 +15,14 @@ CATEGORY_COLOURS = {
     "vandalism": "#56B4E9",
     "harassment": "#882255",
     "traffic": "#000000",
+    # The categories beyond Okabe–Ito's eight: each stands out from white by at least 3:1 and from the others.
+    "unsafe_passage": "#332288",
+    "littering": "#8A6D00",
+    "graffiti": "#AA4499",
+    "reckless_driving": "#5C3A1E",
+    "burglary": "#117733",
+    "arson": "#B2182B",
+    "disorder": "#4D6A8A",
     "other": "#777777",
 }
 STATUS_COLOURS = {

@@ -23,7 +23,7 @@ import shapely
 
 from geodata import vocab
 from geodata.errors import Note, Problem
-from geodata.layers import Layer
+from geodata.layers import LAYERS, Layer
 from geodata.validate import is_missing
 
 # Names a column may have, per field, normalised by _norm (lower case, letters and digits only).
@@ -92,85 +92,15 @@ COORDINATE_NAMES: dict[str, tuple[str, ...]] = {
     "wkt": ("wkt", "geometry", "geom", "geometri"),
 }
 
-# Swedish ways of writing each code of a choice field. A text matches a code when one of the
+# The ways files write each code of a choice field, per field: the vocabulary table's words and labels
+# (geodata/data/vocabulary.yaml, through vocab.choice_words). A text matches a code when one of the
 # code's words appears in it as a word or the start of one; it must match exactly one code.
 CHOICE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "category": {
-        "drug_dealing": (
-            "langning",
-            "langar",
-            "narkotikaförsäljning",
-            "knarkförsäljning",
-            "försäljning av narkotika",
-            "droghandel",
-            "narkotikahandel",
-            "drug dealing",
-        ),
-        "drug_use": ("narkotikaanvändning", "droganvändning", "missbruk", "sprutor", "knarkare", "drug use"),
-        "poor_lighting": ("belysning", "mörk", "mörker", "ljus", "lampa", "lampor", "lighting"),
-        "blocked_sightlines": ("siktlinje", "sikt", "buskar", "buskage", "vegetation", "sly", "skymd", "sightline"),
-        "loitering": ("häng", "hängställe", "gäng", "folksamling", "samlas", "loitering"),
-        "vandalism": ("skadegörelse", "klotter", "vandalism", "krossad", "sönder"),
-        "harassment": ("trakasserier", "ofredande", "hot", "hotfull", "hotfulla", "harassment"),
-        "traffic": ("trafik", "fortkörning", "moped", "mopeder", "bilar", "traffic"),
-        "other": ("övrigt", "annat", "other"),
-    },
-    "source": {
-        "survey": ("enkät", "trygghetsmätning", "undersökning", "survey"),
-        "citizen_dialogue": ("medborgardialog", "dialog", "citizen dialogue"),
-        "safety_walk": ("trygghetsvandring", "vandring", "safety walk"),
-        "tip": ("tips", "tipsa", "anmälan", "tip"),
-        "police_observation": ("polisens iakttagelse", "iakttagelse", "observation", "polisen"),
-    },
-    "time_of_day": {
-        "morning": ("morgon", "förmiddag", "morning"),
-        "daytime": ("dag", "dagtid", "eftermiddag", "daytime"),
-        "evening": ("kväll", "kvällstid", "evening"),
-        "night": ("natt", "nattetid", "night"),
-        "any": ("hela dygnet", "alla tider", "dygnet runt", "any"),
-    },
-    "site_type": {
-        "public_place": ("offentlig plats", "torg", "allmän plats", "public place"),
-        "park": ("park", "lekplats", "grönområde"),
-        "underpass": ("gångtunnel", "tunnel", "viadukt", "underpass"),
-        "parking": ("parkering", "p-plats", "garage", "parking"),
-        "basement": ("källare", "källarförråd", "basement"),
-        "attic": ("vind", "vindsförråd", "attic"),
-        "stairwell": ("trapphus", "trappuppgång", "uppgång", "stairwell"),
-        "bike_storage": ("cykelrum", "cykelförråd", "cykelställ", "bike storage"),
-        "other": ("övrigt", "annat", "other"),
-    },
-    "status": {
-        "flagged": ("flaggad", "markerad", "att inventera", "ej inventerad", "flagged"),
-        "inspected": ("inventerad", "besiktigad", "kontrollerad", "inspected"),
-        "action_planned": ("åtgärd planerad", "planerad", "action planned"),
-        "fixed": ("åtgärdad", "fixad", "klar", "fixed"),
-        "verified": ("verifierad", "efterkontrollerad", "godkänd", "verified"),
-    },
-    "kind": {
-        "targeted_drug_operation": ("riktad insats", "narkotikainsats", "insats mot narkotika", "riktad"),
-        "presence_patrol": ("närvaro", "patrull", "synlighet", "presence"),
-        "school_visit": ("skolbesök", "skola", "school"),
-        "parent_information": ("föräldramöte", "föräldrar", "föräldrainformation", "parent"),
-        "citizen_dialogue": ("medborgardialog", "dialog"),
-        "safety_walk": ("trygghetsvandring", "vandring"),
-    },
-    "visibility": {
-        "internal": ("intern", "internt", "hemlig", "internal"),
-        "public": ("publik", "offentlig", "öppen", "public"),
-    },
-    "focus": {
-        "sale": ("försäljning", "langning", "sale"),
-        "youth_at_risk": ("unga", "ungdomar", "riskzon", "youth"),
-        "established_users": ("missbrukare", "etablerade", "established"),
-    },
+    f.name: vocab.choice_words(vocab.field_group(f.name))
+    for layer in LAYERS.values()
+    for f in layer.fields
+    if f.kind == "choice"
 }
-for _item in vocab.CHECKLIST:
-    CHOICE_WORDS[f"check_{_item}"] = {
-        "ok": ("ok", "bra", "godkänd", "inga anmärkningar"),
-        "remark": ("anmärkning", "brist", "mindre brist", "remark"),
-        "critical": ("kritisk", "allvarlig", "akut", "critical"),
-    }
 
 SWEDISH_MONTHS = (
     "januari",
@@ -587,6 +517,12 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
     >>> map_choice("category", ("drug_dealing", "poor_lighting"), "Mörkt och langning").candidates
     ('drug_dealing', 'poor_lighting')
 
+    A whole value that is exactly one code's word or label is that code, though another code's word
+    starts one of its words ("brist" is a remark, "Allvarlig brist" the label of critical):
+
+    >>> map_choice("check_lighting", ("ok", "remark", "critical"), "Allvarlig brist")
+    ChoiceMatch(text='Allvarlig brist', code='critical', candidates=('remark', 'critical'))
+
     A negation is never guessed through, and visibility takes only an exact word:
 
     >>> [map_choice("visibility", ("internal", "public"), t).code for t in ("Offentlig", "Ej offentlig", "Öppen insats")]
@@ -608,8 +544,8 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
                 break
     hits_t = tuple(hits)
     negated = bool(NEGATIONS & set(normal.split()))
-    if field_name in EXACT_ONLY:
-        exact = [code for code in choices if normal in {_norm(w) for w in words.get(code, ())}]
+    exact = [code for code in choices if normal in {_norm(w) for w in words.get(code, ())}]
+    if field_name in EXACT_ONLY or len(exact) == 1:
         return ChoiceMatch(text, exact[0] if len(exact) == 1 and not negated else None, hits_t)
     return ChoiceMatch(text, hits_t[0] if len(hits_t) == 1 and not negated else None, hits_t)
 
