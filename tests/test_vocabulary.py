@@ -210,6 +210,13 @@ def test_a_negated_text_is_still_not_guessed(field, text):
     assert match.code is None and match.candidates  # a word fits, and the negation keeps it a question
 
 
+def test_a_whole_value_that_is_one_code_s_word_is_that_code_though_the_word_holds_a_negation():
+    """The table's own words with a negation in them ("Ej inventerad", "Inga anmärkningar") are not guesses."""
+    assert map_choice("status", vocab.SITE_STATUSES, "Ej inventerad").code == "flagged"
+    assert map_choice("check_access", vocab.FINDINGS, "Inga anmärkningar").code == "ok"
+    assert map_choice("status", vocab.SITE_STATUSES, "Ej inventerad ännu").code is None  # more than the word
+
+
 def test_words_do_not_match_inside_unrelated_words():
     """A word matches at a word's start only: "Otryggt" names no category, a "passagerare" no unsafe passage word."""
     assert map_choice("category", CATEGORIES, "Otryggt").candidates == ()

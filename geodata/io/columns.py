@@ -518,10 +518,13 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
     ('drug_dealing', 'poor_lighting')
 
     A whole value that is exactly one code's word or label is that code, though another code's word
-    starts one of its words ("brist" is a remark, "Allvarlig brist" the label of critical):
+    starts one of its words ("brist" is a remark, "Allvarlig brist" the label of critical) or the
+    word holds a negation ("Inga anmärkningar" is a word of ok):
 
     >>> map_choice("check_lighting", ("ok", "remark", "critical"), "Allvarlig brist")
     ChoiceMatch(text='Allvarlig brist', code='critical', candidates=('remark', 'critical'))
+    >>> map_choice("check_lighting", ("ok", "remark", "critical"), "Inga anmärkningar").code
+    'ok'
 
     A negation is never guessed through, and visibility takes only an exact word:
 
@@ -544,9 +547,12 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
                 break
     hits_t = tuple(hits)
     negated = bool(NEGATIONS & set(normal.split()))
+    # The whole value is one code's word: that code, even where the word itself holds a negation ("Ej inventerad").
     exact = [code for code in choices if normal in {_norm(w) for w in words.get(code, ())}]
-    if field_name in EXACT_ONLY or len(exact) == 1:
-        return ChoiceMatch(text, exact[0] if len(exact) == 1 and not negated else None, hits_t)
+    if len(exact) == 1:
+        return ChoiceMatch(text, exact[0], hits_t)
+    if field_name in EXACT_ONLY:
+        return ChoiceMatch(text, None, hits_t)
     return ChoiceMatch(text, hits_t[0] if len(hits_t) == 1 and not negated else None, hits_t)
 
 
