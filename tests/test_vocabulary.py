@@ -158,6 +158,20 @@ def test_the_words_swedish_safety_work_uses_map_to_their_category(text, code):
     assert map_choice("category", CATEGORIES, text).code == code
 
 
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Trygghetsenkät Kinna 2023", "survey"),  # a file's own name, as the importer's guesses read it
+        ("Trygghetsundersökning", "survey"),
+        ("Invånardialog", "citizen_dialogue"),
+        ("Trygghetsvandring Kinna", "safety_walk"),
+        ("Felanmälan", "tip"),
+    ],
+)
+def test_the_words_of_how_reports_were_gathered_map_to_their_source(text, code):
+    assert map_choice("source", vocab.REPORT_SOURCES, text).code == code
+
+
 def test_graffiti_and_mopeds_left_their_old_codes():
     """Klotter was a word of vandalism and moped one of traffic: each now has a code of its own, and only that."""
     assert map_choice("category", CATEGORIES, "Klotter").candidates == ("graffiti",)
