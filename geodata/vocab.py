@@ -33,6 +33,14 @@ UNSAFE_CATEGORIES = (
     "other",
 )
 TIMES_OF_DAY = ("morning", "daytime", "evening", "night", "any")
+# Whether residents reported the place as one where they feel unsafe or safe; a report that does not say is unsafe.
+PLACE_SAFETY = ("unsafe", "safe")
+UNSAFE, SAFE = PLACE_SAFETY
+# Who reported, where a survey asks it (optional): gender and age band.
+RESPONDENT_GENDERS = ("woman", "man", "other")
+# Age bands: (code, first age, last age); the last band is open. One table for the codes and what they cover.
+AGE_BANDS = (("under_16", 0, 15), ("16_24", 16, 24), ("25_44", 25, 44), ("45_64", 45, 64), ("65_plus", 65, None))
+RESPONDENT_AGES = tuple(code for code, _, _ in AGE_BANDS)
 
 # inventoried_sites
 SITE_TYPES = (

@@ -1,0 +1,139 @@
+"""Safe places as well as unsafe ones, and who reported: the field, its default, the stores' migrations."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sqlite3
+
+import psycopg
+import pytest
+
+from geodata import layers
+from geodata.errors import ValidationError
+from geodata.model import pledge_from_dict
+from geodata.store import GeoPackageStore, LayerQuery, migrate, open_store
+from geodata.store.gpkg import schema as gpkg_schema
+
+from builders import frame, pledge_dict, unsafe_place
+
+NEW_FIELDS = ("safety", "respondent_gender", "respondent_age")
+
+
+def _old_unsafe_places() -> layers.Layer:
+    """The unsafe places as schema version 10 (GeoPackage) and 1 (PostGIS) described them."""
+    spec = layers.UNSAFE_PLACES
+    return dataclasses.replace(spec, fields=tuple(f for f in spec.fields if f.name not in NEW_FIELDS))
+
+
+def _columns(path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {row[1] for row in conn.execute('PRAGMA table_info("unsafe_places")')}
+
+
+def test_a_record_without_safety_is_an_unsafe_place_and_a_safe_one_stays_safe(store):
+    ids = store.write_batch(
+        "unsafe_places",
+        frame(unsafe_place(), unsafe_place(safety="safe", respondent_gender="woman", respondent_age="16_24")),
+    )
+    back = store.read_layer("unsafe_places").set_index("id")
+    assert back.loc[ids[0], "safety"] == "unsafe" and back.loc[ids[1], "safety"] == "safe"
+    assert back.loc[ids[0], "respondent_gender"] is None
+    assert (back.loc[ids[1], "respondent_gender"], back.loc[ids[1], "respondent_age"]) == ("woman", "16_24")
+    # An edit that empties the field makes the place unsafe again: the same default, in the same place.
+    edited = store.update_record("unsafe_places", ids[1], {"safety": None}, expected_version=1)
+    assert edited["safety"] == "unsafe"
+    with pytest.raises(ValidationError, match="field 'safety': 'trygg' is not allowed; expected one of: unsafe, safe"):
+        store.write_batch("unsafe_places", frame(unsafe_place(safety="trygg")))
+    with pytest.raises(ValidationError, match="field 'respondent_age': '37' is not allowed"):
+        store.write_batch("unsafe_places", frame(unsafe_place(respondent_age="37")))
+    query = LayerQuery.build({"safety": ["safe"]})
+    assert store.count("unsafe_places", query) == 0
+
+
+def test_a_version_10_geopackage_keeps_its_rows_and_reads_them_as_unsafe(tmp_path, monkeypatch):
+    path = tmp_path / "v10.gpkg"
+    with monkeypatch.context() as old:
+        old.setitem(layers.LAYERS, "unsafe_places", _old_unsafe_places())
+        old.setitem(
+            gpkg_schema.VIEW_INDEX_COLUMNS,
+            "unsafe_places",
+            tuple(c for c in gpkg_schema.VIEW_INDEX_COLUMNS["unsafe_places"] if c != "safety"),
+        )
+        old.setattr(gpkg_schema, "MIGRATIONS", gpkg_schema.MIGRATIONS[:10])
+        with GeoPackageStore.create(path) as s:
+            s.save_pledge(pledge_from_dict(pledge_dict()))
+            ids = s.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place(category="vandalism")))
+        assert not set(NEW_FIELDS) & _columns(path)
+    with pytest.raises(Exception, match="Run 'pledgemap migrate"):
+        GeoPackageStore.open(path)
+    assert migrate(path) == (10, 11)
+    assert set(NEW_FIELDS) <= _columns(path)
+    with GeoPackageStore.open(path) as s:
+        back = s.read_layer("unsafe_places")
+        assert sorted(back["id"]) == sorted(ids)
+        assert back["safety"].tolist() == ["unsafe", "unsafe"]
+        assert back["respondent_gender"].isna().all() and back["respondent_age"].isna().all()
+        assert s.count("unsafe_places", LayerQuery.build({"safety": ["unsafe"]})) == 2
+        s.write_batch("unsafe_places", frame(unsafe_place(safety="safe")))
+        assert s.count("unsafe_places", LayerQuery.build({"safety": ["safe"]})) == 1
+    with sqlite3.connect(path) as conn:
+        from geodata.store.gpkg import format as gpkg_format
+
+        gpkg_format.register_functions(conn)  # as GDAL registers them, for the R*Tree triggers
+        # A row another program adds without the column is unsafe too, and the map's index covers safety.
+        conn.execute(
+            "INSERT INTO unsafe_places (geom, id, version, created_at, updated_at, demo, reported_on, source, "
+            "category) SELECT geom, 'from-qgis', 1, created_at, updated_at, 0, reported_on, source, category "
+            "FROM unsafe_places WHERE id = ?",
+            (ids[0],),
+        )
+        assert conn.execute("SELECT safety FROM unsafe_places WHERE id = 'from-qgis'").fetchone() == ("unsafe",)
+        [indexed] = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'unsafe_places_view'").fetchone()
+        assert '"safety"' in indexed
+    assert migrate(path) == (11, 11)
+    # A store made new at version 11 has the columns from version 1, and migration 11 adds nothing twice.
+    fresh = tmp_path / "new.gpkg"
+    GeoPackageStore.create(fresh).close()
+    assert set(NEW_FIELDS) <= _columns(fresh)
+
+
+def test_a_version_1_postgis_database_keeps_its_rows_and_reads_them_as_unsafe(pg_server, monkeypatch):
+    from conftest import _databases
+
+    from geodata.store.postgis import schema as postgis_schema
+    from geodata.store.postgis.store import dispose
+
+    name = f"v1_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with monkeypatch.context() as old:
+            old.setitem(layers.LAYERS, "unsafe_places", _old_unsafe_places())
+            old.setattr(postgis_schema, "MIGRATIONS", postgis_schema.MIGRATIONS[:1])
+            assert migrate(url) == (0, 1)
+            with open_store(url) as s:
+                s.save_pledge(pledge_from_dict(pledge_dict()))
+                ids = s.write_batch("unsafe_places", frame(unsafe_place(), unsafe_place(category="vandalism")))
+        with psycopg.connect(url) as conn:
+            present = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = 'unsafe_places'"
+                )
+            }
+        assert not set(NEW_FIELDS) & present
+        assert migrate(url) == (1, 2)
+        with open_store(url) as s:
+            back = s.read_layer("unsafe_places")
+            assert sorted(back["id"]) == sorted(ids)
+            assert back["safety"].tolist() == ["unsafe", "unsafe"]
+            assert back["respondent_gender"].isna().all()
+            s.write_batch("unsafe_places", frame(unsafe_place(safety="safe", respondent_age="65_plus")))
+            assert s.count("unsafe_places", LayerQuery.build({"safety": ["safe"]})) == 1
+        assert migrate(url) == (2, 2)
+    finally:
+        dispose(url)
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
