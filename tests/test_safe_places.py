@@ -137,3 +137,67 @@ def test_a_version_1_postgis_database_keeps_its_rows_and_reads_them_as_unsafe(pg
         dispose(url)
         with psycopg.connect(pg_server, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_survey_csv_with_safe_and_unsafe_places_gender_and_age_lands_with_the_codes(store, tmp_path):
+    from test_import import KINNA_NE, write_csv
+
+    from geodata.io.importer import commit_import, plan_import
+
+    header = ["Id", "Datum", "Kategori", "Källa", "Trygg/otrygg", "Kön", "Ålder", "Nord", "Öst"]
+    rows = [
+        [1, "2024-03-05", "Dålig belysning", "Enkät", "Otrygg", "Kvinna", "37", *KINNA_NE],
+        [2, "2024-03-05", "Annat", "Enkät", "Trygg plats", "M", "16–24 år", KINNA_NE[0] + 40, KINNA_NE[1]],
+        [3, "2024-03-06", "Klotter", "Enkät", "Känns trygg", "Annat/ickebinär", "65+", KINNA_NE[0] + 80, KINNA_NE[1]],
+        [4, "2024-03-06", "Klotter", "Enkät", "otrygg plats", "flicka", "Under 16 år", KINNA_NE[0], KINNA_NE[1] + 50],
+        [5, "2024-03-07", "Klotter", "Enkät", "", "", "", KINNA_NE[0] + 90, KINNA_NE[1] + 60],
+    ]
+    path = write_csv(tmp_path / "enkät.csv", [header, *rows], encoding="cp1252")
+    plan = plan_import(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
+    fields = plan.mapping.fields
+    assert (fields["safety"], fields["respondent_gender"], fields["respondent_age"]) == ("Trygg/otrygg", "Kön", "Ålder")
+    assert (plan.count("ok"), plan.count("rejected")) == (5, 0), plan.report()
+    commit_import(store, plan, partial=False)
+    stored = store.read_layer("unsafe_places").set_index("source_id").sort_index()
+    assert stored["safety"].tolist() == ["unsafe", "safe", "safe", "unsafe", "unsafe"]
+    assert stored["respondent_gender"].tolist()[:4] == ["woman", "man", "other", "woman"]
+    assert stored["respondent_age"].tolist()[:4] == ["25_44", "16_24", "65_plus", "under_16"]
+    assert stored["respondent_gender"].iloc[4] is None and stored["respondent_age"].iloc[4] is None
+
+
+def test_a_negated_safety_and_an_age_range_across_bands_are_asked_never_guessed(store, tmp_path):
+    from test_import import KINNA_NE, write_csv
+
+    from geodata.io.importer import plan_import
+
+    header = ["Datum", "Kategori", "Källa", "Trygghet", "Åldersgrupp", "Nord", "Öst"]
+    rows = [
+        ["2024-03-05", "Klotter", "Enkät", "Inte trygg", "18-29", *KINNA_NE],
+        ["2024-03-05", "Klotter", "Enkät", "Otrygg", "45–64", KINNA_NE[0] + 40, KINNA_NE[1]],
+    ]
+    plan = plan_import(store, write_csv(tmp_path / "enkät.csv", [header, *rows]), "unsafe_places")
+    assert plan.unresolved["safety"] == {"Inte trygg": ("safe",)}
+    assert plan.unresolved["respondent_age"] == {"18-29": ()}
+    assert plan.records["safety"].tolist()[1] == "unsafe" and plan.records["respondent_age"].tolist()[1] == "45_64"
+
+
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [
+        (15, "under_16"),
+        (16, "16_24"),
+        (24.0, "16_24"),
+        ("44", "25_44"),
+        ("45 år", "45_64"),
+        ("65 år och äldre", "65_plus"),
+        ("16 - 24", "16_24"),
+        ("över 70", "65_plus"),
+        ("0-15", "under_16"),
+        ("30-50", "30-50"),
+        ("ung", "ung"),
+    ],
+)
+def test_an_age_is_read_as_its_band_in_one_place(value, band):
+    from geodata.io.columns import age_band
+
+    assert age_band(value) == band

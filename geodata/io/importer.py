@@ -34,6 +34,7 @@ from geodata.boundaries import municipality
 from geodata.errors import ImportFileError, Note, NotFoundError, Problem, ValidationError
 from geodata.io.columns import (
     ColumnMapping,
+    choice_text,
     coordinate_geometry,
     detect_mapping,
     map_choice,
@@ -349,6 +350,7 @@ def plan_table(
         if f.kind in ("date", "datetime"):
             mapped[f.name] = mapped[f.name].map(normalise_date)
         elif f.kind == "choice":
+            mapped[f.name] = mapped[f.name].map(choice_text)
             answers = {**_worded_values(f.name, mapped[f.name], wordings), **value_map.get(f.name, {})}
             mapped[f.name], open_texts = _map_choices(f.name, f.choices, mapped[f.name], answers)
             if open_texts:
