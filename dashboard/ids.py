@@ -133,6 +133,7 @@ class Analysis:
     map_table = "an-map-table"
     zoom = "an-zoom"
     findings = "an-findings"
+    breakdown = "an-breakdown"
     target = "an-target"
     operation = "an-operation"
     promise = "an-promise"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import sqlite3
 
+import geopandas as gpd
 import psycopg
 import pytest
+from shapely.geometry import box
 
 from geodata import layers
 from geodata.errors import ValidationError
@@ -201,3 +204,122 @@ def test_an_age_is_read_as_its_band_in_one_place(value, band):
     from geodata.io.columns import age_band
 
     assert age_band(value) == band
+
+
+def _cluster(n, safety, x0=12.6940, y0=57.5080, **overrides):
+    from shapely.geometry import Point
+
+    given = {"safety": safety} if safety else {}
+    return [
+        unsafe_place(
+            geometry=Point(x0 + 0.0004 * (i % 5), y0 + 0.0004 * (i // 5)), pledge_id="test-2024", **given, **overrides
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_safe_place_counts_in_no_hot_spot_and_no_unsafety_and_is_counted_apart(gpkg_store):
+    from geodata.analysis import getisord, intervention_effect, pledge_breakdown
+    from geodata.analysis.counts import hex_counts
+
+    store = gpkg_store
+    # A cluster of unsafe places in Kinna, and more safe places than that in one spot farther north.
+    store.write_batch("unsafe_places", frame(*_cluster(12, None)))
+    before = getisord.hotspots_for_pledge(store, "test-2024", permutations=99, seed=1)
+    records, area = getisord.pledge_points(store, "test-2024")
+    store.write_batch("unsafe_places", frame(*_cluster(30, "safe", y0=57.53)))
+    after = getisord.hotspots_for_pledge(store, "test-2024", permutations=99, seed=1)
+    assert after.reports == before.reports == 12
+    assert after.class_counts() == before.class_counts()
+    assert hex_counts(getisord.pledge_points(store, "test-2024")[0], area, 500.0)["count"].sum() == 12
+    assert len(records) == 12 and set(records["safety"]) == {"unsafe"}
+    # An area drawn around the safe places: no unsafety there before or after.
+    drawn = box(12.692, 57.528, 12.698, 57.533)
+    drawn = gpd.GeoSeries([drawn], crs=4326).to_crs(3006).iloc[0]
+    effect = intervention_effect(store, area=drawn, date=dt.date(2024, 3, 1), pledge_id="test-2024", label="drawn")
+    assert (effect.counts.target_before, effect.counts.target_after) == (0, 0)
+    breakdown = pledge_breakdown(store, "test-2024")
+    assert (breakdown.unsafe, breakdown.safe) == (12, 30)
+
+
+def test_unsafe_places_are_compared_by_the_respondent_s_gender_and_age_band(gpkg_store):
+    from geodata.analysis import pledge_breakdown
+
+    store = gpkg_store
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            *_cluster(5, "unsafe", respondent_gender="woman", respondent_age="16_24"),
+            *_cluster(2, "unsafe", respondent_gender="man", respondent_age="16_24"),
+            *_cluster(1, "unsafe", respondent_gender="man", respondent_age="65_plus"),
+            *_cluster(3, "safe", respondent_gender="man"),
+            *_cluster(4, "unsafe"),
+        ),
+    )
+    result = pledge_breakdown(store, "test-2024")
+    assert dict(result.by_gender.unsafe) == {"woman": 5, "man": 3, "other": 0, "not_stated": 4}
+    assert dict(result.by_gender.safe) == {"woman": 0, "man": 3, "other": 0, "not_stated": 0}
+    assert result.by_age.unsafe["16_24"] == 7 and result.by_age.unsafe["65_plus"] == 1
+    assert result.by_age.unsafe["not_stated"] == 4 and result.stated == 8
+    only = pledge_breakdown(store, "test-2024", categories=["vandalism"])
+    assert (only.unsafe, only.safe) == (0, 0)
+
+
+def test_the_analysis_page_compares_by_gender_and_age_with_tables_and_says_safe_places_are_apart(client, demo_copy):
+    from dashboard.i18n import PLOTLY_SEPARATORS
+    from dashboard.ids import Analysis
+    from geodata import vocab
+
+    from dash_http import call_callback, render_page, texts
+
+    page = texts(render_page(client, "/analysis", "?pledge=mark-2021"))
+    assert any("räknar bara otrygga platser" in text for text in page)
+    inputs = {
+        f"{Analysis.pledge}.value": "mark-2021",
+        f"{Analysis.start}.value": None,
+        f"{Analysis.end}.value": None,
+        f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
+    }
+    state = {f"{Analysis.lang}.data": "sv"}
+    shown = texts(
+        call_callback(client, f"{Analysis.breakdown}.children", inputs, state)[Analysis.breakdown]["children"]
+    )
+    assert any("anger kön eller ålder, så det finns inget att jämföra" in text for text in shown)
+    with GeoPackageStore.open(demo_copy) as store:
+        unsafe_before = store.count("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+        store.write_batch(
+            "unsafe_places",
+            frame(
+                *[unsafe_place(pledge_id="mark-2021", respondent_gender="woman", respondent_age="16_24")] * 6,
+                *[unsafe_place(pledge_id="mark-2021", respondent_gender="man", respondent_age="45_64")] * 2,
+                *[unsafe_place(pledge_id="mark-2021", safety="safe", respondent_gender="man")] * 3,
+            ),
+        )
+    answer = call_callback(client, f"{Analysis.breakdown}.children", inputs, state)[Analysis.breakdown]["children"]
+    shown = texts(answer)
+    unsafe = unsafe_before + 8
+    assert any(f"{unsafe:,}".replace(",", "\u00a0") + " otrygga platser och 3 trygga platser" in text for text in shown)
+    assert "8 av de otrygga platserna" in " ".join(shown)
+    graphs = [c for c in _components(answer) if c.get("type") == "Graph"]
+    assert len(graphs) == 2
+    for graph in graphs:
+        figure, config = graph["props"]["figure"], graph["props"]["config"]
+        assert figure["layout"]["separators"] == PLOTLY_SEPARATORS["sv"] and config["showSendToCloud"] is False
+        assert [trace["name"] for trace in figure["data"]] == ["Otrygga platser", "Trygga platser"]
+    by_gender = graphs[0]["props"]["figure"]["data"]
+    assert by_gender[0]["x"] == ["Kvinna", "Man", "Annat", "Uppgift saknas"]
+    assert by_gender[0]["y"][:3] == [6, 2, 0] and by_gender[1]["y"] == [0, 3, 0, 0]
+    # Each chart's table alternative says the same, in words and Swedish numbers.
+    tables = [" ".join(texts(c)) for c in _components(answer) if c.get("type") == "Details"]
+    assert len(tables) == 2
+    assert "Platser efter uppgiftslämnarens kön" in tables[0] and "Kvinna 6 0" in tables[0]
+    assert "16–24 år 6 0" in tables[1] and "45–64 år 2 0" in tables[1]
+
+
+def _components(tree):
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _components(item)
+    elif isinstance(tree, dict):
+        yield tree
+        yield from _components(tree.get("props", {}).get("children"))
