@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import sqlite3
 
 import geopandas as gpd
+import plotly.utils
 import psycopg
 import pytest
 from shapely.geometry import box
@@ -323,3 +325,40 @@ def _components(tree):
     elif isinstance(tree, dict):
         yield tree
         yield from _components(tree.get("props", {}).get("children"))
+
+
+def test_the_public_view_counts_safe_places_apart_and_leaves_out_their_small_counts(gpkg_store):
+    from dashboard.components.map_tables import map_table
+    from dashboard.figures.public_map import public_map_parts
+    from dashboard.i18n import translator
+    from geodata.views.public import public_totals, public_view
+
+    from dash_http import texts
+
+    store = gpkg_store
+    store.write_batch(
+        "unsafe_places",
+        frame(
+            *_cluster(6, None, report_count=1),
+            *_cluster(6, "safe", report_count=1),
+            *_cluster(2, "safe", y0=57.53, report_count=1, respondent_gender="woman"),
+        ),
+    )
+    view = public_view(store, LayerQuery(pledge_id="test-2024"))
+    assert [c.count for c in view.unsafe_places.cells] == [6]
+    assert (view.unsafe_places.suppressed_reports, view.unsafe_places.shown_reports) == (0, 6)
+    assert [c.count for c in view.safe_places.cells] == [6]
+    assert (view.safe_places.suppressed_reports, view.safe_places.suppressed_cells) == (2, 1)
+    assert public_totals(view)["unsafe_places"] == 14
+    # Who reported is not in the public view at all.
+    assert "gender" not in repr(view) and "respondent" not in repr(view)
+    t = translator("sv")
+    traces, _ = public_map_parts(view, ["unsafe_places"], t, "sv")
+    safe = [tr for tr in traces if tr["meta"]["role"] == "public_safe"]
+    assert len(safe) == 1 and safe[0]["text"] == ["6 rapporter om trygghet i rutan"]
+    assert safe[0]["name"] == "Trygga platser, antal rapporter per ruta"
+    drawn = map_table({}, t, public=view, aggregated=("unsafe_places",))
+    table = " ".join(texts(json.loads(json.dumps(drawn, cls=plotly.utils.PlotlyJSONEncoder))))
+    assert (
+        "Trygga platser Rapporter i rutorna 6" in table and "Trygga platser Rapporter i rutor med färre än 5" in table
+    )

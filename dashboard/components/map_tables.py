@@ -105,6 +105,13 @@ def _public_rows(public: PublicView, layers: Iterable[str], t: Callable[..., str
         rows.append(
             (name, t("map.table_public_suppressed", min=places.min_count), number(places.suppressed_reports, lang))
         )
+        safe, name = public.safe_places, t("map.table_public_safe")
+        if safe.shown_reports or safe.suppressed_reports:
+            rows.append((name, t("map.table_public_cells"), number(len(safe.cells), lang)))
+            rows.append((name, t("map.table_public_reports"), number(safe.shown_reports, lang)))
+            rows.append(
+                (name, t("map.table_public_suppressed", min=safe.min_count), number(safe.suppressed_reports, lang))
+            )
     if "operations" in layers:
         name = t("layer.operations")
         kinds: dict[str, int] = defaultdict(int)

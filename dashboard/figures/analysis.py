@@ -25,7 +25,14 @@ from dashboard.figures.map import (
     raster_layer,
     view_for_bounds,
 )
-from dashboard.figures.style import COUNT_COLOURS, FONT_FAMILY, MODEBAR_MARGIN, figure_lang, separators
+from dashboard.figures.style import (
+    COUNT_COLOURS,
+    FONT_FAMILY,
+    MODEBAR_MARGIN,
+    SAFETY_COLOURS,
+    figure_lang,
+    separators,
+)
 from dashboard.i18n import number
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
@@ -427,11 +434,6 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
             "separators": separators(t),
         },
     }
-
-
-# Unsafe places in the red of the hot spots, safe places in a blue-green that stays apart from it for colour-blind
-# readers; both stand out from the white background by at least 3:1.
-SAFETY_COLOURS = {"unsafe": "#b2182b", "safe": "#00735c"}
 
 
 def breakdown_chart(counts: SafetyCounts, t: Callable[..., str]) -> dict[str, Any]:
