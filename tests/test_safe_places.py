@@ -362,3 +362,74 @@ def test_the_public_view_counts_safe_places_apart_and_leaves_out_their_small_cou
     assert (
         "Trygga platser Rapporter i rutorna 6" in table and "Trygga platser Rapporter i rutor med färre än 5" in table
     )
+
+
+def _add_safe_places(path, n=4, pledge="mark-2021"):
+    from shapely.geometry import Point
+
+    with GeoPackageStore.open(path) as store:
+        return store.write_batch(
+            "unsafe_places",
+            frame(
+                *[
+                    unsafe_place(
+                        pledge_id=pledge,
+                        safety="safe",
+                        category="other",
+                        reported_on="2021-06-01",
+                        description=f"Trygg plats {i}",
+                        geometry=Point(12.694 + 0.003 * i, 57.508),
+                    )
+                    for i in range(n)
+                ]
+            ),
+        )
+
+
+def test_the_map_filter_shows_and_hides_safe_places_with_their_own_legend(client, demo_copy):
+    from dashboard.ids import Overview
+    from dashboard.state.view import ViewState
+
+    from dash_http import call_callback, call_overview_map, overview_map_inputs
+
+    safe_ids = _add_safe_places(demo_copy)
+
+    def draw(safeties):
+        inputs = {**overview_map_inputs("mark-2021"), f"{Overview.safeties}.value": list(safeties)}
+        answer = call_overview_map(client, inputs, changed=f"{Overview.safeties}.value")
+        return answer[Overview.map]["figure"], json.dumps(answer[Overview.map_table]["children"], ensure_ascii=False)
+
+    def places(figure):
+        drawn = {"safe": [], "unsafe": []}
+        for trace in figure["data"]:
+            meta = trace.get("meta") or {}
+            if meta.get("layer") == "unsafe_places" and meta.get("role") == "records":
+                drawn["safe" if meta.get("safety") == "safe" else "unsafe"].extend(trace["ids"])
+        return drawn
+
+    both, table = draw(["unsafe", "safe"])
+    drawn = places(both)
+    assert sorted(drawn["safe"]) == sorted(safe_ids) and drawn["unsafe"] and not set(drawn["unsafe"]) & set(safe_ids)
+    [legend] = [tr for tr in both["data"] if (tr.get("meta") or {}).get("safety") == "safe"]
+    assert legend["name"] == "Trygg plats" and legend["legendgrouptitle"]["text"] == "Trygga platser"
+    assert legend["legendgroup"] == "safe_places" and legend["marker"]["color"] == "#00735c"
+    assert legend["customdata"][0][1].startswith("Trygg plats: ")
+    assert '"Trygg plats"' in table and '"4"' in table  # the table alternative counts them apart
+    unsafe_only, table = draw(["unsafe"])
+    assert not places(unsafe_only)["safe"] and places(unsafe_only)["unsafe"] == drawn["unsafe"]
+    assert '"Trygg plats"' not in table
+    safe_only, _ = draw(["safe"])
+    assert sorted(places(safe_only)["safe"]) == sorted(safe_ids) and not places(safe_only)["unsafe"]
+    # The choice lives in the address, so a copied link reopens it; the default (both) is left out.
+    inputs = {k: v for k, v in overview_map_inputs("mark-2021").items() if k.split(".")[0] != Overview.map}
+    inputs = {
+        k: v for k, v in inputs.items() if not k.startswith((Overview.basemap, Overview.timeline, Overview.width))
+    }
+    query = call_callback(
+        client,
+        f"{Overview.query}.data",
+        {**inputs, f"{Overview.safeties}.value": ["safe"]},
+        state={f"{Overview.lang}.data": "sv"},
+    )[Overview.query]["data"]
+    assert "safeties=safe" in query and ViewState.from_query({"safeties": "safe"}).safeties == ("safe",)
+    assert "safeties" not in ViewState().to_query()
