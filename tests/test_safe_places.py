@@ -283,12 +283,18 @@ def test_the_analysis_page_compares_by_gender_and_age_with_tables_and_says_safe_
         f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
     }
     state = {f"{Analysis.lang}.data": "sv"}
-    shown = texts(
-        call_callback(client, f"{Analysis.breakdown}.children", inputs, state)[Analysis.breakdown]["children"]
-    )
+    # A pledge whose reports say nothing of who reported: nothing to compare, and the page says so.
+    with GeoPackageStore.open(demo_copy) as store:
+        store.save_pledge(pledge_from_dict(pledge_dict()))
+        store.write_batch("unsafe_places", frame(unsafe_place(pledge_id="test-2024")))
+    none = {**inputs, f"{Analysis.pledge}.value": "test-2024"}
+    shown = texts(call_callback(client, f"{Analysis.breakdown}.children", none, state)[Analysis.breakdown]["children"])
     assert any("anger kön eller ålder, så det finns inget att jämföra" in text for text in shown)
     with GeoPackageStore.open(demo_copy) as store:
         unsafe_before = store.count("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+        demo = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))["respondent_gender"]
+        women, men, others = (int((demo == g).sum()) for g in ("woman", "man", "other"))
+        ages = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))["respondent_age"].value_counts()
         store.write_batch(
             "unsafe_places",
             frame(
@@ -301,7 +307,7 @@ def test_the_analysis_page_compares_by_gender_and_age_with_tables_and_says_safe_
     shown = texts(answer)
     unsafe = unsafe_before + 8
     assert any(f"{unsafe:,}".replace(",", "\u00a0") + " otrygga platser och 3 trygga platser" in text for text in shown)
-    assert "8 av de otrygga platserna" in " ".join(shown)
+    assert f"{8 + women + men + others} av de otrygga platserna" in " ".join(shown)
     graphs = [c for c in _components(answer) if c.get("type") == "Graph"]
     assert len(graphs) == 2
     for graph in graphs:
@@ -309,13 +315,14 @@ def test_the_analysis_page_compares_by_gender_and_age_with_tables_and_says_safe_
         assert figure["layout"]["separators"] == PLOTLY_SEPARATORS["sv"] and config["showSendToCloud"] is False
         assert [trace["name"] for trace in figure["data"]] == ["Otrygga platser", "Trygga platser"]
     by_gender = graphs[0]["props"]["figure"]["data"]
-    assert by_gender[0]["x"] == ["Kvinna", "Man", "Annat", "Uppgift saknas"]
-    assert by_gender[0]["y"][:3] == [6, 2, 0] and by_gender[1]["y"] == [0, 3, 0, 0]
+    assert by_gender[0]["x"] == ["Kvinna", "Man", "Annat"]  # those who do not say are counted in the table
+    assert by_gender[0]["y"] == [6 + women, 2 + men, others] and by_gender[1]["y"] == [0, 3, 0]
     # Each chart's table alternative says the same, in words and Swedish numbers.
     tables = [" ".join(texts(c)) for c in _components(answer) if c.get("type") == "Details"]
     assert len(tables) == 2
-    assert "Platser efter uppgiftslämnarens kön" in tables[0] and "Kvinna 6 0" in tables[0]
-    assert "16–24 år 6 0" in tables[1] and "45–64 år 2 0" in tables[1]
+    assert "Platser efter uppgiftslämnarens kön" in tables[0] and f"Kvinna {6 + women} 0" in tables[0]
+    assert f"Uppgift saknas {unsafe - 8 - women - men - others} 0" in tables[0]
+    assert f"16–24 år {6 + ages['16_24']} 0" in tables[1] and f"45–64 år {2 + ages['45_64']} 0" in tables[1]
 
 
 def _components(tree):

@@ -437,14 +437,19 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
 
 
 def breakdown_chart(counts: SafetyCounts, t: Callable[..., str]) -> dict[str, Any]:
-    """Unsafe and safe places side by side per respondent gender or age band (``counts.field``)."""
-    labels = [t("analysis.not_stated") if key == NOT_STATED else t(f"{counts.field}.{key}") for key in counts.keys]
+    """Unsafe and safe places side by side per respondent gender or age band (``counts.field``).
+
+    The records that do not say are left out of the bars (reports from other sources than a survey would dwarf
+    the comparison); the table beside the chart counts them.
+    """
+    keys = [key for key in counts.keys if key != NOT_STATED]
+    labels = [t(f"{counts.field}.{key}") for key in keys]
     traces = [
         {
             "type": "bar",
             "name": t(f"analysis.{kind}_places"),
             "x": labels,
-            "y": [int(part[key]) for key in counts.keys],
+            "y": [int(part[key]) for key in keys],
             "marker": {"color": SAFETY_COLOURS[kind]},
             "hovertemplate": "%{x}: %{y}<extra>" + t(f"analysis.{kind}_places") + "</extra>",
         }
