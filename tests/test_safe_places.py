@@ -208,13 +208,13 @@ def test_an_age_is_read_as_its_band_in_one_place(value, band):
     assert age_band(value) == band
 
 
-def _cluster(n, safety, x0=12.6940, y0=57.5080, **overrides):
+def _cluster(n, safety, x0=12.6940, y0=57.5080, pledge_id="test-2024", **overrides):
     from shapely.geometry import Point
 
     given = {"safety": safety} if safety else {}
     return [
         unsafe_place(
-            geometry=Point(x0 + 0.0004 * (i % 5), y0 + 0.0004 * (i // 5)), pledge_id="test-2024", **given, **overrides
+            geometry=Point(x0 + 0.0004 * (i % 5), y0 + 0.0004 * (i // 5)), pledge_id=pledge_id, **given, **overrides
         )
         for i in range(n)
     ]
@@ -440,3 +440,25 @@ def test_the_map_filter_shows_and_hides_safe_places_with_their_own_legend(client
     )[Overview.query]["data"]
     assert "safeties=safe" in query and ViewState.from_query({"safeties": "safe"}).safeties == ("safe",)
     assert "safeties" not in ViewState().to_query()
+
+
+def test_the_public_standalone_map_counts_safe_places_apart_with_the_minimum(demo_copy, tmp_path):
+    from dashboard.cli import main
+    from geodata.views.public import public_view
+
+    _add_safe_places(demo_copy, n=2)  # two reports each, in cells of their own: below the minimum
+    out = tmp_path / "public.html"
+    assert main(["export", "--data", str(demo_copy), "--format", "html", "--pledge", "mark-2021", "--public",
+                 "--output", str(out)]) == 0  # fmt: skip
+    page = out.read_text(encoding="utf-8")
+    assert "Trygga platser, antal rapporter per ruta" in page and "rutor med färre än 5 rapporter om trygghet" in page
+    assert "om trygghet i rutan" not in page and "Trygg plats 0" not in page
+    with GeoPackageStore.open(demo_copy) as store:
+        store.write_batch("unsafe_places", frame(*_cluster(6, "safe", pledge_id="mark-2021")))
+    assert main(["export", "--data", str(demo_copy), "--format", "html", "--pledge", "mark-2021", "--public",
+                 "--output", str(out)]) == 0  # fmt: skip
+    page = out.read_text(encoding="utf-8")
+    with GeoPackageStore.open(demo_copy) as store:
+        view = public_view(store, LayerQuery(pledge_id="mark-2021"))
+    assert [c.count for c in view.safe_places.cells] == [14]  # the cluster's 12 and the first place above, 2
+    assert "14 rapporter om trygghet i rutan" in page and "respondent" not in page and "Kvinna" not in page
