@@ -462,3 +462,42 @@ def test_the_public_standalone_map_counts_safe_places_apart_with_the_minimum(dem
         view = public_view(store, LayerQuery(pledge_id="mark-2021"))
     assert [c.count for c in view.safe_places.cells] == [14]  # the cluster's 12 and the first place above, 2
     assert "14 rapporter om trygghet i rutan" in page and "respondent" not in page and "Kvinna" not in page
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_exports_word_safety_and_who_reported_and_import_back_with_the_same_codes(lang, demo_copy, tmp_path):
+    import csv
+    import io
+
+    from dashboard.components.file_words import file_wording, reading_wordings
+    from dashboard.i18n import catalogue
+    from geodata.io.exporter import export_layers
+    from geodata.io.importer import commit_import, plan_file
+    from geodata.shipped import shipped_pledges
+
+    _add_safe_places(demo_copy, n=3)
+    path = tmp_path / "v.csv"
+    words = catalogue(lang)
+    with GeoPackageStore.open(demo_copy) as demo:
+        export_layers(demo, path, "csv", {"unsafe_places": None}, wording=file_wording(lang))
+        stored = demo.read_layer("unsafe_places").set_index("id")
+    text = path.read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";" if lang == "sv" else ","))
+    safety, gender, age = (words[f"field.{f}"] for f in NEW_FIELDS)
+    assert {safety, gender, age} <= set(rows[0])
+    assert {r[safety] for r in rows} == {words["safety.unsafe"], words["safety.safe"]}
+    for row in rows:
+        record = stored.loc[row["Id"]]
+        assert row[safety] == words[f"safety.{record['safety']}"]
+        assert row[gender] == (
+            words[f"respondent_gender.{record['respondent_gender']}"] if record["respondent_gender"] else ""
+        )
+    with GeoPackageStore.create(tmp_path / "fresh.gpkg") as fresh:
+        for pledge in shipped_pledges():
+            fresh.save_pledge(pledge)
+        [plan] = plan_file(fresh, path, wordings=reading_wordings())
+        assert not plan.unresolved and plan.count("rejected") == 0
+        commit_import(fresh, plan, partial=False)
+        back = fresh.read_layer("unsafe_places").set_index("source_id").sort_index()
+    for column in NEW_FIELDS:
+        assert list(stored[column].fillna("")) == list(back.loc[stored.index, column].fillna(""))
