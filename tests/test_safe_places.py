@@ -501,3 +501,31 @@ def test_exports_word_safety_and_who_reported_and_import_back_with_the_same_code
         back = fresh.read_layer("unsafe_places").set_index("source_id").sort_index()
     for column in NEW_FIELDS:
         assert list(stored[column].fillna("")) == list(back.loc[stored.index, column].fillna(""))
+
+
+def test_a_crowded_map_counts_safe_places_per_cell_apart_from_the_unsafe_ones(gpkg_store):
+    from dashboard.components.map_tables import map_table
+    from dashboard.figures.map import map_figure
+    from dashboard.i18n import translator
+    from geodata.views.mapview import layer_view
+
+    from dash_http import texts
+
+    store = gpkg_store
+    store.write_batch("unsafe_places", frame(*_cluster(10, None, report_count=1), *_cluster(4, "safe", report_count=1)))
+    both = layer_view(store, "unsafe_places", LayerQuery(pledge_id="test-2024"), zoom=10, max_points=5)
+    assert both.mode == "grid" and int(both.grid.count.sum()) == 10 and int(both.safe_grid.count.sum()) == 4
+    unsafe = layer_view(
+        store, "unsafe_places", LayerQuery.build({"safety": ["unsafe"]}, pledge_id="test-2024"), zoom=10, max_points=5
+    )
+    assert int(unsafe.grid.count.sum()) == 10 and unsafe.safe_grid is None
+    safe = layer_view(
+        store, "unsafe_places", LayerQuery.build({"safety": ["safe"]}, pledge_id="test-2024"), zoom=3, max_points=3
+    )
+    assert int(safe.grid.count.sum()) == 0 and int(safe.safe_grid.count.sum()) == 4
+    t = translator("sv")
+    figure = map_figure({"unsafe_places": both}, {"type": "FeatureCollection", "features": []}, t)
+    [cells] = [tr for tr in figure["data"] if (tr.get("meta") or {}).get("safety") == "safe"]
+    assert cells["text"] == ["4 rapporter om trygghet"] and cells["name"].startswith("Trygga platser: antal per ruta")
+    drawn = json.loads(json.dumps(map_table({"unsafe_places": both}, t), cls=plotly.utils.PlotlyJSONEncoder))
+    assert "Trygga platser" in " ".join(texts(drawn))

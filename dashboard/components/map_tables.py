@@ -85,6 +85,10 @@ def _summary_rows(views: Mapping[str, LayerView], t: Callable[..., str], lang: s
                     number(int(grid.count.sum()), lang),
                 )
             )
+            safe = view.safe_grid
+            if safe is not None and len(safe):
+                cells = t("map.table_grid", cells=number(len(safe), lang), size=number(int(safe.cell_m), lang))
+                rows.append((t("map.safe_places"), cells, number(int(safe.count.sum()), lang)))
             continue
         field, colours, group = LAYER_STYLE[layer]
         frame = view.points

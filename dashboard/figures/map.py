@@ -210,6 +210,23 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
     )
 
 
+def _safe_grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
+    """Safe places counted per cell, apart from the unsafe ones: their own colour, legend and words."""
+    grid = view.safe_grid
+    lang = figure_lang(t)
+    largest = max(int(grid.count.max()), 1) if len(grid) else 1
+    return _scattermap(
+        lat=grid.lat.round(6).tolist(),
+        lon=grid.lon.round(6).tolist(),
+        marker={"size": [8 + 14 * (c / largest) ** 0.5 for c in grid.count.tolist()], "color": SAFETY_COLOURS[SAFE]},
+        text=[t("map.grid_hover.safe_places", count=number(int(c), lang)) for c in grid.count.tolist()],
+        name=t("map.grid_name", layer=t("map.safe_places"), size=number(int(grid.cell_m), lang)),
+        hovertemplate="%{text}<extra></extra>",
+        legendgroup="safe_places",
+        meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m, "safety": SAFE},
+    )
+
+
 # The legend's box at the map's right edge, its top below the modebar (MODEBAR_MARGIN): the same on every map.
 LEGEND_BOX = {"bgcolor": "rgba(255,255,255,0.95)", "x": 1.0, "xanchor": "left", "y": 1.0, "font": {"size": 14}}
 
@@ -391,7 +408,14 @@ def map_figure(
     """
     traces: list[dict] = []
     for view in views.values():
-        traces.extend(_point_traces(view, t, highlight) if view.mode == "points" else [_grid_trace(view, t)])
+        if view.mode == "points":
+            traces.extend(_point_traces(view, t, highlight))
+            continue
+        safe = view.safe_grid is not None and len(view.safe_grid) > 0
+        if len(view.grid) or not safe:  # the safe places alone: no empty count of unsafety in the legend
+            traces.append(_grid_trace(view, t))
+        if safe:
+            traces.append(_safe_grid_trace(view, t))
     traces.extend(more[0])
     if not traces:  # an empty figure still needs a map subplot to show the boundary
         traces.append(_scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))
