@@ -529,3 +529,32 @@ def test_a_crowded_map_counts_safe_places_per_cell_apart_from_the_unsafe_ones(gp
     assert cells["text"] == ["4 rapporter om trygghet"] and cells["name"].startswith("Trygga platser: antal per ruta")
     drawn = json.loads(json.dumps(map_table({"unsafe_places": both}, t), cls=plotly.utils.PlotlyJSONEncoder))
     assert "Trygga platser" in " ".join(texts(drawn))
+
+
+def test_the_edit_form_offers_safety_without_an_empty_choice_and_who_reported_with_one():
+    from dashboard.components.edit_form import field_controls
+    from dashboard.ids import EditForm
+
+    controls = json.loads(
+        json.dumps(
+            field_controls(EditForm.field, layers.UNSAFE_PLACES, {}, "sv", []), cls=plotly.utils.PlotlyJSONEncoder
+        )
+    )
+
+    def options(name):
+        found = [
+            c["props"]["options"]
+            for c in _components(controls)
+            if isinstance(c.get("props", {}).get("id"), dict) and c["props"]["id"].get("name") == name
+        ]
+        return [o["value"] for o in found[0]]
+
+    assert options("safety") == ["unsafe", "safe"]  # empty would mean unsafe: the form says so, it offers no "none"
+    [safety] = [
+        c
+        for c in _components(controls)
+        if (c.get("props", {}).get("id") or {}) == {"type": EditForm.field, "name": "safety"}
+    ]
+    assert safety["props"]["value"] == "unsafe"
+    assert options("respondent_gender") == ["", "woman", "man", "other"]
+    assert options("respondent_age")[0] == "" and options("respondent_age")[1:] == list(layers.vocab.RESPONDENT_AGES)

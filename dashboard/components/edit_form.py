@@ -54,7 +54,8 @@ def field_controls(pattern: str, spec, record: dict, lang: str, links: list[dict
             options = (
                 [] if field.required or field.default is not None else [{"label": t("edit.none"), "value": ""}]
             ) + [{"label": choice_label(lang, field.name, c), "value": c} for c in field.choices]
-            controls.append(radio_group(key, field_label(lang, field.name), options, value or "", inline=True))
+            chosen = value or field.default or ""  # a field with a default shows it chosen
+            controls.append(radio_group(key, field_label(lang, field.name), options, chosen, inline=True))
             continue
         kind = {"date": "date", "datetime": "datetime-local", "int": "number"}.get(field.kind, "text")
         control = (
