@@ -17,6 +17,7 @@ class Overview:
     categories = "ov-categories"
     sources = "ov-sources"
     statuses = "ov-statuses"
+    safeties = "ov-safeties"  # unsafe places, safe places or both
     basemap = "ov-basemap"
     basemap_box = "ov-basemap-box"
     basemap_note = "ov-basemap-note"
@@ -134,6 +135,7 @@ class Analysis:
     map_table = "an-map-table"
     zoom = "an-zoom"
     findings = "an-findings"
+    breakdown = "an-breakdown"
     target = "an-target"
     operation = "an-operation"
     promise = "an-promise"

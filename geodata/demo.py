@@ -122,6 +122,8 @@ class _Generator:
     def __init__(self, pledge: Pledge, seed: int):
         self.pledge = pledge
         self.rng = np.random.default_rng([seed, *pledge.id.encode()])
+        # Who answered a survey is drawn from a stream of its own, so the other demo records stay as they were.
+        self.respondents = np.random.default_rng([seed, *pledge.id.encode(), *b"respondents"])
         code = pledge.municipality.code
         if code is None:  # the lookup below would fail on it as well, less clearly
             raise NotFoundError(f"pledge {pledge.id}: the municipality has no kommun code; demo data needs one")
@@ -175,10 +177,20 @@ class _Generator:
                     "description": DESCRIPTIONS[category].format(place=self.pick(PLACE_WORDS)) + f" ({centre.name})",
                     "report_count": int(1 + self.rng.poisson(1.5)),
                     "pledge_id": self.pledge.id,
+                    **(self.respondent() if source == "survey" else {}),
                 }
             )
             geoms.append(geom)
         return gpd.GeoDataFrame(records, geometry=geoms, crs=STORAGE_CRS)
+
+    def respondent(self) -> dict[str, str | None]:
+        """The gender and age band a survey's respondent gave; about one in five left them out."""
+        draw = self.respondents
+        if draw.random() < 0.2:
+            return {"respondent_gender": None, "respondent_age": None}
+        gender = vocab.RESPONDENT_GENDERS[draw.choice(3, p=[0.56, 0.41, 0.03])]  # women answer more often
+        age = vocab.RESPONDENT_AGES[draw.choice(5, p=[0.06, 0.22, 0.34, 0.24, 0.14])]
+        return {"respondent_gender": gender, "respondent_age": age}
 
     def sites(
         self, promise_id: str, owner: str, types: tuple[str, ...], count: int, status_weights: list[float]

@@ -19,7 +19,10 @@ class Field:
     """One attribute column of a layer.
 
     ``kind`` is one of ``text``, ``int``, ``date``, ``datetime``, ``bool`` or
-    ``choice`` (text restricted to ``choices``).
+    ``choice`` (text restricted to ``choices``). ``default`` is what a record
+    that leaves the field empty holds: validation fills it in, and the stores
+    give the column the same default (never empty), so a missing value means
+    the default in one place.
     """
 
     name: str
@@ -28,6 +31,7 @@ class Field:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     max_length: int | None = None
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,14 @@ UNSAFE_PLACES = Layer(
         Field("reported_on", "date", required=True),
         Field("source", "choice", required=True, choices=vocab.REPORT_SOURCES),
         Field("category", "choice", required=True, choices=vocab.UNSAFE_CATEGORIES),
+        # Surveys ask for safe places too; a report that does not say (all data before it did) is unsafe.
+        Field("safety", "choice", choices=vocab.PLACE_SAFETY, default=vocab.UNSAFE),
         Field("time_of_day", "choice", choices=vocab.TIMES_OF_DAY),
         Field("description", "text", max_length=2000),
         Field("report_count", "int", minimum=1),
+        # Who reported, where a survey asks it: read only by the roles that read records, in public only as counts.
+        Field("respondent_gender", "choice", choices=vocab.RESPONDENT_GENDERS),
+        Field("respondent_age", "choice", choices=vocab.RESPONDENT_AGES),
         Field("pledge_id", "text"),
     ),
     geometry_types=("Point", *POLYGONAL),

@@ -202,6 +202,8 @@ def check_records(
         row: dict[str, Any] = {}
         for field in layer.fields:
             value = raw.get(field.name)
+            if is_missing(value) and field.default is not None:
+                value = field.default  # the one place an empty value becomes its field's default
             if is_missing(value):
                 if field.required:
                     found.append(

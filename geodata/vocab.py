@@ -61,8 +61,10 @@ def parse_vocabulary(text: str) -> dict[str, dict[str, Term]]:
         table[group] = {}
         for code, entry in codes.items():
             where = f"vocabulary: {group}.{code}"
-            if not isinstance(code, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", code):
-                raise ValueError(f"{where}: the code must be lower-case letters, digits and _")
+            if not isinstance(code, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_]*", code):
+                raise ValueError(
+                    f"{where}: the code must be lower-case letters, digits and _ (an age band may start with a digit)"
+                )
             if not isinstance(entry, dict):
                 raise ValueError(f"{where}: expected sv, en and words")
             unknown = set(entry) - {*LANGUAGES, "words"}
@@ -133,6 +135,16 @@ FOLLOW_UP_KINDS = codes("follow_up_kind")
 REPORT_SOURCES = codes("source")
 UNSAFE_CATEGORIES = codes("category")
 TIMES_OF_DAY = codes("time_of_day")
+# Whether residents reported the place as one where they feel unsafe or safe; a report that does not say is unsafe.
+PLACE_SAFETY = codes("safety")
+UNSAFE, SAFE = PLACE_SAFETY
+# Who reported, where a survey asks it (optional): gender and age band.
+RESPONDENT_GENDERS = codes("respondent_gender")
+# Age bands: (code, first age, last age); the last band is open. The codes are the table's, in its order.
+AGE_BANDS = (("under_16", 0, 15), ("16_24", 16, 24), ("25_44", 25, 44), ("45_64", 45, 64), ("65_plus", 65, None))
+RESPONDENT_AGES = codes("respondent_age")
+if tuple(code for code, _, _ in AGE_BANDS) != RESPONDENT_AGES:
+    raise ValueError("vocabulary: respondent_age: the codes must be AGE_BANDS' codes, in order")
 
 # inventoried_sites
 SITE_TYPES = codes("site_type")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.ids import Overview, Sites
-from geodata.vocab import REPORT_SOURCES, SITE_STATUSES, SITE_TYPES, UNSAFE_CATEGORIES, WORKLIST_STATUSES
+from geodata.vocab import (
+    PLACE_SAFETY,
+    REPORT_SOURCES,
+    SITE_STATUSES,
+    SITE_TYPES,
+    UNSAFE_CATEGORIES,
+    WORKLIST_STATUSES,
+)
 
 ALL_LAYERS = ("unsafe_places", "inventoried_sites", "operations")
 
@@ -125,6 +132,7 @@ def overview_map_inputs(pledge: str = "mark-2021", layers=ALL_LAYERS) -> dict[st
         f"{Overview.categories}.value": list(UNSAFE_CATEGORIES),
         f"{Overview.sources}.value": list(REPORT_SOURCES),
         f"{Overview.statuses}.value": list(SITE_STATUSES),
+        f"{Overview.safeties}.value": list(PLACE_SAFETY),
         f"{Overview.basemap}.value": [],
         f"{Overview.map}.relayoutData": None,
         f"{Overview.timeline}.selectedData": None,

@@ -159,9 +159,12 @@ def test_features_are_crs84_with_iso_dates_and_the_demo_flag(store, demo):
         "reported_on": "2024-03-05",
         "source": "safety_walk",
         "category": "poor_lighting",
+        "safety": "unsafe",
         "time_of_day": "evening",
         "description": "Mörk gångväg",
         "report_count": 2,
+        "respondent_gender": None,
+        "respondent_age": None,
         "pledge_id": None,
         "demo": False,
     }

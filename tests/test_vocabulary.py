@@ -44,6 +44,9 @@ TUPLES = {
     "OPERATION_KINDS": "operation_kind",
     "OPERATION_FOCUS": "focus",
     "VISIBILITY": "visibility",
+    "PLACE_SAFETY": "safety",
+    "RESPONDENT_GENDERS": "respondent_gender",
+    "RESPONDENT_AGES": "respondent_age",
 }
 # The categories added for the words Swedish safety work uses (issue 14).
 NEW_CATEGORIES = ("unsafe_passage", "littering", "graffiti", "reckless_driving", "burglary", "arson", "disorder")
@@ -58,7 +61,8 @@ def _table_file() -> dict:
 
 def test_every_code_of_every_vocabulary_tuple_is_in_the_table_in_its_order():
     tuples = {name: value for name, value in vars(vocab).items() if name.isupper() and isinstance(value, tuple)}
-    derived = {"FIXED_SITE_STATUSES", "OPEN_SITE_STATUSES", "WORKLIST_STATUSES", "LANGUAGES"}  # subsets, not groups
+    # Subsets, not groups; and the age bands' ranges, whose codes are RESPONDENT_AGES (vocab checks they agree).
+    derived = {"FIXED_SITE_STATUSES", "OPEN_SITE_STATUSES", "WORKLIST_STATUSES", "LANGUAGES", "AGE_BANDS"}
     assert set(tuples) - derived == set(TUPLES)
     table = _table_file()
     for name, group in TUPLES.items():

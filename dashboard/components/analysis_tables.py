@@ -12,6 +12,7 @@ from dashboard.figures.analysis import bands
 from dashboard.i18n import language, number
 from geodata.analysis.getisord import CLASSES, HotspotResult
 from geodata.analysis.interventions import InterventionResult
+from geodata.analysis.safety import NOT_STATED, SafetyCounts
 
 AREAS = ("target", "buffer", "control")
 
@@ -103,3 +104,17 @@ def intervention_areas_table(result: InterventionResult, t: Callable[..., str]) 
         [t("effect.area"), t("effect.size_km2"), t("effect.before"), t("effect.after")],
         rows,
     )
+
+
+def breakdown_table(counts: SafetyCounts, caption: str, heading: str, t: Callable[..., str]) -> html.Details:
+    """Per respondent gender or age band (the chart's bars): unsafe places and safe places."""
+    lang = _lang(t)
+    rows = [
+        (
+            t("analysis.not_stated") if key == NOT_STATED else t(f"{counts.field}.{key}"),
+            number(counts.unsafe[key], lang),
+            number(counts.safe[key], lang),
+        )
+        for key in counts.keys
+    ]
+    return table_alternative(t, caption, [heading, t("analysis.unsafe_places"), t("analysis.safe_places")], rows)

@@ -101,10 +101,15 @@ def record_details(store: Store, record_id: str, lang: str) -> list:
     rows: list[tuple[str, str]] = []
     if layer == "unsafe_places":
         rows += [
+            (t("field.safety"), t(f"safety.{record['safety']}")),
             (t("field.category"), t(f"category.{record['category']}")),
             (t("field.source"), t(f"source.{record['source']}")),
             (t("field.reported_on"), _when(layer, record)),
         ]
+        # Who reported, where the survey asked it: shown only here, to a role that reads the records.
+        for key in ("respondent_gender", "respondent_age"):
+            if isinstance(record.get(key), str):
+                rows.append((t(f"field.{key}"), t(f"{key}.{record[key]}")))
         if isinstance(record.get("time_of_day"), str):
             rows.append((t("field.time_of_day"), t(f"time_of_day.{record['time_of_day']}")))
         if record.get("report_count") is not None and record["report_count"] == record["report_count"]:

@@ -51,10 +51,11 @@ def field_controls(pattern: str, spec, record: dict, lang: str, links: list[dict
             controls.append(radio_group(key, field_label(lang, field.name), links, value or ""))
             continue
         if field.kind == "choice":
-            options = ([] if field.required else [{"label": t("edit.none"), "value": ""}]) + [
-                {"label": choice_label(lang, field.name, c), "value": c} for c in field.choices
-            ]
-            controls.append(radio_group(key, field_label(lang, field.name), options, value or "", inline=True))
+            options = (
+                [] if field.required or field.default is not None else [{"label": t("edit.none"), "value": ""}]
+            ) + [{"label": choice_label(lang, field.name, c), "value": c} for c in field.choices]
+            chosen = value or field.default or ""  # a field with a default shows it chosen
+            controls.append(radio_group(key, field_label(lang, field.name), options, chosen, inline=True))
             continue
         kind = {"date": "date", "datetime": "datetime-local", "int": "number"}.get(field.kind, "text")
         control = (

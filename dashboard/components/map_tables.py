@@ -17,7 +17,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.components.chart_table import Table, table_alternative
-from dashboard.figures.map import LAYER_STYLE
+from dashboard.figures.map import LAYER_STYLE, place_heading, safe_places
 from dashboard.figures.timeline import event_moment
 from dashboard.i18n import language, number, progress_figure
 from geodata import LayerView, PromiseProgress, TimelineRow, get_layer
@@ -58,7 +58,8 @@ def _record_rows(view: LayerView, t: Callable[..., str]) -> list[tuple[pd.Timest
         moment = when.iloc[i]
         day = "" if pd.isna(moment) else moment.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
         if view.layer == "unsafe_places":
-            heading, detail = t(f"category.{record['category']}"), _text(record.get("description"))
+            heading = place_heading(record["category"], record.get("safety"), t)
+            detail = _text(record.get("description"))
         elif view.layer == "inventoried_sites":
             heading = t(f"site_type.{record['site_type']}")
             place = _text(record.get("address")) or _text(record.get("owner"))
@@ -84,13 +85,23 @@ def _summary_rows(views: Mapping[str, LayerView], t: Callable[..., str], lang: s
                     number(int(grid.count.sum()), lang),
                 )
             )
+            safe = view.safe_grid
+            if safe is not None and len(safe):
+                cells = t("map.table_grid", cells=number(len(safe), lang), size=number(int(safe.cell_m), lang))
+                rows.append((t("map.safe_places"), cells, number(int(safe.count.sum()), lang)))
             continue
         field, colours, group = LAYER_STYLE[layer]
         frame = view.points
+        safe = 0
+        if layer == "unsafe_places" and frame is not None and not frame.empty:
+            apart = safe_places(frame)  # drawn apart on the map, counted apart here
+            frame, safe = frame[~apart], int(apart.sum())
         counts = frame[field].value_counts() if frame is not None and not frame.empty else pd.Series(dtype=int)
         for code in colours:
             if counts.get(code, 0):
                 rows.append((name, t(f"{group}.{code}"), number(int(counts[code]), lang)))
+        if safe:
+            rows.append((name, t("safety.safe"), number(safe, lang)))
     return rows
 
 
@@ -105,6 +116,13 @@ def _public_rows(public: PublicView, layers: Iterable[str], t: Callable[..., str
         rows.append(
             (name, t("map.table_public_suppressed", min=places.min_count), number(places.suppressed_reports, lang))
         )
+        safe, name = public.safe_places, t("map.table_public_safe")
+        if safe.shown_reports or safe.suppressed_reports:
+            rows.append((name, t("map.table_public_cells"), number(len(safe.cells), lang)))
+            rows.append((name, t("map.table_public_reports"), number(safe.shown_reports, lang)))
+            rows.append(
+                (name, t("map.table_public_suppressed", min=safe.min_count), number(safe.suppressed_reports, lang))
+            )
     if "operations" in layers:
         name = t("layer.operations")
         kinds: dict[str, int] = defaultdict(int)

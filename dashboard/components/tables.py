@@ -55,6 +55,7 @@ def layer_columns(layer: str, t: Callable[..., str]) -> list[Column]:
     if layer == "unsafe_places":
         return [
             Column("reported_on", t("field.reported_on"), _date),
+            Column("safety", t("field.safety"), label("safety")),
             Column("category", t("field.category"), label("category")),
             Column("source", t("field.source"), label("source")),
             Column("time_of_day", t("field.time_of_day"), label("time_of_day")),

@@ -1,4 +1,5 @@
-"""Figures of the analysis page: hot and cold spots, density, counts per hexagon, an intervention's areas and counts.
+"""Figures of the analysis page: hot and cold spots, density, counts per hexagon, an intervention's areas and counts,
+safe and unsafe places by who reported.
 
 Areas are drawn as MapLibre GeoJSON fills (one layer per class or band, so
 colours need no per-feature styling), with a marker at each cell's centre
@@ -24,11 +25,19 @@ from dashboard.figures.map import (
     raster_layer,
     view_for_bounds,
 )
-from dashboard.figures.style import COUNT_COLOURS, FONT_FAMILY, MODEBAR_MARGIN, figure_lang, separators
+from dashboard.figures.style import (
+    COUNT_COLOURS,
+    FONT_FAMILY,
+    MODEBAR_MARGIN,
+    SAFETY_COLOURS,
+    figure_lang,
+    separators,
+)
 from dashboard.i18n import number
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
+from geodata.analysis.safety import NOT_STATED, SafetyCounts
 
 # Red for hot, blue for cold (a pair colour-blind readers keep apart), darker for more confidence. Every class,
 # the 90 % ones too, stands out from the white background by at least 3:1 (WCAG 1.4.11): the cells' outlines and
@@ -421,6 +430,45 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
             "xaxis": {"dtick": 1},  # the ticks are years; a title would sit on the legend on a phone
             "yaxis": {"title": {"text": trend.goal.indicator}, "separatethousands": True},
             "legend": {"orientation": "h", "y": -0.3},
+            "font": {"family": FONT_FAMILY},
+            "separators": separators(t),
+        },
+    }
+
+
+def breakdown_chart(counts: SafetyCounts, t: Callable[..., str]) -> dict[str, Any]:
+    """Unsafe and safe places side by side per respondent gender or age band (``counts.field``).
+
+    The records that do not say are left out of the bars (reports from other sources than a survey would dwarf
+    the comparison); the table beside the chart counts them.
+    """
+    keys = [key for key in counts.keys if key != NOT_STATED]
+    labels = [t(f"{counts.field}.{key}") for key in keys]
+    traces = [
+        {
+            "type": "bar",
+            "name": t(f"analysis.{kind}_places"),
+            "x": labels,
+            "y": [int(part[key]) for key in keys],
+            "marker": {"color": SAFETY_COLOURS[kind]},
+            "hovertemplate": "%{x}: %{y}<extra>" + t(f"analysis.{kind}_places") + "</extra>",
+        }
+        for kind, part in (("unsafe", counts.unsafe), ("safe", counts.safe))
+    ]
+    return {
+        "data": traces,
+        "layout": {
+            "barmode": "group",
+            "margin": {"l": 50, "r": 10, "t": MODEBAR_MARGIN + 10, "b": 40},
+            "height": 300,
+            "yaxis": {
+                "title": {"text": t("analysis.reports")},
+                "rangemode": "tozero",
+                "separatethousands": True,
+                "tickformat": ",d",
+            },
+            "xaxis": {"automargin": True},
+            "legend": {"orientation": "h", "y": -0.25},
             "font": {"family": FONT_FAMILY},
             "separators": separators(t),
         },

@@ -4,7 +4,8 @@ Each layer has its own marker form, built from circles because MapLibre
 draws other symbols only with a sprite sheet from a style server: unsafe
 places are filled dots, inventoried sites are rings (a coloured dot with a
 white centre), operations are dots on a pale halo. Colour says the category,
-status or kind. With no tiles configured, or no network, the map draws on a
+status or kind; safe places (a survey asks for those too) are dots with a white
+ring inside, in a colour and a legend of their own. With no tiles configured, or no network, the map draws on a
 plain background.
 """
 
@@ -25,6 +26,7 @@ from dashboard.figures.style import (
     HIGHLIGHT_COLOUR,
     MODEBAR_MARGIN,
     OPERATION_COLOURS,
+    SAFETY_COLOURS,
     STATUS_COLOURS,
     figure_lang,
     separators,
@@ -33,6 +35,7 @@ from dashboard.i18n import number
 from dashboard.settings import OSM_ATTRIBUTION, Settings
 from geodata import LayerView
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.vocab import SAFE
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,24 @@ def _hover(layer: str, t: Callable[..., str]) -> str:
     return "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra>" + t("layer.operations") + "</extra>"
 
 
+def safe_places(frame) -> Any:
+    """Which rows of an unsafe places' frame are safe places: drawn apart, in their own colour and legend."""
+    return frame["safety"] == SAFE if "safety" in frame.columns else frame.index != frame.index  # none
+
+
+def place_heading(category: str, safety: Any, t: Callable[..., str]) -> str:
+    """How a report is named on the map and in its table: its category, a safe place's said to be one."""
+    if safety == SAFE:
+        return t("map.safe_place", category=t(f"category.{category}"))
+    return t(f"category.{category}")
+
+
 def _customdata(layer: str, frame, t: Callable[..., str]) -> list[list[str]]:
     """[id, heading, detail, when] per record: what the hover shows, and the id a click reports."""
     ids = frame["id"].tolist()
     if layer == "unsafe_places":
-        heading = [t(f"category.{c}") for c in frame["category"]]
+        safety = frame["safety"] if "safety" in frame.columns else [None] * len(frame)
+        heading = [place_heading(c, s, t) for c, s in zip(frame["category"], safety)]
         detail = [d if isinstance(d, str) else "" for d in frame["description"]]
         when = frame["reported_on"].dt.strftime("%Y-%m-%d").tolist()
     elif layer == "inventoried_sites":
@@ -103,8 +119,10 @@ def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | 
     traces = []
     frame = view.points
     title = t(f"layer.{view.layer}")
+    safe = frame[safe_places(frame)] if view.layer == "unsafe_places" else frame.iloc[:0]
+    drawn = frame.drop(safe.index) if len(safe) else frame
     for code, colour in colours.items():
-        subset = frame[frame[field] == code]
+        subset = drawn[drawn[field] == code]
         if subset.empty:
             continue
         common = {**_coordinates(subset), "legendgroup": view.layer, "name": t(f"{group}.{code}")}
@@ -129,6 +147,8 @@ def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | 
             traces.append(
                 _scattermap(**common, marker={"size": 6, "color": "#ffffff"}, hoverinfo="skip", showlegend=False)
             )
+    if len(safe):
+        traces.extend(_safe_traces(safe, t))
     if highlight:
         chosen = frame[frame["id"].isin(highlight)]
         if not chosen.empty:
@@ -143,6 +163,27 @@ def _point_traces(view: LayerView, t: Callable[..., str], highlight: set[str] | 
                 ),
             )
     return traces
+
+
+def _safe_traces(safe, t: Callable[..., str]) -> list[dict]:
+    """Safe places: a dot with a white ring inside it (unlike the unsafe places' plain dots and the sites' rings),
+    in a legend group of their own so that a reader tells them apart and can hide them."""
+    colour = SAFETY_COLOURS[SAFE]
+    common = {**_coordinates(safe), "legendgroup": "safe_places"}
+    return [
+        _scattermap(
+            **common,
+            ids=safe["id"].tolist(),
+            name=t("safety.safe"),
+            legendgrouptitle={"text": t("map.safe_places")},
+            marker={"size": 14, "color": colour},
+            customdata=_customdata("unsafe_places", safe, t),
+            hovertemplate=_hover("unsafe_places", t),
+            meta={"layer": "unsafe_places", "role": "records", "safety": SAFE},
+        ),
+        _scattermap(**common, marker={"size": 9, "color": "#ffffff"}, hoverinfo="skip", showlegend=False),
+        _scattermap(**common, marker={"size": 5, "color": colour}, hoverinfo="skip", showlegend=False),
+    ]
 
 
 def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
@@ -166,6 +207,23 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
         hovertemplate="%{text}<extra></extra>",
         legendgroup=view.layer,
         meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
+    )
+
+
+def _safe_grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
+    """Safe places counted per cell, apart from the unsafe ones: their own colour, legend and words."""
+    grid = view.safe_grid
+    lang = figure_lang(t)
+    largest = max(int(grid.count.max()), 1) if len(grid) else 1
+    return _scattermap(
+        lat=grid.lat.round(6).tolist(),
+        lon=grid.lon.round(6).tolist(),
+        marker={"size": [8 + 14 * (c / largest) ** 0.5 for c in grid.count.tolist()], "color": SAFETY_COLOURS[SAFE]},
+        text=[t("map.grid_hover.safe_places", count=number(int(c), lang)) for c in grid.count.tolist()],
+        name=t("map.grid_name", layer=t("map.safe_places"), size=number(int(grid.cell_m), lang)),
+        hovertemplate="%{text}<extra></extra>",
+        legendgroup="safe_places",
+        meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m, "safety": SAFE},
     )
 
 
@@ -350,7 +408,14 @@ def map_figure(
     """
     traces: list[dict] = []
     for view in views.values():
-        traces.extend(_point_traces(view, t, highlight) if view.mode == "points" else [_grid_trace(view, t)])
+        if view.mode == "points":
+            traces.extend(_point_traces(view, t, highlight))
+            continue
+        safe = view.safe_grid is not None and len(view.safe_grid) > 0
+        if len(view.grid) or not safe:  # the safe places alone: no empty count of unsafety in the legend
+            traces.append(_grid_trace(view, t))
+        if safe:
+            traces.append(_safe_grid_trace(view, t))
     traces.extend(more[0])
     if not traces:  # an empty figure still needs a map subplot to show the boundary
         traces.append(_scattermap(lat=[], lon=[], showlegend=False, hoverinfo="skip"))

@@ -16,13 +16,14 @@ from typing import Any
 from pyproj import Transformer
 
 from dashboard.figures.map import fill_layer, line_layer
-from dashboard.figures.style import GRID_COLOURSCALE, GRID_OPACITY
+from dashboard.figures.style import GRID_COLOURSCALE, GRID_OPACITY, SAFETY_COLOURS
 from dashboard.i18n import number
 from geodata import DISPLAY_CRS, STORAGE_CRS
 from geodata.views.public import PublicView, cells_geojson
 
 OPERATIONS_COLOUR = "#0072B2"
 SITES_COLOUR = "#009E73"
+SAFE_COLOUR = SAFETY_COLOURS["safe"]
 # Operations and sites share the area hexagons: their markers sit either side of the centre, not on each other.
 AREA_OFFSET_M = 450.0
 
@@ -81,6 +82,26 @@ def public_map_parts(
                 "meta": {"layer": "unsafe_places", "role": "public", "min_count": places.min_count},
             }
         )
+        # Safe places, counted apart on the same hexagons (small counts left out alike): a dot at the cell's centre,
+        # over the unsafe places' colour, so that neither hides the other.
+        safe = view.safe_places
+        if safe.cells:
+            lons, lats = _centres(safe.cells, 0.0)
+            safe_counts = [cell.count for cell in safe.cells]
+            traces.append(
+                {
+                    "type": "scattermap",
+                    "mode": "markers",
+                    "lon": lons,
+                    "lat": lats,
+                    "marker": {"size": _marker_sizes(safe_counts), "color": SAFE_COLOUR, "opacity": 0.9},
+                    "text": [_count(t, "standalone.public.safe_tooltip", c, lang) for c in safe_counts],
+                    "hovertemplate": "%{text}<extra></extra>",
+                    "name": t("standalone.public.safe_layer"),
+                    "legendgroup": "safe_places",
+                    "meta": {"layer": "unsafe_places", "role": "public_safe", "min_count": safe.min_count},
+                }
+            )
     if "operations" in layers:
         per_cell: dict[tuple[int, int], list] = defaultdict(list)
         for row in view.operations.rows:

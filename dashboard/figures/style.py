@@ -40,6 +40,9 @@ OPERATION_COLOURS = {
     "citizen_dialogue": "#CC79A7",
     "safety_walk": "#56B4E9",
 }
+# Unsafe places in a red, safe places in a dark blue-green that colour-blind readers keep apart from it and from
+# the categories' colours; both stand out from the white background by at least 3:1 (WCAG 1.4.11).
+SAFETY_COLOURS = {"unsafe": "#b2182b", "safe": "#00735c"}
 BOUNDARY_COLOUR = "#1b1f24"
 HIGHLIGHT_COLOUR = "#FFD400"
 # Light to dark for few to many records, on the overview's grid and the analysis maps' bands alike: even the

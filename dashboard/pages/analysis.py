@@ -1,4 +1,5 @@
-"""Analys / Analysis: hot spots (Gi*), density and counts; an intervention before and after; goals and surveys.
+"""Analys / Analysis: hot spots (Gi*), density and counts; safe and unsafe places by who reported; an intervention
+before and after; goals and surveys.
 
 Every number comes from ``geodata.analysis`` (the same functions as
 ``pledgemap analyze``), computed on the records the signed-in account may
@@ -15,6 +16,7 @@ from shapely.geometry import Polygon
 
 from dashboard.components.analysis_tables import (
     band_table,
+    breakdown_table,
     hotspot_table,
     intervention_areas_table,
     intervention_months_table,
@@ -36,6 +38,7 @@ from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.figures.analysis import (
     banded_figure,
+    breakdown_chart,
     count_band,
     density_band,
     density_figure,
@@ -63,6 +66,7 @@ from geodata.analysis.defaults import (
 from geodata.analysis.findings import Finding
 from geodata.analysis.indicators import goal_trends
 from geodata.analysis.interventions import intervention_effect
+from geodata.analysis.safety import pledge_breakdown
 from geodata.clock import LOCAL_TZ_NAME
 
 dash.register_page(__name__, path="/analysis", name="Analys", title=page_title("nav.analysis"), order=4)
@@ -142,6 +146,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             className="pm-panel",
             children=[
                 html.H2(t("analysis.hotspots")),
+                html.P(t("analysis.unsafe_only"), className="pm-help"),
                 hotspot_controls,
                 dcc.Loading(
                     dcc.Graph(
@@ -153,6 +158,14 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                 ),
                 html.Div(id=ID.map_table),
                 html.Div(id=ID.findings, role="status"),
+            ],
+        ),
+        html.Section(
+            className="pm-panel",
+            children=[
+                html.H2(t("analysis.reporters")),
+                html.P(t("analysis.reporters_help"), className="pm-help"),
+                dcc.Loading(html.Div(id=ID.breakdown, role="status")),
             ],
         ),
         html.Section(
@@ -387,6 +400,48 @@ def _hotspot_view(pledge, start, end, categories, mode, cell, rings, permutation
         html.Div([findings_list(result.findings, t), html.H3(t("analysis.classes")), legend]),
         hotspot_table(result, t),
     )
+
+
+@callback(
+    Output(ID.breakdown, "children"),
+    Input(ID.pledge, "value"),
+    Input(ID.start, "value"),
+    Input(ID.end, "value"),
+    Input(ID.categories, "value"),
+    State(ID.lang, "data"),
+)
+def show_breakdown(pledge, start, end, categories, lang):
+    """Safe and unsafe places counted apart, and each per respondent gender and age band, with their tables."""
+    lang = language(lang)
+    t = translator(lang)
+    try:
+        with request_store() as store:
+            result = pledge_breakdown(
+                store, pledge, start=parse_date(start), end=parse_date(end), categories=categories or []
+            )
+    except (PledgemapError, ValueError) as exc:
+        return alert(lang, exc)
+    summary = html.P(
+        t(
+            "analysis.breakdown_summary",
+            unsafe=number(result.unsafe, lang),
+            safe=number(result.safe, lang),
+            stated=number(result.stated, lang),
+        )
+    )
+    if not result.stated:
+        return [summary, html.P(t("analysis.breakdown_none"), className="pm-hint")]
+    parts: list = [summary]
+    for counts, heading, caption, column in (
+        (result.by_gender, "analysis.by_gender", "analysis.table_gender", "analysis.gender"),
+        (result.by_age, "analysis.by_age", "analysis.table_age", "analysis.age"),
+    ):
+        parts += [
+            html.H3(t(heading)),
+            dcc.Graph(figure=breakdown_chart(counts, t), config=graph_config(lang, remove=("lasso2d", "select2d"))),
+            breakdown_table(counts, t(caption), t(column), t),
+        ]
+    return parts
 
 
 @callback(

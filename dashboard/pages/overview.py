@@ -93,6 +93,13 @@ def layout(**query: str) -> html.Div:
                 disabled="unsafe_places" in aggregated,
             ),
             check_group(
+                ID.safeties,
+                t("filters.safeties"),
+                _options(t, "safety", CHOICES["safeties"]),
+                state.safeties,
+                disabled="unsafe_places" in aggregated,
+            ),
+            check_group(
                 ID.statuses,
                 t("filters.statuses"),
                 _options(t, "status", CHOICES["statuses"]),
@@ -255,10 +262,11 @@ FILTER_INPUTS = [
     Input(ID.categories, "value"),
     Input(ID.sources, "value"),
     Input(ID.statuses, "value"),
+    Input(ID.safeties, "value"),
 ]
 
 
-def _state(pledge, promise, start, end, layers, categories, sources, statuses, lang) -> ViewState:
+def _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, lang) -> ViewState:
     return ViewState(
         pledge=pledge,
         promise=promise or None,
@@ -268,6 +276,7 @@ def _state(pledge, promise, start, end, layers, categories, sources, statuses, l
         categories=tuple(categories or ()),
         sources=tuple(sources or ()),
         statuses=tuple(statuses or ()),
+        safeties=tuple(safeties or ()),
         lang=language(lang),
     )
 
@@ -352,6 +361,7 @@ def update_map(
     categories,
     sources,
     statuses,
+    safeties,
     basemap,
     relayout,
     brushed,
@@ -368,7 +378,7 @@ def update_map(
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
         return no_update, no_update, no_update, no_update
     width, height = _pixels(size, "width"), _pixels(size, "height")
-    state = _state(pledge, promise, start, end, layers, categories, sources, statuses, lang)
+    state = _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, lang)
     with request_store() as store:
         drawn = draw_map(
             store,

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely.affinity
 
-from dashboard.figures.style import CATEGORY_COLOURS, OPERATION_COLOURS, STATUS_COLOURS
+from dashboard.figures.style import CATEGORY_COLOURS, OPERATION_COLOURS, SAFETY_COLOURS, STATUS_COLOURS
 from dashboard.i18n import number
 from dashboard.standalone.elements import OfflineMap, add_layer, feature
 from dashboard.standalone.legend import Entry, Group, note
@@ -74,6 +74,11 @@ def record_layers(fmap: OfflineMap, records: MapRecords, words: Words, include_i
             (t("field.report_count"), row.report_count),
             (t("field.description"), row.description),
         ]
+        if getattr(row, "safety", None) == "safe":  # a safe place: its own colour, never a category's
+            heading = t("safety.safe")
+            return _Record(
+                SAFETY_COLOURS["safe"], f"{heading}: {category}", heading, [(t("field.category"), category), *rows]
+            )
         return _Record(CATEGORY_COLOURS.get(row.category, UNKNOWN_COLOUR), category, category, rows)
 
     def site(row: Any) -> _Record:
@@ -99,8 +104,13 @@ def record_layers(fmap: OfflineMap, records: MapRecords, words: Words, include_i
         drawn = set(shown)
         return [Entry(shape, colour, t(f"{prefix}.{value}")) for value, colour in colours.items() if value in drawn]
 
+    unsafe = places[places["safety"] != "safe"] if "safety" in places.columns else places
+    safe_entry = [Entry("dot", SAFETY_COLOURS["safe"], t("safety.safe"))] if len(unsafe) < len(places) else []
     legend = [
-        (t("layer.unsafe_places"), entries("dot", CATEGORY_COLOURS, "category", places.get("category", ()))),
+        (
+            t("layer.unsafe_places"),
+            [*entries("dot", CATEGORY_COLOURS, "category", unsafe.get("category", ())), *safe_entry],
+        ),
         (t("layer.inventoried_sites"), entries("ring", STATUS_COLOURS, "status", sites.get("status", ()))),
         (t("layer.operations"), entries("halo", OPERATION_COLOURS, "operation_kind", operations.get("kind", ()))),
     ]
@@ -266,6 +276,19 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
 
     if not presentation:
         add_places()
+    # Safe places, counted apart on the same hexagons with the same minimum: a dot at each cell's centre, on top.
+    safe = view.safe_places
+    has_safe = not presentation and bool(safe.shown_reports or safe.suppressed_reports)
+    if has_safe:
+        safe_style = {"color": "#ffffff", "weight": 2, "fillColor": SAFETY_COLOURS["safe"], "fillOpacity": 0.95}
+        add_layer(
+            fmap,
+            t("public.safe_layer"),
+            [
+                feature(_wgs84(cell.polygon.centroid), safe_style, words.count("public.safe_tooltip", cell.count))
+                for cell in safe.cells
+            ],
+        )
 
     classes = []
     for i, low in enumerate(bounds):
@@ -294,8 +317,22 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
                 ],
             ),
         ]
+    safe_group: list[Group] = (
+        [
+            (
+                t("public.safe_layer"),
+                [
+                    Entry("dot", SAFETY_COLOURS["safe"], t("safety.safe")),
+                    note(t("public.safe_suppressed", min=safe.min_count)),
+                ],
+            )
+        ]
+        if has_safe
+        else []
+    )
     return [
         (t("public.places_layer"), [*classes, note(suppressed)]),
+        *safe_group,
         (t("public.operations_layer"), [Entry("outline", AREA_OPERATIONS_COLOUR, t("layer.operations"))]),
         (
             t("public.sites_layer"),

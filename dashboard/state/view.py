@@ -18,6 +18,7 @@ CHOICES = {
     "categories": vocab.UNSAFE_CATEGORIES,
     "sources": vocab.REPORT_SOURCES,
     "statuses": vocab.SITE_STATUSES,
+    "safeties": vocab.PLACE_SAFETY,
 }
 
 
@@ -31,6 +32,8 @@ class ViewState:
     categories: tuple[str, ...] = CHOICES["categories"]
     sources: tuple[str, ...] = CHOICES["sources"]
     statuses: tuple[str, ...] = CHOICES["statuses"]
+    # Unsafe places, safe places or both (the default: a store without safe places shows the unsafe ones alone).
+    safeties: tuple[str, ...] = CHOICES["safeties"]
     lang: str = DEFAULT_LANGUAGE
 
     @classmethod
@@ -79,4 +82,5 @@ def state_queries(state: ViewState, pledge: Pledge) -> dict[str, LayerQuery]:
         sources=state.sources,
         statuses=state.statuses,
         promise=state.promise,
+        safeties=state.safeties,
     )

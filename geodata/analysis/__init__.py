@@ -1,4 +1,5 @@
-"""Analysis: hotspots with Getis-Ord Gi*, reports per hexagon, interventions (before/after, displacement), goal indicators.
+"""Analysis: hotspots with Getis-Ord Gi*, reports per hexagon, interventions (before/after, displacement), goal
+indicators, safe places apart and unsafe places by who reported.
 
 Plain functions returning result objects; the dashboard, the command line and
 the standalone export show the same results.
@@ -21,6 +22,7 @@ __all__ = [
     "HotspotResult",
     "InterventionResult",
     "Neighbourhood",
+    "ReportBreakdown",
     "Wdd",
     "Wdq",
     "density_surface",
@@ -32,6 +34,8 @@ __all__ = [
     "intervention_effect",
     "intervention_for_operation",
     "intervention_for_promise",
+    "pledge_breakdown",
+    "report_breakdown",
     "wdd",
     "wdq",
 ]
@@ -57,6 +61,9 @@ _API = {
     "intervention_for_promise": "geodata.analysis.interventions",
     "wdd": "geodata.analysis.interventions",
     "wdq": "geodata.analysis.interventions",
+    "ReportBreakdown": "geodata.analysis.safety",
+    "pledge_breakdown": "geodata.analysis.safety",
+    "report_breakdown": "geodata.analysis.safety",
 }
 
 
@@ -86,3 +93,4 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
         wdd,
         wdq,
     )
+    from geodata.analysis.safety import ReportBreakdown, pledge_breakdown, report_breakdown

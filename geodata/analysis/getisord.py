@@ -39,6 +39,7 @@ from geodata.analysis.defaults import (
     DENSITY_CELL_M,
 )
 from geodata.analysis.findings import Finding
+from geodata.analysis.safety import analysed_values
 from geodata.boundaries import municipality
 from geodata.grid import HexGrid, representative_xy
 from geodata.layers import STORAGE_CRS
@@ -395,7 +396,8 @@ def pledge_points(
     layer: str = "unsafe_places",
     categories: list[str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, BaseGeometry]:
-    """The records a pledge's hotspot analysis counts, and its municipality's area.
+    """The records a pledge's hotspot analysis counts (of the unsafe places, the unsafe ones), and its
+    municipality's area.
 
     ``categories``: ``None`` counts every category; an empty list counts none (the
     analysis page with no category ticked shows an empty analysis, not silently all).
@@ -403,7 +405,8 @@ def pledge_points(
     pledge = store.get_pledge(pledge_id)
     if not pledge.municipality.code:
         raise ValueError(f"pledge {pledge_id} names no municipality code; expected one to take its area from")
-    query = LayerQuery.build({"category": categories}, pledge_id=pledge_id, start=start, end=end)
+    # Unsafety only: a safe place never counts in a hot spot (geodata.analysis.safety counts them apart).
+    query = LayerQuery.build(analysed_values(layer, categories), pledge_id=pledge_id, start=start, end=end)
     records = store.read_layer(layer, query)
     return records, municipality(pledge.municipality.code).geometry
 

@@ -44,6 +44,7 @@ from geodata import clock
 from geodata.analysis.defaults import DEFAULT_BUFFER_M, DEFAULT_DAYS, DEFAULT_TARGET_RADIUS_M
 from geodata.analysis.findings import Finding
 from geodata.analysis.getisord import pledge_points
+from geodata.analysis.safety import analysed_values
 from geodata.boundaries import municipality
 from geodata.errors import NotFoundError
 from geodata.grid import representative_xy
@@ -376,7 +377,7 @@ def _study_area(store: Store, pledge_id: str | None) -> BaseGeometry | None:
 
 
 def _reports(store: Store, pledge_id: str | None, layer: str, categories: list[str] | None) -> gpd.GeoDataFrame:
-    return store.read_layer(layer, LayerQuery.build({"category": categories}, pledge_id=pledge_id))
+    return store.read_layer(layer, LayerQuery.build(analysed_values(layer, categories), pledge_id=pledge_id))
 
 
 def _evaluate_in_pledge(

@@ -46,6 +46,18 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "source": ("source", "källa", "kalla", "metod", "insamling", "ursprung"),
     "category": ("category", "kategori", "typ av problem", "problem typ", "problemtyp", "orsak", "otrygghet"),
     "time_of_day": ("time_of_day", "tid på dygnet", "tidpådygnet", "tid", "när", "dygn"),
+    "safety": (
+        "safety",
+        "trygg/otrygg",
+        "trygg eller otrygg",
+        "otrygg/trygg",
+        "trygghet",
+        "upplevd trygghet",
+        "upplevelse",
+        "safe or unsafe",
+    ),
+    "respondent_gender": ("respondent_gender", "kön", "kon", "respondentens kön", "gender"),
+    "respondent_age": ("respondent_age", "ålder", "alder", "åldersgrupp", "åldersklass", "age", "age group"),
     "description": ("description", "beskrivning", "kommentar", "synpunkt", "fritext", "anteckning", "name"),
     "report_count": ("report_count", "antal", "antal rapporter", "antal svar", "count", "antal synpunkter"),
     "pledge_id": ("pledge_id", "löfte", "medborgarlöfte"),
@@ -509,6 +521,84 @@ class ChoiceMatch:
     candidates: tuple[str, ...]
 
 
+_AGE_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|—|till)\s*(\d{1,3})(?:\s*år)?")
+_AGE_FROM = re.compile(
+    r"(?:(\d{1,3})\s*(?:\+|år\s+och\s+(?:äldre|över|uppåt)|och\s+(?:äldre|över|uppåt)|or\s+older|and\s+over))|(?:(?:över|from|minst)\s+(\d{1,3})(?:\s*år)?)"
+)
+_AGE_UNDER = re.compile(r"(?:under|yngre\s+än|below|younger\s+than)\s+(\d{1,3})(?:\s*år)?")
+_AGE_ONE = re.compile(r"(\d{1,3})(?:[.,]0+)?(?:\s*år)?")
+
+
+def age_band(value: Any) -> Any:
+    """The age band (:data:`geodata.vocab.AGE_BANDS`) an age or a range of ages lies in; else ``value`` as it is.
+
+    A survey writes an age ("37", 37), a band in its own words ("16-24", "16–24 år", "65+", "under 16") or
+    something else: an age or a range that lies within one band gives that band's code, anything else is left
+    for :func:`map_choice` and, if still unclear, asked about.
+
+    >>> [age_band(v) for v in (37, "37", "16-24", "16–24 år", "65+", "Under 16 år", "18-29", "25_44")]
+    ['25_44', '25_44', '16_24', '16_24', '65_plus', 'under_16', '18-29', '25_44']
+    """
+    if isinstance(value, bool) or is_missing(value):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if float(value) != int(value):
+            return value
+        first = last = int(value)
+    else:
+        text = str(value).strip().lower()
+        if text in vocab.RESPONDENT_AGES:
+            return text
+        if match := _AGE_RANGE.fullmatch(text):
+            first, last = int(match.group(1)), int(match.group(2))
+        elif match := _AGE_FROM.fullmatch(text):
+            first, last = int(match.group(1) or match.group(2)), None
+        elif match := _AGE_UNDER.fullmatch(text):
+            first, last = 0, int(match.group(1)) - 1
+        elif match := _AGE_ONE.fullmatch(text):
+            first = last = int(match.group(1))
+        else:
+            return value
+    for code, low, high in vocab.AGE_BANDS:
+        if first >= low and (high is None or (last is not None and last <= high)):
+            return code
+    return value
+
+
+def _gender_text(value: Any) -> Any:
+    # "icke-binär" is a word, not a negation of "binär": written as one word, it is not read as "not".
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\bicke[\s-]+binär", "ickebinär", value, flags=re.IGNORECASE)
+
+
+# A choice field's values in a form map_choice reads: an age (a number, too) as its band.
+CHOICE_NORMALISERS = {"respondent_age": age_band, "respondent_gender": _gender_text}
+
+
+def normalise_choice(field_name: str, value: Any) -> Any:
+    """``value`` of the choice field ``field_name`` as :func:`map_choice` reads it (most fields: as it is).
+
+    >>> normalise_choice("respondent_age", "37"), normalise_choice("category", "Mörkt")
+    ('25_44', 'Mörkt')
+    """
+    normalise = CHOICE_NORMALISERS.get(field_name)
+    return value if normalise is None else normalise(value)
+
+
+def choice_text(value: Any) -> Any:
+    """A cell of a choice column as text: a spreadsheet's number (an age, 37 or 37.0) as the digits it shows.
+
+    >>> choice_text(37.0), choice_text(37), choice_text("Kvinna"), choice_text(2.5)
+    ('37', '37', 'Kvinna', '2.5')
+    """
+    if isinstance(value, (bool, np.bool_)) or is_missing(value) or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value
+
+
 def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceMatch:
     """The code a Swedish (or English) free-text value means, if exactly one fits.
 
@@ -534,7 +624,10 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
     text = str(value).strip()
     if text in choices:
         return ChoiceMatch(text, text, (text,))
-    normal = _norm(text)
+    read = str(normalise_choice(field_name, text))
+    if read in choices:
+        return ChoiceMatch(text, read, (read,))
+    normal = _norm(read)
     if normal.replace(" ", "_") in choices:
         code = normal.replace(" ", "_")
         return ChoiceMatch(text, code, (code,))
@@ -542,7 +635,9 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
     hits = []
     for code in choices:
         for word in words.get(code, ()):
-            if re.search(r"(^|\s)" + re.escape(_norm(word)), normal):
+            word = _norm(word)
+            # A word of one letter ("k" for kvinna) would start half the words of a text: only the whole value.
+            if (normal == word) if len(word) == 1 else re.search(r"(^|\s)" + re.escape(word), normal):
                 hits.append(code)
                 break
     hits_t = tuple(hits)

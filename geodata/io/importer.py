@@ -36,6 +36,7 @@ from geodata.io import questions as asking
 from geodata.io.columns import (
     ColumnMapping,
     as_date,
+    choice_text,
     coordinate_geometry,
     detect_mapping,
     map_choice,
@@ -402,6 +403,7 @@ def plan_table(
         elif f.kind == "datetime":
             mapped[f.name] = mapped[f.name].map(normalise_date)
         elif f.kind == "choice":
+            mapped[f.name] = mapped[f.name].map(choice_text)
             answers = {**_worded_values(f.name, mapped[f.name], wordings), **value_map.get(f.name, {})}
             raw = mapped[f.name]
             mapped[f.name], open_texts = _map_choices(f.name, f.choices, raw, answers)

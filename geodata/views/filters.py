@@ -13,7 +13,7 @@ from geodata.views.progress import evidence_query
 
 # Which of a view's filters apply to which layer (a layer not named here is not one a view shows).
 FILTERED_FIELDS = {
-    "unsafe_places": ("category", "source"),
+    "unsafe_places": ("category", "source", "safety"),
     "inventoried_sites": ("status",),
     "operations": (),
 }
@@ -29,6 +29,7 @@ def layer_queries(
     sources: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
     promise: str | None = None,
+    safeties: Iterable[str] | None = None,
 ) -> dict[str, LayerQuery]:
     """One query per layer shown; a chosen promise narrows its evidence layer to the records delivering it.
 
@@ -40,26 +41,31 @@ def layer_queries(
         The layers shown, in the order they are drawn.
     start, end
         The time range (either end open when ``None``).
-    categories, sources, statuses
-        The chosen values of the unsafe places' ``category`` and ``source`` and the sites' ``status``.
+    categories, sources, statuses, safeties
+        The chosen values of the unsafe places' ``category``, ``source`` and ``safety`` (unsafe places, safe
+        places or both) and the sites' ``status``.
     promise
         A promise's id: its evidence layer shows only the records that deliver it, as its progress counts
         them (:func:`geodata.views.progress.evidence_query`: of its kinds, dated within its period).
     """
     common = dict(pledge_id=pledge.id, start=start, end=end)
     # A filter not chosen (None) sets no condition and is left out; each choice is read once, as a tuple.
-    given = {"category": categories, "source": sources, "status": statuses}
+    given = {"category": categories, "source": sources, "status": statuses, "safety": safeties}
     chosen_values = {name: tuple(values) for name, values in given.items() if values is not None}
     chosen_promise = next((p for p in pledge.promises if p.id == promise), None)
     queries = {}
     for layer in layers:
-        # Every choice of a required field chosen filters nothing: left out, the store's index does less work.
+        # Every choice of a field that is never empty (required, or with a default) chosen filters nothing: left
+        # out, the store's index does less work.
         spec = get_layer(layer)
         wanted: dict[str, list[str] | tuple[str, ...]] = {
             name: chosen_values[name]
             for name in FILTERED_FIELDS[layer]
             if name in chosen_values
-            and not (spec.field(name).required and set(chosen_values[name]) >= set(spec.field(name).choices))
+            and not (
+                (spec.field(name).required or spec.field(name).default is not None)
+                and set(chosen_values[name]) >= set(spec.field(name).choices)
+            )
         }
         extra: dict[str, Any] = {}
         bounds: dict[str, Any] = common

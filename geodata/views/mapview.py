@@ -15,10 +15,11 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geodata.grid import GridCounts, cell_size_for_zoom, representative_xy
+from geodata.grid import GridCounts, cell_size_for_zoom, grid_counts, representative_xy
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS, get_layer
 from geodata.model import Pledge
 from geodata.store.base import LayerQuery, Store
+from geodata.vocab import SAFE, UNSAFE
 
 DEFAULT_MAX_POINTS = 2_000
 
@@ -39,6 +40,8 @@ class LayerView:
     areas: dict | None = None
     grid: GridCounts | None = None
     in_view_only: bool = False  # True when only the records in the visible area were read
+    # Of the unsafe places counted per cell: the safe places, counted apart (``grid`` then counts the unsafe ones).
+    safe_grid: GridCounts | None = None
 
     @property
     def follows_the_view(self) -> bool:
@@ -130,9 +133,33 @@ def layer_view(
         )[1]
     cell = cell_size_for_zoom(zoom if zoom is not None else 9, latitude)
     weight = "report_count" if "report_count" in spec.field_names else None
+    if spec.name == "unsafe_places":
+        # Safe places never add to a cell's count of unsafety: each kind the view shows is counted on its own.
+        unsafe, safe = (_safety_query(query, kind) for kind in (UNSAFE, SAFE))
+        return LayerView(
+            layer,
+            "grid",
+            total,
+            grid=store.grid_counts(spec.name, unsafe, cell, weight) if unsafe else grid_counts(_NONE, cell),
+            in_view_only=in_view_only,
+            safe_grid=store.grid_counts(spec.name, safe, cell, weight) if safe else None,
+        )
     return LayerView(
         layer, "grid", total, grid=store.grid_counts(spec.name, query, cell, weight), in_view_only=in_view_only
     )
+
+
+# No records: the grid of a kind of place the view does not show.
+_NONE = gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS)
+
+
+def _safety_query(query: LayerQuery, kind: str) -> LayerQuery | None:
+    """``query`` narrowed to the unsafe places of one ``kind`` (unsafe or safe), or None if it shows none of them."""
+    values = dict(query.values)
+    if kind not in values.get("safety", (kind,)):
+        return None
+    values["safety"] = (kind,)
+    return replace(query, values=tuple(sorted(values.items())))
 
 
 def evidence_highlight(pledge: Pledge, promise_id: str | None, views: Mapping[str, LayerView]) -> set[str] | None:

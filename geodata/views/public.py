@@ -9,7 +9,12 @@ this module, so the rules below hold in one place:
   :data:`PLACE_HEX_M` metres and a hexagon with fewer than ``min_count``
   reports (weighted by ``report_count``) is dropped. The result says how many
   reports were suppressed, so a legend can say so honestly. No description,
-  source, category or time of day leaves this module.
+  source, category or time of day leaves this module. Safe places (a survey
+  asks for those too) are counted apart on the same hexagons with the same
+  minimum, never in the unsafe places' counts; who reported (gender, age band)
+  is not in the public view at all: split by it, a hexagon's counts would be
+  small enough to point at a respondent, and the comparison is the analysis
+  page's, for the roles that read the reports.
 - **Operations**: internal ones (``visibility == "internal"``, e.g. planned
   targeted drug operations) are left out entirely, not even counted: where and
   in which month they happened is operational information. Public ones are
@@ -51,7 +56,7 @@ from geodata.errors import Problem, ValidationError
 from geodata.grid import HexGrid, representative_xy
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS
 from geodata.store.base import LayerQuery, Store
-from geodata.vocab import FIXED_SITE_STATUSES
+from geodata.vocab import FIXED_SITE_STATUSES, SAFE
 
 MIN_COUNT = 5  # the smallest count of reports (or sites) a public hexagon may show
 PLACE_HEX_M = 250.0  # unsafe places: about 430 m corner to corner, 0.16 km²
@@ -144,12 +149,17 @@ class SiteCounts:
 
 @dataclass(frozen=True)
 class PublicView:
-    """The three layers as the public may see them; ``demo`` when any record read was generated demo data."""
+    """The three layers as the public may see them; ``demo`` when any record read was generated demo data.
+
+    The unsafe places' layer is counted twice, apart: ``unsafe_places`` (the unsafe ones, the public map's
+    counts) and ``safe_places``.
+    """
 
     unsafe_places: UnsafePlaceHexagons
     operations: OperationCounts
     sites: SiteCounts
     demo: bool
+    safe_places: UnsafePlaceHexagons  # the reports of safe places, counted apart with the same minimum
 
 
 def _check_min_count(min_count: int) -> None:
@@ -340,11 +350,13 @@ def public_view(
         for frame in (places, operations, sites)
         if "demo" in frame.columns and not frame.empty
     )
+    safe = places["safety"] == SAFE
     return PublicView(
-        unsafe_places=unsafe_place_hexagons(places, size_m=place_size_m, min_count=min_count),
+        unsafe_places=unsafe_place_hexagons(places[~safe], size_m=place_size_m, min_count=min_count),
         operations=operation_counts(operations, size_m=area_size_m),
         sites=site_counts(sites, size_m=area_size_m, min_count=min_count),
         demo=demo,
+        safe_places=unsafe_place_hexagons(places[safe], size_m=place_size_m, min_count=min_count),
     )
 
 
@@ -377,12 +389,14 @@ def aggregated_view(
 
 
 def public_totals(view: PublicView) -> dict[str, int]:
-    """How much each layer holds in ``view``: reports (weighted, suppressed ones too), public operations, sites.
+    """How much each layer holds in ``view``: reports (weighted, suppressed ones too, of unsafe and safe places
+    alike, as the layer holds both), public operations, sites.
 
     These are the totals the public map's legend already tells (shown plus suppressed), never finer.
     """
+    places = (view.unsafe_places, view.safe_places)
     return {
-        "unsafe_places": view.unsafe_places.shown_reports + view.unsafe_places.suppressed_reports,
+        "unsafe_places": sum(p.shown_reports + p.suppressed_reports for p in places),
         "inventoried_sites": view.sites.shown_sites + view.sites.suppressed_sites,
         "operations": view.operations.total,
     }

@@ -37,6 +37,9 @@ class Migration:
 
 
 def _column(field: Field) -> str:
+    # A field with a default is never empty in the store: the default also fills rows written by other programs.
+    if field.default is not None:
+        return f"\"{field.name}\" {SQL_TYPES[field.kind]} NOT NULL DEFAULT '{field.default}'"
     not_null = " NOT NULL" if field.required else ""
     return f'"{field.name}" {SQL_TYPES[field.kind]}{not_null}'
 
@@ -273,7 +276,16 @@ def _v9(conn: sqlite3.Connection) -> None:
 # What a map filters on, per layer: with the representative point (x, y) in the same index, a crowded map is
 # counted per grid cell from the index alone, without touching a row (a million reports: tens of milliseconds).
 VIEW_INDEX_COLUMNS = {
-    "unsafe_places": ("pledge_id", "deleted_at", "reported_on", "category", "source", "report_count", "demo"),
+    "unsafe_places": (
+        "pledge_id",
+        "deleted_at",
+        "reported_on",
+        "category",
+        "source",
+        "safety",
+        "report_count",
+        "demo",
+    ),
     "inventoried_sites": ("promise_id", "deleted_at", "inspected_on", "status", "site_type", "owner", "demo"),
     "operations": ("promise_id", "deleted_at", "starts_at", "ends_at", "kind", "visibility", "demo"),
 }
@@ -319,6 +331,25 @@ def _v10(conn: sqlite3.Connection) -> None:
         _stale_point_triggers(conn, layer)
 
 
+# The fields migration 11 adds to the unsafe places: safe places as well as unsafe ones, and who reported.
+REPORT_FIELDS = ("safety", "respondent_gender", "respondent_age")
+
+
+def _v11(conn: sqlite3.Connection) -> None:
+    # Safe places and who reported. A store created at this version already has the columns (version 1 builds
+    # the tables from the current layer description), so only missing ones are added; a column with a default
+    # (safety: 'unsafe') gives every existing row that value, as all data before was of unsafe places.
+    layer = LAYERS["unsafe_places"]
+    present = {row[1] for row in conn.execute('PRAGMA table_info("unsafe_places")')}
+    for name in REPORT_FIELDS:
+        if name not in present:
+            conn.execute(f'ALTER TABLE "unsafe_places" ADD COLUMN {_column(layer.field(name))}')
+    # The map filters on safety too: the covering index gets it (an old store's index was built without it).
+    conn.execute('DROP INDEX IF EXISTS "unsafe_places_view"')
+    names = ", ".join(f'"{c}"' for c in (*VIEW_INDEX_COLUMNS["unsafe_places"], "x", "y"))
+    conn.execute(f'CREATE INDEX "unsafe_places_view" ON "unsafe_places" ({names})')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -330,6 +361,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "session keys per account; failed sign-ins per name and client address", _v8),
     Migration(9, "safety-survey results per area, year and indicator", _v9),
     Migration(10, "each record's representative point, and a covering index for maps", _v10),
+    Migration(11, "safe places as well as unsafe ones, and the respondent's gender and age band", _v11),
 ]
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
-from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Layer
+from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
 
 META_TABLE = "pledgemap_meta"
 KIND_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
@@ -45,15 +45,20 @@ KIND_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
 }
 
 
+def _field_column(field: Field) -> Column[Any]:
+    # A field with a default is never empty in the store: the default also fills rows written by other programs.
+    if field.default is not None:
+        return Column(field.name, KIND_TYPES[field.kind], nullable=False, server_default=field.default)
+    return Column(field.name, KIND_TYPES[field.kind], nullable=not field.required, unique=field.name == "id")
+
+
 def _layer_table(metadata: MetaData, layer: Layer) -> Table:
     columns = [
         Column("fid", BigInteger, primary_key=True, autoincrement=True),
         Column("geom", Geometry(srid=STORAGE_CRS, spatial_index=True), nullable=False),
     ]
     for field in (*SYSTEM_FIELDS, *layer.fields):
-        columns.append(
-            Column(field.name, KIND_TYPES[field.kind], nullable=not field.required, unique=field.name == "id")
-        )
+        columns.append(_field_column(field))
     columns.append(Column("deleted_at", DateTime(timezone=True)))
     return Table(
         layer.name,
@@ -203,7 +208,39 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-MIGRATIONS = [Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1)]
+# The fields migration 2 adds to the unsafe places: safe places as well as unsafe ones, and who reported.
+REPORT_FIELDS = ("safety", "respondent_gender", "respondent_age")
+
+
+def _v2(conn: Connection) -> None:
+    # Safe places and who reported. A database created at this version already has the columns (version 1
+    # creates the tables from the current layer description), so only missing ones are added; the default
+    # (safety: 'unsafe') gives every existing row that value, as all data before was of unsafe places.
+    layer = LAYERS["unsafe_places"]
+    present = {
+        row[0]
+        for row in conn.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = 'unsafe_places'"
+            )
+        )
+    }
+    dialect = conn.dialect
+    for name in REPORT_FIELDS:
+        if name in present:
+            continue
+        field = layer.field(name)
+        column = _field_column(field)
+        sql_type = column.type.compile(dialect=dialect)
+        constraint = f" NOT NULL DEFAULT '{field.default}'" if field.default is not None else ""
+        conn.execute(text(f'ALTER TABLE "unsafe_places" ADD COLUMN "{name}" {sql_type}{constraint}'))
+
+
+MIGRATIONS = [
+    Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
+    Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
+]
 
 
 def latest_version() -> int:
