@@ -17,6 +17,9 @@ PROMISE_KINDS = (
     "other",
 )
 
+# What a promise's target counts over: the whole period, or each year, month, week or day of it.
+TARGET_PERIODS = ("period", "year", "month", "week", "day")
+
 FOLLOW_UP_KINDS = ("dialogue", "web", "social_media", "contact", "other")
 
 # unsafe_places

@@ -527,6 +527,8 @@ class ParsedPledge:
             }
             if promise.target is not None:
                 item.update(target=promise.target, target_unit=promise.target_unit)
+                if promise.target_per:
+                    item["target_per"] = promise.target_per
             if promise.kind == "property_inspection" and promise.site_kinds:
                 item["evidence"] = {"layer": "inventoried_sites", "kinds": list(promise.site_kinds)}
             promises.append(item)

@@ -319,6 +319,14 @@ def _v10(conn: sqlite3.Connection) -> None:
         _stale_point_triggers(conn, layer)
 
 
+def _v12(conn: sqlite3.Connection) -> None:
+    # What a promise's target counts over (vocab.TARGET_PERIODS). Version 11 is another change made at the same
+    # time; a store at version 10 runs both, and migrate() applies every version above the stored one in order.
+    columns = {row[1] for row in conn.execute('PRAGMA table_info("promises")')}
+    if "target_per" not in columns:
+        conn.execute('ALTER TABLE "promises" ADD COLUMN target_per TEXT')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -330,6 +338,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "session keys per account; failed sign-ins per name and client address", _v8),
     Migration(9, "safety-survey results per area, year and indicator", _v9),
     Migration(10, "each record's representative point, and a covering index for maps", _v10),
+    Migration(12, "what each promise's target counts over (per year, month, week, day or the period)", _v12),
 ]
 
 

@@ -100,6 +100,7 @@ def tables() -> MetaData:
         Column("parties", JSONB, nullable=False),
         Column("target", Integer),
         Column("target_unit", Text),
+        Column("target_per", Text),
         Column("period_start", Date),
         Column("period_end", Date),
         Column("evidence_layer", Text, nullable=False),
@@ -203,7 +204,16 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-MIGRATIONS = [Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1)]
+def _v3(conn: Connection) -> None:
+    # What a promise's target counts over. Version 1 creates it with the tables of today (tables() above);
+    # a database made before is given the column. Version 2 is another change made at the same time.
+    conn.execute(text("ALTER TABLE promises ADD COLUMN IF NOT EXISTS target_per TEXT"))
+
+
+MIGRATIONS = [
+    Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
+    Migration(3, "what each promise's target counts over (per year, month, week, day or the period)", _v3),
+]
 
 
 def latest_version() -> int:
