@@ -59,7 +59,8 @@ _PARTY_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _SHORT = re.compile(r"\s?\(([A-ZÅÄÖ]{2,6})\)")
 _ABBREVIATION = re.compile(r"[A-ZÅÄÖ]{2,6}(?![\wåäö])")
 _UNKNOWN_NAME = re.compile(rf"{_NAME}(?![\wåäö])")
-_SEPARATOR = re.compile(r",\s*(?!via\b)|\s+och\s+|\s+samt\s+|\s*&\s*|\s*/\s*|\s+tillsammans\s+med\s+")
+_SEPARATOR = re.compile(r",\s*(?!via\b)|\s+och\s+|\s+samt\s+|\s*&\s*|\s*/\s*")
+_TOGETHER_WITH = re.compile(r"\s+tillsammans\s+med\s+")
 _WE = re.compile(r"^(?:vi|oss|aktörerna|parterna|tillsammans)$", re.IGNORECASE)
 _NOT_NAME_AFTER = ("och", "samt", "eller")
 
@@ -103,17 +104,18 @@ def _phrase_at(text: str, pos: int, loose: bool) -> tuple[Party, int] | None:
     return Party(_capital(words), kind, words if _ABBREVIATION.fullmatch(words) else None), end
 
 
-def run_at(text: str, pos: int = 0, loose_first: bool = False) -> tuple[list[Party], int] | None:
+def run_at(text: str, pos: int = 0, loose_first: bool = False, together: bool = True) -> tuple[list[Party], int] | None:
     """The parties listed from ``pos`` ("Polisen, kommunen och Örebrobostäder") and where the list ends.
 
     The first must be a known wording (unless ``loose_first``); later ones may be abbreviations or names.
+    With ``together``, "Polisen tillsammans med Umeå kommun" lists both (as the subject before its verb).
     """
     first = _phrase_at(text, pos, loose_first)
     if first is None:
         return None
     parties, end = [first[0]], first[1]
     while True:
-        sep = _SEPARATOR.match(text, end)
+        sep = _SEPARATOR.match(text, end) or (_TOGETHER_WITH.match(text, end) if together else None)
         if not sep:
             break
         following = _phrase_at(text, sep.end(), loose=True)
@@ -162,7 +164,7 @@ def inverted_subject(text: str) -> list[Party] | None:
     """The parties right after a verb that follows an adverbial ("Under 2018 kommer Ale kommun …",
     "För att bidra … ska polisen öka …")."""
     for m in _INVERTING_VERB.finditer(text[:160]):
-        run = run_at(text, m.end())
+        run = run_at(text, m.end(), together=False)  # "kommer Ale kommun tillsammans med bostadsbolagen …"
         if run and _followed_by_predicate(text, run[1]):
             return run[0]
     return None
@@ -337,6 +339,7 @@ class Target:
     per: str | None
     phrase: str | None  # the words the count was read from
     certain: bool  # False when the words leave doubt (several numbers, a count per something unnamed)
+    per_read: bool = True  # False when ``per`` comes from the list's lead or a pledge of one year, not the promise
 
 
 def _per_of(text: str) -> str | None:
@@ -350,7 +353,7 @@ def read_target(text: str, context_per: str | None = None, one_year: bool = Fals
     """The count a promise commits to, its unit and what it is counted over (None, period, year, month, week, day).
 
     >>> read_target("Minst 70 hastighetskontroller under den totala tre-års-perioden.")
-    Target(value=70, unit='hastighetskontroller', per='period', phrase='Minst 70 hastighetskontroller', certain=True)
+    Target(value=70, unit='hastighetskontroller', per='period', phrase='Minst 70 hastighetskontroller', certain=True, per_read=True)
     >>> t = read_target("Lägesbild ska tas fram en gång i veckan.")
     >>> t.value, t.unit, t.per
     (1, None, 'week')
@@ -385,18 +388,19 @@ def read_target(text: str, context_per: str | None = None, one_year: bool = Fals
     if not candidates:
         thing = _ONE_THING.match(text)
         if thing:
-            return Target(
-                1, thing.group("unit"), per or context_per or ("period" if one_year else None), thing.group(0), False
-            )
+            inherited = per is None
+            per = per or context_per or ("period" if one_year else None)
+            return Target(1, thing.group("unit"), per, thing.group(0), False, not (inherited and per))
         return Target(
             None, None, per if per in ("year", "month", "week", "day") and _plain_frequency(text) else None, None, True
         )
     candidates.sort(key=lambda c: (not c[3],))  # a qualified count ("minst …") first
     value, unit, phrase, _ = candidates[0]
     certain = len({c[0] for c in candidates if c[3] or c[1]}) == 1
+    inherited = per is None
     if per is None:
         per = context_per or ("period" if one_year else None)
-    return Target(value, unit, per, phrase, certain)
+    return Target(value, unit, per, phrase, certain, not (inherited and per))
 
 
 def _plain_frequency(text: str) -> bool:

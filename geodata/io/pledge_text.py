@@ -28,7 +28,17 @@ from typing import Any
 from geodata import vocab
 from geodata.errors import Problem, ValidationError
 from geodata.io.pledge_promises import Party, find_promises
-from geodata.io.swedish_text import MONTHS, TextBlock, date_span, parse_date, sentences, slug, text_blocks, year_span
+from geodata.io.swedish_text import (
+    MONTHS,
+    TextBlock,
+    date_span,
+    normalise,
+    parse_date,
+    sentences,
+    slug,
+    text_blocks,
+    year_span,
+)
 from geodata.model import Area, Contact, FollowUp, Partner, Period, Signatory
 
 # --- reading files ----------------------------------------------------------------------------------------
@@ -254,7 +264,7 @@ def _place_in_sections(blocks: list[Block], parties: _Parties) -> None:
 
 _DIRECTION = r"(?:syd|nord|norr|söder|öst|väst|city|centrum|mitt|södra|norra|östra|västra|Syd|Nord|Norr|Öst|Väst|City)"
 _POLICE_AREA = re.compile(
-    rf"\b(LPO|[Ll]okalpolisområde|[Ll]okalpolisområdet)\s+([A-ZÅÄÖ][\wåäö-]+"
+    rf"\b(LPO|[Ll]okalpolisområde|[Ll]okalpolisområdet)\s+((?:(?:södra|norra|östra|västra|mellersta)\s)?[A-ZÅÄÖ][\wåäö-]+"
     rf"(?:\s(?!(?:Polisen|Kommunen|Och)\b)[A-ZÅÄÖ][\wåäö-]+(?!s?\s+(?:kommun|stad)))?"
     rf"(?:\s{_DIRECTION}\b)?)"
 )
@@ -280,7 +290,8 @@ _SINGLE_YEAR = re.compile(
     re.IGNORECASE,
 )
 _SIGNED = re.compile(
-    r"\b(?:datum|undertecknat|undertecknad|underskrivet|signerat|daterat)\b\s*:?\s*(?:den\s+)?"
+    r"\b(?:datum|undertecknat|undertecknad|undertecknades|underskrivet|signerat|signerades|daterat)\b\s*:?\s*"
+    r"(?:den\s+)?"
     r"(.{6,25})",
     re.IGNORECASE,
 )
@@ -618,6 +629,11 @@ def parse_pledge_text(text: str, municipalities: Mapping[str, str] | None = None
     result.contact = _contact(blocks)
     result.follow_up = _follow_up(blocks, result.contact)
     result.signed_on, result.signatories = _signatures(blocks, result.warnings)
+    side = side_by_side_signatories(text, result.warnings)
+    if side:  # the rejoined blocks ran the columns together ("Anna Berg Per Holm"): the columns are right
+        names = [s.name for s in side]
+        result.signatories = [s for s in result.signatories if not any(n in s.name for n in names)] + side
+        result.warnings = [w for w in result.warnings if not any(w.startswith(f"signatory {n}") for n in names)]
     result.missing = _missing(result)
     result.certainty = _certainty(result)
     return result
@@ -699,6 +715,7 @@ def _municipality(
 
     def canonical(written: str) -> str:
         name = re.sub(r"\s+(?i:kommun|stad)$", "", written)
+        name = name[:-2] if name.endswith(":s") else name
         for candidate in (name, name[:-1] if name.endswith("s") else name):
             if candidate in codes:
                 return candidate
@@ -733,6 +750,15 @@ def _municipality(
     if unknown and not re.match(r"(?:Kommun|Stad|Staden|Hela|Denna|Vår|Din)", unknown.group(1)):
         warnings.append(f"municipality: {unknown.group(1)!r} is not a known municipality; its kommun code is missing")
         return Area(unknown.group(1), None), unknown.group(1)
+    # The name in any other inflection: "i Kiruna", "Halmstads stadskärna", "Umeås invånare".
+    mentions = Counter(
+        canonical(m.group(1)) for m in re.finditer(rf"(?<![\wåäö])((?:{alternation})(?::?s)?)(?![\wåäö])", text)
+    )
+    mentions = Counter({name: n for name, n in mentions.items() if name in codes})
+    if mentions:
+        name, _ = mentions.most_common(1)[0]
+        warnings.append(f"municipality: {name} is read from the place named in the text, not from a party; check it")
+        return Area(name, codes[name]), None
     return None, None
 
 
@@ -952,7 +978,11 @@ def _party_ids(words: list[Party], parties: _Parties) -> tuple[str, ...]:
     """The partner ids of parties as the text words them; an organisation not yet a partner becomes one."""
     ids: list[str] = []
     for party in words:
-        found = parties.resolve(party.words) if party.kind != "other" or party.short_name is None else None
+        found: tuple[str, ...] | None = None
+        if party.kind in ("police", "municipality"):  # "Polismyndigheten", "Lokalpolisen Järfälla", "Solna stad"
+            found = parties.ids(party.kind) or None
+        if not found and (party.kind != "other" or party.short_name is None):
+            found = parties.resolve(party.words)
         if not found and party.short_name:
             found = parties.resolve(party.short_name)
         if not found:
@@ -1019,7 +1049,7 @@ def _promises(
             promise.site_kinds = tuple(k for k, p in _SITE_WORDS if re.search(p, item.text, re.IGNORECASE))
         target_certainty = "not_found"
         if target.value is not None or target.per is not None:
-            target_certainty = "found" if target.certain and target.phrase else "guessed"
+            target_certainty = "found" if target.certain and target.phrase and target.per_read else "guessed"
         promise.certainty = {
             "text": "guessed" if item.cut else "found",
             "parties": item.parties_certain if promise.parties else "not_found",
@@ -1143,6 +1173,62 @@ def _contact(blocks: list[Block]) -> Contact | None:
     return None
 
 
+def _one_line_signatory(line: str) -> Signatory | None:
+    """A signatory written on one line as name, title and organisation, or None."""
+    parts = [p.strip() for p in line.split(",")]
+    if len(parts) != 3:
+        return None
+    person, title, organisation = parts
+    if (
+        _PERSON.match(person)
+        and not _ORG_WORD.search(person)
+        and _TITLE_WORD.search(title)
+        and _ORG_WORD.search(organisation)
+        and len(organisation) <= 60
+    ):
+        return Signatory(person, title, organisation[:1].upper() + organisation[1:])
+    return None
+
+
+_COLUMN_GAP = re.compile(r"\s{3,}|\t+")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _COLUMN_GAP.split(line.strip()) if c.strip()]
+
+
+def side_by_side_signatories(text: str, warnings: list[str]) -> list[Signatory]:
+    """Signatories written side by side: two or more names on one line, spaced apart, their titles on the line
+    below and their organisations below that (or above the names).
+
+    >>> side_by_side_signatories('''
+    ... Anna Berg                      Per Holm
+    ... Lokalpolisområdeschef          Kommunstyrelsens ordförande
+    ... Lokalpolisområde Kungsbacka    Kungsbacka kommun''', [])[1]
+    Signatory(name='Per Holm', title='Kommunstyrelsens ordförande', organisation='Kungsbacka kommun')
+    """
+    lines = [line for line in normalise(text).split("\n") if line.strip()]
+    found: list[Signatory] = []
+    for i, line in enumerate(lines):
+        names = _cells(line)
+        if len(names) < 2 or not all(
+            _PERSON.match(n) and not _ORG_WORD.search(n) and not _TITLE_WORD.search(n) for n in names
+        ):
+            continue
+        rows = [_cells(lines[j]) if 0 <= j < len(lines) else [] for j in (i - 1, i + 1, i + 2)]
+        above, *below = [r if len(r) == len(names) else [] for r in rows]
+        titles = next((r for r in below if r and all(_TITLE_WORD.search(c) for c in r)), None)
+        organisations = next(
+            (r for r in (*below, above) if r and r is not titles and all(_ORG_WORD.search(c) for c in r)), None
+        )
+        for k, name in enumerate(names):
+            if titles and organisations:
+                found.append(Signatory(name, titles[k], organisations[k]))
+            else:
+                warnings.append(f"signatory {name}: no {'title' if not titles else 'organisation'} found; left out")
+    return found
+
+
 def _signatures(blocks: list[Block], warnings: list[str]) -> tuple[dt.date | None, list[Signatory]]:
     signed_on, start = None, None
     for i, block in enumerate(blocks):
@@ -1152,8 +1238,8 @@ def _signatures(blocks: list[Block], warnings: list[str]) -> tuple[dt.date | Non
             signed_on, start = parse_date(m.group(1)), i
         elif re.match(r"^(?:underskrift\w*|undertecknat av)\b", block.text, re.IGNORECASE):
             start = i
-    if start is None:
-        return signed_on, []
+    if start is None:  # no signature block: lines "Ola Severinsson, kommunpolis, lokalpolisområde Växjö" still sign
+        return signed_on, [s for b in blocks if b.kind != "item" and (s := _one_line_signatory(b.text))]
     lines = [b.text for b in blocks[start + 1 :]] + [""]
     signatories, organisation = [], None
     i = 0
