@@ -9,10 +9,14 @@ promise is written to ``warnings``. When everything the model requires was
 found, :meth:`ParsedPledge.to_pledge_dict` gives data that
 :func:`geodata.model.pledge_from_dict` accepts.
 
-The text is read in three steps: lines are cleaned and rejoined into blocks
+The text is read in steps: lines are cleaned and rejoined into blocks
 (headings, paragraphs, list items: :func:`geodata.io.swedish_text.text_blocks`),
 blocks are placed in sections by their headings and lead sentences ("Det här
 lovar vi", "… stödjer arbetet genom:"), and each field is read from its section.
+The promises are read by :mod:`geodata.io.pledge_promises` (each heading and lead
+classified, parties attached as the text words them, targets with what they count
+over); what the reader is unsure of is said per field in ``certainty`` (found,
+guessed, not found), never filled in.
 """
 
 from __future__ import annotations
