@@ -127,6 +127,8 @@ def test_we_is_the_parties_of_the_lists_before_else_the_longest_list_named():
         ("Åtgärder kommunen", "promise", ["Kommunen"]),
         ("Gällande trafik kommer Tekniska verken även att:", "promise", ["Tekniska verken"]),
         ("Detta uppnås genom att:", "promise", None),
+        ("För att minska problemen lovar polisen:", "promise", ["Polisen"]),  # a promise, though it names a problem
+        ("Polisen ska arbeta kontaktskapande:", "promise", ["Polisen"]),
         ("Målet är att:", "goal", None),
         ("Förväntad effekt", "goal", None),
         ("Uppföljning av medborgarlöftet kommer ske genom:", "follow_up", None),

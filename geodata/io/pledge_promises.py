@@ -165,7 +165,7 @@ def inverted_subject(text: str) -> list[Party] | None:
     "För att bidra … ska polisen öka …")."""
     for m in _INVERTING_VERB.finditer(text[:160]):
         run = run_at(text, m.end(), together=False)  # "kommer Ale kommun tillsammans med bostadsbolagen …"
-        if run and _followed_by_predicate(text, run[1]):
+        if run and (_followed_by_predicate(text, run[1]) or re.fullmatch(r"\s*:?\s*", text[run[1] :])):
             return run[0]
     return None
 
@@ -198,6 +198,8 @@ def attribution(text: str) -> tuple[str, list[Party] | None, bool]:
 
 # --- step 1: roles of headings and leads ---------------------------------------------------------------------
 
+# In this order: what a lead promises outright, the page's chrome, goals, follow-up, a lead whose subject
+# commits ("Polisen lovar att:", "Kommunen ska:"), problem pictures and priorities, then weaker promise words.
 _ROLE_PATTERNS = (
     ("promise", re.compile(r"genom\s+att\s*:?$|följande\s+(?:löften|aktiviteter|åtgärder)", re.IGNORECASE)),
     ("chrome", re.compile(r"^om\s+medborgarlöft|^vad\s+är|^dokument|^dela\b|^inledning$", re.IGNORECASE)),
@@ -207,19 +209,26 @@ _ROLE_PATTERNS = (
         re.compile(r"följ(?:a|er|s)?\s+(?:med|arbetet|upp)|uppföljning|återkoppling|kanaler", re.IGNORECASE),
     ),
     (
+        "promise",
+        re.compile(
+            r"\blovar\b|utlovas|åtar\s+sig|förbinder|det\s+här\s+(?:ska|gör)\s+vi\s+göra|göra\s+följande|"
+            r"\b(?:ska|skall)(?:\s+tillsammans)?\s*:?$|\bkommer\b.*\batt\s*:?$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "problem",
         re.compile(
             r"lägesbild|problem|prioriter|\bområden\b|inriktning\s+på|fokusområde|situationen|bakgrund|"
-            r"undersökning|\bsyftet\b|samverkansöverenskommelse|uppdatering|kontakt",
+            r"undersökning|\bsyftet\b|samverkansöverenskommelse|uppdatering|^kontakt",
             re.IGNORECASE,
         ),
     ),
     (
         "promise",
         re.compile(
-            r"\blovar\b|utlovas|löfte|åtagande|åtar\s+sig|förbinder|aktiviteter|åtgärder|det\s+här\s+(?:ska|gör)\s+vi|"
-            r"detta\s+gör\s+vi|så\s+här\s+gör\s+vi|följande|stödjer\s+arbetet|bidrar\s+(?:med|genom)|"
-            r"\b(?:ska|skall)(?:\s+tillsammans)?\s*:?$|\bkommer\b.*\batt\s*:?$",
+            r"löfte|åtagande|aktiviteter|åtgärder|det\s+här\s+(?:ska|gör)\s+vi|detta\s+gör\s+vi|så\s+här\s+gör\s+vi|"
+            r"följande|stödjer\s+arbetet|bidrar\s+(?:med|genom)",
             re.IGNORECASE,
         ),
     ),
