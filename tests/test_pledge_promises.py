@@ -114,6 +114,8 @@ def test_we_is_the_parties_of_the_lists_before_else_the_longest_list_named():
     context = Context(seen=[[Party("A kommun", "municipality"), Party("Polisen", "police")]])
     assert words(resolve_we(context)) == ["A kommun", "Polisen"]
     assert resolve_we(Context()) is None  # "vi" with no one named is no one in particular
+    police = [Party("Polisen", "police")]
+    assert words(resolve_we(Context(seen=context.seen, we=police))) == ["Polisen"]  # the text said whom
 
 
 # --- roles of headings and leads -----------------------------------------------------------------------------
@@ -141,14 +143,14 @@ def test_we_is_the_parties_of_the_lists_before_else_the_longest_list_named():
     ],
 )
 def test_headings_and_leads_get_a_role_and_parties(text, role, parties):
-    intro = classify(text, not text.endswith(":"), Context())
+    intro = classify(text, Context())
     assert (intro.role, words(intro.parties)) == (role, parties)
 
 
 def test_a_lead_counting_over_the_year_or_the_period():
-    assert classify("Vi kommer under året göra följande:", False, Context()).per == "year"
-    assert classify("Polisen lovar att under 2017:", False, Context()).per == "period"
-    assert classify("Polisen ska:", False, Context()).per is None
+    assert classify("Vi kommer under året göra följande:", Context()).per == "year"
+    assert classify("Polisen lovar att under 2017:", Context()).per == "period"
+    assert classify("Polisen ska:", Context()).per is None
 
 
 # --- the promises of a text ----------------------------------------------------------------------------------

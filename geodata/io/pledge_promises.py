@@ -61,7 +61,6 @@ _ABBREVIATION = re.compile(r"[A-ZÅÄÖ]{2,6}(?![\wåäö])")
 _UNKNOWN_NAME = re.compile(rf"{_NAME}(?![\wåäö])")
 _SEPARATOR = re.compile(r",\s*(?!via\b)|\s+och\s+|\s+samt\s+|\s*&\s*|\s*/\s*")
 _TOGETHER_WITH = re.compile(r"\s+tillsammans\s+med\s+")
-_WE = re.compile(r"^(?:vi|oss|aktörerna|parterna|tillsammans)$", re.IGNORECASE)
 _NOT_NAME_AFTER = ("och", "samt", "eller")
 
 
@@ -247,7 +246,7 @@ class Intro:
     per: str | None  # "year" or "period" when the heading counts over the year or the period
 
 
-def _role(text: str, is_heading: bool) -> str:
+def _role(text: str) -> str:
     for role, pattern in _ROLE_PATTERNS:
         if pattern.search(text):
             return role
@@ -271,22 +270,25 @@ class Context:
 
 def resolve_we(context: Context) -> list[Party] | None:
     """Whom "vi", "aktörerna" or "tillsammans" stands for: the parties of the separate lists before (Polisen /
-    Kommunen / "Tillsammans lovar vi"), else the longest list of parties named so far (the latest of equals)."""
+    Kommunen / "Tillsammans lovar vi"), else whom the text says "vi" is, else the longest list of parties named
+    so far (the latest of equals)."""
     singles: list[Party] = []
     for parties in context.list_parties:
         if len(parties) == 1 and all(p.words.lower() != parties[0].words.lower() for p in singles):
             singles.extend(parties)
     if len(singles) >= 2:
         return singles
+    if context.we:  # the text said whom: "polisens åtagande där vi från myndigheten lovar"
+        return context.we
     if context.seen:
         longest = max(len(r) for r in context.seen)
         return next(r for r in reversed(context.seen) if len(r) == longest)
-    return context.we
+    return None
 
 
-def classify(text: str, is_heading: bool, context: Context) -> Intro:
+def classify(text: str, context: Context) -> Intro:
     """The role, parties and period a heading or lead (``text``) gives the blocks under it."""
-    role = _role(text, is_heading)
+    role = _role(text)
     parties = None
     if role == "promise":
         lead = re.sub(r"^(?:åtgärder|löften|aktiviteter|insatser)\s+(?:för\s+|från\s+)?", "", text, flags=re.IGNORECASE)
@@ -429,7 +431,6 @@ class FoundPromise:
     parties_certain: str  # found, guessed (inherited from the list, "vi") or not_found
     section: str | None
     target: Target
-    cut: bool = False  # the excerpt ends inside it
 
 
 _STRONG_VERB = re.compile(r"^\s*(?:lovar|förbinder\s+sig|åtar\s+sig|utlovar)\b", re.IGNORECASE)
@@ -480,7 +481,7 @@ def find_promises(
             continue
         short = block.kind == "text" and len(text.split()) <= 6 and not re.search(r"[.,;!?]$", text)
         if is_heading or block.is_lead or short:  # a short line after a lead ("Vi lovar") leads too
-            intro = classify(text, is_heading, context)
+            intro = classify(text, context)
             if intro.role == "theme":
                 if text.isupper() and len(text.split()) == 1:
                     continue  # a running page header ("POLISEN") left by PDF extraction

@@ -1037,7 +1037,6 @@ def _promises(
             target_per=target.per,
             parties_as_written=tuple(p.words for p in item.parties),
             section=item.section,
-            cut=item.cut,
         )
         if not promise.parties:
             warnings.append(f"promise {n}: no responsible party found")
@@ -1045,8 +1044,6 @@ def _promises(
             warnings.append(f"promise {n}: the parties are those of its list ({', '.join(promise.parties_as_written)})")
         if promise.kind is None:
             warnings.append(f"promise {n}: the kind is not clear from the words; left empty")
-        if item.cut:
-            warnings.append(f"promise {n}: the text ends inside this promise; it may be cut off")
         if target.value is not None and not target.certain:
             warnings.append(f"promise {n}: the target {target.value} is taken from {target.phrase!r}; check it")
         if promise.kind == "property_inspection":
@@ -1055,7 +1052,7 @@ def _promises(
         if target.value is not None or target.per is not None:
             target_certainty = "found" if target.certain and target.phrase and target.per_read else "guessed"
         promise.certainty = {
-            "text": "guessed" if item.cut else "found",
+            "text": "found",  # "guessed" when the text ends inside it (see parse_pledge_text)
             "parties": item.parties_certain if promise.parties else "not_found",
             "kind": "found" if promise.kind else "not_found",
             "target": target_certainty,
