@@ -153,7 +153,7 @@ def score(name: str, expected: dict[str, Any], draft: dict[str, Any]) -> TextSco
         result.misses.append(f"municipality {draft['municipality']} for {expected['municipalities']}")
     period = expected["period"]
     if period["start"] or period["end"]:
-        got_period = draft["period"] or {"start": None, "end": None}
+        got_period = draft["period_stated"] or {"start": None, "end": None}
         result.period = (got_period["start"], got_period["end"]) == (period["start"], period["end"])
         if not result.period:
             result.misses.append(f"period {got_period} for {period}")

@@ -334,7 +334,7 @@ def test_units_are_kept_as_written():
 )
 def test_periods(text, start, end):
     draft = parse_pledge_text("Tibro – medborgarlöften\n\n" + text, municipalities=MUNICIPALITIES).to_dict()
-    assert draft["period"] == {"start": start, "end": end}
+    assert draft["period"] == draft["period_stated"] == {"start": start, "end": end}
 
 
 def test_open_ended_periods_give_the_one_bound_stated_and_say_so():
@@ -344,12 +344,13 @@ def test_open_ended_periods_give_the_one_bound_stated_and_say_so():
         municipalities=MUNICIPALITIES,
     )
     assert draft.period is None and draft.open_period == (dt.date(2017, 1, 1), None)
-    assert draft.to_dict()["period"] == {"start": "2017-01-01", "end": None}
+    assert draft.to_dict()["period_stated"] == {"start": "2017-01-01", "end": None}
+    assert draft.to_dict()["period"] is None  # as the model needs it: both bounds, or nothing
     assert draft.certainty["period"] == "guessed" and "period" in draft.missing
     until = parse_pledge_text(
         "Tibro – medborgarlöften\n\nLöftet sträcker sig fram till december 2021.", municipalities=MUNICIPALITIES
     )
-    assert until.to_dict()["period"] == {"start": None, "end": "2021-12-31"}
+    assert until.to_dict()["period_stated"] == {"start": None, "end": "2021-12-31"}
 
 
 @pytest.mark.parametrize(

@@ -449,30 +449,27 @@ class ParsedPledge:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data: dates as ISO strings, absent values as None.
 
-        ``period`` is {"start", "end"} or None; for an open-ended text that states only one bound
-        ("gäller fortlöpande", "fram till december 2021") the other is None (and ``period`` stays None
-        on the object: the model needs both). ``certainty`` says, for each of title, municipality,
+        ``period`` is {"start", "end"} or None, as before. ``period_stated`` is what the text states of
+        it, {"start", "end"} with None for a bound it leaves open ("gäller fortlöpande", "fram till
+        december 2021"), or None when it states neither; ``period`` is then None (the model needs
+        both). ``certainty`` says, for each of title, municipality,
         police_area, period, focus, partners and signed_on, whether the value was "found" in the words,
         "guessed" (one bound of the period, a municipality without its code or chosen among several, a
         day read past the month's end) or "not_found". ``cut`` is True when the text is an excerpt that
         stops mid-text. Each promise has its own keys (see :meth:`ParsedPromise.to_dict`).
         """
-        if self.period:
-            period: dict[str, str | None] | None = {
-                "start": self.period.start.isoformat(),
-                "end": self.period.end.isoformat(),
-            }
-        elif self.open_period:
+        period = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()} if self.period else None
+        stated: dict[str, str | None] | None = dict(period) if period else None
+        if self.open_period:
             start, end = self.open_period
-            period = {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None}
-        else:
-            period = None
+            stated = {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None}
         return {
             "title": self.title,
             "municipality": _area_dict(self.municipality),
             "police_area": _area_dict(self.police_area),
             "partners": [asdict(p) for p in self.partners],
             "period": period,
+            "period_stated": stated,
             "focus": self.focus,
             "problem_picture": dict(self.problem_picture),
             "promises": [p.to_dict() for p in self.promises],
