@@ -223,6 +223,10 @@ def test_sentences_that_promise_and_ingresses_that_do_not():
           • Minska antalet misshandelsfall.
 
         Polisen och kommunen lovar att arbeta för en trygg trafikmiljö.
+
+        Det här ska vi göra
+
+        Polisen ska följa upp arbetet varje kvartal. Kommunen ska redovisa resultatet på webben.
         """)
     assert [text for text, *_ in found] == ["Polisen och kommunen lovar", "Polisen och kommunen lovar"]
 

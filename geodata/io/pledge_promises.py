@@ -446,6 +446,10 @@ _GENERIC = re.compile(
 )
 
 
+# A sentence on following up or reporting the work is not a promise ("Resultatet följs upp fyra gånger per år").
+_FOLLOW_UP_SENTENCE = re.compile(r"\bfölj\w*\s+upp\b|\bredovisa\w*|\butvärdera\w*|\brapportera\w*", re.IGNORECASE)
+
+
 def _sentence_promise(sentence: str, strong_only: bool) -> list[Party] | None:
     who = subject(sentence)
     if not who:
@@ -516,6 +520,8 @@ def find_promises(
                     continue
             strong_only = context.role != "promise"
             for sentence in sentences(text):
+                if _FOLLOW_UP_SENTENCE.search(sentence):
+                    continue
                 who = _sentence_promise(sentence, strong_only)
                 if who:
                     clean, named, _ = attribution(sentence)
