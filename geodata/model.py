@@ -121,6 +121,28 @@ class Promise:
     target: int | None = None
     target_unit: str | None = None
     period: Period | None = None
+    target_per: str | None = None  # one of vocab.TARGET_PERIODS; None (or "period"): the target is for the period
+
+
+# Days of each unit a target may count per (a month and a year as their average lengths).
+_PER_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+
+
+def target_over(target: int | None, per: str | None, period: Period) -> int | None:
+    """The count a target asks for over ``period``.
+
+    A target per year (month, week, day) applies to each year (month …) of the period, so over the whole
+    period it asks for the target times the number of those units in it (rounded, at least one):
+    900 hours per year over 2021–2022 is 1 800. A target for the period (``per`` None or "period") is the
+    target itself.
+
+    >>> two_years = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+    >>> target_over(900, "year", two_years), target_over(1, "week", two_years), target_over(4, None, two_years)
+    (1800, 104, 4)
+    """
+    if target is None or per in (None, "period"):
+        return target
+    return target * max(1, round(period.days / _PER_DAYS[per]))
 
 
 @dataclass(frozen=True)
@@ -158,6 +180,10 @@ class Pledge:
     def promise_period(self, promise: Promise) -> Period:
         """A promise runs for its own period if it has one, else for the pledge's."""
         return promise.period or self.period
+
+    def promise_target(self, promise: Promise) -> int | None:
+        """What ``promise``'s target asks for over its whole period (see :func:`target_over`)."""
+        return target_over(promise.target, promise.target_per, self.promise_period(promise))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO strings) that :func:`pledge_from_dict` reads back."""
@@ -480,6 +506,7 @@ def _promise(r: _Reader, data: Any, path: str, pledge_id: str, partners: set[str
         r.fail(f"{path}.target", f"expected a whole number of at least 1, got {target!r}")
         target = None
     target_unit = r.text(data, "target_unit", f"{path}.target_unit", required=False)
+    target_per = r.choice(data, "target_per", f"{path}.target_per", vocab.TARGET_PERIODS, required=False)
 
     period = r.period(data.get("period"), f"{path}.period", required=False)
     if period and pledge_period and not (pledge_period.contains(period.start) and pledge_period.contains(period.end)):
@@ -495,7 +522,7 @@ def _promise(r: _Reader, data: Any, path: str, pledge_id: str, partners: set[str
         and any(p.field.startswith(path) for p in r.problems)
     ):
         return None
-    return Promise(promise_id, pledge_id, text, tuple(parties), kind, evidence, target, target_unit, period)
+    return Promise(promise_id, pledge_id, text, tuple(parties), kind, evidence, target, target_unit, period, target_per)
 
 
 def _evidence(r: _Reader, data: Any, path: str, promise_kind: str | None) -> Evidence | None:

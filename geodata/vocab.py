@@ -130,6 +130,8 @@ def choice_words(group: str) -> dict[str, tuple[str, ...]]:
 PARTNER_KINDS = codes("partner_kind")
 PROMISE_KINDS = codes("promise_kind")
 FOLLOW_UP_KINDS = codes("follow_up_kind")
+# What a promise's target counts over: the whole period, or each year, month, week or day of it.
+TARGET_PERIODS = codes("target_per")
 
 # unsafe_places
 REPORT_SOURCES = codes("source")

@@ -108,3 +108,32 @@ def test_a_stray_or_misspelt_key_is_a_problem_not_dropped():
     fields_named = {p.field for p in caught.value.problems}
     assert {"goals[0].kommun och bostadsbolag", "promises[0].targt"} <= fields_named
     assert "is not a field of a goal; expected one of: baseline_year, better, id, indicator, text" in str(caught.value)
+
+
+def test_target_per_is_read_checked_and_written():
+    data = pledge_dict()
+    data["promises"][0].update(target=900, target_unit="timmar", target_per="year")
+    pledge = pledge_from_dict(data)
+    assert pledge.promises[0].target_per == "year" and pledge.promises[1].target_per is None
+    assert pledge.to_dict()["promises"][0]["target_per"] == "year"
+    assert "target_per" not in pledge.to_dict()["promises"][1]
+    assert pledge_from_dict(pledge.to_dict()) == pledge
+    data["promises"][0]["target_per"] = "fortnight"
+    fields = {field: message for _, field, message in problems_of(data)}
+    assert fields["promises[0].target_per"] == (
+        "'fortnight' is not allowed; expected one of: period, year, month, week, day"
+    )
+
+
+def test_a_target_per_unit_over_the_whole_period():
+    from geodata.model import Period, target_over
+
+    two_years = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+    summer = Period(dt.date(2021, 6, 1), dt.date(2021, 8, 31))
+    assert target_over(900, "year", two_years) == 1800
+    assert target_over(1, "month", two_years) == 24
+    assert target_over(1, "week", summer) == 13
+    assert target_over(1, "day", summer) == 92
+    assert target_over(4, "period", two_years) == target_over(4, None, two_years) == 4
+    assert target_over(None, "year", two_years) is None
+    assert target_over(2, "year", summer) == 2  # at least one year's worth, also for a shorter period

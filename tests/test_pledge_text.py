@@ -505,7 +505,7 @@ def test_party_views_and_promises_led_by_the_party_name():
     assert "police_area" in parsed.missing  # "Polisen" alone names no police area
 
 
-def test_noise_an_unknown_municipality_and_a_rate_are_reported_not_guessed():
+def test_noise_an_unknown_municipality_and_a_rate_read_per_month():
     parsed = parse_pledge_text(noisy_unknown_municipality_text())
     assert parsed.title == "Trygghetslöfte Testköpings kommun"
     assert parsed.municipality.name == "Testköpings kommun" and parsed.municipality.code is None
@@ -516,8 +516,7 @@ def test_noise_an_unknown_municipality_and_a_rate_are_reported_not_guessed():
         "Kommunen tar fram en handlingsplan för sommaren.",
     ]
     assert [p.parties for p in parsed.promises] == [("polisen",), ("testkopings-kommun",)]
-    assert parsed.promises[0].target is None
-    assert "promise 1: 'två gånger' is a rate, not a total; the target is left empty" in parsed.warnings
+    assert (parsed.promises[0].target, parsed.promises[0].target_per) == (2, "month")  # a rate: two a month
     assert (parsed.period.start, parsed.period.end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 

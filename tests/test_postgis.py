@@ -67,9 +67,9 @@ def test_migrate_and_demo_on_a_new_database(pg_server, capsys):
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = pg_server.rsplit("/", 1)[0] + f"/{name}"
-    assert main(["migrate", "--data", url]) == 0
     from geodata.store.postgis.schema import latest_version
 
+    assert main(["migrate", "--data", url]) == 0
     assert f"schema version 0 → {latest_version()}" in capsys.readouterr().out
     assert main(["migrate", "--data", url]) == 0
     assert f"already at schema version {latest_version()}" in capsys.readouterr().out
@@ -269,3 +269,29 @@ def test_gunicorn_workers_serve_one_database(demo_copy, pg_url, tmp_path):
         server.terminate()
         output = server.communicate(timeout=30)[0].decode()
     assert output.count("Booting worker") == 2, output
+
+
+def test_a_database_from_before_target_per_gets_the_column_and_keeps_its_promises(pg_server, monkeypatch):
+    """Migration 3 adds promises.target_per to a database made before it (and is a no-op on one made after)."""
+    from conftest import _databases
+
+    from geodata.store import migrate
+    from geodata.store.postgis import schema as postgis_schema
+    from geodata.store.postgis.store import dispose
+
+    from pg_cluster import new_database
+
+    url = new_database(pg_server, f"before_per_{os.getpid()}_{next(_databases)}")
+    with monkeypatch.context() as patch:
+        patch.setattr(postgis_schema, "MIGRATIONS", postgis_schema.MIGRATIONS[:1])
+        assert migrate(url) == (0, 1)
+    with psycopg.connect(url, autocommit=True) as conn:  # as version 1 built it before the column existed
+        conn.execute("ALTER TABLE promises DROP COLUMN target_per")
+    assert migrate(url) == (1, postgis_schema.latest_version())
+    data = pledge_dict()
+    data["promises"][0].update(target=900, target_unit="timmar", target_per="year")
+    with open_store(url) as s:
+        s.save_pledge(pledge_from_dict(data))
+        promise = s.get_pledge(data["id"]).promises[0]
+    assert (promise.target, promise.target_unit, promise.target_per) == (900, "timmar", "year")
+    dispose(url)

@@ -62,3 +62,19 @@ def test_a_site_counts_once_inspected_not_while_only_flagged(store):
     pledge = pledge_from_dict(pledge_dict())
     [_, inventory] = pledge_progress(store, pledge, dt.date(2024, 7, 1))
     assert inventory.delivered == 1
+
+
+def test_a_target_per_year_asks_for_each_year_of_a_two_year_pledge(store):
+    data = pledge_dict(period={"start": "2024-01-01", "end": "2025-12-31"})
+    data["promises"][0].update(target=2, target_per="year")
+    pledge = pledge_from_dict(data)
+    store.save_pledge(pledge)
+    store.write_batch(
+        "operations", frame(operation(), operation(starts_at="2024-06-01 18:00", ends_at="2024-06-01 20:00"))
+    )
+    [operations, _] = pledge_progress(store, pledge, dt.date(2024, 12, 31))
+    # Two a year over two years: four in all; two done when half the period has passed is on track, not done.
+    assert (operations.target, operations.target_each, operations.target_per) == (4, 2, "year")
+    assert (operations.delivered, operations.status) == (2, "on_track")
+    [operations, _] = pledge_progress(store, pledge, dt.date(2026, 1, 1))
+    assert operations.status == "not_met"

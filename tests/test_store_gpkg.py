@@ -389,3 +389,32 @@ def test_records_added_or_moved_by_another_program_are_counted_where_they_are(gp
     grid = store.grid_counts("unsafe_places", LayerQuery(), 1000.0)
     assert int(grid.count.sum()) == 3
     assert (362500.0 in grid.x) and int(grid.count[list(grid.x).index(362500.0)]) == 1
+
+
+def test_target_per_is_stored_and_read_back(store):
+    data = pledge_dict()
+    data["promises"][0].update(target=2, target_per="month")
+    store.save_pledge(pledge_from_dict(data))
+    first, second = store.get_pledge(data["id"]).promises
+    assert (first.target, first.target_per) == (2, "month")
+    assert second.target_per is None
+
+
+def test_a_store_from_before_target_per_gets_the_column_once(tmp_path, monkeypatch):
+    path = tmp_path / "v10.gpkg"
+    with monkeypatch.context() as patch:
+        patch.setattr(gpkg_schema, "MIGRATIONS", [m for m in gpkg_schema.MIGRATIONS if m.version <= 10])
+        with GeoPackageStore.create(path) as s:
+            before = s.schema_version()
+    with sqlite3.connect(path) as conn:
+        assert "target_per" not in {r[1] for r in conn.execute("PRAGMA table_info(promises)")}
+    assert migrate(path) == (before, gpkg_schema.latest_version())
+    with sqlite3.connect(path) as conn:
+        assert "target_per" in {r[1] for r in conn.execute("PRAGMA table_info(promises)")}
+    with sqlite3.connect(path) as conn:  # run again on a file that has it: nothing to add, no error
+        next(m for m in gpkg_schema.MIGRATIONS if m.version == 12).apply(conn)
+    data = pledge_dict()
+    data["promises"][0].update(target=900, target_unit="timmar", target_per="year")
+    with GeoPackageStore.open(path) as s:
+        s.save_pledge(pledge_from_dict(data))
+        assert s.get_pledge(data["id"]).promises[0].target_per == "year"

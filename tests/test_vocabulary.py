@@ -47,6 +47,7 @@ TUPLES = {
     "PLACE_SAFETY": "safety",
     "RESPONDENT_GENDERS": "respondent_gender",
     "RESPONDENT_AGES": "respondent_age",
+    "TARGET_PERIODS": "target_per",
 }
 # The categories added for the words Swedish safety work uses (issue 14).
 NEW_CATEGORIES = ("unsafe_passage", "littering", "graffiti", "reckless_driving", "burglary", "arson", "disorder")

@@ -9,10 +9,14 @@ promise is written to ``warnings``. When everything the model requires was
 found, :meth:`ParsedPledge.to_pledge_dict` gives data that
 :func:`geodata.model.pledge_from_dict` accepts.
 
-The text is read in three steps: lines are cleaned and rejoined into blocks
+The text is read in steps: lines are cleaned and rejoined into blocks
 (headings, paragraphs, list items: :func:`geodata.io.swedish_text.text_blocks`),
 blocks are placed in sections by their headings and lead sentences ("Det här
 lovar vi", "… stödjer arbetet genom:"), and each field is read from its section.
+The promises are read by :mod:`geodata.io.pledge_promises` (each heading and lead
+classified, parties attached as the text words them, targets with what they count
+over); what the reader is unsure of is said per field in ``certainty`` (found,
+guessed, not found), never filled in.
 """
 
 from __future__ import annotations
@@ -27,7 +31,18 @@ from typing import Any
 
 from geodata import vocab
 from geodata.errors import Problem, ValidationError
-from geodata.io.swedish_text import TextBlock, counts, date_span, parse_date, sentences, slug, text_blocks, year_span
+from geodata.io.pledge_promises import Party, find_promises
+from geodata.io.swedish_text import (
+    MONTHS,
+    TextBlock,
+    date_span,
+    normalise,
+    parse_date,
+    sentences,
+    slug,
+    text_blocks,
+    year_span,
+)
 from geodata.model import Area, Contact, FollowUp, Partner, Period, Signatory
 
 # --- reading files ----------------------------------------------------------------------------------------
@@ -253,7 +268,7 @@ def _place_in_sections(blocks: list[Block], parties: _Parties) -> None:
 
 _DIRECTION = r"(?:syd|nord|norr|söder|öst|väst|city|centrum|mitt|södra|norra|östra|västra|Syd|Nord|Norr|Öst|Väst|City)"
 _POLICE_AREA = re.compile(
-    rf"\b(LPO|[Ll]okalpolisområde|[Ll]okalpolisområdet)\s+([A-ZÅÄÖ][\wåäö-]+"
+    rf"\b(LPO|[Ll]okalpolisområde|[Ll]okalpolisområdet)\s+((?:(?:södra|norra|östra|västra|mellersta)\s)?[A-ZÅÄÖ][\wåäö-]+"
     rf"(?:\s(?!(?:Polisen|Kommunen|Och)\b)[A-ZÅÄÖ][\wåäö-]+(?!s?\s+(?:kommun|stad)))?"
     rf"(?:\s{_DIRECTION}\b)?)"
 )
@@ -279,7 +294,8 @@ _SINGLE_YEAR = re.compile(
     re.IGNORECASE,
 )
 _SIGNED = re.compile(
-    r"\b(?:datum|undertecknat|undertecknad|underskrivet|signerat|daterat)\b\s*:?\s*(?:den\s+)?"
+    r"\b(?:datum|undertecknat|undertecknad|undertecknades|underskrivet|signerat|signerades|daterat)\b\s*:?\s*"
+    r"(?:den\s+)?"
     r"(.{6,25})",
     re.IGNORECASE,
 )
@@ -366,8 +382,23 @@ class ParsedPromise:
     target: int | None = None
     target_unit: str | None = None
     site_kinds: tuple[str, ...] = ()  # inventoried_sites kinds the text names ("källare och vindar")
+    target_per: str | None = None  # what the target counts over: one of vocab.TARGET_PERIODS, or None (open)
+    parties_as_written: tuple[str, ...] = ()  # "Polisen", "Solna stad", "Tekinska verken (TVAB)"
+    section: str | None = None  # the theme heading the promise is listed under
+    cut: bool = False  # the text ends inside this promise
+    certainty: dict[str, str] = field(default_factory=dict)  # field → found / guessed / not_found
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data.
+
+        Keys: ``text``, ``parties`` (partner ids), ``kind``, ``target`` (a whole number or None),
+        ``target_unit`` ("timmar", "insatser" or None), ``site_kinds``, and
+        ``target_per`` (None, "period", "year", "month", "week" or "day": the target counts per that),
+        ``parties_as_written`` (the parties as the text words them), ``section`` (the theme heading above
+        it or None), ``cut`` (the text ends inside the promise) and ``certainty``: for each of ``text``,
+        ``parties``, ``kind``, ``target`` and ``period``, "found" (read from the words), "guessed" (from
+        the list it is in, a count whose words leave doubt) or "not_found" (left empty).
+        """
         return {
             "text": self.text,
             "parties": list(self.parties),
@@ -375,7 +406,16 @@ class ParsedPromise:
             "target": self.target,
             "target_unit": self.target_unit,
             "site_kinds": list(self.site_kinds),
+            "target_per": self.target_per,
+            "parties_as_written": list(self.parties_as_written),
+            "section": self.section,
+            "cut": self.cut,
+            "certainty": {name: self.certainty.get(name, "not_found") for name in PROMISE_CERTAINTY_FIELDS},
         }
+
+
+PROMISE_CERTAINTY_FIELDS = ("text", "parties", "kind", "target", "period")
+PLEDGE_CERTAINTY_FIELDS = ("title", "municipality", "police_area", "period", "focus", "partners", "signed_on")
 
 
 @dataclass
@@ -397,6 +437,9 @@ class ParsedPledge:
     contact: Contact | None = None
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    open_period: tuple[dt.date | None, dt.date | None] | None = None  # the one bound an open-ended text states
+    cut: bool = False  # the text is an excerpt that ends mid-text ("[TRUNCATED]", "[…]" on the last line)
+    certainty: dict[str, str] = field(default_factory=dict)  # field → found / guessed / not_found
 
     @property
     def complete(self) -> bool:
@@ -404,15 +447,29 @@ class ParsedPledge:
         return not self._gaps()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data: dates as ISO strings, absent values as None."""
+        """JSON-ready data: dates as ISO strings, absent values as None.
+
+        ``period`` is {"start", "end"} or None, as before. ``period_stated`` is what the text states of
+        it, {"start", "end"} with None for a bound it leaves open ("gäller fortlöpande", "fram till
+        december 2021"), or None when it states neither; ``period`` is then None (the model needs
+        both). ``certainty`` says, for each of title, municipality,
+        police_area, period, focus, partners and signed_on, whether the value was "found" in the words,
+        "guessed" (one bound of the period, a municipality without its code or chosen among several, a
+        day read past the month's end) or "not_found". ``cut`` is True when the text is an excerpt that
+        stops mid-text. Each promise has its own keys (see :meth:`ParsedPromise.to_dict`).
+        """
+        period = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()} if self.period else None
+        stated: dict[str, str | None] | None = dict(period) if period else None
+        if self.open_period:
+            start, end = self.open_period
+            stated = {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None}
         return {
             "title": self.title,
             "municipality": _area_dict(self.municipality),
             "police_area": _area_dict(self.police_area),
             "partners": [asdict(p) for p in self.partners],
-            "period": (
-                {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()} if self.period else None
-            ),
+            "period": period,
+            "period_stated": stated,
             "focus": self.focus,
             "problem_picture": dict(self.problem_picture),
             "promises": [p.to_dict() for p in self.promises],
@@ -423,6 +480,8 @@ class ParsedPledge:
             "contact": asdict(self.contact) if self.contact else None,
             "missing": list(self.missing),
             "warnings": list(self.warnings),
+            "cut": self.cut,
+            "certainty": {name: self.certainty.get(name, "not_found") for name in PLEDGE_CERTAINTY_FIELDS},
         }
 
     def _gaps(self) -> list[Problem]:
@@ -480,6 +539,8 @@ class ParsedPledge:
             }
             if promise.target is not None:
                 item.update(target=promise.target, target_unit=promise.target_unit)
+                if promise.target_per:
+                    item["target_per"] = promise.target_per
             if promise.kind == "property_inspection" and promise.site_kinds:
                 item["evidence"] = {"layer": "inventoried_sites", "kinds": list(promise.site_kinds)}
             promises.append(item)
@@ -548,24 +609,67 @@ def parse_pledge_text(text: str, municipalities: Mapping[str, str] | None = None
     ['promise 2: no responsible party found']
     """
     codes = dict(municipality_codes() if municipalities is None else municipalities)
+    text, cut = _without_cut_mark(text)
     blocks = layout(text)
-    result = ParsedPledge()
+    result = ParsedPledge(cut=cut)
     result.title = _title(blocks)
     result.municipality, municipality_partner = _municipality(blocks, result.title, codes, result.warnings)
     result.police_area = _police_area(blocks)
     parties = _Parties(_partners(blocks, result.police_area, municipality_partner), _we(blocks))
     _place_in_sections(blocks, parties)
-    result.period = _period(blocks, result.title, result.warnings)
+    result.period, result.open_period = _period(blocks, result.title, result.warnings)
     result.focus = _focus(blocks)
     result.problem_picture = _problem_picture(blocks)
-    result.promises = _promises(blocks, parties, result.warnings)
+    result.promises = _promises(blocks, parties, result.period, result.warnings)
+    if cut and result.promises and blocks and blocks[-1].kind == "item" and blocks[-1].text in result.promises[-1].text:
+        last = result.promises[-1]
+        last.cut, last.certainty["text"] = True, "guessed"
+        result.warnings.append(f"promise {len(result.promises)}: the text ends inside this promise; it may be cut off")
     result.partners = parties.partners
     result.goals = _goals(blocks)
     result.contact = _contact(blocks)
     result.follow_up = _follow_up(blocks, result.contact)
     result.signed_on, result.signatories = _signatures(blocks, result.warnings)
+    side = side_by_side_signatories(text, result.warnings)
+    if side:  # the rejoined blocks ran the columns together ("Anna Berg Per Holm"): the columns are right
+        names = [s.name for s in side]
+        result.signatories = [s for s in result.signatories if not any(n in s.name for n in names)] + side
+        result.warnings = [w for w in result.warnings if not any(w.startswith(f"signatory {n}") for n in names)]
     result.missing = _missing(result)
+    result.certainty = _certainty(result)
     return result
+
+
+_CUT_MARK = re.compile(r"\n\s*\[(?:TRUNCATED|…|\.\.\.)\]\s*$", re.IGNORECASE)
+
+
+def _without_cut_mark(text: str) -> tuple[str, bool]:
+    """The text without the mark an excerpt ends with ("[TRUNCATED]" or "[…]" on the last line), and whether it had one."""
+    m = _CUT_MARK.search(text)
+    return (text[: m.start()], True) if m else (text, False)
+
+
+def _certainty(r: ParsedPledge) -> dict[str, str]:
+    """Per field of the pledge: "found", "guessed" or "not_found" (see :meth:`ParsedPledge.to_dict`)."""
+
+    def said(value: Any) -> str:
+        return "found" if value else "not_found"
+
+    municipality = said(r.municipality)
+    if r.municipality and (r.municipality.code is None or any(w.startswith("municipality:") for w in r.warnings)):
+        municipality = "guessed"
+    period = "found" if r.period else ("guessed" if r.open_period else "not_found")
+    if r.period and any(w.startswith("period:") for w in r.warnings):
+        period = "guessed"
+    return {
+        "title": said(r.title),
+        "municipality": municipality,
+        "police_area": said(r.police_area),
+        "period": period,
+        "focus": said(r.focus),
+        "partners": said(r.partners),
+        "signed_on": said(r.signed_on),
+    }
 
 
 def _missing(r: ParsedPledge) -> list[str]:
@@ -612,6 +716,7 @@ def _municipality(
 
     def canonical(written: str) -> str:
         name = re.sub(r"\s+(?i:kommun|stad)$", "", written)
+        name = name[:-2] if name.endswith(":s") else name
         for candidate in (name, name[:-1] if name.endswith("s") else name):
             if candidate in codes:
                 return candidate
@@ -646,6 +751,15 @@ def _municipality(
     if unknown and not re.match(r"(?:Kommun|Stad|Staden|Hela|Denna|Vår|Din)", unknown.group(1)):
         warnings.append(f"municipality: {unknown.group(1)!r} is not a known municipality; its kommun code is missing")
         return Area(unknown.group(1), None), unknown.group(1)
+    # The name in any other inflection: "i Kiruna", "Halmstads stadskärna", "Umeås invånare".
+    mentions = Counter(
+        canonical(m.group(1)) for m in re.finditer(rf"(?<![\wåäö])((?:{alternation})(?::?s)?)(?![\wåäö])", text)
+    )
+    mentions = Counter({name: n for name, n in mentions.items() if name in codes})
+    if mentions:
+        name, _ = mentions.most_common(1)[0]
+        warnings.append(f"municipality: {name} is read from the place named in the text, not from a party; check it")
+        return Area(name, codes[name]), None
     return None, None
 
 
@@ -695,23 +809,98 @@ def _we(blocks: list[Block]) -> tuple[str, ...] | None:
     return None
 
 
-def _period(blocks: list[Block], title: str | None, warnings: list[str]) -> Period | None:
+_DATE_WORDS = r"(\d{1,2}\s+[a-zåäö]+\s+20\d{2})"
+_STARTS = re.compile(
+    rf"(?:med\s+början|från\s+och\s+med|fr\.?\s?o\.?\s?m\.?)\s+(?:\w+dagen\s+)?(?:den\s+)?{_DATE_WORDS}|"
+    r"\b(?P<term>höst|vår)terminen\s+(?P<term_year>20\d{2})",
+    re.IGNORECASE,
+)
+_ENDS = re.compile(
+    rf"(?:fram\s+till(?:\s+och\s+med)?|till\s+och\s+med|t\.?\s?o\.?\s?m\.?)\s+(?:\w+dagen\s+)?(?:den\s+)?{_DATE_WORDS}|"
+    r"(?P<until>fram\s+till|till\s+och\s+med|under|i)\s+(?P<month>januari|februari|mars|april|maj|juni|juli|augusti|"
+    r"september|oktober|november|december)(?:\s+månad)?\s+(?P<year>20\d{2})",
+    re.IGNORECASE,
+)
+_OPEN_ENDED = re.compile(r"gäller\s+fortlöpande|tills\s+vidare|tills\s+nya\s+löften", re.IGNORECASE)
+_PLEDGE_HEADING = re.compile(r"löfte|lovar|\bska\b|\bgöra\b", re.IGNORECASE)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _start_and_end(text: str) -> tuple[dt.date | None, dt.date | None]:
+    """A start ("med början torsdagen den 17 november 2016", "höstterminen 2019") and an end ("fram till och
+    med … 18 maj 2017", "under oktober månad 2020", "fram till december 2021") written apart."""
+    start = end = None
+    starts = _STARTS.search(text)
+    if starts:
+        if starts.group("term"):
+            start = dt.date(int(starts.group("term_year")), 8 if starts.group("term").lower() == "höst" else 1, 1)
+        else:
+            start = parse_date(starts.group(1))
+    for m in _ENDS.finditer(text, starts.end() if starts else 0):
+        if m.group("month"):
+            if start is None and m.group("until").lower() != "fram till":
+                continue  # "under oktober 2020" ends a period only after its start
+            end = _month_end(int(m.group("year")), MONTHS[m.group("month").lower()])
+        else:
+            end = parse_date(m.group(1))
+        if end:
+            break
+    if start and end and start >= end:
+        return None, None
+    return start, end
+
+
+def _single_year(blocks: list[Block], title: str | None, text: str) -> int | None:
+    """The one year the pledge names: in its title, in its headings and leads ("Polisen lovar att under
+    2017:"), else the one year after "under", "för" … in the text."""
+    for source in (
+        [title or ""],
+        [b.text for b in blocks if (b.kind == "heading" or b.is_lead) and _PLEDGE_HEADING.search(b.text)],
+    ):
+        years = {int(y) for t in source for y in re.findall(r"(?<![\d-])(20\d{2})(?![\d-])", t)}
+        if len(years) == 1:
+            return years.pop()
+        if years:
+            return None
+    years = {int(m.group(1)) for m in _SINGLE_YEAR.finditer(text)}
+    return years.pop() if len(years) == 1 else None
+
+
+def _period(
+    blocks: list[Block], title: str | None, warnings: list[str]
+) -> tuple[Period | None, tuple[dt.date | None, dt.date | None] | None]:
+    """The pledge's period, and its stated bounds when the text gives only one (open-ended pledges)."""
     text = "\n".join(b.text for b in blocks if b.section not in ("signatures",))
-    span = date_span(text) or year_span(title or "") or year_span(text)
+    span = date_span(text)
     if span:
-        return Period(span.start, span.end)
-    years = [int(y) for y in re.findall(r"(?<![\d-])(20\d{2})(?![\d-])", title or "")]
-    if not years:
-        years = [int(m.group(1)) for m in _SINGLE_YEAR.finditer(text)]
-    distinct = sorted(set(years))
-    if len(distinct) == 1:
-        return Period(dt.date(distinct[0], 1, 1), dt.date(distinct[0], 12, 31))
-    if distinct:
+        if span.clamped:
+            warnings.append(f"period: {span.phrase!r} names a day the month does not have; read as its last day")
+        return Period(span.start, span.end), None
+    start, end = _start_and_end(text)
+    if start and end:
+        return Period(start, end), None
+    span = year_span(title or "") or year_span(text)
+    if span:
+        return Period(span.start, span.end), None
+    year = _single_year(blocks, title, text)
+    if _OPEN_ENDED.search(text) or (end and not start):
+        first = start or (dt.date(year, 1, 1) if year and not end else None)
+        if first or end:
+            warnings.append("period: the text states only when it " + ("starts" if first else "ends"))
+            return None, (first, end)
+    if year:
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31)), None
+    mentioned = sorted({int(m.group(1)) for m in _SINGLE_YEAR.finditer(text)})
+    if mentioned:
         warnings.append(
-            f"period: the text names several years ({', '.join(map(str, distinct))}) but no span; "
+            f"period: the text names several years ({', '.join(map(str, mentioned))}) but no span; "
             "the period is left empty"
         )
-    return None
+    return None, None
 
 
 def _focus(blocks: list[Block]) -> str | None:
@@ -786,59 +975,86 @@ def _problem_picture(blocks: list[Block]) -> dict[str, str]:
     return {k: " ".join(v) for k, v in picture.items() if v}
 
 
-def _attribution(text: str, parties: _Parties) -> tuple[str, tuple[str, ...] | None]:
-    """The promise text without a closing "(Polis och kommun)" or "Ansvar: polisen", and the parties it names."""
-    m = re.search(r"\s*\(([^()]{2,80})\)\s*\.?\s*$", text)
-    if m:
-        named = parties.resolve(m.group(1))
-        if named:
-            return text[: m.start()].strip(), named
-    m = re.search(r"\s+[–-]?\s*(?:ansvar(?:ig|iga)?|huvudansvar)\s*:\s*([^.]{2,80})\.?\s*$", text, re.IGNORECASE)
-    if m:
-        named = parties.resolve(m.group(1))
-        if named:
-            return text[: m.start()], named
-    return text, None
+def _party_ids(words: list[Party], parties: _Parties) -> tuple[str, ...]:
+    """The partner ids of parties as the text words them; an organisation not yet a partner becomes one."""
+    ids: list[str] = []
+    for party in words:
+        found: tuple[str, ...] | None = None
+        if party.kind in ("police", "municipality"):  # "Polismyndigheten", "Lokalpolisen Järfälla", "Solna stad"
+            found = parties.ids(party.kind) or None
+        if not found and (party.kind != "other" or party.short_name is None):
+            found = parties.resolve(party.words)
+        if not found and party.short_name:
+            found = parties.resolve(party.short_name)
+        if not found:
+            if party.kind in ("police", "municipality") and parties.ids(party.kind):
+                found = parties.ids(party.kind)
+            else:
+                name = _SHORT_SUFFIX.sub("", party.words)
+                same = next(
+                    (
+                        p
+                        for p in parties.partners
+                        if p.name.lower() == name.lower() or (party.short_name and p.short_name == party.short_name)
+                    ),
+                    None,
+                )
+                if same is None:
+                    kind = party.kind if party.kind in vocab.PARTNER_KINDS else "other"
+                    same = Partner(slug(party.short_name or name), name, kind, party.short_name)
+                    parties.partners.append(same)
+                found = (same.id,)
+        ids.extend(i for i in found if i not in ids)
+    return tuple(ids)
 
 
-def _promises(blocks: list[Block], parties: _Parties, warnings: list[str]) -> list[ParsedPromise]:
-    found: list[tuple[str, tuple[str, ...] | None]] = []
-    for block in blocks:
-        responsible = _RESPONSIBLE.match(block.text)
-        if responsible and found and block.section == "promises":
-            named = parties.resolve(responsible.group("who"))
-            if named:  # on its own line under the promise
-                found[-1] = (found[-1][0], named)
-            continue
-        label = _LABEL.match(block.text)
-        labelled = block.kind == "text" and label and not block.is_lead and parties.resolve(label.group("label"))
-        if block.section == "promises" and (block.kind == "item" or labelled):  # "• …" or "Polisen: …"
-            text, named = _attribution(block.text, parties)
-            label = _LABEL.match(text)
-            if not named and label and parties.resolve(label.group("label")):
-                named, text = parties.resolve(label.group("label")), label.group("rest")
-            subject = parties.subject(text)
-            found.append((text, named or subject or block.parties))
-        elif block.kind == "text" and not block.is_lead and block.section != "signatures":
-            strong = r"lovar\s+att|åtar\s+sig\s+att|lovar\s+(?:vi|polisen|kommunen)\b"
-            pattern = strong if block.section != "promises" else strong + r"|ska|skall|kommer(?:\s+\w+)?\s+att"
-            for sentence in sentences(block.text):
-                verb = re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE)
-                if not verb or verb.start() > 80:
-                    continue
-                subject = parties.resolve(sentence[: verb.start()])
-                if subject:  # "Polisen lovar att genomföra …": the sentence, as written, is the promise
-                    found.append((_attribution(sentence, parties)[0], subject))
+_SHORT_SUFFIX = re.compile(r"\s?\([A-ZÅÄÖ]{2,6}\)$")
+
+
+def _promises(
+    blocks: list[Block], parties: _Parties, period: Period | None, warnings: list[str]
+) -> list[ParsedPromise]:
+    """The promises (see :mod:`geodata.io.pledge_promises` for the steps), matched to the pledge's partners."""
+    one_year = period is not None and period.days <= 366
+    we = [
+        Party(p.name if p.kind != "police" else "Polisen", p.kind)
+        for p in parties.partners
+        if p.id in (parties.we or ())
+    ]
     promises = []
-    for n, (text, named) in enumerate(found, start=1):
-        promise = ParsedPromise(text=text, parties=tuple(named or ()), kind=_kind(text))
+    for n, item in enumerate(find_promises(blocks, one_year, we or None), start=1):
+        ids = _party_ids(item.parties, parties)
+        target = item.target
+        promise = ParsedPromise(
+            text=item.text,
+            parties=ids,
+            kind=_kind(item.text),
+            target=target.value,
+            target_unit=target.unit,
+            target_per=target.per,
+            parties_as_written=tuple(p.words for p in item.parties),
+            section=item.section,
+        )
         if not promise.parties:
             warnings.append(f"promise {n}: no responsible party found")
+        elif item.parties_certain == "guessed":
+            warnings.append(f"promise {n}: the parties are those of its list ({', '.join(promise.parties_as_written)})")
         if promise.kind is None:
             warnings.append(f"promise {n}: the kind is not clear from the words; left empty")
-        _target(promise, n, warnings)
+        if target.value is not None and not target.certain:
+            warnings.append(f"promise {n}: the target {target.value} is taken from {target.phrase!r}; check it")
         if promise.kind == "property_inspection":
-            promise.site_kinds = tuple(k for k, p in _SITE_WORDS if re.search(p, text, re.IGNORECASE))
+            promise.site_kinds = tuple(k for k, p in _SITE_WORDS if re.search(p, item.text, re.IGNORECASE))
+        target_certainty = "not_found"
+        if target.value is not None or target.per is not None:
+            target_certainty = "found" if target.certain and target.phrase and target.per_read else "guessed"
+        promise.certainty = {
+            "text": "found",  # "guessed" when the text ends inside it (see parse_pledge_text)
+            "parties": item.parties_certain if promise.parties else "not_found",
+            "kind": "found" if promise.kind else "not_found",
+            "target": target_certainty,
+            "period": "not_found",
+        }
         promises.append(promise)
     return promises
 
@@ -854,22 +1070,6 @@ def _kind(text: str) -> str | None:
     if set(top) == {"parent_information", "school_prevention"}:
         return "parent_information"  # information to parents, given at school
     return top[0] if len(top) == 1 else None
-
-
-def _target(promise: ParsedPromise, n: int, warnings: list[str]) -> None:
-    found = counts(promise.text)
-    totals = [c for c in found if not c.rate]
-    if not totals:
-        if found:
-            warnings.append(f"promise {n}: {found[0].phrase!r} is a rate, not a total; the target is left empty")
-        return
-    chosen = next((c for c in totals if c.qualified), totals[0])
-    if len({c.value for c in totals}) > 1:
-        warnings.append(
-            f"promise {n}: several numbers ({', '.join(c.phrase for c in totals)}); "
-            f"the target {chosen.value} is taken from {chosen.phrase!r}"
-        )
-    promise.target, promise.target_unit = chosen.value, chosen.unit
 
 
 def _split_goals(text: str) -> list[str]:
@@ -971,6 +1171,62 @@ def _contact(blocks: list[Block]) -> Contact | None:
     return None
 
 
+def _one_line_signatory(line: str) -> Signatory | None:
+    """A signatory written on one line as name, title and organisation, or None."""
+    parts = [p.strip() for p in line.split(",")]
+    if len(parts) != 3:
+        return None
+    person, title, organisation = parts
+    if (
+        _PERSON.match(person)
+        and not _ORG_WORD.search(person)
+        and _TITLE_WORD.search(title)
+        and _ORG_WORD.search(organisation)
+        and len(organisation) <= 60
+    ):
+        return Signatory(person, title, organisation[:1].upper() + organisation[1:])
+    return None
+
+
+_COLUMN_GAP = re.compile(r"\s{3,}|\t+")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _COLUMN_GAP.split(line.strip()) if c.strip()]
+
+
+def side_by_side_signatories(text: str, warnings: list[str]) -> list[Signatory]:
+    """Signatories written side by side: two or more names on one line, spaced apart, their titles on the line
+    below and their organisations below that (or above the names).
+
+    >>> side_by_side_signatories('''
+    ... Anna Berg                      Per Holm
+    ... Lokalpolisområdeschef          Kommunstyrelsens ordförande
+    ... Lokalpolisområde Kungsbacka    Kungsbacka kommun''', [])[1]
+    Signatory(name='Per Holm', title='Kommunstyrelsens ordförande', organisation='Kungsbacka kommun')
+    """
+    lines = [line for line in normalise(text).split("\n") if line.strip()]
+    found: list[Signatory] = []
+    for i, line in enumerate(lines):
+        names = _cells(line)
+        if len(names) < 2 or not all(
+            _PERSON.match(n) and not _ORG_WORD.search(n) and not _TITLE_WORD.search(n) for n in names
+        ):
+            continue
+        rows = [_cells(lines[j]) if 0 <= j < len(lines) else [] for j in (i - 1, i + 1, i + 2)]
+        above, *below = [r if len(r) == len(names) else [] for r in rows]
+        titles = next((r for r in below if r and all(_TITLE_WORD.search(c) for c in r)), None)
+        organisations = next(
+            (r for r in (*below, above) if r and r is not titles and all(_ORG_WORD.search(c) for c in r)), None
+        )
+        for k, name in enumerate(names):
+            if titles and organisations:
+                found.append(Signatory(name, titles[k], organisations[k]))
+            else:
+                warnings.append(f"signatory {name}: no {'title' if not titles else 'organisation'} found; left out")
+    return found
+
+
 def _signatures(blocks: list[Block], warnings: list[str]) -> tuple[dt.date | None, list[Signatory]]:
     signed_on, start = None, None
     for i, block in enumerate(blocks):
@@ -980,8 +1236,8 @@ def _signatures(blocks: list[Block], warnings: list[str]) -> tuple[dt.date | Non
             signed_on, start = parse_date(m.group(1)), i
         elif re.match(r"^(?:underskrift\w*|undertecknat av)\b", block.text, re.IGNORECASE):
             start = i
-    if start is None:
-        return signed_on, []
+    if start is None:  # no signature block: lines "Ola Severinsson, kommunpolis, lokalpolisområde Växjö" still sign
+        return signed_on, [s for b in blocks if b.kind != "item" and (s := _one_line_signatory(b.text))]
     lines = [b.text for b in blocks[start + 1 :]] + [""]
     signatories, organisation = [], None
     i = 0

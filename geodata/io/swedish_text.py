@@ -183,7 +183,7 @@ _DATE_RANGE = re.compile(
 )
 _ISO_RANGE = re.compile(rf"\b{_ISO_DATE}{_DASH}{_ISO_DATE}\b")
 _MONTH_RANGE = re.compile(rf"\b({_MONTH})(?:\s+(\d{{4}}))?{_DASH}({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
-_YEAR_RANGE = re.compile(r"(?<![\d-])(20\d{2})\s*(?:–|—|-|/|till)\s*(20\d{2})(?![\d-])")
+_YEAR_RANGE = re.compile(r"(?<![\d-])(20\d{2})\s*(?:–|—|-|/|till(?:\s+och\s+med)?)\s*(20\d{2})(?![\d-])")
 
 
 @dataclass(frozen=True)
@@ -191,14 +191,17 @@ class DateSpan:
     start: dt.date
     end: dt.date
     phrase: str
+    clamped: bool = False  # a day past the month's end ("31 juni") was read as the month's last day
 
 
-def _date(year: str | int, month: str | int, day: str | int) -> dt.date | None:
+def _date(year: str | int, month: str | int, day: str | int, clamp: bool = False) -> dt.date | None:
     if isinstance(month, str) and not month.isdigit():
         month = MONTHS[month.lower()]
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
+        if clamp and 1 <= int(month) <= 12 and 28 < int(day) <= 31:
+            return _month_end(int(year), int(month))
         return None
 
 
@@ -227,9 +230,12 @@ def date_span(text: str) -> DateSpan | None:
     (datetime.date(2018, 2, 1), datetime.date(2019, 1, 31))
     """
     candidates = []
+    clamped = set()
     for m in _DATE_RANGE.finditer(text):
         d1, m1, y1, d2, m2, y2 = m.groups()
-        start, end = _date(y1 or y2, m1, d1), _date(y2, m2, d2)
+        start, end = _date(y1 or y2, m1, d1, clamp=True), _date(y2, m2, d2, clamp=True)
+        if (start, end) != (_date(y1 or y2, m1, d1), _date(y2, m2, d2)):
+            clamped.add(m.start())
         candidates.append((m.start(), start, end, m.group(0)))
     for m in _ISO_RANGE.finditer(text):
         y1, m1, d1, y2, m2, d2 = m.groups()
@@ -242,8 +248,8 @@ def date_span(text: str) -> DateSpan | None:
     good = [(pos, s, e, phrase) for pos, s, e, phrase in candidates if s and e and s < e]
     if not good:
         return None
-    _, start, end, phrase = min(good, key=lambda c: c[0])
-    return DateSpan(start, end, " ".join(phrase.split()))
+    pos, start, end, phrase = min(good, key=lambda c: c[0])
+    return DateSpan(start, end, " ".join(phrase.split()), pos in clamped)
 
 
 def year_span(text: str) -> DateSpan | None:

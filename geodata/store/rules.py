@@ -185,6 +185,7 @@ def copy_tables() -> dict[str, list[tuple[str, str]]]:
             ("parties", "json"),
             ("target", "int"),
             ("target_unit", "text"),
+            ("target_per", "text"),
             ("period_start", "date"),
             ("period_end", "date"),
             ("evidence_layer", "text"),
@@ -323,8 +324,9 @@ def pledge_document(pledge) -> dict[str, Any]:
 
 
 def promise_from_row(row) -> dict[str, Any]:
-    """A stored promise row (id, text, kind, parties, target, unit, start, end, evidence layer and kinds) as the
-    pledge document has it."""
+    """A stored promise row (id, text, kind, parties, target, unit, start, end, evidence layer and kinds, and
+    what the target counts per) as the pledge document has it."""
+    per = {"target_per": row[10]} if row[10] is not None else {}
     return {
         "id": row[0],
         "text": row[1],
@@ -334,6 +336,7 @@ def promise_from_row(row) -> dict[str, Any]:
         "target_unit": row[5],
         "period": {"start": row[6], "end": row[7]} if row[6] else None,
         "evidence": {"layer": row[8], "kinds": row[9]},
+        **per,
     }
 
 

@@ -179,12 +179,12 @@ class SQLStore(Store):
             rows = self._rows(
                 conn,
                 "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
-                "evidence_kinds FROM promises WHERE pledge_id = :id ORDER BY position",
+                "evidence_kinds, target_per FROM promises WHERE pledge_id = :id ORDER BY position",
                 {"id": pledge_id},
             )
         document = dict(self._value("json", found[0][0]))
         document["promises"] = [
-            rules.promise_from_row((*r[:3], self._value("json", r[3]), *r[4:9], self._value("json", r[9])))
+            rules.promise_from_row((*r[:3], self._value("json", r[3]), *r[4:9], self._value("json", r[9]), r[10]))
             for r in rows
         ]
         return pledge_from_dict(document)
@@ -230,9 +230,9 @@ class SQLStore(Store):
                 self._execute(
                     conn,
                     "INSERT INTO promises (id, version, created_at, updated_at, demo, pledge_id, position, text, kind, "
-                    "parties, target, target_unit, period_start, period_end, evidence_layer, evidence_kinds) VALUES "
-                    f"(:id, :version, :created, :now, :demo, :pledge, :position, :text, :kind, {self._json(':parties')}, "
-                    f":target, :unit, :start, :end, :layer, {self._json(':kinds')})",
+                    "parties, target, target_unit, target_per, period_start, period_end, evidence_layer, evidence_kinds) "
+                    f"VALUES (:id, :version, :created, :now, :demo, :pledge, :position, :text, :kind, "
+                    f"{self._json(':parties')}, :target, :unit, :per, :start, :end, :layer, {self._json(':kinds')})",
                     {
                         "id": promise.id,
                         "version": p_version + 1,
@@ -246,6 +246,7 @@ class SQLStore(Store):
                         "parties": json.dumps(list(promise.parties)),
                         "target": promise.target,
                         "unit": promise.target_unit,
+                        "per": promise.target_per,
                         "start": promise.period.start if promise.period else None,
                         "end": promise.period.end if promise.period else None,
                         "layer": promise.evidence.layer,

@@ -7,6 +7,12 @@ within the promise's period: a site inspected in 2026 delivers nothing to a
 (``outside_period``), so a screen can say they exist. With a target,
 progress is judged against the share of the promise's period that has passed:
 at 40 % of the year, 2 of 4 operations is on track and 1 of 4 is behind.
+
+A target per year (month, week, day) applies to each year (month …) of the
+promise's period: over a pledge of two years, "minst 900 timmar per år" asks
+for 1 800 in all, and progress is that total against the evidence of the
+whole period (:meth:`geodata.model.Pledge.promise_target`); ``target`` is that
+total and ``target_per``/``target_each`` say what it was made of.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ class PromiseProgress:
     elapsed_share: float
     status: str
     outside_period: int = 0  # linked, done, but dated outside the promise's period: not counted in ``delivered``
+    target_per: str | None = None  # the promise's target counts per this (vocab.TARGET_PERIODS) …
+    target_each: int | None = None  # … and is this many each; ``target`` is the total over the period
 
 
 def elapsed_share(start: dt.date, end: dt.date, today: dt.date) -> float:
@@ -117,7 +125,12 @@ def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[Promis
         period = pledge.promise_period(promise)
         share = elapsed_share(period.start, period.end, today)
         delivered = store.count(promise.evidence.layer, evidence_query(pledge, promise))  # counted, not read
-        status, expected = judge(delivered, promise.target, share)
+        target = pledge.promise_target(promise)
+        status, expected = judge(delivered, target, share)
         late = outside_period(store, pledge, promise)
-        result.append(PromiseProgress(promise, delivered, promise.target, expected, share, status, late))
+        result.append(
+            PromiseProgress(
+                promise, delivered, target, expected, share, status, late, promise.target_per, promise.target
+            )
+        )
     return result

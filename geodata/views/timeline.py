@@ -55,7 +55,7 @@ def pledge_timeline(store: Store, pledge: Pledge) -> list[TimelineRow]:
         try:
             records = evidence_records(store, pledge, promise)
         except AccessError:  # a role that sees this layer only aggregated gets the row, not its records
-            rows.append(TimelineRow(promise, period, promise.target, ()))
+            rows.append(TimelineRow(promise, period, pledge.promise_target(promise), ()))
             continue
         times = _local(records[layer.time_field]).clip(lower=pd.Timestamp(period.start))
         labels = records["title"] if "title" in records else records.get("address", records[layer.kind_field])
@@ -69,5 +69,5 @@ def pledge_timeline(store: Store, pledge: Pledge) -> list[TimelineRow]:
             ),
             key=lambda e: e.when,
         )
-        rows.append(TimelineRow(promise, period, promise.target, tuple(events)))
+        rows.append(TimelineRow(promise, period, pledge.promise_target(promise), tuple(events)))
     return rows

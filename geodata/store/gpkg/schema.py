@@ -350,6 +350,13 @@ def _v11(conn: sqlite3.Connection) -> None:
     conn.execute(f'CREATE INDEX "unsafe_places_view" ON "unsafe_places" ({names})')
 
 
+def _v12(conn: sqlite3.Connection) -> None:
+    # What a promise's target counts over (vocab.TARGET_PERIODS). A store at version 10 runs 11 and then 12.
+    columns = {row[1] for row in conn.execute('PRAGMA table_info("promises")')}
+    if "target_per" not in columns:
+        conn.execute('ALTER TABLE "promises" ADD COLUMN target_per TEXT')
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -362,6 +369,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "safety-survey results per area, year and indicator", _v9),
     Migration(10, "each record's representative point, and a covering index for maps", _v10),
     Migration(11, "safe places as well as unsafe ones, and the respondent's gender and age band", _v11),
+    Migration(12, "what each promise's target counts over (per year, month, week, day or the period)", _v12),
 ]
 
 

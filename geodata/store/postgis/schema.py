@@ -105,6 +105,7 @@ def tables() -> MetaData:
         Column("parties", JSONB, nullable=False),
         Column("target", Integer),
         Column("target_unit", Text),
+        Column("target_per", Text),
         Column("period_start", Date),
         Column("period_end", Date),
         Column("evidence_layer", Text, nullable=False),
@@ -237,9 +238,16 @@ def _v2(conn: Connection) -> None:
         conn.execute(text(f'ALTER TABLE "unsafe_places" ADD COLUMN "{name}" {sql_type}{constraint}'))
 
 
+def _v3(conn: Connection) -> None:
+    # What a promise's target counts over. Version 1 creates it with the tables of today (tables() above);
+    # a database made before is given the column.
+    conn.execute(text("ALTER TABLE promises ADD COLUMN IF NOT EXISTS target_per TEXT"))
+
+
 MIGRATIONS = [
     Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
     Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
+    Migration(3, "what each promise's target counts over (per year, month, week, day or the period)", _v3),
 ]
 
 
