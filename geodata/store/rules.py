@@ -316,7 +316,15 @@ def pledge_document(pledge) -> dict[str, Any]:
     try:
         municipality(pledge.municipality.code)
     except NotFoundError as exc:
-        raise ValidationError(Problem(f"pledge {pledge.id}", "municipality.code", str(exc))) from None
+        raise ValidationError(
+            Problem(
+                f"pledge {pledge.id}",
+                "municipality.code",
+                str(exc),
+                "unknown_kommun_code",
+                {"value": pledge.municipality.code},
+            )
+        ) from None
     document = pledge.to_dict()
     document.pop("promises")
     return document
