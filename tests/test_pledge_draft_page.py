@@ -435,3 +435,53 @@ def test_paste_a_corpus_text_fix_a_promise_save_and_see_it_on_the_overview(demo_
         page.wait_for_function("document.body.innerText.includes('Öka närvaron vid busstationerna')", timeout=30000)
         assert "pledge=norrtalje" in page.url
         assert console.errors == []
+
+
+SIZES = ((1920, 1080), (1366, 768), (1280, 720), (390, 844))
+
+
+@pytest.mark.browser
+def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo_copy):
+    from browser import SCREENSHOTS, axe_violations, browser_page, serving
+
+    with serving(demo_copy) as url, browser_page(*SIZES[0]) as (page, console):
+        page.goto(f"{url}/import")
+        page.fill(f"#{Importer.text}", TWO_SENTENCES)
+        page.click(f"#{Importer.parse}")
+        page.wait_for_selector(_field("promises.0.text"))
+        for width, height in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(200)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (width, overflow)
+            assert axe_violations(page) == [], (width, height)
+            page.locator(f"#{Importer.draft}").screenshot(
+                path=str(SCREENSHOTS / f"pledge-draft-form-{width}x{height}.png")
+            )
+        # By keyboard: the first promise's "Flytta ner" reached with Tab from its text, pressed with Enter.
+        first = page.input_value(_field("promises.0.text"))
+        page.focus(_field("promises.0.target_unit"))
+        down = page.locator(".pm-draft-promise").first.get_by_role("button", name="Flytta ner löftespunkt 1")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if down.evaluate("b => b === document.activeElement"):
+                break
+        assert down.evaluate("b => b === document.activeElement")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            f"document.getElementById({json.dumps(json.dumps({'path': 'promises.1.text', 'type': 'df-field'}, separators=(',', ':')))}).value === {json.dumps(first)}"
+        )
+        assert "Löftespunkt 1 flyttades till plats 2." in page.inner_text(f"#{Importer.draft}")
+        # The split button splits where the cursor stands in the text.
+        page.focus(_field("promises.0.text"))
+        text = page.input_value(_field("promises.0.text"))
+        at = text.index(" i centrum")
+        page.evaluate(
+            f"(at) => document.getElementById({json.dumps(json.dumps({'path': 'promises.0.text', 'type': 'df-field'}, separators=(',', ':')))}).setSelectionRange(at, at)",
+            at,
+        )
+        page.locator(".pm-draft-promise").first.get_by_role("button", name="Dela löftespunkt 1").click()
+        page.wait_for_function("document.body.innerText.includes('delades i två')")
+        assert page.input_value(_field("promises.0.text")) == text[:at]
+        assert page.input_value(_field("promises.1.text")) == text[at:].strip()
+        assert console.errors == []

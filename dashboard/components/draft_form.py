@@ -83,8 +83,8 @@ def _text_input(t, label: str, path: str, value, state=None, *, area: bool = Fal
     return html.Label(
         [
             html.Span([label, " ", _tag(t, state)], className="pm-label"),
-            html.Span(hint, className="pm-hint") if hint else None,
             control,
+            html.Span(hint, className="pm-hint pm-draft-hint") if hint else None,
         ],
         className="pm-draft-field",
     )
@@ -106,10 +106,10 @@ def _pledge_fields(t, lang: str, doc: dict) -> html.Fieldset:
         className="pm-draft-group",
         children=[
             html.Legend(t("draft.pledge_fields")),
+            _text_input(t, field_name(lang, "title"), "title", doc.get("title"), marks.get("title")),
             html.Div(
                 className="pm-draft-grid",
                 children=[
-                    _text_input(t, field_name(lang, "title"), "title", doc.get("title"), marks.get("title")),
                     _text_input(
                         t, field_name(lang, "id"), "id", doc.get("id"), marks.get("id"), hint=t("draft.id_hint")
                     ),
@@ -181,36 +181,47 @@ def _partner_fields(t, lang: str, doc: dict) -> html.Fieldset:
         rows.append(
             html.Li(
                 className="pm-draft-partner",
-                children=[
-                    html.Div(
-                        className="pm-draft-grid",
-                        children=[
-                            _text_input(
-                                t, field_name(lang, f"partners[{j}].name"), f"partners.{j}.name", partner.get("name")
-                            ),
-                            _text_input(
-                                t,
-                                field_name(lang, f"partners[{j}].short_name"),
-                                f"partners.{j}.short_name",
-                                partner.get("short_name"),
-                            ),
-                        ],
-                    ),
-                    _choices(
-                        t, field_name(lang, f"partners[{j}].kind"), f"partners.{j}.kind", kinds, partner.get("kind")
-                    ),
-                    html.Button(
-                        [
-                            t("draft.delete_partner"),
-                            html.Span(
-                                " " + (partner.get("name") or t("draft.partner_n", n=n)), className="pm-visually-hidden"
-                            ),
-                        ],
-                        id={"type": ID.action, "op": "delete_partner", "i": j},
-                        className="pm-row-button",
-                        n_clicks=0,
-                    ),
-                ],
+                children=html.Fieldset(
+                    [
+                        html.Legend(t("draft.partner_n", n=n)),
+                        html.Div(
+                            className="pm-draft-grid",
+                            children=[
+                                _text_input(
+                                    t,
+                                    field_name(lang, f"partners[{j}].name", owner=False),
+                                    f"partners.{j}.name",
+                                    partner.get("name"),
+                                ),
+                                _text_input(
+                                    t,
+                                    field_name(lang, f"partners[{j}].short_name", owner=False),
+                                    f"partners.{j}.short_name",
+                                    partner.get("short_name"),
+                                ),
+                            ],
+                        ),
+                        _choices(
+                            t,
+                            field_name(lang, f"partners[{j}].kind", owner=False),
+                            f"partners.{j}.kind",
+                            kinds,
+                            partner.get("kind"),
+                        ),
+                        html.Button(
+                            [
+                                t("draft.delete_partner"),
+                                html.Span(
+                                    " " + (partner.get("name") or t("draft.partner_n", n=n)),
+                                    className="pm-visually-hidden",
+                                ),
+                            ],
+                            id={"type": ID.action, "op": "delete_partner", "i": j},
+                            className="pm-row-button",
+                            n_clicks=0,
+                        ),
+                    ]
+                ),
             )
         )
     return html.Fieldset(
@@ -242,7 +253,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
         {"label": t(f"promise_kind.{k}"), "value": k} for k in vocab.PROMISE_KINDS
     ]
     pers = [{"label": t("per.none"), "value": ""}] + [{"label": t(f"per.{p}"), "value": p} for p in drafts.TARGET_PERS]
-    parties_legend = field_name(lang, f"promises[{i}].parties")
+    parties_legend = field_name(lang, f"promises[{i}].parties", owner=False)
     disabled = {"up": i == 0, "down": i == count - 1, "merge": i == count - 1}
 
     def button(op: str):
@@ -264,7 +275,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
                     html.Legend(t("draft.promise_n", n=n)),
                     _text_input(
                         t,
-                        field_name(lang, f"promises[{i}].text"),
+                        field_name(lang, f"promises[{i}].text", owner=False),
                         f"promises.{i}.text",
                         promise.get("text"),
                         marks.get("text"),
@@ -284,7 +295,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
                     ),
                     _choices(
                         t,
-                        field_name(lang, f"promises[{i}].kind"),
+                        field_name(lang, f"promises[{i}].kind", owner=False),
                         f"promises.{i}.kind",
                         kinds,
                         promise.get("kind"),
@@ -295,7 +306,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
                         children=[
                             _text_input(
                                 t,
-                                field_name(lang, f"promises[{i}].target"),
+                                field_name(lang, f"promises[{i}].target", owner=False),
                                 f"promises.{i}.target",
                                 promise.get("target"),
                                 marks.get("target"),
@@ -303,7 +314,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
                             ),
                             _text_input(
                                 t,
-                                field_name(lang, f"promises[{i}].target_unit"),
+                                field_name(lang, f"promises[{i}].target_unit", owner=False),
                                 f"promises.{i}.target_unit",
                                 promise.get("target_unit"),
                             ),
@@ -311,7 +322,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
                     ),
                     _choices(
                         t,
-                        field_name(lang, f"promises[{i}].target_per"),
+                        field_name(lang, f"promises[{i}].target_per", owner=False),
                         f"promises.{i}.target_per",
                         pers,
                         promise.get("target_per"),
@@ -321,7 +332,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
                         children=[
                             _text_input(
                                 t,
-                                field_name(lang, f"promises[{i}].period.start"),
+                                field_name(lang, f"promises[{i}].period.start", owner=False),
                                 f"promises.{i}.period.start",
                                 period.get("start"),
                                 marks.get("period") if marks.get("period") == drafts.GUESSED else None,
@@ -329,7 +340,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
                             ),
                             _text_input(
                                 t,
-                                field_name(lang, f"promises[{i}].period.end"),
+                                field_name(lang, f"promises[{i}].period.end", owner=False),
                                 f"promises.{i}.period.end",
                                 period.get("end"),
                                 marks.get("period") if marks.get("period") == drafts.GUESSED else None,

@@ -51,13 +51,16 @@ CHOICE_GROUPS = {"promises[].kind": "promise_kind", "partners[].kind": "partner_
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
-def field_name(lang: str, path: str) -> str:
-    """A document field as the form names it: "Löftespunkt 3, Slag", "Part 2, Namn", "Löftet gäller till"."""
+def field_name(lang: str, path: str, owner: bool = True) -> str:
+    """A document field as a message names it: "Löftespunkt 3, slag", "Part 2, namn", "Gäller till".
+
+    ``owner=False``: the field's own name ("Slag"), for a form that shows whose field it is around it.
+    """
     words = catalogue(lang)
     shape = _INDEX.sub("[]", path)
     name = words.get(FIELD_KEYS.get(shape, ""), path)
     found = _INDEX.search(path)
-    if found and shape != "goals[].text":
+    if found and owner and shape != "goals[].text":
         number = int(found.group(1)) + 1
         owner = fill(words["draft.promise_n" if path.startswith("promises") else "draft.partner_n"], n=number)
         return owner if shape in ("promises[]", "partners[]") else f"{owner}, {name[:1].lower()}{name[1:]}"
