@@ -209,7 +209,7 @@ def test_a_pasted_text_becomes_a_form_with_its_guesses_and_gaps_marked_in_words(
     assert any(label.startswith("Id gissat") for label in labels), labels
     assert any(label.startswith("Fokus hittades inte") for label in labels), labels
     assert any(label.startswith("Lokalpolisområde hittades inte") for label in labels), labels
-    assert re.search(r"\d+ värden? gissades och \d+ hittades inte i texten", shown)
+    assert re.search(r"Gissade värden: \d+\. Hittades inte i texten: \d+\.", shown)
     assert form.values["promises.0.text"] == "vara synliga i centrum"
     assert form.values["id"] == "mark-2021"
 
@@ -233,7 +233,7 @@ def test_promises_are_added_deleted_moved_and_merged_and_what_was_typed_is_kept(
     form.values["promises.0.text"] = "genomföra minst åtta riktade insatser"  # typed, then a button pressed
     form.press("down", 0)
     assert form.texts_of_promises() == [second, "genomföra minst åtta riktade insatser"]
-    assert "Löftespunkt 1 flyttades till plats 2." in form.shown
+    assert "Flyttad: löftespunkt 1, nu på plats 2." in form.shown
     form.press("up", 1)
     assert form.texts_of_promises() == ["genomföra minst åtta riktade insatser", second]
 
@@ -265,7 +265,7 @@ def test_a_promise_splits_at_the_cursor_or_else_at_a_sentence_end(client):
     first, second = form.doc["promises"][:2]
     assert first["target"] == 6 and second["target"] is None
     assert second["parties"] == first["parties"] and second["_certainty"]["parties"] == "guessed"
-    assert "Löftespunkt 1 delades i två: 1 och 2." in form.shown
+    assert "Delad i två: löftespunkt 1, och dess andra del är löftespunkt 2." in form.shown
     assert first["id"] != second["id"]
 
     at = form.values["promises.2.text"].index(" i centrum")
@@ -471,7 +471,7 @@ def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo
         page.wait_for_function(
             f"document.getElementById({json.dumps(json.dumps({'path': 'promises.1.text', 'type': 'df-field'}, separators=(',', ':')))}).value === {json.dumps(first)}"
         )
-        assert "Löftespunkt 1 flyttades till plats 2." in page.inner_text(f"#{Importer.draft}")
+        assert "Flyttad: löftespunkt 1, nu på plats 2." in page.inner_text(f"#{Importer.draft}")
         # The split button splits where the cursor stands in the text.
         page.focus(_field("promises.0.text"))
         text = page.input_value(_field("promises.0.text"))
@@ -481,7 +481,7 @@ def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo
             at,
         )
         page.locator(".pm-draft-promise").first.get_by_role("button", name="Dela löftespunkt 1").click()
-        page.wait_for_function("document.body.innerText.includes('delades i två')")
+        page.wait_for_function("document.body.innerText.includes('Delad i två')")
         assert page.input_value(_field("promises.0.text")) == text[:at]
         assert page.input_value(_field("promises.1.text")) == text[at:].strip()
         assert console.errors == []
