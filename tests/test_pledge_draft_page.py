@@ -485,3 +485,15 @@ def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo
         assert page.input_value(_field("promises.0.text")) == text[:at]
         assert page.input_value(_field("promises.1.text")) == text[at:].strip()
         assert console.errors == []
+
+
+def test_a_copy_saved_under_a_new_id_gets_promise_ids_of_its_own(client, demo_copy):
+    form = Form(client, PLEDGE_TEXT)
+    assert "Sparat:" in form.save()
+    form.values["id"] = "harryda-2025-b"
+    form.values["title"] = "Medborgarlöfte Härryda 2025, andra utgåvan"
+    assert "Sparat: Medborgarlöfte Härryda 2025, andra utgåvan." in form.save()
+    with GeoPackageStore.open(demo_copy) as store:
+        first, second = store.get_pledge("harryda-2025"), store.get_pledge("harryda-2025-b")
+    assert all(p.id.startswith("harryda-2025-b-") for p in second.promises)
+    assert not {p.id for p in first.promises} & {p.id for p in second.promises}

@@ -237,12 +237,22 @@ def apply_edits(doc: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
             continue
         key = parts[-1]
         new = _convert(key, value)
+        if parts == ["id"] and holder.get("id") and new and holder["id"] != new:
+            _renamed(doc, holder["id"], new)
         if holder.get(key) != new:
             holder[key] = new
             if mark in ("target_unit", "target_per"):
                 mark = "target"
             marks[mark] = EDITED
     return doc
+
+
+def _renamed(doc: dict[str, Any], old: str, new: str) -> None:
+    """The promises' ids that the draft made from the pledge's id follow it when it changes (a promise id is
+    unique across pledges: a copy saved under a new id must not reuse the first one's)."""
+    for promise in doc.get("promises") or []:
+        if isinstance(promise.get("id"), str) and promise["id"].startswith(f"{old}-"):
+            promise["id"] = f"{new}-{promise['id'].removeprefix(f'{old}-')}"
 
 
 def _promises(doc: dict[str, Any]) -> list[dict[str, Any]]:

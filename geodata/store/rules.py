@@ -280,6 +280,8 @@ def orphaned_promise(pledge_id: str, promise_id: str, layer: str) -> Problem:
         f"promise {promise_id!r} would be removed, but {layer} records "
         "link to it; expected the promise to stay or its records to be "
         "relinked first",
+        "orphaned_promise",
+        {"value": promise_id},
     )
 
 
@@ -288,6 +290,8 @@ def promise_of_another_pledge(pledge_id: str, promise_id: str, owner: str) -> Pr
         f"pledge {pledge_id}",
         "promises",
         f"promise id {promise_id!r} already belongs to pledge {owner!r}; expected ids unique across pledges",
+        "promise_of_another_pledge",
+        {"value": promise_id, "owner": owner},
     )
 
 
