@@ -497,3 +497,44 @@ def test_a_copy_saved_under_a_new_id_gets_promise_ids_of_its_own(client, demo_co
         first, second = store.get_pledge("harryda-2025"), store.get_pledge("harryda-2025-b")
     assert all(p.id.startswith("harryda-2025-b-") for p in second.promises)
     assert not {p.id for p in first.promises} & {p.id for p in second.promises}
+
+
+def test_a_housing_company_gets_no_save_button_and_a_crafted_save_is_refused(demo_copy):
+    from test_signin import PASSWORD, client_for
+
+    from geodata.access.accounts import add_user
+
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "hanna", "housing_company", PASSWORD, organisation="Marks Bostads AB")
+        add_user(store, "mats", "municipality", PASSWORD)
+    hanna = Form(client_for(demo_copy, "hanna"), PLEDGE_TEXT)
+    assert not [p for p in _buttons(hanna.tree) if p.get("id") == Importer.save_pledge]
+    assert "Ditt konto kan inte spara löften; ladda ner utkastet" in hanna.shown
+    said = hanna.save()  # pressed anyway, by a crafted request
+    assert "Ditt konto har inte behörighet till detta." in said
+    with GeoPackageStore.open(demo_copy) as store:
+        assert "harryda-2025" not in [p.id for p in store.list_pledges()]
+    mats = Form(client_for(demo_copy, "mats"), PLEDGE_TEXT)
+    assert [p for p in _buttons(mats.tree) if p.get("id") == Importer.save_pledge]
+    assert "Sparat: Medborgarlöfte Härryda 2025." in mats.save()
+
+
+def _buttons(tree) -> list[dict]:
+    found = []
+    if isinstance(tree, dict):
+        if tree.get("type") == "Button":
+            found.append(tree["props"])
+        for value in tree.get("props", {}).values():
+            found.extend(_buttons(value))
+    elif isinstance(tree, list):
+        for item in tree:
+            found.extend(_buttons(item))
+    return found
+
+
+def test_the_form_and_its_problems_read_in_english_with_lang_en(client):
+    form = Form(client, "Medborgarlöfte Mark 2030\nPolisen lovar att:\n- samverka kring trygghetsfrågor\n", lang="en")
+    assert "Draft to review" in form.shown and "not found" in form.shown
+    said = form.save()
+    assert "The pledge was not saved: 3 fields need fixing" in said
+    assert "Promise 1, kind: is missing" in texts(form.answer) and "Focus: is missing" in texts(form.answer)
