@@ -128,6 +128,8 @@ class DraftForm:
     replace = "df-replace"  # pattern: {"type": replace, "id": pledge id}: the confirmation that replaces it
     promise = "df-promise"
     download = "df-download"
+    notice = "df-notice"  # what the last action did, said to a screen reader
+    focus = "df-focus"  # the element to focus once the form is drawn again
 
 
 class Analysis:

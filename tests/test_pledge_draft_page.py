@@ -102,13 +102,16 @@ class Form:
     def take(self, sent: dict) -> None:
         if DraftForm.doc in sent:
             self.doc = sent[DraftForm.doc]["data"]
+        self.notice = (sent.get(DraftForm.notice) or {}).get("children")
+        self.focus = (sent.get(DraftForm.focus) or {}).get("data")
         if Importer.draft in sent:
             self.tree = sent[Importer.draft]["children"]
             self.values = {p["id"]["path"]: p.get("value") for p in components(self.tree, DraftForm.field)}
 
     @property
     def shown(self) -> str:
-        return " ".join(texts(self.tree))
+        """The form's words, and what the last action said (in the status line above the form)."""
+        return " ".join(texts(self.tree) + texts(self.notice))
 
     def _fields(self) -> dict:
         ids = [{"path": path, "type": DraftForm.field} for path in self.values]
@@ -234,6 +237,8 @@ def test_promises_are_added_deleted_moved_and_merged_and_what_was_typed_is_kept(
     form.press("down", 0)
     assert form.texts_of_promises() == [second, "genomföra minst åtta riktade insatser"]
     assert "Flyttad: löftespunkt 1, nu på plats 2." in form.shown
+    # The focus follows the moved promise (to its text: at the bottom it cannot move down again).
+    assert form.focus == '{"path":"promises.1.text","type":"df-field"}'
     form.press("up", 1)
     assert form.texts_of_promises() == ["genomföra minst åtta riktade insatser", second]
 
@@ -471,7 +476,12 @@ def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo
         page.wait_for_function(
             f"document.getElementById({json.dumps(json.dumps({'path': 'promises.1.text', 'type': 'df-field'}, separators=(',', ':')))}).value === {json.dumps(first)}"
         )
-        assert "Flyttad: löftespunkt 1, nu på plats 2." in page.inner_text(f"#{Importer.draft}")
+        assert "Flyttad: löftespunkt 1, nu på plats 2." in page.inner_text(f"#{DraftForm.notice}")
+        # The focus stays on "Flytta ner", now of promise 2, so pressing Enter again moves it further.
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.id === "
+            + json.dumps(json.dumps({"i": 1, "op": "down", "type": "df-action"}, separators=(",", ":")))
+        )
         # The split button splits where the cursor stands in the text.
         page.focus(_field("promises.0.text"))
         text = page.input_value(_field("promises.0.text"))

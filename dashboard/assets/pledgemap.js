@@ -39,6 +39,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
         /* A draft promise's split button (import page): where the cursor stands in that promise's text, for the
            server to split there ({i, at}; at is null when the text has no cursor, and it splits at a sentence). */
+        /* The element (by its DOM id) that takes the focus once a draft form is drawn again after an action. */
+        focusElement: function (target) {
+            if (!target) { return; }
+            setTimeout(function () {
+                const element = document.getElementById(target);
+                if (element) { element.focus(); }
+            }, 50);
+        },
         splitAtCursor: function () {
             const context = window.dash_clientside.callback_context;
             const fired = context.triggered && context.triggered[0];

@@ -13,6 +13,7 @@ user presses the confirmation that names it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash
@@ -33,6 +34,8 @@ ACTION = {"type": ID.action, "op": ALL, "i": ALL}
 SPLIT = {"type": ID.split, "i": ALL}
 REPLACE = {"type": ID.replace, "id": ALL}
 OPS = ("up", "down", "split", "merge", "delete")
+ADD = {"type": ID.action, "op": "add", "i": -1}
+ADD_PARTNER = {"type": ID.action, "op": "add_partner", "i": -1}
 
 
 def draft_section(lang: str) -> html.Section:
@@ -48,7 +51,9 @@ def draft_section(lang: str) -> html.Section:
             html.Button(t("draft.parse"), id=Importer.parse, className="pm-button pm-primary", n_clicks=0),
             dcc.Store(id=ID.doc),
             dcc.Store(id=ID.cursor),
+            dcc.Store(id=ID.focus),
             dcc.Download(id=Importer.draft_download),
+            html.P(id=ID.notice, role="status", className="pm-draft-notice"),
             html.Div(id=Importer.draft),
         ],
     )
@@ -229,12 +234,7 @@ def _partner_fields(t, lang: str, doc: dict) -> html.Fieldset:
         children=[
             html.Legend([t("draft.field.partners"), " ", _tag(t, marks.get("partners"))]),
             html.Ul(rows, className="pm-draft-list"),
-            html.Button(
-                t("draft.add_partner"),
-                id={"type": ID.action, "op": "add_partner", "i": -1},
-                className="pm-button",
-                n_clicks=0,
-            ),
+            html.Button(t("draft.add_partner"), id=ADD_PARTNER, className="pm-button", n_clicks=0),
         ],
     )
 
@@ -362,7 +362,7 @@ def _counts(doc: dict) -> tuple[int, int]:
     return states.count(drafts.GUESSED), states.count(drafts.NOT_FOUND)
 
 
-def draft_form(doc: dict, lang: str, notice: str | None = None, problem: str | None = None) -> list:
+def draft_form(doc: dict, lang: str, problem: str | None = None) -> list:
     """The review form for ``doc``: the pledge's fields, its partners, its promises, and how to save it."""
     t = translator(lang)
     guessed, missing = _counts(doc)
@@ -372,14 +372,13 @@ def draft_form(doc: dict, lang: str, notice: str | None = None, problem: str | N
     return [
         html.H3(t("draft.result")),
         html.P(t("draft.marks", guessed=guessed, missing=missing), className="pm-hint"),
-        html.P(notice, className="pm-notice") if notice else None,
         alert(lang, problem) if problem else None,
         _pledge_fields(t, lang, doc),
         _partner_fields(t, lang, doc),
         html.H4(t("draft.promises", count=len(promises))),
         html.P(t("draft.split_hint"), className="pm-hint"),
         html.Ol([_promise_fields(t, lang, doc, i, p) for i, p in enumerate(promises)], className="pm-draft-list"),
-        html.Button(t("draft.add"), id={"type": ID.action, "op": "add", "i": -1}, className="pm-button", n_clicks=0),
+        html.Button(t("draft.add"), id=ADD, className="pm-button", n_clicks=0),
         html.Div(
             className="pm-import-actions",
             children=[
@@ -406,16 +405,47 @@ def parse_text(_clicks, text, lang):
     """The pasted text as a draft under review."""
     t = translator(lang)
     if not (text or "").strip():
-        return None, alert(lang, t("draft.empty"))
+        return None, alert(lang, t("draft.empty")), None
     doc = drafts.draft_document(parse_pledge_text(text).to_dict())
-    return doc, draft_form(doc, lang)
+    return doc, draft_form(doc, lang), None
+
+
+def _dom_id(component_id: dict | str) -> str:
+    """The element id Dash gives a component (a pattern id as JSON with its keys sorted)."""
+    if isinstance(component_id, str):
+        return component_id
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+
+
+def _focus_after(op: str, i: int, doc: dict) -> dict | str:
+    """What takes the focus once the form is drawn again after ``op``: the control the person works on next."""
+    count = len(doc.get("promises") or [])
+
+    def text(index: int) -> dict | str:
+        return _key(f"promises.{index}.text") if 0 <= index < count else ADD
+
+    if op in ("up", "down"):
+        to = max(0, min(count - 1, i + (-1 if op == "up" else 1)))
+        at_end = (op == "up" and to == 0) or (op == "down" and to == count - 1)
+        return text(to) if at_end else {"type": ID.action, "op": op, "i": to}
+    if op == "split":
+        return text(i + 1)
+    if op in ("merge",):
+        return text(i)
+    if op == "delete":
+        return text(min(i, count - 1))
+    if op == "add":
+        return text(count - 1)
+    if op == "add_partner":
+        return _key(f"partners.{len(doc.get('partners') or []) - 1}.name")
+    return ADD_PARTNER
 
 
 def act(_clicks, cursor, values, ids, doc, lang):
     """One change to the draft's promises or partners, after taking in what was typed."""
     trigger = ctx.triggered_id
     if not doc or trigger is None or not (ctx.triggered and ctx.triggered[0]["value"]):
-        return dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
     t = translator(lang)
     doc = _edited(doc, values, ids)
     if trigger == ID.cursor:
@@ -446,7 +476,7 @@ def act(_clicks, cursor, values, ids, doc, lang):
             doc = drafts.delete_partner(doc, i)
             notice = t("draft.partner_deleted", n=n)
         else:
-            return dash.no_update, dash.no_update
+            return dash.no_update, dash.no_update, dash.no_update, dash.no_update
     except ValidationError as exc:
         problem = exc.problems[0]
         message = (
@@ -454,8 +484,8 @@ def act(_clicks, cursor, values, ids, doc, lang):
             if problem.code == "no_split_point"
             else "; ".join(problem_lines(lang, exc.problems))
         )
-        return doc, draft_form(doc, lang, problem=message)
-    return doc, draft_form(doc, lang, notice=notice)
+        return doc, draft_form(doc, lang, problem=message), message, _dom_id(_key(f"promises.{i}.text"))
+    return doc, draft_form(doc, lang), notice, _dom_id(_focus_after(op, i, doc))
 
 
 def save_pledge(_clicks, _replace_clicks, values, ids, doc, lang):
@@ -534,6 +564,7 @@ def register() -> None:
     callback(
         Output(ID.doc, "data"),
         Output(Importer.draft, "children"),
+        Output(ID.notice, "children"),
         Input(Importer.parse, "n_clicks"),
         State(Importer.text, "value"),
         State(Importer.lang, "data"),
@@ -542,6 +573,8 @@ def register() -> None:
     callback(
         Output(ID.doc, "data", allow_duplicate=True),
         Output(Importer.draft, "children", allow_duplicate=True),
+        Output(ID.notice, "children", allow_duplicate=True),
+        Output(ID.focus, "data"),
         Input(ACTION, "n_clicks"),
         Input(ID.cursor, "data"),
         State(FIELD, "value"),
@@ -570,6 +603,12 @@ def register() -> None:
         State(Importer.lang, "data"),
         prevent_initial_call=True,
     )(download_draft)
+    # After an action the form is drawn anew: the focus goes to the control the person works on next.
+    clientside_callback(
+        ClientsideFunction(namespace="pledgemap", function_name="focusElement"),
+        Input(ID.focus, "data"),
+        prevent_initial_call=True,
+    )
     # The split button asks the browser where the cursor stands in the promise's text, then the server splits there.
     clientside_callback(
         ClientsideFunction(namespace="pledgemap", function_name="splitAtCursor"),
