@@ -257,7 +257,9 @@ class _Reader:
         if data is None and not required:
             return None
         if not isinstance(data, dict):
-            self.fail(path, "expected a period with 'start' and 'end' dates", "missing")
+            self.fail(
+                path, "expected a period with 'start' and 'end' dates", "missing" if data is None else "not_period"
+            )
             return None
         start = self.date(data, "start", f"{path}.start")
         end = self.date(data, "end", f"{path}.end")
