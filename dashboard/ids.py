@@ -118,6 +118,21 @@ class Importer:
     saved = "im-saved"
 
 
+class DraftForm:
+    """The review form of a pasted pledge text's draft, on the import page."""
+
+    doc = "df-doc"  # the draft pledge document under review
+    cursor = "df-cursor"  # where the split button found the cursor: {i, at}
+    field = "df-field"  # pattern: {"type": field, "path": "promises.2.kind"}
+    action = "df-action"  # pattern: {"type": action, "op": "up" | "down" | "merge" | "delete" | "add" | ..., "i": n}
+    split = "df-split"  # pattern: {"type": split, "i": n}
+    replace = "df-replace"  # pattern: {"type": replace, "id": pledge id}: the confirmation that replaces it
+    promise = "df-promise"
+    download = "df-download"
+    notice = "df-notice"  # what the last action did, said to a screen reader
+    focus = "df-focus"  # the element to focus once the form is drawn again
+
+
 class Analysis:
     """The analysis page (/analysis)."""
 

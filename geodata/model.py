@@ -223,13 +223,13 @@ class _Reader:
         self.record = record
         self.problems: list[Problem] = []
 
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.record, path, message))
+    def fail(self, path: str, message: str, code: str | None = None, **params: Any) -> None:
+        self.problems.append(Problem(self.record, path, message, code, params))
 
     def present(self, value: Any, path: str, required: bool, expected: str) -> bool:
         """Whether ``value`` is given; a missing one is a problem if it is ``required``."""
         if value is None and required:
-            self.fail(path, f"is missing; expected {expected}")
+            self.fail(path, f"is missing; expected {expected}", "missing")
         return value is not None
 
     def text(self, data: dict, key: str, path: str, required: bool = True) -> str | None:
@@ -239,14 +239,20 @@ class _Reader:
         if not self.present(value, path, required, "text"):
             return None
         if not isinstance(value, str):
-            self.fail(path, f"expected text, got {type(value).__name__} {value!r}")
+            self.fail(path, f"expected text, got {type(value).__name__} {value!r}", "not_text")
             return None
         return value.strip()
 
     def choice(self, data: dict, key: str, path: str, choices: tuple[str, ...], required: bool = True) -> str | None:
         value = self.text(data, key, path, required)
         if value is not None and value not in choices:
-            self.fail(path, f"{value!r} is not allowed; expected one of: {', '.join(choices)}")
+            self.fail(
+                path,
+                f"{value!r} is not allowed; expected one of: {', '.join(choices)}",
+                "not_allowed",
+                value=value,
+                choices=choices,
+            )
             return None
         return value
 
@@ -261,7 +267,7 @@ class _Reader:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(path, f"expected a date (YYYY-MM-DD), got {value!r}")
+            self.fail(path, f"expected a date (YYYY-MM-DD), got {value!r}", "not_date", value=value)
             return None
 
     def items(self, data: dict, key: str, path: str, required: bool = True) -> list:
@@ -277,12 +283,20 @@ class _Reader:
         if data is None and not required:
             return None
         if not isinstance(data, dict):
-            self.fail(path, "expected a period with 'start' and 'end' dates")
+            self.fail(
+                path, "expected a period with 'start' and 'end' dates", "missing" if data is None else "not_period"
+            )
             return None
         start = self.date(data, "start", f"{path}.start")
         end = self.date(data, "end", f"{path}.end")
         if start and end and end < start:
-            self.fail(f"{path}.end", f"ends {end} before it starts {start}; expected an end on or after the start")
+            self.fail(
+                f"{path}.end",
+                f"ends {end} before it starts {start}; expected an end on or after the start",
+                "end_before_start",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
             return None
         if start and end:
             return Period(start, end)
@@ -291,7 +305,7 @@ class _Reader:
 
 def _refuse_repeats(r: _Reader, ids: list[str], path: str, what: str) -> None:
     for dup in sorted({x for x in ids if ids.count(x) > 1}):
-        r.fail(path, f"{what} id {dup!r} is used twice; expected unique ids")
+        r.fail(path, f"{what} id {dup!r} is used twice; expected unique ids", "repeated_id", value=dup)
 
 
 def pledge_from_dict(data: dict[str, Any]) -> Pledge:
@@ -313,7 +327,12 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
     _unknown_keys(r, data, "", "pledge")
     pid = r.text(data, "id", "id")
     if pid and not SLUG.match(pid):
-        r.fail("id", f"{pid!r} is not a slug; expected lower-case letters, digits and hyphens such as 'molndal-2018'")
+        r.fail(
+            "id",
+            f"{pid!r} is not a slug; expected lower-case letters, digits and hyphens such as 'molndal-2018'",
+            "not_slug",
+            value=pid,
+        )
     title = r.text(data, "title", "title")
     municipality = _area(r, data.get("municipality"), "municipality", code_pattern=KOMMUN_CODE)
     police_area = _area(r, data.get("police_area"), "police_area", code_pattern=None)
@@ -332,7 +351,7 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
     partner_ids = [p.id for p in partners]
     _refuse_repeats(r, partner_ids, "partners", "partner")
     if not partners:
-        r.fail("partners", "no partners; expected at least the police and the municipality")
+        r.fail("partners", "no partners; expected at least the police and the municipality", "no_partners")
 
     problem_picture = data.get("problem_picture") or {}
     if not isinstance(problem_picture, dict) or not all(
@@ -349,7 +368,8 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
     _refuse_repeats(r, [p.id for p in promises], "promises", "promise")
 
     goals = []
-    for i, item in enumerate(r.items(data, "goals", "goals")):
+    # A pledge may state no goals: an empty list is stored as no list, and reads back the same.
+    for i, item in enumerate(r.items(data, "goals", "goals", required=False)):
         goal_id = r.text(item, "id", f"goals[{i}].id")
         text = r.text(item, "text", f"goals[{i}].text")
         indicator = r.text(item, "indicator", f"goals[{i}].indicator", required=False)
@@ -464,7 +484,10 @@ def _unknown_keys(r: _Reader, data: Any, path: str, section: str) -> None:
         where = f"{path}.{key}" if path else str(key)
         if key not in allowed:
             r.fail(
-                where, f"is not a field of a {section.replace('_', '-')}; expected one of: {', '.join(sorted(allowed))}"
+                where,
+                f"is not a field of a {section.replace('_', '-')}; expected one of: {', '.join(sorted(allowed))}",
+                "unknown_key",
+                value=key,
             )
         elif key in nested:
             _unknown_keys(r, value, where, nested[key])
@@ -472,16 +495,18 @@ def _unknown_keys(r: _Reader, data: Any, path: str, section: str) -> None:
 
 def _area(r: _Reader, data: Any, path: str, code_pattern: re.Pattern | None) -> Area | None:
     if not isinstance(data, dict):
-        r.fail(path, "is missing; expected a name and a code")
+        r.fail(path, "is missing; expected a name and a code", "missing")
         return None
     name = r.text(data, "name", f"{path}.name")
     code = data.get("code")
     if code is not None:
         code = str(code)
         if code_pattern and not code_pattern.match(code):
-            r.fail(f"{path}.code", f"{code!r} is not a 4-digit kommun code such as '1481'")
+            r.fail(
+                f"{path}.code", f"{code!r} is not a 4-digit kommun code such as '1481'", "not_kommun_code", value=code
+            )
     elif code_pattern:
-        r.fail(f"{path}.code", "is missing; expected a 4-digit kommun code such as '1481'")
+        r.fail(f"{path}.code", "is missing; expected a 4-digit kommun code such as '1481'", "missing_kommun_code")
     return Area(name, code) if name else None
 
 
@@ -491,19 +516,29 @@ def _promise(r: _Reader, data: Any, path: str, pledge_id: str, partners: set[str
         return None
     promise_id = r.text(data, "id", f"{path}.id")
     if promise_id and not SLUG.match(promise_id):
-        r.fail(f"{path}.id", f"{promise_id!r} is not a slug; expected lower-case letters, digits and hyphens")
+        r.fail(
+            f"{path}.id",
+            f"{promise_id!r} is not a slug; expected lower-case letters, digits and hyphens",
+            "not_slug",
+            value=promise_id,
+        )
     text = r.text(data, "text", f"{path}.text")
     kind = r.choice(data, "kind", f"{path}.kind", vocab.PROMISE_KINDS)
     parties = r.items(data, "parties", f"{path}.parties")
     if not parties:
-        r.fail(f"{path}.parties", "is empty; expected the ids of the responsible partners")
+        r.fail(f"{path}.parties", "is empty; expected the ids of the responsible partners", "no_parties")
     for party in parties:
         if party not in partners:
-            r.fail(f"{path}.parties", f"{party!r} is not one of the pledge's partners ({', '.join(sorted(partners))})")
+            r.fail(
+                f"{path}.parties",
+                f"{party!r} is not one of the pledge's partners ({', '.join(sorted(partners))})",
+                "unknown_party",
+                value=party,
+            )
 
     target = data.get("target")
     if target is not None and (isinstance(target, bool) or not isinstance(target, int) or target < 1):
-        r.fail(f"{path}.target", f"expected a whole number of at least 1, got {target!r}")
+        r.fail(f"{path}.target", f"expected a whole number of at least 1, got {target!r}", "not_target", value=target)
         target = None
     target_unit = r.text(data, "target_unit", f"{path}.target_unit", required=False)
     target_per = r.choice(data, "target_per", f"{path}.target_per", vocab.TARGET_PERIODS, required=False)
@@ -513,6 +548,9 @@ def _promise(r: _Reader, data: Any, path: str, pledge_id: str, partners: set[str
         r.fail(
             f"{path}.period",
             f"{period.start}–{period.end} lies outside the pledge's period {pledge_period.start}–{pledge_period.end}",
+            "outside_period",
+            start=pledge_period.start.isoformat(),
+            end=pledge_period.end.isoformat(),
         )
 
     evidence = _evidence(r, data.get("evidence"), f"{path}.evidence", kind)

@@ -173,7 +173,7 @@ Det här ska vi åstadkomma:
 def test_pledge_parse_then_add_after_review(tmp_path, capsys):
     text = tmp_path / "harryda.txt"
     text.write_bytes(PLEDGE_TEXT.encode("cp1252"))
-    assert main(["pledge", "parse", str(text)]) == 0
+    assert main(["pledge", "parse", str(text), "--format", "json"]) == 0
     captured = capsys.readouterr()
     draft = __import__("json").loads(captured.out)
     assert draft["municipality"] == {"name": "Härryda", "code": "1401"}
@@ -186,12 +186,55 @@ def test_pledge_parse_then_add_after_review(tmp_path, capsys):
     data = tmp_path / "store.gpkg"
     GeoPackageStore.create(data).close()
     assert main(["pledge", "add", "--data", str(data), str(document)]) == 0
-    assert "Saved pledge harryda-2025" in capsys.readouterr().out
+    assert "Sparade löftet harryda-2025: Medborgarlöfte Härryda 2025 (2 löftespunkter)" in capsys.readouterr().out
     assert main(["pledge", "add", "--data", str(data), str(document)]) == 1
-    assert "already stored; use --replace" in capsys.readouterr().err
+    assert "ett löfte med id harryda-2025 finns redan" in capsys.readouterr().err
     document.write_text(document.read_text(encoding="utf-8").replace("focus:", "fokus:"), encoding="utf-8")
     assert main(["pledge", "add", "--data", str(data), str(document), "--replace"]) == 1
-    assert "field 'fokus': is not a field of a pledge" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Fokus: saknas" in err and "”fokus” är inget fält i ett löftesdokument" in err
+
+
+def test_pledge_parse_writes_a_draft_to_edit_with_its_guesses_and_gaps_as_comments(tmp_path, capsys):
+    import yaml
+
+    text = tmp_path / "mark.txt"
+    text.write_text(
+        "Medborgarlöfte Mark 2021\nPolisen lovar att:\n- samverka kring trygghetsfrågor\n", encoding="utf-8"
+    )
+    draft = tmp_path / "mark.yaml"
+    assert main(["pledge", "parse", str(text), "--output", str(draft)]) == 0
+    written = draft.read_text(encoding="utf-8")
+    lines = written.splitlines()
+    assert "id: mark-2021  # gissat (guessed): kontrollera" in lines
+    assert "focus: null  # hittades inte (not found): fyll i" in lines
+    assert "police_area:  # hittades inte (not found): fyll i" in lines
+    assert "  kind: null  # hittades inte (not found): fyll i" in lines
+    assert yaml.safe_load(written)["promises"][0]["text"] == "samverka kring trygghetsfrågor"
+
+    data = tmp_path / "store.gpkg"
+    GeoPackageStore.create(data).close()
+    assert main(["pledge", "add", "--data", str(data), str(draft)]) == 1
+    err = capsys.readouterr().err
+    assert "pledgemap: Löftet sparades inte: 3 fält behöver rättas:" in err
+    for line in ("- Lokalpolisområde: saknas", "- Fokus: saknas", "- Löftespunkt 1, slag: saknas"):
+        assert line in err.splitlines(), (line, err)
+
+    # Corrected in a text editor: the comments stay, the values are filled in.
+    fixed = (
+        written.replace("  name: null", "  name: LPO Marks kommun", 1)
+        .replace("focus: null", "focus: Trygghet i centrum")
+        .replace("  kind: null", "  kind: presence_patrol")
+    )
+    draft.write_text(fixed, encoding="utf-8")
+    assert main(["pledge", "add", "--data", str(data), str(draft)]) == 0
+    assert "Sparade löftet mark-2021" in capsys.readouterr().out
+    draft.write_text(fixed.replace("focus: Trygghet i centrum", "focus: Trygghet i Kinna"), encoding="utf-8")
+    assert main(["pledge", "add", "--data", str(data), str(draft), "--lang", "en"]) == 1
+    assert "a pledge with id mark-2021 is already stored" in capsys.readouterr().err
+    assert main(["pledge", "add", "--data", str(data), str(draft), "--replace"]) == 0
+    with GeoPackageStore.open(data) as store:
+        assert store.get_pledge("mark-2021").focus == "Trygghet i Kinna"
 
 
 def test_a_file_with_several_layers_lands_whole_or_not_at_all(tmp_path, capsys):

@@ -37,6 +37,25 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             hook();
             return window.dash_clientside.no_update;
         },
+        /* A draft promise's split button (import page): where the cursor stands in that promise's text, for the
+           server to split there ({i, at}; at is null when the text has no cursor, and it splits at a sentence). */
+        /* The element (by its DOM id) that takes the focus once a draft form is drawn again after an action. */
+        focusElement: function (target) {
+            if (!target) { return; }
+            setTimeout(function () {
+                const element = document.getElementById(target);
+                if (element) { element.focus(); }
+            }, 50);
+        },
+        splitAtCursor: function () {
+            const context = window.dash_clientside.callback_context;
+            const fired = context.triggered && context.triggered[0];
+            if (!fired || !fired.value) { return window.dash_clientside.no_update; }
+            const which = JSON.parse(fired.prop_id.slice(0, fired.prop_id.lastIndexOf(".")));
+            const text = document.getElementById(JSON.stringify({path: "promises." + which.i + ".text", type: "df-field"}));
+            const at = text && text.selectionStart === text.selectionEnd ? text.selectionStart : null;
+            return {i: which.i, at: at, clicked: Date.now()};
+        },
         /* The same probe for a page that only needs to know: [true] if a tile loaded, [false] if not. */
         tiles_reachable: function (template) {
             return Promise.resolve(window.dash_clientside.pledgemap.probe_tiles(template))

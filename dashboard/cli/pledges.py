@@ -1,4 +1,4 @@
-"""``pledgemap pledge``: read a published pledge text, add a reviewed pledge document."""
+"""``pledgemap pledge``: read a published text into a draft to review, add a reviewed pledge document."""
 
 from __future__ import annotations
 
@@ -11,64 +11,110 @@ from dashboard.settings import Settings
 from geodata import PledgemapError
 from geodata.io.exporter import PLEDGE_FORMATS
 
+DRAFT = "draft"
+
 
 def add_pledge(commands, settings: Settings) -> None:
     pledge = commands.add_parser("pledge", help="pledge documents: read a published text, add a reviewed pledge")
     pledge_commands = pledge.add_subparsers(dest="pledge_command", required=True, metavar="ACTION")
-    parse = pledge_commands.add_parser("parse", help="turn a published pledge text into a draft for review")
+    parse = pledge_commands.add_parser(
+        "parse",
+        help="turn a published pledge text into a draft to review in a text editor",
+        description="Writes the draft as a pledge document in YAML: every field, empty ones as null, and a comment "
+        "after each value the reader guessed ('# gissat') or did not find ('# hittades inte'). Correct it, then "
+        "save it with 'pledgemap pledge add'.",
+    )
     parse.add_argument("file", type=Path, help="the pledge as text (UTF-8 or Windows-1252; a PDF's extracted text)")
-    parse.add_argument("--format", choices=PLEDGE_FORMATS, default="json", help="output format (default: json)")
+    parse.add_argument(
+        "--format",
+        choices=(DRAFT, *PLEDGE_FORMATS),
+        default=DRAFT,
+        help="draft: the pledge document to review, with comments (default); json or yaml: what the reader found, "
+        "as it found it",
+    )
     parse.add_argument(
         "--as-pledge",
         action="store_true",
-        help="output a pledge document for 'pledgemap pledge add' (fails, naming what is missing, "
+        help="with --format json or yaml: output a complete pledge document (fails, naming what is missing, "
         "if the text lacks something a pledge needs)",
     )
-    parse.add_argument("--id", help="with --as-pledge: the pledge id (default: municipality and first year)")
+    parse.add_argument("--id", help="the pledge id (default: municipality and first year)")
+    parse.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of the comments and messages")
     parse.add_argument("--output", type=Path, help="write here instead of to standard output")
     add = pledge_commands.add_parser("add", help="add a pledge document (YAML or JSON) to the store")
     add_data(add, settings)
-    add.add_argument("file", type=Path, help="the pledge document")
+    add.add_argument("file", type=Path, help="the pledge document (a reviewed draft of 'pledgemap pledge parse')")
     add.add_argument("--replace", action="store_true", help="replace a stored pledge with the same id")
+    add.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of the messages")
     pledge.set_defaults(run=cmd_pledge)
 
 
 def cmd_pledge(args: argparse.Namespace) -> int:
+    if args.pledge_command == "parse":
+        return _parse(args)
+    return _add(args)
+
+
+def _parse(args: argparse.Namespace) -> int:
     import json
 
     import yaml
 
-    from geodata import parse_pledge_text, pledge_from_dict, read_pledge_text
+    from dashboard.components.draft_words import yaml_marks
+    from geodata import parse_pledge_text, read_pledge_text
+    from geodata.io import pledge_draft
 
-    if args.pledge_command == "parse":
-        parsed = parse_pledge_text(read_pledge_text(args.file))
+    parsed = parse_pledge_text(read_pledge_text(args.file))
+    if args.format == DRAFT:
+        doc = pledge_draft.draft_document(parsed.to_dict())
+        if args.id:
+            doc = pledge_draft.apply_edits(doc, {"id": args.id})
+        text = pledge_draft.draft_yaml(doc, yaml_marks(args.lang))
+    else:
         data = parsed.to_pledge_dict(args.id) if args.as_pledge else parsed.to_dict()
         text = (
             json.dumps(data, ensure_ascii=False, indent=2) + "\n"
             if args.format == "json"
             else yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
         )
-        if args.output:
-            args.output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-        for name in parsed.missing:
-            print(f"pledgemap: not found in the text: {name}", file=sys.stderr)
-        for warning in parsed.warnings:
-            print(f"pledgemap: {warning}", file=sys.stderr)
-        return 0
-    from geodata import open_store
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    for name in parsed.missing:
+        print(f"pledgemap: not found in the text: {name}", file=sys.stderr)
+    for warning in parsed.warnings:
+        print(f"pledgemap: {warning}", file=sys.stderr)
+    return 0
 
+
+def _add(args: argparse.Namespace) -> int:
+    import yaml
+
+    from dashboard.components.draft_words import problem_lines
+    from dashboard.i18n import translator
+    from geodata import ValidationError, open_store
+    from geodata.io import pledge_draft
+
+    t = translator(args.lang)
     try:
         data = yaml.safe_load(args.file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise PledgemapError(f"{args.file.name}: not valid YAML or JSON ({exc})") from None
-    pledge = pledge_from_dict(data)
-    with open_store(args.data) as store:
-        if any(p.id == pledge.id for p in store.list_pledges()) and not args.replace:
-            raise PledgemapError(f"a pledge {pledge.id!r} is already stored; use --replace to replace it")
-        store.save_pledge(pledge)
-    print(f"Saved pledge {pledge.id}: {pledge.title} ({len(pledge.promises)} promises)")
+        raise PledgemapError(t("draft.cli_not_yaml", file=args.file.name, detail=exc)) from None
+    if not isinstance(data, dict):
+        raise PledgemapError(t("draft.cli_not_document", file=args.file.name))
+    try:
+        with open_store(args.data) as store:
+            pledge = pledge_draft.save_document(store, data, replace=args.replace)
+    except ValidationError as exc:
+        lines = problem_lines(args.lang, exc.problems)
+        print(f"pledgemap: {t('draft.invalid', count=len(lines))}:", file=sys.stderr)
+        for line in lines:
+            print(f"- {line}", file=sys.stderr)
+        return 1
+    except pledge_draft.PledgeExistsError as exc:
+        raise PledgemapError(t("draft.cli_exists", id=exc.pledge_id, title=exc.title)) from None
+    print(t("draft.cli_saved", id=pledge.id, title=pledge.title, count=len(pledge.promises)))
     return 0
 
 

@@ -12,9 +12,9 @@ import io
 import zipfile
 
 import dash
-import yaml
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
+from dashboard.components import draft_form
 from dashboard.components.file_words import file_wording, reading_wordings
 from dashboard.components.layout import (
     alert,
@@ -49,8 +49,6 @@ from geodata import (
     ImportLimits,
     PledgemapError,
     ValidationError,
-    parse_pledge_text,
-    pledge_from_dict,
 )
 from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file
 from geodata.io.columns import map_choice
@@ -58,6 +56,8 @@ from geodata.io.importer import ImportPlan
 from geodata.io.police_events import EventBatch
 
 dash.register_page(__name__, path="/import", name="Importera", title=page_title("nav.import"), order=4)
+
+draft_form.register()  # the pasted pledge text's review form, a part of this page
 
 LIMITS = ImportLimits()
 REPORT_ROWS = 200
@@ -143,19 +143,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     ),
                     html.Section(id=ID.report, className="pm-panel", **{"aria-live": "polite"}),
                     html.Section(id=ID.result, className="pm-panel", role="status"),
-                    html.Section(
-                        className="pm-panel",
-                        children=[
-                            html.H2(t("draft.heading")),
-                            html.P(t("draft.intro")),
-                            html.Label(t("draft.label"), htmlFor=ID.text, className="pm-label"),
-                            dcc.Textarea(id=ID.text, className="pm-textarea", rows=12),
-                            html.Button(t("draft.parse"), id=ID.parse, className="pm-button pm-primary", n_clicks=0),
-                            html.Div(id=ID.draft, **{"aria-live": "polite"}),
-                            dcc.Download(id=ID.draft_download),
-                            dcc.Store(id=ID.draft_yaml),
-                        ],
-                    ),
+                    draft_form.draft_section(lang),
                 ],
             ),
             footer(lang),
@@ -671,135 +659,5 @@ def _problem_table(plan: ImportPlan, lang: str) -> html.Div | None:
             html.P(t("import.more_problems", count=len(lines) - REPORT_ROWS), className="pm-hint")
             if len(lines) > REPORT_ROWS
             else None,
-        ]
-    )
-
-
-@callback(
-    Output(ID.draft, "children"),
-    Output(ID.draft_yaml, "data"),
-    Input(ID.parse, "n_clicks"),
-    State(ID.text, "value"),
-    State(ID.lang, "data"),
-    prevent_initial_call=True,
-)
-def parse_text(_clicks, text, lang):
-    """The pasted text as a draft pledge: what was found, what was not, and the draft to download or save."""
-    t = translator(lang)
-    if not (text or "").strip():
-        return alert(lang, t("draft.empty")), None
-    parsed = parse_pledge_text(text)
-    data = parsed.to_dict()
-    pledge_data = parsed.to_pledge_dict() if parsed.complete else None
-    document = yaml.safe_dump(pledge_data or data, allow_unicode=True, sort_keys=False, width=100)
-    partners = {p["id"]: p["short_name"] or p["name"] for p in data["partners"]}
-    period = data["period"]
-    facts = [
-        (t("draft.title"), data["title"]),
-        (
-            t("pledge.municipality"),
-            f"{data['municipality']['name']} ({data['municipality']['code'] or '?'})" if data["municipality"] else None,
-        ),
-        (t("pledge.police_area"), data["police_area"]["name"] if data["police_area"] else None),
-        (t("pledge.period"), f"{period['start']} – {period['end']}" if period else None),
-        (t("pledge.focus"), data["focus"]),
-        (t("pledge.partners"), ", ".join(partners.values()) or None),
-    ]
-    missing_text = t("draft.not_found")
-    rows = [
-        html.Tr(
-            [
-                html.Td(p["text"]),
-                html.Td(", ".join(partners.get(x, x) for x in p["parties"]) or missing_text),
-                html.Td(t(f"promise_kind.{p['kind']}") if p["kind"] else missing_text),
-                html.Td("" if p["target"] is None else str(p["target"])),
-            ]
-        )
-        for p in data["promises"]
-    ]
-    out = [
-        html.H3(t("draft.result")),
-        html.Dl(
-            [x for label, value in facts for x in (html.Dt(label), html.Dd(value or missing_text))],
-            className="pm-facts",
-        ),
-        html.Table(
-            className="pm-records",
-            children=[
-                html.Caption(t("draft.promises", count=len(rows))),
-                table_head(*(t(k) for k in ("draft.promise", "pledge.responsible", "draft.kind", "draft.target"))),
-                html.Tbody(rows),
-            ],
-        ),
-        html.H4(t("pledge.goals")),
-        html.Ul([html.Li(g) for g in data["goals"]] or [html.Li(missing_text)]),
-    ]
-    if data["missing"]:
-        out.append(html.P([html.Strong(t("draft.missing") + ": "), ", ".join(data["missing"])]))
-    if data["warnings"]:
-        out.append(html.Ul([html.Li(w) for w in data["warnings"]], className="pm-hint"))
-    out.append(
-        html.Div(
-            className="pm-import-actions",
-            children=[
-                html.Button(t("draft.download"), id=ID.draft_download + "-button", className="pm-button", n_clicks=0),
-                html.Button(
-                    t("draft.save"),
-                    id=ID.save_pledge,
-                    className="pm-button pm-primary",
-                    n_clicks=0,
-                    disabled=not parsed.complete,
-                ),
-                html.P(t("draft.save_hint") if parsed.complete else t("draft.incomplete"), className="pm-hint"),
-            ],
-        )
-    )
-    out.append(html.Div(id=ID.saved, role="status"))
-    return out, {
-        "yaml": document,
-        "complete": parsed.complete,
-        "name": (pledge_data["id"] if pledge_data else "utkast") + ".yaml",
-    }
-
-
-@callback(
-    Output(ID.draft_download, "data"),
-    Input(ID.draft_download + "-button", "n_clicks"),
-    State(ID.draft_yaml, "data"),
-    prevent_initial_call=True,
-)
-def download_draft(clicks, draft):
-    if not clicks or not draft:
-        return dash.no_update
-    return dcc.send_string(draft["yaml"], draft["name"])
-
-
-@callback(
-    Output(ID.saved, "children"),
-    Input(ID.save_pledge, "n_clicks"),
-    State(ID.text, "value"),
-    State(ID.lang, "data"),
-    prevent_initial_call=True,
-)
-def save_pledge(clicks, text, lang):
-    """Save the draft as a new pledge; parsed again from the text on the server, never taken from the browser."""
-    if not clicks:
-        return dash.no_update
-    t = translator(lang)
-    try:
-        pledge = pledge_from_dict(parse_pledge_text(text or "").to_pledge_dict())
-        with request_store() as store:
-            if any(p.id == pledge.id for p in store.list_pledges()):
-                return alert(lang, t("draft.exists", id=pledge.id))
-            store.save_pledge(pledge)
-    except ValidationError:  # the draft lacks what a pledge needs: the page's own next step, not the model's English
-        return alert(lang, t("draft.incomplete"))
-    except PledgemapError as exc:
-        return alert(lang, exc)
-    return html.P(
-        [
-            t("draft.saved", title=pledge.title),
-            " ",
-            dcc.Link(t("draft.open"), href=f"/pledge?pledge={pledge.id}" + (f"&lang={lang}" if lang != "sv" else "")),
         ]
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geodata.access.rules import AccessError, Viewer, check_write, readable_query
+from geodata.access.rules import AccessError, Viewer, check_write, may_change_pledges, readable_query
 from geodata.layers import LAYERS
 from geodata.store.base import LayerExtent, LayerQuery, Store
 
@@ -40,7 +40,7 @@ class GuardedStore(Store):
         return self.viewer.username or self.viewer.role
 
     def save_pledge(self, pledge, actor: str | None = None) -> None:
-        if self.viewer.role not in ("admin", "police", "municipality"):
+        if not may_change_pledges(self.viewer):
             raise AccessError(f"the {self.viewer.role} role may not change pledges")
         self._store.save_pledge(pledge, self.actor)
 
@@ -180,7 +180,7 @@ class GuardedStore(Store):
 
     # Survey results are published figures every role may read; storing them is for those who run surveys.
     def write_survey_results(self, results, replace: bool = False, actor: str | None = None):
-        if self.viewer.role not in ("admin", "police", "municipality"):
+        if not may_change_pledges(self.viewer):
             raise AccessError(f"the {self.viewer.role} role may not import survey results")
         return self._store.write_survey_results(results, replace, self.actor)
 

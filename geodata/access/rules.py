@@ -114,6 +114,19 @@ def reads_records(viewer: Viewer, layer: str) -> bool:
     return True
 
 
+# Pledges are public documents; police and municipality sign them, admins keep them: only they change one.
+PLEDGE_EDITORS = ("admin", "police", "municipality")
+
+
+def may_change_pledges(viewer: Viewer) -> bool:
+    """Whether ``viewer`` may save, replace or change a pledge.
+
+    >>> may_change_pledges(Viewer("municipality", "kim")), may_change_pledges(Viewer("housing_company", "h", "MBAB"))
+    (True, False)
+    """
+    return viewer.role in PLEDGE_EDITORS
+
+
 def may_use_page(viewer: Viewer, page: str) -> bool:
     """Whether ``viewer``'s role may use the dashboard page named ``page`` (see :data:`PAGE_ROLES`).
 

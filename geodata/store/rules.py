@@ -281,6 +281,8 @@ def orphaned_promise(pledge_id: str, promise_id: str, layer: str) -> Problem:
         f"promise {promise_id!r} would be removed, but {layer} records "
         "link to it; expected the promise to stay or its records to be "
         "relinked first",
+        "orphaned_promise",
+        {"value": promise_id},
     )
 
 
@@ -289,6 +291,8 @@ def promise_of_another_pledge(pledge_id: str, promise_id: str, owner: str) -> Pr
         f"pledge {pledge_id}",
         "promises",
         f"promise id {promise_id!r} already belongs to pledge {owner!r}; expected ids unique across pledges",
+        "promise_of_another_pledge",
+        {"value": promise_id, "owner": owner},
     )
 
 
@@ -317,7 +321,15 @@ def pledge_document(pledge) -> dict[str, Any]:
     try:
         municipality(pledge.municipality.code)
     except NotFoundError as exc:
-        raise ValidationError(Problem(f"pledge {pledge.id}", "municipality.code", str(exc))) from None
+        raise ValidationError(
+            Problem(
+                f"pledge {pledge.id}",
+                "municipality.code",
+                str(exc),
+                "unknown_kommun_code",
+                {"value": pledge.municipality.code},
+            )
+        ) from None
     document = pledge.to_dict()
     document.pop("promises")
     return document
