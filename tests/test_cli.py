@@ -85,7 +85,7 @@ def test_import_dry_run_then_all_or_nothing_then_partial(demo_copy, tmp_path, ca
     assert "--map-value category:Otryggt=CODE --lang en" in out and "Dry run: nothing was written." in out
 
     assert main(args) == 1
-    assert "pledgemap: 1 problem found; nothing was written" in capsys.readouterr().err
+    assert "pledgemap: Ingenting sparades: 1 problem." in capsys.readouterr().err
     with GeoPackageStore.open(demo_copy) as store:
         assert store.counts()["unsafe_places"] == before
 

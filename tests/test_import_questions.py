@@ -274,7 +274,7 @@ def test_the_command_line_asks_once_applies_the_guess_and_prints_the_command(dem
     out = capsys.readouterr().out
     assert out.count("? Filen har inget datum för sina 6 platser: när gjordes trygghetsvandringen?") == 1
     assert "Källa: Trygghetsvandring, gissat från dokumentets namn ”Trygghetsvandring Kinna” (6 rader)." in out
-    assert "6 av de avvisade raderna landar när frågorna nedan är besvarade." in out
+    assert "6 avvisade rader landar när frågorna nedan är besvarade." in out
     assert "Rapporterad" not in out.split("När frågorna")[0].split("?")[-1]  # no row-by-row date problems
     command = out.split("När frågorna är besvarade importeras filen med:\n")[1].splitlines()[0].strip()
     assert command.endswith("--layer unsafe_places --pledge mark-2021 --set 'reported_on=ÅÅÅÅ-MM-DD'")
@@ -388,7 +388,7 @@ def test_the_page_in_english_words_the_questions_too(client, tmp_path):
     )
     shown = " ".join(texts(sent[Importer.report]["children"]))
     assert shown.count("The file has no source for its 12 places: how were they collected?") == 1
-    assert "12 of the rejected rows land once the questions below are answered." in shown
+    assert "12 rejected rows land once the questions below are answered." in shown
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -10,7 +10,7 @@ from pathlib import Path
 from dashboard.cli.common import add_data
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.settings import Settings
-from geodata import LAYERS, PledgemapError
+from geodata import LAYERS, ImportFileError, PledgemapError, ValidationError
 
 
 def add_import(commands, settings: Settings) -> None:
@@ -73,7 +73,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.components.file_words import file_wording, reading_wordings
     from dashboard.i18n import translator
     from geodata import open_store
-    from geodata.io import POLICE_EVENTS, commit_file, file_kind, plan_file
+    from geodata.io import POLICE_EVENTS, commit_file, file_kind
 
     t = translator(args.lang)
     defaults = _pairs(args.set, "--set")
@@ -89,21 +89,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if overrides and not args.layer:
         raise PledgemapError("--map needs --layer: the mapping is for one layer")
     with open_store(args.data) as store:
-        plan = plan_file(
-            store,
-            args.file,
-            args.layer,
-            pledge_id=args.pledge,
-            promise_id=args.promise,
-            table=args.table,
-            value_map=value_map,
-            defaults=defaults,
-            municipality_code=args.municipality,
-            source_namespace=args.source,
-            mapping_overrides=overrides,
-            wordings=reading_wordings(),
-            apply_guesses=True,  # the command line applies what the file's names say, and prints it
-        )
+        try:
+            plan = _plan(store, args, defaults, value_map, overrides, reading_wordings())
+        except ImportFileError as exc:
+            print(f"pledgemap: {_file_error(args.lang, exc)}", file=sys.stderr)
+            return 1
         for layer_plan in plan.layers:
             _print_plan(layer_plan, args.lang)
             _print_next_command(layer_plan, args)
@@ -118,9 +108,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 rejects_path=args.rejects or args.file.with_name(f"{args.file.stem}-{t('import.rejects_suffix')}"),
                 wording=file_wording(args.lang),  # the rejected rows go to a person, in their language
             )
-        except PledgemapError as exc:
-            print(f"pledgemap: {exc}".splitlines()[0], file=sys.stderr)
+        except ValidationError as exc:
+            print(f"pledgemap: {t('import.cli_nothing_written', count=len(exc.problems))}", file=sys.stderr)
             print(f"  ({t('import.cli_failed_hint')})", file=sys.stderr)
+            return 1
+        except ImportFileError as exc:
+            print(f"pledgemap: {_file_error(args.lang, exc)}", file=sys.stderr)
             return 1
     for result in written.layers:
         line = t(
@@ -134,6 +127,40 @@ def cmd_import(args: argparse.Namespace) -> int:
             line += " " + t("import.cli_rejects_saved", path=str(result.rejects_file))
         print(line)
     return 0
+
+
+def _plan(store, args: argparse.Namespace, defaults, value_map, overrides, wordings):
+    from geodata.io import plan_file
+
+    return plan_file(
+        store,
+        args.file,
+        args.layer,
+        pledge_id=args.pledge,
+        promise_id=args.promise,
+        table=args.table,
+        value_map=value_map,
+        defaults=defaults,
+        municipality_code=args.municipality,
+        source_namespace=args.source,
+        mapping_overrides=overrides,
+        wordings=wordings,
+        apply_guesses=True,  # the command line applies what the file's names say, and prints it
+    )
+
+
+def _file_error(lang: str, exc: ImportFileError) -> str:
+    """A file that cannot be read or planned, in ``lang``, with the command line's next step (an option)."""
+    from dashboard.i18n import catalogue, fill
+
+    words = catalogue(lang)
+    values = {"layers": "|".join(LAYERS), **exc.params}
+    if "layer" in values:
+        values["layer"] = words.get(f"layer.{values['layer']}", values["layer"])
+    for key in (f"file_error_cli.{exc.code}", f"file_error.{exc.code}"):
+        if exc.code and key in words:
+            return fill(words[key], **values)
+    return fill(words["file_error.other"], detail=str(exc))
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:
@@ -261,9 +288,8 @@ def _print_next_command(plan, args: argparse.Namespace) -> None:
             else:
                 value = t("question.placeholder_code")
             words += ["--set", f"{question.field}={value}"]
-        else:
-            code = question.candidates[0] if question.candidates else t("question.placeholder_code")
-            words += ["--map-value", f"{question.field}:{question.text}={code}"]
+        else:  # never a likely code in its place: copied as printed, it would answer for the user
+            words += ["--map-value", f"{question.field}:{question.text}={t('question.placeholder_code')}"]
     if args.lang != DEFAULT_LANGUAGE:
         words += ["--lang", args.lang]
     if plan.count("rejected") > plan.waiting or args.partial:

@@ -76,6 +76,6 @@ def describe_note(lang: str, note: Note | str) -> str:
         values["delimiter"] = words[DELIMITERS.get(values["delimiter"], "delimiter.semicolon")]
     if note.code == "crs_guessed":
         values["system"] = "WGS 84" if values.get("degrees") else "SWEREF 99 TM"
-    if note.code == "dates_by_values":
+    if note.code in ("dates_by_values", "choices_by_values", "not_stated"):
         values["field"] = field_label(lang, values["field"])
     return fill(words[f"note.{note.code}"], **values)

@@ -425,7 +425,12 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
     for plan in plans:
         s = plan.summary()
         can_write = can_write or s["valid"] > 0
-        out.append(html.H3(f"{s['file']}{' / ' + s['table'] if s['table'] else ''} → {t('layer.' + s['layer'])}"))
+        out.append(
+            html.H3(
+                f"{s['file']}{' / ' + s['table'] if s['table'] else ''} → {t('layer.' + s['layer'])}",
+                className="pm-import-title",
+            )
+        )
         out.append(
             html.P(
                 t(
@@ -479,7 +484,7 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
         rows.append(
             html.Tr(
                 [
-                    html.Th([field_label(lang, field), " ", html.Code(field, className="pm-code")], scope="row"),
+                    html.Th(field_label(lang, field), scope="row"),
                     html.Td(cell),
                 ]
             )
@@ -494,7 +499,7 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
             html.Summary(t("import.mapping")),
             html.Datalist(id=list_id, children=[html.Option(value=c) for c in columns]),
             html.Table(
-                className="pm-records",
+                className="pm-records pm-mapping",
                 children=[
                     table_head(t("import.field"), t("import.column")),
                     html.Tbody(rows),

@@ -190,6 +190,9 @@ def detect_mapping(
                 break
     if has_geometry:
         mapping.coordinates = "geometry"
+        if sample is not None:
+            _dates_by_values(mapping, list(columns), layer, sample)
+            _choices_by_values(mapping, list(columns), layer, sample)
         return mapping
     found: dict[str, str] = {}
     for kind, names in COORDINATE_NAMES.items():
@@ -223,6 +226,7 @@ def detect_mapping(
             mapping.fields = {k: v for k, v in mapping.fields.items() if v != column}
     if sample is not None:
         _dates_by_values(mapping, list(columns), layer, sample)
+        _choices_by_values(mapping, list(columns), layer, sample)
     return mapping
 
 
@@ -269,6 +273,44 @@ def _dates_by_values(mapping: ColumnMapping, columns: list[str], layer: Layer, s
                 mapping.fields[f.name] = column
                 mapping.by_values[f.name] = column
                 break
+
+
+# A column is read as a choice field's when at least this share of its filled cells name one of its codes,
+# and its values are short (a category, not a comment that happens to say "mörkt").
+CHOICE_COLUMN_SHARE = 0.8
+CHOICE_COLUMN_LENGTH = 40
+
+
+def _choices_by_values(mapping: ColumnMapping, columns: list[str], layer: Layer, sample: pd.DataFrame) -> None:
+    """Give a choice field with no column the file's unused column whose values are its codes.
+
+    "Vad gäller det" holding "Narkotikahandel", "Tillhåll", … is the category; "Inrapporterat via"
+    holding "Trygghetsvandring", "Tips" is the source; a My Maps folder "Trygga platser" / "Otrygga
+    platser" says which places are safe. Required fields are given their column first. The field is
+    listed in ``by_values``, so the plan says it was read from the values.
+    """
+    used = set(mapping.fields.values()) | {mapping.x, mapping.y}
+    choice_fields = sorted(
+        (f for f in layer.fields if f.kind == "choice" and f.name not in mapping.fields), key=lambda f: not f.required
+    )
+    for f in choice_fields:
+        best, best_share = None, 0.0
+        for column in columns:
+            if column in used or column not in sample.columns:
+                continue
+            filled = [str(v).strip() for v in sample[column] if not is_missing(v) and str(v).strip()]
+            if not filled or sum(len(v) for v in filled) / len(filled) > CHOICE_COLUMN_LENGTH:
+                continue
+            # A value that fits several codes ("Klotter och skadegörelse") still says the column holds codes; it is
+            # asked about as any unclear value is.
+            fits = {text: bool(map_choice(f.name, f.choices, text).candidates) for text in set(filled)}
+            share = sum(1 for v in filled if fits[v]) / len(filled)
+            if share >= CHOICE_COLUMN_SHARE and share > best_share:
+                best, best_share = column, share
+        if best is not None:
+            mapping.fields[f.name] = best
+            mapping.by_values[f.name] = best
+            used.add(best)
 
 
 def layer_kind(layer: Layer, name: str) -> str | None:
@@ -506,8 +548,46 @@ def unquote_formula(value: Any) -> Any:
     return value
 
 
+# Answers that give no value ("Vill ej uppge"): for a field that may be left empty they leave it empty.
+NOT_STATED = frozenset(
+    {
+        "vill ej uppge",
+        "vill inte uppge",
+        "ej angivet",
+        "ej angiven",
+        "inte angivet",
+        "uppger ej",
+        "inget svar",
+        "ej svar",
+        "vet ej",
+        "vet inte",
+        "okänt",
+        "okänd",
+        "prefer not to say",
+        "not stated",
+        "no answer",
+        "unknown",
+    }
+)
+
+
+def not_stated(value: Any) -> bool:
+    """Whether ``value`` is an answer that gives no value ("Vill ej uppge", "Vet ej").
+
+    >>> not_stated("Vill ej uppge"), not_stated("Kvinna")
+    (True, False)
+    """
+    return isinstance(value, str) and _norm(value) in NOT_STATED
+
+
 # A negation turns "offentlig" into its opposite: text holding one is never read as a code, only asked about.
 NEGATIONS = frozenset({"ej", "inte", "icke", "ingen", "inget", "inga", "utan", "aldrig", "not", "no", "non"})
+# Words that praise a place ("Bra belyst torg", "Ljust och tryggt"): a category is never guessed through them,
+# as a category names what is wrong with a place; such a text is asked about.
+POSITIVES = frozenset(
+    {"bra", "god", "gott", "goda", "fin", "fint", "fina", "välbelyst", "välbelysta", "ljust", "tryggt"}
+)
+POSITIVE_BLOCKED = frozenset({"category"})
 # Fields where a wrong guess exposes police data: only a whole value that is exactly a code's word counts.
 EXACT_ONLY = frozenset({"visibility"})
 
@@ -641,7 +721,9 @@ def map_choice(field_name: str, choices: tuple[str, ...], value: Any) -> ChoiceM
                 hits.append(code)
                 break
     hits_t = tuple(hits)
-    negated = bool(NEGATIONS & set(normal.split()))
+    negated = bool(NEGATIONS & set(normal.split())) or (
+        field_name in POSITIVE_BLOCKED and bool(POSITIVES & set(normal.split()))
+    )
     # The whole value is one code's word: that code, even where the word itself holds a negation ("Ej inventerad").
     exact = [code for code in choices if normal in {_norm(w) for w in words.get(code, ())}]
     if len(exact) == 1:

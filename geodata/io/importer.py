@@ -41,6 +41,7 @@ from geodata.io.columns import (
     detect_mapping,
     map_choice,
     normalise_date,
+    not_stated,
     quote_formula,
     unquote_formula,
 )
@@ -386,6 +387,17 @@ def plan_table(
     mapped["source_id"] = mapped["source_id"].map(lambda v: None if is_missing(v) else _source_id(namespace, v))
 
     for by_values, column in mapping.by_values.items():
+        if by_values in spec.field_names and spec.field(by_values).kind == "choice":
+            example = next((str(v) for v in frame[column] if not is_missing(v)), "") if column in frame else ""
+            notes.append(
+                Note(
+                    f"the column {column!r} was read as {by_values} from its values, such as {example!r} "
+                    "(change the mapping if it is not)",
+                    "choices_by_values",
+                    {"column": column, "field": by_values, "example": example},
+                )
+            )
+            continue
         notes.append(
             Note(
                 f"the column {column!r} holds dates; it was read as {by_values} (change the mapping if it is not)",
@@ -406,6 +418,17 @@ def plan_table(
             mapped[f.name] = mapped[f.name].map(choice_text)
             answers = {**_worded_values(f.name, mapped[f.name], wordings), **value_map.get(f.name, {})}
             raw = mapped[f.name]
+            if not f.required:  # "Vill ej uppge" leaves an optional field empty, and the plan says so once
+                for text in sorted({v for v in raw if not_stated(v) and v not in answers}):
+                    answers[text] = ""
+                    count = sum(1 for v in raw if v == text)
+                    notes.append(
+                        Note(
+                            f"{text!r} ({count} rows) gives no {f.name}; left empty",
+                            "not_stated",
+                            {"text": text, "field": f.name, "count": count},
+                        )
+                    )
             mapped[f.name], open_texts = _map_choices(f.name, f.choices, raw, answers)
             if open_texts:
                 unresolved[f.name] = open_texts
@@ -614,7 +637,8 @@ def _map_choices(name: str, choices: tuple[str, ...], values: pd.Series, answers
             resolved[text] = match.code
         else:
             open_texts[text] = match.candidates
-    return values.map(lambda v: resolved.get(v, v) if isinstance(v, str) else v), open_texts
+    # An answer that is empty ("" for "leave it empty") is no value.
+    return values.map(lambda v: (resolved.get(v, v) or None) if isinstance(v, str) else v), open_texts
 
 
 def _geometry(

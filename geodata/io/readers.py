@@ -558,7 +558,7 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
         for tag in ("name", "description"):
             element = placemark.find(f"{ns}{tag}")
             if element is not None and element.text:
-                row[tag] = element.text.strip()
+                row[tag] = kml_plain_text(element.text)
         # My Maps puts a short title in <name> and any detail in <description>: keep both as the description.
         if row.get("name"):
             row["description"] = " – ".join(filter(None, (row["name"], row.get("description"))))
@@ -571,6 +571,11 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
             row[data_el.get("name", "")] = value.text.strip() if value is not None and value.text else None
         for simple in placemark.iter(f"{ns}SimpleData"):
             row[simple.get("name", "")] = (simple.text or "").strip() or None
+        if row.get("description"):
+            # My Maps repeats each data field in the description ("Kategori: Mörkt"): kept once, as its column.
+            fields = {f"{k}: {v}" for k, v in row.items() if k not in ("name", "description", "folder") and v}
+            kept = [part for part in row["description"].split("; ") if part not in fields]
+            row["description"] = "; ".join(kept) or None
         # A placemark's own time: <TimeStamp><when> (a moment) or the start of a <TimeSpan>.
         when = placemark.findtext(f"{ns}TimeStamp/{ns}when") or placemark.findtext(f"{ns}TimeSpan/{ns}begin")
         if when and when.strip():
@@ -588,6 +593,22 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
     return SourceTable(
         name, "kml", None, frame, series, "utf-8", geometry_errors=errors, title=(title or "").strip() or None
     )
+
+
+_BREAKS = re.compile(r"<\s*(br|/p|/div|/li)\s*/?\s*>", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def kml_plain_text(text: str) -> str:
+    """A KML name or description as plain text: My Maps writes HTML (``<br>``, entities) into descriptions.
+
+    >>> kml_plain_text("Ingen belysning alls<br>Kategori: M&ouml;rkt")
+    'Ingen belysning alls; Kategori: Mörkt'
+    """
+    import html
+
+    parts = [html.unescape(_TAGS.sub("", part)).strip() for part in _BREAKS.split(text)[::2]]
+    return "; ".join(p for p in parts if p)
 
 
 def _kml_coords(element, ns: str) -> list[tuple[float, float]]:
