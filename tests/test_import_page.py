@@ -110,7 +110,8 @@ def test_a_safety_walk_without_dates_is_one_question_and_a_confirmed_guess(demo_
     """A My Maps walk: the date asked once, the source suggested from the document's name, confirmed, imported."""
     from test_import_questions import my_maps_kml
 
-    walk = my_maps_kml(tmp_path / "vandring.kml")
+    # A long name without spaces, as exports have: it must wrap on a phone.
+    walk = my_maps_kml(tmp_path / "trygghetsvandring_kinna_hosten_2024_export_fran_my_maps.kml")
     with GeoPackageStore.open(demo_copy) as store:
         before = store.counts()["unsafe_places"]
     width, height = size

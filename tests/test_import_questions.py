@@ -402,3 +402,79 @@ def test_every_question_key_is_worded_in_both_languages(lang):
             if f.required:
                 text = question_text(lang, Question(f.name, "missing", (1, 2), 2), layer)
                 assert text.endswith("?") and "{" not in text, text
+
+
+# -- what a new user's files showed: columns found by their values, answers that give no value, plain text -------
+
+
+def test_columns_named_otherwise_are_read_by_their_values_and_said(demo_copy, tmp_path):
+    path = tmp_path / "inkomna.csv"
+    rows = [
+        ("2024-03-01", "Narkotikahandel", "Trygghetsvandring", "Vill ej uppge"),
+        ("2024-03-02", "Tillhåll", "Tips från allmänheten", "Kvinna"),
+        ("2024-03-03", "Klotter", "Medborgardialog", "Vill ej uppge"),
+        ("2024-03-04", "Buskörning", "Polisens iakttagelse", "Man"),
+        ("2024-03-05", "Mörkt", "Tips", "Kvinna"),
+    ]
+    path.write_text(
+        "Inkom;Vad gäller det;Inrapporterat via;Kön;lat;lon\n"
+        + "".join(f"{d};{c};{s};{g};{57.508 + i / 1000};12.69\n" for i, (d, c, s, g) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    plan = _plan(demo_copy, path)
+    assert plan.mapping.by_values == {"category": "Vad gäller det", "source": "Inrapporterat via"}
+    assert {n.code for n in plan.notes} >= {"choices_by_values", "not_stated"}
+    assert not plan.questions and plan.count("ok") == 5
+    assert list(plan.records["source"]) == ["safety_walk", "tip", "citizen_dialogue", "police_observation", "tip"]
+    assert [v if isinstance(v, str) else None for v in plan.records["respondent_gender"]] == [
+        None,
+        "woman",
+        None,
+        "man",
+        "woman",
+    ]
+
+
+def test_praise_is_never_read_as_a_category_and_a_sheet_name_is_no_source(demo_copy, tmp_path):
+    from geodata import vocab
+    from geodata.io.columns import map_choice
+
+    assert map_choice("category", vocab.UNSAFE_CATEGORIES, "Bra belyst torg").code is None
+    assert map_choice("category", vocab.UNSAFE_CATEGORIES, "Dåligt belyst").code == "poor_lighting"
+    assert "source" not in guesses(UNSAFE_PLACES, [("table", "Observationer")])
+
+
+def test_my_maps_folders_say_which_places_are_safe_and_descriptions_are_plain_text(demo_copy, tmp_path):
+    marks = [("Otrygga platser", "Tunneln", "Mörk<br>Kategori: Otrygg passage", "Otrygg passage")] * 2 + [
+        ("Trygga platser", "Torget", "Folk i r&ouml;relse<br/>Kategori: Annat", "Annat")
+    ]
+    placemarks = "".join(
+        f"<Folder><name>{folder}</name><Placemark><name>{title}</name><description><![CDATA[{text}]]></description>"
+        f'<ExtendedData><Data name="Kategori"><value>{category}</value></Data></ExtendedData>'
+        f"<Point><coordinates>{12.690 + i * 0.002:.3f},57.508,0</coordinates></Point></Placemark></Folder>"
+        for i, (folder, title, text, category) in enumerate(marks)
+    )
+    path = tmp_path / "walk.kml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+        f"<Document><name>Trygghetsvandring Kinna 2024-09-12</name>{placemarks}</Document></kml>",
+        encoding="utf-8",
+    )
+    plan = _plan(demo_copy, path, apply_guesses=True)
+    assert plan.mapping.fields["safety"] == "folder" and plan.count("ok") == 3
+    assert list(plan.records["safety"]) == ["unsafe", "unsafe", "safe"]
+    assert list(plan.records["description"]) == ["Tunneln – Mörk", "Tunneln – Mörk", "Torget – Folk i rörelse"]
+
+
+def test_the_command_line_words_file_errors_and_never_prints_a_guessed_code(demo_copy, tmp_path, capsys):
+    path = tmp_path / "platser.csv"
+    path.write_text("Namn;Nord;Öst\nTorget;6376282;361845\n", encoding="utf-8")
+    assert main(["import", "--data", str(demo_copy), str(path), "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert "det går inte att avgöra vilket lager kolumnerna hör till. Ange lagret med --layer" in err
+
+    unclear = tmp_path / "oklar.csv"
+    unclear.write_text("Datum;Kategori;Källa;lat;lon\n2024-04-01;Mörkt och langning;Enkät;57.508;12.69\n", "utf-8")
+    assert main(["import", "--data", str(demo_copy), str(unclear), "--layer", "unsafe_places", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "--map-value 'category:Mörkt och langning=KOD'" in out  # the likely codes are listed, not filled in

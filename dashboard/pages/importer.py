@@ -167,7 +167,7 @@ def receive(contents, filename, lang):
         token = save_upload(contents, filename or "fil", LIMITS)
     except PledgemapError as exc:
         return None, _file_alert(lang, exc)
-    return token, html.P([t("import.received"), " ", html.Strong(filename)])
+    return token, html.P([t("import.received"), " ", html.Strong(filename)], className="pm-import-file")
 
 
 # File errors the user settles with a choice on this page.
