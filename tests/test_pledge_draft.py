@@ -7,7 +7,6 @@ from test_cli import PLEDGE_TEXT
 
 from geodata import parse_pledge_text
 from geodata.io import pledge_draft
-from geodata.model import Promise
 from geodata.store import GeoPackageStore
 
 
@@ -21,11 +20,20 @@ def test_the_readers_certainty_and_per_are_taken_where_it_gives_them_and_derived
     first, second = doc["promises"]
     assert first["_certainty"]["target"] == "guessed" and first["target_per"] == "year"
     assert second["_certainty"]["target"] == "not_found" and second["target_per"] is None
-    # The saved document has no marks; ``target_per`` only once the model has the field.
+    # The saved document has no marks, and keeps what the target counts over.
     data = pledge_draft.pledge_data(doc)
     assert "_certainty" not in data and all("_certainty" not in p for p in data["promises"])
-    has_per = "target_per" in Promise.__dataclass_fields__
-    assert ("target_per" in data["promises"][0]) is has_per
+    assert data["promises"][0]["target_per"] == "year"
+
+
+def test_a_text_cut_off_inside_a_promise_is_said_and_the_mark_is_not_saved():
+    cut = PLEDGE_TEXT.split("Det här ska vi")[0].rstrip() + "\n- informera föräldrar om\n[TRUNCATED]\n"
+    draft = parse_pledge_text(cut).to_dict()
+    assert draft["cut"] is True
+    doc = pledge_draft.draft_document(draft)
+    assert doc["_cut"] is True and [p["_cut"] for p in doc["promises"]][-1] is True
+    data = pledge_draft.pledge_data(doc)
+    assert "_cut" not in data and all("_cut" not in p for p in data["promises"])
 
 
 def test_the_draft_file_reads_back_as_the_document_it_was_written_from(tmp_path):

@@ -244,7 +244,8 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
     marks = promise.get(drafts.CERTAINTY) or {}
     period = promise.get("period") or {}
     partners = [
-        {"label": p.get("short_name") or p.get("name") or p.get("id"), "value": p.get("id")}
+        # The partner as the text names it ("Solna stad"), not its short name ("Kommunen"), which two may share.
+        {"label": p.get("name") or p.get("short_name") or p.get("id"), "value": p.get("id")}
         for p in doc.get("partners") or []
     ]
     known = {p["value"] for p in partners}
@@ -273,6 +274,7 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
             html.Fieldset(
                 children=[
                     html.Legend(t("draft.promise_n", n=n)),
+                    html.P(t("draft.cut_promise"), className="pm-notice") if promise.get(drafts.CUT) else None,
                     _text_input(
                         t,
                         field_name(lang, f"promises[{i}].text", owner=False),
@@ -372,6 +374,8 @@ def draft_form(doc: dict, lang: str, problem: str | None = None) -> list:
     return [
         html.H3(t("draft.result")),
         html.P(t("draft.marks", guessed=guessed, missing=missing), className="pm-hint"),
+        # An excerpt cut off mid-text: what follows the cut is not in the draft, and the reader says so.
+        html.P(t("draft.cut"), className="pm-notice") if doc.get("_cut") else None,
         alert(lang, problem) if problem else None,
         _pledge_fields(t, lang, doc),
         _partner_fields(t, lang, doc),

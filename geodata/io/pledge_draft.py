@@ -18,26 +18,24 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from dataclasses import fields
 from typing import Any
 
 import yaml
 
+from geodata import vocab
 from geodata.errors import NotFoundError, PledgemapError, Problem, ValidationError
 from geodata.io.swedish_text import slug
-from geodata.model import Pledge, Promise, pledge_from_dict
+from geodata.model import Pledge, pledge_from_dict
 from geodata.store.base import LayerQuery, Store
 
 CERTAINTY = "_certainty"
+CUT = "_cut"  # the text ended inside this promise (or, on the pledge, the text is an excerpt cut off)
 FOUND, GUESSED, NOT_FOUND, EDITED = "found", "guessed", "not_found", "edited"
 INHERITED = "inherited"  # a promise's period not in the text: the pledge's period
 PLEDGE_FIELDS = ("id", "title", "municipality", "police_area", "period", "focus", "partners", "signed_on")
 PROMISE_FIELDS = ("text", "parties", "kind", "target", "period")
-TARGET_PERS = ("period", "year", "month", "week", "day")
+TARGET_PERS = vocab.TARGET_PERIODS
 PROMISE_LINKED_LAYERS = ("inventoried_sites", "operations")
-# The model's promise fields: ``target_per`` is written only once the model reads it.
-_PROMISE_KEYS = frozenset(f.name for f in fields(Promise))
-_PER = "target_per" in _PROMISE_KEYS
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
@@ -116,6 +114,7 @@ def draft_document(draft: dict[str, Any]) -> dict[str, Any]:
     states = {name: _state(certainty, name, draft.get(name)) for name in PLEDGE_FIELDS if name != "id"}
     states["id"] = GUESSED if pid else NOT_FOUND
     doc[CERTAINTY] = states
+    doc[CUT] = bool(draft.get("cut"))
     for item in draft.get("promises") or []:
         promise = {
             "id": _new_promise_id(doc, item.get("text")),
@@ -133,6 +132,7 @@ def draft_document(draft: dict[str, Any]) -> dict[str, Any]:
         promise[CERTAINTY] = {name: _state(marks, name, item.get(name)) for name in PROMISE_FIELDS}
         if promise[CERTAINTY]["period"] == NOT_FOUND:  # no period of its own: it runs for the pledge's, as most do
             promise[CERTAINTY]["period"] = INHERITED
+        promise[CUT] = bool(item.get("cut"))
         doc["promises"].append(promise)
     taken: set[str] = set()
     for i, text in enumerate(draft.get("goals") or [], start=1):
@@ -423,15 +423,15 @@ def _no_empty(value: Any) -> Any:
 def pledge_data(doc: dict[str, Any], keep_empty: bool = False) -> dict[str, Any]:
     """The pledge document itself: no certainty marks, no empty optional parts (``keep_empty``: every key kept).
 
-    A period with neither date is no period; ``target_per`` is left out while the model has no such field.
+    A period with neither date is no period.
     """
     data = copy.deepcopy(doc)
     data.pop(CERTAINTY, None)
+    data.pop(CUT, None)
     for promise in data.get("promises") or []:
         if isinstance(promise, dict):
             promise.pop(CERTAINTY, None)
-            if not _PER:
-                promise.pop("target_per", None)
+            promise.pop(CUT, None)
             if not keep_empty and promise.get("period") == {"start": None, "end": None}:
                 promise.pop("period")
     if not keep_empty and data.get("period") == {"start": None, "end": None}:
@@ -522,7 +522,7 @@ def draft_yaml(doc: dict[str, Any], marks: dict[str, str]) -> str:
         return f"  # {word}" if word else ""
 
     def mapping(data: dict[str, Any], indent: str, first: str | None = None, marked: dict[str, Any] | None = None):
-        shown = [(k, v) for k, v in data.items() if not str(k).startswith("_") and (k != "target_per" or _PER)]
+        shown = [(k, v) for k, v in data.items() if not str(k).startswith("_")]
         for n, (key, value) in enumerate(shown):
             lead = first if first is not None and n == 0 else indent
             note = comment(marked if marked is not None else data, key)
