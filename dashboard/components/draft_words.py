@@ -11,7 +11,7 @@ import re
 from dashboard.components.problems import describe
 from dashboard.i18n import catalogue, fill, translator
 from geodata import Problem
-from geodata.io.pledge_draft import GUESSED, NOT_FOUND
+from geodata.io.pledge_draft import CUT, GUESSED, NOT_FOUND
 
 # A document path with its indices taken out → the catalogue key of the field's name.
 FIELD_KEYS = {
@@ -99,4 +99,4 @@ def problem_lines(lang: str, problems: list[Problem]) -> list[str]:
 def yaml_marks(lang: str) -> dict[str, str]:
     """The comments a draft file marks guessed and not-found values with."""
     t = translator(lang)
-    return {GUESSED: t("draft.yaml_guessed"), NOT_FOUND: t("draft.yaml_not_found")}
+    return {GUESSED: t("draft.yaml_guessed"), NOT_FOUND: t("draft.yaml_not_found"), CUT: t("draft.yaml_cut")}

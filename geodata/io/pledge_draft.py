@@ -519,6 +519,8 @@ def draft_yaml(doc: dict[str, Any], marks: dict[str, str]) -> str:
 
     def comment(holder: dict[str, Any], key: str) -> str:
         word = marks.get((holder.get(CERTAINTY) or {}).get(key, FOUND))
+        if key == "text" and holder.get(CUT) and marks.get(CUT):  # the text ended inside this promise
+            word = f"{word}; {marks[CUT]}" if word else marks[CUT]
         return f"  # {word}" if word else ""
 
     def mapping(data: dict[str, Any], indent: str, first: str | None = None, marked: dict[str, Any] | None = None):
@@ -536,5 +538,7 @@ def draft_yaml(doc: dict[str, Any], marks: dict[str, str]) -> str:
             else:
                 lines.append(f"{lead}{key}: {_scalar(value)}{note}")
 
+    if doc.get(CUT) and marks.get(CUT):
+        lines.append(f"# {marks[CUT]}")
     mapping(doc, "")
     return "\n".join(lines) + "\n"
