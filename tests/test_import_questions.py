@@ -478,3 +478,17 @@ def test_the_command_line_words_file_errors_and_never_prints_a_guessed_code(demo
     assert main(["import", "--data", str(demo_copy), str(unclear), "--layer", "unsafe_places", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "--map-value 'category:Mörkt och langning=KOD'" in out  # the likely codes are listed, not filled in
+
+
+def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
+    from geodata.io.readers import read_source
+
+    path = tmp_path / "kommentarer.csv"
+    path.write_text(
+        'Löpnr;Kommentar\n1;"Mörkt,\nlampan trasig"\n\n2;Klotter\n',  # a comment over two lines, then a blank line
+        encoding="utf-8",
+    )
+    [table] = read_source(path)
+    # Excel shows: row 1 the header, row 2 record 1 (its two lines in one cell), row 3 blank, row 4 record 2.
+    assert list(table.frame.index) == [2, 4]
+    assert table.frame.loc[4, "Kommentar"] == "Klotter"

@@ -57,8 +57,8 @@ class SourceTable:
     """One table of a file before mapping.
 
     ``frame`` holds the raw values, one row per record, indexed by the row
-    number a user finds in the file (the spreadsheet row, the CSV line, the
-    feature's position). ``geometry`` is ``None`` for plain tables, whose
+    number a user finds in the file (the spreadsheet row, also for a CSV as a
+    spreadsheet opens it; the feature's position). ``geometry`` is ``None`` for plain tables, whose
     coordinates sit in columns. ``geometry_errors`` says why a row's geometry
     could not be read. ``title`` is what the file calls its own content,
     where it says (a KML document's or a GeoJSON collection's name:
@@ -710,10 +710,12 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
     rows: list[list[str]] = []
     numbers: list[int] = []
     columns: list[str] | None = None
-    next_line = 1  # the line the next record starts on
+    # Rows are numbered as a spreadsheet shows the file: one per record, blank ones too, so a comment that runs over
+    # two lines is one row, as in Excel (the text editor's line numbers would drift after it).
+    start = 0
     try:
         for record in reader:
-            start, next_line = next_line, reader.line_num + 1
+            start += 1
             if columns is None:
                 if not any(cell.strip() for cell in record):
                     continue
