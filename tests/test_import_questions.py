@@ -492,3 +492,17 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
     # Excel shows: row 1 the header, row 2 record 1 (its two lines in one cell), row 3 blank, row 4 record 2.
     assert list(table.frame.index) == [2, 4]
     assert table.frame.loc[4, "Kommentar"] == "Klotter"
+
+
+def test_an_answer_that_cannot_be_used_is_one_problem_and_its_question_stays(demo_copy, tmp_path, capsys):
+    path = my_maps_kml(tmp_path / "vandring.kml")
+    plan = _plan(demo_copy, path, apply_guesses=True, defaults={"reported_on": "ÅÅÅÅ-MM-DD"})
+    [problem] = plan.batch_problems
+    assert (problem.field, problem.code) == ("reported_on", "not_date")
+    assert [q.field for q in plan.open_questions] == ["reported_on"]
+    assert not [line for line in plan.report() if line["row"] is not None and line["field"] == "reported_on"]
+    args = ["import", "--data", str(demo_copy), str(path), "--set", "reported_on=ÅÅÅÅ-MM-DD", "--dry-run"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Filen: Avvisad: Rapporterad: ”ÅÅÅÅ-MM-DD” är inte ett datum" in out
+    assert out.count("--set 'reported_on=ÅÅÅÅ-MM-DD'") == 1  # asked again once, not repeated

@@ -275,8 +275,14 @@ def _print_next_command(plan, args: argparse.Namespace) -> None:
         value = getattr(args, option)
         if value:
             words += [f"--{option}", str(value)]
+    # The answers given, except those an open question asks again (an answer that could not be used).
+    asked_again = {q.field for q in plan.open_questions if q.kind == "missing"}
+    asked_texts = {f"{q.field}:{q.text}" for q in plan.open_questions if q.kind == "unclear"}
     for option, pairs in (("--set", args.set), ("--map", args.map), ("--map-value", args.map_value)):
         for pair in pairs:
+            key = pair.partition("=")[0].strip()
+            if (option == "--set" and key in asked_again) or (option == "--map-value" and key in asked_texts):
+                continue
             words += [option, pair]
     for question in plan.open_questions:
         field = plan.layer.field(question.field)

@@ -31,7 +31,7 @@ import shapely
 from pyproj import CRS
 
 from geodata.boundaries import municipality
-from geodata.errors import ImportFileError, Note, NotFoundError, Problem, ValidationError
+from geodata.errors import CoercionError, ImportFileError, Note, NotFoundError, Problem, ValidationError
 from geodata.io import questions as asking
 from geodata.io.columns import (
     ColumnMapping,
@@ -50,7 +50,7 @@ from geodata.io.readers import ImportLimits, SourceTable, read_source
 from geodata.io.wording import CODES, Wording
 from geodata.layers import LAYERS, STORAGE_CRS, Layer, get_layer
 from geodata.store.base import LayerQuery, Store
-from geodata.validate import check_records, is_missing
+from geodata.validate import check_records, coerce, is_missing
 
 DUPLICATE_METRES = 5.0
 PROBLEM_COLUMN = "pledgemap_problem"
@@ -372,6 +372,7 @@ def plan_table(
             Problem(f"{source.name} mapping", field_name, f"is not a field of {spec.name}", "not_a_field")
         )
 
+    defaults = _checked_answers(source, spec, defaults, batch_problems)
     mapped = pd.DataFrame(index=frame.index)
     answered: dict[str, tuple[Any, ...]] = {}  # field -> the empty rows a default (the user's answer) filled
     for field_name in ("demo", "source_id", *spec.field_names):
@@ -509,6 +510,27 @@ def plan_table(
     _mark_duplicates(store, plan, storage, pd.DataFrame(check.rows, index=frame.index))
     _warn_outside(plan, storage)
     return plan
+
+
+def _checked_answers(
+    source: SourceTable, spec: Layer, defaults: dict[str, Any], batch_problems: list[Problem]
+) -> dict[str, Any]:
+    """The answers that fill empty cells (``--set``, the page's fields), each checked once, not on every row.
+
+    An answer that is not of its field's kind (a placeholder left in a copied command, "ÅÅÅÅ-MM-DD") is one
+    problem for the file and is not used, so its question stays open.
+    """
+    kept = {}
+    for name, value in defaults.items():
+        if name in spec.field_names and spec.field(name).kind in ("date", "datetime", "int") and not is_missing(value):
+            field_spec = spec.field(name)
+            try:
+                coerce(field_spec, _day_text(value) if field_spec.kind == "date" else normalise_date(value))
+            except CoercionError as exc:
+                batch_problems.append(Problem(f"{source.name} answer", name, str(exc), exc.code, exc.params))
+                continue
+        kept[name] = value
+    return kept
 
 
 def _missing_questions(
