@@ -506,3 +506,19 @@ def test_an_answer_that_cannot_be_used_is_one_problem_and_its_question_stays(dem
     out = capsys.readouterr().out
     assert "Filen: Avvisad: Rapporterad: ”ÅÅÅÅ-MM-DD” är inte ett datum" in out
     assert out.count("--set 'reported_on=ÅÅÅÅ-MM-DD'") == 1  # asked again once, not repeated
+
+
+def test_a_field_no_column_fills_names_the_columns_no_field_reads(demo_copy, tmp_path, capsys):
+    path = tmp_path / "okand.csv"
+    path.write_text(
+        "Datum;Synpunkt;Rubrik;lat;lon\n"
+        + "".join(f"2024-04-0{i + 1};Text {i};Sak nummer {i};{57.508 + i / 1000};12.69\n" for i in range(3)),
+        encoding="utf-8",
+    )
+    plan = _plan(demo_copy, path, defaults={"source": "survey"})
+    [question] = [q for q in plan.questions if q.field == "category"]
+    assert question.unused_columns == ("Rubrik",)
+    assert main(["import", "--data", str(demo_copy), str(path), "--layer", "unsafe_places", "--dry-run"]) == 0
+    assert (
+        "Kolumner som inget fält läser: ”Rubrik”. Koppla en av dem med --map category=KOLUMN" in capsys.readouterr().out
+    )

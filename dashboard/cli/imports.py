@@ -205,7 +205,7 @@ def _import_police_events(args: argparse.Namespace) -> int:
 def _print_plan(plan, lang: str) -> None:
     """The dry run of one layer as the import page shows it, in ``lang``: counts, mapping, notes, questions, rows."""
     from dashboard.components.problems import describe, describe_note, field_label
-    from dashboard.components.questions import answer_text, guess_text, question_text
+    from dashboard.components.questions import answer_text, guess_text, question_text, unmapped_text
     from dashboard.i18n import translator
 
     t = translator(lang)
@@ -242,9 +242,9 @@ def _print_plan(plan, lang: str) -> None:
             print(f"  {answer_text(lang, question, plan.layer)}")
             continue
         print(f"  ? {question_text(lang, question, plan.layer)}")
-        guess = guess_text(lang, question, plan.layer)
-        if guess:
-            print(f"    {guess}")
+        for hint in (guess_text(lang, question, plan.layer), unmapped_text(lang, question, command_line=True)):
+            if hint:
+                print(f"    {hint}")
         choices = plan.layer.field(question.field).choices
         if choices:
             ordered = [*question.candidates, *(c for c in choices if c not in question.candidates)]

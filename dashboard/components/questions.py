@@ -74,3 +74,12 @@ def answer_text(lang: str, question: Question, layer: Layer) -> str | None:
         value=value_label(lang, layer, question.field, question.answer),
         count=question.count,
     )
+
+
+def unmapped_text(lang: str, question: Question, *, command_line: bool = False) -> str | None:
+    """For a field no column fills: the file's unused columns, one of which may hold it, and how to choose it."""
+    if not question.unused_columns:
+        return None
+    columns = ", ".join(f"”{c}”" if lang == "sv" else f"“{c}”" for c in question.unused_columns)
+    key = "question.unmapped_cli" if command_line else "question.unmapped"
+    return fill(catalogue(lang)[key], columns=columns, field=question.field)

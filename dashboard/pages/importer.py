@@ -35,7 +35,7 @@ from dashboard.components.problems import (
     describe_problem,
     field_label,
 )
-from dashboard.components.questions import answer_text, guess_text, question_text
+from dashboard.components.questions import answer_text, guess_text, question_text, unmapped_text
 from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
@@ -596,9 +596,10 @@ def _missing_question(plan: ImportPlan, question, lang: str) -> html.Fieldset:
                 dcc.Input(id=component_id, value=value, debounce=True, className="pm-search"),
             ]
         )
+    hints = [text for text in (hint, unmapped_text(lang, question)) if text]
     return html.Fieldset(
         className="pm-question",
-        children=[html.Legend(legend), *([html.P(hint, className="pm-hint")] if hint else []), control],
+        children=[html.Legend(legend), *(html.P(text, className="pm-hint") for text in hints), control],
     )
 
 

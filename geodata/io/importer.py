@@ -407,6 +407,11 @@ def plan_table(
             )
         )
     asked = _missing_questions(source, spec, mapped, apply_guesses, {f: (r, defaults[f]) for f, r in answered.items()})
+    unused = tuple(c for c in frame.columns if c not in set(mapping.fields.values()) | {mapping.x, mapping.y})
+    asked = [
+        dataclasses.replace(q, unused_columns=unused) if q.kind == "missing" and q.field not in mapping.fields else q
+        for q in asked
+    ]
     unresolved: dict[str, dict[str, tuple[str, ...]]] = {}
     for f in spec.fields:
         if f.kind in ("text", "choice"):

@@ -71,6 +71,8 @@ class Question:
     applied: bool = False
     about: str | None = None  # the rows' one source, when they share it (a date question asks "when was the walk?")
     answer: Any = None
+    # The file's columns no field reads, where no column fills ``field`` at all: one of them may be it.
+    unused_columns: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -95,6 +97,7 @@ class Question:
             "applied": self.applied,
             "answer": None if self.answer is None else str(self.answer),
             "about": self.about,
+            "unused_columns": list(self.unused_columns),
         }
 
 
