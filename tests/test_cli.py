@@ -179,7 +179,7 @@ def test_pledge_parse_then_add_after_review(tmp_path, capsys):
     assert draft["municipality"] == {"name": "Härryda", "code": "1401"}
     assert draft["period"] == {"start": "2025-03-01", "end": "2026-02-28"}
     assert [p["target"] for p in draft["promises"]] == [6, None]
-    assert "not found in the text: signatories" in captured.err
+    assert "hittades inte i texten: Undertecknat" in captured.err
 
     document = tmp_path / "harryda.yaml"
     assert main(["pledge", "parse", str(text), "--as-pledge", "--format", "yaml", "--output", str(document)]) == 0

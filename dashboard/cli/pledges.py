@@ -81,8 +81,12 @@ def _parse(args: argparse.Namespace) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    from dashboard.components.draft_words import field_name
+    from dashboard.i18n import translator
+
+    t = translator(args.lang)
     for name in parsed.missing:
-        print(f"pledgemap: not found in the text: {name}", file=sys.stderr)
+        print(f"pledgemap: {t('draft.cli_not_found', field=field_name(args.lang, name))}", file=sys.stderr)
     for warning in parsed.warnings:
         print(f"pledgemap: {warning}", file=sys.stderr)
     return 0

@@ -15,6 +15,10 @@ from geodata.io.pledge_draft import CUT, GUESSED, NOT_FOUND
 
 # A document path with its indices taken out → the catalogue key of the field's name.
 FIELD_KEYS = {
+    # The parts the form does not edit, named as the pledge page names them.
+    "follow_up": "pledge.follow_up",
+    "signatories": "pledge.signed",
+    "problem_picture": "pledge.problem_picture",
     "id": "draft.field.id",
     "title": "draft.field.title",
     "municipality": "draft.field.municipality",
