@@ -404,7 +404,7 @@ def test_paste_a_corpus_text_fix_a_promise_save_and_see_it_on_the_overview(demo_
     from geodata import read_pledge_text
 
     text = read_pledge_text(source)
-    with serving(demo_copy) as url, browser_page(1366, 768) as (page, console):
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page(1366, 768) as (page, console):
         page.goto(f"{url}/import")
         page.fill(f"#{Importer.text}", text)
         page.click(f"#{Importer.parse}")
@@ -450,7 +450,7 @@ SIZES = ((1920, 1080), (1366, 768), (1280, 720), (390, 844))
 def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo_copy):
     from browser import SCREENSHOTS, axe_violations, browser_page, serving
 
-    with serving(demo_copy) as url, browser_page(*SIZES[0]) as (page, console):
+    with serving(demo_copy, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page(*SIZES[0]) as (page, console):
         page.goto(f"{url}/import")
         page.fill(f"#{Importer.text}", TWO_SENTENCES)
         page.click(f"#{Importer.parse}")
