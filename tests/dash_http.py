@@ -26,6 +26,11 @@ def page_callback_output(client) -> str:
 
 def render_page(client, pathname: str, search: str = "") -> dict[str, Any]:
     """POST the request a browser sends when it opens ``pathname?search``; return the page's component tree."""
+    return route_page(client, pathname, search)["_pages_content"]["children"]
+
+
+def route_page(client, pathname: str, search: str = "") -> dict[str, Any]:
+    """The pages router's whole answer for ``pathname?search``: the page's content and the page store (its title)."""
     body = {
         "output": page_callback_output(client),
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
@@ -38,7 +43,7 @@ def render_page(client, pathname: str, search: str = "") -> dict[str, Any]:
     # As a browser does: its POSTs name the page's origin (the dashboard refuses cross-site POSTs).
     response = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
-    return response.get_json()["response"]["_pages_content"]["children"]
+    return response.get_json()["response"]
 
 
 def texts(tree: Any) -> list[str]:
@@ -190,3 +195,21 @@ def sites_filters(
 
     state = SitesState(pledge, types=tuple(types), statuses=tuple(statuses), overdue=bool(overdue), **more)
     return {f"{Sites.view}.data": state.to_dict()}
+
+
+def analysis_inputs(mode: str = "gi", pledge: str = "molndal-2018", permutations: int = 999) -> dict[str, Any]:
+    """The Analys map callback's inputs for ``pledge`` in ``mode``: every category, the whole period."""
+    from dashboard.ids import Analysis
+
+    return {
+        f"{Analysis.pledge}.value": pledge,
+        f"{Analysis.start}.value": None,
+        f"{Analysis.end}.value": None,
+        f"{Analysis.categories}.value": list(UNSAFE_CATEGORIES),
+        f"{Analysis.mode}.value": mode,
+        f"{Analysis.cell}.value": "auto",
+        f"{Analysis.rings}.value": 1,
+        f"{Analysis.permutations}.value": permutations,
+        f"{Analysis.fdr}.value": ["fdr"],
+        f"{Analysis.zoom}.data": None,
+    }

@@ -24,6 +24,7 @@ from geodata.model import pledge_from_dict
 from geodata.views.public import HexGrid
 
 from builders import pledge_dict
+from dash_http import analysis_inputs
 
 # A 5 km square in Mark (SWEREF 99 TM), and a place in it where reports were planted.
 AREA = box(340_000, 6_380_000, 345_000, 6_385_000)
@@ -347,23 +348,6 @@ def test_goal_cards_follow_the_indicator_against_the_baseline_year(store, tmp_pa
 
 
 # -- through the dashboard and the command line ---------------------------------------------------------
-
-
-def analysis_inputs(mode="gi", pledge="molndal-2018"):
-    from geodata import vocab
-
-    return {
-        f"{Analysis.pledge}.value": pledge,
-        f"{Analysis.start}.value": None,
-        f"{Analysis.end}.value": None,
-        f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-        f"{Analysis.mode}.value": mode,
-        f"{Analysis.cell}.value": "auto",
-        f"{Analysis.rings}.value": 1,
-        f"{Analysis.permutations}.value": 999,
-        f"{Analysis.fdr}.value": ["fdr"],
-        f"{Analysis.zoom}.data": None,
-    }
 
 
 def test_the_analysis_page_shows_gi_star_density_and_counts_in_swedish(client, demo_copy):

@@ -273,25 +273,13 @@ def analysis_maps(client) -> list[dict]:
     from dashboard.ids import Analysis
     from geodata import vocab
 
-    from dash_http import call_callback, find
-
-    def inputs(mode: str) -> dict:
-        return {
-            f"{Analysis.pledge}.value": "mark-2021",
-            f"{Analysis.start}.value": None,
-            f"{Analysis.end}.value": None,
-            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-            f"{Analysis.mode}.value": mode,
-            f"{Analysis.cell}.value": "auto",
-            f"{Analysis.rings}.value": 1,
-            f"{Analysis.permutations}.value": 99,
-            f"{Analysis.fdr}.value": ["fdr"],
-            f"{Analysis.zoom}.data": None,
-        }
+    from dash_http import analysis_inputs, call_callback, find
 
     lang = {f"{Analysis.lang}.data": "sv"}
     figures = [
-        call_callback(client, f"{Analysis.map}.figure", inputs(mode), state=lang)[Analysis.map]["figure"]
+        call_callback(client, f"{Analysis.map}.figure", analysis_inputs(mode, "mark-2021", 99), state=lang)[
+            Analysis.map
+        ]["figure"]
         for mode in ("gi", "density", "counts")
     ]
     choices = call_callback(

@@ -8,7 +8,7 @@ from dashboard.components.chart_table import table_alternative
 from dashboard.i18n import number, translator
 from dashboard.ids import Analysis
 
-from dash_http import call_callback, find, texts
+from dash_http import analysis_inputs, call_callback, find, texts
 from survey_data import add_goal_survey
 
 
@@ -51,23 +51,6 @@ def test_the_table_alternative_is_a_closed_details_with_caption_and_header_scope
     assert t("chart.table_empty") in texts(empty)
     with pytest.raises(ValueError, match="needs 2 values"):
         table_alternative(t, "Fel", ["A", "B"], [("a",)])
-
-
-def analysis_inputs(mode: str) -> dict:
-    from geodata import vocab
-
-    return {
-        f"{Analysis.pledge}.value": "molndal-2018",
-        f"{Analysis.start}.value": None,
-        f"{Analysis.end}.value": None,
-        f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-        f"{Analysis.mode}.value": mode,
-        f"{Analysis.cell}.value": "auto",
-        f"{Analysis.rings}.value": 1,
-        f"{Analysis.permutations}.value": 999,
-        f"{Analysis.fdr}.value": ["fdr"],
-        f"{Analysis.zoom}.data": None,
-    }
 
 
 def test_the_hotspot_map_s_table_counts_each_class_from_the_domain_result(client, demo_copy):

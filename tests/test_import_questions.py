@@ -258,7 +258,7 @@ def test_the_evidence_is_read_most_specific_first(tmp_path):
     from geodata.io.readers import read_source
 
     [table] = read_source(my_maps_kml(tmp_path / "Enkät.kml"))
-    names = evidence(table, table.frame)
+    names = evidence(table)
     assert names[0] == ("document", "Trygghetsvandring Kinna") and names[-1] == ("file", "Enkät")
     # The document's name wins over the file's.
     assert guesses(UNSAFE_PLACES, names)["source"].value == "safety_walk"

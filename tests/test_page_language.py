@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dash_http import page_callback_output
+from dash_http import route_page
 
 PAGES = {
     "/": ("Översikt", "Overview"),
@@ -30,18 +30,7 @@ def test_the_first_html_has_the_page_s_language_and_title(client, path):
 
 
 def _routed_title(client, path: str, search: str) -> str:
-    body = {
-        "output": page_callback_output(client),
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
-    response = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
-    assert response.status_code == 200
-    return response.get_json()["response"]["_pages_store"]["data"]["title"]
+    return route_page(client, path, search)["_pages_store"]["data"]["title"]
 
 
 def test_the_title_dash_sets_when_routing_follows_the_language(client):

@@ -204,7 +204,7 @@ def _import_police_events(args: argparse.Namespace) -> int:
 
 def _print_plan(plan, lang: str) -> None:
     """The dry run of one layer as the import page shows it, in ``lang``: counts, mapping, notes, questions, rows."""
-    from dashboard.components.problems import describe, describe_note, field_label
+    from dashboard.components.problems import choice_label, describe, describe_note, field_label
     from dashboard.components.questions import answer_text, guess_text, question_text, unmapped_text
     from dashboard.i18n import translator
 
@@ -248,19 +248,13 @@ def _print_plan(plan, lang: str) -> None:
         choices = plan.layer.field(question.field).choices
         if choices:
             ordered = [*question.candidates, *(c for c in choices if c not in question.candidates)]
-            codes = ", ".join(f"{code} ({_label(lang, question.field, code)})" for code in ordered)
+            codes = ", ".join(f"{code} ({choice_label(lang, question.field, code)})" for code in ordered)
             print(f"    {t('question.codes', codes=codes)}")
     status = {k: t(f"import.status_{k}") for k in ("rejected", "duplicate", "warning")}
     for line in plan.report():
         row = t("import.file_row") if line["row"] is None else f"{t('import.row')} {line['row']}"
         reason = describe(lang, line["field"], line["message"], line["code"], line["params"])
         print(f"  {row}: {status.get(line['status'], line['status'])}: {field_label(lang, line['field'])}: {reason}")
-
-
-def _label(lang: str, field: str, code: str) -> str:
-    from dashboard.components.problems import choice_label
-
-    return choice_label(lang, field, code)
 
 
 def _print_next_command(plan, args: argparse.Namespace) -> None:

@@ -253,7 +253,9 @@ def _promise_fields(t, lang: str, doc: dict, i: int, promise: dict) -> html.Li:
     kinds = [{"label": t("draft.kind_none"), "value": ""}] + [
         {"label": t(f"promise_kind.{k}"), "value": k} for k in vocab.PROMISE_KINDS
     ]
-    pers = [{"label": t("per.none"), "value": ""}] + [{"label": t(f"per.{p}"), "value": p} for p in drafts.TARGET_PERS]
+    pers = [{"label": t("per.none"), "value": ""}] + [
+        {"label": t(f"per.{p}"), "value": p} for p in vocab.TARGET_PERIODS
+    ]
     parties_legend = field_name(lang, f"promises[{i}].parties", owner=False)
     disabled = {"up": i == 0, "down": i == count - 1, "merge": i == count - 1}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import NamedTuple
 
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
@@ -192,37 +193,50 @@ def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
     return alert(lang, exc)
 
 
-def _answers(values, ids, given: dict | None = None) -> dict[str, dict[str, str]]:
-    answers: dict[str, dict[str, str]] = {f: dict(texts) for f, texts in (given or {}).items()}
-    for value, key in zip(values or [], ids or []):
-        if value:
-            answers.setdefault(key["field"], {})[key["text"]] = value
-    return answers
+class Form(NamedTuple):
+    """The form's values a dry run and an import read, in the order of :data:`PLAN_INPUTS`."""
+
+    token: str | None
+    layer: str | None
+    pledge: str | None
+    promise: str | None
+    answer_values: list | None
+    answer_ids: list | None
+    given: dict | None  # the answers to unclear values kept from earlier dry runs
+    column_values: list | None
+    column_ids: list | None
+    fill_values: list | None
+    fill_ids: list | None
+    lang: str
+
+    def answers(self) -> dict[str, dict[str, str]]:
+        """What each unclear value means: the answers kept so far, updated by the radio buttons shown now."""
+        answers: dict[str, dict[str, str]] = {f: dict(texts) for f, texts in (self.given or {}).items()}
+        for value, key in zip(self.answer_values or [], self.answer_ids or []):
+            if value:
+                answers.setdefault(key["field"], {})[key["text"]] = value
+        return answers
 
 
-def _fills(values, ids) -> dict[str, str]:
-    """The one value given for each field the file leaves empty (the page's ``--set``)."""
+def _by_field(values, ids) -> dict[str, str]:
+    """The non-empty value given per field by inputs with pattern ids {"field": …} (columns, one value for all rows)."""
     return {
         key["field"]: str(value).strip() for value, key in zip(values or [], ids or []) if value and str(value).strip()
     }
 
 
-def _mapping_overrides(values, ids) -> dict[str, str]:
-    return {key["field"]: value.strip() for value, key in zip(values or [], ids or []) if value and value.strip()}
-
-
-def _plan(store, token, layer, pledge, promise, answers, column_values, column_ids, fills) -> FilePlan:
+def _plan(store, form: Form) -> FilePlan:
     # A Pledgemap export worded in Swedish or English reads back as the fields and codes it stands for.
     # The file's guesses are not applied: the page shows each one for the user to confirm (a filled answer).
     return plan_file(
         store,
-        upload_path(token),
-        layer or None,
-        pledge_id=pledge or None,
-        promise_id=promise or None,
-        defaults=fills,
-        value_map=answers,
-        mapping_overrides=_mapping_overrides(column_values, column_ids),
+        upload_path(form.token),
+        form.layer or None,
+        pledge_id=form.pledge or None,
+        promise_id=form.promise or None,
+        defaults=_by_field(form.fill_values, form.fill_ids),
+        value_map=form.answers(),
+        mapping_overrides=_by_field(form.column_values, form.column_ids),
         wordings=reading_wordings(),
     )
 
@@ -251,27 +265,12 @@ PLAN_INPUTS = (
     *PLAN_INPUTS,
     prevent_initial_call=True,
 )
-def dry_run(
-    _clicks,
-    token,
-    layer,
-    pledge,
-    promise,
-    answer_values,
-    answer_ids,
-    given,
-    column_values,
-    column_ids,
-    fill_values,
-    fill_ids,
-    lang,
-):
-    answers = _answers(answer_values, answer_ids, given)
+def dry_run(_clicks, *state):
+    form = Form(*state)
+    lang, answers = form.lang, form.answers()
     try:
         with request_store() as store:
-            plan = _plan(
-                store, token, layer, pledge, promise, answers, column_values, column_ids, _fills(fill_values, fill_ids)
-            )
+            plan = _plan(store, form)
     except PledgemapError as exc:
         return _file_alert(lang, exc), "", answers
     if plan.kind == POLICE_EVENTS:
@@ -288,22 +287,9 @@ def dry_run(
     *PLAN_INPUTS,
     prevent_initial_call=True,
 )
-def commit(
-    valid_clicks,
-    all_clicks,
-    token,
-    layer,
-    pledge,
-    promise,
-    answer_values,
-    answer_ids,
-    given,
-    column_values,
-    column_ids,
-    fill_values,
-    fill_ids,
-    lang,
-):
+def commit(valid_clicks, all_clicks, *state):
+    form = Form(*state)
+    lang, token = form.lang, form.token
     if not (valid_clicks or all_clicks):
         return dash.no_update, dash.no_update, dash.no_update
     t = translator(lang)
@@ -313,17 +299,7 @@ def commit(
         path = upload_path(token)
         with request_store() as store:
             # Planned again: the store may have changed since the dry run was shown.
-            plan = _plan(
-                store,
-                token,
-                layer,
-                pledge,
-                promise,
-                _answers(answer_values, answer_ids, given),
-                column_values,
-                column_ids,
-                _fills(fill_values, fill_ids),
-            )
+            plan = _plan(store, form)
             written = commit_file(
                 store,
                 plan,

@@ -190,10 +190,20 @@ def detect_mapping(
                 break
     if has_geometry:
         mapping.coordinates = "geometry"
-        if sample is not None:
-            _dates_by_values(mapping, list(columns), layer, sample)
-            _choices_by_values(mapping, list(columns), layer, sample)
-        return mapping
+    else:
+        _find_coordinates(mapping, by_name, used, sample)
+        if mapping.coordinates == "wkt":
+            return mapping  # a Pledgemap export: its columns are read by their names (importer._worded_mapping)
+    if sample is not None:
+        _dates_by_values(mapping, list(columns), layer, sample)
+        _choices_by_values(mapping, list(columns), layer, sample)
+    return mapping
+
+
+def _find_coordinates(
+    mapping: ColumnMapping, by_name: dict[str, str], used: set[str], sample: pd.DataFrame | None
+) -> None:
+    """Set ``mapping``'s coordinate columns and system from the columns' names (and, for x/y, their values)."""
     found: dict[str, str] = {}
     for kind, names in COORDINATE_NAMES.items():
         for name in names:
@@ -204,7 +214,7 @@ def detect_mapping(
     pairs = (("lat", "lon", "wgs84"), ("north", "east", "sweref"))
     if "wkt" in found:  # whole geometries (a Pledgemap CSV export has them beside lat/lon)
         mapping.x, mapping.coordinates = found["wkt"], "wkt"
-        return mapping
+        return
     for y_kind, x_kind, system in pairs:
         if y_kind in found and x_kind in found:
             mapping.y, mapping.x, mapping.coordinates = found[y_kind], found[x_kind], system
@@ -224,10 +234,6 @@ def detect_mapping(
     for column in (mapping.x, mapping.y):
         if column is not None:
             mapping.fields = {k: v for k, v in mapping.fields.items() if v != column}
-    if sample is not None:
-        _dates_by_values(mapping, list(columns), layer, sample)
-        _choices_by_values(mapping, list(columns), layer, sample)
-    return mapping
 
 
 # A column is read as dates when at least this share of its filled cells are dates.

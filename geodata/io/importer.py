@@ -387,31 +387,8 @@ def plan_table(
     namespace = source_namespace or Path(source.name).stem
     mapped["source_id"] = mapped["source_id"].map(lambda v: None if is_missing(v) else _source_id(namespace, v))
 
-    for by_values, column in mapping.by_values.items():
-        if by_values in spec.field_names and spec.field(by_values).kind == "choice":
-            example = next((str(v) for v in frame[column] if not is_missing(v)), "") if column in frame else ""
-            notes.append(
-                Note(
-                    f"the column {column!r} was read as {by_values} from its values, such as {example!r} "
-                    "(change the mapping if it is not)",
-                    "choices_by_values",
-                    {"column": column, "field": by_values, "example": example},
-                )
-            )
-            continue
-        notes.append(
-            Note(
-                f"the column {column!r} holds dates; it was read as {by_values} (change the mapping if it is not)",
-                "dates_by_values",
-                {"column": column, "field": by_values},
-            )
-        )
-    asked = _missing_questions(source, spec, mapped, apply_guesses, {f: (r, defaults[f]) for f, r in answered.items()})
-    unused = tuple(c for c in frame.columns if c not in set(mapping.fields.values()) | {mapping.x, mapping.y})
-    asked = [
-        dataclasses.replace(q, unused_columns=unused) if q.kind == "missing" and q.field not in mapping.fields else q
-        for q in asked
-    ]
+    notes.extend(_by_values_notes(mapping, spec, frame))
+    asked = _missing_questions(source, spec, mapping, mapped, apply_guesses, answered, defaults)
     unresolved: dict[str, dict[str, tuple[str, ...]]] = {}
     for f in spec.fields:
         if f.kind in ("text", "choice"):
@@ -425,16 +402,7 @@ def plan_table(
             answers = {**_worded_values(f.name, mapped[f.name], wordings), **value_map.get(f.name, {})}
             raw = mapped[f.name]
             if not f.required:  # "Vill ej uppge" leaves an optional field empty, and the plan says so once
-                for text in sorted({v for v in raw if not_stated(v) and v not in answers}):
-                    answers[text] = ""
-                    count = sum(1 for v in raw if v == text)
-                    notes.append(
-                        Note(
-                            f"{text!r} ({count} rows) gives no {f.name}; left empty",
-                            "not_stated",
-                            {"text": text, "field": f.name, "count": count},
-                        )
-                    )
+                notes.extend(_left_empty(f.name, raw, answers))
             mapped[f.name], open_texts = _map_choices(f.name, f.choices, raw, answers)
             if open_texts:
                 unresolved[f.name] = open_texts
@@ -541,34 +509,85 @@ def _checked_answers(
 def _missing_questions(
     source: SourceTable,
     spec: Layer,
+    mapping: ColumnMapping,
     mapped: pd.DataFrame,
     apply_guesses: bool,
-    answered: dict[str, tuple[tuple[Any, ...], Any]],
+    answered: dict[str, tuple[Any, ...]],
+    defaults: dict[str, Any],
 ) -> list[Question]:
     """One question per required field empty in several rows (or all), with the file's guess (applied if asked to).
 
-    A field the user answered (``answered``: its empty rows and the value given for them) keeps its
-    question, marked with the answer, so an interface can show it and let the answer be changed.
+    A field the user answered (``answered``: the empty rows its value in ``defaults`` filled) keeps its
+    question, marked with the answer, so an interface can show it and let the answer be changed. A field
+    no column fills names the file's columns no field reads.
     """
-    guessed = asking.guesses(spec, asking.evidence(source, source.frame))
+    guessed = asking.guesses(spec, asking.evidence(source))
+    unused = tuple(c for c in source.frame.columns if c not in {*mapping.fields.values(), mapping.x, mapping.y})
     questions = []
     for f in spec.fields:
         if not f.required:
             continue
         guess: Guess | None = guessed.get(f.name)
-        if f.name in answered:
-            rows, value = answered[f.name]
-            if asking.should_ask(rows, len(mapped)):
-                questions.append(Question(f.name, "missing", rows, len(mapped), guess=guess, answer=value))
-            continue
-        rows = asking.missing_rows(mapped[f.name])
+        rows = answered[f.name] if f.name in answered else asking.missing_rows(mapped[f.name])
         if not asking.should_ask(rows, len(mapped)):
             continue
-        applied = guess is not None and apply_guesses
+        applied = f.name not in answered and guess is not None and apply_guesses
         if applied and guess is not None:
             mapped.loc[list(rows), f.name] = guess.value
-        questions.append(Question(f.name, "missing", rows, len(mapped), guess=guess, applied=applied))
+        questions.append(
+            Question(
+                f.name,
+                "missing",
+                rows,
+                len(mapped),
+                guess=guess,
+                applied=applied,
+                answer=defaults.get(f.name) if f.name in answered else None,
+                unused_columns=() if f.name in mapping.fields else unused,
+            )
+        )
     return questions
+
+
+def _by_values_notes(mapping: ColumnMapping, spec: Layer, frame: pd.DataFrame) -> list[Note]:
+    """A note per field whose column was chosen by its values ("När" holding dates), so the user can check it."""
+    notes = []
+    for name, column in mapping.by_values.items():
+        if name in spec.field_names and spec.field(name).kind == "choice":
+            example = next((str(v) for v in frame[column] if not is_missing(v)), "") if column in frame else ""
+            notes.append(
+                Note(
+                    f"the column {column!r} was read as {name} from its values, such as {example!r} "
+                    "(change the mapping if it is not)",
+                    "choices_by_values",
+                    {"column": column, "field": name, "example": example},
+                )
+            )
+        else:
+            notes.append(
+                Note(
+                    f"the column {column!r} holds dates; it was read as {name} (change the mapping if it is not)",
+                    "dates_by_values",
+                    {"column": column, "field": name},
+                )
+            )
+    return notes
+
+
+def _left_empty(name: str, values: pd.Series, answers: dict[str, str]) -> list[Note]:
+    """Answer each text of ``values`` that gives no value ("Vill ej uppge") with empty, and a note for each."""
+    notes = []
+    for text in sorted({v for v in values if not_stated(v) and v not in answers}):
+        answers[text] = ""
+        count = sum(1 for v in values if v == text)
+        notes.append(
+            Note(
+                f"{text!r} ({count} rows) gives no {name}; left empty",
+                "not_stated",
+                {"text": text, "field": name, "count": count},
+            )
+        )
+    return notes
 
 
 def _with_about(question: Question, spec: Layer, mapped: pd.DataFrame, source_guess: str | None) -> Question:

@@ -22,7 +22,6 @@ from typing import Any
 
 import yaml
 
-from geodata import vocab
 from geodata.errors import NotFoundError, PledgemapError, Problem, ValidationError
 from geodata.io.swedish_text import slug
 from geodata.model import Pledge, pledge_from_dict
@@ -34,7 +33,6 @@ FOUND, GUESSED, NOT_FOUND, EDITED = "found", "guessed", "not_found", "edited"
 INHERITED = "inherited"  # a promise's period not in the text: the pledge's period
 PLEDGE_FIELDS = ("id", "title", "municipality", "police_area", "period", "focus", "partners", "signed_on")
 PROMISE_FIELDS = ("text", "parties", "kind", "target", "period")
-TARGET_PERS = vocab.TARGET_PERIODS
 PROMISE_LINKED_LAYERS = ("inventoried_sites", "operations")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 

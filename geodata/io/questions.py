@@ -34,18 +34,13 @@ from geodata.validate import is_missing
 # A required field empty in at least this many rows (or in every row) is one question, not a problem per row.
 ASK_ONCE_FROM = 2
 
-# Where a guess may come from, most specific first.
-EVIDENCE = ("document", "folder", "table", "file")
-# The fields a file's names can answer, with how a name is read for each.
-GUESSABLE = ("source", "reported_on")
-
 
 @dataclass(frozen=True)
 class Guess:
     """A value the file itself suggests: ``value`` (a code or an ISO date) read from ``text``, a ``where`` name."""
 
     value: str
-    where: str  # one of EVIDENCE
+    where: str  # "document", "folder", "table" or "file": see evidence()
     text: str
 
 
@@ -101,8 +96,9 @@ class Question:
         }
 
 
-def evidence(source: SourceTable, frame: pd.DataFrame) -> list[tuple[str, str]]:
+def evidence(source: SourceTable) -> list[tuple[str, str]]:
     """The names the file gives its content, most specific first: (where, text)."""
+    frame = source.frame
     found: list[tuple[str, str]] = []
     if source.title:
         found.append(("document", source.title))
@@ -117,7 +113,7 @@ def evidence(source: SourceTable, frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def guesses(layer: Layer, names: Iterable[tuple[str, str]]) -> dict[str, Guess]:
-    """What the file's names say of the fields in :data:`GUESSABLE` that ``layer`` has, one guess per field.
+    """What the file's names say of ``layer``'s source and its time field, one guess per field.
 
     A name gives a source only when exactly one source fits it (``map_choice``), and a date only when it
     names exactly one date; the most specific name that says something wins.

@@ -14,6 +14,7 @@ UTF-8 nor Windows-1252 is refused with the line where it breaks.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -605,8 +606,6 @@ def kml_plain_text(text: str) -> str:
     >>> kml_plain_text("Ingen belysning alls<br>Kategori: M&ouml;rkt")
     'Ingen belysning alls; Kategori: Mörkt'
     """
-    import html
-
     parts = [html.unescape(_TAGS.sub("", part)).strip() for part in _BREAKS.split(text)[::2]]
     return "; ".join(p for p in parts if p)
 
