@@ -78,7 +78,7 @@ def answer_text(lang: str, question: Question, layer: Layer) -> str | None:
 
 def unmapped_text(lang: str, question: Question, *, command_line: bool = False) -> str | None:
     """For a field no column fills: the file's unused columns, one of which may hold it, and how to choose it."""
-    if not question.unused_columns:
+    if not question.unused_columns or question.guess is not None:  # a guess from the file is the better lead
         return None
     columns = ", ".join(f"”{c}”" if lang == "sv" else f"“{c}”" for c in question.unused_columns)
     key = "question.unmapped_cli" if command_line else "question.unmapped"
