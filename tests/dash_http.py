@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dashboard.ids import Overview, Sites
@@ -57,6 +58,21 @@ def texts(tree: Any) -> list[str]:
     if isinstance(tree, dict):
         return texts(tree.get("props", {}).get("children"))
     return []
+
+
+def props_where(tree: Any, wanted: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+    """The props of every component in ``tree`` (looked for in all its props, not only children) that ``wanted`` takes."""
+    found = []
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if wanted(props):
+            found.append(props)
+        for value in props.values():
+            found.extend(props_where(value, wanted))
+    elif isinstance(tree, list):
+        for item in tree:
+            found.extend(props_where(item, wanted))
+    return found
 
 
 def find(tree: Any, **props: Any) -> list[dict[str, Any]]:

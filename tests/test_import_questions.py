@@ -24,7 +24,7 @@ from geodata.io.questions import evidence, guesses
 from geodata.layers import UNSAFE_PLACES
 from geodata.store import GeoPackageStore
 
-from dash_http import call_callback, texts
+from dash_http import call_callback, props_where, texts
 
 SURVEY_CATEGORIES = ("Narkotikahandel", "Dålig belysning", "Tillhåll", "Otrygg passage", "Skadegörelse")
 SURVEY_CODES = {
@@ -336,17 +336,7 @@ def _state(token, lang="sv", fills: dict | None = None) -> dict:
 
 def _find(node, wanted):
     """Every component in ``node`` whose id is the pattern id ``wanted`` (a dict), as rendered props."""
-    found = []
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if props.get("id") == wanted:
-            found.append(props)
-        for value in props.values():
-            found.extend(_find(value, wanted))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_find(item, wanted))
-    return found
+    return props_where(node, lambda props: props.get("id") == wanted)
 
 
 def test_the_page_asks_once_and_offers_the_guess_to_confirm(client, tmp_path):

@@ -19,7 +19,7 @@ from geodata.access import AccessError
 from geodata.io import pledge_draft
 from geodata.store import GeoPackageStore
 
-from dash_http import texts
+from dash_http import props_where, texts
 
 FIELD = '{"path":["ALL"],"type":"df-field"}'
 ACTION = '{"i":["ALL"],"op":["ALL"],"type":"df-action"}'
@@ -69,17 +69,7 @@ def call(client, output: str, values: dict, changed: str) -> dict:
 
 def components(tree, type_: str) -> list[dict]:
     """The props of every component in ``tree`` whose pattern id has ``type``, in document order."""
-    found = []
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if isinstance(props.get("id"), dict) and props["id"].get("type") == type_:
-            found.append(props)
-        for value in props.values():
-            found.extend(components(value, type_))
-    elif isinstance(tree, list):
-        for item in tree:
-            found.extend(components(item, type_))
-    return found
+    return props_where(tree, lambda props: isinstance(props.get("id"), dict) and props["id"].get("type") == type_)
 
 
 class Form:

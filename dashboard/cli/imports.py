@@ -205,30 +205,26 @@ def _import_police_events(args: argparse.Namespace) -> int:
 def _print_plan(plan, lang: str) -> None:
     """The dry run of one layer as the import page shows it, in ``lang``: counts, mapping, notes, questions, rows."""
     from dashboard.components.problems import choice_label, describe, describe_note, field_label
-    from dashboard.components.questions import answer_text, guess_text, question_text, unmapped_text
+    from dashboard.components.questions import (
+        answer_text,
+        coordinates_text,
+        guess_text,
+        question_text,
+        summary_text,
+        unmapped_text,
+    )
     from dashboard.i18n import translator
 
     t = translator(lang)
     summary = plan.summary()
-    counts = t(
-        "import.summary",
-        rows=summary["rows"],
-        valid=summary["valid"],
-        rejected=summary["rejected"],
-        duplicates=summary["duplicates"],
-        warnings=summary["warnings"],
-    )
+    counts = summary_text(lang, summary)
     table = f" / {summary['table']}" if summary["table"] else ""
     print(f"{summary['file']}{table} → {t('layer.' + plan.layer.name)} ({plan.layer.name}): {counts}")
     if summary["waiting"]:
         print("  " + t("import.waiting", count=summary["waiting"]))
     mapping = plan.mapping
     columns = ", ".join(f"{field_label(lang, field)} ← {column!r}" for field, column in mapping.fields.items())
-    where = {
-        "geometry": t("import.coords_geometry"),
-        "wkt": f"WKT: {mapping.x!r}",
-        None: t("import.coords_none"),
-    }.get(mapping.coordinates) or f"{t('import.coords_' + mapping.coordinates)}: {mapping.y!r}/{mapping.x!r}"
+    where = coordinates_text(lang, mapping, quoted=True)
     print(f"  {t('import.column')}: {columns or t('import.coords_none')}; {t('import.coordinates')}: {where}")
     for note in plan.notes:
         print(f"  {describe_note(lang, note)}")

@@ -1,4 +1,6 @@
-"""An import's questions in the reader's language, the same for the import page and ``pledgemap import``.
+"""An import's dry run in the reader's language, the same for the import page and ``pledgemap import``.
+
+Its counts, where its coordinates were found, and its questions.
 
 The questions themselves (which field is missing for which rows, which value
 is unclear, what the file's own names suggest) are decided in
@@ -11,8 +13,38 @@ from typing import Any
 
 from dashboard.components.problems import choice_label, field_label
 from dashboard.i18n import catalogue, fill
+from geodata.io.columns import ColumnMapping
 from geodata.io.questions import Question
 from geodata.layers import Layer
+
+
+def summary_text(lang: str, summary: dict[str, Any]) -> str:
+    """A dry run's counts (``ImportPlan.summary()``): "12 rader: 0 giltiga, 12 avvisade, …"."""
+    return fill(
+        catalogue(lang)["import.summary"],
+        rows=summary["rows"],
+        valid=summary["valid"],
+        rejected=summary["rejected"],
+        duplicates=summary["duplicates"],
+        warnings=summary["warnings"],
+    )
+
+
+def coordinates_text(lang: str, mapping: ColumnMapping, *, quoted: bool = False) -> str:
+    """Where the places come from: the file's geometry, a WKT column, or two coordinate columns and their system.
+
+    ``quoted`` writes the columns' names as the command line does, exactly ('Nord'/'Öst').
+    """
+    words = catalogue(lang)
+    x, y = (repr(mapping.x), repr(mapping.y)) if quoted else (mapping.x, mapping.y)
+    if mapping.coordinates == "geometry":
+        return words["import.coords_geometry"]
+    if mapping.coordinates is None:
+        return words["import.coords_none"]
+    if mapping.coordinates == "wkt":
+        return f"WKT: {x}"
+    between = "/" if quoted else " / "
+    return f"{words['import.coords_' + mapping.coordinates]}: {y}{between}{x}"
 
 
 def _word(words: dict[str, str], key: str, specific: str | None) -> str:

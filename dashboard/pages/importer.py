@@ -36,7 +36,14 @@ from dashboard.components.problems import (
     describe_problem,
     field_label,
 )
-from dashboard.components.questions import answer_text, guess_text, question_text, unmapped_text
+from dashboard.components.questions import (
+    answer_text,
+    coordinates_text,
+    guess_text,
+    question_text,
+    summary_text,
+    unmapped_text,
+)
 from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
@@ -409,14 +416,7 @@ def report_view(plans: list[ImportPlan], lang: str, answers: dict[str, dict[str,
         )
         out.append(
             html.P(
-                t(
-                    "import.summary",
-                    rows=s["rows"],
-                    valid=s["valid"],
-                    rejected=s["rejected"],
-                    duplicates=s["duplicates"],
-                    warnings=s["warnings"],
-                ),
+                summary_text(lang, s),
                 className="pm-import-summary",
             )
         )
@@ -465,10 +465,7 @@ def _mapping_table(plan: ImportPlan, lang: str, editable: bool) -> html.Div:
                 ]
             )
         )
-    where = {"geometry": t("import.coords_geometry"), "wkt": f"WKT: {plan.mapping.x}", None: t("import.coords_none")}
-    coordinates = where.get(plan.mapping.coordinates) or (
-        f"{t('import.coords_' + plan.mapping.coordinates)}: {plan.mapping.y} / {plan.mapping.x}"
-    )
+    coordinates = coordinates_text(lang, plan.mapping)
     return html.Details(
         open=True,
         children=[
