@@ -214,14 +214,18 @@ def _v5(conn: sqlite3.Connection) -> None:
 WORKFLOW_FIELDS = ("inspection_comment", "responsible", "fixed_on", "verified_on")
 
 
+def _add_missing_columns(conn: sqlite3.Connection, layer: Layer, names: tuple[str, ...]) -> None:
+    """Add ``layer``'s fields ``names`` that its table lacks (a store made after they came has them all)."""
+    present = {row[1] for row in conn.execute(f'PRAGMA table_info("{layer.name}")')}
+    for name in names:
+        if name not in present:
+            conn.execute(f'ALTER TABLE "{layer.name}" ADD COLUMN {_column(layer.field(name))}')
+
+
 def _v6(conn: sqlite3.Connection) -> None:
     # The inspection workflow's own fields. A store created at this version already has them (version 1
     # builds the tables from the current layer description), so only missing columns are added.
-    layer = LAYERS["inventoried_sites"]
-    present = {row[1] for row in conn.execute('PRAGMA table_info("inventoried_sites")')}
-    for name in WORKFLOW_FIELDS:
-        if name not in present:
-            conn.execute(f'ALTER TABLE "inventoried_sites" ADD COLUMN {_column(layer.field(name))}')
+    _add_missing_columns(conn, LAYERS["inventoried_sites"], WORKFLOW_FIELDS)
 
 
 def _v7(conn: sqlite3.Connection) -> None:
@@ -339,11 +343,7 @@ def _v11(conn: sqlite3.Connection) -> None:
     # Safe places and who reported. A store created at this version already has the columns (version 1 builds
     # the tables from the current layer description), so only missing ones are added; a column with a default
     # (safety: 'unsafe') gives every existing row that value, as all data before was of unsafe places.
-    layer = LAYERS["unsafe_places"]
-    present = {row[1] for row in conn.execute('PRAGMA table_info("unsafe_places")')}
-    for name in REPORT_FIELDS:
-        if name not in present:
-            conn.execute(f'ALTER TABLE "unsafe_places" ADD COLUMN {_column(layer.field(name))}')
+    _add_missing_columns(conn, LAYERS["unsafe_places"], REPORT_FIELDS)
     # The map filters on safety too: the covering index gets it (an old store's index was built without it).
     conn.execute('DROP INDEX IF EXISTS "unsafe_places_view"')
     names = ", ".join(f'"{c}"' for c in (*VIEW_INDEX_COLUMNS["unsafe_places"], "x", "y"))
