@@ -124,6 +124,16 @@ class Promise:
     target_per: str | None = None  # one of vocab.TARGET_PERIODS; None (or "period"): the target is for the period
 
 
+@dataclass(frozen=True)
+class Carried:
+    """What became of a promise of the pledge this one follows: carried over into ``to`` (a promise of this
+    pledge), or not (``to`` None), with the reason the partners gave."""
+
+    promise: str  # the earlier pledge's promise id
+    reason: str
+    to: str | None = None
+
+
 # Days of each unit a target may count per (a month and a year as their average lengths).
 _PER_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
 
@@ -164,6 +174,20 @@ class Pledge:
     summary: str | None = None
     source: str | None = None
     demo: bool = False
+    # How often the pledge is followed up (vocab.FOLLOW_UP_PERIODS); None: by tertial, the common cycle.
+    follow_up_period: str | None = None
+    # The pledge this one follows (last year's), and what became of each of its promises.
+    follows: str | None = None
+    carried: tuple[Carried, ...] = ()
+
+    @property
+    def cadence(self) -> str:
+        """How often the pledge is followed up: its ``follow_up_period``, else by tertial."""
+        return self.follow_up_period or "tertial"
+
+    def carried_from(self, promise_id: str) -> str | None:
+        """The earlier pledge's promise that ``promise_id`` carries over, if any."""
+        return next((c.promise for c in self.carried if c.to == promise_id), None)
 
     def promise(self, promise_id: str) -> Promise:
         for promise in self.promises:
@@ -413,6 +437,11 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
             )
 
     signed_on = r.date(data, "signed_on", "signed_on", required=False)
+    cadence = r.choice(data, "follow_up_period", "follow_up_period", vocab.FOLLOW_UP_PERIODS, required=False)
+    follows = r.text(data, "follows", "follows", required=False)
+    if follows and (not SLUG.match(follows) or follows == pid):
+        r.fail("follows", f"{follows!r} is not the id of another pledge; expected a slug such as 'mark-2021'")
+    carried = _carried(r, data, follows, {p.id for p in promises})
     if r.problems:
         raise ValidationError(r.problems)
     # Each of these is None only after a problem was recorded for it, and problems raised above.
@@ -436,7 +465,29 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         summary=r.text(data, "summary", "summary", required=False),
         source=r.text(data, "source", "source", required=False),
         demo=bool(data.get("demo", False)),
+        follow_up_period=cadence,
+        follows=follows,
+        carried=carried,
     )
+
+
+def _carried(r: _Reader, data: dict[str, Any], follows: str | None, promise_ids: set[str]) -> tuple[Carried, ...]:
+    """What became of the earlier pledge's promises: each once, carried into a promise of this pledge or not."""
+    result = []
+    for i, item in enumerate(r.items(data, "carried", "carried", required=False)):
+        path = f"carried[{i}]"
+        earlier = r.text(item, "promise", f"{path}.promise")
+        reason = r.text(item, "reason", f"{path}.reason")
+        to = r.text(item, "to", f"{path}.to", required=False)
+        if to and to not in promise_ids:
+            r.fail(f"{path}.to", f"{to!r} is not a promise of this pledge; expected one of its promise ids", value=to)
+        elif earlier and reason:
+            result.append(Carried(earlier, reason, to))
+    if result and not follows:
+        r.fail("follows", "is missing; expected the id of the pledge whose promises 'carried' is about", "missing")
+    _refuse_repeats(r, [c.promise for c in result], "carried", "carried promise")
+    _refuse_repeats(r, [c.to for c in result if c.to], "carried", "carried-into promise")
+    return tuple(result)
 
 
 def _names(cls: type, *leave_out: str) -> frozenset[str]:
@@ -458,8 +509,10 @@ _SECTIONS: dict[str, tuple[frozenset[str], dict[str, str]]] = {
             "follow_up": "follow_up",
             "contact": "contact",
             "promises": "promise",
+            "carried": "carried",
         },
     ),
+    "carried": (_names(Carried), {}),
     "area": (_names(Area), {}),
     "period": (_names(Period), {}),
     "partner": (_names(Partner), {}),

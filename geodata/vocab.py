@@ -132,6 +132,10 @@ PROMISE_KINDS = codes("promise_kind")
 FOLLOW_UP_KINDS = codes("follow_up_kind")
 # What a promise's target counts over: the whole period, or each year, month, week or day of it.
 TARGET_PERIODS = codes("target_per")
+# Follow-up: how often a pledge is judged, and what a person may judge an activity promise and a goal to be.
+FOLLOW_UP_PERIODS = codes("follow_up_period")
+ACTIVITY_STATUSES = codes("activity_status")
+GOAL_STATUSES = codes("goal_status")
 
 # unsafe_places
 REPORT_SOURCES = codes("source")

@@ -48,6 +48,9 @@ TUPLES = {
     "RESPONDENT_GENDERS": "respondent_gender",
     "RESPONDENT_AGES": "respondent_age",
     "TARGET_PERIODS": "target_per",
+    "FOLLOW_UP_PERIODS": "follow_up_period",
+    "ACTIVITY_STATUSES": "activity_status",
+    "GOAL_STATUSES": "goal_status",
 }
 # The categories added for the words Swedish safety work uses (issue 14).
 NEW_CATEGORIES = ("unsafe_passage", "littering", "graffiti", "reckless_driving", "burglary", "arson", "disorder")

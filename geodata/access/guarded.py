@@ -9,11 +9,22 @@ exports and the API get the same answer whoever calls them.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
 
-from geodata.access.rules import AccessError, Viewer, check_write, may_change_pledges, readable_query
+from geodata.access.rules import (
+    DOCUMENT_ROLES,
+    PUBLIC,
+    AccessError,
+    Viewer,
+    check_judge,
+    check_write,
+    may_change_pledges,
+    readable_query,
+)
+from geodata.followup import Judgement, StoredDocument, public_evidence
 from geodata.layers import LAYERS
 from geodata.store.base import LayerExtent, LayerQuery, Store
 
@@ -195,6 +206,33 @@ class GuardedStore(Store):
 
     def read_police_events(self, municipality_code=None, start=None, end=None):
         return self._store.read_police_events(municipality_code, start, end)
+
+    # Follow-up: who may judge a promise is who is responsible for it; the public reads statuses, not words.
+    def save_judgement(self, judgement: Judgement, expected_version: int, actor: str | None = None) -> Judgement:
+        pledge = self._store.get_pledge(judgement.pledge_id)
+        check_judge(self.viewer, pledge, judgement.subject, judgement.subject_id)
+        return self._store.save_judgement(judgement, expected_version, self.actor)
+
+    def read_judgements(self, pledge_id: str, subject_id: str | None = None) -> list[Judgement]:
+        judgements = self._store.read_judgements(pledge_id, subject_id)
+        if self.viewer.role != PUBLIC:
+            return judgements
+        # The public sees each status and when it was judged; the judge's own words and name may name people.
+        return [replace(j, text="", judged_by=None, evidence=public_evidence(j.evidence)) for j in judgements]
+
+    def save_document(
+        self, document: StoredDocument, expected_version: int, actor: str | None = None
+    ) -> StoredDocument:
+        self._documents_only(document.kind)
+        return self._store.save_document(document, expected_version, self.actor)
+
+    def read_documents(self, kind: str, key: str | None = None) -> list[StoredDocument]:
+        self._documents_only(kind)
+        return self._store.read_documents(kind, key)
+
+    def _documents_only(self, kind: str) -> None:
+        if self.viewer.role not in DOCUMENT_ROLES:
+            raise AccessError(f"the {self.viewer.role} role may not read or write documents of kind {kind}")
 
     def close(self) -> None:
         self._store.close()

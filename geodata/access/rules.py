@@ -127,6 +127,77 @@ def may_change_pledges(viewer: Viewer) -> bool:
     return viewer.role in PLEDGE_EDITORS
 
 
+def responsible_partners(viewer: Viewer, pledge: Any) -> tuple[str, ...]:
+    """The ids of ``pledge``'s partners that ``viewer`` speaks for: every partner for an admin; the police's for
+    the police; the municipality's for a municipality; for a housing company, the partner its organisation is
+    (by id, name or short name, case aside).
+
+    >>> from geodata.shipped import shipped_pledges
+    >>> mark = next(p for p in shipped_pledges() if p.id == "mark-2021")
+    >>> responsible_partners(Viewer("housing_company", "h", "mbab"), mark), responsible_partners(Viewer("police"), mark)
+    (('mbab',), ('polisen',))
+    """
+    if viewer.role == "admin":
+        return tuple(p.id for p in pledge.partners)
+    if viewer.role in ("police", "municipality"):
+        return tuple(p.id for p in pledge.partners if p.kind == viewer.role)
+    if viewer.role == "housing_company" and viewer.organisation:
+        own = viewer.organisation.casefold()
+        return tuple(
+            p.id
+            for p in pledge.partners
+            if p.kind == "housing_company" and own in {n.casefold() for n in (p.id, p.name, p.short_name) if n}
+        )
+    return ()
+
+
+def may_judge(viewer: Viewer, pledge: Any, subject: str, subject_id: str) -> bool:
+    """Whether ``viewer`` may judge a promise or goal of ``pledge`` (see :func:`check_judge`)."""
+    try:
+        check_judge(viewer, pledge, subject, subject_id)
+    except AccessError:
+        return False
+    return True
+
+
+def check_judge(viewer: Viewer, pledge: Any, subject: str, subject_id: str) -> None:
+    """Raise :class:`AccessError` unless ``viewer`` may judge ``subject_id`` of ``pledge``.
+
+    A promise is judged by those responsible for it: an admin, or a role that speaks for one of the promise's
+    parties (the police for the police's promises, a municipality for the municipality's, a housing company
+    for its own). A goal is the pledge's as a whole: its signatories judge it (admin, police, municipality).
+
+    >>> from geodata.shipped import shipped_pledges
+    >>> mark = next(p for p in shipped_pledges() if p.id == "mark-2021")
+    >>> may_judge(Viewer("housing_company", "h", "MBAB"), mark, "promise", "mark-2021-kallare-vindar")
+    True
+    >>> may_judge(Viewer("housing_company", "h", "MBAB"), mark, "promise", "mark-2021-riktade-insatser")
+    False
+    >>> may_judge(Viewer("municipality", "k"), mark, "goal", "okad-trygghet"), may_judge(PUBLIC_VIEWER, mark, "goal", "okad-trygghet")
+    (True, False)
+    """
+    if viewer.role == "admin":
+        return
+    if subject == "goal":
+        if viewer.role in PLEDGE_EDITORS:
+            return
+        raise AccessError(f"the {viewer.role} role may not judge the goals of pledge {pledge.id}")
+    try:
+        parties = pledge.promise(subject_id).parties
+    except KeyError:
+        raise AccessError(f"pledge {pledge.id} has no promise {subject_id!r} to judge") from None
+    if set(parties) & set(responsible_partners(viewer, pledge)):
+        return
+    raise AccessError(
+        f"the {viewer.role} role may judge only promises its organisation is responsible for; "
+        f"{subject_id} is {', '.join(parties)}'s"
+    )
+
+
+# A lägesbild and its action plan hold the municipality's and the police's analysis: they read and write them.
+DOCUMENT_ROLES = PLEDGE_EDITORS
+
+
 def may_use_page(viewer: Viewer, page: str) -> bool:
     """Whether ``viewer``'s role may use the dashboard page named ``page`` (see :data:`PAGE_ROLES`).
 

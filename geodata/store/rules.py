@@ -242,6 +242,27 @@ def copy_tables() -> dict[str, list[tuple[str, str]]]:
                 ("source", "text"),
                 ("imported_at", "datetime"),
             ],
+            "judgements": [
+                ("pledge_id", "text"),
+                ("subject", "text"),
+                ("subject_id", "text"),
+                ("period", "text"),
+                ("version", "int"),
+                ("status", "text"),
+                ("text", "text"),
+                ("evidence", "json"),
+                ("judged_by", "text"),
+                ("judged_at", "datetime"),
+                ("demo", "bool"),
+            ],
+            "documents": [
+                ("kind", "text"),
+                ("key", "text"),
+                ("version", "int"),
+                ("content", "json"),
+                ("saved_by", "text"),
+                ("saved_at", "datetime"),
+            ],
         }
     )
     return tables
@@ -268,6 +289,8 @@ DATA_TABLES = (
     "users",
     "audit_log",
     "survey_results",
+    "judgements",
+    "documents",
 )
 
 

@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
+from geodata.followup import Judgement, StoredDocument, judgement_problems
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
 from geodata.records import Account, AuditEntry, PoliceEvent
@@ -117,6 +118,9 @@ class SQLStore(Store):
 
     def _hold_sign_ins(self, conn: Any) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Count one sign-in attempt after the other, across every worker."""
+
+    def _hold_follow_up(self, conn: Any) -> None:  # noqa: B027 (one writer at a time needs no lock)
+        """Make saves of judgements and documents take turns, so two cannot both take the next version."""
 
     def _pledges_saved(self, conn: Any, now: dt.datetime) -> None:  # noqa: B027 (nothing to keep beside the rows)
         """What the backend keeps current beside the pledges' rows, after a save."""
@@ -279,6 +283,11 @@ class SQLStore(Store):
             for layer in rules.PROMISE_LINKED_LAYERS:
                 if self._rows(conn, f'SELECT 1 FROM "{layer}" WHERE promise_id = :p LIMIT 1', {"p": promise_id}):
                     problems.append(rules.orphaned_promise(pledge.id, promise_id, layer))
+            judged = (
+                "SELECT 1 FROM judgements WHERE pledge_id = :id AND subject = 'promise' AND subject_id = :p LIMIT 1"
+            )
+            if self._rows(conn, judged, {"id": pledge.id, "p": promise_id}):
+                problems.append(rules.orphaned_promise(pledge.id, promise_id, "judgements"))
         for promise_id in sorted(kept):
             owner = self._rows(
                 conn,
@@ -289,6 +298,121 @@ class SQLStore(Store):
                 problems.append(rules.promise_of_another_pledge(pledge.id, promise_id, owner[0][0]))
         if problems:
             raise ValidationError(problems)
+
+    # -- follow-up -------------------------------------------------------------------------------------
+
+    def save_judgement(self, judgement: Judgement, expected_version: int, actor: str = "local") -> Judgement:
+        now = _now()
+        with self._writing() as conn:
+            self._hold_follow_up(conn)
+            pledge = self._pledge_in(conn, judgement.pledge_id)
+            problems = judgement_problems(pledge, judgement)
+            if problems:
+                raise ValidationError(problems)
+            key = {"p": judgement.pledge_id, "s": judgement.subject, "i": judgement.subject_id, "t": judgement.period}
+            where = "pledge_id = :p AND subject = :s AND subject_id = :i AND period = :t"
+            found = self._rows(conn, f"SELECT MAX(version) FROM judgements WHERE {where}", key)
+            current = int(found[0][0] or 0)
+            if current != expected_version:
+                raise VersionConflictError(
+                    "judgements",
+                    f"{judgement.subject} {judgement.subject_id} {judgement.period}",
+                    expected_version,
+                    current,
+                )
+            saved = replace(judgement, version=current + 1, judged_by=actor, judged_at=now, demo=pledge.demo)
+            self._execute(
+                conn,
+                "INSERT INTO judgements (pledge_id, subject, subject_id, period, version, status, text, evidence, "
+                f"judged_by, judged_at, demo) VALUES (:p, :s, :i, :t, :version, :status, :text, {self._json(':evidence')}, "
+                ":actor, :now, :demo)",
+                {
+                    **key,
+                    "version": saved.version,
+                    "status": saved.status,
+                    "text": saved.text,
+                    "evidence": json.dumps(saved.evidence, ensure_ascii=False, default=str),
+                    "actor": actor,
+                    "now": now,
+                    "demo": saved.demo,
+                },
+            )
+            before = None if current == 0 else {"version": current}
+            after = {"version": saved.version, "period": saved.period, "status": saved.status, "text": saved.text}
+            self._audit(conn, now, actor, "judgement", None, [(f"{saved.subject}/{saved.subject_id}", before, after)])
+        return saved
+
+    def _pledge_in(self, conn: Any, pledge_id: str) -> Pledge:
+        if not self._rows(conn, "SELECT 1 FROM pledges WHERE id = :id", {"id": pledge_id}):
+            raise NotFoundError(f"no pledge has id {pledge_id!r}")
+        return self.get_pledge(pledge_id)
+
+    def read_judgements(self, pledge_id: str, subject_id: str | None = None) -> list[Judgement]:
+        where, params = self.dialect.where(equal_conditions(pledge_id=pledge_id, subject_id=subject_id))
+        with self._reading() as conn:
+            rows = self._rows(
+                conn,
+                "SELECT pledge_id, subject, subject_id, period, status, text, evidence, version, judged_by, judged_at, "
+                f"demo FROM judgements {where} ORDER BY judged_at, fid",
+                params,
+            )
+        return [
+            Judgement(
+                pledge_id=r[0],
+                subject=r[1],
+                subject_id=r[2],
+                period=r[3],
+                status=r[4],
+                text=r[5],
+                evidence=self._value("json", r[6]) or {},
+                version=int(r[7]),
+                judged_by=r[8],
+                judged_at=self._value("datetime", r[9]),
+                demo=bool(r[10]),
+            )
+            for r in rows
+        ]
+
+    def save_document(self, document: StoredDocument, expected_version: int, actor: str = "local") -> StoredDocument:
+        now = _now()
+        with self._writing() as conn:
+            self._hold_follow_up(conn)
+            key = {"kind": document.kind, "key": document.key}
+            found = self._rows(conn, "SELECT MAX(version) FROM documents WHERE kind = :kind AND key = :key", key)
+            current = int(found[0][0] or 0)
+            if current != expected_version:
+                raise VersionConflictError(document.kind, document.key, expected_version, current)
+            saved = replace(document, version=current + 1, saved_by=actor, saved_at=now)
+            self._execute(
+                conn,
+                "INSERT INTO documents (kind, key, version, content, saved_by, saved_at) "
+                f"VALUES (:kind, :key, :version, {self._json(':content')}, :actor, :now)",
+                {
+                    **key,
+                    "version": saved.version,
+                    "content": json.dumps(saved.content, ensure_ascii=False, default=str),
+                    "actor": actor,
+                    "now": now,
+                },
+            )
+            before = None if current == 0 else {"version": current}
+            self._audit(
+                conn, now, actor, "document", document.kind, [(document.key, before, {"version": saved.version})]
+            )
+        return saved
+
+    def read_documents(self, kind: str, key: str | None = None) -> list[StoredDocument]:
+        where, params = self.dialect.where(equal_conditions(kind=kind, key=key))
+        with self._reading() as conn:
+            rows = self._rows(
+                conn,
+                f"SELECT kind, key, content, version, saved_by, saved_at FROM documents {where} ORDER BY key, version",
+                params,
+            )
+        return [
+            StoredDocument(r[0], r[1], self._value("json", r[2]) or {}, int(r[3]), r[4], self._value("datetime", r[5]))
+            for r in rows
+        ]
 
     # -- layers ------------------------------------------------------------------------------------------
 

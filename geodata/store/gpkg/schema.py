@@ -357,6 +357,28 @@ def _v12(conn: sqlite3.Connection) -> None:
         conn.execute('ALTER TABLE "promises" ADD COLUMN target_per TEXT')
 
 
+def _v13(conn: sqlite3.Connection) -> None:
+    # Follow-up: a person's judgement of each promise and goal per period, every version kept (a new save is a
+    # new row), and documents edited in the dashboard (a lägesbild with its action plan), every version kept.
+    # No foreign key to pledges: a pledge is saved by replacing its row, and its judgements stay.
+    _attribute_table(
+        conn,
+        "judgements",
+        "pledge_id TEXT NOT NULL, subject TEXT NOT NULL, subject_id TEXT NOT NULL, "
+        "period TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL, "
+        "evidence TEXT NOT NULL, judged_by TEXT NOT NULL, judged_at DATETIME NOT NULL, demo BOOLEAN NOT NULL, "
+        "UNIQUE (pledge_id, subject, subject_id, period, version)",
+        "Follow-up: the judged status of each promise and goal per period, every version",
+    )
+    _attribute_table(
+        conn,
+        "documents",
+        "kind TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, content TEXT NOT NULL, "
+        "saved_by TEXT NOT NULL, saved_at DATETIME NOT NULL, UNIQUE (kind, key, version)",
+        "Documents edited in the dashboard (lägesbild and action plan), every version",
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -370,6 +392,7 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "each record's representative point, and a covering index for maps", _v10),
     Migration(11, "safe places as well as unsafe ones, and the respondent's gender and age band", _v11),
     Migration(12, "what each promise's target counts over (per year, month, week, day or the period)", _v12),
+    Migration(13, "follow-up judgements per promise, goal and period, and versioned documents", _v13),
 ]
 
 

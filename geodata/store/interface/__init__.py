@@ -11,6 +11,7 @@ from geodata.store.interface.accounts import AccountStore
 from geodata.store.interface.audit import AuditStore
 from geodata.store.interface.copies import CopyStore
 from geodata.store.interface.events import EventStore
+from geodata.store.interface.followup import FollowUpStore
 from geodata.store.interface.layers import LayerQuery, LayerStore
 from geodata.store.interface.pledges import PledgeStore
 from geodata.store.interface.settings import SettingsStore
@@ -22,6 +23,7 @@ __all__ = [
     "AuditStore",
     "CopyStore",
     "EventStore",
+    "FollowUpStore",
     "LayerQuery",
     "LayerStore",
     "PledgeStore",

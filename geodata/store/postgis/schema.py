@@ -177,6 +177,35 @@ def tables() -> MetaData:
         Column("imported_at", DateTime(timezone=True), nullable=False),
         UniqueConstraint("municipality_code", "area_id", "year", "indicator"),
     )
+    Table(
+        "judgements",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("pledge_id", Text, nullable=False, index=True),
+        Column("subject", Text, nullable=False),
+        Column("subject_id", Text, nullable=False),
+        Column("period", Text, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("status", Text, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("evidence", JSONB, nullable=False),
+        Column("judged_by", Text, nullable=False),
+        Column("judged_at", DateTime(timezone=True), nullable=False),
+        Column("demo", Boolean, nullable=False),
+        UniqueConstraint("pledge_id", "subject", "subject_id", "period", "version"),
+    )
+    Table(
+        "documents",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("kind", Text, nullable=False),
+        Column("key", Text, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("content", JSONB, nullable=False),
+        Column("saved_by", Text, nullable=False),
+        Column("saved_at", DateTime(timezone=True), nullable=False),
+        UniqueConstraint("kind", "key", "version"),
+    )
     return metadata
 
 
@@ -244,10 +273,19 @@ def _v3(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE promises ADD COLUMN IF NOT EXISTS target_per TEXT"))
 
 
+def _v4(conn: Connection) -> None:
+    # Follow-up judgements and versioned documents. Version 1 creates them with the tables of today; a database
+    # made before is given them.
+    metadata = tables()
+    for name in ("judgements", "documents"):
+        metadata.tables[name].create(conn, checkfirst=True)
+
+
 MIGRATIONS = [
     Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
     Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
     Migration(3, "what each promise's target counts over (per year, month, week, day or the period)", _v3),
+    Migration(4, "follow-up judgements per promise, goal and period, and versioned documents", _v4),
 ]
 
 

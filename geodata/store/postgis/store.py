@@ -247,6 +247,9 @@ class PostGISStore(SQLStore):
         lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
         conn.execute(text(f"SELECT {lock}(hashtext('pledgemap.pledges'))"))
 
+    def _hold_follow_up(self, conn: Connection) -> None:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgemap.follow_up'))"))
+
     def _hold_sign_ins(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgemap.sign_in'))"))
 

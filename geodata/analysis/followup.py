@@ -1,0 +1,284 @@
+"""Where a pledge's follow-up stands: each promise's and goal's judgement per period, what the figures propose.
+
+A person judges each promise (an activity) and goal of a pledge once a follow-up period
+(:mod:`geodata.followup`). This module gathers what a screen, a report and the overview of all pledges
+show of it: per promise and goal, its latest judgement in each period and how many versions it has, whether
+a period is due (over) or late (over for more than :data:`GRACE_DAYS` and not judged: "ej bedömd"), the
+status the figures propose for a period, and how many promises are in each state.
+
+The proposal is the person's starting point, never the judgement itself. For a promise it comes from its
+linked records counted as progress counts them (:mod:`geodata.views.progress`), up to the end of the period:
+a target reached is done, behind the time passed is delayed, some records but no target is started, none is
+not started (delayed once the promise's own period is over). For a goal it comes from its survey indicator's
+trend against its baseline (:func:`geodata.analysis.indicators.goal_trends`): better is likely to be achieved
+(achieved once the pledge is over), worse unlikely (not achieved), anything else uncertain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from geodata.analysis.indicators import GoalTrend, goal_trends
+from geodata.followup import (
+    FollowUpPeriod,
+    Judgement,
+    current_period,
+    find_period,
+    pledge_periods,
+)
+from geodata.model import Pledge, Promise
+from geodata.store.base import LayerQuery, Store
+from geodata.views.progress import elapsed_share, evidence_query, judge
+
+# A period's judgement is due when the period is over, and late a month after (the board's report follows it).
+GRACE_DAYS = 31
+# What a summary counts a promise or goal as when its period has no judgement.
+NOT_JUDGED = "not_judged"
+
+
+@dataclass(frozen=True)
+class PeriodState:
+    """One promise's or goal's judgement in one period: the latest version, if any, and whether it is due or late."""
+
+    period: FollowUpPeriod
+    judgement: Judgement | None
+    versions: int
+    due: bool  # the period is over
+    late: bool  # over for more than GRACE_DAYS and not judged
+
+    @property
+    def status(self) -> str:
+        return self.judgement.status if self.judgement else NOT_JUDGED
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The status the figures propose for one period, why (a code the interface words), and the figures."""
+
+    status: str
+    reason: str
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SubjectFollowUp:
+    """One promise or goal: its periods' judgements, the latest judgement, every version, and a proposal."""
+
+    subject: str  # "promise" or "goal"
+    subject_id: str
+    text: str
+    parties: tuple[str, ...]
+    periods: tuple[PeriodState, ...]
+    history: tuple[Judgement, ...]  # every version, oldest first
+    proposal: Proposal
+
+    @property
+    def latest(self) -> Judgement | None:
+        """The judgement of the latest period judged (its latest version)."""
+        judged = [s.judgement for s in self.periods if s.judgement]
+        return judged[-1] if judged else None
+
+    def state(self, period: str) -> PeriodState:
+        for state in self.periods:
+            if state.period.code == period:
+                return state
+        raise KeyError(period)
+
+    @property
+    def trend(self) -> tuple[tuple[str, str], ...]:
+        """(period code, status) of each period that is due or judged: the statuses over time."""
+        return tuple((s.period.code, s.status) for s in self.periods if s.due or s.judgement)
+
+
+@dataclass(frozen=True)
+class PledgeFollowUp:
+    """The follow-up of a pledge as of ``today``, with the period a person would judge now selected."""
+
+    pledge: Pledge
+    today: dt.date
+    periods: tuple[FollowUpPeriod, ...]
+    period: FollowUpPeriod  # the selected period
+    promises: tuple[SubjectFollowUp, ...]
+    goals: tuple[SubjectFollowUp, ...]
+
+    def subject(self, subject: str, subject_id: str) -> SubjectFollowUp:
+        for item in self.promises if subject == "promise" else self.goals:
+            if item.subject_id == subject_id:
+                return item
+        raise KeyError(subject_id)
+
+    def summary(self, subject: str = "promise", period: str | None = None) -> dict[str, int]:
+        """How many promises (or goals) have each status in ``period`` (the selected one by default), those
+        without a judgement as :data:`NOT_JUDGED`; every status of the subject's vocabulary is a key."""
+        from geodata.followup import STATUSES
+
+        code = period or self.period.code
+        items = self.promises if subject == "promise" else self.goals
+        counts = Counter(item.state(code).status for item in items)
+        return {status: counts.get(status, 0) for status in (*STATUSES[subject], NOT_JUDGED)}
+
+    @property
+    def late(self) -> tuple[tuple[SubjectFollowUp, FollowUpPeriod], ...]:
+        """Every promise and goal with a period that is late (over and not judged), with that period."""
+        return tuple(
+            (item, state.period) for item in (*self.promises, *self.goals) for state in item.periods if state.late
+        )
+
+
+def default_period(pledge: Pledge, today: dt.date) -> FollowUpPeriod:
+    """The period a person would judge on ``today``: the latest that is over, else the one running."""
+    over = [p for p in pledge_periods(pledge) if p.ended_by(today)]
+    return over[-1] if over else current_period(pledge, today)
+
+
+def _states(periods: list[FollowUpPeriod], versions: list[Judgement], today: dt.date) -> tuple[PeriodState, ...]:
+    states = []
+    for period in periods:
+        mine = [j for j in versions if j.period == period.code]
+        latest = max(mine, key=lambda j: j.version) if mine else None
+        due = period.ended_by(today)
+        late = latest is None and today > period.end + dt.timedelta(days=GRACE_DAYS)
+        states.append(PeriodState(period, latest, len(mine), due, late))
+    return tuple(states)
+
+
+def promise_evidence(store: Store, pledge: Pledge, promise: Promise, period: FollowUpPeriod) -> dict[str, Any]:
+    """The figures a judgement of ``promise`` for ``period`` rests on: its records counted in the period and
+    from the promise's start to the period's end, its target, and what was expected by the period's end."""
+    from geodata.access import figures_store  # progress figures are public: counted over every record
+
+    store = figures_store(store)
+    whole = pledge.promise_period(promise)
+    query = evidence_query(pledge, promise)
+    start, end = max(period.start, whole.start), min(period.end, whole.end)
+    in_period = store.count(promise.evidence.layer, _between(query, start, end)) if start <= end else 0
+    to_end = min(period.end, whole.end)
+    to_date = store.count(promise.evidence.layer, _between(query, whole.start, to_end)) if whole.start <= to_end else 0
+    target = pledge.promise_target(promise)
+    share = elapsed_share(whole.start, whole.end, period.end)
+    progress, expected = judge(to_date, target, share)
+    return {
+        "in_period": in_period,
+        "to_date": to_date,
+        "target": target,
+        "expected": round(expected, 1) if expected is not None else None,
+        "progress": progress,
+        "promise_over": period.end >= whole.end,
+    }
+
+
+def _between(query: LayerQuery, start: dt.date, end: dt.date) -> LayerQuery:
+    from dataclasses import replace
+
+    return replace(query, start=start, end=end)
+
+
+def propose_promise(evidence: dict[str, Any]) -> tuple[str, str]:
+    """(status, reason) the figures propose for a promise.
+
+    >>> propose_promise({"progress": "done", "to_date": 4, "promise_over": False})
+    ('done', 'target_reached')
+    >>> propose_promise({"progress": "behind", "to_date": 1, "promise_over": False})
+    ('delayed', 'behind_target')
+    >>> propose_promise({"progress": "no_target", "to_date": 0, "promise_over": True})
+    ('delayed', 'no_records_period_over')
+    """
+    progress, records, over = evidence["progress"], evidence["to_date"], evidence["promise_over"]
+    if progress == "done":
+        return "done", "target_reached"
+    if progress in ("behind", "not_met"):
+        return "delayed", "behind_target" if progress == "behind" else "target_not_met"
+    if progress == "on_track":
+        return ("started", "on_track") if records else ("not_started", "on_track_no_records")
+    if records:
+        return "started", "records_no_target"
+    return ("delayed", "no_records_period_over") if over else ("not_started", "no_records")
+
+
+def goal_evidence(trend: GoalTrend) -> dict[str, Any]:
+    """The figures a judgement of a goal rests on: its indicator, baseline and latest year and the verdict."""
+    latest = None
+    if not trend.changes.empty:
+        latest = {
+            "areas": len(trend.changes),
+            "better": int((trend.changes["verdict"] == "better").sum()),
+            "worse": int((trend.changes["verdict"] == "worse").sum()),
+        }
+    return {
+        "indicator": trend.goal.indicator,
+        "baseline_year": trend.baseline_year,
+        "latest_year": trend.latest_year,
+        "verdict": trend.verdict,
+        "areas": latest,
+    }
+
+
+def propose_goal(evidence: dict[str, Any], pledge_over: bool) -> tuple[str, str]:
+    """(status, reason) a goal's indicator trend proposes.
+
+    >>> propose_goal({"verdict": "better"}, False), propose_goal({"verdict": "worse"}, True)
+    (('likely', 'indicator_better'), ('not_achieved', 'indicator_worse'))
+    >>> propose_goal({"verdict": "no_indicator"}, False)
+    ('uncertain', 'no_indicator')
+    """
+    verdict = evidence["verdict"]
+    if verdict == "better":
+        return ("achieved" if pledge_over else "likely"), "indicator_better"
+    if verdict == "worse":
+        return ("not_achieved" if pledge_over else "unlikely"), "indicator_worse"
+    reason = {"no_indicator": "no_indicator", "no_data": "no_data", "no_baseline": "no_baseline"}.get(
+        verdict, "indicator_unclear"
+    )
+    return "uncertain", reason
+
+
+def pledge_follow_up(store: Store, pledge: Pledge, today: dt.date, period: str | None = None) -> PledgeFollowUp:
+    """The follow-up of ``pledge`` as of ``today``, with ``period`` (a code; default :func:`default_period`)
+    selected: what each promise and goal was judged in every period, and what the figures propose for it.
+
+    Judgements are read through ``store``: a guarded store gives the public statuses without their words.
+    """
+    periods = pledge_periods(pledge)
+    chosen = find_period(pledge, period) if period else default_period(pledge, today)
+    judgements = store.read_judgements(pledge.id)
+    by_subject: dict[tuple[str, str], list[Judgement]] = {}
+    for j in judgements:
+        by_subject.setdefault((j.subject, j.subject_id), []).append(j)
+
+    promises = []
+    for promise in pledge.promises:
+        evidence = promise_evidence(store, pledge, promise, chosen)
+        status, reason = propose_promise(evidence)
+        history = by_subject.get(("promise", promise.id), [])
+        promises.append(
+            SubjectFollowUp(
+                "promise",
+                promise.id,
+                promise.text,
+                promise.parties,
+                _states(periods, history, today),
+                tuple(history),
+                Proposal(status, reason, {**evidence, "proposed": status}),
+            )
+        )
+    goals = []
+    over = chosen.end >= pledge.period.end
+    for trend in goal_trends(store, pledge) if pledge.goals else []:
+        evidence = goal_evidence(trend)
+        status, reason = propose_goal(evidence, over)
+        history = by_subject.get(("goal", trend.goal.id), [])
+        goals.append(
+            SubjectFollowUp(
+                "goal",
+                trend.goal.id,
+                trend.goal.text,
+                (),
+                _states(periods, history, today),
+                tuple(history),
+                Proposal(status, reason, {**evidence, "proposed": status}),
+            )
+        )
+    return PledgeFollowUp(pledge, today, tuple(periods), chosen, tuple(promises), tuple(goals))
