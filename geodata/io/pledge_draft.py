@@ -247,10 +247,11 @@ def apply_edits(doc: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
 
 def _renamed(doc: dict[str, Any], old: str, new: str) -> None:
     """The promises' ids that the draft made from the pledge's id follow it when it changes (a promise id is
-    unique across pledges: a copy saved under a new id must not reuse the first one's)."""
-    for promise in doc.get("promises") or []:
-        if isinstance(promise.get("id"), str) and promise["id"].startswith(f"{old}-"):
-            promise["id"] = f"{new}-{promise['id'].removeprefix(f'{old}-')}"
+    unique across pledges: a copy saved under a new id must not reuse the first one's); so do the promises
+    that the earlier pledge's promises are carried into (``carried[].to``)."""
+    for holder, key in [(p, "id") for p in doc.get("promises") or []] + [(c, "to") for c in doc.get("carried") or []]:
+        if isinstance(holder, dict) and isinstance(holder.get(key), str) and holder[key].startswith(f"{old}-"):
+            holder[key] = f"{new}-{holder[key].removeprefix(f'{old}-')}"
 
 
 def _promises(doc: dict[str, Any]) -> list[dict[str, Any]]:
