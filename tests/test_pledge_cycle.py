@@ -198,3 +198,56 @@ def test_renaming_the_draft_renames_the_promises_carried_into():
     doc = apply_edits(next_pledge(mark(), decisions(mark())), {"id": "mark-2022b"})
     new = pledge_from_dict(pledge_data(doc))
     assert new.carried[0].to == "mark-2022b-narvaro" == new.promises[0].id
+
+
+# --- the command line ------------------------------------------------------------------------------------------
+
+
+def _cli_decisions(dropped="mark-2021-skolmiljoer"):
+    args = []
+    for promise in mark().promises:
+        flag = "--drop" if promise.id == dropped else "--carry"
+        args += [flag, f"{promise.id}=Skäl för {promise.id}"]
+    return args
+
+
+def test_pledge_next_writes_a_commented_draft_that_pledge_add_saves_with_its_links(demo_copy, tmp_path, capsys):
+    from dashboard.cli import main
+    from geodata.store import GeoPackageStore
+
+    out = tmp_path / "mark-2022.yaml"
+    assert main(["pledge", "next", "mark-2021", "--data", str(demo_copy), *_cli_decisions(), "--out", str(out)]) == 0
+    assert (
+        "Skrev utkastet mark-2022: Medborgarlöfte Mark 2022 (förs över: 4, förs inte över: 1)"
+        in capsys.readouterr().out
+    )
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Utkast till nästa års löfte, efter mark-2021.")
+    assert "period:  # antaget från förra året: kontrollera" in text
+    assert "- id: mark-2022-narvaro  # förs över från förra året (se carried)" in text
+    assert "signed_on: null  # fyll i när löftet skrivs under" in text
+
+    assert main(["pledge", "add", "--data", str(demo_copy), str(out)]) == 0
+    with GeoPackageStore.open(demo_copy) as store:
+        saved = store.get_pledge("mark-2022")
+    assert saved.follows == "mark-2021" and len(saved.carried) == 5
+    assert saved.carried[2] == Carried("mark-2021-skolmiljoer", "Skäl för mark-2021-skolmiljoer", None)
+    assert saved.carried_from("mark-2022-riktade-insatser") == "mark-2021-riktade-insatser"
+
+
+def test_pledge_next_names_each_promise_without_a_decision_in_swedish_and_english(demo_copy, tmp_path, capsys):
+    from dashboard.cli import main
+
+    out = tmp_path / "draft.yaml"
+    given = ["--carry", "mark-2021-narvaro=", "--drop", "mark-2021-skolmiljoer=Skolorna tar över"]
+    assert main(["pledge", "next", "mark-2021", "--data", str(demo_copy), *given, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "pledgemap: 4 saker att rätta; inget utkast skrevs:" in err
+    assert "- Löftespunkt 1 (”Förstärkt närvaro" in err and "mark-2021-narvaro), skäl: saknas" in err
+    assert "Löftespunkt 2 (”Minst fyra riktade insatser" in err and "mark-2021-riktade-insatser): beslut saknas" in err
+    assert "skolmiljoer" not in err and not out.exists()
+    assert main(["pledge", "next", "mark-2021", "--data", str(demo_copy), *given, "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "pledgemap: 4 things to fix; no draft was written:" in err
+    assert "mark-2021-kallare-vindar): no decision; choose whether it is carried over or not" in err
+    assert 'Give each promise --carry ID="reason"' in err

@@ -25,6 +25,7 @@ from typing import Any
 from geodata.errors import Problem, ValidationError
 from geodata.model import Period, Pledge
 
+CARRIED = "carried"  # a draft promise's mark: carried over from the pledge it follows
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 
 
@@ -216,9 +217,9 @@ def next_pledge(
         "goals": data.get("goals", []),
         "follow_up": data.get("follow_up", []),
     }
-    for key in ("contact", "summary", "follow_up_period"):
+    for key in ("contact", "summary", "follow_up_period"):  # the summary as it was: its years may be history
         if key in data:
-            doc[key] = _with_years(data[key], years) if key == "summary" else data[key]
+            doc[key] = data[key]
     if pledge.demo:
         doc["demo"] = True
     taken: set[str] = set()
@@ -252,15 +253,19 @@ def next_pledge(
 
 
 def review_document(doc: dict[str, Any]) -> dict[str, Any]:
-    """``doc`` (from :func:`next_pledge`) as a draft to review (:mod:`geodata.io.pledge_draft`): the period,
-    the focus and the problem picture marked as assumed from last year, the signing date as not yet known.
+    """``doc`` (from :func:`next_pledge`) as a draft to review (:mod:`geodata.io.pledge_draft`): the id, the
+    period, the focus and the summary marked as assumed from last year, the signing date as not yet known, and each carried
+    promise's id as :data:`CARRIED`.
 
     >>> review_document({"id": "mark-2022", "promises": [{"id": "p"}]})["_certainty"]["period"]
     'guessed'
     """
-    from geodata.io.pledge_draft import CERTAINTY, FOUND, GUESSED, NOT_FOUND
+    from geodata.io.pledge_draft import CERTAINTY, GUESSED, NOT_FOUND
 
     draft = {**doc, "signed_on": doc.get("signed_on")}
-    draft[CERTAINTY] = {"id": GUESSED, "period": GUESSED, "focus": GUESSED, "signed_on": NOT_FOUND}
-    draft["promises"] = [{**p, CERTAINTY: {"text": FOUND}} for p in doc.get("promises") or []]
+    draft[CERTAINTY] = {"id": GUESSED, "period": GUESSED, "focus": GUESSED, "summary": GUESSED, "signed_on": NOT_FOUND}
+    carried = {c.get("to") for c in doc.get("carried") or []} - {None}
+    draft["promises"] = [
+        {**p, CERTAINTY: {"id": CARRIED} if p.get("id") in carried else {}} for p in doc.get("promises") or []
+    ]
     return draft
