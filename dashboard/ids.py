@@ -133,6 +133,19 @@ class DraftForm:
     focus = "df-focus"  # the element to focus once the form is drawn again
 
 
+class NextPledge:
+    """The page that starts next year's pledge from this one (/pledge/next); its draft is reviewed in
+    :class:`DraftForm`, with the import page's draft ids (:class:`Importer`) around it."""
+
+    pledge = "np-pledge"  # the pledge it starts from
+    decision = "np-decision"  # pattern: {"type": decision, "promise": promise id}: "carry" | "drop"
+    reason = "np-reason"  # pattern: {"type": reason, "promise": promise id}
+    year = "np-year"
+    create = "np-create"
+    problems = "np-problems"
+    link = "np-link"  # the pledge page's link here
+
+
 class Analysis:
     """The analysis page (/analysis)."""
 

@@ -440,7 +440,12 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
     cadence = r.choice(data, "follow_up_period", "follow_up_period", vocab.FOLLOW_UP_PERIODS, required=False)
     follows = r.text(data, "follows", "follows", required=False)
     if follows and (not SLUG.match(follows) or follows == pid):
-        r.fail("follows", f"{follows!r} is not the id of another pledge; expected a slug such as 'mark-2021'")
+        r.fail(
+            "follows",
+            f"{follows!r} is not the id of another pledge; expected a slug such as 'mark-2021'",
+            "not_another_pledge",
+            value=follows,
+        )
     carried = _carried(r, data, follows, {p.id for p in promises})
     if r.problems:
         raise ValidationError(r.problems)
@@ -480,7 +485,12 @@ def _carried(r: _Reader, data: dict[str, Any], follows: str | None, promise_ids:
         reason = r.text(item, "reason", f"{path}.reason")
         to = r.text(item, "to", f"{path}.to", required=False)
         if to and to not in promise_ids:
-            r.fail(f"{path}.to", f"{to!r} is not a promise of this pledge; expected one of its promise ids", value=to)
+            r.fail(
+                f"{path}.to",
+                f"{to!r} is not a promise of this pledge; expected one of its promise ids",
+                "not_a_promise",
+                value=to,
+            )
         elif earlier and reason:
             result.append(Carried(earlier, reason, to))
     if result and not follows:

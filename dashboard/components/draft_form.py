@@ -375,7 +375,13 @@ def draft_form(doc: dict, lang: str, problem: str | None = None) -> list:
     may_save = viewer is None or may_change_pledges(viewer)
     return [
         html.H3(t("draft.result")),
-        html.P(t("draft.marks", guessed=guessed, missing=missing), className="pm-hint"),
+        # A draft of next year's pledge (geodata.io.pledge_cycle) marks what it assumed from the one it follows.
+        html.P(
+            t("cycle.review_intro", id=doc["follows"])
+            if doc.get("follows")
+            else t("draft.marks", guessed=guessed, missing=missing),
+            className="pm-hint",
+        ),
         # An excerpt cut off mid-text: what follows the cut is not in the draft, and the reader says so.
         html.P(t("draft.cut"), className="pm-notice") if doc.get("_cut") else None,
         alert(lang, problem) if problem else None,

@@ -49,7 +49,14 @@ FIELD_KEYS = {
     "promises[].period": "draft.field.promise_period",
     "promises[].period.start": "draft.field.promise_start",
     "promises[].period.end": "draft.field.promise_end",
+    # Next year's pledge (geodata.io.pledge_cycle): the pledge it follows and what became of each promise.
+    "follows": "cycle.field.follows",
+    "carried[].promise": "cycle.field.carried_promise",
+    "carried[].reason": "cycle.field.carried_reason",
+    "carried[].to": "cycle.field.carried_to",
 }
+# The list items a path's index numbers, and how one is named ("Löftespunkt 3", "Part 2").
+_OWNERS = {"promises": "draft.promise_n", "partners": "draft.partner_n", "carried": "cycle.carried_n"}
 # The catalogue group naming the codes of a choice field.
 CHOICE_GROUPS = {"promises[].kind": "promise_kind", "partners[].kind": "partner_kind", "promises[].target_per": "per"}
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -66,8 +73,8 @@ def field_name(lang: str, path: str, owner: bool = True) -> str:
     found = _INDEX.search(path)
     if found and owner and shape != "goals[].text":
         number = int(found.group(1)) + 1
-        owner = fill(words["draft.promise_n" if path.startswith("promises") else "draft.partner_n"], n=number)
-        return owner if shape in ("promises[]", "partners[]") else f"{owner}, {name[:1].lower()}{name[1:]}"
+        owner = fill(words[_OWNERS.get(path.split("[")[0], "draft.partner_n")], n=number)
+        return owner if shape in ("promises[]", "partners[]", "carried[]") else f"{owner}, {name[:1].lower()}{name[1:]}"
     return name
 
 

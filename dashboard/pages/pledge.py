@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from dashboard.components.cycle import next_pledge_link
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import PageStart, page, progress_cards, start_page
 from dashboard.components.tables import table_head
@@ -107,6 +108,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             *contact,
             html.P(t("pledge.source", source=chosen.source), className="pm-source") if chosen.source else None,
             dcc.Link(t("pledge.to_map"), href=f"/?{query}" if query else "/", className="pm-button-link"),
+            next_pledge_link(lang, chosen),
         ],
     )
     return page(lang, "/pledge", [banner, others, document], query)

@@ -265,7 +265,14 @@ def review_document(doc: dict[str, Any]) -> dict[str, Any]:
     draft = {**doc, "signed_on": doc.get("signed_on")}
     draft[CERTAINTY] = {"id": GUESSED, "period": GUESSED, "focus": GUESSED, "summary": GUESSED, "signed_on": NOT_FOUND}
     carried = {c.get("to") for c in doc.get("carried") or []} - {None}
+    # Every field the review form edits is there, empty where the promise has none (as a reader's draft has).
+    empty = {"target": None, "target_unit": None, "target_per": None, "period": {"start": None, "end": None}}
     draft["promises"] = [
-        {**p, CERTAINTY: {"id": CARRIED} if p.get("id") in carried else {}} for p in doc.get("promises") or []
+        {
+            **p,
+            **{k: v for k, v in empty.items() if k not in p},
+            CERTAINTY: {"id": CARRIED} if p.get("id") in carried else {},
+        }
+        for p in doc.get("promises") or []
     ]
     return draft
