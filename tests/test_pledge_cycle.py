@@ -251,3 +251,50 @@ def test_pledge_next_names_each_promise_without_a_decision_in_swedish_and_englis
     assert "pledgemap: 4 things to fix; no draft was written:" in err
     assert "mark-2021-kallare-vindar): no decision; choose whether it is carried over or not" in err
     assert 'Give each promise --carry ID="reason"' in err
+
+
+def test_the_lineage_list_shows_each_year_its_judgements_and_reasons(store):
+    from dash.development.base_component import Component
+
+    from dashboard.components.cycle import promise_lineage_list
+
+    first = store.get_pledge("test-2024")
+    second = pledge_from_dict(next_pledge(first, decisions(first)))
+    store.save_pledge(second)
+    third = pledge_from_dict(
+        next_pledge(
+            second,
+            {
+                "test-2025-insatser": Decision(False, "Målet nått"),
+                "test-2025-inventering": Decision(True, "Fler platser"),
+            },
+        )
+    )
+    store.save_pledge(third)
+    judge(store, "test-2024", "test-2024-insatser", "2024-T3", "delayed")
+    judge(store, "test-2025", "test-2025-insatser", "2025-T1", "done")
+
+    def words(component) -> str:
+        found = []
+
+        def walk(node):
+            if isinstance(node, Component):
+                walk(getattr(node, "children", None))
+            elif isinstance(node, (list, tuple)):
+                for item in node:
+                    walk(item)
+            elif node is not None:
+                found.append(str(node))
+
+        walk(component)
+        return " ".join(found)
+
+    lineage = promise_lineage(store, second, "test-2025-insatser", today=dt.date(2026, 6, 1))
+    shown = words(promise_lineage_list("sv", lineage))
+    assert shown.startswith("Löftespunktens historia")
+    assert "Medborgarlöfte Testkommun 2024" in shown and "Medborgarlöfte Testkommun 2025  (detta löfte)" in shown
+    assert "2024-T3:  Försenad" in shown and "2025-T1:  Genomförd" in shown
+    assert "Förs över till nästa år: Fortsatt behov enligt lägesbilden" in shown
+    assert "Förs inte över till test-2026: Målet nått" in shown
+    english = words(promise_lineage_list("en", lineage))
+    assert "The promise's history" in english and "2025-T1:  Done" in english and "(this pledge)" in english
