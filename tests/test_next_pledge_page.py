@@ -180,6 +180,9 @@ def test_next_pledge_in_chromium_passes_axe_and_makes_a_draft(demo_copy):
         page.get_by_text("Utkast att granska").wait_for()
         assert page.get_by_role("alert").count() == 0
         assert page.get_by_role("textbox", name=re.compile(r"^Id\b")).input_value() == "mark-2022"
+        title = page.get_by_role("textbox", name=re.compile(r"^Titel"))
+        assert title.input_value() == "Medborgarlöfte Mark 2022"
+        assert title.evaluate("e => e.scrollWidth <= e.clientWidth"), "the title is clipped in its field"
         assert axe_violations(page) == []
         page.screenshot(path=str(SCREENSHOTS / "next-pledge-1366x768.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
