@@ -194,11 +194,14 @@ def create_draft(clicks, choices, choice_ids, reasons, reason_ids, year, pledge_
         for i, choice in zip(choice_ids, choices)
         if choice in (CARRY, DROP)
     }
+    pledge = None
     try:
         with request_store() as store:
             pledge = store.get_pledge(pledge_id)
         doc = next_pledge(pledge, decisions, year=_year(year))
     except ValidationError as exc:
+        if pledge is None:  # the stored pledge itself did not read
+            return alert(lang, exc), None, None, None
         lines = decision_problem_lines(lang, pledge, exc.problems)
         problems = html.Div(
             className="pm-alert",

@@ -242,7 +242,7 @@ def next_pledge(
         doc["promises"].append(new)
         carried.append({"promise": promise.id, "reason": decision.reason.strip(), "to": new["id"]})
     for extra in extra_promises or []:
-        new = dict(extra)
+        new = {k: v for k, v in extra.items() if k != "pledge_id"}  # the pledge it goes into is this one
         wanted = new.get("id") or f"{pledge_id}-{len(doc['promises']) + 1}"
         new["id"] = _unique(str(wanted), taken)
         taken.add(new["id"])
