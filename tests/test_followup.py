@@ -199,3 +199,33 @@ def test_follow_up_proposes_from_the_records_and_marks_late_periods(store):
     # The goal has no indicator: the figures cannot say, and the proposal says so.
     goal = state.subject("goal", "trygghet")
     assert (goal.proposal.status, goal.proposal.reason) == ("uncertain", "no_indicator")
+
+
+def test_a_save_keeps_every_judged_period_and_goal(store):
+    store.save_judgement(judgement(period="2024-T3"), 0)
+    store.save_judgement(judgement(subject="goal", subject_id="trygghet", status="likely"), 0)
+    before = snapshot(store)
+    with pytest.raises(ValidationError) as caught:
+        store.save_pledge(pledge_from_dict(pledge_dict(follow_up_period="half_year", goals=[])))
+    assert {(p.field, p.code) for p in caught.value.problems} == {
+        ("follow_up_period", "judged_period_removed"),
+        ("goals", "orphaned_goal"),
+    }
+    assert "2024-T3" in str(caught.value) and "2024-H1, 2024-H2" in str(caught.value)
+    assert snapshot(store) == before
+    store.save_pledge(pledge_from_dict(pledge_dict(period={"start": "2024-01-01", "end": "2025-06-30"})))
+
+
+def test_a_bad_judgement_is_worded_in_swedish_and_english(store):
+    from dashboard.components.problems import describe_problem
+
+    with pytest.raises(ValidationError) as caught:
+        store.save_judgement(judgement(period="2024-T9", status="achieved", text="x" * 2001), 0)
+    sv = {p.field: describe_problem("sv", p) for p in caught.value.problems}
+    assert sv["status"] == (
+        "”achieved” är inte ett tillåtet värde; välj en av: Genomförd, Påbörjad, Ej påbörjad, Försenad, Avförd (inställd)"
+    )
+    assert sv["period"].endswith("välj en av: 2024-T1, 2024-T2, 2024-T3")
+    assert sv["text"] == "är 2001 tecken lång; högst 2000 tecken"
+    en = {p.field: describe_problem("en", p) for p in caught.value.problems}
+    assert en["status"].endswith("Done, Started, Not started, Delayed, Cancelled")
