@@ -287,3 +287,17 @@ def test_a_version_3_postgis_database_gets_the_follow_up_tables(pg_server, monke
         dispose(url)
         with psycopg.connect(pg_server, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_judgements_and_documents_travel_with_a_copy_of_the_store(gpkg_store, pg_url):
+    from geodata.store import copy_store, open_store
+
+    gpkg_store.save_judgement(judgement(), 0, "pia")
+    gpkg_store.save_judgement(judgement(status="done", evidence={"in_period": 4}), 1, "kim")
+    gpkg_store.save_document(StoredDocument("situation_report", "1463/2024", {"analysis": "Å ä ö"}), 0, "kim")
+    with open_store(pg_url) as target:
+        copy_store(gpkg_store, target)
+        assert target.read_judgements("test-2024") == gpkg_store.read_judgements("test-2024")
+        assert target.read_documents("situation_report") == gpkg_store.read_documents("situation_report")
+        # The copy goes on from the versions it was given.
+        assert target.save_judgement(judgement(status="delayed"), 2).version == 3
