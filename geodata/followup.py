@@ -208,7 +208,13 @@ def judgement_problems(pledge: Any, judgement: Judgement) -> list[Problem]:
         )
     if len(judgement.text) > MAX_TEXT:
         problems.append(
-            Problem(where, "text", f"has {len(judgement.text)} characters; expected at most {MAX_TEXT}", "too_long")
+            Problem(
+                where,
+                "text",
+                f"has {len(judgement.text)} characters; expected at most {MAX_TEXT}",
+                "too_long",
+                {"length": len(judgement.text), "max": MAX_TEXT},
+            )
         )
     if _CONTROL.search(judgement.text):
         problems.append(Problem(where, "text", "holds control characters; expected plain text", "control_characters"))
