@@ -296,3 +296,23 @@ def test_the_overview_cards_show_the_latest_judgement_and_the_trend(client):
     ]
     summary = [x for x in texts(response[Overview.summary]["children"]) if x.strip()]
     assert summary[0] == "Läget T3 2021: löften" and "Ej bedömd" in summary
+
+
+def test_choosing_another_period_in_the_form_shows_what_the_figures_say_about_it(client):
+    riktade = {"subject": "promise", "id": "mark-2021-riktade-insatser"}
+    form = form_data(section(client), riktade)
+    response = call_matching(
+        client,
+        f"{FollowUp.hint}.children",
+        riktade,
+        {f"{FollowUp.period}.value": "2021-T1"},
+        {f"{FollowUp.text}.value": "half written", f"{FollowUp.form}.data": form},
+    )
+    assert answer_for(response, FollowUp.hint, riktade)["children"] == (
+        "Förslag utifrån siffrorna: Påbörjad – 1 av 4 insatser, 1,3 väntade vid periodens slut"
+    )
+    assert answer_for(response, FollowUp.status, riktade)["value"] == "started"  # T1's judgement
+    assert (
+        answer_for(response, FollowUp.text, riktade)["value"] == "Demodata: En insats mot narkotikaförsäljning i Skene."
+    )
+    assert answer_for(response, FollowUp.form, riktade)["data"]["versions"]["2021-T1"] == 1

@@ -191,18 +191,13 @@ def judge_form(
         className="pm-disclosure pm-judge",
         children=[
             html.Summary(t("followup.form_heading")),
-            html.Label(
-                [
-                    html.Span(t("followup.form_period"), className="pm-label"),
-                    dcc.Dropdown(
-                        id={"type": ID.period, **key},
-                        options=[{"label": period_name(s.period.code, t), "value": s.period.code} for s in periods],
-                        value=selected,
-                        clearable=False,
-                        searchable=False,
-                        className="pm-period-select",
-                    ),
-                ]
+            radio_group(
+                {"type": ID.period, **key},
+                t("followup.form_period"),
+                [{"label": period_name(s.period.code, t), "value": s.period.code} for s in periods],
+                selected,
+                inline=True,
+                boxed=False,
             ),
             html.P(proposal_text(t, lang, pledge, item), id={"type": ID.hint, **key}, className="pm-hint"),
             radio_group(
