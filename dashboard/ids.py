@@ -170,6 +170,7 @@ class FollowUp:
 
     section = "fu-section"  # the html.Section of the follow-up on the pledge page
     summary = "fu-summary"  # the status summary bar (also on the overview: Overview.summary)
+    shown = "fu-shown"  # {"pledge", "period", "lang"}: the period the section shows, for redrawing its summary
     subject = "fu-subject"  # pattern: {"type": subject, "subject": "promise"|"goal", "id": ...}: one item's statuses
     period = "fu-period"  # pattern, as subject: the form's period
     status = "fu-status"  # pattern: the form's status radios

@@ -62,6 +62,9 @@ def test_a_police_officer_judges_a_promise_and_sees_it_on_the_page(served):
         shown = item.inner_text()
         assert "Den fjärde insatsen ställdes in efter beslut i ledningsgruppen." in shown
         assert "Bedömd av pia" in shown and "Alla versioner (4 versioner)" in shown
+        # The summary bar counts it at once: one cancelled promise in T3 2021, one delayed fewer.
+        page.locator("#fu-summary").get_by_text("Avförd (inställd)").wait_for(timeout=20_000)
+        assert "Försenad" not in page.locator("#fu-summary").inner_text()
         page.screenshot(path=SCREENSHOTS / "followup-judged.png", full_page=True)
         # Drawn again from the store: still there.
         page.reload()

@@ -287,12 +287,9 @@ def test_the_overview_cards_show_the_latest_judgement_and_the_trend(client):
     assert "Demodata: Tre av fyra insatser; den fjärde flyttas." in shown
     [trend] = props_where(riktade, lambda p: p.get("className") == "pm-trend pm-trend-compact")
     assert [x for x in texts({"props": trend}) if x.strip()] == [
-        "T1 2021",
-        ": Påbörjad",
-        "T2 2021",
-        ": Försenad",
-        "T3 2021",
-        ": Försenad",
+        "T1 2021: Påbörjad",
+        "T2 2021: Försenad",
+        "T3 2021: Försenad",
     ]
     summary = [x for x in texts(response[Overview.summary]["children"]) if x.strip()]
     assert summary[0] == "Läget T3 2021: löften" and "Ej bedömd" in summary
@@ -316,3 +313,18 @@ def test_choosing_another_period_in_the_form_shows_what_the_figures_say_about_it
         answer_for(response, FollowUp.text, riktade)["value"] == "Demodata: En insats mot narkotikaförsäljning i Skene."
     )
     assert answer_for(response, FollowUp.form, riktade)["data"]["versions"]["2021-T1"] == 1
+
+
+def test_the_address_chooses_the_period_the_follow_up_shows(client):
+    tree = section(client, "?pledge=mark-2021&period=2021-T2")
+    [summary] = find(tree, id=FollowUp.summary)
+    words = [x for x in texts(summary) if x.strip()]
+    assert words[0] == "Läget T2 2021: löften"
+    assert dict(zip(words[1::2], words[2::2])) == {"Genomförd": "1", "Påbörjad": "3", "Försenad": "1"}
+    [current] = props_where(tree, lambda p: p.get("aria-current") == "page")
+    assert current["children"] == "T2 2021" and "period=2021-T2" in current["href"]
+    [period] = props_where(tree, lambda p: p.get("id") == {"type": FollowUp.period, **NARVARO})
+    assert period["value"] == "2021-T2"
+    # A period the pledge does not have is not an error: the latest period over is shown.
+    again = section(client, "?pledge=mark-2021&period=2030-T9")
+    assert [x for x in texts(find(again, id=FollowUp.summary)) if x.strip()][0] == "Läget T3 2021: löften"

@@ -86,14 +86,13 @@ def trend_row(t: Callable[..., str], item: SubjectFollowUp, today: dt.date, comp
     for state in states:
         name = period_name(state.period.code, t)
         label = status_label(t, item.subject, state.status)
-        if compact:  # the period's name on the badge, coloured by its status; the status in words for a reader
+        if compact:  # one badge a period, coloured by its status and saying it in words: "T1 2021: Påbörjad"
             entries.append(
                 html.Li(
                     [
                         html.Span(
-                            [name, html.Span(f": {label}", className="pm-visually-hidden")],
+                            t("followup.trend_entry", period=name, status=label),
                             className=f"pm-judged pm-judged-{item.subject}-{state.status}",
-                            title=label,
                         ),
                         *(
                             [html.Span(t("followup.late"), className="pm-late", title=t("followup.late_title"))]
@@ -314,6 +313,27 @@ def summary_bar(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp, sub
     )
 
 
+def period_links(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp) -> html.Nav:
+    """The periods the follow-up can show (those begun), as links; the one shown is the current page's."""
+    extra = f"&lang={lang}" if lang != "sv" else ""
+    begun = [p for p in follow_up.periods if p.start <= follow_up.today]
+    links = [
+        html.Li(
+            html.A(
+                period_name(p.code, t),
+                href=f"/pledge?pledge={follow_up.pledge.id}&period={p.code}{extra}#{ID.section}",
+                **({"aria-current": "page"} if p.code == follow_up.period.code else {}),
+            )
+        )
+        for p in begun
+    ]
+    return html.Nav(
+        [html.Span(t("followup.choose_period"), className="pm-period-links-label"), html.Ul(links)],
+        className="pm-period-links",
+        **{"aria-label": t("followup.choose_period")},
+    )
+
+
 def follow_up_section(
     lang: str, pledge: Pledge, follow_up: PledgeFollowUp, judges: set[tuple[str, str]], public: bool
 ) -> html.Section:
@@ -326,7 +346,9 @@ def follow_up_section(
         html.H2(t("followup.heading"), id="followup-heading"),
         html.P(t("followup.intro", cadence=cadence), className="pm-help"),
         html.P(t("followup.public_note"), className="pm-help") if public else None,
+        period_links(t, lang, follow_up),
         html.Div(summary_bar(t, lang, follow_up), id=ID.summary),
+        dcc.Store(id=ID.shown, data={"pledge": pledge.id, "period": follow_up.period.code, "lang": lang}),
         html.H3(t("followup.promises")),
         *follow_up_items(t, lang, pledge, follow_up, follow_up.promises, judges),
     ]

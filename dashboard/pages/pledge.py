@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import dash
-from dash import MATCH, Input, Output, State, callback, dcc, html
+from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 
-from dashboard.components.followup import card_parts, follow_up_section, proposal_text, status_label, subject_view
+from dashboard.components.followup import (
+    card_parts,
+    follow_up_section,
+    proposal_text,
+    status_label,
+    subject_view,
+    summary_bar,
+)
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import PageStart, alert, page, progress_cards, start_page
 from dashboard.components.saving import refused
@@ -19,6 +26,7 @@ from geodata.access.rules import may_judge
 from geodata.analysis.followup import PledgeFollowUp, pledge_follow_up
 from geodata.analysis.indicators import goal_trends
 from geodata.analysis.judging import judge
+from geodata.followup import pledge_periods
 from geodata.io.police_events import events_by_month
 from geodata.views.police import pledge_events
 
@@ -27,13 +35,15 @@ dash.register_page(__name__, path="/pledge", name="Löftet", title=page_title("n
 PROBLEM_PARTIES = ("shared", "citizens", "police", "municipality", "housing_company")
 
 
-def layout(pledge: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
+def layout(pledge: str | None = None, lang: str | None = None, period: str | None = None, **_query: str) -> html.Div:
     lang = language(lang)
     t = translator(lang)
     query = f"pledge={pledge}" if pledge else ""
     if lang != "sv":
         query = f"{query}&lang={lang}" if query else f"lang={lang}"
-    start = start_page(lang, "/pledge", pledge, query=query, banner_of_pledge=True, read=_read)
+    start = start_page(
+        lang, "/pledge", pledge, query=query, banner_of_pledge=True, read=lambda store, p: _read(store, p, period)
+    )
     if not isinstance(start, PageStart):
         return start
     pledges, chosen, banner = start.pledges, start.pledge, start.banner
@@ -120,11 +130,13 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     return page(lang, "/pledge", [banner, others, document], query)
 
 
-def _read(store, pledge: Pledge) -> tuple:
+def _read(store, pledge: Pledge, period: str | None = None) -> tuple:
     """What the document shows beside the pledge itself: its promises' progress, its goals' trends, the police
-    events, the follow-up (with the promises and goals this viewer may judge, and whether it is the public)."""
+    events, the follow-up with ``period`` selected where the pledge has it (with the promises and goals this
+    viewer may judge, and whether it is the public)."""
     today = clock.today()
-    follow_up = pledge_follow_up(store, pledge, today)
+    known = {p.code for p in pledge_periods(pledge)}
+    follow_up = pledge_follow_up(store, pledge, today, period if period in known else None)
     viewer = store.viewer
     judges = {
         (item.subject, item.subject_id)
@@ -250,3 +262,21 @@ def police_events_section(t, pledge: Pledge, events) -> list:
             ],
         ),
     ]
+
+
+@callback(
+    Output(FollowUp.summary, "children"),
+    Input({"type": FollowUp.form, "subject": ALL, "id": ALL}, "data"),
+    State(FollowUp.shown, "data"),
+    prevent_initial_call=True,
+)
+def redraw_summary(_forms, shown):
+    """A judgement saved (a form's versions moved on): the summary bar of the period shown, counted again."""
+    lang = language(shown.get("lang"))
+    try:
+        with request_store() as store:
+            pledge = store.get_pledge(shown["pledge"])
+            follow_up = pledge_follow_up(store, pledge, clock.today(), shown["period"])
+    except PledgemapError:
+        return dash.no_update
+    return summary_bar(translator(lang), lang, follow_up)
