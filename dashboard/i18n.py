@@ -143,6 +143,18 @@ def alternatives(items: list[str], lang: str) -> str:
     return word.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
+def period_name(code: str, t: Callable[..., str]) -> str:
+    """A follow-up period's code as a person reads it: "2024-T1" is "T1 2024", "2024-Q3" "K3 2024" in Swedish.
+
+    >>> period_name("2024-T1", translator("sv")), period_name("2024-Q3", translator("sv")), period_name("2024", translator("en"))
+    ('T1 2024', 'K3 2024', '2024')
+    """
+    from geodata.followup import parse_period_code
+
+    year, index, cadence = parse_period_code(code)
+    return t(f"followup.period.{cadence}", year=year, index=index)
+
+
 def progress_figure(progress, t: Callable[..., str], lang: str) -> str:
     """How far a promise has come, as every card, table and chart says it: "3 av 4", or "24 registrerade"."""
     delivered = number(progress.delivered, lang)
