@@ -76,11 +76,11 @@ def to_pdf(document: Document) -> bytes:
     pdf.add_page()
 
     pdf.set_font(FONT, "B", 20)
-    pdf.multi_cell(0, 9, document.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 9, document.title, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if document.subtitle:
         pdf.set_font(FONT, "", 12)
         pdf.set_text_color(*_MUTED)
-        pdf.multi_cell(0, 6.5, document.subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 6.5, document.subtitle, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
     for block in document.blocks:
@@ -90,14 +90,15 @@ def to_pdf(document: Document) -> bytes:
 
 def _text(pdf: FPDF, text: str, size: float = _BODY, style: str = "", line: float = _LINE) -> None:
     pdf.set_font(FONT, style, size)
-    pdf.multi_cell(0, line, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, line, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _add(pdf: _Pdf, block: object) -> None:
     if isinstance(block, Heading):
         size = _HEADING_SIZE[block.level]
-        # Keep a heading with at least a few lines of what follows it.
-        if pdf.get_y() + size * 0.6 + 3 * _LINE > pdf.page_break_trigger:
+        # Keep a heading with what follows it: a chapter with a quarter page, a section with a few lines.
+        room = 60 if block.level == 1 else 4 * _LINE
+        if pdf.get_y() + size * 0.6 + room > pdf.page_break_trigger:
             pdf.add_page()
         pdf.ln(4 if block.level == 1 else 2.5)
         pdf.start_section(block.text, level=block.level - 1, strict=False)
@@ -123,7 +124,7 @@ def _add(pdf: _Pdf, block: object) -> None:
         pdf.set_font(FONT, "", _BODY)
         for item in block.items:
             pdf.set_x(pdf.l_margin + 3)
-            pdf.multi_cell(0, _LINE, f"\u2022 {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(pdf.epw - 3, _LINE, f"\u2022 {item}", align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
     elif isinstance(block, Table):
         _table(pdf, block)
