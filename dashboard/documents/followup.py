@@ -168,11 +168,10 @@ def _promise(report: FollowUpReport, item: PromiseReport, index: int, lang: str)
     ]
     if judged.late:
         blocks.append(Paragraph(t("report.late", date=day(report.period.end, lang))))
-    blocks.append(Heading(t("report.how_it_went"), 3))
-    if judged.text:
-        blocks.append(Paragraph(judged.text))
-    elif not report.public:
-        blocks.append(Paragraph(t("report.no_text"), muted=True))
+    # The judge's words, where the store gave them (never to the public); the public's report leaves the heading out.
+    if judged.text or not report.public:
+        blocks.append(Heading(t("report.how_it_went"), 3))
+        blocks.append(Paragraph(judged.text) if judged.text else Paragraph(t("report.no_text"), muted=True))
     none = t("report.none")
     expected = evidence.get("expected")
     target = evidence.get("target")
