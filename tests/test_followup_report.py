@@ -245,3 +245,20 @@ def test_the_pledge_page_links_both_downloads(client):
     assert english["props"]["children"][0] == "Download the follow-up report ("
     served = client.get(hrefs[1])
     assert served.status_code == 200 and served.mimetype == "application/pdf"
+
+
+@pytest.mark.browser
+def test_the_pledge_pages_word_link_downloads_the_report_in_a_browser(judged):
+    from browser import browser_page, serving
+
+    with serving(judged, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
+        page.goto(f"{url}pledge?pledge={PLEDGE}")
+        link = page.get_by_role("link", name="Word")
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == "uppfoljning-mark-2021-2021-T3.docx"  # the latest period over
+        with open(download.value.path(), "rb") as file:
+            word, text = docx_text(file.read())
+        assert word.paragraphs[0].text == "Uppföljning av Medborgarlöfte Mark 2021"
+        assert "2021-T2: Påbörjad" in text and "Bedömd status: Ej bedömd" in text
+        assert console.errors == []
