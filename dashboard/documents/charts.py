@@ -93,7 +93,7 @@ def record_map(
 ) -> bytes:
     """A map in SWEREF 99 TM metres: the municipality's outline, and the records as points or the hexagons
     with their counts written on them. No tiles: the picture is drawn from the data alone."""
-    figure = _figure(6.3, 5.0)
+    figure = _figure(6.0, 4.5)
     axes = figure.add_subplot()
     axes.set_aspect("equal")
     axes.set_axis_off()

@@ -212,7 +212,7 @@ def _map(report: FollowUpReport, item: PromiseReport, lang: str) -> list[Block]:
         alt = t("report.map_alt_points", municipality=where, period=report.period.code,
                 count=number(len(shown.points), lang))  # fmt: skip
         caption = t("report.map_caption_points", layer=layer, count=number(len(shown.points), lang))
-    return [Image(png, alt, caption, width=0.7)]
+    return [Image(png, alt, caption, width=0.62)]
 
 
 def _goal(goal: GoalReport, index: int, lang: str) -> list[Block]:

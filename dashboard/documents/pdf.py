@@ -97,7 +97,7 @@ def _add(pdf: _Pdf, block: object) -> None:
     if isinstance(block, Heading):
         size = _HEADING_SIZE[block.level]
         # Keep a heading with what follows it: a chapter with a quarter page, a section with a few lines.
-        room = 60 if block.level == 1 else 4 * _LINE
+        room = 40 if block.level == 1 else 4 * _LINE
         if pdf.get_y() + size * 0.6 + room > pdf.page_break_trigger:
             pdf.add_page()
         pdf.ln(4 if block.level == 1 else 2.5)
@@ -144,6 +144,9 @@ def _add(pdf: _Pdf, block: object) -> None:
 
 
 def _table(pdf: FPDF, block: Table) -> None:
+    # Keep the caption with the header row and the first rows (a table itself repeats its header over pages).
+    if pdf.get_y() + (2 + min(len(block.rows), 3)) * (_LINE + 2) > pdf.page_break_trigger:
+        pdf.add_page()
     if block.caption:
         _text(pdf, block.caption, _BODY - 0.5, "B")
     pdf.set_font(FONT, "", _BODY - 1)
