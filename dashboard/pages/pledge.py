@@ -15,6 +15,7 @@ from dashboard.components.followup import (
 )
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import PageStart, alert, page, progress_cards, start_page
+from dashboard.components.report_links import report_links
 from dashboard.components.saving import refused
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
@@ -110,6 +111,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
             html.H1(chosen.title),
             html.P(chosen.focus, className="pm-focus"),
             html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="pm-facts"),
+            report_links(chosen.id, lang, follow_up.period.code),
             html.P(chosen.summary) if chosen.summary else None,
             html.H2(t("pledge.problem_picture")),
             *problem,
