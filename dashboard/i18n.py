@@ -143,9 +143,37 @@ def alternatives(items: list[str], lang: str) -> str:
     return word.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
+def period_name(code: str, t: Callable[..., str]) -> str:
+    """A follow-up period's code as a person reads it: "2024-T1" is "T1 2024", "2024-Q3" "K3 2024" in Swedish.
+
+    >>> period_name("2024-T1", translator("sv")), period_name("2024-Q3", translator("sv")), period_name("2024", translator("en"))
+    ('T1 2024', 'K3 2024', '2024')
+    """
+    from geodata.followup import parse_period_code
+
+    year, index, cadence = parse_period_code(code)
+    return t(f"followup.period.{cadence}", year=year, index=index)
+
+
 def progress_figure(progress, t: Callable[..., str], lang: str) -> str:
     """How far a promise has come, as every card, table and chart says it: "3 av 4", or "24 registrerade"."""
     delivered = number(progress.delivered, lang)
     if progress.target:
         return t("progress.of", delivered=delivered, target=number(progress.target, lang))
     return t("progress.count", delivered=delivered)
+
+
+def period_label(lang: str, period) -> str:
+    """A follow-up period (:class:`geodata.followup.FollowUpPeriod`) as a reader says it: "tertial 2 2024",
+    "kvartal 3 2024", "halvår 1 2024", "2024"; in English "2nd four-month period 2024" is long, so "T2 2024".
+
+    >>> from geodata.followup import periods_between
+    >>> import datetime as dt
+    >>> [period_label("sv", p) for p in periods_between(dt.date(2024, 1, 1), dt.date(2024, 6, 30), "tertial")]
+    ['tertial 1 2024', 'tertial 2 2024']
+    >>> [period_label("en", p) for p in periods_between(dt.date(2024, 1, 1), dt.date(2025, 12, 31), "year")]
+    ['2024', '2025']
+    """
+    if period.cadence == "year":
+        return str(period.year)
+    return fill(catalogue(lang)[f"period.{period.cadence}"], index=period.index, year=period.year)

@@ -29,6 +29,7 @@ class Overview:
     timeline_table = "ov-timeline-table"
     timeline_note = "ov-timeline-note"
     cards = "ov-cards"
+    summary = "ov-followup-summary"  # the pledge's status summary bar above the cards
     goals = "ov-goals"
     details = "ov-details"
     selection = "ov-selection"
@@ -175,6 +176,22 @@ class Analysis:
     effect_map = "an-effect-map"
     drawn = "an-drawn"
     goals = "an-goals"
+
+
+class FollowUp:
+    """The pledge page's follow-up section and its judging forms (pattern ids: one form per promise and goal)."""
+
+    section = "fu-section"  # the html.Section of the follow-up on the pledge page
+    summary = "fu-summary"  # the status summary bar (also on the overview: Overview.summary)
+    shown = "fu-shown"  # {"pledge", "period", "lang"}: the period the section shows, for redrawing its summary
+    subject = "fu-subject"  # pattern: {"type": subject, "subject": "promise"|"goal", "id": ...}: one item's statuses
+    period = "fu-period"  # pattern, as subject: the form's period
+    status = "fu-status"  # pattern: the form's status radios
+    text = "fu-text"  # pattern: the form's "how it went"
+    hint = "fu-hint"  # pattern: what the figures propose for the form's period
+    form = "fu-form"  # pattern: {"pledge", "subject", "subject_id", "versions": {period: version}, "lang"}
+    save = "fu-save"  # pattern
+    result = "fu-result"  # pattern: the save's alert or notice
 
 
 class EditForm:

@@ -367,8 +367,64 @@ def demo_layers(pledge: Pledge, seed: int = DEFAULT_SEED) -> dict[str, list[gpd.
     }
 
 
+# Judgements of the demo pledges, so the follow-up shows: (subject, id, period, status, text), oldest first; a
+# second line for the same period is a later version. Some periods are left unjudged (late, "ej bedömd"). Every
+# text says it is demo data: a judgement carries ``demo`` from its pledge, and the shipped pledges are real.
+DEMO_MARK = "Demodata: "
+_JUDGEMENTS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
+    "mark-2021": (
+        ("promise", "mark-2021-narvaro", "2021-T1", "started", "Närvaro i Kinna och Skene varannan helg."),
+        ("promise", "mark-2021-narvaro", "2021-T2", "started", "Fler kvällar i Kinna centrum under sommaren."),
+        ("promise", "mark-2021-narvaro", "2021-T3", "done", "Närvaron har hållits hela året på de utpekade platserna."),
+        ("promise", "mark-2021-riktade-insatser", "2021-T1", "started", "En insats mot narkotikaförsäljning i Skene."),
+        ("promise", "mark-2021-riktade-insatser", "2021-T2", "delayed", "Insatsen i juni sköts upp."),
+        ("promise", "mark-2021-riktade-insatser", "2021-T3", "delayed", "Tre av fyra insatser; den fjärde flyttas."),
+        ("promise", "mark-2021-skolmiljoer", "2021-T1", "started", "Besök på två skolor."),
+        ("promise", "mark-2021-skolmiljoer", "2021-T2", "started", "Besök på fyra skolor."),
+        ("promise", "mark-2021-skolmiljoer", "2021-T2", "done", "Besök på alla sex skolor före sommarlovet."),
+        ("promise", "mark-2021-skolmiljoer", "2021-T3", "done", "Uppföljande besök på två skolor i höstas."),
+        ("promise", "mark-2021-information-vardnadshavare", "2021-T1", "not_started", "Planeras till hösten."),
+        ("promise", "mark-2021-information-vardnadshavare", "2021-T2", "started", "Första mötet hölls i Fritsla."),
+        ("promise", "mark-2021-kallare-vindar", "2021-T1", "started", "Källare och vindar i Kinna inventerade."),
+        ("promise", "mark-2021-kallare-vindar", "2021-T2", "started", "Skene och Örby inventerade."),
+        ("promise", "mark-2021-kallare-vindar", "2021-T3", "started", "Fritsla och Horred återstår till nästa år."),
+        ("goal", "okad-trygghet", "2021-T3", "uncertain", "Trygghetsmätningen görs nästa år."),
+    ),
+    "molndal-2018": (
+        ("promise", "molndal-2018-riktade-insatser", "2018-T1", "started", "Två insatser i Mölndals centrum."),
+        ("promise", "molndal-2018-riktade-insatser", "2018-T2", "started", "Insatser i Kållered och Lindome."),
+        ("promise", "molndal-2018-information-foraldrar", "2018-T1", "not_started", "Möten planeras till hösten."),
+        ("promise", "molndal-2018-information-foraldrar", "2018-T2", "delayed", "Mötet i maj ställdes in."),
+        ("promise", "molndal-2018-inventering-platser", "2018-T1", "started", "Inventering av centrum påbörjad."),
+        ("promise", "molndal-2018-inventering-platser", "2018-T2", "done", "Alla utpekade platser inventerade."),
+    ),
+}
+
+
+def write_demo_judgements(store: GeoPackageStore, pledge: Pledge) -> None:
+    """Judge the demo pledge's promises and goals as :data:`_JUDGEMENTS` says, with the figures of each period."""
+    from geodata.analysis.judging import judge
+
+    versions: dict[tuple[str, str, str], int] = {}
+    for subject, subject_id, period, status, text in _JUDGEMENTS.get(pledge.id, ()):
+        key = (subject, subject_id, period)
+        saved = judge(
+            store,
+            pledge.id,
+            subject,
+            subject_id,
+            period,
+            status,
+            DEMO_MARK + text,
+            versions.get(key, 0),
+            pledge.period.end,
+            actor="demo",
+        )
+        versions[key] = saved.version
+
+
 def write_demo_store(path: str | Path, seed: int = DEFAULT_SEED) -> GeoPackageStore:
-    """Create a new store at ``path`` holding the shipped pledges and their generated layers."""
+    """Create a new store at ``path`` holding the shipped pledges, their generated layers and judgements."""
     store = GeoPackageStore.create(path)
     try:
         for pledge in shipped_pledges():
@@ -376,6 +432,7 @@ def write_demo_store(path: str | Path, seed: int = DEFAULT_SEED) -> GeoPackageSt
             for layer, frames in demo_layers(pledge, seed).items():
                 for frame in frames:
                     store.write_batch(layer, frame)
+            write_demo_judgements(store, pledge)
     except BaseException:
         store.close()
         Path(path).unlink(missing_ok=True)

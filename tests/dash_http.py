@@ -128,6 +128,62 @@ def call_callback(
     return {} if response.status_code == 204 else response.get_json()["response"]
 
 
+def call_matching(
+    client, output: str, key: dict[str, Any], inputs: dict[str, Any], state: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Call the pattern-matching (MATCH) callback that writes ``output`` ("type.prop") for the component ``key``
+    names ({"subject": "promise", "id": ...}), as a browser does for that one component.
+
+    Inputs and states are given as {"type.prop": value}, each meaning the component of that type with ``key``.
+    Returns the response's {id: {prop: value}}, the ids as Dash writes them (JSON).
+    """
+    import json
+
+    def split(declared: str) -> list[tuple[dict, str, bool]]:
+        """(id, property, written by another callback too) of each output; none for an output-less callback."""
+        found = []
+        for part in declared.strip(".").split("..."):
+            if "." not in part:
+                continue
+            ident, prop = part.split("@")[0].rsplit(".", 1)
+            found.append((json.loads(ident) if ident.startswith("{") else {"type": ident}, prop, "@" in part))
+        return found
+
+    wanted_type, wanted_prop = output.rsplit(".", 1)
+    dependencies = client.get("/_dash-dependencies").get_json()
+    [spec] = [
+        d
+        for d in dependencies
+        if any(i.get("type") == wanted_type and p == wanted_prop and not dup for i, p, dup in split(d["output"]))
+    ]
+
+    def concrete(ident: dict) -> dict:
+        return {**{k: v for k, v in ident.items() if not isinstance(v, list)}, **key}
+
+    def items(declared, values):
+        result = []
+        for dep in declared:
+            ident = json.loads(dep["id"])
+            name = f"{ident['type']}.{dep['property']}"
+            if name not in values:
+                raise KeyError(f"the callback for {output} also needs {name}")
+            result.append({"id": concrete(ident), "property": dep["property"], "value": values[name]})
+        return result
+
+    ins = items(spec["inputs"], inputs)
+    first = ins[0]
+    body = {
+        "output": spec["output"],
+        "outputs": [{"id": concrete(i), "property": p} for i, p, _ in split(spec["output"])],
+        "inputs": ins,
+        "state": items(spec["state"], state or {}),
+        "changedPropIds": [json.dumps(first["id"], sort_keys=True, separators=(",", ":")) + "." + first["property"]],
+    }
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
+    assert response.status_code in (200, 204), response.get_data(as_text=True)[:3000]
+    return {} if response.status_code == 204 else response.get_json()["response"]
+
+
 def make_client(settings):
     """A test client of a new app, primed with one request.
 

@@ -148,6 +148,32 @@ def test_timeline_rows_events_target_pace_and_today(gpkg_store):
     assert english["layout"]["xaxis"]["ticktext"][4] == "May"
 
 
+def test_the_timeline_marks_the_follow_up_periods_with_their_names(gpkg_store):
+    from geodata.followup import pledge_periods
+
+    pledge = pledge_from_dict(pledge_dict())
+    rows = pledge_timeline(gpkg_store, pledge)
+    progress = pledge_progress(gpkg_store, pledge, dt.date(2026, 1, 1))
+    periods = pledge_periods(pledge)  # tertials of 2024
+    data = figure_json(timeline_figure(rows, progress, t, today=dt.date(2026, 1, 1), periods=periods))
+    labels = {a["name"]: a for a in data["layout"]["annotations"] if a.get("name", "").startswith("period-label-")}
+    assert [a["text"] for a in labels.values()] == ["T1 2024", "T2 2024", "T3 2024"]
+    assert all(a["yref"] == "paper" and a["y"] == 1 for a in labels.values())
+    # The period in the middle of each band, a dotted line where one ends and the next begins, every other shaded.
+    assert labels["period-label-2024-T2"]["x"][:10] == "2024-07-01"
+    lines = [s for s in data["layout"]["shapes"] if s["type"] == "line"]
+    assert sorted(str(s["x0"]) for s in lines) == sorted(
+        str(dt.datetime.combine(day, dt.time()).timestamp() * 1000)
+        for day in (dt.date(2024, 5, 1), dt.date(2024, 9, 1))
+    )
+    [band] = [s for s in data["layout"]["shapes"] if s["type"] == "rect"]
+    assert (band["x0"], band["x1"]) == ("2024-05-01", "2024-09-01")
+    english = figure_json(timeline_figure(rows, progress, translator("en"), today=dt.date(2026, 1, 1), periods=periods))
+    assert "T1 2024" in [a["text"] for a in english["layout"]["annotations"]]
+    plain = figure_json(timeline_figure(rows, progress, t, today=dt.date(2026, 1, 1)))
+    assert not [a for a in plain["layout"]["annotations"] if a.get("name", "").startswith("period-label-")]
+
+
 def test_pace_dates_spread_evenly():
     assert pace_dates(dt.date(2024, 1, 1), dt.date(2024, 1, 10), 2) == [dt.date(2024, 1, 5), dt.date(2024, 1, 10)]
 

@@ -12,7 +12,7 @@ from dashboard.ids import DraftForm, Importer, NextPledge
 from geodata.followup import Judgement
 from geodata.store import GeoPackageStore
 
-from dash_http import find, render_page, texts
+from dash_http import find, props_where, render_page, texts
 
 DECISION = '{"promise":["ALL"],"type":"np-decision"}'
 REASON = '{"promise":["ALL"],"type":"np-reason"}'
@@ -83,14 +83,22 @@ def save(client, doc, tree, lang="sv") -> str:
 
 
 def test_the_page_lists_each_promise_with_its_latest_judgement_and_a_choice(client, demo_copy):
+    text = "Ingen vidare information i år."
     with GeoPackageStore.open(demo_copy) as store:
+        # The demo judged this promise up to 2021-T2; a judgement of the last tertial is now its latest.
         store.save_judgement(
-            Judgement("mark-2021", "promise", "mark-2021-riktade-insatser", "2021-T2", "delayed", "Två av fyra.", {}), 0
+            Judgement("mark-2021", "promise", "mark-2021-information-vardnadshavare", "2021-T3", "cancelled", text, {}),
+            0,
         )
+        judged = {j.subject_id for j in store.read_judgements("mark-2021") if j.subject == "promise"}
     tree = render_page(client, "/pledge/next", "?pledge=mark-2021")
     shown = " ".join(texts(tree))
     assert "Starta nästa års löfte" in shown and "för perioden 2022-01-01 – 2022-12-31" in shown
-    assert "Senaste bedömning:  Försenad (2021-T2)" in shown and shown.count("Ej bedömd") == 4
+    latest = [
+        " ".join(texts(p["children"])) for p in props_where(tree, lambda p: p.get("className") == "pm-cycle-latest")
+    ]
+    assert latest[3] == "Senaste bedömning:  Avförd (inställd) (2021-T3)"
+    assert len(latest) == 5 and all(("Ej bedömd" in x) == (m not in judged) for x, m in zip(latest, MARK))
     radios = components(tree, NextPledge.decision)
     assert [r["id"]["promise"] for r in radios] == list(MARK)
     assert [o["label"] for o in radios[0]["options"]] == ["Förs över", "Förs inte över"]

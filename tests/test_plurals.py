@@ -82,6 +82,8 @@ NOT_COUNT_WORDS = {
     "fixed",
     "overdue",
     "county",
+    "väntade",  # "1,3 väntade", "2 väntade": the same either way
+    "expected",
     # the same in singular and plural
     "problem",
     "tecken",
@@ -102,6 +104,8 @@ NOT_COUNT_NAMES = {
     "axes",
     "municipality",
     "indicator",
+    "period",  # a follow-up period's name ("T1 2024")
+    "unit",  # a count's noun, already through the plural words ("{count|insats|insatser}")
 }
 COUNT_BEFORE_WORD = re.compile(r"(?<!%)\{(\w+)(?::[^}]*)?\}\s+([A-Za-zÅÄÖåäö²]+)")
 

@@ -238,8 +238,14 @@ def start_page(
     return PageStart(pledges, pledge, banner, more)
 
 
-def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -> list[html.Article]:
-    """One card per promise: what was promised, by whom, how much is delivered against the target and the time passed."""
+def progress_cards(
+    lang: str, pledge: Pledge, progress: list[PromiseProgress], more: dict[str, list] | None = None
+) -> list[html.Article]:
+    """One card per promise: what was promised, by whom, how much is delivered against the target and the time passed.
+
+    ``more`` adds components to a promise's card, by promise id (the follow-up's latest judgement and trend,
+    :func:`dashboard.components.followup.card_parts`).
+    """
     t = translator(lang)
     cards = []
     for p in progress:
@@ -284,6 +290,7 @@ def progress_cards(lang: str, pledge: Pledge, progress: list[PromiseProgress]) -
                     html.P(outside_period_text(t, p.outside_period), className="pm-help pm-outside-period")
                     if p.outside_period
                     else None,
+                    *(more or {}).get(p.promise.id, []),
                 ],
             )
         )

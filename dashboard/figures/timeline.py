@@ -14,8 +14,9 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 
 from dashboard.figures.style import FONT_FAMILY, HIGHLIGHT_COLOUR, OPERATION_COLOURS, separators
-from dashboard.i18n import number, progress_figure
+from dashboard.i18n import number, period_name, progress_figure
 from geodata import PromiseProgress, TimelineRow
+from geodata.followup import FollowUpPeriod
 
 SITE_COLOUR = "#8A5A00"
 PACE_COLOUR = "#47505a"
@@ -104,12 +105,14 @@ def timeline_figure(
     view_key: str = "",
     lang: str = "sv",
     width: int | None = None,
+    periods: list[FollowUpPeriod] | None = None,
 ) -> go.Figure:
     """The timeline of a pledge's promises; drag horizontally over it to choose a time range.
 
     Each row's promise and progress are written above the row, across the whole width ("Riktade insatser: 3 av
     4"), so that on a phone the rows keep the width for the time; ``width`` (the graph's pixels, when known)
-    spaces the month ticks.
+    spaces the month ticks. ``periods`` (the pledge's follow-up periods) are drawn as bands, every other one
+    shaded, with their names ("T1 2021") along the top.
     """
     by_id = {p.promise.id: p for p in progress}
     labels = row_labels(rows, t)
@@ -190,6 +193,8 @@ def timeline_figure(
             font=dict(size=14),
             name=f"row-label-{row.promise.id}",
         )
+    if rows and periods:
+        period_bands(figure, periods, t, min(starts), max(ends))
     if rows and min(starts) <= today <= max(ends):
         figure.add_vline(
             x=dt.datetime.combine(today, dt.time()).timestamp() * 1000,
@@ -228,6 +233,47 @@ def timeline_figure(
         separators=separators(t),
     )
     return figure
+
+
+PERIOD_SHADE = "#f3f5f8"
+PERIOD_LINE = "#7a8591"
+
+
+def period_bands(
+    figure: go.Figure, periods: list[FollowUpPeriod], t: Callable[..., str], first: dt.date, last: dt.date
+) -> None:
+    """The follow-up periods behind the rows: a dotted line where one period ends and the next begins, every
+    other period shaded, and each period's name at its top ("T1 2021") where it lies on the timeline."""
+    shown = [p for p in periods if p.end >= first and p.start <= last]
+    for i, period in enumerate(shown):
+        start, end = max(period.start, first), min(period.end, last)
+        after = end + dt.timedelta(days=1)
+        if i % 2:
+            figure.add_vrect(
+                x0=start.isoformat(),
+                x1=after.isoformat(),
+                fillcolor=PERIOD_SHADE,
+                line_width=0,
+                layer="below",
+                name=f"period-{period.code}",
+            )
+        if i:
+            figure.add_vline(
+                x=dt.datetime.combine(start, dt.time()).timestamp() * 1000,
+                line=dict(color=PERIOD_LINE, width=1, dash="dot"),
+                layer="below",
+            )
+        middle = start + (after - start) / 2
+        figure.add_annotation(
+            x=middle.isoformat(),
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=period_name(period.code, t),
+            font=dict(size=12, color="#47505a"),
+            name=f"period-label-{period.code}",
+        )
 
 
 def event_moment(event) -> str:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from dashboard.components.followup import card_parts, summary_bar
 from dashboard.components.layout import (
     PageStart,
     alert,
@@ -35,6 +36,8 @@ from dashboard.ids import Overview as ID
 from dashboard.state import parse_date
 from dashboard.state.view import CHOICES, ViewState
 from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pledge_timeline
+from geodata.analysis.followup import pledge_follow_up
+from geodata.followup import pledge_periods
 from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
 
 dash.register_page(__name__, path="/", name="Översikt", title=page_title("nav.overview"), order=0)
@@ -181,6 +184,7 @@ def layout(**query: str) -> html.Div:
                         html.Div(id=ID.timeline_note, className="pm-help"),
                         html.Div(id=ID.selection, className="pm-selection"),
                         html.H3(t("pledge.promises")),
+                        html.Div(id=ID.summary),
                         html.Div(id=ID.cards, className="pm-cards"),
                         html.H3(t("pledge.goals")),
                         html.Ul(id=ID.goals, className="pm-goals"),
@@ -223,6 +227,7 @@ def promise_options(pledge: Pledge, t) -> list[dict]:
     Output(ID.promise, "value"),
     Output(ID.layers, "options"),
     Output(ID.cards, "children"),
+    Output(ID.summary, "children"),
     Output(ID.goals, "children"),
     Output(ID.title, "children"),
     Input(ID.pledge, "value"),
@@ -235,6 +240,7 @@ def show_pledge(pledge_id: str, promise_id: str, lang: str):
     with request_store() as store:
         pledge = store.get_pledge(pledge_id)
         progress = pledge_progress(store, pledge, clock.today())
+        follow_up = pledge_follow_up(store, pledge, clock.today())
         counts = layer_counts(store, pledge.id, LAYERS)
     keep = promise_id if promise_id in {p.id for p in pledge.promises} else ""
     goals = [html.Li(g.text) for g in pledge.goals]
@@ -242,7 +248,8 @@ def show_pledge(pledge_id: str, promise_id: str, lang: str):
         promise_options(pledge, t),
         keep,
         layer_options(t, counts),
-        progress_cards(lang, pledge, progress),
+        progress_cards(lang, pledge, progress, card_parts(lang, follow_up)),
+        summary_bar(t, lang, follow_up),
         goals,
         pledge.title,
     )
@@ -426,6 +433,7 @@ def update_timeline(pledge_id, promise_id, selected, size, lang):
         view_key=pledge_id,
         lang=language(lang),
         width=_pixels(size, "width"),
+        periods=pledge_periods(pledge),
     )
     # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.
     notes = [
