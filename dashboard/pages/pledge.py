@@ -121,6 +121,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
             html.H2(t("pledge.goals")),
             html.Div(goal_cards(trends, t), className="pm-cards"),
             follow_up_section(lang, chosen, follow_up, judges, public),
+            next_pledge_link(lang, chosen),  # after the follow-up: next year's pledge starts from it
             html.H2(t("pledge.follow_up")),
             html.Ul(follow),
             *police_events_section(t, chosen, events),
@@ -128,7 +129,6 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
             *contact,
             html.P(t("pledge.source", source=chosen.source), className="pm-source") if chosen.source else None,
             dcc.Link(t("pledge.to_map"), href=f"/?{query}" if query else "/", className="pm-button-link"),
-            next_pledge_link(lang, chosen),
         ],
     )
     return page(lang, "/pledge", [banner, others, document], query)
