@@ -198,6 +198,11 @@ def test_next_pledge_in_chromium_passes_axe_and_makes_a_draft(demo_copy):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.get_by_role("button", name="Spara löftet").click()
         page.get_by_text("Sparat: Medborgarlöfte Mark 2022.").wait_for()
+        # Next year again: each carried promise shows its years, folded until opened.
+        page.goto(f"{url}/pledge/next?pledge=mark-2022")
+        page.get_by_text("Löftespunktens historia (2 år)").first.click()
+        page.get_by_text("Förs över till nästa år: Skäl 1").wait_for()
+        assert axe_violations(page) == []
         assert console.errors == []
 
 
@@ -210,3 +215,19 @@ def test_a_draft_whose_carried_promise_was_deleted_says_so_in_the_users_language
         "Beslut om förra årets löftespunkt 5, förs över till löftespunkt: ”mark-2022-kallare-vindar” är ingen "
         "löftespunkt i detta löfte" in answer
     )
+
+
+def test_a_promise_carried_from_last_year_shows_its_history_before_the_next_decision(client, demo_copy):
+    from geodata.io.pledge_cycle import Decision, next_pledge
+    from geodata.model import pledge_from_dict
+
+    with GeoPackageStore.open(demo_copy) as store:
+        mark = store.get_pledge("mark-2021")
+        decided = {p.id: Decision(p.id != "mark-2021-skolmiljoer", f"Skäl för {p.id}") for p in mark.promises}
+        store.save_pledge(pledge_from_dict(next_pledge(mark, decided)))
+    tree = render_page(client, "/pledge/next", "?pledge=mark-2022")
+    shown = " ".join(texts(tree))
+    assert "för perioden 2023-01-01 – 2023-12-31" in shown
+    assert shown.count("Löftespunktens historia (2 år)") == 4
+    assert "Medborgarlöfte Mark 2021" in shown and "Förs över till nästa år: Skäl för mark-2021-narvaro" in shown
+    assert "Medborgarlöfte Mark 2022  (detta löfte)" in shown

@@ -37,11 +37,17 @@ def next_pledge_link(lang: str, pledge: Pledge) -> html.P | None:
     )
 
 
-def promise_lineage_list(lang: str, lineage: PromiseLineage, heading_level: int = 3) -> html.Section:
-    """A promise's history across years, oldest first: one item per year's pledge, the asked-for one marked."""
+def promise_lineage_list(
+    lang: str, lineage: PromiseLineage, heading_level: int = 3, collapsed: bool = False
+) -> html.Section | html.Details:
+    """A promise's history across years, oldest first: one item per year's pledge, the asked-for one marked;
+    a year's text is shown where it differs from the asked-for promise's. ``collapsed``: folded under its
+    heading (a summary saying how many years), for a page that shows it beside each promise."""
     t = translator(lang)
     heading = getattr(html, f"H{heading_level}")
     here = lineage.index()
+    current = lineage.steps[here].promise
+    here_text = current.text if current else None
     items = []
     for i, step in enumerate(lineage.steps):
         title = step.pledge.title if step.pledge else step.pledge_id
@@ -71,7 +77,9 @@ def promise_lineage_list(lang: str, lineage: PromiseLineage, heading_level: int 
                 **({"aria-current": "step"} if i == here else {}),
                 children=[
                     html.P(name),
-                    html.P(step.promise.text, className="pm-promise-text") if step.promise else None,
+                    html.P(step.promise.text, className="pm-promise-text")
+                    if step.promise and (i == here or step.promise.text != here_text)
+                    else None,
                     html.P(t("cycle.lineage_missing", id=step.pledge_id), className="pm-notice")
                     if step.pledge is None
                     else None,
@@ -90,12 +98,12 @@ def promise_lineage_list(lang: str, lineage: PromiseLineage, heading_level: int 
         items[-1].children.append(
             html.P(t("cycle.lineage_dropped", pledge=later, reason=reason), className="pm-lineage-reason")
         )
-    return html.Section(
-        className="pm-lineage",
-        children=[
-            heading(t("cycle.lineage_heading")),
-            html.P(t("cycle.lineage_intro"), className="pm-hint"),
-            html.P(t("cycle.lineage_cycle"), className="pm-notice") if lineage.cycle else None,
-            html.Ol(items, className="pm-lineage-list"),
-        ],
-    )
+    body = [
+        html.P(t("cycle.lineage_intro"), className="pm-hint"),
+        html.P(t("cycle.lineage_cycle"), className="pm-notice") if lineage.cycle else None,
+        html.Ol(items, className="pm-lineage-list"),
+    ]
+    if collapsed:
+        summary = html.Summary(t("cycle.lineage_summary", years=lineage.years))
+        return html.Details([summary, *body], className="pm-lineage")
+    return html.Section([heading(t("cycle.lineage_heading")), *body], className="pm-lineage")

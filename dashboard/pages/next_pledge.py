@@ -14,6 +14,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.components import draft_form
+from dashboard.components.cycle import promise_lineage_list
 from dashboard.components.cycle_words import decision_problem_lines
 from dashboard.components.layout import PageStart, alert, page, radio_group, request_viewer, start_page
 from dashboard.components.titles import page_title
@@ -25,6 +26,7 @@ from geodata import Pledge, PledgemapError, ValidationError, clock
 from geodata.access import may_change_pledges
 from geodata.analysis.followup import pledge_follow_up
 from geodata.io.pledge_cycle import Decision, next_period, next_pledge, review_document
+from geodata.views.cycle import PromiseLineage, promise_lineage
 
 PATH = "/pledge/next"
 CARRY, DROP = "carry", "drop"
@@ -56,10 +58,12 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     start = start_page(lang, PATH, pledge, query=query, banner_of_pledge=True, read=_read)
     if not isinstance(start, PageStart):
         return start
-    chosen, follow_up = start.pledge, start.more
+    chosen, (follow_up, lineages) = start.pledge, start.more
     period = next_period(chosen.period)
     back = f"/pledge?{_page_query(chosen.id, lang)}"
-    promises = [_promise(t, chosen, i, follow_up.promises[i].latest) for i in range(len(chosen.promises))]
+    promises = [
+        _promise(t, lang, chosen, i, follow_up.promises[i].latest, lineages[i]) for i in range(len(chosen.promises))
+    ]
     return page(
         lang,
         PATH,
@@ -119,10 +123,13 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
 
 
 def _read(store, pledge: Pledge):
-    return pledge_follow_up(store, pledge, clock.today())
+    """The pledge's follow-up (each promise's latest judgement) and each promise's earlier years."""
+    today = clock.today()
+    lineages = [promise_lineage(store, pledge, p.id, today) for p in pledge.promises]
+    return pledge_follow_up(store, pledge, today), lineages
 
 
-def _promise(t, pledge: Pledge, i: int, latest) -> html.Li:
+def _promise(t, lang: str, pledge: Pledge, i: int, latest, lineage: PromiseLineage) -> html.Li:
     promise = pledge.promises[i]
     n = i + 1
     parties = ", ".join(pledge.partner(x).short_name or pledge.partner(x).name for x in promise.parties)
@@ -144,6 +151,8 @@ def _promise(t, pledge: Pledge, i: int, latest) -> html.Li:
                 [f"{t('cycle.latest')}: ", html.Span(judged, className=f"pm-judged pm-judged-{status}")],
                 className="pm-cycle-latest",
             ),
+            # A promise carried over from earlier years: how it went then, before deciding again.
+            promise_lineage_list(lang, lineage, collapsed=True) if lineage.years > 1 else None,
             radio_group(
                 {"type": ID.decision, "promise": promise.id},
                 t("cycle.decision", n=n),
