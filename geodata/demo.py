@@ -369,7 +369,7 @@ def demo_layers(pledge: Pledge, seed: int = DEFAULT_SEED) -> dict[str, list[gpd.
 
 # Judgements of the demo pledges, so the follow-up shows: (subject, id, period, status, text), oldest first; a
 # second line for the same period is a later version. Some periods are left unjudged (late, "ej bedömd"). Every
-# text says it is demo data: a judgement carries ``demo`` from its pledge, and the shipped pledges are real.
+# text says it is demo data too, and each is stored as demo (the shipped pledges themselves are real).
 DEMO_MARK = "Demodata: "
 _JUDGEMENTS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
     "mark-2021": (
@@ -419,6 +419,7 @@ def write_demo_judgements(store: GeoPackageStore, pledge: Pledge) -> None:
             versions.get(key, 0),
             pledge.period.end,
             actor="demo",
+            demo=True,
         )
         versions[key] = saved.version
 

@@ -77,7 +77,7 @@ def test_the_demo_judges_some_promises_and_goals_and_says_it_is_demo_data(demo):
 
     mark = demo.get_pledge("mark-2021")
     judgements = demo.read_judgements("mark-2021")
-    assert judgements and all(j.text.startswith("Demodata: ") and j.judged_by == "demo" for j in judgements)
+    assert judgements and all(j.text.startswith("Demodata: ") and j.judged_by == "demo" and j.demo for j in judgements)
     assert {j.subject for j in judgements} == {"promise", "goal"} and max(j.version for j in judgements) == 2
     follow_up = pledge_follow_up(demo, mark, dt.date(2026, 12, 1))
     assert follow_up.period.code == "2021-T3" and follow_up.late  # some periods are left unjudged: "ej bedömd"

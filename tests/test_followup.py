@@ -301,3 +301,10 @@ def test_judgements_and_documents_travel_with_a_copy_of_the_store(gpkg_store, pg
         assert target.read_documents("situation_report") == gpkg_store.read_documents("situation_report")
         # The copy goes on from the versions it was given.
         assert target.save_judgement(judgement(status="delayed"), 2).version == 3
+
+
+def test_only_an_admin_marks_a_judgement_as_demo(store):
+    with pytest.raises(AccessError, match="demo"):
+        GuardedStore(store, Viewer("police", "pia")).save_judgement(judgement(demo=True), 0)
+    saved = GuardedStore(store, Viewer("admin", "ada")).save_judgement(judgement(demo=True), 0)
+    assert saved.demo and store.read_judgements("test-2024")[0].demo

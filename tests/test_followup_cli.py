@@ -10,35 +10,40 @@ def test_show_judge_and_show_again(demo_copy, capsys):
     data = ["--data", str(demo_copy), "--pledge", "mark-2021", "--today", "2021-09-15"]
     assert main(["followup", "show", *data]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Medborgarlöfte Mark 2021: uppföljning för tertial 2 2021")
-    assert "Löftespunkter: Ej bedömd 5" in out
-    assert "2021-T1 Ej bedömd (sen) · 2021-T2 Ej bedömd" in out
-    assert "Förslag utifrån siffrorna:" in out
+    assert out.startswith("Medborgarlöfte Mark 2021: uppföljning för T2 2021")
+    # The demo's judgements of the second tertial, and the goals nobody has judged yet.
+    assert "Löftespunkter: Genomförd 1, Påbörjad 3, Försenad 1" in out
+    assert "Mål: Ej bedömd 3" in out
+    assert "2021-T1 Påbörjad · 2021-T2 Försenad" in out  # the targeted operations
+    assert "Förslag utifrån siffrorna: Påbörjad – 2 av 4 insatser, 2,7 väntade vid periodens slut" in out
+    with GeoPackageStore.open(demo_copy) as store:
+        before = len(store.read_judgements("mark-2021"))
 
     judged = ["--promise", "mark-2021-riktade-insatser", "--status", "Påbörjad", "--text", "Två insatser i våras."]
     assert main(["followup", "judge", *data, *judged]) == 0
-    assert (
-        "Sparade bedömningen av mark-2021-riktade-insatser för 2021-T2: Påbörjad (version 1)" in capsys.readouterr().out
-    )
-    assert main(["followup", "judge", *data, "--goal", "okad-trygghet", "--status", "osäkert"]) == 0
+    saved = capsys.readouterr().out
+    assert "Sparade bedömningen av mark-2021-riktade-insatser för 2021-T2: Påbörjad (version 2)" in saved
+    assert main(["followup", "judge", *data, "--goal", "minskad-brottslighet", "--status", "osäkert"]) == 0
     capsys.readouterr()
     with GeoPackageStore.open(demo_copy) as store:
-        saved = store.read_judgements("mark-2021")
-    assert [(j.subject_id, j.period, j.status, j.version) for j in saved] == [
-        ("mark-2021-riktade-insatser", "2021-T2", "started", 1),
-        ("okad-trygghet", "2021-T2", "uncertain", 1),
+        added = store.read_judgements("mark-2021")[before:]
+    assert [(j.subject_id, j.period, j.status, j.version, j.demo) for j in added] == [
+        ("mark-2021-riktade-insatser", "2021-T2", "started", 2, False),
+        ("minskad-brottslighet", "2021-T2", "uncertain", 1, False),
     ]
-    assert saved[0].evidence["to_date"] >= 0 and "proposed" in saved[0].evidence  # what the judge was shown
+    assert added[0].evidence["proposed"] == "started"  # what the judge was shown beside the figures
 
     assert main(["followup", "show", *data, "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Promises: Started 1, Not judged 4" in out
-    assert "2021-T2 Started" in out and "Latest (2021-T2, local): Två insatser i våras." in out
+    assert "Promises: Done 1, Started 4" in out and "Goals: Uncertain 1, Not judged 2" in out
+    assert "2021-T1 Started · 2021-T2 Started · 2021-T3 Delayed" in out  # T3 as the demo judged it
 
 
 def test_a_wrong_status_period_or_promise_is_named_and_nothing_is_saved(demo_copy, capsys):
     data = ["--data", str(demo_copy), "--pledge", "mark-2021"]
     promise = ["--promise", "mark-2021-riktade-insatser"]
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.read_judgements("mark-2021")
     assert main(["followup", "judge", *data, *promise, "--status", "uppnått"]) == 1
     err = capsys.readouterr().err
     assert "”uppnått” är ingen status; välj en av: done (Genomförd), started (Påbörjad)" in err
@@ -54,4 +59,4 @@ def test_a_wrong_status_period_or_promise_is_named_and_nothing_is_saved(demo_cop
     assert "bedömningen sparades inte: 1 problem" in err and "text: innehåller styrtecken" in err
     assert "Traceback" not in err
     with GeoPackageStore.open(demo_copy) as store:
-        assert store.read_judgements("mark-2021") == []
+        assert store.read_judgements("mark-2021") == before

@@ -97,7 +97,7 @@ def test_the_page_lists_each_promise_with_its_latest_judgement_and_a_choice(clie
     latest = [
         " ".join(texts(p["children"])) for p in props_where(tree, lambda p: p.get("className") == "pm-cycle-latest")
     ]
-    assert latest[3] == "Senaste bedömning:  Avförd (inställd) (2021-T3)"
+    assert latest[3] == "Senaste bedömning:  Avförd (inställd) (T3 2021)"
     assert len(latest) == 5 and all(("Ej bedömd" in x) == (m not in judged) for x, m in zip(latest, MARK))
     radios = components(tree, NextPledge.decision)
     assert [r["id"]["promise"] for r in radios] == list(MARK)

@@ -77,46 +77,39 @@ def _state(store, args):
 
 
 def _show(store, args: argparse.Namespace) -> None:
-    from dashboard.i18n import catalogue, period_label, translator
+    from dashboard.components.followup import proposal_text, shown_periods, status_label
+    from dashboard.i18n import period_name, translator
 
-    t, words = translator(args.lang), catalogue(args.lang)
+    t = translator(args.lang)
     state = _state(store, args)
-    print(f"{state.pledge.title}: {t('followup_cli.period', period=period_label(args.lang, state.period))}")
+    print(f"{state.pledge.title}: {t('followup_cli.period', period=period_name(state.period.code, t))}")
     for subject, items in (("promise", state.promises), ("goal", state.goals)):
         if not items:
             continue
-        group = "activity_status" if subject == "promise" else "goal_status"
         counts = state.summary(subject)
-        shown = ", ".join(
-            f"{words[f'{group}.{code}'] if code != 'not_judged' else t('followup_cli.not_judged')} {n}"
-            for code, n in counts.items()
-            if n
-        )
+        shown = ", ".join(f"{status_label(t, subject, code)} {n}" for code, n in counts.items() if n)
         print(f"\n{t(f'followup_cli.{subject}s')}: {shown}")
         for item in items:
             print(f"\n  {item.subject_id}: {item.text}")
-            trend = []
-            for period_state in item.periods:
-                if not (period_state.due or period_state.judgement):
-                    continue
-                status = period_state.status
-                label = words[f"{group}.{status}"] if status != "not_judged" else t("followup_cli.not_judged")
-                late = f" ({t('followup_cli.late')})" if period_state.late else ""
-                trend.append(f"{period_state.period.code} {label}{late}")
-            print(f"    {' · '.join(trend) or t('followup_cli.nothing_due')}")
-            if item.latest and item.latest.text:
-                print(
-                    f"    {t('followup_cli.latest', period=item.latest.period, by=item.latest.judged_by)}: {item.latest.text}"
-                )
-            proposal = item.proposal
-            print(f"    {t('followup_cli.proposal', status=words[f'{group}.{proposal.status}'])}")
+            trend = [
+                f"{s.period.code} {status_label(t, subject, s.status)}" + (f" ({t('followup.late')})" if s.late else "")
+                for s in shown_periods(item, state.today)
+            ]
+            print(f"    {' · '.join(trend)}")
+            latest = item.latest
+            if latest and latest.text:
+                by = latest.judged_by or ""
+                print(f"    {t('followup_cli.latest', period=period_name(latest.period, t), by=by)}: {latest.text}")
+            print(f"    {proposal_text(t, args.lang, state.pledge, item)}")
 
 
 def _judge(store, args: argparse.Namespace) -> int:
-    from dashboard.i18n import catalogue, translator
-    from geodata.followup import STATUSES, Judgement
+    from dashboard.components.followup import STATUS_GROUP, status_label
+    from dashboard.i18n import translator
+    from geodata.analysis.judging import judge
+    from geodata.followup import STATUSES
 
-    t, words = translator(args.lang), catalogue(args.lang)
+    t = translator(args.lang)
     state = _state(store, args)
     subject, subject_id = ("promise", args.promise) if args.promise else ("goal", args.goal)
     try:
@@ -126,30 +119,21 @@ def _judge(store, args: argparse.Namespace) -> int:
         raise PledgemapError(
             t(f"followup_cli.no_{subject}", value=subject_id, pledge=state.pledge.id, ids=", ".join(ids))
         ) from None
-    group = "activity_status" if subject == "promise" else "goal_status"
+    group = STATUS_GROUP[subject]
     status = _status_code(args.status, STATUSES[subject], group) if args.status else item.proposal.status
     if status is None:
-        names = ", ".join(f"{code} ({words[f'{group}.{code}']})" for code in STATUSES[subject])
+        names = ", ".join(f"{code} ({status_label(t, subject, code)})" for code in STATUSES[subject])
         raise PledgemapError(t("followup_cli.unknown_status", value=args.status, choices=names))
     current = item.state(state.period.code).versions
-    saved = store.save_judgement(
-        Judgement(
-            state.pledge.id,
-            subject,
-            subject_id,
-            state.period.code,
-            status,
-            args.text,
-            evidence=item.proposal.evidence,
-        ),
-        current,
+    saved = judge(
+        store, state.pledge.id, subject, subject_id, state.period.code, status, args.text, current, state.today
     )
     print(
         t(
             "followup_cli.saved",
             subject=subject_id,
             period=saved.period,
-            status=words[f"{group}.{status}"],
+            status=status_label(t, subject, status),
             version=saved.version,
         )
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.components.layout import request_viewer
-from dashboard.i18n import progress_figure, translator
+from dashboard.i18n import period_name, progress_figure, translator
 from dashboard.ids import NextPledge
 from geodata import Pledge
 from geodata.access import may_change_pledges
@@ -59,7 +59,7 @@ def promise_lineage_list(
                 [
                     html.Li(
                         [
-                            f"{j.period}: ",
+                            f"{period_name(j.period, t)}: ",
                             html.Span(t(f"activity_status.{j.status}"), className=f"pm-judged pm-judged-{j.status}"),
                         ]
                     )

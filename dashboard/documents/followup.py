@@ -16,7 +16,7 @@ from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Bullets, Document, Facts, Heading, Image, Paragraph, Table
 from dashboard.documents.docx import to_docx
 from dashboard.documents.pdf import to_pdf
-from dashboard.i18n import alternatives, catalogue, number, translator
+from dashboard.i18n import alternatives, catalogue, number, period_name, translator
 from geodata.analysis.followup import GRACE_DAYS, NOT_JUDGED
 from geodata.analysis.followup_report import FollowUpReport, GoalReport, Judged, PromiseReport, follow_up_report
 from geodata.followup import FollowUpPeriod
@@ -88,15 +88,20 @@ def followup_document(report: FollowUpReport, lang: str) -> Document:
         title=title,
         lang=lang,
         blocks=tuple(blocks),
-        subtitle=t("report.subtitle", period=period.code, start=day(period.start, lang), end=day(period.end, lang)),
-        footer=t("report.footer", title=pledge.title, period=period.code, page="{page}"),
+        subtitle=t(
+            "report.subtitle",
+            period=period_name(period.code, t),
+            start=day(period.start, lang),
+            end=day(period.end, lang),
+        ),
+        footer=t("report.footer", title=pledge.title, period=period_name(period.code, t), page="{page}"),
         author=", ".join(p.name for p in pledge.partners),
         keywords=(pledge.id, period.code),
     )
 
 
 def _span(period: FollowUpPeriod, lang: str) -> str:
-    return f"{period.code} ({day(period.start, lang)}–{day(period.end, lang)})"
+    return f"{period_name(period.code, translator(lang))} ({day(period.start, lang)}–{day(period.end, lang)})"
 
 
 def _summary(report: FollowUpReport, lang: str) -> list[Block]:
@@ -110,8 +115,8 @@ def _summary(report: FollowUpReport, lang: str) -> list[Block]:
         Paragraph(t("report.summary_judged", judged=number(judged, lang), total=number(total, lang))),
         Image(
             charts.status_bars(counts, lang, t("report.count")),
-            t("report.summary_alt", period=report.period.code, parts=parts),
-            t("report.summary_caption", period=report.period.code),
+            t("report.summary_alt", period=period_name(report.period.code, t), parts=parts),
+            t("report.summary_caption", period=period_name(report.period.code, t)),
             width=0.85,
         ),
         Table(
@@ -200,7 +205,7 @@ def _map(report: FollowUpReport, item: PromiseReport, lang: str) -> list[Block]:
             return [Paragraph(t("report.map_all_suppressed", min=number(MIN_COUNT, lang),
                                 suppressed=number(shown.suppressed, lang)), muted=True)]  # fmt: skip
         png = charts.record_map(shown.boundary, cells=[(c.polygon, c.count) for c in shown.cells], lang=lang)
-        alt = t("report.map_alt_cells", municipality=where, period=report.period.code,
+        alt = t("report.map_alt_cells", municipality=where, period=period_name(report.period.code, t),
                 count=number(shown.shown, lang), cells=number(len(shown.cells), lang))  # fmt: skip
         size_km = number((shown.size_m or 0) * 3**0.5 / 1000, lang, 1)  # a pointy-top hexagon's width
         caption = t("report.map_caption_cells", layer=layer, size=size_km, min=number(MIN_COUNT, lang),
@@ -209,7 +214,7 @@ def _map(report: FollowUpReport, item: PromiseReport, lang: str) -> list[Block]:
         if not shown.points:
             return [Paragraph(t("report.map_empty"), muted=True)]
         png = charts.record_map(shown.boundary, points=shown.points, lang=lang)
-        alt = t("report.map_alt_points", municipality=where, period=report.period.code,
+        alt = t("report.map_alt_points", municipality=where, period=period_name(report.period.code, t),
                 count=number(len(shown.points), lang))  # fmt: skip
         caption = t("report.map_caption_points", layer=layer, count=number(len(shown.points), lang))
     return [Image(png, alt, caption, width=0.62)]
@@ -280,7 +285,7 @@ def _next(report: FollowUpReport, lang: str) -> list[Block]:
             Paragraph(
                 t(
                     "report.next_period",
-                    period=following.code,
+                    period=period_name(following.code, t),
                     start=day(following.start, lang),
                     end=day(following.end, lang),
                     due=day(due, lang),

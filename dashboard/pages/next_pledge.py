@@ -19,7 +19,7 @@ from dashboard.components.cycle_words import decision_problem_lines
 from dashboard.components.layout import PageStart, alert, page, radio_group, request_viewer, start_page
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
-from dashboard.i18n import language, translator
+from dashboard.i18n import language, period_name, translator
 from dashboard.ids import DraftForm, Importer
 from dashboard.ids import NextPledge as ID
 from geodata import Pledge, PledgemapError, ValidationError, clock
@@ -134,7 +134,7 @@ def _promise(t, lang: str, pledge: Pledge, i: int, latest, lineage: PromiseLinea
     n = i + 1
     parties = ", ".join(pledge.partner(x).short_name or pledge.partner(x).name for x in promise.parties)
     judged = (
-        t("cycle.latest_value", status=t(f"activity_status.{latest.status}"), period=latest.period)
+        t("cycle.latest_value", status=t(f"activity_status.{latest.status}"), period=period_name(latest.period, t))
         if latest
         else t("cycle.not_judged")
     )

@@ -211,6 +211,8 @@ class GuardedStore(Store):
     def save_judgement(self, judgement: Judgement, expected_version: int, actor: str | None = None) -> Judgement:
         pledge = self._store.get_pledge(judgement.pledge_id)
         check_judge(self.viewer, pledge, judgement.subject, judgement.subject_id)
+        if judgement.demo and self.viewer.role != "admin":
+            raise AccessError("only an admin marks a judgement as demo data")
         return self._store.save_judgement(judgement, expected_version, self.actor)
 
     def read_judgements(self, pledge_id: str, subject_id: str | None = None) -> list[Judgement]:

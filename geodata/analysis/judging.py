@@ -25,6 +25,7 @@ def judge(
     expected_version: int,
     today: dt.date,
     actor: str | None = None,
+    demo: bool = False,
 ) -> Judgement:
     """Save ``status`` and ``text`` as the next version of the judgement of ``subject_id`` in ``period``.
 
@@ -33,7 +34,7 @@ def judge(
     :class:`~geodata.errors.ValidationError` naming each field for a subject, period or status the pledge does
     not have; a guarded store raises :class:`~geodata.access.AccessError` for a viewer who may not judge it.
     The evidence is the proposal's for ``period``, where the pledge has that period and subject. ``actor`` names
-    the judge to a plain store (a guarded store names its own viewer).
+    the judge to a plain store (a guarded store names its own viewer); ``demo`` marks a judgement the demo makes.
     """
     pledge = store.get_pledge(pledge_id)
     evidence: dict = {}
@@ -43,5 +44,5 @@ def judge(
             evidence = dict(follow_up.subject(subject, subject_id).proposal.evidence)
         except KeyError:  # not a promise or goal of the pledge: the store names it
             pass
-    judgement = Judgement(pledge_id, subject, subject_id, period, status, text.strip(), evidence=evidence)
+    judgement = Judgement(pledge_id, subject, subject_id, period, status, text.strip(), evidence=evidence, demo=demo)
     return store.save_judgement(judgement, expected_version, **({"actor": actor} if actor else {}))

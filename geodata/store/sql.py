@@ -336,7 +336,9 @@ class SQLStore(Store):
                     expected_version,
                     current,
                 )
-            saved = replace(judgement, version=current + 1, judged_by=actor, judged_at=now, demo=pledge.demo)
+            # A demo pledge's judgements are demo data; so is a judgement the demo generator makes of a real pledge.
+            demo = judgement.demo or pledge.demo
+            saved = replace(judgement, version=current + 1, judged_by=actor, judged_at=now, demo=demo)
             self._execute(
                 conn,
                 "INSERT INTO judgements (pledge_id, subject, subject_id, period, version, status, text, evidence, "
