@@ -328,3 +328,20 @@ def test_the_address_chooses_the_period_the_follow_up_shows(client):
     # A period the pledge does not have is not an error: the latest period over is shown.
     again = section(client, "?pledge=mark-2021&period=2030-T9")
     assert [x for x in texts(find(again, id=FollowUp.summary)) if x.strip()][0] == "Läget T3 2021: löften"
+
+
+def test_a_carried_over_promise_shows_its_earlier_year_in_the_follow_up(client, demo_copy):
+    from geodata.io.pledge_cycle import Decision, next_pledge
+    from geodata.model import pledge_from_dict
+
+    with GeoPackageStore.open(demo_copy) as store:
+        mark = store.get_pledge("mark-2021")
+        decisions = {p.id: Decision(True, "Fortsatt behov enligt lägesbilden") for p in mark.promises}
+        store.save_pledge(pledge_from_dict(next_pledge(mark, decisions)))
+    next_year = section(client, "?pledge=mark-2022")
+    carried = " ".join(texts(item(next_year, "mark-2022-riktade-insatser")))
+    assert "Löftespunktens historia" in carried and "Medborgarlöfte Mark 2021" in carried
+    assert "T2 2021" in carried and "Försenad" in carried  # the demo's judgement of last year's promise
+    # Last year's pledge shows where each promise went; a pledge no other follows shows no history.
+    assert "Medborgarlöfte Mark 2022" in " ".join(texts(item(section(client), "mark-2021-narvaro")))
+    assert "Löftespunktens historia" not in " ".join(texts(section(client, "?pledge=molndal-2018")))

@@ -9,16 +9,18 @@ goes through :func:`geodata.analysis.judging.judge`, which the guarded store che
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from dash import dcc, html
 
+from dashboard.components.cycle import promise_lineage_list
 from dashboard.components.layout import promise_label, radio_group, short_text
 from dashboard.i18n import number, period_name, translator
 from dashboard.ids import FollowUp as ID
 from geodata import Pledge, clock
 from geodata.analysis.followup import NOT_JUDGED, PeriodState, PledgeFollowUp, Proposal, SubjectFollowUp
 from geodata.followup import STATUSES, Judgement
+from geodata.views.cycle import PromiseLineage
 
 # The vocabulary group of each subject's statuses: their labels are "activity_status.done", "goal_status.likely".
 STATUS_GROUP = {"promise": "activity_status", "goal": "goal_status"}
@@ -247,9 +249,12 @@ def follow_up_items(
     follow_up: PledgeFollowUp,
     items: tuple[SubjectFollowUp, ...],
     judges: set[tuple[str, str]],
+    lineages: Mapping[str, PromiseLineage] | None = None,
 ) -> list:
-    """The promises (or goals) of the follow-up, each with its statuses and, for a viewer who may judge it, a form."""
+    """The promises (or goals) of the follow-up, each with its statuses, its earlier (and later) years where it is
+    carried over between pledges, and, for a viewer who may judge it, a form."""
     articles = []
+    lineages = lineages or {}
     for item in items:
         if item.subject == "promise":
             heading = promise_label(pledge.promise(item.subject_id), t)
@@ -267,11 +272,19 @@ def follow_up_items(
                         subject_view(t, lang, item, follow_up.today),
                         id={"type": ID.subject, "subject": item.subject, "id": item.subject_id},
                     ),
+                    _years(lang, lineages.get(item.subject_id)) if item.subject == "promise" else None,
                     judge_form(t, lang, pledge, follow_up, item) if (item.subject, item.subject_id) in judges else None,
                 ],
             )
         )
     return articles
+
+
+def _years(lang: str, lineage: PromiseLineage | None) -> html.Details | html.Section | None:
+    """A carried-over promise's history across years, folded; nothing for a promise of one year only."""
+    if lineage is None or lineage.years < 2:
+        return None
+    return promise_lineage_list(lang, lineage, heading_level=5, collapsed=True)
 
 
 def summary_bar(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp, subject: str = "promise") -> html.Div:
@@ -335,7 +348,12 @@ def period_links(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp) ->
 
 
 def follow_up_section(
-    lang: str, pledge: Pledge, follow_up: PledgeFollowUp, judges: set[tuple[str, str]], public: bool
+    lang: str,
+    pledge: Pledge,
+    follow_up: PledgeFollowUp,
+    judges: set[tuple[str, str]],
+    public: bool,
+    lineages: Mapping[str, PromiseLineage] | None = None,
 ) -> html.Section:
     """The pledge page's follow-up: the summary bar, every promise and goal with its statuses, latest judgement,
     versions and, where the viewer may judge it, the form. A section of its own (``FollowUp.section``), so
@@ -350,7 +368,7 @@ def follow_up_section(
         html.Div(summary_bar(t, lang, follow_up), id=ID.summary),
         dcc.Store(id=ID.shown, data={"pledge": pledge.id, "period": follow_up.period.code, "lang": lang}),
         html.H3(t("followup.promises")),
-        *follow_up_items(t, lang, pledge, follow_up, follow_up.promises, judges),
+        *follow_up_items(t, lang, pledge, follow_up, follow_up.promises, judges, lineages),
     ]
     if follow_up.goals:
         parts += [html.H3(t("followup.goals")), *follow_up_items(t, lang, pledge, follow_up, follow_up.goals, judges)]

@@ -30,6 +30,7 @@ from geodata.analysis.indicators import goal_trends
 from geodata.analysis.judging import judge
 from geodata.followup import pledge_periods
 from geodata.io.police_events import events_by_month
+from geodata.views.cycle import promise_lineage
 from geodata.views.police import pledge_events
 
 dash.register_page(__name__, path="/pledge", name="Löftet", title=page_title("nav.pledge"), order=1)
@@ -49,7 +50,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
     if not isinstance(start, PageStart):
         return start
     pledges, chosen, banner = start.pledges, start.pledge, start.banner
-    progress, trends, events, follow_up, judges, public = start.more
+    progress, trends, events, follow_up, judges, public, lineages = start.more
 
     others = html.Nav(
         className="pm-pledge-switch",
@@ -120,7 +121,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
             html.Div(progress_cards(lang, chosen, progress, card_parts(lang, follow_up)), className="pm-cards"),
             html.H2(t("pledge.goals")),
             html.Div(goal_cards(trends, t), className="pm-cards"),
-            follow_up_section(lang, chosen, follow_up, judges, public),
+            follow_up_section(lang, chosen, follow_up, judges, public, lineages),
             next_pledge_link(lang, chosen),  # after the follow-up: next year's pledge starts from it
             html.H2(t("pledge.follow_up")),
             html.Ul(follow),
@@ -147,6 +148,9 @@ def _read(store, pledge: Pledge, period: str | None = None) -> tuple:
         for item in (*follow_up.promises, *follow_up.goals)
         if may_judge(viewer, pledge, item.subject, item.subject_id)
     }
+    # A promise's years: only where this pledge follows another or another follows it (carried over between them).
+    linked = pledge.follows is not None or any(p.follows == pledge.id for p in store.list_pledges())
+    lineages = {p.id: promise_lineage(store, pledge, p.id, today) for p in pledge.promises} if linked else {}
     return (
         pledge_progress(store, pledge, today),
         goal_trends(store, pledge),
@@ -154,6 +158,7 @@ def _read(store, pledge: Pledge, period: str | None = None) -> tuple:
         follow_up,
         judges,
         viewer.role == "public",
+        lineages,
     )
 
 
