@@ -192,6 +192,9 @@ class FollowUp:
     form = "fu-form"  # pattern: {"pledge", "subject", "subject_id", "versions": {period: version}, "lang"}
     save = "fu-save"  # pattern
     result = "fu-result"  # pattern: the save's alert or notice
+    cadence = "fu-cadence"  # how often the pledge is followed up (for those who may change the pledge)
+    cadence_save = "fu-cadence-save"
+    cadence_result = "fu-cadence-result"
 
 
 class EditForm:

@@ -345,3 +345,45 @@ def test_a_carried_over_promise_shows_its_earlier_year_in_the_follow_up(client, 
     # Last year's pledge shows where each promise went; a pledge no other follows shows no history.
     assert "Medborgarlöfte Mark 2022" in " ".join(texts(item(section(client), "mark-2021-narvaro")))
     assert "Löftespunktens historia" not in " ".join(texts(section(client, "?pledge=molndal-2018")))
+
+
+def test_those_who_may_change_the_pledge_set_how_often_it_is_followed_up(accounts, demo_copy):
+    from dataclasses import replace
+
+    from geodata.access.accounts import add_user
+
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "kim", "municipality", PASSWORD)
+        mark = store.get_pledge("mark-2021")  # a copy with nothing judged yet (its promises need ids of their own)
+        promises = tuple(replace(p, id=f"{p.id}-b", pledge_id="mark-2021b") for p in mark.promises)
+        store.save_pledge(replace(mark, id="mark-2021b", promises=promises))
+    kim = _signed_in_client(demo_copy, "kim")
+    tree = section(kim, "?pledge=molndal-2018")
+    assert find(tree, id=FollowUp.cadence) and "Ändra hur ofta löftet följs upp" in " ".join(texts(tree))
+
+    def choose(client, pledge_id: str, cadence: str) -> str:
+        shown = {"pledge": pledge_id, "period": "2018-T1", "lang": "sv"}
+        answer = call_callback(
+            client,
+            f"{FollowUp.cadence_result}.children",
+            {f"{FollowUp.cadence_save}.n_clicks": 1},
+            {f"{FollowUp.cadence}.value": cadence, f"{FollowUp.shown}.data": shown},
+        )
+        return " ".join(texts(answer[FollowUp.cadence_result]["children"]))
+
+    # Mölndal's tertials are judged: half years would leave those judgements about nothing; nothing is saved.
+    words = choose(kim, "molndal-2018", "half_year")
+    assert "Uppföljningsintervallet sparades inte" in words
+    assert "Uppföljningsintervall: uppföljningsperioden 2018-T1 har bedömningar" in words
+    # A pledge with nothing judged takes it, and its periods are quarters from then on.
+    assert "Löftet följs nu upp per kvartal." in choose(kim, "mark-2021b", "quarter")
+    periods = " ".join(texts(section(kim, "?pledge=mark-2021b")))
+    assert "K1 2021" in periods and "K4 2021" in periods and "T1 2021" not in periods
+    # A housing company judges its own promises but does not change the pledge: no control, a crafted request
+    # is refused.
+    company = _signed_in_client(demo_copy, "hanna")
+    assert not find(section(company, "?pledge=mark-2021b"), id=FollowUp.cadence)
+    assert "sparades inte" in choose(company, "mark-2021b", "year")
+    with GeoPackageStore.open(demo_copy) as store:
+        assert store.get_pledge("molndal-2018").cadence == "tertial"
+        assert store.get_pledge("mark-2021b").cadence == "quarter"

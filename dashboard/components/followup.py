@@ -17,7 +17,7 @@ from dashboard.components.cycle import promise_lineage_list
 from dashboard.components.layout import promise_label, radio_group, short_text
 from dashboard.i18n import number, period_name, translator
 from dashboard.ids import FollowUp as ID
-from geodata import Pledge, clock
+from geodata import Pledge, clock, vocab
 from geodata.analysis.followup import NOT_JUDGED, PeriodState, PledgeFollowUp, Proposal, SubjectFollowUp
 from geodata.followup import STATUSES, Judgement
 from geodata.views.cycle import PromiseLineage
@@ -347,6 +347,21 @@ def period_links(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp) ->
     )
 
 
+def cadence_form(t: Callable[..., str], pledge: Pledge) -> html.Details:
+    """How often the pledge is followed up, for those who may change the pledge: tertial, quarter, half year, year."""
+    options = [{"label": t(f"follow_up_period.{code}"), "value": code} for code in vocab.FOLLOW_UP_PERIODS]
+    return html.Details(
+        [
+            html.Summary(t("followup.cadence_change")),
+            radio_group(ID.cadence, t("followup.cadence_legend"), options, pledge.cadence, inline=True, boxed=False),
+            html.P(t("followup.cadence_help"), className="pm-help"),
+            html.Button(t("followup.cadence_save"), id=ID.cadence_save, className="pm-button", n_clicks=0),
+            html.Div(id=ID.cadence_result, role="status"),
+        ],
+        className="pm-disclosure pm-cadence",
+    )
+
+
 def follow_up_section(
     lang: str,
     pledge: Pledge,
@@ -354,6 +369,7 @@ def follow_up_section(
     judges: set[tuple[str, str]],
     public: bool,
     lineages: Mapping[str, PromiseLineage] | None = None,
+    may_change: bool = False,
 ) -> html.Section:
     """The pledge page's follow-up: the summary bar, every promise and goal with its statuses, latest judgement,
     versions and, where the viewer may judge it, the form. A section of its own (``FollowUp.section``), so
@@ -364,6 +380,7 @@ def follow_up_section(
         html.H2(t("followup.heading"), id="followup-heading"),
         html.P(t("followup.intro", cadence=cadence), className="pm-help"),
         html.P(t("followup.public_note"), className="pm-help") if public else None,
+        cadence_form(t, pledge) if may_change else None,
         period_links(t, lang, follow_up),
         html.Div(summary_bar(t, lang, follow_up), id=ID.summary),
         dcc.Store(id=ID.shown, data={"pledge": pledge.id, "period": follow_up.period.code, "lang": lang}),

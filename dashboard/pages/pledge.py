@@ -24,10 +24,10 @@ from dashboard.context import request_store
 from dashboard.i18n import language, period_name, translator
 from dashboard.ids import FollowUp
 from geodata import Pledge, PledgemapError, VersionConflictError, clock, pledge_progress
-from geodata.access.rules import may_judge
+from geodata.access.rules import may_change_pledges, may_judge
 from geodata.analysis.followup import PledgeFollowUp, pledge_follow_up
 from geodata.analysis.indicators import goal_trends
-from geodata.analysis.judging import judge
+from geodata.analysis.judging import judge, set_follow_up_period
 from geodata.followup import pledge_periods
 from geodata.io.police_events import events_by_month
 from geodata.views.cycle import promise_lineage
@@ -50,7 +50,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
     if not isinstance(start, PageStart):
         return start
     pledges, chosen, banner = start.pledges, start.pledge, start.banner
-    progress, trends, events, follow_up, judges, public, lineages = start.more
+    progress, trends, events, follow_up, judges, public, lineages, may_change = start.more
 
     others = html.Nav(
         className="pm-pledge-switch",
@@ -121,7 +121,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
             html.Div(progress_cards(lang, chosen, progress, card_parts(lang, follow_up)), className="pm-cards"),
             html.H2(t("pledge.goals")),
             html.Div(goal_cards(trends, t), className="pm-cards"),
-            follow_up_section(lang, chosen, follow_up, judges, public, lineages),
+            follow_up_section(lang, chosen, follow_up, judges, public, lineages, may_change),
             next_pledge_link(lang, chosen),  # after the follow-up: next year's pledge starts from it
             html.H2(t("pledge.follow_up")),
             html.Ul(follow),
@@ -159,6 +159,7 @@ def _read(store, pledge: Pledge, period: str | None = None) -> tuple:
         judges,
         viewer.role == "public",
         lineages,
+        may_change_pledges(viewer),
     )
 
 
@@ -236,6 +237,31 @@ def choose_period(period, text, form):
         judged.status if judged else item.proposal.status,
         judged.text if judged and judged.text else text,
         {**form, "versions": versions},
+    )
+
+
+@callback(
+    Output(FollowUp.cadence_result, "children"),
+    Input(FollowUp.cadence_save, "n_clicks"),
+    State(FollowUp.cadence, "value"),
+    State(FollowUp.shown, "data"),
+    prevent_initial_call=True,
+)
+def save_cadence(clicks, cadence, shown):
+    """Follow the pledge up by another cadence; the periods change, so the notice links to the page drawn anew."""
+    if not clicks:
+        return dash.no_update
+    lang = language(shown.get("lang"))
+    t = translator(lang)
+    try:
+        with request_store() as store:
+            pledge = set_follow_up_period(store, shown["pledge"], cadence)
+    except PledgemapError as exc:
+        return refused(lang, exc, t("followup.cadence_refused"))[0]
+    again = f"/pledge?pledge={pledge.id}" + (f"&lang={lang}" if lang != "sv" else "")
+    notice = t("followup.cadence_saved", cadence=t(f"follow_up_period.{pledge.cadence}").lower())
+    return html.P(
+        [notice, " ", dcc.Link(t("followup.cadence_reload"), href=again, refresh=True)], className="pm-notice"
     )
 
 

@@ -2,15 +2,20 @@
 
 The figures are the ones :func:`geodata.analysis.followup.pledge_follow_up` proposes a status from, for the
 period judged (not the period the page happened to select), so the evidence kept beside the judgement is
-what the counts said about that very period. The judge's status and words are the person's own.
+what the counts said about that very period. The judge's status and words are the person's own. How often a
+pledge is judged (its cadence) is set here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
+from geodata import vocab
 from geodata.analysis.followup import pledge_follow_up
+from geodata.errors import Problem, ValidationError
 from geodata.followup import Judgement, pledge_periods
+from geodata.model import Pledge
 from geodata.store.base import Store
 
 
@@ -46,3 +51,27 @@ def judge(
             pass
     judgement = Judgement(pledge_id, subject, subject_id, period, status, text.strip(), evidence=evidence, demo=demo)
     return store.save_judgement(judgement, expected_version, **({"actor": actor} if actor else {}))
+
+
+def set_follow_up_period(store: Store, pledge_id: str, cadence: str) -> Pledge:
+    """Follow ``pledge_id`` up by ``cadence`` (one of ``vocab.FOLLOW_UP_PERIODS``) from now on; returns it saved.
+
+    The pledge is saved whole, as every change of a pledge is: a guarded store lets only those who may change
+    pledges do it, and the store refuses a cadence that would leave a judged period out
+    (:class:`~geodata.errors.ValidationError`, "judged_period_removed"), so what was judged stays judged.
+    """
+    pledge = store.get_pledge(pledge_id)
+    if cadence not in vocab.FOLLOW_UP_PERIODS:
+        raise ValidationError(
+            Problem(
+                f"pledge {pledge_id}",
+                "follow_up_period",
+                f"{cadence!r} is not allowed; expected one of: {', '.join(vocab.FOLLOW_UP_PERIODS)}",
+                "not_allowed",
+                {"value": cadence, "choices": vocab.FOLLOW_UP_PERIODS, "group": "follow_up_period"},
+            )
+        )
+    changed = replace(pledge, follow_up_period=None if cadence == "tertial" else cadence)
+    if changed != pledge:
+        store.save_pledge(changed)
+    return changed
