@@ -164,7 +164,13 @@ class _Checker:
             self.fail(section, item, key, "is missing; expected a text", "missing")
         if len(value) > limit:
             self.fail(
-                section, item, key, f"has {len(value)} characters; expected at most {limit}", "too_long", limit=limit
+                section,
+                item,
+                key,
+                f"has {len(value)} characters; expected at most {limit}",
+                "too_long",
+                length=len(value),
+                max=limit,
             )
         if _CONTROL.search(value):
             self.fail(section, item, key, "holds control characters; expected plain text", "control_characters")
@@ -330,13 +336,40 @@ def _party(responsible: str, partners: Any) -> list[str]:
     return [responsible.strip()] if SLUG.match(responsible.strip()) else []
 
 
-def with_problem_moved(problems: tuple[PriorityProblem, ...], index: int, step: int) -> tuple[PriorityProblem, ...]:
-    """``problems`` with the one at ``index`` moved ``step`` places (−1 up, +1 down), kept within the list.
+PLAN_EDITS = ("add_problem", "up", "down", "delete_problem", "add_measure", "delete_measure")
 
-    >>> [p.id for p in with_problem_moved((PriorityProblem("p1", "a"), PriorityProblem("p2", "b")), 1, -1)]
+
+def edit_plan(content: dict[str, Any], op: str, index: int = -1) -> dict[str, Any]:
+    """``content`` (a report as plain data, possibly half written) with one change to its lists.
+
+    ``add_problem`` and ``add_measure`` append an empty item (a new problem gets an unused id); ``up`` and
+    ``down`` move problem ``index`` one place (kept within the list); ``delete_problem`` removes it and
+    leaves the measures that addressed it addressing none; ``delete_measure`` removes measure ``index``.
+
+    >>> plan = {"problems": [{"id": "p1", "text": "a"}, {"id": "p2", "text": "b"}],
+    ...         "measures": [{"text": "m", "responsible": "polisen", "problem": "p2"}]}
+    >>> [p["id"] for p in edit_plan(plan, "up", 1)["problems"]]
     ['p2', 'p1']
+    >>> edit_plan(plan, "delete_problem", 1)["measures"][0]["problem"] is None
+    True
+    >>> edit_plan(plan, "add_problem")["problems"][-1]
+    {'id': 'p3', 'text': '', 'categories': [], 'places': ''}
     """
-    target = min(max(index + step, 0), len(problems) - 1)
-    items = list(problems)
-    items.insert(target, items.pop(index))
-    return tuple(items)
+    problems = [dict(p) for p in content.get("problems") or []]
+    measures = [dict(m) for m in content.get("measures") or []]
+    if op == "add_problem":
+        ids = tuple(PriorityProblem(str(p.get("id") or ""), "") for p in problems)
+        problems.append({"id": next_problem_id(ids), "text": "", "categories": [], "places": ""})
+    elif op in ("up", "down") and 0 <= index < len(problems):
+        target = min(max(index + (-1 if op == "up" else 1), 0), len(problems) - 1)
+        problems.insert(target, problems.pop(index))
+    elif op == "delete_problem" and 0 <= index < len(problems):
+        gone = problems.pop(index).get("id")
+        measures = [{**m, "problem": None} if m.get("problem") == gone else m for m in measures]
+    elif op == "add_measure":
+        measures.append({"text": "", "responsible": "", "problem": None, "when": ""})
+    elif op == "delete_measure" and 0 <= index < len(measures):
+        measures.pop(index)
+    elif op not in PLAN_EDITS:
+        raise ValueError(f"{op!r} is not a change of the plan; expected one of: {', '.join(PLAN_EDITS)}")
+    return {**content, "problems": problems, "measures": measures}
