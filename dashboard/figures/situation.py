@@ -112,18 +112,26 @@ def week_chart(k: Kartlaggning, t: Callable[..., str]) -> dict[str, Any]:
                 "hovertemplate": "%{y}, %{x}: %{z}<extra></extra>",
             }
         ],
-        "layout": _layout(t, 300, yaxis={"autorange": "reversed", "automargin": True}, xaxis={"side": "top"}),
+        "layout": _layout(
+            t, 320, yaxis={"autorange": "reversed", "automargin": True}, xaxis={"side": "top", "automargin": True}
+        ),
     }
 
 
+def _months(t: Callable[..., str]) -> list[str]:
+    """The months of a year as the interface names them ("jan", "feb", …): plotly would name them in English."""
+    return [t(f"month.{m}") for m in range(1, 13)]
+
+
 def events_chart(k: Kartlaggning, t: Callable[..., str]) -> dict[str, Any]:
-    """The police's published events per month."""
+    """The police's published events per month of the year."""
+    totals = {m.month: m.total for m in k.police_events}
     return {
         "data": [
             {
                 "type": "bar",
-                "x": [m.month for m in k.police_events],
-                "y": [m.total for m in k.police_events],
+                "x": _months(t),
+                "y": [totals.get(f"{k.year}-{m:02d}", 0) for m in range(1, 13)],
                 "marker": {"color": "#0072B2"},
                 "hovertemplate": "%{x}: %{y}<extra></extra>",
             }
@@ -144,7 +152,7 @@ def operations_chart(k: Kartlaggning, t: Callable[..., str]) -> dict[str, Any]:
             {
                 "type": "bar",
                 "name": t(f"operation_kind.{kind}"),
-                "x": months,
+                "x": _months(t),
                 "y": [int(part.get(m, 0)) for m in months],
                 "marker": {"color": OPERATION_COLOURS.get(kind, "#777777")},
                 "hovertemplate": "%{x}: %{y}<extra>" + t(f"operation_kind.{kind}") + "</extra>",
@@ -152,5 +160,11 @@ def operations_chart(k: Kartlaggning, t: Callable[..., str]) -> dict[str, Any]:
         )
     return {
         "data": traces,
-        "layout": _layout(t, 320, barmode="stack", xaxis={"type": "category"}, legend={"orientation": "h", "y": -0.3}),
+        "layout": _layout(
+            t,
+            340,
+            barmode="stack",
+            xaxis={"type": "category", "automargin": True},
+            legend={"orientation": "h", "y": -0.2},
+        ),
     }

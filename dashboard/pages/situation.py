@@ -171,7 +171,7 @@ def content(lang: str, view: View) -> list:
         html.H2(t("situation.for", municipality=name, year=view.year), className="pm-lb-title"),
         *kartlaggning_section(lang, view.survey),
         html.Section(
-            className="pm-lb-written",
+            className="pm-panel pm-lb-written",
             **{"aria-labelledby": "lb-written-heading"},
             children=[
                 html.H2(t("situation.written"), id="lb-written-heading"),
@@ -265,7 +265,7 @@ def kartlaggning_section(lang: str, k: Kartlaggning) -> list:
                                         html.Td(str(p.rank)),
                                         html.Td(number(p.count, lang), className="pm-number"),
                                         html.Td(t(f"hotspot.{p.hotspot}")),
-                                        html.Td(f"{number(p.lat, lang, 4)}, {number(p.lon, lang, 4)}"),
+                                        html.Td(f"{number(p.lat, lang, 3)}, {number(p.lon, lang, 3)}"),
                                     ]
                                 )
                                 for p in k.places
