@@ -11,7 +11,7 @@ from dash import Dash, html
 from dashboard import auth
 from dashboard.components.titles import request_language
 from dashboard.context import SETTINGS_KEY
-from dashboard.server import present, statement, tiles
+from dashboard.server import present, reports, statement, tiles
 from dashboard.server.ogc import blueprint as ogc_api
 from dashboard.settings import Settings
 
@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> Dash:
     app.server.config[SETTINGS_KEY] = settings
     auth.install(app.server, settings)
     present.install(app.server)
+    reports.install(app.server)
     statement.install(app.server)
     tiles.install(app.server, settings)
     app.server.register_blueprint(ogc_api)

@@ -149,3 +149,19 @@ def progress_figure(progress, t: Callable[..., str], lang: str) -> str:
     if progress.target:
         return t("progress.of", delivered=delivered, target=number(progress.target, lang))
     return t("progress.count", delivered=delivered)
+
+
+def period_label(lang: str, period) -> str:
+    """A follow-up period (:class:`geodata.followup.FollowUpPeriod`) as a reader says it: "tertial 2 2024",
+    "kvartal 3 2024", "halvår 1 2024", "2024"; in English "2nd four-month period 2024" is long, so "T2 2024".
+
+    >>> from geodata.followup import periods_between
+    >>> import datetime as dt
+    >>> [period_label("sv", p) for p in periods_between(dt.date(2024, 1, 1), dt.date(2024, 6, 30), "tertial")]
+    ['tertial 1 2024', 'tertial 2 2024']
+    >>> [period_label("en", p) for p in periods_between(dt.date(2024, 1, 1), dt.date(2025, 12, 31), "year")]
+    ['2024', '2025']
+    """
+    if period.cadence == "year":
+        return str(period.year)
+    return fill(catalogue(lang)[f"period.{period.cadence}"], index=period.index, year=period.year)

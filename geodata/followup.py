@@ -188,13 +188,16 @@ def judgement_problems(pledge: Any, judgement: Judgement) -> list[Problem]:
                 "subject_id",
                 f"is not a {judgement.subject} of pledge {pledge.id}; expected one of: {', '.join(ids) or '(none)'}",
                 "unknown_subject",
-                {"value": judgement.subject_id},
+                {"value": judgement.subject_id, "ids": ", ".join(ids)},
             )
         )
     try:
         find_period(pledge, judgement.period)
     except ValueError as exc:
-        problems.append(Problem(where, "period", str(exc), "unknown_period", {"value": judgement.period}))
+        periods = ", ".join(p.code for p in pledge_periods(pledge))
+        problems.append(
+            Problem(where, "period", str(exc), "unknown_period", {"value": judgement.period, "periods": periods})
+        )
     allowed = STATUSES[judgement.subject]
     if judgement.status not in allowed:
         problems.append(
@@ -203,12 +206,22 @@ def judgement_problems(pledge: Any, judgement: Judgement) -> list[Problem]:
                 "status",
                 f"{judgement.status!r} is not allowed; expected one of: {', '.join(allowed)}",
                 "not_allowed",
-                {"value": judgement.status, "choices": allowed},
+                {
+                    "value": judgement.status,
+                    "choices": allowed,
+                    "group": f"{'activity' if judgement.subject == 'promise' else 'goal'}_status",
+                },
             )
         )
     if len(judgement.text) > MAX_TEXT:
         problems.append(
-            Problem(where, "text", f"has {len(judgement.text)} characters; expected at most {MAX_TEXT}", "too_long")
+            Problem(
+                where,
+                "text",
+                f"has {len(judgement.text)} characters; expected at most {MAX_TEXT}",
+                "too_long",
+                {"length": len(judgement.text), "max": MAX_TEXT},
+            )
         )
     if _CONTROL.search(judgement.text):
         problems.append(Problem(where, "text", "holds control characters; expected plain text", "control_characters"))

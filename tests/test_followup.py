@@ -199,3 +199,105 @@ def test_follow_up_proposes_from_the_records_and_marks_late_periods(store):
     # The goal has no indicator: the figures cannot say, and the proposal says so.
     goal = state.subject("goal", "trygghet")
     assert (goal.proposal.status, goal.proposal.reason) == ("uncertain", "no_indicator")
+
+
+def test_a_save_keeps_every_judged_period_and_goal(store):
+    store.save_judgement(judgement(period="2024-T3"), 0)
+    store.save_judgement(judgement(subject="goal", subject_id="trygghet", status="likely"), 0)
+    before = snapshot(store)
+    with pytest.raises(ValidationError) as caught:
+        store.save_pledge(pledge_from_dict(pledge_dict(follow_up_period="half_year", goals=[])))
+    assert {(p.field, p.code) for p in caught.value.problems} == {
+        ("follow_up_period", "judged_period_removed"),
+        ("goals", "orphaned_goal"),
+    }
+    assert "2024-T3" in str(caught.value) and "2024-H1, 2024-H2" in str(caught.value)
+    assert snapshot(store) == before
+    store.save_pledge(pledge_from_dict(pledge_dict(period={"start": "2024-01-01", "end": "2025-06-30"})))
+
+
+def test_a_bad_judgement_is_worded_in_swedish_and_english(store):
+    from dashboard.components.problems import describe_problem
+
+    with pytest.raises(ValidationError) as caught:
+        store.save_judgement(judgement(period="2024-T9", status="achieved", text="x" * 2001), 0)
+    sv = {p.field: describe_problem("sv", p) for p in caught.value.problems}
+    assert sv["status"] == (
+        "”achieved” är inte ett tillåtet värde; välj en av: Genomförd, Påbörjad, Ej påbörjad, Försenad, Avförd (inställd)"
+    )
+    assert sv["period"].endswith("välj en av: 2024-T1, 2024-T2, 2024-T3")
+    assert sv["text"] == "är 2001 tecken lång; högst 2000 tecken"
+    en = {p.field: describe_problem("en", p) for p in caught.value.problems}
+    assert en["status"].endswith("Done, Started, Not started, Delayed, Cancelled")
+
+
+def test_a_version_12_geopackage_gets_the_follow_up_tables_and_keeps_its_pledges(tmp_path, monkeypatch):
+    import sqlite3
+
+    from geodata.store import GeoPackageStore, migrate
+    from geodata.store.gpkg import schema as gpkg_schema
+    from geodata.store.sql import SQLStore
+
+    path = tmp_path / "v12.gpkg"
+    with monkeypatch.context() as old:
+        old.setattr(gpkg_schema, "MIGRATIONS", gpkg_schema.MIGRATIONS[:12])
+        # Version 12's code saved a pledge without asking about judgements, which it had no table for.
+        old.setattr(SQLStore, "_judged_problems", lambda self, conn, pledge: [])
+        with GeoPackageStore.create(path) as s:
+            s.save_pledge(pledge_from_dict(pledge_dict()))
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not {"judgements", "documents"} & tables
+    assert migrate(path) == (12, gpkg_schema.latest_version())
+    with GeoPackageStore.open(path) as s:
+        assert s.get_pledge("test-2024") == pledge_from_dict(pledge_dict())
+        assert s.save_judgement(judgement(), 0).version == 1
+        assert s.save_document(StoredDocument("situation_report", "1463/2024", {}), 0).version == 1
+    with sqlite3.connect(path) as conn:  # listed as GeoPackage attribute tables, so QGIS shows them
+        listed = {r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes'")}
+    assert {"judgements", "documents"} <= listed
+
+
+def test_a_version_3_postgis_database_gets_the_follow_up_tables(pg_server, monkeypatch):
+    import psycopg
+    from conftest import _databases
+
+    from geodata.store import migrate, open_store
+    from geodata.store.postgis import schema as postgis_schema
+    from geodata.store.postgis.store import dispose
+
+    name = f"v3_{next(_databases)}_followup"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with monkeypatch.context() as old:
+            old.setattr(postgis_schema, "MIGRATIONS", postgis_schema.MIGRATIONS[:3])
+            assert migrate(url) == (0, 3)
+        dispose(url)
+        with psycopg.connect(url, autocommit=True) as conn:  # as a database made before version 4 has it
+            conn.execute("DROP TABLE judgements; DROP TABLE documents")
+        assert migrate(url) == (3, postgis_schema.latest_version())
+        with open_store(url) as s:
+            s.save_pledge(pledge_from_dict(pledge_dict()))
+            assert s.save_judgement(judgement(), 0).version == 1
+            assert [j.status for j in s.read_judgements("test-2024")] == ["started"]
+        assert migrate(url) == (postgis_schema.latest_version(), postgis_schema.latest_version())
+    finally:
+        dispose(url)
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_judgements_and_documents_travel_with_a_copy_of_the_store(gpkg_store, pg_url):
+    from geodata.store import copy_store, open_store
+
+    gpkg_store.save_judgement(judgement(), 0, "pia")
+    gpkg_store.save_judgement(judgement(status="done", evidence={"in_period": 4}), 1, "kim")
+    gpkg_store.save_document(StoredDocument("situation_report", "1463/2024", {"analysis": "Å ä ö"}), 0, "kim")
+    with open_store(pg_url) as target:
+        copy_store(gpkg_store, target)
+        assert target.read_judgements("test-2024") == gpkg_store.read_judgements("test-2024")
+        assert target.read_documents("situation_report") == gpkg_store.read_documents("situation_report")
+        # The copy goes on from the versions it was given.
+        assert target.save_judgement(judgement(status="delayed"), 2).version == 3

@@ -3,14 +3,14 @@
 Subcommands: ``serve`` (the dashboard), ``demo`` (write the demo store),
 ``info`` (what a store holds), ``migrate`` (create or upgrade a store),
 ``import`` and ``export`` (data in and out, the same code as the dashboard's
-import page and export buttons) and ``pledge`` (pledge documents). Everything
+import page and export buttons), ``pledge`` (pledge documents) and ``report`` (the follow-up report). Everything
 except ``serve`` and the HTML export works through ``geodata`` alone.
 
 One module per group of commands owns their options and what they do:
 :mod:`~dashboard.cli.serve`, :mod:`~dashboard.cli.store` (demo, info, migrate,
 restore, audit, copy), :mod:`~dashboard.cli.imports`, :mod:`~dashboard.cli.exports`
-(export, present), :mod:`~dashboard.cli.pledges`, :mod:`~dashboard.cli.users`,
-:mod:`~dashboard.cli.analysis` and :mod:`~dashboard.cli.surveys`. Each adds its
+(export, present), :mod:`~dashboard.cli.pledges`, :mod:`~dashboard.cli.followup`, :mod:`~dashboard.cli.users`,
+:mod:`~dashboard.cli.analysis`, :mod:`~dashboard.cli.surveys` and :mod:`~dashboard.cli.reports`. Each adds its
 commands with ``COMMANDS[name](commands, settings)``, which sets the command's
 ``run`` handler; this module only assembles them and turns domain errors into
 exit codes.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dashboard.cli import analysis, exports, imports, pledges, serve, store, surveys, users
+from dashboard.cli import analysis, exports, followup, imports, pledges, reports, serve, store, surveys, users
 from dashboard.settings import Settings
 from geodata import PledgemapError, __version__
 
@@ -33,6 +33,7 @@ HELP_ORDER = (
     "migrate",
     "import",
     "pledge",
+    "followup",
     "user",
     "present",
     "restore",
@@ -41,8 +42,9 @@ HELP_ORDER = (
     "analyze",
     "survey",
     "export",
+    "report",
 )
-MODULES = (serve, store, imports, pledges, users, exports, analysis, surveys)
+MODULES = (serve, store, imports, pledges, followup, users, exports, analysis, surveys, reports)
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:

@@ -40,10 +40,16 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
     if code is None or key not in words:
         return message
     values = {k: v for k, v in (params or {}).items()}
+    # A problem may name the vocabulary group its codes are from, where the field's name does not say it
+    # (a judgement's "status" takes activity or goal statuses, not a site's).
+    group = values.pop("group", None)
     for name in ("choices", "candidates"):
         if name in values:
             joiner = words["list.or"] if name == "candidates" else ", "
-            values[name] = joiner.join(choice_label(lang, field, c) for c in values[name])
+            if group:
+                values[name] = joiner.join(words.get(f"{group}.{c}", c) for c in values[name])
+            else:
+                values[name] = joiner.join(choice_label(lang, field, c) for c in values[name])
     if "fields" in values:  # the fields a problem is about, as the interface names them
         values["fields"] = ", ".join(field_label(lang, name) for name in values["fields"])
     for name in ("status", "current"):

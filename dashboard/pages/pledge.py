@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import PageStart, page, progress_cards, start_page
+from dashboard.components.report_links import report_links
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
 from dashboard.i18n import language, translator
@@ -93,6 +94,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
             html.H1(chosen.title),
             html.P(chosen.focus, className="pm-focus"),
             html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="pm-facts"),
+            report_links(chosen.id, lang),
             html.P(chosen.summary) if chosen.summary else None,
             html.H2(t("pledge.problem_picture")),
             *problem,

@@ -309,6 +309,37 @@ def orphaned_promise(pledge_id: str, promise_id: str, layer: str) -> Problem:
     )
 
 
+def judged_period_removed(pledge_id: str, period: str, periods: list[str]) -> Problem:
+    return Problem(
+        f"pledge {pledge_id}",
+        "follow_up_period",
+        f"the follow-up period {period} is judged, but the pledge's period and cadence no longer have it "
+        f"(they have {', '.join(periods)}); expected a period and cadence that keep every judged period",
+        "judged_period_removed",
+        {"value": period},
+    )
+
+
+def judged_promise(pledge_id: str, promise_id: str) -> Problem:
+    return Problem(
+        f"pledge {pledge_id}",
+        "promises",
+        f"promise {promise_id!r} would be removed, but it is judged; expected the promise to stay",
+        "judged_promise",
+        {"value": promise_id},
+    )
+
+
+def orphaned_goal(pledge_id: str, goal_id: str) -> Problem:
+    return Problem(
+        f"pledge {pledge_id}",
+        "goals",
+        f"goal {goal_id!r} would be removed, but it is judged; expected the goal to stay",
+        "orphaned_goal",
+        {"value": goal_id},
+    )
+
+
 def promise_of_another_pledge(pledge_id: str, promise_id: str, owner: str) -> Problem:
     return Problem(
         f"pledge {pledge_id}",

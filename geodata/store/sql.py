@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
-from geodata.followup import Judgement, StoredDocument, judgement_problems
+from geodata.followup import Judgement, StoredDocument, judgement_problems, pledge_periods
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
 from geodata.records import Account, AuditEntry, PoliceEvent
@@ -287,7 +287,7 @@ class SQLStore(Store):
                 "SELECT 1 FROM judgements WHERE pledge_id = :id AND subject = 'promise' AND subject_id = :p LIMIT 1"
             )
             if self._rows(conn, judged, {"id": pledge.id, "p": promise_id}):
-                problems.append(rules.orphaned_promise(pledge.id, promise_id, "judgements"))
+                problems.append(rules.judged_promise(pledge.id, promise_id))
         for promise_id in sorted(kept):
             owner = self._rows(
                 conn,
@@ -296,8 +296,24 @@ class SQLStore(Store):
             )
             if owner:
                 problems.append(rules.promise_of_another_pledge(pledge.id, promise_id, owner[0][0]))
+        problems += self._judged_problems(conn, pledge)
         if problems:
             raise ValidationError(problems)
+
+    def _judged_problems(self, conn: Any, pledge: Pledge) -> list[Problem]:
+        """A save must keep what was judged: every judged goal, and every judged period (a new period or cadence
+        that drops a judged period would leave its judgements about nothing)."""
+        judged = self._rows(
+            conn, "SELECT DISTINCT subject, subject_id, period FROM judgements WHERE pledge_id = :id", {"id": pledge.id}
+        )
+        periods = {p.code for p in pledge_periods(pledge)}
+        goals = {g.id for g in pledge.goals}
+        problems = []
+        for code in sorted({period for _, _, period in judged} - periods):
+            problems.append(rules.judged_period_removed(pledge.id, code, sorted(periods)))
+        for goal in sorted({sid for subject, sid, _ in judged if subject == "goal"} - goals):
+            problems.append(rules.orphaned_goal(pledge.id, goal))
+        return problems
 
     # -- follow-up -------------------------------------------------------------------------------------
 

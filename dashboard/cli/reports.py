@@ -1,0 +1,74 @@
+"""Documents out: ``report followup`` (the follow-up report of a pledge and a period, as Word or PDF).
+
+The same code as the pledge page's download (:func:`dashboard.documents.followup.followup_file`): the store is
+read through a guard, the local admin's (everything) or with ``--public`` the public's, so the public variant
+is decided by the domain's rules for that role, not by this command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+
+from dashboard.cli.common import add_data
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from dashboard.settings import Settings
+
+
+def add_report(commands, settings: Settings) -> None:
+    report = commands.add_parser("report", help="write a document: the follow-up report of a pledge (Word or PDF)")
+    kinds = report.add_subparsers(dest="report", required=True, metavar="REPORT")
+    followup = kinds.add_parser(
+        "followup", help="the follow-up report of a pledge and a follow-up period, for the board or to publish"
+    )
+    add_data(followup, settings)
+    followup.add_argument("--pledge", required=True, help="the pledge's id (pledgemap info lists them)")
+    followup.add_argument(
+        "--period", help="the follow-up period, e.g. 2024-T1 (default: the latest that is over as of --today)"
+    )
+    followup.add_argument(
+        "--format", choices=["docx", "pdf"], help="docx (an editable Word file) or pdf (default: from --out's suffix)"
+    )
+    followup.add_argument(
+        "--public",
+        action="store_true",
+        help="the public variant: maps as counts per hexagon at the minimum, no judgement texts or judges' names",
+    )
+    followup.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="default: Swedish")
+    followup.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="read the follow-up as of this date"
+    )
+    followup.add_argument("--out", required=True, type=Path, help="the file to write (readable by you only)")
+    followup.set_defaults(run=cmd_followup)
+
+
+def cmd_followup(args: argparse.Namespace) -> int:
+    from dashboard.documents.followup import followup_file
+    from geodata import PledgemapError, open_store
+    from geodata.access import GuardedStore
+    from geodata.access.rules import LOCAL_ADMIN, PUBLIC_VIEWER
+    from geodata.clock import today
+
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    if fmt not in ("docx", "pdf"):
+        raise PledgemapError(f"--out {args.out} does not end in .docx or .pdf; name the format with --format docx|pdf")
+    with open_store(args.data) as store:
+        guarded = GuardedStore(store, PUBLIC_VIEWER if args.public else LOCAL_ADMIN)
+        content, _, _ = followup_file(guarded, args.pledge, fmt, args.lang, args.today or today(), args.period)
+    write_private(args.out, content)
+    variant = "public " if args.public else ""
+    print(f"Wrote the {variant}follow-up report of {args.pledge} to {args.out} ({len(content) / 1e3:.0f} kB, {fmt})")
+    return 0
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path``, readable and writable by its owner only (0600), an existing file too."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(content)
+
+
+COMMANDS = {"report": add_report}

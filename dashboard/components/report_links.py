@@ -1,0 +1,43 @@
+"""The follow-up report's download links ("Ladda ner uppföljningsrapport (Word / PDF)"), and the address they open.
+
+The address is served by :mod:`dashboard.server.reports`; which variant a role gets is the domain's decision,
+so the links are the same for everyone.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import html
+
+from dashboard.i18n import translator
+
+PATH = "/report/followup"
+
+
+def followup_url(pledge_id: str, fmt: str, lang: str, period: str | None = None) -> str:
+    """The download's address for a pledge, a format and a language (and a period, else the latest over).
+
+    >>> followup_url("mark-2021", "pdf", "sv", "2021-T2")
+    '/report/followup?pledge=mark-2021&period=2021-T2&format=pdf&lang=sv'
+    """
+    query = {"pledge": pledge_id, **({"period": period} if period else {}), "format": fmt, "lang": lang}
+    return f"{PATH}?{urlencode(query)}"
+
+
+def report_links(pledge_id: str, lang: str, period: str | None = None) -> html.P:
+    """One line: the words, then a Word and a PDF link (each a download, named in full for a screen reader)."""
+    t = translator(lang)
+    words = t("report.download")
+    links = []
+    for fmt, key in (("docx", "report.download_word"), ("pdf", "report.download_pdf")):
+        links.append(
+            html.A(
+                t(key),
+                href=followup_url(pledge_id, fmt, lang, period),
+                download="",
+                title=f"{words} ({t(key)})",
+                className=f"pm-report-{fmt}",
+            )
+        )
+    return html.P([f"{words} (", links[0], " / ", links[1], ")"], className="pm-report-links")

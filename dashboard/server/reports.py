@@ -1,0 +1,59 @@
+"""Rapporter / reports: the follow-up report of a pledge as a download, behind the sign-in guard.
+
+``/report/followup?pledge=ID&period=2024-T1&format=docx|pdf&lang=sv|en`` (period: default the latest that is
+over; format: default docx; language: default Swedish) answers the file
+:func:`dashboard.documents.followup.followup_file` builds from the request's guarded store
+(:func:`dashboard.context.request_store`), so each role gets what the domain lets it read: the public its
+variant (counts per hexagon at the minimum, no judgement texts or names) without asking for it. What stops the
+report is said in the request's language as plain text: an unknown pledge is a 404, a period the pledge does
+not have or an unknown format a 400.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import flask
+
+from dashboard.components.report_links import PATH
+from dashboard.context import request_store
+from dashboard.i18n import language, translator
+from geodata import NotFoundError, ValidationError
+from geodata.clock import today
+
+log = logging.getLogger(__name__)
+
+
+def install(server: flask.Flask) -> None:
+    server.add_url_rule(PATH, "report_followup", _followup, methods=["GET"])
+
+
+def _refusal(text: str, status: int) -> flask.Response:
+    response = flask.Response(text, status=status, mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _followup() -> flask.Response:
+    from dashboard.documents.followup import FORMATS, followup_file
+
+    args = flask.request.args
+    lang = language(args.get("lang"))
+    t = translator(lang)
+    pledge_id, fmt, period = args.get("pledge", ""), args.get("format", "docx"), args.get("period") or None
+    if fmt not in FORMATS:
+        return _refusal(t("report.bad_format", value=fmt), 400)
+    with request_store() as store:
+        try:
+            content, name, media_type = followup_file(store, pledge_id, fmt, lang, today(), period)
+        except NotFoundError:
+            return _refusal(t("report.not_found", id=pledge_id), 404)
+        except ValidationError as exc:
+            problem = exc.problems[0]
+            log.info("follow-up report refused: %s", problem)
+            choices = ", ".join(problem.params.get("choices", ()))
+            return _refusal(t("report.bad_period", value=period, choices=choices), 400)
+    response = flask.Response(content, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
