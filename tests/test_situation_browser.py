@@ -31,7 +31,7 @@ def test_the_lagesbild_is_written_and_saved_and_passes_axe_at_every_size(demo_co
             page.get_by_role("button", name="Lägg till en åtgärd").click()
             page.get_by_label("Åtgärden").wait_for()
             # The focus went to the new measure's text.
-            page.wait_for_function("() => document.activeElement.id.startsWith('{\"path\":\"measures.0.text\"')")
+            page.wait_for_function('() => document.activeElement.id.startsWith(\'{"path":"measures.0.text"\')')
             page.keyboard.type("Riktade insatser kvällstid")
             page.get_by_label("Ansvarig part").fill("Polisen")
             page.get_by_role("radio", name="1. Narkotikaförsäljning vid Kinna station").check()

@@ -30,6 +30,7 @@ from dashboard.components.layout import (
     short_text,
 )
 from dashboard.components.problems import describe
+from dashboard.components.report_links import situation_links
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
@@ -176,6 +177,14 @@ def content(lang: str, view: View) -> list:
             children=[
                 html.H2(t("situation.written"), id="lb-written-heading"),
                 *(read_only_sections(lang, view) if view.read_only else editor_section(lang, view)),
+            ],
+        ),
+        html.Section(
+            **{"aria-labelledby": "lb-export-heading"},
+            children=[
+                html.H2(t("situation.download"), id="lb-export-heading"),
+                html.P(t("situation.download_hint"), className="pm-hint"),
+                situation_links(view.code, view.year, lang, view.shown.version if view.read_only else None),
             ],
         ),
         html.Section(
