@@ -233,10 +233,12 @@ def test_the_public_and_a_housing_company_may_neither_read_nor_save_a_report(sto
     assert PAGE_ROLES["situation"] == DOCUMENT_ROLES
 
 
-def test_the_kartlaggning_leaves_out_operations_for_a_role_that_may_not_read_them(known):
-    k = kartlaggning(GuardedStore(known, Viewer("municipality", "kim")), "1463", 2024, permutations=99)
-    assert k.reports == 4
-    assert k.operations is not None  # a municipality reads the operations
+def test_the_kartlaggning_counts_only_the_operations_the_caller_may_read(known):
+    # The three operations are the police's internal ones: a municipality reads the reports, not those.
+    municipality = kartlaggning(GuardedStore(known, Viewer("municipality", "kim")), "1463", 2024, permutations=99)
+    police = kartlaggning(GuardedStore(known, Viewer("police", "pia")), "1463", 2024, permutations=99)
+    assert municipality.reports == police.reports == 4
+    assert len(municipality.operations) == 0 and int(police.operations["count"].sum()) == 3
 
 
 def test_next_years_promises_are_drafted_from_the_plan_in_priority_order():
