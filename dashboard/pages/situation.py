@@ -12,6 +12,7 @@ change (:func:`geodata.analysis.situation_document.edit_plan`) and draws the for
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, NamedTuple
 
 import dash
@@ -736,8 +737,6 @@ def _focus_after(op: str, i: int, content: dict) -> str:
     problems, measures = len(content.get("problems") or []), len(content.get("measures") or [])
 
     def dom(key: dict) -> str:
-        import json
-
         return json.dumps(key, sort_keys=True, separators=(",", ":"))
 
     if op == "add_problem":
