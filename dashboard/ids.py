@@ -197,6 +197,28 @@ class FollowUp:
     cadence_result = "fu-cadence-result"
 
 
+class Situation:
+    """The lägesbild page (/lagesbild): the kartläggning drafted from the data, the sections people write."""
+
+    lang = "lb-lang"
+    query = "lb-query"  # the view as a query string, for the address bar
+    municipality = "lb-municipality"
+    year = "lb-year"
+    content = "lb-content"
+    doc = "lb-doc"  # the report being written, as plain data, with the version it started from
+    editor = "lb-editor"
+    field = "lb-field"  # {"type": field, "path": "problems.0.text"}
+    action = "lb-action"  # {"type": action, "op": "up", "i": 0}
+    notice = "lb-notice"
+    focus = "lb-focus"
+    save = "lb-save"
+    saved = "lb-saved"
+    history = "lb-history"
+    export_format = "lb-export-format"
+    export = "lb-export"
+    download = "lb-download"
+
+
 class EditForm:
     """The record editing form in a record's details (layers page)."""
 

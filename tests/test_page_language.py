@@ -14,6 +14,7 @@ PAGES = {
     "/layers": ("Lager", "Layers"),
     "/sites": ("Fastigheter", "Sites worklist"),
     "/analysis": ("Analys", "Analysis"),
+    "/lagesbild": ("Lägesbild", "Situation report"),
     "/import": ("Importera", "Import"),
     "/tillganglighet": ("Tillgänglighetsredogörelse", "Accessibility statement"),
 }

@@ -30,6 +30,7 @@ PAGES = {
     "layers": ("/layers", "#main table"),
     "sites": ("/sites", "#main table"),
     "analysis": ("/analysis", "#main .js-plotly-plot"),
+    "lagesbild": ("/lagesbild", "#main .js-plotly-plot"),
     "import": ("/import", "#main .pm-upload"),
     "statement": ("/tillganglighet", "#main .pm-statement"),
     "present": ("/present", ".folium-map"),

@@ -18,7 +18,9 @@ from dashboard.settings import Settings
 
 
 def add_report(commands, settings: Settings) -> None:
-    report = commands.add_parser("report", help="write a document: the follow-up report of a pledge (Word or PDF)")
+    report = commands.add_parser(
+        "report", help="write a document: the follow-up report of a pledge or a lägesbild (Word or PDF)"
+    )
     kinds = report.add_subparsers(dest="report", required=True, metavar="REPORT")
     followup = kinds.add_parser(
         "followup", help="the follow-up report of a pledge and a follow-up period, for the board or to publish"
@@ -42,6 +44,19 @@ def add_report(commands, settings: Settings) -> None:
     )
     followup.add_argument("--out", required=True, type=Path, help="the file to write (readable by you only)")
     followup.set_defaults(run=cmd_followup)
+    situation = kinds.add_parser(
+        "situation", help="the lägesbild of a municipality and a year: the kartläggning and the written action plan"
+    )
+    add_data(situation, settings)
+    situation.add_argument("--municipality", required=True, help="the kommun code, e.g. 1463")
+    situation.add_argument("--year", required=True, type=int, help="the year, e.g. 2026")
+    situation.add_argument("--version", type=int, help="a saved version of the written sections (default: the latest)")
+    situation.add_argument(
+        "--format", choices=["docx", "pdf"], help="docx (an editable Word file) or pdf (default: from --out's suffix)"
+    )
+    situation.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="default: Swedish")
+    situation.add_argument("--out", required=True, type=Path, help="the file to write (readable by you only)")
+    situation.set_defaults(run=cmd_situation)
 
 
 def cmd_followup(args: argparse.Namespace) -> int:
@@ -60,6 +75,24 @@ def cmd_followup(args: argparse.Namespace) -> int:
     write_private(args.out, content)
     variant = "public " if args.public else ""
     print(f"Wrote the {variant}follow-up report of {args.pledge} to {args.out} ({len(content) / 1e3:.0f} kB, {fmt})")
+    return 0
+
+
+def cmd_situation(args: argparse.Namespace) -> int:
+    from dashboard.documents.situation import situation_file
+    from geodata import PledgemapError, open_store
+    from geodata.access import GuardedStore
+    from geodata.access.rules import LOCAL_ADMIN
+    from geodata.clock import today
+
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    if fmt not in ("docx", "pdf"):
+        raise PledgemapError(f"--out {args.out} does not end in .docx or .pdf; name the format with --format docx|pdf")
+    with open_store(args.data) as store:
+        guarded = GuardedStore(store, LOCAL_ADMIN)
+        content, _, _ = situation_file(guarded, args.municipality, args.year, fmt, args.lang, today(), args.version)
+    write_private(args.out, content)
+    print(f"Wrote the lägesbild of {args.municipality} {args.year} to {args.out} ({len(content) / 1e3:.0f} kB, {fmt})")
     return 0
 
 

@@ -24,6 +24,7 @@ NAVIGATION = (
     ("/layers", "layers"),
     ("/sites", "sites"),
     ("/analysis", "analysis"),
+    ("/lagesbild", "situation"),
     ("/import", "import"),
 )
 PAGE_NAMES = dict(NAVIGATION)

@@ -13,6 +13,7 @@ from dash import html
 from dashboard.i18n import translator
 
 PATH = "/report/followup"
+SITUATION_PATH = "/report/situation"
 
 
 def followup_url(pledge_id: str, fmt: str, lang: str, period: str | None = None) -> str:
@@ -40,4 +41,32 @@ def report_links(pledge_id: str, lang: str, period: str | None = None) -> html.P
                 className=f"pm-report-{fmt}",
             )
         )
+    return html.P([f"{words} (", links[0], " / ", links[1], ")"], className="pm-report-links")
+
+
+def situation_url(code: str, year: int, fmt: str, lang: str, version: int | None = None) -> str:
+    """The lägesbild download's address for a municipality, a year, a format and a language (and a version, else
+    the latest saved).
+
+    >>> situation_url("1463", 2026, "pdf", "sv")
+    '/report/situation?kommun=1463&year=2026&format=pdf&lang=sv'
+    """
+    query = {"kommun": code, "year": year, **({"version": version} if version else {}), "format": fmt, "lang": lang}
+    return f"{SITUATION_PATH}?{urlencode(query)}"
+
+
+def situation_links(code: str, year: int, lang: str, version: int | None = None) -> html.P:
+    """The lägesbild's download line: the words, then a Word and a PDF link, as the follow-up report's."""
+    t = translator(lang)
+    words = t("situation.download")
+    links = [
+        html.A(
+            t(key),
+            href=situation_url(code, year, fmt, lang, version),
+            download="",
+            title=f"{words} ({t(key)})",
+            className=f"pm-report-{fmt}",
+        )
+        for fmt, key in (("docx", "report.download_word"), ("pdf", "report.download_pdf"))
+    ]
     return html.P([f"{words} (", links[0], " / ", links[1], ")"], className="pm-report-links")

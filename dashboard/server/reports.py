@@ -15,10 +15,10 @@ import logging
 
 import flask
 
-from dashboard.components.report_links import PATH
+from dashboard.components.report_links import PATH, SITUATION_PATH
 from dashboard.context import request_store
 from dashboard.i18n import language, translator
-from geodata import NotFoundError, ValidationError
+from geodata import AccessError, NotFoundError, ValidationError
 from geodata.clock import today
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 def install(server: flask.Flask) -> None:
     server.add_url_rule(PATH, "report_followup", _followup, methods=["GET"])
+    server.add_url_rule(SITUATION_PATH, "report_situation", _situation, methods=["GET"])
 
 
 def _refusal(text: str, status: int) -> flask.Response:
@@ -53,6 +54,47 @@ def _followup() -> flask.Response:
             log.info("follow-up report refused: %s", problem)
             choices = ", ".join(problem.params.get("choices", ()))
             return _refusal(t("report.bad_period", value=period, choices=choices), 400)
+    response = flask.Response(content, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _situation() -> flask.Response:
+    """``/report/situation?kommun=1463&year=2026&format=docx|pdf&lang=sv|en[&version=N]``: the lägesbild, for the
+    roles that may read it (the others get the refusal, 403)."""
+    from dashboard.documents.followup import FORMATS
+    from dashboard.documents.situation import situation_file
+    from geodata.model import KOMMUN_CODE
+
+    args = flask.request.args
+    lang = language(args.get("lang"))
+    t = translator(lang)
+    code, year, fmt, version = (
+        args.get("kommun", ""),
+        args.get("year", ""),
+        args.get("format", "docx"),
+        args.get("version"),
+    )
+    if fmt not in FORMATS:
+        return _refusal(t("report.bad_format", value=fmt), 400)
+    if not KOMMUN_CODE.match(code):
+        return _refusal(t("situation.bad_municipality", value=code), 400)
+    if not (year.isdigit() and 2000 <= int(year) <= 2100):
+        return _refusal(t("situation.bad_year", value=year), 400)
+    if version is not None and not version.isdigit():
+        return _refusal(t("situation.no_version", version=version), 404)
+    with request_store() as store:
+        try:
+            content, name, media_type = situation_file(
+                store, code, int(year), fmt, lang, today(), int(version) if version else None
+            )
+        except AccessError:
+            return _refusal(t("access.refused"), 403)
+        except NotFoundError:
+            if version:
+                return _refusal(t("situation.no_version", version=version), 404)
+            return _refusal(t("situation.bad_municipality", value=code), 404)
     response = flask.Response(content, mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"

@@ -39,6 +39,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "sites": RECORD_ROLES,
     "analysis": ("admin", "police", "municipality"),  # reads the unsafe places themselves
     "import": RECORD_ROLES,
+    "situation": ("admin", "police", "municipality"),  # the lägesbild: DOCUMENT_ROLES, who read and write it
 }
 
 

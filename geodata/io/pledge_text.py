@@ -1059,6 +1059,15 @@ def _promises(
     return promises
 
 
+def guess_promise_kind(text: str) -> str | None:
+    """The promise kind a promise's text words (the reader's own guess), or None where its words leave it open.
+
+    >>> guess_promise_kind("Ökad närvaro vid busstationen"), guess_promise_kind("Något helt annat")
+    ('presence_patrol', None)
+    """
+    return _kind(text)
+
+
 def _kind(text: str) -> str | None:
     scores = {kind: sum(bool(re.search(p, text, re.IGNORECASE)) for p in words) for kind, words in _KIND_WORDS.items()}
     best = max(scores.values())
