@@ -198,6 +198,28 @@ def make_client(settings):
     return client
 
 
+# The passphrase the tests give every account they add.
+PASSWORD = "en lång lösenfras"
+
+
+def signed_in_client(data, username: str, password: str = PASSWORD):
+    """A test client of the app over the store ``data``, signed in as ``username`` through the sign-in form."""
+    import re
+
+    from dashboard.settings import Settings
+
+    client = make_client(Settings(data=data, tiles_url=None))
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf": token, "next": "/"},
+        headers={"Origin": "http://localhost"},
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    return client
+
+
 def overview_map_inputs(pledge: str = "mark-2021", layers=ALL_LAYERS) -> dict[str, Any]:
     """The inputs of the overview map's callback with ``layers`` shown and every other filter open."""
     return {

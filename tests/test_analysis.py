@@ -461,26 +461,16 @@ def test_roles_that_see_no_reports_get_a_refusal_from_the_analysis(signed_demo):
 
 @pytest.fixture
 def signed_demo(demo_copy):
-    import re
-
-    from dashboard.settings import Settings
     from geodata.access.accounts import add_user
     from geodata.store import GeoPackageStore
 
-    from dash_http import make_client
+    from dash_http import signed_in_client
 
     with GeoPackageStore.open(demo_copy) as store:
         add_user(store, "ulla", "public", "en lång lösenfras")
 
     def client_for(name):
-        client = make_client(Settings(data=demo_copy, tiles_url=None))
-        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-        client.post(
-            "/login",
-            data={"username": name, "password": "en lång lösenfras", "csrf": token},
-            headers={"Origin": "http://localhost"},
-        )
-        return client
+        return signed_in_client(demo_copy, name)
 
     return client_for
 

@@ -4,36 +4,17 @@ the overview's promise cards. Over HTTP against the app on the demo store, its c
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from dashboard.ids import FollowUp, Overview
 from geodata.store import GeoPackageStore
 
-from dash_http import call_callback, call_matching, find, props_where, render_page, texts
+from dash_http import PASSWORD, call_callback, call_matching, find, props_where, render_page, signed_in_client, texts
 
-PASSWORD = "en lång lösenfras"
 VARDNADSHAVARE = {"subject": "promise", "id": "mark-2021-information-vardnadshavare"}
 NARVARO = {"subject": "promise", "id": "mark-2021-narvaro"}
 KALLARE = {"subject": "promise", "id": "mark-2021-kallare-vindar"}
-
-
-def _signed_in_client(data, username: str):
-    from dashboard.settings import Settings
-
-    from dash_http import make_client
-
-    client = make_client(Settings(data=data, tiles_url=None))
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf": token, "next": "/"},
-        headers={"Origin": "http://localhost"},
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return client
 
 
 @pytest.fixture
@@ -237,7 +218,7 @@ def test_a_problem_with_the_judgement_is_named_in_the_users_language(client):
 
 
 def test_a_role_judges_only_what_it_is_responsible_for(accounts):
-    hanna = _signed_in_client(accounts, "hanna")
+    hanna = signed_in_client(accounts, "hanna")
     tree = section(hanna)
     # The housing company judges its own promise, not the police's, and sees the follow-up of both.
     assert form_data(tree, KALLARE)["subject_id"] == KALLARE["id"]
@@ -257,7 +238,7 @@ def test_a_role_judges_only_what_it_is_responsible_for(accounts):
 
 
 def test_the_public_sees_the_statuses_without_words_or_names(accounts):
-    ulla = _signed_in_client(accounts, "ulla")
+    ulla = signed_in_client(accounts, "ulla")
     tree = section(ulla)
     shown = texts(tree)
     assert "Du ser statusarna. De ansvarigas egna texter visas för inloggade parter." in shown
@@ -266,7 +247,7 @@ def test_the_public_sees_the_statuses_without_words_or_names(accounts):
     assert any(x.startswith("Bedömd 20") for x in shown)  # when, not who
     assert not props_where(tree, lambda p: isinstance(p.get("id"), dict) and p["id"].get("type") == FollowUp.form)
     # Nor can it save by calling the callback.
-    police = _signed_in_client(accounts, "pia")
+    police = signed_in_client(accounts, "pia")
     form = form_data(section(police), NARVARO)
     refused = save(ulla, NARVARO, form, "2021-T3", "cancelled", "Nej")
     assert texts(answer_for(refused, FollowUp.result, NARVARO)["children"])[0] == "Bedömningen sparades inte: "
@@ -357,7 +338,7 @@ def test_those_who_may_change_the_pledge_set_how_often_it_is_followed_up(account
         mark = store.get_pledge("mark-2021")  # a copy with nothing judged yet (its promises need ids of their own)
         promises = tuple(replace(p, id=f"{p.id}-b", pledge_id="mark-2021b") for p in mark.promises)
         store.save_pledge(replace(mark, id="mark-2021b", promises=promises))
-    kim = _signed_in_client(demo_copy, "kim")
+    kim = signed_in_client(demo_copy, "kim")
     tree = section(kim, "?pledge=molndal-2018")
     assert find(tree, id=FollowUp.cadence) and "Ändra hur ofta löftet följs upp" in " ".join(texts(tree))
 
@@ -381,7 +362,7 @@ def test_those_who_may_change_the_pledge_set_how_often_it_is_followed_up(account
     assert "K1 2021" in periods and "K4 2021" in periods and "T1 2021" not in periods
     # A housing company judges its own promises but does not change the pledge: no control, a crafted request
     # is refused.
-    company = _signed_in_client(demo_copy, "hanna")
+    company = signed_in_client(demo_copy, "hanna")
     assert not find(section(company, "?pledge=mark-2021b"), id=FollowUp.cadence)
     assert "sparades inte" in choose(company, "mark-2021b", "year")
     with GeoPackageStore.open(demo_copy) as store:

@@ -24,7 +24,7 @@ from geodata.followup import Judgement
 from geodata.store import GeoPackageStore, LayerQuery
 from geodata.views.public import MIN_COUNT
 
-from dash_http import find, make_client, render_page
+from dash_http import find, make_client, render_page, signed_in_client
 from survey_data import add_goal_survey
 
 PLEDGE, PERIOD = "mark-2021", "2021-T2"
@@ -223,13 +223,9 @@ def test_the_download_serves_word_and_pdf_and_words_its_refusals(judged):
 def test_a_public_account_downloads_the_public_variant_without_asking_for_it(judged):
     with GeoPackageStore.open(judged) as store:
         add_user(store, "ulla", "public", PASSWORD)
-    client = make_client(Settings(data=judged, tiles_url=None))
-    assert client.get(f"/report/followup?pledge={PLEDGE}&format=pdf").status_code == 302  # sign in first
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    signed = client.post("/login", data={"username": "ulla", "password": PASSWORD, "csrf": token, "next": "/"},
-                         headers={"Origin": "http://localhost"})  # fmt: skip
-    assert signed.status_code == 302
+    unsigned = make_client(Settings(data=judged, tiles_url=None))
+    assert unsigned.get(f"/report/followup?pledge={PLEDGE}&format=pdf").status_code == 302  # sign in first
+    client = signed_in_client(judged, "ulla", PASSWORD)
     answer = client.get(f"/report/followup?pledge={PLEDGE}&period={PERIOD}&format=pdf")
     assert answer.status_code == 200
     text = pdf_text(answer.data)[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dash_http import find, render_page
+from dash_http import PASSWORD, find, render_page, signed_in_client
 
 
 @pytest.mark.parametrize("path", ["/", "/sites", "/analysis"])
@@ -16,27 +16,6 @@ def test_no_date_field_is_debounced(client, path):
 
 
 # --- the public role's overview (issue 13, item 3) ----------------------------------------------------------
-
-PASSWORD = "en lång lösenfras"
-
-
-def _signed_in_client(data, username: str):
-    import re
-
-    from dashboard.settings import Settings
-
-    from dash_http import make_client
-
-    client = make_client(Settings(data=data, tiles_url=None))
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf": token, "next": "/"},
-        headers={"Origin": "http://localhost"},
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return client
 
 
 @pytest.fixture
@@ -56,7 +35,7 @@ def test_the_public_role_is_shown_the_aggregated_view_on_the_overview_map(accoun
 
     from dash_http import call_overview_map, overview_map_inputs
 
-    figure = call_overview_map(_signed_in_client(accounts, "ulla"), overview_map_inputs())[Overview.map]["figure"]
+    figure = call_overview_map(signed_in_client(accounts, "ulla"), overview_map_inputs())[Overview.map]["figure"]
     public = {trace["meta"]["layer"]: trace for trace in figure["data"] if (trace.get("meta") or {}).get("role")}
     assert set(public) == {"unsafe_places", "operations", "inventoried_sites"}
     assert {trace["meta"]["role"] for trace in public.values()} == {"public"}
@@ -76,7 +55,7 @@ def test_the_layer_choices_count_what_the_public_view_holds_not_zero(accounts):
     from dash_http import call_callback
 
     answer = call_callback(
-        _signed_in_client(accounts, "ulla"),
+        signed_in_client(accounts, "ulla"),
         f"{Overview.cards}.children",
         {f"{Overview.pledge}.value": "mark-2021"},
         state={f"{Overview.promise}.value": "", f"{Overview.lang}.data": "sv"},
@@ -97,7 +76,7 @@ def test_the_public_overview_says_what_it_shows_and_offers_only_the_public_downl
 
     from dash_http import find, render_page, texts
 
-    tree = render_page(_signed_in_client(accounts, "ulla"), "/", "?pledge=mark-2021")
+    tree = render_page(signed_in_client(accounts, "ulla"), "/", "?pledge=mark-2021")
     assert any(text.startswith("Du ser den offentliga vyn") for text in texts(tree))
     [formats] = find(tree, id=Overview.export_format)
     assert [o["value"] for o in formats["props"]["options"]] == ["html_public"]
@@ -109,7 +88,7 @@ def test_the_public_overview_says_what_it_shows_and_offers_only_the_public_downl
 def test_a_page_the_public_role_may_not_use_says_so_plainly(accounts, path):
     from dash_http import render_page, texts
 
-    shown = texts(render_page(_signed_in_client(accounts, "ulla"), path, "?pledge=mark-2021"))
+    shown = texts(render_page(signed_in_client(accounts, "ulla"), path, "?pledge=mark-2021"))
     assert shown[shown.index("Det här kan du använda:") + 1 :][:2] == ["Översikt", "Löftet"]
     assert any(text.endswith("är inte tillgänglig för ditt konto") for text in shown)
     assert "Något gick fel" not in " ".join(shown)
@@ -120,7 +99,7 @@ def test_a_housing_company_sees_its_sites_and_the_rest_as_the_public_does(accoun
 
     from dash_http import call_overview_map, overview_map_inputs, render_page, texts
 
-    client = _signed_in_client(accounts, "hanna")
+    client = signed_in_client(accounts, "hanna")
     figure = call_overview_map(client, overview_map_inputs())[Overview.map]["figure"]
     roles = {(t["meta"]["layer"], t["meta"]["role"]) for t in figure["data"] if (t.get("meta") or {}).get("layer")}
     assert roles == {("inventoried_sites", "records"), ("unsafe_places", "public"), ("operations", "public")}
@@ -132,7 +111,7 @@ def test_the_admin_menu_and_map_are_unchanged(accounts):
 
     from dash_http import call_overview_map, find, overview_map_inputs, render_page
 
-    client = _signed_in_client(accounts, "ada")
+    client = signed_in_client(accounts, "ada")
     figure = call_overview_map(client, overview_map_inputs())[Overview.map]["figure"]
     assert not [t for t in figure["data"] if (t.get("meta") or {}).get("role") == "public"]
     from dashboard.components.layout import NAVIGATION
@@ -232,6 +211,6 @@ def test_every_page_in_the_menu_has_its_roles_decided_in_one_place():
 def test_the_refusal_is_in_the_users_language(accounts):
     from dash_http import render_page, texts
 
-    shown = texts(render_page(_signed_in_client(accounts, "ulla"), "/layers", "?lang=en"))
+    shown = texts(render_page(signed_in_client(accounts, "ulla"), "/layers", "?lang=en"))
     assert "Layers is not available to your account" in shown
     assert shown[shown.index("What you can use:") + 1 :][:2] == ["Overview", "Pledge"]

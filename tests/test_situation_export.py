@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import stat
 
 import docx
@@ -146,19 +145,12 @@ def test_the_download_route_answers_the_file_and_refuses_what_it_cannot(client, 
 
 @pytest.mark.parametrize("role", ["public", "housing_company"])
 def test_the_download_is_refused_for_the_public_and_a_housing_company(saved, role):
-    from dashboard.settings import Settings
     from geodata.access.accounts import add_user
 
-    from dash_http import make_client
+    from dash_http import signed_in_client
 
     with GeoPackageStore.open(saved) as store:
         add_user(store, "vem", role, "en lång lösenfras", **({"organisation": "MBAB"} if role != "public" else {}))
-    client = make_client(Settings(data=saved, tiles_url=None))
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    client.post(
-        "/login",
-        data={"username": "vem", "password": "en lång lösenfras", "csrf": token},
-        headers={"Origin": "http://localhost"},
-    )
+    client = signed_in_client(saved, "vem")
     answer = client.get(situation_url("1463", 2021, "docx", "sv"))
     assert answer.status_code == 403 and "Ditt konto har inte behörighet till detta." in answer.get_data(as_text=True)

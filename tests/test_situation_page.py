@@ -4,8 +4,6 @@ that may not read it."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from dashboard.i18n import PLOTLY_SEPARATORS
@@ -229,10 +227,9 @@ def test_choosing_another_year_draws_its_kartlaggning(client):
 
 @pytest.fixture
 def signed(demo_copy):
-    from dashboard.settings import Settings
     from geodata.access.accounts import add_user
 
-    from dash_http import make_client
+    from dash_http import signed_in_client
 
     with GeoPackageStore.open(demo_copy) as store:
         add_user(store, "pia", "police", "en lång lösenfras")
@@ -240,14 +237,7 @@ def signed(demo_copy):
         add_user(store, "hans", "housing_company", "en lång lösenfras", organisation="MBAB")
 
     def client_for(name):
-        client = make_client(Settings(data=demo_copy, tiles_url=None))
-        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-        client.post(
-            "/login",
-            data={"username": name, "password": "en lång lösenfras", "csrf": token},
-            headers={"Origin": "http://localhost"},
-        )
-        return client
+        return signed_in_client(demo_copy, name)
 
     return client_for
 

@@ -16,7 +16,8 @@ import datetime as dt
 from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Document, Facts, Heading, Image, Paragraph, Table
 from dashboard.documents.followup import FORMATS, day
-from dashboard.i18n import number, percent, signed, translator
+from dashboard.figures.situation import category_table
+from dashboard.i18n import number, translator
 from geodata.analysis.situation import NOT_STATED, WEEKDAYS, Kartlaggning, kartlaggning
 from geodata.analysis.situation_document import SituationReport, situation_versions
 from geodata.clock import LOCAL_TZ
@@ -94,7 +95,6 @@ def situation_document(k: Kartlaggning, report: SituationReport, lang: str, toda
 
 def _survey(k: Kartlaggning, lang: str) -> list[Block]:
     t = translator(lang)
-    before = k.year - 1
     blocks: list[Block] = [
         Heading(t("situation.survey")),
         Paragraph(t("situation.doc_survey_note", count=number(k.reports, lang), year=k.year)),
@@ -106,6 +106,7 @@ def _survey(k: Kartlaggning, lang: str) -> list[Block]:
         counts = [(c.category, t(f"category.{c.category}"), c.count) for c in k.categories]
         parts = ", ".join(f"{label} {number(n, lang)}" for _, label, n in counts)
         caption = t("situation.by_category_caption", year=k.year)
+        columns, rows = category_table(k, t, lang)
         blocks += [
             Image(
                 charts.status_bars(counts, lang, t("situation.reports")),
@@ -114,17 +115,8 @@ def _survey(k: Kartlaggning, lang: str) -> list[Block]:
                 width=0.9,
             ),
             Table(
-                (t("field.category"), str(k.year), t("situation.share"), str(before), t("situation.change")),
-                tuple(
-                    (
-                        t(f"category.{c.category}"),
-                        number(c.count, lang),
-                        percent(c.share, lang, 1),
-                        number(c.before.get(before, 0), lang),
-                        signed(c.change, lang) if c.change is not None else "–",
-                    )
-                    for c in k.categories
-                ),
+                tuple(columns),
+                tuple(tuple(row) for row in rows),
                 caption=caption,
                 numeric=(1, 2, 3, 4),
             ),

@@ -14,6 +14,7 @@ from dashboard.figures.style import (
     SAFETY_COLOURS,
     separators,
 )
+from dashboard.i18n import number, percent, signed
 from geodata.analysis.situation import WEEKDAYS, Kartlaggning
 
 
@@ -27,6 +28,25 @@ def _layout(t: Callable[..., str], height: int, **more: Any) -> dict[str, Any]:
         "xaxis": {"automargin": True},
         **more,
     }
+
+
+def category_table(k: Kartlaggning, t: Callable[..., str], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The reports by category as a table reads them (the chart's alternative on the page, the table in the
+    exported lägesbild): the columns, then one row per category with its count, share, the year before and the
+    change, in ``lang``'s number format."""
+    before = k.year - 1
+    columns = [t("field.category"), str(k.year), t("situation.share"), str(before), t("situation.change")]
+    rows = [
+        [
+            t(f"category.{c.category}"),
+            number(c.count, lang),
+            percent(c.share, lang, 1),
+            number(c.before.get(before, 0), lang),
+            signed(c.change, lang) if c.change is not None else "–",
+        ]
+        for c in k.categories
+    ]
+    return columns, rows
 
 
 def category_chart(k: Kartlaggning, t: Callable[..., str]) -> dict[str, Any]:

@@ -35,9 +35,16 @@ from dashboard.components.report_links import situation_links
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
-from dashboard.figures.situation import category_chart, events_chart, operations_chart, trend_chart, week_chart
+from dashboard.figures.situation import (
+    category_chart,
+    category_table,
+    events_chart,
+    operations_chart,
+    trend_chart,
+    week_chart,
+)
 from dashboard.figures.style import graph_config
-from dashboard.i18n import catalogue, fill, language, number, percent, signed, translator
+from dashboard.i18n import catalogue, fill, language, number, translator
 from dashboard.ids import Situation as ID
 from geodata import PledgemapError, ValidationError, VersionConflictError, clock
 from geodata.analysis.situation import (
@@ -211,7 +218,6 @@ def _time_label(t, code: str) -> str:
 
 def kartlaggning_section(lang: str, k: Kartlaggning) -> list:
     t = translator(lang)
-    before = k.year - 1
     parts: list[Any] = [
         html.H2(t("situation.survey")),
         html.P(t("situation.survey_note", count=number(k.reports, lang), year=k.year), className="pm-source"),
@@ -221,22 +227,13 @@ def kartlaggning_section(lang: str, k: Kartlaggning) -> list:
     # By category.
     parts.append(html.H3(t("situation.by_category")))
     if k.categories:
-        rows = [
-            [
-                t(f"category.{c.category}"),
-                number(c.count, lang),
-                percent(c.share, lang, 1),
-                number(c.before.get(before, 0), lang),
-                signed(c.change, lang) if c.change is not None else "–",
-            ]
-            for c in k.categories
-        ]
+        columns, rows = category_table(k, t, lang)
         parts += [
             _graph(category_chart(k, t), lang),
             table_alternative(
                 t,
                 t("situation.by_category_caption", year=k.year),
-                [t("field.category"), str(k.year), t("situation.share"), str(before), t("situation.change")],
+                columns,
                 rows,
             ),
         ]
