@@ -217,3 +217,14 @@ def test_the_reader_meets_the_issues_figures_on_the_corpus(corpus):
     assert periods[0] >= PERIODS_RIGHT * periods[1], f"periods right for {periods[0]} of {periods[1]}"
     municipalities = figures["municipalities"]
     assert municipalities[0] >= PERIODS_RIGHT * municipalities[1], f"municipality right for {municipalities[0]}"
+
+
+def test_the_reader_takes_how_often_a_real_pledge_is_followed_up_where_its_text_says(corpus):
+    """Three of the corpus's texts say it ("… redovisas vid uppföljningarna varje tertial", "följs upp fyra gånger
+    per år", "… redovisas 1 gång per år"); no other text's follow-up is given a cadence."""
+    found = {
+        name: parse_pledge_text(read_pledge_text(CORPUS / name)).follow_up_period
+        for name in sorted(p.name for p in CORPUS.glob("*.txt"))
+    }
+    stated = {name: cadence for name, cadence in found.items() if cadence}
+    assert stated == {"jonkoping_2021.txt": "tertial", "linkoping_2018.txt": "quarter", "ostersund_2019.txt": "year"}

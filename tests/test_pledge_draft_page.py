@@ -539,3 +539,19 @@ def test_the_form_and_its_problems_read_in_english_with_lang_en(client):
     said = form.save()
     assert "The pledge was not saved: 3 fields need fixing" in said
     assert "Promise 1, kind: is missing" in texts(form.answer) and "Focus: is missing" in texts(form.answer)
+
+
+def test_the_form_takes_how_often_the_text_says_the_pledge_is_followed_up_and_saves_it(client, demo_copy):
+    said = TWO_SENTENCES + "\nResultatet följs upp fyra gånger per år och redovisas på kommunens webb.\n"
+    form = Form(client, said)
+    assert form.values["follow_up_period"] == "quarter"
+    assert "Uppföljningsintervall" in form.shown
+    assert "Texten säger inte hur ofta" not in form.shown
+    form.values["focus"] = form.values["focus"] or "Trygghet"
+    assert "Sparat: Medborgarlöfte Härryda 2025" in form.save()
+    with GeoPackageStore.open(demo_copy) as store:
+        saved = next(p for p in store.list_pledges() if p.title.startswith("Medborgarlöfte Härryda"))
+    assert saved.cadence == "quarter"
+    # A text that does not say: tertial, and the form says it assumed so.
+    plain = Form(client, TWO_SENTENCES)
+    assert plain.values["follow_up_period"] == "tertial" and "Texten säger inte hur ofta" in plain.shown

@@ -173,8 +173,19 @@ def _pledge_fields(t, lang: str, doc: dict) -> html.Fieldset:
                 "\n".join(g.get("text") or "" for g in doc.get("goals") or []),
                 area=True,
             ),
+            _cadence_choice(t, lang, doc),
         ],
     )
+
+
+def _cadence_choice(t, lang: str, doc: dict) -> html.Div:
+    """How often the pledge is followed up: what the text says ("följs upp fyra gånger per år"), else by tertial,
+    the common cycle, with a hint that the text did not say."""
+    options = [{"label": t(f"follow_up_period.{code}"), "value": code} for code in vocab.FOLLOW_UP_PERIODS]
+    stated = doc.get("follow_up_period")
+    group = _choices(t, field_name(lang, "follow_up_period"), "follow_up_period", options, stated or "tertial")
+    hint = None if stated else html.P(t("draft.cadence_hint"), className="pm-hint pm-draft-hint")
+    return html.Div([group, hint])
 
 
 def _partner_fields(t, lang: str, doc: dict) -> html.Fieldset:

@@ -31,6 +31,7 @@ FIELD_KEYS = {
     "period.end": "draft.field.end",
     "focus": "draft.field.focus",
     "signed_on": "draft.field.signed_on",
+    "follow_up_period": "field.follow_up_period",
     "goals": "draft.field.goals",
     "goals[].text": "draft.field.goals",
     "partners": "draft.field.partners",

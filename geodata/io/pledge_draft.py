@@ -105,6 +105,7 @@ def draft_document(draft: dict[str, Any]) -> dict[str, Any]:
         "promises": [],
         "goals": [],
         "follow_up": [dict(f) for f in draft.get("follow_up") or []],
+        "follow_up_period": draft.get("follow_up_period"),
         "signatories": [dict(s) for s in draft.get("signatories") or []],
         "signed_on": draft.get("signed_on"),
         "contact": draft.get("contact"),

@@ -387,6 +387,7 @@ class ParsedPromise:
     section: str | None = None  # the theme heading the promise is listed under
     cut: bool = False  # the text ends inside this promise
     certainty: dict[str, str] = field(default_factory=dict)  # field → found / guessed / not_found
+    follow_up_period: str | None = None  # how often the text says the pledge is followed up, where it says so
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data.
@@ -475,6 +476,7 @@ class ParsedPledge:
             "promises": [p.to_dict() for p in self.promises],
             "goals": list(self.goals),
             "follow_up": [asdict(f) for f in self.follow_up],
+            "follow_up_period": self.follow_up_period,
             "signatories": [asdict(s) for s in self.signatories],
             "signed_on": self.signed_on.isoformat() if self.signed_on else None,
             "contact": asdict(self.contact) if self.contact else None,
@@ -566,6 +568,8 @@ class ParsedPledge:
         }
         if self.signed_on:
             data["signed_on"] = self.signed_on.isoformat()
+        if self.follow_up_period:
+            data["follow_up_period"] = self.follow_up_period
         if self.contact:
             data["contact"] = _without_none(asdict(self.contact))
         return data
@@ -629,6 +633,7 @@ def parse_pledge_text(text: str, municipalities: Mapping[str, str] | None = None
     result.goals = _goals(blocks)
     result.contact = _contact(blocks)
     result.follow_up = _follow_up(blocks, result.contact)
+    result.follow_up_period = _cadence(blocks)
     result.signed_on, result.signatories = _signatures(blocks, result.warnings)
     side = side_by_side_signatories(text, result.warnings)
     if side:  # the rejoined blocks ran the columns together ("Anna Berg Per Holm"): the columns are right
@@ -1156,6 +1161,41 @@ def _follow_up(blocks: list[Block], contact: Contact | None) -> list[FollowUp]:
         if all((c.kind, c.label.lower()) != (channel.kind, channel.label.lower()) for c in unique):
             unique.append(channel)
     return unique
+
+
+# A sentence about how the pledge is followed up or reported on ("Resultatet följs upp fyra gånger per år",
+# "… redovisas vid uppföljningarna varje tertial").
+_FOLLOW_UP_VERB = re.compile(r"\b(?:följ\w*\s+upp|uppfölj\w*|redovisa\w*|återrapport\w*|rapporter\w*)", re.IGNORECASE)
+
+
+def _cadence(blocks: list[Block]) -> str | None:
+    """How often the text says the pledge is followed up (one of ``vocab.FOLLOW_UP_PERIODS``), or None.
+
+    Only a sentence about following up or reporting counts, and only when it names one cadence: "Varje år ger
+    kommunen och polisen …" says nothing of the follow-up.
+
+    >>> _cadence(layout("Resultatet följs upp fyra gånger per år och finns på kommunens webb."))
+    'quarter'
+    >>> _cadence(layout("Dessa redovisas vid uppföljningarna varje tertial.")), _cadence(layout("Varje år ses vi."))
+    ('tertial', None)
+    """
+    words = vocab.choice_words("follow_up_period")
+    found: list[str] = []
+    for block in blocks:
+        for sentence in sentences(block.text):
+            if not _FOLLOW_UP_VERB.search(sentence):
+                continue
+            low = sentence.lower()
+            named = {
+                code
+                for code, phrases in words.items()
+                if any(
+                    re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", low) for w in phrases if " " in w or len(w) > 6
+                )
+            }
+            if len(named) == 1:
+                found.append(named.pop())
+    return found[0] if found and len(set(found)) == 1 else None
 
 
 def _contact(blocks: list[Block]) -> Contact | None:
