@@ -387,7 +387,6 @@ class ParsedPromise:
     section: str | None = None  # the theme heading the promise is listed under
     cut: bool = False  # the text ends inside this promise
     certainty: dict[str, str] = field(default_factory=dict)  # field → found / guessed / not_found
-    follow_up_period: str | None = None  # how often the text says the pledge is followed up, where it says so
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data.
@@ -441,6 +440,7 @@ class ParsedPledge:
     open_period: tuple[dt.date | None, dt.date | None] | None = None  # the one bound an open-ended text states
     cut: bool = False  # the text is an excerpt that ends mid-text ("[TRUNCATED]", "[…]" on the last line)
     certainty: dict[str, str] = field(default_factory=dict)  # field → found / guessed / not_found
+    follow_up_period: str | None = None  # how often the text says the pledge is followed up, where it says so
 
     @property
     def complete(self) -> bool:
