@@ -308,3 +308,11 @@ def test_only_an_admin_marks_a_judgement_as_demo(store):
         GuardedStore(store, Viewer("police", "pia")).save_judgement(judgement(demo=True), 0)
     saved = GuardedStore(store, Viewer("admin", "ada")).save_judgement(judgement(demo=True), 0)
     assert saved.demo and store.read_judgements("test-2024")[0].demo
+
+
+def test_saving_the_same_status_and_words_again_makes_no_new_version(store):
+    first = store.save_judgement(judgement(), 0, "pia")
+    again = store.save_judgement(judgement(), 1, "kim")
+    assert again == first and len(store.read_judgements("test-2024")) == 1
+    assert len([e for e in store.read_audit() if e.action == "judgement"]) == 1
+    assert store.save_judgement(judgement(text="Tre insatser."), 1, "kim").version == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dashboard.cli import main
 from geodata.store import GeoPackageStore
 
@@ -47,16 +49,28 @@ def test_a_wrong_status_period_or_promise_is_named_and_nothing_is_saved(demo_cop
     assert main(["followup", "judge", *data, *promise, "--status", "uppnått"]) == 1
     err = capsys.readouterr().err
     assert "”uppnått” är ingen status; välj en av: done (Genomförd), started (Påbörjad)" in err
-    assert main(["followup", "judge", *data, *promise, "--period", "2021-T4"]) == 1
+    assert main(["followup", "judge", *data, *promise, "--status", "started", "--period", "2021-T4"]) == 1
     assert (
         "”2021-T4” är ingen uppföljningsperiod i löftet; välj en av: 2021-T1, 2021-T2, 2021-T3"
         in capsys.readouterr().err
     )
-    assert main(["followup", "judge", *data, "--promise", "nope", "--lang", "en"]) == 1
+    assert main(["followup", "judge", *data, "--promise", "nope", "--status", "done", "--lang", "en"]) == 1
     assert "pledge mark-2021 has no promise “nope”; its promises: mark-2021-narvaro" in capsys.readouterr().err
-    assert main(["followup", "judge", *data, *promise, "--text", "a\x07b"]) == 1
+    assert main(["followup", "judge", *data, *promise, "--status", "started", "--text", "a\x07b"]) == 1
     err = capsys.readouterr().err
     assert "bedömningen sparades inte: 1 problem" in err and "text: innehåller styrtecken" in err
     assert "Traceback" not in err
+    # Without a status nothing is judged (a person's judgement is never replaced by a default) …
+    with pytest.raises(SystemExit) as stopped:
+        main(["followup", "judge", *data, *promise])
+    assert stopped.value.code == 2 and "--status" in capsys.readouterr().err
     with GeoPackageStore.open(demo_copy) as store:
         assert store.read_judgements("mark-2021") == before
+    # … and the same status and words again are no new version.
+    latest = max((j for j in before if j.subject_id == "mark-2021-riktade-insatser" and j.period == "2021-T3"),
+                 key=lambda j: j.version)  # fmt: skip
+    again = ["--status", latest.status, "--text", latest.text, "--period", "2021-T3"]
+    assert main(["followup", "judge", *data, *promise, *again]) == 0
+    assert "är redan denna (version 1); ingenting sparades" in capsys.readouterr().out
+    assert main(["followup", "judge", *data, *promise, "--status", "proposed", "--period", "2021-T3"]) == 0
+    assert "(version 2)" in capsys.readouterr().out

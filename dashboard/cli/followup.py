@@ -33,9 +33,10 @@ def add_followup(commands, settings: Settings) -> None:
     judge.add_argument("--period", help="e.g. 2024-T2 (default: the latest period that is over)")
     judge.add_argument(
         "--status",
-        help="the status, as a code or its Swedish or English name (default: what the figures propose)",
+        required=True,
+        help="the status, as a code or its Swedish or English name; 'proposed' takes what the figures propose",
     )
-    judge.add_argument("--text", default="", help="how it went, in a few sentences")
+    judge.add_argument("--text", default="", help="how it went, in a few sentences (replaces the earlier text)")
     judge.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of the messages")
     judge.add_argument("--today", type=dt.date.fromisoformat, help="as of this date (default: today)")
     followup.set_defaults(run=cmd_followup)
@@ -120,7 +121,8 @@ def _judge(store, args: argparse.Namespace) -> int:
             t(f"followup_cli.no_{subject}", value=subject_id, pledge=state.pledge.id, ids=", ".join(ids))
         ) from None
     group = STATUS_GROUP[subject]
-    status = _status_code(args.status, STATUSES[subject], group) if args.status else item.proposal.status
+    proposed = args.status.strip().casefold() == "proposed"
+    status = item.proposal.status if proposed else _status_code(args.status, STATUSES[subject], group)
     if status is None:
         names = ", ".join(f"{code} ({status_label(t, subject, code)})" for code in STATUSES[subject])
         raise PledgemapError(t("followup_cli.unknown_status", value=args.status, choices=names))
@@ -128,6 +130,9 @@ def _judge(store, args: argparse.Namespace) -> int:
     saved = judge(
         store, state.pledge.id, subject, subject_id, state.period.code, status, args.text, current, state.today
     )
+    if saved.version == current and current:
+        print(t("followup_cli.unchanged", subject=subject_id, period=saved.period, version=saved.version))
+        return 0
     print(
         t(
             "followup_cli.saved",

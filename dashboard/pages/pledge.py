@@ -199,7 +199,7 @@ def save_judgement(clicks, period, status, text, form):
     except PledgemapError as exc:
         return refused(lang, exc, t("followup.refused"))[0], dash.no_update, dash.no_update
     notice = t(
-        "followup.saved",
+        "followup.unchanged" if expected and saved.version == expected else "followup.saved",
         period=period_name(saved.period, t),
         status=status_label(t, saved.subject, saved.status),
         version=saved.version,

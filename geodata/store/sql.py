@@ -319,6 +319,7 @@ class SQLStore(Store):
 
     def save_judgement(self, judgement: Judgement, expected_version: int, actor: str = "local") -> Judgement:
         now = _now()
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # as a GeoPackage keeps it: what is read back
         with self._writing() as conn:
             self._hold_follow_up(conn)
             pledge = self._pledge_in(conn, judgement.pledge_id)
@@ -336,6 +337,14 @@ class SQLStore(Store):
                     expected_version,
                     current,
                 )
+            if current:
+                # The same status and words as the version the judge started from is no new judgement: no version.
+                same = self._rows(
+                    conn, f"SELECT status, text FROM judgements WHERE {where} AND version = :v", {**key, "v": current}
+                )
+                if same and (same[0][0], same[0][1]) == (judgement.status, judgement.text):
+                    return next(j for j in self.read_judgements(judgement.pledge_id, judgement.subject_id)
+                                if j.key == judgement.key and j.version == current)  # fmt: skip
             # A demo pledge's judgements are demo data; so is a judgement the demo generator makes of a real pledge.
             demo = judgement.demo or pledge.demo
             saved = replace(judgement, version=current + 1, judged_by=actor, judged_at=now, demo=demo)

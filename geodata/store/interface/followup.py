@@ -17,7 +17,8 @@ class FollowUpStore(ABC):
         ``expected_version`` is the version the judge started from (0 for the first): a judgement saved by
         someone else meanwhile raises :class:`~geodata.errors.VersionConflictError` and nothing is stored. A
         judgement of a promise or goal the pledge does not have, of a period it does not have, or with a
-        status not allowed for its subject raises :class:`~geodata.errors.ValidationError` naming each.
+        status not allowed for its subject raises :class:`~geodata.errors.ValidationError` naming each. The same
+        status and text as the version it started from is not saved again: that version is returned as it is.
         """
 
     @abstractmethod
