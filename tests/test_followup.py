@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from geodata.access import GuardedStore
-from geodata.access.rules import PUBLIC_VIEWER, AccessError, Viewer
+from geodata.access.rules import PUBLIC_VIEWER, AccessError, Viewer, may_judge
 from geodata.analysis.followup import NOT_JUDGED, pledge_follow_up
 from geodata.errors import ValidationError, VersionConflictError
 from geodata.followup import Judgement, StoredDocument, find_period, periods_between, pledge_periods
@@ -316,3 +316,23 @@ def test_saving_the_same_status_and_words_again_makes_no_new_version(store):
     assert again == first and len(store.read_judgements("test-2024")) == 1
     assert len([e for e in store.read_audit() if e.action == "judgement"]) == 1
     assert store.save_judgement(judgement(text="Tre insatser."), 1, "kim").version == 2
+
+
+def test_a_police_or_municipality_account_that_names_its_organisation_judges_only_its_own_pledges(store):
+    mark = GuardedStore(store, Viewer("municipality", "kim", "Mark"))
+    molndal = GuardedStore(store, Viewer("municipality", "mo", "Mölndal"))
+    mark.save_judgement(judgement(subject_id="test-2024-inventering"), 0)
+    mark.save_judgement(judgement(subject="goal", subject_id="trygghet", status="likely"), 0)
+    for subject, subject_id in (("promise", "test-2024-inventering"), ("goal", "trygghet")):
+        with pytest.raises(AccessError):
+            molndal.save_judgement(judgement(subject=subject, subject_id=subject_id, status="uncertain"), 1)
+    # The police area by its name or code, or the partner by its id.
+    for organisation in ("Lokalpolisområde Borås", "550220", "polisen"):
+        police = GuardedStore(store, Viewer("police", "pia", organisation))
+        assert may_judge(police.viewer, store.get_pledge("test-2024"), "promise", "test-2024-insatser")
+    assert not may_judge(
+        Viewer("police", "p", "Lokalpolisområde Mölndal"),
+        store.get_pledge("test-2024"),
+        "promise",
+        "test-2024-insatser",
+    )

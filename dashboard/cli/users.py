@@ -33,7 +33,11 @@ def add_user(commands, settings: Settings) -> None:
             )
         if action == "add":
             command.add_argument("--role", required=True, choices=ROLES, help="what the account may see and change")
-            command.add_argument("--organisation", help="for a housing company: its name as its sites give it as owner")
+            command.add_argument(
+                "--organisation",
+                help="for a housing company: its name as its sites give it as owner; for the police or a municipality "
+                "in a store of many pledges: its police area or municipality (then it judges only those pledges)",
+            )
             command.add_argument("--name", help="the name shown for the account")
     user.set_defaults(run=cmd_user)
 

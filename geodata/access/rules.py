@@ -130,26 +130,32 @@ def may_change_pledges(viewer: Viewer) -> bool:
 
 def responsible_partners(viewer: Viewer, pledge: Any) -> tuple[str, ...]:
     """The ids of ``pledge``'s partners that ``viewer`` speaks for: every partner for an admin; the police's for
-    the police; the municipality's for a municipality; for a housing company, the partner its organisation is
-    (by id, name or short name, case aside).
+    the police and the municipality's for a municipality (where the account names its organisation, only when it
+    is that partner, or the pledge's municipality or police area: a store of many pledges); for a housing
+    company, the partner its organisation is (by id, name or short name, case aside).
 
     >>> from geodata.shipped import shipped_pledges
     >>> mark = next(p for p in shipped_pledges() if p.id == "mark-2021")
     >>> responsible_partners(Viewer("housing_company", "h", "mbab"), mark), responsible_partners(Viewer("police"), mark)
     (('mbab',), ('polisen',))
+    >>> responsible_partners(Viewer("municipality", "k", "Mark"), mark), responsible_partners(Viewer("municipality", "k", "Mölndal"), mark)
+    (('marks-kommun',), ())
     """
     if viewer.role == "admin":
         return tuple(p.id for p in pledge.partners)
-    if viewer.role in ("police", "municipality"):
-        return tuple(p.id for p in pledge.partners if p.kind == viewer.role)
-    if viewer.role == "housing_company" and viewer.organisation:
-        own = viewer.organisation.casefold()
-        return tuple(
-            p.id
-            for p in pledge.partners
-            if p.kind == "housing_company" and own in {n.casefold() for n in (p.id, p.name, p.short_name) if n}
-        )
-    return ()
+    if viewer.role not in ("police", "municipality", "housing_company"):
+        return ()
+    ours = [p for p in pledge.partners if p.kind == viewer.role]
+    if viewer.role == "housing_company" and not viewer.organisation:
+        return ()
+    if not viewer.organisation:  # an account of the one municipality (police area) a deployment serves
+        return tuple(p.id for p in ours)
+    own = viewer.organisation.casefold()
+    # A police or municipality account of a store that holds many pledges names its organisation: the partner's
+    # id, name or short name, or the pledge's municipality (a municipality) or police area (the police).
+    area = pledge.municipality if viewer.role == "municipality" else pledge.police_area
+    here = own in {n.casefold() for n in (area.name, area.code) if n}
+    return tuple(p.id for p in ours if here or own in {n.casefold() for n in (p.id, p.name, p.short_name) if n})
 
 
 def may_judge(viewer: Viewer, pledge: Any, subject: str, subject_id: str) -> bool:
@@ -180,9 +186,9 @@ def check_judge(viewer: Viewer, pledge: Any, subject: str, subject_id: str) -> N
     if viewer.role == "admin":
         return
     if subject == "goal":
-        if viewer.role in PLEDGE_EDITORS:
+        if viewer.role in PLEDGE_EDITORS and responsible_partners(viewer, pledge):
             return
-        raise AccessError(f"the {viewer.role} role may not judge the goals of pledge {pledge.id}")
+        raise AccessError(f"the {viewer.role} role may judge the goals only of pledges its organisation signed")
     try:
         parties = pledge.promise(subject_id).parties
     except KeyError:
