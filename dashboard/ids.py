@@ -145,6 +145,7 @@ class NextPledge:
     create = "np-create"
     problems = "np-problems"
     link = "np-link"  # the pledge page's link here
+    situation = "np-situation"  # the check box: take the lägesbild's action plan as new promises
 
 
 class Analysis:

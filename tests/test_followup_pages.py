@@ -318,6 +318,7 @@ def test_a_carried_over_promise_shows_its_earlier_year_in_the_follow_up(client, 
     with GeoPackageStore.open(demo_copy) as store:
         mark = store.get_pledge("mark-2021")
         decisions = {p.id: Decision(True, "Fortsatt behov enligt lägesbilden") for p in mark.promises}
+        decisions["mark-2021-skolmiljoer"] = Decision(False, "Ersätts av skolans eget trygghetsarbete")
         store.save_pledge(pledge_from_dict(next_pledge(mark, decisions)))
     next_year = section(client, "?pledge=mark-2022")
     carried = " ".join(texts(item(next_year, "mark-2022-riktade-insatser")))
@@ -326,6 +327,9 @@ def test_a_carried_over_promise_shows_its_earlier_year_in_the_follow_up(client, 
     # Last year's pledge shows where each promise went; a pledge no other follows shows no history.
     assert "Medborgarlöfte Mark 2022" in " ".join(texts(item(section(client), "mark-2021-narvaro")))
     assert "Löftespunktens historia" not in " ".join(texts(section(client, "?pledge=molndal-2018")))
+    # A promise not taken over says why, on last year's page.
+    dropped = " ".join(" ".join(texts(item(section(client), "mark-2021-skolmiljoer"))).split())
+    assert "Ersätts av skolans eget trygghetsarbete" in dropped
 
 
 def test_those_who_may_change_the_pledge_set_how_often_it_is_followed_up(accounts, demo_copy):

@@ -16,6 +16,7 @@ from dash_http import find, props_where, render_page, texts
 
 DECISION = '{"promise":["ALL"],"type":"np-decision"}'
 REASON = '{"promise":["ALL"],"type":"np-reason"}'
+SITUATION = '{"all":["ALL"],"type":"np-situation"}'
 MARK = (
     "mark-2021-narvaro",
     "mark-2021-riktade-insatser",
@@ -25,8 +26,9 @@ MARK = (
 )
 
 
-def create(client, choices: dict, reasons: dict, year=2022, lang="sv") -> dict:
-    """Press "Skapa utkast" with ``choices`` ("carry"/"drop" or None) and ``reasons`` by promise id."""
+def create(client, choices: dict, reasons: dict, year=2022, lang="sv", plan: bool | None = None) -> dict:
+    """Press "Skapa utkast" with ``choices`` ("carry"/"drop" or None) and ``reasons`` by promise id; ``plan``:
+    the lägesbild's check box ticked or not (None: the page drew none, as where no lägesbild is saved)."""
 
     def pattern(kind, values):
         return [
@@ -52,6 +54,15 @@ def create(client, choices: dict, reasons: dict, year=2022, lang="sv") -> dict:
             f"{NextPledge.year}.value": year,
             f"{NextPledge.pledge}.data": "mark-2021",
             f"{Importer.lang}.data": lang,
+            f"{SITUATION}.value": []
+            if plan is None
+            else [
+                {
+                    "id": {"all": "plan", "type": NextPledge.situation},
+                    "property": "value",
+                    "value": ["yes"] if plan else [],
+                }
+            ],
         },
         changed=f"{NextPledge.create}.n_clicks",
     )
@@ -231,3 +242,34 @@ def test_a_promise_carried_from_last_year_shows_its_history_before_the_next_deci
     assert shown.count("Löftespunktens historia (2 år)") == 4
     assert "Medborgarlöfte Mark 2021" in shown and "Förs över till nästa år: Skäl för mark-2021-narvaro" in shown
     assert "Medborgarlöfte Mark 2022  (detta löfte)" in shown
+
+
+def test_the_lagesbild_action_plan_becomes_new_promises_and_an_existing_next_pledge_is_said(client, demo_copy):
+    from geodata.analysis.situation_document import Measure, PriorityProblem, SituationReport, save_situation_report
+
+    with GeoPackageStore.open(demo_copy) as store:
+        report = SituationReport(
+            "1463",
+            2021,
+            problems=(PriorityProblem("p1", "Otrygghet vid Kinna busstation"),),
+            measures=(Measure("Trygghetsvandring vid busstationen", "marks-kommun", "p1", "våren 2022"),),
+        )
+        save_situation_report(store, report, 0)
+    tree = render_page(client, "/pledge/next", "?pledge=mark-2021")
+    [box] = find(tree, id={"type": NextPledge.situation, "all": "plan"})
+    assert (
+        box["props"]["options"][0]["label"] == "Ta med åtgärdsplanen i lägesbilden 2021 som nya löftespunkter (1 st):"
+    )
+    assert box["props"]["value"] == ["yes"] and "Trygghetsvandring vid busstationen" in " ".join(texts(tree))
+
+    choices, reasons = all_decided()
+    doc = create(client, choices, reasons, plan=True)[DraftForm.doc]["data"]
+    added = doc["promises"][-1]
+    assert added["text"] == "Trygghetsvandring vid busstationen" and added["parties"] == ["marks-kommun"]
+    assert added["id"].startswith("mark-2022-") and len(doc["promises"]) == 5
+    assert len(create(client, choices, reasons, plan=False)[DraftForm.doc]["data"]["promises"]) == 4
+
+    tree = create(client, choices, reasons)[Importer.draft]["children"]
+    assert "Sparat" in save(client, create(client, choices, reasons)[DraftForm.doc]["data"], tree)
+    again = " ".join(" ".join(texts(render_page(client, "/pledge/next", "?pledge=mark-2021"))).split())
+    assert "Nästa års löfte finns redan och följer detta: Medborgarlöfte Mark 2022 ." in again

@@ -298,3 +298,30 @@ def test_the_lineage_list_shows_each_year_its_judgements_and_reasons(store):
     assert "Förs inte över till test-2026: Målet nått" in shown
     english = words(promise_lineage_list("en", lineage))
     assert "The promise's history" in english and "T1 2025:  Done" in english and "(this pledge)" in english
+
+
+def test_pledge_next_takes_the_lagesbild_action_plan_in_when_asked(demo_copy, tmp_path, capsys):
+    from dashboard.cli import main
+    from geodata.analysis.situation_document import Measure, PriorityProblem, SituationReport, save_situation_report
+    from geodata.store import GeoPackageStore
+
+    out = tmp_path / "mark-2022.yaml"
+    asked = ["pledge", "next", "mark-2021", "--data", str(demo_copy), *_cli_decisions(), "--from-situation"]
+    assert main([*asked, "--out", str(out)]) == 1
+    assert "Mark har ingen sparad lägesbild för det nya löftets första år" in capsys.readouterr().err
+    with GeoPackageStore.open(demo_copy) as store:
+        plan = SituationReport(
+            "1463",
+            2021,
+            problems=(PriorityProblem("p1", "Klotter i Skene centrum"),),
+            measures=(Measure("Snabb sanering av klotter i Skene", "mbab", "p1"),),
+        )
+        save_situation_report(store, plan, 0)
+    assert main([*asked, "--out", str(out)]) == 0
+    capsys.readouterr()
+    text = out.read_text(encoding="utf-8")
+    assert "text: Snabb sanering av klotter i Skene" in text
+    assert main(["pledge", "add", "--data", str(demo_copy), str(out)]) == 0
+    with GeoPackageStore.open(demo_copy) as store:
+        added = store.get_pledge("mark-2022").promises[-1]
+    assert (added.text, added.parties) == ("Snabb sanering av klotter i Skene", ("mbab",))

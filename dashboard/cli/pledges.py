@@ -70,6 +70,12 @@ def add_pledge(commands, settings: Settings) -> None:
         metavar='OLD_ID="reason"',
         help="do not carry this promise over, and why (repeat for each promise)",
     )
+    following.add_argument(
+        "--from-situation",
+        action="store_true",
+        help="take the action plan of the municipality's saved lägesbild (of the new pledge's first year, else the "
+        "year before) in as new promises",
+    )
     following.add_argument("--out", type=Path, help="write the draft here instead of to standard output")
     following.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of comments and messages")
     add = pledge_commands.add_parser("add", help="add a pledge document (YAML or JSON) to the store")
@@ -146,6 +152,7 @@ def _next(args: argparse.Namespace) -> int:
     from dashboard.components.cycle_words import decision_problem_lines
     from dashboard.i18n import translator
     from geodata import ValidationError, open_store
+    from geodata.analysis.situation_document import draft_promises_from_situation, situation_for_next
     from geodata.io import pledge_draft
     from geodata.io.pledge_cycle import CARRIED, next_pledge, review_document
 
@@ -153,10 +160,16 @@ def _next(args: argparse.Namespace) -> int:
     decisions, lines = _decisions(args, t)
     with open_store(args.data) as store:
         pledge = store.get_pledge(args.pledge_id)
-    try:
-        doc = next_pledge(pledge, decisions, year=args.year, new_id=args.new_id)
-    except ValidationError as exc:
-        lines += decision_problem_lines(args.lang, pledge, exc.problems)
+        try:
+            doc = next_pledge(pledge, decisions, year=args.year, new_id=args.new_id)
+            if args.from_situation:
+                plan = situation_for_next(store, pledge, int(doc["period"]["start"][:4]))
+                if plan is None:
+                    raise PledgemapError(t("cycle.cli_no_situation", municipality=pledge.municipality.name))
+                extra = draft_promises_from_situation(plan, doc["id"], pledge.partners)
+                doc = next_pledge(pledge, decisions, year=args.year, new_id=args.new_id, extra_promises=extra)
+        except ValidationError as exc:
+            lines += decision_problem_lines(args.lang, pledge, exc.problems)
     if lines:
         print(f"pledgemap: {t('cycle.cli_undecided', count=len(lines))}:", file=sys.stderr)
         for line in lines:

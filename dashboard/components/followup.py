@@ -281,8 +281,9 @@ def follow_up_items(
 
 
 def _years(lang: str, lineage: PromiseLineage | None) -> html.Details | html.Section | None:
-    """A carried-over promise's history across years, folded; nothing for a promise of one year only."""
-    if lineage is None or lineage.years < 2:
+    """A carried-over promise's history across years, folded, and why next year's pledge did not take it over
+    where it did not; nothing for a promise of one pledge only."""
+    if lineage is None or (lineage.years < 2 and lineage.dropped is None):
         return None
     return promise_lineage_list(lang, lineage, heading_level=5, collapsed=True)
 

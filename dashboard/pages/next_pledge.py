@@ -25,6 +25,7 @@ from dashboard.ids import NextPledge as ID
 from geodata import Pledge, PledgemapError, ValidationError, clock
 from geodata.access import may_change_pledges
 from geodata.analysis.followup import pledge_follow_up
+from geodata.analysis.situation_document import draft_promises_from_situation, situation_for_next
 from geodata.io.pledge_cycle import Decision, next_period, next_pledge, review_document
 from geodata.views.cycle import PromiseLineage, promise_lineage
 
@@ -58,7 +59,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
     start = start_page(lang, PATH, pledge, query=query, banner_of_pledge=True, read=_read)
     if not isinstance(start, PageStart):
         return start
-    chosen, (follow_up, lineages) = start.pledge, start.more
+    chosen, (follow_up, lineages, followers, situation) = start.pledge, start.more
     period = next_period(chosen.period)
     back = f"/pledge?{_page_query(chosen.id, lang)}"
     promises = [
@@ -81,6 +82,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                 )
             ),
             html.P(dcc.Link(chosen.title, href=back)),
+            _followers(t, lang, followers),
             html.Section(
                 className="pm-panel",
                 children=[
@@ -101,6 +103,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
                         ],
                         className="pm-draft-field",
                     ),
+                    _situation_choice(t, situation),
                     html.Div(id=ID.problems),
                     html.Button(t("cycle.create"), id=ID.create, className="pm-button pm-primary", n_clicks=0),
                 ],
@@ -123,10 +126,43 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
 
 
 def _read(store, pledge: Pledge):
-    """The pledge's follow-up (each promise's latest judgement) and each promise's earlier years."""
+    """The pledge's follow-up (each promise's latest judgement), each promise's earlier years, the pledges that
+    already follow it, and the lägesbild next year's pledge is planned from (None where none is saved)."""
     today = clock.today()
     lineages = [promise_lineage(store, pledge, p.id, today) for p in pledge.promises]
-    return pledge_follow_up(store, pledge, today), lineages
+    followers = [p for p in store.list_pledges() if p.follows == pledge.id]
+    situation = situation_for_next(store, pledge, next_period(pledge.period).start.year)
+    return pledge_follow_up(store, pledge, today), lineages, followers, situation
+
+
+def _followers(t, lang: str, followers: list[Pledge]) -> html.P | None:
+    """Say that next year's pledge is already stored, so a second draft is made knowingly."""
+    if not followers:
+        return None
+    links: list = []
+    for p in followers:
+        href = f"/pledge?{_page_query(p.id, lang)}"
+        links += [", " if links else "", dcc.Link(p.title, href=href)]
+    return html.P([t("cycle.already_followed"), " ", *links, "."], className="pm-notice")
+
+
+def _situation_choice(t, situation) -> html.Div | None:
+    """Take the lägesbild's action plan into the draft as new promises (checked), listing what it would add."""
+    if situation is None or not (situation.measures or situation.problems):
+        return None
+    added = draft_promises_from_situation(situation, "x")
+    return html.Div(
+        [
+            dcc.Checklist(
+                id={"type": ID.situation, "all": "plan"},  # a pattern: a State of it is empty where none is drawn
+                options=[{"label": t("cycle.situation", year=situation.year, count=len(added)), "value": "yes"}],
+                value=["yes"],
+                className="pm-checks",
+            ),
+            html.Ul([html.Li(p["text"]) for p in added], className="pm-cycle-situation"),
+        ],
+        className="pm-draft-field",
+    )
 
 
 def _promise(t, lang: str, pledge: Pledge, i: int, latest, lineage: PromiseLineage) -> html.Li:
@@ -186,9 +222,10 @@ def _promise(t, lang: str, pledge: Pledge, i: int, latest, lineage: PromiseLinea
     State(ID.year, "value"),
     State(ID.pledge, "data"),
     State(Importer.lang, "data"),
+    State({"type": ID.situation, "all": ALL}, "value"),
     prevent_initial_call=True,
 )
-def create_draft(clicks, choices, choice_ids, reasons, reason_ids, year, pledge_id, lang):
+def create_draft(clicks, choices, choice_ids, reasons, reason_ids, year, pledge_id, lang, situation_box):
     """The draft of next year's pledge from the decisions, opened in the review form; or what to fix."""
     nothing = dash.no_update
     if not clicks or not ctx.triggered:
@@ -207,7 +244,11 @@ def create_draft(clicks, choices, choice_ids, reasons, reason_ids, year, pledge_
     try:
         with request_store() as store:
             pledge = store.get_pledge(pledge_id)
-        doc = next_pledge(pledge, decisions, year=_year(year))
+            doc = next_pledge(pledge, decisions, year=_year(year))
+            plan = situation_for_next(store, pledge, int(doc["period"]["start"][:4])) if _took(situation_box) else None
+        if plan is not None:  # the lägesbild's action plan as new promises, with the new pledge's ids
+            extra = draft_promises_from_situation(plan, doc["id"], pledge.partners)
+            doc = next_pledge(pledge, decisions, year=_year(year), extra_promises=extra)
     except ValidationError as exc:
         if pledge is None:  # the stored pledge itself did not read
             return alert(lang, exc), None, None, None
@@ -224,6 +265,11 @@ def create_draft(clicks, choices, choice_ids, reasons, reason_ids, year, pledge_
     carried = sum(1 for c in doc["carried"] if c["to"])
     notice = t("cycle.created", id=doc["id"], carried=carried, dropped=len(doc["carried"]) - carried)
     return None, draft, draft_form.draft_form(draft, lang), notice
+
+
+def _took(box) -> bool:
+    """Whether the lägesbild's check box (drawn only where a lägesbild is saved) is ticked."""
+    return bool(box) and bool(box[0])
 
 
 def _year(value) -> int | None:

@@ -293,6 +293,18 @@ def latest_situation(store: Any, municipality_code: str, year: int) -> Situation
     return versions[-1] if versions else SituationReport(municipality_code, year)
 
 
+def situation_for_next(store: Any, pledge: Any, next_year: int) -> SituationReport | None:
+    """The municipality's saved lägesbild that next year's pledge (starting in ``next_year``) is planned from:
+    the one of that year if it is written, else the one of the year before (the year the pledge ran); None
+    when neither is saved."""
+    code = pledge.municipality.code
+    for year in (next_year, next_year - 1):
+        versions = situation_versions(store, code, year) if code else []
+        if versions:
+            return versions[-1]
+    return None
+
+
 def draft_promises_from_situation(report: SituationReport, pledge_id: str, partners: Any = ()) -> list[dict[str, Any]]:
     """Draft promises for next year's pledge ``pledge_id`` from the report's action plan, as
     :func:`geodata.model.pledge_from_dict` reads promises (``id``, ``text``, ``parties``, ``kind``).
