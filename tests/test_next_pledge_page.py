@@ -257,9 +257,7 @@ def test_the_lagesbild_action_plan_becomes_new_promises_and_an_existing_next_ple
         save_situation_report(store, report, 0)
     tree = render_page(client, "/pledge/next", "?pledge=mark-2021")
     [box] = find(tree, id={"type": NextPledge.situation, "all": "plan"})
-    assert (
-        box["props"]["options"][0]["label"] == "Ta med åtgärdsplanen i lägesbilden 2021 som nya löftespunkter (1 st):"
-    )
+    assert box["props"]["options"][0]["label"] == "Ta med åtgärdsplanen i lägesbilden från 2021: 1 ny löftespunkt"
     assert box["props"]["value"] == ["yes"] and "Trygghetsvandring vid busstationen" in " ".join(texts(tree))
 
     choices, reasons = all_decided()
