@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from dashboard.components import followup as followup_words
+from dashboard.components.layout import promise_label, short_text
 from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Bullets, Document, Facts, Heading, Image, Paragraph, Table
 from dashboard.documents.docx import to_docx
@@ -50,10 +52,8 @@ def day(value: dt.date, lang: str) -> str:
 
 
 def status_label(subject: str, status: str, lang: str) -> str:
-    t = translator(lang)
-    if status == NOT_JUDGED:
-        return t("report.not_judged")
-    return t(f"{'activity_status' if subject == 'promise' else 'goal_status'}.{status}")
+    """A status as the pages word it (:func:`dashboard.components.followup.status_label`), in ``lang``."""
+    return followup_words.status_label(translator(lang), subject, status)
 
 
 def followup_document(report: FollowUpReport, lang: str) -> Document:
@@ -65,7 +65,7 @@ def followup_document(report: FollowUpReport, lang: str) -> Document:
         Facts(
             (
                 (t("report.follow_up_period"), _span(period, lang)),
-                (t("pledge.period"), f"{day(pledge.period.start, lang)}–{day(pledge.period.end, lang)}"),
+                (t("report.pledge_period"), f"{day(pledge.period.start, lang)}–{day(pledge.period.end, lang)}"),
                 (t("pledge.municipality"), pledge.municipality.name),
                 (t("pledge.partners"), ", ".join(p.name for p in pledge.partners)),
                 *(((t("pledge.focus"), pledge.focus),) if pledge.focus else ()),
@@ -138,7 +138,10 @@ def _judged_lines(subject: str, judged: Judged, lang: str) -> tuple[tuple[str, s
     lines = [(t("report.judged_status"), status_label(subject, judged.status, lang))]
     if judged.trend:
         lines.append(
-            (t("report.trend"), " · ".join(f"{code}: {status_label(subject, s, lang)}" for code, s in judged.trend))
+            (
+                t("report.trend"),
+                " · ".join(f"{period_name(code, t)}: {status_label(subject, s, lang)}" for code, s in judged.trend),
+            )
         )
     return tuple(lines)
 
@@ -166,7 +169,7 @@ def _promise(report: FollowUpReport, item: PromiseReport, index: int, lang: str)
         *_judged_lines("promise", judged, lang),
     )
     blocks: list[Block] = [
-        Heading(t("report.promise", number=index), 2),
+        Heading(t("report.promise", number=index, name=promise_label(promise, t)), 2),
         Paragraph(promise.text),
         Facts(facts),
         *_judged_when(judged, lang),
@@ -224,7 +227,7 @@ def _goal(goal: GoalReport, index: int, lang: str) -> list[Block]:
     t = translator(lang)
     trend = goal.trend
     blocks: list[Block] = [
-        Heading(t("report.goal", number=index), 2),
+        Heading(t("report.goal", number=index, name=short_text(goal.text)), 2),
         Paragraph(goal.text),
         Facts(_judged_lines("goal", goal.judged, lang)),
         *_judged_when(goal.judged, lang),
@@ -299,7 +302,12 @@ def _next(report: FollowUpReport, lang: str) -> list[Block]:
         if items:
             blocks.append(Paragraph(t(key, count=number(len(items), lang))))
             blocks.append(
-                Bullets(tuple(f"{t('report.promise', number=numbers[i.promise.id])}: {i.promise.text}" for i in items))
+                Bullets(
+                    tuple(
+                        t("report.promise", number=numbers[i.promise.id], name=promise_label(i.promise, t))
+                        for i in items
+                    )
+                )
             )
     if not report.not_judged and not report.delayed:
         blocks.append(Paragraph(t("report.next_all_judged")))

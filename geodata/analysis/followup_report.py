@@ -207,7 +207,10 @@ def _judged(item: SubjectFollowUp, period: FollowUpPeriod) -> Judged:
         judged_by=judgement.judged_by if judgement else None,
         judged_at=judgement.judged_at if judgement else None,
         late=state.late,
-        trend=item.trend,
+        # The periods up to the report's: a report of the second tertial does not tell what the third brought.
+        trend=tuple(
+            (s.period.code, s.status) for s in item.periods if s.period.end <= period.end and (s.due or s.judgement)
+        ),
     )
 
 
