@@ -156,6 +156,17 @@ def test_a_municipality_sees_points_of_the_records_it_reads_and_not_the_internal
     # Targeted drug operations are internal: counted in the public figures, never drawn for the municipality.
     drugs = maps["mark-2021-riktade-insatser"]
     assert drugs.evidence["in_period"] >= 1 and drugs.record_map.points == ()
+    # … and the report says why the map is empty where the count is not.
+    with GeoPackageStore.open(judged) as store:
+        content, _, _ = followup_file(
+            GuardedStore(store, Viewer("municipality", "mats")), PLEDGE, "docx", "sv", TODAY, PERIOD
+        )
+    text = " ".join(docx_text(content)[1].split())
+    assert "visas inte på kartan för dig: polisens interna insatser räknas för alla" in text
+    assert (
+        "Löftet har inga registreringar i perioden att visa på kartan"
+        not in text.split("Riktade insatser")[1].split("Löfte 3")[0]
+    )
 
 
 def test_the_english_report_is_english(judged):

@@ -201,10 +201,15 @@ def _map(report: FollowUpReport, item: PromiseReport, lang: str) -> list[Block]:
     shown = item.record_map
     layer = t(f"layer.{shown.layer}")
     where = report.pledge.municipality.name
+    # Records counted in the period that this reader's map cannot show (the police's internal operations are
+    # counted for everyone, drawn for those who read them): said, so the count and the map do not seem to disagree.
+    counted = int(item.evidence.get("in_period") or 0)
+    unseen = [Paragraph(t("report.map_not_shown", count=number(counted, lang), n=counted), muted=True)]
+    empty = unseen if counted else [Paragraph(t("report.map_empty"), muted=True)]
     if shown.aggregated:
         if not shown.cells:
             if not shown.suppressed:
-                return [Paragraph(t("report.map_empty"), muted=True)]
+                return empty
             return [Paragraph(t("report.map_all_suppressed", min=number(MIN_COUNT, lang),
                                 suppressed=number(shown.suppressed, lang)), muted=True)]  # fmt: skip
         png = charts.record_map(shown.boundary, cells=[(c.polygon, c.count) for c in shown.cells], lang=lang)
@@ -215,7 +220,7 @@ def _map(report: FollowUpReport, item: PromiseReport, lang: str) -> list[Block]:
                     suppressed=number(shown.suppressed, lang))  # fmt: skip
     else:
         if not shown.points:
-            return [Paragraph(t("report.map_empty"), muted=True)]
+            return empty
         png = charts.record_map(shown.boundary, points=shown.points, lang=lang)
         alt = t("report.map_alt_points", municipality=where, period=period_name(report.period.code, t),
                 count=number(len(shown.points), lang))  # fmt: skip
