@@ -372,3 +372,13 @@ def test_those_who_may_change_the_pledge_set_how_often_it_is_followed_up(account
     with GeoPackageStore.open(demo_copy) as store:
         assert store.get_pledge("molndal-2018").cadence == "tertial"
         assert store.get_pledge("mark-2021b").cadence == "quarter"
+
+
+def test_the_period_shown_is_the_judgement_shown_and_a_later_one_is_said_beside_it(client):
+    t2 = " ".join(" ".join(texts(item(section(client, "?pledge=mark-2021&period=2021-T2"), NARVARO["id"]))).split())
+    assert "Bedömningen för T2 2021: Påbörjad" in t2 and "Fler kvällar i Kinna centrum under sommaren." in t2
+    assert "Senaste bedömningen, T3 2021: Genomförd" in t2
+    t3 = " ".join(" ".join(texts(item(section(client, "?pledge=mark-2021&period=2021-T3"), NARVARO["id"]))).split())
+    assert "Bedömningen för T3 2021: Genomförd" in t3 and "Senaste bedömningen" not in t3
+    unjudged = " ".join(texts(item(section(client, "?pledge=mark-2021&period=2021-T3"), VARDNADSHAVARE["id"])))
+    assert "Ingen bedömning för T3 2021 ännu." in unjudged and "Senaste bedömningen, T2 2021:" in unjudged

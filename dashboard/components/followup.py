@@ -150,26 +150,36 @@ def history(t: Callable[..., str], item: SubjectFollowUp) -> html.Details | None
     )
 
 
-def subject_view(t: Callable[..., str], lang: str, item: SubjectFollowUp, today: dt.date) -> list:
-    """One promise's or goal's follow-up: its statuses over the periods, the latest judgement with its words,
-    who judged and when, and every version."""
+def subject_view(
+    t: Callable[..., str], lang: str, item: SubjectFollowUp, today: dt.date, period: str | None = None
+) -> list:
+    """One promise's or goal's follow-up: its statuses over the periods, the judgement of ``period`` (the period
+    the page shows; else the latest) with its words, who judged and when, the latest where it is of a later
+    period, and every version."""
     latest = item.latest
-    if latest is None:
-        judged: list = [html.P(t("followup.none_yet"), className="pm-hint")]
+    shown = item.state(period).judgement if period else latest
+    parts: list = [trend_row(t, item, today)]
+    if shown is None:
+        name = period_name(period, t) if period else None
+        parts.append(
+            html.P(t("followup.none_for", period=name) if name else t("followup.none_yet"), className="pm-hint")
+        )
     else:
-        judged = [
-            html.P(
-                [
-                    t("followup.latest", period=period_name(latest.period, t)),
-                    " ",
-                    *status_badge(t, item.subject, latest.status),
-                ],
-                className="pm-latest",
-            ),
-            html.P(latest.text, className="pm-judgement-text") if latest.text else None,
-            html.P(judged_line(t, latest), className="pm-help"),
-        ]
-    return [trend_row(t, item, today), *[x for x in judged if x is not None], history(t, item)]
+        parts += _judgement(t, item, shown, "followup.judged_for" if period else "followup.latest")
+    if latest is not None and shown is not latest and (shown is None or latest.period != shown.period):
+        parts += _judgement(t, item, latest, "followup.latest")
+    return [*[x for x in parts if x is not None], history(t, item)]
+
+
+def _judgement(t: Callable[..., str], item: SubjectFollowUp, judgement: Judgement, key: str) -> list:
+    return [
+        html.P(
+            [t(key, period=period_name(judgement.period, t)), " ", *status_badge(t, item.subject, judgement.status)],
+            className="pm-latest",
+        ),
+        html.P(judgement.text, className="pm-judgement-text") if judgement.text else None,
+        html.P(judged_line(t, judgement), className="pm-help"),
+    ]
 
 
 def judge_form(
@@ -269,7 +279,7 @@ def follow_up_items(
                     html.H4(heading),
                     html.P(f"{t('pledge.responsible')}: {parties}", className="pm-parties") if parties else None,
                     html.Div(
-                        subject_view(t, lang, item, follow_up.today),
+                        subject_view(t, lang, item, follow_up.today, follow_up.period.code),
                         id={"type": ID.subject, "subject": item.subject, "id": item.subject_id},
                     ),
                     _years(lang, lineages.get(item.subject_id)) if item.subject == "promise" else None,

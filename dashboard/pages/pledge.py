@@ -205,7 +205,7 @@ def save_judgement(clicks, period, status, text, form):
         version=saved.version,
     )
     versions = {**(form.get("versions") or {}), saved.period: saved.version}
-    view = subject_view(t, lang, _subject(follow_up, form), today)
+    view = subject_view(t, lang, _subject(follow_up, form), today, saved.period)
     return html.P(notice, className="pm-notice"), view, {**form, "versions": versions}
 
 
