@@ -198,15 +198,23 @@ def test_the_command_writes_the_report_readable_by_its_owner_only(judged, tmp_pa
     assert main([*args[:-2], "--public", "--out", str(public)]) == 0
     assert (
         DONE_TEXT not in pdf_text(public.read_bytes())[1]
-        and "Wrote the public follow-up report" in capsys.readouterr().out
+        and "Skrev den offentliga uppföljningsrapporten för mark-2021 till" in capsys.readouterr().out
     )
     assert main([*args[:-2], "--format", "pdf", "--lang", "en", "--today", "2022-03-01", "--out", str(public)]) == 0
     assert "What is next" in pdf_text(public.read_bytes())[1]
 
     assert main(["report", "followup", "--data", str(judged), "--pledge", "nope", "--out", str(out)]) == 1
-    assert "no pledge has id 'nope'" in capsys.readouterr().err
+    assert "Det finns inget medborgarlöfte med id ”nope”." in capsys.readouterr().err
     assert main([*args[:-2], "--out", str(tmp_path / "rapport.txt")]) == 1
-    assert "does not end in .docx or .pdf" in capsys.readouterr().err
+    assert "slutar inte på .docx eller .pdf" in capsys.readouterr().err
+    assert main([*args[:2], *args[2:6], "--period", "2021-T4", "--out", str(out)]) == 1
+    assert (
+        "”2021-T4” är ingen uppföljningsperiod för löftet; välj en av: 2021-T1, 2021-T2, 2021-T3."
+        in capsys.readouterr().err
+    )
+    assert main([*args[:-2], "--lang", "en", "--out", str(tmp_path / "no-such-folder" / "r.docx")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be written: No such file or directory; choose a folder that exists" in err and "Traceback" not in err
 
 
 def test_the_download_serves_word_and_pdf_and_words_its_refusals(judged):

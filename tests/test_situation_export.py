@@ -111,7 +111,7 @@ def test_the_command_line_writes_the_file_for_the_owner_only(saved, tmp_path, ca
         )
         == 0
     )
-    assert "Wrote the lägesbild of 1463 2021" in capsys.readouterr().out
+    assert "Skrev lägesbilden för 1463 2021 till" in capsys.readouterr().out
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert "Andra versionen." in word_text(out.read_bytes())[0]
     pdf = tmp_path / "v1.pdf"

@@ -61,39 +61,72 @@ def add_report(commands, settings: Settings) -> None:
 
 def cmd_followup(args: argparse.Namespace) -> int:
     from dashboard.documents.followup import followup_file
-    from geodata import PledgemapError, open_store
+    from dashboard.i18n import translator
+    from geodata import NotFoundError, PledgemapError, ValidationError, open_store
     from geodata.access import GuardedStore
     from geodata.access.rules import LOCAL_ADMIN, PUBLIC_VIEWER
     from geodata.clock import today
 
-    fmt = args.format or args.out.suffix.lower().lstrip(".")
-    if fmt not in ("docx", "pdf"):
-        raise PledgemapError(f"--out {args.out} does not end in .docx or .pdf; name the format with --format docx|pdf")
+    t = translator(args.lang)
+    fmt = _format(args, t)
     with open_store(args.data) as store:
         guarded = GuardedStore(store, PUBLIC_VIEWER if args.public else LOCAL_ADMIN)
-        content, _, _ = followup_file(guarded, args.pledge, fmt, args.lang, args.today or today(), args.period)
-    write_private(args.out, content)
-    variant = "public " if args.public else ""
-    print(f"Wrote the {variant}follow-up report of {args.pledge} to {args.out} ({len(content) / 1e3:.0f} kB, {fmt})")
+        try:
+            content, _, _ = followup_file(guarded, args.pledge, fmt, args.lang, args.today or today(), args.period)
+        except NotFoundError:
+            raise PledgemapError(t("report.not_found", id=args.pledge)) from None
+        except ValidationError as exc:  # a period the pledge does not have
+            choices = ", ".join(exc.problems[0].params.get("choices", ()))
+            raise PledgemapError(t("report.bad_period", value=args.period, choices=choices)) from None
+    _write(args.out, content, t)
+    key = "report_cli.wrote_public" if args.public else "report_cli.wrote"
+    print(t(key, pledge=args.pledge, file=args.out, size=_size(content, args.lang), format=fmt))
     return 0
 
 
 def cmd_situation(args: argparse.Namespace) -> int:
     from dashboard.documents.situation import situation_file
-    from geodata import PledgemapError, open_store
+    from dashboard.i18n import translator
+    from geodata import open_store
     from geodata.access import GuardedStore
     from geodata.access.rules import LOCAL_ADMIN
     from geodata.clock import today
 
-    fmt = args.format or args.out.suffix.lower().lstrip(".")
-    if fmt not in ("docx", "pdf"):
-        raise PledgemapError(f"--out {args.out} does not end in .docx or .pdf; name the format with --format docx|pdf")
+    t = translator(args.lang)
+    fmt = _format(args, t)
     with open_store(args.data) as store:
         guarded = GuardedStore(store, LOCAL_ADMIN)
         content, _, _ = situation_file(guarded, args.municipality, args.year, fmt, args.lang, today(), args.version)
-    write_private(args.out, content)
-    print(f"Wrote the lägesbild of {args.municipality} {args.year} to {args.out} ({len(content) / 1e3:.0f} kB, {fmt})")
+    _write(args.out, content, t)
+    size = _size(content, args.lang)
+    print(t("report_cli.wrote_situation", code=args.municipality, year=args.year, file=args.out, size=size, format=fmt))
     return 0
+
+
+def _format(args: argparse.Namespace, t) -> str:
+    """The format asked for, or the one ``--out`` ends in; refused, worded, when neither says docx or pdf."""
+    from geodata import PledgemapError
+
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    if fmt not in ("docx", "pdf"):
+        raise PledgemapError(t("report_cli.bad_suffix", file=args.out))
+    return fmt
+
+
+def _size(content: bytes, lang: str) -> str:
+    from dashboard.i18n import number
+
+    return number(len(content) / 1e3, lang)
+
+
+def _write(path: Path, content: bytes, t) -> None:
+    """:func:`write_private`, with a folder that does not exist or cannot be written to said in words."""
+    from geodata import PledgemapError
+
+    try:
+        write_private(path, content)
+    except OSError as exc:
+        raise PledgemapError(t("report_cli.cannot_write", file=path, reason=exc.strerror or exc)) from None
 
 
 def write_private(path: Path, content: bytes) -> None:
