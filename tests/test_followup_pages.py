@@ -382,3 +382,22 @@ def test_the_period_shown_is_the_judgement_shown_and_a_later_one_is_said_beside_
     assert "Bedömningen för T3 2021: Genomförd" in t3 and "Senaste bedömningen" not in t3
     unjudged = " ".join(texts(item(section(client, "?pledge=mark-2021&period=2021-T3"), VARDNADSHAVARE["id"])))
     assert "Ingen bedömning för T3 2021 ännu." in unjudged and "Senaste bedömningen, T2 2021:" in unjudged
+
+
+def test_a_status_has_one_set_of_colours_on_every_page_and_in_the_reports(client):
+    from dashboard.figures.style import STATUS_COLOURS, status_style
+
+    def contrast(one: str, two: str) -> float:
+        def luminance(colour: str) -> float:
+            channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+            r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+        high, low = sorted((luminance(one), luminance(two)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    for status, (fill, text, border) in STATUS_COLOURS.items():
+        assert contrast(fill, text) >= 4.5, status
+        assert contrast(border, "#ffffff") >= 3 or contrast(fill, "#ffffff") >= 3, status
+    badges = props_where(section(client), lambda p: p.get("className") == "pm-judged")
+    assert badges and all(b["style"] in [status_style(s) for s in STATUS_COLOURS] for b in badges)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.components.layout import request_viewer
+from dashboard.figures.style import status_style
 from dashboard.i18n import period_name, progress_figure, translator
 from dashboard.ids import NextPledge
 from geodata import Pledge
@@ -60,7 +61,9 @@ def promise_lineage_list(
                     html.Li(
                         [
                             f"{period_name(j.period, t)}: ",
-                            html.Span(t(f"activity_status.{j.status}"), className=f"pm-judged pm-judged-{j.status}"),
+                            html.Span(
+                                t(f"activity_status.{j.status}"), className="pm-judged", style=status_style(j.status)
+                            ),
                         ]
                     )
                     for j in step.judgements

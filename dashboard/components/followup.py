@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from dashboard.components.cycle import promise_lineage_list
 from dashboard.components.layout import promise_label, radio_group, short_text
+from dashboard.figures.style import status_style
 from dashboard.i18n import number, period_name, translator
 from dashboard.ids import FollowUp as ID
 from geodata import Pledge, clock, vocab
@@ -33,7 +34,7 @@ def status_label(t: Callable[..., str], subject: str, status: str) -> str:
 
 def status_badge(t: Callable[..., str], subject: str, status: str, late: bool = False, text: str | None = None) -> list:
     """The status as a coloured badge (its words on it, never the colour alone), and "sen" beside it when late."""
-    badge = html.Span(text or status_label(t, subject, status), className=f"pm-judged pm-judged-{subject}-{status}")
+    badge = html.Span(text or status_label(t, subject, status), className="pm-judged", style=status_style(status))
     if not late:
         return [badge]
     return [badge, " ", html.Span(t("followup.late"), className="pm-late", title=t("followup.late_title"))]
@@ -94,7 +95,8 @@ def trend_row(t: Callable[..., str], item: SubjectFollowUp, today: dt.date, comp
                     [
                         html.Span(
                             t("followup.trend_entry", period=name, status=label),
-                            className=f"pm-judged pm-judged-{item.subject}-{state.status}",
+                            className="pm-judged",
+                            style=status_style(state.status),
                         ),
                         *(
                             [html.Span(t("followup.late"), className="pm-late", title=t("followup.late_title"))]
@@ -307,8 +309,8 @@ def summary_bar(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp, sub
     noun = t("followup.promises" if subject == "promise" else "followup.goals")
     segments = [
         html.Span(
-            className=f"pm-summary-part pm-judged-{subject}-{status}",
-            style={"flexGrow": n, "flexBasis": 0},
+            className="pm-summary-part",
+            style={**status_style(status), "flexGrow": n, "flexBasis": 0},
         )
         for status, n in counts.items()
     ]
@@ -316,7 +318,7 @@ def summary_bar(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp, sub
         [
             html.Li(
                 [
-                    html.Span(className=f"pm-swatch pm-judged-{subject}-{status}"),
+                    html.Span(className="pm-swatch", style=status_style(status)),
                     html.Span(status_label(t, subject, status)),
                     " ",
                     html.Strong(number(n, lang)),

@@ -18,6 +18,7 @@ from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from shapely.geometry.base import BaseGeometry
 
+from dashboard.figures.style import STATUS_COLOURS
 from dashboard.i18n import number
 
 DPI = 150
@@ -26,21 +27,6 @@ GRID = "#d0d4d9"
 POINT = "#0072B2"
 # Few to many records, light to dark (the overview's count colours).
 COUNT_COLOURS = ("#d9711f", "#c4501c", "#a33218", "#7a1e12", "#4d0f0a")
-# A judged status's colour: the barometers' green for done or achieved, blue for under way, orange for late
-# or at risk, red for missed, greys for not started and not judged. Colour-blind safe (Okabe–Ito).
-STATUS_COLOURS = {
-    "done": "#009E73",
-    "started": "#0072B2",
-    "not_started": "#8C8C8C",
-    "delayed": "#D55E00",
-    "cancelled": "#5C3A1E",
-    "achieved": "#009E73",
-    "likely": "#56B4E9",
-    "uncertain": "#E69F00",
-    "unlikely": "#D55E00",
-    "not_achieved": "#B2182B",
-    "not_judged": "#C8C8C8",
-}
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#5C3A1E", "#8C8C8C")
 
 
@@ -63,8 +49,11 @@ def status_bars(counts: Sequence[tuple[str, str, int]], lang: str, count_label: 
     axes = figure.add_subplot()
     labels = [label for _, label, _ in counts][::-1]
     values = [value for _, _, value in counts][::-1]
-    colours = [STATUS_COLOURS.get(code, POINT) for code, _, _ in counts][::-1]
-    bars = axes.barh(labels, values, color=colours, height=0.65)
+    # A status takes its colours from the pages' table (a white "not judged" keeps its border); anything else is a point.
+    colours = [STATUS_COLOURS.get(code, (POINT, INK, POINT)) for code, _, _ in counts][::-1]
+    bars = axes.barh(
+        labels, values, color=[c[0] for c in colours], edgecolor=[c[2] for c in colours], linewidth=1, height=0.65
+    )
     axes.bar_label(bars, labels=[number(v, lang) for v in values], padding=3, fontsize=9, color=INK)
     axes.set_xlabel(count_label, fontsize=9)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -59,6 +59,36 @@ FONT_FAMILY = "Noto Sans, DejaVu Sans, sans-serif"
 MODEBAR_MARGIN = 34
 
 
+# A judged status's colours, as the barometers draw them (green done or achieved, yellow under way, red late or
+# missed, greys for not started and cancelled, a dashed white for not judged): (fill, text, border). One table
+# for the pages' badges and summary bars (:func:`status_style`) and the reports' charts; every text colour has at
+# least 4.5:1 against its fill, every border 3:1 against white.
+STATUS_COLOURS: dict[str, tuple[str, str, str]] = {
+    "done": ("#1d6b35", "#ffffff", "#1d6b35"),
+    "achieved": ("#1d6b35", "#ffffff", "#1d6b35"),
+    "likely": ("#9fd4a8", "#1b1f24", "#2f7a44"),
+    "started": ("#f2c94c", "#1b1f24", "#8a6d00"),
+    "uncertain": ("#f2c94c", "#1b1f24", "#8a6d00"),
+    "unlikely": ("#f0a15e", "#1b1f24", "#9a4f10"),
+    "not_started": ("#dde1e6", "#1b1f24", "#7a8591"),
+    "delayed": ("#a4161a", "#ffffff", "#a4161a"),
+    "not_achieved": ("#a4161a", "#ffffff", "#a4161a"),
+    "cancelled": ("#47505a", "#ffffff", "#47505a"),
+    "not_judged": ("#ffffff", "#1b1f24", "#47505a"),
+}
+
+
+def status_style(status: str) -> dict[str, str]:
+    """The inline style of a status's badge or bar part (see :data:`STATUS_COLOURS`)."""
+    fill, text, border = STATUS_COLOURS[status]
+    return {
+        "background": fill,
+        "color": text,
+        "borderColor": border,
+        "borderStyle": "dashed" if status == "not_judged" else "solid",
+    }
+
+
 def figure_lang(t: Callable[..., str]) -> str:
     """The language a figure is written in: the one of its translator ``t``."""
     return language(t("app.lang_code"))

@@ -19,6 +19,7 @@ from dashboard.components.cycle_words import decision_problem_lines
 from dashboard.components.layout import PageStart, alert, page, radio_group, request_viewer, start_page
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
+from dashboard.figures.style import status_style
 from dashboard.i18n import language, period_name, translator
 from dashboard.ids import DraftForm, Importer
 from dashboard.ids import NextPledge as ID
@@ -184,7 +185,7 @@ def _promise(t, lang: str, pledge: Pledge, i: int, latest, lineage: PromiseLinea
             html.P(promise.text, className="pm-promise-text"),
             html.P(f"{t('pledge.responsible')}: {parties}", className="pm-parties"),
             html.P(
-                [f"{t('cycle.latest')}: ", html.Span(judged, className=f"pm-judged pm-judged-{status}")],
+                [f"{t('cycle.latest')}: ", html.Span(judged, className="pm-judged", style=status_style(status))],
                 className="pm-cycle-latest",
             ),
             # A promise carried over from earlier years: how it went then, before deciding again.
