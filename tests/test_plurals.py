@@ -19,6 +19,7 @@ NOT_COUNT_WORDS = {
     # units, prepositions, conjunctions
     "m",
     "km",
+    "kB",
     "MB",
     "per",
     "av",
@@ -105,6 +106,7 @@ NOT_COUNT_NAMES = {
     "municipality",
     "indicator",
     "period",  # a follow-up period's name ("T1 2024")
+    "year",  # a year ("2027"), not a count
     "unit",  # a count's noun, already through the plural words ("{count|insats|insatser}")
 }
 COUNT_BEFORE_WORD = re.compile(r"(?<!%)\{(\w+)(?::[^}]*)?\}\s+([A-Za-zÅÄÖåäö²]+)")

@@ -99,7 +99,7 @@ def trend_row(t: Callable[..., str], item: SubjectFollowUp, today: dt.date, comp
                             style=status_style(state.status),
                         ),
                         *(
-                            [html.Span(t("followup.late"), className="pm-late", title=t("followup.late_title"))]
+                            [" ", html.Span(t("followup.late"), className="pm-late", title=t("followup.late_title"))]
                             if state.late
                             else []
                         ),

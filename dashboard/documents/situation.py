@@ -16,7 +16,7 @@ import datetime as dt
 from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Document, Facts, Heading, Image, Paragraph, Table
 from dashboard.documents.followup import FORMATS, day
-from dashboard.figures.situation import category_table
+from dashboard.figures.situation import category_table, centre_text, month_name
 from dashboard.i18n import number, translator
 from geodata.analysis.situation import NOT_STATED, WEEKDAYS, Kartlaggning, kartlaggning
 from geodata.analysis.situation_document import SituationReport, situation_versions
@@ -143,7 +143,7 @@ def _survey(k: Kartlaggning, lang: str) -> list[Block]:
                         str(p.rank),
                         number(p.count, lang),
                         t(f"hotspot.{p.hotspot}"),
-                        f"{number(p.lat, lang, 3)}, {number(p.lon, lang, 3)}",
+                        centre_text(t, lang, p.lat, p.lon),
                     )
                     for p in k.places
                 ),
@@ -186,7 +186,7 @@ def _survey(k: Kartlaggning, lang: str) -> list[Block]:
                 (t("events.month"), t("events.count"), t("events.types")),
                 tuple(
                     (
-                        m.month,
+                        month_name(t, m.month),
                         number(m.total, lang),
                         ", ".join(f"{kind} ({number(n, lang)})" for kind, n in m.top_types),
                     )
@@ -207,7 +207,7 @@ def _survey(k: Kartlaggning, lang: str) -> list[Block]:
                 Table(
                     (t("events.month"), *[t(f"operation_kind.{kind}") for kind in kinds]),
                     tuple(
-                        (str(month), *[number(int(row[kind]), lang) for kind in kinds])
+                        (month_name(t, month), *[number(int(row[kind]), lang) for kind in kinds])
                         for month, row in table.iterrows()
                     ),
                     caption=t("situation.operations_caption", year=k.year),

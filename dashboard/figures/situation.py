@@ -138,6 +138,22 @@ def week_chart(k: Kartlaggning, t: Callable[..., str]) -> dict[str, Any]:
     }
 
 
+def month_name(t: Callable[..., str], month: str) -> str:
+    """A month of the kartläggning ("2021-03") as a table reads it: "mar 2021".
+
+    >>> from dashboard.i18n import translator
+    >>> month_name(translator("sv"), "2021-03"), month_name(translator("en"), "2021-12")
+    ('mar 2021', 'Dec 2021')
+    """
+    year, number_ = str(month)[:4], int(str(month)[5:7])
+    return f"{t(f'month.{number_}')} {year}"
+
+
+def centre_text(t: Callable[..., str], lang: str, lat: float, lon: float) -> str:
+    """Where a place's centre is, in degrees as a map app takes them: "N 57,510°, Ö 12,696°"."""
+    return t("situation.centre_value", lat=number(lat, lang, 3), lon=number(lon, lang, 3))
+
+
 def _months(t: Callable[..., str]) -> list[str]:
     """The months of a year as the interface names them ("jan", "feb", …): plotly would name them in English."""
     return [t(f"month.{m}") for m in range(1, 13)]

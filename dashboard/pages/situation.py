@@ -38,7 +38,9 @@ from dashboard.context import request_store
 from dashboard.figures.situation import (
     category_chart,
     category_table,
+    centre_text,
     events_chart,
+    month_name,
     operations_chart,
     trend_chart,
     week_chart,
@@ -272,7 +274,7 @@ def kartlaggning_section(lang: str, k: Kartlaggning) -> list:
                                         html.Td(str(p.rank)),
                                         html.Td(number(p.count, lang), className="pm-number"),
                                         html.Td(t(f"hotspot.{p.hotspot}")),
-                                        html.Td(f"{number(p.lat, lang, 3)}, {number(p.lon, lang, 3)}"),
+                                        html.Td(centre_text(t, lang, p.lat, p.lon)),
                                     ]
                                 )
                                 for p in k.places
@@ -337,7 +339,7 @@ def kartlaggning_section(lang: str, k: Kartlaggning) -> list:
                 [t("events.month"), t("events.count"), t("events.types")],
                 [
                     [
-                        m.month,
+                        month_name(t, m.month),
                         number(m.total, lang),
                         ", ".join(f"{kind} ({number(n, lang)})" for kind, n in m.top_types),
                     ]
@@ -445,6 +447,7 @@ def editor(lang: str, doc: dict[str, Any]) -> list:
         dict.fromkeys([*doc.get("categories", []), *[c for p in problems for c in p.get("categories") or []]])
     )
     partners = doc.get("partners") or []
+    year = int(content.get("year") or 0)  # the lägesbild's year: its measures are for the year after
     problem_items = []
     for i, problem in enumerate(problems):
         n = i + 1
@@ -512,7 +515,7 @@ def editor(lang: str, doc: dict[str, Any]) -> list:
                                     t("situation.measure_when"),
                                     f"measures.{i}.when",
                                     measure.get("when", ""),
-                                    hint=t("situation.when_hint"),
+                                    hint=t("situation.when_hint", year=year + 1),
                                 ),
                             ],
                         ),
