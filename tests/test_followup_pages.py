@@ -385,7 +385,7 @@ def test_the_period_shown_is_the_judgement_shown_and_a_later_one_is_said_beside_
 
 
 def test_a_status_has_one_set_of_colours_on_every_page_and_in_the_reports(client):
-    from dashboard.figures.style import STATUS_COLOURS, status_style
+    from dashboard.figures.style import JUDGED_COLOURS, status_style
 
     def contrast(one: str, two: str) -> float:
         def luminance(colour: str) -> float:
@@ -396,8 +396,8 @@ def test_a_status_has_one_set_of_colours_on_every_page_and_in_the_reports(client
         high, low = sorted((luminance(one), luminance(two)), reverse=True)
         return (high + 0.05) / (low + 0.05)
 
-    for status, (fill, text, border) in STATUS_COLOURS.items():
+    for status, (fill, text, border) in JUDGED_COLOURS.items():
         assert contrast(fill, text) >= 4.5, status
         assert contrast(border, "#ffffff") >= 3 or contrast(fill, "#ffffff") >= 3, status
     badges = props_where(section(client), lambda p: p.get("className") == "pm-judged")
-    assert badges and all(b["style"] in [status_style(s) for s in STATUS_COLOURS] for b in badges)
+    assert badges and all(b["style"] in [status_style(s) for s in JUDGED_COLOURS] for b in badges)

@@ -210,15 +210,15 @@ def test_the_lager_map_s_table_lists_the_records_the_map_shows(client, demo_copy
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_public_role_s_map_table_holds_the_aggregated_figures_and_no_record(demo_copy, lang):
-    from test_overview_pages import PASSWORD, _signed_in_client
-
     from geodata.access.accounts import add_user
     from geodata.views.public import aggregated_view
+
+    from dash_http import PASSWORD, signed_in_client
 
     with GeoPackageStore.open(demo_copy) as store:
         add_user(store, "ulla", "public", PASSWORD)
     t = translator(lang)
-    answer = call_map(_signed_in_client(demo_copy, "ulla"), lang)
+    answer = call_map(signed_in_client(demo_copy, "ulla"), lang)
     tree = answer[Overview.map_table]["children"]
     [summary] = tables(tree)  # the counts only: no list of records follows
     with GeoPackageStore.open(demo_copy) as store:

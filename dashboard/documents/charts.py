@@ -18,7 +18,7 @@ from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.figures.style import STATUS_COLOURS
+from dashboard.figures.style import JUDGED_COLOURS
 from dashboard.i18n import number
 
 DPI = 150
@@ -50,7 +50,7 @@ def status_bars(counts: Sequence[tuple[str, str, int]], lang: str, count_label: 
     labels = [label for _, label, _ in counts][::-1]
     values = [value for _, _, value in counts][::-1]
     # A status takes its colours from the pages' table (a white "not judged" keeps its border); anything else is a point.
-    colours = [STATUS_COLOURS.get(code, (POINT, INK, POINT)) for code, _, _ in counts][::-1]
+    colours = [JUDGED_COLOURS.get(code, (POINT, INK, POINT)) for code, _, _ in counts][::-1]
     bars = axes.barh(
         labels, values, color=[c[0] for c in colours], edgecolor=[c[2] for c in colours], linewidth=1, height=0.65
     )

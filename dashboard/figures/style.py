@@ -63,7 +63,7 @@ MODEBAR_MARGIN = 34
 # missed, greys for not started and cancelled, a dashed white for not judged): (fill, text, border). One table
 # for the pages' badges and summary bars (:func:`status_style`) and the reports' charts; every text colour has at
 # least 4.5:1 against its fill, every border 3:1 against white.
-STATUS_COLOURS: dict[str, tuple[str, str, str]] = {
+JUDGED_COLOURS: dict[str, tuple[str, str, str]] = {
     "done": ("#1d6b35", "#ffffff", "#1d6b35"),
     "achieved": ("#1d6b35", "#ffffff", "#1d6b35"),
     "likely": ("#9fd4a8", "#1b1f24", "#2f7a44"),
@@ -79,8 +79,8 @@ STATUS_COLOURS: dict[str, tuple[str, str, str]] = {
 
 
 def status_style(status: str) -> dict[str, str]:
-    """The inline style of a status's badge or bar part (see :data:`STATUS_COLOURS`)."""
-    fill, text, border = STATUS_COLOURS[status]
+    """The inline style of a judged status's badge or bar part (see :data:`JUDGED_COLOURS`)."""
+    fill, text, border = JUDGED_COLOURS[status]
     return {
         "background": fill,
         "color": text,
