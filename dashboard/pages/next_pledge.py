@@ -181,7 +181,7 @@ def _promise(t, lang: str, pledge: Pledge, i: int, latest, lineage: PromiseLinea
         className="pm-cycle-promise",
         id=f"np-promise-{promise.id}",
         children=[
-            html.H3(t("draft.promise_n", n=n)),
+            html.H3(f"{t('draft.promise_n', n=n)}: {t(f'promise_kind.{promise.kind}')}"),
             html.P(promise.text, className="pm-promise-text"),
             html.P(f"{t('pledge.responsible')}: {parties}", className="pm-parties"),
             html.P(
