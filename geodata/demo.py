@@ -417,7 +417,6 @@ def write_demo_judgements(store: GeoPackageStore, pledge: Pledge) -> None:
             status,
             DEMO_MARK + text,
             versions.get(key, 0),
-            pledge.period.end,
             actor="demo",
             demo=True,
         )

@@ -127,9 +127,7 @@ def _judge(store, args: argparse.Namespace) -> int:
         names = ", ".join(f"{code} ({status_label(t, subject, code)})" for code in STATUSES[subject])
         raise PledgemapError(t("followup_cli.unknown_status", value=args.status, choices=names))
     current = item.state(state.period.code).versions
-    saved = judge(
-        store, state.pledge.id, subject, subject_id, state.period.code, status, args.text, current, state.today
-    )
+    saved = judge(store, state.pledge.id, subject, subject_id, state.period.code, status, args.text, current)
     if saved.version == current and current:
         print(t("followup_cli.unchanged", subject=subject_id, period=saved.period, version=saved.version))
         return 0
@@ -146,15 +144,12 @@ def _judge(store, args: argparse.Namespace) -> int:
 
 
 def _status_code(given: str, codes: tuple[str, ...], group: str) -> str | None:
-    """The status code ``given`` names: the code itself, or its Swedish or English label or words, case aside."""
+    """The status code ``given`` names: the code itself, or one of its labels or words, case aside."""
     from geodata import vocab
 
     wanted = given.strip().casefold()
-    for code in codes:
-        term = vocab.VOCABULARY[group][code]
-        if wanted in {code, *(v.casefold() for v in term.labels.values()), *(w.casefold() for w in term.words)}:
-            return code
-    return None
+    names = vocab.choice_words(group)
+    return next((c for c in codes if wanted in {c, *(n.casefold() for n in names.get(c, ()))}), None)
 
 
 COMMANDS = {"followup": add_followup}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from dashboard.components import followup as followup_words
+from dashboard.components.followup import status_label
 from dashboard.components.layout import promise_label, short_text
 from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Bullets, Document, Facts, Heading, Image, Paragraph, Table
@@ -49,11 +49,6 @@ def day(value: dt.date, lang: str) -> str:
     """A date as a sentence writes it: "1 september 2021", "1 September 2021"."""
     months = catalogue(lang)["standalone.months"].split()
     return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
-def status_label(subject: str, status: str, lang: str) -> str:
-    """A status as the pages word it (:func:`dashboard.components.followup.status_label`), in ``lang``."""
-    return followup_words.status_label(translator(lang), subject, status)
 
 
 def followup_document(report: FollowUpReport, lang: str) -> Document:
@@ -106,7 +101,7 @@ def _span(period: FollowUpPeriod, lang: str) -> str:
 
 def _summary(report: FollowUpReport, lang: str) -> list[Block]:
     t = translator(lang)
-    counts = [(code, status_label("promise", code, lang), n) for code, n in report.promise_summary.items()]
+    counts = [(code, status_label(t, "promise", code), n) for code, n in report.promise_summary.items()]
     total = sum(n for _, _, n in counts)
     judged = total - report.promise_summary.get(NOT_JUDGED, 0)
     parts = ", ".join(f"{label} {number(n, lang)}" for _, label, n in counts)
@@ -127,7 +122,7 @@ def _summary(report: FollowUpReport, lang: str) -> list[Block]:
     ]
     if report.goal_summary:
         goal_parts = ", ".join(
-            f"{status_label('goal', code, lang)} {number(n, lang)}" for code, n in report.goal_summary.items() if n
+            f"{status_label(t, 'goal', code)} {number(n, lang)}" for code, n in report.goal_summary.items() if n
         )
         blocks.append(Paragraph(t("report.summary_goals", parts=goal_parts)))
     return blocks
@@ -135,12 +130,12 @@ def _summary(report: FollowUpReport, lang: str) -> list[Block]:
 
 def _judged_lines(subject: str, judged: Judged, lang: str) -> tuple[tuple[str, str], ...]:
     t = translator(lang)
-    lines = [(t("report.judged_status"), status_label(subject, judged.status, lang))]
+    lines = [(t("report.judged_status"), status_label(t, subject, judged.status))]
     if judged.trend:
         lines.append(
             (
                 t("report.trend"),
-                " · ".join(f"{period_name(code, t)}: {status_label(subject, s, lang)}" for code, s in judged.trend),
+                " · ".join(f"{period_name(code, t)}: {status_label(t, subject, s)}" for code, s in judged.trend),
             )
         )
     return tuple(lines)
@@ -189,7 +184,7 @@ def _promise(report: FollowUpReport, item: PromiseReport, index: int, lang: str)
         (t("report.target"), number(target, lang) if target is not None else none),
         (t("report.expected"), number(expected, lang, 1) if expected is not None else none),
         (t("report.progress"), t(f"progress.status.{evidence['progress']}")),
-        (t("report.proposed"), status_label("promise", item.proposed, lang)),
+        (t("report.proposed"), status_label(t, "promise", item.proposed)),
     )
     blocks.append(Table((t("report.figure"), t("report.value")), rows, t("report.evidence"), numeric=(1,)))
     blocks += _map(report, item, lang)

@@ -130,8 +130,9 @@ def _read(store, pledge: Pledge):
     """The pledge's follow-up (each promise's latest judgement), each promise's earlier years, the pledges that
     already follow it, and the lägesbild next year's pledge is planned from (None where none is saved)."""
     today = clock.today()
-    lineages = [promise_lineage(store, pledge, p.id, today) for p in pledge.promises]
-    followers = [p for p in store.list_pledges() if p.follows == pledge.id]
+    everything = store.list_pledges()
+    lineages = [promise_lineage(store, pledge, p.id, today, everything) for p in pledge.promises]
+    followers = [p for p in everything if p.follows == pledge.id]
     situation = situation_for_next(store, pledge, next_period(pledge.period).start.year)
     return pledge_follow_up(store, pledge, today), lineages, followers, situation
 

@@ -30,7 +30,7 @@ from geodata.analysis.indicators import goal_trends
 from geodata.analysis.judging import judge, set_follow_up_period
 from geodata.followup import pledge_periods
 from geodata.io.police_events import events_by_month
-from geodata.views.cycle import promise_lineage
+from geodata.views.cycle import pledge_lineages
 from geodata.views.police import pledge_events
 
 dash.register_page(__name__, path="/pledge", name="Löftet", title=page_title("nav.pledge"), order=1)
@@ -148,9 +148,8 @@ def _read(store, pledge: Pledge, period: str | None = None) -> tuple:
         for item in (*follow_up.promises, *follow_up.goals)
         if may_judge(viewer, pledge, item.subject, item.subject_id)
     }
-    # A promise's years: only where this pledge follows another or another follows it (carried over between them).
-    linked = pledge.follows is not None or any(p.follows == pledge.id for p in store.list_pledges())
-    lineages = {p.id: promise_lineage(store, pledge, p.id, today) for p in pledge.promises} if linked else {}
+    # A promise's years, shown where this pledge follows another or another follows it (carried over between them).
+    lineages = pledge_lineages(store, pledge, today)
     return (
         pledge_progress(store, pledge, today),
         goal_trends(store, pledge),
@@ -190,7 +189,7 @@ def save_judgement(clicks, period, status, text, form):
     try:
         with request_store() as store:
             saved = judge(
-                store, form["pledge"], form["subject"], form["subject_id"], period, status, text or "", expected, today
+                store, form["pledge"], form["subject"], form["subject_id"], period, status, text or "", expected
             )
             follow_up = pledge_follow_up(store, store.get_pledge(form["pledge"]), today, period)
     except VersionConflictError as exc:

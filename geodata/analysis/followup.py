@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from geodata.analysis.indicators import GoalTrend, goal_trends
 from geodata.followup import (
+    STATUSES,
     FollowUpPeriod,
     Judgement,
     current_period,
@@ -113,8 +114,6 @@ class PledgeFollowUp:
     def summary(self, subject: str = "promise", period: str | None = None) -> dict[str, int]:
         """How many promises (or goals) have each status in ``period`` (the selected one by default), those
         without a judgement as :data:`NOT_JUDGED`; every status of the subject's vocabulary is a key."""
-        from geodata.followup import STATUSES
-
         code = period or self.period.code
         items = self.promises if subject == "promise" else self.goals
         counts = Counter(item.state(code).status for item in items)
@@ -171,8 +170,6 @@ def promise_evidence(store: Store, pledge: Pledge, promise: Promise, period: Fol
 
 
 def _between(query: LayerQuery, start: dt.date, end: dt.date) -> LayerQuery:
-    from dataclasses import replace
-
     return replace(query, start=start, end=end)
 
 
@@ -235,6 +232,31 @@ def propose_goal(evidence: dict[str, Any], pledge_over: bool) -> tuple[str, str]
     return "uncertain", reason
 
 
+def promise_proposal(store: Store, pledge: Pledge, promise: Promise, period: FollowUpPeriod) -> Proposal:
+    """What the figures propose for ``promise`` in ``period``, with the evidence they rest on."""
+    evidence = promise_evidence(store, pledge, promise, period)
+    status, reason = propose_promise(evidence)
+    return Proposal(status, reason, {**evidence, "proposed": status})
+
+
+def goal_proposal(pledge: Pledge, trend: GoalTrend, period: FollowUpPeriod) -> Proposal:
+    """What a goal's indicator trend proposes in ``period`` (achieved or not once the pledge is over)."""
+    evidence = goal_evidence(trend)
+    status, reason = propose_goal(evidence, period.end >= pledge.period.end)
+    return Proposal(status, reason, {**evidence, "proposed": status})
+
+
+def subject_proposal(store: Store, pledge: Pledge, subject: str, subject_id: str, period: FollowUpPeriod) -> Proposal:
+    """:func:`promise_proposal` or :func:`goal_proposal` of one promise or goal, counting nothing of the others;
+    raises KeyError for a subject the pledge does not have."""
+    if subject == "promise":
+        return promise_proposal(store, pledge, pledge.promise(subject_id), period)
+    for trend in goal_trends(store, pledge):
+        if trend.goal.id == subject_id:
+            return goal_proposal(pledge, trend, period)
+    raise KeyError(subject_id)
+
+
 def pledge_follow_up(store: Store, pledge: Pledge, today: dt.date, period: str | None = None) -> PledgeFollowUp:
     """The follow-up of ``pledge`` as of ``today``, with ``period`` (a code; default :func:`default_period`)
     selected: what each promise and goal was judged in every period, and what the figures propose for it.
@@ -243,42 +265,20 @@ def pledge_follow_up(store: Store, pledge: Pledge, today: dt.date, period: str |
     """
     periods = pledge_periods(pledge)
     chosen = find_period(pledge, period) if period else default_period(pledge, today)
-    judgements = store.read_judgements(pledge.id)
     by_subject: dict[tuple[str, str], list[Judgement]] = {}
-    for j in judgements:
+    for j in store.read_judgements(pledge.id):
         by_subject.setdefault((j.subject, j.subject_id), []).append(j)
 
-    promises = []
-    for promise in pledge.promises:
-        evidence = promise_evidence(store, pledge, promise, chosen)
-        status, reason = propose_promise(evidence)
-        history = by_subject.get(("promise", promise.id), [])
-        promises.append(
-            SubjectFollowUp(
-                "promise",
-                promise.id,
-                promise.text,
-                promise.parties,
-                _states(periods, history, today),
-                tuple(history),
-                Proposal(status, reason, {**evidence, "proposed": status}),
-            )
-        )
-    goals = []
-    over = chosen.end >= pledge.period.end
-    for trend in goal_trends(store, pledge) if pledge.goals else []:
-        evidence = goal_evidence(trend)
-        status, reason = propose_goal(evidence, over)
-        history = by_subject.get(("goal", trend.goal.id), [])
-        goals.append(
-            SubjectFollowUp(
-                "goal",
-                trend.goal.id,
-                trend.goal.text,
-                (),
-                _states(periods, history, today),
-                tuple(history),
-                Proposal(status, reason, {**evidence, "proposed": status}),
-            )
-        )
+    def follow(subject: str, subject_id: str, text: str, parties: tuple[str, ...], proposal: Proposal):
+        history = by_subject.get((subject, subject_id), [])
+        states = _states(periods, history, today)
+        return SubjectFollowUp(subject, subject_id, text, parties, states, tuple(history), proposal)
+
+    promises = [
+        follow("promise", p.id, p.text, p.parties, promise_proposal(store, pledge, p, chosen)) for p in pledge.promises
+    ]
+    goals = [
+        follow("goal", t.goal.id, t.goal.text, (), goal_proposal(pledge, t, chosen))
+        for t in (goal_trends(store, pledge) if pledge.goals else [])
+    ]
     return PledgeFollowUp(pledge, today, tuple(periods), chosen, tuple(promises), tuple(goals))

@@ -1,6 +1,6 @@
 """A person judges a promise or goal for a period: the judgement is saved with the figures it rests on.
 
-The figures are the ones :func:`geodata.analysis.followup.pledge_follow_up` proposes a status from, for the
+The figures are the ones :func:`geodata.analysis.followup.subject_proposal` proposes a status from, for the
 period judged (not the period the page happened to select), so the evidence kept beside the judgement is
 what the counts said about that very period. The judge's status and words are the person's own. How often a
 pledge is judged (its cadence) is set here too.
@@ -8,11 +8,10 @@ pledge is judged (its cadence) is set here too.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 from geodata import vocab
-from geodata.analysis.followup import pledge_follow_up
+from geodata.analysis.followup import subject_proposal
 from geodata.errors import Problem, ValidationError
 from geodata.followup import Judgement, pledge_periods
 from geodata.model import Pledge
@@ -28,7 +27,6 @@ def judge(
     status: str,
     text: str,
     expected_version: int,
-    today: dt.date,
     actor: str | None = None,
     demo: bool = False,
 ) -> Judgement:
@@ -43,10 +41,10 @@ def judge(
     """
     pledge = store.get_pledge(pledge_id)
     evidence: dict = {}
-    if period in {p.code for p in pledge_periods(pledge)}:
-        follow_up = pledge_follow_up(store, pledge, today, period)
+    judged = next((p for p in pledge_periods(pledge) if p.code == period), None)
+    if judged is not None:
         try:
-            evidence = dict(follow_up.subject(subject, subject_id).proposal.evidence)
+            evidence = dict(subject_proposal(store, pledge, subject, subject_id, judged).evidence)
         except KeyError:  # not a promise or goal of the pledge: the store names it
             pass
     judgement = Judgement(pledge_id, subject, subject_id, period, status, text.strip(), evidence=evidence, demo=demo)

@@ -37,6 +37,10 @@ from geodata.store.rules import SURVEY_COLUMNS, SURVEY_KEY, USER_COLUMNS
 from geodata.validate import CleanBatch, validate_records
 
 _SURVEY_WHERE = " AND ".join(f"{k} = :{k}" for k in SURVEY_KEY)
+# A judgement's columns, in the order SQLStore._judgement reads them.
+_JUDGEMENT_COLUMNS = (
+    "pledge_id, subject, subject_id, period, status, text, evidence, version, judged_by, judged_at, demo"
+)
 
 
 def _now() -> dt.datetime:
@@ -322,7 +326,7 @@ class SQLStore(Store):
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # as a GeoPackage keeps it: what is read back
         with self._writing() as conn:
             self._hold_follow_up(conn)
-            pledge = self._pledge_in(conn, judgement.pledge_id)
+            pledge = self.get_pledge(judgement.pledge_id)  # NotFoundError for an unknown pledge
             problems = judgement_problems(pledge, judgement)
             if problems:
                 raise ValidationError(problems)
@@ -339,12 +343,14 @@ class SQLStore(Store):
                 )
             if current:
                 # The same status and words as the version the judge started from is no new judgement: no version.
-                same = self._rows(
-                    conn, f"SELECT status, text FROM judgements WHERE {where} AND version = :v", {**key, "v": current}
+                [row] = self._rows(
+                    conn,
+                    f"SELECT {_JUDGEMENT_COLUMNS} FROM judgements WHERE {where} AND version = :v",
+                    {**key, "v": current},
                 )
-                if same and (same[0][0], same[0][1]) == (judgement.status, judgement.text):
-                    return next(j for j in self.read_judgements(judgement.pledge_id, judgement.subject_id)
-                                if j.key == judgement.key and j.version == current)  # fmt: skip
+                stored = self._judgement(row)
+                if (stored.status, stored.text) == (judgement.status, judgement.text):
+                    return stored
             # A demo pledge's judgements are demo data; so is a judgement the demo generator makes of a real pledge.
             demo = judgement.demo or pledge.demo
             saved = replace(judgement, version=current + 1, judged_by=actor, judged_at=now, demo=demo)
@@ -369,36 +375,30 @@ class SQLStore(Store):
             self._audit(conn, now, actor, "judgement", None, [(f"{saved.subject}/{saved.subject_id}", before, after)])
         return saved
 
-    def _pledge_in(self, conn: Any, pledge_id: str) -> Pledge:
-        if not self._rows(conn, "SELECT 1 FROM pledges WHERE id = :id", {"id": pledge_id}):
-            raise NotFoundError(f"no pledge has id {pledge_id!r}")
-        return self.get_pledge(pledge_id)
-
     def read_judgements(self, pledge_id: str, subject_id: str | None = None) -> list[Judgement]:
         where, params = self.dialect.where(equal_conditions(pledge_id=pledge_id, subject_id=subject_id))
         with self._reading() as conn:
             rows = self._rows(
-                conn,
-                "SELECT pledge_id, subject, subject_id, period, status, text, evidence, version, judged_by, judged_at, "
-                f"demo FROM judgements {where} ORDER BY judged_at, fid",
-                params,
+                conn, f"SELECT {_JUDGEMENT_COLUMNS} FROM judgements {where} ORDER BY judged_at, fid", params
             )
-        return [
-            Judgement(
-                pledge_id=r[0],
-                subject=r[1],
-                subject_id=r[2],
-                period=r[3],
-                status=r[4],
-                text=r[5],
-                evidence=self._value("json", r[6]) or {},
-                version=int(r[7]),
-                judged_by=r[8],
-                judged_at=self._value("datetime", r[9]),
-                demo=bool(r[10]),
-            )
-            for r in rows
-        ]
+        return [self._judgement(r) for r in rows]
+
+    def _judgement(self, row: tuple) -> Judgement:
+        """A stored judgement from a row of :data:`_JUDGEMENT_COLUMNS`."""
+        pledge_id, subject, subject_id, period, status, text, evidence, version, judged_by, judged_at, demo = row
+        return Judgement(
+            pledge_id=pledge_id,
+            subject=subject,
+            subject_id=subject_id,
+            period=period,
+            status=status,
+            text=text,
+            evidence=self._value("json", evidence) or {},
+            version=int(version),
+            judged_by=judged_by,
+            judged_at=self._value("datetime", judged_at),
+            demo=bool(demo),
+        )
 
     def save_document(self, document: StoredDocument, expected_version: int, actor: str = "local") -> StoredDocument:
         now = _now()

@@ -101,9 +101,25 @@ def _get(store: Store, pledge_id: str) -> Pledge | None:
         return None
 
 
-def promise_lineage(store: Store, pledge: Pledge, promise_id: str, today: dt.date | None = None) -> PromiseLineage:
+def pledge_lineages(store: Store, pledge: Pledge, today: dt.date | None = None) -> dict[str, PromiseLineage]:
+    """Every promise's lineage of ``pledge`` (by promise id), the stored pledges read once for all of them; none
+    (an empty mapping) where the pledge follows no other and none follows it, as each lineage is then its own year."""
+    everything = store.list_pledges()
+    if pledge.follows is None and not any(p.follows == pledge.id for p in everything):
+        return {}
+    return {p.id: promise_lineage(store, pledge, p.id, today, everything) for p in pledge.promises}
+
+
+def promise_lineage(
+    store: Store,
+    pledge: Pledge,
+    promise_id: str,
+    today: dt.date | None = None,
+    pledges: list[Pledge] | None = None,
+) -> PromiseLineage:
     """The history of ``promise_id`` of ``pledge`` across years, oldest first (see the module's text).
 
+    ``pledges`` are the stored pledges where the caller has read them already (else they are read here).
     Raises KeyError if ``promise_id`` is not a promise of ``pledge``.
     """
     from geodata.clock import today as clock_today
@@ -138,7 +154,7 @@ def promise_lineage(store: Store, pledge: Pledge, promise_id: str, today: dt.dat
     # Forwards: a later pledge that follows this one and carries the promise over, and so on.
     later: list[LineageStep] = []
     dropped = None
-    everything = store.list_pledges()
+    everything = store.list_pledges() if pledges is None else pledges
     current, current_promise = pledge, promise_id
     reasons: list[str | None] = []
     while True:
