@@ -84,8 +84,9 @@ def test_toggling_a_layer_changes_what_the_map_draws(server):
         page.get_by_label(re.compile(r"^Otrygga platser \(\d+\)$")).uncheck()
         wait_for_fewer_points(page, before)
         assert map_point_count(page) < before
-        assert "unsafe_places" not in page.url and "layers=inventoried_sites%2Coperations" in page.url.replace(
-            ",", "%2C"
+        # The address follows the view in its own callback: wait for it rather than read it once.
+        page.wait_for_url(
+            lambda u: "unsafe_places" not in u and "layers=inventoried_sites%2Coperations" in u.replace(",", "%2C")
         )
     assert console.errors == []
 
@@ -106,7 +107,7 @@ def test_switching_pledge_changes_timeline_and_map(server):
             ".filter(t => t.meta && t.meta.role === 'records').flatMap(t => Array.from(t.lon))"
         )
         assert lons and all(11.9 < lon < 12.2 for lon in lons)  # Mölndal, not Mark
-        assert "pledge=molndal-2018" in page.url
+        page.wait_for_url(lambda u: "pledge=molndal-2018" in u)
     assert console.errors == []
 
 

@@ -92,7 +92,8 @@ def test_on_a_phone_the_worklist_fits_visa_opens_the_site_and_a_step_is_saved(de
         visa.click()
         form = page.locator(f"#{Sites.panel} .pm-workflow")
         form.wait_for()
-        assert page.url.split("?")[0].endswith("/sites") and f"record={flagged['id']}" in page.url
+        # The address follows the chosen site in its own callback; it may arrive just after the panel.
+        page.wait_for_url(lambda u: u.split("?")[0].endswith("/sites") and f"record={flagged['id']}" in u)
         page.wait_for_function(f"() => document.getElementById('{Sites.panel}').getBoundingClientRect().top < 200")
         panel = page.locator(f"#{Sites.panel}")
         assert flagged["address"] in panel.locator("h3").inner_text()
