@@ -11,7 +11,8 @@ shows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from geodata.layers import STORAGE_CRS
 from geodata.model import Pledge
 from geodata.shipped import shipped_pledges
 from geodata.store import GeoPackageStore
+from geodata.surveys import Indicator
 
 DEFAULT_SEED = 20180201
 
@@ -423,15 +425,157 @@ def write_demo_judgements(store: GeoPackageStore, pledge: Pledge) -> None:
         versions[key] = saved.version
 
 
+# Demo safety surveys, invented here (their source says so): per pledge, the indicators its goals follow, each
+# with its description, the areas and years measured, a true level per year the results are drawn around, and the
+# goals that follow it (with the unsafe-place categories they are about). Mark's problem index breaks in 2020,
+# when the (invented) survey moved from six answer options to five, as Mark's own survey did.
+_DEMO_SOURCE = "Demodata: påhittad trygghetsmätning"
+
+
+@dataclass(frozen=True)
+class _DemoIndicator:
+    indicator: Indicator
+    areas: tuple[tuple[str, float, int], ...]  # name, level against the whole municipality, answers
+    levels: dict[int, float]  # the municipality's true level per year
+    goals: tuple[tuple[str, tuple[str, ...]], ...]  # goal id, unsafe-place categories
+    groups: tuple[tuple[str, float], ...] = ()  # group, level against everyone (the whole municipality only)
+    break_year: int | None = None
+    break_reason: str | None = None
+    se: float | None = None  # an index's standard error as the survey gives it
+
+
+_DEMO_SURVEYS: dict[str, tuple[_DemoIndicator, ...]] = {
+    "mark-2021": (
+        _DemoIndicator(
+            Indicator(
+                "Otrygg ute sent en kväll",
+                "share",
+                better="lower",
+                measures="Andel som känner sig ganska eller mycket otrygga ute ensamma sent en kväll i sitt "
+                "bostadsområde",
+                source=_DEMO_SOURCE,
+            ),
+            (("Hela kommunen", 1.0, 1100), ("Kinna", 1.25, 320), ("Skene", 0.95, 300)),
+            {2018: 17.0, 2019: 18.5, 2020: 21.0, 2021: 19.0, 2022: 15.5, 2023: 15.0},
+            (("okad-trygghet", ("poor_lighting", "unsafe_passage", "loitering")),),
+            groups=(("women", 1.7), ("men", 0.35), ("16_29", 1.3), ("30_64", 0.9), ("65_plus", 1.1)),
+        ),
+        _DemoIndicator(
+            Indicator(
+                "Problemindex",
+                "index",
+                0.0,
+                6.0,
+                "lower",
+                "Hur stora de boende anser att problemen med ordningsstörningar och brott i området är",
+                _DEMO_SOURCE,
+            ),
+            (("Hela kommunen", 1.0, 1100), ("Kinna", 1.15, 320), ("Skene", 0.9, 300)),
+            {2018: 2.6, 2019: 2.7, 2020: 2.1, 2021: 2.0, 2022: 1.8, 2023: 1.85},
+            (("minskad-brottslighet", ("vandalism", "drug_dealing", "burglary")),),
+            break_year=2020,
+            break_reason="Ny skala: fem svarsalternativ i stället för sex",
+            se=0.06,
+        ),
+    ),
+    "molndal-2018": (
+        _DemoIndicator(
+            Indicator(
+                "Otrygg i bostadsområdet",
+                "share",
+                better="lower",
+                measures="Andel som känner sig otrygga i sitt bostadsområde",
+                source=_DEMO_SOURCE,
+            ),
+            (("Hela kommunen", 1.0, 1400), ("Mölndals centrum", 1.4, 360), ("Kållered", 0.9, 240)),
+            {2016: 14.0, 2017: 16.0, 2018: 13.5, 2019: 12.5},
+            (("minskad-otrygghet", ("drug_use", "drug_dealing", "loitering")),),
+            groups=(("women", 1.6), ("men", 0.45)),
+        ),
+        _DemoIndicator(
+            Indicator(
+                "Förtroende för polisen",
+                "share",
+                better="higher",
+                measures="Andel som har ganska eller mycket stort förtroende för polisens arbete i kommunen",
+                source=_DEMO_SOURCE,
+            ),
+            (("Hela kommunen", 1.0, 1400),),
+            {2016: 58.0, 2017: 57.0, 2018: 58.5, 2019: 59.0},
+            (("okat-fortroende", ()),),
+        ),
+    ),
+}
+
+
+def demo_survey(pledge: Pledge, seed: int = DEFAULT_SEED) -> tuple[gpd.GeoDataFrame, tuple[Indicator, ...]]:
+    """The pledge's demo survey results (drawn around invented levels, deterministic for ``seed``) and the
+    indicators' descriptions."""
+    rng = np.random.default_rng([seed, sum(pledge.id.encode())])
+    rows = []
+    surveys = _DEMO_SURVEYS.get(pledge.id, ())
+    for survey in surveys:
+        for area, factor, answers in survey.areas:
+            groups = (("all", 1.0), *(survey.groups if area == "Hela kommunen" else ()))
+            for group, group_factor in groups:
+                n = answers if group == "all" else max(60, int(answers * (0.5 if group in ("women", "men") else 0.3)))
+                for year, level in survey.levels.items():
+                    true = level * factor * group_factor
+                    if survey.indicator.kind == "share":
+                        value = round(100.0 * rng.binomial(n, min(true, 99.0) / 100.0) / n, 1)
+                        se = None
+                    else:
+                        se = round((survey.se or 0.05) * math.sqrt(1100 / n), 3)
+                        value = round(float(np.clip(rng.normal(true, se), 0.0, 6.0)), 2)
+                    rows.append(
+                        {
+                            "municipality_code": pledge.municipality.code,
+                            "area_id": area,
+                            "area_name": area,
+                            "year": year,
+                            "indicator": survey.indicator.name,
+                            "group_code": group,
+                            "value": value,
+                            "n": n,
+                            "se": se,
+                            "ci_low": None,
+                            "ci_high": None,
+                            "series_break": year == survey.break_year,
+                            "break_reason": survey.break_reason if year == survey.break_year else None,
+                            "source": _DEMO_SOURCE,
+                        }
+                    )
+    frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries([None] * len(rows), crs=STORAGE_CRS), crs=STORAGE_CRS)
+    return frame, tuple(s.indicator for s in surveys)
+
+
+def demo_goals(pledge: Pledge) -> Pledge:
+    """The pledge with its goals following the demo survey's indicators and naming their unsafe-place categories."""
+    follows = {
+        goal_id: (survey.indicator.name, categories)
+        for survey in _DEMO_SURVEYS.get(pledge.id, ())
+        for goal_id, categories in survey.goals
+    }
+    goals = tuple(
+        replace(goal, indicator=follows[goal.id][0], categories=follows[goal.id][1]) if goal.id in follows else goal
+        for goal in pledge.goals
+    )
+    return replace(pledge, goals=goals)
+
+
 def write_demo_store(path: str | Path, seed: int = DEFAULT_SEED) -> GeoPackageStore:
-    """Create a new store at ``path`` holding the shipped pledges, their generated layers and judgements."""
+    """Create a new store at ``path`` holding the shipped pledges (their goals following demo surveys), their
+    generated layers, the surveys and judgements."""
     store = GeoPackageStore.create(path)
     try:
-        for pledge in shipped_pledges():
+        for shipped in shipped_pledges():
+            pledge = demo_goals(shipped)
             store.save_pledge(pledge)
             for layer, frames in demo_layers(pledge, seed).items():
                 for frame in frames:
                     store.write_batch(layer, frame)
+            results, indicators = demo_survey(pledge, seed)
+            store.write_survey_results(results, actor="demo", indicators=indicators)
             write_demo_judgements(store, pledge)
     except BaseException:
         store.close()

@@ -74,8 +74,11 @@ class Goal:
     """A goal of the pledge, optionally followed by a survey indicator (its name as survey results give it).
 
     ``better`` says which way the indicator should move (``lower`` for a
-    problem index, ``higher`` for a safety index); ``baseline_year`` is the
-    year it is compared with (default: the year before the pledge starts).
+    problem index, ``higher`` for a safety index) where the indicator's own
+    description (:class:`geodata.surveys.Indicator`) does not say;
+    ``baseline_year`` is the year it is compared with (default: the year
+    before the pledge starts). ``categories`` are the unsafe-place categories
+    the goal is about: the reports of them are counted beside the survey.
     """
 
     id: str
@@ -83,6 +86,7 @@ class Goal:
     indicator: str | None = None
     better: str | None = None
     baseline_year: int | None = None
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -406,8 +410,20 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
             r.fail(
                 f"goals[{i}].indicator", "is missing; expected the indicator that 'better'/'baseline_year' are about"
             )
+        categories = r.items(item, "categories", f"goals[{i}].categories", required=False)
+        for category in categories:
+            if not isinstance(category, str) or category not in vocab.UNSAFE_CATEGORIES:
+                r.fail(
+                    f"goals[{i}].categories",
+                    f"{category!r} is not a category of unsafe places; expected one of: "
+                    f"{', '.join(vocab.UNSAFE_CATEGORIES)}",
+                    "not_allowed",
+                    value=category,
+                    choices=vocab.UNSAFE_CATEGORIES,
+                    group="category",
+                )
         if goal_id and text:
-            goals.append(Goal(goal_id, text, indicator, better, baseline))
+            goals.append(Goal(goal_id, text, indicator, better, baseline, tuple(dict.fromkeys(map(str, categories)))))
 
     follow_up = []
     for i, item in enumerate(r.items(data, "follow_up", "follow_up", required=False)):

@@ -6,15 +6,15 @@ from pathlib import Path
 
 SURVEY = (
     "Område;År;Indikator;Värde\n"
-    "Kinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n"
-    "Skene;2020;Problemindex;1,9\nSkene;2023;Problemindex;2,25\n"
-    "Hela kommunen;2020;Problemindex;1660\nHela kommunen;2023;Problemindex;1712,5\n"
+    "Kinna;2020;Trygghetsindex;2,6\nKinna;2023;Trygghetsindex;2,1\n"
+    "Skene;2020;Trygghetsindex;1,9\nSkene;2023;Trygghetsindex;2,25\n"
+    "Hela kommunen;2020;Trygghetsindex;1660\nHela kommunen;2023;Trygghetsindex;1712,5\n"
 )
 
 
 def add_goal_survey(data: Path) -> None:
     """Import the survey above into ``data`` and link the goal to it (baseline 2020, lower is better)."""
-    from geodata.analysis.indicators import import_survey
+    from geodata.io.survey_import import import_survey
     from geodata.store import GeoPackageStore
 
     survey = data.parent / "trygghet.csv"
@@ -23,6 +23,7 @@ def add_goal_survey(data: Path) -> None:
         import_survey(store, survey, municipality_code="1463")
         pledge = store.get_pledge("mark-2021")
         goals = tuple(
-            g if g.id != "okad-trygghet" else type(g)(g.id, g.text, "Problemindex", "lower", 2020) for g in pledge.goals
+            g if g.id != "okad-trygghet" else type(g)(g.id, g.text, "Trygghetsindex", "lower", 2020)
+            for g in pledge.goals
         )
         store.save_pledge(type(pledge)(**{**pledge.__dict__, "goals": goals}))

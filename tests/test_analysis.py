@@ -18,7 +18,8 @@ from dashboard.ids import Analysis
 from geodata.analysis import AreaCounts, Neighbourhood, evaluate_intervention, hotspots, wdd, wdq
 from geodata.analysis.counts import MIN_CELL_M, hex_counts, hex_counts_for_zoom
 from geodata.analysis.getisord import density_surface
-from geodata.analysis.indicators import goal_trends, import_survey
+from geodata.analysis.indicators import goal_trends
+from geodata.io.survey_import import import_survey
 from geodata.errors import ValidationError
 from geodata.model import pledge_from_dict
 from geodata.views.public import HexGrid
@@ -480,7 +481,7 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
 
     survey = tmp_path / "trygghetsmatning.csv"
     survey.write_text(
-        "Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n", encoding="utf-8"
+        "Område;År;Indikator;Värde\nKinna;2020;Trygghetsindex;2,6\nKinna;2023;Trygghetsindex;2,1\n", encoding="utf-8"
     )
     data = ["--data", str(demo_copy)]
     assert main(["survey", "import", str(survey), "--municipality", "1463", *data]) == 0
@@ -495,7 +496,7 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
                 "--goal",
                 "okad-trygghet",
                 "--indicator",
-                "Problemindex",
+                "Trygghetsindex",
                 "--better",
                 "lower",
                 "--baseline-year",
@@ -508,7 +509,7 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
     capsys.readouterr()
     assert main(["analyze", "goals", "--pledge", "mark-2021", *data]) == 0
     out = capsys.readouterr().out
-    assert "Problemindex, baseline 2020: better" in out and "Kinna\t2.6 → 2.1 (2023)\t-0.5\tbetter" in out
+    assert "Trygghetsindex, baseline 2020: better" in out and "Kinna\t2.6 → 2.1 (2023)\t-0.5\tbetter" in out
     assert (
         main(
             [
@@ -528,7 +529,7 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
     written = gpd.read_file(tmp_path / "hot.geojson")
     assert {"count", "z", "p", "class"} <= set(written.columns) and written.crs.to_epsg() == 4326
     bad = tmp_path / "bad.csv"
-    bad.write_text("Område;År;Indikator;Värde\nKinna;tjugo;Problemindex;2,6\n", encoding="utf-8")
+    bad.write_text("Område;År;Indikator;Värde\nKinna;tjugo;Trygghetsindex;2,6\n", encoding="utf-8")
     assert main(["survey", "import", str(bad), "--municipality", "1463", *data]) == 1
     assert "row 2" in capsys.readouterr().err
 
@@ -542,17 +543,18 @@ def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_expo
 
     survey = tmp_path / "trygghet.csv"
     survey.write_text(
-        "Område;År;Indikator;Värde\nKinna;2020;Problemindex;2,6\nKinna;2023;Problemindex;2,1\n", encoding="utf-8"
+        "Område;År;Indikator;Värde\nKinna;2020;Trygghetsindex;2,6\nKinna;2023;Trygghetsindex;2,1\n", encoding="utf-8"
     )
     with GeoPackageStore.open(demo_copy) as store:
         import_survey(store, survey, municipality_code="1463")
         pledge = store.get_pledge("mark-2021")
         goals = tuple(
-            g if g.id != "okad-trygghet" else type(g)(g.id, g.text, "Problemindex", "lower", 2020) for g in pledge.goals
+            g if g.id != "okad-trygghet" else type(g)(g.id, g.text, "Trygghetsindex", "lower", 2020)
+            for g in pledge.goals
         )
         store.save_pledge(type(pledge)(**{**pledge.__dict__, "goals": goals}))
         page_html = build_standalone_map(store, "mark-2021", public=True)
-    summary = "Problemindex: basår 2020, senast 2023 – bättre (lägre är bättre)."
+    summary = "Trygghetsindex: basår 2020, senast 2023 – bättre (lägre är bättre)."
     shown = texts(render_page(make_client(Settings(data=demo_copy, tiles_url=None)), "/pledge", "?pledge=mark-2021"))
     assert summary in shown and "2,6 (2020)" in shown and "2,1 (2023)" in shown and "\u22120,5" in shown
     assert summary in page_html and "Kinna: 2,6 → 2,1 (2023), bättre" in page_html

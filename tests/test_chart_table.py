@@ -142,7 +142,7 @@ def test_a_goal_card_s_chart_has_its_table(demo_copy):
     page = render_page(client, "/pledge", "?pledge=mark-2021")
     [details] = find(page, className="pm-table-alternative")
     caption, columns, rows = table_of(details)
-    assert caption == "Problemindex per område och år" and columns == ["Område", "2020", "2023"]
+    assert caption == "Trygghetsindex per område och år" and columns == ["Område", "2020", "2023"]
     assert rows == [
         ["Hela kommunen", "1\u00a0660", "1\u00a0712,5"],
         ["Kinna", "2,6", "2,1"],

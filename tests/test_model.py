@@ -107,7 +107,9 @@ def test_a_stray_or_misspelt_key_is_a_problem_not_dropped():
         pledge_from_dict(pledge_dict(goals=goals, promises=[{**pledge_dict()["promises"][0], "targt": 4}]))
     fields_named = {p.field for p in caught.value.problems}
     assert {"goals[0].kommun och bostadsbolag", "promises[0].targt"} <= fields_named
-    assert "is not a field of a goal; expected one of: baseline_year, better, id, indicator, text" in str(caught.value)
+    assert "is not a field of a goal; expected one of: baseline_year, better, categories, id, indicator, text" in str(
+        caught.value
+    )
 
 
 def test_target_per_is_read_checked_and_written():

@@ -37,7 +37,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
     from dataclasses import replace as changed
 
     from geodata import open_store
-    from geodata.analysis.indicators import import_survey
+    from geodata.io.survey_import import import_survey
 
     with open_store(args.data) as store:
         if args.survey_command == "import":

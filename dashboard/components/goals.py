@@ -37,7 +37,7 @@ def survey_change(value: float, lang: str) -> str:
 def goal_table(trend: GoalTrend, t: Callable[..., str]) -> html.Details:
     """The goal chart's values: a row per area, a column per year."""
     lang = language(t("app.lang_code"))
-    series = trend.series
+    series = trend.series[trend.series["group"] == "all"]
     years = sorted(int(y) for y in series["year"].unique())
     rows = []
     for area, part in series.groupby("area_id", sort=True):
@@ -115,7 +115,7 @@ def goal_cards(trends, t) -> list:
                                             html.Td(t(f"goals.verdict_{row.verdict}")),
                                         ]
                                     )
-                                    for row in trend.changes.itertuples()
+                                    for row in trend.changes[trend.changes["group"] == "all"].itertuples()
                                 ]
                             ),
                         ],

@@ -397,7 +397,7 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
 def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
     """The indicator per area and year, the baseline year marked."""
     traces = []
-    for area, part in trend.series.groupby("area_id", sort=True):
+    for area, part in trend.series[trend.series["group"] == "all"].groupby("area_id", sort=True):
         name = part["area_name"].dropna().iloc[0] if part["area_name"].notna().any() else area
         traces.append(
             {

@@ -190,13 +190,16 @@ class GuardedStore(Store):
         self._store.write_setting(key, value, self.actor)
 
     # Survey results are published figures every role may read; storing them is for those who run surveys.
-    def write_survey_results(self, results, replace: bool = False, actor: str | None = None):
+    def write_survey_results(self, results, replace: bool = False, actor: str | None = None, indicators=()):
         if not may_change_pledges(self.viewer):
             raise AccessError(f"the {self.viewer.role} role may not import survey results")
-        return self._store.write_survey_results(results, replace, self.actor)
+        return self._store.write_survey_results(results, replace, self.actor, indicators)
 
     def read_survey_results(self, municipality_code=None, indicator=None):
         return self._store.read_survey_results(municipality_code, indicator)
+
+    def read_indicators(self):
+        return self._store.read_indicators()
 
     # The police's published events are public information; storing them is for admins and the police.
     def write_police_events(self, events, actor: str | None = None):

@@ -196,13 +196,19 @@ def propose_promise(evidence: dict[str, Any]) -> tuple[str, str]:
 
 
 def goal_evidence(trend: GoalTrend) -> dict[str, Any]:
-    """The figures a judgement of a goal rests on: its indicator, baseline and latest year and the verdict."""
+    """The figures a judgement of a goal rests on: its indicator, baseline and latest year, the verdict, and how
+    many areas (everyone's results) changed beyond the uncertainty, fit within it or cannot be compared."""
     latest = None
     if not trend.changes.empty:
+        everyone = trend.changes[trend.changes["group"] == "all"]
+        rows = everyone if not everyone.empty else trend.changes
         latest = {
-            "areas": len(trend.changes),
-            "better": int((trend.changes["verdict"] == "better").sum()),
-            "worse": int((trend.changes["verdict"] == "worse").sum()),
+            "areas": len(rows),
+            "better": int((rows["verdict"] == "better").sum()),
+            "worse": int((rows["verdict"] == "worse").sum()),
+            "within": int((rows["verdict"] == "within_uncertainty").sum()),
+            "not_comparable": int((rows["verdict"] == "not_comparable").sum()),
+            "uncertainty_unknown": int((rows["uncertainty"] == "unknown").sum()),
         }
     return {
         "indicator": trend.goal.indicator,
@@ -214,21 +220,27 @@ def goal_evidence(trend: GoalTrend) -> dict[str, Any]:
 
 
 def propose_goal(evidence: dict[str, Any], pledge_over: bool) -> tuple[str, str]:
-    """(status, reason) a goal's indicator trend proposes.
+    """(status, reason) a goal's indicator trend proposes: a change larger than the uncertainty proposes
+    likely or unlikely (achieved or not once the pledge is over); one within it, or across a series break,
+    proposes uncertain.
 
     >>> propose_goal({"verdict": "better"}, False), propose_goal({"verdict": "worse"}, True)
     (('likely', 'indicator_better'), ('not_achieved', 'indicator_worse'))
-    >>> propose_goal({"verdict": "no_indicator"}, False)
-    ('uncertain', 'no_indicator')
+    >>> propose_goal({"verdict": "within_uncertainty"}, True), propose_goal({"verdict": "no_indicator"}, False)
+    (('uncertain', 'indicator_within'), ('uncertain', 'no_indicator'))
     """
     verdict = evidence["verdict"]
     if verdict == "better":
         return ("achieved" if pledge_over else "likely"), "indicator_better"
     if verdict == "worse":
         return ("not_achieved" if pledge_over else "unlikely"), "indicator_worse"
-    reason = {"no_indicator": "no_indicator", "no_data": "no_data", "no_baseline": "no_baseline"}.get(
-        verdict, "indicator_unclear"
-    )
+    reason = {
+        "no_indicator": "no_indicator",
+        "no_data": "no_data",
+        "no_baseline": "no_baseline",
+        "within_uncertainty": "indicator_within",
+        "not_comparable": "indicator_break",
+    }.get(verdict, "indicator_unclear")
     return "uncertain", reason
 
 

@@ -1,311 +1,124 @@
-"""Goal indicators: safety-survey results per area and year, and each pledge goal's trend against its baseline.
+"""Each pledge goal's survey indicator against its baseline, as sure as the survey is, and the reports beside it.
 
-A survey table has one row per area, year and indicator: the area's id (or
-its name, or its outline in a GeoPackage/GeoJSON file), the year, the
-indicator's name and its value, and the municipality (a column, or given for
-the whole file). Column names are recognised in Swedish or English
-(``område``/``area_id``, ``år``/``year``, ``indikator``/``indicator``,
-``värde``/``value``, ``kommunkod``/``municipality_code``, ``områdesnamn``,
-``källa``). Every row is checked first; one bad row stops the import and each
-problem names the row, the field and what was expected: nothing is stored
-until every row is right.
+A goal follows an indicator (``Goal.indicator``) in the pledge's
+municipality: per area and group of respondents, the value of the baseline
+year against the latest (:func:`goal_trends`). A change is judged only when it
+is larger than the uncertainty of the two results (their 95 % intervals, see
+:mod:`geodata.surveys`): a smaller one "fits within the uncertainty", and a
+change across a series break (a new scale) is not judged at all. A goal that
+names unsafe-place categories (``Goal.categories``) also has the reports of
+them in the municipality per year (:func:`report_trend`): for a role that sees
+only the public view, as totals of at least :data:`~geodata.views.public.MIN_COUNT`.
+
+The import of survey files is :mod:`geodata.io.survey_import`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
-import unicodedata
+import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
-import shapely
 
 from geodata import clock
+from geodata.access import figures_store, reads_records
+from geodata.analysis.safety import analysed_values
+from geodata.analysis.situation import municipality_records
 from geodata.boundaries import municipality
-from geodata.errors import NotFoundError, Problem, ValidationError
-from geodata.io.readers import SourceTable, read_source
-from geodata.layers import STORAGE_CRS
 from geodata.model import Goal, Pledge
-from geodata.store.base import Store
+from geodata.store.base import LayerQuery, Store
+from geodata.surveys import ALL, Indicator, compare, group_order, uncertainty
+from geodata.views.public import MIN_COUNT
 
-# Recognised column names (compared in lower case with accents and punctuation kept apart).
-COLUMN_NAMES = {
-    "area_id": (
-        "area_id",
-        "area",
-        "område",
-        "område_id",
-        "områdes_id",
-        "områdesid",
-        "områdeskod",
-        "omrade",
-        "omrade_id",
-        "omradeskod",
-        "deso",
-        "regso",
-        "nyko",
-    ),
-    "area_name": ("area_name", "name", "områdesnamn", "omradesnamn", "namn"),
-    "year": ("year", "år", "ar", "mätår", "matar", "årtal"),
-    "indicator": ("indicator", "indikator", "index", "mått", "matt", "fråga"),
-    "value": ("value", "värde", "varde", "indexvärde", "andel", "resultat"),
-    "municipality_code": ("municipality_code", "kommunkod", "kommun_kod", "kommun", "kommunnr"),
-    "source": ("source", "källa", "kalla", "undersökning"),
-}
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFC", str(name)).strip().lower())
+SERIES_COLUMNS = [
+    "area_id",
+    "area_name",
+    "group",
+    "year",
+    "value",
+    "n",
+    "low",
+    "high",
+    "se",
+    "basis",
+    "series_break",
+    "break_reason",
+    "segment",
+]
+CHANGE_COLUMNS = [
+    "area_id",
+    "area_name",
+    "group",
+    "baseline",
+    "baseline_low",
+    "baseline_high",
+    "latest",
+    "latest_low",
+    "latest_high",
+    "latest_year",
+    "change",
+    "margin",
+    "uncertainty",
+    "break_year",
+    "break_reason",
+    "verdict",
+]
 
 
 @dataclass(frozen=True)
-class SurveyImport:
-    """What an import found (and, unless a dry run, stored)."""
+class ReportTrend:
+    """The unsafe-place reports of a goal's categories in the municipality, per year.
 
-    rows: gpd.GeoDataFrame
-    columns: dict[str, str]  # field -> the file's column
-    new: int = 0
-    replaced: int = 0
-    dry_run: bool = False
+    ``counts`` maps a year to its reports, or to None where the caller sees only the public view and the year
+    has fewer than ``min_count`` (a count that small is never shown in public).
+    """
 
-
-def survey_columns(table: SourceTable) -> dict[str, str]:
-    """Which of the table's columns fills each survey field."""
-    found: dict[str, str] = {}
-    by_name = {_norm(c): c for c in table.frame.columns}
-    for target, names in COLUMN_NAMES.items():
-        for name in names:
-            if _norm(name) in by_name and by_name[_norm(name)] not in found.values():
-                found[target] = by_name[_norm(name)]
-                break
-    return found
-
-
-def _number(value) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"-?\d+(,\d+)?", text):  # a Swedish decimal comma
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _polygon_id(shape) -> str:
-    # The same outline (to the metre) gives the same id every year.
-    rounded = shapely.set_precision(shape, 1.0)
-    return "yta-" + hashlib.sha1(shapely.to_wkb(rounded, byte_order=1)).hexdigest()[:10]
-
-
-def check_survey_table(
-    table: SourceTable, municipality_code: str | None = None, this_year: int | None = None
-) -> tuple[gpd.GeoDataFrame, dict[str, str], list[Problem]]:
-    """The table's rows as survey results, the columns used, and every problem (row, field, what was expected)."""
-    this_year = this_year or clock.today().year
-    columns = survey_columns(table)
-    problems: list[Problem] = []
-    for needed in ("year", "indicator", "value"):
-        if needed not in columns:
-            problems.append(
-                Problem(
-                    f"file {table.name}",
-                    needed,
-                    f"no column for it; expected one named {' or '.join(COLUMN_NAMES[needed][:3])}",
-                    code="survey_no_column",
-                    params={"field": needed},
-                )
-            )
-    has_geometry = table.geometry is not None
-    if "area_id" not in columns and "area_name" not in columns and not has_geometry:
-        problems.append(
-            Problem(
-                f"file {table.name}",
-                "area_id",
-                "no column naming the area and no area outlines; expected a column such as område or area_id",
-                code="survey_no_column",
-                params={"field": "area_id"},
-            )
-        )
-    if "municipality_code" not in columns and not municipality_code:
-        problems.append(
-            Problem(
-                f"file {table.name}",
-                "municipality_code",
-                "no kommunkod column and no municipality given for the file; expected one of them",
-                code="survey_no_column",
-                params={"field": "municipality_code"},
-            )
-        )
-    if problems:
-        return gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS), columns, problems
-    shapes = table.geometry.to_crs(STORAGE_CRS) if table.geometry is not None else None
-    rows, geometries = [], []
-    seen: dict[tuple[object, ...], str] = {}
-    checked_codes: dict[str, bool] = {}
-    for position, (number, raw) in enumerate(table.frame.iterrows()):
-        record = f"row {number}"
-        # Both helpers are used within this iteration only, so binding the loop's row late is right.
-        get = lambda key: raw.get(columns[key]) if key in columns else None  # noqa: B023
-        text = lambda key: (
-            None if get(key) is None or pd.isna(get(key)) or not str(get(key)).strip() else str(get(key)).strip()  # noqa: B023
-        )
-        shape = shapes.iloc[position] if shapes is not None else None
-        shape = None if shape is None or shape.is_empty else shape
-        if shape is not None and shape.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(
-                Problem(
-                    record,
-                    "geometry",
-                    f"is a {shape.geom_type}; expected the area's outline (a polygon)",
-                    code="survey_geometry",
-                )
-            )
-            shape = None
-        area_id = text("area_id") or text("area_name") or (_polygon_id(shape) if shape is not None else None)
-        if area_id is None:
-            problems.append(
-                Problem(
-                    record,
-                    "area_id",
-                    "is empty; expected the area's id or name",
-                    code="survey_missing",
-                    params={"field": "area_id"},
-                )
-            )
-        code = text("municipality_code") or municipality_code
-        if code is not None:
-            code = code.zfill(4) if code.isdigit() else code
-            if code not in checked_codes:
-                try:
-                    municipality(code)
-                    checked_codes[code] = True
-                except NotFoundError:
-                    checked_codes[code] = False
-            if not checked_codes[code]:
-                problems.append(
-                    Problem(
-                        record,
-                        "municipality_code",
-                        f"{code!r} is not a kommun code; expected four digits such as 1463",
-                        code="survey_municipality",
-                        params={"value": code},
-                    )
-                )
-        year_value = _number(get("year"))
-        year = int(year_value) if year_value is not None and year_value.is_integer() else None
-        if year is None or not 1990 <= year <= this_year + 1:
-            problems.append(
-                Problem(
-                    record,
-                    "year",
-                    f"is {get('year')!r}; expected a year from 1990 to {this_year + 1}",
-                    code="survey_year",
-                    params={"value": str(get("year")), "last": this_year + 1},
-                )
-            )
-        indicator = text("indicator")
-        if indicator is None:
-            problems.append(
-                Problem(
-                    record,
-                    "indicator",
-                    "is empty; expected the indicator's name",
-                    code="survey_missing",
-                    params={"field": "indicator"},
-                )
-            )
-        value = _number(get("value"))
-        if value is None:
-            problems.append(
-                Problem(
-                    record,
-                    "value",
-                    f"is {get('value')!r}; expected a number (such as 2,4 or 2.4)",
-                    code="survey_value",
-                    params={"value": str(get("value"))},
-                )
-            )
-        key = (code, area_id, year, indicator)
-        if None not in key:
-            if key in seen:
-                problems.append(
-                    Problem(
-                        record,
-                        "area_id",
-                        f"repeats {seen[key]} (the same area, year and indicator); expected one value for each",
-                        code="survey_repeat",
-                        params={"other": seen[key]},
-                    )
-                )
-            seen[key] = record
-        rows.append(
-            {
-                "municipality_code": code,
-                "area_id": area_id,
-                "area_name": text("area_name"),
-                "year": year,
-                "indicator": indicator,
-                "value": value,
-                "source": text("source"),
-            }
-        )
-        geometries.append(shape)
-    frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geometries, crs=STORAGE_CRS), crs=STORAGE_CRS)
-    return frame, columns, problems
-
-
-def import_survey(
-    store: Store,
-    path: str | Path,
-    *,
-    municipality_code: str | None = None,
-    replace: bool = False,
-    dry_run: bool = False,
-) -> SurveyImport:
-    """Check a survey file and store its results, all or none; raises :class:`ValidationError` naming every problem."""
-    tables = read_source(Path(path))
-    if len(tables) != 1:
-        raise ValidationError(
-            [
-                Problem(
-                    f"file {Path(path).name}",
-                    "layers",
-                    f"holds {len(tables)} tables; expected one table of survey results",
-                )
-            ]
-        )
-    rows, columns, problems = check_survey_table(tables[0], municipality_code)
-    if problems:
-        raise ValidationError(problems)
-    if dry_run:
-        return SurveyImport(rows, columns, dry_run=True)
-    new, replaced = store.write_survey_results(rows, replace=replace)
-    return SurveyImport(rows, columns, new, replaced)
+    categories: tuple[str, ...]
+    counts: dict[int, int | None]
+    public: bool
+    min_count: int = MIN_COUNT
 
 
 @dataclass(frozen=True)
 class GoalTrend:
-    """A goal's indicator over the years, per area, against its baseline year."""
+    """A goal's indicator over the years, per area and group, against its baseline year.
+
+    ``series`` has a row per area, group and year (:data:`SERIES_COLUMNS`): the value, n, the 95 % interval
+    (``low``–``high``, None where unknown) and its ``basis``, whether the series breaks at the row, and the
+    row's ``segment`` (a count of the breaks before it: a line is drawn within one segment only).
+    ``changes`` has a row per area and group with a baseline and a later year (:data:`CHANGE_COLUMNS`).
+    ``verdict`` sums up everyone's rows (the groups' rows when no row is for everyone): better, worse,
+    unchanged, up, down, within_uncertainty, not_comparable, mixed, no_baseline, no_data or no_indicator.
+    """
 
     goal: Goal
+    indicator: Indicator
     baseline_year: int | None
     latest_year: int | None
-    series: pd.DataFrame  # area_id, area_name, year, value
-    changes: pd.DataFrame  # area_id, area_name, baseline, latest, change, verdict
-    verdict: str  # better, worse, unchanged, no_baseline, no_data, no_indicator
+    series: pd.DataFrame
+    changes: pd.DataFrame
+    verdict: str
+    reports: ReportTrend | None = None
 
     @property
     def has_data(self) -> bool:
         return not self.series.empty
+
+    @property
+    def better(self) -> str | None:
+        """Which way is better: the indicator's description, else the goal's."""
+        return self.indicator.better or self.goal.better
+
+    @property
+    def groups(self) -> list[str]:
+        """The groups the series has, everyone first, then women, men and the age bands."""
+        return sorted(set(self.series["group"]), key=group_order) if self.has_data else []
+
+    @property
+    def breaks(self) -> pd.DataFrame:
+        """The years the series breaks, with the reasons: one row per year and reason."""
+        rows = self.series[self.series["series_break"]] if self.has_data else self.series
+        return pd.DataFrame(rows[["year", "break_reason"]]).drop_duplicates().sort_values("year", ignore_index=True)
 
 
 def _verdict(change: float, better: str | None, tolerance: float) -> str:
@@ -316,48 +129,166 @@ def _verdict(change: float, better: str | None, tolerance: float) -> str:
     return "better" if (change < 0) == (better == "lower") else "worse"
 
 
-def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9) -> list[GoalTrend]:
-    """Each goal with its indicator's trend in the pledge's municipality (goals without an indicator say so)."""
+def _series(results: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """The stored results of one indicator with their intervals and segments, by area, group and year."""
+    if results.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    rows = []
+    for r in results.itertuples(index=False):
+        n = None if pd.isna(r.n) else int(r.n)
+        se = None if pd.isna(r.se) else float(r.se)
+        low = None if pd.isna(r.ci_low) else float(r.ci_low)
+        high = None if pd.isna(r.ci_high) else float(r.ci_high)
+        sure = uncertainty(indicator.kind, float(r.value), n, se, low, high)
+        rows.append(
+            {
+                "area_id": r.area_id,
+                "area_name": r.area_name if isinstance(r.area_name, str) and r.area_name else r.area_id,
+                "group": r.group_code or ALL,
+                "year": int(r.year),
+                "value": float(r.value),
+                "n": n,
+                "low": sure.low,
+                "high": sure.high,
+                "se": sure.se,
+                "basis": sure.basis,
+                "series_break": bool(r.series_break),
+                "break_reason": r.break_reason if isinstance(r.break_reason, str) and r.break_reason else None,
+            }
+        )
+    series = pd.DataFrame(rows)
+    series["order"] = series["group"].map(group_order)
+    series = series.sort_values(["area_id", "order", "year"], ignore_index=True).drop(columns="order")
+    # A break in one area's series is its own; the first year of a series starts none.
+    first = series.groupby(["area_id", "group"], sort=False)["year"].transform("min") == series["year"]
+    starts = series["series_break"] & ~first
+    series["segment"] = starts.groupby([series["area_id"], series["group"]], sort=False).cumsum().astype(int)
+    return series[SERIES_COLUMNS]
+
+
+def _changes(series: pd.DataFrame, baseline: int, better: str | None, tolerance: float) -> pd.DataFrame:
+    rows = []
+    for (area, group), part in series.groupby(["area_id", "group"], sort=False):
+        at_base = part[part["year"] == baseline]
+        last = part.iloc[-1]
+        if at_base.empty or int(last["year"]) <= baseline:
+            continue
+        base = at_base.iloc[0]
+        between = part[(part["year"] > baseline) & (part["year"] <= last["year"]) & part["series_break"]]
+        comparison = compare(float(base["value"]), _se(base), float(last["value"]), _se(last))
+        if not between.empty:
+            verdict, sure = "not_comparable", None
+        elif comparison.uncertainty == "within":
+            verdict, sure = "within_uncertainty", "within"
+        else:
+            verdict, sure = _verdict(comparison.change, better, tolerance), comparison.uncertainty
+        rows.append(
+            {
+                "area_id": area,
+                "area_name": last["area_name"],
+                "group": group,
+                "baseline": float(base["value"]),
+                "baseline_low": base["low"],
+                "baseline_high": base["high"],
+                "latest": float(last["value"]),
+                "latest_low": last["low"],
+                "latest_high": last["high"],
+                "latest_year": int(last["year"]),
+                "change": comparison.change,
+                "margin": comparison.margin,
+                "uncertainty": sure,
+                "break_year": int(between["year"].iloc[0]) if not between.empty else None,
+                "break_reason": between["break_reason"].iloc[0] if not between.empty else None,
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _se(row: pd.Series) -> float | None:
+    return None if row["se"] is None or pd.isna(row["se"]) else float(row["se"])
+
+
+def _overall(changes: pd.DataFrame) -> str:
+    if changes.empty:
+        return "no_baseline"
+    everyone = changes[changes["group"] == ALL]
+    verdicts = set((everyone if not everyone.empty else changes)["verdict"])
+    return verdicts.pop() if len(verdicts) == 1 else "mixed"
+
+
+def report_trend(store: Store, pledge: Pledge, categories: tuple[str, ...], years: range) -> ReportTrend:
+    """The unsafe-place reports of ``categories`` in the pledge's municipality per year of ``years``.
+
+    Read through ``store``: a role that reads the reports gets their counts; one that sees only the public
+    view gets the yearly totals of the municipality, each shown only from :data:`MIN_COUNT` reports.
+    """
+    viewer = getattr(store, "viewer", None)
+    public = viewer is not None and not reads_records(viewer, "unsafe_places")
+    source = figures_store(store) if public else store
+    # Only the years the store holds reports of the municipality for: a year before the first report or after
+    # the last one is unknown, not a year without reports.
     code = pledge.municipality.code
-    results = store.read_survey_results(code) if code else gpd.GeoDataFrame()
+    extent = (
+        source.extent("unsafe_places", LayerQuery(bbox=tuple(municipality(code).geometry.bounds))) if code else None
+    )
+    if extent is None or extent.first is None or extent.last is None:
+        years = range(0)
+    else:
+        years = range(max(years.start, extent.first.year), min(years.stop, extent.last.year + 1))
+    counts: dict[int, int | None] = {year: 0 for year in years}
+    if counts and code:
+        start, end = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+        values = analysed_values("unsafe_places", list(categories))
+        records = municipality_records(source, "unsafe_places", code, start, end, values)
+        if not records.empty:
+            weights = pd.to_numeric(records.get("report_count", 1), errors="coerce").fillna(1)
+            by_year = weights.groupby(pd.to_datetime(records["reported_on"]).dt.year.to_numpy()).sum()
+            for year, count in by_year.items():
+                if int(year) in counts:
+                    counts[int(year)] = int(count)
+    if public:
+        counts = {year: (n if n is not None and n >= MIN_COUNT else None) for year, n in counts.items()}
+    return ReportTrend(tuple(categories), counts, public)
+
+
+def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9) -> list[GoalTrend]:
+    """Each goal with its indicator's trend in the pledge's municipality (goals without an indicator say so),
+    and, for a goal that names unsafe-place categories, the reports of them per year."""
+    code = pledge.municipality.code
+    results = store.read_survey_results(code) if code and any(g.indicator for g in pledge.goals) else None
+    described = store.read_indicators() if results is not None else {}
     trends = []
     for goal in pledge.goals:
-        empty = pd.DataFrame(columns=["area_id", "area_name", "year", "value"])
-        if not goal.indicator:
-            trends.append(GoalTrend(goal, None, None, empty, empty, "no_indicator"))
-            continue
-        series = results[results["indicator"] == goal.indicator] if len(results) else empty
-        series = pd.DataFrame(series[["area_id", "area_name", "year", "value"]]).sort_values(["area_id", "year"])
         baseline = goal.baseline_year or pledge.period.start.year - 1
-        if series.empty:
-            trends.append(GoalTrend(goal, baseline, None, series, empty, "no_data"))
-            continue
-        latest_year = int(series["year"].max())
-        rows = []
-        for area, part in series.groupby("area_id", sort=True):
-            at_base = part[part["year"] == baseline]["value"]
-            last = part[part["year"] == part["year"].max()]
-            if at_base.empty or int(last["year"].iloc[0]) <= baseline:
-                continue
-            change = float(last["value"].iloc[0] - at_base.iloc[0])
-            rows.append(
-                {
-                    "area_id": area,
-                    "area_name": part["area_name"].dropna().iloc[0] if part["area_name"].notna().any() else area,
-                    "baseline": float(at_base.iloc[0]),
-                    "latest": float(last["value"].iloc[0]),
-                    "latest_year": int(last["year"].iloc[0]),
-                    "change": change,
-                    "verdict": _verdict(change, goal.better, tolerance),
-                }
-            )
-        changes = pd.DataFrame(
-            rows, columns=["area_id", "area_name", "baseline", "latest", "latest_year", "change", "verdict"]
-        )
-        if changes.empty:
-            verdict = "no_baseline"
+        indicator = described.get(goal.indicator or "", Indicator(goal.indicator or ""))
+        empty = pd.DataFrame(columns=SERIES_COLUMNS)
+        if not goal.indicator:
+            trend = GoalTrend(goal, indicator, None, None, empty, pd.DataFrame(columns=CHANGE_COLUMNS), "no_indicator")
         else:
-            verdicts = set(changes["verdict"])
-            verdict = verdicts.pop() if len(verdicts) == 1 else "mixed"
-        trends.append(GoalTrend(goal, baseline, latest_year, series, changes, verdict))
+            assert results is not None
+            series = _series(results[results["indicator"] == goal.indicator], indicator)
+            if series.empty:
+                trend = GoalTrend(goal, indicator, baseline, None, series, pd.DataFrame(columns=CHANGE_COLUMNS),
+                                  "no_data")  # fmt: skip
+            else:
+                better = indicator.better or goal.better
+                changes = _changes(series, baseline, better, tolerance)
+                trend = GoalTrend(goal, indicator, baseline, int(series["year"].max()), series, changes,
+                                  _overall(changes))  # fmt: skip
+        if goal.categories:
+            trend = _with_reports(store, pledge, trend)
+        trends.append(trend)
     return trends
+
+
+def _with_reports(store: Store, pledge: Pledge, trend: GoalTrend) -> GoalTrend:
+    # The reports' years: the survey's years and the pledge's, up to this year.
+    years = [pledge.period.start.year - 1, pledge.period.end.year]
+    if trend.has_data:
+        years += [int(trend.series["year"].min()), int(trend.series["year"].max())]
+    if trend.baseline_year:
+        years.append(trend.baseline_year)
+    last = min(max(years), clock.today().year)
+    span = range(min(min(years), last), last + 1)
+    return GoalTrend(**{**trend.__dict__, "reports": report_trend(store, pledge, trend.goal.categories, span)})

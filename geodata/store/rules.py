@@ -55,8 +55,27 @@ USER_COLUMNS = (
 )
 
 # A survey result's columns as imported (and stored, beside its geometry and import time), and what identifies one.
-SURVEY_COLUMNS = ("municipality_code", "area_id", "area_name", "year", "indicator", "value", "source")
-SURVEY_KEY = ("municipality_code", "area_id", "year", "indicator")
+SURVEY_COLUMNS = (
+    "municipality_code",
+    "area_id",
+    "area_name",
+    "year",
+    "indicator",
+    "group_code",
+    "value",
+    "n",
+    "se",
+    "ci_low",
+    "ci_high",
+    "series_break",
+    "break_reason",
+    "source",
+)
+SURVEY_KEY = ("municipality_code", "area_id", "year", "indicator", "group_code")
+# What a result measured: a stored one that says otherwise is replaced only when asked (one that said nothing,
+# an n or an interval added later, is completed).
+SURVEY_MEASURED = ("value", "n", "se", "ci_low", "ci_high", "series_break", "break_reason")
+INDICATOR_COLUMNS = ("name", "kind", "scale_min", "scale_max", "better", "measures", "source")
 
 # The layers whose records link to a promise (the others link to a pledge).
 PROMISE_LINKED_LAYERS = ("inventoried_sites", "operations")
@@ -238,9 +257,26 @@ def copy_tables() -> dict[str, list[tuple[str, str]]]:
                 ("area_name", "text"),
                 ("year", "int"),
                 ("indicator", "text"),
+                ("group_code", "text"),
                 ("value", "float"),
+                ("n", "int"),
+                ("se", "float"),
+                ("ci_low", "float"),
+                ("ci_high", "float"),
+                ("series_break", "bool"),
+                ("break_reason", "text"),
                 ("source", "text"),
                 ("imported_at", "datetime"),
+            ],
+            "survey_indicators": [
+                ("name", "text"),
+                ("kind", "text"),
+                ("scale_min", "float"),
+                ("scale_max", "float"),
+                ("better", "text"),
+                ("measures", "text"),
+                ("source", "text"),
+                ("updated_at", "datetime"),
             ],
             "judgements": [
                 ("pledge_id", "text"),
@@ -275,6 +311,7 @@ COPY_ORDER = {
     "police_events": "id",
     "users": "username",
     "settings": "key",
+    "survey_indicators": "name",
 }
 
 
@@ -289,6 +326,7 @@ DATA_TABLES = (
     "users",
     "audit_log",
     "survey_results",
+    "survey_indicators",
     "judgements",
     "documents",
 )
@@ -358,12 +396,26 @@ def id_taken(layer: str, record_id: str) -> Problem:
     )
 
 
-def survey_conflict(row: dict[str, Any], stored: float) -> Problem:
+def survey_conflict(row: dict[str, Any], field: str, stored: Any) -> Problem:
+    group = "" if row.get("group_code") in (None, "all") else f" ({row['group_code']})"
     return Problem(
-        f"survey result {row['indicator']} {row['year']} for area {row['area_id']}",
-        "value",
-        f"is {row['value']}, but {stored} is stored; expected the same value, or an import that replaces "
+        f"survey result {row['indicator']} {row['year']} for area {row['area_id']}{group}",
+        field,
+        f"is {row[field]}, but {stored} is stored; expected the same value, or an import that replaces "
         "stored results",
+        "survey_conflict",
+        {"value": row[field], "stored": stored, "indicator": row["indicator"], "year": row["year"],
+         "area": row["area_id"]},
+    )  # fmt: skip
+
+
+def indicator_conflict(name: str, field: str, stored: Any, given: Any) -> Problem:
+    return Problem(
+        f"indicator {name}",
+        field,
+        f"is {given!r}, but {stored!r} is stored; expected the same description, or an import that replaces it",
+        "indicator_conflict",
+        {"value": given, "stored": stored, "indicator": name},
     )
 
 

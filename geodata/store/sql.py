@@ -34,6 +34,7 @@ from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.conditions import Dialect, equal_conditions, layer_conditions
 from geodata.store.rules import SURVEY_COLUMNS, SURVEY_KEY, USER_COLUMNS
+from geodata.surveys import Indicator
 from geodata.validate import CleanBatch, validate_records
 
 _SURVEY_WHERE = " AND ".join(f"{k} = :{k}" for k in SURVEY_KEY)
@@ -45,6 +46,26 @@ _JUDGEMENT_COLUMNS = (
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _survey_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A survey result's values as the store keeps them (whole numbers, floats, a break as true or false)."""
+    row = dict(row)
+    row["year"], row["value"] = int(row["year"]), float(row["value"])
+    row["n"] = None if row["n"] is None else int(row["n"])
+    for column in ("se", "ci_low", "ci_high"):
+        row[column] = None if row[column] is None else float(row[column])
+    row["group_code"] = row["group_code"] or "all"
+    row["series_break"] = bool(row["series_break"])
+    return row
+
+
+def _indicator_row(indicator: Indicator) -> dict[str, Any]:
+    return {c: getattr(indicator, c) for c in rules.INDICATOR_COLUMNS}
 
 
 class SQLStore(Store):
@@ -668,18 +689,23 @@ class SQLStore(Store):
     # -- survey results ----------------------------------------------------------------------------------
 
     def write_survey_results(
-        self, results: gpd.GeoDataFrame, replace: bool = False, actor: str = "local"
+        self,
+        results: gpd.GeoDataFrame,
+        replace: bool = False,
+        actor: str = "local",
+        indicators: Iterable[Indicator] = (),
     ) -> tuple[int, int]:
         shapes = results.geometry.to_crs(STORAGE_CRS) if results.crs is not None else results.geometry
         now = _now()
         new = replaced = 0
         with self._writing() as conn:
             problems, changes = [], []
-            for values, shape in zip(results[list(SURVEY_COLUMNS)].itertuples(index=False), shapes):
-                row = dict(zip(SURVEY_COLUMNS, (None if pd.isna(v) else v for v in values)))
+            described = self._describe_indicators(conn, list(indicators), replace, now, actor, problems)
+            for values, shape in zip(results.reindex(columns=list(SURVEY_COLUMNS)).itertuples(index=False), shapes):
+                row = dict(zip(SURVEY_COLUMNS, (None if _missing(v) else v for v in values)))
                 year, value = row["year"], row["value"]
                 if year is None or value is None:
-                    # check_survey_table refuses these before a store is asked; a caller that skipped it is told here.
+                    # geodata.io.survey_import refuses these before a store is asked; a caller that skipped it is told here.
                     problems.append(
                         Problem(
                             f"survey result {row['indicator']} for area {row['area_id']}",
@@ -689,19 +715,34 @@ class SQLStore(Store):
                         )
                     )
                     continue
-                row["year"], row["value"] = int(year), float(value)
+                row = _survey_row(row)
                 key = {k: row[k] for k in SURVEY_KEY}
-                found = self._rows(conn, f"SELECT value FROM survey_results WHERE {_SURVEY_WHERE}{self.lock_rows}", key)
-                stored = found[0][0] if found else None
-                if stored is not None and stored != row["value"] and not replace:
-                    problems.append(rules.survey_conflict(row, stored))
-                    continue
-                if stored is not None:
-                    if stored != row["value"]:
-                        replaced += 1
-                        changes.append(
-                            ("/".join(str(row[k]) for k in SURVEY_KEY), {"value": stored}, {"value": row["value"]})
+                measured = ", ".join(rules.SURVEY_MEASURED)
+                found = self._rows(
+                    conn, f"SELECT {measured} FROM survey_results WHERE {_SURVEY_WHERE}{self.lock_rows}", key
+                )
+                if found:
+                    stored = dict(zip(rules.SURVEY_MEASURED, found[0]))
+                    stored["series_break"] = bool(stored["series_break"])
+                    differing = [f for f in rules.SURVEY_MEASURED if stored[f] != row[f]]
+                    # A field stored empty and given now completes the result; one stored with another value
+                    # is a conflict unless the import replaces stored results.
+                    conflicting = [f for f in differing if stored[f] is not None and f != "series_break"]
+                    if row["series_break"] != stored["series_break"] and stored["series_break"]:
+                        conflicting.append("series_break")
+                    if conflicting and not replace:
+                        problems += [rules.survey_conflict(row, f, stored[f]) for f in conflicting]
+                        continue
+                    if not differing:
+                        continue
+                    replaced += 1
+                    changes.append(
+                        (
+                            "/".join(str(row[k]) for k in SURVEY_KEY),
+                            {f: stored[f] for f in differing},
+                            {f: row[f] for f in differing},
                         )
+                    )
                     self._execute(conn, f"DELETE FROM survey_results WHERE {_SURVEY_WHERE}", key)
                 else:
                     new += 1
@@ -720,4 +761,58 @@ class SQLStore(Store):
                 )
                 if changes:
                     self._audit(conn, now, actor, "survey_replace", "survey_results", changes)
+            if described:
+                self._audit(conn, now, actor, "indicator", "survey_indicators", described)
         return new, replaced
+
+    def _describe_indicators(
+        self, conn: Any, indicators: list[Indicator], replace: bool, now: dt.datetime, actor: str, problems: list
+    ) -> list[tuple[str, dict | None, dict]]:
+        """Store each indicator's description (what it adds to a stored one; what it changes only if
+        ``replace``); the audit's changes, and each conflict added to ``problems``."""
+        changes = []
+        stored = self._indicators(conn)
+        for indicator in indicators:
+            problems += indicator.problems()
+            before = stored.get(indicator.name)
+            if before is not None:
+                differences = before.differences(indicator)
+                if differences and not replace:
+                    problems += [rules.indicator_conflict(indicator.name, f, a, b) for f, (a, b) in differences.items()]
+                    continue
+                after = indicator.merged(before)
+                if after == before:
+                    continue
+                self._execute(conn, "DELETE FROM survey_indicators WHERE name = :name", {"name": indicator.name})
+            else:
+                after = indicator
+            row = {c: getattr(after, c) for c in rules.INDICATOR_COLUMNS}
+            self._execute(
+                conn,
+                f"INSERT INTO survey_indicators ({', '.join(rules.INDICATOR_COLUMNS)}, updated_at) "
+                f"VALUES ({', '.join(':' + c for c in rules.INDICATOR_COLUMNS)}, :now)",
+                {**row, "now": now},
+            )
+            changes.append((indicator.name, None if before is None else _indicator_row(before), row))
+        return changes
+
+    def _indicators(self, conn: Any) -> dict[str, Indicator]:
+        columns = ", ".join(rules.INDICATOR_COLUMNS)
+        rows = self._rows(conn, f"SELECT {columns} FROM survey_indicators ORDER BY name")
+        return {row[0]: Indicator(*row) for row in rows}
+
+    def read_indicators(self) -> dict[str, Indicator]:
+        with self._reading() as conn:
+            return self._indicators(conn)
+
+    @staticmethod
+    def _survey_frame(rows: list[tuple], geometry: Any) -> gpd.GeoDataFrame:
+        """Stored survey results (rows of :data:`SURVEY_COLUMNS`) as a frame, with their outlines."""
+        frame = pd.DataFrame(rows, columns=list(SURVEY_COLUMNS))
+        frame["year"] = frame["year"].astype("int64")
+        frame["value"] = frame["value"].astype("float64")
+        frame["n"] = frame["n"].astype("Int64")
+        for column in ("se", "ci_low", "ci_high"):
+            frame[column] = frame[column].astype("float64")
+        frame["series_break"] = frame["series_break"].fillna(False).astype(bool)
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)

@@ -379,6 +379,35 @@ def _v13(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v14(conn: sqlite3.Connection) -> None:
+    # Survey results that say how sure they are: the number of answers, a standard error or an interval, the
+    # group of respondents (everyone, women, men, an age band) and whether the series breaks at the result (a
+    # new scale); and each indicator described once. The group is part of a result's key, so the table is made
+    # again (SQLite cannot change a UNIQUE constraint) with the rows it had, each for everyone.
+    conn.execute(
+        'CREATE TABLE "survey_results_v14" ("fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "geom" GEOMETRY, '
+        "municipality_code TEXT NOT NULL, area_id TEXT NOT NULL, area_name TEXT, year INTEGER NOT NULL, "
+        "indicator TEXT NOT NULL, group_code TEXT NOT NULL DEFAULT 'all', value REAL NOT NULL, n INTEGER, "
+        "se REAL, ci_low REAL, ci_high REAL, series_break BOOLEAN NOT NULL DEFAULT 0, break_reason TEXT, "
+        "source TEXT, imported_at DATETIME NOT NULL, "
+        "UNIQUE (municipality_code, area_id, year, indicator, group_code))"
+    )
+    conn.execute(
+        'INSERT INTO "survey_results_v14" (fid, geom, municipality_code, area_id, area_name, year, indicator, '
+        "value, source, imported_at) SELECT fid, geom, municipality_code, area_id, area_name, year, indicator, "
+        'value, source, imported_at FROM "survey_results"'
+    )
+    conn.execute('DROP TABLE "survey_results"')
+    conn.execute('ALTER TABLE "survey_results_v14" RENAME TO "survey_results"')
+    _attribute_table(
+        conn,
+        "survey_indicators",
+        "name TEXT NOT NULL UNIQUE, kind TEXT, scale_min REAL, scale_max REAL, better TEXT, measures TEXT, "
+        "source TEXT, updated_at DATETIME NOT NULL",
+        "Safety-survey indicators: what each measures, its kind and scale, which way is better, its source",
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -393,6 +422,7 @@ MIGRATIONS: list[Migration] = [
     Migration(11, "safe places as well as unsafe ones, and the respondent's gender and age band", _v11),
     Migration(12, "what each promise's target counts over (per year, month, week, day or the period)", _v12),
     Migration(13, "follow-up judgements per promise, goal and period, and versioned documents", _v13),
+    Migration(14, "survey results with n, intervals, groups and series breaks; indicators described once", _v14),
 ]
 
 

@@ -422,12 +422,10 @@ class GeoPackageStore(SQLStore):
         where, params = self.dialect.where(equal_conditions(municipality_code=municipality_code, indicator=indicator))
         columns = rules.SURVEY_COLUMNS
         rows = self._conn.execute(
-            f"SELECT geom, {', '.join(columns)} FROM survey_results {where} ORDER BY indicator, area_id, year", params
+            f"SELECT geom, {', '.join(columns)} FROM survey_results {where} ORDER BY indicator, area_id, group_code, year",
+            params,
         ).fetchall()
-        frame = pd.DataFrame([row[1:] for row in rows], columns=list(columns))
-        frame["year"] = frame["year"].astype("int64")
-        frame["value"] = frame["value"].astype("float64")
-        return gpd.GeoDataFrame(frame, geometry=gpkg_format.decode([row[0] for row in rows]), crs=STORAGE_CRS)
+        return self._survey_frame([tuple(row[1:]) for row in rows], gpkg_format.decode([row[0] for row in rows]))
 
     # -- police events -----------------------------------------------------
 

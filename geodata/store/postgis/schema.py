@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -33,6 +34,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
+from geodata.store.rules import SURVEY_KEY
 
 META_TABLE = "pledgemap_meta"
 KIND_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
@@ -172,10 +174,30 @@ def tables() -> MetaData:
         Column("area_name", Text),
         Column("year", Integer, nullable=False),
         Column("indicator", Text, nullable=False),
+        Column("group_code", Text, nullable=False, server_default="all"),
         Column("value", Float, nullable=False),
+        Column("n", Integer),
+        Column("se", Float),
+        Column("ci_low", Float),
+        Column("ci_high", Float),
+        Column("series_break", Boolean, nullable=False, server_default=false()),
+        Column("break_reason", Text),
         Column("source", Text),
         Column("imported_at", DateTime(timezone=True), nullable=False),
-        UniqueConstraint("municipality_code", "area_id", "year", "indicator"),
+        UniqueConstraint(*SURVEY_KEY, name=SURVEY_KEY_CONSTRAINT),
+    )
+    Table(
+        "survey_indicators",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("name", Text, nullable=False, unique=True),
+        Column("kind", Text),
+        Column("scale_min", Float),
+        Column("scale_max", Float),
+        Column("better", Text),
+        Column("measures", Text),
+        Column("source", Text),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
     )
     Table(
         "judgements",
@@ -281,11 +303,41 @@ def _v4(conn: Connection) -> None:
         metadata.tables[name].create(conn, checkfirst=True)
 
 
+# The survey results' key (with the group of respondents since migration 5), and the one PostgreSQL named before.
+SURVEY_KEY_CONSTRAINT = "survey_results_key"
+_OLD_SURVEY_KEY = "survey_results_municipality_code_area_id_year_indicator_key"
+# What migration 5 adds to the survey results: how sure a result is, its group and whether its series breaks.
+_SURVEY_ADDED = (
+    ("group_code", "TEXT NOT NULL DEFAULT 'all'"),
+    ("n", "INTEGER"),
+    ("se", "DOUBLE PRECISION"),
+    ("ci_low", "DOUBLE PRECISION"),
+    ("ci_high", "DOUBLE PRECISION"),
+    ("series_break", "BOOLEAN NOT NULL DEFAULT false"),
+    ("break_reason", "TEXT"),
+)
+
+
+def _v5(conn: Connection) -> None:
+    # Survey results that say how sure they are, per group of respondents, and indicators described once.
+    # Version 1 creates them as they are today; a database made before is given the columns (its rows are for
+    # everyone), the key with the group, and the indicators' table.
+    for name, definition in _SURVEY_ADDED:
+        conn.execute(text(f'ALTER TABLE survey_results ADD COLUMN IF NOT EXISTS "{name}" {definition}'))
+    conn.execute(text(f"ALTER TABLE survey_results DROP CONSTRAINT IF EXISTS {_OLD_SURVEY_KEY}"))
+    if not conn.execute(text("SELECT 1 FROM pg_constraint WHERE conname = :n"), {"n": SURVEY_KEY_CONSTRAINT}).first():
+        conn.execute(
+            text(f"ALTER TABLE survey_results ADD CONSTRAINT {SURVEY_KEY_CONSTRAINT} UNIQUE ({', '.join(SURVEY_KEY)})")
+        )
+    tables().tables["survey_indicators"].create(conn, checkfirst=True)
+
+
 MIGRATIONS = [
     Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
     Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
     Migration(3, "what each promise's target counts over (per year, month, week, day or the period)", _v3),
     Migration(4, "follow-up judgements per promise, goal and period, and versioned documents", _v4),
+    Migration(5, "survey results with n, intervals, groups and series breaks; indicators described once", _v5),
 ]
 
 

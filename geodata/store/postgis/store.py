@@ -384,15 +384,12 @@ class PostGISStore(SQLStore):
             rows = conn.execute(
                 text(
                     f"SELECT ST_AsBinary(geom), {', '.join(SURVEY_COLUMNS)} FROM survey_results "
-                    f"{where} ORDER BY indicator, area_id, year"
+                    f"{where} ORDER BY indicator, area_id, group_code, year"
                 ),
                 params,
             ).all()
-        frame = pd.DataFrame([tuple(row[1:]) for row in rows], columns=list(SURVEY_COLUMNS))
-        frame["year"] = frame["year"].astype("int64")
-        frame["value"] = frame["value"].astype("float64")
         geometry = shapely.from_wkb(np.array([None if r[0] is None else bytes(r[0]) for r in rows], dtype=object))
-        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS), crs=STORAGE_CRS)
+        return self._survey_frame([tuple(row[1:]) for row in rows], geometry)
 
     # -- settings ----------------------------------------------------------
 
