@@ -19,8 +19,8 @@ from geodata.analysis import AreaCounts, Neighbourhood, evaluate_intervention, h
 from geodata.analysis.counts import MIN_CELL_M, hex_counts, hex_counts_for_zoom
 from geodata.analysis.getisord import density_surface
 from geodata.analysis.indicators import goal_trends
-from geodata.io.survey_import import import_survey
 from geodata.errors import ValidationError
+from geodata.io.survey_import import import_survey
 from geodata.model import pledge_from_dict
 from geodata.views.public import HexGrid
 

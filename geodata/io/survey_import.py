@@ -580,8 +580,8 @@ def check_survey_table(
             rows.append(result)
             geometries.append(shape)
     indicators = tuple(d.indicator() for d in descriptions.values())
-    for indicator in indicators:
-        problems += indicator.problems(f"indicator {indicator.name}")
+    for told_of in indicators:
+        problems += told_of.problems(f"indicator {told_of.name}")
     # A value is checked against its indicator's scale: the file's description, else the one known before.
     scales = {i.name: i.merged(described[i.name]) if i.name in described else i for i in indicators}
     for result in rows:

@@ -699,7 +699,8 @@ class SQLStore(Store):
         now = _now()
         new = replaced = 0
         with self._writing() as conn:
-            problems, changes = [], []
+            problems: list[Problem] = []
+            changes: list[tuple[str, dict, dict]] = []
             described = self._describe_indicators(conn, list(indicators), replace, now, actor, problems)
             for values, shape in zip(results.reindex(columns=list(SURVEY_COLUMNS)).itertuples(index=False), shapes):
                 row = dict(zip(SURVEY_COLUMNS, (None if _missing(v) else v for v in values)))
