@@ -457,7 +457,7 @@ _DEMO_SURVEYS: dict[str, tuple[_DemoIndicator, ...]] = {
             ),
             (("Hela kommunen", 1.0, 1100), ("Kinna", 1.25, 320), ("Skene", 0.95, 300)),
             {2018: 17.0, 2019: 18.5, 2020: 21.0, 2021: 19.0, 2022: 15.5, 2023: 15.0},
-            (("okad-trygghet", ("poor_lighting", "unsafe_passage", "loitering")),),
+            (("okad-trygghet", ("poor_lighting", "blocked_sightlines", "harassment")),),
             groups=(("women", 1.7), ("men", 0.35), ("16_29", 1.3), ("30_64", 0.9), ("65_plus", 1.1)),
         ),
         _DemoIndicator(
@@ -472,7 +472,7 @@ _DEMO_SURVEYS: dict[str, tuple[_DemoIndicator, ...]] = {
             ),
             (("Hela kommunen", 1.0, 1100), ("Kinna", 1.15, 320), ("Skene", 0.9, 300)),
             {2018: 2.6, 2019: 2.7, 2020: 2.1, 2021: 2.0, 2022: 1.8, 2023: 1.85},
-            (("minskad-brottslighet", ("vandalism", "drug_dealing", "burglary")),),
+            (("minskad-brottslighet", ("vandalism", "drug_dealing", "drug_use")),),
             break_year=2020,
             break_reason="Ny skala: fem svarsalternativ i stället för sex",
             se=0.06,

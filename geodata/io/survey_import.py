@@ -42,7 +42,7 @@ from geodata.errors import NotFoundError, Problem, ValidationError
 from geodata.io.readers import SourceTable, read_source
 from geodata.layers import STORAGE_CRS
 from geodata.store.base import Store
-from geodata.surveys import ALL, Indicator, parse_group
+from geodata.surveys import Indicator, parse_group
 
 # Recognised column names (compared in lower case, spaces and dashes as underscores).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -296,7 +296,7 @@ def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, An
                     f"is {get('kind')!r}; expected andel, index or medelvärde",
                     "survey_kind",
                     {"value": str(get("kind"))},
-                )  # fmt: skip
+                )
             )
         found["kind"] = kind
     low = high = None
@@ -310,7 +310,7 @@ def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, An
                     f"is {get('scale')!r}; expected the scale's ends such as 0–6",
                     "survey_scale",
                     {"value": str(get("scale"))},
-                )  # fmt: skip
+                )
             )
         else:
             low, high = (float(x.replace(",", ".")) for x in match.groups())
@@ -321,7 +321,7 @@ def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, An
                 problems.append(
                     Problem(
                         record, name, f"is {get(name)!r}; expected a number", "survey_number", {"value": str(get(name))}
-                    )  # fmt: skip
+                    )
                 )
             elif name == "scale_min":
                 low = number
@@ -339,7 +339,7 @@ def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, An
                     f"is {get('better')!r}; expected lägre or högre (lower or higher)",
                     "survey_better_word",
                     {"value": str(get("better"))},
-                )  # fmt: skip
+                )
             )
         found["better"] = better
     if not _blank(get("measures")):
@@ -369,7 +369,7 @@ def _series_break(get, record: str, problems: list[Problem]) -> tuple[bool, str 
                 f"is {get('comparable')!r}; expected ja or nej",
                 "not_bool",
                 {"value": str(get("comparable"))},
-            )  # fmt: skip
+            )
         )
     return False, None
 
@@ -447,7 +447,7 @@ def check_survey_table(
                     f"is a {shape.geom_type}; expected the area's outline (a polygon)",
                     code="survey_geometry",
                     params={"type": shape.geom_type},
-                )  # fmt: skip
+                )
             )
             shape = None
         area_id = text("area_id") or text("area_name") or (_polygon_id(shape) if shape is not None else None)
@@ -459,7 +459,7 @@ def check_survey_table(
                     "is empty; expected the area's id or name",
                     code="survey_missing",
                     params={"field": "area_id"},
-                )  # fmt: skip
+                )
             )
         code = text("municipality_code") or municipality_code
         if code is not None:
@@ -478,7 +478,7 @@ def check_survey_table(
                         f"{code!r} is not a kommun code; expected four digits such as 1463",
                         code="survey_municipality",
                         params={"value": code},
-                    )  # fmt: skip
+                    )
                 )
         year_value = _number(get("year"))
         year = int(year_value) if year_value is not None and year_value.is_integer() else None
@@ -490,7 +490,7 @@ def check_survey_table(
                     f"is {get('year')!r}; expected a year from 1990 to {this_year + 1}",
                     code="survey_year",
                     params={"value": str(get("year")), "last": this_year + 1},
-                )  # fmt: skip
+                )
             )
         indicator = text("indicator")
         if indicator is None:
@@ -501,7 +501,7 @@ def check_survey_table(
                     "is empty; expected the indicator's name",
                     code="survey_missing",
                     params={"field": "indicator"},
-                )  # fmt: skip
+                )
             )
         else:
             told = descriptions.setdefault(indicator, _Described(indicator))
@@ -519,6 +519,7 @@ def check_survey_table(
             "source": text("source"),
         }
         # One result per group: the row's own (a long table), or one per group column (a wide table).
+        parts: list[tuple[str, str | None, Any, Any]]
         if wide:
             parts = [
                 (f"{row_name}, {column}", group, raw.get(column), raw.get(wide_n[group]) if group in wide_n else None)
@@ -533,7 +534,7 @@ def check_survey_table(
                         "has no value in any group column; expected a number in at least one",
                         "survey_no_group_value",
                         {"columns": list(wide)},
-                    )  # fmt: skip
+                    )
                 )
         else:
             group = parse_group(get("group"))
@@ -545,9 +546,8 @@ def check_survey_table(
                         f"is {get('group')!r}; expected Alla, Kvinnor, Män or an age band such as 16–29 år",
                         "survey_group",
                         {"value": str(get("group"))},
-                    )  # fmt: skip
+                    )
                 )
-                group = ALL
             parts = [(row_name, group, get("value"), get("n"))]
         for record, group, raw_value, raw_n in parts:
             value = _number(raw_value)
@@ -559,7 +559,7 @@ def check_survey_table(
                         f"is {raw_value!r}; expected a number (such as 2,4 or 2.4)",
                         code="survey_value",
                         params={"value": str(raw_value)},
-                    )  # fmt: skip
+                    )
                 )
             result = {**common, "group_code": group, "value": value, **_how_sure(get, raw_n, value, record, problems)}
             key = (code, area_id, year, indicator, group)
@@ -573,7 +573,7 @@ def check_survey_table(
                             "expected one value for each",
                             code="survey_repeat",
                             params={"other": seen[key]},
-                        )  # fmt: skip
+                        )
                     )
                 seen[key] = record
             result["_record"] = record
@@ -611,7 +611,7 @@ def _how_sure(get, raw_n: Any, value: float | None, record: str, problems: list[
                     f"is {raw_n!r}; expected the number of answers, a whole number such as 412",
                     "survey_n",
                     {"value": str(raw_n)},
-                )  # fmt: skip
+                )
             )
         else:
             found["n"] = int(n)
@@ -624,7 +624,7 @@ def _how_sure(get, raw_n: Any, value: float | None, record: str, problems: list[
             problems.append(
                 Problem(
                     record, name, f"is {get(name)!r}; expected {expected}", "survey_number", {"value": str(get(name))}
-                )  # fmt: skip
+                )
             )
         elif name == "margin":
             if value is not None and found["ci_low"] is None:
@@ -647,7 +647,7 @@ def _how_sure(get, raw_n: Any, value: float | None, record: str, problems: list[
                 "the lower end at most the value and the upper at least",
                 "survey_interval",
                 {"low": low, "high": high, "value": value},
-            )  # fmt: skip
+            )
         )
     return found
 
