@@ -392,3 +392,25 @@ def test_a_copy_to_postgis_carries_the_results_and_the_descriptions(demo_copy, p
         theirs = target.read_survey_results()[columns].reset_index(drop=True)
         assert len(mine) == 90 and mine.equals(theirs)
         assert target.read_indicators() == source.read_indicators() != {}
+
+
+def test_the_lagesbild_lists_each_result_with_its_group_answers_and_interval(demo_copy):
+    from dashboard.components.survey_table import survey_cells, survey_headings
+    from dashboard.i18n import translator
+    from geodata.analysis.situation import kartlaggning
+    from geodata.store import GeoPackageStore
+
+    with GeoPackageStore.open(demo_copy) as store:
+        k = kartlaggning(store, "1463", 2021)
+    rows = survey_cells(k.survey, "sv")
+    assert survey_headings(translator("sv"))[2:] == ("Grupp", "År", "Värde", "Svar (n)", "Intervall (95\u00a0%)")
+    women = [r for r in rows if r[0] == "Otrygg ute sent en kväll" and r[2] == "Kvinnor" and r[3] == "2021"]
+    (row,) = women
+    # A share of 550 answers: its interval is computed from n (Wilson's), written the Swedish way.
+    value = float(row[4].replace(",", "."))
+    from geodata.surveys import share_interval
+
+    low, high = share_interval(value, 550)
+    assert row[5] == "550" and row[6] == f"{low:.1f}–{high:.1f}".replace(".", ",")
+    index = [r for r in rows if r[0] == "Problemindex" and r[1] == "Kinna" and r[3] == "2021"]
+    assert index and index[0][2] == "Alla" and index[0][6] != "–"  # an index with its standard error

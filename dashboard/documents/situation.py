@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dashboard.components.survey_table import SURVEY_NUMERIC, survey_cells, survey_headings
 from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Document, Facts, Heading, Image, Paragraph, Table
 from dashboard.documents.followup import FORMATS, day
@@ -166,16 +167,7 @@ def _survey(k: Kartlaggning, lang: str) -> list[Block]:
         Heading(t("situation.survey_results"), 2),
     ]
     if len(k.survey):
-        blocks.append(
-            Table(
-                (t("situation.indicator"), t("situation.area"), t("situation.year"), t("situation.value")),
-                tuple(
-                    (str(r.indicator), str(r.area_name or ""), str(int(r.year)), number(float(r.value), lang, 1))
-                    for r in k.survey.itertuples()
-                ),
-                numeric=(3,),
-            )
-        )
+        blocks.append(Table(survey_headings(t), tuple(survey_cells(k.survey, lang)), numeric=SURVEY_NUMERIC))
     else:
         blocks.append(Paragraph(t("situation.no_survey", first=k.year - len(k.earlier_years), year=k.year)))
     blocks.append(Heading(t("situation.events"), 2))

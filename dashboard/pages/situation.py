@@ -32,6 +32,7 @@ from dashboard.components.layout import (
 )
 from dashboard.components.problems import describe
 from dashboard.components.report_links import situation_links
+from dashboard.components.survey_table import SURVEY_NUMERIC, survey_cells, survey_headings
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
@@ -306,20 +307,16 @@ def kartlaggning_section(lang: str, k: Kartlaggning) -> list:
             html.Table(
                 className="pm-records",
                 children=[
-                    table_head(
-                        t("situation.indicator"), t("situation.area"), t("situation.year"), t("situation.value")
-                    ),
+                    table_head(*survey_headings(t)),
                     html.Tbody(
                         [
                             html.Tr(
                                 [
-                                    html.Td(str(r.indicator)),
-                                    html.Td(str(r.area_name or "")),
-                                    html.Td(str(int(r.year))),
-                                    html.Td(number(float(r.value), lang, 1), className="pm-number"),
+                                    html.Td(cell, className="pm-number" if i in SURVEY_NUMERIC else None)
+                                    for i, cell in enumerate(cells)
                                 ]
                             )
-                            for r in k.survey.itertuples()
+                            for cells in survey_cells(k.survey, lang)
                         ]
                     ),
                 ],

@@ -37,6 +37,7 @@ from geodata.grid import representative_xy
 from geodata.io.police_events import MonthOfEvents, events_by_month
 from geodata.layers import STORAGE_CRS
 from geodata.store.base import LayerQuery
+from geodata.surveys import group_order, uncertainty
 
 TREND_YEARS = 4  # the years before the report's year its trend and changes compare with
 TOP_PLACES = 10
@@ -88,7 +89,7 @@ class Kartlaggning:
     times_of_day: tuple[str, ...]  # the columns of ``week``: vocab.TIMES_OF_DAY, then NOT_STATED
     week: list[list[int]]  # reports per weekday (Monday first) × time of day
     trend: dict[int, int]  # year → reports, the earlier years and this one
-    survey: pd.DataFrame  # indicator, area_name, year, value (this year and the TREND_YEARS before)
+    survey: pd.DataFrame  # SURVEY_COLUMNS: results of this year and the TREND_YEARS before
     police_events: list[MonthOfEvents]
     operations: pd.DataFrame | None  # month, kind, count; None where the caller may not read operations
 
@@ -215,13 +216,33 @@ def _week(records: gpd.GeoDataFrame) -> list[list[int]]:
     return week
 
 
+SURVEY_COLUMNS = ["indicator", "area_name", "group", "year", "value", "n", "low", "high"]
+
+
 def _survey(store: Any, code: str, first: int, year: int) -> pd.DataFrame:
+    """The survey results of ``first``–``year`` with their groups, n and 95 % intervals (where known)."""
     results = store.read_survey_results(code)
-    columns = ["indicator", "area_name", "year", "value"]
     if results.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=SURVEY_COLUMNS)
     kept = results[(results["year"] >= first) & (results["year"] <= year)]
-    return pd.DataFrame(kept[columns]).sort_values(["indicator", "area_name", "year"], ignore_index=True)
+    described = store.read_indicators()
+    rows = []
+    for r in kept.itertuples(index=False):
+        kind = described[r.indicator].kind if r.indicator in described else None
+        n = None if pd.isna(r.n) else int(r.n)
+        sure = uncertainty(
+            kind,
+            float(r.value),
+            n,
+            None if pd.isna(r.se) else float(r.se),
+            None if pd.isna(r.ci_low) else float(r.ci_low),
+            None if pd.isna(r.ci_high) else float(r.ci_high),
+        )
+        name = r.area_name if isinstance(r.area_name, str) and r.area_name else r.area_id
+        rows.append((r.indicator, name, r.group_code, int(r.year), float(r.value), n, sure.low, sure.high))
+    frame = pd.DataFrame(rows, columns=SURVEY_COLUMNS)
+    frame["order"] = frame["group"].map(group_order)
+    return frame.sort_values(["indicator", "area_name", "order", "year"], ignore_index=True).drop(columns="order")
 
 
 def _operations(store: Any, code: str, year: int) -> pd.DataFrame | None:
