@@ -262,6 +262,15 @@ def test_a_result_given_again_with_n_is_completed_and_one_with_another_value_is_
         )
     assert {p.field for p in caught.value.problems} == {"value", "n"}
     assert store.read_survey_results("1463")[["value", "n"]].values.tolist() == [[21.0, 350]]
+    # A dry run asks the store as the import would: the same conflict is told before anything is tried, and
+    # one that adds a year counts it as new, storing nothing and auditing nothing.
+    audited = len(store.read_audit())
+    with pytest.raises(ValidationError, match="21.0 is stored"):
+        import_survey(store, tmp_path / "c.csv", municipality_code="1463", dry_run=True)
+    more = _file(tmp_path, "Område;År;Indikator;Värde;n\nKinna;2022;Otrygg;21;350\nKinna;2023;Otrygg;19;340\n", "d.csv")
+    checked = import_survey(store, more, municipality_code="1463", dry_run=True)
+    assert (checked.dry_run, checked.new, checked.replaced) == (True, 1, 0)
+    assert len(store.read_survey_results("1463")) == 1 and len(store.read_audit()) == audited
 
 
 def test_a_goal_names_the_unsafe_place_categories_it_concerns():

@@ -190,10 +190,12 @@ class GuardedStore(Store):
         self._store.write_setting(key, value, self.actor)
 
     # Survey results are published figures every role may read; storing them is for those who run surveys.
-    def write_survey_results(self, results, replace: bool = False, actor: str | None = None, indicators=()):
+    def write_survey_results(
+        self, results, replace: bool = False, actor: str | None = None, indicators=(), dry_run: bool = False
+    ):
         if not may_change_pledges(self.viewer):
             raise AccessError(f"the {self.viewer.role} role may not import survey results")
-        return self._store.write_survey_results(results, replace, self.actor, indicators)
+        return self._store.write_survey_results(results, replace, self.actor, indicators, dry_run)
 
     def read_survey_results(self, municipality_code=None, indicator=None):
         return self._store.read_survey_results(municipality_code, indicator)

@@ -665,7 +665,8 @@ def import_survey(
     :class:`ValidationError` naming every problem.
 
     ``describe`` is a description given once for every indicator of the file (its name is ignored): what the
-    file's own columns say of an indicator comes first.
+    file's own columns say of an indicator comes first. A ``dry_run`` makes every check, the store's too (a
+    stored value that differs), and stores nothing; its counts are what the import would store.
     """
     tables = read_source(Path(path))
     if len(tables) != 1:
@@ -696,10 +697,9 @@ def import_survey(
     undescribed = tuple(name for name, indicator in full.items() if not indicator.described)
     missing = _missing(columns, wide)
     result = dict(rows=rows, columns=columns, indicators=indicators, missing=missing, undescribed=undescribed)
-    if dry_run:
-        return SurveyImport(**result, dry_run=True, wide_groups=wide)
-    new, replaced = store.write_survey_results(rows, replace=replace, indicators=indicators)
-    return SurveyImport(**result, new=new, replaced=replaced, wide_groups=wide)
+    # A dry run asks the store too: what it would refuse (a stored value that differs) is told now.
+    new, replaced = store.write_survey_results(rows, replace=replace, indicators=indicators, dry_run=dry_run)
+    return SurveyImport(**result, new=new, replaced=replaced, dry_run=dry_run, wide_groups=wide)
 
 
 def describe_as(description: Indicator, name: str) -> Indicator:

@@ -48,6 +48,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class _DryRun(Exception):
+    """Raised inside a write transaction to roll it back once every check is made: a dry run's answer."""
+
+    def __init__(self, counts: tuple[int, int]):
+        super().__init__("dry run")
+        self.counts = counts
+
+
 def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
@@ -694,6 +702,15 @@ class SQLStore(Store):
         replace: bool = False,
         actor: str = "local",
         indicators: Iterable[Indicator] = (),
+        dry_run: bool = False,
+    ) -> tuple[int, int]:
+        try:
+            return self._write_survey(results, replace, actor, list(indicators), dry_run)
+        except _DryRun as done:
+            return done.counts
+
+    def _write_survey(
+        self, results: gpd.GeoDataFrame, replace: bool, actor: str, indicators: list[Indicator], dry_run: bool
     ) -> tuple[int, int]:
         shapes = results.geometry.to_crs(STORAGE_CRS) if results.crs is not None else results.geometry
         now = _now()
@@ -701,7 +718,7 @@ class SQLStore(Store):
         with self._writing() as conn:
             problems: list[Problem] = []
             changes: list[tuple[str, dict, dict]] = []
-            described = self._describe_indicators(conn, list(indicators), replace, now, actor, problems)
+            described = self._describe_indicators(conn, indicators, replace, now, actor, problems)
             for values, shape in zip(results.reindex(columns=list(SURVEY_COLUMNS)).itertuples(index=False), shapes):
                 row = dict(zip(SURVEY_COLUMNS, (None if _missing(v) else v for v in values)))
                 year, value = row["year"], row["value"]
@@ -764,6 +781,8 @@ class SQLStore(Store):
                     self._audit(conn, now, actor, "survey_replace", "survey_results", changes)
             if described:
                 self._audit(conn, now, actor, "indicator", "survey_indicators", described)
+            if dry_run:  # every check made, with the stored rows locked: undo it all
+                raise _DryRun((new, replaced))
         return new, replaced
 
     def _describe_indicators(

@@ -20,6 +20,7 @@ class SurveyStore(ABC):
         replace: bool = False,
         actor: str = "local",
         indicators: Iterable[Indicator] = (),
+        dry_run: bool = False,
     ) -> tuple[int, int]:
         """Store survey results (columns as ``SURVEY_COLUMNS``, geometry optional, EPSG:3006) and the
         ``indicators``' descriptions; all or none.
@@ -29,7 +30,7 @@ class SurveyStore(ABC):
         (:class:`~geodata.errors.ValidationError` naming it) unless
         ``replace``; one stored without what is given now is completed. The
         same for an indicator described otherwise before. Returns (new,
-        replaced).
+        replaced); a ``dry_run`` makes every check and stores nothing.
         """
 
     @abstractmethod
