@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from geodata.analysis.indicators import goal_trends, report_trend
@@ -158,6 +159,29 @@ def test_a_table_with_a_column_per_group_is_read_as_a_row_per_group(store, tmp_p
     assert women["change"] == pytest.approx(1.0) and women["verdict"] == "within_uncertainty"
     # The verdict of the goal is everyone's: 12 → 11,5 of about 1 200 answers fits within the uncertainty.
     assert trend.verdict == "within_uncertainty"
+
+
+def test_a_table_with_a_column_per_year_is_read_as_a_row_per_year(store, tmp_path):
+    # As the police's trygghetsmätning results are often kept: a question per row, a year per column.
+    path = _file(
+        tmp_path,
+        "Område;Fråga;2019;2020;2021;n 2021\nKinna;Problemindex;2,8;;2,1;310\nSkene;Problemindex;1,9;2,0;tre;290\n",
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_survey(store, path, municipality_code="1463")
+    assert [(p.record, p.field) for p in caught.value.problems] == [("row 3, 2021", "value")]
+    path.write_text(path.read_text(encoding="utf-8").replace("tre", "2,2"), encoding="utf-8")
+    result = import_survey(store, path, municipality_code="1463")
+    assert result.columns["year"] == result.columns["value"] == "2019, 2020, 2021" and result.columns["n"] == "n 2021"
+    stored = store.read_survey_results("1463").set_index(["area_id", "year"])
+    assert stored["value"].to_dict() == {
+        ("Kinna", 2019): 2.8,
+        ("Kinna", 2021): 2.1,
+        ("Skene", 2019): 1.9,
+        ("Skene", 2020): 2.0,
+        ("Skene", 2021): 2.2,
+    }
+    assert stored.loc[("Kinna", 2021), "n"] == 310 and pd.isna(stored.loc[("Kinna", 2019), "n"])
 
 
 def test_a_long_table_with_a_gender_column_and_a_margin_of_error(store, tmp_path):

@@ -12,8 +12,10 @@ the group of respondents (``grupp``/``kön``/``ålder``: Alla, Kvinnor, Män,
 medelvärde; ``skala``: 0–6; ``bättre``: lägre/högre; ``beskrivning``).
 
 A table may instead give the groups as columns, as published reports do
-("Område; År; Indikator; Alla; Kvinnor; Män", with "n Kvinnor" beside): each
-group column is read as a row of its own.
+("Område; År; Indikator; Alla; Kvinnor; Män", with "n Kvinnor" beside), or
+the years as columns, as yearly results are kept ("Område; Fråga; 2019; 2020;
+2021", with "n 2021" beside): each group's or year's column is read as a row of
+its own, named after the file's row and the column ("row 5, Kvinnor").
 
 Every row is checked first; one bad row stops the import and each problem
 names the row, the field and what was expected: nothing is stored until every
@@ -23,6 +25,7 @@ and an indicator described nowhere is named, so it can be described once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -207,6 +210,49 @@ def _wide_groups(table: SourceTable, columns: dict[str, str]) -> tuple[dict[str,
     return groups, n_columns
 
 
+_YEAR_HEADER = re.compile(r"^(?:år\s+|year\s+|index\s+|värde\s+|andel\s+)?((?:19|20)\d\d)$")
+_YEAR_N_HEADER = re.compile(
+    r"^(?:n|antal svar|antal|svar|answers)\s+((?:19|20)\d\d)$|^((?:19|20)\d\d)\s*(?:\(n\)|,? n)$"
+)
+
+
+def years_as_rows(table: SourceTable) -> tuple[SourceTable, dict[str, str]] | None:
+    """A table with a column per year ("Område; Indikator; 2019; 2020; 2021", as yearly reports are kept) as one
+    row per year, named "5, 2021" after the file's row and the year, with the file's columns that became the
+    year, the value and n; None for a table with a year column."""
+    if "year" in survey_columns(table):
+        return None
+    years = {c: int(m[1]) for c in table.frame.columns if (m := _YEAR_HEADER.match(_words(c)))}
+    if not years:
+        return None
+    answers = {}
+    for column in table.frame.columns:
+        if (m := _YEAR_N_HEADER.match(_words(column))) and int(m[1] or m[2]) in years.values():
+            answers[int(m[1] or m[2])] = column
+    kept = [c for c in table.frame.columns if c not in years and c not in answers.values()]
+    rows, labels, positions = [], [], []
+    for position, (number, raw) in enumerate(table.frame.iterrows()):
+        for column, year in years.items():
+            if _blank(raw.get(column)):
+                continue
+            row = {c: raw.get(c) for c in kept}
+            row.update({"år": year, "värde": raw.get(column)})
+            if answers:
+                row["antal svar"] = raw.get(answers[year]) if year in answers else None
+            rows.append(row)
+            labels.append(f"{number}, {year}")
+            positions.append(position)
+    added = ["år", "värde", *(["antal svar"] if answers else [])]
+    frame = pd.DataFrame(rows, index=labels, columns=[*kept, *added])
+    geometry = None
+    if table.geometry is not None:
+        geometry = gpd.GeoSeries(table.geometry.iloc[positions].to_numpy(), index=labels, crs=table.geometry.crs)
+    shown = {"year": ", ".join(map(str, years)), "value": ", ".join(map(str, years))}
+    if answers:
+        shown["n"] = ", ".join(map(str, answers.values()))
+    return dataclasses.replace(table, frame=frame, geometry=geometry), shown
+
+
 def _number(value: Any) -> float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
@@ -388,6 +434,8 @@ def check_survey_table(
     """
     this_year = this_year or clock.today().year
     described = dict(described or {})
+    by_year = years_as_rows(table)
+    table, shown = by_year if by_year else (table, {})
     columns = survey_columns(table)
     wide, wide_n = _wide_groups(table, columns)
     if wide:
@@ -424,7 +472,7 @@ def check_survey_table(
         )
     empty = gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS)
     if problems:
-        return empty, columns, problems, (), wide
+        return empty, {**columns, **shown}, problems, (), wide
     shapes = table.geometry.to_crs(STORAGE_CRS) if table.geometry is not None else None
     rows, geometries = [], []
     seen: dict[tuple[object, ...], str] = {}
@@ -595,7 +643,7 @@ def check_survey_table(
     frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geometries, crs=STORAGE_CRS), crs=STORAGE_CRS)
     if "n" in frame.columns:
         frame["n"] = frame["n"].astype("Int64")
-    return frame, columns, problems, indicators, wide
+    return frame, {**columns, **shown}, problems, indicators, wide
 
 
 def _how_sure(get, raw_n: Any, value: float | None, record: str, problems: list[Problem]) -> dict[str, Any]:
