@@ -278,6 +278,9 @@ def test_a_result_given_again_with_n_is_completed_and_one_with_another_value_is_
     )
     assert (completed.new, completed.replaced) == (0, 1)
     assert store.read_survey_results("1463")["n"].tolist() == [350]
+    # The first file again, without n: it says nothing of n, so nothing conflicts and n stays.
+    again = import_survey(store, tmp_path / "a.csv", municipality_code="1463")
+    assert (again.new, again.replaced) == (0, 0) and store.read_survey_results("1463")["n"].tolist() == [350]
     with pytest.raises(ValidationError) as caught:
         import_survey(
             store,

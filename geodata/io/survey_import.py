@@ -393,7 +393,10 @@ def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, An
     return {k: v for k, v in found.items() if v is not None}
 
 
-def _series_break(get, record: str, problems: list[Problem]) -> tuple[bool, str | None]:
+def _series_break(get, columns: dict[str, str], record: str, problems: list[Problem]) -> tuple[bool | None, str | None]:
+    """Whether the row starts a new series (and why); None where the file has no column that says."""
+    if "series_break" not in columns and "comparable" not in columns:
+        return None, None
     if not _blank(get("series_break")):
         text = str(get("series_break")).strip()
         key = _words(text)
@@ -555,7 +558,7 @@ def check_survey_table(
             told = descriptions.setdefault(indicator, _Described(indicator))
             for name, value in _indicator_fields(get, row_name, problems).items():
                 told.say(name, value, row_name, problems)
-        series_break, break_reason = _series_break(get, row_name, problems)
+        series_break, break_reason = _series_break(get, columns, row_name, problems)
         common = {
             "municipality_code": code,
             "area_id": area_id,

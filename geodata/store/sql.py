@@ -68,7 +68,7 @@ def _survey_row(row: dict[str, Any]) -> dict[str, Any]:
     for column in ("se", "ci_low", "ci_high"):
         row[column] = None if row[column] is None else float(row[column])
     row["group_code"] = row["group_code"] or "all"
-    row["series_break"] = bool(row["series_break"])
+    row["series_break"] = None if row["series_break"] is None else bool(row["series_break"])  # None: not said
     return row
 
 
@@ -742,12 +742,15 @@ class SQLStore(Store):
                 if found:
                     stored = dict(zip(rules.SURVEY_MEASURED, found[0]))
                     stored["series_break"] = bool(stored["series_break"])
-                    differing = [f for f in rules.SURVEY_MEASURED if stored[f] != row[f]]
-                    # A field stored empty and given now completes the result; one stored with another value
-                    # is a conflict unless the import replaces stored results.
-                    conflicting = [f for f in differing if stored[f] is not None and f != "series_break"]
-                    if row["series_break"] != stored["series_break"] and stored["series_break"]:
-                        conflicting.append("series_break")
+                    # What the file does not say (no n column, no break column) keeps what is stored. A field
+                    # stored empty and given now completes the result (a break, too: stored as none); one stored
+                    # with another value is a conflict unless the import replaces stored results.
+                    differing = [f for f in rules.SURVEY_MEASURED if row[f] is not None and stored[f] != row[f]]
+                    conflicting = [
+                        f
+                        for f in differing
+                        if stored[f] is not None and (f != "series_break" or stored["series_break"])
+                    ]
                     if conflicting and not replace:
                         problems += [rules.survey_conflict(row, f, stored[f]) for f in conflicting]
                         continue
@@ -761,9 +764,11 @@ class SQLStore(Store):
                             {f: row[f] for f in differing},
                         )
                     )
+                    row = {**row, **{f: stored[f] for f in rules.SURVEY_MEASURED if row[f] is None}}
                     self._execute(conn, f"DELETE FROM survey_results WHERE {_SURVEY_WHERE}", key)
                 else:
                     new += 1
+                row["series_break"] = bool(row["series_break"])
                 geom = None if shape is None or shape.is_empty else self._encode(shape)
                 self._execute(
                     conn,
