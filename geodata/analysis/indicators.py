@@ -256,8 +256,9 @@ def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9) -> list[G
     """Each goal with its indicator's trend in the pledge's municipality (goals without an indicator say so),
     and, for a goal that names unsafe-place categories, the reports of them per year."""
     code = pledge.municipality.code
-    results = store.read_survey_results(code) if code and any(g.indicator for g in pledge.goals) else None
-    described = store.read_indicators() if results is not None else {}
+    follows = any(g.indicator for g in pledge.goals)
+    results = store.read_survey_results(code) if code and follows else pd.DataFrame(columns=["indicator"])
+    described = store.read_indicators() if follows else {}
     trends = []
     for goal in pledge.goals:
         baseline = goal.baseline_year or pledge.period.start.year - 1
@@ -266,7 +267,6 @@ def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9) -> list[G
         if not goal.indicator:
             trend = GoalTrend(goal, indicator, None, None, empty, pd.DataFrame(columns=CHANGE_COLUMNS), "no_indicator")
         else:
-            assert results is not None
             series = _series(results[results["indicator"] == goal.indicator], indicator)
             if series.empty:
                 trend = GoalTrend(goal, indicator, baseline, None, series, pd.DataFrame(columns=CHANGE_COLUMNS),
