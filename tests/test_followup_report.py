@@ -284,3 +284,68 @@ def test_the_pledge_pages_word_link_downloads_the_report_in_a_browser(judged):
         assert word.paragraphs[0].text == "Uppföljning av Medborgarlöfte Mark 2021"
         assert "T2 2021: Påbörjad" in text and "Bedömd status: Ej bedömd" in text
         assert console.errors == []
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        (
+            "sv",
+            (
+                "Skene: 1,86 år 2020 och 1,73 år 2023, en förändring med −0,13 – skillnaden ryms inom osäkerheten",
+                "Hela kommunen: 22,6 % år 2020 och 14,6 % år 2023, en förändring med −8,0 procentenheter – "
+                "minskningen är större än osäkerheten",
+                "Serien bryts 2020: Ny skala: fem svarsalternativ i stället för sex",
+                "Mäter: Hur stora de boende anser",
+                "Skala: 0–6",
+                "Typ: Andel (procent)",
+                "Otrygg ute sent en kväll per grupp i Hela kommunen 2023",
+                "22,6 % (20,2–25,2)",
+                "Kvinnor",
+                "Män",
+                "65 år och äldre",
+                "Rapporter om otrygga platser i kommunen i kategorierna Dålig belysning",
+            ),
+        ),
+        (
+            "en",
+            (
+                "Skene: 1.86 in 2020 and 1.73 in 2023, a change of -0.13 – the difference is within the uncertainty",
+                "Hela kommunen: 22.6% in 2020 and 14.6% in 2023, a change of -8.0 percentage points – the decrease "
+                "is larger than the uncertainty",
+                "The series breaks in 2020: Ny skala: fem svarsalternativ i stället för sex",
+                "Scale: 0–6",
+                "Kind: Share (per cent)",
+                "Women",
+                "Men",
+                "65 and over",
+            ),
+        ),
+    ],
+)
+def test_the_report_says_of_each_area_whether_the_change_is_larger_than_the_uncertainty(demo_copy, fmt, lang, words):
+    content, _, _ = _report(demo_copy, LOCAL_ADMIN, fmt, lang)
+    if fmt == "docx":
+        _, text = docx_text(content)
+        text = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    else:
+        _, text = pdf_text(content)
+    for expected in words:
+        assert expected in text, expected
+
+
+def test_the_public_report_shows_the_survey_as_published_and_reports_under_the_minimum_not_counted(demo_copy):
+    with GeoPackageStore.open(demo_copy) as store:
+        admin = follow_up_report(GuardedStore(store, LOCAL_ADMIN), PLEDGE, TODAY, PERIOD)
+        public = follow_up_report(GuardedStore(store, PUBLIC_VIEWER), PLEDGE, TODAY, PERIOD)
+    for mine, theirs in zip(admin.goals, public.goals):
+        assert mine.trend.series.equals(theirs.trend.series)  # the survey's figures are published
+    counts = public.goals[0].trend.reports.counts
+    assert public.goals[0].trend.reports.public and all(n is None or n >= MIN_COUNT for n in counts.values())
+    _, text = docx_text(_report(demo_copy, PUBLIC_VIEWER, "docx")[0])
+    text = text.replace("\u00a0", " ")
+    assert "skillnaden ryms inom osäkerheten" in text and "Kvinnor" in text
+    assert f"I den offentliga versionen visas inte antal under {MIN_COUNT} rapporter." in text
+    if None in counts.values():
+        assert f"färre än {MIN_COUNT}" in text

@@ -123,10 +123,20 @@ def _scale_bar(axes, lang: str) -> None:
               ha="center", va="bottom", fontsize=8, color=INK)  # fmt: skip
 
 
-def indicator_trend(series: pd.DataFrame, baseline: int | None, lang: str, digits: int = 1, areas: int = 6) -> bytes:
+def indicator_trend(
+    series: pd.DataFrame,
+    baseline: int | None,
+    lang: str,
+    digits: int = 1,
+    areas: int = 6,
+    break_label: str = "",
+) -> bytes:
     """A survey indicator per year, one small chart per area (each on its own scale), the baseline year marked.
 
-    ``series`` has the columns area_id, area_name, year, value; the first ``areas`` areas are drawn.
+    ``series`` has the columns of :data:`geodata.analysis.indicators.SERIES_COLUMNS` (area_id, area_name, year,
+    value, low, high, series_break, segment; one group's rows per area); the first ``areas`` areas are drawn.
+    The 95 % interval is a band where it is known; each segment of a series is a line of its own, so no line
+    crosses a series break, and the year a series breaks is a dotted line labelled ``break_label``.
     """
     names = list(dict.fromkeys(series["area_name"].fillna(series["area_id"]).astype(str)))[:areas]
     columns = min(3, len(names)) or 1
@@ -134,10 +144,25 @@ def indicator_trend(series: pd.DataFrame, baseline: int | None, lang: str, digit
     figure = _figure(6.3, 1.9 * rows + 0.4)
     for index, name in enumerate(names):
         axes = figure.add_subplot(rows, columns, index + 1)
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         part = series[series["area_name"].fillna(series["area_id"]).astype(str) == name].sort_values("year")
-        axes.plot(part["year"], part["value"], marker="o", color=SERIES_COLOURS[index % len(SERIES_COLOURS)])
+        segments = part["segment"] if "segment" in part else pd.Series(0, index=part.index)
+        for _, piece in part.groupby(segments.to_numpy(), sort=True):
+            known = piece.dropna(subset=[c for c in ("low", "high") if c in piece])
+            if {"low", "high"} <= set(piece.columns) and not known.empty:
+                axes.fill_between(known["year"], known["low"].astype(float), known["high"].astype(float),
+                                  color=colour, alpha=0.2, linewidth=0)  # fmt: skip
+            axes.plot(piece["year"], piece["value"], marker="o", markersize=3.5, color=colour)
         if baseline is not None:
             axes.axvline(baseline, color=INK, linestyle="--", linewidth=0.8)
+        if "series_break" in part:
+            first = part["year"].min()
+            for year in sorted(set(part.loc[part["series_break"].astype(bool) & (part["year"] > first), "year"])):
+                axes.axvline(year - 0.5, color=INK, linestyle=":", linewidth=1.1)
+                if break_label:
+                    axes.annotate(break_label, (year - 0.5, 1), xycoords=("data", "axes fraction"),
+                                  xytext=(2, -2), textcoords="offset points", ha="left", va="top",
+                                  fontsize=6.5, color=INK)  # fmt: skip
         axes.set_title(name, fontsize=9)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))

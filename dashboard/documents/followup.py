@@ -10,7 +10,10 @@ renderer. :func:`followup_file` is the one entry point of the command line and t
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
+
+import pandas as pd
 
 from dashboard.components.followup import status_label
 from dashboard.components.layout import promise_label, short_text
@@ -18,11 +21,13 @@ from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Bullets, Document, Facts, Heading, Image, Paragraph, Table
 from dashboard.documents.docx import to_docx
 from dashboard.documents.pdf import to_pdf
-from dashboard.i18n import alternatives, catalogue, number, period_name, translator
+from dashboard.i18n import alternatives, catalogue, number, number_range, percent, period_name, signed, translator
 from geodata.analysis.followup import GRACE_DAYS, NOT_JUDGED
 from geodata.analysis.followup_report import FollowUpReport, GoalReport, Judged, PromiseReport, follow_up_report
+from geodata.analysis.indicators import GoalTrend
 from geodata.followup import FollowUpPeriod
 from geodata.store.base import Store
+from geodata.surveys import ALL, group_label, group_order
 from geodata.views.public import MIN_COUNT
 
 # Format → (renderer, file extension, media type).
@@ -237,10 +242,11 @@ def _goal(goal: GoalReport, index: int, lang: str) -> list[Block]:
     indicator = trend.goal.indicator
     if not indicator:
         return [*blocks, Paragraph(t("report.goal_no_indicator"), muted=True)]
+    blocks.append(Facts(_indicator_facts(trend, lang)))
     if not trend.has_data:
-        return [*blocks, Paragraph(t("report.goal_no_data", indicator=indicator), muted=True)]
+        return [*blocks, Paragraph(t("report.goal_no_data", indicator=indicator), muted=True), *_reports(trend, lang)]
     better = {"lower": "goals.better_lower", "higher": "goals.better_higher"}.get(
-        trend.goal.better or "", "goals.better_none"
+        trend.better or "", "goals.better_none"
     )
     blocks.append(
         Paragraph(
@@ -254,27 +260,184 @@ def _goal(goal: GoalReport, index: int, lang: str) -> list[Block]:
             )
         )
     )
-    areas = list(dict.fromkeys(trend.series["area_name"].fillna(trend.series["area_id"]).astype(str)))
+    everyone = _everyone(trend.series)
+    areas = list(dict.fromkeys(everyone["area_name"].astype(str)))
+    breaks = trend.breaks
+    first = int(trend.series["year"].min())
+    breaks = breaks[breaks["year"] > first]
+    caption = t("report.goal_caption", indicator=indicator, baseline=trend.baseline_year)
+    if not breaks.empty:
+        years = alternatives([str(y) for y in dict.fromkeys(breaks["year"])], lang)
+        caption += " " + t("report.goal_caption_break", years=years)
     blocks.append(
         Image(
-            charts.indicator_trend(trend.series, trend.baseline_year, lang),
+            charts.indicator_trend(
+                everyone, trend.baseline_year, lang, _digits(trend), break_label=t("report.goal_break_mark")
+            ),
             t("report.goal_alt", indicator=indicator, areas=alternatives(areas, lang), baseline=trend.baseline_year),
-            t("report.goal_caption", indicator=indicator, baseline=trend.baseline_year),
+            caption,
         )
     )
-    if not trend.changes.empty:
+    for row in breaks.itertuples():
+        reason = row.break_reason if isinstance(row.break_reason, str) and row.break_reason else None
+        key = "report.goal_break" if reason else "report.goal_break_no_reason"
+        blocks.append(Paragraph(t(key, year=row.year, reason=reason or "")))
+    changes = trend.changes
+    overall = changes[changes["group"] == ALL] if not changes.empty else changes
+    for row in (overall if not overall.empty else changes).itertuples():
+        blocks.append(Paragraph(_change_sentence(trend, row, lang)))
+    if not changes.empty:
+        digits = _digits(trend)
         rows = tuple(
             (
                 str(row.area_name),
-                number(row.baseline, lang, 2),
-                number(row.latest, lang, 2),
-                number(row.change, lang, 2),
+                group_label(row.group, lang),
+                _with_interval(trend, row.baseline, row.baseline_low, row.baseline_high, lang),
+                _with_interval(trend, row.latest, row.latest_low, row.latest_high, lang),
+                signed(row.change, lang, digits)
+                + ("" if _missing(row.margin) else f" (±{number(row.margin, lang, digits)})"),
                 t(f"goals.verdict_{row.verdict}"),
             )
-            for row in trend.changes.itertuples()
+            for row in changes.itertuples()
         )
-        header = (t("goals.area"), t("goals.baseline"), t("goals.latest"), t("goals.change"), t("goals.verdict"))
-        blocks.append(Table(header, rows, t("goals.table_caption", indicator=indicator), numeric=(1, 2, 3)))
+        header = (t("goals.area"), t("report.goal_group"), t("goals.baseline"), t("goals.latest"), t("goals.change"),
+                  t("goals.verdict"))  # fmt: skip
+        caption = t("goals.table_caption", indicator=indicator) + ". " + t("report.goal_table_note")
+        blocks.append(Table(header, rows, caption, numeric=(2, 3, 4)))
+    blocks += _groups(trend, lang)
+    blocks += _reports(trend, lang)
+    return blocks
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _digits(trend: GoalTrend) -> int:
+    return 1 if trend.indicator.kind == "share" else 2
+
+
+def _value(trend: GoalTrend, value: float, lang: str) -> str:
+    if trend.indicator.kind == "share":
+        return percent(value / 100, lang, 1)
+    return number(value, lang, _digits(trend))
+
+
+def _with_interval(trend: GoalTrend, value: float, low: object, high: object, lang: str) -> str:
+    """A value with its 95 % interval in brackets, where the interval is known: "22,6 % (20,2–25,2)"."""
+    text = _value(trend, value, lang)
+    if _missing(low) or _missing(high):
+        return text
+    return f"{text} ({number_range(float(low), float(high), lang, _digits(trend))})"  # type: ignore[arg-type]
+
+
+def _everyone(series: pd.DataFrame) -> pd.DataFrame:
+    """Each area's rows for everyone, or, for an area without them, its first group's."""
+    parts = []
+    for _, part in series.groupby("area_id", sort=False):
+        group = ALL if (part["group"] == ALL).any() else part["group"].iloc[0]
+        parts.append(part[part["group"] == group])
+    return pd.concat(parts, ignore_index=True) if parts else series
+
+
+def _indicator_facts(trend: GoalTrend, lang: str) -> tuple[tuple[str, str], ...]:
+    """What the indicator measures, its kind and scale, which way is better and its source."""
+    t = translator(lang)
+    described = trend.indicator
+    facts = [(t("report.indicator"), trend.goal.indicator or described.name)]
+    if described.measures:
+        facts.append((t("report.indicator_measures"), described.measures))
+    facts.append(
+        (
+            t("report.indicator_kind"),
+            t(f"survey_kind.{described.kind}") if described.kind else t("report.indicator_undescribed"),
+        )
+    )
+    scale = described.scale
+    if scale is not None:
+        low, high = (number(end, lang, 0 if float(end).is_integer() else 1) for end in scale)
+        facts.append((t("report.indicator_scale"), t("report.indicator_scale_share") if described.kind == "share"
+                      else f"{low}–{high}"))  # fmt: skip
+    better = {"lower": "goals.better_lower", "higher": "goals.better_higher"}.get(
+        trend.better or "", "goals.better_none"
+    )
+    facts.append((t("report.indicator_better"), t(better)))
+    if described.source:
+        facts.append((t("report.indicator_source"), described.source))
+    return tuple(facts)
+
+
+def _change_sentence(trend: GoalTrend, row, lang: str) -> str:
+    """Whether an area's change since the baseline is larger than the uncertainty, in words."""
+    t = translator(lang)
+    if row.verdict == "not_comparable":
+        reason = row.break_reason if isinstance(row.break_reason, str) and row.break_reason else ""
+        words = t("report.uncertainty_break_reason" if reason else "report.uncertainty_break", year=row.break_year,
+                  reason=reason)  # fmt: skip
+    elif row.uncertainty == "beyond":
+        words = t("report.uncertainty_up" if row.change > 0 else "report.uncertainty_down")
+    elif row.uncertainty == "within":
+        words = t("report.uncertainty_within")
+    else:
+        words = t("report.uncertainty_unknown")
+    who = str(row.area_name) if row.group == ALL else f"{row.area_name}, {group_label(row.group, lang)}"
+    return t(
+        "report.goal_change",
+        area=who,
+        baseline=_value(trend, row.baseline, lang),
+        baseline_year=trend.baseline_year,
+        latest=_value(trend, row.latest, lang),
+        latest_year=row.latest_year,
+        change=signed(row.change, lang, _digits(trend))
+        + (t("report.points") if trend.indicator.kind == "share" else ""),
+        words=words,
+    )
+
+
+def _groups(trend: GoalTrend, lang: str) -> list[Block]:
+    """Per area with more than one group, the groups side by side for its latest year."""
+    t = translator(lang)
+    blocks: list[Block] = []
+    for _, part in trend.series.groupby("area_id", sort=False):
+        latest = part[part["year"] == part["year"].max()]
+        if latest["group"].nunique() < 2:
+            continue
+        latest = latest.assign(order=latest["group"].map(group_order)).sort_values("order")
+        rows = tuple(
+            (
+                group_label(row.group, lang),
+                _value(trend, row.value, lang),
+                t("report.none")
+                if _missing(row.low) or _missing(row.high)
+                else number_range(row.low, row.high, lang, _digits(trend)),
+                t("report.none") if _missing(row.n) else number(int(row.n), lang),
+            )  # fmt: skip
+            for row in latest.itertuples()
+        )
+        header = (t("report.goal_group"), t("report.value"), t("report.goal_interval"), t("report.goal_n"))
+        caption = t("report.goal_groups_caption", indicator=trend.goal.indicator, area=latest["area_name"].iloc[0],
+                    year=int(latest["year"].iloc[0]))  # fmt: skip
+        blocks.append(Table(header, rows, caption, numeric=(1, 2, 3)))
+    return blocks
+
+
+def _reports(trend: GoalTrend, lang: str) -> list[Block]:
+    """The reports of the goal's unsafe-place categories per year, the public's under the minimum not counted."""
+    reports = trend.reports
+    if reports is None:
+        return []
+    t = translator(lang)
+    categories = alternatives([t(f"category.{c}") for c in reports.categories], lang)
+    blocks: list[Block] = [Paragraph(t("report.goal_reports", categories=categories))]
+    if not reports.counts:
+        return [*blocks, Paragraph(t("report.goal_reports_none"), muted=True)]
+    fewer = t("report.fewer_than", min=number(reports.min_count, lang))
+    rows = tuple(
+        (str(year), fewer if count is None else number(count, lang)) for year, count in sorted(reports.counts.items())
+    )
+    blocks.append(Table((t("report.year"), t("report.count")), rows, t("report.goal_reports_caption"), numeric=(1,)))
+    if reports.public:
+        blocks.append(Paragraph(t("report.goal_reports_public", min=number(reports.min_count, lang)), muted=True))
     return blocks
 
 
