@@ -484,8 +484,8 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
         "Område;År;Indikator;Värde\nKinna;2020;Trygghetsindex;2,6\nKinna;2023;Trygghetsindex;2,1\n", encoding="utf-8"
     )
     data = ["--data", str(demo_copy)]
-    assert main(["survey", "import", str(survey), "--municipality", "1463", *data]) == 0
-    assert "2 new results" in capsys.readouterr().out
+    assert main(["survey", "import", str(survey), "--municipality", "1463", "--lang", "en", *data]) == 0
+    assert "New results: 2, replaced: 0" in capsys.readouterr().out
     assert (
         main(
             [
@@ -507,9 +507,10 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
         == 0
     )
     capsys.readouterr()
-    assert main(["analyze", "goals", "--pledge", "mark-2021", *data]) == 0
+    assert main(["analyze", "goals", "--pledge", "mark-2021", "--lang", "en", *data]) == 0
     out = capsys.readouterr().out
-    assert "Trygghetsindex, baseline 2020: better" in out and "Kinna\t2.6 → 2.1 (2023)\t-0.5\tbetter" in out
+    assert "Survey indicator: Trygghetsindex" in out and "Baseline 2020: better" in out
+    assert "Kinna, Everyone: 2.60 → 2.10 (2023)" in out and "the uncertainty is unknown" in out
     assert (
         main(
             [
@@ -531,7 +532,7 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
     bad = tmp_path / "bad.csv"
     bad.write_text("Område;År;Indikator;Värde\nKinna;tjugo;Trygghetsindex;2,6\n", encoding="utf-8")
     assert main(["survey", "import", str(bad), "--municipality", "1463", *data]) == 1
-    assert "row 2" in capsys.readouterr().err
+    assert "Rad 2, fältet ”år”: ”tjugo” är inget år från 1990 till" in capsys.readouterr().err
 
 
 def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_export(demo_copy, tmp_path):

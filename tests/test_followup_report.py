@@ -293,8 +293,8 @@ def test_the_pledge_pages_word_link_downloads_the_report_in_a_browser(judged):
         (
             "sv",
             (
-                "Skene: 1,86 år 2020 och 1,73 år 2023, en förändring med −0,13 – skillnaden ryms inom osäkerheten",
-                "Hela kommunen: 22,6 % år 2020 och 14,6 % år 2023, en förändring med −8,0 procentenheter – "
+                "Skene: från 1,86 (2020) till 1,73 (2023), en förändring med −0,13 – skillnaden ryms inom osäkerheten",
+                "Hela kommunen: från 22,6 % (2020) till 14,6 % (2023), en förändring med −8,0 procentenheter – "
                 "minskningen är större än osäkerheten",
                 "Serien bryts 2020: Ny skala: fem svarsalternativ i stället för sex",
                 "Mäter: Hur stora de boende anser",
@@ -311,8 +311,8 @@ def test_the_pledge_pages_word_link_downloads_the_report_in_a_browser(judged):
         (
             "en",
             (
-                "Skene: 1.86 in 2020 and 1.73 in 2023, a change of -0.13 – the difference is within the uncertainty",
-                "Hela kommunen: 22.6% in 2020 and 14.6% in 2023, a change of -8.0 percentage points – the decrease "
+                "Skene: from 1.86 (2020) to 1.73 (2023), a change of -0.13 – the difference is within the uncertainty",
+                "Hela kommunen: from 22.6% (2020) to 14.6% (2023), a change of -8.0 percentage points – the decrease "
                 "is larger than the uncertainty",
                 "The series breaks in 2020: Ny skala: fem svarsalternativ i stället för sex",
                 "Scale: 0–6",

@@ -88,6 +88,7 @@ def add_analyze(commands, settings: Settings) -> None:
     goals = analyses.add_parser("goals", help="each goal's survey indicator against its baseline year")
     add_data(goals, settings)
     goals.add_argument("--pledge", required=True)
+    goals.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of the output")
     hot.set_defaults(run=cmd_hotspots)
     effect.set_defaults(run=cmd_intervention)
     goals.set_defaults(run=cmd_goals)
@@ -170,21 +171,13 @@ def cmd_intervention(args: argparse.Namespace) -> int:
 
 
 def cmd_goals(args: argparse.Namespace) -> int:
+    from dashboard.cli.survey_words import goal_lines
     from geodata.analysis.indicators import goal_trends
 
     with _analysis(args) as store:
         pledge = store.get_pledge(args.pledge)
         for trend in goal_trends(store, pledge):
-            print(f"{trend.goal.id}: {trend.goal.text}")
-            if trend.verdict == "no_indicator":
-                print("  no indicator linked ('pledgemap survey link')")
-                continue
-            print(f"  {trend.goal.indicator}, baseline {trend.baseline_year}: {trend.verdict}")
-            for row in trend.changes.itertuples():
-                print(
-                    f"  {row.area_name}\t{row.baseline:g} → {row.latest:g} ({row.latest_year})"
-                    f"\t{row.change:+g}\t{row.verdict}"
-                )
+            print("\n".join(goal_lines(trend, args.lang)))
     return 0
 
 

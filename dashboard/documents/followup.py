@@ -242,7 +242,7 @@ def _goal(goal: GoalReport, index: int, lang: str) -> list[Block]:
     indicator = trend.goal.indicator
     if not indicator:
         return [*blocks, Paragraph(t("report.goal_no_indicator"), muted=True)]
-    blocks.append(Facts(_indicator_facts(trend, lang)))
+    blocks.append(Facts(indicator_facts(trend, lang)))
     if not trend.has_data:
         return [*blocks, Paragraph(t("report.goal_no_data", indicator=indicator), muted=True), *_reports(trend, lang)]
     better = {"lower": "goals.better_lower", "higher": "goals.better_higher"}.get(
@@ -285,15 +285,15 @@ def _goal(goal: GoalReport, index: int, lang: str) -> list[Block]:
     changes = trend.changes
     overall = changes[changes["group"] == ALL] if not changes.empty else changes
     for row in (overall if not overall.empty else changes).itertuples():
-        blocks.append(Paragraph(_change_sentence(trend, row, lang)))
+        blocks.append(Paragraph(change_sentence(trend, row, lang)))
     if not changes.empty:
         digits = _digits(trend)
         rows = tuple(
             (
                 str(row.area_name),
                 group_label(row.group, lang),
-                _with_interval(trend, row.baseline, row.baseline_low, row.baseline_high, lang),
-                _with_interval(trend, row.latest, row.latest_low, row.latest_high, lang),
+                with_interval(trend, row.baseline, row.baseline_low, row.baseline_high, lang),
+                with_interval(trend, row.latest, row.latest_low, row.latest_high, lang),
                 signed(row.change, lang, digits)
                 + ("" if _missing(row.margin) else f" (±{number(row.margin, lang, digits)})"),
                 t(f"goals.verdict_{row.verdict}"),
@@ -323,7 +323,7 @@ def _value(trend: GoalTrend, value: float, lang: str) -> str:
     return number(value, lang, _digits(trend))
 
 
-def _with_interval(trend: GoalTrend, value: float, low: object, high: object, lang: str) -> str:
+def with_interval(trend: GoalTrend, value: float, low: object, high: object, lang: str) -> str:
     """A value with its 95 % interval in brackets, where the interval is known: "22,6 % (20,2–25,2)"."""
     text = _value(trend, value, lang)
     if _missing(low) or _missing(high):
@@ -340,7 +340,7 @@ def _everyone(series: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else series
 
 
-def _indicator_facts(trend: GoalTrend, lang: str) -> tuple[tuple[str, str], ...]:
+def indicator_facts(trend: GoalTrend, lang: str) -> tuple[tuple[str, str], ...]:
     """What the indicator measures, its kind and scale, which way is better and its source."""
     t = translator(lang)
     described = trend.indicator
@@ -367,7 +367,7 @@ def _indicator_facts(trend: GoalTrend, lang: str) -> tuple[tuple[str, str], ...]
     return tuple(facts)
 
 
-def _change_sentence(trend: GoalTrend, row, lang: str) -> str:
+def change_sentence(trend: GoalTrend, row, lang: str) -> str:
     """Whether an area's change since the baseline is larger than the uncertainty, in words."""
     t = translator(lang)
     if row.verdict == "not_comparable":
@@ -477,4 +477,4 @@ def _next(report: FollowUpReport, lang: str) -> list[Block]:
     return blocks
 
 
-__all__ = ["FORMATS", "followup_document", "followup_file"]
+__all__ = ["FORMATS", "change_sentence", "followup_document", "followup_file", "indicator_facts", "with_interval"]
