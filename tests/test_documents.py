@@ -90,3 +90,28 @@ def test_bad_blocks_are_refused_naming_what_was_expected():
     for render in (to_docx, to_pdf):
         with pytest.raises(TypeError, match="str is not a block of a document"):
             render(odd)
+
+
+def test_the_indicator_chart_draws_the_interval_as_a_band_and_no_line_across_a_series_break(demo_copy):
+    from matplotlib.collections import PolyCollection
+
+    from dashboard.documents.charts import trend_figure
+    from geodata.analysis.indicators import goal_trends
+    from geodata.store import GeoPackageStore
+
+    with GeoPackageStore.open(demo_copy) as store:
+        trends = {t.goal.indicator: t for t in goal_trends(store, store.get_pledge("mark-2021"))}
+    index = trends["Problemindex"]
+    everyone = index.series[index.series["group"] == "all"]
+    figure = trend_figure(everyone, index.baseline_year, "sv", 2, break_label="Serieavbrott")
+    whole = figure.axes[0]  # Hela kommunen: 2018–2019 on the old scale, 2020–2023 on the new
+    lines = [sorted(line.get_xdata()) for line in whole.lines if line.get_marker() == "o"]  # not the year markers
+    assert [list(map(int, xs)) for xs in lines] == [[2018, 2019], [2020, 2021, 2022, 2023]]
+    bands = [c for c in whole.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2  # one band per segment
+    assert "Serieavbrott" in [text.get_text() for text in whole.texts]
+    # A series without a break is one line with one band.
+    share = trends["Otrygg ute sent en kväll"]
+    figure = trend_figure(share.series[share.series["group"] == "all"], share.baseline_year, "sv")
+    assert len([line for line in figure.axes[0].lines if line.get_marker() == "o"]) == 1
+    assert len([c for c in figure.axes[0].collections if isinstance(c, PolyCollection)]) == 1

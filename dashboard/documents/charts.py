@@ -138,6 +138,13 @@ def indicator_trend(
     The 95 % interval is a band where it is known; each segment of a series is a line of its own, so no line
     crosses a series break, and the year a series breaks is a dotted line labelled ``break_label``.
     """
+    return _png(trend_figure(series, baseline, lang, digits, areas, break_label))
+
+
+def trend_figure(
+    series: pd.DataFrame, baseline: int | None, lang: str, digits: int = 1, areas: int = 6, break_label: str = ""
+) -> Figure:
+    """The figure :func:`indicator_trend` draws (its axes, lines and bands can be read back)."""
     names = list(dict.fromkeys(series["area_name"].fillna(series["area_id"]).astype(str)))[:areas]
     columns = min(3, len(names)) or 1
     rows = -(-len(names) // columns) or 1
@@ -172,4 +179,4 @@ def indicator_trend(
         axes.grid(color=GRID, linewidth=0.5)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
-    return _png(figure)
+    return figure
