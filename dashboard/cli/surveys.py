@@ -78,6 +78,7 @@ def add_survey(commands, settings: Settings) -> None:
     link.add_argument(
         "--baseline-year", type=int, help="the year to compare with (default: the year before the pledge starts)"
     )
+    link.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of the output")
     link.add_argument(
         "--categories",
         help="the unsafe-place categories the goal concerns, comma-separated codes or names (drug_dealing,loitering)",
@@ -85,8 +86,10 @@ def add_survey(commands, settings: Settings) -> None:
     survey.set_defaults(run=cmd_survey)
 
 
-def categories(text: str) -> tuple[str, ...]:
+def categories(text: str, lang: str = "sv") -> tuple[str, ...]:
     """Unsafe-place category codes from codes or their Swedish or English labels, each checked."""
+    from dashboard.i18n import translator
+
     codes = vocab.codes("category")
     labels = {vocab.label("category", c, lang).casefold(): c for c in codes for lang in ("sv", "en")}
     found = []
@@ -95,8 +98,8 @@ def categories(text: str) -> tuple[str, ...]:
             continue
         code = part if part in codes else labels.get(part.casefold())
         if code is None:
-            choices = ", ".join(f"{c} ({vocab.label('category', c, 'sv')})" for c in codes)
-            raise PledgemapError(f"{part!r} is not an unsafe-place category; expected one of: {choices}")
+            choices = ", ".join(f"{c} ({vocab.label('category', c, lang)})" for c in codes)
+            raise PledgemapError(translator(lang)("survey.not_a_category", value=part, choices=choices))
         found.append(code)
     return tuple(dict.fromkeys(found))
 
@@ -149,7 +152,9 @@ def _describe(store, args: argparse.Namespace) -> int:
     from geodata.layers import STORAGE_CRS
 
     if args.kind is None:
-        raise PledgemapError("--kind is needed: andel, index or medelvärde (share, index or mean)")
+        from dashboard.i18n import translator
+
+        raise PledgemapError(translator(args.lang)("survey.kind_needed"))
     indicator = _indicator(args, args.name)
     try:
         if indicator.problems():
@@ -166,12 +171,14 @@ def _describe(store, args: argparse.Namespace) -> int:
 def _link(store, args: argparse.Namespace) -> int:
     from dataclasses import replace as changed
 
+    from dashboard.i18n import translator
+
+    t = translator(args.lang)
     pledge = store.get_pledge(args.pledge)
     if args.goal not in {g.id for g in pledge.goals}:
-        raise PledgemapError(
-            f"pledge {pledge.id} has no goal {args.goal!r}; its goals: {', '.join(g.id for g in pledge.goals)}"
-        )
-    chosen = categories(args.categories) if args.categories is not None else None
+        goals = ", ".join(g.id for g in pledge.goals)
+        raise PledgemapError(t("survey.no_goal", pledge=pledge.id, goal=args.goal, goals=goals))
+    chosen = categories(args.categories, args.lang) if args.categories is not None else None
     goals = tuple(
         changed(
             g,
@@ -185,9 +192,10 @@ def _link(store, args: argparse.Namespace) -> int:
         for g in pledge.goals
     )
     store.save_pledge(changed(pledge, goals=goals))
-    print(f"Goal {args.goal} of {pledge.id} follows {args.indicator}")
+    print(t("survey.linked", goal=args.goal, pledge=pledge.id, indicator=args.indicator))
     if chosen:
-        print(f"  and the unsafe-place reports of: {', '.join(chosen)}")
+        names = ", ".join(t(f"category.{code}") for code in chosen)
+        print(f"  {t('survey.linked_categories', categories=names)}")
     return 0
 
 
