@@ -149,6 +149,7 @@ class Surveys:
     goal_categories = "sv-goal-categories"
     goal_save = "sv-goal-save"
     goal_saved = "sv-goal-saved"
+    goal_form = "sv-goal-form"  # the language the goal's form was drawn in
 
 
 class DraftForm:

@@ -22,6 +22,7 @@ from typing import Any
 import dash
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 
+from dashboard.components.goals import survey_value
 from dashboard.components.layout import (
     alert,
     demo_banner,
@@ -465,7 +466,7 @@ def _value(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return translator(lang)("export.yes" if value else "export.no")
     if isinstance(value, (int, float)):
-        return number(value, lang, 0 if float(value).is_integer() else 2)
+        return survey_value(float(value), lang)
     return str(value)
 
 
@@ -658,6 +659,7 @@ def goal_forms(pledge, described: dict[str, Indicator], lang: str) -> list:
                         className="pm-button pm-primary",
                         n_clicks=0,
                     ),
+                    dcc.Store(id={"type": ID.goal_form, **key}, data={"lang": lang}),
                     html.Div(id={"type": ID.goal_saved, **key}, role="status"),
                 ],
             )
@@ -672,11 +674,11 @@ def goal_forms(pledge, described: dict[str, Indicator], lang: str) -> list:
     State({"type": ID.goal_better, "pledge": MATCH, "goal": MATCH}, "value"),
     State({"type": ID.goal_baseline, "pledge": MATCH, "goal": MATCH}, "value"),
     State({"type": ID.goal_categories, "pledge": MATCH, "goal": MATCH}, "value"),
-    State(ID.lang, "data"),
+    State({"type": ID.goal_form, "pledge": MATCH, "goal": MATCH}, "data"),
     prevent_initial_call=True,
 )
-def save_goal(clicks, indicator, better, baseline, categories, lang):
-    lang = language(lang)
+def save_goal(clicks, indicator, better, baseline, categories, goal_form):
+    lang = language((goal_form or {}).get("lang"))
     t = translator(lang)
     if not clicks or not isinstance(ctx.triggered_id, dict):
         return dash.no_update
