@@ -504,7 +504,7 @@ def indicator_table(stored: list[IndicatorResults], lang: str) -> html.Div:
                 else t("surveys.not_described"),
             ),
             (t("surveys.scale"), _scale(i, lang)),
-            (t("surveys.better"), t(f"goals.better_{i.better or 'none'}")),
+            (t("surveys.direction"), t(f"goals.better_{i.better or 'none'}")),
             (t("surveys.source"), i.source or "–"),
             (t("surveys.results"), t("surveys.results_count", count=found.results, areas=found.areas)),
             (t("surveys.groups"), ", ".join(group_label(g, lang) for g in found.groups) or "–"),
@@ -533,7 +533,6 @@ def counts_table(found: list[IndicatorResults], lang: str, caption: str) -> html
             table_head(
                 t("surveys.indicator"),
                 t("surveys.results"),
-                t("surveys.areas"),
                 t("surveys.groups"),
                 t("surveys.years"),
             ),
@@ -542,8 +541,7 @@ def counts_table(found: list[IndicatorResults], lang: str, caption: str) -> html
                     html.Tr(
                         [
                             html.Th(f.indicator.name, scope="row"),
-                            html.Td(number(f.results, lang)),
-                            html.Td(number(f.areas, lang)),
+                            html.Td(t("surveys.results_count", count=f.results, areas=f.areas)),
                             html.Td(", ".join(group_label(g, lang) for g in f.groups) or "–"),
                             html.Td(_years(f.years)),
                         ]
