@@ -239,9 +239,23 @@ def test_linking_a_goal_saves_indicator_and_categories_and_the_goal_card_follows
 
     # A bad value is refused with the reason, and nothing changes.
     refused = save_goal(client, "mark-2021", "starkt-fortroende", "Otrygg i centrum", "lower", 1850, [])
-    assert texts(refused)[0] == "Målet sparades inte: "
+    assert texts(refused) == [
+        "Målet sparades inte: ",
+        "”1850” är inte ett år från 1990 till 2100; skriv till exempel 2020",
+    ]
     with GeoPackageStore.open(demo_copy) as store:
         assert store.get_pledge("mark-2021").goals[2].baseline_year == 2020
+    # No indicator: the goal keeps its categories and no direction or baseline.
+    saved = save_goal(client, "mark-2021", "starkt-fortroende", "", "lower", 2020, ["harassment", "vandalism"])
+    assert texts(saved) == ["Sparat: målet följs inte av någon indikator och gäller 2 kategorier."]
+    with GeoPackageStore.open(demo_copy) as store:
+        goal = store.get_pledge("mark-2021").goals[2]
+    assert (goal.indicator, goal.better, goal.baseline_year, goal.categories) == (
+        None,
+        None,
+        None,
+        ("harassment", "vandalism"),
+    )
 
 
 def test_every_survey_page_key_is_worded_in_both_languages():

@@ -64,7 +64,8 @@ def link_goal(
     baseline_year: int | None = None,
     categories: Iterable[str] = (),
 ) -> Pledge:
-    """Follow the goal ``goal_id`` of the pledge ``pledge_id`` with ``indicator`` (None: no indicator) and save it.
+    """Follow the goal ``goal_id`` of the pledge ``pledge_id`` with ``indicator`` (None: no indicator, and then
+    no direction or baseline year either) and save it.
 
     The changed pledge is checked as a pledge file is (:func:`geodata.model.pledge_from_dict`: a direction
     is lower or higher, a year a year, the categories the vocabulary's, a direction or a baseline only with
@@ -77,6 +78,8 @@ def link_goal(
             f"pledge {pledge.id} has no goal {goal_id!r}; its goals: {', '.join(g.id for g in pledge.goals)}"
         )
     indicator = (indicator or "").strip() or None
+    if indicator is None:  # a goal no indicator follows has no direction or baseline to keep
+        better, baseline_year = None, None
     goals = tuple(
         replace(
             goal,
