@@ -65,7 +65,8 @@ def dry_run(client, state: dict) -> list[str]:
     return texts(sent[Surveys.report]["children"])
 
 
-def commit(client, state: dict) -> dict:
+def commit(client, state: dict, pledge: str = "mark-2021") -> dict:
+    state = {**state, f"{Surveys.pledge}.value": pledge}
     return call_callback(client, f"{Surveys.indicators}.children", {f"{Surveys.commit}.n_clicks": 1}, state)
 
 
@@ -215,7 +216,10 @@ def save_goal(client, pledge: str, goal: str, indicator: str, better: str, basel
 
 
 def test_linking_a_goal_saves_indicator_and_categories_and_the_goal_card_follows_it(client, demo_copy, tmp_path):
-    commit(client, form(upload(tmp_path, "trygghet.csv", WIDE), kind="share"))
+    done = commit(client, form(upload(tmp_path, "trygghet.csv", WIDE), kind="share"))
+    wanted = {"type": Surveys.goal_indicator, "pledge": "mark-2021", "goal": "starkt-fortroende"}
+    [offered] = props_where(done[Surveys.goals]["children"], lambda p: p.get("id") == wanted)
+    assert "Otrygg i centrum" in [o["value"] for o in offered["options"]]  # the forms follow the import
     tree = render_page(client, "/surveys")
     # The goal's form offers the stored indicators, and the categories by their Swedish names.
     wanted = {"type": Surveys.goal_indicator, "pledge": "mark-2021", "goal": "starkt-fortroende"}

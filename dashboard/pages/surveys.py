@@ -308,30 +308,36 @@ def dry_run(clicks, *form):
     Output(ID.result, "children"),
     Output(ID.indicators, "children"),
     Output(ID.commit, "disabled"),
+    Output(ID.goals, "children", allow_duplicate=True),
     Input(ID.commit, "n_clicks"),
     *FORM,
+    State(ID.pledge, "value"),
     prevent_initial_call=True,
 )
-def commit(clicks, *form):
-    """Import every result or none; once imported the button is off (the upload is gone)."""
+def commit(clicks, *state):
+    """Import every result or none; once imported the button is off (the upload is gone), and the goals' forms
+    offer the indicators imported."""
+    *form, pledge_id = state
     lang, token = form[-1], form[0]
     t = translator(lang)
     if not clicks:
-        return dash.no_update, dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
     try:
         with request_store() as store:
             # Checked again: the store may have changed since the dry run was shown.
             done = _import(store, *form[:-1], dry_run=False)
             stored = stored_indicators(store)
+            pledge = store.get_pledge(pledge_id) if pledge_id else None
     except ValidationError as exc:
         refused = alert(lang, t("surveys.nothing_written", count=len(exc.problems)))
-        return [refused, *problems_view(exc, lang, heading=False)], dash.no_update, False
+        return [refused, *problems_view(exc, lang, heading=False)], dash.no_update, False, dash.no_update
     except PledgemapError as exc:
-        return _file_alert(lang, exc), dash.no_update, False
+        return _file_alert(lang, exc), dash.no_update, False, dash.no_update
     discard(token)  # not kept once imported
     already = len(done.rows) - done.new - done.replaced
     text = t("surveys.written", new=done.new, replaced=done.replaced, already=already)
-    return [html.H2(t("import.done")), html.P(text)], indicator_table(stored, lang), True
+    goals = goal_forms(pledge, {f.indicator.name: f.indicator for f in stored}, lang) if pledge else dash.no_update
+    return [html.H2(t("import.done")), html.P(text)], indicator_table(stored, lang), True, goals
 
 
 # --- what a dry run shows ------------------------------------------------------------------------------------
