@@ -267,3 +267,29 @@ def test_every_survey_page_key_is_worded_in_both_languages():
     en = json.loads(open("dashboard/locales/en.json", encoding="utf-8").read())
     ours = {k for k in sv if k.startswith(("surveys.", "record."))} | {"nav.surveys"}
     assert ours <= set(en) and all(en[k] and en[k] != sv[k] or k.startswith("surveys.field.") for k in ours if k in en)
+
+
+@pytest.mark.parametrize(
+    ("record", "sv", "en"),
+    [
+        ("row 5", "Rad 5", "Row 5"),
+        ("row 5, Kvinnor", "Rad 5, Kvinnor", "Row 5, Kvinnor"),
+        ("file trygghet.csv", "Filen trygghet.csv", "File trygghet.csv"),
+        ("indicator Problemindex", "Indikatorn Problemindex", "Indicator Problemindex"),
+        (
+            "survey result Otrygg i centrum 2020 for area Kinna (women)",
+            "Resultatet för Otrygg i centrum 2020 i Kinna (Kvinnor)",
+            "The result for Otrygg i centrum 2020 in Kinna (Women)",
+        ),
+        (
+            "survey result Problemindex for area Skene",
+            "Resultatet för Problemindex i Skene",
+            "The result for Problemindex in Skene",
+        ),
+        ("pledge mark-2021", "pledge mark-2021", "pledge mark-2021"),  # another record is shown as it is
+    ],
+)
+def test_the_records_a_survey_problem_names_are_worded_in_the_page_s_language(record, sv, en):
+    from dashboard.components.problems import record_label
+
+    assert (record_label("sv", record), record_label("en", record)) == (sv, en)
