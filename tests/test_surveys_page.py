@@ -293,3 +293,8 @@ def test_the_records_a_survey_problem_names_are_worded_in_the_page_s_language(re
     from dashboard.components.problems import record_label
 
     assert (record_label("sv", record), record_label("en", record)) == (sv, en)
+
+
+def test_a_scale_that_is_no_number_is_a_problem_not_a_server_error(client, tmp_path):
+    shown = dry_run(client, form(upload(tmp_path, "trygghet.csv", WIDE), kind="index", scale_min="fem", scale_max=6))
+    assert shown[1].startswith("Ingenting kan sparas: 1 problem.") and "Skala" in shown

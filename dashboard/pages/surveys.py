@@ -40,7 +40,7 @@ from dashboard.context import request_store
 from dashboard.i18n import catalogue, fill, language, number, translator
 from dashboard.ids import Surveys as ID
 from dashboard.server.uploads import discard, save_upload, upload_path
-from geodata import ImportFileError, ImportLimits, PledgemapError, ValidationError, vocab
+from geodata import ImportFileError, ImportLimits, PledgemapError, Problem, ValidationError, vocab
 from geodata.boundaries import municipalities
 from geodata.io.survey_import import SurveyImport, import_survey
 from geodata.surveys import KINDS, Indicator, group_label
@@ -279,7 +279,15 @@ def _import(store, token, municipality, other, kind, low, high, better, measures
 
 
 def _float(value) -> float | None:
-    return None if value in (None, "") else float(value)
+    """A scale's end as the number field gives it (a request made without the page may send any text)."""
+    if value in (None, ""):
+        return None
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        raise ValidationError(
+            [Problem("form", "scale", f"is {value!r}; expected a number", "survey_number", {"value": str(value)})]
+        ) from None
 
 
 @callback(
