@@ -298,3 +298,26 @@ def test_the_records_a_survey_problem_names_are_worded_in_the_page_s_language(re
 def test_a_scale_that_is_no_number_is_a_problem_not_a_server_error(client, tmp_path):
     shown = dry_run(client, form(upload(tmp_path, "trygghet.csv", WIDE), kind="index", scale_min="fem", scale_max=6))
     assert shown[1].startswith("Ingenting kan sparas: 1 problem.") and "Skala" in shown
+
+
+def test_link_goal_is_checked_as_a_pledge_file_and_refused_to_roles_that_may_not_change_pledges(demo_copy):
+    from geodata import NotFoundError, ValidationError
+    from geodata.access import AccessError, GuardedStore, Viewer
+    from geodata.views.surveys import link_goal
+
+    with GeoPackageStore.open(demo_copy) as store:
+        with pytest.raises(NotFoundError, match="no goal 'okand'"):
+            link_goal(store, "mark-2021", "okand", indicator="Problemindex")
+        with pytest.raises(ValidationError) as bad:
+            link_goal(store, "mark-2021", "starkt-fortroende", indicator="Problemindex", categories=["bus_stop"])
+        assert [(p.field, p.code) for p in bad.value.problems] == [("goals[2].categories", "not_allowed")]
+        for role in ("housing_company", "public"):
+            with pytest.raises(AccessError):
+                link_goal(
+                    GuardedStore(store, Viewer(role, "h")), "mark-2021", "starkt-fortroende", indicator="Problemindex"
+                )
+        saved = link_goal(
+            GuardedStore(store, Viewer("police", "pia")), "mark-2021", "starkt-fortroende", indicator="Problemindex"
+        )
+        assert saved.goals[2].indicator == "Problemindex"
+        assert store.get_pledge("mark-2021").goals[2].indicator == "Problemindex"
