@@ -119,6 +119,39 @@ class Importer:
     saved = "im-saved"
 
 
+class Surveys:
+    """The safety-survey page (/surveys): import results, see the indicators, link a goal to one."""
+
+    lang = "sv-lang"
+    upload = "sv-upload"
+    file = "sv-file"
+    token = "sv-token"
+    municipality = "sv-municipality"
+    other_municipality = "sv-other-municipality"
+    kind = "sv-kind"
+    scale_min = "sv-scale-min"
+    scale_max = "sv-scale-max"
+    better = "sv-better"
+    measures = "sv-measures"
+    source = "sv-source"
+    dry_run = "sv-dry-run"
+    report = "sv-report"
+    replace = "sv-replace"
+    commit = "sv-commit"
+    result = "sv-result"
+    indicators = "sv-indicators"
+    pledge = "sv-pledge"
+    goals = "sv-goals"
+    # pattern ids {"type": ..., "goal": goal id}: one goal's link
+    goal_indicator = "sv-goal-indicator"
+    goal_better = "sv-goal-better"
+    goal_baseline = "sv-goal-baseline"
+    goal_categories = "sv-goal-categories"
+    goal_save = "sv-goal-save"
+    goal_saved = "sv-goal-saved"
+    goal_form = "sv-goal-form"  # the language the goal's form was drawn in
+
+
 class DraftForm:
     """The review form of a pasted pledge text's draft, on the import page."""
 

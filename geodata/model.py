@@ -404,7 +404,12 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
         better = r.choice(item, "better", f"goals[{i}].better", ("lower", "higher"), required=False)
         baseline = _get(item, "baseline_year")
         if baseline is not None and not (isinstance(baseline, int) and 1990 <= baseline <= 2100):
-            r.fail(f"goals[{i}].baseline_year", f"expected a year such as 2020, got {baseline!r}")
+            r.fail(
+                f"goals[{i}].baseline_year",
+                f"expected a year such as 2020, got {baseline!r}",
+                "not_a_year",
+                value=baseline,
+            )
             baseline = None
         if (better or baseline is not None) and not indicator:
             r.fail(

@@ -172,9 +172,11 @@ def call_matching(
 
     ins = items(spec["inputs"], inputs)
     first = ins[0]
+    outputs = [{"id": concrete(i), "property": p} for i, p, _ in split(spec["output"])]
     body = {
         "output": spec["output"],
-        "outputs": [{"id": concrete(i), "property": p} for i, p, _ in split(spec["output"])],
+        # As a browser sends them: one output alone, not in a list (Dash reads a list as a multi-output).
+        "outputs": outputs if len(outputs) != 1 else outputs[0],
         "inputs": ins,
         "state": items(spec["state"], state or {}),
         "changedPropIds": [json.dumps(first["id"], sort_keys=True, separators=(",", ":")) + "." + first["property"]],

@@ -16,7 +16,7 @@ from geodata.store import GeoPackageStore, migrate
 
 from dash_http import make_client, render_page, texts
 
-PAGES = ("/", "/pledge", "/layers", "/sites", "/analysis", "/lagesbild", "/import", "/tillganglighet")
+PAGES = ("/", "/pledge", "/layers", "/sites", "/analysis", "/lagesbild", "/import", "/surveys", "/tillganglighet")
 # The Swedish heading, with a soft hyphen where the compound may break on a phone ("Tillgänglighets-/redogörelse").
 TITLE_SV = "Tillgänglighets\u00adredogörelse för Pledgemap"
 

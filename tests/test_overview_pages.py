@@ -84,7 +84,7 @@ def test_the_public_overview_says_what_it_shows_and_offers_only_the_public_downl
     assert [item["props"]["children"] for item in menu] == ["Översikt", "Löftet"]
 
 
-@pytest.mark.parametrize("path", ["/layers", "/sites", "/analysis", "/import"])
+@pytest.mark.parametrize("path", ["/layers", "/sites", "/analysis", "/import", "/surveys"])
 def test_a_page_the_public_role_may_not_use_says_so_plainly(accounts, path):
     from dash_http import render_page, texts
 

@@ -16,6 +16,7 @@ PAGES = {
     "/analysis": ("Analys", "Analysis"),
     "/lagesbild": ("Lägesbild", "Situation report"),
     "/import": ("Importera", "Import"),
+    "/surveys": ("Trygghetsmätningar", "Safety surveys"),
     "/tillganglighet": ("Tillgänglighetsredogörelse", "Accessibility statement"),
 }
 

@@ -32,6 +32,7 @@ PAGES = {
     "analysis": ("/analysis", "#main .js-plotly-plot"),
     "lagesbild": ("/lagesbild", "#main .js-plotly-plot"),
     "import": ("/import", "#main .pm-upload"),
+    "surveys": ("/surveys", "#main .pm-upload"),
     "statement": ("/tillganglighet", "#main .pm-statement"),
     "present": ("/present", ".folium-map"),
     "standalone": (None, ".folium-map"),  # the public standalone export, opened as a file

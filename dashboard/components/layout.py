@@ -26,6 +26,7 @@ NAVIGATION = (
     ("/analysis", "analysis"),
     ("/lagesbild", "situation"),
     ("/import", "import"),
+    ("/surveys", "surveys"),
 )
 PAGE_NAMES = dict(NAVIGATION)
 

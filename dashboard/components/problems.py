@@ -9,10 +9,12 @@ here keeps its English message.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dashboard.i18n import catalogue, fill
 from geodata import Note, Problem, vocab
+from geodata.surveys import group_label
 
 # The catalogue group that names a choice field's codes, where it differs from the field's name.
 FIELD_GROUPS = vocab.FIELD_GROUPS
@@ -66,6 +68,44 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
             for column, value in values["values"]
         )
     return fill(words[key], **values)
+
+
+# The records a survey import's and a survey store's problems name (geodata.io.survey_import, geodata.store.rules).
+_RECORDS = (
+    (re.compile(r"^row (?P<row>\d+)(?:, (?P<part>.+))?$"), "record.row"),
+    (re.compile(r"^file (?P<file>.+)$"), "record.file"),
+    (re.compile(r"^indicator (?P<indicator>.+)$"), "record.indicator"),
+    (
+        re.compile(
+            r"^survey result (?P<indicator>.+?)(?: (?P<year>\d{4}))? for area (?P<area>.+?)(?: \((?P<group>[a-z0-9_]+)\))?$"
+        ),
+        "record.survey_result",
+    ),
+)
+
+
+def record_label(lang: str, record: str) -> str:
+    """The record a problem names, in ``lang``: "row 5, Kvinnor" is "Rad 5, Kvinnor", "file x.csv" "Fil x.csv",
+    "indicator X" "Indikator X", a stored survey result "Resultatet X 2021 för område Kinna (Kvinnor)".
+
+    A wide table's part ("Kvinnor", "2021") is the file's own column name and stays as the file says it; a record
+    of another form is shown as it is.
+    """
+    words = catalogue(lang)
+    for pattern, key in _RECORDS:
+        found = pattern.match(record)
+        if not found:
+            continue
+        values = {k: v for k, v in found.groupdict().items() if v is not None}
+        text = fill(words[key], **values)
+        if key == "record.row" and "part" in values:
+            text += f", {values['part']}"
+        if key == "record.survey_result":
+            text += f" {values['year']}" if "year" in values else ""
+            text += f" {fill(words['record.survey_area'], area=values['area'])}"
+            text += f" ({group_label(values['group'], lang)})" if "group" in values else ""
+        return text
+    return record
 
 
 def describe_problem(lang: str, problem: Problem) -> str:

@@ -39,6 +39,8 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "sites": RECORD_ROLES,
     "analysis": ("admin", "police", "municipality"),  # reads the unsafe places themselves
     "import": RECORD_ROLES,
+    # Safety surveys: importing results and linking a pledge's goals to them (may_change_pledges' roles).
+    "surveys": ("admin", "police", "municipality"),
     "situation": ("admin", "police", "municipality"),  # the lägesbild: DOCUMENT_ROLES, who read and write it
 }
 
