@@ -1,50 +1,27 @@
 """The survey commands' output in the reader's language: an import's columns and gaps, a refused file's problems,
 an indicator's description and a goal's trend (``pledgemap survey``, ``pledgemap analyze goals``).
 
-The domain names a problem's record in English ("row 5", "row 5, Kvinnor", "file x.csv", "indicator
-Problemindex", "survey result Problemindex 2021 for area Kinna (women)"); here each shape is worded from the
-catalogue (``survey.record_*``), and the reason by :func:`dashboard.components.problems.describe`.
+The domain names a problem's record in English ("row 5", "row 5, Kvinnor", "file x.csv"); it is worded by
+:func:`dashboard.components.problems.record_label`, the reason by :func:`dashboard.components.problems.describe`,
+and a field by the survey page's names (``surveys.field.*``).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from dashboard.components.problems import describe, field_label
+from dashboard.components.problems import describe, field_label, record_label
 from dashboard.i18n import catalogue, number, translator
 from geodata.analysis.indicators import GoalTrend
 from geodata.errors import Problem, ValidationError
 from geodata.io.survey_import import SurveyImport
 from geodata.surveys import Indicator, group_label
 
-_ROW = re.compile(r"^row (.+)$")
-_FILE = re.compile(r"^file (.+)$")
-_INDICATOR = re.compile(r"^indicator (.+)$")
-_RESULT = re.compile(r"^survey result (.+) (\d{4}) for area (.+?)(?: \(([^()]+)\))?$")
-# The fields whose values an import's problem may name (a field's code in params["field"]).
-_FIELD_PARAMS = ("field",)
-
 
 def field_name(field: str, lang: str) -> str:
-    """A survey field as a sentence names it, in lower case: "värde", "antal svar (n)"."""
-    label = field_label(lang, field)
+    """A survey field as a sentence names it, in lower case: "värde", "antal svar (n)" (the survey page's names)."""
+    label = catalogue(lang).get(f"surveys.field.{field}", field_label(lang, field))
     return label[:1].lower() + label[1:]
-
-
-def record(text: str, lang: str) -> str:
-    """A problem's record in ``lang``: "row 5, Kvinnor" → "Rad 5, Kvinnor"."""
-    t = translator(lang)
-    if match := _ROW.match(text):
-        return t("survey.record_row", row=match[1])
-    if match := _FILE.match(text):
-        return t("survey.record_file", name=match[1])
-    if match := _INDICATOR.match(text):
-        return t("survey.record_indicator", name=match[1])
-    if match := _RESULT.match(text):
-        group = f" ({group_label(match[4], lang)})" if match[4] else ""
-        return t("survey.record_result", indicator=match[1], year=match[2], area=match[3]) + group
-    return text
 
 
 def _plain(value: Any, lang: str) -> Any:
@@ -58,17 +35,20 @@ def _plain(value: Any, lang: str) -> Any:
 def problem_line(problem: Problem, lang: str) -> str:
     """One problem: "Rad 5, Kvinnor, fältet ”värde”: ”abc” är inget tal …"."""
     params = {k: _plain(v, lang) for k, v in (problem.params or {}).items()}
-    for name in _FIELD_PARAMS:
+    for name in ("field",):  # a field a problem names by its code
         if isinstance(params.get(name), str):
             params[name] = field_name(params[name], lang)
     if isinstance(params.get("other"), str):
-        other = record(params["other"], lang)
+        other = record_label(lang, params["other"])
         params["other"] = other[:1].lower() + other[1:]
     if "columns" in params:
         params["columns"] = ", ".join(map(str, params["columns"]))
     reason = describe(lang, problem.field, problem.message, problem.code, params)
     return translator(lang)(
-        "survey.problem_line", record=record(problem.record, lang), field=field_name(problem.field, lang), reason=reason
+        "survey.problem_line",
+        record=record_label(lang, problem.record),
+        field=field_name(problem.field, lang),
+        reason=reason,
     )
 
 

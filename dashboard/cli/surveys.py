@@ -169,29 +169,19 @@ def _describe(store, args: argparse.Namespace) -> int:
 
 
 def _link(store, args: argparse.Namespace) -> int:
-    from dataclasses import replace as changed
-
     from dashboard.i18n import translator
+    from geodata.views.surveys import link_goal
 
     t = translator(args.lang)
     pledge = store.get_pledge(args.pledge)
-    if args.goal not in {g.id for g in pledge.goals}:
+    goal = next((g for g in pledge.goals if g.id == args.goal), None)
+    if goal is None:
         goals = ", ".join(g.id for g in pledge.goals)
         raise PledgemapError(t("survey.no_goal", pledge=pledge.id, goal=args.goal, goals=goals))
-    chosen = categories(args.categories, args.lang) if args.categories is not None else None
-    goals = tuple(
-        changed(
-            g,
-            indicator=args.indicator,
-            better=args.better,
-            baseline_year=args.baseline_year,
-            **({"categories": chosen} if chosen is not None else {}),
-        )
-        if g.id == args.goal
-        else g
-        for g in pledge.goals
-    )
-    store.save_pledge(changed(pledge, goals=goals))
+    # Without --categories the goal keeps the categories it has.
+    chosen = categories(args.categories, args.lang) if args.categories is not None else goal.categories
+    link_goal(store, pledge.id, goal.id, indicator=args.indicator, better=args.better,
+              baseline_year=args.baseline_year, categories=chosen)  # fmt: skip
     print(t("survey.linked", goal=args.goal, pledge=pledge.id, indicator=args.indicator))
     if chosen:
         names = ", ".join(t(f"category.{code}") for code in chosen)
