@@ -136,3 +136,12 @@ def test_link_sets_the_goals_categories_by_code_or_name_and_names_a_bad_one(demo
 @pytest.mark.parametrize("value", ["andel", "share", "index", "medelvärde", "mean"])
 def test_the_kind_takes_swedish_and_english_words(demo_copy, capsys, value):
     assert main(["survey", "describe", "X", "--kind", value, "--data", str(demo_copy)]) == 0
+
+
+def test_a_file_without_the_columns_it_needs_names_each_field(demo_copy, tmp_path, capsys):
+    bare = tmp_path / "bar.csv"
+    bare.write_text("Område;Värde\nKinna;2\n", encoding="utf-8")
+    code, out, err = _run(capsys, "survey", "import", str(bare), "--data", str(demo_copy))
+    assert code == 1 and out == "" and "3 fel hittades; inget sparades:" in err
+    for field in ("år", "indikator", "kommunkod"):
+        assert f"- Filen bar.csv, fältet ”{field}”: filen har ingen kolumn för fältet" in err
