@@ -136,19 +136,20 @@ def change_table(trend: GoalTrend, t: Callable[..., str]) -> html.Div:
     lang = _lang(t)
     kind = trend.indicator.kind
 
-    def cell(value: float, low, high) -> str:
+    def cell(value: float, low, high, year: int | None) -> list:
+        # The value and its year on one line, its interval under it.
         interval = indicator_interval(value, low, high, kind, lang)
-        return f"{indicator_value(value, kind, lang)} ({interval})" if interval else indicator_value(value, kind, lang)
+        shown = [f"{indicator_value(value, kind, lang)} ({year})"]
+        return [*shown, html.Br(), html.Span(interval, className="pm-interval")] if interval else shown
 
     change_head = t("goals.change_points") if kind == "share" else t("goals.change")
-    head = [t("goals.area"), t("goals.baseline_in", year=trend.baseline_year), t("goals.latest"), change_head,
-            t("goals.verdict")]  # fmt: skip
+    head = [t("goals.area"), t("goals.baseline"), t("goals.latest"), change_head, t("goals.verdict")]
     body = [
         html.Tr(
             [
                 html.Th(_row_name(row, lang), scope="row"),
-                html.Td(cell(row.baseline, row.baseline_low, row.baseline_high)),
-                html.Td(f"{cell(row.latest, row.latest_low, row.latest_high)} ({row.latest_year})"),
+                html.Td(cell(row.baseline, row.baseline_low, row.baseline_high, trend.baseline_year)),
+                html.Td(cell(row.latest, row.latest_low, row.latest_high, row.latest_year)),
                 html.Td(change_text(row.change, row.baseline, row.latest, lang)),
                 html.Td(_judgement(row, t)),
             ]

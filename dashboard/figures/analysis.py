@@ -435,16 +435,17 @@ def indicator_value(value: float, kind: str | None, lang: str) -> str:
     return survey_value(value, lang) + _unit(kind, lang)
 
 
-def _interval_digits(value: float) -> int:
-    # An interval is written one decimal finer than a whole value, never coarser than the value itself.
-    return max(1, _decimals(value))
+def _interval_digits(value: float, kind: str | None) -> int:
+    # The same decimals for every interval of an indicator: a share's per cent with one, an index's or a mean's
+    # with two; an undescribed one's as finely as its value, at least one.
+    return {"share": 1, "index": 2, "mean": 2}.get(kind or "", max(1, _decimals(value)))
 
 
 def indicator_interval(value: float, low: float | None, high: float | None, kind: str | None, lang: str) -> str | None:
     """A value's 95 % interval with its unit, "20,2–25,2 %", or None where it is unknown."""
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return None
-    return number_range(float(low), float(high), lang, _interval_digits(value)) + _unit(kind, lang)
+    return number_range(float(low), float(high), lang, _interval_digits(value, kind)) + _unit(kind, lang)
 
 
 def _area_name(part: pd.DataFrame, area: object) -> str:
