@@ -148,12 +148,16 @@ def change_table(trend: GoalTrend, t: Callable[..., str]) -> html.Div:
         html.Tr(
             [
                 html.Th(_row_name(row, lang), scope="row"),
-                html.Td(cell(row.baseline, row.baseline_low, row.baseline_high, trend.baseline_year)),
-                html.Td(cell(row.latest, row.latest_low, row.latest_high, row.latest_year)),
-                html.Td(change_text(row.change, row.baseline, row.latest, lang)),
-                html.Td(_judgement(row, t)),
+                # data-label: a phone shows each row as a block, every value after its column's name.
+                html.Td(
+                    cell(row.baseline, row.baseline_low, row.baseline_high, trend.baseline_year),
+                    **{"data-label": head[1]},
+                ),
+                html.Td(cell(row.latest, row.latest_low, row.latest_high, row.latest_year), **{"data-label": head[2]}),
+                html.Td(change_text(row.change, row.baseline, row.latest, lang), **{"data-label": head[3]}),
+                html.Td(_judgement(row, t), **{"data-label": head[4]}),
             ]
-        )
+        )  # fmt: skip
         for row in trend.changes.itertuples()
     ]
     caption = t("goals.changes_caption", indicator=trend.goal.indicator)

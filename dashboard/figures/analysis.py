@@ -497,6 +497,12 @@ def _value_axis(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
     return axis
 
 
+def _year_range(series: pd.DataFrame) -> list[float] | None:
+    if series.empty:
+        return None
+    return [int(series["year"].min()) - 0.5, int(series["year"].max()) + 0.5]
+
+
 def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
     """The indicator per area and year with its 95 % interval as a band, the baseline year and the breaks marked.
 
@@ -607,7 +613,9 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
             "height": 320,
             "shapes": shapes,
             "annotations": annotations,
-            "xaxis": {"dtick": 1},  # the ticks are years; a title would sit on the legend on a phone
+            # The ticks are years (a title would sit on the legend on a phone); the range is the series' years, so
+            # that the words over the marks never widen it.
+            "xaxis": {"dtick": 1, "range": _year_range(everyone)},
             "yaxis": _value_axis(trend, t),
             "legend": {"orientation": "h", "y": -0.2},
             "hovermode": "closest",
