@@ -660,10 +660,8 @@ def goal_chart_separators(t):
     import pandas as pd
 
     from dashboard.figures.analysis import goal_chart
-    from geodata.analysis.indicators import GoalTrend
+    from geodata.analysis.indicators import SERIES_COLUMNS, GoalTrend
     from geodata.model import Goal
-
-    from geodata.analysis.indicators import SERIES_COLUMNS
     from geodata.surveys import Indicator
 
     series = pd.DataFrame(

@@ -238,9 +238,15 @@ def _reports(trend: GoalTrend, t: Callable[..., str]) -> list:
     if reports is None:
         return []
     lang = _lang(t)
-    names = ", ".join(t(f"category.{c}") for c in reports.categories)
+    # A category's label may hold a comma ("Skymd sikt, vegetation"): a list in the words, semicolons in the caption.
+    labels = [t(f"category.{c}") for c in reports.categories]
+    names = "; ".join(labels)
     title = t("goals.reports_heading")
-    parts: list = [html.H4(title), html.P(t("goals.reports_words", categories=names))]
+    parts: list = [
+        html.H4(title),
+        html.P(t("goals.reports_words", count=len(labels))),
+        html.Ul([html.Li(label) for label in labels], className="pm-goal-categories"),
+    ]
     if reports.public:
         parts.append(html.P(t("goals.reports_public", min=reports.min_count), className="pm-hint"))
     if not reports.counts:
