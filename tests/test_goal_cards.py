@@ -209,6 +209,17 @@ def test_an_undescribed_indicator_says_its_kind_is_not_described(demo_copy):
     assert "Måttets slag är inte beskrivet" in shown and "riktning ej angiven" not in shown
 
 
+def test_the_standalone_panel_says_the_same_words_for_everyone_s_rows(demo_file):
+    from dashboard.standalone import build_standalone_map
+    from geodata.store import GeoPackageStore
+
+    with GeoPackageStore.open(demo_file) as store:
+        page = build_standalone_map(store, "mark-2021", public=True)
+    assert "Skene: 20,7\u00a0% → 15,7\u00a0% (2023), skillnaden ryms inom osäkerheten" in page
+    assert "Hela kommunen: 22,6\u00a0% → 14,6\u00a0% (2023), bättre (minskningen är större än osäkerheten)" in page
+    assert "Hela kommunen: 37,8" not in page  # the women's row is the card's, not the panel's one line per area
+
+
 # -- the groups and the reports ----------------------------------------------------------------------------
 
 

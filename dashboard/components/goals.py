@@ -31,7 +31,15 @@ from dashboard.i18n import language, number, signed
 from geodata.analysis.indicators import GoalTrend
 from geodata.surveys import ALL, group_label
 
-__all__ = ["goal_cards", "goal_summary", "goal_table", "survey_change", "survey_value", "uncertainty_words"]
+__all__ = [
+    "goal_cards",
+    "goal_summary",
+    "goal_table",
+    "indicator_value",
+    "survey_change",
+    "survey_value",
+    "uncertainty_words",
+]
 
 JUDGED = ("better", "worse", "unchanged", "up", "down")
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from dashboard.components.goals import goal_summary, survey_value, uncertainty_words
+from dashboard.components.goals import goal_summary, indicator_value, uncertainty_words
 from dashboard.components.statement import statement, to_html
 from dashboard.i18n import progress_figure
 from dashboard.standalone.markup import render
@@ -127,9 +127,11 @@ def _goal(goal: Goal, trend: GoalTrend | None, words: Words) -> _Goal:
         return _Goal(goal.text, None, [])
     t = words.t
     summary = goal_summary(trend, t)
+    kind = trend.indicator.kind
     # Everyone's row per area, as the pledge page's trend chart; the change's words as the card's table says them.
     areas = [
-        f"{row.area_name}: {survey_value(row.baseline, words.lang)} → {survey_value(row.latest, words.lang)}"
+        f"{row.area_name}: {indicator_value(row.baseline, kind, words.lang)}"
+        f" → {indicator_value(row.latest, kind, words.lang)}"
         f" ({row.latest_year}), {_change_words(row, t)}"
         for row in trend.changes.itertuples()
         if row.group == ALL
