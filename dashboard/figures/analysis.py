@@ -497,10 +497,12 @@ def _value_axis(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
     return axis
 
 
-def _year_range(series: pd.DataFrame) -> list[float] | None:
+def _year_range(series: pd.DataFrame, baseline: int | None) -> list[float] | None:
+    """The chart's years: the series' and the baseline year (marked even where the series has no value for it)."""
     if series.empty:
         return None
-    return [int(series["year"].min()) - 0.5, int(series["year"].max()) + 0.5]
+    years = [int(series["year"].min()), int(series["year"].max()), *([baseline] if baseline else [])]
+    return [min(years) - 0.5, max(years) + 0.5]
 
 
 def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
@@ -615,7 +617,7 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
             "annotations": annotations,
             # The ticks are years (a title would sit on the legend on a phone); the range is the series' years, so
             # that the words over the marks never widen it.
-            "xaxis": {"dtick": 1, "range": _year_range(everyone)},
+            "xaxis": {"dtick": 1, "range": _year_range(everyone, trend.baseline_year)},
             "yaxis": _value_axis(trend, t),
             "legend": {"orientation": "h", "y": -0.2},
             "hovermode": "closest",
