@@ -40,7 +40,7 @@ def test_upload_dry_run_import_and_link_a_goal(demo_copy, tmp_path, size):
         page.get_by_label("Mark (1463)", exact=True).check()
         page.get_by_label("Andel (procent)", exact=True).check()
         page.get_by_role("button", name="Provkör (sparar inget)").click()
-        page.get_by_text("6 resultat är rätt: 6 nya, 0 ersätts, 0 finns redan.").wait_for()
+        page.get_by_text("6 resultat är rätt – nya: 6, ersätts: 0, finns redan: 0.").wait_for()
         settle(page)
         report = page.locator(f"#{Surveys.report}").inner_text()
         assert "Alla ← Alla, Kvinnor ← Kvinnor, Män ← Män" in report and "Det här saknas i filen" in report
