@@ -50,7 +50,7 @@ def test_upload_dry_run_import_and_link_a_goal(demo_copy, tmp_path, size):
         page.screenshot(path=SCREENSHOTS / f"surveys-dry-run-{width}.png", full_page=True)
 
         page.get_by_role("button", name="Importera alla resultat").click()
-        page.get_by_text("6 nya resultat, 0 ersatta, 0 fanns redan.").wait_for()
+        page.get_by_text("Sparat – nya: 6, ersatta: 0, fanns redan: 0.").wait_for()
         assert page.get_by_role("button", name="Importera alla resultat").is_disabled()
         page.locator(".pm-survey-indicator h3", has_text="Otrygg i centrum").wait_for()
 
