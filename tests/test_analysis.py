@@ -661,15 +661,19 @@ def goal_chart_separators(t):
     import pandas as pd
 
     from dashboard.figures.analysis import goal_chart
-    from geodata.analysis.indicators import GoalTrend
+    from geodata.analysis.indicators import SERIES_COLUMNS, GoalTrend
     from geodata.model import Goal
+    from geodata.surveys import Indicator
 
     series = pd.DataFrame(
-        {"area_id": ["Kinna", "Kinna"], "area_name": ["Kinna", "Kinna"], "year": [2020, 2023], "value": [2.6, 2.1]}
-    )
-    trend = GoalTrend(
-        Goal("g", "Ökad trygghet", "Problemindex", "lower", 2020), 2020, 2023, series, series.iloc[:0], "better"
-    )
+        {"area_id": ["Kinna", "Kinna"], "area_name": ["Kinna", "Kinna"], "group": ["all", "all"],
+         "year": [2020, 2023], "value": [2.6, 2.1], "n": [None, None], "low": [None, None], "high": [None, None],
+         "se": [None, None], "basis": ["unknown", "unknown"], "series_break": [False, False],
+         "break_reason": [None, None], "segment": [0, 0]},
+        columns=SERIES_COLUMNS,
+    )  # fmt: skip
+    goal = Goal("g", "Ökad trygghet", "Problemindex", "lower", 2020)
+    trend = GoalTrend(goal, Indicator("Problemindex"), 2020, 2023, series, series.iloc[:0], "better")
     return goal_chart(trend, t)["layout"]["separators"]
 
 

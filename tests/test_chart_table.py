@@ -140,14 +140,19 @@ def test_a_goal_card_s_chart_has_its_table(demo_copy):
     add_goal_survey(demo_copy)
     client = make_client(Settings(data=demo_copy, tiles_url=None))
     page = render_page(client, "/pledge", "?pledge=mark-2021")
-    [details] = find(page, className="pm-table-alternative")
-    caption, columns, rows = table_of(details)
-    assert caption == "Trygghetsindex per område och år" and columns == ["Område", "2020", "2023"]
+    tables = {table_of(d)[0]: table_of(d)[1:] for d in find(page, className="pm-table-alternative")}
+    # The undescribed survey has no number of answers: its values stand without an interval.
+    columns, rows = tables["Trygghetsindex per område och år"]
+    assert columns == ["Område", "2020", "2023"]
     assert rows == [
         ["Hela kommunen", "1\u00a0660", "1\u00a0712,5"],
         ["Kinna", "2,6", "2,1"],
         ["Skene", "1,9", "2,25"],
     ]
+    # The demo's described index gives a standard error: each value has its 95 % interval (2,14 ± 1,96 · 0,06).
+    columns, rows = tables["Problemindex per område och år"]
+    assert columns == ["Område", "2018", "2019", "2020", "2021", "2022", "2023"]
+    assert rows[0][:4] == ["Hela kommunen", "2,5 (2,38–2,62)", "2,74 (2,62–2,86)", "2,14 (2,02–2,26)"]
 
 
 def test_text_columns_read_from_the_left_and_further_tables_share_the_details():

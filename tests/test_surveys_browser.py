@@ -40,7 +40,7 @@ def test_upload_dry_run_import_and_link_a_goal(demo_copy, tmp_path, size):
         page.get_by_label("Mark (1463)", exact=True).check()
         page.get_by_label("Andel (procent)", exact=True).check()
         page.get_by_role("button", name="Provkör (sparar inget)").click()
-        page.get_by_text("6 resultat är rätt: 6 nya, 0 ersätts, 0 finns redan.").wait_for()
+        page.get_by_text("6 resultat är rätt – nya: 6, ersätts: 0, finns redan: 0.").wait_for()
         settle(page)
         report = page.locator(f"#{Surveys.report}").inner_text()
         assert "Alla ← Alla, Kvinnor ← Kvinnor, Män ← Män" in report and "Det här saknas i filen" in report
@@ -50,7 +50,7 @@ def test_upload_dry_run_import_and_link_a_goal(demo_copy, tmp_path, size):
         page.screenshot(path=SCREENSHOTS / f"surveys-dry-run-{width}.png", full_page=True)
 
         page.get_by_role("button", name="Importera alla resultat").click()
-        page.get_by_text("6 nya resultat, 0 ersatta, 0 fanns redan.").wait_for()
+        page.get_by_text("Sparat – nya: 6, ersatta: 0, fanns redan: 0.").wait_for()
         assert page.get_by_role("button", name="Importera alla resultat").is_disabled()
         page.locator(".pm-survey-indicator h3", has_text="Otrygg i centrum").wait_for()
 

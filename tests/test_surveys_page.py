@@ -84,13 +84,13 @@ def test_a_dry_run_of_a_wide_file_shows_its_group_columns_what_it_lacks_and_its_
     # What the file lacks, and what that means for the uncertainty.
     lacks = shown[shown.index("Det här saknas i filen") + 1 :]
     assert lacks[0].startswith(
-        "Osäkerhet (medelfel, intervall eller felmarginal): för andelar räknas ett 95 %-intervall"
+        "Osäkerhet (medelfel, intervall eller felmarginal): för andelar räknas ett 95\u00a0%-intervall"
     )
     assert lacks[1].startswith("Serieavbrott:")
     assert not any(text.startswith("Grupp (kön, ålder)") for text in shown)  # the groups are there
     assert any(text.startswith("Ingen har beskrivit Otrygg i centrum") for text in shown)
     # 12 results: 2 areas × 2 years × 3 groups.
-    assert "12 resultat är rätt: 12 nya, 0 ersätts, 0 finns redan. Ingenting är sparat än." in shown
+    assert "12 resultat är rätt – nya: 12, ersätts: 0, finns redan: 0. Ingenting är sparat än." in shown
     row = shown[shown.index("Resultat per indikator") :]
     assert row[5:9] == ["Otrygg i centrum", "12 resultat i 2 områden", "Alla, Kvinnor, Män", "2020, 2023"], row
     assert len(results(demo_copy)) == 0  # a dry run stores nothing
@@ -125,7 +125,7 @@ def test_a_file_without_a_kommun_column_asks_for_the_municipality(client, tmp_pa
     shown = dry_run(
         client, form(upload(tmp_path, "trygghet.csv", WIDE), municipality="other", other_municipality="1481")
     )
-    assert "12 resultat är rätt: 12 nya, 0 ersätts, 0 finns redan. Ingenting är sparat än." in shown
+    assert "12 resultat är rätt – nya: 12, ersätts: 0, finns redan: 0. Ingenting är sparat än." in shown
 
 
 def test_the_import_stores_every_result_describes_the_indicator_and_lists_it(client, demo_copy, tmp_path):
@@ -133,7 +133,10 @@ def test_the_import_stores_every_result_describes_the_indicator_and_lists_it(cli
     described = form(token, kind="share", better="lower", measures="Andel otrygga i centrum", source="Marks enkät 2023")
     assert not any(t.startswith("Ingen har beskrivit") for t in dry_run(client, described))
     done = commit(client, described)
-    assert texts(done[Surveys.result]["children"]) == ["Importen är klar", "12 nya resultat, 0 ersatta, 0 fanns redan."]
+    assert texts(done[Surveys.result]["children"]) == [
+        "Importen är klar",
+        "Sparat – nya: 12, ersatta: 0, fanns redan: 0.",
+    ]
     assert done[Surveys.commit]["disabled"] is True
     stored = results(demo_copy)
     assert len(stored) == 12 and set(stored["group_code"]) == {"all", "women", "men"}
@@ -166,7 +169,7 @@ def test_a_differing_value_is_stored_only_when_replace_is_ticked(client, demo_co
         "value"
     ].tolist() == [20.5]
     shown = dry_run(client, form(token, replace=["replace"]))
-    assert "12 resultat är rätt: 0 nya, 1 ersätts, 11 finns redan. Ingenting är sparat än." in shown
+    assert "12 resultat är rätt – nya: 0, ersätts: 1, finns redan: 11. Ingenting är sparat än." in shown
     commit(client, form(token, replace=["replace"]))
     assert results(demo_copy).query("area_id == 'Kinna' and year == 2020 and group_code == 'all'")[
         "value"

@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from dashboard.figures.map import (
@@ -33,11 +34,12 @@ from dashboard.figures.style import (
     figure_lang,
     separators,
 )
-from dashboard.i18n import number
+from dashboard.i18n import number, number_range, signed
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
 from geodata.analysis.safety import NOT_STATED, SafetyCounts
+from geodata.surveys import ALL, group_label, group_order
 
 # Red for hot, blue for cold (a pair colour-blind readers keep apart), darker for more confidence. Every class,
 # the 90 % ones too, stands out from the white background by at least 3:1 (WCAG 1.4.11): the cells' outlines and
@@ -394,21 +396,167 @@ def intervention_chart(result: InterventionResult, t: Callable[..., str]) -> dic
     }
 
 
-def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
-    """The indicator per area and year, the baseline year marked."""
-    traces = []
-    for area, part in trend.series[trend.series["group"] == "all"].groupby("area_id", sort=True):
-        name = part["area_name"].dropna().iloc[0] if part["area_name"].notna().any() else area
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": str(name),
-                "x": part["year"].tolist(),
-                "y": part["value"].tolist(),
-            }
+# The goal charts' areas: each line stands out from white by at least 3:1 (WCAG 1.4.11) and from its own interval
+# band (the same colour at GOAL_BAND_OPACITY over white) by at least 4:1; the band's edges are dotted lines in the
+# area's colour, so the interval reads at 3:1 too. Okabe–Ito's blue, then colours colour-blind readers keep apart.
+GOAL_COLOURS = ("#0072B2", "#B2182B", "#00735c", "#5B2A86", "#8A5A00")
+GOAL_BAND_OPACITY = 0.15
+GOAL_MARK_COLOUR = "#1b1f24"  # the baseline year's and the breaks' lines and words
+
+
+def _decimals(value: float, most: int = 2) -> int:
+    """The fewest decimals (up to ``most``) that show a survey value as measured: 2 → 0, 2.25 → 2, 1.6667 → 2."""
+    return next((d for d in range(most) if round(value, d) == round(value, most)), most)
+
+
+def survey_value(value: float, lang: str) -> str:
+    """A survey indicator's value as the survey gave it, in the reader's language: "2,6", "1 660", "0,25".
+
+    >>> survey_value(2.6, "sv"), survey_value(1660.0, "sv"), survey_value(1712.5, "en")
+    ('2,6', '1\\xa0660', '1,712.5')
+    """
+    return number(value, lang, _decimals(value))
+
+
+def survey_change(value: float, lang: str) -> str:
+    """A change of a survey value with its sign: "−0,5", "+52,5"."""
+    return signed(value, lang, _decimals(value))
+
+
+def _unit(kind: str | None, lang: str) -> str:
+    """What follows a value of ``kind``: a share's per cent sign (Swedish with a non-breaking space before it)."""
+    if kind != "share":
+        return ""
+    return "\u00a0%" if lang == "sv" else "%"
+
+
+def indicator_value(value: float, kind: str | None, lang: str) -> str:
+    """A survey value with its unit: a share "16,3 %" / "16.3%", an index or a mean "2,14"."""
+    return survey_value(value, lang) + _unit(kind, lang)
+
+
+def _interval_digits(value: float, kind: str | None) -> int:
+    # The same decimals for every interval of an indicator: a share's per cent with one, an index's or a mean's
+    # with two; an undescribed one's as finely as its value, at least one.
+    return {"share": 1, "index": 2, "mean": 2}.get(kind or "", max(1, _decimals(value)))
+
+
+def indicator_interval(value: float, low: float | None, high: float | None, kind: str | None, lang: str) -> str | None:
+    """A value's 95 % interval with its unit, "20,2–25,2 %", or None where it is unknown."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return None
+    return number_range(float(low), float(high), lang, _interval_digits(value, kind)) + _unit(kind, lang)
+
+
+def _area_name(part: pd.DataFrame, area: object) -> str:
+    return str(part["area_name"].dropna().iloc[0]) if part["area_name"].notna().any() else str(area)
+
+
+def _hover(t: Callable[..., str], rows: pd.DataFrame, kind: str | None, lang: str) -> list[list[str]]:
+    """Per row: its value, its interval (or that it is unknown) and its number of answers, as the reader writes them."""
+    data = []
+    for row in rows.itertuples(index=False):
+        interval = indicator_interval(row.value, row.low, row.high, kind, lang)
+        n = None if row.n is None or pd.isna(row.n) else int(row.n)
+        data.append(
+            [
+                indicator_value(row.value, kind, lang),
+                t("goals.hover_interval", interval=interval) if interval else t("goals.hover_no_interval"),
+                t("goals.hover_n", n=number(n, lang)) if n is not None else t("goals.hover_no_n"),
+            ]
         )
-    shapes = []
+    return data
+
+
+def _band_pieces(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """The runs of consecutive rows whose interval is known: a band is drawn over each run, never across a gap."""
+    known = rows["low"].notna() & rows["high"].notna()
+    runs = (known != known.shift()).cumsum()
+    return [part for _, part in rows[known].groupby(runs[known], sort=True)]
+
+
+def _rgba(colour: str, opacity: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {opacity})"
+
+
+def _value_axis(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
+    indicator = trend.indicator
+    axis: dict[str, Any] = {"separatethousands": True, "automargin": True}
+    if indicator.kind == "share":
+        axis.update(
+            title={"text": t("goals.axis_share")}, ticksuffix=_unit("share", figure_lang(t)), rangemode="tozero"
+        )
+    elif indicator.scale is not None:
+        low, high = indicator.scale
+        axis["title"] = {
+            "text": t("goals.axis_scale", low=number(low, figure_lang(t)), high=number(high, figure_lang(t)))
+        }
+    else:
+        axis["title"] = {"text": t("goals.axis_value")}
+    return axis
+
+
+def _year_range(series: pd.DataFrame, baseline: int | None) -> list[float] | None:
+    """The chart's years: the series' and the baseline year (marked even where the series has no value for it)."""
+    if series.empty:
+        return None
+    years = [int(series["year"].min()), int(series["year"].max()), *([baseline] if baseline else [])]
+    return [min(years) - 0.5, max(years) + 0.5]
+
+
+def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
+    """The indicator per area and year with its 95 % interval as a band, the baseline year and the breaks marked.
+
+    Everyone's results (group "all") only; a line and its band are drawn within one ``segment`` of the series
+    (never across a series break), the break itself a dashed line between the two years.
+    """
+    lang = figure_lang(t)
+    kind = trend.indicator.kind
+    hover = "%{fullData.name}, %{x}: %{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"
+    traces: list[dict[str, Any]] = []
+    everyone = trend.series[trend.series["group"] == ALL] if trend.has_data else trend.series
+    for i, (area, part) in enumerate(everyone.groupby("area_id", sort=True)):
+        name, colour = _area_name(part, area), GOAL_COLOURS[i % len(GOAL_COLOURS)]
+        for j, (segment, rows) in enumerate(part.groupby("segment", sort=True)):
+            rows = rows.sort_values("year")
+            for piece in _band_pieces(rows):
+                years = piece["year"].tolist()
+                traces.append(
+                    {
+                        "type": "scatter",
+                        "mode": "lines",
+                        "name": t("goals.band_name", area=name),
+                        "legendgroup": str(area),
+                        "showlegend": False,
+                        "hoverinfo": "skip",
+                        "x": years + years[::-1],
+                        "y": piece["high"].astype(float).tolist() + piece["low"].astype(float).tolist()[::-1],
+                        "fill": "toself",
+                        "fillcolor": _rgba(colour, GOAL_BAND_OPACITY),
+                        "line": {"color": colour, "width": 1, "dash": "dot"},
+                        "meta": {"role": "band", "area": str(area), "segment": int(segment)},
+                    }
+                )
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": name,
+                    "legendgroup": str(area),
+                    "showlegend": j == 0,
+                    "x": rows["year"].astype(int).tolist(),
+                    "y": rows["value"].astype(float).tolist(),
+                    "line": {"color": colour, "width": 3},
+                    "marker": {"color": colour, "size": 8},
+                    "customdata": _hover(t, rows, kind, lang),
+                    "hovertemplate": hover,
+                    "meta": {"role": "line", "area": str(area), "segment": int(segment)},
+                }
+            )
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    mark = {"color": GOAL_MARK_COLOUR, "width": 1.5}
     if trend.baseline_year:
         shapes.append(
             {
@@ -418,18 +566,167 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
                 "yref": "paper",
                 "y0": 0,
                 "y1": 1,
-                "line": {"color": "#1b1f24", "dash": "dot"},
-            }
+                "line": {**mark, "dash": "dot"},
+            }  # fmt: skip
+        )
+        annotations.append(
+            {
+                "x": trend.baseline_year,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "left",
+                "text": t("goals.baseline_marker", year=trend.baseline_year),
+                "showarrow": False,
+                "font": {"size": 12, "color": GOAL_MARK_COLOUR},
+            }  # fmt: skip
+        )
+    for row in trend.breaks.itertuples(index=False):
+        reason = row.break_reason if isinstance(row.break_reason, str) and row.break_reason else None
+        between = int(row.year) - 0.5
+        shapes.append(
+            {
+                "type": "line",
+                "x0": between,
+                "x1": between,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {**mark, "dash": "dash"},
+            }  # fmt: skip
+        )
+        annotations.append(
+            {
+                "x": between,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "right",
+                "text": t("goals.break_marker", year=int(row.year)),
+                "hovertext": t("goals.break_note", year=int(row.year), reason=reason or t("goals.break_no_reason")),
+                "showarrow": False,
+                "font": {"size": 12, "color": GOAL_MARK_COLOUR},
+            }  # fmt: skip
         )
     return {
         "data": traces,
         "layout": {
-            "margin": {"l": 50, "r": 20, "t": MODEBAR_MARGIN, "b": 40},
-            "height": 260,
+            "margin": {"l": 50, "r": 20, "t": MODEBAR_MARGIN + 20, "b": 40},
+            "height": 320,
             "shapes": shapes,
-            "xaxis": {"dtick": 1},  # the ticks are years; a title would sit on the legend on a phone
-            "yaxis": {"title": {"text": trend.goal.indicator}, "separatethousands": True},
-            "legend": {"orientation": "h", "y": -0.3},
+            "annotations": annotations,
+            # The ticks are years (a title would sit on the legend on a phone); the range is the series' years, so
+            # that the words over the marks never widen it.
+            "xaxis": {"dtick": 1, "range": _year_range(everyone, trend.baseline_year)},
+            "yaxis": _value_axis(trend, t),
+            "legend": {"orientation": "h", "y": -0.2},
+            "hovermode": "closest",
+            "font": {"family": FONT_FAMILY},
+            "separators": separators(t),
+        },
+    }
+
+
+def goal_groups_chart(trend: GoalTrend, area: str, t: Callable[..., str]) -> dict[str, Any]:
+    """The latest year's value per group of respondents in ``area``, a dot with its 95 % interval as error bars.
+
+    The groups read down the chart (everyone first, then women, men and the age bands), so that their names fit
+    on a phone.
+    """
+    lang = figure_lang(t)
+    kind = trend.indicator.kind
+    rows = latest_per_group(trend, area)
+    labels = [group_label(g, lang) for g in rows["group"]]
+    values = rows["value"].astype(float).tolist()
+    plus = [None if pd.isna(h) else float(h) - v for h, v in zip(rows["high"], values, strict=True)]
+    minus = [None if pd.isna(lo) else v - float(lo) for lo, v in zip(rows["low"], values, strict=True)]
+    trace = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": _area_name(rows, area) if not rows.empty else area,
+        "x": values,
+        "y": labels,
+        "marker": {"color": GOAL_COLOURS[0], "size": 11, "symbol": "diamond"},
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "array": [0 if p is None else p for p in plus],
+            "arrayminus": [0 if m is None else m for m in minus],
+            "color": GOAL_COLOURS[0],
+            "thickness": 2,
+            "width": 6,
+        },
+        "customdata": _hover(t, rows, kind, lang),
+        "hovertemplate": "%{y}: %{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+    }
+    axis = _value_axis(trend, t)
+    return {
+        "data": [trace],
+        "layout": {
+            "margin": {"l": 10, "r": 20, "t": MODEBAR_MARGIN, "b": 40},
+            "height": 120 + 34 * len(labels),
+            "xaxis": axis,
+            "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+            "showlegend": False,
+            "font": {"family": FONT_FAMILY},
+            "separators": separators(t),
+        },
+    }
+
+
+def latest_per_group(trend: GoalTrend, area: str) -> pd.DataFrame:
+    """``area``'s rows of its latest year with groups, one per group in the groups' order."""
+    part = trend.series[trend.series["area_id"] == area]
+    grouped = part[part["group"] != ALL]
+    if grouped.empty:
+        return part.iloc[:0]
+    year = int(grouped["year"].max())
+    rows = part[part["year"] == year].copy()
+    rows["order"] = rows["group"].map(group_order)
+    return rows.sort_values("order", ignore_index=True).drop(columns="order")
+
+
+def goal_group_areas(trend: GoalTrend) -> list[str]:
+    """The areas whose series has groups besides everyone, in the series' order."""
+    if not trend.has_data:
+        return []
+    grouped = trend.series[trend.series["group"] != ALL]
+    return list(dict.fromkeys(grouped["area_id"]))
+
+
+def goal_reports_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
+    """The unsafe-place reports of the goal's categories per year; a year with a count withheld from the public
+    ("fewer than 5") is written on the chart instead of a bar."""
+    reports = trend.reports
+    assert reports is not None
+    lang = figure_lang(t)
+    years = sorted(reports.counts)
+    counts = [reports.counts[y] for y in years]
+    few = t("goals.reports_few", min=reports.min_count)
+    trace = {
+        "type": "bar",
+        "name": t("analysis.reports"),
+        "x": years,
+        "y": [0 if c is None else c for c in counts],
+        "text": [few if c is None else number(c, lang) for c in counts],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {"color": SAFETY_COLOURS["unsafe"]},
+        "hovertemplate": "%{x}: %{text}<extra></extra>",
+    }
+    return {
+        "data": [trace],
+        "layout": {
+            "margin": {"l": 50, "r": 10, "t": MODEBAR_MARGIN + 10, "b": 40},
+            "height": 260,
+            "xaxis": {"dtick": 1, "type": "category"},
+            "yaxis": {
+                "title": {"text": t("analysis.reports")},
+                "rangemode": "tozero",
+                "separatethousands": True,
+                "tickformat": ",d",
+            },
+            "showlegend": False,
             "font": {"family": FONT_FAMILY},
             "separators": separators(t),
         },

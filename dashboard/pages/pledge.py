@@ -120,7 +120,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
             html.H2(t("pledge.promises")),
             html.Div(progress_cards(lang, chosen, progress, card_parts(lang, follow_up)), className="pm-cards"),
             html.H2(t("pledge.goals")),
-            html.Div(goal_cards(trends, t), className="pm-cards"),
+            html.Div(goal_cards(trends, t), className="pm-cards pm-goal-cards"),
             follow_up_section(lang, chosen, follow_up, judges, public, lineages, may_change),
             next_pledge_link(lang, chosen),  # after the follow-up: next year's pledge starts from it
             html.H2(t("pledge.follow_up")),

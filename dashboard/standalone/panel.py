@@ -11,13 +11,14 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from dashboard.components.goals import goal_summary, survey_value
+from dashboard.components.goals import goal_summary, indicator_value, uncertainty_words
 from dashboard.components.statement import statement, to_html
 from dashboard.i18n import progress_figure
 from dashboard.standalone.markup import render
 from dashboard.standalone.words import Words
 from geodata import Goal, LayerQuery, Pledge, PromiseProgress
 from geodata.analysis.indicators import GoalTrend
+from geodata.surveys import ALL
 
 
 class _Bar(NamedTuple):
@@ -112,15 +113,27 @@ def _promise(p: PromiseProgress, words: Words) -> _Promise:
     )
 
 
+def _change_words(row, t) -> str:
+    """The verdict and whether the change is larger than the uncertainty: "bättre (minskningen är större …)"."""
+    words = uncertainty_words(row, t)
+    if row.verdict in ("within_uncertainty", "not_comparable"):
+        return words
+    return f"{t(f'goals.verdict_{row.verdict}')} ({words})"
+
+
 def _goal(goal: Goal, trend: GoalTrend | None, words: Words) -> _Goal:
     """The goal and its survey indicator, baseline against latest per area: the same numbers as the pledge page."""
     if trend is None or trend.verdict in ("no_indicator", "no_data"):
         return _Goal(goal.text, None, [])
     t = words.t
     summary = goal_summary(trend, t)
+    kind = trend.indicator.kind
+    # Everyone's row per area, as the pledge page's trend chart; the change's words as the card's table says them.
     areas = [
-        f"{row.area_name}: {survey_value(row.baseline, words.lang)} → {survey_value(row.latest, words.lang)}"
-        f" ({row.latest_year}), {t(f'goals.verdict_{row.verdict}')}"
+        f"{row.area_name}: {indicator_value(row.baseline, kind, words.lang)}"
+        f" → {indicator_value(row.latest, kind, words.lang)}"
+        f" ({row.latest_year}), {_change_words(row, t)}"
         for row in trend.changes.itertuples()
+        if row.group == ALL
     ]
     return _Goal(goal.text, summary, areas)
