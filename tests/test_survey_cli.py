@@ -102,7 +102,7 @@ def test_an_indicator_described_once_refuses_values_off_its_scale(demo_copy, tmp
         "Indikatorn Oroindex är beskriven:",
         "  Typ: Index",
         "  Skala: 0–6",
-        "  Bättre är: lägre är bättre",
+        "  Riktning: lägre är bättre",
         "  Mäter: Hur oroliga de boende är",
         "  Källa: Egen enkät",
     ]
