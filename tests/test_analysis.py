@@ -343,9 +343,12 @@ def test_goal_cards_follow_the_indicator_against_the_baseline_year(store, tmp_pa
     trend, other = goal_trends(store, pledge)
     assert trend.baseline_year == 2023 and trend.latest_year == 2025  # the year before the pledge's start
     changes = trend.changes.set_index("area_id")
-    assert changes.loc["Kinna", "change"] == pytest.approx(-0.6) and changes.loc["Kinna", "verdict"] == "better"
-    assert changes.loc["Skene", "change"] == pytest.approx(0.2) and changes.loc["Skene", "verdict"] == "worse"
-    assert trend.verdict == "mixed" and other.verdict == "no_indicator"
+    # Bare values (no n, no standard error): the change is shown, never judged.
+    assert changes.loc["Kinna", "change"] == pytest.approx(-0.6) and changes.loc["Skene", "change"] == pytest.approx(
+        0.2
+    )
+    assert set(changes["verdict"]) == {"uncertainty_unknown"} and set(changes["uncertainty"]) == {"unknown"}
+    assert trend.verdict == "uncertainty_unknown" and other.verdict == "no_indicator"
 
 
 # -- through the dashboard and the command line ---------------------------------------------------------
@@ -509,7 +512,8 @@ def test_the_command_line_imports_a_survey_links_a_goal_and_reports_it(demo_copy
     capsys.readouterr()
     assert main(["analyze", "goals", "--pledge", "mark-2021", "--lang", "en", *data]) == 0
     out = capsys.readouterr().out
-    assert "Survey indicator: Trygghetsindex" in out and "Baseline 2020: better" in out
+    assert "Survey indicator: Trygghetsindex" in out
+    assert "Baseline 2020: cannot be judged: the uncertainty is unknown" in out
     assert "Kinna, Everyone: 2.60 → 2.10 (2023)" in out and "the uncertainty is unknown" in out
     assert (
         main(
@@ -555,10 +559,11 @@ def test_goal_trends_read_the_same_on_the_pledge_page_and_in_the_standalone_expo
         )
         store.save_pledge(type(pledge)(**{**pledge.__dict__, "goals": goals}))
         page_html = build_standalone_map(store, "mark-2021", public=True)
-    summary = "Trygghetsindex: basår 2020, senast 2023 – bättre (lägre är bättre)."
+    summary = "Trygghetsindex: basår 2020, senast 2023 – kan inte bedömas: osäkerheten är okänd (lägre är bättre)."
     shown = texts(render_page(make_client(Settings(data=demo_copy, tiles_url=None)), "/pledge", "?pledge=mark-2021"))
     assert summary in shown and "2,6 (2020)" in shown and "2,1 (2023)" in shown and "\u22120,5" in shown
-    assert summary in page_html and "Kinna: 2,6 → 2,1 (2023), bättre" in page_html
+    unknown = "osäkerheten är okänd (antal svar eller felmarginal saknas)"
+    assert summary in page_html and f"Kinna: 2,6 → 2,1 (2023), {unknown}" in page_html
 
 
 def test_reports_are_counted_per_hexagon_inside_the_area_only():

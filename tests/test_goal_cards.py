@@ -277,7 +277,10 @@ def test_the_reports_chart_counts_the_goal_s_categories_and_withholds_small_coun
     assert table_rows(public_card) == [["2020", "färre än 5"], ["2021", "8"]]
     [graph] = [g for g in of_type(public_card, "Graph") if g["props"]["figure"]["data"][0].get("type") == "bar"]
     assert graph["props"]["figure"]["data"][0]["text"] == ["färre än 5", "8"]
-    assert "I den offentliga vyn visas bara år med minst 5 rapporter; färre skrivs ”färre än 5”." in texts(public_card)
+    assert (
+        "I den offentliga vyn räknas en kategori bara de år den har minst 5 rapporter, och ett år visas bara med "
+        "minst 5; färre skrivs ”färre än 5”." in texts(public_card)
+    )
 
 
 # -- in a browser ------------------------------------------------------------------------------------------

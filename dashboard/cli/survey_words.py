@@ -8,9 +8,7 @@ and a field by the survey page's names (``surveys.field.*``).
 
 from __future__ import annotations
 
-from typing import Any
-
-from dashboard.components.problems import describe, field_label, record_label
+from dashboard.components.problems import field_label, record_label, survey_reason
 from dashboard.i18n import catalogue, number, translator
 from geodata.analysis.indicators import GoalTrend
 from geodata.errors import Problem, ValidationError
@@ -24,31 +22,13 @@ def field_name(field: str, lang: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _plain(value: Any, lang: str) -> Any:
-    """A number of a problem's values as the reader writes it ("7,5"); anything else as it is."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    digits = 0 if float(value).is_integer() else min(3, len(f"{value:g}".split(".")[-1]))
-    return number(value, lang, digits)
-
-
 def problem_line(problem: Problem, lang: str) -> str:
     """One problem: "Rad 5, Kvinnor, fältet ”värde”: ”abc” är inget tal …"."""
-    params = {k: _plain(v, lang) for k, v in (problem.params or {}).items()}
-    for name in ("field",):  # a field a problem names by its code
-        if isinstance(params.get(name), str):
-            params[name] = field_name(params[name], lang)
-    if isinstance(params.get("other"), str):
-        other = record_label(lang, params["other"])
-        params["other"] = other[:1].lower() + other[1:]
-    if "columns" in params:
-        params["columns"] = ", ".join(map(str, params["columns"]))
-    reason = describe(lang, problem.field, problem.message, problem.code, params)
     return translator(lang)(
         "survey.problem_line",
         record=record_label(lang, problem.record),
         field=field_name(problem.field, lang),
-        reason=reason,
+        reason=survey_reason(lang, problem),
     )
 
 
@@ -82,6 +62,8 @@ def imported(result: SurveyImport, lang: str) -> str:
             lines.append(t("survey.missing_group_means"))
         if "series_break" in result.missing:
             lines.append(t("survey.missing_series_break_means"))
+    if result.unused:
+        lines.append(t("survey.unused", columns=", ".join(result.unused), count=len(result.unused)))
     if result.undescribed:
         lines.append(t("survey.undescribed", names=", ".join(result.undescribed), count=len(result.undescribed)))
         lines.append(t("survey.undescribed_how"))
@@ -102,7 +84,7 @@ def described(indicator: Indicator, lang: str) -> str:
     if indicator.kind:
         lines.append(f"  {t('report.indicator_kind')}: {words[f'survey_kind.{indicator.kind}']}")
     if indicator.scale:
-        low, high = (_plain(end, lang) for end in indicator.scale)
+        low, high = (number(end, lang, 0 if float(end).is_integer() else 1) for end in indicator.scale)
         lines.append(f"  {t('report.indicator_scale')}: {low}–{high}")
     if indicator.better:
         lines.append(f"  {t('report.indicator_better')}: {t(f'goals.better_{indicator.better}')}")

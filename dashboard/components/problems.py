@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dashboard.i18n import catalogue, fill
+from dashboard.i18n import catalogue, fill, number
 from geodata import Note, Problem, vocab
 from geodata.surveys import group_label
 
@@ -82,6 +82,30 @@ _RECORDS = (
         "record.survey_result",
     ),
 )
+
+
+def _plain(name: str, value: Any, lang: str) -> Any:
+    """A number of a problem's values as the reader writes it ("7,5"); a year, and anything else, as it is."""
+    if name in ("last", "year") or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    digits = 0 if float(value).is_integer() else min(3, len(f"{value:g}".split(".")[-1]))
+    return number(value, lang, digits)
+
+
+def survey_reason(lang: str, problem: Problem) -> str:
+    """A survey import's problem in ``lang``, its values as the reader writes them: the same words on the
+    survey page and on the command line ("upprepar rad 2", "7,5 ligger utanför Problemindex skala 0–6")."""
+    years = problem.code in ("survey_year", "not_a_year")  # a year is written as it is: "1850", not "1 850"
+    params = {k: v if years else _plain(k, v, lang) for k, v in (problem.params or {}).items()}
+    if isinstance(params.get("field"), str):  # a field a problem names by its code
+        label = catalogue(lang).get(f"surveys.field.{params['field']}", field_label(lang, params["field"]))
+        params["field"] = label[:1].lower() + label[1:]
+    if isinstance(params.get("other"), str):
+        other = record_label(lang, params["other"])
+        params["other"] = other[:1].lower() + other[1:]
+    if "columns" in params:
+        params["columns"] = ", ".join(map(str, params["columns"]))
+    return describe(lang, problem.field, problem.message, problem.code, params)
 
 
 def record_label(lang: str, record: str) -> str:

@@ -303,24 +303,31 @@ def kartlaggning_section(lang: str, k: Kartlaggning) -> list:
     # Survey results.
     parts.append(html.H3(t("situation.survey_results")))
     if len(k.survey):
+        # Seven columns: on a phone the table scrolls within its own box (reachable by keyboard), not the page.
         parts.append(
-            html.Table(
-                className="pm-records",
-                children=[
-                    table_head(*survey_headings(t)),
-                    html.Tbody(
-                        [
-                            html.Tr(
-                                [
-                                    html.Td(cell, className="pm-number" if i in SURVEY_NUMERIC else None)
-                                    for i, cell in enumerate(cells)
-                                ]
-                            )
-                            for cells in survey_cells(k.survey, lang)
-                        ]
-                    ),
-                ],
-            )
+            html.Div(
+                className="pm-scroll-x",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": t("situation.survey_results")},
+                children=html.Table(
+                    className="pm-records",
+                    children=[
+                        table_head(*survey_headings(t)),
+                        html.Tbody(
+                            [
+                                html.Tr(
+                                    [
+                                        html.Td(cell, className="pm-number" if i in SURVEY_NUMERIC else None)
+                                        for i, cell in enumerate(cells)
+                                    ]
+                                )
+                                for cells in survey_cells(k.survey, lang)
+                            ]
+                        ),
+                    ],
+                ),
+            ),
         )
     else:
         parts.append(html.P(t("situation.no_survey", first=k.year - len(k.earlier_years), year=k.year)))

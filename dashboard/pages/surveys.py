@@ -32,7 +32,7 @@ from dashboard.components.layout import (
     page_allowed,
     radio_group,
 )
-from dashboard.components.problems import describe_problem, field_label, record_label
+from dashboard.components.problems import field_label, record_label, survey_reason
 from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
@@ -372,6 +372,9 @@ def dry_run_view(checked: SurveyImport, described: dict[str, Indicator], lang: s
     if checked.missing:
         out.append(html.H3(t("surveys.missing_heading")))
         out.append(html.Ul([html.Li(t(f"surveys.missing.{name}")) for name in checked.missing], className="pm-missing"))
+    if checked.unused:
+        out.append(html.H3(t("surveys.unused_heading")))
+        out.append(html.P(t("surveys.unused", columns=", ".join(checked.unused), count=len(checked.unused))))
     if checked.undescribed:
         out.append(html.H3(t("surveys.undescribed_heading")))
         out.append(html.P(t("surveys.undescribed", names=", ".join(checked.undescribed))))
@@ -436,7 +439,7 @@ def problems_view(exc: ValidationError, lang: str, heading: bool = True) -> list
                                 [
                                     html.Td(record_label(lang, p.record)),
                                     html.Td(survey_field(lang, p.field)),
-                                    html.Td(describe_problem(lang, p)),
+                                    html.Td(survey_reason(lang, p)),
                                 ]
                             )
                             for p in shown
@@ -708,7 +711,7 @@ def save_goal(clicks, indicator, better, baseline, categories, goal_form):
                 categories=categories or [],
             )
     except ValidationError as exc:
-        reasons = "; ".join(describe_problem(lang, p) for p in exc.problems)
+        reasons = "; ".join(survey_reason(lang, p) for p in exc.problems)
         return alert(lang, reasons, t("surveys.goal_not_saved"))
     except (PledgemapError, ValueError) as exc:
         return alert(lang, exc, t("surveys.goal_not_saved"))

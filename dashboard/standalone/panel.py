@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from dashboard.components.goals import goal_summary, indicator_value, uncertainty_words
+from dashboard.components.goals import JUDGED, goal_summary, indicator_value, uncertainty_words
 from dashboard.components.statement import statement, to_html
 from dashboard.i18n import progress_figure
 from dashboard.standalone.markup import render
@@ -116,7 +116,7 @@ def _promise(p: PromiseProgress, words: Words) -> _Promise:
 def _change_words(row, t) -> str:
     """The verdict and whether the change is larger than the uncertainty: "bättre (minskningen är större …)"."""
     words = uncertainty_words(row, t)
-    if row.verdict in ("within_uncertainty", "not_comparable"):
+    if row.verdict not in JUDGED:  # within the uncertainty, unknown, or across a break: the words say it all
         return words
     return f"{t(f'goals.verdict_{row.verdict}')} ({words})"
 

@@ -239,6 +239,7 @@ def propose_goal(evidence: dict[str, Any], pledge_over: bool) -> tuple[str, str]
         "no_data": "no_data",
         "no_baseline": "no_baseline",
         "within_uncertainty": "indicator_within",
+        "uncertainty_unknown": "indicator_unknown",
         "not_comparable": "indicator_break",
     }.get(verdict, "indicator_unclear")
     return "uncertain", reason
@@ -263,7 +264,7 @@ def subject_proposal(store: Store, pledge: Pledge, subject: str, subject_id: str
     raises KeyError for a subject the pledge does not have."""
     if subject == "promise":
         return promise_proposal(store, pledge, pledge.promise(subject_id), period)
-    for trend in goal_trends(store, pledge):
+    for trend in goal_trends(store, pledge, until=period.end.year):
         if trend.goal.id == subject_id:
             return goal_proposal(pledge, trend, period)
     raise KeyError(subject_id)
@@ -291,6 +292,6 @@ def pledge_follow_up(store: Store, pledge: Pledge, today: dt.date, period: str |
     ]
     goals = [
         follow("goal", t.goal.id, t.goal.text, (), goal_proposal(pledge, t, chosen))
-        for t in (goal_trends(store, pledge) if pledge.goals else [])
+        for t in (goal_trends(store, pledge, until=chosen.end.year) if pledge.goals else [])
     ]
     return PledgeFollowUp(pledge, today, tuple(periods), chosen, tuple(promises), tuple(goals))

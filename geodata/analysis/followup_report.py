@@ -178,7 +178,9 @@ def follow_up_report(store: Store, pledge_id: str, today: dt.date, period: str |
         )
         for promise, item in ((p, follow.subject("promise", p.id)) for p in pledge.promises)
     )
-    trends = {trend.goal.id: trend for trend in goal_trends(store, pledge)} if pledge.goals else {}
+    trends = (
+        {trend.goal.id: trend for trend in goal_trends(store, pledge, until=chosen.end.year)} if pledge.goals else {}
+    )
     goals = tuple(
         GoalReport(item.subject_id, item.text, _judged(item, chosen), trends[item.subject_id], item.proposal.status)
         for item in follow.goals

@@ -70,13 +70,16 @@ class ReportTrend:
     """The unsafe-place reports of a goal's categories in the municipality, per year.
 
     ``counts`` maps a year to its reports, or to None where the caller sees only the public view and the year
-    has fewer than ``min_count`` (a count that small is never shown in public).
+    has fewer than ``min_count`` (a count that small is never shown in public). In the public view a
+    category's count of a year below ``min_count`` is left out of the year's sum (``suppressed``), so that no
+    difference between two goals' counts shows it.
     """
 
     categories: tuple[str, ...]
     counts: dict[int, int | None]
     public: bool
     min_count: int = MIN_COUNT
+    suppressed: bool = False  # public: a category's count of a year below min_count was left out of the sums
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,8 @@ class GoalTrend:
     row's ``segment`` (a count of the breaks before it: a line is drawn within one segment only).
     ``changes`` has a row per area and group with a baseline and a later year (:data:`CHANGE_COLUMNS`).
     ``verdict`` sums up everyone's rows (the groups' rows when no row is for everyone): better, worse,
-    unchanged, up, down, within_uncertainty, not_comparable, mixed, no_baseline, no_data or no_indicator.
+    unchanged, up, down (a change beyond the uncertainty), within_uncertainty, uncertainty_unknown (a change
+    whose uncertainty is not known is never judged), not_comparable, mixed, no_baseline, no_data or no_indicator.
     """
 
     goal: Goal
@@ -180,6 +184,9 @@ def _changes(series: pd.DataFrame, baseline: int, better: str | None, tolerance:
             verdict, sure = "not_comparable", None
         elif comparison.uncertainty == "within":
             verdict, sure = "within_uncertainty", "within"
+        elif comparison.uncertainty == "unknown" and abs(comparison.change) > tolerance:
+            # Without n or a standard error a change may be noise: it is shown, never judged.
+            verdict, sure = "uncertainty_unknown", "unknown"
         else:
             verdict, sure = _verdict(comparison.change, better, tolerance), comparison.uncertainty
         rows.append(
@@ -221,7 +228,8 @@ def report_trend(store: Store, pledge: Pledge, categories: tuple[str, ...], year
     """The unsafe-place reports of ``categories`` in the pledge's municipality per year of ``years``.
 
     Read through ``store``: a role that reads the reports gets their counts; one that sees only the public
-    view gets the yearly totals of the municipality, each shown only from :data:`MIN_COUNT` reports.
+    view gets the yearly totals of the municipality, summed over the category-years of at least
+    :data:`MIN_COUNT` reports and each shown only from :data:`MIN_COUNT`.
     """
     viewer = getattr(store, "viewer", None)
     public = viewer is not None and not reads_records(viewer, "unsafe_places")
@@ -237,27 +245,41 @@ def report_trend(store: Store, pledge: Pledge, categories: tuple[str, ...], year
     else:
         years = range(max(years.start, extent.first.year), min(years.stop, extent.last.year + 1))
     counts: dict[int, int | None] = {year: 0 for year in years}
+    suppressed = False
     if counts and code:
         start, end = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
         values = analysed_values("unsafe_places", list(categories))
         records = municipality_records(source, "unsafe_places", code, start, end, values)
         if not records.empty:
             weights = pd.to_numeric(records.get("report_count", 1), errors="coerce").fillna(1)
-            by_year = weights.groupby(pd.to_datetime(records["reported_on"]).dt.year.to_numpy()).sum()
-            for year, count in by_year.items():
+            cells = weights.groupby(
+                [pd.to_datetime(records["reported_on"]).dt.year.to_numpy(), records["category"].to_numpy()]
+            ).sum()
+            if public:
+                # Each category's count of a year is kept apart and left out below MIN_COUNT before the
+                # categories are added up: two goals whose categories overlap can then never be subtracted
+                # into a count the public view does not show.
+                suppressed = bool((cells < MIN_COUNT).any())
+                cells = cells[cells >= MIN_COUNT]
+            for year, count in cells.groupby(level=0).sum().items():
                 if int(year) in counts:
                     counts[int(year)] = int(count)
     if public:
         counts = {year: (n if n is not None and n >= MIN_COUNT else None) for year, n in counts.items()}
-    return ReportTrend(tuple(categories), counts, public)
+    return ReportTrend(tuple(categories), counts, public, suppressed=suppressed)
 
 
-def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9) -> list[GoalTrend]:
+def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9, until: int | None = None) -> list[GoalTrend]:
     """Each goal with its indicator's trend in the pledge's municipality (goals without an indicator say so),
-    and, for a goal that names unsafe-place categories, the reports of them per year."""
+    and, for a goal that names unsafe-place categories, the reports of them per year.
+
+    ``until`` is the last year counted (a follow-up period's): a period is judged on what was known by its end.
+    """
     code = pledge.municipality.code
     follows = any(g.indicator for g in pledge.goals)
-    results = store.read_survey_results(code) if code and follows else pd.DataFrame(columns=["indicator"])
+    results = store.read_survey_results(code) if code and follows else pd.DataFrame(columns=["indicator", "year"])
+    if until is not None:
+        results = results[results["year"] <= until]
     described = store.read_indicators() if follows else {}
     trends = []
     for goal in pledge.goals:
@@ -277,18 +299,18 @@ def goal_trends(store: Store, pledge: Pledge, tolerance: float = 1e-9) -> list[G
                 trend = GoalTrend(goal, indicator, baseline, int(series["year"].max()), series, changes,
                                   _overall(changes))  # fmt: skip
         if goal.categories:
-            trend = _with_reports(store, pledge, trend)
+            trend = _with_reports(store, pledge, trend, until)
         trends.append(trend)
     return trends
 
 
-def _with_reports(store: Store, pledge: Pledge, trend: GoalTrend) -> GoalTrend:
+def _with_reports(store: Store, pledge: Pledge, trend: GoalTrend, until: int | None) -> GoalTrend:
     # The reports' years: the survey's years and the pledge's, up to this year.
     years = [pledge.period.start.year - 1, pledge.period.end.year]
     if trend.has_data:
         years += [int(trend.series["year"].min()), int(trend.series["year"].max())]
     if trend.baseline_year:
         years.append(trend.baseline_year)
-    last = min(max(years), clock.today().year)
+    last = min(max(years), clock.today().year, until or clock.today().year)
     span = range(min(min(years), last), last + 1)
     return GoalTrend(**{**trend.__dict__, "reports": report_trend(store, pledge, trend.goal.categories, span)})

@@ -45,7 +45,7 @@ from geodata.errors import NotFoundError, Problem, ValidationError
 from geodata.io.readers import SourceTable, read_source
 from geodata.layers import STORAGE_CRS
 from geodata.store.base import Store
-from geodata.surveys import Indicator, parse_group
+from geodata.surveys import ALL, Indicator, parse_group
 
 # Recognised column names (compared in lower case, spaces and dashes as underscores).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -78,13 +78,9 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
         "kon",
         "gender",
         "sex",
-        "ålder",
-        "åldersgrupp",
-        "alder",
-        "age",
-        "age_group",
-        "age_band",
     ),
+    # A table may say the gender in one column and the age band in another: a row fills one of them.
+    "age_group": ("ålder", "åldersgrupp", "alder", "age", "age_group", "age_band"),
     "n": (
         "n",
         "antal_svar",
@@ -160,7 +156,8 @@ class SurveyImport:
     """What an import found (and, unless a dry run, stored).
 
     ``missing`` names the fields no column held (of :data:`TOLD_MISSING`); ``undescribed`` the indicators
-    neither the file, the command nor the store describes (their kind and scale are unknown).
+    neither the file, the command nor the store describes (their kind and scale are unknown); ``unused`` the
+    file's columns no field reads (a misspelt group column: "Kvinor").
     """
 
     rows: gpd.GeoDataFrame
@@ -172,6 +169,7 @@ class SurveyImport:
     replaced: int = 0
     dry_run: bool = False
     wide_groups: Mapping[str, str] = field(default_factory=dict)  # the file's group column -> group
+    unused: tuple[str, ...] = ()  # the file's columns no field reads
 
 
 def survey_columns(table: SourceTable) -> dict[str, str]:
@@ -428,7 +426,7 @@ def check_survey_table(
     municipality_code: str | None = None,
     this_year: int | None = None,
     described: Mapping[str, Indicator] | None = None,
-) -> tuple[gpd.GeoDataFrame, dict[str, str], list[Problem], tuple[Indicator, ...], dict[str, str]]:
+) -> tuple[gpd.GeoDataFrame, dict[str, str], list[Problem], tuple[Indicator, ...], dict[str, str], tuple[str, ...]]:
     """The table's rows as survey results, the columns used, every problem (row, field, what was expected),
     the indicators the file describes, and a wide table's group columns.
 
@@ -443,7 +441,12 @@ def check_survey_table(
     wide, wide_n = _wide_groups(table, columns)
     if wide:
         columns.pop("value", None)
-        if wide_n:  # the groups' numbers of answers, each in a column of its own
+        # The groups' numbers of answers, each in a column of its own; one n column without a group is
+        # everyone's (the groups' own are then not known).
+        general_n = columns.pop("n", None)
+        if general_n is not None and ALL in wide.values() and ALL not in wide_n:
+            wide_n[ALL] = general_n
+        if wide_n:
             columns["n"] = ", ".join(wide_n.values())
     problems: list[Problem] = []
     for needed in ("year", "indicator"):
@@ -475,7 +478,7 @@ def check_survey_table(
         )
     empty = gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS)
     if problems:
-        return empty, {**columns, **shown}, problems, (), wide
+        return empty, {**columns, **shown}, problems, (), wide, ()
     shapes = table.geometry.to_crs(STORAGE_CRS) if table.geometry is not None else None
     rows, geometries = [], []
     seen: dict[tuple[object, ...], str] = {}
@@ -588,17 +591,7 @@ def check_survey_table(
                     )
                 )
         else:
-            group = parse_group(get("group"))
-            if group is None:
-                problems.append(
-                    Problem(
-                        row_name,
-                        "group",
-                        f"is {get('group')!r}; expected Alla, Kvinnor, Män or an age band such as 16–29 år",
-                        "survey_group",
-                        {"value": str(get("group"))},
-                    )
-                )
+            group = _row_group(get, row_name, problems)
             parts = [(row_name, group, get("value"), get("n"))]
         for record, group, raw_value, raw_n in parts:
             value = _number(raw_value)
@@ -646,7 +639,43 @@ def check_survey_table(
     frame = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geometries, crs=STORAGE_CRS), crs=STORAGE_CRS)
     if "n" in frame.columns:
         frame["n"] = frame["n"].astype("Int64")
-    return frame, {**columns, **shown}, problems, indicators, wide
+    # The file's columns no field reads (a misspelt group, a column the survey added): told, never dropped unsaid.
+    used = {*columns.values(), *wide, *wide_n.values()}
+    unused = tuple(str(c) for c in table.frame.columns if c not in used and str(c).strip())
+    return frame, {**columns, **shown}, problems, indicators, wide, unused
+
+
+def _row_group(get, record: str, problems: list[Problem]) -> str | None:
+    """A long table's group of one row: its group (or gender) column's, else its age column's; a row that names
+    both a gender and an age band is one group too many."""
+    found = []
+    for field_name in ("group", "age_group"):
+        group = parse_group(get(field_name))
+        if group is None:
+            problems.append(
+                Problem(
+                    record,
+                    field_name,
+                    f"is {get(field_name)!r}; expected Alla, Kvinnor, Män or an age band such as 16–29 år",
+                    "survey_group",
+                    {"value": str(get(field_name))},
+                )
+            )
+            return None
+        if group != ALL:
+            found.append(group)
+    if len(found) > 1:
+        problems.append(
+            Problem(
+                record,
+                "age_group",
+                f"names {found[0]} and {found[1]}; expected one group per row (a gender or an age band)",
+                "survey_two_groups",
+                {"value": f"{get('group')}, {get('age_group')}"},
+            )
+        )
+        return None
+    return found[0] if found else ALL
 
 
 def _how_sure(get, raw_n: Any, value: float | None, record: str, problems: list[Problem]) -> dict[str, Any]:
@@ -737,7 +766,7 @@ def import_survey(
     given = {name: describe_as(describe, name) for name in names} if describe else {}
     known = {name: given[name].merged(stored[name]) if name in stored else given[name] for name in given}
     known = {**stored, **known}
-    rows, columns, problems, from_file, wide = check_survey_table(tables[0], municipality_code, described=known)
+    rows, columns, problems, from_file, wide, unused = check_survey_table(tables[0], municipality_code, described=known)
     descriptions = {i.name: i for i in from_file}
     for name, indicator in given.items():
         descriptions[name] = descriptions[name].merged(indicator) if name in descriptions else indicator
@@ -747,7 +776,9 @@ def import_survey(
     full = {name: descriptions.get(name, Indicator(name)).merged(stored.get(name, Indicator(name))) for name in names}
     undescribed = tuple(name for name, indicator in full.items() if not indicator.described)
     missing = _missing(columns, wide)
-    result = dict(rows=rows, columns=columns, indicators=indicators, missing=missing, undescribed=undescribed)
+    result = dict(
+        rows=rows, columns=columns, indicators=indicators, missing=missing, undescribed=undescribed, unused=unused
+    )
     # A dry run asks the store too: what it would refuse (a stored value that differs) is told now.
     new, replaced = store.write_survey_results(rows, replace=replace, indicators=indicators, dry_run=dry_run)
     return SurveyImport(**result, new=new, replaced=replaced, dry_run=dry_run, wide_groups=wide)
@@ -769,6 +800,8 @@ def _indicator_names(table: SourceTable) -> list[str]:
 def _missing(columns: dict[str, str], wide: dict[str, str]) -> tuple[str, ...]:
     present = set(columns)
     if wide:
+        present.add("group")
+    if "age_group" in present:
         present.add("group")
     if present & {"se", "ci_low", "ci_high", "margin"}:
         present.add("uncertainty")
