@@ -139,6 +139,15 @@ def test_an_admin_still_gets_every_page_and_the_records(served_with_accounts):
         _wait_for_records(page)
         menu = page.locator("nav .pm-nav a").all_inner_texts()
         public = page.evaluate(f"() => {PUBLIC_TRACES}")
-    assert menu == ["Översikt", "Löftet", "Lager", "Fastigheter", "Analys", "Lägesbild", "Importera", "Trygghetsmätningar"]
+    assert menu == [
+        "Översikt",
+        "Löftet",
+        "Lager",
+        "Fastigheter",
+        "Analys",
+        "Lägesbild",
+        "Importera",
+        "Trygghetsmätningar",
+    ]
     assert public == []
     assert console.errors == []

@@ -460,3 +460,36 @@ def test_the_lagesbild_lists_each_result_with_its_group_answers_and_interval(dem
     assert row[5] == "550" and row[6] == f"{low:.1f}–{high:.1f}".replace(".", ",")
     index = [r for r in rows if r[0] == "Problemindex" and r[1] == "Kinna" and r[3] == "2021"]
     assert index and index[0][2] == "Alla" and index[0][6] != "–"  # an index with its standard error
+
+
+def test_a_column_per_group_with_one_n_column_gives_everyone_their_n_and_a_misspelt_group_is_told(store, tmp_path):
+    # As a municipal survey's export has it: the groups as columns, one "Antal svar" (everyone's), and a typo.
+    path = _file(
+        tmp_path,
+        "År;Område;Indikator;Totalt;Kvinor;Män;Antal svar\n2022;Kinna;Otrygg;21;27;14;412\n",
+    )
+    result = import_survey(store, path, municipality_code="1463", describe=Indicator("", "share"))
+    assert result.unused == ("Kvinor",)  # told, not dropped unsaid
+    stored = store.read_survey_results("1463").set_index("group_code")
+    assert stored.loc["all", "n"] == 412 and pd.isna(stored.loc["men", "n"]) and "women" not in stored.index
+    (trend,) = goal_trends(store, _pledge({"id": "g", "text": "Trygghet", "indicator": "Otrygg"}))
+    everyone = trend.series.set_index("group").loc["all"]
+    assert everyone["basis"] == "computed" and (everyone["low"], everyone["high"]) == share_interval(21.0, 412)
+
+
+def test_a_gender_column_and_an_age_column_each_give_a_row_its_group(store, tmp_path):
+    path = _file(
+        tmp_path,
+        "Område;År;Indikator;Kön;Ålder;Värde\n"
+        "Kinna;2022;Otrygg;Totalt;;21\n"
+        "Kinna;2022;Otrygg;Kvinnor;;27\n"
+        "Kinna;2022;Otrygg;;16–29 år;25\n"
+        "Kinna;2022;Otrygg;Män;65+;9\n",
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_survey(store, path, municipality_code="1463")
+    assert [(p.record, p.field, p.code) for p in caught.value.problems] == [("row 5", "age_group", "survey_two_groups")]
+    path.write_text(path.read_text(encoding="utf-8").replace("Män;65+", ";65+"), encoding="utf-8")
+    result = import_survey(store, path, municipality_code="1463")
+    assert result.unused == () and "group" not in result.missing
+    assert sorted(store.read_survey_results("1463")["group_code"]) == ["16_29", "65_plus", "all", "women"]

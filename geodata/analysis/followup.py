@@ -228,6 +228,8 @@ def propose_goal(evidence: dict[str, Any], pledge_over: bool) -> tuple[str, str]
     (('likely', 'indicator_better'), ('not_achieved', 'indicator_worse'))
     >>> propose_goal({"verdict": "within_uncertainty"}, True), propose_goal({"verdict": "no_indicator"}, False)
     (('uncertain', 'indicator_within'), ('uncertain', 'no_indicator'))
+    >>> propose_goal({"verdict": "uncertainty_unknown"}, True)  # a change that may be noise is never achieved
+    ('uncertain', 'indicator_unknown')
     """
     verdict = evidence["verdict"]
     if verdict == "better":
