@@ -27,6 +27,9 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
 
 from geodata import vocab
 from geodata.errors import Problem
@@ -278,6 +281,30 @@ def uncertainty(
         ci_low, ci_high = share_interval(value, n)
         return Uncertainty(ci_low, ci_high, (ci_high - ci_low) / (2 * Z95), "computed")
     return Uncertainty(None, None, None, "unknown")
+
+
+def _stored(value: Any, kind: type) -> Any:
+    return None if value is None or pd.isna(value) else kind(value)
+
+
+def stored_uncertainty(kind: str | None, result: Any) -> tuple[int | None, Uncertainty]:
+    """A stored result's n and :func:`uncertainty` (``result``: a row of the store's survey results, with
+    value, n, se, ci_low and ci_high)."""
+    n = _stored(result.n, int)
+    sure = uncertainty(
+        kind,
+        float(result.value),
+        n,
+        _stored(result.se, float),
+        _stored(result.ci_low, float),
+        _stored(result.ci_high, float),
+    )
+    return n, sure
+
+
+def area_name(result: Any) -> str:
+    """A stored result's area as a reader names it: its name, else its id."""
+    return result.area_name if isinstance(result.area_name, str) and result.area_name else result.area_id
 
 
 @dataclass(frozen=True)

@@ -47,13 +47,13 @@ from dashboard.components.questions import (
 from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
+from dashboard.components.upload import file_alert
 from dashboard.context import request_store
-from dashboard.i18n import catalogue, fill, language, translator
+from dashboard.i18n import catalogue, language, translator
 from dashboard.ids import Importer as ID
-from dashboard.server.uploads import discard, rejects_folder, save_upload, upload_path
+from dashboard.server.uploads import discard, received_upload, rejects_folder, upload_path
 from geodata import (
     LAYERS,
-    ImportFileError,
     ImportLimits,
     PledgemapError,
     ValidationError,
@@ -168,14 +168,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     prevent_initial_call=True,
 )
 def receive(contents, filename, lang):
-    t = translator(lang)
-    if not contents:
-        return None, ""
-    try:
-        token = save_upload(contents, filename or "fil", LIMITS)
-    except PledgemapError as exc:
-        return None, _file_alert(lang, exc)
-    return token, html.P([t("import.received"), " ", html.Strong(filename)], className="pm-import-file")
+    return received_upload(contents, filename, lang, LIMITS, _file_alert)
 
 
 # File errors the user settles with a choice on this page.
@@ -186,18 +179,12 @@ def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
     """A file that cannot be read or planned, in the page's words, with the page's own next step (never a flag)."""
     words = catalogue(lang)
     code = getattr(exc, "code", None)
-    if isinstance(exc, ImportFileError) and code and f"file_error.{code}" in words:
-        values = {"step": words["import.step_file"], "button": words["import.dry_run"], **exc.params}
-        if code == "layer_unclear":
-            values["step"] = words["import.step_target"]
-        if "layer" in values:
-            values["layer"] = words.get(f"layer.{values['layer']}", values["layer"])
-        # A file that needs the user's choice is a question, not a failure: it says what is needed.
-        title = words["import.choice_needed"] if code in CHOICES_NEEDED else None
-        return alert(lang, fill(words[f"file_error.{code}"], **values), title=title)
-    if isinstance(exc, ImportFileError):
-        return alert(lang, words["file_error.other"].format(detail=str(exc)))
-    return alert(lang, exc)
+    params = getattr(exc, "params", None) or {}
+    values = {"layer": words.get(f"layer.{params['layer']}", params["layer"])} if "layer" in params else {}
+    step = words["import.step_target" if code == "layer_unclear" else "import.step_file"]
+    # A file that needs the user's choice is a question, not a failure: it says what is needed.
+    title = words["import.choice_needed"] if code in CHOICES_NEEDED else None
+    return file_alert(lang, exc, step, values, title)
 
 
 class Form(NamedTuple):

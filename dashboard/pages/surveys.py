@@ -36,11 +36,12 @@ from dashboard.components.problems import field_label, record_label, survey_reas
 from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
+from dashboard.components.upload import file_alert
 from dashboard.context import request_store
-from dashboard.i18n import catalogue, fill, language, number, translator
+from dashboard.i18n import catalogue, language, number, translator
 from dashboard.ids import Surveys as ID
-from dashboard.server.uploads import discard, save_upload, upload_path
-from geodata import ImportFileError, ImportLimits, PledgemapError, Problem, ValidationError, vocab
+from dashboard.server.uploads import discard, received_upload, upload_path
+from geodata import ImportLimits, PledgemapError, Problem, ValidationError, vocab
 from geodata.boundaries import municipalities
 from geodata.io.survey_import import SurveyImport, import_survey
 from geodata.surveys import KINDS, Indicator, group_label
@@ -216,26 +217,12 @@ def _better_options(t, own: str | None = None) -> list[dict]:
     prevent_initial_call=True,
 )
 def receive(contents, filename, lang):
-    t = translator(lang)
-    if not contents:
-        return None, ""
-    try:
-        token = save_upload(contents, filename or "fil", LIMITS)
-    except PledgemapError as exc:
-        return None, _file_alert(lang, exc)
-    return token, html.P([t("import.received"), " ", html.Strong(filename)], className="pm-import-file")
+    return received_upload(contents, filename, lang, LIMITS, _file_alert)
 
 
 def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
     """An upload that is not there or cannot be read, in the page's words."""
-    words = catalogue(lang)
-    code = getattr(exc, "code", None)
-    if isinstance(exc, ImportFileError) and code and f"file_error.{code}" in words:
-        values = {"step": words["surveys.step_file"], "button": words["import.dry_run"], **exc.params}
-        return alert(lang, fill(words[f"file_error.{code}"], **values))
-    if isinstance(exc, ImportFileError):
-        return alert(lang, words["file_error.other"].format(detail=str(exc)))
-    return alert(lang, exc)
+    return file_alert(lang, exc, catalogue(lang)["surveys.step_file"])
 
 
 FORM = (

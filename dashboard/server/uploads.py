@@ -17,9 +17,14 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from geodata import ImportFileError, ImportLimits
+from dash import html
+
+from dashboard.i18n import translator
+from geodata import ImportFileError, ImportLimits, PledgemapError
 
 
 def _root() -> Path:
@@ -104,3 +109,22 @@ def _remove_old() -> None:
                 shutil.rmtree(folder, ignore_errors=True)
         except FileNotFoundError:
             pass
+
+
+def received_upload(
+    contents: str | None,
+    filename: str | None,
+    lang: str,
+    limits: ImportLimits,
+    failed: Callable[[str, PledgemapError], Any],
+) -> tuple[str | None, Any]:
+    """An upload kept for the dry run: its token and the line saying it was received, or no token and
+    ``failed``'s words for a file the limits refuse."""
+    if not contents:
+        return None, ""
+    try:
+        token = save_upload(contents, filename or "fil", limits)
+    except PledgemapError as exc:
+        return None, failed(lang, exc)
+    received = translator(lang)("import.received")
+    return token, html.P([received, " ", html.Strong(filename)], className="pm-import-file")

@@ -27,7 +27,7 @@ from geodata.analysis.situation import municipality_records
 from geodata.boundaries import municipality
 from geodata.model import Goal, Pledge
 from geodata.store.base import LayerQuery, Store
-from geodata.surveys import ALL, Indicator, compare, group_order, uncertainty
+from geodata.surveys import ALL, Indicator, area_name, compare, group_order, stored_uncertainty
 from geodata.views.public import MIN_COUNT
 
 SERIES_COLUMNS = [
@@ -139,15 +139,11 @@ def _series(results: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     rows = []
     for r in results.itertuples(index=False):
-        n = None if pd.isna(r.n) else int(r.n)
-        se = None if pd.isna(r.se) else float(r.se)
-        low = None if pd.isna(r.ci_low) else float(r.ci_low)
-        high = None if pd.isna(r.ci_high) else float(r.ci_high)
-        sure = uncertainty(indicator.kind, float(r.value), n, se, low, high)
+        n, sure = stored_uncertainty(indicator.kind, r)
         rows.append(
             {
                 "area_id": r.area_id,
-                "area_name": r.area_name if isinstance(r.area_name, str) and r.area_name else r.area_id,
+                "area_name": area_name(r),
                 "group": r.group_code or ALL,
                 "year": int(r.year),
                 "value": float(r.value),

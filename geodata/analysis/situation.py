@@ -37,7 +37,7 @@ from geodata.grid import representative_xy
 from geodata.io.police_events import MonthOfEvents, events_by_month
 from geodata.layers import STORAGE_CRS
 from geodata.store.base import LayerQuery
-from geodata.surveys import group_order, uncertainty
+from geodata.surveys import area_name, group_order, stored_uncertainty
 
 TREND_YEARS = 4  # the years before the report's year its trend and changes compare with
 TOP_PLACES = 10
@@ -229,16 +229,8 @@ def _survey(store: Any, code: str, first: int, year: int) -> pd.DataFrame:
     rows = []
     for r in kept.itertuples(index=False):
         kind = described[r.indicator].kind if r.indicator in described else None
-        n = None if pd.isna(r.n) else int(r.n)
-        sure = uncertainty(
-            kind,
-            float(r.value),
-            n,
-            None if pd.isna(r.se) else float(r.se),
-            None if pd.isna(r.ci_low) else float(r.ci_low),
-            None if pd.isna(r.ci_high) else float(r.ci_high),
-        )
-        name = r.area_name if isinstance(r.area_name, str) and r.area_name else r.area_id
+        n, sure = stored_uncertainty(kind, r)
+        name = area_name(r)
         rows.append((r.indicator, name, r.group_code, int(r.year), float(r.value), n, sure.low, sure.high))
     frame = pd.DataFrame(rows, columns=SURVEY_COLUMNS)
     frame["order"] = frame["group"].map(group_order)

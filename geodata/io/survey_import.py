@@ -327,6 +327,11 @@ class _Described:
         return Indicator(self.name, **self.fields)
 
 
+def _unread(record: str, field_name: str, value: Any, expected: str, code: str) -> Problem:
+    """A value a field cannot take: what it is and what was expected ("is 'tre'; expected a number")."""
+    return Problem(record, field_name, f"is {value!r}; expected {expected}", code, {"value": str(value)})
+
+
 def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, Any]:
     """The description one row gives of its indicator (kind, scale, direction, what it measures)."""
     found: dict[str, Any] = {}
@@ -347,26 +352,14 @@ def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, An
     if not _blank(get("scale")):
         match = _SCALE.match(str(get("scale")))
         if match is None:
-            problems.append(
-                Problem(
-                    record,
-                    "scale",
-                    f"is {get('scale')!r}; expected the scale's ends such as 0–6",
-                    "survey_scale",
-                    {"value": str(get("scale"))},
-                )
-            )
+            problems.append(_unread(record, "scale", get("scale"), "the scale's ends such as 0–6", "survey_scale"))
         else:
             low, high = (float(x.replace(",", ".")) for x in match.groups())
     for name in ("scale_min", "scale_max"):
         if not _blank(get(name)):
             number = _number(get(name))
             if number is None:
-                problems.append(
-                    Problem(
-                        record, name, f"is {get(name)!r}; expected a number", "survey_number", {"value": str(get(name))}
-                    )
-                )
+                problems.append(_unread(record, name, get(name), "a number", "survey_number"))
             elif name == "scale_min":
                 low = number
             else:
@@ -377,13 +370,7 @@ def _indicator_fields(get, record: str, problems: list[Problem]) -> dict[str, An
         better = _direction(get("better"))
         if better is None:
             problems.append(
-                Problem(
-                    record,
-                    "better",
-                    f"is {get('better')!r}; expected lägre or högre (lower or higher)",
-                    "survey_better_word",
-                    {"value": str(get("better"))},
-                )
+                _unread(record, "better", get("better"), "lägre or högre (lower or higher)", "survey_better_word")
             )
         found["better"] = better
     if not _blank(get("measures")):
@@ -409,15 +396,7 @@ def _series_break(get, columns: dict[str, str], record: str, problems: list[Prob
             return False, None
         if key in _NO and key not in ("", "-"):
             return True, None
-        problems.append(
-            Problem(
-                record,
-                "comparable",
-                f"is {get('comparable')!r}; expected ja or nej",
-                "not_bool",
-                {"value": str(get("comparable"))},
-            )
-        )
+        problems.append(_unread(record, "comparable", get("comparable"), "ja or nej", "not_bool"))
     return False, None
 
 
@@ -685,13 +664,7 @@ def _how_sure(get, raw_n: Any, value: float | None, record: str, problems: list[
         n = _number(raw_n)
         if n is None or not n.is_integer() or n < 1:
             problems.append(
-                Problem(
-                    record,
-                    "n",
-                    f"is {raw_n!r}; expected the number of answers, a whole number such as 412",
-                    "survey_n",
-                    {"value": str(raw_n)},
-                )
+                _unread(record, "n", raw_n, "the number of answers, a whole number such as 412", "survey_n")
             )
         else:
             found["n"] = int(n)
@@ -701,11 +674,7 @@ def _how_sure(get, raw_n: Any, value: float | None, record: str, problems: list[
         number = _number(get(name))
         if number is None or (name in ("se", "margin") and number < 0):
             expected = "a number of at least 0" if name in ("se", "margin") else "a number"
-            problems.append(
-                Problem(
-                    record, name, f"is {get(name)!r}; expected {expected}", "survey_number", {"value": str(get(name))}
-                )
-            )
+            problems.append(_unread(record, name, get(name), expected, "survey_number"))
         elif name == "margin":
             if value is not None and found["ci_low"] is None:
                 found["ci_low"], found["ci_high"] = value - number, value + number
