@@ -732,7 +732,7 @@ def import_survey(
         )
     stored = store.read_indicators()
     names = _indicator_names(tables[0])
-    given = {name: describe_as(describe, name) for name in names} if describe else {}
+    given = {name: dataclasses.replace(describe, name=name) for name in names} if describe else {}
     known = {name: given[name].merged(stored[name]) if name in stored else given[name] for name in given}
     known = {**stored, **known}
     rows, columns, problems, from_file, wide, unused = check_survey_table(tables[0], municipality_code, described=known)
@@ -751,11 +751,6 @@ def import_survey(
     # A dry run asks the store too: what it would refuse (a stored value that differs) is told now.
     new, replaced = store.write_survey_results(rows, replace=replace, indicators=indicators, dry_run=dry_run)
     return SurveyImport(**result, new=new, replaced=replaced, dry_run=dry_run, wide_groups=wide)
-
-
-def describe_as(description: Indicator, name: str) -> Indicator:
-    """``description`` for the indicator ``name``."""
-    return Indicator(name, *description._fields())
 
 
 def _indicator_names(table: SourceTable) -> list[str]:

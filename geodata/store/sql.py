@@ -56,10 +56,6 @@ class _DryRun(Exception):
         self.counts = counts
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def _survey_row(row: dict[str, Any]) -> dict[str, Any]:
     """A survey result's values as the store keeps them (whole numbers, floats, a break as true or false)."""
     row = dict(row)
@@ -720,7 +716,7 @@ class SQLStore(Store):
             changes: list[tuple[str, dict, dict]] = []
             described = self._describe_indicators(conn, indicators, replace, now, actor, problems)
             for values, shape in zip(results.reindex(columns=list(SURVEY_COLUMNS)).itertuples(index=False), shapes):
-                row = dict(zip(SURVEY_COLUMNS, (None if _missing(v) else v for v in values)))
+                row = dict(zip(SURVEY_COLUMNS, (None if pd.isna(v) else v for v in values)))
                 year, value = row["year"], row["value"]
                 if year is None or value is None:
                     # geodata.io.survey_import refuses these before a store is asked; a caller that skipped it is told here.
