@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from geodata import vocab
 from geodata.boundaries import municipality
 from geodata.errors import NotFoundError
 from geodata.layers import STORAGE_CRS
-from geodata.model import Pledge
+from geodata.model import Pledge, pledge_from_dict
 from geodata.shipped import shipped_pledges
 from geodata.store import GeoPackageStore
 from geodata.surveys import Indicator
@@ -58,6 +59,13 @@ CENTRES: dict[str, tuple[Centre, ...]] = {
         Centre("Örby", 12.6670, 57.4650, 0.12, 400),
         Centre("Horred", 12.4700, 57.3550, 0.10, 350),
     ),
+    # The invented demo pledges' municipalities (DEMO_PLEDGES), one in each other police region.
+    "1860": (Centre("Laxå", 14.6200, 58.9900, 1.0, 500),),
+    "2418": (Centre("Malå", 18.7400, 65.1800, 1.0, 400),),
+    "0380": (Centre("Uppsala centrum", 17.6400, 59.8600, 0.7, 900), Centre("Gottsunda", 17.6000, 59.8100, 0.3, 500)),
+    "0581": (Centre("Norrköping centrum", 16.1900, 58.5900, 0.6, 800), Centre("Hageby", 16.1650, 58.5600, 0.4, 400)),
+    "1281": (Centre("Lund centrum", 13.1900, 55.7000, 0.8, 700), Centre("Norra Fäladen", 13.2100, 55.7250, 0.2, 400)),
+    "0123": (Centre("Jakobsberg", 17.8300, 59.4200, 0.7, 600), Centre("Viksjö", 17.8050, 59.4100, 0.3, 400)),
 }
 
 PLACE_WORDS = (
@@ -356,10 +364,139 @@ _PLANS = {
 }
 
 
+# Invented pledges, one in each police region the shipped pledges leave empty, so an overview of many pledges has
+# something in each: (municipality code, name, police area, focus, promises as (id part, kind, text, target)).
+# Every text says it is demo data; all run through 2021, as Mark's does, and start on its first day, so Mark stays
+# the newest pledge (the one the pages open on).
+_INVENTED: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str, int | None], ...]], ...] = (
+    (
+        "1860",
+        "Laxå",
+        "Lokalpolisområde Hallsberg",
+        "Trafiksäkerhet och mopedåkning i centrum",
+        (
+            ("trafik", "targeted_operation", "Minst sex trafikkontroller vid skolor och i centrum", 6),
+            ("foraldrar", "parent_information", "Information till föräldrar om mopeder och EPA-traktorer", None),
+        ),
+    ),
+    (
+        "2418",
+        "Malå",
+        "Lokalpolisområde Skellefteå",
+        "Unga och fritid",
+        (
+            ("skola", "school_prevention", "Besök i skolans årskurs 7–9 varje termin", None),
+            ("dialog", "citizen_dialogue", "En medborgardialog om ungas fritid", None),
+        ),
+    ),
+    (
+        "0380",
+        "Uppsala",
+        "Lokalpolisområde Uppsala",
+        "Narkotikaförsäljning i Gottsunda och centrum",
+        (
+            ("insatser", "targeted_operation", "Minst tio riktade insatser mot narkotikaförsäljning", 10),
+            ("inventering", "place_inventory", "Inventering av otrygga platser i Gottsunda", None),
+            ("narvaro", "presence_patrol", "Förstärkt närvaro på helgkvällar", None),
+        ),
+    ),
+    (
+        "0581",
+        "Norrköping",
+        "Lokalpolisområde Norrköping",
+        "Trygghet i bostadsområdet Hageby",
+        (
+            ("fastigheter", "property_inspection", "Bostadsbolaget ser över källare och trapphus", None),
+            ("vandring", "citizen_dialogue", "Två trygghetsvandringar med de boende", 2),
+        ),
+    ),
+    (
+        "1281",
+        "Lund",
+        "Lokalpolisområde Lund",
+        "Alkohol och otrygghet i centrum på kvällstid",
+        (
+            ("krogar", "targeted_operation", "Minst fyra tillsyner av krogar tillsammans med kommunen", 4),
+            ("belysning", "place_inventory", "Kommunen förbättrar belysningen på utpekade platser", None),
+        ),
+    ),
+    (
+        "0123",
+        "Järfälla",
+        "Lokalpolisområde Järva",
+        "Våld och kriminella nätverk bland unga",
+        (
+            ("narvaro", "presence_patrol", "Närvaro vid Jakobsbergs centrum varje fredag", None),
+            ("foraldrar", "parent_information", "Föräldramöten om unga och kriminella nätverk", None),
+            ("skola", "school_prevention", "Skolbesök i alla högstadieskolor", None),
+        ),
+    ),
+)
+DEMO_PLEDGE_YEAR = 2021
+_INVENTED_PLACES = 60
+
+
+def _invented_id(name: str) -> str:
+    """ "demo-laxa-2021": the name in lower case, å and ä as a, ö as o."""
+    return f"demo-{name.lower().translate(str.maketrans('åäö', 'aao'))}-{DEMO_PLEDGE_YEAR}"
+
+
+@lru_cache(maxsize=1)
+def invented_pledges() -> tuple[Pledge, ...]:
+    """The invented demo pledges (:data:`_INVENTED`), each marked as demo data in its title and as ``demo``."""
+    out = []
+    for code, name, police_area, focus, promises in _INVENTED:
+        pid = _invented_id(name)
+        out.append(
+            pledge_from_dict(
+                {
+                    "id": pid,
+                    "title": f"Medborgarlöfte {name} {DEMO_PLEDGE_YEAR} (demodata)",
+                    "demo": True,
+                    "municipality": {"name": name, "code": code},
+                    "police_area": {"name": police_area},
+                    "partners": [
+                        {"id": "polisen", "name": police_area, "kind": "police"},
+                        {"id": "kommunen", "name": f"{name} kommun", "kind": "municipality"},
+                    ],
+                    "period": {"start": f"{DEMO_PLEDGE_YEAR}-01-01", "end": f"{DEMO_PLEDGE_YEAR}-12-31"},
+                    "focus": f"{focus} (påhittat demolöfte)",
+                    "problem_picture": {"shared": "Demodata: en påhittad problembild för att visa översikten."},
+                    "promises": [
+                        {
+                            "id": f"{pid}-{part}",
+                            "text": text,
+                            "parties": ["polisen", "kommunen"] if kind != "targeted_operation" else ["polisen"],
+                            "kind": kind,
+                            **({"target": target} if target else {}),
+                        }
+                        for part, kind, text, target in promises
+                    ],
+                    "goals": [{"id": "okad-trygghet", "text": "Ökad trygghet"}],
+                    "follow_up": [{"kind": "dialogue", "label": "Medborgardialog"}],
+                }
+            )
+        )
+    return tuple(out)
+
+
+def _invented_plan(pledge: Pledge) -> _Plan:
+    """Unsafe places, and the operations of each targeted operation or presence promise (two of three targets)."""
+    operations = []
+    for promise in pledge.promises:
+        if promise.kind == "targeted_operation":
+            count = max(1, (promise.target or 3) * 2 // 3)
+            operations.append((promise.id, "targeted_drug_operation", count, "internal", "Riktad insats", (18, 23)))
+        elif promise.kind == "presence_patrol":
+            operations.append((promise.id, "presence_patrol", 8, "public", "Närvaro", (17, 23)))
+    return _Plan(unsafe_places=_INVENTED_PLACES, sites=(), operations=tuple(operations))
+
+
 def demo_layers(pledge: Pledge, seed: int = DEFAULT_SEED) -> dict[str, list[gpd.GeoDataFrame]]:
     """Generated layers for one of the shipped pledges, keyed by layer name."""
     g = _Generator(pledge, seed)
-    plan = _PLANS.get(pledge.id)
+    invented = {p.id for p in invented_pledges()}
+    plan = _PLANS.get(pledge.id) or (_invented_plan(pledge) if pledge.id in invented else None)
     if plan is None:
         raise ValueError(f"no demo layers are defined for pledge {pledge.id!r}")
     return {
@@ -401,6 +538,37 @@ _JUDGEMENTS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
         ("promise", "molndal-2018-inventering-platser", "2018-T2", "done", "Alla utpekade platser inventerade."),
     ),
 }
+
+
+# The invented pledges' states in an overview: Laxå done, Malå not judged, Uppsala delayed, Norrköping started,
+# Lund not started, Järfälla started with one promise not judged.
+_INVENTED_JUDGEMENTS = {
+    "demo-laxa-2021": (
+        ("trafik", "2021-T3", "done", "Sex kontroller genomförda."),
+        ("foraldrar", "2021-T3", "done", "Två möten hölls."),
+    ),
+    "demo-uppsala-2021": (
+        ("insatser", "2021-T3", "delayed", "Sex av tio insatser; resten flyttas till nästa år."),
+        ("inventering", "2021-T3", "done", "Gottsunda inventerat."),
+        ("narvaro", "2021-T3", "started", "Närvaro de flesta helger."),
+    ),
+    "demo-norrkoping-2021": (
+        ("fastigheter", "2021-T2", "started", "Källarna i Hageby genomgångna."),
+        ("vandring", "2021-T2", "done", "Två vandringar med de boende."),
+    ),
+    "demo-lund-2021": (
+        ("krogar", "2021-T3", "not_started", "Tillsynerna planeras till våren."),
+        ("belysning", "2021-T3", "started", "Belysningen bytt på två platser."),
+    ),
+    "demo-jarfalla-2021": (
+        ("narvaro", "2021-T3", "started", "Närvaro de flesta fredagar."),
+        ("foraldrar", "2021-T3", "done", "Tre föräldramöten."),
+    ),
+}
+for _pid, _rows in _INVENTED_JUDGEMENTS.items():
+    _JUDGEMENTS[_pid] = tuple(
+        ("promise", f"{_pid}-{part}", period, status, text) for part, period, status, text in _rows
+    )
 
 
 def write_demo_judgements(store: GeoPackageStore, pledge: Pledge) -> None:
@@ -576,6 +744,12 @@ def write_demo_store(path: str | Path, seed: int = DEFAULT_SEED) -> GeoPackageSt
                     store.write_batch(layer, frame)
             results, indicators = demo_survey(pledge, seed)
             store.write_survey_results(results, actor="demo", indicators=indicators)
+            write_demo_judgements(store, pledge)
+        for pledge in invented_pledges():
+            store.save_pledge(pledge)
+            for layer, frames in demo_layers(pledge, seed).items():
+                for frame in frames:
+                    store.write_batch(layer, frame)
             write_demo_judgements(store, pledge)
     except BaseException:
         store.close()

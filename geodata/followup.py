@@ -37,6 +37,34 @@ _CODE = re.compile(r"^(?P<year>\d{4})(?:-(?P<letter>[TQH])(?P<index>\d))?$")
 # What is judged: an activity promise, or a goal of the pledge; the statuses each may have.
 SUBJECTS = ("promise", "goal")
 STATUSES = {"promise": vocab.ACTIVITY_STATUSES, "goal": vocab.GOAL_STATUSES}
+# What a summary counts a promise or goal as when its period has no judgement.
+NOT_JUDGED = "not_judged"
+# A pledge's one state for an overview of many (pledge_state), the one needing attention most first.
+PLEDGE_STATES = ("delayed", "not_started", "started", "done", "cancelled", NOT_JUDGED)
+
+
+def pledge_state(counts: dict[str, int]) -> str:
+    """The one state of a pledge whose promises have the statuses ``counts`` (status -> promises), for a map of
+    many pledges to colour by: the state of the promise that needs attention most among those judged (försenad,
+    then ej påbörjad, then påbörjad); genomförd only when every promise is done or cancelled (avförd when all
+    are cancelled); ej bedömd when none is judged.
+
+    >>> pledge_state({"done": 3, "started": 1}), pledge_state({"done": 3, "not_judged": 1})
+    ('started', 'started')
+    >>> pledge_state({"done": 2, "cancelled": 1}), pledge_state({"not_judged": 4}), pledge_state({"delayed": 1, "done": 5})
+    ('done', 'not_judged', 'delayed')
+    """
+    judged = {s: n for s, n in counts.items() if n and s != NOT_JUDGED}
+    if not judged:
+        return NOT_JUDGED
+    for state in ("delayed", "not_started"):
+        if judged.get(state):
+            return state
+    if set(judged) <= {"done", "cancelled"} and not counts.get(NOT_JUDGED):
+        return "done" if judged.get("done") else "cancelled"
+    return "started"
+
+
 if set(_MONTHS) != set(vocab.FOLLOW_UP_PERIODS):
     raise ValueError("vocabulary: follow_up_period: expected the cadences tertial, quarter, half_year and year")
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from geodata.analysis.indicators import GoalTrend, goal_trends
 from geodata.followup import (
+    NOT_JUDGED,
     STATUSES,
     FollowUpPeriod,
     Judgement,
@@ -36,8 +37,6 @@ from geodata.views.progress import elapsed_share, evidence_query, judge
 
 # A period's judgement is due when the period is over, and late a month after (the board's report follows it).
 GRACE_DAYS = 31
-# What a summary counts a promise or goal as when its period has no judgement.
-NOT_JUDGED = "not_judged"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from geodata.layers import Layer
 from geodata.store.interface.layers import LayerQuery
 
 # What a condition tests: ``column op value``.
-EQUAL, AT_LEAST, AT_MOST, ONE_OF, IS_NULL, NOT_NULL, OF_PLEDGE, IN_BOX = (
+EQUAL, AT_LEAST, AT_MOST, ONE_OF, IS_NULL, NOT_NULL, OF_PLEDGE, OF_PLEDGES, IN_BOX = (
     "=",
     ">=",
     "<=",
@@ -27,6 +27,7 @@ EQUAL, AT_LEAST, AT_MOST, ONE_OF, IS_NULL, NOT_NULL, OF_PLEDGE, IN_BOX = (
     "is null",
     "not null",
     "of pledge",
+    "of pledges",
     "in box",
 )
 
@@ -60,6 +61,11 @@ def layer_conditions(spec: Layer, query: LayerQuery, deleted_too: bool = False) 
             conditions.append(Condition("pledge_id", EQUAL, query.pledge_id))
         else:
             conditions.append(Condition("promise_id", OF_PLEDGE, query.pledge_id))
+    if query.pledge_ids is not None:
+        if spec.link_field == "pledge_id":
+            conditions.append(Condition("pledge_id", ONE_OF, list(query.pledge_ids)))
+        else:
+            conditions.append(Condition("promise_id", OF_PLEDGES, list(query.pledge_ids)))
     if query.promise_id is not None:
         if spec.link_field != "promise_id":
             raise ValueError(f"{spec.name} records link to pledges, not promises")
@@ -122,6 +128,8 @@ class Dialect(ABC):
             return f"{column} IS NOT NULL"
         if op == OF_PLEDGE:
             return f"{column} IN (SELECT id FROM promises WHERE pledge_id = {self.mark(params, value)})"
+        if op == OF_PLEDGES:
+            return f"{column} IN (SELECT id FROM promises WHERE {self.one_of('pledge_id', value, params)})"
         if op == ONE_OF:
             return self.one_of(column, value, params)
         if op == IN_BOX:

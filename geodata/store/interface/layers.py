@@ -29,6 +29,7 @@ class LayerQuery:
     """
 
     pledge_id: str | None = None
+    pledge_ids: tuple[str, ...] | None = None  # records of any of these pledges (an overview of many)
     promise_id: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
