@@ -480,16 +480,31 @@ def invented_pledges() -> tuple[Pledge, ...]:
     return tuple(out)
 
 
+_OPERATION_TITLES = {
+    "targeted_drug_operation": ("Riktad insats", "internal", (18, 23)),
+    "presence_patrol": ("Närvaro", "public", (17, 23)),
+    "parent_information": ("Föräldramöte", "public", (18, 20)),
+    "school_visit": ("Skolbesök", "public", (9, 15)),
+    "citizen_dialogue": ("Medborgardialog", "public", (18, 20)),
+}
+
+
 def _invented_plan(pledge: Pledge) -> _Plan:
-    """Unsafe places, and the operations of each targeted operation or presence promise (two of three targets)."""
-    operations = []
+    """Unsafe places; for each promise delivered by operations two thirds of its target (else three), of its first
+    kind; for each promise delivered by inventoried sites twelve sites of the municipality's or its housing company."""
+    operations, sites = [], []
     for promise in pledge.promises:
-        if promise.kind == "targeted_operation":
-            count = max(1, (promise.target or 3) * 2 // 3)
-            operations.append((promise.id, "targeted_drug_operation", count, "internal", "Riktad insats", (18, 23)))
-        elif promise.kind == "presence_patrol":
-            operations.append((promise.id, "presence_patrol", 8, "public", "Närvaro", (17, 23)))
-    return _Plan(unsafe_places=_INVENTED_PLACES, sites=(), operations=tuple(operations))
+        if promise.evidence.layer == "operations":
+            kind = promise.evidence.kinds[0]
+            title, visibility, hours = _OPERATION_TITLES[kind]
+            count = max(1, (promise.target or 3) * 2 // 3) if promise.target else 3
+            operations.append((promise.id, kind, count, visibility, title, hours))
+        elif promise.evidence.layer == "inventoried_sites":
+            housing = promise.kind == "property_inspection"
+            owner = "Bostadsbolaget (demodata)" if housing else f"{pledge.municipality.name} kommun"
+            types = ("basement", "stairwell", "attic") if housing else ("public_place", "park", "underpass", "parking")
+            sites.append((promise.id, owner, types, 12, [20, 30, 20, 20, 10]))
+    return _Plan(unsafe_places=_INVENTED_PLACES, sites=tuple(sites), operations=tuple(operations))
 
 
 def demo_layers(pledge: Pledge, seed: int = DEFAULT_SEED) -> dict[str, list[gpd.GeoDataFrame]]:
@@ -729,6 +744,12 @@ def demo_goals(pledge: Pledge) -> Pledge:
         for goal in pledge.goals
     )
     return replace(pledge, goals=goals)
+
+
+def demo_pledges() -> tuple[Pledge, ...]:
+    """Every pledge the demo store holds: the shipped ones (their goals following the demo surveys), then the
+    invented ones."""
+    return (*(demo_goals(p) for p in shipped_pledges()), *invented_pledges())
 
 
 def write_demo_store(path: str | Path, seed: int = DEFAULT_SEED) -> GeoPackageStore:

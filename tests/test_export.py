@@ -10,6 +10,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from geodata.demo import demo_pledges
 from geodata.errors import PledgemapError
 from geodata.io.exporter import export_layers, pledge_document
 from geodata.io.importer import commit_import, plan_file
@@ -55,7 +56,7 @@ def test_each_format_round_trips_into_a_new_store_and_adds_nothing_to_the_old(fm
     }
 
     with GeoPackageStore.create(tmp_path / "fresh.gpkg") as fresh:
-        for pledge in shipped_pledges():
+        for pledge in demo_pledges():
             fresh.save_pledge(pledge)
         for plan in plan_file(fresh, path):
             commit_import(fresh, plan, partial=False)

@@ -17,10 +17,10 @@ from dashboard.cli import main
 from dashboard.components.file_words import file_wording, reading_wordings
 from dashboard.i18n import catalogue
 from dashboard.ids import Overview
+from geodata.demo import demo_pledges
 from geodata.io.exporter import export_layers
 from geodata.io.importer import commit_import, plan_file
 from geodata.io.wording import CODES
-from geodata.shipped import shipped_pledges
 from geodata.store import GeoPackageStore
 from geodata.validate import LOCAL_TZ
 
@@ -165,7 +165,7 @@ def test_a_worded_export_imports_back_without_questions_or_duplicates(lang, fmt,
         layer: (n, 0, 0) for layer, n in demo.counts().items()
     }
     with GeoPackageStore.create(tmp_path / "fresh.gpkg") as fresh:
-        for pledge in shipped_pledges():
+        for pledge in demo_pledges():
             fresh.save_pledge(pledge)
         for plan in plan_file(fresh, path, wordings=reading_wordings()):
             assert not plan.unresolved

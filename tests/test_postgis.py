@@ -75,7 +75,7 @@ def test_migrate_and_demo_on_a_new_database(pg_server, capsys):
     assert f"already at schema version {latest_version()}" in capsys.readouterr().out
     assert main(["demo", "--data", url]) == 0
     assert main(["info", "--data", url]) == 0
-    assert "2 pledges" in capsys.readouterr().out
+    assert "8 pledges" in capsys.readouterr().out
     from geodata.store.postgis.store import dispose
 
     dispose(url)

@@ -471,9 +471,9 @@ def test_exports_word_safety_and_who_reported_and_import_back_with_the_same_code
 
     from dashboard.components.file_words import file_wording, reading_wordings
     from dashboard.i18n import catalogue
+    from geodata.demo import demo_pledges
     from geodata.io.exporter import export_layers
     from geodata.io.importer import commit_import, plan_file
-    from geodata.shipped import shipped_pledges
 
     _add_safe_places(demo_copy, n=3)
     path = tmp_path / "v.csv"
@@ -493,7 +493,7 @@ def test_exports_word_safety_and_who_reported_and_import_back_with_the_same_code
             words[f"respondent_gender.{record['respondent_gender']}"] if record["respondent_gender"] else ""
         )
     with GeoPackageStore.create(tmp_path / "fresh.gpkg") as fresh:
-        for pledge in shipped_pledges():
+        for pledge in demo_pledges():
             fresh.save_pledge(pledge)
         [plan] = plan_file(fresh, path, wordings=reading_wordings())
         assert not plan.unresolved and plan.count("rejected") == 0

@@ -19,11 +19,11 @@ from dashboard.components.file_words import file_wording, reading_wordings
 from dashboard.figures.style import CATEGORY_COLOURS
 from dashboard.i18n import LANGUAGES, catalogue, translator
 from geodata import vocab
+from geodata.demo import demo_pledges
 from geodata.io.columns import CHOICE_WORDS, map_choice
 from geodata.io.exporter import export_layers
 from geodata.io.importer import commit_import, plan_file
 from geodata.layers import LAYERS, UNSAFE_PLACES
-from geodata.shipped import shipped_pledges
 from geodata.store import GeoPackageStore, LayerQuery
 from geodata.validate import validate_records
 
@@ -302,7 +302,7 @@ def test_a_new_category_round_trips_through_a_geopackage_store_and_a_swedish_exp
         assert not again.unresolved
         assert (again.count("duplicate"), again.count("ok"), again.count("rejected")) == (len(stored), 0, 0)
     with GeoPackageStore.create(tmp_path / "fresh.gpkg") as fresh:
-        for pledge in shipped_pledges():
+        for pledge in demo_pledges():
             fresh.save_pledge(pledge)
         [plan] = plan_file(fresh, tmp_path / "p.csv", wordings=reading_wordings())
         assert not plan.unresolved

@@ -1,0 +1,155 @@
+"""The overview of many pledges: each pledge's standing in a year, scopes, themes, and the scope's reports per cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from geodata import LayerQuery, pledge_from_dict
+from geodata.access import GuardedStore, Viewer
+from geodata.analysis.judging import judge
+from geodata.followup import pledge_state
+from geodata.regions import parse_scope
+from geodata.store import open_store
+from geodata.views.public import MIN_COUNT
+from geodata.views.regional import default_year, regional_overview, scope_report_grid
+
+from builders import frame, operation, pledge_dict, unsafe_place
+
+TODAY = dt.date(2024, 11, 1)
+LAXA = (14.62, 58.99)  # Laxå, Region Bergslagen
+
+
+def _laxa(**overrides):
+    return pledge_dict(
+        id="laxa-2024",
+        title="Medborgarlöfte Laxå 2024",
+        municipality={"name": "Laxå", "code": "1860"},
+        focus="Trafiksäkerhet vid skolorna",
+        promises=[
+            {"id": "laxa-2024-trafik", "text": "Hastighetskontroller", "parties": ["polisen"], "kind": "other"},
+            {"id": "laxa-2024-info", "text": "Möten", "parties": ["kommunen"], "kind": "parent_information"},
+        ],
+        **overrides,
+    )
+
+
+def test_records_of_several_pledges_are_selected_by_pledge_ids_on_both_backends(store):
+    store.save_pledge(pledge_from_dict(_laxa()))
+    store.write_batch(
+        "unsafe_places",
+        frame(unsafe_place(pledge_id="test-2024"), unsafe_place(pledge_id="laxa-2024", geometry=Point(*LAXA))),
+    )
+    store.write_batch("operations", frame(operation()))
+    assert store.count("unsafe_places", LayerQuery(pledge_ids=("test-2024", "laxa-2024"))) == 2
+    assert store.count("unsafe_places", LayerQuery(pledge_ids=("laxa-2024",))) == 1
+    assert store.count("unsafe_places", LayerQuery(pledge_ids=())) == 0
+    # Operations link to promises: the pledges' promises select them.
+    assert store.count("operations", LayerQuery(pledge_ids=("test-2024",))) == 1
+    assert store.count("operations", LayerQuery(pledge_ids=("laxa-2024",))) == 0
+    grid = store.grid_counts("unsafe_places", LayerQuery(pledge_ids=("test-2024", "laxa-2024")), 10_000, "report_count")
+    assert sorted(grid.count.tolist()) == [2, 2]
+
+
+def test_each_pledge_stands_by_its_latest_judgement_in_the_year_and_the_scope_keeps_its_own(store):
+    store.save_pledge(pledge_from_dict(_laxa()))
+    # Mark (Region Väst): one promise started in T1, then delayed in T2; the other not judged.
+    judge(store, "test-2024", "promise", "test-2024-insatser", "2024-T1", "started", "", 0)
+    judge(store, "test-2024", "promise", "test-2024-insatser", "2024-T2", "delayed", "", 0)
+    # Laxå: both done, the second in a later version of the same period.
+    judge(store, "laxa-2024", "promise", "laxa-2024-trafik", "2024-T2", "done", "", 0)
+    judge(store, "laxa-2024", "promise", "laxa-2024-info", "2024-T2", "started", "", 0)
+    judge(store, "laxa-2024", "promise", "laxa-2024-info", "2024-T2", "done", "", 1)
+    country = regional_overview(store, parse_scope(None), None, TODAY)
+    assert country.year == 2024 and country.years == (2024,)
+    rows = {row.pledge.id: row for row in country.rows}
+    assert [row.pledge.municipality.name for row in country.rows] == ["Laxå", "Mark"]  # Swedish order
+    assert rows["test-2024"].counts["delayed"] == 1 and rows["test-2024"].counts["not_judged"] == 1
+    assert rows["test-2024"].state == "delayed" and rows["test-2024"].region == "vast"
+    assert rows["laxa-2024"].state == "done" and rows["laxa-2024"].share("done") == 1.0
+    assert rows["laxa-2024"].county == "18" and rows["laxa-2024"].region == "bergslagen"
+    assert rows["laxa-2024"].last_judged is not None
+    assert country.state_counts()["done"] == 1 and country.state_counts()["delayed"] == 1
+    assert [r.pledge.id for r in regional_overview(store, parse_scope("region-vast"), 2024, TODAY).rows] == [
+        "test-2024"
+    ]
+    assert regional_overview(store, parse_scope("lan-18"), 2024, TODAY).pledge_ids == ("laxa-2024",)
+    assert regional_overview(store, parse_scope("region-syd"), 2024, TODAY).rows == ()
+
+
+def test_a_judgement_of_a_later_year_does_not_count_in_an_earlier_one(store):
+    store.save_pledge(pledge_from_dict(_laxa(period={"start": "2024-01-01", "end": "2025-12-31"})))
+    judge(store, "laxa-2024", "promise", "laxa-2024-trafik", "2024-T3", "started", "", 0)
+    judge(store, "laxa-2024", "promise", "laxa-2024-trafik", "2025-T1", "done", "", 0)
+    earlier = regional_overview(store, parse_scope("lan-18"), 2024, TODAY).rows[0]
+    later = regional_overview(store, parse_scope("lan-18"), 2025, TODAY).rows[0]
+    assert earlier.counts["started"] == 1 and later.counts["done"] == 1
+    assert earlier.state == later.state == "started"  # the second promise is not judged: not done yet
+
+
+def test_themes_filter_the_pledges_and_are_counted_before_the_filter(store):
+    store.save_pledge(pledge_from_dict(_laxa()))
+    both = regional_overview(store, parse_scope(None), 2024, TODAY)
+    assert both.theme_counts["traffic"] == 1 and both.theme_counts["narcotics"] == 1 and both.theme_counts["youth"] == 1
+    traffic = regional_overview(store, parse_scope(None), 2024, TODAY, themes=["traffic"])
+    assert traffic.pledge_ids == ("laxa-2024",) and traffic.theme_counts == both.theme_counts
+    assert regional_overview(store, parse_scope(None), 2024, TODAY, ["traffic", "narcotics"]).pledge_ids == (
+        "laxa-2024",
+        "test-2024",
+    )
+    with pytest.raises(ValueError, match="unknown themes: sport"):
+        regional_overview(store, parse_scope(None), 2024, TODAY, themes=["sport"])
+
+
+def test_the_year_shown_first_is_this_year_else_the_latest_before_it():
+    pledges = [pledge_from_dict(pledge_dict(period={"start": s, "end": e})) for s, e in (("2018-02-01", "2019-01-31"),)]
+    assert default_year(pledges, dt.date(2026, 12, 1)) == 2019
+    assert default_year(pledges, dt.date(2018, 6, 1)) == 2018
+    assert default_year(pledges, dt.date(2010, 6, 1)) == 2018
+    assert default_year([], dt.date(2026, 1, 1)) is None
+
+
+def test_the_scope_grid_counts_reports_of_the_scope_only_and_the_public_never_a_cell_below_five(demo_copy):
+    with open_store(demo_copy) as store:
+        vast = regional_overview(store, parse_scope("region-vast"), 2021, TODAY)
+        assert vast.pledge_ids == ("mark-2021",)
+        full = scope_report_grid(store, vast, zoom=8)
+        unsafe = LayerQuery(
+            pledge_id="mark-2021",
+            start=dt.date(2021, 1, 1),
+            end=dt.date(2021, 12, 31),
+            values=(("safety", ("unsafe",)),),
+        )
+        weights = store.read_layer("unsafe_places", unsafe)["report_count"].sum()
+        assert not full.public and int(full.grid.count.sum()) == int(weights)
+        country = regional_overview(store, parse_scope(None), 2021, TODAY)
+        assert scope_report_grid(store, country, zoom=5).grid.count.sum() > full.grid.count.sum()
+        public = scope_report_grid(GuardedStore(store, Viewer("public")), vast, zoom=14)
+        assert public.public and public.min_count == MIN_COUNT
+        assert public.grid.cell_m >= 1000 and len(public.grid) and np.all(public.grid.count >= MIN_COUNT)
+        assert public.grid.count.sum() < weights  # some cells held fewer than five
+        # In view only: a box around Kinna holds fewer than the whole municipality.
+        kinna = scope_report_grid(store, vast, zoom=12, view_bounds=(12.66, 57.49, 12.72, 57.52))
+        assert 0 < kinna.grid.count.sum() < full.grid.count.sum()
+
+
+def test_the_demo_store_shows_every_state_in_2021(demo_copy):
+    with open_store(demo_copy) as store:
+        overview = regional_overview(store, parse_scope(None), None, dt.date(2026, 12, 1))
+    states = {row.pledge.municipality.name: row.state for row in overview.rows}
+    assert overview.year == 2021
+    assert states == {
+        "Järfälla": "started",
+        "Laxå": "done",
+        "Lund": "not_started",
+        "Malå": "not_judged",
+        "Mark": "delayed",
+        "Norrköping": "started",
+        "Uppsala": "delayed",
+    }
+    assert {row.region for row in overview.rows} == {"nord", "mitt", "stockholm", "ost", "vast", "syd", "bergslagen"}
+    assert all(row.pledge.demo for row in overview.rows if row.pledge.id.startswith("demo-"))
+    assert pledge_state(overview.rows[0].counts) == overview.rows[0].state
