@@ -15,7 +15,7 @@ from geodata.followup import pledge_state
 from geodata.regions import parse_scope
 from geodata.store import open_store
 from geodata.views.public import MIN_COUNT
-from geodata.views.regional import default_year, regional_overview, scope_report_grid
+from geodata.views.regional import default_year, municipality_state, regional_overview, scope_report_grid
 
 from builders import frame, operation, pledge_dict, unsafe_place
 
@@ -153,3 +153,14 @@ def test_the_demo_store_shows_every_state_in_2021(demo_copy):
     assert {row.region for row in overview.rows} == {"nord", "mitt", "stockholm", "ost", "vast", "syd", "bergslagen"}
     assert all(row.pledge.demo for row in overview.rows if row.pledge.id.startswith("demo-"))
     assert pledge_state(overview.rows[0].counts) == overview.rows[0].state
+
+
+def test_a_municipality_with_two_pledges_is_coloured_by_the_one_needing_attention_most(store):
+    kinna = pledge_dict(id="mark-kinna-2024", title="Medborgarlöfte Kinna 2024")
+    kinna["promises"] = [{**p, "id": p["id"].replace("test-", "kinna-")} for p in kinna["promises"]]
+    store.save_pledge(pledge_from_dict(kinna))
+    judge(store, "mark-kinna-2024", "promise", "kinna-2024-insatser", "2024-T1", "delayed", "", 0)
+    overview = regional_overview(store, parse_scope("lan-14"), 2024, TODAY)
+    [(code, rows)] = overview.by_municipality().items()
+    assert code == "1463" and {r.pledge.id for r in rows} == {"test-2024", "mark-kinna-2024"}
+    assert municipality_state(rows) == "delayed"

@@ -85,6 +85,26 @@ class RegionalOverview:
     def pledge_ids(self) -> tuple[str, ...]:
         return tuple(row.pledge.id for row in self.rows)
 
+    def by_municipality(self) -> dict[str, tuple[PledgeStanding, ...]]:
+        """The pledges per municipality code (a city may have a pledge per district), those without a code left
+        out: what a map of municipalities draws."""
+        out: dict[str, list[PledgeStanding]] = {}
+        for row in self.rows:
+            if row.pledge.municipality.code:
+                out.setdefault(row.pledge.municipality.code, []).append(row)
+        return {code: tuple(rows) for code, rows in out.items()}
+
+
+def municipality_state(rows: Sequence[PledgeStanding]) -> str:
+    """The state a map colours a municipality with several pledges by: the one needing attention most.
+
+    >>> from geodata.shipped import shipped_pledges
+    >>> [p] = [p for p in shipped_pledges() if p.id == "mark-2021"]
+    >>> municipality_state([standing(p, [], 2021), replace(standing(p, [], 2021), state="delayed")])
+    'delayed'
+    """
+    return min((row.state for row in rows), key=PLEDGE_STATES.index)
+
 
 def _place(pledge: Pledge) -> tuple[str | None, str | None]:
     code = pledge.municipality.code
