@@ -435,6 +435,7 @@ def test_adding_a_record_by_clicking_the_map_and_moving_it(demo_copy):
         canvas.wait_for()
         settle(page)
         page.wait_for_timeout(1000)
+        canvas.scroll_into_view_if_needed()  # below the pledge choice (eight pledges in the demo) on this window
         box = canvas.bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
         form = page.locator(f"#{Layers.new}")
