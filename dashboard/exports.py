@@ -188,3 +188,67 @@ def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
         write_sheets({words["nav.sites"]: table}, buffer)
         return buffer.getvalue(), f"{name}.xlsx"
     raise ValueError(f"unknown worklist format {fmt!r}; expected csv or xlsx")
+
+
+def overview_table(overview, lang: str):
+    """Every pledge of an overview (:class:`geodata.views.regional.RegionalOverview`) as its file reads: one row a
+    pledge, the columns and values in the reader's language (the state and statuses in the follow-up's words),
+    the number of promises per status, days as dates."""
+    import pandas as pd
+
+    from dashboard.components.followup import status_label
+    from dashboard.i18n import catalogue, translator
+    from geodata.views.regional import PROMISE_STATES
+
+    words, t = catalogue(lang), translator(lang)
+
+    def col(key: str) -> str:
+        return words[f"export.overview.{key}"]
+
+    rows = []
+    for row in overview.rows:
+        pledge = row.pledge
+        record = {
+            col("municipality"): pledge.municipality.name,
+            col("municipality_code"): pledge.municipality.code,
+            col("county"): t(f"county.{row.county}") if row.county else None,
+            col("region"): t(f"police_region.{row.region}") if row.region else None,
+            col("police_area"): pledge.police_area.name,
+            col("title"): pledge.title,
+            col("start"): pledge.period.start,
+            col("end"): pledge.period.end,
+            col("focus"): pledge.focus,
+            col("themes"): ", ".join(t(f"theme.{code}") for code in row.themes) or None,
+            col("promises"): row.promises,
+            col("state"): status_label(t, "promise", row.state),
+        }
+        for status in PROMISE_STATES:
+            record[t("export.overview.status_count", status=status_label(t, "promise", status))] = row.counts[status]
+        record[col("last_judged")] = row.last_judged.date() if row.last_judged else None
+        record[col("demo")] = words["export.yes"] if pledge.demo else words["export.no"]
+        rows.append(record)
+    return pd.DataFrame(rows)
+
+
+def overview_file(overview, fmt: str, lang: str) -> tuple[bytes, str]:
+    """The overview's table (:func:`overview_table`) as CSV (for Excel: ``;``, UTF-8) or Excel, named after its
+    scope and year ("alla-löften-region-vast-2025.xlsx")."""
+    import io
+
+    from dashboard.i18n import catalogue
+    from geodata.io.columns import quote_formula
+
+    words = catalogue(lang)
+    table = overview_table(overview, lang)
+    name = f"{words['export.overview.name']}-{overview.scope.key}" + (f"-{overview.year}" if overview.year else "")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        table.map(lambda v: quote_formula(v) if isinstance(v, str) else v).to_csv(
+            buffer, sep=";" if lang == "sv" else ",", index=False, date_format="%Y-%m-%d"
+        )
+        return buffer.getvalue().encode("utf-8-sig"), f"{name}.csv"
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        write_sheets({words["export.overview.sheet"]: table}, buffer)
+        return buffer.getvalue(), f"{name}.xlsx"
+    raise ValueError(f"unknown overview format {fmt!r}; expected csv or xlsx")

@@ -164,3 +164,40 @@ def test_a_municipality_with_two_pledges_is_coloured_by_the_one_needing_attentio
     [(code, rows)] = overview.by_municipality().items()
     assert code == "1463" and {r.pledge.id for r in rows} == {"test-2024", "mark-kinna-2024"}
     assert municipality_state(rows) == "delayed"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_overview_downloads_as_a_table_in_the_reader_s_words(demo_copy, tmp_path, lang):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard.exports import overview_file
+
+    with open_store(demo_copy) as store:
+        overview = regional_overview(store, parse_scope(None), 2021, TODAY)
+    content, name = overview_file(overview, "csv", lang)
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";" if lang == "sv" else ","))
+    by_name = {r["Kommun" if lang == "sv" else "Municipality"]: r for r in rows}
+    assert len(rows) == 7 and name == (
+        "alla-löften-sverige-2021.csv" if lang == "sv" else "all-pledges-sverige-2021.csv"
+    )
+    uppsala = by_name["Uppsala"]
+    if lang == "sv":
+        assert uppsala["Polisregion"] == "Region Mitt" and uppsala["Län"] == "Uppsala län"
+        assert uppsala["Läge"] == "Försenad" and uppsala["Löftespunkter: Försenad"] == "1"
+        assert by_name["Malå"]["Läge"] == "Ej bedömd" and by_name["Malå"]["Löftespunkter: Ej bedömd"] == "2"
+        assert by_name["Laxå"]["Teman"].startswith("Trafik") and by_name["Laxå"]["Demodata"] == "ja"
+        assert uppsala["Period från"] == "2021-01-01"
+    else:
+        assert uppsala["Police region"] == "Region Central" and uppsala["State"] == "Delayed"
+        assert by_name["Malå"]["State"] == "Not judged"
+    for row in rows:  # no raw codes anywhere
+        assert not {"delayed", "not_judged", "vast", "narcotics"} & set(row.values())
+    content, name = overview_file(overview, "xlsx", lang)
+    path = tmp_path / name
+    path.write_bytes(content)
+    sheet = load_workbook(path).active
+    header = [c.value for c in sheet[1]]
+    assert header[0] == ("Kommun" if lang == "sv" else "Municipality") and sheet.max_row == 8
