@@ -201,3 +201,23 @@ def test_the_overview_downloads_as_a_table_in_the_reader_s_words(demo_copy, tmp_
     sheet = load_workbook(path).active
     header = [c.value for c in sheet[1]]
     assert header[0] == ("Kommun" if lang == "sv" else "Municipality") and sheet.max_row == 8
+
+
+def test_the_command_line_prints_or_writes_the_overview_and_names_what_it_cannot_read(demo_copy, tmp_path, capsys):
+    from dashboard.cli import main
+
+    assert main(["followup", "overview", "--data", str(demo_copy), "--scope", "region-mitt", "--year", "2021"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Alla löften i Region Mitt 2021") and "Uppsala" in out and "Försenad" in out
+    assert "Mark" not in out
+    args = ["followup", "overview", "--data", str(demo_copy), "--year", "2021", "--lang", "en", "--theme", "trafik"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Every pledge in Sweden 2021") and "Laxå" in out and "Järfälla" not in out
+    target = tmp_path / "alla.xlsx"
+    assert main(["followup", "overview", "--data", str(demo_copy), "--year", "2021", "--out", str(target)]) == 0
+    assert target.stat().st_size > 0 and "Skrev 7 löften" in capsys.readouterr().out
+    assert main(["followup", "overview", "--data", str(demo_copy), "--scope", "region-atlantis"]) == 1
+    assert "”region-atlantis” är inget område" in capsys.readouterr().err
+    assert main(["followup", "overview", "--data", str(demo_copy), "--theme", "sport"]) == 1
+    assert "Okänt tema: sport; välj bland: narkotika, trafik" in capsys.readouterr().err

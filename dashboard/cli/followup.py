@@ -24,6 +24,19 @@ def add_followup(commands, settings: Settings) -> None:
     show.add_argument("--period", help="the period to propose and count for, e.g. 2024-T2 (default: the latest over)")
     show.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of the output")
     show.add_argument("--today", type=dt.date.fromisoformat, help="as of this date (default: today)")
+    overview = actions.add_parser(
+        "overview",
+        help="every pledge of the country, a police region or a county: where each stands in a year, as a table",
+    )
+    add_data(overview, settings)
+    overview.add_argument(
+        "--scope", default="sverige", help="sverige (default), a police region (region-vast) or a county (lan-14)"
+    )
+    overview.add_argument("--year", type=int, help="the year (default: this year, else the latest with pledges)")
+    overview.add_argument("--theme", action="append", default=[], help="only pledges about this theme (repeatable)")
+    overview.add_argument("--out", help="write the table to this .csv or .xlsx file instead of printing it")
+    overview.add_argument("--lang", choices=("sv", "en"), default="sv", help="the language of the output")
+    overview.add_argument("--today", type=dt.date.fromisoformat, help="as of this date (default: today)")
     judge = actions.add_parser("judge", help="judge a promise or goal for a period (a new version; audited)")
     add_data(judge, settings)
     judge.add_argument("--pledge", required=True)
@@ -54,6 +67,8 @@ def cmd_followup(args: argparse.Namespace) -> int:
             if args.followup_command == "show":
                 _show(store, args)
                 return 0
+            if args.followup_command == "overview":
+                return _overview(store, args)
             return _judge(store, args)
         except ValidationError as exc:
             print(f"pledgemap: {t('followup_cli.invalid', count=len(exc.problems))}", file=sys.stderr)
@@ -102,6 +117,67 @@ def _show(store, args: argparse.Namespace) -> None:
                 by = latest.judged_by or ""
                 print(f"    {t('followup_cli.latest', period=period_name(latest.period, t), by=by)}: {latest.text}")
             print(f"    {proposal_text(t, args.lang, state.pledge, item)}")
+
+
+def _overview(store, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dashboard.exports import overview_file, overview_table
+    from dashboard.i18n import translator
+    from geodata import clock
+    from geodata.regions import parse_scope
+    from geodata.themes import THEMES
+    from geodata.views.regional import regional_overview
+
+    t = translator(args.lang)
+    try:
+        scope = parse_scope(args.scope)
+    except LookupError:
+        raise PledgemapError(t("followup_cli.unknown_scope", value=args.scope)) from None
+    themes = [_theme_code(given) for given in args.theme]
+    unknown = [given for given, code in zip(args.theme, themes) if code is None]
+    if unknown:
+        names = ", ".join(t(f"theme.{code}").lower() for code in THEMES)
+        raise PledgemapError(t("followup_cli.unknown_theme", value=", ".join(unknown), themes=names))
+    overview = regional_overview(store, scope, args.year, args.today or clock.today(), [c for c in themes if c])
+    if args.out:
+        out = Path(args.out)
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "xlsx"):
+            raise PledgemapError(t("followup_cli.overview_format", file=out.name))
+        content, _name = overview_file(overview, fmt, args.lang)
+        out.write_bytes(content)
+        print(t("followup_cli.overview_written", file=str(out), count=len(overview.rows)))
+        return 0
+    table = overview_table(overview, args.lang)
+    print(t("followup_cli.overview_heading", scope=_scope_name(t, scope), year=overview.year or "–"))
+    if table.empty:
+        print(t("followup_cli.overview_none"))
+        return 0
+    shown = table.iloc[:, [0, 3, 5, 10, 11]]
+    print(shown.to_string(index=False))
+    return 0
+
+
+def _scope_name(t, scope) -> str:
+    if scope.kind == "region":
+        return t(f"police_region.{scope.code}")
+    if scope.kind == "county":
+        return t(f"county.{scope.code}")
+    return t("followup_cli.country")
+
+
+def _theme_code(given: str) -> str | None:
+    """A theme given as its code or its name in either language ("trafik", "Traffic")."""
+    from dashboard.i18n import translator
+    from geodata.themes import THEMES
+
+    wanted = given.strip().lower()
+    for code in THEMES:
+        names = {code, *(translator(lang)(f"theme.{code}").lower() for lang in ("sv", "en"))}
+        if wanted in names:
+            return code
+    return None
 
 
 def _judge(store, args: argparse.Namespace) -> int:
