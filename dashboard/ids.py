@@ -55,9 +55,11 @@ class Regional:
     summary = "rg-summary"
     map = "rg-map"  # the municipalities coloured by their pledge's state
     map_help = "rg-map-help"
+    map_legend = "rg-map-legend"  # the states' colours and words, under the map
     table = "rg-table"  # the pledges as a table: the map's table alternative and its keyboard route
     grid = "rg-grid"  # every report of the scope, counted per cell at the zoom
     grid_note = "rg-grid-note"  # the grid map's totals in words
+    grid_drawn = "rg-grid-drawn"  # the view whose figure the grid map holds (a move redraws only its cells)
     width = "rg-width"  # the maps' size in the browser, for the figures to fit the scope to it
     view = "rg-view"
     query = "rg-query"

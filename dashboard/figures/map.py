@@ -34,8 +34,8 @@ from dashboard.figures.style import (
 from dashboard.i18n import number
 from dashboard.settings import OSM_ATTRIBUTION, Settings
 from geodata import LayerView
-from geodata.records import GridCounts
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.records import GridCounts
 from geodata.vocab import SAFE
 
 

@@ -13,12 +13,14 @@ from typing import Any
 
 from dashboard.figures.map import (
     LEGEND_BOX,
+    MAP_HEIGHT_NARROW,
+    PHONE_MAP_WIDTH,
     fitted_view,
     foot_legends,
     grid_trace,
     line_layer,
     narrow,
-    PHONE_MAP_WIDTH,
+    view_for_bounds,
 )
 from dashboard.figures.style import FONT_FAMILY, JUDGED_COLOURS, MODEBAR_MARGIN, separators
 from dashboard.i18n import number
@@ -116,16 +118,28 @@ def pledge_map_figure(
             "hovertext": hover,
             "hovertemplate": "%{hovertext}<extra></extra>",
             "name": name,
-            "showlegend": True,
-            "legendgroup": "state",
-            "legendgrouptitle": {"text": t("regional.legend")},
+            "showlegend": False,  # the page words the states under the map (plotly draws no white swatch)
             "meta": {"role": "state", "state": state},
         }
         if custom is not None:
             trace["customdata"] = custom
         traces.append(trace)
     view_key = f"{overview.scope.key}-{overview.year}-{','.join(overview.themes)}"
-    return _map_figure(traces, [], bounds, t, view_key, width, height)
+    return _map_figure(traces, [], bounds, t, view_key, width, height, legend=False)
+
+
+def map_states(figure: dict[str, Any]) -> list[str]:
+    """The states the pledge map colours municipalities by (and :data:`NO_PLEDGE`), in its order: its legend."""
+    return [trace["meta"]["state"] for trace in figure["data"] if (trace.get("meta") or {}).get("role") == "state"]
+
+
+def _fit(
+    bounds: tuple[float, float, float, float], width: int | None, height: int | None, legend: bool
+) -> tuple[dict[str, float], float]:
+    if legend:
+        return fitted_view(bounds, width, height)
+    fit_height = max((height or MAP_HEIGHT_NARROW) - MODEBAR_MARGIN, MAP_HEIGHT_NARROW - MODEBAR_MARGIN)
+    return view_for_bounds(bounds, width=width or PHONE_MAP_WIDTH, height=fit_height)
 
 
 def _map_figure(
@@ -136,8 +150,9 @@ def _map_figure(
     view_key: str,
     width: int | None,
     height: int | None,
+    legend: bool = True,
 ) -> dict[str, Any]:
-    centre, zoom = fitted_view(bounds, width, height)
+    centre, zoom = _fit(bounds, width, height, legend)
     layout: dict[str, Any] = {
         "map": {"style": "white-bg", "layers": layers, "center": centre, "zoom": zoom, "uirevision": view_key},
         "margin": {"l": 0, "r": 0, "t": MODEBAR_MARGIN, "b": 0},
@@ -148,18 +163,17 @@ def _map_figure(
         "hovermode": "closest",
         "font": {"family": FONT_FAMILY, "size": 14},
         "separators": separators(t),
+        "showlegend": legend,
     }
-    if narrow(width):
+    if legend and narrow(width):
         layout["meta"] = {"graph_height": foot_legends(traces, layout, width or PHONE_MAP_WIDTH)}
     return {"data": traces, "layout": layout}
 
 
-def grid_view(
-    scope: Scope, width: int | None, height: int | None
-) -> tuple[float, tuple[float, float, float, float]]:
+def grid_view(scope: Scope, width: int | None, height: int | None) -> tuple[float, tuple[float, float, float, float]]:
     """The zoom the report map opens at (the scope fitted to it) and the bounds it shows then."""
     _, bounds = scope_boundaries(scope)
-    return fitted_view(bounds, width, height)[1], bounds
+    return _fit(bounds, width, height, True)[1], bounds
 
 
 def report_grid_figure(

@@ -14,13 +14,24 @@ from dataclasses import replace
 
 import dash
 import pandas as pd
-from dash import ALL, ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html
-from dash import no_update
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from dashboard.components.followup import status_bar, status_label
 from dashboard.components.layout import (
     alert,
-    check_group,
     demo_banner,
     error_page,
     not_for_role_page,
@@ -30,19 +41,22 @@ from dashboard.components.layout import (
     remember_view,
     short_text,
 )
-from dashboard.components.tables import Column, _text, page_of, pager, record_table, search, sort
+from dashboard.components.tables import Column, _date, _text, page_of, pager, record_table, search, sort
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.figures.map import narrow_graph_height
 from dashboard.figures.mapping import bounds_of, zoom_of
 from dashboard.figures.regional import (
+    NO_PLEDGE,
+    NO_PLEDGE_LINE,
     grid_view,
     grid_words,
+    map_states,
     pledge_map_figure,
     report_grid_figure,
     report_grid_trace,
 )
-from dashboard.figures.style import graph_config
+from dashboard.figures.style import graph_config, status_style
 from dashboard.i18n import translator
 from dashboard.ids import Regional as ID
 from dashboard.state.regional import RegionalState
@@ -166,7 +180,7 @@ def layout(path: str = PATH, **query: str) -> html.Div:
     body = [
         banner,
         html.Div(
-            className="pm-overview",
+            className="pm-overview pm-regional",
             children=[
                 controls,
                 html.Section(
@@ -190,6 +204,11 @@ def layout(path: str = PATH, **query: str) -> html.Div:
                             config=graph_config(lang, scroll_zoom=True, remove=("toImage", "select2d", "lasso2d")),
                             responsive=True,
                         ),
+                        html.Ul(
+                            id=ID.map_legend,
+                            className="pm-summary-legend pm-map-legend",
+                            **{"aria-label": t("regional.legend")},
+                        ),
                         html.H2(t("regional.table_heading")),
                         html.Div(
                             [
@@ -200,7 +219,7 @@ def layout(path: str = PATH, **query: str) -> html.Div:
                             ],
                             className="pm-table-search",
                         ),
-                        html.Div(table, id=ID.table, className="pm-scroll-x"),
+                        html.Div(table, id=ID.table, className="pm-regional-list"),
                         html.H2(t("regional.grid_heading")),
                         dcc.Graph(
                             id=ID.grid,
@@ -218,6 +237,7 @@ def layout(path: str = PATH, **query: str) -> html.Div:
         dcc.Store(id=ID.query, data=state.to_query()),
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.width),
+        dcc.Store(id=ID.grid_drawn),
     ]
     return page(lang, path, body, state.to_query())
 
@@ -252,14 +272,11 @@ def content(t, lang: str, state: RegionalState, overview: RegionalOverview) -> t
             state.desc,
             caption=t("regional.table_caption", scope=scope, year=overview.year),
             row_link=lambda record: record["href"] + (f"&lang={lang}" if lang != "sv" else ""),
+            cards=True,
         ),
         pager(ID.prefix, page_no, pages, len(found), t),
     ]
     return heading, summary, table, page_no
-
-
-def _judged(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{value.tz_convert(LOCAL_TZ_NAME):%Y-%m-%d}"
 
 
 def table_columns(t) -> list[Column]:
@@ -268,10 +285,10 @@ def table_columns(t) -> list[Column]:
         Column("municipality", t("regional.col.municipality"), str),
         Column("police_area", t("regional.col.police_area"), str),
         Column("period", t("regional.col.period"), str),
-        Column("focus", t("regional.col.focus"), lambda text: short_text(text or "", 80)),
+        Column("focus", t("regional.col.focus"), lambda text: short_text(text or "", 60)),
         Column("promises", t("regional.col.promises"), _text),  # sorted as numbers
         Column("state", t("regional.col.state"), lambda state: words(state) if isinstance(state, str) else ""),
-        Column("last_judged", t("regional.col.last_judged"), _judged),
+        Column("last_judged", t("regional.col.last_judged"), _date),
     ]
 
 
@@ -292,7 +309,8 @@ def pledge_frame(overview: RegionalOverview) -> pd.DataFrame:
                 "focus": row.pledge.focus,
                 "promises": row.promises,
                 "state": row.state,
-                "last_judged": pd.Timestamp(row.last_judged) if row.last_judged else pd.NaT,
+                # the day of the latest judgement, in Swedish time
+                "last_judged": pd.Timestamp(row.last_judged).tz_convert(LOCAL_TZ_NAME) if row.last_judged else pd.NaT,
                 "href": f"/?pledge={row.pledge.id}",
             }
             for row in overview.rows
@@ -379,7 +397,7 @@ def _pixels(size, side: str) -> int | None:
 
 @callback(
     Output(ID.map, "figure"),
-    Output(ID.map, "style"),
+    Output(ID.map_legend, "children"),
     Input(ID.view, "data"),
     Input(ID.width, "data"),
 )
@@ -398,26 +416,47 @@ def draw_pledge_map(data, size):
         width=_pixels(size, "width"),
         height=_pixels(size, "height"),
     )
-    height = narrow_graph_height(figure)
-    return figure, ({**MAP_STYLE, "height": f"{height}px"} if height else MAP_STYLE)
+    return figure, map_legend(t, map_states(figure))
+
+
+def map_legend(t, states: list[str]) -> list:
+    """The pledge map's legend under it: each state's swatch (the follow-up's colours) and words."""
+    words = state_word(t)
+    items = []
+    for state in states:
+        if state == NO_PLEDGE:
+            swatch = {"background": "#ffffff", "borderColor": NO_PLEDGE_LINE, "borderStyle": "solid"}
+            label = t("regional.no_pledge")
+        else:
+            swatch, label = status_style(state), words(state)
+        items.append(html.Li([html.Span(className="pm-swatch", style=swatch), html.Span(label)]))
+    return items
 
 
 @callback(
     Output(ID.grid, "figure"),
     Output(ID.grid_note, "children"),
     Output(ID.grid, "style"),
+    Output(ID.grid_drawn, "data"),
     Input(ID.view, "data"),
     Input(ID.width, "data"),
     Input(ID.grid, "relayoutData"),
+    State(ID.grid_drawn, "data"),
 )
-def draw_report_grid(data, size, relayout):
-    """Every report of the scope counted per cell at the map's zoom; a pan or zoom redraws only the cells."""
+def draw_report_grid(data, size, relayout, drawn):
+    """Every report of the scope counted per cell at the map's zoom; a pan or zoom redraws only the cells.
+
+    ``drawn`` names the view whose figure the graph holds: the graph reports its first layout before the first
+    figure arrives (and Dash drops the earlier, still running call), so a move over no figure of this view
+    draws the whole figure.
+    """
     state = RegionalState.from_dict(data)
     t = translator(state.lang)
-    moved = set(ctx.triggered_prop_ids) == {f"{ID.grid}.relayoutData"}
+    key = view_key(state)
+    moved = set(ctx.triggered_prop_ids) == {f"{ID.grid}.relayoutData"} and drawn == key
     zoom, bounds = zoom_of(relayout), bounds_of(relayout)
     if moved and zoom is None and bounds is None:
-        return no_update, no_update, no_update  # a resize, not a move: the cells stay
+        return no_update, no_update, no_update, no_update  # a resize, not a move: the cells stay
     width, height = _pixels(size, "width"), _pixels(size, "height")
     with request_store() as store:
         overview = _overview(store, state)
@@ -428,9 +467,12 @@ def draw_report_grid(data, size, relayout):
     if moved:
         patched = Patch()
         patched["data"][0] = report_grid_trace(grid, t)
-        return patched, words, no_update
-    key = f"{overview.scope.key}-{overview.year}-{','.join(overview.themes)}"
+        return patched, words, no_update, no_update
     figure = report_grid_figure(grid, overview.scope, t, key, width, height)
     height = narrow_graph_height(figure)
-    return figure, words, ({**GRID_STYLE, "height": f"{height}px"} if height else GRID_STYLE)
+    return figure, words, ({**GRID_STYLE, "height": f"{height}px"} if height else GRID_STYLE), key
 
+
+def view_key(state: RegionalState) -> str:
+    """What a map's figure is of (plotly keeps the user's zoom while it stays): the scope, year and themes."""
+    return f"{state.scope}-{state.year}-{','.join(state.themes)}"
