@@ -87,7 +87,8 @@ def _simplified_municipalities() -> dict[str, tuple[dict, tuple[float, float, fl
     out = {}
     for code, shape in wgs84.items():
         rounded = shapely.transform(shape, lambda xy: np.round(xy, OVERVIEW_DECIMALS))
-        out[str(code)] = (shapely.geometry.mapping(rounded), tuple(float(b) for b in shape.bounds))
+        minx, miny, maxx, maxy = (float(b) for b in shape.bounds)
+        out[str(code)] = (dict(shapely.geometry.mapping(rounded)), (minx, miny, maxx, maxy))
     return out
 
 

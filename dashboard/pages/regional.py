@@ -63,6 +63,7 @@ from dashboard.state.regional import RegionalState
 from geodata import PledgemapError, clock
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import NotFoundError
+from geodata.followup import PLEDGE_STATES
 from geodata.regions import WHOLE_COUNTRY, Scope, parse_scope, scopes
 from geodata.themes import THEMES
 from geodata.views.regional import PledgeStanding, RegionalOverview, regional_overview, scope_report_grid
@@ -259,7 +260,11 @@ def content(t, lang: str, state: RegionalState, overview: RegionalOverview) -> t
     )
     columns = table_columns(t)
     frame = pledge_frame(overview)
-    found = sort(search(frame, columns, state.q), state.sort, state.desc, columns)
+    found = search(frame, columns, state.q)
+    if state.sort == "state":  # the state that needs attention most first, as the domain orders them
+        found = found.sort_values("state_order", ascending=not state.desc, kind="stable")
+    else:
+        found = sort(found, state.sort, state.desc, columns)
     rows, page_no, pages = page_of(found, state.page)
     table = [
         html.P(t("regional.table_count", shown=len(found), total=len(frame)), className="pm-help", role="status"),
@@ -309,13 +314,25 @@ def pledge_frame(overview: RegionalOverview) -> pd.DataFrame:
                 "focus": row.pledge.focus,
                 "promises": row.promises,
                 "state": row.state,
+                "state_order": PLEDGE_STATES.index(row.state),
                 # the day of the latest judgement, in Swedish time
                 "last_judged": pd.Timestamp(row.last_judged).tz_convert(LOCAL_TZ_NAME) if row.last_judged else pd.NaT,
                 "href": f"/?pledge={row.pledge.id}",
             }
             for row in overview.rows
         ],
-        columns=["id", "municipality", "police_area", "period", "focus", "promises", "state", "last_judged", "href"],
+        columns=[
+            "id",
+            "municipality",
+            "police_area",
+            "period",
+            "focus",
+            "promises",
+            "state",
+            "state_order",
+            "last_judged",
+            "href",
+        ],
     )
 
 
