@@ -47,6 +47,7 @@ class Regional:
     """Every pledge of a scope at a glance (/alla, and the landing page of a store with many pledges)."""
 
     scope = "rg-scope"
+    scope_shown = "rg-scope-shown"  # the chosen scope scrolled into its box's view (a clientside callback's output)
     year = "rg-year"
     themes = "rg-themes"
     search = "rg-search"

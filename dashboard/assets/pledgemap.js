@@ -45,6 +45,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return {width: Math.round((graph && graph.offsetWidth) || window.innerWidth),
                     height: Math.round((graph && graph.offsetHeight) || Math.max(440, 0.64 * window.innerHeight))};
         },
+        /* A long list of choices in a box of its own (the overview of every pledge's scopes): the chosen one is
+           scrolled into the box's view, so a link to a county shows that county chosen. */
+        reveal_checked: function (_value, boxId) {
+            let tries = 0;
+            const reveal = function () {
+                const box = document.getElementById(boxId);
+                const chosen = box && box.querySelector("input:checked");
+                if (!chosen || !box.clientHeight) {  // not drawn yet
+                    if (tries++ < 20) { setTimeout(reveal, 100); }
+                    return;
+                }
+                const at = chosen.getBoundingClientRect().top - box.getBoundingClientRect().top;
+                if (at < 0 || at > box.clientHeight - 24) { box.scrollTop += at - box.clientHeight / 3; }
+            };
+            setTimeout(reveal, 0);
+            return window.dash_clientside.no_update;
+        },
         /* A click on a map whose clickable shapes carry an address of the app as their customdata (the overview of
            every pledge: a municipality's pledge) opens that address. */
         open_clicked: function (click) {

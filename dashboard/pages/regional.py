@@ -239,6 +239,7 @@ def layout(path: str = PATH, **query: str) -> html.Div:
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.width),
         dcc.Store(id=ID.grid_drawn),
+        dcc.Store(id=ID.scope_shown),
     ]
     return page(lang, path, body, state.to_query())
 
@@ -401,6 +402,15 @@ remember_view(ID.query)
 # The maps' size in the browser once the page is drawn: the figures fit the scope to it.
 clientside_callback(
     ClientsideFunction("pledgemap", "graph_size"), Output(ID.width, "data"), Input(ID.lang, "data"), State(ID.map, "id")
+)
+
+# The scope chosen in sight in its box (a link to Region Syd shows it chosen, not the top of the list).
+# (An output of its own: Dash calls a callback without outputs only once an input changes, not on the first draw.)
+clientside_callback(
+    ClientsideFunction("pledgemap", "reveal_checked"),
+    Output(ID.scope_shown, "data"),
+    Input(ID.scope, "value"),
+    State(ID.scope, "id"),
 )
 
 # A click on a municipality with a pledge opens the pledge's overview (its address is the point's customdata).
