@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.ids import Regional
+from dashboard.ids import Overview, Regional
 
 from browser import SCREENSHOTS, axe_violations, browser_page, serving
 
 pytestmark = pytest.mark.browser
 
 DRAWN = (
-    "() => { const m = document.querySelector('#%s .js-plotly-plot'), g = document.querySelector('#%s .js-plotly-plot');"
+    f"() => {{ const m = document.querySelector('#{Regional.map} .js-plotly-plot'),"
+    f" g = document.querySelector('#{Regional.grid} .js-plotly-plot');"
     " return m && m.data && m.data.some(t => t.type === 'choroplethmap')"
     " && g && g.data && g.data.some(t => t.meta && t.meta.role === 'grid'); }"
-) % (Regional.map, Regional.grid)
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_both_maps_are_drawn_and_a_click_on_a_municipality_opens_its_pledge(serv
         page.wait_for_timeout(400)
         page.mouse.click(x, y)
         page.wait_for_url("**/?pledge=demo-laxa-2021", timeout=20_000)
-        page.wait_for_selector(f"#ov-title:has-text('Laxå')", timeout=30_000)
+        page.wait_for_selector(f"#{Overview.title}:has-text('Laxå')", timeout=30_000)
     assert grid_cells > 0
     assert box["y"] <= chosen["y"] <= box["y"] + box["height"] - chosen["height"], (box, chosen)
     assert console.errors == []
