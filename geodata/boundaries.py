@@ -73,17 +73,19 @@ def municipality_geojson(code: str) -> tuple[dict, tuple[float, float, float, fl
     return {"type": "FeatureCollection", "features": [feature]}, tuple(shape.bounds)
 
 
-# An overview of many municipalities draws their boundaries simplified to this tolerance (metres, in EPSG:3006)
-# with coordinates to this many decimals of a degree (about 10 m): all 290 are about 170 KB of GeoJSON.
-OVERVIEW_TOLERANCE_M = 500.0
-OVERVIEW_DECIMALS = 4
+# An overview of many municipalities draws their boundaries simplified as one coverage (neighbours keep their
+# shared edge: no gaps or slivers between them) to this tolerance in metres (EPSG:3006), with coordinates to this
+# many decimals of a degree (about 100 m, half a pixel of a county's map): all 290 are about 150 KB of GeoJSON, so
+# that the country's map of every pledge stays at about 200 KB.
+OVERVIEW_TOLERANCE_M = 2000.0
+OVERVIEW_DECIMALS = 3
 
 
 @lru_cache(maxsize=1)
 def _simplified_municipalities() -> dict[str, tuple[dict, tuple[float, float, float, float]]]:
     frame = _municipalities()
-    simple = frame.geometry.simplify(OVERVIEW_TOLERANCE_M, preserve_topology=True)
-    wgs84 = gpd.GeoSeries(simple.values, index=frame.index, crs=STORAGE_CRS).to_crs(4326)
+    simple = shapely.coverage_simplify(frame.geometry.values, OVERVIEW_TOLERANCE_M)
+    wgs84 = gpd.GeoSeries(simple, index=frame.index, crs=STORAGE_CRS).to_crs(4326)
     out = {}
     for code, shape in wgs84.items():
         rounded = shapely.transform(shape, lambda xy: np.round(xy, OVERVIEW_DECIMALS))
@@ -94,8 +96,8 @@ def _simplified_municipalities() -> dict[str, tuple[dict, tuple[float, float, fl
 
 @lru_cache(maxsize=64)
 def municipalities_geojson(codes: tuple[str, ...]) -> tuple[dict, tuple[float, float, float, float]]:
-    """The municipalities with kommun ``codes`` as simplified WGS84 GeoJSON (each feature's ``id`` its code, its
-    ``name`` a property) for a map of many, and their (minlon, minlat, maxlon, maxlat) together.
+    """The municipalities with kommun ``codes`` as simplified WGS84 GeoJSON for a map of many (each feature's ``id``
+    its code, no properties: every byte is sent to the browser), and their (minlon, minlat, maxlon, maxlat).
 
     >>> collection, bounds = municipalities_geojson(("1463", "1481"))
     >>> [f["id"] for f in collection["features"]], [round(b) for b in bounds]
@@ -105,11 +107,7 @@ def municipalities_geojson(codes: tuple[str, ...]) -> tuple[dict, tuple[float, f
     missing = sorted(set(codes) - set(shapes))
     if missing:
         raise NotFoundError(f"unknown kommun codes: {', '.join(missing)}; expected codes such as 1481")
-    names = _municipalities()["kommun"]
-    features = [
-        {"type": "Feature", "id": code, "properties": {"name": names[code]}, "geometry": shapes[code][0]}
-        for code in codes
-    ]
+    features = [{"type": "Feature", "id": code, "properties": {}, "geometry": shapes[code][0]} for code in codes]
     corners = [shapes[code][1] for code in codes] or [(10.5, 55.0, 24.5, 69.5)]
     bounds = (
         min(c[0] for c in corners),

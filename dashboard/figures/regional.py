@@ -9,6 +9,7 @@ the pledge page's summary bar draws them); a municipality without a pledge in th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from dashboard.figures.map import (
@@ -39,6 +40,13 @@ OUTLINE_COLOUR = "#6b7580"  # the grid map's municipality outlines: under the ce
 def scope_codes(scope: Scope) -> tuple[str, ...]:
     """The kommun codes of every municipality in ``scope``, in code order."""
     return tuple(code for code in sorted(municipalities()["code"]) if scope.holds(code))
+
+
+@lru_cache(maxsize=1)
+def municipality_names() -> dict[str, str]:
+    """Each municipality's name by its kommun code (the boundaries' own names)."""
+    frame = municipalities()
+    return dict(zip(frame["code"], frame["name"]))
 
 
 def scope_boundaries(scope: Scope) -> tuple[dict, tuple[float, float, float, float]]:
@@ -76,6 +84,7 @@ def pledge_map_figure(
     """
     geojson, bounds = scope_boundaries(overview.scope)
     features = {f["id"]: f for f in geojson["features"]}
+    names_of = municipality_names()
     per_code: dict[str, list[PledgeStanding]] = {}
     for row in overview.rows:
         code = row.pledge.municipality.code
@@ -90,7 +99,7 @@ def pledge_map_figure(
     for state, codes in by_state.items():
         if not codes:
             continue
-        names = [features[c]["properties"]["name"] for c in codes]
+        names = [names_of[c] for c in codes]
         if state == NO_PLEDGE:
             fill, line, width_px = NO_PLEDGE_FILL, NO_PLEDGE_LINE, 0.6
             name = t("regional.no_pledge")
