@@ -108,9 +108,9 @@ def state_word(t):
     return lambda state: status_label(t, "promise", state)
 
 
-def pledge_href(lang: str):
-    """Where a pledge's overview opens, in the page's language."""
-    return lambda row: f"/?pledge={row.pledge.id}" + (f"&lang={lang}" if lang != "sv" else "")
+def overview_href(pledge_id: str, lang: str) -> str:
+    """Where a pledge's overview opens, in the page's language: the map's click and the table's link."""
+    return f"/?pledge={pledge_id}" + (f"&lang={lang}" if lang != "sv" else "")
 
 
 def _scope_of(state: RegionalState) -> tuple[Scope, str | None]:
@@ -277,7 +277,7 @@ def content(t, lang: str, state: RegionalState, overview: RegionalOverview) -> t
             state.sort,
             state.desc,
             caption=t("regional.table_caption", scope=scope, year=overview.year),
-            row_link=lambda record: record["href"] + (f"&lang={lang}" if lang != "sv" else ""),
+            row_link=lambda record: overview_href(record["id"], lang),
             cards=True,
         ),
         pager(ID.prefix, page_no, pages, len(found), t),
@@ -318,7 +318,6 @@ def pledge_frame(overview: RegionalOverview) -> pd.DataFrame:
                 "state_order": PLEDGE_STATES.index(row.state),
                 # the day of the latest judgement, in Swedish time
                 "last_judged": pd.Timestamp(row.last_judged).tz_convert(LOCAL_TZ_NAME) if row.last_judged else pd.NaT,
-                "href": f"/?pledge={row.pledge.id}",
             }
             for row in overview.rows
         ],
@@ -332,7 +331,6 @@ def pledge_frame(overview: RegionalOverview) -> pd.DataFrame:
             "state",
             "state_order",
             "last_judged",
-            "href",
         ],
     )
 
@@ -439,7 +437,7 @@ def draw_pledge_map(data, size):
         t,
         state.lang,
         state_word(t),
-        pledge_href(state.lang),
+        lambda row: overview_href(row.pledge.id, state.lang),
         width=_pixels(size, "width"),
         height=_pixels(size, "height"),
     )
