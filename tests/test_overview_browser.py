@@ -141,6 +141,7 @@ def test_an_admin_still_gets_every_page_and_the_records(served_with_accounts):
         public = page.evaluate(f"() => {PUBLIC_TRACES}")
     assert menu == [
         "Översikt",
+        "Alla löften",
         "Löftet",
         "Lager",
         "Fastigheter",
