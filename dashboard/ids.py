@@ -43,6 +43,31 @@ class Overview:
     export_error = "ov-export-error"
 
 
+class Regional:
+    """Every pledge of a scope at a glance (/alla, and the landing page of a store with many pledges)."""
+
+    scope = "rg-scope"
+    scope_shown = "rg-scope-shown"  # the chosen scope scrolled into its box's view (a clientside callback's output)
+    year = "rg-year"
+    themes = "rg-themes"
+    search = "rg-search"
+    alert = "rg-alert"  # an address naming an unknown scope: said, and the country shown
+    heading = "rg-heading"
+    summary = "rg-summary"
+    map = "rg-map"  # the municipalities coloured by their pledge's state
+    map_help = "rg-map-help"
+    map_legend = "rg-map-legend"  # the states' colours and words, under the map
+    table = "rg-table"  # the pledges as a table: the map's table alternative and its keyboard route
+    grid = "rg-grid"  # every report of the scope, counted per cell at the zoom
+    grid_note = "rg-grid-note"  # the grid map's totals in words
+    grid_drawn = "rg-grid-drawn"  # the view whose figure the grid map holds (a move redraws only its cells)
+    width = "rg-width"  # the maps' size in the browser, for the figures to fit the scope to it
+    view = "rg-view"
+    query = "rg-query"
+    lang = "rg-lang"
+    prefix = "rg"
+
+
 class Layers:
     """The layers page (/layers)."""
 

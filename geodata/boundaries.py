@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -70,6 +71,51 @@ def municipality_geojson(code: str) -> tuple[dict, tuple[float, float, float, fl
     shape = gpd.GeoSeries([municipality(code).geometry], crs=STORAGE_CRS).to_crs(4326).iloc[0]
     feature = {"type": "Feature", "properties": {"code": code}, "geometry": shapely.geometry.mapping(shape)}
     return {"type": "FeatureCollection", "features": [feature]}, tuple(shape.bounds)
+
+
+# An overview of many municipalities draws their boundaries simplified as one coverage (neighbours keep their
+# shared edge: no gaps or slivers between them) to this tolerance in metres (EPSG:3006), with coordinates to this
+# many decimals of a degree (about 100 m, half a pixel of a county's map): all 290 are about 150 KB of GeoJSON, so
+# that the country's map of every pledge stays at about 200 KB.
+OVERVIEW_TOLERANCE_M = 2000.0
+OVERVIEW_DECIMALS = 3
+
+
+@lru_cache(maxsize=1)
+def _simplified_municipalities() -> dict[str, tuple[dict, tuple[float, float, float, float]]]:
+    frame = _municipalities()
+    simple = shapely.coverage_simplify(frame.geometry.values, OVERVIEW_TOLERANCE_M)
+    wgs84 = gpd.GeoSeries(simple, index=frame.index, crs=STORAGE_CRS).to_crs(4326)
+    out = {}
+    for code, shape in wgs84.items():
+        rounded = shapely.transform(shape, lambda xy: np.round(xy, OVERVIEW_DECIMALS))
+        minx, miny, maxx, maxy = (float(b) for b in shape.bounds)
+        out[str(code)] = (dict(shapely.geometry.mapping(rounded)), (minx, miny, maxx, maxy))
+    return out
+
+
+@lru_cache(maxsize=64)
+def municipalities_geojson(codes: tuple[str, ...]) -> tuple[dict, tuple[float, float, float, float]]:
+    """The municipalities with kommun ``codes`` as simplified WGS84 GeoJSON for a map of many (each feature's ``id``
+    its code, no properties: every byte is sent to the browser), and their (minlon, minlat, maxlon, maxlat).
+
+    >>> collection, bounds = municipalities_geojson(("1463", "1481"))
+    >>> [f["id"] for f in collection["features"]], [round(b) for b in bounds]
+    (['1463', '1481'], [12, 57, 13, 58])
+    """
+    shapes = _simplified_municipalities()
+    missing = sorted(set(codes) - set(shapes))
+    if missing:
+        raise NotFoundError(f"unknown kommun codes: {', '.join(missing)}; expected codes such as 1481")
+    features = [{"type": "Feature", "id": code, "properties": {}, "geometry": shapes[code][0]} for code in codes]
+    corners = [shapes[code][1] for code in codes] or [(10.5, 55.0, 24.5, 69.5)]
+    bounds = (
+        min(c[0] for c in corners),
+        min(c[1] for c in corners),
+        max(c[2] for c in corners),
+        max(c[3] for c in corners),
+    )
+    return {"type": "FeatureCollection", "features": features}, bounds
 
 
 @lru_cache(maxsize=1)

@@ -126,7 +126,7 @@ def test_the_public_role_sees_the_aggregated_view_and_only_its_pages(served_with
     assert records == 0
     assert all(not label.endswith("(0)") for label in layer_labels), layer_labels
     assert "offentliga vyn" in note
-    assert menu == ["Översikt", "Löftet"], menu
+    assert menu == ["Översikt", "Alla löften", "Löftet"], menu
     assert "Något gick fel" not in sites_page
     assert "Det här kan du använda:" in sites_page
     assert overview_violations == [] and refusal_violations == [], (overview_violations, refusal_violations)
@@ -141,6 +141,7 @@ def test_an_admin_still_gets_every_page_and_the_records(served_with_accounts):
         public = page.evaluate(f"() => {PUBLIC_TRACES}")
     assert menu == [
         "Översikt",
+        "Alla löften",
         "Löftet",
         "Lager",
         "Fastigheter",

@@ -81,7 +81,7 @@ def test_the_public_overview_says_what_it_shows_and_offers_only_the_public_downl
     [formats] = find(tree, id=Overview.export_format)
     assert [o["value"] for o in formats["props"]["options"]] == ["html_public"]
     menu = [link["props"]["children"] for link in find(tree, className="pm-nav")[0]["props"]["children"]]
-    assert [item["props"]["children"] for item in menu] == ["Översikt", "Löftet"]
+    assert [item["props"]["children"] for item in menu] == ["Översikt", "Alla löften", "Löftet"]
 
 
 @pytest.mark.parametrize("path", ["/layers", "/sites", "/analysis", "/import", "/surveys"])
@@ -89,7 +89,7 @@ def test_a_page_the_public_role_may_not_use_says_so_plainly(accounts, path):
     from dash_http import render_page, texts
 
     shown = texts(render_page(signed_in_client(accounts, "ulla"), path, "?pledge=mark-2021"))
-    assert shown[shown.index("Det här kan du använda:") + 1 :][:2] == ["Översikt", "Löftet"]
+    assert shown[shown.index("Det här kan du använda:") + 1 :][:3] == ["Översikt", "Alla löften", "Löftet"]
     assert any(text.endswith("är inte tillgänglig för ditt konto") for text in shown)
     assert "Något gick fel" not in " ".join(shown)
 
@@ -213,4 +213,4 @@ def test_the_refusal_is_in_the_users_language(accounts):
 
     shown = texts(render_page(signed_in_client(accounts, "ulla"), "/layers", "?lang=en"))
     assert "Layers is not available to your account" in shown
-    assert shown[shown.index("What you can use:") + 1 :][:2] == ["Overview", "Pledge"]
+    assert shown[shown.index("What you can use:") + 1 :][:3] == ["Overview", "All pledges", "Pledge"]

@@ -10,6 +10,7 @@ from dash_http import route_page
 
 PAGES = {
     "/": ("Översikt", "Overview"),
+    "/alla": ("Alla löften", "All pledges"),
     "/pledge": ("Löftet", "Pledge"),
     "/layers": ("Lager", "Layers"),
     "/sites": ("Fastigheter", "Sites worklist"),

@@ -495,7 +495,7 @@ def test_the_public_role_gets_a_clear_refusal_not_an_error_on_the_sites_page(sig
     page = texts(render_page(client, "/sites"))
     assert "Fastigheter är inte tillgänglig för ditt konto" in page
     assert "Något gick fel" not in " ".join(page)
-    assert ["Översikt", "Löftet"] == page[page.index("Det här kan du använda:") + 1 :][:2]
+    assert ["Översikt", "Alla löften", "Löftet"] == page[page.index("Det här kan du använda:") + 1 :][:3]
 
 
 def test_the_secret_that_signs_sessions_must_be_private(demo_copy):

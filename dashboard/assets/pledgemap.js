@@ -37,6 +37,42 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             hook();
             return window.dash_clientside.no_update;
         },
+        /* A graph's size in the browser once the page is drawn ({width, height}), for a map to fit its area to it
+           (plotly cannot ask the screen). Before plotly has drawn, the graph may have no height yet: the pages'
+           map style's, 64vh and at least 440 px. */
+        graph_size: function (_lang, graphId) {
+            const graph = document.getElementById(graphId);
+            return {width: Math.round((graph && graph.offsetWidth) || window.innerWidth),
+                    height: Math.round((graph && graph.offsetHeight) || Math.max(440, 0.64 * window.innerHeight))};
+        },
+        /* A long list of choices in a box of its own (the overview of every pledge's scopes): the chosen one is
+           scrolled into the box's view, so a link to a county shows that county chosen. */
+        reveal_checked: function (_value, boxId) {
+            let tries = 0;
+            const reveal = function () {
+                const box = document.getElementById(boxId);
+                const chosen = box && box.querySelector("input:checked");
+                if (!chosen || !box.clientHeight) {  // not drawn yet
+                    if (tries++ < 20) { setTimeout(reveal, 100); }
+                    return;
+                }
+                const at = chosen.getBoundingClientRect().top - box.getBoundingClientRect().top;
+                if (at < 0 || at > box.clientHeight - 24) { box.scrollTop += at - box.clientHeight / 3; }
+            };
+            setTimeout(reveal, 0);
+            return window.dash_clientside.no_update;
+        },
+        /* A click on a map whose clickable shapes carry an address of the app as their customdata (the overview of
+           every pledge: a municipality's pledge) opens that address. */
+        open_clicked: function (click) {
+            const point = click && click.points && click.points[0];
+            const data = point && point.customdata;
+            const href = Array.isArray(data) ? data[0] : data;
+            if (typeof href === "string" && href.charAt(0) === "/" && href.charAt(1) !== "/") {
+                window.location.assign(href);
+            }
+            return window.dash_clientside.no_update;
+        },
         /* A draft promise's split button (import page): where the cursor stands in that promise's text, for the
            server to split there ({i, at}; at is null when the text has no cursor, and it splits at a sentence). */
         /* The element (by its DOM id) that takes the focus once a draft form is drawn again after an action. */

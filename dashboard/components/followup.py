@@ -304,15 +304,36 @@ def summary_bar(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp, sub
     """How many promises (or goals) are in each state in the selected period, as the barometers draw it: one
     bar in the statuses' colours (a picture only) and, under it, each status with its count in words."""
     period = period_name(follow_up.period.code, t)
-    counts = {status: n for status, n in follow_up.summary(subject).items() if n}
-    total = sum(counts.values())
     noun = t("followup.promises" if subject == "promise" else "followup.goals")
+    return status_bar(
+        t,
+        lang,
+        follow_up.summary(subject),
+        f"{t('followup.summary_heading', period=period)}: {noun.lower()}",
+        t("followup.summary_caption", period=period),
+        subject,
+    )
+
+
+def status_bar(
+    t: Callable[..., str],
+    lang: str,
+    counts: Mapping[str, int],
+    heading: str,
+    caption: str,
+    subject: str = "promise",
+    level: int = 3,
+) -> html.Div:
+    """Counts per judged status (``counts``, in their order; statuses counted 0 left out) as the summary bar draws
+    them: one bar in the statuses' colours (a picture only) and each status's words with its count, under a
+    heading of ``level``."""
+    shown = {status: n for status, n in counts.items() if n}
     segments = [
         html.Span(
             className="pm-summary-part",
             style={**status_style(status), "flexGrow": n, "flexBasis": 0},
         )
-        for status, n in counts.items()
+        for status, n in shown.items()
     ]
     legend = html.Ul(
         [
@@ -324,16 +345,16 @@ def summary_bar(t: Callable[..., str], lang: str, follow_up: PledgeFollowUp, sub
                     html.Strong(number(n, lang)),
                 ]
             )
-            for status, n in counts.items()
+            for status, n in shown.items()
         ],
         className="pm-summary-legend",
-        **{"aria-label": t("followup.summary_caption", period=period)},
+        **{"aria-label": caption},
     )
     return html.Div(
         className="pm-summary",
         children=[
-            html.H3(f"{t('followup.summary_heading', period=period)}: {noun.lower()}", className="pm-summary-heading"),
-            html.Div(segments, className="pm-summary-bar", **{"aria-hidden": "true"}) if total else None,
+            getattr(html, f"H{level}")(heading, className="pm-summary-heading"),
+            html.Div(segments, className="pm-summary-bar", **{"aria-hidden": "true"}) if shown else None,
             legend,
         ],
     )

@@ -20,6 +20,7 @@ from geodata.views.pledges import default_pledge
 # geodata.access.PAGE_ROLES (who may use it) and its label's catalogue key is "nav.<name>".
 NAVIGATION = (
     ("/", "overview"),
+    ("/alla", "regional"),
     ("/pledge", "pledge"),
     ("/layers", "layers"),
     ("/sites", "sites"),

@@ -35,6 +35,7 @@ from dashboard.i18n import number
 from dashboard.settings import OSM_ATTRIBUTION, Settings
 from geodata import LayerView
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.records import GridCounts
 from geodata.vocab import SAFE
 
 
@@ -186,8 +187,8 @@ def _safe_traces(safe, t: Callable[..., str]) -> list[dict]:
     ]
 
 
-def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
-    grid = view.grid
+def grid_trace(grid: GridCounts, layer: str, t: Callable[..., str]) -> dict:
+    """Records of ``layer`` counted per cell: a marker per cell, its size and colour by its count."""
     lang = figure_lang(t)
     largest = max(int(grid.count.max()), 1) if len(grid) else 1
     return _scattermap(
@@ -202,11 +203,11 @@ def _grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
             "opacity": GRID_OPACITY,
         },
         # Each cell's words written here, where the count chooses them ("1 rapport", "2 rapporter").
-        text=[t(f"map.grid_hover.{view.layer}", count=number(int(c), lang)) for c in grid.count.tolist()],
-        name=t("map.grid_name", layer=t(f"layer.{view.layer}"), size=number(int(grid.cell_m), lang)),
+        text=[t(f"map.grid_hover.{layer}", count=number(int(c), lang)) for c in grid.count.tolist()],
+        name=t("map.grid_name", layer=t(f"layer.{layer}"), size=number(int(grid.cell_m), lang)),
         hovertemplate="%{text}<extra></extra>",
-        legendgroup=view.layer,
-        meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m},
+        legendgroup=layer,
+        meta={"layer": layer, "role": "grid", "cell_m": grid.cell_m},
     )
 
 
@@ -346,7 +347,7 @@ def legend_rows(names: list[str], width: int) -> int:
     return -(-len(names) // columns)
 
 
-def _foot_legends(traces: list[dict], layout: dict[str, Any], width: int) -> int:
+def foot_legends(traces: list[dict], layout: dict[str, Any], width: int) -> int:
     """Under the map, a legend per layer (its name as the title, its entries in rows); the graph's height.
 
     Plotly lays a horizontal legend of several groups out as one long column, so each layer gets a legend of its
@@ -378,6 +379,19 @@ def _foot_legends(traces: list[dict], layout: dict[str, Any], width: int) -> int
         }
     layout["margin"]["b"] = height - MODEBAR_MARGIN - MAP_HEIGHT_NARROW
     return height
+
+
+def fitted_view(
+    bounds: tuple[float, float, float, float], width: int | None, height: int | None
+) -> tuple[dict[str, float], float]:
+    """Centre and zoom that fit ``bounds`` in a map graph ``width`` × ``height`` pixels (not known: a phone's), its
+    legend beside it when wide (about 260 px of its width) and under it when narrow."""
+    if width is None or narrow(width):
+        fit_width, fit_height = width or PHONE_MAP_WIDTH, MAP_HEIGHT_NARROW
+    else:
+        fit_width = max(width - 260, PHONE_MAP_WIDTH)
+        fit_height = max((height or 0) - MODEBAR_MARGIN, MAP_HEIGHT_NARROW)
+    return view_for_bounds(bounds, width=fit_width, height=fit_height)
 
 
 def narrow_graph_height(figure: dict[str, Any]) -> int | None:
@@ -413,7 +427,7 @@ def map_figure(
             continue
         safe = view.safe_grid is not None and len(view.safe_grid) > 0
         if len(view.grid) or not safe:  # the safe places alone: no empty count of unsafety in the legend
-            traces.append(_grid_trace(view, t))
+            traces.append(grid_trace(view.grid, view.layer, t))
         if safe:
             traces.append(_safe_grid_trace(view, t))
     traces.extend(more[0])
@@ -424,12 +438,7 @@ def map_figure(
         layers.insert(0, raster_layer(basemap))
     map_layout: dict[str, Any] = {"style": "white-bg", "layers": layers, "uirevision": view_key}
     if bounds is not None:
-        if width is None or narrow(width):
-            fit_width, fit_height = width or PHONE_MAP_WIDTH, MAP_HEIGHT_NARROW
-        else:  # beside a wide map the legend takes about 260 px of its width
-            fit_width = max(width - 260, PHONE_MAP_WIDTH)
-            fit_height = max((height or 0) - MODEBAR_MARGIN, MAP_HEIGHT_NARROW)
-        map_layout["center"], map_layout["zoom"] = view_for_bounds(bounds, width=fit_width, height=fit_height)
+        map_layout["center"], map_layout["zoom"] = fitted_view(bounds, width, height)
     layout = {
         "map": map_layout,
         "margin": {"l": 0, "r": 0, "t": MODEBAR_MARGIN, "b": 0},
@@ -441,5 +450,5 @@ def map_figure(
         "separators": separators(t),
     }
     if narrow(width):
-        layout["meta"] = {"graph_height": _foot_legends(traces, layout, width or PHONE_MAP_WIDTH)}
+        layout["meta"] = {"graph_height": foot_legends(traces, layout, width or PHONE_MAP_WIDTH)}
     return {"data": traces, "layout": layout}

@@ -39,6 +39,7 @@ from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pled
 from geodata.analysis.followup import pledge_follow_up
 from geodata.followup import pledge_periods
 from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
+from geodata.views.regional import HANDFUL
 
 dash.register_page(__name__, path="/", name="Översikt", title=page_title("nav.overview"), order=0)
 
@@ -48,6 +49,11 @@ def _options(t, group: str, codes) -> list[dict]:
 
 
 def layout(**query: str) -> html.Div:
+    if not query.get("pledge") and many_pledges():
+        # A store with many pledges opens on all of them; a pledge's overview is one click (or ?pledge=) away.
+        from dashboard.pages import regional
+
+        return regional.layout(path="/", **query)
     state = ViewState.from_query(query)
     lang = state.lang
     t = translator(lang)
@@ -203,6 +209,15 @@ def layout(**query: str) -> html.Div:
 MAP_STYLE = {"height": "64vh", "minHeight": "440px"}
 
 
+def many_pledges() -> bool:
+    """Whether the store holds more pledges than a handful (then the landing page is the overview of them all)."""
+    try:
+        with request_store() as store:
+            return len(store.list_pledges()) > HANDFUL
+    except PledgemapError:
+        return False  # the pledge overview says what is wrong with the store
+
+
 def export_formats(aggregated) -> list[str]:
     """The downloads offered: a role that reads no layer's records gets the public standalone map only."""
     return ["html_public"] if set(aggregated) >= set(LAYERS) else list(EXPORT_FORMATS)
@@ -308,15 +323,7 @@ clientside_callback(
 # The map's size in the browser, once the page is drawn: the map fits the municipality to it, and a phone's map
 # puts its legend under the map and the timeline its ticks further apart (plotly cannot ask the screen itself).
 clientside_callback(
-    """function (_lang, graphId) {
-        const graph = document.getElementById(graphId);
-        // Before plotly has drawn, the graph may have no height yet: MAP_STYLE's, 64vh and at least 440 px.
-        return {width: Math.round((graph && graph.offsetWidth) || window.innerWidth),
-                height: Math.round((graph && graph.offsetHeight) || Math.max(440, 0.64 * window.innerHeight))};
-    }""",
-    Output(ID.width, "data"),
-    Input(ID.lang, "data"),
-    State(ID.map, "id"),
+    ClientsideFunction("pledgemap", "graph_size"), Output(ID.width, "data"), Input(ID.lang, "data"), State(ID.map, "id")
 )
 
 

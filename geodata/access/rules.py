@@ -34,6 +34,7 @@ ALL_ROLES = (*RECORD_ROLES, PUBLIC)
 # the public view (the overview, the pledge); a page not named here (a statement, help) is for everyone.
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "overview": ALL_ROLES,
+    "regional": ALL_ROLES,  # every pledge of a scope: states and, for the public, report counts of at least 5
     "pledge": ALL_ROLES,
     "layers": RECORD_ROLES,
     "sites": RECORD_ROLES,
