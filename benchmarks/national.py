@@ -1,5 +1,5 @@
 """A deterministic national-scale data set for the scale benchmark: reports, sites and operations in all 290
-municipalities, denser in the cities, and a pledge for every municipality.
+municipalities, denser in the cities, and a pledge for every municipality, most of them judged in the follow-up.
 
     .venv/bin/python benchmarks/national.py --reports 1000000 --output benchmarks/data/national-1000000.gpkg
 
@@ -198,7 +198,43 @@ def generate(path: Path, reports: int, seed: int = SEED) -> Store:
             flush()
             size = 0
     flush()
+    judge_pledges(store, rng)
     return store
+
+
+# How the follow-up of the generated pledges stands: per pledge a chance of having been judged at all, and per
+# promise and tertial the statuses drawn (later tertials further along).
+JUDGED_SHARE = 0.7
+TERTIALS = ("2024-T1", "2024-T2", "2024-T3", "2025-T1", "2025-T2", "2025-T3")
+
+
+def judge_pledges(store: Store, rng: np.random.Generator) -> None:
+    """Judge most generated pledges' promises tertial by tertial, so an overview of them shows every state."""
+    from geodata.analysis.judging import judge
+
+    statuses = ("not_started", "started", "delayed", "done")
+    for pledge in store.list_pledges():
+        if rng.random() > JUDGED_SHARE:
+            continue
+        last = int(rng.integers(1, len(TERTIALS) + 1))  # judged up to this tertial
+        for promise in pledge.promises:
+            for n, period in enumerate(TERTIALS[:last]):
+                # Early on most are not started or started; later most are started or done, some delayed.
+                late = n / (len(TERTIALS) - 1)
+                weights = np.array([0.5 * (1 - late), 0.4, 0.15 + 0.1 * late, 0.05 + 0.5 * late])
+                status = statuses[rng.choice(len(statuses), p=weights / weights.sum())]
+                judge(
+                    store,
+                    pledge.id,
+                    "promise",
+                    promise.id,
+                    period,
+                    status,
+                    "Genererat testdata.",
+                    0,
+                    actor="benchmark",
+                    demo=True,
+                )
 
 
 def main() -> None:
