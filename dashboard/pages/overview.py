@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 import dash
+import flask
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard.components.followup import card_parts, summary_bar
@@ -41,7 +42,14 @@ from geodata.followup import pledge_periods
 from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
 from geodata.views.regional import HANDFUL
 
-dash.register_page(__name__, path="/", name="Översikt", title=page_title("nav.overview"), order=0)
+
+def _title(**path_variables: str) -> str:
+    """The tab's title: the overview's, or the overview of all pledges' where the landing page is that."""
+    landing = not flask.request.args.get("pledge") and many_pledges()
+    return page_title("nav.regional" if landing else "nav.overview")(**path_variables)
+
+
+dash.register_page(__name__, path="/", name="Översikt", title=_title, order=0)
 
 
 def _options(t, group: str, codes) -> list[dict]:
@@ -53,7 +61,7 @@ def layout(**query: str) -> html.Div:
         # A store with many pledges opens on all of them; a pledge's overview is one click (or ?pledge=) away.
         from dashboard.pages import regional
 
-        return regional.layout(path="/", **query)
+        return regional.layout(**query)  # the menu marks "Alla löften" as the page shown
     state = ViewState.from_query(query)
     lang = state.lang
     t = translator(lang)
