@@ -209,22 +209,22 @@ def overview_table(overview, lang: str):
     for row in overview.rows:
         pledge = row.pledge
         record = {
-            col("municipality"): pledge.municipality.name,
+            words["regional.col.municipality"]: pledge.municipality.name,
             col("municipality_code"): pledge.municipality.code,
             col("county"): t(f"county.{row.county}") if row.county else None,
             col("region"): t(f"police_region.{row.region}") if row.region else None,
-            col("police_area"): pledge.police_area.name,
+            words["regional.col.police_area"]: pledge.police_area.name,
             col("title"): pledge.title,
             col("start"): pledge.period.start,
             col("end"): pledge.period.end,
-            col("focus"): pledge.focus,
+            words["regional.col.focus"]: pledge.focus,
             col("themes"): ", ".join(t(f"theme.{code}") for code in row.themes) or None,
-            col("promises"): row.promises,
-            col("state"): status_label(t, "promise", row.state),
+            words["regional.col.promises"]: row.promises,
+            words["regional.col.state"]: status_label(t, "promise", row.state),
         }
         for status in PROMISE_STATES:
             record[t("export.overview.status_count", status=status_label(t, "promise", status))] = row.counts[status]
-        record[col("last_judged")] = row.last_judged.date() if row.last_judged else None
+        record[words["regional.col.last_judged"]] = row.last_judged.date() if row.last_judged else None
         record[col("demo")] = words["export.yes"] if pledge.demo else words["export.no"]
         rows.append(record)
     return pd.DataFrame(rows)

@@ -105,6 +105,17 @@ def number(value: float | int, lang: str, digits: int = 0) -> str:
     return (_MINUS[lang] if value < 0 else "") + text
 
 
+def distance(metres: float, lang: str) -> str:
+    """A grid cell's side or another distance: metres below ten kilometres, kilometres from there.
+
+    >>> distance(250, "sv"), distance(2000, "sv"), distance(200_000, "sv"), distance(20_000, "en")
+    ('250 m', '2\xa0000 m', '200 km', '20 km')
+    """
+    if metres >= 10_000:
+        return f"{number(metres / 1000, lang)} km"
+    return f"{number(metres, lang)} m"
+
+
 def signed(value: float | int, lang: str, digits: int = 0) -> str:
     """``value`` with its sign either way, for a change: "+3", "−0,5"; a value that rounds to zero has none.
 

@@ -31,7 +31,7 @@ from dashboard.figures.style import (
     figure_lang,
     separators,
 )
-from dashboard.i18n import number
+from dashboard.i18n import distance, number
 from dashboard.settings import OSM_ATTRIBUTION, Settings
 from geodata import LayerView
 from geodata.clock import LOCAL_TZ_NAME
@@ -204,7 +204,7 @@ def grid_trace(grid: GridCounts, layer: str, t: Callable[..., str]) -> dict:
         },
         # Each cell's words written here, where the count chooses them ("1 rapport", "2 rapporter").
         text=[t(f"map.grid_hover.{layer}", count=number(int(c), lang)) for c in grid.count.tolist()],
-        name=t("map.grid_name", layer=t(f"layer.{layer}"), size=number(int(grid.cell_m), lang)),
+        name=t("map.grid_name", layer=t(f"layer.{layer}"), size=distance(grid.cell_m, lang)),
         hovertemplate="%{text}<extra></extra>",
         legendgroup=layer,
         meta={"layer": layer, "role": "grid", "cell_m": grid.cell_m},
@@ -221,7 +221,7 @@ def _safe_grid_trace(view: LayerView, t: Callable[..., str]) -> dict:
         lon=grid.lon.round(6).tolist(),
         marker={"size": [8 + 14 * (c / largest) ** 0.5 for c in grid.count.tolist()], "color": SAFETY_COLOURS[SAFE]},
         text=[t("map.grid_hover.safe_places", count=number(int(c), lang)) for c in grid.count.tolist()],
-        name=t("map.grid_name", layer=t("map.safe_places"), size=number(int(grid.cell_m), lang)),
+        name=t("map.grid_name", layer=t("map.safe_places"), size=distance(grid.cell_m, lang)),
         hovertemplate="%{text}<extra></extra>",
         legendgroup="safe_places",
         meta={"layer": view.layer, "role": "grid", "cell_m": grid.cell_m, "safety": SAFE},

@@ -24,7 +24,7 @@ from dashboard.figures.map import (
     view_for_bounds,
 )
 from dashboard.figures.style import FONT_FAMILY, JUDGED_COLOURS, MODEBAR_MARGIN, separators
-from dashboard.i18n import number
+from dashboard.i18n import distance, number
 from geodata.boundaries import municipalities, municipalities_geojson
 from geodata.followup import PLEDGE_STATES
 from geodata.regions import Scope
@@ -216,7 +216,7 @@ def grid_words(t: Callable[..., str], lang: str, grid: ScopeGrid) -> str:
         "regional.grid_totals",
         count=number(int(counts.sum()), lang),
         cells=number(len(counts), lang),
-        size=number(int(grid.grid.cell_m), lang),
+        size=distance(grid.grid.cell_m, lang),
     )
     if grid.public:
         text += " " + t("regional.grid_public", min=grid.min_count)
