@@ -154,6 +154,16 @@ def alternatives(items: list[str], lang: str) -> str:
     return word.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
+def scope_name(t: Callable[..., str], scope) -> str:
+    """A scope (:class:`geodata.regions.Scope`) as people name it: "Hela Sverige", "Region Väst", "Västra
+    Götalands län"."""
+    if scope.kind == "region":
+        return t(f"police_region.{scope.code}")
+    if scope.kind == "county":
+        return t(f"county.{scope.code}")
+    return t("regional.country")
+
+
 def period_name(code: str, t: Callable[..., str]) -> str:
     """A follow-up period's code as a person reads it: "2024-T1" is "T1 2024", "2024-Q3" "K3 2024" in Swedish.
 

@@ -213,7 +213,7 @@ def test_the_command_line_prints_or_writes_the_overview_and_names_what_it_cannot
     args = ["followup", "overview", "--data", str(demo_copy), "--year", "2021", "--lang", "en", "--theme", "trafik"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Every pledge in Sweden 2021") and "Laxå" in out and "Järfälla" not in out
+    assert out.startswith("Every pledge in All of Sweden 2021") and "Laxå" in out and "Järfälla" not in out
     target = tmp_path / "alla.xlsx"
     assert main(["followup", "overview", "--data", str(demo_copy), "--year", "2021", "--out", str(target)]) == 0
     assert target.stat().st_size > 0 and "Skrev 7 löften" in capsys.readouterr().out

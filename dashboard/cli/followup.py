@@ -123,7 +123,7 @@ def _overview(store, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from dashboard.exports import overview_file, overview_table
-    from dashboard.i18n import translator
+    from dashboard.i18n import scope_name, translator
     from geodata import clock
     from geodata.regions import parse_scope
     from geodata.themes import THEMES
@@ -150,21 +150,13 @@ def _overview(store, args: argparse.Namespace) -> int:
         print(t("followup_cli.overview_written", file=str(out), count=len(overview.rows)))
         return 0
     table = overview_table(overview, args.lang)
-    print(t("followup_cli.overview_heading", scope=_scope_name(t, scope), year=overview.year or "–"))
+    print(t("followup_cli.overview_heading", scope=scope_name(t, scope), year=overview.year or "–"))
     if table.empty:
         print(t("followup_cli.overview_none"))
         return 0
     shown = table.iloc[:, [0, 3, 5, 10, 11]]
     print(shown.to_string(index=False))
     return 0
-
-
-def _scope_name(t, scope) -> str:
-    if scope.kind == "region":
-        return t(f"police_region.{scope.code}")
-    if scope.kind == "county":
-        return t(f"county.{scope.code}")
-    return t("followup_cli.country")
 
 
 def _theme_code(given: str) -> str | None:

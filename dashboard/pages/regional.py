@@ -57,7 +57,7 @@ from dashboard.figures.regional import (
     report_grid_trace,
 )
 from dashboard.figures.style import graph_config, status_style
-from dashboard.i18n import translator
+from dashboard.i18n import scope_name, translator
 from dashboard.ids import Regional as ID
 from dashboard.state.regional import RegionalState
 from geodata import PledgemapError, clock
@@ -73,15 +73,6 @@ dash.register_page(__name__, path=PATH, name="Alla löften", title=page_title("n
 
 MAP_STYLE = {"height": "70vh", "minHeight": "440px"}
 GRID_STYLE = {"height": "60vh", "minHeight": "420px"}
-
-
-def scope_name(t, scope: Scope) -> str:
-    """The scope as people name it: "Hela Sverige", "Region Väst", "Västra Götalands län"."""
-    if scope.kind == "region":
-        return t(f"police_region.{scope.code}")
-    if scope.kind == "county":
-        return t(f"county.{scope.code}")
-    return t("regional.country")
 
 
 def scope_options(t) -> list[dict]:
