@@ -9,12 +9,13 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
+from dashboard.components.pledge_choice import pledge_search
 from dashboard.components.statement import footer
 from dashboard.i18n import progress_figure, translator
 from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
 from geodata.access import Viewer, may_use_page
 from geodata.views.demo import demo_share
-from geodata.views.pledges import default_pledge
+from geodata.views.pledges import default_pledge, needs_search
 
 # The pages in the order the navigation shows them: (path, page name). The name is the page's in
 # geodata.access.PAGE_ROLES (who may use it) and its label's catalogue key is "nav.<name>".
@@ -376,8 +377,12 @@ def date_input(component_id: Any, value: str | None = None, **props: Any) -> dcc
     return dcc.Input(id=component_id, type="date", value=value, debounce=False, **props)
 
 
-def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:
-    """The pledge choice as radio buttons."""
+def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str, lang: str) -> html.Fieldset:
+    """The pledge choice: radio buttons for a handful of pledges; for more, a search by municipality over the
+    pledges grouped by police region (:func:`dashboard.components.pledge_choice.pledge_search`). Either way the
+    component ``component_id`` holds the chosen pledge's id in its ``value``."""
+    if needs_search(pledges):
+        return pledge_search(component_id, pledges, value, legend, lang)
     return radio_group(component_id, legend, [{"label": p.title, "value": p.id} for p in pledges], value)
 
 
