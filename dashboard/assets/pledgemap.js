@@ -212,6 +212,26 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (first) { first.focus(); }
         }, 50);
     });
+    // The list opens scrolled to the pledge the page shows, so the choice is in sight (once per list drawn).
+    function reveal() {
+        document.querySelectorAll(".pm-picker-list").forEach(function (list) {
+            const ticked = !list.__pmRevealed && list.querySelector("input:checked");
+            if (!ticked) { return; }
+            list.__pmRevealed = true;
+            const label = ticked.closest("label");
+            list.scrollTop = label.getBoundingClientRect().top - list.getBoundingClientRect().top + list.scrollTop -
+                list.clientHeight / 3;
+        });
+    }
+    function start() {
+        reveal();
+        new MutationObserver(reveal).observe(document.body, {subtree: true, childList: true});
+    }
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
     document.addEventListener("change", function (event) {
         const radio = event.target;
         if (!(radio.matches && radio.matches(".pm-picker-radios input[type=radio]"))) { return; }
