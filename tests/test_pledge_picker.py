@@ -12,7 +12,7 @@ import json
 import pytest
 
 from dashboard.components.pledge_choice import choice_text
-from dashboard.ids import Analysis, Layers, Overview, Sites
+from dashboard.ids import Analysis, Importer, Layers, Overview, Sites, Surveys
 from dashboard.settings import Settings
 from geodata import pledge_from_dict
 from geodata.store import open_store
@@ -110,13 +110,21 @@ def _region_groups(tree) -> list[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize(
     ("path", "component"),
-    [("/", Overview.pledge), ("/layers", Layers.pledge), ("/sites", Sites.pledge), ("/analysis", Analysis.pledge)],
+    [
+        ("/", Overview.pledge),
+        ("/layers", Layers.pledge),
+        ("/sites", Sites.pledge),
+        ("/analysis", Analysis.pledge),
+        ("/surveys", Surveys.pledge),  # the pledge whose goals are linked: the newest
+        ("/import", Importer.pledge),  # the pledge an import links to: none until chosen
+    ],
 )
 def test_every_page_with_many_pledges_searches_them_by_region_and_keeps_its_pledge_value(many_client, path, component):
     tree = render_page(many_client, path, "?pledge=molndal-2018")
+    chosen = {"/surveys": "demo-orebro-2022", "/import": ""}.get(path, "molndal-2018")
     [holder] = find(tree, id=component)
     assert holder["type"] == "Input" and holder["props"]["type"] == "hidden"
-    assert holder["props"]["value"] == "molndal-2018"
+    assert holder["props"]["value"] == chosen
     assert not [
         c for c in _of_type(tree, "RadioItems") if c["props"]["id"] == component
     ]  # no radio list of every pledge
@@ -134,13 +142,16 @@ def test_every_page_with_many_pledges_searches_them_by_region_and_keeps_its_pled
         "Region Syd",
         "Region Bergslagen",
     ]
+    assert len(_region_groups(tree)) == 7 and sum(len(c) for _, c in groups) == HANDFUL + len(EXTRA)
     vast = dict(groups)["Region Väst"]
     assert [label.split(" – ")[0] for label in vast] == ["Ale", "Göteborg", "Mark", "Mölndal"]
     assert vast[3] == "Mölndal – Medborgarlöfte Mölndals stad 2018 (2018–2019)"
     assert [label.split(" – ")[0] for label in dict(groups)["Region Nord"]] == ["Malå", "Åre"]
     # Only the chosen pledge's radio is ticked, in its region.
-    ticked = [r["props"]["value"] for r in _of_type(tree, "RadioItems") if r["props"]["id"].startswith(component)]
-    assert [v for v in ticked if v] == ["molndal-2018"]
+    ticked = [r["props"]["value"] for r in _of_type(tree, "RadioItems") if str(r["props"]["id"]).startswith(component)]
+    assert [v for v in ticked if v is not None] == [chosen]
+    # The import's choice of no pledge stands before the search, ticked.
+    assert bool(find(tree, id=f"{component}-none")) == (path == "/import")
 
 
 def test_the_picker_speaks_english_on_an_english_page(many_client):

@@ -377,13 +377,17 @@ def date_input(component_id: Any, value: str | None = None, **props: Any) -> dcc
     return dcc.Input(id=component_id, type="date", value=value, debounce=False, **props)
 
 
-def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str, lang: str) -> html.Fieldset:
+def pledge_picker(
+    component_id: str, pledges: list[Pledge], value: str, legend: str, lang: str, none: str | None = None
+) -> html.Fieldset:
     """The pledge choice: radio buttons for a handful of pledges; for more, a search by municipality over the
     pledges grouped by police region (:func:`dashboard.components.pledge_choice.pledge_search`). Either way the
-    component ``component_id`` holds the chosen pledge's id in its ``value``."""
+    component ``component_id`` holds the chosen pledge's id in its ``value``; ``none`` labels a first choice of
+    no pledge (the value ``""``)."""
     if needs_search(pledges):
-        return pledge_search(component_id, pledges, value, legend, lang)
-    return radio_group(component_id, legend, [{"label": p.title, "value": p.id} for p in pledges], value)
+        return pledge_search(component_id, pledges, value, legend, lang, none)
+    first = [{"label": none, "value": ""}] if none is not None else []
+    return radio_group(component_id, legend, first + [{"label": p.title, "value": p.id} for p in pledges], value)
 
 
 def short_text(text: str, limit: int = 70) -> str:

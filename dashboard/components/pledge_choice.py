@@ -78,11 +78,12 @@ def _search_parts(t, component_id: str, total: int) -> list:
 
 
 def pledge_search(
-    component_id: str, pledges: Sequence[Pledge], value: str | None, legend: str, lang: str
+    component_id: str, pledges: Sequence[Pledge], value: str | None, legend: str, lang: str, none: str | None = None
 ) -> html.Fieldset:
     """The pledge choice among many: search by municipality, radios grouped by police region.
 
-    ``component_id`` is the hidden input whose ``value`` is the chosen pledge's id (as the radios' was).
+    ``component_id`` is the hidden input whose ``value`` is the chosen pledge's id (as the radios' was);
+    ``none`` labels a choice of no pledge (the value ``""``) before the search, which the search leaves alone.
     """
     t = translator(lang)
     list_id = f"{component_id}-choices"
@@ -111,6 +112,18 @@ def pledge_search(
         children=[
             html.Legend(legend),
             dcc.Input(id=component_id, type="hidden", value=value),
+            *(
+                [
+                    dcc.RadioItems(
+                        id=f"{component_id}-none",
+                        options=[{"label": none, "value": ""}],
+                        value="" if value == "" else None,
+                        className="pm-radios pm-picker-radios",
+                    )
+                ]
+                if none is not None
+                else []
+            ),
             *_search_parts(t, component_id, len(pledges)),
             html.Div(groups, id=list_id, className="pm-picker-list"),
         ],

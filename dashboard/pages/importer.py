@@ -25,6 +25,7 @@ from dashboard.components.layout import (
     header,
     not_for_role_page,
     page_allowed,
+    pledge_picker,
     promise_label,
     radio_group,
 )
@@ -137,12 +138,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                                 + [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
                                 "",
                             ),
-                            radio_group(
-                                ID.pledge,
-                                t("import.pledge"),
-                                none + [{"label": p.title, "value": p.id} for p in pledges],
-                                "",
-                            ),
+                            pledge_picker(ID.pledge, pledges, "", t("import.pledge"), lang, t("import.link_none")),
                             radio_group(ID.promise, t("import.promise"), none + promises, ""),
                             html.Button(
                                 t("import.dry_run"), id=ID.dry_run, className="pm-button pm-primary", n_clicks=0

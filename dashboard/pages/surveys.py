@@ -30,6 +30,7 @@ from dashboard.components.layout import (
     header,
     not_for_role_page,
     page_allowed,
+    pledge_picker,
     radio_group,
 )
 from dashboard.components.problems import field_label, record_label, survey_reason
@@ -572,9 +573,7 @@ def _link_section(t, lang: str, pledges, stored: list[IndicatorResults]) -> html
         children=[
             html.H2(t("surveys.link_heading")),
             html.P(t("surveys.link_intro"), className="pm-hint"),
-            radio_group(
-                ID.pledge, t("surveys.link_pledge"), [{"label": p.title, "value": p.id} for p in pledges], first.id
-            ),
+            pledge_picker(ID.pledge, pledges, first.id, t("surveys.link_pledge"), lang),
             html.Div(goal_forms(first, {f.indicator.name: f.indicator for f in stored}, lang), id=ID.goals),
         ],
     )
