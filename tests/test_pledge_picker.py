@@ -12,11 +12,11 @@ import json
 import pytest
 
 from dashboard.components.pledge_choice import choice_text
-from dashboard.ids import Analysis, Importer, Layers, Overview, Sites, Surveys
+from dashboard.ids import Analysis, Importer, Layers, Overview, Sites, Situation, Surveys
 from dashboard.settings import Settings
 from geodata import pledge_from_dict
 from geodata.store import open_store
-from geodata.views.pledges import needs_search, pledge_groups
+from geodata.views.pledges import municipality_groups, needs_search, pledge_groups
 from geodata.views.regional import HANDFUL
 
 from builders import pledge_dict
@@ -185,3 +185,29 @@ def test_the_pledge_page_with_a_handful_lists_their_titles(client):
     [nav] = find(tree, className="pm-pledge-switch")
     assert len(_of_type(nav, "A")) == HANDFUL
     assert not find(tree, className="pm-picker-group")
+
+
+def test_the_situation_reports_municipality_among_many_is_searched_by_region(many_client):
+    tree = render_page(many_client, "/lagesbild", "?kommun=1481")
+    [holder] = find(tree, id=Situation.municipality)
+    assert holder["type"] == "Input" and holder["props"]["type"] == "hidden" and holder["props"]["value"] == "1481"
+    assert "12 kommuner, grupperade per polisregion" in texts(tree)
+    groups = dict(_region_groups(tree))
+    assert len(groups) == 7
+    assert groups["Region Väst"] == ["Ale (1440)", "Göteborg (1480)", "Mark (1463)", "Mölndal (1481)"]
+    assert groups["Region Bergslagen"] == ["Laxå (1860)", "Örebro (1880)"]
+
+
+def test_the_situation_reports_handful_of_municipalities_stay_radio_buttons(client):
+    tree = render_page(client, "/lagesbild", "?kommun=1481")
+    [radios] = find(tree, id=Situation.municipality)
+    assert radios["type"] == "RadioItems" and len(radios["props"]["options"]) == HANDFUL
+
+
+def test_municipalities_are_grouped_by_police_region_in_swedish_order():
+    groups = municipality_groups([("1880", "Örebro"), ("1860", "Laxå"), ("2321", "Åre"), ("9999", "Okänd")])
+    assert [(g.region, [name for _, name in g.municipalities]) for g in groups] == [
+        ("nord", ["Åre"]),
+        ("bergslagen", ["Laxå", "Örebro"]),
+        (None, ["Okänd"]),
+    ]

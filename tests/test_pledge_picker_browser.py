@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ids import Overview
+from dashboard.ids import Overview, Situation
 
 from browser import SCREENSHOTS, axe_violations, browser_page, serving
 
@@ -132,4 +132,23 @@ def test_the_pledge_pages_grouped_links_are_searched_and_followed_with_the_keybo
         page.keyboard.press("Enter")  # follows it
         page.wait_for_url(f"**/pledge?pledge={MOLNDAL}&lang=en", timeout=20_000)
         page.locator("h1").filter(has_text="Medborgarlöfte Mölndal").wait_for(timeout=20_000)
+    assert console.errors == []
+
+
+def test_the_situation_reports_municipality_is_found_by_typing_and_chosen(national):
+    with browser_page(1366, 768) as (page, console):
+        page.goto(national + "lagesbild?kommun=0114")
+        page.locator(".pm-lb-title").filter(has_text="Upplands Väsby").wait_for(timeout=30_000)
+        _settle(page)
+        page.locator(f"#{Situation.municipality}-search").focus()
+        page.keyboard.type("Mölndal", delay=30)
+        page.locator(f"#{Situation.municipality}-found").filter(has_text="1 av 290 kommuner matchar").wait_for()
+        assert axe_violations(page) == []
+        page.keyboard.press("ArrowDown")  # to the first match
+        page.wait_for_function("() => document.activeElement && document.activeElement.value === '1481'")
+        page.keyboard.press("Space")
+        page.locator(".pm-lb-title").filter(has_text="Mölndal").wait_for(timeout=30_000)
+        page.wait_for_function("() => new URLSearchParams(location.search).get('kommun') === '1481'")
+        _settle(page)
+        assert axe_violations(page) == []
     assert console.errors == []

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
-from dashboard.components.pledge_choice import pledge_search
+from dashboard.components.pledge_choice import municipality_search, pledge_search
 from dashboard.components.statement import footer
 from dashboard.i18n import progress_figure, translator
 from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
@@ -388,6 +388,17 @@ def pledge_picker(
         return pledge_search(component_id, pledges, value, legend, lang, none)
     first = [{"label": none, "value": ""}] if none is not None else []
     return radio_group(component_id, legend, first + [{"label": p.title, "value": p.id} for p in pledges], value)
+
+
+def municipality_picker(
+    component_id: str, municipalities: list[tuple[str, str]], value: str, legend: str, lang: str
+) -> html.Fieldset:
+    """The choice of a municipality, as (code, name), each reading "Name (code)": radio buttons in a row for a
+    handful; for more, the pledge picker's search grouped by police region. ``value`` is the code."""
+    if needs_search(municipalities):
+        return municipality_search(component_id, municipalities, value, legend, lang)
+    options = [{"label": f"{name} ({code})", "value": code} for code, name in municipalities]
+    return radio_group(component_id, legend, options, value, inline=True, boxed=False)
 
 
 def short_text(text: str, limit: int = 70) -> str:

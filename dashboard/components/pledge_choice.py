@@ -26,7 +26,7 @@ from dash import dcc, html
 
 from dashboard.i18n import translator
 from geodata.model import Pledge
-from geodata.views.pledges import PledgeGroup, needs_search, pledge_groups
+from geodata.views.pledges import municipality_groups, needs_search, pledge_groups
 
 
 def years(pledge: Pledge) -> str:
@@ -40,12 +40,13 @@ def choice_text(pledge: Pledge) -> str:
     return f"{pledge.municipality.name} – {pledge.title} ({years(pledge)})"
 
 
-def _group_name(t, group: PledgeGroup) -> str:
-    return t(f"police_region.{group.region}") if group.region else t("filters.pledge_no_region")
+def _group_name(t, region: str | None) -> str:
+    return t(f"police_region.{region}") if region else t("filters.pledge_no_region")
 
 
-def _search_parts(t, component_id: str, total: int) -> list:
-    """The search field and the line that says how many pledges it finds (read out as it changes)."""
+def _search_parts(t, component_id: str, total: int, kind: str = "pledge") -> list:
+    """The search field and the line that says how many pledges (``kind`` "pledge") or municipalities
+    ("municipality") it finds, read out as it changes."""
     status_id = f"{component_id}-found"
     return [
         html.Label(
@@ -64,14 +65,14 @@ def _search_parts(t, component_id: str, total: int) -> list:
             className="pm-picker-field",
         ),
         html.P(
-            t("filters.pledge_count", total=total),
+            t(f"filters.{kind}_count", total=total),
             id=status_id,
             className="pm-picker-found pm-hint",
             role="status",
             **{
-                "data-all": t("filters.pledge_count", total=total),
-                "data-some": t("filters.pledge_found", shown="{shown}", total=total),
-                "data-none": t("filters.pledge_none"),
+                "data-all": t(f"filters.{kind}_count", total=total),
+                "data-some": t(f"filters.{kind}_found", shown="{shown}", total=total),
+                "data-none": t(f"filters.{kind}_none"),
             },
         ),
     ]
@@ -85,20 +86,46 @@ def pledge_search(
     ``component_id`` is the hidden input whose ``value`` is the chosen pledge's id (as the radios' was);
     ``none`` labels a choice of no pledge (the value ``""``) before the search, which the search leaves alone.
     """
+    groups = [
+        (group.region, [{"label": choice_text(p), "value": p.id} for p in group.pledges])
+        for group in pledge_groups(pledges)
+    ]
+    return _grouped_search(component_id, groups, value, legend, lang, "pledge", none)
+
+
+def municipality_search(
+    component_id: str, municipalities: Sequence[tuple[str, str]], value: str | None, legend: str, lang: str
+) -> html.Fieldset:
+    """The choice of a municipality among many, as (code, name): the same search, grouped by police region
+    (:func:`geodata.views.pledges.municipality_groups`), each reading "Name (code)"; its value is the code."""
+    groups = [
+        (group.region, [{"label": f"{name} ({code})", "value": code} for code, name in group.municipalities])
+        for group in municipality_groups(municipalities)
+    ]
+    return _grouped_search(component_id, groups, value, legend, lang, "municipality")
+
+
+def _grouped_search(
+    component_id: str,
+    groups: list[tuple[str | None, list[dict]]],
+    value: str | None,
+    legend: str,
+    lang: str,
+    kind: str,
+    none: str | None = None,
+) -> html.Fieldset:
     t = translator(lang)
-    list_id = f"{component_id}-choices"
-    groups = []
-    for group in pledge_groups(pledges):
-        choices = [{"label": choice_text(p), "value": p.id} for p in group.pledges]
-        groups.append(
+    regions = []
+    for region, choices in groups:
+        regions.append(
             html.Fieldset(
                 className="pm-picker-group",
                 # Every choice of the region, for the search to narrow the radios to (assets/pledgemap.js).
                 **{"data-choices": json.dumps(choices, ensure_ascii=False)},
                 children=[
-                    html.Legend(_group_name(t, group)),
+                    html.Legend(_group_name(t, region)),
                     dcc.RadioItems(
-                        id=f"{component_id}-{group.region or 'none'}",
+                        id=f"{component_id}-{region or 'unknown'}",
                         options=choices,
                         value=value if any(c["value"] == value for c in choices) else None,
                         className="pm-radios pm-picker-radios",
@@ -106,26 +133,23 @@ def pledge_search(
                 ],
             )
         )
+    first = [
+        dcc.RadioItems(
+            id=f"{component_id}-none",
+            options=[{"label": none, "value": ""}],
+            value="" if value == "" else None,
+            className="pm-radios pm-picker-radios",
+        )
+    ]
     return html.Fieldset(
         className="pm-pledge-picker pm-picker",
         **{"data-target": component_id},
         children=[
             html.Legend(legend),
             dcc.Input(id=component_id, type="hidden", value=value),
-            *(
-                [
-                    dcc.RadioItems(
-                        id=f"{component_id}-none",
-                        options=[{"label": none, "value": ""}],
-                        value="" if value == "" else None,
-                        className="pm-radios pm-picker-radios",
-                    )
-                ]
-                if none is not None
-                else []
-            ),
-            *_search_parts(t, component_id, len(pledges)),
-            html.Div(groups, id=list_id, className="pm-picker-list"),
+            *(first if none is not None else []),
+            *_search_parts(t, component_id, sum(len(choices) for _, choices in groups), kind),
+            html.Div(regions, id=f"{component_id}-choices", className="pm-picker-list"),
         ],
     )
 
@@ -159,7 +183,7 @@ def pledge_links(pledges: Sequence[Pledge], chosen: str, lang: str, label: str) 
             html.Div(
                 className="pm-picker-group",
                 children=[
-                    html.P(_group_name(t, group), id=name_id, className="pm-picker-group-name"),
+                    html.P(_group_name(t, group.region), id=name_id, className="pm-picker-group-name"),
                     html.Ul(
                         [
                             html.Li(
