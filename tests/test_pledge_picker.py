@@ -97,10 +97,11 @@ def _of_type(tree, kind: str) -> list[dict]:
     return [c for c in find(tree) if c.get("type") == kind]
 
 
-def _region_groups(tree) -> list[tuple[str, list[str]]]:
-    """Each region's fieldset of the picker: (its legend, its radios' labels)."""
+def _region_groups(tree, component: str) -> list[tuple[str, list[str]]]:
+    """Each region's fieldset of the picker of ``component``: (its legend, its radios' labels)."""
+    [picker] = find(tree, **{"data-target": component})
     groups = []
-    for fieldset in find(tree, className="pm-picker-group"):
+    for fieldset in find(picker, className="pm-picker-group"):
         legend, radios = fieldset["props"]["children"]
         choices = json.loads(fieldset["props"]["data-choices"])
         assert [o["label"] for o in radios["props"]["options"]] == [c["label"] for c in choices]
@@ -131,8 +132,8 @@ def test_every_page_with_many_pledges_searches_them_by_region_and_keeps_its_pled
     [search] = find(tree, id=f"{component}-search")
     assert search["props"]["type"] == "search"
     assert "Sök kommun" in texts(tree)
-    assert "12 löften, grupperade per polisregion" in texts(tree)
-    groups = _region_groups(tree)
+    assert "12 löften, grupperade per polisregion" in texts(find(tree, **{"data-target": component}))
+    groups = _region_groups(tree, component)
     assert [name for name, _ in groups] == [
         "Region Nord",
         "Region Mitt",
@@ -142,23 +143,24 @@ def test_every_page_with_many_pledges_searches_them_by_region_and_keeps_its_pled
         "Region Syd",
         "Region Bergslagen",
     ]
-    assert len(_region_groups(tree)) == 7 and sum(len(c) for _, c in groups) == HANDFUL + len(EXTRA)
+    assert len(groups) == 7 and sum(len(c) for _, c in groups) == HANDFUL + len(EXTRA)
     vast = dict(groups)["Region Väst"]
     assert [label.split(" – ")[0] for label in vast] == ["Ale", "Göteborg", "Mark", "Mölndal"]
     assert vast[3] == "Mölndal – Medborgarlöfte Mölndals stad 2018 (2018–2019)"
     assert [label.split(" – ")[0] for label in dict(groups)["Region Nord"]] == ["Malå", "Åre"]
     # Only the chosen pledge's radio is ticked, in its region.
-    ticked = [r["props"]["value"] for r in _of_type(tree, "RadioItems") if str(r["props"]["id"]).startswith(component)]
+    [picker] = find(tree, **{"data-target": component})
+    ticked = [r["props"]["value"] for r in _of_type(picker, "RadioItems")]
     assert [v for v in ticked if v is not None] == [chosen]
     # The import's choice of no pledge stands before the search, ticked.
-    assert bool(find(tree, id=f"{component}-none")) == (path == "/import")
+    assert bool(find(picker, id=f"{component}-before")) == (path == "/import")
 
 
 def test_the_picker_speaks_english_on_an_english_page(many_client):
     tree = render_page(many_client, "/layers", "?pledge=molndal-2018&lang=en")
     shown = texts(tree)
     assert "Search municipality" in shown and "12 pledges, grouped by police region" in shown
-    assert [name for name, _ in _region_groups(tree)][:2] == ["Region North", "Region Central"]
+    assert [name for name, _ in _region_groups(tree, Layers.pledge)][:2] == ["Region North", "Region Central"]
 
 
 def test_the_pledge_page_with_many_pledges_links_each_by_region_in_the_pages_language(many_client):
@@ -192,7 +194,7 @@ def test_the_situation_reports_municipality_among_many_is_searched_by_region(man
     [holder] = find(tree, id=Situation.municipality)
     assert holder["type"] == "Input" and holder["props"]["type"] == "hidden" and holder["props"]["value"] == "1481"
     assert "12 kommuner, grupperade per polisregion" in texts(tree)
-    groups = dict(_region_groups(tree))
+    groups = dict(_region_groups(tree, Situation.municipality))
     assert len(groups) == 7
     assert groups["Region Väst"] == ["Ale (1440)", "Göteborg (1480)", "Mark (1463)", "Mölndal (1481)"]
     assert groups["Region Bergslagen"] == ["Laxå (1860)", "Örebro (1880)"]
@@ -211,3 +213,14 @@ def test_municipalities_are_grouped_by_police_region_in_swedish_order():
         ("bergslagen", ["Laxå", "Örebro"]),
         (None, ["Okänd"]),
     ]
+
+
+def test_the_survey_files_municipality_among_many_keeps_the_files_own_column_and_another_one(many_client):
+    tree = render_page(many_client, "/surveys")
+    [picker] = find(tree, **{"data-target": Surveys.municipality})
+    [before] = find(picker, id=f"{Surveys.municipality}-before")
+    [after] = find(picker, id=f"{Surveys.municipality}-after")
+    assert [o["value"] for o in before["props"]["options"]] == [""] and before["props"]["value"] == ""
+    assert [o["value"] for o in after["props"]["options"]] == ["other"] and after["props"]["value"] is None
+    assert "12 kommuner, grupperade per polisregion" in texts(picker)
+    assert dict(_region_groups(tree, Surveys.municipality))["Region Syd"] == ["Lund (1281)"]

@@ -391,14 +391,24 @@ def pledge_picker(
 
 
 def municipality_picker(
-    component_id: str, municipalities: list[tuple[str, str]], value: str, legend: str, lang: str
+    component_id: str,
+    municipalities: list[tuple[str, str]],
+    value: str,
+    legend: str,
+    lang: str,
+    *,
+    before: list[dict] | None = None,
+    after: list[dict] | None = None,
+    row: bool = False,
 ) -> html.Fieldset:
-    """The choice of a municipality, as (code, name), each reading "Name (code)": radio buttons in a row for a
-    handful; for more, the pledge picker's search grouped by police region. ``value`` is the code."""
+    """The choice of a municipality, as (code, name), each reading "Name (code)": radio buttons for a handful
+    (in a row and unframed with ``row``); for more, the pledge picker's search grouped by police region.
+    ``value`` is the code; ``before`` and ``after`` are other choices (options) around the municipalities."""
+    before, after = before or [], after or []
     if needs_search(municipalities):
-        return municipality_search(component_id, municipalities, value, legend, lang)
-    options = [{"label": f"{name} ({code})", "value": code} for code, name in municipalities]
-    return radio_group(component_id, legend, options, value, inline=True, boxed=False)
+        return municipality_search(component_id, municipalities, value, legend, lang, before, after)
+    options = before + [{"label": f"{name} ({code})", "value": code} for code, name in municipalities] + after
+    return radio_group(component_id, legend, options, value, inline=row, boxed=not row)
 
 
 def short_text(text: str, limit: int = 70) -> str:

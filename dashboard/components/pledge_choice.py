@@ -90,19 +90,28 @@ def pledge_search(
         (group.region, [{"label": choice_text(p), "value": p.id} for p in group.pledges])
         for group in pledge_groups(pledges)
     ]
-    return _grouped_search(component_id, groups, value, legend, lang, "pledge", none)
+    before = [{"label": none, "value": ""}] if none is not None else []
+    return _grouped_search(component_id, groups, value, legend, lang, "pledge", before)
 
 
 def municipality_search(
-    component_id: str, municipalities: Sequence[tuple[str, str]], value: str | None, legend: str, lang: str
+    component_id: str,
+    municipalities: Sequence[tuple[str, str]],
+    value: str | None,
+    legend: str,
+    lang: str,
+    before: Sequence[dict] = (),
+    after: Sequence[dict] = (),
 ) -> html.Fieldset:
     """The choice of a municipality among many, as (code, name): the same search, grouped by police region
-    (:func:`geodata.views.pledges.municipality_groups`), each reading "Name (code)"; its value is the code."""
+    (:func:`geodata.views.pledges.municipality_groups`), each reading "Name (code)"; its value is the code.
+    ``before`` and ``after`` are choices (options) other than a municipality, before the search and after the
+    list, which the search leaves alone."""
     groups = [
         (group.region, [{"label": f"{name} ({code})", "value": code} for code, name in group.municipalities])
         for group in municipality_groups(municipalities)
     ]
-    return _grouped_search(component_id, groups, value, legend, lang, "municipality")
+    return _grouped_search(component_id, groups, value, legend, lang, "municipality", before, after)
 
 
 def _grouped_search(
@@ -112,9 +121,24 @@ def _grouped_search(
     legend: str,
     lang: str,
     kind: str,
-    none: str | None = None,
+    before: Sequence[dict] = (),
+    after: Sequence[dict] = (),
 ) -> html.Fieldset:
     t = translator(lang)
+
+    def extra(where: str, options: Sequence[dict]) -> list:
+        if not options:
+            return []
+        chosen = value if any(o["value"] == value for o in options) else None
+        return [
+            dcc.RadioItems(
+                id=f"{component_id}-{where}",
+                options=list(options),
+                value=chosen,
+                className="pm-radios pm-picker-radios",
+            )
+        ]
+
     regions = []
     for region, choices in groups:
         regions.append(
@@ -133,23 +157,16 @@ def _grouped_search(
                 ],
             )
         )
-    first = [
-        dcc.RadioItems(
-            id=f"{component_id}-none",
-            options=[{"label": none, "value": ""}],
-            value="" if value == "" else None,
-            className="pm-radios pm-picker-radios",
-        )
-    ]
     return html.Fieldset(
         className="pm-pledge-picker pm-picker",
         **{"data-target": component_id},
         children=[
             html.Legend(legend),
             dcc.Input(id=component_id, type="hidden", value=value),
-            *(first if none is not None else []),
+            *extra("before", before),
             *_search_parts(t, component_id, sum(len(choices) for _, choices in groups), kind),
             html.Div(regions, id=f"{component_id}-choices", className="pm-picker-list"),
+            *extra("after", after),
         ],
     )
 

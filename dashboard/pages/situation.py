@@ -149,7 +149,9 @@ def layout(
         className="pm-table-controls pm-lb-controls",
         **{"aria-label": t("situation.choose")},
         children=[
-            municipality_picker(ID.municipality, view.municipalities, view.code, t("situation.municipality"), lang),
+            municipality_picker(
+                ID.municipality, view.municipalities, view.code, t("situation.municipality"), lang, row=True
+            ),
             radio_group(ID.year, t("situation.year"), _year_options(view.years), view.year, inline=True, boxed=False),
         ],
     )
