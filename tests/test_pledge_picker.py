@@ -20,7 +20,7 @@ from geodata.views.pledges import municipality_groups, needs_search, pledge_grou
 from geodata.views.regional import HANDFUL
 
 from builders import pledge_dict
-from dash_http import find, make_client, render_page, texts
+from dash_http import call_callback, find, make_client, render_page, texts
 
 # Four more pledges for the demo's eight (one per police region and Mark and Mölndal in Väst): 12 > HANDFUL.
 EXTRA = (
@@ -224,3 +224,19 @@ def test_the_survey_files_municipality_among_many_keeps_the_files_own_column_and
     assert [o["value"] for o in after["props"]["options"]] == ["other"] and after["props"]["value"] is None
     assert "12 kommuner, grupperade per polisregion" in texts(picker)
     assert dict(_region_groups(tree, Surveys.municipality))["Region Syd"] == ["Lund (1281)"]
+
+
+def test_the_import_among_many_pledges_offers_the_promises_of_the_pledge_chosen(many_client):
+    tree = render_page(many_client, "/import")
+    [promises] = find(tree, id=Importer.promise)
+    assert [o["value"] for o in promises["props"]["options"]] == [""]  # no pledge chosen: no promise either
+    answer = call_callback(
+        many_client,
+        f"{Importer.promise}.options",
+        {f"{Importer.pledge}.value": "demo-ale-2022"},
+        {f"{Importer.promise}.value": "", f"{Importer.lang}.data": "sv"},
+        changed=f"{Importer.pledge}.value",
+    )
+    offered = answer[Importer.promise]
+    assert [o["value"] for o in offered["options"]] == ["", "demo-ale-2022-insatser"]
+    assert offered["value"] == ""
