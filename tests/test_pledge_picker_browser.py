@@ -56,6 +56,7 @@ def test_typing_molndal_finds_its_pledge_and_choosing_it_shows_it(national, size
         _open_overview(page, national)
         before = page.evaluate(CENTER)
         assert page.locator(".pm-picker-radios input[type=radio]").count() == 290
+        assert page.evaluate("() => document.querySelector('.pm-picker-list').scrollTop") > 0  # to the pledge shown
         assert axe_violations(page) == []  # the whole list, nothing typed
 
         search = page.locator(f"#{Overview.pledge}-search")
@@ -68,6 +69,8 @@ def test_typing_molndal_finds_its_pledge_and_choosing_it_shows_it(national, size
             "Mölndal – Medborgarlöfte Mölndal 2024–2025 (genererat testdata) (2024–2025)"
         ]
         assert page.locator(".pm-picker-group:not([hidden]) legend").all_inner_texts() == ["Region Väst"]
+        # The list opened scrolled to Upplands Väsby; its matches are shown from the first.
+        assert page.evaluate("() => document.querySelector('.pm-picker-list').scrollTop") == 0
         assert axe_violations(page) == []  # narrowed to one region and one pledge
         page.screenshot(path=SCREENSHOTS / f"pledge-picker-molndal-{width}x{height}.png")
 

@@ -182,6 +182,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             group.hidden = found === 0;
             shown += found;
         });
+        const list = root.querySelector(".pm-picker-list");
+        if (list) { list.scrollTop = 0; }  // the matches from the first, not where the list was scrolled to
         const status = root.querySelector(".pm-picker-found");
         clearTimeout(root.__pmStatus);  // said once typing pauses, not at every letter
         root.__pmStatus = setTimeout(function () {
