@@ -182,3 +182,102 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         start();
     }
 })();
+
+/* The choice of a pledge among many (dashboard/components/pledge_choice.py). The search field narrows each
+   police region's radios (set_props on its options, from the fieldset's data-choices) or links (hidden) to the
+   pledges whose text holds what is typed: case aside, and without accents when none are typed ("molndal" finds
+   Mölndal, "ö" only ö). A region with no match is hidden; the line below the field says how many match. Enter
+   or the down arrow in the field moves to the first match. A radio ticked sets the value of the hidden input
+   the page's callbacks read (the picker's data-target) and clears the other regions' radios. */
+(function () {
+    function plain(text) {
+        return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    }
+    function matches(text, query) {
+        if (!query) { return true; }
+        const lower = text.toLowerCase();
+        return lower.includes(query) || (plain(query) === query && plain(lower).includes(query));
+    }
+    function filter(root) {
+        const query = root.querySelector(".pm-picker-search input").value.trim().toLowerCase();
+        let shown = 0;
+        root.querySelectorAll(".pm-picker-group").forEach(function (group) {
+            let found = 0;
+            if (group.dataset.choices) {
+                const options = JSON.parse(group.dataset.choices).filter(function (c) { return matches(c.label, query); });
+                const radios = group.querySelector(".pm-picker-radios");
+                window.dash_clientside.set_props(radios.id, {options: options});
+                found = options.length;
+            } else {
+                group.querySelectorAll(".pm-picker-choice").forEach(function (choice) {
+                    const hit = matches(choice.textContent, query);
+                    choice.hidden = !hit;
+                    if (hit) { found += 1; }
+                });
+            }
+            group.hidden = found === 0;
+            shown += found;
+        });
+        const list = root.querySelector(".pm-picker-list");
+        if (list) { list.scrollTop = 0; }  // the matches from the first, not where the list was scrolled to
+        const status = root.querySelector(".pm-picker-found");
+        clearTimeout(root.__pmStatus);  // said once typing pauses, not at every letter
+        root.__pmStatus = setTimeout(function () {
+            status.textContent = !query ? status.dataset.all
+                : shown ? status.dataset.some.replace("{shown}", String(shown)) : status.dataset.none;
+        }, 300);
+    }
+    // dcc.Input puts its className on a box around the field.
+    function isSearch(target) { return target.matches && target.matches(".pm-picker-search input"); }
+    document.addEventListener("input", function (event) {
+        if (isSearch(event.target)) { filter(event.target.closest(".pm-picker")); }
+    });
+    // dcc.Input takes no aria attributes: the field is described by the count line when it takes the focus.
+    document.addEventListener("focusin", function (event) {
+        if (isSearch(event.target) && !event.target.hasAttribute("aria-describedby")) {
+            const status = event.target.closest(".pm-picker").querySelector(".pm-picker-found");
+            event.target.setAttribute("aria-describedby", status.id);
+        }
+    });
+    document.addEventListener("keydown", function (event) {
+        if (!isSearch(event.target) || (event.key !== "Enter" && event.key !== "ArrowDown")) { return; }
+        event.preventDefault();  // the field stands in a form: Enter would submit it
+        const root = event.target.closest(".pm-picker");
+        // Dash draws the narrowed radios a moment after typing: wait for them.
+        setTimeout(function () {
+            const first = root.querySelector(".pm-picker-group:not([hidden]) input[type=radio], " +
+                                             ".pm-picker-choice:not([hidden]) a");
+            if (first) { first.focus(); }
+        }, 50);
+    });
+    // The list opens scrolled to the pledge the page shows, so the choice is in sight (once per list drawn).
+    function reveal() {
+        document.querySelectorAll(".pm-picker-list").forEach(function (list) {
+            const ticked = !list.__pmRevealed && list.querySelector("input:checked");
+            if (!ticked) { return; }
+            list.__pmRevealed = true;
+            const label = ticked.closest("label");
+            list.scrollTop = label.getBoundingClientRect().top - list.getBoundingClientRect().top + list.scrollTop -
+                list.clientHeight / 3;
+        });
+    }
+    function start() {
+        reveal();
+        new MutationObserver(reveal).observe(document.body, {subtree: true, childList: true});
+    }
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+    document.addEventListener("change", function (event) {
+        const radio = event.target;
+        if (!(radio.matches && radio.matches(".pm-picker-radios input[type=radio]"))) { return; }
+        const root = radio.closest(".pm-picker");
+        const own = radio.closest(".pm-picker-radios");
+        root.querySelectorAll(".pm-picker-radios").forEach(function (radios) {
+            if (radios !== own) { window.dash_clientside.set_props(radios.id, {value: null}); }
+        });
+        window.dash_clientside.set_props(root.dataset.target, {value: radio.value});
+    });
+})();

@@ -9,12 +9,13 @@ from urllib.parse import parse_qsl, urlencode
 import dash
 from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 
+from dashboard.components.pledge_choice import municipality_search, pledge_search
 from dashboard.components.statement import footer
 from dashboard.i18n import progress_figure, translator
 from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
 from geodata.access import Viewer, may_use_page
 from geodata.views.demo import demo_share
-from geodata.views.pledges import default_pledge
+from geodata.views.pledges import default_pledge, needs_search
 
 # The pages in the order the navigation shows them: (path, page name). The name is the page's in
 # geodata.access.PAGE_ROLES (who may use it) and its label's catalogue key is "nav.<name>".
@@ -377,9 +378,38 @@ def date_input(component_id: Any, value: str | None = None, **props: Any) -> dcc
     return dcc.Input(id=component_id, type="date", value=value, debounce=False, **props)
 
 
-def pledge_picker(component_id: str, pledges: list[Pledge], value: str, legend: str) -> html.Fieldset:
-    """The pledge choice as radio buttons."""
-    return radio_group(component_id, legend, [{"label": p.title, "value": p.id} for p in pledges], value)
+def pledge_picker(
+    component_id: str, pledges: list[Pledge], value: str, legend: str, lang: str, none: str | None = None
+) -> html.Fieldset:
+    """The pledge choice: radio buttons for a handful of pledges; for more, a search by municipality over the
+    pledges grouped by police region (:func:`dashboard.components.pledge_choice.pledge_search`). Either way the
+    component ``component_id`` holds the chosen pledge's id in its ``value``; ``none`` labels a first choice of
+    no pledge (the value ``""``)."""
+    if needs_search(pledges):
+        return pledge_search(component_id, pledges, value, legend, lang, none)
+    first = [{"label": none, "value": ""}] if none is not None else []
+    return radio_group(component_id, legend, first + [{"label": p.title, "value": p.id} for p in pledges], value)
+
+
+def municipality_picker(
+    component_id: str,
+    municipalities: list[tuple[str, str]],
+    value: str,
+    legend: str,
+    lang: str,
+    *,
+    before: list[dict] | None = None,
+    after: list[dict] | None = None,
+    row: bool = False,
+) -> html.Fieldset:
+    """The choice of a municipality, as (code, name), each reading "Name (code)": radio buttons for a handful
+    (in a row and unframed with ``row``); for more, the pledge picker's search grouped by police region.
+    ``value`` is the code; ``before`` and ``after`` are other choices (options) around the municipalities."""
+    before, after = before or [], after or []
+    if needs_search(municipalities):
+        return municipality_search(component_id, municipalities, value, legend, lang, before, after)
+    options = before + [{"label": f"{name} ({code})", "value": code} for code, name in municipalities] + after
+    return radio_group(component_id, legend, options, value, inline=row, boxed=not row)
 
 
 def short_text(text: str, limit: int = 70) -> str:

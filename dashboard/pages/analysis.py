@@ -92,7 +92,7 @@ def layout(pledge: str | None = None, lang: str | None = None, **_query: str) ->
         className="pm-table-controls",
         **{"aria-label": t("analysis.settings")},
         children=[
-            pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge")),
+            pledge_picker(ID.pledge, pledges, chosen, t("filters.pledge"), lang),
             html.Fieldset(date_range(t, t("filters.time"), ID.start, ID.end)),
             html.Fieldset(
                 [

@@ -25,6 +25,7 @@ from dashboard.components.layout import (
     header,
     not_for_role_page,
     page_allowed,
+    pledge_picker,
     promise_label,
     radio_group,
 )
@@ -62,6 +63,7 @@ from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file
 from geodata.io.columns import map_choice
 from geodata.io.importer import ImportPlan
 from geodata.io.police_events import EventBatch
+from geodata.views.pledges import needs_search
 
 dash.register_page(__name__, path="/import", name="Importera", title=page_title("nav.import"), order=4)
 
@@ -83,12 +85,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             banner = demo_banner(lang, store)
     except PledgemapError as exc:
         return error_page(lang, "/import", exc)
-    none = [{"label": t("import.link_none"), "value": ""}]
-    promises = [
-        {"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
-        for p in pledges
-        for promise in p.promises
-    ]
+    promises = promise_options(t, pledges, "")
     return html.Div(
         className="pm-page",
         lang=lang,
@@ -137,13 +134,8 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                                 + [{"label": t(f"layer.{name}"), "value": name} for name in LAYERS],
                                 "",
                             ),
-                            radio_group(
-                                ID.pledge,
-                                t("import.pledge"),
-                                none + [{"label": p.title, "value": p.id} for p in pledges],
-                                "",
-                            ),
-                            radio_group(ID.promise, t("import.promise"), none + promises, ""),
+                            pledge_picker(ID.pledge, pledges, "", t("import.pledge"), lang, t("import.link_none")),
+                            radio_group(ID.promise, t("import.promise"), promises, ""),
                             html.Button(
                                 t("import.dry_run"), id=ID.dry_run, className="pm-button pm-primary", n_clicks=0
                             ),
@@ -233,6 +225,35 @@ def _plan(store, form: Form) -> FilePlan:
         mapping_overrides=_by_field(form.column_values, form.column_ids),
         wordings=reading_wordings(),
     )
+
+
+def promise_options(t, pledges, pledge_id: str | None) -> list[dict]:
+    """No link, then the promises a row may be linked to: of every pledge when there are a handful; among many
+    (:func:`geodata.views.pledges.needs_search`), only the chosen pledge's, so the list stays short."""
+    offered = [p for p in pledges if p.id == pledge_id] if needs_search(pledges) else pledges
+    return [{"label": t("import.link_none"), "value": ""}] + [
+        {"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
+        for p in offered
+        for promise in p.promises
+    ]
+
+
+@callback(
+    Output(ID.promise, "options"),
+    Output(ID.promise, "value"),
+    Input(ID.pledge, "value"),
+    State(ID.promise, "value"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,
+)
+def offer_promises(pledge_id, promise_id, lang):
+    """Among many pledges, the promises of the pledge chosen (a promise of another one is let go)."""
+    with request_store() as store:
+        pledges = store.list_pledges()
+    if not needs_search(pledges):
+        return dash.no_update, dash.no_update
+    options = promise_options(translator(language(lang)), pledges, pledge_id)
+    return options, promise_id if any(o["value"] == promise_id for o in options) else ""
 
 
 PLAN_INPUTS = (

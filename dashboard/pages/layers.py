@@ -57,7 +57,7 @@ def layout(**query: str) -> html.Div:
     controls = html.Div(
         className="pm-table-controls",
         children=[
-            pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge")),
+            pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge"), lang),
             radio_group(
                 ID.layer,
                 t("filters.layer"),

@@ -78,7 +78,7 @@ def layout(**query: str) -> html.Div:
         **{"aria-label": t("filters.heading")},
         children=[
             html.H2(t("filters.heading"), className="pm-visually-hidden"),
-            pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge")),
+            pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge"), lang),
             radio_group(ID.promise, t("filters.promise"), promise_options(pledge, t), promise, boxed=False),
             html.Fieldset(
                 [

@@ -16,6 +16,7 @@ from dashboard.components.followup import (
 )
 from dashboard.components.goals import goal_cards
 from dashboard.components.layout import PageStart, alert, page, progress_cards, start_page
+from dashboard.components.pledge_choice import pledge_links
 from dashboard.components.report_links import report_links
 from dashboard.components.saving import refused
 from dashboard.components.tables import table_head
@@ -52,24 +53,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
     pledges, chosen, banner = start.pledges, start.pledge, start.banner
     progress, trends, events, follow_up, judges, public, lineages, may_change = start.more
 
-    others = html.Nav(
-        className="pm-pledge-switch",
-        **{"aria-label": t("filters.pledge")},
-        children=[
-            html.Ul(
-                [
-                    html.Li(
-                        html.A(
-                            p.title,
-                            href=f"/pledge?pledge={p.id}" + (f"&lang={lang}" if lang != "sv" else ""),
-                            **({"aria-current": "page"} if p.id == chosen.id else {}),
-                        )
-                    )
-                    for p in pledges
-                ]
-            )
-        ],
-    )
+    others = pledge_links(pledges, chosen.id, lang, t("filters.pledge"))
     facts = [
         (t("pledge.municipality"), f"{chosen.municipality.name} ({chosen.municipality.code})"),
         (

@@ -59,7 +59,7 @@ def layout(**query: str) -> html.Div:
         className="pm-table-controls pm-sites-controls",
         **{"aria-label": t("filters.heading")},
         children=[
-            pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge")),
+            pledge_picker(ID.pledge, pledges, view.pledge, t("filters.pledge"), lang),
             check_group(ID.owners, t("sites.owner_hint"), [{"label": o, "value": o} for o in all_owners], view.owners),
             check_group(
                 ID.types,

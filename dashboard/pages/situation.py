@@ -22,6 +22,7 @@ from dashboard.components.chart_table import table_alternative
 from dashboard.components.layout import (
     alert,
     error_page,
+    municipality_picker,
     no_pledges_page,
     not_for_role_page,
     page,
@@ -148,13 +149,8 @@ def layout(
         className="pm-table-controls pm-lb-controls",
         **{"aria-label": t("situation.choose")},
         children=[
-            radio_group(
-                ID.municipality,
-                t("situation.municipality"),
-                [{"label": f"{name} ({code})", "value": code} for code, name in view.municipalities],
-                view.code,
-                inline=True,
-                boxed=False,
+            municipality_picker(
+                ID.municipality, view.municipalities, view.code, t("situation.municipality"), lang, row=True
             ),
             radio_group(ID.year, t("situation.year"), _year_options(view.years), view.year, inline=True, boxed=False),
         ],

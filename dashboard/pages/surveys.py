@@ -28,8 +28,10 @@ from dashboard.components.layout import (
     demo_banner,
     error_page,
     header,
+    municipality_picker,
     not_for_role_page,
     page_allowed,
+    pledge_picker,
     radio_group,
 )
 from dashboard.components.problems import field_label, record_label, survey_reason
@@ -120,14 +122,17 @@ def _file_section(t) -> html.Section:
     )
 
 
-def _municipality_options(t, pledges) -> list[dict]:
+def _municipality_choice(t, lang: str, pledges) -> html.Fieldset:
     """The file's own column first, then the municipalities of the store's pledges, then any other."""
-    codes = list(dict.fromkeys(p.municipality.code for p in pledges if p.municipality.code))
-    names = {p.municipality.code: p.municipality.name for p in pledges}
-    return (
-        [{"label": t("surveys.municipality_file"), "value": ""}]
-        + [{"label": f"{names[code]} ({code})", "value": code} for code in codes]
-        + [{"label": t("surveys.municipality_other"), "value": OTHER}]
+    names = {p.municipality.code: p.municipality.name for p in pledges if p.municipality.code}
+    return municipality_picker(
+        ID.municipality,
+        list(names.items()),
+        "",
+        t("surveys.municipality"),
+        lang,
+        before=[{"label": t("surveys.municipality_file"), "value": ""}],
+        after=[{"label": t("surveys.municipality_other"), "value": OTHER}],
     )
 
 
@@ -152,7 +157,7 @@ def _describe_section(t, lang: str, pledges) -> html.Section:
         className="pm-panel",
         children=[
             html.H2(t("surveys.step_describe")),
-            radio_group(ID.municipality, t("surveys.municipality"), _municipality_options(t, pledges), ""),
+            _municipality_choice(t, lang, pledges),
             html.Datalist(
                 id="sv-municipality-list",
                 children=[html.Option(r.name, value=r.code) for r in every.itertuples(index=False)],
@@ -572,9 +577,7 @@ def _link_section(t, lang: str, pledges, stored: list[IndicatorResults]) -> html
         children=[
             html.H2(t("surveys.link_heading")),
             html.P(t("surveys.link_intro"), className="pm-hint"),
-            radio_group(
-                ID.pledge, t("surveys.link_pledge"), [{"label": p.title, "value": p.id} for p in pledges], first.id
-            ),
+            pledge_picker(ID.pledge, pledges, first.id, t("surveys.link_pledge"), lang),
             html.Div(goal_forms(first, {f.indicator.name: f.indicator for f in stored}, lang), id=ID.goals),
         ],
     )
