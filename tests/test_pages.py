@@ -140,14 +140,15 @@ def test_the_demo_label_says_how_many_records_are_demo_once_real_ones_are_import
     from builders import frame, unsafe_place
 
     banner = [s for s in texts(render_page(client, "/")) if s.startswith("Demodata")]
-    assert banner and "genererade exempel" in banner[0] and " av " not in banner[0]
+    assert banner and "genererade exempel" in banner[0] and "poster i lagren" not in banner[0]
     with GeoPackageStore.open(demo_copy) as store:
         store.write_batch("unsafe_places", frame(unsafe_place(pledge_id="mark-2021", reported_on="2021-03-05")))
         demo, total = sum(store.counts(demo_only=True).values()), sum(store.counts().values())
     banner = [s for s in texts(render_page(client, "/")) if s.startswith("Demodata")]
     assert banner == [
         f"Demodata: {demo} av {total} poster i lagren är genererade exempel, inte verkliga uppgifter; "
-        "övriga är inlästa. Löftestexterna är de publicerade medborgarlöftena."
+        "övriga är inlästa. 6 av 8 medborgarlöften är påhittade (märkta demodata); övriga är de publicerade "
+        "löftestexterna."
     ]
 
 
@@ -244,3 +245,14 @@ def test_a_lasso_drawn_on_the_map_becomes_a_new_areas_shape(client):
     assert (
         call_callback(client, f"{Layers.click}.data", {f"{Layers.map}.selectedData": {"points": []}}) == {}
     )  # a box: no area
+
+
+def test_the_banner_says_which_pledges_are_invented_for_the_demo(client):
+    def banner(query: str) -> str:
+        [div] = find(render_page(client, "/pledge", query), id="demo-banner")
+        return div["props"]["children"]
+
+    assert banner("?pledge=mark-2021").endswith("Löftestexterna är de publicerade medborgarlöftena.")
+    assert banner("?pledge=demo-laxa-2021").endswith("Medborgarlöftet är också påhittat, inte ett publicerat löfte.")
+    every = [s for s in texts(render_page(client, "/")) if s.startswith("Demodata")][0]
+    assert "6 av 8 medborgarlöften är påhittade (märkta demodata)" in every

@@ -75,13 +75,13 @@ def test_what_a_record_may_link_to():
 
 
 def test_the_demo_share_counts_what_the_viewer_may_read(store):
-    assert demo_share(store) == DemoShare(0, 0) and not demo_share(store).all_demo
+    assert demo_share(store) == DemoShare(0, 0, 0, 1) and not demo_share(store).all_demo
     store.write_batch("unsafe_places", frame(place(demo=True), place(demo=True)))
-    assert demo_share(store, "test-2024") == DemoShare(2, 2) and demo_share(store).all_demo
+    assert demo_share(store, "test-2024") == DemoShare(2, 2, 0, 1) and demo_share(store).all_demo
     store.write_batch("unsafe_places", frame(place()))
-    assert demo_share(store) == DemoShare(2, 3) and not demo_share(store).all_demo
-    # The public sees no records, so no demo records either.
-    assert demo_share(GuardedStore(store, Viewer("public"))) == DemoShare(0, 0)
+    assert demo_share(store) == DemoShare(2, 3, 0, 1) and not demo_share(store).all_demo
+    # The public sees no records, so no demo records either; the pledges are public documents.
+    assert demo_share(GuardedStore(store, Viewer("public"))) == DemoShare(0, 0, 0, 1)
 
 
 def test_the_police_events_beside_a_pledge_are_its_municipalitys_during_its_period(store):

@@ -128,11 +128,22 @@ def account_box(lang: str) -> html.Form | None:
 def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.Div | None:
     """The demo-data label, when the layers hold generated records; it says how many when real ones sit beside them."""
     share = demo_share(store, pledge_id)
-    if not share.demo:
+    if not share.demo and not share.demo_pledges:
         return None
     t = translator(lang)
-    text = t("demo.banner") if share.all_demo else t("demo.banner_mixed", demo=share.demo, total=share.total)
-    return html.Div(text, className="pm-demo-banner", role="note", id="demo-banner")
+    if not share.demo:
+        records = t("demo.prefix")
+    elif share.all_demo:
+        records = t("demo.banner")
+    else:
+        records = t("demo.banner_mixed", demo=share.demo, total=share.total)
+    if not share.demo_pledges:
+        pledges = t("demo.pledges_published")
+    elif share.demo_pledges == share.pledges:
+        pledges = t("demo.pledges_invented")
+    else:
+        pledges = t("demo.pledges_some_invented", demo=share.demo_pledges, total=share.pledges)
+    return html.Div(f"{records} {pledges}", className="pm-demo-banner", role="note", id="demo-banner")
 
 
 def alert(lang: str, message: str | Exception, title: str | None = None) -> html.Div:

@@ -8,10 +8,12 @@ from geodata.store.base import Store
 
 
 class DemoShare(NamedTuple):
-    """Demo records and all records, of the layers the store's viewer may read."""
+    """Demo records and all records, of the layers the store's viewer may read; demo pledges and all pledges."""
 
     demo: int
     total: int
+    demo_pledges: int = 0  # pledges invented for the demo (the shipped ones are real, published texts)
+    pledges: int = 0
 
     @property
     def all_demo(self) -> bool:
@@ -20,5 +22,12 @@ class DemoShare(NamedTuple):
 
 
 def demo_share(store: Store, pledge_id: str | None = None) -> DemoShare:
-    """The demo records beside all records, of one pledge or of every pledge, counted over every layer."""
-    return DemoShare(sum(store.counts(pledge_id, demo_only=True).values()), sum(store.counts(pledge_id).values()))
+    """The demo records beside all records, of one pledge or of every pledge, counted over every layer; and how
+    many of those pledges are themselves demo data."""
+    pledges = [store.get_pledge(pledge_id)] if pledge_id else store.list_pledges()
+    return DemoShare(
+        sum(store.counts(pledge_id, demo_only=True).values()),
+        sum(store.counts(pledge_id).values()),
+        sum(p.demo for p in pledges),
+        len(pledges),
+    )
