@@ -8,6 +8,7 @@ the callbacks read keeps its id and its ``value``.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -78,9 +79,11 @@ def test_pledges_are_grouped_by_police_region_in_the_vocabularys_order_municipal
     assert sum(len(g.pledges) for g in groups) == len(pledges)
 
 
-def test_a_choice_reads_municipality_title_and_years():
-    assert choice_text(_pledge("m", "Mölndal", "1481", 2018)) == "Mölndal – Medborgarlöfte Mölndal 2018 (2018)"
+def test_a_choice_reads_municipality_title_and_years_unless_the_title_says_them():
+    assert choice_text(_pledge("m", "Mölndal", "1481", 2018)) == "Mölndal – Medborgarlöfte Mölndal 2018"
     assert choice_text(_pledge("b", "Borås", "1490", 2024, 2025)) == "Borås – Medborgarlöfte Borås 2024 (2024–2025)"
+    two_years = replace(_pledge("k", "Kalmar", "0880", 2024, 2025), title="Medborgarlöfte Kalmar 2024-2025")
+    assert choice_text(two_years) == "Kalmar – Medborgarlöfte Kalmar 2024-2025"
 
 
 @pytest.fixture

@@ -36,8 +36,11 @@ def years(pledge: Pledge) -> str:
 
 
 def choice_text(pledge: Pledge) -> str:
-    """ "Municipality – pledge title (period)", as every choice among many pledges reads."""
-    return f"{pledge.municipality.name} – {pledge.title} ({years(pledge)})"
+    """ "Municipality – pledge title (period)", as every choice among many pledges reads; the period is left out
+    where the title says it already ("Medborgarlöfte Mark 2021")."""
+    period = years(pledge)
+    said = period in pledge.title.replace("-", "–")
+    return f"{pledge.municipality.name} – {pledge.title}" + ("" if said else f" ({period})")
 
 
 def _group_name(t, region: str | None) -> str:
