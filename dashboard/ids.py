@@ -63,6 +63,11 @@ class Regional:
     grid_drawn = "rg-grid-drawn"  # the view whose figure the grid map holds (a move redraws only its cells)
     width = "rg-width"  # the maps' size in the browser, for the figures to fit the scope to it
     view = "rg-view"
+    map_view = "rg-map-view"  # the part of the view the maps draw (scope, year, themes): a sort leaves it alone
+    export_format = "rg-export-format"
+    export = "rg-export"
+    export_error = "rg-export-error"
+    download = "rg-download"
     query = "rg-query"
     lang = "rg-lang"
     prefix = "rg"

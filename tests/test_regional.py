@@ -221,3 +221,29 @@ def test_the_command_line_prints_or_writes_the_overview_and_names_what_it_cannot
     assert "”region-atlantis” är inget område" in capsys.readouterr().err
     assert main(["followup", "overview", "--data", str(demo_copy), "--theme", "sport"]) == 1
     assert "Okänt tema: sport; välj bland: narkotika, trafik" in capsys.readouterr().err
+
+
+def test_moving_the_view_s_edge_never_changes_a_cell_so_it_cannot_place_a_report(demo_copy):
+    """The differencing a public caller could try: the same cell asked for with the view's west edge moved across
+    it in 50 m steps. Every cell is counted whole, so each shown cell holds what the whole scope's grid holds."""
+    with open_store(demo_copy) as store:
+        public = GuardedStore(store, Viewer("public"))
+        vast = regional_overview(public, parse_scope("region-vast"), 2021, TODAY)
+        whole = scope_report_grid(public, vast, zoom=13)
+        full = dict(zip(zip(whole.grid.x.tolist(), whole.grid.y.tolist()), whole.grid.count.tolist()))
+        assert full and whole.grid.cell_m == 1000
+        seen = set()
+        for step in range(120):
+            west = 12.60 + step * 0.001  # about 60 m a step at Kinna's latitude
+            part = scope_report_grid(public, vast, zoom=13, view_bounds=(west, 57.45, 12.80, 57.56))
+            cells = dict(zip(zip(part.grid.x.tolist(), part.grid.y.tolist()), part.grid.count.tolist()))
+            assert all(full[cell] == count for cell, count in cells.items())
+            seen.add(len(cells))
+        assert len(seen) > 1  # the edge did move across cells: some left the view whole
+        # A reader of reports gets the same whole cells, however small.
+        police = scope_report_grid(store, vast, zoom=15, view_bounds=(12.69, 57.50, 12.70, 57.51))
+        every = scope_report_grid(store, vast, zoom=15)
+        counts = dict(zip(zip(every.grid.x.tolist(), every.grid.y.tolist()), every.grid.count.tolist()))
+        assert all(
+            counts[c] == n for c, n in zip(zip(police.grid.x.tolist(), police.grid.y.tolist()), police.grid.count)
+        )

@@ -47,7 +47,7 @@ def pledge_map(client, state: dict, size=WIDE) -> dict:
     from dashboard.ids import Regional
 
     answer = call_callback(
-        client, f"{Regional.map}.figure", {f"{Regional.view}.data": state, f"{Regional.width}.data": size}
+        client, f"{Regional.map}.figure", {f"{Regional.map_view}.data": state, f"{Regional.width}.data": size}
     )
     return answer[Regional.map]["figure"]
 
@@ -62,7 +62,7 @@ def report_grid(client, state: dict, relayout=None, drawn=None, changed=None) ->
     return call_callback(
         client,
         f"{Regional.grid}.figure",
-        {f"{Regional.view}.data": state, f"{Regional.width}.data": WIDE, f"{Regional.grid}.relayoutData": relayout},
+        {f"{Regional.map_view}.data": state, f"{Regional.width}.data": WIDE, f"{Regional.grid}.relayoutData": relayout},
         state={f"{Regional.grid_drawn}.data": drawn},
         changed=changed,
     )
@@ -149,7 +149,7 @@ def test_the_map_colours_each_municipality_by_its_pledges_state_and_a_click_open
     from dashboard.ids import Regional
 
     answer = call_callback(
-        client, f"{Regional.map}.figure", {f"{Regional.view}.data": view(), f"{Regional.width}.data": WIDE}
+        client, f"{Regional.map}.figure", {f"{Regional.map_view}.data": view(), f"{Regional.width}.data": WIDE}
     )
     legend = [" ".join(texts(item)) for item in answer[Regional.map_legend]["children"]]
     assert legend == ["Försenad", "Ej påbörjad", "Påbörjad", "Genomförd", "Ej bedömd", "Inget löfte"]
@@ -417,3 +417,46 @@ def test_the_boundaries_of_many_municipalities_are_simplified_and_named_by_code(
 
     with pytest.raises(NotFoundError, match="9999"):
         municipalities_geojson(("1481", "9999"))
+
+
+def test_sorting_searching_or_paging_the_table_leaves_the_maps_and_their_zoom_alone(client):
+    from dashboard.ids import Regional
+    from dashboard.pages.regional import map_view
+    from dashboard.state.regional import RegionalState
+
+    shown = map_view(RegionalState.from_dict(view()))
+    for change in ({"sort": "state"}, {"q": "lund"}, {"page": 2}):
+        answer = call_callback(
+            client,
+            f"{Regional.map_view}.data",
+            {f"{Regional.view}.data": view(**change)},
+            state={f"{Regional.map_view}.data": shown},
+        )
+        assert answer is None or Regional.map_view not in answer  # no update: the maps are not redrawn
+    answer = call_callback(
+        client,
+        f"{Regional.map_view}.data",
+        {f"{Regional.view}.data": view(scope="region-syd")},
+        state={f"{Regional.map_view}.data": shown},
+    )
+    assert answer[Regional.map_view]["data"]["scope"] == "region-syd"
+
+
+def test_the_table_downloads_as_the_scope_s_file(client):
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard.ids import Regional
+
+    answer = call_callback(
+        client,
+        f"{Regional.download}.data",
+        {f"{Regional.export}.n_clicks": 1},
+        state={f"{Regional.export_format}.value": "xlsx", f"{Regional.view}.data": view(scope="region-mitt", q="x")},
+    )
+    sent = answer[Regional.download]["data"]
+    assert sent["filename"] == "alla-löften-region-mitt-2021.xlsx"
+    sheet = load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
+    assert [c.value for c in sheet[2]][:1] == ["Uppsala"] and sheet.max_row == 2  # the search does not narrow it

@@ -131,9 +131,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             // Page links keep the pledge and the language; the language link switches language.
             document.querySelectorAll(".pm-nav a").forEach(function (a) {
                 const target = new URLSearchParams();
-                if (params.get("pledge")) { target.set("pledge", params.get("pledge")); }
-                if (lang) { target.set("lang", lang); }
                 const path = a.getAttribute("href").split("?")[0];
+                // The overview's link always names a pledge (empty: the newest), as dashboard.components.layout.nav_href.
+                if (params.get("pledge") || path === "/") { target.set("pledge", params.get("pledge") || ""); }
+                if (lang) { target.set("lang", lang); }
                 a.setAttribute("href", path + (target.toString() ? "?" + target.toString() : ""));
             });
             const link = document.getElementById("pm-lang-link");

@@ -61,6 +61,17 @@ def _with_lang(query: str, lang: str) -> str:
     return urlencode(params, safe=",")
 
 
+def nav_href(target: str, keep: str) -> str:
+    """A menu link keeping ``keep`` (the view's pledge and language). The overview's link always names a pledge
+    (``pledge=`` empty for the newest): a store with many pledges lands on all of them at a bare ``/``, and the
+    menu's Översikt must still open a pledge's overview."""
+    params = dict(parse_qsl(keep, keep_blank_values=True))
+    if target == "/" and "pledge" not in params:
+        params = {"pledge": "", **params}
+    query = urlencode(params, safe=",")
+    return f"{target}?{query}" if query else target
+
+
 def header(lang: str, path: str = "/", query: str = "") -> html.Header:
     """Title, navigation between pages (keeping the view's query) and the language switch."""
     t = translator(lang)
@@ -72,7 +83,7 @@ def header(lang: str, path: str = "/", query: str = "") -> html.Header:
         html.Li(
             html.A(
                 t(f"nav.{name}"),
-                href=f"{target}?{keep}" if keep else target,
+                href=nav_href(target, keep),
                 **({"aria-current": "page", "className": "pm-nav-current"} if target == path else {}),
             )
         )

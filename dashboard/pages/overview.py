@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qs, parse_qsl
 
 import dash
 import flask
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from dashboard.components.followup import card_parts, summary_bar
 from dashboard.components.layout import (
@@ -43,9 +44,24 @@ from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
 from geodata.views.regional import HANDFUL
 
 
+def _asks_for_a_pledge() -> bool:
+    """Whether the address names a pledge (``?pledge=``, even empty: the menu's link to the pledge overview).
+
+    The page's title is asked for twice: when the page itself is served (the address is the request's) and by
+    Dash's page routing callback (the address is that callback's input).
+    """
+    try:
+        search = dash.callback_context.inputs.get("_pages_location.search")
+    except MissingCallbackContextException:  # the page itself is being served
+        search = None
+    if search is not None:
+        return "pledge" in parse_qs(str(search).lstrip("?"), keep_blank_values=True)
+    return "pledge" in flask.request.args
+
+
 def _title(**path_variables: str) -> str:
     """The tab's title: the overview's, or the overview of all pledges' where the landing page is that."""
-    landing = not flask.request.args.get("pledge") and many_pledges()
+    landing = not _asks_for_a_pledge() and many_pledges()
     return page_title("nav.regional" if landing else "nav.overview")(**path_variables)
 
 
@@ -57,7 +73,7 @@ def _options(t, group: str, codes) -> list[dict]:
 
 
 def layout(**query: str) -> html.Div:
-    if not query.get("pledge") and many_pledges():
+    if "pledge" not in query and many_pledges():
         # A store with many pledges opens on all of them; a pledge's overview is one click (or ?pledge=) away.
         from dashboard.pages import regional
 

@@ -44,6 +44,7 @@ from dashboard.components.layout import (
 from dashboard.components.tables import Column, _date, _text, page_of, pager, record_table, search, sort
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
+from dashboard.exports import overview_file
 from dashboard.figures.map import narrow_graph_height
 from dashboard.figures.mapping import bounds_of, zoom_of
 from dashboard.figures.regional import (
@@ -212,6 +213,24 @@ def layout(path: str = PATH, **query: str) -> html.Div:
                             className="pm-table-search",
                         ),
                         html.Div(table, id=ID.table, className="pm-regional-list"),
+                        html.Fieldset(
+                            [
+                                html.Legend(t("regional.download_heading")),
+                                dcc.RadioItems(
+                                    id=ID.export_format,
+                                    value="xlsx",
+                                    className="pm-radios pm-inline",
+                                    options=[
+                                        {"label": t(f"regional.format.{fmt}"), "value": fmt} for fmt in ("xlsx", "csv")
+                                    ],
+                                ),
+                                html.Button(t("export.button"), id=ID.export, type="button", className="pm-button"),
+                                html.P(t("regional.download_hint"), className="pm-help"),
+                                html.Div(id=ID.export_error, role="alert"),
+                                dcc.Download(id=ID.download),
+                            ],
+                            className="pm-regional-download",
+                        ),
                         html.H2(t("regional.grid_heading")),
                         dcc.Graph(
                             id=ID.grid,
@@ -226,6 +245,7 @@ def layout(path: str = PATH, **query: str) -> html.Div:
             ],
         ),
         dcc.Store(id=ID.view, data=state.to_dict()),
+        dcc.Store(id=ID.map_view, data=map_view(state)),
         dcc.Store(id=ID.query, data=state.to_query()),
         dcc.Store(id=ID.lang, data=lang),
         dcc.Store(id=ID.width),
@@ -388,6 +408,27 @@ def show_view(data):
 
 remember_view(ID.query)
 
+
+@callback(
+    Output(ID.download, "data"),
+    Output(ID.export_error, "children"),
+    Input(ID.export, "n_clicks"),
+    State(ID.export_format, "value"),
+    State(ID.view, "data"),
+    prevent_initial_call=True,
+)
+def download_table(_clicks, fmt, data):
+    """The pledges of the scope, year and themes shown (every one, whatever the table's search), as a file."""
+    state = RegionalState.from_dict(data)
+    try:
+        with request_store() as store:
+            overview = _overview(store, state)
+        content, name = overview_file(overview, fmt, state.lang)
+    except (PledgemapError, ValueError) as exc:
+        return None, alert(state.lang, exc)
+    return dcc.send_bytes(content, name), None
+
+
 # The maps' size in the browser once the page is drawn: the figures fit the scope to it.
 clientside_callback(
     ClientsideFunction("pledgemap", "graph_size"), Output(ID.width, "data"), Input(ID.lang, "data"), State(ID.map, "id")
@@ -406,6 +447,18 @@ clientside_callback(
 clientside_callback(ClientsideFunction("pledgemap", "open_clicked"), Input(ID.map, "clickData"))
 
 
+def map_view(state: RegionalState) -> dict:
+    """What the maps draw of the page's state: the scope, year, themes and language (not the table's search, sort
+    or page, which must leave the user's zoom alone)."""
+    return {"scope": state.scope, "year": state.year, "themes": list(state.themes), "lang": state.lang}
+
+
+@callback(Output(ID.map_view, "data"), Input(ID.view, "data"), State(ID.map_view, "data"), prevent_initial_call=True)
+def follow_map_view(data, shown):
+    drawn = map_view(RegionalState.from_dict(data))
+    return no_update if drawn == shown else drawn
+
+
 def _pixels(size, side: str) -> int | None:
     value = size.get(side) if isinstance(size, dict) else None
     return int(value) if isinstance(value, (int, float)) and value > 0 else None
@@ -414,7 +467,7 @@ def _pixels(size, side: str) -> int | None:
 @callback(
     Output(ID.map, "figure"),
     Output(ID.map_legend, "children"),
-    Input(ID.view, "data"),
+    Input(ID.map_view, "data"),
     Input(ID.width, "data"),
 )
 def draw_pledge_map(data, size):
@@ -454,7 +507,7 @@ def map_legend(t, states: list[str]) -> list:
     Output(ID.grid_note, "children"),
     Output(ID.grid, "style"),
     Output(ID.grid_drawn, "data"),
-    Input(ID.view, "data"),
+    Input(ID.map_view, "data"),
     Input(ID.width, "data"),
     Input(ID.grid, "relayoutData"),
     State(ID.grid_drawn, "data"),

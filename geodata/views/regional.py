@@ -16,6 +16,7 @@ judges' words), as everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -202,7 +203,7 @@ def scope_report_grid(
     """The unsafe places reported to the overview's pledges in its year, counted per cell in the store.
 
     The cell follows ``zoom`` (as the pledge map's grid does); with the map's visible area ``view_bounds`` (WGS84
-    minlon, minlat, maxlon, maxlat) only the records in view are counted. A caller who does not read reports
+    minlon, minlat, maxlon, maxlat) only the cells in view are counted, each whole. A caller who does not read reports
     sees cells of at least :data:`PUBLIC_CELL_M` holding at least MIN_COUNT reports: never a single report.
     """
     public = not viewer_reads(store, "unsafe_places")
@@ -212,17 +213,27 @@ def scope_report_grid(
         end=dt.date(overview.year, 12, 31) if overview.year else None,
         values=(("safety", ("unsafe",)),),
     )
-    if view_bounds is not None:
-        xs, ys = _TO_STORAGE.transform([view_bounds[0], view_bounds[2]], [view_bounds[1], view_bounds[3]])
-        query = replace(query, bbox=(min(xs), min(ys), max(xs), max(ys)))
     latitude = 62.0 if view_bounds is None else (view_bounds[1] + view_bounds[3]) / 2
     cell = cell_size_for_zoom(zoom if zoom is not None else 4.0, latitude)
     if public:
         cell = max(cell, PUBLIC_CELL_M)
+    box = None
+    if view_bounds is not None:
+        # Whole cells only: the view's box widened to the grid's lines, and cells outside it dropped. A cell at the
+        # view's edge is counted whole, so moving the edge across it changes nothing (it can never tell where
+        # inside the cell a report lies), and a record reaching into the box from a cell outside it adds nothing.
+        xs, ys = _TO_STORAGE.transform([view_bounds[0], view_bounds[2]], [view_bounds[1], view_bounds[3]])
+        box = (
+            math.floor(min(xs) / cell) * cell,
+            math.floor(min(ys) / cell) * cell,
+            math.ceil(max(xs) / cell) * cell,
+            math.ceil(max(ys) / cell) * cell,
+        )
+        query = replace(query, bbox=box)
     reader = figures_store(store) if public else store
     grid = reader.grid_counts("unsafe_places", query, cell, "report_count")
-    if not public:
-        return ScopeGrid(grid, False, 1)
-    keep = grid.count >= MIN_COUNT
+    keep = grid.count >= (MIN_COUNT if public else 1)
+    if box is not None:
+        keep &= (grid.x > box[0]) & (grid.x < box[2]) & (grid.y > box[1]) & (grid.y < box[3])
     shown = GridCounts(cell, grid.x[keep], grid.y[keep], grid.lon[keep], grid.lat[keep], grid.count[keep])
-    return ScopeGrid(shown, True, MIN_COUNT)
+    return ScopeGrid(shown, public, MIN_COUNT if public else 1)
