@@ -198,6 +198,7 @@ def overview_table(overview, lang: str):
 
     from dashboard.components.followup import status_label
     from dashboard.i18n import catalogue, translator
+    from geodata.clock import LOCAL_TZ
     from geodata.views.regional import PROMISE_STATES
 
     words, t = catalogue(lang), translator(lang)
@@ -224,7 +225,10 @@ def overview_table(overview, lang: str):
         }
         for status in PROMISE_STATES:
             record[t("export.overview.status_count", status=status_label(t, "promise", status))] = row.counts[status]
-        record[words["regional.col.last_judged"]] = row.last_judged.date() if row.last_judged else None
+        # The day in Swedish time, as the page shows it.
+        record[words["regional.col.last_judged"]] = (
+            row.last_judged.astimezone(LOCAL_TZ).date() if row.last_judged else None
+        )
         record[col("demo")] = words["export.yes"] if pledge.demo else words["export.no"]
         rows.append(record)
     return pd.DataFrame(rows)

@@ -154,14 +154,14 @@ def alternatives(items: list[str], lang: str) -> str:
     return word.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
-def scope_name(t: Callable[..., str], scope) -> str:
-    """A scope (:class:`geodata.regions.Scope`) as people name it: "Hela Sverige", "Region Väst", "Västra
-    Götalands län"."""
+def scope_name(t: Callable[..., str], scope, in_sentence: bool = False) -> str:
+    """A scope (:class:`geodata.regions.Scope`) as people name it: "Hela Sverige" (in a sentence "hela Sverige"),
+    "Region Väst", "Västra Götalands län"."""
     if scope.kind == "region":
         return t(f"police_region.{scope.code}")
     if scope.kind == "county":
         return t(f"county.{scope.code}")
-    return t("regional.country")
+    return t("regional.country_in" if in_sentence else "regional.country")
 
 
 def period_name(code: str, t: Callable[..., str]) -> str:

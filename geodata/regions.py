@@ -118,9 +118,9 @@ def parse_scope(key: str | None) -> Scope:
     >>> parse_scope("region-vast").counties
     ('13', '14')
     """
-    if key is None or not str(key).strip() or str(key).strip() == COUNTRY:
+    key = str(key or "").strip().lower().translate(str.maketrans("åäö", "aao"))  # "region-väst" as "region-vast"
+    if not key or key == COUNTRY:
         return WHOLE_COUNTRY
-    key = str(key).strip().lower()
     if key.startswith(_REGION_PREFIX) and key[len(_REGION_PREFIX) :] in REGIONS:
         return Scope("region", key[len(_REGION_PREFIX) :])
     if key.startswith(_COUNTY_PREFIX) and key[len(_COUNTY_PREFIX) :] in COUNTIES:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from geodata import LayerQuery, pledge_from_dict
+from geodata import LayerQuery, clock, pledge_from_dict
 from geodata.access import GuardedStore, Viewer
 from geodata.analysis.judging import judge
 from geodata.followup import pledge_state
@@ -19,7 +19,7 @@ from geodata.views.regional import default_year, municipality_state, regional_ov
 
 from builders import frame, operation, pledge_dict, unsafe_place
 
-TODAY = dt.date(2024, 11, 1)
+TODAY = clock.today()  # judgements are saved now: an overview as of an earlier day would not see them
 LAXA = (14.62, 58.99)  # Laxå, Region Bergslagen
 
 
@@ -138,7 +138,7 @@ def test_the_scope_grid_counts_reports_of_the_scope_only_and_the_public_never_a_
 
 def test_the_demo_store_shows_every_state_in_2021(demo_copy):
     with open_store(demo_copy) as store:
-        overview = regional_overview(store, parse_scope(None), None, dt.date(2026, 12, 1))
+        overview = regional_overview(store, parse_scope(None), None, clock.today())
     states = {row.pledge.municipality.name: row.state for row in overview.rows}
     assert overview.year == 2021
     assert states == {
@@ -213,7 +213,7 @@ def test_the_command_line_prints_or_writes_the_overview_and_names_what_it_cannot
     args = ["followup", "overview", "--data", str(demo_copy), "--year", "2021", "--lang", "en", "--theme", "trafik"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Every pledge in All of Sweden 2021") and "Laxå" in out and "Järfälla" not in out
+    assert out.startswith("Every pledge in all of Sweden 2021") and "Laxå" in out and "Järfälla" not in out
     target = tmp_path / "alla.xlsx"
     assert main(["followup", "overview", "--data", str(demo_copy), "--year", "2021", "--out", str(target)]) == 0
     assert target.stat().st_size > 0 and "Skrev 7 löften" in capsys.readouterr().out
@@ -247,3 +247,15 @@ def test_moving_the_view_s_edge_never_changes_a_cell_so_it_cannot_place_a_report
         assert all(
             counts[c] == n for c, n in zip(zip(police.grid.x.tolist(), police.grid.y.tolist()), police.grid.count)
         )
+
+
+def test_an_overview_as_of_an_earlier_day_leaves_out_judgements_saved_after_it(store):
+    judge(store, "test-2024", "promise", "test-2024-insatser", "2024-T1", "started", "", 0)
+    now = regional_overview(store, parse_scope(None), 2024, clock.today()).rows[0]
+    before = regional_overview(store, parse_scope(None), 2024, clock.today() - dt.timedelta(days=1)).rows[0]
+    assert now.counts["started"] == 1 and before.counts["started"] == 0 and before.state == "not_judged"
+
+
+def test_a_scope_may_be_written_with_its_swedish_letters_and_capitals():
+    assert parse_scope("region-väst") == parse_scope("Region-Vast") == parse_scope("region-vast")
+    assert parse_scope("Sverige") == parse_scope(None)

@@ -74,7 +74,7 @@ def report_grid(client, state: dict, relayout=None, drawn=None, changed=None) ->
 def test_the_page_shows_every_demo_pledge_of_the_year_with_its_state(client):
     tree = render_page(client, "/alla")
     shown = texts(tree)
-    assert "Medborgarlöften i Hela Sverige 2021" in shown
+    assert "Medborgarlöften i hela Sverige 2021" in shown
     table = rows(tree)
     assert set(table) == {"Järfälla", "Laxå", "Lund", "Malå", "Mark", "Norrköping", "Uppsala"}  # Mölndal is 2018's
     assert table["Laxå"][5] == "Genomförd" and table["Uppsala"][5] == "Försenad" and table["Malå"][5] == "Ej bedömd"
@@ -96,7 +96,7 @@ def test_the_page_shows_every_demo_pledge_of_the_year_with_its_state(client):
     [link] = [a for a in find(tree, className="pm-row-button") if "Laxå" in a["props"]["aria-label"]]
     assert link["props"]["href"] == "/?pledge=demo-laxa-2021"
     english = render_page(client, "/alla", "?lang=en")
-    assert "Citizen pledges in All of Sweden 2021" in texts(english)
+    assert "Citizen pledges in all of Sweden 2021" in texts(english)
     assert rows(english)["Uppsala"][5] == "Delayed"
     assert {a["props"]["href"] for a in find(english, className="pm-row-button")} >= {"/?pledge=demo-laxa-2021&lang=en"}
 
@@ -139,9 +139,9 @@ def test_the_map_colours_each_municipality_by_its_pledges_state_and_a_click_open
     assert [f["id"] for f in states["done"]["geojson"]["features"]] == ["1860"]
     # The hover names the municipality, the pledge, its state and its promises per status in words.
     [laxa] = states["done"]["hovertext"]
-    assert laxa.startswith("<b>Laxå</b><br>") and "Läge: Genomförd" in laxa and "2 löften: Genomförd 2" in laxa
+    assert laxa.startswith("<b>Laxå</b><br>") and "Läge: Genomförd" in laxa and "2 löftespunkter: Genomförd 2" in laxa
     [mala] = states["not_judged"]["hovertext"]
-    assert "Läge: Ej bedömd" in mala and "2 löften: Ej bedömd 2" in mala
+    assert "Läge: Ej bedömd" in mala and "2 löftespunkter: Ej bedömd 2" in mala
     assert states["done"]["customdata"] == [["/?pledge=demo-laxa-2021"]]
     assert "customdata" not in states["no_pledge"]  # nothing to open
     assert "Inget medborgarlöfte 2021" in states["no_pledge"]["hovertext"][0]
@@ -195,7 +195,7 @@ def test_an_unknown_scope_shows_the_country_and_says_so(client):
     tree = render_page(client, "/alla", "?scope=region-atlantis")
     shown = " ".join(texts(tree))
     assert "Området finns inte" in shown and "”region-atlantis” är inget område vi känner till" in shown
-    assert "Medborgarlöften i Hela Sverige 2021" in texts(tree)
+    assert "Medborgarlöften i hela Sverige 2021" in texts(tree)
     assert len(rows(tree)) == 7
     english = " ".join(texts(render_page(client, "/alla", "?scope=lan-99&lang=en")))
     assert "“lan-99” is not an area we know. All of Sweden is shown" in english
@@ -376,7 +376,7 @@ def test_a_store_with_many_pledges_opens_on_all_of_them(national_client):
 
     tree = render_page(national_client, "/")
     assert find(tree, id=Regional.map) and not find(tree, id=Overview.map)
-    assert "Medborgarlöften i Hela Sverige 2025" in texts(tree)
+    assert "Medborgarlöften i hela Sverige 2025" in texts(tree)
     assert "290 av 290 medborgarlöften visas" in texts(tree)
     assert "Sida 1 av 12 (290 poster)" in texts(tree)
     # A pledge's overview still opens with ?pledge=, from the map and from the table.

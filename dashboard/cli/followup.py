@@ -140,6 +140,9 @@ def _overview(store, args: argparse.Namespace) -> int:
         names = ", ".join(t(f"theme.{code}").lower() for code in THEMES)
         raise PledgemapError(t("followup_cli.unknown_theme", value=", ".join(unknown), themes=names))
     overview = regional_overview(store, scope, args.year, args.today or clock.today(), [c for c in themes if c])
+    if args.year is not None and args.year != overview.year:
+        years = ", ".join(str(y) for y in overview.years) or "–"
+        raise PledgemapError(t("followup_cli.unknown_year", year=args.year, years=years))
     if args.out:
         out = Path(args.out)
         fmt = out.suffix.lower().lstrip(".")
@@ -150,12 +153,14 @@ def _overview(store, args: argparse.Namespace) -> int:
         print(t("followup_cli.overview_written", file=str(out), count=len(overview.rows)))
         return 0
     table = overview_table(overview, args.lang)
-    print(t("followup_cli.overview_heading", scope=scope_name(t, scope), year=overview.year or "–"))
+    print(t("followup_cli.overview_heading", scope=scope_name(t, scope, in_sentence=True), year=overview.year or "–"))
     if table.empty:
         print(t("followup_cli.overview_none"))
         return 0
-    shown = table.iloc[:, [0, 3, 5, 10, 11]]
-    print(shown.to_string(index=False))
+    # Municipality, county, pledge, promises, state, the promises per status (those any pledge has), last judged.
+    counts = [c for c in table.columns[12:-2] if table[c].any()]
+    shown = table[[*table.columns[[0, 2, 5, 10, 11]], *counts, table.columns[-2]]]
+    print(shown.fillna("").to_string(index=False))
     return 0
 
 

@@ -30,10 +30,11 @@ from geodata.followup import PLEDGE_STATES
 from geodata.regions import Scope
 from geodata.views.regional import PROMISE_STATES, PledgeStanding, RegionalOverview, ScopeGrid
 
-# A municipality without a pledge in the year: no fill of its own (the map's white shows), a light outline.
+# A municipality without a pledge in the year: a pale grey, lighter than "ej påbörjad", with a light outline, so a
+# pledge not judged (white, framed dark) stands out from no pledge at all.
 NO_PLEDGE = "no_pledge"
-NO_PLEDGE_LINE = "#9aa3ad"
-NO_PLEDGE_FILL = "rgba(255,255,255,0)"
+NO_PLEDGE_LINE = "#b4bbc3"
+NO_PLEDGE_FILL = "#f1f3f5"
 OUTLINE_COLOUR = "#6b7580"  # the grid map's municipality outlines: under the cells, not competing with them
 
 

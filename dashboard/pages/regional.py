@@ -49,6 +49,7 @@ from dashboard.figures.map import narrow_graph_height
 from dashboard.figures.mapping import bounds_of, zoom_of
 from dashboard.figures.regional import (
     NO_PLEDGE,
+    NO_PLEDGE_FILL,
     NO_PLEDGE_LINE,
     grid_view,
     grid_words,
@@ -258,7 +259,7 @@ def layout(path: str = PATH, **query: str) -> html.Div:
 def content(t, lang: str, state: RegionalState, overview: RegionalOverview) -> tuple[str, html.Div, list, int]:
     """The heading, the summary of states, the table (with its count and pager) for ``state``, and the table's page
     (``state.page`` within the pages there are)."""
-    scope = scope_name(t, overview.scope)
+    scope = scope_name(t, overview.scope, in_sentence=True)
     if overview.year is None:
         return t("regional.heading_none", scope=scope), html.P(t("overview.none")), [], 1
     heading = t("regional.heading", scope=scope, year=overview.year)
@@ -494,7 +495,7 @@ def map_legend(t, states: list[str]) -> list:
     items = []
     for state in states:
         if state == NO_PLEDGE:
-            swatch = {"background": "#ffffff", "borderColor": NO_PLEDGE_LINE, "borderStyle": "solid"}
+            swatch = {"background": NO_PLEDGE_FILL, "borderColor": NO_PLEDGE_LINE, "borderStyle": "solid"}
             label = t("regional.no_pledge")
         else:
             swatch, label = status_style(state), words(state)

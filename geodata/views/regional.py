@@ -25,6 +25,7 @@ from pyproj import Transformer
 
 from geodata import vocab
 from geodata.access import figures_store
+from geodata.clock import LOCAL_TZ
 from geodata.collation import swedish_key
 from geodata.followup import NOT_JUDGED, PLEDGE_STATES, Judgement, pledge_periods, pledge_state
 from geodata.grid import cell_size_for_zoom
@@ -133,15 +134,20 @@ def default_year(pledges: Sequence[Pledge], today: dt.date) -> int | None:
     return before[-1] if before else years[0]
 
 
-def standing(pledge: Pledge, judgements: Sequence[Judgement], year: int) -> PledgeStanding:
-    """Where ``pledge`` stands by the end of ``year``: each promise's status is its latest judgement in the
-    latest period of the year or before that it was judged in (its latest version); ej bedömd without one."""
+def standing(
+    pledge: Pledge, judgements: Sequence[Judgement], year: int, today: dt.date | None = None
+) -> PledgeStanding:
+    """Where ``pledge`` stands by the end of ``year`` as of ``today``: each promise's status is its latest
+    judgement in the latest period of the year or before that it was judged in (its latest version, of those
+    saved by ``today``); ej bedömd without one."""
     periods = {p.code: p for p in pledge_periods(pledge)}
     latest: dict[str, Judgement] = {}
     for j in judgements:
         period = periods.get(j.period)
         if j.subject != "promise" or period is None or period.year > year:
             continue
+        if today is not None and j.judged_at is not None and j.judged_at.astimezone(LOCAL_TZ).date() > today:
+            continue  # saved after the day the overview is as of
         held = latest.get(j.subject_id)
         if held is None or (period.start, j.version) > (periods[held.period].start, held.version):
             latest[j.subject_id] = j
@@ -159,8 +165,9 @@ def standing(pledge: Pledge, judgements: Sequence[Judgement], year: int) -> Pled
 def regional_overview(
     store: Store, scope: Scope, year: int | None, today: dt.date, themes: Sequence[str] = ()
 ) -> RegionalOverview:
-    """The pledges of ``scope`` running in ``year`` (default :func:`default_year`), about any of ``themes`` (all
-    when none is given), each with where it stands by the end of the year."""
+    """The pledges of ``scope`` running in ``year`` (default :func:`default_year`; a year no pledge runs in is
+    the default too, which ``years`` shows), about any of ``themes`` (all when none is given), each with where it
+    stands by the end of the year, as of ``today``."""
     unknown = sorted(set(themes) - set(THEMES))
     if unknown:
         raise ValueError(f"unknown themes: {', '.join(unknown)}; expected some of {', '.join(THEMES)}")
@@ -173,7 +180,7 @@ def regional_overview(
     in_scope = [
         p for p in pledges if covers(p, year) and (scope.kind == "country" or scope.holds(p.municipality.code or ""))
     ]
-    rows = [standing(p, store.read_judgements(p.id), year) for p in in_scope]
+    rows = [standing(p, store.read_judgements(p.id), year, today) for p in in_scope]
     theme_counts = {code: sum(code in row.themes for row in rows) for code in THEMES}
     if themes:
         rows = [row for row in rows if set(row.themes) & set(themes)]
