@@ -150,7 +150,10 @@ def main() -> None:
     parser.add_argument("--baseline-runs", type=int, default=1)
     parser.add_argument("--output", type=Path, default=HERE / "results-overview.json")
     args = parser.parse_args()
+    import browser
     from browser import serving
+
+    browser.marked_browser = True  # a benchmark, not a test: it may start servers and Chromium
 
     results: dict = {
         "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",

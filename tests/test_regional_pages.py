@@ -460,3 +460,34 @@ def test_the_table_downloads_as_the_scope_s_file(client):
     assert sent["filename"] == "alla-löften-region-mitt-2021.xlsx"
     sheet = load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active
     assert [c.value for c in sheet[2]][:1] == ["Uppsala"] and sheet.max_row == 2  # the search does not narrow it
+
+
+def test_the_landing_page_is_served_whole_and_titled_by_its_address(national_client):
+    """Served first in a thread of its own (no callback ran before it there), as a browser's first request is."""
+    import threading
+
+    answers = {}
+
+    def get(path):
+        answers[path] = national_client.get(path)
+
+    for path in ("/", "/?pledge=bench-1481", "/?pledge="):
+        worker = threading.Thread(target=get, args=(path,))
+        worker.start()
+        worker.join()
+    assert all(answer.status_code == 200 for answer in answers.values())
+    assert "<title>Pledgemap – Alla löften</title>" in answers["/"].get_data(as_text=True)
+    assert "<title>Pledgemap – Översikt</title>" in answers["/?pledge=bench-1481"].get_data(as_text=True)
+    assert "<title>Pledgemap – Översikt</title>" in answers["/?pledge="].get_data(as_text=True)
+    # Dash's page routing callback titles the page by the address it is given, too.
+    for search, title in (
+        ("?pledge=bench-1481", "Översikt"),
+        ("", "Alla löften"),
+        ("?scope=region-vast", "Alla löften"),
+    ):
+        routed = call_callback(
+            national_client,
+            "_pages_content.children",
+            {"_pages_location.pathname": "/", "_pages_location.search": search},
+        )
+        assert routed["_pages_store"]["data"]["title"] == f"Pledgemap – {title}"

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, parse_qsl
 import dash
 import flask
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
-from dash.exceptions import MissingCallbackContextException
 
 from dashboard.components.followup import card_parts, summary_bar
 from dashboard.components.layout import (
@@ -50,11 +49,8 @@ def _asks_for_a_pledge() -> bool:
     The page's title is asked for twice: when the page itself is served (the address is the request's) and by
     Dash's page routing callback (the address is that callback's input).
     """
-    try:
-        search = dash.callback_context.inputs.get("_pages_location.search")
-    except MissingCallbackContextException:  # the page itself is being served
-        search = None
-    if search is not None:
+    if flask.request.path.endswith("_dash-update-component"):  # Dash's page routing callback
+        search = dash.callback_context.inputs.get("_pages_location.search") or ""
         return "pledge" in parse_qs(str(search).lstrip("?"), keep_blank_values=True)
     return "pledge" in flask.request.args
 
