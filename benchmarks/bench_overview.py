@@ -23,6 +23,7 @@ import platform
 import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -150,6 +151,10 @@ def main() -> None:
     parser.add_argument("--baseline-runs", type=int, default=1)
     parser.add_argument("--output", type=Path, default=HERE / "results-overview.json")
     args = parser.parse_args()
+    if not (HERE / "baseline" / "node_modules" / "leaflet.markercluster").is_dir():  # the peers' Leaflet, from npm
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(HERE / "baseline"), "--no-audit", "--no-fund", "--silent"], check=True
+        )
     import browser
     from browser import serving
 
