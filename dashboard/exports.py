@@ -169,25 +169,31 @@ def worklist_table(sites, lang: str):
 
 def worklist_file(sites, fmt: str, lang: str) -> tuple[bytes, str]:
     """The worklist as the caretakers get it (:func:`worklist_table`), as CSV (for Excel: ``;``, UTF-8) or Excel."""
-    import io
-
     from dashboard.i18n import catalogue
-    from geodata.io.columns import quote_formula
 
     words = catalogue(lang)
-    table = worklist_table(sites, lang)
     name = words["nav.sites"].lower().replace(" ", "-")
+    return table_file(worklist_table(sites, lang), fmt, name, words["nav.sites"], ";", "worklist")
+
+
+def table_file(table, fmt: str, name: str, sheet: str, sep: str, what: str) -> tuple[bytes, str]:
+    """A table as a file people open in Excel: CSV (UTF-8 with a byte-order mark, ``sep`` between values, text
+    that Excel would take as a formula quoted) or a workbook with one sheet; and the file's name."""
+    import io
+
+    from geodata.io.columns import quote_formula
+
     if fmt == "csv":
         buffer = io.StringIO()
         table.map(lambda v: quote_formula(v) if isinstance(v, str) else v).to_csv(
-            buffer, sep=";", index=False, date_format="%Y-%m-%d"
+            buffer, sep=sep, index=False, date_format="%Y-%m-%d"
         )
         return buffer.getvalue().encode("utf-8-sig"), f"{name}.csv"
     if fmt == "xlsx":
-        buffer = io.BytesIO()
-        write_sheets({words["nav.sites"]: table}, buffer)
-        return buffer.getvalue(), f"{name}.xlsx"
-    raise ValueError(f"unknown worklist format {fmt!r}; expected csv or xlsx")
+        binary = io.BytesIO()
+        write_sheets({sheet: table}, binary)
+        return binary.getvalue(), f"{name}.xlsx"
+    raise ValueError(f"unknown {what} format {fmt!r}; expected csv or xlsx")
 
 
 def overview_table(overview, lang: str):
@@ -237,22 +243,9 @@ def overview_table(overview, lang: str):
 def overview_file(overview, fmt: str, lang: str) -> tuple[bytes, str]:
     """The overview's table (:func:`overview_table`) as CSV (for Excel: ``;``, UTF-8) or Excel, named after its
     scope and year ("alla-löften-region-vast-2025.xlsx")."""
-    import io
-
     from dashboard.i18n import catalogue
-    from geodata.io.columns import quote_formula
 
     words = catalogue(lang)
-    table = overview_table(overview, lang)
     name = f"{words['export.overview.name']}-{overview.scope.key}" + (f"-{overview.year}" if overview.year else "")
-    if fmt == "csv":
-        buffer = io.StringIO()
-        table.map(lambda v: quote_formula(v) if isinstance(v, str) else v).to_csv(
-            buffer, sep=";" if lang == "sv" else ",", index=False, date_format="%Y-%m-%d"
-        )
-        return buffer.getvalue().encode("utf-8-sig"), f"{name}.csv"
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        write_sheets({words["export.overview.sheet"]: table}, buffer)
-        return buffer.getvalue(), f"{name}.xlsx"
-    raise ValueError(f"unknown overview format {fmt!r}; expected csv or xlsx")
+    sep = ";" if lang == "sv" else ","
+    return table_file(overview_table(overview, lang), fmt, name, words["export.overview.sheet"], sep, "overview")

@@ -452,3 +452,10 @@ def map_figure(
     if narrow(width):
         layout["meta"] = {"graph_height": foot_legends(traces, layout, width or PHONE_MAP_WIDTH)}
     return {"data": traces, "layout": layout}
+
+
+def pixels(size, side: str) -> int | None:
+    """A graph's ``width`` or ``height`` in the browser (a page's size store, as ``graph_size`` in
+    assets/pledgemap.js writes it), if it is known."""
+    value = size.get(side) if isinstance(size, dict) else None
+    return int(value) if isinstance(value, (int, float)) and value > 0 else None

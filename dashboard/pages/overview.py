@@ -28,7 +28,7 @@ from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
-from dashboard.figures.map import narrow_graph_height
+from dashboard.figures.map import narrow_graph_height, pixels
 from dashboard.figures.mapping import MapRequest, bounds_of, draw_map, selected_ids, zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
@@ -347,12 +347,6 @@ clientside_callback(
 )
 
 
-def _pixels(size, side: str) -> int | None:
-    """The map's ``width`` or ``height`` in the browser (the size store), if it is known."""
-    value = size.get(side) if isinstance(size, dict) else None
-    return int(value) if isinstance(value, (int, float)) and value > 0 else None
-
-
 @callback(
     Output(ID.download, "data"),
     Output(ID.export_error, "children"),
@@ -411,7 +405,7 @@ def update_map(
     only_moved = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
         return no_update, no_update, no_update, no_update
-    width, height = _pixels(size, "width"), _pixels(size, "height")
+    width, height = pixels(size, "width"), pixels(size, "height")
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, lang)
     with request_store() as store:
         drawn = draw_map(
@@ -459,7 +453,7 @@ def update_timeline(pledge_id, promise_id, selected, size, lang):
         highlight=selected_ids(selected),
         view_key=pledge_id,
         lang=language(lang),
-        width=_pixels(size, "width"),
+        width=pixels(size, "width"),
         periods=pledge_periods(pledge),
     )
     # Evidence dated outside a promise's period counts for nothing and is not drawn: said here, in words.

@@ -45,7 +45,7 @@ from dashboard.components.tables import Column, _date, _text, page_of, pager, re
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.exports import overview_file
-from dashboard.figures.map import narrow_graph_height
+from dashboard.figures.map import narrow_graph_height, pixels
 from dashboard.figures.mapping import bounds_of, zoom_of
 from dashboard.figures.regional import (
     NO_PLEDGE,
@@ -460,11 +460,6 @@ def follow_map_view(data, shown):
     return no_update if drawn == shown else drawn
 
 
-def _pixels(size, side: str) -> int | None:
-    value = size.get(side) if isinstance(size, dict) else None
-    return int(value) if isinstance(value, (int, float)) and value > 0 else None
-
-
 @callback(
     Output(ID.map, "figure"),
     Output(ID.map_legend, "children"),
@@ -483,8 +478,8 @@ def draw_pledge_map(data, size):
         state.lang,
         state_word(t),
         lambda row: overview_href(row.pledge.id, state.lang),
-        width=_pixels(size, "width"),
-        height=_pixels(size, "height"),
+        width=pixels(size, "width"),
+        height=pixels(size, "height"),
     )
     return figure, map_legend(t, map_states(figure))
 
@@ -527,7 +522,7 @@ def draw_report_grid(data, size, relayout, drawn):
     zoom, bounds = zoom_of(relayout), bounds_of(relayout)
     if moved and zoom is None and bounds is None:
         return no_update, no_update, no_update, no_update  # a resize, not a move: the cells stay
-    width, height = _pixels(size, "width"), _pixels(size, "height")
+    width, height = pixels(size, "width"), pixels(size, "height")
     with request_store() as store:
         overview = _overview(store, state)
         if not moved:

@@ -123,9 +123,14 @@ def covers(pledge: Pledge, year: int) -> bool:
     return pledge.period.start.year <= year <= pledge.period.end.year
 
 
+def pledge_years(pledges: Sequence[Pledge]) -> tuple[int, ...]:
+    """Every year some pledge runs in, oldest first."""
+    return tuple(sorted({y for p in pledges for y in range(p.period.start.year, p.period.end.year + 1)}))
+
+
 def default_year(pledges: Sequence[Pledge], today: dt.date) -> int | None:
     """This year if a pledge runs in it, else the latest year before it that one does, else the first to come."""
-    years = sorted({y for p in pledges for y in range(p.period.start.year, p.period.end.year + 1)})
+    years = pledge_years(pledges)
     if not years:
         return None
     if today.year in years:
@@ -172,7 +177,7 @@ def regional_overview(
     if unknown:
         raise ValueError(f"unknown themes: {', '.join(unknown)}; expected some of {', '.join(THEMES)}")
     pledges = store.list_pledges()
-    years = tuple(sorted({y for p in pledges for y in range(p.period.start.year, p.period.end.year + 1)}))
+    years = pledge_years(pledges)
     if year is None or year not in years:
         year = default_year(pledges, today)
     if year is None:
