@@ -6,9 +6,10 @@ from pathlib import Path
 
 import dash
 import flask
-from dash import Dash, html
+from dash import Dash, dcc, html
 
 from dashboard import auth
+from dashboard.address import first_page
 from dashboard.components.titles import request_language
 from dashboard.context import SETTINGS_KEY
 from dashboard.server import present, reports, statement, tiles
@@ -62,5 +63,41 @@ def create_app(settings: Settings) -> Dash:
     statement.install(app.server)
     tiles.install(app.server, settings)
     app.server.register_blueprint(ogc_api)
-    app.layout = html.Div(dash.page_container, id="app-root")
+    app.layout = first_layout
     return app
+
+
+def first_layout() -> html.Div:
+    """The app's layout, holding the page asked for when its address is known (:func:`~dashboard.address.first_page`).
+
+    Dash's pages draw a page in a routing callback once the browser has the (empty) layout: a round trip, and for a
+    map page the time its content takes, before anything is drawn. The first layout carries the page instead, and
+    its location component starts at the page's address, so the routing callback is not called until the user
+    goes to another page. Without a known address it is Dash's page container, and the routing callback draws it.
+    """
+    address = first_page() if flask.has_request_context() else None
+    page = address and next((p for p in dash.page_registry.values() if p["path"] == address.path), None)
+    if not page:
+        return html.Div(dash.page_container, id="app-root")
+    location, content, store, dummy = dash.page_container.children
+    layout, title = page["layout"], page["title"]
+    return html.Div(
+        html.Div(
+            [
+                dcc.Location(
+                    id=location.id,
+                    refresh="callback-nav",
+                    pathname=address.path,
+                    search=address.search,
+                    hash="",
+                    href=flask.request.referrer,
+                ),
+                html.Div(layout(**address.query) if callable(layout) else layout, id=content.id, disable_n_clicks=True),
+                # What the routing callback would answer beside the page: its title, which Dash's pages set as
+                # the document's (the page's HTML has it already).
+                dcc.Store(id=store.id, data={"title": title() if callable(title) else title}),
+                html.Div(id=dummy.id, disable_n_clicks=True),
+            ]
+        ),
+        id="app-root",
+    )

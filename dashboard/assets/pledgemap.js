@@ -1,4 +1,17 @@
 /* Pledgemap's own browser code: keeping the address bar and the page links in step with the view. */
+
+/* The page's address and the window's size, for the app's first layout (dashboard/address.py): with them it carries
+   the page itself, its first map fitted to the window, instead of an empty container that a callback fills.
+   Set as the page starts, before Dash asks for its layout. */
+(function () {
+    "use strict";
+    const cookie = function (name, value) {
+        document.cookie = name + "=" + encodeURIComponent(value) + "; path=/; SameSite=Strict";
+    };
+    cookie("pledgemap_page", window.location.pathname + window.location.search);
+    cookie("pledgemap_window", window.innerWidth + "x" + window.innerHeight);
+}());
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     pledgemap: {
         /* The map's background tiles are used only if one loads: plotly's map stops updating after a tile
@@ -39,11 +52,26 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
         /* A graph's size in the browser once the page is drawn ({width, height}), for a map to fit its area to it
            (plotly cannot ask the screen). Before plotly has drawn, the graph may have no height yet: the pages'
-           map style's, 64vh and at least 440 px. */
-        graph_size: function (_lang, graphId) {
+           map style's, 64vh and at least 440 px.
+           assumed: the size the page's first map was drawn for, from the window's size (dashboard/figures/map.py,
+           assumed_map_size), or null. Close enough to the real one (on the same side of a phone's width), nothing
+           changes and the first map stays. */
+        graph_size: function (_lang, graphId, assumed) {
             const graph = document.getElementById(graphId);
-            return {width: Math.round((graph && graph.offsetWidth) || window.innerWidth),
-                    height: Math.round((graph && graph.offsetHeight) || Math.max(440, 0.64 * window.innerHeight))};
+            const drawn = Math.round((graph && graph.offsetHeight) || 0);  // 0 until plotly has drawn the graph
+            const size = {width: Math.round((graph && graph.offsetWidth) || window.innerWidth),
+                          height: drawn || Math.round(Math.max(440, 0.64 * window.innerHeight))};
+            if (assumed && assumed.assumed) {
+                const close = function (a, b) { return Math.abs(a - b) <= 0.1 * Math.max(a, b); };
+                const phone = function (width) { return width < assumed.narrow_below; };
+                // A drawn graph is as high as the first map's (a phone's grows by its legends), else the style's.
+                const height = drawn ? assumed.graph_height || assumed.height : assumed.height;
+                if (close(size.width, assumed.width) && close(size.height, height)
+                        && phone(size.width) === phone(assumed.width)) {
+                    return window.dash_clientside.no_update;
+                }
+            }
+            return size;
         },
         /* A long list of choices in a box of its own (the overview of every pledge's scopes): the chosen one is
            scrolled into the box's view, so a link to a county shows that county chosen. */
@@ -95,11 +123,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         /* The same probe for a page that only needs to know: [true] if a tile loaded, [false] if not. */
         tiles_reachable: function (template) {
             return Promise.resolve(window.dash_clientside.pledgemap.probe_tiles(template))
-                .then(function (probed) { return probed[0].length > 0; });
+                .then(function (probed) { return Array.isArray(probed[0]) && probed[0].length > 0; });
         },
+        /* What the probe changes leaves the rest alone (no_update): the page is drawn with the tiles off, the
+           box disabled and the note hidden, and a map page's first map is in its layout, so only a tile that
+           loads (or the note that none did) may ask the server for the map again. */
         probe_tiles: function (template) {
+            const same = window.dash_clientside.no_update;
             if (!template) {
-                return [[], true, true];
+                return [same, same, same];
             }
             if (template.charAt(0) === "/") {
                 // The app's own basemap file (dashboard/server/tiles.py): there whenever the page is.
@@ -108,7 +140,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const url = template.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0");
             return new Promise(function (resolve) {
                 const image = new Image();
-                const unreachable = function () { resolve([[], true, false]); };
+                const unreachable = function () { resolve([same, same, false]); };
                 const timer = setTimeout(function () { image.src = ""; unreachable(); }, 4000);
                 image.onload = function () { clearTimeout(timer); resolve([["tiles"], false, true]); };
                 image.onerror = function () { clearTimeout(timer); unreachable(); };

@@ -136,9 +136,12 @@ def account_box(lang: str) -> html.Form | None:
     )
 
 
-def demo_banner(lang: str, store: Store, pledge_id: str | None = None) -> html.Div | None:
-    """The demo-data label, when the layers hold generated records; it says how many when real ones sit beside them."""
-    share = demo_share(store, pledge_id)
+def demo_banner(
+    lang: str, store: Store, pledge_id: str | None = None, pledges: list[Pledge] | None = None
+) -> html.Div | None:
+    """The demo-data label, when the layers hold generated records; it says how many when real ones sit beside them
+    (``pledges``: the store's, when the page has read them)."""
+    share = demo_share(store, pledge_id, pledges)
     if not share.demo and not share.demo_pledges:
         return None
     t = translator(lang)
@@ -257,7 +260,7 @@ def start_page(
             pledge = default_pledge(pledges, wanted)
             if pledge is None:
                 return no_pledges_page(lang, path, query)
-            banner = demo_banner(lang, store, pledge.id if banner_of_pledge else None)
+            banner = demo_banner(lang, store, pledge.id if banner_of_pledge else None, pledges)
             more = read(store, pledge) if read is not None else None
     except PledgemapError as exc:
         return error_page(lang, path, exc, query)

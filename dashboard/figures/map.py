@@ -454,6 +454,52 @@ def map_figure(
     return {"data": traces, "layout": layout}
 
 
+@dataclass(frozen=True)
+class AssumedSize:
+    """The size (CSS px) a page's first map is drawn for, before the browser has measured its graph."""
+
+    width: int | None = None
+    height: int | None = None
+
+    def store(self, figure: dict[str, Any]) -> dict[str, Any] | None:
+        """The page's size store as ``graph_size`` (assets/pledgemap.js) reads it: marked as assumed, with the
+        width below which a map is a phone's and the height of the graph drawn for ``figure`` (a phone's grows by
+        its legends), so that the browser keeps the first map if its graph is as assumed."""
+        if self.width is None or self.height is None:
+            return None
+        graph_height = narrow_graph_height(figure) or self.height
+        return {
+            "width": self.width,
+            "height": self.height,
+            "graph_height": graph_height,
+            "assumed": True,
+            "narrow_below": NARROW_WIDTH,
+        }
+
+
+# The overview's grid and margins (assets/pledgemap.css): the page's content at most 96rem wide inside 1.5rem of
+# padding each side (0.75rem on a phone), the filters' column 19rem and a gap of 1.5rem beside the map, and one
+# column at 900 px and below; the map 64vh high, at least 440 px. The root font is 18 px.
+REM_PX = 18
+
+
+def assumed_map_size(window: tuple[int, int] | None) -> AssumedSize:
+    """The overview map's size in a browser window ``window`` (width, height) wide, as the page's CSS lays it out
+    (not known: nothing assumed, and the browser's measure draws the map)."""
+    if window is None:
+        return AssumedSize()
+    width, height = window
+    padding = (0.75 if width <= 600 else 1.5) * REM_PX * 2
+    content = min(width - padding, 96 * REM_PX)
+    map_width = content if width <= 900 else content - 19 * REM_PX - 1.5 * REM_PX
+    return AssumedSize(round(max(map_width, 200)), round(max(0.64 * height, 440)))
+
+
+def assumed_size(size) -> bool:
+    """Whether a page's size store holds the size its first map was drawn for (not one the browser measured)."""
+    return isinstance(size, dict) and size.get("assumed") is True
+
+
 def pixels(size, side: str) -> int | None:
     """A graph's ``width`` or ``height`` in the browser (a page's size store, as ``graph_size`` in
     assets/pledgemap.js writes it), if it is known."""

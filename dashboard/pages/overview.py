@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, parse_qsl
+from dataclasses import replace
+from urllib.parse import parse_qsl
 
 import dash
-import flask
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from dashboard.address import page_address, window_size
 from dashboard.components.followup import card_parts, summary_bar
 from dashboard.components.layout import (
     PageStart,
@@ -28,7 +29,7 @@ from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
-from dashboard.figures.map import narrow_graph_height, pixels
+from dashboard.figures.map import assumed_map_size, assumed_size, narrow_graph_height, pixels
 from dashboard.figures.mapping import MapRequest, bounds_of, draw_map, selected_ids, zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
@@ -44,15 +45,8 @@ from geodata.views.regional import HANDFUL
 
 
 def _asks_for_a_pledge() -> bool:
-    """Whether the address names a pledge (``?pledge=``, even empty: the menu's link to the pledge overview).
-
-    The page's title is asked for twice: when the page itself is served (the address is the request's) and by
-    Dash's page routing callback (the address is that callback's input).
-    """
-    if flask.request.path.endswith("_dash-update-component"):  # Dash's page routing callback
-        search = dash.callback_context.inputs.get("_pages_location.search") or ""
-        return "pledge" in parse_qs(str(search).lstrip("?"), keep_blank_values=True)
-    return "pledge" in flask.request.args
+    """Whether the address names a pledge (``?pledge=``, even empty: the menu's link to the pledge overview)."""
+    return "pledge" in page_address().query
 
 
 def _title(**path_variables: str) -> str:
@@ -77,12 +71,23 @@ def layout(**query: str) -> html.Div:
     state = ViewState.from_query(query)
     lang = state.lang
     t = translator(lang)
-    start = start_page(lang, "/", state.pledge, read=lambda store, _pledge: aggregated_layers(store, LAYERS))
+    size = assumed_map_size(window_size())
+
+    def first_view(store, pledge):
+        """What the page shows first, read with the pledges: it is drawn from the layout, not from callbacks."""
+        promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
+        shown = replace(state, pledge=pledge.id, promise=promise or None)
+        first_map = map_answer(store, MapRequest(shown, width=size.width, height=size.height))
+        return aggregated_layers(store, LAYERS), pledge_parts(store, pledge, promise, lang), first_map
+
+    start = start_page(lang, "/", state.pledge, read=first_view)
     if not isinstance(start, PageStart):
         return start
     pledges, pledge, banner = start.pledges, start.pledge, start.banner
-    aggregated = start.more  # the layers this role sees only as the public view
-    promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
+    # The layers this role sees only as the public view; the pledge's parts (show_pledge); the map (update_map).
+    aggregated, parts, first_map = start.more
+    promise_choices, promise, layer_choices, cards, summary, goals, title = parts
+    figure, follows, map_rows, map_style = first_map
     s = settings()
 
     controls = html.Form(
@@ -91,7 +96,7 @@ def layout(**query: str) -> html.Div:
         children=[
             html.H2(t("filters.heading"), className="pm-visually-hidden"),
             pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge"), lang),
-            radio_group(ID.promise, t("filters.promise"), promise_options(pledge, t), promise, boxed=False),
+            radio_group(ID.promise, t("filters.promise"), promise_choices, promise, boxed=False),
             html.Fieldset(
                 [
                     *date_range(
@@ -105,7 +110,7 @@ def layout(**query: str) -> html.Div:
                     html.Button(t("filters.whole_period"), id=ID.reset_time, type="button", className="pm-button"),
                 ]
             ),
-            check_group(ID.layers, t("filters.layers"), layer_options(t), state.layers),
+            check_group(ID.layers, t("filters.layers"), layer_choices, state.layers),
             # The public view is counted over the pledge and time only (geodata.views.public.aggregated_view).
             check_group(
                 ID.categories,
@@ -184,19 +189,20 @@ def layout(**query: str) -> html.Div:
                     className="pm-main-column",
                     **{"aria-label": t("overview.map_and_timeline")},
                     children=[
-                        html.H1(pledge.title, id=ID.title),
+                        html.H1(title, id=ID.title),
                         html.P(public_note(t, aggregated), className="pm-help pm-public-note", role="note")
                         if aggregated
                         else None,
                         dcc.Graph(
                             id=ID.map,
                             className="pm-map",
-                            style=MAP_STYLE,
+                            figure=figure,
+                            style=map_style,
                             config=graph_config(lang, scroll_zoom=True, remove=("toImage",)),
                             responsive=True,
                         ),
                         # The map's table alternative, drawn with the map (update_map).
-                        html.Div(id=ID.map_table),
+                        html.Div(map_rows, id=ID.map_table),
                         html.Div(
                             id=ID.details,
                             className="pm-details",
@@ -210,18 +216,19 @@ def layout(**query: str) -> html.Div:
                         html.Div(id=ID.timeline_note, className="pm-help"),
                         html.Div(id=ID.selection, className="pm-selection"),
                         html.H3(t("pledge.promises")),
-                        html.Div(id=ID.summary),
-                        html.Div(id=ID.cards, className="pm-cards"),
+                        html.Div(summary, id=ID.summary),
+                        html.Div(cards, id=ID.cards, className="pm-cards"),
                         html.H3(t("pledge.goals")),
-                        html.Ul(id=ID.goals, className="pm-goals"),
+                        html.Ul(goals, id=ID.goals, className="pm-goals"),
                     ],
                 ),
             ],
         ),
-        dcc.Store(id=ID.query),
-        dcc.Store(id=ID.map_follows, data=None),
+        dcc.Store(id=ID.query, data=state.to_query()),
+        dcc.Store(id=ID.map_follows, data=follows),
         dcc.Store(id=ID.lang, data=lang),
-        dcc.Store(id=ID.width),
+        # The size the first map is drawn for; graph_size (assets/pledgemap.js) replaces it if the graph's differs.
+        dcc.Store(id=ID.width, data=size.store(figure)),
     ]
     return page(lang, "/", body, state.to_query())
 
@@ -268,24 +275,28 @@ def promise_options(pledge: Pledge, t) -> list[dict]:
     Input(ID.pledge, "value"),
     State(ID.promise, "value"),
     State(ID.lang, "data"),
+    prevent_initial_call=True,  # the layout has the first pledge's
 )
 def show_pledge(pledge_id: str, promise_id: str, lang: str):
-    lang = language(lang)
-    t = translator(lang)
     with request_store() as store:
-        pledge = store.get_pledge(pledge_id)
-        progress = pledge_progress(store, pledge, clock.today())
-        follow_up = pledge_follow_up(store, pledge, clock.today())
-        counts = layer_counts(store, pledge.id, LAYERS)
+        return pledge_parts(store, store.get_pledge(pledge_id), promise_id, language(lang))
+
+
+def pledge_parts(store, pledge: Pledge, promise_id: str | None, lang: str) -> tuple:
+    """What the page shows of a pledge beside its map: promise choices and the one kept, the layers' choices with
+    their counts, progress cards, the follow-up's summary, goals and title (the outputs of show_pledge)."""
+    t = translator(lang)
+    progress = pledge_progress(store, pledge, clock.today())
+    follow_up = pledge_follow_up(store, pledge, clock.today())
+    counts = layer_counts(store, pledge.id, LAYERS)
     keep = promise_id if promise_id in {p.id for p in pledge.promises} else ""
-    goals = [html.Li(g.text) for g in pledge.goals]
     return (
         promise_options(pledge, t),
         keep,
         layer_options(t, counts),
         progress_cards(lang, pledge, progress, card_parts(lang, follow_up)),
         summary_bar(t, lang, follow_up),
-        goals,
+        [html.Li(g.text) for g in pledge.goals],
         pledge.title,
     )
 
@@ -323,7 +334,7 @@ def _state(pledge, promise, start, end, layers, categories, sources, statuses, s
     )
 
 
-@callback(Output(ID.query, "data"), *FILTER_INPUTS, State(ID.lang, "data"))
+@callback(Output(ID.query, "data"), *FILTER_INPUTS, State(ID.lang, "data"), prevent_initial_call=True)
 def view_query(*values):
     """The view as a query string; the browser's address is updated from it (below), without a reload."""
     return _state(*values).to_query()
@@ -343,7 +354,11 @@ clientside_callback(
 # The map's size in the browser, once the page is drawn: the map fits the municipality to it, and a phone's map
 # puts its legend under the map and the timeline its ticks further apart (plotly cannot ask the screen itself).
 clientside_callback(
-    ClientsideFunction("pledgemap", "graph_size"), Output(ID.width, "data"), Input(ID.lang, "data"), State(ID.map, "id")
+    ClientsideFunction("pledgemap", "graph_size"),
+    Output(ID.width, "data"),
+    Input(ID.lang, "data"),
+    State(ID.map, "id"),
+    State(ID.width, "data"),
 )
 
 
@@ -379,6 +394,7 @@ def download_view(_clicks, fmt, query, lang):
     Input(ID.width, "data"),
     State(ID.lang, "data"),
     State(ID.map_follows, "data"),
+    prevent_initial_call=True,  # the layout has the first map
 )
 def update_map(
     pledge,
@@ -402,26 +418,30 @@ def update_map(
     # records in view). `follows_view` is None until a figure has been drawn: the graph reports its
     # first layout before the initial figure arrives, and Dash drops the earlier, still running
     # call, so that one must draw.
-    only_moved = set(ctx.triggered_prop_ids) == {f"{ID.map}.relayoutData"}
+    # The size store still holding the size the layout's map was drawn for (graph_size kept it) is no change of
+    # size, though Dash may name it among the triggers of the first call.
+    triggered = set(ctx.triggered_prop_ids) - ({f"{ID.width}.data"} if assumed_size(size) else set())
+    only_moved = triggered <= {f"{ID.map}.relayoutData"}
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
         return no_update, no_update, no_update, no_update
-    width, height = pixels(size, "width"), pixels(size, "height")
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, lang)
+    request = MapRequest(
+        state,
+        zoom=zoom,
+        view_bounds=bounds,
+        tiles=bool(basemap),
+        highlight=selected_ids(brushed),
+        width=pixels(size, "width"),
+        height=pixels(size, "height"),
+    )
     with request_store() as store:
-        drawn = draw_map(
-            store,
-            MapRequest(
-                state,
-                zoom=zoom,
-                view_bounds=bounds,
-                tiles=bool(basemap),
-                highlight=selected_ids(brushed),
-                width=width,
-                height=height,
-            ),
-            settings(),
-        )
-    table = map_table(drawn.views, translator(state.lang), public=drawn.public, aggregated=drawn.aggregated)
+        return map_answer(store, request)
+
+
+def map_answer(store, request: MapRequest) -> tuple:
+    """The map's figure, whether it follows the view, its table alternative and the graph's style (update_map's)."""
+    drawn = draw_map(store, request, settings())
+    table = map_table(drawn.views, translator(request.state.lang), public=drawn.public, aggregated=drawn.aggregated)
     # On a phone the legend is under the map: the graph grows by its height, and the map keeps its own.
     height = narrow_graph_height(drawn.figure)
     style = {**MAP_STYLE, "height": f"{height}px"} if height else MAP_STYLE

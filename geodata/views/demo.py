@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from geodata.model import Pledge
 from geodata.store.base import Store
 
 
@@ -21,10 +22,13 @@ class DemoShare(NamedTuple):
         return self.demo > 0 and self.demo == self.total
 
 
-def demo_share(store: Store, pledge_id: str | None = None) -> DemoShare:
+def demo_share(store: Store, pledge_id: str | None = None, pledges: list[Pledge] | None = None) -> DemoShare:
     """The demo records beside all records, of one pledge or of every pledge, counted over every layer; and how
-    many of those pledges are themselves demo data."""
-    pledges = [store.get_pledge(pledge_id)] if pledge_id else store.list_pledges()
+    many of those pledges are themselves demo data (``pledges``: the store's, when the caller has read them)."""
+    if pledge_id:
+        pledges = [store.get_pledge(pledge_id)]
+    elif pledges is None:
+        pledges = store.list_pledges()
     return DemoShare(
         sum(store.counts(pledge_id, demo_only=True).values()),
         sum(store.counts(pledge_id).values()),
