@@ -520,3 +520,33 @@ def test_a_database_from_before_the_stored_points_gets_them_for_the_rows_it_has(
     with _engine(url).begin() as conn:  # run again on a database that has them: nothing to add, no error
         postgis_schema.MIGRATIONS[5].apply(conn)
     dispose(url)
+
+
+def test_every_pledge_is_read_in_two_statements_whatever_their_number(pg_url):
+    """Listing the pledges (the /alla page, the choice of a pledge) is two round trips to the server, not two per
+    pledge, and gives each pledge with its own promises in order."""
+    import sqlalchemy
+
+    from geodata.store.postgis.store import _engine, dispose
+
+    sent: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    with open_store(pg_url) as store:
+        for n in range(5):
+            data = pledge_dict(id=f"p-{n}", title=f"Löfte {n}")
+            for promise in data["promises"]:
+                promise["id"] = f"p-{n}-{promise['id']}"
+            store.save_pledge(pledge_from_dict(data))
+        one_by_one = [store.get_pledge(f"p-{n}") for n in range(5)]
+        sqlalchemy.event.listen(_engine(pg_url), "before_cursor_execute", keep)
+        try:
+            listed = store.list_pledges()
+        finally:
+            sqlalchemy.event.remove(_engine(pg_url), "before_cursor_execute", keep)
+    assert listed == one_by_one
+    assert [p.promises[0].id for p in listed] == [f"p-{n}-{pledge_dict()['promises'][0]['id']}" for n in range(5)]
+    assert len(sent) == 2, sent
+    dispose(pg_url)

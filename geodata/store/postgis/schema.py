@@ -75,7 +75,11 @@ def _layer_table(metadata: MetaData, layer: Layer) -> Table:
         Index(f"{layer.name}_{layer.link_field}", layer.link_field),
         Index(f"{layer.name}_{layer.time_field}", layer.time_field),
         Index(f"{layer.name}_source_id", "source_id"),
-        Index(view_index(layer.name), *VIEW_INDEX_COLUMNS[layer.name], postgresql_include=list(POINT_COLUMNS)),
+        Index(
+            view_index(layer.name),
+            *(c for c in VIEW_INDEX_COLUMNS[layer.name] if c in {column.name for column in columns}),
+            postgresql_include=list(POINT_COLUMNS),
+        ),
     )
 
 
