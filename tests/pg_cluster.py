@@ -47,31 +47,50 @@ def _as_server_user(command: list[str]) -> list[str]:
 @contextlib.contextmanager
 def cluster() -> Iterator[str]:
     """Start a cluster; yields a URL for a fresh database with PostGIS; stops and removes it afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="pledgemap-pg-"))
+    try:
+        with cluster_in(folder, stop="immediate") as url:
+            yield url
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def cluster_in(folder: Path, settings: tuple[str, ...] = (), stop: str = "fast") -> Iterator[str]:
+    """Start the cluster kept in ``folder`` (made there first if it holds none) on a free port of 127.0.0.1;
+    yields the URL of its ``postgres`` database; stops it afterwards and leaves its files in ``folder``.
+
+    ``settings`` are more server settings (``"shared_buffers=256MB"``); ``stop`` is pg_ctl's shutdown mode
+    (``"immediate"`` for a cluster about to be removed). A benchmark keeps its loaded data here
+    between runs; the tests use :func:`cluster`, which removes the folder.
+    """
     bin_dir = pg_bin()
     if bin_dir is None or not postgis_installed(bin_dir):
         raise RuntimeError("PostgreSQL with PostGIS is not installed (Debian: postgresql postgresql-15-postgis-3)")
-    folder = Path(tempfile.mkdtemp(prefix="pledgemap-pg-"))
+    folder.mkdir(parents=True, exist_ok=True)
     data, sockets = folder / "data", folder / "run"
-    sockets.mkdir()
+    sockets.mkdir(exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
         shutil.chown(sockets, "postgres")
     port = _free_port()
     run = lambda cmd: subprocess.run(_as_server_user(cmd), check=True, capture_output=True, text=True)
+    options = " ".join(f"-c {setting}" for setting in settings)
     try:
-        run(
-            [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "pledgemap",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-            ]
-        )
+        if not (data / "PG_VERSION").exists():
+            run(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "pledgemap",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            )
         run(
             [
                 str(bin_dir / "pg_ctl"),
@@ -83,22 +102,20 @@ def cluster() -> Iterator[str]:
                 "-t",
                 "60",
                 "-o",
-                f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets} -c fsync=off -c max_connections=200",
+                f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets} -c fsync=off -c max_connections=200 {options}",
                 "start",
             ]
         )
     except subprocess.CalledProcessError as exc:
         log = (folder / "server.log").read_text() if (folder / "server.log").exists() else ""
-        shutil.rmtree(folder, ignore_errors=True)
         raise RuntimeError(f"could not start PostgreSQL: {exc.stderr}\n{log}") from exc
     try:
         yield f"postgresql://pledgemap@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", stop, "-w", "stop"]),
             capture_output=True,
         )
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def new_database(server_url: str, name: str) -> str:

@@ -166,6 +166,25 @@ def account(values: dict[str, Any]):
     )
 
 
+# What a map filters on, per layer: with the representative point (x, y) in the same index (both backends' covering
+# index of a layer), a crowded map is counted per grid cell from the index alone, without touching a row (a
+# million reports: tens of milliseconds).
+VIEW_INDEX_COLUMNS = {
+    "unsafe_places": (
+        "pledge_id",
+        "deleted_at",
+        "reported_on",
+        "category",
+        "source",
+        "safety",
+        "report_count",
+        "demo",
+    ),
+    "inventoried_sites": ("promise_id", "deleted_at", "inspected_on", "status", "site_type", "owner", "demo"),
+    "operations": ("promise_id", "deleted_at", "starts_at", "ends_at", "kind", "visibility", "demo"),
+}
+
+
 # -- copying a whole store between backends -----------------------------------------------------------------
 
 

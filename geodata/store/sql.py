@@ -199,10 +199,22 @@ class SQLStore(Store):
 
     # -- pledges -----------------------------------------------------------------------------------------
 
+    _PROMISE_COLUMNS = (
+        "id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, evidence_kinds, "
+        "target_per"
+    )
+
     def list_pledges(self) -> list[Pledge]:
+        # Two statements for every pledge of the country, not two per pledge: on a database server each statement
+        # is a round trip, and the pages that list pledges (/alla, the choice of a pledge) read them all.
         with self._reading() as conn:
-            ids = [r[0] for r in self._rows(conn, "SELECT id FROM pledges ORDER BY period_start, id")]
-        return [self.get_pledge(pledge_id) for pledge_id in ids]
+            documents = self._rows(conn, "SELECT id, document FROM pledges ORDER BY period_start, id")
+            promises: dict[str, list[tuple]] = {}
+            for row in self._rows(
+                conn, f"SELECT pledge_id, {self._PROMISE_COLUMNS} FROM promises ORDER BY pledge_id, position"
+            ):
+                promises.setdefault(row[0], []).append(row[1:])
+        return [self._pledge(document, promises.get(pledge_id, [])) for pledge_id, document in documents]
 
     def get_pledge(self, pledge_id: str) -> Pledge:
         with self._reading() as conn:
@@ -211,14 +223,17 @@ class SQLStore(Store):
                 raise NotFoundError(f"no pledge has id {pledge_id!r}")
             rows = self._rows(
                 conn,
-                "SELECT id, text, kind, parties, target, target_unit, period_start, period_end, evidence_layer, "
-                "evidence_kinds, target_per FROM promises WHERE pledge_id = :id ORDER BY position",
+                f"SELECT {self._PROMISE_COLUMNS} FROM promises WHERE pledge_id = :id ORDER BY position",
                 {"id": pledge_id},
             )
-        document = dict(self._value("json", found[0][0]))
+        return self._pledge(found[0][0], rows)
+
+    def _pledge(self, stored_document: Any, promise_rows: list[tuple]) -> Pledge:
+        """A pledge from its stored document and its promises' rows (in :attr:`_PROMISE_COLUMNS`, by position)."""
+        document = dict(self._value("json", stored_document))
         document["promises"] = [
             rules.promise_from_row((*r[:3], self._value("json", r[3]), *r[4:9], self._value("json", r[9]), r[10]))
-            for r in rows
+            for r in promise_rows
         ]
         return pledge_from_dict(document)
 

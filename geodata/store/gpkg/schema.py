@@ -16,6 +16,7 @@ from pyproj import CRS
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
 from geodata.store.gpkg.format import GPKG_APPLICATION_ID, GPKG_USER_VERSION, rtree_sql
+from geodata.store.rules import VIEW_INDEX_COLUMNS
 
 META_TABLE = "pledgemap_meta"
 
@@ -275,24 +276,6 @@ def _v9(conn: sqlite3.Connection) -> None:
     conn.execute(
         "INSERT INTO gpkg_geometry_columns VALUES ('survey_results', 'geom', 'GEOMETRY', ?, 0, 0)", (STORAGE_CRS,)
     )
-
-
-# What a map filters on, per layer: with the representative point (x, y) in the same index, a crowded map is
-# counted per grid cell from the index alone, without touching a row (a million reports: tens of milliseconds).
-VIEW_INDEX_COLUMNS = {
-    "unsafe_places": (
-        "pledge_id",
-        "deleted_at",
-        "reported_on",
-        "category",
-        "source",
-        "safety",
-        "report_count",
-        "demo",
-    ),
-    "inventoried_sites": ("promise_id", "deleted_at", "inspected_on", "status", "site_type", "owner", "demo"),
-    "operations": ("promise_id", "deleted_at", "starts_at", "ends_at", "kind", "visibility", "demo"),
-}
 
 
 def fill_points(conn: sqlite3.Connection, layer: str, where: str = "x IS NULL") -> None:

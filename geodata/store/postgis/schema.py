@@ -2,8 +2,12 @@
 
 The same tables as the GeoPackage store, in PostgreSQL's own types: dates as
 ``date``, moments as ``timestamptz``, lists and documents as ``jsonb``,
-geometries as ``geometry(Geometry, 3006)`` with GiST indexes. The audit log
-is append-only here too: a trigger refuses any UPDATE, DELETE or TRUNCATE.
+geometries as ``geometry(Geometry, 3006)`` with GiST indexes. Each record's
+representative point (x, y) is a generated column beside its geometry, which
+the database keeps right on every write, and each layer has a covering B-tree
+index of what the map filters on with that point (as the GeoPackage store's),
+so grid counts and counts are index-only scans. The audit log is append-only
+here too: a trigger refuses any UPDATE, DELETE or TRUNCATE.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Computed,
     Date,
     DateTime,
     Float,
@@ -34,7 +39,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
-from geodata.store.rules import SURVEY_KEY
+from geodata.store.rules import SURVEY_KEY, VIEW_INDEX_COLUMNS
 
 META_TABLE = "pledgemap_meta"
 KIND_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
@@ -62,6 +67,7 @@ def _layer_table(metadata: MetaData, layer: Layer) -> Table:
     for field in (*SYSTEM_FIELDS, *layer.fields):
         columns.append(_field_column(field))
     columns.append(Column("deleted_at", DateTime(timezone=True)))
+    columns.extend(Column(name, Float, Computed(sql, persisted=True)) for name, sql in POINT_COLUMNS.items())
     return Table(
         layer.name,
         metadata,
@@ -69,7 +75,23 @@ def _layer_table(metadata: MetaData, layer: Layer) -> Table:
         Index(f"{layer.name}_{layer.link_field}", layer.link_field),
         Index(f"{layer.name}_{layer.time_field}", layer.time_field),
         Index(f"{layer.name}_source_id", "source_id"),
+        Index(
+            view_index(layer.name),
+            *(c for c in VIEW_INDEX_COLUMNS[layer.name] if c in {column.name for column in columns}),
+            postgresql_include=list(POINT_COLUMNS),
+        ),
     )
+
+
+# Each record's representative point, kept by the database itself beside the geometry (the point itself, or a
+# point surely inside an area; NULL for an empty geometry): whatever writes a row (the store, a copy, psql or
+# QGIS), the point is right.
+POINT_COLUMNS = {"x": "ST_X(ST_PointOnSurface(geom))", "y": "ST_Y(ST_PointOnSurface(geom))"}
+
+
+def view_index(layer: str) -> str:
+    """The name of ``layer``'s covering index: what the map filters on, and the point (x, y) included."""
+    return f"{layer}_view"
 
 
 def tables() -> MetaData:
@@ -332,12 +354,31 @@ def _v5(conn: Connection) -> None:
     tables().tables["survey_indicators"].create(conn, checkfirst=True)
 
 
+def _v6(conn: Connection) -> None:
+    # Fast maps at national scale, as the GeoPackage store's migration 10: each record's representative point as
+    # generated columns (one rewrite of each layer's table, which computes the points of the rows it has), and a
+    # covering index per layer. Version 1 creates them with the tables of today; a database made before is
+    # given them. migrate() vacuums the layers afterwards, so the index answers without visiting the rows.
+    for layer, columns in VIEW_INDEX_COLUMNS.items():
+        added = ", ".join(
+            f'ADD COLUMN IF NOT EXISTS "{name}" double precision GENERATED ALWAYS AS ({sql}) STORED'
+            for name, sql in POINT_COLUMNS.items()
+        )
+        conn.execute(text(f'ALTER TABLE "{layer}" {added}'))
+        keys = ", ".join(f'"{c}"' for c in columns)
+        included = ", ".join(f'"{c}"' for c in POINT_COLUMNS)
+        conn.execute(
+            text(f'CREATE INDEX IF NOT EXISTS "{view_index(layer)}" ON "{layer}" ({keys}) INCLUDE ({included})')
+        )
+
+
 MIGRATIONS = [
     Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
     Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
     Migration(3, "what each promise's target counts over (per year, month, week, day or the period)", _v3),
     Migration(4, "follow-up judgements per promise, goal and period, and versioned documents", _v4),
     Migration(5, "survey results with n, intervals, groups and series breaks; indicators described once", _v5),
+    Migration(6, "each record's representative point, and a covering index for maps", _v6),
 ]
 
 
