@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from dashboard.figures.map import assumed_map_size
-from dashboard.ids import Overview
+from dashboard.ids import Overview, Regional
 
 from dash_http import call_overview_map, find, overview_map_inputs, render_page, texts
 
@@ -163,4 +163,51 @@ def test_in_the_browser_the_first_map_comes_with_the_page_and_no_map_callback_is
         )
         page.wait_for_timeout(300)
         assert [f"{Overview.layers}.value"] in map_drawn()
+        assert not console.errors
+
+
+def test_the_overview_of_every_pledge_comes_with_both_its_maps(client):
+    layout = first_layout(client, "/alla")
+    [states] = find(layout, id=Regional.map)
+    [grid] = find(layout, id=Regional.grid)
+    [size] = find(layout, id=Regional.width)
+    [drawn] = find(layout, id=Regional.grid_drawn)
+    assert [t["type"] for t in states["props"]["figure"]["data"]][:1] == ["choroplethmap"]
+    assert grid["props"]["figure"]["data"] and drawn["props"]["data"]  # the grid's view, for moves to patch
+    assert size["props"]["data"]["height"] == round(0.70 * 768) and size["props"]["data"]["assumed"] is True
+    [legend] = find(layout, id=Regional.map_legend)
+    assert texts(legend)  # the states' words under the map
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_in_the_browser_the_overview_of_every_pledge_draws_its_maps_from_the_layout(tmp_path, width, height):
+    from browser import browser_page, serving
+
+    with (
+        serving(tmp_path / "pledgemap.gpkg", env={"PLEDGEMAP_TILES": "none"}) as url,
+        browser_page(width, height) as (page, console),
+    ):
+        drew: list[str] = []
+
+        def answered(response) -> None:
+            if "/_dash-update-component" in response.url and response.status == 200:
+                drew.extend(
+                    f"{name}.{prop}"
+                    for name, props in (response.json().get("response") or {}).items()
+                    for prop in props
+                    if name in (Regional.map, Regional.grid)
+                )
+
+        page.on("response", answered)
+        page.goto(f"{url}alla")
+        page.wait_for_function(
+            "() => ['" + Regional.map + "', '" + Regional.grid + "'].every(id => {"
+            " const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+            " return g && g._fullLayout && g._fullLayout.map && g.data.length; })",
+            timeout=60_000,
+        )
+        page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=30_000)
+        page.wait_for_timeout(800)
+        assert drew == [], drew
         assert not console.errors

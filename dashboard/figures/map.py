@@ -479,20 +479,21 @@ class AssumedSize:
 
 # The overview's grid and margins (assets/pledgemap.css): the page's content at most 96rem wide inside 1.5rem of
 # padding each side (0.75rem on a phone), the filters' column 19rem and a gap of 1.5rem beside the map, and one
-# column at 900 px and below; the map 64vh high, at least 440 px. The root font is 18 px.
+# column at 900 px and below; a map at least 440 px high. The root font is 18 px.
 REM_PX = 18
 
 
-def assumed_map_size(window: tuple[int, int] | None) -> AssumedSize:
-    """The overview map's size in a browser window ``window`` (width, height) wide, as the page's CSS lays it out
-    (not known: nothing assumed, and the browser's measure draws the map)."""
+def assumed_map_size(window: tuple[int, int] | None, height_share: float = 0.64) -> AssumedSize:
+    """A map's size beside the filters' column (the overview, the overview of every pledge) in a browser window
+    ``window`` (width, height) wide, as the page's CSS lays it out, the map ``height_share`` of the window high (not
+    known: nothing assumed, and the browser's measure draws the map)."""
     if window is None:
         return AssumedSize()
     width, height = window
     padding = (0.75 if width <= 600 else 1.5) * REM_PX * 2
     content = min(width - padding, 96 * REM_PX)
     map_width = content if width <= 900 else content - 19 * REM_PX - 1.5 * REM_PX
-    return AssumedSize(round(max(map_width, 200)), round(max(0.64 * height, 440)))
+    return AssumedSize(round(max(map_width, 200)), round(max(height_share * height, 440)))
 
 
 def assumed_size(size) -> bool:

@@ -29,6 +29,7 @@ from dash import (
     no_update,
 )
 
+from dashboard.address import window_size
 from dashboard.components.followup import status_bar, status_label
 from dashboard.components.layout import (
     alert,
@@ -45,7 +46,7 @@ from dashboard.components.tables import Column, _date, _text, page_of, pager, re
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.exports import overview_file
-from dashboard.figures.map import narrow_graph_height, pixels
+from dashboard.figures.map import assumed_map_size, assumed_size, narrow_graph_height, pixels
 from dashboard.figures.mapping import bounds_of, zoom_of
 from dashboard.figures.regional import (
     NO_PLEDGE,
@@ -74,6 +75,7 @@ PATH = "/alla"
 dash.register_page(__name__, path=PATH, name="Alla löften", title=page_title("nav.regional"), order=1)
 
 MAP_STYLE = {"height": "70vh", "minHeight": "440px"}
+MAP_HEIGHT_SHARE = 0.70  # of the window's height (MAP_STYLE's 70vh)
 GRID_STYLE = {"height": "60vh", "minHeight": "420px"}
 
 
@@ -128,10 +130,16 @@ def layout(path: str = PATH, **query: str) -> html.Div:
         return not_for_role_page(lang, path, state.to_query())
     scope, unknown = _scope_of(state)
     state = replace(state, scope=scope.key)
+    size = assumed_map_size(window_size(), MAP_HEIGHT_SHARE)
     try:
         with request_store() as store:
             overview = _overview(store, state)
             banner = demo_banner(lang, store)
+            # Both maps are drawn with the page, not by callbacks once it is there.
+            pledge_figure, pledge_legend = pledge_map(overview, state, size.width, size.height)
+            grid_figure, grid_words_shown, grid_style, grid_key = report_grid(
+                store, overview, state, size.width, size.height
+            )
     except PledgemapError as exc:
         return error_page(lang, path, exc, state.to_query())
     controls = html.Form(
@@ -194,11 +202,13 @@ def layout(path: str = PATH, **query: str) -> html.Div:
                         dcc.Graph(
                             id=ID.map,
                             className="pm-map",
+                            figure=pledge_figure,
                             style=MAP_STYLE,
                             config=graph_config(lang, scroll_zoom=True, remove=("toImage", "select2d", "lasso2d")),
                             responsive=True,
                         ),
                         html.Ul(
+                            pledge_legend,
                             id=ID.map_legend,
                             className="pm-summary-legend pm-map-legend",
                             **{"aria-label": t("regional.legend")},
@@ -236,11 +246,12 @@ def layout(path: str = PATH, **query: str) -> html.Div:
                         dcc.Graph(
                             id=ID.grid,
                             className="pm-map",
-                            style=GRID_STYLE,
+                            figure=grid_figure,
+                            style=grid_style,
                             config=graph_config(lang, scroll_zoom=True, remove=("toImage", "select2d", "lasso2d")),
                             responsive=True,
                         ),
-                        html.P(id=ID.grid_note, className="pm-help", **{"aria-live": "polite"}),
+                        html.P(grid_words_shown, id=ID.grid_note, className="pm-help", **{"aria-live": "polite"}),
                     ],
                 ),
             ],
@@ -249,8 +260,9 @@ def layout(path: str = PATH, **query: str) -> html.Div:
         dcc.Store(id=ID.map_view, data=map_view(state)),
         dcc.Store(id=ID.query, data=state.to_query()),
         dcc.Store(id=ID.lang, data=lang),
-        dcc.Store(id=ID.width),
-        dcc.Store(id=ID.grid_drawn),
+        # The size both maps are drawn for; graph_size (assets/pledgemap.js) replaces it if the graphs' differs.
+        dcc.Store(id=ID.width, data=size.store(pledge_figure)),
+        dcc.Store(id=ID.grid_drawn, data=grid_key),
         dcc.Store(id=ID.scope_shown),
     ]
     return page(lang, path, body, state.to_query())
@@ -432,7 +444,11 @@ def download_table(_clicks, fmt, data):
 
 # The maps' size in the browser once the page is drawn: the figures fit the scope to it.
 clientside_callback(
-    ClientsideFunction("pledgemap", "graph_size"), Output(ID.width, "data"), Input(ID.lang, "data"), State(ID.map, "id")
+    ClientsideFunction("pledgemap", "graph_size"),
+    Output(ID.width, "data"),
+    Input(ID.lang, "data"),
+    State(ID.map, "id"),
+    State(ID.width, "data"),
 )
 
 # The scope chosen in sight in its box (a link to Region Syd shows it chosen, not the top of the list).
@@ -465,21 +481,34 @@ def follow_map_view(data, shown):
     Output(ID.map_legend, "children"),
     Input(ID.map_view, "data"),
     Input(ID.width, "data"),
+    prevent_initial_call=True,  # the layout has the first map
 )
 def draw_pledge_map(data, size):
     """The scope's municipalities coloured by their pledge's state."""
+    if _kept_size(size):
+        return no_update, no_update
     state = RegionalState.from_dict(data)
-    t = translator(state.lang)
     with request_store() as store:
         overview = _overview(store, state)
+    return pledge_map(overview, state, pixels(size, "width"), pixels(size, "height"))
+
+
+def _kept_size(size) -> bool:
+    """Whether a call is only Dash naming the size store that still holds the size the layout's maps are for."""
+    return set(ctx.triggered_prop_ids) == {f"{ID.width}.data"} and assumed_size(size)
+
+
+def pledge_map(overview: RegionalOverview, state: RegionalState, width: int | None, height: int | None) -> tuple:
+    """The pledge map's figure and its legend (draw_pledge_map's outputs)."""
+    t = translator(state.lang)
     figure = pledge_map_figure(
         overview,
         t,
         state.lang,
         state_word(t),
         lambda row: overview_href(row.pledge.id, state.lang),
-        width=pixels(size, "width"),
-        height=pixels(size, "height"),
+        width=width,
+        height=height,
     )
     return figure, map_legend(t, map_states(figure))
 
@@ -507,6 +536,7 @@ def map_legend(t, states: list[str]) -> list:
     Input(ID.width, "data"),
     Input(ID.grid, "relayoutData"),
     State(ID.grid_drawn, "data"),
+    prevent_initial_call=True,  # the layout has the first map
 )
 def draw_report_grid(data, size, relayout, drawn):
     """Every report of the scope counted per cell at the map's zoom; a pan or zoom redraws only the cells.
@@ -515,10 +545,12 @@ def draw_report_grid(data, size, relayout, drawn):
     figure arrives (and Dash drops the earlier, still running call), so a move over no figure of this view
     draws the whole figure.
     """
+    if _kept_size(size):
+        return no_update, no_update, no_update, no_update
     state = RegionalState.from_dict(data)
-    t = translator(state.lang)
     key = view_key(state)
-    moved = set(ctx.triggered_prop_ids) == {f"{ID.grid}.relayoutData"} and drawn == key
+    triggered = set(ctx.triggered_prop_ids) - ({f"{ID.width}.data"} if assumed_size(size) else set())
+    moved = triggered == {f"{ID.grid}.relayoutData"} and drawn == key
     zoom, bounds = zoom_of(relayout), bounds_of(relayout)
     if moved and zoom is None and bounds is None:
         return no_update, no_update, no_update, no_update  # a resize, not a move: the cells stay
@@ -526,16 +558,24 @@ def draw_report_grid(data, size, relayout, drawn):
     with request_store() as store:
         overview = _overview(store, state)
         if not moved:
-            zoom, bounds = grid_view(overview.scope, width, height)
+            return report_grid(store, overview, state, width, height)
         grid = scope_report_grid(store, overview, zoom, bounds)
-    words = grid_words(t, state.lang, grid)
-    if moved:
-        patched = Patch()
-        patched["data"][0] = report_grid_trace(grid, t)
-        return patched, words, no_update, no_update
+    t = translator(state.lang)
+    patched = Patch()
+    patched["data"][0] = report_grid_trace(grid, t)
+    return patched, grid_words(t, state.lang, grid), no_update, no_update
+
+
+def report_grid(store, overview: RegionalOverview, state: RegionalState, width: int | None, height: int | None):
+    """The report map of the scope as a whole, its words, the graph's style and the view it is of."""
+    t = translator(state.lang)
+    key = view_key(state)
+    zoom, bounds = grid_view(overview.scope, width, height)
+    grid = scope_report_grid(store, overview, zoom, bounds)
     figure = report_grid_figure(grid, overview.scope, t, key, width, height)
-    height = narrow_graph_height(figure)
-    return figure, words, ({**GRID_STYLE, "height": f"{height}px"} if height else GRID_STYLE), key
+    graph_height = narrow_graph_height(figure)
+    style = {**GRID_STYLE, "height": f"{graph_height}px"} if graph_height else GRID_STYLE
+    return figure, grid_words(t, state.lang, grid), style, key
 
 
 def view_key(state: RegionalState) -> str:
