@@ -1,7 +1,7 @@
 """Scale benchmark: Pledgemap at 10k, 100k and 1M reports beside every peer, side by side in one run.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--runs 3] [--baseline-runs 1]
-        [--calls 40] [--interactions 5] [--backend gpkg|postgis|both] [--shots DIR]
+        [--calls 40] [--interactions 5] [--backend gpkg|postgis|both] [--peer-timeout 300] [--shots DIR]
 
 The lonboard peer is a benchmark-only dependency, not the app's: ``.venv/bin/pip install lonboard==0.17.0``. The
 peers' scripts come from npm (``benchmarks/baseline/``, installed by the script with ``npm ci`` when missing).
@@ -47,6 +47,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -441,36 +442,55 @@ def baseline_scattermap(lonlat: np.ndarray, folder: Path) -> tuple[subprocess.Po
     raise RuntimeError("the Scattermap baseline did not start")
 
 
-def scattermap_peer(lonlat: np.ndarray, folder: Path, base: str, runs: int, shots: Path) -> dict:
-    process, url = baseline_scattermap(lonlat, folder)
+@dataclass
+class PeerRun:
+    """Where and how the peers' pages are measured."""
+
+    folder: Path  # where their pages are written, served at ``base``
+    base: str
+    runs: int
+    shots: Path  # where their screenshots are kept
+    timeout_s: float  # a peer not drawn by then is a figure too (inf)
+
+
+def scattermap_peer(lonlat: np.ndarray, run: PeerRun) -> dict:
+    process, url = baseline_scattermap(lonlat, run.folder)
     try:
-        return {"s": time_to(url, BASELINE_DRAWN, runs)}
+        return {"s": time_to(url, BASELINE_DRAWN, run.runs, run.timeout_s)}
     finally:
         process.terminate()
 
 
-def folium_peer(lonlat: np.ndarray, folder: Path, base: str, runs: int, shots: Path) -> dict:
-    page = folium_baseline(lonlat, folder)
-    return {"s": time_to(f"{base}/{page.name}", CLUSTERS_DRAWN, runs), "bytes": page.stat().st_size}
+def folium_peer(lonlat: np.ndarray, run: PeerRun) -> dict:
+    page = folium_baseline(lonlat, run.folder)
+    return {
+        "s": time_to(f"{run.base}/{page.name}", CLUSTERS_DRAWN, run.runs, run.timeout_s),
+        "bytes": page.stat().st_size,
+    }
 
 
-def lonboard_peer(lonlat: np.ndarray, folder: Path, base: str, runs: int, shots: Path) -> dict:
+def lonboard_peer(lonlat: np.ndarray, run: PeerRun) -> dict:
     """lonboard's exported page, timed until deck.gl has drawn every point; a screenshot shows they are seen."""
     from lonboard_peer import COUNT_INSTANCES, drawn_condition, lonboard_page, visible_points
 
     started = time.perf_counter()
-    page_path = lonboard_page(lonlat, folder)
+    page_path = lonboard_page(lonlat, run.folder)
     figures: dict = {"build_s": time.perf_counter() - started, "bytes": page_path.stat().st_size}
 
-    def look(page, run: int) -> None:
-        if run == 0:
-            picture = page.screenshot(path=str(shots / f"lonboard-{len(lonlat)}.png"))
+    def look(page, index: int) -> None:
+        if index == 0:
+            picture = page.screenshot(path=str(run.shots / f"lonboard-{len(lonlat)}.png"))
             figures["visible_pixels"] = visible_points(picture)
             if figures["visible_pixels"] == 0:
                 raise RuntimeError(f"lonboard reported {len(lonlat):,} points drawn, but none is seen on its page")
 
     figures["s"] = time_to(
-        f"{base}/{page_path.name}", drawn_condition(len(lonlat)), runs, before=COUNT_INSTANCES, check=look
+        f"{run.base}/{page_path.name}",
+        drawn_condition(len(lonlat)),
+        run.runs,
+        run.timeout_s,
+        before=COUNT_INSTANCES,
+        check=look,
     )
     return figures
 
@@ -519,6 +539,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--baseline-runs", type=int, default=1, help="runs of each peer (slow at 1M)")
+    parser.add_argument("--peer-timeout", type=float, default=300, help="seconds a peer's page is given to draw")
     parser.add_argument("--interactions", type=int, default=5, help="times each kind of interaction is measured")
     parser.add_argument("--backend", choices=("gpkg", "postgis", "both"), default="gpkg")
     parser.add_argument("--shots", type=Path, help="folder for the screenshots of the peers (default: a temporary one)")
@@ -551,6 +572,7 @@ def main() -> None:
         shots.mkdir(parents=True, exist_ok=True)
         (folder / "node_modules").symlink_to(HERE / "baseline" / "node_modules")
         files, base = serve_folder(folder)
+        peer_run = PeerRun(folder, base, args.baseline_runs, shots, args.peer_timeout)
         for size in args.sizes:
             print(f"== {size:,} reports", flush=True)
             path, generated = data_file(size)
@@ -572,7 +594,7 @@ def main() -> None:
             )
             for label, lonlat in (("view", view), ("all", everything)):
                 for name, measure in PEERS.items():
-                    figures["peers"][f"{name}_{label}"] = measure(lonlat, folder, base, args.baseline_runs, shots)
+                    figures["peers"][f"{name}_{label}"] = measure(lonlat, peer_run)
             results["sizes"][str(size)] = figures
             report(size, figures)
             results["duration_s"] = time.perf_counter() - begun
@@ -651,7 +673,7 @@ def report(size: int, f: dict) -> None:
             + "; ".join(
                 f"{PEER_NAMES[name]} {median(f['peers'][f'{name}_{label}']['s']):.2f} s"
                 + (
-                    f" ({f['peers'][f'{name}_{label}']['bytes'] / 1e6:.1f} MB)"
+                    f" ({f['peers'][f'{name}_{label}']['bytes'] / 1e6:.2f} MB)"
                     if "bytes" in f["peers"][f"{name}_{label}"]
                     else ""
                 )
@@ -674,8 +696,11 @@ def table(results: dict) -> None:
             return f["backends"][backend]
 
         rows += [
-            (f"**{backend}: first map ÷ fastest peer on the view** (target ≥ 2×)", r("first_map")),
-            (f"**{backend}: all reports ÷ fastest peer with every report**", r("all_reports")),
+            (f"**{backend}: first map, times as fast as the fastest peer on the view** (≥ 2×)", r("first_map")),
+            (
+                f"**{backend}: all reports on one map, times as fast as the fastest peer with every report**",
+                r("all_reports"),
+            ),
             (f"{backend}: first map from navigation (≤ 1.2 s)", lambda f, b=b: f"{median(b(f)['first_map_s']):.2f} s"),
             (
                 f"{backend}: every pledge's overview at the country scope, both maps (≤ 1.5 s)",
