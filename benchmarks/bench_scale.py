@@ -1,28 +1,44 @@
-"""Scale benchmark: the dashboard at 10k, 100k and 1M reports, beside the baselines a user would otherwise pick.
+"""Scale benchmark: Pledgemap at 10k, 100k and 1M reports beside every peer, side by side in one run.
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--runs 3] [--calls 40]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--runs 3] [--baseline-runs 1]
+        [--calls 40] [--interactions 5] [--backend gpkg|postgis|both] [--peer-timeout 300] [--shots DIR]
 
-For each size, in one run (data from benchmarks/national.py, generated once into benchmarks/data/):
-- loading: a new server process opening the store and answering its first map request (cold);
-- server time of the map callback when filters change and when the time window slides (p50/p95), and the
-  bytes each update sends; the peak memory (RSS) of that server process;
-- time from navigation until the overview's map has drawn, in headless Chromium (Debian's);
-- the standalone export of the same view: build time, size, and time until it has drawn in Chromium;
-- baselines: (a) a plain Dash page sending every point to one Scattermap, (b) a Folium map with
-  FastMarkerCluster, each with all reports of the data set and with the points of the view measured.
-The view is the largest pledge (Stockholm: about a sixth of the reports), as Pledgemap shows one pledge at a
-time. Prints figures and writes them as JSON; asserts nothing (the machines are shared and noisy).
+The lonboard peer is a benchmark-only dependency, not the app's: ``.venv/bin/pip install lonboard==0.17.0``. The
+peers' scripts come from npm (``benchmarks/baseline/``, installed by the script with ``npm ci`` when missing).
+
+For each size (data from benchmarks/national.py, generated once into benchmarks/data/) and each backend (the
+GeoPackage file itself, or the same data in a PostgreSQL + PostGIS on 127.0.0.1 from
+``benchmarks/postgis_data.py``), in one run:
+- the first map: time from navigation until the overview's map of the view has drawn, in headless Chromium;
+- all reports on one map: the overview of every pledge (/alla) at the country scope, until both its maps drew;
+- an interaction as the user feels it: on the overview, a layer, a promise, a category and the time range
+  changed N times each, from the click (performance.now() in the page) until the map's figure is replaced and
+  MapLibre is idle; the bytes of the callback answers each interaction brought;
+- the server: loading (a new process opening the store and answering its first map request), the map
+  callback's server time when filters change and when the time window slides, the bytes of each update and
+  the peak memory (RSS) of that process and of the served dashboard;
+- the standalone export of the same view: build time, size, and time until it has drawn.
+The peers, each with the points of the view and with every report of the data set: (a) a plain Dash page with
+one Scattermap, (b) Folium with FastMarkerCluster, (c) lonboard's ``Map.to_html()`` (deck.gl, a
+ScatterplotLayer, the data embedded). Every page runs offline: any request to a host other than 127.0.0.1 is
+aborted, counted, and stops the benchmark. The view is the largest pledge (Stockholm: about a sixth of the
+reports), as Pledgemap shows one pledge at a time.
+
+Prints the ratios first, then every figure, and writes them as JSON; asserts nothing (the machines are shared
+and noisy: compare within one run).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import json
 import os
 import platform
 import re
 import resource
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -30,6 +46,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -42,6 +60,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
 PLEDGE, OTHER = "bench-0180", "bench-1480"
+SCOPE = "sverige"  # the overview of every pledge, at the country scope
+TARGETS = {"first_map_s": 1.2, "all_reports_s": 1.5, "interaction_p95_s": 0.3, "update_kb": 300, "rss_mb": 1000}
 DRAWN = """() => {
     const g = document.querySelector('#ov-map .js-plotly-plot');
     if (!g || !g._fullLayout || !g._fullLayout.map || !g.data) return false;
@@ -57,6 +77,11 @@ BASELINE_DRAWN = """() => {
 }"""
 CLUSTERS_DRAWN = "() => document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length > 0"
 STANDALONE_DRAWN = "() => document.querySelectorAll('.leaflet-interactive').length > 0"
+NOT_LOCAL = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+://")
+
+
+class NotOffline(RuntimeError):
+    """A page asked for something from another host than this machine."""
 
 
 def data_file(reports: int) -> tuple[Path, float | None]:
@@ -73,6 +98,18 @@ def data_file(reports: int) -> tuple[Path, float | None]:
     started = time.perf_counter()
     generate(path, reports).close()
     return path, time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def store_for(backend: str, path: Path) -> Iterator[Path | str]:
+    """Where ``backend`` holds the data of ``path``: the file itself, or a PostGIS database loaded with it."""
+    if backend == "gpkg":
+        yield path
+        return
+    from postgis_data import postgis_url_for
+
+    with postgis_url_for(path) as url:
+        yield url
 
 
 def points(path: Path, pledge: str | None) -> np.ndarray:
@@ -96,14 +133,14 @@ def points(path: Path, pledge: str | None) -> np.ndarray:
 # -- the server: load, callbacks, memory (run in a process of its own) -------------------------------------
 
 
-def server_figures(path: Path, calls: int) -> dict:
+def server_figures(data: Path | str, calls: int) -> dict:
     started = time.perf_counter()
     from dashboard.settings import Settings
 
     from dash_http import call_overview_map, make_client, overview_map_inputs
 
     imported = time.perf_counter()
-    client = make_client(Settings(data=path, tiles_url=None))
+    client = make_client(Settings(data=data, tiles_url=None))
     inputs = overview_map_inputs(PLEDGE)
 
     def call(overrides: dict, changed: str) -> tuple[float, int]:
@@ -143,12 +180,13 @@ def server_figures(path: Path, calls: int) -> dict:
     }
 
 
-def run_server_figures(path: Path, calls: int) -> dict:
+def run_server_figures(data: Path | str, calls: int, env: dict[str, str]) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--server-figures", str(path), "--calls", str(calls)],
+        [sys.executable, __file__, "--server-figures", str(data), "--calls", str(calls)],
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, **env},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -156,31 +194,214 @@ def run_server_figures(path: Path, calls: int) -> dict:
 # -- pages in Chromium ------------------------------------------------------------------------------------
 
 
-def time_to(url: str, ready: str, runs: int, timeout_s: float = 300) -> list[float]:
+@contextlib.contextmanager
+def offline_page() -> Iterator:
+    """A fresh Chromium page that aborts every request to another host than 127.0.0.1; raises NotOffline after."""
     from browser import browser_page
 
+    refused: list[str] = []
+
+    def refuse(route) -> None:
+        refused.append(route.request.url)
+        route.abort()
+
+    with browser_page() as (page, _console):
+        page.route(NOT_LOCAL, refuse)
+        yield page
+    if refused:
+        raise NotOffline(f"{len(refused)} request(s) to other hosts than 127.0.0.1, aborted: {sorted(set(refused))}")
+
+
+def time_to(
+    url: str,
+    ready: str,
+    runs: int,
+    timeout_s: float = 300,
+    before: str | None = None,
+    check: Callable | None = None,
+) -> list[float]:
+    """Seconds from navigation until ``ready`` holds in the page, each run in a fresh browser.
+
+    ``before`` is a script run in the page before any of its own; ``check(page, run)`` looks at the drawn page
+    once the time is taken."""
     times = []
-    for _ in range(runs):
+    for run in range(runs):
         try:
-            with browser_page() as (page, _console):
+            with offline_page() as page:
+                if before:
+                    page.add_init_script(f"({before})()")
                 page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
                 page.wait_for_function(ready, timeout=timeout_s * 1000, polling=100)
                 times.append(page.evaluate("() => performance.now()") / 1000)
-        except Exception as exc:  # a baseline that does not draw in time is a figure too
-            print(f"  {url}: did not draw within {timeout_s:.0f} s ({type(exc).__name__})", file=sys.stderr)
+                if check:
+                    check(page, run)
+        except NotOffline:
+            raise
+        except Exception as exc:  # a peer that does not draw in time is a figure too
+            print(f"  {url}: did not draw within {timeout_s:.0f} s ({type(exc).__name__}: {exc})", file=sys.stderr)
             times.append(float("inf"))
     return times
 
 
 class _Files(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+
     def log_message(self, *args) -> None:
         pass
 
 
+class _FileServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser closed before its answer: nothing lost
+            super().handle_error(request, client_address)
+
+
 def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_Files, directory=str(folder)))
+    server = _FileServer(("127.0.0.1", 0), partial(_Files, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+# -- Pledgemap: an interaction as the user feels it -------------------------------------------------------
+
+# Before an interaction: remember the figure shown, and note the time of the first click or input from now on,
+# of each plotly redraw of the map and of each time its MapLibre map is idle (done drawing).
+ARM = """() => {
+    const g = document.querySelector('#ov-map .js-plotly-plot');
+    const s = window.__probe = {before: g.data, clickAt: null, afterplot: null, idle: null};
+    const note = () => { if (s.clickAt === null) s.clickAt = performance.now(); };
+    for (const type of ['click', 'input']) document.addEventListener(type, note, {capture: true, once: true});
+    if (!g.__probed) {
+        g.on('plotly_afterplot', () => { if (window.__probe) window.__probe.afterplot = performance.now(); });
+        g.__probed = true;
+    }
+    const map = s.map = g._fullLayout.map._subplot.map;
+    if (!map.__probed) {
+        map.on('idle', () => { const p = window.__probe; if (p && p.map === map) p.idle = performance.now(); });
+        map.__probed = true;
+    }
+}"""
+# The map has redrawn: a new figure, drawn by plotly after the click, and MapLibre done drawing (idle once since
+# the click, and loaded: nothing left to draw); the seconds from the click until the later of plotly's and
+# MapLibre's last word. (Should plotly have made a new MapLibre map, it is drawn once that one has loaded.)
+REDRAWN = """() => {
+    const s = window.__probe, g = document.querySelector('#ov-map .js-plotly-plot');
+    if (!s || s.clickAt === null || g.data === s.before || s.afterplot === null || s.afterplot < s.clickAt) return false;
+    const map = g._fullLayout.map && g._fullLayout.map._subplot && g._fullLayout.map._subplot.map;
+    if (!map || !map.loaded()) return false;
+    if (map !== s.map) return (performance.now() - s.clickAt) / 1000;
+    return s.idle !== null && s.idle >= s.clickAt ? (Math.max(s.idle, s.afterplot) - s.clickAt) / 1000 : false;
+}"""
+
+
+def interaction_plan(rounds: int) -> list[tuple[str, Callable]]:
+    """What the user does, ``rounds`` times each: a layer off and on, a promise and back to all, a category off
+    and on, the start of the time range moved a month."""
+
+    def click(selector: str) -> Callable:
+        return lambda page: page.click(selector)
+
+    def start_on(day: str) -> Callable:
+        return lambda page: page.fill("#ov-start", day)
+
+    promises = [f"{PLEDGE}-insatser", ""]
+    plan = []
+    for i in range(rounds):
+        plan += [
+            ("layer", click('#ov-layers label:has(input[value="unsafe_places"])')),
+            ("promise", click(f'#ov-promise label:has(input[value="{promises[i % 2]}"])')),
+            ("category", click('#ov-categories label:has(input[value="drug_dealing"])')),
+            ("time", start_on(f"{2024 + (i // 11) % 2}-{2 + i % 11:02d}-01")),
+        ]
+    return plan
+
+
+def callback_output(request) -> str:
+    """The output a callback request asks for ("ov-map.figure", or several joined by "...")."""
+    try:
+        return str(json.loads(request.post_data or "{}").get("output", ""))[:120]
+    except ValueError:
+        return ""
+
+
+def interactions(url: str, rounds: int, timeout_s: float = 120) -> dict:
+    """On the overview of the view: each interaction's time from the click until the map has redrawn, and the
+    bytes the callback answers it brought (as sent, and unpacked)."""
+    out: dict = {"kinds": [], "s": [], "wire_bytes": [], "bytes": [], "max_answer_bytes": [], "answers": []}
+    with offline_page() as page:
+        finished: list = []
+        pending: set = set()
+
+        def started(request) -> None:
+            if "_dash-update-component" in request.url:
+                pending.add(request)
+
+        def ended(request) -> None:
+            if request in pending:
+                pending.discard(request)
+                finished.append(request)
+
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", lambda r: pending.discard(r))
+
+        def settle() -> None:  # until no callback is in flight for half a second
+            quiet_since = time.monotonic()
+            while time.monotonic() - quiet_since < 0.5:
+                page.wait_for_timeout(100)
+                if pending:
+                    quiet_since = time.monotonic()
+
+        page.goto(f"{url}/?pledge={PLEDGE}", wait_until="commit", timeout=300_000)
+        page.wait_for_function(DRAWN, timeout=300_000, polling=100)
+        settle()
+        for kind, act in interaction_plan(rounds):
+            finished.clear()
+            page.evaluate(ARM)
+            act(page)
+            try:
+                seconds = page.wait_for_function(REDRAWN, timeout=timeout_s * 1000, polling="raf").json_value()
+            except Exception as exc:
+                print(f"  interaction {kind}: the map did not redraw ({type(exc).__name__})", file=sys.stderr)
+                seconds = float("inf")
+            settle()
+            answers = [
+                (callback_output(r), r.sizes()["responseBodySize"], len(r.response().body()))
+                for r in finished
+                if r.response()
+            ]
+            out["kinds"].append(kind)
+            out["s"].append(seconds)
+            out["wire_bytes"].append(sum(w for _, w, _ in answers))
+            out["bytes"].append(sum(b for _, _, b in answers))
+            out["max_answer_bytes"].append(max((b for _, _, b in answers), default=0))
+            out["answers"].append(answers)
+    return out
+
+
+def served_peak_rss_mb(url: str) -> float | None:
+    from bench_overview import peak_rss_mb
+
+    return peak_rss_mb(url.rstrip("/").rsplit(":", 1)[1])
+
+
+def pledgemap_figures(data: Path | str, args: argparse.Namespace, env: dict[str, str]) -> dict:
+    """Every figure of Pledgemap on one backend: the server in-process, then the served pages in Chromium."""
+    from bench_overview import BOTH_DRAWN
+
+    from browser import serving
+
+    figures: dict = {"server": run_server_figures(data, args.calls, env)}
+    with serving(data, env={"PLEDGEMAP_TILES": "none", **env}, timeout=300) as served:
+        url = served.rstrip("/")
+        figures["first_map_s"] = time_to(f"{url}/?pledge={PLEDGE}", DRAWN, args.runs)
+        figures["all_reports_s"] = time_to(f"{url}/alla?scope={SCOPE}", BOTH_DRAWN, args.runs)
+        figures["interactions"] = interactions(url, args.interactions)
+        figures["served_peak_rss_mb"] = served_peak_rss_mb(url)
+    return figures
+
+
+# -- the peers ------------------------------------------------------------------------------------------
 
 
 def folium_baseline(lonlat: np.ndarray, folder: Path) -> Path:
@@ -240,6 +461,63 @@ def baseline_scattermap(lonlat: np.ndarray, folder: Path) -> tuple[subprocess.Po
     raise RuntimeError("the Scattermap baseline did not start")
 
 
+@dataclass
+class PeerRun:
+    """Where and how the peers' pages are measured."""
+
+    folder: Path  # where their pages are written, served at ``base``
+    base: str
+    runs: int
+    shots: Path  # where their screenshots are kept
+    timeout_s: float  # a peer not drawn by then is a figure too (inf)
+
+
+def scattermap_peer(lonlat: np.ndarray, run: PeerRun) -> dict:
+    process, url = baseline_scattermap(lonlat, run.folder)
+    try:
+        return {"s": time_to(url, BASELINE_DRAWN, run.runs, run.timeout_s)}
+    finally:
+        process.terminate()
+
+
+def folium_peer(lonlat: np.ndarray, run: PeerRun) -> dict:
+    page = folium_baseline(lonlat, run.folder)
+    return {
+        "s": time_to(f"{run.base}/{page.name}", CLUSTERS_DRAWN, run.runs, run.timeout_s),
+        "bytes": page.stat().st_size,
+    }
+
+
+def lonboard_peer(lonlat: np.ndarray, run: PeerRun) -> dict:
+    """lonboard's exported page, timed until deck.gl has drawn every point; a screenshot shows they are seen."""
+    from lonboard_peer import COUNT_INSTANCES, drawn_condition, lonboard_page, visible_points
+
+    started = time.perf_counter()
+    page_path = lonboard_page(lonlat, run.folder)
+    figures: dict = {"build_s": time.perf_counter() - started, "bytes": page_path.stat().st_size}
+
+    def look(page, index: int) -> None:
+        if index == 0:
+            picture = page.screenshot(path=str(run.shots / f"lonboard-{len(lonlat)}.png"))
+            figures["visible_pixels"] = visible_points(picture)
+            if figures["visible_pixels"] == 0:
+                raise RuntimeError(f"lonboard reported {len(lonlat):,} points drawn, but none is seen on its page")
+
+    figures["s"] = time_to(
+        f"{run.base}/{page_path.name}",
+        drawn_condition(len(lonlat)),
+        run.runs,
+        run.timeout_s,
+        before=COUNT_INSTANCES,
+        check=look,
+    )
+    return figures
+
+
+PEERS = {"scattermap": scattermap_peer, "folium": folium_peer, "lonboard": lonboard_peer}
+PEER_NAMES = {"scattermap": "Dash Scattermap", "folium": "Folium FastMarkerCluster", "lonboard": "lonboard"}
+
+
 def standalone(path: Path, folder: Path) -> dict:
     from dashboard.standalone import build_standalone_map
     from geodata.store import open_store
@@ -255,11 +533,23 @@ def standalone(path: Path, folder: Path) -> dict:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+# -- one measurement loop ----------------------------------------------------------------------------------
+
+
+def npm_ready() -> None:
+    """The peers' scripts from npm, installed from the lock file when any is missing."""
+    wanted = json.loads((HERE / "baseline" / "package.json").read_text())["dependencies"]
+    if not all((HERE / "baseline" / "node_modules" / name / "package.json").is_file() for name in wanted):
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(HERE / "baseline"), "--no-audit", "--no-fund", "--silent"], check=True
+        )
 
 
 def main() -> None:
@@ -267,82 +557,215 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--calls", type=int, default=40)
-    parser.add_argument("--baseline-runs", type=int, default=1, help="runs of each baseline (slow at 1M)")
+    parser.add_argument("--baseline-runs", type=int, default=1, help="runs of each peer (slow at 1M)")
+    parser.add_argument("--peer-timeout", type=float, default=300, help="seconds a peer's page is given to draw")
+    parser.add_argument("--interactions", type=int, default=5, help="times each kind of interaction is measured")
+    parser.add_argument("--backend", choices=("gpkg", "postgis", "both"), default="gpkg")
+    parser.add_argument("--shots", type=Path, help="folder for the screenshots of the peers (default: a temporary one)")
     parser.add_argument("--output", type=Path, default=HERE / "results-scale.json")
-    parser.add_argument("--server-figures", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--server-figures", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.server_figures:
-        print(json.dumps(server_figures(args.server_figures, args.calls)))
+        from geodata.location import location
+
+        print(json.dumps(server_figures(location(args.server_figures), args.calls)))
         return
-    if not (HERE / "baseline" / "node_modules" / "leaflet.markercluster").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--prefix", str(HERE / "baseline"), "--no-audit", "--no-fund", "--silent"], check=True
-        )
+    npm_ready()
     import browser
-    from browser import serving
 
     browser.marked_browser = True  # a benchmark, not a test: it may start servers and Chromium
+    from bench_overview import scope_points
 
-    results = {
+    backends = ["gpkg", "postgis"] if args.backend == "both" else [args.backend]
+    # A database store signs sessions with a key every worker shares; a file store keeps its own beside it.
+    env = {"PLEDGEMAP_SECRET": secrets.token_hex(24)}
+    begun = time.perf_counter()
+    results: dict = {
         "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "targets": TARGETS,
         "sizes": {},
     }
     with tempfile.TemporaryDirectory(prefix="pledgemap-scale-") as scratch:
         folder = Path(scratch)
+        shots = args.shots or folder
+        shots.mkdir(parents=True, exist_ok=True)
         (folder / "node_modules").symlink_to(HERE / "baseline" / "node_modules")
         files, base = serve_folder(folder)
+        peer_run = PeerRun(folder, base, args.baseline_runs, shots, args.peer_timeout)
         for size in args.sizes:
             print(f"== {size:,} reports", flush=True)
             path, generated = data_file(size)
-            figures: dict = {"generated_s": generated}
             everything, view = points(path, None), points(path, PLEDGE)
-            figures["view_reports"] = len(view)
-            figures["server"] = run_server_figures(path, args.calls)
-            with serving(path, env={"PLEDGEMAP_TILES": "none"}, timeout=300) as url:
-                figures["map_drawn_s"] = time_to(f"{url}/?pledge={PLEDGE}", DRAWN, args.runs)
+            figures: dict = {
+                "generated_s": generated,
+                "view_reports": len(view),
+                "all_reports": len(everything),
+                "scope_reports": len(scope_points(path, SCOPE)),
+                "backends": {},
+                "peers": {},
+            }
+            for backend in backends:
+                with store_for(backend, path) as data:
+                    figures["backends"][backend] = pledgemap_figures(data, args, env)
             figures["standalone"] = standalone(path, folder)
             figures["standalone"]["drawn_s"] = time_to(
                 f"{base}/{figures['standalone']['file']}", STANDALONE_DRAWN, args.runs
             )
-            for label, lonlat in (("all", everything), ("view", view)):
-                process, url = baseline_scattermap(lonlat, folder)
-                try:
-                    figures[f"scattermap_{label}_s"] = time_to(url, BASELINE_DRAWN, args.baseline_runs)
-                finally:
-                    process.terminate()
-                page = folium_baseline(lonlat, folder)
-                figures[f"folium_{label}_bytes"] = page.stat().st_size
-                figures[f"folium_{label}_s"] = time_to(f"{base}/{page.name}", CLUSTERS_DRAWN, args.baseline_runs)
+            for label, lonlat in (("view", view), ("all", everything)):
+                for name, measure in PEERS.items():
+                    figures["peers"][f"{name}_{label}"] = measure(lonlat, peer_run)
             results["sizes"][str(size)] = figures
             report(size, figures)
+            results["duration_s"] = time.perf_counter() - begun
             args.output.write_text(json.dumps(results, indent=1))
         files.shutdown()
-    print(f"figures written to {args.output}")
+    print()
+    table(results)
+    print(f"the run took {(time.perf_counter() - begun) / 60:.1f} min; figures written to {args.output}")
+
+
+# -- what is printed ---------------------------------------------------------------------------------------
+
+
+def fastest_peer(f: dict, label: str) -> tuple[str, float]:
+    times = {name: median(f["peers"][f"{name}_{label}"]["s"]) for name in PEERS}
+    name = min(times, key=times.get)
+    return name, times[name]
+
+
+def ratios(f: dict, backend: str) -> dict:
+    """How many times faster Pledgemap is than the fastest peer on the same work (above 1: Pledgemap is faster)."""
+    b = f["backends"][backend]
+    view_peer, view_s = fastest_peer(f, "view")
+    all_peer, all_s = fastest_peer(f, "all")
+    first, overview = median(b["first_map_s"]), median(b["all_reports_s"])
+    return {
+        "first_map": (view_s / first, view_peer, view_s, first),
+        "all_reports": (all_s / overview, all_peer, all_s, overview),
+    }
 
 
 def report(size: int, f: dict) -> None:
-    s = f["server"]
     print(
-        f"  view: {f['view_reports']:,} reports (pledge {PLEDGE}); data generated in "
+        f"  view: {f['view_reports']:,} reports (pledge {PLEDGE}); all: {f['all_reports']:,}; the overview of every "
+        f"pledge ({SCOPE}) maps {f['scope_reports']:,}; data generated in "
         + (f"{f['generated_s']:.0f} s" if f["generated_s"] else "an earlier run")
     )
-    print(f"  server load (open the store, first map answered): {s['load_s']:.2f} s; peak RSS {s['max_rss_mb']:.0f} MB")
-    print(
-        f"  filter callback p50/p95: {1000 * percentile(s['filter_s'], 50):.0f} / "
-        f"{1000 * percentile(s['filter_s'], 95):.0f} ms; time slider p50/p95: "
-        f"{1000 * percentile(s['slider_s'], 50):.0f} / {1000 * percentile(s['slider_s'], 95):.0f} ms"
-    )
-    print(f"  bytes per update: median {median(s['bytes']) / 1000:.0f} KB, max {max(s['bytes']) / 1000:.0f} KB")
-    print(f"  map drawn after navigation: median {median(f['map_drawn_s']):.2f} s")
-    print(
-        f"  standalone export: built in {f['standalone']['build_s']:.2f} s, {f['standalone']['bytes'] / 1e6:.2f} MB, "
-        f"drawn in {median(f['standalone']['drawn_s']):.2f} s"
-    )
-    for label in ("all", "view"):
+    for backend, b in f["backends"].items():
+        r = ratios(f, backend)
+        first, overview = r["first_map"], r["all_reports"]
         print(
-            f"  baseline Scattermap ({label}): {median(f[f'scattermap_{label}_s']):.2f} s; Folium FastMarkerCluster "
-            f"({label}): {median(f[f'folium_{label}_s']):.2f} s, {f[f'folium_{label}_bytes'] / 1e6:.1f} MB"
+            f"  [{backend}] first map {first[3]:.2f} s: {first[0]:.2f}× the fastest peer on the view "
+            f"({PEER_NAMES[first[1]]}, {first[2]:.2f} s)"
         )
+        print(
+            f"  [{backend}] all reports on one map (/alla) {overview[3]:.2f} s: {overview[0]:.2f}× the fastest peer "
+            f"with every report ({PEER_NAMES[overview[1]]}, {overview[2]:.2f} s)"
+        )
+        i = b["interactions"]
+        print(
+            f"  [{backend}] interaction felt p50/p95 {1000 * percentile(i['s'], 50):.0f} / "
+            f"{1000 * percentile(i['s'], 95):.0f} ms ("
+            + ", ".join(
+                f"{kind} {1000 * percentile([s for k, s in zip(i['kinds'], i['s']) if k == kind], 95):.0f}"
+                for kind in dict.fromkeys(i["kinds"])
+            )
+            + f" ms p95); largest answer {max(i['max_answer_bytes']) / 1000:.0f} KB; all answers of one "
+            f"interaction max {max(i['bytes']) / 1000:.0f} KB unpacked, {max(i['wire_bytes']) / 1000:.0f} KB sent"
+        )
+        s = b["server"]
+        print(
+            f"  [{backend}] server: load {s['load_s']:.2f} s; map callback p50/p95 filters "
+            f"{1000 * percentile(s['filter_s'], 50):.0f} / {1000 * percentile(s['filter_s'], 95):.0f} ms, time "
+            f"slider {1000 * percentile(s['slider_s'], 50):.0f} / {1000 * percentile(s['slider_s'], 95):.0f} ms; "
+            f"bytes per update median {median(s['bytes']) / 1000:.0f} KB, max {max(s['bytes']) / 1000:.0f} KB; "
+            f"peak RSS {s['max_rss_mb']:.0f} MB in-process, {b['served_peak_rss_mb'] or float('nan'):.0f} MB served"
+        )
+    st = f["standalone"]
+    print(
+        f"  standalone export: built in {st['build_s']:.2f} s, {st['bytes'] / 1e6:.2f} MB, "
+        f"drawn in {median(st['drawn_s']):.2f} s"
+    )
+    for label in ("view", "all"):
+        print(
+            f"  peers ({label}): "
+            + "; ".join(
+                f"{PEER_NAMES[name]} {median(f['peers'][f'{name}_{label}']['s']):.2f} s"
+                + (
+                    f" ({f['peers'][f'{name}_{label}']['bytes'] / 1e6:.2f} MB)"
+                    if "bytes" in f["peers"][f"{name}_{label}"]
+                    else ""
+                )
+                for name in PEERS
+            )
+        )
+
+
+def table(results: dict) -> None:
+    """Every size side by side, the ratios first (a Markdown table, as BENCHMARKS.md keeps them)."""
+    sizes = results["sizes"]
+    backends = list(next(iter(sizes.values()))["backends"])
+    rows: list[tuple[str, Callable[[dict], str]]] = []
+    for backend in backends:
+
+        def r(key: str, backend: str = backend) -> Callable[[dict], str]:
+            return lambda f: f"{ratios(f, backend)[key][0]:.2f}× ({PEER_NAMES[ratios(f, backend)[key][1]]})"
+
+        def b(f: dict, backend: str = backend) -> dict:
+            return f["backends"][backend]
+
+        rows += [
+            (f"**{backend}: first map, times as fast as the fastest peer on the view** (≥ 2×)", r("first_map")),
+            (
+                f"**{backend}: all reports on one map, times as fast as the fastest peer with every report**",
+                r("all_reports"),
+            ),
+            (f"{backend}: first map from navigation (≤ 1.2 s)", lambda f, b=b: f"{median(b(f)['first_map_s']):.2f} s"),
+            (
+                f"{backend}: every pledge's overview at the country scope, both maps (≤ 1.5 s)",
+                lambda f, b=b: f"{median(b(f)['all_reports_s']):.2f} s ({f['scope_reports']:,} reports)",
+            ),
+            (
+                f"{backend}: interaction felt p50 / p95 (p95 ≤ 300 ms)",
+                lambda f, b=b: (
+                    f"{1000 * percentile(b(f)['interactions']['s'], 50):.0f} / "
+                    f"{1000 * percentile(b(f)['interactions']['s'], 95):.0f} ms"
+                ),
+            ),
+            (
+                f"{backend}: largest callback answer / all answers of one interaction, unpacked (≤ 300 KB)",
+                lambda f, b=b: (
+                    f"{max(b(f)['interactions']['max_answer_bytes']) / 1000:.0f} / "
+                    f"{max(b(f)['interactions']['bytes']) / 1000:.0f} KB"
+                ),
+            ),
+            (
+                f"{backend}: map callback server time p95, filters / slider (≤ 100 ms)",
+                lambda f, b=b: (
+                    f"{1000 * percentile(b(f)['server']['filter_s'], 95):.0f} / "
+                    f"{1000 * percentile(b(f)['server']['slider_s'], 95):.0f} ms"
+                ),
+            ),
+            (
+                f"{backend}: server peak RSS, in-process / served (≤ 1 GB)",
+                lambda f, b=b: (
+                    f"{b(f)['server']['max_rss_mb']:.0f} / {b(f)['served_peak_rss_mb'] or float('nan'):.0f} MB"
+                ),
+            ),
+        ]
+    for label, what in (("view", "the view's points"), ("all", "every report")):
+        for name in PEERS:
+            rows.append(
+                (
+                    f"{PEER_NAMES[name]}, {what}",
+                    lambda f, key=f"{name}_{label}": f"{median(f['peers'][key]['s']):.2f} s",
+                )
+            )
+    rows.append(("reports in the view / in all", lambda f: f"{f['view_reports']:,} / {f['all_reports']:,}"))
+    print("| figure | " + " | ".join(f"{int(s):,}" for s in sizes) + " |")
+    print("| --- |" + " --- |" * len(sizes))
+    for name, cell in rows:
+        print(f"| {name} | " + " | ".join(cell(f) for f in sizes.values()) + " |")
 
 
 if __name__ == "__main__":
