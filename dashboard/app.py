@@ -18,7 +18,8 @@ from dashboard.settings import Settings
 
 PACKAGE = Path(__file__).resolve().parent
 PAGES = PACKAGE / "pages"
-# The app's CSS, script and the standalone export's vendored Leaflet: package data, so a wheel carries them.
+# The app's CSS, script, its plotly.js and the standalone export's vendored Leaflet: package data, so a wheel
+# carries them.
 ASSETS = PACKAGE / "assets"
 
 
@@ -36,8 +37,10 @@ def create_app(settings: Settings) -> Dash:
         use_pages=True,
         pages_folder=str(PAGES),
         assets_folder=str(ASSETS),
-        # assets/vendor/ holds files for the standalone export (Leaflet), not for these pages.
-        assets_path_ignore=["^vendor$"],
+        # assets/vendor/plotly/ is the pages' plotly.js (only the trace types they draw): loaded after the
+        # app's own scripts (Dash orders assets by path), it defines window.Plotly before any graph renders, so
+        # dcc.Graph never fetches Dash's full bundle. assets/vendor/leaflet/ is for the standalone export only.
+        assets_path_ignore=["^leaflet$"],
         serve_locally=True,
         title="Pledgemap",
         update_title=None,

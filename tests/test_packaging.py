@@ -175,6 +175,10 @@ def test_the_installed_command_serves_pages_and_assets(installed, tmp_path):
         assert "Pledgemap" in page and "/assets/pledgemap.css" in page
         css = urllib.request.urlopen(f"{base}/assets/pledgemap.css", timeout=10)
         assert css.status == 200 and b"{" in css.read()
+        # The pages' own plotly.js, from the installed package (Dash's full bundle is never asked for).
+        assert "/assets/vendor/plotly/plotly.min.js" in page and "/assets/vendor/leaflet/" not in page
+        plotly = urllib.request.urlopen(f"{base}/assets/vendor/plotly/plotly.min.js", timeout=10)
+        assert plotly.status == 200 and b"plotly.js" in plotly.read(200)
         layout = urllib.request.urlopen(f"{base}/_dash-layout", timeout=30)
         assert layout.status == 200
     finally:
