@@ -26,7 +26,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from dashboard.settings import Settings  # noqa: E402
 from geodata.demo import write_demo_store  # noqa: E402
 
+import browser  # noqa: E402
 from browser import browser_page, free_port, serving  # noqa: E402
+
+browser.marked_browser = True  # a benchmark, not a test: it may start servers and Chromium
 from dash_http import call_overview_map, make_client  # noqa: E402
 
 DRAWN = """() => {
