@@ -66,6 +66,8 @@ def first_page() -> Address | None:
     if referrer.netloc != request.host:
         return None
     cookie = unquote(request.cookies.get(PAGE_COOKIE, ""))
+    if not cookie:
+        return None  # no second witness (a referrer cut to the origin would read as the landing page)
     page = _address(referrer.path, referrer.query)
     told = urlsplit(cookie)
     if _address(told.path, told.query) != page:

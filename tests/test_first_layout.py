@@ -66,6 +66,7 @@ def test_the_first_layout_speaks_the_language_of_the_page_not_of_the_layout_requ
     "address, cookie",
     [
         ("/layers", None),  # no cookie at all (set below by passing "")
+        ("/", None),  # nor for the landing page, which a referrer cut to the origin reads as
         ("/layers", "/sites"),  # another tab loaded at the same moment
         ("/layers?lang=en", "/layers"),  # the same page in another language
         (None, "/layers"),  # a proxy that strips referrers
@@ -211,3 +212,11 @@ def test_in_the_browser_the_overview_of_every_pledge_draws_its_maps_from_the_lay
         page.wait_for_timeout(800)
         assert drew == [], drew
         assert not console.errors
+
+
+@pytest.mark.parametrize("asked", ["/?pledge=", "/?pledge=gone", "/?pledge=mark-2021&promise=gone"])
+def test_the_overviews_address_names_the_pledge_shown_not_the_one_asked_for(client, asked):
+    # The address bar and the menu's links follow the query store (remember_view): a pledge that is not there, or
+    # the menu's "newest pledge" link, must leave the pledge shown in the address.
+    [query] = find(first_layout(client, asked), id=Overview.query)
+    assert query["props"]["data"] == "pledge=mark-2021"

@@ -78,14 +78,14 @@ def layout(**query: str) -> html.Div:
         promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
         shown = replace(state, pledge=pledge.id, promise=promise or None)
         first_map = map_answer(store, MapRequest(shown, width=size.width, height=size.height))
-        return aggregated_layers(store, LAYERS), pledge_parts(store, pledge, promise, lang), first_map
+        return aggregated_layers(store, LAYERS), pledge_parts(store, pledge, promise, lang), first_map, shown
 
     start = start_page(lang, "/", state.pledge, read=first_view)
     if not isinstance(start, PageStart):
         return start
     pledges, pledge, banner = start.pledges, start.pledge, start.banner
     # The layers this role sees only as the public view; the pledge's parts (show_pledge); the map (update_map).
-    aggregated, parts, first_map = start.more
+    aggregated, parts, first_map, shown = start.more
     promise_choices, promise, layer_choices, cards, summary, goals, title = parts
     figure, follows, map_rows, map_style = first_map
     s = settings()
@@ -224,13 +224,15 @@ def layout(**query: str) -> html.Div:
                 ),
             ],
         ),
-        dcc.Store(id=ID.query, data=state.to_query()),
+        # The view shown (the pledge the address names, else the newest; a promise it has), as view_query writes it:
+        # the address and the menu's links follow it.
+        dcc.Store(id=ID.query, data=shown.to_query()),
         dcc.Store(id=ID.map_follows, data=follows),
         dcc.Store(id=ID.lang, data=lang),
         # The size the first map is drawn for; graph_size (assets/pledgemap.js) replaces it if the graph's differs.
         dcc.Store(id=ID.width, data=size.store(figure)),
     ]
-    return page(lang, "/", body, state.to_query())
+    return page(lang, "/", body, shown.to_query())
 
 
 MAP_STYLE = {"height": "64vh", "minHeight": "440px"}
