@@ -78,7 +78,9 @@ def first_layout() -> html.Div:
     its location component starts at the page's address, so the routing callback is not called until the user
     goes to another page. Without a known address it is Dash's page container, and the routing callback draws it.
     """
-    address = first_page() if flask.has_request_context() else None
+    # Only for a request the sign-in guard has let through: Dash checks the layout on a worker's first request
+    # before the app's own request functions run.
+    address = first_page() if flask.has_request_context() and auth.let_through() else None
     page = address and next((p for p in dash.page_registry.values() if p["path"] == address.path), None)
     if not page:
         return html.Div(dash.page_container, id="app-root")

@@ -223,9 +223,8 @@ def _guard():
             return _refusal("signin.host_refused", 421)
         if request.method == "POST" and not _same_origin():
             return _refusal("signin.cross_site", 403)
-        if _is_open(request.path) or store is None or not required:
-            return None
-        if _session_account(store) is not None:
+        if _is_open(request.path) or store is None or not required or _session_account(store) is not None:
+            flask.g.pledgemap_let_through = True
             return None
     finally:
         if store is not None:
@@ -236,6 +235,12 @@ def _guard():
         return _refusal("signin.required", 401)
     target = request.full_path.rstrip("?") if request.query_string else request.path
     return flask.redirect("/login?" + urlencode({"next": target}))
+
+
+def let_through() -> bool:
+    """Whether this request has passed the sign-in guard (Dash may build a layout earlier, on a worker's first
+    request, before any before-request function of the app has run)."""
+    return bool(flask.g.get("pledgemap_let_through"))
 
 
 def _refusal(key: str, status: int) -> flask.Response:

@@ -220,3 +220,32 @@ def test_the_overviews_address_names_the_pledge_shown_not_the_one_asked_for(clie
     # the menu's "newest pledge" link, must leave the pledge shown in the address.
     [query] = find(first_layout(client, asked), id=Overview.query)
     assert query["props"]["data"] == "pledge=mark-2021"
+
+
+def test_a_workers_first_request_draws_no_page_before_the_sign_in_guard_has_let_it_through(demo_copy, monkeypatch):
+    # Dash checks the layout on an app's first request before the app's request functions (the sign-in guard) run:
+    # a forged first layout request from someone not signed in must not have the page drawn for it.
+    import dash
+
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+    from geodata import GeoPackageStore
+    from geodata.access.accounts import add_user
+
+    with GeoPackageStore.open(demo_copy) as store:
+        add_user(store, "polis", "police", "ett långt lösenord 12")
+    app = create_app(Settings(data=demo_copy, tiles_url=None))  # registers the pages; serves nothing yet
+    drawn: list[str] = []
+    [overview] = [p for p in dash.page_registry.values() if p["path"] == "/"]
+    real = overview["layout"]
+
+    def spy(**query):
+        drawn.append(query.get("pledge", ""))
+        return real(**query)
+
+    monkeypatch.setitem(overview, "layout", spy)
+    client = app.server.test_client()
+    client.set_cookie("pledgemap_page", quote("/?pledge=mark-2021", safe=""))
+    response = client.get("/_dash-layout", headers={"Referer": "http://localhost/?pledge=mark-2021"})
+    assert response.status_code == 401
+    assert drawn == []
