@@ -85,7 +85,12 @@ def intervention_months(page) -> list[str]:
 def test_plotly_speaks_the_page_s_language(server, query, words, months, attribution):
     with browser_page() as (page, console):
         page.goto(f"{server}/analysis{query}")
-        page.wait_for_selector(f"#{Analysis.map} .modebar-btn", state="attached", timeout=30_000)
+        # The map's own modebar (with "Reset view"): the graph draws an empty chart first while its callback answers.
+        page.wait_for_function(
+            f"() => {{ const g = document.querySelector('#{Analysis.map} .js-plotly-plot');"
+            " return g && g._fullLayout && g._fullLayout.map && g.querySelector('.modebar-btn'); }",
+            timeout=30_000,
+        )
         titles = page.evaluate(MODEBAR_TITLES)
         assert set(words) <= set(titles), titles
         page.wait_for_selector(f"#{Analysis.map} .maplibregl-ctrl-attrib-button", state="attached", timeout=30_000)
