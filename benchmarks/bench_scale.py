@@ -536,6 +536,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
+def ms(seconds: list[float], *ps: float) -> str:
+    """The ``ps`` percentiles of ``seconds`` in whole milliseconds, "718 / 1167"."""
+    return " / ".join(f"{1000 * percentile(seconds, p):.0f}" for p in ps)
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -664,10 +669,9 @@ def report(size: int, f: dict) -> None:
         )
         i = b["interactions"]
         print(
-            f"  [{backend}] interaction felt p50/p95 {1000 * percentile(i['s'], 50):.0f} / "
-            f"{1000 * percentile(i['s'], 95):.0f} ms ("
+            f"  [{backend}] interaction felt p50/p95 {ms(i['s'], 50, 95)} ms ("
             + ", ".join(
-                f"{kind} {1000 * percentile([s for k, s in zip(i['kinds'], i['s']) if k == kind], 95):.0f}"
+                f"{kind} {ms([s for k, s in zip(i['kinds'], i['s']) if k == kind], 95)}"
                 for kind in dict.fromkeys(i["kinds"])
             )
             + f" ms p95); largest answer {max(i['max_answer_bytes']) / 1000:.0f} KB; all answers of one "
@@ -676,8 +680,7 @@ def report(size: int, f: dict) -> None:
         s = b["server"]
         print(
             f"  [{backend}] server: load {s['load_s']:.2f} s; map callback p50/p95 filters "
-            f"{1000 * percentile(s['filter_s'], 50):.0f} / {1000 * percentile(s['filter_s'], 95):.0f} ms, time "
-            f"slider {1000 * percentile(s['slider_s'], 50):.0f} / {1000 * percentile(s['slider_s'], 95):.0f} ms; "
+            f"{ms(s['filter_s'], 50, 95)} ms, time slider {ms(s['slider_s'], 50, 95)} ms; "
             f"bytes per update median {median(s['bytes']) / 1000:.0f} KB, max {max(s['bytes']) / 1000:.0f} KB; "
             f"peak RSS {s['max_rss_mb']:.0f} MB in-process, {b['served_peak_rss_mb'] or float('nan'):.0f} MB served"
         )
@@ -727,10 +730,7 @@ def table(results: dict) -> None:
             ),
             (
                 f"{backend}: interaction felt p50 / p95 (p95 ≤ 300 ms)",
-                lambda f, b=b: (
-                    f"{1000 * percentile(b(f)['interactions']['s'], 50):.0f} / "
-                    f"{1000 * percentile(b(f)['interactions']['s'], 95):.0f} ms"
-                ),
+                lambda f, b=b: f"{ms(b(f)['interactions']['s'], 50, 95)} ms",
             ),
             (
                 f"{backend}: largest callback answer / all answers of one interaction, unpacked (≤ 300 KB)",
@@ -741,10 +741,7 @@ def table(results: dict) -> None:
             ),
             (
                 f"{backend}: map callback server time p95, filters / slider (≤ 100 ms)",
-                lambda f, b=b: (
-                    f"{1000 * percentile(b(f)['server']['filter_s'], 95):.0f} / "
-                    f"{1000 * percentile(b(f)['server']['slider_s'], 95):.0f} ms"
-                ),
+                lambda f, b=b: f"{ms(b(f)['server']['filter_s'], 95)} / {ms(b(f)['server']['slider_s'], 95)} ms",
             ),
             (
                 f"{backend}: server peak RSS, in-process / served (≤ 1 GB)",

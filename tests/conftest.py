@@ -137,6 +137,26 @@ def client(demo_copy):
     return make_client(Settings(data=demo_copy, tiles_url=None))
 
 
+@pytest.fixture(scope="module")
+def goal_survey_file(tmp_path_factory, demo_file):
+    """The demo store with a goal that follows a survey indicator (goal cards draw their charts), per module."""
+    from survey_data import add_goal_survey
+
+    data = tmp_path_factory.mktemp("charts") / "pledgemap.gpkg"
+    shutil.copy(demo_file, data)
+    add_goal_survey(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def charts_server(goal_survey_file):
+    """`pledgemap serve` of :func:`goal_survey_file`, tiles off: every kind of chart the app draws is on its pages."""
+    from browser import serving
+
+    with serving(goal_survey_file, env={"PLEDGEMAP_TILES": "none"}) as url:
+        yield url.rstrip("/")
+
+
 @pytest.fixture(scope="session")
 def seeds_dir():
     """../shared/seeds: required in CI, skipped where the project was cloned without it."""

@@ -293,6 +293,44 @@ def sites_filters(
     return {f"{Sites.view}.data": state.to_dict()}
 
 
+def before_after_state(pledge: str, operation: str, lang: str = "sv") -> dict[str, Any]:
+    """The Analys before-and-after's state for ``operation`` of ``pledge``: 90 days, a 500 m buffer, every category."""
+    from dashboard.ids import Analysis
+
+    return {
+        f"{Analysis.pledge}.value": pledge,
+        f"{Analysis.target}.value": "operation",
+        f"{Analysis.operation}.value": operation,
+        f"{Analysis.promise}.value": None,
+        f"{Analysis.date}.value": None,
+        f"{Analysis.days}.value": 90,
+        f"{Analysis.buffer}.value": 500,
+        f"{Analysis.categories}.value": list(UNSAFE_CATEGORIES),
+        f"{Analysis.lang}.data": lang,
+    }
+
+
+def run_before_after(client, pledge: str = "molndal-2018", lang: str = "sv") -> tuple[dict[str, Any], dict[str, Any]]:
+    """Choose ``pledge`` on the Analys page and run the before-and-after of its first operation, as the page's run
+    button does: the answer of the pledge's choice (its operations, its goals) and the answer of the run."""
+    from dashboard.ids import Analysis
+
+    choices = call_callback(
+        client,
+        f"{Analysis.operation}.options",
+        {f"{Analysis.pledge}.value": pledge},
+        state={f"{Analysis.lang}.data": lang},
+    )
+    operation = choices[Analysis.operation]["options"][0]["value"]
+    effect = call_callback(
+        client,
+        f"{Analysis.effect}.children",
+        {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
+        state=before_after_state(pledge, operation, lang),
+    )
+    return choices, effect
+
+
 def analysis_inputs(mode: str = "gi", pledge: str = "molndal-2018", permutations: int = 999) -> dict[str, Any]:
     """The Analys map callback's inputs for ``pledge`` in ``mode``: every category, the whole period."""
     from dashboard.ids import Analysis

@@ -414,38 +414,14 @@ def test_only_a_zoom_in_the_counts_view_reaches_the_hotspot_map(client):
 
 def test_an_operation_evaluated_on_the_page_gives_the_domain_s_numbers(client, demo_copy):
     from dashboard.i18n import number, signed
-    from geodata import vocab
     from geodata.analysis import intervention_for_operation
     from geodata.store import GeoPackageStore
 
-    from dash_http import call_callback, texts
+    from dash_http import run_before_after, texts
 
-    choices = call_callback(
-        client,
-        f"{Analysis.operation}.options",
-        {f"{Analysis.pledge}.value": "molndal-2018"},
-        state={f"{Analysis.lang}.data": "sv"},
-    )
+    choices, answer = run_before_after(client)
     operation = choices[Analysis.operation]["options"][0]["value"]
-    state = {
-        f"{Analysis.pledge}.value": "molndal-2018",
-        f"{Analysis.target}.value": "operation",
-        f"{Analysis.operation}.value": operation,
-        f"{Analysis.promise}.value": None,
-        f"{Analysis.date}.value": None,
-        f"{Analysis.days}.value": 90,
-        f"{Analysis.buffer}.value": 500,
-        f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-        f"{Analysis.lang}.data": "sv",
-    }
-    shown = texts(
-        call_callback(
-            client,
-            f"{Analysis.effect}.children",
-            {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
-            state=state,
-        )[Analysis.effect]["children"]
-    )
+    shown = texts(answer[Analysis.effect]["children"])
     with GeoPackageStore.open(demo_copy) as store:
         result = intervention_for_operation(store, operation)
     c = result.counts

@@ -271,9 +271,8 @@ def test_the_overview_page_offers_the_basemap_with_the_local_route(demo_copy, ba
 def analysis_maps(client) -> list[dict]:
     """The Analys page's maps as its callbacks draw them: hot spots, density, counts, and an operation's effect."""
     from dashboard.ids import Analysis
-    from geodata import vocab
 
-    from dash_http import analysis_inputs, call_callback, find
+    from dash_http import analysis_inputs, call_callback, find, run_before_after
 
     lang = {f"{Analysis.lang}.data": "sv"}
     figures = [
@@ -282,25 +281,7 @@ def analysis_maps(client) -> list[dict]:
         ]["figure"]
         for mode in ("gi", "density", "counts")
     ]
-    choices = call_callback(
-        client, f"{Analysis.operation}.options", {f"{Analysis.pledge}.value": "mark-2021"}, state=lang
-    )
-    effect = call_callback(
-        client,
-        f"{Analysis.effect}.children",
-        {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
-        state={
-            f"{Analysis.pledge}.value": "mark-2021",
-            f"{Analysis.target}.value": "operation",
-            f"{Analysis.operation}.value": choices[Analysis.operation]["options"][0]["value"],
-            f"{Analysis.promise}.value": None,
-            f"{Analysis.date}.value": None,
-            f"{Analysis.days}.value": 90,
-            f"{Analysis.buffer}.value": 500,
-            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-            **lang,
-        },
-    )
+    _, effect = run_before_after(client, "mark-2021")
     [effect_map] = find(effect[Analysis.effect]["children"], id=Analysis.effect_map)
     return [*figures, effect_map["props"]["figure"]]
 

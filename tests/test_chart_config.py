@@ -66,34 +66,10 @@ def test_every_graph_in_every_page_s_layout_uses_graph_config(survey_client, lan
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_graphs_that_callbacks_make_use_graph_config_too(survey_client, lang):
-    from geodata import vocab
+    from dash_http import run_before_after
 
-    from dash_http import call_callback
-
-    choices = call_callback(
-        survey_client,
-        f"{Analysis.operation}.options",
-        {f"{Analysis.pledge}.value": "mark-2021"},
-        state={f"{Analysis.lang}.data": lang},
-    )
+    choices, effect = run_before_after(survey_client, "mark-2021", lang)
     goal_graphs = graphs(choices[Analysis.goals]["children"])
-    operation = choices[Analysis.operation]["options"][0]["value"]
-    effect = call_callback(
-        survey_client,
-        f"{Analysis.effect}.children",
-        {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
-        state={
-            f"{Analysis.pledge}.value": "mark-2021",
-            f"{Analysis.target}.value": "operation",
-            f"{Analysis.operation}.value": operation,
-            f"{Analysis.promise}.value": None,
-            f"{Analysis.date}.value": None,
-            f"{Analysis.days}.value": 90,
-            f"{Analysis.buffer}.value": 500,
-            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-            f"{Analysis.lang}.data": lang,
-        },
-    )
     effect_graphs = graphs(effect[Analysis.effect]["children"])
     assert len(goal_graphs) >= 1 and len(effect_graphs) == 2
     for graph in goal_graphs + effect_graphs:

@@ -8,7 +8,7 @@ from dashboard.components.chart_table import table_alternative
 from dashboard.i18n import number, translator
 from dashboard.ids import Analysis
 
-from dash_http import analysis_inputs, call_callback, find, texts
+from dash_http import analysis_inputs, call_callback, find, run_before_after, texts
 from survey_data import add_goal_survey
 
 
@@ -84,33 +84,12 @@ def test_the_hotspot_map_s_table_counts_each_class_from_the_domain_result(client
 
 
 def test_the_before_and_after_chart_and_map_have_their_tables(client, demo_copy):
-    from geodata import vocab
     from geodata.analysis import intervention_for_operation
     from geodata.store import GeoPackageStore
 
-    choices = call_callback(
-        client,
-        f"{Analysis.operation}.options",
-        {f"{Analysis.pledge}.value": "molndal-2018"},
-        state={f"{Analysis.lang}.data": "sv"},
-    )
+    choices, answer = run_before_after(client)
     operation = choices[Analysis.operation]["options"][0]["value"]
-    effect = call_callback(
-        client,
-        f"{Analysis.effect}.children",
-        {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
-        state={
-            f"{Analysis.pledge}.value": "molndal-2018",
-            f"{Analysis.target}.value": "operation",
-            f"{Analysis.operation}.value": operation,
-            f"{Analysis.promise}.value": None,
-            f"{Analysis.date}.value": None,
-            f"{Analysis.days}.value": 90,
-            f"{Analysis.buffer}.value": 500,
-            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-            f"{Analysis.lang}.data": "sv",
-        },
-    )[Analysis.effect]["children"]
+    effect = answer[Analysis.effect]["children"]
     months, areas = find(effect, className="pm-table-alternative")
     with GeoPackageStore.open(demo_copy) as store:
         result = intervention_for_operation(store, operation)

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from dashboard.ids import Analysis
 
-from browser import AXE, SCREENSHOTS, browser_page, serving
-from survey_data import add_goal_survey
+from browser import AXE, SCREENSHOTS, browser_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_file):
-    """The demo store with a goal that follows a survey indicator: goal cards draw their charts."""
-    data = tmp_path_factory.mktemp("charts") / "pledgemap.gpkg"
-    shutil.copy(demo_file, data)
-    add_goal_survey(data)
-    with serving(data, env={"PLEDGEMAP_TILES": "none"}) as url:
-        yield url.rstrip("/")
 
 
 HOTSPOT_TRACES = (
@@ -43,18 +30,18 @@ def hotspots_drawn(page, what: str) -> None:
         raise AssertionError(f"the hot-spot map or its findings were not drawn on the {what}") from None
 
 
-def test_the_hotspot_map_draws_on_every_visit_not_only_the_first(server):
+def test_the_hotspot_map_draws_on_every_visit_not_only_the_first(charts_server):
     with browser_page() as (page, console):
-        page.goto(f"{server}/analysis")
+        page.goto(f"{charts_server}/analysis")
         hotspots_drawn(page, "first visit")
         page.reload()
         hotspots_drawn(page, "reload")
-        page.goto(f"{server}/")
+        page.goto(f"{charts_server}/")
         page.wait_for_selector("#main")
         page.locator(".pm-nav a[href^='/analysis']").click()
         page.wait_for_url("**/analysis*")
         hotspots_drawn(page, "visit from the menu")
-        page.goto(f"{server}/analysis?pledge=molndal-2018")
+        page.goto(f"{charts_server}/analysis?pledge=molndal-2018")
         hotspots_drawn(page, "visit by address")
     assert console.errors == []
 
@@ -82,9 +69,9 @@ def intervention_months(page) -> list[str]:
         ("?lang=en", ("Zoom in", "Download plot as a PNG", "Reset view"), ENGLISH_MONTHS, "Toggle attribution"),
     ],
 )
-def test_plotly_speaks_the_page_s_language(server, query, words, months, attribution):
+def test_plotly_speaks_the_page_s_language(charts_server, query, words, months, attribution):
     with browser_page() as (page, console):
-        page.goto(f"{server}/analysis{query}")
+        page.goto(f"{charts_server}/analysis{query}")
         # The map's own modebar (with "Reset view"): the graph draws an empty chart first while its callback answers.
         page.wait_for_function(
             f"() => {{ const g = document.querySelector('#{Analysis.map} .js-plotly-plot');"
@@ -109,9 +96,9 @@ UPLOADS = ("Share chart", "Chart Studio", "Dela diagram", "cloud")
 
 
 @pytest.mark.parametrize("path", ["/", "/pledge", "/layers", "/analysis", "/?lang=en", "/analysis?lang=en"])
-def test_no_chart_on_any_page_offers_to_upload_it(server, path):
+def test_no_chart_on_any_page_offers_to_upload_it(charts_server, path):
     with browser_page() as (page, console):
-        page.goto(f"{server}{path}")
+        page.goto(f"{charts_server}{path}")
         page.wait_for_selector("#main")
         # Every graph on the page has drawn its modebar.
         page.wait_for_function(
@@ -144,12 +131,12 @@ def overlap(a, b) -> bool:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768), (1280, 720), (390, 844)])
-def test_the_modebar_never_covers_a_map_s_legend(server, width, height):
+def test_the_modebar_never_covers_a_map_s_legend(charts_server, width, height):
     from dashboard.ids import Overview
 
     with browser_page(width, height) as (page, console):
         for path, graph in (("/analysis", f"#{Analysis.map}"), ("/", f"#{Overview.map}")):
-            page.goto(f"{server}{path}")
+            page.goto(f"{charts_server}{path}")
             page.wait_for_selector(f"{graph} .legend .traces", state="attached", timeout=30_000)
             page.wait_for_selector(f"{graph} .modebar", state="attached", timeout=30_000)
             page.hover(f"{graph} .js-plotly-plot")  # the modebar shows on hover
@@ -189,9 +176,9 @@ def axe_in(page, selectors: list[str]) -> list[dict]:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
-def test_the_analysis_tables_open_from_the_keyboard_and_pass_axe(server, width, height):
+def test_the_analysis_tables_open_from_the_keyboard_and_pass_axe(charts_server, width, height):
     with browser_page(width, height) as (page, console):
-        page.goto(f"{server}/analysis?pledge=mark-2021")
+        page.goto(f"{charts_server}/analysis?pledge=mark-2021")
         hotspots_drawn(page, "table test")
         intervention_months(page)
         page.wait_for_selector(f"#{Analysis.goals} .pm-table-alternative", timeout=30_000)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import plotly.offline
@@ -13,7 +12,7 @@ import pytest
 
 from dashboard.ids import Analysis, Layers, Overview, Regional, Situation
 
-from browser import browser_page, serving
+from browser import browser_page
 from dash_http import (
     call_callback,
     call_overview_map,
@@ -22,8 +21,8 @@ from dash_http import (
     overview_map_inputs,
     props_where,
     render_page,
+    run_before_after,
 )
-from survey_data import add_goal_survey
 
 REPO = Path(__file__).resolve().parent.parent
 VENDOR = REPO / "dashboard" / "assets" / "vendor" / "plotly"
@@ -87,8 +86,6 @@ def app_figures(client) -> dict[str, dict]:
     """Every figure builder's output on the demo store (a goal linked to a survey, so goal charts draw), named."""
     from test_regional_pages import WIDE, view
 
-    from geodata import vocab
-
     figures: dict[str, dict] = {}
     for pledge in ("mark-2021", "molndal-2018"):
         answer = call_overview_map(client, overview_map_inputs(pledge))
@@ -111,28 +108,7 @@ def app_figures(client) -> dict[str, dict]:
             state={f"{Analysis.lang}.data": "sv"},
         )
         figures[f"analysis {mode}"] = answer[Analysis.map]["figure"]
-    operation = call_callback(
-        client,
-        f"{Analysis.operation}.options",
-        {f"{Analysis.pledge}.value": "molndal-2018"},
-        state={f"{Analysis.lang}.data": "sv"},
-    )[Analysis.operation]["options"][0]["value"]
-    effect = call_callback(
-        client,
-        f"{Analysis.effect}.children",
-        {f"{Analysis.run}.n_clicks": 1, f"{Analysis.drawn}.data": None},
-        state={
-            f"{Analysis.pledge}.value": "molndal-2018",
-            f"{Analysis.target}.value": "operation",
-            f"{Analysis.operation}.value": operation,
-            f"{Analysis.promise}.value": None,
-            f"{Analysis.date}.value": None,
-            f"{Analysis.days}.value": 90,
-            f"{Analysis.buffer}.value": 500,
-            f"{Analysis.categories}.value": list(vocab.UNSAFE_CATEGORIES),
-            f"{Analysis.lang}.data": "sv",
-        },
-    )
+    _, effect = run_before_after(client)
     for i, figure in enumerate(_figures_in(effect[Analysis.effect]["children"])):
         figures[f"intervention {i}"] = figure
     state = view()
@@ -180,20 +156,17 @@ DRAW = """async (figures) => {
 
 
 @pytest.mark.browser
-def test_every_figure_the_app_builds_draws_with_the_bundle(tmp_path, demo_file):
+def test_every_figure_the_app_builds_draws_with_the_bundle(goal_survey_file, charts_server):
     from dashboard.settings import Settings
 
     from dash_http import make_client
 
-    data = tmp_path / "demo.gpkg"
-    shutil.copy(demo_file, data)
-    add_goal_survey(data)
-    figures = app_figures(make_client(Settings(data=data, tiles_url=None)))
+    figures = app_figures(make_client(Settings(data=goal_survey_file, tiles_url=None)))
     types = {trace.get("type", "scatter") for figure in figures.values() for trace in figure["data"]}
     assert types == TRACE_TYPES, types  # every trace type the bundle holds is drawn here, and no other
     # A page of the app's own origin that loads no plotly (maps need an http origin for their worker).
-    with serving(data, env={"PLEDGEMAP_TILES": "none"}) as url, browser_page() as (page, console):
-        page.goto(f"{url}tillganglighet.html")
+    with browser_page() as (page, console):
+        page.goto(f"{charts_server}/tillganglighet.html")
         page.add_script_tag(path=str(REPO / "dashboard" / "assets" / "plotly-locale-sv.js"))
         page.add_script_tag(path=str(BUNDLE))
         assert page.evaluate("() => Plotly.version") == plotly.offline.get_plotlyjs_version()
@@ -225,22 +198,13 @@ ALL_DRAWN = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def graph_server(tmp_path_factory, demo_file):
-    data = tmp_path_factory.mktemp("plotly-bundle") / "pledgemap.gpkg"
-    shutil.copy(demo_file, data)
-    add_goal_survey(data)
-    with serving(data, env={"PLEDGEMAP_TILES": "none"}) as url:
-        yield url.rstrip("/")
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("path", GRAPH_PAGES)
-def test_every_graph_page_draws_with_the_bundle_and_never_asks_for_dash_s(graph_server, path):
+def test_every_graph_page_draws_with_the_bundle_and_never_asks_for_dash_s(charts_server, path):
     with browser_page() as (page, console):
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
-        page.goto(graph_server + path)
+        page.goto(charts_server + path)
         page.wait_for_function(ALL_DRAWN, timeout=60_000)
         assert page.evaluate("() => Plotly.version") == plotly.offline.get_plotlyjs_version()
         # The Swedish locale the page's graphs name was registered: the modebar speaks Swedish.

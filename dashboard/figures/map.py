@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -496,9 +496,12 @@ def assumed_map_size(window: tuple[int, int] | None, height_share: float = 0.64)
     return AssumedSize(round(max(map_width, 200)), round(max(height_share * height, 440)))
 
 
-def assumed_size(size) -> bool:
-    """Whether a page's size store holds the size its first map was drawn for (not one the browser measured)."""
-    return isinstance(size, dict) and size.get("assumed") is True
+def changed_triggers(triggered: Iterable[str], size_prop: str, size) -> set[str]:
+    """What of a map callback's ``triggered`` props changed anything: the page's size store (``size_prop``) is no
+    change while it holds the size the layout's first map was drawn for (``graph_size`` kept it), though Dash may
+    name it among the triggers."""
+    kept = isinstance(size, dict) and size.get("assumed") is True
+    return set(triggered) - ({size_prop} if kept else set())
 
 
 def pixels(size, side: str) -> int | None:

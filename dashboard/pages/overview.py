@@ -29,7 +29,7 @@ from dashboard.components.titles import page_title
 from dashboard.context import request_store, settings
 from dashboard.exports import FORMATS as EXPORT_FORMATS
 from dashboard.exports import export_view
-from dashboard.figures.map import assumed_map_size, assumed_size, narrow_graph_height, pixels
+from dashboard.figures.map import assumed_map_size, changed_triggers, narrow_graph_height, pixels
 from dashboard.figures.mapping import MapRequest, bounds_of, draw_map, selected_ids, zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
@@ -75,10 +75,10 @@ def layout(**query: str) -> html.Div:
 
     def first_view(store, pledge):
         """What the page shows first, read with the pledges: it is drawn from the layout, not from callbacks."""
-        promise = state.promise if state.promise in {p.id for p in pledge.promises} else ""
-        shown = replace(state, pledge=pledge.id, promise=promise or None)
+        parts = pledge_parts(store, pledge, state.promise, lang)  # the promise asked for, if the pledge has it
+        shown = replace(state, pledge=pledge.id, promise=parts[1] or None)
         first_map = map_answer(store, MapRequest(shown, width=size.width, height=size.height))
-        return aggregated_layers(store, LAYERS), pledge_parts(store, pledge, promise, lang), first_map, shown
+        return aggregated_layers(store, LAYERS), parts, first_map, shown
 
     start = start_page(lang, "/", state.pledge, read=first_view)
     if not isinstance(start, PageStart):
@@ -420,10 +420,7 @@ def update_map(
     # records in view). `follows_view` is None until a figure has been drawn: the graph reports its
     # first layout before the initial figure arrives, and Dash drops the earlier, still running
     # call, so that one must draw.
-    # The size store still holding the size the layout's map was drawn for (graph_size kept it) is no change of
-    # size, though Dash may name it among the triggers of the first call.
-    triggered = set(ctx.triggered_prop_ids) - ({f"{ID.width}.data"} if assumed_size(size) else set())
-    only_moved = triggered <= {f"{ID.map}.relayoutData"}
+    only_moved = changed_triggers(ctx.triggered_prop_ids, f"{ID.width}.data", size) <= {f"{ID.map}.relayoutData"}
     if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
         return no_update, no_update, no_update, no_update
     state = _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, lang)

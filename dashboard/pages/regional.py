@@ -46,7 +46,7 @@ from dashboard.components.tables import Column, _date, _text, page_of, pager, re
 from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.exports import overview_file
-from dashboard.figures.map import assumed_map_size, assumed_size, narrow_graph_height, pixels
+from dashboard.figures.map import assumed_map_size, changed_triggers, narrow_graph_height, pixels
 from dashboard.figures.mapping import bounds_of, zoom_of
 from dashboard.figures.regional import (
     NO_PLEDGE,
@@ -485,17 +485,12 @@ def follow_map_view(data, shown):
 )
 def draw_pledge_map(data, size):
     """The scope's municipalities coloured by their pledge's state."""
-    if _kept_size(size):
+    if not changed_triggers(ctx.triggered_prop_ids, f"{ID.width}.data", size):
         return no_update, no_update
     state = RegionalState.from_dict(data)
     with request_store() as store:
         overview = _overview(store, state)
     return pledge_map(overview, state, pixels(size, "width"), pixels(size, "height"))
-
-
-def _kept_size(size) -> bool:
-    """Whether a call is only Dash naming the size store that still holds the size the layout's maps are for."""
-    return set(ctx.triggered_prop_ids) == {f"{ID.width}.data"} and assumed_size(size)
 
 
 def pledge_map(overview: RegionalOverview, state: RegionalState, width: int | None, height: int | None) -> tuple:
@@ -545,11 +540,11 @@ def draw_report_grid(data, size, relayout, drawn):
     figure arrives (and Dash drops the earlier, still running call), so a move over no figure of this view
     draws the whole figure.
     """
-    if _kept_size(size):
+    triggered = changed_triggers(ctx.triggered_prop_ids, f"{ID.width}.data", size)
+    if not triggered:
         return no_update, no_update, no_update, no_update
     state = RegionalState.from_dict(data)
     key = view_key(state)
-    triggered = set(ctx.triggered_prop_ids) - ({f"{ID.width}.data"} if assumed_size(size) else set())
     moved = triggered == {f"{ID.grid}.relayoutData"} and drawn == key
     zoom, bounds = zoom_of(relayout), bounds_of(relayout)
     if moved and zoom is None and bounds is None:
