@@ -35,6 +35,7 @@ class Overview:
     selection = "ov-selection"
     query = "ov-query"
     map_follows = "ov-map-follows-view"
+    map_drawn = "ov-map-drawn"  # the view whose figure the map holds (what it is drawn from, besides moves)
     lang = "ov-lang"
     reset_time = "ov-reset-time"
     export_format = "ov-export-format"

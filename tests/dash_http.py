@@ -242,14 +242,36 @@ def overview_map_inputs(pledge: str = "mark-2021", layers=ALL_LAYERS) -> dict[st
 
 
 def call_overview_map(client, inputs: dict[str, Any], changed: str | None = None, follows=None) -> dict[str, Any]:
-    """Call the overview map's callback in Swedish; ``follows`` is the page's map-follows-view store."""
+    """Call the overview map's callback in Swedish; ``follows`` is the page's map-follows-view store. Given, the
+    graph holds the figure of these inputs' view (as after the page drew it); None, no figure has been drawn."""
+    drawn = None if follows is None else overview_drawn_view(inputs)
     return call_callback(
         client,
         f"{Overview.map}.figure",
         inputs,
-        state={f"{Overview.lang}.data": "sv", f"{Overview.map_follows}.data": follows},
+        state={
+            f"{Overview.lang}.data": "sv",
+            f"{Overview.map_follows}.data": follows,
+            f"{Overview.map_drawn}.data": drawn,
+        },
         changed=changed,
     )
+
+
+def overview_drawn_view(inputs: dict[str, Any]) -> str:
+    """The view the overview map's figure is drawn from, for the map callback's ``inputs`` (the page's own rule)."""
+    from dashboard.pages.overview import FILTER_INPUTS, drawn_view, map_request
+
+    filters = tuple(inputs[f"{i.component_id}.{i.component_property}"] for i in FILTER_INPUTS)
+    request = map_request(
+        filters,
+        inputs[f"{Overview.basemap}.value"],
+        inputs[f"{Overview.map}.relayoutData"],
+        inputs[f"{Overview.timeline}.selectedData"],
+        inputs[f"{Overview.width}.data"],
+        "sv",
+    )
+    return drawn_view(request)
 
 
 def call_overview_timeline(client, pledge: str = "mark-2021") -> dict[str, Any]:

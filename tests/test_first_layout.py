@@ -249,3 +249,30 @@ def test_a_workers_first_request_draws_no_page_before_the_sign_in_guard_has_let_
     response = client.get("/_dash-layout", headers={"Referer": "http://localhost/?pledge=mark-2021"})
     assert response.status_code == 401
     assert drawn == []
+
+
+def test_a_move_that_follows_a_dropped_call_draws_what_the_dropped_call_would_have(client):
+    # Dash drops a still running call when a newer one starts: a promise chosen just before the graph reports its
+    # first layout (or a pan right after a filter) leaves a move as the only call answered. It must draw the
+    # promise's map, not say that nothing changed because the points do not follow a pan.
+    from dash_http import call_callback, overview_drawn_view
+
+    shown = overview_map_inputs("mark-2021")
+    chosen = {**shown, f"{Overview.promise}.value": "mark-2021-riktade-insatser"}
+
+    def moved(held: dict) -> dict:
+        return call_callback(
+            client,
+            f"{Overview.map}.figure",
+            chosen,
+            state={
+                f"{Overview.lang}.data": "sv",
+                f"{Overview.map_follows}.data": False,
+                f"{Overview.map_drawn}.data": overview_drawn_view(held),
+            },
+            changed=f"{Overview.map}.relayoutData",
+        )
+
+    answer = moved(shown)  # the graph still holds the map of all promises
+    assert any(t.get("meta", {}).get("role") == "highlight" for t in answer[Overview.map]["figure"]["data"])
+    assert Overview.map not in moved(chosen)  # it holds the promise's map: a move asks for nothing

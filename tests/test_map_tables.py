@@ -81,7 +81,7 @@ def call_map(client, lang: str, layers=LAYERS):
         client,
         f"{Overview.map}.figure",
         overview_map_inputs(layers=layers),
-        state={f"{Overview.lang}.data": lang, f"{Overview.map_follows}.data": None},
+        state={f"{Overview.lang}.data": lang, f"{Overview.map_follows}.data": None, f"{Overview.map_drawn}.data": None},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from urllib.parse import parse_qsl
 
@@ -77,7 +78,8 @@ def layout(**query: str) -> html.Div:
         """What the page shows first, read with the pledges: it is drawn from the layout, not from callbacks."""
         parts = pledge_parts(store, pledge, state.promise, lang)  # the promise asked for, if the pledge has it
         shown = replace(state, pledge=pledge.id, promise=parts[1] or None)
-        first_map = map_answer(store, MapRequest(shown, width=size.width, height=size.height))
+        request = MapRequest(shown, width=size.width, height=size.height)
+        first_map = (*map_answer(store, request), drawn_view(request))
         return aggregated_layers(store, LAYERS), parts, first_map, shown
 
     start = start_page(lang, "/", state.pledge, read=first_view)
@@ -87,7 +89,7 @@ def layout(**query: str) -> html.Div:
     # The layers this role sees only as the public view; the pledge's parts (show_pledge); the map (update_map).
     aggregated, parts, first_map, shown = start.more
     promise_choices, promise, layer_choices, cards, summary, goals, title = parts
-    figure, follows, map_rows, map_style = first_map
+    figure, follows, map_rows, map_style, map_drawn = first_map
     s = settings()
 
     controls = html.Form(
@@ -228,6 +230,7 @@ def layout(**query: str) -> html.Div:
         # the address and the menu's links follow it.
         dcc.Store(id=ID.query, data=shown.to_query()),
         dcc.Store(id=ID.map_follows, data=follows),
+        dcc.Store(id=ID.map_drawn, data=map_drawn),
         dcc.Store(id=ID.lang, data=lang),
         # The size the first map is drawn for; graph_size (assets/pledgemap.js) replaces it if the graph's differs.
         dcc.Store(id=ID.width, data=size.store(figure)),
@@ -389,6 +392,7 @@ def download_view(_clicks, fmt, query, lang):
     Output(ID.map_follows, "data"),
     Output(ID.map_table, "children"),
     Output(ID.map, "style"),
+    Output(ID.map_drawn, "data"),
     *FILTER_INPUTS,
     Input(ID.basemap, "value"),
     Input(ID.map, "relayoutData"),
@@ -396,6 +400,7 @@ def download_view(_clicks, fmt, query, lang):
     Input(ID.width, "data"),
     State(ID.lang, "data"),
     State(ID.map_follows, "data"),
+    State(ID.map_drawn, "data"),
     prevent_initial_call=True,  # the layout has the first map
 )
 def update_map(
@@ -414,27 +419,41 @@ def update_map(
     size,
     lang,
     follows_view,
+    drawn,
 ):
-    zoom, bounds = zoom_of(relayout), bounds_of(relayout)
-    # A pan or zoom needs a new figure only when the map follows the view (a grid, or only the
-    # records in view). `follows_view` is None until a figure has been drawn: the graph reports its
-    # first layout before the initial figure arrives, and Dash drops the earlier, still running
-    # call, so that one must draw.
+    filters = (pledge, promise, start, end, layers, categories, sources, statuses, safeties)
+    request = map_request(filters, basemap, relayout, brushed, size, lang)
+    view = drawn_view(request)
+    # A pan or zoom needs a new figure only when the map follows the view (a grid, or only the records in view),
+    # and only if the graph holds this view's figure: Dash drops a still running call when a newer one starts (a
+    # filter chosen just before the graph reports its first layout, a pan right after a filter), so the newer one
+    # draws what the dropped one would have.
     only_moved = changed_triggers(ctx.triggered_prop_ids, f"{ID.width}.data", size) <= {f"{ID.map}.relayoutData"}
-    if only_moved and follows_view is not None and (not follows_view or (zoom is None and bounds is None)):
-        return no_update, no_update, no_update, no_update
-    state = _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, lang)
-    request = MapRequest(
-        state,
-        zoom=zoom,
-        view_bounds=bounds,
+    if only_moved and drawn == view and (not follows_view or (request.zoom is None and request.view_bounds is None)):
+        return no_update, no_update, no_update, no_update, no_update
+    with request_store() as store:
+        return (*map_answer(store, request), view)
+
+
+def map_request(filters: tuple, basemap, relayout, brushed, size, lang) -> MapRequest:
+    """The map's callback's inputs as the request to draw (``filters``: the values of FILTER_INPUTS, in order)."""
+    return MapRequest(
+        _state(*filters, lang),
+        zoom=zoom_of(relayout),
+        view_bounds=bounds_of(relayout),
         tiles=bool(basemap),
         highlight=selected_ids(brushed),
         width=pixels(size, "width"),
         height=pixels(size, "height"),
     )
-    with request_store() as store:
-        return map_answer(store, request)
+
+
+def drawn_view(request: MapRequest) -> str:
+    """What a map figure is drawn from besides the user's moves (zoom, bounds): the view, the tiles, the records
+    highlighted and the graph's size."""
+    return json.dumps(
+        [request.state.to_query(), request.tiles, sorted(request.highlight or ()), request.width, request.height]
+    )
 
 
 def map_answer(store, request: MapRequest) -> tuple:
