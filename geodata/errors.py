@@ -93,7 +93,16 @@ class VersionConflictError(PledgemapError):
 
 
 class StoreError(PledgemapError):
-    """The store cannot be opened, read or written."""
+    """The store cannot be opened, read or written.
+
+    ``code`` says why, where an interface words it in its own language: ``"busy"`` (another write, such as a
+    large import, holds the store longer than a change waits), ``"disk_full"`` and ``"read_only"`` (nothing of
+    the change was written); ``None`` for anything else, said in the message alone.
+    """
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.code = code
 
 
 class SchemaError(StoreError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from typing import Any
 
@@ -111,6 +112,12 @@ def snapshot(store) -> object:
     from geodata.store import GeoPackageStore
 
     if isinstance(store, GeoPackageStore):
+        import sqlite3
+
+        # Committed changes may still be in the -wal file beside it (WAL mode): copied into the file first, so
+        # its bytes are all the store holds.
+        with contextlib.closing(sqlite3.connect(store.path)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return hashlib.sha256(store.path.read_bytes()).hexdigest()
     return store.dump_tables()
 

@@ -142,6 +142,14 @@ class SQLStore(Store):
     def _insert_events(self, conn: Any, events: list[PoliceEvent], now: dt.datetime) -> int:
         """Insert the police events not stored yet (imported ``now``); how many that was."""
 
+    def _counting(self) -> AbstractContextManager[Any]:
+        """A write transaction on the sign-in counters: the store's own unless a backend keeps them apart."""
+        return self._writing()
+
+    def _reading_counts(self) -> AbstractContextManager[Any]:
+        """A connection to read the sign-in counters on (see :meth:`_counting`)."""
+        return self._reading()
+
     def _hold_pledges(self, conn: Any, alone: bool) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Keep a pledge's promises from changing under a write: ``alone`` for a pledge's save, shared for records."""
 
@@ -653,7 +661,7 @@ class SQLStore(Store):
     def begin_sign_in(self, scopes, now: dt.datetime, retry_after) -> int:
         # Check and count in one write transaction: parallel attempts are counted one after the other, so
         # none of them sees a count from before the others.
-        with self._writing() as conn:
+        with self._counting() as conn:
             self._hold_sign_ins(conn)
             self._execute(
                 conn, "DELETE FROM sign_in_failures WHERE last_at < :old", {"old": now - dt.timedelta(days=1)}
@@ -681,7 +689,7 @@ class SQLStore(Store):
             return 0
 
     def end_sign_in(self, clear, release) -> None:
-        with self._writing() as conn:
+        with self._counting() as conn:
             self._execute_many(
                 conn,
                 "DELETE FROM sign_in_failures WHERE name = :n AND address = :a",
@@ -695,11 +703,11 @@ class SQLStore(Store):
             )
 
     def clear_sign_in_failures(self, name: str) -> int:
-        with self._writing() as conn:
+        with self._counting() as conn:
             return self._execute(conn, "DELETE FROM sign_in_failures WHERE name = :n", {"n": name})
 
     def sign_in_failures(self, name: str) -> int:
-        with self._reading() as conn:
+        with self._reading_counts() as conn:
             found = self._rows(
                 conn, "SELECT failures FROM sign_in_failures WHERE name = :n AND address = ''", {"n": name}
             )

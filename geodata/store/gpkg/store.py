@@ -5,6 +5,24 @@ EPSG:3006 with R-tree indexes, and pledges and promises are attribute tables
 in the same file. Every write is one SQLite transaction taken with
 ``BEGIN IMMEDIATE``, so a batch lands whole or not at all and concurrent
 writers wait for each other instead of corrupting the file.
+
+The file is in SQLite's WAL journal mode, so readers never wait for a writer:
+while a large import is written, every page and API call reads the store as
+it was before the import (and sees all of it once it is committed). Beside
+the file, while it is open, SQLite keeps ``-wal`` and ``-shm`` files (the
+committed changes not yet copied into the file, and their index): a copy of
+a store in use takes all three, or use ``pledgemap copy``; when the last
+connection closes, the changes are copied into the file and the two files
+go. GDAL and QGIS read such a file as it is (and QGIS itself puts a
+GeoPackage it edits into WAL mode).
+
+Failed sign-ins are counted in a small SQLite file beside the store
+(``<store>.signin``), not in the store, so a sign-in never waits for an
+import's write (see :meth:`GeoPackageStore._counting`).
+
+Disk full, a read-only file and a store busy past :data:`BUSY_TIMEOUT_S`
+are each a :class:`~geodata.errors.StoreError` with its ``code``, saying
+that nothing of the change was written (SQLite rolls the transaction back).
 """
 
 from __future__ import annotations
@@ -12,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -37,8 +56,11 @@ from geodata.store.rules import utc_text as _utc_text
 from geodata.store.sql import SQLStore
 from geodata.validate import CleanBatch
 
-BUSY_TIMEOUT_S = 30
+BUSY_TIMEOUT_S = 30  # how long a write waits for another (readers do not wait: WAL)
+COUNTERS_TIMEOUT_S = 5  # how long a sign-in waits for another's count (each takes milliseconds)
+WAL_LIMIT_BYTES = 64 * 1024 * 1024  # the -wal file is cut back to this after a large import is checkpointed
 CELL_KEY = 10_000_000  # grid cells as one integer: column * CELL_KEY + row
+LOG = logging.getLogger("pledgemap.store")
 
 
 def _now() -> str:
@@ -99,24 +121,96 @@ class _SQLite(Dialect):
         return f'fid IN (SELECT id FROM "rtree_{table}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)'
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    else:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
     conn.execute("PRAGMA foreign_keys = ON")
+    if not read_only:
+        _write_ahead(conn, path)
     gpkg_format.register_functions(conn)
     return conn
 
 
-@contextlib.contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: committed if the block finishes, rolled back if it raises."""
-    conn.execute("BEGIN IMMEDIATE")
+def _write_ahead(conn: sqlite3.Connection, path: Path) -> None:
+    """Put the file in WAL mode (once: SQLite keeps the mode in the file), so readers never wait for a writer.
+
+    Every commit is synced (``synchronous = FULL``): a write the store acknowledged survives a power cut, not
+    only a crash. A file that cannot be written (a read-only mount) stays in the mode it has, and is read so.
+    """
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+    except sqlite3.OperationalError as exc:
+        LOG.info("%s stays in its journal mode: %s", path, exc)
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
+    """What SQLite's error means for the user, as a :class:`StoreError` with its code; ``None`` for other errors.
+
+    Said after the transaction is rolled back: nothing of the change was written.
+    """
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StoreError(
+            f"{path}: the disk is full ({text}); nothing of this change was written. "
+            "Free space on the disk, then try again",
+            "disk_full",
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return StoreError(
+            f"{path} is read-only ({text}); nothing of this change was written. Reading works; to change "
+            "anything, make the file (and its folder) writable for the server",
+            "read_only",
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return StoreError(
+            f"{path}: the store is busy writing an import; try again in a moment (this change waited "
+            f"{BUSY_TIMEOUT_S} s and nothing of it was written)",
+            "busy",
+        )
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(f"{path} could not be written ({text}); nothing of this change was written")
+    return None
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """One write transaction: committed if the block finishes, rolled back if it raises.
+
+    Disk full, a read-only file and a store busy past the timeout are a :class:`StoreError` (see
+    :func:`store_error`), raised after the rollback: the store is as it was.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as exc:
+        explained = store_error(path or Path("the store"), exc)
+        if explained is None:
+            raise
+        raise explained from exc
 
 
 def _stored_version(conn: sqlite3.Connection) -> int:
@@ -146,7 +240,7 @@ def migrate(path: str | Path) -> tuple[int, int]:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from exc
     try:
-        with _transaction(conn):
+        with _transaction(conn, path):
             before = _stored_version(conn)
             if before > latest_version():
                 raise rules.newer_schema(path, before, latest_version())
@@ -169,9 +263,11 @@ class GeoPackageStore(SQLStore):
     Use :meth:`create` for a new file and :meth:`open` for an existing one.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False):
         self.path = path
+        self.read_only = read_only
         self._conn = conn
+        self._counts: sqlite3.Connection | None = None
 
     @classmethod
     def create(cls, path: str | Path) -> GeoPackageStore:
@@ -183,13 +279,18 @@ class GeoPackageStore(SQLStore):
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | Path) -> GeoPackageStore:
-        """Open an existing store; it must be at this code's schema version."""
+    def open(cls, path: str | Path, read_only: bool = False) -> GeoPackageStore:
+        """Open an existing store; it must be at this code's schema version.
+
+        ``read_only`` opens it so nothing can be written (SQLite's read-only mode, which holds for root too):
+        every change is then a :class:`StoreError` with code ``"read_only"``, and sign-ins are counted in this
+        process's memory. A file on a read-only mount is opened read-only by SQLite itself, alike.
+        """
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path} does not exist; create it with 'pledgemap demo --data {path}'")
         try:
-            conn = _connect(path)
+            conn = _connect(path, read_only)
             version = _stored_version(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a GeoPackage/SQLite file: {exc}") from exc
@@ -201,15 +302,23 @@ class GeoPackageStore(SQLStore):
                     f"{latest_version()}. Run 'pledgemap migrate --data {path}' to upgrade it"
                 )
             raise rules.newer_schema(path, version, latest_version())
-        return cls(path, conn)
+        return cls(path, conn, read_only)
 
     @property
     def location(self) -> Path:
         """Where the store is: what :func:`geodata.store.open_store` opens it from again."""
         return self.path
 
+    @property
+    def counters_path(self) -> Path:
+        """The file beside the store that counts failed sign-ins (see :meth:`_counting`)."""
+        return Path(f"{self.path}.signin")
+
     def close(self) -> None:
+        # The last connection to close copies the -wal file's changes into the store and removes it.
         self._conn.close()
+        if self._counts is not None:
+            self._counts.close()
 
     def schema_version(self) -> int:
         return _stored_version(self._conn)
@@ -223,7 +332,40 @@ class GeoPackageStore(SQLStore):
         return contextlib.nullcontext(self._conn)
 
     def _writing(self):
-        return _transaction(self._conn)
+        return _transaction(self._conn, self.path)
+
+    def _counting(self):
+        # Failed sign-ins are counted in their own file beside the store: a write transaction on the store (a
+        # large import) holds the store's one write lock for as long as it takes, and a sign-in must not wait
+        # for it. Shared by every worker serving the file, as the store is; lost with nothing of value if the
+        # file is removed (the counts of the last day only).
+        return _transaction(self._counters(), self.counters_path)
+
+    def _reading_counts(self):
+        return contextlib.nullcontext(self._counters())
+
+    def _counters(self) -> sqlite3.Connection:
+        if self._counts is not None:
+            return self._counts
+        path = self.counters_path
+        if self.read_only:
+            raise StoreError(f"{self.path} is opened read-only: sign-ins cannot be counted in {path}", "read_only")
+        try:
+            if not path.exists():  # readable by the store's owner only, as the store is
+                with contextlib.suppress(FileExistsError):
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            conn = sqlite3.connect(path, timeout=COUNTERS_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {COUNTERS_TIMEOUT_S * 1000}")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS sign_in_failures (name TEXT NOT NULL, address TEXT NOT NULL, "
+                "failures INTEGER NOT NULL, last_at DATETIME NOT NULL, UNIQUE (name, address))"
+            )
+            conn.execute("CREATE INDEX IF NOT EXISTS sign_in_failures_last_at ON sign_in_failures (last_at)")
+        except (OSError, sqlite3.Error) as exc:
+            explained = store_error(path, exc) if isinstance(exc, sqlite3.Error) else None
+            raise explained or StoreError(f"cannot count sign-ins in {path}: {exc}", "read_only") from exc
+        self._counts = conn
+        return conn
 
     def _rows(self, conn: sqlite3.Connection, sql: str, params: Any = None) -> list[tuple]:
         return conn.execute(sql, _sql_params(params)).fetchall()
@@ -367,7 +509,7 @@ class GeoPackageStore(SQLStore):
     ) -> dict[str, Any]:
         spec = get_layer(layer)
         rules.refuse_managed_changes(layer, record_id, changes)
-        with _transaction(self._conn) as conn:
+        with _transaction(self._conn, self.path) as conn:
             current = self.read_layer(layer, LayerQuery(ids=(record_id,)))
             if current.empty:
                 raise NotFoundError(f"no {layer} record has id {record_id!r}")
@@ -406,7 +548,7 @@ class GeoPackageStore(SQLStore):
 
     def write_setting(self, key: str, value: str | None, actor: str = "local") -> None:
         before = self.read_setting(key)
-        with _transaction(self._conn) as conn:
+        with _transaction(self._conn, self.path) as conn:
             if value is None:
                 conn.execute(f"DELETE FROM {META_TABLE} WHERE key = ?", (f"setting.{key}",))
             else:
@@ -483,7 +625,7 @@ class GeoPackageStore(SQLStore):
         return tables
 
     def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
-        with _transaction(self._conn) as conn:
+        with _transaction(self._conn, self.path) as conn:
             full = [t for t in rules.DATA_TABLES if conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
             if conn.execute(f"SELECT 1 FROM {META_TABLE} WHERE key LIKE 'setting.%' LIMIT 1").fetchone():
                 full.append("settings")
