@@ -19,6 +19,11 @@ out for its owner elsewhere). A browser the name signed in from before
 counts apart from all of these (:func:`authenticate`'s ``device``), so
 even a flood from the owner's own office network leaves the owner a way in.
 ``pledgemap user unlock`` forgets a name's failures.
+A store that cannot count (read-only, disk full, busy) does not stop a
+sign-in: the password check needs no write, so the attempts are then counted
+in this process's memory (:class:`MemoryCounts`, said in the log) with the
+same waits, and a successful sign-in that cannot update the stored hash
+keeps the old one.
 At most :data:`HASH_SLOTS` password checks run at once in a process (each
 takes 64 MiB), so a flood of sign-ins cannot exhaust the server's memory.
 """
@@ -30,13 +35,14 @@ import logging
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from geodata.errors import PledgemapError, Problem, ValidationError
+from geodata.errors import PledgemapError, Problem, StoreError, ValidationError
 from geodata.records import Account
 from geodata.store.base import Store
 
@@ -212,6 +218,70 @@ def _retry_after(now: dt.datetime):
     return retry
 
 
+class MemoryCounts:
+    """Failed sign-ins counted in this process's memory, for when the store cannot count them.
+
+    The same contract as the store's counters (:class:`geodata.store.interface.SignInStore`'s
+    ``begin_sign_in`` and ``end_sign_in``), for one process only: each worker of a server counts apart.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str], tuple[int, dt.datetime]] = {}
+
+    def begin_sign_in(
+        self,
+        scopes: list[tuple[str, str]],
+        now: dt.datetime,
+        retry_after: Callable[[tuple[str, str], int, dt.datetime], int],
+    ) -> int:
+        with self._lock:
+            old = now - dt.timedelta(days=1)
+            for scope in [s for s, (_, last_at) in self._counts.items() if last_at < old]:
+                del self._counts[scope]
+            wait = max(
+                (retry_after(scope, *self._counts[scope]) for scope in scopes if scope in self._counts), default=0
+            )
+            if wait > 0:
+                return wait
+            for scope in scopes:
+                self._counts[scope] = (self._counts.get(scope, (0, now))[0] + 1, now)
+            return 0
+
+    def end_sign_in(self, clear: list[tuple[str, str]], release: list[tuple[str, str]]) -> None:
+        with self._lock:
+            for scope in clear:
+                self._counts.pop(scope, None)
+            for scope in release:
+                if scope in self._counts:
+                    failures, last_at = self._counts[scope]
+                    self._counts[scope] = (max(0, failures - 1), last_at)
+
+    def failures(self, scope: tuple[str, str]) -> int:
+        """Failed sign-ins in a row counted for ``scope`` here."""
+        with self._lock:
+            return self._counts.get(scope, (0, None))[0]
+
+
+_memory_counts = MemoryCounts()
+
+
+def _begin(store: Store, scopes, now: dt.datetime) -> tuple[int, Store | MemoryCounts]:
+    """Count the attempt in the store, or in memory when the store cannot count it; the wait and the counter."""
+    try:
+        return store.begin_sign_in(scopes, now, _retry_after(now)), store
+    except StoreError as exc:
+        LOG.warning("sign-in attempts counted in this process's memory, as the store cannot count them: %s", exc)
+        return _memory_counts.begin_sign_in(scopes, now, _retry_after(now)), _memory_counts
+
+
+def _end(counter: Store | MemoryCounts, clear: list[tuple[str, str]], release: list[tuple[str, str]]) -> None:
+    try:
+        counter.end_sign_in(clear=clear, release=release)
+    except StoreError as exc:  # counted in the store, which cannot write now: the count stays, as a failure
+        LOG.warning("a sign-in's count could not be taken back: %s", exc)
+
+
 def authenticate(
     store: Store,
     username: str,
@@ -234,13 +304,13 @@ def authenticate(
     now = now or _now()
     name, address = _name_key(username), address or "unknown"
     scopes = [(name, f"device {device}")] if device else [(name, address), ("", address), (name, "")]
-    retry = store.begin_sign_in(scopes, now, _retry_after(now))
+    retry, counter = _begin(store, scopes, now)
     if retry > 0:
         LOG.warning("sign-in for %r from %s refused: %d s to wait", name, address or "?", retry)
         raise SignInError(f"too many failed sign-ins; try again in {retry} seconds", retry_after=retry)
     account = store.get_user(name)
     if not _hash_slots.acquire(timeout=HASH_SLOT_WAIT_SECONDS):
-        store.end_sign_in(clear=[], release=scopes)  # not checked, so not a failure
+        _end(counter, clear=[], release=scopes)  # not checked, so not a failure
         LOG.warning("sign-in for %r from %s refused: every password check busy", name, address or "?")
         raise SignInError(
             "the server is busy checking other sign-ins; try again in a few seconds", retry_after=5, busy=True
@@ -254,10 +324,14 @@ def authenticate(
         raise SignInError("wrong username or password") from None
     finally:
         _hash_slots.release()
-    store.end_sign_in(clear=[scopes[0], (name, "")], release=[] if device else [("", address)])
+    _end(counter, clear=[scopes[0], (name, "")], release=[] if device else [("", address)])
     if HASHER.check_needs_rehash(account.password_hash):
-        account = replace(account, password_hash=HASHER.hash(password))
-        store.save_user(account)
+        upgraded = replace(account, password_hash=HASHER.hash(password))
+        try:
+            store.save_user(upgraded)
+            account = upgraded
+        except StoreError as exc:  # the old hash still verifies; it is upgraded at a later sign-in
+            LOG.warning("the password hash of %r is kept as it is for now: %s", name, exc)
     return account
 
 
