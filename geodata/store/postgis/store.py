@@ -47,6 +47,7 @@ from geodata.store.sql import SQLStore
 from geodata.validate import CleanBatch
 
 _ENGINES: dict[str, Engine] = {}
+LOCK_TIMEOUT_S = 30  # as the GeoPackage store's busy timeout
 
 
 def _engine(url: str) -> Engine:
@@ -55,7 +56,13 @@ def _engine(url: str) -> Engine:
         if driver_url.startswith("postgresql://"):
             driver_url = "postgresql+psycopg://" + driver_url[len("postgresql://") :]
         _ENGINES[url] = sqlalchemy.create_engine(
-            driver_url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 10}
+            driver_url,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=10,
+            # A change waits at most LOCK_TIMEOUT_S for another's lock (a save behind a large import), then says
+            # the store is busy; readers take no such locks (MVCC) and never wait for a writer.
+            connect_args={"connect_timeout": 10, "options": f"-c lock_timeout={LOCK_TIMEOUT_S * 1000}"},
         )
     return _ENGINES[url]
 
@@ -545,6 +552,36 @@ def _from_database(kind: str, value: Any) -> Any:
     return value
 
 
+def database_error(exc: DBAPIError) -> StoreError | None:
+    """What PostgreSQL's error means for the user, as a :class:`StoreError` with its code (by SQLSTATE);
+    ``None`` for an error that is not about the database's state (a constraint, a bad statement).
+
+    Said after the transaction is rolled back: nothing of the change was written.
+    """
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    if state == "53100":  # disk_full
+        return StoreError(
+            f"the database server's disk is full ({exc.orig}); nothing of this change was written. "
+            "Free space on the server, then try again",
+            "disk_full",
+        )
+    if state == "25006":  # read_only_sql_transaction: a standby, or a database set read-only
+        return StoreError(
+            f"the database is read-only ({exc.orig}); nothing of this change was written. Reading works; to "
+            "change anything, connect to a writable primary",
+            "read_only",
+        )
+    if state in ("55P03", "40P01"):  # lock_not_available (past LOCK_TIMEOUT_S), deadlock_detected
+        return StoreError(
+            f"the store is busy writing an import; try again in a moment (this change waited for another and "
+            f"nothing of it was written: {exc.orig})",
+            "busy",
+        )
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        return StoreError(f"the database connection was lost: {exc.orig}; nothing was saved, try again")
+    return None
+
+
 class _Unit:
     """One unit of work on a pooled connection: a transaction for writes; database errors said plainly."""
 
@@ -561,8 +598,12 @@ class _Unit:
     def __exit__(self, kind, error, trace) -> Literal[False]:
         try:
             self._context.__exit__(kind, error, trace)
-        except OperationalError as exc:
-            raise StoreError(f"the database connection was lost: {exc.orig}; nothing was saved, try again") from None
-        if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
-            raise StoreError(f"the database connection was lost: {error.orig}; nothing was saved, try again") from None
+        except DBAPIError as exc:  # the commit itself failed (a full disk is often found only here)
+            raise database_error(exc) or StoreError(
+                f"the database did not take the change: {exc.orig}; nothing was saved, try again"
+            ) from None
+        if isinstance(error, DBAPIError):
+            explained = database_error(error)
+            if explained is not None:
+                raise explained from None
         return False
