@@ -52,7 +52,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.i18n import language, translator
 from dashboard.settings import Settings
-from geodata import LOCAL_ADMIN, PUBLIC_VIEWER, PledgemapError, Store, Viewer, open_store
+from geodata import LOCAL_ADMIN, PUBLIC_VIEWER, PledgemapError, Store, StoreError, Viewer, open_store
 from geodata.access.accounts import Account, SignInError, authenticate, end_sessions, sign_in_required
 
 SESSION_USER = "pledgemap_user"
@@ -289,8 +289,11 @@ def _login():
         return _form(lang, target)
     if not _token_matches():
         return _form(lang, target, translator(lang)("signin.expired"), 400)
-    store = open_store(_settings().data)
     username = request.form.get("username", "")
+    try:
+        store = open_store(_settings().data)
+    except StoreError as exc:
+        return _unavailable(lang, target, exc)
     try:
         account = authenticate(
             store,
@@ -307,6 +310,8 @@ def _login():
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         return _form(lang, target, t("signin.wrong"), 401)
+    except StoreError as exc:  # the account could not be read (a store read-only or full still signs in)
+        return _unavailable(lang, target, exc)
     finally:
         store.close()
     flask.session.clear()  # a new session at sign-in: nothing from before carries over
@@ -329,6 +334,15 @@ def _login():
         secure=flask.current_app.config["SESSION_COOKIE_SECURE"],
         path="/login",
     )
+    return response
+
+
+def _unavailable(lang: str, target: str, exc: StoreError) -> flask.Response:
+    """The sign-in form again, saying the store could not be used (busy, full, read-only, or not opened)."""
+    t = translator(lang)
+    message = t(f"store_error.{exc.code}") if exc.code else t("signin.store_unavailable")
+    response = _form(lang, target, message, 503)
+    response.headers["Retry-After"] = "5"
     return response
 
 
@@ -357,9 +371,15 @@ def _logout():
         return _page(lang, t("signin.sign_out"), _alert(t("signin.expired_sign_out")) + back, 400)
     username = flask.session.get(SESSION_USER)
     if username:
-        with open_store(_settings().data) as store:
-            if _session_account(store) is not None:
-                end_sessions(store, username)  # every copy of this account's session cookies stops working
+        try:
+            with open_store(_settings().data) as store:
+                if _session_account(store) is not None:
+                    end_sessions(store, username)  # every copy of this account's session cookies stops working
+        except StoreError as exc:  # this browser's session still ends; the account's other sessions cannot
+            t = translator(lang)
+            message = t(f"store_error.{exc.code}") if exc.code else t("signin.store_unavailable")
+            flask.session.clear()
+            return _page(lang, t("signin.sign_out"), _alert(message), 503)
     flask.session.clear()
     return flask.redirect("/login" + (f"?lang={lang}" if lang != "sv" else ""))
 

@@ -12,7 +12,7 @@ from dash import ClientsideFunction, Input, clientside_callback, dcc, html
 from dashboard.components.pledge_choice import municipality_search, pledge_search
 from dashboard.components.statement import footer
 from dashboard.i18n import progress_figure, translator
-from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store
+from geodata import AccessError, Pledge, PledgemapError, Promise, PromiseProgress, Store, StoreError
 from geodata.access import Viewer, may_use_page
 from geodata.views.demo import demo_share
 from geodata.views.pledges import default_pledge, needs_search
@@ -168,6 +168,8 @@ def alert(lang: str, message: str | Exception, title: str | None = None) -> html
     t = translator(lang)
     if isinstance(message, AccessError):
         message = t("access.refused")
+    elif isinstance(message, StoreError) and message.code:
+        message = t(f"store_error.{message.code}")  # busy, disk full, read-only: nothing was written
     heading = title or t("error.title")
     return html.Div([html.Strong(heading + ": "), html.Span(str(message))], className="pm-alert", role="alert")
 
