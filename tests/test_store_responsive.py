@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -269,3 +270,54 @@ def test_a_change_waiting_for_an_import_gets_its_turn_when_the_import_ends(gpkg_
         other.save_pledge(pledge_from_dict(pledge_dict(title="Efter importen")))
     assert done.is_set() and gpkg_store.get_pledge("test-2024").title == "Efter importen"
     conn.close()
+
+
+@contextlib.contextmanager
+def mounted(folder, *options: str):
+    """``folder`` as a mount of its own (``mount`` with ``options``); the test is skipped where mounts are not
+    allowed (they need root with CAP_SYS_ADMIN: a container may refuse them)."""
+    folder.mkdir(exist_ok=True)
+    made = subprocess.run(["mount", *options, str(folder)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount here ({made.stderr.strip()}); the read-only open above stands in for it")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def test_a_store_on_a_read_only_mount_reads_and_signs_in(tmp_path, monkeypatch):
+    # A store that was served is a WAL file: on a read-only mount SQLite cannot make its -shm file, so the store
+    # is read as a file that does not change (nobody can change it there).
+    path = tmp_path / "store.gpkg"
+    with GeoPackageStore.create(path) as store:
+        store.save_pledge(pledge_from_dict(pledge_dict()))
+        add_user(store, "pia", "police", PASSWORD)
+    monkeypatch.setattr(accounts, "_memory_counts", accounts.MemoryCounts())
+    with mounted(tmp_path / "ro", "--bind", "-o", "ro", str(tmp_path)) as folder:
+        if os.access(folder, os.W_OK):
+            pytest.skip("the bind mount is not read-only here")
+        with GeoPackageStore.open(folder / "store.gpkg") as store:
+            assert store.read_only and [p.id for p in store.list_pledges()] == ["test-2024"]
+            assert authenticate(store, "pia", PASSWORD, address="198.51.100.7").username == "pia"
+            with pytest.raises(StoreError) as refused:
+                store.save_pledge(pledge_from_dict(pledge_dict(title="Ändrad")))
+            assert refused.value.code == "read_only"
+
+
+def test_a_store_on_a_full_file_system_is_explained_and_kept(tmp_path, monkeypatch):
+    with mounted(tmp_path / "small", "-t", "tmpfs", "-o", "size=1m", "tmpfs") as folder:
+        path = folder / "store.gpkg"
+        with GeoPackageStore.create(path) as store:
+            store.save_pledge(pledge_from_dict(pledge_dict()))
+            add_user(store, "pia", "police", PASSWORD)
+            store.write_batches({"unsafe_places": frame(unsafe_place(description="Kvar"))})
+            before = snapshot(store)
+            many = frame(*(unsafe_place(description=f"Plats {i} " + "x" * 400) for i in range(3000)))
+            with pytest.raises(StoreError) as full:
+                store.write_batches({"unsafe_places": many})
+            assert full.value.code == "disk_full" and "nothing of this change was written" in str(full.value)
+            assert store.count("unsafe_places") == 1
+            assert authenticate(store, "pia", PASSWORD, address="198.51.100.7").username == "pia"
+        with GeoPackageStore.open(path) as store:
+            assert snapshot(store) == before and store.count("unsafe_places") == 1

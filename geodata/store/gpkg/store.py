@@ -121,10 +121,12 @@ class _SQLite(Dialect):
         return f'fid IN (SELECT id FROM "rtree_{table}_geom" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)'
 
 
-def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    if read_only:
+def _connect(path: Path, read_only: bool = False, unchanging: bool = False) -> sqlite3.Connection:
+    """A connection to the file: read-only in SQLite's read-only mode; ``unchanging`` for a file nobody can
+    change (on a read-only mount: SQLite then needs no -shm file beside it, which it could not make there)."""
+    if read_only or unchanging:
         conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro",
+            f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if unchanging else ""),
             uri=True,
             timeout=BUSY_TIMEOUT_S,
             isolation_level=None,
@@ -134,7 +136,7 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
     conn.execute("PRAGMA foreign_keys = ON")
-    if not read_only:
+    if not (read_only or unchanging):
         _write_ahead(conn, path)
     gpkg_format.register_functions(conn)
     return conn
@@ -153,6 +155,13 @@ def _write_ahead(conn: sqlite3.Connection, path: Path) -> None:
     except sqlite3.OperationalError as exc:
         LOG.info("%s stays in its journal mode: %s", path, exc)
     conn.execute("PRAGMA synchronous = FULL")
+
+
+def _on_read_only_mount(path: Path, exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` is SQLite failing to make the -shm file of a WAL store in a folder that cannot be written."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    folder = path.resolve().parent
+    return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) and not os.access(folder, os.W_OK)
 
 
 def store_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
@@ -290,10 +299,19 @@ class GeoPackageStore(SQLStore):
         if not path.is_file():
             raise StoreError(f"{path} does not exist; create it with 'pledgemap demo --data {path}'")
         try:
-            conn = _connect(path, read_only)
-            version = _stored_version(conn)
+            try:
+                conn = _connect(path, read_only)
+                version = _stored_version(conn)
+            except sqlite3.OperationalError as exc:
+                if not _on_read_only_mount(path, exc):
+                    raise
+                # A WAL file (as every store is) in a folder nobody may write: SQLite cannot make its -shm
+                # file, so it reads the file as one that does not change: on a read-only mount nobody can change it.
+                LOG.warning("%s is on a read-only file system (%s): read as a file that does not change", path, exc)
+                conn, read_only = _connect(path, unchanging=True), True
+                version = _stored_version(conn)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path} is not a GeoPackage/SQLite file: {exc}") from exc
+            raise store_error(path, exc) or StoreError(f"{path} is not a GeoPackage/SQLite file: {exc}") from exc
         if version != latest_version():
             conn.close()
             if version < latest_version():
