@@ -4,11 +4,13 @@
 
 For each backend and size: a fresh store with one pledge and one account (production password hashing),
 then one process writes ``rows`` new unsafe places in one import (``Store.write_batches``, what
-``geodata.io.commit_file`` calls) while another process loops, each turn opening the store as a request does:
-a read (a count and a page of 100 records) and a sign-in (``authenticate``). Prints the longest and the median
-read and sign-in during the import (and of one password check alone, timed beside each sign-in: what the
-machine's load adds to a sign-in, not a wait for the store), the import's own time, and every error the prober met (a "database is
-locked" among them); writes benchmarks/results-store-waits.json. Asserts nothing (the machines are shared and
+``geodata.io.commit_file`` calls) while two other processes loop, each turn opening the store as a request
+does: one reads (a count and a page of 100 records), one signs in (``authenticate``). Prints, for the time
+of the import: the longest and the median read and sign-in; the longest time a sign-in spent in the store
+(opening it, counting the attempt, reading the account: what would wait for the import's lock); one
+password check alone, timed beside each sign-in (what the machine's load adds, not a wait for the store);
+the import's own time; and every error the probers met ("database is locked" among them). Writes
+benchmarks/results-store-waits.json. Asserts nothing (the machines are shared and
 noisy). PostGIS runs on a private cluster started here (tests/pg_cluster.py).
 """
 
@@ -61,21 +63,28 @@ def _prober(location: str, kind: str, stop, ready, out) -> None:
 
     samples: list[tuple[float, float]] = []  # (started, seconds)
     hashes: list[tuple[float, float]] = []  # one password check alone, beside each sign-in: the CPU's share
+    stored: list[tuple[float, float]] = []  # a sign-in's time in the store (open, count, read the account)
     known = accounts.HASHER.hash(PASSWORD)
     errors: list[str] = []
     ready.set()
     while not stop.is_set():
         started = time.time()
+        spent = [0.0]
         try:
             with open_store(location) as store:
+                spent[0] = time.time() - started
                 if kind == "read":
                     store.count("unsafe_places")
                     store.read_layer("unsafe_places", _page())
                 else:
+                    for name in ("begin_sign_in", "end_sign_in", "get_user"):
+                        setattr(store, name, _timed(getattr(store, name), spent))
                     authenticate(store, "matare", PASSWORD, address="10.0.0.1")
         except Exception as exc:  # noqa: BLE001 (every failure is a finding here)
             errors.append(f"{kind}: {type(exc).__name__}: {exc}"[:300])
         samples.append((started, time.time() - started))
+        if kind == "signin":
+            stored.append((started, spent[0]))
         if kind == "signin":
             checked = time.time()
             accounts.HASHER.verify(known, PASSWORD)
@@ -84,6 +93,20 @@ def _prober(location: str, kind: str, stop, ready, out) -> None:
     out.put((kind, samples, errors))
     if kind == "signin":
         out.put(("hash", hashes, []))
+        out.put(("stored", stored, []))
+
+
+def _timed(method, spent: list[float]):
+    """``method``, adding the seconds each call takes to ``spent[0]``."""
+
+    def timed(*args, **kwargs):
+        started = time.time()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            spent[0] += time.time() - started
+
+    return timed
 
 
 def _page():
@@ -132,7 +155,7 @@ def measure(location: str, rows: int) -> dict:
     time.sleep(1)
     stop.set()
     found: dict = {"errors": []}
-    for _ in range(len(probers) + 1):
+    for _ in range(len(probers) + 2):
         kind, samples, errors = out.get(timeout=120)
         found[kind] = samples
         found["errors"] += errors
@@ -140,6 +163,7 @@ def measure(location: str, rows: int) -> dict:
         prober.join(30)
     reads, signins = _during(found["read"], started, ended), _during(found["signin"], started, ended)
     hashes = _during(found["hash"], started, ended)
+    stored = _during(found["stored"], started, ended)
     before = [s for t, s in found["signin"] if t + s < started]
     return {
         "rows": rows,
@@ -152,6 +176,7 @@ def measure(location: str, rows: int) -> dict:
         "signin_max_s": round(max(signins, default=0), 2),
         "signin_p50_s": round(statistics.median(signins), 3) if signins else None,
         "signin_before_p50_s": round(statistics.median(before), 3) if before else None,
+        "signin_store_max_s": round(max(stored, default=0), 2),
         "hash_p50_s": round(statistics.median(hashes), 3) if hashes else None,
         "hash_max_s": round(max(hashes, default=0), 2),
         "errors": sorted(set(found["errors"]))[:10],
