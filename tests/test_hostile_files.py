@@ -24,6 +24,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
+from dashboard.i18n import catalogue, fill
 from geodata.errors import ImportFileError, PledgemapError, ValidationError
 from geodata.io import commit_file, plan_file
 from geodata.io.readers import ImportLimits, read_source
@@ -637,7 +638,7 @@ CORPUS: dict[str, Case] = {
         "too_many_columns",
     ),
     "csv rows of nothing beyond the row limit": Case(
-        lambda d: write(d / "tomma.csv", csv_text("x") + ";;;;;\n" * 100), "too_many_rows", limits=SMALL
+        lambda d: write(d / "tomma.csv", csv_text("x") + ";;;;;\n" * 100), "too_many_lines", limits=SMALL
     ),
     "csv value of 20 000 characters": Case(
         lambda d: write(d / "lang.csv", csv_text("x" * 20_000)), "text_too_long", 2, "Beskrivning"
@@ -665,7 +666,7 @@ CORPUS: dict[str, Case] = {
                 ),
             ),
         ),
-        "too_many_rows",
+        "too_many_lines",
         limits=SMALL,
     ),
     "xlsx header wider than 200 columns": Case(
@@ -790,6 +791,8 @@ def test_a_hostile_file_ends_in_a_clear_error_and_changes_nothing(name, gpkg_sto
     assert str(tmp_path) not in message and str(folder) not in message
     if isinstance(error, ImportFileError):
         assert error.code == case.code, message
+        for lang in ("sv", "en"):  # the interface says it in its words, with the file's name
+            assert path.name in fill(catalogue(lang)[f"file_error.{error.code}"], **error.params)
     else:
         assert isinstance(error, ValidationError), message
         codes = {p.code for p in error.problems}
@@ -828,3 +831,30 @@ def test_tabs_line_breaks_and_windows_line_breaks_are_text(gpkg_store, tmp_path)
     path = write(tmp_path / "ok.csv", csv_text('"rad ett\r\nrad två\ttabb"'))
     plan = plan_file(gpkg_store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
     assert plan.layers[0].count("ok") == 1, plan.layers[0].report()
+
+
+# -- the same rules for what is typed, not only for what is imported ----------------------------------------
+
+
+def test_a_control_character_typed_in_the_record_editor_is_refused_with_the_field(store):
+    from builders import frame, unsafe_place
+
+    [record_id] = store.write_batch("unsafe_places", frame(unsafe_place(pledge_id="test-2024")))
+    stored = store.read_layer("unsafe_places").iloc[0]
+    before = snapshot(store)
+    with pytest.raises(ValidationError, match=r"field 'description': holds the control character U\+0007 \(BELL\)"):
+        store.update_record("unsafe_places", record_id, {"description": "ring\x07"}, int(stored["version"]))
+    with pytest.raises(ValidationError, match="field 'description': holds a lone UTF-16 surrogate"):
+        store.update_record("unsafe_places", record_id, {"description": "a\ud83d"}, int(stored["version"]))
+    assert snapshot(store) == before
+    store.update_record("unsafe_places", record_id, {"description": "två\nrader\tmed tabb"}, int(stored["version"]))
+
+
+def test_an_edit_to_year_9999_and_a_crs_of_mars_are_refused(store):
+    from builders import frame, operation, unsafe_place
+
+    with pytest.raises(ValidationError, match="field 'starts_at': 9999-12-31T23:00:00 is outside 1900–2100"):
+        store.write_batch("operations", frame(operation(starts_at="9999-12-31T23:00", ends_at=None)))
+    with pytest.raises(ValidationError, match="field 'geometry': 'Mars_2000_\\(Sphere\\)' is on a body of radius"):
+        store.write_batch("unsafe_places", frame(unsafe_place(pledge_id="test-2024"), crs="ESRI:104971"))
+    assert store.counts()["operations"] == 0 and store.counts()["unsafe_places"] == 0

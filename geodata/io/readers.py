@@ -152,7 +152,7 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
     """Read every table of the file at ``path``; raise :class:`ImportFileError` if it cannot be read safely."""
     path = Path(path)
     if not path.is_file():
-        raise ImportFileError(f"{path.name}: no such file", "no_upload", file=path.name)
+        raise ImportFileError(f"{path.name}: no such file", "upload_gone", file=path.name)
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ImportFileError(
@@ -182,7 +182,7 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
             check_table(table, limits)
     except PledgemapError:
         raise
-    except (Exception, RecursionError) as exc:  # noqa: BLE001
+    except Exception as exc:
         # The last line between a hostile file and a traceback: a parser's surprise (openpyxl, GDAL, shapely,
         # zipfile on a damaged member) is a file that cannot be read, said without the server's paths.
         raise ImportFileError(
@@ -306,7 +306,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def _crs_error(where: str, name: str, exc: CoercionError) -> ImportFileError:
     return ImportFileError(
         f"{where}: the coordinate system {exc}",
-        exc.code,
+        "bad_crs" if exc.code == "not_a_crs" else exc.code,
         file=name,
         detail=str(exc),
         **{k: v for k, v in exc.params.items() if k not in ("file", "detail")},
@@ -1100,7 +1100,7 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
                 raise ImportFileError(
                     f"{name}: more than {limits.max_rows} rows, empty ones counted; expected at most "
                     f"{limits.max_rows} (remove the empty rows, or split the file)",
-                    "too_many_rows",
+                    "too_many_lines",
                     file=name,
                     max=limits.max_rows,
                 )
@@ -1281,7 +1281,7 @@ def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
             raise ImportFileError(
                 f"{where}: more than {limits.max_rows} rows, empty ones counted; expected at most "
                 f"{limits.max_rows} (remove the empty rows, or split the file)",
-                "too_many_rows",
+                "too_many_lines",
                 file=name,
                 max=limits.max_rows,
             )
