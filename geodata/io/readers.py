@@ -248,13 +248,16 @@ def check_table(table: SourceTable, limits: ImportLimits) -> None:
         values = table.frame[column]
         if values.dtype != object:
             continue
-        texts = [(row, v) for row, v in zip(values.index, values.tolist()) if type(v) is str]
+        cells = values.tolist()
+        texts = [v for v in cells if type(v) is str]
         if not texts:
             continue
-        longest = max(len(v) for _, v in texts)
-        joined = "\x1e".join(v for _, v in texts)
-        if longest > limits.max_text or _SURROGATE.search(joined):
-            for row, value in texts:
+        # Passes in C over the column (the longest value; a surrogate anywhere, which UTF-8 cannot encode);
+        # the row is looked for only when one is found.
+        if max(map(len, texts)) > limits.max_text or not _encodes("\x1e".join(texts)):
+            for row, value in zip(values.index, cells):
+                if type(value) is not str:
+                    continue
                 if len(value) > limits.max_text:
                     raise ImportFileError(
                         f"{where} row {row}, column {column!r}: the value is {len(value)} characters long; "
@@ -301,6 +304,14 @@ def check_table(table: SourceTable, limits: ImportLimits) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _crs_error(where: str, name: str, exc: CoercionError) -> ImportFileError:
