@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +29,153 @@ from geodata.errors import CoercionError, Problem, ValidationError
 from geodata.layers import STORAGE_CRS, Field, Layer
 
 ACCEPTED_INPUT = ("id", "demo", "source_id")
+
+# Dates a record may hold: a wider span breaks time zones and pandas (whose timestamps end in 2262), and no
+# pledge, survey or operation happens outside it.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+# Characters refused in text: control characters (C0, DEL and C1) but tab and line feed, and the halves of
+# UTF-16 surrogate pairs standing alone (no UTF-8 can hold them). A carriage return is allowed only before a
+# line feed (a Windows line break). Excel cannot hold them, QGIS cuts text at a NUL, and nobody types them.
+_REFUSED_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]|\r(?!\n)")
+
+
+def text_problem(text: str) -> CoercionError | None:
+    r"""What makes ``text`` unfit to store (a control character, a lone surrogate), or ``None``.
+
+    The one rule for every way text enters: a file's cells, a form's fields, an event's summary.
+
+    >>> text_problem("Mörk gångväg\tvid skolan\r\n") is None
+    True
+    >>> str(text_problem("ring\x07"))
+    'holds the control character U+0007 (BELL) at position 5; expected text without control characters'
+    """
+    match = _REFUSED_TEXT.search(text)
+    if match is None:
+        return None
+    char = match.group()
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "")
+    if "\ud800" <= char <= "\udfff":
+        return CoercionError(
+            f"holds a lone UTF-16 surrogate ({code}) at position {match.start() + 1}; expected valid Unicode text",
+            "lone_surrogate",
+            char=code,
+            position=match.start() + 1,
+        )
+    shown = f"{code} ({name})" if name else code
+    return CoercionError(
+        f"holds the control character {shown} at position {match.start() + 1}; expected text without control characters",
+        "control_character",
+        char=code,
+        position=match.start() + 1,
+    )
+
+
+_CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\x07": "BELL",
+    "\x08": "BACKSPACE",
+    "\x0b": "LINE TABULATION",
+    "\x0c": "FORM FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+}
+
+
+def check_moment(value: dt.date) -> None:
+    """Refuse a date or time outside :data:`EARLIEST_YEAR`–:data:`LATEST_YEAR` (raises :class:`CoercionError`)."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise CoercionError(
+            f"{value.isoformat()} is outside {EARLIEST_YEAR}–{LATEST_YEAR}; expected a date in that span",
+            "date_out_of_range",
+            value=value.isoformat(),
+            earliest=EARLIEST_YEAR,
+            latest=LATEST_YEAR,
+        )
+
+
+# Parameters of a PROJ definition that read a file (a grid, an init file) on the server when used.
+_FILE_PARAMETERS = re.compile(
+    r"\+?\b(nadgrids|geoidgrids|init|grids|hgridshift|vgridshift|xyzgridshift|gridshift|tinshift|deformation|file)\s*="
+    r"|\bPARAMETERFILE\b|\b(hgridshift|vgridshift|xyzgridshift|gridshift|tinshift|deformation)\b",
+    re.IGNORECASE,
+)
+# Earth's ellipsoids (WGS 84, GRS 80, Bessel, Clarke, Airy, International, the spheres) have semi-major axes in this span.
+_EARTH_RADII = (6_350_000.0, 6_400_000.0)
+
+
+def earth_crs(definition: Any) -> CRS:
+    r"""``definition`` as a CRS of places on Earth, or :class:`CoercionError` saying why it is not one.
+
+    The one rule for every CRS a file or a caller names: a definition that names a file or a grid
+    (``+nadgrids=``, ``+init=``, a PROJ pipeline with grids, WKT with a parameter file) is refused before
+    PROJ reads anything, and so is a CRS that cannot hold Earth coordinates (another planet's, a local
+    engineering CRS, a height alone).
+
+    >>> earth_crs("EPSG:3006").to_epsg()
+    3006
+    >>> str(earth_crs_problem("+proj=longlat +nadgrids=/srv/x"))
+    "names a file or grid ('nadgrids='); expected a coordinate system such as EPSG:3006 or EPSG:4326"
+    """
+    if isinstance(definition, CRS):
+        crs = definition
+    else:
+        text = definition if isinstance(definition, str) else str(definition)
+        refuse_crs_files(text)
+        try:
+            crs = CRS.from_user_input(definition)
+        except Exception:  # pyproj raises CRSError, and others for odd input
+            raise CoercionError(
+                f"{_short(text)!r} is not a coordinate system; expected e.g. EPSG:3006 or EPSG:4326",
+                "not_a_crs",
+                crs=_short(text),
+            ) from None
+    refuse_crs_files(crs.to_wkt() or "")
+    geodetic = crs.geodetic_crs
+    if crs.is_engineering or geodetic is None or geodetic.ellipsoid is None:
+        raise CoercionError(
+            f"{crs.name!r} ({crs.type_name}) does not place coordinates on Earth; "
+            "expected a geographic or projected coordinate system such as EPSG:3006 or EPSG:4326",
+            "crs_not_earth",
+            crs=crs.name,
+        )
+    radius = geodetic.ellipsoid.semi_major_metre
+    if not _EARTH_RADII[0] <= radius <= _EARTH_RADII[1]:
+        raise CoercionError(
+            f"{crs.name!r} is on a body of radius {radius / 1000:.0f} km, not Earth; "
+            "expected a coordinate system of Earth such as EPSG:3006 or EPSG:4326",
+            "crs_not_earth",
+            crs=crs.name,
+        )
+    return crs
+
+
+def earth_crs_problem(definition: Any) -> CoercionError | None:
+    """What :func:`earth_crs` would refuse ``definition`` for, or ``None``."""
+    try:
+        earth_crs(definition)
+    except CoercionError as exc:
+        return exc
+    return None
+
+
+def refuse_crs_files(text: str) -> None:
+    """Refuse a CRS definition that names a file or a grid PROJ would read (raises :class:`CoercionError`)."""
+    match = _FILE_PARAMETERS.search(text)
+    if match:
+        raise CoercionError(
+            f"names a file or grid ({match.group().lstrip('+')!r}); "
+            "expected a coordinate system such as EPSG:3006 or EPSG:4326",
+            "crs_names_file",
+            parameter=match.group().lstrip("+"),
+        )
+
+
+def _short(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[:length] + "…"
 
 
 @dataclass
@@ -53,6 +202,9 @@ def coerce(field: Field, value: Any) -> Any:
     if field.kind in ("text", "choice"):
         if not isinstance(value, str):
             raise CoercionError(f"expected text, got {type(value).__name__} {value!r}", "not_text", value=value)
+        refused = text_problem(value)
+        if refused is not None:
+            raise refused
         value = value.strip()
         if field.choices and value not in field.choices:
             raise CoercionError(
@@ -95,19 +247,12 @@ def coerce(field: Field, value: Any) -> Any:
             return str(value).strip().lower() in ("1", "true", "ja", "yes")
         raise CoercionError(f"expected true or false, got {value!r}", "not_bool", value=value)
     if field.kind == "date":
-        if isinstance(value, (dt.datetime, pd.Timestamp)):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, np.datetime64):
-            return pd.Timestamp(value).date()
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise CoercionError(f"expected a date (YYYY-MM-DD), got {value!r}", "not_date", value=value) from None
+        day = _date(value)
+        check_moment(day)
+        return day
     if field.kind == "datetime":
         if isinstance(value, np.datetime64):
-            value = pd.Timestamp(value)
+            value = _datetime64(value)
         if isinstance(value, pd.Timestamp):
             value = value.to_pydatetime()
         if not isinstance(value, dt.datetime):
@@ -120,10 +265,39 @@ def coerce(field: Field, value: Any) -> Any:
                     raise CoercionError(
                         f"expected a date and time (YYYY-MM-DD HH:MM), got {value!r}", "not_datetime", value=value
                     ) from None
+        # Checked before the zone is applied: 9999-12-31 23:00 in a zone west of UTC has no UTC time.
+        check_moment(value)
         if value.tzinfo is None:  # times without a zone are Swedish local time
             value = value.replace(tzinfo=LOCAL_TZ)
         return value.astimezone(dt.UTC)
     raise AssertionError(f"unknown field kind {field.kind}")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return _datetime64(value).date()
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise CoercionError(f"expected a date (YYYY-MM-DD), got {value!r}", "not_date", value=value) from None
+
+
+def _datetime64(value: np.datetime64) -> dt.datetime:
+    """A NumPy moment as a datetime, without pandas' nanoseconds (which end in 2262)."""
+    moment = value.astype("datetime64[us]").item()
+    if not isinstance(moment, dt.datetime):  # beyond year 9999 NumPy gives an int
+        raise CoercionError(
+            f"{value} is outside {EARLIEST_YEAR}–{LATEST_YEAR}; expected a date in that span",
+            "date_out_of_range",
+            value=str(value),
+            earliest=EARLIEST_YEAR,
+            latest=LATEST_YEAR,
+        )
+    return moment
 
 
 def record_label(layer: Layer, position: int, row: dict[str, Any]) -> str:
@@ -179,6 +353,11 @@ def check_records(
                 "has no coordinate reference system; expected e.g. EPSG:4326 or EPSG:3006",
             )
         )
+    crs_refused = None if records.crs is None else earth_crs_problem(records.crs)
+    if crs_refused is not None:
+        batch_problems.append(
+            Problem(f"{layer.name} batch", "geometry", str(crs_refused), crs_refused.code, crs_refused.params)
+        )
     known_links = set(known_links)
     allowed = set(layer.field_names) | set(ACCEPTED_INPUT) | {records.geometry.name}
     for column in records.columns:
@@ -227,7 +406,7 @@ def check_records(
         rows.append(row)
         row_problems.append(found)
 
-    if records.crs is None:
+    if records.crs is None or crs_refused is not None:  # nothing is projected from a CRS that was refused
         geometries = np.asarray(records.geometry.values, dtype=object)
     else:
         geometries = _check_geometries(layer, records.geometry, labels, row_problems)
@@ -282,7 +461,12 @@ def _system_values(label: str, raw: dict[str, Any], problems: list[Problem]) -> 
         except ValueError as exc:
             problems.append(Problem(label, "demo", str(exc)))
     if not is_missing(raw.get("source_id")):
-        values["source_id"] = str(raw["source_id"]).strip()
+        source_id = str(raw["source_id"])
+        refused = text_problem(source_id)
+        if refused is not None:
+            problems.append(Problem(label, "source_id", str(refused), refused.code, refused.params))
+        else:
+            values["source_id"] = source_id.strip()
     return values
 
 

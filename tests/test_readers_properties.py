@@ -1,4 +1,5 @@
-"""Property-based tests (hypothesis) of the CSV and GeoJSON readers: what a writer puts in, the reader gives back."""
+"""Property-based tests (hypothesis) of the readers: what a writer puts in, the reader gives back, and whatever
+bytes come in (random, or a valid file of each format damaged), the import reads them or says why not."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +119,118 @@ def test_any_json_is_a_feature_table_or_a_clear_error(value):
         geojson_table(json.dumps(value), "t.geojson")
     except ImportFileError as exc:
         assert str(exc).startswith("t.geojson:")
+
+
+# -- any bytes, and any damage to a valid file of each format: read, or a PledgemapError -----------------
+
+VALID_PLACE = {"datum": "2024-03-05", "kategori": "Klotter", "källa": "Enkät", "beskrivning": "Mörk gångväg"}
+
+
+def _valid_files(folder) -> dict[str, bytes]:
+    """One small valid file of each format the readers take, as bytes."""
+    import zipfile
+
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from builders import KINNA
+
+    files: dict[str, bytes] = {}
+    frame = gpd.GeoDataFrame({k: [v] for k, v in VALID_PLACE.items()}, geometry=[Point(*KINNA)], crs=4326)
+    frame.to_file(folder / "p.gpkg", layer="platser", driver="GPKG")
+    files[".gpkg"] = (folder / "p.gpkg").read_bytes()
+    (folder / "shp").mkdir()
+    frame.rename(columns={"beskrivning": "beskr"}).to_file(folder / "shp" / "p.shp")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in sorted((folder / "shp").iterdir()):
+            archive.write(part, part.name)
+    files[".zip"] = buffer.getvalue()
+    files[".geojson"] = frame.to_json().encode()
+    files[".csv"] = (
+        "Datum;Kategori;Källa;Beskrivning;Nord;Öst\n2024-03-05;Klotter;Enkät;Mörk;6376282;361845\n"
+    ).encode()
+    files[".kml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark>'
+        "<name>Mörk passage</name><ExtendedData><Data name='datum'><value>2024-03-05</value></Data></ExtendedData>"
+        f"<Point><coordinates>{KINNA[0]},{KINNA[1]}</coordinates></Point></Placemark></Document></kml>"
+    ).encode()
+    pd.DataFrame([VALID_PLACE | {"Nord": 6376282, "Öst": 361845}]).to_excel(folder / "p.xlsx", index=False)
+    files[".xlsx"] = (folder / "p.xlsx").read_bytes()
+    return files
+
+
+@pytest.fixture(scope="module")
+def hostile_setup(tmp_path_factory):
+    from geodata.model import pledge_from_dict
+    from geodata.store import GeoPackageStore
+
+    from builders import pledge_dict
+
+    folder = tmp_path_factory.mktemp("mutations")
+    store = GeoPackageStore.create(folder / "store.gpkg")
+    store.save_pledge(pledge_from_dict(pledge_dict()))
+    yield store, _valid_files(folder), folder
+    store.close()
+
+
+@st.composite
+def mutations(draw, data: bytes) -> bytes:
+    """``data`` with a few bytes changed, cut, repeated or inserted: what a damaged disk or a fuzzer makes."""
+    data = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["flip", "cut", "insert", "repeat", "zero"]))
+        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if kind == "flip" and data:
+            data[at] ^= draw(st.integers(1, 255))
+        elif kind == "cut":
+            data = data[:at] + data[at + draw(st.integers(1, 64)) :] if draw(st.booleans()) else data[:at]
+        elif kind == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=16))
+        elif kind == "repeat":
+            data[at:at] = data[at : at + draw(st.integers(1, 256))] * draw(st.integers(2, 20))
+        elif kind == "zero":
+            data[at : at + 512] = bytes(len(data[at : at + 512]))
+    return bytes(data)
+
+
+def _read_or_clear_error(store, path) -> None:
+    from geodata.errors import PledgemapError
+    from geodata.io import plan_file
+
+    try:
+        plan_file(store, path, "unsafe_places", defaults={"pledge_id": "test-2024"})
+    except PledgemapError as exc:
+        assert path.name in str(exc) and str(path.parent) not in str(exc)
+
+
+FORMATS = (".gpkg", ".zip", ".geojson", ".csv", ".kml", ".xlsx")
+FUZZ = settings(
+    max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@given(data=st.data())
+@FUZZ
+def test_a_damaged_file_of_each_format_reads_or_is_a_clear_error(hostile_setup, suffix, data):
+    store, files, folder = hostile_setup
+    path = folder / f"skadad{suffix}"
+    path.write_bytes(data.draw(mutations(files[suffix])))
+    _read_or_clear_error(store, path)
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@given(content=st.binary(min_size=1, max_size=600))
+@FUZZ
+def test_any_bytes_under_any_name_read_or_are_a_clear_error(hostile_setup, suffix, content):
+    store, _, folder = hostile_setup
+    path = folder / f"slump{suffix}"
+    path.write_bytes(content)
+    _read_or_clear_error(store, path)
+
+
+def test_the_mutations_leave_the_store_as_it_was(hostile_setup):
+    store, _, _ = hostile_setup
+    assert store.counts()["unsafe_places"] == 0

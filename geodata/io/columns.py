@@ -368,7 +368,10 @@ def _local(moment: dt.datetime) -> dt.datetime:
         return moment
     from zoneinfo import ZoneInfo
 
-    return moment.astimezone(ZoneInfo("Europe/Stockholm"))
+    try:
+        return moment.astimezone(ZoneInfo("Europe/Stockholm"))
+    except OverflowError:  # a moment at the very end of year 9999: its day as written, which validation refuses
+        return moment.replace(tzinfo=None)
 
 
 # A date written inside a longer text, such as a document's name: ISO, day and month name, or day.month.year.

@@ -37,6 +37,7 @@ from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import ImportFileError, Problem, ValidationError
 from geodata.io.readers import ImportLimits, decode_text, parse_json
 from geodata.records import PoliceEvent
+from geodata.validate import EARLIEST_YEAR, LATEST_YEAR, text_problem
 
 KEYS = ("id", "datetime", "name", "summary", "url", "type", "location")
 DIGEST_PREFIX = "Sammanfattning"
@@ -81,6 +82,8 @@ def parse_published(text: str) -> dt.datetime:
     if not match:
         raise ValueError(f"expected 'YYYY-MM-DD H:MM:SS +HH:MM', got {text!r}")
     year, month, day, hour, minute, second, offset_h, offset_m = match.groups()
+    if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:  # 9999-12-31 23:00 -02:00 has no UTC time
+        raise ValueError(f"{text.strip()!r} is outside {EARLIEST_YEAR}–{LATEST_YEAR}; expected a date in that span")
     sign = -1 if offset_h.startswith("-") else 1
     offset = dt.timedelta(hours=int(offset_h), minutes=sign * int(offset_m))
     local = dt.datetime(
@@ -164,8 +167,8 @@ def _event(item: dict[str, Any], label: str, problems: list[Problem]) -> PoliceE
     if missing:
         problems.extend(found)
         return None
-    if not isinstance(item["id"], int) or isinstance(item["id"], bool):
-        found.append(Problem(label, "id", f"expected a whole number, got {item['id']!r}"))
+    if not isinstance(item["id"], int) or isinstance(item["id"], bool) or not 0 <= item["id"] < 2**63:
+        found.append(Problem(label, "id", f"expected a whole number (0 to 2^63), got {item['id']!r}"))
     published = None
     try:
         published = parse_published(str(item["datetime"]))
@@ -175,10 +178,14 @@ def _event(item: dict[str, Any], label: str, problems: list[Problem]) -> PoliceE
     for key in ("name", "summary", "url", "type"):
         if not isinstance(item[key], str):
             found.append(Problem(label, key, f"expected text, got {item[key]!r}"))
+        elif (refused := text_problem(item[key])) is not None:
+            found.append(Problem(label, key, str(refused), refused.code, refused.params))
         texts[key] = str(item[key]).strip()
     location = item["location"]
     if not isinstance(location, dict) or not isinstance(location.get("name"), str):
         found.append(Problem(label, "location", "expected an object with 'name' and 'gps'"))
+    elif (refused := text_problem(location["name"])) is not None:
+        found.append(Problem(label, "location", str(refused), refused.code, refused.params))
     if found:
         problems.extend(found)
         return None

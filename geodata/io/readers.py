@@ -5,10 +5,15 @@ attribute values of each row as the file holds them, and the geometry where
 the format has one. Nothing here knows the layers; mapping columns to fields
 is :mod:`geodata.io.columns`, checking and writing is :mod:`geodata.io.importer`.
 
-Every file is treated as hostile until read: its size and feature count are
-capped, zip archives are checked for bombs and path traversal before a byte is
-extracted, XML is parsed without DTDs or entities, and text that is neither
-UTF-8 nor Windows-1252 is refused with the line where it breaks.
+Every file is treated as hostile until read: its size, rows (empty ones
+too), columns, vertices per geometry and text per value are capped, zip
+archives are checked for bombs and path traversal before a byte is extracted,
+XML is parsed without DTDs or entities, a GeoPackage is inspected read-only
+before GDAL opens it (views, virtual tables and generated columns are refused,
+never evaluated), a CRS that names a file or is not of Earth is refused before
+PROJ reads anything, and text that is neither UTF-8 nor Windows-1252 is
+refused with the line where it breaks. Messages name the file by its name,
+never by the server's path.
 """
 
 from __future__ import annotations
@@ -18,20 +23,24 @@ import html
 import io
 import json
 import re
+import sqlite3
 import tempfile
+import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
-import pyproj
 import shapely
 from shapely.geometry import shape
 
-from geodata.errors import ImportFileError, Note
+from geodata.errors import CoercionError, ImportFileError, Note, PledgemapError
+from geodata.validate import earth_crs, refuse_crs_files, text_problem
 
 FORMATS = ("gpkg", "geojson", "shapefile", "kml", "csv", "xlsx", "ogr")
 # First bytes of the other GDAL formats read (FlatGeobuf, GeoParquet): files that cannot point elsewhere.
@@ -51,6 +60,12 @@ class ImportLimits:
     max_unzipped_bytes: int = 300_000_000
     max_zip_ratio: float = 200.0  # uncompressed / compressed size of one member
     max_json_depth: int = 64
+    max_rows: int = 250_000  # rows of a table read, the empty ones counted too
+    max_empty_run: int = 1_000  # a spreadsheet is read up to the first run of this many empty rows
+    max_columns: int = 200
+    max_vertices: int = 100_000  # coordinates of one geometry
+    max_text: int = 10_000  # characters of one value
+    max_inspect_seconds: float = 20.0  # time to inspect a GeoPackage's schema and count its rows
 
 
 @dataclass
@@ -137,7 +152,7 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
     """Read every table of the file at ``path``; raise :class:`ImportFileError` if it cannot be read safely."""
     path = Path(path)
     if not path.is_file():
-        raise ImportFileError(f"{path}: no such file")
+        raise ImportFileError(f"{path.name}: no such file", "upload_gone", file=path.name)
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ImportFileError(
@@ -153,7 +168,7 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
         head = handle.read(16)
     kind = detect_format(path, head)
     reader = {
-        "gpkg": _read_ogr,
+        "gpkg": _read_gpkg,
         "geojson": _read_geojson,
         "shapefile": _read_zipped_shapefile,
         "kml": _read_kml,
@@ -161,7 +176,18 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
         "xlsx": _read_xlsx,
         "ogr": _read_ogr,
     }[kind]
-    tables = reader(path, limits)
+    try:
+        tables = reader(path, limits)
+        for table in tables:
+            check_table(table, limits)
+    except PledgemapError:
+        raise
+    except Exception as exc:
+        # The last line between a hostile file and a traceback: a parser's surprise (openpyxl, GDAL, shapely,
+        # zipfile on a damaged member) is a file that cannot be read, said without the server's paths.
+        raise ImportFileError(
+            f"{path.name}: the file cannot be read ({safe_detail(exc, path)})", "not_readable", file=path.name
+        ) from None
     for table in tables:
         if len(table) > limits.max_features:
             raise ImportFileError(
@@ -175,6 +201,127 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
     if not tables:
         raise ImportFileError(f"{path.name}: the file holds no table or layer to import", "no_table", file=path.name)
     return tables
+
+
+_PATHS = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s'\"()\[\]:,;/\\]+){2,}")
+
+
+def safe_detail(exc: BaseException, *paths: Path) -> str:
+    """A library's error text for a message: every path in it cut to its last part (the server's folders are
+    nobody's business), shortened.
+
+    >>> safe_detail(OSError("cannot open /srv/uploads/abc123/vandring.gpkg: bad"))
+    'cannot open vandring.gpkg: bad'
+    """
+    text = str(exc) or exc.__class__.__name__
+    for path in paths:
+        text = text.replace(str(path), path.name)
+    text = _PATHS.sub(lambda m: re.split(r"[/\\]", m.group())[-1], text)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def check_table(table: SourceTable, limits: ImportLimits) -> None:
+    """Refuse a table beyond ``limits`` (columns, vertices, text per value) or with a CRS not of Earth."""
+    name = table.name
+    where = f"{name}" + (f", {table.layer}" if table.layer and table.layer != Path(name).stem else "")
+    columns = list(table.frame.columns)
+    if len(columns) > limits.max_columns:
+        raise ImportFileError(
+            f"{where}: {len(columns)} columns; expected at most {limits.max_columns} "
+            "(remove the columns not needed, or split the table into files with fewer columns)",
+            "too_many_columns",
+            file=name,
+            count=len(columns),
+            max=limits.max_columns,
+        )
+    for position, column in enumerate(columns, start=1):
+        refused = text_problem(str(column))
+        if refused is not None:
+            raise ImportFileError(
+                f"{where}: the name of column {position} {refused}; rename the column",
+                "bad_column_name",
+                file=name,
+                position=position,
+                detail=str(refused),
+            )
+    for column in columns:
+        values = table.frame[column]
+        if values.dtype != object:
+            continue
+        cells = values.tolist()
+        texts = [v for v in cells if type(v) is str]
+        if not texts:
+            continue
+        # Passes in C over the column (the longest value; a surrogate anywhere, which UTF-8 cannot encode);
+        # the row is looked for only when one is found.
+        if max(map(len, texts)) > limits.max_text or not _encodes("\x1e".join(texts)):
+            for row, value in zip(values.index, cells):
+                if type(value) is not str:
+                    continue
+                if len(value) > limits.max_text:
+                    raise ImportFileError(
+                        f"{where} row {row}, column {column!r}: the value is {len(value)} characters long; "
+                        f"expected at most {limits.max_text} (shorten it, or keep long texts in a document "
+                        "and link to it)",
+                        "text_too_long",
+                        file=name,
+                        row=row,
+                        column=column,
+                        length=len(value),
+                        max=limits.max_text,
+                    )
+                if _SURROGATE.search(value):
+                    refused = text_problem(value)
+                    raise ImportFileError(
+                        f"{where} row {row}, column {column!r}: the value {refused}; save the file again as UTF-8",
+                        "bad_text",
+                        file=name,
+                        row=row,
+                        column=column,
+                        detail=str(refused),
+                    )
+    if table.geometry is None:
+        return
+    if table.geometry.crs is not None:
+        try:
+            earth_crs(table.geometry.crs)
+        except CoercionError as exc:
+            raise _crs_error(where, name, exc) from None
+    counts = shapely.get_num_coordinates(np.asarray(table.geometry.values, dtype=object))
+    if len(counts) and counts.max() > limits.max_vertices:
+        position = int(np.argmax(counts))
+        row = table.geometry.index[position]
+        raise ImportFileError(
+            f"{where} row {row}, field 'geometry': the shape has {int(counts[position])} vertices; expected at most "
+            f"{limits.max_vertices} per shape (simplify it, e.g. in QGIS with Vector → Geometry Tools → Simplify, "
+            "or split it into smaller parts in files of their own)",
+            "too_many_vertices",
+            file=name,
+            row=row,
+            count=int(counts[position]),
+            max=limits.max_vertices,
+        )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _crs_error(where: str, name: str, exc: CoercionError) -> ImportFileError:
+    return ImportFileError(
+        f"{where}: the coordinate system {exc}",
+        "bad_crs" if exc.code == "not_a_crs" else exc.code,
+        file=name,
+        detail=str(exc),
+        **{k: v for k, v in exc.params.items() if k not in ("file", "detail")},
+    )
 
 
 # -- zip archives -----------------------------------------------------------
@@ -226,14 +373,33 @@ def check_zip(archive: zipfile.ZipFile, name: str, limits: ImportLimits) -> list
             "refused",
             file=name,
         )
+    # Members that share bytes (two entries pointing into one compressed stream) make a small file unpack
+    # many times over: each member's data must end before the next one starts.
+    ordered = sorted(members, key=lambda m: m.header_offset)
+    for info, following in zip(ordered, ordered[1:]):
+        if info.header_offset + 30 + info.compress_size > following.header_offset:
+            raise ImportFileError(
+                f"{name}: the archive members {info.filename!r} and {following.filename!r} overlap; "
+                "expected each member stored once (a zip bomb was refused)",
+                "refused",
+                file=name,
+            )
     return members
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: ImportLimits) -> bytes:
     # The sizes in a zip's headers are claims: read with a hard cap, whatever they say.
     cap = min(limits.max_unzipped_bytes, info.file_size) + 1
-    with archive.open(info) as member:
-        data = member.read(cap)
+    try:
+        with archive.open(info) as member:
+            data = member.read(cap)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        raise ImportFileError(
+            f"{name}: the archive member {info.filename!r} cannot be unpacked ({safe_detail(exc)}); "
+            "the archive is damaged (zip it again)",
+            "not_zip",
+            file=name,
+        ) from None
     if len(data) > info.file_size:
         raise ImportFileError(
             f"{name}: the archive member {info.filename!r} holds more than its header says; the file was refused",
@@ -247,7 +413,9 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise ImportFileError(f"{path.name}: not a readable zip archive ({exc})", "not_zip", file=path.name) from None
+        raise ImportFileError(
+            f"{path.name}: not a readable zip archive ({safe_detail(exc, path)})", "not_zip", file=path.name
+        ) from None
     with archive, tempfile.TemporaryDirectory(prefix="pledgemap-import-") as tmp:
         members = check_zip(archive, path.name, limits)
         shapefiles = [m for m in members if m.filename.lower().endswith(".shp") and not m.is_dir()]
@@ -282,7 +450,13 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
             # Flattened names inside our own temporary directory: nothing is written elsewhere.
             target = Path(tmp) / stem.replace("/", "__")
             target = target.with_suffix(PurePosixPath(info.filename).suffix.lower())
-            target.write_bytes(_read_member(archive, info, path.name, limits))
+            data = _read_member(archive, info, path.name, limits)
+            if target.suffix == ".prj":  # before GDAL and PROJ parse it: a definition may name a file to read
+                try:
+                    refuse_crs_files(data.decode("utf-8", "replace"))
+                except CoercionError as exc:
+                    raise _crs_error(f"{path.name}, {info.filename}", path.name, exc) from None
+            target.write_bytes(data)
         tables = []
         for shp in sorted(Path(tmp).glob("*.shp")):
             with shp.open("rb") as handle:
@@ -323,43 +497,236 @@ def _read_ogr(path: Path, limits: ImportLimits) -> list[SourceTable]:
         layers = pyogrio.list_layers(path)
     except Exception as exc:  # pyogrio raises DataSourceError and friends, all plain Exceptions
         raise ImportFileError(
-            f"{path.name}: not a file GDAL can read ({exc}); expected GeoPackage, GeoJSON, "
+            f"{path.name}: not a file GDAL can read ({safe_detail(exc, path)}); expected GeoPackage, GeoJSON, "
             "zipped Shapefile, KML, CSV or XLSX",
             "not_readable",
             file=path.name,
         ) from None
-    kind = "gpkg" if path.suffix.lower() == ".gpkg" else "ogr"
+    return [_ogr_table(path, str(name), path.name, "ogr", limits) for name, _ in layers]
+
+
+def _read_gpkg(path: Path, limits: ImportLimits) -> list[SourceTable]:
+    """The feature tables of a GeoPackage, read by GDAL only after :func:`inspect_geopackage` let them through."""
     return [
-        _ogr_table(path, str(name), path.name, kind, limits)
-        for name, geometry_type in layers
-        if geometry_type is not None or kind == "ogr"
+        _ogr_table(path, layer, path.name, "gpkg", limits, inspected=True) for layer in inspect_geopackage(path, limits)
     ]
 
 
-def _ogr_table(path: Path, layer: str | None, name: str, kind: str, limits: ImportLimits) -> SourceTable:
+# Tables GDAL reads on opening a GeoPackage: each must be a plain table, never a view that runs on reading.
+GPKG_SYSTEM_TABLES = (
+    "gpkg_contents",
+    "gpkg_geometry_columns",
+    "gpkg_spatial_ref_sys",
+    "gpkg_extensions",
+    "gpkg_ogr_contents",
+    "gpkg_data_columns",
+    "gpkg_data_column_constraints",
+    "gpkg_metadata",
+    "gpkg_metadata_reference",
+    "gpkg_tile_matrix",
+    "gpkg_tile_matrix_set",
+)
+_RTREE = re.compile(r"^\s*CREATE\s+VIRTUAL\s+TABLE\s+\"?rtree_\w+\"?\s+USING\s+rtree\s*\(", re.IGNORECASE)
+
+
+def inspect_geopackage(path: Path, limits: ImportLimits = ImportLimits()) -> list[str]:
+    """The feature tables of the GeoPackage at ``path``, after refusing what reading it could run or exceed.
+
+    The file is opened by SQLite alone, read-only and immutable (nothing is written to it or beside it,
+    no journal is replayed), with ``trusted_schema`` off, and only its schema and the tables' row counts
+    are read: a view (which GDAL would evaluate, an endlessly recursive one for ever), a virtual table
+    other than a spatial index, or a generated column anywhere is refused, and so is a layer beyond the
+    row and column limits or whose CRS names a file or is not of Earth. No view is ever selected from.
+    """
+    name = path.name
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    deadline = time.monotonic() + limits.max_inspect_seconds
     try:
-        info = pyogrio.read_info(path, layer=layer)
-        if info.get("driver") not in GDAL_DRIVERS:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise _damaged(name, exc, path) from None
+    try:
+        # A bound on the work itself: SQLite stops any statement that runs past the deadline.
+        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.execute("PRAGMA query_only=ON")
+        return _inspected_layers(conn, name, limits)
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
             raise ImportFileError(
-                f"{name}: GDAL reads it as {info.get('driver')}, which Pledgemap does not import; "
-                "expected GeoPackage, zipped Shapefile, FlatGeobuf or GeoParquet",
-                "not_readable",
+                f"{name}: inspecting the GeoPackage took more than {limits.max_inspect_seconds:g} s; the file "
+                "was refused (split it into smaller files)",
+                "refused",
                 file=name,
-            )
-        if info["features"] > limits.max_features:
+            ) from None
+        raise _damaged(name, exc, path) from None
+    except sqlite3.Error as exc:
+        raise _damaged(name, exc, path) from None
+    finally:
+        conn.close()
+
+
+def _damaged(name: str, exc: BaseException, path: Path) -> ImportFileError:
+    return ImportFileError(
+        f"{name}: not a readable GeoPackage ({safe_detail(exc, path)}); the file is damaged or not a GeoPackage "
+        "(save it again as GeoPackage)",
+        "not_geopackage",
+        file=name,
+    )
+
+
+def _inspected_layers(conn: sqlite3.Connection, name: str, limits: ImportLimits) -> list[str]:
+    check = conn.execute("PRAGMA quick_check(1)").fetchone()
+    if not check or check[0] != "ok":
+        raise ImportFileError(
+            f"{name}: the GeoPackage is damaged (SQLite's check says: {check[0] if check else 'nothing'}); "
+            "save it again as GeoPackage",
+            "not_geopackage",
+            file=name,
+        )
+    schema = {row[1]: (row[0], row[2] or "") for row in conn.execute("SELECT type, name, sql FROM sqlite_master")}
+    for object_name, (kind, sql) in schema.items():
+        if kind == "view":
             raise ImportFileError(
-                f"{name}: layer {layer or path.stem} has {info['features']} features; expected at "
-                f"most {limits.max_features} per import (split the file)",
+                f"{name}: the GeoPackage holds a view ({object_name!r}); Pledgemap reads plain tables only and "
+                "never evaluates views (save the layer as a table, e.g. in QGIS with Export → Save Features As)",
+                "gpkg_view",
+                file=name,
+                table=object_name,
+            )
+        if kind == "table" and sql.lstrip().upper().startswith("CREATE VIRTUAL") and not _RTREE.match(sql):
+            raise ImportFileError(
+                f"{name}: the GeoPackage holds a virtual table ({object_name!r}); Pledgemap reads plain tables "
+                "only (save the layer as a table, e.g. in QGIS with Export → Save Features As)",
+                "gpkg_view",
+                file=name,
+                table=object_name,
+            )
+    for table_name in GPKG_SYSTEM_TABLES:
+        if table_name in schema and schema[table_name][0] != "table":
+            raise ImportFileError(
+                f"{name}: the GeoPackage's {table_name} is not a table; the file was refused",
+                "gpkg_view",
+                file=name,
+                table=table_name,
+            )
+    if "gpkg_contents" not in schema:
+        raise ImportFileError(
+            f"{name}: an SQLite file but not a GeoPackage (it has no gpkg_contents table); "
+            "expected a GeoPackage (save it again as GeoPackage)",
+            "not_geopackage",
+            file=name,
+        )
+    for table_name, (kind, sql) in schema.items():
+        if kind != "table" or _RTREE.match(sql) or sql.lstrip().upper().startswith("CREATE VIRTUAL"):
+            continue
+        for column in conn.execute(f"PRAGMA table_xinfo({_quoted(table_name)})"):
+            if column[6] in (2, 3):  # a generated column: computed, by an expression the file chose, on reading
+                raise ImportFileError(
+                    f"{name}: the table {table_name!r} has a generated column ({column[1]!r}); Pledgemap reads "
+                    "stored values only (save the layer again, e.g. in QGIS with Export → Save Features As)",
+                    "gpkg_view",
+                    file=name,
+                    table=table_name,
+                )
+    layers = []
+    for table_name, srs_id in conn.execute(
+        "SELECT table_name, srs_id FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name"
+    ):
+        table_name = str(table_name)
+        if schema.get(table_name, ("", ""))[0] != "table":
+            raise ImportFileError(
+                f"{name}: the layer {table_name!r} is listed but is not a table in the file; expected a feature "
+                "table (save it again as GeoPackage)",
+                "not_geopackage",
+                file=name,
+                table=table_name,
+            )
+        width = len(conn.execute(f"PRAGMA table_xinfo({_quoted(table_name)})").fetchall())
+        if width > limits.max_columns + 2:  # the feature id and the geometry are columns too
+            raise ImportFileError(
+                f"{name}, {table_name}: {width} columns; expected at most {limits.max_columns} "
+                "(remove the columns not needed, or split the table into files with fewer columns)",
+                "too_many_columns",
+                file=name,
+                count=width,
+                max=limits.max_columns,
+            )
+        (rows,) = conn.execute(f"SELECT COUNT(*) FROM {_quoted(table_name)}").fetchone()
+        if rows > limits.max_features:
+            raise ImportFileError(
+                f"{name}: layer {table_name} has {rows} features; expected at most {limits.max_features} "
+                "per import (split the file)",
                 "too_many_rows",
                 file=name,
                 max=limits.max_features,
             )
+        _check_gpkg_srs(conn, name, table_name, srs_id)
+        layers.append(table_name)
+    return layers
+
+
+def _check_gpkg_srs(conn: sqlite3.Connection, name: str, table_name: str, srs_id: Any) -> None:
+    """Refuse a layer whose CRS definition names a file or is not of Earth, before GDAL and PROJ read it."""
+    if srs_id in (None, 0, -1):  # the GeoPackage's "undefined" systems: the CRS is guessed later
+        return
+    columns = {row[1] for row in conn.execute("PRAGMA table_xinfo(gpkg_spatial_ref_sys)")}
+    wanted = ["definition", *(["definition_12_063"] if "definition_12_063" in columns else [])]
+    row = conn.execute(f"SELECT {', '.join(wanted)} FROM gpkg_spatial_ref_sys WHERE srs_id = ?", (srs_id,)).fetchone()
+    if row is None:
+        return  # GDAL then reads the layer without a CRS, and the import guesses it from the coordinates
+    for definition in row:
+        if not isinstance(definition, str) or definition.strip().lower() in ("", "undefined"):
+            continue
+        try:
+            earth_crs(definition)
+        except CoercionError as exc:
+            raise _crs_error(f"{name}, {table_name}", name, exc) from None
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _ogr_table(
+    path: Path, layer: str | None, name: str, kind: str, limits: ImportLimits, inspected: bool = False
+) -> SourceTable:
+    try:
+        if not inspected:  # a GeoPackage's layers were counted and checked by SQLite, without GDAL
+            info = pyogrio.read_info(path, layer=layer)
+            if info.get("driver") not in GDAL_DRIVERS:
+                raise ImportFileError(
+                    f"{name}: GDAL reads it as {info.get('driver')}, which Pledgemap does not import; "
+                    "expected GeoPackage, zipped Shapefile, FlatGeobuf or GeoParquet",
+                    "not_readable",
+                    file=name,
+                )
+            if info["features"] > limits.max_features:
+                raise ImportFileError(
+                    f"{name}: layer {layer or path.stem} has {info['features']} features; expected at "
+                    f"most {limits.max_features} per import (split the file)",
+                    "too_many_rows",
+                    file=name,
+                    max=limits.max_features,
+                )
+            if len(info["fields"]) > limits.max_columns:
+                raise ImportFileError(
+                    f"{name}: layer {layer or path.stem} has {len(info['fields'])} columns; expected at most "
+                    f"{limits.max_columns} (remove the columns not needed, or split the table into files with "
+                    "fewer columns)",
+                    "too_many_columns",
+                    file=name,
+                    count=len(info["fields"]),
+                    max=limits.max_columns,
+                )
         frame = pyogrio.read_dataframe(path, layer=layer)
     except ImportFileError:
         raise
     except Exception as exc:
         raise ImportFileError(
-            f"{name}: layer {layer or path.stem} cannot be read ({exc})", "not_readable", file=name
+            f"{name}: layer {layer or path.stem} cannot be read ({safe_detail(exc, path)})",
+            "not_readable",
+            file=name,
         ) from None
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame else None
@@ -489,17 +856,21 @@ def _geojson_crs(document: dict, name: str) -> str:
     expected = '{"type": "name", "properties": {"name": "EPSG:3006"}} or no crs (WGS 84)'
     try:
         crs_name = str(member["properties"]["name"])
-        pyproj.CRS.from_user_input(crs_name)
     except (KeyError, TypeError):
         raise ImportFileError(
             f"{name}: the 'crs' member cannot be read; expected {expected}", "bad_crs", file=name
         ) from None
-    except pyproj.exceptions.CRSError:
-        raise ImportFileError(
-            f"{name}: the 'crs' member names {crs_name!r}, which is not a coordinate system; expected {expected}",
-            "bad_crs",
-            file=name,
-        ) from None
+    try:
+        earth_crs(crs_name)
+    except CoercionError as exc:
+        if exc.code == "not_a_crs":
+            raise ImportFileError(
+                f"{name}: the 'crs' member names {crs_name[:80]!r}, which is not a coordinate system; "
+                f"expected {expected}",
+                "bad_crs",
+                file=name,
+            ) from None
+        raise _crs_error(name, name, exc) from None
     return crs_name
 
 
@@ -515,7 +886,7 @@ def _read_kml(path: Path, limits: ImportLimits) -> list[SourceTable]:
             archive = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise ImportFileError(
-                f"{path.name}: not a readable KMZ (zip) archive ({exc})", "not_zip", file=path.name
+                f"{path.name}: not a readable KMZ (zip) archive ({safe_detail(exc, path)})", "not_zip", file=path.name
             ) from None
         with archive:
             members = [m for m in check_zip(archive, path.name, limits) if m.filename.lower().endswith(".kml")]
@@ -525,6 +896,26 @@ def _read_kml(path: Path, limits: ImportLimits) -> list[SourceTable]:
     return [kml_table(data, path.name, limits)]
 
 
+_XML_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+KML_ENCODINGS = ("utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii")
+
+
+def _kml_encoding(data: bytes, name: str) -> None:
+    """Refuse a KML whose XML declaration names another encoding than UTF-8 or UTF-16 (UTF-7 smuggles markup)."""
+    head = data[:400]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("ascii", "replace")
+    match = _XML_ENCODING.match(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    if match and match.group(1).decode("ascii").lower() not in KML_ENCODINGS:
+        declared = match.group(1).decode("ascii")
+        raise ImportFileError(
+            f"{name}: the KML declares the encoding {declared}; expected UTF-8 (or UTF-16), as KML is written "
+            "(export the map again as KML)",
+            "not_kml",
+            file=name,
+        )
+
+
 def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> SourceTable:
     """The Placemarks of a KML document as a table (Google My Maps exports safety walks this way)."""
     from xml.etree.ElementTree import ParseError
@@ -532,6 +923,7 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
+    _kml_encoding(data, name)
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
@@ -541,9 +933,9 @@ def kml_table(data: bytes, name: str, limits: ImportLimits = ImportLimits()) -> 
             "refused",
             file=name,
         ) from None
-    except ParseError as exc:
+    except (ParseError, LookupError, ValueError) as exc:  # LookupError: an encoding Python does not know
         raise ImportFileError(
-            f"{name}: not well-formed XML ({exc}); expected a KML document", "not_kml", file=name
+            f"{name}: not well-formed XML ({safe_detail(exc)}); expected a KML document", "not_kml", file=name
         ) from None
     ns = KML_NS if root.tag.startswith(KML_NS) else ""
     folder_of = {id(child): folder for folder in root.iter(f"{ns}Folder") for child in folder}
@@ -715,9 +1107,26 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
     try:
         for record in reader:
             start += 1
+            if start > limits.max_rows:
+                raise ImportFileError(
+                    f"{name}: more than {limits.max_rows} rows, empty ones counted; expected at most "
+                    f"{limits.max_rows} (remove the empty rows, or split the file)",
+                    "too_many_lines",
+                    file=name,
+                    max=limits.max_rows,
+                )
             if columns is None:
                 if not any(cell.strip() for cell in record):
                     continue
+                if len(record) > limits.max_columns:
+                    raise ImportFileError(
+                        f"{name}: {len(record)} columns; expected at most {limits.max_columns} "
+                        "(remove the columns not needed, or split the table into files with fewer columns)",
+                        "too_many_columns",
+                        file=name,
+                        count=len(record),
+                        max=limits.max_columns,
+                    )
                 columns = _unique_columns([cell.strip() for cell in record], name)
                 continue
             if not any(cell.strip() for cell in record):
@@ -734,7 +1143,10 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
             numbers.append(start)
     except csv.Error as exc:
         raise ImportFileError(
-            f"{name}: line {reader.line_num} cannot be read as CSV ({exc})", "bad_csv", file=name, line=reader.line_num
+            f"{name}: line {reader.line_num} cannot be read as CSV ({safe_detail(exc)})",
+            "bad_csv",
+            file=name,
+            line=reader.line_num,
         ) from None
     if columns is None:
         raise ImportFileError(
@@ -812,7 +1224,7 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
         raise
     except Exception as exc:
         raise ImportFileError(
-            f"{path.name}: not a readable Excel workbook ({exc}); expected an .xlsx file",
+            f"{path.name}: not a readable Excel workbook ({safe_detail(exc, path)}); expected an .xlsx file",
             "not_readable",
             file=path.name,
         ) from None
@@ -822,34 +1234,92 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
             table = _sheet_table(sheet, path.name, limits)
             if table is not None:
                 tables.append(table)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged sheet shows only as it is read: a bad checksum, broken XML, a date past 9999
+        raise ImportFileError(
+            f"{path.name}: not a readable Excel workbook ({safe_detail(exc, path)}); expected an .xlsx file "
+            "(open it in Excel and save it again)",
+            "not_readable",
+            file=path.name,
+        ) from None
     finally:
         workbook.close()
     return tables
 
 
+def _empty(values: tuple) -> bool:
+    return not any(v is not None and str(v).strip() for v in values)
+
+
 def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
-    columns: list[str] | None = None
+    where = f"{name}, sheet {sheet.title}"
+    stated = sheet.max_row  # the sheet's own claim of its size (its <dimension>), which may lie
+    # openpyxl pads every row to the claimed width and height: a sheet claiming A1:XFD1048576 would cost
+    # 16 384 cells a row and a million rows. The header row is read as wide as it is, the rows below it
+    # only as wide as the header.
+    sheet.reset_dimensions()
+    header: tuple | None = None
+    header_row = 0
+    empty_run = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if not _empty(values):
+            header, header_row = values, number
+            break
+        empty_run += 1
+        if empty_run >= limits.max_empty_run:
+            return None
+    if header is None:
+        return None
+    width = max(i for i, v in enumerate(header, start=1) if v is not None and str(v).strip())
+    if width > limits.max_columns:
+        raise ImportFileError(
+            f"{where}: more than {limits.max_columns} columns; expected at most {limits.max_columns} "
+            "(remove the columns not needed, or split the table into files with fewer columns)",
+            "too_many_columns",
+            file=name,
+            count=width,
+            max=limits.max_columns,
+        )
+    columns = _unique_columns([str(v).strip() if v is not None else "" for v in header[:width]], where)
     data: list[dict[str, Any]] = []
     numbers: list[int] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        if columns is None:
-            columns = _unique_columns(
-                [str(v).strip() if v is not None else "" for v in values], f"{name}, sheet {sheet.title}"
+    notes: list[Note] = []
+    empty_run = 0
+    rows = sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
+    for number, values in enumerate(rows, start=header_row + 1):
+        if number > limits.max_rows:
+            raise ImportFileError(
+                f"{where}: more than {limits.max_rows} rows, empty ones counted; expected at most "
+                f"{limits.max_rows} (remove the empty rows, or split the file)",
+                "too_many_lines",
+                file=name,
+                max=limits.max_rows,
             )
+        if _empty(values):
+            empty_run += 1
+            if empty_run >= limits.max_empty_run:
+                last = number - empty_run
+                notes.append(
+                    Note(
+                        f"{where}: reading stopped at row {number}, after {empty_run} empty rows in a row "
+                        f"(the sheet says it has {stated or 'an unknown number of'} rows); rows below them were "
+                        "not read: move them up, or put them in a file of their own",
+                        "empty_rows_stop",
+                        {"sheet": sheet.title, "row": number, "empty": empty_run, "last": last},
+                    )
+                )
+                break
             continue
+        empty_run = 0
         if len(data) >= limits.max_features:
             raise ImportFileError(
-                f"{name}, sheet {sheet.title}: more than {limits.max_features} rows; expected at "
-                f"most {limits.max_features} per import",
+                f"{where}: more than {limits.max_features} rows; expected at most {limits.max_features} per import",
                 "too_many_rows",
                 file=name,
                 max=limits.max_features,
             )
         data.append({c: (v.strip() or None if isinstance(v, str) else v) for c, v in zip(columns, values)})
         numbers.append(number)
-    if columns is None:
-        return None
     frame = _object_frame(data, pd.Index(numbers, name="row"), columns)
-    return SourceTable(name, "xlsx", sheet.title, frame, None)
+    return SourceTable(name, "xlsx", sheet.title, frame, None, notes=notes)
