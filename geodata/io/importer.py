@@ -179,6 +179,7 @@ def plan_file(
     limits: ImportLimits = ImportLimits(),
     wordings: Sequence[Wording] = (),
     apply_guesses: bool = False,
+    tables: Sequence[SourceTable] | None = None,
 ) -> list[ImportPlan]:
     """Dry runs for the tables of the file at ``path`` that go into a layer.
 
@@ -195,33 +196,37 @@ def plan_file(
     lack (:mod:`geodata.io.questions`); with ``apply_guesses`` (the command
     line) a guess the file's own names support fills the rows it concerns,
     and the question says it was guessed; without it (the import page) the
-    guess waits for the user's confirmation.
+    guess waits for the user's confirmation. ``tables`` are the file's tables
+    as read already (:func:`geodata.io.read_file`): given, the file is not
+    read again (they are not changed, so a plan can be made again from them).
     """
-    tables = [_layer_named(part, wordings) for t in read_source(path, limits) for part in split_by_layer(t, wordings)]
+    read = read_source(path, limits) if tables is None else tables
+    sources = [_layer_named(part, wordings) for t in read for part in split_by_layer(t, wordings)]
     if table is not None:
-        chosen = [t for t in tables if t.layer == table]
+        chosen = [t for t in sources if t.layer == table]
         if not chosen:
             raise ImportFileError(
-                f"{Path(path).name}: no table or layer {table!r}; it holds: " + ", ".join(str(t.layer) for t in tables),
+                f"{Path(path).name}: no table or layer {table!r}; it holds: "
+                + ", ".join(str(t.layer) for t in sources),
                 "no_such_table",
                 file=Path(path).name,
                 table=table,
-                tables=", ".join(str(t.layer) for t in tables),
+                tables=", ".join(str(t.layer) for t in sources),
             )
-        tables = chosen
+        sources = chosen
     pairs: list[tuple[SourceTable, str]] = [
         (t, t.layer)
-        for t in tables
+        for t in sources
         if t.layer is not None and t.layer in LAYERS and (layer is None or t.layer == layer)
     ]
-    if not pairs and len(tables) == 1:
-        pairs = [(tables[0], layer or guess_layer(tables[0]))]
+    if not pairs and len(sources) == 1:
+        pairs = [(sources[0], layer or guess_layer(sources[0]))]
     elif not pairs:
         raise ImportFileError(
-            f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in tables)}); choose one (--table)",
+            f"{Path(path).name}: holds several tables ({', '.join(str(t.layer) for t in sources)}); choose one (--table)",
             "several_tables",
             file=Path(path).name,
-            tables=", ".join(str(t.layer) for t in tables),
+            tables=", ".join(str(t.layer) for t in sources),
         )
     if mapping_overrides and len(pairs) > 1:
         raise ImportFileError(
