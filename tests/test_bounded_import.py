@@ -336,3 +336,25 @@ def test_a_message_naming_an_upload_s_path_is_cut_to_the_file_s_name():
     alert = file_alert("sv", ImportFileError(f"{path}: no such file"), "Välj fil")
     shown = " ".join(texts(json.loads(json.dumps(alert.to_plotly_json(), default=lambda c: c.to_plotly_json()))))
     assert "fel.xlsx: no such file" in shown and tempfile.gettempdir() not in shown
+
+
+def test_places_repeated_in_a_file_are_found_among_neighbours_across_the_grid_s_cells(gpkg_store, tmp_path):
+    from geodata.io.importer import plan_import
+
+    # Row 3 is 3 m from row 1; row 4 is 4.9 m from row 3 (a duplicate, so not compared with) and 7 m from row 1;
+    # rows 5 and 6 are 0.2 m apart on either side of a 5 m cell's edge; row 7 is row 1's place on another day.
+    walk = tmp_path / "vandring.csv"
+    walk.write_text(
+        "Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst\n"
+        "1;2021-03-05;Dålig belysning;Trygghetsvandring;a;6376280;361840\n"
+        "2;2021-03-05;Dålig belysning;Trygghetsvandring;b;6376380;361840\n"
+        "3;2021-03-05;Dålig belysning;Trygghetsvandring;c;6376283;361840\n"
+        "4;2021-03-05;Dålig belysning;Trygghetsvandring;d;6376287;361840\n"
+        "5;2021-03-05;Dålig belysning;Trygghetsvandring;e;6376480;361844.9\n"
+        "6;2021-03-05;Dålig belysning;Trygghetsvandring;f;6376480;361845.1\n"
+        "7;2021-03-06;Dålig belysning;Trygghetsvandring;g;6376280;361840\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(gpkg_store, walk, "unsafe_places", defaults={"pledge_id": "test-2024"})
+    repeated = {o.row: o.problems[0].params.get("row") for o in plan.outcomes if o.status == "duplicate"}
+    assert repeated == {4: 2, 7: 6}
