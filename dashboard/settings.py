@@ -27,7 +27,10 @@ class Settings:
     itself and used instead of ``PLEDGEMAP_TILES``; see :meth:`with_basemap`),
     ``PLEDGEMAP_ALLOWED_HOSTS`` (comma-separated host names), ``PLEDGEMAP_PROXY_HOPS``,
     ``PLEDGEMAP_SESSION_HOURS``, ``PLEDGEMAP_ACCESSIBILITY_CONTACT`` (where the accessibility statement
-    tells readers to report a problem: the running organisation's e-mail, telephone or web form).
+    tells readers to report a problem: the running organisation's e-mail, telephone or web form),
+    ``PLEDGEMAP_IMPORT_SECONDS`` and ``PLEDGEMAP_IMPORT_MEMORY_MB`` (how long and with how much memory one
+    file to import may be read: :class:`geodata.io.bounded.WorkLimits`), ``PLEDGEMAP_UPLOAD_FILES`` and
+    ``PLEDGEMAP_UPLOAD_MB`` (how many uploaded files, and how many MB of them, the server keeps per account).
     """
 
     data: Path | str = DEFAULT_DATA  # a GeoPackage file, or a postgresql:// URL
@@ -46,6 +49,12 @@ class Settings:
     session_hours: float = 10.0
     # The accessibility statement's feedback contact; None shows a marked placeholder on the statement.
     accessibility_contact: str | None = None
+    # How long and with how much memory one file to import may be read (in a worker process): see import_work.
+    import_seconds: float = 120.0
+    import_memory_mb: int = 3000
+    # What the server keeps per account of files uploaded and not yet imported (dashboard/server/uploads.py).
+    upload_files: int = 5
+    upload_mb: int = 250
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +98,21 @@ class Settings:
             settings = replace(settings, session_hours=hours)
         if env.get("PLEDGEMAP_ACCESSIBILITY_CONTACT", "").strip():
             settings = replace(settings, accessibility_contact=env["PLEDGEMAP_ACCESSIBILITY_CONTACT"].strip())
+        if env.get("PLEDGEMAP_IMPORT_SECONDS"):
+            seconds = _number(env, "PLEDGEMAP_IMPORT_SECONDS", float, "a number of seconds")
+            if not 0 < seconds <= 3600:
+                raise ValueError(f"PLEDGEMAP_IMPORT_SECONDS is {seconds:g}; expected more than 0 and at most 3600")
+            settings = replace(settings, import_seconds=seconds)
+        for name, key, least in (
+            ("import_memory_mb", "PLEDGEMAP_IMPORT_MEMORY_MB", 100),
+            ("upload_files", "PLEDGEMAP_UPLOAD_FILES", 1),
+            ("upload_mb", "PLEDGEMAP_UPLOAD_MB", 1),
+        ):
+            if env.get(key):
+                value = _number(env, key, int, "a whole number")
+                if value < least:
+                    raise ValueError(f"{key} is {value}; expected at least {least}")
+                settings = replace(settings, **{name: value})
         return settings
 
     def with_basemap(self, path: Path | None) -> Settings:
@@ -108,6 +132,13 @@ class Settings:
             tiles_url=f"{LOCAL_TILES}.{tiles.format}",
             tiles_attribution=tiles.attribution or tiles.name or Path(path).name,
         )
+
+    @property
+    def import_work(self):
+        """The time and memory one file to import may take to read (:class:`geodata.io.bounded.WorkLimits`)."""
+        from geodata.io.bounded import WorkLimits
+
+        return WorkLimits(seconds=self.import_seconds, memory_bytes=self.import_memory_mb * 1_000_000)
 
     @property
     def online_tiles(self) -> str | None:

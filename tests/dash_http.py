@@ -204,13 +204,14 @@ def make_client(settings):
 PASSWORD = "en lång lösenfras"
 
 
-def signed_in_client(data, username: str, password: str = PASSWORD):
-    """A test client of the app over the store ``data``, signed in as ``username`` through the sign-in form."""
+def signed_in_client(data, username: str, password: str = PASSWORD, settings=None):
+    """A test client of the app over the store ``data`` (or with ``settings``), signed in as ``username`` through
+    the sign-in form."""
     import re
 
     from dashboard.settings import Settings
 
-    client = make_client(Settings(data=data, tiles_url=None))
+    client = make_client(settings or Settings(data=data, tiles_url=None))
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     answer = client.post(

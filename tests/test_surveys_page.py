@@ -182,9 +182,9 @@ def test_a_public_or_housing_company_account_is_refused_the_page_and_the_import(
     shown = texts(render_page(client, "/surveys"))
     assert "Trygghetsmätningar är inte tillgänglig för ditt konto" in shown
     assert "Trygghetsmätningar" not in texts(find(render_page(client, "/"), className="pm-nav"))
-    # A request made without the page is refused by the store: nothing is stored.
+    # A request made without the page is refused before the file is read: nothing is stored.
     done = commit(client, form(upload(tmp_path, "trygghet.csv", WIDE)))
-    assert "Ditt konto har inte behörighet till detta." in " ".join(texts(done[Surveys.result]["children"]))
+    assert "Ditt konto får inte läsa in filer här" in " ".join(texts(done[Surveys.result]["children"]))
     assert len(results(accounts)) == 0
     saved = save_goal(client, "mark-2021", "starkt-fortroende", "Problemindex", "", None, ["harassment"])
     assert "Ditt konto har inte behörighet till detta." in " ".join(texts(saved))

@@ -66,14 +66,15 @@ def add_import(commands, settings: Settings) -> None:
         default=DEFAULT_LANGUAGE,
         help="the language of the dry run's report, its questions and the rejected rows' file (default: Swedish)",
     )
-    imp.set_defaults(run=cmd_import)
+    # The file is read in a worker process within these (PLEDGEMAP_IMPORT_SECONDS, PLEDGEMAP_IMPORT_MEMORY_MB).
+    imp.set_defaults(run=cmd_import, import_work=settings.import_work)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.components.file_words import file_wording, reading_wordings
     from dashboard.i18n import translator
     from geodata import open_store
-    from geodata.io import POLICE_EVENTS, commit_file, file_kind
+    from geodata.io import POLICE_EVENTS, commit_file, read_file
 
     t = translator(args.lang)
     defaults = _pairs(args.set, "--set")
@@ -84,13 +85,19 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise PledgemapError(f"--map-value {field!r}: expected FIELD:TEXT=CODE")
         value_map.setdefault(name, {})[original] = text
     overrides = _pairs(args.map, "--map")
-    if file_kind(args.file) == POLICE_EVENTS:
-        return _import_police_events(args)
     if overrides and not args.layer:
         raise PledgemapError("--map needs --layer: the mapping is for one layer")
+    try:
+        # Read once, in a worker process with a time and a memory limit: a hostile file ends here, with its limit.
+        source = read_file(args.file, work=args.import_work)
+    except ImportFileError as exc:
+        print(f"pledgemap: {_file_error(args.lang, exc)}", file=sys.stderr)
+        return 1
+    if source.kind == POLICE_EVENTS:
+        return _import_police_events(args, source)
     with open_store(args.data) as store:
         try:
-            plan = _plan(store, args, defaults, value_map, overrides, reading_wordings())
+            plan = _plan(store, args, source, defaults, value_map, overrides, reading_wordings())
         except ImportFileError as exc:
             print(f"pledgemap: {_file_error(args.lang, exc)}", file=sys.stderr)
             return 1
@@ -129,13 +136,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan(store, args: argparse.Namespace, defaults, value_map, overrides, wordings):
+def _plan(store, args: argparse.Namespace, source, defaults, value_map, overrides, wordings):
     from geodata.io import plan_file
 
     return plan_file(
         store,
         args.file,
         args.layer,
+        source=source,
         pledge_id=args.pledge,
         promise_id=args.promise,
         table=args.table,
@@ -151,10 +159,11 @@ def _plan(store, args: argparse.Namespace, defaults, value_map, overrides, wordi
 
 def _file_error(lang: str, exc: ImportFileError) -> str:
     """A file that cannot be read or planned, in ``lang``, with the command line's next step (an option)."""
+    from dashboard.components.upload import numbers
     from dashboard.i18n import catalogue, fill
 
     words = catalogue(lang)
-    values = {"layers": "|".join(LAYERS), **exc.params}
+    values = {"layers": "|".join(LAYERS), **numbers(exc.params, lang)}
     if "layer" in values:
         values["layer"] = words.get(f"layer.{values['layer']}", values["layer"])
     for key in (f"file_error_cli.{exc.code}", f"file_error.{exc.code}"):
@@ -173,10 +182,10 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
     return pairs
 
 
-def _import_police_events(args: argparse.Namespace) -> int:
+def _import_police_events(args: argparse.Namespace, source) -> int:
     from geodata import commit_file, open_store, plan_file
 
-    plan = plan_file(None, args.file)  # police events are read and checked without the store
+    plan = plan_file(None, args.file, source=source)  # police events are read and checked without the store
     batch = plan.events
     print(
         f"{args.file.name} → police events (polisen.se format): {len(batch.events)} events read; "

@@ -83,7 +83,8 @@ def add_survey(commands, settings: Settings) -> None:
         "--categories",
         help="the unsafe-place categories the goal concerns, comma-separated codes or names (drug_dealing,loitering)",
     )
-    survey.set_defaults(run=cmd_survey)
+    # Survey files are read in a worker process within these (PLEDGEMAP_IMPORT_SECONDS, PLEDGEMAP_IMPORT_MEMORY_MB).
+    survey.set_defaults(run=cmd_survey, import_work=settings.import_work)
 
 
 def categories(text: str, lang: str = "sv") -> tuple[str, ...]:
@@ -125,7 +126,7 @@ def _indicator(args: argparse.Namespace, name: str = ""):
 def _import(store, args: argparse.Namespace) -> int:
     from dashboard.cli.survey_words import imported, refused
     from geodata.errors import ValidationError
-    from geodata.io.survey_import import import_survey
+    from geodata.io.survey_import import import_survey, read_survey_file
 
     given = _indicator(args)
     told = any(v is not None for v in (given.kind, given.scale_min, given.better, given.source))
@@ -133,6 +134,7 @@ def _import(store, args: argparse.Namespace) -> int:
         result = import_survey(
             store,
             args.file,
+            tables=read_survey_file(args.file, args.import_work),
             municipality_code=args.municipality,
             replace=args.replace,
             dry_run=args.dry_run,

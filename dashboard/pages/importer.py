@@ -49,17 +49,18 @@ from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
 from dashboard.components.upload import file_alert
-from dashboard.context import request_store
+from dashboard.context import request_store, settings
 from dashboard.i18n import catalogue, language, translator
 from dashboard.ids import Importer as ID
-from dashboard.server.uploads import discard, received_upload, rejects_folder, upload_path
+from dashboard.server.uploads import account_quota, discard, read_upload, received_upload, rejects_folder, upload_path
 from geodata import (
     LAYERS,
     ImportLimits,
     PledgemapError,
     ValidationError,
 )
-from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file
+from geodata.access import check_import
+from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file, read_file
 from geodata.io.columns import map_choice
 from geodata.io.importer import ImportPlan
 from geodata.io.police_events import EventBatch
@@ -156,11 +157,17 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     Output(ID.file, "children"),
     Input(ID.upload, "contents"),
     State(ID.upload, "filename"),
+    State(ID.token, "data"),
     State(ID.lang, "data"),
     prevent_initial_call=True,
 )
-def receive(contents, filename, lang):
-    return received_upload(contents, filename, lang, LIMITS, _file_alert)
+def receive(contents, filename, previous, lang):
+    with request_store() as store:
+        viewer = store.viewer  # type: ignore[attr-defined]  # request_store always gives a GuardedStore
+    quota = account_quota(settings())
+    return received_upload(
+        contents, filename, lang, LIMITS, _file_alert, viewer=viewer, page="import", quota=quota, previous=previous
+    )
 
 
 # File errors the user settles with a choice on this page.
@@ -212,12 +219,19 @@ def _by_field(values, ids) -> dict[str, str]:
 
 
 def _plan(store, form: Form) -> FilePlan:
+    # Only a role that may import reads a file here (a crafted request from another role is refused first).
+    check_import(store.viewer)
+    # Read once, in a worker process within the limits, then kept beside the upload: a dry run made again and
+    # the import plan from what was read.
+    work = settings().import_work
+    source = read_upload(form.token, lambda path: read_file(path, LIMITS, work), "layers")
     # A Pledgemap export worded in Swedish or English reads back as the fields and codes it stands for.
     # The file's guesses are not applied: the page shows each one for the user to confirm (a filled answer).
     return plan_file(
         store,
         upload_path(form.token),
         form.layer or None,
+        source=source,
         pledge_id=form.pledge or None,
         promise_id=form.promise or None,
         defaults=_by_field(form.fill_values, form.fill_ids),

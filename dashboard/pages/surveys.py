@@ -39,13 +39,14 @@ from dashboard.components.statement import footer
 from dashboard.components.tables import table_head
 from dashboard.components.titles import page_title
 from dashboard.components.upload import file_alert
-from dashboard.context import request_store
+from dashboard.context import request_store, settings
 from dashboard.i18n import catalogue, language, number, translator
 from dashboard.ids import Surveys as ID
-from dashboard.server.uploads import discard, received_upload, upload_path
+from dashboard.server.uploads import account_quota, discard, read_upload, received_upload, upload_path
 from geodata import ImportLimits, PledgemapError, Problem, ValidationError, vocab
+from geodata.access import check_import
 from geodata.boundaries import municipalities
-from geodata.io.survey_import import SurveyImport, import_survey
+from geodata.io.survey_import import SurveyImport, import_survey, read_survey_file
 from geodata.surveys import KINDS, Indicator, group_label
 from geodata.views.surveys import IndicatorResults, link_goal, results_by_indicator, stored_indicators
 
@@ -218,11 +219,17 @@ def _better_options(t, own: str | None = None) -> list[dict]:
     Output(ID.file, "children"),
     Input(ID.upload, "contents"),
     State(ID.upload, "filename"),
+    State(ID.token, "data"),
     State(ID.lang, "data"),
     prevent_initial_call=True,
 )
-def receive(contents, filename, lang):
-    return received_upload(contents, filename, lang, LIMITS, _file_alert)
+def receive(contents, filename, previous, lang):
+    with request_store() as store:
+        viewer = store.viewer  # type: ignore[attr-defined]  # request_store always gives a GuardedStore
+    quota = account_quota(settings())
+    return received_upload(
+        contents, filename, lang, LIMITS, _file_alert, viewer=viewer, page="surveys", quota=quota, previous=previous
+    )
 
 
 def _file_alert(lang: str, exc: PledgemapError) -> html.Div:
@@ -260,9 +267,14 @@ def _import(store, token, municipality, other, kind, low, high, better, measures
             (measures or "").strip() or None,
             (source or "").strip() or None,
         )
+    check_import(store.viewer, "surveys")  # before anything is read: a role that may not import is refused
+    work = settings().import_work
+    # Read once, in a worker process within the limits, and kept beside the upload for the import.
+    tables = read_upload(token, lambda path: read_survey_file(path, work), "survey")
     return import_survey(
         store,
         upload_path(token),
+        tables=tables,
         municipality_code=code or None,
         replace="replace" in (replace or []),
         dry_run=dry_run,

@@ -3,28 +3,57 @@
 An upload is saved under a random token in a folder of the system's
 temporary directory that only this user may enter; callbacks pass the
 token, never a path, so a crafted request cannot point the importer at
-another file. The upload and its rejected rows are removed once imported,
-and uploads never imported are removed after a day.
+another file. Only a role that may import may upload (the check is
+:func:`geodata.access.check_import`), and each account keeps at most a few
+files (:class:`Quota`). The file as read by its first dry run is kept beside
+it (:func:`read_upload`), so a dry run made again and the import do not parse
+it again. The upload, its reading and its rejected rows are removed once
+imported, and uploads never imported are removed after a day.
+
+Messages never name a folder of the server: a file is named by the name it
+was uploaded with (the page's words cut any other: ``dashboard.components.upload``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
+import pickle
 import re
 import secrets
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dash import html
 
 from dashboard.i18n import translator
+from dashboard.settings import Settings
 from geodata import ImportFileError, ImportLimits, PledgemapError
+from geodata.access import Viewer, check_import
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What the server keeps per account of files uploaded and not yet imported (their readings included)."""
+
+    files: int = 5
+    bytes: int = 250_000_000
+
+
+def account_quota(settings: Settings) -> Quota:
+    """The per-account quota ``settings`` give (``PLEDGEMAP_UPLOAD_FILES``, ``PLEDGEMAP_UPLOAD_MB``)."""
+    return Quota(files=settings.upload_files, bytes=settings.upload_mb * 1_000_000)
 
 
 def _root() -> Path:
@@ -32,8 +61,12 @@ def _root() -> Path:
     root.mkdir(mode=0o700, exist_ok=True)
     info = root.lstat()
     if root.is_symlink() or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        # The folder is named in the server's log, never to the user.
+        log.error("%s is not a private folder of this user; uploads are refused until it is removed", root)
         raise ImportFileError(
-            f"{root} is not a private folder of this user; uploads are refused until it is removed", "server_uploads"
+            "the server's folder for uploads is not a private folder of its user; uploads are refused until it "
+            "is removed",
+            "server_uploads",
         )
     return root
 
@@ -48,8 +81,20 @@ def _safe_name(filename: str) -> str:
     return name[:120]
 
 
-def save_upload(contents: str, filename: str, limits: ImportLimits = ImportLimits()) -> str:
-    """Save a ``dcc.Upload`` data URL under a new token and return the token."""
+def save_upload(
+    contents: str,
+    filename: str,
+    limits: ImportLimits = ImportLimits(),
+    *,
+    owner: str = "local",
+    quota: Quota | None = None,
+) -> str:
+    """Save a ``dcc.Upload`` data URL under a new token for the account ``owner`` and return the token.
+
+    Raises :class:`ImportFileError` ``upload_quota`` when the account keeps
+    as many files as its ``quota`` allows, or the new one would pass its bytes
+    (the browser's uploads always have one: :func:`received_upload`).
+    """
     header, _, data = (contents or "").partition(",")
     if not header.startswith("data:") or ";base64" not in header:
         raise ImportFileError(
@@ -67,11 +112,75 @@ def save_upload(contents: str, filename: str, limits: ImportLimits = ImportLimit
     except binascii.Error:
         raise ImportFileError(f"{filename}: the upload is damaged; try again", "upload_broken", file=filename) from None
     _remove_old()
+    if quota is not None:
+        _check_quota(owner, len(raw), quota)
     token = secrets.token_urlsafe(24)
     folder = _root() / token / "upload"
     folder.mkdir(parents=True, mode=0o700)
+    (folder.parent / OWNER).write_text(owner, encoding="utf-8")
     (folder / _safe_name(filename)).write_bytes(raw)
     return token
+
+
+OWNER = "owner"  # beside the upload's folder: the account that uploaded it, for its quota
+
+
+def _check_quota(owner: str, size: int, quota: Quota) -> None:
+    kept = [folder for folder in _root().iterdir() if _owner_of(folder) == owner]
+    used = sum(_bytes(folder) for folder in kept)
+    if len(kept) >= quota.files or used + size > quota.bytes:
+        raise ImportFileError(
+            f"the account {owner!r} keeps {len(kept)} uploaded files ({used / 1e6:.0f} MB) not yet imported; at most "
+            f"{quota.files} files and {quota.bytes / 1e6:.0f} MB are kept per account (import them, or wait: "
+            "uploads are removed after 24 hours)",
+            "upload_quota",
+            kept=len(kept),
+            kept_mb=round(used / 1e6),
+            files=quota.files,
+            mb=round(quota.bytes / 1e6),
+        )
+
+
+def _owner_of(folder: Path) -> str | None:
+    try:
+        return (folder / OWNER).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _bytes(folder: Path) -> int:
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            total += path.lstat().st_size if path.is_file() else 0
+        except OSError:
+            pass
+    return total
+
+
+def read_upload(token: str | None, read: Callable[[Path], T], kind: str) -> T:
+    """The upload under ``token`` as ``read(path)`` reads it: read by the first call, then kept beside the upload.
+
+    A dry run made again (the answers changed) and the import re-plan from
+    what is kept and do not parse the file again. It is kept as a pickle of
+    the reader's own objects (``kind`` names which reader's, so that one
+    page's reading is never taken for another's), written by this process
+    only, mode 0600 in the upload's folder that only this user may enter
+    (:func:`_root` checks it): nothing anyone else wrote is ever unpickled.
+    """
+    kept = _folder(token) / f"read-{kind}.pickle"
+    path = upload_path(token)
+    try:
+        with kept.open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        pass
+    value = read(path)
+    part = kept.with_name(f"{kept.name}.{secrets.token_hex(4)}.part")
+    with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(part, kept)
+    return value
 
 
 def upload_path(token: str | None) -> Path:
@@ -90,9 +199,12 @@ def rejects_folder(token: str | None) -> Path:
     return folder
 
 
-def discard(token: str | None) -> None:
-    """Remove an upload and its rejected rows: they hold residents' data and are not kept once imported."""
-    shutil.rmtree(_folder(token), ignore_errors=True)
+def discard(token: str | None, owner: str | None = None) -> None:
+    """Remove an upload, its reading and its rejected rows: they hold residents' data and are not kept once
+    imported. With ``owner``, only if that account uploaded it."""
+    folder = _folder(token)
+    if owner is None or _owner_of(folder) == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _folder(token: str | None) -> Path:
@@ -117,13 +229,23 @@ def received_upload(
     lang: str,
     limits: ImportLimits,
     failed: Callable[[str, PledgemapError], Any],
+    *,
+    viewer: Viewer,
+    page: str,
+    quota: Quota,
+    previous: str | None = None,
 ) -> tuple[str | None, Any]:
     """An upload kept for the dry run: its token and the line saying it was received, or no token and
-    ``failed``'s words for a file the limits refuse."""
+    ``failed``'s words for a file the limits, the quota or the ``viewer``'s role on ``page`` refuse (then
+    nothing is stored). The ``previous`` upload of the same form is removed first: a new file replaces it."""
     if not contents:
         return None, ""
     try:
-        token = save_upload(contents, filename or "fil", limits)
+        check_import(viewer, page)
+        owner = viewer.username or viewer.role
+        if previous:
+            discard(previous, owner=owner)
+        token = save_upload(contents, filename or "fil", limits, owner=owner, quota=quota)
     except PledgemapError as exc:
         return None, failed(lang, exc)
     received = translator(lang)("import.received")

@@ -219,6 +219,20 @@ def may_use_page(viewer: Viewer, page: str) -> bool:
     return viewer.role in PAGE_ROLES.get(page, ALL_ROLES)
 
 
+def check_import(viewer: Viewer, page: str = "import") -> None:
+    """Raise :class:`AccessError` unless ``viewer`` may bring files in through ``page`` ("import": layer files and
+    police events; "surveys": survey results): the one check before a file is uploaded, kept or read.
+
+    >>> check_import(Viewer("municipality", "kim"))
+    >>> check_import(Viewer("public", "pat"))
+    Traceback (most recent call last):
+    ...
+    geodata.access.rules.AccessError: the public role may not import files
+    """
+    if not may_use_page(viewer, page):
+        raise AccessError(f"the {viewer.role} role may not import files")
+
+
 def _narrow(query: LayerQuery, field: str, allowed: tuple[str, ...]) -> LayerQuery:
     values = dict(query.values)
     asked = values.get(field, allowed)

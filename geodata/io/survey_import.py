@@ -42,6 +42,7 @@ import shapely
 from geodata import clock, vocab
 from geodata.boundaries import municipality
 from geodata.errors import NotFoundError, Problem, ValidationError
+from geodata.io.bounded import WorkLimits, run_bounded
 from geodata.io.readers import SourceTable, read_source
 from geodata.layers import STORAGE_CRS
 from geodata.store.base import Store
@@ -709,15 +710,19 @@ def import_survey(
     replace: bool = False,
     dry_run: bool = False,
     describe: Indicator | None = None,
+    tables: list[SourceTable] | None = None,
 ) -> SurveyImport:
     """Check a survey file and store its results and its indicators' descriptions, all or none; raises
     :class:`ValidationError` naming every problem.
 
     ``describe`` is a description given once for every indicator of the file (its name is ignored): what the
     file's own columns say of an indicator comes first. A ``dry_run`` makes every check, the store's too (a
-    stored value that differs), and stores nothing; its counts are what the import would store.
+    stored value that differs), and stores nothing; its counts are what the import would store. ``tables``
+    are the file's tables as read already (:func:`read_survey_file`, within a time and a memory limit): given,
+    the file is not read again.
     """
-    tables = read_source(Path(path))
+    if tables is None:
+        tables = read_source(Path(path))
     if len(tables) != 1:
         raise ValidationError(
             [
@@ -751,6 +756,11 @@ def import_survey(
     # A dry run asks the store too: what it would refuse (a stored value that differs) is told now.
     new, replaced = store.write_survey_results(rows, replace=replace, indicators=indicators, dry_run=dry_run)
     return SurveyImport(**result, new=new, replaced=replaced, dry_run=dry_run, wide_groups=wide)
+
+
+def read_survey_file(path: str | Path, work: WorkLimits = WorkLimits()) -> list[SourceTable]:
+    """The tables of a survey file, read in a worker process within ``work`` (see :mod:`geodata.io.bounded`)."""
+    return run_bounded(read_source, (Path(path),), Path(path).name, work)
 
 
 def _indicator_names(table: SourceTable) -> list[str]:
