@@ -67,7 +67,21 @@ def create_app(settings: Settings) -> Dash:
     tiles.install(app.server, settings)
     app.server.register_blueprint(ogc_api)
     app.layout = first_layout
+    _set_up(app)
     return app
+
+
+def _set_up(app: Dash) -> None:
+    """Do now what Dash does on a process's first request: take the pages' callbacks, register the scripts it serves.
+
+    Dash marks that setup done when the first request begins, so with several threads the requests that come in
+    beside the first (a page's fifteen scripts at once, to a worker that has just started) are answered before
+    it has registered what they ask for: a script refused with a 500 in HTML ("Refused to execute script ...
+    MIME type ('text/html')" in the browser), a callback not found. Done here, every process that builds the
+    app, and every worker forked from one that did, starts set up.
+    """
+    with app.server.app_context():
+        app._setup_server()
 
 
 def first_layout() -> html.Div:

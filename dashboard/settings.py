@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geodata.location import location
@@ -27,7 +27,9 @@ class Settings:
     itself and used instead of ``PLEDGEMAP_TILES``; see :meth:`with_basemap`),
     ``PLEDGEMAP_ALLOWED_HOSTS`` (comma-separated host names), ``PLEDGEMAP_PROXY_HOPS``,
     ``PLEDGEMAP_SESSION_HOURS``, ``PLEDGEMAP_ACCESSIBILITY_CONTACT`` (where the accessibility statement
-    tells readers to report a problem: the running organisation's e-mail, telephone or web form).
+    tells readers to report a problem: the running organisation's e-mail, telephone or web form),
+    ``PLEDGEMAP_WORKERS``, ``PLEDGEMAP_THREADS`` and ``PLEDGEMAP_TIMEOUT`` (the web server's processes, the
+    threads of each and the seconds a request may take: :mod:`dashboard.serving`).
     """
 
     data: Path | str = DEFAULT_DATA  # a GeoPackage file, or a postgresql:// URL
@@ -46,6 +48,12 @@ class Settings:
     session_hours: float = 10.0
     # The accessibility statement's feedback contact; None shows a marked placeholder on the statement.
     accessibility_contact: str | None = None
+    # The web server (dashboard/serving.py): processes (one per core uses them all), threads in each (a request
+    # waiting on the store or an import's worker process leaves the others free), and the seconds a request may
+    # take before its worker is restarted: above the longest import a dry run or import may take.
+    workers: int = field(default_factory=lambda: default_workers())
+    threads: int = 4
+    timeout: int = 300
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -87,6 +95,10 @@ class Settings:
             if not 0 < hours <= 24 * 31:
                 raise ValueError(f"PLEDGEMAP_SESSION_HOURS is {hours}; expected more than 0 and at most 744 (31 days)")
             settings = replace(settings, session_hours=hours)
+        for name, what in (("workers", "processes"), ("threads", "threads per process"), ("timeout", "seconds")):
+            variable = f"PLEDGEMAP_{name.upper()}"
+            if env.get(variable):
+                settings = replace(settings, **{name: _count(env, variable, what)})
         if env.get("PLEDGEMAP_ACCESSIBILITY_CONTACT", "").strip():
             settings = replace(settings, accessibility_contact=env["PLEDGEMAP_ACCESSIBILITY_CONTACT"].strip())
         return settings
@@ -113,6 +125,19 @@ class Settings:
     def online_tiles(self) -> str | None:
         """The tile URL template a map file may try when it is opened with a network (none with a local basemap)."""
         return None if self.basemap is not None else self.tiles_url
+
+
+def default_workers() -> int:
+    """One web server process per core this process may run on (2 on a 2-core machine), at most 8."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
+
+
+def _count(env: Mapping[str, str], name: str, what: str) -> int:
+    count = _number(env, name, int, f"a whole number of {what}, 1 or more")
+    if count < 1:
+        raise ValueError(f"{name} is {count}; expected a whole number of {what}, 1 or more")
+    return count
 
 
 def _number(env: Mapping[str, str], name: str, kind, expected: str):
