@@ -12,7 +12,7 @@ from dashboard import auth
 from dashboard.address import first_page
 from dashboard.components.titles import request_language
 from dashboard.context import SETTINGS_KEY
-from dashboard.server import present, reports, statement, tiles
+from dashboard.server import headers, present, reports, statement, tiles
 from dashboard.server.ogc import blueprint as ogc_api
 from dashboard.settings import Settings
 
@@ -66,6 +66,8 @@ def create_app(settings: Settings) -> Dash:
     statement.install(app.server)
     tiles.install(app.server, settings)
     app.server.register_blueprint(ogc_api)
+    # Dash's inline scripts (its renderer's start, clientside functions) by their hashes, as the page has them.
+    headers.install(app.server, headers.tile_origin(settings.tiles_url), app.csp_hashes)
     app.layout = first_layout
     _set_up(app)
     return app
