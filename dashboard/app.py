@@ -12,7 +12,7 @@ from dashboard import auth
 from dashboard.address import first_page
 from dashboard.components.titles import request_language
 from dashboard.context import SETTINGS_KEY
-from dashboard.server import present, reports, statement, tiles
+from dashboard.server import headers, present, reports, statement, tiles
 from dashboard.server.ogc import blueprint as ogc_api
 from dashboard.settings import Settings
 
@@ -66,8 +66,24 @@ def create_app(settings: Settings) -> Dash:
     statement.install(app.server)
     tiles.install(app.server, settings)
     app.server.register_blueprint(ogc_api)
+    # Dash's inline scripts (its renderer's start, clientside functions) by their hashes, as the page has them.
+    headers.install(app.server, headers.tile_origin(settings.tiles_url), app.csp_hashes)
     app.layout = first_layout
+    _set_up(app)
     return app
+
+
+def _set_up(app: Dash) -> None:
+    """Do now what Dash does on a process's first request: take the pages' callbacks, register the scripts it serves.
+
+    Dash marks that setup done when the first request begins, so with several threads the requests that come in
+    beside the first (a page's fifteen scripts at once, to a worker that has just started) are answered before
+    it has registered what they ask for: a script refused with a 500 in HTML ("Refused to execute script ...
+    MIME type ('text/html')" in the browser), a callback not found. Done here, every process that builds the
+    app, and every worker forked from one that did, starts set up.
+    """
+    with app.server.app_context():
+        app._setup_server()
 
 
 def first_layout() -> html.Div:

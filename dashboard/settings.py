@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geodata.location import location
@@ -31,6 +31,8 @@ class Settings:
     ``PLEDGEMAP_IMPORT_SECONDS`` and ``PLEDGEMAP_IMPORT_MEMORY_MB`` (how long and with how much memory one
     file to import may be read: :class:`geodata.io.bounded.WorkLimits`), ``PLEDGEMAP_UPLOAD_FILES`` and
     ``PLEDGEMAP_UPLOAD_MB`` (how many uploaded files, and how many MB of them, the server keeps per account).
+    ``PLEDGEMAP_WORKERS``, ``PLEDGEMAP_THREADS`` and ``PLEDGEMAP_TIMEOUT`` (the web server's processes, the
+    threads of each and the seconds a request may take: :mod:`dashboard.serving`).
     """
 
     data: Path | str = DEFAULT_DATA  # a GeoPackage file, or a postgresql:// URL
@@ -55,6 +57,12 @@ class Settings:
     # What the server keeps per account of files uploaded and not yet imported (dashboard/server/uploads.py).
     upload_files: int = 5
     upload_mb: int = 250
+    # The web server (dashboard/serving.py): processes (one per core uses them all), threads in each (a request
+    # waiting on the store or an import's worker process leaves the others free), and the seconds a request may
+    # take before its worker is restarted: above the longest import a dry run or import may take.
+    workers: int = field(default_factory=lambda: default_workers())
+    threads: int = 4
+    timeout: int = 300
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +104,10 @@ class Settings:
             if not 0 < hours <= 24 * 31:
                 raise ValueError(f"PLEDGEMAP_SESSION_HOURS is {hours}; expected more than 0 and at most 744 (31 days)")
             settings = replace(settings, session_hours=hours)
+        for name, what in (("workers", "processes"), ("threads", "threads per process"), ("timeout", "seconds")):
+            variable = f"PLEDGEMAP_{name.upper()}"
+            if env.get(variable):
+                settings = replace(settings, **{name: _count(env, variable, what)})
         if env.get("PLEDGEMAP_ACCESSIBILITY_CONTACT", "").strip():
             settings = replace(settings, accessibility_contact=env["PLEDGEMAP_ACCESSIBILITY_CONTACT"].strip())
         if env.get("PLEDGEMAP_IMPORT_SECONDS"):
@@ -144,6 +156,19 @@ class Settings:
     def online_tiles(self) -> str | None:
         """The tile URL template a map file may try when it is opened with a network (none with a local basemap)."""
         return None if self.basemap is not None else self.tiles_url
+
+
+def default_workers() -> int:
+    """One web server process per core this process may run on (2 on a 2-core machine), at most 8."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
+
+
+def _count(env: Mapping[str, str], name: str, what: str) -> int:
+    count = _number(env, name, int, f"a whole number of {what}, 1 or more")
+    if count < 1:
+        raise ValueError(f"{name} is {count}; expected a whole number of {what}, 1 or more")
+    return count
 
 
 def _number(env: Mapping[str, str], name: str, kind, expected: str):

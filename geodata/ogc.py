@@ -52,6 +52,15 @@ OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+# An offset past any layer's size answers an empty page; beyond this it is refused (no store counts that far).
+MAX_OFFSET = 1_000_000_000
+# The years a datetime bound may lie in (in Swedish time): far around any record, and within what the stores
+# and pandas compute with.
+DATETIME_YEARS = (1900, 2199)
+# A query parameter's value is at most this long (a bbox of four numbers, an interval of two instants).
+MAX_VALUE_LENGTH = 200
+# A feature id longer than this, or holding a control character, names no feature (ids are UUIDs).
+MAX_ID_LENGTH = 200
 # Every resource accepts f=json; items take the filters and paging besides.
 FORMAT_PARAMETER = "f"
 FORMATS = ("json",)
@@ -105,7 +114,7 @@ class ItemsRequest:
 def check_parameters(
     params: Mapping[str, str | Sequence[str]], allowed: Sequence[str] = (FORMAT_PARAMETER,)
 ) -> dict[str, str]:
-    """One value per parameter, after refusing unknown and repeated ones and any format but JSON."""
+    """One value per parameter, after refusing unknown, repeated and overlong ones and any format but JSON."""
     unknown = sorted(set(params) - set(allowed))
     if unknown:
         raise ParameterError(
@@ -118,6 +127,10 @@ def check_parameters(
             if len(value) != 1:
                 raise ParameterError(f"query parameter {name!r} is given {len(value)} times; expected it once")
             value = value[0]
+        if len(value) > MAX_VALUE_LENGTH:
+            raise ParameterError(
+                f"query parameter {name!r} is {len(value)} characters long; expected at most {MAX_VALUE_LENGTH}"
+            )
         values[name] = value
     fmt = values.pop(FORMAT_PARAMETER, "json")
     if fmt not in FORMATS:
@@ -139,7 +152,7 @@ def items_request(params: Mapping[str, str | Sequence[str]]) -> ItemsRequest:
     values = check_parameters(params, ITEMS_PARAMETERS)
     request = ItemsRequest(
         limit=_whole_number(values, "limit", DEFAULT_LIMIT, minimum=1),
-        offset=_whole_number(values, "offset", 0, minimum=0),
+        offset=_whole_number(values, "offset", 0, minimum=0, maximum=MAX_OFFSET),
     )
     if "bbox" in values:
         request = replace(request, bbox=_bbox(values["bbox"]))
@@ -149,15 +162,28 @@ def items_request(params: Mapping[str, str | Sequence[str]]) -> ItemsRequest:
     return request
 
 
-def _whole_number(values: dict[str, str], name: str, default: int, minimum: int) -> int:
+def _whole_number(values: dict[str, str], name: str, default: int, minimum: int, maximum: int | None = None) -> int:
+    """The parameter ``name`` as a whole number from ``minimum`` (to ``maximum``); a limit is clamped instead.
+
+    >>> _whole_number({"offset": "99999999999999999999"}, "offset", 0, minimum=0, maximum=MAX_OFFSET)
+    Traceback (most recent call last):
+    geodata.ogc.ParameterError: query parameter 'offset' is '99999999999999999999'; expected a whole number from 0 to 1000000000
+    """
     text = values.get(name)
     if text is None:
         return default
-    if not re.fullmatch(r"\d+", text.strip()):
-        raise ParameterError(f"query parameter {name!r} is {text!r}; expected a whole number of at least {minimum}")
-    number = int(text)
+    expected = (
+        f"a whole number from {minimum} to {maximum}"
+        if maximum is not None
+        else f"a whole number of at least {minimum}"
+    )
+    if not re.fullmatch(r"[0-9]+", text.strip()):
+        raise ParameterError(f"query parameter {name!r} is {text!r}; expected {expected}")
+    number = int(text)  # short enough for int(): check_parameters bounds every value's length
+    if maximum is not None and number > maximum:
+        raise ParameterError(f"query parameter {name!r} is {text!r}; expected {expected}")
     if number < minimum:
-        raise ParameterError(f"query parameter {name!r} is {number}; expected a whole number of at least {minimum}")
+        raise ParameterError(f"query parameter {name!r} is {number}; expected {expected}")
     # A limit above the maximum is served as the maximum, as the standard asks, not refused.
     return min(number, MAX_LIMIT) if name == "limit" else number
 
@@ -228,19 +254,42 @@ def _bound(text: str, end_of_day: bool) -> tuple[dt.datetime | None, bool]:
     """An instant and whether it stands for a whole day (a date; the last moment of it for an end)."""
     if text in OPEN_END:
         return None, True
+    moment: dt.datetime | None = None
     try:
         if DATE.match(text):
             day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min, tzinfo=LOCAL_TZ), True
-        if DATE_TIME.match(text):
-            return dt.datetime.fromisoformat(text.upper()), False
+            moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min, tzinfo=LOCAL_TZ)
+        elif DATE_TIME.match(text):
+            moment = dt.datetime.fromisoformat(text.upper())
     except ValueError:
         pass
+    if moment is not None:
+        _check_year(text, moment.year)  # then its Swedish time is a date the stores compute with too
+        return moment, DATE.match(text) is not None
     raise ParameterError(
         f"query parameter 'datetime' has {text!r}; expected an RFC 3339 date-time with its offset "
         "such as 2024-05-10T18:00:00Z or 2024-05-10T18:00:00+02:00, a date such as 2024-05-10, "
         "or '..' for an open end"
     )
+
+
+def _check_year(text: str, year: int) -> None:
+    first, last = DATETIME_YEARS
+    if not first <= year <= last:
+        raise ParameterError(
+            f"query parameter 'datetime' has {text!r}, in the year {year}; expected a time in the years "
+            f"{first} to {last}, or '..' for an open end"
+        )
+
+
+def plausible_id(text: str) -> bool:
+    """Whether a record's or pledge's id from a request could name one: at most 200 characters, none of them a
+    control character (a database refuses a NUL in a query's text outright, so such an id never reaches it).
+
+    >>> plausible_id("mark-2021"), plausible_id("a\\x00b"), plausible_id("x" * 201)
+    (True, False, False)
+    """
+    return len(text) <= MAX_ID_LENGTH and not any(ord(c) < 32 or ord(c) == 127 for c in text)
 
 
 # -- documents ------------------------------------------------------------
@@ -351,7 +400,7 @@ def api_definition(base_url: str, texts: Texts = Texts()) -> dict[str, Any]:
                     "required": False,
                     "style": "form",
                     "explode": False,
-                    "schema": {"type": "integer", "minimum": 0, "default": 0},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
                 },
                 FORMAT_PARAMETER: {
                     "name": FORMAT_PARAMETER,
@@ -363,7 +412,8 @@ def api_definition(base_url: str, texts: Texts = Texts()) -> dict[str, Any]:
                 },
             },
             "responses": {
-                "Invalid": {"description": "A query parameter is unknown, repeated or malformed"} | problem,
+                "Invalid": {"description": "A query parameter is unknown, repeated, malformed or out of range"}
+                | problem,
                 "NotFound": {"description": "No such collection or feature"} | problem,
             },
             "schemas": {
@@ -431,10 +481,14 @@ def items(
 def item(store: Store, layer: str, feature_id: str, base_url: str) -> dict[str, Any]:
     """One readable record as a GeoJSON Feature; raises :class:`NotFoundError` if there is none to serve."""
     spec = _layer(layer)
-    found = store.read_layer(spec.name, readable_query(spec.name, LayerQuery(ids=(feature_id,))))
-    if found.empty:
+    found = (
+        store.read_layer(spec.name, readable_query(spec.name, LayerQuery(ids=(feature_id,))))
+        if plausible_id(feature_id)
+        else None
+    )
+    if found is None or found.empty:
         # The same words whether the record is missing or not readable: a 404 must not tell them apart.
-        raise NotFoundError(f"collection {spec.name!r} has no feature {feature_id!r}")
+        raise NotFoundError(f"collection {spec.name!r} has no feature {feature_id[:MAX_ID_LENGTH]!r}")
     feature = _features(found, spec)[0]
     feature["links"] = [
         _link(f"{base_url}/collections/{spec.name}/items/{feature_id}", "self", GEOJSON_TYPE, "This feature"),

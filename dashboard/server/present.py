@@ -14,6 +14,7 @@ import flask
 
 from dashboard.context import request_store, settings
 from dashboard.i18n import language, translator
+from dashboard.server import headers
 from geodata import figures_store
 
 SETTING = "presentation_pledge"
@@ -47,4 +48,6 @@ def _present() -> flask.Response:
         )
     response = flask.Response(page, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
+    # The page carries its scripts inline (it is the standalone map, which works as a file too).
+    response.headers[headers.POLICY_HEADER] = headers.page_policy(page, headers.tile_origin(s.online_tiles))
     return response

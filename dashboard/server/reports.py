@@ -12,6 +12,7 @@ not have or an unknown format a 400.
 from __future__ import annotations
 
 import logging
+import re
 
 import flask
 
@@ -20,8 +21,14 @@ from dashboard.context import request_store
 from dashboard.i18n import language, translator
 from geodata import AccessError, NotFoundError, ValidationError
 from geodata.clock import today
+from geodata.ogc import plausible_id
 
 log = logging.getLogger(__name__)
+# A year is four ASCII digits (str.isdigit also takes "²", which int() does not), a version a whole number.
+YEAR = re.compile(r"[0-9]{4}")
+VERSION = re.compile(r"[0-9]{1,9}")
+# How much of an implausible id a refusal repeats.
+ID_SHOWN = 80
 
 
 def install(server: flask.Flask) -> None:
@@ -44,6 +51,8 @@ def _followup() -> flask.Response:
     pledge_id, fmt, period = args.get("pledge", ""), args.get("format", "docx"), args.get("period") or None
     if fmt not in FORMATS:
         return _refusal(t("report.bad_format", value=fmt), 400)
+    if not plausible_id(pledge_id):  # no pledge has it, and a database refuses a NUL in a query outright
+        return _refusal(t("report.not_found", id=pledge_id[:ID_SHOWN]), 404)
     with request_store() as store:
         try:
             content, name, media_type = followup_file(store, pledge_id, fmt, lang, today(), period)
@@ -80,9 +89,9 @@ def _situation() -> flask.Response:
         return _refusal(t("report.bad_format", value=fmt), 400)
     if not KOMMUN_CODE.match(code):
         return _refusal(t("situation.bad_municipality", value=code), 400)
-    if not (year.isdigit() and 2000 <= int(year) <= 2100):
+    if not (YEAR.fullmatch(year) and 2000 <= int(year) <= 2100):
         return _refusal(t("situation.bad_year", value=year), 400)
-    if version is not None and not version.isdigit():
+    if version is not None and not VERSION.fullmatch(version):
         return _refusal(t("situation.no_version", version=version), 404)
     with request_store() as store:
         try:

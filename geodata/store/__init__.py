@@ -15,6 +15,7 @@ __all__ = [
     "LayerExtent",
     "LayerQuery",
     "Store",
+    "close_connections",
     "describe",
     "is_database_url",
     "location",
@@ -46,6 +47,15 @@ def open_store(location: str | Path) -> Store:
     if is_database_url(location):
         return _postgis().PostGISStore.open(str(location))
     return GeoPackageStore.open(location)
+
+
+def close_connections(location: str | Path) -> None:
+    """Close the connections this process keeps open to ``location``, before it forks processes that open their own.
+
+    A GeoPackage store keeps none (each open is its own); a database's connection pool is closed.
+    """
+    if is_database_url(location):
+        _postgis().dispose(str(location))
 
 
 def migrate(location: str | Path) -> tuple[int, int]:
