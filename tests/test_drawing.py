@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-import numpy as np
 import shapely
-from pyproj import Transformer
 
 from dashboard.ids import Overview
 from dashboard.settings import Settings
@@ -15,19 +13,11 @@ from dashboard.standalone import build_standalone_map
 from geodata.store.base import LayerQuery
 from geodata.views.drawing import RECORD_VERTICES, drawn_shape, drawn_shapes, vertex_count
 
-from builders import KINNA, frame, operation
+from builders import frame, many_vertex_polygon, operation
 from dash_http import call_overview_map, make_client, overview_map_inputs
 
 # What one map update may take (issue 19's targets): one record must never make an answer larger.
 UPDATE_BUDGET_BYTES = 300_000
-
-
-def many_vertex_polygon(vertices: int = 500_000, radius_m: float = 2_000.0) -> shapely.Polygon:
-    """A valid polygon of ``vertices`` vertices around Kinna (EPSG:3006): a wavy circle, star-shaped so never crossing."""
-    x0, y0 = Transformer.from_crs(4326, 3006, always_xy=True).transform(*KINNA)
-    angle = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
-    r = radius_m + 50 * np.sin(angle * 997) + 20 * np.random.default_rng(20).random(vertices)
-    return shapely.Polygon(np.c_[x0 + r * np.cos(angle), y0 + r * np.sin(angle)])
 
 
 def _store_with_large_area(gpkg_store, vertices: int = 500_000) -> str:
