@@ -136,3 +136,14 @@ def raw_execute(store, sql: str) -> None:
 
         with psycopg.connect(store.location, autocommit=True) as conn:
             conn.execute(sql)
+
+
+def many_vertex_polygon(vertices: int = 500_000, radius_m: float = 2_000.0) -> Polygon:
+    """A valid polygon of ``vertices`` vertices around Kinna (EPSG:3006): a wavy circle, star-shaped so never crossing."""
+    import numpy as np
+    from pyproj import Transformer
+
+    x0, y0 = Transformer.from_crs(4326, 3006, always_xy=True).transform(*KINNA)
+    angle = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
+    r = radius_m + 50 * np.sin(angle * 997) + 20 * np.random.default_rng(20).random(vertices)
+    return Polygon(np.c_[x0 + r * np.cos(angle), y0 + r * np.sin(angle)])

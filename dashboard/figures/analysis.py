@@ -40,6 +40,7 @@ from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
 from geodata.analysis.safety import NOT_STATED, SafetyCounts
 from geodata.surveys import ALL, group_label, group_order
+from geodata.views.drawing import drawn_shapes
 
 # Red for hot, blue for cold (a pair colour-blind readers keep apart), darker for more confidence. Every class,
 # the 90 % ones too, stands out from the white background by at least 3:1 (WCAG 1.4.11): the cells' outlines and
@@ -310,8 +311,10 @@ def intervention_map(
 ) -> dict[str, Any]:
     """The target, its buffer and the control area, with a legend saying which is which."""
     layers, traces = [], []
-    for row in result.areas.itertuples():
-        shapes = gpd.GeoSeries([row.geometry], crs=result.areas.crs)
+    # The target is an operation's area as stored: drawn within the vertex budget, like every record a map shows.
+    drawn = drawn_shapes(result.areas.geometry.to_numpy())
+    for row, shape in zip(result.areas.itertuples(), drawn):
+        shapes = gpd.GeoSeries([shape], crs=result.areas.crs)
         layers.append(fill_layer(_features(shapes), AREA_COLOURS[row.area], 0.15 if row.area == "control" else 0.35))
         layers.append(line_layer(_features(shapes), AREA_COLOURS[row.area], 2))
         lon, lat = _centres(gpd.GeoDataFrame(geometry=[shapely.point_on_surface(row.geometry)], crs=result.areas.crs))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
@@ -19,6 +20,7 @@ from geodata.grid import GridCounts, cell_size_for_zoom, grid_counts, representa
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS, get_layer
 from geodata.model import Pledge
 from geodata.store.base import LayerQuery, Store
+from geodata.views.drawing import FINEST_TOLERANCE_M, drawing_tolerance, drawn_shapes
 from geodata.vocab import SAFE, UNSAFE
 
 DEFAULT_MAX_POINTS = 2_000
@@ -63,13 +65,19 @@ def to_display(records: gpd.GeoDataFrame) -> pd.DataFrame:
     return frame
 
 
-def areas_geojson(records: gpd.GeoDataFrame) -> dict:
-    """The polygon records as a GeoJSON FeatureCollection in WGS84, with id and kind only."""
+def areas_geojson(records: gpd.GeoDataFrame, tolerance_m: float = FINEST_TOLERANCE_M) -> dict:
+    """The polygon records as a GeoJSON FeatureCollection in WGS84, with id and kind only.
+
+    Each shape is drawn within its vertex budget (:func:`~geodata.views.drawing.drawn_shapes`, simplified
+    from ``tolerance_m`` up when it holds more), its coordinates to six decimals (about 0.1 m).
+    """
     polygons = records[records.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
     features = []
     if not polygons.empty:
-        shapes = polygons.geometry.to_crs(DISPLAY_CRS)
-        for record_id, shape in zip(polygons["id"], shapes):
+        drawn = drawn_shapes(polygons.geometry.to_numpy(), tolerance_m)
+        shapes = gpd.GeoSeries(drawn, crs=polygons.crs).to_crs(DISPLAY_CRS).to_numpy()
+        rounded = shapely.transform(shapes, lambda c: np.round(c, 6))
+        for record_id, shape in zip(polygons["id"], rounded):
             features.append(
                 {
                     "type": "Feature",
@@ -100,6 +108,7 @@ def layer_view(
     records' extent is read to find it.
     """
     spec = get_layer(layer)
+    tolerance = drawing_tolerance(zoom, latitude)
     total = store.count(spec.name, query)
     in_view_only = False
     if total > max_points and view_bounds is not None:
@@ -109,7 +118,12 @@ def layer_view(
     if total <= max_points:
         records = store.read_layer(spec.name, query)
         return LayerView(
-            layer, "points", total, points=to_display(records), areas=areas_geojson(records), in_view_only=in_view_only
+            layer,
+            "points",
+            total,
+            points=to_display(records),
+            areas=areas_geojson(records, tolerance),
+            in_view_only=in_view_only,
         )
     # Counted in the store (an index scan and a GROUP BY), never read record by record: at a million
     # reports reading them would take seconds, counting them takes tens of milliseconds.
@@ -125,7 +139,7 @@ def layer_view(
                 "points",
                 len(records),
                 points=to_display(records),
-                areas=areas_geojson(records),
+                areas=areas_geojson(records, tolerance),
                 in_view_only=in_view_only,
             )
         latitude = Transformer.from_crs(STORAGE_CRS, DISPLAY_CRS, always_xy=True).transform(

@@ -17,6 +17,7 @@ import geopandas as gpd
 
 from geodata.access import AccessError, readable_query
 from geodata.store.base import LayerQuery, Store
+from geodata.views.drawing import drawn_frame
 from geodata.views.public import AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, PRESENT_HEX_M, PublicView, public_view
 
 MAX_MARKERS = 5_000  # above this many records in view, the full map shows counts per hexagon
@@ -27,7 +28,11 @@ MAP_LAYERS = ("unsafe_places", "inventoried_sites", "operations")
 
 @dataclass(frozen=True)
 class MapRecords:
-    """The records the full variant draws, one frame per layer as the store returns them (EPSG:3006)."""
+    """The records the full variant draws, one frame per layer as the store returns them (EPSG:3006).
+
+    Their geometries are as a map draws them (:func:`~geodata.views.drawing.drawn_frame`): a shape holding
+    more vertices than its budget is simplified; the store keeps the original.
+    """
 
     unsafe_places: gpd.GeoDataFrame
     inventoried_sites: gpd.GeoDataFrame
@@ -113,10 +118,11 @@ def standalone_view(
         # Every count shown (this is not the public variant), unless the viewer may not read the reports themselves.
         counts = public_view(store, query, min_count=1 if reads_reports(store) else min_count)
         return StandaloneView(query, in_view, MAX_MARKERS, counts=counts)
+    # Drawn shapes: a file a browser must open, so a record's geometry is within its vertex budget.
     records = MapRecords(
-        unsafe_places=store.read_layer("unsafe_places", query),
-        inventoried_sites=store.read_layer("inventoried_sites", query),
-        operations=store.read_layer("operations", readable_query("operations", query, include_internal)),
+        unsafe_places=drawn_frame(store.read_layer("unsafe_places", query)),
+        inventoried_sites=drawn_frame(store.read_layer("inventoried_sites", query)),
+        operations=drawn_frame(store.read_layer("operations", readable_query("operations", query, include_internal))),
     )
     return StandaloneView(query, in_view, MAX_MARKERS, records=records)
 
