@@ -803,7 +803,8 @@ def test_a_hostile_file_ends_in_a_clear_error_and_changes_nothing(name, gpkg_sto
         assert case.field in message, message
     assert snapshot(gpkg_store) == before
     assert digest(path) == upload, "the uploaded file was written to"
-    assert list(scratch.iterdir()) == []
+    # multiprocessing's forkserver keeps its socket in a pymp-* folder for the life of the process: not a read's
+    assert [p for p in scratch.iterdir() if not p.name.startswith("pymp-")] == []
 
 
 def test_an_xlsx_of_ten_million_empty_rows_is_read_to_the_first_long_run_of_them(gpkg_store, tmp_path):
