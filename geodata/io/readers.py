@@ -182,6 +182,8 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
             check_table(table, limits)
     except PledgemapError:
         raise
+    except MemoryError:  # the bounded read's memory limit: said as such by its worker
+        raise
     except Exception as exc:
         # The last line between a hostile file and a traceback: a parser's surprise (openpyxl, GDAL, shapely,
         # zipfile on a damaged member) is a file that cannot be read, said without the server's paths.
@@ -495,6 +497,8 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
 def _read_ogr(path: Path, limits: ImportLimits) -> list[SourceTable]:
     try:
         layers = pyogrio.list_layers(path)
+    except MemoryError:  # the bounded read's memory limit: said as such by its worker
+        raise
     except Exception as exc:  # pyogrio raises DataSourceError and friends, all plain Exceptions
         raise ImportFileError(
             f"{path.name}: not a file GDAL can read ({safe_detail(exc, path)}); expected GeoPackage, GeoJSON, "
@@ -722,6 +726,8 @@ def _ogr_table(
         frame = pyogrio.read_dataframe(path, layer=layer)
     except ImportFileError:
         raise
+    except MemoryError:  # the bounded read's memory limit: said as such by its worker
+        raise
     except Exception as exc:
         raise ImportFileError(
             f"{name}: layer {layer or path.stem} cannot be read ({safe_detail(exc, path)})",
@@ -842,6 +848,8 @@ def _geojson_geometry(value: Any, number: int, errors: dict[int, str]):
         return None
     try:
         geom = shape(value)
+    except MemoryError:  # the bounded read's memory limit: said as such by its worker
+        raise
     except Exception as exc:  # shapely raises several kinds for malformed input
         errors.setdefault(number, f"has a geometry that cannot be read ({exc.__class__.__name__}: {exc})")
         return None
@@ -1222,6 +1230,8 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except ImportFileError:
         raise
+    except MemoryError:  # the bounded read's memory limit: said as such by its worker
+        raise
     except Exception as exc:
         raise ImportFileError(
             f"{path.name}: not a readable Excel workbook ({safe_detail(exc, path)}); expected an .xlsx file",
@@ -1235,6 +1245,8 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
             if table is not None:
                 tables.append(table)
     except ImportFileError:
+        raise
+    except MemoryError:  # the bounded read's memory limit: said as such by its worker
         raise
     except Exception as exc:  # a damaged sheet shows only as it is read: a bad checksum, broken XML, a date past 9999
         raise ImportFileError(
