@@ -820,10 +820,13 @@ def test_an_xlsx_of_ten_million_empty_rows_is_read_to_the_first_long_run_of_them
 
 
 def test_the_uploaded_geopackage_is_only_read(gpkg_store, tmp_path):
-    path = gpkg(tmp_path / "platser.gpkg")
+    path = gpkg(tmp_path / "platser.gpkg", layer="Otrygga platser 2024")  # a spatial index named with spaces
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%USING rtree%'").fetchone() == (1,)
+    conn.close()
     before = digest(path)
     [table] = read_source(path)
-    assert len(table) == 1 and table.geometry.crs.to_epsg() == 4326
+    assert len(table) == 1 and table.geometry.crs.to_epsg() == 4326 and table.layer == "Otrygga platser 2024"
     assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["platser.gpkg", "test.gpkg"]
 
 
