@@ -821,16 +821,15 @@ def test_an_xlsx_of_ten_million_empty_rows_is_read_to_the_first_long_run_of_them
 
 
 def test_the_uploaded_geopackage_is_only_read(gpkg_store, tmp_path):
-    path = gpkg(tmp_path / "platser.gpkg")
+    path = gpkg(tmp_path / "platser.gpkg", layer="Otrygga platser 2024")  # a spatial index named with spaces
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%USING rtree%'").fetchone() == (1,)
+    conn.close()
     before = digest(path)
     [table] = read_source(path)
-    assert len(table) == 1 and table.geometry.crs.to_epsg() == 4326
-    assert digest(path) == before and sorted(
-        p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))
-    ) == [
-        "platser.gpkg",
-        "test.gpkg",
-    ]  # the store is in WAL mode: its -wal and -shm beside it while open
+    assert len(table) == 1 and table.geometry.crs.to_epsg() == 4326 and table.layer == "Otrygga platser 2024"
+    beside = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm")))  # the WAL store's
+    assert digest(path) == before and beside == ["platser.gpkg", "test.gpkg"]
 
 
 def test_tabs_line_breaks_and_windows_line_breaks_are_text(gpkg_store, tmp_path):

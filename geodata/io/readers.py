@@ -317,13 +317,14 @@ def _encodes(text: str) -> bool:
 
 
 def _crs_error(where: str, name: str, exc: CoercionError) -> ImportFileError:
-    return ImportFileError(
-        f"{where}: the coordinate system {exc}",
-        "bad_crs" if exc.code == "not_a_crs" else exc.code,
-        file=name,
-        detail=str(exc),
-        **{k: v for k, v in exc.params.items() if k not in ("file", "detail")},
-    )
+    """A CRS :func:`~geodata.validate.earth_crs` refused, as the file's error (each code spelled out for its words)."""
+    message = f"{where}: the coordinate system {exc}"
+    params = {"file": name, "detail": str(exc), **{k: v for k, v in exc.params.items() if k not in ("file", "detail")}}
+    if exc.code == "crs_names_file":
+        return ImportFileError(message, "crs_names_file", **params)
+    if exc.code == "crs_not_earth":
+        return ImportFileError(message, "crs_not_earth", **params)
+    return ImportFileError(message, "bad_crs", **params)
 
 
 # -- zip archives -----------------------------------------------------------
@@ -530,7 +531,10 @@ GPKG_SYSTEM_TABLES = (
     "gpkg_tile_matrix",
     "gpkg_tile_matrix_set",
 )
-_RTREE = re.compile(r"^\s*CREATE\s+VIRTUAL\s+TABLE\s+\"?rtree_\w+\"?\s+USING\s+rtree\s*\(", re.IGNORECASE)
+# A GeoPackage's spatial index: a virtual table of SQLite's own rtree module named rtree_<table>_<column>.
+_RTREE = re.compile(
+    r"^\s*CREATE\s+VIRTUAL\s+TABLE\s+(?:\"rtree_(?:[^\"]|\"\")*\"|rtree_\S+)\s+USING\s+rtree\s*\(", re.IGNORECASE
+)
 
 
 def inspect_geopackage(path: Path, limits: ImportLimits = ImportLimits()) -> list[str]:
