@@ -35,7 +35,6 @@ import platform
 import random
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -483,100 +482,24 @@ def case_d(folder: Path, rows: int = 50_000) -> dict[str, Any]:
 
 
 def case_e(folder: Path, users: int = 8, rounds: int = 6) -> dict[str, Any]:
-    import requests
-    from bench_workers import HttpClient
+    """bench_serve's run on the code measured here: its users, its filters, its figures."""
+    from bench_serve import run
 
-    from dashboard.ids import Overview
-    from geodata.demo import write_demo_store
+    import dashboard
 
-    from browser import free_port
-    from dash_http import call_overview_map, overview_map_inputs
-
-    path = folder / "demo.gpkg"
-    write_demo_store(path).close()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "PLEDGEMAP_SECRET": SECRET,
-        "PLEDGEMAP_TILES": "none",
-        "PLEDGEMAP_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    log = (folder / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(path), "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=folder,
-    )
-    try:
-        deadline = time.perf_counter() + 120
-        while time.perf_counter() < deadline:
-            try:
-                if requests.get(base + "/_dash-layout", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        _ready()
-        times: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def record(kind: str, seconds: float, error: str | None) -> None:
-            if kind != "map":
-                return
-            with lock:
-                (times.append(seconds) if error is None else errors.append(error))
-
-        pledges = ("mark-2021", "molndal-2018")
-        variations = (
-            {},
-            {f"{Overview.categories}.value": ["drug_dealing", "drug_use"]},
-            {f"{Overview.sources}.value": ["survey"]},
-            {f"{Overview.layers}.value": ["unsafe_places"]},
-        )
-
-        def user(number: int) -> None:
-            client = HttpClient(base, record)
-            client.get("/_dash-dependencies")
-            for i in range(rounds):
-                inputs = overview_map_inputs(pledges[(number + i) % len(pledges)])
-                for overrides in variations:
-                    client.kind = "map"
-                    try:
-                        call_overview_map(client, {**inputs, **overrides})
-                    except Exception as exc:  # noqa: BLE001 (counted: the user goes on)
-                        with lock:
-                            errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
-
-        begun = time.perf_counter()
-        threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - begun
-    finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-    ordered = sorted(times)
-    p50 = statistics.median(ordered) if ordered else float("nan")
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else float("nan")
-    banner = (folder / "serve.log").read_text(errors="replace").splitlines()[:3]
+    checkout = Path(dashboard.__file__).resolve().parent.parent
+    result = run(checkout, users, rounds, [], on_ready=_ready)
+    errors = [message for kind in result["errors"].values() for message in kind["first"]]
+    count = sum(kind["n"] for kind in result["errors"].values())
     return {
-        "p50_ms": p50 * 1000,
-        "p95_ms": p95 * 1000,
-        "requests_per_s": len(ordered) / wall,
+        "p50_ms": result["p50_ms"],
+        "p95_ms": result["p95_ms"],
+        "requests_per_s": result["calls_per_s"],
         "errors": errors[:3],
         "lines": [
-            f"{users} users x {rounds * len(variations)} map calls: p50 {p50 * 1000:,.0f} ms, p95 {p95 * 1000:,.0f} ms, "
-            f"{len(ordered) / wall:.1f} answers/s, {len(errors)} errors{': ' + errors[0] if errors else ''}",
-            "server's first words: " + " | ".join(banner)[:200],
+            f"{users} users x {result['calls']} map calls: p50 {result['p50_ms'] or float('nan'):,.0f} ms, "
+            f"p95 {result['p95_ms'] or float('nan'):,.0f} ms, {result['calls_per_s'] or 0:.1f} answers/s, "
+            f"{count} errors{': ' + errors[0] if errors else ''}",
         ],
     }
 

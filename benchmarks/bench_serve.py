@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -61,8 +62,12 @@ def _user(base: str, number: int, rounds: int, record) -> None:
             record("round", 0.0, f"{type(exc).__name__}: {str(exc)[:200]}")
 
 
-def run(checkout: Path, users: int, rounds: int, serve_options: list[str]) -> dict:
-    import requests
+def run(
+    checkout: Path, users: int, rounds: int, serve_options: list[str], on_ready: Callable[[], None] | None = None
+) -> dict:
+    """The figures of one run; ``on_ready`` is called once the server answers, before the users start."""
+    from bench_scale import percentile
+    from bench_workers import _wait_ready
 
     from browser import free_port
 
@@ -86,18 +91,9 @@ def run(checkout: Path, users: int, rounds: int, serve_options: list[str]) -> di
                 errors.setdefault(kind, []).append(error)
 
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"pledgemap serve stopped: {(folder / 'serve.log').read_text()}")
-            try:
-                if requests.get(base + "/_dash-layout", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("pledgemap serve did not answer within 300 s")
-            time.sleep(0.5)
+        _wait_ready(base, server)
+        if on_ready is not None:
+            on_ready()
         begun = time.perf_counter()
         threads = [threading.Thread(target=_user, args=(base, n, rounds, record)) for n in range(users)]
         for thread in threads:
@@ -118,7 +114,7 @@ def run(checkout: Path, users: int, rounds: int, serve_options: list[str]) -> di
         "rounds": rounds,
         "calls": len(ordered),
         "p50_ms": statistics.median(ordered) * 1000 if ordered else None,
-        "p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000 if ordered else None,
+        "p95_ms": percentile(ordered, 95) * 1000 if ordered else None,
         "max_ms": ordered[-1] * 1000 if ordered else None,
         "wall_s": wall,
         "calls_per_s": len(ordered) / measured if ordered and measured > 0 else None,

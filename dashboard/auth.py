@@ -339,11 +339,15 @@ def _login():
 
 def _unavailable(lang: str, target: str, exc: StoreError) -> flask.Response:
     """The sign-in form again, saying the store could not be used (busy, full, read-only, or not opened)."""
-    t = translator(lang)
-    message = t(f"store_error.{exc.code}") if exc.code else t("signin.store_unavailable")
-    response = _form(lang, target, message, 503)
+    response = _form(lang, target, _store_words(lang, exc), 503)
     response.headers["Retry-After"] = "5"
     return response
+
+
+def _store_words(lang: str, exc: StoreError) -> str:
+    """What the sign-in pages say of a store they could not use: busy, full, read-only, or not opened."""
+    t = translator(lang)
+    return t(f"store_error.{exc.code}") if exc.code else t("signin.store_unavailable")
 
 
 def _device_signer() -> URLSafeTimedSerializer:
@@ -376,10 +380,8 @@ def _logout():
                 if _session_account(store) is not None:
                     end_sessions(store, username)  # every copy of this account's session cookies stops working
         except StoreError as exc:  # this browser's session still ends; the account's other sessions cannot
-            t = translator(lang)
-            message = t(f"store_error.{exc.code}") if exc.code else t("signin.store_unavailable")
             flask.session.clear()
-            return _page(lang, t("signin.sign_out"), _alert(message), 503)
+            return _page(lang, translator(lang)("signin.sign_out"), _alert(_store_words(lang, exc)), 503)
     flask.session.clear()
     return flask.redirect("/login" + (f"?lang={lang}" if lang != "sv" else ""))
 

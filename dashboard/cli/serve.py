@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from dashboard.cli.common import add_data, describe
-from dashboard.serving import gunicorn_options, run_gunicorn
+from dashboard.serving import bind_address, gunicorn_options, run_gunicorn
 from dashboard.settings import Settings
 from geodata import PledgemapError
 
@@ -113,8 +113,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         timeout=args.timeout,
     )
     app = create_app(settings)  # here, once: a problem stops serve with its message before any worker starts
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    print(f"Pledgemap: http://{host}:{settings.port}/ (data: {describe(settings.data)})")
+    print(f"Pledgemap: http://{bind_address(settings.host, settings.port)}/ (data: {describe(settings.data)})")
     if settings.basemap is not None:
         print(f"Basemap: {settings.basemap}, served at {settings.tiles_url}")
     if args.debug:

@@ -56,7 +56,7 @@ def read_file(
     this program wrote itself.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.is_file():  # as read_source says it, before anything looks into the file
         raise ImportFileError(f"{path.name}: no such file", "no_file", file=path.name)
     if work is not None:
         return run_bounded(read_file, (path, limits, None), path.name, work)

@@ -164,14 +164,27 @@ def _child(sender: Connection, function: Callable[..., Any], args: tuple[Any, ..
     except MemoryError:
         answer = ("memory", None)
     except PledgemapError as exc:
-        answer = ("error", (type(exc), str(exc), dict(exc.__dict__)))
-    except Exception:
-        answer = ("crash", traceback.format_exc())
+        # A reader that words a parser's failure as its own error may have met the memory limit underneath.
+        answer = ("memory", None) if _ran_out(exc) else ("error", (type(exc), str(exc), dict(exc.__dict__)))
+    except Exception as exc:
+        answer = ("memory", None) if _ran_out(exc) else ("crash", traceback.format_exc())
     try:
         sender.send(answer)
     except MemoryError:
         sender.send(("memory", None))
     sender.close()
+
+
+def _ran_out(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while handling a :class:`MemoryError` (``raise ... from None`` keeps the context)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, MemoryError):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _rebuilt(kind: type[PledgemapError], message: str, state: dict[str, Any]) -> PledgemapError:

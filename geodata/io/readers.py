@@ -152,7 +152,7 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
     """Read every table of the file at ``path``; raise :class:`ImportFileError` if it cannot be read safely."""
     path = Path(path)
     if not path.is_file():
-        raise ImportFileError(f"{path.name}: no such file", "upload_gone", file=path.name)
+        raise ImportFileError(f"{path.name}: no such file", "no_file", file=path.name)
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ImportFileError(
@@ -181,8 +181,6 @@ def read_source(path: str | Path, limits: ImportLimits = ImportLimits()) -> list
         for table in tables:
             check_table(table, limits)
     except PledgemapError:
-        raise
-    except MemoryError:  # the bounded read's memory limit: said as such by its worker
         raise
     except Exception as exc:
         # The last line between a hostile file and a traceback: a parser's surprise (openpyxl, GDAL, shapely,
@@ -228,14 +226,7 @@ def check_table(table: SourceTable, limits: ImportLimits) -> None:
     where = f"{name}" + (f", {table.layer}" if table.layer and table.layer != Path(name).stem else "")
     columns = list(table.frame.columns)
     if len(columns) > limits.max_columns:
-        raise ImportFileError(
-            f"{where}: {len(columns)} columns; expected at most {limits.max_columns} "
-            "(remove the columns not needed, or split the table into files with fewer columns)",
-            "too_many_columns",
-            file=name,
-            count=len(columns),
-            max=limits.max_columns,
-        )
+        raise _too_many_columns(where, name, len(columns), limits)
     for position, column in enumerate(columns, start=1):
         refused = text_problem(str(column))
         if refused is not None:
@@ -303,6 +294,29 @@ def check_table(table: SourceTable, limits: ImportLimits) -> None:
             count=int(counts[position]),
             max=limits.max_vertices,
         )
+
+
+def _too_many_columns(where: str, name: str, count: int, limits: ImportLimits) -> ImportFileError:
+    """The error for a table of ``count`` columns, more than ``limits`` allow (``where`` names the table)."""
+    return ImportFileError(
+        f"{where}: {count} columns; expected at most {limits.max_columns} "
+        "(remove the columns not needed, or split the table into files with fewer columns)",
+        "too_many_columns",
+        file=name,
+        count=count,
+        max=limits.max_columns,
+    )
+
+
+def _too_many_lines(where: str, name: str, limits: ImportLimits) -> ImportFileError:
+    """The error for a table of more rows than ``limits`` allow, the empty ones counted (``where`` names it)."""
+    return ImportFileError(
+        f"{where}: more than {limits.max_rows} rows, empty ones counted; expected at most "
+        f"{limits.max_rows} (remove the empty rows, or split the file)",
+        "too_many_lines",
+        file=name,
+        max=limits.max_rows,
+    )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -498,8 +512,6 @@ def _read_zipped_shapefile(path: Path, limits: ImportLimits) -> list[SourceTable
 def _read_ogr(path: Path, limits: ImportLimits) -> list[SourceTable]:
     try:
         layers = pyogrio.list_layers(path)
-    except MemoryError:  # the bounded read's memory limit: said as such by its worker
-        raise
     except Exception as exc:  # pyogrio raises DataSourceError and friends, all plain Exceptions
         raise ImportFileError(
             f"{path.name}: not a file GDAL can read ({safe_detail(exc, path)}); expected GeoPackage, GeoJSON, "
@@ -652,14 +664,7 @@ def _inspected_layers(conn: sqlite3.Connection, name: str, limits: ImportLimits)
             )
         width = len(conn.execute(f"PRAGMA table_xinfo({_quoted(table_name)})").fetchall())
         if width > limits.max_columns + 2:  # the feature id and the geometry are columns too
-            raise ImportFileError(
-                f"{name}, {table_name}: {width} columns; expected at most {limits.max_columns} "
-                "(remove the columns not needed, or split the table into files with fewer columns)",
-                "too_many_columns",
-                file=name,
-                count=width,
-                max=limits.max_columns,
-            )
+            raise _too_many_columns(f"{name}, {table_name}", name, width, limits)
         (rows,) = conn.execute(f"SELECT COUNT(*) FROM {_quoted(table_name)}").fetchone()
         if rows > limits.max_features:
             raise ImportFileError(
@@ -718,19 +723,9 @@ def _ogr_table(
                     max=limits.max_features,
                 )
             if len(info["fields"]) > limits.max_columns:
-                raise ImportFileError(
-                    f"{name}: layer {layer or path.stem} has {len(info['fields'])} columns; expected at most "
-                    f"{limits.max_columns} (remove the columns not needed, or split the table into files with "
-                    "fewer columns)",
-                    "too_many_columns",
-                    file=name,
-                    count=len(info["fields"]),
-                    max=limits.max_columns,
-                )
+                raise _too_many_columns(f"{name}, layer {layer or path.stem}", name, len(info["fields"]), limits)
         frame = pyogrio.read_dataframe(path, layer=layer)
     except ImportFileError:
-        raise
-    except MemoryError:  # the bounded read's memory limit: said as such by its worker
         raise
     except Exception as exc:
         raise ImportFileError(
@@ -852,7 +847,7 @@ def _geojson_geometry(value: Any, number: int, errors: dict[int, str]):
         return None
     try:
         geom = shape(value)
-    except MemoryError:  # the bounded read's memory limit: said as such by its worker
+    except MemoryError:  # the bounded read's memory limit: not a row's geometry error
         raise
     except Exception as exc:  # shapely raises several kinds for malformed input
         errors.setdefault(number, f"has a geometry that cannot be read ({exc.__class__.__name__}: {exc})")
@@ -1120,25 +1115,12 @@ def csv_table(text: str, name: str, limits: ImportLimits = ImportLimits()) -> So
         for record in reader:
             start += 1
             if start > limits.max_rows:
-                raise ImportFileError(
-                    f"{name}: more than {limits.max_rows} rows, empty ones counted; expected at most "
-                    f"{limits.max_rows} (remove the empty rows, or split the file)",
-                    "too_many_lines",
-                    file=name,
-                    max=limits.max_rows,
-                )
+                raise _too_many_lines(name, name, limits)
             if columns is None:
                 if not any(cell.strip() for cell in record):
                     continue
                 if len(record) > limits.max_columns:
-                    raise ImportFileError(
-                        f"{name}: {len(record)} columns; expected at most {limits.max_columns} "
-                        "(remove the columns not needed, or split the table into files with fewer columns)",
-                        "too_many_columns",
-                        file=name,
-                        count=len(record),
-                        max=limits.max_columns,
-                    )
+                    raise _too_many_columns(name, name, len(record), limits)
                 columns = _unique_columns([cell.strip() for cell in record], name)
                 continue
             if not any(cell.strip() for cell in record):
@@ -1234,8 +1216,6 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except ImportFileError:
         raise
-    except MemoryError:  # the bounded read's memory limit: said as such by its worker
-        raise
     except Exception as exc:
         raise ImportFileError(
             f"{path.name}: not a readable Excel workbook ({safe_detail(exc, path)}); expected an .xlsx file",
@@ -1249,8 +1229,6 @@ def _read_xlsx(path: Path, limits: ImportLimits) -> list[SourceTable]:
             if table is not None:
                 tables.append(table)
     except ImportFileError:
-        raise
-    except MemoryError:  # the bounded read's memory limit: said as such by its worker
         raise
     except Exception as exc:  # a damaged sheet shows only as it is read: a bad checksum, broken XML, a date past 9999
         raise ImportFileError(
@@ -1289,14 +1267,7 @@ def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
         return None
     width = max(i for i, v in enumerate(header, start=1) if v is not None and str(v).strip())
     if width > limits.max_columns:
-        raise ImportFileError(
-            f"{where}: more than {limits.max_columns} columns; expected at most {limits.max_columns} "
-            "(remove the columns not needed, or split the table into files with fewer columns)",
-            "too_many_columns",
-            file=name,
-            count=width,
-            max=limits.max_columns,
-        )
+        raise _too_many_columns(where, name, width, limits)
     columns = _unique_columns([str(v).strip() if v is not None else "" for v in header[:width]], where)
     data: list[dict[str, Any]] = []
     numbers: list[int] = []
@@ -1305,13 +1276,7 @@ def _sheet_table(sheet, name: str, limits: ImportLimits) -> SourceTable | None:
     rows = sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
     for number, values in enumerate(rows, start=header_row + 1):
         if number > limits.max_rows:
-            raise ImportFileError(
-                f"{where}: more than {limits.max_rows} rows, empty ones counted; expected at most "
-                f"{limits.max_rows} (remove the empty rows, or split the file)",
-                "too_many_lines",
-                file=name,
-                max=limits.max_rows,
-            )
+            raise _too_many_lines(where, name, limits)
         if _empty(values):
             empty_run += 1
             if empty_run >= limits.max_empty_run:

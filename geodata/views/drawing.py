@@ -153,21 +153,18 @@ def _largest_parts(geom: BaseGeometry, budget: int) -> BaseGeometry:
     """
     rings = budget // _RING_VERTICES
     parts = shapely.get_parts(geom)
-    holes = int(shapely.get_num_interior_rings(parts).sum()) if geom.geom_type.endswith("Polygon") else 0
+    polygonal = geom.geom_type.endswith("Polygon")
+    holes = int(shapely.get_num_interior_rings(parts).sum()) if polygonal else 0
     if len(parts) + holes <= rings:
         return geom
-    size = shapely.area(parts) if geom.geom_type.endswith("Polygon") else shapely.length(parts)
+    size = shapely.area(parts) if polygonal else shapely.length(parts)
     kept = parts[np.argsort(-size, kind="stable")[: max(rings, 1)]]
-    if geom.geom_type.endswith("Polygon"):
+    if polygonal:
         # Each part keeps its outline; the holes, which no map at this budget shows, are left out.
         kept = shapely.polygons(shapely.get_exterior_ring(kept))
-    return (
-        kept[0]
-        if len(kept) == 1
-        else shapely.multipolygons(kept)
-        if geom.geom_type.endswith("Polygon")
-        else (shapely.geometrycollections(kept))
-    )
+    if len(kept) == 1:
+        return kept[0]
+    return shapely.multipolygons(kept) if polygonal else shapely.geometrycollections(kept)
 
 
 def drawn_frame(records: gpd.GeoDataFrame, tolerance_m: float = FINEST_TOLERANCE_M) -> gpd.GeoDataFrame:

@@ -235,6 +235,13 @@ def _v7(conn: sqlite3.Connection) -> None:
         conn.execute(f'ALTER TABLE "{layer.name}" ADD COLUMN deleted_at DATETIME')
 
 
+# The failed sign-ins' table, in the store since version 8 and in the counters' file beside it since.
+SIGN_IN_FAILURES_COLUMNS = (
+    "name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_at DATETIME NOT NULL, "
+    "UNIQUE (name, address)"
+)
+
+
 def _v8(conn: sqlite3.Connection) -> None:
     # Sign-in hardening. Each account gets a random session key, kept in its session cookie and replaced at
     # sign-out and at a password change, so old cookies stop working (an account removed and added again gets
@@ -248,8 +255,7 @@ def _v8(conn: sqlite3.Connection) -> None:
     _attribute_table(
         conn,
         "sign_in_failures",
-        "name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_at DATETIME NOT NULL, "
-        "UNIQUE (name, address)",
+        SIGN_IN_FAILURES_COLUMNS,
         "Failed sign-ins in a row, per name, per client address and per both",
     )
     conn.execute("CREATE INDEX sign_in_failures_last_at ON sign_in_failures (last_at)")

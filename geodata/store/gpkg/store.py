@@ -195,7 +195,7 @@ def store_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
 
 
 @contextlib.contextmanager
-def _transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+def _transaction(conn: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connection]:
     """One write transaction: committed if the block finishes, rolled back if it raises.
 
     Disk full, a read-only file and a store busy past the timeout are a :class:`StoreError` (see
@@ -216,7 +216,7 @@ def _transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator
                 conn.execute("ROLLBACK")
             raise
     except sqlite3.Error as exc:
-        explained = store_error(path or Path("the store"), exc)
+        explained = store_error(path, exc)
         if explained is None:
             raise
         raise explained from exc
@@ -374,10 +374,7 @@ class GeoPackageStore(SQLStore):
                     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             conn = sqlite3.connect(path, timeout=COUNTERS_TIMEOUT_S, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {COUNTERS_TIMEOUT_S * 1000}")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS sign_in_failures (name TEXT NOT NULL, address TEXT NOT NULL, "
-                "failures INTEGER NOT NULL, last_at DATETIME NOT NULL, UNIQUE (name, address))"
-            )
+            conn.execute(f"CREATE TABLE IF NOT EXISTS sign_in_failures ({gpkg_schema.SIGN_IN_FAILURES_COLUMNS})")
             conn.execute("CREATE INDEX IF NOT EXISTS sign_in_failures_last_at ON sign_in_failures (last_at)")
         except (OSError, sqlite3.Error) as exc:
             explained = store_error(path, exc) if isinstance(exc, sqlite3.Error) else None
