@@ -139,11 +139,22 @@ def browser_page(width: int = 1400, height: int = 1000):
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def run_script(page, path: Path) -> None:
+    """Run the script file at ``path`` in ``page`` as one of the page's own scripts (its globals on ``window``).
+
+    Loaded from the page's own origin (a URL the test answers itself), not added inline: the app's content
+    security policy refuses inline scripts, and must stay on while the tests look at its pages.
+    """
+    url = f"/_pledgemap-test-scripts/{path.name}"
+    page.route(f"**{url}", lambda route: route.fulfill(path=str(path), content_type="text/javascript"))
+    page.add_script_tag(url=url)
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core (from npm, tests/a11y) in the page against WCAG 2.1 A and AA; return the violations of ``impacts``."""
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/a11y` (scripts/dev.sh test does)")
-    page.add_script_tag(path=str(AXE))
+    run_script(page, AXE)
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,

@@ -207,8 +207,9 @@ def receive(client, name: str, data: bytes, previous: str | None = None) -> dict
     )
 
 
-def _folders_of(owner: str) -> list[Path]:
-    return [folder for folder in uploads._root().iterdir() if uploads._owner_of(folder) == owner]
+def _folders_of(name: str) -> list[Path]:
+    """The uploads kept for the account ``name`` (of whichever store: the owner is "<store>:<name>")."""
+    return [folder for folder in uploads._root().iterdir() if (uploads._owner_of(folder) or "").endswith(f":{name}")]
 
 
 def test_the_file_is_read_once_for_the_dry_runs_and_the_import(client, demo_copy):
@@ -276,6 +277,37 @@ def test_an_account_s_uploads_have_a_quota_that_the_message_states(accounts):
     third = receive(client, "c.csv", WALK.encode("utf-8"), previous=second)[Importer.token]["data"]
     assert sorted(f.name for f in _folders_of("kim")) == sorted([first, third])
     for token in (first, third):
+        uploads.discard(token)
+
+
+def test_a_file_that_cannot_be_read_is_not_kept_against_the_quota(accounts):
+    from dashboard.settings import Settings
+
+    client = signed_in_client(accounts, "kim", settings=Settings(data=accounts, tiles_url=None, upload_files=2))
+    for folder in _folders_of("kim"):
+        uploads.discard(folder.name)
+    for number in range(3):  # one more than the quota: each refused at its dry run, and not kept
+        token = receive(client, f"trasig-{number}.gpkg", b"SQLite format 3\x00" + b"\x01" * 200)[Importer.token]["data"]
+        assert token, f"upload {number + 1} was refused"
+        shown = " ".join(texts(dry_run(client, token)[Importer.report]["children"]))
+        assert f"trasig-{number}.gpkg" in shown
+        assert _folders_of("kim") == []
+
+
+def test_the_quota_is_each_store_s_own(accounts, tmp_path):
+    from dashboard.settings import Settings
+
+    settings = Settings(data=accounts, tiles_url=None, upload_files=2)
+    other = uploads.account_quota(Settings(data=tmp_path / "another.gpkg")).store
+    assert other != uploads.account_quota(settings).store
+    for folder in _folders_of("kim"):
+        uploads.discard(folder.name)
+    # Another store's "kim" (another server of this system user, or a test run) keeps its uploads in the same folder.
+    theirs = [save_upload(_data_url(WALK.encode("utf-8")), f"{n}.csv", owner=f"{other}:kim") for n in range(2)]
+    client = signed_in_client(accounts, "kim", settings=settings)
+    mine = receive(client, "a.csv", WALK.encode("utf-8"))[Importer.token]["data"]
+    assert mine, "another store's uploads counted in this store's quota"
+    for token in (*theirs, mine):
         uploads.discard(token)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from dashboard.ids import Analysis
 
-from browser import AXE, SCREENSHOTS, browser_page
+from browser import AXE, SCREENSHOTS, browser_page, run_script
 
 pytestmark = pytest.mark.browser
 
@@ -163,7 +163,7 @@ def test_the_modebar_never_covers_a_map_s_legend(charts_server, width, height):
 def axe_in(page, selectors: list[str]) -> list[dict]:
     """axe-core's serious and critical WCAG 2.1 AA violations inside ``selectors`` (the parts this file tests; the
     page as a whole is checked by tests/test_browser.py)."""
-    page.add_script_tag(path=str(AXE))
+    run_script(page, AXE)
     return page.evaluate(
         """async (include) => {
         const r = await axe.run({include: include.map(s => [s])},

@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.ids import Analysis, Layers, Overview, Regional, Situation
 
-from browser import browser_page
+from browser import browser_page, run_script
 from dash_http import (
     call_callback,
     call_overview_map,
@@ -167,8 +167,8 @@ def test_every_figure_the_app_builds_draws_with_the_bundle(goal_survey_file, cha
     # A page of the app's own origin that loads no plotly (maps need an http origin for their worker).
     with browser_page() as (page, console):
         page.goto(f"{charts_server}/tillganglighet.html")
-        page.add_script_tag(path=str(REPO / "dashboard" / "assets" / "plotly-locale-sv.js"))
-        page.add_script_tag(path=str(BUNDLE))
+        run_script(page, REPO / "dashboard" / "assets" / "plotly-locale-sv.js")
+        run_script(page, BUNDLE)
         assert page.evaluate("() => Plotly.version") == plotly.offline.get_plotlyjs_version()
         drawn = page.evaluate(DRAW, json.loads(json.dumps(figures, default=str)))
     failed = {name: result for name, result in drawn.items() if isinstance(result, str)}

@@ -11,7 +11,7 @@ import pytest
 from dashboard.ids import Sites
 from geodata.store import GeoPackageStore, LayerQuery
 
-from browser import AXE, SCREENSHOTS, browser_page, serving
+from browser import AXE, SCREENSHOTS, browser_page, run_script, serving
 
 PHONE = (390, 844)
 SIZES = [(1920, 1080), (1366, 768), (1280, 720), PHONE]
@@ -41,7 +41,7 @@ MAIN_RIGHT = """() => Math.max(document.querySelector('main').scrollWidth,
 def axe_violations(page) -> list[dict]:
     """axe-core's serious and critical WCAG 2.1 A/AA violations in the page's main part (what this page draws;
     the header and its menu on a phone are another part's, checked with every page in tests/test_browser.py)."""
-    page.add_script_tag(path=str(AXE))
+    run_script(page, AXE)
     return page.evaluate("""async () => {
         const r = await axe.run({include: [['main']]},
                                 {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import logging
 import os
 import pickle
@@ -45,15 +46,23 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Quota:
-    """What the server keeps per account of files uploaded and not yet imported (their readings included)."""
+    """What the server keeps per account of files uploaded and not yet imported (their readings included).
+
+    ``store`` names the store the accounts are of: every Pledgemap server of this system user keeps its
+    uploads in one folder, and an account (or the local admin of a store without accounts) of one store
+    shares no quota with another store's.
+    """
 
     files: int = 5
     bytes: int = 250_000_000
+    store: str = ""
 
 
 def account_quota(settings: Settings) -> Quota:
     """The per-account quota ``settings`` give (``PLEDGEMAP_UPLOAD_FILES``, ``PLEDGEMAP_UPLOAD_MB``)."""
-    return Quota(files=settings.upload_files, bytes=settings.upload_mb * 1_000_000)
+    # The store by a digest of its location: a database URL may hold a password, and the owner file is kept.
+    store = hashlib.sha256(str(settings.data).encode("utf-8")).hexdigest()[:16]
+    return Quota(files=settings.upload_files, bytes=settings.upload_mb * 1_000_000, store=store)
 
 
 def _root() -> Path:
@@ -175,7 +184,13 @@ def read_upload(token: str | None, read: Callable[[Path], T], kind: str) -> T:
             return pickle.load(handle)
     except FileNotFoundError:
         pass
-    value = read(path)
+    try:
+        value = read(path)
+    except PledgemapError:
+        # A file that cannot be read is refused whole: it is not kept (nor counted in its account's quota);
+        # the page's words for it say to choose a file again.
+        discard(token)
+        raise
     part = kept.with_name(f"{kept.name}.{secrets.token_hex(4)}.part")
     with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
         pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -242,7 +257,7 @@ def received_upload(
         return None, ""
     try:
         check_import(viewer, page)
-        owner = viewer.username or viewer.role
+        owner = f"{quota.store}:{viewer.username or viewer.role}"
         if previous:
             discard(previous, owner=owner)
         token = save_upload(contents, filename or "fil", limits, owner=owner, quota=quota)
