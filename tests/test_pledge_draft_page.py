@@ -429,7 +429,9 @@ def test_paste_a_corpus_text_fix_a_promise_save_and_see_it_on_the_overview(demo_
         page.wait_for_selector(f"#{Importer.saved} .pm-notice", timeout=20000)
         assert "Sparat:" in page.inner_text(f"#{Importer.saved}")
         page.click(f"#{Importer.saved} a[href^='/?pledge=']")
-        page.wait_for_function("document.body.innerText.includes('Öka närvaron vid busstationerna')", timeout=30000)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Öka närvaron vid busstationerna')", timeout=30000
+        )
         assert "pledge=norrtalje" in page.url
         assert console.errors == []
 
@@ -466,12 +468,12 @@ def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo
         assert down.evaluate("b => b === document.activeElement")
         page.keyboard.press("Enter")
         page.wait_for_function(
-            f"document.getElementById({json.dumps(json.dumps({'path': 'promises.1.text', 'type': 'df-field'}, separators=(',', ':')))}).value === {json.dumps(first)}"
+            f"() => document.getElementById({json.dumps(json.dumps({'path': 'promises.1.text', 'type': 'df-field'}, separators=(',', ':')))}).value === {json.dumps(first)}"
         )
         assert "Flyttad: löftespunkt 1, nu på plats 2." in page.inner_text(f"#{DraftForm.notice}")
         # The focus stays on "Flytta ner", now of promise 2, so pressing Enter again moves it further.
         page.wait_for_function(
-            "document.activeElement && document.activeElement.id === "
+            "() => document.activeElement && document.activeElement.id === "
             + json.dumps(json.dumps({"i": 1, "op": "down", "type": "df-action"}, separators=(",", ":")))
         )
         # The split button splits where the cursor stands in the text.
@@ -483,7 +485,7 @@ def test_the_review_form_fits_every_screen_passes_axe_and_works_by_keyboard(demo
             at,
         )
         page.locator(".pm-draft-promise").first.get_by_role("button", name="Dela löftespunkt 1").click()
-        page.wait_for_function("document.body.innerText.includes('Delad i två')")
+        page.wait_for_function("() => document.body.innerText.includes('Delad i två')")
         assert page.input_value(_field("promises.0.text")) == text[:at]
         assert page.input_value(_field("promises.1.text")) == text[at:].strip()
         assert console.errors == []
