@@ -433,7 +433,7 @@ def test_a_store_upgraded_with_accounts_keeps_requiring_sign_in_when_they_are_re
 
     path = tmp_path / "old.gpkg"
     conn = _connect(path)
-    with _transaction(conn):  # a store as schema version 7 left it, with one police account
+    with _transaction(conn, path):  # a store as schema version 7 left it, with one police account
         for step in gpkg_schema.MIGRATIONS[:7]:
             step.apply(conn)
             conn.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES ('schema_version', ?)", (str(step.version),))
