@@ -383,6 +383,22 @@ def test_a_deep_link_survives_signing_in_whole(signed):
     assert answer.headers["Location"] == wanted
 
 
+def test_three_wrong_passwords_answer_at_once_and_the_fourth_attempt_waits(signed):
+    # What README's security section promises: past 3 failures of a name from one address, an attempt waits.
+    client = client_for(signed)
+    for _attempt in range(3):
+        token, _ = sign_in_form(client)
+        wrong = client.post(
+            "/login", data={"username": "pia", "password": "fel fel fel fel", "csrf": token}, headers=ORIGIN
+        )
+        assert wrong.status_code == 401 and "Retry-After" not in wrong.headers
+        assert "Fel användarnamn eller lösenord." in wrong.get_data(as_text=True)
+    token, _ = sign_in_form(client)
+    fourth = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": token}, headers=ORIGIN)
+    assert fourth.status_code == 429 and fourth.headers["Retry-After"] == "2"
+    assert client.get("/").status_code == 302  # not signed in, though the password was right
+
+
 def test_a_sign_in_without_the_forms_token_is_refused(signed):
     client = client_for(signed)  # no page seen yet: the session holds no token, and an empty one must not match it
     answer = client.post("/login", data={"username": "pia", "password": PASSWORD, "csrf": ""}, headers=ORIGIN)

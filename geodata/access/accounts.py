@@ -12,9 +12,9 @@ the answers never tell which names exist), per client address, and per name
 from one address. Each attempt is counted before the password is checked, in
 one transaction, so parallel guesses cannot share one count. Past a scope's
 free failures each further attempt must wait twice as long as the last, up
-to :data:`MAX_WAIT_SECONDS`: a name from one address after 3 failures, an
-address across names after 30, a name from all addresses together after
-100 (so someone failing on purpose from one address cannot lock an account
+to :data:`MAX_WAIT_SECONDS`: a name from one address after 3 failures (the
+4th attempt waits), an address across names after 30, a name from all
+addresses together after 100 (so someone failing on purpose from one address cannot lock an account
 out for its owner elsewhere). A browser the name signed in from before
 counts apart from all of these (:func:`authenticate`'s ``device``), so
 even a flood from the owner's own office network leaves the owner a way in.
@@ -49,7 +49,8 @@ from geodata.store.base import Store
 ROLES = ("admin", "police", "municipality", "housing_company", "public")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
-# Free failures in a row before waits start, per scope: (name, address), ("", address), (name, "").
+# Failures in a row that answer at once, per scope: (name, address), ("", address), (name, ""); the attempt
+# after them waits.
 FREE_FAILURES = 3
 FREE_FAILURES_PER_ADDRESS = 30
 FREE_FAILURES_PER_NAME = 100
@@ -194,12 +195,16 @@ def _existing(store: Store, username: str) -> Account:
 def wait_seconds(failures: int, free: int = FREE_FAILURES) -> int:
     """How long a scope must wait before the next attempt after ``failures`` failed ones in a row.
 
-    >>> [wait_seconds(n) for n in (0, 3, 4, 5, 10, 20)]
-    [0, 0, 2, 4, 128, 300]
+    ``failures`` is the count from before this attempt (the store checks the wait, then counts the attempt):
+    the first ``free`` attempts answer at once, the one after them waits 2 seconds, each later one twice as
+    long as the last.
+
+    >>> [wait_seconds(n) for n in (0, 2, 3, 4, 10, 20)]
+    [0, 0, 2, 4, 256, 300]
     """
-    if failures <= free:
+    if failures < free:
         return 0
-    return min(MAX_WAIT_SECONDS, 2 ** min(failures - free, 30))
+    return min(MAX_WAIT_SECONDS, 2 ** min(failures - free + 1, 30))
 
 
 def _name_key(username: str) -> str:
