@@ -128,7 +128,10 @@ def cmd_hotspots(args: argparse.Namespace) -> int:
             if count and name != "none":
                 print(f"{name}\t{count} cells")
         if args.output:
-            result.cells.to_crs(4326).to_file(args.output)
+            from geodata.io.files import private_file, store_mode
+
+            with private_file(args.output, store_mode(args.data)) as written:
+                result.cells.to_crs(4326).to_file(written)
             print(f"Wrote {len(result.cells)} cells to {args.output}")
     return 0
 

@@ -90,13 +90,14 @@ def cmd_present(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from geodata import LayerQuery, export_layers, open_store, pledge_document
+    from geodata.io.files import store_mode, write_file
 
     with open_store(args.data) as store:
         if args.format in PLEDGE_FORMATS + ("html",) and not args.pledge:
             raise PledgemapError(f"--format {args.format} exports one pledge; name it with --pledge")
         pledge = store.get_pledge(args.pledge) if args.pledge else None  # a clear error for an unknown pledge
         if args.format in PLEDGE_FORMATS:
-            args.output.write_text(pledge_document(pledge, args.format), encoding="utf-8")
+            write_file(args.output, pledge_document(pledge, args.format), store_mode(store))
             print(f"Wrote pledge {args.pledge} to {args.output}")
             return 0
         query = LayerQuery(pledge_id=args.pledge, start=args.start, end=args.end)
@@ -115,7 +116,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 include_internal=args.include_internal and not args.public,
                 lang=args.lang,
             )
-            args.output.write_text(html, encoding="utf-8")
+            write_file(args.output, html, store_mode(store))
             print(
                 f"Wrote the {'public ' if args.public else ''}standalone map of {args.pledge} to {args.output} "
                 f"({len(html.encode()) / 1e6:.1f} MB; opens without a network)"

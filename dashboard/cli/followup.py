@@ -149,7 +149,9 @@ def _overview(store, args: argparse.Namespace) -> int:
         if fmt not in ("csv", "xlsx"):
             raise PledgemapError(t("followup_cli.overview_format", file=out.name))
         content, _name = overview_file(overview, fmt, args.lang)
-        out.write_bytes(content)
+        from geodata.io.files import store_mode, write_file
+
+        write_file(out, content, store_mode(args.data))
         print(t("followup_cli.overview_written", file=str(out), count=len(overview.rows)))
         return 0
     table = overview_table(overview, args.lang)

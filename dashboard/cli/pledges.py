@@ -117,7 +117,9 @@ def _parse(args: argparse.Namespace) -> int:
             else yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
         )
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        from geodata.io.files import store_mode, write_file
+
+        write_file(args.output, text, store_mode(getattr(args, "data", None)))
     else:
         sys.stdout.write(text)
     from dashboard.components.draft_words import field_name
@@ -192,7 +194,9 @@ def _next(args: argparse.Namespace) -> int:
         file=args.out or "-",
     )
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        from geodata.io.files import store_mode, write_file
+
+        write_file(args.out, text, store_mode(args.data))
         print(message)
     else:
         sys.stdout.write(text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 from pathlib import Path
 
 from dashboard.cli.common import add_data
@@ -42,7 +41,7 @@ def add_report(commands, settings: Settings) -> None:
     followup.add_argument(
         "--today", type=dt.date.fromisoformat, default=None, help="read the follow-up as of this date"
     )
-    followup.add_argument("--out", required=True, type=Path, help="the file to write (readable by you only)")
+    followup.add_argument("--out", required=True, type=Path, help="the file to write (with the store's permissions)")
     followup.set_defaults(run=cmd_followup)
     situation = kinds.add_parser(
         "situation", help="the lägesbild of a municipality and a year: the kartläggning and the written action plan"
@@ -55,7 +54,7 @@ def add_report(commands, settings: Settings) -> None:
         "--format", choices=["docx", "pdf"], help="docx (an editable Word file) or pdf (default: from --out's suffix)"
     )
     situation.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="default: Swedish")
-    situation.add_argument("--out", required=True, type=Path, help="the file to write (readable by you only)")
+    situation.add_argument("--out", required=True, type=Path, help="the file to write (with the store's permissions)")
     situation.set_defaults(run=cmd_situation)
 
 
@@ -78,7 +77,7 @@ def cmd_followup(args: argparse.Namespace) -> int:
         except ValidationError as exc:  # a period the pledge does not have
             choices = ", ".join(exc.problems[0].params.get("choices", ()))
             raise PledgemapError(t("report.bad_period", value=args.period, choices=choices)) from None
-    _write(args.out, content, t)
+    _write(args.out, content, args.data, t)
     key = "report_cli.wrote_public" if args.public else "report_cli.wrote"
     print(t(key, pledge=args.pledge, file=args.out, size=_size(content, args.lang), format=fmt))
     return 0
@@ -97,7 +96,7 @@ def cmd_situation(args: argparse.Namespace) -> int:
     with open_store(args.data) as store:
         guarded = GuardedStore(store, LOCAL_ADMIN)
         content, _, _ = situation_file(guarded, args.municipality, args.year, fmt, args.lang, today(), args.version)
-    _write(args.out, content, t)
+    _write(args.out, content, args.data, t)
     size = _size(content, args.lang)
     print(t("report_cli.wrote_situation", code=args.municipality, year=args.year, file=args.out, size=size, format=fmt))
     return 0
@@ -119,22 +118,16 @@ def _size(content: bytes, lang: str) -> str:
     return number(len(content) / 1e3, lang)
 
 
-def _write(path: Path, content: bytes, t) -> None:
-    """:func:`write_private`, with a folder that does not exist or cannot be written to said in words."""
+def _write(path: Path, content: bytes, store, t) -> None:
+    """Write ``content`` with the store's permissions, a folder that does not exist or cannot be written to said
+    in words."""
     from geodata import PledgemapError
+    from geodata.io.files import store_mode, write_file
 
     try:
-        write_private(path, content)
+        write_file(path, content, store_mode(store))
     except OSError as exc:
         raise PledgemapError(t("report_cli.cannot_write", file=path, reason=exc.strerror or exc)) from None
-
-
-def write_private(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path``, readable and writable by its owner only (0600), an existing file too."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(content)
 
 
 COMMANDS = {"report": add_report}

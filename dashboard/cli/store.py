@@ -171,7 +171,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     with open_store(args.data) as store:
         entries = store.read_audit(record_id=args.record)
-    with args.output.open("w", encoding="utf-8-sig", newline="") as handle:
+    from geodata.io.files import private_file, store_mode
+
+    with (
+        private_file(args.output, store_mode(args.data)) as written,
+        written.open("w", encoding="utf-8-sig", newline="") as handle,
+    ):
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["at_utc", "actor", "action", "layer", "record_id", "before", "after"])
         for e in entries:
@@ -204,6 +209,10 @@ def cmd_copy(args: argparse.Namespace) -> int:
         target = GeoPackageStore.create(args.target)
     with open_store(args.source) as source, target:
         copied = copy_store(source, target)
+    if not is_database_url(args.target):  # created owner-only; a copy is readable by whom the original is
+        from geodata.io.files import store_mode
+
+        Path(args.target).chmod(store_mode(args.source))
     print(
         f"Copied {describe(args.source)} to {describe(args.target)}: "
         + ", ".join(f"{n} {table}" for table, n in copied.items() if n)

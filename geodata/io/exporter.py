@@ -13,8 +13,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ import yaml
 from geodata.access import readable_query
 from geodata.errors import PledgemapError
 from geodata.io.columns import quote_formula
+from geodata.io.files import private_file, store_mode
 from geodata.io.wording import CODES, Wording
 from geodata.layers import DISPLAY_CRS, LAYERS, SYSTEM_FIELDS, get_layer
 from geodata.model import Pledge
@@ -76,7 +75,8 @@ def export_layers(
     language for a file a person reads (the dashboard's downloads, the command
     line by default), :data:`~geodata.io.wording.CODES` for the store's own
     names and codes. The file is written next to ``path`` and moved into place
-    when complete, so an interrupted export never leaves half a file behind.
+    when complete, so an interrupted export never leaves half a file behind,
+    with the store's permissions from the start (:mod:`geodata.io.files`).
     """
     if fmt not in LAYER_FORMATS:
         raise PledgemapError(f"unknown export format {fmt!r}; expected one of: {', '.join(LAYER_FORMATS)}")
@@ -84,15 +84,8 @@ def export_layers(
     frames = read_view(store, queries or {name: None for name in LAYERS}, include_internal)
     writer = {"gpkg": _write_gpkg, "geojson": _write_geojson, "csv": _write_csv, "xlsx": _write_xlsx}[fmt]
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    tmp_path = Path(tmp)
-    try:
-        tmp_path.unlink()
-        writer(frames, tmp_path, wording)
-        tmp_path.replace(path)
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    with private_file(path, store_mode(store)) as written:
+        writer(frames, written, wording)
     return ExportResult(path, fmt, {name: len(frame) for name, frame in frames.items()})
 
 

@@ -45,6 +45,7 @@ from geodata.io.columns import (
     quote_formula,
     unquote_formula,
 )
+from geodata.io.files import OWNER_ONLY, store_mode, write_file
 from geodata.io.questions import Guess, Question
 from geodata.io.readers import ImportLimits, SourceTable, read_source
 from geodata.io.wording import CODES, Wording
@@ -940,7 +941,7 @@ def commit_file(
             base = Path(rejects_path)
             if len(plans) > 1:
                 base = base.with_name(f"{base.name}-{plan.layer.name}")
-            rejects_file = write_rejects(plan, rejected[id(plan)], base, wording)
+            rejects_file = write_rejects(plan, rejected[id(plan)], base, wording, store_mode(store))
         results.append(
             ImportResult(
                 plan.layer.name,
@@ -953,14 +954,18 @@ def commit_file(
     return results
 
 
-def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path, wording: Wording = CODES) -> Path:
+def write_rejects(
+    plan: ImportPlan, rejected: list[RowOutcome], base: Path, wording: Wording = CODES, mode: int = OWNER_ONLY
+) -> Path:
     """The rejected rows with their original columns and what is wrong: CSV for tables, GeoJSON for geodata.
 
     The problems are worded by ``wording`` (the user's language: the field's
     name and the reason, in a column named in that language; in English with
     field codes for :data:`~geodata.io.wording.CODES`). Written to ``base``
     plus the format's extension (``vandring.2024-avvisade.csv``), never over
-    an existing file: a number is added instead.
+    an existing file: a number is added instead. The rows are the source
+    file's, bound for the store: ``mode`` is the store's permissions
+    (:func:`~geodata.io.files.store_mode`), the file has them from the start.
     """
     source = plan.source
     reasons = {o.row: "; ".join(wording.explain(p) for p in o.problems) for o in rejected}
@@ -974,8 +979,7 @@ def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path, word
         frame.map(quote_formula).to_csv(
             buffer, sep=";" if wording is CODES else wording.separator, index=False, quoting=csv.QUOTE_MINIMAL
         )
-        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
-        return path
+        return write_file(path, buffer.getvalue(), mode, encoding="utf-8-sig")
     path = _free_name(base, ".geojson")
     geometry = source.geometry.loc[frame.index]
     if geometry.crs is not None and not CRS.from_user_input(geometry.crs).equals(CRS.from_epsg(4326)):
@@ -990,10 +994,8 @@ def write_rejects(plan: ImportPlan, rejected: list[RowOutcome], base: Path, word
                 "geometry": None if geom is None else shapely.geometry.mapping(geom),
             }
         )
-    path.write_text(
-        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    return path
+    document = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)
+    return write_file(path, document, mode)
 
 
 def _free_name(base: Path, extension: str) -> Path:
