@@ -182,12 +182,12 @@ def test_every_text_is_escaped(evil_store, public):
     document = render(evil_store, public=public)
     assert "alert(1)</script>" not in document and "<script>alert" not in document
     # The title and the goal in the panel, escaped once and readable.
-    assert "<h1>Medborgarlöfte &lt;script&gt;alert(1)&lt;/script&gt; &quot;Kinna&quot;</h1>" in document
+    assert "<h1>Medborgarlöfte &lt;script&gt;alert(1)&lt;/script&gt; &#34;Kinna&#34;</h1>" in document
     assert (
-        "<li>Ökad trygghet &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; &#x27;apostrophes&#x27;</li>"
+        "<li>Ökad trygghet &lt;script&gt;alert(1)&lt;/script&gt; &#34;quotes&#34; &amp; &#39;apostrophes&#39;</li>"
         in document
     )
-    assert "<title>Medborgarlöfte &lt;script&gt;alert(1)&lt;/script&gt; &quot;Kinna&quot;</title>" in document
+    assert "<title>Medborgarlöfte &lt;script&gt;alert(1)&lt;/script&gt; &#34;Kinna&#34;</title>" in document
 
 
 @pytest.mark.parametrize("public", [False, True])
@@ -207,8 +207,8 @@ def test_popups_carry_the_description_escaped(evil_store):
     described = [p for p in popups if "Storgatan 4" in p]
     assert len(described) == 7
     assert (
-        "<td>Mörk gångväg bakom Storgatan 4 &lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; "
-        "&amp; &#x27;apostrophes&#x27;</td>"
+        "<td>Mörk gångväg bakom Storgatan 4 &lt;script&gt;alert(1)&lt;/script&gt; &#34;quotes&#34; "
+        "&amp; &#39;apostrophes&#39;</td>"
     ) in described[0]
 
 

@@ -170,7 +170,7 @@ def trend_figure(
                     axes.annotate(break_label, (year - 0.5, 1), xycoords=("data", "axes fraction"),
                                   xytext=(2, -2), textcoords="offset points", ha="left", va="top",
                                   fontsize=6.5, color=INK)  # fmt: skip
-        axes.set_title(name, fontsize=9)
+        axes.set_title(name, fontsize=9, parse_math=False)  # a survey file's words: "$" is no formula
         axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
         axes.yaxis.set_major_locator(MaxNLocator(nbins=4))

@@ -35,6 +35,7 @@ from dashboard.figures.style import (
     separators,
 )
 from dashboard.i18n import number, number_range, signed
+from dashboard.text import plain
 from geodata.analysis.getisord import CLASSES, DensitySurface, HotspotResult
 from geodata.analysis.indicators import GoalTrend
 from geodata.analysis.interventions import InterventionResult
@@ -452,7 +453,8 @@ def indicator_interval(value: float, low: float | None, high: float | None, kind
 
 
 def _area_name(part: pd.DataFrame, area: object) -> str:
-    return str(part["area_name"].dropna().iloc[0]) if part["area_name"].notna().any() else str(area)
+    # A survey file's words: shown as text in the legend and the hover (dashboard.text).
+    return plain(part["area_name"].dropna().iloc[0] if part["area_name"].notna().any() else area)
 
 
 def _hover(t: Callable[..., str], rows: pd.DataFrame, kind: str | None, lang: str) -> list[list[str]]:
@@ -606,7 +608,11 @@ def goal_chart(trend: GoalTrend, t: Callable[..., str]) -> dict[str, Any]:
                 "yanchor": "bottom",
                 "xanchor": "right",
                 "text": t("goals.break_marker", year=int(row.year)),
-                "hovertext": t("goals.break_note", year=int(row.year), reason=reason or t("goals.break_no_reason")),
+                "hovertext": t(
+                    "goals.break_note",
+                    year=int(row.year),
+                    reason=plain(reason) if reason else t("goals.break_no_reason"),
+                ),
                 "showarrow": False,
                 "font": {"size": 12, "color": GOAL_MARK_COLOUR},
             }  # fmt: skip
@@ -639,14 +645,14 @@ def goal_groups_chart(trend: GoalTrend, area: str, t: Callable[..., str]) -> dic
     lang = figure_lang(t)
     kind = trend.indicator.kind
     rows = latest_per_group(trend, area)
-    labels = [group_label(g, lang) for g in rows["group"]]
+    labels = [plain(group_label(g, lang)) for g in rows["group"]]
     values = rows["value"].astype(float).tolist()
     plus = [None if pd.isna(h) else float(h) - v for h, v in zip(rows["high"], values, strict=True)]
     minus = [None if pd.isna(lo) else v - float(lo) for lo, v in zip(rows["low"], values, strict=True)]
     trace = {
         "type": "scatter",
         "mode": "markers",
-        "name": _area_name(rows, area) if not rows.empty else area,
+        "name": _area_name(rows, area) if not rows.empty else plain(area),
         "x": values,
         "y": labels,
         "marker": {"color": GOAL_COLOURS[0], "size": 11, "symbol": "diamond"},
@@ -743,7 +749,7 @@ def breakdown_chart(counts: SafetyCounts, t: Callable[..., str]) -> dict[str, An
     the comparison); the table beside the chart counts them.
     """
     keys = [key for key in counts.keys if key != NOT_STATED]
-    labels = [t(f"{counts.field}.{key}") for key in keys]
+    labels = [plain(t(f"{counts.field}.{key}")) for key in keys]
     traces = [
         {
             "type": "bar",

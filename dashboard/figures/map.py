@@ -11,7 +11,6 @@ plain background.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from dashboard.figures.style import (
 )
 from dashboard.i18n import distance, number
 from dashboard.settings import OSM_ATTRIBUTION, Settings
+from dashboard.text import plain
 from geodata import LayerView
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.records import GridCounts
@@ -87,20 +87,21 @@ def place_heading(category: str, safety: Any, t: Callable[..., str]) -> str:
 
 
 def _customdata(layer: str, frame, t: Callable[..., str]) -> list[list[str]]:
-    """[id, heading, detail, when] per record: what the hover shows, and the id a click reports."""
+    """[id, heading, detail, when] per record: what the hover shows (the records' own words as text, see
+    :mod:`dashboard.text`), and the id a click reports."""
     ids = frame["id"].tolist()
     if layer == "unsafe_places":
         safety = frame["safety"] if "safety" in frame.columns else [None] * len(frame)
         heading = [place_heading(c, s, t) for c, s in zip(frame["category"], safety)]
-        detail = [d if isinstance(d, str) else "" for d in frame["description"]]
+        detail = [plain(d) if isinstance(d, str) else "" for d in frame["description"]]
         when = frame["reported_on"].dt.strftime("%Y-%m-%d").tolist()
     elif layer == "inventoried_sites":
         heading = [t(f"site_type.{c}") for c in frame["site_type"]]
         detail = [t(f"status.{c}") for c in frame["status"]]
-        when = [a if isinstance(a, str) else o for a, o in zip(frame["address"], frame["owner"])]
+        when = [plain(a if isinstance(a, str) else o) for a, o in zip(frame["address"], frame["owner"])]
     else:
         heading = [t(f"operation_kind.{c}") for c in frame["kind"]]
-        detail = [d if isinstance(d, str) else "" for d in frame["title"]]
+        detail = [plain(d) if isinstance(d, str) else "" for d in frame["title"]]
         when = frame["starts_at"].dt.tz_convert(LOCAL_TZ_NAME).dt.strftime("%Y-%m-%d %H:%M").tolist()
     return [list(row) for row in zip(ids, heading, detail, when)]
 
@@ -238,7 +239,7 @@ def raster_layer(basemap: Basemap) -> dict:
         "sourcetype": "raster",
         "source": [basemap.tiles_url],
         "below": "traces",
-        "sourceattribution": html.escape(basemap.attribution),  # MapLibre shows it as HTML
+        "sourceattribution": plain(basemap.attribution),  # MapLibre shows it as HTML
     }
 
 

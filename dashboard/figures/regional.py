@@ -25,6 +25,7 @@ from dashboard.figures.map import (
 )
 from dashboard.figures.style import FONT_FAMILY, JUDGED_COLOURS, MODEBAR_MARGIN, separators
 from dashboard.i18n import distance, number
+from dashboard.text import plain
 from geodata.boundaries import municipalities, municipalities_geojson
 from geodata.followup import PLEDGE_STATES
 from geodata.regions import Scope
@@ -63,7 +64,7 @@ def _promise_words(t: Callable[..., str], lang: str, row: PledgeStanding, label:
 
 def _pledge_hover(t: Callable[..., str], lang: str, row: PledgeStanding, label: Callable[[str], str]) -> str:
     return (
-        f"{row.pledge.title}<br>{t('regional.hover_state', state=label(row.state))}<br>"
+        f"{plain(row.pledge.title)}<br>{t('regional.hover_state', state=label(row.state))}<br>"
         f"{_promise_words(t, lang, row, label)}"
     )
 
@@ -100,7 +101,7 @@ def pledge_map_figure(
     for state, codes in by_state.items():
         if not codes:
             continue
-        names = [names_of[c] for c in codes]
+        names = [plain(names_of[c]) for c in codes]
         if state == NO_PLEDGE:
             fill, line, width_px = NO_PLEDGE_FILL, NO_PLEDGE_LINE, 0.6
             name = t("regional.no_pledge")

@@ -15,6 +15,7 @@ from dashboard.figures.style import (
     separators,
 )
 from dashboard.i18n import number, percent, signed
+from dashboard.text import plain
 from geodata.analysis.situation import WEEKDAYS, Kartlaggning
 
 
@@ -52,7 +53,7 @@ def category_table(k: Kartlaggning, t: Callable[..., str], lang: str) -> tuple[l
 def category_chart(k: Kartlaggning, t: Callable[..., str]) -> dict[str, Any]:
     """The year's reports per category as horizontal bars, the most reported on top, the year before beside them."""
     shown = list(reversed(k.categories))
-    labels = [t(f"category.{c.category}") for c in shown]
+    labels = [plain(t(f"category.{c.category}")) for c in shown]
     traces = []
     before = k.year - 1
     if any(before in c.before for c in shown):

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.style import FONT_FAMILY, HIGHLIGHT_COLOUR, OPERATION_COLOURS, separators
 from dashboard.i18n import number, period_name, progress_figure
+from dashboard.text import plain
 from geodata import PromiseProgress, TimelineRow
 from geodata.followup import FollowUpPeriod
 
@@ -171,7 +172,7 @@ def timeline_figure(
                             ],
                         ),
                     ),
-                    customdata=[[e.record_id, e.layer, e.label, event_moment(e)] for e in row.events],
+                    customdata=[[e.record_id, e.layer, plain(e.label), event_moment(e)] for e in row.events],
                     hovertemplate="%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
                     meta={"role": "events", "promise": row.promise.id},
                 )

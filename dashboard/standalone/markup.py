@@ -11,7 +11,6 @@ Leaflet and style sheet, a fragment rendered by another template) is passed as
 
 from __future__ import annotations
 
-import html
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from dashboard.text import plain
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # shipped inside the package
 
 
 def text(value: object) -> Markup:
     """``value`` as HTML text, as every template writes it; markup (anything with ``__html__``) stays as it is.
 
-    The standard library's entities (``&quot;``, ``&#x27;``), which the export has always written, rather than
-    MarkupSafe's (``&#34;``, ``&#39;``): the same text either way, and the same file as before.
+    Escaped by :func:`dashboard.text.plain`, the one rule the dashboard's figures use too.
     """
     if hasattr(value, "__html__"):
         return Markup(value)
-    return Markup(html.escape(str(value), quote=True))
+    return Markup(plain(value))
 
 
 @cache
