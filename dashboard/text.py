@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dash import html
+
+from geodata.validate import allowed_link, email_problem
+
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
 
 
@@ -32,3 +36,20 @@ def plain(value: Any) -> str:
 def plain_all(values: Any) -> list[str]:
     """:func:`plain` of each value (a list, a pandas Series), for a trace's text arrays."""
     return [plain(v) for v in values]
+
+
+def link(label: Any, href: Any, **props: Any) -> Any:
+    """``label`` as a link to ``href`` where ``href`` is a link a page may draw (``https:``, ``http:``, ``mailto:``:
+    :func:`geodata.validate.allowed_link`), else ``label`` as plain text: a stored ``javascript:`` never runs.
+
+    >>> link("Kommunen", "https://mark.se").href, link("Kommunen", "javascript:alert(1)")
+    ('https://mark.se', 'Kommunen')
+    """
+    allowed = allowed_link(href)
+    return html.A(label, href=allowed, **props) if allowed else label
+
+
+def email_link(address: str) -> Any:
+    """``address`` as a ``mailto:`` link where it is one e-mail address (:func:`geodata.validate.email_problem`),
+    else as text: a stored ``x@y.se?bcc=…`` does not become a link that writes to others."""
+    return link(address, f"mailto:{address}" if email_problem(address) is None else None)

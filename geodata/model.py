@@ -247,9 +247,10 @@ def _get(data: Any, key: str) -> Any:
 class _Reader:
     """Reads fields out of nested dictionaries, collecting problems instead of stopping."""
 
-    def __init__(self, record: str):
+    def __init__(self, record: str, check_links: bool = True):
         self.record = record
         self.problems: list[Problem] = []
+        self.check_links = check_links
 
     def fail(self, path: str, message: str, code: str | None = None, **params: Any) -> None:
         self.problems.append(Problem(self.record, path, message, code, params))
@@ -270,6 +271,23 @@ class _Reader:
             self.fail(path, f"expected text, got {type(value).__name__} {value!r}", "not_text")
             return None
         return value.strip()
+
+    def link(self, data: dict, key: str, path: str) -> str | None:
+        """An optional link: only ``https:``, ``http:`` or ``mailto:`` (:func:`geodata.validate.link_problem`)."""
+        return self._checked(self.text(data, key, path, required=False), path, "link_problem")
+
+    def email(self, data: dict, key: str, path: str) -> str | None:
+        """An optional e-mail address, which pages draw as a ``mailto:`` link."""
+        return self._checked(self.text(data, key, path, required=False), path, "email_problem")
+
+    def _checked(self, value: str | None, path: str, rule: str) -> str | None:
+        from geodata import validate  # validate reads geodata (shapes, CRSs) the model itself does not need
+
+        problem = None if value is None or not self.check_links else getattr(validate, rule)(value)
+        if problem is not None:
+            self.fail(path, str(problem), problem.code, **problem.params)
+            return None
+        return value
 
     def choice(self, data: dict, key: str, path: str, choices: tuple[str, ...], required: bool = True) -> str | None:
         value = self.text(data, key, path, required)
@@ -336,8 +354,12 @@ def _refuse_repeats(r: _Reader, ids: list[str], path: str, what: str) -> None:
         r.fail(path, f"{what} id {dup!r} is used twice; expected unique ids", "repeated_id", value=dup)
 
 
-def pledge_from_dict(data: dict[str, Any]) -> Pledge:
+def pledge_from_dict(data: dict[str, Any], stored: bool = False) -> Pledge:
     """Build a :class:`Pledge` from plain data, raising :class:`ValidationError` listing every problem.
+
+    ``stored``: ``data`` is a document read back from a store. Its links and e-mail addresses are then kept as
+    they are, not checked again: one stored before links were checked still reads (the pages draw a link only
+    where :func:`geodata.validate.allowed_link` allows it, else its words as text), and nothing stored is lost.
 
     >>> p = pledge_from_dict({"id": "x-2020", "title": "T", "municipality": {"name": "Mark", "code": "1463"},
     ...     "police_area": {"name": "LPO Borås"}, "period": {"start": "2020-01-01", "end": "2020-12-31"},
@@ -351,7 +373,7 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
     if not isinstance(data, dict):
         raise ValidationError(Problem("pledge", "(document)", "expected a mapping of pledge fields"))
     pledge_id = data.get("id")
-    r = _Reader(f"pledge {pledge_id}" if isinstance(pledge_id, str) else "pledge (without id)")
+    r = _Reader(f"pledge {pledge_id}" if isinstance(pledge_id, str) else "pledge (without id)", check_links=not stored)
     _unknown_keys(r, data, "", "pledge")
     pid = r.text(data, "id", "id")
     if pid and not SLUG.match(pid):
@@ -434,7 +456,7 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
     for i, item in enumerate(r.items(data, "follow_up", "follow_up", required=False)):
         kind = r.choice(item, "kind", f"follow_up[{i}].kind", vocab.FOLLOW_UP_KINDS)
         label = r.text(item, "label", f"follow_up[{i}].label")
-        url = r.text(item, "url", f"follow_up[{i}].url", required=False)
+        url = r.link(item, "url", f"follow_up[{i}].url")
         if kind and label:
             follow_up.append(FollowUp(kind, label, url))
 
@@ -452,9 +474,9 @@ def pledge_from_dict(data: dict[str, Any]) -> Pledge:
             contact = Contact(
                 name=name,
                 **{
-                    k: r.text(c, k, f"contact.{k}", required=False)
-                    for k in ("title", "organisation", "email", "phone", "hours")
+                    k: r.text(c, k, f"contact.{k}", required=False) for k in ("title", "organisation", "phone", "hours")
                 },
+                email=r.email(c, "email", "contact.email"),
             )
 
     signed_on = r.date(data, "signed_on", "signed_on", required=False)

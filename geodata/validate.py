@@ -85,6 +85,67 @@ _CONTROL_NAMES = {
 }
 
 
+# The schemes a stored link may have: a web page or an e-mail. Anything else a browser would run or open as
+# something else (javascript:, data:, vbscript:, file:) is refused where it is stored and drawn as text.
+LINK_SCHEMES = ("https", "http", "mailto")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_EMAIL = re.compile(r"^[^@\s:/?#]+@[^@\s:/?#]+\.[^@\s:/?#]+$")
+
+
+def link_problem(value: str) -> CoercionError | None:
+    """What makes ``value`` no link a page may draw (its scheme, a space in it, no address), or ``None``.
+
+    One rule for storing (a pledge's follow-up links) and drawing (:func:`allowed_link`). A browser drops
+    leading spaces and removes tabs and line breaks anywhere before it reads a scheme, so a value with any
+    space or control character is refused outright rather than read past.
+
+    >>> [link_problem(v) is None for v in ("https://mark.se/trygghet", "mailto:info@mark.se", "www.mark.se")]
+    [True, True, False]
+    >>> link_problem(" JaVaScRiPt:alert(1)").code
+    'not_a_link'
+    """
+    if not isinstance(value, str) or not value or re.search(r"[\s\x00-\x1f\x7f]", value):
+        return _not_a_link(value)
+    scheme = _SCHEME.match(value)
+    if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
+        return _not_a_link(value)
+    rest = value[scheme.end() :]
+    if scheme.group(1).lower() == "mailto":
+        ok = bool(_EMAIL.match(rest.split("?", 1)[0]))
+    else:
+        ok = rest.startswith("//") and len(rest) > 2 and rest[2] not in "/?#"
+    return None if ok else _not_a_link(value)
+
+
+def _not_a_link(value: object) -> CoercionError:
+    return CoercionError(
+        f"{_short(str(value))!r} is not a link a page may show; expected a web address beginning with "
+        "https:// or http://, or mailto: and an e-mail address, without spaces",
+        "not_a_link",
+        value=_short(str(value)),
+    )
+
+
+def allowed_link(value: object) -> str | None:
+    """``value`` if it is a link a page may draw as a link (:func:`link_problem`), else ``None`` (draw it as text)."""
+    return value if isinstance(value, str) and link_problem(value) is None else None
+
+
+def email_problem(value: str) -> CoercionError | None:
+    """What makes ``value`` no e-mail address a ``mailto:`` link can be made of, or ``None``.
+
+    >>> email_problem("annika.stomberg@polisen.se") is None, email_problem("x@y.se?bcc=all@z.se") is None
+    (True, False)
+    """
+    if isinstance(value, str) and _EMAIL.match(value):
+        return None
+    return CoercionError(
+        f"{_short(str(value))!r} is not an e-mail address; expected one such as namn@kommun.se",
+        "not_an_email",
+        value=_short(str(value)),
+    )
+
+
 def check_moment(value: dt.date) -> None:
     """Refuse a date or time outside :data:`EARLIEST_YEAR`–:data:`LATEST_YEAR` (raises :class:`CoercionError`)."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:

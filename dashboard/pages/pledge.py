@@ -24,6 +24,7 @@ from dashboard.components.titles import page_title
 from dashboard.context import request_store
 from dashboard.i18n import language, period_name, translator
 from dashboard.ids import FollowUp
+from dashboard.text import email_link, link
 from geodata import Pledge, PledgemapError, VersionConflictError, clock, pledge_progress
 from geodata.access.rules import may_change_pledges, may_judge
 from geodata.analysis.followup import PledgeFollowUp, pledge_follow_up
@@ -68,7 +69,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
         for party in PROBLEM_PARTIES
         if party in chosen.problem_picture
     ]
-    follow = [html.Li(html.A(f.label, href=f.url) if f.url else f.label) for f in chosen.follow_up]
+    follow = [html.Li(link(f.label, f.url)) for f in chosen.follow_up]
     signed = []
     if chosen.signed_on or chosen.signatories:
         signed = [
@@ -85,7 +86,7 @@ def layout(pledge: str | None = None, lang: str | None = None, period: str | Non
                 [
                     html.Span(", ".join(x for x in (c.name, c.title, c.organisation) if x)),
                     html.Br(),
-                    html.A(c.email, href=f"mailto:{c.email}") if c.email else None,
+                    email_link(c.email) if c.email else None,
                     html.Br() if c.email else None,
                     f"{t('pledge.phone')}: {c.phone}" + (f" ({c.hours})" if c.hours else "") if c.phone else None,
                 ]

@@ -37,7 +37,7 @@ from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import ImportFileError, Problem, ValidationError
 from geodata.io.readers import ImportLimits, decode_text, parse_json
 from geodata.records import PoliceEvent
-from geodata.validate import EARLIEST_YEAR, LATEST_YEAR, text_problem
+from geodata.validate import EARLIEST_YEAR, LATEST_YEAR, link_problem, text_problem
 
 KEYS = ("id", "datetime", "name", "summary", "url", "type", "location")
 DIGEST_PREFIX = "Sammanfattning"
@@ -186,13 +186,15 @@ def _event(item: dict[str, Any], label: str, problems: list[Problem]) -> PoliceE
         found.append(Problem(label, "location", "expected an object with 'name' and 'gps'"))
     elif (refused := text_problem(location["name"])) is not None:
         found.append(Problem(label, "location", str(refused), refused.code, refused.params))
+    url = texts.get("url", "")
+    if url.startswith("/"):
+        url = POLICE_SITE + url
+    if url and "url" not in {p.field for p in found} and (refused := link_problem(url)) is not None:
+        found.append(Problem(label, "url", str(refused), refused.code, refused.params))
     if found:
         problems.extend(found)
         return None
     assert published is not None  # it stays None only when parsing failed, and that was recorded in found
-    url = texts["url"]
-    if url.startswith("/"):
-        url = POLICE_SITE + url
     return PoliceEvent(
         item["id"],
         published,

@@ -243,7 +243,7 @@ class SQLStore(Store):
             rules.promise_from_row((*r[:3], self._value("json", r[3]), *r[4:9], self._value("json", r[9]), r[10]))
             for r in promise_rows
         ]
-        return pledge_from_dict(document)
+        return pledge_from_dict(document, stored=True)
 
     def save_pledge(self, pledge: Pledge, actor: str = "local") -> None:
         document = rules.pledge_document(pledge)
