@@ -141,6 +141,7 @@ class Importer:
     answer = "im-answer"  # pattern: {"type": answer, "field": ..., "text": ...}
     fill = "im-fill"  # pattern: {"type": fill, "field": ...}: one value for a field the file leaves empty
     column = "im-column"  # pattern: {"type": column, "field": ...}
+    personal = "im-personal"  # pattern: {"type": personal, "row": "*" or a row number}: mask, keep or reject
     text = "im-pledge-text"
     parse = "im-parse"
     draft = "im-draft"

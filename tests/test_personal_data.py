@@ -1,0 +1,435 @@
+"""Personal data in free text: found (and only it), masked, asked about once on import, and kept from the public.
+
+The texts are written as residents, caretakers and police officers write them:
+a survey's comments, a safety walk's notes, an inspection's comment. The
+personnummer are built here with their Luhn check digit (and, to show the
+check matters, with a wrong one); none is a real person's.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+
+import pytest
+
+from dashboard.cli import main
+from dashboard.ids import Importer
+from dashboard.server.uploads import save_upload
+from geodata.io import commit_file, plan_file
+from geodata.io.personal_data import PERSONAL_DATA
+from geodata.privacy import (
+    EMAIL,
+    NAME,
+    PERSONAL_NUMBER,
+    PHONE,
+    find_personal_data,
+    luhn_ok,
+    mask,
+    scan_values,
+)
+from geodata.store import GeoPackageStore
+
+from dash_http import call_callback, props_where, texts
+
+
+def with_check_digit(nine: str) -> str:
+    """Nine digits (YYMMDDNNN) and the Luhn digit that makes them a valid personnummer's ten."""
+    return next(nine + str(d) for d in range(10) if luhn_ok(nine + str(d)))
+
+
+def with_wrong_digit(nine: str) -> str:
+    right = with_check_digit(nine)
+    return right[:-1] + str((int(right[-1]) + 1) % 10)
+
+
+PNR = with_check_digit("811218987")  # 811218-987x
+OLD = with_check_digit("190304123")  # born 1919 (written with + at 100 years)
+SAMORDNING = with_check_digit("900161234")  # day 01 + 60
+
+
+def kinds(text: str) -> list[str]:
+    return [f.kind for f in find_personal_data(text)]
+
+
+def masked(text: str) -> str:
+    return mask(text, find_personal_data(text))
+
+
+# -- the scanner ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"{PNR[:6]}-{PNR[6:]}",
+        PNR,
+        f"19{PNR[:6]}-{PNR[6:]}",
+        f"19{PNR}",
+        f"{OLD[:6]}+{OLD[6:]}",
+        f"{SAMORDNING[:6]}-{SAMORDNING[6:]}",
+    ],
+)
+def test_a_personal_identity_number_is_found_in_every_way_it_is_written(written):
+    text = f"Anmälaren ({written}) bor i huset och har hört skrik på nätterna."
+    assert kinds(text) == [PERSONAL_NUMBER]
+    assert masked(text) == "Anmälaren ([personnummer]) bor i huset och har hört skrik på nätterna."
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"{with_wrong_digit('811218987')[:6]}-{with_wrong_digit('811218987')[6:]}",
+        with_wrong_digit("811218987"),
+        f"19{with_wrong_digit('811218987')}",
+        "811318-9876",  # month 13
+        "811200-9870",  # day 00
+    ],
+)
+def test_a_number_whose_check_digit_or_date_is_wrong_is_not_one(written):
+    assert kinds(f"Ärende {written} gäller belysningen.") == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["070-123 45 67", "0701234567", "070 123 45 67", "+46 70 123 45 67", "+4670-1234567", "0046 70 123 45 67",
+     "031-12 34 56", "031-123 45 67", "08-123 456 78", "08-12 34 56", "0300-123 45", "+46 (0)31 12 34 56"],
+)  # fmt: skip
+def test_swedish_phone_numbers_are_found_however_they_are_grouped(written):
+    text = f"Lampan är trasig, ring mig på {written} om ni vill veta mer."
+    assert kinds(text) == [PHONE], written
+    assert masked(text) == "Lampan är trasig, ring mig på [telefon] om ni vill veta mer."
+
+
+def test_a_phone_number_ends_where_its_digits_do():
+    assert masked("Tel 031-12 34 56 2021-03-04 kl 21") == "Tel [telefon] 2021-03-04 kl 21"
+
+
+def test_e_mail_addresses_are_found():
+    text = "Skriv till anna.svensson+trygg@mark.se eller Kalle_Ek@exempel.nu."
+    assert kinds(text) == [EMAIL, EMAIL]
+    assert masked(text) == "Skriv till [e-post] eller [e-post]."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ring Anna Svensson på 070-123 45 67 om lampan.", "Ring [namn] på [telefon] om lampan."),
+        ("Anna-Karin Lind, 0701234567, vet mer.", "[namn], [telefon], vet mer."),
+        ("Frågor: 08-12 34 56 (Pelle)", "Frågor: [telefon] ([namn])"),
+        ("Jag heter Maria Lindqvist och går här varje kväll.", "Jag heter [namn] och går här varje kväll."),
+        ("Kontakta Per Olsson om nyckeln till källaren.", "Kontakta [namn] om nyckeln till källaren."),
+        ("Kontaktperson: Sara Ek", "Kontaktperson: [namn]"),
+        ("Namn: Omar Haddad", "Namn: [namn]"),
+        ("Mitt namn är Lisa Berg.", "Mitt namn är [namn]."),
+        ("ring Johan så öppnar han", "ring [namn] så öppnar han"),
+    ],
+)
+def test_names_next_to_an_item_or_after_a_word_that_introduces_one_are_found(text, expected):
+    assert masked(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trygghetsvandring 2021-03-04 kl 19.00, samling vid Kinna centrum.",
+        "Lamporna i gångtunneln vid 431 30 Mölndal har varit trasiga sedan 2019.",
+        "Offerten för ny belysning är 1 200 kr per stolpe, totalt 250 000 kr.",
+        "Fastigheten Kåsjön 1:23 och Skene 2:145 saknar belysning på baksidan.",
+        "Dnr KS 2021/0123, ärende 2020.0456, anmälan K123456-21.",
+        "Buskarna vid Storgatan 12 skymmer sikten mot cykelbanan, 30 km/h.",
+        "Gäng samlas på kvällarna bakom Coop. Ring polisen på 114 14 vid brott.",
+        "Gatan heter Storgatan och är mörk mellan 22 och 05.",
+        "Koordinat 6376282, 361845 (SWEREF 99 TM), höjd 0,5 m.",
+        "Mätt 01-02-2021: 3 av 12 lampor trasiga.",
+        "Kontakta fastighetsägaren, Mölndalsbostäder, om trapphuset.",
+        "",
+    ],
+)
+def test_dates_postal_codes_amounts_property_designations_and_case_numbers_are_not_flagged(text):
+    assert find_personal_data(text) == [], masked(text)
+
+
+def test_the_pledges_own_text_shows_what_it_holds_and_only_that():
+    """A published pledge names its contact person with her address: exactly that is found, nothing in the rest."""
+    from pathlib import Path
+
+    text = Path("/work/shared/seeds/mark-2021.txt").read_text(encoding="utf-8")
+    found = find_personal_data(text)
+    assert [f.kind for f in found if f.kind == EMAIL] == [EMAIL]
+    assert "annika.stomberg@polisen.se" not in mask(text, found)
+    assert all(f.kind in (EMAIL, NAME, PHONE) for f in found), [(f.kind, text[f.start : f.end]) for f in found]
+
+
+def test_scanning_a_quarter_of_a_million_texts_takes_seconds_not_minutes():
+    """Not a benchmark: a guard against a pattern that backtracks. The figure is printed (pytest -s)."""
+    import time
+
+    rows = [
+        "Mörk gång mellan Kvarnbacken och skolan, lamporna trasiga sedan 2019.",
+        "Klotter och krossat glas vid busshållplatsen, 431 30 Mölndal.",
+        "Ring Anna Svensson på 070-123 45 67 om lampan.",
+        "Buskarna skymmer sikten mot cykelbanan, 1 200 kr offert.",
+        "Gäng samlas på kvällarna bakom Coop.",
+    ] * 50_000
+    started = time.perf_counter()
+    flagged = sum(1 for text in rows if find_personal_data(text))
+    seconds = time.perf_counter() - started
+    print(f"\nscanned {len(rows)} texts in {seconds:.2f} s, {flagged} flagged")
+    assert flagged == 50_000 and seconds < 60
+
+
+def test_a_record_s_free_text_fields_are_scanned_and_only_they():
+    found = scan_values(
+        "inventoried_sites",
+        {"inspection_comment": "Vaktmästare Bo Ek, 031-12 34 56", "measure": "Byt lampa", "owner": "Bo Ek"},
+    )
+    assert [(f.field, f.kinds, f.masked) for f in found] == [
+        ("inspection_comment", (PHONE, NAME), "Vaktmästare [namn], [telefon]")
+    ]
+
+
+# -- the import: asked once, each choice through the real importer and a real GeoPackage ---------------------
+
+ROWS = [
+    ("1", "Mörk gång, lamporna trasiga"),
+    ("2", "Ring Anna Svensson på 070-123 45 67 om lampan"),
+    ("3", f"Anmälaren {PNR[:6]}-{PNR[6:]} hör skrik"),
+    ("4", "Buskar skymmer sikten"),
+    ("5", "Mejla kalle.ek@exempel.se"),
+]
+
+
+def walk_csv(path):
+    lines = ["Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst"]
+    for i, (number, text) in enumerate(ROWS):
+        lines.append(f"{number};2021-03-05;Dålig belysning;Trygghetsvandring;{text};{6376282 + 50 * i};361845")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _plan(store, path, **options):
+    return plan_file(store, path, "unsafe_places", pledge_id="mark-2021", **options)
+
+
+def _stored(store, path) -> dict[str, str]:
+    places = store.read_layer("unsafe_places")
+    ours = places[places["source_id"].fillna("").str.startswith(f"{path.stem}:")]
+    return dict(zip(ours["source_id"].str.split(":").str[-1], ours["description"]))
+
+
+def test_the_dry_run_lists_the_flagged_rows_masked_and_asks_once(demo_copy, tmp_path):
+    path = walk_csv(tmp_path / "vandring.csv")
+    with GeoPackageStore.open(demo_copy) as store:
+        [plan] = _plan(store, path).layers
+        [question] = [q for q in plan.questions if q.kind == PERSONAL_DATA]
+        assert question.open and question.count == 3 and list(question.rows) == [3, 4, 6]
+        shown = {f.row: [(x.field, x.kinds, x.masked) for x in f.found] for f in plan.personal}
+        assert shown == {
+            3: [("description", (PHONE, NAME), "Ring [namn] på [telefon] om lampan")],
+            4: [("description", (PERSONAL_NUMBER,), "Anmälaren [personnummer] hör skrik")],
+            6: [("description", (EMAIL,), "Mejla [e-post]")],
+        }
+        # The rows wait for the answer: counted once, not listed row by row; nothing can be written yet.
+        assert plan.waiting == 3 and plan.count("ok") == 2 and plan.report() == []
+        assert "070-123" not in json.dumps(plan.summary(), default=str)
+        with pytest.raises(Exception) as refused:
+            commit_file(store, _plan(store, path), partial=True)
+        assert getattr(refused.value, "code", None) == "personal_data_unanswered"
+        assert _stored(store, path) == {}
+
+
+def test_mask_stores_the_text_masked(demo_copy, tmp_path):
+    path = walk_csv(tmp_path / "vandring.csv")
+    with GeoPackageStore.open(demo_copy) as store:
+        commit_file(store, _plan(store, path, personal_data="mask"), partial=False)
+        stored = _stored(store, path)
+    assert stored == {
+        "1": "Mörk gång, lamporna trasiga",
+        "2": "Ring [namn] på [telefon] om lampan",
+        "3": "Anmälaren [personnummer] hör skrik",
+        "4": "Buskar skymmer sikten",
+        "5": "Mejla [e-post]",
+    }
+
+
+def test_keep_stores_the_text_as_it_is(demo_copy, tmp_path):
+    path = walk_csv(tmp_path / "vandring.csv")
+    with GeoPackageStore.open(demo_copy) as store:
+        commit_file(store, _plan(store, path, personal_data="keep"), partial=False)
+        assert _stored(store, path) == dict(ROWS)
+
+
+def test_reject_leaves_the_rows_out_and_in_the_rejected_file_with_the_reason(demo_copy, tmp_path):
+    path = walk_csv(tmp_path / "vandring.csv")
+    from dashboard.components.file_words import file_wording
+
+    with GeoPackageStore.open(demo_copy) as store:
+        [result] = commit_file(
+            store,
+            _plan(store, path, personal_data="reject"),
+            partial=True,
+            rejects_path=tmp_path / "vandring-avvisade",
+            wording=file_wording("sv"),
+        ).layers
+        assert _stored(store, path) == {"1": ROWS[0][1], "4": ROWS[3][1]}
+    rows = list(csv.reader(result.rejects_file.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["2", "3", "5"]
+    assert rows[2][-1] == "Beskrivning: innehåller personuppgifter (personnummer) och avvisades, som du valde"
+
+
+def test_one_choice_for_all_and_exceptions_per_row(demo_copy, tmp_path):
+    path = walk_csv(tmp_path / "vandring.csv")
+    with GeoPackageStore.open(demo_copy) as store:
+        plan = _plan(store, path, personal_data="mask", personal_data_rows={"3": "keep", 6: "reject"})
+        [layer] = plan.layers
+        assert {f.row: f.choice for f in layer.personal} == {3: "keep", 4: "mask", 6: "reject"}
+        commit_file(store, plan, partial=True)
+        assert _stored(store, path) == {
+            "1": ROWS[0][1],
+            "2": ROWS[1][1],
+            "3": "Anmälaren [personnummer] hör skrik",
+            "4": ROWS[3][1],
+        }
+
+
+def test_exceptions_for_every_flagged_row_answer_the_question_too(demo_copy, tmp_path):
+    path = walk_csv(tmp_path / "vandring.csv")
+    with GeoPackageStore.open(demo_copy) as store:
+        [plan] = _plan(store, path, personal_data_rows={3: "mask", 4: "mask", 6: "keep"}).layers
+        assert not [q for q in plan.open_questions if q.kind == PERSONAL_DATA] and plan.count("ok") == 5
+
+
+def test_an_unknown_choice_is_refused_before_anything(demo_copy, tmp_path):
+    path = walk_csv(tmp_path / "vandring.csv")
+    with GeoPackageStore.open(demo_copy) as store, pytest.raises(Exception) as refused:
+        _plan(store, path, personal_data="hide")
+    assert getattr(refused.value, "code", None) == "personal_data_choice"
+
+
+def test_a_file_without_personal_data_asks_nothing(demo_copy, tmp_path):
+    path = tmp_path / "ren.csv"
+    path.write_text(
+        "Id;Datum;Kategori;Källa;Beskrivning;Nord;Öst\n1;2021-03-05;Klotter;Enkät;Klotter 2021-03-01, 1 200 kr;6376282;361845\n",
+        encoding="utf-8",
+    )
+    with GeoPackageStore.open(demo_copy) as store:
+        [plan] = _plan(store, path).layers
+        assert plan.personal == [] and not plan.questions and plan.count("ok") == 1
+
+
+# -- the command line ----------------------------------------------------------------------------------------
+
+
+def test_the_command_line_refuses_without_a_choice_and_imports_with_one(demo_copy, tmp_path, capsys):
+    path = walk_csv(tmp_path / "vandring.csv")
+    args = ["import", "--data", str(demo_copy), str(path), "--layer", "unsafe_places", "--pledge", "mark-2021"]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("? 3 rader har personuppgifter i fritexten") == 1
+    assert "rad 3: Beskrivning: telefonnummer, namn: ”Ring [namn] på [telefon] om lampan”" in out
+    assert "070-123" not in out and "kalle.ek@" not in out
+    assert "--personal-data mask|keep|reject" in out
+
+    assert main(args) == 1
+    assert "--personal-data mask, keep eller reject" in capsys.readouterr().err
+    with GeoPackageStore.open(demo_copy) as store:
+        assert _stored(store, path) == {}
+
+    assert main([*args, "--personal-data", "mask", "--personal-data-row", "6=reject", "--partial"]) == 0
+    assert "Otrygga platser: 4 sparade, 0 fanns redan, 1 avvisad." in capsys.readouterr().out
+    with GeoPackageStore.open(demo_copy) as store:
+        stored = _stored(store, path)
+    assert stored["2"] == "Ring [namn] på [telefon] om lampan" and "5" not in stored
+
+
+def test_the_command_line_refuses_an_unknown_choice(demo_copy, tmp_path, capsys):
+    path = walk_csv(tmp_path / "vandring.csv")
+    args = ["import", "--data", str(demo_copy), str(path), "--layer", "unsafe_places", "--personal-data-row", "x"]
+    assert main(args) != 0
+
+
+# -- the import page, through its callbacks ------------------------------------------------------------------
+
+
+def _upload(path) -> str:
+    return save_upload(
+        "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode(), path.name
+    )
+
+
+def _key(pattern: dict, prop: str) -> str:
+    return f"{json.dumps(pattern, separators=(',', ':'))}.{prop}"
+
+
+def _state(token, personal: dict | None = None, lang: str = "sv") -> dict:
+    personal = personal or {}
+    answer = {"field": ["ALL"], "text": ["ALL"], "type": Importer.answer}
+    column = {"field": ["ALL"], "type": Importer.column}
+    fill = {"field": ["ALL"], "type": Importer.fill}
+    choice = {"row": ["ALL"], "type": Importer.personal}
+    return {
+        f"{Importer.token}.data": token,
+        f"{Importer.layer}.value": "unsafe_places",
+        f"{Importer.pledge}.value": "mark-2021",
+        f"{Importer.promise}.value": "",
+        _key(answer, "value"): [],
+        _key(answer, "id"): [],
+        f"{Importer.answers}.data": {},
+        _key(column, "value"): [],
+        _key(column, "id"): [],
+        _key(fill, "value"): [],
+        _key(fill, "id"): [],
+        _key(choice, "value"): list(personal.values()),
+        _key(choice, "id"): [{"type": Importer.personal, "row": row} for row in personal],
+        f"{Importer.lang}.data": lang,
+    }
+
+
+def test_the_import_page_asks_once_offers_per_row_exceptions_and_imports_as_chosen(client, tmp_path, demo_copy):
+    path = walk_csv(tmp_path / "vandring.csv")
+    token = _upload(path)
+    sent = call_callback(client, f"{Importer.answers}.data", {f"{Importer.dry_run}.n_clicks": 1}, state=_state(token))
+    report = sent[Importer.report]["children"]
+    shown = " ".join(texts(report))
+    assert shown.count("3 rader har personuppgifter i fritexten") == 1
+    assert "Ring [namn] på [telefon] om lampan" in shown and "070-123" not in shown and "kalle.ek@" not in shown
+    [everyone] = props_where(report, lambda p: p.get("id") == {"type": Importer.personal, "row": "*"})
+    assert [o["value"] for o in everyone["options"]] == ["mask", "keep", "reject"] and everyone["value"] is None
+    per_row = props_where(report, lambda p: isinstance(p.get("id"), dict) and p["id"].get("row") not in (None, "*"))
+    assert sorted(p["id"]["row"] for p in per_row) == ["3", "4", "6"]
+
+    # Importing before choosing writes nothing and says why.
+    refused = call_callback(
+        client,
+        f"{Importer.rejects}.data",
+        {f"{Importer.commit_valid}.n_clicks": 1, f"{Importer.commit_all}.n_clicks": 0},
+        state=_state(token),
+    )
+    assert "personuppgifter" in " ".join(texts(refused[Importer.result]["children"]))
+
+    choices = {"*": "mask", "6": "reject"}
+    again = call_callback(
+        client, f"{Importer.answers}.data", {f"{Importer.dry_run}.n_clicks": 2}, state=_state(token, choices)
+    )
+    assert "5 rader: 4 giltiga, 1 avvisad" in " ".join(texts(again[Importer.report]["children"]))
+    done = call_callback(
+        client,
+        f"{Importer.rejects}.data",
+        {f"{Importer.commit_valid}.n_clicks": 1, f"{Importer.commit_all}.n_clicks": 0},
+        state=_state(token, choices),
+    )
+    assert "Otrygga platser: 4 sparade" in " ".join(texts(done[Importer.result]["children"]))
+    with GeoPackageStore.open(demo_copy) as store:
+        stored = _stored(store, path)
+    assert stored["3"] == "Anmälaren [personnummer] hör skrik" and "5" not in stored
+
+
+def test_the_import_page_in_english_words_the_question_too(client, tmp_path):
+    token = _upload(walk_csv(tmp_path / "vandring.csv"))
+    sent = call_callback(
+        client, f"{Importer.answers}.data", {f"{Importer.dry_run}.n_clicks": 1}, state=_state(token, lang="en")
+    )
+    shown = " ".join(texts(sent[Importer.report]["children"]))
+    assert "3 rows hold personal data in their free text" in shown and "phone number, name" in shown
