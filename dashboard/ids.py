@@ -296,6 +296,7 @@ class EditForm:
     delete = "ed-delete"
     result = "ed-result"
     move = "ed-move"
+    personal = "ed-personal"  # pattern: {"type": personal, "choice": "mask" | "keep"}: the save's warning's buttons
 
 
 class WorkflowForm:
@@ -308,6 +309,7 @@ class WorkflowForm:
     site = "wf-site"  # {"id": ..., "version": ...}
     field = "wf-field"  # pattern: {"type": field, "name": ...}
     saved = "wf-saved"  # bumped after a saved step, so the page redraws the site
+    personal = "wf-personal"  # pattern: {"type": personal, "choice": ...}: mask or keep the step's text
 
 
 class SitesWorkflowForm:
@@ -319,3 +321,4 @@ class SitesWorkflowForm:
     result = "st-wf-result"
     site = "st-wf-site"
     field = "st-wf-field"
+    personal = "st-wf-personal"

@@ -195,6 +195,12 @@ def scan_values(layer: str, values: Mapping[str, Any]) -> list[FieldFindings]:
     return out
 
 
+def mask_values(layer: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` (a record's fields) with the free text of ``layer`` masked; every other field as it is."""
+    free = FREE_TEXT.get(layer, ())
+    return {name: masked(value) if name in free else value for name, value in values.items()}
+
+
 def protect(viewer: Any, layer: str, frame: Any) -> Any:
     """``frame`` (records of ``layer``) with its free text masked unless ``viewer`` may read the layer's records.
 

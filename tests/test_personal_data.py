@@ -15,7 +15,8 @@ import json
 import pytest
 
 from dashboard.cli import main
-from dashboard.ids import Importer
+from dashboard.components.problems import field_label
+from dashboard.ids import EditForm, Importer, Layers, WorkflowForm
 from dashboard.server.uploads import save_upload
 from geodata.io import commit_file, plan_file
 from geodata.io.personal_data import PERSONAL_DATA
@@ -29,7 +30,7 @@ from geodata.privacy import (
     mask,
     scan_values,
 )
-from geodata.store import GeoPackageStore
+from geodata.store import GeoPackageStore, LayerQuery
 
 from dash_http import call_callback, props_where, texts
 
@@ -433,3 +434,145 @@ def test_the_import_page_in_english_words_the_question_too(client, tmp_path):
     )
     shown = " ".join(texts(sent[Importer.report]["children"]))
     assert "3 rows hold personal data in their free text" in shown and "phone number, name" in shown
+
+
+# -- the record editor: warned on save, masked or kept as chosen ---------------------------------------------
+
+
+def _place(path):
+    with GeoPackageStore.open(path) as store:
+        places = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+    return places.iloc[0]
+
+
+def _press_edit(client, place, view, description: str, choice: str | None = None) -> dict:
+    from test_sites_page import press
+
+    personal = [({"type": EditForm.personal, "choice": choice}, {"n_clicks": 1})] if choice else []
+    changed = (
+        f"{json.dumps({'choice': choice, 'type': EditForm.personal}, separators=(',', ':'))}.n_clicks"
+        if choice
+        else f"{EditForm.save}.n_clicks"
+    )
+    return press(
+        client,
+        f"{EditForm.result}.children",
+        {
+            f"{EditForm.save}.n_clicks": 1,
+            f"{EditForm.delete}.n_clicks": None,
+            f"{EditForm.record}.data": {"layer": "unsafe_places", "id": place["id"], "version": int(place["version"])},
+            f"{EditForm.delete_confirm}.value": [],
+            f"{EditForm.move}.value": [],
+            f"{Layers.click}.data": None,
+            f"{Layers.view}.data": view,
+        },
+        {
+            EditForm.field: [({"type": EditForm.field, "name": "description"}, {"value": description})],
+            EditForm.personal: personal,
+        },
+        changed,
+    )
+
+
+def _description(path, record_id) -> str:
+    with GeoPackageStore.open(path) as store:
+        return store.read_layer("unsafe_places", LayerQuery(ids=(record_id,))).iloc[0]["description"]
+
+
+@pytest.mark.parametrize(("choice", "stored"), [("mask", "Mörkt. Ring [namn] på [telefon]."), ("keep", None)])
+def test_the_editor_warns_on_save_and_saves_masked_or_as_it_is(client, demo_copy, choice, stored):
+    from dash_http import layers_view
+
+    place = _place(demo_copy)
+    before = _description(demo_copy, place["id"])
+    view = layers_view("unsafe_places", record=place["id"])
+    text = "Mörkt. Ring Anna Svensson på 070-123 45 67."
+    warned = _press_edit(client, place, view, text)
+    shown = " ".join(texts(warned[EditForm.result]["children"]))
+    assert "Personuppgifter i texten" in shown and "Beskrivning: telefonnummer, namn" in shown
+    assert "Mörkt. Ring [namn] på [telefon]." in shown and "070-123" not in shown
+    buttons = props_where(warned[EditForm.result]["children"], lambda p: isinstance(p.get("id"), dict))
+    assert [b["id"]["choice"] for b in buttons] == ["mask", "keep"]
+    assert _description(demo_copy, place["id"]) == before  # nothing saved before the choice
+
+    saved = _press_edit(client, place, view, text, choice)
+    assert saved[EditForm.result]["children"] is None and saved[Layers.notice]["children"]
+    assert _description(demo_copy, place["id"]) == (stored or text)
+
+
+def test_a_workflow_step_s_comment_is_checked_too(client, demo_copy):
+    from test_sites_page import CHECKS, press
+
+    from dash_http import layers_view
+
+    with GeoPackageStore.open(demo_copy) as store:
+        sites = store.read_layer("inventoried_sites", LayerQuery(pledge_id="mark-2021"))
+    site = sites[sites["status"] == "flagged"].iloc[0]
+    view = layers_view("inventoried_sites", record=site["id"])
+    comment = f"Boende {PNR[:6]}-{PNR[6:]} klagar på lampan"
+    fields = [({"type": WorkflowForm.field, "name": k}, {"value": v}) for k, v in CHECKS.items()]
+    fields.append(({"type": WorkflowForm.field, "name": "inspection_comment"}, {"value": comment}))
+
+    def step(choice=None):
+        return press(
+            client,
+            f"{WorkflowForm.result}.children",
+            {
+                f"{WorkflowForm.save}.n_clicks": 1,
+                f"{WorkflowForm.step}.value": "inspected",
+                f"{WorkflowForm.site}.data": {"id": site["id"], "version": int(site["version"])},
+                f"{Layers.view}.data": view,
+            },
+            {
+                WorkflowForm.field: fields,
+                WorkflowForm.personal: [({"type": WorkflowForm.personal, "choice": choice}, {"n_clicks": 1})]
+                if choice
+                else [],
+            },
+            f"{json.dumps({'choice': choice, 'type': WorkflowForm.personal}, separators=(',', ':'))}.n_clicks"
+            if choice
+            else f"{WorkflowForm.save}.n_clicks",
+        )
+
+    warned = step()
+    shown = " ".join(texts(warned[WorkflowForm.result]["children"]))
+    assert f"{field_label('sv', 'inspection_comment')}: personnummer" in shown and PNR[6:] not in shown
+    with GeoPackageStore.open(demo_copy) as store:  # nothing saved before the choice: the site is still flagged
+        assert store.read_layer("inventoried_sites", LayerQuery(ids=(site["id"],))).iloc[0]["status"] == "flagged"
+    step("mask")
+    with GeoPackageStore.open(demo_copy) as store:
+        saved = store.read_layer("inventoried_sites", LayerQuery(ids=(site["id"],))).iloc[0]
+    assert saved["inspection_comment"] == "Boende [personnummer] klagar på lampan" and saved["status"] == "inspected"
+
+
+def test_a_new_record_s_description_is_checked_before_it_is_added(client, demo_copy):
+    from test_sites_page import press
+
+    from dashboard.components.edit_form import NEW
+
+    from dash_http import layers_view
+
+    view = layers_view("unsafe_places")
+    given = {"reported_on": "2021-06-01", "source": "tip", "category": "vandalism", "description": "Mejla bo@ek.se"}
+    fields = [({"type": NEW.field, "name": k}, {"value": v}) for k, v in given.items()]
+    values = {
+        f"{NEW.save}.n_clicks": 1,
+        f"{Layers.click}.data": {"lon": 12.694, "lat": 57.508},
+        f"{Layers.view}.data": view,
+    }
+    with GeoPackageStore.open(demo_copy) as store:
+        before = store.counts()["unsafe_places"]
+    warned = press(client, f"{NEW.result}.children", values, {NEW.field: fields}, f"{NEW.save}.n_clicks")
+    assert "Mejla [e-post]" in " ".join(texts(warned[NEW.result]["children"]))
+    mask_button = {"type": NEW.personal, "choice": "mask"}
+    press(
+        client,
+        f"{NEW.result}.children",
+        values,
+        {NEW.field: fields, NEW.personal: [(mask_button, {"n_clicks": 1})]},
+        f"{json.dumps({'choice': 'mask', 'type': NEW.personal}, separators=(',', ':'))}.n_clicks",
+    )
+    with GeoPackageStore.open(demo_copy) as store:
+        places = store.read_layer("unsafe_places")
+        assert store.counts()["unsafe_places"] == before + 1
+    assert "Mejla [e-post]" in set(places["description"]) and "Mejla bo@ek.se" not in set(places["description"])
