@@ -26,9 +26,9 @@ whatever the reader's language (:data:`MARKERS`): the masked text is what is
 stored, and the stored records are Swedish documents that every reader, in
 either language, then reads alike.
 
-:func:`protect` masks a layer's free text for a viewer who may not read the
-layer's records (:func:`geodata.access.reads_records`): the last guard of every
-export, feed and file, after the reads themselves refused such a viewer.
+:func:`geodata.access.masked_for` masks a layer's free text for a viewer who may
+not read the layer's records: the last guard of every export, feed and file,
+after the reads themselves refused such a viewer.
 
 >>> text = "Ring Anna Svensson på 070-123 45 67 om lampan."
 >>> mask(text, find_personal_data(text))
@@ -199,25 +199,6 @@ def mask_values(layer: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` (a record's fields) with the free text of ``layer`` masked; every other field as it is."""
     free = FREE_TEXT.get(layer, ())
     return {name: masked(value) if name in free else value for name, value in values.items()}
-
-
-def protect(viewer: Any, layer: str, frame: Any) -> Any:
-    """``frame`` (records of ``layer``) with its free text masked unless ``viewer`` may read the layer's records.
-
-    ``viewer`` ``None`` is the store's own caller (the command line with the store file), who reads everything.
-    The frame is copied when anything is masked; a frame without free text columns is returned as it is.
-    """
-    from geodata.access import reads_records  # access sits above the store; imported here to keep layers one-way
-
-    if viewer is None or reads_records(viewer, layer):
-        return frame
-    columns = [c for c in FREE_TEXT.get(layer, ()) if c in getattr(frame, "columns", ())]
-    if not columns:
-        return frame
-    frame = frame.copy()
-    for column in columns:
-        frame[column] = frame[column].map(masked)
-    return frame
 
 
 # -- the kinds -------------------------------------------------------------------------------------------------

@@ -576,3 +576,164 @@ def test_a_new_record_s_description_is_checked_before_it_is_added(client, demo_c
         places = store.read_layer("unsafe_places")
         assert store.counts()["unsafe_places"] == before + 1
     assert "Mejla [e-post]" in set(places["description"]) and "Mejla bo@ek.se" not in set(places["description"])
+
+
+# -- never shown in public, masked for whoever may not read the records ---------------------------------------
+
+PHONE_TEXT = "Ring Anna Svensson på 070-123 45 67"
+SECRETS = ("Anna Svensson", "070-123 45 67", "bo@ek.se", f"{PNR[:6]}-{PNR[6:]}")
+
+
+@pytest.fixture
+def personal_store(tmp_path):
+    """A real GeoPackage whose free text holds personal data in every layer: six reports in one place."""
+    from shapely.geometry import Point
+
+    from geodata.model import pledge_from_dict
+
+    from builders import KINNA, frame, operation, pledge_dict, site, unsafe_place
+
+    with GeoPackageStore.create(tmp_path / "personal.gpkg") as store:
+        store.save_pledge(pledge_from_dict(pledge_dict()))
+        store.write_batch(
+            "unsafe_places",
+            frame(
+                *(
+                    unsafe_place(
+                        pledge_id="test-2024",
+                        description=f"{PHONE_TEXT}, {PNR[:6]}-{PNR[6:]}",
+                        geometry=Point(KINNA[0] + 0.0001 * i, KINNA[1]),
+                    )
+                    for i in range(6)
+                )
+            ),
+        )
+        store.write_batch("inventoried_sites", frame(site(measure="Kontakta bo@ek.se", inspection_comment=PHONE_TEXT)))
+        store.write_batch("operations", frame(operation(title=f"Insats, {PHONE_TEXT}", visibility="public")))
+        yield store
+
+
+def _shows_none(text: str) -> None:
+    found = [secret for secret in SECRETS if secret in text]
+    assert not found, found
+
+
+def test_the_public_aggregation_shows_no_free_text(personal_store):
+    """The public view is counts per hexagon and area: no description, comment, measure or title reaches it."""
+    import dataclasses
+
+    from geodata.access import PUBLIC_VIEWER, GuardedStore
+    from geodata.views.public import public_view
+
+    view = public_view(GuardedStore(personal_store, PUBLIC_VIEWER), LayerQuery(pledge_id="test-2024"))
+    assert view.unsafe_places.shown_reports == 12  # six reports of two each, in one hexagon: shown
+
+    def every_text(value) -> str:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return " ".join(every_text(getattr(value, f.name)) for f in dataclasses.fields(value))
+        if hasattr(value, "to_json"):
+            return value.to_json(default_handler=str)
+        return str(value)
+
+    _shows_none(every_text(view))
+
+
+def test_the_public_standalone_map_shows_no_free_text(personal_store):
+    from dashboard.standalone import build_standalone_map
+    from geodata.access import PUBLIC_VIEWER, GuardedStore
+
+    document = build_standalone_map(GuardedStore(personal_store, PUBLIC_VIEWER), "test-2024", public=True)
+    _shows_none(document)
+
+
+def test_a_role_that_may_not_read_a_layer_never_gets_its_records(personal_store, tmp_path):
+    from geodata.access import PUBLIC_VIEWER, AccessError, GuardedStore, Viewer
+    from geodata.io.exporter import export_layers
+
+    for viewer, layer in ((PUBLIC_VIEWER, "unsafe_places"), (Viewer("housing_company", "h", "Annat AB"), "operations")):
+        with pytest.raises(AccessError):
+            export_layers(GuardedStore(personal_store, viewer), tmp_path / "ut.csv", "csv", {layer: None})
+
+
+@pytest.mark.parametrize("role", ["admin", "police", "municipality", "housing_company", "public"])
+@pytest.mark.parametrize("layer", ["unsafe_places", "inventoried_sites", "operations"])
+def test_free_text_is_masked_exactly_for_the_viewers_who_may_not_read_the_layer(personal_store, role, layer):
+    from geodata.access import Viewer, masked_for, reads_records
+
+    viewer = Viewer(role, "x", "Marks Bostads AB")
+    records = personal_store.read_layer(layer)
+    shown = masked_for(viewer, layer, records)
+    text = " ".join(
+        str(v) for c in ("description", "inspection_comment", "measure", "title") if c in shown for v in shown[c]
+    )
+    if reads_records(viewer, layer):
+        assert "070-123 45 67" in text or "bo@ek.se" in text
+    else:
+        _shows_none(text)
+        assert "[telefon]" in text or "[e-post]" in text
+    assert records is not shown or reads_records(viewer, layer)  # the store's frame is never changed in place
+
+
+class UnguardedReads:
+    """A store handed to an export with a viewer, but whose reads forget the guard: what the last guard is for."""
+
+    def __init__(self, store, viewer):
+        self._store, self.viewer = store, viewer
+
+    def read_layer(self, layer, query=None):
+        return self._store.read_layer(layer, query)
+
+    def count(self, layer, query=None):
+        return self._store.count(layer, query)
+
+    def list_pledges(self):
+        return self._store.list_pledges()
+
+    def get_pledge(self, pledge_id):
+        return self._store.get_pledge(pledge_id)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "xlsx", "gpkg"])
+def test_every_export_masks_free_text_for_a_viewer_who_may_not_read_it_even_past_the_guard(
+    personal_store, tmp_path, fmt
+):
+    import zipfile
+
+    from geodata.access import PUBLIC_VIEWER
+    from geodata.io.exporter import export_layers
+
+    path = tmp_path / f"ut.{fmt}"
+    result = export_layers(UnguardedReads(personal_store, PUBLIC_VIEWER), path, fmt)
+    assert result.counts["unsafe_places"] == 6
+    if fmt == "gpkg":
+        import sqlite3
+
+        with sqlite3.connect(path) as db:
+            tables = [name for (name,) in db.execute("SELECT table_name FROM gpkg_contents")]
+            written = " ".join(str(row) for table in tables for row in db.execute(f'SELECT * FROM "{table}"'))
+    elif fmt == "xlsx" or fmt == "csv" and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            written = " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    else:
+        written = path.read_text(encoding="utf-8-sig")
+    _shows_none(written)
+    assert "[telefon]" in written
+
+
+def test_the_worklist_the_standalone_map_and_the_ogc_api_mask_past_the_guard_too(personal_store):
+    import datetime as dt
+
+    from dashboard.standalone import build_standalone_map
+    from geodata import ogc
+    from geodata.access import Viewer
+    from geodata.views.worklist import worklist
+
+    outsider = UnguardedReads(personal_store, Viewer("housing_company", "h", "Annat AB"))
+    public = UnguardedReads(personal_store, Viewer("public"))
+    sites = worklist(public, dt.date(2024, 6, 1), statuses=None)
+    _shows_none(" ".join(str(v) for v in sites["measure"]) + " ".join(str(v) for v in sites["inspection_comment"]))
+    items = ogc.items(outsider, "operations", "http://localhost/ogc", {})
+    assert items["features"] and "[telefon]" in json.dumps(items, ensure_ascii=False)
+    _shows_none(json.dumps(items, ensure_ascii=False))
+    document = build_standalone_map(public, "test-2024", today=dt.date(2024, 6, 1))
+    _shows_none(document)
