@@ -941,7 +941,8 @@ def commit_file(
     the file had several); without it, nothing lands if any row of any layer
     is rejected, and :class:`ValidationError` lists every problem. Duplicates
     are skipped either way. ``wording`` writes the rejected rows' problems
-    in the user's language (:func:`write_rejects`).
+    in the user's language (:func:`write_rejects`). While a plan's personal data question is open
+    (:mod:`geodata.io.personal_data`), nothing is written, with or without ``partial``.
     """
     problems = [p for plan in plans for p in plan.batch_problems]
     if problems:
