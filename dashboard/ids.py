@@ -141,6 +141,7 @@ class Importer:
     answer = "im-answer"  # pattern: {"type": answer, "field": ..., "text": ...}
     fill = "im-fill"  # pattern: {"type": fill, "field": ...}: one value for a field the file leaves empty
     column = "im-column"  # pattern: {"type": column, "field": ...}
+    personal = "im-personal"  # pattern: {"type": personal, "row": "*" or a row number}: mask, keep or reject
     text = "im-pledge-text"
     parse = "im-parse"
     draft = "im-draft"
@@ -295,6 +296,7 @@ class EditForm:
     delete = "ed-delete"
     result = "ed-result"
     move = "ed-move"
+    personal = "ed-personal"  # pattern: {"type": personal, "choice": "mask" | "keep"}: the save's warning's buttons
 
 
 class WorkflowForm:
@@ -307,6 +309,7 @@ class WorkflowForm:
     site = "wf-site"  # {"id": ..., "version": ...}
     field = "wf-field"  # pattern: {"type": field, "name": ...}
     saved = "wf-saved"  # bumped after a saved step, so the page redraws the site
+    personal = "wf-personal"  # pattern: {"type": personal, "choice": ...}: mask or keep the step's text
 
 
 class SitesWorkflowForm:
@@ -318,3 +321,4 @@ class SitesWorkflowForm:
     result = "st-wf-result"
     site = "st-wf-site"
     field = "st-wf-field"
+    personal = "st-wf-personal"

@@ -35,7 +35,7 @@ import pyproj
 import shapely
 from shapely.geometry import box, mapping
 
-from geodata.access import readable_query
+from geodata.access import masked_for, readable_query, viewer_of
 from geodata.errors import NotFoundError, PledgemapError
 from geodata.layers import LAYERS, STORAGE_CRS, Layer
 from geodata.store.base import LayerExtent, LayerQuery, Store
@@ -470,7 +470,7 @@ def items(
         )
     return {
         "type": "FeatureCollection",
-        "features": _features(page, spec),
+        "features": _features(masked_for(viewer_of(store), spec.name, page), spec),
         "numberMatched": matched,
         "numberReturned": len(page),
         "timeStamp": _rfc3339(now or dt.datetime.now(dt.UTC)),
@@ -489,7 +489,7 @@ def item(store: Store, layer: str, feature_id: str, base_url: str) -> dict[str, 
     if found is None or found.empty:
         # The same words whether the record is missing or not readable: a 404 must not tell them apart.
         raise NotFoundError(f"collection {spec.name!r} has no feature {feature_id[:MAX_ID_LENGTH]!r}")
-    feature = _features(found, spec)[0]
+    feature = _features(masked_for(viewer_of(store), spec.name, found), spec)[0]
     feature["links"] = [
         _link(f"{base_url}/collections/{spec.name}/items/{feature_id}", "self", GEOJSON_TYPE, "This feature"),
         _link(f"{base_url}/collections/{spec.name}", "collection", JSON_TYPE, "The collection"),

@@ -179,6 +179,8 @@ def _form(token: str | None, lang: str = "sv", answers: dict | None = None) -> d
         f"{json.dumps({'field': ['ALL'], 'type': Importer.column}, separators=(',', ':'))}.id": [],
         f"{json.dumps({'field': ['ALL'], 'type': Importer.fill}, separators=(',', ':'))}.value": [],
         f"{json.dumps({'field': ['ALL'], 'type': Importer.fill}, separators=(',', ':'))}.id": [],
+        f"{json.dumps({'row': ['ALL'], 'type': Importer.personal}, separators=(',', ':'))}.value": [],
+        f"{json.dumps({'row': ['ALL'], 'type': Importer.personal}, separators=(',', ':'))}.id": [],
         f"{Importer.lang}.data": lang,
     }
 

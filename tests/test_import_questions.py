@@ -318,6 +318,7 @@ def _state(token, lang="sv", fills: dict | None = None) -> dict:
     answer = {"field": ["ALL"], "text": ["ALL"], "type": Importer.answer}
     column = {"field": ["ALL"], "type": Importer.column}
     fill = {"field": ["ALL"], "type": Importer.fill}
+    personal = {"row": ["ALL"], "type": Importer.personal}
     return {
         f"{Importer.token}.data": token,
         f"{Importer.layer}.value": "unsafe_places",
@@ -330,6 +331,8 @@ def _state(token, lang="sv", fills: dict | None = None) -> dict:
         _key(column, "id"): [],
         _key(fill, "value"): list(fills.values()),
         _key(fill, "id"): [{"type": Importer.fill, "field": f} for f in fills],
+        _key(personal, "value"): [],
+        _key(personal, "id"): [],
         f"{Importer.lang}.data": lang,
     }
 

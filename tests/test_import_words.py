@@ -39,6 +39,8 @@ def _state(token: str, lang: str, layer: str = "unsafe_places") -> dict:
         f"{json.dumps({'field': ['ALL'], 'type': Importer.column}, separators=(',', ':'))}.id": [],
         f"{json.dumps({'field': ['ALL'], 'type': Importer.fill}, separators=(',', ':'))}.value": [],
         f"{json.dumps({'field': ['ALL'], 'type': Importer.fill}, separators=(',', ':'))}.id": [],
+        f"{json.dumps({'row': ['ALL'], 'type': Importer.personal}, separators=(',', ':'))}.value": [],
+        f"{json.dumps({'row': ['ALL'], 'type': Importer.personal}, separators=(',', ':'))}.id": [],
         f"{Importer.lang}.data": lang,
     }
 

@@ -12,6 +12,9 @@ from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.settings import Settings
 from geodata import LAYERS, ImportFileError, PledgemapError, ValidationError
 
+# The flagged rows a dry run lists (the rest follow the choice for all, and are counted).
+PERSONAL_ROWS = 50
+
 
 def add_import(commands, settings: Settings) -> None:
     imp = commands.add_parser(
@@ -61,6 +64,20 @@ def add_import(commands, settings: Settings) -> None:
         help="what a text in the file means, e.g. 'category:Otryggt=other' (repeatable)",
     )
     imp.add_argument(
+        "--personal-data",
+        choices=["mask", "keep", "reject"],
+        help="what to do with rows whose free text holds personal data (personnummer, phone numbers, e-mail "
+        "addresses, names): mask them ([personnummer], [telefon], …), keep them as they are, or reject the rows; "
+        "without a choice such rows are not imported",
+    )
+    imp.add_argument(
+        "--personal-data-row",
+        action="append",
+        default=[],
+        metavar="ROW=CHOICE",
+        help="another choice for one row (its number as the dry run shows it), e.g. 12=keep (repeatable)",
+    )
+    imp.add_argument(
         "--lang",
         choices=list(LANGUAGES),
         default=DEFAULT_LANGUAGE,
@@ -85,6 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise PledgemapError(f"--map-value {field!r}: expected FIELD:TEXT=CODE")
         value_map.setdefault(name, {})[original] = text
     overrides = _pairs(args.map, "--map")
+    personal_rows = _pairs(args.personal_data_row, "--personal-data-row")
     if overrides and not args.layer:
         raise PledgemapError("--map needs --layer: the mapping is for one layer")
     try:
@@ -97,7 +115,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return _import_police_events(args, source)
     with open_store(args.data) as store:
         try:
-            plan = _plan(store, args, source, defaults, value_map, overrides, reading_wordings())
+            plan = _plan(store, args, source, defaults, value_map, overrides, reading_wordings(), personal_rows)
         except ImportFileError as exc:
             print(f"pledgemap: {_file_error(args.lang, exc)}", file=sys.stderr)
             return 1
@@ -136,7 +154,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan(store, args: argparse.Namespace, source, defaults, value_map, overrides, wordings):
+def _plan(store, args: argparse.Namespace, source, defaults, value_map, overrides, wordings, personal_rows):
     from geodata.io import plan_file
 
     return plan_file(
@@ -154,6 +172,8 @@ def _plan(store, args: argparse.Namespace, source, defaults, value_map, override
         mapping_overrides=overrides,
         wordings=wordings,
         apply_guesses=True,  # the command line applies what the file's names say, and prints it
+        personal_data=args.personal_data,
+        personal_data_rows=personal_rows,
     )
 
 
@@ -218,11 +238,13 @@ def _print_plan(plan, lang: str) -> None:
         answer_text,
         coordinates_text,
         guess_text,
+        personal_lines,
         question_text,
         summary_text,
         unmapped_text,
     )
     from dashboard.i18n import translator
+    from geodata.io.personal_data import PERSONAL_DATA
 
     t = translator(lang)
     summary = plan.summary()
@@ -242,6 +264,19 @@ def _print_plan(plan, lang: str) -> None:
             print(
                 f"  {guess_text(lang, question, plan.layer, applied=True)} {t('question.override', field=question.field)}"
             )
+            continue
+        if question.kind == PERSONAL_DATA:
+            # The rows and what they hold, masked: the report never repeats the personal data itself.
+            asked = question_text(lang, question, plan.layer)
+            print(f"  {answer_text(lang, question, plan.layer)}" if question.answer else f"  ? {asked}")
+            for flagged in plan.personal[:PERSONAL_ROWS]:
+                chosen = f" ({t('personal.choice.' + flagged.choice).lower()})" if flagged.choice else ""
+                for line in personal_lines(lang, flagged):
+                    print(f"    {line}{chosen}")
+            if len(plan.personal) > PERSONAL_ROWS:
+                print(f"    {t('personal.more', count=len(plan.personal) - PERSONAL_ROWS)}")
+            if question.open:
+                print(f"    {t('question.personal_cli')}")
             continue
         if question.answer is not None:
             print(f"  {answer_text(lang, question, plan.layer)}")
@@ -283,7 +318,14 @@ def _print_next_command(plan, args: argparse.Namespace) -> None:
             if (option == "--set" and key in asked_again) or (option == "--map-value" and key in asked_texts):
                 continue
             words += [option, pair]
+    if args.personal_data:
+        words += ["--personal-data", args.personal_data]
+    for pair in args.personal_data_row:
+        words += ["--personal-data-row", pair]
     for question in plan.open_questions:
+        if question.kind == "personal_data":
+            words += ["--personal-data", t("question.placeholder_personal")]
+            continue
         field = plan.layer.field(question.field)
         if question.kind == "missing":
             if question.guess is not None:

@@ -14,6 +14,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html
 from shapely.geometry import Point, Polygon
 
+from dashboard.components import personal_warning
 from dashboard.components.layout import alert, radio_group
 from dashboard.components.problems import choice_label, field_label
 from dashboard.components.saving import NOTHING, refused, saved
@@ -119,8 +120,11 @@ def _changes(spec, record: dict, values: dict) -> dict:
     return changes
 
 
-def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move, clicked, view):
-    if not (save_clicks or delete_clicks):
+def save_record(save_clicks, delete_clicks, personal_clicks, target, confirmed, values, ids, move, clicked, view):
+    """Save the form's changes (or delete the record); free text holding personal data is saved only as the editor
+    chooses (masked, or as it is), after a warning that shows what was found."""
+    chosen = personal_warning.decision(ID.personal, personal_clicks)
+    if not (save_clicks or delete_clicks or chosen):
         return NOTHING
     lang = (view or {}).get("lang", "sv")
     t = translator(lang)
@@ -144,6 +148,10 @@ def save_record(save_clicks, delete_clicks, target, confirmed, values, ids, move
                 changes.update(geometry=_shape(clicked), crs=4326)
             if not changes:
                 return html.P(t("edit.nothing")), dash.no_update, dash.no_update
+            checked, warning = personal_warning.choose(lang, spec.name, changes, ID.personal, chosen)
+            if checked is None:
+                return warning, dash.no_update, dash.no_update
+            changes = checked
             store.update_record(spec.name, target["id"], changes, int(target["version"]))
     except VersionConflictError as exc:
         return conflict_view(spec, target, given, lang, exc), dash.no_update, None
@@ -197,6 +205,7 @@ class NEW:
     field = "new-field"
     save = "new-save"
     result = "new-result"
+    personal = "new-personal"  # pattern: {"type": personal, "choice": ...}: the save's warning's buttons
 
 
 def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dict]) -> list:
@@ -230,15 +239,21 @@ def new_record_form(store, layer: str, clicked: dict, lang: str, links: list[dic
     ]
 
 
-def save_new_record(clicks, values, ids, clicked, view):
-    """Add the record where the map was clicked: validated and checked as every write is, then shown."""
+def save_new_record(clicks, personal_clicks, values, ids, clicked, view):
+    """Add the record where the map was clicked: validated and checked as every write is, then shown (free text
+    holding personal data only as the editor chooses, as in :func:`save_record`)."""
     import geopandas as gpd
 
-    if not clicks or not clicked:
+    chosen = personal_warning.decision(NEW.personal, personal_clicks)
+    if not (clicks or chosen) or not clicked:
         return NOTHING
     lang = (view or {}).get("lang", "sv")
     t = translator(lang)
     given = {key["name"]: (None if value in ("", None) else value) for key, value in zip(ids or [], values or [])}
+    checked, warning = personal_warning.choose(lang, view["layer"], given, NEW.personal, chosen)
+    if checked is None:
+        return warning, dash.no_update, dash.no_update
+    given = checked
     records = gpd.GeoDataFrame([new_record(view["layer"], given)], geometry=[_shape(clicked)], crs=4326)
     try:
         with request_store() as store:
@@ -261,6 +276,7 @@ def register() -> None:
         Output(Layers.notice, "children", allow_duplicate=True),
         Input(ID.save, "n_clicks"),
         Input(ID.delete, "n_clicks"),
+        Input({"type": ID.personal, "choice": ALL}, "n_clicks"),
         State(ID.record, "data"),
         State(ID.delete_confirm, "value"),
         State({"type": ID.field, "name": ALL}, "value"),
@@ -275,6 +291,7 @@ def register() -> None:
         Output(Layers.view, "data", allow_duplicate=True),
         Output(Layers.notice, "children", allow_duplicate=True),
         Input(NEW.save, "n_clicks"),
+        Input({"type": NEW.personal, "choice": ALL}, "n_clicks"),
         State({"type": NEW.field, "name": ALL}, "value"),
         State({"type": NEW.field, "name": ALL}, "id"),
         State(Layers.click, "data"),

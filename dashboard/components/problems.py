@@ -52,6 +52,8 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
                 values[name] = joiner.join(words.get(f"{group}.{c}", c) for c in values[name])
             else:
                 values[name] = joiner.join(choice_label(lang, field, c) for c in values[name])
+    if "kinds" in values:  # the kinds of personal data a text holds (geodata.privacy)
+        values["kinds"] = ", ".join(words[f"personal.kind.{kind}"] for kind in values["kinds"])
     if "fields" in values:  # the fields a problem is about, as the interface names them
         values["fields"] = ", ".join(field_label(lang, name) for name in values["fields"])
     for name in ("status", "current"):

@@ -14,6 +14,7 @@ from typing import Any
 from dashboard.components.problems import choice_label, field_label
 from dashboard.i18n import catalogue, fill
 from geodata.io.columns import ColumnMapping
+from geodata.io.personal_data import PERSONAL_DATA, FlaggedRow
 from geodata.io.questions import Question
 from geodata.layers import Layer
 
@@ -61,6 +62,8 @@ def value_label(lang: str, layer: Layer, field: str, value: Any) -> str:
 def question_text(lang: str, question: Question, layer: Layer) -> str:
     """The question as one sentence: "Filen har inget datum för sina 6 platser: när gjordes trygghetsvandringen?"."""
     words = catalogue(lang)
+    if question.kind == PERSONAL_DATA:
+        return fill(words["question.personal_data"], count=question.count)
     if question.kind == "unclear":
         return fill(
             words["question.unclear"],
@@ -100,6 +103,10 @@ def answer_text(lang: str, question: Question, layer: Layer) -> str | None:
     """The user's answer to ``question`` for its rows ("Rapporterad: 2021-09-14 för 6 rader (ditt svar)")."""
     if question.answer is None:
         return None
+    if question.kind == PERSONAL_DATA:
+        words = catalogue(lang)
+        choice = words[f"personal.choice.{question.answer}"]
+        return fill(words["question.personal_answered"], choice=choice.lower(), count=question.count)
     return fill(
         catalogue(lang)["question.answered"],
         field=field_label(lang, question.field),
@@ -115,3 +122,27 @@ def unmapped_text(lang: str, question: Question, *, command_line: bool = False) 
     columns = ", ".join(f"”{c}”" if lang == "sv" else f"“{c}”" for c in question.unused_columns)
     key = "question.unmapped_cli" if command_line else "question.unmapped"
     return fill(catalogue(lang)[key], columns=columns, field=question.field)
+
+
+def kinds_text(lang: str, kinds) -> str:
+    """The kinds of personal data a text holds, as the reader names them ("telefonnummer, namn")."""
+    words = catalogue(lang)
+    return ", ".join(words[f"personal.kind.{kind}"] for kind in kinds)
+
+
+def personal_lines(lang: str, flagged: FlaggedRow) -> list[str]:
+    """What a flagged row holds, one line per field: "rad 3: Beskrivning: telefonnummer, namn: ”Ring [namn] …”".
+
+    Only the masked text is ever shown: the dry run does not repeat the personal data it found.
+    """
+    words = catalogue(lang)
+    return [
+        fill(
+            words["personal.line"],
+            row=flagged.row,
+            field=field_label(lang, found.field),
+            kinds=kinds_text(lang, found.kinds),
+            text=found.masked,
+        )
+        for found in flagged.found
+    ]

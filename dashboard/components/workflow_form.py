@@ -16,6 +16,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
+from dashboard.components import personal_warning
 from dashboard.components.layout import alert, date_input, radio_group
 from dashboard.components.problems import field_label
 from dashboard.components.saving import NOTHING, refused, saved
@@ -101,9 +102,14 @@ def show_step_fields(step, lang, ID=WorkflowForm):
     return step_fields(step, lang, ID) if step else []
 
 
-def save_step(clicks, step, site, values, ids, view):
-    """Take the step; on success the page redraws the site, on a conflict or a problem it says what to do."""
-    if not clicks:
+def save_step(clicks, personal_clicks, step, site, values, ids, view, ID=WorkflowForm):
+    """Take the step; on success the page redraws the site, on a conflict or a problem it says what to do.
+
+    The step's comment or measure holding personal data is saved only as the caretaker chooses (masked, or as it
+    is), after a warning that shows what was found.
+    """
+    chosen = personal_warning.decision(ID.personal, personal_clicks)
+    if not (clicks or chosen):
         return NOTHING
     lang = (view or {}).get("lang", "sv")
     t = translator(lang)
@@ -112,6 +118,10 @@ def save_step(clicks, step, site, values, ids, view):
         for key, value in zip(ids or [], values or [])
         if value not in (None, "") and not (isinstance(value, str) and not value.strip())
     }
+    checked, warning = personal_warning.choose(lang, "inventoried_sites", given, ID.personal, chosen)
+    if checked is None:
+        return warning, dash.no_update, None
+    given = checked
     try:
         with request_store() as store:
             advance(store, site["id"], step, given, int(site["version"]))
@@ -140,10 +150,11 @@ def register(ID=WorkflowForm, view: str = Layers.view, notice: str = Layers.noti
         Output(view, "data", allow_duplicate=True),
         Output(notice, "children"),
         Input(ID.save, "n_clicks"),
+        Input({"type": ID.personal, "choice": ALL}, "n_clicks"),
         State(ID.step, "value"),
         State(ID.site, "data"),
         State({"type": ID.field, "name": ALL}, "value"),
         State({"type": ID.field, "name": ALL}, "id"),
         State(view, "data"),
         prevent_initial_call=True,
-    )(save_step)
+    )(lambda *args: save_step(*args, ID=ID))

@@ -41,6 +41,7 @@ from dashboard.components.questions import (
     answer_text,
     coordinates_text,
     guess_text,
+    kinds_text,
     question_text,
     summary_text,
     unmapped_text,
@@ -63,6 +64,7 @@ from geodata.access import check_import
 from geodata.io import POLICE_EVENTS, FilePlan, commit_file, plan_file, read_file
 from geodata.io.columns import map_choice
 from geodata.io.importer import ImportPlan
+from geodata.io.personal_data import PERSONAL_DATA
 from geodata.io.police_events import EventBatch
 from geodata.views.pledges import needs_search
 
@@ -200,6 +202,8 @@ class Form(NamedTuple):
     column_ids: list | None
     fill_values: list | None
     fill_ids: list | None
+    personal_values: list | None  # the choices for personal data: for every flagged row ("*"), and per row
+    personal_ids: list | None
     lang: str
 
     def answers(self) -> dict[str, dict[str, str]]:
@@ -209,6 +213,12 @@ class Form(NamedTuple):
             if value:
                 answers.setdefault(key["field"], {})[key["text"]] = value
         return answers
+
+    def personal(self) -> tuple[str | None, dict[str, str]]:
+        """The choice for every row with personal data, and the rows' own choices (an empty one follows it)."""
+        chosen = {str(key["row"]): value for value, key in zip(self.personal_values or [], self.personal_ids or [])}
+        everyone = chosen.pop("*", None) or None
+        return everyone, {row: value for row, value in chosen.items() if value}
 
 
 def _by_field(values, ids) -> dict[str, str]:
@@ -227,6 +237,7 @@ def _plan(store, form: Form) -> FilePlan:
     source = read_upload(form.token, lambda path: read_file(path, LIMITS, work), "layers")
     # A Pledgemap export worded in Swedish or English reads back as the fields and codes it stands for.
     # The file's guesses are not applied: the page shows each one for the user to confirm (a filled answer).
+    personal_data, personal_rows = form.personal()
     return plan_file(
         store,
         upload_path(form.token),
@@ -238,6 +249,8 @@ def _plan(store, form: Form) -> FilePlan:
         value_map=form.answers(),
         mapping_overrides=_by_field(form.column_values, form.column_ids),
         wordings=reading_wordings(),
+        personal_data=personal_data,
+        personal_data_rows=personal_rows,
     )
 
 
@@ -282,6 +295,8 @@ PLAN_INPUTS = (
     State({"type": ID.column, "field": ALL}, "id"),
     State({"type": ID.fill, "field": ALL}, "value"),
     State({"type": ID.fill, "field": ALL}, "id"),
+    State({"type": ID.personal, "row": ALL}, "value"),
+    State({"type": ID.personal, "row": ALL}, "id"),
     State(ID.lang, "data"),
 )
 
@@ -518,6 +533,9 @@ def _questions(plan: ImportPlan, lang: str, answers: dict[str, dict[str, str]]) 
     for question in plan.questions:
         if question.kind == "missing":
             out.append(_missing_question(plan, question, lang))
+    for question in plan.questions:
+        if question.kind == PERSONAL_DATA:
+            out.append(_personal_question(plan, question, lang))
     asked_texts = {(q.field, q.text) for q in plan.questions if q.kind == "unclear"}
     for question in plan.questions:
         if question.kind == "unclear":
@@ -595,6 +613,63 @@ def _missing_question(plan: ImportPlan, question, lang: str) -> html.Fieldset:
     return html.Fieldset(
         className="pm-question",
         children=[html.Legend(legend), *(html.P(text, className="pm-hint") for text in hints), control],
+    )
+
+
+def _personal_question(plan: ImportPlan, question, lang: str) -> html.Fieldset:
+    """One choice for every row whose free text holds personal data, then the rows, masked, each with its own.
+
+    A row's own choice is empty ("as for all") unless the user gave one: the choice for all is asked once.
+    """
+    t = translator(lang)
+    choices = [{"label": t(f"personal.choice.{c}"), "value": c} for c in ("mask", "keep", "reject")]
+    everyone = question.answer if question.answer in ("mask", "keep", "reject") else None
+    rows = []
+    for flagged in plan.personal[:REPORT_ROWS]:
+        own = flagged.choice if flagged.choice != everyone else ""
+        cell = radio_group(
+            {"type": ID.personal, "row": str(flagged.row)},
+            t("personal.choice_for", row=flagged.row),
+            [{"label": t("personal.as_all"), "value": ""}, *choices],
+            own or "",
+            boxed=False,
+        )
+        for position, found in enumerate(flagged.found):
+            rows.append(
+                html.Tr(
+                    [
+                        html.Td(str(flagged.row)),
+                        html.Td(field_label(lang, found.field)),
+                        html.Td(kinds_text(lang, found.kinds)),
+                        html.Td(found.masked),
+                        html.Td(cell if position == 0 else ""),
+                    ]
+                )
+            )
+    hints = [t("question.personal_data_hint")]
+    answered = answer_text(lang, question, plan.layer)
+    if answered:
+        hints.append(answered)
+    return html.Fieldset(
+        className="pm-question",
+        children=[
+            html.Legend(question_text(lang, question, plan.layer)),
+            *(html.P(text, className="pm-hint") for text in hints),
+            radio_group({"type": ID.personal, "row": "*"}, t("personal.all"), choices, everyone, inline=True),
+            html.Table(
+                className="pm-records",
+                children=[
+                    html.Caption(t("personal.rows", count=len(plan.personal))),
+                    table_head(
+                        t("import.row"), t("import.field"), t("personal.what"), t("personal.text"), t("personal.choice")
+                    ),
+                    html.Tbody(rows),
+                ],
+            ),
+            html.P(t("personal.more", count=len(plan.personal) - REPORT_ROWS), className="pm-hint")
+            if len(plan.personal) > REPORT_ROWS
+            else None,
+        ],
     )
 
 

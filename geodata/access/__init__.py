@@ -6,6 +6,7 @@ API, command line).
 """
 
 from geodata.access.guarded import GuardedStore, figures_store
+from geodata.access.masking import masked_for, viewer_of
 from geodata.access.rules import (
     ALL_ROLES,
     LOCAL_ADMIN,
@@ -36,8 +37,10 @@ __all__ = [
     "check_import",
     "check_write",
     "figures_store",
+    "masked_for",
     "may_change_pledges",
     "may_use_page",
     "readable_query",
     "reads_records",
+    "viewer_of",
 ]

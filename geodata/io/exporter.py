@@ -25,7 +25,7 @@ import pyogrio
 import shapely
 import yaml
 
-from geodata.access import readable_query
+from geodata.access import masked_for, readable_query, viewer_of
 from geodata.errors import PledgemapError
 from geodata.io.columns import quote_formula
 from geodata.io.files import private_file, store_mode
@@ -53,10 +53,14 @@ def read_view(
 
     Internal police operations are left out unless ``include_internal`` (which
     only the command line's export asks for); a guarded store narrows every
-    layer further to what its viewer may read.
+    layer further to what its viewer may read, and a layer it may not read would have its free text masked
+    (:func:`~geodata.access.masked_for`: the last guard, should a read ever get past the first).
     """
+    viewer = viewer_of(store)
     return {
-        get_layer(name).name: store.read_layer(name, readable_query(name, query, include_internal))
+        get_layer(name).name: masked_for(
+            viewer, name, store.read_layer(name, readable_query(name, query, include_internal))
+        )
         for name, query in queries.items()
     }
 

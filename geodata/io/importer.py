@@ -32,6 +32,7 @@ from pyproj import CRS
 
 from geodata.boundaries import municipality
 from geodata.errors import CoercionError, ImportFileError, Note, NotFoundError, Problem, ValidationError
+from geodata.io import personal_data as personal
 from geodata.io import questions as asking
 from geodata.io.columns import (
     ColumnMapping,
@@ -82,6 +83,8 @@ class ImportPlan:
     batch_problems: list[Problem]
     municipality_code: str | None = None
     questions: list[Question] = field(default_factory=list)
+    # The rows whose free text holds personal data, and what is done with each (geodata.io.personal_data).
+    personal: list[personal.FlaggedRow] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -93,6 +96,10 @@ class ImportPlan:
     def asked(self, problem: Problem) -> bool:
         """Whether ``problem`` is one of the rows' share of an open question (shown once, not row by row)."""
         for q in self.open_questions:
+            if q.kind == personal.PERSONAL_DATA:
+                if problem.code == personal.PERSONAL_DATA:
+                    return True
+                continue
             if q.field != problem.field:
                 continue
             if q.kind == "missing" and problem.code == "missing":
@@ -153,6 +160,7 @@ class ImportPlan:
             "notes": [str(n) for n in self.notes],
             "unresolved": {f: {t: list(c) for t, c in texts.items()} for f, texts in self.unresolved.items()},
             "questions": [q.to_dict() for q in self.questions],
+            "personal_data": [f.to_dict() for f in self.personal],
         }
 
 
@@ -181,6 +189,8 @@ def plan_file(
     wordings: Sequence[Wording] = (),
     apply_guesses: bool = False,
     tables: Sequence[SourceTable] | None = None,
+    personal_data: str | None = None,
+    personal_data_rows: dict[Any, str] | None = None,
 ) -> list[ImportPlan]:
     """Dry runs for the tables of the file at ``path`` that go into a layer.
 
@@ -200,6 +210,9 @@ def plan_file(
     guess waits for the user's confirmation. ``tables`` are the file's tables
     as read already (:func:`geodata.io.read_file`): given, the file is not
     read again (they are not changed, so a plan can be made again from them).
+    ``personal_data`` (``mask``, ``keep`` or ``reject``) is the choice for every row whose free text holds
+    personal data, ``personal_data_rows`` (row number → choice) the rows that need another
+    (:mod:`geodata.io.personal_data`); without a choice such rows wait and nothing can be written.
     """
     read = read_source(path, limits) if tables is None else tables
     sources = [_layer_named(part, wordings) for t in read for part in split_by_layer(t, wordings)]
@@ -259,6 +272,8 @@ def plan_file(
                 source_namespace=source_namespace,
                 wordings=wordings,
                 apply_guesses=apply_guesses,
+                personal_data=personal_data,
+                personal_data_rows=personal_data_rows,
             )
         )
     return plans
@@ -346,6 +361,8 @@ def plan_table(
     source_namespace: str | None = None,
     wordings: Sequence[Wording] = (),
     apply_guesses: bool = False,
+    personal_data: str | None = None,
+    personal_data_rows: dict[Any, str] | None = None,
 ) -> ImportPlan:
     """The dry run of one table into ``layer``: nothing is written (see :func:`plan_file`)."""
     spec = get_layer(layer)
@@ -426,6 +443,11 @@ def plan_table(
                     )
     source_guess = next((q.guess.value for q in asked if q.field == "source" and q.guess is not None), None)
     asked = [_with_about(q, spec, mapped, source_guess) for q in asked]
+    # Before the check: a masked text is what is checked (its length) and stored.
+    flagged, personal_question = personal.screen(spec.name, mapped, personal_data, personal_data_rows)
+    if personal_question is not None:
+        asked.append(personal_question)
+    flagged_rows = {f.row: f for f in flagged}
 
     geometry, geometry_errors = _geometry(source, mapping, notes, batch_problems)
     records = gpd.GeoDataFrame(mapped, geometry=geometry, crs=geometry.crs)
@@ -468,6 +490,10 @@ def plan_table(
                             {"value": value, "choices": choices},
                         )
                     )
+        if row in flagged_rows:
+            personal_problem = personal.row_problem(label, flagged_rows[row])
+            if personal_problem is not None:
+                problems.append(personal_problem)
         outcomes.append(RowOutcome(row, "rejected" if problems or batch_problems else "ok", problems))
 
     if municipality_code is None:
@@ -484,6 +510,7 @@ def plan_table(
         batch_problems,
         municipality_code,
         asked,
+        flagged,
     )
     storage = gpd.GeoSeries(check.geometries, index=frame.index, crs=STORAGE_CRS)
     _mark_duplicates(store, plan, storage, pd.DataFrame(check.rows, index=frame.index))
@@ -915,11 +942,15 @@ def commit_file(
     the file had several); without it, nothing lands if any row of any layer
     is rejected, and :class:`ValidationError` lists every problem. Duplicates
     are skipped either way. ``wording`` writes the rejected rows' problems
-    in the user's language (:func:`write_rejects`).
+    in the user's language (:func:`write_rejects`). While a plan's personal data question is open
+    (:mod:`geodata.io.personal_data`), nothing is written, with or without ``partial``.
     """
     problems = [p for plan in plans for p in plan.batch_problems]
     if problems:
         raise ValidationError(problems)
+    waiting = [q for plan in plans for q in plan.open_questions if q.kind == personal.PERSONAL_DATA]
+    if waiting:  # personal data is stored, or left out, only as someone chose: never because nobody did
+        raise personal.unanswered(plans[0].source.name, sum(q.count for q in waiting))
     rejected = {id(plan): [o for o in plan.outcomes if o.status == "rejected"] for plan in plans}
     if not partial and any(rejected.values()):
         raise ValidationError([p for plan in plans for o in rejected[id(plan)] for p in o.problems])

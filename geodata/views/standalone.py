@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from geodata.access import AccessError, readable_query
+from geodata.access import AccessError, masked_for, readable_query, viewer_of
 from geodata.store.base import LayerQuery, Store
 from geodata.views.drawing import drawn_frame
 from geodata.views.public import AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, PRESENT_HEX_M, PublicView, public_view
@@ -119,10 +119,20 @@ def standalone_view(
         counts = public_view(store, query, min_count=1 if reads_reports(store) else min_count)
         return StandaloneView(query, in_view, MAX_MARKERS, counts=counts)
     # Drawn shapes: a file a browser must open, so a record's geometry is within its vertex budget.
+    # The popups' free text masked for a viewer who may not read a layer (the reads refuse one first).
+    viewer = viewer_of(store)
     records = MapRecords(
-        unsafe_places=drawn_frame(store.read_layer("unsafe_places", query)),
-        inventoried_sites=drawn_frame(store.read_layer("inventoried_sites", query)),
-        operations=drawn_frame(store.read_layer("operations", readable_query("operations", query, include_internal))),
+        unsafe_places=drawn_frame(masked_for(viewer, "unsafe_places", store.read_layer("unsafe_places", query))),
+        inventoried_sites=drawn_frame(
+            masked_for(viewer, "inventoried_sites", store.read_layer("inventoried_sites", query))
+        ),
+        operations=drawn_frame(
+            masked_for(
+                viewer,
+                "operations",
+                store.read_layer("operations", readable_query("operations", query, include_internal)),
+            )
+        ),
     )
     return StandaloneView(query, in_view, MAX_MARKERS, records=records)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from geodata.access import masked_for, viewer_of
 from geodata.collation import swedish_order, swedish_sorted
 from geodata.store.base import LayerQuery, Store
 from geodata.vocab import OPEN_SITE_STATUSES, WORKLIST_STATUSES
@@ -40,6 +41,7 @@ def worklist(
     sites = store.read_layer(
         "inventoried_sites", LayerQuery.build({k: v for k, v in values.items() if v is not None}, pledge_id=pledge_id)
     )
+    sites = masked_for(viewer_of(store), "inventoried_sites", sites)  # the list and its file reach the viewer
     frame = pd.DataFrame(sites.drop(columns="geometry"))
     due = frame["due_on"]
     frame["overdue"] = frame["status"].isin(OPEN_SITE_STATUSES) & due.notna() & (due < pd.Timestamp(today))
