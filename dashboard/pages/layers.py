@@ -32,6 +32,7 @@ from dashboard.i18n import translator
 from dashboard.ids import Layers as ID
 from dashboard.state.table import TableState
 from geodata import LAYERS, AccessError, LayerQuery, layer_view, municipality_geojson
+from geodata.access import ReadLogError, describe_query, log_read
 from geodata.views.editing import link_targets
 
 dash.register_page(__name__, path="/layers", name="Lager", title=page_title("nav.layers"), order=2)
@@ -202,9 +203,16 @@ def show_view(data, tiles_ok):
         except AccessError:
             return alert(view.lang, t("access.aggregated")), no_update, [], view.to_query(), []
         rows, page, pages = page_of(found, view.page)
+        try:
+            # The table's page is what this person is shown of the layer (the list read whole only to search,
+            # sort and page it): logged, and the record opened beside it.
+            asked = describe_query(pledge_id=view.pledge, q=view.q, sort=view.sort, desc=view.desc or None, page=page)
+            log_read(store, "list", {view.layer: rows["id"]}, asked)
+            details = record_details(store, view.record, view.lang) if view.record else []
+        except ReadLogError as exc:
+            return alert(view.lang, exc), no_update, [], view.to_query(), []
         shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
         map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
-        details = record_details(store, view.record, view.lang) if view.record else []
         chosen_record = find_record(store, view.record) if view.record else None
         if chosen_record is not None and chosen_record[0] == view.layer:
             if view.layer == "inventoried_sites":

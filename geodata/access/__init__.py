@@ -5,7 +5,8 @@ applies them to every read and write, whoever the caller is (page, export,
 API, command line).
 """
 
-from geodata.access.guarded import GuardedStore, figures_store
+from geodata.access.guarded import GuardedStore, figures_store, log_read
+from geodata.access.readlog import READ_ACTIONS, ReadLogError, describe_query
 from geodata.access.rules import (
     ALL_ROLES,
     LOCAL_ADMIN,
@@ -29,13 +30,17 @@ __all__ = [
     "PAGE_ROLES",
     "PUBLIC",
     "PUBLIC_VIEWER",
+    "READ_ACTIONS",
     "RECORD_ROLES",
     "AccessError",
+    "ReadLogError",
     "GuardedStore",
     "Viewer",
     "check_import",
     "check_write",
+    "describe_query",
     "figures_store",
+    "log_read",
     "may_change_pledges",
     "may_use_page",
     "readable_query",
