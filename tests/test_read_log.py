@@ -287,3 +287,29 @@ def test_adding_an_entry_costs_little_beside_the_read(store):
     )
     assert len(store.read_read_log()) == 2 * rounds
     assert LOCAL_ADMIN.username == "local"
+
+
+def test_only_an_admin_downloads_the_log_from_the_dashboard(signed):
+    from dash_http import props_where, render_page
+
+    with GeoPackageStore.open(signed) as store:
+        places = store.read_layer("unsafe_places", LayerQuery(pledge_id="mark-2021"))
+        selected_records(GuardedStore(store, POLICE, route="/"), places["id"][:2])
+    for name in ("pia", "mats"):
+        client = signed_in_client(signed, name)
+        assert client.get("/report/read-log?format=csv").status_code == 403
+        links = props_where(render_page(client, "/layers"), lambda p: "/report/read-log" in str(p.get("href")))
+        assert links == []
+    admin = signed_in_client(signed, "anna")
+    links = props_where(render_page(admin, "/layers"), lambda p: "/report/read-log" in str(p.get("href")))
+    assert [p["href"] for p in links] == ["/report/read-log?format=xlsx&lang=sv", "/report/read-log?format=csv&lang=sv"]
+    answer = admin.get("/report/read-log?format=csv&user=pia&from=2020-01-01")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    assert "filename*=UTF-8''l%C3%A4slogg.csv" in answer.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Tid (svensk tid)", "Användare"] and [r[1] for r in rows[1:]] == ["pia"]
+    book = admin.get("/report/read-log")  # Excel by default
+    assert book.status_code == 200 and load_workbook(io.BytesIO(book.get_data())).active.cell(1, 4).value == "Läsning"
+    assert admin.get("/report/read-log?format=pdf").status_code == 400
+    assert admin.get("/report/read-log?from=igår").status_code == 400
+    assert admin.get("/report/read-log?from=2025-02-01&to=2025-01-01").status_code == 400

@@ -19,9 +19,11 @@ from dashboard.components.layout import (
     promise_label,
     radio_group,
     remember_view,
+    request_viewer,
     start_page,
 )
 from dashboard.components.map_tables import map_table
+from dashboard.components.report_links import read_log_links
 from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
 from dashboard.components.titles import page_title
 from dashboard.components.workflow_form import workflow_form
@@ -75,9 +77,12 @@ def layout(**query: str) -> html.Div:
             ),
         ],
     )
+    viewer = request_viewer()
     body = [
         banner,
         html.H1(t("nav.layers")),
+        # Who read which records: the admin's to hand over (brottsdatalagen), beside the records themselves.
+        read_log_links(lang) if viewer is not None and viewer.role == "admin" else None,
         controls,
         html.Div(
             className="pm-split",
