@@ -313,3 +313,49 @@ def test_only_an_admin_downloads_the_log_from_the_dashboard(signed):
     assert admin.get("/report/read-log?format=pdf").status_code == 400
     assert admin.get("/report/read-log?from=igår").status_code == 400
     assert admin.get("/report/read-log?from=2025-02-01&to=2025-01-01").status_code == 400
+
+
+def test_an_older_geopackage_store_is_given_the_append_only_read_log(tmp_path, monkeypatch):
+    from geodata.store import migrate
+    from geodata.store.gpkg import schema as gpkg_schema
+
+    path = tmp_path / "v14.gpkg"
+    with monkeypatch.context() as patch:
+        patch.setattr(gpkg_schema, "MIGRATIONS", gpkg_schema.MIGRATIONS[:14])
+        GeoPackageStore.create(path).close()
+    assert migrate(path) == (14, 15)
+    with GeoPackageStore.open(path) as store:
+        log_read_as = GuardedStore(store, POLICE, route="/")
+        log_read_as.log_read("details", {"unsafe_places": ["a"]})
+        assert [e.record_ids for e in store.read_read_log()] == [("a",)]
+        with pytest.raises(sqlite3.IntegrityError, match="the read log cannot be changed"):
+            raw_execute(store, "DELETE FROM read_log")
+
+
+def test_an_older_database_is_given_the_append_only_read_log(pg_server, monkeypatch):
+    import os
+
+    import psycopg
+
+    from geodata.store import migrate, open_store
+    from geodata.store.postgis import schema as postgis_schema
+    from geodata.store.postgis.store import dispose
+
+    from pg_cluster import new_database
+
+    url = new_database(pg_server, f"before_read_log_{os.getpid()}")
+    with monkeypatch.context() as patch:
+        patch.setattr(postgis_schema, "MIGRATIONS", postgis_schema.MIGRATIONS[:6])
+        assert migrate(url) == (0, 6)
+    with psycopg.connect(url, autocommit=True) as conn:  # as a database made before the read log was
+        conn.execute("DROP TABLE read_log")
+    dispose(url)
+    assert migrate(url) == (6, 7)
+    with open_store(url) as store:
+        GuardedStore(store, POLICE, route="/").log_read("list", {"operations": ["a", "b"]})
+        [entry] = store.read_read_log()
+        assert (entry.record_ids, entry.count, entry.username) == (("a", "b"), 2, "pia")
+        for sql in ("UPDATE read_log SET role = 'admin'", "DELETE FROM read_log", "TRUNCATE read_log"):
+            with pytest.raises(psycopg.Error, match="the read log cannot be changed"):
+                raw_execute(store, sql)
+    dispose(url)
