@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import flask
 
@@ -22,6 +23,17 @@ def settings() -> Settings:
     return flask.current_app.config[SETTINGS_KEY]
 
 
+def request_route() -> str:
+    """Where this request's reads are shown, for the read log: the page a Dash callback answers (its same-origin
+    referrer's path), else the request's own path (/ogc/collections/…/items)."""
+    request = flask.request
+    if request.path.startswith("/_dash") and request.referrer:
+        referrer = urlsplit(request.referrer)
+        if referrer.netloc == request.host:
+            return referrer.path or "/"
+    return request.path
+
+
 @contextlib.contextmanager
 def request_store() -> Iterator[Store]:
     """The store as the signed-in account may see it (:class:`~geodata.access.GuardedStore`), for this request."""
@@ -29,6 +41,6 @@ def request_store() -> Iterator[Store]:
 
     store = open_store(settings().data)
     try:
-        yield GuardedStore(store, current_viewer(store))
+        yield GuardedStore(store, current_viewer(store), route=request_route())
     finally:
         store.close()

@@ -24,6 +24,7 @@ from dashboard.settings import Settings
 from dashboard.standalone import build_standalone_map
 from dashboard.state.view import ViewState, state_queries
 from geodata import AccessError, LayerQuery, NotFoundError, PledgemapError, Store, StoreError, vocab
+from geodata.access import ReadLogError
 from geodata.basemap import BasemapError
 from geodata.io.exporter import export_layers, write_sheets
 from geodata.views.pledges import default_pledge
@@ -57,7 +58,7 @@ def export_view(
     t = translator(state.lang)
     try:
         return _export_view(store, state, fmt, settings, today, t)
-    except (ExportError, AccessError):
+    except (ExportError, AccessError, ReadLogError):  # a read not logged says so in the alert, as a refusal does
         raise
     except NotFoundError as error:  # the pledge was removed after the page was drawn
         log.warning("export of pledge %r: %s", state.pledge, error)
@@ -249,3 +250,42 @@ def overview_file(overview, fmt: str, lang: str) -> tuple[bytes, str]:
     name = f"{words['export.overview.name']}-{overview.scope.key}" + (f"-{overview.year}" if overview.year else "")
     sep = ";" if lang == "sv" else ","
     return table_file(overview_table(overview, lang), fmt, name, words["export.overview.sheet"], sep, "overview")
+
+
+READ_LOG_COLUMNS = ("at", "username", "role", "action", "layer", "count", "ids", "query", "route")
+
+
+def read_log_table(entries, lang: str):
+    """The read log as its file reads: one row a read, columns and values in the reader's language (Swedish
+    first), the moment in Swedish time (the log keeps UTC), the record ids of a read in one cell."""
+    import pandas as pd
+
+    from dashboard.i18n import translator
+    from geodata.clock import LOCAL_TZ
+
+    t = translator(lang)
+    rows = [
+        {
+            "at": e.at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S"),
+            "username": e.username,
+            "role": t(f"role.{e.role}"),
+            "action": t(f"readlog.action.{e.action}"),
+            "layer": t(f"layer.{e.layer}") if e.layer else None,
+            "count": e.count,
+            "ids": ", ".join(e.record_ids),
+            "query": e.query,
+            "route": e.route,
+        }
+        for e in entries
+    ]
+    columns = {name: t(f"readlog.col.{name}") for name in READ_LOG_COLUMNS}
+    return pd.DataFrame(rows, columns=list(READ_LOG_COLUMNS)).rename(columns=columns)
+
+
+def read_log_file(entries, fmt: str, lang: str) -> tuple[bytes, str]:
+    """The read log (:func:`read_log_table`) as CSV (for Excel: ``;``, UTF-8) or Excel, for an admin to hand over."""
+    from dashboard.i18n import translator
+
+    t = translator(lang)
+    sep = ";" if lang == "sv" else ","
+    return table_file(read_log_table(entries, lang), fmt, t("readlog.name"), t("readlog.sheet"), sep, "read log")

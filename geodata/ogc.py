@@ -35,7 +35,7 @@ import pyproj
 import shapely
 from shapely.geometry import box, mapping
 
-from geodata.access import masked_for, readable_query, viewer_of
+from geodata.access import describe_query, log_read, masked_for, readable_query, viewer_of
 from geodata.errors import NotFoundError, PledgemapError
 from geodata.layers import LAYERS, STORAGE_CRS, Layer
 from geodata.store.base import LayerExtent, LayerQuery, Store
@@ -453,6 +453,9 @@ def items(
     spec = _layer(layer)
     request = items_request(params)
     matched, page = _page(store, spec, request)
+    # The page's records are handed to the client's account: logged before the answer is made (or none is).
+    asked = {name: value if isinstance(value, str) else list(value) for name, value in params.items()}
+    log_read(store, "ogc", {spec.name: page["id"]}, describe_query(**asked, matched=matched))
     url = f"{base_url}/collections/{spec.name}/items"
     links = [
         _link(_with_query(url, request, request.offset), "self", GEOJSON_TYPE, "This page"),
@@ -489,6 +492,7 @@ def item(store: Store, layer: str, feature_id: str, base_url: str) -> dict[str, 
     if found is None or found.empty:
         # The same words whether the record is missing or not readable: a 404 must not tell them apart.
         raise NotFoundError(f"collection {spec.name!r} has no feature {feature_id[:MAX_ID_LENGTH]!r}")
+    log_read(store, "ogc", {spec.name: found["id"]})
     feature = _features(masked_for(viewer_of(store), spec.name, found), spec)[0]
     feature["links"] = [
         _link(f"{base_url}/collections/{spec.name}/items/{feature_id}", "self", GEOJSON_TYPE, "This feature"),

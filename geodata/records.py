@@ -52,6 +52,26 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class ReadEntry:
+    """One read of records by a person (brottsdatalagen's log of who read what): when (UTC), who, what, from where.
+
+    ``record_ids`` are every record handed over (a list's or an export's
+    included), ``count`` how many; ``query`` is what was asked for (a list's or
+    an export's filters) and ``route`` the page or API route that showed them.
+    """
+
+    at: dt.datetime
+    username: str
+    role: str
+    action: str  # details, list, export, ogc (geodata.access.readlog.READ_ACTIONS)
+    layer: str | None
+    record_ids: tuple[str, ...]
+    count: int
+    query: str | None = None
+    route: str | None = None
+
+
+@dataclass(frozen=True)
 class LayerExtent:
     """How many records a query matches, how many are demo data, and where and when they lie."""
 

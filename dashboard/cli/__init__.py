@@ -8,7 +8,7 @@ except ``serve`` and the HTML export works through ``geodata`` alone.
 
 One module per group of commands owns their options and what they do:
 :mod:`~dashboard.cli.serve`, :mod:`~dashboard.cli.store` (demo, info, migrate,
-restore, audit, copy), :mod:`~dashboard.cli.imports`, :mod:`~dashboard.cli.exports`
+restore, audit, read-log, copy), :mod:`~dashboard.cli.imports`, :mod:`~dashboard.cli.exports`
 (export, present), :mod:`~dashboard.cli.pledges`, :mod:`~dashboard.cli.followup`, :mod:`~dashboard.cli.users`,
 :mod:`~dashboard.cli.analysis`, :mod:`~dashboard.cli.surveys` and :mod:`~dashboard.cli.reports`. Each adds its
 commands with ``COMMANDS[name](commands, settings)``, which sets the command's
@@ -38,6 +38,7 @@ HELP_ORDER = (
     "present",
     "restore",
     "audit",
+    "read-log",
     "copy",
     "analyze",
     "survey",

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dashboard.cli.common import add_data
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.settings import Settings
 from geodata import LAYERS, PledgemapError, clock
 from geodata.location import describe, location
@@ -51,6 +52,21 @@ def add_audit(commands, settings: Settings) -> None:
     audit.add_argument("--output", type=Path, required=True, help="the CSV file to write")
     audit.add_argument("--record", help="only this record's history")
     audit.set_defaults(run=cmd_audit)
+
+
+def add_read_log(commands, settings: Settings) -> None:
+    read_log = commands.add_parser("read-log", help="the read log (who read which records, when): export it")
+    actions = read_log.add_subparsers(dest="read_log_command", required=True, metavar="ACTION")
+    export = actions.add_parser(
+        "export", help="write the read log as CSV or Excel (by the file's suffix), columns and values in Swedish"
+    )
+    add_data(export, settings)
+    export.add_argument("file", type=Path, help="the file to write: .csv or .xlsx")
+    export.add_argument("--from", dest="start", type=dt.date.fromisoformat, help="reads from this day (YYYY-MM-DD)")
+    export.add_argument("--to", dest="end", type=dt.date.fromisoformat, help="reads up to this day, inclusive")
+    export.add_argument("--user", help="only this account's reads (local: the command line's)")
+    export.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="default: Swedish")
+    export.set_defaults(run=cmd_read_log_export)
 
 
 def add_copy(commands, settings: Settings) -> None:
@@ -195,6 +211,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_read_log_export(args: argparse.Namespace) -> int:
+    from dashboard.exports import read_log_file
+    from dashboard.i18n import translator
+    from geodata import LOCAL_ADMIN, GuardedStore, open_store
+    from geodata.access.readlog import day_range
+
+    fmt = args.file.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise PledgemapError(f"{args.file}: the read log is written as .csv or .xlsx, not {args.file.suffix or 'none'}")
+    start, end = day_range(args.start, args.end)
+    with open_store(args.data) as store:
+        entries = GuardedStore(store, LOCAL_ADMIN, route="cli").read_read_log(start, end, args.user)
+    content, _ = read_log_file(entries, fmt, args.lang)
+    args.file.write_bytes(content)
+    print(translator(args.lang)("readlog.written", count=len(entries), file=str(args.file)))
+    return 0
+
+
 def cmd_copy(args: argparse.Namespace) -> int:
     from geodata.store import GeoPackageStore, copy_store, is_database_url, migrate, open_store
 
@@ -226,5 +260,6 @@ COMMANDS = {
     "migrate": add_migrate,
     "restore": add_restore,
     "audit": add_audit,
+    "read-log": add_read_log,
     "copy": add_copy,
 }

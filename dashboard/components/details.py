@@ -9,6 +9,7 @@ from dashboard.components.problems import field_label
 from dashboard.components.tables import table_head
 from dashboard.i18n import number, translator
 from geodata import LAYERS, AccessError, LayerQuery, Store, vocab
+from geodata.access import log_read
 from geodata.clock import LOCAL_TZ_NAME
 
 
@@ -93,11 +94,14 @@ def _promise_text(store: Store, record: dict) -> str | None:
 
 
 def record_details(store: Store, record_id: str, lang: str) -> list:
+    """The details panel of one record, its read logged first (a :class:`~geodata.access.ReadLogError` if it
+    cannot be: the caller then shows that, and none of the record)."""
     t = translator(lang)
     found = find_record(store, record_id)
     if found is None:
         return [html.P(t("details.not_found"))]
     layer, record = found
+    log_read(store, "details", {layer: [record_id]})
     rows: list[tuple[str, str]] = []
     if layer == "unsafe_places":
         rows += [

@@ -14,6 +14,7 @@ from dashboard.i18n import translator
 
 PATH = "/report/followup"
 SITUATION_PATH = "/report/situation"
+READ_LOG_PATH = "/report/read-log"
 
 
 def followup_url(pledge_id: str, fmt: str, lang: str, period: str | None = None) -> str:
@@ -68,5 +69,23 @@ def situation_links(code: str, year: int, lang: str, version: int | None = None)
             className=f"pm-report-{fmt}",
         )
         for fmt, key in (("docx", "report.download_word"), ("pdf", "report.download_pdf"))
+    ]
+    return html.P([f"{words} (", links[0], " / ", links[1], ")"], className="pm-report-links")
+
+
+def read_log_links(lang: str) -> html.P:
+    """The read log's download line, for an admin: the words, then an Excel and a CSV link (the whole log; the
+    address takes ``from``, ``to`` and ``user`` too, as ``pledgemap read-log export`` does)."""
+    t = translator(lang)
+    words = t("readlog.download")
+    links = [
+        html.A(
+            label,
+            href=f"{READ_LOG_PATH}?{urlencode({'format': fmt, 'lang': lang})}",
+            download="",
+            title=f"{words} ({label})",
+            className=f"pm-read-log-{fmt}",
+        )
+        for fmt, label in (("xlsx", "Excel"), ("csv", "CSV"))
     ]
     return html.P([f"{words} (", links[0], " / ", links[1], ")"], className="pm-report-links")

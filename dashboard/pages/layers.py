@@ -19,9 +19,11 @@ from dashboard.components.layout import (
     promise_label,
     radio_group,
     remember_view,
+    request_viewer,
     start_page,
 )
 from dashboard.components.map_tables import map_table
+from dashboard.components.report_links import read_log_links
 from dashboard.components.tables import PAGE_SIZE, layer_columns, page_of, pager, record_table, search, sort
 from dashboard.components.titles import page_title
 from dashboard.components.workflow_form import workflow_form
@@ -32,6 +34,7 @@ from dashboard.i18n import translator
 from dashboard.ids import Layers as ID
 from dashboard.state.table import TableState
 from geodata import LAYERS, AccessError, LayerQuery, layer_view, municipality_geojson
+from geodata.access import ReadLogError, describe_query, log_read
 from geodata.views.editing import link_targets
 
 dash.register_page(__name__, path="/layers", name="Lager", title=page_title("nav.layers"), order=2)
@@ -74,9 +77,12 @@ def layout(**query: str) -> html.Div:
             ),
         ],
     )
+    viewer = request_viewer()
     body = [
         banner,
         html.H1(t("nav.layers")),
+        # Who read which records: the admin's to hand over (brottsdatalagen), beside the records themselves.
+        read_log_links(lang) if viewer is not None and viewer.role == "admin" else None,
         controls,
         html.Div(
             className="pm-split",
@@ -202,9 +208,16 @@ def show_view(data, tiles_ok):
         except AccessError:
             return alert(view.lang, t("access.aggregated")), no_update, [], view.to_query(), []
         rows, page, pages = page_of(found, view.page)
+        try:
+            # The table's page is what this person is shown of the layer (the list read whole only to search,
+            # sort and page it): logged, and the record opened beside it.
+            asked = describe_query(pledge_id=view.pledge, q=view.q, sort=view.sort, desc=view.desc or None, page=page)
+            log_read(store, "list", {view.layer: rows["id"]}, asked)
+            details = record_details(store, view.record, view.lang) if view.record else []
+        except ReadLogError as exc:
+            return alert(view.lang, exc), no_update, [], view.to_query(), []
         shown_ids = tuple(rows["id"]) + ((view.record,) if view.record and view.record not in set(rows["id"]) else ())
         map_view = layer_view(store, view.layer, LayerQuery(ids=shown_ids))
-        details = record_details(store, view.record, view.lang) if view.record else []
         chosen_record = find_record(store, view.record) if view.record else None
         if chosen_record is not None and chosen_record[0] == view.layer:
             if view.layer == "inventoried_sites":

@@ -39,6 +39,7 @@ from dashboard.ids import Overview as ID
 from dashboard.state import parse_date
 from dashboard.state.view import CHOICES, ViewState
 from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pledge_timeline
+from geodata.access import ReadLogError
 from geodata.analysis.followup import pledge_follow_up
 from geodata.followup import pledge_periods
 from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
@@ -539,7 +540,10 @@ def show_details(click, lang):
     if not ids:
         return no_update
     with request_store() as store:
-        return record_details(store, next(iter(ids)), language(lang))
+        try:
+            return record_details(store, next(iter(ids)), language(lang))
+        except ReadLogError as exc:  # the read could not be logged: nothing of the record is shown
+            return [alert(language(lang), exc)]
 
 
 @callback(
@@ -552,4 +556,7 @@ def show_selection(selected, lang):
     from dashboard.components.details import selection_table
 
     with request_store() as store:
-        return selection_table(store, selected_ids(selected) or set(), language(lang))
+        try:
+            return selection_table(store, selected_ids(selected) or set(), language(lang))
+        except ReadLogError as exc:  # the read could not be logged: no record is listed
+            return [alert(language(lang), exc)]

@@ -37,6 +37,7 @@ from dashboard.ids import SitesWorkflowForm
 from dashboard.state import parse_date
 from dashboard.state.sites import SitesState
 from geodata import AccessError, clock, vocab
+from geodata.access import ReadLogError, describe_query, log_read
 from geodata.views.worklist import chosen_worklist, owners
 
 dash.register_page(__name__, path="/sites", name="Fastigheter", title=page_title("nav.sites"), order=3)
@@ -212,14 +213,16 @@ def columns(t) -> list[Column]:
 def show_worklist(data):
     view = SitesState.from_dict(data)
     t = translator(view.lang)
+    shown = columns(t)
     try:
         with request_store() as store:
             sites = _sites(store, view)
-    except AccessError as exc:  # a role that sees sites only as the public view
+            ordered = sort(sites, view.sort, view.desc, shown)
+            rows, page_number, pages = page_of(ordered, view.page)
+            # The page of the worklist is what this person is shown: logged before it is drawn.
+            log_read(store, "list", {"inventoried_sites": rows["id"]}, _asked(view, page=page_number))
+    except (AccessError, ReadLogError) as exc:  # a role that sees sites only as the public view; a read not logged
         return alert(view.lang, exc), no_update
-    shown = columns(t)
-    ordered = sort(sites, view.sort, view.desc, shown)
-    rows, page_number, pages = page_of(ordered, view.page)
     overdue_count = int(sites["overdue"].sum()) if not sites.empty else 0
     table = [
         html.P(
@@ -267,7 +270,10 @@ def show_site(data, shown):
     if not view.record:
         return [html.P(t("sites.choose"), className="pm-help")], drawn
     with request_store() as store:
-        details = record_details(store, view.record, view.lang)
+        try:
+            details = record_details(store, view.record, view.lang)
+        except ReadLogError as exc:  # the read could not be logged: nothing of the site is shown
+            return [alert(view.lang, exc)], no_update
         found = find_record(store, view.record)
         if found is not None and found[0] == "inventoried_sites":
             details = [*details, *workflow_form(store, found[1], view.lang, SitesWorkflowForm)]
@@ -307,6 +313,21 @@ def _yes(value) -> bool:
     return value is not None and value == value and bool(value)
 
 
+def _asked(view: SitesState, **more) -> str | None:
+    """The worklist's filters as the read log keeps them."""
+    return describe_query(
+        pledge_id=view.pledge,
+        owners=view.owners,
+        site_types=view.types,
+        statuses=view.statuses,
+        due_before=view.due,
+        overdue_only=view.overdue or None,
+        sort=view.sort,
+        desc=view.desc or None,
+        **more,
+    )
+
+
 def _sites(store, view: SitesState):
     """The worklist the filters ask for (what a filter ticked or not means is :func:`chosen_worklist`'s)."""
     return chosen_worklist(
@@ -334,7 +355,8 @@ def download_worklist(_clicks, fmt, data):
     try:
         with request_store() as store:
             sites = sort(_sites(store, view), view.sort, view.desc, columns(translator(view.lang)))
-    except AccessError:
-        return None  # nothing to download for a role that may not read the sites; the page says why
+            log_read(store, "export", {"inventoried_sites": sites["id"]}, _asked(view, format=fmt))
+    except (AccessError, ReadLogError):
+        return None  # nothing to download for a role that may not read the sites (the page says why), or unlogged
     content, name = worklist_file(sites, fmt, language(view.lang))
     return dcc.send_bytes(content, name)

@@ -17,6 +17,7 @@ import flask
 from dashboard.context import request_store
 from dashboard.i18n import catalogue
 from geodata import AccessError, NotFoundError, ogc
+from geodata.access import ReadLogError
 
 PREFIX = "/ogc"
 blueprint = flask.Blueprint("ogc", __name__, url_prefix=PREFIX)
@@ -53,6 +54,14 @@ def _bad_parameter(error: ogc.ParameterError) -> flask.Response:
 @blueprint.errorhandler(AccessError)
 def _forbidden(error: AccessError) -> flask.Response:
     return _respond({"code": "Forbidden", "description": str(error)}, status=403)
+
+
+@blueprint.errorhandler(ReadLogError)
+def _not_logged(error: ReadLogError) -> flask.Response:
+    # Records whose read cannot be logged are not served (brottsdatalagen): the client may try again.
+    response = _respond({"code": "ServiceUnavailable", "description": str(error)}, status=503)
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 @blueprint.errorhandler(NotFoundError)

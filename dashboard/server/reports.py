@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote
 
 import flask
 
-from dashboard.components.report_links import PATH, SITUATION_PATH
+from dashboard.components.report_links import PATH, READ_LOG_PATH, SITUATION_PATH
 from dashboard.context import request_store
 from dashboard.i18n import language, translator
-from geodata import AccessError, NotFoundError, ValidationError
+from geodata import AccessError, NotFoundError, PledgemapError, ValidationError
 from geodata.clock import today
 from geodata.ogc import plausible_id
 
@@ -34,6 +35,7 @@ ID_SHOWN = 80
 def install(server: flask.Flask) -> None:
     server.add_url_rule(PATH, "report_followup", _followup, methods=["GET"])
     server.add_url_rule(SITUATION_PATH, "report_situation", _situation, methods=["GET"])
+    server.add_url_rule(READ_LOG_PATH, "report_read_log", _read_log, methods=["GET"])
 
 
 def _refusal(text: str, status: int) -> flask.Response:
@@ -106,5 +108,42 @@ def _situation() -> flask.Response:
             return _refusal(t("situation.bad_municipality", value=code), 404)
     response = flask.Response(content, mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _read_log() -> flask.Response:
+    """``/report/read-log?format=xlsx|csv&from=YYYY-MM-DD&to=YYYY-MM-DD&user=NAME&lang=sv|en``: the read log, for an
+    admin only (any other role gets the refusal, 403), as ``pledgemap read-log export`` writes it."""
+    import datetime as dt
+
+    from dashboard.exports import read_log_file
+    from geodata.access.readlog import day_range
+
+    args = flask.request.args
+    lang = language(args.get("lang"))
+    t = translator(lang)
+    fmt = args.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        return _refusal(t("readlog.bad_format", value=fmt[:ID_SHOWN]), 400)
+    days = []
+    for key in ("from", "to"):
+        value = args.get(key) or None
+        try:
+            days.append(dt.date.fromisoformat(value) if value else None)
+        except ValueError:
+            return _refusal(t("readlog.bad_day", value=value[:ID_SHOWN] if value else ""), 400)
+    with request_store() as store:
+        try:
+            entries = store.read_read_log(*day_range(days[0], days[1]), args.get("user") or None)
+        except AccessError:
+            return _refusal(t("access.refused"), 403)
+        except PledgemapError:  # the last day before the first
+            return _refusal(t("readlog.bad_day", value=f"{days[0]} – {days[1]}"), 400)
+    content, name = read_log_file(entries, fmt, lang)
+    media_type = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = flask.Response(content, mimetype=media_type)
+    # The Swedish name ("läslogg.xlsx") as RFC 6266 spells a name beyond ASCII, an ASCII one for older clients.
+    response.headers["Content-Disposition"] = f"attachment; filename=\"read-log.{fmt}\"; filename*=UTF-8''{quote(name)}"
     response.headers["Cache-Control"] = "no-store"
     return response

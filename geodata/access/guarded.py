@@ -9,13 +9,16 @@ exports and the API get the same answer whoever calls them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
 
+from geodata.access.readlog import Asked, append_or_refuse, read_entries
 from geodata.access.rules import (
     DOCUMENT_ROLES,
+    LOCAL_ADMIN,
     PUBLIC,
     AccessError,
     Viewer,
@@ -32,9 +35,23 @@ from geodata.store.base import LayerExtent, LayerQuery, Store
 class GuardedStore(Store):
     """A store seen through one viewer's rights: reads narrowed, writes checked, nothing else changed."""
 
-    def __init__(self, store: Store, viewer: Viewer):
+    def __init__(self, store: Store, viewer: Viewer, route: str | None = None):
         self._store = store
         self.viewer = viewer
+        self.route = route  # the page or API route the request came by, for the read log
+
+    # The read log: written by the guard in the viewer's name, read by admins (see geodata.access.readlog).
+    def log_read(self, action: str, shown: Mapping[str, Iterable[object]], query: Asked = None) -> None:
+        """Log that the records ``shown`` (layer → ids) are handed to this viewer; raises
+        :class:`~geodata.access.readlog.ReadLogError` (show nothing) if the entry cannot be written."""
+        append_or_refuse(self._store, read_entries(self.viewer, action, shown, query, self.route))
+
+    def append_reads(self, entries) -> None:
+        raise AccessError("reads are logged by the guard itself, in the signed-in account's name")
+
+    def read_read_log(self, start=None, end=None, username=None):
+        self._admin_only("read the read log")
+        return self._store.read_read_log(start, end, username)
 
     # Pledges are public documents; police and municipality sign them, admins keep them.
     def schema_version(self) -> int:
@@ -243,6 +260,21 @@ class GuardedStore(Store):
 
     def close(self) -> None:
         self._store.close()
+
+
+def log_read(store: Store, action: str, shown: Mapping[str, Iterable[object]], query: Asked = None) -> None:
+    """Log that the records ``shown`` (layer → record ids) are handed to the person behind ``store``.
+
+    Called where records are shown (details, lists, exports, /ogc), after the
+    records are chosen and before they are given: a guarded store logs in its
+    viewer's name and route; the store itself is the command line's, logged as
+    :data:`~geodata.access.rules.LOCAL_ADMIN` ("local"). Raises
+    :class:`~geodata.access.readlog.ReadLogError` if the entry cannot be written: show nothing then.
+    """
+    if isinstance(store, GuardedStore):
+        store.log_read(action, shown, query)
+    else:
+        append_or_refuse(store, read_entries(LOCAL_ADMIN, action, shown, query, route="cli"))
 
 
 def figures_store(store: Store) -> Store:

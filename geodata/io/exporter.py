@@ -25,7 +25,7 @@ import pyogrio
 import shapely
 import yaml
 
-from geodata.access import masked_for, readable_query, viewer_of
+from geodata.access import describe_query, log_read, masked_for, readable_query, viewer_of
 from geodata.errors import PledgemapError
 from geodata.io.columns import quote_formula
 from geodata.io.files import private_file, store_mode
@@ -78,14 +78,26 @@ def export_layers(
     ``wording`` names the columns and writes the values: the caller's
     language for a file a person reads (the dashboard's downloads, the command
     line by default), :data:`~geodata.io.wording.CODES` for the store's own
-    names and codes. The file is written next to ``path`` and moved into place
+    names and codes. The records written are logged as read (an export, see
+    :mod:`geodata.access.readlog`) before the file is. The file is written next to ``path`` and moved into place
     when complete, so an interrupted export never leaves half a file behind,
     with the store's permissions from the start (:mod:`geodata.io.files`).
     """
     if fmt not in LAYER_FORMATS:
         raise PledgemapError(f"unknown export format {fmt!r}; expected one of: {', '.join(LAYER_FORMATS)}")
     path = Path(path)
-    frames = read_view(store, queries or {name: None for name in LAYERS}, include_internal)
+    queries = queries or {name: None for name in LAYERS}
+    frames = read_view(store, queries, include_internal)
+    # Every record in the file is handed to the caller: logged before the file is written (or nothing is).
+    log_read(
+        store,
+        "export",
+        {name: frame["id"] for name, frame in frames.items()},
+        {
+            get_layer(n).name: describe_query(q, format=fmt, include_internal=include_internal)
+            for n, q in queries.items()
+        },
+    )
     writer = {"gpkg": _write_gpkg, "geojson": _write_geojson, "csv": _write_csv, "xlsx": _write_xlsx}[fmt]
     path.parent.mkdir(parents=True, exist_ok=True)
     with private_file(path, store_mode(store)) as written:

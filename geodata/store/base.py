@@ -4,7 +4,7 @@ The dashboard, the CLI and the tests talk to a :class:`Store`; the GeoPackage
 file is the embedded default, and a PostGIS backend fits behind the same
 methods. ``Store`` is composed of one small interface per concern (pledges,
 layers, accounts, sign-in counters, surveys, police events, settings, audit,
-whole-store copies), each in :mod:`geodata.store.interface`.
+the read log, whole-store copies), each in :mod:`geodata.store.interface`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from geodata.store.interface import (
     LayerQuery,
     LayerStore,
     PledgeStore,
+    ReadLogStore,
     SettingsStore,
     SignInStore,
     SurveyStore,
@@ -39,6 +40,7 @@ class Store(
     FollowUpStore,
     SettingsStore,
     AuditStore,
+    ReadLogStore,
     CopyStore,
 ):
     """Pledges, promises and the three layers, read and written as whole, validated units."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from abc import abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
@@ -29,7 +29,7 @@ from geodata.errors import NotFoundError, Problem, ValidationError, VersionConfl
 from geodata.followup import Judgement, StoredDocument, judgement_problems, pledge_periods
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
-from geodata.records import Account, AuditEntry, PoliceEvent
+from geodata.records import Account, AuditEntry, PoliceEvent, ReadEntry
 from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.conditions import Dialect, equal_conditions, layer_conditions
@@ -203,6 +203,72 @@ class SQLStore(Store):
                 self._value("json", after),
             )
             for at, actor, action, layer_name, rid, before, after in rows
+        ]
+
+    # -- read log ----------------------------------------------------------------------------------------
+
+    def _logging_reads(self) -> AbstractContextManager[Any]:
+        """A write transaction for read-log entries: the store's own, unless a backend waits less for it."""
+        return self._writing()
+
+    def append_reads(self, entries: Sequence[ReadEntry]) -> None:
+        if not entries:
+            return
+        with self._logging_reads() as conn:
+            self._execute_many(
+                conn,
+                "INSERT INTO read_log (at, username, role, action, layer, record_ids, record_count, query, route) "
+                f"VALUES (:at, :username, :role, :action, :layer, {self._json(':record_ids')}, :record_count, "
+                ":query, :route)",
+                [
+                    {
+                        "at": e.at,
+                        "username": e.username,
+                        "role": e.role,
+                        "action": e.action,
+                        "layer": e.layer,
+                        "record_ids": json.dumps(list(e.record_ids), ensure_ascii=False),
+                        "record_count": e.count,
+                        "query": e.query,
+                        "route": e.route,
+                    }
+                    for e in entries
+                ],
+            )
+
+    def read_read_log(
+        self, start: dt.datetime | None = None, end: dt.datetime | None = None, username: str | None = None
+    ) -> list[ReadEntry]:
+        clauses: list[str] = []
+        params: dict[str, object] = {}
+        for clause, name, value in (("at >= :start", "start", start), ("at < :end", "end", end)):
+            if value is not None:
+                clauses.append(clause)
+                params[name] = value.astimezone(dt.UTC)
+        if username is not None:
+            clauses.append("username = :username")
+            params["username"] = username
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._reading() as conn:
+            rows = self._rows(
+                conn,
+                "SELECT at, username, role, action, layer, record_ids, record_count, query, route "
+                f"FROM read_log {where} ORDER BY fid",
+                params,
+            )
+        return [
+            ReadEntry(
+                self._value("datetime", at),
+                username_,
+                role,
+                action,
+                layer,
+                tuple(self._value("json", ids) or ()),
+                int(count),
+                query,
+                route,
+            )
+            for at, username_, role, action, layer, ids, count, query, route in rows
         ]
 
     # -- pledges -----------------------------------------------------------------------------------------

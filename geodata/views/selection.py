@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from geodata.access import AccessError
+from geodata.access import AccessError, describe_query, log_read
 from geodata.layers import LAYERS, get_layer
 from geodata.store.base import LayerQuery, Store
 
@@ -29,7 +29,8 @@ def selected_records(store: Store, ids: Iterable[str]) -> list[SelectedRecord]:
     """The records of ``ids`` the caller may read, by layer (in the map's order), then newest first, undated last.
 
     A layer the caller sees only aggregated gives none: a selection never reads
-    past the guard.
+    past the guard. The records chosen are a list handed to the caller: logged
+    (:func:`~geodata.access.log_read`) before they are returned.
     """
     wanted = tuple(sorted(set(ids)))
     if not wanted:
@@ -43,4 +44,8 @@ def selected_records(store: Store, ids: Iterable[str]) -> list[SelectedRecord]:
         records = [SelectedRecord(layer, row) for row in found.drop(columns=found.geometry.name).to_dict("records")]
         dated = sorted((r for r in records if r.when is not None), key=lambda r: (r.when, r.record["id"]), reverse=True)
         chosen.extend(dated + sorted((r for r in records if r.when is None), key=lambda r: r.record["id"]))
+    shown: dict[str, list[str]] = {}
+    for item in chosen:
+        shown.setdefault(item.layer, []).append(item.record["id"])
+    log_read(store, "list", shown, describe_query(selected=len(wanted)))
     return chosen

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from geodata.access import AccessError, masked_for, readable_query, viewer_of
+from geodata.access import AccessError, describe_query, log_read, masked_for, readable_query, viewer_of
+from geodata.layers import LAYERS
 from geodata.store.base import LayerQuery, Store
 from geodata.views.drawing import drawn_frame
 from geodata.views.public import AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, PRESENT_HEX_M, PublicView, public_view
@@ -134,6 +135,9 @@ def standalone_view(
             )
         ),
     )
+    # The map file holds these records, each with its details: an export of them, logged before it is made.
+    asked = describe_query(query, format="html", include_internal=include_internal)
+    log_read(store, "export", {name: getattr(records, name)["id"] for name in LAYERS}, asked)
     return StandaloneView(query, in_view, MAX_MARKERS, records=records)
 
 

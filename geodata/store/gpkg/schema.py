@@ -397,6 +397,26 @@ def _v14(conn: sqlite3.Connection) -> None:
     )
 
 
+READ_LOG_COLUMNS = (
+    "at DATETIME NOT NULL, username TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL, layer TEXT, "
+    "record_ids TEXT NOT NULL, record_count INTEGER NOT NULL, query TEXT, route TEXT"
+)
+
+
+def _v15(conn: sqlite3.Connection) -> None:
+    # Who read which records, when and from where (brottsdatalagen asks for a log of reads): one row per read
+    # action, its record ids as one JSON list. Append-only as the audit log (_v5): the triggers refuse any
+    # UPDATE or DELETE, so not even the application's own code can rewrite who read what.
+    _attribute_table(conn, "read_log", READ_LOG_COLUMNS, "Who read which records, when and where (append-only)")
+    conn.execute("CREATE INDEX read_log_at ON read_log (at)")
+    conn.execute("CREATE INDEX read_log_username ON read_log (username, at)")
+    for event in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER read_log_no_{event.lower()} BEFORE {event} ON read_log "
+            "BEGIN SELECT RAISE(ABORT, 'the read log cannot be changed'); END"
+        )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -412,6 +432,7 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "what each promise's target counts over (per year, month, week, day or the period)", _v12),
     Migration(13, "follow-up judgements per promise, goal and period, and versioned documents", _v13),
     Migration(14, "survey results with n, intervals, groups and series breaks; indicators described once", _v14),
+    Migration(15, "the read log: who read which records, when and where (append-only)", _v15),
 ]
 
 

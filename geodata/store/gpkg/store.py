@@ -58,6 +58,7 @@ from geodata.validate import CleanBatch
 
 BUSY_TIMEOUT_S = 30  # how long a write waits for another (readers do not wait: WAL)
 COUNTERS_TIMEOUT_S = 5  # how long a sign-in waits for another's count (each takes milliseconds)
+READ_LOG_WAIT_S = 5  # how long logging a read waits for another write (then the read is refused)
 WAL_LIMIT_BYTES = 64 * 1024 * 1024  # the -wal file is cut back to this after a large import is checkpointed
 CELL_KEY = 10_000_000  # grid cells as one integer: column * CELL_KEY + row
 LOG = logging.getLogger("pledgemap.store")
@@ -351,6 +352,17 @@ class GeoPackageStore(SQLStore):
 
     def _writing(self):
         return _transaction(self._conn, self.path)
+
+    @contextlib.contextmanager
+    def _logging_reads(self):
+        # A read is logged before its records are shown, and a read must not hang for the whole of a long import:
+        # the entry waits READ_LOG_WAIT_S for the write lock (not BUSY_TIMEOUT_S), then the read is refused.
+        self._conn.execute(f"PRAGMA busy_timeout = {READ_LOG_WAIT_S * 1000}")
+        try:
+            with _transaction(self._conn, self.path) as conn:
+                yield conn
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
 
     def _counting(self):
         # Failed sign-ins are counted in their own file beside the store: a write transaction on the store (a

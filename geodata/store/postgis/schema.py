@@ -7,7 +7,8 @@ representative point (x, y) is a generated column beside its geometry, which
 the database keeps right on every write, and each layer has a covering B-tree
 index of what the map filters on with that point (as the GeoPackage store's),
 so grid counts and counts are index-only scans. The audit log is append-only
-here too: a trigger refuses any UPDATE, DELETE or TRUNCATE.
+here too: a trigger refuses any UPDATE, DELETE or TRUNCATE, and so is the read log
+(who read which records).
 """
 
 from __future__ import annotations
@@ -175,6 +176,21 @@ def tables() -> MetaData:
         Column("record_id", Text, index=True),
         Column("before", JSONB),
         Column("after", JSONB),
+    )
+    Table(
+        "read_log",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False, index=True),
+        Column("username", Text, nullable=False),
+        Column("role", Text, nullable=False),
+        Column("action", Text, nullable=False),
+        Column("layer", Text),
+        Column("record_ids", JSONB, nullable=False),
+        Column("record_count", Integer, nullable=False),
+        Column("query", Text),
+        Column("route", Text),
+        Index("read_log_username", "username", "at"),
     )
     Table(
         "sign_in_failures",
@@ -372,6 +388,30 @@ def _v6(conn: Connection) -> None:
         )
 
 
+def _v7(conn: Connection) -> None:
+    # The read log (as the GeoPackage store's migration 15): who read which records, when and from where.
+    # Version 1 creates the table with those of today; a database made before is given it. Append-only as the
+    # audit log: triggers refuse any UPDATE, DELETE or TRUNCATE.
+    tables().tables["read_log"].create(conn, checkfirst=True)
+    conn.execute(
+        text("""
+        CREATE OR REPLACE FUNCTION pledgemap_read_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the read log cannot be changed'; END $$""")
+    )
+    conn.execute(
+        text(
+            "CREATE TRIGGER read_log_append_only BEFORE UPDATE OR DELETE ON read_log "
+            "FOR EACH ROW EXECUTE FUNCTION pledgemap_read_log_is_append_only()"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE TRIGGER read_log_no_truncate BEFORE TRUNCATE ON read_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION pledgemap_read_log_is_append_only()"
+        )
+    )
+
+
 MIGRATIONS = [
     Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
     Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
@@ -379,6 +419,7 @@ MIGRATIONS = [
     Migration(4, "follow-up judgements per promise, goal and period, and versioned documents", _v4),
     Migration(5, "survey results with n, intervals, groups and series breaks; indicators described once", _v5),
     Migration(6, "each record's representative point, and a covering index for maps", _v6),
+    Migration(7, "the read log: who read which records, when and where (append-only)", _v7),
 ]
 
 
