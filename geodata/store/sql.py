@@ -27,7 +27,7 @@ import pandas as pd
 
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
 from geodata.followup import Judgement, StoredDocument, judgement_problems, pledge_periods
-from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
+from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
 from geodata.records import Account, AuditEntry, PoliceEvent
 from geodata.store import rules
@@ -548,11 +548,7 @@ class SQLStore(Store):
             checked = {
                 name: validate_records(spec, batches[name], self._link_ids(conn, spec)) for name, spec in specs.items()
             }
-            problems = [
-                rules.id_taken(name, record_id)
-                for name, batch in checked.items()
-                for record_id in sorted(self._existing_ids(conn, name, [r["id"] for r in batch.rows]))
-            ]
+            problems = self._taken_ids(conn, {name: [r["id"] for r in batch.rows] for name, batch in checked.items()})
             if problems:
                 raise ValidationError(problems)
             now = _now()
@@ -573,6 +569,20 @@ class SQLStore(Store):
                     ],
                 )
         return written
+
+    def _taken_ids(self, conn: Any, ids: dict[str, list[str]]) -> list[Problem]:
+        """The new records whose id a record of any layer holds already (deleted ones too), or another new record
+        of the batch in another layer: an id names one record of the whole store, whatever its layer."""
+        problems = []
+        claimed: dict[str, str] = {}
+        for name, given in ids.items():
+            for other in LAYERS:
+                for record_id in sorted(self._existing_ids(conn, other, given)):
+                    problems.append(rules.id_taken(name, record_id, other))
+            for record_id in given:
+                if claimed.setdefault(record_id, name) != name:
+                    problems.append(rules.id_taken(name, record_id, claimed[record_id]))
+        return problems
 
     def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
         spec = get_layer(layer)
