@@ -54,7 +54,7 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
                 values[name] = joiner.join(choice_label(lang, field, c) for c in values[name])
     if "fields" in values:  # the fields a problem is about, as the interface names them
         values["fields"] = ", ".join(field_label(lang, name) for name in values["fields"])
-    for name in ("status", "current"):
+    for name in ("status", "current", "first"):
         if name in values:
             values[name] = choice_label(lang, "status", values[name])
     if code == "swapped":
