@@ -156,6 +156,9 @@ class SQLStore(Store):
     def _hold_sign_ins(self, conn: Any) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Count one sign-in attempt after the other, across every worker."""
 
+    def _hold_ids(self, conn: Any, ids: list[str]) -> None:  # noqa: B027 (one writer at a time needs no lock)
+        """Make writes of new records that may share an id take turns, so two cannot both find it free."""
+
     def _hold_follow_up(self, conn: Any) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Make saves of judgements and documents take turns, so two cannot both take the next version."""
 
@@ -548,7 +551,9 @@ class SQLStore(Store):
             checked = {
                 name: validate_records(spec, batches[name], self._link_ids(conn, spec)) for name, spec in specs.items()
             }
-            problems = self._taken_ids(conn, {name: [r["id"] for r in batch.rows] for name, batch in checked.items()})
+            ids = {name: [r["id"] for r in batch.rows] for name, batch in checked.items()}
+            self._hold_ids(conn, [i for given in ids.values() for i in given])
+            problems = self._taken_ids(conn, ids)
             if problems:
                 raise ValidationError(problems)
             now = _now()
