@@ -11,54 +11,26 @@ and when is in the audit log (the step is an edit by the signed-in account);
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from geodata import vocab
 from geodata.clock import today as swedish_today
 from geodata.errors import Problem, ValidationError, VersionConflictError
+from geodata.steps import CHECK_FIELDS, NEXT_STEPS, STEP_DAYS, allowed_steps, blocked_step, critical_findings
 from geodata.store.base import LayerQuery, Store
 
-# Which step may follow which: a failed verification sends the site back to a new measure.
-NEXT_STEPS: dict[str, tuple[str, ...]] = {
-    "flagged": ("inspected",),
-    "inspected": ("action_planned", "verified"),
-    "action_planned": ("fixed",),
-    "fixed": ("verified", "action_planned"),
-    "verified": ("inspected",),
-}
-CHECK_FIELDS = tuple(f"check_{item}" for item in vocab.CHECKLIST)
-# The day each step records: what was done, so never a day after today.
-STEP_DAYS = {"inspected": "inspected_on", "fixed": "fixed_on", "verified": "verified_on"}
-
-
-def critical_findings(site: Mapping[str, Any]) -> tuple[str, ...]:
-    """The checklist fields of ``site`` whose finding is critical (``check_lighting`` …)."""
-    return tuple(name for name in CHECK_FIELDS if site.get(name) == "critical")
-
-
-def blocked_step(site: Mapping[str, Any], to_status: str) -> tuple[str, ...]:
-    """Why ``site`` may not take the step to ``to_status`` although the order of steps allows it.
-
-    An inspection that found critical issues cannot be verified straight away: a
-    measure has to be planned (and fixed) first. The answer is the critical
-    checklist fields that stand in the way, empty when nothing does.
-    """
-    if to_status == "verified" and site.get("status") == "inspected":
-        return critical_findings(site)
-    return ()
-
-
-def allowed_steps(site: Mapping[str, Any]) -> tuple[str, ...]:
-    """The steps ``site`` may take now, in the order a form offers them: the one rule every caller asks.
-
-    >>> allowed_steps({"status": "inspected", "check_lighting": "ok"})
-    ('action_planned', 'verified')
-    >>> allowed_steps({"status": "inspected", "check_lighting": "critical"})
-    ('action_planned',)
-    """
-    return tuple(s for s in NEXT_STEPS.get(site.get("status", ""), ()) if not blocked_step(site, s))
+# The order of the steps and what each records are geodata.steps', which every write of a site is held to.
+__all__ = [
+    "CHECK_FIELDS",
+    "NEXT_STEPS",
+    "STEP_DAYS",
+    "Step",
+    "advance",
+    "allowed_steps",
+    "blocked_step",
+    "critical_findings",
+    "history",
+]
 
 
 @dataclass(frozen=True)

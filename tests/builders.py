@@ -83,6 +83,13 @@ def site(**overrides: Any) -> dict[str, Any]:
     return record
 
 
+def new_site(**overrides: Any) -> dict[str, Any]:
+    """A site as it is added (on the map, by a caretaker): at the workflow's first step, nothing inspected yet."""
+    record = site(status="flagged", inspected_on=None, check_lighting=None, check_access=None, due_on=None)
+    record.update(overrides)
+    return record
+
+
 def operation(**overrides: Any) -> dict[str, Any]:
     record = {
         "title": "Riktad insats",

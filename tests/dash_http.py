@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -370,3 +371,33 @@ def analysis_inputs(mode: str = "gi", pledge: str = "molndal-2018", permutations
         f"{Analysis.fdr}.value": ["fdr"],
         f"{Analysis.zoom}.data": None,
     }
+
+
+def crafted_call(client, output_prefix: str, inputs: dict, state: dict, fields: dict, pattern: str):
+    """Call the callback whose output starts with ``output_prefix`` as a browser would, pattern states included."""
+    [spec] = [d for d in client.get("/_dash-dependencies").get_json() if d["output"].startswith(output_prefix)]
+
+    def value_of(dep):
+        key = dep["id"]
+        if key.startswith("{"):
+            ids = [{"name": name, "type": pattern} for name in fields]
+            return [
+                {"id": i, "property": dep["property"], "value": fields[i["name"]] if dep["property"] == "value" else i}
+                for i in ids
+            ]
+        return {"id": key, "property": dep["property"], "value": {**inputs, **state}[f"{key}.{dep['property']}"]}
+
+    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
+    body = {
+        "output": spec["output"],
+        "outputs": outputs,
+        "inputs": [value_of(d) for d in spec["inputs"]],
+        "state": [value_of(d) for d in spec["state"]],
+        "changedPropIds": [next(iter(inputs))],
+    }
+    return client.post(
+        "/_dash-update-component",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Origin": "http://localhost"},
+    )

@@ -21,7 +21,7 @@ from geodata.access.accounts import (
 from geodata.errors import PledgemapError, ValidationError, VersionConflictError
 from geodata.store import GeoPackageStore, LayerQuery
 
-from builders import frame, operation, raw_execute, site
+from builders import frame, new_site, operation, raw_execute, site
 
 MBAB = "Marks Bostads AB"
 POLICE, MUNICIPALITY = Viewer("police", "pia"), Viewer("municipality", "mats")
@@ -89,11 +89,13 @@ def test_writes_are_checked_and_a_refused_write_changes_nothing(demo):
     with pytest.raises(AccessError, match="the municipality role may not change operations"):
         GuardedStore(demo, MUNICIPALITY).write_batch("operations", frame(operation(promise_id=mark_ops)))
     with pytest.raises(AccessError, match="only sites whose owner is 'Marks Bostads AB'"):
-        GuardedStore(demo, HOUSING).write_batch("inventoried_sites", frame(site(owner="Annat bolag", promise_id=None)))
+        GuardedStore(demo, HOUSING).write_batch(
+            "inventoried_sites", frame(new_site(owner="Annat bolag", promise_id=None))
+        )
     with pytest.raises(AccessError):
         GuardedStore(demo, PUBLIC_VIEWER).write_batch("inventoried_sites", frame(site(owner=MBAB, promise_id=None)))
     assert demo.counts() == before
-    GuardedStore(demo, HOUSING).write_batch("inventoried_sites", frame(site(owner=MBAB, promise_id=None)))
+    GuardedStore(demo, HOUSING).write_batch("inventoried_sites", frame(new_site(owner=MBAB, promise_id=None)))
     GuardedStore(demo, POLICE).write_batch("operations", frame(operation(promise_id=mark_ops)))
     assert demo.counts()["inventoried_sites"] == before["inventoried_sites"] + 1
 
@@ -110,14 +112,14 @@ def test_a_housing_company_cannot_probe_for_other_companies_sites(demo):
     # or its source id. Every answer is alike, so none tells what exists ("that id is taken" would).
     free = "0b6b0c36-2d0e-4c54-9a55-3c8e1c0c5f11"
     for given in (other["id"], free, "annat-42"):
-        [new_id] = guarded.write_batch("inventoried_sites", frame(site(id=given, owner=MBAB, promise_id=None)))
+        [new_id] = guarded.write_batch("inventoried_sites", frame(new_site(id=given, owner=MBAB, promise_id=None)))
         assert new_id not in (other["id"], free, "annat-42")
     assert demo.read_layer("inventoried_sites", LayerQuery(ids=(other["id"],)))["owner"].iloc[0] == other["owner"]
     # Its own taken id is still refused, as for everyone who can see the record.
     from geodata.errors import ValidationError as Invalid
 
     with pytest.raises(Invalid, match="is already stored"):
-        guarded.write_batch("inventoried_sites", frame(site(id=own["id"], owner=MBAB, promise_id=None)))
+        guarded.write_batch("inventoried_sites", frame(new_site(id=own["id"], owner=MBAB, promise_id=None)))
 
 
 def test_a_housing_company_edits_its_sites_but_cannot_give_them_away_or_touch_others(demo):
@@ -336,13 +338,13 @@ def test_only_an_admin_reads_or_changes_accounts(store):
 def test_every_change_is_audited_with_who_when_and_the_values(store):
 
     guarded = GuardedStore(store, Viewer("housing_company", "hanna", MBAB))
-    [site_id] = guarded.write_batch("inventoried_sites", frame(site(owner=MBAB, promise_id=None)))
-    guarded.update_record("inventoried_sites", site_id, {"status": "fixed", "measure": "Nytt lås"}, 1)
+    [site_id] = guarded.write_batch("inventoried_sites", frame(new_site(owner=MBAB, promise_id=None)))
+    guarded.update_record("inventoried_sites", site_id, {"address": "Storgatan 2, Kinna", "measure": "Nytt lås"}, 1)
     history = store.read_audit("inventoried_sites", site_id)
     assert [(e.actor, e.action) for e in history] == [("hanna", "create"), ("hanna", "edit")]
     assert history[0].after["owner"] == MBAB and history[0].after["geometry"].startswith("POINT")
-    assert history[1].before == {"status": "action_planned", "measure": "Byta lås"}
-    assert history[1].after == {"status": "fixed", "measure": "Nytt lås"}
+    assert history[1].before == {"address": "Storgatan 1, Kinna", "measure": "Byta lås"}
+    assert history[1].after == {"address": "Storgatan 2, Kinna", "measure": "Nytt lås"}
     assert history[1].at >= history[0].at
 
     add_user(store, "pia", "police", "en lång lösenfras")

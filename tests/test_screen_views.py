@@ -44,8 +44,9 @@ def place(**overrides):
 
 def test_who_may_change_a_record():
     own, foreign = site(owner="Marks Bostads AB"), site(owner="Marks kommun")
-    assert may_write(HOUSING, "inventoried_sites", [own])
-    assert not may_write(HOUSING, "inventoried_sites", [foreign])
+    assert may_write(HOUSING, "inventoried_sites", [own], stored=True)
+    assert not may_write(HOUSING, "inventoried_sites", [own])  # as a new site: it would skip the workflow's steps
+    assert not may_write(HOUSING, "inventoried_sites", [foreign], stored=True)
     assert not may_write(HOUSING, "operations", [{}])
     assert may_write(LOCAL_ADMIN, "operations", [{}])
     assert not may_write(None, "unsafe_places", [unsafe_place()])  # no viewer: nobody to allow

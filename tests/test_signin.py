@@ -16,6 +16,7 @@ from dash_http import (
     call_callback,
     call_overview_map,
     call_overview_timeline,
+    crafted_call,
     find,
     layers_view,
     make_client,
@@ -268,35 +269,6 @@ def test_the_presentation_mode_is_off_until_an_admin_chooses_a_pledge_and_shows_
     ] == [("setting", "presentation_pledge", {"value": "mark-2021"})]
     assert main(["present", "--data", str(signed), "--off"]) == 0
     assert anonymous.get("/present").status_code == 404
-
-
-def crafted_call(client, output_prefix: str, inputs: dict, state: dict, fields: dict, pattern: str):
-    """Call the callback whose output starts with ``output_prefix`` as a browser would, pattern states included."""
-    import json as _json
-
-    [spec] = [d for d in client.get("/_dash-dependencies").get_json() if d["output"].startswith(output_prefix)]
-
-    def value_of(dep):
-        key = dep["id"]
-        if key.startswith("{"):
-            ids = [{"name": name, "type": pattern} for name in fields]
-            return [
-                {"id": i, "property": dep["property"], "value": fields[i["name"]] if dep["property"] == "value" else i}
-                for i in ids
-            ]
-        return {"id": key, "property": dep["property"], "value": {**inputs, **state}[f"{key}.{dep['property']}"]}
-
-    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in spec["output"].strip(".").split("...")]
-    body = {
-        "output": spec["output"],
-        "outputs": outputs,
-        "inputs": [value_of(d) for d in spec["inputs"]],
-        "state": [value_of(d) for d in spec["state"]],
-        "changedPropIds": [next(iter(inputs))],
-    }
-    return client.post(
-        "/_dash-update-component", data=_json.dumps(body), content_type="application/json", headers=ORIGIN
-    )
 
 
 def test_forbidden_writes_through_crafted_callbacks_are_refused_and_change_nothing(signed):

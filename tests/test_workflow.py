@@ -111,7 +111,9 @@ def test_a_site_whose_inspection_found_a_critical_issue_is_not_offered_verificat
     assert allowed_steps(critical) == ("action_planned",)
     clean = advance(
         guarded,
-        guarded.write_batch("inventoried_sites", frame(site(owner=MBAB, status="flagged", inspected_on=None)))[0],
+        guarded.write_batch(
+            "inventoried_sites", frame(site(owner=MBAB, status="flagged", inspected_on=None, promise_id=None))
+        )[0],
         "inspected",
         {**CHECKS, "check_lighting": "ok"},
         1,

@@ -90,7 +90,7 @@ def add_import(commands, settings: Settings) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.components.file_words import file_wording, reading_wordings
     from dashboard.i18n import translator
-    from geodata import open_store
+    from geodata import LOCAL_ADMIN, GuardedStore, open_store
     from geodata.io import POLICE_EVENTS, commit_file, read_file
 
     t = translator(args.lang)
@@ -113,7 +113,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     if source.kind == POLICE_EVENTS:
         return _import_police_events(args, source)
-    with open_store(args.data) as store:
+    # Through the access rules as the local admin, as every other write of records: a site still starts at the
+    # workflow's first state unless the file holds every earlier step's fields, and ids stay unique.
+    with GuardedStore(open_store(args.data), LOCAL_ADMIN) as store:
         try:
             plan = _plan(store, args, source, defaults, value_map, overrides, reading_wordings(), personal_rows)
         except ImportFileError as exc:

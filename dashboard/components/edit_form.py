@@ -70,7 +70,7 @@ def field_controls(pattern: str, spec, record: dict, lang: str, links: list[dict
 
 def edit_form(store, layer: str, record: dict, lang: str, links: list[dict]) -> list:
     """The edit form for ``record``, or nothing if the viewer may not change it."""
-    if not may_write(getattr(store, "viewer", None), layer, [record]):
+    if not may_write(getattr(store, "viewer", None), layer, [record], stored=True):
         return []
     t = translator(lang)
     controls = field_controls(ID.field, get_layer(layer), record, lang, links)

@@ -56,7 +56,7 @@ def describe(lang: str, field: str, message: str, code: str | None, params: dict
         values["kinds"] = ", ".join(words[f"personal.kind.{kind}"] for kind in values["kinds"])
     if "fields" in values:  # the fields a problem is about, as the interface names them
         values["fields"] = ", ".join(field_label(lang, name) for name in values["fields"])
-    for name in ("status", "current"):
+    for name in ("status", "current", "first"):
         if name in values:
             values[name] = choice_label(lang, "status", values[name])
     if code == "swapped":

@@ -35,7 +35,7 @@ def workflow_form(store, record: dict, lang: str, ID=WorkflowForm) -> list:
     """
     t = translator(lang)
     steps = allowed_steps(record)
-    if not steps or not may_write(getattr(store, "viewer", None), "inventoried_sites", [record]):
+    if not steps or not may_write(getattr(store, "viewer", None), "inventoried_sites", [record], stored=True):
         return []
     return [
         html.Section(

@@ -279,5 +279,5 @@ def link_options(store, view: TableState, t) -> list[dict]:
         {"label": p.title, "value": p.id}
         if promise is None
         else {"label": f"{p.title}: {promise_label(promise, t)}", "value": promise.id}
-        for p, promise in link_targets(store.list_pledges(), view.layer, view.pledge)
+        for p, promise in link_targets(store.list_pledges(), view.layer, view.pledge, getattr(store, "viewer", None))
     ]

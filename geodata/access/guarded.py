@@ -17,7 +17,6 @@ import geopandas as gpd
 
 from geodata.access.readlog import Asked, append_or_refuse, read_entries
 from geodata.access.rules import (
-    DOCUMENT_ROLES,
     LOCAL_ADMIN,
     PUBLIC,
     AccessError,
@@ -26,6 +25,7 @@ from geodata.access.rules import (
     check_write,
     may_change_pledges,
     readable_query,
+    scope,
 )
 from geodata.followup import Judgement, StoredDocument, public_evidence
 from geodata.layers import LAYERS
@@ -102,15 +102,18 @@ class GuardedStore(Store):
     def write_batches(self, batches: dict[str, gpd.GeoDataFrame], actor: str | None = None) -> dict[str, list[str]]:
         # The actor is always the signed-in account: a caller cannot write in someone else's name.
         batches = {layer: self._unseen_ids_renewed(layer, records) for layer, records in batches.items()}
+        pledges = self._store.list_pledges()
         for layer, records in batches.items():
-            check_write(self.viewer, layer, records.drop(columns=records.geometry.name).to_dict("records"))
+            rows = records.drop(columns=records.geometry.name).to_dict("records")
+            check_write(self.viewer, layer, rows, pledges=pledges)
         return self._store.write_batches(batches, self.actor)
 
     def _unseen_ids_renewed(self, layer: str, records: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         # A role that does not read every record keeps a given id only if it is the id of a record it can read
         # (then "already stored" tells it nothing new); any other id is replaced by a new one without looking
         # at what else is stored, so a free id, another company's site's id and its source id all answer alike.
-        if self.viewer.role in ("admin", "police") or "id" not in records.columns:
+        reads_all = all(scope(self.viewer, f"read:{name}") == "all" for name in LAYERS)
+        if reads_all or "id" not in records.columns:
             return records
         given = [str(v) for v in records["id"].dropna().unique()]
         try:
@@ -130,7 +133,8 @@ class GuardedStore(Store):
         stored = self.read_layer(layer, LayerQuery(ids=(record_id,)))
         if stored.empty:
             raise AccessError(f"{layer} record {record_id} cannot be deleted by the {self.viewer.role} role")
-        check_write(self.viewer, layer, [stored.drop(columns=stored.geometry.name).iloc[0].to_dict()])
+        record = stored.drop(columns=stored.geometry.name).iloc[0].to_dict()
+        check_write(self.viewer, layer, [record], before=[record], pledges=self._store.list_pledges())
         self._store.delete_record(layer, record_id, expected_version, self.actor)
 
     def restore_record(self, layer: str, record_id: str, actor: str | None = None) -> None:
@@ -138,7 +142,7 @@ class GuardedStore(Store):
         self._store.restore_record(layer, record_id, self.actor)
 
     def read_audit(self, layer: str | None = None, record_id: str | None = None):
-        if self.viewer.role == "admin":
+        if scope(self.viewer, "manage") is not None:
             return self._store.read_audit(layer, record_id)
         if record_id is None:
             raise AccessError("only an admin may read the whole audit log")
@@ -153,7 +157,8 @@ class GuardedStore(Store):
         if stored.empty:
             raise AccessError(f"{layer} record {record_id} cannot be changed by the {self.viewer.role} role")
         before = stored.drop(columns=stored.geometry.name).iloc[0].to_dict()
-        check_write(self.viewer, layer, [before, {**before, **changes}])
+        after = {**before, **changes}
+        check_write(self.viewer, layer, [after], before=[before], pledges=self._store.list_pledges())
         return self._store.update_record(layer, record_id, changes, expected_version, self.actor)
 
     # Accounts are the admin's.
@@ -196,7 +201,7 @@ class GuardedStore(Store):
         raise AccessError("a whole store is copied from the command line, not through a signed-in session")
 
     def _admin_only(self, what: str) -> None:
-        if self.viewer.role != "admin":
+        if scope(self.viewer, "manage") is None:
             raise AccessError(f"only an admin may {what}")
 
     def read_setting(self, key: str) -> str | None:
@@ -210,7 +215,7 @@ class GuardedStore(Store):
     def write_survey_results(
         self, results, replace: bool = False, actor: str | None = None, indicators=(), dry_run: bool = False
     ):
-        if not may_change_pledges(self.viewer):
+        if scope(self.viewer, "import_surveys") is None:
             raise AccessError(f"the {self.viewer.role} role may not import survey results")
         return self._store.write_survey_results(results, replace, self.actor, indicators, dry_run)
 
@@ -222,7 +227,7 @@ class GuardedStore(Store):
 
     # The police's published events are public information; storing them is for admins and the police.
     def write_police_events(self, events, actor: str | None = None):
-        if self.viewer.role not in ("admin", "police"):
+        if scope(self.viewer, "import_events") is None:
             raise AccessError(f"the {self.viewer.role} role may not import police events")
         return self._store.write_police_events(events, self.actor)
 
@@ -233,7 +238,7 @@ class GuardedStore(Store):
     def save_judgement(self, judgement: Judgement, expected_version: int, actor: str | None = None) -> Judgement:
         pledge = self._store.get_pledge(judgement.pledge_id)
         check_judge(self.viewer, pledge, judgement.subject, judgement.subject_id)
-        if judgement.demo and self.viewer.role != "admin":
+        if judgement.demo and scope(self.viewer, "mark_demo") is None:
             raise AccessError("only an admin marks a judgement as demo data")
         return self._store.save_judgement(judgement, expected_version, self.actor)
 
@@ -255,7 +260,7 @@ class GuardedStore(Store):
         return self._store.read_documents(kind, key)
 
     def _documents_only(self, kind: str) -> None:
-        if self.viewer.role not in DOCUMENT_ROLES:
+        if scope(self.viewer, "documents") is None:
             raise AccessError(f"the {self.viewer.role} role may not read or write documents of kind {kind}")
 
     def close(self) -> None:

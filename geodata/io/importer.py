@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from geodata.access.rules import write_problems
 from geodata.boundaries import municipality
 from geodata.errors import CoercionError, ImportFileError, Note, NotFoundError, Problem, ValidationError
 from geodata.io import personal_data as personal
@@ -454,9 +455,10 @@ def plan_table(
     labels = [f"{source.name} row {row}" for row in frame.index]
     known_links = _link_ids(store, spec)
     check = check_records(spec, records, known_links, labels=labels)
+    refused = _refused_rows(store, spec, check.rows, labels)
     outcomes = []
-    for row, label, found in zip(frame.index, labels, check.row_problems):
-        problems = list(found)
+    for row, label, found, rule_problems in zip(frame.index, labels, check.row_problems, refused):
+        problems = [*found, *rule_problems]
         reason = geometry_errors.get(row)
         if reason is None and row in source.geometry_errors:
             detail = source.geometry_errors[row]
@@ -761,6 +763,15 @@ def _guess_crs(geometry: gpd.GeoSeries, name: str, notes: list[Note]) -> str:
         )
     )
     return "OGC:CRS84" if degrees else "EPSG:3006"
+
+
+def _refused_rows(store: Store, spec: Layer, rows: list[dict[str, Any]], labels: list[str]) -> list[list[Problem]]:
+    """What the importing account's business rules refuse of each row (a promise it may not link to, a site past
+    the workflow's first state, a demo flag): named in the dry run, as the write would refuse them."""
+    viewer = getattr(store, "viewer", None)
+    if viewer is None:
+        return [[] for _ in rows]
+    return write_problems(viewer, spec.name, rows, pledges=store.list_pledges(), labels=labels)
 
 
 def _link_ids(store: Store, spec: Layer) -> list[str]:

@@ -419,11 +419,21 @@ def promise_of_another_pledge(pledge_id: str, promise_id: str, owner: str) -> Pr
     )
 
 
-def id_taken(layer: str, record_id: str) -> Problem:
+def id_taken(layer: str, record_id: str, holder: str | None = None) -> Problem:
+    """A new record's id that a record of ``holder`` (its own layer, or another) has already."""
+    if holder is None or holder == layer:
+        return Problem(
+            f"{layer} record with id {record_id}",
+            "id",
+            "is already stored; expected a new id (use update_record to change a stored record)",
+            "id_taken",
+        )
     return Problem(
         f"{layer} record with id {record_id}",
         "id",
-        "is already stored; expected a new id (use update_record to change a stored record)",
+        f"is the id of a record of {holder}; expected an id no record of any layer has (leave it empty for a new one)",
+        "id_in_other_layer",
+        {"layer": holder},
     )
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
 from geodata.followup import Judgement, StoredDocument, judgement_problems, pledge_periods
-from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
+from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
 from geodata.records import Account, AuditEntry, PoliceEvent, ReadEntry
 from geodata.store import rules
@@ -155,6 +155,9 @@ class SQLStore(Store):
 
     def _hold_sign_ins(self, conn: Any) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Count one sign-in attempt after the other, across every worker."""
+
+    def _hold_ids(self, conn: Any, ids: list[str]) -> None:  # noqa: B027 (one writer at a time needs no lock)
+        """Make writes of new records that may share an id take turns, so two cannot both find it free."""
 
     def _hold_follow_up(self, conn: Any) -> None:  # noqa: B027 (one writer at a time needs no lock)
         """Make saves of judgements and documents take turns, so two cannot both take the next version."""
@@ -614,11 +617,9 @@ class SQLStore(Store):
             checked = {
                 name: validate_records(spec, batches[name], self._link_ids(conn, spec)) for name, spec in specs.items()
             }
-            problems = [
-                rules.id_taken(name, record_id)
-                for name, batch in checked.items()
-                for record_id in sorted(self._existing_ids(conn, name, [r["id"] for r in batch.rows]))
-            ]
+            ids = {name: [r["id"] for r in batch.rows] for name, batch in checked.items()}
+            self._hold_ids(conn, [i for given in ids.values() for i in given])
+            problems = self._taken_ids(conn, ids)
             if problems:
                 raise ValidationError(problems)
             now = _now()
@@ -639,6 +640,20 @@ class SQLStore(Store):
                     ],
                 )
         return written
+
+    def _taken_ids(self, conn: Any, ids: dict[str, list[str]]) -> list[Problem]:
+        """The new records whose id a record of any layer holds already (deleted ones too), or another new record
+        of the batch in another layer: an id names one record of the whole store, whatever its layer."""
+        problems = []
+        claimed: dict[str, str] = {}
+        for name, given in ids.items():
+            for other in LAYERS:
+                for record_id in sorted(self._existing_ids(conn, other, given)):
+                    problems.append(rules.id_taken(name, record_id, other))
+            for record_id in given:
+                if claimed.setdefault(record_id, name) != name:
+                    problems.append(rules.id_taken(name, record_id, claimed[record_id]))
+        return problems
 
     def delete_record(self, layer: str, record_id: str, expected_version: int, actor: str = "local") -> None:
         spec = get_layer(layer)

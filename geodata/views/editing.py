@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from geodata import vocab
-from geodata.access import AccessError, Viewer, check_write
+from geodata.access.rules import Viewer, check_write, may_link
+from geodata.errors import PledgemapError
 from geodata.layers import get_layer
 from geodata.model import Pledge, Promise
 
@@ -19,13 +20,18 @@ from geodata.model import Pledge, Promise
 WORKFLOW_FIELDS = frozenset({"status"})
 
 
-def may_write(viewer: Viewer | None, layer: str, records: Iterable[dict[str, Any]]) -> bool:
-    """Whether ``viewer`` may write ``records`` (their new values) to ``layer``; nobody without a viewer may."""
+def may_write(viewer: Viewer | None, layer: str, records: Iterable[dict[str, Any]], stored: bool = False) -> bool:
+    """Whether ``viewer`` may write ``records`` (their new values) to ``layer``; nobody without a viewer may.
+
+    ``stored``: the records are stored ones a form would change (their demo flag and status are theirs already),
+    not new ones.
+    """
     if viewer is None:
         return False
+    records = list(records)
     try:
-        check_write(viewer, layer, list(records))
-    except AccessError:
+        check_write(viewer, layer, records, before=records if stored else None)
+    except PledgemapError:
         return False
     return True
 
@@ -49,8 +55,13 @@ def new_record(layer: str, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def link_targets(pledges: Iterable[Pledge], layer: str, pledge_id: str) -> list[tuple[Pledge, Promise | None]]:
-    """What a record of ``layer`` may link to: any pledge (unsafe places), or a promise of pledge ``pledge_id``."""
+def link_targets(
+    pledges: Iterable[Pledge], layer: str, pledge_id: str, viewer: Viewer | None = None
+) -> list[tuple[Pledge, Promise | None]]:
+    """What a record of ``layer`` may link to: a pledge (unsafe places), or a promise of pledge ``pledge_id``;
+    with a ``viewer``, only those it may link to (:func:`geodata.access.rules.may_link`)."""
     if get_layer(layer).link_field == "pledge_id":
-        return [(p, None) for p in pledges]
-    return [(p, promise) for p in pledges if p.id == pledge_id for promise in p.promises]
+        targets: list[tuple[Pledge, Promise | None]] = [(p, None) for p in pledges]
+    else:
+        targets = [(p, promise) for p in pledges if p.id == pledge_id for promise in p.promises]
+    return [(p, promise) for p, promise in targets if viewer is None or may_link(viewer, p, promise)]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -48,6 +49,10 @@ from geodata.validate import CleanBatch
 
 _ENGINES: dict[str, Engine] = {}
 LOCK_TIMEOUT_S = 30  # as the GeoPackage store's busy timeout
+# New records' ids are held by advisory locks in their own key space (the two-integer form of the lock), in
+# buckets of their ids' CRC: a bucket is shared by many ids, so a lock is only ever a short wait, never missed.
+ID_LOCKS = 0x504D4944  # 'PMID'
+ID_BUCKETS = 64
 
 
 def _engine(url: str) -> Engine:
@@ -270,6 +275,13 @@ class PostGISStore(SQLStore):
         # promise that a save is removing at the same moment (the GeoPackage store has one writer at a time).
         lock = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
         conn.execute(text(f"SELECT {lock}(hashtext('pledgemap.pledges'))"))
+
+    def _hold_ids(self, conn: Connection, ids: list[str]) -> None:
+        # One table per layer, so no unique index holds an id across them: writers of new records whose ids
+        # fall in the same bucket take turns (in the buckets' order: no two wait for each other), and each then
+        # sees the other's committed records before it checks its own ids.
+        for bucket in sorted({zlib.crc32(i.encode()) % ID_BUCKETS for i in ids}):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:space, :bucket)"), {"space": ID_LOCKS, "bucket": bucket})
 
     def _hold_follow_up(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgemap.follow_up'))"))
