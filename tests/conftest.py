@@ -117,7 +117,11 @@ def demo_file(tmp_path_factory):
     """The demo store, written once per test session; tests copy it before changing anything."""
     path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
     write_demo_store(path).close()
-    return path
+    yield path
+    # Reads are logged in the store they read: a test that read records from this file (and not a copy)
+    # would have given every later test's copy its entries.
+    with GeoPackageStore.open(path) as store:
+        assert not store.read_read_log(), "a test read records from the session's demo file: use demo_copy"
 
 
 @pytest.fixture

@@ -312,14 +312,14 @@ def embedded_table(document: str) -> tuple[list[str], dict[str, int]]:
 
 
 @pytest.mark.parametrize("public", [False, True])
-def test_the_standalone_map_embeds_the_tiles_of_its_area_and_no_tile_url(demo_file, basemap_file, public):
+def test_the_standalone_map_embeds_the_tiles_of_its_area_and_no_tile_url(demo_copy, basemap_file, public):
     import base64
     import re
 
     from dashboard.standalone import build_standalone_map
     from geodata import open_store
 
-    with open_store(demo_file) as store:
+    with open_store(demo_copy) as store:  # a copy: the full map's records are logged as read, in the store
         document = build_standalone_map(store, "mark-2021", public=public, basemap=basemap_file, tiles=None)
     images, index = embedded_table(document)
     x0, y0, x1, y1 = tile_range(MARK_BOUNDS, 10)
@@ -333,13 +333,13 @@ def test_the_standalone_map_embeds_the_tiles_of_its_area_and_no_tile_url(demo_fi
     assert "imperial: false" in document and "L.control.scale()" not in document
 
 
-def test_the_embedded_tiles_stay_within_the_budget(demo_file, basemap_file):
+def test_the_embedded_tiles_stay_within_the_budget(demo_copy, basemap_file):
     from dashboard.standalone import build_standalone_map
     from geodata import municipality_geojson, open_store
 
     _boundary, bounds = municipality_geojson("1463")  # Mark
     budget = area_tiles(open_basemap(basemap_file), bounds, 10**9, range(8, 9)).size + 100  # zoom 8, not 9
-    with open_store(demo_file) as store:
+    with open_store(demo_copy) as store:  # a copy: the full map's records are logged as read, in the store
         whole = build_standalone_map(store, "mark-2021", basemap=basemap_file)
         small = build_standalone_map(store, "mark-2021", basemap=basemap_file, embed_budget=budget)
     _images, whole_index = embedded_table(whole)

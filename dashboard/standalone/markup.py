@@ -6,7 +6,7 @@ Leaflet and style sheet, a fragment rendered by another template) is passed as
 :class:`~markupsafe.Markup` and written as it is.
 
 >>> str(render_macro("popups.html", "text", "<b>Tom & Jerry's</b>"))
-'<div class="pm-popup"><p>&lt;b&gt;Tom &amp; Jerry&#x27;s&lt;/b&gt;</p></div>'
+'<div class="pm-popup"><p>&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;</p></div>'
 """
 
 from __future__ import annotations

@@ -40,6 +40,13 @@ class GuardedStore(Store):
         self.viewer = viewer
         self.route = route  # the page or API route the request came by, for the read log
 
+    @property
+    def location(self) -> object:
+        """Where the store behind the guard is (its file or URL, or None): what files written from it take
+        their permissions from (:func:`geodata.io.files.store_mode`), as the command line's import writes its
+        rejected rows through the guard."""
+        return getattr(self._store, "location", None)
+
     # The read log: written by the guard in the viewer's name, read by admins (see geodata.access.readlog).
     def log_read(self, action: str, shown: Mapping[str, Iterable[object]], query: Asked = None) -> None:
         """Log that the records ``shown`` (layer → ids) are handed to this viewer; raises

@@ -40,7 +40,7 @@ def store_mode(where: object) -> int:
     """
     where = getattr(where, "location", where)
     if not isinstance(where, (str, os.PathLike)) or is_database_url(where):
-        return OWNER_ONLY  # a database, nothing, or a store that does not say where it is (a guarded one)
+        return OWNER_ONLY  # a database, nothing, or or a store that does not say where it is
     try:
         return stat.S_IMODE(os.stat(where).st_mode) & 0o666 | stat.S_IRUSR | stat.S_IWUSR
     except (OSError, ValueError):
