@@ -310,6 +310,17 @@ def copy_tables() -> dict[str, list[tuple[str, str]]]:
                 ("judged_at", "datetime"),
                 ("demo", "bool"),
             ],
+            "kept_counts": [
+                ("layer", "text"),
+                ("pledge_id", "text"),
+                ("promise_id", "text"),
+                ("kind", "text"),
+                ("first_day", "date"),
+                ("last_day", "date"),
+                ("demo", "bool"),
+                ("records", "int"),
+                ("kept_at", "datetime"),
+            ],
             "documents": [
                 ("kind", "text"),
                 ("key", "text"),
@@ -348,6 +359,7 @@ DATA_TABLES = (
     "survey_indicators",
     "judgements",
     "documents",
+    "kept_counts",
 )
 
 

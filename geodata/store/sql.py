@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from abc import abstractmethod
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geodata.clock import LOCAL_TZ
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
 from geodata.followup import Judgement, StoredDocument, judgement_problems, pledge_periods
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
@@ -32,7 +34,7 @@ from geodata.model import Pledge, pledge_from_dict
 from geodata.records import Account, AuditEntry, PoliceEvent
 from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery, Store
-from geodata.store.conditions import Dialect, equal_conditions, layer_conditions
+from geodata.store.conditions import ONE_OF, Condition, Dialect, equal_conditions, kept_conditions, layer_conditions
 from geodata.store.rules import SURVEY_COLUMNS, SURVEY_KEY, USER_COLUMNS
 from geodata.surveys import Indicator
 from geodata.validate import CleanBatch, validate_records
@@ -46,6 +48,32 @@ _JUDGEMENT_COLUMNS = (
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# A row of the kept counts: what it is about; its ``records`` are how many deleted records had these values.
+_KEPT_KEY = ("layer", "pledge_id", "promise_id", "kind", "first_day", "last_day", "demo")
+
+
+def _swedish_day(value: Any) -> dt.date | None:
+    """The Swedish day of a stored date or moment, as :func:`~geodata.store.conditions.day_bound` compares it."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(LOCAL_TZ).date()
+    return value
+
+
+def _kept_key(spec: Layer, record: dict[str, Any], pledge_of: dict[str, str]) -> tuple:
+    """The kept counts' row a deleted record counts in (see :data:`_KEPT_KEY`): its layer, pledge (for a record
+    linked to a promise, the promise's pledge), promise, kind, the Swedish days of its time and end fields, demo.
+    Nothing of where it was, what it said or who wrote it."""
+    link = record["link"]
+    if spec.link_field == "pledge_id":
+        pledge_id, promise_id = link, None
+    else:
+        pledge_id, promise_id = pledge_of.get(link) if link else None, link
+    first, last = _swedish_day(record["first"]), _swedish_day(record["last"])
+    return (spec.name, pledge_id, promise_id, record["kind"], first, last, record["demo"])
 
 
 class _DryRun(Exception):
@@ -607,6 +635,86 @@ class SQLStore(Store):
             if not changed:
                 raise NotFoundError(f"no deleted {layer} record has id {record_id!r}")
             self._audit(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
+
+    # -- retention ---------------------------------------------------------------------------------------
+
+    def _before_purge(self, conn: Any) -> None:  # noqa: B027 (a database that overwrites freed rows needs nothing)
+        """What the backend does before records are deleted for good (the GeoPackage store zeroes freed pages)."""
+
+    def _records_purged(self, conn: Any, layer: str, now: dt.datetime) -> None:  # noqa: B027 (nothing beside)
+        """What the backend keeps current beside a layer's rows after records were deleted for good."""
+
+    def kept_count(self, layer: str, query: LayerQuery | None = None) -> int:
+        where, params = self.dialect.where(kept_conditions(get_layer(layer), query or LayerQuery()))
+        with self._reading() as conn:
+            found = self._rows(conn, f"SELECT coalesce(sum(records), 0) FROM kept_counts {where}", params)
+        return int(found[0][0])
+
+    def purge_records(
+        self, records: Mapping[str, Mapping[str, int]], details: Mapping[str, Any], actor: str = "local"
+    ) -> dict[str, list[str]]:
+        now = _now()
+        purged: dict[str, list[str]] = {}
+        kept: Counter[tuple] = Counter()
+        with self._writing() as conn:
+            self._hold_pledges(conn, alone=False)
+            self._before_purge(conn)
+            pledge_of = dict(self._rows(conn, "SELECT id, pledge_id FROM promises"))
+            for layer, versions in records.items():
+                spec = get_layer(layer)
+                ids = sorted(versions)
+                purged[layer] = ids
+                if not ids:
+                    continue
+                stored = self._purged_rows(conn, spec, ids)
+                for record_id in ids:
+                    found = stored.get(record_id)
+                    if found is None or found["version"] != versions[record_id]:
+                        raise VersionConflictError(
+                            layer, record_id, versions[record_id], None if found is None else found["version"]
+                        )
+                    if found["deleted_at"] is None:  # a soft-deleted record counts nowhere now, nor is it kept
+                        kept[_kept_key(spec, found, pledge_of)] += 1
+                for start in range(0, len(ids), 500):
+                    where, params = self.dialect.where([Condition("id", ONE_OF, ids[start : start + 500])])
+                    self._execute(conn, f'DELETE FROM "{spec.name}" {where}', params)
+                self._records_purged(conn, spec.name, now)
+            self._execute_many(
+                conn,
+                "INSERT INTO kept_counts (layer, pledge_id, promise_id, kind, first_day, last_day, demo, records, "
+                "kept_at) VALUES (:layer, :pledge_id, :promise_id, :kind, :first_day, :last_day, :demo, :records, :now)",
+                [
+                    dict(zip(_KEPT_KEY, key), records=n, now=now)
+                    for key, n in sorted(kept.items(), key=lambda item: tuple(str(v) for v in item[0]))
+                ],
+            )
+            kept_per_layer = Counter[str]()
+            for key, n in kept.items():
+                kept_per_layer[key[0]] += n
+            after = {
+                **details,
+                "deleted": {layer: len(ids) for layer, ids in purged.items()},
+                "kept_in_counts": dict(kept_per_layer),
+                "ids": purged,
+            }
+            self._audit(conn, now, actor, "retention", None, [(None, None, after)])
+        return purged
+
+    def _purged_rows(self, conn: Any, spec: Layer, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What the kept counts need of the records ``ids`` of ``spec`` (locked until the purge commits)."""
+        end_field = spec.end_field or spec.time_field
+        columns = ["id", "version", "deleted_at", "demo", spec.link_field, spec.kind_field, spec.time_field, end_field]
+        names = ", ".join(f'"{c}"' for c in columns)
+        rows: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            where, params = self.dialect.where([Condition("id", ONE_OF, ids[start : start + 500])])
+            for row in self._rows(conn, f'SELECT {names} FROM "{spec.name}" {where}{self.lock_rows}', params):
+                record = dict(zip(("id", "version", "deleted_at", "demo", "link", "kind", "first", "last"), row))
+                kind = spec.field(spec.time_field).kind
+                record["first"], record["last"] = (self._value(kind, record[k]) for k in ("first", "last"))
+                record["version"], record["demo"] = int(record["version"]), bool(record["demo"])
+                rows[record["id"]] = record
+        return rows
 
     # -- accounts ----------------------------------------------------------------------------------------
 

@@ -397,6 +397,26 @@ def _v14(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v16(conn: sqlite3.Connection) -> None:
+    # Retention (gallring): what a run deleted is kept as counts only, per layer, pledge, promise, kind, first
+    # and last Swedish day and demo flag, so a promise's progress counts the records as before they went.
+    # (Version 15 is another branch's; the coordinator numbers them in the order they are merged.)
+    _attribute_table(
+        conn,
+        "kept_counts",
+        KEPT_COUNTS_COLUMNS,
+        "Retention: how many deleted records each promise's progress still counts",
+    )
+    conn.execute('CREATE INDEX "kept_counts_key" ON "kept_counts" (layer, promise_id, pledge_id, first_day, last_day)')
+
+
+# The kept counts' columns (shared with a copy's table list in geodata.store.rules).
+KEPT_COUNTS_COLUMNS = (
+    "layer TEXT NOT NULL, pledge_id TEXT, promise_id TEXT, kind TEXT, first_day DATE, last_day DATE, "
+    "demo BOOLEAN NOT NULL, records INTEGER NOT NULL, kept_at DATETIME NOT NULL"
+)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -412,6 +432,7 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "what each promise's target counts over (per year, month, week, day or the period)", _v12),
     Migration(13, "follow-up judgements per promise, goal and period, and versioned documents", _v13),
     Migration(14, "survey results with n, intervals, groups and series breaks; indicators described once", _v14),
+    Migration(16, "retention: counts kept of the records a retention run deleted, for the follow-up", _v16),
 ]
 
 

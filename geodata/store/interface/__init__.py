@@ -14,6 +14,7 @@ from geodata.store.interface.events import EventStore
 from geodata.store.interface.followup import FollowUpStore
 from geodata.store.interface.layers import LayerQuery, LayerStore
 from geodata.store.interface.pledges import PledgeStore
+from geodata.store.interface.retention import RetentionStore
 from geodata.store.interface.settings import SettingsStore
 from geodata.store.interface.signin import SignInStore
 from geodata.store.interface.surveys import SurveyStore
@@ -27,6 +28,7 @@ __all__ = [
     "LayerQuery",
     "LayerStore",
     "PledgeStore",
+    "RetentionStore",
     "SettingsStore",
     "SignInStore",
     "SurveyStore",

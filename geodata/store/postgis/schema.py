@@ -250,6 +250,21 @@ def tables() -> MetaData:
         Column("saved_at", DateTime(timezone=True), nullable=False),
         UniqueConstraint("kind", "key", "version"),
     )
+    Table(
+        "kept_counts",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("layer", Text, nullable=False),
+        Column("pledge_id", Text),
+        Column("promise_id", Text),
+        Column("kind", Text),
+        Column("first_day", Date),
+        Column("last_day", Date),
+        Column("demo", Boolean, nullable=False),
+        Column("records", Integer, nullable=False),
+        Column("kept_at", DateTime(timezone=True), nullable=False),
+        Index("kept_counts_key", "layer", "promise_id", "pledge_id", "first_day", "last_day"),
+    )
     return metadata
 
 
@@ -372,6 +387,13 @@ def _v6(conn: Connection) -> None:
         )
 
 
+def _v8(conn: Connection) -> None:
+    # Retention (gallring): the counts kept of deleted records, as the GeoPackage store's migration 16. Version 1
+    # creates the table with the tables of today; a database made before is given it. (Version 7 is another
+    # branch's; the coordinator numbers them in the order they are merged.)
+    tables().tables["kept_counts"].create(conn, checkfirst=True)
+
+
 MIGRATIONS = [
     Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
     Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
@@ -379,6 +401,7 @@ MIGRATIONS = [
     Migration(4, "follow-up judgements per promise, goal and period, and versioned documents", _v4),
     Migration(5, "survey results with n, intervals, groups and series breaks; indicators described once", _v5),
     Migration(6, "each record's representative point, and a covering index for maps", _v6),
+    Migration(8, "retention: counts kept of the records a retention run deleted, for the follow-up", _v8),
 ]
 
 
