@@ -4,6 +4,7 @@ keeps the counts the follow-up needs, and is audited. On a GeoPackage file and o
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -251,3 +252,29 @@ def test_setting_a_period_is_audited(store):
     set_retention(store, "operations", "ingen")
     changes = [(e.before, e.after) for e in store.read_audit() if e.record_id == "retention.operations"]
     assert changes == [({"value": None}, {"value": "60"}), ({"value": "60"}, {"value": None})]
+
+
+def test_the_command_sets_lists_and_deletes_swedish_first(gpkg_store, capsys):
+    from dashboard.cli import main
+
+    written = _fill(gpkg_store)
+    path = str(gpkg_store.path)
+    assert main(["retention", "--data", path, "--set", "unsafe_places=tolv"]) == 1
+    err = capsys.readouterr().err
+    assert "Gallringstid för Otrygga platser (retention.unsafe_places)" in err
+    assert "”tolv” är ingen gallringstid; ange hela månader från 1 till 1\u00a0200" in err
+    assert main(["retention", "--data", path, "--set", "unsafe_places=12", "--set", "operations=12"]) == 0
+    assert "Gallringstiden för Otrygga platser är nu: 12 månader." in capsys.readouterr().out
+
+    assert main(["retention", "--data", path, "--dry-run", "--today", "2025-06-15"]) == 0
+    out = capsys.readouterr().out
+    assert "En gallring skulle ta bort 5 poster för gott:" in out and "Otrygga platser: 2 poster" in out
+    assert re.search(rf"{written['unsafe_places'][0]}\s+Otrygga platser\s+2024-03-05\s+test-2024", out)
+    assert "Torrkörning: ingenting togs bort." in out
+    assert gpkg_store.count("unsafe_places") == 4
+
+    assert main(["retention", "--data", path, "--today", "2025-06-15", "--lang", "en"]) == 0
+    assert "Deleted 5 records for good." in capsys.readouterr().out
+    assert gpkg_store.count("unsafe_places") == 2 and gpkg_store.count("operations") == 2
+    assert main(["retention", "--data", path, "--set", "operations"]) == 1
+    assert "”operations” ska skrivas LAGER=MÅNADER" in capsys.readouterr().err
