@@ -278,3 +278,110 @@ def test_the_command_sets_lists_and_deletes_swedish_first(gpkg_store, capsys):
     assert gpkg_store.count("unsafe_places") == 2 and gpkg_store.count("operations") == 2
     assert main(["retention", "--data", path, "--set", "operations"]) == 1
     assert "”operations” ska skrivas LAGER=MÅNADER" in capsys.readouterr().err
+
+
+def test_the_kept_counts_travel_with_a_whole_store_copy(store, tmp_path):
+    from geodata.store import GeoPackageStore, copy_store
+
+    _fill(store)
+    _set_all(store, 12)
+    before = _figures(store)
+    run_retention(store, MID_2025)
+    with GeoPackageStore.create(tmp_path / "copy.gpkg") as copied:
+        assert copy_store(store, copied)["kept_counts"] > 0
+        assert _figures(copied) == before
+        assert retention_settings(copied)["operations"] == 12
+
+
+def test_a_store_from_before_retention_is_given_the_kept_counts(tmp_path, monkeypatch):
+    import sqlite3
+
+    from geodata.model import pledge_from_dict
+    from geodata.store import GeoPackageStore, migrate
+    from geodata.store.gpkg import schema as gpkg_schema
+
+    from builders import pledge_dict
+
+    path = tmp_path / "v14.gpkg"
+    with monkeypatch.context() as old:
+        old.setattr(gpkg_schema, "MIGRATIONS", [m for m in gpkg_schema.MIGRATIONS if m.version <= 14])
+        with GeoPackageStore.create(path) as s:
+            s.save_pledge(pledge_from_dict(pledge_dict()))
+    assert migrate(path) == (14, gpkg_schema.latest_version())
+    with GeoPackageStore.open(path) as s:
+        _fill(s)
+        _set_all(s, 12)
+        before = _figures(s)
+        assert run_retention(s, MID_2025).total == 5
+        assert _figures(s) == before
+    with sqlite3.connect(path) as conn:  # listed as a GeoPackage attribute table, so QGIS shows it
+        listed = {r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes'")}
+    assert "kept_counts" in listed
+
+
+def test_a_database_from_before_retention_is_given_the_kept_counts(pg_server, monkeypatch):
+    import psycopg
+    from conftest import _databases
+
+    from geodata.model import pledge_from_dict
+    from geodata.store import migrate, open_store
+    from geodata.store.postgis import schema as postgis_schema
+    from geodata.store.postgis.store import dispose
+
+    from builders import pledge_dict
+
+    name = f"v6_{next(_databases)}_retention"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with monkeypatch.context() as old:
+            old.setattr(postgis_schema, "MIGRATIONS", [m for m in postgis_schema.MIGRATIONS if m.version <= 6])
+            assert migrate(url) == (0, 6)
+        dispose(url)
+        with psycopg.connect(url, autocommit=True) as conn:  # as a database made before retention has it
+            conn.execute("DROP TABLE kept_counts")
+        assert migrate(url) == (6, postgis_schema.latest_version())
+        with open_store(url) as s:
+            s.save_pledge(pledge_from_dict(pledge_dict()))
+            _fill(s)
+            _set_all(s, 12)
+            before = _figures(s)
+            assert run_retention(s, MID_2025).total == 5
+            assert _figures(s) == before
+    finally:
+        dispose(url)
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_deleted_records_values_leave_the_audit_log_too(store):
+    from builders import raw_execute, snapshot
+
+    [secret, kept] = store.write_batch(
+        "unsafe_places",
+        frame(
+            unsafe_place(description="Anna Andersson 070-1234567 bor här"),
+            unsafe_place(reported_on="2024-09-01", description="Kvar"),
+        ),
+    )
+    store.update_record("unsafe_places", secret, {"description": "Anna Andersson, 070-1234567"}, 1)
+    set_retention(store, "unsafe_places", 12)
+    run_retention(store, MID_2025)
+    history = store.read_audit("unsafe_places", secret)
+    assert [(e.action, e.before, e.after) for e in history] == [
+        ("create", None, {"redacted": "retention"}),
+        ("edit", {"redacted": "retention"}, {"redacted": "retention"}),
+    ]
+    assert store.read_audit("unsafe_places", kept)[0].after["description"] == "Kvar"  # others keep theirs
+    if hasattr(store, "path"):  # not in the file's bytes either: freed space is zeroed, the -wal file copied in
+        snapshot(store)
+        stored = store.path.read_bytes()
+        assert b"070-1234567" not in stored and b"Andersson" not in stored
+    else:
+        assert "070-1234567" not in str(snapshot(store))  # in no table of the database
+    # Still append-only for everyone else: the marker is only ever in the run's own transaction.
+    with pytest.raises(Exception, match="cannot be changed"):
+        raw_execute(store, "UPDATE audit_log SET after = NULL WHERE action = 'retention'")
+    with pytest.raises(Exception, match="cannot be changed"):
+        raw_execute(store, "DELETE FROM audit_log")

@@ -81,6 +81,14 @@ INDICATOR_COLUMNS = ("name", "kind", "scale_min", "scale_max", "better", "measur
 PROMISE_LINKED_LAYERS = ("inventoried_sites", "operations")
 
 
+# The store's own table of keys and values (schema version, settings), in both backends.
+META_TABLE = "pledgemap_meta"
+# The meta table's key under which a retention run blanks the audit entries of the records it deleted for
+# good: the audit log's triggers let only that change through, and only while the key is there (see
+# geodata.store.sql.SQLStore._redact_audit).
+AUDIT_REDACTING = "audit.redacting"
+
+
 def audit_json(values: dict[str, Any] | None) -> str | None:
     """An audit entry's before or after values as the log stores them: JSON text of :func:`json_safe` values."""
     if values is None:

@@ -34,7 +34,15 @@ from geodata.model import Pledge, pledge_from_dict
 from geodata.records import Account, AuditEntry, PoliceEvent
 from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery, Store
-from geodata.store.conditions import ONE_OF, Condition, Dialect, equal_conditions, kept_conditions, layer_conditions
+from geodata.store.conditions import (
+    EQUAL,
+    ONE_OF,
+    Condition,
+    Dialect,
+    equal_conditions,
+    kept_conditions,
+    layer_conditions,
+)
 from geodata.store.rules import SURVEY_COLUMNS, SURVEY_KEY, USER_COLUMNS
 from geodata.surveys import Indicator
 from geodata.validate import CleanBatch, validate_records
@@ -49,6 +57,9 @@ _JUDGEMENT_COLUMNS = (
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
+
+# The meta table's key that, while a retention run's transaction holds it, lets the audit log's values be blanked.
+REDACTING = rules.AUDIT_REDACTING
 
 # A row of the kept counts: what it is about; its ``records`` are how many deleted records had these values.
 _KEPT_KEY = ("layer", "pledge_id", "promise_id", "kind", "first_day", "last_day", "demo")
@@ -679,6 +690,7 @@ class SQLStore(Store):
                     where, params = self.dialect.where([Condition("id", ONE_OF, ids[start : start + 500])])
                     self._execute(conn, f'DELETE FROM "{spec.name}" {where}', params)
                 self._records_purged(conn, spec.name, now)
+                self._redact_audit(conn, spec.name, ids)
             self._execute_many(
                 conn,
                 "INSERT INTO kept_counts (layer, pledge_id, promise_id, kind, first_day, last_day, demo, records, "
@@ -699,6 +711,30 @@ class SQLStore(Store):
             }
             self._audit(conn, now, actor, "retention", None, [(None, None, after)])
         return purged
+
+    def _redact_audit(self, conn: Any, layer: str, ids: list[str]) -> None:
+        """Blank the values in the audit entries of records deleted for good, keeping who did what and when.
+
+        The log keeps every value a record was created or edited with; a record deleted for good whose
+        values stay in the log is not deleted. The log is append-only (triggers refuse any change); they let
+        through only this: the values of an entry, with its time, actor, action, layer and record unchanged,
+        while the marker row :data:`REDACTING` is in the store's meta table, which only this transaction
+        sees (it is gone when it commits).
+        """
+        marker = rules.audit_json({"redacted": "retention"})
+        self._execute(conn, f"INSERT INTO {rules.META_TABLE} (key, value) VALUES ('{REDACTING}', 'retention')")
+        for start in range(0, len(ids), 500):
+            params = self.dialect.params()
+            before, after = (self._json(self.dialect.mark(params, marker)) for _ in range(2))
+            conditions = [Condition("layer", EQUAL, layer), Condition("record_id", ONE_OF, ids[start : start + 500])]
+            where = " AND ".join(self.dialect.clause(c, "audit_log", params) for c in conditions)
+            self._execute(
+                conn,
+                f"UPDATE audit_log SET before = CASE WHEN before IS NULL THEN NULL ELSE {before} END, "
+                f"after = CASE WHEN after IS NULL THEN NULL ELSE {after} END WHERE {where}",
+                params,
+            )
+        self._execute(conn, f"DELETE FROM {rules.META_TABLE} WHERE key = '{REDACTING}'")
 
     def _purged_rows(self, conn: Any, spec: Layer, ids: list[str]) -> dict[str, dict[str, Any]]:
         """What the kept counts need of the records ``ids`` of ``spec`` (locked until the purge commits)."""

@@ -39,9 +39,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
-from geodata.store.rules import SURVEY_KEY, VIEW_INDEX_COLUMNS
+from geodata.store.rules import AUDIT_REDACTING, META_TABLE, SURVEY_KEY, VIEW_INDEX_COLUMNS
 
-META_TABLE = "pledgemap_meta"
 KIND_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
     "text": Text,
     "choice": Text,
@@ -392,6 +391,23 @@ def _v8(conn: Connection) -> None:
     # creates the table with the tables of today; a database made before is given it. (Version 7 is another
     # branch's; the coordinator numbers them in the order they are merged.)
     tables().tables["kept_counts"].create(conn, checkfirst=True)
+    # The audit log stays append-only, but a retention run blanks the values in the entries of the records it
+    # deletes for good (a deleted record whose values stay in the log is not deleted): an update that keeps an
+    # entry's time, actor, action, layer and record passes while the run's marker is in the meta table, which
+    # no other transaction sees.
+    conn.execute(
+        text(f"""
+        CREATE OR REPLACE FUNCTION pledgemap_audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM {META_TABLE} WHERE key = '{AUDIT_REDACTING}')
+               AND NEW.fid = OLD.fid AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+               AND NEW.layer IS NOT DISTINCT FROM OLD.layer AND NEW.record_id IS NOT DISTINCT FROM OLD.record_id
+            THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'the audit log cannot be changed';
+        END $$""")
+    )
 
 
 MIGRATIONS = [
