@@ -24,7 +24,12 @@ place, text or people. The day is the smallest unit that keeps a promise's figur
 own period and a follow-up period may start on any day; a month would move records across their edges.
 Progress and the follow-up add the kept counts to the live ones
 (:func:`geodata.views.progress.evidence_count`). The run is one audit entry: who, when, the settings
-applied, how many of each layer and every id deleted.
+applied, how many of each layer and every id deleted. The earlier audit entries of a deleted record keep who
+did what and when, but their values are blanked: a record whose every value stays in the log is not deleted.
+
+What the kept counts cannot give back: the records themselves (a promise's timeline, its map in the
+follow-up report and the layers' maps show only what is still stored) and counts by place (a goal's
+reports per year are counted within the municipality's outline).
 """
 
 from __future__ import annotations
