@@ -385,3 +385,18 @@ def test_a_deleted_records_values_leave_the_audit_log_too(store):
         raw_execute(store, "UPDATE audit_log SET after = NULL WHERE action = 'retention'")
     with pytest.raises(Exception, match="cannot be changed"):
         raw_execute(store, "DELETE FROM audit_log")
+
+
+def test_a_promise_whose_progress_counts_deleted_records_stays(store):
+    from dataclasses import replace
+
+    _fill(store)
+    set_retention(store, "operations", 12)
+    run_retention(store, clock.today() + dt.timedelta(days=3 * 366))  # every operation goes
+    assert store.count("operations") == 0
+    pledge = store.get_pledge("test-2024")
+    without = replace(pledge, promises=tuple(p for p in pledge.promises if p.id != "test-2024-insatser"))
+    with pytest.raises(ValidationError) as caught:
+        store.save_pledge(without)
+    assert [p.code for p in caught.value.problems] == ["counted_promise"]
+    assert store.get_pledge("test-2024") == pledge

@@ -407,6 +407,17 @@ def judged_promise(pledge_id: str, promise_id: str) -> Problem:
     )
 
 
+def counted_promise(pledge_id: str, promise_id: str) -> Problem:
+    return Problem(
+        f"pledge {pledge_id}",
+        "promises",
+        f"promise {promise_id!r} would be removed, but its progress counts records a retention run deleted; "
+        "expected the promise to stay",
+        "counted_promise",
+        {"value": promise_id},
+    )
+
+
 def orphaned_goal(pledge_id: str, goal_id: str) -> Problem:
     return Problem(
         f"pledge {pledge_id}",

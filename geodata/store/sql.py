@@ -374,6 +374,9 @@ class SQLStore(Store):
             for layer in rules.PROMISE_LINKED_LAYERS:
                 if self._rows(conn, f'SELECT 1 FROM "{layer}" WHERE promise_id = :p LIMIT 1', {"p": promise_id}):
                     problems.append(rules.orphaned_promise(pledge.id, promise_id, layer))
+            # Its kept counts too: the promise's figure would lose the records retention deleted.
+            if self._rows(conn, "SELECT 1 FROM kept_counts WHERE promise_id = :p LIMIT 1", {"p": promise_id}):
+                problems.append(rules.counted_promise(pledge.id, promise_id))
             judged = (
                 "SELECT 1 FROM judgements WHERE pledge_id = :id AND subject = 'promise' AND subject_id = :p LIMIT 1"
             )
