@@ -400,3 +400,33 @@ def test_a_promise_whose_progress_counts_deleted_records_stays(store):
         store.save_pledge(without)
     assert [p.code for p in caught.value.problems] == ["counted_promise"]
     assert store.get_pledge("test-2024") == pledge
+
+
+def test_the_timeline_shows_what_was_deleted_as_counts(store):
+    from dashboard.components.map_tables import timeline_table
+    from dashboard.figures.timeline import timeline_figure
+    from dashboard.i18n import translator
+    from geodata.views.timeline import pledge_timeline
+
+    _fill(store)
+    pledge = store.get_pledge("test-2024")
+    [before, _] = pledge_timeline(store, pledge)
+    assert len(before.events) == 3 and before.kept == ()  # 2023's is outside the period; a patrol is no kind of it
+    _set_all(store, 12)
+    run_retention(store, MID_2025)
+    [operations, _] = pledge_timeline(store, pledge)
+    # Two targeted operations are left; the deleted one of 2024-05-10 is a count on its day.
+    assert [e.when.date() for e in operations.events] == [dt.date(2024, 6, 14), dt.date(2024, 10, 1)]
+    assert [(k.when.date(), k.kind, k.count) for k in operations.kept] == [
+        (dt.date(2024, 5, 10), "targeted_drug_operation", 1)
+    ]
+    t = translator("sv")
+    progress = pledge_progress(store, pledge, dt.date(2024, 12, 31))
+    figure = timeline_figure(pledge_timeline(store, pledge), progress, t, dt.date(2024, 12, 31))
+    [kept] = [trace for trace in figure.data if (trace.meta or {}).get("role") == "kept"]
+    assert list(kept.text) == ["1 gallrad registrering, 2024-05-10"]
+    table = str(timeline_table(pledge_timeline(store, pledge), progress, t))
+    assert "1 gallrad registrering, 2024-05-10" in table
+    # A role whose reads of operations are narrowed (to public ones) sees no counts of internal ones.
+    public_only = GuardedStore(store, Viewer("municipality", "mona"))
+    assert pledge_timeline(public_only, pledge)[0].kept == ()

@@ -31,7 +31,7 @@ from geodata.errors import NotFoundError, Problem, ValidationError, VersionConfl
 from geodata.followup import Judgement, StoredDocument, judgement_problems, pledge_periods
 from geodata.layers import STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
-from geodata.records import Account, AuditEntry, PoliceEvent
+from geodata.records import Account, AuditEntry, KeptCount, PoliceEvent
 from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery, Store
 from geodata.store.conditions import (
@@ -663,6 +663,20 @@ class SQLStore(Store):
         with self._reading() as conn:
             found = self._rows(conn, f"SELECT coalesce(sum(records), 0) FROM kept_counts {where}", params)
         return int(found[0][0])
+
+    def read_kept_counts(self, layer: str, query: LayerQuery | None = None) -> list[KeptCount]:
+        where, params = self.dialect.where(kept_conditions(get_layer(layer), query or LayerQuery()))
+        with self._reading() as conn:
+            rows = self._rows(
+                conn,
+                f"SELECT first_day, last_day, kind, sum(records) FROM kept_counts {where} "
+                "GROUP BY first_day, last_day, kind ORDER BY first_day, last_day, kind",
+                params,
+            )
+        return [
+            KeptCount(self._value("date", first), self._value("date", last), kind, int(n))
+            for first, last, kind, n in rows
+        ]
 
     def purge_records(
         self, records: Mapping[str, Mapping[str, int]], details: Mapping[str, Any], actor: str = "local"

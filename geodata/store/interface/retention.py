@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
+from geodata.records import KeptCount
 from geodata.store.interface.layers import LayerQuery
 
 
@@ -19,6 +20,11 @@ class RetentionStore(ABC):
         Only what the kept counts hold can be asked (see :func:`geodata.store.conditions.kept_conditions`):
         pledge, promise, the layer's kind field, dates and demo; anything else is a ``ValueError``.
         """
+
+    @abstractmethod
+    def read_kept_counts(self, layer: str, query: LayerQuery | None = None) -> list[KeptCount]:
+        """The kept counts of ``layer`` that ``query`` selects (as :meth:`kept_count` does), summed per first
+        and last day and kind, in order of days: what a timeline shows of the records retention deleted."""
 
     @abstractmethod
     def purge_records(
