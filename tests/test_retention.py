@@ -265,6 +265,10 @@ def test_the_command_sets_lists_and_deletes_swedish_first(gpkg_store, capsys):
     assert "”tolv” är ingen gallringstid; ange hela månader från 1 till 1\u00a0200" in err
     assert main(["retention", "--data", path, "--set", "unsafe_places=12", "--set", "operations=12"]) == 0
     assert "Gallringstiden för Otrygga platser är nu: 12 månader." in capsys.readouterr().out
+    assert main(["retention", "--data", path, "--show", "--today", "2025-06-15"]) == 0
+    shown = capsys.readouterr().out
+    assert "Otrygga platser: 12 månader – gallras om daterad före 2024-06-15" in shown
+    assert "Inventerade platser: behålls (ingen gallringstid satt)" in shown
 
     assert main(["retention", "--data", path, "--dry-run", "--today", "2025-06-15"]) == 0
     out = capsys.readouterr().out
