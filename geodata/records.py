@@ -1,4 +1,4 @@
-"""What the store returns: records of accounts, police events, audit entries, extents and grid counts.
+"""What the store returns: records of accounts, police events, audit entries, extents, grid counts and kept counts.
 
 These types sit below the store, so its interface imports no feature module
 (accounts, police events, grids) that in turn imports the store.
@@ -69,6 +69,17 @@ class ReadEntry:
     count: int
     query: str | None = None
     route: str | None = None
+
+
+@dataclass(frozen=True)
+class KeptCount:
+    """How many records a retention run deleted that had one kind and one span of Swedish days (first to last:
+    a report's day, an operation's start and end); all the store keeps of them besides pledge and promise."""
+
+    first_day: dt.date | None
+    last_day: dt.date | None
+    kind: str | None
+    records: int
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ except ``serve`` and the HTML export works through ``geodata`` alone.
 
 One module per group of commands owns their options and what they do:
 :mod:`~dashboard.cli.serve`, :mod:`~dashboard.cli.store` (demo, info, migrate,
-restore, audit, read-log, copy), :mod:`~dashboard.cli.imports`, :mod:`~dashboard.cli.exports`
+restore, audit, read-log, copy), :mod:`~dashboard.cli.retention`, :mod:`~dashboard.cli.imports`,
+:mod:`~dashboard.cli.exports`
 (export, present), :mod:`~dashboard.cli.pledges`, :mod:`~dashboard.cli.followup`, :mod:`~dashboard.cli.users`,
 :mod:`~dashboard.cli.analysis`, :mod:`~dashboard.cli.surveys` and :mod:`~dashboard.cli.reports`. Each adds its
 commands with ``COMMANDS[name](commands, settings)``, which sets the command's
@@ -21,7 +22,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dashboard.cli import analysis, exports, followup, imports, pledges, reports, serve, store, surveys, users
+from dashboard.cli import (
+    analysis,
+    exports,
+    followup,
+    imports,
+    pledges,
+    reports,
+    retention,
+    serve,
+    store,
+    surveys,
+    users,
+)
 from dashboard.settings import Settings
 from geodata import PledgemapError, __version__
 
@@ -39,13 +52,14 @@ HELP_ORDER = (
     "restore",
     "audit",
     "read-log",
+    "retention",
     "copy",
     "analyze",
     "survey",
     "export",
     "report",
 )
-MODULES = (serve, store, imports, pledges, followup, users, exports, analysis, surveys, reports)
+MODULES = (serve, store, imports, pledges, followup, users, exports, analysis, surveys, reports, retention)
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:

@@ -18,7 +18,7 @@ from dash import html
 
 from dashboard.components.chart_table import Table, table_alternative
 from dashboard.figures.map import LAYER_STYLE, place_heading, safe_places
-from dashboard.figures.timeline import event_moment
+from dashboard.figures.timeline import event_moment, kept_text
 from dashboard.i18n import language, number, progress_figure
 from geodata import LayerView, PromiseProgress, TimelineRow, get_layer
 from geodata.clock import LOCAL_TZ_NAME
@@ -207,10 +207,11 @@ def timeline_table(
                 kind,
                 f"{_day(row.period.start)} – {_day(row.period.end)}",
                 delivered,
-                number(len(row.events), lang),
+                number(len(row.events) + sum(k.count for k in row.kept), lang),
             )
         )
         events.extend((event.when, (_event_label(event, t), kind, event_moment(event))) for event in row.events)
+        events.extend((k.when, (kept_text(k, t, lang), kind, f"{k.when:%Y-%m-%d}")) for k in row.kept)
     events.sort(key=lambda item: item[0], reverse=True)
     shown = events[:limit]
     more = []

@@ -21,6 +21,7 @@ from geodata.followup import FollowUpPeriod
 
 SITE_COLOUR = "#8A5A00"
 PACE_COLOUR = "#47505a"
+KEPT_COLOUR = "#8c939c"  # records a retention run deleted, of which only the count is kept
 
 
 def row_labels(rows: list[TimelineRow], t: Callable[..., str], width: int = 24) -> list[str]:
@@ -177,6 +178,20 @@ def timeline_figure(
                     meta={"role": "events", "promise": row.promise.id},
                 )
             )
+        if row.kept:
+            # Records a retention run deleted: counted in the progress, drawn as grey squares with their count.
+            figure.add_trace(
+                go.Scatter(
+                    x=[k.when for k in row.kept],
+                    y=[label] * len(row.kept),
+                    mode="markers",
+                    showlegend=False,
+                    marker=dict(symbol="square", size=11, color=KEPT_COLOUR, opacity=1 if chosen else 0.35),
+                    text=[kept_text(k, t, lang) for k in row.kept],
+                    hovertemplate="%{text}<extra></extra>",
+                    meta={"role": "kept", "promise": row.promise.id, "count": sum(k.count for k in row.kept)},
+                )
+            )
         status = by_id.get(row.promise.id)
         kind = t(f"promise_kind.{row.promise.kind}")
         if status is not None:
@@ -275,6 +290,11 @@ def period_bands(
             font=dict(size=12, color="#47505a"),
             name=f"period-label-{period.code}",
         )
+
+
+def kept_text(kept, t: Callable[..., str], lang: str) -> str:
+    """What a grey square of deleted records says: "3 gallrade registreringar, 2024-05-10"."""
+    return t("timeline.kept", n=kept.count, count=number(kept.count, lang), day=f"{kept.when:%Y-%m-%d}")
 
 
 def event_moment(event) -> str:

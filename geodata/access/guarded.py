@@ -168,6 +168,27 @@ class GuardedStore(Store):
         check_write(self.viewer, layer, [after], before=[before], pledges=self._store.list_pledges())
         return self._store.update_record(layer, record_id, changes, expected_version, self.actor)
 
+    # Retention: the counts kept of deleted records are figures, read beneath the guard by progress
+    # (figures_store); through the guard only by a role that reads every record of the layer. Deleting for
+    # good is the admin's.
+    def kept_count(self, layer: str, query: LayerQuery | None = None) -> int:
+        return self._store.kept_count(layer, self._kept_query(layer, query))
+
+    def read_kept_counts(self, layer: str, query: LayerQuery | None = None):
+        return self._store.read_kept_counts(layer, self._kept_query(layer, query))
+
+    def _kept_query(self, layer: str, query: LayerQuery | None) -> LayerQuery:
+        # Kept counts have none of the fields a narrowed read selects by (an owner, a visibility): only a role
+        # whose reads of the layer are not narrowed reads them.
+        query = query or LayerQuery()
+        if readable_query(layer, query, viewer=self.viewer) != query:
+            raise AccessError(f"the {self.viewer.role} role does not read every {layer} record, nor their kept counts")
+        return query
+
+    def purge_records(self, records, details, actor: str | None = None) -> dict[str, list[str]]:
+        self._admin_only("delete records for good (retention)")
+        return self._store.purge_records(records, details, self.actor)
+
     # Accounts are the admin's.
     def save_user(self, user, actor: str | None = None) -> None:
         self._admin_only("change accounts")

@@ -33,7 +33,7 @@ from geodata.followup import (
 )
 from geodata.model import Pledge, Promise
 from geodata.store.base import LayerQuery, Store
-from geodata.views.progress import elapsed_share, evidence_query, judge
+from geodata.views.progress import elapsed_share, evidence_count, evidence_query, judge
 
 # A period's judgement is due when the period is over, and late a month after (the board's report follows it).
 GRACE_DAYS = 31
@@ -152,9 +152,10 @@ def promise_evidence(store: Store, pledge: Pledge, promise: Promise, period: Fol
     whole = pledge.promise_period(promise)
     query = evidence_query(pledge, promise)
     start, end = max(period.start, whole.start), min(period.end, whole.end)
-    in_period = store.count(promise.evidence.layer, _between(query, start, end)) if start <= end else 0
+    layer = promise.evidence.layer
+    in_period = evidence_count(store, layer, _between(query, start, end)) if start <= end else 0
     to_end = min(period.end, whole.end)
-    to_date = store.count(promise.evidence.layer, _between(query, whole.start, to_end)) if whole.start <= to_end else 0
+    to_date = evidence_count(store, layer, _between(query, whole.start, to_end)) if whole.start <= to_end else 0
     target = pledge.promise_target(promise)
     share = elapsed_share(whole.start, whole.end, period.end)
     progress, expected = judge(to_date, target, share)

@@ -3,7 +3,7 @@
 The dashboard, the CLI and the tests talk to a :class:`Store`; the GeoPackage
 file is the embedded default, and a PostGIS backend fits behind the same
 methods. ``Store`` is composed of one small interface per concern (pledges,
-layers, accounts, sign-in counters, surveys, police events, settings, audit,
+layers, accounts, sign-in counters, surveys, police events, settings, retention, audit,
 the read log, whole-store copies), each in :mod:`geodata.store.interface`.
 """
 
@@ -22,6 +22,7 @@ from geodata.store.interface import (
     LayerStore,
     PledgeStore,
     ReadLogStore,
+    RetentionStore,
     SettingsStore,
     SignInStore,
     SurveyStore,
@@ -39,6 +40,7 @@ class Store(
     EventStore,
     FollowUpStore,
     SettingsStore,
+    RetentionStore,
     AuditStore,
     ReadLogStore,
     CopyStore,

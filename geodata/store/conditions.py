@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from geodata.clock import LOCAL_TZ
@@ -87,6 +87,35 @@ def layer_conditions(spec: Layer, query: LayerQuery, deleted_too: bool = False) 
         if name not in spec.field_names or spec.field(name).kind not in ("choice", "text"):
             raise ValueError(f"{spec.name} has no text field {name!r} to filter on")
         conditions.append(Condition(name, ONE_OF, list(allowed)))
+    return conditions
+
+
+def kept_conditions(spec: Layer, query: LayerQuery) -> list[Condition]:
+    """The conditions a row of the kept counts meets to count for ``query`` as the records it replaced would have.
+
+    Retention (:mod:`geodata.retention`) deletes records but keeps how many there were per layer, pledge,
+    promise, kind, first and last Swedish day and demo flag (the ``kept_counts`` table), so a promise's
+    progress still counts them. A kept row spans its first to its last day as :func:`layer_conditions` reads
+    a record's time field and end field, so a date range selects exactly the rows whose records it would have
+    selected. What a kept row no longer has (a place, ids, other fields, a deleted state) cannot be asked:
+    ``ValueError``, never a silent zero.
+    """
+    if query.bbox is not None or query.ids is not None or query.deleted:
+        raise ValueError("kept counts have no places, ids or deleted records to select by")
+    conditions = [Condition("layer", EQUAL, spec.name)]
+    for condition in layer_conditions(spec, replace(query, start=None, end=None, values=(), demo=None)):
+        if condition.column in ("pledge_id", "promise_id"):
+            conditions.append(condition)
+    if query.start is not None:
+        conditions.append(Condition("last_day", AT_LEAST, query.start))
+    if query.end is not None:
+        conditions.append(Condition("first_day", AT_MOST, query.end))
+    if query.demo is not None:
+        conditions.append(Condition("demo", EQUAL, bool(query.demo)))
+    for name, allowed in query.values:
+        if name != spec.kind_field:
+            raise ValueError(f"kept counts of {spec.name} keep the field {spec.kind_field!r} only, not {name!r}")
+        conditions.append(Condition("kind", ONE_OF, list(allowed)))
     return conditions
 
 

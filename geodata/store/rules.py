@@ -81,6 +81,14 @@ INDICATOR_COLUMNS = ("name", "kind", "scale_min", "scale_max", "better", "measur
 PROMISE_LINKED_LAYERS = ("inventoried_sites", "operations")
 
 
+# The store's own table of keys and values (schema version, settings), in both backends.
+META_TABLE = "pledgemap_meta"
+# The meta table's key under which a retention run blanks the audit entries of the records it deleted for
+# good: the audit log's triggers let only that change through, and only while the key is there (see
+# geodata.store.sql.SQLStore._redact_audit).
+AUDIT_REDACTING = "audit.redacting"
+
+
 def audit_json(values: dict[str, Any] | None) -> str | None:
     """An audit entry's before or after values as the log stores them: JSON text of :func:`json_safe` values."""
     if values is None:
@@ -321,6 +329,17 @@ def copy_tables() -> dict[str, list[tuple[str, str]]]:
                 ("judged_at", "datetime"),
                 ("demo", "bool"),
             ],
+            "kept_counts": [
+                ("layer", "text"),
+                ("pledge_id", "text"),
+                ("promise_id", "text"),
+                ("kind", "text"),
+                ("first_day", "date"),
+                ("last_day", "date"),
+                ("demo", "bool"),
+                ("records", "int"),
+                ("kept_at", "datetime"),
+            ],
             "documents": [
                 ("kind", "text"),
                 ("key", "text"),
@@ -360,6 +379,7 @@ DATA_TABLES = (
     "survey_indicators",
     "judgements",
     "documents",
+    "kept_counts",
 )
 
 
@@ -395,6 +415,17 @@ def judged_promise(pledge_id: str, promise_id: str) -> Problem:
         "promises",
         f"promise {promise_id!r} would be removed, but it is judged; expected the promise to stay",
         "judged_promise",
+        {"value": promise_id},
+    )
+
+
+def counted_promise(pledge_id: str, promise_id: str) -> Problem:
+    return Problem(
+        f"pledge {pledge_id}",
+        "promises",
+        f"promise {promise_id!r} would be removed, but its progress counts records a retention run deleted; "
+        "expected the promise to stay",
+        "counted_promise",
         {"value": promise_id},
     )
 

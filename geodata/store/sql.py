@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from abc import abstractmethod
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
@@ -25,14 +26,23 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geodata.clock import LOCAL_TZ
 from geodata.errors import NotFoundError, Problem, ValidationError, VersionConflictError
 from geodata.followup import Judgement, StoredDocument, judgement_problems, pledge_periods
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer, get_layer
 from geodata.model import Pledge, pledge_from_dict
-from geodata.records import Account, AuditEntry, PoliceEvent, ReadEntry
+from geodata.records import Account, AuditEntry, KeptCount, PoliceEvent, ReadEntry
 from geodata.store import rules
 from geodata.store.base import LayerExtent, LayerQuery, Store
-from geodata.store.conditions import Dialect, equal_conditions, layer_conditions
+from geodata.store.conditions import (
+    EQUAL,
+    ONE_OF,
+    Condition,
+    Dialect,
+    equal_conditions,
+    kept_conditions,
+    layer_conditions,
+)
 from geodata.store.rules import SURVEY_COLUMNS, SURVEY_KEY, USER_COLUMNS
 from geodata.surveys import Indicator
 from geodata.validate import CleanBatch, validate_records
@@ -46,6 +56,35 @@ _JUDGEMENT_COLUMNS = (
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# The meta table's key that, while a retention run's transaction holds it, lets the audit log's values be blanked.
+REDACTING = rules.AUDIT_REDACTING
+
+# A row of the kept counts: what it is about; its ``records`` are how many deleted records had these values.
+_KEPT_KEY = ("layer", "pledge_id", "promise_id", "kind", "first_day", "last_day", "demo")
+
+
+def _swedish_day(value: Any) -> dt.date | None:
+    """The Swedish day of a stored date or moment, as :func:`~geodata.store.conditions.day_bound` compares it."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(LOCAL_TZ).date()
+    return value
+
+
+def _kept_key(spec: Layer, record: dict[str, Any], pledge_of: dict[str, str]) -> tuple:
+    """The kept counts' row a deleted record counts in (see :data:`_KEPT_KEY`): its layer, pledge (for a record
+    linked to a promise, the promise's pledge), promise, kind, the Swedish days of its time and end fields, demo.
+    Nothing of where it was, what it said or who wrote it."""
+    link = record["link"]
+    if spec.link_field == "pledge_id":
+        pledge_id, promise_id = link, None
+    else:
+        pledge_id, promise_id = pledge_of.get(link) if link else None, link
+    first, last = _swedish_day(record["first"]), _swedish_day(record["last"])
+    return (spec.name, pledge_id, promise_id, record["kind"], first, last, record["demo"])
 
 
 class _DryRun(Exception):
@@ -404,6 +443,9 @@ class SQLStore(Store):
             for layer in rules.PROMISE_LINKED_LAYERS:
                 if self._rows(conn, f'SELECT 1 FROM "{layer}" WHERE promise_id = :p LIMIT 1', {"p": promise_id}):
                     problems.append(rules.orphaned_promise(pledge.id, promise_id, layer))
+            # Its kept counts too: the promise's figure would lose the records retention deleted.
+            if self._rows(conn, "SELECT 1 FROM kept_counts WHERE promise_id = :p LIMIT 1", {"p": promise_id}):
+                problems.append(rules.counted_promise(pledge.id, promise_id))
             judged = (
                 "SELECT 1 FROM judgements WHERE pledge_id = :id AND subject = 'promise' AND subject_id = :p LIMIT 1"
             )
@@ -688,6 +730,125 @@ class SQLStore(Store):
             if not changed:
                 raise NotFoundError(f"no deleted {layer} record has id {record_id!r}")
             self._audit(conn, now, actor, "restore", layer, [(record_id, {"deleted": True}, {"deleted": False})])
+
+    # -- retention ---------------------------------------------------------------------------------------
+
+    def _before_purge(self, conn: Any) -> None:  # noqa: B027 (a database that overwrites freed rows needs nothing)
+        """What the backend does before records are deleted for good (the GeoPackage store zeroes freed pages)."""
+
+    def _records_purged(self, conn: Any, layer: str, now: dt.datetime) -> None:  # noqa: B027 (nothing beside)
+        """What the backend keeps current beside a layer's rows after records were deleted for good."""
+
+    def kept_count(self, layer: str, query: LayerQuery | None = None) -> int:
+        where, params = self.dialect.where(kept_conditions(get_layer(layer), query or LayerQuery()))
+        with self._reading() as conn:
+            found = self._rows(conn, f"SELECT coalesce(sum(records), 0) FROM kept_counts {where}", params)
+        return int(found[0][0])
+
+    def read_kept_counts(self, layer: str, query: LayerQuery | None = None) -> list[KeptCount]:
+        where, params = self.dialect.where(kept_conditions(get_layer(layer), query or LayerQuery()))
+        with self._reading() as conn:
+            rows = self._rows(
+                conn,
+                f"SELECT first_day, last_day, kind, sum(records) FROM kept_counts {where} "
+                "GROUP BY first_day, last_day, kind ORDER BY first_day, last_day, kind",
+                params,
+            )
+        return [
+            KeptCount(self._value("date", first), self._value("date", last), kind, int(n))
+            for first, last, kind, n in rows
+        ]
+
+    def purge_records(
+        self, records: Mapping[str, Mapping[str, int]], details: Mapping[str, Any], actor: str = "local"
+    ) -> dict[str, list[str]]:
+        now = _now()
+        purged: dict[str, list[str]] = {}
+        kept: Counter[tuple] = Counter()
+        with self._writing() as conn:
+            self._hold_pledges(conn, alone=False)
+            self._before_purge(conn)
+            pledge_of = dict(self._rows(conn, "SELECT id, pledge_id FROM promises"))
+            for layer, versions in records.items():
+                spec = get_layer(layer)
+                ids = sorted(versions)
+                purged[layer] = ids
+                if not ids:
+                    continue
+                stored = self._purged_rows(conn, spec, ids)
+                for record_id in ids:
+                    found = stored.get(record_id)
+                    if found is None or found["version"] != versions[record_id]:
+                        raise VersionConflictError(
+                            layer, record_id, versions[record_id], None if found is None else found["version"]
+                        )
+                    if found["deleted_at"] is None:  # a soft-deleted record counts nowhere now, nor is it kept
+                        kept[_kept_key(spec, found, pledge_of)] += 1
+                for start in range(0, len(ids), 500):
+                    where, params = self.dialect.where([Condition("id", ONE_OF, ids[start : start + 500])])
+                    self._execute(conn, f'DELETE FROM "{spec.name}" {where}', params)
+                self._records_purged(conn, spec.name, now)
+                self._redact_audit(conn, spec.name, ids)
+            self._execute_many(
+                conn,
+                "INSERT INTO kept_counts (layer, pledge_id, promise_id, kind, first_day, last_day, demo, records, "
+                "kept_at) VALUES (:layer, :pledge_id, :promise_id, :kind, :first_day, :last_day, :demo, :records, :now)",
+                [
+                    dict(zip(_KEPT_KEY, key), records=n, now=now)
+                    for key, n in sorted(kept.items(), key=lambda item: tuple(str(v) for v in item[0]))
+                ],
+            )
+            kept_per_layer = Counter[str]()
+            for key, n in kept.items():
+                kept_per_layer[key[0]] += n
+            after = {
+                **details,
+                "deleted": {layer: len(ids) for layer, ids in purged.items()},
+                "kept_in_counts": dict(kept_per_layer),
+                "ids": purged,
+            }
+            self._audit(conn, now, actor, "retention", None, [(None, None, after)])
+        return purged
+
+    def _redact_audit(self, conn: Any, layer: str, ids: list[str]) -> None:
+        """Blank the values in the audit entries of records deleted for good, keeping who did what and when.
+
+        The log keeps every value a record was created or edited with; a record deleted for good whose
+        values stay in the log is not deleted. The log is append-only (triggers refuse any change); they let
+        through only this: the values of an entry, with its time, actor, action, layer and record unchanged,
+        while the marker row :data:`REDACTING` is in the store's meta table, which only this transaction
+        sees (it is gone when it commits).
+        """
+        marker = rules.audit_json({"redacted": "retention"})
+        self._execute(conn, f"INSERT INTO {rules.META_TABLE} (key, value) VALUES ('{REDACTING}', 'retention')")
+        for start in range(0, len(ids), 500):
+            params = self.dialect.params()
+            before, after = (self._json(self.dialect.mark(params, marker)) for _ in range(2))
+            conditions = [Condition("layer", EQUAL, layer), Condition("record_id", ONE_OF, ids[start : start + 500])]
+            where = " AND ".join(self.dialect.clause(c, "audit_log", params) for c in conditions)
+            self._execute(
+                conn,
+                f"UPDATE audit_log SET before = CASE WHEN before IS NULL THEN NULL ELSE {before} END, "
+                f"after = CASE WHEN after IS NULL THEN NULL ELSE {after} END WHERE {where}",
+                params,
+            )
+        self._execute(conn, f"DELETE FROM {rules.META_TABLE} WHERE key = '{REDACTING}'")
+
+    def _purged_rows(self, conn: Any, spec: Layer, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What the kept counts need of the records ``ids`` of ``spec`` (locked until the purge commits)."""
+        end_field = spec.end_field or spec.time_field
+        columns = ["id", "version", "deleted_at", "demo", spec.link_field, spec.kind_field, spec.time_field, end_field]
+        names = ", ".join(f'"{c}"' for c in columns)
+        rows: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            where, params = self.dialect.where([Condition("id", ONE_OF, ids[start : start + 500])])
+            for row in self._rows(conn, f'SELECT {names} FROM "{spec.name}" {where}{self.lock_rows}', params):
+                record = dict(zip(("id", "version", "deleted_at", "demo", "link", "kind", "first", "last"), row))
+                kind = spec.field(spec.time_field).kind
+                record["first"], record["last"] = (self._value(kind, record[k]) for k in ("first", "last"))
+                record["version"], record["demo"] = int(record["version"]), bool(record["demo"])
+                rows[record["id"]] = record
+        return rows
 
     # -- accounts ----------------------------------------------------------------------------------------
 

@@ -98,8 +98,17 @@ def linked_query(promise: Promise) -> LayerQuery:
     return _linked_query(promise, EARLIEST, None)
 
 
+def evidence_count(store: Store, layer: str, query: LayerQuery) -> int:
+    """How many records of ``layer`` ``query`` selects, counted without reading them, those a retention run
+    deleted included: :mod:`geodata.retention` keeps their counts, so a promise's figure stays what it was
+    when its records are deleted for good (brottsdatalagen's gallring). Every count of a promise's evidence
+    is this one."""
+    return store.count(layer, query) + store.kept_count(layer, query)
+
+
 def evidence_records(store: Store, pledge: Pledge, promise: Promise) -> gpd.GeoDataFrame:
-    """The records that deliver ``promise`` (see :func:`evidence_query`)."""
+    """The records that deliver ``promise`` (see :func:`evidence_query`); records a retention run deleted are
+    no longer there to read (their counts are in :func:`evidence_count`)."""
     records = store.read_layer(promise.evidence.layer, evidence_query(pledge, promise))
     return records[records[get_layer(promise.evidence.layer).time_field].notna()]
 
@@ -107,7 +116,9 @@ def evidence_records(store: Store, pledge: Pledge, promise: Promise) -> gpd.GeoD
 def outside_period(store: Store, pledge: Pledge, promise: Promise) -> int:
     """How many done records linked to ``promise`` are dated outside its period (and so deliver nothing)."""
     layer = promise.evidence.layer
-    return store.count(layer, linked_query(promise)) - store.count(layer, evidence_query(pledge, promise))
+    return evidence_count(store, layer, linked_query(promise)) - evidence_count(
+        store, layer, evidence_query(pledge, promise)
+    )
 
 
 def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[PromiseProgress]:
@@ -124,7 +135,7 @@ def pledge_progress(store: Store, pledge: Pledge, today: dt.date) -> list[Promis
     for promise in pledge.promises:
         period = pledge.promise_period(promise)
         share = elapsed_share(period.start, period.end, today)
-        delivered = store.count(promise.evidence.layer, evidence_query(pledge, promise))  # counted, not read
+        delivered = evidence_count(store, promise.evidence.layer, evidence_query(pledge, promise))  # not read
         target = pledge.promise_target(promise)
         status, expected = judge(delivered, target, share)
         late = outside_period(store, pledge, promise)

@@ -5,7 +5,9 @@ An operation is placed at its start; an inventoried site at its inspection
 shows only what the promise counts (:func:`geodata.views.progress.evidence_query`):
 records dated outside the promise's period are left out, so the timeline keeps
 the pledge's period; an operation that began before the period and ran into it
-is placed at the period's start.
+is placed at the period's start. Records a retention run deleted are no longer
+there to show; their kept counts are (``TimelineRow.kept``: how many, of which
+kind, from which day), to roles that read every record of the layer.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from geodata.clock import LOCAL_TZ_NAME
 from geodata.layers import get_layer
 from geodata.model import Period, Pledge, Promise
 from geodata.store.base import Store
-from geodata.views.progress import evidence_records
+from geodata.views.progress import evidence_query, evidence_records
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,21 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True)
+class KeptEvent:
+    """Records a retention run deleted: how many of ``kind`` began on the day ``when`` (Swedish, midnight)."""
+
+    when: dt.datetime
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
 class TimelineRow:
     promise: Promise
     period: Period
     target: int | None
     events: tuple[TimelineEvent, ...]
+    kept: tuple[KeptEvent, ...] = ()
 
 
 def _local(values: pd.Series) -> pd.Series:
@@ -69,5 +81,22 @@ def pledge_timeline(store: Store, pledge: Pledge) -> list[TimelineRow]:
             ),
             key=lambda e: e.when,
         )
-        rows.append(TimelineRow(promise, period, pledge.promise_target(promise), tuple(events)))
+        kept = _kept_events(store, pledge, promise, period)
+        rows.append(TimelineRow(promise, period, pledge.promise_target(promise), tuple(events), kept))
     return rows
+
+
+def _kept_events(store: Store, pledge: Pledge, promise: Promise, period: Period) -> tuple[KeptEvent, ...]:
+    """The kept counts of ``promise``'s deleted records, each at its first day (the period's start at the
+    earliest, as an event is); none for a role that does not read every record of the layer."""
+    try:
+        kept = store.read_kept_counts(promise.evidence.layer, evidence_query(pledge, promise))
+    except AccessError:
+        return ()
+    counts: dict[tuple[dt.date, str], int] = {}
+    for row in kept:
+        if row.first_day is None:
+            continue
+        key = (max(row.first_day, period.start), row.kind or "")
+        counts[key] = counts.get(key, 0) + row.records
+    return tuple(KeptEvent(dt.datetime.combine(day, dt.time()), kind, n) for (day, kind), n in sorted(counts.items()))

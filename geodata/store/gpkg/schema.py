@@ -16,9 +16,7 @@ from pyproj import CRS
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
 from geodata.store.gpkg.format import GPKG_APPLICATION_ID, GPKG_USER_VERSION, rtree_sql
-from geodata.store.rules import VIEW_INDEX_COLUMNS
-
-META_TABLE = "pledgemap_meta"
+from geodata.store.rules import AUDIT_REDACTING, META_TABLE, VIEW_INDEX_COLUMNS
 
 SQL_TYPES = {
     "text": "TEXT",
@@ -417,6 +415,35 @@ def _v15(conn: sqlite3.Connection) -> None:
         )
 
 
+def _v16(conn: sqlite3.Connection) -> None:
+    # Retention (gallring): what a run deleted is kept as counts only, per layer, pledge, promise, kind, first
+    # and last Swedish day and demo flag, so a promise's progress counts the records as before they went.
+    _attribute_table(
+        conn,
+        "kept_counts",
+        KEPT_COUNTS_COLUMNS,
+        "Retention: how many deleted records each promise's progress still counts",
+    )
+    conn.execute('CREATE INDEX "kept_counts_key" ON "kept_counts" (layer, promise_id, pledge_id, first_day, last_day)')
+    # The audit log stays append-only, but a retention run blanks the values in the entries of the records it
+    # deletes for good (a deleted record whose values stay in the log is not deleted): an update that keeps
+    # an entry's time, actor, action, layer and record passes while the run's marker is in the meta table.
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN NOT ("
+        f"EXISTS (SELECT 1 FROM {META_TABLE} WHERE key = '{AUDIT_REDACTING}') AND NEW.fid IS OLD.fid AND NEW.at IS OLD.at "
+        "AND NEW.actor IS OLD.actor AND NEW.action IS OLD.action AND NEW.layer IS OLD.layer "
+        "AND NEW.record_id IS OLD.record_id) BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"
+    )
+
+
+# The kept counts' columns (shared with a copy's table list in geodata.store.rules).
+KEPT_COUNTS_COLUMNS = (
+    "layer TEXT NOT NULL, pledge_id TEXT, promise_id TEXT, kind TEXT, first_day DATE, last_day DATE, "
+    "demo BOOLEAN NOT NULL, records INTEGER NOT NULL, kept_at DATETIME NOT NULL"
+)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "GeoPackage core, pledges, promises and the three layers in EPSG:3006", _v1),
     Migration(2, "an index on each layer's source_id, for imports that skip records already stored", _v2),
@@ -433,6 +460,7 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "follow-up judgements per promise, goal and period, and versioned documents", _v13),
     Migration(14, "survey results with n, intervals, groups and series breaks; indicators described once", _v14),
     Migration(15, "the read log: who read which records, when and where (append-only)", _v15),
+    Migration(16, "retention: counts kept of the records a retention run deleted, for the follow-up", _v16),
 ]
 
 

@@ -567,6 +567,16 @@ class GeoPackageStore(SQLStore):
             self._audit(conn, now, actor, "edit", layer, [(record_id, before, after)])
         return self.read_layer(layer, LayerQuery(ids=(record_id,))).iloc[0].to_dict()
 
+    # -- retention ---------------------------------------------------------
+
+    def _before_purge(self, conn: sqlite3.Connection) -> None:
+        # SQLite leaves a deleted row's bytes in the file's free pages until they are reused; records deleted
+        # for good are overwritten with zeros as they are freed, so a copy of the file does not hold them.
+        conn.execute("PRAGMA secure_delete = ON")
+
+    def _records_purged(self, conn: sqlite3.Connection, layer: str, now: dt.datetime) -> None:
+        self._touch(conn, layer, _utc_text(now))
+
     # -- settings ----------------------------------------------------------
 
     def read_setting(self, key: str) -> str | None:

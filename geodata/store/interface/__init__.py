@@ -15,6 +15,7 @@ from geodata.store.interface.followup import FollowUpStore
 from geodata.store.interface.layers import LayerQuery, LayerStore
 from geodata.store.interface.pledges import PledgeStore
 from geodata.store.interface.readlog import ReadLogStore
+from geodata.store.interface.retention import RetentionStore
 from geodata.store.interface.settings import SettingsStore
 from geodata.store.interface.signin import SignInStore
 from geodata.store.interface.surveys import SurveyStore
@@ -29,6 +30,7 @@ __all__ = [
     "LayerStore",
     "PledgeStore",
     "ReadLogStore",
+    "RetentionStore",
     "SettingsStore",
     "SignInStore",
     "SurveyStore",

@@ -40,9 +40,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
 from geodata.layers import LAYERS, STORAGE_CRS, SYSTEM_FIELDS, Field, Layer
-from geodata.store.rules import SURVEY_KEY, VIEW_INDEX_COLUMNS
+from geodata.store.rules import AUDIT_REDACTING, META_TABLE, SURVEY_KEY, VIEW_INDEX_COLUMNS
 
-META_TABLE = "pledgemap_meta"
 KIND_TYPES: dict[str, type[TypeEngine[Any]] | TypeEngine[Any]] = {
     "text": Text,
     "choice": Text,
@@ -266,6 +265,21 @@ def tables() -> MetaData:
         Column("saved_at", DateTime(timezone=True), nullable=False),
         UniqueConstraint("kind", "key", "version"),
     )
+    Table(
+        "kept_counts",
+        metadata,
+        Column("fid", BigInteger, primary_key=True, autoincrement=True),
+        Column("layer", Text, nullable=False),
+        Column("pledge_id", Text),
+        Column("promise_id", Text),
+        Column("kind", Text),
+        Column("first_day", Date),
+        Column("last_day", Date),
+        Column("demo", Boolean, nullable=False),
+        Column("records", Integer, nullable=False),
+        Column("kept_at", DateTime(timezone=True), nullable=False),
+        Index("kept_counts_key", "layer", "promise_id", "pledge_id", "first_day", "last_day"),
+    )
     return metadata
 
 
@@ -412,6 +426,29 @@ def _v7(conn: Connection) -> None:
     )
 
 
+def _v8(conn: Connection) -> None:
+    # Retention (gallring): the counts kept of deleted records, as the GeoPackage store's migration 16. Version 1
+    # creates the table with the tables of today; a database made before is given it.
+    tables().tables["kept_counts"].create(conn, checkfirst=True)
+    # The audit log stays append-only, but a retention run blanks the values in the entries of the records it
+    # deletes for good (a deleted record whose values stay in the log is not deleted): an update that keeps an
+    # entry's time, actor, action, layer and record passes while the run's marker is in the meta table, which
+    # no other transaction sees.
+    conn.execute(
+        text(f"""
+        CREATE OR REPLACE FUNCTION pledgemap_audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM {META_TABLE} WHERE key = '{AUDIT_REDACTING}')
+               AND NEW.fid = OLD.fid AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+               AND NEW.layer IS NOT DISTINCT FROM OLD.layer AND NEW.record_id IS NOT DISTINCT FROM OLD.record_id
+            THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'the audit log cannot be changed';
+        END $$""")
+    )
+
+
 MIGRATIONS = [
     Migration(1, "every table of the store, with GiST indexes and the append-only audit log", _v1),
     Migration(2, "safe places as well as unsafe ones, and the respondent's gender and age band", _v2),
@@ -420,6 +457,7 @@ MIGRATIONS = [
     Migration(5, "survey results with n, intervals, groups and series breaks; indicators described once", _v5),
     Migration(6, "each record's representative point, and a covering index for maps", _v6),
     Migration(7, "the read log: who read which records, when and where (append-only)", _v7),
+    Migration(8, "retention: counts kept of the records a retention run deleted, for the follow-up", _v8),
 ]
 
 

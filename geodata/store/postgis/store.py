@@ -120,8 +120,9 @@ def migrate(url: str) -> tuple[int, int]:
     return before, latest_version()
 
 
-def _vacuum_layers(url: str) -> None:
-    """VACUUM (ANALYZE) the layers after a migration or a copy changed many rows, outside any transaction.
+def _vacuum_layers(url: str, also: tuple[str, ...] = ()) -> None:
+    """VACUUM (ANALYZE) the layers (and the tables ``also``) after a migration, a copy or a retention run
+    changed many rows, outside any transaction.
 
     The planner learns the new rows and indexes, and the visibility map marks the pages every transaction sees,
     so grid counts and counts read the covering index alone (an index-only scan) from the first request. Done
@@ -129,8 +130,8 @@ def _vacuum_layers(url: str) -> None:
     """
     try:
         with _engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for layer in LAYERS:
-                conn.execute(text(f'VACUUM (ANALYZE) "{layer}"'))
+            for table in (*LAYERS, *also):
+                conn.execute(text(f'VACUUM (ANALYZE) "{table}"'))
     except DBAPIError:
         pass  # not the owner: the tables stay as they are, and are vacuumed by autovacuum
 
@@ -463,6 +464,14 @@ class PostGISStore(SQLStore):
                     {name: _from_database(kind, value) for (name, kind), value in zip(columns, row)} for row in rows
                 ]
         return tables
+
+    def purge_records(self, records, details, actor: str = "local") -> dict[str, list[str]]:
+        purged = super().purge_records(records, details, actor)
+        if any(purged.values()):
+            # The deleted rows and the audit entries' old values are dead rows until vacuumed: their space is
+            # freed at once (not left to autovacuum), and the maps keep reading the covering index alone.
+            _vacuum_layers(self.url, also=("audit_log",))
+        return purged
 
     def load_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         with self._write() as conn:
