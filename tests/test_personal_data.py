@@ -695,6 +695,9 @@ class UnguardedReads:
     def append_reads(self, entries):  # the read log is kept: only the reads forget the guard
         return self._store.append_reads(entries)
 
+    def kept_count(self, layer, query=None):  # the counts a retention run kept, added to a promise's figures
+        return self._store.kept_count(layer, query)
+
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "xlsx", "gpkg"])
 def test_every_export_masks_free_text_for_a_viewer_who_may_not_read_it_even_past_the_guard(
