@@ -28,6 +28,7 @@ from geodata.access import ReadLogError
 from geodata.basemap import BasemapError
 from geodata.io.exporter import export_layers, write_sheets
 from geodata.views.pledges import default_pledge
+from geodata.views.public import known_period
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,9 @@ def _export_view(store: Store, state: ViewState, fmt: str, settings: Settings, t
             tiles=settings.online_tiles,
             basemap=settings.basemap,
             lang=state.lang,
-            query=LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end),
+            # The public map is counted over one of the pledge's fixed periods, never the view's own dates.
+            query=None if fmt == "html_public" else LayerQuery(pledge_id=pledge.id, start=state.start, end=state.end),
+            period=known_period(pledge, state.period) if fmt == "html_public" else None,
             contact=settings.accessibility_contact,
         )
         return html.encode("utf-8"), name

@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from geodata import vocab
+from geodata.views.disclosure import Band, PublicPeriod
 
 LANGUAGES = vocab.LANGUAGES  # ("sv", "en"): the vocabulary's labels are written in the same languages
 DEFAULT_LANGUAGE = "sv"
@@ -87,6 +88,29 @@ _DECIMAL = {"sv": ",", "en": "."}
 _MINUS = {"sv": "\u2212", "en": "-"}
 # Plotly's ``layout.separators``: the decimal mark, then the thousands mark.
 PLOTLY_SEPARATORS = {"sv": ",\u00a0", "en": ".,"}
+
+
+def band_text(band: Band, lang: str) -> str:
+    """A public count's band (``low``–``high``, :class:`geodata.views.disclosure.Band`) as a reader of ``lang``
+    reads it: "5–9", "1 000–1 004", or one figure when the band is one.
+
+    >>> band_text(Band(5, 9), "sv"), band_text(Band(1000, 1004), "en"), band_text(Band(3, 3), "sv")
+    ('5–9', '1,000–1,004', '3')
+    """
+    low, high = band.low, band.high
+    return number(low, lang) if low == high else f"{number(low, lang)}–{number(high, lang)}"
+
+
+def period_label(period: PublicPeriod, lang: str) -> str:
+    """One of a pledge's public periods as a reader of ``lang`` reads it: "Hela perioden", "Kvartal 1 2024",
+    "mars 2024"."""
+    texts = catalogue(language(lang))
+    if period.kind == "all":
+        return fill(texts["period.all"])
+    if period.kind == "quarter":
+        return fill(texts["period.quarter"], number=period.number, year=period.year)
+    assert period.number is not None
+    return f"{texts['standalone.months'].split()[period.number - 1]} {period.year}"
 
 
 def number(value: float | int, lang: str, digits: int = 0) -> str:

@@ -13,6 +13,7 @@ class Overview:
     promise = "ov-promise"
     start = "ov-start"
     end = "ov-end"
+    period = "ov-period"  # the public periods, for the layers the role sees only counted
     layers = "ov-layers"
     categories = "ov-categories"
     sources = "ov-sources"

@@ -236,6 +236,7 @@ def overview_map_inputs(pledge: str = "mark-2021", layers=ALL_LAYERS) -> dict[st
         f"{Overview.sources}.value": list(REPORT_SOURCES),
         f"{Overview.statuses}.value": list(SITE_STATUSES),
         f"{Overview.safeties}.value": list(PLACE_SAFETY),
+        f"{Overview.period}.value": "all",  # the public periods' choice, for the layers a role sees only counted
         f"{Overview.basemap}.value": [],
         f"{Overview.map}.relayoutData": None,
         f"{Overview.timeline}.selectedData": None,

@@ -98,6 +98,7 @@ def test_the_url_restores_the_view(client):
             f"{Overview.sources}.value": map_inputs()[f"{Overview.sources}.value"],
             f"{Overview.statuses}.value": map_inputs()[f"{Overview.statuses}.value"],
             f"{Overview.safeties}.value": map_inputs()[f"{Overview.safeties}.value"],
+            f"{Overview.period}.value": "all",
         },
         state={f"{Overview.lang}.data": "en"},
     )

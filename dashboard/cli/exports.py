@@ -43,6 +43,12 @@ def add_export(commands, settings: Settings) -> None:
         help="html: the public variant (aggregated counts, no free text, no internal records)",
     )
     exp.add_argument(
+        "--period",
+        metavar="PERIOD",
+        help="html --public: the period counted, one of the pledge's: 'all' (the default), a quarter such as "
+        "2024-Q1 or a month such as 2024-03 (never dates of your own: see README, Public counts)",
+    )
+    exp.add_argument(
         "--include-internal", action="store_true", help="include internal police operations (left out by default)"
     )
     exp.add_argument(
@@ -101,6 +107,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Wrote pledge {args.pledge} to {args.output}")
             return 0
         query = LayerQuery(pledge_id=args.pledge, start=args.start, end=args.end)
+        if args.period is not None and not (args.format == "html" and args.public):
+            raise PledgemapError("--period applies to the public html export (--format html --public)")
+        if args.public and (args.start or args.end):
+            raise PledgemapError(
+                "--start and --end do not apply to the public map, which is counted over whole periods: "
+                "use --period (all, a quarter such as 2024-Q1, a month such as 2024-03)"
+            )
         if args.format == "html":
             from dashboard.standalone import build_standalone_map
 
@@ -112,9 +125,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 today=args.today,
                 tiles=tiles,
                 basemap=args.basemap,
-                query=query,
+                query=None if args.public else query,
                 include_internal=args.include_internal and not args.public,
                 lang=args.lang,
+                period=args.period,
             )
             write_file(args.output, html, store_mode(store))
             print(

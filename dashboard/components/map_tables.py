@@ -10,7 +10,6 @@ aggregated gets the public view's figures and never a record.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
@@ -19,9 +18,10 @@ from dash import html
 from dashboard.components.chart_table import Table, table_alternative
 from dashboard.figures.map import LAYER_STYLE, place_heading, safe_places
 from dashboard.figures.timeline import event_moment, kept_text
-from dashboard.i18n import language, number, progress_figure
+from dashboard.i18n import band_text, language, number, period_label, progress_figure
 from geodata import LayerView, PromiseProgress, TimelineRow, get_layer
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.views.disclosure import Band, total_band
 from geodata.views.public import PublicView
 from geodata.views.timeline import TimelineEvent
 
@@ -108,36 +108,40 @@ def _summary_rows(views: Mapping[str, LayerView], t: Callable[..., str], lang: s
 def _public_rows(public: PublicView, layers: Iterable[str], t: Callable[..., str], lang: str) -> list:
     """The public view's figures, as its map draws them: counts per hexagon and area, never a record."""
     rows = []
+    fewer = t("standalone.public.fewer", min=public.sites.min_count)
+    if public.period is not None:
+        rows.append((t("filters.public_period"), period_label(public.period, lang), ""))
     if "unsafe_places" in layers:
         places = public.unsafe_places
         name = t("layer.unsafe_places")
         rows.append((name, t("map.table_public_cells"), number(len(places.cells), lang)))
-        rows.append((name, t("map.table_public_reports"), number(places.shown_reports, lang)))
-        rows.append(
-            (name, t("map.table_public_suppressed", min=places.min_count), number(places.suppressed_reports, lang))
-        )
+        rows.append((name, t("map.table_public_reports"), band_text(places.shown, lang)))
+        rows.append((name, t("map.table_public_suppressed", min=places.min_count), t("map.table_public_not_told")))
         safe, name = public.safe_places, t("map.table_public_safe")
-        if safe.shown_reports or safe.suppressed_reports:
+        if safe.cells:
             rows.append((name, t("map.table_public_cells"), number(len(safe.cells), lang)))
-            rows.append((name, t("map.table_public_reports"), number(safe.shown_reports, lang)))
-            rows.append(
-                (name, t("map.table_public_suppressed", min=safe.min_count), number(safe.suppressed_reports, lang))
-            )
+            rows.append((name, t("map.table_public_reports"), band_text(safe.shown, lang)))
     if "operations" in layers:
         name = t("layer.operations")
-        kinds: dict[str, int] = defaultdict(int)
-        for row in public.operations.rows:
-            kinds[row.kind] += row.count
-        areas = {(row.q, row.r) for row in public.operations.rows}
-        rows.append((name, t("map.table_public_areas"), number(len(areas), lang)))
-        rows.extend((name, t(f"operation_kind.{kind}"), number(n, lang)) for kind, n in sorted(kinds.items()))
+        kinds: dict[str, Band] = {}
+        for cell in public.operations.cells:
+            for kind, b in cell.kinds:
+                kinds[kind] = kinds.get(kind, Band(0, 0)) + b
+        rows.append((name, t("map.table_public_areas"), number(len(public.operations.cells), lang)))
+        rows.extend((name, t(f"operation_kind.{kind}"), band_text(b, lang)) for kind, b in sorted(kinds.items()))
     if "inventoried_sites" in layers:
         sites = public.sites
         name = t("layer.inventoried_sites")
+
+        def summed(values: list[Band | None]) -> str:
+            shown = [v for v in values if v is not None]
+            text = band_text(total_band(shown), lang) if shown else fewer
+            return text if len(shown) == len(values) else t("map.table_public_at_least", value=text)
+
         rows.append((name, t("map.table_public_areas"), number(len(sites.cells), lang)))
-        rows.append((name, t("map.table_public_sites"), number(sites.shown_sites, lang)))
-        rows.append((name, t("map.table_public_inspected"), number(sum(c.inspected for c in sites.cells), lang)))
-        rows.append((name, t("map.table_public_fixed"), number(sum(c.fixed for c in sites.cells), lang)))
+        rows.append((name, t("map.table_public_sites"), band_text(sites.shown, lang)))
+        rows.append((name, t("map.table_public_inspected"), summed([c.inspected for c in sites.cells])))
+        rows.append((name, t("map.table_public_fixed"), summed([c.fixed for c in sites.cells])))
     return rows
 
 

@@ -19,7 +19,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.figures.style import JUDGED_COLOURS
-from dashboard.i18n import number
+from dashboard.i18n import band_text, number
+from geodata.views.disclosure import Band
 
 DPI = 150
 INK = "#1b1f24"
@@ -76,12 +77,12 @@ def _outline(axes, shape: BaseGeometry) -> None:
 def record_map(
     boundary: BaseGeometry | None,
     points: Sequence[tuple[float, float]] = (),
-    cells: Sequence[tuple[BaseGeometry, int]] = (),
+    cells: Sequence[tuple[BaseGeometry, Band]] = (),
     *,
     lang: str,
 ) -> bytes:
     """A map in SWEREF 99 TM metres: the municipality's outline, and the records as points or the hexagons
-    with their counts written on them. No tiles: the picture is drawn from the data alone."""
+    with their counts (bands, :class:`~geodata.views.disclosure.Band`) written on them. No tiles: the picture is drawn from the data alone."""
     figure = _figure(6.0, 4.5)
     axes = figure.add_subplot()
     axes.set_aspect("equal")
@@ -92,14 +93,14 @@ def record_map(
         xs, ys = zip(*points)
         axes.scatter(xs, ys, s=14, color=POINT, edgecolors="white", linewidths=0.5, zorder=3)
     if cells:
-        top = max(count for _, count in cells)
+        top = max(count.low for _, count in cells)
         for shape, count in cells:
-            step = min(len(COUNT_COLOURS) - 1, int((count / top) * (len(COUNT_COLOURS) - 1))) if top else 0
+            step = min(len(COUNT_COLOURS) - 1, int((count.low / top) * (len(COUNT_COLOURS) - 1))) if top else 0
             xs, ys = shape.exterior.xy
             axes.add_patch(PolygonPatch(list(zip(xs, ys)), closed=True, facecolor=COUNT_COLOURS[step],
                                         edgecolor="white", linewidth=0.6, alpha=0.9, zorder=2))  # fmt: skip
             centre = shape.centroid
-            axes.text(centre.x, centre.y, number(count, lang), ha="center", va="center", fontsize=7,
+            axes.text(centre.x, centre.y, band_text(count, lang), ha="center", va="center", fontsize=7,
                       color="white", fontweight="bold", zorder=4)  # fmt: skip
     if boundary is None and not points and not cells:
         axes.set_xlim(0, 1)

@@ -21,7 +21,17 @@ from dashboard.documents import charts
 from dashboard.documents.blocks import Block, Bullets, Document, Facts, Heading, Image, Paragraph, Table
 from dashboard.documents.docx import to_docx
 from dashboard.documents.pdf import to_pdf
-from dashboard.i18n import alternatives, catalogue, number, number_range, percent, period_name, signed, translator
+from dashboard.i18n import (
+    alternatives,
+    band_text,
+    catalogue,
+    number,
+    number_range,
+    percent,
+    period_name,
+    signed,
+    translator,
+)
 from geodata.analysis.followup import GRACE_DAYS, NOT_JUDGED
 from geodata.analysis.followup_report import FollowUpReport, GoalReport, Judged, PromiseReport, follow_up_report
 from geodata.analysis.indicators import GoalTrend
@@ -210,14 +220,12 @@ def _map(report: FollowUpReport, item: PromiseReport, lang: str) -> list[Block]:
         if not shown.cells:
             if not shown.suppressed:
                 return empty
-            return [Paragraph(t("report.map_all_suppressed", min=number(MIN_COUNT, lang),
-                                suppressed=number(shown.suppressed, lang)), muted=True)]  # fmt: skip
-        png = charts.record_map(shown.boundary, cells=[(c.polygon, c.count) for c in shown.cells], lang=lang)
+            return [Paragraph(t("report.map_all_suppressed", min=number(MIN_COUNT, lang)), muted=True)]
+        png = charts.record_map(shown.boundary, cells=[(c.polygon, c.band) for c in shown.cells], lang=lang)
         alt = t("report.map_alt_cells", municipality=where, period=period_name(report.period.code, t),
-                count=number(shown.shown, lang), cells=number(len(shown.cells), lang))  # fmt: skip
+                count=band_text(shown.shown, lang), cells=number(len(shown.cells), lang))  # fmt: skip
         size_km = number((shown.size_m or 0) * 3**0.5 / 1000, lang, 1)  # a pointy-top hexagon's width
-        caption = t("report.map_caption_cells", layer=layer, size=size_km, min=number(MIN_COUNT, lang),
-                    suppressed=number(shown.suppressed, lang))  # fmt: skip
+        caption = t("report.map_caption_cells", layer=layer, size=size_km, min=number(MIN_COUNT, lang))
     else:
         if not shown.points:
             return empty

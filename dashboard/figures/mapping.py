@@ -12,7 +12,7 @@ from dashboard.settings import Settings
 from dashboard.state.view import ViewState, state_queries
 from geodata import AccessError, LayerView, Store, layer_view, municipality_geojson
 from geodata.views.mapview import evidence_highlight
-from geodata.views.public import PublicView, aggregated_layers, aggregated_view
+from geodata.views.public import PublicView, aggregated_layers, aggregated_view, known_period
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def draw_map(store: Store, request: MapRequest, settings: Settings) -> DrawnMap:
     highlight = request.highlight or evidence_highlight(pledge, state.promise, views)
     basemap = Basemap.of(settings, on=request.tiles)
     t = translator(state.lang)
-    public = aggregated_view(store, pledge.id, start=state.start, end=state.end) if aggregated else None
+    public = aggregated_view(store, pledge.id, known_period(pledge, state.period)) if aggregated else None
     more = public_map_parts(public, aggregated, t, state.lang) if public is not None else ([], [])
     figure = map_figure(
         views,

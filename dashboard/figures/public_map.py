@@ -9,7 +9,6 @@ nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,8 +16,9 @@ from pyproj import Transformer
 
 from dashboard.figures.map import fill_layer, line_layer
 from dashboard.figures.style import GRID_COLOURSCALE, GRID_OPACITY, SAFETY_COLOURS
-from dashboard.i18n import number
+from dashboard.i18n import band_text
 from geodata import DISPLAY_CRS, STORAGE_CRS
+from geodata.views.disclosure import Band
 from geodata.views.public import PublicView, cells_geojson
 
 OPERATIONS_COLOUR = "#0072B2"
@@ -28,12 +28,12 @@ SAFE_COLOUR = SAFETY_COLOURS["safe"]
 AREA_OFFSET_M = 450.0
 
 
-def _count(t: Callable[..., str], key: str, count: int, lang: str) -> str:
+def _count(t: Callable[..., str], key: str, count: Band, lang: str) -> str:
     one = f"{key}_one"
     try:
-        return t(one) if count == 1 else t(key, count=number(count, lang))
+        return t(one) if count == Band(1, 1) else t(key, count=band_text(count, lang))
     except KeyError:
-        return t(key, count=number(count, lang))
+        return t(key, count=band_text(count, lang))
 
 
 def _centres(cells: Iterable[Any], shift_m: float) -> tuple[list[float], list[float]]:
@@ -61,7 +61,7 @@ def public_map_parts(
     map_layers: list[dict] = []
     if "unsafe_places" in layers:
         places = view.unsafe_places
-        counts = [cell.count for cell in places.cells]
+        counts = [cell.band.low for cell in places.cells]
         traces.append(
             {
                 "type": "choroplethmap",
@@ -74,7 +74,7 @@ def public_map_parts(
                 "colorscale": GRID_COLOURSCALE,
                 "showscale": False,
                 "marker": {"opacity": GRID_OPACITY, "line": {"width": 0.5, "color": "#ffffff"}},
-                "text": [_count(t, "standalone.public.places_tooltip", c, lang) for c in counts],
+                "text": [_count(t, "standalone.public.places_tooltip", c.band, lang) for c in places.cells],
                 "hovertemplate": "%{text}<extra></extra>",
                 "name": t("standalone.public.places_layer"),
                 "showlegend": True,
@@ -87,7 +87,7 @@ def public_map_parts(
         safe = view.safe_places
         if safe.cells:
             lons, lats = _centres(safe.cells, 0.0)
-            safe_counts = [cell.count for cell in safe.cells]
+            safe_counts = [cell.band.low for cell in safe.cells]
             traces.append(
                 {
                     "type": "scattermap",
@@ -95,7 +95,7 @@ def public_map_parts(
                     "lon": lons,
                     "lat": lats,
                     "marker": {"size": _marker_sizes(safe_counts), "color": SAFE_COLOUR, "opacity": 0.9},
-                    "text": [_count(t, "standalone.public.safe_tooltip", c, lang) for c in safe_counts],
+                    "text": [_count(t, "standalone.public.safe_tooltip", c.band, lang) for c in safe.cells],
                     "hovertemplate": "%{text}<extra></extra>",
                     "name": t("standalone.public.safe_layer"),
                     "legendgroup": "safe_places",
@@ -103,19 +103,13 @@ def public_map_parts(
                 }
             )
     if "operations" in layers:
-        per_cell: dict[tuple[int, int], list] = defaultdict(list)
-        for row in view.operations.rows:
-            per_cell[(row.q, row.r)].append(row)
-        cells = [rows[0] for rows in per_cell.values()]
-        totals = [sum(r.count for r in rows) for rows in per_cell.values()]
+        cells = list(view.operations.cells)
+        totals = [cell.band.low for cell in cells]
         lons, lats = _centres(cells, -AREA_OFFSET_M)
         texts = []
-        for rows, total in zip(per_cell.values(), totals):
-            kinds: dict[str, int] = defaultdict(int)
-            for r in rows:
-                kinds[r.kind] += r.count
-            detail = "<br>".join(f"{t(f'operation_kind.{k}')}: {number(n, lang)}" for k, n in sorted(kinds.items()))
-            texts.append(f"<b>{_count(t, 'standalone.public.operations_tooltip', total, lang)}</b><br>{detail}")
+        for cell in cells:
+            detail = "<br>".join(f"{t(f'operation_kind.{k}')}: {band_text(b, lang)}" for k, b in cell.kinds)
+            texts.append(f"<b>{_count(t, 'standalone.public.operations_tooltip', cell.band, lang)}</b><br>{detail}")
         traces.append(
             {
                 "type": "scattermap",
@@ -134,12 +128,13 @@ def public_map_parts(
     if "inventoried_sites" in layers:
         sites = view.sites
         lons, lats = _centres(sites.cells, AREA_OFFSET_M)
+        fewer = t("standalone.public.fewer", min=sites.min_count)
         texts = [
             t(
                 "standalone.public.sites_popup",
-                sites=number(c.sites, lang),
-                inspected=number(c.inspected, lang),
-                fixed=number(c.fixed, lang),
+                sites=band_text(c.sites, lang),
+                inspected=band_text(c.inspected, lang) if c.inspected is not None else fewer,
+                fixed=band_text(c.fixed, lang) if c.fixed is not None else fewer,
             )
             for c in sites.cells
         ]
@@ -149,7 +144,7 @@ def public_map_parts(
                 "mode": "markers",
                 "lon": lons,
                 "lat": lats,
-                "marker": {"size": _marker_sizes([c.sites for c in sites.cells]), "color": SITES_COLOUR},
+                "marker": {"size": _marker_sizes([c.sites.low for c in sites.cells]), "color": SITES_COLOUR},
                 "text": texts,
                 "hovertemplate": "%{text}<extra></extra>",
                 "name": t("standalone.public.sites_layer"),

@@ -34,7 +34,7 @@ from dashboard.figures.map import assumed_map_size, changed_triggers, narrow_gra
 from dashboard.figures.mapping import MapRequest, bounds_of, draw_map, selected_ids, zoom_of
 from dashboard.figures.style import graph_config
 from dashboard.figures.timeline import timeline_figure
-from dashboard.i18n import language, translator
+from dashboard.i18n import band_text, language, period_label, translator
 from dashboard.ids import Overview as ID
 from dashboard.state import parse_date
 from dashboard.state.view import CHOICES, ViewState
@@ -42,7 +42,8 @@ from geodata import LAYERS, Pledge, PledgemapError, clock, pledge_progress, pled
 from geodata.access import ReadLogError
 from geodata.analysis.followup import pledge_follow_up
 from geodata.followup import pledge_periods
-from geodata.views.public import MIN_COUNT, aggregated_layers, layer_counts
+from geodata.views.disclosure import Band
+from geodata.views.public import MIN_COUNT, aggregated_layers, known_period, layer_counts, public_periods_of
 from geodata.views.regional import HANDFUL
 
 
@@ -113,8 +114,24 @@ def layout(**query: str) -> html.Div:
                     html.Button(t("filters.whole_period"), id=ID.reset_time, type="button", className="pm-button"),
                 ]
             ),
+            # The layers this role sees only counted are counted over one of the pledge's fixed periods, never
+            # the dates above (geodata.views.public): the choice is shown when there are such layers.
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.public_period")),
+                    html.P(t("filters.public_period_hint"), className="pm-hint", id=f"{ID.period}-hint"),
+                    dcc.RadioItems(
+                        id=ID.period,
+                        options=period_options(pledge, lang),
+                        value=known_period(pledge, state.period),
+                        className="pm-radios pm-inline pm-periods",
+                    ),
+                ],
+                hidden=not aggregated,
+                className="pm-period-picker",
+            ),
             check_group(ID.layers, t("filters.layers"), layer_choices, state.layers),
-            # The public view is counted over the pledge and time only (geodata.views.public.aggregated_view).
+            # The public view is counted over the pledge and a fixed period only (geodata.views.public.public_view).
             check_group(
                 ID.categories,
                 t("filters.categories"),
@@ -299,7 +316,7 @@ def pledge_parts(store, pledge: Pledge, promise_id: str | None, lang: str) -> tu
     return (
         promise_options(pledge, t),
         keep,
-        layer_options(t, counts),
+        layer_options(t, counts, lang),
         progress_cards(lang, pledge, progress, card_parts(lang, follow_up)),
         summary_bar(t, lang, follow_up),
         [html.Li(g.text) for g in pledge.goals],
@@ -307,9 +324,36 @@ def pledge_parts(store, pledge: Pledge, promise_id: str | None, lang: str) -> tu
     )
 
 
-def layer_options(t, counts: dict[str, int] | None = None) -> list[dict]:
-    """The layer choices, each with the number of records the pledge has in it."""
-    return [{"label": t(f"layer.{name}") + (f" ({counts[name]})" if counts else ""), "value": name} for name in LAYERS]
+def layer_options(t, counts: dict[str, int | Band] | None = None, lang: str = "sv") -> list[dict]:
+    """The layer choices, each with the number of records the pledge has in it (for a layer seen only counted,
+    the range the public view's shown counts add up to)."""
+
+    def count(value: int | Band) -> str:
+        return band_text(value, lang) if isinstance(value, Band) else str(value)
+
+    return [
+        {"label": t(f"layer.{name}") + (f" ({count(counts[name])})" if counts else ""), "value": name}
+        for name in LAYERS
+    ]
+
+
+def period_options(pledge: Pledge, lang: str) -> list[dict]:
+    """The pledge's public periods as choices: the whole period, its quarters, its months."""
+    return [{"label": period_label(p, lang), "value": p.key} for p in public_periods_of(pledge)]
+
+
+@callback(
+    Output(ID.period, "options"),
+    Output(ID.period, "value"),
+    Input(ID.pledge, "value"),
+    State(ID.period, "value"),
+    State(ID.lang, "data"),
+    prevent_initial_call=True,  # the layout has the first pledge's
+)
+def show_periods(pledge_id: str, period: str | None, lang: str):
+    with request_store() as store:
+        pledge = store.get_pledge(pledge_id)
+    return period_options(pledge, language(lang)), known_period(pledge, period)
 
 
 FILTER_INPUTS = [
@@ -322,10 +366,11 @@ FILTER_INPUTS = [
     Input(ID.sources, "value"),
     Input(ID.statuses, "value"),
     Input(ID.safeties, "value"),
+    Input(ID.period, "value"),
 ]
 
 
-def _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, lang) -> ViewState:
+def _state(pledge, promise, start, end, layers, categories, sources, statuses, safeties, period, lang) -> ViewState:
     return ViewState(
         pledge=pledge,
         promise=promise or None,
@@ -336,6 +381,7 @@ def _state(pledge, promise, start, end, layers, categories, sources, statuses, s
         sources=tuple(sources or ()),
         statuses=tuple(statuses or ()),
         safeties=tuple(safeties or ()),
+        period=period or "all",
         lang=language(lang),
     )
 
@@ -414,6 +460,7 @@ def update_map(
     sources,
     statuses,
     safeties,
+    period,
     basemap,
     relayout,
     brushed,
@@ -422,7 +469,7 @@ def update_map(
     follows_view,
     drawn,
 ):
-    filters = (pledge, promise, start, end, layers, categories, sources, statuses, safeties)
+    filters = (pledge, promise, start, end, layers, categories, sources, statuses, safeties, period)
     request = map_request(filters, basemap, relayout, brushed, size, lang)
     view = drawn_view(request)
     # A pan or zoom needs a new figure only when the map follows the view (a grid, or only the records in view),

@@ -95,6 +95,7 @@ def build_standalone_map(
     tiles_attribution: str = OSM_ATTRIBUTION,
     basemap: Path | None = None,
     embed_budget: int = EMBED_BUDGET,
+    period: str | None = None,
 ) -> str:
     """One self-contained HTML document: the pledge's layers on a Leaflet map, a legend and a side panel.
 
@@ -140,6 +141,10 @@ def build_standalone_map(
         :data:`EMBED_ZOOMS`, at most ``embed_budget`` bytes of images; the
         deepest that fit only around the data), so the map has streets and
         names with the network off; ``tiles`` is then not used.
+    period : str, optional
+        The public variant's period: one of the pledge's fixed periods
+        (:func:`geodata.views.public.public_periods_of`: ``"all"``, ``"2024-Q1"``, ``"2024-03"``), the whole
+        period if not given. The public variant reads no ``query``: no date of a caller's narrows it.
     """
     if tiles is not None and not all(part in tiles for part in ("{z}", "{x}", "{y}")):
         raise ValueError(f"tiles must be a URL template with {{z}}, {{x}} and {{y}}, got {tiles!r}")
@@ -151,6 +156,7 @@ def build_standalone_map(
         include_internal=include_internal,
         min_count=min_count,
         presentation=presentation and public,
+        period=period,
     )
     lang = language(lang)
     today = today or clock.today()

@@ -14,13 +14,14 @@ import pandas as pd
 import shapely.affinity
 
 from dashboard.figures.style import CATEGORY_COLOURS, OPERATION_COLOURS, SAFETY_COLOURS, STATUS_COLOURS
-from dashboard.i18n import number
+from dashboard.i18n import band_text, period_label
 from dashboard.standalone.elements import OfflineMap, add_layer, feature
 from dashboard.standalone.legend import Entry, Group, note
 from dashboard.standalone.markup import render_macro
 from dashboard.standalone.words import Words
 from geodata import DISPLAY_CRS, STORAGE_CRS
 from geodata.clock import LOCAL_TZ_NAME
+from geodata.views.disclosure import Band
 from geodata.views.public import PublicView
 from geodata.views.standalone import MapRecords
 
@@ -210,36 +211,35 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
         features = [
             feature(
                 _wgs84(cell.polygon),
-                {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.count), "fillOpacity": 0.8},
-                words.count("public.places_tooltip", cell.count),
-                label=number(cell.count, words.lang),
+                {"color": "#5a2a00", "weight": 1, "fillColor": fill(cell.band.low), "fillOpacity": 0.8},
+                t("public.places_tooltip", count=band_text(cell.band, words.lang)),
+                label=band_text(cell.band, words.lang),
             )
             for cell in places.cells
         ]
         add_layer(fmap, t("public.places_layer"), features)
 
+    def fewer(value: Band | None) -> str:
+        return band_text(value, words.lang) if value is not None else t("public.fewer", min=view.sites.min_count)
+
     # Added bottom to top: the large areas under the small hexagons, so every hexagon can be pointed at.
     # In a presentation the places share the areas' grid: their cells first, the areas' outlines and sites on top.
     if presentation:
         add_places()
-    by_area: dict[tuple[int, int], list] = {}
-    for row in view.operations.rows:
-        by_area.setdefault((row.q, row.r), []).append(row)
     features = []
-    for rows in by_area.values():
-        heading = words.count("public.operations_tooltip", sum(r.count for r in rows))
+    for area in view.operations.cells:
+        heading = t("public.operations_tooltip", count=band_text(area.band, words.lang))
         lines = [
             t(
-                "public.operations_month",
-                month=words.month(r.month),
-                count=r.count,
-                kind=t(f"operation_kind.{r.kind}").lower(),
+                "public.operations_kind",
+                count=band_text(b, words.lang),
+                kind=t(f"operation_kind.{kind}").lower(),
             )
-            for r in rows
+            for kind, b in area.kinds
         ]
         features.append(
             feature(
-                _wgs84(rows[0].polygon),
+                _wgs84(area.polygon),
                 {
                     "color": AREA_OPERATIONS_COLOUR,
                     "weight": 4,
@@ -250,7 +250,7 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
                 heading,
                 render_macro("popups.html", "lines", heading, lines),
                 # Written near the top of the area: its middle holds the sites' hexagon of the same grid cell.
-                label=None if presentation else number(sum(r.count for r in rows), words.lang),
+                label=None if presentation else band_text(area.band, words.lang),
                 label_rank=2,
                 label_top=True,
             )
@@ -261,14 +261,15 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
     for cell in view.sites.cells:
         # Drawn smaller than the area so it does not hide the operations' outline on the same grid.
         inner = shapely.affinity.scale(cell.polygon, 0.45, 0.45, origin="centroid")
-        counts = t("public.sites_popup", sites=cell.sites, inspected=cell.inspected, fixed=cell.fixed)
+        sites = band_text(cell.sites, words.lang)
+        counts = t("public.sites_popup", sites=sites, inspected=fewer(cell.inspected), fixed=fewer(cell.fixed))
         features.append(
             feature(
                 _wgs84(inner),
                 _area_style(AREA_SITES_COLOUR),
-                t("public.sites_tooltip", sites=cell.sites),
+                t("public.sites_tooltip", sites=sites),
                 render_macro("popups.html", "text", counts),
-                label=None if presentation else number(cell.sites, words.lang),
+                label=None if presentation else sites,
                 label_rank=1,
             )
         )
@@ -278,14 +279,18 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
         add_places()
     # Safe places, counted apart on the same hexagons with the same minimum: a dot at each cell's centre, on top.
     safe = view.safe_places
-    has_safe = not presentation and bool(safe.shown_reports or safe.suppressed_reports)
+    has_safe = not presentation and bool(safe.cells)
     if has_safe:
         safe_style = {"color": "#ffffff", "weight": 2, "fillColor": SAFETY_COLOURS["safe"], "fillOpacity": 0.95}
         add_layer(
             fmap,
             t("public.safe_layer"),
             [
-                feature(_wgs84(cell.polygon.centroid), safe_style, words.count("public.safe_tooltip", cell.count))
+                feature(
+                    _wgs84(cell.polygon.centroid),
+                    safe_style,
+                    t("public.safe_tooltip", count=band_text(cell.band, words.lang)),
+                )
                 for cell in safe.cells
             ],
         )
@@ -298,11 +303,7 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
             else t("public.places_top", low=low)
         )
         classes.append(Entry("hex", PUBLIC_FILLS[i], label))
-    suppressed = (
-        t("public.suppressed", min=places.min_count, count=places.suppressed_reports)
-        if places.suppressed_reports
-        else t("public.none_suppressed", min=places.min_count)
-    )
+    suppressed = t("public.none_suppressed", min=places.min_count)
     if presentation:
         return [
             (
@@ -341,7 +342,15 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
                 note(t("public.sites_suppressed", min=view.sites.min_count)),
             ],
         ),
-        ("", [note(t("public.note")), note(t("legend.internal_hidden"))]),
+        (
+            "",
+            [
+                *([note(t("public.period", period=period_label(view.period, words.lang)))] if view.period else []),
+                note(t("public.note")),
+                *([note(t("public.bands"))] if view.period else []),
+                note(t("legend.internal_hidden")),
+            ],
+        ),
     ]
 
 

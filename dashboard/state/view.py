@@ -34,13 +34,16 @@ class ViewState:
     statuses: tuple[str, ...] = CHOICES["statuses"]
     # Unsafe places, safe places or both (the default: a store without safe places shows the unsafe ones alone).
     safeties: tuple[str, ...] = CHOICES["safeties"]
+    # The period the layers seen only counted are counted over: one of the pledge's fixed public periods
+    # (geodata.views.public.public_periods_of), never the dates above, which narrow the records a role reads.
+    period: str = "all"
     lang: str = DEFAULT_LANGUAGE
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> ViewState:
         """Read the state from URL query parameters (as Dash Pages passes them to a layout)."""
         state = cls(lang=language(query.get("lang")))
-        for name in ("pledge", "promise"):
+        for name in ("pledge", "promise", "period"):
             if query.get(name):
                 state = replace(state, **{name: query[name]})
         for name in ("start", "end"):

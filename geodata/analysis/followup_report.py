@@ -14,9 +14,9 @@ Everything is read through the caller's store, so a role sees only what it may:
 - a promise's map shows its records as points only to a role that reads that layer's records
   (:func:`geodata.views.public.viewer_reads`); any other caller, the public first, gets the public view's
   hexagons of the layer (:mod:`geodata.views.public`: its cells, its minimum), and a cell under
-  :data:`~geodata.views.public.MIN_COUNT` is never in the result, for operations too (the public map shows
-  operations per month without a minimum; summed over a period for one promise a cell of one operation would
-  point at one school);
+  :data:`~geodata.views.public.MIN_COUNT` is never in the result, for operations too (summed over a period for
+  one promise a cell of one operation would point at one school), and a cell's count is a band of five as on
+  the public map, with no figure of what was left out;
 - no record's own fields leave this module: a point is its coordinates, a cell its polygon and count; the only
   texts are the pledge's published ones (title, focus, promise and goal texts) and the judgements' words the
   store gave.
@@ -41,6 +41,7 @@ from geodata.grid import HexGrid, representative_xy
 from geodata.layers import get_layer
 from geodata.model import Pledge, Promise
 from geodata.store.base import Store
+from geodata.views.disclosure import Band, band, total_band
 from geodata.views.progress import evidence_query
 from geodata.views.public import (
     AREA_HEX_M,
@@ -55,20 +56,22 @@ from geodata.views.public import (
 
 @dataclass(frozen=True)
 class MapCell:
-    """One hexagon of an aggregated map (EPSG:3006) and how many records it holds (at least the minimum)."""
+    """One hexagon of an aggregated map (EPSG:3006) and the band of how many records it holds (at least the
+    minimum, in bands of :data:`~geodata.views.disclosure.BAND_WIDTH`)."""
 
     q: int
     r: int
     polygon: Polygon
-    count: int
+    band: Band
 
 
 @dataclass(frozen=True)
 class RecordMap:
     """A promise's records in the period on a map: points for a reader of the layer's records, else hexagons.
 
-    ``points`` are (x, y) in EPSG:3006; ``cells`` hold only hexagons of at least ``min_count`` records and
-    ``suppressed`` says how many records were in the cells left out, so a caption can say so honestly.
+    ``points`` are (x, y) in EPSG:3006; ``cells`` hold only hexagons of at least ``min_count`` records, each a
+    band, and ``suppressed`` says whether any cell was left out (never how many records it held), so a caption
+    can say so honestly.
     ``boundary`` is the municipality (EPSG:3006), drawn under them, or None where the pledge names no code.
     """
 
@@ -78,12 +81,15 @@ class RecordMap:
     cells: tuple[MapCell, ...]
     size_m: float | None
     min_count: int | None
-    suppressed: int
+    suppressed: bool
     boundary: BaseGeometry | None
 
     @property
-    def shown(self) -> int:
-        return len(self.points) if not self.aggregated else sum(cell.count for cell in self.cells)
+    def shown(self) -> Band:
+        """How many records the map shows: its points, or the range its cells' bands add up to."""
+        if not self.aggregated:
+            return Band(len(self.points), len(self.points))
+        return total_band(cell.band for cell in self.cells)
 
 
 @dataclass(frozen=True)
@@ -236,13 +242,13 @@ def _record_map(
     start, end = max(period.start, whole.start), min(period.end, whole.end)
     aggregated = not viewer_reads(store, layer)
     if start > end:  # the promise does not run in this period
-        return RecordMap(layer, aggregated, (), (), None, MIN_COUNT if aggregated else None, 0, boundary)
+        return RecordMap(layer, aggregated, (), (), None, MIN_COUNT if aggregated else None, False, boundary)
     query = replace(evidence_query(pledge, promise), start=start, end=end)
     if not aggregated:
         records = store.read_layer(layer, query)  # the guard narrows it to what the caller's role reads
         records = records[records[get_layer(layer).time_field].notna()]
         points = tuple((float(x), float(y)) for x, y in representative_xy(records.geometry)) if len(records) else ()
-        return RecordMap(layer, False, points, (), None, None, 0, boundary)
+        return RecordMap(layer, False, points, (), None, None, False, boundary)
     # The public view's rules: read beneath the guard, internal operations never, only cells at the minimum out.
     records = figures_store(store).read_layer(layer, readable_query(layer, query))
     records = records[records[get_layer(layer).time_field].notna()]
@@ -250,27 +256,25 @@ def _record_map(
     return RecordMap(layer, True, (), cells, size_m, MIN_COUNT, suppressed, boundary)
 
 
-def _public_cells(layer: str, records: Any) -> tuple[tuple[MapCell, ...], float, int]:
-    """The public hexagons of ``records`` of ``layer`` (the public view's cells and minimum), the cell size, and
-    how many records were in cells under the minimum."""
+def _public_cells(layer: str, records: Any) -> tuple[tuple[MapCell, ...], float, bool]:
+    """The public hexagons of ``records`` of ``layer`` (the public view's cells and minimum, each count a band),
+    the cell size, and whether any cell was left out under the minimum."""
     if layer == "unsafe_places":
-        places = unsafe_place_hexagons(records, size_m=PLACE_HEX_M, min_count=MIN_COUNT)
-        cells = tuple(MapCell(c.q, c.r, c.polygon, c.count) for c in places.cells)
-        return cells, places.size_m, places.suppressed_reports
-    if layer == "inventoried_sites":
-        sites = site_counts(records, size_m=AREA_HEX_M, min_count=MIN_COUNT)
-        return tuple(MapCell(c.q, c.r, c.polygon, c.sites) for c in sites.cells), sites.size_m, sites.suppressed_sites
-    operations = operation_counts(records, size_m=AREA_HEX_M)
-    per_cell: dict[tuple[int, int], int] = {}
-    for row in operations.rows:  # summed over the months and kinds of the period
-        per_cell[(row.q, row.r)] = per_cell.get((row.q, row.r), 0) + row.count
-    grid = HexGrid(operations.size_m)
-    cells = tuple(
-        MapCell(int(q), int(r), grid.polygon(int(q), int(r)), int(n))
-        for (q, r), n in sorted(per_cell.items())
-        if n >= MIN_COUNT
-    )
-    return cells, operations.size_m, sum(per_cell.values()) - sum(c.count for c in cells)
+        places = unsafe_place_hexagons(records, size_m=PLACE_HEX_M, min_count=1)
+        size_m, counted = places.size_m, [(c.q, c.r, c.polygon, c.count) for c in places.cells]
+    elif layer == "inventoried_sites":
+        sites = site_counts(records, size_m=AREA_HEX_M, min_count=1)
+        size_m, counted = sites.size_m, [(c.q, c.r, c.polygon, c.sites) for c in sites.cells]
+    else:
+        operations = operation_counts(records, size_m=AREA_HEX_M)
+        per_cell: dict[tuple[int, int], int] = {}
+        for row in operations.rows:  # summed over the months and kinds of the period
+            per_cell[(row.q, row.r)] = per_cell.get((row.q, row.r), 0) + row.count
+        grid = HexGrid(operations.size_m)
+        size_m = operations.size_m
+        counted = [(q, r, grid.polygon(q, r), n) for (q, r), n in sorted(per_cell.items())]
+    cells = tuple(MapCell(q, r, polygon, b) for q, r, polygon, n in counted if (b := band(n)) is not None)
+    return cells, size_m, len(cells) < len(counted)
 
 
 __all__ = [

@@ -1,25 +1,31 @@
 """The public view of the layers: what may be shown to anyone, printed, exported or served.
 
 Every caller that shows data outside the organisations behind a pledge (the
-standalone map for citizen dialogues, exports, later an API) reads it through
-this module, so the rules below hold in one place:
+standalone map for citizen dialogues, ``/present``, exports, the overview for the
+public role) reads it through :func:`public_view`, so the rules below hold in one
+place. What may be asked is a pledge and one of its fixed periods (the whole
+period, a calendar quarter, a calendar month): never a date, an extent, a
+category. Every count is made per fixed cell and month, then shown per cell and
+period by :mod:`geodata.views.disclosure`: as a band of five (5–9, 10–14, …),
+left out under ``min_count`` with no figure of what was left out, and checked
+over all the pledge's periods together so that no subtraction of two public
+views pins a small count.
 
 - **Unsafe places** are reports by residents; a point with a description can
   point at someone's home or name a group. They are counted per hexagon of
-  :data:`PLACE_HEX_M` metres and a hexagon with fewer than ``min_count``
-  reports (weighted by ``report_count``) is dropped. The result says how many
-  reports were suppressed, so a legend can say so honestly. No description,
-  source, category or time of day leaves this module. Safe places (a survey
-  asks for those too) are counted apart on the same hexagons with the same
-  minimum, never in the unsafe places' counts; who reported (gender, age band)
-  is not in the public view at all: split by it, a hexagon's counts would be
-  small enough to point at a respondent, and the comparison is the analysis
-  page's, for the roles that read the reports.
+  :data:`PLACE_HEX_M` metres (weighted by ``report_count``), by the day
+  reported. No description, source, category or time of day leaves this
+  module. Safe places (a survey asks for those too) are counted apart on the
+  same hexagons with the same rules, never in the unsafe places' counts; who
+  reported (gender, age band) is not in the public view at all: split by it, a
+  hexagon's counts would be small enough to point at a respondent, and the
+  comparison is the analysis page's, for the roles that read the reports.
 - **Operations**: internal ones (``visibility == "internal"``, e.g. planned
-  targeted drug operations) are left out entirely, not even counted: where and
-  in which month they happened is operational information. Public ones are
-  counted per *area* and month (by start, in Swedish time) and kind, with no
-  title, figures or geometry finer than the area. The area is a coarse
+  targeted drug operations, OSL 18:1) are left out entirely, not even counted:
+  where and in which month they happened is operational information. Public
+  ones are counted per *area*, kind and month of start (Swedish time), each
+  kind of an area under the minimum left out like a hexagon of reports, with
+  no title, figures or geometry finer than the area. The area is a coarse
   hexagon of :data:`AREA_HEX_M` metres rather than the whole municipality: the
   pledge-level total is already public through the promises' progress, and a
   municipality-wide count would show residents nothing on a map, while a cell
@@ -27,10 +33,17 @@ this module, so the rules below hold in one place:
   to 10 km apart) says in which part of the municipality the work was done
   without pointing at a school or a street.
 - **Inventoried sites** appear only as counts per area (the same coarse
-  hexagons): how many were inspected and how many are fixed or verified.
-  Owner, address, property designation, checklist findings and measures never
-  appear: a single basement with a broken lock must not be findable. Areas
-  with fewer than ``min_count`` sites are dropped like the unsafe places.
+  hexagons), by the day inspected (one not yet inspected counts in the whole
+  period only): how many, how many inspected, how many fixed or verified, each
+  a band or "fewer than the minimum". Owner, address, property designation,
+  checklist findings and measures never appear: a single basement with a
+  broken lock must not be findable. Areas with fewer than ``min_count`` sites
+  are left out.
+
+The exact counters below (:func:`unsafe_place_hexagons`, :func:`operation_counts`,
+:func:`site_counts`) are the building blocks, and :func:`counted_view` gives
+their exact figures to a caller who reads the records themselves; none of them
+is shown to the public as it is.
 
 The hexagon grid is fixed in SWEREF 99 TM (EPSG:3006), anchored at the CRS
 origin and not at the data, so two exports of different selections use the
@@ -41,7 +54,6 @@ the circumradius (centre to corner, which equals the side).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -50,15 +62,25 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Polygon, mapping
 
-from geodata.access import figures_store, readable_query, reads_records
+from geodata.access import AccessError, figures_store, readable_query, reads_records
 from geodata.clock import LOCAL_TZ_NAME
 from geodata.errors import Problem, ValidationError
 from geodata.grid import HexGrid, representative_xy
 from geodata.layers import DISPLAY_CRS, STORAGE_CRS
+from geodata.model import Pledge
 from geodata.store.base import LayerQuery, Store
+from geodata.views.disclosure import (
+    ALL,
+    MIN_COUNT,
+    Band,
+    PublicPeriod,
+    choose_period,
+    protect,
+    public_periods,
+    total_band,
+)
 from geodata.vocab import FIXED_SITE_STATUSES, SAFE
 
-MIN_COUNT = 5  # the smallest count of reports (or sites) a public hexagon may show
 PLACE_HEX_M = 250.0  # unsafe places: about 430 m corner to corner, 0.16 km²
 AREA_HEX_M = 2000.0  # operations and sites: about 3.5 km across, 10 km²
 # A presentation for a room (/present): all three layers on one coarser grid, cells about 5.2 km across, large
@@ -148,18 +170,95 @@ class SiteCounts:
 
 
 @dataclass(frozen=True)
+class PublicCell:
+    """One hexagon the public sees and the band its count lies in; ``polygon`` in EPSG:3006."""
+
+    q: int
+    r: int
+    polygon: Polygon
+    band: Band
+
+
+@dataclass(frozen=True)
+class PublicCells:
+    """Reports counted per hexagon for the public: only the cells shown, each as a band, nothing of the rest."""
+
+    size_m: float
+    min_count: int
+    cells: tuple[PublicCell, ...]
+
+    @property
+    def shown(self) -> Band:
+        """The range the reports in the shown cells add up to."""
+        return total_band(cell.band for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class PublicOperationCell:
+    """Public operations in one area hexagon: per kind shown, the band of its count."""
+
+    q: int
+    r: int
+    polygon: Polygon
+    kinds: tuple[tuple[str, Band], ...]
+
+    @property
+    def band(self) -> Band:
+        return total_band(b for _, b in self.kinds)
+
+
+@dataclass(frozen=True)
+class PublicOperations:
+    """Public operations per area hexagon and kind (internal ones never counted), kinds under the minimum out."""
+
+    size_m: float
+    min_count: int
+    cells: tuple[PublicOperationCell, ...]
+
+    @property
+    def shown(self) -> Band:
+        return total_band(cell.band for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class PublicSiteCell:
+    """Inventoried sites in one area hexagon: the band of all of them, and of those inspected and those fixed or
+    verified (``None``: fewer than the minimum)."""
+
+    q: int
+    r: int
+    polygon: Polygon
+    sites: Band
+    inspected: Band | None
+    fixed: Band | None
+
+
+@dataclass(frozen=True)
+class PublicSites:
+    size_m: float
+    min_count: int
+    cells: tuple[PublicSiteCell, ...]
+
+    @property
+    def shown(self) -> Band:
+        return total_band(cell.sites for cell in self.cells)
+
+
+@dataclass(frozen=True)
 class PublicView:
-    """The three layers as the public may see them; ``demo`` when any record read was generated demo data.
+    """The three layers as the public may see them over ``period``; ``demo`` when any record read was demo data.
 
     The unsafe places' layer is counted twice, apart: ``unsafe_places`` (the unsafe ones, the public map's
-    counts) and ``safe_places``.
+    counts) and ``safe_places``. ``period`` is ``None`` for :func:`counted_view`'s exact counts (for a caller
+    who reads the records themselves), whose bands are single figures.
     """
 
-    unsafe_places: UnsafePlaceHexagons
-    operations: OperationCounts
-    sites: SiteCounts
+    period: PublicPeriod | None
+    unsafe_places: PublicCells
+    operations: PublicOperations
+    sites: PublicSites
     demo: bool
-    safe_places: UnsafePlaceHexagons  # the reports of safe places, counted apart with the same minimum
+    safe_places: PublicCells  # the reports of safe places, counted apart with the same minimum
 
 
 def _check_min_count(min_count: int) -> None:
@@ -324,39 +423,185 @@ def site_counts(records: gpd.GeoDataFrame, *, size_m: float = AREA_HEX_M, min_co
     )
 
 
+def public_periods_of(pledge: Pledge) -> tuple[PublicPeriod, ...]:
+    """The periods the public view of ``pledge`` may be counted over: its whole period, quarters and months."""
+    return public_periods(pledge.period.start, pledge.period.end)
+
+
+def known_period(pledge: Pledge, key: str | None) -> str:
+    """``key`` if it is one of ``pledge``'s public periods, else the whole period's (a link from another pledge)."""
+    return key if key in {p.key for p in public_periods_of(pledge)} else ALL
+
+
 def public_view(
     store: Store,
-    query: LayerQuery | None = None,
+    pledge_id: str,
+    period: str | None = None,
     *,
     min_count: int = MIN_COUNT,
     place_size_m: float = PLACE_HEX_M,
     area_size_m: float = AREA_HEX_M,
 ) -> PublicView:
-    """Read the three layers matching ``query`` from ``store`` and aggregate them for the public.
+    """The public view of ``pledge_id`` over one of its fixed periods (:func:`public_periods_of`; the whole period
+    for ``None``), read from the whole store (behind any guard) and aggregated by :mod:`geodata.views.disclosure`.
 
-    ``query`` narrows what is read (a pledge, a period, the dashboard's filters);
-    the aggregation rules of this module apply to whatever it selects.
+    Nothing else narrows it, never a date, a category or an extent: every count is over a fixed cell and a
+    whole period, shown as a band, and left out under ``min_count``, with the pinning check over all the
+    pledge's periods together, so that no two public views can be subtracted into a small count.
     """
     _check_min_count(min_count)
-    # The public view is for everyone: it is built from the whole store (behind any guard), and what it
-    # gives out is aggregated below, internal operations never read.
     store = figures_store(store)
-    query = query or LayerQuery()
+    pledge = store.get_pledge(pledge_id)
+    periods = public_periods_of(pledge)
+    chosen = choose_period(periods, period)
+    months = {p.key for p in periods if p.kind == "month"}
+    query = LayerQuery(pledge_id=pledge.id)
     places = store.read_layer("unsafe_places", query)
     operations = store.read_layer("operations", readable_query("operations", query))
     sites = store.read_layer("inventoried_sites", query)
+    for frame, name in ((places, "unsafe_places"), (operations, "operations"), (sites, "inventoried_sites")):
+        _check_crs(frame, name)
+    _require(operations, "operations", ("starts_at", "kind", "visibility"))
+    _require(sites, "inventoried_sites", ("status",))
+    operations = operations[operations["visibility"] == "public"]
     demo = any(
         bool(frame["demo"].any())
         for frame in (places, operations, sites)
         if "demo" in frame.columns and not frame.empty
     )
+
+    def shown(monthly: dict) -> dict:
+        bands = protect(monthly, periods, min_count=min_count)
+        return {cell: b for (cell, key), b in bands.items() if key == chosen.key}
+
+    place_grid, area_grid = HexGrid(place_size_m), HexGrid(area_size_m)
+
+    def place_cells(records: gpd.GeoDataFrame) -> PublicCells:
+        monthly = _monthly(records, "reported_on", months, place_grid, weights=_report_weights(records))
+        cells = tuple(PublicCell(q, r, place_grid.polygon(q, r), b) for (q, r), b in sorted(shown(monthly).items()))
+        return PublicCells(place_grid.size_m, min_count, cells)
+
     safe = places["safety"] == SAFE
+    ops = shown(_monthly(operations, "starts_at", months, area_grid, by=operations["kind"]))
+    kinds: dict[tuple[int, int], list[tuple[str, Band]]] = {}
+    for (q, r, kind), b in sorted(ops.items()):
+        kinds.setdefault((q, r), []).append((kind, b))
+    status = sites["status"].to_numpy()
+    site_bands = [
+        shown(_monthly(sites, "inspected_on", months, area_grid, weights=weights))
+        for weights in (
+            np.ones(len(sites), dtype=np.int64),
+            (status != "flagged").astype(np.int64),
+            np.isin(status, FIXED_SITE_STATUSES).astype(np.int64),
+        )
+    ]
     return PublicView(
-        unsafe_places=unsafe_place_hexagons(places[~safe], size_m=place_size_m, min_count=min_count),
-        operations=operation_counts(operations, size_m=area_size_m),
-        sites=site_counts(sites, size_m=area_size_m, min_count=min_count),
+        period=chosen,
+        unsafe_places=place_cells(places[~safe]),
+        operations=PublicOperations(
+            area_grid.size_m,
+            min_count,
+            tuple(PublicOperationCell(q, r, area_grid.polygon(q, r), tuple(k)) for (q, r), k in kinds.items()),
+        ),
+        sites=PublicSites(
+            area_grid.size_m,
+            min_count,
+            tuple(
+                PublicSiteCell(q, r, area_grid.polygon(q, r), b, site_bands[1].get((q, r)), site_bands[2].get((q, r)))
+                for (q, r), b in sorted(site_bands[0].items())
+            ),
+        ),
         demo=demo,
-        safe_places=unsafe_place_hexagons(places[safe], size_m=place_size_m, min_count=min_count),
+        safe_places=place_cells(places[safe]),
+    )
+
+
+def _monthly(
+    records: gpd.GeoDataFrame,
+    time_field: str,
+    months: set[str],
+    grid: HexGrid,
+    *,
+    weights: np.ndarray | None = None,
+    by: pd.Series | None = None,
+) -> dict[tuple, int]:
+    """``records`` counted per (cell, month): a cell ``(q, r)`` (with ``by``'s value: ``(q, r, value)``), a month
+    ``YYYY-MM`` of ``months`` in Swedish time, or ``None`` for a record without a date or outside them."""
+    if records.empty:
+        return {}
+    q, r = _cells_of(records, grid)
+    month = _local_months(records[time_field]).where(lambda m: m.isin(months), None).to_numpy(dtype=object)
+    frame = pd.DataFrame(
+        {
+            "q": q,
+            "r": r,
+            "extra": by.to_numpy() if by is not None else "",
+            "month": month,
+            "n": weights if weights is not None else 1,
+        }
+    )
+    frame["month"] = frame["month"].fillna("")
+    sums = frame.groupby(["q", "r", "extra", "month"])["n"].sum()
+    counted: dict[tuple, int] = {}
+    for (cq, cr, extra, m), n in sums.items():
+        cell = (int(cq), int(cr), str(extra)) if by is not None else (int(cq), int(cr))
+        counted[(cell, m or None)] = int(n)
+    return counted
+
+
+def counted_view(store: Store, query: LayerQuery) -> PublicView:
+    """The three layers ``query`` selects counted on the public view's cells, every count exact (each band a
+    single figure, none left out): the full map's counts when more records are in view than it draws, for a
+    caller who reads the records. A layer the guard of ``store`` refuses the caller is not counted at all."""
+
+    def read(layer: str) -> gpd.GeoDataFrame | None:
+        try:
+            return store.read_layer(layer, readable_query(layer, query))
+        except AccessError:
+            return None
+
+    def exact(records: gpd.GeoDataFrame | None) -> PublicCells:
+        counted = unsafe_place_hexagons(records, min_count=1) if records is not None else None
+        cells = () if counted is None else counted.cells
+        return PublicCells(
+            PLACE_HEX_M, 1, tuple(PublicCell(c.q, c.r, c.polygon, Band(c.count, c.count)) for c in cells)
+        )
+
+    places, operations, sites = read("unsafe_places"), read("operations"), read("inventoried_sites")
+    unsafe_part, safe_part = (
+        (None, None) if places is None else (places[places["safety"] != SAFE], places[places["safety"] == SAFE])
+    )
+    kinds: dict[tuple[int, int], dict[str, int]] = {}
+    polygons: dict[tuple[int, int], Polygon] = {}
+    for row in operation_counts(operations).rows if operations is not None else ():
+        per_kind = kinds.setdefault((row.q, row.r), {})
+        per_kind[row.kind] = per_kind.get(row.kind, 0) + row.count
+        polygons[(row.q, row.r)] = row.polygon
+    site_cells = site_counts(sites, min_count=1).cells if sites is not None else ()
+    frames = [f for f in (places, operations, sites) if f is not None and not f.empty and "demo" in f.columns]
+    return PublicView(
+        period=None,
+        unsafe_places=exact(unsafe_part),
+        operations=PublicOperations(
+            AREA_HEX_M,
+            1,
+            tuple(
+                PublicOperationCell(q, r, polygons[(q, r)], tuple((k, Band(n, n)) for k, n in sorted(per.items())))
+                for (q, r), per in sorted(kinds.items())
+            ),
+        ),
+        sites=PublicSites(
+            AREA_HEX_M,
+            1,
+            tuple(
+                PublicSiteCell(
+                    c.q, c.r, c.polygon, Band(c.sites, c.sites), Band(c.inspected, c.inspected), Band(c.fixed, c.fixed)
+                )
+                for c in site_cells
+            ),
+        ),
+        demo=any(bool(f["demo"].any()) for f in frames),
+        safe_places=exact(safe_part),
     )
 
 
@@ -371,40 +616,26 @@ def aggregated_layers(store: Store, layers: Iterable[str]) -> tuple[str, ...]:
     return tuple(layer for layer in layers if not viewer_reads(store, layer))
 
 
-def aggregated_view(
-    store: Store,
-    pledge_id: str,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    min_count: int = MIN_COUNT,
-) -> PublicView:
-    """The public view of a pledge over a time range, as a map shows it to a caller who reads no records.
-
-    Only the pledge and the time range narrow it, as they narrow the public
-    standalone map: never a category, source or status, whose differences
-    between two views would tell what a hexagon holds below the minimum count.
-    """
-    return public_view(store, LayerQuery(pledge_id=pledge_id, start=start, end=end), min_count=min_count)
+def aggregated_view(store: Store, pledge_id: str, period: str | None = None) -> PublicView:
+    """The public view of a pledge over one of its fixed periods, as a map shows it to a caller who reads no
+    records: the pledge and the period narrow it, nothing else (see :func:`public_view`)."""
+    return public_view(store, pledge_id, period)
 
 
-def public_totals(view: PublicView) -> dict[str, int]:
-    """How much each layer holds in ``view``: reports (weighted, suppressed ones too, of unsafe and safe places
-    alike, as the layer holds both), public operations, sites.
-
-    These are the totals the public map's legend already tells (shown plus suppressed), never finer.
-    """
-    places = (view.unsafe_places, view.safe_places)
+def public_totals(view: PublicView) -> dict[str, Band]:
+    """The range each layer's shown counts add up to in ``view`` (unsafe and safe places together, as the layer
+    holds both): what a reader adds up from the map, never a figure of what was left out."""
     return {
-        "unsafe_places": sum(p.shown_reports + p.suppressed_reports for p in places),
-        "inventoried_sites": view.sites.shown_sites + view.sites.suppressed_sites,
-        "operations": view.operations.total,
+        "unsafe_places": view.unsafe_places.shown + view.safe_places.shown,
+        "inventoried_sites": view.sites.shown,
+        "operations": view.operations.shown,
     }
 
 
-def layer_counts(store: Store, pledge_id: str, layers: Iterable[str]) -> dict[str, int]:
+def layer_counts(store: Store, pledge_id: str, layers: Iterable[str]) -> dict[str, int | Band]:
     """How much of each layer of ``pledge_id`` the caller sees: its records, or for a layer it sees only
-    aggregated, the public view's total (so a public viewer is not told "0" of a layer that holds reports)."""
+    aggregated, the range the public view's shown counts add up to over the whole period (so a public viewer is
+    not told "0" of a layer that holds reports, nor the figure of what the public view leaves out)."""
     layers = tuple(layers)
     aggregated = aggregated_layers(store, layers)
     totals = public_totals(aggregated_view(store, pledge_id)) if aggregated else {}
@@ -414,7 +645,9 @@ def layer_counts(store: Store, pledge_id: str, layers: Iterable[str]) -> dict[st
     }
 
 
-def cells_geojson(cells: Iterable[HexCount | SiteCount | tuple[int, int, Polygon]]) -> dict:
+def cells_geojson(
+    cells: Iterable[PublicCell | PublicSiteCell | PublicOperationCell | tuple[int, int, Polygon]],
+) -> dict:
     """Hexagons as a GeoJSON FeatureCollection in WGS 84, each feature's id ``"q,r"`` (for a map to colour by)."""
     shapes: dict[str, Polygon] = {}
     for cell in cells:

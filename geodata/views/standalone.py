@@ -19,7 +19,15 @@ from geodata.access import AccessError, describe_query, log_read, masked_for, re
 from geodata.layers import LAYERS
 from geodata.store.base import LayerQuery, Store
 from geodata.views.drawing import drawn_frame
-from geodata.views.public import AREA_HEX_M, MIN_COUNT, PLACE_HEX_M, PRESENT_HEX_M, PublicView, public_view
+from geodata.views.public import (
+    AREA_HEX_M,
+    MIN_COUNT,
+    PLACE_HEX_M,
+    PRESENT_HEX_M,
+    PublicView,
+    counted_view,
+    public_view,
+)
 
 MAX_MARKERS = 5_000  # above this many records in view, the full map shows counts per hexagon
 
@@ -83,6 +91,7 @@ def standalone_view(
     include_internal: bool = False,
     min_count: int = MIN_COUNT,
     presentation: bool = False,
+    period: str | None = None,
 ) -> StandaloneView:
     """What the standalone map of ``pledge_id`` shows of the records ``query`` selects, read from ``store``.
 
@@ -93,9 +102,13 @@ def standalone_view(
     pledge_id : str
         The pledge shown; ``query`` is always restricted to it.
     query : LayerQuery, optional
-        Narrows the records read (the dashboard's current filters).
+        Narrows the records the full variant reads (the dashboard's current filters); the public variant
+        reads no query: it is counted over the pledge and ``period`` only.
     public : bool
         The public variant: aggregated counts only (see :mod:`geodata.views.public`).
+    period : str, optional
+        The public variant's period, one of the pledge's fixed periods
+        (:func:`~geodata.views.public.public_periods_of`); the whole period if not given.
     include_internal : bool
         The full variant shows internal operations too (who may is decided by the caller).
     min_count : int
@@ -109,15 +122,18 @@ def standalone_view(
         raise ValueError(
             "include_internal=True cannot be combined with public=True: the public map never shows internal operations"
         )
-    query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
     if public:
         place, area = (PRESENT_HEX_M, PRESENT_HEX_M) if presentation else (PLACE_HEX_M, AREA_HEX_M)
-        counts = public_view(store, query, min_count=min_count, place_size_m=place, area_size_m=area)
-        return StandaloneView(query, 0, MAX_MARKERS, counts=counts)
+        counts = public_view(store, pledge_id, period, min_count=min_count, place_size_m=place, area_size_m=area)
+        return StandaloneView(LayerQuery(pledge_id=pledge_id), 0, MAX_MARKERS, counts=counts)
+    if period is not None:
+        raise ValueError("period applies to the public variant; the full variant is narrowed by its query")
+    query = dataclasses.replace(query or LayerQuery(), pledge_id=pledge_id)
     in_view = records_in_view(store, query, include_internal)
     if in_view > MAX_MARKERS:
-        # Every count shown (this is not the public variant), unless the viewer may not read the reports themselves.
-        counts = public_view(store, query, min_count=1 if reads_reports(store) else min_count)
+        # Every count exact (this is not the public variant), unless the viewer may not read the reports
+        # themselves: then the public view's, over the whole period (a query of its own could be differenced).
+        counts = counted_view(store, query) if reads_reports(store) else public_view(store, pledge_id)
         return StandaloneView(query, in_view, MAX_MARKERS, counts=counts)
     # Drawn shapes: a file a browser must open, so a record's geometry is within its vertex budget.
     # The popups' free text masked for a viewer who may not read a layer (the reads refuse one first).
