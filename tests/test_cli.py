@@ -151,6 +151,26 @@ def test_export_formats_from_the_command_line(demo_copy, tmp_path, capsys):
     )
     html = (tmp_path / "m.html").read_text()
     assert "<html" in html and 'src="http' not in html
+    assert "Period: Hela perioden." in html
+
+
+def test_the_public_map_is_exported_for_one_of_the_pledges_periods_and_never_for_dates(demo_copy, tmp_path, capsys):
+    base = ["export", "--data", str(demo_copy), "--pledge", "mark-2021", "--tiles", "none"]
+    out = tmp_path / "q1.html"
+    public = [*base, "--format", "html", "--output", str(out), "--public"]
+    assert main([*public, "--period", "2021-Q1"]) == 0
+    assert "Period: Kvartal 1 2021." in out.read_text()
+    assert main([*public, "--lang", "en", "--period", "2021-03"]) == 0
+    assert "Period: March 2021." in out.read_text()
+    capsys.readouterr()
+    # Dates of one's own are what the differencing attack subtracted: refused, pointing at --period.
+    assert main([*public, "--start", "2021-03-01", "--end", "2021-03-02"]) == 1
+    assert "use --period" in capsys.readouterr().err
+    assert main([*public, "--period", "2019-05"]) == 1
+    err = capsys.readouterr().err
+    assert "'2019-05' is not one of the pledge's periods" in err and "2021-Q4" in err
+    assert main([*base, "--format", "html", "--output", str(out), "--period", "2021-Q1"]) == 1
+    assert "--period applies to the public html export" in capsys.readouterr().err
 
 
 PLEDGE_TEXT = """Medborgarlöfte Härryda 2025

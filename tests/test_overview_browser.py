@@ -152,3 +152,36 @@ def test_an_admin_still_gets_every_page_and_the_records(served_with_accounts):
     ]
     assert public == []
     assert console.errors == []
+
+
+PUBLIC_PLACES = (
+    f"(((document.querySelector('#{Overview.map} .js-plotly-plot') || {{}}).data || [])"
+    ".find(t => t.meta && t.meta.role === 'public' && t.meta.layer === 'unsafe_places') || {locations: []})"
+    ".locations.join(';')"
+)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1280, 720), (390, 844)])
+def test_the_public_role_chooses_a_quarter_and_the_map_counts_it(served_with_accounts, size):
+    width, height = size
+    with browser_page(width, height) as (page, console):
+        _sign_in(page, served_with_accounts, "ulla", "?pledge=mark-2021")
+        page.wait_for_function(f"() => {PUBLIC_TRACES}.length === 3", timeout=60_000)
+        _settle(page)
+        whole = page.evaluate(f"() => {PUBLIC_PLACES}")
+        picker = page.locator(".pm-period-picker")
+        page.locator(f"#{Overview.period}").get_by_label("Kvartal 2 2021").check()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('period') === '2021-Q2'")
+        page.wait_for_function(f"() => {PUBLIC_PLACES} !== {whole!r}", timeout=30_000)
+        _settle(page)
+        quarter = page.evaluate(f"() => {PUBLIC_PLACES}")
+        box = picker.bounding_box()
+        picker.scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / f"overview-public-period-{width}x{height}.png")
+        violations = axe_violations(page)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert whole and quarter and len(quarter.split(";")) < len(whole.split(";"))
+    assert box is not None and box["width"] <= width
+    assert overflow <= 0, overflow
+    assert violations == [], violations
+    assert console.errors == []

@@ -75,7 +75,7 @@ def test_figures_counts_and_reads_before_a_change_are_not_logged(store):
     guarded.count("operations")
     guarded.counts()
     guarded.grid_counts("unsafe_places", None, 250)
-    public_view(GuardedStore(store, PUBLIC_VIEWER), LayerQuery(pledge_id="test-2024"))
+    public_view(GuardedStore(store, PUBLIC_VIEWER), "test-2024")
     record = guarded.read_layer("unsafe_places", LayerQuery(ids=(ids["unsafe_places"][0],))).iloc[0]
     guarded.update_record("unsafe_places", record["id"], {"category": "drug_use"}, int(record["version"]))
     assert store.read_read_log() == []

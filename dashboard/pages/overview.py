@@ -102,7 +102,8 @@ def layout(**query: str) -> html.Div:
             pledge_picker(ID.pledge, pledges, pledge.id, t("filters.pledge"), lang),
             radio_group(ID.promise, t("filters.promise"), promise_choices, promise, boxed=False),
             html.Fieldset(
-                [
+                hidden=set(aggregated) == set(LAYERS),  # a role that sees every layer counted has no use for dates
+                children=[
                     *date_range(
                         t,
                         t("filters.time"),
@@ -112,7 +113,7 @@ def layout(**query: str) -> html.Div:
                         state.end.isoformat() if state.end else None,
                     ),
                     html.Button(t("filters.whole_period"), id=ID.reset_time, type="button", className="pm-button"),
-                ]
+                ],
             ),
             # The layers this role sees only counted are counted over one of the pledge's fixed periods, never
             # the dates above (geodata.views.public): the choice is shown when there are such layers.
@@ -124,7 +125,7 @@ def layout(**query: str) -> html.Div:
                         id=ID.period,
                         options=period_options(pledge, lang),
                         value=known_period(pledge, state.period),
-                        className="pm-radios pm-inline pm-periods",
+                        className="pm-radios pm-periods",
                     ),
                 ],
                 hidden=not aggregated,
