@@ -22,6 +22,7 @@ from geodata.access.rules import LOCAL_ADMIN, PUBLIC_VIEWER, Viewer
 from geodata.analysis.followup_report import follow_up_report
 from geodata.followup import Judgement
 from geodata.store import GeoPackageStore, LayerQuery
+from geodata.views.disclosure import Band
 from geodata.views.public import MIN_COUNT
 
 from dash_http import find, make_client, render_page, signed_in_client
@@ -131,9 +132,13 @@ def test_the_public_report_has_no_judgement_text_no_judge_and_no_cell_under_the_
     assert public.public
     maps = [item.record_map for item in public.promises]
     assert all(m.aggregated and not m.points for m in maps)
-    drawn = [cell.count for m in maps for cell in m.cells]
-    assert drawn and min(drawn) >= MIN_COUNT
-    assert sum(m.suppressed for m in maps) > 0  # cells under the minimum exist, and are left out
+    drawn = [cell.band for m in maps for cell in m.cells]
+    # Every cell drawn is at least the minimum, and given as its band of five (5–9, 10–14, …), never the figure.
+    assert drawn and all(b.low >= MIN_COUNT and b.high == b.low + 4 and (b.low - MIN_COUNT) % 5 == 0 for b in drawn)
+    # Cells under the minimum exist, and are left out: that is all the report knows of them, not how many.
+    assert any(m.suppressed for m in maps) and all(isinstance(m.suppressed, bool) for m in maps)
+    for m in maps:
+        assert m.shown == Band(sum(c.band.low for c in m.cells), sum(c.band.high for c in m.cells))
     assert all(not item.judged.text and item.judged.judged_by is None for item in (*public.promises, *public.goals))
 
     for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):
@@ -142,6 +147,10 @@ def test_the_public_report_has_no_judgement_text_no_judge_and_no_cell_under_the_
         assert "Offentlig version" in text and "Så gick det" not in text
         assert DONE_TEXT not in text and GOAL_TEXT not in text and JUDGE not in text
         assert "Påbörjad" in text  # the status is public
+        flat = " ".join(text.split())
+        # The maps' captions say cells under the minimum are left out, and never how many records they held.
+        assert "Sexhörningar med färre än 5 registreringar visas inte" in flat and "i spann om fem" in flat
+        assert not re.search(r"visas inte \(\d", flat)
         assert not [title for title in titles if title in text]  # no record's own words
         for promise in _promise_texts(judged):  # the pledge's published texts stay
             assert re.sub(r"\s+", " ", promise) in re.sub(r"\s+", " ", text)

@@ -41,7 +41,9 @@ def test_the_public_role_is_shown_the_aggregated_view_on_the_overview_map(accoun
     assert {trace["meta"]["role"] for trace in public.values()} == {"public"}
     places = public["unsafe_places"]
     assert places["type"] == "choroplethmap" and min(places["z"]) >= 5 and len(places["z"]) > 0
-    assert "rapporter om otrygghet i rutan" in places["text"][0]
+    # Each cell's tooltip gives its band of five, never its own figure.
+    for z, text in zip(places["z"], places["text"]):
+        assert (z - 5) % 5 == 0 and text == f"{z}–{z + 4} rapporter om otrygghet i rutan"
     # Nothing a click, a selection or the page's data could turn into a record: no ids, no customdata.
     for trace in figure["data"]:
         assert not trace.get("ids") and not trace.get("customdata"), trace.get("meta")
@@ -62,12 +64,19 @@ def test_the_layer_choices_count_what_the_public_view_holds_not_zero(accounts):
     )
     labels = [option["label"] for option in answer[Overview.layers]["options"]]
     with open_store(accounts) as store:
-        totals = public_totals(aggregated_view(store, "mark-2021"))
-    assert all(n > 0 for n in totals.values())
+        view = aggregated_view(store, "mark-2021")
+        totals = public_totals(view)
+    assert view.period is not None and view.period.key == "all"  # the whole period, not a date of the client's
+    # Each a range the shown bands add up to (never a figure of what was left out), and more than nothing.
+    assert all(b.low > 0 and b.high > b.low for b in totals.values())
+
+    def written(b) -> str:
+        return f"{b.low:,}–{b.high:,}".replace(",", "\u00a0")  # Swedish thousands
+
     assert labels == [
-        f"Otrygga platser ({totals['unsafe_places']})",
-        f"Inventerade platser ({totals['inventoried_sites']})",
-        f"Insatser och närvaro ({totals['operations']})",
+        f"Otrygga platser ({written(totals['unsafe_places'])})",
+        f"Inventerade platser ({written(totals['inventoried_sites'])})",
+        f"Insatser och närvaro ({written(totals['operations'])})",
     ]
 
 

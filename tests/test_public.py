@@ -1,4 +1,5 @@
-"""The public aggregation: hexagon maths, suppression below the minimum count, weights, month buckets, what never leaves."""
+"""The public aggregation: hexagon maths, suppression below the minimum count, bands, weights, fixed periods, what
+never leaves."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pyproj import Transformer
 from shapely.geometry import Point
 
 from geodata.errors import ValidationError
-from geodata.store.base import LayerQuery
+from geodata.views.disclosure import Band
 from geodata.views.public import (
     AREA_HEX_M,
     MIN_COUNT,
@@ -44,6 +45,14 @@ def near_centre(grid: HexGrid, cell: tuple[int, int], dx: float = 0.0, dy: float
 
 def neighbour(cell: tuple[int, int], steps: int) -> tuple[int, int]:
     return cell[0] + steps, cell[1]
+
+
+PLEDGE = "test-2024"  # the store fixture's pledge, 2024-01-01 to 2024-12-31
+
+
+def no_figure_of_what_was_left_out(counted) -> None:
+    """A public layer holds its size, its minimum and its shown cells: nothing that counts what was left out."""
+    assert set(vars(counted)) == {"size_m", "min_count", "cells"}
 
 
 # --- the grid ---------------------------------------------------------------------------------------------
@@ -106,13 +115,20 @@ def test_a_cell_with_four_reports_is_suppressed_and_one_with_five_is_shown(store
         ),
     )
 
-    view = public_view(store, LayerQuery(pledge_id="test-2024"))
+    view = public_view(store, PLEDGE)
 
     places = view.unsafe_places
-    assert [(c.q, c.r, c.count) for c in places.cells] == [(*five_cell, 5)]
-    assert (places.shown_reports, places.suppressed_reports, places.suppressed_cells) == (5, 4, 1)
+    assert [(c.q, c.r, c.band) for c in places.cells] == [(*five_cell, Band(5, 9))]
+    assert places.shown == Band(5, 9)
     assert places.min_count == MIN_COUNT == 5
     assert places.cells[0].polygon.contains(near_centre(PLACES, five_cell))
+    # The cell of four is left out with no figure of how many reports it held, nor of how many cells were left out.
+    no_figure_of_what_was_left_out(places)
+    assert view.period is not None and view.period.key == "all"
+    for key in ("2024-Q1", "2024-03"):  # the month the reports were made in, and its quarter: the same
+        assert [(c.q, c.r, c.band) for c in public_view(store, PLEDGE, key).unsafe_places.cells] == [
+            (*five_cell, Band(5, 9))
+        ]
 
 
 def test_a_lower_minimum_shows_the_smaller_cell_too():
@@ -163,14 +179,20 @@ def test_nothing_but_counts_and_hexagons_leaves(store):
         "unsafe_places",
         frame(
             *(
-                unsafe_place(description=secret, report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, i))
+                unsafe_place(
+                    description=secret,
+                    report_count=1,
+                    pledge_id=PLEDGE,
+                    geometry=near_centre(PLACES, KINNA_CELL, i, i),
+                )
                 for i in range(6)
             ),
             crs=3006,
         ),
     )
-    result = public_view(store).unsafe_places
-    assert set(vars(result.cells[0])) == {"q", "r", "polygon", "count"}
+    result = public_view(store, PLEDGE).unsafe_places
+    assert [c.band for c in result.cells] == [Band(5, 9)]
+    assert set(vars(result.cells[0])) == {"q", "r", "polygon", "band"}
     assert "Storgatan" not in repr(result) and "gångväg" not in repr(result)
 
 
@@ -199,54 +221,57 @@ def test_records_in_another_crs_are_refused():
 AREA_CELL = AREAS.cell(*TO_SWEREF.transform(*KINNA))
 
 
+def _operations(kind: str, starts: list[str], at, **fields) -> list[dict]:
+    """Public operations of ``kind`` starting at each of ``starts`` (UTC), an hour long, at ``at``."""
+    return [
+        operation(
+            kind=kind,
+            visibility="public",
+            starts_at=start,
+            ends_at=(dt.datetime.fromisoformat(start.replace("Z", "+00:00")) + dt.timedelta(hours=1)).isoformat(),
+            geometry=at,
+            **fields,
+        )
+        for start in starts
+    ]
+
+
 def test_operations_are_counted_per_area_and_swedish_calendar_month(store):
     at = near_centre(AREAS, AREA_CELL)
     store.write_batch(
         "operations",
         frame(
-            # 31 March 23:30 in Stockholm is 21:30 UTC: March.
-            operation(
-                kind="school_visit",
-                visibility="public",
-                starts_at="2024-03-31T21:30:00Z",
-                ends_at="2024-03-31T22:00:00Z",
-                geometry=at,
-            ),
-            # 1 April 00:30 in Stockholm is 22:30 UTC on 31 March: April.
-            operation(
-                kind="school_visit",
-                visibility="public",
-                starts_at="2024-03-31T22:30:00Z",
-                ends_at="2024-03-31T23:00:00Z",
-                geometry=at,
-            ),
-            operation(
-                kind="school_visit",
-                visibility="public",
-                starts_at="2024-04-15T08:00:00Z",
-                ends_at="2024-04-15T10:00:00Z",
-                geometry=at,
-            ),
-            operation(
-                kind="presence_patrol",
-                visibility="public",
-                starts_at="2024-04-20T18:00:00Z",
-                ends_at="2024-04-20T22:00:00Z",
-                geometry=at.buffer(150),
-            ),
+            # 31 March 23:30 in Stockholm is 21:30 UTC: March (five school visits at 21:00 to 21:40 UTC).
+            *_operations("school_visit", [f"2024-03-31T21:{10 * i:02d}:00Z" for i in range(5)], at),
+            # 1 April 00:30 in Stockholm is 22:30 UTC on 31 March: April (five more, counted in UTC's March they
+            # would make March 10–14 and April no school visits).
+            *_operations("school_visit", [f"2024-03-31T22:{10 * i:02d}:00Z" for i in range(5)], at),
+            *_operations("presence_patrol", [f"2024-04-{20 + i}T18:00:00Z" for i in range(5)], at.buffer(150)),
+            # One patrol in March: under the minimum there, counted in the whole period's patrols.
+            *_operations("presence_patrol", ["2024-03-10T18:00:00Z"], at),
             crs=3006,
         ),
     )
 
-    result = public_view(store).operations
+    def kinds(period: str | None) -> list[tuple[int, int, tuple]]:
+        return [(c.q, c.r, c.kinds) for c in public_view(store, PLEDGE, period).operations.cells]
 
-    assert [(r.month, r.kind, r.count) for r in result.rows] == [
-        ("2024-03", "school_visit", 1),
-        ("2024-04", "presence_patrol", 1),
-        ("2024-04", "school_visit", 2),
+    assert kinds("2024-03") == [(*AREA_CELL, (("school_visit", Band(5, 9)),))]
+    assert kinds("2024-04") == [(*AREA_CELL, (("presence_patrol", Band(5, 9)), ("school_visit", Band(5, 9))))]
+    assert kinds("all") == [(*AREA_CELL, (("presence_patrol", Band(5, 9)), ("school_visit", Band(10, 14))))]
+    assert kinds("2024-05") == []
+    result = public_view(store, PLEDGE).operations
+    assert result.shown == Band(15, 23) and result.min_count == MIN_COUNT
+    no_figure_of_what_was_left_out(result)
+    # The exact counter beneath it still counts by Swedish calendar month, every kind and month.
+    exact = operation_counts(store.read_layer("operations"))
+    assert [(r.month, r.kind, r.count) for r in exact.rows] == [
+        ("2024-03", "presence_patrol", 1),
+        ("2024-03", "school_visit", 5),
+        ("2024-04", "presence_patrol", 5),
+        ("2024-04", "school_visit", 5),
     ]
-    assert {(r.q, r.r) for r in result.rows} == {AREA_CELL}
-    assert result.total == 4 and result.internal_left_out == 0
+    assert {(r.q, r.r) for r in exact.rows} == {AREA_CELL}
 
 
 def test_internal_operations_are_never_counted(store):
@@ -255,19 +280,28 @@ def test_internal_operations_are_never_counted(store):
         "operations",
         frame(
             operation(visibility="internal", title="Riktad insats vid Storgatan 4", geometry=at),
-            operation(visibility="internal", geometry=at),
-            operation(kind="school_visit", visibility="public", title="Skolbesök Kinnaskolan", geometry=at),
+            # Enough internal ones of their own kind to be shown, and of the public kind to move its band.
+            *(operation(visibility="internal", geometry=at) for _ in range(5)),
+            *(operation(kind="school_visit", visibility="internal", geometry=at) for _ in range(5)),
+            *(
+                operation(
+                    kind="school_visit",
+                    visibility="public",
+                    title="Skolbesök Kinnaskolan",
+                    geometry=at,
+                )
+                for _ in range(5)
+            ),
             crs=3006,
         ),
     )
-    result = public_view(store).operations
-    assert [(r.kind, r.count) for r in result.rows] == [("school_visit", 1)]
-    assert result.internal_left_out == 0  # never read: not even how many there were reaches the public view
-    from geodata.views.public import operation_counts
-
-    assert operation_counts(store.read_layer("operations")).internal_left_out == 2  # and never counted if given
+    result = public_view(store, PLEDGE).operations
+    assert [c.kinds for c in result.cells] == [(("school_visit", Band(5, 9)),)]
+    # Never read: not even how many there were reaches the public view.
+    no_figure_of_what_was_left_out(result)
+    assert operation_counts(store.read_layer("operations")).internal_left_out == 11  # and never counted if given
     assert "Storgatan" not in repr(result) and "Kinnaskolan" not in repr(result)
-    assert set(vars(result.rows[0])) == {"q", "r", "polygon", "month", "kind", "count"}
+    assert set(vars(result.cells[0])) == {"q", "r", "polygon", "kinds"}
 
 
 def test_the_presentation_grid_keeps_the_minimum_count(store):
@@ -297,8 +331,9 @@ def test_the_presentation_grid_keeps_the_minimum_count(store):
     assert view is not None
     places = view.unsafe_places
     assert places.size_m == PRESENT_HEX_M > AREA_HEX_M and view.sites.size_m == PRESENT_HEX_M
-    assert [(c.q, c.r, c.count) for c in places.cells] == [(*cell, 6)]
-    assert (places.suppressed_reports, places.suppressed_cells, places.min_count) == (4, 1, MIN_COUNT)
+    assert [(c.q, c.r, c.band) for c in places.cells] == [(*cell, Band(5, 9))]
+    assert places.min_count == MIN_COUNT
+    no_figure_of_what_was_left_out(places)  # the lonely cell's four reports: not even that they were there
     fine = standalone_view(store, "test-2024", public=True).counts
     assert fine is not None and fine.unsafe_places.cells == () and fine.unsafe_places.size_m == PLACE_HEX_M
 
@@ -312,7 +347,9 @@ def test_an_area_is_coarser_than_a_place_cell():
 
 def test_sites_are_counted_per_area_without_owner_address_or_designation(store):
     here, there = AREA_CELL, neighbour(AREA_CELL, 2)
-    statuses = ("flagged", "inspected", "action_planned", "fixed", "verified")
+    # Ten sites here: one not yet inspected, nine inspected in April, five of them fixed or verified.
+    statuses = ("flagged", "inspected", "action_planned", "action_planned", "action_planned")
+    statuses += ("fixed", "fixed", "fixed", "verified", "verified")
     store.write_batch(
         "inventoried_sites",
         frame(
@@ -330,11 +367,24 @@ def test_sites_are_counted_per_area_without_owner_address_or_designation(store):
         ),
     )
 
-    result = public_view(store).sites
+    result = public_view(store, PLEDGE).sites
 
-    assert [(c.q, c.r, c.sites, c.inspected, c.fixed) for c in result.cells] == [(*here, 5, 4, 2)]
-    assert (result.shown_sites, result.suppressed_sites) == (5, 4)
-    text = repr(result)
+    assert [(c.q, c.r, c.sites, c.inspected, c.fixed) for c in result.cells] == [
+        (*here, Band(10, 14), Band(5, 9), Band(5, 9))
+    ]
+    assert result.shown == Band(10, 14)
+    no_figure_of_what_was_left_out(result)  # the four sites there: left out, and not counted anywhere
+    # April counts the nine inspected then; the one not yet inspected counts in the whole period only.
+    april = public_view(store, PLEDGE, "2024-04").sites
+    assert [(c.q, c.r, c.sites, c.inspected, c.fixed) for c in april.cells] == [
+        (*here, Band(5, 9), Band(5, 9), Band(5, 9))
+    ]
+    assert public_view(store, PLEDGE, "2024-03").sites.cells == ()
+    # The exact counter beneath it is unchanged.
+    exact = site_counts(store.read_layer("inventoried_sites"))
+    assert [(c.q, c.r, c.sites, c.inspected, c.fixed) for c in exact.cells] == [(*here, 10, 9, 5)]
+    assert (exact.shown_sites, exact.suppressed_sites) == (10, 4)
+    text = repr(result) + repr(april)
     assert "Marks Bostads AB" not in text and "Storgatan" not in text and "Kinna 1:1" not in text
 
 
@@ -355,27 +405,53 @@ def test_operation_counts_need_a_visibility_column():
 
 
 def test_the_view_says_when_it_shows_demo_data(store):
-    assert public_view(store).demo is False
-    store.write_batch("unsafe_places", frame(unsafe_place(demo=True)))
-    assert public_view(store).demo is True
+    assert public_view(store, PLEDGE).demo is False
+    store.write_batch("unsafe_places", frame(unsafe_place(demo=True, pledge_id=PLEDGE)))
+    view = public_view(store, PLEDGE)
+    assert view.demo is True and view.unsafe_places.cells == ()  # demo data, though too few reports to show
 
 
-def test_the_query_narrows_what_is_aggregated(store):
+def test_a_fixed_period_narrows_what_is_aggregated(store):
     store.write_batch(
         "unsafe_places",
         frame(
             *(
-                unsafe_place(reported_on="2024-03-05", report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, 0))
+                unsafe_place(
+                    reported_on="2024-03-05",
+                    report_count=1,
+                    pledge_id=PLEDGE,
+                    geometry=near_centre(PLACES, KINNA_CELL, i, 0),
+                )
                 for i in range(5)
             ),
             *(
-                unsafe_place(reported_on="2024-09-05", report_count=1, geometry=near_centre(PLACES, KINNA_CELL, i, 5))
+                unsafe_place(
+                    reported_on="2024-09-05",
+                    report_count=1,
+                    pledge_id=PLEDGE,
+                    geometry=near_centre(PLACES, KINNA_CELL, i, 5),
+                )
                 for i in range(5)
             ),
             crs=3006,
         ),
     )
-    assert public_view(store).unsafe_places.cells[0].count == 10
-    spring = public_view(store, LayerQuery(start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30)))
-    assert spring.unsafe_places.cells[0].count == 5
-    assert np.isclose(spring.unsafe_places.cells[0].polygon.area, PLACES.polygon(0, 0).area)
+
+    def bands(period: str | None) -> list[Band]:
+        return [c.band for c in public_view(store, PLEDGE, period).unsafe_places.cells]
+
+    assert bands(None) == bands("all") == [Band(10, 14)]
+    # March and its quarter count March's five reports, not September's.
+    assert bands("2024-03") == bands("2024-Q1") == [Band(5, 9)]
+    assert bands("2024-09") == bands("2024-Q3") == [Band(5, 9)]
+    assert bands("2024-04") == bands("2024-Q2") == bands("2024-12") == []
+    march = public_view(store, PLEDGE, "2024-03")
+    assert march.period is not None and (march.period.start, march.period.end) == (
+        dt.date(2024, 3, 1),
+        dt.date(2024, 3, 31),
+    )
+    assert np.isclose(march.unsafe_places.cells[0].polygon.area, PLACES.polygon(0, 0).area)
+    # A window of the client's own is not one of the pledge's periods.
+    for key in ("2024-01-01/2024-06-30", "2025-03", "2024-Q5"):
+        with pytest.raises(ValidationError, match="is not one of the pledge's periods"):
+            public_view(store, PLEDGE, key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ids import Overview
+
 from dash_http import (
     PASSWORD,
     call_callback,
@@ -13,7 +15,6 @@ from dash_http import (
     render_page,
     signed_in_client,
 )
-from dashboard.ids import Overview
 
 
 @pytest.fixture

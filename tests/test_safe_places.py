@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 
 import geopandas as gpd
@@ -19,6 +20,7 @@ from geodata.errors import ValidationError
 from geodata.model import pledge_from_dict
 from geodata.store import GeoPackageStore, LayerQuery, migrate, open_store
 from geodata.store.gpkg import schema as gpkg_schema
+from geodata.views.disclosure import Band
 
 from builders import frame, pledge_dict, unsafe_place
 
@@ -351,24 +353,28 @@ def test_the_public_view_counts_safe_places_apart_and_leaves_out_their_small_cou
             *_cluster(2, "safe", y0=57.53, report_count=1, respondent_gender="woman"),
         ),
     )
-    view = public_view(store, LayerQuery(pledge_id="test-2024"))
-    assert [c.count for c in view.unsafe_places.cells] == [6]
-    assert (view.unsafe_places.suppressed_reports, view.unsafe_places.shown_reports) == (0, 6)
-    assert [c.count for c in view.safe_places.cells] == [6]
-    assert (view.safe_places.suppressed_reports, view.safe_places.suppressed_cells) == (2, 1)
-    assert public_totals(view)["unsafe_places"] == 14
+    view = public_view(store, "test-2024")
+    assert [c.band for c in view.unsafe_places.cells] == [Band(5, 9)]
+    assert [c.band for c in view.safe_places.cells] == [Band(5, 9)]  # the six safe ones, not the unsafe ones too
+    assert [(c.q, c.r) for c in view.safe_places.cells] == [(c.q, c.r) for c in view.unsafe_places.cells]
+    # The cell of two safe reports is left out, and nothing says how many it held.
+    assert set(vars(view.safe_places)) == {"size_m", "min_count", "cells"}
+    assert public_totals(view)["unsafe_places"] == Band(10, 18)  # the shown bands added up, never the 2 left out
     # Who reported is not in the public view at all.
     assert "gender" not in repr(view) and "respondent" not in repr(view)
     t = translator("sv")
     traces, _ = public_map_parts(view, ["unsafe_places"], t, "sv")
     safe = [tr for tr in traces if tr["meta"]["role"] == "public_safe"]
-    assert len(safe) == 1 and safe[0]["text"] == ["6 rapporter om trygghet i rutan"]
+    assert len(safe) == 1 and safe[0]["text"] == ["5–9 rapporter om trygghet i rutan"]
     assert safe[0]["name"] == "Trygga platser, antal rapporter per ruta"
     drawn = map_table({}, t, public=view, aggregated=("unsafe_places",))
-    table = " ".join(texts(json.loads(json.dumps(drawn, cls=plotly.utils.PlotlyJSONEncoder))))
-    assert (
-        "Trygga platser Rapporter i rutorna 6" in table and "Trygga platser Rapporter i rutor med färre än 5" in table
-    )
+    cells = texts(json.loads(json.dumps(drawn, cls=plotly.utils.PlotlyJSONEncoder)))
+    table = " ".join(cells)
+    assert "Trygga platser Rapporter i rutorna 5–9" in table and "Otrygga platser Rapporter i rutorna 5–9" in table
+    assert "Rutor med färre än 5 rapporter Visas inte, inte heller hur många rapporter de rymmer" in table
+    # No figure of what was left out: the table's figures are the cells shown (one each) and their bands.
+    assert [c for c in cells if any(ch.isdigit() for ch in c) and "5" not in c] == ["1", "1"]
+    assert "2" not in cells and "14" not in cells and "8" not in cells
 
 
 def _add_safe_places(path, n=4, pledge="mark-2021"):
@@ -451,17 +457,23 @@ def test_the_public_standalone_map_counts_safe_places_apart_with_the_minimum(dem
     assert main(["export", "--data", str(demo_copy), "--format", "html", "--pledge", "mark-2021", "--public",
                  "--output", str(out)]) == 0  # fmt: skip
     page = out.read_text(encoding="utf-8")
-    assert "Trygga platser, antal rapporter per ruta" in page and "rutor med färre än 5 rapporter om trygghet" in page
-    assert "om trygghet i rutan" not in page and "Trygg plats 0" not in page
+    # No cell of safe places reaches the minimum: the map has no layer of them, which would say that some were
+    # left out, and nothing of the reports themselves.
+    assert "Trygga platser, antal rapporter per ruta" not in page and "om trygghet" not in page
+    assert "Trygg plats 0" not in page and "de rymmer sammanlagt" not in page
     with GeoPackageStore.open(demo_copy) as store:
         store.write_batch("unsafe_places", frame(*_cluster(6, "safe", pledge_id="mark-2021")))
     assert main(["export", "--data", str(demo_copy), "--format", "html", "--pledge", "mark-2021", "--public",
                  "--output", str(out)]) == 0  # fmt: skip
     page = out.read_text(encoding="utf-8")
     with GeoPackageStore.open(demo_copy) as store:
-        view = public_view(store, LayerQuery(pledge_id="mark-2021"))
-    assert [c.count for c in view.safe_places.cells] == [14]  # the cluster's 12 and the first place above, 2
-    assert "14 rapporter om trygghet i rutan" in page and "respondent" not in page and "Kvinna" not in page
+        view = public_view(store, "mark-2021")
+    # The cluster's 12 reports and the first place above, 2: 14, shown as its band; the other place (2) left out.
+    assert [c.band for c in view.safe_places.cells] == [Band(10, 14)]
+    assert "Trygga platser, antal rapporter per ruta" in page and "rutor med färre än 5 rapporter om trygghet" in page
+    # Its tooltip gives the band (JSON-escaped in the page), never the exact figure.
+    assert re.findall(r'"tooltip": "([^"]*) rapporter om trygghet i rutan"', page) == ["10\\u201314"]
+    assert "respondent" not in page and "Kvinna" not in page
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

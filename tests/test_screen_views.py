@@ -18,6 +18,7 @@ from geodata import LOCAL_ADMIN, GuardedStore, Viewer, pledge_from_dict
 from geodata.analysis.getisord import pledge_points
 from geodata.records import PoliceEvent
 from geodata.views.demo import DemoShare, demo_share
+from geodata.views.disclosure import Band
 from geodata.views.editing import (
     WORKFLOW_FIELDS,
     link_targets,
@@ -131,9 +132,11 @@ def test_the_standalone_map_draws_records_until_more_are_in_view_than_it_draws_a
     monkeypatch.setattr(geodata.views.standalone, "MAX_MARKERS", 3)
     large = standalone_view(store, "test-2024")
     assert large.aggregated and large.records is None and large.max_markers == 3
-    # Not the public variant: every count is shown.
-    assert large.counts is not None and large.counts.unsafe_places.min_count == 1
-    assert large.counts.unsafe_places.shown_reports == 4
+    # Not the public variant: every count is shown, exactly (each band one figure), over the query and no period.
+    assert large.counts is not None and large.counts.unsafe_places.min_count == 1 and large.counts.period is None
+    assert [c.band for c in large.counts.unsafe_places.cells] == [Band(4, 4)]
+    assert large.counts.unsafe_places.shown == Band(4, 4)
+    assert [c.sites for c in large.counts.sites.cells] == [Band(1, 1)]
 
 
 def test_a_large_standalone_view_keeps_the_public_minimum_for_a_viewer_who_may_not_read_reports(store, monkeypatch):
@@ -143,7 +146,11 @@ def test_a_large_standalone_view_keeps_the_public_minimum_for_a_viewer_who_may_n
     view = standalone_view(GuardedStore(store, HOUSING), "test-2024")
     assert view.in_view == 3  # its own sites; the reports it may not read count none
     assert view.aggregated and view.counts is not None
-    assert view.counts.unsafe_places.min_count == MIN_COUNT and view.counts.unsafe_places.suppressed_reports == 4
+    # The public view's, over the whole period: the cell of four reports is left out, with no figure of them.
+    assert view.counts.period is not None and view.counts.period.key == "all"
+    assert view.counts.unsafe_places.min_count == MIN_COUNT and view.counts.unsafe_places.cells == ()
+    assert set(vars(view.counts.unsafe_places)) == {"size_m", "min_count", "cells"}
+    assert view.counts.unsafe_places.shown == Band(0, 0)
 
 
 def test_the_public_standalone_map_shows_counts_only_and_never_internal_operations(store):
@@ -151,7 +158,8 @@ def test_the_public_standalone_map_shows_counts_only_and_never_internal_operatio
     view = standalone_view(store, "test-2024", public=True)
     assert view.records is None and view.in_view == 0 and not view.aggregated
     assert view.counts is not None and view.counts.unsafe_places.min_count == MIN_COUNT
-    assert view.counts.unsafe_places.shown_reports == 6
+    assert [c.band for c in view.counts.unsafe_places.cells] == [Band(5, 9)]  # six reports, shown as their band
+    assert view.counts.unsafe_places.shown == Band(5, 9)
     with pytest.raises(ValueError, match="public map never shows internal operations"):
         standalone_view(store, "test-2024", public=True, include_internal=True)
 

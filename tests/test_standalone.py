@@ -213,6 +213,19 @@ def test_popups_carry_the_description_escaped(evil_store):
 
 
 def test_the_public_variant_has_no_free_text_no_records_and_no_small_cells(evil_store):
+    # Enough operations that the public ones reach the minimum, and the internal ones would too if counted.
+    ops_at = in_cell((SHOWN_CELL[0] - 6, SHOWN_CELL[1] + 3))
+    evil_store.write_batch(
+        "operations",
+        frame(
+            *(operation(title=INTERNAL_TITLE, geometry=ops_at) for _ in range(2)),
+            *(
+                operation(title=PUBLIC_TITLE, kind="school_visit", visibility="public", geometry=ops_at)
+                for _ in range(4)
+            ),
+            crs=3006,
+        ),
+    )
     document = render(evil_store, public=True)
     for secret in (
         "Storgatan 4",
@@ -230,14 +243,21 @@ def test_the_public_variant_has_no_free_text_no_records_and_no_small_cells(evil_
             assert record_id not in document
     drawn = features(document)
     places = [f for f in drawn if "rapporter" in f["properties"]["tooltip"]]
-    assert [f["properties"]["tooltip"] for f in places] == ["6 rapporter om otrygghet i rutan"]  # the 4 are not
+    # Six reports, as their band; the 4 are not drawn.
+    assert [f["properties"]["tooltip"] for f in places] == ["5–9 rapporter om otrygghet i rutan"]
+    assert [f["properties"]["label"] for f in places] == ["5–9"]  # the figure written on the cell: the band too
     # Only hexagons: six corners and the closing point, nothing finer.
     assert all(f["geometry"]["type"] == "Polygon" and len(f["geometry"]["coordinates"][0]) == 7 for f in drawn)
     operations = [
         f for f in drawn if "området" in f["properties"]["tooltip"] and "insats" in f["properties"]["tooltip"]
     ]
-    assert [f["properties"]["tooltip"] for f in operations] == ["1 insats i området"]  # the internal 3 are not
-    assert "Rutor med färre än 5 rapporter visas inte; de rymmer sammanlagt 4 rapporter." in document
+    # The five public school visits, as their band; the five internal operations are not counted at all.
+    assert [f["properties"]["tooltip"] for f in operations] == ["5–9 insatser i området"]
+    popup = operations[0]["properties"]["popup"]
+    assert "5–9 skolbesök" in popup and "riktad" not in popup.lower()
+    # The legend says small cells are left out, never how many reports they held.
+    assert "Rutor med färre än 5 rapporter visas inte." in document
+    assert "de rymmer sammanlagt" not in document and not re.search(r"(?<![\d–])4 rapporter", document)
 
 
 def test_the_full_variant_leaves_internal_operations_out_unless_asked(evil_store):
@@ -352,11 +372,9 @@ def test_the_full_map_draws_toggles_and_keeps_markup_as_text_offline(evil_store,
 @pytest.mark.browser
 def test_the_public_demo_map_opens_with_no_request_at_all(demo_file, tmp_path):
     with GeoPackageStore.open(demo_file) as store:
-        view = public_view(store, LayerQuery(pledge_id="molndal-2018"))
+        view = public_view(store, "molndal-2018")
         document = build_standalone_map(store, "molndal-2018", public=True, today=dt.date(2018, 9, 1))
-    expected = (
-        1 + len(view.unsafe_places.cells) + len({(r.q, r.r) for r in view.operations.rows}) + len(view.sites.cells)
-    )
+    expected = 1 + len(view.unsafe_places.cells) + len(view.operations.cells) + len(view.sites.cells)
     with browser_page(1280, 800) as (page, console):
         outside = open_offline(page, document, tmp_path / "public.html")
         assert outside == []
