@@ -182,26 +182,27 @@ def assert_reads_in_a_room(page, width: int, height: int) -> None:
     # Counts are written on the hexagons that hold them, without a click, large enough to read.
     assert seen["counts"], "no count is written on the map"
     for text, size, label_width in seen["counts"]:
-        assert text.replace("\u00a0", "").isdigit() and size >= 28 and label_width > 0, seen["counts"]
+        # A band of five (public counts are never one figure), on one line.
+        assert re.fullmatch(r"\d+–\d+", text.replace("\u00a0", "")) and size >= 28 and label_width > 0, seen["counts"]
 
 
 def test_the_presentation_writes_every_unsafe_place_count_whatever_the_screen(served, browser):
     """The numbers on /present are the public view's unsafe-place cells (on the presentation grid), all of them,
     the same at 1920x1080 and 1280x720; the legend says what they count."""
-    from dashboard.i18n import number
-    from geodata import LayerQuery, open_store
+    from dashboard.i18n import band_text
+    from geodata import open_store
     from geodata.views.public import PRESENT_HEX_M, public_view
 
     base, _, data = served
     with open_store(data) as store:
-        view = public_view(store, LayerQuery(pledge_id="mark-2021"), place_size_m=PRESENT_HEX_M)
-    expected = sorted(number(cell.count, "sv") for cell in view.unsafe_places.cells)
-    assert expected and all(cell.count >= view.unsafe_places.min_count for cell in view.unsafe_places.cells)
+        view = public_view(store, "mark-2021", place_size_m=PRESENT_HEX_M, area_size_m=PRESENT_HEX_M)
+    expected = sorted(band_text(cell.band, "sv") for cell in view.unsafe_places.cells)
+    assert expected and all(cell.band.low >= view.unsafe_places.min_count for cell in view.unsafe_places.cells)
     page, _ = browser
     written = {}
     for width, height in ((1920, 1080), (1280, 720)):
         page.set_viewport_size({"width": width, "height": height})
         open_page(page, base + "/present")
         written[width] = sorted(page.eval_on_selector_all(".pm-count", "ls => ls.map(l => l.textContent)"))
-        assert "Siffran: antal rapporter om otrygghet i rutan" in page.inner_text("#pm-legend")
+        assert "Siffrorna: rapporter om otrygghet i rutan, i spann om fem" in page.inner_text("#pm-legend")
     assert written[1920] == written[1280] == expected, written

@@ -293,7 +293,8 @@ class CountLabels(MacroElement):
     size (so never on a cell too small to hold it), and never over another count: the lower rank
     (the unsafe places' hexagons) wins. Labels are not interactive: the cell under them keeps its
     tooltip and popup. With ``every`` (a presentation) every label is written whatever the zoom, so
-    which counts a room sees does not depend on the screen; its cells are made large enough for that.
+    which counts a room sees does not depend on the screen; its cells are made large enough for that, and a
+    label that would cover another moves just above or below its cell's middle.
     """
 
     _template = Template("""
@@ -325,11 +326,23 @@ class CountLabels(MacroElement):
                     if (!every && !fits) { return; }
                     var centre = map.latLngToContainerPoint(bounds.getCenter());
                     if (item.top) { centre.y = ne.y + 0.25 * (sw.y - ne.y); }
-                    var box = [centre.x - need[0] / 2, centre.y - need[1] / 2, centre.x + need[0] / 2, centre.y + need[1] / 2];
-                    var clash = placed.some(function (p) {
-                        return box[0] < p[2] && box[2] > p[0] && box[1] < p[3] && box[3] > p[1];
-                    });
+                    function boxAt(c) {
+                        return [c.x - need[0] / 2, c.y - need[1] / 2, c.x + need[0] / 2, c.y + need[1] / 2];
+                    }
+                    function clashes(b) {
+                        return placed.some(function (p) { return b[0] < p[2] && b[2] > p[0] && b[1] < p[3] && b[3] > p[1]; });
+                    }
+                    var box = boxAt(centre);
+                    var clash = clashes(box);
                     if (clash && !every) { return; }
+                    // Every label written (a presentation): one that would cover another moves just above or
+                    // below its cell's middle, the first place free, so each count in a room can be read whole.
+                    [1, -1, 2, -2].some(function (step) {
+                        if (!clash) { return true; }
+                        var moved = L.point(centre.x, centre.y + step * (need[1] + 2));
+                        if (!clashes(boxAt(moved))) { centre = moved; box = boxAt(moved); clash = false; }
+                        return !clash;
+                    });
                     placed.push(box);
                     var icon = L.divIcon({className: "pm-count", html: item.text, iconSize: [need[0], need[1]],
                                           iconAnchor: [need[0] / 2, need[1] / 2]});
