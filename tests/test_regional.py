@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -245,6 +246,29 @@ def test_moving_the_view_s_edge_never_changes_a_cell_so_it_cannot_place_a_report
         assert all(
             counts[c] == n for c, n in zip(zip(police.grid.x.tolist(), police.grid.y.tolist()), police.grid.count)
         )
+
+
+def test_the_public_grid_nests_from_one_zoom_to_the_next_and_gives_bands(demo_copy):
+    """The public's cells are 1, 10 or 100 km whatever the zoom (the 1-2-5 series of a reader's grid would give
+    a 2 km and a 5 km grid that overlap unevenly, to be subtracted), and each count is a band of five."""
+    from dashboard.figures.regional import grid_words, report_grid_trace
+    from dashboard.i18n import translator
+    from geodata.views.regional import PUBLIC_CELLS_M
+
+    with open_store(demo_copy) as store:
+        public = GuardedStore(store, Viewer("public"))
+        vast = regional_overview(public, parse_scope("region-vast"), 2021, TODAY)
+        sizes = {zoom: scope_report_grid(public, vast, zoom=zoom).grid.cell_m for zoom in range(4, 16)}
+        reader = {zoom: scope_report_grid(store, vast, zoom=zoom).grid.cell_m for zoom in range(4, 16)}
+        grid = scope_report_grid(public, vast, zoom=13)
+    assert set(sizes.values()) <= set(PUBLIC_CELLS_M) and len(set(sizes.values())) > 1, sizes
+    assert {2000.0, 5000.0} & set(reader.values())  # a reader's grid follows the 1-2-5 series
+    assert all(b.high - b.low == 4 and b.low >= MIN_COUNT and b.low % 5 == 0 for b in grid.bands)
+    assert grid.grid.count.tolist() == [b.low for b in grid.bands]
+    t = translator("sv")
+    texts = report_grid_trace(grid, t)["text"]
+    assert texts and all(re.fullmatch(r"\d+–\d+ rapporter", text) for text in texts), texts
+    assert f"{grid.total.low}–{grid.total.high} rapporter" in grid_words(t, "sv", grid).replace("\u00a0", "")
 
 
 def test_an_overview_as_of_an_earlier_day_leaves_out_judgements_saved_after_it(store):

@@ -23,8 +23,8 @@ from dashboard.figures.map import (
     narrow,
     view_for_bounds,
 )
-from dashboard.figures.style import FONT_FAMILY, JUDGED_COLOURS, MODEBAR_MARGIN, separators
-from dashboard.i18n import distance, number
+from dashboard.figures.style import FONT_FAMILY, JUDGED_COLOURS, MODEBAR_MARGIN, figure_lang, separators
+from dashboard.i18n import band_text, distance, number
 from dashboard.text import plain
 from geodata.boundaries import municipalities, municipalities_geojson
 from geodata.followup import PLEDGE_STATES
@@ -206,6 +206,9 @@ def report_grid_trace(grid: ScopeGrid, t: Callable[..., str]) -> dict:
     """The cells as the pledge map draws its grid; the public's cells say in the legend that they hold at least
     :attr:`ScopeGrid.min_count` reports."""
     trace = grid_trace(grid.grid, "unsafe_places", t)
+    if grid.bands is not None:  # the public's counts: each cell's band, never one figure
+        lang = figure_lang(t)
+        trace["text"] = [t("map.grid_hover.unsafe_places", count=band_text(b, lang)) for b in grid.bands]
     trace["meta"] = {**trace["meta"], "public": grid.public, "min_count": grid.min_count}
     trace["showlegend"] = True
     return trace
@@ -213,11 +216,10 @@ def report_grid_trace(grid: ScopeGrid, t: Callable[..., str]) -> dict:
 
 def grid_words(t: Callable[..., str], lang: str, grid: ScopeGrid) -> str:
     """The report map's totals in words: its text alternative."""
-    counts = grid.grid.count
     text = t(
         "regional.grid_totals",
-        count=number(int(counts.sum()), lang),
-        cells=number(len(counts), lang),
+        count=band_text(grid.total, lang),
+        cells=number(len(grid.grid), lang),
         size=distance(grid.grid.cell_m, lang),
     )
     if grid.public:

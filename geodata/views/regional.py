@@ -7,7 +7,7 @@ have each follow-up status in the year (the follow-up's vocabulary, and "ej bed�
 :func:`~geodata.followup.pledge_state` for a map to colour by, and when it was last judged.
 :func:`scope_report_grid` counts the reports of those pledges per grid cell in the store, at the cell size a
 zoom needs; a caller who reads no reports gets cells of at least :data:`~geodata.views.public.MIN_COUNT` reports
-only, on a grid no finer than :data:`PUBLIC_CELL_M`.
+only, on one of the nested grids :data:`PUBLIC_CELLS_M`, each count a band of five.
 
 Judgements are read through the caller's store: a guarded store gives the public their statuses (never the
 judges' words), as everywhere.
@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from pyproj import Transformer
 
 from geodata import vocab
@@ -35,13 +36,16 @@ from geodata.records import GridCounts
 from geodata.regions import Scope, county_of, region_of
 from geodata.store.base import LayerQuery, Store
 from geodata.themes import THEMES, pledge_themes
+from geodata.views.disclosure import Band, band, total_band
 from geodata.views.public import MIN_COUNT, viewer_reads
 
 # More pledges than this in a store: the landing page is the overview of every pledge, and a pledge is picked by
 # searching for its municipality (grouped by police region) rather than from a list of every pledge.
 HANDFUL = 8
-# The finest grid the public sees the scope's reports on (about 1 km² a cell), whatever the zoom.
-PUBLIC_CELL_M = 1000.0
+# The public's cells (the finest about 1 km² a cell, whatever the zoom) come from a short list whose sizes nest (ten of a size in the next), never from the zoom's
+# 1-2-5 series: a 2 km and a 5 km grid overlap unevenly, and subtracting one from the other is the differencing
+# the public view must not allow. Each cell's count is a band of five (geodata.views.disclosure).
+PUBLIC_CELLS_M = (1000.0, 10000.0, 100000.0)
 # The statuses a pledge's promises are counted by, in the order a table shows them.
 PROMISE_STATES = (*vocab.ACTIVITY_STATUSES, NOT_JUDGED)
 
@@ -201,6 +205,20 @@ class ScopeGrid:
     grid: GridCounts
     public: bool
     min_count: int  # the smallest count a cell shown may hold (1 where every cell is shown)
+    # The public's cells: each count's band (grid.count holds each band's lowest figure); None for exact counts.
+    bands: tuple[Band, ...] | None = None
+
+    def band(self, i: int) -> Band:
+        """Cell ``i``'s count as a band (a single figure where counts are exact)."""
+        if self.bands is not None:
+            return self.bands[i]
+        count = int(self.grid.count[i])
+        return Band(count, count)
+
+    @property
+    def total(self) -> Band:
+        """The range the shown cells' counts add up to."""
+        return total_band(self.band(i) for i in range(len(self.grid)))
 
 
 _TO_STORAGE = Transformer.from_crs(DISPLAY_CRS, STORAGE_CRS, always_xy=True)
@@ -216,7 +234,8 @@ def scope_report_grid(
 
     The cell follows ``zoom`` (as the pledge map's grid does); with the map's visible area ``view_bounds`` (WGS84
     minlon, minlat, maxlon, maxlat) only the cells in view are counted, each whole. A caller who does not read reports
-    sees cells of at least :data:`PUBLIC_CELL_M` holding at least MIN_COUNT reports: never a single report.
+    sees cells of one of :data:`PUBLIC_CELLS_M` holding at least MIN_COUNT reports, each count a band of five:
+    never a single report, nor a figure one zoom's cells less another's could pin.
     """
     public = not viewer_reads(store, "unsafe_places")
     query = LayerQuery(
@@ -228,7 +247,7 @@ def scope_report_grid(
     latitude = 62.0 if view_bounds is None else (view_bounds[1] + view_bounds[3]) / 2
     cell = cell_size_for_zoom(zoom if zoom is not None else 4.0, latitude)
     if public:
-        cell = max(cell, PUBLIC_CELL_M)
+        cell = next((size for size in PUBLIC_CELLS_M if cell <= 2 * size), PUBLIC_CELLS_M[-1])
     box = None
     if view_bounds is not None:
         # Whole cells only: the view's box widened to the grid's lines, and cells outside it dropped. A cell at the
@@ -247,5 +266,10 @@ def scope_report_grid(
     keep = grid.count >= (MIN_COUNT if public else 1)
     if box is not None:
         keep &= (grid.x > box[0]) & (grid.x < box[2]) & (grid.y > box[1]) & (grid.y < box[3])
-    shown = GridCounts(cell, grid.x[keep], grid.y[keep], grid.lon[keep], grid.lat[keep], grid.count[keep])
-    return ScopeGrid(shown, public, MIN_COUNT if public else 1)
+    if not public:
+        shown = GridCounts(cell, grid.x[keep], grid.y[keep], grid.lon[keep], grid.lat[keep], grid.count[keep])
+        return ScopeGrid(shown, False, 1)
+    bands = tuple(b for c in grid.count[keep].tolist() if (b := band(int(c))) is not None)
+    lows = np.array([b.low for b in bands], dtype=grid.count.dtype)
+    shown = GridCounts(cell, grid.x[keep], grid.y[keep], grid.lon[keep], grid.lat[keep], lows)
+    return ScopeGrid(shown, True, MIN_COUNT, bands)
