@@ -34,6 +34,7 @@ from geodata.grid import HexGrid, representative_xy
 from geodata.views import disclosure
 from geodata.views.disclosure import MIN_COUNT, Band, protect, public_periods, quarter_of
 from geodata.views.public import PLACE_HEX_M, public_periods_of, public_view
+from geodata.vocab import FIXED_SITE_STATUSES
 
 PUBLIC = Viewer("public", "allmänheten")
 PLEDGES = ("molndal-2018", "mark-2021")
@@ -52,11 +53,14 @@ def _attack(
     months: list[str],
     quarters: dict[str, list[str]],
     hidden: frozenset[tuple[object, str]] = frozenset(),
+    rest: dict[object, int] | None = None,
 ) -> dict[tuple[object, str], tuple[float, float]]:
     """What an attacker works out of ``published`` (period key → cell → band; a cell missing is taken as
     fewer than the minimum, as the legend says, unless the attacker is told it was ``hidden`` by the pinning
     check, and so at least the minimum): per cell and period left out, the least and the most its count can
-    be, given every published band of the cell and how the periods nest."""
+    be, given every published band of the cell and how the periods nest. ``rest`` tells the attacker, per cell,
+    exactly what counts in the whole period only (no date, or outside the pledge's days): the strongest case,
+    where the whole period is known to be its quarters' sum plus that."""
     cells = {cell for per_period in published.values() for cell in per_period}
     nodes = [*months, "rest"]  # a cell's unknowns: its count per month, and what counts in the whole period only
     sums = {disclosure.ALL: nodes, **quarters, **{m: [m] for m in months}}
@@ -74,12 +78,14 @@ def _attack(
             highs.append(high)
         a_ub = np.vstack([np.array(rows), -np.array(rows)])
         b_ub = np.concatenate([np.array(highs, float), -np.array(lows, float)])
+        known = rest.get(cell, 0) if rest is not None else None
+        bounds = [(0, None)] * len(months) + [(known, known) if known is not None else (0, None)]
         for key, parts in sums.items():
             if cell in published.get(key, {}):
                 continue
             objective = np.array([1.0 if node in parts else 0.0 for node in nodes])
-            least = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
-            most = linprog(-objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+            least = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+            most = linprog(-objective, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
             assert least.status == 0 and most.status == 0, (cell, key, least.message, most.message)
             found[(cell, key)] = (least.fun, -most.fun)
     return found
@@ -103,6 +109,43 @@ def _nesting(periods) -> tuple[list[str], dict[str, list[str]]]:
     return months, dict(quarters)
 
 
+def _rests(store, pledge) -> dict[str, dict[object, int]]:
+    """The truth an attacker is told: per layer and cell, what counts in the whole period only."""
+    from geodata.access import figures_store
+    from geodata.access.rules import readable_query
+    from geodata.views.public import AREA_HEX_M, _monthly, _report_weights
+
+    store = figures_store(store)
+    query = LayerQuery(pledge_id=pledge.id)
+    days = (pledge.period.start, pledge.period.end)
+    months = {p.key for p in public_periods_of(pledge) if p.kind == "month"}
+    places = store.read_layer("unsafe_places", query)
+    operations = store.read_layer("operations", readable_query("operations", query))
+    operations = operations[operations["visibility"] == "public"]
+    sites = store.read_layer("inventoried_sites", query)
+    place, area = HexGrid(PLACE_HEX_M), HexGrid(AREA_HEX_M)
+    status = sites["status"].to_numpy()
+
+    def rest(monthly):
+        return {cell: n for (cell, month), n in monthly.items() if month is None}
+
+    def reports(frame):
+        return rest(_monthly(frame, "reported_on", days, months, place, weights=_report_weights(frame)))
+
+    def counted(weights):
+        return rest(_monthly(sites, "inspected_on", days, months, area, weights=weights))
+
+    safe = places["safety"] == "safe"
+    return {
+        "unsafe": reports(places[~safe]),
+        "safe": reports(places[safe]),
+        "operations": rest(_monthly(operations, "starts_at", days, months, area, by=operations["kind"])),
+        "sites": counted(np.ones(len(sites), dtype=np.int64)),
+        "inspected": counted((status != "flagged").astype(np.int64)),
+        "fixed": counted(np.isin(status, FIXED_SITE_STATUSES).astype(np.int64)),
+    }
+
+
 @pytest.mark.parametrize("pledge_id", PLEDGES)
 def test_every_public_view_together_pins_no_count_under_the_minimum(public_store, pledge_id):
     pledge = public_store.get_pledge(pledge_id)
@@ -117,12 +160,14 @@ def test_every_public_view_together_pins_no_count_under_the_minimum(public_store
         "fixed": lambda v: {(c.q, c.r): c.fixed for c in v.sites.cells if c.fixed is not None},
     }
     months, quarters = _nesting(periods)
+    rests = _rests(public_store, pledge)
     shown_cells = 0
     for name, cells_of in layers.items():
         published = {key: cells_of(view) for key, view in views.items()}
         shown_cells += sum(len(cells) for cells in published.values())
-        found = _attack(published, months, quarters)
-        assert _pinned(found) == [], name
+        assert _pinned(_attack(published, months, quarters)) == [], name
+        # And an attacker who knows exactly what lies outside the months (here: every undated site).
+        assert _pinned(_attack(published, months, quarters, rest=rests[name])) == [], name
         # No band is narrower than five, so no shown count is given exactly either.
         assert all(b.high - b.low == disclosure.BAND_WIDTH - 1 for cells in published.values() for b in cells.values())
     assert shown_cells > 50  # the demo pledge's views show cells: the attack had something to work on
@@ -180,6 +225,27 @@ def test_exact_counts_over_the_fixed_periods_would_be_pinned_and_the_check_leave
     # The strongest attacker: told which periods the check left out (they are at least the minimum).
     found = _attack(dict(published), months, quarters, hidden)
     assert [p for p in _pinned(found) if (p[0], p[1]) not in hidden] == []
+
+
+def test_a_pledge_of_five_quarters_leaves_its_whole_period_out_when_it_would_pin_them():
+    """A year from mid-February touches five quarters: four reports in each show the whole period as 20–24,
+    which less five quarters of at most four leaves each exactly four, for a reader who knows no report lies
+    outside the pledge's days. The check sees it and leaves the whole period out."""
+    periods = public_periods(dt.date(2024, 2, 15), dt.date(2025, 2, 14))
+    months, quarters = _nesting(periods)
+    assert len(quarters) == 5
+    monthly = {("c", parts[0]): 4 for parts in quarters.values()}
+    naive = {disclosure.ALL: {"c": disclosure.band(20)}}
+    assert len(_pinned(_attack(naive, months, quarters, rest={"c": 0}))) == 5  # each quarter: exactly 4
+    checked = protect(monthly, periods)
+    assert checked == {}  # the whole period is left out, and nothing under it reaches five
+    monthly[("c", "2024-10")] = 9  # now 2024-Q4 and October show 5–9, and the whole period 25–29 would pin
+    published: dict[str, dict[object, Band]] = defaultdict(dict)
+    for (cell, key), b in protect(monthly, periods).items():
+        published[key][cell] = b
+    assert disclosure.ALL not in published and "2024-Q4" in published
+    hidden = frozenset({("c", disclosure.ALL)})  # the strongest reader: told the whole period was left out
+    assert _pinned(_attack(dict(published), months, quarters, hidden, rest={"c": 0})) == []
 
 
 def test_a_public_export_reads_no_dates_of_the_client(public_store, tmp_path):

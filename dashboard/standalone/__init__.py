@@ -66,7 +66,6 @@ from dashboard.standalone.words import Words
 from geodata import LayerQuery, Store, clock, municipality_geojson, pledge_progress
 from geodata.analysis.indicators import goal_trends
 from geodata.basemap import area_tiles, open_basemap
-from geodata.views.public import MIN_COUNT
 from geodata.views.standalone import standalone_view
 
 __all__ = ["EMBED_BUDGET", "EMBED_ZOOMS", "OSM_ATTRIBUTION", "OSM_TILES", "build_standalone_map"]
@@ -91,7 +90,6 @@ def build_standalone_map(
     query: LayerQuery | None = None,
     include_internal: bool = False,
     lang: str = "sv",
-    min_count: int = MIN_COUNT,
     tiles_attribution: str = OSM_ATTRIBUTION,
     basemap: Path | None = None,
     embed_budget: int = EMBED_BUDGET,
@@ -131,8 +129,6 @@ def build_standalone_map(
         :func:`geodata.views.standalone.standalone_view`.
     lang : str
         ``"sv"`` (default) or ``"en"``.
-    min_count : int
-        The public variant's smallest count a hexagon may show.
     tiles_attribution : str
         The attribution shown with the tiles (a local basemap's own, if it has one, instead).
     basemap : Path, optional
@@ -154,7 +150,6 @@ def build_standalone_map(
         query,
         public=public,
         include_internal=include_internal,
-        min_count=min_count,
         presentation=presentation and public,
         period=period,
     )

@@ -207,7 +207,7 @@ def _protect_cell(
     hidden: set[str] = set()
     parent = {child: p for p, kids in children.items() for child in kids}
     while True:
-        pinned = _pinned(values, shown, hidden, children, rest, min_count)
+        pinned = _pinned(values, shown, hidden, children, rest, months.get(None, 0), min_count)
         if not pinned:
             return {key: b for key, b in shown.items() if key not in hidden}
         # One at a time: leaving one period out may free the other counts it pinned too.
@@ -225,16 +225,20 @@ def _pinned(
     hidden: set[str],
     children: dict[str, list[str]],
     rest: str,
+    rest_count: int,
     min_count: int,
 ) -> list[str]:
     """The counts under the minimum whose figure a reader of the shown bands can work out exactly (at least 1).
 
     A count this check left out is at least the minimum: a reader who works it out learns no small count.
+    What counts in the whole period only (``rest``) is taken as known to the reader, exactly: a reader may
+    well know that no report lies outside the pledge's days, and then the whole period is the sum of its
+    quarters.
     """
     bounds: dict[str, list[int]] = {}
     for key in [*values, rest]:
         if key == rest:
-            bounds[key] = [0, _NO_LIMIT]
+            bounds[key] = [rest_count, rest_count]
         elif key in shown and key not in hidden:
             bounds[key] = [shown[key].low, shown[key].high]
         elif key in shown:  # left out by this check: a reader may guess it was at least the minimum
@@ -256,4 +260,10 @@ def _pinned(
                     bounds[part], changed = narrowed, True
             if new != bounds[total]:
                 bounds[total], changed = new, True
-    return [key for key in values if key not in shown and bounds[key][0] == bounds[key][1] and bounds[key][0] >= 1]
+    # The whole period, when it is under the minimum, is pinned only by what the reader is taken to know of the
+    # rest (every quarter under it is under the minimum too): nothing shown gives it away.
+    return [
+        key
+        for key in values
+        if key != ALL and key not in shown and bounds[key][0] == bounds[key][1] and bounds[key][0] >= 1
+    ]

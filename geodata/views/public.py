@@ -54,6 +54,7 @@ the circumradius (centre to corner, which equals the side).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -342,6 +343,14 @@ def unsafe_place_hexagons(
     )
 
 
+def _local_days(moments: pd.Series) -> pd.Series:
+    """Each moment's day in Swedish time, as a timestamp at midnight without a zone (NaT where missing)."""
+    moments = pd.to_datetime(moments)
+    if moments.dt.tz is not None:
+        moments = moments.dt.tz_convert(LOCAL_TZ_NAME).dt.tz_localize(None)
+    return moments.dt.normalize()
+
+
 def _local_months(moments: pd.Series) -> pd.Series:
     moments = pd.to_datetime(moments)
     if moments.dt.tz is not None:
@@ -438,7 +447,6 @@ def public_view(
     pledge_id: str,
     period: str | None = None,
     *,
-    min_count: int = MIN_COUNT,
     place_size_m: float = PLACE_HEX_M,
     area_size_m: float = AREA_HEX_M,
 ) -> PublicView:
@@ -446,10 +454,11 @@ def public_view(
     for ``None``), read from the whole store (behind any guard) and aggregated by :mod:`geodata.views.disclosure`.
 
     Nothing else narrows it, never a date, a category or an extent: every count is over a fixed cell and a
-    whole period, shown as a band, and left out under ``min_count``, with the pinning check over all the
+    whole period, shown as a band, and left out under :data:`MIN_COUNT` (fixed, never a caller's: two views
+    of different minimums could be subtracted into an exact figure), with the pinning check over all the
     pledge's periods together, so that no two public views can be subtracted into a small count.
     """
-    _check_min_count(min_count)
+    min_count = MIN_COUNT
     store = figures_store(store)
     pledge = store.get_pledge(pledge_id)
     periods = public_periods_of(pledge)
@@ -470,6 +479,8 @@ def public_view(
         if "demo" in frame.columns and not frame.empty
     )
 
+    days = (pledge.period.start, pledge.period.end)
+
     def shown(monthly: dict) -> dict:
         bands = protect(monthly, periods, min_count=min_count)
         return {cell: b for (cell, key), b in bands.items() if key == chosen.key}
@@ -477,18 +488,18 @@ def public_view(
     place_grid, area_grid = HexGrid(place_size_m), HexGrid(area_size_m)
 
     def place_cells(records: gpd.GeoDataFrame) -> PublicCells:
-        monthly = _monthly(records, "reported_on", months, place_grid, weights=_report_weights(records))
+        monthly = _monthly(records, "reported_on", days, months, place_grid, weights=_report_weights(records))
         cells = tuple(PublicCell(q, r, place_grid.polygon(q, r), b) for (q, r), b in sorted(shown(monthly).items()))
         return PublicCells(place_grid.size_m, min_count, cells)
 
     safe = places["safety"] == SAFE
-    ops = shown(_monthly(operations, "starts_at", months, area_grid, by=operations["kind"]))
+    ops = shown(_monthly(operations, "starts_at", days, months, area_grid, by=operations["kind"]))
     kinds: dict[tuple[int, int], list[tuple[str, Band]]] = {}
     for (q, r, kind), b in sorted(ops.items()):
         kinds.setdefault((q, r), []).append((kind, b))
     status = sites["status"].to_numpy()
     site_bands = [
-        shown(_monthly(sites, "inspected_on", months, area_grid, weights=weights))
+        shown(_monthly(sites, "inspected_on", days, months, area_grid, weights=weights))
         for weights in (
             np.ones(len(sites), dtype=np.int64),
             (status != "flagged").astype(np.int64),
@@ -519,6 +530,7 @@ def public_view(
 def _monthly(
     records: gpd.GeoDataFrame,
     time_field: str,
+    days: tuple[dt.date, dt.date],
     months: set[str],
     grid: HexGrid,
     *,
@@ -526,11 +538,14 @@ def _monthly(
     by: pd.Series | None = None,
 ) -> dict[tuple, int]:
     """``records`` counted per (cell, month): a cell ``(q, r)`` (with ``by``'s value: ``(q, r, value)``), a month
-    ``YYYY-MM`` of ``months`` in Swedish time, or ``None`` for a record without a date or outside them."""
+    ``YYYY-MM`` of ``months`` in Swedish time, or ``None`` for a record without a date or outside ``days`` (the
+    pledge's first and last day: a month's count holds only the pledge's days of it, as its period says)."""
     if records.empty:
         return {}
     q, r = _cells_of(records, grid)
-    month = _local_months(records[time_field]).where(lambda m: m.isin(months), None).to_numpy(dtype=object)
+    local = _local_days(records[time_field])
+    inside = (local >= pd.Timestamp(days[0])) & (local <= pd.Timestamp(days[1]))
+    month = local.dt.strftime("%Y-%m").where(inside, None).to_numpy(dtype=object)
     frame = pd.DataFrame(
         {
             "q": q,

@@ -235,7 +235,8 @@ def scope_report_grid(
     The cell follows ``zoom`` (as the pledge map's grid does); with the map's visible area ``view_bounds`` (WGS84
     minlon, minlat, maxlon, maxlat) only the cells in view are counted, each whole. A caller who does not read reports
     sees cells of one of :data:`PUBLIC_CELLS_M` holding at least MIN_COUNT reports, each count a band of five:
-    never a single report, nor a figure one zoom's cells less another's could pin.
+    never a single report. The grids nest, so one zoom's cells are sums of another's, never uneven overlaps; no
+    pinning check runs across the levels (the bands of five are what keep their differences wide).
     """
     public = not viewer_reads(store, "unsafe_places")
     query = LayerQuery(

@@ -21,7 +21,6 @@ from geodata.store.base import LayerQuery, Store
 from geodata.views.drawing import drawn_frame
 from geodata.views.public import (
     AREA_HEX_M,
-    MIN_COUNT,
     PLACE_HEX_M,
     PRESENT_HEX_M,
     PublicView,
@@ -89,7 +88,6 @@ def standalone_view(
     *,
     public: bool = False,
     include_internal: bool = False,
-    min_count: int = MIN_COUNT,
     presentation: bool = False,
     period: str | None = None,
 ) -> StandaloneView:
@@ -111,8 +109,6 @@ def standalone_view(
         (:func:`~geodata.views.public.public_periods_of`); the whole period if not given.
     include_internal : bool
         The full variant shows internal operations too (who may is decided by the caller).
-    min_count : int
-        The public variant's smallest count a hexagon may show.
     presentation : bool
         The public variant laid out for a room: every layer counted on the coarser
         :data:`~geodata.views.public.PRESENT_HEX_M` grid (the same minimum count), so each count can be
@@ -124,7 +120,7 @@ def standalone_view(
         )
     if public:
         place, area = (PRESENT_HEX_M, PRESENT_HEX_M) if presentation else (PLACE_HEX_M, AREA_HEX_M)
-        counts = public_view(store, pledge_id, period, min_count=min_count, place_size_m=place, area_size_m=area)
+        counts = public_view(store, pledge_id, period, place_size_m=place, area_size_m=area)
         return StandaloneView(LayerQuery(pledge_id=pledge_id), 0, MAX_MARKERS, counts=counts)
     if period is not None:
         raise ValueError("period applies to the public variant; the full variant is narrowed by its query")
