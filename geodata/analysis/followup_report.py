@@ -28,7 +28,6 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geodata.access import figures_store, readable_query
@@ -47,22 +46,15 @@ from geodata.views.public import (
     AREA_HEX_M,
     MIN_COUNT,
     PLACE_HEX_M,
+    PublicCell,
     operation_counts,
     site_counts,
     unsafe_place_hexagons,
     viewer_reads,
 )
 
-
-@dataclass(frozen=True)
-class MapCell:
-    """One hexagon of an aggregated map (EPSG:3006) and the band of how many records it holds (at least the
-    minimum, in bands of :data:`~geodata.views.disclosure.BAND_WIDTH`)."""
-
-    q: int
-    r: int
-    polygon: Polygon
-    band: Band
+# One hexagon of an aggregated map and the band of how many records it holds: the public view's cell.
+MapCell = PublicCell
 
 
 @dataclass(frozen=True)
