@@ -210,6 +210,7 @@ def test_the_lager_map_s_table_lists_the_records_the_map_shows(client, demo_copy
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_public_role_s_map_table_holds_the_aggregated_figures_and_no_record(demo_copy, lang):
+    from dashboard.i18n import band_text
     from geodata.access.accounts import add_user
     from geodata.views.public import aggregated_view
 
@@ -227,10 +228,16 @@ def test_the_public_role_s_map_table_holds_the_aggregated_figures_and_no_record(
     rows = {(row[0], row[1]): row[2] for row in summary["rows"][1:]}
     places = t("layer.unsafe_places")
     assert rows[(places, t("map.table_public_cells"))] == number(len(public.unsafe_places.cells), lang)
-    assert rows[(places, t("map.table_public_reports"))] == number(public.unsafe_places.shown_reports, lang)
+    # Bands, never one figure, and nothing said of what was left out but that it is not shown.
+    assert rows[(places, t("map.table_public_reports"))] == band_text(public.unsafe_places.shown, lang)
+    assert "–" in rows[(places, t("map.table_public_reports"))]
+    assert rows[(places, t("map.table_public_suppressed", min=5))] == t("map.table_public_not_told")
     sites = t("layer.inventoried_sites")
-    assert rows[(sites, t("map.table_public_sites"))] == number(public.sites.shown_sites, lang)
-    assert {key[0] for key in rows} == {places, sites, t("layer.operations")}
+    assert rows[(sites, t("map.table_public_sites"))] == band_text(public.sites.shown, lang)
+    # The table says which period it counts: the whole period, as the map was asked for.
+    period = t("filters.public_period")
+    assert rows[(period, t("period.all"))] == ""
+    assert {key[0] for key in rows} == {period, places, sites, t("layer.operations")}
     # Not one record id, title or description anywhere in the table.
     shown = " ".join(cell for row in summary["rows"] for cell in row)
     assert ids and not any(i in shown for i in ids)
