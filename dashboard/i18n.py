@@ -101,6 +101,13 @@ def band_text(band: Band, lang: str) -> str:
     return number(low, lang) if low == high else f"{number(low, lang)}–{number(high, lang)}"
 
 
+def shown_band(band: Band | None, min_count: int, lang: str) -> str:
+    """A public count that may be left out: its band, or "färre än 5" (``None``: under ``min_count``)."""
+    if band is None:
+        return fill(catalogue(language(lang))["standalone.public.fewer"], min=min_count)
+    return band_text(band, lang)
+
+
 def period_label(period: PublicPeriod, lang: str) -> str:
     """One of a pledge's public periods as a reader of ``lang`` reads it: "Hela perioden", "Kvartal 1 2024",
     "mars 2024"."""

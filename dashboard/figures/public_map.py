@@ -16,7 +16,7 @@ from pyproj import Transformer
 
 from dashboard.figures.map import fill_layer, line_layer
 from dashboard.figures.style import GRID_COLOURSCALE, GRID_OPACITY, SAFETY_COLOURS
-from dashboard.i18n import band_text
+from dashboard.i18n import band_text, shown_band
 from geodata import DISPLAY_CRS, STORAGE_CRS
 from geodata.views.disclosure import Band
 from geodata.views.public import PublicView, cells_geojson
@@ -128,13 +128,12 @@ def public_map_parts(
     if "inventoried_sites" in layers:
         sites = view.sites
         lons, lats = _centres(sites.cells, AREA_OFFSET_M)
-        fewer = t("standalone.public.fewer", min=sites.min_count)
         texts = [
             t(
                 "standalone.public.sites_popup",
                 sites=band_text(c.sites, lang),
-                inspected=band_text(c.inspected, lang) if c.inspected is not None else fewer,
-                fixed=band_text(c.fixed, lang) if c.fixed is not None else fewer,
+                inspected=shown_band(c.inspected, sites.min_count, lang),
+                fixed=shown_band(c.fixed, sites.min_count, lang),
             )
             for c in sites.cells
         ]

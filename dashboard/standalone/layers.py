@@ -14,14 +14,13 @@ import pandas as pd
 import shapely.affinity
 
 from dashboard.figures.style import CATEGORY_COLOURS, OPERATION_COLOURS, SAFETY_COLOURS, STATUS_COLOURS
-from dashboard.i18n import band_text, period_label
+from dashboard.i18n import band_text, period_label, shown_band
 from dashboard.standalone.elements import OfflineMap, add_layer, feature
 from dashboard.standalone.legend import Entry, Group, note
 from dashboard.standalone.markup import render_macro
 from dashboard.standalone.words import Words
 from geodata import DISPLAY_CRS, STORAGE_CRS
 from geodata.clock import LOCAL_TZ_NAME
-from geodata.views.disclosure import Band
 from geodata.views.public import PublicView
 from geodata.views.standalone import MapRecords
 
@@ -219,9 +218,6 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
         ]
         add_layer(fmap, t("public.places_layer"), features)
 
-    def fewer(value: Band | None) -> str:
-        return band_text(value, words.lang) if value is not None else t("public.fewer", min=view.sites.min_count)
-
     # Added bottom to top: the large areas under the small hexagons, so every hexagon can be pointed at.
     # In a presentation the places share the areas' grid: their cells first, the areas' outlines and sites on top.
     if presentation:
@@ -262,7 +258,12 @@ def public_layers(fmap: OfflineMap, view: PublicView, words: Words, presentation
         # Drawn smaller than the area so it does not hide the operations' outline on the same grid.
         inner = shapely.affinity.scale(cell.polygon, 0.45, 0.45, origin="centroid")
         sites = band_text(cell.sites, words.lang)
-        counts = t("public.sites_popup", sites=sites, inspected=fewer(cell.inspected), fixed=fewer(cell.fixed))
+        counts = t(
+            "public.sites_popup",
+            sites=sites,
+            inspected=shown_band(cell.inspected, view.sites.min_count, words.lang),
+            fixed=shown_band(cell.fixed, view.sites.min_count, words.lang),
+        )
         features.append(
             feature(
                 _wgs84(inner),

@@ -352,10 +352,13 @@ def _local_days(moments: pd.Series) -> pd.Series:
 
 
 def _local_months(moments: pd.Series) -> pd.Series:
-    moments = pd.to_datetime(moments)
-    if moments.dt.tz is not None:
-        moments = moments.dt.tz_convert(LOCAL_TZ_NAME)  # months are Swedish calendar months
-    return moments.dt.strftime("%Y-%m")
+    """Each moment's Swedish calendar month, ``YYYY-MM`` (NaN where missing)."""
+    return _local_days(moments).dt.strftime("%Y-%m")
+
+
+def _any_demo(*frames: gpd.GeoDataFrame | None) -> bool:
+    """Whether any record of ``frames`` is generated demo data."""
+    return any(bool(f["demo"].any()) for f in frames if f is not None and not f.empty and "demo" in f.columns)
 
 
 def operation_counts(records: gpd.GeoDataFrame, *, size_m: float = AREA_HEX_M) -> OperationCounts:
@@ -473,12 +476,7 @@ def public_view(
     _require(operations, "operations", ("starts_at", "kind", "visibility"))
     _require(sites, "inventoried_sites", ("status",))
     operations = operations[operations["visibility"] == "public"]
-    demo = any(
-        bool(frame["demo"].any())
-        for frame in (places, operations, sites)
-        if "demo" in frame.columns and not frame.empty
-    )
-
+    demo = _any_demo(places, operations, sites)
     days = (pledge.period.start, pledge.period.end)
 
     def shown(monthly: dict) -> dict:
@@ -593,7 +591,6 @@ def counted_view(store: Store, query: LayerQuery) -> PublicView:
         per_kind[row.kind] = per_kind.get(row.kind, 0) + row.count
         polygons[(row.q, row.r)] = row.polygon
     site_cells = site_counts(sites, min_count=1).cells if sites is not None else ()
-    frames = [f for f in (places, operations, sites) if f is not None and not f.empty and "demo" in f.columns]
     return PublicView(
         period=None,
         unsafe_places=exact(unsafe_part),
@@ -615,7 +612,7 @@ def counted_view(store: Store, query: LayerQuery) -> PublicView:
                 for c in site_cells
             ),
         ),
-        demo=any(bool(f["demo"].any()) for f in frames),
+        demo=_any_demo(places, operations, sites),
         safe_places=exact(safe_part),
     )
 
